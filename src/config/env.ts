@@ -1,0 +1,181 @@
+import { z } from "zod";
+
+/** Log levels pino understands. */
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+/**
+ * Every environment variable Riqing reads, with its default and, per variable, the Chinese message an operator sees
+ * when the value is wrong (what is wrong and how to fix it).
+ */
+const schema = z
+  .object({
+    LARK_APP_ID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^cli_[0-9a-zA-Z]{8,32}$/, {
+          message: "应为飞书开放平台应用的 App ID（形如 cli_a1b2c3d4e5f60718）。请到开发者后台“凭证与基础信息”复制",
+        })
+        .optional(),
+    ),
+    LARK_APP_SECRET: optionalText,
+    LARK_DOMAIN: z
+      .string()
+      .trim()
+      .default("feishu")
+      .pipe(
+        z.union([z.enum(["feishu", "lark"]), z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""))], {
+          message: "应为 feishu（飞书）、lark（国际版）或私有化部署的地址，如 https://open.example.gov.cn",
+        }),
+      ),
+    LARK_EVENT_MODE: z
+      .string()
+      .trim()
+      .default("ws")
+      .pipe(z.enum(["ws", "webhook"], { message: "应为 ws（长连接，默认，无需公网地址）或 webhook（HTTP 回调）" })),
+    LARK_ENCRYPT_KEY: optionalText,
+    LARK_VERIFICATION_TOKEN: optionalText,
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .optional()
+      .pipe(
+        z
+          .string()
+          .regex(/^file:.+/, { message: "目前仅支持 SQLite，应形如 file:./data/riqing.db" })
+          .optional(),
+      ),
+    DATA_DIR: z.string().trim().min(1, { message: "不能为空，应为存放照片和导出文件的目录，如 ./data" }).default("./data"),
+    PORT: z.coerce
+      .number({ message: "应为 1–65535 之间的整数端口号，如 3000" })
+      .int({ message: "应为 1–65535 之间的整数端口号，如 3000" })
+      .min(1, { message: "应为 1–65535 之间的整数端口号，如 3000" })
+      .max(65535, { message: "应为 1–65535 之间的整数端口号，如 3000" })
+      .default(3000),
+    RIQING_TIMEZONE: z
+      .string()
+      .trim()
+      .default("Asia/Shanghai")
+      .refine(isTimeZone, { message: "不是有效的 IANA 时区名，应形如 Asia/Shanghai" }),
+    RIQING_ADMINS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(/[,，\s]+/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.string().regex(/^ou_[0-9a-zA-Z_-]+$/, { message: "每一项都应是用户的 open_id（以 ou_ 开头），用逗号分隔" })),
+      ),
+    LOG_LEVEL: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default("info")
+      .pipe(z.enum(LOG_LEVELS, { message: `应为 ${LOG_LEVELS.join("、")} 之一` })),
+  })
+  .superRefine((env, ctx) => {
+    if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["LARK_APP_SECRET"], message: "已设置 LARK_APP_ID，还需要同一应用的 App Secret" });
+    }
+    if (env.LARK_APP_SECRET && !env.LARK_APP_ID) {
+      ctx.addIssue({ code: "custom", path: ["LARK_APP_ID"], message: "已设置 LARK_APP_SECRET，还需要同一应用的 App ID" });
+    }
+  });
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Validated configuration. `lark` is absent in sandbox mode (no credentials). */
+export interface Config {
+  mode: "production" | "sandbox";
+  lark?: {
+    appId: string;
+    appSecret: string;
+    domain: string;
+    eventMode: "ws" | "webhook";
+    encryptKey?: string;
+    verificationToken?: string;
+  };
+  databaseUrl: string;
+  dataDir: string;
+  port: number;
+  timezone: string;
+  admins: string[];
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** One problem with one variable, in words an operator can act on. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Thrown by loadConfig when any variable is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = "ConfigError";
+  }
+}
+
+function formatProblems(problems: ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.variable}：${p.message}`);
+  return ["配置有误，日清未启动。请在 .env 或环境变量中修改以下各项（说明见 .env.example）：", ...lines].join("\n");
+}
+
+const DOMAINS: Record<string, string> = {
+  feishu: "https://open.feishu.cn",
+  lark: "https://open.larksuite.com",
+};
+
+/**
+ * Parses the environment into a Config. Never reads process.env itself: callers pass it, so tests can too.
+ * Throws ConfigError naming every bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? "?"),
+      message: issue.code === "invalid_type" ? "取值无效" : issue.message,
+    }));
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  const sandbox = !e.LARK_APP_ID;
+  const dataDir = e.DATA_DIR;
+  return {
+    mode: sandbox ? "sandbox" : "production",
+    lark:
+      e.LARK_APP_ID && e.LARK_APP_SECRET
+        ? {
+            appId: e.LARK_APP_ID,
+            appSecret: e.LARK_APP_SECRET,
+            domain: DOMAINS[e.LARK_DOMAIN] ?? e.LARK_DOMAIN,
+            eventMode: e.LARK_EVENT_MODE,
+            encryptKey: e.LARK_ENCRYPT_KEY,
+            verificationToken: e.LARK_VERIFICATION_TOKEN,
+          }
+        : undefined,
+    databaseUrl: e.DATABASE_URL ?? (sandbox ? `file:${dataDir}/sandbox/riqing.db` : `file:${dataDir}/riqing.db`),
+    dataDir,
+    port: e.PORT,
+    timezone: e.RIQING_TIMEZONE,
+    admins: e.RIQING_ADMINS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,25 @@
+/** Vocabulary shared by every room (SPEC.md section 2). Code names in English; users read the Chinese labels. */
+
+export const ISSUE_STATUSES = ["reported", "assigned", "accepted", "rectified", "closed", "rejected", "duplicate"] as const;
+export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+
+/** Statuses in which an issue still needs work. */
+export const OPEN_STATUSES: readonly IssueStatus[] = ["reported", "assigned", "accepted", "rectified"];
+
+export const ROLES = ["grid_worker", "grid_head", "secretary", "leader", "dispatcher", "responder", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const UNIT_LEVELS = ["district", "street", "community", "grid", "microgrid", "department"] as const;
+export type UnitLevel = (typeof UNIT_LEVELS)[number];
+
+export const CATEGORY_KINDS = ["dynamic", "static"] as const;
+export type CategoryKind = (typeof CATEGORY_KINDS)[number];
+
+export const CATEGORY_CLASSES = ["engineering", "cleanup", "enforcement", "management"] as const;
+export type CategoryClass = (typeof CATEGORY_CLASSES)[number];
+
+export const CHAT_PURPOSES = ["work", "leader", "department", "patrol"] as const;
+export type ChatPurpose = (typeof CHAT_PURPOSES)[number];
+
+export const PHOTO_STAGES = ["before", "after"] as const;
+export type PhotoStage = (typeof PHOTO_STAGES)[number];
