@@ -1,0 +1,35 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "../generated/prisma/client.ts";
+
+export type Db = PrismaClient;
+/** The client handed to a transaction callback. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Milliseconds a connection waits for another writer before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** Path of the SQLite file behind a `file:` URL. */
+export function sqlitePath(databaseUrl: string): string {
+  return databaseUrl.replace(/^file:/, "");
+}
+
+/**
+ * Opens the database through the better-sqlite3 driver adapter (no Prisma engine binary) with WAL, a busy timeout
+ * and foreign keys on. Creates the folder of the database file when it is missing.
+ */
+export async function openDb(databaseUrl: string): Promise<Db> {
+  const file = sqlitePath(databaseUrl);
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const adapter = new PrismaBetterSQLite3(
+    { url: file, timeout: BUSY_TIMEOUT_MS },
+    { timestampFormat: "unixepoch-ms" },
+  );
+  const db = new PrismaClient({ adapter });
+  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
+}
