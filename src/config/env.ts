@@ -151,7 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => ({
       variable: String(issue.path[0] ?? "?"),
-      message: issue.code === "invalid_type" ? "取值无效" : issue.message,
+      message: issue.message,
     }));
     throw new ConfigError(problems);
   }

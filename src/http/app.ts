@@ -1,0 +1,58 @@
+import Router from "@koa/router";
+import Koa from "koa";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../ops/metrics.ts";
+
+/** One named check behind GET /healthz. */
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface AppOptions {
+  log: Logger;
+  metrics: Metrics;
+  health: HealthCheck[];
+  /** The webhook handler for POST /lark/events. */
+  larkEvents: (ctx: Koa.Context) => Promise<void>;
+  /** Extra routes (the sandbox pages in sandbox mode). */
+  extend?: (router: Router) => void;
+}
+
+/** The HTTP surface: Lark events, health, metrics (and the sandbox when extended). */
+export function createApp(options: AppOptions): Koa {
+  const app = new Koa();
+  const router = new Router();
+  router.post("/lark/events", options.larkEvents);
+  router.get("/healthz", async (ctx) => {
+    const results = await Promise.all(
+      options.health.map(async (h) => {
+        try {
+          await h.check();
+          return [h.name, "ok"] as const;
+        } catch (error) {
+          return [h.name, String((error as Error).message ?? error)] as const;
+        }
+      }),
+    );
+    const healthy = results.every(([, r]) => r === "ok");
+    ctx.status = healthy ? 200 : 503;
+    ctx.body = { status: healthy ? "ok" : "unhealthy", checks: Object.fromEntries(results) };
+  });
+  router.get("/metrics", async (ctx) => {
+    ctx.type = options.metrics.registry.contentType;
+    ctx.body = await options.metrics.registry.metrics();
+  });
+  options.extend?.(router);
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      options.log.error({ err: error, path: ctx.path }, "request failed");
+      ctx.status = 500;
+      ctx.body = { error: "internal error" };
+    }
+  });
+  app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

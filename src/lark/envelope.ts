@@ -1,0 +1,234 @@
+import { z } from "zod";
+
+/**
+ * The one shape both receivers hand to the inbox: Lark's v2 event flattened the way the SDK's EventDispatcher does
+ * it (header fields and event fields side by side). Only the fields Riqing reads are declared; the rest pass through.
+ */
+export const flatEventSchema = z
+  .object({
+    event_id: z.string().min(1),
+    event_type: z.string().min(1),
+    create_time: z.string().optional(),
+    token: z.string().optional(),
+    app_id: z.string().optional(),
+  })
+  .loose();
+export type FlatEvent = z.infer<typeof flatEventSchema>;
+
+const mentionSchema = z.object({
+  key: z.string(),
+  id: z.object({ open_id: z.string().optional() }).loose(),
+  name: z.string().default(""),
+});
+
+const messageEventSchema = z.object({
+  event_id: z.string(),
+  sender: z.object({
+    sender_id: z.object({ open_id: z.string().optional() }).loose(),
+    sender_type: z.string().default("user"),
+  }),
+  message: z.object({
+    message_id: z.string(),
+    root_id: z.string().optional(),
+    parent_id: z.string().optional(),
+    thread_id: z.string().optional(),
+    create_time: z.string(),
+    chat_id: z.string(),
+    chat_type: z.string(),
+    message_type: z.string(),
+    content: z.string(),
+    mentions: z.array(mentionSchema).optional(),
+  }),
+});
+
+const cardActionSchema = z.object({
+  event_id: z.string(),
+  operator: z.object({ open_id: z.string() }).loose(),
+  token: z.string().optional(),
+  action: z
+    .object({
+      value: z.record(z.string(), z.unknown()).default({}),
+      tag: z.string().optional(),
+      option: z.string().optional(),
+      form_value: z.record(z.string(), z.unknown()).optional(),
+      input_value: z.string().optional(),
+    })
+    .loose(),
+  context: z.object({ open_message_id: z.string(), open_chat_id: z.string() }).loose(),
+});
+
+const botAddedSchema = z.object({
+  event_id: z.string(),
+  chat_id: z.string(),
+  operator_id: z.object({ open_id: z.string().optional() }).loose().optional(),
+  name: z.string().optional(),
+});
+
+export interface Mention {
+  key: string;
+  openId: string;
+  name: string;
+}
+
+/** A chat message, parsed. `text` has @-mentions of others as "@名字" and mentions of the bot removed. */
+export interface InboundMessage {
+  kind: "message";
+  eventId: string;
+  chatId: string;
+  chatType: "p2p" | "group";
+  messageId: string;
+  rootId?: string;
+  parentId?: string;
+  threadId?: string;
+  senderOpenId: string;
+  fromBot: boolean;
+  sentAt: Date;
+  messageType: string;
+  text: string;
+  mentions: Mention[];
+  imageKeys: string[];
+}
+
+/** A click on a card button, select menu or form. */
+export interface InboundCardAction {
+  kind: "card_action";
+  eventId: string;
+  chatId: string;
+  messageId: string;
+  operatorOpenId: string;
+  value: Record<string, unknown>;
+  option?: string;
+  formValue?: Record<string, unknown>;
+  inputValue?: string;
+}
+
+/** The bot was added to a group. */
+export interface InboundBotAdded {
+  kind: "bot_added";
+  eventId: string;
+  chatId: string;
+  chatName?: string;
+  operatorOpenId?: string;
+}
+
+export type Inbound = InboundMessage | InboundCardAction | InboundBotAdded;
+
+/** Event types Riqing stores and processes; every other type is acknowledged and ignored. */
+export const HANDLED_EVENT_TYPES = ["im.message.receive_v1", "card.action.trigger", "im.chat.member.bot.added_v1"] as const;
+
+/** Keys the inbox de-duplicates and orders on. */
+export function routingKeys(event: FlatEvent): { chatId?: string; messageId?: string } {
+  const e = event as Record<string, unknown> & FlatEvent;
+  if (event.event_type === "im.message.receive_v1") {
+    const message = e.message as { chat_id?: string; message_id?: string } | undefined;
+    return { chatId: message?.chat_id, messageId: message?.message_id };
+  }
+  if (event.event_type === "card.action.trigger") {
+    const context = e.context as { open_chat_id?: string } | undefined;
+    return { chatId: context?.open_chat_id };
+  }
+  return { chatId: typeof e.chat_id === "string" ? e.chat_id : undefined };
+}
+
+/** Parses a stored flat event into a typed inbound value. Throws a ZodError on a shape Lark would not send. */
+export function parseInbound(event: FlatEvent): Inbound {
+  switch (event.event_type) {
+    case "im.message.receive_v1":
+      return parseMessage(messageEventSchema.parse(event));
+    case "card.action.trigger": {
+      const e = cardActionSchema.parse(event);
+      return {
+        kind: "card_action",
+        eventId: e.event_id,
+        chatId: e.context.open_chat_id,
+        messageId: e.context.open_message_id,
+        operatorOpenId: e.operator.open_id,
+        value: e.action.value,
+        option: e.action.option,
+        formValue: e.action.form_value,
+        inputValue: e.action.input_value,
+      };
+    }
+    case "im.chat.member.bot.added_v1": {
+      const e = botAddedSchema.parse(event);
+      return { kind: "bot_added", eventId: e.event_id, chatId: e.chat_id, chatName: e.name, operatorOpenId: e.operator_id?.open_id };
+    }
+    default:
+      throw new Error(`unhandled event type ${event.event_type}`);
+  }
+}
+
+type PostNode = { tag?: string; text?: string; user_id?: string; user_name?: string; image_key?: string; href?: string };
+
+function parseMessage(e: z.infer<typeof messageEventSchema>): InboundMessage {
+  const m = e.message;
+  const mentions: Mention[] = (m.mentions ?? []).map((x) => ({ key: x.key, openId: x.id.open_id ?? "", name: x.name }));
+  const content = safeJson(m.content);
+  let text = "";
+  const imageKeys: string[] = [];
+  if (m.message_type === "text") {
+    text = typeof content.text === "string" ? content.text : "";
+  } else if (m.message_type === "image") {
+    if (typeof content.image_key === "string") imageKeys.push(content.image_key);
+  } else if (m.message_type === "post") {
+    const post = unwrapPost(content);
+    const parts: string[] = post.title ? [post.title] : [];
+    for (const line of post.content) {
+      const words: string[] = [];
+      for (const node of line) {
+        if (node.tag === "text" || node.tag === "a") words.push(node.text ?? "");
+        else if (node.tag === "at") words.push(node.user_id ?? `@${node.user_name ?? ""}`);
+        else if ((node.tag === "img" || node.tag === "media") && node.image_key) imageKeys.push(node.image_key);
+      }
+      parts.push(words.join(""));
+    }
+    text = parts.join("\n");
+  }
+  return {
+    kind: "message",
+    eventId: e.event_id,
+    chatId: m.chat_id,
+    chatType: m.chat_type === "p2p" ? "p2p" : "group",
+    messageId: m.message_id,
+    rootId: m.root_id || undefined,
+    parentId: m.parent_id || undefined,
+    threadId: m.thread_id || undefined,
+    senderOpenId: e.sender.sender_id.open_id ?? "",
+    fromBot: e.sender.sender_type === "app",
+    sentAt: new Date(Number(m.create_time)),
+    messageType: m.message_type,
+    text: text.trim(),
+    mentions,
+    imageKeys,
+  };
+}
+
+/** Replaces @_user_N placeholders: mentions of `botOpenId` are removed, others become "@名字". */
+export function resolveMentions(text: string, mentions: Mention[], botOpenId: string): string {
+  let out = text;
+  for (const mention of mentions) {
+    out = out.split(mention.key).join(mention.openId === botOpenId ? "" : `@${mention.name}`);
+  }
+  return out.replace(/\s+/g, " ").trim();
+}
+
+function safeJson(s: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(s) as unknown;
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function unwrapPost(content: Record<string, unknown>): { title: string; content: PostNode[][] } {
+  const direct = content.content;
+  if (Array.isArray(direct)) return { title: String(content.title ?? ""), content: direct as PostNode[][] };
+  for (const value of Object.values(content)) {
+    if (value && typeof value === "object" && Array.isArray((value as { content?: unknown }).content)) {
+      const v = value as { title?: string; content: PostNode[][] };
+      return { title: v.title ?? "", content: v.content };
+    }
+  }
+  return { title: "", content: [] };
+}

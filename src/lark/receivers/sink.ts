@@ -1,0 +1,27 @@
+import type { Logger } from "../../log.ts";
+import type { FlatEvent } from "../envelope.ts";
+import type { CardAnswer, Inbox } from "../inbox.ts";
+
+/** Where both receivers hand a verified event; resolves with the inline answer for card callbacks. */
+export type ReceiverSink = (event: FlatEvent) => Promise<CardAnswer | undefined>;
+
+/** How long a card callback may wait for its real answer before Lark gets a holding toast (Lark allows 3 s). */
+export const CARD_ANSWER_BUDGET_MS = 1_000;
+
+/** The holding answer when the work outlives the budget; the card is patched when it finishes. */
+const WORKING: CardAnswer = { toast: { type: "info", content: "正在处理，请稍候" } };
+
+/**
+ * Acknowledge-first: store the event durably (de-duplicated), then answer. For card callbacks, wait up to
+ * CARD_ANSWER_BUDGET_MS for the processor's answer so Lark can show it inline.
+ */
+export function createSink(inbox: Inbox, log: Logger): ReceiverSink {
+  return async (event) => {
+    const stored = await inbox.accept(event);
+    if (event.event_type !== "card.action.trigger") return undefined;
+    if (stored.status === "duplicate" || stored.id === undefined) return {};
+    const answer = await inbox.answer(stored.id, CARD_ANSWER_BUDGET_MS);
+    if (answer === undefined) log.info({ eventId: event.event_id }, "card answer late; sent holding toast");
+    return answer ?? WORKING;
+  };
+}

@@ -1,0 +1,145 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import * as lark from "@larksuiteoapi/node-sdk";
+import type { Context } from "koa";
+import type { Logger } from "../../log.ts";
+import { type FlatEvent, flatEventSchema, HANDLED_EVENT_TYPES } from "../envelope.ts";
+import type { ReceiverSink } from "./sink.ts";
+
+/** Largest body Riqing reads; Lark's own events are far smaller. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Requests signed further than this from now are replayed or forged. */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+export interface WebhookOptions {
+  encryptKey?: string;
+  verificationToken?: string;
+  sink: ReceiverSink;
+  log: Logger;
+  /** Counts rejected requests by reason (metrics). */
+  onRejected?: (reason: string) => void;
+  now?: () => number;
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * The Koa handler for `POST /lark/events`: verifies (signature, timestamp window, verification token), decrypts,
+ * answers the url_verification challenge, and hands events to the sink, which stores them before this answers 200.
+ * Card callbacks get the sink's inline answer in the response body.
+ */
+export function createWebhookHandler(options: WebhookOptions): (ctx: Context) => Promise<void> {
+  const cipher = options.encryptKey ? new lark.AESCipher(options.encryptKey) : undefined;
+  const now = options.now ?? Date.now;
+
+  async function handle(ctx: Context): Promise<void> {
+    const raw = await readBody(ctx);
+    const outer = parseJson(raw);
+    const encrypted = typeof outer.encrypt === "string";
+    let body: Record<string, unknown> = outer;
+    if (encrypted) {
+      if (!cipher) throw new HttpProblem(400, "encrypted body but LARK_ENCRYPT_KEY is not set");
+      body = parseJson(decrypt(cipher, outer.encrypt as string));
+    }
+
+    if (body.type === "url_verification") {
+      checkToken(body.token);
+      ctx.body = { challenge: body.challenge };
+      return;
+    }
+
+    if (options.encryptKey) checkSignature(ctx, raw, options.encryptKey);
+    const header = (body.header ?? {}) as Record<string, unknown>;
+    checkToken(body.schema === "2.0" ? header.token : body.token);
+
+    const flat = flatten(body);
+    const parsed = flatEventSchema.safeParse(flat);
+    if (!parsed.success) throw new HttpProblem(400, "not a Lark v2 event");
+    const event = parsed.data;
+    if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(event.event_type)) {
+      options.log.info({ eventType: event.event_type, eventId: event.event_id }, "ignoring unhandled event type");
+      ctx.body = {};
+      return;
+    }
+    const answer = await options.sink(event);
+    ctx.body = answer ?? {};
+  }
+
+  function checkToken(token: unknown): void {
+    if (options.verificationToken && token !== options.verificationToken) {
+      throw new HttpProblem(401, "verification token mismatch");
+    }
+  }
+
+  function checkSignature(ctx: Context, raw: string, encryptKey: string): void {
+    const timestamp = ctx.get("x-lark-request-timestamp");
+    const nonce = ctx.get("x-lark-request-nonce");
+    const signature = ctx.get("x-lark-signature");
+    if (!timestamp || !nonce || !signature) throw new HttpProblem(401, "missing signature headers");
+    const skew = Math.abs(now() / 1000 - Number(timestamp));
+    if (!Number.isFinite(skew) || skew > MAX_CLOCK_SKEW_SECONDS) throw new HttpProblem(401, "stale timestamp");
+    const expected = createHash("sha256").update(timestamp + nonce + encryptKey + raw).digest();
+    const given = Buffer.from(signature, "hex");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new HttpProblem(401, "bad signature");
+    }
+  }
+
+  return async (ctx) => {
+    try {
+      await handle(ctx);
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      options.log.warn({ reason: error.reason, status: error.status }, "webhook request rejected");
+      options.onRejected?.(error.reason);
+      ctx.status = error.status;
+      ctx.body = { error: error.reason };
+    }
+  };
+}
+
+/** Lark's v2 envelope flattened as the SDK's EventDispatcher does: header and event fields side by side. */
+function flatten(body: Record<string, unknown>): FlatEvent {
+  if (body.schema === "2.0") {
+    const { header, event, ...rest } = body as { header?: object; event?: object };
+    return { ...rest, ...header, ...event } as FlatEvent;
+  }
+  return body as FlatEvent;
+}
+
+async function readBody(ctx: Context): Promise<string> {
+  const declared = Number(ctx.get("content-length") || 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpProblem(413, "body too large");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, "body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new HttpProblem(400, "malformed JSON");
+}
+
+function decrypt(cipher: lark.AESCipher, data: string): string {
+  try {
+    return cipher.decrypt(data);
+  } catch {
+    throw new HttpProblem(401, "cannot decrypt");
+  }
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/env.ts";
+
+function problems(env: Record<string, string>): Record<string, string> {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return Object.fromEntries(error.problems.map((p) => [p.variable, p.message]));
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("applies the documented defaults and runs in sandbox mode without credentials", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mode: "sandbox",
+      databaseUrl: "file:./data/sandbox/riqing.db",
+      dataDir: "./data",
+      port: 3000,
+      timezone: "Asia/Shanghai",
+      admins: [],
+      logLevel: "info",
+    });
+    expect(config.lark).toBeUndefined();
+  });
+
+  it("reads a full production configuration", () => {
+    const config = loadConfig({
+      LARK_APP_ID: "cli_0123456789abcdef",
+      LARK_APP_SECRET: "s3cret",
+      LARK_DOMAIN: "lark",
+      LARK_EVENT_MODE: "webhook",
+      LARK_ENCRYPT_KEY: "ek",
+      LARK_VERIFICATION_TOKEN: "vt",
+      DATABASE_URL: "file:/var/lib/riqing/riqing.db",
+      DATA_DIR: "/var/lib/riqing",
+      PORT: "8080",
+      RIQING_TIMEZONE: "Asia/Urumqi",
+      RIQING_ADMINS: "ou_a1, ou_b2，ou_c3",
+      LOG_LEVEL: "DEBUG",
+    });
+    expect(config).toMatchObject({
+      mode: "production",
+      lark: {
+        appId: "cli_0123456789abcdef",
+        appSecret: "s3cret",
+        domain: "https://open.larksuite.com",
+        eventMode: "webhook",
+        encryptKey: "ek",
+        verificationToken: "vt",
+      },
+      databaseUrl: "file:/var/lib/riqing/riqing.db",
+      port: 8080,
+      timezone: "Asia/Urumqi",
+      admins: ["ou_a1", "ou_b2", "ou_c3"],
+      logLevel: "debug",
+    });
+  });
+
+  it("accepts a base URL for private deployments and the emulator, without a trailing slash", () => {
+    const config = loadConfig({ LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x", LARK_DOMAIN: "http://127.0.0.1:8080/" });
+    expect(config.lark?.domain).toBe("http://127.0.0.1:8080");
+    expect(config.lark?.eventMode).toBe("ws");
+  });
+
+  it("names every bad variable at once, each with what to do", () => {
+    const found = problems({
+      LARK_APP_ID: "app123",
+      LARK_APP_SECRET: "x",
+      LARK_DOMAIN: "feishu.cn",
+      LARK_EVENT_MODE: "http",
+      DATABASE_URL: "postgres://db/riqing",
+      PORT: "abc",
+      RIQING_TIMEZONE: "Beijing",
+      RIQING_ADMINS: "zhangsan",
+      LOG_LEVEL: "loud",
+    });
+    expect(Object.keys(found).sort()).toEqual(
+      [
+        "DATABASE_URL",
+        "LARK_APP_ID",
+        "LARK_DOMAIN",
+        "LARK_EVENT_MODE",
+        "LOG_LEVEL",
+        "PORT",
+        "RIQING_ADMINS",
+        "RIQING_TIMEZONE",
+      ].sort(),
+    );
+    expect(found.LARK_APP_ID).toContain("cli_");
+    expect(found.PORT).toContain("1–65535");
+    expect(found.LARK_EVENT_MODE).toContain("webhook");
+    expect(found.RIQING_TIMEZONE).toContain("Asia/Shanghai");
+    expect(found.RIQING_ADMINS).toContain("ou_");
+  });
+
+  it("asks for the missing half of the credentials", () => {
+    expect(problems({ LARK_APP_ID: "cli_0123456789abcdef" })).toEqual({
+      LARK_APP_SECRET: expect.stringContaining("App Secret"),
+    });
+    expect(problems({ LARK_APP_SECRET: "x" })).toEqual({ LARK_APP_ID: expect.stringContaining("App ID") });
+  });
+
+  it("puts every problem in one message that names the variables", () => {
+    try {
+      loadConfig({ PORT: "0", LOG_LEVEL: "x" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT：.*\n.*LOG_LEVEL：/s);
+      expect((error as Error).message).toContain(".env.example");
+    }
+  });
+});
