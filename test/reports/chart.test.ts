@@ -1,0 +1,162 @@
+import { inflateSync } from "node:zlib";
+import { renderAsync } from "@resvg/resvg-js";
+import { describe, expect, it } from "vitest";
+import {
+  CHART_PIXEL_RATIO,
+  DEFAULT_CHART_WIDTH,
+  MAX_RANKING_BARS,
+  type RankingBar,
+  type RankingChartInput,
+  renderRankingChart,
+  renderRankingChartSvg,
+} from "../../src/reports/chart.ts";
+import { CHART_FONT_FAMILY, chartFontFiles } from "../../src/reports/chart-font.ts";
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface Pixels {
+  width: number;
+  height: number;
+  /** RGBA, row-major. */
+  data: Uint8Array;
+}
+
+/** Width and height from the IHDR chunk, which always directly follows the signature. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(12, 16).toString("latin1")).toBe("IHDR");
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** Minimal decoder for what resvg writes: 8-bit RGBA, not interlaced, any of the five scanline filters. */
+function decodePng(png: Buffer): Pixels {
+  const { width, height } = pngSize(png);
+  expect([png[24], png[25], png[28]]).toEqual([8, 6, 0]); // bit depth 8, colour type RGBA, no interlace
+  const idat: Buffer[] = [];
+  for (let pos = 8; pos < png.length; ) {
+    const len = png.readUInt32BE(pos);
+    if (png.toString("latin1", pos + 4, pos + 8) === "IDAT") idat.push(png.subarray(pos + 8, pos + 8 + len));
+    pos += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * 4;
+  const data = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= 4 ? (data[y * stride + i - 4] ?? 0) : 0;
+      const b = y > 0 ? (data[(y - 1) * stride + i] ?? 0) : 0;
+      const c = i >= 4 && y > 0 ? (data[(y - 1) * stride + i - 4] ?? 0) : 0;
+      let predictor = 0;
+      if (filter === 1) predictor = a;
+      else if (filter === 2) predictor = b;
+      else if (filter === 3) predictor = (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      data[y * stride + i] = ((line[i] ?? 0) + predictor) & 0xff;
+    }
+  }
+  return { width, height, data };
+}
+
+/** Bounding box and count of the pixels that differ between two same-sized images. */
+function diff(a: Pixels, b: Pixels): { count: number; minX: number; maxX: number } {
+  expect([a.width, a.height]).toEqual([b.width, b.height]);
+  let count = 0;
+  let minX = Number.POSITIVE_INFINITY;
+  let maxX = -1;
+  for (let p = 0; p < a.width * a.height; p++) {
+    const o = p * 4;
+    if (a.data[o] !== b.data[o] || a.data[o + 1] !== b.data[o + 1] || a.data[o + 2] !== b.data[o + 2]) {
+      count++;
+      const x = p % a.width;
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+    }
+  }
+  return { count, minX, maxX };
+}
+
+function chart(bars: RankingBar[], extra: Partial<RankingChartInput> = {}): RankingChartInput {
+  return { title: "各社区整改率排名", subtitle: "幸福街道 · 6月18日", valueFormat: "percent", bars, ...extra };
+}
+
+const twoBars = (first: string): RankingBar[] => [
+  { label: first, value: 0.935, flag: "red" },
+  { label: "南关社区", value: 0.5, flag: "yellow" },
+];
+
+describe("renderRankingChart", () => {
+  it("returns a PNG at 2x the requested CSS size, growing with the bar count and capped", async () => {
+    const png = await renderRankingChart(chart(twoBars("东城社区"), { width: 600, height: 300 }));
+    expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(pngSize(png)).toEqual({ width: 600 * CHART_PIXEL_RATIO, height: 300 * CHART_PIXEL_RATIO });
+
+    const heightFor = (n: number) => {
+      const bars = Array.from({ length: n }, (_, i) => ({ label: `第${i + 1}网格`, value: 1 - i / 100 }));
+      const svg = renderRankingChartSvg(chart(bars));
+      const match = /^<svg width="(\d+)" height="(\d+)"/.exec(svg);
+      expect(match?.[1]).toBe(String(DEFAULT_CHART_WIDTH));
+      return Number(match?.[2]);
+    };
+    const h = [1, 8, MAX_RANKING_BARS, MAX_RANKING_BARS + 1, MAX_RANKING_BARS + 20].map(heightFor);
+    expect(h[0]).toBeLessThan(h[1] ?? 0);
+    expect(h[1]).toBeLessThan(h[2] ?? 0);
+    // Past the cap only a one-line footnote ("仅显示前 30 项") is added, however many bars are dropped.
+    expect(h[3]).toBe(h[4]);
+    expect((h[3] ?? 0) - (h[2] ?? 0)).toBeLessThan(40);
+    expect(renderRankingChartSvg(chart([]))).toContain("暂无数据");
+  });
+
+  it("is deterministic: the same input gives byte-identical PNGs", async () => {
+    const [a, b] = await Promise.all([
+      renderRankingChart(chart(twoBars("东城社区"))),
+      renderRankingChart(chart(twoBars("东城社区"))),
+    ]);
+    expect(a.equals(b)).toBe(true);
+  });
+
+  // No-tofu check, without looking at the image. A font that lacks a character draws the same ".notdef" box (or
+  // nothing) for every missing character, so two charts that differ only in a label of equal length, "东城社区" vs
+  // "西城社区", would come out pixel-identical. With real glyphs they differ, and only in the name column on the left.
+  // Rendering is deterministic (previous test), so any difference comes from the label alone.
+  it("draws real Chinese glyphs: different characters give different pixels, only in the label column", async () => {
+    const [east, west] = await Promise.all([
+      renderRankingChart(chart(twoBars("东城社区"))),
+      renderRankingChart(chart(twoBars("西城社区"))),
+    ]);
+    const d = diff(decodePng(east), decodePng(west));
+    expect(d.count).toBeGreaterThan(50);
+    // Rank column + a 4-character name at 15 px ends well before 40% of the width, where the bars start.
+    expect(d.maxX).toBeLessThan(DEFAULT_CHART_WIDTH * CHART_PIXEL_RATIO * 0.4);
+  });
+
+  // The glyphs come from the bundled font files, not from the machine: the same SVG rasterized by resvg with no fonts
+  // at all has no text (resvg skips text it has no font for), so the two images differ wherever there is text.
+  it("takes its glyphs from the bundled font files", async () => {
+    const input = chart(twoBars("东城社区"));
+    const withFont = decodePng(await renderRankingChart(input));
+    const noFont = await renderAsync(renderRankingChartSvg(input), {
+      fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
+      background: "#FFFFFF",
+      font: { loadSystemFonts: false, fontFiles: [], defaultFontFamily: CHART_FONT_FAMILY },
+      logLevel: "off",
+    });
+    const bare: Pixels = { width: noFont.width, height: noFont.height, data: new Uint8Array(noFont.pixels) };
+    const d = diff(withFont, bare);
+    // Title, subtitle, legend, ranks, names, values and tags: thousands of pixels at 2x.
+    expect(d.count).toBeGreaterThan(5000);
+    expect(d.minX).toBeLessThan(24 * CHART_PIXEL_RATIO + 4); // the title and the rank column start at the left padding
+  });
+
+  it("finds the font files through module resolution", () => {
+    const files = chartFontFiles();
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(f).toMatch(/@embedpdf[\\/]fonts-sc[\\/]fonts[\\/]NotoSansHans-\w+\.otf$/);
+  });
+});
