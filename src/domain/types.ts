@@ -1,6 +1,14 @@
 /** Vocabulary shared by every room (SPEC.md section 2). Code names in English; users read the Chinese labels. */
 
-export const ISSUE_STATUSES = ["reported", "assigned", "accepted", "rectified", "closed", "rejected", "duplicate"] as const;
+export const ISSUE_STATUSES = [
+  "reported",
+  "assigned",
+  "accepted",
+  "rectified",
+  "closed",
+  "rejected",
+  "duplicate",
+] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
 /** Statuses in which an issue still needs work. */

@@ -1,0 +1,436 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACTION_LABELS,
+  type ActorContext,
+  allowedActions,
+  checkTransition,
+  ISSUE_ACTIONS,
+  type IssueAction,
+  type TransitionInput,
+} from "../../src/domain/lifecycle.ts";
+import { ISSUE_STATUSES, type IssueStatus, type Role } from "../../src/domain/types.ts";
+
+const actor = (overrides: Partial<ActorContext> = {}): ActorContext => ({
+  isAdmin: false,
+  roles: new Set<Role>(),
+  isAssignee: false,
+  isReporter: false,
+  isRectifier: false,
+  ...overrides,
+});
+
+const withRoles = (...roles: Role[]) => actor({ roles: new Set(roles) });
+
+/** Someone who may do anything the rules allow anyone to do, and who did not rectify the issue. */
+const everyone = actor({
+  isAdmin: true,
+  roles: new Set<Role>(["grid_worker", "grid_head", "secretary", "leader", "dispatcher", "responder", "admin"]),
+  isAssignee: true,
+  isReporter: true,
+});
+
+const fullInput: TransitionInput = {
+  reason: "不属于本网格",
+  hasAfterPhoto: true,
+  target: { type: "person", id: 7 },
+  originalId: 1019,
+};
+
+/** Written out by hand from SPEC section 3, independently of the table in lifecycle.ts. */
+const EXPECTED: Record<IssueAction, Partial<Record<IssueStatus, IssueStatus>>> = {
+  assign: { reported: "assigned", assigned: "assigned", accepted: "assigned" },
+  accept: { assigned: "accepted" },
+  rectify: { assigned: "rectified", accepted: "rectified" },
+  send_back: { assigned: "reported", accepted: "reported" },
+  reject: { reported: "rejected", assigned: "rejected", accepted: "rejected" },
+  verify: { rectified: "closed" },
+  refuse: { rectified: "accepted" },
+  merge: { reported: "duplicate", assigned: "duplicate", accepted: "duplicate" },
+  dismiss_duplicate: { reported: "reported", assigned: "assigned", accepted: "accepted", rectified: "rectified" },
+  edit: { reported: "reported", assigned: "assigned", accepted: "accepted", rectified: "rectified" },
+};
+
+const matrix = ISSUE_ACTIONS.flatMap((action) =>
+  ISSUE_STATUSES.map((status) => ({ action, status, to: EXPECTED[action][status] ?? null })),
+);
+
+describe("status × action", () => {
+  it.each(matrix.filter((c) => c.to !== null))("$action from $status leads to $to", ({ action, status, to }) => {
+    expect(checkTransition({ action, issue: { status }, actor: everyone, input: fullInput })).toEqual({ ok: true, to });
+  });
+
+  it.each(matrix.filter((c) => c.to === null))("$action from $status is refused", ({ action, status }) => {
+    const result = checkTransition({ action, issue: { status }, actor: everyone, input: fullInput });
+    expect(result).toMatchObject({ ok: false, code: "status" });
+  });
+
+  it("explains a refused status in plain words", () => {
+    expect(checkTransition({ action: "accept", issue: { status: "closed" }, actor: everyone })).toEqual({
+      ok: false,
+      code: "status",
+      message: "该问题已销项，不能接单",
+    });
+    expect(checkTransition({ action: "verify", issue: { status: "accepted" }, actor: everyone })).toMatchObject({
+      message: "该问题正在整改中，不能验收",
+    });
+  });
+
+  it("checks the status before the actor", () => {
+    const outsider = actor();
+    expect(checkTransition({ action: "verify", issue: { status: "closed" }, actor: outsider })).toMatchObject({
+      code: "status",
+    });
+  });
+});
+
+describe("who may act", () => {
+  const cases: {
+    action: IssueAction;
+    status: IssueStatus;
+    allowed: [string, ActorContext][];
+    denied: [string, ActorContext][];
+    message: string;
+  }[] = [
+    {
+      action: "assign",
+      status: "assigned",
+      allowed: [
+        ["secretary", withRoles("secretary")],
+        ["dispatcher", withRoles("dispatcher")],
+        ["admin duty", withRoles("admin")],
+        ["global admin", actor({ isAdmin: true })],
+        ["current assignee transferring", actor({ isAssignee: true })],
+      ],
+      denied: [
+        ["leader", withRoles("leader")],
+        ["grid worker", withRoles("grid_worker")],
+        ["reporter", actor({ isReporter: true })],
+      ],
+      message: "只有社区书记、派单员、管理员或当前责任人可以派单或转派",
+    },
+    {
+      action: "accept",
+      status: "assigned",
+      allowed: [
+        ["assignee", actor({ isAssignee: true })],
+        ["department responder", withRoles("responder")],
+        ["grid head", withRoles("grid_head")],
+      ],
+      denied: [
+        ["secretary", withRoles("secretary")],
+        ["admin", actor({ isAdmin: true })],
+        ["grid worker", withRoles("grid_worker")],
+      ],
+      message: "只有责任人可以接单",
+    },
+    {
+      action: "rectify",
+      status: "accepted",
+      allowed: [
+        ["assignee", actor({ isAssignee: true })],
+        ["grid worker", withRoles("grid_worker")],
+        ["grid head", withRoles("grid_head")],
+      ],
+      denied: [
+        ["secretary", withRoles("secretary")],
+        ["leader", withRoles("leader")],
+        ["reporter", actor({ isReporter: true })],
+      ],
+      message: "只有责任人或本网格的网格员、网格长可以提交整改",
+    },
+    {
+      action: "send_back",
+      status: "accepted",
+      allowed: [["assignee", actor({ isAssignee: true })]],
+      denied: [
+        ["secretary", withRoles("secretary")],
+        ["admin", actor({ isAdmin: true })],
+        ["responder who is not the assignee", withRoles("responder")],
+      ],
+      message: "只有责任人可以退回",
+    },
+    {
+      action: "reject",
+      status: "reported",
+      allowed: [
+        ["secretary", withRoles("secretary")],
+        ["dispatcher", withRoles("dispatcher")],
+        ["admin", actor({ isAdmin: true })],
+      ],
+      denied: [
+        ["leader", withRoles("leader")],
+        ["reporter", actor({ isReporter: true })],
+        ["assignee", actor({ isAssignee: true })],
+      ],
+      message: "只有社区书记、派单员或管理员可以标记不予受理",
+    },
+    {
+      action: "verify",
+      status: "rectified",
+      allowed: [
+        ["secretary", withRoles("secretary")],
+        ["leader", withRoles("leader")],
+        ["dispatcher", withRoles("dispatcher")],
+        ["admin", actor({ isAdmin: true })],
+      ],
+      denied: [
+        ["grid head", withRoles("grid_head")],
+        ["assignee", actor({ isAssignee: true })],
+        ["reporter", actor({ isReporter: true })],
+      ],
+      message: "只有社区书记、包片领导、派单员或管理员可以验收",
+    },
+    {
+      action: "refuse",
+      status: "rectified",
+      allowed: [
+        ["secretary", withRoles("secretary")],
+        ["leader", withRoles("leader")],
+        ["admin", actor({ isAdmin: true })],
+      ],
+      denied: [
+        ["grid worker", withRoles("grid_worker")],
+        ["responder", withRoles("responder")],
+      ],
+      message: "只有社区书记、包片领导、派单员或管理员可以驳回重改",
+    },
+    {
+      action: "merge",
+      status: "reported",
+      allowed: [
+        ["reporter", actor({ isReporter: true })],
+        ["secretary", withRoles("secretary")],
+        ["dispatcher", withRoles("dispatcher")],
+        ["admin", actor({ isAdmin: true })],
+      ],
+      denied: [
+        ["assignee", actor({ isAssignee: true })],
+        ["leader", withRoles("leader")],
+      ],
+      message: "只有社区书记、派单员、管理员或上报人可以合并为重复问题",
+    },
+    {
+      action: "dismiss_duplicate",
+      status: "assigned",
+      allowed: [
+        ["reporter", actor({ isReporter: true })],
+        ["secretary", withRoles("secretary")],
+        ["admin", actor({ isAdmin: true })],
+      ],
+      denied: [
+        ["grid head", withRoles("grid_head")],
+        ["assignee", actor({ isAssignee: true })],
+      ],
+      message: "只有社区书记、派单员、管理员或上报人可以标记不是重复",
+    },
+    {
+      action: "edit",
+      status: "accepted",
+      allowed: [
+        ["reporter", actor({ isReporter: true })],
+        ["secretary", withRoles("secretary")],
+        ["dispatcher", withRoles("dispatcher")],
+        ["admin", actor({ isAdmin: true })],
+      ],
+      denied: [
+        ["leader", withRoles("leader")],
+        ["assignee", actor({ isAssignee: true })],
+        ["grid worker", withRoles("grid_worker")],
+      ],
+      message: "只有上报人、社区书记、派单员或管理员可以修改问题",
+    },
+  ];
+
+  for (const { action, status, allowed, denied, message } of cases) {
+    describe(action, () => {
+      it.each(allowed)("allows the %s", (_who, who) => {
+        expect(checkTransition({ action, issue: { status }, actor: who, input: fullInput })).toMatchObject({
+          ok: true,
+        });
+      });
+
+      it.each(denied)("refuses the %s, naming who may", (_who, who) => {
+        expect(checkTransition({ action, issue: { status }, actor: who, input: fullInput })).toEqual({
+          ok: false,
+          code: "role",
+          message,
+        });
+      });
+    });
+  }
+
+  it("lets an admin duty holder do what a secretary may", () => {
+    for (const action of ["assign", "reject", "verify", "refuse", "merge", "dismiss_duplicate", "edit"] as const) {
+      const status = action === "verify" || action === "refuse" ? "rectified" : "reported";
+      expect(checkTransition({ action, issue: { status }, actor: withRoles("admin"), input: fullInput }).ok).toBe(true);
+    }
+  });
+});
+
+describe("self-verification", () => {
+  const rectifier = actor({ roles: new Set<Role>(["secretary"]), isRectifier: true });
+
+  it("refuses verification by whoever rectified the issue", () => {
+    expect(checkTransition({ action: "verify", issue: { status: "rectified" }, actor: rectifier })).toEqual({
+      ok: false,
+      code: "self_verify",
+      message: "不能验收自己整改的问题，请由其他人验收",
+    });
+  });
+
+  it("refuses it for admins too", () => {
+    const admin = actor({ isAdmin: true, isRectifier: true });
+    expect(checkTransition({ action: "verify", issue: { status: "rectified" }, actor: admin })).toMatchObject({
+      code: "self_verify",
+    });
+  });
+
+  it("allows it when the policy says so", () => {
+    expect(
+      checkTransition({
+        action: "verify",
+        issue: { status: "rectified" },
+        actor: rectifier,
+        policy: { allowSelfVerify: true },
+      }),
+    ).toEqual({ ok: true, to: "closed" });
+  });
+
+  it("still lets the rectifier send their own fix back", () => {
+    expect(
+      checkTransition({
+        action: "refuse",
+        issue: { status: "rectified" },
+        actor: rectifier,
+        input: { reason: "没拍清楚" },
+      }),
+    ).toEqual({ ok: true, to: "accepted" });
+  });
+});
+
+describe("required data", () => {
+  const secretary = withRoles("secretary");
+  const assignee = actor({ isAssignee: true });
+
+  it.each([
+    ["send_back", "accepted", assignee, "退回需要写明原因，例如：退回 不属于本网格"],
+    ["reject", "reported", secretary, "不予受理需要写明原因，例如：不予受理 属于在建工地，不在整治范围"],
+    ["refuse", "rectified", secretary, "驳回需要写明原因，例如：驳回 门口杂物还没清走"],
+  ] as const)("%s needs a reason", (action, status, who, message) => {
+    for (const input of [{}, { reason: "" }, { reason: "   " }]) {
+      expect(checkTransition({ action, issue: { status }, actor: who, input })).toEqual({
+        ok: false,
+        code: "reason_required",
+        message,
+      });
+    }
+    expect(checkTransition({ action, issue: { status }, actor: who, input: { reason: "已由物业处理" } }).ok).toBe(true);
+  });
+
+  it("rectify needs an after-photo by default", () => {
+    expect(checkTransition({ action: "rectify", issue: { status: "accepted" }, actor: assignee })).toEqual({
+      ok: false,
+      code: "photo_required",
+      message: "请附上整改后的照片再提交整改",
+    });
+    expect(
+      checkTransition({
+        action: "rectify",
+        issue: { status: "accepted" },
+        actor: assignee,
+        input: { hasAfterPhoto: false },
+      }),
+    ).toMatchObject({ code: "photo_required" });
+    expect(
+      checkTransition({
+        action: "rectify",
+        issue: { status: "accepted" },
+        actor: assignee,
+        input: { hasAfterPhoto: true },
+      }),
+    ).toEqual({ ok: true, to: "rectified" });
+  });
+
+  it("rectify goes without a photo when the category does not ask for one", () => {
+    expect(
+      checkTransition({ action: "rectify", issue: { status: "assigned", afterPhotoRequired: false }, actor: assignee }),
+    ).toEqual({ ok: true, to: "rectified" });
+  });
+
+  it("assign needs a target", () => {
+    expect(checkTransition({ action: "assign", issue: { status: "reported" }, actor: secretary })).toEqual({
+      ok: false,
+      code: "target_required",
+      message: "请指定派给谁，例如：转派 @张三",
+    });
+    expect(
+      checkTransition({
+        action: "assign",
+        issue: { status: "reported" },
+        actor: secretary,
+        input: { target: { type: "unit", id: 12 } },
+      }),
+    ).toEqual({ ok: true, to: "assigned" });
+  });
+
+  it("merge needs the original issue", () => {
+    expect(checkTransition({ action: "merge", issue: { status: "reported" }, actor: secretary })).toEqual({
+      ok: false,
+      code: "target_required",
+      message: "请指明和哪个问题重复，例如：合并到 #1019",
+    });
+  });
+
+  it("checks the actor before the data", () => {
+    expect(checkTransition({ action: "reject", issue: { status: "reported" }, actor: actor() })).toMatchObject({
+      code: "role",
+    });
+  });
+});
+
+describe("allowedActions", () => {
+  it("offers a secretary the verifier's buttons on a rectified issue", () => {
+    expect(allowedActions({ status: "rectified" }, withRoles("secretary"))).toEqual([
+      "verify",
+      "refuse",
+      "dismiss_duplicate",
+      "edit",
+    ]);
+  });
+
+  it("offers the assignee the responder's buttons", () => {
+    expect(allowedActions({ status: "assigned" }, actor({ isAssignee: true }))).toEqual([
+      "assign",
+      "accept",
+      "rectify",
+      "send_back",
+    ]);
+  });
+
+  it("hides verification from the rectifier unless the policy allows it", () => {
+    const rectifier = actor({ roles: new Set<Role>(["leader"]), isRectifier: true });
+    expect(allowedActions({ status: "rectified" }, rectifier)).toEqual(["refuse"]);
+    expect(allowedActions({ status: "rectified" }, rectifier, { allowSelfVerify: true })).toEqual(["verify", "refuse"]);
+  });
+
+  it("offers nothing on a finished issue", () => {
+    expect(allowedActions({ status: "closed" }, everyone)).toEqual([]);
+  });
+});
+
+describe("ACTION_LABELS", () => {
+  it("names every action in Chinese", () => {
+    expect(ACTION_LABELS).toEqual({
+      assign: "转派",
+      accept: "接单",
+      rectify: "已整改",
+      send_back: "退回",
+      reject: "不予受理",
+      verify: "验收通过",
+      refuse: "驳回",
+      merge: "合并",
+      dismiss_duplicate: "不是重复",
+      edit: "修改",
+    });
+  });
+});

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CategoryCandidate,
+  classify,
+  findPlace,
+  hasUrgentWord,
+  normalizeText,
+  type PlaceCandidate,
+  startsWithReportWord,
+} from "../../src/domain/match.ts";
+
+describe("normalizeText", () => {
+  it("converts traditional to simplified characters", () => {
+    expect(normalizeText("東風路菜市場")).toBe("东风路菜市场");
+  });
+
+  it("folds full-width letters and digits, lower-cases Latin and drops spacing and punctuation", () => {
+    expect(normalizeText("３号楼 Ａ座，飞线充电！")).toBe("3号楼a座飞线充电");
+    expect(normalizeText("  B-2 栋\t(东侧) ")).toBe("b2栋东侧");
+  });
+
+  it("is idempotent", () => {
+    const once = normalizeText("幸福路「菜市場」門口，ＡＢ");
+    expect(normalizeText(once)).toBe(once);
+  });
+});
+
+describe("findPlace", () => {
+  const places: PlaceCandidate[] = [
+    { id: 1, names: ["幸福路", "幸福大道"] },
+    { id: 2, names: ["幸福路菜市场", "幸福菜场"] },
+    { id: 3, names: ["东风路"] },
+    { id: 4, names: ["3号楼"] },
+    { id: 5, names: ["和平小区"] },
+    { id: 6, names: ["和顺小区"] },
+  ];
+
+  it("finds a place by its name", () => {
+    expect(findPlace("东风路口有人乱扔垃圾", places)).toEqual({ id: 3, name: "东风路", exact: true });
+  });
+
+  it("finds a place by an alias", () => {
+    expect(findPlace("幸福菜场门口堆物堆料", places)).toEqual({ id: 2, name: "幸福菜场", exact: true });
+    expect(findPlace("幸福大道北段小广告", places)).toEqual({ id: 1, name: "幸福大道", exact: true });
+  });
+
+  it("prefers the longest name that occurs", () => {
+    expect(findPlace("幸福路菜市场门口占道经营，摊贩三家", places)).toEqual({
+      id: 2,
+      name: "幸福路菜市场",
+      exact: true,
+    });
+    expect(findPlace("幸福路中段共享单车乱停", places)).toEqual({ id: 1, name: "幸福路", exact: true });
+  });
+
+  it("reads traditional input", () => {
+    expect(findPlace("東風路有人佔道經營", places)).toEqual({ id: 3, name: "东风路", exact: true });
+  });
+
+  it("reads full-width digits", () => {
+    expect(findPlace("３号楼下有人飞线充电", places)).toEqual({ id: 4, name: "3号楼", exact: true });
+  });
+
+  it("tolerates one mistyped character in a name of three or more characters", () => {
+    expect(findPlace("幸福路菜市厂门口有垃圾", places)).toEqual({ id: 1, name: "幸福路", exact: true });
+    expect(findPlace("东丰路口堆放建筑垃圾", places)).toEqual({ id: 3, name: "东风路", exact: false });
+    expect(findPlace("和平小去3栋楼道堆物", places)).toEqual({ id: 5, name: "和平小区", exact: false });
+  });
+
+  it("does not tolerate two mistyped characters", () => {
+    expect(findPlace("东丰街口堆放建筑垃圾", places)).toBeNull();
+  });
+
+  it("returns null when two places tie", () => {
+    expect(findPlace("和X小区门口有小广告", places)).toBeNull();
+    expect(
+      findPlace("路过", [
+        { id: 1, names: ["路过"] },
+        { id: 2, names: ["路过"] },
+      ]),
+    ).toBeNull();
+  });
+
+  it("returns null when nothing matches", () => {
+    expect(findPlace("楼道里有杂物", places)).toBeNull();
+    expect(findPlace("", places)).toBeNull();
+  });
+});
+
+describe("classify", () => {
+  const categories: CategoryCandidate[] = [
+    { id: 1, name: "堆物堆料", keywords: ["堆物", "堆放", "杂物", "建筑垃圾"] },
+    { id: 2, name: "占道经营", keywords: ["摊贩", "摆摊", "流动摊"] },
+    { id: 3, name: "飞线充电", keywords: ["私拉电线", "充电线", "拉线充电"] },
+    { id: 4, name: "乱停车", keywords: ["乱停", "违停", "乱停放"] },
+    { id: 5, name: "乱扔垃圾", keywords: ["垃圾", "烟头"] },
+    { id: 6, name: "小广告", keywords: ["牛皮癣", "张贴"] },
+  ];
+
+  it("classifies realistic grid-worker messages", () => {
+    expect(classify("幸福路菜市场门口占道经营，摊贩三家", categories)).toEqual({ id: 2, keyword: "占道经营" });
+    expect(classify("3号楼下有人飞线充电", categories)).toEqual({ id: 3, keyword: "飞线充电" });
+    expect(classify("5栋楼道私拉电线给电动车充", categories)).toEqual({ id: 3, keyword: "私拉电线" });
+    expect(classify("小区门口电动车乱停放", categories)).toEqual({ id: 4, keyword: "乱停放" });
+    expect(classify("電線桿上貼了牛皮癬", categories)).toEqual({ id: 6, keyword: "牛皮癣" });
+  });
+
+  it("lets the longest keyword win", () => {
+    // 建筑垃圾 (堆物堆料) outweighs 垃圾 (乱扔垃圾).
+    expect(classify("路边倒了一堆建筑垃圾", categories)).toEqual({ id: 1, keyword: "建筑垃圾" });
+  });
+
+  it("returns null when two categories tie", () => {
+    expect(classify("摊贩乱停", categories)).toBeNull();
+  });
+
+  it("returns null when nothing matches", () => {
+    expect(classify("宣传栏玻璃碎了", categories)).toBeNull();
+  });
+});
+
+describe("hasUrgentWord", () => {
+  it.each(["紧急！消防通道被堵", "加急处理", "急，井盖缺失", "【急】路灯倒了", "緊急情況"])(
+    "sees urgency in %s",
+    (text) => {
+      expect(hasUrgentWord(text)).toBe(true);
+    },
+  );
+
+  it.each(["急救箱过期", "3号楼下有人飞线充电", "不着急的问题"])("sees none in %s", (text) => {
+    expect(hasUrgentWord(text)).toBe(false);
+  });
+});
+
+describe("startsWithReportWord", () => {
+  it.each([
+    "上报 幸福路堆物",
+    "报告：东风路有小广告",
+    "#问题 乱停车",
+    "＃问题 乱停车",
+    "问题：井盖缺失",
+    "问题:井盖缺失",
+    "  上报",
+  ])("recognises %s", (text) => {
+    expect(startsWithReportWord(text)).toBe(true);
+  });
+
+  it.each(["幸福路上报刊亭破损", "问题不大", "今天巡查无问题", "上 报"])("does not treat %s as a report", (text) => {
+    expect(startsWithReportWord(text)).toBe(false);
+  });
+});

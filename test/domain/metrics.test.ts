@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import {
+  formatHours,
+  formatRate,
+  type IssueSnapshot,
+  METRICS_DEFINITION,
+  rateOf,
+  rectificationRate,
+  responseHours,
+  responseStats,
+} from "../../src/domain/metrics.ts";
+
+/** An instant given as Shanghai wall-clock time, "YYYY-MM-DD HH:mm". */
+const sh = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);
+
+const issue = (overrides: Partial<IssueSnapshot>): IssueSnapshot => ({
+  status: "reported",
+  reportedAt: sh("2026-11-23 08:00"),
+  deadline: null,
+  rectifiedAt: null,
+  closedAt: null,
+  ...overrides,
+});
+
+/** Monday 2026-11-23 in Shanghai, observed at the 18:00 digest. */
+const today = { from: sh("2026-11-23 00:00"), to: sh("2026-11-24 00:00") };
+const digestTime = sh("2026-11-23 18:00");
+
+describe("rectificationRate", () => {
+  it("divides closed by closed plus open", () => {
+    expect(rectificationRate({ closed: 110, open: 8 })).toBeCloseTo(110 / 118);
+    expect(rectificationRate({ closed: 3, open: 0 })).toBe(1);
+    expect(rectificationRate({ closed: 0, open: 4 })).toBe(0);
+  });
+
+  it("is null when there is nothing to measure", () => {
+    expect(rectificationRate({ closed: 0, open: 0 })).toBeNull();
+  });
+});
+
+describe("rateOf", () => {
+  it("applies the definition to a hand-checked day", () => {
+    const issues: IssueSnapshot[] = [
+      // A: reported and closed the same day → closed.
+      issue({
+        status: "closed",
+        reportedAt: sh("2026-11-23 08:00"),
+        deadline: sh("2026-11-24 08:00"),
+        rectifiedAt: sh("2026-11-23 13:00"),
+        closedAt: sh("2026-11-23 15:00"),
+      }),
+      // B: overdue since Saturday, still being fixed → open.
+      issue({ status: "accepted", reportedAt: sh("2026-11-20 09:00"), deadline: sh("2026-11-21 09:00") }),
+      // C: reported today, not yet due → open.
+      issue({ status: "assigned", reportedAt: sh("2026-11-23 10:00"), deadline: sh("2026-11-24 10:00") }),
+      // D: reported yesterday, not yet due → not counted.
+      issue({ status: "accepted", reportedAt: sh("2026-11-22 10:00"), deadline: sh("2026-11-25 10:00") }),
+      // E: overdue since January, never dispatched → open.
+      issue({ status: "reported", reportedAt: sh("2026-01-05 09:00"), deadline: sh("2026-01-06 09:00") }),
+      // F, G: side exits reported today → not counted.
+      issue({ status: "rejected", reportedAt: sh("2026-11-23 09:00") }),
+      issue({ status: "duplicate", reportedAt: sh("2026-11-23 09:30") }),
+      // H: closed yesterday → not counted.
+      issue({ status: "closed", reportedAt: sh("2026-11-21 09:00"), closedAt: sh("2026-11-22 17:00") }),
+      // I: fixed but not yet verified, past due → open.
+      issue({
+        status: "rectified",
+        reportedAt: sh("2026-11-21 09:00"),
+        deadline: sh("2026-11-22 09:00"),
+        rectifiedAt: sh("2026-11-23 09:00"),
+      }),
+      // J: rectified yesterday, closed today → closed.
+      issue({
+        status: "closed",
+        reportedAt: sh("2026-11-22 12:00"),
+        rectifiedAt: sh("2026-11-22 20:00"),
+        closedAt: sh("2026-11-23 09:00"),
+      }),
+    ];
+    const result = rateOf(issues, today, digestTime);
+    expect(result).toEqual({ closed: 2, open: 4, rate: 2 / 6 });
+    expect(formatRate(result.rate)).toBe("33.3%");
+  });
+
+  it("is null with zero terms when nothing happened in the period", () => {
+    const quiet = [issue({ status: "accepted", reportedAt: sh("2026-11-20 09:00"), deadline: sh("2026-11-30 09:00") })];
+    expect(rateOf(quiet, today, digestTime)).toEqual({ closed: 0, open: 0, rate: null });
+    expect(rateOf([], today, digestTime)).toEqual({ closed: 0, open: 0, rate: null });
+  });
+
+  it("counts an issue due exactly at the moment of observation as not yet overdue", () => {
+    const dueNow = issue({ status: "accepted", reportedAt: sh("2026-11-22 18:00"), deadline: digestTime });
+    expect(rateOf([dueNow], today, digestTime).open).toBe(0);
+    expect(rateOf([dueNow], today, sh("2026-11-23 18:01")).open).toBe(1);
+  });
+
+  it("treats the period as half-open", () => {
+    const atStart = issue({ status: "closed", closedAt: today.from });
+    const atEnd = issue({ status: "closed", closedAt: today.to });
+    expect(rateOf([atStart, atEnd], today, today.to).closed).toBe(1);
+  });
+
+  it("counts an issue overdue from long ago in every later period", () => {
+    const ancient = issue({ status: "assigned", reportedAt: sh("2025-03-01 09:00"), deadline: sh("2025-03-02 09:00") });
+    const month = { from: sh("2026-11-01 00:00"), to: sh("2026-12-01 00:00") };
+    expect(rateOf([ancient], month, digestTime)).toEqual({ closed: 0, open: 1, rate: 0 });
+  });
+});
+
+describe("response time", () => {
+  it("is rectified time minus reported time, in hours", () => {
+    expect(responseHours({ reportedAt: sh("2026-11-23 08:00"), rectifiedAt: sh("2026-11-23 13:30") })).toBe(5.5);
+    expect(responseHours({ reportedAt: sh("2026-11-23 08:00"), rectifiedAt: null })).toBeNull();
+  });
+
+  it("averages over the issues rectified in the period", () => {
+    const issues: IssueSnapshot[] = [
+      // 5 h, same day.
+      issue({ status: "closed", reportedAt: sh("2026-11-23 08:00"), rectifiedAt: sh("2026-11-23 13:00") }),
+      // 48 h, waiting for verification.
+      issue({ status: "rectified", reportedAt: sh("2026-11-21 09:00"), rectifiedAt: sh("2026-11-23 09:00") }),
+      // Rectified yesterday → outside the period.
+      issue({ status: "closed", reportedAt: sh("2026-11-22 12:00"), rectifiedAt: sh("2026-11-22 20:00") }),
+      // Fix refused, back to accepted → no longer counts as rectified.
+      issue({ status: "accepted", reportedAt: sh("2026-11-23 07:00"), rectifiedAt: sh("2026-11-23 10:00") }),
+      // Not rectified.
+      issue({ status: "assigned", reportedAt: sh("2026-11-23 07:00") }),
+    ];
+    const stats = responseStats(issues, today);
+    expect(stats).toEqual({ count: 2, averageHours: 26.5, medianHours: 26.5 });
+    expect(formatHours(stats.averageHours)).toBe("1.1 天");
+  });
+
+  it("takes the middle value as the median of an odd count", () => {
+    const hoursAfter = (h: number) =>
+      issue({
+        status: "closed",
+        reportedAt: sh("2026-11-23 00:00"),
+        rectifiedAt: new Date(sh("2026-11-23 00:00").getTime() + h * 3_600_000),
+      });
+    expect(responseStats([hoursAfter(20), hoursAfter(1), hoursAfter(3)], today)).toEqual({
+      count: 3,
+      averageHours: 8,
+      medianHours: 3,
+    });
+  });
+
+  it("has no average when nothing was rectified", () => {
+    expect(responseStats([], today)).toEqual({ count: 0, averageHours: null, medianHours: null });
+  });
+});
+
+describe("formatting", () => {
+  it("prints rates with one decimal", () => {
+    expect(formatRate(110 / 118)).toBe("93.2%");
+    expect(formatRate(1)).toBe("100%");
+    expect(formatRate(0)).toBe("0%");
+    expect(formatRate(null)).toBe("—");
+  });
+
+  it("prints hours below a day and days from 24 hours on", () => {
+    expect(formatHours(5.2)).toBe("5.2 小时");
+    expect(formatHours(0)).toBe("0 小时");
+    expect(formatHours(31.2)).toBe("1.3 天");
+    expect(formatHours(48)).toBe("2 天");
+    expect(formatHours(23.96)).toBe("1 天");
+    expect(formatHours(null)).toBe("—");
+  });
+
+  it("states the definitions for the digest footer", () => {
+    expect(METRICS_DEFINITION).toContain("整改率 = 期内销项数 ÷");
+    expect(METRICS_DEFINITION).toContain("响应时长 = 整改时间 − 发现时间");
+  });
+});
