@@ -1,0 +1,545 @@
+/**
+ * The 台账 (ledger) workbook: an .xlsx with a cover, one row per issue, every history event and a per-grid
+ * summary (SPEC.md 4.6). Presentation only: the caller queries the data, maps codes to Chinese labels and
+ * formats the rate strings; this module lays them out.
+ *
+ * The workbook is written with exceljs's streaming writer so a ledger of 100,000 issues never sits in memory.
+ * That writer appends each sheet to the zip as one entry, and zip entries are written one after another, so the
+ * sheets are produced strictly in order, each committed before the next is created:
+ *   封面 (all its figures are in the input up front) → 问题台账 → 处置记录 → 网格汇总.
+ * A sheet created while another is still open would have its rows buffered in memory until the first finished.
+ */
+
+import { type EventEmitter, once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import type { Stream } from "node:stream";
+import type { CellValue, Style, Worksheet } from "exceljs";
+import ExcelJS from "exceljs";
+import {
+  type CellKind,
+  COVER_STYLES,
+  dateCell,
+  flagCell,
+  HEADER_STYLE,
+  hoursCell,
+  numberCell,
+  photoCell,
+  rowHeight,
+  STYLES,
+  textCell,
+  wrappedLines,
+} from "./ledger-cells.js";
+import { createWallClock, describeTimeZone, type WallClock } from "./ledger-time.js";
+
+/** One issue, with every code already mapped to its Chinese label by the caller. */
+export interface LedgerIssueRow {
+  number: number;
+  foundAt: Date;
+  community: string;
+  grid: string;
+  point: string;
+  category: string;
+  /** 动态指标 / 静态指标 */
+  kind: string;
+  /** 工程 / 整治 / 执法 / 管理 */
+  class: string;
+  description: string;
+  reporter: string;
+  assignee: string;
+  deadline: Date | null;
+  /** e.g. 整改中 */
+  status: string;
+  rectifiedAt: Date | null;
+  closedAt: Date | null;
+  responseHours: number | null;
+  overdue: boolean;
+  rebound: boolean;
+  /** Photo links in display order; `label` is what the cell shows (e.g. 整改前, 整改后). */
+  photos: { label: string; href: string }[];
+}
+
+/** One history event of an issue, already in Chinese. */
+export interface LedgerEventRow {
+  issueNumber: number;
+  at: Date;
+  /** The step, e.g. 上报, 派单, 整改, 验收 */
+  type: string;
+  actor: string;
+  /** Status label before the event (empty when none). */
+  from: string;
+  /** Status label after the event. */
+  to: string;
+  reason: string;
+}
+
+/** Summary figures of one grid. */
+export interface LedgerGridRow {
+  community: string;
+  grid: string;
+  found: number;
+  rectified: number;
+  open: number;
+  overdue: number;
+  /** Already formatted, e.g. "93.2%". */
+  rate: string;
+  /** Already formatted, e.g. "1.3天". */
+  avgResponse: string;
+}
+
+/** Everything the ledger shows. The issues and events are pulled one at a time as rows are written. */
+export interface LedgerInput {
+  /** The unit the ledger covers, e.g. 幸福街道. */
+  unitName: string;
+  /** e.g. "2026-11-01 至 2026-11-30". */
+  periodLabel: string;
+  generatedAt: Date;
+  /** IANA zone every time is shown in, normally "Asia/Shanghai". */
+  timeZone: string;
+  /** Metric definitions for the cover sheet, one line each (整改率 = …). */
+  definitions: string[];
+  /** Unit-level figures; rate and avgResponse are already formatted. */
+  summary: {
+    found: number;
+    rectified: number;
+    closed: number;
+    open: number;
+    overdue: number;
+    rebound: number;
+    rate: string;
+    avgResponse: string;
+  };
+  issues: AsyncIterable<LedgerIssueRow>;
+  events: AsyncIterable<LedgerEventRow>;
+  grids: LedgerGridRow[];
+}
+
+/** Counts of the rows written. */
+export interface LedgerResult {
+  issues: number;
+  events: number;
+}
+
+/** Progress of a running export, reported after each issue or event row is written. */
+export interface LedgerProgress {
+  sheet: "issues" | "events";
+  rows: number;
+}
+
+/** Optional hooks for {@link writeLedgerWorkbook}. */
+export interface LedgerWriteOptions {
+  /** Called after every issue or event row has been written (e.g. for a CLI progress line). */
+  onProgress?: (progress: LedgerProgress) => void;
+}
+
+/** Sheet names, in workbook order. */
+export const LEDGER_SHEET_NAMES = {
+  cover: "封面",
+  issues: "问题台账",
+  events: "处置记录",
+  grids: "网格汇总",
+} as const;
+
+/** How many rows are written between pauses that let the zip compressor and the output stream drain. */
+const ROWS_PER_PAUSE = 200;
+/** Bytes of sheet XML allowed to wait for the compressor before writing pauses. */
+const MAX_BACKLOG = 4 * 1024 * 1024;
+
+interface ColumnSpec<R> {
+  header: string;
+  width: number;
+  kind: CellKind;
+  value: (row: R, wallClock: WallClock) => CellValue;
+}
+
+/** Photos with a clickable column of their own (照片1..照片3); any further ones are listed in 其余照片. */
+const PHOTO_COLUMNS = 3;
+const DESCRIPTION_WIDTH = 40;
+const MORE_PHOTOS_WIDTH = 36;
+const REASON_WIDTH = 48;
+
+/*
+ * Photos: a cell holds at most one hyperlink in both Excel and WPS (a "rich" cell with several links is not
+ * something either can store), so each of the first three photos gets its own clickable column 照片1..照片3,
+ * showing the photo's label. Issues rarely have more (a before and an after photo is typical); any further
+ * photos are listed as "label：URL" lines in 其余照片 so nothing is lost, even though those are not clickable.
+ */
+const ISSUE_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
+  { header: "编号", width: 8, kind: "int", value: (r) => numberCell(r.number) },
+  { header: "发现时间", width: 17, kind: "date", value: (r, w) => dateCell(r.foundAt, w) },
+  { header: "社区", width: 12, kind: "text", value: (r) => textCell(r.community) },
+  { header: "网格", width: 14, kind: "text", value: (r) => textCell(r.grid) },
+  { header: "点位", width: 16, kind: "text", value: (r) => textCell(r.point) },
+  { header: "问题类别", width: 12, kind: "text", value: (r) => textCell(r.category) },
+  { header: "指标类型", width: 10, kind: "center", value: (r) => textCell(r.kind) },
+  { header: "问题分类", width: 10, kind: "center", value: (r) => textCell(r.class) },
+  { header: "问题描述", width: DESCRIPTION_WIDTH, kind: "wrap", value: (r) => textCell(r.description) },
+  { header: "上报人", width: 10, kind: "text", value: (r) => textCell(r.reporter) },
+  { header: "责任人", width: 10, kind: "text", value: (r) => textCell(r.assignee) },
+  { header: "整改期限", width: 17, kind: "date", value: (r, w) => dateCell(r.deadline, w) },
+  { header: "状态", width: 10, kind: "center", value: (r) => textCell(r.status) },
+  { header: "整改时间", width: 17, kind: "date", value: (r, w) => dateCell(r.rectifiedAt, w) },
+  { header: "销项时间", width: 17, kind: "date", value: (r, w) => dateCell(r.closedAt, w) },
+  { header: "响应时长（小时）", width: 12, kind: "hours", value: (r) => hoursCell(r.responseHours) },
+  { header: "是否超期", width: 10, kind: "center", value: (r) => flagCell(r.overdue) },
+  { header: "是否反弹", width: 10, kind: "center", value: (r) => flagCell(r.rebound) },
+  ...Array.from(
+    { length: PHOTO_COLUMNS },
+    (_, i): ColumnSpec<LedgerIssueRow> => ({
+      header: `照片${i + 1}`,
+      width: 12,
+      kind: "link",
+      value: (r) => photoCell(r.photos[i], i),
+    }),
+  ),
+  { header: "其余照片", width: MORE_PHOTOS_WIDTH, kind: "wrap", value: (r) => morePhotos(r) },
+];
+
+const EVENT_COLUMNS: ColumnSpec<LedgerEventRow>[] = [
+  { header: "问题编号", width: 10, kind: "int", value: (r) => numberCell(r.issueNumber) },
+  { header: "时间", width: 17, kind: "date", value: (r, w) => dateCell(r.at, w) },
+  { header: "环节", width: 12, kind: "center", value: (r) => textCell(r.type) },
+  { header: "操作人", width: 12, kind: "text", value: (r) => textCell(r.actor) },
+  { header: "原状态", width: 10, kind: "center", value: (r) => textCell(r.from) },
+  { header: "新状态", width: 10, kind: "center", value: (r) => textCell(r.to) },
+  { header: "原因/说明", width: REASON_WIDTH, kind: "wrap", value: (r) => textCell(r.reason) },
+];
+
+const GRID_COLUMNS: ColumnSpec<LedgerGridRow>[] = [
+  { header: "社区", width: 14, kind: "text", value: (r) => textCell(r.community) },
+  { header: "网格", width: 16, kind: "text", value: (r) => textCell(r.grid) },
+  { header: "发现", width: 10, kind: "int", value: (r) => numberCell(r.found) },
+  { header: "整改", width: 10, kind: "int", value: (r) => numberCell(r.rectified) },
+  { header: "未销项", width: 10, kind: "int", value: (r) => numberCell(r.open) },
+  { header: "超期", width: 10, kind: "int", value: (r) => numberCell(r.overdue) },
+  { header: "整改率", width: 10, kind: "figure", value: (r) => textCell(r.rate) },
+  { header: "平均响应时长", width: 14, kind: "figure", value: (r) => textCell(r.avgResponse) },
+];
+
+function morePhotos(row: LedgerIssueRow): string | null {
+  const rest = row.photos.slice(PHOTO_COLUMNS);
+  if (rest.length === 0) return null;
+  return textCell(
+    rest.map((p, i) => `${p.label.trim() || `照片${PHOTO_COLUMNS + i + 1}`}：${p.href.trim()}`).join("\n"),
+  );
+}
+
+/**
+ * Writes the ledger workbook to a file path or a writable stream and resolves when it is complete, with the
+ * number of issue and event rows written. A stream is ended when the workbook is done.
+ *
+ * `input.issues` and `input.events` are consumed lazily, one row at a time, each row committed to the output
+ * before the next is pulled (issues first, then events). Memory stays flat whatever the row count, except for
+ * photo hyperlinks: the xlsx format keeps link targets in a separate part that follows the sheet, so exceljs
+ * holds roughly 0.6 KB per link until 问题台账 is finished (100,000 issues with two photos each peak at about
+ * 320 MB RSS against about 170 MB without photos).
+ *
+ * On failure (a throwing iterable, an output error) the promise rejects with that error; a file written to a
+ * path is removed, and a caller's stream is destroyed (without an error of its own), since a partial .xlsx is
+ * unreadable.
+ */
+export async function writeLedgerWorkbook(
+  target: string | NodeJS.WritableStream,
+  input: LedgerInput,
+  options: LedgerWriteOptions = {},
+): Promise<LedgerResult> {
+  // Fails fast (RangeError) on an unknown zone, before anything is created.
+  const wallClock = createWallClock(input.timeZone);
+  const ownStream = typeof target === "string";
+  const output: NodeJS.WritableStream = ownStream ? createWriteStream(target) : target;
+
+  // The output may fail at any time (disk full, closed socket); remember the first error and stop at the next
+  // pause instead of crashing on an unhandled 'error' event or writing into a dead pipe.
+  let outputError: unknown;
+  let rejectFailed: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    rejectFailed = reject;
+  });
+  failed.catch(() => {});
+  const onError = (error: unknown) => {
+    outputError ??= error;
+    rejectFailed(error);
+  };
+  output.on("error", onError);
+
+  const pause = async (sheet: Worksheet) => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (;;) {
+      if (outputError !== undefined) throw outputError;
+      if (!(await waitForBacklog(sheet))) return;
+    }
+  };
+
+  try {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: output as unknown as Stream,
+      useStyles: true,
+      // Inline strings: shared strings would keep every distinct text in memory until the end.
+      useSharedStrings: false,
+    });
+    workbook.creator = "日清";
+    workbook.lastModifiedBy = "日清";
+    workbook.created = input.generatedAt;
+    workbook.modified = input.generatedAt;
+
+    writeCover(workbook.addWorksheet(LEDGER_SHEET_NAMES.cover), input, wallClock);
+
+    const issues = await writeTable(
+      addTableSheet(workbook, LEDGER_SHEET_NAMES.issues, ISSUE_COLUMNS),
+      ISSUE_COLUMNS,
+      input.issues,
+      wallClock,
+      {
+        highlight: (r) => r.overdue,
+        height: (r) =>
+          rowHeight(
+            Math.max(wrappedLines(r.description, DESCRIPTION_WIDTH), wrappedLines(morePhotos(r), MORE_PHOTOS_WIDTH)),
+          ),
+        progress: (rows) => options.onProgress?.({ sheet: "issues", rows }),
+        pause,
+      },
+    );
+
+    const events = await writeTable(
+      addTableSheet(workbook, LEDGER_SHEET_NAMES.events, EVENT_COLUMNS),
+      EVENT_COLUMNS,
+      input.events,
+      wallClock,
+      {
+        height: (r) => rowHeight(wrappedLines(r.reason, REASON_WIDTH)),
+        progress: (rows) => options.onProgress?.({ sheet: "events", rows }),
+        pause,
+      },
+    );
+
+    writeGridSummary(addTableSheet(workbook, LEDGER_SHEET_NAMES.grids, GRID_COLUMNS), input, wallClock);
+
+    await Promise.race([workbook.commit(), failed]);
+    if (outputError !== undefined) throw outputError;
+    if (ownStream) await closed(output);
+    return { issues, events };
+  } catch (error) {
+    (output as NodeJS.WritableStream & { destroy?: () => void }).destroy?.();
+    if (ownStream) {
+      await closed(output).catch(() => {});
+      await rm(target, { force: true });
+    }
+    throw error;
+  } finally {
+    // Our own file stream keeps the listener: nobody else would catch a late error from the abandoned zip.
+    if (!ownStream) output.off("error", onError);
+  }
+}
+
+/** Resolves once a file stream has released its descriptor. */
+async function closed(stream: NodeJS.WritableStream): Promise<void> {
+  const s = stream as NodeJS.WritableStream & { closed?: boolean };
+  if (s.closed) return;
+  await once(stream as unknown as EventEmitter, "close");
+}
+
+/** The parts of exceljs's internal sheet stream (a StreamBuf piped into the zip) that reveal its backlog. */
+interface SheetStreamInternals {
+  pipes?: {
+    _writableState?: { length?: number };
+    writableLength?: number;
+    once?: (event: "drain", listener: () => void) => unknown;
+    off?: (event: "drain", listener: () => void) => unknown;
+  }[];
+}
+
+/**
+ * exceljs's streaming writer has no backpressure: a committed row is pushed into the zip entry's input buffer
+ * whether or not the compressor keeps up, and when rows come faster than deflate (any in-memory or fast source)
+ * that buffer grows with the sheet, about 1 KB per row. So every few hundred rows we look at the buffer through
+ * the writer's internals and, while it holds more than MAX_BACKLOG bytes, wait for it to drain (on 'drain' or a
+ * short timer, whichever comes first). Resolves to true when it waited, so the caller re-checks for output errors
+ * and the backlog again; if the internals ever change shape, this quietly does nothing.
+ */
+async function waitForBacklog(sheet: Worksheet): Promise<boolean> {
+  const pipe = (sheet as unknown as { stream?: SheetStreamInternals }).stream?.pipes?.[0];
+  const queued = pipe?._writableState?.length ?? pipe?.writableLength ?? 0;
+  if (!pipe || queued <= MAX_BACKLOG) return false;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pipe.off?.("drain", done);
+      resolve();
+    };
+    const timer = setTimeout(done, 5);
+    pipe.once?.("drain", done);
+  });
+  return true;
+}
+
+type Book = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
+
+/** A table sheet: header row frozen, printed landscape one page wide with the header repeated. */
+function addTableSheet<R>(workbook: Book, name: string, columns: ColumnSpec<R>[]): Worksheet {
+  const sheet = workbook.addWorksheet(name, {
+    // Views are written when the sheet is created, so the frozen pane must be given here.
+    views: [{ state: "frozen", xSplit: 0, ySplit: 1, topLeftCell: "A2", activeCell: "A2" }],
+    pageSetup: {
+      orientation: "landscape",
+      paperSize: 9,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: "1:1",
+    },
+  });
+  // Column widths must be set before the first row is committed: they precede the rows in the sheet XML.
+  sheet.columns = columns.map((c) => ({ width: c.width }));
+  const header = sheet.getRow(1);
+  columns.forEach((c, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = c.header;
+    cell.style = HEADER_STYLE;
+  });
+  header.height = 24;
+  header.commit();
+  return sheet;
+}
+
+interface TableHooks<R> {
+  highlight?: (row: R) => boolean;
+  height?: (row: R) => number | undefined;
+  progress: (rows: number) => void;
+  pause: (sheet: Worksheet) => Promise<void>;
+}
+
+/** Streams rows into a table sheet, then sets its auto-filter over header and data and commits it. */
+async function writeTable<R>(
+  sheet: Worksheet,
+  columns: ColumnSpec<R>[],
+  rows: AsyncIterable<R>,
+  wallClock: WallClock,
+  hooks: TableHooks<R>,
+): Promise<number> {
+  let count = 0;
+  for await (const item of rows) {
+    count += 1;
+    const styles = hooks.highlight?.(item) ? STYLES.overdue : STYLES.plain;
+    const row = sheet.getRow(count + 1);
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as ColumnSpec<R>;
+      const cell = row.getCell(i + 1);
+      cell.value = column.value(item, wallClock);
+      cell.style = styles[column.kind];
+    }
+    const height = hooks.height?.(item);
+    if (height !== undefined) row.height = height;
+    row.commit();
+    hooks.progress(count);
+    if (count % ROWS_PER_PAUSE === 0) await hooks.pause(sheet);
+  }
+  finishTable(sheet, columns.length, count + 1);
+  return count;
+}
+
+function finishTable(sheet: Worksheet, columnCount: number, lastRow: number): void {
+  // The filter covers the data, not just the header, so Excel and WPS sort and filter every row.
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow, column: columnCount } };
+  sheet.commit();
+}
+
+function writeGridSummary(sheet: Worksheet, input: LedgerInput, wallClock: WallClock): void {
+  let rowNumber = 1;
+  for (const grid of input.grids) {
+    rowNumber += 1;
+    const row = sheet.getRow(rowNumber);
+    GRID_COLUMNS.forEach((column, i) => {
+      const cell = row.getCell(i + 1);
+      cell.value = column.value(grid, wallClock);
+      cell.style = STYLES.plain[column.kind];
+    });
+    row.commit();
+  }
+  const lastGridRow = rowNumber;
+
+  // The unit total sits below the filter range, so sorting or filtering the grids leaves it in place.
+  const s = input.summary;
+  const totals: CellValue[] = [
+    "合计",
+    null,
+    numberCell(s.found),
+    numberCell(s.rectified),
+    numberCell(s.open),
+    numberCell(s.overdue),
+    textCell(s.rate),
+    textCell(s.avgResponse),
+  ];
+  const totalRow = sheet.getRow(lastGridRow + 1);
+  GRID_COLUMNS.forEach((column, i) => {
+    const cell = totalRow.getCell(i + 1);
+    cell.value = totals[i] ?? null;
+    cell.style = { ...STYLES.plain[column.kind], font: HEADER_STYLE.font };
+  });
+  totalRow.commit();
+
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastGridRow, column: GRID_COLUMNS.length } };
+  sheet.commit();
+}
+
+/**
+ * The cover: title, unit, period, generation time, the unit's figures, the metric definitions and a short guide
+ * to the other sheets. Everything it shows is in the input up front, so it is written (and committed) first.
+ */
+function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock): void {
+  sheet.columns = [{ width: 18 }, { width: 66 }];
+  let rowNumber = 0;
+  const pair = (label: string, value: CellValue, valueStyle: Partial<Style> = COVER_STYLES.value) => {
+    rowNumber += 1;
+    const row = sheet.getRow(rowNumber);
+    row.getCell(1).value = label;
+    row.getCell(1).style = COVER_STYLES.label;
+    row.getCell(2).value = value;
+    row.getCell(2).style = valueStyle;
+    row.commit();
+  };
+  const spanning = (text: string, style: Partial<Style>, height?: number) => {
+    rowNumber += 1;
+    sheet.mergeCells(rowNumber, 1, rowNumber, 2);
+    const row = sheet.getRow(rowNumber);
+    row.getCell(1).value = textCell(text);
+    row.getCell(1).style = style;
+    if (height !== undefined) row.height = height;
+    row.commit();
+  };
+  const gap = () => {
+    rowNumber += 1;
+  };
+
+  spanning(`${input.unitName}问题台账`, COVER_STYLES.title, 32);
+  gap();
+  pair("单位", textCell(input.unitName));
+  pair("统计周期", textCell(input.periodLabel));
+  pair("生成时间", dateCell(input.generatedAt, wallClock), COVER_STYLES.date);
+  pair("时区", `表中时间均为${describeTimeZone(input.timeZone)}`);
+
+  gap();
+  spanning("汇总数据", COVER_STYLES.section, 22);
+  const s = input.summary;
+  pair("发现问题", numberCell(s.found));
+  pair("已整改", numberCell(s.rectified));
+  pair("已销项", numberCell(s.closed));
+  pair("未销项", numberCell(s.open));
+  pair("超期", numberCell(s.overdue));
+  pair("反弹", numberCell(s.rebound));
+  pair("整改率", textCell(s.rate));
+  pair("平均响应时长", textCell(s.avgResponse));
+
+  if (input.definitions.length > 0) {
+    gap();
+    spanning("指标口径", COVER_STYLES.section, 22);
+    for (const line of input.definitions) spanning(line, COVER_STYLES.note, rowHeight(wrappedLines(line, 84)));
+  }
+
+  gap();
+  spanning("工作表说明", COVER_STYLES.section, 22);
+  pair(LEDGER_SHEET_NAMES.issues, "每个问题一行；超期问题整行以浅红色标出，照片列可点击查看");
+  pair(LEDGER_SHEET_NAMES.events, "每个问题的每一步处置（上报、派单、接单、整改、验收等）");
+  pair(LEDGER_SHEET_NAMES.grids, "按网格统计发现、整改、未销项和超期问题，末行为全单位合计");
+
+  sheet.commit();
+}
