@@ -1,0 +1,157 @@
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { Tx } from "../db/client.ts";
+import { type AssignTarget, checkTransition, type IssueAction, type TransitionDenialCode } from "../domain/lifecycle.ts";
+import type { IssueStatus } from "../domain/types.ts";
+import { deadlineFor, resolveAssignee } from "./assignment.ts";
+import type { CommandContext, StoredPhoto } from "./context.ts";
+import { attachPhotos } from "./file-issue.ts";
+import { actorContext } from "./issue-actor.ts";
+import { notifyChange } from "./notify-change.ts";
+import { syncIssueCard } from "./sync-issue-card.ts";
+
+/** One person's action on one issue, with whatever data it carries. */
+export interface IssueActionInput {
+  issueId: number;
+  actorOpenId: string;
+  action: IssueAction;
+  reason?: string;
+  target?: AssignTarget;
+  originalId?: number;
+  afterPhotos?: StoredPhoto[];
+  /** For `edit`: the new category, grid or point. */
+  edit?: { categoryId?: number; gridId?: number; pointId?: number | null };
+}
+
+export type IssueActionResult =
+  | { ok: true; status: IssueStatus }
+  | { ok: false; code: TransitionDenialCode | "not_found" | "conflict"; message: string };
+
+/**
+ * Takes a lifecycle action (SPEC section 3) in one transaction: checks the actor's authority and the required data
+ * with the domain rules, applies the change only if the issue is still in the status it was checked in, appends the
+ * history event, and queues the card update. A refused action changes nothing and says why, in Chinese.
+ */
+export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandContext): Promise<IssueActionResult> {
+  const issue = await tx.issue.findUnique({ where: { id: input.issueId }, include: { category: true } });
+  if (!issue) return { ok: false, code: "not_found", message: "找不到这个问题" };
+  const person = await tx.person.findUnique({ where: { openId: input.actorOpenId } });
+  const actor = await actorContext(tx, issue, person, ctx.admins);
+  const verdict = checkTransition({
+    action: input.action,
+    issue: { status: issue.status as IssueStatus, afterPhotoRequired: issue.category?.afterPhotoRequired ?? true },
+    actor,
+    input: {
+      reason: input.reason,
+      target: input.target,
+      originalId: input.originalId ?? issue.suspectedDuplicateOfId ?? undefined,
+      hasAfterPhoto: (input.afterPhotos?.length ?? 0) > 0,
+    },
+    policy: ctx.policy,
+  });
+  if (!verdict.ok) return verdict;
+
+  const from = issue.status as IssueStatus;
+  const data = await changesFor(tx, input, issue, person?.id ?? null, ctx);
+  // An edit that completes a waiting report also assigns it, so the change may name its own status.
+  const to = (data.status as IssueStatus | undefined) ?? verdict.to;
+  const updated = await tx.issue.updateMany({ where: { id: issue.id, status: from }, data: { ...data, status: to } });
+  if (updated.count === 0) return { ok: false, code: "conflict", message: "问题状态刚刚发生了变化，请查看最新的卡片" };
+
+  const photoIds = input.afterPhotos?.length ? await attachPhotos(tx, issue.id, "after", input.afterPhotos) : [];
+  const event = await tx.issueEvent.create({
+    data: {
+      issueId: issue.id,
+      type: input.action,
+      actorId: person?.id ?? null,
+      at: ctx.now,
+      fromStatus: from,
+      toStatus: to,
+      reason: input.reason?.trim() || null,
+      data: eventData(input, photoIds),
+    },
+  });
+  await syncIssueCard(tx, issue.id, ctx);
+  await notifyChange(tx, { issueId: issue.id, eventId: event.id, action: input.action, reason: input.reason });
+  return { ok: true, status: to };
+}
+
+type IssueRow = NonNullable<Awaited<ReturnType<Tx["issue"]["findUnique"]>>>;
+
+async function changesFor(
+  tx: Tx,
+  input: IssueActionInput,
+  issue: IssueRow,
+  actorId: number | null,
+  ctx: CommandContext,
+): Promise<Prisma.IssueUncheckedUpdateManyInput> {
+  const now = ctx.now;
+  switch (input.action) {
+    case "assign": {
+      const target = input.target;
+      return {
+        assigneePersonId: target?.type === "person" ? target.id : null,
+        assigneeUnitId: target?.type === "unit" ? target.id : null,
+        assignedAt: now,
+        acceptedAt: null,
+      };
+    }
+    case "accept":
+      return { acceptedAt: now };
+    case "rectify":
+      return { rectifiedAt: now, rectifiedById: actorId };
+    case "send_back":
+      return { assigneePersonId: null, assigneeUnitId: null, assignedAt: null, acceptedAt: null };
+    case "reject":
+      return { rejectedAt: now, rejectReason: input.reason?.trim() ?? null, suspectedDuplicateOfId: null };
+    case "verify":
+      return { closedAt: now };
+    case "refuse":
+      // The fix was not accepted: it no longer counts as rectified until the next after-photo.
+      return { rectifiedAt: null, rectifiedById: null };
+    case "merge":
+      return { duplicateOfId: input.originalId ?? issue.suspectedDuplicateOfId, suspectedDuplicateOfId: null };
+    case "dismiss_duplicate":
+      return { suspectedDuplicateOfId: null };
+    case "edit":
+      return editChanges(tx, input, issue, ctx);
+  }
+}
+
+/** A new category or place may complete a report that waited for it: then it gets its deadline and assignee. */
+async function editChanges(
+  tx: Tx,
+  input: IssueActionInput,
+  issue: IssueRow,
+  ctx: CommandContext,
+): Promise<Prisma.IssueUncheckedUpdateManyInput> {
+  const edit = input.edit ?? {};
+  let gridId = edit.gridId ?? issue.gridId;
+  let pointId = edit.pointId === undefined ? issue.pointId : edit.pointId;
+  if (edit.pointId) {
+    gridId = (await tx.point.findUnique({ where: { id: edit.pointId } }))?.gridId ?? gridId;
+  } else if (edit.gridId !== undefined && edit.gridId !== issue.gridId) {
+    pointId = null;
+  }
+  const categoryId = edit.categoryId ?? issue.categoryId;
+  const changes: Prisma.IssueUncheckedUpdateManyInput = { gridId, pointId, categoryId };
+  if (categoryId !== issue.categoryId) {
+    changes.deadline = await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone);
+  }
+  const waiting = issue.status === "reported" && issue.assigneePersonId === null && issue.assigneeUnitId === null;
+  if (waiting && gridId !== null && categoryId !== null) {
+    const assignee = await resolveAssignee(tx, gridId, categoryId);
+    if (assignee) {
+      Object.assign(changes, { assigneePersonId: assignee.personId, assigneeUnitId: assignee.unitId, assignedAt: ctx.now, status: "assigned" });
+    }
+  }
+  return changes;
+}
+
+function eventData(input: IssueActionInput, photoIds: number[]): Prisma.InputJsonValue {
+  const data: Record<string, Prisma.InputJsonValue> = {};
+  if (input.target) data.target = input.target;
+  if (input.originalId !== undefined) data.originalId = input.originalId;
+  if (photoIds.length) data.photoIds = photoIds;
+  if (input.edit) data.edit = input.edit as Prisma.InputJsonValue;
+  return data;
+}

@@ -1,0 +1,55 @@
+import type { Tx } from "../db/client.ts";
+import { resolveAssignee, deadlineFor } from "./assignment.ts";
+import type { CommandContext, StoredPhoto } from "./context.ts";
+import { attachPhotos, placeReport } from "./file-issue.ts";
+import { syncIssueCard } from "./sync-issue-card.ts";
+
+/** A report can hold up to nine photos, like one Lark post. */
+export const MAX_REPORT_PHOTOS = 9;
+
+/**
+ * Adds what the reporter sent right after the report (more photos, or the text after a photo) to the issue: the
+ * text fills in a missing place or category, which may complete the issue's assignment. One transaction.
+ */
+export async function addToReport(
+  tx: Tx,
+  input: { issueId: number; chatUnitId: number; text?: string; photos?: StoredPhoto[] },
+  ctx: CommandContext,
+): Promise<void> {
+  const issue = await tx.issue.findUniqueOrThrow({ where: { id: input.issueId }, include: { _count: { select: { photos: true } } } });
+  const room = Math.max(0, MAX_REPORT_PHOTOS - issue._count.photos);
+  const photos = (input.photos ?? []).slice(0, room);
+  const photoIds = photos.length ? await attachPhotos(tx, issue.id, "before", photos) : [];
+  const text = input.text?.trim();
+  if (text) {
+    const placement = await placeReport(tx, input.chatUnitId, issue.reporterId, text);
+    const gridId = issue.gridId ?? placement.gridId;
+    const pointId = issue.pointId ?? (issue.gridId === null ? placement.pointId : null);
+    const categoryId = issue.categoryId ?? placement.categoryId;
+    const waiting = issue.status === "reported" && issue.assigneePersonId === null && issue.assigneeUnitId === null;
+    const assignee = waiting && gridId !== null && categoryId !== null ? await resolveAssignee(tx, gridId, categoryId) : null;
+    await tx.issue.update({
+      where: { id: issue.id },
+      data: {
+        text: issue.text ? `${issue.text}\n${text}` : text,
+        gridId,
+        pointId,
+        categoryId,
+        deadline: issue.deadline ?? (await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone)),
+        ...(assignee
+          ? { status: "assigned", assigneePersonId: assignee.personId, assigneeUnitId: assignee.unitId, assignedAt: ctx.now }
+          : {}),
+      },
+    });
+  }
+  await tx.issueEvent.create({
+    data: {
+      issueId: issue.id,
+      type: "photo_added",
+      actorId: issue.reporterId,
+      at: ctx.now,
+      data: { photoIds, text: text ?? null },
+    },
+  });
+  await syncIssueCard(tx, issue.id, ctx);
+}

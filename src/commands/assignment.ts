@@ -1,0 +1,78 @@
+import type { Tx } from "../db/client.ts";
+import { holders } from "../db/org-queries.ts";
+import { computeDeadline } from "../domain/deadline.ts";
+
+/** Who a new issue goes to, if anyone: the category's default department, else the grid head. */
+export type Assignee = { personId: number; unitId: null } | { personId: null; unitId: number };
+
+/** Picks the responsible party for an issue of `categoryId` in `gridId`, or null when it must wait for dispatch. */
+export async function resolveAssignee(
+  tx: Tx,
+  gridId: number | null,
+  categoryId: number | null,
+): Promise<Assignee | null> {
+  if (categoryId !== null) {
+    const category = await tx.category.findUnique({ where: { id: categoryId }, select: { defaultDepartmentId: true } });
+    if (category?.defaultDepartmentId) return { personId: null, unitId: category.defaultDepartmentId };
+  }
+  if (gridId === null) return null;
+  const [head] = await holders(tx, gridId, "grid_head");
+  return head ? { personId: head.id, unitId: null } : null;
+}
+
+/** The deadline of an issue of `categoryId` reported at `from` ("紧急" halves the time). */
+export async function deadlineFor(
+  tx: Tx,
+  categoryId: number | null,
+  from: Date,
+  urgent: boolean,
+  timeZone: string,
+): Promise<Date | null> {
+  if (categoryId === null) return null;
+  const category = await tx.category.findUnique({ where: { id: categoryId } });
+  if (!category) return null;
+  return computeDeadline(from, category.deadlineHours, { workingDays: category.workingDays, urgent, timeZone });
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** An open issue of the same category at the same place within 24 hours: the new one is probably a duplicate. */
+export async function findSuspectedDuplicate(
+  tx: Tx,
+  issue: { id: number; categoryId: number | null; gridId: number | null; pointId: number | null; reportedAt: Date },
+): Promise<number | null> {
+  if (issue.categoryId === null || issue.gridId === null) return null;
+  const original = await tx.issue.findFirst({
+    where: {
+      id: { not: issue.id },
+      categoryId: issue.categoryId,
+      gridId: issue.gridId,
+      ...(issue.pointId !== null ? { pointId: issue.pointId } : {}),
+      status: { in: ["reported", "assigned", "accepted", "rectified"] },
+      reportedAt: { gte: new Date(issue.reportedAt.getTime() - DAY_MS), lte: issue.reportedAt },
+    },
+    orderBy: { reportedAt: "asc" },
+    select: { id: true },
+  });
+  return original?.id ?? null;
+}
+
+/** A closed issue of the same category at the same point (or grid, when no point is known) within 30 days. */
+export async function findReboundOrigin(
+  tx: Tx,
+  issue: { id: number; categoryId: number | null; gridId: number | null; pointId: number | null; reportedAt: Date },
+): Promise<number | null> {
+  if (issue.categoryId === null || issue.gridId === null) return null;
+  const origin = await tx.issue.findFirst({
+    where: {
+      id: { not: issue.id },
+      categoryId: issue.categoryId,
+      ...(issue.pointId !== null ? { pointId: issue.pointId } : { gridId: issue.gridId }),
+      status: "closed",
+      closedAt: { gte: new Date(issue.reportedAt.getTime() - 30 * DAY_MS), lte: issue.reportedAt },
+    },
+    orderBy: { closedAt: "desc" },
+    select: { id: true },
+  });
+  return origin?.id ?? null;
+}

@@ -1,0 +1,47 @@
+import type { Tx } from "../db/client.ts";
+import { rolesOn, unitChain } from "../db/org-queries.ts";
+import type { ActorContext } from "../domain/lifecycle.ts";
+
+/** The columns of an issue that decide who may act on it. */
+export interface IssueAuthority {
+  gridId: number | null;
+  sourceChatId: string | null;
+  reporterId: number;
+  assigneePersonId: number | null;
+  assigneeUnitId: number | null;
+  rectifiedById: number | null;
+}
+
+/**
+ * Where the actor stands relative to an issue: roles held on its grid and the grid's ancestors (or, before a grid is
+ * known, on the unit the source chat is bound to and its ancestors) and on the assignee department.
+ */
+export async function actorContext(
+  tx: Tx,
+  issue: IssueAuthority,
+  person: { id: number; openId: string } | null,
+  admins: readonly string[],
+): Promise<ActorContext> {
+  if (!person) {
+    return { isAdmin: false, roles: new Set(), isAssignee: false, isReporter: false, isRectifier: false };
+  }
+  let anchor = issue.gridId;
+  if (anchor === null && issue.sourceChatId) {
+    anchor = (await tx.chatBinding.findUnique({ where: { chatId: issue.sourceChatId } }))?.unitId ?? null;
+  }
+  const unitIds = anchor === null ? [] : (await unitChain(tx, anchor)).map((u) => u.id);
+  const roles = await rolesOn(tx, person.id, unitIds);
+  let inAssigneeUnit = false;
+  if (issue.assigneeUnitId !== null) {
+    const deptRoles = await rolesOn(tx, person.id, [issue.assigneeUnitId]);
+    inAssigneeUnit = deptRoles.size > 0;
+    for (const role of deptRoles) roles.add(role);
+  }
+  return {
+    isAdmin: admins.includes(person.openId),
+    roles,
+    isAssignee: issue.assigneePersonId === person.id || inAssigneeUnit,
+    isReporter: issue.reporterId === person.id,
+    isRectifier: issue.rectifiedById === person.id,
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { type IssueActionInput, actOnIssue } from "../commands/act-on-issue.ts";
+import { ACTION_LABELS, ISSUE_ACTIONS } from "../domain/lifecycle.ts";
+import type { InboundCardAction } from "../lark/envelope.ts";
+import type { CardAnswer } from "../lark/inbox.ts";
+import { TEXTS } from "../texts.ts";
+import { commandContext, type FeatureDeps } from "./deps.ts";
+import { replyText } from "./say.ts";
+import { transaction } from "./transaction.ts";
+
+const issueValue = z.object({
+  a: z.enum([...ISSUE_ACTIONS, "set_grid", "set_category"]),
+  i: z.coerce.number().int().positive(),
+});
+
+function toast(type: "success" | "error" | "warning" | "info", content: string): CardAnswer {
+  return { toast: { type, content } };
+}
+
+/**
+ * Clicks on issue cards: every action is checked against the clicker's duty by the same rules as thread words;
+ * a refused click answers with a toast that names who may do it and changes nothing. Other card families
+ * (reminders, digests) register their own values; an unknown value is answered as expired.
+ */
+export async function handleIssueCardAction(deps: FeatureDeps, a: InboundCardAction): Promise<CardAnswer | undefined> {
+  const parsed = issueValue.safeParse(a.value);
+  if (!parsed.success) return undefined;
+  const { a: kind, i: issueId } = parsed.data;
+  const input: IssueActionInput = { issueId, actorOpenId: a.operatorOpenId, action: "edit" };
+  const reason = typeof a.formValue?.reason === "string" ? a.formValue.reason : undefined;
+  if (kind === "set_grid") input.edit = { gridId: Number(a.option) };
+  else if (kind === "set_category") input.edit = { categoryId: Number(a.option) };
+  else input.action = kind;
+  if (kind === "assign" && a.option) {
+    const target = await targetOf(deps, a.option);
+    if (!target) return toast("error", "没有找到这个人员或部门，请重新选择");
+    input.target = target;
+  }
+  if (reason !== undefined) input.reason = reason;
+  if ((kind === "set_grid" || kind === "set_category") && !Number.isInteger(Number(a.option))) {
+    return toast("error", "请从列表中选择");
+  }
+
+  const ctx = commandContext(deps);
+  const result = await transaction(deps.db, (tx) => actOnIssue(tx, input, ctx));
+  if (result.ok) {
+    const label = kind === "set_grid" ? "已更新网格" : kind === "set_category" ? "已更新类别" : `${ACTION_LABELS[kind]}成功`;
+    return toast("success", label);
+  }
+  if (result.code === "photo_required") {
+    const issue = await deps.db.issue.findUnique({ where: { id: issueId } });
+    if (issue?.sourceChatId && issue.sourceMessageId) {
+      await replyText(deps.db, {
+        key: `ask-photo:${a.eventId}`,
+        chatId: issue.sourceChatId,
+        messageId: issue.sourceMessageId,
+        text: TEXTS.askAfterPhoto,
+      });
+    }
+    return toast("info", TEXTS.askAfterPhoto);
+  }
+  return toast(result.code === "role" || result.code === "self_verify" ? "error" : "warning", result.message);
+}
+
+async function targetOf(deps: FeatureDeps, option: string): Promise<IssueActionInput["target"] | null> {
+  if (option.startsWith("unit:")) {
+    const unit = await deps.db.unit.findUnique({ where: { id: Number(option.slice(5)) } });
+    return unit ? { type: "unit", id: unit.id } : null;
+  }
+  const person = await deps.db.person.findUnique({ where: { openId: option } });
+  return person ? { type: "person", id: person.id } : null;
+}

@@ -1,0 +1,211 @@
+import { ensurePerson } from "../commands/ensure-person.ts";
+import type { Db } from "../db/client.ts";
+import { dutiesOf, unitChain, unitSubtree } from "../db/org-queries.ts";
+import type { ChatBinding } from "../generated/prisma/client.ts";
+import { normalizeText } from "../domain/match.ts";
+import { STATUS_LABELS } from "../domain/labels.ts";
+import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
+import { helpCard } from "../lark/cards/help-card.ts";
+import { issueCard } from "../lark/cards/issue-card.ts";
+import type { InboundMessage } from "../lark/envelope.ts";
+import { loadIssueView } from "../commands/sync-issue-card.ts";
+import { formatDuration, TEXTS } from "../texts.ts";
+import type { FeatureDeps } from "./deps.ts";
+import { replyCard, replyText } from "./say.ts";
+import { transaction } from "./transaction.ts";
+
+/** Command words (SPEC 4.3) with their English aliases. */
+const VERBS: Record<string, string> = {
+  帮助: "help",
+  help: "help",
+  待办: "todo",
+  todo: "todo",
+  统计: "stats",
+  stats: "stats",
+  日报: "digest",
+  digest: "digest",
+  查: "show",
+  show: "show",
+  台账: "ledger",
+  ledger: "ledger",
+  绑定: "bind",
+  bind: "bind",
+  解绑: "unbind",
+  unbind: "unbind",
+};
+
+const WORDS = Object.keys(VERBS).sort((a, b) => b.length - a.length);
+
+/**
+ * Splits "统计 本周" (or "统计本周", "查#1024") into the verb and its argument; null when the text is not a command.
+ * 查 needs an issue number after it, so a report like "查到幸福路有堆物" is not mistaken for one.
+ */
+export function parseCommand(text: string): { verb: string; arg: string } | null {
+  const trimmed = text.trim();
+  const lower = trimmed.toLowerCase();
+  for (const word of WORDS) {
+    if (!lower.startsWith(word)) continue;
+    const arg = trimmed.slice(word.length);
+    if (/^[a-z]/.test(word) && arg !== "" && !/^\s/.test(arg)) continue;
+    const verb = VERBS[word] ?? "help";
+    if (verb === "show" && !/^\s*#?\s*\d+/.test(arg)) continue;
+    return { verb, arg: arg.trim() };
+  }
+  return null;
+}
+
+/** Extra verbs other features provide (统计, 日报, 台账): each answers the message itself. */
+export type CommandExtension = (deps: FeatureDeps, m: InboundMessage, arg: string, scope: CommandScope) => Promise<void>;
+
+/** The unit a command is about, and whether the sender may ask about it. */
+export interface CommandScope {
+  binding: ChatBinding | null;
+  /** Units the command covers: the chat's unit, or in a private chat the sender's own units. */
+  unitIds: number[];
+  isAdmin: boolean;
+}
+
+/**
+ * Runs a chat command (SPEC 4.3), in groups after an @-mention and in private chats as plain text. An unknown
+ * command gets the help card. Commands need a duty in the chat's unit (admins excepted).
+ */
+export async function runChatCommand(
+  deps: FeatureDeps,
+  m: InboundMessage,
+  text: string,
+  binding: ChatBinding | null,
+  extensions: Partial<Record<string, CommandExtension>>,
+): Promise<void> {
+  const command = parseCommand(text);
+  const reply = (t: string) => replyText(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, text: t, inThread: m.chatType === "group" });
+  if (!command || command.verb === "help") {
+    await replyCard(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, card: helpCard() });
+    return;
+  }
+  if (command.verb === "bind") return bind(deps, m, command.arg, reply);
+  if (command.verb === "unbind") return unbind(deps, m, binding, reply);
+
+  const scope = await scopeOf(deps, m.senderOpenId, binding);
+  if (!scope.isAdmin && scope.unitIds.length === 0) return reply(TEXTS.noAccess);
+  switch (command.verb) {
+    case "todo":
+      return reply(await todoText(deps, m.senderOpenId));
+    case "show":
+      return show(deps, m, command.arg, reply);
+    default: {
+      const extension = extensions[command.verb];
+      if (extension) return extension(deps, m, command.arg, scope);
+      await replyCard(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, card: helpCard() });
+    }
+  }
+}
+
+/** In a bound group: the group's unit if the sender has a duty on it, above it or below it. In private: own units. */
+async function scopeOf(deps: FeatureDeps, openId: string, binding: ChatBinding | null): Promise<CommandScope> {
+  const isAdmin = deps.admins.includes(openId);
+  const person = await deps.db.person.findUnique({ where: { openId } });
+  const duties = person ? await dutiesOf(deps.db, person.id) : [];
+  if (duties.some((d) => d.role === "admin")) return { binding, unitIds: binding ? [binding.unitId] : duties.map((d) => d.unitId), isAdmin: true };
+  if (!binding) return { binding, unitIds: [...new Set(duties.map((d) => d.unitId))], isAdmin };
+  const related = new Set([
+    ...(await unitChain(deps.db, binding.unitId)).map((u) => u.id),
+    ...(await unitSubtree(deps.db, binding.unitId)).map((u) => u.id),
+  ]);
+  const allowed = duties.some((d) => related.has(d.unitId));
+  return { binding, unitIds: allowed || isAdmin ? [binding.unitId] : [], isAdmin };
+}
+
+/** The sender's open work: assigned to them or their department, and fixes awaiting their verification. */
+async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
+  const person = await deps.db.person.findUnique({ where: { openId } });
+  if (!person) return TEXTS.todoEmpty;
+  const duties = await dutiesOf(deps.db, person.id);
+  const verifierUnits = duties.filter((d) => ["secretary", "leader", "dispatcher"].includes(d.role)).map((d) => d.unitId);
+  const verifyGrids: number[] = [];
+  for (const unitId of verifierUnits) verifyGrids.push(...(await unitSubtree(deps.db, unitId)).map((u) => u.id));
+  const issues = await deps.db.issue.findMany({
+    where: {
+      OR: [
+        { assigneePersonId: person.id, status: { in: ["assigned", "accepted"] } },
+        { assigneeUnitId: { in: duties.map((d) => d.unitId) }, status: { in: ["assigned", "accepted"] } },
+        { gridId: { in: verifyGrids }, status: { in: ["rectified", "reported"] } },
+      ],
+    },
+    include: { category: true, grid: true },
+    orderBy: [{ deadline: "asc" }, { number: "asc" }],
+    take: 30,
+  });
+  if (issues.length === 0) return TEXTS.todoEmpty;
+  const now = deps.now();
+  const lines = issues.map((i) => {
+    const due = i.deadline
+      ? i.deadline < now
+        ? `已超期 ${formatDuration(now.getTime() - i.deadline.getTime())}`
+        : `剩 ${formatDuration(i.deadline.getTime() - now.getTime())}`
+      : "";
+    return `#${i.number} ${i.category?.name ?? "待分类"} · ${i.grid?.name ?? "待定网格"} · ${STATUS_LABELS[i.status as IssueStatus]}${due ? ` · ${due}` : ""}`;
+  });
+  return [`你的待办（${issues.length} 件）：`, ...lines].join("\n");
+}
+
+async function show(deps: FeatureDeps, m: InboundMessage, arg: string, reply: (t: string) => Promise<void>): Promise<void> {
+  const number = /#?\s*(\d+)/.exec(arg)?.[1];
+  if (!number) return reply(TEXTS.showNeedsNumber);
+  const issue = await deps.db.issue.findUnique({ where: { number: Number(number) } });
+  if (!issue) return reply(TEXTS.unknownIssue(`#${number}`));
+  const view = await transaction(deps.db, (tx) => loadIssueView(tx, issue.id));
+  const card = issueCard(view, deps.now(), deps.timeZone, { fullHistory: true });
+  await replyCard(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, card, inThread: m.chatType === "group" });
+}
+
+/** Who may bind or unbind a chat to a unit: admins, and secretaries of that unit or a unit above it. */
+async function maySecretary(db: Db, openId: string, unitId: number, admins: readonly string[]): Promise<boolean> {
+  if (admins.includes(openId)) return true;
+  const person = await db.person.findUnique({ where: { openId } });
+  if (!person) return false;
+  const chain = (await unitChain(db, unitId)).map((u) => u.id);
+  const duties = await dutiesOf(db, person.id);
+  return duties.some((d) => d.role === "admin" || (d.role === "secretary" && chain.includes(d.unitId)));
+}
+
+const PURPOSE_WORDS: Record<string, ChatPurpose> = { 工作: "work", 工作群: "work", 巡查: "patrol", 巡查群: "patrol", 领导: "leader", 领导群: "leader", 部门: "department", 部门群: "department" };
+const PURPOSE_LABELS: Record<ChatPurpose, string> = { work: "工作群", patrol: "巡查群", leader: "领导群", department: "部门群" };
+
+async function bind(deps: FeatureDeps, m: InboundMessage, arg: string, reply: (t: string) => Promise<void>): Promise<void> {
+  if (m.chatType !== "group") return reply("请在要绑定的群里 @我 发送“绑定 单位”。");
+  const words = arg.split(/\s+/).filter(Boolean);
+  const purposeWord = words.length > 1 ? PURPOSE_WORDS[words[words.length - 1] ?? ""] : undefined;
+  const name = (purposeWord ? words.slice(0, -1) : words).join("");
+  if (!name) return reply(TEXTS.bindNeedsUnit);
+  const key = normalizeText(name);
+  const units = await deps.db.unit.findMany();
+  const byCode = units.filter((u) => normalizeText(u.code) === key);
+  const byName = units.filter(
+    (u) => normalizeText(u.name) === key || (Array.isArray(u.aliases) && (u.aliases as string[]).some((a) => normalizeText(a) === key)),
+  );
+  const candidates = byCode.length ? byCode : byName;
+  if (candidates.length === 0) return reply(TEXTS.bindUnknownUnit(name));
+  if (candidates.length > 1) return reply(TEXTS.bindAmbiguous(name, candidates.map((u) => `${u.name}（${u.code}）`)));
+  const unit = candidates[0];
+  if (!unit) return;
+  if (!(await maySecretary(deps.db, m.senderOpenId, unit.id, deps.admins))) return reply(TEXTS.bindForbidden);
+  const purpose: ChatPurpose =
+    purposeWord ?? (unit.level === "street" || unit.level === "district" ? "leader" : unit.level === "department" ? "department" : "work");
+  await transaction(deps.db, async (tx) => {
+    await ensurePerson(tx, { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) });
+    await tx.chatBinding.upsert({
+      where: { chatId: m.chatId },
+      create: { chatId: m.chatId, unitId: unit.id, purpose, settings: {} },
+      update: { unitId: unit.id, purpose },
+    });
+  });
+  await reply(TEXTS.bound(unit.name, PURPOSE_LABELS[purpose]));
+}
+
+async function unbind(deps: FeatureDeps, m: InboundMessage, binding: ChatBinding | null, reply: (t: string) => Promise<void>): Promise<void> {
+  if (!binding) return reply(TEXTS.notBound);
+  if (!(await maySecretary(deps.db, m.senderOpenId, binding.unitId, deps.admins))) return reply(TEXTS.bindForbidden);
+  const unit = await deps.db.unit.findUnique({ where: { id: binding.unitId } });
+  await deps.db.chatBinding.delete({ where: { chatId: binding.chatId } });
+  await reply(TEXTS.unbound(unit?.name ?? ""));
+}

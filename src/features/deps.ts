@@ -1,0 +1,31 @@
+import type { CommandContext, StoredPhoto } from "../commands/context.ts";
+import type { Db } from "../db/client.ts";
+import type { LifecyclePolicy } from "../domain/lifecycle.ts";
+import type { Logger } from "../log.ts";
+
+/** A photo of a message, stored, or why it could not be. */
+export type FetchedPhoto = { ok: true; photo: StoredPhoto } | { ok: false; reason: string };
+
+/** What the chat features need from the world; main.ts wires the real ones, tests the same through the emulator. */
+export interface FeatureDeps {
+  db: Db;
+  log: Logger;
+  now(): Date;
+  timeZone: string;
+  admins: readonly string[];
+  policy: LifecyclePolicy;
+  dataDir: string;
+  /** The bot's own open_id (mentions of it are commands and report triggers). */
+  botOpenId: string;
+  /** Downloads and stores a message's images. */
+  fetchPhotos(messageId: string, imageKeys: string[]): Promise<FetchedPhoto[]>;
+  /** Uploads stored photos for card use (once per content). */
+  publishPhotos(photos: StoredPhoto[]): Promise<void>;
+  /** The display name of a Lark user. */
+  userName(openId: string): Promise<string>;
+}
+
+/** The command context at this instant. */
+export function commandContext(deps: FeatureDeps): CommandContext {
+  return { now: deps.now(), timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy };
+}

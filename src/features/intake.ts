@@ -1,0 +1,109 @@
+import { addToReport, MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
+import type { StoredPhoto } from "../commands/context.ts";
+import { fileIssue } from "../commands/file-issue.ts";
+import type { ChatBinding } from "../generated/prisma/client.ts";
+import { startsWithReportWord } from "../domain/match.ts";
+import type { InboundMessage } from "../lark/envelope.ts";
+import { commandContext, type FeatureDeps } from "./deps.ts";
+import { fetchAndPublish } from "./photos.ts";
+import { transaction } from "./transaction.ts";
+
+/** Photo and text from the same person this close together are one report (SPEC 4.1). */
+export const REPORT_WINDOW_MS = 2 * 60_000;
+
+/**
+ * Turns group messages into reports (SPEC 4.1): a photo with report words or an @-mention, any photo in a patrol
+ * group, or report text alone ("no photo"). A photo and a text from the same person within two minutes, in either
+ * order, make one report, and further photos in that window join it (up to nine). A photo in a work group with no
+ * report text waits two minutes for one.
+ */
+export async function intake(
+  deps: FeatureDeps,
+  m: InboundMessage,
+  text: string,
+  mentionsBot: boolean,
+  binding: ChatBinding,
+): Promise<void> {
+  const photos = await fetchAndPublish(deps, m);
+  const qualifies = mentionsBot || startsWithReportWord(text);
+  const patrol = binding.purpose === "patrol";
+  const reporter = { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) };
+  const ctx = commandContext(deps);
+
+  await transaction(deps.db, async (tx) => {
+    const recent = await tx.issue.findFirst({
+      where: {
+        sourceChatId: m.chatId,
+        reporter: { openId: m.senderOpenId },
+        reportedAt: { gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS), lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS) },
+        status: { in: ["reported", "assigned", "accepted"] },
+      },
+      orderBy: { reportedAt: "desc" },
+    });
+    const recentWantsText = recent !== null && recent.text === "";
+
+    if (qualifies || (patrol && photos.length > 0)) {
+      if (recent && (recentWantsText || !qualifies)) {
+        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text, photos }, ctx);
+        return;
+      }
+      const pending = await tx.pendingPhoto.findMany({
+        where: {
+          chatId: m.chatId,
+          senderOpenId: m.senderOpenId,
+          sentAt: { gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS), lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS) },
+        },
+        orderBy: { sentAt: "asc" },
+      });
+      await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
+      const first = pending[0];
+      await fileIssue(
+        tx,
+        {
+          chatId: m.chatId,
+          chatUnitId: binding.unitId,
+          reporter,
+          text,
+          photos: [...pending.map(fromPending), ...photos].slice(0, MAX_REPORT_PHOTOS),
+          sourceMessageId: m.messageId,
+          reportedAt: first && first.sentAt < m.sentAt ? first.sentAt : m.sentAt,
+        },
+        ctx,
+      );
+      return;
+    }
+
+    if (photos.length > 0) {
+      if (recent) {
+        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, photos }, ctx);
+        return;
+      }
+      for (const photo of photos) {
+        await tx.pendingPhoto.upsert({
+          where: { messageId_sha256: { messageId: m.messageId, sha256: photo.sha256 } },
+          create: {
+            chatId: m.chatId,
+            senderOpenId: m.senderOpenId,
+            messageId: m.messageId,
+            sha256: photo.sha256,
+            path: photo.path,
+            size: photo.size,
+            mime: photo.mime,
+            sentAt: m.sentAt,
+          },
+          update: {},
+        });
+      }
+      return;
+    }
+
+    // Plain text in a patrol group completes a photo sent just before it.
+    if (patrol && recentWantsText && recent && text) {
+      await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text }, ctx);
+    }
+  });
+}
+
+function fromPending(p: { sha256: string; path: string; size: number; mime: string; messageId: string }): StoredPhoto {
+  return { sha256: p.sha256, path: p.path, size: p.size, mime: p.mime, sourceMessageId: p.messageId };
+}

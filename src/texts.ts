@@ -1,0 +1,80 @@
+/**
+ * Everything the chat features say to users, in one place so the Chinese can be reviewed and changed together.
+ * Card layouts live in lark/cards; their wording comes from here or from domain/labels.ts.
+ */
+
+/** Mentions a user inside a text message (cards use lark/cards `mention`). */
+export function at(openId: string): string {
+  return `<at user_id="${openId}"></at>`;
+}
+
+/** "11-22 09:05" in the given time zone. */
+export function formatDateTime(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("zh-CN", {
+    timeZone,
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+}
+
+/** A length of time the way people say it: "45 分钟", "5 小时", "2 天 3 小时". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} 分钟`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} 小时${minutes % 60 >= 30 && hours < 3 ? " 30 分钟" : ""}`;
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  return rest ? `${days} 天 ${rest} 小时` : `${days} 天`;
+}
+
+export const TEXTS = {
+  unboundGroup:
+    "本群还没有绑定社区或网格，日清暂时不会登记这里的问题。请社区书记或管理员在群里 @我 发送“绑定 单位编码或名称”，例如：@日清 绑定 幸福里社区",
+  askAfterPhoto: "请在本话题中回复整改后的照片，收到照片即登记为已整改。",
+  notInThread: "请在问题卡片所在的话题里回复。",
+  photoRejected: (reason: string) => `照片未能登记：${reason}`,
+  unknownIssue: (number: string) => `没有找到问题 ${number}，请检查编号。`,
+  noAccess: "你在本群对应的单位没有职责，不能执行这个操作。如需开通，请联系社区书记或管理员。",
+  bound: (unit: string, purpose: string) => `已把本群绑定到「${unit}」（${purpose}）。之后群里上报的问题会登记到该单位。`,
+  unbound: (unit: string) => `已解除本群与「${unit}」的绑定，之后不再登记本群的问题。`,
+  notBound: "本群没有绑定任何单位。",
+  bindNeedsUnit: "请写明要绑定的单位编码或名称，例如：绑定 幸福里社区",
+  bindUnknownUnit: (text: string) => `没有找到单位“${text}”，请使用导入文件中的单位编码或全称。`,
+  bindAmbiguous: (text: string, names: string[]) => `“${text}”对应多个单位：${names.join("、")}。请改用单位编码。`,
+  bindForbidden: "只有管理员或该单位的社区书记可以绑定、解绑本群。",
+  badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
+  showNeedsNumber: "请写明问题编号，例如：查 #1024",
+  todoEmpty: "你目前没有待办的问题，辛苦了！",
+  working: "正在处理，请稍候",
+} as const;
+
+/** What a history event says on the card and in 查 (who is added by the caller). */
+export const EVENT_LABELS: Readonly<Record<string, string>> = {
+  filed: "上报",
+  assign: "派单",
+  accept: "接单",
+  rectify: "提交整改",
+  send_back: "退回",
+  reject: "不予受理",
+  verify: "验收通过",
+  refuse: "驳回重改",
+  merge: "合并为重复",
+  dismiss_duplicate: "确认不是重复",
+  edit: "修改类别或网格",
+  photo_added: "补充上报内容",
+  lookback_ok: "回头看：未反弹",
+  lookback_rebound: "回头看：已反弹",
+};
+
+/** One history line, e.g. "驳回重改：门口杂物还没清走". */
+export function eventText(type: string, reason: string | null, detail?: string): string {
+  const base = EVENT_LABELS[type] ?? type;
+  const withDetail = detail ? `${base}${detail}` : base;
+  return reason ? `${withDetail}：${reason}` : withDetail;
+}
