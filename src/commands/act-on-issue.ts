@@ -3,7 +3,7 @@ import type { Tx } from "../db/client.ts";
 import { type AssignTarget, checkTransition, type IssueAction, type TransitionDenialCode } from "../domain/lifecycle.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
-import type { CommandContext, StoredPhoto } from "./context.ts";
+import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos } from "./file-issue.ts";
 import { actorContext } from "./issue-actor.ts";
 import { notifyChange } from "./notify-change.ts";
@@ -17,7 +17,7 @@ export interface IssueActionInput {
   reason?: string;
   target?: AssignTarget;
   originalId?: number;
-  afterPhotos?: StoredPhoto[];
+  afterPhotos?: PhotoFile[];
   /** For `edit`: the new category, grid or point. */
   edit?: { categoryId?: number; gridId?: number; pointId?: number | null };
 }

@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client.ts";
 import { resolveAssignee, deadlineFor } from "./assignment.ts";
-import type { CommandContext, StoredPhoto } from "./context.ts";
+import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos, placeReport } from "./file-issue.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
@@ -13,7 +13,7 @@ export const MAX_REPORT_PHOTOS = 9;
  */
 export async function addToReport(
   tx: Tx,
-  input: { issueId: number; chatUnitId: number; text?: string; photos?: StoredPhoto[] },
+  input: { issueId: number; chatUnitId: number; text?: string; photos?: PhotoFile[] },
   ctx: CommandContext,
 ): Promise<void> {
   const issue = await tx.issue.findUniqueOrThrow({ where: { id: input.issueId }, include: { _count: { select: { photos: true } } } });

@@ -9,7 +9,7 @@ export interface CommandContext {
 }
 
 /** A photo already stored under DATA_DIR (content-addressed). */
-export interface StoredPhoto {
+export interface PhotoFile {
   sha256: string;
   path: string;
   size: number;

@@ -2,7 +2,7 @@ import type { Tx } from "../db/client.ts";
 import { unitSubtree } from "../db/org-queries.ts";
 import { classify, findPlace, hasUrgentWord } from "../domain/match.ts";
 import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
-import type { CommandContext, StoredPhoto } from "./context.ts";
+import type { CommandContext, PhotoFile } from "./context.ts";
 import { ensurePerson } from "./ensure-person.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
@@ -12,7 +12,7 @@ export interface FileIssueInput {
   chatUnitId: number;
   reporter: { openId: string; name: string };
   text: string;
-  photos: StoredPhoto[];
+  photos: PhotoFile[];
   /** The report's first message: the card is posted as a reply in its thread. */
   sourceMessageId: string;
   reportedAt: Date;
@@ -125,7 +125,7 @@ export async function fileIssue(tx: Tx, input: FileIssueInput, ctx: CommandConte
 }
 
 /** Adds photos to an issue, skipping ones it already has (the same content twice). */
-export async function attachPhotos(tx: Tx, issueId: number, stage: "before" | "after", photos: StoredPhoto[]): Promise<number[]> {
+export async function attachPhotos(tx: Tx, issueId: number, stage: "before" | "after", photos: PhotoFile[]): Promise<number[]> {
   const ids: number[] = [];
   for (const photo of photos) {
     const row = await tx.photo.upsert({

@@ -7,49 +7,46 @@ import { enqueue } from "../lark/outbox.ts";
 import { eventText } from "../texts.ts";
 import type { CommandContext } from "./context.ts";
 
-/** Outbox key of an issue's card message (the first post); patches add a content hash. */
+/** Outbox key of an issue's card message (the first post); patches add a content hash. The key parses back. */
 export function cardKey(issueId: number): string {
   return `card:${issueId}`;
 }
 
+/** The issue whose card an outbox key posted, if it is a first card post. */
+export function issueOfCardKey(key: string): number | null {
+  const match = /^card:(\d+)$/.exec(key);
+  return match ? Number(match[1]) : null;
+}
+
 /**
  * Brings the issue's card in the chat up to date, inside the caller's transaction: the first time it queues the
- * card as a thread reply to the report; while that reply is still queued it rewrites it; once the card exists it
- * queues a patch keyed by content, so the same content is never patched twice.
+ * card as a thread reply to the report; after that a patch of that card (sent once the card exists), keyed by
+ * content so the same content is never patched twice and older pending patches are superseded.
  */
 export async function syncIssueCard(tx: Tx, issueId: number, ctx: Pick<CommandContext, "now" | "timeZone">): Promise<void> {
   const issue = await tx.issue.findUniqueOrThrow({ where: { id: issueId } });
   if (!issue.sourceChatId || !issue.sourceMessageId) return;
   const content = JSON.stringify(issueCard(await loadIssueView(tx, issueId), ctx.now, ctx.timeZone));
-  let messageId = issue.cardMessageId;
-  if (!messageId) {
-    const first = await tx.outboxMessage.findUnique({ where: { key: cardKey(issueId) } });
-    if (!first) {
-      await enqueue(tx, {
-        key: cardKey(issueId),
-        kind: "reply",
-        chatId: issue.sourceChatId,
-        target: issue.sourceMessageId,
-        msgType: "interactive",
-        content,
-        replyInThread: true,
-      });
-      return;
-    }
-    if (first.status === "pending" && first.attempts === 0) {
-      await tx.outboxMessage.update({ where: { id: first.id }, data: { content } });
-      return;
-    }
-    if (!first.messageId) return; // in flight: cardPosted() syncs again once Lark answers
-    messageId = first.messageId;
-    await tx.issue.update({ where: { id: issueId }, data: { cardMessageId: messageId } });
+  const key = cardKey(issueId);
+  const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
+  if (!first) {
+    await enqueue(tx, {
+      key,
+      kind: "reply",
+      chatId: issue.sourceChatId,
+      target: issue.sourceMessageId,
+      msgType: "interactive",
+      content,
+      replyInThread: true,
+    });
+    return;
   }
   const hash = createHash("sha256").update(content).digest("hex").slice(0, 16);
   await enqueue(tx, {
-    key: `${cardKey(issueId)}:${hash}`,
+    key: `${key}:${hash}`,
     kind: "patch",
     chatId: issue.sourceChatId,
-    target: messageId,
+    target: issue.cardMessageId ?? { outboxKey: key },
     msgType: "interactive",
     content,
   });

@@ -13,7 +13,9 @@ export interface UnitRef {
   aliases: string[];
 }
 
-function toRef(u: { id: number; code: string; name: string; level: string; parentId: number | null; aliases: unknown }): UnitRef {
+type UnitRow = { id: number; code: string; name: string; level: string; parentId: number | null; aliases: unknown };
+
+function toRef(u: UnitRow): UnitRef {
   return { ...u, level: u.level as UnitLevel, aliases: Array.isArray(u.aliases) ? (u.aliases as string[]) : [] };
 }
 
@@ -22,7 +24,7 @@ export async function unitChain(db: Client, unitId: number): Promise<UnitRef[]> 
   const chain: UnitRef[] = [];
   let next: number | null = unitId;
   while (next !== null && chain.length < 10) {
-    const unit = await db.unit.findUnique({ where: { id: next } });
+    const unit: UnitRow | null = await db.unit.findUnique({ where: { id: next } });
     if (!unit) break;
     chain.push(toRef(unit));
     next = unit.parentId;

@@ -1,10 +1,10 @@
-import type { CommandContext, StoredPhoto } from "../commands/context.ts";
+import type { CommandContext, PhotoFile } from "../commands/context.ts";
 import type { Db } from "../db/client.ts";
 import type { LifecyclePolicy } from "../domain/lifecycle.ts";
 import type { Logger } from "../log.ts";
 
 /** A photo of a message, stored, or why it could not be. */
-export type FetchedPhoto = { ok: true; photo: StoredPhoto } | { ok: false; reason: string };
+export type FetchedPhoto = { ok: true; photo: PhotoFile } | { ok: false; reason: string };
 
 /** What the chat features need from the world; main.ts wires the real ones, tests the same through the emulator. */
 export interface FeatureDeps {
@@ -20,7 +20,7 @@ export interface FeatureDeps {
   /** Downloads and stores a message's images. */
   fetchPhotos(messageId: string, imageKeys: string[]): Promise<FetchedPhoto[]>;
   /** Uploads stored photos for card use (once per content). */
-  publishPhotos(photos: StoredPhoto[]): Promise<void>;
+  publishPhotos(photos: PhotoFile[]): Promise<void>;
   /** The display name of a Lark user. */
   userName(openId: string): Promise<string>;
 }

@@ -1,5 +1,5 @@
 import { addToReport, MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
-import type { StoredPhoto } from "../commands/context.ts";
+import type { PhotoFile } from "../commands/context.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import type { ChatBinding } from "../generated/prisma/client.ts";
 import { startsWithReportWord } from "../domain/match.ts";
@@ -104,6 +104,6 @@ export async function intake(
   });
 }
 
-function fromPending(p: { sha256: string; path: string; size: number; mime: string; messageId: string }): StoredPhoto {
+function fromPending(p: { sha256: string; path: string; size: number; mime: string; messageId: string }): PhotoFile {
   return { sha256: p.sha256, path: p.path, size: p.size, mime: p.mime, sourceMessageId: p.messageId };
 }

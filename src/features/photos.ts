@@ -1,5 +1,5 @@
 import { MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
-import type { StoredPhoto } from "../commands/context.ts";
+import type { PhotoFile } from "../commands/context.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts.ts";
 import type { FeatureDeps } from "./deps.ts";
@@ -9,10 +9,10 @@ import { replyText } from "./say.ts";
  * Downloads and stores a message's photos and uploads them for card use. Photos that are refused (too big, not an
  * image) are answered in the thread with the reason; the rest go on.
  */
-export async function fetchAndPublish(deps: FeatureDeps, m: InboundMessage): Promise<StoredPhoto[]> {
+export async function fetchAndPublish(deps: FeatureDeps, m: InboundMessage): Promise<PhotoFile[]> {
   if (m.imageKeys.length === 0) return [];
   const fetched = await deps.fetchPhotos(m.messageId, m.imageKeys.slice(0, MAX_REPORT_PHOTOS));
-  const photos: StoredPhoto[] = [];
+  const photos: PhotoFile[] = [];
   for (const [index, result] of fetched.entries()) {
     if (result.ok) photos.push({ ...result.photo, sourceMessageId: m.messageId });
     else {

@@ -35,3 +35,15 @@ export async function replyCard(
     replyInThread: input.inThread ?? false,
   });
 }
+
+/** Queues a new text message in a chat (not a reply). */
+export async function sendText(db: Db | Tx, input: { key: string; chatId: string; text: string }): Promise<void> {
+  await enqueue(db as Tx, {
+    key: input.key,
+    kind: "send",
+    chatId: input.chatId,
+    target: input.chatId,
+    msgType: "text",
+    content: JSON.stringify({ text: input.text }),
+  });
+}

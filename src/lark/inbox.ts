@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { isUniqueViolation } from "../db/once.ts";
 import type { Logger } from "../log.ts";
 import { type FlatEvent, type Inbound, parseInbound, routingKeys } from "./envelope.ts";
 
@@ -198,7 +199,10 @@ export class Inbox {
         break;
       } catch (error) {
         lastError = error;
-        this.log.warn({ err: error, eventId: row.eventId, chatId: row.chatId, attempt: attempts }, "event handler failed");
+        this.log.warn(
+          { err: error, eventId: row.eventId, chatId: row.chatId, attempt: attempts },
+          "event handler failed",
+        );
         if (!this.running) break;
       }
     }
@@ -220,10 +224,4 @@ export class Inbox {
     // The waiter stays in the map until answer() collects it, so an answer ready before anyone asks is not lost.
     this.waiters.get(id)?.resolve(answer);
   }
-}
-
-/** True for a unique-constraint violation (Prisma P2002 or the driver's own error). */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  return e?.code === "P2002" || /UNIQUE constraint failed/i.test(e?.message ?? "");
 }

@@ -1,0 +1,81 @@
+import { claimOnce } from "../db/once.ts";
+import { classify, findPlace, startsWithReportWord } from "../domain/match.ts";
+import { type InboundMessage, resolveMentions, type Inbound } from "../lark/envelope.ts";
+import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
+import { TEXTS } from "../texts.ts";
+import { handleIssueCardAction } from "./card-actions.ts";
+import { type CommandExtension, parseCommand, runChatCommand } from "./chat-commands.ts";
+import type { FeatureDeps } from "./deps.ts";
+import { intake } from "./intake.ts";
+import { issueOfThread, respondInThread } from "./respond.ts";
+import { replyText, sendText } from "./say.ts";
+
+/** A card family's click handler; returns undefined when the value is not its own. */
+export type CardActionHandler = (deps: FeatureDeps, action: Extract<Inbound, { kind: "card_action" }>) => Promise<CardAnswer | undefined>;
+
+/** Features other rooms add: command verbs (统计, 日报, 台账) and card families (reminders, digests). */
+export interface RouterExtensions {
+  commands?: Partial<Record<string, CommandExtension>>;
+  cardActions?: CardActionHandler[];
+}
+
+/**
+ * The one dispatcher behind both receivers: routes each stored event to its feature. Group messages go to a thread
+ * response, a command or intake; private messages are commands; clicks go to the card family that owns the value.
+ */
+export function createRouter(deps: FeatureDeps, extensions: RouterExtensions = {}): InboundHandler {
+  const cardHandlers = [handleIssueCardAction, ...(extensions.cardActions ?? [])];
+  return async (inbound) => {
+    switch (inbound.kind) {
+      case "message":
+        await routeMessage(deps, inbound, extensions);
+        return undefined;
+      case "card_action":
+        for (const handler of cardHandlers) {
+          const answer = await handler(deps, inbound);
+          if (answer) return answer;
+        }
+        return { toast: { type: "warning", content: "这个按钮已失效，请在最新的卡片上操作" } };
+      case "bot_added":
+        await replyUnbound(deps, inbound.chatId, null);
+        return undefined;
+    }
+  };
+}
+
+async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: RouterExtensions): Promise<void> {
+  if (m.fromBot) return;
+  const text = resolveMentions(m.text, m.mentions, deps.botOpenId);
+  const mentionsBot = m.mentions.some((x) => x.openId === deps.botOpenId);
+  const commands = extensions.commands ?? {};
+  if (m.chatType === "p2p") return runChatCommand(deps, m, text, null, commands);
+
+  const binding = await deps.db.chatBinding.findUnique({ where: { chatId: m.chatId } });
+  if (!binding) {
+    if (mentionsBot && parseCommand(text)?.verb === "bind") return runChatCommand(deps, m, text, null, commands);
+    return replyUnbound(deps, m.chatId, m.messageId);
+  }
+  const issue = await issueOfThread(deps.db, m);
+  if (issue) return respondInThread(deps, m, text, issue.id);
+  if (mentionsBot && m.imageKeys.length === 0 && !startsWithReportWord(text)) {
+    if (parseCommand(text) || !(await looksLikeReport(deps, text))) return runChatCommand(deps, m, text, binding, commands);
+  }
+  return intake(deps, m, text, mentionsBot, binding);
+}
+
+/** Text naming a known category or place is a report even without a photo; anything else to the bot is a command. */
+async function looksLikeReport(deps: FeatureDeps, text: string): Promise<boolean> {
+  if (!text) return false;
+  const categories = await deps.db.category.findMany({ select: { id: true, name: true, keywords: true } });
+  if (classify(text, categories.map((c) => ({ id: c.id, name: c.name, keywords: (c.keywords as string[]) ?? [] })))) return true;
+  const points = await deps.db.point.findMany({ select: { id: true, name: true } });
+  return findPlace(text, points.map((p) => ({ id: p.id, names: [p.name] }))) !== null;
+}
+
+/** Tells an unbound group, once, how to bind it. */
+async function replyUnbound(deps: FeatureDeps, chatId: string, messageId: string | null): Promise<void> {
+  if (!(await claimOnce(deps.db, `notice.unbound:${chatId}`, "notice.unbound"))) return;
+  const key = `notice.unbound:${chatId}`;
+  if (messageId) await replyText(deps.db, { key, chatId, messageId, text: TEXTS.unboundGroup, inThread: false });
+  else await sendText(deps.db, { key, chatId, text: TEXTS.unboundGroup });
+}
