@@ -122,6 +122,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
       sink,
       log,
       onRejected: (reason) => metrics.rejected(reason),
+      now: () => now().getTime(),
     }),
   });
 

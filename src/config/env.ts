@@ -3,6 +3,8 @@ import { z } from "zod";
 /** Log levels pino understands. */
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+const PORT_MESSAGE = "应为 0–65535 之间的整数端口号，如 3000（0 表示自动选一个空闲端口）";
+
 const optionalText = z
   .string()
   .trim()
@@ -52,10 +54,10 @@ const schema = z
       ),
     DATA_DIR: z.string().trim().min(1, { message: "不能为空，应为存放照片和导出文件的目录，如 ./data" }).default("./data"),
     PORT: z.coerce
-      .number({ message: "应为 1–65535 之间的整数端口号，如 3000" })
-      .int({ message: "应为 1–65535 之间的整数端口号，如 3000" })
-      .min(1, { message: "应为 1–65535 之间的整数端口号，如 3000" })
-      .max(65535, { message: "应为 1–65535 之间的整数端口号，如 3000" })
+      .number({ message: PORT_MESSAGE })
+      .int({ message: PORT_MESSAGE })
+      .min(0, { message: PORT_MESSAGE })
+      .max(65535, { message: PORT_MESSAGE })
       .default(3000),
     RIQING_TIMEZONE: z
       .string()

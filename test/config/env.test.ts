@@ -90,7 +90,7 @@ describe("loadConfig", () => {
       ].sort(),
     );
     expect(found.LARK_APP_ID).toContain("cli_");
-    expect(found.PORT).toContain("1–65535");
+    expect(found.PORT).toContain("0–65535");
     expect(found.LARK_EVENT_MODE).toContain("webhook");
     expect(found.RIQING_TIMEZONE).toContain("Asia/Shanghai");
     expect(found.RIQING_ADMINS).toContain("ou_");
@@ -105,7 +105,7 @@ describe("loadConfig", () => {
 
   it("puts every problem in one message that names the variables", () => {
     try {
-      loadConfig({ PORT: "0", LOG_LEVEL: "x" });
+      loadConfig({ PORT: "-1", LOG_LEVEL: "x" });
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toMatch(/PORT：.*\n.*LOG_LEVEL：/s);

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config/env.ts";
+import { openDb } from "../../src/db/client.ts";
+import { migrate } from "../../src/db/migrate.ts";
+import { LarkEmulator } from "../../src/emulator/index.ts";
+import { createLogger, silentLogger } from "../../src/log.ts";
+import { type Riqing, startRiqing } from "../../src/main.ts";
+import { importOrg } from "../../src/org/import-org.ts";
+
+export const APP_ID = "cli_0123456789abcdef";
+export const APP_SECRET = "test-secret";
+export const ENCRYPT_KEY = "test-encrypt-key";
+export const VERIFICATION_TOKEN = "test-verification-token";
+
+/** Demo org ids (examples/org.yaml), named for the tests. */
+export const ORG = {
+  chats: {
+    xflWork: "oc_a037a3fbeaca47220ac02ffbc075e476",
+    dflWork: "oc_01980c0f80449f2753616a53d9a16d9a",
+    hpWork: "oc_43be5d834d5870dbc2b5ba57b4f68a68",
+    leaders: "oc_4d5ddd6843c3221baf190e97e93ea1a0",
+    cgzf: "oc_d38e7f28450b743f1a4bf414dff693dd",
+    xflPatrol: "oc_9387ee10d6356cfa2268c744a72b874c",
+  },
+} as const;
+
+/** A controllable clock shared by the bot and the emulator. */
+export class TestClock {
+  constructor(public ms: number) {}
+  now = (): Date => new Date(this.ms);
+  epoch = (): number => this.ms;
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export interface BotHarness {
+  emu: LarkEmulator;
+  bot: Riqing;
+  clock: TestClock;
+  dir: string;
+  /** Person open_ids by name, from the imported org. */
+  people: Map<string, string>;
+  /** Waits until every stored event is processed and the outbox is empty. */
+  settle(): Promise<void>;
+  /** Stops the bot (keeps the database), e.g. to simulate a restart. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real bot, started through startRiqing against the emulator, with the demo org imported, in webhook
+ * (encrypted and signed) or long-connection mode.
+ */
+export async function startBot(options: { mode: "webhook" | "ws"; start?: string; admins?: string[] }): Promise<BotHarness> {
+  const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
+  const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
+  const emu = await LarkEmulator.start({
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    encryptKey: ENCRYPT_KEY,
+    verificationToken: VERIFICATION_TOKEN,
+    now: clock.epoch,
+  });
+  const databaseUrl = `file:${join(dir, "riqing.db")}`;
+  migrate(databaseUrl);
+  const db = await openDb(databaseUrl);
+  const report = await importOrg(db, join(import.meta.dirname, "../../examples/org.yaml"));
+  if (!report.ok) throw new Error("demo org did not import");
+  const people = new Map<string, string>();
+  for (const p of await db.person.findMany()) {
+    people.set(p.name, p.openId);
+    emu.addUser({ openId: p.openId, name: p.name });
+  }
+  for (const c of await db.chatBinding.findMany()) {
+    emu.addChat({ chatId: c.chatId, name: c.name ?? c.chatId, members: [...people.values()] });
+  }
+  await db.$disconnect();
+
+  const config = loadConfig({
+    LARK_APP_ID: APP_ID,
+    LARK_APP_SECRET: APP_SECRET,
+    LARK_DOMAIN: emu.baseUrl,
+    LARK_EVENT_MODE: options.mode,
+    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dir,
+    PORT: "0",
+    RIQING_ADMINS: (options.admins ?? []).join(","),
+    LOG_LEVEL: "silent",
+  });
+  const boot = async () => {
+    const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
+    const bot = await startRiqing(config, { log, now: clock.now, host: "127.0.0.1" });
+    emu.deliverTo(
+      options.mode === "webhook"
+        ? { mode: "webhook", url: `http://127.0.0.1:${bot.port}/lark/events`, retryDelaysMs: [10, 20, 40, 80] }
+        : { mode: "ws" },
+    );
+    return bot;
+  };
+  const harness: BotHarness = {
+    emu,
+    bot: await boot(),
+    clock,
+    dir,
+    people,
+    async settle() {
+      for (let round = 0; round < 20; round++) {
+        await harness.bot.inbox.idle();
+        await harness.bot.outbox.drain();
+        const pending = await harness.bot.db.inboundEvent.count({ where: { status: "pending" } });
+        const queued = await harness.bot.db.outboxMessage.count({ where: { status: "pending" } });
+        if (pending === 0 && queued === 0) return;
+      }
+      throw new Error("bot did not settle");
+    },
+    async restart() {
+      await harness.bot.stop();
+      harness.bot = await boot();
+    },
+    async close() {
+      await harness.bot.stop();
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
