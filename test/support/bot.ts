@@ -93,6 +93,7 @@ export async function startBot(options: { mode: "webhook" | "ws"; start?: string
     LOG_LEVEL: "silent",
   });
   const boot = async () => {
+    const connected = options.mode === "ws" ? new Promise((resolve) => emu.once("ws.connected", resolve)) : undefined;
     const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
     const bot = await startRiqing(config, { log, now: clock.now, host: "127.0.0.1" });
     emu.deliverTo(
@@ -100,6 +101,7 @@ export async function startBot(options: { mode: "webhook" | "ws"; start?: string
         ? { mode: "webhook", url: `http://127.0.0.1:${bot.port}/lark/events`, retryDelaysMs: [10, 20, 40, 80] }
         : { mode: "ws" },
     );
+    await connected;
     return bot;
   };
   const harness: BotHarness = {

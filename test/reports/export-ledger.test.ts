@@ -1,0 +1,238 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatHours, formatRate } from "../../src/domain/metrics.ts";
+import { exportLedger } from "../../src/reports/export-ledger.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
+import { statsByUnit, type UnitStats } from "../../src/reports/stats.ts";
+import { createTestDb, type TestDb } from "../support/db.ts";
+import { HOUR, insertIssuesFast, type Org, randomIssues, seedOrg, sh } from "./stats-fixture.ts";
+
+const TZ = "Asia/Shanghai";
+const asOf = sh("2026-11-20 18:00");
+const period = { from: sh("2026-11-01 00:00"), to: sh("2026-11-21 00:00") };
+
+async function readBook(file: string): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(file);
+  return book;
+}
+
+/** The rows of a sheet below its header, as arrays of cell values (column A first). */
+function rows(book: ExcelJS.Workbook, name: string): ExcelJS.CellValue[][] {
+  const sheet = book.getWorksheet(name);
+  if (!sheet) throw new Error(`no sheet ${name}`);
+  const out: ExcelJS.CellValue[][] = [];
+  sheet.eachRow((row, n) => {
+    if (n > 1) out.push((row.values as ExcelJS.CellValue[]).slice(1));
+  });
+  return out;
+}
+
+describe("exportLedger", () => {
+  let testDb: TestDb;
+  let org: Org;
+  const seeds = randomIssues(4242, 160, asOf, 30);
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    const db = testDb.db;
+    org = await seedOrg(db);
+    await insertIssuesFast(db, org, seeds);
+    const issues = await db.issue.findMany({ orderBy: { number: "asc" } });
+    // A filed event for every issue and the later steps it went through; photos before and after.
+    await db.issueEvent.createMany({
+      data: issues.flatMap((i) => [
+        { issueId: i.id, type: "filed", actorId: i.reporterId, at: i.reportedAt, toStatus: "reported", data: {} },
+        ...(i.rectifiedAt
+          ? [
+              {
+                issueId: i.id,
+                type: "rectify",
+                actorId: org.people[1] as number,
+                at: i.rectifiedAt,
+                fromStatus: "accepted",
+                toStatus: "rectified",
+                reason: "已清理",
+                data: {},
+              },
+            ]
+          : []),
+        // Stored out of time order on purpose: the ledger sorts each issue's history by time.
+        ...(i.closedAt
+          ? [{ issueId: i.id, type: "verify", at: i.closedAt, fromStatus: "rectified", toStatus: "closed", data: {} }]
+          : []),
+        {
+          issueId: i.id,
+          type: "assign",
+          actorId: org.people[2] as number,
+          at: new Date(i.reportedAt.getTime() + 60_000),
+          fromStatus: "reported",
+          toStatus: "assigned",
+          data: {},
+        },
+      ]),
+    });
+    await db.photo.createMany({
+      data: issues.flatMap((i) => [
+        {
+          issueId: i.id,
+          stage: "before",
+          sha256: `b${i.id}`,
+          path: `photos/b${i.id}.jpg`,
+          size: 1,
+          mime: "image/jpeg",
+        },
+        ...(i.rectifiedAt
+          ? [
+              {
+                issueId: i.id,
+                stage: "after",
+                sha256: `a${i.id}`,
+                path: join(testDb.dir, "photos", `a${i.id}.jpg`),
+                size: 1,
+                mime: "image/jpeg",
+              },
+            ]
+          : []),
+      ]),
+    });
+  });
+  afterAll(async () => {
+    await testDb.close();
+  });
+
+  it("writes the issues, their history, and grid figures equal to the statistics module's", async () => {
+    const file = join(testDb.dir, "c1.xlsx");
+    const result = await exportLedger(testDb.db, {
+      unitCode: "C1",
+      ...period,
+      timeZone: TZ,
+      out: file,
+      now: asOf,
+      dataDir: testDb.dir,
+      pageSize: 7,
+    });
+    const book = await readBook(file);
+    expect(book.worksheets.map((w) => w.name)).toEqual(Object.values(LEDGER_SHEET_NAMES));
+
+    // Issues: those of 东苑社区 (its grids and the microgrid) reported in the period, by number.
+    const mine = seeds
+      .filter((s) => (s.grid === "G11" || s.grid === "G12" || s.grid === "M111") && s.reportedAt >= period.from)
+      .filter((s) => s.reportedAt < period.to);
+    const issueRows = rows(book, LEDGER_SHEET_NAMES.issues);
+    expect(result.issues).toBe(mine.length);
+    expect(issueRows.map((r) => r[0])).toEqual(mine.map((s) => s.number));
+    expect(new Set(issueRows.map((r) => r[2]))).toEqual(new Set(["东苑社区"]));
+
+    const closed = issueRows.find((r) => r[12] === "已销项");
+    expect(String(closed?.[18])).toMatch(/^整改前：photos\/b\d+\.jpg$/);
+    expect(String(closed?.[19])).toMatch(/^整改后：photos\/a\d+\.jpg$/);
+
+    // History: every event of those issues, grouped by issue and in time order within each.
+    const eventRows = rows(book, LEDGER_SHEET_NAMES.events);
+    expect(result.events).toBe(eventRows.length);
+    const events = await testDb.db.issueEvent.count({
+      where: { issue: { number: { in: mine.map((s) => s.number) } } },
+    });
+    expect(eventRows.length).toBe(events);
+    const numbers = eventRows.map((r) => r[0] as number);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    const firstIssue = eventRows.filter((r) => r[0] === mine[0]?.number).map((r) => r[2]);
+    expect(firstIssue[0]).toBe("上报");
+    expect(firstIssue[1]).toBe("派单");
+    const time = (r: ExcelJS.CellValue[] | undefined) => (r?.[1] as Date).getTime();
+    const inOrder = eventRows.every(
+      (r, i) => i === 0 || r[0] !== eventRows[i - 1]?.[0] || time(r) >= time(eventRows[i - 1]),
+    );
+    expect(inOrder).toBe(true);
+
+    // 网格汇总 equals the statistics module for the same unit, period and moment.
+    const stats = await statsByUnit(testDb.db, [org.units.C1 as number], period, asOf);
+    const figures = (s: UnitStats) => [
+      s.found,
+      s.rectified,
+      s.open,
+      s.overdue,
+      formatRate(s.rate.rate),
+      formatHours(s.response.averageHours),
+    ];
+    const gridRows = rows(book, LEDGER_SHEET_NAMES.grids);
+    expect(gridRows).toEqual([
+      ["东苑社区", "东苑一网格", ...figures(stats.get(org.units.G11 as number) as UnitStats)],
+      ["东苑社区", "东苑二网格", ...figures(stats.get(org.units.G12 as number) as UnitStats)],
+      ["合计", undefined, ...figures(stats.get(org.units.C1 as number) as UnitStats)],
+    ]);
+    expect(result.stats).toEqual(stats.get(org.units.C1 as number));
+
+    // The cover shows the same figures.
+    const cover = new Map(
+      rows(book, LEDGER_SHEET_NAMES.cover)
+        .filter((r) => r.length >= 2)
+        .map((r) => [r[0], r[1]]),
+    );
+    const c1 = stats.get(org.units.C1 as number) as UnitStats;
+    expect(cover.get("统计周期")).toBe("2026-11-01 至 2026-11-20");
+    expect(cover.get("发现问题")).toBe(c1.found);
+    expect(cover.get("已销项")).toBe(c1.closed);
+    expect(cover.get("超期")).toBe(c1.overdue);
+    expect(cover.get("反弹")).toBe(c1.rebound);
+    expect(cover.get("整改率")).toBe(formatRate(c1.rate.rate));
+  });
+
+  it("pages through the issues without changing what is written", async () => {
+    const small = join(testDb.dir, "small.xlsx");
+    const large = join(testDb.dir, "large.xlsx");
+    const common = { unitCode: "S", ...period, timeZone: TZ, now: asOf, dataDir: testDb.dir };
+    await exportLedger(testDb.db, { ...common, out: small, pageSize: 3 });
+    await exportLedger(testDb.db, { ...common, out: large });
+    const [a, b] = [await readBook(small), await readBook(large)];
+    for (const name of Object.values(LEDGER_SHEET_NAMES)) expect(rows(a, name)).toEqual(rows(b, name));
+  });
+
+  it("writes a department's ledger to a stream, with the community of each issue and clickable photo links", async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on("data", (c: Buffer) => chunks.push(c));
+    const result = await exportLedger(testDb.db, {
+      unitId: org.units.DEP as number,
+      from: period.from,
+      to: period.to,
+      out,
+      now: asOf,
+      dataDir: testDb.dir,
+      photoBaseUrl: "https://riqing.example.cn/files",
+    });
+    const file = join(testDb.dir, "dep.xlsx");
+    writeFileSync(file, Buffer.concat(chunks));
+    expect(readFileSync(file).subarray(0, 2).toString()).toBe("PK");
+    const book = await readBook(file);
+    const issueRows = rows(book, LEDGER_SHEET_NAMES.issues);
+    const expected = seeds.filter((s) => s.department && s.reportedAt >= period.from && s.reportedAt < period.to);
+    expect(result.issues).toBe(expected.length);
+    for (const [i, row] of issueRows.entries()) {
+      const grid = expected[i]?.grid ?? null;
+      expect(row[2]).toBe(grid === null ? undefined : grid.startsWith("G2") ? "西苑社区" : "东苑社区");
+    }
+    expect(issueRows[0]?.[18]).toEqual({
+      text: "整改前",
+      hyperlink: expect.stringMatching(/^https:\/\/riqing\.example\.cn\/files\/photos\/b\d+\.jpg$/),
+    });
+    expect(rows(book, LEDGER_SHEET_NAMES.grids)[0]?.slice(0, 3)).toEqual([undefined, "城管中队", result.stats.found]);
+  });
+
+  it("refuses an empty period and a missing unit", async () => {
+    const out = join(testDb.dir, "never.xlsx");
+    await expect(exportLedger(testDb.db, { unitCode: "C1", from: asOf, to: asOf, out, now: asOf })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(
+      exportLedger(testDb.db, { unitCode: "NOPE", from: period.from, to: period.to, out, now: asOf }),
+    ).rejects.toThrow(/Unknown unit/);
+    await expect(
+      exportLedger(testDb.db, { from: period.from, to: new Date(period.to.getTime() + HOUR), out }),
+    ).rejects.toThrow(TypeError);
+  });
+});

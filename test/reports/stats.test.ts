@@ -1,0 +1,414 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Period } from "../../src/domain/deadline.ts";
+import { type IssueSnapshot, rateOf, responseStats } from "../../src/domain/metrics.ts";
+import { ISSUE_STATUSES, type IssueStatus, OPEN_STATUSES } from "../../src/domain/types.ts";
+import {
+  isOverdueAt,
+  periodFor,
+  periodLabel,
+  rankChildren,
+  rankUnits,
+  rectifiedResponseHours,
+  statsByUnit,
+  type UnitStats,
+  UnknownUnitError,
+  unitStats,
+} from "../../src/reports/stats.ts";
+import { dueBetween, overdueIssues } from "../../src/reports/stats-lists.ts";
+import { FLAG_EMOJI, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
+import { createTestDb, type TestDb } from "../support/db.ts";
+import {
+  HOUR,
+  type IssueSeed,
+  insertIssues,
+  insertIssuesFast,
+  type Org,
+  randomIssues,
+  seedOrg,
+  sh,
+  UNITS,
+} from "./stats-fixture.ts";
+
+const TZ = "Asia/Shanghai";
+
+describe("periodFor", () => {
+  // Friday 2026-11-20, 18:00 in Shanghai.
+  const now = sh("2026-11-20 18:00");
+
+  it("reads today as the local calendar day", () => {
+    expect(periodFor("today", now, TZ)).toEqual({ from: sh("2026-11-20 00:00"), to: sh("2026-11-21 00:00") });
+  });
+
+  it("reads this week as Monday 00:00 to now and this month as the 1st 00:00 to now", () => {
+    expect(periodFor("week", now, TZ)).toEqual({ from: sh("2026-11-16 00:00"), to: now });
+    expect(periodFor("month", now, TZ)).toEqual({ from: sh("2026-11-01 00:00"), to: now });
+  });
+
+  it("counts days in Shanghai even when UTC is still on the previous day", () => {
+    const earlyMorning = sh("2026-11-23 02:00"); // Sunday 18:00 UTC, Monday in Shanghai
+    expect(periodFor("week", earlyMorning, TZ).from).toEqual(sh("2026-11-23 00:00"));
+    expect(periodFor("today", earlyMorning, TZ).from).toEqual(sh("2026-11-23 00:00"));
+  });
+
+  it("takes explicit bounds as given and refuses empty ones", () => {
+    const custom = { from: sh("2026-11-01 00:00"), to: sh("2026-12-01 00:00") };
+    expect(periodFor(custom, now, TZ)).toEqual(custom);
+    expect(() => periodFor({ from: now, to: now }, now, TZ)).toThrow(RangeError);
+    expect(() => periodFor({ from: new Date(Number.NaN), to: now }, now, TZ)).toThrow(RangeError);
+  });
+
+  it("labels periods with local dates", () => {
+    expect(periodLabel(periodFor("today", now, TZ), TZ)).toBe("2026-11-20");
+    expect(periodLabel({ from: sh("2026-11-01 00:00"), to: sh("2026-12-01 00:00") }, TZ)).toBe(
+      "2026-11-01 至 2026-11-30",
+    );
+  });
+});
+
+describe("rankUnits", () => {
+  const unit = (code: string, closed: number, open: number): UnitStats =>
+    ({ unit: { id: code.length, code, name: code, level: "grid", parentId: 1 }, rate: { closed, open } }) as UnitStats;
+  const summary = (entries: ReturnType<typeof rankUnits>) =>
+    entries.map((e) => `${e.stats.unit.code}:${e.rank ?? UNRANKED_LABEL}${e.flag ? FLAG_EMOJI[e.flag] : ""}`);
+
+  it("shares ranks between equal rates, skips the next rank, flags both ends", () => {
+    const ranked = rankUnits([unit("a", 1, 1), unit("b", 9, 1), unit("c", 2, 2), unit("d", 3, 7), unit("e", 3, 3)], 1);
+    // Equal rates are listed by the number of issues behind them.
+    expect(summary(ranked)).toEqual(["b:1🚩", "e:2", "c:2", "a:2", "d:5🟨"]);
+  });
+
+  it("gives the red flag to every unit tied at the top and the yellow card to every unit tied at the bottom", () => {
+    expect(summary(rankUnits([unit("a", 4, 0), unit("b", 2, 0), unit("c", 1, 1), unit("d", 2, 2)], 1))).toEqual([
+      "a:1🚩",
+      "b:1🚩",
+      "d:3🟨",
+      "c:3🟨",
+    ]);
+  });
+
+  it("leaves units below the minimum out of the ranking, and flags nobody with fewer than two ranked", () => {
+    expect(summary(rankUnits([unit("a", 1, 0), unit("b", 2, 3), unit("c", 0, 0)], 3))).toEqual([
+      "b:1",
+      `a:${UNRANKED_LABEL}`,
+      `c:${UNRANKED_LABEL}`,
+    ]);
+  });
+
+  it("gives no yellow card when every ranked unit ties", () => {
+    expect(summary(rankUnits([unit("a", 3, 1), unit("b", 6, 2)], 1))).toEqual(["b:1🚩", "a:1🚩"]);
+  });
+});
+
+describe("statistics on a hand-made community", () => {
+  let testDb: TestDb;
+  let org: Org;
+  // Friday 2026-11-20, observed at the 18:00 digest.
+  const asOf = sh("2026-11-20 18:00");
+  const today = periodFor("today", asOf, TZ);
+
+  const issues: IssueSeed[] = [
+    // 东苑一网格 G11
+    {
+      number: 1,
+      grid: "G11",
+      category: "DUI",
+      status: "closed",
+      reportedAt: sh("2026-11-20 09:00"),
+      deadline: sh("2026-11-21 09:00"),
+      rectifiedAt: sh("2026-11-20 12:00"),
+      closedAt: sh("2026-11-20 14:00"),
+    },
+    {
+      number: 2,
+      grid: "G11",
+      category: "XCL",
+      status: "accepted",
+      reportedAt: sh("2026-11-18 10:00"),
+      deadline: sh("2026-11-19 10:00"),
+    },
+    {
+      number: 3,
+      grid: "G11",
+      category: "TING",
+      status: "rectified",
+      reportedAt: sh("2026-11-19 08:00"),
+      deadline: sh("2026-11-20 08:00"),
+      rectifiedAt: sh("2026-11-20 11:00"),
+    },
+    { number: 4, grid: "G11", category: "DUI", status: "rejected", reportedAt: sh("2026-11-20 15:00") },
+    {
+      number: 5,
+      grid: "G11",
+      category: "DUI",
+      status: "assigned",
+      reportedAt: sh("2026-11-20 16:00"),
+      deadline: sh("2026-11-21 16:00"),
+      reboundOf: 1,
+    },
+    // 东苑二网格 G12
+    {
+      number: 6,
+      grid: "G12",
+      category: "XCL",
+      status: "closed",
+      reportedAt: sh("2026-11-20 10:00"),
+      deadline: sh("2026-11-23 10:00"),
+      rectifiedAt: sh("2026-11-20 11:00"),
+      closedAt: sh("2026-11-20 12:00"),
+    },
+    { number: 7, grid: "G12", category: null, status: "reported", reportedAt: sh("2026-11-20 11:00"), assignee: null },
+    {
+      number: 8,
+      grid: "G12",
+      category: "DUI",
+      status: "closed",
+      reportedAt: sh("2026-11-10 09:00"),
+      deadline: sh("2026-11-11 09:00"),
+      rectifiedAt: sh("2026-11-11 09:00"),
+      closedAt: sh("2026-11-12 09:00"),
+    },
+    { number: 9, grid: "G12", category: "DUI", status: "duplicate", reportedAt: sh("2026-11-20 09:30") },
+    // Another community and the department: must not leak into 东苑社区.
+    {
+      number: 10,
+      grid: "G21",
+      category: "DUI",
+      status: "accepted",
+      reportedAt: sh("2026-11-20 08:00"),
+      deadline: sh("2026-11-20 09:00"),
+      department: true,
+    },
+  ];
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    org = await seedOrg(testDb.db);
+    await insertIssues(testDb.db, org, issues);
+  });
+  afterAll(async () => {
+    await testDb.close();
+  });
+
+  it("computes every figure of the community as written out by hand", async () => {
+    const s = await unitStats(testDb.db, "C1", today, asOf);
+    expect(s.unit.name).toBe("东苑社区");
+    // Reported today: #1 #4 #5 #6 #7 #9.
+    expect(s.reported).toBe(6);
+    expect(s.byStatus).toEqual({
+      reported: 1,
+      assigned: 1,
+      accepted: 0,
+      rectified: 0,
+      closed: 2,
+      rejected: 1,
+      duplicate: 1,
+    });
+    // Found: without the rejected #4 and the duplicate #9.
+    expect(s.found).toBe(4);
+    expect(s.byKind).toEqual({ dynamic: 2, static: 1, none: 1 });
+    expect(s.byClass).toEqual({ cleanup: 2, engineering: 1, enforcement: 0, management: 0, none: 1 });
+    expect(s.byCategory.map((c) => [c.name, c.count])).toEqual([
+      ["堆物堆料", 2],
+      ["宣传栏破损", 1],
+      [null, 1],
+    ]);
+    // Rectified today: #1 (3 h), #3 (27 h, awaiting verification), #6 (1 h).
+    expect(s.rectified).toBe(3);
+    expect(s.response.count).toBe(3);
+    expect(s.response.averageHours).toBeCloseTo(31 / 3, 10);
+    expect(s.response.medianHours).toBe(3);
+    expect(s.closed).toBe(2);
+    // Open now: #2 accepted, #3 rectified, #5 assigned, #7 reported; overdue: #2 and #3 (awaiting verification).
+    expect(s.open).toBe(4);
+    expect(s.openByStatus).toMatchObject({ reported: 1, assigned: 1, accepted: 1, rectified: 1, closed: 0 });
+    expect(s.overdue).toBe(2);
+    expect(s.overdueAwaitingVerification).toBe(1);
+    expect(s.rebound).toBe(1);
+    // Rate: closed #1 #6 ÷ (2 + overdue #2 #3 + new open #5 #7) = 2/6.
+    expect(s.rate).toEqual({ closed: 2, open: 4, rate: 2 / 6 });
+    // Cumulative: closed #1 #6 #8 ÷ (3 + 4).
+    expect(s.cumulativeRate).toEqual({ closed: 3, open: 4, rate: 3 / 7 });
+  });
+
+  it("computes the grids and ranks them", async () => {
+    const all = await statsByUnit(testDb.db, [org.units.C1 as number], today, asOf);
+    const g11 = all.get(org.units.G11 as number) as UnitStats;
+    const g12 = all.get(org.units.G12 as number) as UnitStats;
+    expect([g11.reported, g11.found, g11.rectified, g11.closed, g11.open, g11.overdue, g11.rebound]).toEqual([
+      3, 2, 2, 1, 3, 2, 1,
+    ]);
+    expect(g11.response).toEqual({ count: 2, averageHours: 15, medianHours: 15 });
+    expect(g11.rate).toEqual({ closed: 1, open: 3, rate: 0.25 });
+    expect(g11.cumulativeRate).toEqual({ closed: 1, open: 3, rate: 0.25 });
+    expect([g12.reported, g12.found, g12.rectified, g12.closed, g12.open, g12.overdue, g12.rebound]).toEqual([
+      3, 2, 1, 1, 1, 0, 0,
+    ]);
+    expect(g12.rate).toEqual({ closed: 1, open: 1, rate: 0.5 });
+    expect(g12.cumulativeRate).toEqual({ closed: 2, open: 1, rate: 2 / 3 });
+
+    const byCode = (entries: ReturnType<typeof rankChildren>) =>
+      entries.map((e) => [e.stats.unit.code, e.rank, e.flag]);
+    expect(byCode(rankChildren(all, org.units.C1 as number, 1))).toEqual([
+      ["G12", 1, "red"],
+      ["G11", 2, "yellow"],
+    ]);
+    // 东苑二网格 has only two issues in the denominator.
+    expect(byCode(rankChildren(all, org.units.C1 as number, 3))).toEqual([
+      ["G11", 1, null],
+      ["G12", null, null],
+    ]);
+  });
+
+  it("counts a department's dispatched issues for the department, not for the street through it", async () => {
+    const all = await statsByUnit(testDb.db, [org.units.S as number], today, asOf);
+    const dep = all.get(org.units.DEP as number) as UnitStats;
+    const street = all.get(org.units.S as number) as UnitStats;
+    expect([dep.reported, dep.open, dep.overdue]).toEqual([1, 1, 1]);
+    expect([street.reported, street.open, street.overdue]).toEqual([7, 5, 3]);
+    expect(rankChildren(all, org.units.S as number, 1).map((e) => e.stats.unit.code)).toEqual(["C1", "C2"]);
+  });
+
+  it("lists overdue issues and those due tomorrow, flagging the ones awaiting verification", async () => {
+    const overdue = await overdueIssues(testDb.db, "C1", asOf);
+    expect(overdue.map((i) => [i.number, i.status, i.awaitingVerification])).toEqual([
+      [2, "accepted", false],
+      [3, "rectified", true],
+    ]);
+    expect(overdue[0]).toMatchObject({
+      community: "东苑社区",
+      grid: { name: "东苑一网格" },
+      point: "G11号路口",
+      category: "宣传栏破损",
+      assignee: { name: "李四", openId: "ou_2" },
+      deadline: sh("2026-11-19 10:00"),
+    });
+    expect((await overdueIssues(testDb.db, "C1", asOf, { limit: 1 })).map((i) => i.number)).toEqual([2]);
+    const tomorrow = periodFor("today", new Date(asOf.getTime() + 24 * HOUR), TZ);
+    expect((await dueBetween(testDb.db, "C1", tomorrow.from, tomorrow.to)).map((i) => i.number)).toEqual([5]);
+    expect((await overdueIssues(testDb.db, "DEP", asOf)).map((i) => [i.number, i.community])).toEqual([
+      [10, "西苑社区"],
+    ]);
+  });
+
+  it("refuses unknown units", async () => {
+    await expect(unitStats(testDb.db, "NOPE", today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
+    await expect(statsByUnit(testDb.db, [999_999], today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
+  });
+
+  it("gives per-issue response hours only for issues that count as rectified", () => {
+    const reportedAt = sh("2026-11-20 09:00");
+    const rectifiedAt = sh("2026-11-20 12:00");
+    expect(rectifiedResponseHours({ status: "closed", reportedAt, rectifiedAt })).toBe(3);
+    expect(rectifiedResponseHours({ status: "accepted", reportedAt, rectifiedAt })).toBeNull();
+    expect(isOverdueAt({ status: "rectified", deadline: reportedAt }, rectifiedAt)).toBe(true);
+    expect(isOverdueAt({ status: "closed", deadline: reportedAt }, rectifiedAt)).toBe(false);
+  });
+});
+
+describe("statistics agree with the reference definitions in src/domain/metrics.ts", () => {
+  let testDb: TestDb;
+  let org: Org;
+  const asOf = sh("2026-11-20 18:00");
+  const seeds = randomIssues(20261120, 400, asOf);
+
+  const parentOf = new Map(UNITS.map((u) => [u.code, u.parent]));
+  const levelOf = new Map(UNITS.map((u) => [u.code, u.level]));
+  const belongs = (issue: IssueSeed, unit: string): boolean => {
+    if (levelOf.get(unit) === "department") return issue.department === true;
+    for (let code = issue.grid; code !== null; code = parentOf.get(code) ?? null) if (code === unit) return true;
+    return false;
+  };
+  const snapshot = (s: IssueSeed): IssueSnapshot => ({
+    status: s.status,
+    reportedAt: s.reportedAt,
+    deadline: s.deadline ?? null,
+    rectifiedAt: s.rectifiedAt ?? null,
+    closedAt: s.closedAt ?? null,
+  });
+  const within = (d: Date, p: Period) => d >= p.from && d < p.to;
+  const open: readonly IssueStatus[] = OPEN_STATUSES;
+
+  /** The figures of a unit computed row by row from the seeds. */
+  function reference(unit: string, period: Period) {
+    const mine = seeds.filter((s) => belongs(s, unit));
+    const snapshots = mine.map(snapshot);
+    const reported = mine.filter((s) => within(s.reportedAt, period));
+    const found = reported.filter((s) => s.status !== "rejected" && s.status !== "duplicate");
+    const overdue = mine.filter((s) => isOverdueAt({ status: s.status, deadline: s.deadline ?? null }, asOf));
+    return {
+      reported: reported.length,
+      byStatus: Object.fromEntries(ISSUE_STATUSES.map((st) => [st, reported.filter((s) => s.status === st).length])),
+      found: found.length,
+      dynamic: found.filter((s) => s.category === "DUI" || s.category === "TING").length,
+      uncategorized: found.filter((s) => s.category === null).length,
+      rebound: found.filter((s) => s.reboundOf != null).length,
+      open: mine.filter((s) => open.includes(s.status)).length,
+      overdue: overdue.length,
+      overdueAwaitingVerification: overdue.filter((s) => s.status === "rectified").length,
+      rate: rateOf(snapshots, period, asOf),
+      cumulativeRate: rateOf(snapshots, { from: new Date(0), to: period.to }, asOf),
+      response: responseStats(snapshots, period),
+    };
+  }
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    org = await seedOrg(testDb.db);
+    await insertIssuesFast(testDb.db, org, seeds);
+  });
+  afterAll(async () => {
+    await testDb.close();
+  });
+
+  it("covers every status and both ownership rules", () => {
+    expect(new Set(seeds.map((s) => s.status)).size).toBe(ISSUE_STATUSES.length);
+    expect(seeds.some((s) => s.department && s.grid !== null)).toBe(true);
+    expect(seeds.some((s) => s.grid === "M111")).toBe(true);
+    expect(seeds.filter((s) => s.reboundOf != null).length).toBeGreaterThan(5);
+  });
+
+  const periods: [string, Period][] = [
+    ["today", periodFor("today", asOf, TZ)],
+    ["this week", periodFor("week", asOf, TZ)],
+    ["this month", periodFor("month", asOf, TZ)],
+    ["the last 10 days", { from: sh("2026-11-10 12:34"), to: sh("2026-11-20 12:34") }],
+  ];
+
+  for (const [name, period] of periods) {
+    it(`for ${name}, for every unit`, async () => {
+      const all = await statsByUnit(testDb.db, [org.units.S as number], period, asOf);
+      expect(all.size).toBe(UNITS.length);
+      for (const { code } of UNITS) {
+        const s = all.get(org.units[code] as number) as UnitStats;
+        const ref = reference(code, period);
+        const actual = {
+          reported: s.reported,
+          byStatus: s.byStatus,
+          found: s.found,
+          dynamic: s.byKind.dynamic,
+          uncategorized: s.byKind.none,
+          rebound: s.rebound,
+          open: s.open,
+          overdue: s.overdue,
+          overdueAwaitingVerification: s.overdueAwaitingVerification,
+          rate: s.rate,
+          cumulativeRate: s.cumulativeRate,
+        };
+        expect({ code, ...actual }).toEqual({ code, ...ref, response: undefined });
+        expect(s.rectified).toBe(ref.response.count);
+        expect(s.closed).toBe(ref.rate.closed);
+        expect(s.response.count).toBe(ref.response.count);
+        expect(s.response.medianHours).toBe(ref.response.medianHours);
+        if (ref.response.averageHours === null) expect(s.response.averageHours).toBeNull();
+        else expect(s.response.averageHours).toBeCloseTo(ref.response.averageHours, 9);
+      }
+    });
+  }
+
+  it("gives the same figures for one unit asked alone and among many", async () => {
+    const period = periodFor("month", asOf, TZ);
+    const alone = await unitStats(testDb.db, "G21", period, asOf);
+    const many = await statsByUnit(testDb.db, [org.units.C1 as number, org.units.C2 as number], period, asOf);
+    expect(many.get(org.units.G21 as number)).toEqual(alone);
+  });
+});
