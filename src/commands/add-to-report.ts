@@ -23,11 +23,13 @@ export async function addToReport(
   const text = input.text?.trim();
   if (text) {
     const placement = await placeReport(tx, input.chatUnitId, issue.reporterId, text);
-    const gridId = issue.gridId ?? placement.gridId;
-    const pointId = issue.pointId ?? (issue.gridId === null ? placement.pointId : null);
+    // A place named in the text beats the reporter's own grid that a photo-only report was filed under.
+    const moved = placement.placeFromText && issue.pointId === null && placement.gridId !== issue.gridId;
+    const gridId = moved ? placement.gridId : (issue.gridId ?? placement.gridId);
+    const pointId = moved || issue.gridId === null ? placement.pointId : issue.pointId;
     const categoryId = issue.categoryId ?? placement.categoryId;
-    const waiting = issue.status === "reported" && issue.assigneePersonId === null && issue.assigneeUnitId === null;
-    const assignee = waiting && gridId !== null && categoryId !== null ? await resolveAssignee(tx, gridId, categoryId) : null;
+    const undispatched = issue.status === "reported" || (issue.status === "assigned" && moved);
+    const assignee = undispatched && gridId !== null && categoryId !== null ? await resolveAssignee(tx, gridId, categoryId) : null;
     await tx.issue.update({
       where: { id: issue.id },
       data: {

@@ -23,6 +23,8 @@ export interface Placement {
   gridId: number | null;
   pointId: number | null;
   categoryId: number | null;
+  /** Whether the grid came from a place named in the text (rather than the reporter's own grid). */
+  placeFromText: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number
         categories.map((c) => ({ id: c.id, name: c.name, keywords: asStrings(c.keywords) })),
       )
     : null;
-  return { gridId, pointId, categoryId: category?.id ?? null };
+  return { gridId, pointId, categoryId: category?.id ?? null, placeFromText: match !== null };
 }
 
 /**
@@ -117,7 +119,14 @@ export async function fileIssue(tx: Tx, input: FileIssueInput, ctx: CommandConte
       actorId: reporter.id,
       at: ctx.now,
       toStatus: status,
-      data: { ...placement, ...links, urgent, photos: input.photos.length },
+      data: {
+        gridId: placement.gridId,
+        pointId: placement.pointId,
+        categoryId: placement.categoryId,
+        ...links,
+        urgent,
+        photos: input.photos.length,
+      },
     },
   });
   await syncIssueCard(tx, issue.id, ctx);

@@ -164,7 +164,7 @@ describe("importOrg", () => {
     const report = await importOrg(t.db, EXAMPLE_YAML, { dryRun: true });
     expect(report).toMatchObject({ ok: true, dryRun: true, changed: true });
     expect(report.counts.units.created).toBe(19);
-    expect(formatImportReport(report)).toMatch(/^试运行，未写入任何数据。如正式导入：单位 新增 19/);
+    expect(formatImportReport(report)).toMatch(/^试运行（未写入任何数据），正式导入将：单位 新增 19、更新 0、无变化 0；/);
     expect(await t.db.unit.count()).toBe(0);
     expect(await t.db.category.count()).toBe(0);
   });
