@@ -39,7 +39,8 @@ const THREAD_VERBS: { pattern: RegExp; action: IssueActionInput["action"] }[] = 
  */
 export async function respondInThread(deps: FeatureDeps, m: InboundMessage, text: string, issueId: number): Promise<void> {
   const photos = await fetchAndPublish(deps, m);
-  const words = text.trim();
+  // "@黄志明 转派" and "转派 @黄志明" mean the same: the action word may follow the mentions.
+  const words = text.replace(/^(@\S+\s*)+/, "").trim();
   const verb = THREAD_VERBS.find((v) => v.pattern.test(normalizeText(words)));
   if (photos.length === 0 && !verb) return;
 

@@ -52,7 +52,8 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
 
   const binding = await deps.db.chatBinding.findUnique({ where: { chatId: m.chatId } });
   if (!binding) {
-    if (mentionsBot && parseCommand(text)?.verb === "bind") return runChatCommand(deps, m, text, null, commands);
+    const verb = mentionsBot ? parseCommand(text)?.verb : undefined;
+    if (verb === "bind" || verb === "unbind") return runChatCommand(deps, m, text, null, commands);
     return replyUnbound(deps, m.chatId, m.messageId);
   }
   const issue = await issueOfThread(deps.db, m);

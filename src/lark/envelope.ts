@@ -114,7 +114,11 @@ export interface InboundBotAdded {
 export type Inbound = InboundMessage | InboundCardAction | InboundBotAdded;
 
 /** Event types Riqing stores and processes; every other type is acknowledged and ignored. */
-export const HANDLED_EVENT_TYPES = ["im.message.receive_v1", "card.action.trigger", "im.chat.member.bot.added_v1"] as const;
+export const HANDLED_EVENT_TYPES = [
+  "im.message.receive_v1",
+  "card.action.trigger",
+  "im.chat.member.bot.added_v1",
+] as const;
 
 /** Keys the inbox de-duplicates and orders on. */
 export function routingKeys(event: FlatEvent): { chatId?: string; messageId?: string } {
@@ -151,14 +155,27 @@ export function parseInbound(event: FlatEvent): Inbound {
     }
     case "im.chat.member.bot.added_v1": {
       const e = botAddedSchema.parse(event);
-      return { kind: "bot_added", eventId: e.event_id, chatId: e.chat_id, chatName: e.name, operatorOpenId: e.operator_id?.open_id };
+      return {
+        kind: "bot_added",
+        eventId: e.event_id,
+        chatId: e.chat_id,
+        chatName: e.name,
+        operatorOpenId: e.operator_id?.open_id,
+      };
     }
     default:
       throw new Error(`unhandled event type ${event.event_type}`);
   }
 }
 
-type PostNode = { tag?: string; text?: string; user_id?: string; user_name?: string; image_key?: string; href?: string };
+type PostNode = {
+  tag?: string;
+  text?: string;
+  user_id?: string;
+  user_name?: string;
+  image_key?: string;
+  href?: string;
+};
 
 function parseMessage(e: z.infer<typeof messageEventSchema>): InboundMessage {
   const m = e.message;

@@ -93,3 +93,18 @@ describe("Pacer", () => {
     for (let i = 0; i < 500; i++) expect(pacer.tryTake(["other:x"])).toBe(0);
   });
 });
+
+describe("Pacer tickets", () => {
+  it("count a call from when its answer came, so a slow first call cannot squeeze six into Lark's window", async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer({ rules, clock });
+    const first = await pacer.take([paceKey.chat("oc_1")]);
+    await clock.advance(300); // e.g. the first call waited for a token
+    first.finish();
+    for (let i = 0; i < 4; i++) (await pacer.take([paceKey.chat("oc_1")])).finish();
+    // Had the first call counted from 0, the sixth could go at 1000 and arrive within a second of the first.
+    expect(pacer.tryTake([paceKey.chat("oc_1")])).toBe(1_000);
+    first.finish();
+    expect(pacer.tryTake([paceKey.chat("oc_1")])).toBe(1_000);
+  });
+});

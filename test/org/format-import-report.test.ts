@@ -38,7 +38,9 @@ describe("formatImportReport", () => {
 
   it("says 无变化 when the file matched the database, also in a dry run", () => {
     const counts = { ...report({}).counts, chats: { created: 0, updated: 0, unchanged: 6, removed: 0 } };
-    expect(formatImportReport(report({ changed: false, counts }))).toBe("导入完成：无变化（群绑定 6 条均与数据库一致）。");
+    expect(formatImportReport(report({ changed: false, counts }))).toBe(
+      "导入完成：无变化（群绑定 6 条均与数据库一致）。",
+    );
     expect(formatImportReport(report({ changed: false, dryRun: true, counts }))).toBe(
       "试运行（未写入任何数据）：无变化（群绑定 6 条均与数据库一致）。",
     );

@@ -164,7 +164,9 @@ describe("importOrg", () => {
     const report = await importOrg(t.db, EXAMPLE_YAML, { dryRun: true });
     expect(report).toMatchObject({ ok: true, dryRun: true, changed: true });
     expect(report.counts.units.created).toBe(19);
-    expect(formatImportReport(report)).toMatch(/^试运行（未写入任何数据），正式导入将：单位 新增 19、更新 0、无变化 0；/);
+    expect(formatImportReport(report)).toMatch(
+      /^试运行（未写入任何数据），正式导入将：单位 新增 19、更新 0、无变化 0；/,
+    );
     expect(await t.db.unit.count()).toBe(0);
     expect(await t.db.category.count()).toBe(0);
   });
@@ -256,6 +258,51 @@ describe("importOrg", () => {
     expect(text.split("\n")[0]).toBe("导入失败，共 19 处错误，未做任何修改：");
     expect(text).toContain("  bad-org.xlsx › 人员 › 第 6 行：角色“网格王”无效，应为：");
     expect(await snapshot(t.db)).toEqual(before);
+  });
+
+  it("reads what Excel makes of typed values: numbers for mobiles and hours, a time for 18:30", async () => {
+    const path = join(dir, "typed.xlsx");
+    const book = new ExcelJS.Workbook();
+    const units = book.addWorksheet("单位");
+    units.addRow(["单位编码", "单位名称", "层级", "备注"]);
+    units.addRow([1001, "一社区", "社区", "上级单位列可以省略"]);
+    const people = book.addWorksheet("人员");
+    people.addRow(["姓名", "open_id", "手机", "单位编码", "角色"]);
+    people.addRow(["甲", "ou_0123456789abcdef0123456789abcdef", 13900000001, 1001, "书记"]);
+    const chats = book.addWorksheet("群绑定");
+    chats.addRow(["chat_id", "群名称", "单位编码", "用途", "日报时间"]);
+    chats.addRow([
+      "oc_0123456789abcdef0123456789abcdef",
+      "一社区工作群",
+      "1001",
+      "工作",
+      new Date(Date.UTC(1899, 11, 30, 18, 30)),
+    ]);
+    await book.xlsx.writeFile(path);
+
+    const report = await importOrg(t.db, path);
+    expect(report.problems).toEqual([]);
+    expect(await t.db.person.findFirstOrThrow()).toMatchObject({ mobile: "13900000001" });
+    expect(await dutiesOf(t.db, "ou_0123456789abcdef0123456789abcdef")).toEqual(["1001:secretary"]);
+    expect(await t.db.chatBinding.findFirstOrThrow()).toMatchObject({ digestTime: "18:30", purpose: "work" });
+  });
+
+  it("names a missing column, and a workbook without any known sheet", async () => {
+    const path = join(dir, "cols.xlsx");
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet("人员").addRow(["姓名", "手机号"]);
+    await book.xlsx.writeFile(path);
+    expect(formatImportReport(await importOrg(t.db, path))).toBe(
+      "导入失败，共 1 处错误，未做任何修改：\n  cols.xlsx › 人员 › 第 1 行：缺少列“open_id”",
+    );
+
+    const other = join(dir, "other.xlsx");
+    const sheetless = new ExcelJS.Workbook();
+    sheetless.addWorksheet("Sheet1").addRow(["名字"]);
+    await sheetless.xlsx.writeFile(other);
+    expect((await importOrg(t.db, other)).problems.map((p) => p.message)).toEqual([
+      "工作簿中没有可识别的工作表，应有：单位、点位、人员、问题类别、群绑定（至少一个）",
+    ]);
   });
 
   it("writes nothing at all, not even the catalogue, when a file is rejected", async () => {

@@ -26,13 +26,17 @@ export const ORG = {
   },
 } as const;
 
-/** A controllable clock shared by the bot and the emulator. */
+/**
+ * The clock shared by the bot and the emulator: it starts at a chosen instant, runs at real speed (so Lark's
+ * per-second limits and the bot's pacing measure the same seconds) and can jump forward.
+ */
 export class TestClock {
-  constructor(public ms: number) {}
-  now = (): Date => new Date(this.ms);
-  epoch = (): number => this.ms;
+  private readonly realStart = Date.now();
+  constructor(private start: number) {}
+  epoch = (): number => this.start + (Date.now() - this.realStart);
+  now = (): Date => new Date(this.epoch());
   advance(ms: number): void {
-    this.ms += ms;
+    this.start += ms;
   }
 }
 

@@ -84,7 +84,9 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
     if (!timestamp || !nonce || !signature) throw new HttpProblem(401, "missing signature headers");
     const skew = Math.abs(now() / 1000 - Number(timestamp));
     if (!Number.isFinite(skew) || skew > MAX_CLOCK_SKEW_SECONDS) throw new HttpProblem(401, "stale timestamp");
-    const expected = createHash("sha256").update(timestamp + nonce + encryptKey + raw).digest();
+    const expected = createHash("sha256")
+      .update(timestamp + nonce + encryptKey + raw)
+      .digest();
     const given = Buffer.from(signature, "hex");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new HttpProblem(401, "bad signature");

@@ -1,0 +1,519 @@
+/**
+ * The durable outbox (SPEC section 6): every message to Lark is first written to OutboxMessage inside the
+ * transaction that decided to send it, then delivered by `OutboxSender`.
+ *
+ * Delivery guarantees:
+ * - Per lane (a chat, or the target of a message without a chat) rows go out in id order and one at a time; lanes
+ *   run in parallel. A row waiting to be retried holds its lane back, so a reply never overtakes its card.
+ * - Each row is claimed by pushing its `nextAttemptAt` one lease ahead, so two senders (or two processes) never
+ *   send it at once, and a row whose sender crashed becomes due again when the lease runs out.
+ * - Sends and replies carry Lark's `uuid`, derived from the row's key, so a resend after a timeout or a crash
+ *   does not post twice (Lark de-duplicates within an hour).
+ * - Transient failures are retried with exponential backoff and jitter; rate limits wait in the client's pacer
+ *   until Lark's reset. Permanent failures mark the row failed with the reason and never block other chats.
+ * - A card patched many times sends only its latest pending version: older pending patches of the same message
+ *   are marked superseded when their turn comes.
+ */
+import { createHash } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { Db, Tx } from "../db/client.ts";
+import type { OutboxMessage } from "../generated/prisma/client.ts";
+import type { Logger } from "../log.ts";
+import type { LarkClient } from "./client.ts";
+import { LarkApiError } from "./errors.ts";
+import { type Clock, systemClock } from "./pacer.ts";
+
+/** What an outbox row does. */
+export type OutboxKind = "send" | "reply" | "patch";
+
+/** Row statuses. `superseded` marks a patch replaced by a newer pending patch of the same card. */
+export type OutboxStatus = "pending" | "sent" | "failed" | "superseded";
+
+/** Reference to the message an earlier outbox row produced, for replying to or patching a card not yet sent. */
+export interface OutboxRef {
+  outboxKey: string;
+}
+
+/** Input of `enqueue`. */
+export interface OutboxInput {
+  /** Idempotency key, unique per message (and per version for patches: `card:ISSUE:v3`). */
+  key: string;
+  kind: OutboxKind;
+  /**
+   * The chat the message lands in: orders and paces messages per chat. For a send to a chat it defaults to the
+   * target; for a reply or patch of an outbox reference, to the referenced row's chat.
+   */
+  chatId?: string | null;
+  /**
+   * send: a chat_id (`oc_…`) or a user's open_id (`ou_…`); reply and patch: a message id (`om_…`) or a reference
+   * to an earlier row, resolved to its message id when this row is sent.
+   */
+  target: string | OutboxRef;
+  /** Lark msg_type: text, post, image, file, interactive. Patches are always interactive. */
+  msgType: string;
+  /** Message content; objects are JSON-encoded here. */
+  content: string | Record<string, unknown>;
+  replyInThread?: boolean;
+}
+
+/** Database handle `enqueue` accepts: a transaction (usual) or the client itself. */
+export type OutboxWriter = Pick<Tx, "outboxMessage"> | Pick<Db, "outboxMessage">;
+
+const REF_PREFIX = "outbox:";
+
+/** In-process signal: a row was written, senders should look now. */
+const enqueued = new EventEmitter();
+enqueued.setMaxListeners(0);
+
+/**
+ * Writes an outbox row inside the caller's transaction. Idempotent: a second enqueue with the same key changes
+ * nothing (the first content wins). Senders in this process are woken at once; they find the row once the
+ * transaction has committed.
+ */
+export async function enqueue(tx: OutboxWriter, input: OutboxInput): Promise<void> {
+  const target = typeof input.target === "string" ? input.target : `${REF_PREFIX}${input.target.outboxKey}`;
+  let chatId = input.chatId ?? null;
+  if (chatId === null && input.kind === "send" && target.startsWith("oc_")) chatId = target;
+  if (chatId === null && typeof input.target !== "string") {
+    const ref = await tx.outboxMessage.findUnique({ where: { key: input.target.outboxKey }, select: { chatId: true } });
+    chatId = ref?.chatId ?? null;
+  }
+  if (input.kind === "send") receiveIdType(target);
+  await tx.outboxMessage.upsert({
+    where: { key: input.key },
+    create: {
+      key: input.key,
+      kind: input.kind,
+      chatId,
+      target,
+      msgType: input.kind === "patch" ? "interactive" : input.msgType,
+      content: typeof input.content === "string" ? input.content : JSON.stringify(input.content),
+      replyInThread: input.replyInThread ?? false,
+    },
+    update: {},
+  });
+  enqueued.emit("enqueued", input.key);
+}
+
+/** Lark's `uuid` for a row: deterministic from the key, 42 characters (Lark allows 50). */
+export function uuidForKey(key: string): string {
+  return `rq${createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
+}
+
+/** The message id an outbox row produced, once it was sent. */
+export async function sentMessageId(db: Pick<Db, "outboxMessage">, key: string): Promise<string | undefined> {
+  const row = await db.outboxMessage.findUnique({ where: { key }, select: { status: true, messageId: true } });
+  return row?.status === "sent" ? (row.messageId ?? undefined) : undefined;
+}
+
+function receiveIdType(target: string): "chat_id" | "open_id" {
+  if (target.startsWith("oc_")) return "chat_id";
+  if (target.startsWith("ou_")) return "open_id";
+  throw new Error(`outbox: a send needs a chat_id (oc_…) or open_id (ou_…) target, got ${target}`);
+}
+
+/** The calls the sender needs; `LarkClient` in production, a fake in unit tests. */
+export type OutboxClient = Pick<LarkClient, "send" | "reply" | "patchCard">;
+
+/** Outcome of one delivery attempt, for metrics. */
+export interface OutboxResult {
+  kind: OutboxKind;
+  outcome: "sent" | "retry" | "failed" | "superseded";
+  /** "0" on success; Lark's code, or the failure kind when Lark gave none (timeout, network). */
+  code: string;
+}
+
+/** Metrics hooks; the lead wires them to prom-client (a depth gauge and a results counter). */
+export interface OutboxMetrics {
+  /** Pending rows, measured on every pass. */
+  depth(pending: number): void;
+  result(result: OutboxResult): void;
+}
+
+/** Announced after a row was sent; the bot stores a card's message id on its issue from here. */
+export interface OutboxSent {
+  id: number;
+  key: string;
+  kind: OutboxKind;
+  chatId: string | null;
+  messageId: string | null;
+}
+
+/** Announced after a row failed for good. */
+export interface OutboxFailed {
+  id: number;
+  key: string;
+  kind: OutboxKind;
+  chatId: string | null;
+  code: number | null;
+  reason: string;
+}
+
+/** Options of `OutboxSender`. */
+export interface OutboxSenderOptions {
+  db: Db;
+  client: OutboxClient;
+  logger: Logger;
+  /** Timestamps (nextAttemptAt, sentAt). Waiting uses real timers. */
+  clock?: Clock;
+  metrics?: OutboxMetrics;
+  onSent?: (sent: OutboxSent) => void | Promise<void>;
+  onFailed?: (failed: OutboxFailed) => void | Promise<void>;
+  /** How often to look for rows written by other processes or due for a retry. Default 2 000 ms. */
+  pollIntervalMs?: number;
+  /** Lanes sending at once. Default 16 (the pacer keeps the rate within Lark's limits anyway). */
+  maxConcurrency?: number;
+  /** Tries before a row fails for good. Default 12 (about an hour of backoff). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each try up to `backoffMaxMs`. Defaults 2 000 ms and 10 minutes. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** How long a claimed row is reserved for its sender; must exceed one call's timeout. Default 2 minutes. */
+  leaseMs?: number;
+  /** Pending rows read per pass. Default 2 000. */
+  scanLimit?: number;
+}
+
+type OutboxRow = OutboxMessage;
+
+/** How soon to look again for a row announced in this process but not yet visible (its transaction is open). */
+const UNCOMMITTED_RECHECK_MS = 20;
+
+/** Delivers outbox rows; see the module comment. */
+export class OutboxSender {
+  private readonly db: Db;
+  private readonly client: OutboxClient;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly opts: Required<
+    Pick<
+      OutboxSenderOptions,
+      "pollIntervalMs" | "maxConcurrency" | "maxAttempts" | "backoffBaseMs" | "backoffMaxMs" | "leaseMs" | "scanLimit"
+    >
+  >;
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private dirty = false;
+  /** Keys announced in this process, with when, until a pass sees them. */
+  private readonly announced = new Map<string, number>();
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly onEnqueued = (key: string) => {
+    this.announced.set(key, this.clock.now());
+    this.notify();
+  };
+
+  constructor(private readonly options: OutboxSenderOptions) {
+    this.db = options.db;
+    this.client = options.client;
+    this.log = options.logger.child({ component: "outbox" });
+    this.clock = options.clock ?? systemClock;
+    this.opts = {
+      pollIntervalMs: options.pollIntervalMs ?? 2_000,
+      maxConcurrency: options.maxConcurrency ?? 16,
+      maxAttempts: options.maxAttempts ?? 12,
+      backoffBaseMs: options.backoffBaseMs ?? 2_000,
+      backoffMaxMs: options.backoffMaxMs ?? 600_000,
+      leaseMs: options.leaseMs ?? 120_000,
+      scanLimit: options.scanLimit ?? 2_000,
+    };
+  }
+
+  /** Starts delivering: at once for rows enqueued in this process, by polling for everything else. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    enqueued.on("enqueued", this.onEnqueued);
+    this.loopDone = this.loop();
+  }
+
+  /** Stops taking new rows and resolves once the sends in flight have finished. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    enqueued.off("enqueued", this.onEnqueued);
+    this.notify();
+    await this.loopDone;
+    await Promise.all(this.lanes.values());
+  }
+
+  /** Looks for work now (called by `enqueue` in this process; other callers rarely need it). */
+  notify(): void {
+    this.dirty = true;
+    this.wake?.();
+  }
+
+  /** Runs passes until no row is due and no lane is busy; for tests and one-shot tools (no `start` needed). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const { due } = await this.pass(true);
+      await Promise.all(this.lanes.values());
+      if (!due) return;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.dirty = false;
+      let waitMs = this.opts.pollIntervalMs;
+      try {
+        waitMs = (await this.pass(false)).waitMs;
+      } catch (e) {
+        this.log.error({ err: e }, "outbox pass failed; trying again after the poll interval");
+      }
+      if (!this.running || this.dirty) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /**
+   * Starts a worker for every idle lane whose first row is due. Returns how long to wait before the next pass
+   * and whether any lane had a due row (for `drain`).
+   */
+  private async pass(ignoreRunning: boolean): Promise<{ waitMs: number; due: boolean }> {
+    const now = this.clock.now();
+    const rows = await this.db.outboxMessage.findMany({
+      where: { status: "pending" },
+      select: { key: true, chatId: true, target: true, nextAttemptAt: true },
+      orderBy: { id: "asc" },
+      take: this.opts.scanLimit,
+    });
+    this.options.metrics?.depth(
+      rows.length < this.opts.scanLimit
+        ? rows.length
+        : await this.db.outboxMessage.count({ where: { status: "pending" } }),
+    );
+    let waitMs = this.opts.pollIntervalMs;
+    let due = false;
+    const seenLanes = new Set<string>();
+    for (const row of rows) {
+      this.announced.delete(row.key);
+      const lane = laneOf(row);
+      if (seenLanes.has(lane)) continue;
+      seenLanes.add(lane);
+      const dueIn = row.nextAttemptAt.getTime() - now;
+      if (dueIn > 0) {
+        waitMs = Math.min(waitMs, dueIn);
+        continue;
+      }
+      due = true;
+      if (this.lanes.has(lane) || this.lanes.size >= this.opts.maxConcurrency) continue;
+      if (!ignoreRunning && !this.running) break;
+      this.startLane(lane, ignoreRunning);
+    }
+    for (const [key, at] of this.announced) {
+      if (now - at > this.opts.pollIntervalMs) this.announced.delete(key);
+      else waitMs = Math.min(waitMs, UNCOMMITTED_RECHECK_MS);
+    }
+    return { waitMs: Math.max(1, waitMs), due };
+  }
+
+  private startLane(lane: string, oneShot: boolean): void {
+    const work = (async () => {
+      while (oneShot || this.running) {
+        const row = await this.nextDueInLane(lane);
+        if (!row) break;
+        await this.processSafely(row);
+      }
+    })()
+      .catch((e: unknown) => this.log.error({ err: e, lane }, "outbox lane stopped; the next pass restarts it"))
+      .finally(() => {
+        this.lanes.delete(lane);
+        this.notify();
+      });
+    this.lanes.set(lane, work);
+  }
+
+  /** The first pending row of a lane, if it is due (a row waiting for its retry holds the lane back). */
+  private async nextDueInLane(lane: string): Promise<OutboxRow | undefined> {
+    const next = await this.db.outboxMessage.findFirst({
+      where: { status: "pending", ...laneWhere(lane) },
+      orderBy: { id: "asc" },
+    });
+    return next && next.nextAttemptAt.getTime() <= this.clock.now() ? next : undefined;
+  }
+
+  private async processSafely(row: OutboxRow): Promise<void> {
+    try {
+      await this.process(row);
+    } catch (e) {
+      // Only the database can fail here; the row stays leased and is retried when the lease runs out.
+      this.log.error({ err: e, key: row.key }, "outbox row could not be processed");
+    }
+  }
+
+  private async process(pending: OutboxRow): Promise<void> {
+    const now = this.clock.now();
+    const { id } = pending;
+    const claimed = await this.db.outboxMessage.updateMany({
+      // Matching `attempts` too makes the claim fail if anyone touched the row since it was read.
+      where: { id, status: "pending", attempts: pending.attempts, nextAttemptAt: { lte: new Date(now) } },
+      data: { attempts: { increment: 1 }, nextAttemptAt: new Date(now + this.opts.leaseMs) },
+    });
+    if (claimed.count === 0) return;
+    // Claimed: nobody else changes the row until the lease runs out, so the copy read before is current.
+    const row = { ...pending, attempts: pending.attempts + 1 };
+    const kind = row.kind as OutboxKind;
+
+    if (kind === "patch") {
+      const newer = await this.db.outboxMessage.findFirst({
+        where: { kind: "patch", target: row.target, status: "pending", id: { gt: row.id } },
+        select: { key: true },
+        orderBy: { id: "desc" },
+      });
+      if (newer) {
+        await this.db.outboxMessage.update({
+          where: { id },
+          data: { status: "superseded", lastError: `superseded by ${newer.key}` },
+        });
+        this.options.metrics?.result({ kind, outcome: "superseded", code: "0" });
+        return;
+      }
+    }
+
+    let target = row.target;
+    if (target.startsWith(REF_PREFIX)) {
+      const refKey = target.slice(REF_PREFIX.length);
+      const ref = await this.db.outboxMessage.findUnique({
+        where: { key: refKey },
+        select: { status: true, messageId: true, nextAttemptAt: true },
+      });
+      if (ref?.status === "pending") {
+        // The referenced message is not out yet: wait for it without spending a try.
+        const at = Math.max(ref.nextAttemptAt.getTime(), now + this.opts.backoffBaseMs);
+        await this.db.outboxMessage.update({
+          where: { id },
+          data: { attempts: { decrement: 1 }, nextAttemptAt: new Date(at) },
+        });
+        return;
+      }
+      if (ref?.status !== "sent" || !ref.messageId) {
+        await this.fail(row, kind, null, `referenced outbox message ${refKey} is ${ref?.status ?? "missing"}`);
+        return;
+      }
+      target = ref.messageId;
+    }
+
+    try {
+      const messageId = await this.deliver(row, kind, target);
+      const sentAt = new Date(this.clock.now());
+      await this.db.outboxMessage.update({
+        where: { id },
+        data: { status: "sent", messageId, sentAt, lastError: null, lastCode: 0 },
+      });
+      this.options.metrics?.result({ kind, outcome: "sent", code: "0" });
+      this.log.debug({ key: row.key, kind, chatId: row.chatId, messageId, attempts: row.attempts }, "outbox row sent");
+      await this.announce(() => this.options.onSent?.({ id, key: row.key, kind, chatId: row.chatId, messageId }));
+    } catch (e) {
+      const error = e instanceof LarkApiError ? e : undefined;
+      const code = error?.code ?? null;
+      const reason = error ? error.describe() : String(e);
+      const retryable = error ? error.retryable : true;
+      if (!retryable || row.attempts >= this.opts.maxAttempts) {
+        await this.fail(row, kind, code, reason, error);
+        return;
+      }
+      const delay = error?.kind === "rate_limited" ? 0 : this.backoff(row.attempts);
+      await this.db.outboxMessage.update({
+        where: { id },
+        data: { lastError: reason, lastCode: code, nextAttemptAt: new Date(this.clock.now() + delay) },
+      });
+      this.options.metrics?.result({ kind, outcome: "retry", code: codeLabel(error) });
+      this.log.warn(
+        { key: row.key, kind, attempts: row.attempts, delayMs: delay, reason },
+        "outbox row will be retried",
+      );
+    }
+  }
+
+  /** One call to Lark for a row; returns the resulting message id (null for patches). */
+  private async deliver(
+    row: { key: string; chatId: string | null; msgType: string; content: string; replyInThread: boolean },
+    kind: OutboxKind,
+    target: string,
+  ): Promise<string | null> {
+    const once = { attempts: 1 };
+    if (kind === "send") {
+      const sent = await this.client.send(
+        {
+          receiveIdType: receiveIdType(target),
+          receiveId: target,
+          msgType: row.msgType,
+          content: row.content,
+          uuid: uuidForKey(row.key),
+        },
+        once,
+      );
+      return sent.messageId;
+    }
+    if (kind === "reply") {
+      const sent = await this.client.reply(
+        {
+          messageId: target,
+          msgType: row.msgType,
+          content: row.content,
+          replyInThread: row.replyInThread,
+          uuid: uuidForKey(row.key),
+          ...(row.chatId && { chatId: row.chatId }),
+        },
+        once,
+      );
+      return sent.messageId;
+    }
+    await this.client.patchCard({ messageId: target, card: row.content }, once);
+    return target;
+  }
+
+  private async fail(
+    row: { id: number; key: string; chatId: string | null },
+    kind: OutboxKind,
+    code: number | null,
+    reason: string,
+    error?: LarkApiError,
+  ): Promise<void> {
+    await this.db.outboxMessage.update({
+      where: { id: row.id },
+      data: { status: "failed", lastError: reason, lastCode: code },
+    });
+    this.options.metrics?.result({ kind, outcome: "failed", code: codeLabel(error) });
+    this.log.error({ key: row.key, kind, chatId: row.chatId, code, reason }, "outbox row failed for good");
+    await this.announce(() =>
+      this.options.onFailed?.({ id: row.id, key: row.key, kind, chatId: row.chatId, code, reason }),
+    );
+  }
+
+  private async announce(callback: () => void | Promise<void>): Promise<void> {
+    try {
+      await callback();
+    } catch (e) {
+      this.log.error({ err: e }, "outbox callback failed");
+    }
+  }
+
+  /** Exponential backoff with jitter: half the step fixed, half random, so retries of many rows spread out. */
+  private backoff(attempts: number): number {
+    const step = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(step / 2 + (Math.random() * step) / 2);
+  }
+}
+
+function codeLabel(error: LarkApiError | undefined): string {
+  if (!error) return "error";
+  return error.code === null ? error.kind : String(error.code);
+}
+
+/** Rows of one lane go out in order: a chat, or the target of a row without a chat (a direct message). */
+function laneOf(row: { chatId: string | null; target: string }): string {
+  return row.chatId !== null ? `chat:${row.chatId}` : `target:${row.target}`;
+}
+
+function laneWhere(lane: string): { chatId: string } | { chatId: null; target: string } {
+  return lane.startsWith("chat:") ? { chatId: lane.slice(5) } : { chatId: null, target: lane.slice(7) };
+}

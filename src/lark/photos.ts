@@ -1,0 +1,191 @@
+/**
+ * Photos in and out of Lark. Incoming images are downloaded, checked by their bytes (not the declared type) and
+ * stored content-addressed under `${dataDir}/photos/ab/cd/<sha256>.<ext>`, so the same photo sent twice is stored
+ * once. Outgoing photos are uploaded to Lark once per content hash; the image key is cached in LarkImage.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Db } from "../db/client.ts";
+import { type LarkClient, ResourceTooLargeError } from "./client.ts";
+import { LarkApiError } from "./errors.ts";
+
+/** Lark's own limit for images; larger photos are refused. */
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Image types Riqing keeps. */
+export type PhotoMime = "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/heic";
+
+const EXTENSIONS: Record<PhotoMime, string> = {
+  "image/jpeg": "jpg",
+  "image/png": "png",
+  "image/gif": "gif",
+  "image/webp": "webp",
+  "image/heic": "heic",
+};
+
+/** Why a photo was not kept. */
+export type PhotoRejection = "too_big" | "not_image" | "download_failed";
+
+/** What the user reads when a photo is not kept. */
+export const PHOTO_REJECTION_TEXTS: Readonly<Record<PhotoRejection, string>> = {
+  too_big: "照片超过 10 MB，未能保存，请压缩后重新发送",
+  not_image: "这不是可识别的照片（支持 JPG、PNG、GIF、WEBP、HEIC），请重新拍照发送",
+  download_failed: "照片下载失败，请稍后重新发送",
+};
+
+/** A photo stored on disk. */
+export interface StoredPhoto {
+  ok: true;
+  imageKey: string;
+  sha256: string;
+  /** Relative to the data folder (what Photo.path holds). */
+  path: string;
+  absolutePath: string;
+  size: number;
+  mime: PhotoMime;
+}
+
+/** A photo that was not kept, with the Chinese message for the sender. */
+export interface RejectedPhoto {
+  ok: false;
+  imageKey: string;
+  reason: PhotoRejection;
+  message: string;
+  /** The Lark failure behind `download_failed`. */
+  error?: LarkApiError;
+}
+
+/** Outcome for one image of a message. */
+export type PhotoResult = StoredPhoto | RejectedPhoto;
+
+/** Options of `downloadMessageImages`. */
+export interface PhotoOptions {
+  dataDir: string;
+  /** Default `PHOTO_MAX_BYTES`. */
+  maxBytes?: number;
+}
+
+/**
+ * Downloads the images of one message and stores each that is a real image within the size limit. Never throws
+ * for a single bad image: each gets a result, kept or rejected with a reason.
+ */
+export async function downloadMessageImages(
+  client: Pick<LarkClient, "downloadResource">,
+  messageId: string,
+  imageKeys: readonly string[],
+  options: PhotoOptions,
+): Promise<PhotoResult[]> {
+  const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
+  const results: PhotoResult[] = [];
+  for (const imageKey of imageKeys) {
+    let data: Buffer;
+    try {
+      ({ data } = await client.downloadResource({ messageId, fileKey: imageKey, type: "image", maxBytes }));
+    } catch (e) {
+      if (e instanceof ResourceTooLargeError) {
+        results.push(reject(imageKey, "too_big"));
+        continue;
+      }
+      if (e instanceof LarkApiError) {
+        results.push({ ...reject(imageKey, "download_failed"), error: e });
+        continue;
+      }
+      throw e;
+    }
+    const mime = sniffImage(data);
+    if (!mime) {
+      results.push(reject(imageKey, "not_image"));
+      continue;
+    }
+    const stored = await storePhoto(options.dataDir, data, mime);
+    results.push({ ok: true, imageKey, ...stored });
+  }
+  return results;
+}
+
+function reject(imageKey: string, reason: PhotoRejection): RejectedPhoto {
+  return { ok: false, imageKey, reason, message: PHOTO_REJECTION_TEXTS[reason] };
+}
+
+/** The image type of some bytes, from their magic numbers; undefined when they are not a kept image type. */
+export function sniffImage(data: Buffer): PhotoMime | undefined {
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return "image/jpeg";
+  if (data.length >= 8 && data.subarray(0, 8).equals(PNG_MAGIC)) return "image/png";
+  const head6 = data.subarray(0, 6).toString("latin1");
+  if (head6 === "GIF87a" || head6 === "GIF89a") return "image/gif";
+  if (data.length >= 12 && data.subarray(0, 4).toString("latin1") === "RIFF") {
+    if (data.subarray(8, 12).toString("latin1") === "WEBP") return "image/webp";
+  }
+  if (data.length >= 12 && data.subarray(4, 8).toString("latin1") === "ftyp") {
+    if (HEIC_BRANDS.has(data.subarray(8, 12).toString("latin1"))) return "image/heic";
+  }
+  return undefined;
+}
+
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** ISO-BMFF major brands of HEIC/HEIF stills (what phones write). */
+const HEIC_BRANDS = new Set(["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"]);
+
+/**
+ * Stores bytes under their SHA-256 (`photos/ab/cd/<sha256>.<ext>`), writing a temp file and renaming it so a crash
+ * never leaves half a photo. Skips the write when the file is already there.
+ */
+export async function storePhoto(
+  dataDir: string,
+  data: Buffer,
+  mime: PhotoMime,
+): Promise<{ sha256: string; path: string; absolutePath: string; size: number; mime: PhotoMime }> {
+  const sha256 = createHash("sha256").update(data).digest("hex");
+  const path = join("photos", sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${EXTENSIONS[mime]}`);
+  const absolutePath = join(dataDir, path);
+  if (!(await exists(absolutePath))) {
+    await mkdir(dirname(absolutePath), { recursive: true });
+    const temp = `${absolutePath}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await writeFile(temp, data);
+      await rename(temp, absolutePath);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+  }
+  return { sha256, path, absolutePath, size: data.length, mime };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Uploads in progress in this process, so concurrent callers for one photo share one upload. */
+const uploading = new Map<string, Promise<string>>();
+
+/**
+ * The Lark image key for a stored photo (or chart): from LarkImage when it was uploaded before, otherwise uploads
+ * the file once and remembers the key. `filePath` must be readable as given (join Photo.path with the data folder).
+ */
+export async function ensureImageKey(
+  db: Pick<Db, "larkImage">,
+  client: Pick<LarkClient, "uploadImage">,
+  sha256: string,
+  filePath: string,
+): Promise<string> {
+  const cached = await db.larkImage.findUnique({ where: { sha256 } });
+  if (cached) return cached.imageKey;
+  let pending = uploading.get(sha256);
+  if (!pending) {
+    pending = (async () => {
+      const imageKey = await client.uploadImage(await readFile(filePath));
+      // Another process may have uploaded the same photo meanwhile; both keys work, the first one stays.
+      const row = await db.larkImage.upsert({ where: { sha256 }, create: { sha256, imageKey }, update: {} });
+      return row.imageKey;
+    })().finally(() => uploading.delete(sha256));
+    uploading.set(sha256, pending);
+  }
+  return pending;
+}

@@ -1,0 +1,539 @@
+/**
+ * `riqing import <file>`: brings units, points, people and their duties, categories and chat bindings from an
+ * org file (YAML or .xlsx) into the database. All or nothing: every row is checked first — cells, duplicates,
+ * references to units in the file or already in the database — and one bad row means nothing is written.
+ */
+
+import { basename } from "node:path";
+import type { Db, Tx } from "../db/client.ts";
+import type { Role, UnitLevel } from "../domain/types.ts";
+import { type CatalogueResult, defaultDeadline, ensureCatalogue } from "./catalogue.ts";
+import {
+  type Located,
+  ORG_SECTIONS,
+  type OrgCategory,
+  type OrgProblem,
+  type OrgUnit,
+  type ParsedOrg,
+  type SourceLoc,
+} from "./org-data.ts";
+import { type ENTITY_LABELS, T } from "./org-texts.ts";
+import { readOrgFile } from "./read-org-file.ts";
+
+/** The kinds of rows an import writes, in report order. */
+export type ImportEntity = keyof typeof ENTITY_LABELS;
+
+/** How many rows of one kind the import added, changed, found as they were, or (duties only) removed. */
+export interface EntityCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+}
+
+/** The outcome of {@link importOrg}. */
+export interface ImportReport {
+  /** File name as given, without directories. */
+  file: string;
+  /** False when the file was rejected; then nothing was written. */
+  ok: boolean;
+  /** True when the import only checked and counted, and wrote nothing. */
+  dryRun: boolean;
+  /** True when the import changed (or, in a dry run, would change) anything. */
+  changed: boolean;
+  counts: Record<ImportEntity, EntityCounts>;
+  /** Default catalogue categories added or linked to their department along the way. */
+  catalogue: CatalogueResult;
+  /** Every bad row, in file order; empty when ok. */
+  problems: OrgProblem[];
+}
+
+/** Options of {@link importOrg}. */
+export interface ImportOptions {
+  /** Check and count everything, then roll back. */
+  dryRun?: boolean;
+}
+
+/** Parent levels a unit of each level may hang under (a unit may also have no parent). */
+const ALLOWED_PARENTS: Readonly<Record<UnitLevel, readonly UnitLevel[]>> = {
+  district: ["district"],
+  street: ["district"],
+  community: ["street"],
+  grid: ["community", "street"],
+  microgrid: ["grid"],
+  department: ["district", "street", "community", "department"],
+};
+
+const GRID_LEVELS: readonly UnitLevel[] = ["grid", "microgrid"];
+
+/** Generous: a district's roster of thousands of rows is written in one transaction. */
+const TRANSACTION_TIMEOUT_MS = 10 * 60_000;
+/** How long to wait for another import (or any other interactive transaction) to finish. */
+const TRANSACTION_MAX_WAIT_MS = 60_000;
+
+class Rejected extends Error {
+  constructor(readonly problems: OrgProblem[]) {
+    super("import rejected");
+  }
+}
+
+class DryRunDone extends Error {
+  constructor(readonly report: ImportReport) {
+    super("dry run rolled back");
+  }
+}
+
+/**
+ * Imports an org file. Units, points and categories are matched by code (categories also by name), people by
+ * open_id, chat bindings by chat_id; rows are created or updated, and rows already as the file says are counted as
+ * unchanged, so a second import of the same file changes nothing. For every person in the file, their duties on
+ * the units the file mentions become exactly the duties the file lists. The default catalogue is loaded first, so
+ * the file can override catalogue categories by name. Returns a report rather than throwing for a bad file; throws
+ * only when the database itself fails.
+ */
+export async function importOrg(db: Db, path: string, options: ImportOptions = {}): Promise<ImportReport> {
+  const file = basename(path);
+  const dryRun = options.dryRun ?? false;
+  const { org, problems } = await readOrgFile(path);
+  const rows = org.units.length + org.points.length + org.people.length + org.categories.length + org.chats.length;
+  // Nothing usable was read (missing file, broken YAML): no need to look at the database.
+  if (problems.length > 0 && rows === 0) return rejected(file, dryRun, problems);
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const first = await ensureCatalogue(tx);
+        const state = await loadState(tx, org);
+        const all = [...problems, ...checkReferences(org, state)];
+        if (all.length > 0) throw new Rejected(all);
+        const counts = await write(tx, org, state);
+        const second = await ensureCatalogue(tx);
+        const catalogue = { inserted: first.inserted + second.inserted, linked: first.linked + second.linked };
+        const report: ImportReport = {
+          file,
+          ok: true,
+          dryRun,
+          changed: hasChanges(counts, catalogue),
+          counts,
+          catalogue,
+          problems: [],
+        };
+        if (dryRun) throw new DryRunDone(report);
+        return report;
+      },
+      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_MAX_WAIT_MS },
+    );
+  } catch (error) {
+    if (error instanceof DryRunDone) return error.report;
+    if (error instanceof Rejected) return rejected(file, dryRun, error.problems);
+    throw error;
+  }
+}
+
+function rejected(file: string, dryRun: boolean, problems: OrgProblem[]): ImportReport {
+  return {
+    file,
+    ok: false,
+    dryRun,
+    changed: false,
+    counts: emptyCounts(),
+    catalogue: { inserted: 0, linked: 0 },
+    problems: sortProblems(problems),
+  };
+}
+
+function emptyCounts(): Record<ImportEntity, EntityCounts> {
+  const zero = (): EntityCounts => ({ created: 0, updated: 0, unchanged: 0, removed: 0 });
+  return { units: zero(), points: zero(), people: zero(), duties: zero(), categories: zero(), chats: zero() };
+}
+
+function hasChanges(counts: Record<ImportEntity, EntityCounts>, catalogue: CatalogueResult): boolean {
+  return (
+    catalogue.inserted + catalogue.linked > 0 ||
+    Object.values(counts).some((c) => c.created + c.updated + c.removed > 0)
+  );
+}
+
+/** File order: by section, then row; problems about the whole file first. */
+function sortProblems(problems: OrgProblem[]): OrgProblem[] {
+  const rank = (loc: SourceLoc) => (loc.section === undefined ? -1 : ORG_SECTIONS.indexOf(loc.section));
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p.loc) - rank(b.p.loc) || (a.p.loc.row ?? 0) - (b.p.loc.row ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the database holds for the rows the file names.
+
+interface StoredUnit {
+  id: number;
+  code: string;
+  name: string;
+  level: string;
+  parentId: number | null;
+  aliases: unknown;
+}
+
+interface StoredCategory {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  class: string;
+  keywords: unknown;
+  deadlineHours: number;
+  workingDays: boolean;
+  afterPhotoRequired: boolean;
+  defaultDepartmentId: number | null;
+}
+
+type State = Awaited<ReturnType<typeof loadState>>;
+
+async function loadState(tx: Tx, org: ParsedOrg) {
+  const units: StoredUnit[] = await tx.unit.findMany({
+    select: { id: true, code: true, name: true, level: true, parentId: true, aliases: true },
+  });
+  const unitsByCode = new Map(units.map((u) => [u.code, u]));
+  const unitsById = new Map(units.map((u) => [u.id, u]));
+
+  const points = await tx.point.findMany({ where: { code: { in: org.points.map((p) => p.value.code) } } });
+  const people = await tx.person.findMany({
+    where: { openId: { in: org.people.map((p) => p.value.openId) } },
+    include: { duties: { include: { unit: { select: { code: true } } } } },
+  });
+  const categories: StoredCategory[] = await tx.category.findMany();
+  const chats = await tx.chatBinding.findMany({ where: { chatId: { in: org.chats.map((c) => c.value.chatId) } } });
+
+  // Points that stay behind in a unit whose level the file changes away from grid.
+  const leavingGrid = org.units
+    .map((u) => unitsByCode.get(u.value.code))
+    .filter((u): u is StoredUnit => u !== undefined && GRID_LEVELS.includes(u.level as UnitLevel))
+    .map((u) => u.id);
+  const pointsInUnits =
+    leavingGrid.length === 0
+      ? []
+      : await tx.point.findMany({ where: { gridId: { in: leavingGrid } }, select: { code: true, gridId: true } });
+
+  return {
+    unitsByCode,
+    unitsById,
+    points: new Map(points.map((p) => [p.code, p])),
+    people: new Map(people.map((p) => [p.openId, p])),
+    categoriesByCode: new Map(categories.map((c) => [c.code, c])),
+    categoriesByName: new Map(categories.map((c) => [c.name, c])),
+    chats: new Map(chats.map((c) => [c.chatId, c])),
+    pointsInUnits,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checks that need the whole file and the database.
+
+function checkReferences(org: ParsedOrg, state: State): OrgProblem[] {
+  const problems: OrgProblem[] = [];
+  const fileUnits = new Map(org.units.map((u) => [u.value.code, u.value]));
+  const levelOf = (code: string): UnitLevel | undefined =>
+    fileUnits.get(code)?.level ?? (state.unitsByCode.get(code)?.level as UnitLevel | undefined);
+  const parentOf = (code: string): string | null => {
+    const inFile = fileUnits.get(code);
+    if (inFile) return inFile.parent;
+    const parentId = state.unitsByCode.get(code)?.parentId;
+    return parentId == null ? null : (state.unitsById.get(parentId)?.code ?? null);
+  };
+  /** The level of a referenced unit; reports it when unknown (unless its own row was already rejected). */
+  const resolve = (loc: SourceLoc, code: string, unknown: (c: string) => string): UnitLevel | undefined => {
+    const level = levelOf(code);
+    if (level === undefined && !org.rejected.units.has(code)) problems.push({ loc, message: unknown(code) });
+    return level;
+  };
+
+  for (const { loc, value: unit } of org.units) {
+    if (unit.parent === null) continue;
+    if (unit.parent === unit.code) {
+      problems.push({ loc, message: T.selfParent(unit.code) });
+      continue;
+    }
+    const parentLevel = resolve(loc, unit.parent, T.unknownParent);
+    if (parentLevel !== undefined && !ALLOWED_PARENTS[unit.level].includes(parentLevel)) {
+      problems.push({ loc, message: T.badParentLevel(unit.parent, parentLevel, unit.level) });
+    } else if (parentLevel !== undefined && hasCycle(unit.code, parentOf)) {
+      problems.push({ loc, message: T.parentCycle(unit.code) });
+    }
+  }
+  const movedPoints = new Map(org.points.map((p) => [p.value.code, p.value.grid]));
+  for (const { loc, value: unit } of org.units) {
+    if (GRID_LEVELS.includes(unit.level)) continue;
+    const stored = state.unitsByCode.get(unit.code);
+    const stays = state.pointsInUnits.some(
+      (p) => p.gridId === stored?.id && (movedPoints.get(p.code) ?? unit.code) === unit.code,
+    );
+    if (stays) problems.push({ loc, message: T.unitHasPoints(unit.code, unit.level) });
+  }
+
+  for (const { loc, value: point } of org.points) {
+    const level = resolve(loc, point.grid, T.unknownGrid);
+    if (level !== undefined && !GRID_LEVELS.includes(level)) {
+      problems.push({ loc, message: T.notAGrid(point.grid, level) });
+    }
+  }
+
+  for (const person of org.people) {
+    for (const { loc, value: duty } of person.duties) resolve(loc, duty.unit, T.unknownUnit);
+  }
+
+  const targets = new Map<number, SourceLoc>();
+  for (const { loc, value: category } of org.categories) {
+    const target = categoryTarget(category, state);
+    const key = category.code ?? category.name ?? "";
+    if (target) {
+      const earlier = targets.get(target.id);
+      if (earlier) problems.push({ loc, message: T.duplicate("类别", key, earlier.row) });
+      targets.set(target.id, loc);
+    } else if (category.code === undefined) {
+      problems.push({ loc, message: T.newCategoryNeedsCode(key) });
+    } else if (category.name === undefined) {
+      problems.push({ loc, message: T.newCategoryNeedsName(key) });
+    } else {
+      if (category.kind === undefined)
+        problems.push({ loc, message: T.newCategoryNeeds("指标类型（动态/静态）", key) });
+      if (category.class === undefined) {
+        problems.push({ loc, message: T.newCategoryNeeds("问题分类（工程/整治/执法/管理）", key) });
+      }
+    }
+    const sameName = category.name === undefined ? undefined : state.categoriesByName.get(category.name);
+    if (category.name !== undefined && sameName && sameName.id !== target?.id) {
+      problems.push({ loc, message: T.categoryNameTaken(category.name, sameName.code) });
+    }
+    if (category.department !== undefined) {
+      const level = resolve(loc, category.department, T.unknownDepartment);
+      if (level !== undefined && level !== "department") {
+        problems.push({ loc, message: T.notADepartment(category.department, level) });
+      }
+    }
+  }
+
+  for (const { loc, value: chat } of org.chats) {
+    const level = resolve(loc, chat.unit, T.unknownUnit);
+    if (chat.purpose === "department" && level !== undefined && level !== "department") {
+      problems.push({ loc, message: T.departmentChat(chat.unit, level) });
+    }
+  }
+  return problems;
+}
+
+function hasCycle(start: string, parentOf: (code: string) => string | null): boolean {
+  const seen = new Set<string>([start]);
+  for (let code = parentOf(start); code !== null; code = parentOf(code)) {
+    if (code === start) return true;
+    // A loop further up is reported on the units that form it.
+    if (seen.has(code)) return false;
+    seen.add(code);
+  }
+  return false;
+}
+
+/** The stored category a file row changes: the one with its code, else the one with its name. */
+function categoryTarget(category: OrgCategory, state: State): StoredCategory | undefined {
+  return (
+    (category.code === undefined ? undefined : state.categoriesByCode.get(category.code)) ??
+    (category.name === undefined ? undefined : state.categoriesByName.get(category.name))
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing.
+
+const sameList = (stored: unknown, wanted: readonly string[]): boolean =>
+  JSON.stringify(stored) === JSON.stringify(wanted);
+
+async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<ImportEntity, EntityCounts>> {
+  const counts = emptyCounts();
+  const count = (entity: ImportEntity, outcome: "created" | "updated" | "unchanged") => {
+    counts[entity][outcome]++;
+  };
+  const unitId = (code: string): number => {
+    const unit = state.unitsByCode.get(code);
+    if (!unit) throw new Error(`unit ${code} vanished during import`);
+    return unit.id;
+  };
+
+  for (const { value: unit } of parentsFirst(org.units)) {
+    const stored = state.unitsByCode.get(unit.code);
+    const data = {
+      name: unit.name,
+      level: unit.level,
+      parentId: unit.parent === null ? null : unitId(unit.parent),
+      aliases: unit.aliases,
+    };
+    if (!stored) {
+      const created = await tx.unit.create({ data: { code: unit.code, ...data } });
+      state.unitsByCode.set(created.code, created);
+      state.unitsById.set(created.id, created);
+      count("units", "created");
+    } else if (
+      stored.name === data.name &&
+      stored.level === data.level &&
+      stored.parentId === data.parentId &&
+      sameList(stored.aliases, data.aliases)
+    ) {
+      count("units", "unchanged");
+    } else {
+      await tx.unit.update({ where: { id: stored.id }, data });
+      Object.assign(stored, data);
+      count("units", "updated");
+    }
+  }
+
+  for (const { value: point } of org.points) {
+    const stored = state.points.get(point.code);
+    const data = { name: point.name, gridId: unitId(point.grid), aliases: point.aliases, key: point.key };
+    if (!stored) {
+      await tx.point.create({ data: { code: point.code, ...data } });
+      count("points", "created");
+    } else if (
+      stored.name === data.name &&
+      stored.gridId === data.gridId &&
+      stored.key === data.key &&
+      sameList(stored.aliases, data.aliases)
+    ) {
+      count("points", "unchanged");
+    } else {
+      await tx.point.update({ where: { id: stored.id }, data });
+      count("points", "updated");
+    }
+  }
+
+  // Duties are replaced only on the units this file is about: those it lists and those its duties name.
+  const scope = new Set([
+    ...org.units.map((u) => u.value.code),
+    ...org.people.flatMap((p) => p.duties.map((d) => d.value.unit)),
+  ]);
+  for (const person of org.people) {
+    const { openId, name, mobile } = person.value;
+    const stored = state.people.get(openId);
+    let personId: number;
+    if (!stored) {
+      personId = (await tx.person.create({ data: { openId, name, mobile: mobile ?? null } })).id;
+      count("people", "created");
+    } else {
+      personId = stored.id;
+      if (stored.name === name && (mobile === undefined || stored.mobile === mobile)) count("people", "unchanged");
+      else {
+        await tx.person.update({
+          where: { id: stored.id },
+          data: { name, ...(mobile === undefined ? {} : { mobile }) },
+        });
+        count("people", "updated");
+      }
+    }
+
+    const key = (unit: string, role: string) => `${unit}\u0000${role}`;
+    const wanted = new Map(person.duties.map((d) => [key(d.value.unit, d.value.role), d.value]));
+    const existing = (stored?.duties ?? []).filter((d) => scope.has(d.unit.code));
+    for (const duty of existing) {
+      if (wanted.delete(key(duty.unit.code, duty.role))) counts.duties.unchanged++;
+      else {
+        await tx.duty.delete({ where: { id: duty.id } });
+        counts.duties.removed++;
+      }
+    }
+    for (const duty of wanted.values()) {
+      await tx.duty.create({ data: { personId, unitId: unitId(duty.unit), role: duty.role satisfies Role } });
+      counts.duties.created++;
+    }
+  }
+
+  for (const { value: category } of org.categories) {
+    const stored = categoryTarget(category, state);
+    const department = category.department === undefined ? undefined : unitId(category.department);
+    if (!stored) {
+      await tx.category.create({ data: newCategory(category, department) });
+      count("categories", "created");
+      continue;
+    }
+    const data = {
+      ...(category.code === undefined ? {} : { code: category.code }),
+      ...(category.name === undefined ? {} : { name: category.name }),
+      ...(category.kind === undefined ? {} : { kind: category.kind }),
+      ...(category.class === undefined ? {} : { class: category.class }),
+      ...(category.keywords === undefined ? {} : { keywords: category.keywords }),
+      ...(category.deadlineHours === undefined ? {} : { deadlineHours: category.deadlineHours }),
+      ...(category.workingDays === undefined ? {} : { workingDays: category.workingDays }),
+      ...(category.afterPhotoRequired === undefined ? {} : { afterPhotoRequired: category.afterPhotoRequired }),
+      ...(department === undefined ? {} : { defaultDepartmentId: department }),
+    };
+    const same = Object.entries(data).every(([field, value]) =>
+      Array.isArray(value)
+        ? sameList(stored[field as keyof StoredCategory], value)
+        : stored[field as keyof StoredCategory] === value,
+    );
+    if (same) count("categories", "unchanged");
+    else {
+      await tx.category.update({ where: { id: stored.id }, data });
+      count("categories", "updated");
+    }
+  }
+
+  for (const { value: chat } of org.chats) {
+    const stored = state.chats.get(chat.chatId);
+    const data = {
+      unitId: unitId(chat.unit),
+      purpose: chat.purpose,
+      ...(chat.name === undefined ? {} : { name: chat.name }),
+      ...(chat.digestTime === undefined ? {} : { digestTime: chat.digestTime }),
+    };
+    if (!stored) {
+      await tx.chatBinding.create({ data: { chatId: chat.chatId, settings: {}, ...data } });
+      count("chats", "created");
+    } else if (
+      stored.unitId === data.unitId &&
+      stored.purpose === data.purpose &&
+      (chat.name === undefined || stored.name === chat.name) &&
+      (chat.digestTime === undefined || stored.digestTime === chat.digestTime)
+    ) {
+      count("chats", "unchanged");
+    } else {
+      await tx.chatBinding.update({ where: { id: stored.id }, data });
+      count("chats", "updated");
+    }
+  }
+  return counts;
+}
+
+/** Units ordered so that a parent in the file comes before its children (the file may list them in any order). */
+function parentsFirst(units: Located<OrgUnit>[]): Located<OrgUnit>[] {
+  const byCode = new Map(units.map((u) => [u.value.code, u]));
+  const done = new Set<string>();
+  const out: Located<OrgUnit>[] = [];
+  const visit = (unit: Located<OrgUnit>) => {
+    if (done.has(unit.value.code)) return;
+    done.add(unit.value.code);
+    const parent = unit.value.parent === null ? undefined : byCode.get(unit.value.parent);
+    if (parent) visit(parent);
+    out.push(unit);
+  };
+  for (const unit of units) visit(unit);
+  return out;
+}
+
+/** A new category's fields; what the file leaves out is filled in the way the catalogue does it. */
+function newCategory(category: OrgCategory, department: number | undefined) {
+  const { code, name, kind, class: cls } = category;
+  if (code === undefined || name === undefined || kind === undefined || cls === undefined) {
+    throw new Error(`category ${code ?? name} passed the checks without code, name, kind or class`);
+  }
+  const deadline = defaultDeadline(kind, cls);
+  return {
+    code,
+    name,
+    kind,
+    class: cls,
+    keywords: category.keywords ?? [],
+    deadlineHours: category.deadlineHours ?? deadline.deadlineHours,
+    workingDays: category.workingDays ?? deadline.workingDays,
+    afterPhotoRequired: category.afterPhotoRequired ?? true,
+    defaultDepartmentId: department ?? null,
+  };
+}
+
+export { formatImportReport } from "./format-import-report.ts";

@@ -1,0 +1,131 @@
+/**
+ * The organisation an import file describes (units, points, people with their duties, categories, chat bindings),
+ * once parsed and validated row by row. Both file formats (YAML and .xlsx) are read into these types, so everything
+ * after reading — cross-checks, writing to the database, writing a workbook — is format-blind.
+ */
+
+import type { CategoryClass, CategoryKind, ChatPurpose, Role, UnitLevel } from "../domain/types.ts";
+
+/** The sections of an import file, in the order they are read, checked and reported. */
+export const ORG_SECTIONS = ["units", "points", "people", "categories", "chats"] as const;
+export type OrgSection = (typeof ORG_SECTIONS)[number];
+
+/** Where a row came from, for messages: the file, the sheet (or YAML section) and the 1-based row (or line). */
+export interface SourceLoc {
+  /** File name as the user knows it (no directories). */
+  file: string;
+  section?: OrgSection;
+  /** The .xlsx sheet name (单位, 人员…) or the YAML key (units, people…). */
+  sheet?: string;
+  /** Excel row number (the header is row 1) or YAML line number. */
+  row?: number;
+}
+
+/** One thing wrong with an import file, with a Chinese reason. */
+export interface OrgProblem {
+  loc: SourceLoc;
+  message: string;
+}
+
+/** A parsed value and the row it came from. */
+export interface Located<T> {
+  loc: SourceLoc;
+  value: T;
+}
+
+/** A unit of the tree or a department. `parent` is a unit code (in the file or already in the database). */
+export interface OrgUnit {
+  code: string;
+  name: string;
+  level: UnitLevel;
+  parent: string | null;
+  aliases: string[];
+}
+
+/** A named place in a grid; `grid` is the code of a grid or microgrid unit. */
+export interface OrgPoint {
+  code: string;
+  name: string;
+  grid: string;
+  aliases: string[];
+  key: boolean;
+}
+
+/** One duty of a person: a role on a unit (by code). */
+export interface OrgDuty {
+  unit: string;
+  role: Role;
+}
+
+/** A person by open_id. A missing mobile leaves the stored one as it is. */
+export interface OrgPerson {
+  openId: string;
+  name: string;
+  mobile?: string;
+  duties: OrgDuty[];
+}
+
+/**
+ * A category to add or to change. It is found by code, else by name; fields left out keep their current value
+ * (or, for a new category, take the catalogue's defaults).
+ */
+export interface OrgCategory {
+  code?: string;
+  name?: string;
+  kind?: CategoryKind;
+  class?: CategoryClass;
+  keywords?: string[];
+  deadlineHours?: number;
+  workingDays?: boolean;
+  afterPhotoRequired?: boolean;
+  /** Code of a department unit. */
+  department?: string;
+}
+
+/** A Lark group bound to a unit. A missing name or digest time keeps the stored one (new bindings: none, 18:00). */
+export interface OrgChat {
+  chatId: string;
+  name?: string;
+  unit: string;
+  purpose: ChatPurpose;
+  /** HH:mm, zero-padded. */
+  digestTime?: string;
+}
+
+/** A whole organisation file, format-independent; what {@link writeOrgWorkbook} writes. */
+export interface OrgData {
+  units: OrgUnit[];
+  points: OrgPoint[];
+  people: OrgPerson[];
+  categories: OrgCategory[];
+  chats: OrgChat[];
+}
+
+/** A person as read: the first row that named them, and each duty with its own row. */
+export interface LocatedPerson {
+  loc: SourceLoc;
+  value: Omit<OrgPerson, "duties">;
+  duties: Located<OrgDuty>[];
+}
+
+/** An organisation file after row-by-row validation, every value still knowing its row. */
+export interface ParsedOrg {
+  units: Located<OrgUnit>[];
+  points: Located<OrgPoint>[];
+  people: LocatedPerson[];
+  categories: Located<OrgCategory>[];
+  chats: Located<OrgChat>[];
+  /** Unit codes and open_ids of rows that were rejected, so references to them are not reported a second time. */
+  rejected: { units: Set<string>; people: Set<string> };
+}
+
+/** Drops the row positions: the plain organisation, e.g. to write it out as a workbook. */
+export function toOrgData(parsed: ParsedOrg): OrgData {
+  return {
+    units: parsed.units.map((u) => u.value),
+    points: parsed.points.map((p) => p.value),
+    people: parsed.people.map((p) => ({ ...p.value, duties: p.duties.map((d) => d.value) })),
+    categories: parsed.categories.map((c) => c.value),
+    chats: parsed.chats.map((c) => c.value),
+  };
+}

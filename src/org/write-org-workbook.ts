@@ -1,0 +1,100 @@
+import type { Worksheet } from "exceljs";
+import ExcelJS from "exceljs";
+import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../domain/labels.ts";
+import { ORG_SECTIONS, type OrgData, type OrgSection } from "./org-data.ts";
+import { ORG_SHEETS } from "./org-fields.ts";
+import { PURPOSE_LABELS, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "./org-texts.ts";
+
+type Cell = string | number;
+
+const yesNo = (v: boolean | undefined): string => (v === undefined ? "" : v ? "是" : "否");
+const joined = (items: readonly string[] | undefined): string => (items ?? []).join("、");
+
+/** The rows of each sheet, in the column order of {@link ORG_SHEETS}. */
+function rowsOf(org: OrgData): Record<OrgSection, Cell[][]> {
+  return {
+    units: org.units.map((u) => [u.code, u.name, u.parent ?? "", UNIT_LEVEL_LABELS[u.level], joined(u.aliases)]),
+    points: org.points.map((p) => [p.code, p.name, p.grid, joined(p.aliases), yesNo(p.key)]),
+    people: org.people.flatMap((p) => {
+      const person = [p.name, p.openId, p.mobile ?? ""];
+      if (p.duties.length === 0) return [[...person, "", ""]];
+      return p.duties.map((d) => [...person, d.unit, ROLE_LABELS[d.role]]);
+    }),
+    categories: org.categories.map((c) => [
+      c.code ?? "",
+      c.name ?? "",
+      c.kind === undefined ? "" : KIND_LABELS[c.kind],
+      c.class === undefined ? "" : CLASS_LABELS[c.class],
+      joined(c.keywords),
+      c.deadlineHours ?? "",
+      yesNo(c.workingDays),
+      yesNo(c.afterPhotoRequired),
+      c.department ?? "",
+    ]),
+    chats: org.chats.map((c) => [c.chatId, c.name ?? "", c.unit, PURPOSE_LABELS[c.purpose], c.digestTime ?? ""]),
+  };
+}
+
+/** Drop-down suggestions per column key; typing something else (a synonym such as 书记) is still allowed. */
+const CHOICES: Readonly<Partial<Record<OrgSection, Readonly<Record<string, readonly string[]>>>>> = {
+  units: { level: Object.values(UNIT_LEVEL_LABELS) },
+  points: { key: ["是", "否"] },
+  people: { role: Object.values(ROLE_LABELS) },
+  categories: {
+    kind: Object.values(KIND_LABELS),
+    class: Object.values(CLASS_LABELS),
+    working_days: ["是", "否"],
+    after_photo_required: ["是", "否"],
+  },
+  chats: { purpose: Object.values(PURPOSE_LABELS) },
+};
+
+/** Blank rows below the data that still get the drop-downs, so the workbook works as a template. */
+const TEMPLATE_ROWS = 200;
+
+function fillSheet(sheet: Worksheet, section: OrgSection, rows: Cell[][]): void {
+  const fields = ORG_SHEETS[section].fields;
+  // Text format everywhere, so Excel keeps codes like 001, mobiles and 18:00 exactly as typed.
+  sheet.columns = fields.map((f) => ({ header: f.header, key: f.key, width: f.width, style: { numFmt: "@" } }));
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
+  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  // Blank cells stay truly empty rather than holding an empty string.
+  for (const row of rows) sheet.addRow(row.map((cell) => (cell === "" ? null : cell)));
+
+  const choices = CHOICES[section] ?? {};
+  fields.forEach((f, i) => {
+    const options = choices[f.key];
+    if (!options) return;
+    const column = sheet.getColumn(i + 1);
+    for (let r = 2; r <= rows.length + 1 + TEMPLATE_ROWS; r++) {
+      sheet.getCell(r, column.number).dataValidation = {
+        type: "list",
+        allowBlank: true,
+        showErrorMessage: false,
+        formulae: [`"${options.join(",")}"`],
+      };
+    }
+  });
+}
+
+/**
+ * Writes an organisation as an .xlsx workbook in the import format: one sheet per section with the Chinese headers
+ * the import reads (单位, 点位, 人员, 问题类别, 群绑定), Chinese labels for levels, roles, kinds, classes and purposes,
+ * drop-downs for those columns, and a 填写说明 sheet. Importing the workbook gives the same data back, so with an
+ * empty organisation it is the blank template.
+ */
+export async function writeOrgWorkbook(org: OrgData, path: string): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "日清 Riqing";
+  const rows = rowsOf(org);
+  for (const section of ORG_SECTIONS) {
+    fillSheet(workbook.addWorksheet(ORG_SHEETS[section].sheet), section, rows[section]);
+  }
+  const guide = workbook.addWorksheet(WORKBOOK_GUIDE_SHEET);
+  guide.getColumn(1).width = 110;
+  for (const line of WORKBOOK_GUIDE) guide.addRow([line]);
+  guide.getRow(1).font = { bold: true, size: 14 };
+  await workbook.xlsx.writeFile(path);
+}

@@ -1,0 +1,425 @@
+/**
+ * The 台账 export (SPEC.md 4.6): the issues of a unit reported in a period, their history, the per-grid summary
+ * and the cover figures, streamed into the workbook laid out by ledger-workbook.ts.
+ *
+ * Memory stays flat whatever the size: issues are read in pages of `pageSize` by keyset pagination on the issue
+ * number (the order the ledger lists them in, and a unique indexed column), and each page is handed to the writer
+ * row by row before the next is read. The history sheet comes after the issue sheet in the file, so the issues are
+ * paged through a second time for their events. The figures all come from stats.ts, so the cover and 网格汇总
+ * show exactly what 统计 and the digest show for the same unit and period.
+ *
+ * Photo links: each photo is given as its path relative to DATA_DIR (e.g. photos/ab/ab12….jpg), or, when the
+ * photos are served over HTTP, as `photoBaseUrl` + that path. The workbook writer makes only http(s) links
+ * clickable — a file: link or a relative link is refused on purpose (Excel and WPS warn on them or resolve them
+ * against wherever the file was downloaded to, which after being sent through Lark is never DATA_DIR) — so without
+ * a base URL the photo cells show "整改前：photos/…" as text, a reference an administrator can open on the server.
+ */
+
+import { isAbsolute, relative, sep } from "node:path";
+import type { Db, Tx } from "../db/client.ts";
+import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
+import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS } from "../domain/labels.ts";
+import { ACTION_LABELS, type IssueAction } from "../domain/lifecycle.ts";
+import { formatHours, formatRate, METRICS_DEFINITION } from "../domain/metrics.ts";
+import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import {
+  type LedgerEventRow,
+  type LedgerGridRow,
+  type LedgerIssueRow,
+  type LedgerProgress,
+  writeLedgerWorkbook,
+} from "./ledger-workbook.ts";
+import {
+  isOverdueAt,
+  periodFor,
+  periodLabel,
+  rectifiedResponseHours,
+  STATS_DEFINITIONS,
+  statsForScope,
+  type UnitStats,
+} from "./stats.ts";
+import {
+  ancestorOfLevel,
+  DEPARTMENT_LEVEL,
+  extendLineage,
+  loadUnitScope,
+  type Scope,
+  type UnitNode,
+} from "./stats-scope.ts";
+
+type Client = Db | Tx;
+
+/** What to export and where. Give `unitId` or `unitCode`. */
+export interface ExportLedgerOptions {
+  unitId?: number;
+  unitCode?: string;
+  /** Issues reported in [from, to) are listed. */
+  from: Date;
+  to: Date;
+  /** Zone every time is shown in; RIQING_TIMEZONE, Asia/Shanghai by default. */
+  timeZone?: string;
+  /** A file path, or a stream (ended when the workbook is complete). */
+  out: string | NodeJS.WritableStream;
+  /** The moment of observation: what is open and overdue is judged at it. Defaults to the current time. */
+  now?: Date;
+  /** DATA_DIR; absolute photo paths under it are written relative to it. */
+  dataDir?: string;
+  /** Base URL the photo files are served under (e.g. https://riqing.example.cn/files/), making links clickable. */
+  photoBaseUrl?: string;
+  /** Issues read per query; 1,000 by default. */
+  pageSize?: number;
+  /** Called after every row written (for a CLI progress line). */
+  onProgress?: (progress: LedgerProgress) => void;
+}
+
+/** What was exported. */
+export interface ExportLedgerResult {
+  unit: UnitNode;
+  period: Period;
+  issues: number;
+  events: number;
+  /** The unit's figures shown on the cover. */
+  stats: UnitStats;
+}
+
+const DEFAULT_PAGE_SIZE = 1_000;
+
+/**
+ * History steps as the ledger names them: the event types written by the commands (filed and the actions of
+ * src/domain/lifecycle.ts) and the past-tense names of the schema's comment. Falls back to the action's button
+ * word, then to the code itself.
+ */
+const EVENT_LABELS: Readonly<Record<string, string>> = {
+  filed: "上报",
+  assign: "派单",
+  assigned: "派单",
+  reassigned: "转派",
+  accept: "接单",
+  accepted: "接单",
+  rectify: "整改",
+  rectified: "整改",
+  verify: "验收",
+  verified: "验收",
+  refuse: "驳回",
+  sent_back: "驳回",
+  send_back: "退回",
+  reject: "不予受理",
+  rejected: "不予受理",
+  merge: "合并",
+  merged: "合并",
+  dismiss_duplicate: "不是重复",
+  edit: "修改",
+  look_back: "回头看",
+  rebound: "反弹",
+};
+
+const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", after: "整改后" };
+
+// Scalars only: names are looked up in small caches below, which is several times faster than letting Prisma
+// load seven relations per page, and photos are read per page in one query.
+const ISSUE_SELECT = {
+  id: true,
+  number: true,
+  gridId: true,
+  pointId: true,
+  categoryId: true,
+  reporterId: true,
+  assigneePersonId: true,
+  assigneeUnitId: true,
+  text: true,
+  status: true,
+  reportedAt: true,
+  deadline: true,
+  rectifiedAt: true,
+  closedAt: true,
+  reboundOfId: true,
+} as const satisfies Prisma.IssueSelect;
+
+type IssueRecord = Prisma.IssueGetPayload<{ select: typeof ISSUE_SELECT }>;
+
+/** Names by id, fetched for the ids a page needs that are not known yet. */
+class NameCache {
+  private readonly names = new Map<number, string>();
+  constructor(private readonly fetch: (ids: number[]) => Promise<{ id: number; name: string }[]>) {}
+
+  /** Makes sure the names of `ids` are known. */
+  async load(ids: Iterable<number | null>): Promise<void> {
+    const missing = [...new Set(ids)].filter((id): id is number => id !== null && !this.names.has(id));
+    for (let i = 0; i < missing.length; i += 1_000) {
+      for (const row of await this.fetch(missing.slice(i, i + 1_000))) this.names.set(row.id, row.name);
+    }
+  }
+
+  get(id: number | null): string {
+    return id === null ? "" : (this.names.get(id) ?? "");
+  }
+}
+
+/** The lookups the rows of the ledger need. */
+interface Lookups {
+  scope: Scope;
+  categories: Map<number, { name: string; kind: string; class: string }>;
+  points: NameCache;
+  people: NameCache;
+  photos: Map<number, { stage: string; path: string }[]>;
+  now: Date;
+  toPhotoHref: (path: string) => string;
+}
+
+/**
+ * Writes the ledger of a unit (any level; a department's covers the issues dispatched to it) for the issues
+ * reported in [from, to) to `out`, and resolves with what was written. Throws UnknownUnitError for an unknown unit,
+ * RangeError for an empty period or unknown time zone; on failure a file written to a path is removed.
+ */
+export async function exportLedger(db: Client, options: ExportLedgerOptions): Promise<ExportLedgerResult> {
+  const unitRef = options.unitId ?? options.unitCode;
+  if (unitRef === undefined) throw new TypeError("exportLedger needs unitId or unitCode");
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const now = options.now ?? new Date();
+  const period = periodFor({ from: options.from, to: options.to }, now, timeZone);
+  const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
+
+  const scope = await loadUnitScope(db, unitRef);
+  const root = scope.roots[0] as UnitNode;
+  const stats = await statsForScope(db, scope, period, now);
+  const rootStats = stats.get(root.id) as UnitStats;
+
+  const people = new NameCache((ids) =>
+    db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
+  );
+  const lookups: Lookups = {
+    scope,
+    categories: new Map(
+      (await db.category.findMany({ select: { id: true, name: true, kind: true, class: true } })).map((c) => [c.id, c]),
+    ),
+    points: new NameCache((ids) => db.point.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+    people,
+    photos: new Map(),
+    now,
+    toPhotoHref: photoHref(options.dataDir, options.photoBaseUrl),
+  };
+  const pages = () => issuePages(db, scope, period, pageSize);
+
+  async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
+    for await (const page of pages()) {
+      await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
+      await lookups.points.load(page.map((i) => i.pointId));
+      await people.load([...page.map((i) => i.reporterId), ...page.map((i) => i.assigneePersonId)]);
+      lookups.photos = await photosOf(
+        db,
+        page.map((i) => i.id),
+      );
+      for (const issue of page) yield issueRow(issue, lookups);
+    }
+  }
+
+  async function* eventRows(): AsyncGenerator<LedgerEventRow> {
+    for await (const page of pages()) {
+      const numbers = new Map(page.map((i) => [i.id, i.number]));
+      const events = await db.issueEvent.findMany({
+        where: { issueId: { in: [...numbers.keys()] } },
+        select: {
+          id: true,
+          issueId: true,
+          type: true,
+          at: true,
+          fromStatus: true,
+          toStatus: true,
+          reason: true,
+          actorId: true,
+        },
+      });
+      await people.load(events.map((e) => e.actorId));
+      const number = (issueId: number) => numbers.get(issueId) ?? 0;
+      events.sort((a, b) => number(a.issueId) - number(b.issueId) || a.at.getTime() - b.at.getTime() || a.id - b.id);
+      for (const e of events) {
+        yield {
+          issueNumber: number(e.issueId),
+          at: e.at,
+          type: EVENT_LABELS[e.type] ?? ACTION_LABELS[e.type as IssueAction] ?? e.type,
+          actor: people.get(e.actorId),
+          from: statusLabel(e.fromStatus),
+          to: statusLabel(e.toStatus),
+          reason: e.reason ?? "",
+        };
+      }
+    }
+  }
+
+  const written = await writeLedgerWorkbook(
+    options.out,
+    {
+      unitName: root.name,
+      periodLabel: periodLabel(period, timeZone),
+      generatedAt: now,
+      timeZone,
+      definitions: [...METRICS_DEFINITION.split("；"), ...STATS_DEFINITIONS],
+      summary: {
+        found: rootStats.found,
+        rectified: rootStats.rectified,
+        closed: rootStats.closed,
+        open: rootStats.open,
+        overdue: rootStats.overdue,
+        rebound: rootStats.rebound,
+        rate: formatRate(rootStats.rate.rate),
+        avgResponse: formatHours(rootStats.response.averageHours),
+      },
+      issues: issueRows(),
+      events: eventRows(),
+      grids: gridRows(scope, stats),
+    },
+    options.onProgress ? { onProgress: options.onProgress } : {},
+  );
+  return { unit: root, period, issues: written.issues, events: written.events, stats: rootStats };
+}
+
+/**
+ * Pages of the unit's issues reported in the period, by number. Keyset pagination (number > last) keeps every
+ * page one index range scan, however deep into the ledger.
+ */
+async function* issuePages(db: Client, scope: Scope, period: Period, pageSize: number): AsyncGenerator<IssueRecord[]> {
+  const filtered = Object.keys(scope.where).length > 0;
+  let after: number | null = null;
+  for (;;) {
+    const page: IssueRecord[] = await db.issue.findMany({
+      where: {
+        AND: [
+          scope.where,
+          { reportedAt: { gte: period.from, lt: period.to } },
+          after === null ? {} : { number: { gt: after } },
+        ],
+      },
+      select: ISSUE_SELECT,
+      orderBy: { number: "asc" },
+      take: pageSize,
+    });
+    const last = page[page.length - 1];
+    if (last === undefined) return;
+    after = last.number;
+    // Without an SQL filter (a very large scope) the scope is applied here.
+    const mine = filtered ? page : page.filter((i) => scope.contains(i.gridId, i.assigneeUnitId));
+    if (mine.length > 0) yield mine;
+    if (page.length < pageSize) return;
+  }
+}
+
+async function photosOf(db: Client, issueIds: number[]): Promise<Map<number, { stage: string; path: string }[]>> {
+  const rows = await db.photo.findMany({
+    where: { issueId: { in: issueIds } },
+    select: { issueId: true, stage: true, path: true },
+    orderBy: { id: "asc" },
+  });
+  const byIssue = new Map<number, { stage: string; path: string }[]>();
+  for (const row of rows) {
+    const list = byIssue.get(row.issueId) ?? [];
+    list.push(row);
+    byIssue.set(row.issueId, list);
+  }
+  return byIssue;
+}
+
+function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
+  const { scope } = lookups;
+  const category = issue.categoryId === null ? undefined : lookups.categories.get(issue.categoryId);
+  const kind = category?.kind as CategoryKind | undefined;
+  const cls = category?.class as CategoryClass | undefined;
+  const assigneeUnit = issue.assigneeUnitId === null ? undefined : scope.lineage.get(issue.assigneeUnitId);
+  return {
+    number: issue.number,
+    foundAt: issue.reportedAt,
+    community: ancestorOfLevel(scope.lineage, issue.gridId, "community")?.name ?? "",
+    grid: issue.gridId === null ? "" : (scope.lineage.get(issue.gridId)?.name ?? ""),
+    point: lookups.points.get(issue.pointId),
+    category: category?.name ?? "",
+    kind: kind && kind in KIND_LABELS ? `${KIND_LABELS[kind]}指标` : "",
+    class: cls && cls in CLASS_LABELS ? CLASS_LABELS[cls] : "",
+    description: issue.text,
+    reporter: lookups.people.get(issue.reporterId),
+    assignee: lookups.people.get(issue.assigneePersonId) || (assigneeUnit?.name ?? ""),
+    deadline: issue.deadline,
+    status: statusLabel(issue.status),
+    rectifiedAt: issue.rectifiedAt,
+    closedAt: issue.closedAt,
+    responseHours: rectifiedResponseHours(issue),
+    overdue: isOverdueAt(issue, lookups.now),
+    rebound: issue.reboundOfId !== null,
+    photos: photoLinks(lookups.photos.get(issue.id) ?? [], lookups.toPhotoHref),
+  };
+}
+
+/** Before-photos first, then after-photos, each in the order stored; numbered when a stage has several. */
+function photoLinks(
+  photos: { stage: string; path: string }[],
+  toPhotoHref: (path: string) => string,
+): { label: string; href: string }[] {
+  const perStage = new Map<string, number>();
+  for (const p of photos) perStage.set(p.stage, (perStage.get(p.stage) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return [...photos]
+    .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage))
+    .map((p) => {
+      const n = (seen.get(p.stage) ?? 0) + 1;
+      seen.set(p.stage, n);
+      const label = PHOTO_LABELS[p.stage] ?? "照片";
+      return { label: (perStage.get(p.stage) ?? 0) > 1 ? `${label}${n}` : label, href: toPhotoHref(p.path) };
+    });
+}
+
+function stageOrder(stage: string): number {
+  return stage === "before" ? 0 : stage === "after" ? 1 : 2;
+}
+
+function statusLabel(status: string | null): string {
+  if (status === null) return "";
+  return STATUS_LABELS[status as IssueStatus] ?? status;
+}
+
+/**
+ * Turns a stored photo path into the link the ledger shows: relative to DATA_DIR with forward slashes, or under
+ * `baseUrl` when given.
+ */
+function photoHref(dataDir: string | undefined, baseUrl: string | undefined): (path: string) => string {
+  return (path) => {
+    let rel = path;
+    if (isAbsolute(path) && dataDir !== undefined) {
+      const inside = relative(dataDir, path);
+      if (!inside.startsWith("..") && !isAbsolute(inside)) rel = inside;
+    }
+    rel = rel.split(sep).join("/").replace(/^\.\//, "");
+    if (baseUrl === undefined || isAbsolute(rel)) return rel;
+    const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
+    return new URL(rel.split("/").map(encodeURIComponent).join("/"), base).href;
+  };
+}
+
+/**
+ * The 网格汇总 rows: every grid under the unit (microgrids count within their grid), by community and grid code;
+ * for a grid or microgrid, the unit itself; for a department, the department and the departments under it.
+ */
+function gridRows(scope: Scope, stats: ReadonlyMap<number, UnitStats>): LedgerGridRow[] {
+  const root = scope.roots[0] as UnitNode;
+  const units = [...scope.units.values()];
+  let rows: UnitNode[];
+  if (root.level === DEPARTMENT_LEVEL) rows = units.filter((u) => u.level === DEPARTMENT_LEVEL);
+  else {
+    rows = units.filter((u) => u.level === "grid");
+    if (rows.length === 0) rows = [root];
+  }
+  const community = (u: UnitNode) => ancestorOfLevel(scope.lineage, u.id, "community");
+  const key = (u: UnitNode) => `${community(u)?.code ?? ""}\u0000${u.code}`;
+  rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return rows.map((u) => {
+    const s = stats.get(u.id) as UnitStats;
+    return {
+      community: community(u)?.name ?? "",
+      grid: u.name,
+      found: s.found,
+      rectified: s.rectified,
+      open: s.open,
+      overdue: s.overdue,
+      rate: formatRate(s.rate.rate),
+      avgResponse: formatHours(s.response.averageHours),
+    };
+  });
+}
