@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import { join } from "node:path";
+import type Router from "@koa/router";
 import type { Config } from "./config/env.ts";
 import { issueOfCardKey } from "./commands/sync-issue-card.ts";
 import { type Db, openDb } from "./db/client.ts";
@@ -39,6 +40,8 @@ export interface StartOptions {
   /** Listen address: 127.0.0.1 in the sandbox, all interfaces in production. */
   host?: string;
   extensions?: RouterExtensions;
+  /** Extra HTTP routes on the same server (the sandbox page). */
+  routes?: (router: Router) => void;
 }
 
 /**
@@ -124,6 +127,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
       onRejected: (reason) => metrics.rejected(reason),
       now: () => now().getTime(),
     }),
+    extend: options.routes,
   });
 
   inbox.start();
