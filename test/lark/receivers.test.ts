@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+
+describe("webhook receiver: verification, limits and acknowledge-first", () => {
+  let h: BotHarness;
+  let url: string;
+  beforeEach(async () => {
+    h = await startBot({ mode: "webhook" });
+    url = `http://127.0.0.1:${h.bot.port}/lark/events`;
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const post = (request: { headers: Record<string, string>; body: string }) =>
+    fetch(url, { method: "POST", headers: request.headers, body: request.body });
+  const stored = () => h.bot.db.inboundEvent.count();
+  const messageEvent = (text: string, messageId = `om_${Math.random().toString(16).slice(2).padEnd(32, "0")}`) =>
+    h.emu.buildEnvelope("im.message.receive_v1", {
+      sender: { sender_id: { open_id: h.people.get("何小燕") }, sender_type: "user", tenant_key: "t" },
+      message: {
+        message_id: messageId,
+        create_time: String(h.clock.epoch()),
+        chat_id: ORG.chats.xflWork,
+        chat_type: "group",
+        message_type: "text",
+        content: JSON.stringify({ text }),
+      },
+    });
+
+  it("answers the url_verification challenge, plain and encrypted", async () => {
+    expect(await h.emu.verifyUrl(url, { encrypt: false })).toEqual({ ok: true, status: 200 });
+    expect(await h.emu.verifyUrl(url, { encrypt: true })).toEqual({ ok: true, status: 200 });
+    const wrong = h.emu.buildUrlVerification({ encrypt: false, tamper: "token" });
+    expect((await post(wrong.request)).status).toBe(401);
+  });
+
+  it("rejects a forged signature, a stale timestamp and a wrong token with 401 and stores nothing", async () => {
+    for (const tamper of ["signature", "stale", "token"] as const) {
+      const response = await post(h.emu.buildWebhookRequest(messageEvent("上报 测试"), { encrypt: true, tamper }));
+      expect(response.status, tamper).toBe(401);
+    }
+    expect(await stored()).toBe(0);
+  });
+
+  it("answers 400 to malformed JSON, 413 to an oversized body, and 200 (ignored) to unknown event types", async () => {
+    expect((await fetch(url, { method: "POST", body: "{not json" })).status).toBe(400);
+    const big = JSON.stringify({ encrypt: "x".repeat(1024 * 1024 + 10) });
+    expect((await fetch(url, { method: "POST", body: big })).status).toBe(413);
+    const unknown = await post(h.emu.buildWebhookRequest(h.emu.buildEnvelope("contact.user.updated_v3", {}), { encrypt: true }));
+    expect(unknown.status).toBe(200);
+    expect(await stored()).toBe(0);
+  });
+
+  it("stores an event once however often it is delivered, and processes it once", async () => {
+    const request = h.emu.buildWebhookRequest(messageEvent("上报 幸福路菜市场门口堆物"), { encrypt: true });
+    for (let i = 0; i < 5; i++) expect((await post(request)).status).toBe(200);
+    // Lark may also resend the same message under a new event id.
+    const sameMessage = JSON.parse(JSON.stringify(messageEvent("x"))) as { event: { message: { message_id: string } } };
+    const first = JSON.parse(JSON.stringify(messageEvent("x"))) as typeof sameMessage;
+    sameMessage.event.message.message_id = "om_same0000000000000000000000000001";
+    first.event.message.message_id = "om_same0000000000000000000000000001";
+    await post(h.emu.buildWebhookRequest(first, { encrypt: true }));
+    await post(h.emu.buildWebhookRequest(sameMessage, { encrypt: true }));
+    await h.settle();
+    expect(await stored()).toBe(2);
+    expect(await h.bot.db.issue.count()).toBe(1);
+  });
+
+  it("serves health and Prometheus metrics", async () => {
+    const health = await fetch(`http://127.0.0.1:${h.bot.port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", checks: { database: "ok", lark: "ok" } });
+    await post(h.emu.buildWebhookRequest(messageEvent("上报 测试"), { encrypt: true, tamper: "stale" }));
+    const metrics = await (await fetch(`http://127.0.0.1:${h.bot.port}/metrics`)).text();
+    expect(metrics).toContain('riqing_webhook_rejected_total{reason="stale timestamp"} 1');
+    h.emu.failNext({ path: "/open-apis/bot/v3/info" }, { status: 500, code: 500, msg: "down" });
+    h.emu.failNext({ path: "/open-apis/bot/v3/info" }, { status: 500, code: 500, msg: "down" });
+    h.emu.failNext({ path: "/open-apis/bot/v3/info" }, { status: 500, code: 500, msg: "down" });
+    expect((await fetch(`http://127.0.0.1:${h.bot.port}/healthz`)).status).toBe(503);
+  });
+});
