@@ -16,6 +16,8 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
   import <文件 file>   导入组织架构、人员、问题类别和群绑定（.yaml 或 .xlsx），可重复导入
                        import units, people, categories and chat bindings from .yaml or .xlsx (idempotent)
       --dry-run        只检查并报告变化，不写入 / check and report, write nothing
+  doctor               检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法
+                       check config, database, Lark credentials, bot and bound chats, with a fix per failure
   help                 显示本帮助 / show this help
 
 配置 Configuration: 环境变量或 .env 文件，见 .env.example / environment variables or a .env file, see .env.example
@@ -68,6 +70,13 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await db.$disconnect();
       }
+    }
+    case "doctor": {
+      const cfg = config();
+      const { runDoctor, formatDoctor } = await import("./ops/doctor.ts");
+      const checks = await runDoctor(cfg, createLogger("silent"));
+      console.log(formatDoctor(checks));
+      return checks.every((c) => c.ok) ? 0 : 1;
     }
     case undefined:
     case "help":
