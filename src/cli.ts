@@ -52,7 +52,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "import": {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { "dry-run": { type: "boolean" } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { "dry-run": { type: "boolean" } },
+      });
       const file = positionals[0];
       if (!file) {
         console.error("请指定要导入的文件，例如：riqing import examples/org.yaml");

@@ -1,8 +1,8 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import { join } from "node:path";
 import type Router from "@koa/router";
-import type { Config } from "./config/env.ts";
 import { issueOfCardKey } from "./commands/sync-issue-card.ts";
+import type { Config } from "./config/env.ts";
 import { type Db, openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import type { FeatureDeps } from "./features/deps.ts";
@@ -77,7 +77,9 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     async fetchPhotos(messageId, imageKeys) {
       const results = await downloadMessageImages(client, messageId, imageKeys, { dataDir: config.dataDir });
       return results.map((r) =>
-        r.ok ? { ok: true, photo: { sha256: r.sha256, path: r.path, size: r.size, mime: r.mime } } : { ok: false, reason: r.message },
+        r.ok
+          ? { ok: true, photo: { sha256: r.sha256, path: r.path, size: r.size, mime: r.mime } }
+          : { ok: false, reason: r.message },
       );
     },
     async publishPhotos(photos) {

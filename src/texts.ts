@@ -41,7 +41,8 @@ export const TEXTS = {
   photoRejected: (reason: string) => `照片未能登记：${reason}`,
   unknownIssue: (number: string) => `没有找到问题 ${number}，请检查编号。`,
   noAccess: "你在本群对应的单位没有职责，不能执行这个操作。如需开通，请联系社区书记或管理员。",
-  bound: (unit: string, purpose: string) => `已把本群绑定到「${unit}」（${purpose}）。之后群里上报的问题会登记到该单位。`,
+  bound: (unit: string, purpose: string) =>
+    `已把本群绑定到「${unit}」（${purpose}）。之后群里上报的问题会登记到该单位。`,
   unbound: (unit: string) => `已解除本群与「${unit}」的绑定，之后不再登记本群的问题。`,
   notBound: "本群没有绑定任何单位。",
   bindNeedsUnit: "请写明要绑定的单位编码或名称，例如：绑定 幸福里社区",

@@ -1,7 +1,12 @@
-import type { Prisma } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/client.ts";
-import { type AssignTarget, checkTransition, type IssueAction, type TransitionDenialCode } from "../domain/lifecycle.ts";
+import {
+  type AssignTarget,
+  checkTransition,
+  type IssueAction,
+  type TransitionDenialCode,
+} from "../domain/lifecycle.ts";
 import type { IssueStatus } from "../domain/types.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos } from "./file-issue.ts";
@@ -141,7 +146,12 @@ async function editChanges(
   if (waiting && gridId !== null && categoryId !== null) {
     const assignee = await resolveAssignee(tx, gridId, categoryId);
     if (assignee) {
-      Object.assign(changes, { assigneePersonId: assignee.personId, assigneeUnitId: assignee.unitId, assignedAt: ctx.now, status: "assigned" });
+      Object.assign(changes, {
+        assigneePersonId: assignee.personId,
+        assigneeUnitId: assignee.unitId,
+        assignedAt: ctx.now,
+        status: "assigned",
+      });
     }
   }
   return changes;

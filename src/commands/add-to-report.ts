@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { resolveAssignee, deadlineFor } from "./assignment.ts";
+import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos, placeReport } from "./file-issue.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
@@ -16,7 +16,10 @@ export async function addToReport(
   input: { issueId: number; chatUnitId: number; text?: string; photos?: PhotoFile[] },
   ctx: CommandContext,
 ): Promise<void> {
-  const issue = await tx.issue.findUniqueOrThrow({ where: { id: input.issueId }, include: { _count: { select: { photos: true } } } });
+  const issue = await tx.issue.findUniqueOrThrow({
+    where: { id: input.issueId },
+    include: { _count: { select: { photos: true } } },
+  });
   const room = Math.max(0, MAX_REPORT_PHOTOS - issue._count.photos);
   const photos = (input.photos ?? []).slice(0, room);
   const photoIds = photos.length ? await attachPhotos(tx, issue.id, "before", photos) : [];
@@ -29,7 +32,8 @@ export async function addToReport(
     const pointId = moved || issue.gridId === null ? placement.pointId : issue.pointId;
     const categoryId = issue.categoryId ?? placement.categoryId;
     const undispatched = issue.status === "reported" || (issue.status === "assigned" && moved);
-    const assignee = undispatched && gridId !== null && categoryId !== null ? await resolveAssignee(tx, gridId, categoryId) : null;
+    const assignee =
+      undispatched && gridId !== null && categoryId !== null ? await resolveAssignee(tx, gridId, categoryId) : null;
     await tx.issue.update({
       where: { id: issue.id },
       data: {
@@ -39,7 +43,12 @@ export async function addToReport(
         categoryId,
         deadline: issue.deadline ?? (await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone)),
         ...(assignee
-          ? { status: "assigned", assigneePersonId: assignee.personId, assigneeUnitId: assignee.unitId, assignedAt: ctx.now }
+          ? {
+              status: "assigned",
+              assigneePersonId: assignee.personId,
+              assigneeUnitId: assignee.unitId,
+              assignedAt: ctx.now,
+            }
           : {}),
       },
     });

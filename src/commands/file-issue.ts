@@ -71,17 +71,25 @@ export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number
  * rebound links, photos, the `filed` history event, and the issue card queued as a thread reply. Filing the same
  * source message twice returns the existing issue.
  */
-export async function fileIssue(tx: Tx, input: FileIssueInput, ctx: CommandContext): Promise<{ id: number; created: boolean }> {
-  const existing = await tx.issue.findUnique({ where: { sourceMessageId: input.sourceMessageId }, select: { id: true } });
+export async function fileIssue(
+  tx: Tx,
+  input: FileIssueInput,
+  ctx: CommandContext,
+): Promise<{ id: number; created: boolean }> {
+  const existing = await tx.issue.findUnique({
+    where: { sourceMessageId: input.sourceMessageId },
+    select: { id: true },
+  });
   if (existing) return { id: existing.id, created: false };
 
   const reporter = await ensurePerson(tx, input.reporter);
   const placement = await placeReport(tx, input.chatUnitId, reporter.id, input.text);
   const urgent = hasUrgentWord(input.text);
   const number = await nextIssueNumber(tx);
-  const assignee = placement.gridId !== null && placement.categoryId !== null
-    ? await resolveAssignee(tx, placement.gridId, placement.categoryId)
-    : null;
+  const assignee =
+    placement.gridId !== null && placement.categoryId !== null
+      ? await resolveAssignee(tx, placement.gridId, placement.categoryId)
+      : null;
   const deadline = await deadlineFor(tx, placement.categoryId, input.reportedAt, urgent, ctx.timeZone);
   const status = assignee ? "assigned" : "reported";
 
@@ -134,7 +142,12 @@ export async function fileIssue(tx: Tx, input: FileIssueInput, ctx: CommandConte
 }
 
 /** Adds photos to an issue, skipping ones it already has (the same content twice). */
-export async function attachPhotos(tx: Tx, issueId: number, stage: "before" | "after", photos: PhotoFile[]): Promise<number[]> {
+export async function attachPhotos(
+  tx: Tx,
+  issueId: number,
+  stage: "before" | "after",
+  photos: PhotoFile[],
+): Promise<number[]> {
   const ids: number[] = [];
   for (const photo of photos) {
     const row = await tx.photo.upsert({

@@ -23,7 +23,11 @@ export function issueOfCardKey(key: string): number | null {
  * card as a thread reply to the report; after that a patch of that card (sent once the card exists), keyed by
  * content so the same content is never patched twice and older pending patches are superseded.
  */
-export async function syncIssueCard(tx: Tx, issueId: number, ctx: Pick<CommandContext, "now" | "timeZone">): Promise<void> {
+export async function syncIssueCard(
+  tx: Tx,
+  issueId: number,
+  ctx: Pick<CommandContext, "now" | "timeZone">,
+): Promise<void> {
   const issue = await tx.issue.findUniqueOrThrow({ where: { id: issueId } });
   if (!issue.sourceChatId || !issue.sourceMessageId) return;
   const content = JSON.stringify(issueCard(await loadIssueView(tx, issueId), ctx.now, ctx.timeZone));
@@ -94,7 +98,9 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
     orderBy: { id: "asc" },
   });
   const departments = await tx.unit.findMany({ where: { level: "department" }, orderBy: { id: "asc" } });
-  const suspected = issue.suspectedDuplicateOfId ? await tx.issue.findUnique({ where: { id: issue.suspectedDuplicateOfId } }) : null;
+  const suspected = issue.suspectedDuplicateOfId
+    ? await tx.issue.findUnique({ where: { id: issue.suspectedDuplicateOfId } })
+    : null;
   const duplicateOf = issue.duplicateOfId ? await tx.issue.findUnique({ where: { id: issue.duplicateOfId } }) : null;
   const reboundOf = issue.reboundOfId ? await tx.issue.findUnique({ where: { id: issue.reboundOfId } }) : null;
 
@@ -105,7 +111,11 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
     urgent: issue.urgent,
     text: issue.text,
     category: issue.category
-      ? { name: issue.category.name, kind: issue.category.kind as CategoryKind, class: issue.category.class as CategoryClass }
+      ? {
+          name: issue.category.name,
+          kind: issue.category.kind as CategoryKind,
+          class: issue.category.class as CategoryClass,
+        }
       : null,
     community: community?.name ?? null,
     grid: issue.grid?.name ?? null,
@@ -121,9 +131,16 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
     suspectedDuplicateOf: suspected?.number ?? null,
     duplicateOf: duplicateOf?.number ?? null,
     reboundOf: reboundOf?.number ?? null,
-    photos: issue.photos.map((p) => ({ stage: p.stage as "before" | "after", imageKey: keyBySha.get(p.sha256) ?? null })),
-    gridOptions: units.filter((u) => u.level === "grid" || u.level === "microgrid").map((u) => ({ id: u.id, name: u.name })),
-    categoryOptions: issue.category ? [] : (await tx.category.findMany({ orderBy: { id: "asc" } })).map((c) => ({ id: c.id, name: c.name })),
+    photos: issue.photos.map((p) => ({
+      stage: p.stage as "before" | "after",
+      imageKey: keyBySha.get(p.sha256) ?? null,
+    })),
+    gridOptions: units
+      .filter((u) => u.level === "grid" || u.level === "microgrid")
+      .map((u) => ({ id: u.id, name: u.name })),
+    categoryOptions: issue.category
+      ? []
+      : (await tx.category.findMany({ orderBy: { id: "asc" } })).map((c) => ({ id: c.id, name: c.name })),
     assignOptions: [
       ...uniqueBy(
         staff.map((d) => ({ openId: d.person.openId, name: d.person.name })),

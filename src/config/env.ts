@@ -52,7 +52,11 @@ const schema = z
           .regex(/^file:.+/, { message: "目前仅支持 SQLite，应形如 file:./data/riqing.db" })
           .optional(),
       ),
-    DATA_DIR: z.string().trim().min(1, { message: "不能为空，应为存放照片和导出文件的目录，如 ./data" }).default("./data"),
+    DATA_DIR: z
+      .string()
+      .trim()
+      .min(1, { message: "不能为空，应为存放照片和导出文件的目录，如 ./data" })
+      .default("./data"),
     PORT: z.coerce
       .number({ message: PORT_MESSAGE })
       .int({ message: PORT_MESSAGE })
@@ -74,7 +78,9 @@ const schema = z
           .filter(Boolean),
       )
       .pipe(
-        z.array(z.string().regex(/^ou_[0-9a-zA-Z_-]+$/, { message: "每一项都应是用户的 open_id（以 ou_ 开头），用逗号分隔" })),
+        z.array(
+          z.string().regex(/^ou_[0-9a-zA-Z_-]+$/, { message: "每一项都应是用户的 open_id（以 ou_ 开头），用逗号分隔" }),
+        ),
       ),
     LOG_LEVEL: z
       .string()
@@ -85,10 +91,18 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["LARK_APP_SECRET"], message: "已设置 LARK_APP_ID，还需要同一应用的 App Secret" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["LARK_APP_SECRET"],
+        message: "已设置 LARK_APP_ID，还需要同一应用的 App Secret",
+      });
     }
     if (env.LARK_APP_SECRET && !env.LARK_APP_ID) {
-      ctx.addIssue({ code: "custom", path: ["LARK_APP_ID"], message: "已设置 LARK_APP_SECRET，还需要同一应用的 App ID" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["LARK_APP_ID"],
+        message: "已设置 LARK_APP_SECRET，还需要同一应用的 App ID",
+      });
     }
   });
 

@@ -22,10 +22,7 @@ export function sqlitePath(databaseUrl: string): string {
 export async function openDb(databaseUrl: string): Promise<Db> {
   const file = sqlitePath(databaseUrl);
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const adapter = new PrismaBetterSQLite3(
-    { url: file, timeout: BUSY_TIMEOUT_MS },
-    { timestampFormat: "unixepoch-ms" },
-  );
+  const adapter = new PrismaBetterSQLite3({ url: file, timeout: BUSY_TIMEOUT_MS }, { timestampFormat: "unixepoch-ms" });
   const db = new PrismaClient({ adapter });
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");

@@ -43,7 +43,9 @@ export function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): string[] {
     const run = sqlite.transaction(() => {
       const done = new Set(
         sqlite
-          .prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+          .prepare(
+            `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
           .pluck()
           .all() as string[],
       );

@@ -10,7 +10,12 @@ export function isUniqueViolation(error: unknown): boolean {
  * Claims a unique key for work that must happen once (a notice per chat, a reminder per issue and stage, a digest
  * per chat and date). Returns true for the one caller that claimed it, across restarts and processes.
  */
-export async function claimOnce(db: Db | Tx, key: string, kind: string, data: Record<string, string | number | boolean | null> = {}): Promise<boolean> {
+export async function claimOnce(
+  db: Db | Tx,
+  key: string,
+  kind: string,
+  data: Record<string, string | number | boolean | null> = {},
+): Promise<boolean> {
   try {
     await db.jobRun.create({ data: { key, kind, data } });
     return true;

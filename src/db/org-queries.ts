@@ -52,7 +52,11 @@ export async function ancestorAt(db: Client, unitId: number, level: UnitLevel): 
 }
 
 /** People holding `role` on the unit, by name. */
-export async function holders(db: Client, unitId: number, role: Role): Promise<{ id: number; openId: string; name: string }[]> {
+export async function holders(
+  db: Client,
+  unitId: number,
+  role: Role,
+): Promise<{ id: number; openId: string; name: string }[]> {
   const duties = await db.duty.findMany({
     where: { unitId, role },
     include: { person: true },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type IssueActionInput, actOnIssue } from "../commands/act-on-issue.ts";
+import { actOnIssue, type IssueActionInput } from "../commands/act-on-issue.ts";
 import { ACTION_LABELS, ISSUE_ACTIONS } from "../domain/lifecycle.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
@@ -44,7 +44,8 @@ export async function handleIssueCardAction(deps: FeatureDeps, a: InboundCardAct
   const ctx = commandContext(deps);
   const result = await transaction(deps.db, (tx) => actOnIssue(tx, input, ctx));
   if (result.ok) {
-    const label = kind === "set_grid" ? "已更新网格" : kind === "set_category" ? "已更新类别" : `${ACTION_LABELS[kind]}成功`;
+    const label =
+      kind === "set_grid" ? "已更新网格" : kind === "set_category" ? "已更新类别" : `${ACTION_LABELS[kind]}成功`;
     return toast("success", label);
   }
   if (result.code === "photo_required") {

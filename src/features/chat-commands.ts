@@ -1,14 +1,14 @@
 import { ensurePerson } from "../commands/ensure-person.ts";
+import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
 import { dutiesOf, unitChain, unitSubtree } from "../db/org-queries.ts";
-import type { ChatBinding } from "../generated/prisma/client.ts";
-import { normalizeText } from "../domain/match.ts";
 import { STATUS_LABELS } from "../domain/labels.ts";
+import { normalizeText } from "../domain/match.ts";
 import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
+import type { ChatBinding } from "../generated/prisma/client.ts";
 import { helpCard } from "../lark/cards/help-card.ts";
 import { issueCard } from "../lark/cards/issue-card.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
-import { loadIssueView } from "../commands/sync-issue-card.ts";
 import { formatDuration, TEXTS } from "../texts.ts";
 import type { FeatureDeps } from "./deps.ts";
 import { replyCard, replyText } from "./say.ts";
@@ -55,7 +55,12 @@ export function parseCommand(text: string): { verb: string; arg: string } | null
 }
 
 /** Extra verbs other features provide (统计, 日报, 台账): each answers the message itself. */
-export type CommandExtension = (deps: FeatureDeps, m: InboundMessage, arg: string, scope: CommandScope) => Promise<void>;
+export type CommandExtension = (
+  deps: FeatureDeps,
+  m: InboundMessage,
+  arg: string,
+  scope: CommandScope,
+) => Promise<void>;
 
 /** The unit a command is about, and whether the sender may ask about it. */
 export interface CommandScope {
@@ -77,9 +82,21 @@ export async function runChatCommand(
   extensions: Partial<Record<string, CommandExtension>>,
 ): Promise<void> {
   const command = parseCommand(text);
-  const reply = (t: string) => replyText(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, text: t, inThread: m.chatType === "group" });
+  const reply = (t: string) =>
+    replyText(deps.db, {
+      key: `answer:${m.messageId}`,
+      chatId: m.chatId,
+      messageId: m.messageId,
+      text: t,
+      inThread: m.chatType === "group",
+    });
   if (!command || command.verb === "help") {
-    await replyCard(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, card: helpCard() });
+    await replyCard(deps.db, {
+      key: `answer:${m.messageId}`,
+      chatId: m.chatId,
+      messageId: m.messageId,
+      card: helpCard(),
+    });
     return;
   }
   if (command.verb === "bind") return bind(deps, m, command.arg, reply);
@@ -95,7 +112,12 @@ export async function runChatCommand(
     default: {
       const extension = extensions[command.verb];
       if (extension) return extension(deps, m, command.arg, scope);
-      await replyCard(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, card: helpCard() });
+      await replyCard(deps.db, {
+        key: `answer:${m.messageId}`,
+        chatId: m.chatId,
+        messageId: m.messageId,
+        card: helpCard(),
+      });
     }
   }
 }
@@ -105,7 +127,8 @@ async function scopeOf(deps: FeatureDeps, openId: string, binding: ChatBinding |
   const isAdmin = deps.admins.includes(openId);
   const person = await deps.db.person.findUnique({ where: { openId } });
   const duties = person ? await dutiesOf(deps.db, person.id) : [];
-  if (duties.some((d) => d.role === "admin")) return { binding, unitIds: binding ? [binding.unitId] : duties.map((d) => d.unitId), isAdmin: true };
+  if (duties.some((d) => d.role === "admin"))
+    return { binding, unitIds: binding ? [binding.unitId] : duties.map((d) => d.unitId), isAdmin: true };
   if (!binding) return { binding, unitIds: [...new Set(duties.map((d) => d.unitId))], isAdmin };
   const related = new Set([
     ...(await unitChain(deps.db, binding.unitId)).map((u) => u.id),
@@ -120,7 +143,9 @@ async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
   const person = await deps.db.person.findUnique({ where: { openId } });
   if (!person) return TEXTS.todoEmpty;
   const duties = await dutiesOf(deps.db, person.id);
-  const verifierUnits = duties.filter((d) => ["secretary", "leader", "dispatcher"].includes(d.role)).map((d) => d.unitId);
+  const verifierUnits = duties
+    .filter((d) => ["secretary", "leader", "dispatcher"].includes(d.role))
+    .map((d) => d.unitId);
   const verifyGrids: number[] = [];
   for (const unitId of verifierUnits) verifyGrids.push(...(await unitSubtree(deps.db, unitId)).map((u) => u.id));
   const issues = await deps.db.issue.findMany({
@@ -148,14 +173,25 @@ async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
   return [`你的待办（${issues.length} 件）：`, ...lines].join("\n");
 }
 
-async function show(deps: FeatureDeps, m: InboundMessage, arg: string, reply: (t: string) => Promise<void>): Promise<void> {
+async function show(
+  deps: FeatureDeps,
+  m: InboundMessage,
+  arg: string,
+  reply: (t: string) => Promise<void>,
+): Promise<void> {
   const number = /#?\s*(\d+)/.exec(arg)?.[1];
   if (!number) return reply(TEXTS.showNeedsNumber);
   const issue = await deps.db.issue.findUnique({ where: { number: Number(number) } });
   if (!issue) return reply(TEXTS.unknownIssue(`#${number}`));
   const view = await transaction(deps.db, (tx) => loadIssueView(tx, issue.id));
   const card = issueCard(view, deps.now(), deps.timeZone, { fullHistory: true });
-  await replyCard(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, card, inThread: m.chatType === "group" });
+  await replyCard(deps.db, {
+    key: `answer:${m.messageId}`,
+    chatId: m.chatId,
+    messageId: m.messageId,
+    card,
+    inThread: m.chatType === "group",
+  });
 }
 
 /** Who may bind or unbind a chat to a unit: admins, and secretaries of that unit or a unit above it. */
@@ -168,10 +204,29 @@ async function maySecretary(db: Db, openId: string, unitId: number, admins: read
   return duties.some((d) => d.role === "admin" || (d.role === "secretary" && chain.includes(d.unitId)));
 }
 
-const PURPOSE_WORDS: Record<string, ChatPurpose> = { 工作: "work", 工作群: "work", 巡查: "patrol", 巡查群: "patrol", 领导: "leader", 领导群: "leader", 部门: "department", 部门群: "department" };
-const PURPOSE_LABELS: Record<ChatPurpose, string> = { work: "工作群", patrol: "巡查群", leader: "领导群", department: "部门群" };
+const PURPOSE_WORDS: Record<string, ChatPurpose> = {
+  工作: "work",
+  工作群: "work",
+  巡查: "patrol",
+  巡查群: "patrol",
+  领导: "leader",
+  领导群: "leader",
+  部门: "department",
+  部门群: "department",
+};
+const PURPOSE_LABELS: Record<ChatPurpose, string> = {
+  work: "工作群",
+  patrol: "巡查群",
+  leader: "领导群",
+  department: "部门群",
+};
 
-async function bind(deps: FeatureDeps, m: InboundMessage, arg: string, reply: (t: string) => Promise<void>): Promise<void> {
+async function bind(
+  deps: FeatureDeps,
+  m: InboundMessage,
+  arg: string,
+  reply: (t: string) => Promise<void>,
+): Promise<void> {
   if (m.chatType !== "group") return reply("请在要绑定的群里 @我 发送“绑定 单位”。");
   const words = arg.split(/\s+/).filter(Boolean);
   const purposeWord = words.length > 1 ? PURPOSE_WORDS[words[words.length - 1] ?? ""] : undefined;
@@ -181,16 +236,29 @@ async function bind(deps: FeatureDeps, m: InboundMessage, arg: string, reply: (t
   const units = await deps.db.unit.findMany();
   const byCode = units.filter((u) => normalizeText(u.code) === key);
   const byName = units.filter(
-    (u) => normalizeText(u.name) === key || (Array.isArray(u.aliases) && (u.aliases as string[]).some((a) => normalizeText(a) === key)),
+    (u) =>
+      normalizeText(u.name) === key ||
+      (Array.isArray(u.aliases) && (u.aliases as string[]).some((a) => normalizeText(a) === key)),
   );
   const candidates = byCode.length ? byCode : byName;
   if (candidates.length === 0) return reply(TEXTS.bindUnknownUnit(name));
-  if (candidates.length > 1) return reply(TEXTS.bindAmbiguous(name, candidates.map((u) => `${u.name}（${u.code}）`)));
+  if (candidates.length > 1)
+    return reply(
+      TEXTS.bindAmbiguous(
+        name,
+        candidates.map((u) => `${u.name}（${u.code}）`),
+      ),
+    );
   const unit = candidates[0];
   if (!unit) return;
   if (!(await maySecretary(deps.db, m.senderOpenId, unit.id, deps.admins))) return reply(TEXTS.bindForbidden);
   const purpose: ChatPurpose =
-    purposeWord ?? (unit.level === "street" || unit.level === "district" ? "leader" : unit.level === "department" ? "department" : "work");
+    purposeWord ??
+    (unit.level === "street" || unit.level === "district"
+      ? "leader"
+      : unit.level === "department"
+        ? "department"
+        : "work");
   await transaction(deps.db, async (tx) => {
     await ensurePerson(tx, { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) });
     await tx.chatBinding.upsert({
@@ -202,7 +270,12 @@ async function bind(deps: FeatureDeps, m: InboundMessage, arg: string, reply: (t
   await reply(TEXTS.bound(unit.name, PURPOSE_LABELS[purpose]));
 }
 
-async function unbind(deps: FeatureDeps, m: InboundMessage, binding: ChatBinding | null, reply: (t: string) => Promise<void>): Promise<void> {
+async function unbind(
+  deps: FeatureDeps,
+  m: InboundMessage,
+  binding: ChatBinding | null,
+  reply: (t: string) => Promise<void>,
+): Promise<void> {
   if (!binding) return reply(TEXTS.notBound);
   if (!(await maySecretary(deps.db, m.senderOpenId, binding.unitId, deps.admins))) return reply(TEXTS.bindForbidden);
   const unit = await deps.db.unit.findUnique({ where: { id: binding.unitId } });

@@ -1,8 +1,8 @@
 import { addToReport, MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
 import type { PhotoFile } from "../commands/context.ts";
 import { fileIssue } from "../commands/file-issue.ts";
-import type { ChatBinding } from "../generated/prisma/client.ts";
 import { startsWithReportWord } from "../domain/match.ts";
+import type { ChatBinding } from "../generated/prisma/client.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { commandContext, type FeatureDeps } from "./deps.ts";
 import { fetchAndPublish } from "./photos.ts";
@@ -35,7 +35,10 @@ export async function intake(
       where: {
         sourceChatId: m.chatId,
         reporter: { openId: m.senderOpenId },
-        reportedAt: { gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS), lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS) },
+        reportedAt: {
+          gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
+          lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
+        },
         status: { in: ["reported", "assigned", "accepted"] },
       },
       orderBy: { reportedAt: "desc" },
@@ -51,7 +54,10 @@ export async function intake(
         where: {
           chatId: m.chatId,
           senderOpenId: m.senderOpenId,
-          sentAt: { gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS), lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS) },
+          sentAt: {
+            gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
+            lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
+          },
         },
         orderBy: { sentAt: "asc" },
       });

@@ -1,4 +1,4 @@
-import { type IssueActionInput, actOnIssue } from "../commands/act-on-issue.ts";
+import { actOnIssue, type IssueActionInput } from "../commands/act-on-issue.ts";
 import { ensurePerson } from "../commands/ensure-person.ts";
 import type { Db } from "../db/client.ts";
 import { normalizeText } from "../domain/match.ts";
@@ -37,7 +37,12 @@ const THREAD_VERBS: { pattern: RegExp; action: IssueActionInput["action"] }[] = 
  * photo asks for one; "退回 原因", "转派 @某人", "验收通过", "驳回 原因" (and the other action words) do what they say.
  * Other talk in the thread is left alone. A refusal is answered in the thread, in one sentence.
  */
-export async function respondInThread(deps: FeatureDeps, m: InboundMessage, text: string, issueId: number): Promise<void> {
+export async function respondInThread(
+  deps: FeatureDeps,
+  m: InboundMessage,
+  text: string,
+  issueId: number,
+): Promise<void> {
   const photos = await fetchAndPublish(deps, m);
   // "@黄志明 转派" and "转派 @黄志明" mean the same: the action word may follow the mentions.
   const words = text.replace(/^(@\S+\s*)+/, "").trim();
@@ -49,7 +54,12 @@ export async function respondInThread(deps: FeatureDeps, m: InboundMessage, text
     input.action = "rectify";
     input.afterPhotos = photos;
   }
-  input.reason = words.replace(/^\S*?(已整改|整改完成|已完成|已处理|已清理|接单|退回|转派|验收通过|验收合格|通过验收|验收|驳回|不予受理|合并到|合并|不是重复)[\s：:，,]*/, "").trim();
+  input.reason = words
+    .replace(
+      /^\S*?(已整改|整改完成|已完成|已处理|已清理|接单|退回|转派|验收通过|验收合格|通过验收|验收|驳回|不予受理|合并到|合并|不是重复)[\s：:，,]*/,
+      "",
+    )
+    .trim();
   if (input.action === "assign") {
     const target = m.mentions.find((x) => x.openId && x.openId !== deps.botOpenId);
     if (target) {

@@ -1,6 +1,6 @@
 import { claimOnce } from "../db/once.ts";
 import { classify, findPlace, startsWithReportWord } from "../domain/match.ts";
-import { type InboundMessage, resolveMentions, type Inbound } from "../lark/envelope.ts";
+import { type Inbound, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
 import { TEXTS } from "../texts.ts";
 import { handleIssueCardAction } from "./card-actions.ts";
@@ -11,7 +11,10 @@ import { issueOfThread, respondInThread } from "./respond.ts";
 import { replyText, sendText } from "./say.ts";
 
 /** A card family's click handler; returns undefined when the value is not its own. */
-export type CardActionHandler = (deps: FeatureDeps, action: Extract<Inbound, { kind: "card_action" }>) => Promise<CardAnswer | undefined>;
+export type CardActionHandler = (
+  deps: FeatureDeps,
+  action: Extract<Inbound, { kind: "card_action" }>,
+) => Promise<CardAnswer | undefined>;
 
 /** Features other rooms add: command verbs (统计, 日报, 台账) and card families (reminders, digests). */
 export interface RouterExtensions {
@@ -59,7 +62,8 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
   const issue = await issueOfThread(deps.db, m);
   if (issue) return respondInThread(deps, m, text, issue.id);
   if (mentionsBot && m.imageKeys.length === 0 && !startsWithReportWord(text)) {
-    if (parseCommand(text) || !(await looksLikeReport(deps, text))) return runChatCommand(deps, m, text, binding, commands);
+    if (parseCommand(text) || !(await looksLikeReport(deps, text)))
+      return runChatCommand(deps, m, text, binding, commands);
   }
   return intake(deps, m, text, mentionsBot, binding);
 }
@@ -68,9 +72,20 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
 async function looksLikeReport(deps: FeatureDeps, text: string): Promise<boolean> {
   if (!text) return false;
   const categories = await deps.db.category.findMany({ select: { id: true, name: true, keywords: true } });
-  if (classify(text, categories.map((c) => ({ id: c.id, name: c.name, keywords: (c.keywords as string[]) ?? [] })))) return true;
+  if (
+    classify(
+      text,
+      categories.map((c) => ({ id: c.id, name: c.name, keywords: (c.keywords as string[]) ?? [] })),
+    )
+  )
+    return true;
   const points = await deps.db.point.findMany({ select: { id: true, name: true } });
-  return findPlace(text, points.map((p) => ({ id: p.id, names: [p.name] }))) !== null;
+  return (
+    findPlace(
+      text,
+      points.map((p) => ({ id: p.id, names: [p.name] })),
+    ) !== null
+  );
 }
 
 /** Tells an unbound group, once, how to bind it. */

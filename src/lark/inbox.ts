@@ -185,7 +185,7 @@ export class Inbox {
 
   private async processOne(id: number): Promise<void> {
     const row = await this.db.inboundEvent.findUnique({ where: { id } });
-    if (!row || row.status !== "pending") return;
+    if (row?.status !== "pending") return;
     const started = performance.now();
     let answer: CardAnswer | undefined;
     let lastError: unknown;

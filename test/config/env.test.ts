@@ -60,7 +60,11 @@ describe("loadConfig", () => {
   });
 
   it("accepts a base URL for private deployments and the emulator, without a trailing slash", () => {
-    const config = loadConfig({ LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x", LARK_DOMAIN: "http://127.0.0.1:8080/" });
+    const config = loadConfig({
+      LARK_APP_ID: "cli_0123456789abcdef",
+      LARK_APP_SECRET: "x",
+      LARK_DOMAIN: "http://127.0.0.1:8080/",
+    });
     expect(config.lark?.domain).toBe("http://127.0.0.1:8080");
     expect(config.lark?.eventMode).toBe("ws");
   });

@@ -40,7 +40,9 @@ describe("migrate", () => {
     migrate(url);
     const db = await openDb(url);
     try {
-      await expect(db.point.create({ data: { code: "P1", name: "幸福路", gridId: 999, aliases: [] } })).rejects.toThrow();
+      await expect(
+        db.point.create({ data: { code: "P1", name: "幸福路", gridId: 999, aliases: [] } }),
+      ).rejects.toThrow();
     } finally {
       await db.$disconnect();
     }

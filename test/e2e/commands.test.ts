@@ -20,7 +20,12 @@ describe("chat commands and thread words", () => {
     return m ? JSON.stringify(m.content) : "";
   };
   const ask = async (chatId: string, from: string, text: string) => {
-    const sent = await h.emu.userSends({ chatId, from, text, mentionBot: chatId.startsWith("oc_") && !chatId.includes("p2p") });
+    const sent = await h.emu.userSends({
+      chatId,
+      from,
+      text,
+      mentionBot: chatId.startsWith("oc_") && !chatId.includes("p2p"),
+    });
     await h.settle();
     return answerTo(chatId, sent.messageId);
   };
@@ -76,11 +81,20 @@ describe("chat commands and thread words", () => {
     await thread(p("郑晓红"), "退回 不属于本网格，是物业管理范围");
     expect(await status()).toBe("reported");
     await thread(p("李秀英"), "转派", [p("黄志明")]);
-    const reassigned = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id }, include: { assigneePerson: true } });
+    const reassigned = await h.bot.db.issue.findUniqueOrThrow({
+      where: { id: issue.id },
+      include: { assigneePerson: true },
+    });
     expect(reassigned.assigneePerson?.name).toBe("黄志明");
     expect(reassigned.status).toBe("assigned");
     await thread(p("黄志明"), "接单");
-    await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("黄志明"), replyTo: reportId, text: "已整改", images: [samplePng(77)] });
+    await h.emu.userSends({
+      chatId: ORG.chats.xflWork,
+      from: p("黄志明"),
+      replyTo: reportId,
+      text: "已整改",
+      images: [samplePng(77)],
+    });
     await h.settle();
     expect(await status()).toBe("rectified");
     await thread(p("李秀英"), "驳回 垃圾桶旁边还有");
@@ -94,10 +108,15 @@ describe("chat commands and thread words", () => {
       ["rectify", null],
       ["refuse", "垃圾桶旁边还有"],
     ]);
-    const texts = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app" && m.msgType === "text").map((m) => (m.content as { text: string }).text);
+    const texts = h.emu
+      .messages(ORG.chats.xflWork)
+      .filter((m) => m.sender.type === "app" && m.msgType === "text")
+      .map((m) => (m.content as { text: string }).text);
     expect(texts).toContain("退回需要写明原因，例如：退回 不属于本网格");
     expect(texts).toContain(`#1001 已派给 黄志明 <at user_id="${p("黄志明")}"></at>，请及时接单处理`);
-    expect(texts).toContain(`#1001 验收未通过：垃圾桶旁边还有，请 <at user_id="${p("黄志明")}"></at> 重新整改后回复照片`);
+    expect(texts).toContain(
+      `#1001 验收未通过：垃圾桶旁边还有，请 <at user_id="${p("黄志明")}"></at> 重新整改后回复照片`,
+    );
   });
 
   it("asks for the after-photo when 已整改 comes without one, and refuses a secretary verifying her own fix", async () => {
@@ -107,21 +126,39 @@ describe("chat commands and thread words", () => {
     expect((await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).status).toBe("assigned");
     const card = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } });
     const secretary = await h.bot.db.person.findUniqueOrThrow({ where: { openId: p("李秀英") } });
-    await h.emu.userClicks({ messageId: card.cardMessageId ?? "", from: p("李秀英"), value: { a: "assign", i: issue.id }, option: secretary.openId });
+    await h.emu.userClicks({
+      messageId: card.cardMessageId ?? "",
+      from: p("李秀英"),
+      value: { a: "assign", i: issue.id },
+      option: secretary.openId,
+    });
     await h.settle();
     await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("李秀英"), replyTo: reportId, images: [samplePng(88)] });
     await h.settle();
     expect((await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).status).toBe("rectified");
-    const answer = await h.emu.userClicks({ messageId: card.cardMessageId ?? "", from: p("李秀英"), value: { a: "verify", i: issue.id } });
+    const answer = await h.emu.userClicks({
+      messageId: card.cardMessageId ?? "",
+      from: p("李秀英"),
+      value: { a: "verify", i: issue.id },
+    });
     expect(answer?.toast?.content).toBe("不能验收自己整改的问题，请由其他人验收");
-    const rejectNoReason = await h.emu.userClicks({ messageId: card.cardMessageId ?? "", from: p("王建国"), value: { a: "verify", i: issue.id } });
+    const rejectNoReason = await h.emu.userClicks({
+      messageId: card.cardMessageId ?? "",
+      from: p("王建国"),
+      value: { a: "verify", i: issue.id },
+    });
     expect(rejectNoReason?.toast?.content).toBe("验收通过成功");
   });
 
   it("不予受理 from the card form needs a reason and records it", async () => {
     const { issue } = await report(p("何小燕"), "上报 幸福里商业街公益广告破损");
     const card = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } });
-    const none = await h.emu.userClicks({ messageId: card.cardMessageId ?? "", from: p("李秀英"), value: { a: "reject", i: issue.id }, formValue: { reason: "" } });
+    const none = await h.emu.userClicks({
+      messageId: card.cardMessageId ?? "",
+      from: p("李秀英"),
+      value: { a: "reject", i: issue.id },
+      formValue: { reason: "" },
+    });
     expect(none?.toast?.content).toContain("不予受理需要写明原因");
     const done = await h.emu.userClicks({
       messageId: card.cardMessageId ?? "",

@@ -93,20 +93,41 @@ describe("recognising and filing reports", () => {
   });
 
   it("asks for the grid and the category on the card when the report names neither, and files it once answered", async () => {
-    const report = await h.emu.userSends({ chatId: ORG.chats.dflWork, from: p("张伟"), text: "上报 这里有个问题需要处理", images: [samplePng(8)] });
+    const report = await h.emu.userSends({
+      chatId: ORG.chats.dflWork,
+      from: p("张伟"),
+      text: "上报 这里有个问题需要处理",
+      images: [samplePng(8)],
+    });
     await h.settle();
     let [issue] = await issues();
     expect(issue).toMatchObject({ status: "reported", gridId: null, categoryId: null, deadline: null });
-    const card = h.emu.messages(ORG.chats.dflWork).find((m) => m.parentId === report.messageId && m.msgType === "interactive");
+    const card = h.emu
+      .messages(ORG.chats.dflWork)
+      .find((m) => m.parentId === report.messageId && m.msgType === "interactive");
     const json = JSON.stringify(card?.content);
     expect(json).toContain("选择网格");
     expect(json).toContain("选择问题类别");
     const grid = await h.bot.db.unit.findUniqueOrThrow({ where: { code: "dfl-02" } });
     const category = await h.bot.db.category.findUniqueOrThrow({ where: { name: "堆物堆料" } });
     const cardId = card?.messageId ?? "";
-    expect((await h.emu.userClicks({ messageId: cardId, from: p("张伟"), value: { a: "set_grid", i: issue?.id }, option: String(grid.id) }))?.toast?.content).toBe("已更新网格");
+    expect(
+      (
+        await h.emu.userClicks({
+          messageId: cardId,
+          from: p("张伟"),
+          value: { a: "set_grid", i: issue?.id },
+          option: String(grid.id),
+        })
+      )?.toast?.content,
+    ).toBe("已更新网格");
     await h.settle();
-    await h.emu.userClicks({ messageId: cardId, from: p("张伟"), value: { a: "set_category", i: issue?.id }, option: String(category.id) });
+    await h.emu.userClicks({
+      messageId: cardId,
+      from: p("张伟"),
+      value: { a: "set_category", i: issue?.id },
+      option: String(category.id),
+    });
     await h.settle();
     [issue] = await issues();
     expect(issue?.status).toBe("assigned");
@@ -115,16 +136,30 @@ describe("recognising and filing reports", () => {
   });
 
   it("flags a suspected duplicate, and merging it closes it as a duplicate of the original", async () => {
-    await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("何小燕"), text: "上报 幸福路菜市场门口堆物", images: [samplePng(9)] });
+    await h.emu.userSends({
+      chatId: ORG.chats.xflWork,
+      from: p("何小燕"),
+      text: "上报 幸福路菜市场门口堆物",
+      images: [samplePng(9)],
+    });
     await h.settle();
     h.clock.advance(3 * 3_600_000);
-    await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("郑晓红"), text: "上报 菜市场门口又堆了杂物", images: [samplePng(10)] });
+    await h.emu.userSends({
+      chatId: ORG.chats.xflWork,
+      from: p("郑晓红"),
+      text: "上报 菜市场门口又堆了杂物",
+      images: [samplePng(10)],
+    });
     await h.settle();
     const [first, second] = await issues();
     expect(second?.suspectedDuplicateOfId).toBe(first?.id);
     expect(await cardJson(second?.id ?? 0)).toContain("疑似重复");
     const card = await h.bot.db.issue.findUniqueOrThrow({ where: { id: second?.id } });
-    const answer = await h.emu.userClicks({ messageId: card.cardMessageId ?? "", from: p("李秀英"), value: { a: "merge", i: second?.id } });
+    const answer = await h.emu.userClicks({
+      messageId: card.cardMessageId ?? "",
+      from: p("李秀英"),
+      value: { a: "merge", i: second?.id },
+    });
     expect(answer?.toast?.content).toBe("合并成功");
     await h.settle();
     const merged = await h.bot.db.issue.findUniqueOrThrow({ where: { id: second?.id } });
@@ -132,12 +167,22 @@ describe("recognising and filing reports", () => {
   });
 
   it("flags a rebound when a closed problem comes back at the same point within 30 days", async () => {
-    await h.emu.userSends({ chatId: ORG.chats.hpWork, from: p("罗婷"), text: "上报 和平路美食街占道经营", images: [samplePng(11)] });
+    await h.emu.userSends({
+      chatId: ORG.chats.hpWork,
+      from: p("罗婷"),
+      text: "上报 和平路美食街占道经营",
+      images: [samplePng(11)],
+    });
     await h.settle();
     const [original] = await issues();
     await h.bot.db.issue.update({ where: { id: original?.id }, data: { status: "closed", closedAt: h.clock.now() } });
     h.clock.advance(5 * 24 * 3_600_000);
-    await h.emu.userSends({ chatId: ORG.chats.hpWork, from: p("罗婷"), text: "上报 美食街又有人摆摊", images: [samplePng(12)] });
+    await h.emu.userSends({
+      chatId: ORG.chats.hpWork,
+      from: p("罗婷"),
+      text: "上报 美食街又有人摆摊",
+      images: [samplePng(12)],
+    });
     await h.settle();
     const [, rebound] = await issues();
     expect(rebound?.reboundOfId).toBe(original?.id);
@@ -146,7 +191,12 @@ describe("recognising and filing reports", () => {
 
   it("tells an unbound group once how to bind it", async () => {
     h.emu.addChat({ chatId: "oc_unbound0000000000000000000001", name: "新建群", members: [p("何小燕")] });
-    await h.emu.userSends({ chatId: "oc_unbound0000000000000000000001", from: p("何小燕"), text: "上报 有垃圾", images: [samplePng(13)] });
+    await h.emu.userSends({
+      chatId: "oc_unbound0000000000000000000001",
+      from: p("何小燕"),
+      text: "上报 有垃圾",
+      images: [samplePng(13)],
+    });
     await h.emu.userSends({ chatId: "oc_unbound0000000000000000000001", from: p("何小燕"), text: "上报 又有垃圾" });
     await h.settle();
     const notes = h.emu.messages("oc_unbound0000000000000000000001").filter((m) => m.sender.type === "app");

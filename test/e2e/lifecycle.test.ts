@@ -60,17 +60,30 @@ for (const mode of ["webhook", "ws"] as const) {
       expect(card.json).toContain("img_");
 
       // Someone without the duty clicks 接单: a toast names who may, nothing changes.
-      const denied = await h.emu.userClicks({ messageId: card.message.messageId, from: p("高鹏"), value: { a: "accept", i: issue.id } });
+      const denied = await h.emu.userClicks({
+        messageId: card.message.messageId,
+        from: p("高鹏"),
+        value: { a: "accept", i: issue.id },
+      });
       expect(denied?.toast?.content).toBe("只有责任人可以接单");
       await h.settle();
       expect((await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).status).toBe("assigned");
 
-      const accepted = await h.emu.userClicks({ messageId: card.message.messageId, from: p("郑晓红"), value: { a: "accept", i: issue.id } });
+      const accepted = await h.emu.userClicks({
+        messageId: card.message.messageId,
+        from: p("郑晓红"),
+        value: { a: "accept", i: issue.id },
+      });
       expect(accepted?.toast).toEqual({ type: "success", content: "接单成功" });
       await h.settle();
       expect(cardOf(h, ORG.chats.xflWork, report.messageId).json).toContain("#1001 堆物堆料 · 整改中");
 
-      await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("郑晓红"), replyTo: card.message.messageId, images: [samplePng(2)] });
+      await h.emu.userSends({
+        chatId: ORG.chats.xflWork,
+        from: p("郑晓红"),
+        replyTo: card.message.messageId,
+        images: [samplePng(2)],
+      });
       await h.settle();
       const rectified = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id }, include: { photos: true } });
       expect(rectified.status).toBe("rectified");
@@ -78,11 +91,20 @@ for (const mode of ["webhook", "ws"] as const) {
       expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe(`#1001 已整改，请 <at user_id="${p("李秀英")}"></at> 验收`);
 
       // A grid head is not a verifier: the thread answer says who is.
-      await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("郑晓红"), replyTo: card.message.messageId, text: "验收通过" });
+      await h.emu.userSends({
+        chatId: ORG.chats.xflWork,
+        from: p("郑晓红"),
+        replyTo: card.message.messageId,
+        text: "验收通过",
+      });
       await h.settle();
       expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe("只有社区书记、包片领导、派单员或管理员可以验收");
 
-      const verified = await h.emu.userClicks({ messageId: card.message.messageId, from: p("李秀英"), value: { a: "verify", i: issue.id } });
+      const verified = await h.emu.userClicks({
+        messageId: card.message.messageId,
+        from: p("李秀英"),
+        value: { a: "verify", i: issue.id },
+      });
       expect(verified?.toast?.content).toBe("验收通过成功");
       await h.settle();
       const closed = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id }, include: { events: true } });

@@ -61,7 +61,8 @@ describe("inbox", () => {
     );
     inbox.start();
     const accepts: Promise<unknown>[] = [];
-    for (let seq = 0; seq < 10; seq++) for (let chat = 0; chat < 20; chat++) accepts.push(inbox.accept(message(chat, seq)));
+    for (let seq = 0; seq < 10; seq++)
+      for (let chat = 0; chat < 20; chat++) accepts.push(inbox.accept(message(chat, seq)));
     await Promise.all(accepts);
     await inbox.idle();
     expect(seen.size).toBe(20);

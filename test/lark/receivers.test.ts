@@ -47,7 +47,9 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
     expect((await fetch(url, { method: "POST", body: "{not json" })).status).toBe(400);
     const big = JSON.stringify({ encrypt: "x".repeat(1024 * 1024 + 10) });
     expect((await fetch(url, { method: "POST", body: big })).status).toBe(413);
-    const unknown = await post(h.emu.buildWebhookRequest(h.emu.buildEnvelope("contact.user.updated_v3", {}), { encrypt: true }));
+    const unknown = await post(
+      h.emu.buildWebhookRequest(h.emu.buildEnvelope("contact.user.updated_v3", {}), { encrypt: true }),
+    );
     expect(unknown.status).toBe(200);
     expect(await stored()).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.ts";
-import { LarkEmulator } from "../../src/emulator/index.ts";
+import type { LarkEmulator } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { formatDoctor, runDoctor } from "../../src/ops/doctor.ts";
 import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
@@ -27,7 +27,9 @@ describe("riqing doctor", () => {
   it("reports all green against a healthy setup", async () => {
     const checks = await runDoctor(configFor(h.emu), silentLogger);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(["配置", "数据库", "飞书凭证", "机器人", "群 幸福里社区创城工作群"]));
+    expect(checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["配置", "数据库", "飞书凭证", "机器人", "群 幸福里社区创城工作群"]),
+    );
     expect(formatDoctor(checks)).toContain("全部正常");
   });
 

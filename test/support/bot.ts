@@ -58,7 +58,11 @@ export interface BotHarness {
  * The real bot, started through startRiqing against the emulator, with the demo org imported, in webhook
  * (encrypted and signed) or long-connection mode.
  */
-export async function startBot(options: { mode: "webhook" | "ws"; start?: string; admins?: string[] }): Promise<BotHarness> {
+export async function startBot(options: {
+  mode: "webhook" | "ws";
+  start?: string;
+  admins?: string[];
+}): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
   const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
   const emu = await LarkEmulator.start({

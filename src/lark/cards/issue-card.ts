@@ -75,11 +75,7 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
       ...actionElements(view),
       history.length > 0 && hr(),
       history.length > 0 &&
-        note(
-          history
-            .map((h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}`)
-            .join("\n"),
-        ),
+        note(history.map((h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}`).join("\n")),
     ],
   });
 }
