@@ -40,6 +40,11 @@ export interface IssueView {
 /** How many photos of each stage the card shows; the rest are in the ledger. */
 const PHOTOS_PER_STAGE = 2;
 const HISTORY_ON_CARD = 4;
+/** Even the full history (查) and the description are cut so a card stays far below Lark's 30 KB. */
+const HISTORY_MAX = 60;
+const DESCRIPTION_MAX = 600;
+/** Longer choice lists are cut; 转派 @某人 in the thread reaches anyone. */
+const MAX_OPTIONS = 40;
 
 /** The card value every action button carries: which action, on which issue. */
 export function actionValue(action: string, issueId: number): Record<string, unknown> {
@@ -51,7 +56,8 @@ export function actionValue(action: string, issueId: number): Record<string, unk
  * the assignee @-mentioned, photos, links, the latest history, and the actions the current status allows. Pure.
  */
 export function issueCard(view: IssueView, now: Date, timeZone: string, options: { fullHistory?: boolean } = {}): Card {
-  const history = options.fullHistory ? view.history : view.history.slice(-HISTORY_ON_CARD);
+  const history = view.history.slice(-(options.fullHistory ? HISTORY_MAX : HISTORY_ON_CARD));
+  const earlier = view.history.length - history.length;
   const overdue = isOverdue(view, now);
   const statusText = overdue ? `${STATUS_LABELS[view.status]} · 已超期` : STATUS_LABELS[view.status];
   const title = `#${view.number} ${view.category?.name ?? "待分类问题"} · ${statusText}${view.urgent ? " · 紧急" : ""}`;
@@ -68,7 +74,7 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
         { label: "责任人", value: assigneeText(view) },
         { label: "整改期限", value: deadlineText(view, now, timeZone) },
       ]),
-      markdown(`**问题描述**\n${view.text ? escapeMarkdown(view.text) : "（未附文字说明）"}`),
+      markdown(`**问题描述**\n${describe(view.text)}`),
       ...photoElements(view),
       view.rejectReason ? markdown(`**不予受理原因**：${escapeMarkdown(view.rejectReason)}`) : null,
       ...questions(view),
@@ -78,6 +84,14 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
         note(history.map((h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}`).join("\n")),
     ],
   });
+}
+
+function describe(text: string): string {
+  if (!text) return "（未附文字说明）";
+  const cut = [...text];
+  return cut.length > DESCRIPTION_MAX
+    ? `${escapeMarkdown(cut.slice(0, DESCRIPTION_MAX).join(""))}…（全文见台账）`
+    : escapeMarkdown(text);
 }
 
 function isOverdue(view: IssueView, now: Date): boolean {
@@ -139,7 +153,7 @@ function questions(view: IssueView): CardElement[] {
     out.push(
       selectMenu({
         placeholder: "选择网格",
-        options: view.gridOptions.map((g) => ({ text: g.name, value: String(g.id) })),
+        options: view.gridOptions.slice(0, MAX_OPTIONS).map((g) => ({ text: g.name, value: String(g.id) })),
         value: actionValue("set_grid", view.id),
       }),
     );
@@ -149,7 +163,7 @@ function questions(view: IssueView): CardElement[] {
     out.push(
       selectMenu({
         placeholder: "选择问题类别",
-        options: view.categoryOptions.map((c) => ({ text: c.name, value: String(c.id) })),
+        options: view.categoryOptions.slice(0, MAX_OPTIONS).map((c) => ({ text: c.name, value: String(c.id) })),
         value: actionValue("set_category", view.id),
       }),
     );
@@ -194,7 +208,7 @@ function actionElements(view: IssueView): CardElement[] {
       out.push(
         selectMenu({
           placeholder: view.status === "reported" ? "派单给…" : "转派给…",
-          options: view.assignOptions.map((p) => ({ text: p.name, value: p.openId })),
+          options: view.assignOptions.slice(0, MAX_OPTIONS).map((p) => ({ text: p.name, value: p.openId })),
           value: actionValue("assign", id),
         }),
       );
