@@ -146,10 +146,16 @@ describe("LarkClient against the emulator (real SDK)", () => {
     expect((accepted?.time ?? 0) - (refused?.time ?? 0)).toBeGreaterThanOrEqual(3_000);
   });
 
-  it("retries 5xx and dropped connections, but not a timed-out send without uuid", async () => {
+  it("retries 5xx and dropped connections, but not a send without uuid that may have gone through", async () => {
     emu.failNext({ method: "POST", path: MESSAGES }, { status: 503 });
     emu.failNext({ method: "POST", path: MESSAGES }, { kind: "network" });
-    await client.send({ receiveIdType: "chat_id", receiveId: "oc_1", msgType: "text", content: { text: "x" } });
+    await client.send({
+      receiveIdType: "chat_id",
+      receiveId: "oc_1",
+      msgType: "text",
+      content: { text: "x" },
+      uuid: "u1",
+    });
     expect(sends().map((c) => c.injected ?? "ok")).toEqual(["status", "network", "ok"]);
 
     const impatient = newClient({ timeoutMs: 100 });
@@ -159,6 +165,9 @@ describe("LarkClient against the emulator (real SDK)", () => {
       .catch((e) => e);
     expect(error).toMatchObject({ kind: "timeout", retryable: true });
     expect(sends()).toHaveLength(4);
+    // What the error carries is safe to log: no request config, so no token.
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain("Bearer");
+    expect(JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause))).not.toContain("Bearer");
   });
 
   it("retries a timed-out send with uuid, and Lark's de-duplication keeps it to one message", async () => {

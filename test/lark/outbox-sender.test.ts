@@ -267,6 +267,17 @@ describe("outbox", () => {
     expect(rows[0]?.lastError).toBe("superseded by card:7:v4");
   });
 
+  it("lets a patch by message id supersede one by outbox key, and the other way round", async () => {
+    await enqueue(t.db, { key: "card:3", kind: "send", target: "oc_1", msgType: "interactive", content: { v: 0 } });
+    await sender.drain();
+    const ref = { outboxKey: "card:3" };
+    await enqueue(t.db, { key: "card:3:a", kind: "patch", target: ref, msgType: "interactive", content: { v: 1 } });
+    await enqueue(t.db, { key: "card:3:b", kind: "patch", target: "om_1", msgType: "interactive", content: { v: 2 } });
+    await enqueue(t.db, { key: "card:3:c", kind: "patch", target: ref, msgType: "interactive", content: { v: 3 } });
+    await sender.drain();
+    expect(lark.calls.filter((c) => c.kind === "patch").map(textOf)).toEqual(['{"v":3}']);
+  });
+
   it("replies to and patches a card by its outbox key once the card is out", async () => {
     await t.db.$transaction(async (tx) => {
       await enqueue(tx, { key: "card:1:v0", kind: "send", target: "oc_1", msgType: "interactive", content: { v: 0 } });

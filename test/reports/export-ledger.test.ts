@@ -189,6 +189,11 @@ describe("exportLedger", () => {
     await exportLedger(testDb.db, { ...common, out: small, pageSize: 3 });
     await exportLedger(testDb.db, { ...common, out: large });
     const [a, b] = [await readBook(small), await readBook(large)];
+    expect(rows(a, LEDGER_SHEET_NAMES.issues).length).toBe(
+      seeds.filter((s) => s.reportedAt >= period.from && s.reportedAt < period.to && s.grid !== null).length +
+        seeds.filter((s) => s.reportedAt >= period.from && s.reportedAt < period.to && s.grid === null && s.department)
+          .length,
+    );
     for (const name of Object.values(LEDGER_SHEET_NAMES)) expect(rows(a, name)).toEqual(rows(b, name));
   });
 

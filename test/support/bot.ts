@@ -62,6 +62,8 @@ export async function startBot(options: {
   mode: "webhook" | "ws";
   start?: string;
   admins?: string[];
+  /** More org files imported after the demo org. */
+  extraOrg?: string[];
 }): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
   const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
@@ -75,8 +77,10 @@ export async function startBot(options: {
   const databaseUrl = `file:${join(dir, "riqing.db")}`;
   migrate(databaseUrl);
   const db = await openDb(databaseUrl);
-  const report = await importOrg(db, join(import.meta.dirname, "../../examples/org.yaml"));
-  if (!report.ok) throw new Error("demo org did not import");
+  for (const file of [join(import.meta.dirname, "../../examples/org.yaml"), ...(options.extraOrg ?? [])]) {
+    const report = await importOrg(db, file);
+    if (!report.ok) throw new Error(`org file ${file} did not import`);
+  }
   const people = new Map<string, string>();
   for (const p of await db.person.findMany()) {
     people.set(p.name, p.openId);
