@@ -95,14 +95,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const log = createLogger(process.env.LOG_LEVEL ?? "info");
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    log.fatal({ err: error }, "riqing failed");
     console.error(`日清出错退出：${(error as Error).message ?? error}`);
+    console.error(error);
     process.exitCode = 1;
   },
 );
