@@ -104,7 +104,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     db,
     client,
     logger: log,
-    metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, Number(r.code) || 0) },
+    metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, r.outcome, r.code) },
     onSent: async (sent) => {
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {

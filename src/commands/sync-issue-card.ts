@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, holders, unitSubtree } from "../db/org-queries.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
@@ -7,7 +6,7 @@ import { enqueue } from "../lark/outbox.ts";
 import { eventText } from "../texts.ts";
 import type { CommandContext } from "./context.ts";
 
-/** Outbox key of an issue's card message (the first post); patches add a content hash. The key parses back. */
+/** Outbox key of an issue's card message (the first post); patches add `:v<n>`. The key parses back. */
 export function cardKey(issueId: number): string {
   return `card:${issueId}`;
 }
@@ -20,8 +19,8 @@ export function issueOfCardKey(key: string): number | null {
 
 /**
  * Brings the issue's card in the chat up to date, inside the caller's transaction: the first time it queues the
- * card as a thread reply to the report; after that a patch of that card (sent once the card exists), keyed by
- * content so the same content is never patched twice and older pending patches are superseded.
+ * card as a thread reply to the report; after that a numbered patch of that card (sent once the card exists),
+ * skipped when the content is what the last patch already says; older pending patches are superseded.
  */
 export async function syncIssueCard(
   tx: Tx,
@@ -45,9 +44,15 @@ export async function syncIssueCard(
     });
     return;
   }
-  const hash = createHash("sha256").update(content).digest("hex").slice(0, 16);
+  const latest = await tx.outboxMessage.findFirst({
+    where: { key: { startsWith: `${key}:v` } },
+    orderBy: { id: "desc" },
+    select: { content: true, key: true },
+  });
+  if ((latest?.content ?? "") === content) return;
+  const version = Number(latest?.key.slice(`${key}:v`.length) ?? 0) + 1;
   await enqueue(tx, {
-    key: `${key}:${hash}`,
+    key: `${key}:v${version}`,
     kind: "patch",
     chatId: issue.sourceChatId,
     target: issue.cardMessageId ?? { outboxKey: key },

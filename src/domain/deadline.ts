@@ -62,8 +62,8 @@ function wallClockMs(instant: number, timeZone: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
-/** The offset of `timeZone` from UTC at `instant`, in milliseconds. */
-function offsetMs(instant: number, timeZone: string): number {
+/** The offset of `timeZone` from UTC at `instant` (wall clock minus instant), in milliseconds. */
+export function zoneOffsetMs(instant: number, timeZone: string): number {
   const wholeSeconds = Math.floor(instant / 1000) * 1000;
   return wallClockMs(wholeSeconds, timeZone) - wholeSeconds;
 }
@@ -82,9 +82,9 @@ function addDays({ year, month, day }: CalendarDate, days: number): CalendarDate
 /** The instant local midnight begins on `date` in `timeZone`. */
 function startOfCalendarDate({ year, month, day }: CalendarDate, timeZone: string): Date {
   const wallMidnight = Date.UTC(year, month - 1, day);
-  const firstGuess = wallMidnight - offsetMs(wallMidnight, timeZone);
+  const firstGuess = wallMidnight - zoneOffsetMs(wallMidnight, timeZone);
   // The offset at the true instant may differ from the one at the guess when a DST change lies between them.
-  return new Date(wallMidnight - offsetMs(firstGuess, timeZone));
+  return new Date(wallMidnight - zoneOffsetMs(firstGuess, timeZone));
 }
 
 function formatCalendarDate({ year, month, day }: CalendarDate): string {

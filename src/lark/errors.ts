@@ -22,8 +22,9 @@ export type LarkCallName =
  * - `rate_limited`: Lark's per-app (99991400) or per-chat (230020) frequency limit; retry after the reset.
  * - `token`: the tenant token was missing or expired (99991661/99991663); refresh it, then retry once.
  * - `server`: HTTP 5xx or an internal error; retry with backoff.
- * - `network`: the request never got an answer (refused, reset, DNS); retry with backoff.
- * - `timeout`: no answer in time — Lark may still have done it, so only idempotent calls (uuid) are retried.
+ * - `network`: the request never reached Lark (connection refused, DNS failure); retry with backoff.
+ * - `timeout`: the request left but no answer came (timed out, connection dropped) — Lark may still have done
+ *   it, so the client retries only idempotent calls (a send with uuid, a patch, a read).
  * - `rejected`: Lark refused the request for a reason that will not go away by itself.
  * - `invalid_request`: refused locally before calling Lark (e.g. a card over Lark's size limit).
  * - `credentials`: the app id or secret is wrong; nothing works until the configuration is fixed.
@@ -200,8 +201,8 @@ export function classifyCode(code: number, httpStatus: number | undefined): Lark
   return "rejected";
 }
 
-/** Network error codes set by Node and axios when no HTTP answer arrived. */
-const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT", "ERR_CANCELED"]);
+/** Error codes meaning the request cannot have reached Lark; anything else without an answer is ambiguous. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ETIMEDOUT"]);
 
 interface HttpishError {
   message?: unknown;
@@ -234,7 +235,7 @@ export function fromThrown(call: LarkCallName, thrown: unknown): LarkApiError {
       httpStatus: status,
       logId: headers("x-tt-logid"),
       retryAfterMs: kind === "rate_limited" ? resetMs(headers) : undefined,
-      cause: thrown,
+      cause: safeCause(thrown),
     });
   }
   const tokenFailure = /failed to get (?:tenant|app)_access_token, code: (-?\d+), msg: (.*)$/.exec(message);
@@ -245,18 +246,35 @@ export function fromThrown(call: LarkCallName, thrown: unknown): LarkApiError {
       kind: CREDENTIAL_CODES.has(code) ? "credentials" : "server",
       code,
       larkMsg: `tenant token: ${tokenFailure[2] ?? ""}`,
-      cause: thrown,
+      cause: safeCause(thrown),
     });
   }
   const errCode = typeof e.code === "string" ? e.code : undefined;
-  const timedOut = (errCode !== undefined && TIMEOUT_CODES.has(errCode)) || /timeout/i.test(message);
+  const notSent = errCode !== undefined && NOT_SENT_CODES.has(errCode);
   return new LarkApiError({
     call,
-    kind: timedOut ? "timeout" : "network",
+    kind: notSent ? "network" : "timeout",
     code: null,
     larkMsg: errCode ? `${errCode}: ${message}` : message,
-    cause: thrown,
+    cause: safeCause(thrown),
   });
+}
+
+/**
+ * What may be kept of a thrown error: its name, message and code. Axios errors carry the request config, whose
+ * headers hold the tenant token (and, for the token call, the body holds the app secret); none of that may travel
+ * on with the error into logs or crash reports.
+ */
+function safeCause(thrown: unknown): Error {
+  const e = (typeof thrown === "object" && thrown !== null ? thrown : {}) as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+  };
+  const safe = new Error(typeof e.message === "string" ? e.message : String(thrown));
+  if (typeof e.name === "string") safe.name = e.name;
+  if (typeof e.code === "string") Object.assign(safe, { code: e.code });
+  return safe;
 }
 
 /** Lark's error envelope, as far as Riqing reads it. */

@@ -170,8 +170,6 @@ export interface OutboxSenderOptions {
   backoffMaxMs?: number;
   /** How long a claimed row is reserved for its sender; must exceed one call's timeout. Default 2 minutes. */
   leaseMs?: number;
-  /** Pending rows read per pass. Default 2 000. */
-  scanLimit?: number;
 }
 
 type OutboxRow = OutboxMessage;
@@ -188,7 +186,7 @@ export class OutboxSender {
   private readonly opts: Required<
     Pick<
       OutboxSenderOptions,
-      "pollIntervalMs" | "maxConcurrency" | "maxAttempts" | "backoffBaseMs" | "backoffMaxMs" | "leaseMs" | "scanLimit"
+      "pollIntervalMs" | "maxConcurrency" | "maxAttempts" | "backoffBaseMs" | "backoffMaxMs" | "leaseMs"
     >
   >;
   private running = false;
@@ -215,7 +213,6 @@ export class OutboxSender {
       backoffBaseMs: options.backoffBaseMs ?? 2_000,
       backoffMaxMs: options.backoffMaxMs ?? 600_000,
       leaseMs: options.leaseMs ?? 120_000,
-      scanLimit: options.scanLimit ?? 2_000,
     };
   }
 
@@ -279,26 +276,19 @@ export class OutboxSender {
    */
   private async pass(ignoreRunning: boolean): Promise<{ waitMs: number; due: boolean }> {
     const now = this.clock.now();
-    const rows = await this.db.outboxMessage.findMany({
-      where: { status: "pending" },
-      select: { key: true, chatId: true, target: true, nextAttemptAt: true },
-      orderBy: { id: "asc" },
-      take: this.opts.scanLimit,
-    });
-    this.options.metrics?.depth(
-      rows.length < this.opts.scanLimit
-        ? rows.length
-        : await this.db.outboxMessage.count({ where: { status: "pending" } }),
-    );
+    const heads = await this.laneHeads();
+    this.options.metrics?.depth(heads.pending);
+    if (this.announced.size > 0) {
+      const visible = await this.db.outboxMessage.findMany({
+        where: { key: { in: [...this.announced.keys()] } },
+        select: { key: true },
+      });
+      for (const { key } of visible) this.announced.delete(key);
+    }
     let waitMs = this.opts.pollIntervalMs;
     let due = false;
-    const seenLanes = new Set<string>();
-    for (const row of rows) {
-      this.announced.delete(row.key);
-      const lane = laneOf(row);
-      if (seenLanes.has(lane)) continue;
-      seenLanes.add(lane);
-      const dueIn = row.nextAttemptAt.getTime() - now;
+    for (const [lane, nextAttemptAt] of heads.lanes) {
+      const dueIn = nextAttemptAt - now;
       if (dueIn > 0) {
         waitMs = Math.min(waitMs, dueIn);
         continue;
@@ -315,12 +305,38 @@ export class OutboxSender {
     return { waitMs: Math.max(1, waitMs), due };
   }
 
+  /**
+   * The first pending row of every lane (lanes in the order of their first row) and how many rows are pending.
+   * Grouping in the database keeps a pass cheap however deep one chat's queue is.
+   */
+  private async laneHeads(): Promise<{ lanes: Map<string, number>; pending: number }> {
+    const groups = await this.db.outboxMessage.groupBy({
+      by: ["chatId", "target"],
+      where: { status: "pending" },
+      _min: { id: true },
+      _count: { _all: true },
+    });
+    const headIds = new Map<string, number>();
+    let pending = 0;
+    for (const group of groups) {
+      pending += group._count._all;
+      const lane = laneOf(group);
+      const id = group._min.id ?? Number.POSITIVE_INFINITY;
+      if (id < (headIds.get(lane) ?? Number.POSITIVE_INFINITY)) headIds.set(lane, id);
+    }
+    const rows = await this.db.outboxMessage.findMany({
+      where: { id: { in: [...headIds.values()] } },
+      select: { chatId: true, target: true, nextAttemptAt: true },
+      orderBy: { id: "asc" },
+    });
+    return { lanes: new Map(rows.map((r) => [laneOf(r), r.nextAttemptAt.getTime()])), pending };
+  }
+
   private startLane(lane: string, oneShot: boolean): void {
     const work = (async () => {
       while (oneShot || this.running) {
         const row = await this.nextDueInLane(lane);
-        if (!row) break;
-        await this.processSafely(row);
+        if (!row || !(await this.processSafely(row))) break;
       }
     })()
       .catch((e: unknown) => this.log.error({ err: e, lane }, "outbox lane stopped; the next pass restarts it"))
@@ -340,12 +356,15 @@ export class OutboxSender {
     return next && next.nextAttemptAt.getTime() <= this.clock.now() ? next : undefined;
   }
 
-  private async processSafely(row: OutboxRow): Promise<void> {
+  /** False when the database failed; the lane then rests until the next pass instead of spinning. */
+  private async processSafely(row: OutboxRow): Promise<boolean> {
     try {
       await this.process(row);
+      return true;
     } catch (e) {
-      // Only the database can fail here; the row stays leased and is retried when the lease runs out.
+      // Only the database can fail here; a claimed row stays leased and is retried when the lease runs out.
       this.log.error({ err: e, key: row.key }, "outbox row could not be processed");
+      return false;
     }
   }
 
@@ -363,15 +382,11 @@ export class OutboxSender {
     const kind = row.kind as OutboxKind;
 
     if (kind === "patch") {
-      const newer = await this.db.outboxMessage.findFirst({
-        where: { kind: "patch", target: row.target, status: "pending", id: { gt: row.id } },
-        select: { key: true },
-        orderBy: { id: "desc" },
-      });
+      const newer = await this.newerPatchOf(row);
       if (newer) {
         await this.db.outboxMessage.update({
           where: { id },
-          data: { status: "superseded", lastError: `superseded by ${newer.key}` },
+          data: { status: "superseded", lastError: `superseded by ${newer}` },
         });
         this.options.metrics?.result({ kind, outcome: "superseded", code: "0" });
         return;
@@ -431,6 +446,31 @@ export class OutboxSender {
         "outbox row will be retried",
       );
     }
+  }
+
+  /**
+   * The key of a newer pending patch of the same card, if any. A patch names its card by message id or by the
+   * outbox key that sent it (callers switch to the id once they learn it); both forms count as the same card.
+   */
+  private async newerPatchOf(row: OutboxRow): Promise<string | undefined> {
+    const newer = await this.db.outboxMessage.findMany({
+      where: { kind: "patch", status: "pending", id: { gt: row.id } },
+      select: { key: true, target: true },
+      orderBy: { id: "desc" },
+    });
+    if (newer.length === 0) return undefined;
+    const refKeys = [row.target, ...newer.map((p) => p.target)]
+      .filter((t) => t.startsWith(REF_PREFIX))
+      .map((t) => t.slice(REF_PREFIX.length));
+    const sent = refKeys.length
+      ? await this.db.outboxMessage.findMany({
+          where: { key: { in: [...new Set(refKeys)] } },
+          select: { key: true, messageId: true },
+        })
+      : [];
+    const ids = new Map(sent.map((r) => [`${REF_PREFIX}${r.key}`, r.messageId]));
+    const card = (target: string) => ids.get(target) ?? target;
+    return newer.find((p) => card(p.target) === card(row.target))?.key;
   }
 
   /** One call to Lark for a row; returns the resulting message id (null for patches). */

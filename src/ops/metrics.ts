@@ -30,8 +30,8 @@ export class Metrics implements InboxMetrics {
   });
   private readonly sendResults = new Counter({
     name: "riqing_lark_send_total",
-    help: "Outbound Lark calls by API and result code (0 = success).",
-    labelNames: ["api", "code"],
+    help: "Outbox deliveries by kind, outcome (sent, retry, failed, superseded) and Lark code (0 = success).",
+    labelNames: ["kind", "outcome", "code"],
     registers: [this.registry],
   });
 
@@ -47,7 +47,7 @@ export class Metrics implements InboxMetrics {
     this.processing.observe({ type, outcome }, seconds);
   }
 
-  sent(api: string, code: number): void {
-    this.sendResults.inc({ api, code: String(code) });
+  sent(kind: string, outcome: string, code: string): void {
+    this.sendResults.inc({ kind, outcome, code });
   }
 }

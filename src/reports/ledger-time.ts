@@ -1,3 +1,5 @@
+import { zoneOffsetMs } from "../domain/deadline.ts";
+
 /**
  * Time-zone handling for the ledger workbook.
  *
@@ -23,33 +25,9 @@ export type WallClock = (instant: Date) => Date;
  * offset at most once in any hour), and every instant in that hour shares it.
  */
 export function createWallClock(timeZone: string): WallClock {
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  });
-
-  // Offset (wall clock minus instant) at an instant given in whole seconds.
-  const offsetAt = (ms: number): number => {
-    const fields: Record<string, number> = {};
-    for (const part of format.formatToParts(ms)) {
-      if (part.type !== "literal") fields[part.type] = Number(part.value);
-    }
-    const wall = Date.UTC(
-      fields.year ?? 1970,
-      (fields.month ?? 1) - 1,
-      fields.day ?? 1,
-      fields.hour ?? 0,
-      fields.minute ?? 0,
-      fields.second ?? 0,
-    );
-    return wall - ms;
-  };
+  // Offset (wall clock minus instant) at an instant given in whole seconds; throws a RangeError for a bad zone.
+  const offsetAt = (ms: number): number => zoneOffsetMs(ms, timeZone);
+  offsetAt(0);
 
   // Small bounded cache: a ledger period rarely spans more than a few thousand hours.
   const cache = new Map<number, number>();
