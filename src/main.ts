@@ -7,6 +7,7 @@ import { type Db, openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import type { FeatureDeps } from "./features/deps.ts";
 import { createRouter, type RouterExtensions } from "./features/router.ts";
+import { statsCommand } from "./features/stats-command.ts";
 import { createApp } from "./http/app.ts";
 import { LarkClient } from "./lark/client.ts";
 import { Inbox } from "./lark/inbox.ts";
@@ -99,7 +100,11 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     },
   };
 
-  const inbox = new Inbox(db, createRouter(deps, options.extensions), log, metrics);
+  const extensions: RouterExtensions = {
+    ...options.extensions,
+    commands: { stats: statsCommand, ...options.extensions?.commands },
+  };
+  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
   const outbox = new OutboxSender({
     db,
     client,

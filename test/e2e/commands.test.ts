@@ -53,6 +53,17 @@ describe("chat commands and thread words", () => {
     expect(issue.number).toBe(1001);
   });
 
+  it("answers 统计 for the chat's unit with the statistics module's figures, and explains a bad period", async () => {
+    await report(p("何小燕"), "上报 幸福路菜市场门口堆物");
+    await report(p("何小燕"), "上报 幸福里商业街宣传栏破损");
+    const today = await ask(ORG.chats.xflWork, p("李秀英"), "统计");
+    expect(today).toContain("幸福里社区 · 今日（2026-11-23）");
+    expect(today).toContain("发现 2 件（动态 1 · 静态 1），整改 0，销项 0，反弹 0");
+    expect(today).toContain("未销项 2 件：待派单 0 · 待接单 2 · 整改中 0 · 待验收 0；其中超期 0");
+    expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 本周")).toContain("幸福里社区 · 本周（2026-11-23）");
+    expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 明年")).toContain("统计范围只支持：今日、本周、本月");
+  });
+
   it("refuses commands from people without a duty in the chat's unit", async () => {
     expect(await ask(ORG.chats.xflWork, p("罗婷"), "待办")).toContain("没有职责");
   });
