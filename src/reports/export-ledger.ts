@@ -2,11 +2,11 @@
  * The 台账 export (SPEC.md 4.6): the issues of a unit reported in a period, their history, the per-grid summary
  * and the cover figures, streamed into the workbook laid out by ledger-workbook.ts.
  *
- * Memory stays flat whatever the size: issues are read in pages of `pageSize` by keyset pagination on the issue
- * number (the order the ledger lists them in, and a unique indexed column), and each page is handed to the writer
- * row by row before the next is read. The history sheet comes after the issue sheet in the file, so the issues are
- * paged through a second time for their events. The figures all come from stats.ts, so the cover and 网格汇总
- * show exactly what 统计 and the digest show for the same unit and period.
+ * Memory stays flat whatever the size: the ledger's issues are first listed as (number, id) keys — 8 bytes each —
+ * sorted by number; then the rows are read in pages of `pageSize` by id and handed to the writer row by row before
+ * the next page is read. The history sheet comes after the issue sheet in the file, so the same keys are paged
+ * through a second time for the events. The figures all come from stats.ts, so the cover and 网格汇总 show exactly
+ * what 统计 and the digest show for the same unit and period.
  *
  * Photo links: each photo is given as its path relative to DATA_DIR (e.g. photos/ab/ab12….jpg), or, when the
  * photos are served over HTTP, as `photoBaseUrl` + that path. The workbook writer makes only http(s) links
@@ -43,6 +43,7 @@ import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
   extendLineage,
+  inChunks,
   loadUnitScope,
   type Scope,
   type UnitNode,
@@ -146,9 +147,7 @@ class NameCache {
   /** Makes sure the names of `ids` are known. */
   async load(ids: Iterable<number | null>): Promise<void> {
     const missing = [...new Set(ids)].filter((id): id is number => id !== null && !this.names.has(id));
-    for (let i = 0; i < missing.length; i += 1_000) {
-      for (const row of await this.fetch(missing.slice(i, i + 1_000))) this.names.set(row.id, row.name);
-    }
+    for (const row of await inChunks(missing, this.fetch)) this.names.set(row.id, row.name);
   }
 
   get(id: number | null): string {
@@ -173,17 +172,19 @@ interface Lookups {
  * RangeError for an empty period or unknown time zone; on failure a file written to a path is removed.
  */
 export async function exportLedger(db: Client, options: ExportLedgerOptions): Promise<ExportLedgerResult> {
-  const unitRef = options.unitId ?? options.unitCode;
-  if (unitRef === undefined) throw new TypeError("exportLedger needs unitId or unitCode");
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const now = options.now ?? new Date();
-  const period = periodFor({ from: options.from, to: options.to }, now, timeZone);
-  const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
-
-  const scope = await loadUnitScope(db, unitRef);
-  const root = scope.roots[0] as UnitNode;
-  const stats = await statsForScope(db, scope, period, now);
-  const rootStats = stats.get(root.id) as UnitStats;
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare(db, options, timeZone, now);
+  } catch (error) {
+    // Like the workbook writer on failure: a caller's stream is not left waiting for a workbook that never comes.
+    if (typeof options.out !== "string") {
+      (options.out as NodeJS.WritableStream & { destroy?: () => void }).destroy?.();
+    }
+    throw error;
+  }
+  const { period, pageSize, scope, root, stats, rootStats } = prepared;
 
   const people = new NameCache((ids) =>
     db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
@@ -199,10 +200,16 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     now,
     toPhotoHref: photoHref(options.dataDir, options.photoBaseUrl),
   };
-  const pages = () => issuePages(db, scope, period, pageSize);
+  // Both sheets list exactly these issues, even if others are filed while the export runs.
+  const keys = await ledgerKeys(db, scope, period);
+  const pages = () => keyPages(keys, pageSize);
 
   async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
-    for await (const page of pages()) {
+    for (const { ids } of pages()) {
+      const page = await inChunks(ids, (slice) =>
+        db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
+      );
+      page.sort((a, b) => a.number - b.number);
       await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
       await lookups.points.load(page.map((i) => i.pointId));
       await people.load([...page.map((i) => i.reporterId), ...page.map((i) => i.assigneePersonId)]);
@@ -215,21 +222,22 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   }
 
   async function* eventRows(): AsyncGenerator<LedgerEventRow> {
-    for await (const page of pages()) {
-      const numbers = new Map(page.map((i) => [i.id, i.number]));
-      const events = await db.issueEvent.findMany({
-        where: { issueId: { in: [...numbers.keys()] } },
-        select: {
-          id: true,
-          issueId: true,
-          type: true,
-          at: true,
-          fromStatus: true,
-          toStatus: true,
-          reason: true,
-          actorId: true,
-        },
-      });
+    for (const { ids, numbers } of pages()) {
+      const events = await inChunks(ids, (slice) =>
+        db.issueEvent.findMany({
+          where: { issueId: { in: slice } },
+          select: {
+            id: true,
+            issueId: true,
+            type: true,
+            at: true,
+            fromStatus: true,
+            toStatus: true,
+            reason: true,
+            actorId: true,
+          },
+        }),
+      );
       await people.load(events.map((e) => e.actorId));
       const number = (issueId: number) => numbers.get(issueId) ?? 0;
       events.sort((a, b) => number(a.issueId) - number(b.issueId) || a.at.getTime() - b.at.getTime() || a.id - b.id);
@@ -274,42 +282,86 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   return { unit: root, period, issues: written.issues, events: written.events, stats: rootStats };
 }
 
+/** Checks the options and computes the figures; everything that can fail before the workbook is started. */
+async function prepare(db: Client, options: ExportLedgerOptions, timeZone: string, now: Date) {
+  const unitRef = options.unitId ?? options.unitCode;
+  if (unitRef === undefined) throw new TypeError("exportLedger needs unitId or unitCode");
+  // Throws RangeError for an unknown zone.
+  new Intl.DateTimeFormat("en-US", { timeZone });
+  const period = periodFor({ from: options.from, to: options.to }, now, timeZone);
+  const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
+  const scope = await loadUnitScope(db, unitRef);
+  const root = scope.roots[0] as UnitNode;
+  const stats = await statsForScope(db, scope, period, now);
+  return { period, pageSize, scope, root, stats, rootStats: stats.get(root.id) as UnitStats };
+}
+
+/** Span of report time read per query while collecting the ledger's issues. */
+const KEY_WINDOW_MS = 7 * 24 * 3_600_000;
+
 /**
- * Pages of the unit's issues reported in the period, by number. Keyset pagination (number > last) keeps every
- * page one index range scan, however deep into the ledger.
+ * The ledger's issues as sorted keys `number << 32 | id` (both are 32-bit in the schema): 8 bytes per issue, so
+ * even a million-issue ledger's list is 8 MB. Collected window by window of report time, each window one index range
+ * scan, then sorted by number in memory. Keyset pages over the number index would be simpler to write, but with a
+ * period condition on reportedAt the planner may choose that index instead and sort the whole period for every
+ * page; reading pages by id (below) is a primary-key lookup whatever the database.
  */
-async function* issuePages(db: Client, scope: Scope, period: Period, pageSize: number): AsyncGenerator<IssueRecord[]> {
-  const filtered = Object.keys(scope.where).length > 0;
-  let after: number | null = null;
-  for (;;) {
-    const page: IssueRecord[] = await db.issue.findMany({
+async function ledgerKeys(db: Client, scope: Scope, period: Period): Promise<BigInt64Array> {
+  const root = (scope.roots[0] as UnitNode).id;
+  const { where, exact } = scope.issuesOf(root);
+  // findFirst rather than aggregate: _min of a DateTime comes back as an Invalid Date through the SQLite adapter
+  // with unixepoch-ms timestamps (Prisma 6.19).
+  const first = await db.issue.findFirst({
+    where: { reportedAt: { gte: period.from, lt: period.to } },
+    orderBy: { reportedAt: "asc" },
+    select: { reportedAt: true },
+  });
+  let keys = new BigInt64Array(1_024);
+  let count = 0;
+  const end = period.to.getTime();
+  for (let start = first?.reportedAt.getTime() ?? end; start < end; start += KEY_WINDOW_MS) {
+    const rows = await db.issue.findMany({
       where: {
-        AND: [
-          scope.where,
-          { reportedAt: { gte: period.from, lt: period.to } },
-          after === null ? {} : { number: { gt: after } },
-        ],
+        AND: [where, { reportedAt: { gte: new Date(start), lt: new Date(Math.min(start + KEY_WINDOW_MS, end)) } }],
       },
-      select: ISSUE_SELECT,
-      orderBy: { number: "asc" },
-      take: pageSize,
+      select: { id: true, number: true, gridId: true, assigneeUnitId: true },
     });
-    const last = page[page.length - 1];
-    if (last === undefined) return;
-    after = last.number;
-    // Without an SQL filter (a very large scope) the scope is applied here.
-    const mine = filtered ? page : page.filter((i) => scope.contains(i.gridId, i.assigneeUnitId));
-    if (mine.length > 0) yield mine;
-    if (page.length < pageSize) return;
+    for (const row of rows) {
+      // Without an exact SQL filter (a very large scope) the scope is applied here.
+      if (!exact && !scope.containersOf(row.gridId, row.assigneeUnitId).includes(root)) continue;
+      if (count === keys.length) {
+        const grown = new BigInt64Array(keys.length * 2);
+        grown.set(keys);
+        keys = grown;
+      }
+      keys[count++] = (BigInt(row.number) << 32n) | BigInt(row.id);
+    }
+  }
+  return keys.subarray(0, count).sort();
+}
+
+/** The keys in pages of `pageSize`: issue ids in ledger order, and the number of each id. */
+function* keyPages(keys: BigInt64Array, pageSize: number): Generator<{ ids: number[]; numbers: Map<number, number> }> {
+  for (let i = 0; i < keys.length; i += pageSize) {
+    const ids: number[] = [];
+    const numbers = new Map<number, number>();
+    for (const key of keys.subarray(i, i + pageSize)) {
+      const id = Number(key & 0xffffffffn);
+      ids.push(id);
+      numbers.set(id, Number(key >> 32n));
+    }
+    yield { ids, numbers };
   }
 }
 
 async function photosOf(db: Client, issueIds: number[]): Promise<Map<number, { stage: string; path: string }[]>> {
-  const rows = await db.photo.findMany({
-    where: { issueId: { in: issueIds } },
-    select: { issueId: true, stage: true, path: true },
-    orderBy: { id: "asc" },
-  });
+  const rows = await inChunks(issueIds, (ids) =>
+    db.photo.findMany({
+      where: { issueId: { in: ids } },
+      select: { issueId: true, stage: true, path: true },
+      orderBy: { id: "asc" },
+    }),
+  );
   const byIssue = new Map<number, { stage: string; path: string }[]>();
   for (const row of rows) {
     const list = byIssue.get(row.issueId) ?? [];

@@ -7,7 +7,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { ISSUE_STATUSES, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { overdueWhere } from "./stats.ts";
-import { ancestorOfLevel, extendLineage, loadUnitScope, type Scope } from "./stats-scope.ts";
+import { ancestorOfLevel, extendLineage, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;
 
@@ -88,13 +88,14 @@ async function listIssues(
   condition: Prisma.IssueWhereInput,
   { limit }: ListOptions,
 ): Promise<IssueListItem[]> {
-  const filtered = Object.keys(scope.where).length > 0;
+  const root = (scope.roots[0] as UnitNode).id;
+  const { where, exact } = scope.issuesOf(root);
   const rows = await db.issue.findMany({
-    where: { AND: [scope.where, condition] },
+    where: { AND: [where, condition] },
     select: LIST_SELECT,
     orderBy: [{ deadline: "asc" }, { number: "asc" }],
-    // Without an SQL filter the scope is applied below, so the limit must wait until then.
-    ...(filtered && limit !== undefined ? { take: limit } : {}),
+    // Without an exact SQL filter the scope is applied below, so the limit must wait until then.
+    ...(exact && limit !== undefined ? { take: limit } : {}),
   });
   await extendLineage(
     db,
@@ -104,7 +105,7 @@ async function listIssues(
   const items: IssueListItem[] = [];
   for (const row of rows) {
     if (limit !== undefined && items.length >= limit) break;
-    if (!filtered && !scope.contains(row.gridId, row.assigneeUnitId)) continue;
+    if (!exact && !scope.containersOf(row.gridId, row.assigneeUnitId).includes(root)) continue;
     if (row.deadline === null || !KNOWN_STATUSES.has(row.status)) continue;
     const status = row.status as IssueStatus;
     items.push({

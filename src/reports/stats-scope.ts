@@ -42,6 +42,11 @@ export interface Scope {
    * drops the ones outside the scope.
    */
   where: Prisma.IssueWhereInput;
+  /**
+   * The issues of one unit of the scope exactly (a street's, without those of a department under it): a Prisma
+   * filter, and whether it is exact; when it is not (too many units), also check `containersOf(…).includes(id)`.
+   */
+  issuesOf(unitId: number): { where: Prisma.IssueWhereInput; exact: boolean };
   /** Whether an issue with this grid and assignee unit belongs to any unit of the scope. */
   contains(gridId: number | null, assigneeUnitId: number | null): boolean;
   /** Ids of the units of the scope an issue with this grid and assignee unit belongs to (memoised; do not mutate). */
@@ -61,20 +66,30 @@ export class UnknownUnitError extends Error {
 export const DEPARTMENT_LEVEL = "department";
 
 /**
- * Largest IN list a scope filter uses. Above it the filter is dropped (see {@link Scope.where}); SQLite allows
- * 32,766 parameters and PostgreSQL 65,535, but long IN lists also make poor query plans.
+ * Most ids one IN list carries. Prisma refuses a query with more bound values than the database allows (999 for
+ * the SQLite build behind the better-sqlite3 adapter), so longer lists are split with {@link inChunks}.
  */
-const MAX_FILTER_IDS = 500;
+export const MAX_IN_LIST = 500;
 
-/** Ids per query when walking down the tree. */
-const TREE_BATCH = 500;
+/** Runs `query` on slices of `ids` no longer than {@link MAX_IN_LIST} and concatenates the results. */
+export async function inChunks<T>(ids: readonly number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < ids.length; i += MAX_IN_LIST) results.push(...(await query(ids.slice(i, i + MAX_IN_LIST))));
+  return results;
+}
+
+/**
+ * Most unit ids a scope filter lists. Above it the filter is dropped (see {@link Scope.where}): it must leave room
+ * for the query's other bound values, and a scope that large covers much of the table anyway.
+ */
+const MAX_FILTER_IDS = MAX_IN_LIST;
 
 const UNIT_SELECT = { id: true, code: true, name: true, level: true, parentId: true } as const;
 
 /** Loads the units `unitIds` and all their descendants. Throws {@link UnknownUnitError} for a missing unit. */
 export async function loadScope(db: Client, unitIds: readonly number[]): Promise<Scope> {
   const wanted = [...new Set(unitIds)];
-  const found = await db.unit.findMany({ where: { id: { in: wanted } }, select: UNIT_SELECT });
+  const found = await inChunks(wanted, (ids) => db.unit.findMany({ where: { id: { in: ids } }, select: UNIT_SELECT }));
   const byId = new Map<number, UnitNode>(found.map((u) => [u.id, u]));
   for (const id of wanted) if (!byId.has(id)) throw new UnknownUnitError(id);
 
@@ -83,24 +98,19 @@ export async function loadScope(db: Client, unitIds: readonly number[]): Promise
   let frontier = [...byId.keys()];
   while (frontier.length > 0) {
     const next: number[] = [];
-    for (let i = 0; i < frontier.length; i += TREE_BATCH) {
-      const batch = frontier.slice(i, i + TREE_BATCH);
-      const rows = await db.unit.findMany({
-        where: { parentId: { in: batch } },
-        select: UNIT_SELECT,
-        orderBy: { code: "asc" },
-      });
-      for (const row of rows) {
-        if (row.parentId !== null) {
-          const siblings = children.get(row.parentId) ?? [];
-          siblings.push(row);
-          children.set(row.parentId, siblings);
-        }
-        // A unit reached twice (two roots where one contains the other) is walked once.
-        if (!units.has(row.id)) {
-          units.set(row.id, row);
-          next.push(row.id);
-        }
+    const rows = await inChunks(frontier, (ids) =>
+      db.unit.findMany({ where: { parentId: { in: ids } }, select: UNIT_SELECT, orderBy: { code: "asc" } }),
+    );
+    for (const row of rows) {
+      if (row.parentId !== null) {
+        const siblings = children.get(row.parentId) ?? [];
+        siblings.push(row);
+        children.set(row.parentId, siblings);
+      }
+      // A unit reached twice (two roots where one contains the other) is walked once.
+      if (!units.has(row.id)) {
+        units.set(row.id, row);
+        next.push(row.id);
       }
     }
     frontier = next;
@@ -161,13 +171,28 @@ function buildScope(
     return ids;
   };
 
-  let where: Prisma.IssueWhereInput = {};
-  if (areaIds.length + departmentIds.length <= MAX_FILTER_IDS) {
+  const filterFor = (byGrid: number[], byAssignee: number[]): Prisma.IssueWhereInput | null => {
+    if (byGrid.length + byAssignee.length > MAX_FILTER_IDS) return null;
     const alternatives: Prisma.IssueWhereInput[] = [];
-    if (areaIds.length > 0) alternatives.push({ gridId: { in: areaIds } });
-    if (departmentIds.length > 0) alternatives.push({ assigneeUnitId: { in: departmentIds } });
-    where = alternatives.length === 1 ? (alternatives[0] as Prisma.IssueWhereInput) : { OR: alternatives };
-  }
+    if (byGrid.length > 0) alternatives.push({ gridId: { in: byGrid } });
+    if (byAssignee.length > 0) alternatives.push({ assigneeUnitId: { in: byAssignee } });
+    return alternatives.length === 1 ? (alternatives[0] as Prisma.IssueWhereInput) : { OR: alternatives };
+  };
+  const where = filterFor(areaIds, departmentIds) ?? {};
+
+  const issuesOf = (unitId: number) => {
+    const unit = units.get(unitId);
+    if (!unit) throw new UnknownUnitError(unitId);
+    const subtree: number[] = [];
+    const stack = [unit];
+    for (let next = stack.pop(); next; next = stack.pop()) {
+      subtree.push(next.id);
+      stack.push(...(children.get(next.id) ?? []));
+    }
+    // Mirrors containersOf: every unit below counts by grid; by assignee only when the unit is a department.
+    const filter = filterFor(subtree, unit.level === DEPARTMENT_LEVEL ? subtree : []);
+    return filter ? { where: filter, exact: true } : { where: {}, exact: false };
+  };
 
   return {
     roots,
@@ -175,6 +200,7 @@ function buildScope(
     lineage,
     children,
     where,
+    issuesOf,
     contains: (gridId, assigneeUnitId) => containersOf(gridId, assigneeUnitId).length > 0,
     containersOf,
   };
@@ -193,12 +219,7 @@ export async function extendLineage(
     [...new Set(candidates)].filter((id): id is number => id !== null && !units.has(id));
   let next = missing(ids);
   while (next.length > 0) {
-    const rows: UnitNode[] = [];
-    for (let i = 0; i < next.length; i += TREE_BATCH) {
-      rows.push(
-        ...(await db.unit.findMany({ where: { id: { in: next.slice(i, i + TREE_BATCH) } }, select: UNIT_SELECT })),
-      );
-    }
+    const rows = await inChunks(next, (ids) => db.unit.findMany({ where: { id: { in: ids } }, select: UNIT_SELECT }));
     for (const row of rows) units.set(row.id, row);
     next = missing(rows.map((u) => u.parentId));
   }

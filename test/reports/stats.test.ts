@@ -178,6 +178,16 @@ describe("statistics on a hand-made community", () => {
       deadline: sh("2026-11-20 09:00"),
       department: true,
     },
+    // Dispatched to the department without a grid: the department's, nobody else's.
+    {
+      number: 11,
+      grid: null,
+      category: "TING",
+      status: "accepted",
+      reportedAt: sh("2026-11-20 07:00"),
+      deadline: sh("2026-11-20 08:00"),
+      department: true,
+    },
   ];
 
   beforeAll(async () => {
@@ -263,7 +273,7 @@ describe("statistics on a hand-made community", () => {
     const all = await statsByUnit(testDb.db, [org.units.S as number], today, asOf);
     const dep = all.get(org.units.DEP as number) as UnitStats;
     const street = all.get(org.units.S as number) as UnitStats;
-    expect([dep.reported, dep.open, dep.overdue]).toEqual([1, 1, 1]);
+    expect([dep.reported, dep.open, dep.overdue]).toEqual([2, 2, 2]);
     expect([street.reported, street.open, street.overdue]).toEqual([7, 5, 3]);
     expect(rankChildren(all, org.units.S as number, 1).map((e) => e.stats.unit.code)).toEqual(["C1", "C2"]);
   });
@@ -286,8 +296,11 @@ describe("statistics on a hand-made community", () => {
     const tomorrow = periodFor("today", new Date(asOf.getTime() + 24 * HOUR), TZ);
     expect((await dueBetween(testDb.db, "C1", tomorrow.from, tomorrow.to)).map((i) => i.number)).toEqual([5]);
     expect((await overdueIssues(testDb.db, "DEP", asOf)).map((i) => [i.number, i.community])).toEqual([
+      [11, null],
       [10, "西苑社区"],
     ]);
+    // The street's list has the department's issue in its grid, not the one without a grid.
+    expect((await overdueIssues(testDb.db, "S", asOf)).map((i) => i.number)).toEqual([2, 3, 10]);
   });
 
   it("refuses unknown units", async () => {
