@@ -1,3 +1,4 @@
+import { EVENT_LABELS } from "../texts.ts";
 /**
  * The 台账 export (SPEC.md 4.6): the issues of a unit reported in a period, their history, the per-grid summary
  * and the cover figures, streamed into the workbook laid out by ledger-workbook.ts.
@@ -19,7 +20,6 @@ import { isAbsolute, relative, sep } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
 import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS } from "../domain/labels.ts";
-import { ACTION_LABELS, type IssueAction } from "../domain/lifecycle.ts";
 import { formatHours, formatRate, METRICS_DEFINITION } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
@@ -85,35 +85,6 @@ export interface ExportLedgerResult {
 }
 
 const DEFAULT_PAGE_SIZE = 1_000;
-
-/**
- * History steps as the ledger names them: the event types written by the commands (filed and the actions of
- * src/domain/lifecycle.ts) and the past-tense names of the schema's comment. Falls back to the action's button
- * word, then to the code itself.
- */
-const EVENT_LABELS: Readonly<Record<string, string>> = {
-  filed: "上报",
-  assign: "派单",
-  assigned: "派单",
-  reassigned: "转派",
-  accept: "接单",
-  accepted: "接单",
-  rectify: "整改",
-  rectified: "整改",
-  verify: "验收",
-  verified: "验收",
-  refuse: "驳回",
-  sent_back: "驳回",
-  send_back: "退回",
-  reject: "不予受理",
-  rejected: "不予受理",
-  merge: "合并",
-  merged: "合并",
-  dismiss_duplicate: "不是重复",
-  edit: "修改",
-  look_back: "回头看",
-  rebound: "反弹",
-};
 
 const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", after: "整改后" };
 
@@ -245,7 +216,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         yield {
           issueNumber: number(e.issueId),
           at: e.at,
-          type: EVENT_LABELS[e.type] ?? ACTION_LABELS[e.type as IssueAction] ?? e.type,
+          type: EVENT_LABELS[e.type] ?? e.type,
           actor: people.get(e.actorId),
           from: statusLabel(e.fromStatus),
           to: statusLabel(e.toStatus),
