@@ -16,6 +16,8 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
   import <文件 file>   导入组织架构、人员、问题类别和群绑定（.yaml 或 .xlsx），可重复导入
                        import units, people, categories and chat bindings from .yaml or .xlsx (idempotent)
       --dry-run        只检查并报告变化，不写入 / check and report, write nothing
+  export ledger        导出台账 / export a ledger workbook
+      --unit 单位编码 --from YYYY-MM-DD --to YYYY-MM-DD --out 文件.xlsx   （起止日期均含当天 / both dates inclusive）
   doctor               检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法
                        check config, database, Lark credentials, bot and bound chats, with a fix per failure
   help                 显示本帮助 / show this help
@@ -71,6 +73,64 @@ async function main(argv: string[]): Promise<number> {
         const report = await importOrg(db, file, { dryRun: values["dry-run"] ?? false });
         console.log(formatImportReport(report));
         return report.ok ? 0 : 1;
+      } finally {
+        await db.$disconnect();
+      }
+    }
+    case "export": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          unit: { type: "string" },
+          from: { type: "string" },
+          to: { type: "string" },
+          out: { type: "string" },
+        },
+      });
+      if (positionals[0] !== "ledger") {
+        console.error(
+          "目前只能导出台账：riqing export ledger --unit 单位编码 --from 2026-11-01 --to 2026-11-30 --out 台账.xlsx",
+        );
+        return 2;
+      }
+      const missing = (["unit", "from", "to", "out"] as const).filter((k) => !values[k]);
+      if (missing.length) {
+        console.error(
+          `缺少参数：${missing.map((k) => `--${k}`).join("、")}。例如：riqing export ledger --unit xfl --from 2026-11-01 --to 2026-11-30 --out 台账.xlsx`,
+        );
+        return 2;
+      }
+      const cfg = config();
+      migrate(cfg.databaseUrl);
+      const { openDb } = await import("./db/client.ts");
+      const { parseLedgerPeriod } = await import("./features/ledger-command.ts");
+      const { exportLedger } = await import("./reports/export-ledger.ts");
+      const period = parseLedgerPeriod(`${values.from}~${values.to}`, new Date(), cfg.timezone);
+      if (!period) {
+        console.error("日期应写成 YYYY-MM-DD，且开始日期不晚于结束日期。");
+        return 2;
+      }
+      const db = await openDb(cfg.databaseUrl);
+      try {
+        const result = await exportLedger(db, {
+          unitCode: values.unit,
+          from: period.from,
+          to: period.to,
+          timeZone: cfg.timezone,
+          out: values.out as string,
+          dataDir: cfg.dataDir,
+        });
+        console.log(
+          `已导出 ${result.unit.name} 台账：问题 ${result.issues} 件，处置记录 ${result.events} 条 → ${values.out}`,
+        );
+        return 0;
+      } catch (error) {
+        if ((error as Error).name === "UnknownUnitError") {
+          console.error(`没有找到单位编码“${values.unit}”。`);
+          return 1;
+        }
+        throw error;
       } finally {
         await db.$disconnect();
       }

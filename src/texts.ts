@@ -50,6 +50,8 @@ export const TEXTS = {
   bindAmbiguous: (text: string, names: string[]) => `“${text}”对应多个单位：${names.join("、")}。请改用单位编码。`,
   bindForbidden: "只有管理员或该单位的社区书记可以绑定、解绑本群。",
   badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
+  badLedgerPeriod: "台账范围请写：本周、本月，或起止日期，例如：台账 2026-11-01~2026-11-30",
+  ledgerForbidden: "台账只能由社区书记、包片领导、派单员或管理员导出。",
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   todoEmpty: "你目前没有待办的问题，辛苦了！",
   working: "正在处理，请稍候",

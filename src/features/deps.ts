@@ -21,6 +21,8 @@ export interface FeatureDeps {
   fetchPhotos(messageId: string, imageKeys: string[]): Promise<FetchedPhoto[]>;
   /** Uploads stored photos for card use (once per content). */
   publishPhotos(photos: PhotoFile[]): Promise<void>;
+  /** Uploads a file for a file message; returns Lark's file_key. */
+  uploadFile(path: string, fileName: string): Promise<string>;
   /** The display name of a Lark user. */
   userName(openId: string): Promise<string>;
 }

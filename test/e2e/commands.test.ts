@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
@@ -62,6 +63,31 @@ describe("chat commands and thread words", () => {
     expect(today).toContain("未销项 2 件：待派单 0 · 待接单 2 · 整改中 0 · 待验收 0；其中超期 0");
     expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 本周")).toContain("幸福里社区 · 本周（2026-11-23）");
     expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 明年")).toContain("统计范围只支持：今日、本周、本月");
+  });
+
+  it("sends 台账 as an .xlsx file to secretaries, refuses grid workers and explains a bad period", async () => {
+    await report(p("何小燕"), "上报 幸福路菜市场门口堆物");
+    await report(p("何小燕"), "上报 幸福里商业街宣传栏破损");
+    const sent = await h.emu.userSends({
+      chatId: ORG.chats.xflWork,
+      from: p("李秀英"),
+      text: "台账 本周",
+      mentionBot: true,
+    });
+    await h.settle();
+    const file = h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === sent.messageId && m.msgType === "file");
+    const fileKey = (file?.content as { file_key?: string } | undefined)?.file_key ?? "";
+    const resource = h.emu.resource(fileKey);
+    expect(resource).toBeDefined();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(resource?.data as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["封面", "问题台账", "处置记录", "网格汇总"]);
+    expect(workbook.getWorksheet("问题台账")?.getRow(2).getCell(1).value).toBe(1001);
+    expect(workbook.getWorksheet("问题台账")?.getRow(3).getCell(1).value).toBe(1002);
+    expect(await ask(ORG.chats.xflWork, p("何小燕"), "台账")).toContain(
+      "台账只能由社区书记、包片领导、派单员或管理员导出",
+    );
+    expect(await ask(ORG.chats.xflWork, p("李秀英"), "台账 上个月")).toContain("台账范围请写");
   });
 
   it("refuses commands from people without a duty in the chat's unit", async () => {
