@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { join } from "node:path";
 import type Router from "@koa/router";
@@ -6,6 +7,7 @@ import type { Config } from "./config/env.ts";
 import { type Db, openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import type { FeatureDeps } from "./features/deps.ts";
+import { ledgerCommand } from "./features/ledger-command.ts";
 import { createRouter, type RouterExtensions } from "./features/router.ts";
 import { statsCommand } from "./features/stats-command.ts";
 import { createApp } from "./http/app.ts";
@@ -86,6 +88,9 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     async publishPhotos(photos) {
       for (const photo of photos) await ensureImageKey(db, client, photo.sha256, join(config.dataDir, photo.path));
     },
+    async uploadFile(path, fileName) {
+      return client.uploadFile({ file: await readFile(path), fileType: "xls", fileName });
+    },
     async userName(openId) {
       const known = names.get(openId) ?? (await db.person.findUnique({ where: { openId } }))?.name;
       if (known) return known;
@@ -102,7 +107,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
 
   const extensions: RouterExtensions = {
     ...options.extensions,
-    commands: { stats: statsCommand, ...options.extensions?.commands },
+    commands: { stats: statsCommand, ledger: ledgerCommand, ...options.extensions?.commands },
   };
   const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
   const outbox = new OutboxSender({
@@ -177,19 +182,13 @@ function listen(handler: RequestListener, port: number, host: string): Promise<S
 /** `riqing start`: the production bot, or the sandbox when no Lark credentials are configured. */
 export async function start(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
-  if (config.mode === "sandbox") {
-    console.log(
-      [
-        "未配置飞书应用凭证（LARK_APP_ID、LARK_APP_SECRET），沙箱模式尚未开放。",
-        "请在 .env 中填写飞书开放平台应用的 App ID 和 App Secret（见 .env.example）后再运行 npm start。",
-      ].join("\n"),
-    );
-    return;
-  }
-  const riqing = await startRiqing(config, { log });
+  const running =
+    config.mode === "sandbox"
+      ? await (await import("./sandbox/start-sandbox.ts")).startSandbox(config, log)
+      : await startRiqing(config, { log });
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
-    riqing.stop().then(
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, "shutdown failed");
