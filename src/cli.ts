@@ -18,6 +18,10 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
       --dry-run        只检查并报告变化，不写入 / check and report, write nothing
   export ledger        导出台账 / export a ledger workbook
       --unit 单位编码 --from YYYY-MM-DD --to YYYY-MM-DD --out 文件.xlsx   （起止日期均含当天 / both dates inclusive）
+  digest [--date YYYY-MM-DD] [--chat 群ID] [--dry-run] [--out 图表.png]
+                       生成日清日报：--dry-run 只打印不发送 / build the digest; --dry-run prints it only
+  remind [--now 时间] [--dry-run]
+                       执行一次提醒检查 / run one reminder sweep
   doctor               检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法
                        check config, database, Lark credentials, bot and bound chats, with a fix per failure
   help                 显示本帮助 / show this help
@@ -134,6 +138,14 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await db.$disconnect();
       }
+    }
+    case "digest": {
+      const { runDigestCli } = await import("./jobs/cli.ts");
+      return runDigestCli(rest, config());
+    }
+    case "remind": {
+      const { runRemindCli } = await import("./jobs/cli.ts");
+      return runRemindCli(rest, config());
     }
     case "doctor": {
       const cfg = config();

@@ -6,11 +6,14 @@ import { issueOfCardKey } from "./commands/sync-issue-card.ts";
 import type { Config } from "./config/env.ts";
 import { type Db, openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
+import { handleClockCardAction } from "./features/clock-card-actions.ts";
 import type { FeatureDeps } from "./features/deps.ts";
+import { digestCommand } from "./features/digest-command.ts";
 import { ledgerCommand } from "./features/ledger-command.ts";
 import { createRouter, type RouterExtensions } from "./features/router.ts";
 import { statsCommand } from "./features/stats-command.ts";
 import { createApp } from "./http/app.ts";
+import { Scheduler } from "./jobs/scheduler.ts";
 import { LarkClient } from "./lark/client.ts";
 import { Inbox } from "./lark/inbox.ts";
 import { OutboxSender } from "./lark/outbox.ts";
@@ -32,6 +35,8 @@ export interface Riqing {
   /** The port the HTTP server listens on (useful when started on port 0). */
   port: number;
   botOpenId: string;
+  /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
+  tick(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,13 +48,16 @@ export interface StartOptions {
   /** Listen address: 127.0.0.1 in the sandbox, all interfaces in production. */
   host?: string;
   extensions?: RouterExtensions;
+  /** Run the schedules on their own (default). Tests turn this off and call tick() at the instants they choose. */
+  schedule?: boolean;
   /** Extra HTTP routes on the same server (the sandbox page). */
   routes?: (router: Router) => void;
 }
 
 /**
- * Starts the bot: migrate → database → Lark client → inbox and outbox → HTTP (webhook, health, metrics) → long
- * connection. Returns a handle whose stop() shuts down in reverse: intake first, then in-flight work, then the DB.
+ * Starts the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP (webhook, health, metrics)
+ * → long connection. Returns a handle whose stop() shuts down in reverse: schedules and intake first, then
+ * in-flight work, then the DB.
  */
 export async function startRiqing(config: Config, options: StartOptions): Promise<Riqing> {
   const { log } = options;
@@ -107,7 +115,8 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
 
   const extensions: RouterExtensions = {
     ...options.extensions,
-    commands: { stats: statsCommand, ledger: ledgerCommand, ...options.extensions?.commands },
+    commands: { stats: statsCommand, ledger: ledgerCommand, digest: digestCommand, ...options.extensions?.commands },
+    cardActions: [handleClockCardAction, ...(options.extensions?.cardActions ?? [])],
   };
   const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
   const outbox = new OutboxSender({
@@ -142,8 +151,10 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     extend: options.routes,
   });
 
+  const scheduler = new Scheduler({ deps, clock: now, log });
   inbox.start();
   outbox.start();
+  if (options.schedule ?? true) scheduler.start();
   const server = await listen(app.callback(), config.port, options.host ?? "0.0.0.0");
   const port = (server.address() as { port: number }).port;
   log.info({ port, eventMode: lark.eventMode }, "riqing started");
@@ -160,7 +171,9 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     metrics,
     port,
     botOpenId: bot.openId,
+    tick: () => scheduler.tick(),
     async stop() {
+      await scheduler.stop();
       connection?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbox.stop();

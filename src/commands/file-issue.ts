@@ -16,6 +16,11 @@ export interface FileIssueInput {
   /** The report's first message: the card is posted as a reply in its thread. */
   sourceMessageId: string;
   reportedAt: Date;
+  /**
+   * Set when a look-back (回头看) found the problem back: the new issue is linked to that closed issue as its rebound
+   * and takes its grid, point and category instead of placing the text.
+   */
+  reboundOfId?: number;
 }
 
 /** Where a report was placed and what it was classed as. */
@@ -66,6 +71,15 @@ export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number
   return { gridId, pointId, categoryId: category?.id ?? null, placeFromText: match !== null };
 }
 
+/** The placement of an existing issue, for a new issue about the same problem at the same place. */
+async function placementOf(tx: Tx, issueId: number): Promise<Placement> {
+  const issue = await tx.issue.findUniqueOrThrow({
+    where: { id: issueId },
+    select: { gridId: true, pointId: true, categoryId: true },
+  });
+  return { ...issue, placeFromText: false };
+}
+
 /**
  * Files a report as an issue in one transaction: number, placement, category, deadline, assignee, duplicate and
  * rebound links, photos, the `filed` history event, and the issue card queued as a thread reply. Filing the same
@@ -83,7 +97,10 @@ export async function fileIssue(
   if (existing) return { id: existing.id, created: false };
 
   const reporter = await ensurePerson(tx, input.reporter);
-  const placement = await placeReport(tx, input.chatUnitId, reporter.id, input.text);
+  const placement =
+    input.reboundOfId === undefined
+      ? await placeReport(tx, input.chatUnitId, reporter.id, input.text)
+      : await placementOf(tx, input.reboundOfId);
   const urgent = hasUrgentWord(input.text);
   const number = await nextIssueNumber(tx);
   const assignee =
@@ -114,7 +131,7 @@ export async function fileIssue(
   });
   const links = {
     suspectedDuplicateOfId: await findSuspectedDuplicate(tx, issue),
-    reboundOfId: await findReboundOrigin(tx, issue),
+    reboundOfId: input.reboundOfId ?? (await findReboundOrigin(tx, issue)),
   };
   if (links.suspectedDuplicateOfId !== null || links.reboundOfId !== null) {
     await tx.issue.update({ where: { id: issue.id }, data: links });

@@ -107,7 +107,7 @@ export async function startBot(options: {
   const boot = async () => {
     const connected = options.mode === "ws" ? new Promise((resolve) => emu.once("ws.connected", resolve)) : undefined;
     const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
-    const bot = await startRiqing(config, { log, now: clock.now, host: "127.0.0.1" });
+    const bot = await startRiqing(config, { log, now: clock.now, host: "127.0.0.1", schedule: false });
     emu.deliverTo(
       options.mode === "webhook"
         ? { mode: "webhook", url: `http://127.0.0.1:${bot.port}/lark/events`, retryDelaysMs: [10, 20, 40, 80] }

@@ -57,9 +57,9 @@ export const SNOOZE_MS = 3_600_000;
 /** Most issues an escalation card lists; the rest are counted. */
 export const ESCALATION_LIST_LIMIT = 40;
 
-/** Card value of the 延后提醒 button. */
-export function snoozeValue(issueId: number): Record<string, unknown> {
-  return { rm: "snooze", i: issueId };
+/** Card value of the 延后提醒 button on a reminder of `stage`. */
+export function snoozeValue(issueId: number, stage: ReminderStage): Record<string, unknown> {
+  return { rm: "snooze", i: issueId, s: stage };
 }
 
 /** Card value of the look-back answers. */
@@ -68,7 +68,7 @@ export function lookbackValue(rebound: boolean, issueId: number): Record<string,
 }
 
 /** "堆物堆料 · 幸福里第一网格 · 幸福路菜市场", leaving out what is unknown; escaped for card markdown. */
-export function issuePlace(item: { category: string | null; grid: string | null; point: string | null }): string {
+function issuePlace(item: { category: string | null; grid: string | null; point: string | null }): string {
   return [item.category ?? "待分类问题", item.grid, item.point]
     .filter((part): part is string => Boolean(part))
     .map(escapeMarkdown)
@@ -76,7 +76,7 @@ export function issuePlace(item: { category: string | null; grid: string | null;
 }
 
 /** "已超期 1 天 3 小时" or "还剩 2 小时". */
-export function timeLeftText(deadline: Date, now: Date): string {
+function timeLeftText(deadline: Date, now: Date): string {
   const left = deadline.getTime() - now.getTime();
   return left >= 0 ? `还剩 ${formatDuration(left)}` : `已超期 ${formatDuration(-left)}`;
 }
@@ -106,7 +106,7 @@ export function reminderCard(view: ReminderView, now: Date, timeZone: string): C
       markdown(`${n} ${issuePlace(view)}`),
       view.snoozed
         ? note(`${view.snoozed.by} 已把提醒延后到 ${formatDateTime(view.snoozed.until, timeZone)}（整改期限不变）`)
-        : buttons([{ text: "延后提醒 1 小时", value: snoozeValue(view.issueId) }]),
+        : buttons([{ text: "延后提醒 1 小时", value: snoozeValue(view.issueId, view.stage) }]),
     ],
   });
 }

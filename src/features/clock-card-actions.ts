@@ -1,0 +1,247 @@
+/**
+ * Clicks on the cards of the bot's clock: 延后提醒 1 小时 on a reminder, 未反弹 / 已反弹 on a look-back, and on a
+ * digest 查看超期, 导出台账 (through the 台账 command's export) and the 审阅意见 form. Each answers with a toast; card changes and messages go through
+ * the outbox in the same transaction as the change they report.
+ */
+
+import { z } from "zod";
+import { actorContext } from "../commands/issue-actor.ts";
+import { isUniqueViolation } from "../db/once.ts";
+import { unitChain } from "../db/org-queries.ts";
+import { localPeriod, startOfDate, startOfLocalMonth } from "../domain/deadline.ts";
+import type { Role } from "../domain/types.ts";
+import { answerLookback } from "../jobs/answer-lookback.ts";
+import { loadReminderView, REMINDED_STATUSES } from "../jobs/reminder-sweep.ts";
+import { snoozeReminders } from "../jobs/snooze-reminders.ts";
+import { ALL_TARGETS, REVIEW_FIELDS } from "../lark/cards/digest-card.ts";
+import { reminderCard, SNOOZE_MS } from "../lark/cards/reminder-card.ts";
+import type { InboundCardAction } from "../lark/envelope.ts";
+import type { CardAnswer } from "../lark/inbox.ts";
+import { enqueue } from "../lark/outbox.ts";
+import { issueListLine, shortDate } from "../reports/digest.ts";
+import { overdueIssues } from "../reports/stats-lists.ts";
+import { formatDateTime, TEXTS as SHARED_TEXTS } from "../texts.ts";
+import { commandContext, type FeatureDeps } from "./deps.ts";
+import { mayExportLedger, sendLedger } from "./ledger-command.ts";
+import type { CardActionHandler } from "./router.ts";
+import { replyText } from "./say.ts";
+import { transaction } from "./transaction.ts";
+
+const id = z.coerce.number().int().positive();
+const snoozeSchema = z.object({
+  rm: z.literal("snooze"),
+  i: id,
+  s: z.enum(["before", "deadline", "again"]).optional(),
+});
+const lookbackSchema = z.object({ lb: z.enum(["ok", "rebound"]), i: id });
+const digestSchema = z.object({
+  dg: z.enum(["overdue", "ledger", "review"]),
+  u: id,
+  d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+const reviewForm = z.object({
+  [REVIEW_FIELDS.comment]: z.string().trim().max(500).catch(""),
+  [REVIEW_FIELDS.target]: z
+    .union([z.literal(ALL_TARGETS), z.string().regex(/^\d+$/)])
+    .optional()
+    .catch(undefined),
+});
+
+/** Roles that may put reminders off besides the assignee. */
+const SNOOZERS: ReadonlySet<Role> = new Set(["secretary", "dispatcher", "leader", "admin"]);
+/** Roles whose 审阅意见 is recorded. */
+const REVIEWERS: ReadonlySet<Role> = new Set(["leader", "dispatcher", "admin"]);
+
+/** Most overdue issues one 查看超期 answer lists. */
+const OVERDUE_ANSWER_LIMIT = 300;
+
+const TEXTS = {
+  snoozed: (until: string) => `已延后到 ${until} 再提醒（整改期限不变）`,
+  snoozeMoot: "问题已整改或已办结，不再提醒",
+  snoozeForbidden: "只有责任人、社区书记或派单员可以延后提醒",
+  lookbackOk: "已记录：未反弹",
+  lookbackRebound: "已记录反弹，新问题将发布在群里",
+  noOverdue: "目前没有超期问题 👍",
+  overdueListed: (n: number) => `已在话题中列出 ${n} 件超期问题`,
+  overdueHeader: (unit: string, at: string, n: number) => `${unit} 截至 ${at} 的超期问题（${n} 件）：`,
+  overdueMore: (n: number) => `…… 共 ${n} 件，完整清单请导出台账`,
+  ledgerSending: "正在生成台账（本月1日至日报当天），稍后发到本话题",
+  reviewEmpty: "请先填写审阅意见",
+  reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
+  reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
+  reviewNoChat: "审阅意见已记录，但对应社区没有绑定工作群，未能转发",
+  reviewText: (name: string, date: string, comment: string) => `【审阅意见】${name}：${comment}（${date}日清日报）`,
+} as const;
+
+function toast(type: "success" | "error" | "warning" | "info", content: string): CardAnswer {
+  return { toast: { type, content } };
+}
+
+/** The card-action handler of the clock's cards, for RouterExtensions.cardActions. */
+export const handleClockCardAction: CardActionHandler = async (deps, action) => {
+  const snooze = snoozeSchema.safeParse(action.value);
+  if (snooze.success) return snoozeIssue(deps, action, snooze.data.i, snooze.data.s ?? "before");
+  const lookback = lookbackSchema.safeParse(action.value);
+  if (lookback.success) return answerLookbackClick(deps, action, lookback.data.i, lookback.data.lb === "rebound");
+  const digest = digestSchema.safeParse(action.value);
+  if (!digest.success) return undefined;
+  const { dg, u: unitId, d: date } = digest.data;
+  if (dg === "overdue") return listOverdue(deps, action, unitId);
+  if (dg === "review") return review(deps, action, unitId, date);
+  return exportDigestLedger(deps, action, unitId, date);
+};
+
+/** 延后提醒 1 小时: the issue's thread reminders wait an hour (the deadline stays), and the card says so. */
+async function snoozeIssue(
+  deps: FeatureDeps,
+  action: InboundCardAction,
+  issueId: number,
+  stage: "before" | "deadline" | "again",
+): Promise<CardAnswer> {
+  const ctx = commandContext(deps);
+  const until = new Date(ctx.now.getTime() + SNOOZE_MS);
+  return transaction(deps.db, async (tx) => {
+    const issue = await tx.issue.findUnique({ where: { id: issueId } });
+    if (!issue || !REMINDED_STATUSES.some((s) => s === issue.status)) return toast("info", TEXTS.snoozeMoot);
+    const person = await tx.person.findUnique({ where: { openId: action.operatorOpenId } });
+    const actor = await actorContext(tx, issue, person, ctx.admins);
+    if (!person || !(actor.isAdmin || actor.isAssignee || [...actor.roles].some((r) => SNOOZERS.has(r)))) {
+      return toast("error", TEXTS.snoozeForbidden);
+    }
+    await snoozeReminders(tx, issueId, until, person.name);
+    const view = await loadReminderView(tx, issueId, stage);
+    if (view) {
+      await enqueue(tx, {
+        key: `snooze-card:${action.messageId}:${until.getTime()}`,
+        kind: "patch",
+        chatId: action.chatId,
+        target: action.messageId,
+        msgType: "interactive",
+        content: JSON.stringify(reminderCard({ ...view, snoozed: { until, by: person.name } }, ctx.now, ctx.timeZone)),
+      });
+    }
+    return toast("success", TEXTS.snoozed(formatDateTime(until, ctx.timeZone)));
+  });
+}
+
+/** 未反弹 / 已反弹: the first answer is recorded (see answer-lookback.ts); later ones are told who answered. */
+async function answerLookbackClick(
+  deps: FeatureDeps,
+  action: InboundCardAction,
+  issueId: number,
+  rebound: boolean,
+): Promise<CardAnswer> {
+  const ctx = commandContext(deps);
+  const result = await transaction(deps.db, (tx) =>
+    answerLookback(tx, { issueId, rebound, actorOpenId: action.operatorOpenId, cardMessageId: action.messageId }, ctx),
+  );
+  if (!result.ok) return toast("warning", result.message);
+  return toast("success", rebound ? TEXTS.lookbackRebound : TEXTS.lookbackOk);
+}
+
+/** 查看超期: every overdue issue of the digest's unit as of now, as a reply in the digest card's thread. */
+async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId: number): Promise<CardAnswer> {
+  const now = deps.now();
+  const items = await overdueIssues(deps.db, unitId, now);
+  if (items.length === 0) return toast("success", TEXTS.noOverdue);
+  const unit = await deps.db.unit.findUniqueOrThrow({
+    where: { id: unitId },
+    select: { id: true, code: true, name: true, level: true, parentId: true },
+  });
+  // The list lines of the digest itself, with names instead of mentions: a reply should not ping everyone again.
+  const context = { unit, asOf: now, timeZone: deps.timeZone };
+  const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
+  const lines = items
+    .slice(0, OVERDUE_ANSWER_LIMIT)
+    .map((item, i) => `${i + 1}. ${issueListLine(context, item, "overdue", plain)}`);
+  if (items.length > OVERDUE_ANSWER_LIMIT) lines.push(TEXTS.overdueMore(items.length));
+  const header = TEXTS.overdueHeader(unit.name, formatDateTime(now, deps.timeZone), items.length);
+  await replyText(deps.db, {
+    key: `digest-overdue:${action.messageId}:${Math.floor(now.getTime() / 60_000)}`,
+    chatId: action.chatId,
+    messageId: action.messageId,
+    text: [header, ...lines].join("\n"),
+  });
+  return toast("success", TEXTS.overdueListed(items.length));
+}
+
+/**
+ * 导出台账: the ledger of the digest's unit from the 1st of the digest's month to the end of its day, sent as a file
+ * in reply to the digest (the 台账 command's export and permissions).
+ */
+async function exportDigestLedger(
+  deps: FeatureDeps,
+  action: InboundCardAction,
+  unitId: number,
+  date: string,
+): Promise<CardAnswer> {
+  if (!(await mayExportLedger(deps, action.operatorOpenId, unitId)))
+    return toast("error", SHARED_TEXTS.ledgerForbidden);
+  const day = localPeriod(startOfDate(date, deps.timeZone), "day", deps.timeZone);
+  const period = { from: startOfLocalMonth(day.from, deps.timeZone), to: day.to };
+  await sendLedger(deps, {
+    unitId,
+    period,
+    chatId: action.chatId,
+    replyTo: action.messageId,
+    key: `ledger:${action.messageId}:${Math.floor(deps.now().getTime() / 60_000)}`,
+  });
+  return toast("success", TEXTS.ledgerSending);
+}
+
+/**
+ * 审阅意见: a leader's comment on a digest is recorded (DigestReview) and posted to the work groups of the digest's
+ * community, or of the community picked on a street digest (all of them for 全部社区).
+ */
+async function review(deps: FeatureDeps, action: InboundCardAction, unitId: number, date: string): Promise<CardAnswer> {
+  const { comment, target: picked } = reviewForm.parse(action.formValue ?? {});
+  if (!comment) return toast("warning", TEXTS.reviewEmpty);
+  const ctx = commandContext(deps);
+  const person = await deps.db.person.findUnique({ where: { openId: action.operatorOpenId } });
+  const chain = (await unitChain(deps.db, unitId)).map((u) => u.id);
+  const duties = person ? await deps.db.duty.findMany({ where: { personId: person.id, unitId: { in: chain } } }) : [];
+  const allowed = ctx.admins.includes(action.operatorOpenId) || duties.some((d) => REVIEWERS.has(d.role as Role));
+  if (!person || !allowed) return toast("error", TEXTS.reviewForbidden);
+
+  const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : Number(picked);
+  const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId } });
+  // A community's digest speaks to that community; a street digest to the picked community or all of them.
+  const targets =
+    unit.level === "community" || unit.level === "grid"
+      ? [unitId]
+      : targetUnitId !== null
+        ? [targetUnitId]
+        : (await deps.db.unit.findMany({ where: { parentId: unitId, level: "community" } })).map((u) => u.id);
+  const chats = await deps.db.chatBinding.findMany({ where: { unitId: { in: targets }, purpose: "work" } });
+
+  try {
+    await transaction(deps.db, async (tx) => {
+      await tx.digestReview.create({
+        data: {
+          eventId: action.eventId,
+          unitId,
+          date,
+          targetUnitId: unit.level === "community" ? unitId : targetUnitId,
+          chatId: action.chatId,
+          personId: person.id,
+          text: comment,
+          at: ctx.now,
+        },
+      });
+      for (const chat of chats) {
+        await enqueue(tx, {
+          key: `review:${action.eventId}:${chat.chatId}`,
+          kind: "send",
+          chatId: chat.chatId,
+          target: chat.chatId,
+          msgType: "text",
+          content: JSON.stringify({ text: TEXTS.reviewText(person.name, shortDate(date), comment) }),
+        });
+      }
+    });
+  } catch (error) {
+    // The same click processed again: it was recorded and posted the first time.
+    if (!isUniqueViolation(error)) throw error;
+  }
+  return chats.length > 0 ? toast("success", TEXTS.reviewPosted(chats.length)) : toast("warning", TEXTS.reviewNoChat);
+}

@@ -1,0 +1,48 @@
+import { localDateString, startOfDate } from "../domain/deadline.ts";
+import { UNIT_LEVELS } from "../domain/types.ts";
+import { clockSettings } from "../jobs/clock-settings.ts";
+import { prepareDigest } from "../jobs/prepare-digest.ts";
+import type { CommandExtension } from "./chat-commands.ts";
+import { replyCard, replyText } from "./say.ts";
+
+const TEXTS = {
+  badDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
+  noUnit: "你还没有负责的单位，无法生成日报。",
+} as const;
+
+/**
+ * 日报 (SPEC 4.3): previews the digest of the chat's unit — in a private chat, of the sender's highest unit — for
+ * today, or for the date given ("日报 2026-11-22"), as a card in the thread. A preview is not the day's digest: it
+ * does not count as sent, and says 预览 in its title.
+ */
+export const digestCommand: CommandExtension = async (deps, m, arg, scope) => {
+  const key = `answer:${m.messageId}`;
+  const inThread = m.chatType === "group";
+  const reply = (text: string) => replyText(deps.db, { key, chatId: m.chatId, messageId: m.messageId, text, inThread });
+  const now = deps.now();
+  let date = localDateString(now, deps.timeZone);
+  if (arg) {
+    try {
+      startOfDate(arg.trim(), deps.timeZone);
+      date = arg.trim();
+    } catch {
+      return reply(TEXTS.badDate);
+    }
+  }
+  const units = await deps.db.unit.findMany({
+    where: { id: { in: scope.unitIds } },
+    select: { id: true, level: true },
+  });
+  // The widest unit: a leader's street rather than one of its grids.
+  const levels: readonly string[] = UNIT_LEVELS;
+  const rank = (level: string) => levels.indexOf(level);
+  const unit = units.sort((a, b) => rank(a.level) - rank(b.level) || a.id - b.id)[0];
+  if (!unit) return reply(TEXTS.noUnit);
+  const settings = clockSettings(scope.binding?.settings);
+  const { card } = await prepareDigest(
+    deps,
+    { unitId: unit.id, date, minRankedIssues: settings.minRankedIssues, preview: true },
+    now,
+  );
+  await replyCard(deps.db, { key, chatId: m.chatId, messageId: m.messageId, card, inThread });
+};

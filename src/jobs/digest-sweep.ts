@@ -1,0 +1,119 @@
+/**
+ * The evening 日清日报 (SPEC 4.5) as a sweep: at or after each chat's digest time (default 18:00 local), each work
+ * group gets the digest of its unit (normally a community) and each leader group the digest of its unit (normally
+ * the street, ranking its communities). Patrol and department groups get none: the patrol group's community digest
+ * goes to that community's work group. A chat can opt out with `"digest": false` in its settings.
+ *
+ * Exactly once per chat and local date: the claim key `digest:<chatId>:<YYYY-MM-DD>` is taken in the transaction that
+ * queues the card. A sweep later the same day (the process was down at digest time) still sends it, and a digest
+ * sent more than half an hour after its time says 补发 in its title; the next day it is not sent any more.
+ */
+
+import { claimOnce } from "../db/once.ts";
+import { localDateString, startOfDate } from "../domain/deadline.ts";
+import type { ChatPurpose } from "../domain/types.ts";
+import { transaction } from "../features/transaction.ts";
+import { enqueue } from "../lark/outbox.ts";
+import { claimedKeys } from "./claims.ts";
+import { clockSettings, parseTimeOfDay } from "./clock-settings.ts";
+import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
+import { prepareDigest } from "./prepare-digest.ts";
+
+/** Chat purposes that get the evening digest. */
+export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
+
+/** A digest sent later than this after its time is marked 补发. */
+export const LATE_AFTER_MS = 30 * 60_000;
+
+const DEFAULT_DIGEST_MINUTES = 18 * 60;
+
+/** Claim key (and outbox key) of a chat's digest for a local date. */
+export function digestKey(chatId: string, date: string): string {
+  return `digest:${chatId}:${date}`;
+}
+
+/** A chat that gets digests, as the sweep reads it. */
+export interface DigestChat {
+  chatId: string;
+  name: string | null;
+  unitId: number;
+  digestTime: string;
+  settings: unknown;
+}
+
+/** When the digest of `date` is due in a chat with this digest time ("HH:mm"; a malformed one means 18:00). */
+export function digestDueAt(digestTime: string, date: string, timeZone: string): Date {
+  const minutes = parseTimeOfDay(digestTime) ?? DEFAULT_DIGEST_MINUTES;
+  return new Date(startOfDate(date, timeZone).getTime() + minutes * 60_000);
+}
+
+/** The chats that get digests, optionally only one. */
+export async function digestChats(deps: Pick<JobDeps, "db">, chatId?: string): Promise<DigestChat[]> {
+  return deps.db.chatBinding.findMany({
+    where: { purpose: { in: [...DIGEST_PURPOSES] }, ...(chatId ? { chatId } : {}) },
+    select: { chatId: true, name: true, unitId: true, digestTime: true, settings: true },
+    orderBy: { id: "asc" },
+  });
+}
+
+/**
+ * Sends every digest due at `now` for today's local date that was not sent yet, and reports them. With `dryRun` it
+ * only reports which it would send.
+ */
+export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
+  const date = localDateString(now, deps.timeZone);
+  const chats = (await digestChats(deps)).filter(
+    (c) =>
+      clockSettings(c.settings).digest && digestDueAt(c.digestTime, date, deps.timeZone).getTime() <= now.getTime(),
+  );
+  const done = await claimedKeys(
+    deps.db,
+    chats.map((c) => digestKey(c.chatId, date)),
+  );
+  const notices: SweepNotice[] = [];
+  for (const chat of chats.filter((c) => !done.has(digestKey(c.chatId, date)))) {
+    const late = now.getTime() - digestDueAt(chat.digestTime, date, deps.timeZone).getTime() > LATE_AFTER_MS;
+    const notice = {
+      key: digestKey(chat.chatId, date),
+      chatId: chat.chatId,
+      summary: `${date} 日清日报${late ? "（补发）" : ""} → ${chat.name ?? chat.chatId}`,
+    };
+    if (options.dryRun) {
+      notices.push(notice);
+      continue;
+    }
+    try {
+      if (await postDigest(deps, chat, date, now)) notices.push(notice);
+    } catch (error) {
+      deps.log.error({ err: error, chatId: chat.chatId, date }, "digest failed; trying again on the next sweep");
+    }
+  }
+  return notices;
+}
+
+/**
+ * Posts a chat's digest of `date` as observed at `now`, claimed once per chat and date in the same transaction; 补发
+ * when `now` is more than half an hour past the chat's digest time. False when it had been sent already.
+ */
+export async function postDigest(deps: JobDeps, chat: DigestChat, date: string, now: Date): Promise<boolean> {
+  const key = digestKey(chat.chatId, date);
+  const late = now.getTime() - digestDueAt(chat.digestTime, date, deps.timeZone).getTime() > LATE_AFTER_MS;
+  const settings = clockSettings(chat.settings);
+  const { card } = await prepareDigest(
+    deps,
+    { unitId: chat.unitId, date, minRankedIssues: settings.minRankedIssues, late },
+    now,
+  );
+  return transaction(deps.db, async (tx) => {
+    if (!(await claimOnce(tx, key, "digest.daily", { unitId: chat.unitId, date, late }))) return false;
+    await enqueue(tx, {
+      key,
+      kind: "send",
+      chatId: chat.chatId,
+      target: chat.chatId,
+      msgType: "interactive",
+      content: JSON.stringify(card),
+    });
+    return true;
+  });
+}

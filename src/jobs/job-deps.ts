@@ -1,0 +1,28 @@
+import type { CommandContext } from "../commands/context.ts";
+import type { FeatureDeps } from "../features/deps.ts";
+
+/**
+ * What the scheduled jobs need from the world: a subset of the chat features' dependencies, so the bot passes its
+ * FeatureDeps as they are and the CLI builds the few it needs. `publishPhotos` uploads the digest chart.
+ */
+export type JobDeps = Pick<FeatureDeps, "db" | "log" | "timeZone" | "dataDir" | "admins" | "policy" | "publishPhotos">;
+
+/** What a sweep reports: one line per message it sent, or would send in a dry run. */
+export interface SweepNotice {
+  /** The claim key of the work (reminder stage, look-back, digest). */
+  key: string;
+  chatId: string;
+  /** A one-line description for logs and the CLI, in Chinese. */
+  summary: string;
+}
+
+/** Options every sweep takes. */
+export interface SweepOptions {
+  /** Work out what is due and report it, but claim and send nothing. */
+  dryRun?: boolean;
+}
+
+/** The command context of a job running at `now`. */
+export function jobContext(deps: JobDeps, now: Date): CommandContext {
+  return { now, timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy };
+}

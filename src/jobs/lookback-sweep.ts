@@ -1,0 +1,200 @@
+/**
+ * 回头看 (SPEC 4.4) as a sweep. Two steps, both idempotent functions of `now`:
+ *
+ * 1. Ask: `lookbackDays` (default 7, per chat) after an issue was closed, the bot asks the reporter in the issue
+ *    thread whether the problem came back, with [未反弹] [已反弹]. Claimed once per issue (`lookback:<issueId>`), not
+ *    in the chat's quiet hours, not for an issue that already has a rebound, and not when more than three days late.
+ * 2. File confirmed rebounds: 已反弹 (answer-lookback.ts) records the answer and posts a notice to the chat. Once
+ *    that notice is sent, this sweep opens the new issue as a thread reply to it — so the new issue has a thread of
+ *    its own — linked to the closed one as its rebound, with the same grid, point and category (`lookback-filed:`).
+ */
+
+import { fileIssue } from "../commands/file-issue.ts";
+import { claimOnce } from "../db/once.ts";
+import { transaction } from "../features/transaction.ts";
+import { lookbackCard } from "../lark/cards/reminder-card.ts";
+import { enqueue, sentMessageId } from "../lark/outbox.ts";
+import { claimedKeys, claimWhile } from "./claims.ts";
+import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "./clock-settings.ts";
+import { type JobDeps, jobContext, type SweepNotice, type SweepOptions } from "./job-deps.ts";
+import { afterQuietHours, isQuietAt } from "./quiet-hours.ts";
+
+const DAY_MS = 24 * 3_600_000;
+/** A look-back this late is dropped. */
+const STALE_AFTER_MS = 3 * DAY_MS;
+
+/** Claim and outbox key of the look-back question of an issue. */
+export function lookbackKey(issueId: number): string {
+  return `lookback:${issueId}`;
+}
+
+/** Outbox key of the notice that announces a confirmed rebound (the new issue's thread hangs off it). */
+export function reboundNoticeKey(issueId: number): string {
+  return `lookback-rebound:${issueId}`;
+}
+
+/**
+ * Asks the look-backs due at `now` and opens the issues of confirmed rebounds whose notice has been sent; reports
+ * both. With `dryRun` it only reports the questions it would ask.
+ */
+export async function runLookbackSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
+  const notices = await askLookbacks(deps, now, options);
+  if (!options.dryRun) notices.push(...(await fileConfirmedRebounds(deps, now)));
+  return notices;
+}
+
+async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
+  const { db } = deps;
+  const bindings = await db.chatBinding.findMany({ select: { chatId: true, name: true, settings: true } });
+  const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
+  const defaults = clockSettings({});
+  const days = [defaults, ...settingsByChat.values()].map((s) => s.lookbackDays).filter((d) => d > 0);
+  if (days.length === 0) return [];
+  const candidates = await db.issue.findMany({
+    where: {
+      status: "closed",
+      closedAt: {
+        gte: new Date(now.getTime() - (Math.min(Math.max(...days), MAX_LOOKBACK_DAYS) * DAY_MS + STALE_AFTER_MS)),
+        lte: new Date(now.getTime() - Math.min(...days) * DAY_MS),
+      },
+      sourceChatId: { not: null },
+      sourceMessageId: { not: null },
+      rebounds: { none: {} },
+    },
+    select: {
+      id: true,
+      number: true,
+      closedAt: true,
+      sourceChatId: true,
+      sourceMessageId: true,
+      category: { select: { name: true } },
+      grid: { select: { name: true } },
+      point: { select: { name: true } },
+      reporter: { select: { openId: true } },
+    },
+    orderBy: { closedAt: "asc" },
+  });
+  const due = candidates.filter((issue) =>
+    isDue(issue.closedAt, settingsByChat.get(issue.sourceChatId ?? "") ?? defaults, now, deps.timeZone),
+  );
+  const done = await claimedKeys(
+    db,
+    due.map((i) => lookbackKey(i.id)),
+  );
+  const notices: SweepNotice[] = [];
+  for (const issue of due.filter((i) => !done.has(lookbackKey(i.id)))) {
+    const chatId = issue.sourceChatId ?? "";
+    const messageId = issue.sourceMessageId ?? "";
+    const chatName = bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
+    const notice = { key: lookbackKey(issue.id), chatId, summary: `#${issue.number} 回头看 → ${chatName}` };
+    if (options.dryRun) {
+      notices.push(notice);
+      continue;
+    }
+    const content = lookbackCard(
+      {
+        issueId: issue.id,
+        number: issue.number,
+        category: issue.category?.name ?? null,
+        grid: issue.grid?.name ?? null,
+        point: issue.point?.name ?? null,
+        closedAt: issue.closedAt ?? now,
+        reporterOpenId: issue.reporter.openId,
+      },
+      deps.timeZone,
+    );
+    try {
+      const asked = await transaction(db, async (tx) => {
+        if (!(await claimWhile(tx, notice.key, "lookback", issue.id, ["closed"]))) return false;
+        await enqueue(tx, {
+          key: notice.key,
+          kind: "reply",
+          chatId,
+          target: messageId,
+          msgType: "interactive",
+          content: JSON.stringify(content),
+          replyInThread: true,
+        });
+        return true;
+      });
+      if (asked) notices.push(notice);
+    } catch (error) {
+      deps.log.warn({ err: error, issueId: issue.id }, "look-back not asked; trying again on the next sweep");
+    }
+  }
+  return notices;
+}
+
+function isDue(closedAt: Date | null, settings: ClockSettings, now: Date, timeZone: string): boolean {
+  if (closedAt === null || settings.lookbackDays === 0) return false;
+  const quiet = settings.reminders.quietHours;
+  if (isQuietAt(now, quiet, timeZone)) return false;
+  const at = afterQuietHours(new Date(closedAt.getTime() + settings.lookbackDays * DAY_MS), quiet, timeZone).getTime();
+  return at <= now.getTime() && now.getTime() - at <= STALE_AFTER_MS;
+}
+
+/** Claim key of the new issue opened for a confirmed rebound. */
+function filedKey(issueId: number): string {
+  return `lookback-filed:${issueId}`;
+}
+
+/** Opens the new issue of every rebound confirmed in the last days whose notice has been sent. */
+async function fileConfirmedRebounds(deps: JobDeps, now: Date): Promise<SweepNotice[]> {
+  const { db } = deps;
+  const confirmed = await db.issueEvent.findMany({
+    where: { type: "lookback_rebound", at: { gte: new Date(now.getTime() - STALE_AFTER_MS) } },
+    select: { issueId: true, actor: { select: { openId: true, name: true } } },
+  });
+  const done = await claimedKeys(
+    db,
+    confirmed.map((e) => filedKey(e.issueId)),
+  );
+  const notices: SweepNotice[] = [];
+  for (const event of confirmed.filter((e) => !done.has(filedKey(e.issueId)))) {
+    const noticeId = await sentMessageId(db, reboundNoticeKey(event.issueId));
+    if (!noticeId || !event.actor) continue;
+    try {
+      const filed = await fileRebound(deps, event.issueId, event.actor, noticeId, now);
+      if (filed) notices.push(filed);
+    } catch (error) {
+      deps.log.warn({ err: error, issueId: event.issueId }, "rebound issue not opened; trying again on the next sweep");
+    }
+  }
+  return notices;
+}
+
+async function fileRebound(
+  deps: JobDeps,
+  originalId: number,
+  reporter: { openId: string; name: string },
+  noticeId: string,
+  now: Date,
+): Promise<SweepNotice | null> {
+  return transaction(deps.db, async (tx) => {
+    if (!(await claimOnce(tx, filedKey(originalId), "lookback.rebound", { issueId: originalId }))) return null;
+    const original = await tx.issue.findUniqueOrThrow({
+      where: { id: originalId },
+      select: { number: true, text: true, gridId: true, sourceChatId: true },
+    });
+    const chatId = original.sourceChatId ?? "";
+    const binding = await tx.chatBinding.findUnique({ where: { chatId }, select: { unitId: true } });
+    const chatUnitId = binding?.unitId ?? original.gridId;
+    if (chatUnitId === null) return null;
+    const { id } = await fileIssue(
+      tx,
+      {
+        chatId,
+        chatUnitId,
+        reporter,
+        text: `回头看发现 #${original.number} 反弹：${original.text}`,
+        photos: [],
+        sourceMessageId: noticeId,
+        reportedAt: now,
+        reboundOfId: originalId,
+      },
+      jobContext(deps, now),
+    );
+    const filed = await tx.issue.findUniqueOrThrow({ where: { id }, select: { number: true } });
+    return { key: filedKey(originalId), chatId, summary: `#${original.number} 反弹，已登记新问题 #${filed.number}` };
+  });
+}

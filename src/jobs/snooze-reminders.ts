@@ -1,0 +1,36 @@
+/**
+ * 延后提醒: the reminders of an issue put off until a given time. Stored durably as one JobRun row per issue (kind
+ * "reminder.snooze", key `snooze:<issueId>`), rewritten by every new snooze, so restarts and other instances see it.
+ */
+
+import type { Db, Tx } from "../db/client.ts";
+import { inChunks } from "../reports/stats-scope.ts";
+
+const KIND = "reminder.snooze";
+
+function snoozeKey(issueId: number): string {
+  return `snooze:${issueId}`;
+}
+
+/** Puts the issue's reminders off until `until` (the deadline does not move). The last snooze wins. */
+export async function snoozeReminders(db: Db | Tx, issueId: number, until: Date, by: string): Promise<void> {
+  const data = { issueId, until: until.getTime(), by };
+  await db.jobRun.upsert({
+    where: { key: snoozeKey(issueId) },
+    create: { key: snoozeKey(issueId), kind: KIND, data },
+    update: { data },
+  });
+}
+
+/** Until when each of the issues has its reminders put off, for those that were ever snoozed. */
+export async function snoozesOf(db: Db | Tx, issueIds: readonly number[]): Promise<Map<number, Date>> {
+  const rows = await inChunks(issueIds, (ids) =>
+    db.jobRun.findMany({ where: { key: { in: ids.map(snoozeKey) } }, select: { data: true } }),
+  );
+  const result = new Map<number, Date>();
+  for (const { data } of rows) {
+    const { issueId, until } = (data ?? {}) as { issueId?: unknown; until?: unknown };
+    if (typeof issueId === "number" && typeof until === "number") result.set(issueId, new Date(until));
+  }
+  return result;
+}

@@ -1,0 +1,246 @@
+/**
+ * The 日清日报 digest (SPEC 4.5) as data: a unit's figures for one local day from stats.ts, its overdue issues and
+ * those due the next day from stats-lists.ts, and the ranking of the units under it from stats-ranking.ts. Nothing
+ * here counts on its own, so the digest always agrees with 统计 and the ledger. Also the plain-text rendering (CLI)
+ * and the ranking chart input; the card lives in lark/cards/digest-card.ts.
+ */
+
+import type { Db, Tx } from "../db/client.ts";
+import { localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
+import { UNIT_LEVEL_LABELS } from "../domain/labels.ts";
+import { formatHours, formatRate, METRICS_DEFINITION } from "../domain/metrics.ts";
+import type { UnitLevel } from "../domain/types.ts";
+import { formatDateTime, formatDuration } from "../texts.ts";
+import { type RankingChartInput, renderRankingChart } from "./chart.ts";
+import { type RankingEntry, rankChildren, statsByUnit, type UnitStats } from "./stats.ts";
+import { dueBetween, type IssueListItem, overdueIssues } from "./stats-lists.ts";
+import { FLAG_EMOJI, UNRANKED_LABEL } from "./stats-ranking.ts";
+import type { UnitNode } from "./stats-scope.ts";
+
+type Client = Db | Tx;
+
+/** What to build a digest of. */
+export interface DigestRequest {
+  unitId: number;
+  /** The local date reported on, YYYY-MM-DD. */
+  date: string;
+  /** The moment of observation; figures of a past date are observed at the end of that day at the latest. */
+  now: Date;
+  timeZone: string;
+  /** Fewest issues in the rate's denominator for a unit to be ranked. */
+  minRankedIssues: number;
+  /** Most issues of each list kept for presenting (the totals are kept apart). Default 10. */
+  listLimit?: number;
+}
+
+/** Everything a digest shows. */
+export interface DigestData {
+  unit: UnitNode;
+  date: string;
+  period: Period;
+  asOf: Date;
+  timeZone: string;
+  stats: UnitStats;
+  /** What the ranked units are called: 网格 in a community digest, 社区 in a street digest. */
+  childLabel: string;
+  ranking: RankingEntry[];
+  minRankedIssues: number;
+  /** The earliest-due overdue issues (at most listLimit); their total is stats.overdue. */
+  overdue: IssueListItem[];
+  /** The issues due the next day (at most listLimit) and their total. */
+  dueTomorrow: IssueListItem[];
+  dueTomorrowTotal: number;
+}
+
+/** One labelled figure of a digest. */
+export interface DigestFigure {
+  label: string;
+  value: string;
+}
+
+const DEFAULT_LIST_LIMIT = 10;
+
+/** The level of the units one level down, for naming the ranking. */
+const CHILD_LEVEL: Readonly<Partial<Record<string, UnitLevel>>> = {
+  district: "street",
+  street: "community",
+  community: "grid",
+  grid: "microgrid",
+};
+
+/**
+ * Builds the digest of a unit (any level; normally a community or a street) for a local date. Throws RangeError for
+ * a malformed date and UnknownUnitError for an unknown unit.
+ */
+export async function buildDigest(db: Client, request: DigestRequest): Promise<DigestData> {
+  const { unitId, date, timeZone } = request;
+  const period = localPeriod(startOfDate(date, timeZone), "day", timeZone);
+  const asOf = new Date(Math.min(request.now.getTime(), period.to.getTime()));
+  const limit = request.listLimit ?? DEFAULT_LIST_LIMIT;
+  const tomorrow = localPeriod(period.to, "day", timeZone);
+
+  const all = await statsByUnit(db, [unitId], period, asOf);
+  const stats = all.get(unitId) as UnitStats;
+  const [overdue, dueTomorrow] = await Promise.all([
+    overdueIssues(db, unitId, asOf, { limit }),
+    dueBetween(db, unitId, tomorrow.from, tomorrow.to),
+  ]);
+  const childLevel = CHILD_LEVEL[stats.unit.level];
+  return {
+    unit: stats.unit,
+    date,
+    period,
+    asOf,
+    timeZone,
+    stats,
+    childLabel: childLevel ? UNIT_LEVEL_LABELS[childLevel] : "下级单位",
+    ranking: rankChildren(all, unitId, request.minRankedIssues),
+    minRankedIssues: request.minRankedIssues,
+    overdue,
+    dueTomorrow: dueTomorrow.slice(0, limit),
+    dueTomorrowTotal: dueTomorrow.length,
+  };
+}
+
+/** "11月23日" from "2026-11-23". */
+export function shortDate(date: string): string {
+  const [, month = "", day = ""] = date.split("-");
+  return `${Number(month)}月${Number(day)}日`;
+}
+
+/** The headline figures in the order the digest shows them (SPEC 4.5). */
+export function digestFigures(data: DigestData): DigestFigure[] {
+  const s = data.stats;
+  const unsorted = s.byKind.none > 0 ? ` · 未分类 ${s.byKind.none}` : "";
+  const awaiting = s.overdueAwaitingVerification > 0 ? `，其中已整改待验收 ${s.overdueAwaitingVerification} 件` : "";
+  const terms = (r: { closed: number; open: number }) => `（${r.closed}/${r.closed + r.open}）`;
+  const response =
+    s.response.averageHours === null ? "—" : `${formatHours(s.response.averageHours)}（${s.response.count} 件）`;
+  return [
+    { label: "今日发现", value: `${s.found} 件（动态 ${s.byKind.dynamic} · 静态 ${s.byKind.static}${unsorted}）` },
+    { label: "今日整改", value: `${s.rectified} 件（销项 ${s.closed} 件）` },
+    { label: "未销项", value: `${s.open} 件（超期 ${s.overdue} 件${awaiting}）` },
+    { label: "反弹", value: `${s.rebound} 件` },
+    { label: "今日整改率", value: `${formatRate(s.rate.rate)}${s.rate.rate === null ? "" : terms(s.rate)}` },
+    {
+      label: "累计整改率",
+      value: `${formatRate(s.cumulativeRate.rate)}${s.cumulativeRate.rate === null ? "" : terms(s.cumulativeRate)}`,
+    },
+    { label: "平均响应时长", value: response },
+  ];
+}
+
+/** What a list line needs to know about the digest it is in. */
+export type ListContext = Pick<DigestData, "unit" | "asOf" | "timeZone">;
+
+/** How an issue's assignee is named in a list line: a mention in cards, the name in plain text. */
+export type AssigneeFormat = (assignee: { name: string; openId: string }) => string;
+
+/** The place of an issue in a digest list: the community too in a digest above community level. */
+function wherePlace(data: ListContext, item: IssueListItem): string {
+  const above = data.unit.level !== "community" && data.unit.level !== "grid" && data.unit.level !== "microgrid";
+  return [above ? item.community : null, item.grid?.name ?? null, item.point]
+    .filter((p): p is string => Boolean(p))
+    .join(" ");
+}
+
+/**
+ * One line of a digest list, without markup: "#1024 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 超期 1 天 · 郑晓红".
+ * `escape` makes user-written parts safe for the target format; `assignee` renders the responsible person.
+ */
+export function issueListLine(
+  data: ListContext,
+  item: IssueListItem,
+  kind: "overdue" | "due",
+  format: { escape: (text: string) => string; assignee: AssigneeFormat },
+): string {
+  const when =
+    kind === "overdue"
+      ? `超期 ${formatDuration(data.asOf.getTime() - item.deadline.getTime())}`
+      : `${formatDateTime(item.deadline, data.timeZone)} 到期`;
+  const owner = item.awaitingVerification
+    ? "已整改待验收"
+    : item.assignee
+      ? format.assignee(item.assignee)
+      : item.assigneeUnit
+        ? format.escape(item.assigneeUnit)
+        : "待派单";
+  const place = wherePlace(data, item);
+  const parts = [
+    `#${item.number} ${format.escape(item.category ?? "待分类问题")}`,
+    place && format.escape(place),
+    when,
+    owner,
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
+/** One line of the ranking: "🚩 1. 幸福里第一网格 100%（3/3）"; unranked units are summed up by {@link unrankedLine}. */
+export function rankingLine(entry: RankingEntry, esc: (text: string) => string): string {
+  const { rate } = entry.stats;
+  const flag = entry.flag ? `${FLAG_EMOJI[entry.flag]} ` : "";
+  return `${flag}${entry.rank}. ${esc(entry.stats.unit.name)} ${formatRate(rate.rate)}（${rate.closed}/${rate.closed + rate.open}）`;
+}
+
+/** "不参与排名（问题少于 3 件）：A、B", or null when every unit is ranked. */
+export function unrankedLine(data: DigestData, esc: (text: string) => string): string | null {
+  const names = data.ranking.filter((e) => e.rank === null).map((e) => esc(e.stats.unit.name));
+  return names.length > 0 ? `${UNRANKED_LABEL}（问题少于 ${data.minRankedIssues} 件）：${names.join("、")}` : null;
+}
+
+/** The ranking title: "各网格今日整改率排名". */
+export function rankingTitle(data: DigestData): string {
+  return `各${data.childLabel}今日整改率排名`;
+}
+
+/** The ranking rule, for the footer. */
+export function rankingRule(data: DigestData): string {
+  return `排名按今日整改率，问题（整改率分母）少于 ${data.minRankedIssues} 件的${data.childLabel}不参与排名；🚩 为最高，🟨 为最低。`;
+}
+
+/** The bar chart of the ranked units, or null when no unit is ranked. */
+export function digestChartInput(data: DigestData): RankingChartInput | null {
+  const ranked = data.ranking.filter((e) => e.rank !== null);
+  if (ranked.length === 0) return null;
+  return {
+    title: rankingTitle(data),
+    subtitle: `${data.unit.name} · ${shortDate(data.date)}`,
+    bars: ranked.map((e) => ({
+      label: e.stats.unit.name,
+      value: e.stats.rate.rate ?? Number.NaN,
+      ...(e.flag ? { flag: e.flag } : {}),
+    })),
+    valueFormat: "percent",
+  };
+}
+
+/** The ranking chart as a PNG, or null when no unit is ranked. */
+export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
+  const input = digestChartInput(data);
+  return input ? renderRankingChart(input) : null;
+}
+
+/** The digest title: "日清日报 · 幸福里社区 · 11月23日", with （补发） or （预览） when it applies. */
+export function digestTitle(data: DigestData, mark: { late?: boolean; preview?: boolean } = {}): string {
+  const suffix = mark.preview ? "（预览）" : mark.late ? "（补发）" : "";
+  return `日清日报 · ${data.unit.name} · ${shortDate(data.date)}${suffix}`;
+}
+
+/** The whole digest as plain text (the CLI), with every overdue and due issue given in `data`. */
+export function digestText(data: DigestData, mark: { late?: boolean; preview?: boolean } = {}): string {
+  const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
+  const lines = [digestTitle(data, mark), ""];
+  for (const f of digestFigures(data)) lines.push(`${f.label}：${f.value}`);
+  lines.push("", `超期问题（${data.stats.overdue} 件）`);
+  for (const item of data.overdue) lines.push(`  ${issueListLine(data, item, "overdue", plain)}`);
+  if (data.stats.overdue > data.overdue.length) lines.push(`  等 ${data.stats.overdue} 件`);
+  lines.push("", `明日到期（${data.dueTomorrowTotal} 件）`);
+  for (const item of data.dueTomorrow) lines.push(`  ${issueListLine(data, item, "due", plain)}`);
+  if (data.dueTomorrowTotal > data.dueTomorrow.length) lines.push(`  等 ${data.dueTomorrowTotal} 件`);
+  lines.push("", rankingTitle(data));
+  for (const entry of data.ranking.filter((e) => e.rank !== null)) lines.push(`  ${rankingLine(entry, plain.escape)}`);
+  const unranked = unrankedLine(data, plain.escape);
+  if (unranked) lines.push(`  ${unranked}`);
+  lines.push("", `口径：${METRICS_DEFINITION}`, rankingRule(data));
+  return lines.join("\n");
+}

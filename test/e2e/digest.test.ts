@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { EmulatedMessage } from "../../src/emulator/index.ts";
+import { type ClockDriver, clockDriver } from "../jobs/clock-harness.ts";
+import { sh } from "../jobs/support.ts";
+import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { samplePng } from "../support/images.ts";
+
+describe("the 日清日报 in the demo street", () => {
+  let h: BotHarness;
+  let clock: ClockDriver;
+  const p = (name: string) => h.people.get(name) ?? "";
+  const json = (m: EmulatedMessage | undefined) => {
+    const message = m ? h.emu.message(m.messageId) : undefined;
+    return message ? JSON.stringify(message.updates.at(-1)?.content ?? message.content) : "";
+  };
+  /** The digests the bot posted in a chat (top-level cards titled 日清日报), oldest first. */
+  const digests = (chatId: string) =>
+    h.emu
+      .messages(chatId)
+      .filter(
+        (m) => m.sender.type === "app" && m.msgType === "interactive" && !m.parentId && json(m).includes("日清日报"),
+      );
+  const report = async (text: string, seed: number) => {
+    const sent = await h.emu.userSends({
+      chatId: ORG.chats.xflWork,
+      from: p("何小燕"),
+      text,
+      images: [samplePng(seed)],
+    });
+    await h.settle();
+    return h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
+  };
+
+  beforeEach(async () => {
+    h = await startBot({ mode: "webhook" });
+    clock = clockDriver(h);
+    // Few issues in the demo: rank every grid that has one, so the community digest has a chart.
+    await h.bot.db.chatBinding.update({
+      where: { chatId: ORG.chats.xflWork },
+      data: { settings: { minRankedIssues: 1 } },
+    });
+  });
+  afterEach(async () => {
+    h.emu.assertClean();
+    await h.close();
+  });
+
+  it("posts each community its digest with the chart at 18:00, lists overdue issues, and forwards a leader's review", async () => {
+    const open = await report("上报 幸福路菜市场门口堆物堆料", 1);
+    const fixed = await report("上报 幸福里商业街堆物堆料", 2);
+    await h.bot.db.issue.update({ where: { id: open.id }, data: { deadline: sh("2026-11-23 12:00") } });
+    const fixedCard = h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === fixed.sourceMessageId);
+    await h.emu.userSends({
+      chatId: ORG.chats.xflWork,
+      from: p("黄志明"),
+      replyTo: fixedCard?.messageId ?? "",
+      images: [samplePng(3)],
+    });
+    await h.settle();
+    await h.emu.userSends({
+      chatId: ORG.chats.xflWork,
+      from: p("李秀英"),
+      replyTo: fixedCard?.messageId ?? "",
+      text: "验收通过",
+    });
+    await h.settle();
+
+    // 日报 previews the digest at any time; the evening digest still comes.
+    const ask = await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("李秀英"), text: "日报", mentionBot: true });
+    await h.settle();
+    const preview = h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === ask.messageId);
+    expect(json(preview)).toContain("日清日报 · 幸福里社区 · 11月23日（预览）");
+
+    clock.advanceTo("2026-11-23 17:59");
+    await clock.tick();
+    expect(digests(ORG.chats.xflWork)).toEqual([]);
+    clock.advanceTo("2026-11-23 18:00");
+    await clock.tick();
+    await clock.tick();
+    const [digest, ...more] = digests(ORG.chats.xflWork);
+    expect(more).toEqual([]);
+    const card = json(digest);
+    expect(card).toContain("日清日报 · 幸福里社区 · 11月23日");
+    expect(card).not.toContain("补发");
+    // Found 2 (both 堆物堆料, dynamic); #1002 rectified and closed; #1001 open and overdue since 12:00.
+    expect(card).toContain("2 件（动态 2 · 静态 0）");
+    expect(card).toContain("1 件（销项 1 件）");
+    expect(card).toContain("1 件（超期 1 件）");
+    // Rate: closed 1 ÷ (1 + open 1) = 50%.
+    expect(card).toContain("50%（1/2）");
+    expect(card).toContain(`#1001 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 超期 6 小时 · <at id=${p("郑晓红")}></at>`);
+    expect(card).toContain("🚩 1. 幸福里第四网格 100%（1/1）");
+    expect(card).toContain("🟨 2. 幸福里第一网格 0%（0/1）");
+    const imageKey = /"img_key":"([^"]+)"/.exec(card)?.[1] ?? "";
+    expect(h.emu.resource(imageKey)?.kind).toBe("image");
+    expect(digests(ORG.chats.dflWork)).toHaveLength(1);
+    expect(digests(ORG.chats.hpWork)).toEqual([]);
+    expect(digests(ORG.chats.leaders)).toEqual([]);
+    expect(digests(ORG.chats.xflPatrol)).toEqual([]);
+
+    const xfl = await h.bot.db.unit.findUniqueOrThrow({ where: { code: "xfl" } });
+    const listed = await h.emu.userClicks({
+      messageId: digest?.messageId ?? "",
+      from: p("李秀英"),
+      value: { dg: "overdue", u: xfl.id, d: "2026-11-23" },
+    });
+    expect(listed?.toast).toEqual({ type: "success", content: "已在话题中列出 1 件超期问题" });
+    await h.settle();
+    const overdueReply = h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === digest?.messageId);
+    expect(json(overdueReply)).toContain("1. #1001 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 超期 6 小时 · 郑晓红");
+
+    const ledgerValue = { dg: "ledger", u: xfl.id, d: "2026-11-23" };
+    const noLedger = await h.emu.userClicks({
+      messageId: digest?.messageId ?? "",
+      from: p("何小燕"),
+      value: ledgerValue,
+    });
+    expect(noLedger?.toast?.content).toBe("台账只能由社区书记、包片领导、派单员或管理员导出。");
+    const ledger = await h.emu.userClicks({
+      messageId: digest?.messageId ?? "",
+      from: p("李秀英"),
+      value: ledgerValue,
+    });
+    // The export may outlast the inline answer's budget; then Lark shows the holding toast.
+    expect(["正在生成台账（本月1日至日报当天），稍后发到本话题", "正在处理，请稍候"]).toContain(ledger?.toast?.content);
+    await h.settle();
+    const file = h.emu
+      .messages(ORG.chats.xflWork)
+      .find((m) => m.parentId === digest?.messageId && m.msgType === "file");
+    expect(file).toBeDefined();
+
+    clock.advanceTo("2026-11-23 19:00");
+    await clock.tick();
+    const [street] = digests(ORG.chats.leaders);
+    expect(json(street)).toContain("日清日报 · 幸福街道 · 11月23日");
+    expect(json(street)).toContain("各社区今日整改率排名");
+
+    const xfjd = await h.bot.db.unit.findUniqueOrThrow({ where: { code: "xfjd" } });
+    const reviewValue = { dg: "review", u: xfjd.id, d: "2026-11-23" };
+    const comment = "幸福里社区超期问题明天上午前清零";
+    const refused = await h.emu.userClicks({
+      messageId: street?.messageId ?? "",
+      from: p("何小燕"),
+      value: reviewValue,
+      formValue: { comment, target: String(xfl.id) },
+    });
+    expect(refused?.toast).toEqual({ type: "error", content: "只有包片领导、派单员或管理员可以填写审阅意见" });
+    const reviewed = await h.emu.userClicks({
+      messageId: street?.messageId ?? "",
+      from: p("王建国"),
+      value: reviewValue,
+      formValue: { comment, target: String(xfl.id) },
+    });
+    expect(reviewed?.toast).toEqual({ type: "success", content: "审阅意见已记录，并发到 1 个社区工作群" });
+    await h.settle();
+    const posted = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app" && m.msgType === "text");
+    expect(json(posted.at(-1))).toContain(`【审阅意见】王建国：${comment}（11月23日日清日报）`);
+    expect(h.emu.messages(ORG.chats.dflWork).some((m) => json(m).includes("审阅意见】"))).toBe(false);
+    const stored = await h.bot.db.digestReview.findMany();
+    expect(stored).toMatchObject([{ unitId: xfjd.id, date: "2026-11-23", targetUnitId: xfl.id, text: comment }]);
+  });
+
+  it("sends the digest missed while the bot was down when it starts again the same day, marked 补发, once", async () => {
+    await report("上报 幸福路菜市场门口堆物堆料", 4);
+    clock.advanceTo("2026-11-23 18:40");
+    await h.restart();
+    clock = clockDriver(h);
+    await h.settle();
+    await clock.tick();
+    const [late, ...more] = digests(ORG.chats.xflWork);
+    expect(more).toEqual([]);
+    expect(json(late)).toContain("日清日报 · 幸福里社区 · 11月23日（补发）");
+    expect(json(late)).toContain("img_");
+    // 和平社区 sends at 18:30: ten minutes late is not 补发.
+    expect(json(digests(ORG.chats.hpWork)[0])).toContain('日清日报 · 和平社区 · 11月23日"');
+  });
+});

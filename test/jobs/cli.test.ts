@@ -1,0 +1,84 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Config, loadConfig } from "../../src/config/env.ts";
+import { runDigestCli, runRemindCli } from "../../src/jobs/cli.ts";
+import { CHATS, type ClockFixture, createClockFixture, sh } from "./support.ts";
+
+describe("riqing digest and riqing remind", () => {
+  let f: ClockFixture;
+  let config: Config;
+  let out: string[];
+  let err: string[];
+  const io = { log: (t: string) => out.push(t), error: (t: string) => err.push(t) };
+  beforeEach(async () => {
+    f = await createClockFixture();
+    config = loadConfig({ DATABASE_URL: f.t.url, DATA_DIR: f.t.dir, LOG_LEVEL: "silent" });
+    out = [];
+    err = [];
+    await f.t.db.chatBinding.update({ where: { chatId: CHATS.c1 }, data: { settings: { minRankedIssues: 1 } } });
+    await f.addIssues([
+      {
+        number: 5001,
+        grid: "G11",
+        category: "DUI",
+        status: "assigned",
+        reportedAt: sh("2026-11-23 09:00"),
+        deadline: sh("2026-11-23 15:00"),
+      },
+      {
+        number: 5002,
+        grid: "G12",
+        category: "DUI",
+        status: "closed",
+        reportedAt: sh("2026-11-23 09:00"),
+        rectifiedAt: sh("2026-11-23 10:00"),
+        closedAt: sh("2026-11-23 11:00"),
+      },
+    ]);
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it("prints a digest and writes its chart in a dry run, sending nothing", async () => {
+    const chart = join(f.t.dir, "chart.png");
+    const code = await runDigestCli(
+      ["--date", "2026-11-23", "--chat", CHATS.c1, "--dry-run", "--out", chart],
+      config,
+      io,
+    );
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain("日清日报 · 东苑社区 · 11月23日");
+    expect(text).toContain("今日发现：2 件（动态 2 · 静态 0）");
+    expect(text).toContain("🚩 1. 东苑二网格 100%（1/1）");
+    expect(text).toContain(`排名图已写入 ${chart}`);
+    expect(readFileSync(chart).subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(await f.outbox()).toEqual([]);
+  });
+
+  it("sends a day's digest once, and refuses bad arguments", async () => {
+    expect(await runDigestCli(["--date", "2026-11-23", "--chat", CHATS.c1], config, io)).toBe(0);
+    expect(await runDigestCli(["--date", "2026-11-23", "--chat", CHATS.c1], config, io)).toBe(0);
+    expect(out.filter((l) => l.startsWith("已加入发送队列"))).toHaveLength(1);
+    expect(out.filter((l) => l.startsWith("这一天的日报已经发过"))).toHaveLength(1);
+    expect((await f.outbox()).map((r) => r.key)).toEqual([`digest:${CHATS.c1}:2026-11-23`]);
+
+    expect(await runDigestCli(["--date", "2026-02-30"], config, io)).toBe(2);
+    expect(await runDigestCli(["--chat", CHATS.c1Patrol], config, io)).toBe(1);
+    expect(await runDigestCli(["--bogus"], config, io)).toBe(2);
+    expect(err.join("\n")).toContain("日期“2026-02-30”无效");
+    expect(err.join("\n")).toContain(`群 ${CHATS.c1Patrol} 没有绑定为工作群或领导群`);
+  });
+
+  it("runs one reminder sweep as of --now, dry or for real", async () => {
+    expect(await runRemindCli(["--now", "2026-11-23T13:00:00+08:00", "--dry-run"], config, io)).toBe(0);
+    expect(out).toEqual(["将发送：#5001 到期前提醒 → 东苑社区工作群"]);
+    expect(await f.outbox()).toEqual([]);
+    expect(await runRemindCli(["--now", "2026-11-23T13:00:00+08:00"], config, io)).toBe(0);
+    expect(await runRemindCli(["--now", "2026-11-23T13:00:00+08:00"], config, io)).toBe(0);
+    expect(out.slice(1)).toEqual(["已加入发送队列：#5001 到期前提醒 → 东苑社区工作群", "此刻没有到期的提醒。"]);
+    expect(await runRemindCli(["--now", "yesterday"], config, io)).toBe(2);
+  });
+});

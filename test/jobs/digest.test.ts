@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { digestCard } from "../../src/lark/cards/digest-card.ts";
+import { measureCard } from "../../src/lark/cards/limits.ts";
+import { buildDigest, type DigestData, digestChartInput, digestFigures, digestText } from "../../src/reports/digest.ts";
+import type { IssueSeed } from "../reports/stats-fixture.ts";
+import { type ClockFixture, createClockFixture, PEOPLE, sh, TZ } from "./support.ts";
+
+/**
+ * 西苑社区 C2 on Monday 2026-11-23, observed at 18:00. A fourth grid G24 is added. Categories: DUI 堆物堆料 and
+ * TING 乱停车 are dynamic, XCL 宣传栏破损 and WMSJ 文明实践站 static.
+ *
+ *  #     grid cat   status     reported      deadline      rectified     closed
+ *  2001  G21  DUI   closed     23 08:00      —             23 10:00      23 11:00
+ *  2002  G21  TING  closed     23 09:00      —             23 13:00      23 14:00
+ *  2003  G21  XCL   closed     20 09:00      27 09:00      22 09:00      23 09:00
+ *  2017  G21  DUI   closed     20 09:00      —             20 12:00      21 09:00
+ *  2004  G22  DUI   closed     23 10:00      —             23 11:00      23 12:00
+ *  2005  G22  DUI   assigned   23 11:00      24 11:00
+ *  2006  G22  WMSJ  accepted   19 09:00      22 09:00
+ *  2007  G23  DUI   closed     23 07:00      —             23 08:00      23 09:00
+ *  2008  G23  TING  closed     22 10:00      —             23 10:00      23 16:00
+ *  2009  G23  DUI   rectified  23 12:00      24 12:00      23 15:00
+ *  2010  G23  TING  assigned   21 08:00      22 08:00
+ *  2011  G23  XCL   rectified  16 09:00      23 09:00      22 17:00
+ *  2012  G23  DUI   accepted   23 13:00      24 13:00                                   rebound of #2008
+ *  2013  G24  DUI   rejected   23 14:00
+ *  2014  G24  DUI   assigned   23 15:00      24 15:00
+ *  2015  G24  DUI   duplicate  23 16:00
+ *  2016  G24  —     reported   23 16:30      —
+ */
+const SEEDS: IssueSeed[] = [
+  closedIssue(2001, "G21", "DUI", "23 08:00", "23 10:00", "23 11:00"),
+  closedIssue(2002, "G21", "TING", "23 09:00", "23 13:00", "23 14:00"),
+  closedIssue(2003, "G21", "XCL", "20 09:00", "22 09:00", "23 09:00", "27 09:00"),
+  closedIssue(2017, "G21", "DUI", "20 09:00", "20 12:00", "21 09:00"),
+  closedIssue(2004, "G22", "DUI", "23 10:00", "23 11:00", "23 12:00"),
+  openIssue(2005, "G22", "DUI", "assigned", "23 11:00", "24 11:00"),
+  openIssue(2006, "G22", "WMSJ", "accepted", "19 09:00", "22 09:00"),
+  closedIssue(2007, "G23", "DUI", "23 07:00", "23 08:00", "23 09:00"),
+  closedIssue(2008, "G23", "TING", "22 10:00", "23 10:00", "23 16:00"),
+  { ...openIssue(2009, "G23", "DUI", "rectified", "23 12:00", "24 12:00"), rectifiedAt: nov("23 15:00") },
+  openIssue(2010, "G23", "TING", "assigned", "21 08:00", "22 08:00"),
+  { ...openIssue(2011, "G23", "XCL", "rectified", "16 09:00", "23 09:00"), rectifiedAt: nov("22 17:00") },
+  { ...openIssue(2012, "G23", "DUI", "accepted", "23 13:00", "24 13:00"), reboundOf: 2008 },
+  { number: 2013, grid: "G24", category: "DUI", status: "rejected", reportedAt: nov("23 14:00") },
+  openIssue(2014, "G24", "DUI", "assigned", "23 15:00", "24 15:00"),
+  { number: 2015, grid: "G24", category: "DUI", status: "duplicate", reportedAt: nov("23 16:00") },
+  { number: 2016, grid: "G24", category: null, status: "reported", reportedAt: nov("23 16:30") },
+];
+
+/** "23 08:00" → 2026-11-23 08:00 in Shanghai. */
+function nov(dayTime: string): Date {
+  return sh(`2026-11-${dayTime}`);
+}
+
+function closedIssue(
+  number: number,
+  grid: string,
+  category: string,
+  reported: string,
+  rectified: string,
+  closed: string,
+  deadline?: string,
+): IssueSeed {
+  return {
+    number,
+    grid,
+    category,
+    status: "closed",
+    reportedAt: nov(reported),
+    rectifiedAt: nov(rectified),
+    closedAt: nov(closed),
+    deadline: deadline ? nov(deadline) : null,
+  };
+}
+
+function openIssue(
+  number: number,
+  grid: string,
+  category: string,
+  status: IssueSeed["status"],
+  reported: string,
+  deadline: string,
+): IssueSeed {
+  return { number, grid, category, status, reportedAt: nov(reported), deadline: nov(deadline) };
+}
+
+describe("digest of a community for a hand-computed day", () => {
+  let f: ClockFixture;
+  let data: DigestData;
+  beforeAll(async () => {
+    f = await createClockFixture();
+    const g24 = await f.t.db.unit.create({
+      data: { code: "G24", name: "西苑四网格", level: "grid", parentId: f.org.units.C2 as number, aliases: [] },
+    });
+    f.org.units.G24 = g24.id;
+    await f.addIssues(SEEDS);
+    data = await buildDigest(f.t.db, {
+      unitId: f.org.units.C2 as number,
+      date: "2026-11-23",
+      now: sh("2026-11-23 18:00"),
+      timeZone: TZ,
+      minRankedIssues: 3,
+    });
+  });
+  afterAll(async () => {
+    await f.close();
+  });
+
+  it("counts every figure as worked out by hand", () => {
+    const s = data.stats;
+    // Found today: reported on the 23rd, not rejected (2013) or duplicate (2015):
+    // 2001 2002 2004 2005 2007 2009 2012 2014 2016 = 9; dynamic all but 2016, which has no category.
+    expect(s.found).toBe(9);
+    expect(s.byKind).toEqual({ dynamic: 8, static: 0, none: 1 });
+    // Rectified today and still counting as rectified: 2001 2002 2004 2007 2008 2009 = 6 (2003 and 2011 on the 22nd).
+    expect(s.rectified).toBe(6);
+    // Response hours: 2001 2, 2002 4, 2004 1, 2007 1, 2008 24, 2009 3 → 35 / 6 = 5.83.
+    expect(s.response.averageHours).toBeCloseTo(35 / 6, 10);
+    // Closed today: 2001 2002 2003 2004 2007 2008 = 6 (2017 closed on the 21st).
+    expect(s.closed).toBe(6);
+    // Open now: 2005 2006 2009 2010 2011 2012 2014 2016 = 8; overdue at 18:00: 2006 2010 2011 = 3, 2011 awaiting 验收.
+    expect(s.open).toBe(8);
+    expect(s.overdue).toBe(3);
+    expect(s.overdueAwaitingVerification).toBe(1);
+    // Rate: closed 6 ÷ (6 + overdue 3 + open reported today and not overdue 2005 2009 2012 2014 2016 = 5) = 6/14.
+    expect(s.rate).toEqual({ closed: 6, open: 8, rate: 6 / 14 });
+    // Cumulative: closed up to tonight 6 + 2017 = 7; open terms the same 8 → 7/15.
+    expect(s.cumulativeRate).toEqual({ closed: 7, open: 8, rate: 7 / 15 });
+    // Rebounds found today: 2012.
+    expect(s.rebound).toBe(1);
+  });
+
+  it("words the figures for people", () => {
+    expect(digestFigures(data)).toEqual([
+      { label: "今日发现", value: "9 件（动态 8 · 静态 0 · 未分类 1）" },
+      { label: "今日整改", value: "6 件（销项 6 件）" },
+      { label: "未销项", value: "8 件（超期 3 件，其中已整改待验收 1 件）" },
+      { label: "反弹", value: "1 件" },
+      { label: "今日整改率", value: "42.9%（6/14）" },
+      { label: "累计整改率", value: "46.7%（7/15）" },
+      { label: "平均响应时长", value: "5.8 小时（6 件）" },
+    ]);
+  });
+
+  it("lists the overdue issues earliest first and what falls due tomorrow", () => {
+    expect(data.overdue.map((i) => i.number)).toEqual([2010, 2006, 2011]);
+    expect(data.dueTomorrow.map((i) => i.number)).toEqual([2005, 2009, 2012, 2014]);
+    expect(data.dueTomorrowTotal).toBe(4);
+    const text = digestText(data);
+    // 2010 was due on the 22nd at 08:00: 34 hours before 18:00 on the 23rd.
+    expect(text).toContain("#2010 乱停车 · 西苑三网格 G23号路口 · 超期 1 天 10 小时 · 李四");
+    expect(text).toContain("#2006 文明实践站更新不到位 · 西苑二网格 G22号路口 · 超期 1 天 9 小时 · 李四");
+    expect(text).toContain("#2011 宣传栏破损 · 西苑三网格 G23号路口 · 超期 9 小时 · 已整改待验收");
+    expect(text).toContain("#2005 堆物堆料 · 西苑二网格 G22号路口 · 11-24 11:00 到期 · 李四");
+  });
+
+  it("ranks grids with ties sharing a rank and too-small grids left out", () => {
+    // G21 3/3 = 100%; G22 1/3 and G23 2/6 are both 33.3% and share rank 2 (G23 first: more issues);
+    // G24 has only 2 issues in its rate (2014, 2016) and is not ranked with the minimum of 3.
+    const ranking = data.ranking.map((e) => [e.stats.unit.code, e.rank, e.flag]);
+    expect(ranking).toEqual([
+      ["G21", 1, "red"],
+      ["G23", 2, "yellow"],
+      ["G22", 2, "yellow"],
+      ["G24", null, null],
+    ]);
+    const text = digestText(data);
+    expect(text).toContain("🚩 1. 西苑一网格 100%（3/3）");
+    expect(text).toContain("🟨 2. 西苑三网格 33.3%（2/6）");
+    expect(text).toContain("🟨 2. 西苑二网格 33.3%（1/3）");
+    expect(text).toContain("不参与排名（问题少于 3 件）：西苑四网格");
+    expect(digestChartInput(data)).toEqual({
+      title: "各网格今日整改率排名",
+      subtitle: "西苑社区 · 11月23日",
+      bars: [
+        { label: "西苑一网格", value: 1, flag: "red" },
+        { label: "西苑三网格", value: 2 / 6, flag: "yellow" },
+        { label: "西苑二网格", value: 1 / 3, flag: "yellow" },
+      ],
+      valueFormat: "percent",
+    });
+  });
+
+  it("presents the card with mentions, the chart, the buttons, the review form and the definitions", () => {
+    const card = digestCard(data, { imageKey: "img_v2_chart", late: true });
+    const json = JSON.stringify(card);
+    expect(card.header?.title.content).toBe("日清日报 · 西苑社区 · 11月23日（补发）");
+    expect(json).toContain("42.9%（6/14）");
+    expect(json).toContain(`#2010 乱停车 · 西苑三网格 G23号路口 · 超期 1 天 10 小时 · <at id=${PEOPLE.gridHead}></at>`);
+    expect(json).toContain('"img_key":"img_v2_chart"');
+    expect(json).toContain("查看超期");
+    expect(json).toContain("导出台账");
+    expect(json).toContain("提交审阅意见");
+    expect(json).toContain("整改率 = 期内销项数");
+    const { bytes, elements } = measureCard(card);
+    expect(bytes).toBeLessThan(30 * 1024);
+    expect(elements).toBeLessThanOrEqual(200);
+  });
+
+  it("cuts long lists to ten lines with 等 N 件", async () => {
+    const many = Array.from({ length: 25 }, (_, i) =>
+      openIssue(2100 + i, "G21", "DUI", "assigned", "20 09:00", "21 09:00"),
+    );
+    await f.addIssues(many);
+    const big = await buildDigest(f.t.db, {
+      unitId: f.org.units.C2 as number,
+      date: "2026-11-23",
+      now: sh("2026-11-23 18:00"),
+      timeZone: TZ,
+      minRankedIssues: 3,
+    });
+    const json = JSON.stringify(digestCard(big, { imageKey: null }));
+    expect(big.overdue).toHaveLength(10);
+    expect(json).toContain("超期问题（28 件）");
+    expect(json).toContain("等 28 件，点「查看超期」看全部");
+    expect(json).not.toContain("img_key");
+  });
+});

@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { claimWhile } from "../../src/jobs/claims.ts";
+import { reminderKey, runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
+import { snoozeReminders } from "../../src/jobs/snooze-reminders.ts";
+import type { IssueSeed } from "../reports/stats-fixture.ts";
+import { CHATS, type ClockFixture, createClockFixture, PEOPLE, sh } from "./support.ts";
+
+/** An assigned 堆物堆料 issue in 东苑一网格 reported in the 东苑 work group, due at `deadline` (Shanghai time). */
+function due(number: number, deadline: string, extra: Partial<IssueSeed> = {}): IssueSeed {
+  return {
+    number,
+    grid: "G11",
+    category: "DUI",
+    status: "assigned",
+    reportedAt: new Date(sh(deadline).getTime() - 6 * 3_600_000),
+    deadline: sh(deadline),
+    ...extra,
+  };
+}
+
+describe("reminder sweep", () => {
+  let f: ClockFixture;
+  const sweep = (at: string) => runReminderSweep(f.deps, sh(at));
+  beforeEach(async () => {
+    f = await createClockFixture();
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it("fires each rung once: 2 h before in the thread, at the deadline with the secretary, 24 h later to the leaders", async () => {
+    const ids = await f.addIssues([due(3001, "2026-11-23 15:00")]);
+    const id = ids.get(3001) as number;
+
+    expect(await sweep("2026-11-23 12:59")).toEqual([]);
+    expect((await sweep("2026-11-23 13:00")).map((n) => n.key)).toEqual([reminderKey(id, "before")]);
+    expect(await sweep("2026-11-23 13:00")).toEqual([]);
+    expect(await sweep("2026-11-23 14:59")).toEqual([]);
+    expect((await sweep("2026-11-23 15:00")).map((n) => n.key)).toEqual([reminderKey(id, "deadline")]);
+    expect(await sweep("2026-11-24 14:59")).toEqual([]);
+    const escalated = await sweep("2026-11-24 15:00");
+    expect(escalated).toEqual([
+      { key: `escalate:${CHATS.leader}`, chatId: CHATS.leader, summary: "超期上报 1 件（#3001）→ 幸福街道领导群" },
+    ]);
+    expect(await sweep("2026-11-24 16:00")).toEqual([]);
+    expect(await sweep("2026-11-25 15:00")).toEqual([]);
+
+    const [before, atDeadline, escalation, ...rest] = await f.outbox();
+    expect(rest).toEqual([]);
+    expect(before).toMatchObject({ kind: "reply", chatId: CHATS.c1, target: "om_src_3001", replyInThread: true });
+    expect(before?.content).toContain("⏰ #3001 还剩 2 小时到期");
+    expect(before?.content).toContain(`<at id=${PEOPLE.gridHead}></at>`);
+    expect(before?.content).not.toContain(PEOPLE.secretary);
+    expect(before?.content).toContain("延后提醒 1 小时");
+    expect(atDeadline).toMatchObject({ kind: "reply", target: "om_src_3001", replyInThread: true });
+    expect(atDeadline?.content).toContain("⏰ #3001 已到整改期限");
+    expect(atDeadline?.content).toContain(`<at id=${PEOPLE.gridHead}></at> <at id=${PEOPLE.secretary}></at>`);
+    expect(escalation).toMatchObject({ kind: "send", chatId: CHATS.leader, target: CHATS.leader });
+    expect(escalation?.content).toContain("超期未整改问题 1 件");
+    expect(escalation?.content).toContain(
+      "#3001 堆物堆料 · 东苑社区 东苑一网格 G11号路口 · 责任人 李四 · **已超期 1 天**",
+    );
+  });
+
+  it("holds rungs due in the quiet hours until 08:00: a deadline at 23:00 is reminded at 08:00 the next morning", async () => {
+    const ids = await f.addIssues([due(3002, "2026-11-23 23:00"), due(3003, "2026-11-24 09:00")]);
+    for (const at of ["2026-11-23 20:59", "2026-11-23 21:00", "2026-11-23 23:00", "2026-11-24 07:59"]) {
+      expect(await sweep(at)).toEqual([]);
+    }
+    const morning = await sweep("2026-11-24 08:00");
+    // The 23:00 deadline passed in the night, so its before-deadline reminder is moot; the 09:00 one still comes.
+    expect(morning.map((n) => n.key)).toEqual([
+      reminderKey(ids.get(3002) as number, "deadline"),
+      reminderKey(ids.get(3003) as number, "before"),
+    ]);
+    const rows = await f.outbox();
+    expect(rows[0]?.content).toContain("已超期 9 小时");
+    expect(rows[1]?.content).toContain("⏰ #3003 还剩 1 小时到期");
+    expect(await sweep("2026-11-24 08:01")).toEqual([]);
+  });
+
+  it("puts reminders off when snoozed, reminds again when the snooze runs out, and holds the deadline rung meanwhile", async () => {
+    const id = (await f.addIssues([due(3004, "2026-11-23 15:00")])).get(3004) as number;
+    await sweep("2026-11-23 13:00");
+    await snoozeReminders(f.t.db, id, sh("2026-11-23 14:00"), "李四");
+    expect(await sweep("2026-11-23 13:59")).toEqual([]);
+    const again = await sweep("2026-11-23 14:00");
+    expect(again.map((n) => n.key)).toEqual([reminderKey(id, "again", sh("2026-11-23 14:00"))]);
+    expect((await f.outbox()).at(-1)?.content).toContain("⏰ #3004 再次提醒：还剩 1 小时");
+    expect(await sweep("2026-11-23 14:01")).toEqual([]);
+
+    // Snoozed over the deadline: the deadline rung waits for the snooze and stands for its reminder too.
+    await snoozeReminders(f.t.db, id, sh("2026-11-23 15:30"), "李四");
+    expect(await sweep("2026-11-23 15:00")).toEqual([]);
+    expect((await sweep("2026-11-23 15:30")).map((n) => n.key)).toEqual([reminderKey(id, "deadline")]);
+    expect(await sweep("2026-11-23 15:31")).toEqual([]);
+    expect((await f.outbox()).map((r) => r.key)).toEqual([
+      reminderKey(id, "before"),
+      reminderKey(id, "again", sh("2026-11-23 14:00")),
+      reminderKey(id, "deadline"),
+    ]);
+  });
+
+  it("drops reminders that became moot: rectified, closed or rejected issues are not nagged", async () => {
+    await f.addIssues([
+      due(3005, "2026-11-23 15:00", { status: "rectified", rectifiedAt: sh("2026-11-23 12:00") }),
+      due(3006, "2026-11-23 15:00", { status: "closed", closedAt: sh("2026-11-23 12:00") }),
+      due(3007, "2026-11-23 15:00", { status: "rejected" }),
+    ]);
+    for (const at of ["2026-11-23 13:00", "2026-11-23 15:00", "2026-11-24 15:00"]) expect(await sweep(at)).toEqual([]);
+    expect(await f.outbox()).toEqual([]);
+    expect(await f.t.db.jobRun.count()).toBe(0);
+  });
+
+  it("takes a claim back when the issue was finished between the look and the claim", async () => {
+    const id = (await f.addIssues([due(3008, "2026-11-23 15:00", { status: "closed" })])).get(3008) as number;
+    const claimed = await f.t.db.$transaction((tx) => claimWhile(tx, "remind:x", "reminder", id, ["assigned"]));
+    expect(claimed).toBe(false);
+    expect(await f.t.db.jobRun.count()).toBe(0);
+  });
+
+  it("escalates every issue due in one sweep to the street leader group in one consolidated card", async () => {
+    await f.addIssues([
+      due(3011, "2026-11-22 15:00"),
+      due(3012, "2026-11-22 14:00", { grid: "G21" }),
+      due(3013, "2026-11-22 10:00", { grid: "G22", status: "accepted" }),
+      due(3014, "2026-11-22 10:00", { grid: "G22", status: "closed" }),
+    ]);
+    const notices = await sweep("2026-11-23 15:00");
+    expect(notices.map((n) => n.summary)).toEqual(["超期上报 3 件（#3013、#3012、#3011）→ 幸福街道领导群"]);
+    const rows = await f.outbox();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.content).toContain("超期未整改问题 3 件");
+    for (const n of ["#3011", "#3012", "#3013"]) expect(rows[0]?.content).toContain(n);
+    expect(rows[0]?.content).not.toContain("#3014");
+    expect(await sweep("2026-11-23 16:00")).toEqual([]);
+  });
+
+  it("follows the chat's ladder settings and reports without sending in a dry run", async () => {
+    await f.t.db.chatBinding.update({
+      where: { chatId: CHATS.c1 },
+      data: { settings: { reminders: { beforeHours: 4, quietHours: "", categories: { TING: { enabled: false } } } } },
+    });
+    await f.addIssues([due(3021, "2026-11-24 02:00"), due(3022, "2026-11-24 02:00", { category: "TING" })]);
+    const dry = await runReminderSweep(f.deps, sh("2026-11-23 22:00"), { dryRun: true });
+    expect(dry.map((n) => n.summary)).toEqual(["#3021 到期前提醒 → 东苑社区工作群"]);
+    expect(await f.outbox()).toEqual([]);
+    expect(await sweep("2026-11-23 22:00")).toEqual(dry);
+    expect(await sweep("2026-11-24 02:00")).toHaveLength(1);
+  });
+});
