@@ -11,7 +11,7 @@ import { issueCard } from "../lark/cards/issue-card.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { formatDuration, TEXTS } from "../texts.ts";
 import type { FeatureDeps } from "./deps.ts";
-import { replyCard, replyText } from "./say.ts";
+import { answerTo, replyCard, replyText } from "./say.ts";
 import { transaction } from "./transaction.ts";
 
 /** Command words (SPEC 4.3) with their English aliases. */
@@ -82,21 +82,9 @@ export async function runChatCommand(
   extensions: Partial<Record<string, CommandExtension>>,
 ): Promise<void> {
   const command = parseCommand(text);
-  const reply = (t: string) =>
-    replyText(deps.db, {
-      key: `answer:${m.messageId}`,
-      chatId: m.chatId,
-      messageId: m.messageId,
-      text: t,
-      inThread: m.chatType === "group",
-    });
+  const reply = (t: string) => replyText(deps.db, { ...answerTo(m), text: t });
   if (!command || command.verb === "help") {
-    await replyCard(deps.db, {
-      key: `answer:${m.messageId}`,
-      chatId: m.chatId,
-      messageId: m.messageId,
-      card: helpCard(),
-    });
+    await replyCard(deps.db, { ...answerTo(m), card: helpCard() });
     return;
   }
   if (command.verb === "bind") return bind(deps, m, command.arg, reply);
@@ -112,12 +100,7 @@ export async function runChatCommand(
     default: {
       const extension = extensions[command.verb];
       if (extension) return extension(deps, m, command.arg, scope);
-      await replyCard(deps.db, {
-        key: `answer:${m.messageId}`,
-        chatId: m.chatId,
-        messageId: m.messageId,
-        card: helpCard(),
-      });
+      await replyCard(deps.db, { ...answerTo(m), card: helpCard() });
     }
   }
 }
@@ -185,13 +168,7 @@ async function show(
   if (!issue) return reply(TEXTS.unknownIssue(`#${number}`));
   const view = await transaction(deps.db, (tx) => loadIssueView(tx, issue.id));
   const card = issueCard(view, deps.now(), deps.timeZone, { fullHistory: true });
-  await replyCard(deps.db, {
-    key: `answer:${m.messageId}`,
-    chatId: m.chatId,
-    messageId: m.messageId,
-    card,
-    inThread: m.chatType === "group",
-  });
+  await replyCard(deps.db, { ...answerTo(m), card });
 }
 
 /** Who may bind or unbind a chat to a unit: admins, and secretaries of that unit or a unit above it. */

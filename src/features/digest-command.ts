@@ -3,7 +3,7 @@ import { UNIT_LEVELS } from "../domain/types.ts";
 import { clockSettings } from "../jobs/clock-settings.ts";
 import { prepareDigest } from "../jobs/prepare-digest.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-import { replyCard, replyText } from "./say.ts";
+import { answerTo, replyCard, replyText } from "./say.ts";
 
 const TEXTS = {
   badDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
@@ -16,9 +16,7 @@ const TEXTS = {
  * does not count as sent, and says 预览 in its title.
  */
 export const digestCommand: CommandExtension = async (deps, m, arg, scope) => {
-  const key = `answer:${m.messageId}`;
-  const inThread = m.chatType === "group";
-  const reply = (text: string) => replyText(deps.db, { key, chatId: m.chatId, messageId: m.messageId, text, inThread });
+  const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
   const now = deps.now();
   let date = localDateString(now, deps.timeZone);
   if (arg) {
@@ -44,5 +42,5 @@ export const digestCommand: CommandExtension = async (deps, m, arg, scope) => {
     { unitId: unit.id, date, minRankedIssues: settings.minRankedIssues, preview: true },
     now,
   );
-  await replyCard(deps.db, { key, chatId: m.chatId, messageId: m.messageId, card, inThread });
+  await replyCard(deps.db, { ...answerTo(m), card });
 };

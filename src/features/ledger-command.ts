@@ -8,7 +8,7 @@ import { periodFor, periodLabel } from "../reports/stats.ts";
 import { TEXTS } from "../texts.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 import type { FeatureDeps } from "./deps.ts";
-import { replyText } from "./say.ts";
+import { answerTo, replyText } from "./say.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** Who may take a ledger out of the system: it lists people and problems by name. */
@@ -83,14 +83,7 @@ export async function sendLedger(
 
 /** 台账 [本周|本月|起止日期]: sends the chat unit's ledger as an .xlsx file (secretaries, leaders, dispatchers). */
 export const ledgerCommand: CommandExtension = async (deps, m, arg, scope) => {
-  const reply = (text: string) =>
-    replyText(deps.db, {
-      key: `answer:${m.messageId}`,
-      chatId: m.chatId,
-      messageId: m.messageId,
-      text,
-      inThread: m.chatType === "group",
-    });
+  const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
   const period = parseLedgerPeriod(arg, deps.now(), deps.timeZone);
   if (!period) return reply(TEXTS.badLedgerPeriod);
   const unitId = scope.unitIds[0];

@@ -6,7 +6,7 @@ import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts.ts";
 import { commandContext, type FeatureDeps } from "./deps.ts";
 import { fetchAndPublish } from "./photos.ts";
-import { replyText } from "./say.ts";
+import { answerTo, replyText } from "./say.ts";
 import { transaction } from "./transaction.ts";
 
 /** The issue whose thread a message replies in (the report's thread or the card's), if any. */
@@ -77,6 +77,9 @@ export async function respondInThread(
   const ctx = commandContext(deps);
   const result = await transaction(deps.db, (tx) => actOnIssue(tx, input, ctx));
   if (result.ok) return;
-  const text2 = result.code === "photo_required" ? TEXTS.askAfterPhoto : result.message;
-  await replyText(deps.db, { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, text: text2 });
+  await replyText(deps.db, {
+    ...answerTo(m),
+    inThread: true,
+    text: result.code === "photo_required" ? TEXTS.askAfterPhoto : result.message,
+  });
 }

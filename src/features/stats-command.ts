@@ -3,7 +3,7 @@ import { formatHours, formatRate } from "../domain/metrics.ts";
 import { type PeriodSpec, periodFor, periodLabel, type UnitStats, unitStats } from "../reports/stats.ts";
 import { TEXTS } from "../texts.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-import { replyText } from "./say.ts";
+import { answerTo, replyText } from "./say.ts";
 
 const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {
   "": "today",
@@ -41,14 +41,7 @@ export function statsText(s: UnitStats, name: string, timeZone: string): string 
  */
 export const statsCommand: CommandExtension = async (deps, m, arg, scope) => {
   const spec = PERIOD_WORDS[arg.trim().toLowerCase()];
-  const reply = (text: string) =>
-    replyText(deps.db, {
-      key: `answer:${m.messageId}`,
-      chatId: m.chatId,
-      messageId: m.messageId,
-      text,
-      inThread: m.chatType === "group",
-    });
+  const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
   if (!spec) return reply(TEXTS.badStatsPeriod);
   const now = deps.now();
   const period = periodFor(spec as PeriodSpec, now, deps.timeZone);

@@ -1,3 +1,4 @@
+import { replyCard } from "../features/say.ts";
 /**
  * 回头看 (SPEC 4.4) as a sweep. Two steps, both idempotent functions of `now`:
  *
@@ -13,7 +14,7 @@ import { fileIssue } from "../commands/file-issue.ts";
 import { claimOnce } from "../db/once.ts";
 import { transaction } from "../features/transaction.ts";
 import { lookbackCard } from "../lark/cards/reminder-card.ts";
-import { enqueue, sentMessageId } from "../lark/outbox.ts";
+import { sentMessageId } from "../lark/outbox.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "./clock-settings.ts";
 import { type JobDeps, jobContext, type SweepNotice, type SweepOptions } from "./job-deps.ts";
@@ -106,15 +107,7 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
     try {
       const asked = await transaction(db, async (tx) => {
         if (!(await claimWhile(tx, notice.key, "lookback", issue.id, ["closed"]))) return false;
-        await enqueue(tx, {
-          key: notice.key,
-          kind: "reply",
-          chatId,
-          target: messageId,
-          msgType: "interactive",
-          content: JSON.stringify(content),
-          replyInThread: true,
-        });
+        await replyCard(tx, { key: notice.key, chatId, messageId, card: content, inThread: true });
         return true;
       });
       if (asked) notices.push(notice);

@@ -1,3 +1,4 @@
+import { replyCard } from "../features/say.ts";
 /**
  * The reminder ladder (SPEC 4.4) as a sweep: an idempotent function of `now` that sends whatever rung is due and was
  * not sent before.
@@ -248,15 +249,7 @@ async function sendThreadReminder(deps: JobDeps, item: ThreadReminder, now: Date
       const view = await loadReminderView(tx, issue.id, stage);
       if (!view) return false;
       const content = reminderCard(view, now, deps.timeZone);
-      await enqueue(tx, {
-        key: item.key,
-        kind: "reply",
-        chatId,
-        target: messageId,
-        msgType: "interactive",
-        content: JSON.stringify(content),
-        replyInThread: true,
-      });
+      await replyCard(tx, { key: item.key, chatId, messageId, card: content, inThread: true });
       return true;
     });
   } catch (error) {

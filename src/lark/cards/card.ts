@@ -1,23 +1,11 @@
+import type { CardColor } from "../../domain/labels.ts";
 /**
  * Card JSON 1.0 (LARK.md section 8). Riqing patches its cards in place, so every card is shared (`update_multi`):
  * all members see the same, latest version.
  */
 
-/** Header colours Lark offers. */
-export type HeaderTemplate =
-  | "blue"
-  | "wathet"
-  | "turquoise"
-  | "green"
-  | "yellow"
-  | "orange"
-  | "red"
-  | "carmine"
-  | "violet"
-  | "purple"
-  | "indigo"
-  | "grey"
-  | "default";
+/** Header colours Lark offers (the vocabulary is the domain's: status colours are chosen there). */
+export type HeaderTemplate = CardColor;
 
 /** Any card component: Lark tells them apart by `tag`. */
 export interface CardElement {
