@@ -1,0 +1,130 @@
+/**
+ * The city section: generate the city, then the digest benchmark and the sweep benchmarks on it, reporting the
+ * results so far after each step (so a step that runs out of time still leaves the earlier ones). Optionally the
+ * same measurements again after ANALYZE, which production databases do not get today.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { openDb, sqlitePath } from "../../src/db/client.ts";
+import { buildDigest, renderDigestChart } from "../../src/reports/digest.ts";
+import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/reports/stats-ranking.ts";
+import { round } from "../lib/stats.ts";
+import { benchDigests } from "./digest.ts";
+import { generateCity } from "./generate.ts";
+import { benchSweeps } from "./sweeps.ts";
+
+/** Options of {@link runCity}. */
+export interface CityRunOptions {
+  streets: number;
+  communitiesPerStreet: number;
+  gridsPerCommunity: number;
+  issues: number;
+  days: number;
+  dueTarget: number;
+  now: Date;
+  date: string;
+  timeZone: string;
+  seed: number;
+  /** Community digests whose queries are broken down. */
+  breakdownUnits: number;
+  /** Digest charts rendered to time chart rendering (0: none). */
+  chartSamples: number;
+  /** Measure again after ANALYZE. */
+  analyze: boolean;
+  /** Kill a sweep that takes longer than this. */
+  sweepTimeoutMs: number;
+  keepDir?: boolean;
+}
+
+/** Runs the city section; `progress` receives the results so far after each step. */
+export async function runCity(
+  options: CityRunOptions,
+  progress: (results: Record<string, unknown>) => void,
+): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), "riqing-bench-city-"));
+  const databaseUrl = `file:${join(dir, "city.db")}`;
+  const results: Record<string, unknown> = {};
+  try {
+    const city = await generateCity({ ...options, databaseUrl });
+    results.generation = {
+      streets: city.streetIds.length,
+      communities: city.communityIds.length,
+      grids: city.grids,
+      issues: city.issues,
+      jobRuns: city.jobRuns,
+      due: city.due,
+      statusCounts: city.statusCounts,
+      seconds: round(city.seconds, 1),
+    };
+    progress(results);
+
+    const db = await openDb(databaseUrl);
+    const sqlite = new Database(sqlitePath(databaseUrl));
+    const common = { now: options.now, date: options.date, timeZone: options.timeZone };
+    results.digest = await benchDigests(db, sqlite, city, { ...common, breakdownUnits: options.breakdownUnits });
+    progress(results);
+
+    if (options.chartSamples > 0) {
+      const times: number[] = [];
+      for (const unitId of [...city.streetIds, ...city.communityIds].slice(0, options.chartSamples)) {
+        const data = await buildDigest(db, {
+          unitId,
+          ...common,
+          minRankedIssues: DEFAULT_MIN_RANKED_ISSUES,
+        });
+        const started = performance.now();
+        await renderDigestChart(data);
+        times.push(performance.now() - started);
+      }
+      const mean = times.reduce((a, b) => a + b, 0) / times.length;
+      results.chart = {
+        samples: times.length,
+        meanMs: round(mean, 0),
+        allDigestsSeconds: round((mean * (city.communityIds.length + city.streetIds.length)) / 1000, 1),
+      };
+      progress(results);
+    }
+
+    const sweepOptions = {
+      ...common,
+      databaseUrl,
+      dataDir: dir,
+      repeats: 2,
+      repeatBelowMs: 5_000,
+      timeoutMs: options.sweepTimeoutMs,
+    };
+    results.sweeps = await benchSweeps(sqlite, sweepOptions);
+    progress(results);
+
+    // What the suggested index on Issue.reboundOfId does for the look-back sweep's "no rebound yet" test.
+    sqlite.exec(`CREATE INDEX "bench_Issue_reboundOfId_idx" ON "Issue"("reboundOfId")`);
+    results.withReboundIndex = { lookback: (await benchSweeps(sqlite, sweepOptions, ["lookback"])).lookback };
+    progress(results);
+
+    if (options.analyze) {
+      const started = performance.now();
+      sqlite.exec("ANALYZE");
+      const analyzeSeconds = (performance.now() - started) / 1000;
+      const digest = await benchDigests(db, sqlite, city, { ...common, breakdownUnits: 0 });
+      const sweeps = await benchSweeps(sqlite, sweepOptions);
+      results.afterAnalyze = {
+        note: "ANALYZE, with the reboundOfId index",
+        analyzeSeconds: round(analyzeSeconds, 1),
+        digestProductSeconds: digest.productSeconds,
+        digestRatioToSql: digest.ratioToSql,
+        reminderSweepMs: sweeps.reminder?.medianMs ?? null,
+        lookbackSweepMs: sweeps.lookback?.medianMs ?? null,
+      };
+      progress(results);
+    }
+    sqlite.close();
+    await db.$disconnect();
+    return results;
+  } finally {
+    if (options.keepDir) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}

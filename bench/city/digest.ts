@@ -1,0 +1,241 @@
+/**
+ * Digest at city scale: the figures of every community's and every street's 日清日报 for one day, computed the way
+ * the digest sweep does (buildDigest per unit: statistics, overdue and due lists, ranking), compared with one
+ * hand-written SQL aggregate over the same database that produces the same figures for all those units at once.
+ * The harness checks that both agree, figure by figure.
+ */
+
+import type Database from "better-sqlite3";
+import type { Db } from "../../src/db/client.ts";
+import { localPeriod, startOfDate } from "../../src/domain/deadline.ts";
+import { buildDigest, type DigestData } from "../../src/reports/digest.ts";
+import { statsByUnit } from "../../src/reports/stats.ts";
+import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/reports/stats-ranking.ts";
+import { round } from "../lib/stats.ts";
+import type { City } from "./generate.ts";
+import { instrument, type QueryCost } from "./instrument.ts";
+
+/** The figures a digest shows (digestFigures in src/reports/digest.ts) plus its due-tomorrow total. */
+export interface Figures {
+  found: number;
+  dynamic: number;
+  static: number;
+  none: number;
+  rectified: number;
+  /** Average response time in hours, rounded to 1e-6; null when nothing was rectified. */
+  responseHours: number | null;
+  closed: number;
+  open: number;
+  overdue: number;
+  overdueAwaitingVerification: number;
+  rebound: number;
+  rateOpen: number;
+  cumulativeClosed: number;
+  cumulativeOpen: number;
+  dueTomorrow: number;
+}
+
+function hours(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 1e6) / 1e6;
+}
+
+function fromDigest(d: DigestData): Figures {
+  const s = d.stats;
+  return {
+    found: s.found,
+    dynamic: s.byKind.dynamic,
+    static: s.byKind.static,
+    none: s.byKind.none,
+    rectified: s.rectified,
+    responseHours: hours(s.response.averageHours),
+    closed: s.closed,
+    open: s.open,
+    overdue: s.overdue,
+    overdueAwaitingVerification: s.overdueAwaitingVerification,
+    rebound: s.rebound,
+    rateOpen: s.rate.open,
+    cumulativeClosed: s.cumulativeRate.closed,
+    cumulativeOpen: s.cumulativeRate.open,
+    dueTomorrow: d.dueTomorrowTotal,
+  };
+}
+
+const OPEN = `('reported', 'assigned', 'accepted', 'rectified')`;
+const FOUND = `i.reportedAt >= @from AND i.reportedAt < @to AND i.status NOT IN ('rejected', 'duplicate')`;
+const RECTIFIED = `i.status IN ('rectified', 'closed') AND i.rectifiedAt >= @from AND i.rectifiedAt < @to`;
+const NOT_OVERDUE = `(i.deadline IS NULL OR i.deadline >= @asOf)`;
+const SUMS = [
+  "found",
+  "dynamic",
+  "static",
+  "none",
+  "rectified",
+  "responseMs",
+  "closed",
+  "cumulativeClosed",
+  "open",
+  "overdue",
+  "overdueAwaiting",
+  "openNew",
+  "openEarlier",
+  "rebound",
+  "dueTomorrow",
+] as const;
+
+/**
+ * The hand-written aggregate: every issue with a grid is read once and summed per grid, then the grid sums are
+ * rolled up to communities and to streets. The same definitions as src/reports/stats.ts, in one statement.
+ */
+export const DIGEST_SQL = `
+WITH per_grid AS (
+  SELECT i.gridId AS gridId,
+    SUM(${FOUND}) AS found,
+    SUM(${FOUND} AND k.kind = 'dynamic') AS dynamic,
+    SUM(${FOUND} AND k.kind = 'static') AS static,
+    SUM(${FOUND} AND k.id IS NULL) AS none,
+    SUM(${RECTIFIED}) AS rectified,
+    SUM(CASE WHEN ${RECTIFIED} THEN i.rectifiedAt - i.reportedAt ELSE 0 END) AS responseMs,
+    SUM(i.status = 'closed' AND i.closedAt >= @from AND i.closedAt < @to) AS closed,
+    SUM(i.status = 'closed' AND i.closedAt >= 0 AND i.closedAt < @to) AS cumulativeClosed,
+    SUM(i.status IN ${OPEN}) AS open,
+    SUM(i.status IN ${OPEN} AND i.deadline < @asOf) AS overdue,
+    SUM(i.status = 'rectified' AND i.deadline < @asOf) AS overdueAwaiting,
+    SUM(i.status IN ${OPEN} AND ${NOT_OVERDUE} AND i.reportedAt >= @from AND i.reportedAt < @to) AS openNew,
+    SUM(i.status IN ${OPEN} AND ${NOT_OVERDUE} AND i.reportedAt >= 0 AND i.reportedAt < @to) AS openEarlier,
+    SUM(${FOUND} AND i.reboundOfId IS NOT NULL) AS rebound,
+    SUM(i.status IN ${OPEN} AND i.deadline >= @to AND i.deadline < @tomorrowTo) AS dueTomorrow
+  FROM Issue i NOT INDEXED
+  LEFT JOIN Category k ON k.id = i.categoryId
+  WHERE i.gridId IS NOT NULL
+  GROUP BY i.gridId
+),
+placed AS (
+  SELECT p.*, c.id AS communityId, c.parentId AS streetId
+  FROM per_grid p JOIN Unit g ON g.id = p.gridId JOIN Unit c ON c.id = g.parentId
+  WHERE c.level = 'community'
+)
+SELECT communityId AS unitId, ${SUMS.map((s) => `SUM(${s}) AS ${s}`).join(", ")} FROM placed GROUP BY communityId
+UNION ALL
+SELECT streetId AS unitId, ${SUMS.map((s) => `SUM(${s}) AS ${s}`).join(", ")} FROM placed GROUP BY streetId`;
+
+type SumRow = { unitId: number } & Record<(typeof SUMS)[number], number>;
+
+function fromSums(r: SumRow): Figures {
+  return {
+    found: r.found,
+    dynamic: r.dynamic,
+    static: r.static,
+    none: r.none,
+    rectified: r.rectified,
+    responseHours: r.rectified === 0 ? null : hours(r.responseMs / r.rectified / 3_600_000),
+    closed: r.closed,
+    open: r.open,
+    overdue: r.overdue,
+    overdueAwaitingVerification: r.overdueAwaiting,
+    rebound: r.rebound,
+    rateOpen: r.overdue + r.openNew,
+    cumulativeClosed: r.cumulativeClosed,
+    cumulativeOpen: r.overdue + r.openEarlier,
+    dueTomorrow: r.dueTomorrow,
+  };
+}
+
+/** Figures that differ between the two ways, by unit. */
+function differences(product: Map<number, Figures>, raw: Map<number, Figures>): string[] {
+  const out: string[] = [];
+  for (const [unitId, p] of product) {
+    const r = raw.get(unitId);
+    if (!r) {
+      out.push(`unit ${unitId}: missing from the SQL aggregate`);
+      continue;
+    }
+    for (const key of Object.keys(p) as (keyof Figures)[]) {
+      const a = p[key];
+      const b = r[key];
+      const same = a === b || (typeof a === "number" && typeof b === "number" && Math.abs(a - b) <= 1e-5);
+      if (!same) out.push(`unit ${unitId} ${key}: product ${a}, SQL ${b}`);
+    }
+  }
+  return out;
+}
+
+/** Options of {@link benchDigests}. */
+export interface DigestBenchOptions {
+  now: Date;
+  date: string;
+  timeZone: string;
+  /** Record a per-query breakdown over this many community digests (0: none). */
+  breakdownUnits: number;
+}
+
+/** Runs the digest benchmark on a generated city (see the module comment). */
+export async function benchDigests(db: Db, sqlite: Database.Database, city: City, options: DigestBenchOptions) {
+  const { now, date, timeZone } = options;
+  const request = (unitId: number) => ({ unitId, date, now, timeZone, minRankedIssues: DEFAULT_MIN_RANKED_ISSUES });
+  const period = localPeriod(startOfDate(date, timeZone), "day", timeZone);
+  const asOf = new Date(Math.min(now.getTime(), period.to.getTime()));
+  const tomorrow = localPeriod(period.to, "day", timeZone);
+  const params = {
+    from: period.from.getTime(),
+    to: period.to.getTime(),
+    asOf: asOf.getTime(),
+    tomorrowTo: tomorrow.to.getTime(),
+  };
+
+  // Warm-up (statement caches, JIT, page cache) for both ways, outside the timings.
+  const warmId = city.communityIds[0];
+  if (warmId !== undefined) await buildDigest(db, request(warmId));
+  const statement = sqlite.prepare<typeof params, SumRow>(DIGEST_SQL);
+  statement.all(params);
+
+  const product = new Map<number, Figures>();
+  let started = performance.now();
+  for (const unitId of city.communityIds) product.set(unitId, fromDigest(await buildDigest(db, request(unitId))));
+  const communitiesMs = performance.now() - started;
+  started = performance.now();
+  for (const unitId of city.streetIds) product.set(unitId, fromDigest(await buildDigest(db, request(unitId))));
+  const streetsMs = performance.now() - started;
+
+  started = performance.now();
+  const rows = statement.all(params);
+  const sqlMs = performance.now() - started;
+  const raw = new Map(rows.map((r) => [r.unitId, fromSums(r)]));
+
+  started = performance.now();
+  await statsByUnit(db, city.streetIds, period, asOf);
+  const oneCallMs = performance.now() - started;
+
+  let breakdown: QueryCost[] = [];
+  let breakdownMs = 0;
+  if (options.breakdownUnits > 0) {
+    const probe = instrument(db);
+    const units = city.communityIds.slice(0, options.breakdownUnits);
+    started = performance.now();
+    for (const unitId of units) await buildDigest(probe.db, request(unitId));
+    breakdownMs = performance.now() - started;
+    breakdown = probe.costs().slice(0, 8);
+  }
+
+  const mismatches = differences(product, raw);
+  const allMs = communitiesMs + streetsMs;
+  const sample = product.get(city.streetIds[0] ?? -1);
+  return {
+    units: { communities: city.communityIds.length, streets: city.streetIds.length },
+    productSeconds: round(allMs / 1000, 3),
+    communitiesSeconds: round(communitiesMs / 1000, 3),
+    streetsSeconds: round(streetsMs / 1000, 3),
+    perCommunityMs: round(communitiesMs / Math.max(1, city.communityIds.length), 1),
+    perStreetMs: round(streetsMs / Math.max(1, city.streetIds.length), 1),
+    sqlSeconds: round(sqlMs / 1000, 3),
+    ratioToSql: round(allMs / sqlMs, 2),
+    statsByUnitOneCallSeconds: round(oneCallMs / 1000, 3),
+    figuresEqual: mismatches.length === 0,
+    mismatches: mismatches.length,
+    firstMismatches: mismatches.slice(0, 5),
+    sampleStreetFigures: sample ?? null,
+    breakdown:
+      options.breakdownUnits > 0
+        ? { communities: options.breakdownUnits, ms: round(breakdownMs), queries: breakdown }
+        : null,
+  };
+}

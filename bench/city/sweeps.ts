@@ -1,0 +1,139 @@
+/**
+ * The reminder and look-back sweeps at city scale, as dry runs (they work out what is due and report it, and
+ * claim and send nothing, so every run sees the same database): the time of each, what it found, and a per-query
+ * breakdown of one more run through an instrumented client.
+ *
+ * A sweep's queries run synchronously inside SQLite and cannot be interrupted, so each sweep is measured in a
+ * process of its own (this module, run as a script) that is killed when it outlives its time limit.
+ */
+
+import { fileURLToPath } from "node:url";
+import type Database from "better-sqlite3";
+import { type Db, openDb } from "../../src/db/client.ts";
+import type { JobDeps, SweepNotice } from "../../src/jobs/job-deps.ts";
+import { runLookbackSweep } from "../../src/jobs/lookback-sweep.ts";
+import { runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
+import { silentLogger } from "../../src/log.ts";
+import { isTyped, nextMessage, startChild, waitForExit } from "../lib/child.ts";
+import { round } from "../lib/stats.ts";
+import { instrument, type QueryCost } from "./instrument.ts";
+
+/** The sweeps measured. */
+export type SweepName = "reminder" | "lookback";
+
+const SWEEPS: Record<SweepName, (deps: JobDeps, now: Date, options: { dryRun: boolean }) => Promise<SweepNotice[]>> = {
+  reminder: runReminderSweep,
+  lookback: runLookbackSweep,
+};
+
+/** Options of {@link benchSweeps}. */
+export interface SweepBenchOptions {
+  databaseUrl: string;
+  now: Date;
+  timeZone: string;
+  dataDir: string;
+  /** Runs after the first, for a steadier figure; skipped when the first run took longer than `repeatBelowMs`. */
+  repeats: number;
+  repeatBelowMs: number;
+  /** Kill a sweep's process after this long. */
+  timeoutMs: number;
+}
+
+/** One sweep's figures. */
+export interface SweepResult {
+  firstMs: number | null;
+  medianMs: number | null;
+  runs: number;
+  notices: number;
+  breakdown: QueryCost[];
+  /** Set when the sweep did not finish in time. */
+  timedOutAfterSeconds?: number;
+}
+
+async function measure(sweep: SweepName, db: Db, options: Omit<SweepBenchOptions, "databaseUrl" | "timeoutMs">) {
+  const deps = (client: Db): JobDeps => ({
+    db: client,
+    log: silentLogger,
+    timeZone: options.timeZone,
+    dataDir: options.dataDir,
+    admins: [],
+    policy: {},
+    publishPhotos: async () => undefined,
+  });
+  const times: number[] = [];
+  let notices: SweepNotice[] = [];
+  for (let run = 0; run <= options.repeats; run++) {
+    const started = performance.now();
+    notices = await SWEEPS[sweep](deps(db), options.now, { dryRun: true });
+    times.push(performance.now() - started);
+    if (run === 0 && (times[0] ?? 0) > options.repeatBelowMs) break;
+  }
+  const probe = instrument(db);
+  await SWEEPS[sweep](deps(probe.db), options.now, { dryRun: true });
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    firstMs: round(times[0] ?? Number.NaN, 1),
+    medianMs: round(sorted[Math.floor(sorted.length / 2)] ?? Number.NaN, 1),
+    runs: times.length,
+    notices: notices.length,
+    breakdown: probe.costs().slice(0, 8),
+  };
+}
+
+/** Measures one sweep in a child process (see the module comment). */
+export async function measureSweep(sweep: SweepName, options: SweepBenchOptions): Promise<SweepResult> {
+  const child = startChild(fileURLToPath(import.meta.url), [sweep], {
+    env: { BENCH_SWEEP: JSON.stringify({ ...options, now: options.now.toISOString() }) },
+  });
+  try {
+    return await nextMessage(
+      child,
+      (m) => (isTyped(m) && m.type === "sweep:done" ? (m as unknown as { result: SweepResult }).result : undefined),
+      options.timeoutMs,
+    );
+  } catch {
+    return {
+      firstMs: null,
+      medianMs: null,
+      runs: 0,
+      notices: 0,
+      breakdown: [],
+      timedOutAfterSeconds: options.timeoutMs / 1000,
+    };
+  } finally {
+    child.kill("SIGKILL");
+    await waitForExit(child, 5_000);
+  }
+}
+
+/** Runs both sweeps (dry) on a generated city and counts, with plain SQL, their candidates. */
+export async function benchSweeps(sqlite: Database.Database, options: SweepBenchOptions, which?: SweepName[]) {
+  const now = options.now.getTime();
+  const hour = 3_600_000;
+  const counts = sqlite
+    .prepare<{ now: number }, { candidates: number; lookbackCandidates: number }>(
+      `SELECT
+         (SELECT COUNT(*) FROM Issue WHERE status IN ('reported', 'assigned', 'accepted')
+            AND deadline >= @now - ${(7 * 24 + 168 + 24) * hour} AND deadline <= @now + ${72 * hour}) AS candidates,
+         (SELECT COUNT(*) FROM Issue WHERE status = 'closed'
+            AND closedAt >= @now - ${10 * 24 * hour} AND closedAt <= @now - ${7 * 24 * hour}) AS lookbackCandidates`,
+    )
+    .get({ now }) ?? { candidates: 0, lookbackCandidates: 0 };
+  const results: Partial<Record<SweepName, SweepResult & { candidates: number }>> = {};
+  if (!which || which.includes("reminder")) {
+    results.reminder = { ...(await measureSweep("reminder", options)), candidates: counts.candidates };
+  }
+  if (!which || which.includes("lookback")) {
+    results.lookback = { ...(await measureSweep("lookback", options)), candidates: counts.lookbackCandidates };
+  }
+  return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sweep = process.argv[2] as SweepName;
+  const raw = JSON.parse(process.env.BENCH_SWEEP ?? "{}") as SweepBenchOptions & { now: string };
+  const db = await openDb(raw.databaseUrl);
+  const result = await measure(sweep, db, { ...raw, now: new Date(raw.now) });
+  await db.$disconnect();
+  process.send?.({ type: "sweep:done", result }, () => process.exit(0));
+}

@@ -1,0 +1,105 @@
+/**
+ * The server side of the ingest benchmark, in a process of its own so its memory and CPU are its own: either the
+ * real bot (`startRiqing` in webhook mode against the emulator) or the baseline, the bare SDK `EventDispatcher`
+ * behind `adaptKoa` with a no-op handler. Configured by the JSON in BENCH_SERVER; answers over IPC:
+ *
+ *   → {type: "ready", port}                 once listening on 127.0.0.1
+ *   ← {type: "stats"}  → {type: "stats:done", maxRssMB, rssMB, heapUsedMB}
+ *   ← {type: "stop"}   → {type: "stop:done", ...stats} after a graceful stop, then the process exits
+ *
+ * With `liftApiLimits` the bot's pacer forgets Lark's per-app API limits (the per-chat ones stay): the capacity
+ * run measures what the bot itself can file, which Lark's 1000/min download limit would otherwise hide.
+ */
+
+import { createServer, type Server } from "node:http";
+import * as lark from "@larksuiteoapi/node-sdk";
+import Koa from "koa";
+import { pino } from "pino";
+import { loadConfig } from "../../src/config/env.ts";
+import { LARK_RATE_RULES, type RateLimit } from "../../src/lark/pacer.ts";
+import { createLogger } from "../../src/log.ts";
+import { startRiqing } from "../../src/main.ts";
+import { isTyped } from "../lib/child.ts";
+import { maxRssMB, rssMB } from "../lib/stats.ts";
+
+/** What the parent tells the server process. */
+export interface ServerConfig {
+  mode: "riqing" | "sdk";
+  appId: string;
+  appSecret: string;
+  encryptKey: string;
+  verificationToken: string;
+  /** The emulator's origin (riqing mode). */
+  larkDomain?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Where the bot's warnings and errors go (riqing mode). */
+  logFile?: string;
+  liftApiLimits?: boolean;
+}
+
+function stats() {
+  return { maxRssMB: maxRssMB(), rssMB: rssMB(), heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024 };
+}
+
+async function startSdkBaseline(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
+  const dispatcher = new lark.EventDispatcher({
+    encryptKey: config.encryptKey,
+    verificationToken: config.verificationToken,
+    loggerLevel: lark.LoggerLevel.error,
+  }).register({ "im.message.receive_v1": async () => ({}) });
+  const app = new Koa();
+  app.use(lark.adaptKoa("/lark/events", dispatcher, { autoChallenge: true }));
+  const server: Server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function startBot(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
+  if (config.liftApiLimits) {
+    // Bench-only: the pacer reads its rules by key prefix at every call, so emptying "api" lifts the per-app limits.
+    (LARK_RATE_RULES as Record<string, readonly RateLimit[]>).api = [];
+  }
+  const env = {
+    LARK_APP_ID: config.appId,
+    LARK_APP_SECRET: config.appSecret,
+    LARK_DOMAIN: config.larkDomain,
+    LARK_EVENT_MODE: "webhook",
+    LARK_ENCRYPT_KEY: config.encryptKey,
+    LARK_VERIFICATION_TOKEN: config.verificationToken,
+    DATABASE_URL: config.databaseUrl,
+    DATA_DIR: config.dataDir,
+    PORT: "0",
+    LOG_LEVEL: "warn",
+  };
+  const log = config.logFile
+    ? createLogger("warn", pino.destination({ dest: config.logFile, sync: false }))
+    : createLogger("silent");
+  const bot = await startRiqing(loadConfig(env), { log, host: "127.0.0.1" });
+  return { port: bot.port, stop: () => bot.stop() };
+}
+
+async function main(): Promise<void> {
+  const raw = process.env.BENCH_SERVER;
+  if (!raw) throw new Error("BENCH_SERVER is not set");
+  const config = JSON.parse(raw) as ServerConfig;
+  const server = config.mode === "sdk" ? await startSdkBaseline(config) : await startBot(config);
+  process.on("message", (message) => {
+    if (!isTyped(message)) return;
+    if (message.type === "stats") process.send?.({ type: "stats:done", ...stats() });
+    if (message.type === "stop") {
+      void server.stop().then(() => {
+        process.send?.({ type: "stop:done", ...stats() }, () => process.exit(0));
+      });
+    }
+  });
+  process.send?.({ type: "ready", port: server.port });
+}
+
+main().catch((error: unknown) => {
+  console.error("bench server failed:", error);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+/**
+ * Outbound pacing: an evening's worth of digests and reminders leaves through the real outbox sender and Lark client
+ * to the emulator, which enforces Lark's limits (50/s and 1000/min per API, 5/s per chat). The rows are what the
+ * product writes: the reminder sweep's thread reminders and escalations (run for real, so it claims and enqueues),
+ * and each work and leader group's digest card built from buildDigest (without the ranking chart, whose rendering
+ * is timed in the digest section). Measured: the time from the sender's start to the last message, against the
+ * earliest finish Lark's limits allow for the same messages, and every rate-limit answer (there must be none).
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { openDb, sqlitePath } from "../src/db/client.ts";
+import { type ApiCall, LarkEmulator } from "../src/emulator/index.ts";
+import { digestKey } from "../src/jobs/digest-sweep.ts";
+import { runReminderSweep } from "../src/jobs/reminder-sweep.ts";
+import { digestCard } from "../src/lark/cards/digest-card.ts";
+import { LarkClient } from "../src/lark/client.ts";
+import { enqueue, OutboxSender } from "../src/lark/outbox.ts";
+import { silentLogger } from "../src/log.ts";
+import { buildDigest } from "../src/reports/digest.ts";
+import { DEFAULT_MIN_RANKED_ISSUES } from "../src/reports/stats-ranking.ts";
+import { generateCity } from "./city/generate.ts";
+import { type BoundCall, earliestFinish, LARK_LIMITS } from "./lib/lark-bound.ts";
+import { round } from "./lib/stats.ts";
+
+const APP_ID = "cli_benchpacing000001";
+const APP_SECRET = "bench-secret";
+
+/** Options of {@link runPacing}. */
+export interface PacingOptions {
+  streets: number;
+  communitiesPerStreet: number;
+  /** Thread reminders due (the rest of the messages are digests and escalations). */
+  reminders: number;
+  now: Date;
+  date: string;
+  timeZone: string;
+  seed: number;
+  timeoutMs: number;
+  keepDir?: boolean;
+}
+
+function isRateLimited(call: ApiCall): boolean {
+  return call.status === 429 || call.code === 230020 || call.code === 99991400;
+}
+
+/** Runs the pacing benchmark (see the module comment). */
+export async function runPacing(options: PacingOptions): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), "riqing-bench-pacing-"));
+  const databaseUrl = `file:${join(dir, "riqing.db")}`;
+  const emu = await LarkEmulator.start({ appId: APP_ID, appSecret: APP_SECRET, callLogLimit: 100 });
+  try {
+    const city = await generateCity({
+      databaseUrl,
+      streets: options.streets,
+      communitiesPerStreet: options.communitiesPerStreet,
+      gridsPerCommunity: 2,
+      // Enough issues that the last day holds the reminders wanted (about 1.5 × as many as due, per day).
+      issues: Math.max(2_000, Math.round(options.reminders * 14 * 1.5)),
+      days: 14,
+      dueTarget: options.reminders,
+      dueFromHours: 24,
+      now: options.now,
+      date: options.date,
+      timeZone: options.timeZone,
+      seed: options.seed,
+    });
+
+    // The chats and the messages reminders reply to must exist on the Lark side.
+    const sqlite = new Database(sqlitePath(databaseUrl));
+    const chats = sqlite
+      .prepare<[], { chatId: string; name: string; unitId: number }>(`SELECT chatId, name, unitId FROM ChatBinding`)
+      .all();
+    const user = emu.addUser({ openId: "ou_benchpacingreporter000000000001", name: "网格员" });
+    for (const c of chats) emu.addChat({ chatId: c.chatId, name: c.name, members: [user.openId] });
+    const due = sqlite
+      .prepare<{ now: number }, { id: number; sourceChatId: string }>(
+        `SELECT id, sourceChatId FROM Issue WHERE status IN ('reported', 'assigned', 'accepted')
+           AND deadline >= @now - ${15 * 24 * 3_600_000} AND deadline <= @now + ${72 * 3_600_000}`,
+      )
+      .all({ now: options.now.getTime() });
+    const setSource = sqlite.prepare(`UPDATE Issue SET sourceMessageId = ? WHERE id = ?`);
+    for (const issue of due) {
+      const sent = await emu.userSends({
+        chatId: issue.sourceChatId,
+        from: user.openId,
+        text: `上报：问题 ${issue.id}`,
+      });
+      setSource.run(sent.messageId, issue.id);
+    }
+
+    // What the product writes: the reminder sweep for real, and every digest card.
+    const db = await openDb(databaseUrl);
+    const deps = {
+      db,
+      log: silentLogger,
+      timeZone: options.timeZone,
+      dataDir: dir,
+      admins: [],
+      policy: {},
+      publishPhotos: async () => undefined,
+    };
+    let started = performance.now();
+    const notices = await runReminderSweep(deps, options.now, {});
+    const sweepMs = performance.now() - started;
+    started = performance.now();
+    for (const chat of chats) {
+      const data = await buildDigest(db, {
+        unitId: chat.unitId,
+        date: options.date,
+        now: options.now,
+        timeZone: options.timeZone,
+        minRankedIssues: DEFAULT_MIN_RANKED_ISSUES,
+      });
+      await enqueue(db, {
+        key: digestKey(chat.chatId, options.date),
+        kind: "send",
+        chatId: chat.chatId,
+        target: chat.chatId,
+        msgType: "interactive",
+        content: JSON.stringify(digestCard(data, { imageKey: null })),
+      });
+    }
+    const digestsMs = performance.now() - started;
+    const rows = sqlite
+      .prepare<[], { kind: string; chatId: string | null; size: number }>(
+        `SELECT kind, chatId, length(content) AS size FROM OutboxMessage WHERE status = 'pending'`,
+      )
+      .all();
+    sqlite.close();
+
+    // Send them all and watch.
+    const calls: ApiCall[] = [];
+    emu.on("call", (call) => {
+      if (call.method === "POST" && call.path.startsWith("/open-apis/im/v1/messages")) calls.push(call);
+    });
+    let done = 0;
+    let failed = 0;
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const settle = () => {
+      if (done + failed >= rows.length) finish();
+    };
+    const client = new LarkClient({ appId: APP_ID, appSecret: APP_SECRET, domain: emu.baseUrl, logger: silentLogger });
+    const sender = new OutboxSender({
+      db,
+      client,
+      logger: silentLogger,
+      onSent: () => {
+        done++;
+        settle();
+      },
+      onFailed: () => {
+        failed++;
+        settle();
+      },
+    });
+    const start = Date.now();
+    sender.start();
+    const timedOut = await Promise.race([
+      finished.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(resolve, options.timeoutMs, true).unref()),
+    ]);
+    await sender.stop();
+    await db.$disconnect();
+
+    const ok = calls.filter((c) => c.status === 200 && c.code === 0);
+    const last = Math.max(...ok.map((c) => c.time));
+    const bound: BoundCall[] = rows.map((r) => ({
+      keys: [`api:${r.kind}`, `chat:${r.chatId}`],
+      release: start,
+    }));
+    const minimumMs = earliestFinish(bound, LARK_LIMITS) - start;
+    const takenMs = last - start;
+    const byKind = (kind: string) => rows.filter((r) => r.kind === kind).length;
+    return {
+      messages: rows.length,
+      chats: new Set(rows.map((r) => r.chatId)).size,
+      sends: byKind("send"),
+      replies: byKind("reply"),
+      reminderNotices: notices.length,
+      remindersDue: city.due,
+      averageCardKB: round(rows.reduce((sum, r) => sum + r.size, 0) / Math.max(1, rows.length) / 1024, 1),
+      setup: {
+        citySeconds: round(city.seconds, 1),
+        reminderSweepSeconds: round(sweepMs / 1000, 2),
+        digestsSeconds: round(digestsMs / 1000, 2),
+      },
+      sent: done,
+      failed,
+      timedOut,
+      takenSeconds: round(takenMs / 1000, 2),
+      minimumSeconds: round(minimumMs / 1000, 2),
+      ratio: round(minimumMs / takenMs, 3),
+      rateLimited: calls.filter(isRateLimited).length,
+      unexpected: emu.unexpectedCalls.length,
+    };
+  } finally {
+    await emu.close();
+    if (options.keepDir) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,145 @@
+import type { IssueStatus } from "../domain/types.ts";
+import { imageContentType } from "../emulator/resource-routes.ts";
+import type {
+  ClickAnswer,
+  ClickRequest,
+  ClockAnswer,
+  ClockRequest,
+  MessageView,
+  SandboxState,
+  SendRequest,
+} from "./api-types.ts";
+import { messageView } from "./message-view.ts";
+import { SAMPLE_PHOTOS, samplePhoto } from "./sample-photos.ts";
+import type { SandboxSession } from "./sandbox-session.ts";
+import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
+import { nextLocalTime } from "./virtual-clock.ts";
+
+/** A request the sandbox refuses, with the sentence the page shows and the HTTP status. */
+export class SandboxRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SandboxRequestError";
+  }
+}
+
+/** Statuses in which an issue's deadline is still running. */
+const RUNNING: IssueStatus[] = ["reported", "assigned", "accepted"];
+
+/** Minutes past a deadline the "next deadline" jump lands, so the issue is plainly overdue. */
+const PAST_DEADLINE_MS = 60_000;
+
+/** Everything the page needs to draw itself. */
+export function sandboxState(session: SandboxSession, timeZone: string): SandboxState {
+  const { emu, tenant, names } = session;
+  return {
+    sessionId: session.id,
+    now: session.clock.epoch(),
+    timeZone,
+    bot: { openId: emu.botOpenId, name: names.bot },
+    people: tenant.people.map((p) => ({ ...p, p2pChatId: session.p2pChats.get(p.openId) ?? "" })),
+    chats: tenant.chats.map((c) => ({ ...c, memberCount: emu.chat(c.chatId)?.members.length ?? 0 })),
+    samples: SAMPLE_PHOTOS.map((s) => ({ ...s, url: `/sandbox/api/samples/${s.id}.png` })),
+  };
+}
+
+/** Every message of the demo groups and private chats, oldest first, as the page shows them. */
+export function allMessages(session: SandboxSession): MessageView[] {
+  return session.emu.messages().map((m) => messageView(session.emu, session.names, m));
+}
+
+/** Posts a message as a demo person (text, @-mentions, photos, optionally as a reply). */
+export async function postAsPerson(session: SandboxSession, request: SendRequest): Promise<{ messageId: string }> {
+  const { emu } = session;
+  if (!session.names.people.has(request.from)) throw new SandboxRequestError(400, SANDBOX_TEXTS.unknownPerson);
+  const chat = emu.chat(request.chatId);
+  if (!chat) throw new SandboxRequestError(404, SANDBOX_TEXTS.unknownChat);
+  if (!chat.members.includes(request.from)) throw new SandboxRequestError(403, SANDBOX_TEXTS.notMember);
+  const text = request.text?.trim() ?? "";
+  const images = await Promise.all((request.photos ?? []).map(photoBytes));
+  if (!text && images.length === 0) throw new SandboxRequestError(400, SANDBOX_TEXTS.emptyMessage);
+  const mentions = (request.mentions ?? []).filter((id) => session.names.people.has(id));
+  const replyTo =
+    request.replyTo && emu.message(request.replyTo)?.chatId === request.chatId ? request.replyTo : undefined;
+  const result = await emu.userSends({
+    chatId: request.chatId,
+    from: request.from,
+    ...(text && { text }),
+    ...(images.length > 0 && { images }),
+    ...(request.mentionBot && { mentionBot: true }),
+    ...(mentions.length > 0 && { mentions }),
+    ...(replyTo && { replyTo }),
+  });
+  return { messageId: result.messageId };
+}
+
+async function photoBytes(photo: NonNullable<SendRequest["photos"]>[number]): Promise<Buffer> {
+  if ("sample" in photo) {
+    const png = samplePhoto(photo.sample);
+    if (!png) throw new SandboxRequestError(400, SANDBOX_TEXTS.unknownSample);
+    return png;
+  }
+  const data = Buffer.from(photo.base64, "base64");
+  if (!imageContentType(data)) throw new SandboxRequestError(400, SANDBOX_TEXTS.notAnImage);
+  return data;
+}
+
+/** Clicks, chooses or submits on one of the bot's cards as a demo person; returns the bot's toast. */
+export async function clickCard(session: SandboxSession, request: ClickRequest): Promise<ClickAnswer> {
+  const { emu } = session;
+  if (!session.names.people.has(request.from)) throw new SandboxRequestError(400, SANDBOX_TEXTS.unknownPerson);
+  const message = emu.message(request.messageId);
+  if (message?.msgType !== "interactive" || message.sender.type !== "app") {
+    throw new SandboxRequestError(404, SANDBOX_TEXTS.notFound);
+  }
+  try {
+    const answer = await emu.userClicks({
+      messageId: request.messageId,
+      from: request.from,
+      value: request.value,
+      tag: request.tag,
+      ...(request.option !== undefined && { option: request.option }),
+      ...(request.name !== undefined && { name: request.name }),
+      ...(request.formValue !== undefined && { formValue: request.formValue }),
+    });
+    return answer?.toast ? { toast: answer.toast } : {};
+  } catch {
+    throw new SandboxRequestError(502, SANDBOX_TEXTS.botSilent);
+  }
+}
+
+/**
+ * Moves the virtual clock forward (by minutes, to the next HH:mm, or just past the earliest running deadline), then
+ * runs the bot's scheduled sweeps (reminders, look-backs, digests) at the new time and waits for them.
+ */
+export async function jumpClock(
+  session: SandboxSession,
+  request: ClockRequest,
+  timeZone: string,
+): Promise<ClockAnswer> {
+  const { clock, riqing } = session;
+  let note: string | undefined;
+  switch (request.action) {
+    case "advance":
+      clock.advance(request.minutes * 60_000);
+      break;
+    case "until":
+      clock.advanceTo(nextLocalTime(clock.now(), request.time, timeZone));
+      break;
+    case "deadline": {
+      const next = await riqing.db.issue.findFirst({
+        where: { status: { in: RUNNING }, deadline: { gt: clock.now() } },
+        orderBy: { deadline: "asc" },
+        select: { deadline: true },
+      });
+      if (next?.deadline) clock.advanceTo(new Date(next.deadline.getTime() + PAST_DEADLINE_MS));
+      else note = SANDBOX_TEXTS.noDeadline;
+      break;
+    }
+  }
+  await riqing.tick();
+  return { now: clock.epoch(), ...(note && { note }) };
+}

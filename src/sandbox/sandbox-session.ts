@@ -1,0 +1,122 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type Router from "@koa/router";
+import type { Config } from "../config/env.ts";
+import { LarkEmulator } from "../emulator/index.ts";
+import type { Logger } from "../log.ts";
+import { type Riqing, startRiqing } from "../main.ts";
+import type { SandboxFiles } from "./sandbox-files.ts";
+import { type DemoTenant, populateEmulator, seedDemo } from "./seed-demo.ts";
+import { VirtualClock } from "./virtual-clock.ts";
+
+/** The sandbox app's id: any id of Lark's shape (the long-connection client insists on it). */
+const SANDBOX_APP_ID = "cli_5a4db0c5a4db0c00";
+/** The bot's name in the demo tenant. */
+const BOT_NAME = "日清";
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/** One run of the demo: a fresh database, the emulator, the real bot connected to it, and the virtual clock. */
+export interface SandboxSession {
+  /** New on every start and reset. */
+  id: string;
+  emu: LarkEmulator;
+  riqing: Riqing;
+  clock: VirtualClock;
+  tenant: DemoTenant;
+  /** Display names of the bot and of every demo person by open_id. */
+  names: { bot: string; people: ReadonlyMap<string, string> };
+  /** Each demo person's private chat with the bot, by open_id. */
+  p2pChats: ReadonlyMap<string, string>;
+}
+
+/** What `bootSession` needs. */
+export interface BootOptions {
+  config: Config;
+  files: SandboxFiles;
+  log: Logger;
+  port: number;
+  /** Where the virtual clock starts; default the real now. */
+  clockStart?: Date;
+  /** The sandbox's own HTTP routes, mounted on the bot's server. */
+  routes: (router: Router) => void;
+}
+
+/**
+ * Seeds the demo into an emptied sandbox folder, starts the emulator (lenient: it records nothing as unexpected) and
+ * the real bot against it over the long connection, the production default, and waits until the bot is connected.
+ */
+export async function bootSession(options: BootOptions): Promise<SandboxSession> {
+  const { files, log } = options;
+  const tenant = await seedDemo(files.databaseUrl);
+  const clock = new VirtualClock(options.clockStart);
+  const appSecret = randomBytes(16).toString("hex");
+  const emu = await LarkEmulator.start({
+    appId: SANDBOX_APP_ID,
+    appSecret,
+    appName: BOT_NAME,
+    now: clock.epoch,
+    strict: false,
+  });
+  try {
+    populateEmulator(emu, tenant);
+    const connected = waitForConnection(emu);
+    const config: Config = {
+      ...options.config,
+      lark: { appId: SANDBOX_APP_ID, appSecret, domain: emu.baseUrl, eventMode: "ws" },
+      databaseUrl: files.databaseUrl,
+      dataDir: files.dir,
+      port: options.port,
+    };
+    const riqing = await startRiqing(config, { log, now: clock.now, host: "127.0.0.1", routes: options.routes });
+    try {
+      await connected;
+    } catch (error) {
+      await riqing.stop();
+      throw error;
+    }
+    return {
+      id: randomUUID(),
+      emu,
+      riqing,
+      clock,
+      tenant,
+      names: { bot: BOT_NAME, people: new Map(tenant.people.map((p) => [p.openId, p.name])) },
+      p2pChats: new Map(tenant.people.map((p) => [p.openId, emu.p2pChatId(p.openId)])),
+    };
+  } catch (error) {
+    await emu.close();
+    throw error;
+  }
+}
+
+function waitForConnection(emu: LarkEmulator): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emu.off("ws.connected", done);
+      reject(new Error("the bot did not connect to the sandbox emulator in time"));
+    }, CONNECT_TIMEOUT_MS);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+    emu.once("ws.connected", done);
+  });
+}
+
+/** Stops the bot, then the emulator. */
+export async function stopSession(session: SandboxSession): Promise<void> {
+  await session.riqing.stop();
+  await session.emu.close();
+}
+
+/** Waits until the bot has processed every received event and sent everything in its outbox. */
+export async function settleSession(session: SandboxSession): Promise<void> {
+  const { riqing } = session;
+  for (let round = 0; round < 50; round++) {
+    await riqing.inbox.idle();
+    await riqing.outbox.drain();
+    const pending = await riqing.db.inboundEvent.count({ where: { status: "pending" } });
+    const queued = await riqing.db.outboxMessage.count({ where: { status: "pending" } });
+    if (pending === 0 && queued === 0) return;
+  }
+  throw new Error("the sandbox bot did not settle");
+}

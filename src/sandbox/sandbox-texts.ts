@@ -1,0 +1,31 @@
+/** Every Chinese sentence the sandbox server says (console banner, API errors), kept together for review. */
+export const SANDBOX_TEXTS = {
+  banner: (url: string) =>
+    [
+      "",
+      "未配置飞书应用凭证（LARK_APP_ID、LARK_APP_SECRET），日清以沙箱模式启动：",
+      "机器人照常运行，连接的是内置的模拟飞书，已载入演示街道、社区、网格和人员。",
+      "",
+      `  在浏览器中打开 ${url}`,
+      "",
+      "可以切换身份发消息、上传照片、点卡片按钮，并快进时间查看提醒和日报。按 Ctrl+C 退出。",
+      "接入真实飞书：在 .env 中填写应用的 App ID 和 App Secret（见 .env.example）后重新运行 npm start。",
+      "",
+    ].join("\n"),
+  databaseOutside: (url: string, dir: string) =>
+    `沙箱每次启动都会清空重建自己的数据库，DATABASE_URL（${url}）必须位于 ${dir} 目录下。` +
+    "请去掉 DATABASE_URL，或配置飞书应用凭证以正式模式运行。",
+  portInUse: (port: number) =>
+    `端口 ${port} 已被占用。请关闭占用它的程序，或设置 PORT 为其他端口（如 PORT=3001）后重试。`,
+  resetting: "沙箱正在重置，请稍候",
+  badRequest: "请求格式不对",
+  unknownPerson: "没有这个演示人员",
+  unknownChat: "没有这个群",
+  notMember: "这个身份不在这个会话里，请切换身份",
+  unknownSample: "没有这张示例照片",
+  emptyMessage: "请输入文字或添加照片",
+  notAnImage: "只能上传图片（JPG、PNG、GIF、WEBP 等）",
+  botSilent: "机器人没有响应这次操作，请稍后再试",
+  noDeadline: "目前没有未到期的问题",
+  notFound: "找不到这个文件",
+} as const;

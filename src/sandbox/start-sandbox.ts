@@ -1,0 +1,145 @@
+import { createServer } from "node:net";
+import type { Context } from "koa";
+import type { Config } from "../config/env.ts";
+import type { EmulatedMessage } from "../emulator/index.ts";
+import type { Logger } from "../log.ts";
+import { EventStream } from "./event-stream.ts";
+import { messageView } from "./message-view.ts";
+import { type SandboxFiles, sandboxFiles, wipeSandbox } from "./sandbox-files.ts";
+import { type SandboxHost, sandboxRoutes } from "./sandbox-routes.ts";
+import { bootSession, type SandboxSession, settleSession, stopSession } from "./sandbox-session.ts";
+import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
+
+/** A running sandbox: the page at `url`, the bot, the emulator and the virtual clock behind it. */
+export interface Sandbox {
+  /** http://127.0.0.1:PORT/sandbox */
+  url: string;
+  port: number;
+  /** The running demo; undefined while a reset is under way. */
+  session(): SandboxSession | undefined;
+  /** Waits until the bot has handled everything it received and sent everything it queued. */
+  settle(): Promise<void>;
+  /** Throws the demo away and starts it again from the demo org, on the same port. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Options for tests; `npm start` uses none. */
+export interface SandboxOptions {
+  /** Where the virtual clock starts (after every reset too); default the real now. */
+  clockStart?: Date;
+  /** Do not print the banner with the URL. */
+  quiet?: boolean;
+}
+
+/**
+ * Starts sandbox mode (SPEC section 5, no Lark credentials): empties the sandbox folder, imports the demo org, starts
+ * the Lark emulator with the demo people and groups, and runs the real bot against it over the long connection, with
+ * the virtual clock and the sandbox page on the bot's own server, listening on 127.0.0.1 only. Every start begins
+ * from the demo state, because the emulated chats live in memory and cannot outlive the process. Prints the URL.
+ */
+export async function startSandbox(config: Config, log: Logger, options: SandboxOptions = {}): Promise<Sandbox> {
+  const files = sandboxFiles(config);
+  if (config.port !== 0) await ensurePortFree(config.port);
+  const runner = new SandboxRunner(config, files, log, options);
+  await runner.boot(config.port);
+  log.info({ url: runner.url }, "sandbox ready");
+  if (!options.quiet) console.log(SANDBOX_TEXTS.banner(runner.url));
+  return runner;
+}
+
+class SandboxRunner implements Sandbox, SandboxHost {
+  port = 0;
+  readonly timeZone: string;
+  private current: SandboxSession | undefined;
+  private resetting: Promise<void> | undefined;
+  private readonly events = new EventStream();
+
+  constructor(
+    private readonly config: Config,
+    private readonly files: SandboxFiles,
+    private readonly log: Logger,
+    private readonly options: SandboxOptions,
+  ) {
+    this.timeZone = config.timezone;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/sandbox`;
+  }
+
+  session(): SandboxSession | undefined {
+    return this.current;
+  }
+
+  async boot(port: number): Promise<void> {
+    wipeSandbox(this.files);
+    const session = await bootSession({
+      config: this.config,
+      files: this.files,
+      log: this.log,
+      port,
+      routes: (router) => sandboxRoutes(router, this),
+      ...(this.options.clockStart && { clockStart: this.options.clockStart }),
+    });
+    const publish = (type: "message" | "message.updated") => (message: EmulatedMessage) =>
+      this.events.publish({ type, message: messageView(session.emu, session.names, message) });
+    session.emu.on("message", publish("message"));
+    session.emu.on("message.updated", publish("message.updated"));
+    this.port = session.riqing.port;
+    this.current = session;
+  }
+
+  openEvents(ctx: Context): void {
+    this.events.open(ctx);
+  }
+
+  clockMoved(now: number): void {
+    this.events.publish({ type: "clock", now });
+  }
+
+  resetSoon(ctx: Context): void {
+    ctx.res.once("finish", () => {
+      this.reset().catch((error: unknown) => this.log.error({ err: error }, "sandbox reset failed"));
+    });
+  }
+
+  reset(): Promise<void> {
+    this.resetting ??= (async () => {
+      const old = this.current;
+      this.current = undefined;
+      this.events.publish({ type: "reset" });
+      // The server waits for open responses before it closes; event streams never end on their own.
+      this.events.closeAll();
+      if (old) await stopSession(old);
+      await this.boot(this.port);
+      this.log.info("sandbox reset to the demo state");
+    })().finally(() => {
+      this.resetting = undefined;
+    });
+    return this.resetting;
+  }
+
+  async settle(): Promise<void> {
+    if (this.current) await settleSession(this.current);
+  }
+
+  async stop(): Promise<void> {
+    await this.resetting?.catch(() => undefined);
+    this.events.close();
+    const session = this.current;
+    this.current = undefined;
+    if (session) await stopSession(session);
+  }
+}
+
+/** Fails with a sentence naming the fix when another program holds the port. */
+function ensurePortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      reject(error.code === "EADDRINUSE" ? new Error(SANDBOX_TEXTS.portInUse(port)) : error);
+    });
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}

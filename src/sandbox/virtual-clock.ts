@@ -1,0 +1,47 @@
+import { localPeriod } from "../domain/deadline.ts";
+
+/**
+ * The sandbox's clock: it starts at a given instant (default: the real now), runs at real speed, and can only
+ * jump forward, so the bot and the emulator never see time go backwards.
+ */
+export class VirtualClock {
+  private offsetMs: number;
+
+  constructor(
+    start?: Date,
+    private readonly realNow: () => number = Date.now,
+  ) {
+    this.offsetMs = start ? start.getTime() - realNow() : 0;
+  }
+
+  /** Virtual epoch milliseconds (the emulator's clock). */
+  epoch = (): number => this.realNow() + this.offsetMs;
+
+  /** Virtual now (the bot's clock). */
+  now = (): Date => new Date(this.epoch());
+
+  /** Jumps forward by `ms` (at least 0). */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`cannot move the clock back (${ms} ms)`);
+    this.offsetMs += ms;
+  }
+
+  /** Jumps forward to `instant`; an instant already past leaves the clock alone. */
+  advanceTo(instant: Date): void {
+    this.advance(Math.max(0, instant.getTime() - this.epoch()));
+  }
+}
+
+/**
+ * The next instant after `after` at which the local wall clock in `timeZone` shows `time` ("HH:mm"): today's when
+ * it is still ahead, otherwise tomorrow's.
+ */
+export function nextLocalTime(after: Date, time: string, timeZone: string): Date {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  if (!match) throw new RangeError(`not a time of day (HH:mm): ${time}`);
+  const sinceMidnight = (Number(match[1]) * 60 + Number(match[2])) * 60_000;
+  const today = localPeriod(after, "day", timeZone);
+  const candidate = new Date(today.from.getTime() + sinceMidnight);
+  if (candidate.getTime() > after.getTime()) return candidate;
+  return new Date(localPeriod(today.to, "day", timeZone).from.getTime() + sinceMidnight);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/env.ts";
+import { sandboxFiles } from "../../src/sandbox/sandbox-files.ts";
+import { nextLocalTime, VirtualClock } from "../../src/sandbox/virtual-clock.ts";
+
+const SHANGHAI = "Asia/Shanghai";
+
+describe("the virtual clock", () => {
+  it("starts where it is told, runs at real speed and only jumps forward", () => {
+    let real = 1_000;
+    const clock = new VirtualClock(new Date("2026-11-23T01:00:00Z"), () => real);
+    expect(clock.now().toISOString()).toBe("2026-11-23T01:00:00.000Z");
+    real += 5_000;
+    expect(clock.now().toISOString()).toBe("2026-11-23T01:00:05.000Z");
+    clock.advance(60 * 60_000);
+    expect(clock.now().toISOString()).toBe("2026-11-23T02:00:05.000Z");
+    clock.advanceTo(new Date("2026-11-23T00:00:00Z"));
+    expect(clock.now().toISOString()).toBe("2026-11-23T02:00:05.000Z");
+    expect(() => clock.advance(-1)).toThrow(RangeError);
+  });
+
+  it("defaults to the real now", () => {
+    const clock = new VirtualClock(undefined, () => 42);
+    expect(clock.epoch()).toBe(42);
+  });
+
+  it("finds the next local wall-clock time, today or tomorrow", () => {
+    const morning = new Date("2026-11-23T01:00:00Z"); // 09:00 in Shanghai
+    expect(nextLocalTime(morning, "18:00", SHANGHAI).toISOString()).toBe("2026-11-23T10:00:00.000Z");
+    expect(nextLocalTime(morning, "08:00", SHANGHAI).toISOString()).toBe("2026-11-24T00:00:00.000Z");
+    expect(nextLocalTime(new Date("2026-11-23T10:00:00Z"), "18:00", SHANGHAI).toISOString()).toBe(
+      "2026-11-24T10:00:00.000Z",
+    );
+    expect(() => nextLocalTime(morning, "25:00", SHANGHAI)).toThrow(RangeError);
+  });
+});
+
+describe("the sandbox folder", () => {
+  it("keeps its database inside <DATA_DIR>/sandbox", () => {
+    const files = sandboxFiles(loadConfig({ DATA_DIR: "/tmp/riqing-x" }));
+    expect(files).toEqual({ dir: "/tmp/riqing-x/sandbox", databaseUrl: "file:/tmp/riqing-x/sandbox/riqing.db" });
+  });
+
+  it("refuses a DATABASE_URL it would wipe outside that folder", () => {
+    const config = loadConfig({ DATA_DIR: "/tmp/riqing-x", DATABASE_URL: "file:/tmp/riqing-x/riqing.db" });
+    expect(() => sandboxFiles(config)).toThrow(
+      /DATABASE_URL（file:\/tmp\/riqing-x\/riqing.db）必须位于 \/tmp\/riqing-x\/sandbox/,
+    );
+  });
+});

@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClickAnswer, ClockAnswer, MessageView, SandboxEvent, SandboxState } from "../../src/sandbox/api-types.ts";
+import { samplePng } from "../support/images.ts";
+import { MONDAY_9AM, named, startTestSandbox, type TestSandbox } from "./support.ts";
+
+const HOUR = 3_600_000;
+
+describe("the sandbox API with the real bot", () => {
+  let t: TestSandbox;
+  let workGroup: string;
+  const person = (name: string) => named(t.people, name);
+
+  async function call<T>(path: string, body?: unknown): Promise<{ status: number; json: T }> {
+    const response = await fetch(`${t.origin}/sandbox/api/${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "Content-Type": "application/json" },
+      body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as T };
+  }
+  const messages = async () => (await call<MessageView[]>("messages")).json.filter((m) => m.chatId === workGroup);
+  const cardTitle = (m: MessageView) => (m.content as { header: { title: { content: string } } }).header.title.content;
+
+  beforeAll(async () => {
+    t = await startTestSandbox();
+    workGroup = named(t.chats, "幸福里社区创城工作群");
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("serves the page, its bundled script, its fonts and the sample photos on 127.0.0.1", async () => {
+    expect(t.sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sandbox$/);
+    const page = await fetch(t.sandbox.url);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain("/sandbox/assets/app.js");
+    const script = await fetch(`${t.origin}/sandbox/assets/app.js`);
+    expect(script.headers.get("content-type")).toContain("javascript");
+    expect(await script.text()).toContain("EventSource");
+    const font = await fetch(`${t.origin}/sandbox/assets/font-regular.otf`, { method: "HEAD" });
+    expect(font.headers.get("content-type")).toBe("font/otf");
+    const sample = await fetch(`${t.origin}/sandbox/api/samples/market-boxes.png`);
+    expect(sample.headers.get("content-type")).toBe("image/png");
+    expect(
+      Buffer.from(await sample.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
+    expect((await fetch(`${t.origin}/sandbox/assets/nope.js`)).status).toBe(404);
+    const root = await fetch(`${t.origin}/`, { redirect: "manual" });
+    expect(root.headers.get("location")).toBe("/sandbox");
+  });
+
+  it("describes the demo: people with their roles, the bound groups, samples and the virtual time", async () => {
+    const { json: state } = await call<SandboxState>("state");
+    expect(state.people).toHaveLength(17);
+    expect(state.people.find((p) => p.name === "郑晓红")?.roles).toEqual([
+      "幸福里第一网格 · 网格长",
+      "幸福里第二网格 · 网格长",
+    ]);
+    expect(state.people.every((p) => p.p2pChatId.startsWith("oc_"))).toBe(true);
+    expect(state.chats.map((c) => [c.name, c.purpose])).toContainEqual(["幸福街道创城领导群", "领导群"]);
+    expect(state.samples.map((s) => s.id)).toContain("market-cleared");
+    expect(state.now).toBeGreaterThanOrEqual(MONDAY_9AM.getTime());
+    expect(state.now - MONDAY_9AM.getTime()).toBeLessThan(60_000);
+    expect(state.timeZone).toBe("Asia/Shanghai");
+  });
+
+  it("posts a photo report as a worker, streams the bot's card, and takes clicks as the grid head", async () => {
+    const events: SandboxEvent[] = [];
+    const stream = await fetch(`${t.origin}/sandbox/api/events`);
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    const reader = stream.body?.pipeThrough(new TextDecoderStream()).getReader();
+    const reading = (async () => {
+      let buffer = "";
+      for (;;) {
+        const chunk = await reader?.read();
+        if (!chunk || chunk.done) return;
+        buffer += chunk.value;
+        const blocks = buffer.split("\n\n");
+        buffer = blocks.pop() ?? "";
+        for (const block of blocks) {
+          if (block.startsWith("data: ")) events.push(JSON.parse(block.slice(6)) as SandboxEvent);
+        }
+      }
+    })();
+
+    const sent = await call<{ messageId: string }>("messages", {
+      chatId: workGroup,
+      from: person("何小燕"),
+      text: "上报 幸福路菜市场门口堆物堆料，纸箱堆了一地",
+      photos: [{ sample: "market-boxes" }],
+    });
+    expect(sent.status).toBe(200);
+    await t.sandbox.settle();
+    const card = (await messages()).find((m) => m.msgType === "interactive" && m.parentId === sent.json.messageId);
+    if (!card) throw new Error("no issue card");
+    expect(cardTitle(card)).toBe("#1001 堆物堆料 · 待接单");
+    expect(card.sender).toEqual({ kind: "bot", name: "日清" });
+    const report = (await messages()).find((m) => m.messageId === sent.json.messageId);
+    expect(report?.msgType).toBe("post");
+    expect(report?.sender).toMatchObject({ kind: "user", name: "何小燕" });
+
+    const imgKey = /"img_key":"([^"]+)"/.exec(JSON.stringify(card.content))?.[1];
+    const photo = await fetch(`${t.origin}/sandbox/api/resources/${imgKey}`);
+    expect(photo.headers.get("content-type")).toBe("image/png");
+
+    const denied = await call<ClickAnswer>("clicks", {
+      messageId: card.messageId,
+      from: person("高鹏"),
+      value: { a: "accept", i: 1 },
+      tag: "button",
+    });
+    expect(denied.json.toast).toEqual({ type: "error", content: "只有责任人可以接单" });
+    const accepted = await call<ClickAnswer>("clicks", {
+      messageId: card.messageId,
+      from: person("郑晓红"),
+      value: { a: "accept", i: 1 },
+      tag: "button",
+    });
+    expect(accepted.json.toast).toEqual({ type: "success", content: "接单成功" });
+    await t.sandbox.settle();
+    const updated = (await messages()).find((m) => m.messageId === card.messageId);
+    expect(updated && cardTitle(updated)).toBe("#1001 堆物堆料 · 整改中");
+    expect(updated?.updates).toBeGreaterThan(0);
+
+    await expect
+      .poll(() => events.some((e) => e.type === "message.updated" && e.message.messageId === card.messageId))
+      .toBe(true);
+    expect(events.some((e) => e.type === "message" && e.message.messageId === sent.json.messageId)).toBe(true);
+    await reader?.cancel();
+    await reading;
+  });
+
+  it("accepts an uploaded photo and a reply in the thread: the after-photo rectifies the issue", async () => {
+    const card = (await messages()).find((m) => m.msgType === "interactive");
+    const reply = await call<{ messageId: string }>("messages", {
+      chatId: workGroup,
+      from: person("郑晓红"),
+      replyTo: card?.messageId,
+      photos: [{ base64: samplePng(7).toString("base64") }],
+    });
+    expect(reply.status).toBe(200);
+    await t.sandbox.settle();
+    const after = (await messages()).find((m) => m.messageId === card?.messageId);
+    expect(after && cardTitle(after)).toBe("#1001 堆物堆料 · 待验收");
+  });
+
+  it("moves the clock: by minutes, to the next 18:00, and past the next running deadline", async () => {
+    const before = (await call<SandboxState>("state")).json.now;
+    const plus = await call<ClockAnswer>("clock", { action: "advance", minutes: 90 });
+    expect(plus.json.now - before).toBeGreaterThanOrEqual(1.5 * HOUR);
+    expect(plus.json.now - before).toBeLessThan(1.5 * HOUR + 30_000);
+
+    const evening = await call<ClockAnswer>("clock", { action: "until", time: "18:00" });
+    expect(new Date(evening.json.now).toISOString()).toMatch(/^2026-11-23T10:00:0\d/);
+    await t.sandbox.settle();
+    const digest = (await messages()).find((m) => m.msgType === "interactive" && cardTitle(m).startsWith("日清日报"));
+    expect(digest && cardTitle(digest)).toBe("日清日报 · 幸福里社区 · 11月23日");
+
+    const none = await call<ClockAnswer>("clock", { action: "deadline" });
+    expect(none.json.note).toBe("目前没有未到期的问题");
+
+    await call("messages", {
+      chatId: workGroup,
+      from: person("何小燕"),
+      text: "上报 幸福里小游园乱扔垃圾",
+      photos: [{ sample: "flyers" }],
+    });
+    await t.sandbox.settle();
+    const session = t.sandbox.session();
+    const issue = await session?.riqing.db.issue.findFirst({ where: { number: 1002 } });
+    if (!issue?.deadline) throw new Error("the second report has no deadline");
+    const overdue = await call<ClockAnswer>("clock", { action: "deadline" });
+    expect(overdue.json.now).toBeGreaterThan(issue.deadline.getTime());
+    expect(overdue.json.now - issue.deadline.getTime()).toBeLessThan(2 * 60_000);
+  });
+
+  it("answers mistakes with a sentence and a 4xx, never a crash", async () => {
+    const unknown = await call<{ error: string }>("messages", { chatId: workGroup, from: "ou_nobody", text: "你好" });
+    expect(unknown).toEqual({ status: 400, json: { error: "没有这个演示人员" } });
+    const empty = await call<{ error: string }>("messages", { chatId: workGroup, from: person("何小燕"), text: "  " });
+    expect(empty).toEqual({ status: 400, json: { error: "请输入文字或添加照片" } });
+    const notJson = await call<{ error: string }>("messages", "{not json");
+    expect(notJson.status).toBe(400);
+    const badSample = await call<{ error: string }>("messages", {
+      chatId: workGroup,
+      from: person("何小燕"),
+      photos: [{ sample: "nope" }],
+    });
+    expect(badSample.json.error).toBe("没有这张示例照片");
+    const notImage = await call<{ error: string }>("messages", {
+      chatId: workGroup,
+      from: person("何小燕"),
+      photos: [{ base64: Buffer.from("hello").toString("base64") }],
+    });
+    expect(notImage.json.error).toBe("只能上传图片（JPG、PNG、GIF、WEBP 等）");
+    const otherPrivate = await call<{ error: string }>("messages", {
+      chatId: (await call<SandboxState>("state")).json.people[0]?.p2pChatId,
+      from: person("何小燕"),
+      text: "待办",
+    });
+    expect(otherPrivate.status).toBe(403);
+    const backwards = await call<{ error: string }>("clock", { action: "advance", minutes: -5 });
+    expect(backwards.status).toBe(400);
+    const notACard = await call<{ error: string }>("clicks", {
+      messageId: "om_nope",
+      from: person("何小燕"),
+      value: {},
+      tag: "button",
+    });
+    expect(notACard.status).toBe(404);
+  });
+
+  it("offers files the bot sends for download under their name", async () => {
+    const session = t.sandbox.session();
+    if (!session) throw new Error("no session");
+    const fileKey = await session.riqing.client.uploadFile({
+      file: Buffer.from("ledger"),
+      fileType: "xls",
+      fileName: "幸福里社区台账.xlsx",
+    });
+    await session.riqing.client.send({
+      receiveIdType: "chat_id",
+      receiveId: workGroup,
+      msgType: "file",
+      content: { file_key: fileKey },
+    });
+    const file = (await messages()).find((m) => m.msgType === "file");
+    expect(file?.file).toEqual({ name: "幸福里社区台账.xlsx", size: 6 });
+    const download = await fetch(`${t.origin}/sandbox/api/resources/${fileKey}`);
+    expect(download.headers.get("content-disposition")).toBe(
+      `attachment; filename*=UTF-8''${encodeURIComponent("幸福里社区台账.xlsx")}`,
+    );
+    expect(await download.text()).toBe("ledger");
+  });
+
+  it("resets to the demo state on the same port", async () => {
+    const before = (await call<SandboxState>("state")).json;
+    const port = t.sandbox.port;
+    const reset = await call<{ ok: boolean }>("reset", {});
+    expect(reset.status).toBe(202);
+    await expect
+      .poll(
+        async () => (await call<SandboxState>("state").catch(() => undefined))?.json.sessionId ?? before.sessionId,
+        {
+          timeout: 20_000,
+        },
+      )
+      .not.toBe(before.sessionId);
+    expect(t.sandbox.port).toBe(port);
+    expect(await messages()).toEqual([]);
+    const session = t.sandbox.session();
+    expect(await session?.riqing.db.issue.count()).toBe(0);
+    expect(await session?.riqing.db.person.count()).toBe(17);
+    const after = (await call<SandboxState>("state")).json;
+    expect(after.now - MONDAY_9AM.getTime()).toBeLessThan(60_000);
+  });
+});
