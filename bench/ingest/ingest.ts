@@ -315,7 +315,8 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     clearInterval(poller);
     poll();
     const botStats = await bot.stop();
-    if (options.profileDir && profileRaw) keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
+    if (options.profileDir && profileRaw)
+      keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
 
     // ── figures ──
     const firstSent = Math.min(...load.result.sentAt.filter(Number.isFinite));

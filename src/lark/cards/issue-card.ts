@@ -81,9 +81,18 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
       ...actionElements(view),
       history.length > 0 && hr(),
       history.length > 0 &&
-        note(history.map((h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}`).join("\n")),
+        note(
+          [
+            ...(earlier > 0 ? [earlierHistoryText(earlier, view.number, options.fullHistory === true)] : []),
+            ...history.map((h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}`),
+          ].join("\n"),
+        ),
     ],
   });
+}
+
+function earlierHistoryText(count: number, issueNumber: number, full: boolean): string {
+  return full ? `（更早的 ${count} 条记录见台账）` : `（更早的 ${count} 条记录：发送“查 #${issueNumber}”查看）`;
 }
 
 function describe(text: string): string {
