@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { serializedAdapter } from "./serialized-adapter.ts";
 
 export type Db = PrismaClient;
 /** The client handed to a transaction callback. */
@@ -22,7 +23,9 @@ export function sqlitePath(databaseUrl: string): string {
 export async function openDb(databaseUrl: string): Promise<Db> {
   const file = sqlitePath(databaseUrl);
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const adapter = new PrismaBetterSQLite3({ url: file, timeout: BUSY_TIMEOUT_MS }, { timestampFormat: "unixepoch-ms" });
+  const adapter = serializedAdapter(
+    new PrismaBetterSQLite3({ url: file, timeout: BUSY_TIMEOUT_MS }, { timestampFormat: "unixepoch-ms" }),
+  );
   const db = new PrismaClient({ adapter });
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");

@@ -236,8 +236,9 @@ async function bind(
       : unit.level === "department"
         ? "department"
         : "work");
+  const binder = { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) };
   await transaction(deps.db, async (tx) => {
-    await ensurePerson(tx, { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) });
+    await ensurePerson(tx, binder);
     await tx.chatBinding.upsert({
       where: { chatId: m.chatId },
       create: { chatId: m.chatId, unitId: unit.id, purpose, settings: {} },

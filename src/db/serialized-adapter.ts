@@ -1,0 +1,69 @@
+import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { Mutex } from "async-mutex";
+
+type AdapterFactory = PrismaBetterSQLite3;
+type Adapter = Awaited<ReturnType<AdapterFactory["connect"]>>;
+type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
+
+/**
+ * Single statements jump the queue of waiting transactions: they are short, and the acknowledgement of an inbound
+ * event waits on one.
+ */
+const STATEMENT_PRIORITY = 1;
+
+/**
+ * Wraps the better-sqlite3 adapter so that the one connection is used by one thing at a time. The stock adapter
+ * serializes transactions but lets a statement issued outside them run on the same connection while one is open:
+ * the statement then becomes part of that transaction, sees its uncommitted rows, and is rolled back with it — an
+ * acknowledged event could vanish. Here a statement waits until the open transaction has finished.
+ */
+export function serializedAdapter(factory: AdapterFactory): AdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => serialize(await factory.connect()),
+    connectToShadowDb: async () => serialize(await factory.connectToShadowDb()),
+  } as AdapterFactory;
+}
+
+function serialize(inner: Adapter): Adapter {
+  const lock = new Mutex();
+  const exclusive = <T>(work: () => Promise<T>) => lock.runExclusive(work, STATEMENT_PRIORITY);
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    queryRaw: (query) => exclusive(() => inner.queryRaw(query)),
+    executeRaw: (query) => exclusive(() => inner.executeRaw(query)),
+    executeScript: (script) => exclusive(() => inner.executeScript(script)),
+    getConnectionInfo: inner.getConnectionInfo?.bind(inner),
+    dispose: () => inner.dispose(),
+    async startTransaction(isolationLevel) {
+      const release = await lock.acquire();
+      try {
+        return releasingOnEnd(await inner.startTransaction(isolationLevel), release);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+  };
+}
+
+function releasingOnEnd(tx: Transaction, release: () => void): Transaction {
+  const end = async (finish: () => Promise<void>) => {
+    try {
+      await finish();
+    } finally {
+      release();
+    }
+  };
+  return {
+    provider: tx.provider,
+    adapterName: tx.adapterName,
+    options: tx.options,
+    queryRaw: (query) => tx.queryRaw(query),
+    executeRaw: (query) => tx.executeRaw(query),
+    commit: () => end(() => tx.commit()),
+    rollback: () => end(() => tx.rollback()),
+  };
+}

@@ -1,0 +1,89 @@
+import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { serializedAdapter } from "../../src/db/serialized-adapter.ts";
+import { createTestDb, type TestDb } from "../support/db.ts";
+
+describe("one connection, one user at a time", () => {
+  let t: TestDb;
+  beforeEach(async () => {
+    t = await createTestDb();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  /**
+   * Opens a transaction that writes a row, lets `during` start while it is open, gives it plenty of turns of the
+   * event loop to reach the connection, then rolls back.
+   */
+  async function whileRollingBack<T>(during: () => Promise<T>): Promise<T> {
+    let started: Promise<T> | undefined;
+    await t.db
+      .$transaction(async (tx) => {
+        await tx.sequence.create({ data: { name: "rolled-back", value: 1 } });
+        started = during();
+        for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+        throw new Error("roll back");
+      })
+      .catch(() => undefined);
+    return started as Promise<T>;
+  }
+
+  it("keeps a write made while another transaction is open out of it, so its rollback does not take the write along", async () => {
+    await whileRollingBack(() => t.db.sequence.create({ data: { name: "outside", value: 2 } }).then(() => undefined));
+    expect(await t.db.sequence.findMany({ select: { name: true } })).toEqual([{ name: "outside" }]);
+  });
+
+  it("does not let a statement see another transaction's uncommitted rows", async () => {
+    const seen = await whileRollingBack(() => t.db.sequence.count().then((n) => n));
+    expect(seen).toBe(0);
+  });
+
+  it("runs a single statement before transactions that are still waiting for the connection", async () => {
+    const order: string[] = [];
+    const adapter = await serializedAdapter(fakeFactory(order)).connect();
+    const first = await adapter.startTransaction();
+    const second = adapter.startTransaction().then(async (tx) => {
+      order.push("second transaction");
+      await tx.commit();
+    });
+    const statement = adapter.queryRaw(query("SELECT 1"));
+    order.push("first transaction");
+    await first.commit();
+    await Promise.all([second, statement]);
+    expect(order).toEqual(["first transaction", "SELECT 1", "second transaction"]);
+  });
+});
+
+function query(sql: string) {
+  return { sql, args: [], argTypes: [] };
+}
+
+/** A stand-in for the better-sqlite3 adapter that records the statements it runs. */
+function fakeFactory(log: string[]): PrismaBetterSQLite3 {
+  const result = { columnNames: [], columnTypes: [], rows: [] };
+  const queryable = {
+    provider: "sqlite" as const,
+    adapterName: "fake",
+    queryRaw: async (q: { sql: string }) => {
+      log.push(q.sql);
+      return result;
+    },
+    executeRaw: async (q: { sql: string }) => {
+      log.push(q.sql);
+      return 0;
+    },
+  };
+  const adapter = {
+    ...queryable,
+    executeScript: async () => {},
+    dispose: async () => {},
+    startTransaction: async () => ({
+      ...queryable,
+      options: { usePhantomQuery: false },
+      commit: async () => {},
+      rollback: async () => {},
+    }),
+  };
+  return { provider: "sqlite", adapterName: "fake", connect: async () => adapter } as unknown as PrismaBetterSQLite3;
+}
