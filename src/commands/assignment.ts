@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { holders } from "../db/org-queries.ts";
+import { categoryOf, holders, orgOf } from "../db/org-queries.ts";
 import { computeDeadline } from "../domain/deadline.ts";
 
 /** Who a new issue goes to, if anyone: the category's default department, else the grid head. */
@@ -11,12 +11,11 @@ export async function resolveAssignee(
   gridId: number | null,
   categoryId: number | null,
 ): Promise<Assignee | null> {
-  if (categoryId !== null) {
-    const category = await tx.category.findUnique({ where: { id: categoryId }, select: { defaultDepartmentId: true } });
-    if (category?.defaultDepartmentId) return { personId: null, unitId: category.defaultDepartmentId };
-  }
+  const org = await orgOf(tx);
+  const department = categoryOf(org, categoryId)?.defaultDepartmentId;
+  if (department) return { personId: null, unitId: department };
   if (gridId === null) return null;
-  const [head] = await holders(tx, gridId, "grid_head");
+  const [head] = holders(org, gridId, "grid_head");
   return head ? { personId: head.id, unitId: null } : null;
 }
 
@@ -28,23 +27,26 @@ export async function deadlineFor(
   urgent: boolean,
   timeZone: string,
 ): Promise<Date | null> {
-  if (categoryId === null) return null;
-  const category = await tx.category.findUnique({ where: { id: categoryId } });
+  const category = categoryOf(await orgOf(tx), categoryId);
   if (!category) return null;
   return computeDeadline(from, category.deadlineHours, { workingDays: category.workingDays, urgent, timeZone });
 }
 
 const DAY_MS = 24 * 3_600_000;
 
+/** Where and what a report about to be filed is, for finding its duplicate or the closed issue it is a rebound of. */
+interface PlacedReport {
+  categoryId: number | null;
+  gridId: number | null;
+  pointId: number | null;
+  reportedAt: Date;
+}
+
 /** An open issue of the same category at the same place within 24 hours: the new one is probably a duplicate. */
-export async function findSuspectedDuplicate(
-  tx: Tx,
-  issue: { id: number; categoryId: number | null; gridId: number | null; pointId: number | null; reportedAt: Date },
-): Promise<number | null> {
+export async function findSuspectedDuplicate(tx: Tx, issue: PlacedReport): Promise<number | null> {
   if (issue.categoryId === null || issue.gridId === null) return null;
   const original = await tx.issue.findFirst({
     where: {
-      id: { not: issue.id },
       categoryId: issue.categoryId,
       gridId: issue.gridId,
       ...(issue.pointId !== null ? { pointId: issue.pointId } : {}),
@@ -58,14 +60,10 @@ export async function findSuspectedDuplicate(
 }
 
 /** A closed issue of the same category at the same point (or grid, when no point is known) within 30 days. */
-export async function findReboundOrigin(
-  tx: Tx,
-  issue: { id: number; categoryId: number | null; gridId: number | null; pointId: number | null; reportedAt: Date },
-): Promise<number | null> {
+export async function findReboundOrigin(tx: Tx, issue: PlacedReport): Promise<number | null> {
   if (issue.categoryId === null || issue.gridId === null) return null;
   const origin = await tx.issue.findFirst({
     where: {
-      id: { not: issue.id },
       categoryId: issue.categoryId,
       ...(issue.pointId !== null ? { pointId: issue.pointId } : { gridId: issue.gridId }),
       status: "closed",

@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { unitSubtree } from "../db/org-queries.ts";
+import { dutiesOf, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { classify, findPlace, hasUrgentWord } from "../domain/match.ts";
 import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
@@ -37,12 +37,12 @@ export interface Placement {
  * the chat's unit) and the category (keywords). Unknowns stay null and the card asks.
  */
 export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number, text: string): Promise<Placement> {
-  const units = await unitSubtree(tx, chatUnitId);
-  const grids = units.filter((u) => u.level === "grid" || u.level === "microgrid");
-  const gridIds = grids.map((g) => g.id);
-  const points = await tx.point.findMany({ where: { gridId: { in: gridIds } } });
+  const org = await orgOf(tx);
+  const grids = unitSubtree(org, chatUnitId).filter((u) => u.level === "grid" || u.level === "microgrid");
+  const gridIds = new Set(grids.map((g) => g.id));
+  const points = [...org.points.values()].filter((p) => gridIds.has(p.gridId));
   const places = [
-    ...points.map((p) => ({ id: -p.id, names: [p.name, ...asStrings(p.aliases)] })),
+    ...points.map((p) => ({ id: -p.id, names: [p.name, ...p.aliases] })),
     ...grids.map((g) => ({ id: g.id, names: [g.name, ...g.aliases] })),
   ];
   const match = text ? findPlace(text, places) : null;
@@ -54,20 +54,11 @@ export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number
   } else if (match) {
     gridId = match.id;
   } else {
-    const own = await tx.duty.findMany({
-      where: { personId: reporterId, unitId: { in: gridIds } },
-      select: { unitId: true },
-      distinct: ["unitId"],
-    });
-    if (own.length === 1) gridId = own[0]?.unitId ?? null;
+    const own = new Set(dutiesOf(org, reporterId).map((d) => d.unitId));
+    const ownGrids = [...own].filter((id) => gridIds.has(id));
+    if (ownGrids.length === 1) gridId = ownGrids[0] ?? null;
   }
-  const categories = await tx.category.findMany({ select: { id: true, name: true, keywords: true } });
-  const category = text
-    ? classify(
-        text,
-        categories.map((c) => ({ id: c.id, name: c.name, keywords: asStrings(c.keywords) })),
-      )
-    : null;
+  const category = text ? classify(text, org.categories) : null;
   return { gridId, pointId, categoryId: category?.id ?? null, placeFromText: match !== null };
 }
 
@@ -109,6 +100,11 @@ export async function fileIssue(
       : null;
   const deadline = await deadlineFor(tx, placement.categoryId, input.reportedAt, urgent, ctx.timeZone);
   const status = assignee ? "assigned" : "reported";
+  const candidate = { ...placement, reportedAt: input.reportedAt };
+  const links = {
+    suspectedDuplicateOfId: await findSuspectedDuplicate(tx, candidate),
+    reboundOfId: input.reboundOfId ?? (await findReboundOrigin(tx, candidate)),
+  };
 
   const issue = await tx.issue.create({
     data: {
@@ -127,15 +123,10 @@ export async function fileIssue(
       assignedAt: assignee ? ctx.now : null,
       sourceChatId: input.chatId,
       sourceMessageId: input.sourceMessageId,
+      ...links,
     },
+    select: { id: true },
   });
-  const links = {
-    suspectedDuplicateOfId: await findSuspectedDuplicate(tx, issue),
-    reboundOfId: input.reboundOfId ?? (await findReboundOrigin(tx, issue)),
-  };
-  if (links.suspectedDuplicateOfId !== null || links.reboundOfId !== null) {
-    await tx.issue.update({ where: { id: issue.id }, data: links });
-  }
   await attachPhotos(tx, issue.id, "before", input.photos);
   await tx.issueEvent.create({
     data: {
@@ -158,18 +149,24 @@ export async function fileIssue(
   return { id: issue.id, created: true };
 }
 
-/** Adds photos to an issue, skipping ones it already has (the same content twice). */
+/** Adds photos to an issue, skipping ones it already has (the same content twice). Returns their ids, in order. */
 export async function attachPhotos(
   tx: Tx,
   issueId: number,
   stage: "before" | "after",
   photos: PhotoFile[],
 ): Promise<number[]> {
-  const ids: number[] = [];
-  for (const photo of photos) {
-    const row = await tx.photo.upsert({
-      where: { issueId_sha256: { issueId, sha256: photo.sha256 } },
-      create: {
+  if (photos.length === 0) return [];
+  const shas = [...new Set(photos.map((p) => p.sha256))];
+  const existing = await tx.photo.findMany({
+    where: { issueId, sha256: { in: shas } },
+    select: { id: true, sha256: true },
+  });
+  const ids = new Map(existing.map((p) => [p.sha256, p.id]));
+  const fresh = shas.flatMap((sha) => (ids.has(sha) ? [] : photos.filter((p) => p.sha256 === sha).slice(0, 1)));
+  if (fresh.length > 0) {
+    const created = await tx.photo.createManyAndReturn({
+      data: fresh.map((photo) => ({
         issueId,
         stage,
         sha256: photo.sha256,
@@ -177,13 +174,12 @@ export async function attachPhotos(
         size: photo.size,
         mime: photo.mime,
         sourceMessageId: photo.sourceMessageId ?? null,
-      },
-      update: {},
-      select: { id: true },
+      })),
+      select: { id: true, sha256: true },
     });
-    ids.push(row.id);
+    for (const row of created) ids.set(row.sha256, row.id);
   }
-  return ids;
+  return shas.map((sha) => ids.get(sha) ?? 0);
 }
 
 /** The first issue is #1001, so numbers read like the campaign's paper ledgers. */
@@ -196,8 +192,4 @@ async function nextIssueNumber(tx: Tx): Promise<number> {
     update: { value: { increment: 1 } },
   });
   return row.value;
-}
-
-function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }

@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { rolesOn, unitChain } from "../db/org-queries.ts";
+import { orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
 import type { ActorContext } from "../domain/lifecycle.ts";
 
 /** The columns of an issue that decide who may act on it. */
@@ -25,15 +25,13 @@ export async function actorContext(
   if (!person) {
     return { isAdmin: false, roles: new Set(), isAssignee: false, isReporter: false, isRectifier: false };
   }
-  let anchor = issue.gridId;
-  if (anchor === null && issue.sourceChatId) {
-    anchor = (await tx.chatBinding.findUnique({ where: { chatId: issue.sourceChatId } }))?.unitId ?? null;
-  }
-  const unitIds = anchor === null ? [] : (await unitChain(tx, anchor)).map((u) => u.id);
-  const roles = await rolesOn(tx, person.id, unitIds);
+  const org = await orgOf(tx);
+  const anchor = issue.gridId ?? (issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null);
+  const unitIds = anchor === null ? [] : unitChain(org, anchor).map((u) => u.id);
+  const roles = rolesOn(org, person.id, unitIds);
   let inAssigneeUnit = false;
   if (issue.assigneeUnitId !== null) {
-    const deptRoles = await rolesOn(tx, person.id, [issue.assigneeUnitId]);
+    const deptRoles = rolesOn(org, person.id, [issue.assigneeUnitId]);
     inAssigneeUnit = deptRoles.size > 0;
     for (const role of deptRoles) roles.add(role);
   }

@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client.ts";
-import { ancestorAt, holders, unitSubtree } from "../db/org-queries.ts";
-import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
+import { ancestorAt, categoryOf, holders, orgOf, unitSubtree } from "../db/org-queries.ts";
+import type { CategoryClass, CategoryKind, IssueStatus, Role } from "../domain/types.ts";
 import { type IssueView, issueCard } from "../lark/cards/issue-card.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { eventText } from "../texts.ts";
@@ -61,48 +61,44 @@ export async function syncIssueCard(
   });
 }
 
+/** Whom 转派 offers: the people working in the issue's community, then the departments. */
+const STAFF_ROLES: ReadonlySet<Role> = new Set(["grid_head", "grid_worker", "responder"]);
+
 /** Loads what the issue card shows. */
 export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView> {
   const issue = await tx.issue.findUniqueOrThrow({
     where: { id: issueId },
     include: {
-      category: true,
-      grid: true,
-      point: true,
       reporter: true,
       assigneePerson: true,
-      assigneeUnit: true,
       photos: { orderBy: { id: "asc" } },
       events: { orderBy: { id: "asc" }, include: { actor: true } },
     },
   });
-  const chatUnitId = issue.sourceChatId
-    ? ((await tx.chatBinding.findUnique({ where: { chatId: issue.sourceChatId } }))?.unitId ?? null)
-    : null;
+  const org = await orgOf(tx);
+  const category = categoryOf(org, issue.categoryId);
+  const grid = issue.gridId === null ? undefined : org.units.get(issue.gridId);
+  const point = issue.pointId === null ? undefined : org.points.get(issue.pointId);
+  const assigneeUnit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);
+  const chatUnitId = issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null;
   const anchor = issue.gridId ?? chatUnitId;
-  const community = anchor === null ? undefined : await ancestorAt(tx, anchor, "community");
+  const community = anchor === null ? undefined : ancestorAt(org, anchor, "community");
   const scope = community?.id ?? chatUnitId;
-  const units = scope === null ? [] : await unitSubtree(tx, scope);
+  const units = scope === null ? [] : unitSubtree(org, scope);
 
   let assignee: IssueView["assignee"] = null;
   if (issue.assigneePerson) {
     assignee = { name: issue.assigneePerson.name, mentions: [issue.assigneePerson.openId] };
-  } else if (issue.assigneeUnit) {
-    const people = [
-      ...(await holders(tx, issue.assigneeUnit.id, "responder")),
-      ...(await holders(tx, issue.assigneeUnit.id, "grid_head")),
-    ];
-    assignee = { name: issue.assigneeUnit.name, mentions: [...new Set(people.map((p) => p.openId))] };
+  } else if (assigneeUnit) {
+    const people = [...holders(org, assigneeUnit.id, "responder"), ...holders(org, assigneeUnit.id, "grid_head")];
+    assignee = { name: assigneeUnit.name, mentions: [...new Set(people.map((p) => p.openId))] };
   }
-  const dispatchers = community ? (await holders(tx, community.id, "secretary")).map((p) => p.openId) : [];
+  const dispatchers = community ? holders(org, community.id, "secretary").map((p) => p.openId) : [];
   const keys = await tx.larkImage.findMany({ where: { sha256: { in: issue.photos.map((p) => p.sha256) } } });
   const keyBySha = new Map(keys.map((k) => [k.sha256, k.imageKey]));
-  const staff = await tx.duty.findMany({
-    where: { unitId: { in: units.map((u) => u.id) }, role: { in: ["grid_head", "grid_worker", "responder"] } },
-    include: { person: true },
-    orderBy: { id: "asc" },
-  });
-  const departments = await tx.unit.findMany({ where: { level: "department" }, orderBy: { id: "asc" } });
+  const scopeIds = new Set(units.map((u) => u.id));
+  const staff = org.duties.filter((d) => scopeIds.has(d.unitId) && STAFF_ROLES.has(d.role));
+  const departments = [...org.units.values()].filter((u) => u.level === "department");
   const suspected = issue.suspectedDuplicateOfId
     ? await tx.issue.findUnique({ where: { id: issue.suspectedDuplicateOfId } })
     : null;
@@ -115,16 +111,12 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
     status: issue.status as IssueStatus,
     urgent: issue.urgent,
     text: issue.text,
-    category: issue.category
-      ? {
-          name: issue.category.name,
-          kind: issue.category.kind as CategoryKind,
-          class: issue.category.class as CategoryClass,
-        }
+    category: category
+      ? { name: category.name, kind: category.kind as CategoryKind, class: category.class as CategoryClass }
       : null,
     community: community?.name ?? null,
-    grid: issue.grid?.name ?? null,
-    point: issue.point?.name ?? null,
+    grid: grid?.name ?? null,
+    point: point?.name ?? null,
     reporter: { name: issue.reporter.name, openId: issue.reporter.openId },
     reportedAt: issue.reportedAt,
     assignee,
@@ -143,12 +135,10 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
     gridOptions: units
       .filter((u) => u.level === "grid" || u.level === "microgrid")
       .map((u) => ({ id: u.id, name: u.name })),
-    categoryOptions: issue.category
-      ? []
-      : (await tx.category.findMany({ orderBy: { id: "asc" } })).map((c) => ({ id: c.id, name: c.name })),
+    categoryOptions: category ? [] : org.categories.map((c) => ({ id: c.id, name: c.name })),
     assignOptions: [
       ...uniqueBy(
-        staff.map((d) => ({ openId: d.person.openId, name: d.person.name })),
+        staff.map((d) => ({ openId: d.openId, name: d.name })),
         (p) => p.openId,
       ),
       ...departments.map((d) => ({ openId: `unit:${d.id}`, name: d.name })),

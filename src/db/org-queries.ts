@@ -1,4 +1,4 @@
-import type { Role, UnitLevel } from "../domain/types.ts";
+import type { ChatPurpose, Role, UnitLevel } from "../domain/types.ts";
 import type { Db, Tx } from "./client.ts";
 
 type Client = Db | Tx;
@@ -13,66 +13,226 @@ export interface UnitRef {
   aliases: string[];
 }
 
-type UnitRow = { id: number; code: string; name: string; level: string; parentId: number | null; aliases: unknown };
+/** A point (点位) of a grid. */
+export interface PointRef {
+  id: number;
+  name: string;
+  gridId: number;
+  aliases: string[];
+}
 
-function toRef(u: UnitRow): UnitRef {
-  return { ...u, level: u.level as UnitLevel, aliases: Array.isArray(u.aliases) ? (u.aliases as string[]) : [] };
+/** A category as filing and the card need it. */
+export interface CategoryRef {
+  id: number;
+  code: string;
+  name: string;
+  keywords: string[];
+  kind: string;
+  class: string;
+  deadlineHours: number;
+  workingDays: boolean;
+  defaultDepartmentId: number | null;
+  afterPhotoRequired: boolean;
+}
+
+/** A duty with the person holding it. */
+export interface DutyRef {
+  personId: number;
+  openId: string;
+  name: string;
+  unitId: number;
+  role: Role;
+}
+
+/** A chat bound to a unit. */
+export interface BindingRef {
+  chatId: string;
+  name: string | null;
+  unitId: number;
+  purpose: ChatPurpose;
+  digestTime: string;
+  settings: unknown;
+}
+
+/**
+ * The organisation at one revision: units, points, categories, duties and chat bindings, read together and
+ * looked up in memory. Lookups keep the database's order (units and points by id, duties by id).
+ */
+export interface Org {
+  units: ReadonlyMap<number, UnitRef>;
+  childrenOf: ReadonlyMap<number, readonly UnitRef[]>;
+  points: ReadonlyMap<number, PointRef>;
+  categories: readonly CategoryRef[];
+  duties: readonly DutyRef[];
+  dutiesByUnit: ReadonlyMap<number, readonly DutyRef[]>;
+  dutiesByPerson: ReadonlyMap<number, readonly DutyRef[]>;
+  bindings: ReadonlyMap<string, BindingRef>;
+}
+
+/** Snapshots by revision token; tokens are random, so databases sharing a process never share a snapshot. */
+const snapshots = new Map<string, Promise<Org>>();
+const SNAPSHOTS_KEPT = 4;
+/** Inside a transaction the org is read once. */
+const perTransaction = new WeakMap<object, Promise<Org>>();
+
+/**
+ * The org as `client` sees it now. Costs one small query when the org has not changed since the last call (the
+ * revision token, replaced by database triggers on every org write); reloads it when it has.
+ */
+export function orgOf(client: Client): Promise<Org> {
+  if ("$transaction" in client) return currentOrg(client);
+  let org = perTransaction.get(client);
+  if (!org) {
+    org = currentOrg(client);
+    perTransaction.set(client, org);
+  }
+  return org;
+}
+
+async function currentOrg(client: Client): Promise<Org> {
+  const revision = await client.orgRevision.findUnique({ where: { id: 1 } });
+  if (!revision) return loadOrg(client);
+  let org = snapshots.get(revision.token);
+  if (!org) {
+    org = loadOrg(client);
+    snapshots.set(revision.token, org);
+    org.catch(() => snapshots.delete(revision.token));
+    for (const token of snapshots.keys()) {
+      if (snapshots.size <= SNAPSHOTS_KEPT) break;
+      snapshots.delete(token);
+    }
+  }
+  return org;
+}
+
+async function loadOrg(client: Client): Promise<Org> {
+  const [unitRows, pointRows, categoryRows, dutyRows, bindingRows] = [
+    await client.unit.findMany({ orderBy: { id: "asc" } }),
+    await client.point.findMany({ orderBy: { id: "asc" } }),
+    await client.category.findMany({ orderBy: { id: "asc" } }),
+    await client.duty.findMany({ orderBy: { id: "asc" }, include: { person: true } }),
+    await client.chatBinding.findMany({ orderBy: { id: "asc" } }),
+  ];
+  const units = new Map<number, UnitRef>();
+  const childrenOf = new Map<number, UnitRef[]>();
+  for (const u of unitRows) {
+    const unit: UnitRef = {
+      id: u.id,
+      code: u.code,
+      name: u.name,
+      level: u.level as UnitLevel,
+      parentId: u.parentId,
+      aliases: strings(u.aliases),
+    };
+    units.set(unit.id, unit);
+    if (unit.parentId !== null) {
+      const siblings = childrenOf.get(unit.parentId) ?? [];
+      siblings.push(unit);
+      childrenOf.set(unit.parentId, siblings);
+    }
+  }
+  const duties: DutyRef[] = dutyRows.map((d) => ({
+    personId: d.personId,
+    openId: d.person.openId,
+    name: d.person.name,
+    unitId: d.unitId,
+    role: d.role as Role,
+  }));
+  return {
+    units,
+    childrenOf,
+    points: new Map(
+      pointRows.map((p) => [p.id, { id: p.id, name: p.name, gridId: p.gridId, aliases: strings(p.aliases) }]),
+    ),
+    categories: categoryRows.map((c) => ({
+      id: c.id,
+      code: c.code,
+      name: c.name,
+      keywords: strings(c.keywords),
+      kind: c.kind,
+      class: c.class,
+      deadlineHours: c.deadlineHours,
+      workingDays: c.workingDays,
+      defaultDepartmentId: c.defaultDepartmentId,
+      afterPhotoRequired: c.afterPhotoRequired,
+    })),
+    duties,
+    dutiesByUnit: groupBy(duties, (d) => d.unitId),
+    dutiesByPerson: groupBy(duties, (d) => d.personId),
+    bindings: new Map(
+      bindingRows.map((b) => [
+        b.chatId,
+        {
+          chatId: b.chatId,
+          name: b.name,
+          unitId: b.unitId,
+          purpose: b.purpose as ChatPurpose,
+          digestTime: b.digestTime,
+          settings: b.settings,
+        },
+      ]),
+    ),
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
 /** The unit and its ancestors, nearest first (grid, community, street, district). */
-export async function unitChain(db: Client, unitId: number): Promise<UnitRef[]> {
+export function unitChain(org: Org, unitId: number): UnitRef[] {
   const chain: UnitRef[] = [];
-  let next: number | null = unitId;
-  while (next !== null && chain.length < 10) {
-    const unit: UnitRow | null = await db.unit.findUnique({ where: { id: next } });
-    if (!unit) break;
-    chain.push(toRef(unit));
-    next = unit.parentId;
+  let next = org.units.get(unitId);
+  while (next && chain.length < 10) {
+    chain.push(next);
+    next = next.parentId === null ? undefined : org.units.get(next.parentId);
   }
   return chain;
 }
 
-/** The unit and everything below it. */
-export async function unitSubtree(db: Client, unitId: number): Promise<UnitRef[]> {
-  const root = await db.unit.findUnique({ where: { id: unitId } });
+/** The unit and everything below it, level by level. */
+export function unitSubtree(org: Org, unitId: number): UnitRef[] {
+  const root = org.units.get(unitId);
   if (!root) return [];
-  const all: UnitRef[] = [toRef(root)];
-  let frontier = [root.id];
-  while (frontier.length > 0) {
-    const children = await db.unit.findMany({ where: { parentId: { in: frontier } } });
-    all.push(...children.map(toRef));
-    frontier = children.map((c) => c.id);
-  }
+  const all = [root];
+  for (let i = 0; i < all.length; i++) all.push(...(org.childrenOf.get(all[i]?.id ?? -1) ?? []));
   return all;
 }
 
 /** The nearest unit of `level` at or above `unitId`. */
-export async function ancestorAt(db: Client, unitId: number, level: UnitLevel): Promise<UnitRef | undefined> {
-  return (await unitChain(db, unitId)).find((u) => u.level === level);
+export function ancestorAt(org: Org, unitId: number, level: UnitLevel): UnitRef | undefined {
+  return unitChain(org, unitId).find((u) => u.level === level);
 }
 
-/** People holding `role` on the unit, by name. */
-export async function holders(
-  db: Client,
-  unitId: number,
-  role: Role,
-): Promise<{ id: number; openId: string; name: string }[]> {
-  const duties = await db.duty.findMany({
-    where: { unitId, role },
-    include: { person: true },
-    orderBy: { id: "asc" },
-  });
-  return duties.map((d) => ({ id: d.person.id, openId: d.person.openId, name: d.person.name }));
+/** People holding `role` on the unit, in the order their duties were recorded. */
+export function holders(org: Org, unitId: number, role: Role): { id: number; openId: string; name: string }[] {
+  return (org.dutiesByUnit.get(unitId) ?? [])
+    .filter((d) => d.role === role)
+    .map((d) => ({ id: d.personId, openId: d.openId, name: d.name }));
 }
 
 /** The roles a person holds on any of the given units. */
-export async function rolesOn(db: Client, personId: number, unitIds: number[]): Promise<Set<Role>> {
-  const duties = await db.duty.findMany({ where: { personId, unitId: { in: unitIds } }, select: { role: true } });
-  return new Set(duties.map((d) => d.role as Role));
+export function rolesOn(org: Org, personId: number, unitIds: readonly number[]): Set<Role> {
+  const units = new Set(unitIds);
+  return new Set((org.dutiesByPerson.get(personId) ?? []).filter((d) => units.has(d.unitId)).map((d) => d.role));
 }
 
-/** Every unit id on which the person has a duty, with the role. */
-export async function dutiesOf(db: Client, personId: number): Promise<{ unitId: number; role: Role }[]> {
-  const duties = await db.duty.findMany({ where: { personId }, select: { unitId: true, role: true } });
-  return duties.map((d) => ({ unitId: d.unitId, role: d.role as Role }));
+/** Every unit on which the person has a duty, with the role. */
+export function dutiesOf(org: Org, personId: number): { unitId: number; role: Role }[] {
+  return (org.dutiesByPerson.get(personId) ?? []).map((d) => ({ unitId: d.unitId, role: d.role }));
+}
+
+/** The category with this id. */
+export function categoryOf(org: Org, categoryId: number | null): CategoryRef | undefined {
+  return categoryId === null ? undefined : org.categories.find((c) => c.id === categoryId);
 }

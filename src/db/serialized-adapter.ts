@@ -1,3 +1,4 @@
+import { setImmediate as turn } from "node:timers/promises";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { Mutex } from "async-mutex";
 
@@ -38,6 +39,9 @@ function serialize(inner: Adapter): Adapter {
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),
     dispose: () => inner.dispose(),
     async startTransaction(isolationLevel) {
+      // Promise chains can run transaction after transaction without returning to the event loop; waiting one turn
+      // lets pending I/O (an inbound event to acknowledge) reach the connection first.
+      await turn();
       const release = await lock.acquire();
       try {
         return releasingOnEnd(await inner.startTransaction(isolationLevel), release);

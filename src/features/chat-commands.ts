@@ -1,11 +1,10 @@
 import { ensurePerson } from "../commands/ensure-person.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
-import { dutiesOf, unitChain, unitSubtree } from "../db/org-queries.ts";
+import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
 import { STATUS_LABELS } from "../domain/labels.ts";
 import { normalizeText } from "../domain/match.ts";
 import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
-import type { ChatBinding } from "../generated/prisma/client.ts";
 import { helpCard } from "../lark/cards/help-card.ts";
 import { issueCard } from "../lark/cards/issue-card.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
@@ -64,7 +63,7 @@ export type CommandExtension = (
 
 /** The unit a command is about, and whether the sender may ask about it. */
 export interface CommandScope {
-  binding: ChatBinding | null;
+  binding: BindingRef | null;
   /** Units the command covers: the chat's unit, or in a private chat the sender's own units. */
   unitIds: number[];
   isAdmin: boolean;
@@ -78,7 +77,7 @@ export async function runChatCommand(
   deps: FeatureDeps,
   m: InboundMessage,
   text: string,
-  binding: ChatBinding | null,
+  binding: BindingRef | null,
   extensions: Partial<Record<string, CommandExtension>>,
 ): Promise<void> {
   const command = parseCommand(text);
@@ -106,16 +105,17 @@ export async function runChatCommand(
 }
 
 /** In a bound group: the group's unit if the sender has a duty on it, above it or below it. In private: own units. */
-async function scopeOf(deps: FeatureDeps, openId: string, binding: ChatBinding | null): Promise<CommandScope> {
+async function scopeOf(deps: FeatureDeps, openId: string, binding: BindingRef | null): Promise<CommandScope> {
   const isAdmin = deps.admins.includes(openId);
   const person = await deps.db.person.findUnique({ where: { openId } });
-  const duties = person ? await dutiesOf(deps.db, person.id) : [];
+  const org = await orgOf(deps.db);
+  const duties = person ? dutiesOf(org, person.id) : [];
   if (duties.some((d) => d.role === "admin"))
     return { binding, unitIds: binding ? [binding.unitId] : duties.map((d) => d.unitId), isAdmin: true };
   if (!binding) return { binding, unitIds: [...new Set(duties.map((d) => d.unitId))], isAdmin };
   const related = new Set([
-    ...(await unitChain(deps.db, binding.unitId)).map((u) => u.id),
-    ...(await unitSubtree(deps.db, binding.unitId)).map((u) => u.id),
+    ...unitChain(org, binding.unitId).map((u) => u.id),
+    ...unitSubtree(org, binding.unitId).map((u) => u.id),
   ]);
   const allowed = duties.some((d) => related.has(d.unitId));
   return { binding, unitIds: allowed || isAdmin ? [binding.unitId] : [], isAdmin };
@@ -125,12 +125,12 @@ async function scopeOf(deps: FeatureDeps, openId: string, binding: ChatBinding |
 async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
   const person = await deps.db.person.findUnique({ where: { openId } });
   if (!person) return TEXTS.todoEmpty;
-  const duties = await dutiesOf(deps.db, person.id);
+  const org = await orgOf(deps.db);
+  const duties = dutiesOf(org, person.id);
   const verifierUnits = duties
     .filter((d) => ["secretary", "leader", "dispatcher"].includes(d.role))
     .map((d) => d.unitId);
-  const verifyGrids: number[] = [];
-  for (const unitId of verifierUnits) verifyGrids.push(...(await unitSubtree(deps.db, unitId)).map((u) => u.id));
+  const verifyGrids = verifierUnits.flatMap((unitId) => unitSubtree(org, unitId).map((u) => u.id));
   const issues = await deps.db.issue.findMany({
     where: {
       OR: [
@@ -176,8 +176,9 @@ async function maySecretary(db: Db, openId: string, unitId: number, admins: read
   if (admins.includes(openId)) return true;
   const person = await db.person.findUnique({ where: { openId } });
   if (!person) return false;
-  const chain = (await unitChain(db, unitId)).map((u) => u.id);
-  const duties = await dutiesOf(db, person.id);
+  const org = await orgOf(db);
+  const chain = unitChain(org, unitId).map((u) => u.id);
+  const duties = dutiesOf(org, person.id);
   return duties.some((d) => d.role === "admin" || (d.role === "secretary" && chain.includes(d.unitId)));
 }
 
@@ -251,7 +252,7 @@ async function bind(
 async function unbind(
   deps: FeatureDeps,
   m: InboundMessage,
-  binding: ChatBinding | null,
+  binding: BindingRef | null,
   reply: (t: string) => Promise<void>,
 ): Promise<void> {
   if (!binding) return reply(TEXTS.notBound);

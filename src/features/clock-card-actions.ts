@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { actorContext } from "../commands/issue-actor.ts";
 import { isUniqueViolation } from "../db/once.ts";
-import { unitChain } from "../db/org-queries.ts";
+import { orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
 import { localPeriod, startOfDate, startOfLocalMonth } from "../domain/deadline.ts";
 import type { Role } from "../domain/types.ts";
 import { answerLookback } from "../jobs/answer-lookback.ts";
@@ -198,9 +198,15 @@ async function review(deps: FeatureDeps, action: InboundCardAction, unitId: numb
   if (!comment) return toast("warning", TEXTS.reviewEmpty);
   const ctx = commandContext(deps);
   const person = await deps.db.person.findUnique({ where: { openId: action.operatorOpenId } });
-  const chain = (await unitChain(deps.db, unitId)).map((u) => u.id);
-  const duties = person ? await deps.db.duty.findMany({ where: { personId: person.id, unitId: { in: chain } } }) : [];
-  const allowed = ctx.admins.includes(action.operatorOpenId) || duties.some((d) => REVIEWERS.has(d.role as Role));
+  const org = await orgOf(deps.db);
+  const roles = person
+    ? rolesOn(
+        org,
+        person.id,
+        unitChain(org, unitId).map((u) => u.id),
+      )
+    : new Set<Role>();
+  const allowed = ctx.admins.includes(action.operatorOpenId) || [...roles].some((role) => REVIEWERS.has(role));
   if (!person || !allowed) return toast("error", TEXTS.reviewForbidden);
 
   const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : Number(picked);

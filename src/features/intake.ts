@@ -1,8 +1,8 @@
 import { addToReport, MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
 import type { PhotoFile } from "../commands/context.ts";
 import { fileIssue } from "../commands/file-issue.ts";
+import type { BindingRef } from "../db/org-queries.ts";
 import { startsWithReportWord } from "../domain/match.ts";
-import type { ChatBinding } from "../generated/prisma/client.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { commandContext, type FeatureDeps } from "./deps.ts";
 import { fetchAndPublish } from "./photos.ts";
@@ -22,7 +22,7 @@ export async function intake(
   m: InboundMessage,
   text: string,
   mentionsBot: boolean,
-  binding: ChatBinding,
+  binding: BindingRef,
 ): Promise<void> {
   const photos = await fetchAndPublish(deps, m);
   const qualifies = mentionsBot || startsWithReportWord(text);

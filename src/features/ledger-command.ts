@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { dutiesOf, unitChain } from "../db/org-queries.ts";
+import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
 import { type Period, startOfDate } from "../domain/deadline.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { exportLedger } from "../reports/export-ledger.ts";
@@ -41,10 +41,9 @@ export async function mayExportLedger(deps: FeatureDeps, openId: string, unitId:
   if (deps.admins.includes(openId)) return true;
   const person = await deps.db.person.findUnique({ where: { openId } });
   if (!person) return false;
-  const chain = new Set((await unitChain(deps.db, unitId)).map((u) => u.id));
-  return (await dutiesOf(deps.db, person.id)).some(
-    (d) => LEDGER_ROLES.has(d.role) && (d.role === "admin" || chain.has(d.unitId)),
-  );
+  const org = await orgOf(deps.db);
+  const chain = new Set(unitChain(org, unitId).map((u) => u.id));
+  return dutiesOf(org, person.id).some((d) => LEDGER_ROLES.has(d.role) && (d.role === "admin" || chain.has(d.unitId)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { claimOnce } from "../db/once.ts";
+import { type Org, orgOf } from "../db/org-queries.ts";
 import { classify, findPlace, startsWithReportWord } from "../domain/match.ts";
 import { type Inbound, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
@@ -53,7 +54,8 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
   const commands = extensions.commands ?? {};
   if (m.chatType === "p2p") return runChatCommand(deps, m, text, null, commands);
 
-  const binding = await deps.db.chatBinding.findUnique({ where: { chatId: m.chatId } });
+  const org = await orgOf(deps.db);
+  const binding = org.bindings.get(m.chatId);
   if (!binding) {
     const verb = mentionsBot ? parseCommand(text)?.verb : undefined;
     if (verb === "bind" || verb === "unbind") return runChatCommand(deps, m, text, null, commands);
@@ -62,30 +64,17 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
   const issue = await issueOfThread(deps.db, m);
   if (issue) return respondInThread(deps, m, text, issue.id);
   if (mentionsBot && m.imageKeys.length === 0 && !startsWithReportWord(text)) {
-    if (parseCommand(text) || !(await looksLikeReport(deps, text)))
-      return runChatCommand(deps, m, text, binding, commands);
+    if (parseCommand(text) || !looksLikeReport(org, text)) return runChatCommand(deps, m, text, binding, commands);
   }
   return intake(deps, m, text, mentionsBot, binding);
 }
 
 /** Text naming a known category or place is a report even without a photo; anything else to the bot is a command. */
-async function looksLikeReport(deps: FeatureDeps, text: string): Promise<boolean> {
+function looksLikeReport(org: Org, text: string): boolean {
   if (!text) return false;
-  const categories = await deps.db.category.findMany({ select: { id: true, name: true, keywords: true } });
-  if (
-    classify(
-      text,
-      categories.map((c) => ({ id: c.id, name: c.name, keywords: (c.keywords as string[]) ?? [] })),
-    )
-  )
-    return true;
-  const points = await deps.db.point.findMany({ select: { id: true, name: true } });
-  return (
-    findPlace(
-      text,
-      points.map((p) => ({ id: p.id, names: [p.name] })),
-    ) !== null
-  );
+  if (classify(text, org.categories)) return true;
+  const points = [...org.points.values()].map((p) => ({ id: p.id, names: [p.name] }));
+  return findPlace(text, points) !== null;
 }
 
 /** Tells an unbound group, once, how to bind it. */

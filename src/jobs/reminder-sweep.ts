@@ -22,7 +22,7 @@ import { createHash } from "node:crypto";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
-import { type UnitRef, unitChain } from "../db/org-queries.ts";
+import { orgOf, type UnitRef, unitChain } from "../db/org-queries.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import { transaction } from "../features/transaction.ts";
 import {
@@ -283,13 +283,14 @@ async function groupByLeaderChats(
   for (const b of bindings) {
     if (b.purpose === "leader") leaderChats.set(b.unitId, [...(leaderChats.get(b.unitId) ?? []), b.chatId]);
   }
+  const org = await orgOf(db);
   const chains = new Map<number, UnitRef[]>();
   const groups = new Map<string, EscalationGroup>();
   for (const issue of issues) {
     if (issue.gridId === null || issue.deadline === null) continue;
     let chain = chains.get(issue.gridId);
     if (!chain) {
-      chain = await unitChain(db, issue.gridId);
+      chain = unitChain(org, issue.gridId);
       chains.set(issue.gridId, chain);
     }
     const chatIds = chain
