@@ -27,9 +27,9 @@ export async function syncIssueCard(
   issueId: number,
   ctx: Pick<CommandContext, "now" | "timeZone">,
 ): Promise<void> {
-  const issue = await tx.issue.findUniqueOrThrow({ where: { id: issueId } });
+  const { issue, view } = await readIssue(tx, issueId);
   if (!issue.sourceChatId || !issue.sourceMessageId) return;
-  const content = JSON.stringify(issueCard(await loadIssueView(tx, issueId), ctx.now, ctx.timeZone));
+  const content = JSON.stringify(issueCard(view, ctx.now, ctx.timeZone));
   const key = cardKey(issueId);
   const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
   if (!first) {
@@ -66,6 +66,10 @@ const STAFF_ROLES: ReadonlySet<Role> = new Set(["grid_head", "grid_worker", "res
 
 /** Loads what the issue card shows. */
 export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView> {
+  return (await readIssue(tx, issueId)).view;
+}
+
+async function readIssue(tx: Tx, issueId: number) {
   const issue = await tx.issue.findUniqueOrThrow({
     where: { id: issueId },
     include: {
@@ -105,7 +109,7 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
   const duplicateOf = issue.duplicateOfId ? await tx.issue.findUnique({ where: { id: issue.duplicateOfId } }) : null;
   const reboundOf = issue.reboundOfId ? await tx.issue.findUnique({ where: { id: issue.reboundOfId } }) : null;
 
-  return {
+  const view: IssueView = {
     id: issue.id,
     number: issue.number,
     status: issue.status as IssueStatus,
@@ -149,6 +153,7 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
       text: eventText(e.type, e.reason),
     })),
   };
+  return { issue, view };
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {

@@ -61,7 +61,7 @@ export async function intake(
         },
         orderBy: { sentAt: "asc" },
       });
-      await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
+      if (pending.length > 0) await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
       const first = pending[0];
       await fileIssue(
         tx,
