@@ -1,9 +1,39 @@
+import { connect } from "node:net";
+import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClickAnswer, ClockAnswer, MessageView, SandboxEvent, SandboxState } from "../../src/sandbox/api-types.ts";
 import { samplePng } from "../support/images.ts";
 import { MONDAY_9AM, named, startTestSandbox, type TestSandbox } from "./support.ts";
 
 const HOUR = 3_600_000;
+
+/**
+ * Addresses of this machine other than 127.0.0.1 that a server bound to every interface would answer on: its network
+ * interfaces' addresses, and on Linux 127.0.0.2 (the whole of 127/8 reaches the loopback interface there).
+ */
+function otherAddresses(): string[] {
+  const own = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && !a.internal && !a.address.startsWith("fe80:"))
+    .map((a) => a?.address ?? "");
+  return [...(process.platform === "linux" ? ["127.0.0.2"] : []), ...own];
+}
+
+/** Whether a TCP connection to address:port is accepted. */
+function connects(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port, timeout: 2000 });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
 
 describe("the sandbox API with the real bot", () => {
   let t: TestSandbox;
@@ -29,8 +59,19 @@ describe("the sandbox API with the real bot", () => {
     await t?.close();
   });
 
-  it("serves the page, its bundled script, its fonts and the sample photos on 127.0.0.1", async () => {
+  it("listens on 127.0.0.1 only: the page server and the emulator refuse connections on other addresses", async () => {
     expect(t.sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sandbox$/);
+    const emulatorPort = Number(new URL(t.sandbox.session()?.emu.baseUrl ?? "").port);
+    const others = otherAddresses();
+    expect(others.length).toBeGreaterThan(0);
+    for (const port of [t.sandbox.port, emulatorPort]) {
+      expect(await connects("127.0.0.1", port)).toBe(true);
+      for (const address of others)
+        expect({ address, port, open: await connects(address, port) }).toMatchObject({ open: false });
+    }
+  });
+
+  it("serves the page, its bundled script, its fonts and the sample photos", async () => {
     const page = await fetch(t.sandbox.url);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/sandbox/assets/app.js");
