@@ -21,6 +21,7 @@ export const SANDBOX_TEXTS = {
   portInUse: (port: number) =>
     `端口 ${port} 已被占用。请关闭占用它的程序，或设置 PORT 为其他端口（如 PORT=3001）后重试。`,
   resetting: "沙箱正在重置，请稍候",
+  foreignRequest: "拒绝访问：沙箱只接受本机沙箱页面（127.0.0.1 或 localhost）发来的请求",
   badRequest: "请求格式不对",
   unknownPerson: "没有这个演示人员",
   unknownChat: "没有这个群",

@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +49,41 @@ describe("the sandbox API with the real bot", () => {
     });
     return { status: response.status, json: (await response.json()) as T };
   }
+  /** A request with exactly these headers (fetch would not let a test set Host). */
+  function raw(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; json: unknown }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: "127.0.0.1",
+          port: t.sandbox.port,
+          method,
+          path,
+          headers: { "Content-Type": "application/json", ...headers },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let json: unknown = text;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              // Not JSON (the page): compared by status only.
+            }
+            resolve({ status: response.statusCode ?? 0, json });
+          });
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  }
   const messages = async () => (await call<MessageView[]>("messages")).json.filter((m) => m.chatId === workGroup);
   const cardTitle = (m: MessageView) => (m.content as { header: { title: { content: string } } }).header.title.content;
 
@@ -69,6 +105,29 @@ describe("the sandbox API with the real bot", () => {
       for (const address of others)
         expect({ address, port, open: await connects(address, port) }).toMatchObject({ open: false });
     }
+  });
+
+  it("refuses requests for another host name or from another origin, with 403 and a sentence", async () => {
+    const refused = {
+      status: 403,
+      json: { error: "拒绝访问：沙箱只接受本机沙箱页面（127.0.0.1 或 localhost）发来的请求" },
+    };
+    const port = t.sandbox.port;
+    // DNS rebinding: a foreign name that resolves to 127.0.0.1.
+    expect(await raw("GET", "/sandbox/api/state", { Host: `evil.example:${port}` })).toEqual(refused);
+    expect((await raw("GET", "/sandbox", { Host: `evil.example:${port}` })).status).toBe(403);
+    // A page on another site posting to the sandbox (a form or fetch sends its Origin).
+    expect(await raw("POST", "/sandbox/api/reset", { Origin: "http://evil.example" }, "{}")).toEqual(refused);
+    expect(await raw("POST", "/sandbox/api/reset", { Origin: "null" }, "{}")).toEqual(refused);
+    expect(await raw("POST", "/sandbox/api/reset", { Origin: `http://localhost:${port + 1}` }, "{}")).toEqual(refused);
+    // The sandbox page itself, under either name.
+    expect((await raw("GET", "/sandbox/api/state", { Host: `localhost:${port}` })).status).toBe(200);
+    const own = await raw("POST", "/sandbox/api/messages", { Origin: `http://127.0.0.1:${port}` }, "{}");
+    expect(own.status).toBe(400);
+    expect(
+      (await raw("GET", "/sandbox/api/state", { Origin: `http://localhost:${port}`, Host: `localhost:${port}` }))
+        .status,
+    ).toBe(200);
   });
 
   it("serves the page, its bundled script, its fonts and the sample photos", async () => {
