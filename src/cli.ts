@@ -9,8 +9,10 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
 用法 Usage: riqing <命令 command> [选项 options]
 
 命令 Commands:
-  start                启动机器人；未配置飞书应用凭证时进入沙箱模式
-                       start the bot; sandbox mode when no Lark credentials are set
+  start                启动机器人；未配置飞书应用凭证时进入沙箱模式，接着上次的沙箱数据
+                       start the bot; sandbox mode (resumed) when no Lark credentials are set
+      --reset          沙箱模式：清空沙箱数据，从演示初始状态重新开始
+                       sandbox mode: throw the sandbox away and start again from the demo state
   migrate              升级数据库结构（启动时也会自动执行）
                        apply pending database migrations (start does this too)
   import <文件 file>   导入组织架构、人员、问题类别和群绑定（.yaml 或 .xlsx），可重复导入
@@ -47,8 +49,14 @@ async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   switch (verb) {
     case "start": {
+      const { values } = parseArgs({ args: rest, options: { reset: { type: "boolean" } } });
+      const cfg = config();
+      if (values.reset && cfg.mode !== "sandbox") {
+        console.error("--reset 只用于沙箱模式（未配置飞书应用凭证时），正式运行的数据不会被清空。");
+        return 2;
+      }
       const { start } = await import("./main.ts");
-      await start(config());
+      await start(cfg, { reset: values.reset ?? false });
       return 0;
     }
     case "migrate": {

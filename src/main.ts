@@ -192,12 +192,15 @@ function listen(handler: RequestListener, port: number, host: string): Promise<S
   });
 }
 
-/** `riqing start`: the production bot, or the sandbox when no Lark credentials are configured. */
-export async function start(config: Config): Promise<void> {
+/**
+ * `riqing start`: the production bot, or the sandbox when no Lark credentials are configured; `reset` (sandbox only)
+ * starts the sandbox from the demo state instead of resuming it.
+ */
+export async function start(config: Config, options: { reset?: boolean } = {}): Promise<void> {
   const log = createLogger(config.logLevel);
   const running =
     config.mode === "sandbox"
-      ? await (await import("./sandbox/start-sandbox.ts")).startSandbox(config, log)
+      ? await (await import("./sandbox/start-sandbox.ts")).startSandbox(config, log, options)
       : await startRiqing(config, { log });
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");

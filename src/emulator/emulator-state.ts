@@ -1,5 +1,13 @@
 import { newId } from "./new-id.ts";
-import type { EmulatedChat, EmulatedMessage, EmulatedResource, EmulatedUser, NewChat, NewUser } from "./types.ts";
+import type {
+  EmulatedChat,
+  EmulatedMessage,
+  EmulatedResource,
+  EmulatedTenant,
+  EmulatedUser,
+  NewChat,
+  NewUser,
+} from "./types.ts";
 
 /** A user id type accepted by Lark's APIs. */
 export type UserIdType = "open_id" | "union_id" | "user_id";
@@ -17,7 +25,29 @@ export class EmulatorState {
   private readonly resources = new Map<string, EmulatedResource>();
   private readonly uuids = new Map<string, { messageId: string; time: number }>();
 
-  constructor(private readonly now: () => number) {}
+  /** An empty tenant, or one holding a copy of `tenant` (see `export`). */
+  constructor(
+    private readonly now: () => number,
+    tenant?: EmulatedTenant,
+  ) {
+    if (!tenant) return;
+    for (const user of tenant.users) this.users.set(user.openId, { ...user });
+    for (const chat of tenant.chats) this.chats.set(chat.chatId, cloneChat(chat));
+    for (const message of tenant.messages) this.messageStore.set(message.messageId, structuredClone(message));
+    for (const resource of tenant.resources) this.addResource({ ...resource, data: Buffer.from(resource.data) });
+    for (const { uuid, messageId, time } of tenant.uuids) this.uuids.set(uuid, { messageId, time });
+  }
+
+  /** A copy of everything the tenant holds, in creation order, for `new EmulatorState(now, tenant)` to restore. */
+  export(): EmulatedTenant {
+    return {
+      users: this.allUsers(),
+      chats: this.allChats(),
+      messages: this.messages(),
+      resources: [...this.resources.values()].map((r) => ({ ...r, data: Buffer.from(r.data) })),
+      uuids: [...this.uuids].map(([uuid, entry]) => ({ uuid, ...entry })),
+    };
+  }
 
   /** Adds (or replaces) a user; ids not given are generated. */
   addUser(input: NewUser): EmulatedUser {

@@ -6,7 +6,7 @@
  * ```ts
  * const emu = await LarkEmulator.start({ appId: "cli_0123456789abcdef", appSecret, encryptKey?, verificationToken?,
  *   strict?: true, tokenTtlSeconds?: 7200, now?: () => ms, port?: 0, rateLimits?, receiveAllGroupMessages?: true,
- *   wsClientConfig?, appName?: "日清", tenantKey?, callLogLimit?: 10_000 });
+ *   wsClientConfig?, appName?: "日清", tenantKey?, callLogLimit?: 10_000, state?: emu.exportState() });
  * emu.baseUrl; emu.botOpenId; emu.appId; emu.tenantKey; emu.verificationToken; emu.encryptKey;
  *
  * // tenant
@@ -25,6 +25,7 @@
  *
  * // observation
  * emu.messages(chatId?); emu.message(id); emu.resource(key); emu.calls; emu.events();
+ * emu.exportState();   // bot and tenant ids, users, chats, messages, images, files: the `state` option restores it
  * emu.on("message" | "message.updated" | "call" | "delivery" | "unexpected" | "ws.connected" | …, listener);
  *
  * // failure injection and strictness

@@ -33,6 +33,7 @@ import type {
   EmulatedMessage,
   EmulatedResource,
   EmulatedUser,
+  EmulatorSnapshot,
   FailureMatch,
   InjectedFailure,
   LarkEmulatorEvents,
@@ -90,7 +91,7 @@ const TOAST_TYPES = new Set(["info", "success", "error", "warning"]);
  * A local Lark Open Platform for one app in one tenant, spoken to by the real SDK. See index.ts for the tour.
  */
 export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
-  readonly botOpenId = newId("openId");
+  readonly botOpenId: string;
   readonly appId: string;
   readonly tenantKey: string;
   readonly verificationToken: string;
@@ -101,7 +102,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
   private readonly callLogLimit: number;
   private readonly receiveAllGroupMessages: boolean;
   private readonly app: AppIdentity;
-  private readonly botUnionId = newId("unionId");
+  private readonly botUnionId: string;
   private readonly state: EmulatorState;
   private readonly tokens: TokenStore;
   private readonly failures = new FailureInjector();
@@ -113,8 +114,11 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
 
   private constructor(options: LarkEmulatorOptions) {
     super();
+    const saved = options.state;
+    this.botOpenId = saved?.botOpenId ?? newId("openId");
+    this.botUnionId = saved?.botUnionId ?? newId("unionId");
     this.appId = options.appId;
-    this.tenantKey = options.tenantKey ?? newId("tenantKey");
+    this.tenantKey = saved?.tenantKey ?? options.tenantKey ?? newId("tenantKey");
     this.verificationToken = options.verificationToken ?? newId("nonce");
     this.encryptKey = options.encryptKey;
     this.now = options.now ?? Date.now;
@@ -128,7 +132,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
       botOpenId: this.botOpenId,
       appName: options.appName ?? "日清",
     };
-    this.state = new EmulatorState(this.now);
+    this.state = new EmulatorState(this.now, saved);
     this.tokens = new TokenStore(this.now, options.tokenTtlSeconds ?? 7200);
     const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
     this.hub = new LongConnectionHub({
@@ -417,6 +421,16 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
       u.call ? `${u.call.method} ${u.call.path} → ${u.call.status} ${u.call.code ?? ""}: ${u.reason}` : u.reason,
     );
     throw new Error(`Lark emulator saw ${offending.length} unexpected call(s):\n  ${lines.join("\n  ")}`);
+  }
+
+  /** A copy of the bot's and tenant's ids and everything the tenant holds, to start an emulator from later. */
+  exportState(): EmulatorSnapshot {
+    return {
+      botOpenId: this.botOpenId,
+      botUnionId: this.botUnionId,
+      tenantKey: this.tenantKey,
+      ...this.state.export(),
+    };
   }
 
   // ── failure injection ─────────────────────────────────────────────────────

@@ -44,6 +44,8 @@ export interface LarkEmulatorOptions {
   wsClientConfig?: Partial<WsClientConfig>;
   /** How many API calls `calls` keeps (oldest dropped first). Default 10 000. */
   callLogLimit?: number;
+  /** Start from a saved emulator (`exportState`) instead of an empty tenant: same bot, tenant, chats and messages. */
+  state?: EmulatorSnapshot;
 }
 
 export interface EmulatedUser {
@@ -209,6 +211,26 @@ export interface LarkEventEnvelope {
     tenant_key: string;
   };
   event: Record<string, unknown>;
+}
+
+/** Everything a tenant holds: users, chats, messages with their updates, images and files, send de-duplication keys. */
+export interface EmulatedTenant {
+  users: EmulatedUser[];
+  chats: EmulatedChat[];
+  messages: EmulatedMessage[];
+  resources: EmulatedResource[];
+  /** Lark's `uuid` de-duplication keys, with the message each produced and when. */
+  uuids: { uuid: string; messageId: string; time: number }[];
+}
+
+/**
+ * A saved emulator (`exportState`, restored with the `state` option): the bot's and the tenant's ids and the tenant's
+ * content. Calls, deliveries, tokens and rate-limit windows are not part of it.
+ */
+export interface EmulatorSnapshot extends EmulatedTenant {
+  botOpenId: string;
+  botUnionId: string;
+  tenantKey: string;
 }
 
 /** Events the emulator emits (for the sandbox page and for tests that wait). */

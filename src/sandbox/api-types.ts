@@ -35,7 +35,7 @@ export interface SampleView {
 
 /** GET /sandbox/api/state. */
 export interface SandboxState {
-  /** Changes on every start and reset, so the page knows when to reload everything. */
+  /** The demo session: kept when the sandbox resumes after a restart, new after every reset (the page reloads). */
   sessionId: string;
   /** Virtual epoch milliseconds when the answer was made. */
   now: number;

@@ -4,7 +4,7 @@ import type { Config } from "../config/env.ts";
 import { sqlitePath } from "../db/client.ts";
 import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
 
-/** Where the sandbox keeps its state: one folder holding its database, photos and exports. */
+/** Where the sandbox keeps its state: one folder holding its database, saved chats, photos and exports. */
 export interface SandboxFiles {
   /** `<DATA_DIR>/sandbox`, absolute. */
   dir: string;
@@ -25,7 +25,7 @@ export function sandboxFiles(config: Config): SandboxFiles {
   return { dir, databaseUrl: `file:${database}` };
 }
 
-/** Deletes everything the sandbox stored (database, photos, exports); the next start seeds the demo again. */
+/** Deletes everything the sandbox stored (database, saved chats, photos, exports), before the demo is seeded again. */
 export function wipeSandbox(files: SandboxFiles): void {
   rmSync(files.dir, { recursive: true, force: true });
 }

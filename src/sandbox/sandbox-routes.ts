@@ -58,6 +58,8 @@ const clockSchema: z.ZodType<ClockRequest> = z.discriminatedUnion("action", [
 export interface SandboxHost {
   /** The running session; undefined while a reset is under way. */
   session(): SandboxSession | undefined;
+  /** The port the page is served on. */
+  port: number;
   timeZone: string;
   /** Answers the page's event stream. */
   openEvents(ctx: Context): void;
@@ -70,7 +72,9 @@ export interface SandboxHost {
 /**
  * The sandbox's HTTP surface on the bot's server: the page (/sandbox, also where / leads, and its assets) and its JSON API
  * (/sandbox/api/*): state, messages, an event stream, posting as a demo person, card clicks, the clock, files and
- * photos, and reset. Errors answer `{error}` with a sentence for the user.
+ * photos, and reset. Only the page itself may use it: a request for another host name (DNS rebinding) or from
+ * another origin (a web page the user happens to visit) is refused with 403. Errors answer `{error}` with a sentence
+ * for the user.
  */
 export function sandboxRoutes(router: Router, host: SandboxHost): void {
   const live = (ctx: Context): SandboxSession => {
@@ -84,6 +88,7 @@ export function sandboxRoutes(router: Router, host: SandboxHost): void {
     (run: (ctx: Context) => Promise<void> | void) =>
     async (ctx: Context): Promise<void> => {
       try {
+        if (!fromOwnPage(ctx, host.port)) throw new SandboxRequestError(403, SANDBOX_TEXTS.foreignRequest);
         await run(ctx);
       } catch (error) {
         if (!(error instanceof SandboxRequestError)) throw error;
@@ -92,7 +97,10 @@ export function sandboxRoutes(router: Router, host: SandboxHost): void {
       }
     };
 
-  router.get("/", (ctx) => ctx.redirect("/sandbox"));
+  router.get(
+    "/",
+    handle((ctx) => ctx.redirect("/sandbox")),
+  );
   router.get("/sandbox", handle(serveAsset("index.html")));
   router.get(
     "/sandbox/assets/:name",
@@ -176,6 +184,20 @@ export function sandboxRoutes(router: Router, host: SandboxHost): void {
       ctx.set("Cache-Control", "max-age=86400");
       ctx.body = await png;
     }),
+  );
+}
+
+/**
+ * Whether a request comes from the sandbox page: addressed to 127.0.0.1 or localhost on the sandbox's port, and, when
+ * the browser names the page that sent it (Origin), sent by the sandbox's own origin.
+ */
+function fromOwnPage(ctx: Context, port: number): boolean {
+  const hosts = ["127.0.0.1", "localhost"].flatMap((name) =>
+    port === 80 ? [name, `${name}:80`] : [`${name}:${port}`],
+  );
+  const origin = ctx.get("Origin");
+  return (
+    hosts.includes(ctx.get("Host").toLowerCase()) && (origin === "" || hosts.some((h) => origin === `http://${h}`))
   );
 }
 

@@ -1,12 +1,13 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type Router from "@koa/router";
 import type { Config } from "../config/env.ts";
 import { LarkEmulator } from "../emulator/index.ts";
 import type { Logger } from "../log.ts";
 import { type Riqing, startRiqing } from "../main.ts";
-import type { SandboxFiles } from "./sandbox-files.ts";
-import { type DemoTenant, populateEmulator, seedDemo } from "./seed-demo.ts";
-import { VirtualClock } from "./virtual-clock.ts";
+import { type SandboxFiles, wipeSandbox } from "./sandbox-files.ts";
+import { loadSnapshot, type SandboxSnapshot } from "./sandbox-snapshot.ts";
+import { type Demo, type DemoTenant, populateEmulator, readDemo, seedDemo } from "./seed-demo.ts";
+import { startOfWorkday, VirtualClock } from "./virtual-clock.ts";
 
 /** The sandbox app's id: any id of Lark's shape (the long-connection client insists on it). */
 const SANDBOX_APP_ID = "cli_5a4db0c5a4db0c00";
@@ -14,10 +15,12 @@ const SANDBOX_APP_ID = "cli_5a4db0c5a4db0c00";
 const BOT_NAME = "日清";
 const CONNECT_TIMEOUT_MS = 15_000;
 
-/** One run of the demo: a fresh database, the emulator, the real bot connected to it, and the virtual clock. */
+/** One run of the demo: its database, the emulator, the real bot connected to it, and the virtual clock. */
 export interface SandboxSession {
-  /** New on every start and reset. */
+  /** Made when the demo is seeded (first run, reset), kept while it is resumed. */
   id: string;
+  /** Whether this run continues a saved sandbox rather than starting from the demo. */
+  resumed: boolean;
   emu: LarkEmulator;
   riqing: Riqing;
   clock: VirtualClock;
@@ -34,20 +37,30 @@ export interface BootOptions {
   files: SandboxFiles;
   log: Logger;
   port: number;
-  /** Where the virtual clock starts; default the real now. */
+  /** Start from the demo even when the saved sandbox could be resumed. */
+  fresh: boolean;
+  /** Where the virtual clock starts from the demo; default 09:00 local today. */
   clockStart?: Date;
   /** The sandbox's own HTTP routes, mounted on the bot's server. */
   routes: (router: Router) => void;
 }
 
 /**
- * Seeds the demo into an emptied sandbox folder, starts the emulator (lenient: it records nothing as unexpected) and
- * the real bot against it over the long connection, the production default, and waits until the bot is connected.
+ * Resumes the saved sandbox (database, chats and clock of one session), or, on first run, when asked to start fresh,
+ * or when the saved chats and the database do not belong together, empties the sandbox folder and seeds the demo.
+ * Then starts the emulator (lenient: it records nothing as unexpected) and the real bot against it over the long
+ * connection, the production default, and waits until the bot is connected.
  */
 export async function bootSession(options: BootOptions): Promise<SandboxSession> {
   const { files, log } = options;
-  const tenant = await seedDemo(files.databaseUrl);
-  const clock = new VirtualClock(options.clockStart);
+  const saved = options.fresh ? undefined : await resumable(files, log);
+  if (!saved) wipeSandbox(files);
+  const { sessionId, tenant } = saved?.demo ?? (await seedDemo(files.databaseUrl));
+  const clock = new VirtualClock(
+    saved
+      ? new Date(saved.snapshot.clock)
+      : (options.clockStart ?? startOfWorkday(new Date(), options.config.timezone)),
+  );
   const appSecret = randomBytes(16).toString("hex");
   const emu = await LarkEmulator.start({
     appId: SANDBOX_APP_ID,
@@ -55,9 +68,10 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
     appName: BOT_NAME,
     now: clock.epoch,
     strict: false,
+    ...(saved && { state: saved.snapshot.emulator }),
   });
   try {
-    populateEmulator(emu, tenant);
+    if (!saved) populateEmulator(emu, tenant);
     const connected = waitForConnection(emu);
     const config: Config = {
       ...options.config,
@@ -74,7 +88,8 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
       throw error;
     }
     return {
-      id: randomUUID(),
+      id: sessionId,
+      resumed: saved !== undefined,
       emu,
       riqing,
       clock,
@@ -86,6 +101,19 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
     await emu.close();
     throw error;
   }
+}
+
+/** The saved sandbox and its database's demo, when both exist and belong to the same session. */
+async function resumable(
+  files: SandboxFiles,
+  log: Logger,
+): Promise<{ snapshot: SandboxSnapshot; demo: Demo } | undefined> {
+  const snapshot = loadSnapshot(files, log);
+  if (!snapshot) return undefined;
+  const demo = await readDemo(files.databaseUrl);
+  if (demo?.sessionId === snapshot.sessionId) return { snapshot, demo };
+  log.warn("the saved sandbox chats and its database do not belong together; starting from the demo");
+  return undefined;
 }
 
 function waitForConnection(emu: LarkEmulator): Promise<void> {

@@ -1,10 +1,13 @@
 /** Every Chinese sentence the sandbox server says (console banner, API errors), kept together for review. */
 export const SANDBOX_TEXTS = {
-  banner: (url: string) =>
+  banner: (url: string, resumed: boolean) =>
     [
       "",
       "未配置飞书应用凭证（LARK_APP_ID、LARK_APP_SECRET），日清以沙箱模式启动：",
-      "机器人照常运行，连接的是内置的模拟飞书，已载入演示街道、社区、网格和人员。",
+      "机器人照常运行，连接的是内置的模拟飞书。",
+      resumed
+        ? "已恢复上次的沙箱：消息、问题和虚拟时间接着上次。要回到演示初始状态，点页面上的“重置沙箱”，或运行 npm start -- --reset。"
+        : "已载入演示街道、社区、网格和人员，虚拟时间从今天 09:00 开始。",
       "",
       `  在浏览器中打开 ${url}`,
       "",
@@ -13,11 +16,12 @@ export const SANDBOX_TEXTS = {
       "",
     ].join("\n"),
   databaseOutside: (url: string, dir: string) =>
-    `沙箱每次启动都会清空重建自己的数据库，DATABASE_URL（${url}）必须位于 ${dir} 目录下。` +
+    `沙箱重置时会清空重建自己的数据库，DATABASE_URL（${url}）必须位于 ${dir} 目录下。` +
     "请去掉 DATABASE_URL，或配置飞书应用凭证以正式模式运行。",
   portInUse: (port: number) =>
     `端口 ${port} 已被占用。请关闭占用它的程序，或设置 PORT 为其他端口（如 PORT=3001）后重试。`,
   resetting: "沙箱正在重置，请稍候",
+  foreignRequest: "拒绝访问：沙箱只接受本机沙箱页面（127.0.0.1 或 localhost）发来的请求",
   badRequest: "请求格式不对",
   unknownPerson: "没有这个演示人员",
   unknownChat: "没有这个群",

@@ -1,6 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { openDb } from "../db/client.ts";
+import { z } from "zod";
+import { type Db, openDb, sqlitePath } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
+import { claimOnce } from "../db/once.ts";
 import { ROLE_LABELS } from "../domain/labels.ts";
 import type { ChatPurpose, Role } from "../domain/types.ts";
 import type { LarkEmulator } from "../emulator/index.ts";
@@ -33,37 +37,72 @@ export interface DemoTenant {
   chats: DemoChat[];
 }
 
+/** The demo in a sandbox database: the session it was seeded as, and its people and groups. */
+export interface Demo {
+  /** Made when the demo was seeded; the saved chats must carry the same one to be resumed with this database. */
+  sessionId: string;
+  tenant: DemoTenant;
+}
+
+/** The JobRun row recording which session seeded the database. */
+const SESSION_KEY = "sandbox.session";
+const sessionData = z.object({ id: z.string().min(1) });
+
 /**
- * Creates the sandbox database from nothing: applies the migrations and imports the demo org. Returns the people
- * and groups to create in the emulator. Throws when the demo file does not import (a broken checkout).
+ * Creates the sandbox database from nothing: applies the migrations, imports the demo org and records a new session
+ * id. Returns the demo, whose people and groups the caller creates in the emulator. Throws when the demo file does not
+ * import (a broken checkout).
  */
-export async function seedDemo(databaseUrl: string): Promise<DemoTenant> {
+export async function seedDemo(databaseUrl: string): Promise<Demo> {
   migrate(databaseUrl);
   const db = await openDb(databaseUrl);
   try {
     const report = await importOrg(db, DEMO_ORG_FILE);
     if (!report.ok) throw new Error(`demo org did not import:\n${formatImportReport(report)}`);
-    const people = await db.person.findMany({
-      orderBy: { id: "asc" },
-      include: { duties: { orderBy: { id: "asc" }, include: { unit: true } } },
-    });
-    const chats = await db.chatBinding.findMany({ orderBy: { id: "asc" }, include: { unit: true } });
-    return {
-      people: people.map((p) => ({
-        openId: p.openId,
-        name: p.name,
-        roles: p.duties.map((d) => `${d.unit.name} · ${ROLE_LABELS[d.role as Role] ?? d.role}`),
-      })),
-      chats: chats.map((c) => ({
-        chatId: c.chatId,
-        name: c.name ?? c.unit.name,
-        purpose: PURPOSE_LABELS[c.purpose as ChatPurpose] ?? c.purpose,
-        unit: c.unit.name,
-      })),
-    };
+    const sessionId = randomUUID();
+    await claimOnce(db, SESSION_KEY, SESSION_KEY, { id: sessionId });
+    return { sessionId, tenant: await demoTenant(db) };
   } finally {
     await db.$disconnect();
   }
+}
+
+/**
+ * The demo an existing sandbox database holds (migrated to the current schema first); undefined when there is no
+ * database or it was not seeded by the sandbox.
+ */
+export async function readDemo(databaseUrl: string): Promise<Demo | undefined> {
+  if (!existsSync(sqlitePath(databaseUrl))) return undefined;
+  migrate(databaseUrl);
+  const db = await openDb(databaseUrl);
+  try {
+    const seeded = sessionData.safeParse((await db.jobRun.findUnique({ where: { key: SESSION_KEY } }))?.data);
+    return seeded.success ? { sessionId: seeded.data.id, tenant: await demoTenant(db) } : undefined;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** The people (with their duties) and bound groups of the database, in the order of the org file. */
+async function demoTenant(db: Db): Promise<DemoTenant> {
+  const people = await db.person.findMany({
+    orderBy: { id: "asc" },
+    include: { duties: { orderBy: { id: "asc" }, include: { unit: true } } },
+  });
+  const chats = await db.chatBinding.findMany({ orderBy: { id: "asc" }, include: { unit: true } });
+  return {
+    people: people.map((p) => ({
+      openId: p.openId,
+      name: p.name,
+      roles: p.duties.map((d) => `${d.unit.name} · ${ROLE_LABELS[d.role as Role] ?? d.role}`),
+    })),
+    chats: chats.map((c) => ({
+      chatId: c.chatId,
+      name: c.name ?? c.unit.name,
+      purpose: PURPOSE_LABELS[c.purpose as ChatPurpose] ?? c.purpose,
+      unit: c.unit.name,
+    })),
+  };
 }
 
 /** Creates the demo people and groups in the emulator; everyone is a member of every group. */

@@ -5,9 +5,10 @@ import type { EmulatedMessage } from "../emulator/index.ts";
 import type { Logger } from "../log.ts";
 import { EventStream } from "./event-stream.ts";
 import { messageView } from "./message-view.ts";
-import { type SandboxFiles, sandboxFiles, wipeSandbox } from "./sandbox-files.ts";
+import { type SandboxFiles, sandboxFiles } from "./sandbox-files.ts";
 import { type SandboxHost, sandboxRoutes } from "./sandbox-routes.ts";
 import { bootSession, type SandboxSession, settleSession, stopSession } from "./sandbox-session.ts";
+import { SnapshotSaver, saveSnapshot } from "./sandbox-snapshot.ts";
 import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
 
 /** A running sandbox: the page at `url`, the bot, the emulator and the virtual clock behind it. */
@@ -21,30 +22,34 @@ export interface Sandbox {
   settle(): Promise<void>;
   /** Throws the demo away and starts it again from the demo org, on the same port. */
   reset(): Promise<void>;
+  /** Stops the bot and the emulator and saves the sandbox for the next start. */
   stop(): Promise<void>;
 }
 
-/** Options for tests; `npm start` uses none. */
+/** How to start: `npm start` passes `reset` for `--reset`; tests set the clock and silence the banner. */
 export interface SandboxOptions {
-  /** Where the virtual clock starts (after every reset too); default the real now. */
+  /** Start from the demo state even when a saved sandbox could be resumed. */
+  reset?: boolean;
+  /** Where the virtual clock starts from the demo (first run, every reset); default 09:00 local today. */
   clockStart?: Date;
   /** Do not print the banner with the URL. */
   quiet?: boolean;
 }
 
 /**
- * Starts sandbox mode (SPEC section 5, no Lark credentials): empties the sandbox folder, imports the demo org, starts
- * the Lark emulator with the demo people and groups, and runs the real bot against it over the long connection, with
- * the virtual clock and the sandbox page on the bot's own server, listening on 127.0.0.1 only. Every start begins
- * from the demo state, because the emulated chats live in memory and cannot outlive the process. Prints the URL.
+ * Starts sandbox mode (SPEC section 5, no Lark credentials): resumes the sandbox saved in `<DATA_DIR>/sandbox` (its
+ * database, chats and virtual clock), or on first run and with `reset` imports the demo org into an emptied folder;
+ * starts the Lark emulator with the demo people and groups, and runs the real bot against it over the long
+ * connection, with the virtual clock and the sandbox page on the bot's own server, listening on 127.0.0.1 only.
+ * The chats and the clock are saved shortly after every change and on stop. Prints the URL.
  */
 export async function startSandbox(config: Config, log: Logger, options: SandboxOptions = {}): Promise<Sandbox> {
   const files = sandboxFiles(config);
   if (config.port !== 0) await ensurePortFree(config.port);
   const runner = new SandboxRunner(config, files, log, options);
-  await runner.boot(config.port);
-  log.info({ url: runner.url }, "sandbox ready");
-  if (!options.quiet) console.log(SANDBOX_TEXTS.banner(runner.url));
+  const session = await runner.boot(config.port, options.reset ?? false);
+  log.info({ url: runner.url, resumed: session.resumed }, "sandbox ready");
+  if (!options.quiet) console.log(SANDBOX_TEXTS.banner(runner.url, session.resumed));
   return runner;
 }
 
@@ -52,6 +57,7 @@ class SandboxRunner implements Sandbox, SandboxHost {
   port = 0;
   readonly timeZone: string;
   private current: SandboxSession | undefined;
+  private saver: SnapshotSaver | undefined;
   private resetting: Promise<void> | undefined;
   private readonly events = new EventStream();
 
@@ -72,22 +78,37 @@ class SandboxRunner implements Sandbox, SandboxHost {
     return this.current;
   }
 
-  async boot(port: number): Promise<void> {
-    wipeSandbox(this.files);
+  /** Resumes or (when `fresh`) seeds a session, shows its messages to the page and saves it as it changes. */
+  async boot(port: number, fresh: boolean): Promise<SandboxSession> {
     const session = await bootSession({
       config: this.config,
       files: this.files,
       log: this.log,
       port,
+      fresh,
       routes: (router) => sandboxRoutes(router, this),
       ...(this.options.clockStart && { clockStart: this.options.clockStart }),
     });
-    const publish = (type: "message" | "message.updated") => (message: EmulatedMessage) =>
+    const saver = new SnapshotSaver(
+      () =>
+        saveSnapshot(this.files, {
+          sessionId: session.id,
+          clock: session.clock.epoch(),
+          emulator: session.emu.exportState(),
+        }),
+      this.log,
+    );
+    const publish = (type: "message" | "message.updated") => (message: EmulatedMessage) => {
       this.events.publish({ type, message: messageView(session.emu, session.names, message) });
+      saver.changed();
+    };
     session.emu.on("message", publish("message"));
     session.emu.on("message.updated", publish("message.updated"));
+    saver.flush();
     this.port = session.riqing.port;
     this.current = session;
+    this.saver = saver;
+    return session;
   }
 
   openEvents(ctx: Context): void {
@@ -96,6 +117,7 @@ class SandboxRunner implements Sandbox, SandboxHost {
 
   clockMoved(now: number): void {
     this.events.publish({ type: "clock", now });
+    this.saver?.changed();
   }
 
   resetSoon(ctx: Context): void {
@@ -111,8 +133,8 @@ class SandboxRunner implements Sandbox, SandboxHost {
       this.events.publish({ type: "reset" });
       // The server waits for open responses before it closes; event streams never end on their own.
       this.events.closeAll();
-      if (old) await stopSession(old);
-      await this.boot(this.port);
+      await this.end(old);
+      await this.boot(this.port, true);
       this.log.info("sandbox reset to the demo state");
     })().finally(() => {
       this.resetting = undefined;
@@ -129,7 +151,15 @@ class SandboxRunner implements Sandbox, SandboxHost {
     this.events.close();
     const session = this.current;
     this.current = undefined;
-    if (session) await stopSession(session);
+    await this.end(session);
+  }
+
+  /** Stops a session, then saves it with everything the bot sent before it stopped. */
+  private async end(session: SandboxSession | undefined): Promise<void> {
+    if (!session) return;
+    await stopSession(session);
+    this.saver?.flush();
+    this.saver = undefined;
   }
 }
 

@@ -1,17 +1,17 @@
-import { localPeriod } from "../domain/deadline.ts";
+import { localPeriod, startOfLocalDay } from "../domain/deadline.ts";
 
 /**
- * The sandbox's clock: it starts at a given instant (default: the real now), runs at real speed, and can only
- * jump forward, so the bot and the emulator never see time go backwards.
+ * The sandbox's clock: it starts at a given instant, runs at real speed, and can only jump forward, so the bot and
+ * the emulator never see time go backwards.
  */
 export class VirtualClock {
   private offsetMs: number;
 
   constructor(
-    start?: Date,
+    start: Date,
     private readonly realNow: () => number = Date.now,
   ) {
-    this.offsetMs = start ? start.getTime() - realNow() : 0;
+    this.offsetMs = start.getTime() - realNow();
   }
 
   /** Virtual epoch milliseconds (the emulator's clock). */
@@ -30,6 +30,11 @@ export class VirtualClock {
   advanceTo(instant: Date): void {
     this.advance(Math.max(0, instant.getTime() - this.epoch()));
   }
+}
+
+/** 09:00 on the wall clock in `timeZone` on the local day of `now`: where the sandbox's day begins. */
+export function startOfWorkday(now: Date, timeZone: string): Date {
+  return nextLocalTime(startOfLocalDay(now, timeZone), "09:00", timeZone);
 }
 
 /**

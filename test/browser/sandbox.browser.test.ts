@@ -15,7 +15,10 @@ if (!HAVE_CHROMIUM) {
   );
 }
 
-/** Screenshots go to test-results/ (ignored by git); RIQING_SCREENSHOTS=docs refreshes the ones README shows. */
+/**
+ * Screenshots go to test-results/ (ignored by git); RIQING_SCREENSHOTS=docs refreshes the ones README shows (with a
+ * colour emoji font installed, e.g. Debian's fonts-noto-color-emoji, so that 🚩 and 🟨 show).
+ */
 const SHOT_DIR = join(
   import.meta.dirname,
   "../..",
@@ -26,7 +29,11 @@ const WORK_GROUP = "幸福里社区创城工作群";
 const LEADER_GROUP = "幸福街道创城领导群";
 const WAIT = { timeout: 20_000 };
 
-/** Reports from the other communities: [group, reporter, sample photo, text]. */
+/**
+ * The rest of the day's reports, posted through the API: [group, reporter, sample photo, text]. Every community gets
+ * at least three issues, so the street digest ranks them all; in 幸福里社区 the first and second grids get three each
+ * (with #1001 and #1002), so its digest ranks them too.
+ */
 const MORNING: [string, string, string, string][] = [
   ["东风路社区创城工作群", "高鹏", "street-stall", "上报 东风路小学门口有流动摊贩占道经营"],
   ["东风路社区创城工作群", "高鹏", "flyers", "上报 东风路公交站站牌上贴满小广告"],
@@ -35,6 +42,10 @@ const MORNING: [string, string, string, string][] = [
   ["和平社区创城工作群", "罗婷", "street-stall", "上报 和平路美食街占道经营"],
   ["和平社区创城工作群", "罗婷", "flyers", "上报 和平里北门墙上小广告"],
   ["幸福里社区创城工作群", "何小燕", "street-stall", "上报 幸福里商业街有流动摊贩占道经营"],
+  ["幸福里社区创城工作群", "何小燕", "flying-wire", "上报 3号楼楼下有人飞线充电"],
+  ["幸福里社区创城工作群", "何小燕", "street-stall", "上报 幸福路菜市场门口有流动摊贩占道经营"],
+  ["幸福里社区创城工作群", "何小燕", "market-boxes", "上报 幸福里小游园里有人乱扔垃圾"],
+  ["幸福里社区创城工作群", "何小燕", "flyers", "上报 小游园的宣传栏破损了"],
 ];
 
 describe("the sandbox page in Chromium", () => {
@@ -113,22 +124,54 @@ describe("the sandbox page in Chromium", () => {
     await page.locator('[data-test="toast"]', { hasText: text }).first().waitFor(WAIT);
   }
 
-  /** Waits for a bot message in `chat` (after `since`) that mentions `needle`, then for the page to show it. */
-  async function seeBotMessage(chat: string, needle: string, since: number): Promise<void> {
+  /**
+   * Waits for a bot message in `chat` (created at `since` or later) whose content contains every one of `needles`,
+   * opens the chat and returns the message as the page shows it.
+   */
+  async function seeBotMessage(chat: string, needles: string[], since: number): Promise<Locator> {
     let found: MessageView | undefined;
     await expect
       .poll(
         async () => {
-          found = (await apiMessages(chat)).find(
-            (m) => m.sender.kind === "bot" && m.createTime >= since && JSON.stringify(m.content).includes(needle),
-          );
+          found = (await apiMessages(chat)).find((m) => {
+            const content = JSON.stringify(m.content);
+            return m.sender.kind === "bot" && m.createTime >= since && needles.every((n) => content.includes(n));
+          });
           return found !== undefined;
         },
         { timeout: 30_000 },
       )
       .toBe(true);
     await openChat(chat);
-    await page.locator(`.chat [data-message-id="${found?.messageId}"]`).waitFor(WAIT);
+    const message = page.locator(`.chat [data-message-id="${found?.messageId}"]`);
+    await message.waitFor(WAIT);
+    return message;
+  }
+
+  /** Asserts that a digest card shows its ranking chart, loaded, and the ranking lines `lines`. */
+  async function seeRanking(digest: Locator, lines: string[]): Promise<void> {
+    const chart = digest.locator(".card-img img");
+    // The page loads card images lazily: bring it into view.
+    await chart.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), WAIT)
+      .toBeGreaterThan(0);
+    const text = (await digest.locator(".card-body").textContent()) ?? "";
+    for (const line of lines) expect(text).toContain(line);
+  }
+
+  /** Replies to a message with the hover tool. The bot may redraw a card under the pointer, which drops the hover. */
+  async function replyTo(message: Locator): Promise<void> {
+    const deadline = Date.now() + WAIT.timeout;
+    for (;;) {
+      await message.hover();
+      try {
+        await message.locator(".tool-reply").click({ timeout: 1000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   async function jump(button: string): Promise<number> {
@@ -141,20 +184,24 @@ describe("the sandbox page in Chromium", () => {
 
   /**
    * Saves the page, made tall enough to show a whole card, with `focus` scrolled to the top of the chat, the pointer
-   * out of the way and only happy toasts.
+   * out of the way, no focus ring, no toasts, the fonts and the images in view loaded.
    */
   async function screenshot(name: string, focus: Locator): Promise<void> {
     mkdirSync(SHOT_DIR, { recursive: true });
     await page.setViewportSize({ width: 1440, height: 1400 });
     await page.mouse.move(0, 0);
     await focus.evaluate((element) => element.scrollIntoView({ block: "start" }));
+    const noToasts = await page.addStyleTag({ content: ".toasts { display: none !important; }" });
     // Page-side code as a string: this file is compiled without the DOM library.
     await page.evaluate(`(async () => {
-      for (const toast of document.querySelectorAll(".toast-error")) toast.remove();
+      document.activeElement?.blur();
       await document.fonts.ready;
+      const pending = [...document.querySelectorAll(".chat img")].filter((img) => !img.complete);
+      await Promise.all(pending.map((img) => new Promise((done) => img.addEventListener("load", done, { once: true }))));
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     })()`);
-    await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOT_DIR, name) });
+    await noToasts.evaluate((style) => (style as unknown as { remove(): void }).remove());
     await page.setViewportSize({ width: 1440, height: 1000 });
   }
 
@@ -191,8 +238,7 @@ describe("the sandbox page in Chromium", () => {
       await screenshot("sandbox-issue-card.png", page.locator(".chat .msg-group").first());
 
       // The grid head replies to the card with an after-photo.
-      await issueCard(1001).hover();
-      await issueCard(1001).locator(".tool-reply").click();
+      await replyTo(issueCard(1001));
       await postSample("market-cleared");
       await expect.poll(() => cardTitle(1001), WAIT).toBe("#1001 堆物堆料 · 待验收");
 
@@ -208,7 +254,7 @@ describe("the sandbox page in Chromium", () => {
       await issueCard(1002).waitFor(WAIT);
       expect(await cardTitle(1002)).toMatch(/^#1002 小广告 · 待接单/);
 
-      // The rest of the street's morning arrives through the API, so every community has issues to rank.
+      // The rest of the street's day arrives through the API.
       for (const [chat, name, sample, text] of MORNING) {
         const sent = await fetch(`${t.origin}/sandbox/api/messages`, {
           method: "POST",
@@ -224,23 +270,33 @@ describe("the sandbox page in Chromium", () => {
       }
       await t.sandbox.settle();
 
-      // 18:00: the community digest; 19:00: the street digest, with its ranking chart, in the leader group.
+      // 18:00: the community digest ranks its grids; 19:00: the street digest ranks the communities. Both with chart.
       let since = await jump("18:00");
-      await seeBotMessage(WORK_GROUP, "日报", since - 60_000);
+      const community = await seeBotMessage(WORK_GROUP, ["日清日报 · 幸福里社区"], since - 60_000);
+      await seeRanking(community, ["🚩 1. 幸福里第一网格", "🟨 2. 幸福里第二网格"]);
       await page.locator('[data-test="jump-time"]').selectOption("19:00");
       since = await jump("time");
-      await seeBotMessage(LEADER_GROUP, "日报", since - 60_000);
-      await screenshot("sandbox-digest.png", page.locator(".chat .msg-group").last());
+      const street = await seeBotMessage(LEADER_GROUP, ["日清日报 · 幸福街道"], since - 60_000);
+      await seeRanking(street, ["🚩 1. 幸福里社区", "🟨 2. 东风路社区", "🟨 2. 和平社区"]);
+      await screenshot("sandbox-digest.png", street);
 
       // Overnight the reminders wait for 08:00; past #1002's deadline its reminder comes, a day later the
       // escalation to the leader group.
       await jump("08:00");
       since = await jump("deadline");
-      await seeBotMessage(WORK_GROUP, "1002", since - 60_000);
+      await seeBotMessage(WORK_GROUP, ["⏰ #1002 已到整改期限"], since - 60_000);
       await page.locator(".clock-group .hours").fill("24");
       since = await jump("hours");
-      await seeBotMessage(LEADER_GROUP, "1002", since - 60_000);
+      await seeBotMessage(LEADER_GROUP, ["🚨 超期未整改问题", "#1002 小广告"], since - 60_000);
+
+      // That evening's community digest lists #1002 as overdue, its grid head @-mentioned.
+      since = await jump("18:00");
+      const evening = await seeBotMessage(WORK_GROUP, ["日清日报 · 幸福里社区", "#1002 小广告"], since - 60_000);
+      const overdue = evening
+        .locator(".card-body > *", { hasText: "超期问题" })
+        .locator("li", { hasText: "#1002 小广告" });
+      await expect.poll(() => overdue.locator(".mention").allTextContents(), WAIT).toEqual(["@郑晓红"]);
     },
-    240_000,
+    90_000,
   );
 });

@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,48 @@ function riqing(args: string[], env: Record<string, string> = {}) {
     encoding: "utf8",
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+/** A running `riqing start` in sandbox mode: its page's origin, what it printed, and Ctrl+C. */
+interface RunningSandbox {
+  origin: string;
+  out: string;
+  /** Sends SIGINT and resolves with the exit code. */
+  interrupt(): Promise<number | null>;
+}
+
+/** Starts `riqing start …` with no Lark credentials, on a free port, and waits for the URL it prints. */
+async function startSandboxCli(args: string[], dataDir: string): Promise<RunningSandbox> {
+  const child = spawn(process.execPath, [join(ROOT, "bin/riqing.js"), "start", ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "silent" },
+  });
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no sandbox URL in time; printed:\n${out}`)), 60_000);
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+      const found = /http:\/\/127\.0\.0\.1:\d+\/sandbox/.exec(out);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[0]);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`riqing start exited with ${code}:\n${out}`)));
+  });
+  return {
+    origin: new URL(url).origin,
+    out,
+    async interrupt() {
+      child.kill("SIGINT");
+      const [code] = await once(child, "exit");
+      return code as number | null;
+    },
+  };
+}
+
+async function sandboxMessages(sandbox: RunningSandbox): Promise<{ msgType: string }[]> {
+  return (await (await fetch(`${sandbox.origin}/sandbox/api/messages`)).json()) as { msgType: string }[];
 }
 
 describe("riqing CLI", () => {
@@ -59,5 +102,44 @@ describe("riqing CLI", () => {
     expect(riqing(["fly"])).toMatchObject({ code: 2, err: expect.stringContaining("未知命令“fly”") });
     expect(riqing(["export", "ledger", "--unit", "xfl"]).err).toContain("缺少参数：--from、--to、--out");
     expect(riqing(["import"]).err).toContain("请指定要导入的文件");
+  });
+
+  it("start: the sandbox resumes after Ctrl+C, and --reset starts it again from the demo", async () => {
+    const dataDir = join(dir, "sandbox-cli");
+    const first = await startSandboxCli([], dataDir);
+    expect(first.out).toContain("已载入演示街道");
+    const state = (await (await fetch(`${first.origin}/sandbox/api/state`)).json()) as {
+      people: { name: string; openId: string }[];
+      chats: { name: string; chatId: string }[];
+    };
+    await fetch(`${first.origin}/sandbox/api/messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        chatId: state.chats.find((c) => c.name === "幸福里社区创城工作群")?.chatId,
+        from: state.people.find((p) => p.name === "何小燕")?.openId,
+        text: "上报 幸福路菜市场门口堆物堆料",
+        photos: [{ sample: "market-boxes" }],
+      }),
+    });
+    await expect
+      .poll(async () => (await sandboxMessages(first)).map((m) => m.msgType), { timeout: 20_000 })
+      .toEqual(["post", "interactive"]);
+    expect(await first.interrupt()).toBe(0);
+
+    const second = await startSandboxCli([], dataDir);
+    expect(second.out).toContain("已恢复上次的沙箱");
+    expect((await sandboxMessages(second)).map((m) => m.msgType)).toEqual(["post", "interactive"]);
+    expect(await second.interrupt()).toBe(0);
+
+    const third = await startSandboxCli(["--reset"], dataDir);
+    expect(third.out).toContain("已载入演示街道");
+    expect(await sandboxMessages(third)).toEqual([]);
+    expect(await third.interrupt()).toBe(0);
+  }, 120_000);
+
+  it("start --reset is refused outside sandbox mode", () => {
+    const refused = riqing(["start", "--reset"], { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "secret" });
+    expect(refused).toMatchObject({ code: 2, err: expect.stringContaining("--reset 只用于沙箱模式") });
   });
 });

@@ -445,3 +445,49 @@ describe("directory", () => {
     expect(() => emu.assertClean()).toThrow(/no such endpoint: GET \/open-apis\/im\/v1\/pins/);
   });
 });
+
+describe("saved state", () => {
+  it("exports the tenant and starts a new emulator from it: same bot, chats, messages, card updates and files", async () => {
+    const card = await sendCard(CHAT, sharedCard("待处理"));
+    const cardId = card.data?.message_id ?? "";
+    await client.im.message.patch({
+      path: { message_id: cardId },
+      data: { content: JSON.stringify(sharedCard("已处理")) },
+    });
+    const { messageId } = await emu.userSends({ chatId: CHAT, from: ALICE, text: "井盖破损", images: [PNG] });
+    await sendText(CHAT, "once", "outbox-7");
+    const file = await client.im.file.create({
+      data: { file_type: "xls", file_name: "台账.xlsx", file: Buffer.from("PK fake xlsx") },
+    });
+    const p2p = emu.p2pChatId(BOB);
+
+    const saved = emu.exportState();
+    const restored = await LarkEmulator.start({ appId: APP_ID, appSecret: APP_SECRET, now: clock.now, state: saved });
+    try {
+      expect(restored.botOpenId).toBe(emu.botOpenId);
+      expect(restored.tenantKey).toBe(emu.tenantKey);
+      expect(restored.users()).toEqual(emu.users());
+      expect(restored.chats()).toEqual(emu.chats());
+      expect(restored.p2pChatId(BOB)).toBe(p2p);
+      expect(restored.messages()).toEqual(emu.messages());
+      expect(restored.message(cardId)?.updates).toHaveLength(1);
+      const key = /"image_key":"([^"]+)"/.exec(JSON.stringify(restored.message(messageId)?.content))?.[1];
+      expect(restored.resource(key ?? "")?.data).toEqual(PNG);
+      expect(restored.resource(file?.file_key ?? "")).toMatchObject({ kind: "file", fileName: "台账.xlsx" });
+
+      const restoredClient = sdkClient(restored);
+      const again = await restoredClient.im.message.create({
+        params: { receive_id_type: "chat_id" },
+        data: { receive_id: CHAT, msg_type: "text", content: JSON.stringify({ text: "once" }), uuid: "outbox-7" },
+      });
+      expect(restored.messages(CHAT)).toHaveLength(3);
+      expect(again.data?.message_id).toBe(emu.messages(CHAT)[2]?.messageId);
+      restored.assertClean();
+    } finally {
+      await restored.close();
+    }
+    // The export is a copy: the first emulator's later changes do not reach it.
+    await sendText(CHAT, "later");
+    expect(saved.messages).toHaveLength(3);
+  });
+});

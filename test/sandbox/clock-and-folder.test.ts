@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.ts";
 import { sandboxFiles } from "../../src/sandbox/sandbox-files.ts";
-import { nextLocalTime, VirtualClock } from "../../src/sandbox/virtual-clock.ts";
+import { nextLocalTime, startOfWorkday, VirtualClock } from "../../src/sandbox/virtual-clock.ts";
 
 const SHANGHAI = "Asia/Shanghai";
 
@@ -19,9 +19,14 @@ describe("the virtual clock", () => {
     expect(() => clock.advance(-1)).toThrow(RangeError);
   });
 
-  it("defaults to the real now", () => {
-    const clock = new VirtualClock(undefined, () => 42);
-    expect(clock.epoch()).toBe(42);
+  it("begins the sandbox's day at 09:00 local time, whatever the hour it is started", () => {
+    for (const started of ["2026-11-22T16:30:00Z", "2026-11-23T00:10:00Z", "2026-11-23T11:27:00Z"]) {
+      // 00:30, 08:10 and 19:27 on 23 November in Shanghai.
+      expect(startOfWorkday(new Date(started), SHANGHAI).toISOString()).toBe("2026-11-23T01:00:00.000Z");
+    }
+    expect(startOfWorkday(new Date("2026-11-23T11:27:00Z"), "Europe/Berlin").toISOString()).toBe(
+      "2026-11-23T08:00:00.000Z",
+    );
   });
 
   it("finds the next local wall-clock time, today or tomorrow", () => {

@@ -1,9 +1,40 @@
+import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
+import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClickAnswer, ClockAnswer, MessageView, SandboxEvent, SandboxState } from "../../src/sandbox/api-types.ts";
 import { samplePng } from "../support/images.ts";
 import { MONDAY_9AM, named, startTestSandbox, type TestSandbox } from "./support.ts";
 
 const HOUR = 3_600_000;
+
+/**
+ * Addresses of this machine other than 127.0.0.1 that a server bound to every interface would answer on: its network
+ * interfaces' addresses, and on Linux 127.0.0.2 (the whole of 127/8 reaches the loopback interface there).
+ */
+function otherAddresses(): string[] {
+  const own = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && !a.internal && !a.address.startsWith("fe80:"))
+    .map((a) => a?.address ?? "");
+  return [...(process.platform === "linux" ? ["127.0.0.2"] : []), ...own];
+}
+
+/** Whether a TCP connection to address:port is accepted. */
+function connects(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port, timeout: 2000 });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
 
 describe("the sandbox API with the real bot", () => {
   let t: TestSandbox;
@@ -18,6 +49,41 @@ describe("the sandbox API with the real bot", () => {
     });
     return { status: response.status, json: (await response.json()) as T };
   }
+  /** A request with exactly these headers (fetch would not let a test set Host). */
+  function raw(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; json: unknown }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: "127.0.0.1",
+          port: t.sandbox.port,
+          method,
+          path,
+          headers: { "Content-Type": "application/json", ...headers },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let json: unknown = text;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              // Not JSON (the page): compared by status only.
+            }
+            resolve({ status: response.statusCode ?? 0, json });
+          });
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  }
   const messages = async () => (await call<MessageView[]>("messages")).json.filter((m) => m.chatId === workGroup);
   const cardTitle = (m: MessageView) => (m.content as { header: { title: { content: string } } }).header.title.content;
 
@@ -29,8 +95,42 @@ describe("the sandbox API with the real bot", () => {
     await t?.close();
   });
 
-  it("serves the page, its bundled script, its fonts and the sample photos on 127.0.0.1", async () => {
+  it("listens on 127.0.0.1 only: the page server and the emulator refuse connections on other addresses", async () => {
     expect(t.sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sandbox$/);
+    const emulatorPort = Number(new URL(t.sandbox.session()?.emu.baseUrl ?? "").port);
+    const others = otherAddresses();
+    expect(others.length).toBeGreaterThan(0);
+    for (const port of [t.sandbox.port, emulatorPort]) {
+      expect(await connects("127.0.0.1", port)).toBe(true);
+      for (const address of others)
+        expect({ address, port, open: await connects(address, port) }).toMatchObject({ open: false });
+    }
+  });
+
+  it("refuses requests for another host name or from another origin, with 403 and a sentence", async () => {
+    const refused = {
+      status: 403,
+      json: { error: "拒绝访问：沙箱只接受本机沙箱页面（127.0.0.1 或 localhost）发来的请求" },
+    };
+    const port = t.sandbox.port;
+    // DNS rebinding: a foreign name that resolves to 127.0.0.1.
+    expect(await raw("GET", "/sandbox/api/state", { Host: `evil.example:${port}` })).toEqual(refused);
+    expect((await raw("GET", "/sandbox", { Host: `evil.example:${port}` })).status).toBe(403);
+    // A page on another site posting to the sandbox (a form or fetch sends its Origin).
+    expect(await raw("POST", "/sandbox/api/reset", { Origin: "http://evil.example" }, "{}")).toEqual(refused);
+    expect(await raw("POST", "/sandbox/api/reset", { Origin: "null" }, "{}")).toEqual(refused);
+    expect(await raw("POST", "/sandbox/api/reset", { Origin: `http://localhost:${port + 1}` }, "{}")).toEqual(refused);
+    // The sandbox page itself, under either name.
+    expect((await raw("GET", "/sandbox/api/state", { Host: `localhost:${port}` })).status).toBe(200);
+    const own = await raw("POST", "/sandbox/api/messages", { Origin: `http://127.0.0.1:${port}` }, "{}");
+    expect(own.status).toBe(400);
+    expect(
+      (await raw("GET", "/sandbox/api/state", { Origin: `http://localhost:${port}`, Host: `localhost:${port}` }))
+        .status,
+    ).toBe(200);
+  });
+
+  it("serves the page, its bundled script, its fonts and the sample photos", async () => {
     const page = await fetch(t.sandbox.url);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/sandbox/assets/app.js");

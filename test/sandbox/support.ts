@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/env.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
-import { type Sandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
+import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 
 /** 09:00 on a Monday in Shanghai: a working morning, well before the 18:00 digest. */
 export const MONDAY_9AM = new Date("2026-11-23T01:00:00Z");
@@ -17,15 +17,28 @@ export interface TestSandbox {
   people: Map<string, string>;
   /** Demo group chat ids by name. */
   chats: Map<string, string>;
+  /** Stops the sandbox and deletes its DATA_DIR (unless the caller gave it). */
   close(): Promise<void>;
 }
 
-/** Starts the sandbox with its clock at `clockStart` (default Monday 09:00 in Shanghai). */
-export async function startTestSandbox(clockStart = MONDAY_9AM): Promise<TestSandbox> {
-  const dir = mkdtempSync(join(tmpdir(), "riqing-sandbox-"));
+/** Where and how to start a test sandbox. */
+export interface TestSandboxOptions extends Omit<SandboxOptions, "quiet"> {
+  /** DATA_DIR to use and keep, e.g. to start again on the same data; default a fresh temporary folder. */
+  dataDir?: string;
+}
+
+/** A fresh temporary DATA_DIR. */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "riqing-sandbox-"));
+}
+
+/** Starts the sandbox, by default with its clock at Monday 09:00 in Shanghai in a temporary DATA_DIR. */
+export async function startTestSandbox(options: TestSandboxOptions = { clockStart: MONDAY_9AM }): Promise<TestSandbox> {
+  const { dataDir, ...sandboxOptions } = options;
+  const dir = dataDir ?? tempDataDir();
   const config = loadConfig({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "silent" });
   const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
-  const sandbox = await startSandbox(config, log, { clockStart, quiet: true });
+  const sandbox = await startSandbox(config, log, { ...sandboxOptions, quiet: true });
   const session = sandbox.session();
   if (!session) throw new Error("sandbox has no session");
   return {
@@ -35,7 +48,7 @@ export async function startTestSandbox(clockStart = MONDAY_9AM): Promise<TestSan
     chats: new Map(session.tenant.chats.map((c) => [c.name, c.chatId])),
     async close() {
       await sandbox.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
