@@ -15,7 +15,7 @@ import { ensureImageKey } from "../lark/photos.ts";
 import { createLogger } from "../log.ts";
 import { buildDigest, digestText, renderDigestChart } from "../reports/digest.ts";
 import { clockSettings } from "./clock-settings.ts";
-import { digestChats, digestDueAt, LATE_AFTER_MS, postDigest } from "./digest-sweep.ts";
+import { digestChats, isLateDigest, postDigest } from "./digest-sweep.ts";
 import type { JobDeps } from "./job-deps.ts";
 import { runReminderSweep } from "./reminder-sweep.ts";
 
@@ -104,7 +104,7 @@ export async function runDigestCli(args: string[], config: Config, out: CliOutpu
       return 1;
     }
     for (const chat of chats) {
-      const late = now.getTime() - digestDueAt(chat.digestTime, date, config.timezone).getTime() > LATE_AFTER_MS;
+      const late = isLateDigest(chat.digestTime, date, now, config.timezone);
       const data = await buildDigest(deps.db, {
         unitId: chat.unitId,
         date,

@@ -23,7 +23,7 @@ import { prepareDigest } from "./prepare-digest.ts";
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
 
 /** A digest sent later than this after its time is marked 补发. */
-export const LATE_AFTER_MS = 30 * 60_000;
+const LATE_AFTER_MS = 30 * 60_000;
 
 const DEFAULT_DIGEST_MINUTES = 18 * 60;
 
@@ -45,6 +45,14 @@ export interface DigestChat {
 export function digestDueAt(digestTime: string, date: string, timeZone: string): Date {
   const minutes = parseTimeOfDay(digestTime) ?? DEFAULT_DIGEST_MINUTES;
   return new Date(startOfDate(date, timeZone).getTime() + minutes * 60_000);
+}
+
+/**
+ * Whether a chat's digest of `date` sent at `now` is late (补发): more than half an hour after its digest time. The
+ * one rule for the sweep, the card and the CLI.
+ */
+export function isLateDigest(digestTime: string, date: string, now: Date, timeZone: string): boolean {
+  return now.getTime() - digestDueAt(digestTime, date, timeZone).getTime() > LATE_AFTER_MS;
 }
 
 /** The chats that get digests, optionally only one. */
@@ -72,7 +80,7 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
   );
   const notices: SweepNotice[] = [];
   for (const chat of chats.filter((c) => !done.has(digestKey(c.chatId, date)))) {
-    const late = now.getTime() - digestDueAt(chat.digestTime, date, deps.timeZone).getTime() > LATE_AFTER_MS;
+    const late = isLateDigest(chat.digestTime, date, now, deps.timeZone);
     const notice = {
       key: digestKey(chat.chatId, date),
       chatId: chat.chatId,
@@ -97,7 +105,7 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
  */
 export async function postDigest(deps: JobDeps, chat: DigestChat, date: string, now: Date): Promise<boolean> {
   const key = digestKey(chat.chatId, date);
-  const late = now.getTime() - digestDueAt(chat.digestTime, date, deps.timeZone).getTime() > LATE_AFTER_MS;
+  const late = isLateDigest(chat.digestTime, date, now, deps.timeZone);
   const settings = clockSettings(chat.settings);
   const { card } = await prepareDigest(
     deps,

@@ -1,8 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../../src/db/client.ts";
-import { digestKey, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
+import { digestKey, isLateDigest, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
 import { Scheduler } from "../../src/jobs/scheduler.ts";
-import { CHATS, type ClockFixture, createClockFixture, sh } from "./support.ts";
+import { CHATS, type ClockFixture, createClockFixture, sh, TZ } from "./support.ts";
+
+describe("the 补发 rule", () => {
+  it("calls a digest late when it goes out more than half an hour after the chat's digest time", () => {
+    const late = (time: string, at: string) => isLateDigest(time, "2026-11-23", sh(at), TZ);
+    expect(late("18:00", "2026-11-23 18:30")).toBe(false);
+    expect(late("18:00", "2026-11-23 18:31")).toBe(true);
+    expect(late("19:00", "2026-11-23 19:20")).toBe(false);
+    expect(late("19:00", "2026-11-24 09:00")).toBe(true);
+    // A malformed digest time means 18:00.
+    expect(late("6pm", "2026-11-23 18:29")).toBe(false);
+    expect(late("6pm", "2026-11-23 18:45")).toBe(true);
+  });
+});
 
 describe("digest sweep and scheduler", () => {
   let f: ClockFixture;
