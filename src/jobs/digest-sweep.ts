@@ -14,6 +14,7 @@ import { localDateString, startOfDate } from "../domain/deadline.ts";
 import type { ChatPurpose } from "../domain/types.ts";
 import { transaction } from "../features/transaction.ts";
 import { enqueue } from "../lark/outbox.ts";
+import type { DigestMark } from "../reports/digest.ts";
 import { claimedKeys } from "./claims.ts";
 import { clockSettings, parseTimeOfDay } from "./clock-settings.ts";
 import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
@@ -53,6 +54,15 @@ export function digestDueAt(digestTime: string, date: string, timeZone: string):
  */
 export function isLateDigest(digestTime: string, date: string, now: Date, timeZone: string): boolean {
   return now.getTime() - digestDueAt(digestTime, date, timeZone).getTime() > LATE_AFTER_MS;
+}
+
+/**
+ * How the digest of `date` posted at `now` is marked: early before the chat's digest time (not the day's digest),
+ * otherwise late (补发) by {@link isLateDigest}.
+ */
+export function digestMark(digestTime: string, date: string, now: Date, timeZone: string): DigestMark {
+  if (now.getTime() < digestDueAt(digestTime, date, timeZone).getTime()) return { early: true };
+  return { late: isLateDigest(digestTime, date, now, timeZone) };
 }
 
 /** The chats that get digests, optionally only one. */
@@ -100,20 +110,23 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
 }
 
 /**
- * Posts a chat's digest of `date` as observed at `now`, claimed once per chat and date in the same transaction; 补发
- * when `now` is more than half an hour past the chat's digest time. False when it had been sent already.
+ * Posts a chat's digest of `date` as observed at `now`. From the chat's digest time on it is the day's digest, claimed
+ * once per chat and date in the same transaction (补发 when late); false when it had been sent already. Before that
+ * time it is an early copy (`riqing digest --force`): titled 截至 HH:mm, queued under a key of its own and not
+ * claimed, so the day's digest still goes out at its time.
  */
 export async function postDigest(deps: JobDeps, chat: DigestChat, date: string, now: Date): Promise<boolean> {
-  const key = digestKey(chat.chatId, date);
-  const late = isLateDigest(chat.digestTime, date, now, deps.timeZone);
+  const mark = digestMark(chat.digestTime, date, now, deps.timeZone);
+  const key = mark.early ? `digest-early:${chat.chatId}:${date}:${now.getTime()}` : digestKey(chat.chatId, date);
   const settings = clockSettings(chat.settings);
   const { card } = await prepareDigest(
     deps,
-    { unitId: chat.unitId, date, minRankedIssues: settings.minRankedIssues, late },
+    { unitId: chat.unitId, date, minRankedIssues: settings.minRankedIssues, ...mark },
     now,
   );
   return transaction(deps.db, async (tx) => {
-    if (!(await claimOnce(tx, key, "digest.daily", { unitId: chat.unitId, date, late }))) return false;
+    const data = { unitId: chat.unitId, date, late: mark.late ?? false };
+    if (!mark.early && !(await claimOnce(tx, key, "digest.daily", data))) return false;
     await enqueue(tx, {
       key,
       kind: "send",
