@@ -117,7 +117,7 @@ describe("digest sweep and scheduler", () => {
         category: "DUI",
         status: "accepted",
         reportedAt: sh("2026-11-22 08:00"),
-        deadline: sh("2026-11-22 18:00"),
+        deadline: sh("2026-11-22 13:00"),
       },
     ]);
     const other: Db = await openDb(f.t.url);
@@ -126,13 +126,13 @@ describe("digest sweep and scheduler", () => {
       const a = new Scheduler({ deps: f.deps, clock: now });
       const b = new Scheduler({ deps: { ...f.deps, db: other }, clock: now });
       await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
-      const keys = (await f.outbox()).map((r) => r.key.replace(/:[0-9a-f]{16}$/, ""));
+      const keys = (await f.outbox()).map((r) => r.key);
       expect(keys.sort()).toEqual(
         [
           digestKey(CHATS.c1, "2026-11-23"),
           digestKey(CHATS.c2, "2026-11-23"),
           digestKey(CHATS.leader, "2026-11-23"),
-          `escalate:${CHATS.leader}`,
+          `escalate:${CHATS.leader}:${sh("2026-11-23 14:00").toISOString()}`,
           `remind:${await idOf(4003)}:deadline`,
           `remind:${await idOf(4004)}:before`,
         ].sort(),
