@@ -10,7 +10,7 @@
  */
 
 import { claimOnce } from "../db/once.ts";
-import { localDateString, startOfDate } from "../domain/deadline.ts";
+import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts";
 import type { ChatPurpose } from "../domain/types.ts";
 import { transaction } from "../features/transaction.ts";
 import { enqueue } from "../lark/outbox.ts";
@@ -72,6 +72,32 @@ export async function digestChats(deps: Pick<JobDeps, "db">, chatId?: string): P
     select: { chatId: true, name: true, unitId: true, digestTime: true, settings: true },
     orderBy: { id: "asc" },
   });
+}
+
+/**
+ * The first digest time after `after` of a chat that gets digests, on a day whose digest was not sent (claimed) yet;
+ * null when no chat gets digests. Reads only.
+ */
+export async function nextDigestAt(deps: Pick<JobDeps, "db" | "timeZone">, after: Date): Promise<Date | null> {
+  const chats = (await digestChats(deps)).filter((c) => clockSettings(c.settings).digest);
+  // Today's, tomorrow's and the day after's: a chat's next digest time is on one of them.
+  const dates: string[] = [];
+  for (let day = after; dates.length < 3; day = localPeriod(day, "day", deps.timeZone).to) {
+    dates.push(localDateString(day, deps.timeZone));
+  }
+  const done = await claimedKeys(
+    deps.db,
+    chats.flatMap((c) => dates.map((d) => digestKey(c.chatId, d))),
+  );
+  let best: Date | null = null;
+  for (const chat of chats) {
+    const next = dates
+      .filter((d) => !done.has(digestKey(chat.chatId, d)))
+      .map((d) => digestDueAt(chat.digestTime, d, deps.timeZone))
+      .find((at) => at.getTime() > after.getTime());
+    if (next && (best === null || next.getTime() < best.getTime())) best = next;
+  }
+  return best;
 }
 
 /**

@@ -21,6 +21,8 @@ import { replyCard } from "../features/say.ts";
  * the transaction that queues its message, so restarts and concurrent instances send it once; a rung that became
  * moot (issue rectified or closed meanwhile) is neither claimed nor sent. Rungs more than a week late are dropped
  * (the evening digest lists every overdue issue anyway).
+ *
+ * nextReminderAt answers, from the same rules, when the next sweep would send something (the sandbox's clock).
  */
 
 import { loadIssueView } from "../commands/sync-issue-card.ts";
@@ -316,6 +318,71 @@ function dueRungs(
   }
   if (snoozeEnd !== undefined && fires(snoozeEnd.getTime())) thread.push(rung("again", snoozeEnd));
   return thread;
+}
+
+/**
+ * The first instant after `after` (and not after `until`, unless null) at which a reminder sweep would send something
+ * not sent yet, as things stand: a thread rung — including one held by a snooze or the quiet hours until they end —
+ * or an escalation slot with issues due for it. What is due at `after` already is left to the sweep at `after`. Null
+ * when there is none. Reads only; claims nothing.
+ */
+export async function nextReminderAt(
+  deps: Pick<JobDeps, "db" | "timeZone">,
+  after: Date,
+  until: Date | null,
+): Promise<Date | null> {
+  const { timeZone } = deps;
+  const state = await loadLadderState(deps.db, after, until);
+  const a = after.getTime();
+  const escalations = state.candidates.flatMap((issue) => state.escalationOf(issue) ?? []);
+  const latestSlot = (target: LeaderTarget) => slotAtOrBefore(after, target.slots, timeZone);
+  const done = await claimedKeys(deps.db, [
+    ...state.candidates.flatMap((issue) => {
+      const snooze = state.snoozes.get(issue.id);
+      return [
+        reminderKey(issue.id, "before"),
+        reminderKey(issue.id, "deadline"),
+        ...(snooze ? [reminderKey(issue.id, "again", snooze)] : []),
+      ];
+    }),
+    ...escalations.flatMap((e) => [reminderKey(e.issueId, "escalate"), slotKey(e.target.unitId, latestSlot(e.target))]),
+  ]);
+
+  let best = until?.getTime() ?? Number.POSITIVE_INFINITY;
+  let found = false;
+  const consider = (at: number) => {
+    if (at > a && at <= best) {
+      best = at;
+      found = true;
+    }
+  };
+  for (const issue of state.candidates) {
+    const ladder = state.ladderOf(issue);
+    const snooze = state.snoozes.get(issue.id);
+    // A thread rung can only become due when one fires, a snooze runs out or the quiet hours end.
+    const raw = isQuietAt(after, ladder.quietHours, timeZone) ? [a] : [];
+    if (issue.deadline) raw.push(issue.deadline.getTime(), issue.deadline.getTime() - ladder.beforeHours * HOUR_MS);
+    if (snooze) raw.push(snooze.getTime());
+    const first = raw
+      .map((t) => afterQuietHours(new Date(t), ladder.quietHours, timeZone).getTime())
+      .filter((t) => t > a && t <= best)
+      .sort((x, y) => x - y)
+      .find((t) => dueRungs(issue, ladder, snooze, new Date(t), timeZone).some((r) => !done.has(r.key)));
+    if (first !== undefined) consider(first);
+  }
+  for (const { issueId, dueAt, target } of escalations) {
+    if (done.has(reminderKey(issueId, "escalate"))) continue;
+    const dueSlot = slotAtOrAfter(dueAt, target.slots, timeZone).getTime();
+    // Due by the latest slot, it is the sweep at `after`'s to send — unless that slot had its card: then the next.
+    const at =
+      dueSlot > a
+        ? dueSlot
+        : done.has(slotKey(target.unitId, latestSlot(target)))
+          ? slotAtOrAfter(new Date(a + 1), target.slots, timeZone).getTime()
+          : undefined;
+    if (at !== undefined && at - dueSlot <= STALE_AFTER_MS) consider(at);
+  }
+  return found ? new Date(best) : null;
 }
 
 /**
