@@ -27,7 +27,7 @@ export class SandboxRequestError extends Error {
 }
 
 /** Most instants one jump stops at on its way, so a huge jump cannot hang the page. */
-export const MAX_JUMP_STEPS = 300;
+const MAX_JUMP_STEPS = 300;
 
 /** Everything the page needs to draw itself. */
 export function sandboxState(session: SandboxSession, timeZone: string): SandboxState {
