@@ -20,8 +20,12 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
       --dry-run        只检查并报告变化，不写入 / check and report, write nothing
   export ledger        导出台账 / export a ledger workbook
       --unit 单位编码 --from YYYY-MM-DD --to YYYY-MM-DD --out 文件.xlsx   （起止日期均含当天 / both dates inclusive）
-  digest [--date YYYY-MM-DD] [--chat 群ID] [--dry-run] [--out 图表.png]
-                       生成日清日报：--dry-run 只打印不发送 / build the digest; --dry-run prints it only
+  digest [--date YYYY-MM-DD] [--chat 群ID] [--dry-run] [--force] [--out 图表.png]
+                       生成并发送日清日报（每群每天一份）；--dry-run 只打印不发送；未到日报时间须加 --force，
+                       发出的是标题注明“截至”的临时日报，当天日报到时照常发送
+                       build and send the day's digest (once per chat and day); --dry-run prints it only;
+                       before the digest time --force sends an early copy titled "截至", and the day's digest
+                       still goes out at its time
   remind [--now 时间] [--dry-run]
                        执行一次提醒检查 / run one reminder sweep
   doctor               检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法

@@ -22,6 +22,11 @@ export function formatDateTime(at: Date, timeZone: string): string {
   return `${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
 }
 
+/** "09:05" in the given time zone. */
+export function formatTimeOfDay(at: Date, timeZone: string): string {
+  return formatDateTime(at, timeZone).slice(-5);
+}
+
 /** A length of time the way people say it: "45 分钟", "5 小时", "2 天 3 小时". */
 export function formatDuration(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));

@@ -14,8 +14,9 @@ import { LarkClient } from "../lark/client.ts";
 import { ensureImageKey } from "../lark/photos.ts";
 import { createLogger } from "../log.ts";
 import { buildDigest, digestText, renderDigestChart } from "../reports/digest.ts";
+import { formatDateTime } from "../texts.ts";
 import { clockSettings } from "./clock-settings.ts";
-import { digestChats, digestDueAt, LATE_AFTER_MS, postDigest } from "./digest-sweep.ts";
+import { digestChats, digestDueAt, digestMark, postDigest } from "./digest-sweep.ts";
 import type { JobDeps } from "./job-deps.ts";
 import { runReminderSweep } from "./reminder-sweep.ts";
 
@@ -25,11 +26,16 @@ export interface CliOutput {
   error(text: string): void;
 }
 
-const DIGEST_USAGE = `用法 Usage: riqing digest [--date YYYY-MM-DD] [--chat 群ID] [--dry-run] [--out 排名图.png]
+const DIGEST_USAGE = `用法 Usage: riqing digest [--date YYYY-MM-DD] [--chat 群ID] [--dry-run] [--force] [--out 排名图.png]
   --date     日报日期，默认今天 / the day reported on (default today)
   --chat     只处理这个群（工作群或领导群）/ only this chat
   --dry-run  只打印日报内容，不发送 / print the digest, send nothing
-  --out      把排名图写入这个 PNG 文件 / write the ranking chart to this PNG file`;
+  --force    未到群的日报时间也发送：标题注明“截至 HH:mm”，不算当天的日报，到时照常发送
+             send before the chat's digest time too: titled "截至 HH:mm", not the day's digest, which still goes
+             out at its time
+  --out      把排名图写入这个 PNG 文件 / write the ranking chart to this PNG file
+到了日报时间（默认 18:00）不加 --dry-run 即发送当天的日报，每群每天只发一份，日清服务不会再发。
+At or after the digest time it sends the day's digest, once per chat and day; the running bot will not send it again.`;
 
 const REMIND_USAGE = `用法 Usage: riqing remind [--now 2026-11-23T08:00:00+08:00] [--dry-run]
   --now      按这个时刻计算到期的提醒，默认现在 / run the sweep as of this instant (default now)
@@ -67,11 +73,19 @@ function chartPath(out: string, chatId: string, several: boolean): string {
 
 /**
  * `riqing digest`: prints the digest of each digest chat (or one) for a date, and writes the ranking chart with
- * --out; without --dry-run it also sends each digest not sent yet for that date (补发 when past its time). Returns
- * the exit code: 0 done, 1 nothing to do for the chat asked, 2 bad arguments.
+ * --out; without --dry-run it also sends it. From the chat's digest time on that is the day's digest, through the
+ * same once-per-chat-and-date claim as the scheduler (补发 when late); before it, only with --force, as an early
+ * copy titled 截至 HH:mm that leaves the day's digest to go out at its time. `clock` is the CLI's now (tests set it).
+ * Returns the exit code: 0 done, 1 nothing to do for the chat asked or a digest held back for its time, 2 bad
+ * arguments.
  */
-export async function runDigestCli(args: string[], config: Config, out: CliOutput = console): Promise<number> {
-  let values: { date?: string; chat?: string; "dry-run"?: boolean; out?: string };
+export async function runDigestCli(
+  args: string[],
+  config: Config,
+  out: CliOutput = console,
+  clock: () => Date = () => new Date(),
+): Promise<number> {
+  let values: { date?: string; chat?: string; "dry-run"?: boolean; force?: boolean; out?: string };
   try {
     ({ values } = parseArgs({
       args,
@@ -79,6 +93,7 @@ export async function runDigestCli(args: string[], config: Config, out: CliOutpu
         date: { type: "string" },
         chat: { type: "string" },
         "dry-run": { type: "boolean" },
+        force: { type: "boolean" },
         out: { type: "string" },
       },
     }));
@@ -86,7 +101,7 @@ export async function runDigestCli(args: string[], config: Config, out: CliOutpu
     out.error(`${(error as Error).message}\n${DIGEST_USAGE}`);
     return 2;
   }
-  const now = new Date();
+  const now = clock();
   const date = values.date ?? localDateString(now, config.timezone);
   try {
     startOfDate(date, config.timezone);
@@ -103,8 +118,9 @@ export async function runDigestCli(args: string[], config: Config, out: CliOutpu
       );
       return 1;
     }
+    let heldBack = false;
     for (const chat of chats) {
-      const late = now.getTime() - digestDueAt(chat.digestTime, date, config.timezone).getTime() > LATE_AFTER_MS;
+      const mark = digestMark(chat.digestTime, date, now, config.timezone);
       const data = await buildDigest(deps.db, {
         unitId: chat.unitId,
         date,
@@ -114,7 +130,7 @@ export async function runDigestCli(args: string[], config: Config, out: CliOutpu
         listLimit: Number.MAX_SAFE_INTEGER,
       });
       out.log(`==== ${chat.name ?? chat.chatId}（${chat.chatId}）====`);
-      out.log(digestText(data, { late }));
+      out.log(digestText(data, mark));
       if (values.out) {
         const png = await renderDigestChart(data);
         const path = chartPath(values.out, chat.chatId, chats.length > 1);
@@ -126,12 +142,27 @@ export async function runDigestCli(args: string[], config: Config, out: CliOutpu
         }
       }
       if (!values["dry-run"]) {
-        const sent = await postDigest(deps, chat, date, now);
-        out.log(sent ? "已加入发送队列，由运行中的日清服务发出。" : "这一天的日报已经发过，没有重复发送。");
+        const dueAt = formatDateTime(digestDueAt(chat.digestTime, date, config.timezone), config.timezone);
+        if (mark.early && !values.force) {
+          heldBack = true;
+          out.error(
+            `还没到这份日报的发送时间（${dueAt}），没有发送：到时日清服务会自动发送。` +
+              "如需现在发送截至目前的日报，请加 --force（不算当天的日报，到时照常发送）。",
+          );
+        } else {
+          const sent = await postDigest(deps, chat, date, now);
+          out.log(
+            mark.early
+              ? `已加入发送队列：截至目前的日报，标题注明“截至”；当天的日报仍在 ${dueAt} 发送。`
+              : sent
+                ? "已加入发送队列，由运行中的日清服务发出。"
+                : "这一天的日报已经发过，没有重复发送。",
+          );
+        }
       }
       out.log("");
     }
-    return 0;
+    return heldBack ? 1 : 0;
   } finally {
     await deps.db.$disconnect();
   }

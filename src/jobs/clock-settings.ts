@@ -13,13 +13,18 @@
  *         "flying-wire-charging": { "beforeHours": 4, "escalateAfterHours": 12 }
  *       }
  *     },
- *     "lookbackDays": 7,               // ask the reporter 回头看 this many days after closing; 0: never
+ *     "escalationTimes": ["09:00", "14:00"],  // a leader group's escalation slots (see below)
+    "lookbackDays": 7,               // ask the reporter 回头看 this many days after closing; 0: never
  *     "digest": true,                  // false: no evening digest in this chat
  *     "minRankedIssues": 3             // fewest issues for a unit to be ranked in the digest
  *   }
  *
  * The reminders of an issue follow the settings of the chat it was reported in; the digest and its ranking follow
- * the settings of the chat the digest is posted to.
+ * the settings of the chat the digest is posted to. Escalations are the exception: an issue becomes due for
+ * escalation `escalateAfterHours` after its deadline (its own chat's ladder), and goes to the street leader group at
+ * that group's next escalation slot, one of its `escalationTimes` (local "HH:mm", at least one; a list with a bad
+ * entry reads as the default), in one card with every issue that came due since the slot before. The quiet hours do
+ * not hold slots back: the leader group chose them.
  */
 
 import { z } from "zod";
@@ -47,6 +52,8 @@ export interface ClockSettings {
   reminders: ReminderLadder;
   /** Ladder overrides by category code. */
   categoryReminders: ReadonlyMap<string, ReminderLadder>;
+  /** Escalation slots of a leader group in minutes after local midnight: sorted, distinct, at least one. */
+  escalationTimes: readonly number[];
   lookbackDays: number;
   digest: boolean;
   minRankedIssues: number;
@@ -68,6 +75,8 @@ const DEFAULT_LADDER: ReminderLadder = {
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+const DEFAULT_ESCALATION_TIMES: readonly number[] = [9 * 60, 14 * 60];
+
 /** Minutes after midnight of "HH:mm", or null when it is not a time of day. */
 export function parseTimeOfDay(text: string): number | null {
   const match = HHMM.exec(text.trim());
@@ -86,6 +95,18 @@ const quietHoursSchema = z.string().transform((text, ctx): QuietHours | null => 
   return start === end ? null : { start, end };
 });
 
+const escalationTimesSchema = z
+  .array(z.string())
+  .min(1)
+  .transform((times, ctx): number[] => {
+    const minutes = times.map(parseTimeOfDay).filter((m) => m !== null);
+    if (minutes.length < times.length) {
+      ctx.addIssue({ code: "custom", message: "escalationTimes must be times of day like 09:00" });
+      return z.NEVER;
+    }
+    return [...new Set(minutes)].sort((a, b) => a - b);
+  });
+
 /** Each key is checked on its own: one bad value falls back to its default without losing the others. */
 const ladderSchema = z.object({
   enabled: z.boolean().optional().catch(undefined),
@@ -100,6 +121,7 @@ const settingsSchema = z.object({
     .extend({ categories: z.record(z.string(), ladderSchema).optional().catch(undefined) })
     .optional()
     .catch(undefined),
+  escalationTimes: escalationTimesSchema.optional().catch(undefined),
   lookbackDays: z.number().int().min(0).max(MAX_LOOKBACK_DAYS).optional().catch(undefined),
   digest: z.boolean().optional().catch(undefined),
   minRankedIssues: z.number().int().min(1).max(1000).optional().catch(undefined),
@@ -124,6 +146,7 @@ export function clockSettings(raw: unknown): ClockSettings {
   return {
     reminders,
     categoryReminders,
+    escalationTimes: input.escalationTimes ?? DEFAULT_ESCALATION_TIMES,
     lookbackDays: input.lookbackDays ?? 7,
     digest: input.digest ?? true,
     minRankedIssues: input.minRankedIssues ?? DEFAULT_MIN_RANKED_ISSUES,

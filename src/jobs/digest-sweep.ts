@@ -10,10 +10,11 @@
  */
 
 import { claimOnce } from "../db/once.ts";
-import { localDateString, startOfDate } from "../domain/deadline.ts";
+import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts";
 import type { ChatPurpose } from "../domain/types.ts";
 import { transaction } from "../features/transaction.ts";
 import { enqueue } from "../lark/outbox.ts";
+import type { DigestMark } from "../reports/digest.ts";
 import { claimedKeys } from "./claims.ts";
 import { clockSettings, parseTimeOfDay } from "./clock-settings.ts";
 import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
@@ -23,7 +24,7 @@ import { prepareDigest } from "./prepare-digest.ts";
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
 
 /** A digest sent later than this after its time is marked 补发. */
-export const LATE_AFTER_MS = 30 * 60_000;
+const LATE_AFTER_MS = 30 * 60_000;
 
 const DEFAULT_DIGEST_MINUTES = 18 * 60;
 
@@ -47,6 +48,23 @@ export function digestDueAt(digestTime: string, date: string, timeZone: string):
   return new Date(startOfDate(date, timeZone).getTime() + minutes * 60_000);
 }
 
+/**
+ * Whether a chat's digest of `date` sent at `now` is late (补发): more than half an hour after its digest time. The
+ * one rule for the sweep, the card and the CLI.
+ */
+export function isLateDigest(digestTime: string, date: string, now: Date, timeZone: string): boolean {
+  return now.getTime() - digestDueAt(digestTime, date, timeZone).getTime() > LATE_AFTER_MS;
+}
+
+/**
+ * How the digest of `date` posted at `now` is marked: early before the chat's digest time (not the day's digest),
+ * otherwise late (补发) by {@link isLateDigest}.
+ */
+export function digestMark(digestTime: string, date: string, now: Date, timeZone: string): DigestMark {
+  if (now.getTime() < digestDueAt(digestTime, date, timeZone).getTime()) return { early: true };
+  return { late: isLateDigest(digestTime, date, now, timeZone) };
+}
+
 /** The chats that get digests, optionally only one. */
 export async function digestChats(deps: Pick<JobDeps, "db">, chatId?: string): Promise<DigestChat[]> {
   return deps.db.chatBinding.findMany({
@@ -54,6 +72,32 @@ export async function digestChats(deps: Pick<JobDeps, "db">, chatId?: string): P
     select: { chatId: true, name: true, unitId: true, digestTime: true, settings: true },
     orderBy: { id: "asc" },
   });
+}
+
+/**
+ * The first digest time after `after` of a chat that gets digests, on a day whose digest was not sent (claimed) yet;
+ * null when no chat gets digests. Reads only.
+ */
+export async function nextDigestAt(deps: Pick<JobDeps, "db" | "timeZone">, after: Date): Promise<Date | null> {
+  const chats = (await digestChats(deps)).filter((c) => clockSettings(c.settings).digest);
+  // Today's, tomorrow's and the day after's: a chat's next digest time is on one of them.
+  const dates: string[] = [];
+  for (let day = after; dates.length < 3; day = localPeriod(day, "day", deps.timeZone).to) {
+    dates.push(localDateString(day, deps.timeZone));
+  }
+  const done = await claimedKeys(
+    deps.db,
+    chats.flatMap((c) => dates.map((d) => digestKey(c.chatId, d))),
+  );
+  let best: Date | null = null;
+  for (const chat of chats) {
+    const next = dates
+      .filter((d) => !done.has(digestKey(chat.chatId, d)))
+      .map((d) => digestDueAt(chat.digestTime, d, deps.timeZone))
+      .find((at) => at.getTime() > after.getTime());
+    if (next && (best === null || next.getTime() < best.getTime())) best = next;
+  }
+  return best;
 }
 
 /**
@@ -72,7 +116,7 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
   );
   const notices: SweepNotice[] = [];
   for (const chat of chats.filter((c) => !done.has(digestKey(c.chatId, date)))) {
-    const late = now.getTime() - digestDueAt(chat.digestTime, date, deps.timeZone).getTime() > LATE_AFTER_MS;
+    const late = isLateDigest(chat.digestTime, date, now, deps.timeZone);
     const notice = {
       key: digestKey(chat.chatId, date),
       chatId: chat.chatId,
@@ -92,20 +136,23 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
 }
 
 /**
- * Posts a chat's digest of `date` as observed at `now`, claimed once per chat and date in the same transaction; 补发
- * when `now` is more than half an hour past the chat's digest time. False when it had been sent already.
+ * Posts a chat's digest of `date` as observed at `now`. From the chat's digest time on it is the day's digest, claimed
+ * once per chat and date in the same transaction (补发 when late); false when it had been sent already. Before that
+ * time it is an early copy (`riqing digest --force`): titled 截至 HH:mm, queued under a key of its own and not
+ * claimed, so the day's digest still goes out at its time.
  */
 export async function postDigest(deps: JobDeps, chat: DigestChat, date: string, now: Date): Promise<boolean> {
-  const key = digestKey(chat.chatId, date);
-  const late = now.getTime() - digestDueAt(chat.digestTime, date, deps.timeZone).getTime() > LATE_AFTER_MS;
+  const mark = digestMark(chat.digestTime, date, now, deps.timeZone);
+  const key = mark.early ? `digest-early:${chat.chatId}:${date}:${now.getTime()}` : digestKey(chat.chatId, date);
   const settings = clockSettings(chat.settings);
   const { card } = await prepareDigest(
     deps,
-    { unitId: chat.unitId, date, minRankedIssues: settings.minRankedIssues, late },
+    { unitId: chat.unitId, date, minRankedIssues: settings.minRankedIssues, ...mark },
     now,
   );
   return transaction(deps.db, async (tx) => {
-    if (!(await claimOnce(tx, key, "digest.daily", { unitId: chat.unitId, date, late }))) return false;
+    const data = { unitId: chat.unitId, date, late: mark.late ?? false };
+    if (!mark.early && !(await claimOnce(tx, key, "digest.daily", data))) return false;
     await enqueue(tx, {
       key,
       kind: "send",

@@ -44,19 +44,21 @@ export async function runLookbackSweep(deps: JobDeps, now: Date, options: SweepO
   return notices;
 }
 
-async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
-  const { db } = deps;
+/** Closed issues whose look-back may fall between `from` (three days late at most) and `until` (null: any time). */
+async function loadLookbacks(db: JobDeps["db"], from: Date, until: Date | null) {
   const bindings = await db.chatBinding.findMany({ select: { chatId: true, name: true, settings: true } });
   const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
   const defaults = clockSettings({});
+  const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
+  const chatName = (chatId: string) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
   const days = [defaults, ...settingsByChat.values()].map((s) => s.lookbackDays).filter((d) => d > 0);
-  if (days.length === 0) return [];
+  if (days.length === 0) return { candidates: [], settingsOf, chatName };
   const candidates = await db.issue.findMany({
     where: {
       status: "closed",
       closedAt: {
-        gte: new Date(now.getTime() - (Math.min(Math.max(...days), MAX_LOOKBACK_DAYS) * DAY_MS + STALE_AFTER_MS)),
-        lte: new Date(now.getTime() - Math.min(...days) * DAY_MS),
+        gte: new Date(from.getTime() - (Math.min(Math.max(...days), MAX_LOOKBACK_DAYS) * DAY_MS + STALE_AFTER_MS)),
+        lte: until === null ? undefined : new Date(until.getTime() - Math.min(...days) * DAY_MS),
       },
       sourceChatId: { not: null },
       sourceMessageId: { not: null },
@@ -75,9 +77,13 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
     },
     orderBy: { closedAt: "asc" },
   });
-  const due = candidates.filter((issue) =>
-    isDue(issue.closedAt, settingsByChat.get(issue.sourceChatId ?? "") ?? defaults, now, deps.timeZone),
-  );
+  return { candidates, settingsOf, chatName };
+}
+
+async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
+  const { db } = deps;
+  const { candidates, settingsOf, chatName } = await loadLookbacks(db, now, now);
+  const due = candidates.filter((issue) => isDue(issue.closedAt, settingsOf(issue.sourceChatId), now, deps.timeZone));
   const done = await claimedKeys(
     db,
     due.map((i) => lookbackKey(i.id)),
@@ -86,8 +92,7 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
   for (const issue of due.filter((i) => !done.has(lookbackKey(i.id)))) {
     const chatId = issue.sourceChatId ?? "";
     const messageId = issue.sourceMessageId ?? "";
-    const chatName = bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
-    const notice = { key: lookbackKey(issue.id), chatId, summary: `#${issue.number} 回头看 → ${chatName}` };
+    const notice = { key: lookbackKey(issue.id), chatId, summary: `#${issue.number} 回头看 → ${chatName(chatId)}` };
     if (options.dryRun) {
       notices.push(notice);
       continue;
@@ -124,6 +129,40 @@ function isDue(closedAt: Date | null, settings: ClockSettings, now: Date, timeZo
   if (isQuietAt(now, quiet, timeZone)) return false;
   const at = afterQuietHours(new Date(closedAt.getTime() + settings.lookbackDays * DAY_MS), quiet, timeZone).getTime();
   return at <= now.getTime() && now.getTime() - at <= STALE_AFTER_MS;
+}
+
+/**
+ * The first instant after `after` (and not after `until`, unless null) at which the sweep would ask a look-back not
+ * asked yet — at its day, or when the quiet hours holding it end; what is due at `after` already is left to the sweep
+ * at `after`. Null when there is none. Reads only.
+ */
+export async function nextLookbackAt(
+  deps: Pick<JobDeps, "db" | "timeZone">,
+  after: Date,
+  until: Date | null,
+): Promise<Date | null> {
+  const { candidates, settingsOf } = await loadLookbacks(deps.db, after, until);
+  const done = await claimedKeys(
+    deps.db,
+    candidates.map((i) => lookbackKey(i.id)),
+  );
+  const a = after.getTime();
+  let best: number | null = null;
+  for (const issue of candidates) {
+    if (done.has(lookbackKey(issue.id)) || issue.closedAt === null) continue;
+    const settings = settingsOf(issue.sourceChatId);
+    const quiet = settings.reminders.quietHours;
+    const first = [
+      issue.closedAt.getTime() + settings.lookbackDays * DAY_MS,
+      ...(isQuietAt(after, quiet, deps.timeZone) ? [a] : []),
+    ]
+      .map((t) => afterQuietHours(new Date(t), quiet, deps.timeZone).getTime())
+      .filter((t) => t > a && (until === null || t <= until.getTime()))
+      .sort((x, y) => x - y)
+      .find((t) => isDue(issue.closedAt, settings, new Date(t), deps.timeZone));
+    if (first !== undefined && (best === null || first < best)) best = first;
+  }
+  return best === null ? null : new Date(best);
 }
 
 /** Claim key of the new issue opened for a confirmed rebound. */

@@ -1,7 +1,7 @@
 import type { Card } from "../lark/cards/card.ts";
 import { digestCard } from "../lark/cards/digest-card.ts";
 import { storePhoto } from "../lark/photos.ts";
-import { buildDigest, type DigestData, renderDigestChart } from "../reports/digest.ts";
+import { buildDigest, type DigestData, type DigestMark, renderDigestChart } from "../reports/digest.ts";
 import type { JobDeps } from "./job-deps.ts";
 
 /** A digest ready to post: its data, the card, and the chart's image key (null without a chart). */
@@ -11,13 +11,11 @@ export interface PreparedDigest {
   imageKey: string | null;
 }
 
-/** What to prepare. */
-export interface DigestSpec {
+/** What to prepare, and how its title is marked. */
+export interface DigestSpec extends DigestMark {
   unitId: number;
   date: string;
   minRankedIssues: number;
-  late?: boolean;
-  preview?: boolean;
 }
 
 /**
@@ -34,7 +32,11 @@ export async function prepareDigest(deps: JobDeps, spec: DigestSpec, now: Date):
     minRankedIssues: spec.minRankedIssues,
   });
   const imageKey = await publishChart(deps, data);
-  return { data, imageKey, card: digestCard(data, { imageKey, late: spec.late, preview: spec.preview }) };
+  return {
+    data,
+    imageKey,
+    card: digestCard(data, { imageKey, late: spec.late, preview: spec.preview, early: spec.early }),
+  };
 }
 
 async function publishChart(deps: JobDeps, data: DigestData): Promise<string | null> {

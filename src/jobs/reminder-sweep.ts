@@ -8,21 +8,27 @@ import { replyCard } from "../features/say.ts";
  *   - before   deadline − beforeHours: the assignee (or, while nobody is assigned, the secretaries), in the issue
  *              thread; moot once the deadline has passed.
  *   - deadline at the deadline: assignee and secretaries, in the thread; moot once the escalation is due.
- *   - escalate deadline + escalateAfterHours: the leader group of the street above the grid (the nearest unit above
- *              it with a leader group), all issues of one sweep in one consolidated card per group.
+ *   - escalate due at deadline + escalateAfterHours, for the leader groups of the street above the grid (those bound
+ *              to the nearest unit above it that has any), and sent at their next escalation slot (`escalationTimes`
+ *              of those groups, default 09:00 and 14:00): a sweep sends, per street, every issue that came due at or
+ *              before the latest slot, in one card, claimed once per slot (`escalate:<unitId>:<slot>`) so each slot
+ *              gets one card however many sweeps, restarts or processes run in it; an issue that came due after that
+ *              slot's card was sent waits for the next slot.
  *   - again    when a snooze (延后提醒) runs out, one more reminder in the thread, unless another rung fires then.
- * A rung due in the quiet hours waits for their end; while a chat's quiet hours last, nothing is sent. A snooze holds
- * the thread rungs (not the escalation, which is for leaders). Each rung is claimed once per issue with the key
- * `remind:<issueId>:<rung>` in the transaction that queues its message, so restarts and concurrent instances send it
- * once; a rung that became moot (issue rectified or closed meanwhile) is neither claimed nor sent. Rungs more than
- * a week late are dropped (the evening digest lists every overdue issue anyway).
+ * A thread rung due in the quiet hours of the issue's chat waits for their end, and while they last none is sent;
+ * escalation slots are not held back (the leader group chose them). A snooze holds the thread rungs (not the
+ * escalation, which is for leaders). Each rung is claimed once per issue with the key `remind:<issueId>:<rung>` in
+ * the transaction that queues its message, so restarts and concurrent instances send it once; a rung that became
+ * moot (issue rectified or closed meanwhile) is neither claimed nor sent. Rungs more than a week late are dropped
+ * (the evening digest lists every overdue issue anyway).
+ *
+ * nextReminderAt answers, from the same rules, when the next sweep would send something (the sandbox's clock).
  */
 
-import { createHash } from "node:crypto";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
-import { orgOf, type UnitRef, unitChain } from "../db/org-queries.ts";
+import { orgOf, unitChain } from "../db/org-queries.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import { transaction } from "../features/transaction.ts";
 import {
@@ -35,12 +41,14 @@ import {
 import { enqueue } from "../lark/outbox.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import {
+  type ClockSettings,
   clockSettings,
   ladderFor,
   MAX_BEFORE_HOURS,
   MAX_ESCALATE_AFTER_HOURS,
   type ReminderLadder,
 } from "./clock-settings.ts";
+import { slotAtOrAfter, slotAtOrBefore } from "./escalation-slots.ts";
 import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
 import { afterQuietHours, isQuietAt } from "./quiet-hours.ts";
 import { snoozesOf } from "./snooze-reminders.ts";
@@ -65,6 +73,11 @@ const RUNG_LABELS: Readonly<Record<ReminderRung, string>> = {
 /** Claim key of one rung of one issue; a snooze's reminder is keyed by the snooze's end. */
 export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Date): string {
   return rung === "again" ? `remind:${issueId}:again:${snoozeEnd?.getTime() ?? 0}` : `remind:${issueId}:${rung}`;
+}
+
+/** Claim key of the escalation card of one slot for the leader groups of one unit. */
+function slotKey(unitId: number, slot: Date): string {
+  return `escalate:${unitId}:${slot.toISOString()}`;
 }
 
 const CANDIDATE_SELECT = {
@@ -92,20 +105,111 @@ interface ThreadReminder {
   alsoSettles: string[];
 }
 
-/** What may be due for one issue at one instant: thread reminders in order of preference, and the escalation. */
-interface DueRungs {
-  thread: ThreadReminder[];
-  escalate: boolean;
+/** Leader groups that escalations go to together: those bound to one unit, with the union of their slots. */
+interface LeaderTarget {
+  unitId: number;
+  chatIds: string[];
+  /** Minutes after local midnight, sorted, at least one. */
+  slots: readonly number[];
 }
 
-async function loadCandidates(db: Db, now: Date) {
-  const earliest = now.getTime() - STALE_AFTER_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS;
-  const latest = now.getTime() + MAX_BEFORE_HOURS * HOUR_MS;
+/** An issue's escalation: when it comes due, where it goes, and its line in the card. */
+interface Escalation {
+  issueId: number;
+  dueAt: Date;
+  target: LeaderTarget;
+  item: EscalationItem;
+}
+
+/** The escalations due for one target at one slot. */
+interface SlotGroup {
+  target: LeaderTarget;
+  slot: Date;
+  escalations: Escalation[];
+}
+
+/** What the ladder reads for a sweep (or a look ahead): the candidate issues with their ladder, snooze and escalation. */
+interface LadderState {
+  chatName(chatId: string): string;
+  candidates: Candidate[];
+  snoozes: Map<number, Date>;
+  ladderOf(issue: Candidate): ReminderLadder;
+  escalationOf(issue: Candidate): Escalation | undefined;
+}
+
+/** Open issues whose rungs may fall between `from` (a week late at most) and `until` (null: any time later). */
+async function loadCandidates(db: Db, from: Date, until: Date | null) {
+  const earliest = from.getTime() - STALE_AFTER_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS;
+  const latest = until === null ? undefined : new Date(until.getTime() + MAX_BEFORE_HOURS * HOUR_MS);
   return db.issue.findMany({
-    where: { status: { in: [...REMINDED_STATUSES] }, deadline: { gte: new Date(earliest), lte: new Date(latest) } },
+    where: { status: { in: [...REMINDED_STATUSES] }, deadline: { gte: new Date(earliest), lte: latest } },
     select: CANDIDATE_SELECT,
     orderBy: { deadline: "asc" },
   });
+}
+
+async function loadLadderState(db: Db, from: Date, until: Date | null): Promise<LadderState> {
+  const bindings = await db.chatBinding.findMany({
+    select: { chatId: true, name: true, unitId: true, purpose: true, settings: true },
+    orderBy: { id: "asc" },
+  });
+  const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
+  const defaults = clockSettings({});
+  const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
+  const candidates = await loadCandidates(db, from, until);
+  const snoozes = await snoozesOf(
+    db,
+    candidates.map((c) => c.id),
+  );
+
+  const leaderChats = new Map<number, string[]>();
+  for (const b of bindings) {
+    if (b.purpose === "leader") leaderChats.set(b.unitId, [...(leaderChats.get(b.unitId) ?? []), b.chatId]);
+  }
+  const org = await orgOf(db);
+  const targets = new Map<number, LeaderTarget | undefined>();
+  const targetOf = (unitId: number): LeaderTarget | undefined => {
+    if (!targets.has(unitId)) {
+      const chatIds = leaderChats.get(unitId);
+      const slots = [...new Set(chatIds?.flatMap((c) => settingsOf(c).escalationTimes))].sort((a, b) => a - b);
+      targets.set(unitId, chatIds && { unitId, chatIds, slots });
+    }
+    return targets.get(unitId);
+  };
+  const ladderOf = (issue: Candidate) => ladderFor(settingsOf(issue.sourceChatId), issue.category?.code ?? null);
+
+  return {
+    chatName: (chatId) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId,
+    candidates,
+    snoozes,
+    ladderOf,
+    escalationOf(issue) {
+      const ladder = ladderOf(issue);
+      if (!ladder.enabled || ladder.escalateAfterHours === 0 || issue.deadline === null || issue.gridId === null) {
+        return undefined;
+      }
+      const chain = unitChain(org, issue.gridId);
+      const target = chain
+        .slice(1)
+        .map((u) => targetOf(u.id))
+        .find((t) => t !== undefined);
+      if (!target) return undefined;
+      return {
+        issueId: issue.id,
+        dueAt: new Date(issue.deadline.getTime() + ladder.escalateAfterHours * HOUR_MS),
+        target,
+        item: {
+          number: issue.number,
+          category: issue.category?.name ?? null,
+          community: chain.find((u) => u.level === "community")?.name ?? null,
+          grid: issue.grid?.name ?? null,
+          point: issue.point?.name ?? null,
+          assignee: issue.assigneePerson?.name ?? issue.assigneeUnit?.name ?? null,
+          deadline: issue.deadline,
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -114,33 +218,21 @@ async function loadCandidates(db: Db, now: Date) {
  */
 export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
   const { db } = deps;
-  const bindings = await db.chatBinding.findMany({
-    select: { chatId: true, name: true, unitId: true, purpose: true, settings: true },
-  });
-  const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
-  const chatName = (chatId: string) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
-  const candidates = await loadCandidates(db, now);
-  const snoozes = await snoozesOf(
-    db,
-    candidates.map((c) => c.id),
+  const state = await loadLadderState(db, now, now);
+  const dues = state.candidates.map((issue) =>
+    dueRungs(issue, state.ladderOf(issue), state.snoozes.get(issue.id), now, deps.timeZone),
   );
-
-  const dues: DueRungs[] = [];
-  const escalations: Candidate[] = [];
-  for (const issue of candidates) {
-    const settings = settingsByChat.get(issue.sourceChatId ?? "") ?? clockSettings({});
-    const ladder = ladderFor(settings, issue.category?.code ?? null);
-    const due = dueRungs(issue, ladder, snoozes.get(issue.id), now, deps.timeZone);
-    dues.push(due);
-    if (due.escalate) escalations.push(issue);
-  }
+  const groups = slotGroups(state, now, deps.timeZone);
   const done = await claimedKeys(db, [
-    ...dues.flatMap((d) => d.thread.map((t) => t.key)),
-    ...escalations.map((i) => reminderKey(i.id, "escalate")),
+    ...dues.flatMap((d) => d.map((t) => t.key)),
+    ...groups.flatMap((g) => [
+      slotKey(g.target.unitId, g.slot),
+      ...g.escalations.map((e) => reminderKey(e.issueId, "escalate")),
+    ]),
   ]);
   // The first thread reminder of each issue not sent yet; a regular rung settles the snooze's reminder too.
   const threads = dues.flatMap((d) => {
-    const open = d.thread.filter((t) => !done.has(t.key));
+    const open = d.filter((t) => !done.has(t.key));
     const first = open[0];
     if (!first) return [];
     return [{ ...first, alsoSettles: open.slice(1).map((t) => t.key) }];
@@ -149,45 +241,69 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   const notices: SweepNotice[] = [];
   for (const item of threads) {
     const chatId = item.issue.sourceChatId ?? "";
-    const summary = `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${chatName(chatId)}`;
+    const summary = `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`;
     if (options.dryRun || (await sendThreadReminder(deps, item, now))) notices.push({ key: item.key, chatId, summary });
   }
 
-  const pending = escalations.filter((i) => !done.has(reminderKey(i.id, "escalate")));
-  for (const group of await groupByLeaderChats(db, pending, bindings)) {
-    const sent = options.dryRun ? group.entries : await sendEscalation(deps, group, now);
+  for (const group of groups) {
+    // This slot's card went out already: what came due since waits for the next slot.
+    if (done.has(slotKey(group.target.unitId, group.slot))) continue;
+    const pending = group.escalations.filter((e) => !done.has(reminderKey(e.issueId, "escalate")));
+    if (pending.length === 0) continue;
+    const sent = options.dryRun ? pending : await sendEscalation(deps, { ...group, escalations: pending }, now);
     if (sent.length === 0) continue;
     const numbers = sent.map((e) => `#${e.item.number}`).join("、");
-    for (const chatId of group.chatIds) {
-      const summary = `${RUNG_LABELS.escalate} ${sent.length} 件（${numbers}）→ ${chatName(chatId)}`;
-      notices.push({ key: `escalate:${chatId}`, chatId, summary });
+    for (const chatId of group.target.chatIds) {
+      const summary = `${RUNG_LABELS.escalate} ${sent.length} 件（${numbers}）→ ${state.chatName(chatId)}`;
+      notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
     }
   }
   return notices;
 }
 
-/** The rungs of one issue due at `now` (see the top of this file). */
+/** Outbox key of the escalation card of one slot in one leader group. */
+function escalationMessageKey(chatId: string, slot: Date): string {
+  return `escalate:${chatId}:${slot.toISOString()}`;
+}
+
+/**
+ * The escalations a sweep at `now` may send, by target: those that came due at or before the target's latest slot
+ * (and are not more than a week past the slot they were due for).
+ */
+function slotGroups(state: LadderState, now: Date, timeZone: string): SlotGroup[] {
+  const groups = new Map<number, SlotGroup>();
+  for (const issue of state.candidates) {
+    const escalation = state.escalationOf(issue);
+    if (!escalation) continue;
+    const { target, dueAt } = escalation;
+    const slot = slotAtOrBefore(now, target.slots, timeZone);
+    if (dueAt.getTime() > slot.getTime()) continue;
+    if (now.getTime() - slotAtOrAfter(dueAt, target.slots, timeZone).getTime() > STALE_AFTER_MS) continue;
+    const group = groups.get(target.unitId) ?? { target, slot, escalations: [] };
+    group.escalations.push(escalation);
+    groups.set(target.unitId, group);
+  }
+  return [...groups.values()];
+}
+
+/** The thread rungs of one issue due at `now`, in order of preference (see the top of this file). */
 function dueRungs(
   issue: Candidate,
   ladder: ReminderLadder,
   snoozeEnd: Date | undefined,
   now: Date,
   timeZone: string,
-): DueRungs {
+): ThreadReminder[] {
   const { deadline } = issue;
-  if (!ladder.enabled || deadline === null || isQuietAt(now, ladder.quietHours, timeZone)) {
-    return { thread: [], escalate: false };
-  }
+  if (!ladder.enabled || deadline === null || isQuietAt(now, ladder.quietHours, timeZone)) return [];
+  if (issue.sourceChatId === null || issue.sourceMessageId === null) return [];
   const t = now.getTime();
+  if (snoozeEnd !== undefined && snoozeEnd.getTime() > t) return [];
   const fires = (at: number) => {
     const when = afterQuietHours(new Date(at), ladder.quietHours, timeZone).getTime();
     return when <= t && t - when <= STALE_AFTER_MS;
   };
   const escalateAt = deadline.getTime() + ladder.escalateAfterHours * HOUR_MS;
-  const escalate = ladder.escalateAfterHours > 0 && issue.gridId !== null && fires(escalateAt);
-  if (issue.sourceChatId === null || issue.sourceMessageId === null) return { thread: [], escalate };
-  if (snoozeEnd !== undefined && snoozeEnd.getTime() > t) return { thread: [], escalate };
-
   const rung = (stage: ReminderStage, snooze?: Date): ThreadReminder => ({
     issue,
     stage,
@@ -201,7 +317,72 @@ function dueRungs(
     thread.push(rung("deadline"));
   }
   if (snoozeEnd !== undefined && fires(snoozeEnd.getTime())) thread.push(rung("again", snoozeEnd));
-  return { thread, escalate };
+  return thread;
+}
+
+/**
+ * The first instant after `after` (and not after `until`, unless null) at which a reminder sweep would send something
+ * not sent yet, as things stand: a thread rung — including one held by a snooze or the quiet hours until they end —
+ * or an escalation slot with issues due for it. What is due at `after` already is left to the sweep at `after`. Null
+ * when there is none. Reads only; claims nothing.
+ */
+export async function nextReminderAt(
+  deps: Pick<JobDeps, "db" | "timeZone">,
+  after: Date,
+  until: Date | null,
+): Promise<Date | null> {
+  const { timeZone } = deps;
+  const state = await loadLadderState(deps.db, after, until);
+  const a = after.getTime();
+  const escalations = state.candidates.flatMap((issue) => state.escalationOf(issue) ?? []);
+  const latestSlot = (target: LeaderTarget) => slotAtOrBefore(after, target.slots, timeZone);
+  const done = await claimedKeys(deps.db, [
+    ...state.candidates.flatMap((issue) => {
+      const snooze = state.snoozes.get(issue.id);
+      return [
+        reminderKey(issue.id, "before"),
+        reminderKey(issue.id, "deadline"),
+        ...(snooze ? [reminderKey(issue.id, "again", snooze)] : []),
+      ];
+    }),
+    ...escalations.flatMap((e) => [reminderKey(e.issueId, "escalate"), slotKey(e.target.unitId, latestSlot(e.target))]),
+  ]);
+
+  let best = until?.getTime() ?? Number.POSITIVE_INFINITY;
+  let found = false;
+  const consider = (at: number) => {
+    if (at > a && at <= best) {
+      best = at;
+      found = true;
+    }
+  };
+  for (const issue of state.candidates) {
+    const ladder = state.ladderOf(issue);
+    const snooze = state.snoozes.get(issue.id);
+    // A thread rung can only become due when one fires, a snooze runs out or the quiet hours end.
+    const raw = isQuietAt(after, ladder.quietHours, timeZone) ? [a] : [];
+    if (issue.deadline) raw.push(issue.deadline.getTime(), issue.deadline.getTime() - ladder.beforeHours * HOUR_MS);
+    if (snooze) raw.push(snooze.getTime());
+    const first = raw
+      .map((t) => afterQuietHours(new Date(t), ladder.quietHours, timeZone).getTime())
+      .filter((t) => t > a && t <= best)
+      .sort((x, y) => x - y)
+      .find((t) => dueRungs(issue, ladder, snooze, new Date(t), timeZone).some((r) => !done.has(r.key)));
+    if (first !== undefined) consider(first);
+  }
+  for (const { issueId, dueAt, target } of escalations) {
+    if (done.has(reminderKey(issueId, "escalate"))) continue;
+    const dueSlot = slotAtOrAfter(dueAt, target.slots, timeZone).getTime();
+    // Due by the latest slot, it is the sweep at `after`'s to send — unless that slot had its card: then the next.
+    const at =
+      dueSlot > a
+        ? dueSlot
+        : done.has(slotKey(target.unitId, latestSlot(target)))
+          ? slotAtOrAfter(new Date(a + 1), target.slots, timeZone).getTime()
+          : undefined;
+    if (at !== undefined && at - dueSlot <= STALE_AFTER_MS) consider(at);
+  }
+  return found ? new Date(best) : null;
 }
 
 /**
@@ -258,92 +439,35 @@ async function sendThreadReminder(deps: JobDeps, item: ThreadReminder, now: Date
   }
 }
 
-/** One line of an escalation, with the issue it is about. */
-interface EscalationEntry {
-  issueId: number;
-  item: EscalationItem;
-}
-
-/** The escalations that go to the same leader groups. */
-interface EscalationGroup {
-  chatIds: string[];
-  entries: EscalationEntry[];
-}
-
 /**
- * Groups escalations by the leader groups they go to: those bound to the nearest unit above the grid (normally the
- * street) that has any. Issues with no leader group above them are left out (and stay unclaimed).
+ * Claims one slot of a target and the escalations of its issues, and queues one card per leader group listing those
+ * it claimed, in one transaction. A slot claimed elsewhere sends nothing; a slot whose issues all became moot is
+ * given back.
  */
-async function groupByLeaderChats(
-  db: Db,
-  issues: readonly Candidate[],
-  bindings: readonly { chatId: string; unitId: number; purpose: string }[],
-): Promise<EscalationGroup[]> {
-  const leaderChats = new Map<number, string[]>();
-  for (const b of bindings) {
-    if (b.purpose === "leader") leaderChats.set(b.unitId, [...(leaderChats.get(b.unitId) ?? []), b.chatId]);
-  }
-  const org = await orgOf(db);
-  const chains = new Map<number, UnitRef[]>();
-  const groups = new Map<string, EscalationGroup>();
-  for (const issue of issues) {
-    if (issue.gridId === null || issue.deadline === null) continue;
-    let chain = chains.get(issue.gridId);
-    if (!chain) {
-      chain = unitChain(org, issue.gridId);
-      chains.set(issue.gridId, chain);
-    }
-    const chatIds = chain
-      .slice(1)
-      .map((u) => leaderChats.get(u.id))
-      .find((c) => c !== undefined);
-    if (!chatIds) continue;
-    const entry: EscalationEntry = {
-      issueId: issue.id,
-      item: {
-        number: issue.number,
-        category: issue.category?.name ?? null,
-        community: chain.find((u) => u.level === "community")?.name ?? null,
-        grid: issue.grid?.name ?? null,
-        point: issue.point?.name ?? null,
-        assignee: issue.assigneePerson?.name ?? issue.assigneeUnit?.name ?? null,
-        deadline: issue.deadline,
-      },
-    };
-    const groupKey = chatIds.join(",");
-    const group = groups.get(groupKey) ?? { chatIds, entries: [] };
-    group.entries.push(entry);
-    groups.set(groupKey, group);
-  }
-  return [...groups.values()];
-}
-
-/**
- * Claims the escalations of one group and queues one card per leader group listing those it claimed, in one
- * transaction. The message key is derived from the claimed issues, so a concurrent sweep that claimed others sends
- * its own list rather than being swallowed by this one.
- */
-async function sendEscalation(deps: JobDeps, group: EscalationGroup, now: Date): Promise<EscalationEntry[]> {
+async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promise<Escalation[]> {
+  const { target, slot } = group;
   try {
     return await transaction(deps.db, async (tx) => {
-      const claimed: EscalationEntry[] = [];
-      for (const entry of group.entries) {
-        const key = reminderKey(entry.issueId, "escalate");
-        if (await claimWhile(tx, key, "reminder", entry.issueId, REMINDED_STATUSES)) claimed.push(entry);
+      const key = slotKey(target.unitId, slot);
+      if (!(await claimOnce(tx, key, "reminder.escalation", { unitId: target.unitId, slot: slot.toISOString() }))) {
+        return [];
       }
-      if (claimed.length === 0) return [];
-      const ids = claimed
-        .map((c) => c.issueId)
-        .sort((a, b) => a - b)
-        .join(",");
-      const hash = createHash("sha256").update(ids).digest("hex").slice(0, 16);
+      const claimed: Escalation[] = [];
+      for (const escalation of group.escalations) {
+        const issueKey = reminderKey(escalation.issueId, "escalate");
+        if (await claimWhile(tx, issueKey, "reminder", escalation.issueId, REMINDED_STATUSES)) claimed.push(escalation);
+      }
+      if (claimed.length === 0) {
+        await tx.jobRun.delete({ where: { key } });
+        return [];
+      }
       const content = escalationCard(
         claimed.map((c) => c.item),
         now,
       );
-      for (const chatId of group.chatIds) {
+      for (const chatId of target.chatIds) {
         await enqueue(tx, {
-          key: `escalate:${chatId}:${hash}`,
+          key: escalationMessageKey(chatId, slot),
           kind: "send",
           chatId,
           target: chatId,
@@ -354,7 +478,7 @@ async function sendEscalation(deps: JobDeps, group: EscalationGroup, now: Date):
       return claimed;
     });
   } catch (error) {
-    deps.log.warn({ err: error, chatIds: group.chatIds }, "escalation not sent; trying again on the next sweep");
+    deps.log.warn({ err: error, chatIds: target.chatIds }, "escalation not sent; trying again on the next sweep");
     return [];
   }
 }

@@ -6,11 +6,11 @@
  */
 
 import type { Db, Tx } from "../db/client.ts";
-import { localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
+import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { UNIT_LEVEL_LABELS } from "../domain/labels.ts";
 import { formatHours, formatRate, METRICS_DEFINITION } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
-import { formatDateTime, formatDuration } from "../texts.ts";
+import { formatDateTime, formatDuration, formatTimeOfDay } from "../texts.ts";
 import { type RankingChartInput, renderRankingChart } from "./chart.ts";
 import { type RankingEntry, rankChildren, statsByUnit, type UnitStats } from "./stats.ts";
 import { dueBetween, type IssueListItem, overdueIssues } from "./stats-lists.ts";
@@ -220,14 +220,31 @@ export async function renderDigestChart(data: DigestData): Promise<Buffer | null
   return input ? renderRankingChart(input) : null;
 }
 
-/** The digest title: "日清日报 · 幸福里社区 · 11月23日", with （补发） or （预览） when it applies. */
-export function digestTitle(data: DigestData, mark: { late?: boolean; preview?: boolean } = {}): string {
-  const suffix = mark.preview ? "（预览）" : mark.late ? "（补发）" : "";
+/** How a digest's title says it is not the day's digest sent on time. */
+export interface DigestMark {
+  /** Sent more than half an hour after the chat's digest time: 补发. */
+  late?: boolean;
+  /** The 日报 command's preview: 预览. */
+  preview?: boolean;
+  /** Sent before the chat's digest time (riqing digest --force), so not the day's digest: 截至 HH:mm. */
+  early?: boolean;
+}
+
+/**
+ * The digest title: "日清日报 · 幸福里社区 · 11月23日", with （预览）, （截至 17:05） or （补发） when it applies (the
+ * time of an early digest is its observation time, with the date when that is another day).
+ */
+export function digestTitle(data: DigestData, mark: DigestMark = {}): string {
+  const asOf =
+    localDateString(data.asOf, data.timeZone) === data.date
+      ? formatTimeOfDay(data.asOf, data.timeZone)
+      : formatDateTime(data.asOf, data.timeZone);
+  const suffix = mark.preview ? "（预览）" : mark.early ? `（截至 ${asOf}）` : mark.late ? "（补发）" : "";
   return `日清日报 · ${data.unit.name} · ${shortDate(data.date)}${suffix}`;
 }
 
 /** The whole digest as plain text (the CLI), with every overdue and due issue given in `data`. */
-export function digestText(data: DigestData, mark: { late?: boolean; preview?: boolean } = {}): string {
+export function digestText(data: DigestData, mark: DigestMark = {}): string {
   const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
   const lines = [digestTitle(data, mark), ""];
   for (const f of digestFigures(data)) lines.push(`${f.label}：${f.value}`);

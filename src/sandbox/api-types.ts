@@ -97,11 +97,14 @@ export interface ClickAnswer {
   toast?: { type: string; content: string };
 }
 
-/** POST /sandbox/api/clock: jump by minutes, to the next HH:mm, or past the next deadline of an open issue. */
+/**
+ * POST /sandbox/api/clock: jump by minutes, to the next HH:mm, or to the next instant the bot sends something
+ * (a reminder, an escalation, a look-back or a digest).
+ */
 export type ClockRequest =
   | { action: "advance"; minutes: number }
   | { action: "until"; time: string }
-  | { action: "deadline" };
+  | { action: "next" };
 
 /** The clock after a jump; `note` explains a jump that could not happen. */
 export interface ClockAnswer {

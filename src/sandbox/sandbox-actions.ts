@@ -1,5 +1,5 @@
-import type { IssueStatus } from "../domain/types.ts";
 import { imageContentType } from "../emulator/resource-routes.ts";
+import { nextDueAt } from "../jobs/next-due-at.ts";
 import type {
   ClickAnswer,
   ClickRequest,
@@ -26,11 +26,8 @@ export class SandboxRequestError extends Error {
   }
 }
 
-/** Statuses in which an issue's deadline is still running. */
-const RUNNING: IssueStatus[] = ["reported", "assigned", "accepted"];
-
-/** Minutes past a deadline the "next deadline" jump lands, so the issue is plainly overdue. */
-const PAST_DEADLINE_MS = 60_000;
+/** Most instants one jump stops at on its way, so a huge jump cannot hang the page. */
+const MAX_JUMP_STEPS = 300;
 
 /** Everything the page needs to draw itself. */
 export function sandboxState(session: SandboxSession, timeZone: string): SandboxState {
@@ -112,34 +109,41 @@ export async function clickCard(session: SandboxSession, request: ClickRequest):
 }
 
 /**
- * Moves the virtual clock forward (by minutes, to the next HH:mm, or just past the earliest running deadline), then
- * runs the bot's scheduled sweeps (reminders, look-backs, digests) at the new time and waits for them.
+ * Moves the virtual clock forward — by minutes, to the next HH:mm, or to the next instant the bot sends something
+ * (nextDueAt) — stopping on the way at every instant a sweep would send something (a reminder, an escalation slot, a
+ * look-back, a digest): the clock is set there, the sweeps run and their messages are delivered, so each goes out at
+ * its own time and nothing is skipped or dropped as moot. It stops at most `maxSteps` times; the sweeps at the
+ * destination do the rest.
  */
 export async function jumpClock(
   session: SandboxSession,
   request: ClockRequest,
   timeZone: string,
+  maxSteps = MAX_JUMP_STEPS,
 ): Promise<ClockAnswer> {
   const { clock, riqing } = session;
-  let note: string | undefined;
-  switch (request.action) {
-    case "advance":
-      clock.advance(request.minutes * 60_000);
-      break;
-    case "until":
-      clock.advanceTo(nextLocalTime(clock.now(), request.time, timeZone));
-      break;
-    case "deadline": {
-      const next = await riqing.db.issue.findFirst({
-        where: { status: { in: RUNNING }, deadline: { gt: clock.now() } },
-        orderBy: { deadline: "asc" },
-        select: { deadline: true },
-      });
-      if (next?.deadline) clock.advanceTo(new Date(next.deadline.getTime() + PAST_DEADLINE_MS));
-      else note = SANDBOX_TEXTS.noDeadline;
+  const deps = { db: riqing.db, timeZone };
+  const destination =
+    request.action === "advance"
+      ? new Date(clock.epoch() + request.minutes * 60_000)
+      : request.action === "until"
+        ? nextLocalTime(clock.now(), request.time, timeZone)
+        : await nextDueAt(deps, clock.now());
+  if (!destination) return { now: clock.epoch(), note: SANDBOX_TEXTS.nothingDue };
+  let truncated = false;
+  for (let steps = 0; ; steps++) {
+    const at = await nextDueAt(deps, clock.now());
+    if (!at || at.getTime() >= destination.getTime()) break;
+    if (steps === maxSteps) {
+      truncated = true;
       break;
     }
+    clock.advanceTo(at);
+    await riqing.tick();
+    // Delivered now, so each message carries the time it was sent at.
+    await riqing.outbox.drain();
   }
+  clock.advanceTo(destination);
   await riqing.tick();
-  return { now: clock.epoch(), ...(note && { note }) };
+  return { now: clock.epoch(), ...(truncated && { note: SANDBOX_TEXTS.tooManySteps(maxSteps) }) };
 }

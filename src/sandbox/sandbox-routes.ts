@@ -51,7 +51,7 @@ const clockSchema: z.ZodType<ClockRequest> = z.discriminatedUnion("action", [
       .max(60 * 24 * 31),
   }),
   z.object({ action: z.literal("until"), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/) }),
-  z.object({ action: z.literal("deadline") }),
+  z.object({ action: z.literal("next") }),
 ]);
 
 /** What the routes need from the running sandbox. */

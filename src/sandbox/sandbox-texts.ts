@@ -30,6 +30,7 @@ export const SANDBOX_TEXTS = {
   emptyMessage: "请输入文字或添加照片",
   notAnImage: "只能上传图片（JPG、PNG、GIF、WEBP 等）",
   botSilent: "机器人没有响应这次操作，请稍后再试",
-  noDeadline: "目前没有未到期的问题",
+  nothingDue: "接下来没有要发送的提醒或日报",
+  tooManySteps: (n: number) => `跳过的时间太长：途中前 ${n} 个提醒时刻已逐一处理，之后的只在到达时处理，可能有遗漏。`,
   notFound: "找不到这个文件",
 } as const;

@@ -280,14 +280,16 @@ describe("the sandbox page in Chromium", () => {
       await seeRanking(street, ["🚩 1. 幸福里社区", "🟨 2. 东风路社区", "🟨 2. 和平社区"]);
       await screenshot("sandbox-digest.png", street);
 
-      // Overnight the reminders wait for 08:00; past #1002's deadline its reminder comes, a day later the
-      // escalation to the leader group.
+      // Overnight the reminders wait for 08:00; the next thing the bot sends is #1002's reminder at its deadline.
       await jump("08:00");
-      since = await jump("deadline");
+      since = await jump("next");
       await seeBotMessage(WORK_GROUP, ["⏰ #1002 已到整改期限"], since - 60_000);
+      // A day later #1002 is due for escalation, and the leader group gets it at its 14:00 slot.
       await page.locator(".clock-group .hours").fill("24");
       since = await jump("hours");
-      await seeBotMessage(LEADER_GROUP, ["🚨 超期未整改问题", "#1002 小广告"], since - 60_000);
+      await page.locator('[data-test="jump-time"]').selectOption("14:00");
+      await jump("time");
+      await seeBotMessage(LEADER_GROUP, ["🚨 超期未整改问题", "#1002 小广告"], since);
 
       // That evening's community digest lists #1002 as overdue, its grid head @-mentioned.
       since = await jump("18:00");

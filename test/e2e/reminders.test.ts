@@ -70,7 +70,11 @@ describe("reminders, escalation and look-back in the demo street", () => {
     expect(atDeadline).toContain("⏰ #1001 已到整改期限");
     expect(atDeadline).toContain(`<at id=${p("郑晓红")}></at> <at id=${p("李秀英")}></at>`);
 
+    // Due for escalation at 12:00 the next day, it goes to the leader group at its 14:00 slot.
     clock.advanceTo("2026-11-24 12:01");
+    await clock.tick();
+    expect(h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app")).toEqual([]);
+    clock.advanceTo("2026-11-24 14:00");
     await clock.tick();
     await clock.tick();
     const escalations = h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app");

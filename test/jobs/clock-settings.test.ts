@@ -50,6 +50,17 @@ describe("clock settings", () => {
     });
   });
 
+  it("reads a leader group's escalation slots, sorted, and the default 09:00 and 14:00 for a bad list", () => {
+    expect(clockSettings({}).escalationTimes).toEqual([540, 840]);
+    expect(clockSettings({ escalationTimes: ["16:30", "08:00", "16:30"] }).escalationTimes).toEqual([480, 990]);
+    for (const bad of [["09:00", "25:00"], [], "09:00", [900], null]) {
+      expect(clockSettings({ escalationTimes: bad, lookbackDays: 3 })).toMatchObject({
+        escalationTimes: [540, 840],
+        lookbackDays: 3,
+      });
+    }
+  });
+
   it("parses times of day", () => {
     expect(parseTimeOfDay("18:00")).toBe(1080);
     expect(parseTimeOfDay(" 08:05 ")).toBe(485);

@@ -5,6 +5,11 @@ import { snoozeReminders } from "../../src/jobs/snooze-reminders.ts";
 import type { IssueSeed } from "../reports/stats-fixture.ts";
 import { CHATS, type ClockFixture, createClockFixture, PEOPLE, sh } from "./support.ts";
 
+/** Outbox key (and notice key) of a leader group's escalation card at a slot (Shanghai time). */
+function slotMessage(chatId: string, slot: string): string {
+  return `escalate:${chatId}:${sh(slot).toISOString()}`;
+}
+
 /** An assigned 堆物堆料 issue in 东苑一网格 reported in the 东苑 work group, due at `deadline` (Shanghai time). */
 function due(number: number, deadline: string, extra: Partial<IssueSeed> = {}): IssueSeed {
   return {
@@ -28,7 +33,7 @@ describe("reminder sweep", () => {
     await f.close();
   });
 
-  it("fires each rung once: 2 h before in the thread, at the deadline with the secretary, 24 h later to the leaders", async () => {
+  it("fires each rung once: 2 h before in the thread, at the deadline with the secretary, 24 h later to the leaders at their next slot", async () => {
     const ids = await f.addIssues([due(3001, "2026-11-23 15:00")]);
     const id = ids.get(3001) as number;
 
@@ -37,13 +42,19 @@ describe("reminder sweep", () => {
     expect(await sweep("2026-11-23 13:00")).toEqual([]);
     expect(await sweep("2026-11-23 14:59")).toEqual([]);
     expect((await sweep("2026-11-23 15:00")).map((n) => n.key)).toEqual([reminderKey(id, "deadline")]);
-    expect(await sweep("2026-11-24 14:59")).toEqual([]);
-    const escalated = await sweep("2026-11-24 15:00");
+    // Due for escalation at 15:00 on the 24th, after that day's 14:00 slot: it goes at 09:00 on the 25th.
+    expect(await sweep("2026-11-24 15:00")).toEqual([]);
+    expect(await sweep("2026-11-25 08:59")).toEqual([]);
+    const escalated = await sweep("2026-11-25 09:00");
     expect(escalated).toEqual([
-      { key: `escalate:${CHATS.leader}`, chatId: CHATS.leader, summary: "超期上报 1 件（#3001）→ 幸福街道领导群" },
+      {
+        key: slotMessage(CHATS.leader, "2026-11-25 09:00"),
+        chatId: CHATS.leader,
+        summary: "超期上报 1 件（#3001）→ 幸福街道领导群",
+      },
     ]);
-    expect(await sweep("2026-11-24 16:00")).toEqual([]);
-    expect(await sweep("2026-11-25 15:00")).toEqual([]);
+    expect(await sweep("2026-11-25 14:00")).toEqual([]);
+    expect(await sweep("2026-11-26 09:00")).toEqual([]);
 
     const [before, atDeadline, escalation, ...rest] = await f.outbox();
     expect(rest).toEqual([]);
@@ -58,7 +69,7 @@ describe("reminder sweep", () => {
     expect(escalation).toMatchObject({ kind: "send", chatId: CHATS.leader, target: CHATS.leader });
     expect(escalation?.content).toContain("超期未整改问题 1 件");
     expect(escalation?.content).toContain(
-      "#3001 堆物堆料 · 东苑社区 东苑一网格 G11号路口 · 责任人 李四 · **已超期 1 天**",
+      "#3001 堆物堆料 · 东苑社区 东苑一网格 G11号路口 · 责任人 李四 · **已超期 1 天 18 小时**",
     );
   });
 
@@ -119,21 +130,92 @@ describe("reminder sweep", () => {
     expect(await f.t.db.jobRun.count()).toBe(0);
   });
 
-  it("escalates every issue due in one sweep to the street leader group in one consolidated card", async () => {
-    await f.addIssues([
-      due(3011, "2026-11-22 15:00"),
-      due(3012, "2026-11-22 14:00", { grid: "G21" }),
-      due(3013, "2026-11-22 10:00", { grid: "G22", status: "accepted" }),
-      due(3014, "2026-11-22 10:00", { grid: "G22", status: "closed" }),
+  it("escalates at the leader group's slots: per-minute sweeps over a day send one card per slot and group", async () => {
+    // 西苑 gets a leader group of its own, with its own slots: 西苑's issues go there, 东苑's to the street's.
+    await f.t.db.chatBinding.create({
+      data: {
+        chatId: "oc_c2leader",
+        name: "西苑社区领导群",
+        unitId: f.org.units.C2 as number,
+        purpose: "leader",
+        settings: { escalationTimes: ["16:30", "10:00"] },
+      },
+    });
+    const ids = await f.addIssues([
+      due(3011, "2026-11-22 08:00"), // due 23 08:00 → street 09:00
+      due(3012, "2026-11-22 09:00", { grid: "G12" }), // due 09:00 exactly → street 09:00
+      { ...due(3013, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) }, // → 14:00
+      due(3014, "2026-11-22 10:00"), // due 10:00, closed at 12:00 → never
+      due(3015, "2026-11-22 13:59", { status: "accepted" }), // → street 14:00
+      due(3016, "2026-11-22 17:00"), // due 17:00 → street 09:00 the next day
+      due(3021, "2026-11-22 07:00", { grid: "G21" }), // → 西苑 10:00
+      due(3022, "2026-11-22 11:00", { grid: "G22" }), // → 西苑 16:30
+      due(3023, "2026-11-22 16:30", { grid: "G23" }), // → 西苑 16:30
     ]);
-    const notices = await sweep("2026-11-23 15:00");
-    expect(notices.map((n) => n.summary)).toEqual(["超期上报 3 件（#3013、#3012、#3011）→ 幸福街道领导群"]);
-    const rows = await f.outbox();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]?.content).toContain("超期未整改问题 3 件");
-    for (const n of ["#3011", "#3012", "#3013"]) expect(rows[0]?.content).toContain(n);
-    expect(rows[0]?.content).not.toContain("#3014");
-    expect(await sweep("2026-11-23 16:00")).toEqual([]);
+    const sentAt: Record<string, string[]> = {};
+    for (let minute = 0; minute < 24 * 60; minute++) {
+      const hhmm = `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+      if (hhmm === "12:00") {
+        await f.t.db.issue.update({ where: { id: ids.get(3014) as number }, data: { status: "closed" } });
+      }
+      for (const n of await sweep(`2026-11-23 ${hhmm}`)) {
+        if (n.key.startsWith("escalate:")) sentAt[hhmm] = [...(sentAt[hhmm] ?? []), n.summary];
+      }
+    }
+    expect(sentAt).toEqual({
+      "09:00": ["超期上报 2 件（#3011、#3012）→ 幸福街道领导群"],
+      "10:00": ["超期上报 1 件（#3021）→ 西苑社区领导群"],
+      "14:00": ["超期上报 2 件（#3013、#3015）→ 幸福街道领导群"],
+      "16:30": ["超期上报 2 件（#3022、#3023）→ 西苑社区领导群"],
+    });
+    const cards = await f.outbox("escalate:");
+    expect(cards.map((r) => r.key)).toEqual([
+      slotMessage(CHATS.leader, "2026-11-23 09:00"),
+      slotMessage("oc_c2leader", "2026-11-23 10:00"),
+      slotMessage(CHATS.leader, "2026-11-23 14:00"),
+      slotMessage("oc_c2leader", "2026-11-23 16:30"),
+    ]);
+    expect(cards[2]?.content).toContain("超期未整改问题 2 件");
+    expect(cards[2]?.content).not.toContain("#3014");
+    expect(cards[2]?.content).not.toContain("#3011");
+    expect((await sweep("2026-11-24 09:00")).map((n) => n.summary)).toEqual(["超期上报 1 件（#3016）→ 幸福街道领导群"]);
+  }, 120_000); // 1,441 sweeps
+
+  it("holds an issue due just after a slot for the next one, and sends a slot missed while down at the first sweep after", async () => {
+    const ids = await f.addIssues([
+      due(3031, "2026-11-22 08:30"),
+      { ...due(3032, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) },
+      due(3033, "2026-11-22 10:00"),
+      due(3034, "2026-11-22 08:00", { status: "rectified" }),
+    ]);
+    // Down from before 09:00 until 11:37: the first sweep sends the 09:00 slot; what came due since waits for 14:00.
+    expect((await sweep("2026-11-23 11:37")).filter((n) => n.key.startsWith("escalate:"))).toEqual([
+      {
+        key: slotMessage(CHATS.leader, "2026-11-23 09:00"),
+        chatId: CHATS.leader,
+        summary: "超期上报 1 件（#3031）→ 幸福街道领导群",
+      },
+    ]);
+    // Sent back for rework (驳回重改) after the 09:00 card went out: it was due by 09:00, but that slot has had its card.
+    await f.t.db.issue.update({ where: { id: ids.get(3034) as number }, data: { status: "accepted" } });
+    for (const at of ["2026-11-23 11:38", "2026-11-23 13:59"]) {
+      expect((await sweep(at)).filter((n) => n.key.startsWith("escalate:"))).toEqual([]);
+    }
+    expect((await sweep("2026-11-23 14:00")).map((n) => n.summary)).toEqual([
+      "超期上报 3 件（#3034、#3032、#3033）→ 幸福街道领导群",
+    ]);
+  });
+
+  it("takes a leader group's slots from its settings, and the default 09:00 and 14:00 for a bad value", async () => {
+    await f.addIssues([due(3041, "2026-11-22 07:00")]);
+    await f.t.db.chatBinding.update({
+      where: { chatId: CHATS.leader },
+      data: { settings: { escalationTimes: ["08:00", "25:00"] } },
+    });
+    expect(await sweep("2026-11-23 08:00")).toEqual([]);
+    expect((await sweep("2026-11-23 09:00")).map((n) => n.key)).toEqual([
+      slotMessage(CHATS.leader, "2026-11-23 09:00"),
+    ]);
   });
 
   it("follows the chat's ladder settings and reports without sending in a dry run", async () => {

@@ -1,8 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../../src/db/client.ts";
-import { digestKey, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
+import { digestKey, isLateDigest, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
 import { Scheduler } from "../../src/jobs/scheduler.ts";
-import { CHATS, type ClockFixture, createClockFixture, sh } from "./support.ts";
+import { CHATS, type ClockFixture, createClockFixture, sh, TZ } from "./support.ts";
+
+describe("the 补发 rule", () => {
+  it("calls a digest late when it goes out more than half an hour after the chat's digest time", () => {
+    const late = (time: string, at: string) => isLateDigest(time, "2026-11-23", sh(at), TZ);
+    expect(late("18:00", "2026-11-23 18:30")).toBe(false);
+    expect(late("18:00", "2026-11-23 18:31")).toBe(true);
+    expect(late("19:00", "2026-11-23 19:20")).toBe(false);
+    expect(late("19:00", "2026-11-24 09:00")).toBe(true);
+    // A malformed digest time means 18:00.
+    expect(late("6pm", "2026-11-23 18:29")).toBe(false);
+    expect(late("6pm", "2026-11-23 18:45")).toBe(true);
+  });
+});
 
 describe("digest sweep and scheduler", () => {
   let f: ClockFixture;
@@ -104,7 +117,7 @@ describe("digest sweep and scheduler", () => {
         category: "DUI",
         status: "accepted",
         reportedAt: sh("2026-11-22 08:00"),
-        deadline: sh("2026-11-22 18:00"),
+        deadline: sh("2026-11-22 13:00"),
       },
     ]);
     const other: Db = await openDb(f.t.url);
@@ -113,13 +126,13 @@ describe("digest sweep and scheduler", () => {
       const a = new Scheduler({ deps: f.deps, clock: now });
       const b = new Scheduler({ deps: { ...f.deps, db: other }, clock: now });
       await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
-      const keys = (await f.outbox()).map((r) => r.key.replace(/:[0-9a-f]{16}$/, ""));
+      const keys = (await f.outbox()).map((r) => r.key);
       expect(keys.sort()).toEqual(
         [
           digestKey(CHATS.c1, "2026-11-23"),
           digestKey(CHATS.c2, "2026-11-23"),
           digestKey(CHATS.leader, "2026-11-23"),
-          `escalate:${CHATS.leader}`,
+          `escalate:${CHATS.leader}:${sh("2026-11-23 14:00").toISOString()}`,
           `remind:${await idOf(4003)}:deadline`,
           `remind:${await idOf(4004)}:before`,
         ].sort(),

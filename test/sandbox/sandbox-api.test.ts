@@ -246,7 +246,7 @@ describe("the sandbox API with the real bot", () => {
     expect(after && cardTitle(after)).toBe("#1001 堆物堆料 · 待验收");
   });
 
-  it("moves the clock: by minutes, to the next 18:00, and past the next running deadline", async () => {
+  it("moves the clock: by minutes, to the next 18:00, and to the next time the bot sends something", async () => {
     const before = (await call<SandboxState>("state")).json.now;
     const plus = await call<ClockAnswer>("clock", { action: "advance", minutes: 90 });
     expect(plus.json.now - before).toBeGreaterThanOrEqual(1.5 * HOUR);
@@ -258,8 +258,11 @@ describe("the sandbox API with the real bot", () => {
     const digest = (await messages()).find((m) => m.msgType === "interactive" && cardTitle(m).startsWith("日清日报"));
     expect(digest && cardTitle(digest)).toBe("日清日报 · 幸福里社区 · 11月23日");
 
-    const none = await call<ClockAnswer>("clock", { action: "deadline" });
-    expect(none.json.note).toBe("目前没有未到期的问题");
+    // 和平社区's digest is at 18:30, the leader group's at 19:00.
+    const peace = await call<ClockAnswer>("clock", { action: "next" });
+    expect(new Date(peace.json.now).toISOString()).toMatch(/^2026-11-23T10:30:0\d/);
+    const leaders = await call<ClockAnswer>("clock", { action: "next" });
+    expect(new Date(leaders.json.now).toISOString()).toMatch(/^2026-11-23T11:00:0\d/);
 
     await call("messages", {
       chatId: workGroup,
@@ -271,9 +274,12 @@ describe("the sandbox API with the real bot", () => {
     const session = t.sandbox.session();
     const issue = await session?.riqing.db.issue.findFirst({ where: { number: 1002 } });
     if (!issue?.deadline) throw new Error("the second report has no deadline");
-    const overdue = await call<ClockAnswer>("clock", { action: "deadline" });
-    expect(overdue.json.now).toBeGreaterThan(issue.deadline.getTime());
-    expect(overdue.json.now - issue.deadline.getTime()).toBeLessThan(2 * 60_000);
+    // Due at 19:00 tomorrow: the next thing is its reminder two hours before.
+    const reminder = await call<ClockAnswer>("clock", { action: "next" });
+    expect(reminder.json.now - (issue.deadline.getTime() - 2 * HOUR)).toBeGreaterThanOrEqual(0);
+    expect(reminder.json.now - (issue.deadline.getTime() - 2 * HOUR)).toBeLessThan(30_000);
+    await t.sandbox.settle();
+    expect((await messages()).some((m) => JSON.stringify(m.content).includes("#1002 还剩 2 小时到期"))).toBe(true);
   });
 
   it("answers mistakes with a sentence and a 4xx, never a crash", async () => {

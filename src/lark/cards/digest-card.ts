@@ -7,6 +7,7 @@
 import { METRICS_DEFINITION } from "../../domain/metrics.ts";
 import {
   type DigestData,
+  type DigestMark,
   digestFigures,
   digestTitle,
   issueListLine,
@@ -20,14 +21,10 @@ import { type Card, type CardElement, card } from "./card.ts";
 import { assertCardWithinLimits, CardLimitError } from "./limits.ts";
 import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";
 
-/** How the digest card is presented. */
-export interface DigestCardOptions {
+/** How the digest card is presented: its chart, and how its title is marked (预览, 截至, 补发). */
+export interface DigestCardOptions extends DigestMark {
   /** The uploaded ranking chart; null when there is no chart (nobody ranked, or the upload failed). */
   imageKey: string | null;
-  /** Sent more than half an hour after the chat's digest time: the title says 补发. */
-  late?: boolean;
-  /** The 日报 command's preview: the title says 预览. */
-  preview?: boolean;
 }
 
 /** What a digest button does. */
@@ -71,7 +68,7 @@ const cardFormat = {
 function build(data: DigestData, options: DigestCardOptions, rankingLines: number): Card {
   const { stats } = data;
   return card({
-    header: { title: digestTitle(data, options), template: options.preview ? "wathet" : "blue" },
+    header: { title: digestTitle(data, options), template: options.preview || options.early ? "wathet" : "blue" },
     elements: [
       fields(digestFigures(data).map((f) => ({ label: f.label, value: f.value }))),
       hr(),

@@ -112,8 +112,9 @@ export function reminderCard(view: ReminderView, now: Date, timeZone: string): C
 }
 
 /**
- * The consolidated escalation for a street leader group: the issues that went long past their deadline since the
- * last sweep, one line each, in one card (at most {@link ESCALATION_LIST_LIMIT} lines, the rest counted).
+ * The consolidated escalation for a street leader group at one of its escalation slots: the issues that went long
+ * past their deadline since the slot before, one line each, in one card (at most {@link ESCALATION_LIST_LIMIT} lines,
+ * the rest counted).
  */
 export function escalationCard(items: readonly EscalationItem[], now: Date): Card {
   const shown = items.slice(0, ESCALATION_LIST_LIMIT);

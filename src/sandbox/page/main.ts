@@ -266,7 +266,7 @@ class App {
           T.go,
         ),
       ),
-      jump({ action: "deadline" }, "deadline", T.nextDeadline, T.nextDeadlineHint),
+      jump({ action: "next" }, "next", T.nextReminder, T.nextReminderHint),
     );
   }
 
