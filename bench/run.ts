@@ -233,7 +233,7 @@ function rows(results: Json, quick: boolean): Row[] {
     const reminder = num(get(city, "sweeps", "reminder", "medianMs"));
     add(
       "sweeps",
-      `reminder sweep (${get(city, "sweeps", "reminder", "notices")} due notices)`,
+      `reminder sweep, each minute (${get(city, "sweeps", "reminder", "notices")} due)`,
       reminder,
       " ms",
       "≤ 100 ms",
@@ -241,8 +241,20 @@ function rows(results: Json, quick: boolean): Row[] {
     );
     add(
       "sweeps",
-      `look-back sweep (${get(city, "sweeps", "lookback", "notices")} due)`,
+      `reminder sweep, full: start and hourly (${get(city, "sweeps", "reminder", "full", "notices")} due)`,
+      get(city, "sweeps", "reminder", "full", "medianMs"),
+      " ms",
+    );
+    add(
+      "sweeps",
+      `look-back sweep, each minute (${get(city, "sweeps", "lookback", "notices")} due)`,
       get(city, "sweeps", "lookback", "medianMs"),
+      " ms",
+    );
+    add(
+      "sweeps",
+      `look-back sweep, full (${get(city, "sweeps", "lookback", "full", "notices")} due)`,
+      get(city, "sweeps", "lookback", "full", "medianMs"),
       " ms",
     );
     if (get(city, "afterAnalyze")) {

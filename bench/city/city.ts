@@ -99,11 +99,6 @@ export async function runCity(
     results.sweeps = await benchSweeps(sqlite, sweepOptions);
     progress(results);
 
-    // What the suggested index on Issue.reboundOfId does for the look-back sweep's "no rebound yet" test.
-    sqlite.exec(`CREATE INDEX "bench_Issue_reboundOfId_idx" ON "Issue"("reboundOfId")`);
-    results.withReboundIndex = { lookback: (await benchSweeps(sqlite, sweepOptions, ["lookback"])).lookback };
-    progress(results);
-
     if (options.analyze) {
       const started = performance.now();
       sqlite.exec("ANALYZE");
@@ -111,7 +106,7 @@ export async function runCity(
       const digest = await benchDigests(db, sqlite, city, { ...common, breakdownUnits: 0 });
       const sweeps = await benchSweeps(sqlite, sweepOptions);
       results.afterAnalyze = {
-        note: "ANALYZE, with the reboundOfId index",
+        note: "after ANALYZE",
         analyzeSeconds: round(analyzeSeconds, 1),
         digestProductSeconds: digest.productSeconds,
         digestRatioToSql: digest.ratioToSql,

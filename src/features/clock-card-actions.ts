@@ -108,7 +108,7 @@ async function snoozeIssue(
     if (!person || !(actor.isAdmin || actor.isAssignee || [...actor.roles].some((r) => SNOOZERS.has(r)))) {
       return toast("error", TEXTS.snoozeForbidden);
     }
-    await snoozeReminders(tx, issueId, until, person.name);
+    await snoozeReminders(tx, issueId, { until, by: person.name, at: ctx.now });
     const view = await loadReminderView(tx, issueId, stage);
     if (view) {
       await enqueue(tx, {

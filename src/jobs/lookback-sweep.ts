@@ -18,7 +18,8 @@ import { sentMessageId } from "../lark/outbox.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "./clock-settings.ts";
 import { type JobDeps, jobContext, type SweepNotice, type SweepOptions } from "./job-deps.ts";
-import { afterQuietHours, isQuietAt } from "./quiet-hours.ts";
+import { afterQuietHours, heldSince, isQuietAt } from "./quiet-hours.ts";
+import { mergeRanges } from "./time-ranges.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** A look-back this late is dropped. */
@@ -44,45 +45,76 @@ export async function runLookbackSweep(deps: JobDeps, now: Date, options: SweepO
   return notices;
 }
 
-/** Closed issues whose look-back may fall between `from` (three days late at most) and `until` (null: any time). */
-async function loadLookbacks(db: JobDeps["db"], from: Date, until: Date | null) {
+/**
+ * Closed issues whose look-back may fall between `from` (three days late at most) and `until` (null: any time); with
+ * `since` (a sweep after an earlier one), only those whose look-back day came after `since` (or was held by quiet
+ * hours that ended since).
+ */
+async function loadLookbacks(
+  db: JobDeps["db"],
+  window: { from: Date; until: Date | null; since?: Date; timeZone: string },
+) {
+  const { from, until, since } = window;
   const bindings = await db.chatBinding.findMany({ select: { chatId: true, name: true, settings: true } });
   const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
   const defaults = clockSettings({});
   const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
   const chatName = (chatId: string) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
-  const days = [defaults, ...settingsByChat.values()].map((s) => s.lookbackDays).filter((d) => d > 0);
-  if (days.length === 0) return { candidates: [], settingsOf, chatName };
-  const candidates = await db.issue.findMany({
-    where: {
-      status: "closed",
-      closedAt: {
-        gte: new Date(from.getTime() - (Math.min(Math.max(...days), MAX_LOOKBACK_DAYS) * DAY_MS + STALE_AFTER_MS)),
-        lte: until === null ? undefined : new Date(until.getTime() - Math.min(...days) * DAY_MS),
-      },
-      sourceChatId: { not: null },
-      sourceMessageId: { not: null },
-      rebounds: { none: {} },
-    },
-    select: {
-      id: true,
-      number: true,
-      closedAt: true,
-      sourceChatId: true,
-      sourceMessageId: true,
-      category: { select: { name: true } },
-      grid: { select: { name: true } },
-      point: { select: { name: true } },
-      reporter: { select: { openId: true } },
-    },
-    orderBy: { closedAt: "asc" },
-  });
+  const inForce = [defaults, ...settingsByChat.values()].filter((s) => s.lookbackDays > 0);
+  if (inForce.length === 0) return { candidates: [], settingsOf, chatName };
+  const days = inForce.map((s) => Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS));
+  const ranges =
+    since === undefined || until === null
+      ? [
+          {
+            gte: new Date(from.getTime() - (Math.max(...days) * DAY_MS + STALE_AFTER_MS)),
+            lte: until === null ? undefined : new Date(until.getTime() - Math.min(...days) * DAY_MS),
+          },
+        ]
+      : mergeRanges(
+          inForce.map((s) => {
+            const start = heldSince(since, until, s.reminders.quietHours, window.timeZone).getTime();
+            const back = Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS) * DAY_MS;
+            return { gt: new Date(start - back), lte: new Date(until.getTime() - back) };
+          }),
+        );
+  const rows = await Promise.all(
+    ranges.map((closedAt) =>
+      db.issue.findMany({
+        where: {
+          status: "closed",
+          closedAt,
+          sourceChatId: { not: null },
+          sourceMessageId: { not: null },
+          rebounds: { none: {} },
+        },
+        select: {
+          id: true,
+          number: true,
+          closedAt: true,
+          sourceChatId: true,
+          sourceMessageId: true,
+          category: { select: { name: true } },
+          grid: { select: { name: true } },
+          point: { select: { name: true } },
+          reporter: { select: { openId: true } },
+        },
+        orderBy: { closedAt: "asc" },
+      }),
+    ),
+  );
+  const candidates = [...new Map(rows.flat().map((r) => [r.id, r])).values()];
   return { candidates, settingsOf, chatName };
 }
 
 async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
   const { db } = deps;
-  const { candidates, settingsOf, chatName } = await loadLookbacks(db, now, now);
+  const { candidates, settingsOf, chatName } = await loadLookbacks(db, {
+    from: now,
+    until: now,
+    since: options.since,
+    timeZone: deps.timeZone,
+  });
   const due = candidates.filter((issue) => isDue(issue.closedAt, settingsOf(issue.sourceChatId), now, deps.timeZone));
   const done = await claimedKeys(
     db,
@@ -141,7 +173,7 @@ export async function nextLookbackAt(
   after: Date,
   until: Date | null,
 ): Promise<Date | null> {
-  const { candidates, settingsOf } = await loadLookbacks(deps.db, after, until);
+  const { candidates, settingsOf } = await loadLookbacks(deps.db, { from: after, until, timeZone: deps.timeZone });
   const done = await claimedKeys(
     deps.db,
     candidates.map((i) => lookbackKey(i.id)),

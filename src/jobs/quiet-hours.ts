@@ -16,6 +16,19 @@ export function isQuietAt(instant: Date, quiet: QuietHours | null, timeZone: str
 }
 
 /**
+ * Where a sweep covering (since, until] must start looking for due work: `since` — or, when `since` fell in quiet
+ * hours that ended by `until`, the start of those quiet hours, since what came due in them is sent when they end.
+ */
+export function heldSince(since: Date, until: Date, quiet: QuietHours | null, timeZone: string): Date {
+  if (!quiet || !isQuietAt(since, quiet, timeZone)) return since;
+  if (afterQuietHours(since, quiet, timeZone).getTime() > until.getTime()) return since;
+  const midnight = localPeriod(since, "day", timeZone).from.getTime();
+  const startToday = midnight + quiet.start * MINUTE_MS;
+  if (startToday <= since.getTime()) return new Date(startToday);
+  return new Date(localPeriod(new Date(midnight - 1), "day", timeZone).from.getTime() + quiet.start * MINUTE_MS);
+}
+
+/**
  * When something due at `instant` may be sent: `instant` itself outside the quiet hours, otherwise the end of the
  * quiet hours it falls in (a deadline at 23:00 is reminded at 08:00 the next morning).
  */

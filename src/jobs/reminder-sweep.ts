@@ -28,9 +28,10 @@ import { replyCard } from "../features/say.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
-import { orgOf, unitChain } from "../db/org-queries.ts";
+import { categoryOf, type Org, orgOf, unitChain } from "../db/org-queries.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import { transaction } from "../features/transaction.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import {
   type EscalationItem,
   escalationCard,
@@ -39,6 +40,7 @@ import {
   reminderCard,
 } from "../lark/cards/reminder-card.ts";
 import { enqueue } from "../lark/outbox.ts";
+import { inChunks } from "../reports/stats-scope.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import {
   type ClockSettings,
@@ -50,8 +52,9 @@ import {
 } from "./clock-settings.ts";
 import { slotAtOrAfter, slotAtOrBefore } from "./escalation-slots.ts";
 import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
-import { afterQuietHours, isQuietAt } from "./quiet-hours.ts";
-import { snoozesOf } from "./snooze-reminders.ts";
+import { afterQuietHours, heldSince, isQuietAt } from "./quiet-hours.ts";
+import { snoozesEndedSince, snoozesOf } from "./snooze-reminders.ts";
+import { mergeRanges, type TimeRange } from "./time-ranges.ts";
 
 /** Statuses in which an issue is nagged: its rectification clock is running. */
 export const REMINDED_STATUSES: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
@@ -80,21 +83,36 @@ function slotKey(unitId: number, slot: Date): string {
   return `escalate:${unitId}:${slot.toISOString()}`;
 }
 
+/** The columns a sweep reads; names come from the org snapshot. */
 const CANDIDATE_SELECT = {
   id: true,
   number: true,
   deadline: true,
   gridId: true,
+  pointId: true,
+  categoryId: true,
+  assigneeUnitId: true,
   sourceChatId: true,
   sourceMessageId: true,
-  category: { select: { code: true, name: true } },
-  grid: { select: { name: true } },
-  point: { select: { name: true } },
   assigneePerson: { select: { name: true } },
-  assigneeUnit: { select: { name: true } },
 } as const;
 
-type Candidate = Awaited<ReturnType<typeof loadCandidates>>[number];
+type CandidateRow = Prisma.IssueGetPayload<{ select: typeof CANDIDATE_SELECT }>;
+
+/** An open issue a sweep looks at. */
+interface Candidate {
+  id: number;
+  number: number;
+  deadline: Date | null;
+  gridId: number | null;
+  sourceChatId: string | null;
+  sourceMessageId: string | null;
+  categoryCode: string | null;
+  categoryName: string | null;
+  gridName: string | null;
+  pointName: string | null;
+  assigneeName: string | null;
+}
 
 /** A thread reminder that is due for an issue. */
 interface ThreadReminder {
@@ -137,18 +155,95 @@ interface LadderState {
   escalationOf(issue: Candidate): Escalation | undefined;
 }
 
-/** Open issues whose rungs may fall between `from` (a week late at most) and `until` (null: any time later). */
-async function loadCandidates(db: Db, from: Date, until: Date | null) {
-  const earliest = from.getTime() - STALE_AFTER_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS;
-  const latest = until === null ? undefined : new Date(until.getTime() + MAX_BEFORE_HOURS * HOUR_MS);
-  return db.issue.findMany({
-    where: { status: { in: [...REMINDED_STATUSES] }, deadline: { gte: new Date(earliest), lte: latest } },
-    select: CANDIDATE_SELECT,
-    orderBy: { deadline: "asc" },
+/**
+ * Open issues a sweep must look at. Without `since` (a full sweep, at start and every hour): every one whose rungs
+ * may fall between `from` (a week late at most) and `until` (null: any time later). With `since` (the sweeps in
+ * between): only those with a thread rung that came due after `since` (or was held by quiet hours that ended since),
+ * a snooze that ran out since, or a change since — and, when a leader group's escalation slot passed since, every
+ * one that may be due for escalation. So a minute's sweep reads what that minute made due, however many issues the
+ * database holds; the claims still decide what is sent.
+ */
+async function loadCandidates(
+  db: Db,
+  window: { from: Date; until: Date | null; since?: Date; timeZone: string },
+  ladders: readonly ReminderLadder[],
+  slotPassed: boolean,
+): Promise<CandidateRow[]> {
+  const open = { status: { in: [...REMINDED_STATUSES] } };
+  const earliest = new Date(window.from.getTime() - STALE_AFTER_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS);
+  const latest = window.until === null ? undefined : new Date(window.until.getTime() + MAX_BEFORE_HOURS * HOUR_MS);
+  const { since, until } = window;
+  if (since === undefined || until === null || slotPassed) {
+    return db.issue.findMany({
+      where: { ...open, deadline: { gte: earliest, lte: latest } },
+      select: CANDIDATE_SELECT,
+    });
+  }
+  const ranges: TimeRange[] = ladders.flatMap((ladder) => {
+    const start = heldSince(since, until, ladder.quietHours, window.timeZone).getTime();
+    const shift = (hours: number) => ({
+      gt: new Date(start + hours * HOUR_MS),
+      lte: new Date(until.getTime() + hours * HOUR_MS),
+    });
+    return [...(ladder.beforeHours > 0 ? [shift(ladder.beforeHours)] : []), ...(ladder.atDeadline ? [shift(0)] : [])];
   });
+  const snoozed = [...(await snoozesEndedSince(db, since, until))];
+  const rows = [
+    ...(await Promise.all(
+      mergeRanges(ranges).map((deadline) =>
+        db.issue.findMany({ where: { ...open, deadline }, select: CANDIDATE_SELECT }),
+      ),
+    )),
+    await changedSince(db, since),
+    snoozed.length
+      ? await db.issue.findMany({ where: { ...open, id: { in: snoozed } }, select: CANDIDATE_SELECT })
+      : [],
+  ].flat();
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
-async function loadLadderState(db: Db, from: Date, until: Date | null): Promise<LadderState> {
+/** A candidate row with the names the cards show, from the org snapshot. */
+function candidateOf(org: Org, row: CandidateRow): Candidate {
+  const category = categoryOf(org, row.categoryId);
+  return {
+    id: row.id,
+    number: row.number,
+    deadline: row.deadline,
+    gridId: row.gridId,
+    sourceChatId: row.sourceChatId,
+    sourceMessageId: row.sourceMessageId,
+    categoryCode: category?.code ?? null,
+    categoryName: category?.name ?? null,
+    gridName: row.gridId === null ? null : (org.units.get(row.gridId)?.name ?? null),
+    pointName: row.pointId === null ? null : (org.points.get(row.pointId)?.name ?? null),
+    assigneeName:
+      row.assigneePerson?.name ??
+      (row.assigneeUnitId === null ? null : (org.units.get(row.assigneeUnitId)?.name ?? null)),
+  };
+}
+
+/** Open issues whose history gained an event after `since` (a new deadline, a status sent back…). */
+async function changedSince(db: Db, since: Date): Promise<CandidateRow[]> {
+  const events = await db.issueEvent.findMany({ where: { at: { gt: since } }, select: { issueId: true } });
+  const ids = [...new Set(events.map((e) => e.issueId))];
+  const rows = await inChunks(ids, (slice) =>
+    db.issue.findMany({
+      where: { id: { in: slice }, status: { in: [...REMINDED_STATUSES] }, deadline: { not: null } },
+      select: CANDIDATE_SELECT,
+    }),
+  );
+  return rows;
+}
+
+/** Every ladder in force: the default, each chat's, and their category overrides. */
+function laddersInForce(settings: Iterable<ClockSettings>): ReminderLadder[] {
+  return [...settings].flatMap((s) => [s.reminders, ...s.categoryReminders.values()]).filter((l) => l.enabled);
+}
+
+async function loadLadderState(
+  db: Db,
+  window: { from: Date; until: Date | null; since?: Date; timeZone: string },
+): Promise<LadderState> {
   const bindings = await db.chatBinding.findMany({
     select: { chatId: true, name: true, unitId: true, purpose: true, settings: true },
     orderBy: { id: "asc" },
@@ -156,11 +251,6 @@ async function loadLadderState(db: Db, from: Date, until: Date | null): Promise<
   const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
   const defaults = clockSettings({});
   const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
-  const candidates = await loadCandidates(db, from, until);
-  const snoozes = await snoozesOf(
-    db,
-    candidates.map((c) => c.id),
-  );
 
   const leaderChats = new Map<number, string[]>();
   for (const b of bindings) {
@@ -176,7 +266,24 @@ async function loadLadderState(db: Db, from: Date, until: Date | null): Promise<
     }
     return targets.get(unitId);
   };
-  const ladderOf = (issue: Candidate) => ladderFor(settingsOf(issue.sourceChatId), issue.category?.code ?? null);
+  const ladderOf = (issue: Candidate) => ladderFor(settingsOf(issue.sourceChatId), issue.categoryCode);
+
+  const { since } = window;
+  const slotPassed =
+    since !== undefined &&
+    [...leaderChats.keys()].some((unitId) => {
+      const slots = targetOf(unitId)?.slots ?? [];
+      return slots.length > 0 && slotAtOrBefore(window.until ?? since, slots, window.timeZone) > since;
+    });
+  const rows = await loadCandidates(db, window, laddersInForce([defaults, ...settingsByChat.values()]), slotPassed);
+  // Earliest deadline first: the order of reminders and of the lines of an escalation card.
+  const candidates = rows
+    .map((row) => candidateOf(org, row))
+    .sort((a, b) => (a.deadline?.getTime() ?? 0) - (b.deadline?.getTime() ?? 0) || a.id - b.id);
+  const snoozes = await snoozesOf(
+    db,
+    candidates.map((c) => c.id),
+  );
 
   return {
     chatName: (chatId) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId,
@@ -200,11 +307,11 @@ async function loadLadderState(db: Db, from: Date, until: Date | null): Promise<
         target,
         item: {
           number: issue.number,
-          category: issue.category?.name ?? null,
+          category: issue.categoryName,
           community: chain.find((u) => u.level === "community")?.name ?? null,
-          grid: issue.grid?.name ?? null,
-          point: issue.point?.name ?? null,
-          assignee: issue.assigneePerson?.name ?? issue.assigneeUnit?.name ?? null,
+          grid: issue.gridName,
+          point: issue.pointName,
+          assignee: issue.assigneeName,
           deadline: issue.deadline,
         },
       };
@@ -218,7 +325,7 @@ async function loadLadderState(db: Db, from: Date, until: Date | null): Promise<
  */
 export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
   const { db } = deps;
-  const state = await loadLadderState(db, now, now);
+  const state = await loadLadderState(db, { from: now, until: now, since: options.since, timeZone: deps.timeZone });
   const dues = state.candidates.map((issue) =>
     dueRungs(issue, state.ladderOf(issue), state.snoozes.get(issue.id), now, deps.timeZone),
   );
@@ -332,7 +439,7 @@ export async function nextReminderAt(
   until: Date | null,
 ): Promise<Date | null> {
   const { timeZone } = deps;
-  const state = await loadLadderState(deps.db, after, until);
+  const state = await loadLadderState(deps.db, { from: after, until, timeZone });
   const a = after.getTime();
   const escalations = state.candidates.flatMap((issue) => state.escalationOf(issue) ?? []);
   const latestSlot = (target: LeaderTarget) => slotAtOrBefore(after, target.slots, timeZone);

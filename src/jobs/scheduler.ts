@@ -24,26 +24,39 @@ export interface SchedulerOptions {
   log?: Logger;
   /** When to tick, as a cron expression. Default: every minute. */
   cron?: string;
+  /** The sweeps a tick runs. Default: SWEEPS. */
+  sweeps?: Readonly<Record<string, Sweep>>;
 }
+
+/** A sweep looks back this far before its previous run, for work committed while that run was reading. */
+const SINCE_MARGIN_MS = 5 * 60_000;
+/** Every this often (and at start) a sweep looks at everything still due, not only what came due since. */
+const FULL_SWEEP_EVERY_MS = 3_600_000;
 
 /**
  * Runs the sweeps (digest, reminders, look-backs) once a minute with node-cron. Every sweep is an idempotent function
  * of the clock, claimed once per unit of work in the database, so ticks may be late, missed, repeated or run by
- * several processes at once: whatever is due is done exactly once. Ticks of one scheduler never overlap.
+ * several processes at once: whatever is due is done exactly once. Ticks of one scheduler never overlap. Each sweep
+ * looks only at what came due since its previous successful run (less a margin), and at everything still due at
+ * start and every hour — which catches up work that failed, or was made due by a settings change.
  */
 export class Scheduler {
   private readonly deps: JobDeps;
   private readonly clock: () => Date;
   private readonly log: Logger;
   private readonly expression: string;
+  private readonly sweeps: Readonly<Record<string, Sweep>>;
   private task: ScheduledTask | undefined;
   private last: Promise<void> = Promise.resolve();
+  /** Per sweep: its last successful run and its last full one. */
+  private readonly runs = new Map<string, { at: Date; fullAt: Date }>();
 
   constructor(options: SchedulerOptions) {
     this.deps = options.deps;
     this.clock = options.clock ?? (() => new Date());
     this.log = (options.log ?? options.deps.log).child({ component: "scheduler" });
     this.expression = options.cron ?? "* * * * *";
+    this.sweeps = options.sweeps ?? SWEEPS;
   }
 
   /**
@@ -77,9 +90,16 @@ export class Scheduler {
 
   private async runSweeps(): Promise<void> {
     const now = this.clock();
-    for (const [name, sweep] of Object.entries(SWEEPS)) {
+    for (const [name, sweep] of Object.entries(this.sweeps)) {
       try {
-        const notices = await sweep(this.deps, now);
+        const previous = this.runs.get(name);
+        const full =
+          !previous ||
+          now.getTime() < previous.at.getTime() ||
+          now.getTime() - previous.fullAt.getTime() >= FULL_SWEEP_EVERY_MS;
+        const since = full ? undefined : new Date(previous.at.getTime() - SINCE_MARGIN_MS);
+        const notices = await sweep(this.deps, now, { since });
+        this.runs.set(name, { at: now, fullAt: full ? now : (previous?.fullAt ?? now) });
         if (notices.length > 0) {
           this.log.info(
             { job: name, at: now.toISOString(), sent: notices.map((n) => n.summary) },

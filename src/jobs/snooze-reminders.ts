@@ -12,14 +12,38 @@ function snoozeKey(issueId: number): string {
   return `snooze:${issueId}`;
 }
 
-/** Puts the issue's reminders off until `until` (the deadline does not move). The last snooze wins. */
-export async function snoozeReminders(db: Db | Tx, issueId: number, until: Date, by: string): Promise<void> {
-  const data = { issueId, until: until.getTime(), by };
+/**
+ * Puts the issue's reminders off until `until` (the deadline does not move). The last snooze wins; the row's
+ * createdAt is the bot's clock at the snooze (`at`), so sweeps find recent snoozes by index.
+ */
+export async function snoozeReminders(
+  db: Db | Tx,
+  issueId: number,
+  snooze: { until: Date; by: string; at: Date },
+): Promise<void> {
+  const data = { issueId, until: snooze.until.getTime(), by: snooze.by };
   await db.jobRun.upsert({
     where: { key: snoozeKey(issueId) },
-    create: { key: snoozeKey(issueId), kind: KIND, data },
-    update: { data },
+    create: { key: snoozeKey(issueId), kind: KIND, data, createdAt: snooze.at },
+    update: { data, createdAt: snooze.at },
   });
+}
+
+/** How long before a sweep a snooze may have been set and still run out (or be held by quiet hours) within it. */
+const SNOOZE_REACH_MS = 2 * 24 * 3_600_000;
+
+/** The issues whose snooze runs out after `since` (give or take the quiet hours) and by `until`. */
+export async function snoozesEndedSince(db: Db | Tx, since: Date, until: Date): Promise<Set<number>> {
+  const rows = await db.jobRun.findMany({
+    where: { kind: KIND, createdAt: { gt: new Date(since.getTime() - SNOOZE_REACH_MS), lte: until } },
+    select: { data: true },
+  });
+  const ids = new Set<number>();
+  for (const { data } of rows) {
+    const { issueId, until: end } = (data ?? {}) as { issueId?: unknown; until?: unknown };
+    if (typeof issueId === "number" && typeof end === "number" && end <= until.getTime()) ids.add(issueId);
+  }
+  return ids;
 }
 
 /** Until when each of the issues has its reminders put off, for those that were ever snoozed. */

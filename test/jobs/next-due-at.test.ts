@@ -70,10 +70,18 @@ describe("nextDueAt: when the next sweep would send something", () => {
     const id = (await f.addIssues([due(6002, "2026-11-23 22:00")])).get(6002) as number;
     // The before-deadline reminder at 20:00, and the evening digests, late.
     await sweepAll(sh("2026-11-23 20:00"));
-    await snoozeReminders(f.t.db, id, sh("2026-11-23 20:45"), "李四");
+    await snoozeReminders(f.t.db, id, {
+      until: sh("2026-11-23 20:45"),
+      by: "李四",
+      at: new Date(sh("2026-11-23 20:45").getTime() - 3_600_000),
+    });
     expect(await next("2026-11-23 20:00")).toBe(sh("2026-11-23 20:45").toISOString());
     // Put off into the quiet hours: the snooze's reminder and the deadline rung both wait for 08:00.
-    await snoozeReminders(f.t.db, id, sh("2026-11-23 21:30"), "李四");
+    await snoozeReminders(f.t.db, id, {
+      until: sh("2026-11-23 21:30"),
+      by: "李四",
+      at: new Date(sh("2026-11-23 21:30").getTime() - 3_600_000),
+    });
     expect(await next("2026-11-23 20:00")).toBe(sh("2026-11-24 08:00").toISOString());
     expect((await sweepAll(sh("2026-11-24 08:00"))).map((n) => n.summary)).toEqual(["#6002 到期提醒 → 东苑社区工作群"]);
   });

@@ -93,7 +93,11 @@ describe("reminder sweep", () => {
   it("puts reminders off when snoozed, reminds again when the snooze runs out, and holds the deadline rung meanwhile", async () => {
     const id = (await f.addIssues([due(3004, "2026-11-23 15:00")])).get(3004) as number;
     await sweep("2026-11-23 13:00");
-    await snoozeReminders(f.t.db, id, sh("2026-11-23 14:00"), "李四");
+    await snoozeReminders(f.t.db, id, {
+      until: sh("2026-11-23 14:00"),
+      by: "李四",
+      at: new Date(sh("2026-11-23 14:00").getTime() - 3_600_000),
+    });
     expect(await sweep("2026-11-23 13:59")).toEqual([]);
     const again = await sweep("2026-11-23 14:00");
     expect(again.map((n) => n.key)).toEqual([reminderKey(id, "again", sh("2026-11-23 14:00"))]);
@@ -101,7 +105,11 @@ describe("reminder sweep", () => {
     expect(await sweep("2026-11-23 14:01")).toEqual([]);
 
     // Snoozed over the deadline: the deadline rung waits for the snooze and stands for its reminder too.
-    await snoozeReminders(f.t.db, id, sh("2026-11-23 15:30"), "李四");
+    await snoozeReminders(f.t.db, id, {
+      until: sh("2026-11-23 15:30"),
+      by: "李四",
+      at: new Date(sh("2026-11-23 15:30").getTime() - 3_600_000),
+    });
     expect(await sweep("2026-11-23 15:00")).toEqual([]);
     expect((await sweep("2026-11-23 15:30")).map((n) => n.key)).toEqual([reminderKey(id, "deadline")]);
     expect(await sweep("2026-11-23 15:31")).toEqual([]);
@@ -130,7 +138,7 @@ describe("reminder sweep", () => {
     expect(await f.t.db.jobRun.count()).toBe(0);
   });
 
-  it("escalates at the leader group's slots: per-minute sweeps over a day send one card per slot and group", async () => {
+  it("escalates at the leader group's slots: the scheduler's per-minute sweeps over a day send one card per slot and group", async () => {
     // 西苑 gets a leader group of its own, with its own slots: 西苑's issues go there, 东苑's to the street's.
     await f.t.db.chatBinding.create({
       data: {
@@ -158,7 +166,10 @@ describe("reminder sweep", () => {
       if (hhmm === "12:00") {
         await f.t.db.issue.update({ where: { id: ids.get(3014) as number }, data: { status: "closed" } });
       }
-      for (const n of await sweep(`2026-11-23 ${hhmm}`)) {
+      // As the scheduler runs them: each sweep since the one before (less five minutes), the first one full.
+      const at = sh(`2026-11-23 ${hhmm}`);
+      const since = minute === 0 ? undefined : new Date(at.getTime() - 6 * 60_000);
+      for (const n of await runReminderSweep(f.deps, at, { since })) {
         if (n.key.startsWith("escalate:")) sentAt[hhmm] = [...(sentAt[hhmm] ?? []), n.summary];
       }
     }
@@ -216,6 +227,56 @@ describe("reminder sweep", () => {
     expect((await sweep("2026-11-23 09:00")).map((n) => n.key)).toEqual([
       slotMessage(CHATS.leader, "2026-11-23 09:00"),
     ]);
+  });
+
+  describe("a sweep since the previous one (what the scheduler runs every minute)", () => {
+    const since = (at: string, previous: string) => runReminderSweep(f.deps, sh(at), { since: sh(previous) });
+
+    it("reads only what came due since: an older unsent rung waits for the next full sweep", async () => {
+      const ids = await f.addIssues([due(3031, "2026-11-23 15:00"), due(3032, "2026-11-23 10:00")]);
+      expect((await since("2026-11-23 13:00", "2026-11-23 12:55")).map((n) => n.key)).toEqual([
+        reminderKey(ids.get(3031) as number, "before"),
+      ]);
+      expect((await sweep("2026-11-23 13:01")).map((n) => n.key)).toEqual([
+        reminderKey(ids.get(3032) as number, "deadline"),
+      ]);
+    });
+
+    it("looks again at an issue whose history changed since, even when its rung time has passed", async () => {
+      const id = (await f.addIssues([due(3033, "2026-11-23 13:30")])).get(3033) as number;
+      expect(await since("2026-11-23 12:00", "2026-11-23 11:55")).toEqual([]);
+      // Its category (and with it the deadline) was set at 12:58: the 11:30 before-deadline rung is due now.
+      await f.t.db.issueEvent.create({
+        data: { issueId: id, type: "edited", at: sh("2026-11-23 12:58"), data: {} },
+      });
+      expect((await since("2026-11-23 13:00", "2026-11-23 12:55")).map((n) => n.key)).toEqual([
+        reminderKey(id, "before"),
+      ]);
+    });
+
+    it("sends the reminder of a snooze that ran out since", async () => {
+      const id = (await f.addIssues([due(3034, "2026-11-23 18:00")])).get(3034) as number;
+      await snoozeReminders(f.t.db, id, {
+        until: sh("2026-11-23 13:10"),
+        by: "李四",
+        at: sh("2026-11-23 12:10"),
+      });
+      expect(await since("2026-11-23 13:05", "2026-11-23 13:00")).toEqual([]);
+      expect((await since("2026-11-23 13:10", "2026-11-23 13:05")).map((n) => n.key)).toEqual([
+        reminderKey(id, "again", sh("2026-11-23 13:10")),
+      ]);
+    });
+
+    it("sends at 08:00 what the quiet hours held, and at a slot the escalations due by it", async () => {
+      const ids = await f.addIssues([due(3035, "2026-11-23 23:00"), due(3036, "2026-11-23 06:00")]);
+      expect((await since("2026-11-24 08:00", "2026-11-24 07:55")).map((n) => n.key)).toEqual([
+        reminderKey(ids.get(3035) as number, "deadline"),
+      ]);
+      expect(await since("2026-11-24 08:59", "2026-11-24 08:54")).toEqual([]);
+      expect((await since("2026-11-24 09:00", "2026-11-24 08:55")).map((n) => n.summary)).toEqual([
+        "超期上报 1 件（#3036）→ 幸福街道领导群",
+      ]);
+    });
   });
 
   it("follows the chat's ladder settings and reports without sending in a dry run", async () => {

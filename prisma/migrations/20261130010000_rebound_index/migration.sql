@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Issue_reboundOfId_idx" ON "Issue"("reboundOfId");
