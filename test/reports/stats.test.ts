@@ -1,15 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Period } from "../../src/domain/deadline.ts";
-import { type IssueSnapshot, rateOf, responseStats } from "../../src/domain/metrics.ts";
-import { ISSUE_STATUSES, type IssueStatus, OPEN_STATUSES } from "../../src/domain/types.ts";
 import {
-  isOverdueAt,
+  awaitingVerificationAt,
+  closedIn,
+  type IssueCondition,
+  inHandAt,
+  matches,
+  openAt,
+  overdueAt,
+  rateOpenAt,
+} from "../../src/domain/metrics.ts";
+import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
+import {
   periodFor,
   periodLabel,
   rankChildren,
   rankUnits,
   rectifiedResponseHours,
   statsByUnit,
+  toWhere,
   type UnitStats,
   UnknownUnitError,
   unitStats,
@@ -228,15 +237,16 @@ describe("statistics on a hand-made community", () => {
     expect(s.response.averageHours).toBeCloseTo(31 / 3, 10);
     expect(s.response.medianHours).toBe(3);
     expect(s.closed).toBe(2);
-    // Open now: #2 accepted, #3 rectified, #5 assigned, #7 reported; overdue: #2 and #3 (awaiting verification).
+    // Open now: #2 accepted, #3 rectified, #5 assigned, #7 reported; overdue: #2 only — #3 is past its deadline
+    // but awaiting verification, which is not overdue.
     expect(s.open).toBe(4);
     expect(s.openByStatus).toMatchObject({ reported: 1, assigned: 1, accepted: 1, rectified: 1, closed: 0 });
-    expect(s.overdue).toBe(2);
-    expect(s.overdueAwaitingVerification).toBe(1);
+    expect(s.overdue).toBe(1);
+    expect(s.awaitingVerification).toBe(1);
     expect(s.rebound).toBe(1);
-    // Rate: closed #1 #6 ÷ (2 + overdue #2 #3 + new open #5 #7) = 2/6.
-    expect(s.rate).toEqual({ closed: 2, open: 4, rate: 2 / 6 });
-    // Cumulative: closed #1 #6 #8 ÷ (3 + 4).
+    // Rate: closed #1 #6 ÷ (2 + overdue #2 + new open #5 #7) = 2/5.
+    expect(s.rate).toEqual({ closed: 2, open: 3, rate: 2 / 5 });
+    // Cumulative: closed #1 #6 #8 ÷ (3 + every open issue #2 #3 #5 #7).
     expect(s.cumulativeRate).toEqual({ closed: 3, open: 4, rate: 3 / 7 });
   });
 
@@ -245,10 +255,10 @@ describe("statistics on a hand-made community", () => {
     const g11 = all.get(org.units.G11 as number) as UnitStats;
     const g12 = all.get(org.units.G12 as number) as UnitStats;
     expect([g11.reported, g11.found, g11.rectified, g11.closed, g11.open, g11.overdue, g11.rebound]).toEqual([
-      3, 2, 2, 1, 3, 2, 1,
+      3, 2, 2, 1, 3, 1, 1,
     ]);
     expect(g11.response).toEqual({ count: 2, averageHours: 15, medianHours: 15 });
-    expect(g11.rate).toEqual({ closed: 1, open: 3, rate: 0.25 });
+    expect(g11.rate).toEqual({ closed: 1, open: 2, rate: 1 / 3 });
     expect(g11.cumulativeRate).toEqual({ closed: 1, open: 3, rate: 0.25 });
     expect([g12.reported, g12.found, g12.rectified, g12.closed, g12.open, g12.overdue, g12.rebound]).toEqual([
       3, 2, 1, 1, 1, 0, 0,
@@ -274,16 +284,13 @@ describe("statistics on a hand-made community", () => {
     const dep = all.get(org.units.DEP as number) as UnitStats;
     const street = all.get(org.units.S as number) as UnitStats;
     expect([dep.reported, dep.open, dep.overdue]).toEqual([2, 2, 2]);
-    expect([street.reported, street.open, street.overdue]).toEqual([7, 5, 3]);
+    expect([street.reported, street.open, street.overdue]).toEqual([7, 5, 2]);
     expect(rankChildren(all, org.units.S as number, 1).map((e) => e.stats.unit.code)).toEqual(["C1", "C2"]);
   });
 
-  it("lists overdue issues and those due tomorrow, flagging the ones awaiting verification", async () => {
+  it("lists overdue issues (not those awaiting verification) and those due tomorrow", async () => {
     const overdue = await overdueIssues(testDb.db, "C1", asOf);
-    expect(overdue.map((i) => [i.number, i.status, i.awaitingVerification])).toEqual([
-      [2, "accepted", false],
-      [3, "rectified", true],
-    ]);
+    expect(overdue.map((i) => [i.number, i.status, i.awaitingVerification])).toEqual([[2, "accepted", false]]);
     expect(overdue[0]).toMatchObject({
       community: "东苑社区",
       grid: { name: "东苑一网格" },
@@ -300,7 +307,7 @@ describe("statistics on a hand-made community", () => {
       [10, "西苑社区"],
     ]);
     // The street's list has the department's issue in its grid, not the one without a grid.
-    expect((await overdueIssues(testDb.db, "S", asOf)).map((i) => i.number)).toEqual([2, 3, 10]);
+    expect((await overdueIssues(testDb.db, "S", asOf)).map((i) => i.number)).toEqual([2, 10]);
   });
 
   it("refuses unknown units", async () => {
@@ -313,12 +320,10 @@ describe("statistics on a hand-made community", () => {
     const rectifiedAt = sh("2026-11-20 12:00");
     expect(rectifiedResponseHours({ status: "closed", reportedAt, rectifiedAt })).toBe(3);
     expect(rectifiedResponseHours({ status: "accepted", reportedAt, rectifiedAt })).toBeNull();
-    expect(isOverdueAt({ status: "rectified", deadline: reportedAt }, rectifiedAt)).toBe(true);
-    expect(isOverdueAt({ status: "closed", deadline: reportedAt }, rectifiedAt)).toBe(false);
   });
 });
 
-describe("statistics agree with the reference definitions in src/domain/metrics.ts", () => {
+describe("statistics agree with a brute-force count over the rows", () => {
   let testDb: TestDb;
   let org: Org;
   const asOf = sh("2026-11-20 18:00");
@@ -331,23 +336,40 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
     for (let code = issue.grid; code !== null; code = parentOf.get(code) ?? null) if (code === unit) return true;
     return false;
   };
-  const snapshot = (s: IssueSeed): IssueSnapshot => ({
-    status: s.status,
-    reportedAt: s.reportedAt,
-    deadline: s.deadline ?? null,
-    rectifiedAt: s.rectifiedAt ?? null,
-    closedAt: s.closedAt ?? null,
-  });
-  const within = (d: Date, p: Period) => d >= p.from && d < p.to;
-  const open: readonly IssueStatus[] = OPEN_STATUSES;
+  const within = (d: Date | null | undefined, p: Period) => d != null && d >= p.from && d < p.to;
+  const unfixed: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
 
-  /** The figures of a unit computed row by row from the seeds. */
+  /**
+   * The figures of a unit computed row by row from the seeds, with the definitions of src/domain/metrics.ts written
+   * out again here (not imported), so that a filter that translates them wrongly is caught.
+   */
   function reference(unit: string, period: Period) {
+    const t = new Date(Math.min(asOf.getTime(), period.to.getTime() - 1));
     const mine = seeds.filter((s) => belongs(s, unit));
-    const snapshots = mine.map(snapshot);
     const reported = mine.filter((s) => within(s.reportedAt, period));
     const found = reported.filter((s) => s.status !== "rejected" && s.status !== "duplicate");
-    const overdue = mine.filter((s) => isOverdueAt({ status: s.status, deadline: s.deadline ?? null }, asOf));
+    const isOpen = (s: IssueSeed) =>
+      s.reportedAt <= t &&
+      (unfixed.includes(s.status) ||
+        s.status === "rectified" ||
+        (s.status === "closed" && s.closedAt != null && s.closedAt > t));
+    const isAwaiting = (s: IssueSeed) =>
+      isOpen(s) && (s.status === "rectified" || s.status === "closed") && !(s.rectifiedAt != null && s.rectifiedAt > t);
+    const isOverdue = (s: IssueSeed) => isOpen(s) && !isAwaiting(s) && s.deadline != null && s.deadline < t;
+    const open = mine.filter(isOpen);
+    const rateOf = (p: Period) => {
+      const closed = mine.filter((s) => s.status === "closed" && within(s.closedAt, p)).length;
+      const openTerm = mine.filter((s) => isOverdue(s) || (isOpen(s) && within(s.reportedAt, p))).length;
+      return { closed, open: openTerm, rate: closed + openTerm === 0 ? null : closed / (closed + openTerm) };
+    };
+    const hours = mine
+      .filter((s) => (s.status === "rectified" || s.status === "closed") && within(s.rectifiedAt, period))
+      .map((s) => ((s.rectifiedAt as Date).getTime() - s.reportedAt.getTime()) / HOUR)
+      .sort((a, b) => a - b);
+    const openByStatus = Object.fromEntries(ISSUE_STATUSES.map((st) => [st, 0])) as Record<IssueStatus, number>;
+    for (const s of open) {
+      openByStatus[isAwaiting(s) ? "rectified" : unfixed.includes(s.status) ? s.status : "accepted"] += 1;
+    }
     return {
       reported: reported.length,
       byStatus: Object.fromEntries(ISSUE_STATUSES.map((st) => [st, reported.filter((s) => s.status === st).length])),
@@ -355,12 +377,19 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
       dynamic: found.filter((s) => s.category === "DUI" || s.category === "TING").length,
       uncategorized: found.filter((s) => s.category === null).length,
       rebound: found.filter((s) => s.reboundOf != null).length,
-      open: mine.filter((s) => open.includes(s.status)).length,
-      overdue: overdue.length,
-      overdueAwaitingVerification: overdue.filter((s) => s.status === "rectified").length,
-      rate: rateOf(snapshots, period, asOf),
-      cumulativeRate: rateOf(snapshots, { from: new Date(0), to: period.to }, asOf),
-      response: responseStats(snapshots, period),
+      open: open.length,
+      openByStatus,
+      overdue: mine.filter(isOverdue).length,
+      awaitingVerification: mine.filter(isAwaiting).length,
+      rate: rateOf(period),
+      cumulativeRate: rateOf({ from: new Date(0), to: period.to }),
+      rectified: hours.length,
+      averageHours: hours.length === 0 ? null : hours.reduce((a, b) => a + b, 0) / hours.length,
+      medianHours:
+        hours.length === 0
+          ? null
+          : ((hours[Math.floor((hours.length - 1) / 2)] as number) + (hours[Math.floor(hours.length / 2)] as number)) /
+            2,
     };
   }
 
@@ -385,6 +414,9 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
     ["this week", periodFor("week", asOf, TZ)],
     ["this month", periodFor("month", asOf, TZ)],
     ["the last 10 days", { from: sh("2026-11-10 12:34"), to: sh("2026-11-20 12:34") }],
+    // Ended before the moment of observation: judged at its end.
+    ["a past week", { from: sh("2026-11-02 00:00"), to: sh("2026-11-09 00:00") }],
+    ["a past day", { from: sh("2026-11-12 00:00"), to: sh("2026-11-13 00:00") }],
   ];
 
   for (const [name, period] of periods) {
@@ -402,18 +434,19 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
           uncategorized: s.byKind.none,
           rebound: s.rebound,
           open: s.open,
+          openByStatus: s.openByStatus,
           overdue: s.overdue,
-          overdueAwaitingVerification: s.overdueAwaitingVerification,
+          awaitingVerification: s.awaitingVerification,
           rate: s.rate,
           cumulativeRate: s.cumulativeRate,
+          rectified: s.rectified,
+          averageHours: s.response.averageHours,
+          medianHours: s.response.medianHours,
         };
-        expect({ code, ...actual }).toEqual({ code, ...ref, response: undefined });
-        expect(s.rectified).toBe(ref.response.count);
-        expect(s.closed).toBe(ref.rate.closed);
-        expect(s.response.count).toBe(ref.response.count);
-        expect(s.response.medianHours).toBe(ref.response.medianHours);
-        if (ref.response.averageHours === null) expect(s.response.averageHours).toBeNull();
-        else expect(s.response.averageHours).toBeCloseTo(ref.response.averageHours, 9);
+        const { averageHours, ...exact } = ref;
+        expect({ code, ...actual, averageHours: undefined }).toEqual({ code, ...exact, averageHours: undefined });
+        if (averageHours === null) expect(s.response.averageHours).toBeNull();
+        else expect(s.response.averageHours).toBeCloseTo(averageHours, 9);
       }
     });
   }
@@ -424,4 +457,69 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
     const many = await statsByUnit(testDb.db, [org.units.C1 as number, org.units.C2 as number], period, asOf);
     expect(many.get(org.units.G21 as number)).toEqual(alone);
   });
+});
+
+describe("toWhere", () => {
+  let testDb: TestDb;
+  let org: Org;
+  const t = sh("2026-11-20 18:00");
+  const period = { from: sh("2026-11-20 00:00"), to: sh("2026-11-21 00:00") };
+  // Every status with and without each time, on both sides of t: including rows the product never writes
+  // (a rectified issue without a rectified time, a closed one without a closing time).
+  const times = [null, sh("2026-11-19 08:00"), sh("2026-11-20 12:00"), sh("2026-11-20 20:00")];
+  const seeds: IssueSeed[] = [];
+  for (const status of ISSUE_STATUSES) {
+    for (const [i, reportedAt] of [sh("2026-11-18 08:00"), sh("2026-11-20 10:00"), sh("2026-11-20 19:00")].entries()) {
+      for (const rectifiedAt of times) {
+        for (const closedAt of [times[0], times[2], times[3]]) {
+          seeds.push({
+            number: 1001 + seeds.length,
+            grid: "G11",
+            category: "DUI",
+            status,
+            reportedAt,
+            deadline: times[(seeds.length + i) % times.length],
+            rectifiedAt,
+            closedAt,
+          });
+        }
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    org = await seedOrg(testDb.db);
+    await insertIssuesFast(testDb.db, org, seeds);
+  });
+  afterAll(async () => {
+    await testDb.close();
+  });
+
+  const conditions: [string, IssueCondition][] = [
+    ["open", openAt(t)],
+    ["in hand", inHandAt(t)],
+    ["awaiting verification", awaitingVerificationAt(t)],
+    ["overdue", overdueAt(t)],
+    ["the rate's open term", rateOpenAt(period, t)],
+    ["closed in the period", closedIn(period)],
+  ];
+  for (const [name, condition] of conditions) {
+    it(`selects in the database exactly the issues matches() accepts: ${name}`, async () => {
+      const rows = await testDb.db.issue.findMany({ where: toWhere(condition), select: { number: true } });
+      const expected = seeds
+        .filter((s) =>
+          matches(condition, {
+            status: s.status,
+            reportedAt: s.reportedAt,
+            deadline: s.deadline ?? null,
+            rectifiedAt: s.rectifiedAt ?? null,
+            closedAt: s.closedAt ?? null,
+          }),
+        )
+        .map((s) => s.number);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(rows.map((r) => r.number).sort((a, b) => a - b)).toEqual(expected);
+    });
+  }
 });
