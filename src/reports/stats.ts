@@ -291,7 +291,7 @@ export async function statsForScope(
   const inScope = scope.where;
   const t = observationInstant(period, asOf);
   const cumulative = cumulativePeriod(period);
-  const count = { _count: { _all: true } } as const;
+  const counted = { _count: { _all: true } } as const;
   const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
   const byUnit = ["gridId", "assigneeUnitId"] as const;
 
@@ -312,7 +312,7 @@ export async function statsForScope(
     db.issue.groupBy({
       by: ["gridId", "assigneeUnitId", "status", "categoryId"],
       where: { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] },
-      ...count,
+      ...counted,
     }),
     db.issue.groupBy({
       by: [...byUnit],
@@ -324,15 +324,15 @@ export async function statsForScope(
           { status: { notIn: [...NOT_FOUND] } },
         ],
       },
-      ...count,
+      ...counted,
     }),
-    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(period)), ...count }),
-    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(cumulative)), ...count }),
-    db.issue.groupBy({ by: [...byUnit, "status"], where: where(inHandAt(t)), ...count }),
-    db.issue.groupBy({ by: [...byUnit], where: where(awaitingVerificationAt(t)), ...count }),
-    db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...count }),
-    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...count }),
-    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...count }),
+    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(period)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(cumulative)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit, "status"], where: where(inHandAt(t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(awaitingVerificationAt(t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
     rectifiedIn(db, inScope, period),
   ]);
 
@@ -345,6 +345,13 @@ export async function statsForScope(
   const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
     for (const row of rows) each(row, (tally) => add(tally, row._count._all));
   };
+  const count = (
+    rows: Row[],
+    counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen" | "cumulativeOpen",
+  ) =>
+    addUp(rows, (tally, n) => {
+      tally[counter] += n;
+    });
 
   for (const row of reported) {
     if (!isStatus(row.status)) continue;
@@ -355,15 +362,12 @@ export async function statsForScope(
       if (!NOT_FOUND.has(status)) t.byCategory.set(row.categoryId, (t.byCategory.get(row.categoryId) ?? 0) + n);
     });
   }
-  addUp(rebounds, (tally, n) => {
-    tally.rebound += n;
-  });
-  addUp(closed, (tally, n) => {
-    tally.closed += n;
-  });
-  addUp(cumulativeClosed, (tally, n) => {
-    tally.cumulativeClosed += n;
-  });
+  count(rebounds, "rebound");
+  count(closed, "closed");
+  count(cumulativeClosed, "cumulativeClosed");
+  count(overdue, "overdue");
+  count(rateOpen, "rateOpen");
+  count(cumulativeOpen, "cumulativeOpen");
   for (const row of inHand) {
     if (!isStatus(row.status)) continue;
     const status = inHandStatus(row.status);
@@ -373,15 +377,6 @@ export async function statsForScope(
   }
   addUp(awaiting, (tally, n) => {
     tally.openByStatus.rectified += n;
-  });
-  addUp(overdue, (tally, n) => {
-    tally.overdue += n;
-  });
-  addUp(rateOpen, (tally, n) => {
-    tally.rateOpen += n;
-  });
-  addUp(cumulativeOpen, (tally, n) => {
-    tally.cumulativeOpen += n;
   });
   for (const row of rectified) {
     if (!isStatus(row.status)) continue;

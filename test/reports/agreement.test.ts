@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FeatureDeps } from "../../src/features/deps.ts";
 import { statsCommand } from "../../src/features/stats-command.ts";
 import type { InboundMessage } from "../../src/lark/envelope.ts";
@@ -8,8 +8,7 @@ import { silentLogger } from "../../src/log.ts";
 import { buildDigest, digestFigures } from "../../src/reports/digest.ts";
 import { exportLedger } from "../../src/reports/export-ledger.ts";
 import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
-import { createTestDb, type TestDb } from "../support/db.ts";
-import { type IssueSeed, insertIssues, type Org, seedOrg, sh } from "./stats-fixture.ts";
+import { type IssueSeed, seededDb, sh } from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";
 /** Friday 2026-11-20 at the 18:00 digest. */
@@ -43,8 +42,8 @@ const SEEDS: IssueSeed[] = [
     grid: "G11",
     category: "XCL",
     status: "accepted",
-    reportedAt: sh("2026-11-18 10:00"),
-    deadline: sh("2026-11-19 10:00"),
+    reportedAt: sh("2026-11-17 16:30"),
+    deadline: sh("2026-11-18 16:30"),
   },
   {
     number: 3,
@@ -83,22 +82,13 @@ function match(text: string, pattern: RegExp): string {
 }
 
 describe("统计, the digest and the ledger report the same figures", () => {
-  let testDb: TestDb;
-  let org: Org;
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    org = await seedOrg(testDb.db);
-    await insertIssues(testDb.db, org, SEEDS);
-  });
-  afterAll(async () => {
-    await testDb.close();
-  });
+  const f = seededDb(SEEDS);
 
   async function fromStatsCommand(): Promise<Shown> {
-    const deps = { db: testDb.db, log: silentLogger, now: () => now, timeZone: TZ } as FeatureDeps;
+    const deps = { db: f.db, log: silentLogger, now: () => now, timeZone: TZ } as FeatureDeps;
     const message = { messageId: "om_stats", chatId: "oc_work", chatType: "group" } as InboundMessage;
-    await statsCommand(deps, message, "今日", { binding: null, unitIds: [org.units.C1 as number], isAdmin: false });
-    const reply = await testDb.db.outboxMessage.findUniqueOrThrow({ where: { key: "answer:om_stats" } });
+    await statsCommand(deps, message, "今日", { binding: null, unitIds: [f.org.units.C1 as number], isAdmin: false });
+    const reply = await f.db.outboxMessage.findUniqueOrThrow({ where: { key: "answer:om_stats" } });
     const text = (JSON.parse(reply.content) as { text: string }).text;
     return {
       found: match(text, /发现 (\d+) 件/),
@@ -111,8 +101,8 @@ describe("统计, the digest and the ledger report the same figures", () => {
   }
 
   async function fromDigest(): Promise<Shown> {
-    const data = await buildDigest(testDb.db, {
-      unitId: org.units.C1 as number,
+    const data = await buildDigest(f.db, {
+      unitId: f.org.units.C1 as number,
       date: "2026-11-20",
       now,
       timeZone: TZ,
@@ -130,8 +120,8 @@ describe("统计, the digest and the ledger report the same figures", () => {
   }
 
   async function fromLedger(): Promise<{ cover: Shown; total: Shown }> {
-    const out = join(testDb.dir, "c1.xlsx");
-    await exportLedger(testDb.db, { unitCode: "C1", ...day, timeZone: TZ, out, now });
+    const out = join(f.dir, "c1.xlsx");
+    await exportLedger(f.db, { unitCode: "C1", ...day, timeZone: TZ, out, now });
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(out);
     const pairs = new Map<string, string>();

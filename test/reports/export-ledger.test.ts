@@ -11,10 +11,10 @@ import { createTestDb, type TestDb } from "../support/db.ts";
 import {
   HOUR,
   type IssueSeed,
-  insertIssues,
   insertIssuesFast,
   type Org,
   randomIssues,
+  seededDb,
   seedOrg,
   sh,
 } from "./stats-fixture.ts";
@@ -279,8 +279,6 @@ describe("exportLedger", () => {
 });
 
 describe("a past period's ledger", () => {
-  let testDb: TestDb;
-  let org: Org;
   const november = { from: sh("2026-11-01 00:00"), to: sh("2026-12-01 00:00") };
   const december = sh("2026-12-10 09:00");
   // 东苑一网格, exported on 10 December for November. At the end of November:
@@ -367,18 +365,11 @@ describe("a past period's ledger", () => {
     },
   ];
 
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    org = await seedOrg(testDb.db);
-    await insertIssues(testDb.db, org, seeds);
-  });
-  afterAll(async () => {
-    await testDb.close();
-  });
+  const f = seededDb(seeds);
 
   it("counts open, overdue and the rate as they stood at the end of the period, on the cover, the summary and the rows", async () => {
-    const file = join(testDb.dir, "november.xlsx");
-    const result = await exportLedger(testDb.db, {
+    const file = join(f.dir, "november.xlsx");
+    const result = await exportLedger(f.db, {
       unitCode: "G11",
       ...november,
       timeZone: TZ,
@@ -428,11 +419,11 @@ describe("a past period's ledger", () => {
     expect([2, 3, 4, 5, 6, 7].map(fill)).toEqual([undefined, "FFFFC7CE", undefined, undefined, "FFFFC7CE", undefined]);
 
     // Exported again later, or asked at the time, the figures do not change.
-    const atTheTime = await exportLedger(testDb.db, {
+    const atTheTime = await exportLedger(f.db, {
       unitCode: "G11",
       ...november,
       timeZone: TZ,
-      out: join(testDb.dir, "at-the-time.xlsx"),
+      out: join(f.dir, "at-the-time.xlsx"),
       now: sh("2026-11-30 23:59"),
     });
     const figures = (x: typeof s) => [x.open, x.overdue, x.awaitingVerification, x.rate, x.cumulativeRate];

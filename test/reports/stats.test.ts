@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
@@ -25,18 +25,7 @@ import {
 } from "../../src/reports/stats.ts";
 import { dueBetween, overdueIssues } from "../../src/reports/stats-lists.ts";
 import { FLAG_EMOJI, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
-import { createTestDb, type TestDb } from "../support/db.ts";
-import {
-  HOUR,
-  type IssueSeed,
-  insertIssues,
-  insertIssuesFast,
-  type Org,
-  randomIssues,
-  seedOrg,
-  sh,
-  UNITS,
-} from "./stats-fixture.ts";
+import { HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";
 
@@ -109,8 +98,6 @@ describe("rankUnits", () => {
 });
 
 describe("statistics on a hand-made community", () => {
-  let testDb: TestDb;
-  let org: Org;
   // Friday 2026-11-20, observed at the 18:00 digest.
   const asOf = sh("2026-11-20 18:00");
   const today = periodFor("today", asOf, TZ);
@@ -199,17 +186,10 @@ describe("statistics on a hand-made community", () => {
     },
   ];
 
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    org = await seedOrg(testDb.db);
-    await insertIssues(testDb.db, org, issues);
-  });
-  afterAll(async () => {
-    await testDb.close();
-  });
+  const f = seededDb(issues);
 
   it("computes every figure of the community as written out by hand", async () => {
-    const s = await unitStats(testDb.db, "C1", today, asOf);
+    const s = await unitStats(f.db, "C1", today, asOf);
     expect(s.unit.name).toBe("东苑社区");
     // Reported today: #1 #4 #5 #6 #7 #9.
     expect(s.reported).toBe(6);
@@ -251,9 +231,9 @@ describe("statistics on a hand-made community", () => {
   });
 
   it("computes the grids and ranks them", async () => {
-    const all = await statsByUnit(testDb.db, [org.units.C1 as number], today, asOf);
-    const g11 = all.get(org.units.G11 as number) as UnitStats;
-    const g12 = all.get(org.units.G12 as number) as UnitStats;
+    const all = await statsByUnit(f.db, [f.org.units.C1 as number], today, asOf);
+    const g11 = all.get(f.org.units.G11 as number) as UnitStats;
+    const g12 = all.get(f.org.units.G12 as number) as UnitStats;
     expect([g11.reported, g11.found, g11.rectified, g11.closed, g11.open, g11.overdue, g11.rebound]).toEqual([
       3, 2, 2, 1, 3, 1, 1,
     ]);
@@ -268,28 +248,28 @@ describe("statistics on a hand-made community", () => {
 
     const byCode = (entries: ReturnType<typeof rankChildren>) =>
       entries.map((e) => [e.stats.unit.code, e.rank, e.flag]);
-    expect(byCode(rankChildren(all, org.units.C1 as number, 1))).toEqual([
+    expect(byCode(rankChildren(all, f.org.units.C1 as number, 1))).toEqual([
       ["G12", 1, "red"],
       ["G11", 2, "yellow"],
     ]);
     // 东苑二网格 has only two issues in the denominator.
-    expect(byCode(rankChildren(all, org.units.C1 as number, 3))).toEqual([
+    expect(byCode(rankChildren(all, f.org.units.C1 as number, 3))).toEqual([
       ["G11", 1, null],
       ["G12", null, null],
     ]);
   });
 
   it("counts a department's dispatched issues for the department, not for the street through it", async () => {
-    const all = await statsByUnit(testDb.db, [org.units.S as number], today, asOf);
-    const dep = all.get(org.units.DEP as number) as UnitStats;
-    const street = all.get(org.units.S as number) as UnitStats;
+    const all = await statsByUnit(f.db, [f.org.units.S as number], today, asOf);
+    const dep = all.get(f.org.units.DEP as number) as UnitStats;
+    const street = all.get(f.org.units.S as number) as UnitStats;
     expect([dep.reported, dep.open, dep.overdue]).toEqual([2, 2, 2]);
     expect([street.reported, street.open, street.overdue]).toEqual([7, 5, 2]);
-    expect(rankChildren(all, org.units.S as number, 1).map((e) => e.stats.unit.code)).toEqual(["C1", "C2"]);
+    expect(rankChildren(all, f.org.units.S as number, 1).map((e) => e.stats.unit.code)).toEqual(["C1", "C2"]);
   });
 
   it("lists overdue issues (not those awaiting verification) and those due tomorrow", async () => {
-    const overdue = await overdueIssues(testDb.db, "C1", asOf);
+    const overdue = await overdueIssues(f.db, "C1", asOf);
     expect(overdue.map((i) => [i.number, i.status, i.awaitingVerification])).toEqual([[2, "accepted", false]]);
     expect(overdue[0]).toMatchObject({
       community: "东苑社区",
@@ -299,20 +279,20 @@ describe("statistics on a hand-made community", () => {
       assignee: { name: "李四", openId: "ou_2" },
       deadline: sh("2026-11-19 10:00"),
     });
-    expect((await overdueIssues(testDb.db, "C1", asOf, { limit: 1 })).map((i) => i.number)).toEqual([2]);
+    expect((await overdueIssues(f.db, "C1", asOf, { limit: 1 })).map((i) => i.number)).toEqual([2]);
     const tomorrow = periodFor("today", new Date(asOf.getTime() + 24 * HOUR), TZ);
-    expect((await dueBetween(testDb.db, "C1", tomorrow.from, tomorrow.to)).map((i) => i.number)).toEqual([5]);
-    expect((await overdueIssues(testDb.db, "DEP", asOf)).map((i) => [i.number, i.community])).toEqual([
+    expect((await dueBetween(f.db, "C1", tomorrow.from, tomorrow.to)).map((i) => i.number)).toEqual([5]);
+    expect((await overdueIssues(f.db, "DEP", asOf)).map((i) => [i.number, i.community])).toEqual([
       [11, null],
       [10, "西苑社区"],
     ]);
     // The street's list has the department's issue in its grid, not the one without a grid.
-    expect((await overdueIssues(testDb.db, "S", asOf)).map((i) => i.number)).toEqual([2, 10]);
+    expect((await overdueIssues(f.db, "S", asOf)).map((i) => i.number)).toEqual([2, 10]);
   });
 
   it("refuses unknown units", async () => {
-    await expect(unitStats(testDb.db, "NOPE", today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
-    await expect(statsByUnit(testDb.db, [999_999], today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
+    await expect(unitStats(f.db, "NOPE", today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
+    await expect(statsByUnit(f.db, [999_999], today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
   });
 
   it("gives per-issue response hours only for issues that count as rectified", () => {
@@ -324,8 +304,6 @@ describe("statistics on a hand-made community", () => {
 });
 
 describe("statistics agree with a brute-force count over the rows", () => {
-  let testDb: TestDb;
-  let org: Org;
   const asOf = sh("2026-11-20 18:00");
   const seeds = randomIssues(20261120, 400, asOf);
 
@@ -393,14 +371,7 @@ describe("statistics agree with a brute-force count over the rows", () => {
     };
   }
 
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    org = await seedOrg(testDb.db);
-    await insertIssuesFast(testDb.db, org, seeds);
-  });
-  afterAll(async () => {
-    await testDb.close();
-  });
+  const f = seededDb(seeds, insertIssuesFast);
 
   it("covers every status and both ownership rules", () => {
     expect(new Set(seeds.map((s) => s.status)).size).toBe(ISSUE_STATUSES.length);
@@ -421,10 +392,10 @@ describe("statistics agree with a brute-force count over the rows", () => {
 
   for (const [name, period] of periods) {
     it(`for ${name}, for every unit`, async () => {
-      const all = await statsByUnit(testDb.db, [org.units.S as number], period, asOf);
+      const all = await statsByUnit(f.db, [f.org.units.S as number], period, asOf);
       expect(all.size).toBe(UNITS.length);
       for (const { code } of UNITS) {
-        const s = all.get(org.units[code] as number) as UnitStats;
+        const s = all.get(f.org.units[code] as number) as UnitStats;
         const ref = reference(code, period);
         const actual = {
           reported: s.reported,
@@ -453,15 +424,13 @@ describe("statistics agree with a brute-force count over the rows", () => {
 
   it("gives the same figures for one unit asked alone and among many", async () => {
     const period = periodFor("month", asOf, TZ);
-    const alone = await unitStats(testDb.db, "G21", period, asOf);
-    const many = await statsByUnit(testDb.db, [org.units.C1 as number, org.units.C2 as number], period, asOf);
-    expect(many.get(org.units.G21 as number)).toEqual(alone);
+    const alone = await unitStats(f.db, "G21", period, asOf);
+    const many = await statsByUnit(f.db, [f.org.units.C1 as number, f.org.units.C2 as number], period, asOf);
+    expect(many.get(f.org.units.G21 as number)).toEqual(alone);
   });
 });
 
 describe("toWhere", () => {
-  let testDb: TestDb;
-  let org: Org;
   const t = sh("2026-11-20 18:00");
   const period = { from: sh("2026-11-20 00:00"), to: sh("2026-11-21 00:00") };
   // Every status with and without each time, on both sides of t: including rows the product never writes
@@ -487,14 +456,7 @@ describe("toWhere", () => {
     }
   }
 
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    org = await seedOrg(testDb.db);
-    await insertIssuesFast(testDb.db, org, seeds);
-  });
-  afterAll(async () => {
-    await testDb.close();
-  });
+  const f = seededDb(seeds, insertIssuesFast);
 
   const conditions: [string, IssueCondition][] = [
     ["open", openAt(t)],
@@ -506,7 +468,7 @@ describe("toWhere", () => {
   ];
   for (const [name, condition] of conditions) {
     it(`selects in the database exactly the issues matches() accepts: ${name}`, async () => {
-      const rows = await testDb.db.issue.findMany({ where: toWhere(condition), select: { number: true } });
+      const rows = await f.db.issue.findMany({ where: toWhere(condition), select: { number: true } });
       const expected = seeds
         .filter((s) =>
           matches(condition, {
