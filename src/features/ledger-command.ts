@@ -1,3 +1,21 @@
+/**
+ * 台账 delivery in chat (SPEC 4.6): the 台账 command and the digest's 导出台账 button.
+ *
+ * The chat is answered at once and the export runs in the background: a ledger can take a minute, and the inbox
+ * handles one chat's events in order, so exporting inside the handler would hold up everything said in that chat
+ * meanwhile. A request is claimed once (JobRun, keyed by the message or the click) in the same transaction as the
+ * acknowledgement; every message it sends is keyed from that claim, so a redelivered event or a resumed request
+ * never posts twice. A request a stopped process left unfinished is resumed when the bot starts again (within a
+ * day); a failure is answered in Chinese.
+ *
+ * What is sent: a chat message carries one file, and the ledger is a folder (the workbook and 照片, see
+ * reports/export-ledger.ts). Without photos the .xlsx itself is sent; with photos the folder goes as a .zip — split
+ * into volumes under Lark's 30 MB file limit, at most eight of them, beyond which the user is asked to shorten the
+ * period or have an administrator export it with the CLI. Embedding thumbnails instead would need the workbook in
+ * memory (exceljs's streaming writer cannot embed images) and an image library; links to the real photos also keep
+ * the evidence at full size.
+ */
+
 import { mkdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { z } from "zod";
