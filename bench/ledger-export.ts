@@ -1,20 +1,22 @@
 /**
  * Ledger export benchmark: seeds a temporary SQLite database with a street's worth of issues (default 100,000,
- * with their history events and photos), exports the street's ledger for the whole period, and reports the time
- * taken, the peak resident memory during the export and the file size. Also times the statistics of every
- * community at once (what the evening digests need).
+ * with their history events and photos, each photo a small file of --photo-bytes in the data folder), exports the
+ * street's ledger for the whole period into an export folder (the workbook and the photos copied beside it, linked
+ * from their cells), and reports the time taken, the peak resident memory and V8 heap during the export, and the
+ * sizes written. Also times the statistics of every community at once (what the evening digests need).
  *
- *   node --import tsx bench/ledger-export.ts [--issues 100000] [--days 90] [--keep]
- *     [--photo-base-url https://example.cn/files] [--max-old-space-size 128]
+ *   node --import tsx bench/ledger-export.ts [--issues 100000] [--days 90] [--photo-bytes 2048] [--keep]
+ *     [--max-old-space-size 128]
  *
  * Prints a summary and writes it as JSON to bench/results/ledger-export.json. --keep leaves the temporary folder
- * (database and workbook) in place and prints its path. --photo-base-url makes every photo a hyperlink (without it
- * photo cells are text, see src/reports/export-ledger.ts). --max-old-space-size caps the export process's V8 heap:
- * without a cap V8 lets garbage pile up and RSS says more about the collector than about what the export keeps.
+ * (database, photos and export) in place and prints its path. Photo files are kept small so the run fits on any
+ * disk; copying real photos (about 180 KB each) adds the time to copy their bytes. --max-old-space-size caps the
+ * export process's V8 heap: without a cap V8 lets garbage pile up and RSS says more about the collector than about
+ * what the export keeps.
  */
 
 import { fork } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +25,7 @@ import { type Db, openDb } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import type { IssueStatus } from "../src/domain/types.ts";
 import type { Prisma } from "../src/generated/prisma/client.ts";
-import { exportLedger } from "../src/reports/export-ledger.ts";
+import { exportLedger, PHOTO_FOLDER } from "../src/reports/export-ledger.ts";
 import { periodFor, statsByUnit } from "../src/reports/stats.ts";
 
 const HOUR = 3_600_000;
@@ -146,7 +148,21 @@ interface Counts {
   photos: number;
 }
 
-async function seedIssues(db: Db, org: Org, total: number, days: number, now: Date, random: () => number) {
+/** A photo file's content: a JPEG start-of-image marker, then filler to the size asked for. */
+function photoBytes(size: number): Buffer {
+  const bytes = Buffer.alloc(Math.max(4, size), 0x20);
+  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+  return bytes;
+}
+
+async function seedIssues(
+  db: Db,
+  org: Org,
+  options: { total: number; days: number; now: Date; dataDir: string; photoSize: number },
+  random: () => number,
+) {
+  const { total, days, now, dataDir } = options;
+  const photoContent = photoBytes(options.photoSize);
   const counts: Counts = { issues: 0, events: 0, photos: 0 };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const closedIds: number[] = [];
@@ -239,6 +255,11 @@ async function seedIssues(db: Db, org: Org, total: number, days: number, now: Da
     }
     await db.issueEvent.createMany({ data: events });
     await db.photo.createMany({ data: photos });
+    for (const photo of photos) {
+      const file = join(dataDir, photo.path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, photoContent);
+    }
     counts.issues += batch.length;
     counts.events += events.length;
     counts.photos += photos.length;
@@ -246,16 +267,26 @@ async function seedIssues(db: Db, org: Org, total: number, days: number, now: Da
   return counts;
 }
 
-/** Samples resident memory on an interval until stopped; returns the peak seen, in bytes. */
-function sampleRss(intervalMs = 20): () => number {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, intervalMs);
+/** Samples resident memory and V8 heap on an interval until stopped; returns the peaks seen, in bytes. */
+function sampleMemory(intervalMs = 20): () => { rss: number; heapUsed: number } {
+  const peak = { rss: 0, heapUsed: 0 };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, usage.rss);
+    peak.heapUsed = Math.max(peak.heapUsed, usage.heapUsed);
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
   return () => {
     clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss);
+    sample();
+    return peak;
   };
+}
+
+/** Bytes of the files directly in a folder. */
+function folderBytes(folder: string): number {
+  return readdirSync(folder).reduce((sum, name) => sum + statSync(join(folder, name)).size, 0);
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -268,41 +299,43 @@ interface ExportMeasurement {
   eventsWritten: number;
   rssBeforeExportMB: number;
   peakRssDuringExportMB: number;
+  peakHeapUsedDuringExportMB: number;
   maxRssOfProcessMB: number;
   fileSizeMB: number;
+  photosCopied: number;
+  photosMissing: number;
+  photoFolderMB: number;
 }
 
 /**
  * The export, run in a process of its own so its memory is not mixed up with the seeding's (V8 rarely gives heap
  * back to the system, so RSS after seeding says nothing about the export).
  */
-async function exportPhase(dir: string, now: Date, days: number, photoBaseUrl?: string): Promise<ExportMeasurement> {
+async function exportPhase(dir: string, now: Date, days: number): Promise<ExportMeasurement> {
   const db = await openDb(`file:${join(dir, "riqing.db")}`);
   try {
     const street = await db.unit.findUniqueOrThrow({ where: { code: STREET_CODE } });
-    const out = join(dir, "ledger.xlsx");
+    const out = join(dir, "export", "ledger.xlsx");
+    mkdirSync(dirname(out), { recursive: true });
     const from = new Date(now.getTime() - (days + 1) * 24 * HOUR);
     const rssBefore = process.memoryUsage().rss;
-    const stop = sampleRss();
+    const stop = sampleMemory();
     const t = performance.now();
-    const result = await exportLedger(db, {
-      unitId: street.id,
-      from,
-      to: now,
-      out,
-      now,
-      ...(photoBaseUrl ? { photoBaseUrl } : {}),
-    });
+    const result = await exportLedger(db, { unitId: street.id, from, to: now, out, now, dataDir: join(dir, "data") });
     const exportMs = performance.now() - t;
-    const peakRss = stop();
+    const peak = stop();
     return {
       exportSeconds: seconds(exportMs),
       issuesWritten: result.issues,
       eventsWritten: result.events,
       rssBeforeExportMB: mb(rssBefore),
-      peakRssDuringExportMB: mb(peakRss),
+      peakRssDuringExportMB: mb(peak.rss),
+      peakHeapUsedDuringExportMB: mb(peak.heapUsed),
       maxRssOfProcessMB: mb(process.resourceUsage().maxRSS * 1024),
       fileSizeMB: mb(statSync(out).size),
+      photosCopied: result.photos.copied,
+      photosMissing: result.photos.missing,
+      photoFolderMB: mb(folderBytes(join(dirname(out), PHOTO_FOLDER))),
     };
   } finally {
     await db.$disconnect();
@@ -314,12 +347,10 @@ function exportInChild(
   dir: string,
   now: Date,
   days: number,
-  photoBaseUrl: string | undefined,
   maxOldSpaceMB: string | undefined,
 ): Promise<ExportMeasurement> {
   return new Promise((resolve, reject) => {
     const args = ["--phase", "export", "--dir", dir, "--now", now.toISOString(), "--days", String(days)];
-    if (photoBaseUrl) args.push("--photo-base-url", photoBaseUrl);
     const execArgv = ["--import", "tsx"];
     if (maxOldSpaceMB) execArgv.push(`--max-old-space-size=${maxOldSpaceMB}`);
     const child = fork(fileURLToPath(import.meta.url), args, { execArgv });
@@ -341,7 +372,7 @@ async function main(): Promise<void> {
       issues: { type: "string", default: "100000" },
       days: { type: "string", default: "90" },
       keep: { type: "boolean", default: false },
-      "photo-base-url": { type: "string" },
+      "photo-bytes": { type: "string", default: "2048" },
       "max-old-space-size": { type: "string" },
       // Internal: the export phase, run by exportInChild.
       phase: { type: "string" },
@@ -351,11 +382,12 @@ async function main(): Promise<void> {
   });
   const total = Number(values.issues);
   const days = Number(values.days);
-  if (!Number.isInteger(total) || total < 1 || !Number.isFinite(days) || days <= 0) {
-    throw new Error("--issues must be a positive integer and --days a positive number");
+  const photoSize = Number(values["photo-bytes"]);
+  if (!Number.isInteger(total) || total < 1 || !Number.isFinite(days) || days <= 0 || !Number.isInteger(photoSize)) {
+    throw new Error("--issues and --photo-bytes must be positive integers and --days a positive number");
   }
   if (values.phase === "export" && values.dir && values.now) {
-    const measurement = await exportPhase(values.dir, new Date(values.now), days, values["photo-base-url"]);
+    const measurement = await exportPhase(values.dir, new Date(values.now), days);
     process.send?.(measurement);
     return;
   }
@@ -370,7 +402,8 @@ async function main(): Promise<void> {
 
     let t = performance.now();
     const org = await seedOrg(db, random);
-    const counts = await seedIssues(db, org, total, days, now, random);
+    const dataDir = join(dir, "data");
+    const counts = await seedIssues(db, org, { total, days, now, dataDir, photoSize }, random);
     const seedMs = performance.now() - t;
     console.log(
       `seeded ${counts.issues} issues, ${counts.events} events, ${counts.photos} photos in ${seconds(seedMs)} s`,
@@ -391,7 +424,7 @@ async function main(): Promise<void> {
       `statistics of all ${org.communityIds.length} communities at once: today ${statsTimes.today} s, month ${statsTimes.month} s`,
     );
 
-    const measured = await exportInChild(dir, now, days, values["photo-base-url"], values["max-old-space-size"]);
+    const measured = await exportInChild(dir, now, days, values["max-old-space-size"]);
 
     // With statistics for the query planner (ANALYZE, which `PRAGMA optimize` runs when useful) SQLite picks the
     // time-range indexes for short periods; a database nobody has analysed may read whole grids instead.
@@ -411,7 +444,7 @@ async function main(): Promise<void> {
       events: counts.events,
       photos: counts.photos,
       seedSeconds: seconds(seedMs),
-      photoLinks: values["photo-base-url"] ? "hyperlinks" : "text",
+      photoFileBytes: photoSize,
       exportMaxOldSpaceSizeMB: values["max-old-space-size"] ? Number(values["max-old-space-size"]) : null,
       ...measured,
       issuesPerSecond: Math.round(measured.issuesWritten / measured.exportSeconds),
@@ -422,7 +455,8 @@ async function main(): Promise<void> {
     console.log(
       `exported ${measured.issuesWritten} issues and ${measured.eventsWritten} events in ${measured.exportSeconds} s ` +
         `(${summary.issuesPerSecond} issues/s); peak RSS ${measured.peakRssDuringExportMB} MB ` +
-        `(${measured.rssBeforeExportMB} MB before the export); file ${measured.fileSizeMB} MB`,
+        `(${measured.rssBeforeExportMB} MB before the export), peak heap ${measured.peakHeapUsedDuringExportMB} MB; ` +
+        `workbook ${measured.fileSizeMB} MB, ${measured.photosCopied} photos copied (${measured.photoFolderMB} MB)`,
     );
 
     const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");

@@ -123,7 +123,10 @@ async function runSection(section: Section, scratch: string): Promise<Json> {
   return { ...results, status, seconds };
 }
 
-/** The 100,000-issue ledger export benchmark (bench/ledger-export.ts), run as it is; its summary JSON is read back. */
+/**
+ * The 100,000-issue ledger export (bench/ledger-export.ts, its own script with its own seeding), run in a child
+ * process; the summary it writes to bench/results/ledger-export.json is read back.
+ */
 async function runLedger(timeoutMs: number): Promise<Json | undefined> {
   const script = join(HERE, "ledger-export.ts");
   if (!existsSync(script)) return undefined;
@@ -289,6 +292,8 @@ function rows(results: Json, quick: boolean): Row[] {
   if (ledger) {
     add("ledger", `export of ${get(ledger, "issuesWritten")} issues`, get(ledger, "exportSeconds"), " s");
     add("ledger", "peak RSS during export", get(ledger, "peakRssDuringExportMB"), " MB");
+    add("ledger", "peak V8 heap during export", get(ledger, "peakHeapUsedDuringExportMB"), " MB");
+    add("ledger", "workbook size", get(ledger, "fileSizeMB"), " MB");
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config/env.ts";
 import { migrate } from "./db/migrate.ts";
@@ -121,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       migrate(cfg.databaseUrl);
       const { openDb } = await import("./db/client.ts");
       const { parseLedgerPeriod } = await import("./features/ledger-command.ts");
-      const { exportLedger } = await import("./reports/export-ledger.ts");
+      const { exportLedger, PHOTO_FOLDER } = await import("./reports/export-ledger.ts");
       const period = parseLedgerPeriod(`${values.from}~${values.to}`, new Date(), cfg.timezone);
       if (!period) {
         console.error("日期应写成 YYYY-MM-DD，且开始日期不晚于结束日期。");
@@ -140,6 +141,11 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `已导出 ${result.unit.name} 台账：问题 ${result.issues} 件，处置记录 ${result.events} 条 → ${values.out}`,
         );
+        const { copied, missing } = result.photos;
+        const photoDir = join(dirname(values.out as string), PHOTO_FOLDER);
+        if (copied > 0)
+          console.log(`照片 ${copied} 张已复制到 ${photoDir}，台账中的照片链接指向这里，请与台账一起保存。`);
+        if (missing > 0) console.log(`另有 ${missing} 张照片的文件在数据目录中找不到，台账中标为“文件缺失”。`);
         return 0;
       } catch (error) {
         if ((error as Error).name === "UnknownUnitError") {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import type Router from "@koa/router";
 import { issueOfCardKey } from "./commands/sync-issue-card.ts";
 import type { Config } from "./config/env.ts";
@@ -9,7 +9,7 @@ import { migrate } from "./db/migrate.ts";
 import { handleClockCardAction } from "./features/clock-card-actions.ts";
 import type { FeatureDeps } from "./features/deps.ts";
 import { digestCommand } from "./features/digest-command.ts";
-import { ledgerCommand } from "./features/ledger-command.ts";
+import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "./features/ledger-command.ts";
 import { createRouter, type RouterExtensions } from "./features/router.ts";
 import { statsCommand } from "./features/stats-command.ts";
 import { createApp } from "./http/app.ts";
@@ -97,7 +97,8 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
       for (const photo of photos) await ensureImageKey(db, client, photo.sha256, join(config.dataDir, photo.path));
     },
     async uploadFile(path, fileName) {
-      return client.uploadFile({ file: await readFile(path), fileType: "xls", fileName });
+      const fileType = extname(fileName).toLowerCase() === ".xlsx" ? "xls" : "stream";
+      return client.uploadFile({ file: await readFile(path), fileType, fileName });
     },
     async userName(openId) {
       const known = names.get(openId) ?? (await db.person.findUnique({ where: { openId } }))?.name;
@@ -154,6 +155,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
   const scheduler = new Scheduler({ deps, clock: now, log });
   inbox.start();
   outbox.start();
+  await resumeLedgerExports(deps);
   if (options.schedule ?? true) scheduler.start();
   const server = await listen(app.callback(), config.port, options.host ?? "0.0.0.0");
   const port = (server.address() as { port: number }).port;
@@ -177,6 +179,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
       connection?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbox.stop();
+      await ledgerExportsIdle();
       await outbox.stop();
       await db.$disconnect();
       log.info("riqing stopped");

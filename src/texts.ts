@@ -60,6 +60,14 @@ export const TEXTS = {
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   todoEmpty: "你目前没有待办的问题，辛苦了！",
   working: "正在处理，请稍候",
+  // 台账 delivery (features/ledger-command.ts and the digest's 导出台账 button).
+  ledgerPreparing: (unit: string, period: string) => `正在生成${unit}台账（${period}），生成后发到这里，请稍候。`,
+  ledgerSending: (unit: string, day: string) => `正在生成${unit}${day}的台账，稍后发到本话题`,
+  ledgerVolumes: (count: number) =>
+    `台账连同照片分成 ${count} 个压缩包发送，请全部下载到同一个文件夹，逐个解压后打开台账，照片链接即可点开。`,
+  ledgerTooLarge: (megabytes: number) =>
+    `台账连同照片约 ${megabytes} MB，超过群里能发送的大小。请缩短时间范围（例如“台账 本周”），或请管理员用命令行导出。`,
+  ledgerFailed: "台账生成失败，请稍后再试；多次失败请联系管理员。",
 } as const;
 
 /** What a history event says on the card and in 查 (who is added by the caller). */

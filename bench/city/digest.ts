@@ -8,6 +8,7 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../../src/db/client.ts";
 import { localPeriod, startOfDate } from "../../src/domain/deadline.ts";
+import { observationInstant } from "../../src/domain/metrics.ts";
 import { buildDigest, type DigestData } from "../../src/reports/digest.ts";
 import { statsByUnit } from "../../src/reports/stats.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/reports/stats-ranking.ts";
@@ -27,7 +28,7 @@ export interface Figures {
   closed: number;
   open: number;
   overdue: number;
-  overdueAwaitingVerification: number;
+  awaitingVerification: number;
   rebound: number;
   rateOpen: number;
   cumulativeClosed: number;
@@ -51,7 +52,7 @@ function fromDigest(d: DigestData): Figures {
     closed: s.closed,
     open: s.open,
     overdue: s.overdue,
-    overdueAwaitingVerification: s.overdueAwaitingVerification,
+    awaitingVerification: s.awaitingVerification,
     rebound: s.rebound,
     rateOpen: s.rate.open,
     cumulativeClosed: s.cumulativeRate.closed,
@@ -60,10 +61,13 @@ function fromDigest(d: DigestData): Figures {
   };
 }
 
-const OPEN = `('reported', 'assigned', 'accepted', 'rectified')`;
+// Open, in hand, awaiting and overdue as of the observation instant @t (src/domain/metrics.ts), written out by hand.
+const OPEN = `(i.reportedAt <= @t AND (i.status IN ('reported', 'assigned', 'accepted', 'rectified') OR (i.status = 'closed' AND i.closedAt > @t)))`;
+const IN_HAND = `(${OPEN} AND (i.status IN ('reported', 'assigned', 'accepted') OR i.rectifiedAt > @t))`;
+const AWAITING = `(${OPEN} AND i.status IN ('rectified', 'closed') AND (i.rectifiedAt IS NULL OR i.rectifiedAt <= @t))`;
+const OVERDUE = `(${IN_HAND} AND i.deadline < @t)`;
 const FOUND = `i.reportedAt >= @from AND i.reportedAt < @to AND i.status NOT IN ('rejected', 'duplicate')`;
 const RECTIFIED = `i.status IN ('rectified', 'closed') AND i.rectifiedAt >= @from AND i.rectifiedAt < @to`;
-const NOT_OVERDUE = `(i.deadline IS NULL OR i.deadline >= @asOf)`;
 const SUMS = [
   "found",
   "dynamic",
@@ -75,9 +79,9 @@ const SUMS = [
   "cumulativeClosed",
   "open",
   "overdue",
-  "overdueAwaiting",
-  "openNew",
-  "openEarlier",
+  "awaiting",
+  "rateOpen",
+  "cumulativeOpen",
   "rebound",
   "dueTomorrow",
 ] as const;
@@ -97,13 +101,13 @@ WITH per_grid AS (
     SUM(CASE WHEN ${RECTIFIED} THEN i.rectifiedAt - i.reportedAt ELSE 0 END) AS responseMs,
     SUM(i.status = 'closed' AND i.closedAt >= @from AND i.closedAt < @to) AS closed,
     SUM(i.status = 'closed' AND i.closedAt >= 0 AND i.closedAt < @to) AS cumulativeClosed,
-    SUM(i.status IN ${OPEN}) AS open,
-    SUM(i.status IN ${OPEN} AND i.deadline < @asOf) AS overdue,
-    SUM(i.status = 'rectified' AND i.deadline < @asOf) AS overdueAwaiting,
-    SUM(i.status IN ${OPEN} AND ${NOT_OVERDUE} AND i.reportedAt >= @from AND i.reportedAt < @to) AS openNew,
-    SUM(i.status IN ${OPEN} AND ${NOT_OVERDUE} AND i.reportedAt >= 0 AND i.reportedAt < @to) AS openEarlier,
+    SUM(${OPEN}) AS open,
+    SUM(${OVERDUE}) AS overdue,
+    SUM(${AWAITING}) AS awaiting,
+    SUM(${OVERDUE} OR (${OPEN} AND i.reportedAt >= @from AND i.reportedAt < @to)) AS rateOpen,
+    SUM(${OVERDUE} OR (${OPEN} AND i.reportedAt >= 0 AND i.reportedAt < @to)) AS cumulativeOpen,
     SUM(${FOUND} AND i.reboundOfId IS NOT NULL) AS rebound,
-    SUM(i.status IN ${OPEN} AND i.deadline >= @to AND i.deadline < @tomorrowTo) AS dueTomorrow
+    SUM(i.status IN ('reported', 'assigned', 'accepted', 'rectified') AND i.deadline >= @to AND i.deadline < @tomorrowTo) AS dueTomorrow
   FROM Issue i NOT INDEXED
   LEFT JOIN Category k ON k.id = i.categoryId
   WHERE i.gridId IS NOT NULL
@@ -131,11 +135,11 @@ function fromSums(r: SumRow): Figures {
     closed: r.closed,
     open: r.open,
     overdue: r.overdue,
-    overdueAwaitingVerification: r.overdueAwaiting,
+    awaitingVerification: r.awaiting,
     rebound: r.rebound,
-    rateOpen: r.overdue + r.openNew,
+    rateOpen: r.rateOpen,
     cumulativeClosed: r.cumulativeClosed,
-    cumulativeOpen: r.overdue + r.openEarlier,
+    cumulativeOpen: r.cumulativeOpen,
     dueTomorrow: r.dueTomorrow,
   };
 }
@@ -173,12 +177,12 @@ export async function benchDigests(db: Db, sqlite: Database.Database, city: City
   const { now, date, timeZone } = options;
   const request = (unitId: number) => ({ unitId, date, now, timeZone, minRankedIssues: DEFAULT_MIN_RANKED_ISSUES });
   const period = localPeriod(startOfDate(date, timeZone), "day", timeZone);
-  const asOf = new Date(Math.min(now.getTime(), period.to.getTime()));
+  const asOf = observationInstant(period, now);
   const tomorrow = localPeriod(period.to, "day", timeZone);
   const params = {
     from: period.from.getTime(),
     to: period.to.getTime(),
-    asOf: asOf.getTime(),
+    t: asOf.getTime(),
     tomorrowTo: tomorrow.to.getTime(),
   };
 

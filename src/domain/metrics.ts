@@ -1,7 +1,27 @@
 import type { Period } from "./deadline.ts";
 import type { IssueStatus } from "./types.ts";
 
-/** An issue as it stands at the moment of observation — what the headline numbers are computed from. */
+/**
+ * The one definition of every headline number (SPEC section 3): which issues are open, awaiting verification or
+ * overdue at an instant, the rectification rate and the response time. The conditions are data
+ * ({@link IssueCondition}): {@link matches} applies them to an issue in memory, and src/reports/stats.ts turns the
+ * very same objects into database filters and only counts, so the SQL figures cannot drift from this file.
+ *
+ * State at an instant t ("as of t"): an issue's state at t is read from its recorded times. An issue reported after
+ * t does not exist yet at t; an issue closed after t was still open at t; a fix recorded after t had not happened.
+ *   - open at t (未销项): reported by t, not rejected or duplicate, and not closed by t. Rejected (不予受理) and
+ *     duplicate (重复) issues are never open, at any instant: like 发现, the figures leave out what turned out not to
+ *     be a (separate) problem, even when that was decided after t.
+ *   - awaiting verification at t (待验收): open at t with its fix (rectified time) recorded by t.
+ *   - in hand at t (待派单、待接单、整改中): open at t and not awaiting verification.
+ *   - overdue at t (超期): in hand at t with a deadline before t. An issue awaiting verification is not overdue: the
+ *     responder has done their part.
+ * Times "by t" include t itself, so an issue filed at the moment of observation counts. A fix sent back (驳回) or a
+ * deadline changed after t is taken as it stands now, since the issue keeps only its latest rectified time and
+ * deadline.
+ */
+
+/** An issue as the definitions see it: its status now and its recorded times. */
 export interface IssueSnapshot {
   status: IssueStatus;
   reportedAt: Date;
@@ -10,11 +30,24 @@ export interface IssueSnapshot {
   closedAt: Date | null;
 }
 
+/** The recorded times a condition may look at. */
+export type IssueTime = "reportedAt" | "deadline" | "rectifiedAt" | "closedAt";
+
+/**
+ * A condition on one issue, as data. A time comparison is false when the time is not recorded, unless `orUnset`
+ * says it holds then.
+ */
+export type IssueCondition =
+  | { all: readonly IssueCondition[] }
+  | { any: readonly IssueCondition[] }
+  | { status: readonly IssueStatus[] }
+  | { time: IssueTime; op: "<" | "<=" | ">" | ">="; at: Date; orUnset?: boolean };
+
 /** The two terms of the rectification rate. */
 export interface RateCounts {
   /** Issues closed (销项) within the period. */
   closed: number;
-  /** Issues still open at the moment of observation that are past their deadline or were reported in the period. */
+  /** Issues open at the period's observation instant that are overdue then or were reported within the period. */
   open: number;
 }
 
@@ -30,45 +63,140 @@ export interface ResponseStats {
   medianHours: number | null;
 }
 
-/** The wording of both definitions, printed in the digest footer so readers know what the numbers mean. */
+/** The wording of the definitions, printed in the digest footer and on the ledger cover, one sentence each. */
 export const METRICS_DEFINITION =
-  "整改率 = 期内销项数 ÷（期内销项数 + 期末未销项中已超期或期内新发现的问题数）；响应时长 = 整改时间 − 发现时间，按期内已整改问题平均";
+  "整改率 = 期内销项数 ÷（期内销项数 + 期末未销项中已超期或期内新发现的问题数）；" +
+  "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的不算超期；" +
+  "响应时长 = 整改时间 − 发现时间，按期内已整改问题计算平均值和中位数";
 
 const HOUR_MS = 3_600_000;
 
-/** Statuses that no longer count as open: closed (销项) and the two side exits. */
-const FINISHED: ReadonlySet<IssueStatus> = new Set(["closed", "rejected", "duplicate"]);
-
 /** Statuses an issue that has been rectified can be in; refused fixes (back to accepted) do not count. */
-const RECTIFIED: ReadonlySet<IssueStatus> = new Set(["rectified", "closed"]);
+const RECTIFIED: readonly IssueStatus[] = ["rectified", "closed"];
+/** Statuses of an issue nobody has fixed yet. */
+const UNFIXED: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
 
 function within(instant: Date | null, { from, to }: Period): boolean {
   return instant !== null && instant.getTime() >= from.getTime() && instant.getTime() < to.getTime();
+}
+
+/**
+ * The instant a period's state is observed at: `asOf` (normally now), but no later than the period's last
+ * millisecond, so a past period is judged as it stood when it ended.
+ */
+export function observationInstant(period: Period, asOf: Date): Date {
+  return new Date(Math.min(asOf.getTime(), period.to.getTime() - 1));
+}
+
+/** Issues reported within the period. */
+export function reportedIn({ from, to }: Period): IssueCondition {
+  return {
+    all: [
+      { time: "reportedAt", op: ">=", at: from },
+      { time: "reportedAt", op: "<", at: to },
+    ],
+  };
+}
+
+/** Issues closed (销项) within the period. */
+export function closedIn({ from, to }: Period): IssueCondition {
+  return {
+    all: [{ status: ["closed"] }, { time: "closedAt", op: ">=", at: from }, { time: "closedAt", op: "<", at: to }],
+  };
+}
+
+/** Issues open (未销项) at `t`: reported by t, not rejected or duplicate, not closed by t. */
+export function openAt(t: Date): IssueCondition {
+  return {
+    all: [
+      { time: "reportedAt", op: "<=", at: t },
+      {
+        any: [
+          { status: [...UNFIXED, "rectified"] },
+          { all: [{ status: ["closed"] }, { time: "closedAt", op: ">", at: t }] },
+        ],
+      },
+    ],
+  };
+}
+
+/** Issues awaiting verification (待验收) at `t`: open at t, with the fix recorded by t. */
+export function awaitingVerificationAt(t: Date): IssueCondition {
+  return {
+    all: [openAt(t), { status: RECTIFIED }, { time: "rectifiedAt", op: "<=", at: t, orUnset: true }],
+  };
+}
+
+/** Issues in hand (待派单、待接单、整改中) at `t`: open at t and not awaiting verification. */
+export function inHandAt(t: Date): IssueCondition {
+  return { all: [openAt(t), { any: [{ status: UNFIXED }, { time: "rectifiedAt", op: ">", at: t }] }] };
+}
+
+/**
+ * The status an issue in hand at some instant had then, from its status now: the same while nobody has fixed it,
+ * 整改中 (accepted) when it has been fixed since.
+ */
+export function inHandStatus(statusNow: IssueStatus): IssueStatus {
+  return UNFIXED.includes(statusNow) ? statusNow : "accepted";
+}
+
+/** Issues overdue (超期) at `t`: in hand at t with a deadline before t. */
+export function overdueAt(t: Date): IssueCondition {
+  return { all: [inHandAt(t), { time: "deadline", op: "<", at: t }] };
+}
+
+/**
+ * The issues of the rate's "open" term for a period observed at `t` (see {@link observationInstant}): overdue at t,
+ * or open at t and reported within the period.
+ */
+export function rateOpenAt(period: Period, t: Date): IssueCondition {
+  return { any: [overdueAt(t), { all: [openAt(t), reportedIn(period)] }] };
+}
+
+/** Whether an issue meets a condition. */
+export function matches(condition: IssueCondition, issue: IssueSnapshot): boolean {
+  if ("all" in condition) return condition.all.every((c) => matches(c, issue));
+  if ("any" in condition) return condition.any.some((c) => matches(c, issue));
+  if ("status" in condition) return condition.status.includes(issue.status);
+  const value = issue[condition.time];
+  if (value === null) return condition.orUnset === true;
+  const a = value.getTime();
+  const b = condition.at.getTime();
+  switch (condition.op) {
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+  }
+}
+
+/** The facts overdue depends on; the times not given are taken as reported long ago and never rectified or closed. */
+export type OverdueFacts = Pick<IssueSnapshot, "status" | "deadline"> &
+  Partial<Pick<IssueSnapshot, "reportedAt" | "rectifiedAt" | "closedAt">>;
+
+/**
+ * Whether an issue is overdue (超期) at `at`: in hand (reported, assigned or accepted, or fixed only after `at`)
+ * with a deadline before `at`. An issue awaiting verification is not overdue. For an issue as it stands now and
+ * `at` = now this is: status 待派单/待接单/整改中 and deadline < now.
+ */
+export function isOverdueAt(issue: OverdueFacts, at: Date): boolean {
+  return matches(overdueAt(at), {
+    status: issue.status,
+    deadline: issue.deadline,
+    reportedAt: issue.reportedAt ?? new Date(-8.64e15),
+    rectifiedAt: issue.rectifiedAt ?? null,
+    closedAt: issue.closedAt ?? null,
+  });
 }
 
 /** 整改率 from its two terms: closed ÷ (closed + open), a fraction in [0, 1]; null when both are zero. */
 export function rectificationRate({ closed, open }: RateCounts): number | null {
   const denominator = closed + open;
   return denominator === 0 ? null : closed / denominator;
-}
-
-/**
- * 整改率 over `period` observed at `asOf`, applying the one definition to issue snapshots taken at `asOf`: closed =
- * issues closed within the period; open = issues not closed, rejected or duplicate whose deadline passed before
- * `asOf` or that were reported within the period. This is the reference the database queries must agree with.
- */
-export function rateOf(issues: readonly IssueSnapshot[], period: Period, asOf: Date): RateResult {
-  let closed = 0;
-  let open = 0;
-  for (const issue of issues) {
-    if (issue.status === "closed") {
-      if (within(issue.closedAt, period)) closed++;
-    } else if (!FINISHED.has(issue.status)) {
-      const overdue = issue.deadline !== null && issue.deadline.getTime() < asOf.getTime();
-      if (overdue || within(issue.reportedAt, period)) open++;
-    }
-  }
-  return { closed, open, rate: rectificationRate({ closed, open }) };
 }
 
 /** 响应时长 of one issue: rectified time − reported time, in hours; null when it has not been rectified. */
@@ -84,7 +212,7 @@ export function responseHours(issue: Pick<IssueSnapshot, "reportedAt" | "rectifi
 export function responseStats(issues: readonly IssueSnapshot[], period: Period): ResponseStats {
   const hours: number[] = [];
   for (const issue of issues) {
-    const h = RECTIFIED.has(issue.status) && within(issue.rectifiedAt, period) ? responseHours(issue) : null;
+    const h = RECTIFIED.includes(issue.status) && within(issue.rectifiedAt, period) ? responseHours(issue) : null;
     if (h !== null) hours.push(h);
   }
   if (hours.length === 0) return { count: 0, averageHours: null, medianHours: null };

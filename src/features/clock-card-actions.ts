@@ -8,7 +8,7 @@ import { z } from "zod";
 import { actorContext } from "../commands/issue-actor.ts";
 import { isUniqueViolation } from "../db/once.ts";
 import { orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
-import { localPeriod, startOfDate, startOfLocalMonth } from "../domain/deadline.ts";
+import { localPeriod, startOfDate } from "../domain/deadline.ts";
 import type { Role } from "../domain/types.ts";
 import { answerLookback } from "../jobs/answer-lookback.ts";
 import { loadReminderView, REMINDED_STATUSES } from "../jobs/reminder-sweep.ts";
@@ -22,7 +22,7 @@ import { issueListLine, shortDate } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
 import { formatDateTime, TEXTS as SHARED_TEXTS } from "../texts.ts";
 import { commandContext, type FeatureDeps } from "./deps.ts";
-import { mayExportLedger, sendLedger } from "./ledger-command.ts";
+import { mayExportLedger, requestLedger } from "./ledger-command.ts";
 import type { CardActionHandler } from "./router.ts";
 import { replyText } from "./say.ts";
 import { transaction } from "./transaction.ts";
@@ -65,7 +65,6 @@ const TEXTS = {
   overdueListed: (n: number) => `已在话题中列出 ${n} 件超期问题`,
   overdueHeader: (unit: string, at: string, n: number) => `${unit} 截至 ${at} 的超期问题（${n} 件）：`,
   overdueMore: (n: number) => `…… 共 ${n} 件，完整清单请导出台账`,
-  ledgerSending: "正在生成台账（本月1日至日报当天），稍后发到本话题",
   reviewEmpty: "请先填写审阅意见",
   reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
   reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
@@ -166,8 +165,8 @@ async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId:
 }
 
 /**
- * 导出台账: the ledger of the digest's unit from the 1st of the digest's month to the end of its day, sent as a file
- * in reply to the digest (the 台账 command's export and permissions).
+ * 导出台账: the ledger of the digest's unit for the digest's day, sent as a file in reply to the digest, in its
+ * thread (the 台账 command's export and permissions). Answers at once; the export runs in the background.
  */
 async function exportDigestLedger(
   deps: FeatureDeps,
@@ -177,16 +176,17 @@ async function exportDigestLedger(
 ): Promise<CardAnswer> {
   if (!(await mayExportLedger(deps, action.operatorOpenId, unitId)))
     return toast("error", SHARED_TEXTS.ledgerForbidden);
-  const day = localPeriod(startOfDate(date, deps.timeZone), "day", deps.timeZone);
-  const period = { from: startOfLocalMonth(day.from, deps.timeZone), to: day.to };
-  await sendLedger(deps, {
+  const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true } });
+  await requestLedger(deps, {
+    // One export per digest, unit and day a minute: a double click sends one file.
+    key: `ledger:${action.messageId}:${unitId}:${date}:${Math.floor(deps.now().getTime() / 60_000)}`,
     unitId,
-    period,
+    period: localPeriod(startOfDate(date, deps.timeZone), "day", deps.timeZone),
     chatId: action.chatId,
     replyTo: action.messageId,
-    key: `ledger:${action.messageId}:${Math.floor(deps.now().getTime() / 60_000)}`,
+    inThread: true,
   });
-  return toast("success", TEXTS.ledgerSending);
+  return toast("success", SHARED_TEXTS.ledgerSending(unit.name, shortDate(date)));
 }
 
 /**

@@ -31,7 +31,7 @@ export function statsText(s: UnitStats, name: string, timeZone: string): string 
     `${s.unit.name} · ${name}（${periodLabel(s.period, timeZone)}）`,
     `发现 ${s.found} 件（动态 ${s.byKind.dynamic} · 静态 ${s.byKind.static}），整改 ${s.rectified}，销项 ${s.closed}，反弹 ${s.rebound}`,
     `未销项 ${s.open} 件：${open}；其中超期 ${s.overdue}`,
-    `整改率 ${formatRate(s.rate.rate)}（累计 ${formatRate(s.cumulativeRate.rate)}），平均响应 ${formatHours(s.response.averageHours)}`,
+    `整改率 ${formatRate(s.rate.rate)}（累计 ${formatRate(s.cumulativeRate.rate)}），平均响应 ${formatHours(s.response.averageHours)}（中位数 ${formatHours(s.response.medianHours)}）`,
   ].join("\n");
 }
 

@@ -8,7 +8,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { UNIT_LEVEL_LABELS } from "../domain/labels.ts";
-import { formatHours, formatRate, METRICS_DEFINITION } from "../domain/metrics.ts";
+import { formatHours, formatRate, METRICS_DEFINITION, observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
 import { formatDateTime, formatDuration, formatTimeOfDay } from "../texts.ts";
 import { type RankingChartInput, renderRankingChart } from "./chart.ts";
@@ -24,7 +24,7 @@ export interface DigestRequest {
   unitId: number;
   /** The local date reported on, YYYY-MM-DD. */
   date: string;
-  /** The moment of observation; figures of a past date are observed at the end of that day at the latest. */
+  /** The moment of observation; figures of a past date are observed at the end of that day (observationInstant). */
   now: Date;
   timeZone: string;
   /** Fewest issues in the rate's denominator for a unit to be ranked. */
@@ -75,7 +75,7 @@ const CHILD_LEVEL: Readonly<Partial<Record<string, UnitLevel>>> = {
 export async function buildDigest(db: Client, request: DigestRequest): Promise<DigestData> {
   const { unitId, date, timeZone } = request;
   const period = localPeriod(startOfDate(date, timeZone), "day", timeZone);
-  const asOf = new Date(Math.min(request.now.getTime(), period.to.getTime()));
+  const asOf = observationInstant(period, request.now);
   const limit = request.listLimit ?? DEFAULT_LIST_LIMIT;
   const tomorrow = localPeriod(period.to, "day", timeZone);
 
@@ -112,7 +112,7 @@ export function shortDate(date: string): string {
 export function digestFigures(data: DigestData): DigestFigure[] {
   const s = data.stats;
   const unsorted = s.byKind.none > 0 ? ` · 未分类 ${s.byKind.none}` : "";
-  const awaiting = s.overdueAwaitingVerification > 0 ? `，其中已整改待验收 ${s.overdueAwaitingVerification} 件` : "";
+  const awaiting = s.awaitingVerification > 0 ? `，已整改待验收 ${s.awaitingVerification} 件` : "";
   const terms = (r: { closed: number; open: number }) => `（${r.closed}/${r.closed + r.open}）`;
   const response =
     s.response.averageHours === null ? "—" : `${formatHours(s.response.averageHours)}（${s.response.count} 件）`;

@@ -1,4 +1,3 @@
-import { EVENT_LABELS } from "../texts.ts";
 /**
  * The 台账 export (SPEC.md 4.6): the issues of a unit reported in a period, their history, the per-grid summary
  * and the cover figures, streamed into the workbook laid out by ledger-workbook.ts.
@@ -7,22 +6,26 @@ import { EVENT_LABELS } from "../texts.ts";
  * sorted by number; then the rows are read in pages of `pageSize` by id and handed to the writer row by row before
  * the next page is read. The history sheet comes after the issue sheet in the file, so the same keys are paged
  * through a second time for the events. The figures all come from stats.ts, so the cover and 网格汇总 show exactly
- * what 统计 and the digest show for the same unit and period.
+ * what 统计 and the digest show for the same unit and period; open, awaiting verification and overdue — on the
+ * cover, in 网格汇总 and in each row's 是否超期 — are judged at the same observation instant (the period's end, or
+ * now for a period still running), printed on the cover as 统计时点.
  *
- * Photo links: each photo is given as its path relative to DATA_DIR (e.g. photos/ab/ab12….jpg), or, when the
- * photos are served over HTTP, as `photoBaseUrl` + that path. The workbook writer makes only http(s) links
- * clickable — a file: link or a relative link is refused on purpose (Excel and WPS warn on them or resolve them
- * against wherever the file was downloaded to, which after being sent through Lark is never DATA_DIR) — so without
- * a base URL the photo cells show "整改前：photos/…" as text, a reference an administrator can open on the server.
+ * Photos: the ledger is an export folder, the workbook with a folder 照片 beside it. Every photo of a listed issue is
+ * copied there as 照片/<编号>-<整改前|整改后>[n].<ext> (e.g. 照片/1024-整改前.jpg) and its cell is a relative
+ * hyperlink to that file, which Excel and WPS open from wherever the folder is unpacked; a photo whose stored file
+ * is missing is named in its cell as （文件缺失）. Written to a stream (no folder), photo cells show their labels only.
  */
 
-import { isAbsolute, relative, sep } from "node:path";
+import { constants } from "node:fs";
+import { copyFile, mkdir } from "node:fs/promises";
+import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
 import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS } from "../domain/labels.ts";
-import { formatHours, formatRate, METRICS_DEFINITION } from "../domain/metrics.ts";
+import { formatHours, formatRate, isOverdueAt, METRICS_DEFINITION } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { EVENT_LABELS } from "../texts.ts";
 import {
   type LedgerEventRow,
   type LedgerGridRow,
@@ -31,7 +34,6 @@ import {
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
 import {
-  isOverdueAt,
   periodFor,
   periodLabel,
   rectifiedResponseHours,
@@ -62,12 +64,13 @@ export interface ExportLedgerOptions {
   timeZone?: string;
   /** A file path, or a stream (ended when the workbook is complete). */
   out: string | NodeJS.WritableStream;
-  /** The moment of observation: what is open and overdue is judged at it. Defaults to the current time. */
+  /**
+   * The current time: the generation time on the cover, and the observation instant of a period not yet over
+   * (what is open and overdue is judged at the earlier of it and the period's end). Defaults to the current time.
+   */
   now?: Date;
-  /** DATA_DIR; absolute photo paths under it are written relative to it. */
+  /** DATA_DIR, where stored photo paths are relative to. With `out` a file path, photos are copied beside it. */
   dataDir?: string;
-  /** Base URL the photo files are served under (e.g. https://riqing.example.cn/files/), making links clickable. */
-  photoBaseUrl?: string;
   /** Issues read per query; 1,000 by default. */
   pageSize?: number;
   /** Called after every row written (for a CLI progress line). */
@@ -82,7 +85,12 @@ export interface ExportLedgerResult {
   events: number;
   /** The unit's figures shown on the cover. */
   stats: UnitStats;
+  /** Photos copied into the photo folder, and photos whose stored file was missing. */
+  photos: { copied: number; missing: number };
 }
+
+/** The folder beside the workbook the photos are copied into. */
+export const PHOTO_FOLDER = "照片";
 
 const DEFAULT_PAGE_SIZE = 1_000;
 
@@ -132,10 +140,13 @@ interface Lookups {
   categories: Map<number, { name: string; kind: string; class: string }>;
   points: NameCache;
   people: NameCache;
-  photos: Map<number, { stage: string; path: string }[]>;
-  now: Date;
-  toPhotoHref: (path: string) => string;
+  /** The photos of the current page's issues, with the cell each gets. */
+  photos: Map<number, LedgerPhoto[]>;
+  observedAt: Date;
 }
+
+/** A photo as its cell shows it: the label, and the relative link when its file is in the photo folder. */
+type LedgerPhoto = { label: string; href: string };
 
 /**
  * Writes the ledger of a unit (any level; a department's covers the issues dispatched to it) for the issues
@@ -155,7 +166,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     }
     throw error;
   }
-  const { period, pageSize, scope, root, stats, rootStats } = prepared;
+  const { period, pageSize, scope, root, stats, rootStats, photoSource } = prepared;
+  const photoCounts = { copied: 0, missing: 0 };
 
   const people = new NameCache((ids) =>
     db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
@@ -168,8 +180,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     points: new NameCache((ids) => db.point.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
     people,
     photos: new Map(),
-    now,
-    toPhotoHref: photoHref(options.dataDir, options.photoBaseUrl),
+    observedAt: rootStats.observedAt,
   };
   // Both sheets list exactly these issues, even if others are filed while the export runs.
   const keys = await ledgerKeys(db, scope, period);
@@ -184,10 +195,13 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
       await lookups.points.load(page.map((i) => i.pointId));
       await people.load([...page.map((i) => i.reporterId), ...page.map((i) => i.assigneePersonId)]);
-      lookups.photos = await photosOf(
+      const stored = await photosOf(
         db,
         page.map((i) => i.id),
       );
+      lookups.photos = photoSource
+        ? await copyPhotos(page, stored, photoSource, photoCounts)
+        : labelsOnly(page, stored);
       for (const issue of page) yield issueRow(issue, lookups);
     }
   }
@@ -232,6 +246,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       unitName: root.name,
       periodLabel: periodLabel(period, timeZone),
       generatedAt: now,
+      observedAt: rootStats.observedAt,
       timeZone,
       definitions: [...METRICS_DEFINITION.split("；"), ...STATS_DEFINITIONS],
       summary: {
@@ -241,8 +256,10 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         open: rootStats.open,
         overdue: rootStats.overdue,
         rebound: rootStats.rebound,
+        awaiting: rootStats.awaitingVerification,
         rate: formatRate(rootStats.rate.rate),
         avgResponse: formatHours(rootStats.response.averageHours),
+        medianResponse: formatHours(rootStats.response.medianHours),
       },
       issues: issueRows(),
       events: eventRows(),
@@ -250,7 +267,14 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     },
     options.onProgress ? { onProgress: options.onProgress } : {},
   );
-  return { unit: root, period, issues: written.issues, events: written.events, stats: rootStats };
+  return {
+    unit: root,
+    period,
+    issues: written.issues,
+    events: written.events,
+    stats: rootStats,
+    photos: photoCounts,
+  };
 }
 
 /** Checks the options and computes the figures; everything that can fail before the workbook is started. */
@@ -262,9 +286,15 @@ async function prepare(db: Client, options: ExportLedgerOptions, timeZone: strin
   const period = periodFor({ from: options.from, to: options.to }, now, timeZone);
   const pageSize = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
   const scope = await loadUnitScope(db, unitRef);
+  // Photos are copied only where there is a folder to copy them into: beside a workbook written to a path.
+  let photoSource: { dataDir: string; exportDir: string } | null = null;
+  if (typeof options.out === "string" && options.dataDir !== undefined) {
+    photoSource = { dataDir: options.dataDir, exportDir: dirname(options.out) };
+    await mkdir(join(photoSource.exportDir, PHOTO_FOLDER), { recursive: true });
+  }
   const root = scope.roots[0] as UnitNode;
   const stats = await statsForScope(db, scope, period, now);
-  return { period, pageSize, scope, root, stats, rootStats: stats.get(root.id) as UnitStats };
+  return { period, pageSize, scope, root, stats, rootStats: stats.get(root.id) as UnitStats, photoSource };
 }
 
 /** Span of report time read per query while collecting the ledger's issues. */
@@ -365,17 +395,17 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     rectifiedAt: issue.rectifiedAt,
     closedAt: issue.closedAt,
     responseHours: rectifiedResponseHours(issue),
-    overdue: isOverdueAt(issue, lookups.now),
+    overdue: isStatus(issue.status) && isOverdueAt({ ...issue, status: issue.status }, lookups.observedAt),
     rebound: issue.reboundOfId !== null,
-    photos: photoLinks(lookups.photos.get(issue.id) ?? [], lookups.toPhotoHref),
+    photos: lookups.photos.get(issue.id) ?? [],
   };
 }
 
-/** Before-photos first, then after-photos, each in the order stored; numbered when a stage has several. */
-function photoLinks(
-  photos: { stage: string; path: string }[],
-  toPhotoHref: (path: string) => string,
-): { label: string; href: string }[] {
+/**
+ * The photos of one issue in ledger order — before-photos first, then after-photos, each in the order stored — with
+ * their labels (整改前, 整改后; numbered when a stage has several) and the file name each gets in the photo folder.
+ */
+function labelled(number: number, photos: { stage: string; path: string }[]) {
   const perStage = new Map<string, number>();
   for (const p of photos) perStage.set(p.stage, (perStage.get(p.stage) ?? 0) + 1);
   const seen = new Map<string, number>();
@@ -384,36 +414,78 @@ function photoLinks(
     .map((p) => {
       const n = (seen.get(p.stage) ?? 0) + 1;
       seen.set(p.stage, n);
-      const label = PHOTO_LABELS[p.stage] ?? "照片";
-      return { label: (perStage.get(p.stage) ?? 0) > 1 ? `${label}${n}` : label, href: toPhotoHref(p.path) };
+      const base = PHOTO_LABELS[p.stage] ?? "照片";
+      const label = (perStage.get(p.stage) ?? 0) > 1 ? `${base}${n}` : base;
+      return { label, path: p.path, fileName: `${number}-${label}${extname(p.path).toLowerCase() || ".jpg"}` };
     });
+}
+
+/** The photo cells of a page when there is no folder to copy into: labels only. */
+function labelsOnly(
+  page: IssueRecord[],
+  stored: Map<number, { stage: string; path: string }[]>,
+): Map<number, LedgerPhoto[]> {
+  return new Map(
+    page.map((issue) => [
+      issue.id,
+      labelled(issue.number, stored.get(issue.id) ?? []).map((p) => ({ label: p.label, href: "" })),
+    ]),
+  );
+}
+
+/** Photos copied at once while a page is prepared. */
+const COPY_CONCURRENCY = 16;
+
+/**
+ * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (a copy-on-write clone where
+ * the file system offers one) and returns their cells: a relative link for each copied photo, （文件缺失） for a
+ * missing file.
+ */
+async function copyPhotos(
+  page: IssueRecord[],
+  stored: Map<number, { stage: string; path: string }[]>,
+  { dataDir, exportDir }: { dataDir: string; exportDir: string },
+  counts: { copied: number; missing: number },
+): Promise<Map<number, LedgerPhoto[]>> {
+  const cells = new Map<number, LedgerPhoto[]>();
+  const jobs: (() => Promise<void>)[] = [];
+  for (const issue of page) {
+    const list: LedgerPhoto[] = [];
+    cells.set(issue.id, list);
+    for (const photo of labelled(issue.number, stored.get(issue.id) ?? [])) {
+      const cell: LedgerPhoto = { label: photo.label, href: `${PHOTO_FOLDER}/${photo.fileName}` };
+      list.push(cell);
+      const source = isAbsolute(photo.path) ? photo.path : join(dataDir, photo.path);
+      jobs.push(async () => {
+        try {
+          await copyFile(source, join(exportDir, PHOTO_FOLDER, photo.fileName), constants.COPYFILE_FICLONE);
+          counts.copied += 1;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+          counts.missing += 1;
+          cell.label = `${photo.label}（文件缺失）`;
+          cell.href = "";
+        }
+      });
+    }
+  }
+  for (let i = 0; i < jobs.length; i += COPY_CONCURRENCY) {
+    await Promise.all(jobs.slice(i, i + COPY_CONCURRENCY).map((job) => job()));
+  }
+  return cells;
 }
 
 function stageOrder(stage: string): number {
   return stage === "before" ? 0 : stage === "after" ? 1 : 2;
 }
 
+function isStatus(status: string): status is IssueStatus {
+  return status in STATUS_LABELS;
+}
+
 function statusLabel(status: string | null): string {
   if (status === null) return "";
   return STATUS_LABELS[status as IssueStatus] ?? status;
-}
-
-/**
- * Turns a stored photo path into the link the ledger shows: relative to DATA_DIR with forward slashes, or under
- * `baseUrl` when given.
- */
-function photoHref(dataDir: string | undefined, baseUrl: string | undefined): (path: string) => string {
-  return (path) => {
-    let rel = path;
-    if (isAbsolute(path) && dataDir !== undefined) {
-      const inside = relative(dataDir, path);
-      if (!inside.startsWith("..") && !isAbsolute(inside)) rel = inside;
-    }
-    rel = rel.split(sep).join("/").replace(/^\.\//, "");
-    if (baseUrl === undefined || isAbsolute(rel)) return rel;
-    const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
-    return new URL(rel.split("/").map(encodeURIComponent).join("/"), base).href;
-  };
 }
 
 /**

@@ -131,9 +131,10 @@ export function flagCell(value: boolean): string {
 }
 
 /**
- * A photo as a hyperlink cell showing its label. Only absolute http(s) links become hyperlinks (normalised, so
- * spaces and Chinese characters are percent-encoded as Excel and WPS require); anything else is written as
- * plain text so the file never carries a link to a local file or a script.
+ * A photo as a hyperlink cell showing its label. Absolute http(s) links (normalised, so spaces and Chinese characters
+ * are percent-encoded as Excel and WPS require) and relative links to a file in a folder beside the workbook (e.g.
+ * 照片/1024-整改前.jpg, which Excel and WPS open relative to where the workbook lies) become hyperlinks; anything else
+ * is written as plain text so the file never carries a link to some other local file or a script.
  */
 export function photoCell(photo: { label: string; href: string } | undefined, index: number): CellValue {
   if (!photo) return null;
@@ -144,17 +145,33 @@ export function photoCell(photo: { label: string; href: string } | undefined, in
   return value;
 }
 
-/** The normalised URL when `href` is an absolute http(s) URL Excel can hold, else null. */
+/** Excel rejects hyperlink targets longer than this. */
+const MAX_HREF_CHARS = 2079;
+
+/**
+ * The link Excel should hold for `href`, or null when it may not be a link: an absolute http(s) URL (normalised), or
+ * a relative path that stays below the workbook's folder — segments without "..", drive letters, backslashes or "#"
+ * (which Excel reads as a place inside the file) — kept as written.
+ */
 export function safeHref(href: string): string | null {
+  const trimmed = href.trim();
+  if (isRelativeFileLink(trimmed)) return trimmed.length <= MAX_HREF_CHARS ? trimmed : null;
   let url: URL;
   try {
-    url = new URL(href.trim());
+    url = new URL(trimmed);
   } catch {
     return null;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-  // Excel rejects hyperlink targets longer than 2,079 characters.
-  return url.href.length <= 2079 ? url.href : null;
+  return url.href.length <= MAX_HREF_CHARS ? url.href : null;
+}
+
+function isRelativeFileLink(href: string): boolean {
+  const segments = href.split("/");
+  return (
+    segments.length > 1 &&
+    segments.every((segment) => segment !== "" && segment !== "." && segment !== ".." && !/[\\:#?*"<>|]/.test(segment))
+  );
 }
 
 /** Display width of text in Excel column-width units: CJK and full-width characters take about two. */

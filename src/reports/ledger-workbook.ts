@@ -94,6 +94,8 @@ export interface LedgerInput {
   /** e.g. "2026-11-01 至 2026-11-30". */
   periodLabel: string;
   generatedAt: Date;
+  /** The instant open, awaiting verification and overdue are judged at (the period's end, or now if earlier). */
+  observedAt: Date;
   /** IANA zone every time is shown in, normally "Asia/Shanghai". */
   timeZone: string;
   /** Metric definitions for the cover sheet, one line each (整改率 = …). */
@@ -105,9 +107,12 @@ export interface LedgerInput {
     closed: number;
     open: number;
     overdue: number;
+    /** Open and awaiting verification (待验收). */
+    awaiting: number;
     rebound: number;
     rate: string;
     avgResponse: string;
+    medianResponse: string;
   };
   issues: AsyncIterable<LedgerIssueRow>;
   events: AsyncIterable<LedgerEventRow>;
@@ -515,6 +520,7 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
   pair("单位", textCell(input.unitName));
   pair("统计周期", textCell(input.periodLabel));
   pair("生成时间", dateCell(input.generatedAt, wallClock), COVER_STYLES.date);
+  pair("统计时点", dateCell(input.observedAt, wallClock), COVER_STYLES.date);
   pair("时区", `表中时间均为${describeTimeZone(input.timeZone)}`);
 
   gap();
@@ -525,9 +531,11 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
   pair("已销项", numberCell(s.closed));
   pair("未销项", numberCell(s.open));
   pair("超期", numberCell(s.overdue));
+  pair("待验收", numberCell(s.awaiting));
   pair("反弹", numberCell(s.rebound));
   pair("整改率", textCell(s.rate));
   pair("平均响应时长", textCell(s.avgResponse));
+  pair("响应时长中位数", textCell(s.medianResponse));
 
   if (input.definitions.length > 0) {
     gap();
@@ -537,7 +545,10 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
 
   gap();
   spanning("工作表说明", COVER_STYLES.section, 22);
-  pair(LEDGER_SHEET_NAMES.issues, "每个问题一行；超期问题整行以浅红色标出，照片列可点击查看");
+  pair(
+    LEDGER_SHEET_NAMES.issues,
+    "每个问题一行；统计时点超期的问题整行以浅红色标出；照片列链接到同一文件夹下“照片”中的文件，解压后点击即可查看",
+  );
   pair(LEDGER_SHEET_NAMES.events, "每个问题的每一步处置（上报、派单、接单、整改、验收等）");
   pair(LEDGER_SHEET_NAMES.grids, "按网格统计发现、整改、未销项和超期问题，末行为全单位合计");
 

@@ -4,9 +4,10 @@
  */
 
 import type { Db, Tx } from "../db/client.ts";
+import { overdueAt } from "../domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { overdueWhere } from "./stats.ts";
+import { toWhere } from "./stats.ts";
 import { ancestorOfLevel, extendLineage, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;
@@ -54,8 +55,9 @@ const LIST_SELECT = {
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
 
 /**
- * Issues of the unit (id or code; any level, see stats-scope.ts) overdue at `asOf` — open with a deadline before
- * it, including those awaiting verification (flagged) — earliest deadline first. Throws UnknownUnitError.
+ * Issues of the unit (id or code; any level, see stats-scope.ts) overdue at `asOf` — in hand with a deadline before
+ * it (overdueAt in src/domain/metrics.ts; those awaiting verification are not overdue) — earliest deadline first.
+ * Throws UnknownUnitError.
  */
 export async function overdueIssues(
   db: Client,
@@ -64,7 +66,7 @@ export async function overdueIssues(
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
   const scope = await loadUnitScope(db, unit);
-  return listIssues(db, scope, overdueWhere(asOf), options);
+  return listIssues(db, scope, toWhere(overdueAt(asOf)), options);
 }
 
 /**

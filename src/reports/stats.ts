@@ -1,7 +1,7 @@
 /**
  * Every number the product shows — the 统计 command, the 日清日报 digest, the ledger's cover and 网格汇总 — comes
- * from here, so they agree everywhere. The metric definitions themselves live in src/domain/metrics.ts; this module
- * counts with SQL aggregates and feeds the counts to those definitions.
+ * from here, so they agree everywhere. The definitions themselves live in src/domain/metrics.ts, as conditions this
+ * module turns into database filters ({@link toWhere}) and counts; it adds no rule of its own.
  *
  * Periods (see {@link periodFor}; all half-open [from, to), local time zone Asia/Shanghai unless configured):
  *   - "today" (今日): the local calendar day, [00:00, 24:00).
@@ -10,26 +10,25 @@
  *   - a custom {from, to} (台账 起止日期) as given.
  *   Cumulative (累计) figures use the period from the beginning of time to the period's end.
  *
- * Statuses: open (未销项) = reported 待派单, assigned 待接单, accepted 整改中, rectified 待验收 (OPEN_STATUSES in
- * src/domain/types.ts). Finished = closed 已销项, rejected 不予受理, duplicate 重复.
+ * The observation instant t of a period asked at `asOf` (normally now) is the earlier of asOf and the period's last
+ * millisecond (observationInstant in src/domain/metrics.ts): today's figures at 18:00 are as of 18:00, a November
+ * ledger exported in December is as of the end of November — an issue reported in December does not exist yet
+ * for it, and one closed in December was still open then.
  *
- * Overdue (超期) at instant t: the issue is open, has a deadline, and deadline < t. This includes an issue awaiting
- * verification (rectified) whose deadline has passed, because rateOf in src/domain/metrics.ts counts such an issue
- * as "open and past due" in the rate's denominator, and the figures must agree with the rate. Those issues are also
- * counted apart ({@link UnitStats.overdueAwaitingVerification}) so a presenter can say "超期 5（其中待验收 2）" and
- * does not chase a responder who has done the work.
- *
- * Figures of a unit for a period, observed at `asOf` (normally now):
- *   - reported: issues reported in the period, whatever their status (the ledger's rows); byStatus splits them.
+ * Figures of a unit for a period:
+ *   - reported: issues reported in the period, whatever their status (the ledger's rows); byStatus splits them by
+ *     their status now.
  *   - found (发现): reported in the period, not rejected and not duplicate; byKind / byClass / byCategory split it.
  *   - rectified (整改): issues rectified in the period that still count as rectified (status rectified or closed) —
- *     the issues the average response time is taken over.
+ *     the issues the average and median response times are taken over.
  *   - closed (销项): issues closed in the period.
- *   - open (未销项): issues open at the time of the query, whenever reported; overdue: of those, past due at asOf.
+ *   - open (未销项): open at t, whenever reported; openByStatus splits them by their status at t (待验收 = awaiting
+ *     verification at t; an issue in hand at t but fixed since counts as 整改中).
+ *   - overdue (超期): overdue at t — in hand, deadline before t; issues awaiting verification are not overdue.
+ *   - awaitingVerification (待验收): open at t and awaiting verification.
  *   - rebound (反弹): found issues (as above) that are flagged as the rebound of an earlier one.
- *   - rate / cumulativeRate: rateOf over the period / from the beginning of time.
+ *   - rate / cumulativeRate: 整改率 over the period / from the beginning of time, both observed at t.
  *   - response: responseStats over the period (average and median hours).
- * Statuses are those stored now: like rateOf, the figures describe the issues as they stand when queried.
  */
 
 import type { Db, Tx } from "../db/client.ts";
@@ -42,9 +41,17 @@ import {
   startOfLocalWeek,
 } from "../domain/deadline.ts";
 import {
+  awaitingVerificationAt,
+  closedIn,
+  type IssueCondition,
   type IssueSnapshot,
+  inHandAt,
+  inHandStatus,
+  observationInstant,
+  overdueAt,
   type RateResult,
   type ResponseStats,
+  rateOpenAt,
   rectificationRate,
   responseStats,
 } from "../domain/metrics.ts";
@@ -55,7 +62,6 @@ import {
   type CategoryKind,
   ISSUE_STATUSES,
   type IssueStatus,
-  OPEN_STATUSES,
 } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { loadScope, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
@@ -83,6 +89,8 @@ export interface UnitStats {
   unit: UnitNode;
   period: Period;
   asOf: Date;
+  /** The instant open, awaiting and overdue are judged at: asOf, but no later than the end of the period. */
+  observedAt: Date;
   reported: number;
   byStatus: Record<IssueStatus, number>;
   found: number;
@@ -95,11 +103,11 @@ export interface UnitStats {
   rectified: number;
   closed: number;
   open: number;
-  /** Open issues by status (finished statuses are 0). */
+  /** Open issues by their status at the observation instant (finished statuses are 0). */
   openByStatus: Record<IssueStatus, number>;
   overdue: number;
-  /** Of the overdue issues, those awaiting verification (rectified). */
-  overdueAwaitingVerification: number;
+  /** Open issues awaiting verification (待验收); never overdue. */
+  awaitingVerification: number;
   rebound: number;
   rate: RateResult;
   cumulativeRate: RateResult;
@@ -107,22 +115,32 @@ export interface UnitStats {
 }
 
 /**
- * What the figures beyond the two metrics mean, one line each, for the ledger cover and the digest footer (next to
+ * What the figures beyond the metrics mean, one line each, for the ledger cover and the digest footer (next to
  * METRICS_DEFINITION from src/domain/metrics.ts).
  */
 export const STATS_DEFINITIONS: readonly string[] = [
   "发现 = 期内上报的问题，不含不予受理和重复；整改 = 期内整改且未被驳回的问题；销项 = 期内验收通过的问题",
-  "未销项 = 统计时待派单、待接单、整改中、待验收的问题；超期 = 未销项且已过整改期限的问题（含已整改待验收的）",
+  "未销项、待验收、超期均按统计时点计算：期间已结束的按期末，未结束的按当前；期末之后上报的问题不计入，期末之后才销项的仍计为未销项",
   "累计整改率 = 从最早的问题起至期末计算的整改率",
 ];
 
 /** The issue statuses that do not count as found: not a real problem, or the same problem reported twice. */
 const NOT_FOUND: ReadonlySet<string> = new Set<IssueStatus>(["rejected", "duplicate"]);
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
-const OPEN: readonly IssueStatus[] = OPEN_STATUSES;
 
 function isStatus(value: string): value is IssueStatus {
   return KNOWN_STATUSES.has(value);
+}
+
+const PRISMA_OPS = { "<": "lt", "<=": "lte", ">": "gt", ">=": "gte" } as const;
+
+/** A condition of src/domain/metrics.ts as a Prisma filter, meaning exactly what {@link matches} means by it. */
+export function toWhere(condition: IssueCondition): Prisma.IssueWhereInput {
+  if ("all" in condition) return { AND: condition.all.map(toWhere) };
+  if ("any" in condition) return { OR: condition.any.map(toWhere) };
+  if ("status" in condition) return { status: { in: [...condition.status] } };
+  const compared: Prisma.IssueWhereInput = { [condition.time]: { [PRISMA_OPS[condition.op]]: condition.at } };
+  return condition.orUnset ? { OR: [{ [condition.time]: null }, compared] } : compared;
 }
 
 /**
@@ -167,24 +185,6 @@ export function cumulativePeriod(period: Period): Period {
 }
 
 /**
- * The Prisma filter for issues overdue at `asOf`: open, with a deadline before it. The one SQL form of the overdue
- * rule stated at the top of this file; {@link isOverdueAt} is its in-memory twin.
- */
-export function overdueWhere(asOf: Date): Prisma.IssueWhereInput {
-  return { status: { in: [...OPEN] }, deadline: { lt: asOf } };
-}
-
-/** Whether an issue is overdue at `asOf` (open, with a deadline before it). */
-export function isOverdueAt(issue: { status: string; deadline: Date | null }, asOf: Date): boolean {
-  return (
-    isStatus(issue.status) &&
-    OPEN.includes(issue.status) &&
-    issue.deadline !== null &&
-    issue.deadline.getTime() < asOf.getTime()
-  );
-}
-
-/**
  * 响应时长 of one issue in hours when it counts as rectified by src/domain/metrics.ts (rectified or closed with a
  * rectified time), else null — what the ledger shows per issue, consistent with the averages.
  */
@@ -207,11 +207,9 @@ interface Tally {
   closed: number;
   cumulativeClosed: number;
   openByStatus: Record<IssueStatus, number>;
-  overdueByStatus: Record<IssueStatus, number>;
-  /** Open, not overdue, reported in the period: the rest of rateOf's "open" term. */
-  openNewNotOverdue: number;
-  /** Open, not overdue, reported before the period's end: the rest of the cumulative "open" term. */
-  openEarlierNotOverdue: number;
+  overdue: number;
+  rateOpen: number;
+  cumulativeOpen: number;
   rectifiedIssues: IssueSnapshot[];
 }
 
@@ -227,9 +225,9 @@ function newTally(): Tally {
     closed: 0,
     cumulativeClosed: 0,
     openByStatus: zeroByStatus(),
-    overdueByStatus: zeroByStatus(),
-    openNewNotOverdue: 0,
-    openEarlierNotOverdue: 0,
+    overdue: 0,
+    rateOpen: 0,
+    cumulativeOpen: 0,
     rectifiedIssues: [],
   };
 }
@@ -291,68 +289,69 @@ export async function statsForScope(
   asOf: Date,
 ): Promise<Map<number, UnitStats>> {
   const inScope = scope.where;
-  const inPeriod = (field: "reportedAt" | "closedAt" | "rectifiedAt") => ({
-    [field]: { gte: period.from, lt: period.to },
-  });
+  const t = observationInstant(period, asOf);
   const cumulative = cumulativePeriod(period);
-  const inCumulative = (field: "reportedAt" | "closedAt") => ({ [field]: { gte: cumulative.from, lt: cumulative.to } });
-  const open = { status: { in: [...OPEN] } };
-  const notOverdue: Prisma.IssueWhereInput = { OR: [{ deadline: null }, { deadline: { gte: asOf } }] };
-  const count = { _count: { _all: true } } as const;
+  const counted = { _count: { _all: true } } as const;
+  const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
+  const byUnit = ["gridId", "assigneeUnitId"] as const;
 
-  const [categories, reported, rebounds, closed, cumulativeClosed, openNow, overdue, openNew, openEarlier, rectified] =
-    await Promise.all([
-      loadCategories(db),
-      db.issue.groupBy({
-        by: ["gridId", "assigneeUnitId", "status", "categoryId"],
-        where: { AND: [inScope, inPeriod("reportedAt")] },
-        ...count,
-      }),
-      db.issue.groupBy({
-        by: ["gridId", "assigneeUnitId"],
-        where: {
-          AND: [inScope, inPeriod("reportedAt"), { reboundOfId: { not: null } }, { status: { notIn: [...NOT_FOUND] } }],
-        },
-        ...count,
-      }),
-      // Grouped by status rather than filtered on it: with "status = closed" in the query SQLite picks the status
-      // index and reads every closed issue ever, instead of the period's closedAt range.
-      db.issue.groupBy({
-        by: ["gridId", "assigneeUnitId", "status"],
-        where: { AND: [inScope, inPeriod("closedAt")] },
-        ...count,
-      }),
-      // Cumulative: nearly every closed issue, so here the status index is the better way in (and an index on
-      // status, gridId, assigneeUnitId, closedAt would make this an index-only scan).
-      db.issue.groupBy({
-        by: ["gridId", "assigneeUnitId", "status"],
-        where: { AND: [inScope, { status: "closed" }, inCumulative("closedAt")] },
-        ...count,
-      }),
-      db.issue.groupBy({ by: ["gridId", "assigneeUnitId", "status"], where: { AND: [inScope, open] }, ...count }),
-      db.issue.groupBy({
-        by: ["gridId", "assigneeUnitId", "status"],
-        where: { AND: [inScope, overdueWhere(asOf)] },
-        ...count,
-      }),
-      db.issue.groupBy({
-        by: ["gridId", "assigneeUnitId"],
-        where: { AND: [inScope, open, notOverdue, inPeriod("reportedAt")] },
-        ...count,
-      }),
-      db.issue.groupBy({
-        by: ["gridId", "assigneeUnitId"],
-        where: { AND: [inScope, open, notOverdue, inCumulative("reportedAt")] },
-        ...count,
-      }),
-      rectifiedIn(db, inScope, period),
-    ]);
+  const [
+    categories,
+    reported,
+    rebounds,
+    closed,
+    cumulativeClosed,
+    inHand,
+    awaiting,
+    overdue,
+    rateOpen,
+    cumulativeOpen,
+    rectified,
+  ] = await Promise.all([
+    loadCategories(db),
+    db.issue.groupBy({
+      by: ["gridId", "assigneeUnitId", "status", "categoryId"],
+      where: { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] },
+      ...counted,
+    }),
+    db.issue.groupBy({
+      by: [...byUnit],
+      where: {
+        AND: [
+          inScope,
+          { reportedAt: { gte: period.from, lt: period.to } },
+          { reboundOfId: { not: null } },
+          { status: { notIn: [...NOT_FOUND] } },
+        ],
+      },
+      ...counted,
+    }),
+    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(period)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(cumulative)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit, "status"], where: where(inHandAt(t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(awaitingVerificationAt(t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
+    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
+    rectifiedIn(db, inScope, period),
+  ]);
 
   const tallies = new Map<number, Tally>();
   for (const id of scope.units.keys()) tallies.set(id, newTally());
-  const each = (row: { gridId: number | null; assigneeUnitId: number | null }, add: (t: Tally) => void) => {
+  type Row = { gridId: number | null; assigneeUnitId: number | null; _count: { _all: number } };
+  const each = (row: Omit<Row, "_count">, add: (t: Tally) => void) => {
     for (const id of scope.containersOf(row.gridId, row.assigneeUnitId)) add(tallies.get(id) as Tally);
   };
+  const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
+    for (const row of rows) each(row, (tally) => add(tally, row._count._all));
+  };
+  const count = (
+    rows: Row[],
+    counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen" | "cumulativeOpen",
+  ) =>
+    addUp(rows, (tally, n) => {
+      tally[counter] += n;
+    });
 
   for (const row of reported) {
     if (!isStatus(row.status)) continue;
@@ -363,47 +362,22 @@ export async function statsForScope(
       if (!NOT_FOUND.has(status)) t.byCategory.set(row.categoryId, (t.byCategory.get(row.categoryId) ?? 0) + n);
     });
   }
-  for (const row of rebounds) {
-    each(row, (t) => {
-      t.rebound += row._count._all;
+  count(rebounds, "rebound");
+  count(closed, "closed");
+  count(cumulativeClosed, "cumulativeClosed");
+  count(overdue, "overdue");
+  count(rateOpen, "rateOpen");
+  count(cumulativeOpen, "cumulativeOpen");
+  for (const row of inHand) {
+    if (!isStatus(row.status)) continue;
+    const status = inHandStatus(row.status);
+    each(row, (tally) => {
+      tally.openByStatus[status] += row._count._all;
     });
   }
-  for (const row of closed) {
-    if (row.status !== "closed") continue;
-    each(row, (t) => {
-      t.closed += row._count._all;
-    });
-  }
-  for (const row of cumulativeClosed) {
-    if (row.status !== "closed") continue;
-    each(row, (t) => {
-      t.cumulativeClosed += row._count._all;
-    });
-  }
-  for (const row of openNow) {
-    const status = row.status;
-    if (!isStatus(status)) continue;
-    each(row, (t) => {
-      t.openByStatus[status] += row._count._all;
-    });
-  }
-  for (const row of overdue) {
-    const status = row.status;
-    if (!isStatus(status)) continue;
-    each(row, (t) => {
-      t.overdueByStatus[status] += row._count._all;
-    });
-  }
-  for (const row of openNew) {
-    each(row, (t) => {
-      t.openNewNotOverdue += row._count._all;
-    });
-  }
-  for (const row of openEarlier) {
-    each(row, (t) => {
-      t.openEarlierNotOverdue += row._count._all;
-    });
-  }
+  addUp(awaiting, (tally, n) => {
+    tally.openByStatus.rectified += n;
+  });
   for (const row of rectified) {
     if (!isStatus(row.status)) continue;
     const snapshot: IssueSnapshot = {
@@ -418,7 +392,7 @@ export async function statsForScope(
 
   const result = new Map<number, UnitStats>();
   for (const [id, tally] of tallies) {
-    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, period, asOf));
+    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, period, asOf, t));
   }
   return result;
 }
@@ -447,6 +421,7 @@ function finish(
   categories: Map<number, CategoryInfo>,
   period: Period,
   asOf: Date,
+  observedAt: Date,
 ): UnitStats {
   const byKind = {
     ...(Object.fromEntries(CATEGORY_KINDS.map((k) => [k, 0])) as Record<CategoryKind, number>),
@@ -471,15 +446,13 @@ function finish(
   }
   byCategory.sort((a, b) => b.count - a.count || (a.categoryId ?? Infinity) - (b.categoryId ?? Infinity));
 
-  const overdue = sum(Object.values(t.overdueByStatus));
-  const rateOpen = overdue + t.openNewNotOverdue;
-  const cumulativeOpen = overdue + t.openEarlierNotOverdue;
   const response = responseStats(t.rectifiedIssues, period);
 
   return {
     unit,
     period,
     asOf,
+    observedAt,
     reported: sum(Object.values(t.byStatus)),
     byStatus: t.byStatus,
     found: sum(t.byCategory.values()),
@@ -490,14 +463,14 @@ function finish(
     closed: t.closed,
     open: sum(Object.values(t.openByStatus)),
     openByStatus: t.openByStatus,
-    overdue,
-    overdueAwaitingVerification: t.overdueByStatus.rectified,
+    overdue: t.overdue,
+    awaitingVerification: t.openByStatus.rectified,
     rebound: t.rebound,
-    rate: { closed: t.closed, open: rateOpen, rate: rectificationRate({ closed: t.closed, open: rateOpen }) },
+    rate: { closed: t.closed, open: t.rateOpen, rate: rectificationRate({ closed: t.closed, open: t.rateOpen }) },
     cumulativeRate: {
       closed: t.cumulativeClosed,
-      open: cumulativeOpen,
-      rate: rectificationRate({ closed: t.cumulativeClosed, open: cumulativeOpen }),
+      open: t.cumulativeOpen,
+      rate: rectificationRate({ closed: t.cumulativeClosed, open: t.cumulativeOpen }),
     },
     response,
   };

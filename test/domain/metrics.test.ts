@@ -1,10 +1,19 @@
 import { describe, expect, it } from "vitest";
+import type { Period } from "../../src/domain/deadline.ts";
 import {
+  awaitingVerificationAt,
+  closedIn,
   formatHours,
   formatRate,
   type IssueSnapshot,
+  inHandAt,
+  isOverdueAt,
   METRICS_DEFINITION,
-  rateOf,
+  matches,
+  observationInstant,
+  openAt,
+  overdueAt,
+  rateOpenAt,
   rectificationRate,
   responseHours,
   responseStats,
@@ -38,7 +47,15 @@ describe("rectificationRate", () => {
   });
 });
 
-describe("rateOf", () => {
+/** The rate's terms over a period asked at `asOf`, counted with the domain's conditions. */
+function rateOf(issues: readonly IssueSnapshot[], period: Period, asOf: Date) {
+  const t = observationInstant(period, asOf);
+  const closed = issues.filter((i) => matches(closedIn(period), i)).length;
+  const open = issues.filter((i) => matches(rateOpenAt(period, t), i)).length;
+  return { closed, open, rate: rectificationRate({ closed, open }) };
+}
+
+describe("the rate's terms", () => {
   it("applies the definition to a hand-checked day", () => {
     const issues: IssueSnapshot[] = [
       // A: reported and closed the same day → closed.
@@ -62,7 +79,7 @@ describe("rateOf", () => {
       issue({ status: "duplicate", reportedAt: sh("2026-11-23 09:30") }),
       // H: closed yesterday → not counted.
       issue({ status: "closed", reportedAt: sh("2026-11-21 09:00"), closedAt: sh("2026-11-22 17:00") }),
-      // I: fixed but not yet verified, past due → open.
+      // I: fixed but not yet verified, past due → awaiting verification, not overdue, reported earlier → not counted.
       issue({
         status: "rectified",
         reportedAt: sh("2026-11-21 09:00"),
@@ -78,8 +95,8 @@ describe("rateOf", () => {
       }),
     ];
     const result = rateOf(issues, today, digestTime);
-    expect(result).toEqual({ closed: 2, open: 4, rate: 2 / 6 });
-    expect(formatRate(result.rate)).toBe("33.3%");
+    expect(result).toEqual({ closed: 2, open: 3, rate: 2 / 5 });
+    expect(formatRate(result.rate)).toBe("40%");
   });
 
   it("is null with zero terms when nothing happened in the period", () => {
@@ -100,10 +117,90 @@ describe("rateOf", () => {
     expect(rateOf([atStart, atEnd], today, today.to).closed).toBe(1);
   });
 
+  it("judges a past period as it stood at its end", () => {
+    const november = { from: sh("2026-11-01 00:00"), to: sh("2026-12-01 00:00") };
+    const december = sh("2026-12-10 09:00");
+    const issues: IssueSnapshot[] = [
+      // Overdue since November, still open: open and overdue at the end of November.
+      issue({ status: "accepted", reportedAt: sh("2026-11-20 09:00"), deadline: sh("2026-11-21 09:00") }),
+      // Reported in December: it did not exist yet.
+      issue({ status: "accepted", reportedAt: sh("2026-12-02 09:00"), deadline: sh("2026-12-03 09:00") }),
+      // Closed in December: open at the end of November, reported then → counted.
+      issue({
+        status: "closed",
+        reportedAt: sh("2026-11-28 09:00"),
+        deadline: sh("2026-12-05 09:00"),
+        rectifiedAt: sh("2026-12-03 09:00"),
+        closedAt: sh("2026-12-04 09:00"),
+      }),
+    ];
+    expect(rateOf(issues, november, december)).toEqual({ closed: 0, open: 2, rate: 0 });
+    // Asked at the time, the same answer.
+    expect(rateOf(issues, november, sh("2026-11-30 23:59"))).toEqual({ closed: 0, open: 2, rate: 0 });
+  });
+
   it("counts an issue overdue from long ago in every later period", () => {
     const ancient = issue({ status: "assigned", reportedAt: sh("2025-03-01 09:00"), deadline: sh("2025-03-02 09:00") });
     const month = { from: sh("2026-11-01 00:00"), to: sh("2026-12-01 00:00") };
     expect(rateOf([ancient], month, digestTime)).toEqual({ closed: 0, open: 1, rate: 0 });
+  });
+});
+
+describe("state at an instant", () => {
+  const t = sh("2026-11-30 18:00");
+  const at = (i: IssueSnapshot) => ({
+    open: matches(openAt(t), i),
+    inHand: matches(inHandAt(t), i),
+    awaiting: matches(awaitingVerificationAt(t), i),
+    overdue: matches(overdueAt(t), i),
+  });
+  const pastDue = { reportedAt: sh("2026-11-28 09:00"), deadline: sh("2026-11-29 09:00") };
+
+  it("counts an issue in hand past its deadline as overdue", () => {
+    for (const status of ["reported", "assigned", "accepted"] as const) {
+      expect(at(issue({ status, ...pastDue }))).toEqual({ open: true, inHand: true, awaiting: false, overdue: true });
+    }
+  });
+
+  it("never counts an issue awaiting verification as overdue", () => {
+    const rectified = issue({ status: "rectified", ...pastDue, rectifiedAt: sh("2026-11-30 10:00") });
+    expect(at(rectified)).toEqual({ open: true, inHand: false, awaiting: true, overdue: false });
+    expect(isOverdueAt(rectified, t)).toBe(false);
+    // Verified only later: awaiting verification at t all the same.
+    const closedLater = { ...rectified, status: "closed" as const, closedAt: sh("2026-12-01 10:00") };
+    expect(at(closedLater)).toEqual({ open: true, inHand: false, awaiting: true, overdue: false });
+  });
+
+  it("reads a fix or a closing recorded after the instant as not yet done", () => {
+    const fixedLater = issue({
+      status: "closed",
+      ...pastDue,
+      rectifiedAt: sh("2026-12-01 08:00"),
+      closedAt: sh("2026-12-01 10:00"),
+    });
+    expect(at(fixedLater)).toEqual({ open: true, inHand: true, awaiting: false, overdue: true });
+    expect(isOverdueAt(fixedLater, t)).toBe(true);
+    expect(isOverdueAt(fixedLater, sh("2026-12-02 00:00"))).toBe(false);
+  });
+
+  it("does not see an issue reported after the instant, nor rejected or duplicate ones ever", () => {
+    const later = issue({ status: "accepted", reportedAt: sh("2026-11-30 18:01"), deadline: sh("2026-11-29 09:00") });
+    expect(at(later).open).toBe(false);
+    expect(at(issue({ status: "accepted", reportedAt: t })).open).toBe(true);
+    for (const status of ["rejected", "duplicate"] as const) expect(at(issue({ status, ...pastDue })).open).toBe(false);
+  });
+
+  it("tells overdue from the status and deadline alone for an issue as it stands now", () => {
+    expect(isOverdueAt({ status: "accepted", deadline: sh("2026-11-30 17:59") }, t)).toBe(true);
+    expect(isOverdueAt({ status: "accepted", deadline: t }, t)).toBe(false);
+    expect(isOverdueAt({ status: "rectified", deadline: sh("2026-11-29 09:00") }, t)).toBe(false);
+    expect(isOverdueAt({ status: "closed", deadline: sh("2026-11-29 09:00") }, t)).toBe(false);
+    expect(isOverdueAt({ status: "reported", deadline: null }, t)).toBe(false);
+  });
+
+  it("observes a period at its last moment at the latest", () => {
+    expect(observationInstant(today, digestTime)).toEqual(digestTime);
+    expect(observationInstant(today, sh("2026-11-25 09:00")).getTime()).toBe(today.to.getTime() - 1);
   });
 });
 
@@ -170,5 +267,6 @@ describe("formatting", () => {
   it("states the definitions for the digest footer", () => {
     expect(METRICS_DEFINITION).toContain("整改率 = 期内销项数 ÷");
     expect(METRICS_DEFINITION).toContain("响应时长 = 整改时间 − 发现时间");
+    expect(METRICS_DEFINITION).toContain("已整改待验收的不算超期");
   });
 });

@@ -1,7 +1,10 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
+import { readZip } from "../support/zip.ts";
 
 describe("chat commands and thread words", () => {
   let h: BotHarness;
@@ -65,7 +68,7 @@ describe("chat commands and thread words", () => {
     expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 明年")).toContain("统计范围只支持：今日、本周、本月");
   });
 
-  it("sends 台账 as an .xlsx file to secretaries, refuses grid workers and explains a bad period", async () => {
+  it("answers 台账 at once, then sends the ledger with its photos as a .zip; refuses grid workers, explains a bad period", async () => {
     await report(p("何小燕"), "上报 幸福路菜市场门口堆物");
     await report(p("何小燕"), "上报 幸福里商业街宣传栏破损");
     const sent = await h.emu.userSends({
@@ -75,15 +78,30 @@ describe("chat commands and thread words", () => {
       mentionBot: true,
     });
     await h.settle();
-    const file = h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === sent.messageId && m.msgType === "file");
-    const fileKey = (file?.content as { file_key?: string } | undefined)?.file_key ?? "";
-    const resource = h.emu.resource(fileKey);
-    expect(resource).toBeDefined();
+    const replies = h.emu.messages(ORG.chats.xflWork).filter((m) => m.parentId === sent.messageId);
+    expect(replies.map((m) => m.msgType)).toEqual(["text", "file"]);
+    expect(JSON.stringify(replies[0]?.content)).toContain("正在生成幸福里社区台账（2026-11-23），生成后发到这里");
+    const resource = h.emu.resource((replies[1]?.content as { file_key?: string } | undefined)?.file_key ?? "");
+    expect(resource?.fileName).toBe("幸福里社区台账_2026-11-23.zip");
+    const files = await readZip(resource?.data as Buffer);
+    expect([...files.keys()]).toEqual([
+      "幸福里社区台账_2026-11-23.xlsx",
+      "照片/1001-整改前.png",
+      "照片/1002-整改前.png",
+    ]);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(resource?.data as unknown as ArrayBuffer);
+    await workbook.xlsx.load(files.get("幸福里社区台账_2026-11-23.xlsx") as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(["封面", "问题台账", "处置记录", "网格汇总"]);
-    expect(workbook.getWorksheet("问题台账")?.getRow(2).getCell(1).value).toBe(1001);
-    expect(workbook.getWorksheet("问题台账")?.getRow(3).getCell(1).value).toBe(1002);
+    const issues = workbook.getWorksheet("问题台账");
+    expect(issues?.getRow(2).getCell(1).value).toBe(1001);
+    expect(issues?.getRow(3).getCell(1).value).toBe(1002);
+    // The photo cells link to the photos packed beside the workbook.
+    for (const row of [2, 3]) {
+      const link = issues?.getRow(row).getCell(19).value as ExcelJS.CellHyperlinkValue;
+      expect(files.has(link.hyperlink)).toBe(true);
+    }
+    // The export left nothing behind in the data folder.
+    expect(readdirSync(join(h.dir, "exports"))).toEqual([]);
     expect(await ask(ORG.chats.xflWork, p("何小燕"), "台账")).toContain(
       "台账只能由社区书记、包片领导、派单员或管理员导出",
     );

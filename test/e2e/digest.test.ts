@@ -1,9 +1,11 @@
+import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EmulatedMessage } from "../../src/emulator/index.ts";
 import { type ClockDriver, clockDriver } from "../jobs/clock-harness.ts";
 import { sh } from "../jobs/support.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
+import { readZip } from "../support/zip.ts";
 
 describe("the 日清日报 in the demo street", () => {
   let h: BotHarness;
@@ -121,13 +123,21 @@ describe("the 日清日报 in the demo street", () => {
       from: p("李秀英"),
       value: ledgerValue,
     });
-    // The export may outlast the inline answer's budget; then Lark shows the holding toast.
-    expect(["正在生成台账（本月1日至日报当天），稍后发到本话题", "正在处理，请稍候"]).toContain(ledger?.toast?.content);
+    // Answered at once; the export runs afterwards.
+    expect(ledger?.toast).toEqual({ type: "success", content: "正在生成幸福里社区11月23日的台账，稍后发到本话题" });
     await h.settle();
     const file = h.emu
       .messages(ORG.chats.xflWork)
       .find((m) => m.parentId === digest?.messageId && m.msgType === "file");
-    expect(file).toBeDefined();
+    // The digest's unit and day: a zip of the workbook and its photos.
+    const resource = h.emu.resource((file?.content as { file_key?: string } | undefined)?.file_key ?? "");
+    expect(resource?.fileName).toBe("幸福里社区台账_2026-11-23.zip");
+    const files = await readZip(resource?.data as Buffer);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(files.get("幸福里社区台账_2026-11-23.xlsx") as unknown as ArrayBuffer);
+    const cover = workbook.getWorksheet("封面");
+    const period = cover?.getRows(1, 10)?.find((r) => r.getCell(1).value === "统计周期");
+    expect(period?.getCell(2).value).toBe("2026-11-23");
 
     clock.advanceTo("2026-11-23 19:00");
     await clock.tick();

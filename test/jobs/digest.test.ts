@@ -119,12 +119,13 @@ describe("digest of a community for a hand-computed day", () => {
     expect(s.response.averageHours).toBeCloseTo(35 / 6, 10);
     // Closed today: 2001 2002 2003 2004 2007 2008 = 6 (2017 closed on the 21st).
     expect(s.closed).toBe(6);
-    // Open now: 2005 2006 2009 2010 2011 2012 2014 2016 = 8; overdue at 18:00: 2006 2010 2011 = 3, 2011 awaiting 验收.
+    // Open now: 2005 2006 2009 2010 2011 2012 2014 2016 = 8; overdue at 18:00: 2006 2010 = 2 (2011 is past its
+    // deadline but awaiting 验收, which is not overdue); awaiting 验收: 2009 2011.
     expect(s.open).toBe(8);
-    expect(s.overdue).toBe(3);
-    expect(s.overdueAwaitingVerification).toBe(1);
-    // Rate: closed 6 ÷ (6 + overdue 3 + open reported today and not overdue 2005 2009 2012 2014 2016 = 5) = 6/14.
-    expect(s.rate).toEqual({ closed: 6, open: 8, rate: 6 / 14 });
+    expect(s.overdue).toBe(2);
+    expect(s.awaitingVerification).toBe(2);
+    // Rate: closed 6 ÷ (6 + overdue 2 + open reported today 2005 2009 2012 2014 2016 = 5) = 6/13.
+    expect(s.rate).toEqual({ closed: 6, open: 7, rate: 6 / 13 });
     // Cumulative: closed up to tonight 6 + 2017 = 7; open terms the same 8 → 7/15.
     expect(s.cumulativeRate).toEqual({ closed: 7, open: 8, rate: 7 / 15 });
     // Rebounds found today: 2012.
@@ -135,47 +136,47 @@ describe("digest of a community for a hand-computed day", () => {
     expect(digestFigures(data)).toEqual([
       { label: "今日发现", value: "9 件（动态 8 · 静态 0 · 未分类 1）" },
       { label: "今日整改", value: "6 件（销项 6 件）" },
-      { label: "未销项", value: "8 件（超期 3 件，其中已整改待验收 1 件）" },
+      { label: "未销项", value: "8 件（超期 2 件，已整改待验收 2 件）" },
       { label: "反弹", value: "1 件" },
-      { label: "今日整改率", value: "42.9%（6/14）" },
+      { label: "今日整改率", value: "46.2%（6/13）" },
       { label: "累计整改率", value: "46.7%（7/15）" },
       { label: "平均响应时长", value: "5.8 小时（6 件）" },
     ]);
   });
 
   it("lists the overdue issues earliest first and what falls due tomorrow", () => {
-    expect(data.overdue.map((i) => i.number)).toEqual([2010, 2006, 2011]);
+    expect(data.overdue.map((i) => i.number)).toEqual([2010, 2006]);
     expect(data.dueTomorrow.map((i) => i.number)).toEqual([2005, 2009, 2012, 2014]);
     expect(data.dueTomorrowTotal).toBe(4);
     const text = digestText(data);
     // 2010 was due on the 22nd at 08:00: 34 hours before 18:00 on the 23rd.
     expect(text).toContain("#2010 乱停车 · 西苑三网格 G23号路口 · 超期 1 天 10 小时 · 李四");
     expect(text).toContain("#2006 文明实践站更新不到位 · 西苑二网格 G22号路口 · 超期 1 天 9 小时 · 李四");
-    expect(text).toContain("#2011 宣传栏破损 · 西苑三网格 G23号路口 · 超期 9 小时 · 已整改待验收");
+    expect(text).not.toContain("#2011");
     expect(text).toContain("#2005 堆物堆料 · 西苑二网格 G22号路口 · 11-24 11:00 到期 · 李四");
   });
 
-  it("ranks grids with ties sharing a rank and too-small grids left out", () => {
-    // G21 3/3 = 100%; G22 1/3 and G23 2/6 are both 33.3% and share rank 2 (G23 first: more issues);
+  it("ranks grids with too-small grids left out", () => {
+    // G21 3/3 = 100%; G23 2/5 = 40% (2011, awaiting 验收 and reported earlier, is not in its rate); G22 1/3;
     // G24 has only 2 issues in its rate (2014, 2016) and is not ranked with the minimum of 3.
     const ranking = data.ranking.map((e) => [e.stats.unit.code, e.rank, e.flag]);
     expect(ranking).toEqual([
       ["G21", 1, "red"],
-      ["G23", 2, "yellow"],
-      ["G22", 2, "yellow"],
+      ["G23", 2, null],
+      ["G22", 3, "yellow"],
       ["G24", null, null],
     ]);
     const text = digestText(data);
     expect(text).toContain("🚩 1. 西苑一网格 100%（3/3）");
-    expect(text).toContain("🟨 2. 西苑三网格 33.3%（2/6）");
-    expect(text).toContain("🟨 2. 西苑二网格 33.3%（1/3）");
+    expect(text).toContain("2. 西苑三网格 40%（2/5）");
+    expect(text).toContain("🟨 3. 西苑二网格 33.3%（1/3）");
     expect(text).toContain("不参与排名（问题少于 3 件）：西苑四网格");
     expect(digestChartInput(data)).toEqual({
       title: "各网格今日整改率排名",
       subtitle: "西苑社区 · 11月23日",
       bars: [
         { label: "西苑一网格", value: 1, flag: "red" },
-        { label: "西苑三网格", value: 2 / 6, flag: "yellow" },
+        { label: "西苑三网格", value: 2 / 5 },
         { label: "西苑二网格", value: 1 / 3, flag: "yellow" },
       ],
       valueFormat: "percent",
@@ -186,7 +187,7 @@ describe("digest of a community for a hand-computed day", () => {
     const card = digestCard(data, { imageKey: "img_v2_chart", late: true });
     const json = JSON.stringify(card);
     expect(card.header?.title.content).toBe("日清日报 · 西苑社区 · 11月23日（补发）");
-    expect(json).toContain("42.9%（6/14）");
+    expect(json).toContain("46.2%（6/13）");
     expect(json).toContain(`#2010 乱停车 · 西苑三网格 G23号路口 · 超期 1 天 10 小时 · <at id=${PEOPLE.gridHead}></at>`);
     expect(json).toContain('"img_key":"img_v2_chart"');
     expect(json).toContain("查看超期");
@@ -212,8 +213,8 @@ describe("digest of a community for a hand-computed day", () => {
     });
     const json = JSON.stringify(digestCard(big, { imageKey: null }));
     expect(big.overdue).toHaveLength(10);
-    expect(json).toContain("超期问题（28 件）");
-    expect(json).toContain("等 28 件，点「查看超期」看全部");
+    expect(json).toContain("超期问题（27 件）");
+    expect(json).toContain("等 27 件，点「查看超期」看全部");
     expect(json).not.toContain("img_key");
   });
 });

@@ -1,14 +1,23 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatHours, formatRate } from "../../src/domain/metrics.ts";
-import { exportLedger } from "../../src/reports/export-ledger.ts";
+import { exportLedger, PHOTO_FOLDER } from "../../src/reports/export-ledger.ts";
 import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
 import { statsByUnit, type UnitStats } from "../../src/reports/stats.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
-import { HOUR, insertIssuesFast, type Org, randomIssues, seedOrg, sh } from "./stats-fixture.ts";
+import {
+  HOUR,
+  type IssueSeed,
+  insertIssuesFast,
+  type Org,
+  randomIssues,
+  seededDb,
+  seedOrg,
+  sh,
+} from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";
 const asOf = sh("2026-11-20 18:00");
@@ -75,6 +84,13 @@ describe("exportLedger", () => {
         },
       ]),
     });
+    // The photo files: every tenth issue's after-photo is missing from the data folder.
+    mkdirSync(join(testDb.dir, "photos"), { recursive: true });
+    for (const i of issues) {
+      writeFileSync(join(testDb.dir, "photos", `b${i.id}.jpg`), `before ${i.number}`);
+      if (i.rectifiedAt && i.number % 10 !== 0)
+        writeFileSync(join(testDb.dir, "photos", `a${i.id}.jpg`), `after ${i.number}`);
+    }
     await db.photo.createMany({
       data: issues.flatMap((i) => [
         {
@@ -127,9 +143,22 @@ describe("exportLedger", () => {
     expect(issueRows.map((r) => r[0])).toEqual(mine.map((s) => s.number));
     expect(new Set(issueRows.map((r) => r[2]))).toEqual(new Set(["东苑社区"]));
 
-    const closed = issueRows.find((r) => r[12] === "已销项");
-    expect(String(closed?.[18])).toMatch(/^整改前：photos\/b\d+\.jpg$/);
-    expect(String(closed?.[19])).toMatch(/^整改后：photos\/a\d+\.jpg$/);
+    // Photos: copied into 照片 beside the workbook, each cell a relative link to its copy.
+    const closed = issueRows.find((r) => r[12] === "已销项" && (r[0] as number) % 10 !== 0);
+    const number = closed?.[0] as number;
+    expect(closed?.[18]).toEqual({ text: "整改前", hyperlink: `${PHOTO_FOLDER}/${number}-整改前.jpg` });
+    expect(closed?.[19]).toEqual({ text: "整改后", hyperlink: `${PHOTO_FOLDER}/${number}-整改后.jpg` });
+    expect(readFileSync(join(dirname(file), PHOTO_FOLDER, `${number}-整改后.jpg`), "utf8")).toBe(`after ${number}`);
+    const links = issueRows.flatMap((r) => r.slice(18, 21)).filter((c) => typeof c === "object" && c !== null);
+    expect(links.length).toBe(result.photos.copied);
+    for (const link of links) {
+      expect(existsSync(join(dirname(file), (link as ExcelJS.CellHyperlinkValue).hyperlink))).toBe(true);
+    }
+    const missing = mine.filter((s) => s.rectifiedAt && s.number % 10 === 0);
+    expect(missing.length).toBeGreaterThan(0);
+    expect(result.photos.missing).toBe(missing.length);
+    const missingRow = issueRows.find((r) => r[0] === missing[0]?.number);
+    expect(missingRow?.[19]).toBe("整改后（文件缺失）");
 
     // History: every event of those issues, grouped by issue and in time order within each.
     const eventRows = rows(book, LEDGER_SHEET_NAMES.events);
@@ -180,6 +209,9 @@ describe("exportLedger", () => {
     expect(cover.get("超期")).toBe(c1.overdue);
     expect(cover.get("反弹")).toBe(c1.rebound);
     expect(cover.get("整改率")).toBe(formatRate(c1.rate.rate));
+    expect(cover.get("平均响应时长")).toBe(formatHours(c1.response.averageHours));
+    expect(cover.get("响应时长中位数")).toBe(formatHours(c1.response.medianHours));
+    expect(cover.get("统计时点")).toEqual(new Date(Date.UTC(2026, 10, 20, 18, 0)));
   });
 
   it("pages through the issues without changing what is written", async () => {
@@ -195,7 +227,7 @@ describe("exportLedger", () => {
     for (const name of Object.values(LEDGER_SHEET_NAMES)) expect(rows(a, name)).toEqual(rows(b, name));
   });
 
-  it("writes a department's ledger to a stream, with the community of each issue and clickable photo links", async () => {
+  it("writes a department's ledger to a stream, with the community of each issue and photo labels", async () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];
     out.on("data", (c: Buffer) => chunks.push(c));
@@ -206,7 +238,6 @@ describe("exportLedger", () => {
       out,
       now: asOf,
       dataDir: testDb.dir,
-      photoBaseUrl: "https://riqing.example.cn/files",
     });
     const file = join(testDb.dir, "dep.xlsx");
     writeFileSync(file, Buffer.concat(chunks));
@@ -219,10 +250,9 @@ describe("exportLedger", () => {
       const grid = expected[i]?.grid ?? null;
       expect(row[2]).toBe(grid === null ? undefined : grid.startsWith("G2") ? "西苑社区" : "东苑社区");
     }
-    expect(issueRows[0]?.[18]).toEqual({
-      text: "整改前",
-      hyperlink: expect.stringMatching(/^https:\/\/riqing\.example\.cn\/files\/photos\/b\d+\.jpg$/),
-    });
+    // No folder to copy the photos into: the cells name them.
+    expect(issueRows[0]?.[18]).toBe("整改前");
+    expect(result.photos).toEqual({ copied: 0, missing: 0 });
     expect(rows(book, LEDGER_SHEET_NAMES.grids)[0]?.slice(0, 3)).toEqual([undefined, "城管中队", result.stats.found]);
   });
 
@@ -245,5 +275,158 @@ describe("exportLedger", () => {
       /Unknown unit/,
     );
     expect(stream.destroyed).toBe(true);
+  });
+});
+
+describe("a past period's ledger", () => {
+  const november = { from: sh("2026-11-01 00:00"), to: sh("2026-12-01 00:00") };
+  const december = sh("2026-12-10 09:00");
+  // 东苑一网格, exported on 10 December for November. At the end of November:
+  const seeds: IssueSeed[] = [
+    // A: closed in November → closed, not open.
+    {
+      number: 1,
+      grid: "G11",
+      category: "DUI",
+      status: "closed",
+      reportedAt: sh("2026-11-05 09:00"),
+      deadline: sh("2026-11-06 09:00"),
+      rectifiedAt: sh("2026-11-06 12:00"),
+      closedAt: sh("2026-11-07 09:00"),
+    },
+    // B: overdue since 21 November and still open → open, overdue.
+    {
+      number: 2,
+      grid: "G11",
+      category: "DUI",
+      status: "accepted",
+      reportedAt: sh("2026-11-20 09:00"),
+      deadline: sh("2026-11-21 09:00"),
+    },
+    // C: fixed and closed in December, due in December → open, in hand, not overdue.
+    {
+      number: 3,
+      grid: "G11",
+      category: "XCL",
+      status: "closed",
+      reportedAt: sh("2026-11-28 09:00"),
+      deadline: sh("2026-12-05 09:00"),
+      rectifiedAt: sh("2026-12-03 09:00"),
+      closedAt: sh("2026-12-04 09:00"),
+    },
+    // D: fixed in November, verified in December → open, awaiting verification, not overdue.
+    {
+      number: 4,
+      grid: "G11",
+      category: "DUI",
+      status: "closed",
+      reportedAt: sh("2026-11-25 09:00"),
+      deadline: sh("2026-11-26 09:00"),
+      rectifiedAt: sh("2026-11-29 09:00"),
+      closedAt: sh("2026-12-02 09:00"),
+    },
+    // E: past due, fixed only in December → open, overdue.
+    {
+      number: 5,
+      grid: "G11",
+      category: "DUI",
+      status: "closed",
+      reportedAt: sh("2026-11-26 09:00"),
+      deadline: sh("2026-11-27 09:00"),
+      rectifiedAt: sh("2026-12-01 08:00"),
+      closedAt: sh("2026-12-02 09:00"),
+    },
+    // F: reported in December → does not exist yet (though overdue now).
+    {
+      number: 6,
+      grid: "G11",
+      category: "DUI",
+      status: "accepted",
+      reportedAt: sh("2026-12-03 09:00"),
+      deadline: sh("2026-12-04 09:00"),
+    },
+    // G: overdue since October, still open → open, overdue (not a row: reported before November).
+    {
+      number: 7,
+      grid: "G11",
+      category: "DUI",
+      status: "accepted",
+      reportedAt: sh("2026-10-20 09:00"),
+      deadline: sh("2026-10-21 09:00"),
+    },
+    // H: rejected in December → never open.
+    {
+      number: 8,
+      grid: "G11",
+      category: "DUI",
+      status: "rejected",
+      reportedAt: sh("2026-11-29 09:00"),
+      deadline: sh("2026-11-30 09:00"),
+    },
+  ];
+
+  const f = seededDb(seeds);
+
+  it("counts open, overdue and the rate as they stood at the end of the period, on the cover, the summary and the rows", async () => {
+    const file = join(f.dir, "november.xlsx");
+    const result = await exportLedger(f.db, {
+      unitCode: "G11",
+      ...november,
+      timeZone: TZ,
+      out: file,
+      now: december,
+    });
+    const s = result.stats;
+    // Open at the end of November: B C D E G; overdue: B E G; awaiting verification: D.
+    expect([s.open, s.overdue, s.awaitingVerification]).toEqual([5, 3, 1]);
+    expect(s.openByStatus).toMatchObject({ reported: 0, assigned: 0, accepted: 4, rectified: 1 });
+    // Found A B C D E; rectified in November A D; closed in November A.
+    expect([s.found, s.rectified, s.closed]).toEqual([5, 2, 1]);
+    // Rate: 1 ÷ (1 + overdue B E G + open and reported in November C D) = 1/6; cumulative the same.
+    expect(s.rate).toEqual({ closed: 1, open: 5, rate: 1 / 6 });
+    expect(s.cumulativeRate).toEqual({ closed: 1, open: 5, rate: 1 / 6 });
+
+    const book = await readBook(file);
+    const cover = new Map(rows(book, LEDGER_SHEET_NAMES.cover).map((r) => [r[0], r[1]]));
+    expect([cover.get("未销项"), cover.get("超期"), cover.get("待验收"), cover.get("整改率")]).toEqual([
+      5,
+      3,
+      1,
+      "16.7%",
+    ]);
+    expect(rows(book, LEDGER_SHEET_NAMES.grids)[0]).toEqual([
+      "东苑社区",
+      "东苑一网格",
+      5,
+      2,
+      5,
+      3,
+      "16.7%",
+      formatHours(s.response.averageHours),
+    ]);
+    // Rows: the issues reported in November; 是否超期 at the end of November, and those rows highlighted.
+    const issueRows = rows(book, LEDGER_SHEET_NAMES.issues);
+    expect(issueRows.map((r) => [r[0], r[16]])).toEqual([
+      [1, "否"],
+      [2, "是"],
+      [3, "否"],
+      [4, "否"],
+      [5, "是"],
+      [8, "否"],
+    ]);
+    const sheet = book.getWorksheet(LEDGER_SHEET_NAMES.issues);
+    const fill = (row: number) => (sheet?.getCell(row, 1).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
+    expect([2, 3, 4, 5, 6, 7].map(fill)).toEqual([undefined, "FFFFC7CE", undefined, undefined, "FFFFC7CE", undefined]);
+
+    // Exported again later, or asked at the time, the figures do not change.
+    const atTheTime = await exportLedger(f.db, {
+      unitCode: "G11",
+      ...november,
+      timeZone: TZ,
+      out: join(f.dir, "at-the-time.xlsx"),
+      now: sh("2026-11-30 23:59"),
+    });
+    const figures = (x: typeof s) => [x.open, x.overdue, x.awaitingVerification, x.rate, x.cumulativeRate];
+    expect(figures(atTheTime.stats)).toEqual(figures(s));
   });
 });

@@ -136,6 +136,7 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
     unitName: "幸福街道",
     periodLabel: "2026-11-01 至 2026-11-30",
     generatedAt: shanghai(2026, 12, 1, 8, 0),
+    observedAt: new Date(shanghai(2026, 12, 1, 0, 0).getTime() - 1),
     timeZone: "Asia/Shanghai",
     definitions: [
       "整改率 = 已销项 ÷（已销项 + 超期未销项 + 本期上报未销项）",
@@ -147,9 +148,11 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
       closed: 1,
       open: 2,
       overdue: 1,
+      awaiting: 1,
       rebound: 1,
       rate: "33.3%",
       avgResponse: "8.7小时",
+      medianResponse: "6小时",
     },
     issues: fromArray(ISSUES),
     events: fromArray(EVENTS),
@@ -401,6 +404,8 @@ describe("writeLedgerWorkbook", () => {
     expect(pairs.get("单位")).toBe("幸福街道");
     expect(pairs.get("统计周期")).toBe("2026-11-01 至 2026-11-30");
     expect(pairs.get("生成时间")).toEqual(wall(2026, 12, 1, 8, 0));
+    // The end of November (the format shows minutes).
+    expect(pairs.get("统计时点")).toEqual(new Date(wall(2026, 11, 30, 23, 59).getTime() + 59_000));
     expect(pairs.get("时区")).toBe("表中时间均为北京时间");
     expect(pairs.get("发现问题")).toBe(3);
     expect(pairs.get("已整改")).toBe(2);
@@ -410,6 +415,8 @@ describe("writeLedgerWorkbook", () => {
     expect(pairs.get("反弹")).toBe(1);
     expect(pairs.get("整改率")).toBe("33.3%");
     expect(pairs.get("平均响应时长")).toBe("8.7小时");
+    expect(pairs.get("响应时长中位数")).toBe("6小时");
+    expect(pairs.get("待验收")).toBe(1);
     expect(lines).toContain("整改率 = 已销项 ÷（已销项 + 超期未销项 + 本期上报未销项）");
     expect(lines).toContain("响应时长 = 整改时间 − 上报时间，平均值按本期已整改的问题计算");
     let dateRow = 0;
@@ -519,10 +526,16 @@ describe("createWallClock", () => {
 });
 
 describe("ledger cells", () => {
-  it("accepts only absolute http(s) links", () => {
+  it("accepts absolute http(s) links and relative links below the workbook's folder only", () => {
     expect(safeHref(" https://a.example/x y ")).toBe("https://a.example/x%20y");
+    expect(safeHref("照片/1024-整改前.jpg")).toBe("照片/1024-整改前.jpg");
     expect(safeHref("file:///etc/passwd")).toBeNull();
     expect(safeHref("/relative.jpg")).toBeNull();
+    expect(safeHref("relative.jpg")).toBeNull();
+    expect(safeHref("照片/../../etc/passwd")).toBeNull();
+    expect(safeHref("照片/#1024.jpg")).toBeNull();
+    expect(safeHref("C:/照片/1024.jpg")).toBeNull();
+    expect(safeHref("照片\\1024.jpg")).toBeNull();
     expect(safeHref(`https://a.example/${"x".repeat(2100)}`)).toBeNull();
   });
 

@@ -9,8 +9,10 @@
  *              └─ 城管中队 DEP (department)
  */
 
+import { afterAll, beforeAll } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import type { IssueStatus } from "../../src/domain/types.ts";
+import { createTestDb, type TestDb } from "../support/db.ts";
 
 /** An instant given as Shanghai wall-clock time, "YYYY-MM-DD HH:mm". */
 export const sh = (local: string): Date => new Date(`${local.replace(" ", "T")}:00+08:00`);
@@ -207,4 +209,46 @@ export async function insertIssuesFast(db: Db, org: Org, seeds: readonly IssueSe
     if (s.reboundOf == null) continue;
     await db.issue.update({ where: { number: s.number }, data: { reboundOfId: ids.get(s.reboundOf) ?? null } });
   }
+}
+
+/** The database a describe block gets from {@link seededDb}, available inside its tests. */
+export interface Seeded {
+  readonly db: Db;
+  readonly dir: string;
+  readonly org: Org;
+}
+
+/**
+ * A fresh database with the organisation above and `seeds` (inserted with `insert`), created before the tests of the
+ * calling describe block and deleted after them.
+ */
+export function seededDb(
+  seeds: readonly IssueSeed[],
+  insert: (db: Db, org: Org, seeds: readonly IssueSeed[]) => Promise<unknown> = insertIssues,
+): Seeded {
+  let testDb: TestDb | undefined;
+  let org: Org | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    org = await seedOrg(testDb.db);
+    await insert(testDb.db, org, seeds);
+  });
+  afterAll(async () => {
+    await testDb?.close();
+  });
+  const ready = () => {
+    if (!testDb || !org) throw new Error("seededDb is used before its beforeAll ran");
+    return { testDb, org };
+  };
+  return {
+    get db() {
+      return ready().testDb.db;
+    },
+    get dir() {
+      return ready().testDb.dir;
+    },
+    get org() {
+      return ready().org;
+    },
+  };
 }

@@ -1,33 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Period } from "../../src/domain/deadline.ts";
-import { type IssueSnapshot, rateOf, responseStats } from "../../src/domain/metrics.ts";
-import { ISSUE_STATUSES, type IssueStatus, OPEN_STATUSES } from "../../src/domain/types.ts";
 import {
-  isOverdueAt,
+  awaitingVerificationAt,
+  closedIn,
+  type IssueCondition,
+  inHandAt,
+  matches,
+  openAt,
+  overdueAt,
+  rateOpenAt,
+} from "../../src/domain/metrics.ts";
+import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
+import {
   periodFor,
   periodLabel,
   rankChildren,
   rankUnits,
   rectifiedResponseHours,
   statsByUnit,
+  toWhere,
   type UnitStats,
   UnknownUnitError,
   unitStats,
 } from "../../src/reports/stats.ts";
 import { dueBetween, overdueIssues } from "../../src/reports/stats-lists.ts";
 import { FLAG_EMOJI, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
-import { createTestDb, type TestDb } from "../support/db.ts";
-import {
-  HOUR,
-  type IssueSeed,
-  insertIssues,
-  insertIssuesFast,
-  type Org,
-  randomIssues,
-  seedOrg,
-  sh,
-  UNITS,
-} from "./stats-fixture.ts";
+import { HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";
 
@@ -100,8 +98,6 @@ describe("rankUnits", () => {
 });
 
 describe("statistics on a hand-made community", () => {
-  let testDb: TestDb;
-  let org: Org;
   // Friday 2026-11-20, observed at the 18:00 digest.
   const asOf = sh("2026-11-20 18:00");
   const today = periodFor("today", asOf, TZ);
@@ -190,17 +186,10 @@ describe("statistics on a hand-made community", () => {
     },
   ];
 
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    org = await seedOrg(testDb.db);
-    await insertIssues(testDb.db, org, issues);
-  });
-  afterAll(async () => {
-    await testDb.close();
-  });
+  const f = seededDb(issues);
 
   it("computes every figure of the community as written out by hand", async () => {
-    const s = await unitStats(testDb.db, "C1", today, asOf);
+    const s = await unitStats(f.db, "C1", today, asOf);
     expect(s.unit.name).toBe("东苑社区");
     // Reported today: #1 #4 #5 #6 #7 #9.
     expect(s.reported).toBe(6);
@@ -228,27 +217,28 @@ describe("statistics on a hand-made community", () => {
     expect(s.response.averageHours).toBeCloseTo(31 / 3, 10);
     expect(s.response.medianHours).toBe(3);
     expect(s.closed).toBe(2);
-    // Open now: #2 accepted, #3 rectified, #5 assigned, #7 reported; overdue: #2 and #3 (awaiting verification).
+    // Open now: #2 accepted, #3 rectified, #5 assigned, #7 reported; overdue: #2 only — #3 is past its deadline
+    // but awaiting verification, which is not overdue.
     expect(s.open).toBe(4);
     expect(s.openByStatus).toMatchObject({ reported: 1, assigned: 1, accepted: 1, rectified: 1, closed: 0 });
-    expect(s.overdue).toBe(2);
-    expect(s.overdueAwaitingVerification).toBe(1);
+    expect(s.overdue).toBe(1);
+    expect(s.awaitingVerification).toBe(1);
     expect(s.rebound).toBe(1);
-    // Rate: closed #1 #6 ÷ (2 + overdue #2 #3 + new open #5 #7) = 2/6.
-    expect(s.rate).toEqual({ closed: 2, open: 4, rate: 2 / 6 });
-    // Cumulative: closed #1 #6 #8 ÷ (3 + 4).
+    // Rate: closed #1 #6 ÷ (2 + overdue #2 + new open #5 #7) = 2/5.
+    expect(s.rate).toEqual({ closed: 2, open: 3, rate: 2 / 5 });
+    // Cumulative: closed #1 #6 #8 ÷ (3 + every open issue #2 #3 #5 #7).
     expect(s.cumulativeRate).toEqual({ closed: 3, open: 4, rate: 3 / 7 });
   });
 
   it("computes the grids and ranks them", async () => {
-    const all = await statsByUnit(testDb.db, [org.units.C1 as number], today, asOf);
-    const g11 = all.get(org.units.G11 as number) as UnitStats;
-    const g12 = all.get(org.units.G12 as number) as UnitStats;
+    const all = await statsByUnit(f.db, [f.org.units.C1 as number], today, asOf);
+    const g11 = all.get(f.org.units.G11 as number) as UnitStats;
+    const g12 = all.get(f.org.units.G12 as number) as UnitStats;
     expect([g11.reported, g11.found, g11.rectified, g11.closed, g11.open, g11.overdue, g11.rebound]).toEqual([
-      3, 2, 2, 1, 3, 2, 1,
+      3, 2, 2, 1, 3, 1, 1,
     ]);
     expect(g11.response).toEqual({ count: 2, averageHours: 15, medianHours: 15 });
-    expect(g11.rate).toEqual({ closed: 1, open: 3, rate: 0.25 });
+    expect(g11.rate).toEqual({ closed: 1, open: 2, rate: 1 / 3 });
     expect(g11.cumulativeRate).toEqual({ closed: 1, open: 3, rate: 0.25 });
     expect([g12.reported, g12.found, g12.rectified, g12.closed, g12.open, g12.overdue, g12.rebound]).toEqual([
       3, 2, 1, 1, 1, 0, 0,
@@ -258,32 +248,29 @@ describe("statistics on a hand-made community", () => {
 
     const byCode = (entries: ReturnType<typeof rankChildren>) =>
       entries.map((e) => [e.stats.unit.code, e.rank, e.flag]);
-    expect(byCode(rankChildren(all, org.units.C1 as number, 1))).toEqual([
+    expect(byCode(rankChildren(all, f.org.units.C1 as number, 1))).toEqual([
       ["G12", 1, "red"],
       ["G11", 2, "yellow"],
     ]);
     // 东苑二网格 has only two issues in the denominator.
-    expect(byCode(rankChildren(all, org.units.C1 as number, 3))).toEqual([
+    expect(byCode(rankChildren(all, f.org.units.C1 as number, 3))).toEqual([
       ["G11", 1, null],
       ["G12", null, null],
     ]);
   });
 
   it("counts a department's dispatched issues for the department, not for the street through it", async () => {
-    const all = await statsByUnit(testDb.db, [org.units.S as number], today, asOf);
-    const dep = all.get(org.units.DEP as number) as UnitStats;
-    const street = all.get(org.units.S as number) as UnitStats;
+    const all = await statsByUnit(f.db, [f.org.units.S as number], today, asOf);
+    const dep = all.get(f.org.units.DEP as number) as UnitStats;
+    const street = all.get(f.org.units.S as number) as UnitStats;
     expect([dep.reported, dep.open, dep.overdue]).toEqual([2, 2, 2]);
-    expect([street.reported, street.open, street.overdue]).toEqual([7, 5, 3]);
-    expect(rankChildren(all, org.units.S as number, 1).map((e) => e.stats.unit.code)).toEqual(["C1", "C2"]);
+    expect([street.reported, street.open, street.overdue]).toEqual([7, 5, 2]);
+    expect(rankChildren(all, f.org.units.S as number, 1).map((e) => e.stats.unit.code)).toEqual(["C1", "C2"]);
   });
 
-  it("lists overdue issues and those due tomorrow, flagging the ones awaiting verification", async () => {
-    const overdue = await overdueIssues(testDb.db, "C1", asOf);
-    expect(overdue.map((i) => [i.number, i.status, i.awaitingVerification])).toEqual([
-      [2, "accepted", false],
-      [3, "rectified", true],
-    ]);
+  it("lists overdue issues (not those awaiting verification) and those due tomorrow", async () => {
+    const overdue = await overdueIssues(f.db, "C1", asOf);
+    expect(overdue.map((i) => [i.number, i.status, i.awaitingVerification])).toEqual([[2, "accepted", false]]);
     expect(overdue[0]).toMatchObject({
       community: "东苑社区",
       grid: { name: "东苑一网格" },
@@ -292,20 +279,20 @@ describe("statistics on a hand-made community", () => {
       assignee: { name: "李四", openId: "ou_2" },
       deadline: sh("2026-11-19 10:00"),
     });
-    expect((await overdueIssues(testDb.db, "C1", asOf, { limit: 1 })).map((i) => i.number)).toEqual([2]);
+    expect((await overdueIssues(f.db, "C1", asOf, { limit: 1 })).map((i) => i.number)).toEqual([2]);
     const tomorrow = periodFor("today", new Date(asOf.getTime() + 24 * HOUR), TZ);
-    expect((await dueBetween(testDb.db, "C1", tomorrow.from, tomorrow.to)).map((i) => i.number)).toEqual([5]);
-    expect((await overdueIssues(testDb.db, "DEP", asOf)).map((i) => [i.number, i.community])).toEqual([
+    expect((await dueBetween(f.db, "C1", tomorrow.from, tomorrow.to)).map((i) => i.number)).toEqual([5]);
+    expect((await overdueIssues(f.db, "DEP", asOf)).map((i) => [i.number, i.community])).toEqual([
       [11, null],
       [10, "西苑社区"],
     ]);
     // The street's list has the department's issue in its grid, not the one without a grid.
-    expect((await overdueIssues(testDb.db, "S", asOf)).map((i) => i.number)).toEqual([2, 3, 10]);
+    expect((await overdueIssues(f.db, "S", asOf)).map((i) => i.number)).toEqual([2, 10]);
   });
 
   it("refuses unknown units", async () => {
-    await expect(unitStats(testDb.db, "NOPE", today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
-    await expect(statsByUnit(testDb.db, [999_999], today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
+    await expect(unitStats(f.db, "NOPE", today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
+    await expect(statsByUnit(f.db, [999_999], today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
   });
 
   it("gives per-issue response hours only for issues that count as rectified", () => {
@@ -313,14 +300,10 @@ describe("statistics on a hand-made community", () => {
     const rectifiedAt = sh("2026-11-20 12:00");
     expect(rectifiedResponseHours({ status: "closed", reportedAt, rectifiedAt })).toBe(3);
     expect(rectifiedResponseHours({ status: "accepted", reportedAt, rectifiedAt })).toBeNull();
-    expect(isOverdueAt({ status: "rectified", deadline: reportedAt }, rectifiedAt)).toBe(true);
-    expect(isOverdueAt({ status: "closed", deadline: reportedAt }, rectifiedAt)).toBe(false);
   });
 });
 
-describe("statistics agree with the reference definitions in src/domain/metrics.ts", () => {
-  let testDb: TestDb;
-  let org: Org;
+describe("statistics agree with a brute-force count over the rows", () => {
   const asOf = sh("2026-11-20 18:00");
   const seeds = randomIssues(20261120, 400, asOf);
 
@@ -331,23 +314,40 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
     for (let code = issue.grid; code !== null; code = parentOf.get(code) ?? null) if (code === unit) return true;
     return false;
   };
-  const snapshot = (s: IssueSeed): IssueSnapshot => ({
-    status: s.status,
-    reportedAt: s.reportedAt,
-    deadline: s.deadline ?? null,
-    rectifiedAt: s.rectifiedAt ?? null,
-    closedAt: s.closedAt ?? null,
-  });
-  const within = (d: Date, p: Period) => d >= p.from && d < p.to;
-  const open: readonly IssueStatus[] = OPEN_STATUSES;
+  const within = (d: Date | null | undefined, p: Period) => d != null && d >= p.from && d < p.to;
+  const unfixed: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
 
-  /** The figures of a unit computed row by row from the seeds. */
+  /**
+   * The figures of a unit computed row by row from the seeds, with the definitions of src/domain/metrics.ts written
+   * out again here (not imported), so that a filter that translates them wrongly is caught.
+   */
   function reference(unit: string, period: Period) {
+    const t = new Date(Math.min(asOf.getTime(), period.to.getTime() - 1));
     const mine = seeds.filter((s) => belongs(s, unit));
-    const snapshots = mine.map(snapshot);
     const reported = mine.filter((s) => within(s.reportedAt, period));
     const found = reported.filter((s) => s.status !== "rejected" && s.status !== "duplicate");
-    const overdue = mine.filter((s) => isOverdueAt({ status: s.status, deadline: s.deadline ?? null }, asOf));
+    const isOpen = (s: IssueSeed) =>
+      s.reportedAt <= t &&
+      (unfixed.includes(s.status) ||
+        s.status === "rectified" ||
+        (s.status === "closed" && s.closedAt != null && s.closedAt > t));
+    const isAwaiting = (s: IssueSeed) =>
+      isOpen(s) && (s.status === "rectified" || s.status === "closed") && !(s.rectifiedAt != null && s.rectifiedAt > t);
+    const isOverdue = (s: IssueSeed) => isOpen(s) && !isAwaiting(s) && s.deadline != null && s.deadline < t;
+    const open = mine.filter(isOpen);
+    const rateOf = (p: Period) => {
+      const closed = mine.filter((s) => s.status === "closed" && within(s.closedAt, p)).length;
+      const openTerm = mine.filter((s) => isOverdue(s) || (isOpen(s) && within(s.reportedAt, p))).length;
+      return { closed, open: openTerm, rate: closed + openTerm === 0 ? null : closed / (closed + openTerm) };
+    };
+    const hours = mine
+      .filter((s) => (s.status === "rectified" || s.status === "closed") && within(s.rectifiedAt, period))
+      .map((s) => ((s.rectifiedAt as Date).getTime() - s.reportedAt.getTime()) / HOUR)
+      .sort((a, b) => a - b);
+    const openByStatus = Object.fromEntries(ISSUE_STATUSES.map((st) => [st, 0])) as Record<IssueStatus, number>;
+    for (const s of open) {
+      openByStatus[isAwaiting(s) ? "rectified" : unfixed.includes(s.status) ? s.status : "accepted"] += 1;
+    }
     return {
       reported: reported.length,
       byStatus: Object.fromEntries(ISSUE_STATUSES.map((st) => [st, reported.filter((s) => s.status === st).length])),
@@ -355,23 +355,23 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
       dynamic: found.filter((s) => s.category === "DUI" || s.category === "TING").length,
       uncategorized: found.filter((s) => s.category === null).length,
       rebound: found.filter((s) => s.reboundOf != null).length,
-      open: mine.filter((s) => open.includes(s.status)).length,
-      overdue: overdue.length,
-      overdueAwaitingVerification: overdue.filter((s) => s.status === "rectified").length,
-      rate: rateOf(snapshots, period, asOf),
-      cumulativeRate: rateOf(snapshots, { from: new Date(0), to: period.to }, asOf),
-      response: responseStats(snapshots, period),
+      open: open.length,
+      openByStatus,
+      overdue: mine.filter(isOverdue).length,
+      awaitingVerification: mine.filter(isAwaiting).length,
+      rate: rateOf(period),
+      cumulativeRate: rateOf({ from: new Date(0), to: period.to }),
+      rectified: hours.length,
+      averageHours: hours.length === 0 ? null : hours.reduce((a, b) => a + b, 0) / hours.length,
+      medianHours:
+        hours.length === 0
+          ? null
+          : ((hours[Math.floor((hours.length - 1) / 2)] as number) + (hours[Math.floor(hours.length / 2)] as number)) /
+            2,
     };
   }
 
-  beforeAll(async () => {
-    testDb = await createTestDb();
-    org = await seedOrg(testDb.db);
-    await insertIssuesFast(testDb.db, org, seeds);
-  });
-  afterAll(async () => {
-    await testDb.close();
-  });
+  const f = seededDb(seeds, insertIssuesFast);
 
   it("covers every status and both ownership rules", () => {
     expect(new Set(seeds.map((s) => s.status)).size).toBe(ISSUE_STATUSES.length);
@@ -385,14 +385,17 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
     ["this week", periodFor("week", asOf, TZ)],
     ["this month", periodFor("month", asOf, TZ)],
     ["the last 10 days", { from: sh("2026-11-10 12:34"), to: sh("2026-11-20 12:34") }],
+    // Ended before the moment of observation: judged at its end.
+    ["a past week", { from: sh("2026-11-02 00:00"), to: sh("2026-11-09 00:00") }],
+    ["a past day", { from: sh("2026-11-12 00:00"), to: sh("2026-11-13 00:00") }],
   ];
 
   for (const [name, period] of periods) {
     it(`for ${name}, for every unit`, async () => {
-      const all = await statsByUnit(testDb.db, [org.units.S as number], period, asOf);
+      const all = await statsByUnit(f.db, [f.org.units.S as number], period, asOf);
       expect(all.size).toBe(UNITS.length);
       for (const { code } of UNITS) {
-        const s = all.get(org.units[code] as number) as UnitStats;
+        const s = all.get(f.org.units[code] as number) as UnitStats;
         const ref = reference(code, period);
         const actual = {
           reported: s.reported,
@@ -402,26 +405,83 @@ describe("statistics agree with the reference definitions in src/domain/metrics.
           uncategorized: s.byKind.none,
           rebound: s.rebound,
           open: s.open,
+          openByStatus: s.openByStatus,
           overdue: s.overdue,
-          overdueAwaitingVerification: s.overdueAwaitingVerification,
+          awaitingVerification: s.awaitingVerification,
           rate: s.rate,
           cumulativeRate: s.cumulativeRate,
+          rectified: s.rectified,
+          averageHours: s.response.averageHours,
+          medianHours: s.response.medianHours,
         };
-        expect({ code, ...actual }).toEqual({ code, ...ref, response: undefined });
-        expect(s.rectified).toBe(ref.response.count);
-        expect(s.closed).toBe(ref.rate.closed);
-        expect(s.response.count).toBe(ref.response.count);
-        expect(s.response.medianHours).toBe(ref.response.medianHours);
-        if (ref.response.averageHours === null) expect(s.response.averageHours).toBeNull();
-        else expect(s.response.averageHours).toBeCloseTo(ref.response.averageHours, 9);
+        const { averageHours, ...exact } = ref;
+        expect({ code, ...actual, averageHours: undefined }).toEqual({ code, ...exact, averageHours: undefined });
+        if (averageHours === null) expect(s.response.averageHours).toBeNull();
+        else expect(s.response.averageHours).toBeCloseTo(averageHours, 9);
       }
     });
   }
 
   it("gives the same figures for one unit asked alone and among many", async () => {
     const period = periodFor("month", asOf, TZ);
-    const alone = await unitStats(testDb.db, "G21", period, asOf);
-    const many = await statsByUnit(testDb.db, [org.units.C1 as number, org.units.C2 as number], period, asOf);
-    expect(many.get(org.units.G21 as number)).toEqual(alone);
+    const alone = await unitStats(f.db, "G21", period, asOf);
+    const many = await statsByUnit(f.db, [f.org.units.C1 as number, f.org.units.C2 as number], period, asOf);
+    expect(many.get(f.org.units.G21 as number)).toEqual(alone);
   });
+});
+
+describe("toWhere", () => {
+  const t = sh("2026-11-20 18:00");
+  const period = { from: sh("2026-11-20 00:00"), to: sh("2026-11-21 00:00") };
+  // Every status with and without each time, on both sides of t: including rows the product never writes
+  // (a rectified issue without a rectified time, a closed one without a closing time).
+  const times = [null, sh("2026-11-19 08:00"), sh("2026-11-20 12:00"), sh("2026-11-20 20:00")];
+  const seeds: IssueSeed[] = [];
+  for (const status of ISSUE_STATUSES) {
+    for (const [i, reportedAt] of [sh("2026-11-18 08:00"), sh("2026-11-20 10:00"), sh("2026-11-20 19:00")].entries()) {
+      for (const rectifiedAt of times) {
+        for (const closedAt of [times[0], times[2], times[3]]) {
+          seeds.push({
+            number: 1001 + seeds.length,
+            grid: "G11",
+            category: "DUI",
+            status,
+            reportedAt,
+            deadline: times[(seeds.length + i) % times.length],
+            rectifiedAt,
+            closedAt,
+          });
+        }
+      }
+    }
+  }
+
+  const f = seededDb(seeds, insertIssuesFast);
+
+  const conditions: [string, IssueCondition][] = [
+    ["open", openAt(t)],
+    ["in hand", inHandAt(t)],
+    ["awaiting verification", awaitingVerificationAt(t)],
+    ["overdue", overdueAt(t)],
+    ["the rate's open term", rateOpenAt(period, t)],
+    ["closed in the period", closedIn(period)],
+  ];
+  for (const [name, condition] of conditions) {
+    it(`selects in the database exactly the issues matches() accepts: ${name}`, async () => {
+      const rows = await f.db.issue.findMany({ where: toWhere(condition), select: { number: true } });
+      const expected = seeds
+        .filter((s) =>
+          matches(condition, {
+            status: s.status,
+            reportedAt: s.reportedAt,
+            deadline: s.deadline ?? null,
+            rectifiedAt: s.rectifiedAt ?? null,
+            closedAt: s.closedAt ?? null,
+          }),
+        )
+        .map((s) => s.number);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(rows.map((r) => r.number).sort((a, b) => a - b)).toEqual(expected);
+    });
+  }
 });

@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { LarkEmulator } from "../../src/emulator/index.ts";
+import { ledgerExportsIdle } from "../../src/features/ledger-command.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { type Riqing, startRiqing } from "../../src/main.ts";
 import { importOrg } from "../../src/org/import-org.ts";
@@ -47,7 +48,7 @@ export interface BotHarness {
   dir: string;
   /** Person open_ids by name, from the imported org. */
   people: Map<string, string>;
-  /** Waits until every stored event is processed and the outbox is empty. */
+  /** Waits until every stored event is processed, every ledger export finished and the outbox is empty. */
   settle(): Promise<void>;
   /** Stops the bot (keeps the database), e.g. to simulate a restart. */
   restart(): Promise<void>;
@@ -125,6 +126,7 @@ export async function startBot(options: {
     async settle() {
       for (let round = 0; round < 20; round++) {
         await harness.bot.inbox.idle();
+        await ledgerExportsIdle();
         await harness.bot.outbox.drain();
         const pending = await harness.bot.db.inboundEvent.count({ where: { status: "pending" } });
         const queued = await harness.bot.db.outboxMessage.count({ where: { status: "pending" } });
