@@ -1,5 +1,6 @@
+import { formatDecimal, formatDuration } from "../texts.ts";
 import type { Period } from "./deadline.ts";
-import type { IssueStatus } from "./types.ts";
+import { type IssueStatus, OPEN_STATUSES } from "./types.ts";
 
 /** An issue as it stands at the moment of observation — what the headline numbers are computed from. */
 export interface IssueSnapshot {
@@ -42,6 +43,21 @@ const FINISHED: ReadonlySet<IssueStatus> = new Set(["closed", "rejected", "dupli
 /** Statuses an issue that has been rectified can be in; refused fixes (back to accepted) do not count. */
 const RECTIFIED: ReadonlySet<IssueStatus> = new Set(["rectified", "closed"]);
 
+/** Whether `deadline` has passed at `at` (strictly: at the deadline itself there is still no delay). */
+export function isPastDeadline(deadline: Date | null, at: Date): boolean {
+  return deadline !== null && deadline.getTime() < at.getTime();
+}
+
+/**
+ * Whether an issue is overdue (超期) at `at`: it is still open — 待派单, 待接单, 整改中 or 待验收 — and its deadline
+ * has passed. The one definition behind the issue card, 待办, reminders and every figure. A fix awaiting
+ * verification counts: the problem is not ticked off yet, and the rectification rate counts it as open and past
+ * due (SPEC 3). Presenters say 待验收 beside it, so nobody chases a responder who has done the work.
+ */
+export function isOverdue(issue: { status: IssueStatus; deadline: Date | null }, at: Date): boolean {
+  return OPEN_STATUSES.includes(issue.status) && isPastDeadline(issue.deadline, at);
+}
+
 function within(instant: Date | null, { from, to }: Period): boolean {
   return instant !== null && instant.getTime() >= from.getTime() && instant.getTime() < to.getTime();
 }
@@ -54,8 +70,8 @@ export function rectificationRate({ closed, open }: RateCounts): number | null {
 
 /**
  * 整改率 over `period` observed at `asOf`, applying the one definition to issue snapshots taken at `asOf`: closed =
- * issues closed within the period; open = issues not closed, rejected or duplicate whose deadline passed before
- * `asOf` or that were reported within the period. This is the reference the database queries must agree with.
+ * issues closed within the period; open = issues not closed, rejected or duplicate that are overdue at `asOf`
+ * ({@link isOverdue}) or were reported within the period. This is the reference the database queries must agree with.
  */
 export function rateOf(issues: readonly IssueSnapshot[], period: Period, asOf: Date): RateResult {
   let closed = 0;
@@ -63,9 +79,8 @@ export function rateOf(issues: readonly IssueSnapshot[], period: Period, asOf: D
   for (const issue of issues) {
     if (issue.status === "closed") {
       if (within(issue.closedAt, period)) closed++;
-    } else if (!FINISHED.has(issue.status)) {
-      const overdue = issue.deadline !== null && issue.deadline.getTime() < asOf.getTime();
-      if (overdue || within(issue.reportedAt, period)) open++;
+    } else if (isOverdue(issue, asOf) || (!FINISHED.has(issue.status) && within(issue.reportedAt, period))) {
+      open++;
     }
   }
   return { closed, open, rate: rectificationRate({ closed, open }) };
@@ -99,19 +114,12 @@ export function responseStats(issues: readonly IssueSnapshot[], period: Period):
   };
 }
 
-/** One decimal place, without a trailing ".0". */
-function oneDecimal(value: number): string {
-  return value.toFixed(1).replace(/\.0$/, "");
-}
-
 /** A rate for people: 0.9321 → "93.2%", 1 → "100%", null → "—". */
 export function formatRate(rate: number | null): string {
-  return rate === null ? "—" : `${oneDecimal(rate * 100)}%`;
+  return rate === null ? "—" : `${formatDecimal(rate * 100)}%`;
 }
 
-/** A duration for people: in days from 24 hours ("1.3 天"), otherwise in hours ("5.2 小时"); null → "—". */
+/** An average duration for people, given in hours: "42 分钟", "5.2 小时", "1.3 天"; null → "—". */
 export function formatHours(hours: number | null): string {
-  if (hours === null) return "—";
-  const rounded = Math.round(hours * 10) / 10;
-  return rounded >= 24 ? `${oneDecimal(hours / 24)} 天` : `${oneDecimal(rounded)} 小时`;
+  return hours === null ? "—" : formatDuration(hours * HOUR_MS, "average");
 }
