@@ -1,12 +1,16 @@
 import type { Tx } from "../db/client.ts";
+import { categoryOf, type Org, orgOf } from "../db/org-queries.ts";
 import {
   type AssignTarget,
+  chatPolicy,
   checkTransition,
   type IssueAction,
+  type MergeOriginal,
   type TransitionDenialCode,
 } from "../domain/lifecycle.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { TEXTS } from "../texts.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos } from "./file-issue.ts";
@@ -33,25 +37,34 @@ export type IssueActionResult =
 
 /**
  * Takes a lifecycle action (SPEC section 3) in one transaction: checks the actor's authority and the required data
- * with the domain rules, applies the change only if the issue is still in the status it was checked in, appends the
- * history event, and queues the card update. A refused action changes nothing and says why, in Chinese.
+ * with the domain rules — under the installation's policy as the issue's chat settings adjust it — applies the
+ * change only if the issue is still in the status it was checked in, appends the history event, queues the card
+ * update and @-mentions whoever must act next. A refused action changes nothing and says why, in Chinese.
  */
 export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandContext): Promise<IssueActionResult> {
-  const issue = await tx.issue.findUnique({ where: { id: input.issueId }, include: { category: true } });
-  if (!issue) return { ok: false, code: "not_found", message: "找不到这个问题" };
+  const issue = await tx.issue.findUnique({ where: { id: input.issueId } });
+  if (!issue) return { ok: false, code: "not_found", message: TEXTS.issueGone };
+  const org = await orgOf(tx);
   const person = await tx.person.findUnique({ where: { openId: input.actorOpenId } });
   const actor = await actorContext(tx, issue, person, ctx.admins);
+  const chatSettings = issue.sourceChatId ? org.bindings.get(issue.sourceChatId)?.settings : undefined;
+  const originalId = input.action === "merge" ? (input.originalId ?? issue.suspectedDuplicateOfId) : null;
   const verdict = checkTransition({
     action: input.action,
-    issue: { status: issue.status as IssueStatus, afterPhotoRequired: issue.category?.afterPhotoRequired ?? true },
+    issue: {
+      id: issue.id,
+      status: issue.status as IssueStatus,
+      categoryId: issue.categoryId,
+      afterPhotoRequired: categoryOf(org, issue.categoryId)?.afterPhotoRequired ?? true,
+    },
     actor,
     input: {
       reason: input.reason,
       target: input.target,
-      originalId: input.originalId ?? issue.suspectedDuplicateOfId ?? undefined,
+      original: originalId === null ? undefined : await mergeOriginal(tx, org, originalId),
       hasAfterPhoto: (input.afterPhotos?.length ?? 0) > 0,
     },
-    policy: ctx.policy,
+    policy: { ...ctx.policy, ...chatPolicy(chatSettings) },
   });
   if (!verdict.ok) return verdict;
 
@@ -60,7 +73,7 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
   // An edit that completes a waiting report also assigns it, so the change may name its own status.
   const to = (data.status as IssueStatus | undefined) ?? verdict.to;
   const updated = await tx.issue.updateMany({ where: { id: issue.id, status: from }, data: { ...data, status: to } });
-  if (updated.count === 0) return { ok: false, code: "conflict", message: "问题状态刚刚发生了变化，请查看最新的卡片" };
+  if (updated.count === 0) return { ok: false, code: "conflict", message: TEXTS.issueChanged };
 
   const photoIds = input.afterPhotos?.length ? await attachPhotos(tx, issue.id, "after", input.afterPhotos) : [];
   const event = await tx.issueEvent.create({
@@ -76,8 +89,30 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
     },
   });
   await syncIssueCard(tx, issue.id, ctx);
-  await notifyChange(tx, { issueId: issue.id, eventId: event.id, action: input.action, reason: input.reason });
+  // An edit that completes a waiting report assigns it as much as 派单 does.
+  const assigned = input.action === "assign" || (from === "reported" && to === "assigned");
+  await notifyChange(tx, {
+    issueId: issue.id,
+    eventId: event.id,
+    action: input.action,
+    reason: input.reason,
+    assigned,
+  });
   return { ok: true, status: to };
+}
+
+/** What the merge rules need to know about the issue named as the original. */
+async function mergeOriginal(tx: Tx, org: Org, id: number): Promise<MergeOriginal | undefined> {
+  const original = await tx.issue.findUnique({ where: { id } });
+  return original
+    ? {
+        id: original.id,
+        number: original.number,
+        status: original.status as IssueStatus,
+        categoryId: original.categoryId,
+        categoryName: categoryOf(org, original.categoryId)?.name ?? null,
+      }
+    : undefined;
 }
 
 type IssueRow = NonNullable<Awaited<ReturnType<Tx["issue"]["findUnique"]>>>;

@@ -1,7 +1,8 @@
 import type { Tx } from "../db/client.ts";
-import { deadlineFor, resolveAssignee } from "./assignment.ts";
+import { type Assignee, deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos, placeReport } from "./file-issue.ts";
+import { notifyChange } from "./notify-change.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
 /** A report can hold up to nine photos, like one Lark post. */
@@ -9,7 +10,8 @@ export const MAX_REPORT_PHOTOS = 9;
 
 /**
  * Adds what the reporter sent right after the report (more photos, or the text after a photo) to the issue: the
- * text fills in a missing place or category, which may complete the issue's assignment. One transaction.
+ * text fills in a missing place or category, which may complete the issue's assignment — then the history event
+ * records the status change and the new assignee is @-mentioned, as when a report is filed complete. One transaction.
  */
 export async function addToReport(
   tx: Tx,
@@ -24,6 +26,7 @@ export async function addToReport(
   const photos = (input.photos ?? []).slice(0, room);
   const photoIds = photos.length ? await attachPhotos(tx, issue.id, "before", photos) : [];
   const text = input.text?.trim();
+  let assignee: Assignee | null = null;
   if (text) {
     const placement = await placeReport(tx, input.chatUnitId, issue.reporterId, text);
     // A place named in the text beats the reporter's own grid that a photo-only report was filed under.
@@ -32,7 +35,7 @@ export async function addToReport(
     const pointId = moved || issue.gridId === null ? placement.pointId : issue.pointId;
     const categoryId = issue.categoryId ?? placement.categoryId;
     const undispatched = issue.status === "reported" || (issue.status === "assigned" && moved);
-    const assignee =
+    assignee =
       undispatched && gridId !== null && categoryId !== null ? await resolveAssignee(tx, gridId, categoryId) : null;
     await tx.issue.update({
       where: { id: issue.id },
@@ -53,14 +56,17 @@ export async function addToReport(
       },
     });
   }
-  await tx.issueEvent.create({
+  const event = await tx.issueEvent.create({
     data: {
       issueId: issue.id,
       type: "photo_added",
       actorId: issue.reporterId,
       at: ctx.now,
+      fromStatus: issue.status,
+      toStatus: assignee ? "assigned" : issue.status,
       data: { photoIds, text: text ?? null },
     },
   });
   await syncIssueCard(tx, issue.id, ctx);
+  await notifyChange(tx, { issueId: issue.id, eventId: event.id, action: "photo_added", assigned: assignee !== null });
 }

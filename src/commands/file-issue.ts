@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { dutiesOf, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { classify, findPlace, hasUrgentWord } from "../domain/match.ts";
 import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
@@ -32,13 +32,22 @@ export interface Placement {
   placeFromText: boolean;
 }
 
+function gridsUnder(org: Org, unitId: number) {
+  return unitSubtree(org, unitId).filter((u) => u.level === "grid" || u.level === "microgrid");
+}
+
+/** The grid or point, and the category, that a text names; null where it names none. */
+export interface TextMatch {
+  place: { gridId: number; pointId: number | null } | null;
+  categoryId: number | null;
+}
+
 /**
- * Resolves grid and point (a named point or grid in the text, longest match first, else the reporter's only grid in
- * the chat's unit) and the category (keywords). Unknowns stay null and the card asks.
+ * What a report's text names among the chat unit's grids and points (names and aliases, longest match first,
+ * one-character typos and traditional characters tolerated) and the categories (names and keywords). Pure.
  */
-export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number, text: string): Promise<Placement> {
-  const org = await orgOf(tx);
-  const grids = unitSubtree(org, chatUnitId).filter((u) => u.level === "grid" || u.level === "microgrid");
+export function matchReportText(org: Org, chatUnitId: number, text: string): TextMatch {
+  const grids = gridsUnder(org, chatUnitId);
   const gridIds = new Set(grids.map((g) => g.id));
   const points = [...org.points.values()].filter((p) => gridIds.has(p.gridId));
   const places = [
@@ -46,20 +55,31 @@ export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number
     ...grids.map((g) => ({ id: g.id, names: [g.name, ...g.aliases] })),
   ];
   const match = text ? findPlace(text, places) : null;
-  let gridId: number | null = null;
-  let pointId: number | null = null;
-  if (match && match.id < 0) {
-    pointId = -match.id;
-    gridId = points.find((p) => p.id === pointId)?.gridId ?? null;
-  } else if (match) {
-    gridId = match.id;
-  } else {
-    const own = new Set(dutiesOf(org, reporterId).map((d) => d.unitId));
-    const ownGrids = [...own].filter((id) => gridIds.has(id));
-    if (ownGrids.length === 1) gridId = ownGrids[0] ?? null;
-  }
-  const category = text ? classify(text, org.categories) : null;
-  return { gridId, pointId, categoryId: category?.id ?? null, placeFromText: match !== null };
+  const point = match && match.id < 0 ? org.points.get(-match.id) : undefined;
+  const place = point
+    ? { gridId: point.gridId, pointId: point.id }
+    : match
+      ? { gridId: match.id, pointId: null }
+      : null;
+  return { place, categoryId: (text ? classify(text, org.categories) : null)?.id ?? null };
+}
+
+/**
+ * Resolves grid and point (a named point or grid in the text, else the reporter's only grid in the chat's unit) and
+ * the category (keywords), by {@link matchReportText}. Unknowns stay null and the card asks.
+ */
+export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number, text: string): Promise<Placement> {
+  const org = await orgOf(tx);
+  const { place, categoryId } = matchReportText(org, chatUnitId, text);
+  if (place) return { ...place, categoryId, placeFromText: true };
+  const grids = new Set(gridsUnder(org, chatUnitId).map((g) => g.id));
+  const ownGrids = [...new Set(dutiesOf(org, reporterId).map((d) => d.unitId))].filter((id) => grids.has(id));
+  return {
+    gridId: ownGrids.length === 1 ? (ownGrids[0] ?? null) : null,
+    pointId: null,
+    categoryId,
+    placeFromText: false,
+  };
 }
 
 /** The placement of an existing issue, for a new issue about the same problem at the same place. */

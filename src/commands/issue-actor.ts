@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
+import { type Org, orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
 import type { ActorContext } from "../domain/lifecycle.ts";
 
 /** The columns of an issue that decide who may act on it. */
@@ -10,6 +10,11 @@ export interface IssueAuthority {
   assigneePersonId: number | null;
   assigneeUnitId: number | null;
   rectifiedById: number | null;
+}
+
+/** The unit an issue belongs to: its grid, or before a grid is known the unit its chat is bound to. */
+export function issueAnchor(org: Org, issue: Pick<IssueAuthority, "gridId" | "sourceChatId">): number | null {
+  return issue.gridId ?? (issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null);
 }
 
 /**
@@ -26,7 +31,7 @@ export async function actorContext(
     return { isAdmin: false, roles: new Set(), isAssignee: false, isReporter: false, isRectifier: false };
   }
   const org = await orgOf(tx);
-  const anchor = issue.gridId ?? (issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null);
+  const anchor = issueAnchor(org, issue);
   const unitIds = anchor === null ? [] : unitChain(org, anchor).map((u) => u.id);
   const roles = rolesOn(org, person.id, unitIds);
   let inAssigneeUnit = false;

@@ -139,7 +139,7 @@ async function readIssue(tx: Tx, issueId: number) {
     gridOptions: units
       .filter((u) => u.level === "grid" || u.level === "microgrid")
       .map((u) => ({ id: u.id, name: u.name })),
-    categoryOptions: category ? [] : org.categories.map((c) => ({ id: c.id, name: c.name })),
+    categoryOptions: org.categories.map((c) => ({ id: c.id, name: c.name })),
     assignOptions: [
       ...uniqueBy(
         staff.map((d) => ({ openId: d.openId, name: d.name })),

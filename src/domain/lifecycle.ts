@@ -188,6 +188,18 @@ export interface IssueState {
   status: IssueStatus;
   /** Whether rectifying needs an after-photo (from the category); default true. */
   afterPhotoRequired?: boolean;
+  /** Its id and category, which a merge checks the original against. */
+  id?: number;
+  categoryId?: number | null;
+}
+
+/** The issue a merge names as the original. */
+export interface MergeOriginal {
+  id: number;
+  number: number;
+  status: IssueStatus;
+  categoryId: number | null;
+  categoryName: string | null;
 }
 
 /**
@@ -212,13 +224,23 @@ export interface TransitionInput {
   hasAfterPhoto?: boolean;
   target?: AssignTarget;
   /** The issue this one duplicates (for merge). */
-  originalId?: number;
+  original?: MergeOriginal;
 }
 
-/** Switches an installation may turn; all default to the strict behaviour. */
+/** Switches an installation or a chat may turn; all default to the strict behaviour. */
 export interface LifecyclePolicy {
   /** Let whoever rectified an issue also verify it. */
   allowSelfVerify?: boolean;
+}
+
+/**
+ * The switches a chat sets in its binding's settings JSON: `"selfVerify": true` lets whoever rectified an issue
+ * reported there verify it too (default false, SPEC 3). Keys that are missing or not booleans set nothing.
+ */
+export function chatPolicy(settings: unknown): LifecyclePolicy {
+  const selfVerify =
+    typeof settings === "object" && settings !== null ? (settings as { selfVerify?: unknown }).selfVerify : undefined;
+  return typeof selfVerify === "boolean" ? { allowSelfVerify: selfVerify } : {};
 }
 
 /** Why an action was refused. */
@@ -228,7 +250,8 @@ export type TransitionDenialCode =
   | "self_verify"
   | "reason_required"
   | "photo_required"
-  | "target_required";
+  | "target_required"
+  | "original_invalid";
 
 /** The verdict on an action: the status it leads to, or why not, in a sentence for the chat user. */
 export type TransitionResult =
@@ -282,7 +305,7 @@ function isSupplied(requirement: Requirement, issue: IssueState, input: Transiti
     case "target":
       return input.target !== undefined;
     case "original":
-      return input.originalId !== undefined;
+      return input.original !== undefined;
     case "reason":
       return (input.reason ?? "").trim() !== "";
     case "after_photo":
@@ -291,8 +314,24 @@ function isSupplied(requirement: Requirement, issue: IssueState, input: Transiti
 }
 
 /**
+ * Why `issue` may not be marked a duplicate of `original`, in a sentence; null when it may. Not of itself, not of a
+ * finished issue (closed, rejected or itself a duplicate: nobody follows it up any more), not of another category.
+ */
+function originalDenial(issue: IssueState, original: MergeOriginal): string | null {
+  const n = `#${original.number}`;
+  if (original.id === issue.id) return "不能合并到问题自己，请写明与哪个问题重复，例如：合并到 #1019";
+  if (!OPEN_STATUSES.includes(original.status)) return `${n} ${STATUS_PHRASES[original.status]}，不能合并到它`;
+  const categoryId = issue.categoryId ?? null;
+  if (categoryId !== null && original.categoryId !== null && original.categoryId !== categoryId) {
+    return `${n} 是「${original.categoryName ?? ""}」问题，与本问题类别不同，不能合并`;
+  }
+  return null;
+}
+
+/**
  * Decides whether `actor` may take `action` on `issue` with the supplied data. Checks, in order: the issue's status,
- * the actor's authority, self-verification, then the required data. Never changes anything.
+ * the actor's authority, self-verification, the required data, then the original a merge names. Never changes
+ * anything.
  */
 export function checkTransition({
   action,
@@ -307,13 +346,7 @@ export function checkTransition({
   for (const [requirement, message] of Object.entries(rule.requires) as [Requirement, string][]) {
     if (!isSupplied(requirement, issue, input)) return { ok: false, code: MISSING_CODES[requirement], message };
   }
+  const invalid = action === "merge" && input.original ? originalDenial(issue, input.original) : null;
+  if (invalid) return { ok: false, code: "original_invalid", message: invalid };
   return { ok: true, to: rule.to ?? issue.status };
-}
-
-/**
- * The actions `actor` may take on `issue` in its current status, in table order — the buttons an issue card shows
- * this viewer. Required data (reason, photo, target) is not considered; it is asked for when the action is taken.
- */
-export function allowedActions(issue: IssueState, actor: ActorContext, policy: LifecyclePolicy = {}): IssueAction[] {
-  return ISSUE_ACTIONS.filter((action) => authorityDenial(action, issue, actor, policy) === null);
 }

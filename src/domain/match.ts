@@ -145,3 +145,11 @@ export function hasUrgentWord(text: string): boolean {
 export function startsWithReportWord(text: string): boolean {
   return REPORT_PREFIX.test(simplify(text).trimStart());
 }
+
+/** The text without the report word it opens with: "上报：幸福路菜市场门口堆物" → "幸福路菜市场门口堆物". */
+export function stripReportWord(text: string): string {
+  const trimmed = text.trimStart();
+  // Simplifying keeps these words' length, so the match measures the original text too.
+  const word = REPORT_PREFIX.exec(simplify(trimmed))?.[0];
+  return word ? trimmed.slice(word.length).replace(/^[\s：:，,]+/, "") : trimmed;
+}

@@ -1,3 +1,4 @@
+import { formatDecimal, formatDuration } from "../texts.ts";
 import type { Period } from "./deadline.ts";
 import type { IssueStatus } from "./types.ts";
 
@@ -75,6 +76,11 @@ const HOUR_MS = 3_600_000;
 const RECTIFIED: readonly IssueStatus[] = ["rectified", "closed"];
 /** Statuses of an issue nobody has fixed yet. */
 const UNFIXED: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
+
+/** Whether `deadline` has passed at `at` (strictly: at the deadline itself there is still no delay). */
+export function isPastDeadline(deadline: Date | null, at: Date): boolean {
+  return deadline !== null && deadline.getTime() < at.getTime();
+}
 
 function within(instant: Date | null, { from, to }: Period): boolean {
   return instant !== null && instant.getTime() >= from.getTime() && instant.getTime() < to.getTime();
@@ -227,19 +233,12 @@ export function responseStats(issues: readonly IssueSnapshot[], period: Period):
   };
 }
 
-/** One decimal place, without a trailing ".0". */
-function oneDecimal(value: number): string {
-  return value.toFixed(1).replace(/\.0$/, "");
-}
-
 /** A rate for people: 0.9321 → "93.2%", 1 → "100%", null → "—". */
 export function formatRate(rate: number | null): string {
-  return rate === null ? "—" : `${oneDecimal(rate * 100)}%`;
+  return rate === null ? "—" : `${formatDecimal(rate * 100)}%`;
 }
 
-/** A duration for people: in days from 24 hours ("1.3 天"), otherwise in hours ("5.2 小时"); null → "—". */
+/** An average duration for people, given in hours: "42 分钟", "5.2 小时", "1.3 天"; null → "—". */
 export function formatHours(hours: number | null): string {
-  if (hours === null) return "—";
-  const rounded = Math.round(hours * 10) / 10;
-  return rounded >= 24 ? `${oneDecimal(hours / 24)} 天` : `${oneDecimal(rounded)} 小时`;
+  return hours === null ? "—" : formatDuration(hours * HOUR_MS, "average");
 }

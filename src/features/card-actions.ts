@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { actOnIssue, type IssueActionInput } from "../commands/act-on-issue.ts";
-import { ACTION_LABELS, ISSUE_ACTIONS } from "../domain/lifecycle.ts";
+import { ISSUE_ACTIONS } from "../domain/lifecycle.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
-import { TEXTS } from "../texts.ts";
+import { ACTION_DONE, TEXTS } from "../texts.ts";
 import { commandContext, type FeatureDeps } from "./deps.ts";
 import { replyText } from "./say.ts";
 import { transaction } from "./transaction.ts";
@@ -13,7 +13,8 @@ const issueValue = z.object({
   i: z.coerce.number().int().positive(),
 });
 
-function toast(type: "success" | "error" | "warning" | "info", content: string): CardAnswer {
+/** A card answer that only shows a toast. */
+export function toast(type: "success" | "error" | "warning" | "info", content: string): CardAnswer {
   return { toast: { type, content } };
 }
 
@@ -33,21 +34,17 @@ export async function handleIssueCardAction(deps: FeatureDeps, a: InboundCardAct
   else input.action = kind;
   if (kind === "assign" && a.option) {
     const target = await targetOf(deps, a.option);
-    if (!target) return toast("error", "没有找到这个人员或部门，请重新选择");
+    if (!target) return toast("error", TEXTS.unknownAssignee);
     input.target = target;
   }
   if (reason !== undefined) input.reason = reason;
   if ((kind === "set_grid" || kind === "set_category") && !Number.isInteger(Number(a.option))) {
-    return toast("error", "请从列表中选择");
+    return toast("error", TEXTS.pickFromList);
   }
 
   const ctx = commandContext(deps);
   const result = await transaction(deps.db, (tx) => actOnIssue(tx, input, ctx));
-  if (result.ok) {
-    const label =
-      kind === "set_grid" ? "已更新网格" : kind === "set_category" ? "已更新类别" : `${ACTION_LABELS[kind]}成功`;
-    return toast("success", label);
-  }
+  if (result.ok) return toast("success", ACTION_DONE[kind]);
   if (result.code === "photo_required") {
     const issue = await deps.db.issue.findUnique({ where: { id: issueId } });
     if (issue?.sourceChatId && issue.sourceMessageId) {

@@ -1,9 +1,11 @@
 import { ensurePerson } from "../commands/ensure-person.ts";
+import { actorContext, type IssueAuthority, issueAnchor } from "../commands/issue-actor.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
 import { STATUS_LABELS } from "../domain/labels.ts";
 import { normalizeText } from "../domain/match.ts";
+import { isOverdueAt } from "../domain/metrics.ts";
 import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
 import { helpCard } from "../lark/cards/help-card.ts";
 import { issueCard } from "../lark/cards/issue-card.ts";
@@ -37,7 +39,7 @@ const WORDS = Object.keys(VERBS).sort((a, b) => b.length - a.length);
 
 /**
  * Splits "统计 本周" (or "统计本周", "查#1024") into the verb and its argument; null when the text is not a command.
- * 查 needs an issue number after it, so a report like "查到幸福路有堆物" is not mistaken for one.
+ * 查 stands alone or before a space or an issue number, so a report like "查到幸福路有堆物" is not mistaken for one.
  */
 export function parseCommand(text: string): { verb: string; arg: string } | null {
   const trimmed = text.trim();
@@ -47,7 +49,7 @@ export function parseCommand(text: string): { verb: string; arg: string } | null
     const arg = trimmed.slice(word.length);
     if (/^[a-z]/.test(word) && arg !== "" && !/^\s/.test(arg)) continue;
     const verb = VERBS[word] ?? "help";
-    if (verb === "show" && !/^\s*#?\s*\d+/.test(arg)) continue;
+    if (verb === "show" && arg !== "" && !/^[\s#＃\d]/.test(arg)) continue;
     return { verb, arg: arg.trim() };
   }
   return null;
@@ -86,7 +88,7 @@ export async function runChatCommand(
     await replyCard(deps.db, { ...answerTo(m), card: helpCard() });
     return;
   }
-  if (command.verb === "bind") return bind(deps, m, command.arg, reply);
+  if (command.verb === "bind") return bind(deps, m, command.arg, binding, reply);
   if (command.verb === "unbind") return unbind(deps, m, binding, reply);
 
   const scope = await scopeOf(deps, m.senderOpenId, binding);
@@ -95,7 +97,7 @@ export async function runChatCommand(
     case "todo":
       return reply(await todoText(deps, m.senderOpenId));
     case "show":
-      return show(deps, m, command.arg, reply);
+      return show(deps, m, command.arg, scope, reply);
     default: {
       const extension = extensions[command.verb];
       if (extension) return extension(deps, m, command.arg, scope);
@@ -146,29 +148,58 @@ async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
   if (issues.length === 0) return TEXTS.todoEmpty;
   const now = deps.now();
   const lines = issues.map((i) => {
+    const status = i.status as IssueStatus;
     const due = i.deadline
-      ? i.deadline < now
+      ? isOverdueAt({ status, deadline: i.deadline }, now)
         ? `已超期 ${formatDuration(now.getTime() - i.deadline.getTime())}`
-        : `剩 ${formatDuration(i.deadline.getTime() - now.getTime())}`
+        : status === "rectified"
+          ? ""
+          : `剩 ${formatDuration(i.deadline.getTime() - now.getTime())}`
       : "";
-    return `#${i.number} ${i.category?.name ?? "待分类"} · ${i.grid?.name ?? "待定网格"} · ${STATUS_LABELS[i.status as IssueStatus]}${due ? ` · ${due}` : ""}`;
+    return `#${i.number} ${i.category?.name ?? "待分类"} · ${i.grid?.name ?? "待定网格"} · ${STATUS_LABELS[status]}${due ? ` · ${due}` : ""}`;
   });
-  return [`你的待办（${issues.length} 件）：`, ...lines].join("\n");
+  return [TEXTS.todoHeader(issues.length), ...lines].join("\n");
 }
 
+/**
+ * 查 #编号: the issue card with its whole history, for those who may see the issue — people with a duty on its grid
+ * or above it (or, before a grid is known, on its chat's unit) or in its assignee department, its reporter and
+ * assignee, admins — and, in a group, for the issues of the group's own unit.
+ */
 async function show(
   deps: FeatureDeps,
   m: InboundMessage,
   arg: string,
+  scope: CommandScope,
   reply: (t: string) => Promise<void>,
 ): Promise<void> {
-  const number = /#?\s*(\d+)/.exec(arg)?.[1];
+  const number = /^[#＃]?\s*(\d+)/.exec(arg)?.[1];
   if (!number) return reply(TEXTS.showNeedsNumber);
   const issue = await deps.db.issue.findUnique({ where: { number: Number(number) } });
   if (!issue) return reply(TEXTS.unknownIssue(`#${number}`));
-  const view = await transaction(deps.db, (tx) => loadIssueView(tx, issue.id));
-  const card = issueCard(view, deps.now(), deps.timeZone, { fullHistory: true });
+  const card = await transaction(deps.db, async (tx) => {
+    if (!(await mayView(tx, deps.admins, m.senderOpenId, issue, scope))) return null;
+    return issueCard(await loadIssueView(tx, issue.id), deps.now(), deps.timeZone, { fullHistory: true });
+  });
+  if (!card) return reply(TEXTS.showForbidden(`#${number}`));
   await replyCard(deps.db, { ...answerTo(m), card });
+}
+
+async function mayView(
+  tx: Tx,
+  admins: readonly string[],
+  openId: string,
+  issue: IssueAuthority,
+  scope: CommandScope,
+): Promise<boolean> {
+  if (scope.isAdmin) return true;
+  const person = await tx.person.findUnique({ where: { openId } });
+  const actor = await actorContext(tx, issue, person, admins);
+  if (actor.isAdmin || actor.isAssignee || actor.isReporter || actor.roles.size > 0) return true;
+  const org = await orgOf(tx);
+  const anchor = issueAnchor(org, issue);
+  const groupUnit = scope.binding?.unitId;
+  return anchor !== null && groupUnit !== undefined && unitChain(org, anchor).some((u) => u.id === groupUnit);
 }
 
 /** Who may bind or unbind a chat to a unit: admins, and secretaries of that unit or a unit above it. */
@@ -199,13 +230,19 @@ const PURPOSE_LABELS: Record<ChatPurpose, string> = {
   department: "部门群",
 };
 
+/**
+ * 绑定 单位 [用途]: binds the group to the unit named by code, name or alias (an ambiguous name asks for the code).
+ * Admins and secretaries of the unit or above may; rebinding a group bound to another unit needs the same authority
+ * over that unit too, so nobody takes over another community's group.
+ */
 async function bind(
   deps: FeatureDeps,
   m: InboundMessage,
   arg: string,
+  binding: BindingRef | null,
   reply: (t: string) => Promise<void>,
 ): Promise<void> {
-  if (m.chatType !== "group") return reply("请在要绑定的群里 @我 发送“绑定 单位”。");
+  if (m.chatType !== "group") return reply(TEXTS.bindInGroup);
   const words = arg.split(/\s+/).filter(Boolean);
   const purposeWord = words.length > 1 ? PURPOSE_WORDS[words[words.length - 1] ?? ""] : undefined;
   const name = (purposeWord ? words.slice(0, -1) : words).join("");
@@ -230,6 +267,14 @@ async function bind(
   const unit = candidates[0];
   if (!unit) return;
   if (!(await maySecretary(deps.db, m.senderOpenId, unit.id, deps.admins))) return reply(TEXTS.bindForbidden);
+  if (
+    binding &&
+    binding.unitId !== unit.id &&
+    !(await maySecretary(deps.db, m.senderOpenId, binding.unitId, deps.admins))
+  ) {
+    const current = (await orgOf(deps.db)).units.get(binding.unitId);
+    return reply(TEXTS.bindTaken(current?.name ?? ""));
+  }
   const purpose: ChatPurpose =
     purposeWord ??
     (unit.level === "street" || unit.level === "district"

@@ -20,7 +20,8 @@ import type { CardAnswer } from "../lark/inbox.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { issueListLine, shortDate } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
-import { formatDateTime, TEXTS as SHARED_TEXTS } from "../texts.ts";
+import { formatDateTime, TEXTS } from "../texts.ts";
+import { toast } from "./card-actions.ts";
 import { commandContext, type FeatureDeps } from "./deps.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
 import type { CardActionHandler } from "./router.ts";
@@ -54,27 +55,6 @@ const REVIEWERS: ReadonlySet<Role> = new Set(["leader", "dispatcher", "admin"]);
 
 /** Most overdue issues one 查看超期 answer lists. */
 const OVERDUE_ANSWER_LIMIT = 300;
-
-const TEXTS = {
-  snoozed: (until: string) => `已延后到 ${until} 再提醒（整改期限不变）`,
-  snoozeMoot: "问题已整改或已办结，不再提醒",
-  snoozeForbidden: "只有责任人、社区书记或派单员可以延后提醒",
-  lookbackOk: "已记录：未反弹",
-  lookbackRebound: "已记录反弹，新问题将发布在群里",
-  noOverdue: "目前没有超期问题 👍",
-  overdueListed: (n: number) => `已在话题中列出 ${n} 件超期问题`,
-  overdueHeader: (unit: string, at: string, n: number) => `${unit} 截至 ${at} 的超期问题（${n} 件）：`,
-  overdueMore: (n: number) => `…… 共 ${n} 件，完整清单请导出台账`,
-  reviewEmpty: "请先填写审阅意见",
-  reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
-  reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
-  reviewNoChat: "审阅意见已记录，但对应社区没有绑定工作群，未能转发",
-  reviewText: (name: string, date: string, comment: string) => `【审阅意见】${name}：${comment}（${date}日清日报）`,
-} as const;
-
-function toast(type: "success" | "error" | "warning" | "info", content: string): CardAnswer {
-  return { toast: { type, content } };
-}
 
 /** The card-action handler of the clock's cards, for RouterExtensions.cardActions. */
 export const handleClockCardAction: CardActionHandler = async (deps, action) => {
@@ -174,8 +154,7 @@ async function exportDigestLedger(
   unitId: number,
   date: string,
 ): Promise<CardAnswer> {
-  if (!(await mayExportLedger(deps, action.operatorOpenId, unitId)))
-    return toast("error", SHARED_TEXTS.ledgerForbidden);
+  if (!(await mayExportLedger(deps, action.operatorOpenId, unitId))) return toast("error", TEXTS.ledgerForbidden);
   const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true } });
   await requestLedger(deps, {
     // One export per digest, unit and day a minute: a double click sends one file.
@@ -186,7 +165,7 @@ async function exportDigestLedger(
     replyTo: action.messageId,
     inThread: true,
   });
-  return toast("success", SHARED_TEXTS.ledgerSending(unit.name, shortDate(date)));
+  return toast("success", TEXTS.ledgerSending(unit.name, shortDate(date)));
 }
 
 /**

@@ -2,13 +2,9 @@ import { localDateString, startOfDate } from "../domain/deadline.ts";
 import { UNIT_LEVELS } from "../domain/types.ts";
 import { clockSettings } from "../jobs/clock-settings.ts";
 import { prepareDigest } from "../jobs/prepare-digest.ts";
+import { TEXTS } from "../texts.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 import { answerTo, replyCard, replyText } from "./say.ts";
-
-const TEXTS = {
-  badDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
-  noUnit: "你还没有负责的单位，无法生成日报。",
-} as const;
 
 /**
  * 日报 (SPEC 4.3): previews the digest of the chat's unit — in a private chat, of the sender's highest unit — for
@@ -24,7 +20,7 @@ export const digestCommand: CommandExtension = async (deps, m, arg, scope) => {
       startOfDate(arg.trim(), deps.timeZone);
       date = arg.trim();
     } catch {
-      return reply(TEXTS.badDate);
+      return reply(TEXTS.digestBadDate);
     }
   }
   const units = await deps.db.unit.findMany({
@@ -35,7 +31,7 @@ export const digestCommand: CommandExtension = async (deps, m, arg, scope) => {
   const levels: readonly string[] = UNIT_LEVELS;
   const rank = (level: string) => levels.indexOf(level);
   const unit = units.sort((a, b) => rank(a.level) - rank(b.level) || a.id - b.id)[0];
-  if (!unit) return reply(TEXTS.noUnit);
+  if (!unit) return reply(TEXTS.digestNoUnit);
   const settings = clockSettings(scope.binding?.settings);
   const { card } = await prepareDigest(
     deps,

@@ -15,7 +15,7 @@ export const REPORT_WINDOW_MS = 2 * 60_000;
  * Turns group messages into reports (SPEC 4.1): a photo with report words or an @-mention, any photo in a patrol
  * group, or report text alone ("no photo"). A photo and a text from the same person within two minutes, in either
  * order, make one report, and further photos in that window join it (up to nine). A photo in a work group with no
- * report text waits two minutes for one.
+ * report text waits two minutes for one; lone photos older than that are forgotten as the next message arrives.
  */
 export async function intake(
   deps: FeatureDeps,
@@ -31,6 +31,10 @@ export async function intake(
   const ctx = commandContext(deps);
 
   await transaction(deps.db, async (tx) => {
+    // A chat's messages come in order, so a photo sent a window before this one can no longer join a report: forget
+    // it. Other chats may still be catching up on older messages, so each chat forgets only its own.
+    const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
+    await tx.pendingPhoto.deleteMany({ where: { chatId: m.chatId, sentAt: { lt: expired } } });
     const recent = await tx.issue.findFirst({
       where: {
         sourceChatId: m.chatId,

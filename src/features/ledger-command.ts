@@ -22,6 +22,7 @@ import { z } from "zod";
 import { claimOnce } from "../db/once.ts";
 import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
 import { type Period, startOfDate } from "../domain/deadline.ts";
+import type { Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { exportLedger, PHOTO_FOLDER } from "../reports/export-ledger.ts";
 import { periodFor, periodLabel } from "../reports/stats.ts";
@@ -34,7 +35,7 @@ import { transaction } from "./transaction.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** Who may take a ledger out of the system: it lists people and problems by name. */
-const LEDGER_ROLES = new Set(["secretary", "leader", "dispatcher", "admin"]);
+const LEDGER_ROLES: ReadonlySet<Role> = new Set(["secretary", "leader", "dispatcher", "admin"]);
 
 /** Parses 本周 | 本月 | YYYY-MM-DD~YYYY-MM-DD (both dates inclusive; 至, ~, -, 到 between them). Default 本月. */
 export function parseLedgerPeriod(arg: string, now: Date, timeZone: string): Period | null {
@@ -234,14 +235,24 @@ async function deliverLedger(deps: FeatureDeps, request: LedgerRequest): Promise
   }
 }
 
-/** 台账 [本周|本月|起止日期]: sends the chat unit's ledger as a file (secretaries, leaders, dispatchers). */
+/** In a private chat, the unit whose ledger 台账 exports: the first on which the sender holds an exporting duty. */
+async function ownLedgerUnit(deps: FeatureDeps, openId: string): Promise<number | undefined> {
+  const person = await deps.db.person.findUnique({ where: { openId } });
+  if (!person) return undefined;
+  return dutiesOf(await orgOf(deps.db), person.id).find((d) => LEDGER_ROLES.has(d.role))?.unitId;
+}
+
+/**
+ * 台账 [本周|本月|起止日期]: sends a ledger (secretaries, leaders, dispatchers, admins) — the chat's unit in a group; in a
+ * private chat the first unit on which the sender holds one of those duties.
+ */
 export const ledgerCommand: CommandExtension = async (deps, m, arg, scope) => {
   const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
   const period = parseLedgerPeriod(arg, deps.now(), deps.timeZone);
   if (!period) return reply(TEXTS.badLedgerPeriod);
-  const unitId = scope.unitIds[0];
-  if (unitId === undefined || !(await mayExportLedger(deps, m.senderOpenId, unitId)))
-    return reply(TEXTS.ledgerForbidden);
+  const unitId = scope.binding ? scope.binding.unitId : await ownLedgerUnit(deps, m.senderOpenId);
+  if (unitId === undefined) return reply(scope.isAdmin ? TEXTS.ledgerWhichUnit : TEXTS.ledgerForbidden);
+  if (!(await mayExportLedger(deps, m.senderOpenId, unitId))) return reply(TEXTS.ledgerForbidden);
   const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true } });
   const answer = answerTo(m);
   await requestLedger(

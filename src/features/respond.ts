@@ -19,18 +19,42 @@ export async function issueOfThread(db: Db, m: InboundMessage): Promise<{ id: nu
   });
 }
 
-/** Thread words and the action they take; the rest of the text is the reason. */
-const THREAD_VERBS: { pattern: RegExp; action: IssueActionInput["action"] }[] = [
-  { pattern: /^(已整改|整改完成|已完成|已处理|已清理)/, action: "rectify" },
-  { pattern: /^接单/, action: "accept" },
-  { pattern: /^退回/, action: "send_back" },
-  { pattern: /^转派/, action: "assign" },
-  { pattern: /^(验收通过|验收合格|通过验收|验收)/, action: "verify" },
-  { pattern: /^驳回/, action: "refuse" },
-  { pattern: /^不予受理/, action: "reject" },
-  { pattern: /^合并(到)?/, action: "merge" },
-  { pattern: /^不是重复/, action: "dismiss_duplicate" },
+/**
+ * Thread words and the action each takes; the rest of the text is the reason. Words are tried longest first, so the
+ * negative 验收不通过 wins over 验收通过, and a bare 验收 is no verdict at all.
+ */
+const THREAD_WORDS: { words: string[]; action: IssueActionInput["action"] }[] = [
+  { words: ["已整改", "整改完成", "已完成", "已处理", "已清理"], action: "rectify" },
+  { words: ["接单"], action: "accept" },
+  { words: ["退回"], action: "send_back" },
+  { words: ["转派"], action: "assign" },
+  { words: ["验收通过", "验收合格", "通过验收"], action: "verify" },
+  { words: ["验收不通过", "验收不合格", "验收未通过", "不通过", "不合格", "驳回"], action: "refuse" },
+  { words: ["不予受理"], action: "reject" },
+  { words: ["合并到", "合并"], action: "merge" },
+  { words: ["不是重复"], action: "dismiss_duplicate" },
 ];
+const WORDS_LONGEST_FIRST = THREAD_WORDS.flatMap(({ words, action }) => words.map((word) => ({ word, action }))).sort(
+  (a, b) => b.word.length - a.word.length,
+);
+
+/**
+ * The action a thread reply opens with and the rest of it ("驳回 门口还有纸箱" → refuse, "门口还有纸箱"). Matched
+ * like place names: traditional characters, full-width forms and spaces inside the word do not matter.
+ */
+function threadVerb(text: string): { action: IssueActionInput["action"]; rest: string } | null {
+  const chars = [...text];
+  for (const { word, action } of WORDS_LONGEST_FIRST) {
+    let read = "";
+    for (let i = 0; i < chars.length && word.startsWith(read); i++) {
+      read += normalizeText(chars[i] ?? "");
+      if (read !== word) continue;
+      const rest = chars.slice(i + 1).join("");
+      return { action, rest: rest.replace(/^[\s：:，,。]+/, "").trim() };
+    }
+  }
+  return null;
+}
 
 /**
  * Replies in an issue's thread (SPEC 4.2): a photo marks it rectified with that after-photo; "已整改" without a
@@ -45,21 +69,17 @@ export async function respondInThread(
 ): Promise<void> {
   const photos = await fetchAndPublish(deps, m);
   // "@黄志明 转派" and "转派 @黄志明" mean the same: the action word may follow the mentions.
-  const words = text.replace(/^(@\S+\s*)+/, "").trim();
-  const verb = THREAD_VERBS.find((v) => v.pattern.test(normalizeText(words)));
+  const verb = threadVerb(text.replace(/^(@\S+\s*)+/, "").trim());
   if (photos.length === 0 && !verb) return;
+  const answer = (t: string) => replyText(deps.db, { ...answerTo(m), inThread: true, text: t });
 
   const input: IssueActionInput = { issueId, actorOpenId: m.senderOpenId, action: verb?.action ?? "rectify" };
   if (photos.length > 0) {
     input.action = "rectify";
     input.afterPhotos = photos;
   }
-  input.reason = words
-    .replace(
-      /^\S*?(已整改|整改完成|已完成|已处理|已清理|接单|退回|转派|验收通过|验收合格|通过验收|验收|驳回|不予受理|合并到|合并|不是重复)[\s：:，,]*/,
-      "",
-    )
-    .trim();
+  const rest = verb?.rest ?? "";
+  if (input.action === "send_back" || input.action === "refuse" || input.action === "reject") input.reason = rest;
   if (input.action === "assign") {
     const target = m.mentions.find((x) => x.openId && x.openId !== deps.botOpenId);
     if (target) {
@@ -68,18 +88,16 @@ export async function respondInThread(
     }
   }
   if (input.action === "merge") {
-    const number = Number(/#?(\d{3,})/.exec(input.reason)?.[1]);
-    const original = Number.isFinite(number) ? await deps.db.issue.findUnique({ where: { number } }) : null;
-    if (original) input.originalId = original.id;
+    const number = /#?\s*(\d+)/.exec(rest)?.[1];
+    if (number) {
+      const original = await deps.db.issue.findUnique({ where: { number: Number(number) }, select: { id: true } });
+      if (!original) return answer(TEXTS.unknownIssue(`#${number}`));
+      input.originalId = original.id;
+    }
   }
-  if (input.action !== "send_back" && input.action !== "refuse" && input.action !== "reject") delete input.reason;
 
   const ctx = commandContext(deps);
   const result = await transaction(deps.db, (tx) => actOnIssue(tx, input, ctx));
   if (result.ok) return;
-  await replyText(deps.db, {
-    ...answerTo(m),
-    inThread: true,
-    text: result.code === "photo_required" ? TEXTS.askAfterPhoto : result.message,
-  });
+  await answer(result.code === "photo_required" ? TEXTS.askAfterPhoto : result.message);
 }

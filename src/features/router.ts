@@ -1,10 +1,11 @@
+import { matchReportText } from "../commands/file-issue.ts";
 import { claimOnce } from "../db/once.ts";
 import { type Org, orgOf } from "../db/org-queries.ts";
-import { classify, findPlace, startsWithReportWord } from "../domain/match.ts";
+import { startsWithReportWord } from "../domain/match.ts";
 import { type Inbound, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
 import { TEXTS } from "../texts.ts";
-import { handleIssueCardAction } from "./card-actions.ts";
+import { handleIssueCardAction, toast } from "./card-actions.ts";
 import { type CommandExtension, parseCommand, runChatCommand } from "./chat-commands.ts";
 import type { FeatureDeps } from "./deps.ts";
 import { intake } from "./intake.ts";
@@ -39,7 +40,7 @@ export function createRouter(deps: FeatureDeps, extensions: RouterExtensions = {
           const answer = await handler(deps, inbound);
           if (answer) return answer;
         }
-        return { toast: { type: "warning", content: "这个按钮已失效，请在最新的卡片上操作" } };
+        return toast("warning", TEXTS.expiredButton);
       case "bot_added":
         await replyUnbound(deps, inbound.chatId, null);
         return undefined;
@@ -64,17 +65,20 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
   const issue = await issueOfThread(deps.db, m);
   if (issue) return respondInThread(deps, m, text, issue.id);
   if (mentionsBot && m.imageKeys.length === 0 && !startsWithReportWord(text)) {
-    if (parseCommand(text) || !looksLikeReport(org, text)) return runChatCommand(deps, m, text, binding, commands);
+    if (parseCommand(text) || !looksLikeReport(org, binding.unitId, text)) {
+      return runChatCommand(deps, m, text, binding, commands);
+    }
   }
   return intake(deps, m, text, mentionsBot, binding);
 }
 
-/** Text naming a known category or place is a report even without a photo; anything else to the bot is a command. */
-function looksLikeReport(org: Org, text: string): boolean {
-  if (!text) return false;
-  if (classify(text, org.categories)) return true;
-  const points = [...org.points.values()].map((p) => ({ id: p.id, names: [p.name] }));
-  return findPlace(text, points) !== null;
+/**
+ * Text naming a category or a place of the chat's unit — matched exactly as filing matches it — is a report even
+ * without a photo; anything else to the bot is a command.
+ */
+function looksLikeReport(org: Org, chatUnitId: number, text: string): boolean {
+  const { place, categoryId } = matchReportText(org, chatUnitId, text);
+  return place !== null || categoryId !== null;
 }
 
 /** Tells an unbound group, once, how to bind it. */

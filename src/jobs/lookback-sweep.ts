@@ -12,6 +12,7 @@ import { replyCard } from "../features/say.ts";
 
 import { fileIssue } from "../commands/file-issue.ts";
 import { claimOnce } from "../db/once.ts";
+import { stripReportWord } from "../domain/match.ts";
 import { transaction } from "../features/transaction.ts";
 import { lookbackCard } from "../lark/cards/reminder-card.ts";
 import { sentMessageId } from "../lark/outbox.ts";
@@ -250,7 +251,7 @@ async function fileRebound(
         chatId,
         chatUnitId,
         reporter,
-        text: `回头看发现 #${original.number} 反弹：${original.text}`,
+        text: `回头看发现 #${original.number} 反弹：${stripReportWord(original.text)}`,
         photos: [],
         sourceMessageId: noticeId,
         reportedAt: now,

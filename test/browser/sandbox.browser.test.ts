@@ -233,7 +233,7 @@ describe("the sandbox page in Chromium", () => {
       await toast("只有责任人可以接单");
       await actAs("郑晓红");
       await issueCard(1001).getByRole("button", { name: "接单" }).click();
-      await toast("接单成功");
+      await toast("已接单");
       await expect.poll(() => cardTitle(1001), WAIT).toBe("#1001 堆物堆料 · 整改中");
       await screenshot("sandbox-issue-card.png", page.locator(".chat .msg-group").first());
 
@@ -245,7 +245,7 @@ describe("the sandbox page in Chromium", () => {
       // The community secretary verifies.
       await actAs("李秀英");
       await issueCard(1001).getByRole("button", { name: "验收通过" }).click();
-      await toast("验收通过成功");
+      await toast("已验收销项");
       await expect.poll(() => cardTitle(1001), WAIT).toBe("#1001 堆物堆料 · 已销项");
 
       // A second report, which nobody fixes.

@@ -33,7 +33,10 @@ function view(overrides: Partial<IssueView> = {}): IssueView {
       { id: 11, name: "幸福里第一网格" },
       { id: 12, name: "幸福里第二网格" },
     ],
-    categoryOptions: [],
+    categoryOptions: [
+      { id: 1, name: "堆物堆料" },
+      { id: 2, name: "乱扔垃圾" },
+    ],
     assignOptions: [
       { openId: "ou_head", name: "郑晓红" },
       { openId: "unit:30", name: "城管执法中队" },
@@ -51,7 +54,6 @@ const STATES: Record<string, Partial<IssueView>> = {
     category: null,
     deadline: null,
     assignee: null,
-    categoryOptions: [{ id: 1, name: "堆物堆料" }],
   },
   assigned: {},
   assigned_overdue: { deadline: new Date("2026-11-23T02:00:00Z") },
@@ -63,6 +65,11 @@ const STATES: Record<string, Partial<IssueView>> = {
       { stage: "before", imageKey: "img_v3_before" },
       { stage: "after", imageKey: "img_v3_after" },
     ],
+  },
+  rectified_overdue: {
+    status: "rectified",
+    deadline: new Date("2026-11-23T05:30:00Z"),
+    rectifiedAt: new Date("2026-11-23T05:00:00Z"),
   },
   closed: {
     status: "closed",
@@ -90,14 +97,31 @@ describe("issue card", () => {
     expect([...statuses].sort()).toEqual([...ISSUE_STATUSES].sort());
   });
 
-  it("offers the buttons of the status and nothing for finished issues", () => {
-    const buttons = (v: Partial<IssueView>) =>
-      JSON.stringify(issueCard(view(v), NOW, TZ)).match(/"a":"[a-z_]+"/g) ?? [];
-    expect(buttons({})).toEqual(
-      expect.arrayContaining(['"a":"accept"', '"a":"rectify"', '"a":"assign"', '"a":"send_back"']),
-    );
-    expect(buttons({ status: "rectified" })).toEqual(['"a":"verify"', '"a":"refuse"']);
-    expect(buttons({ status: "closed" })).toEqual([]);
+  it("offers the buttons of the status, 修改网格 and 修改类别 while open, and nothing for finished issues", () => {
+    const actions = (v: Partial<IssueView>) =>
+      (JSON.stringify(issueCard(view(v), NOW, TZ)).match(/"a":"[a-z_]+"/g) ?? []).map((a) => a.slice(5, -1));
+    expect(actions({})).toEqual(["accept", "rectify", "assign", "send_back", "reject", "set_grid", "set_category"]);
+    expect(actions({ status: "rectified" })).toEqual(["verify", "refuse", "set_grid", "set_category"]);
+    expect(actions({ status: "reported", grid: null, category: null })).toEqual([
+      "set_grid",
+      "set_category",
+      "assign",
+      "reject",
+    ]);
+    for (const status of ["closed", "rejected", "duplicate"] as const) expect(actions({ status })).toEqual([]);
+  });
+
+  it("says 修改 once grid and category are known and asks while they are not", () => {
+    const placeholders = (v: Partial<IssueView>) =>
+      JSON.stringify(issueCard(view(v), NOW, TZ)).match(/(修改|选择)(网格|类别|问题类别)/g);
+    expect(placeholders({})).toEqual(["修改网格", "修改类别"]);
+    expect(placeholders({ status: "reported", grid: null, category: null })).toEqual(["选择网格", "选择问题类别"]);
+  });
+
+  it("does not call a fix awaiting verification overdue, as the digest does not: the responder has done their part", () => {
+    const header = (v: Partial<IssueView>) => issueCard(view(v), NOW, TZ).header;
+    expect(header(STATES.rectified_overdue ?? {})?.title.content).toBe("#1024 堆物堆料 · 待验收");
+    expect(header(STATES.rectified ?? {})?.title.content).toBe("#1024 堆物堆料 · 待验收");
   });
 
   it("stays within Lark's limits with the longest description, nine photos and a long history", () => {
@@ -114,6 +138,8 @@ describe("issue card", () => {
           text: `第 ${i} 次处置，附带说明文字`,
         })),
         assignOptions: Array.from({ length: 300 }, (_, i) => ({ openId: `ou_${i}`, name: `人员${i}` })),
+        gridOptions: Array.from({ length: 100 }, (_, i) => ({ id: i, name: `某某社区第${i}网格` })),
+        categoryOptions: Array.from({ length: 100 }, (_, i) => ({ id: i, name: `问题类别名称${i}` })),
       }),
       NOW,
       TZ,

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   ACTION_LABELS,
   type ActorContext,
-  allowedActions,
+  chatPolicy,
   checkTransition,
   ISSUE_ACTIONS,
   type IssueAction,
+  type MergeOriginal,
   type TransitionInput,
 } from "../../src/domain/lifecycle.ts";
 import { ISSUE_STATUSES, type IssueStatus, type Role } from "../../src/domain/types.ts";
@@ -33,7 +34,7 @@ const fullInput: TransitionInput = {
   reason: "不属于本网格",
   hasAfterPhoto: true,
   target: { type: "person", id: 7 },
-  originalId: 1019,
+  original: { id: 19, number: 1019, status: "assigned", categoryId: null, categoryName: null },
 };
 
 /** Written out by hand from SPEC section 3, independently of the table in lifecycle.ts. */
@@ -388,33 +389,45 @@ describe("required data", () => {
   });
 });
 
-describe("allowedActions", () => {
-  it("offers a secretary the verifier's buttons on a rectified issue", () => {
-    expect(allowedActions({ status: "rectified" }, withRoles("secretary"))).toEqual([
-      "verify",
-      "refuse",
-      "dismiss_duplicate",
-      "edit",
-    ]);
+describe("merge", () => {
+  const secretary = withRoles("secretary");
+  const issue = { id: 20, status: "reported", categoryId: 3 } as const;
+  const original: MergeOriginal = { id: 19, number: 1019, status: "assigned", categoryId: 3, categoryName: "堆物堆料" };
+  const merge = (o: MergeOriginal) =>
+    checkTransition({ action: "merge", issue, actor: secretary, input: { original: o } });
+
+  it("merges into an open issue of the same category", () => {
+    expect(merge(original)).toEqual({ ok: true, to: "duplicate" });
+    expect(merge({ ...original, status: "rectified" })).toEqual({ ok: true, to: "duplicate" });
+    expect(merge({ ...original, categoryId: null, categoryName: null })).toEqual({ ok: true, to: "duplicate" });
   });
 
-  it("offers the assignee the responder's buttons", () => {
-    expect(allowedActions({ status: "assigned" }, actor({ isAssignee: true }))).toEqual([
-      "assign",
-      "accept",
-      "rectify",
-      "send_back",
-    ]);
+  it("refuses the issue itself, a finished issue and another category, saying why", () => {
+    expect(merge({ ...original, id: 20, number: 1020 })).toEqual({
+      ok: false,
+      code: "original_invalid",
+      message: "不能合并到问题自己，请写明与哪个问题重复，例如：合并到 #1019",
+    });
+    expect(merge({ ...original, status: "closed" })).toMatchObject({ message: "#1019 已销项，不能合并到它" });
+    expect(merge({ ...original, status: "rejected" })).toMatchObject({ message: "#1019 已不予受理，不能合并到它" });
+    expect(merge({ ...original, status: "duplicate" })).toMatchObject({
+      message: "#1019 已合并为重复问题，不能合并到它",
+    });
+    expect(merge({ ...original, categoryId: 4, categoryName: "小广告" })).toMatchObject({
+      code: "original_invalid",
+      message: "#1019 是「小广告」问题，与本问题类别不同，不能合并",
+    });
   });
+});
 
-  it("hides verification from the rectifier unless the policy allows it", () => {
-    const rectifier = actor({ roles: new Set<Role>(["leader"]), isRectifier: true });
-    expect(allowedActions({ status: "rectified" }, rectifier)).toEqual(["refuse"]);
-    expect(allowedActions({ status: "rectified" }, rectifier, { allowSelfVerify: true })).toEqual(["verify", "refuse"]);
-  });
-
-  it("offers nothing on a finished issue", () => {
-    expect(allowedActions({ status: "closed" }, everyone)).toEqual([]);
+describe("chatPolicy", () => {
+  it("reads selfVerify from a chat's settings and ignores anything else", () => {
+    expect(chatPolicy({ selfVerify: true })).toEqual({ allowSelfVerify: true });
+    expect(chatPolicy({ selfVerify: false, digest: false })).toEqual({ allowSelfVerify: false });
+    expect(chatPolicy({ selfVerify: "yes" })).toEqual({});
+    expect(chatPolicy({})).toEqual({});
+    expect(chatPolicy(null)).toEqual({});
+    expect(chatPolicy([true])).toEqual({});
   });
 });
 

@@ -7,6 +7,7 @@ import {
   normalizeText,
   type PlaceCandidate,
   startsWithReportWord,
+  stripReportWord,
 } from "../../src/domain/match.ts";
 
 describe("normalizeText", () => {
@@ -147,5 +148,17 @@ describe("startsWithReportWord", () => {
 
   it.each(["幸福路上报刊亭破损", "问题不大", "今天巡查无问题", "上 报"])("does not treat %s as a report", (text) => {
     expect(startsWithReportWord(text)).toBe(false);
+  });
+});
+
+describe("stripReportWord", () => {
+  it.each([
+    ["上报 幸福路菜市场门口堆物", "幸福路菜市场门口堆物"],
+    ["报告：东风路有小广告", "东风路有小广告"],
+    ["＃问题 乱停车", "乱停车"],
+    ["問題：井蓋缺失", "井蓋缺失"],
+    ["幸福路上报刊亭破损", "幸福路上报刊亭破损"],
+  ])("makes %s read %s", (text, stripped) => {
+    expect(stripReportWord(text)).toBe(stripped);
   });
 });

@@ -18,6 +18,8 @@ import {
   responseHours,
   responseStats,
 } from "../../src/domain/metrics.ts";
+import { ISSUE_STATUSES } from "../../src/domain/types.ts";
+import { formatDuration } from "../../src/texts.ts";
 
 /** An instant given as Shanghai wall-clock time, "YYYY-MM-DD HH:mm". */
 const sh = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);
@@ -255,18 +257,45 @@ describe("formatting", () => {
     expect(formatRate(null)).toBe("—");
   });
 
-  it("prints hours below a day and days from 24 hours on", () => {
+  it("prints minutes below an hour, hours below a day and days from 24 hours on", () => {
+    expect(formatHours(0.7)).toBe("42 分钟");
+    expect(formatHours(0.004)).toBe("不到 1 分钟");
+    expect(formatHours(0.999)).toBe("1 小时");
     expect(formatHours(5.2)).toBe("5.2 小时");
-    expect(formatHours(0)).toBe("0 小时");
     expect(formatHours(31.2)).toBe("1.3 天");
     expect(formatHours(48)).toBe("2 天");
     expect(formatHours(23.96)).toBe("1 天");
     expect(formatHours(null)).toBe("—");
   });
 
+  it("says spans of time in whole units, minutes below an hour", () => {
+    const minutes = (n: number) => n * 60_000;
+    expect(formatDuration(minutes(42))).toBe("42 分钟");
+    expect(formatDuration(minutes(0.2))).toBe("不到 1 分钟");
+    expect(formatDuration(minutes(150))).toBe("2 小时 30 分钟");
+    expect(formatDuration(minutes(5 * 60 + 40))).toBe("5 小时");
+    expect(formatDuration(minutes(34 * 60))).toBe("1 天 10 小时");
+    expect(formatDuration(minutes(48 * 60))).toBe("2 天");
+  });
+
   it("states the definitions for the digest footer", () => {
     expect(METRICS_DEFINITION).toContain("整改率 = 期内销项数 ÷");
     expect(METRICS_DEFINITION).toContain("响应时长 = 整改时间 − 发现时间");
     expect(METRICS_DEFINITION).toContain("已整改待验收的不算超期");
+  });
+});
+
+describe("isOverdueAt for an issue as it stands", () => {
+  const deadline = sh("2026-11-23 12:00");
+
+  it("is an issue still in hand past its deadline; a fix awaiting verification is not", () => {
+    const overdue = ISSUE_STATUSES.filter((status) => isOverdueAt({ status, deadline }, sh("2026-11-23 12:01")));
+    expect(overdue).toEqual(["reported", "assigned", "accepted"]);
+  });
+
+  it("starts after the deadline, not at it, and never without one", () => {
+    expect(isOverdueAt({ status: "assigned", deadline }, deadline)).toBe(false);
+    expect(isOverdueAt({ status: "assigned", deadline }, new Date(deadline.getTime() + 1))).toBe(true);
+    expect(isOverdueAt({ status: "assigned", deadline: null }, sh("2027-01-01 00:00"))).toBe(false);
   });
 });

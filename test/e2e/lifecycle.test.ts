@@ -74,7 +74,7 @@ for (const mode of ["webhook", "ws"] as const) {
         from: p("郑晓红"),
         value: { a: "accept", i: issue.id },
       });
-      expect(accepted?.toast).toEqual({ type: "success", content: "接单成功" });
+      expect(accepted?.toast).toEqual({ type: "success", content: "已接单" });
       await h.settle();
       expect(cardOf(h, ORG.chats.xflWork, report.messageId).json).toContain("#1001 堆物堆料 · 整改中");
 
@@ -105,7 +105,7 @@ for (const mode of ["webhook", "ws"] as const) {
         from: p("李秀英"),
         value: { a: "verify", i: issue.id },
       });
-      expect(verified?.toast?.content).toBe("验收通过成功");
+      expect(verified?.toast?.content).toBe("已验收销项");
       await h.settle();
       const closed = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id }, include: { events: true } });
       expect(closed.status).toBe("closed");

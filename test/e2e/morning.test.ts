@@ -1,10 +1,19 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLASS_LABELS, KIND_LABELS } from "../../src/domain/labels.ts";
+import type { CategoryClass, CategoryKind } from "../../src/domain/types.ts";
+import { escapeMarkdown } from "../../src/lark/cards/markdown.ts";
+import { formatDateTime } from "../../src/texts.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
-type Format = "post" | "photo-then-text" | "text-then-photo" | "mention-text";
-const FORMATS: Format[] = ["post", "photo-then-text", "text-then-photo", "mention-text"];
+/**
+ * How a worker sends a report: one post; a photo, then the text; the text, then a photo; text to the bot without a
+ * photo; or a photo, then the text, with the photo delivered only after the text (Lark retried it).
+ */
+type Format = "post" | "photo-then-text" | "text-then-photo" | "mention-text" | "late-photo";
+const FORMATS: Format[] = ["post", "photo-then-text", "text-then-photo", "mention-text", "late-photo"];
+const TZ = "Asia/Shanghai";
 const JSL = "oc_5a1e0000000000000000000000000001";
 const GM = "oc_5a1e0000000000000000000000000002";
 
@@ -119,12 +128,48 @@ const WORKERS: { name: string; chat: string; reports: [string, string, string, s
   },
 ];
 
+/** What the issue card says, read from its JSON (card 1.0 as lark/cards builds it). */
+interface CardFacts {
+  title: string;
+  template: string;
+  fields: string[];
+  markdown: string[];
+  images: number;
+  history: string[];
+  actions: string[];
+}
+
+function cardFacts(json: string): CardFacts {
+  type Element = {
+    tag: string;
+    content?: string;
+    fields?: { text: { content: string } }[];
+    elements?: Element[];
+    actions?: Element[];
+    value?: { a?: string };
+  };
+  const card = JSON.parse(json) as { header: { title: { content: string }; template: string }; elements: Element[] };
+  const tagged = (tag: string) => card.elements.filter((e) => e.tag === tag);
+  return {
+    title: card.header.title.content,
+    template: card.header.template,
+    fields: tagged("div").flatMap((e) => (e.fields ?? []).map((f) => f.text.content)),
+    markdown: tagged("markdown").map((e) => e.content ?? ""),
+    images: tagged("img").length,
+    history: tagged("note").flatMap((e) => (e.elements?.[0]?.content ?? "").split("\n")),
+    actions: card.elements
+      .flatMap((e) => [...(e.actions ?? []), ...(e.elements ?? []).filter((x) => x.tag === "button")])
+      .map((a) => a.value?.a ?? ""),
+  };
+}
+
 describe("a realistic morning: 5 communities, 40 reports from 10 workers", () => {
   let h: BotHarness;
-  const sources = new Map<string, { text: string; format: Format }>();
+  const sources = new Map<string, { text: string; format: Format; worker: string }>();
 
   beforeAll(async () => {
     h = await startBot({ mode: "webhook", extraOrg: [join(import.meta.dirname, "../fixtures/morning-org.yaml")] });
+    const receiver = { mode: "webhook", url: `http://127.0.0.1:${h.bot.port}/lark/events` } as const;
     let photo = 100;
     const eventIds: string[] = [];
     const send = async (input: Parameters<BotHarness["emu"]["userSends"]>[0]) => {
@@ -132,28 +177,40 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
       if (sent.eventId) eventIds.push(sent.eventId);
       return sent;
     };
+    const sendReport = async (worker: (typeof WORKERS)[number], format: Format, round: number) => {
+      const from = h.people.get(worker.name) ?? "";
+      const [text] = worker.reports[round] ?? [""];
+      const words = `上报 ${text}`;
+      const image = samplePng(photo++);
+      const chatId = worker.chat;
+      let source: string;
+      if (format === "post") source = (await send({ chatId, from, text: words, images: [image] })).messageId;
+      else if (format === "photo-then-text") {
+        await send({ chatId, from, images: [image] });
+        source = (await send({ chatId, from, text: words })).messageId;
+      } else if (format === "text-then-photo") {
+        source = (await send({ chatId, from, text: words })).messageId;
+        await send({ chatId, from, images: [image] });
+      } else if (format === "late-photo") {
+        // The photo's first push fails; Lark pushes it again after the text got through.
+        h.emu.deliverTo({ mode: "webhook", url: "http://127.0.0.1:9/lark/events", retryDelaysMs: [] });
+        const lost = await send({ chatId, from, images: [image] });
+        h.emu.deliverTo(receiver);
+        source = (await send({ chatId, from, text: words })).messageId;
+        await h.emu.redeliver(lost.eventId ?? "");
+      } else source = (await send({ chatId, from, text, mentionBot: true })).messageId;
+      sources.set(source, { text, format, worker: worker.name });
+    };
     for (let round = 0; round < 4; round++) {
+      const formatOf = (w: number) => FORMATS[(round + w) % FORMATS.length] as Format;
       // All ten workers at once: chats interleave and pairs of messages arrive from many people together.
       await Promise.all(
-        WORKERS.map(async (worker, w) => {
-          const from = h.people.get(worker.name) ?? "";
-          const own = FORMATS[(round + w) % 4] as Format;
-          const [text] = worker.reports[round] ?? [""];
-          const words = `上报 ${text}`;
-          const image = samplePng(photo++);
-          let source: string;
-          if (own === "post")
-            source = (await send({ chatId: worker.chat, from, text: words, images: [image] })).messageId;
-          else if (own === "photo-then-text") {
-            await send({ chatId: worker.chat, from, images: [image] });
-            source = (await send({ chatId: worker.chat, from, text: words })).messageId;
-          } else if (own === "text-then-photo") {
-            source = (await send({ chatId: worker.chat, from, text: words })).messageId;
-            await send({ chatId: worker.chat, from, images: [image] });
-          } else source = (await send({ chatId: worker.chat, from, text, mentionBot: true })).messageId;
-          sources.set(source, { text, format: own });
-        }),
+        WORKERS.map((worker, w) => (formatOf(w) === "late-photo" ? undefined : sendReport(worker, formatOf(w), round))),
       );
+      // A failed push changes where events go, so the late photos are sent one after another.
+      for (const [w, worker] of WORKERS.entries()) {
+        if (formatOf(w) === "late-photo") await sendReport(worker, "late-photo", round);
+      }
       h.clock.advance(10 * 60_000);
     }
     // Lark delivers at least once: every fifth event comes again.
@@ -166,63 +223,128 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
     await h.close();
   });
 
-  it("files exactly the 40 reports, each placed, classed and assigned as a person would", async () => {
-    const issues = await h.bot.db.issue.findMany({
+  const loadIssues = () =>
+    h.bot.db.issue.findMany({
       include: {
         category: true,
         grid: true,
         point: true,
+        reporter: true,
         assigneePerson: true,
         assigneeUnit: true,
         photos: true,
-        events: { orderBy: { id: "asc" } },
+        events: { orderBy: { id: "asc" }, include: { actor: true } },
       },
     });
+  /** The issue filed for a worker's report, with how it was sent. */
+  const filed = (issues: Awaited<ReturnType<typeof loadIssues>>, text: string) => {
+    const source = [...sources.entries()].find(([, s]) => s.text === text);
+    const issue = issues.find((i) => i.sourceMessageId === source?.[0]);
+    if (!source || !issue) throw new Error(`no issue for ${text}`);
+    return { issue, format: source[1].format };
+  };
+
+  it("files exactly the 40 reports, each placed, classed and assigned as a person would, with its history", async () => {
+    const issues = await loadIssues();
     expect(issues).toHaveLength(40);
     expect(issues.map((i) => i.number).sort()).toEqual(Array.from({ length: 40 }, (_, i) => 1001 + i));
+    expect(new Set([...sources.values()].map((s) => s.format))).toEqual(new Set(FORMATS));
     for (const worker of WORKERS) {
       for (const [text, category, grid, point, assignee] of worker.reports) {
-        const issue = issues.find((i) => i.text.endsWith(text));
-        const format = [...sources.values()].find((s) => s.text === text)?.format;
-        const label = `${worker.name}: ${text} (${format})`;
-        expect(issue, label).toBeDefined();
+        const { issue, format } = filed(issues, text);
+        const status = assignee === "—" ? "reported" : "assigned";
+        const completed = format === "text-then-photo" || format === "late-photo";
         expect(
           {
-            category: issue?.category?.name,
-            grid: issue?.grid?.name,
-            point: issue?.point?.name ?? null,
-            assignee: issue?.assigneePerson?.name ?? issue?.assigneeUnit?.name ?? "—",
-            status: issue?.status,
-            photos: issue?.photos.length,
-            history: issue?.events.map((e) => e.type),
+            text: issue.text,
+            category: issue.category?.name,
+            grid: issue.grid?.name,
+            point: issue.point?.name ?? null,
+            reporter: issue.reporter.name,
+            assignee: issue.assigneePerson?.name ?? issue.assigneeUnit?.name ?? "—",
+            status: issue.status,
+            photos: issue.photos.map((x) => x.stage),
+            history: issue.events.map((e) => [e.type, e.actor?.name, e.fromStatus, e.toStatus]),
           },
-          label,
+          `${worker.name}: ${text} (${format})`,
         ).toEqual({
+          text: format === "mention-text" ? text : `上报 ${text}`,
           category,
           grid,
           point,
+          reporter: worker.name,
           assignee,
-          status: assignee === "—" ? "reported" : "assigned",
-          photos: format === "mention-text" ? 0 : 1,
-          history: format === "text-then-photo" ? ["filed", "photo_added"] : ["filed"],
+          status,
+          photos: format === "mention-text" ? [] : ["before"],
+          history: [
+            ["filed", worker.name, null, status],
+            ...(completed ? [["photo_added", worker.name, status, status]] : []),
+          ],
         });
       }
     }
   });
 
-  it("posts one card per issue in its report's thread, showing the latest state", async () => {
-    const issues = await h.bot.db.issue.findMany({ include: { category: true } });
-    for (const issue of issues) {
-      const chat = issue.sourceChatId ?? "";
-      const cards = h.emu
-        .messages(chat)
-        .filter((m) => m.msgType === "interactive" && m.parentId === issue.sourceMessageId);
-      expect(cards, `#${issue.number}`).toHaveLength(1);
-      const latest = JSON.stringify(cards[0]?.updates.at(-1)?.content ?? cards[0]?.content);
-      expect(latest).toContain(`#${issue.number} ${issue.category?.name}`);
-      expect(cards[0]?.messageId).toBe(issue.cardMessageId);
+  it("posts one card per issue in its report's thread, saying exactly what the issue is", async () => {
+    const issues = await loadIssues();
+    const openIds = new Map((await h.bot.db.person.findMany()).map((x) => [x.name, x.openId]));
+    const at = (name: string) => `<at id=${openIds.get(name)}></at>`;
+    const secretaries: Record<string, string> = {
+      [ORG.chats.xflWork]: "李秀英",
+      [ORG.chats.dflWork]: "张伟",
+      [ORG.chats.hpWork]: "刘芳",
+      [JSL]: "曹建华",
+      [GM]: "唐敏",
+    };
+    const responders: Record<string, string> = { 城管执法中队: "孙浩", 物业办: "吴强" };
+    for (const worker of WORKERS) {
+      for (const [text, category, grid, point, assignee] of worker.reports) {
+        const { issue, format } = filed(issues, text);
+        const cards = h.emu
+          .messages(worker.chat)
+          .filter((m) => m.msgType === "interactive" && m.parentId === issue.sourceMessageId);
+        expect(cards, `#${issue.number}`).toHaveLength(1);
+        expect(cards[0]?.messageId).toBe(issue.cardMessageId);
+        const facts = cardFacts(JSON.stringify(cards[0]?.updates.at(-1)?.content ?? cards[0]?.content));
+        const kind = KIND_LABELS[issue.category?.kind as CategoryKind];
+        const cls = CLASS_LABELS[issue.category?.class as CategoryClass];
+        const waiting = assignee === "—";
+        const deadline = formatDateTime(issue.deadline ?? new Date(0), TZ);
+        const reported = formatDateTime(issue.reportedAt, TZ);
+        const completed = format === "text-then-photo" || format === "late-photo";
+        expect(
+          { ...facts, fields: facts.fields.map((f) => f.replace(/（剩 [^）]+）$/, "（剩 …）")) },
+          `#${issue.number} ${text} (${format})`,
+        ).toEqual({
+          title: `#${issue.number} ${category} · ${waiting ? "待派单" : "待接单"}`,
+          template: waiting ? "orange" : "blue",
+          fields: [
+            `**网格**\n${grid}`,
+            `**点位**\n${point ?? "—"}`,
+            `**类别**\n${category}（${kind}指标 · ${cls}）`,
+            `**上报**\n${worker.name} ${reported}`,
+            waiting
+              ? `**责任人**\n待派单，请 ${at(secretaries[worker.chat] ?? "")} 派单`
+              : `**责任人**\n${assignee} ${at(responders[assignee] ?? assignee)}`,
+            `**整改期限**\n${deadline}（剩 …）`,
+          ],
+          markdown: [
+            `**问题描述**\n${escapeMarkdown(issue.text)}`,
+            ...(format === "mention-text" ? ["（未附照片）"] : ["**整改前照片**"]),
+          ],
+          images: format === "mention-text" ? 0 : 1,
+          history: [
+            `${formatDateTime(issue.events[0]?.at ?? new Date(0), TZ)} ${worker.name} 上报`,
+            ...(completed
+              ? [`${formatDateTime(issue.events[1]?.at ?? new Date(0), TZ)} ${worker.name} 补充上报内容`]
+              : []),
+          ],
+          actions: waiting
+            ? ["assign", "reject", "set_grid", "set_category"]
+            : ["accept", "rectify", "assign", "send_back", "reject", "set_grid", "set_category"],
+        });
+      }
     }
-    const stray = await h.bot.db.pendingPhoto.count();
-    expect(stray).toBe(0);
+    expect(await h.bot.db.pendingPhoto.count()).toBe(0);
   });
 });

@@ -49,7 +49,10 @@ describe("reminders, escalation and look-back in the demo street", () => {
     const messageId = reminder?.messageId ?? "";
     const snoozeValue = { rm: "snooze", i: issue.id, s: "before" };
     const refused = await h.emu.userClicks({ messageId, from: p("何小燕"), value: snoozeValue });
-    expect(refused?.toast).toEqual({ type: "error", content: "只有责任人、社区书记或派单员可以延后提醒" });
+    expect(refused?.toast).toEqual({
+      type: "error",
+      content: "只有责任人、社区书记、包片领导、派单员或管理员可以延后提醒",
+    });
     const snoozed = await h.emu.userClicks({ messageId, from: p("郑晓红"), value: snoozeValue });
     expect(snoozed?.toast?.type).toBe("success");
     expect(snoozed?.toast?.content).toMatch(/^已延后到 11-23 11:00 再提醒（整改期限不变）$/);
@@ -148,6 +151,7 @@ describe("reminders, escalation and look-back in the demo street", () => {
       pointId: second.issue.pointId,
       categoryId: second.issue.categoryId,
       sourceChatId: work,
+      text: "回头看发现 #1002 反弹：幸福里商业街堆物堆料",
     });
     const notice = h.emu.message(opened.sourceMessageId ?? "");
     expect(notice?.rootId).toBeUndefined();

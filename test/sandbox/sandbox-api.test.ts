@@ -218,7 +218,7 @@ describe("the sandbox API with the real bot", () => {
       value: { a: "accept", i: 1 },
       tag: "button",
     });
-    expect(accepted.json.toast).toEqual({ type: "success", content: "接单成功" });
+    expect(accepted.json.toast).toEqual({ type: "success", content: "已接单" });
     await t.sandbox.settle();
     const updated = (await messages()).find((m) => m.messageId === card.messageId);
     expect(updated && cardTitle(updated)).toBe("#1001 堆物堆料 · 整改中");

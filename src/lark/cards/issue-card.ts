@@ -1,6 +1,7 @@
 import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../../domain/labels.ts";
 import { ACTION_LABELS } from "../../domain/lifecycle.ts";
-import type { CategoryClass, CategoryKind, IssueStatus } from "../../domain/types.ts";
+import { isOverdueAt } from "../../domain/metrics.ts";
+import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../../domain/types.ts";
 import { formatDateTime, formatDuration } from "../../texts.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
@@ -30,7 +31,7 @@ export interface IssueView {
   duplicateOf: number | null;
   reboundOf: number | null;
   photos: { stage: "before" | "after"; imageKey: string | null }[];
-  /** Choices for the selects shown while the grid or category is unknown, and for 转派. */
+  /** Choices for the grid and category selects (asking while unknown, 修改 after) and for 转派. */
   gridOptions: { id: number; name: string }[];
   categoryOptions: { id: number; name: string }[];
   assignOptions: { openId: string; name: string }[];
@@ -58,7 +59,7 @@ export function actionValue(action: string, issueId: number): Record<string, unk
 export function issueCard(view: IssueView, now: Date, timeZone: string, options: { fullHistory?: boolean } = {}): Card {
   const history = view.history.slice(-(options.fullHistory ? HISTORY_MAX : HISTORY_ON_CARD));
   const earlier = view.history.length - history.length;
-  const overdue = isOverdue(view, now);
+  const overdue = isOverdueAt(view, now);
   const statusText = overdue ? `${STATUS_LABELS[view.status]} · 已超期` : STATUS_LABELS[view.status];
   const title = `#${view.number} ${view.category?.name ?? "待分类问题"} · ${statusText}${view.urgent ? " · 紧急" : ""}`;
   return card({
@@ -77,8 +78,9 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
       markdown(`**问题描述**\n${describe(view.text)}`),
       ...photoElements(view),
       view.rejectReason ? markdown(`**不予受理原因**：${escapeMarkdown(view.rejectReason)}`) : null,
-      ...questions(view),
+      ...placeSelects(view, false),
       ...actionElements(view),
+      ...placeSelects(view, true),
       history.length > 0 && hr(),
       history.length > 0 &&
         note(
@@ -103,14 +105,6 @@ function describe(text: string): string {
     : escapeMarkdown(text);
 }
 
-function isOverdue(view: IssueView, now: Date): boolean {
-  return (
-    view.deadline !== null &&
-    view.deadline.getTime() < now.getTime() &&
-    (view.status === "reported" || view.status === "assigned" || view.status === "accepted")
-  );
-}
-
 function categoryText(view: IssueView): string {
   if (!view.category) return "待确定";
   return `${escapeMarkdown(view.category.name)}（${KIND_LABELS[view.category.kind]}指标 · ${CLASS_LABELS[view.category.class]}）`;
@@ -133,7 +127,9 @@ function deadlineText(view: IssueView, now: Date, timeZone: string): string {
   if (view.status === "rectified") return `${at}（已于 ${formatDateTime(view.rectifiedAt ?? now, timeZone)} 整改）`;
   if (view.status === "rejected" || view.status === "duplicate") return at;
   const left = view.deadline.getTime() - now.getTime();
-  return left >= 0 ? `${at}（剩 ${formatDuration(left)}）` : `${at}（**已超期 ${formatDuration(-left)}**）`;
+  return isOverdueAt(view, now)
+    ? `${at}（**已超期 ${formatDuration(-left)}**）`
+    : `${at}（剩 ${formatDuration(left)}）`;
 }
 
 function photoElements(view: IssueView): CardElement[] {
@@ -152,32 +148,39 @@ function photoElements(view: IssueView): CardElement[] {
   return out;
 }
 
-/** Selects asking for what the report did not say. */
-function questions(view: IssueView): CardElement[] {
-  const open = view.status === "reported" || view.status === "assigned" || view.status === "accepted";
-  if (!open) return [];
-  const out: CardElement[] = [];
-  if (!view.grid && view.gridOptions.length > 0) {
-    out.push(markdown("没能从描述中认出网格，请选择："));
-    out.push(
+/**
+ * The grid and category selects of an open issue: while the report did not say, a question (`known` false, shown
+ * before the buttons); once known, 修改网格 / 修改类别 (`known` true, after them) — the reporter and the secretary
+ * may correct either; a click by anyone else is refused with a toast.
+ */
+function placeSelects(view: IssueView, known: boolean): CardElement[] {
+  if (!OPEN_STATUSES.includes(view.status)) return [];
+  const selects = [
+    {
+      known: view.grid !== null,
+      question: "没能从描述中认出网格，请选择：",
+      placeholder: view.grid ? "修改网格" : "选择网格",
+      options: view.gridOptions,
+      action: "set_grid",
+    },
+    {
+      known: view.category !== null,
+      question: "没能认出问题类别，请选择：",
+      placeholder: view.category ? "修改类别" : "选择问题类别",
+      options: view.categoryOptions,
+      action: "set_category",
+    },
+  ];
+  return selects
+    .filter((select) => select.known === known && select.options.length > 0)
+    .flatMap((select) => [
+      ...(known ? [] : [markdown(select.question)]),
       selectMenu({
-        placeholder: "选择网格",
-        options: view.gridOptions.slice(0, MAX_OPTIONS).map((g) => ({ text: g.name, value: String(g.id) })),
-        value: actionValue("set_grid", view.id),
+        placeholder: select.placeholder,
+        options: select.options.slice(0, MAX_OPTIONS).map((o) => ({ text: o.name, value: String(o.id) })),
+        value: actionValue(select.action, view.id),
       }),
-    );
-  }
-  if (!view.category && view.categoryOptions.length > 0) {
-    out.push(markdown("没能认出问题类别，请选择："));
-    out.push(
-      selectMenu({
-        placeholder: "选择问题类别",
-        options: view.categoryOptions.slice(0, MAX_OPTIONS).map((c) => ({ text: c.name, value: String(c.id) })),
-        value: actionValue("set_category", view.id),
-      }),
-    );
-  }
-  return out;
+    ]);
 }
 
 /** The buttons of the current status; a click is checked against the clicker's duty when it arrives. */

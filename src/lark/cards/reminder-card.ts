@@ -3,6 +3,7 @@
  * escalation list for the street leader group, and the look-back question 回头看. Pure presenters.
  */
 
+import { isPastDeadline } from "../../domain/metrics.ts";
 import { formatDateTime, formatDuration } from "../../texts.ts";
 import { buttons } from "./actions.ts";
 import { type Card, card } from "./card.ts";
@@ -78,15 +79,16 @@ function issuePlace(item: { category: string | null; grid: string | null; point:
 /** "已超期 1 天 3 小时" or "还剩 2 小时". */
 function timeLeftText(deadline: Date, now: Date): string {
   const left = deadline.getTime() - now.getTime();
-  return left >= 0 ? `还剩 ${formatDuration(left)}` : `已超期 ${formatDuration(-left)}`;
+  return isPastDeadline(deadline, now) ? `已超期 ${formatDuration(-left)}` : `还剩 ${formatDuration(left)}`;
 }
 
 /**
  * A reminder in the issue thread: who must act, by when, and a 延后提醒 1 小时 button (the deadline itself does not
- * move). Before the deadline it is orange, from the deadline on red.
+ * move). Before the deadline it is orange; the reminder at the deadline and any after it are red.
  */
 export function reminderCard(view: ReminderView, now: Date, timeZone: string): Card {
-  const overdue = view.deadline.getTime() <= now.getTime();
+  // Reminders are only for issues still waiting for a fix, so past the deadline is overdue (domain/metrics).
+  const overdue = view.stage === "deadline" || isPastDeadline(view.deadline, now);
   const n = `#${view.number}`;
   const title =
     view.stage === "again"
