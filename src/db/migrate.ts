@@ -19,12 +19,41 @@ const BOOKKEEPING_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
+/** Rows of `_prisma_migrations` that count as applied (as `prisma migrate deploy` counts them). */
+const APPLIED = "finished_at IS NOT NULL AND rolled_back_at IS NULL";
+
 /** Names of the migrations committed under prisma/migrations, in order. */
 export function listMigrations(dir = MIGRATIONS_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "migration.sql")))
     .map((e) => e.name)
     .sort();
+}
+
+/** Which committed migrations a database has applied and which it still lacks. */
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+}
+
+/**
+ * Reads which migrations an existing database has applied, changing nothing (the file is opened read-only and must
+ * exist). A database without Prisma's bookkeeping table has applied none.
+ */
+export function migrationStatus(databaseUrl: string, dir = MIGRATIONS_DIR): MigrationStatus {
+  const sqlite = new Database(sqlitePath(databaseUrl), { readonly: true, fileMustExist: true });
+  try {
+    const bookkept = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`);
+    const done = new Set(
+      bookkept.get()
+        ? (sqlite.prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE ${APPLIED}`).pluck().all() as string[])
+        : [],
+    );
+    const all = listMigrations(dir);
+    return { applied: all.filter((name) => done.has(name)), pending: all.filter((name) => !done.has(name)) };
+  } finally {
+    sqlite.close();
+  }
 }
 
 /** A migration left rows that point at nothing; it was rolled back. */
@@ -61,9 +90,7 @@ export function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): string[] {
     // only (it closes below; every connection the app opens turns them on), and each migration is checked instead.
     sqlite.pragma("foreign_keys = OFF");
     const isApplied = sqlite
-      .prepare(
-        `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      )
+      .prepare(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND ${APPLIED}`)
       .pluck();
     const record = sqlite.prepare(
       `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
