@@ -19,12 +19,16 @@ import {
   parseEnvelope,
 } from "./errors.ts";
 import { type Clock, Pacer, paceKey, systemClock } from "./pacer.ts";
+import { QUIET_SDK_LEVELS, sdkLogger } from "./sdk-logger.ts";
 
 /** Options of `LarkClient`. */
 export interface LarkClientOptions {
   appId: string;
   appSecret: string;
-  /** "feishu", "lark", or a base URL such as `http://127.0.0.1:8080` (the emulator, a private deployment). */
+  /**
+   * Base URL of the Open Platform: `https://open.feishu.cn`, `https://open.larksuite.com`, a private deployment or
+   * the emulator (`http://127.0.0.1:8080`). The configuration turns LARK_DOMAIN's feishu/lark into these.
+   */
   domain: string;
   logger: Logger;
   /** Shared pacer; a private one with Lark's limits by default. */
@@ -177,8 +181,7 @@ const MEMBERS_PAGE_SIZE = 100;
 
 /** Lark's client wrapped with pacing, retries, token refresh and normalized errors; see the module comment. */
 export class LarkClient {
-  /** The underlying SDK client, for calls this class does not wrap (no pacing or normalization there). */
-  readonly sdk: lark.Client;
+  private readonly sdk: lark.Client;
   private readonly tokens: TokenCache;
   private readonly pacer: Pacer;
   private readonly clock: Clock;
@@ -194,10 +197,11 @@ export class LarkClient {
     this.sdk = new lark.Client({
       appId: options.appId,
       appSecret: options.appSecret,
-      domain: resolveDomain(options.domain),
+      domain: options.domain,
       cache: this.tokens,
       httpInstance: boundedHttp(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      logger: quietSdkLogger(this.log),
+      // Every failure is logged here, normalized; the SDK's own lines (whole axios errors) only at debug.
+      logger: sdkLogger(this.log, QUIET_SDK_LEVELS),
       loggerLevel: lark.LoggerLevel.trace,
     });
   }
@@ -411,11 +415,6 @@ export class LarkClient {
     };
   }
 
-  /** Forgets the cached tenant token so the next call fetches a new one. */
-  refreshToken(): void {
-    this.tokens.clear();
-  }
-
   private checkCard(call: LarkCallName, msgType: string, content: string): void {
     if (msgType !== "interactive") return;
     try {
@@ -519,12 +518,6 @@ function backoffMs(attempt: number, error: LarkApiError): number {
   if (error.kind === "rate_limited") return 0;
   const base = Math.min(8_000, 250 * 2 ** (attempt - 1));
   return Math.round(base / 2 + (Math.random() * base) / 2);
-}
-
-function resolveDomain(domain: string): string | lark.Domain {
-  if (domain === "feishu") return lark.Domain.Feishu;
-  if (domain === "lark") return lark.Domain.Lark;
-  return domain.replace(/\/+$/, "");
 }
 
 function encodeContent(content: MessageContent): string {
@@ -661,40 +654,5 @@ function boundedHttp(timeoutMs: number): lark.HttpInstance {
       }
       return tokenInFlight as Promise<R>;
     },
-  };
-}
-
-/**
- * The SDK logs whole axios errors, whose request config holds the Authorization header and, for the token call,
- * the app secret. Riqing logs each failure itself (normalized), so SDK lines go to debug with only safe fields.
- */
-function quietSdkLogger(log: Logger): lark.Logger {
-  const child = log.child({ component: "lark-sdk" });
-  const write =
-    (level: "debug" | "trace") =>
-    (...args: unknown[]) => {
-      if (!child.isLevelEnabled(level)) return;
-      child[level]({ sdk: args.map(safeForLog) }, "sdk");
-    };
-  return {
-    error: write("debug"),
-    warn: write("debug"),
-    info: write("trace"),
-    debug: write("trace"),
-    trace: write("trace"),
-  };
-}
-
-function safeForLog(arg: unknown): unknown {
-  if (typeof arg === "string") return arg.replace(/(Bearer\s+)\S+/g, "$1[redacted]");
-  if (Array.isArray(arg)) return arg.map(safeForLog);
-  if (typeof arg !== "object" || arg === null) return arg;
-  const e = arg as { message?: unknown; code?: unknown; response?: { status?: unknown; data?: unknown } };
-  const data = e.response?.data as { code?: unknown; msg?: unknown } | undefined;
-  return {
-    message: typeof e.message === "string" ? e.message : undefined,
-    code: e.code ?? data?.code,
-    status: e.response?.status,
-    msg: data?.msg,
   };
 }

@@ -26,9 +26,6 @@ import { type Clock, systemClock } from "./pacer.ts";
 /** What an outbox row does. */
 export type OutboxKind = "send" | "reply" | "patch";
 
-/** Row statuses. `superseded` marks a patch replaced by a newer pending patch of the same card. */
-export type OutboxStatus = "pending" | "sent" | "failed" | "superseded";
-
 /** Reference to the message an earlier outbox row produced, for replying to or patching a card not yet sent. */
 export interface OutboxRef {
   outboxKey: string;
