@@ -4,6 +4,7 @@
  * type, a transparent token refresh when Lark says the token expired, retries of transient failures, request
  * timeouts, card size checks, and logs that never carry tokens or secrets.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../log.ts";
@@ -462,9 +463,9 @@ export class LarkClient {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       const ticket = await this.pacer.take(keys);
-      const generation = this.tokens.generation;
+      const sent: SentWith = {};
       try {
-        const result = await run();
+        const result = await sentWith.run(sent, run);
         ticket.finish();
         return result;
       } catch (thrown) {
@@ -474,7 +475,7 @@ export class LarkClient {
         this.noteRateLimit(error, keys);
         if (error.kind === "token" && !refreshed) {
           refreshed = true;
-          this.tokens.invalidate(generation);
+          this.tokens.invalidate(sent.token);
           this.log.info({ call: name, code: error.code }, "tenant token rejected; refreshing it and retrying");
           attempt--;
           continue;
@@ -588,12 +589,11 @@ async function withReadableBody(thrown: unknown): Promise<unknown> {
 }
 
 /**
- * The token cache handed to the SDK (which otherwise shares one process-wide cache between clients). It can be
- * cleared when Lark rejects the token, and counts how often a token was stored so concurrent failures clear it once.
+ * The token cache handed to the SDK (which otherwise shares one process-wide cache between clients). A token Lark
+ * rejected can be forgotten, while a newer one that another call already fetched is kept.
  */
 class TokenCache implements lark.Cache {
   private readonly values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
-  generation = 0;
 
   async get(key: CacheKey, options?: { namespace?: string }): Promise<unknown> {
     const entry = this.values.get(cacheKey(key, options?.namespace));
@@ -604,18 +604,14 @@ class TokenCache implements lark.Cache {
 
   async set(key: CacheKey, value: unknown, expiresAt?: number, options?: { namespace?: string }): Promise<boolean> {
     this.values.set(cacheKey(key, options?.namespace), { value, expiresAt });
-    this.generation++;
     return true;
   }
 
-  /** Clears the cache unless a newer token was stored since `generation` (another call already refreshed it). */
-  invalidate(generation: number): void {
-    if (generation === this.generation) this.clear();
-  }
-
-  clear(): void {
-    this.values.clear();
-    this.generation++;
+  /** Forgets `token` if it is still cached; forgets every token when it is not known which one was sent. */
+  invalidate(token: string | undefined): void {
+    for (const [key, entry] of this.values) {
+      if (token === undefined || entry.value === token) this.values.delete(key);
+    }
   }
 }
 
@@ -628,15 +624,28 @@ function cacheKey(key: CacheKey, namespace: string | undefined): string {
 
 const TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal";
 
+/** What one attempt of a call sent: the tenant token its request carried (the SDK may fetch it mid-call). */
+interface SentWith {
+  token?: string;
+}
+
+/** Follows each attempt through the SDK down to the HTTP layer, which notes the token the request carries. */
+const sentWith = new AsyncLocalStorage<SentWith>();
+
 /**
  * The SDK's axios instance with a default timeout (it has none) and one token request at a time: when many calls
- * find the token missing together, they share a single request instead of each fetching one.
+ * find the token missing together, they share a single request instead of each fetching one. Each request notes
+ * the token it carries in its attempt's `SentWith`.
  */
 function boundedHttp(timeoutMs: number): lark.HttpInstance {
   const base = lark.defaultHttpInstance;
   let tokenInFlight: Promise<unknown> | undefined;
-  const request = <R>(config: Record<string, unknown>): Promise<R> =>
-    base.request({ timeout: timeoutMs, ...config }) as Promise<R>;
+  const request = <R>(config: Record<string, unknown>): Promise<R> => {
+    const bearer = /^Bearer\s+(\S+)$/.exec(String((config.headers as Record<string, unknown>)?.Authorization ?? ""));
+    const sent = sentWith.getStore();
+    if (sent && bearer) sent.token = bearer[1];
+    return base.request({ timeout: timeoutMs, ...config }) as Promise<R>;
+  };
   return {
     request: (opts) => request(opts as Record<string, unknown>),
     get: (url, opts) => request({ ...opts, method: "GET", url }),

@@ -124,6 +124,22 @@ describe("LarkClient against the emulator (real SDK)", () => {
     emu.assertClean();
   });
 
+  it("refreshes a token Lark rejects in the very call that fetched it", async () => {
+    // The token expires between being issued and being used: the call fetched it, so nothing newer is cached.
+    emu.once("call", (call) => {
+      if (call.path.includes("tenant_access_token")) emu.expireAllTokens();
+    });
+    await client.send({ receiveIdType: "chat_id", receiveId: "oc_1", msgType: "text", content: { text: "一" } });
+    expect(emu.calls.map((c) => `${c.path.replace("/open-apis/", "")} ${c.code}`)).toEqual([
+      "auth/v3/tenant_access_token/internal 0",
+      "im/v1/messages 99991663",
+      "auth/v3/tenant_access_token/internal 0",
+      "im/v1/messages 0",
+    ]);
+    expect(emu.messages("oc_1")).toHaveLength(1);
+    emu.assertClean();
+  });
+
   it("fetches the token once for many concurrent first calls", async () => {
     await Promise.all(Array.from({ length: 8 }, () => client.getChat("oc_1")));
     expect(emu.calls.filter((c) => c.path.includes("tenant_access_token"))).toHaveLength(1);
