@@ -89,19 +89,19 @@ export class Pacer {
   /** Waits until every key allows one more call, then counts the call against all of them. */
   async take(keys: readonly string[]): Promise<PaceTicket> {
     for (;;) {
+      // The very instant tryTake records, so the ticket finds the record again even when the clock moved meanwhile.
       const takenAt = this.clock.now();
-      const wait = this.tryTake(keys);
+      const wait = this.tryTake(keys, takenAt);
       if (wait === 0) return this.ticket(keys, takenAt);
       await this.clock.sleep(wait);
     }
   }
 
   /**
-   * Counts one call against every key and returns 0 when all allow it now; otherwise counts nothing and returns how
-   * many milliseconds to wait before asking again.
+   * Counts one call against every key and returns 0 when all allow it at `now`; otherwise counts nothing and returns
+   * how many milliseconds to wait before asking again.
    */
-  tryTake(keys: readonly string[]): number {
-    const now = this.clock.now();
+  tryTake(keys: readonly string[], now = this.clock.now()): number {
     let wait = 0;
     for (const key of keys) wait = Math.max(wait, this.waitFor(key, now));
     if (wait > 0) return wait;
