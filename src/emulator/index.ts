@@ -32,6 +32,7 @@
  *   | { kind: "timeout-after-accept", delayMs });
  * emu.expireAllTokens();
  * emu.unexpectedCalls; emu.assertClean({ allowCodes? });   // unknown endpoints, bad params or cards, 429/230020, …
+ * emu.allow(230020, /no such endpoint/);                    // what a test provokes on purpose: codes, reasons
  *
  * // receiver tests
  * emu.buildEnvelope(eventType, event); emu.buildWebhookRequest(payload, { encrypt?, tamper? }) // → {headers, body}

@@ -37,6 +37,7 @@ describe("riqing doctor", () => {
   });
 
   it("names wrong credentials", async () => {
+    h.emu.allow(10014);
     const checks = await runDoctor(configFor(h.emu, "wrong-secret"), silentLogger);
     const bad = checks.find((c) => !c.ok);
     expect(bad?.name).toBe("飞书凭证");

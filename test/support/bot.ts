@@ -51,6 +51,10 @@ export interface BotHarness {
   settle(): Promise<void>;
   /** Stops the bot (keeps the database), e.g. to simulate a restart. */
   restart(): Promise<void>;
+  /**
+   * Stops the bot and the emulator, deletes the folder, and fails if the emulator saw a call nobody expected (tests
+   * excuse what they provoke with `emu.allow`).
+   */
   close(): Promise<void>;
 }
 
@@ -137,9 +141,13 @@ export async function startBot(options: {
       harness.bot = await boot();
     },
     async close() {
-      await harness.bot.stop();
-      await emu.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await harness.bot.stop();
+        await emu.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      emu.assertClean();
     },
   };
   return harness;
