@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../log.ts";
+import { backoffMs } from "./backoff.ts";
 import { assertCardWithinLimits, CardLimitError } from "./cards/limits.ts";
 import {
   fromEnvelope,
@@ -486,7 +487,8 @@ export class LarkClient {
           "Lark call failed",
         );
         if (!again) throw error;
-        await this.clock.sleep(backoffMs(attempt, error));
+        // A rate limit waits in the pacer instead, paused until Lark's reset.
+        await this.clock.sleep(error.kind === "rate_limited" ? 0 : backoffMs(attempt, 250, 8_000));
       }
     }
   }
@@ -512,13 +514,6 @@ export class LarkClient {
     if (spec.stream) config.responseType = "stream";
     return (await this.sdk.request(config)) as RawResponse;
   }
-}
-
-/** Waits between tries: short exponential backoff with jitter; rate limits wait in the pacer instead. */
-function backoffMs(attempt: number, error: LarkApiError): number {
-  if (error.kind === "rate_limited") return 0;
-  const base = Math.min(8_000, 250 * 2 ** (attempt - 1));
-  return Math.round(base / 2 + (Math.random() * base) / 2);
 }
 
 function encodeContent(content: MessageContent): string {

@@ -19,6 +19,7 @@ import { EventEmitter } from "node:events";
 import type { Db, Tx } from "../db/client.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
+import { backoffMs } from "./backoff.ts";
 import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
 import { type Clock, systemClock } from "./pacer.ts";
@@ -536,8 +537,7 @@ export class OutboxSender {
 
   /** Exponential backoff with jitter: half the step fixed, half random, so retries of many rows spread out. */
   private backoff(attempts: number): number {
-    const step = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-    return Math.round(step / 2 + (Math.random() * step) / 2);
+    return backoffMs(attempts, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
   }
 }
 
