@@ -247,7 +247,7 @@ export class Inbox {
 
   /** Runs the handler for one pending event, retrying as `InboxRetry` says, and records the outcome. */
   private async processOne(id: number): Promise<void> {
-    const row = await this.persist(() => this.db.inboundEvent.findUnique({ where: { id } }), id);
+    const [row] = (await this.persist(() => this.db.inboundEvent.findUnique({ where: { id } }), id)) ?? [];
     if (row?.status !== "pending") return;
     const started = performance.now();
     let inbound: Inbound;
@@ -332,12 +332,13 @@ export class Inbox {
 
   /**
    * Runs a read or write of the inbox's own bookkeeping until it succeeds (the database may be down for a while),
-   * backing off between tries. Resolves undefined when the inbox stops first; the event then stays pending.
+   * backing off between tries. Resolves `[result]`, or undefined when the inbox stops first (the event then stays
+   * pending).
    */
-  private async persist<T>(work: () => Promise<T>, id: number): Promise<T | undefined> {
+  private async persist<T>(work: () => Promise<T>, id: number): Promise<[T] | undefined> {
     for (let tries = 1; ; tries++) {
       try {
-        return await work();
+        return [await work()];
       } catch (error) {
         this.log.error({ err: error, inboundId: id }, "inbox cannot reach the database; retrying");
         if (!(await this.pause(backoffMs(tries, this.retry.baseDelayMs, this.retry.maxDelayMs)))) return undefined;
