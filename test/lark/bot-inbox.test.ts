@@ -95,16 +95,9 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
     expect(JSON.stringify(notices[0]?.content)).toContain("这张卡片已经处理过了");
     expect(notices[0]?.threadId).toBeTruthy();
   });
-});
-
-describe("inbox through the real bot: crash and shutdown", () => {
-  let h: BotHarness;
-  afterEach(async () => {
-    await h.close();
-  });
 
   it("processes after a restart a report whose work committed before the process died, once, with one card", async () => {
-    h = await startBot({ mode: "webhook" });
+    h = await startBot({ mode });
     // The process "dies" between the report's transaction and marking the event done: that write never lands.
     await h.bot.db.$executeRawUnsafe(
       `CREATE TRIGGER crash_before_done BEFORE UPDATE OF status ON "InboundEvent" WHEN NEW.status = 'done'
@@ -130,6 +123,13 @@ describe("inbox through the real bot: crash and shutdown", () => {
     expect(await h.bot.db.issue.count()).toBe(1);
     const cards = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app");
     expect(cards.map((m) => m.msgType)).toEqual(["interactive"]);
+  });
+});
+
+describe("inbox through the real bot: shutdown and metrics", () => {
+  let h: BotHarness;
+  afterEach(async () => {
+    await h.close();
   });
 
   it("on stop() finishes the event being processed and the message being sent, and takes no new event", async () => {
