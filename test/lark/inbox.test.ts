@@ -131,6 +131,17 @@ describe("inbox", () => {
       return inbox;
     }
     const row = (messageId: string) => t.db.inboundEvent.findFirstOrThrow({ where: { messageId } });
+    /** Starts an inbox whose handler has a bug for om_1_1, hands it `events` and lets its three tries pass. */
+    async function failOnBug(handled: string[], events: FlatEvent[]): Promise<Inbox> {
+      const inbox = inboxFailing((id) => (id === "om_1_1" ? new TypeError("boom") : undefined), handled);
+      inbox.start();
+      for (const event of events) await inbox.accept(event);
+      await nextTry();
+      await nextTry();
+      await inbox.idle();
+      return inbox;
+    }
+
     /** Waits for the inbox to sleep between tries, then lets that wait pass. */
     async function nextTry(): Promise<void> {
       await until(() => clock.sleeping === 1, "a retry wait");
@@ -190,13 +201,7 @@ describe("inbox", () => {
 
     it("fails a handler that throws a bug's error after three tries, with the error and a log line, and goes on", async () => {
       const handled: string[] = [];
-      const inbox = inboxFailing((id) => (id === "om_1_1" ? new TypeError("boom") : undefined), handled);
-      inbox.start();
-      await inbox.accept(message(1, 1));
-      await inbox.accept(message(1, 2));
-      await nextTry();
-      await nextTry();
-      await inbox.idle();
+      await failOnBug(handled, [message(1, 1), message(1, 2)]);
       expect(handled).toEqual(["om_1_2"]);
       const failed = await row("om_1_1");
       expect(failed).toMatchObject({ status: "failed", attempts: 3 });
@@ -207,14 +212,7 @@ describe("inbox", () => {
 
     it("queues failed events of the last day again at the next start", async () => {
       const handled: string[] = [];
-      const first = inboxFailing((id) => (id === "om_1_1" ? new TypeError("boom") : undefined), handled);
-      first.start();
-      await first.accept(message(1, 1));
-      await first.accept(message(3, 1));
-      await nextTry();
-      await nextTry();
-      await first.idle();
-      await first.stop();
+      await (await failOnBug(handled, [message(1, 1), message(3, 1)])).stop();
       await t.db.inboundEvent.update({
         where: { eventId: "ev_3_1" },
         data: { status: "failed", receivedAt: new Date(Date.now() - 25 * 3_600_000) },

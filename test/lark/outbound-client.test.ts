@@ -40,6 +40,8 @@ describe("LarkClient against the emulator (real SDK)", () => {
   });
 
   const sends = () => emu.calls.filter((c) => c.method === "POST" && c.path === MESSAGES);
+  /** Every call so far as "path code", e.g. "im/v1/messages 0". */
+  const callLog = () => emu.calls.map((c) => `${c.path.replace("/open-apis/", "")} ${c.code}`);
 
   it("sends, replies in thread and patches a card", async () => {
     const sent = await client.send({
@@ -114,7 +116,7 @@ describe("LarkClient against the emulator (real SDK)", () => {
     await client.send({ receiveIdType: "chat_id", receiveId: "oc_1", msgType: "text", content: { text: "一" } });
     emu.expireAllTokens();
     await client.send({ receiveIdType: "chat_id", receiveId: "oc_1", msgType: "text", content: { text: "二" } });
-    expect(emu.calls.map((c) => `${c.path.replace("/open-apis/", "")} ${c.code}`)).toEqual([
+    expect(callLog()).toEqual([
       "auth/v3/tenant_access_token/internal 0",
       "im/v1/messages 0",
       "im/v1/messages 99991663",
@@ -131,7 +133,7 @@ describe("LarkClient against the emulator (real SDK)", () => {
       if (call.path.includes("tenant_access_token")) emu.expireAllTokens();
     });
     await client.send({ receiveIdType: "chat_id", receiveId: "oc_1", msgType: "text", content: { text: "一" } });
-    expect(emu.calls.map((c) => `${c.path.replace("/open-apis/", "")} ${c.code}`)).toEqual([
+    expect(callLog()).toEqual([
       "auth/v3/tenant_access_token/internal 0",
       "im/v1/messages 99991663",
       "auth/v3/tenant_access_token/internal 0",
