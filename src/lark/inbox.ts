@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/once.ts";
 import type { InboundEvent } from "../generated/prisma/client.ts";
@@ -158,6 +159,8 @@ export class Inbox {
   start(): void {
     this.running = true;
     this.stopping = new AbortController();
+    // Every chat waiting to retry listens for the stop.
+    setMaxListeners(0, this.stopping.signal);
     this.kick();
   }
 
@@ -293,17 +296,14 @@ export class Inbox {
     // give up in between). The waiter stays in the map until answer() collects it.
     if (inline) w.resolve(answer);
     const tell = inline ? undefined : lateRefusal(inbound, answer);
-    const recorded = await this.persist(
-      () =>
-        this.db.$transaction(async (tx) => {
-          if (tell) await enqueue(tx, tell);
-          await tx.inboundEvent.update({
-            where: { id: row.id },
-            data: { status: "done", attempts: row.attempts + tries, processedAt: new Date(), lastError: null },
-          });
-        }),
-      row.id,
-    );
+    const recorded = await this.persist(async () => {
+      // Queued by its key: should the process die before the done mark, the rerun queues nothing new.
+      if (tell) await enqueue(this.db, tell);
+      await this.db.inboundEvent.update({
+        where: { id: row.id },
+        data: { status: "done", attempts: row.attempts + tries, processedAt: new Date(), lastError: null },
+      });
+    }, row.id);
     if (recorded) this.metrics?.processed(row.eventType, "done", (performance.now() - started) / 1000);
   }
 
