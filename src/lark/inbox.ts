@@ -340,7 +340,7 @@ export class Inbox {
       try {
         return [await work()];
       } catch (error) {
-        this.log.error({ err: error, inboundId: id }, "inbox cannot reach the database; retrying");
+        this.log.error({ err: error, inboundId: id }, "inbox cannot read or record the event; retrying");
         if (!(await this.pause(backoffMs(tries, this.retry.baseDelayMs, this.retry.maxDelayMs)))) return undefined;
       }
     }

@@ -9,7 +9,10 @@ export type ReceiverSink = (event: FlatEvent) => Promise<CardAnswer | undefined>
 /** How long a card callback may wait for its real answer before Lark gets a holding toast (Lark allows 3 s). */
 export const CARD_ANSWER_BUDGET_MS = 1_000;
 
-/** The holding answer when the work outlives the budget; the card is patched when it finishes. */
+/**
+ * The holding answer when the work outlives the budget; the card is patched when it finishes, and a refusal is
+ * posted to the card's thread (see Inbox).
+ */
 const WORKING: CardAnswer = { toast: { type: "info", content: TEXTS.working } };
 
 /**
