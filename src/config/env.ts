@@ -5,11 +5,7 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 
 const PORT_MESSAGE = "应为 0–65535 之间的整数端口号，如 3000（0 表示自动选一个空闲端口）";
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((v) => (v === "" ? undefined : v))
-  .optional();
+const optionalText = z.string().trim().optional();
 
 /**
  * Every environment variable Riqing reads, with its default and, per variable, the Chinese message an operator sees
@@ -42,21 +38,13 @@ const schema = z
       .pipe(z.enum(["ws", "webhook"], { message: "应为 ws（长连接，默认，无需公网地址）或 webhook（HTTP 回调）" })),
     LARK_ENCRYPT_KEY: optionalText,
     LARK_VERIFICATION_TOKEN: optionalText,
-    DATABASE_URL: z
-      .string()
-      .trim()
-      .optional()
-      .pipe(
-        z
-          .string()
-          .regex(/^file:.+/, { message: "目前仅支持 SQLite，应形如 file:./data/riqing.db" })
-          .optional(),
-      ),
-    DATA_DIR: z
-      .string()
-      .trim()
-      .min(1, { message: "不能为空，应为存放照片和导出文件的目录，如 ./data" })
-      .default("./data"),
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^file:.+/, { message: "目前仅支持 SQLite，应形如 file:./data/riqing.db" })
+        .optional(),
+    ),
+    DATA_DIR: z.string().trim().default("./data"),
     PORT: z.coerce
       .number({ message: PORT_MESSAGE })
       .int({ message: PORT_MESSAGE })
@@ -160,10 +148,12 @@ const DOMAINS: Record<string, string> = {
 
 /**
  * Parses the environment into a Config. Never reads process.env itself: callers pass it, so tests can too.
+ * A variable set to blanks counts as unset (its default applies), as in a copied .env.example with empty lines.
  * Throws ConfigError naming every bad variable.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = schema.safeParse(env);
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const result = schema.safeParse(set);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => ({
       variable: String(issue.path[0] ?? "?"),

@@ -18,19 +18,25 @@ export function sqlitePath(databaseUrl: string): string {
 
 /**
  * Opens the database through the better-sqlite3 driver adapter (no Prisma engine binary) with WAL, a busy timeout
- * and foreign keys on. Creates the folder of the database file when it is missing.
+ * and foreign keys on. Creates the folder of the database file when it is missing. With `readonly` it changes
+ * nothing: the file must exist, nothing is created, and every write fails.
  */
-export async function openDb(databaseUrl: string): Promise<Db> {
+export async function openDb(databaseUrl: string, options: { readonly?: boolean } = {}): Promise<Db> {
   const file = sqlitePath(databaseUrl);
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const readonly = options.readonly ?? false;
+  if (file !== ":memory:" && !readonly) mkdirSync(dirname(file), { recursive: true });
   const adapter = serializedAdapter(
-    new PrismaBetterSQLite3({ url: file, timeout: BUSY_TIMEOUT_MS }, { timestampFormat: "unixepoch-ms" }),
+    new PrismaBetterSQLite3(
+      { url: file, timeout: BUSY_TIMEOUT_MS, readonly, fileMustExist: readonly },
+      { timestampFormat: "unixepoch-ms" },
+    ),
   );
   const db = new PrismaClient({ adapter });
+  await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  if (readonly) return db;
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-  await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Keeps the planner's statistics current, so the digest's grouped counts pick the right indexes.
   await db.$queryRawUnsafe("PRAGMA optimize = 0x10002");
   return db;

@@ -19,6 +19,9 @@ const BOOKKEEPING_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
+/** Rows of `_prisma_migrations` that count as applied (as `prisma migrate deploy` counts them). */
+const APPLIED = "finished_at IS NOT NULL AND rolled_back_at IS NULL";
+
 /** Names of the migrations committed under prisma/migrations, in order. */
 export function listMigrations(dir = MIGRATIONS_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -27,10 +30,52 @@ export function listMigrations(dir = MIGRATIONS_DIR): string[] {
     .sort();
 }
 
+/** Which committed migrations a database has applied and which it still lacks. */
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+}
+
+/**
+ * Reads which migrations an existing database has applied, changing nothing (the file is opened read-only and must
+ * exist). A database without Prisma's bookkeeping table has applied none.
+ */
+export function migrationStatus(databaseUrl: string, dir = MIGRATIONS_DIR): MigrationStatus {
+  const sqlite = new Database(sqlitePath(databaseUrl), { readonly: true, fileMustExist: true });
+  try {
+    const bookkept = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`);
+    const done = new Set(
+      bookkept.get()
+        ? (sqlite.prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE ${APPLIED}`).pluck().all() as string[])
+        : [],
+    );
+    const all = listMigrations(dir);
+    return { applied: all.filter((name) => done.has(name)), pending: all.filter((name) => !done.has(name)) };
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** A migration left rows that point at nothing; it was rolled back. */
+export class MigrationCheckError extends Error {
+  override readonly name = "MigrationCheckError";
+  constructor(
+    readonly migration: string,
+    readonly violations: { table: string; parent: string; rowid: number | bigint | null }[],
+  ) {
+    const tables = [...new Set(violations.map((v) => `${v.table} → ${v.parent}`))].join("、");
+    super(
+      `数据库升级 ${migration} 已回滚：升级后有 ${violations.length} 行数据引用了不存在的记录（${tables}）。` +
+        "请检查这个迁移脚本，修正后重新运行 riqing migrate。",
+    );
+  }
+}
+
 /**
  * Applies the pending migrations to a SQLite database, each in its own transaction, recording them exactly as
- * `prisma migrate deploy` does. Safe to run from several processes at once: the whole run holds the write lock.
- * Returns the names it applied.
+ * `prisma migrate deploy` does. Safe to run from several processes at once: each migration is checked and applied
+ * under the write lock. Returns the names it applied; throws MigrationCheckError (and keeps the database as it
+ * was before that migration) when a migration leaves broken foreign keys.
  */
 export function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): string[] {
   const file = sqlitePath(databaseUrl);
@@ -39,31 +84,28 @@ export function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): string[] {
   try {
     sqlite.pragma("journal_mode = WAL");
     sqlite.exec(BOOKKEEPING_DDL);
-    const applied: string[] = [];
-    const run = sqlite.transaction(() => {
-      const done = new Set(
-        sqlite
-          .prepare(
-            `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-          )
-          .pluck()
-          .all() as string[],
-      );
-      for (const name of listMigrations(dir)) {
-        if (done.has(name)) continue;
-        const script = readFileSync(join(dir, name, "migration.sql"), "utf8");
-        sqlite.exec(script);
-        sqlite
-          .prepare(
-            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-             VALUES (?, ?, ?, ?, ?, 1)`,
-          )
-          .run(randomUUID(), createHash("sha256").update(script).digest("hex"), Date.now(), name, Date.now());
-        applied.push(name);
-      }
+    // Prisma rebuilds a table (create a copy, drop the old one, rename) between `PRAGMA foreign_keys=OFF` and `=ON`,
+    // but that pragma does nothing inside a transaction: with keys on (better-sqlite3's default) the DROP would
+    // cascade into every referencing table. So keys go off here, outside the transactions, for this connection
+    // only (it closes below; every connection the app opens turns them on), and each migration is checked instead.
+    sqlite.pragma("foreign_keys = OFF");
+    const isApplied = sqlite
+      .prepare(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND ${APPLIED}`)
+      .pluck();
+    const record = sqlite.prepare(
+      `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+       VALUES (?, ?, ?, ?, ?, 1)`,
+    );
+    const apply = sqlite.transaction((name: string): boolean => {
+      if (isApplied.get(name)) return false;
+      const script = readFileSync(join(dir, name, "migration.sql"), "utf8");
+      sqlite.exec(script);
+      const violations = sqlite.pragma("foreign_key_check") as MigrationCheckError["violations"];
+      if (violations.length > 0) throw new MigrationCheckError(name, violations);
+      record.run(randomUUID(), createHash("sha256").update(script).digest("hex"), Date.now(), name, Date.now());
+      return true;
     });
-    run.immediate();
-    return applied;
+    return listMigrations(dir).filter((name) => apply.immediate(name));
   } finally {
     sqlite.close();
   }

@@ -28,6 +28,3 @@ export type CategoryClass = (typeof CATEGORY_CLASSES)[number];
 
 export const CHAT_PURPOSES = ["work", "leader", "department", "patrol"] as const;
 export type ChatPurpose = (typeof CHAT_PURPOSES)[number];
-
-export const PHOTO_STAGES = ["before", "after"] as const;
-export type PhotoStage = (typeof PHOTO_STAGES)[number];

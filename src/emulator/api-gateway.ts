@@ -100,6 +100,10 @@ export class ApiGateway {
       return;
     }
     const { answer, unexpected } = await this.dispatch(method, url, req, raw, call);
+    if (failure && "kind" in failure && failure.kind === "hold") {
+      call.injected = "hold";
+      await failure.until.catch(() => undefined);
+    }
     if (failure && "kind" in failure && failure.kind === "timeout-after-accept") {
       // timeout-after-accept: the call took effect, but its answer never arrives.
       call.injected = "timeout-after-accept";

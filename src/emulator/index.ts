@@ -30,9 +30,10 @@
  *
  * // failure injection and strictness
  * emu.failNext({ method?, path?, times? }, { status, code?, msg?, headers? } | { kind: "network" }
- *   | { kind: "timeout-after-accept", delayMs });
+ *   | { kind: "timeout-after-accept", delayMs } | { kind: "hold", until: promise });
  * emu.expireAllTokens();
  * emu.unexpectedCalls; emu.assertClean({ allowCodes? });   // unknown endpoints, bad params or cards, 429/230020, …
+ * emu.allow(230020, /no such endpoint/);                    // what a test provokes on purpose: codes, reasons
  *
  * // receiver tests
  * emu.buildEnvelope(eventType, event); emu.buildWebhookRequest(payload, { encrypt?, tamper? }) // → {headers, body}

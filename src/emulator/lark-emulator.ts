@@ -111,6 +111,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
   private readonly gateway: ApiGateway;
   private readonly callLog: ApiCall[] = [];
   private readonly unexpected: UnexpectedCall[] = [];
+  private readonly excused: (number | RegExp)[] = [];
 
   private constructor(options: LarkEmulatorOptions) {
     super();
@@ -412,10 +413,23 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
     return [...this.unexpected];
   }
 
-  /** Throws, listing them, if anything unexpected happened; `allowCodes` excuses answers a test provoked. */
+  /**
+   * Excuses, for this emulator's life, what a test provokes on purpose: unexpected answers with these Lark codes,
+   * and unexpected calls or protocol exchanges whose reason matches a pattern. `assertClean` leaves them out.
+   */
+  allow(...excuses: (number | RegExp)[]): void {
+    this.excused.push(...excuses);
+  }
+
+  /**
+   * Throws, listing them, if anything unexpected happened that was not excused by `allow` or by `allowCodes`
+   * (answers this one check lets pass).
+   */
   assertClean(options: { allowCodes?: number[] } = {}): void {
-    const allowed = new Set(options.allowCodes ?? []);
-    const offending = this.unexpected.filter((u) => u.call?.code === undefined || !allowed.has(u.call.code));
+    const excuses = [...this.excused, ...(options.allowCodes ?? [])];
+    const excused = (u: UnexpectedCall) =>
+      excuses.some((e) => (typeof e === "number" ? u.call?.code === e : e.test(u.reason)));
+    const offending = this.unexpected.filter((u) => !excused(u));
     if (offending.length === 0) return;
     const lines = offending.map((u) =>
       u.call ? `${u.call.method} ${u.call.path} → ${u.call.status} ${u.call.code ?? ""}: ${u.reason}` : u.reason,

@@ -141,7 +141,7 @@ export interface ApiCall {
   /** Emulator clock, epoch ms. */
   time: number;
   /** Set when the answer came from `failNext`. */
-  injected?: "status" | "network" | "timeout-after-accept";
+  injected?: "status" | "network" | "timeout-after-accept" | "hold";
 }
 
 export interface UnexpectedCall {
@@ -161,6 +161,8 @@ export interface FailureMatch {
 export type InjectedFailure =
   | { status: number; code?: number; msg?: string; headers?: Record<string, string> }
   | { kind: "timeout-after-accept"; delayMs: number }
+  /** The call takes effect at once; its answer waits until `until` settles (a slow answer, while the test acts). */
+  | { kind: "hold"; until: Promise<unknown> }
   | { kind: "network" };
 
 export type DeliveryTarget =

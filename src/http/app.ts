@@ -1,3 +1,4 @@
+import type { Server, Socket } from "node:net";
 import Router from "@koa/router";
 import Koa from "koa";
 import type { Logger } from "../log.ts";
@@ -45,6 +46,18 @@ export function createApp(options: AppOptions): Koa {
   });
   options.extend?.(router);
   app.use(async (ctx, next) => {
+    // A graceful stop closes the server, but a connection kept alive goes on carrying requests: those get 503
+    // (Lark delivers again later), and answers close their connection so the stop need not wait for it.
+    if (!listening(ctx)) {
+      ctx.set("Connection", "close");
+      ctx.status = 503;
+      ctx.body = { error: "shutting down" };
+      return;
+    }
+    await next();
+    if (!listening(ctx)) ctx.set("Connection", "close");
+  });
+  app.use(async (ctx, next) => {
     try {
       await next();
     } catch (error) {
@@ -55,4 +68,9 @@ export function createApp(options: AppOptions): Koa {
   });
   app.use(router.routes()).use(router.allowedMethods());
   return app;
+}
+
+/** False once the server that accepted this request's connection was closed. */
+function listening(ctx: Koa.Context): boolean {
+  return (ctx.req.socket as Socket & { server?: Server }).server?.listening !== false;
 }

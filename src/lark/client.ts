@@ -4,9 +4,11 @@
  * type, a transparent token refresh when Lark says the token expired, retries of transient failures, request
  * timeouts, card size checks, and logs that never carry tokens or secrets.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../log.ts";
+import { backoffMs } from "./backoff.ts";
 import { assertCardWithinLimits, CardLimitError } from "./cards/limits.ts";
 import {
   fromEnvelope,
@@ -19,12 +21,16 @@ import {
   parseEnvelope,
 } from "./errors.ts";
 import { type Clock, Pacer, paceKey, systemClock } from "./pacer.ts";
+import { QUIET_SDK_LEVELS, sdkLogger } from "./sdk-logger.ts";
 
 /** Options of `LarkClient`. */
 export interface LarkClientOptions {
   appId: string;
   appSecret: string;
-  /** "feishu", "lark", or a base URL such as `http://127.0.0.1:8080` (the emulator, a private deployment). */
+  /**
+   * Base URL of the Open Platform: `https://open.feishu.cn`, `https://open.larksuite.com`, a private deployment or
+   * the emulator (`http://127.0.0.1:8080`). The configuration turns LARK_DOMAIN's feishu/lark into these.
+   */
   domain: string;
   logger: Logger;
   /** Shared pacer; a private one with Lark's limits by default. */
@@ -177,8 +183,7 @@ const MEMBERS_PAGE_SIZE = 100;
 
 /** Lark's client wrapped with pacing, retries, token refresh and normalized errors; see the module comment. */
 export class LarkClient {
-  /** The underlying SDK client, for calls this class does not wrap (no pacing or normalization there). */
-  readonly sdk: lark.Client;
+  private readonly sdk: lark.Client;
   private readonly tokens: TokenCache;
   private readonly pacer: Pacer;
   private readonly clock: Clock;
@@ -194,10 +199,11 @@ export class LarkClient {
     this.sdk = new lark.Client({
       appId: options.appId,
       appSecret: options.appSecret,
-      domain: resolveDomain(options.domain),
+      domain: options.domain,
       cache: this.tokens,
       httpInstance: boundedHttp(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      logger: quietSdkLogger(this.log),
+      // Every failure is logged here, normalized; the SDK's own lines (whole axios errors) only at debug.
+      logger: sdkLogger(this.log, QUIET_SDK_LEVELS),
       loggerLevel: lark.LoggerLevel.trace,
     });
   }
@@ -411,11 +417,6 @@ export class LarkClient {
     };
   }
 
-  /** Forgets the cached tenant token so the next call fetches a new one. */
-  refreshToken(): void {
-    this.tokens.clear();
-  }
-
   private checkCard(call: LarkCallName, msgType: string, content: string): void {
     if (msgType !== "interactive") return;
     try {
@@ -463,9 +464,9 @@ export class LarkClient {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       const ticket = await this.pacer.take(keys);
-      const generation = this.tokens.generation;
+      const sent: SentWith = {};
       try {
-        const result = await run();
+        const result = await sentWith.run(sent, run);
         ticket.finish();
         return result;
       } catch (thrown) {
@@ -475,7 +476,7 @@ export class LarkClient {
         this.noteRateLimit(error, keys);
         if (error.kind === "token" && !refreshed) {
           refreshed = true;
-          this.tokens.invalidate(generation);
+          this.tokens.invalidate(sent.token);
           this.log.info({ call: name, code: error.code }, "tenant token rejected; refreshing it and retrying");
           attempt--;
           continue;
@@ -486,7 +487,8 @@ export class LarkClient {
           "Lark call failed",
         );
         if (!again) throw error;
-        await this.clock.sleep(backoffMs(attempt, error));
+        // A rate limit waits in the pacer instead, paused until Lark's reset.
+        await this.clock.sleep(error.kind === "rate_limited" ? 0 : backoffMs(attempt, 250, 8_000));
       }
     }
   }
@@ -512,19 +514,6 @@ export class LarkClient {
     if (spec.stream) config.responseType = "stream";
     return (await this.sdk.request(config)) as RawResponse;
   }
-}
-
-/** Waits between tries: short exponential backoff with jitter; rate limits wait in the pacer instead. */
-function backoffMs(attempt: number, error: LarkApiError): number {
-  if (error.kind === "rate_limited") return 0;
-  const base = Math.min(8_000, 250 * 2 ** (attempt - 1));
-  return Math.round(base / 2 + (Math.random() * base) / 2);
-}
-
-function resolveDomain(domain: string): string | lark.Domain {
-  if (domain === "feishu") return lark.Domain.Feishu;
-  if (domain === "lark") return lark.Domain.Lark;
-  return domain.replace(/\/+$/, "");
 }
 
 function encodeContent(content: MessageContent): string {
@@ -595,12 +584,11 @@ async function withReadableBody(thrown: unknown): Promise<unknown> {
 }
 
 /**
- * The token cache handed to the SDK (which otherwise shares one process-wide cache between clients). It can be
- * cleared when Lark rejects the token, and counts how often a token was stored so concurrent failures clear it once.
+ * The token cache handed to the SDK (which otherwise shares one process-wide cache between clients). A token Lark
+ * rejected can be forgotten, while a newer one that another call already fetched is kept.
  */
 class TokenCache implements lark.Cache {
   private readonly values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
-  generation = 0;
 
   async get(key: CacheKey, options?: { namespace?: string }): Promise<unknown> {
     const entry = this.values.get(cacheKey(key, options?.namespace));
@@ -611,18 +599,14 @@ class TokenCache implements lark.Cache {
 
   async set(key: CacheKey, value: unknown, expiresAt?: number, options?: { namespace?: string }): Promise<boolean> {
     this.values.set(cacheKey(key, options?.namespace), { value, expiresAt });
-    this.generation++;
     return true;
   }
 
-  /** Clears the cache unless a newer token was stored since `generation` (another call already refreshed it). */
-  invalidate(generation: number): void {
-    if (generation === this.generation) this.clear();
-  }
-
-  clear(): void {
-    this.values.clear();
-    this.generation++;
+  /** Forgets `token` if it is still cached; forgets every token when it is not known which one was sent. */
+  invalidate(token: string | undefined): void {
+    for (const [key, entry] of this.values) {
+      if (token === undefined || entry.value === token) this.values.delete(key);
+    }
   }
 }
 
@@ -635,15 +619,28 @@ function cacheKey(key: CacheKey, namespace: string | undefined): string {
 
 const TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal";
 
+/** What one attempt of a call sent: the tenant token its request carried (the SDK may fetch it mid-call). */
+interface SentWith {
+  token?: string;
+}
+
+/** Follows each attempt through the SDK down to the HTTP layer, which notes the token the request carries. */
+const sentWith = new AsyncLocalStorage<SentWith>();
+
 /**
  * The SDK's axios instance with a default timeout (it has none) and one token request at a time: when many calls
- * find the token missing together, they share a single request instead of each fetching one.
+ * find the token missing together, they share a single request instead of each fetching one. Each request notes
+ * the token it carries in its attempt's `SentWith`.
  */
 function boundedHttp(timeoutMs: number): lark.HttpInstance {
   const base = lark.defaultHttpInstance;
   let tokenInFlight: Promise<unknown> | undefined;
-  const request = <R>(config: Record<string, unknown>): Promise<R> =>
-    base.request({ timeout: timeoutMs, ...config }) as Promise<R>;
+  const request = <R>(config: Record<string, unknown>): Promise<R> => {
+    const bearer = /^Bearer\s+(\S+)$/.exec(String((config.headers as Record<string, unknown>)?.Authorization ?? ""));
+    const sent = sentWith.getStore();
+    if (sent && bearer) sent.token = bearer[1];
+    return base.request({ timeout: timeoutMs, ...config }) as Promise<R>;
+  };
   return {
     request: (opts) => request(opts as Record<string, unknown>),
     get: (url, opts) => request({ ...opts, method: "GET", url }),
@@ -661,40 +658,5 @@ function boundedHttp(timeoutMs: number): lark.HttpInstance {
       }
       return tokenInFlight as Promise<R>;
     },
-  };
-}
-
-/**
- * The SDK logs whole axios errors, whose request config holds the Authorization header and, for the token call,
- * the app secret. Riqing logs each failure itself (normalized), so SDK lines go to debug with only safe fields.
- */
-function quietSdkLogger(log: Logger): lark.Logger {
-  const child = log.child({ component: "lark-sdk" });
-  const write =
-    (level: "debug" | "trace") =>
-    (...args: unknown[]) => {
-      if (!child.isLevelEnabled(level)) return;
-      child[level]({ sdk: args.map(safeForLog) }, "sdk");
-    };
-  return {
-    error: write("debug"),
-    warn: write("debug"),
-    info: write("trace"),
-    debug: write("trace"),
-    trace: write("trace"),
-  };
-}
-
-function safeForLog(arg: unknown): unknown {
-  if (typeof arg === "string") return arg.replace(/(Bearer\s+)\S+/g, "$1[redacted]");
-  if (Array.isArray(arg)) return arg.map(safeForLog);
-  if (typeof arg !== "object" || arg === null) return arg;
-  const e = arg as { message?: unknown; code?: unknown; response?: { status?: unknown; data?: unknown } };
-  const data = e.response?.data as { code?: unknown; msg?: unknown } | undefined;
-  return {
-    message: typeof e.message === "string" ? e.message : undefined,
-    code: e.code ?? data?.code,
-    status: e.response?.status,
-    msg: data?.msg,
   };
 }

@@ -195,7 +195,8 @@ function parseMessage(e: z.infer<typeof messageEventSchema>): InboundMessage {
       for (const node of line) {
         if (node.tag === "text" || node.tag === "a") words.push(node.text ?? "");
         else if (node.tag === "at") words.push(node.user_id ?? `@${node.user_name ?? ""}`);
-        else if ((node.tag === "img" || node.tag === "media") && node.image_key) imageKeys.push(node.image_key);
+        // A `media` node's image_key is a video's cover, not a photo of the problem: only `img` counts.
+        else if (node.tag === "img" && node.image_key) imageKeys.push(node.image_key);
       }
       parts.push(words.join(""));
     }

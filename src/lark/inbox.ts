@@ -1,7 +1,14 @@
+import { setMaxListeners } from "node:events";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/once.ts";
+import type { InboundEvent } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
+import { at } from "../texts.ts";
+import { backoffMs } from "./backoff.ts";
 import { type FlatEvent, type Inbound, parseInbound, routingKeys } from "./envelope.ts";
+import { enqueue, type OutboxInput } from "./outbox.ts";
+import { type Clock, systemClock } from "./pacer.ts";
+import { isTransientError } from "./transient-error.ts";
 
 /** What a handler returns for a card action: Lark shows the toast and/or replaces the card. */
 export interface CardAnswer {
@@ -17,12 +24,40 @@ export interface InboxMetrics {
   processed(eventType: string, outcome: "done" | "failed", seconds: number): void;
 }
 
-const MAX_ATTEMPTS = 3;
+/** How the inbox retries an event whose handler failed. */
+export interface InboxRetry {
+  /** Wait after the first failure; it doubles with each further one, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Transient failures (database busy or down, network, Lark) are retried this long, then the event fails. */
+  transientForMs: number;
+  /** Tries in all for any other failure (most likely a bug) before the event fails. */
+  otherAttempts: number;
+  /** Failed events received this recently are tried again when the inbox starts (after a restart). */
+  requeueWithinMs: number;
+}
+
+/** Options of `Inbox` besides its metrics. */
+export interface InboxOptions {
+  /** Clock of the retry waits. */
+  clock?: Clock;
+  retry?: Partial<InboxRetry>;
+}
+
+const DEFAULT_RETRY: InboxRetry = {
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  transientForMs: 15 * 60_000,
+  otherAttempts: 3,
+  requeueWithinMs: 24 * 3_600_000,
+};
 const BATCH = 500;
 
 interface Waiter {
   promise: Promise<CardAnswer | undefined>;
   resolve(answer: CardAnswer | undefined): void;
+  /** Set the moment `answer` gave up waiting: the answer can no longer reach Lark inline. */
+  abandoned: boolean;
 }
 
 function waiter(): Waiter {
@@ -30,13 +65,18 @@ function waiter(): Waiter {
   const promise = new Promise<CardAnswer | undefined>((r) => {
     resolve = r;
   });
-  return { promise, resolve };
+  return { promise, resolve, abandoned: false };
 }
 
 /**
  * The durable inbound store and its processor. `accept` writes an event (de-duplicated by event id, and by message
  * id for messages) before the receiver acknowledges it; processing then happens from the table, in order within a
  * chat and in parallel across chats. Events left pending by a crash are processed when the next process starts.
+ *
+ * A failing handler is retried with backoff while the rest of its chat waits (other chats go on): transient failures
+ * for a bounded time, anything else a few times; then the event is marked failed with the error, and failed events
+ * are tried again once when the inbox next starts. A card answer that misses its inline moment and refuses or warns
+ * is posted to the card's thread, @-mentioning the clicker.
  *
  * One process per database drains the inbox; several instances would first claim rows (SPEC section 7, later issue).
  */
@@ -45,7 +85,11 @@ export class Inbox {
   private readonly inFlight = new Set<number>();
   private readonly waiters = new Map<number, Waiter>();
   private readonly chains = new Set<Promise<void>>();
+  private readonly clock: Clock;
+  private readonly retry: InboxRetry;
   private running = false;
+  private stopping = new AbortController();
+  private requeued = false;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
 
@@ -54,7 +98,11 @@ export class Inbox {
     private readonly handler: InboundHandler,
     private readonly log: Logger,
     private readonly metrics?: InboxMetrics,
-  ) {}
+    options: InboxOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
 
   /** Stores an event unless it was seen before. Resolves once the row is committed; never runs the handler. */
   async accept(event: FlatEvent): Promise<{ status: "stored" | "duplicate"; id?: number }> {
@@ -87,14 +135,17 @@ export class Inbox {
 
   /**
    * Waits up to `timeoutMs` for the handler's answer to a stored event. Resolves `undefined` on time-out; the work
-   * still finishes in the background.
+   * still finishes in the background (and a refusal is then posted to the chat).
    */
   async answer(id: number, timeoutMs: number): Promise<CardAnswer | undefined> {
     const w = this.waiters.get(id);
     if (!w) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs, undefined);
+      timer = setTimeout(() => {
+        w.abandoned = true;
+        resolve(undefined);
+      }, timeoutMs);
     });
     try {
       return await Promise.race([w.promise, late]);
@@ -104,15 +155,19 @@ export class Inbox {
     }
   }
 
-  /** Starts processing, beginning with whatever a previous process left pending. */
+  /** Starts processing: failed events of the last day are queued again, then whatever is pending goes first. */
   start(): void {
     this.running = true;
+    this.stopping = new AbortController();
+    // Every chat waiting to retry listens for the stop.
+    setMaxListeners(0, this.stopping.signal);
     this.kick();
   }
 
-  /** Stops taking new work and waits for the handlers that are running. */
+  /** Stops taking new work, cuts retry waits short (their events stay pending) and waits for running handlers. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await this.pumping;
     await Promise.all([...this.chains]);
   }
@@ -148,6 +203,14 @@ export class Inbox {
   }
 
   private async pump(): Promise<void> {
+    if (!this.requeued) {
+      const { count } = await this.db.inboundEvent.updateMany({
+        where: { status: "failed", receivedAt: { gte: new Date(Date.now() - this.retry.requeueWithinMs) } },
+        data: { status: "pending" },
+      });
+      this.requeued = true;
+      if (count > 0) this.log.warn({ count }, "failed events queued again");
+    }
     const rows = await this.db.inboundEvent.findMany({
       where: { status: "pending" },
       orderBy: { id: "asc" },
@@ -166,12 +229,14 @@ export class Inbox {
       if (this.busyChats.has(chat)) continue;
       this.busyChats.add(chat);
       for (const id of ids) this.inFlight.add(id);
-      const chain = this.runChain(ids).finally(() => {
-        this.busyChats.delete(chat);
-        for (const id of ids) this.inFlight.delete(id);
-        this.chains.delete(chain);
-        this.kick();
-      });
+      const chain = this.runChain(ids)
+        .catch((error) => this.log.error({ err: error, chatId: chat }, "inbox chain failed"))
+        .finally(() => {
+          this.busyChats.delete(chat);
+          for (const id of ids) this.inFlight.delete(id);
+          this.chains.delete(chain);
+          this.kick();
+        });
       this.chains.add(chain);
     }
   }
@@ -183,45 +248,125 @@ export class Inbox {
     }
   }
 
+  /** Runs the handler for one pending event, retrying as `InboxRetry` says, and records the outcome. */
   private async processOne(id: number): Promise<void> {
-    const row = await this.db.inboundEvent.findUnique({ where: { id } });
+    const [row] = (await this.persist(() => this.db.inboundEvent.findUnique({ where: { id } }), id)) ?? [];
     if (row?.status !== "pending") return;
     const started = performance.now();
-    let answer: CardAnswer | undefined;
-    let lastError: unknown;
-    let attempts = row.attempts;
-    while (attempts < MAX_ATTEMPTS) {
-      attempts += 1;
+    let inbound: Inbound;
+    try {
+      inbound = parseInbound(JSON.parse(row.payload) as FlatEvent);
+    } catch (error) {
+      return this.fail(row, error, 1, started);
+    }
+    let failingSince: number | undefined;
+    for (let tries = 1; ; tries++) {
+      let answer: CardAnswer | undefined;
       try {
-        const inbound = parseInbound(JSON.parse(row.payload) as FlatEvent);
         answer = await this.handler(inbound);
-        lastError = undefined;
-        break;
       } catch (error) {
-        lastError = error;
+        failingSince ??= this.clock.now();
+        const transient = isTransientError(error);
+        const again = transient
+          ? this.clock.now() - failingSince < this.retry.transientForMs
+          : tries < this.retry.otherAttempts;
         this.log.warn(
-          { err: error, eventId: row.eventId, chatId: row.chatId, attempt: attempts },
+          { err: error, eventId: row.eventId, chatId: row.chatId, attempt: row.attempts + tries, transient, again },
           "event handler failed",
         );
-        if (!this.running) break;
+        if (!again) return this.fail(row, error, tries, started);
+        // Stopping cuts the wait short; the event stays pending for the next start.
+        if (!(await this.pause(backoffMs(tries, this.retry.baseDelayMs, this.retry.maxDelayMs)))) return;
+        continue;
+      }
+      return this.succeed(row, inbound, answer, tries, started);
+    }
+  }
+
+  private async succeed(
+    row: InboundEvent,
+    inbound: Inbound,
+    answer: CardAnswer | undefined,
+    tries: number,
+    started: number,
+  ): Promise<void> {
+    const w = this.waiters.get(row.id);
+    const inline = w !== undefined && !w.abandoned;
+    // The answer is ready now: hand it to a receiver still waiting (decided in this same tick, so a waiter cannot
+    // give up in between). The waiter stays in the map until answer() collects it.
+    if (inline) w.resolve(answer);
+    const tell = inline ? undefined : lateRefusal(inbound, answer);
+    const recorded = await this.persist(async () => {
+      // Queued by its key: should the process die before the done mark, the rerun queues nothing new.
+      if (tell) await enqueue(this.db, tell);
+      await this.db.inboundEvent.update({
+        where: { id: row.id },
+        data: { status: "done", attempts: row.attempts + tries, processedAt: new Date(), lastError: null },
+      });
+    }, row.id);
+    if (recorded) this.metrics?.processed(row.eventType, "done", (performance.now() - started) / 1000);
+  }
+
+  private async fail(row: InboundEvent, error: unknown, tries: number, started: number): Promise<void> {
+    this.waiters.get(row.id)?.resolve(undefined);
+    const recorded = await this.persist(
+      () =>
+        this.db.inboundEvent.update({
+          where: { id: row.id },
+          data: {
+            status: "failed",
+            attempts: row.attempts + tries,
+            processedAt: new Date(),
+            lastError: String(error instanceof Error ? (error.stack ?? error) : error).slice(0, 2000),
+          },
+        }),
+      row.id,
+    );
+    if (!recorded) return;
+    this.metrics?.processed(row.eventType, "failed", (performance.now() - started) / 1000);
+    this.log.error(
+      { err: error, eventId: row.eventId, chatId: row.chatId },
+      "event failed; it is retried at next start",
+    );
+  }
+
+  /**
+   * Runs a read or write of the inbox's own bookkeeping until it succeeds (the database may be down for a while),
+   * backing off between tries. Resolves `[result]`, or undefined when the inbox stops first (the event then stays
+   * pending).
+   */
+  private async persist<T>(work: () => Promise<T>, id: number): Promise<[T] | undefined> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return [await work()];
+      } catch (error) {
+        this.log.error({ err: error, inboundId: id }, "inbox cannot read or record the event; retrying");
+        if (!(await this.pause(backoffMs(tries, this.retry.baseDelayMs, this.retry.maxDelayMs)))) return undefined;
       }
     }
-    const seconds = (performance.now() - started) / 1000;
-    if (lastError === undefined) {
-      await this.db.inboundEvent.update({
-        where: { id },
-        data: { status: "done", attempts, processedAt: new Date(), lastError: null },
-      });
-      this.metrics?.processed(row.eventType, "done", seconds);
-    } else if (this.running) {
-      await this.db.inboundEvent.update({
-        where: { id },
-        data: { status: "failed", attempts, processedAt: new Date(), lastError: String(lastError).slice(0, 2000) },
-      });
-      this.metrics?.processed(row.eventType, "failed", seconds);
-      this.log.error({ eventId: row.eventId, chatId: row.chatId }, "event gave up after retries");
-    }
-    // The waiter stays in the map until answer() collects it, so an answer ready before anyone asks is not lost.
-    this.waiters.get(id)?.resolve(answer);
   }
+
+  /** Waits `ms` on the clock; false (at once) when the inbox is stopping. */
+  private async pause(ms: number): Promise<boolean> {
+    if (this.running) await this.clock.sleep(ms, this.stopping.signal);
+    return this.running;
+  }
+}
+
+/**
+ * A card answer nobody will show (it came after the inline budget, or after a restart) that refuses or warns: the
+ * clicker must still learn it, so it goes to the card's thread, @-mentioning them.
+ */
+function lateRefusal(inbound: Inbound, answer: CardAnswer | undefined): OutboxInput | undefined {
+  const toast = answer?.toast;
+  if (inbound.kind !== "card_action" || (toast?.type !== "error" && toast?.type !== "warning")) return undefined;
+  return {
+    key: `late-answer:${inbound.eventId}`,
+    kind: "reply",
+    chatId: inbound.chatId,
+    target: inbound.messageId,
+    msgType: "text",
+    content: { text: `${at(inbound.operatorOpenId)} ${toast.content}` },
+    replyInThread: true,
+  };
 }

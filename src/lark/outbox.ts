@@ -19,15 +19,13 @@ import { EventEmitter } from "node:events";
 import type { Db, Tx } from "../db/client.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
+import { backoffMs } from "./backoff.ts";
 import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
 import { type Clock, systemClock } from "./pacer.ts";
 
 /** What an outbox row does. */
 export type OutboxKind = "send" | "reply" | "patch";
-
-/** Row statuses. `superseded` marks a patch replaced by a newer pending patch of the same card. */
-export type OutboxStatus = "pending" | "sent" | "failed" | "superseded";
 
 /** Reference to the message an earlier outbox row produced, for replying to or patching a card not yet sent. */
 export interface OutboxRef {
@@ -539,8 +537,7 @@ export class OutboxSender {
 
   /** Exponential backoff with jitter: half the step fixed, half random, so retries of many rows spread out. */
   private backoff(attempts: number): number {
-    const step = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-    return Math.round(step / 2 + (Math.random() * step) / 2);
+    return backoffMs(attempts, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
   }
 }
 

@@ -15,13 +15,24 @@
 /** Time source and sleep, injectable so tests run on a virtual clock. */
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** The wall clock and `setTimeout`. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const wake = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, ms));
+      signal?.addEventListener("abort", wake, { once: true });
+    }),
 };
 
 /** At most `limit` calls in any `windowMs` milliseconds. */
@@ -89,19 +100,19 @@ export class Pacer {
   /** Waits until every key allows one more call, then counts the call against all of them. */
   async take(keys: readonly string[]): Promise<PaceTicket> {
     for (;;) {
+      // The very instant tryTake records, so the ticket finds the record again even when the clock moved meanwhile.
       const takenAt = this.clock.now();
-      const wait = this.tryTake(keys);
+      const wait = this.tryTake(keys, takenAt);
       if (wait === 0) return this.ticket(keys, takenAt);
       await this.clock.sleep(wait);
     }
   }
 
   /**
-   * Counts one call against every key and returns 0 when all allow it now; otherwise counts nothing and returns how
-   * many milliseconds to wait before asking again.
+   * Counts one call against every key and returns 0 when all allow it at `now`; otherwise counts nothing and returns
+   * how many milliseconds to wait before asking again.
    */
-  tryTake(keys: readonly string[]): number {
-    const now = this.clock.now();
+  tryTake(keys: readonly string[], now = this.clock.now()): number {
     let wait = 0;
     for (const key of keys) wait = Math.max(wait, this.waitFor(key, now));
     if (wait > 0) return wait;

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import type { Config } from "../config/env.ts";
-import { openDb } from "../db/client.ts";
-import { listMigrations, migrate } from "../db/migrate.ts";
+import { openDb, sqlitePath } from "../db/client.ts";
+import { migrationStatus } from "../db/migrate.ts";
 import { LarkClient } from "../lark/client.ts";
 import { LarkApiError } from "../lark/errors.ts";
 import type { Logger } from "../log.ts";
@@ -26,25 +27,50 @@ function failure(name: string, error: unknown, fallbackHint: string): DoctorChec
   return { name, ok: false, detail: (error as Error).message ?? String(error), hint: fallbackHint };
 }
 
+/** A bound chat the doctor checks the bot's membership of. */
+interface BoundChat {
+  chatId: string;
+  name: string | null;
+}
+
 /**
- * `riqing doctor`: checks the configuration (already valid when this runs), the database, the Lark credentials and
- * token, the bot's identity, and that the bot is a member of every bound chat. Each failure carries a fix hint.
+ * The database as it is: opened read-only, never created or migrated, so a mistyped DATABASE_URL shows as missing
+ * instead of as a fresh empty database. Adds its lines to `checks` and returns the bound chats.
  */
-export async function runDoctor(config: Config, log: Logger): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [
-    { name: "配置", ok: true, detail: `有效（${config.mode === "sandbox" ? "沙箱模式" : "生产模式"}）` },
-  ];
-  let chats: { chatId: string; name: string | null }[] = [];
+async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<BoundChat[]> {
+  const url = config.databaseUrl;
+  if (config.mode === "sandbox") {
+    checks.push({ name: "数据库", ok: true, detail: `沙箱模式，每次启动时重建（${url}）` });
+    return [];
+  }
+  if (!existsSync(sqlitePath(url))) {
+    checks.push({
+      name: "数据库",
+      ok: false,
+      detail: `找不到数据库文件 ${sqlitePath(url)}`,
+      hint: "核对 DATABASE_URL 是否写对；新部署请先运行 riqing migrate（riqing start 也会）创建数据库",
+    });
+    return [];
+  }
   try {
-    migrate(config.databaseUrl);
-    const db = await openDb(config.databaseUrl);
+    const { applied, pending } = migrationStatus(url);
+    if (pending.length > 0) {
+      checks.push({
+        name: "数据库",
+        ok: false,
+        detail: `${url}，结构版本 ${applied.length}，还有 ${pending.length} 个升级未执行：${pending.join("、")}`,
+        hint: "运行 riqing migrate 升级数据库（riqing start 启动时也会自动升级）",
+      });
+      return [];
+    }
+    const db = await openDb(url, { readonly: true });
     try {
       const units = await db.unit.count();
-      chats = await db.chatBinding.findMany({ select: { chatId: true, name: true } });
+      const chats = await db.chatBinding.findMany({ select: { chatId: true, name: true } });
       checks.push({
         name: "数据库",
         ok: true,
-        detail: `${config.databaseUrl}，结构版本 ${listMigrations().length}，单位 ${units} 个，绑定群 ${chats.length} 个`,
+        detail: `${url}，结构版本 ${applied.length}（最新），单位 ${units} 个，绑定群 ${chats.length} 个`,
       });
       if (units === 0) {
         checks.push({
@@ -54,12 +80,26 @@ export async function runDoctor(config: Config, log: Logger): Promise<DoctorChec
           hint: "运行 riqing import examples/org.yaml 或你们自己的组织架构文件",
         });
       }
+      return chats;
     } finally {
       await db.$disconnect();
     }
   } catch (error) {
-    checks.push(failure("数据库", error, "检查 DATABASE_URL 指向的目录是否存在且可写"));
+    checks.push(failure("数据库", error, "检查 DATABASE_URL 指向的文件是否是日清的数据库、是否可读"));
+    return [];
   }
+}
+
+/**
+ * `riqing doctor`: checks the configuration (already valid when this runs), the database (without changing it),
+ * the Lark credentials and token, the bot's identity, and that the bot is a member of every bound chat. Each
+ * failure carries a fix hint.
+ */
+export async function runDoctor(config: Config, log: Logger): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [
+    { name: "配置", ok: true, detail: `有效（${config.mode === "sandbox" ? "沙箱模式" : "生产模式"}）` },
+  ];
+  const chats = await checkDatabase(config, checks);
 
   const lark = config.lark;
   if (!lark) {

@@ -61,6 +61,29 @@ async function sandboxMessages(sandbox: RunningSandbox): Promise<{ msgType: stri
   return (await (await fetch(`${sandbox.origin}/sandbox/api/messages`)).json()) as { msgType: string }[];
 }
 
+/** The same, without blocking, so several runs overlap; a run still going after 30 s is killed and fails. */
+function riqingAsync(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [join(ROOT, "bin/riqing.js"), ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", DATABASE_URL: `file:${join(dir, "riqing.db")}`, DATA_DIR: dir, ...env },
+  });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+  });
+  const timer = setTimeout(() => child.kill(), 30_000);
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    }),
+  );
+}
+
 describe("riqing CLI", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -141,5 +164,38 @@ describe("riqing CLI", () => {
   it("start --reset is refused outside sandbox mode", () => {
     const refused = riqing(["start", "--reset"], { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "secret" });
     expect(refused).toMatchObject({ code: 2, err: expect.stringContaining("--reset 只用于沙箱模式") });
+  });
+
+  it("prints a verb's own usage for --help and does nothing else", async () => {
+    const untouched = join(dir, "help", "riqing.db");
+    const env = { DATABASE_URL: `file:${untouched}` };
+    const runs = await Promise.all(
+      ["start", "migrate", "import", "export", "doctor"].map((verb) => riqingAsync([verb, "--help"], env)),
+    );
+    for (const [i, verb] of ["start", "migrate", "import", "export", "doctor"].entries()) {
+      expect(runs[i], verb).toMatchObject({ code: 0, err: "", out: expect.stringContaining(`riqing ${verb}`) });
+      expect(runs[i]?.out, verb).toContain("用法 Usage");
+    }
+    expect(runs[2]?.out).toContain("--dry-run");
+    expect(runs[3]?.out).toContain("--unit");
+    expect(existsSync(untouched)).toBe(false);
+  });
+
+  it("explains a bad option or an extra argument in Chinese with the verb's usage, exit code 2", async () => {
+    const [unknown, missing, extra, flagValue] = await Promise.all([
+      riqingAsync(["import", "--bogus", "org.yaml"]),
+      riqingAsync(["export", "ledger", "--unit"]),
+      riqingAsync(["migrate", "now"]),
+      riqingAsync(["import", "--dry-run=yes", "org.yaml"]),
+    ]);
+    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining("不认识的选项 --bogus") });
+    expect(unknown?.err).toContain("riqing import <文件 file>");
+    expect(missing).toMatchObject({ code: 2, err: expect.stringContaining("选项 --unit 后面缺少值") });
+    expect(missing?.err).toContain("riqing export ledger");
+    expect(extra).toMatchObject({ code: 2, err: expect.stringContaining("多余的参数“now”") });
+    expect(flagValue).toMatchObject({ code: 2, err: expect.stringContaining("选项 --dry-run 不接受值") });
+    for (const run of [unknown, missing, extra, flagValue]) {
+      expect(run?.err).not.toMatch(/Unknown option|ERR_PARSE_ARGS|at .*\.ts:\d+/);
+    }
   });
 });

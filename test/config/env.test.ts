@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/env.ts";
 
@@ -115,5 +118,31 @@ describe("loadConfig", () => {
       expect((error as Error).message).toMatch(/PORT：.*\n.*LOG_LEVEL：/s);
       expect((error as Error).message).toContain(".env.example");
     }
+  });
+
+  it("treats a blank variable as unset, so its default applies (PORT= is 3000, not a random port)", () => {
+    expect(loadConfig({ PORT: "" }).port).toBe(3000);
+    expect(loadConfig({ PORT: "  " }).port).toBe(3000);
+    const names = [
+      "LARK_APP_ID",
+      "LARK_APP_SECRET",
+      "LARK_DOMAIN",
+      "LARK_EVENT_MODE",
+      "LARK_ENCRYPT_KEY",
+      "LARK_VERIFICATION_TOKEN",
+      "DATABASE_URL",
+      "DATA_DIR",
+      "PORT",
+      "RIQING_TIMEZONE",
+      "RIQING_ADMINS",
+      "LOG_LEVEL",
+    ];
+    expect(loadConfig(Object.fromEntries(names.map((n) => [n, " "])))).toEqual(loadConfig({}));
+  });
+
+  it("runs the same as without .env when .env.example is copied as it is", () => {
+    const example = parseEnv(readFileSync(join(import.meta.dirname, "../../.env.example"), "utf8"));
+    expect(Object.keys(example)).toContain("LARK_APP_ID");
+    expect(loadConfig(example)).toEqual(loadConfig({}));
   });
 });

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
-import { listMigrations, migrate } from "../../src/db/migrate.ts";
+import { listMigrations, MigrationCheckError, migrate } from "../../src/db/migrate.ts";
 
 describe("migrate", () => {
   const dirs: string[] = [];
@@ -46,5 +47,82 @@ describe("migrate", () => {
     } finally {
       await db.$disconnect();
     }
+  });
+
+  /** A migrations folder of its own, with the given scripts in order. */
+  function migrations(scripts: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), "riqing-migrations-"));
+    dirs.push(dir);
+    for (const [name, sql] of Object.entries(scripts)) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, "migration.sql"), sql);
+    }
+    return dir;
+  }
+
+  const INIT = `CREATE TABLE "Person" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL);
+CREATE TABLE "Duty" ("id" INTEGER NOT NULL PRIMARY KEY, "personId" INTEGER NOT NULL,
+  CONSTRAINT "Duty_personId_fkey" FOREIGN KEY ("personId") REFERENCES "Person" ("id") ON DELETE CASCADE ON UPDATE CASCADE);`;
+
+  /** What `prisma migrate dev` writes to add a column SQLite cannot add in place: rebuild the table. */
+  const REBUILD_PERSON = `PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_Person" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "phone" TEXT NOT NULL DEFAULT '');
+INSERT INTO "new_Person" ("id", "name") SELECT "id", "name" FROM "Person";
+DROP TABLE "Person";
+ALTER TABLE "new_Person" RENAME TO "Person";
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;`;
+
+  function rows(url: string, sql: string): unknown[] {
+    const sqlite = new Database(url.replace(/^file:/, ""));
+    try {
+      return sqlite.prepare(sql).all();
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  it("rebuilds a referenced table without cascading into the rows that reference it", () => {
+    const url = tempUrl();
+    const dir = migrations({ "1_init": INIT });
+    expect(migrate(url, dir)).toEqual(["1_init"]);
+    const sqlite = new Database(url.replace(/^file:/, ""));
+    sqlite.exec(
+      `INSERT INTO "Person" VALUES (1, '何小燕'), (2, '王建国'); INSERT INTO "Duty" VALUES (10, 1), (11, 2);`,
+    );
+    sqlite.close();
+
+    mkdirSync(join(dir, "2_person_phone"));
+    writeFileSync(join(dir, "2_person_phone", "migration.sql"), REBUILD_PERSON);
+    expect(migrate(url, dir)).toEqual(["2_person_phone"]);
+    expect(rows(url, `SELECT id, personId FROM "Duty" ORDER BY id`)).toEqual([
+      { id: 10, personId: 1 },
+      { id: 11, personId: 2 },
+    ]);
+    expect(rows(url, `SELECT name, phone FROM "Person" ORDER BY id`)).toEqual([
+      { name: "何小燕", phone: "" },
+      { name: "王建国", phone: "" },
+    ]);
+  });
+
+  it("rolls back a migration that leaves rows pointing at nothing, keeping the ones before it", () => {
+    const url = tempUrl();
+    const dir = migrations({
+      "1_init": INIT,
+      "2_orphan": `INSERT INTO "Duty" VALUES (10, 99);`,
+      "3_later": `CREATE TABLE "Later" ("id" INTEGER NOT NULL PRIMARY KEY);`,
+    });
+    let thrown: unknown;
+    try {
+      migrate(url, dir);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(MigrationCheckError);
+    expect((thrown as Error).message).toMatch(/2_orphan 已回滚.*1 行.*Duty → Person/);
+    expect(rows(url, `SELECT migration_name FROM "_prisma_migrations"`)).toEqual([{ migration_name: "1_init" }]);
+    expect(rows(url, `SELECT * FROM "Duty"`)).toEqual([]);
+    expect(rows(url, `SELECT name FROM sqlite_master WHERE name = 'Later'`)).toEqual([]);
   });
 });

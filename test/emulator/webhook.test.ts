@@ -40,6 +40,7 @@ afterEach(async () => {
   await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
   receiver = undefined;
   await emu.close();
+  emu.assertClean();
 });
 
 function dispatcherWith(handlers: Record<string, (data: Record<string, unknown>) => unknown>) {

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FlatEvent, Inbound } from "../../src/lark/envelope.ts";
+import { LarkApiError } from "../../src/lark/errors.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
-import { silentLogger } from "../../src/log.ts";
+import { createLogger, type Logger, silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { ManualClock, until } from "./outbound-support.ts";
 
 function message(chat: number, seq: number, eventId = `ev_${chat}_${seq}`): FlatEvent {
   return {
@@ -18,15 +20,6 @@ function message(chat: number, seq: number, eventId = `ev_${chat}_${seq}`): Flat
       content: JSON.stringify({ text: `#${seq}` }),
     },
   };
-}
-
-/** Resolves when `predicate` holds, polling with a deadline. */
-async function until(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe("inbox", () => {
@@ -83,7 +76,7 @@ describe("inbox", () => {
     );
     crashed.start();
     await crashed.accept(message(1, 1));
-    await until(() => started === 1);
+    await until(() => started === 1, "the handler to start");
     expect(await t.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
 
     const handled: string[] = [];
@@ -102,26 +95,215 @@ describe("inbox", () => {
     await restarted.stop();
   });
 
-  it("gives up on an event that keeps failing without holding back the rest of its chat", async () => {
-    const handled: string[] = [];
-    const inbox = new Inbox(
-      t.db,
-      async (inbound) => {
-        if (inbound.kind !== "message") return undefined;
-        if (inbound.messageId === "om_1_1") throw new Error("boom");
-        handled.push(inbound.messageId);
-        return undefined;
-      },
-      silentLogger,
-    );
-    inbox.start();
-    await inbox.accept(message(1, 1));
-    await inbox.accept(message(1, 2));
-    await inbox.idle();
-    expect(handled).toEqual(["om_1_2"]);
-    const failed = await t.db.inboundEvent.findFirstOrThrow({ where: { messageId: "om_1_1" } });
-    expect(failed).toMatchObject({ status: "failed", attempts: 3 });
-    expect(failed.lastError).toContain("boom");
-    await inbox.stop();
+  describe("when a handler fails", () => {
+    let clock: ManualClock;
+    let logLines: { level: number; msg: string; err?: { message: string } }[];
+    let log: Logger;
+    const inboxes: Inbox[] = [];
+    beforeEach(() => {
+      clock = new ManualClock(1_795_000_000_000);
+      logLines = [];
+      log = createLogger("info", { write: (line: string) => void logLines.push(JSON.parse(line)) });
+    });
+    afterEach(async () => {
+      for (const inbox of inboxes.splice(0)) await inbox.stop();
+    });
+
+    /** An inbox on the manual clock whose handler records what it handled and throws what `fails` says. */
+    function inboxFailing(fails: (messageId: string, attempt: number) => Error | undefined, handled: string[]) {
+      const attempts = new Map<string, number>();
+      const inbox = new Inbox(
+        t.db,
+        async (inbound) => {
+          if (inbound.kind !== "message") return undefined;
+          const attempt = (attempts.get(inbound.messageId) ?? 0) + 1;
+          attempts.set(inbound.messageId, attempt);
+          const error = fails(inbound.messageId, attempt);
+          if (error) throw error;
+          handled.push(inbound.messageId);
+          return undefined;
+        },
+        log,
+        undefined,
+        { clock },
+      );
+      inboxes.push(inbox);
+      return inbox;
+    }
+    const row = (messageId: string) => t.db.inboundEvent.findFirstOrThrow({ where: { messageId } });
+    /** Starts an inbox whose handler has a bug for om_1_1, hands it `events` and lets its three tries pass. */
+    async function failOnBug(handled: string[], events: FlatEvent[]): Promise<Inbox> {
+      const inbox = inboxFailing((id) => (id === "om_1_1" ? new TypeError("boom") : undefined), handled);
+      inbox.start();
+      for (const event of events) await inbox.accept(event);
+      await nextTry();
+      await nextTry();
+      await inbox.idle();
+      return inbox;
+    }
+
+    /** Waits for the inbox to sleep between tries, then lets that wait pass. */
+    async function nextTry(): Promise<void> {
+      await until(() => clock.sleeping === 1, "a retry wait");
+      await clock.advance(clock.nextWakeIn ?? 0);
+    }
+
+    it("retries a transient failure with growing waits, and the rest of its chat waits while other chats go on", async () => {
+      const handled: string[] = [];
+      const down = new LarkApiError({ call: "download", kind: "server", code: null, larkMsg: "HTTP 503" });
+      const inbox = inboxFailing((id, attempt) => (id === "om_1_1" && attempt <= 4 ? down : undefined), handled);
+      inbox.start();
+      await inbox.accept(message(1, 1));
+      await inbox.accept(message(1, 2));
+      await inbox.accept(message(2, 1));
+      await until(() => handled.includes("om_2_1") && clock.sleeping === 1, "the other chat");
+      expect(handled).toEqual(["om_2_1"]);
+      const waits: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        await until(() => clock.sleeping === 1, "a retry wait");
+        expect(handled).toEqual(["om_2_1"]);
+        const wait = clock.nextWakeIn ?? 0;
+        waits.push(wait);
+        await clock.advance(wait);
+      }
+      await inbox.idle();
+      expect(handled).toEqual(["om_2_1", "om_1_1", "om_1_2"]);
+      expect(await row("om_1_1")).toMatchObject({ status: "done", attempts: 5, lastError: null });
+      // Equal jitter: after the n-th failure the wait is between half and all of 1 s · 2^(n-1).
+      for (const [n, wait] of waits.entries()) {
+        expect(wait).toBeGreaterThanOrEqual(500 * 2 ** n);
+        expect(wait).toBeLessThanOrEqual(1_000 * 2 ** n);
+      }
+    });
+
+    it("gives up on a transient failure that lasts longer than the retry window", async () => {
+      const handled: string[] = [];
+      const busy = Object.assign(new Error("database is locked"), { code: "P1008" });
+      const inbox = inboxFailing((id) => (id === "om_1_1" ? busy : undefined), handled);
+      inbox.start();
+      await inbox.accept(message(1, 1));
+      await inbox.accept(message(1, 2));
+      const start = clock.now();
+      for (;;) {
+        await until(() => clock.sleeping === 1 || handled.length === 1, "a retry wait or the next event");
+        if (clock.sleeping === 0) break;
+        await clock.advance(clock.nextWakeIn ?? 0);
+      }
+      expect(clock.now() - start).toBeGreaterThanOrEqual(15 * 60_000);
+      expect(clock.now() - start).toBeLessThan(16 * 60_000);
+      await inbox.idle();
+      expect(handled).toEqual(["om_1_2"]);
+      const failed = await row("om_1_1");
+      expect(failed.status).toBe("failed");
+      expect(failed.attempts).toBeGreaterThan(15);
+      expect(failed.lastError).toContain("database is locked");
+    });
+
+    it("fails a handler that throws a bug's error after three tries, with the error and a log line, and goes on", async () => {
+      const handled: string[] = [];
+      await failOnBug(handled, [message(1, 1), message(1, 2)]);
+      expect(handled).toEqual(["om_1_2"]);
+      const failed = await row("om_1_1");
+      expect(failed).toMatchObject({ status: "failed", attempts: 3 });
+      expect(failed.lastError).toContain("TypeError: boom");
+      expect(logLines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(Array(3).fill("event handler failed"));
+      expect(logLines.find((l) => l.level === 50)).toMatchObject({ err: { message: "boom" } });
+    });
+
+    it("queues failed events of the last day again at the next start", async () => {
+      const handled: string[] = [];
+      await (await failOnBug(handled, [message(1, 1), message(3, 1)])).stop();
+      await t.db.inboundEvent.update({
+        where: { eventId: "ev_3_1" },
+        data: { status: "failed", receivedAt: new Date(Date.now() - 25 * 3_600_000) },
+      });
+
+      const restarted = inboxFailing(() => undefined, handled); // the bug is fixed
+      restarted.start();
+      await restarted.idle();
+      expect(handled).toEqual(["om_3_1", "om_1_1"]);
+      expect(await row("om_1_1")).toMatchObject({ status: "done", attempts: 4, lastError: null });
+      expect(await row("om_3_1")).toMatchObject({ status: "failed" });
+    });
+
+    it("stops at once in a retry wait and leaves the event pending", async () => {
+      const handled: string[] = [];
+      const inbox = inboxFailing(() => new TypeError("boom"), handled);
+      inbox.start();
+      await inbox.accept(message(1, 1));
+      await until(() => clock.sleeping === 1, "a retry wait");
+      await inbox.stop();
+      expect(clock.sleeping).toBe(0);
+      expect(await row("om_1_1")).toMatchObject({ status: "pending", attempts: 0 });
+    });
+  });
+
+  describe("card answers", () => {
+    function click(eventId: string): FlatEvent {
+      return {
+        event_id: eventId,
+        event_type: "card.action.trigger",
+        operator: { open_id: "ou_clicker" },
+        action: { value: { a: "verify", i: 1 }, tag: "button" },
+        context: { open_message_id: "om_card", open_chat_id: "oc_chat1" },
+      };
+    }
+    const posted = () => t.db.outboxMessage.findMany({ orderBy: { id: "asc" } });
+
+    it("answers inline in time; a refusal that comes too late is posted to the card's thread, @-mentioning the clicker", async () => {
+      const gates = new Map<string, () => void>();
+      const inbox = new Inbox(
+        t.db,
+        async (inbound) => {
+          if (inbound.kind !== "card_action") return undefined;
+          await new Promise<void>((release) => gates.set(inbound.eventId, release));
+          return { toast: { type: "warning", content: "只有验收人可以验收" } };
+        },
+        silentLogger,
+      );
+      inbox.start();
+      const quick = await inbox.accept(click("ev_quick"));
+      const answered = inbox.answer(quick.id ?? 0, 60_000);
+      await until(() => gates.has("ev_quick"), "the click to be handled");
+      gates.get("ev_quick")?.();
+      expect(await answered).toEqual({ toast: { type: "warning", content: "只有验收人可以验收" } });
+      await inbox.idle();
+      expect(await posted()).toEqual([]);
+
+      const slow = await inbox.accept(click("ev_slow"));
+      expect(await inbox.answer(slow.id ?? 0, 1)).toBeUndefined();
+      await until(() => gates.has("ev_slow"), "the click to be handled");
+      gates.get("ev_slow")?.();
+      await inbox.idle();
+      expect(await posted()).toEqual([
+        expect.objectContaining({
+          key: "late-answer:ev_slow",
+          kind: "reply",
+          chatId: "oc_chat1",
+          target: "om_card",
+          replyInThread: true,
+          content: JSON.stringify({ text: '<at user_id="ou_clicker"></at> 只有验收人可以验收' }),
+        }),
+      ]);
+      await inbox.stop();
+    });
+
+    it("posts a refusal found after a restart, when nobody waits for the answer; a success toast is not posted", async () => {
+      const crashed = new Inbox(t.db, async () => undefined, silentLogger);
+      await crashed.accept(click("ev_refused"));
+      await crashed.accept(click("ev_fine"));
+      const inbox = new Inbox(
+        t.db,
+        async (inbound) =>
+          inbound.kind === "card_action" && inbound.eventId === "ev_refused"
+            ? { toast: { type: "error", content: "你在本群对应的单位没有职责" } }
+            : { toast: { type: "success", content: "验收通过成功" } },
+        silentLogger,
+      );
+      inbox.start();
+      await inbox.idle();
+      expect((await posted()).map((p) => p.key)).toEqual(["late-answer:ev_refused"]);
+      await inbox.stop();
+    });
   });
 });

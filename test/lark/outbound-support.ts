@@ -12,15 +12,27 @@ export class ManualClock implements Clock {
     return this.t;
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      this.sleepers.push({ at: this.t + Math.max(0, ms), wake: resolve });
+      if (signal?.aborted) return resolve();
+      const sleeper = { at: this.t + Math.max(0, ms), wake: resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener("abort", () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        resolve();
+      });
     });
   }
 
   /** Number of callers currently sleeping. */
   get sleeping(): number {
     return this.sleepers.length;
+  }
+
+  /** How long until the first sleeper wakes (undefined when nobody sleeps). */
+  get nextWakeIn(): number | undefined {
+    const at = Math.min(...this.sleepers.map((s) => s.at));
+    return Number.isFinite(at) ? at - this.t : undefined;
   }
 
   /** Moves time forward by `ms`, waking sleepers in order and letting their continuations run. */

@@ -55,6 +55,7 @@ describe("outbox through the real SDK and the emulator", () => {
     await sender?.stop();
     await emu.close();
     await t.close();
+    emu.assertClean();
   });
 
   it("delivers a burst of 100 messages to one chat in order, each once, without a single rate-limit answer", async () => {

@@ -107,4 +107,18 @@ describe("Pacer tickets", () => {
     first.finish();
     expect(pacer.tryTake([paceKey.chat("oc_1")])).toBe(1_000);
   });
+
+  it("move the call to its answer even when the clock ticked while the call was being admitted", async () => {
+    const clock = new ManualClock();
+    // The wall clock moves on between any two readings (a busy machine): every reading is a millisecond later.
+    let ticks = 0;
+    const ticking = { now: () => clock.now() + ticks++, sleep: (ms: number) => clock.sleep(ms) };
+    const pacer = new Pacer({ rules: { chat: [{ limit: 1, windowMs: 1_000 }] }, clock: ticking });
+    const first = await pacer.take([paceKey.chat("oc_1")]);
+    await clock.advance(500); // the answer comes half a second later
+    first.finish();
+    const answeredAt = clock.now() + ticks - 1; // what finish() read
+    // Lark counted the call on arrival, which may be as late as the answer: the next waits a second from there.
+    expect(pacer.tryTake([paceKey.chat("oc_1")], answeredAt)).toBe(1_000);
+  });
 });

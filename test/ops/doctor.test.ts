@@ -1,7 +1,10 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.ts";
-import type { LarkEmulator } from "../../src/emulator/index.ts";
+import { listMigrations, migrate, migrationStatus } from "../../src/db/migrate.ts";
+import { LarkEmulator } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { formatDoctor, runDoctor } from "../../src/ops/doctor.ts";
 import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
@@ -34,6 +37,7 @@ describe("riqing doctor", () => {
   });
 
   it("names wrong credentials", async () => {
+    h.emu.allow(10014);
     const checks = await runDoctor(configFor(h.emu, "wrong-secret"), silentLogger);
     const bad = checks.find((c) => !c.ok);
     expect(bad?.name).toBe("飞书凭证");
@@ -46,5 +50,69 @@ describe("riqing doctor", () => {
     const bad = checks.filter((c) => !c.ok);
     expect(bad.map((c) => c.name)).toEqual(["群 幸福街道创城领导群"]);
     expect(bad[0]?.hint).toMatch(/拉进/);
+  });
+});
+
+describe("riqing doctor's database check", () => {
+  let emu: LarkEmulator;
+  let dir: string;
+  beforeEach(async () => {
+    emu = await LarkEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });
+    dir = mkdtempSync(join(tmpdir(), "riqing-doctor-"));
+  });
+  afterEach(async () => {
+    emu.assertClean();
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const doctor = (databaseUrl: string) =>
+    runDoctor(
+      loadConfig({
+        LARK_APP_ID: APP_ID,
+        LARK_APP_SECRET: APP_SECRET,
+        LARK_DOMAIN: emu.baseUrl,
+        DATABASE_URL: databaseUrl,
+      }),
+      silentLogger,
+    );
+
+  it("names a database file that does not exist, and does not create it", async () => {
+    const mistyped = join(dir, "daat", "riqing.db");
+    const checks = await doctor(`file:${mistyped}`);
+    expect(checks.find((c) => c.name === "数据库")).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining("找不到数据库文件"),
+      hint: expect.stringContaining("DATABASE_URL"),
+    });
+    expect(existsSync(join(dir, "daat"))).toBe(false);
+  });
+
+  it("names pending migrations with the fix, and leaves them pending", async () => {
+    const [first, ...rest] = listMigrations();
+    const partial = join(dir, "migrations");
+    mkdirSync(partial);
+    cpSync(join(import.meta.dirname, "../../prisma/migrations", String(first)), join(partial, String(first)), {
+      recursive: true,
+    });
+    const url = `file:${join(dir, "riqing.db")}`;
+    migrate(url, partial);
+    const checks = await doctor(url);
+    const database = checks.find((c) => c.name === "数据库");
+    expect(database).toMatchObject({ ok: false, hint: expect.stringContaining("riqing migrate") });
+    expect(database?.detail).toContain(`结构版本 1，还有 ${rest.length} 个升级未执行`);
+    expect(database?.detail).toContain(String(rest.at(-1)));
+    expect(migrationStatus(url).pending).toEqual(rest);
+  });
+
+  it("counts the migrations the database has applied", async () => {
+    const url = `file:${join(dir, "riqing.db")}`;
+    migrate(url);
+    const checks = await doctor(url);
+    expect(checks.find((c) => c.name === "数据库")).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining(`结构版本 ${listMigrations().length}（最新）`),
+    });
+    expect(checks.find((c) => c.name === "组织架构")).toMatchObject({ ok: false });
   });
 });

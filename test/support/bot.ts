@@ -6,6 +6,7 @@ import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { LarkEmulator } from "../../src/emulator/index.ts";
 import { ledgerExportsIdle } from "../../src/features/ledger-command.ts";
+import type { RouterExtensions } from "../../src/features/router.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { type Riqing, startRiqing } from "../../src/main.ts";
 import { importOrg } from "../../src/org/import-org.ts";
@@ -50,8 +51,14 @@ export interface BotHarness {
   people: Map<string, string>;
   /** Waits until every stored event is processed, every ledger export finished and the outbox is empty. */
   settle(): Promise<void>;
-  /** Stops the bot (keeps the database), e.g. to simulate a restart. */
-  restart(): Promise<void>;
+  /** Stops the bot gracefully (keeps the database and the emulator); a second call waits for the first. */
+  stop(): Promise<void>;
+  /** Stops the bot and starts it again on the same database; `whileStopped` runs in between. */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
+  /**
+   * Stops the bot and the emulator, deletes the folder, and fails if the emulator saw a call nobody expected (tests
+   * excuse what they provoke with `emu.allow`).
+   */
   close(): Promise<void>;
 }
 
@@ -65,6 +72,8 @@ export async function startBot(options: {
   admins?: string[];
   /** More org files imported after the demo org. */
   extraOrg?: string[];
+  /** Extra command verbs and card families, as the sandbox adds them. */
+  extensions?: RouterExtensions;
 }): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
   const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
@@ -108,7 +117,13 @@ export async function startBot(options: {
   const boot = async () => {
     const connected = options.mode === "ws" ? new Promise((resolve) => emu.once("ws.connected", resolve)) : undefined;
     const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
-    const bot = await startRiqing(config, { log, now: clock.now, host: "127.0.0.1", schedule: false });
+    const bot = await startRiqing(config, {
+      log,
+      now: clock.now,
+      host: "127.0.0.1",
+      schedule: false,
+      ...(options.extensions && { extensions: options.extensions }),
+    });
     emu.deliverTo(
       options.mode === "webhook"
         ? { mode: "webhook", url: `http://127.0.0.1:${bot.port}/lark/events`, retryDelaysMs: [10, 20, 40, 80] }
@@ -117,6 +132,7 @@ export async function startBot(options: {
     await connected;
     return bot;
   };
+  let stopping: Promise<void> | undefined;
   const harness: BotHarness = {
     emu,
     bot: await boot(),
@@ -134,14 +150,24 @@ export async function startBot(options: {
       }
       throw new Error("bot did not settle");
     },
-    async restart() {
-      await harness.bot.stop();
+    stop() {
+      stopping ??= harness.bot.stop();
+      return stopping;
+    },
+    async restart(whileStopped) {
+      await harness.stop();
+      await whileStopped?.();
       harness.bot = await boot();
+      stopping = undefined;
     },
     async close() {
-      await harness.bot.stop();
-      await emu.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await harness.stop();
+        await emu.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      emu.assertClean();
     },
   };
   return harness;

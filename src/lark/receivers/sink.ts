@@ -1,4 +1,5 @@
 import type { Logger } from "../../log.ts";
+import { TEXTS } from "../../texts.ts";
 import type { FlatEvent } from "../envelope.ts";
 import type { CardAnswer, Inbox } from "../inbox.ts";
 
@@ -8,8 +9,11 @@ export type ReceiverSink = (event: FlatEvent) => Promise<CardAnswer | undefined>
 /** How long a card callback may wait for its real answer before Lark gets a holding toast (Lark allows 3 s). */
 export const CARD_ANSWER_BUDGET_MS = 1_000;
 
-/** The holding answer when the work outlives the budget; the card is patched when it finishes. */
-const WORKING: CardAnswer = { toast: { type: "info", content: "正在处理，请稍候" } };
+/**
+ * The holding answer when the work outlives the budget; the card is patched when it finishes, and a refusal is
+ * posted to the card's thread (see Inbox).
+ */
+const WORKING: CardAnswer = { toast: { type: "info", content: TEXTS.working } };
 
 /**
  * Acknowledge-first: store the event durably (de-duplicated), then answer. For card callbacks, wait up to
