@@ -1,6 +1,6 @@
 /**
  * Digest at city scale: the figures of every community's and every street's 日清日报 for one day, computed the way
- * the digest sweep does (buildDigest per unit: statistics, overdue and due lists, ranking), compared with one
+ * the digest sweep does (buildDigests over all the units due: statistics, overdue and due lists, ranking), compared with one
  * hand-written SQL aggregate over the same database that produces the same figures for all those units at once.
  * The harness checks that both agree, figure by figure.
  */
@@ -9,7 +9,7 @@ import type Database from "better-sqlite3";
 import type { Db } from "../../src/db/client.ts";
 import { localPeriod, startOfDate } from "../../src/domain/deadline.ts";
 import { observationInstant } from "../../src/domain/metrics.ts";
-import { buildDigest, type DigestData } from "../../src/reports/digest.ts";
+import { buildDigests, type DigestData } from "../../src/reports/digest.ts";
 import { statsByUnit } from "../../src/reports/stats.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/reports/stats-ranking.ts";
 import { round } from "../lib/stats.ts";
@@ -188,17 +188,16 @@ export async function benchDigests(db: Db, sqlite: Database.Database, city: City
 
   // Warm-up (statement caches, JIT, page cache) for both ways, outside the timings.
   const warmId = city.communityIds[0];
-  if (warmId !== undefined) await buildDigest(db, request(warmId));
+  if (warmId !== undefined) await buildDigests(db, [request(warmId)]);
   const statement = sqlite.prepare<typeof params, SumRow>(DIGEST_SQL);
   statement.all(params);
 
-  const product = new Map<number, Figures>();
+  // As the digest sweep at 18:00: every work group's community and every leader group's street in one call.
+  const units = [...city.communityIds, ...city.streetIds];
   let started = performance.now();
-  for (const unitId of city.communityIds) product.set(unitId, fromDigest(await buildDigest(db, request(unitId))));
-  const communitiesMs = performance.now() - started;
-  started = performance.now();
-  for (const unitId of city.streetIds) product.set(unitId, fromDigest(await buildDigest(db, request(unitId))));
-  const streetsMs = performance.now() - started;
+  const digests = await buildDigests(db, units.map(request));
+  const allMs = performance.now() - started;
+  const product = new Map(digests.map((d) => [d.unit.id, fromDigest(d)]));
 
   started = performance.now();
   const rows = statement.all(params);
@@ -213,23 +212,17 @@ export async function benchDigests(db: Db, sqlite: Database.Database, city: City
   let breakdownMs = 0;
   if (options.breakdownUnits > 0) {
     const probe = instrument(db);
-    const units = city.communityIds.slice(0, options.breakdownUnits);
     started = performance.now();
-    for (const unitId of units) await buildDigest(probe.db, request(unitId));
+    await buildDigests(probe.db, city.communityIds.slice(0, options.breakdownUnits).map(request));
     breakdownMs = performance.now() - started;
     breakdown = probe.costs().slice(0, 8);
   }
 
   const mismatches = differences(product, raw);
-  const allMs = communitiesMs + streetsMs;
   const sample = product.get(city.streetIds[0] ?? -1);
   return {
     units: { communities: city.communityIds.length, streets: city.streetIds.length },
     productSeconds: round(allMs / 1000, 3),
-    communitiesSeconds: round(communitiesMs / 1000, 3),
-    streetsSeconds: round(streetsMs / 1000, 3),
-    perCommunityMs: round(communitiesMs / Math.max(1, city.communityIds.length), 1),
-    perStreetMs: round(streetsMs / Math.max(1, city.streetIds.length), 1),
     sqlSeconds: round(sqlMs / 1000, 3),
     ratioToSql: round(allMs / sqlMs, 2),
     statsByUnitOneCallSeconds: round(oneCallMs / 1000, 3),

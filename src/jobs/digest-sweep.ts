@@ -13,12 +13,13 @@ import { claimOnce } from "../db/once.ts";
 import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts";
 import type { ChatPurpose } from "../domain/types.ts";
 import { transaction } from "../features/transaction.ts";
+import type { Card } from "../lark/cards/card.ts";
 import { enqueue } from "../lark/outbox.ts";
-import type { DigestMark } from "../reports/digest.ts";
+import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
 import { claimedKeys } from "./claims.ts";
 import { clockSettings, parseTimeOfDay } from "./clock-settings.ts";
 import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
-import { prepareDigest } from "./prepare-digest.ts";
+import { type DigestSpec, digestRequest, prepareDigest, presentDigest } from "./prepare-digest.ts";
 
 /** Chat purposes that get the evening digest. */
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
@@ -114,25 +115,34 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
     deps.db,
     chats.map((c) => digestKey(c.chatId, date)),
   );
+  const due = chats.filter((c) => !done.has(digestKey(c.chatId, date)));
+  const noticeOf = (chat: DigestChat) => ({
+    key: digestKey(chat.chatId, date),
+    chatId: chat.chatId,
+    summary: `${date} 日清日报${isLateDigest(chat.digestTime, date, now, deps.timeZone) ? "（补发）" : ""} → ${chat.name ?? chat.chatId}`,
+  });
+  if (options.dryRun || due.length === 0) return due.map(noticeOf);
+  // Every due digest's figures in one pass (at 18:00 that is every chat's), then each presented and queued.
+  const specs = due.map((chat) => digestSpec(chat, date, now, deps.timeZone));
+  const built = await buildDigests(
+    deps.db,
+    specs.map((spec) => digestRequest(deps, spec, now)),
+  );
   const notices: SweepNotice[] = [];
-  for (const chat of chats.filter((c) => !done.has(digestKey(c.chatId, date)))) {
-    const late = isLateDigest(chat.digestTime, date, now, deps.timeZone);
-    const notice = {
-      key: digestKey(chat.chatId, date),
-      chatId: chat.chatId,
-      summary: `${date} 日清日报${late ? "（补发）" : ""} → ${chat.name ?? chat.chatId}`,
-    };
-    if (options.dryRun) {
-      notices.push(notice);
-      continue;
-    }
+  for (const [i, chat] of due.entries()) {
     try {
-      if (await postDigest(deps, chat, date, now)) notices.push(notice);
+      const { card } = await presentDigest(deps, built[i] as DigestData, specs[i] as DigestSpec);
+      if (await queueDigest(deps, chat, date, now, card)) notices.push(noticeOf(chat));
     } catch (error) {
       deps.log.error({ err: error, chatId: chat.chatId, date }, "digest failed; trying again on the next sweep");
     }
   }
   return notices;
+}
+
+function digestSpec(chat: DigestChat, date: string, now: Date, timeZone: string): DigestSpec {
+  const mark = digestMark(chat.digestTime, date, now, timeZone);
+  return { unitId: chat.unitId, date, minRankedIssues: clockSettings(chat.settings).minRankedIssues, ...mark };
 }
 
 /**
@@ -142,14 +152,14 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
  * claimed, so the day's digest still goes out at its time.
  */
 export async function postDigest(deps: JobDeps, chat: DigestChat, date: string, now: Date): Promise<boolean> {
+  const { card } = await prepareDigest(deps, digestSpec(chat, date, now, deps.timeZone), now);
+  return queueDigest(deps, chat, date, now, card);
+}
+
+/** Claims (unless early) and queues a chat's presented digest card; false when the day's digest was sent already. */
+async function queueDigest(deps: JobDeps, chat: DigestChat, date: string, now: Date, card: Card): Promise<boolean> {
   const mark = digestMark(chat.digestTime, date, now, deps.timeZone);
   const key = mark.early ? `digest-early:${chat.chatId}:${date}:${now.getTime()}` : digestKey(chat.chatId, date);
-  const settings = clockSettings(chat.settings);
-  const { card } = await prepareDigest(
-    deps,
-    { unitId: chat.unitId, date, minRankedIssues: settings.minRankedIssues, ...mark },
-    now,
-  );
   return transaction(deps.db, async (tx) => {
     const data = { unitId: chat.unitId, date, late: mark.late ?? false };
     if (!mark.early && !(await claimOnce(tx, key, "digest.daily", data))) return false;

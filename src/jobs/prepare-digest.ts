@@ -1,7 +1,13 @@
 import type { Card } from "../lark/cards/card.ts";
 import { digestCard } from "../lark/cards/digest-card.ts";
 import { storePhoto } from "../lark/photos.ts";
-import { buildDigest, type DigestData, type DigestMark, renderDigestChart } from "../reports/digest.ts";
+import {
+  buildDigest,
+  type DigestData,
+  type DigestMark,
+  type DigestRequest,
+  renderDigestChart,
+} from "../reports/digest.ts";
 import type { JobDeps } from "./job-deps.ts";
 
 /** A digest ready to post: its data, the card, and the chart's image key (null without a chart). */
@@ -18,24 +24,29 @@ export interface DigestSpec extends DigestMark {
   minRankedIssues: number;
 }
 
+/** The digest request of a spec observed at `now`. */
+export function digestRequest(deps: JobDeps, spec: DigestSpec, now: Date): DigestRequest {
+  return { unitId: spec.unitId, date: spec.date, now, timeZone: deps.timeZone, minRankedIssues: spec.minRankedIssues };
+}
+
 /**
- * Builds a unit's digest for a date at `now`, renders the ranking chart, stores it content-addressed under DATA_DIR
- * and uploads it once (by content), and presents the card. A chart that cannot be uploaded is left out (logged) so the
- * digest still goes out.
+ * Builds a unit's digest for a date at `now` and presents it ({@link presentDigest}). The sweep builds every due
+ * digest's figures together (buildDigests) and presents them one by one instead.
  */
 export async function prepareDigest(deps: JobDeps, spec: DigestSpec, now: Date): Promise<PreparedDigest> {
-  const data = await buildDigest(deps.db, {
-    unitId: spec.unitId,
-    date: spec.date,
-    now,
-    timeZone: deps.timeZone,
-    minRankedIssues: spec.minRankedIssues,
-  });
+  return presentDigest(deps, await buildDigest(deps.db, digestRequest(deps, spec, now)), spec);
+}
+
+/**
+ * Renders a built digest's ranking chart, stores it content-addressed under DATA_DIR and uploads it once (by content),
+ * and presents the card. A chart that cannot be uploaded is left out (logged) so the digest still goes out.
+ */
+export async function presentDigest(deps: JobDeps, data: DigestData, mark: DigestMark): Promise<PreparedDigest> {
   const imageKey = await publishChart(deps, data);
   return {
     data,
     imageKey,
-    card: digestCard(data, { imageKey, late: spec.late, preview: spec.preview, early: spec.early }),
+    card: digestCard(data, { imageKey, late: mark.late, preview: mark.preview, early: mark.early }),
   };
 }
 

@@ -12,10 +12,10 @@ import { formatHours, formatRate, METRICS_DEFINITION, observationInstant } from 
 import type { UnitLevel } from "../domain/types.ts";
 import { formatDateTime, formatDuration, formatTimeOfDay } from "../texts.ts";
 import { type RankingChartInput, renderRankingChart } from "./chart.ts";
-import { type RankingEntry, rankChildren, statsByUnit, type UnitStats } from "./stats.ts";
-import { dueBetween, type IssueListItem, overdueIssues } from "./stats-lists.ts";
+import { type RankingEntry, rankChildren, statsForScope, type UnitStats } from "./stats.ts";
+import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
 import { FLAG_EMOJI, UNRANKED_LABEL } from "./stats-ranking.ts";
-import type { UnitNode } from "./stats-scope.ts";
+import { loadScope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;
 
@@ -73,33 +73,57 @@ const CHILD_LEVEL: Readonly<Partial<Record<string, UnitLevel>>> = {
  * a malformed date and UnknownUnitError for an unknown unit.
  */
 export async function buildDigest(db: Client, request: DigestRequest): Promise<DigestData> {
-  const { unitId, date, timeZone } = request;
-  const period = localPeriod(startOfDate(date, timeZone), "day", timeZone);
-  const asOf = observationInstant(period, request.now);
-  const limit = request.listLimit ?? DEFAULT_LIST_LIMIT;
-  const tomorrow = localPeriod(period.to, "day", timeZone);
+  return (await buildDigests(db, [request]))[0] as DigestData;
+}
 
-  const all = await statsByUnit(db, [unitId], period, asOf);
-  const stats = all.get(unitId) as UnitStats;
-  const [overdue, dueTomorrow] = await Promise.all([
-    overdueIssues(db, unitId, asOf, { limit }),
-    dueBetween(db, unitId, tomorrow.from, tomorrow.to),
-  ]);
-  const childLevel = CHILD_LEVEL[stats.unit.level];
-  return {
-    unit: stats.unit,
-    date,
-    period,
-    asOf,
-    timeZone,
-    stats,
-    childLabel: childLevel ? UNIT_LEVEL_LABELS[childLevel] : "下级单位",
-    ranking: rankChildren(all, unitId, request.minRankedIssues),
-    minRankedIssues: request.minRankedIssues,
-    overdue,
-    dueTomorrow: dueTomorrow.slice(0, limit),
-    dueTomorrowTotal: dueTomorrow.length,
-  };
+/**
+ * Builds many digests at once — every chat's at 18:00 — with the same queries one digest needs: requests of the
+ * same date, instant and time zone share one pass of the statistics (statsByUnit over all their units) and one
+ * query per list. Results are in the order of the requests. Throws as {@link buildDigest}.
+ */
+export async function buildDigests(db: Client, requests: readonly DigestRequest[]): Promise<DigestData[]> {
+  const groups = new Map<string, DigestRequest[]>();
+  for (const r of requests) {
+    const key = `${r.date}|${r.now.getTime()}|${r.timeZone}|${r.listLimit ?? DEFAULT_LIST_LIMIT}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const built = new Map<DigestRequest, DigestData>();
+  for (const group of groups.values()) {
+    const { date, timeZone } = group[0] as DigestRequest;
+    const period = localPeriod(startOfDate(date, timeZone), "day", timeZone);
+    const asOf = observationInstant(period, (group[0] as DigestRequest).now);
+    const limit = (group[0] as DigestRequest).listLimit ?? DEFAULT_LIST_LIMIT;
+    const tomorrow = localPeriod(period.to, "day", timeZone);
+    const scope = await loadScope(
+      db,
+      group.map((r) => r.unitId),
+    );
+    const [all, overdue, due] = await Promise.all([
+      statsForScope(db, scope, period, asOf),
+      overdueListsOf(db, scope, asOf, { limit }),
+      dueListsOf(db, scope, tomorrow.from, tomorrow.to, { limit }),
+    ]);
+    for (const request of group) {
+      const stats = all.get(request.unitId) as UnitStats;
+      const childLevel = CHILD_LEVEL[stats.unit.level];
+      const dueTomorrow = due.get(request.unitId);
+      built.set(request, {
+        unit: stats.unit,
+        date,
+        period,
+        asOf,
+        timeZone,
+        stats,
+        childLabel: childLevel ? UNIT_LEVEL_LABELS[childLevel] : "下级单位",
+        ranking: rankChildren(all, request.unitId, request.minRankedIssues),
+        minRankedIssues: request.minRankedIssues,
+        overdue: overdue.get(request.unitId)?.items ?? [],
+        dueTomorrow: dueTomorrow?.items ?? [],
+        dueTomorrowTotal: dueTomorrow?.total ?? 0,
+      });
+    }
+  }
+  return requests.map((r) => built.get(r) as DigestData);
 }
 
 /** "11月23日" from "2026-11-23". */

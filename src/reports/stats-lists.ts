@@ -54,6 +54,12 @@ const LIST_SELECT = {
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
 
+/** A unit's list: its first issues (earliest deadline first) and how many there are in all. */
+export interface IssueList {
+  items: IssueListItem[];
+  total: number;
+}
+
 /**
  * Issues of the unit (id or code; any level, see stats-scope.ts) overdue at `asOf` — in hand with a deadline before
  * it (overdueAt in src/domain/metrics.ts; those awaiting verification are not overdue) — earliest deadline first.
@@ -65,8 +71,7 @@ export async function overdueIssues(
   asOf: Date,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  const scope = await loadUnitScope(db, unit);
-  return listIssues(db, scope, toWhere(overdueAt(asOf)), options);
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), toWhere(overdueAt(asOf)), options));
 }
 
 /**
@@ -80,50 +85,74 @@ export async function dueBetween(
   to: Date,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  const scope = await loadUnitScope(db, unit);
-  return listIssues(db, scope, { status: { in: [...OPEN_STATUSES] }, deadline: { gte: from, lt: to } }, options);
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), dueWhere(from, to), options));
 }
 
-async function listIssues(
+/** {@link overdueIssues} for each unit of a loaded scope at once (one query however many units): lists by unit id. */
+export function overdueListsOf(db: Client, scope: Scope, asOf: Date, options: ListOptions = {}) {
+  return listsByRoot(db, scope, toWhere(overdueAt(asOf)), options);
+}
+
+/** {@link dueBetween} for each unit of a loaded scope at once: lists by unit id. */
+export function dueListsOf(db: Client, scope: Scope, from: Date, to: Date, options: ListOptions = {}) {
+  return listsByRoot(db, scope, dueWhere(from, to), options);
+}
+
+function dueWhere(from: Date, to: Date): Prisma.IssueWhereInput {
+  return { status: { in: [...OPEN_STATUSES] }, deadline: { gte: from, lt: to } };
+}
+
+function onlyList(lists: Map<number, IssueList>): IssueListItem[] {
+  return [...lists.values()][0]?.items ?? [];
+}
+
+/**
+ * The issues matching `condition` of every root of the scope, from one query: each issue goes to the lists of the
+ * roots it belongs to (stats-scope.ts), the first `limit` of each kept, all counted.
+ */
+async function listsByRoot(
   db: Client,
   scope: Scope,
   condition: Prisma.IssueWhereInput,
   { limit }: ListOptions,
-): Promise<IssueListItem[]> {
-  const root = (scope.roots[0] as UnitNode).id;
-  const { where, exact } = scope.issuesOf(root);
+): Promise<Map<number, IssueList>> {
+  const single = scope.roots.length === 1 ? scope.issuesOf((scope.roots[0] as UnitNode).id) : undefined;
   const rows = await db.issue.findMany({
-    where: { AND: [where, condition] },
+    where: { AND: [single?.where ?? scope.where, condition] },
     select: LIST_SELECT,
     orderBy: [{ deadline: "asc" }, { number: "asc" }],
-    // Without an exact SQL filter the scope is applied below, so the limit must wait until then.
-    ...(exact && limit !== undefined ? { take: limit } : {}),
+    // One unit with an exact SQL filter: the database can stop at the limit (totals are not needed then).
+    ...(single?.exact && limit !== undefined ? { take: limit } : {}),
   });
   await extendLineage(
     db,
     scope.lineage,
     rows.map((r) => r.gridId),
   );
-  const items: IssueListItem[] = [];
+  const lists = new Map<number, IssueList>(scope.roots.map((root) => [root.id, { items: [], total: 0 }]));
   for (const row of rows) {
-    if (limit !== undefined && items.length >= limit) break;
-    if (!exact && !scope.containersOf(row.gridId, row.assigneeUnitId).includes(root)) continue;
     if (row.deadline === null || !KNOWN_STATUSES.has(row.status)) continue;
     const status = row.status as IssueStatus;
-    items.push({
-      id: row.id,
-      number: row.number,
-      status,
-      awaitingVerification: status === "rectified",
-      community: ancestorOfLevel(scope.lineage, row.gridId, "community")?.name ?? null,
-      grid: row.grid,
-      point: row.point?.name ?? null,
-      category: row.category?.name ?? null,
-      assignee: row.assigneePerson,
-      assigneeUnit: row.assigneeUnit?.name ?? null,
-      deadline: row.deadline,
-      reportedAt: row.reportedAt,
-    });
+    for (const unitId of scope.containersOf(row.gridId, row.assigneeUnitId)) {
+      const list = lists.get(unitId);
+      if (!list) continue;
+      list.total += 1;
+      if (limit !== undefined && list.items.length >= limit) continue;
+      list.items.push({
+        id: row.id,
+        number: row.number,
+        status,
+        awaitingVerification: status === "rectified",
+        community: ancestorOfLevel(scope.lineage, row.gridId, "community")?.name ?? null,
+        grid: row.grid,
+        point: row.point?.name ?? null,
+        category: row.category?.name ?? null,
+        assignee: row.assigneePerson,
+        assigneeUnit: row.assigneeUnit?.name ?? null,
+        deadline: row.deadline,
+        reportedAt: row.reportedAt,
+      });
+    }
   }
-  return items;
+  return lists;
 }
