@@ -1,4 +1,3 @@
-import { setImmediate as turn } from "node:timers/promises";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { Mutex } from "async-mutex";
 
@@ -39,9 +38,6 @@ function serialize(inner: Adapter): Adapter {
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),
     dispose: () => inner.dispose(),
     async startTransaction(isolationLevel) {
-      // Promise chains can run transaction after transaction without returning to the event loop; waiting one turn
-      // lets pending I/O (an inbound event to acknowledge) reach the connection first.
-      await turn();
       const release = await lock.acquire();
       try {
         return releasingOnEnd(await inner.startTransaction(isolationLevel), release);
@@ -58,7 +54,10 @@ function releasingOnEnd(tx: Transaction, release: () => void): Transaction {
     try {
       await finish();
     } finally {
-      release();
+      // Handed on after a turn of the event loop, not at once: waiting transactions would otherwise follow each other
+      // in one chain of promises, and pending I/O — an inbound event to store and acknowledge — would wait for all
+      // of them. This way its statement, which jumps the queue, goes next.
+      setImmediate(release);
     }
   };
   return {

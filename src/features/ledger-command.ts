@@ -24,9 +24,8 @@ import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
 import { type Period, startOfDate } from "../domain/deadline.ts";
 import type { Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { exportLedger, PHOTO_FOLDER } from "../reports/export-ledger.ts";
 import { periodFor, periodLabel } from "../reports/stats.ts";
-import { LedgerTooLargeError, zipLedgerFolder } from "../reports/zip-ledger.ts";
+import { LedgerTooLargeError } from "../reports/zip-ledger.ts";
 import { TEXTS } from "../texts.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 import type { FeatureDeps } from "./deps.ts";
@@ -179,6 +178,9 @@ async function deliverLedger(deps: FeatureDeps, request: LedgerRequest): Promise
     const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: request.unitId } });
     const base = `${unit.name}台账_${periodLabel(request.period, deps.timeZone).replace(/\s/g, "")}`;
     const workbook = `${base}.xlsx`;
+    // The workbook and zip writers are loaded when a ledger is asked for, not with the bot.
+    const { exportLedger, PHOTO_FOLDER } = await import("../reports/export-ledger.ts");
+    const { zipLedgerFolder } = await import("../reports/zip-ledger.ts");
     const result = await exportLedger(deps.db, {
       unitId: unit.id,
       from: request.period.from,

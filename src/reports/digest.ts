@@ -11,7 +11,7 @@ import { UNIT_LEVEL_LABELS } from "../domain/labels.ts";
 import { formatHours, formatRate, METRICS_DEFINITION, observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
 import { formatDateTime, formatDuration, formatTimeOfDay } from "../texts.ts";
-import { type RankingChartInput, renderRankingChart } from "./chart.ts";
+import type { RankingChartInput } from "./chart.ts";
 import { type RankingEntry, rankChildren, statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
 import { FLAG_EMOJI, UNRANKED_LABEL } from "./stats-ranking.ts";
@@ -241,7 +241,10 @@ export function digestChartInput(data: DigestData): RankingChartInput | null {
 /** The ranking chart as a PNG, or null when no unit is ranked. */
 export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
   const input = digestChartInput(data);
-  return input ? renderRankingChart(input) : null;
+  if (!input) return null;
+  // ECharts and resvg are loaded on the first chart, not with the bot: they are big and needed in the evening only.
+  const { renderRankingChart } = await import("./chart.ts");
+  return renderRankingChart(input);
 }
 
 /** How a digest's title says it is not the day's digest sent on time. */

@@ -53,6 +53,24 @@ describe("one connection, one user at a time", () => {
     await Promise.all([second, statement]);
     expect(order).toEqual(["first transaction", "SELECT 1", "second transaction"]);
   });
+
+  it("lets I/O in between transactions: a statement arriving then goes before the next queued transaction", async () => {
+    const order: string[] = [];
+    const adapter = await serializedAdapter(fakeFactory(order)).connect();
+    const first = await adapter.startTransaction();
+    const second = adapter.startTransaction().then(async (tx) => {
+      order.push("second transaction");
+      await tx.commit();
+    });
+    // An inbound event's statement, issued from an I/O callback that runs after the first transaction commits.
+    const statement = new Promise<void>((resolve) =>
+      setImmediate(() => resolve(adapter.queryRaw(query("INSERT event")).then(() => undefined))),
+    );
+    order.push("first transaction");
+    await first.commit();
+    await Promise.all([second, statement]);
+    expect(order).toEqual(["first transaction", "INSERT event", "second transaction"]);
+  });
 });
 
 function query(sql: string) {
