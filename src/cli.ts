@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { argumentProblem, USAGE } from "./cli-usage.ts";
 import { ConfigError, loadConfig } from "./config/env.ts";
 import { migrate } from "./db/migrate.ts";
 import { createLogger } from "./log.ts";
@@ -35,36 +36,6 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
 
 配置 Configuration: 环境变量或 .env 文件，见 .env.example / environment variables or a .env file, see .env.example
 `;
-
-/** Usage of each verb handled in this file, shown by `riqing <verb> --help` and after a bad option. */
-const USAGE: Partial<Record<string, string>> = {
-  start: `用法 Usage: riqing start [--reset]
-  启动机器人；未配置飞书应用凭证时进入沙箱模式（模拟飞书和演示数据）。按 Ctrl+C 停止。
-  start the bot; sandbox mode (emulated Lark with demo data) when no Lark credentials are set. Ctrl+C stops it.
-  --reset  沙箱从演示数据重新开始 / start the sandbox again from the demo data`,
-  migrate: `用法 Usage: riqing migrate
-  升级数据库结构到最新（启动时也会自动执行）/ apply pending database migrations (start does this too)`,
-  import: `用法 Usage: riqing import <文件 file> [--dry-run]
-  导入组织架构、人员、问题类别和群绑定（.yaml 或 .xlsx），可重复导入
-  import units, people, categories and chat bindings from .yaml or .xlsx (idempotent)
-  --dry-run  只检查并报告变化，不写入 / check and report, write nothing`,
-  export: `用法 Usage: riqing export ledger --unit 单位编码 --from YYYY-MM-DD --to YYYY-MM-DD --out 文件.xlsx
-  导出单位在这段时间的台账，起止日期均含当天 / export a unit's ledger workbook, both dates inclusive`,
-  doctor: `用法 Usage: riqing doctor
-  检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法；不改动数据库
-  check config, database, Lark credentials, bot and bound chats, with a fix per failure; changes nothing`,
-};
-
-/** An error of node:util parseArgs (unknown option, missing value, extra argument), said in Chinese. */
-function argumentProblem(error: unknown): string | undefined {
-  const { code, message } = error as { code?: unknown; message?: string };
-  if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS_")) return undefined;
-  const quoted = /'([^' ]+)/.exec(message ?? "")?.[1] ?? "";
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `不认识的选项 ${quoted}`;
-  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `多余的参数“${quoted}”`;
-  if (message?.includes("argument missing")) return `选项 ${quoted} 后面缺少值`;
-  return `选项 ${quoted} 不接受值`;
-}
 
 /** Loads .env (when present) and validates the environment; prints the Chinese problems and exits on failure. */
 function config() {

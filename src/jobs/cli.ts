@@ -6,6 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { argumentProblem, USAGE } from "../cli-usage.ts";
 import type { Config } from "../config/env.ts";
 import { openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
@@ -25,21 +26,6 @@ export interface CliOutput {
   log(text: string): void;
   error(text: string): void;
 }
-
-const DIGEST_USAGE = `用法 Usage: riqing digest [--date YYYY-MM-DD] [--chat 群ID] [--dry-run] [--force] [--out 排名图.png]
-  --date     日报日期，默认今天 / the day reported on (default today)
-  --chat     只处理这个群（工作群或领导群）/ only this chat
-  --dry-run  只打印日报内容，不发送 / print the digest, send nothing
-  --force    未到群的日报时间也发送：标题注明“截至 HH:mm”，不算当天的日报，到时照常发送
-             send before the chat's digest time too: titled "截至 HH:mm", not the day's digest, which still goes
-             out at its time
-  --out      把排名图写入这个 PNG 文件 / write the ranking chart to this PNG file
-到了日报时间（默认 18:00）不加 --dry-run 即发送当天的日报，每群每天只发一份，日清服务不会再发。
-At or after the digest time it sends the day's digest, once per chat and day; the running bot will not send it again.`;
-
-const REMIND_USAGE = `用法 Usage: riqing remind [--now 2026-11-23T08:00:00+08:00] [--dry-run]
-  --now      按这个时刻计算到期的提醒，默认现在 / run the sweep as of this instant (default now)
-  --dry-run  只列出会发送的提醒，不发送 / list what would be sent, send nothing`;
 
 /** Opens the database and builds the jobs' dependencies; the chart is uploaded only when Lark is configured. */
 async function openDeps(config: Config): Promise<JobDeps> {
@@ -98,7 +84,7 @@ export async function runDigestCli(
       },
     }));
   } catch (error) {
-    out.error(`${(error as Error).message}\n${DIGEST_USAGE}`);
+    out.error(`${argumentProblem(error) ?? (error as Error).message}。\n\n${USAGE.digest}`);
     return 2;
   }
   const now = clock();
@@ -106,7 +92,7 @@ export async function runDigestCli(
   try {
     startOfDate(date, config.timezone);
   } catch {
-    out.error(`日期“${date}”无效，应为 YYYY-MM-DD。\n${DIGEST_USAGE}`);
+    out.error(`日期“${date}”无效，应为 YYYY-MM-DD。\n${USAGE.digest}`);
     return 2;
   }
   const deps = await openDeps(config);
@@ -177,12 +163,12 @@ export async function runRemindCli(args: string[], config: Config, out: CliOutpu
   try {
     ({ values } = parseArgs({ args, options: { now: { type: "string" }, "dry-run": { type: "boolean" } } }));
   } catch (error) {
-    out.error(`${(error as Error).message}\n${REMIND_USAGE}`);
+    out.error(`${argumentProblem(error) ?? (error as Error).message}。\n\n${USAGE.remind}`);
     return 2;
   }
   const now = values.now === undefined ? new Date() : new Date(values.now);
   if (Number.isNaN(now.getTime())) {
-    out.error(`时间“${values.now}”无效，应为 ISO 格式，例如 2026-11-23T08:00:00+08:00。\n${REMIND_USAGE}`);
+    out.error(`时间“${values.now}”无效，应为 ISO 格式，例如 2026-11-23T08:00:00+08:00。\n${USAGE.remind}`);
     return 2;
   }
   const deps = await openDeps(config);

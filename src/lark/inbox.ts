@@ -52,6 +52,11 @@ const DEFAULT_RETRY: InboxRetry = {
   requeueWithinMs: 24 * 3_600_000,
 };
 const BATCH = 500;
+/**
+ * Chats worked on at once. Their transactions take turns on the one connection anyway; more chains only add
+ * promises that crowd out the acknowledgement of new events when the bot is behind.
+ */
+const MAX_CHAINS = 8;
 
 interface Waiter {
   promise: Promise<CardAnswer | undefined>;
@@ -121,7 +126,8 @@ export class Inbox {
       this.metrics?.received(event.event_type, "stored");
       // Card callbacks may be answered inline: the waiter exists before processing can start.
       if (event.event_type === "card.action.trigger") this.waiters.set(row.id, waiter());
-      this.kick();
+      // A chat being worked on picks its new events up when its chain ends; only an idle chat needs a look now.
+      if (!this.busyChats.has(chatId ?? "")) this.kick();
       return { status: "stored", id: row.id };
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -226,6 +232,7 @@ export class Inbox {
       byChat.set(chat, list);
     }
     for (const [chat, ids] of byChat) {
+      if (this.chains.size >= MAX_CHAINS) break;
       if (this.busyChats.has(chat)) continue;
       this.busyChats.add(chat);
       for (const id of ids) this.inFlight.add(id);

@@ -167,26 +167,28 @@ describe("riqing CLI", () => {
   });
 
   it("prints a verb's own usage for --help and does nothing else", async () => {
+    const VERBS = ["start", "migrate", "import", "export", "doctor", "digest", "remind"];
     const untouched = join(dir, "help", "riqing.db");
     const env = { DATABASE_URL: `file:${untouched}` };
-    const runs = await Promise.all(
-      ["start", "migrate", "import", "export", "doctor"].map((verb) => riqingAsync([verb, "--help"], env)),
-    );
-    for (const [i, verb] of ["start", "migrate", "import", "export", "doctor"].entries()) {
+    const runs = await Promise.all(VERBS.map((verb) => riqingAsync([verb, "--help"], env)));
+    for (const [i, verb] of VERBS.entries()) {
       expect(runs[i], verb).toMatchObject({ code: 0, err: "", out: expect.stringContaining(`riqing ${verb}`) });
       expect(runs[i]?.out, verb).toContain("用法 Usage");
     }
     expect(runs[2]?.out).toContain("--dry-run");
     expect(runs[3]?.out).toContain("--unit");
+    expect(runs[5]?.out).toContain("--force");
+    expect(runs[6]?.out).toContain("--now");
     expect(existsSync(untouched)).toBe(false);
   });
 
   it("explains a bad option or an extra argument in Chinese with the verb's usage, exit code 2", async () => {
-    const [unknown, missing, extra, flagValue] = await Promise.all([
+    const [unknown, missing, extra, flagValue, digest] = await Promise.all([
       riqingAsync(["import", "--bogus", "org.yaml"]),
       riqingAsync(["export", "ledger", "--unit"]),
       riqingAsync(["migrate", "now"]),
       riqingAsync(["import", "--dry-run=yes", "org.yaml"]),
+      riqingAsync(["digest", "--tomorrow"]),
     ]);
     expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining("不认识的选项 --bogus") });
     expect(unknown?.err).toContain("riqing import <文件 file>");
@@ -194,7 +196,9 @@ describe("riqing CLI", () => {
     expect(missing?.err).toContain("riqing export ledger");
     expect(extra).toMatchObject({ code: 2, err: expect.stringContaining("多余的参数“now”") });
     expect(flagValue).toMatchObject({ code: 2, err: expect.stringContaining("选项 --dry-run 不接受值") });
-    for (const run of [unknown, missing, extra, flagValue]) {
+    expect(digest).toMatchObject({ code: 2, err: expect.stringContaining("不认识的选项 --tomorrow") });
+    expect(digest?.err).toContain("riqing digest [--date YYYY-MM-DD]");
+    for (const run of [unknown, missing, extra, flagValue, digest]) {
       expect(run?.err).not.toMatch(/Unknown option|ERR_PARSE_ARGS|at .*\.ts:\d+/);
     }
   });

@@ -61,6 +61,8 @@ describe("inbox", () => {
     expect(seen.size).toBe(20);
     for (const list of seen.values()) expect(list).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(maxParallel).toBeGreaterThan(1);
+    // A bounded number of chats at once, so a bot that is behind still acknowledges new events promptly.
+    expect(maxParallel).toBeLessThanOrEqual(8);
     await inbox.stop();
   });
 
