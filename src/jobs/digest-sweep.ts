@@ -9,6 +9,7 @@
  * sent more than half an hour after its time says 补发 in its title; the next day it is not sent any more.
  */
 
+import pLimit from "p-limit";
 import { claimOnce } from "../db/once.ts";
 import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts";
 import type { ChatPurpose } from "../domain/types.ts";
@@ -23,6 +24,9 @@ import { type DigestSpec, digestRequest, prepareDigest, presentDigest } from "./
 
 /** Chat purposes that get the evening digest. */
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
+
+/** Digest charts rendered at once: resvg renders on libuv's worker threads (four by default). */
+const CHARTS_AT_ONCE = 4;
 
 /** A digest sent later than this after its time is marked 补发. */
 const LATE_AFTER_MS = 30 * 60_000;
@@ -128,11 +132,20 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
     deps.db,
     specs.map((spec) => digestRequest(deps, spec, now)),
   );
+  // Charts render off the main thread (resvg's worker pool), a few at a time; digests are queued in chat order.
+  const limit = pLimit(CHARTS_AT_ONCE);
+  const presented = due.map((_, i) =>
+    limit(() => presentDigest(deps, built[i] as DigestData, specs[i] as DigestSpec)).then(
+      (digest) => ({ digest }),
+      (error: unknown) => ({ error }),
+    ),
+  );
   const notices: SweepNotice[] = [];
   for (const [i, chat] of due.entries()) {
     try {
-      const { card } = await presentDigest(deps, built[i] as DigestData, specs[i] as DigestSpec);
-      if (await queueDigest(deps, chat, date, now, card)) notices.push(noticeOf(chat));
+      const outcome = await presented[i];
+      if (!outcome || "error" in outcome) throw outcome?.error;
+      if (await queueDigest(deps, chat, date, now, outcome.digest.card)) notices.push(noticeOf(chat));
     } catch (error) {
       deps.log.error({ err: error, chatId: chat.chatId, date }, "digest failed; trying again on the next sweep");
     }
