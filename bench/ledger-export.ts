@@ -27,6 +27,7 @@ import type { IssueStatus } from "../src/domain/types.ts";
 import type { Prisma } from "../src/generated/prisma/client.ts";
 import { exportLedger, PHOTO_FOLDER } from "../src/reports/export-ledger.ts";
 import { periodFor, statsByUnit } from "../src/reports/stats.ts";
+import { seeded } from "./lib/rng.ts";
 
 const HOUR = 3_600_000;
 const STREET_CODE = "JD";
@@ -52,18 +53,6 @@ const COMMUNITIES = ["东苑", "西苑", "南湖", "北辰", "光明", "和平",
 const PLACES = ["路口", "菜市场", "小学门口", "公交站", "1号楼", "商业街", "停车场", "公园东门"];
 const SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高";
 const GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华";
-
-/** mulberry32: reproducible data for comparable runs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Org {
   streetId: number;
@@ -398,7 +387,7 @@ async function main(): Promise<void> {
   const db = await openDb(url);
   try {
     const now = new Date();
-    const random = rng(20261122);
+    const random = seeded(20261122);
 
     let t = performance.now();
     const org = await seedOrg(db, random);

@@ -119,6 +119,12 @@ interface ServerStats {
   heapUsedMB: number;
 }
 
+/** The Node flags `npm start` runs the bot with (package.json), so the bot is measured as it runs in production. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(HERE, "../../package.json"), "utf8")) as { scripts: { start: string } };
+  return /^node((?: --\S+)*) bin\/riqing\.js start$/.exec(pkg.scripts.start)?.[1]?.trim().split(" ") ?? [];
+}
+
 async function startServer(config: ServerConfig, nodeFlags: string[]) {
   const child = startChild(join(HERE, "server.ts"), [], { env: { BENCH_SERVER: JSON.stringify(config) }, nodeFlags });
   const port = await nextMessage(
@@ -262,7 +268,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     const profileRaw = options.profileDir ? join(options.profileDir, `raw-${options.label}`) : undefined;
     const profileFlags = profileRaw ? ["--cpu-prof", `--cpu-prof-dir=${profileRaw}`] : [];
     if (profileRaw) mkdirSync(profileRaw, { recursive: true });
-    const bot = await startServer(botConfig, profileFlags);
+    const bot = await startServer(botConfig, [...startFlags(), ...profileFlags]);
     cleanups.push(bot.kill);
 
     const calls: ApiCall[] = [];

@@ -1,4 +1,4 @@
-/** Seeded randomness, so two runs of the benchmark generate the same city and the same messages. */
+/** Seeded randomness, so two runs of the benchmark generate the same city and the same messages (and a random test dataset can be reproduced). */
 
 /** A source of uniform numbers in [0, 1). */
 export type Random = () => number;

@@ -39,7 +39,8 @@ describe("one connection, one user at a time", () => {
     expect(seen).toBe(0);
   });
 
-  it("runs a single statement before transactions that are still waiting for the connection", async () => {
+  /** A fake connection with one transaction holding it and a second one queued behind; `order` records what ran. */
+  async function busyConnection() {
     const order: string[] = [];
     const adapter = await serializedAdapter(fakeFactory(order)).connect();
     const first = await adapter.startTransaction();
@@ -47,6 +48,11 @@ describe("one connection, one user at a time", () => {
       order.push("second transaction");
       await tx.commit();
     });
+    return { order, adapter, first, second };
+  }
+
+  it("runs a single statement before transactions that are still waiting for the connection", async () => {
+    const { order, adapter, first, second } = await busyConnection();
     const statement = adapter.queryRaw(query("SELECT 1"));
     order.push("first transaction");
     await first.commit();
@@ -55,13 +61,7 @@ describe("one connection, one user at a time", () => {
   });
 
   it("lets I/O in between transactions: a statement arriving then goes before the next queued transaction", async () => {
-    const order: string[] = [];
-    const adapter = await serializedAdapter(fakeFactory(order)).connect();
-    const first = await adapter.startTransaction();
-    const second = adapter.startTransaction().then(async (tx) => {
-      order.push("second transaction");
-      await tx.commit();
-    });
+    const { order, adapter, first, second } = await busyConnection();
     // An inbound event's statement, issued from an I/O callback that runs after the first transaction commits.
     const statement = new Promise<void>((resolve) =>
       setImmediate(() => resolve(adapter.queryRaw(query("INSERT event")).then(() => undefined))),

@@ -3,21 +3,7 @@ import type { SweepNotice } from "../../src/jobs/job-deps.ts";
 import { nextDueAt } from "../../src/jobs/next-due-at.ts";
 import { SWEEPS } from "../../src/jobs/scheduler.ts";
 import { snoozeReminders } from "../../src/jobs/snooze-reminders.ts";
-import type { IssueSeed } from "../reports/stats-fixture.ts";
-import { CHATS, type ClockFixture, createClockFixture, sh } from "./support.ts";
-
-/** An assigned issue in 东苑一网格 reported in the 东苑 work group, due at `deadline` (Shanghai time). */
-function due(number: number, deadline: string, extra: Partial<IssueSeed> = {}): IssueSeed {
-  return {
-    number,
-    grid: "G11",
-    category: "DUI",
-    status: "assigned",
-    reportedAt: new Date(sh(deadline).getTime() - 24 * 3_600_000),
-    deadline: sh(deadline),
-    ...extra,
-  };
-}
+import { CHATS, type ClockFixture, createClockFixture, dueIssue, sh } from "./support.ts";
 
 describe("nextDueAt: when the next sweep would send something", () => {
   let f: ClockFixture;
@@ -48,7 +34,7 @@ describe("nextDueAt: when the next sweep would send something", () => {
 
   it("finds the rungs of the ladder: before the deadline held by the quiet hours, at the deadline, and the slot", async () => {
     await f.t.db.chatBinding.updateMany({ data: { settings: { digest: false } } });
-    await f.addIssues([due(6001, "2026-11-24 09:00")]);
+    await f.addIssues([dueIssue(6001, "2026-11-24 09:00")]);
     const steps: string[] = [];
     for (let at: Date | null = sh("2026-11-23 09:00"); at; at = await nextDueAt(f.deps, at)) {
       if (steps.length > 0) expect((await sweepAll(at)).length).toBeGreaterThan(0);
@@ -67,7 +53,7 @@ describe("nextDueAt: when the next sweep would send something", () => {
   });
 
   it("finds a snooze running out, held by the quiet hours when it ends in them", async () => {
-    const id = (await f.addIssues([due(6002, "2026-11-23 22:00")])).get(6002) as number;
+    const id = (await f.addIssues([dueIssue(6002, "2026-11-23 22:00")])).get(6002) as number;
     // The before-deadline reminder at 20:00, and the evening digests, late.
     await sweepAll(sh("2026-11-23 20:00"));
     await snoozeReminders(f.t.db, id, {
@@ -89,9 +75,9 @@ describe("nextDueAt: when the next sweep would send something", () => {
   it("puts an escalation due just after a slot, or whose slot had its card already, at the next slot", async () => {
     await f.t.db.chatBinding.updateMany({ where: { purpose: "work" }, data: { settings: { digest: false } } });
     const ids = await f.addIssues([
-      due(6003, "2026-11-22 08:00"),
-      due(6004, "2026-11-22 07:00", { status: "rectified" }),
-      { ...due(6005, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) },
+      dueIssue(6003, "2026-11-22 08:00"),
+      dueIssue(6004, "2026-11-22 07:00", { status: "rectified" }),
+      { ...dueIssue(6005, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) },
     ]);
     expect(await next("2026-11-23 08:59")).toBe(sh("2026-11-23 09:00").toISOString());
     expect((await sweepAll(sh("2026-11-23 09:00"))).map((n) => n.summary)).toContain(

@@ -2,25 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimWhile } from "../../src/jobs/claims.ts";
 import { reminderKey, runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
 import { snoozeReminders } from "../../src/jobs/snooze-reminders.ts";
-import type { IssueSeed } from "../reports/stats-fixture.ts";
-import { CHATS, type ClockFixture, createClockFixture, PEOPLE, sh } from "./support.ts";
+import { CHATS, type ClockFixture, createClockFixture, dueIssue, PEOPLE, sh } from "./support.ts";
 
 /** Outbox key (and notice key) of a leader group's escalation card at a slot (Shanghai time). */
 function slotMessage(chatId: string, slot: string): string {
   return `escalate:${chatId}:${sh(slot).toISOString()}`;
-}
-
-/** An assigned 堆物堆料 issue in 东苑一网格 reported in the 东苑 work group, due at `deadline` (Shanghai time). */
-function due(number: number, deadline: string, extra: Partial<IssueSeed> = {}): IssueSeed {
-  return {
-    number,
-    grid: "G11",
-    category: "DUI",
-    status: "assigned",
-    reportedAt: new Date(sh(deadline).getTime() - 6 * 3_600_000),
-    deadline: sh(deadline),
-    ...extra,
-  };
 }
 
 describe("reminder sweep", () => {
@@ -34,7 +20,7 @@ describe("reminder sweep", () => {
   });
 
   it("fires each rung once: 2 h before in the thread, at the deadline with the secretary, 24 h later to the leaders at their next slot", async () => {
-    const ids = await f.addIssues([due(3001, "2026-11-23 15:00")]);
+    const ids = await f.addIssues([dueIssue(3001, "2026-11-23 15:00")]);
     const id = ids.get(3001) as number;
 
     expect(await sweep("2026-11-23 12:59")).toEqual([]);
@@ -74,7 +60,7 @@ describe("reminder sweep", () => {
   });
 
   it("holds rungs due in the quiet hours until 08:00: a deadline at 23:00 is reminded at 08:00 the next morning", async () => {
-    const ids = await f.addIssues([due(3002, "2026-11-23 23:00"), due(3003, "2026-11-24 09:00")]);
+    const ids = await f.addIssues([dueIssue(3002, "2026-11-23 23:00"), dueIssue(3003, "2026-11-24 09:00")]);
     for (const at of ["2026-11-23 20:59", "2026-11-23 21:00", "2026-11-23 23:00", "2026-11-24 07:59"]) {
       expect(await sweep(at)).toEqual([]);
     }
@@ -91,7 +77,7 @@ describe("reminder sweep", () => {
   });
 
   it("puts reminders off when snoozed, reminds again when the snooze runs out, and holds the deadline rung meanwhile", async () => {
-    const id = (await f.addIssues([due(3004, "2026-11-23 15:00")])).get(3004) as number;
+    const id = (await f.addIssues([dueIssue(3004, "2026-11-23 15:00")])).get(3004) as number;
     await sweep("2026-11-23 13:00");
     await snoozeReminders(f.t.db, id, {
       until: sh("2026-11-23 14:00"),
@@ -122,9 +108,9 @@ describe("reminder sweep", () => {
 
   it("drops reminders that became moot: rectified, closed or rejected issues are not nagged", async () => {
     await f.addIssues([
-      due(3005, "2026-11-23 15:00", { status: "rectified", rectifiedAt: sh("2026-11-23 12:00") }),
-      due(3006, "2026-11-23 15:00", { status: "closed", closedAt: sh("2026-11-23 12:00") }),
-      due(3007, "2026-11-23 15:00", { status: "rejected" }),
+      dueIssue(3005, "2026-11-23 15:00", { status: "rectified", rectifiedAt: sh("2026-11-23 12:00") }),
+      dueIssue(3006, "2026-11-23 15:00", { status: "closed", closedAt: sh("2026-11-23 12:00") }),
+      dueIssue(3007, "2026-11-23 15:00", { status: "rejected" }),
     ]);
     for (const at of ["2026-11-23 13:00", "2026-11-23 15:00", "2026-11-24 15:00"]) expect(await sweep(at)).toEqual([]);
     expect(await f.outbox()).toEqual([]);
@@ -132,7 +118,7 @@ describe("reminder sweep", () => {
   });
 
   it("takes a claim back when the issue was finished between the look and the claim", async () => {
-    const id = (await f.addIssues([due(3008, "2026-11-23 15:00", { status: "closed" })])).get(3008) as number;
+    const id = (await f.addIssues([dueIssue(3008, "2026-11-23 15:00", { status: "closed" })])).get(3008) as number;
     const claimed = await f.t.db.$transaction((tx) => claimWhile(tx, "remind:x", "reminder", id, ["assigned"]));
     expect(claimed).toBe(false);
     expect(await f.t.db.jobRun.count()).toBe(0);
@@ -150,15 +136,15 @@ describe("reminder sweep", () => {
       },
     });
     const ids = await f.addIssues([
-      due(3011, "2026-11-22 08:00"), // due 23 08:00 → street 09:00
-      due(3012, "2026-11-22 09:00", { grid: "G12" }), // due 09:00 exactly → street 09:00
-      { ...due(3013, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) }, // → 14:00
-      due(3014, "2026-11-22 10:00"), // due 10:00, closed at 12:00 → never
-      due(3015, "2026-11-22 13:59", { status: "accepted" }), // → street 14:00
-      due(3016, "2026-11-22 17:00"), // due 17:00 → street 09:00 the next day
-      due(3021, "2026-11-22 07:00", { grid: "G21" }), // → 西苑 10:00
-      due(3022, "2026-11-22 11:00", { grid: "G22" }), // → 西苑 16:30
-      due(3023, "2026-11-22 16:30", { grid: "G23" }), // → 西苑 16:30
+      dueIssue(3011, "2026-11-22 08:00"), // due 23 08:00 → street 09:00
+      dueIssue(3012, "2026-11-22 09:00", { grid: "G12" }), // due 09:00 exactly → street 09:00
+      { ...dueIssue(3013, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) }, // → 14:00
+      dueIssue(3014, "2026-11-22 10:00"), // due 10:00, closed at 12:00 → never
+      dueIssue(3015, "2026-11-22 13:59", { status: "accepted" }), // → street 14:00
+      dueIssue(3016, "2026-11-22 17:00"), // due 17:00 → street 09:00 the next day
+      dueIssue(3021, "2026-11-22 07:00", { grid: "G21" }), // → 西苑 10:00
+      dueIssue(3022, "2026-11-22 11:00", { grid: "G22" }), // → 西苑 16:30
+      dueIssue(3023, "2026-11-22 16:30", { grid: "G23" }), // → 西苑 16:30
     ]);
     const sentAt: Record<string, string[]> = {};
     for (let minute = 0; minute < 24 * 60; minute++) {
@@ -194,10 +180,10 @@ describe("reminder sweep", () => {
 
   it("holds an issue due just after a slot for the next one, and sends a slot missed while down at the first sweep after", async () => {
     const ids = await f.addIssues([
-      due(3031, "2026-11-22 08:30"),
-      { ...due(3032, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) },
-      due(3033, "2026-11-22 10:00"),
-      due(3034, "2026-11-22 08:00", { status: "rectified" }),
+      dueIssue(3031, "2026-11-22 08:30"),
+      { ...dueIssue(3032, "2026-11-22 09:00"), deadline: new Date(sh("2026-11-22 09:00").getTime() + 30_000) },
+      dueIssue(3033, "2026-11-22 10:00"),
+      dueIssue(3034, "2026-11-22 08:00", { status: "rectified" }),
     ]);
     // Down from before 09:00 until 11:37: the first sweep sends the 09:00 slot; what came due since waits for 14:00.
     expect((await sweep("2026-11-23 11:37")).filter((n) => n.key.startsWith("escalate:"))).toEqual([
@@ -218,7 +204,7 @@ describe("reminder sweep", () => {
   });
 
   it("takes a leader group's slots from its settings, and the default 09:00 and 14:00 for a bad value", async () => {
-    await f.addIssues([due(3041, "2026-11-22 07:00")]);
+    await f.addIssues([dueIssue(3041, "2026-11-22 07:00")]);
     await f.t.db.chatBinding.update({
       where: { chatId: CHATS.leader },
       data: { settings: { escalationTimes: ["08:00", "25:00"] } },
@@ -233,7 +219,7 @@ describe("reminder sweep", () => {
     const since = (at: string, previous: string) => runReminderSweep(f.deps, sh(at), { since: sh(previous) });
 
     it("reads only what came due since: an older unsent rung waits for the next full sweep", async () => {
-      const ids = await f.addIssues([due(3031, "2026-11-23 15:00"), due(3032, "2026-11-23 10:00")]);
+      const ids = await f.addIssues([dueIssue(3031, "2026-11-23 15:00"), dueIssue(3032, "2026-11-23 10:00")]);
       expect((await since("2026-11-23 13:00", "2026-11-23 12:55")).map((n) => n.key)).toEqual([
         reminderKey(ids.get(3031) as number, "before"),
       ]);
@@ -243,7 +229,7 @@ describe("reminder sweep", () => {
     });
 
     it("looks again at an issue whose history changed since, even when its rung time has passed", async () => {
-      const id = (await f.addIssues([due(3033, "2026-11-23 13:30")])).get(3033) as number;
+      const id = (await f.addIssues([dueIssue(3033, "2026-11-23 13:30")])).get(3033) as number;
       expect(await since("2026-11-23 12:00", "2026-11-23 11:55")).toEqual([]);
       // Its category (and with it the deadline) was set at 12:58: the 11:30 before-deadline rung is due now.
       await f.t.db.issueEvent.create({
@@ -255,7 +241,7 @@ describe("reminder sweep", () => {
     });
 
     it("sends the reminder of a snooze that ran out since", async () => {
-      const id = (await f.addIssues([due(3034, "2026-11-23 18:00")])).get(3034) as number;
+      const id = (await f.addIssues([dueIssue(3034, "2026-11-23 18:00")])).get(3034) as number;
       await snoozeReminders(f.t.db, id, {
         until: sh("2026-11-23 13:10"),
         by: "李四",
@@ -268,7 +254,7 @@ describe("reminder sweep", () => {
     });
 
     it("sends at 08:00 what the quiet hours held, and at a slot the escalations due by it", async () => {
-      const ids = await f.addIssues([due(3035, "2026-11-23 23:00"), due(3036, "2026-11-23 06:00")]);
+      const ids = await f.addIssues([dueIssue(3035, "2026-11-23 23:00"), dueIssue(3036, "2026-11-23 06:00")]);
       expect((await since("2026-11-24 08:00", "2026-11-24 07:55")).map((n) => n.key)).toEqual([
         reminderKey(ids.get(3035) as number, "deadline"),
       ]);
@@ -284,7 +270,7 @@ describe("reminder sweep", () => {
       where: { chatId: CHATS.c1 },
       data: { settings: { reminders: { beforeHours: 4, quietHours: "", categories: { TING: { enabled: false } } } } },
     });
-    await f.addIssues([due(3021, "2026-11-24 02:00"), due(3022, "2026-11-24 02:00", { category: "TING" })]);
+    await f.addIssues([dueIssue(3021, "2026-11-24 02:00"), dueIssue(3022, "2026-11-24 02:00", { category: "TING" })]);
     const dry = await runReminderSweep(f.deps, sh("2026-11-23 22:00"), { dryRun: true });
     expect(dry.map((n) => n.summary)).toEqual(["#3021 到期前提醒 → 东苑社区工作群"]);
     expect(await f.outbox()).toEqual([]);

@@ -11,10 +11,10 @@
 import type { OutboxMessage } from "../../src/generated/prisma/client.ts";
 import type { JobDeps } from "../../src/jobs/job-deps.ts";
 import { silentLogger } from "../../src/log.ts";
-import { type IssueSeed, insertIssues, type Org, seedOrg } from "../reports/stats-fixture.ts";
+import { HOUR, type IssueSeed, insertIssues, type Org, seedOrg, sh } from "../reports/stats-fixture.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 
-export { HOUR, sh } from "../reports/stats-fixture.ts";
+export { HOUR, sh };
 
 export const TZ = "Asia/Shanghai";
 
@@ -93,5 +93,21 @@ export async function createClockFixture(): Promise<ClockFixture> {
     outbox: (prefix) =>
       db.outboxMessage.findMany({ where: prefix ? { key: { startsWith: prefix } } : {}, orderBy: { id: "asc" } }),
     close: () => t.close(),
+  };
+}
+
+/**
+ * An assigned 堆物堆料 issue in 东苑一网格, reported in the 东苑 work group a day before its deadline `deadline`
+ * (Shanghai time).
+ */
+export function dueIssue(number: number, deadline: string, extra: Partial<IssueSeed> = {}): IssueSeed {
+  return {
+    number,
+    grid: "G11",
+    category: "DUI",
+    status: "assigned",
+    reportedAt: new Date(sh(deadline).getTime() - 24 * HOUR),
+    deadline: sh(deadline),
+    ...extra,
   };
 }

@@ -10,6 +10,7 @@
  */
 
 import { afterAll, beforeAll } from "vitest";
+import { seeded } from "../../bench/lib/rng.ts";
 import type { Db } from "../../src/db/client.ts";
 import type { IssueStatus } from "../../src/domain/types.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
@@ -119,18 +120,6 @@ export async function insertIssues(db: Db, org: Org, seeds: readonly IssueSeed[]
   return ids;
 }
 
-/** mulberry32: a small seeded generator, so a failing random dataset can be reproduced. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const STATUSES: IssueStatus[] = ["reported", "assigned", "accepted", "rectified", "closed", "rejected", "duplicate"];
 const GRIDS = ["G11", "G12", "M111", "G21", "G22", "G23", null];
 
@@ -140,7 +129,7 @@ const GRIDS = ["G11", "G12", "M111", "G21", "G22", "G23", null];
  * rebounds. Minutes are whole, as the ledger shows them.
  */
 export function randomIssues(seed: number, count: number, asOf: Date, days = 40): IssueSeed[] {
-  const random = rng(seed);
+  const random = seeded(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const minute = 60_000;
   const span = days * 24 * 60;
