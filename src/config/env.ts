@@ -74,8 +74,8 @@ const schema = z
       .string()
       .trim()
       .toLowerCase()
-      .default("info")
-      .pipe(z.enum(LOG_LEVELS, { message: `应为 ${LOG_LEVELS.join("、")} 之一` })),
+      .pipe(z.enum(LOG_LEVELS, { message: `应为 ${LOG_LEVELS.join("、")} 之一` }))
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
@@ -182,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     timezone: e.RIQING_TIMEZONE,
     admins: e.RIQING_ADMINS,
-    logLevel: e.LOG_LEVEL,
+    // The sandbox talks to a person at a terminal: its banner, not the bot's routine log lines, unless asked for.
+    logLevel: e.LOG_LEVEL ?? (sandbox ? "warn" : "info"),
   };
 }

@@ -24,9 +24,12 @@ describe("loadConfig", () => {
       port: 3000,
       timezone: "Asia/Shanghai",
       admins: [],
-      logLevel: "info",
+      // The sandbox's terminal shows its banner, not routine log lines; production logs at info.
+      logLevel: "warn",
     });
     expect(config.lark).toBeUndefined();
+    expect(loadConfig({ LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "s" }).logLevel).toBe("info");
+    expect(loadConfig({ LOG_LEVEL: "info" }).logLevel).toBe("info");
   });
 
   it("reads a full production configuration", () => {
