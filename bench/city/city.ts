@@ -14,21 +14,11 @@ import { buildDigests, renderDigestChart } from "../../src/reports/digest.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/reports/stats-ranking.ts";
 import { round } from "../lib/stats.ts";
 import { benchDigests } from "./digest.ts";
-import { generateCity } from "./generate.ts";
+import { type CityOptions, generateCity } from "./generate.ts";
 import { benchSweeps } from "./sweeps.ts";
 
-/** Options of {@link runCity}. */
-export interface CityRunOptions {
-  streets: number;
-  communitiesPerStreet: number;
-  gridsPerCommunity: number;
-  issues: number;
-  days: number;
-  dueTarget: number;
-  now: Date;
-  date: string;
-  timeZone: string;
-  seed: number;
+/** Options of {@link runCity}: the city to generate (its database is the run's own) and what to measure on it. */
+export interface CityRunOptions extends Omit<CityOptions, "databaseUrl" | "dueFromHours"> {
   /** Community digests whose queries are broken down. */
   breakdownUnits: number;
   /** Digest charts rendered to time chart rendering (0: none). */
