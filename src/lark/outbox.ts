@@ -90,7 +90,7 @@ export async function enqueue(tx: OutboxWriter, input: OutboxInput): Promise<voi
     },
     update: {},
   });
-  enqueued.emit("enqueued", input.key);
+  enqueued.emit("enqueued", input.key, laneOf({ chatId, target }));
 }
 
 /** Lark's `uuid` for a row: deterministic from the key, 42 characters (Lark allows 50). */
@@ -194,9 +194,10 @@ export class OutboxSender {
   /** Keys announced in this process, with when, until a pass sees them. */
   private readonly announced = new Map<string, number>();
   private readonly lanes = new Map<string, Promise<void>>();
-  private readonly onEnqueued = (key: string) => {
+  private readonly onEnqueued = (key: string, lane: string) => {
     this.announced.set(key, this.clock.now());
-    this.notify();
+    // A lane at work takes its next row itself, and looks again (a pass) when it runs dry.
+    if (!this.lanes.has(lane)) this.notify();
   };
 
   constructor(private readonly options: OutboxSenderOptions) {
