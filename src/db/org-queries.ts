@@ -69,8 +69,11 @@ export interface Org {
   bindings: ReadonlyMap<string, BindingRef>;
 }
 
-/** Snapshots by revision token; tokens are random, so databases sharing a process never share a snapshot. */
-const snapshots = new Map<string, Promise<Org>>();
+/**
+ * Snapshots by revision token; tokens are random, so databases sharing a process never share a snapshot. `ready`
+ * once the load has finished.
+ */
+const snapshots = new Map<string, { load: Promise<Org>; ready?: Org }>();
 const SNAPSHOTS_KEPT = 4;
 /** Inside a transaction the org is read once. */
 const perTransaction = new WeakMap<object, Promise<Org>>();
@@ -92,17 +95,27 @@ export function orgOf(client: Client): Promise<Org> {
 async function currentOrg(client: Client): Promise<Org> {
   const revision = await client.orgRevision.findUnique({ where: { id: 1 } });
   if (!revision) return loadOrg(client);
-  let org = snapshots.get(revision.token);
-  if (!org) {
-    org = loadOrg(client);
-    snapshots.set(revision.token, org);
-    org.catch(() => snapshots.delete(revision.token));
-    for (const token of snapshots.keys()) {
-      if (snapshots.size <= SNAPSHOTS_KEPT) break;
-      snapshots.delete(token);
-    }
+  const { token } = revision;
+  const cached = snapshots.get(token);
+  if (cached?.ready) return cached.ready;
+  // A transaction never waits for a load it did not start: that load's next statement waits for the transaction.
+  const inTransaction = !("$transaction" in client);
+  if (cached && !inTransaction) return cached.load;
+  const entry: { load: Promise<Org>; ready?: Org } = { load: loadOrg(client) };
+  snapshots.set(token, entry);
+  entry.load.then(
+    (org) => {
+      entry.ready = org;
+    },
+    () => {
+      if (snapshots.get(token) === entry) snapshots.delete(token);
+    },
+  );
+  for (const old of snapshots.keys()) {
+    if (snapshots.size <= SNAPSHOTS_KEPT) break;
+    snapshots.delete(old);
   }
-  return org;
+  return entry.load;
 }
 
 async function loadOrg(client: Client): Promise<Org> {

@@ -49,8 +49,14 @@ function serialize(inner: Adapter): Adapter {
   };
 }
 
+/** The statements Prisma ends a transaction with, before it calls commit() or rollback(). */
+const ENDINGS: ReadonlySet<string> = new Set(["COMMIT", "ROLLBACK"]);
+
 function releasingOnEnd(tx: Transaction, release: () => void): Transaction {
+  let ended = false;
   const end = async (finish: () => Promise<void>) => {
+    if (ended) return;
+    ended = true;
     try {
       await finish();
     } finally {
@@ -65,7 +71,21 @@ function releasingOnEnd(tx: Transaction, release: () => void): Transaction {
     adapterName: tx.adapterName,
     options: tx.options,
     queryRaw: (query) => tx.queryRaw(query),
-    executeRaw: (query) => tx.executeRaw(query),
+    async executeRaw(query) {
+      try {
+        return await tx.executeRaw(query);
+      } catch (error) {
+        // A COMMIT that fails (disk full, I/O error) leaves SQLite's transaction open, and Prisma calls neither
+        // commit() nor rollback() after it: roll back what is left and hand the connection on, or it stays taken.
+        if (ENDINGS.has(query.sql.trim().toUpperCase())) {
+          await end(async () => {
+            await tx.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => 0);
+            await tx.rollback();
+          });
+        }
+        throw error;
+      }
+    },
     commit: () => end(() => tx.commit()),
     rollback: () => end(() => tx.rollback()),
   };

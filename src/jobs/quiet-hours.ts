@@ -16,16 +16,26 @@ export function isQuietAt(instant: Date, quiet: QuietHours | null, timeZone: str
 }
 
 /**
- * Where a sweep covering (since, until] must start looking for due work: `since` — or, when `since` fell in quiet
- * hours that ended by `until`, the start of those quiet hours, since what came due in them is sent when they end.
+ * How far before quiet hours a sweep at their end looks back as well: what came due in the last minutes before
+ * them was not sent by the sweeps then (too early) nor since (quiet). More than a sweep interval and its margin.
+ */
+const HELD_MARGIN_MS = 15 * MINUTE_MS;
+
+/**
+ * Where a sweep covering (since, until] must start looking for due work and recent changes: `since` — or, when
+ * `since` fell in quiet hours that ended by `until`, shortly before those quiet hours began, since what came due
+ * or changed in them is sent when they end.
  */
 export function heldSince(since: Date, until: Date, quiet: QuietHours | null, timeZone: string): Date {
   if (!quiet || !isQuietAt(since, quiet, timeZone)) return since;
   if (afterQuietHours(since, quiet, timeZone).getTime() > until.getTime()) return since;
   const midnight = localPeriod(since, "day", timeZone).from.getTime();
   const startToday = midnight + quiet.start * MINUTE_MS;
-  if (startToday <= since.getTime()) return new Date(startToday);
-  return new Date(localPeriod(new Date(midnight - 1), "day", timeZone).from.getTime() + quiet.start * MINUTE_MS);
+  const start =
+    startToday <= since.getTime()
+      ? startToday
+      : localPeriod(new Date(midnight - 1), "day", timeZone).from.getTime() + quiet.start * MINUTE_MS;
+  return new Date(start - HELD_MARGIN_MS);
 }
 
 /**

@@ -179,22 +179,25 @@ async function loadCandidates(
       select: CANDIDATE_SELECT,
     });
   }
-  const ranges: TimeRange[] = ladders.flatMap((ladder) => {
-    const start = heldSince(since, until, ladder.quietHours, window.timeZone).getTime();
+  // Where each ladder's look starts: `since`, or before the quiet hours that just ended.
+  const starts = ladders.map((ladder) => heldSince(since, until, ladder.quietHours, window.timeZone).getTime());
+  const ranges: TimeRange[] = ladders.flatMap((ladder, i) => {
+    const start = starts[i] ?? since.getTime();
     const shift = (hours: number) => ({
       gt: new Date(start + hours * HOUR_MS),
       lte: new Date(until.getTime() + hours * HOUR_MS),
     });
     return [...(ladder.beforeHours > 0 ? [shift(ladder.beforeHours)] : []), ...(ladder.atDeadline ? [shift(0)] : [])];
   });
-  const snoozed = [...(await snoozesEndedSince(db, since, until))];
+  const lookedFrom = new Date(Math.min(since.getTime(), ...starts));
+  const snoozed = [...(await snoozesEndedSince(db, lookedFrom, until))];
   const rows = [
     ...(await Promise.all(
       mergeRanges(ranges).map((deadline) =>
         db.issue.findMany({ where: { ...open, deadline }, select: CANDIDATE_SELECT }),
       ),
     )),
-    await changedSince(db, since),
+    await changedSince(db, lookedFrom),
     snoozed.length
       ? await db.issue.findMany({ where: { ...open, id: { in: snoozed } }, select: CANDIDATE_SELECT })
       : [],

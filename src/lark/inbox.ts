@@ -52,6 +52,8 @@ const DEFAULT_RETRY: InboxRetry = {
   requeueWithinMs: 24 * 3_600_000,
 };
 const BATCH = 500;
+/** The lane of an event without a chat is its own. */
+const UNCHATTED = "event:";
 /**
  * Chats worked on at once. Their transactions take turns on the one connection anyway; more chains only add
  * promises that crowd out the acknowledgement of new events when the bot is behind.
@@ -198,7 +200,11 @@ export class Inbox {
       return;
     }
     this.pumping = this.pump()
-      .catch((error) => this.log.error({ err: error }, "inbox pump failed"))
+      .catch((error) => {
+        // Nothing else may look again soon (no new event for an idle chat): try again after a pause.
+        this.log.error({ err: error }, "inbox pump failed; looking again shortly");
+        void this.pause(this.retry.baseDelayMs).then((running) => running && this.kick());
+      })
       .finally(() => {
         this.pumping = null;
         if (this.pumpAgain) {
@@ -217,8 +223,11 @@ export class Inbox {
       this.requeued = true;
       if (count > 0) this.log.warn({ count }, "failed events queued again");
     }
+    // Chats at work are left out, so one chat's deep backlog (say, retrying through a Lark outage) cannot fill the
+    // batch and hide every other chat's events.
+    const busy = [...this.busyChats].filter((chat) => !chat.startsWith(UNCHATTED));
     const rows = await this.db.inboundEvent.findMany({
-      where: { status: "pending" },
+      where: { status: "pending", ...(busy.length > 0 && { OR: [{ chatId: null }, { chatId: { notIn: busy } }] }) },
       orderBy: { id: "asc" },
       take: BATCH,
       select: { id: true, chatId: true },
@@ -226,7 +235,7 @@ export class Inbox {
     const byChat = new Map<string, number[]>();
     for (const row of rows) {
       if (this.inFlight.has(row.id)) continue;
-      const chat = row.chatId ?? `event:${row.id}`;
+      const chat = row.chatId ?? `${UNCHATTED}${row.id}`;
       const list = byChat.get(chat) ?? [];
       list.push(row.id);
       byChat.set(chat, list);

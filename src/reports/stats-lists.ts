@@ -71,7 +71,7 @@ export async function overdueIssues(
   asOf: Date,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), toWhere(overdueAt(asOf)), options));
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), toWhere(overdueAt(asOf)), options, false));
 }
 
 /**
@@ -85,17 +85,17 @@ export async function dueBetween(
   to: Date,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), dueWhere(from, to), options));
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), dueWhere(from, to), options, true));
 }
 
 /** {@link overdueIssues} for each unit of a loaded scope at once (one query however many units): lists by unit id. */
 export function overdueListsOf(db: Client, scope: Scope, asOf: Date, options: ListOptions = {}) {
-  return listsByRoot(db, scope, toWhere(overdueAt(asOf)), options);
+  return listsByRoot(db, scope, toWhere(overdueAt(asOf)), options, false);
 }
 
 /** {@link dueBetween} for each unit of a loaded scope at once: lists by unit id. */
 export function dueListsOf(db: Client, scope: Scope, from: Date, to: Date, options: ListOptions = {}) {
-  return listsByRoot(db, scope, dueWhere(from, to), options);
+  return listsByRoot(db, scope, dueWhere(from, to), options, true);
 }
 
 function dueWhere(from: Date, to: Date): Prisma.IssueWhereInput {
@@ -108,21 +108,23 @@ function onlyList(lists: Map<number, IssueList>): IssueListItem[] {
 
 /**
  * The issues matching `condition` of every root of the scope, from one query: each issue goes to the lists of the
- * roots it belongs to (stats-scope.ts), the first `limit` of each kept, all counted.
+ * roots it belongs to (stats-scope.ts), the first `limit` of each kept. With `counted` every matching issue is
+ * counted in `total`; without, `total` may stop at the limit (the caller has the count from the statistics).
  */
 async function listsByRoot(
   db: Client,
   scope: Scope,
   condition: Prisma.IssueWhereInput,
   { limit }: ListOptions,
+  counted: boolean,
 ): Promise<Map<number, IssueList>> {
   const single = scope.roots.length === 1 ? scope.issuesOf((scope.roots[0] as UnitNode).id) : undefined;
   const rows = await db.issue.findMany({
     where: { AND: [single?.where ?? scope.where, condition] },
     select: LIST_SELECT,
     orderBy: [{ deadline: "asc" }, { number: "asc" }],
-    // One unit with an exact SQL filter: the database can stop at the limit (totals are not needed then).
-    ...(single?.exact && limit !== undefined ? { take: limit } : {}),
+    // One unit with an exact SQL filter and no total wanted: the database can stop at the limit.
+    ...(single?.exact && limit !== undefined && !counted ? { take: limit } : {}),
   });
   await extendLineage(
     db,

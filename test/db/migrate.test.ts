@@ -49,6 +49,28 @@ describe("migrate", () => {
     }
   });
 
+  it("leaves every org table with the triggers that move the org revision (a table rebuild in a later migration drops them)", async () => {
+    const url = tempUrl();
+    migrate(url);
+    const db = await openDb(url);
+    try {
+      const rows = await db.$queryRawUnsafe<{ tbl_name: string; sql: string }[]>(
+        "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%OrgRevision%'",
+      );
+      const on = (table: string) =>
+        rows
+          .filter((r) => r.tbl_name === table)
+          .map((r) => /AFTER (\w+) ON/.exec(r.sql)?.[1])
+          .sort();
+      for (const table of ["Unit", "Point", "Duty", "Category", "ChatBinding"]) {
+        expect(on(table), table).toEqual(["DELETE", "INSERT", "UPDATE"]);
+      }
+      expect(on("Person")).toEqual(["UPDATE"]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
   /** A migrations folder of its own, with the given scripts in order. */
   function migrations(scripts: Record<string, string>): string {
     const dir = mkdtempSync(join(tmpdir(), "riqing-migrations-"));

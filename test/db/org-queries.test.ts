@@ -65,6 +65,33 @@ describe("the org snapshot", () => {
     expect([...(await orgOf(t.db)).units.values()].map((u) => u.code)).toContain("G2");
   });
 
+  it("lets a transaction read the org while a reload outside it is half done, instead of waiting for that reload", async () => {
+    await t.db.unit.create({ data: { code: "G9", name: "第九网格", level: "grid", aliases: [] } }); // a new revision
+    let holding: () => void = () => {};
+    const holds = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A chat's transaction has the connection; the router reloads the org for another chat's event meanwhile, and a
+    // third chat's transaction, queued behind, gets the connection between that reload's statements.
+    const first = t.db.$transaction(async (tx) => {
+      await tx.issue.count();
+      holding();
+      await held;
+    });
+    await holds;
+    const outside = orgOf(t.db);
+    const inside = t.db.$transaction((tx) => orgOf(tx), { timeout: 5_000 });
+    release();
+    await first;
+    const [a, b] = await Promise.all([outside, inside]);
+    expect(a.units.size).toBe(4);
+    expect(b.units.size).toBe(4);
+  });
+
   it("never mixes up two databases in one process", async () => {
     expect((await orgOf(t.db)).units.size).toBe(3);
     expect((await orgOf(other.db)).units.size).toBe(0);

@@ -39,6 +39,23 @@ describe("one connection, one user at a time", () => {
     expect(seen).toBe(0);
   });
 
+  it("hands the connection on when COMMIT itself fails (disk full, I/O error), so later statements still run", async () => {
+    // A deferred foreign-key violation makes COMMIT fail, as a full disk would.
+    const outcome = await t.db
+      .$transaction(async (tx) => {
+        await tx.$executeRawUnsafe("PRAGMA defer_foreign_keys = ON");
+        await tx.duty.create({ data: { personId: 999, unitId: 999, role: "admin" } });
+      })
+      .then(
+        () => "committed",
+        () => "failed",
+      );
+    expect(outcome).toBe("failed");
+    expect(await t.db.duty.count()).toBe(0);
+    await t.db.$transaction((tx) => tx.sequence.create({ data: { name: "after", value: 1 } }));
+    expect(await t.db.sequence.count()).toBe(1);
+  }, 10_000);
+
   /** A fake connection with one transaction holding it and a second one queued behind; `order` records what ran. */
   async function busyConnection() {
     const order: string[] = [];

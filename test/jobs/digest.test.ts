@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestCard } from "../../src/lark/cards/digest-card.ts";
 import { measureCard } from "../../src/lark/cards/limits.ts";
-import { buildDigest, type DigestData, digestChartInput, digestFigures, digestText } from "../../src/reports/digest.ts";
+import {
+  buildDigest,
+  buildDigests,
+  type DigestData,
+  digestChartInput,
+  digestFigures,
+  digestText,
+} from "../../src/reports/digest.ts";
 import type { IssueSeed } from "../reports/stats-fixture.ts";
 import { type ClockFixture, createClockFixture, PEOPLE, sh, TZ } from "./support.ts";
 
@@ -216,5 +223,23 @@ describe("digest of a community for a hand-computed day", () => {
     expect(json).toContain("超期问题（27 件）");
     expect(json).toContain("等 27 件，点「查看超期」看全部");
     expect(json).not.toContain("img_key");
+  });
+
+  it("counts all that falls due tomorrow, built alone or with other digests", async () => {
+    await f.addIssues(
+      Array.from({ length: 12 }, (_, i) => openIssue(2200 + i, "G21", "DUI", "assigned", "23 10:00", "24 10:00")),
+    );
+    const request = (unit: string) => ({
+      unitId: f.org.units[unit] as number,
+      date: "2026-11-23",
+      now: sh("2026-11-23 18:00"),
+      timeZone: TZ,
+      minRankedIssues: 3,
+    });
+    const alone = await buildDigest(f.t.db, request("C2"));
+    const [together] = await buildDigests(f.t.db, [request("C2"), request("C1")]);
+    expect(alone.dueTomorrow).toHaveLength(10);
+    expect(alone.dueTomorrowTotal).toBe(together?.dueTomorrowTotal);
+    expect(alone.dueTomorrowTotal).toBeGreaterThanOrEqual(12);
   });
 });

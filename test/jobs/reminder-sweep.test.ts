@@ -253,6 +253,35 @@ describe("reminder sweep", () => {
       ]);
     });
 
+    it("sends at 08:00 a rung that came due in the last minute before the quiet hours", async () => {
+      const id = (
+        await f.addIssues([
+          { ...dueIssue(3037, "2026-11-23 20:59"), deadline: new Date(sh("2026-11-23 20:59").getTime() + 30_000) },
+        ])
+      ).get(3037) as number;
+      expect(await since("2026-11-23 20:59", "2026-11-23 20:53")).toEqual([]);
+      expect((await since("2026-11-24 08:00", "2026-11-24 07:54")).map((n) => n.key)).toEqual([
+        reminderKey(id, "deadline"),
+      ]);
+    });
+
+    it("sends at 08:00 what a change during the quiet hours made due (a fix sent back at 22:00)", async () => {
+      const id = (await f.addIssues([dueIssue(3038, "2026-11-23 15:00", { status: "accepted" })])).get(3038) as number;
+      await f.t.db.issueEvent.create({
+        data: {
+          issueId: id,
+          type: "refused",
+          at: sh("2026-11-23 22:00"),
+          fromStatus: "rectified",
+          toStatus: "accepted",
+          data: {},
+        },
+      });
+      expect((await since("2026-11-24 08:00", "2026-11-24 07:54")).map((n) => n.key)).toEqual([
+        reminderKey(id, "deadline"),
+      ]);
+    });
+
     it("sends at 08:00 what the quiet hours held, and at a slot the escalations due by it", async () => {
       const ids = await f.addIssues([dueIssue(3035, "2026-11-23 23:00"), dueIssue(3036, "2026-11-23 06:00")]);
       expect((await since("2026-11-24 08:00", "2026-11-24 07:55")).map((n) => n.key)).toEqual([

@@ -66,6 +66,34 @@ describe("inbox", () => {
     await inbox.stop();
   });
 
+  it("goes on with other chats while one chat with a backlog of over 500 events is stuck", async () => {
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: string[] = [];
+    const inbox = new Inbox(
+      t.db,
+      async (inbound: Inbound) => {
+        if (inbound.kind !== "message") return undefined;
+        if (inbound.chatId === "oc_chat1") await stuck; // retrying through a Lark outage, say
+        seen.push(inbound.chatId);
+        return undefined;
+      },
+      silentLogger,
+    );
+    inbox.start();
+    for (let seq = 0; seq < 520; seq++) await inbox.accept(message(1, seq));
+    await inbox.accept(message(2, 0));
+    await inbox.accept(message(3, 0));
+    await until(() => seen.includes("oc_chat2") && seen.includes("oc_chat3"), "the other chats' events");
+    expect(seen).not.toContain("oc_chat1");
+    release();
+    await inbox.idle();
+    expect(seen.filter((c) => c === "oc_chat1")).toHaveLength(520);
+    await inbox.stop();
+  });
+
   it("processes after a restart an event whose processing was cut off by a crash", async () => {
     let started = 0;
     const crashed = new Inbox(
