@@ -21,6 +21,7 @@ import { downloadMessageImages, ensureImageKey } from "./lark/photos.ts";
 import { type LongConnection, startLongConnection } from "./lark/receivers/long-connection.ts";
 import { createSink } from "./lark/receivers/sink.ts";
 import { createWebhookHandler } from "./lark/receivers/webhook.ts";
+import { verifyPeople } from "./lark/verify-people.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { ensureCatalogue } from "./org/catalogue.ts";
@@ -74,6 +75,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
   const client = new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
   const bot = await client.botInfo();
   log.info({ botOpenId: bot.openId, name: bot.appName }, "connected to Lark");
+  await checkPeople(db, client, log, now());
 
   const names = new Map<string, string>();
   const deps: FeatureDeps = {
@@ -125,6 +127,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     client,
     logger: log,
     metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, r.outcome, r.code) },
+    onMentionRefused: (openIds) => checkPeople(db, client, log, now(), openIds),
     onSent: async (sent) => {
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {
@@ -185,6 +188,22 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
       log.info("riqing stopped");
     },
   };
+}
+
+/**
+ * Asks Lark which people's open_ids it knows (all, or those given) and records it, so unknown ones are named instead
+ * of @-mentioned (one unknown mention makes Lark refuse a whole card). A refusal (e.g. no contact scope) is logged
+ * with its hint; mentions then stay as they are, guarded by the outbox's retry without mentions.
+ */
+async function checkPeople(db: Db, client: LarkClient, log: Logger, at: Date, openIds?: string[]): Promise<void> {
+  try {
+    const { checked, unknown } = await verifyPeople(db, client, { now: at, ...(openIds && { openIds }) });
+    if (unknown.length > 0) {
+      log.warn({ checked, unknown }, "Lark does not know these open_ids; they are named, not @-mentioned (run doctor)");
+    }
+  } catch (error) {
+    log.warn({ err: error }, "cannot check people's open_ids with Lark; mentions are not verified");
+  }
 }
 
 function listen(handler: RequestListener, port: number, host: string): Promise<Server> {

@@ -5,6 +5,7 @@ import { isRecord } from "./is-record.ts";
 import { larkErrors } from "./lark-api-error.ts";
 import { newId } from "./new-id.ts";
 import { ok, type Route, type RouteDeps, type RouteResult, validateFields } from "./route.ts";
+import { API_SCOPES } from "./scopes.ts";
 import type { EmulatedChat, EmulatedMention, EmulatedMessage } from "./types.ts";
 import { type KnownResources, validateCard, validateContent } from "./validate-content.ts";
 
@@ -33,6 +34,7 @@ export function messageRoutes(deps: RouteDeps): Route[] {
   const known: KnownResources = {
     image: (key) => state.resource(key)?.kind === "image",
     file: (key) => state.resource(key)?.kind === "file",
+    user: (id) => state.findUser("open_id", id) !== undefined,
   };
 
   const post = (chat: EmulatedChat, input: z.infer<typeof replyBody>, placement: Placement): RouteResult => {
@@ -69,6 +71,7 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.send,
       handle: ({ query, body }) => {
         const { receive_id_type } = validateFields(sendQuery, query);
         const input = validateFields(sendBody, body);
@@ -82,6 +85,7 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages/:message_id/reply",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.send,
       handle: ({ params, body }) => {
         const input = validateFields(replyBody, body);
         const parent = existing(params.message_id);
@@ -105,6 +109,7 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages/:message_id",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.send,
       handle: ({ params, body }) => {
         const input = validateFields(patchBody, body);
         const message = existing(params.message_id);
@@ -129,6 +134,7 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages/:message_id",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.readMessage,
       handle: ({ params }) => {
         const message = state.message(params.message_id ?? "");
         if (!message) throw larkErrors.invalidParam(`invalid message_id ${params.message_id}`);

@@ -10,7 +10,7 @@ import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
 import { helpCard } from "../lark/cards/help-card.ts";
 import { issueCard } from "../lark/cards/issue-card.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
-import { formatDuration, TEXTS } from "../texts.ts";
+import { escapeText, formatDuration, TEXTS } from "../texts.ts";
 import type { FeatureDeps } from "./deps.ts";
 import { answerTo, replyCard, replyText } from "./say.ts";
 import { transaction } from "./transaction.ts";
@@ -156,7 +156,7 @@ async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
           ? ""
           : `剩 ${formatDuration(i.deadline.getTime() - now.getTime())}`
       : "";
-    return `#${i.number} ${i.category?.name ?? "待分类"} · ${i.grid?.name ?? "待定网格"} · ${STATUS_LABELS[status]}${due ? ` · ${due}` : ""}`;
+    return `#${i.number} ${escapeText(i.category?.name ?? "待分类")} · ${escapeText(i.grid?.name ?? "待定网格")} · ${STATUS_LABELS[status]}${due ? ` · ${due}` : ""}`;
   });
   return [TEXTS.todoHeader(issues.length), ...lines].join("\n");
 }

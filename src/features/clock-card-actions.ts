@@ -20,7 +20,7 @@ import type { CardAnswer } from "../lark/inbox.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { issueListLine, shortDate } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
-import { formatDateTime, TEXTS } from "../texts.ts";
+import { escapeText, formatDateTime, TEXTS } from "../texts.ts";
 import { toast } from "./card-actions.ts";
 import { commandContext, type FeatureDeps } from "./deps.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
@@ -129,7 +129,7 @@ async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId:
   });
   // The list lines of the digest itself, with names instead of mentions: a reply should not ping everyone again.
   const context = { unit, asOf: now, timeZone: deps.timeZone };
-  const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
+  const plain = { escape: escapeText, assignee: (a: { name: string }) => escapeText(a.name) };
   const lines = items
     .slice(0, OVERDUE_ANSWER_LIMIT)
     .map((item, i) => `${i + 1}. ${issueListLine(context, item, "overdue", plain)}`);

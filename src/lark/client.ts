@@ -180,6 +180,8 @@ interface RequestSpec {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_ATTEMPTS = 3;
 const MEMBERS_PAGE_SIZE = 100;
+/** Lark's batch user API takes at most 50 ids a call. */
+export const USERS_BATCH_SIZE = 50;
 
 /** Lark's client wrapped with pacing, retries, token refresh and normalized errors; see the module comment. */
 export class LarkClient {
@@ -342,14 +344,41 @@ export class LarkClient {
       { ...options, idempotent: true },
     );
     const user = record(dataOf(env).user);
-    return {
-      openId: requireString("getUser", user.open_id, "user.open_id"),
-      unionId: optionalString(user.union_id),
-      userId: optionalString(user.user_id),
-      name: optionalString(user.name) ?? "",
-      enName: optionalString(user.en_name),
-      mobile: optionalString(user.mobile),
-    };
+    return toLarkUser(requireString("getUser", user.open_id, "user.open_id"), user);
+  }
+
+  /**
+   * Reads up to 50 users by open_id in one call; users Lark does not know (or the app may not see) are left out.
+   * The name is empty without the contact:user.base:readonly scope.
+   */
+  async getUsers(openIds: readonly string[], options?: CallOptions): Promise<LarkUser[]> {
+    if (openIds.length === 0) return [];
+    if (openIds.length > USERS_BATCH_SIZE) throw new Error(`getUsers takes at most ${USERS_BATCH_SIZE} ids`);
+    const query = new URLSearchParams({ user_id_type: "open_id" });
+    for (const id of openIds) query.append("user_ids", id);
+    const env = await this.call(
+      "getUsers",
+      [paceKey.api("getUsers")],
+      { method: "GET", url: `/open-apis/contact/v3/users/batch?${query}` },
+      { ...options, idempotent: true },
+    );
+    const items = dataOf(env).items;
+    return (Array.isArray(items) ? items : []).flatMap((item) => {
+      const user = record(item);
+      const openId = optionalString(user.open_id);
+      return openId ? [toLarkUser(openId, user)] : [];
+    });
+  }
+
+  /** Whether the bot is a member of a chat (get-chat answers for internal groups the bot has left). */
+  async isInChat(chatId: string, options?: CallOptions): Promise<boolean> {
+    const env = await this.call(
+      "isInChat",
+      [paceKey.api("isInChat")],
+      { method: "GET", url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}/members/is_in_chat` },
+      { ...options, idempotent: true },
+    );
+    return dataOf(env).is_in_chat === true;
   }
 
   /** Reads a chat's name and settings. */
@@ -514,6 +543,17 @@ export class LarkClient {
     if (spec.stream) config.responseType = "stream";
     return (await this.sdk.request(config)) as RawResponse;
   }
+}
+
+function toLarkUser(openId: string, user: Record<string, unknown>): LarkUser {
+  return {
+    openId,
+    unionId: optionalString(user.union_id),
+    userId: optionalString(user.user_id),
+    name: optionalString(user.name) ?? "",
+    enName: optionalString(user.en_name),
+    mobile: optionalString(user.mobile),
+  };
 }
 
 function encodeContent(content: MessageContent): string {

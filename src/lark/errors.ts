@@ -13,7 +13,9 @@ export type LarkCallName =
   | "uploadFile"
   | "download"
   | "getUser"
+  | "getUsers"
   | "getChat"
+  | "isInChat"
   | "listMembers"
   | "botInfo";
 
@@ -184,6 +186,16 @@ export class LarkApiError extends Error {
       hint: this.hint,
     };
   }
+}
+
+/**
+ * Whether Lark refused a message because it @-mentions someone it does not know: a card's "invalid user resource
+ * (at/person)" (230099, sub-code 100290), or an invalid at in a text or post (230001).
+ */
+export function isMentionRefusal(error: LarkApiError): boolean {
+  if (error.code === LarkCode.cardInvalid)
+    return /ErrCode: 100290\b|invalid user resource \(at\/person\)/.test(error.larkMsg);
+  return error.code === LarkCode.invalidParam && /invalid at user/i.test(error.larkMsg);
 }
 
 /** Whether a kind of failure may go away by itself. Timeouts count: callers pass a uuid where it matters. */
