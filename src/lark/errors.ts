@@ -54,6 +54,7 @@ export const LarkCode = {
   userOutOfScope: 230013,
   chatRateLimited: 230020,
   contentTooLong: 230025,
+  contentBlocked: 230028,
   tooOldToUpdate: 230031,
   threadReplyUnsupported: 230071,
   cardInvalid: 230099,
@@ -92,6 +93,8 @@ const HINTS: Record<number, string | ((larkMsg: string) => string)> = {
     "卡片内容无效，请查看错误信息中的子错误码 / The card JSON is invalid: see the sub-code in the message",
   [LarkCode.invalidParam]: "请求参数无效 / A request parameter is invalid",
   [LarkCode.contentTooLong]: "消息内容过长 / The message content is too long",
+  [LarkCode.contentBlocked]:
+    "消息被企业的数据防泄漏或内容审核策略拦截 / The tenant's data-loss-prevention or moderation policy blocked the message",
   [LarkCode.tooOldToUpdate]:
     "消息发出已超过 14 天，不能再更新 / The message is older than 14 days and can no longer be updated",
   [LarkCode.messageRecalled]: "原消息已被撤回 / The original message was recalled",

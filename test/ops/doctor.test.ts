@@ -4,15 +4,19 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.ts";
 import { listMigrations, migrate, migrationStatus } from "../../src/db/migrate.ts";
-import { LarkEmulator } from "../../src/emulator/index.ts";
+import { ALL_SCOPES, LarkEmulator, SCOPES } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { formatDoctor, runDoctor } from "../../src/ops/doctor.ts";
 import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
+
+/** The doctor's send-scope probe updates a message nobody has; Lark refuses the id once the scope is there. */
+const PROBE = /om_riqing_doctor_probe/;
 
 describe("riqing doctor", () => {
   let h: BotHarness;
   beforeEach(async () => {
     h = await startBot({ mode: "webhook" });
+    h.emu.allow(PROBE);
   });
   afterEach(async () => {
     await h.close();
@@ -44,12 +48,101 @@ describe("riqing doctor", () => {
     expect(formatDoctor(checks)).toContain("处理办法");
   });
 
-  it("names a bound chat the bot is not in, with the fix", async () => {
+  it("names a bound chat the bot left (get-chat still answers; is_in_chat does not lie), with the step", async () => {
     await h.emu.removeBotFromChat(ORG.chats.leaders);
     const checks = await runDoctor(configFor(h.emu), silentLogger);
     const bad = checks.filter((c) => !c.ok);
     expect(bad.map((c) => c.name)).toEqual(["群 幸福街道创城领导群"]);
-    expect(bad[0]?.hint).toMatch(/拉进/);
+    expect(bad[0]?.hint).toContain("第 7 步");
+    expect(h.emu.calls.some((c) => c.path.endsWith("/members/is_in_chat"))).toBe(true);
+  });
+
+  it("names people whose open_id Lark does not know, and the step to fix it, without recording anything", async () => {
+    await h.close();
+    h = await startBot({ mode: "webhook", notInLark: ["郑晓红", "孙浩"] });
+    h.emu.allow(PROBE);
+    await h.bot.db.person.updateMany({ data: { larkStatus: null } });
+    const checks = await runDoctor(configFor(h.emu), silentLogger);
+    const people = checks.find((c) => c.name === "人员 open_id");
+    expect(people).toMatchObject({ ok: false, hint: expect.stringContaining("第 6 步") });
+    expect(people?.detail).toMatch(/^2 人的 open_id 飞书不认识/);
+    expect(people?.detail).toContain("郑晓红");
+    expect(people?.detail).toContain("孙浩");
+    expect(await h.bot.db.person.count({ where: { larkStatus: { not: null } } })).toBe(0);
+  });
+
+  it("lists messages Lark refused for good lately, with the reason and the step", async () => {
+    h.emu.allow(232009);
+    await h.bot.db.outboxMessage.create({
+      data: {
+        key: "test:failed",
+        kind: "send",
+        chatId: ORG.chats.hpWork,
+        target: ORG.chats.hpWork,
+        msgType: "text",
+        content: "{}",
+        status: "failed",
+        lastCode: 232009,
+        lastError: "232009 — chat dissolved — 群已解散",
+        createdAt: h.clock.now(),
+      },
+    });
+    const checks = await runDoctor(configFor(h.emu), silentLogger, h.clock.now());
+    const sent = checks.find((c) => c.name === "消息发送" && !c.ok);
+    expect(sent?.detail).toContain("和平社区");
+    expect(sent?.detail).toContain("232009");
+    expect(sent?.hint).toContain("第 7 步");
+  });
+});
+
+describe("riqing doctor's scope probes", () => {
+  let h: BotHarness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("names each missing scope exactly as the console lists it, with the step", async () => {
+    const missing = [SCOPES.contactBase, SCOPES.chat, SCOPES.chatReadonly, SCOPES.sendAsBot, SCOPES.message];
+    h = await startBot({ mode: "webhook", scopes: ALL_SCOPES.filter((s) => !missing.includes(s as never)) });
+    const config = loadConfig({
+      LARK_APP_ID: APP_ID,
+      LARK_APP_SECRET: APP_SECRET,
+      LARK_DOMAIN: h.emu.baseUrl,
+      DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
+      DATA_DIR: h.dir,
+    });
+    const checks = await runDoctor(config, silentLogger);
+    const byName = (name: string) => checks.find((c) => c.name === name);
+    expect(byName("权限 发消息")).toMatchObject({ ok: false, hint: expect.stringContaining("im:message:send_as_bot") });
+    expect(byName("权限 通讯录")).toMatchObject({
+      ok: false,
+      hint: expect.stringContaining("contact:contact.base:readonly"),
+    });
+    expect(byName("权限 图片与文件")).toMatchObject({ ok: true });
+    expect(byName("群 幸福里社区创城工作群")).toMatchObject({
+      ok: false,
+      hint: expect.stringContaining("im:chat:readonly"),
+    });
+    for (const check of checks.filter((c) => !c.ok && c.name.startsWith("权限"))) {
+      expect(check.hint).toContain("第 2 步");
+    }
+  });
+
+  it("notices a missing user-name scope from users without names", async () => {
+    h = await startBot({ mode: "webhook", scopes: ALL_SCOPES.filter((s) => s !== SCOPES.userBase) });
+    h.emu.allow(PROBE);
+    const config = loadConfig({
+      LARK_APP_ID: APP_ID,
+      LARK_APP_SECRET: APP_SECRET,
+      LARK_DOMAIN: h.emu.baseUrl,
+      DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
+      DATA_DIR: h.dir,
+    });
+    const checks = await runDoctor(config, silentLogger);
+    expect(checks.find((c) => c.name === "权限 用户姓名")).toMatchObject({
+      ok: false,
+      hint: expect.stringContaining("contact:user.base:readonly"),
+    });
   });
 });
 
@@ -58,6 +151,7 @@ describe("riqing doctor's database check", () => {
   let dir: string;
   beforeEach(async () => {
     emu = await LarkEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });
+    emu.allow(PROBE);
     dir = mkdtempSync(join(tmpdir(), "riqing-doctor-"));
   });
   afterEach(async () => {
