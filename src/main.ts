@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { extname, join } from "node:path";
 import type Router from "@koa/router";
-import { issueOfCardKey } from "./commands/sync-issue-card.ts";
+import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "./commands/sync-issue-card.ts";
 import type { Config } from "./config/env.ts";
 import { type Db, openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
@@ -12,9 +12,11 @@ import { digestCommand } from "./features/digest-command.ts";
 import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "./features/ledger-command.ts";
 import { createRouter, type RouterExtensions } from "./features/router.ts";
 import { statsCommand } from "./features/stats-command.ts";
+import { transaction } from "./features/transaction.ts";
 import { createApp } from "./http/app.ts";
 import { Scheduler } from "./jobs/scheduler.ts";
 import { LarkClient } from "./lark/client.ts";
+import { LarkCode } from "./lark/errors.ts";
 import { Inbox } from "./lark/inbox.ts";
 import { OutboxSender } from "./lark/outbox.ts";
 import { downloadMessageImages, ensureImageKey } from "./lark/photos.ts";
@@ -128,6 +130,12 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     logger: log,
     metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, r.outcome, r.code) },
     onMentionRefused: (openIds) => checkPeople(db, client, log, now(), openIds),
+    onFailed: async (failed) => {
+      const issueId = issueOfCardPatchKey(failed.key);
+      if (issueId !== null && failed.code === LarkCode.tooOldToUpdate) {
+        await transaction(db, (tx) => renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }));
+      }
+    },
     onSent: async (sent) => {
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {

@@ -105,6 +105,8 @@ export const TEXTS = {
   digestBadDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
   digestNoUnit: "你还没有负责的单位，无法生成日报。",
   working: "正在处理，请稍候",
+  cardRenewed: (number: number) =>
+    `#${number} 的卡片发出已超过 14 天，飞书不再允许更新它。最新状态见下面这张新卡片，请在新卡片上操作。`,
   // 台账 delivery (features/ledger-command.ts and the digest's 导出台账 button).
   ledgerPreparing: (unit: string, period: string) =>
     `正在生成${escapeText(unit)}台账（${period}），生成后发到这里，请稍候。`,

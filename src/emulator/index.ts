@@ -59,4 +59,10 @@ export {
 } from "./lark-emulator.ts";
 export { ALL_SCOPES, API_SCOPES, SCOPES } from "./scopes.ts";
 export type * from "./types.ts";
-export { encryptForLark, signForLark, type WebhookRequest, type WebhookTamper } from "./webhook-request.ts";
+export {
+  encryptForLark,
+  STALE_SECONDS,
+  signForLark,
+  type WebhookRequest,
+  type WebhookTamper,
+} from "./webhook-request.ts";
