@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { extname, join } from "node:path";
 import type Router from "@koa/router";
+import { answerElsewhere } from "./commands/answer-elsewhere.ts";
 import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "./commands/sync-issue-card.ts";
 import type { Config } from "./config/env.ts";
 import { type Db, openDb } from "./db/client.ts";
@@ -133,7 +134,11 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     onFailed: async (failed) => {
       const issueId = issueOfCardPatchKey(failed.key);
       if (issueId !== null && failed.code === LarkCode.tooOldToUpdate) {
-        await transaction(db, (tx) => renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }));
+        await transaction(db, (tx) =>
+          renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }),
+        );
+      } else {
+        await transaction(db, (tx) => answerElsewhere(tx, failed));
       }
     },
     onSent: async (sent) => {

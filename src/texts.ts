@@ -105,6 +105,12 @@ export const TEXTS = {
   digestBadDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
   digestNoUnit: "你还没有负责的单位，无法生成日报。",
   working: "正在处理，请稍候",
+  chatGoneBotRemoved: "机器人已被移出该群",
+  chatGoneDissolved: "该群已解散",
+  answeredPrivately: (chat: string, reason: string) =>
+    `你在「${chat}」发的消息，日清没能在群里回复（${reason}），回复改发到这里：`,
+  answerBlocked: (chat: string) =>
+    `日清在「${chat}」给你的回复被企业的内容安全策略拦截，没能发出。请联系管理员在飞书管理后台查看拦截记录。`,
   cardRenewed: (number: number) =>
     `#${number} 的卡片发出已超过 14 天，飞书不再允许更新它。最新状态见下面这张新卡片，请在新卡片上操作。`,
   // 台账 delivery (features/ledger-command.ts and the digest's 导出台账 button).

@@ -54,7 +54,12 @@ export async function renewIssueCard(
 ): Promise<void> {
   const { issue, view } = await readIssue(tx, issueId);
   if (!issue.sourceChatId || !issue.sourceMessageId) return;
-  const reply = { kind: "reply", chatId: issue.sourceChatId, target: issue.sourceMessageId, replyInThread: true } as const;
+  const reply = {
+    kind: "reply",
+    chatId: issue.sourceChatId,
+    target: issue.sourceMessageId,
+    replyInThread: true,
+  } as const;
   await enqueue(tx, {
     ...reply,
     key: `card-renewed:${refusedKey}`,
