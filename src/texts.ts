@@ -101,7 +101,8 @@ export const TEXTS = {
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
   todoEmpty: "你目前没有待办的问题，辛苦了！",
-  todoHeader: (count: number) => `你的待办（${count} 件）：`,
+  todoHeader: (count: number, page: number, pages: number) =>
+    pages === 1 ? `你的待办（${count} 件）：` : `你的待办（共 ${count} 件，第 ${page}/${pages} 页）：`,
   digestBadDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
   digestNoUnit: "你还没有负责的单位，无法生成日报。",
   working: "正在处理，请稍候",

@@ -200,7 +200,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 /** Decodes the body by content type and fills `call.body`; malformed bodies are Lark's 99992402. */
 function parseRequest(req: IncomingMessage, raw: Buffer, url: URL, call: ApiCall): Omit<RouteContext, "params"> {
   const contentType = req.headers["content-type"] ?? "";
-  const base = { query: call.query, queryAll: (name: string) => url.searchParams.getAll(name), headers: req.headers };
+  const base = {
+    query: call.query,
+    queryAll: (name: string) => url.searchParams.getAll(name),
+    headers: req.headers,
+    bodyBytes: raw.length,
+  };
   if (/^multipart\/form-data/i.test(contentType)) {
     const parts = parseMultipart(raw, contentType);
     if (!parts) {

@@ -10,6 +10,15 @@ import type { EmulatedChat, EmulatedMention, EmulatedMessage } from "./types.ts"
 import { type KnownResources, validateCard, validateContent } from "./validate-content.ts";
 
 const UPDATE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+/** Cards and posts: Lark's limit on the whole request as sent (content is JSON inside JSON, escapes included). */
+const RICH_REQUEST_LIMIT_BYTES = 30 * 1024;
+
+/** Refuses a card or post whose request body is over 30 KB (230025). */
+function checkRequestSize(msgType: string, bodyBytes: number): void {
+  if ((msgType === "interactive" || msgType === "post") && bodyBytes > RICH_REQUEST_LIMIT_BYTES) {
+    throw larkErrors.contentTooLong("30 KB");
+  }
+}
 
 const sendQuery = z.object({ receive_id_type: z.enum(["open_id", "union_id", "user_id", "email", "chat_id"]) });
 const sendBody = z.object({
@@ -72,9 +81,10 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       auth: true,
       rateLimited: true,
       scopes: API_SCOPES.send,
-      handle: ({ query, body }) => {
+      handle: ({ query, body, bodyBytes }) => {
         const { receive_id_type } = validateFields(sendQuery, query);
         const input = validateFields(sendBody, body);
+        checkRequestSize(input.msg_type, bodyBytes);
         const prior = input.uuid === undefined ? undefined : state.messageForUuid(input.uuid);
         if (prior) return ok(toApiMessage(prior, deps.app));
         return post(receiver(deps, receive_id_type, input.receive_id), input, {});
@@ -86,8 +96,9 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       auth: true,
       rateLimited: true,
       scopes: API_SCOPES.send,
-      handle: ({ params, body }) => {
+      handle: ({ params, body, bodyBytes }) => {
         const input = validateFields(replyBody, body);
+        checkRequestSize(input.msg_type, bodyBytes);
         const parent = existing(params.message_id);
         const prior = input.uuid === undefined ? undefined : state.messageForUuid(input.uuid);
         if (prior) return ok(toApiMessage(prior, deps.app));
@@ -110,8 +121,9 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       auth: true,
       rateLimited: true,
       scopes: API_SCOPES.send,
-      handle: ({ params, body }) => {
+      handle: ({ params, body, bodyBytes }) => {
         const input = validateFields(patchBody, body);
+        checkRequestSize("interactive", bodyBytes);
         const message = existing(params.message_id);
         if (message.sender.type !== "app") throw larkErrors.notSender();
         if (message.msgType !== "interactive") throw larkErrors.invalidParam("only cards (interactive) can be updated");

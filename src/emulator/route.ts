@@ -32,6 +32,8 @@ export interface RouteContext {
   query: Record<string, string>;
   queryAll: (name: string) => string[];
   body: unknown;
+  /** Size of the request body as sent, in bytes (Lark's 30 KB card and post limit is measured on it). */
+  bodyBytes: number;
   parts?: MultipartPart[];
   headers: IncomingHttpHeaders;
 }

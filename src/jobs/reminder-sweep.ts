@@ -34,7 +34,7 @@ import { transaction } from "../features/transaction.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import {
   type EscalationItem,
-  escalationCard,
+  escalationCards,
   type ReminderStage,
   type ReminderView,
   reminderCard,
@@ -571,19 +571,21 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
         await tx.jobRun.delete({ where: { key } });
         return [];
       }
-      const content = escalationCard(
+      const cards = escalationCards(
         claimed.map((c) => c.item),
         now,
       );
       for (const chatId of target.chatIds) {
-        await enqueue(tx, {
-          key: escalationMessageKey(chatId, slot),
-          kind: "send",
-          chatId,
-          target: chatId,
-          msgType: "interactive",
-          content: JSON.stringify(content),
-        });
+        for (const [i, content] of cards.entries()) {
+          await enqueue(tx, {
+            key: `${escalationMessageKey(chatId, slot)}${i === 0 ? "" : `:p${i + 1}`}`,
+            kind: "send",
+            chatId,
+            target: chatId,
+            msgType: "interactive",
+            content: JSON.stringify(content),
+          });
+        }
       }
       return claimed;
     });

@@ -27,5 +27,13 @@ export {
   type MaybeElement,
   plainText,
 } from "./card.ts";
-export { assertCardWithinLimits, CARD_MAX_BYTES, CARD_MAX_ELEMENTS, CardLimitError, measureCard } from "./limits.ts";
+export {
+  assertCardWithinLimits,
+  CARD_BUDGET_BYTES,
+  CARD_MAX_ELEMENTS,
+  CardLimitError,
+  cardFits,
+  measureCard,
+  pagedCards,
+} from "./limits.ts";
 export { escapeMarkdown, type Field, fields, hr, image, markdown, mention, note } from "./markdown.ts";

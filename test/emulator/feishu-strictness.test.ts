@@ -136,3 +136,22 @@ describe("mentions", () => {
     expect(emu.messages(CHAT)).toHaveLength(2);
   });
 });
+
+describe("size", () => {
+  it("measures the 30 KB card limit on the request as sent: escaped quotes count", async () => {
+    await start();
+    emu.allow(230025);
+    // 28 KB of content, but every quote is escaped in the request: over 30 KB as sent.
+    const quoted = '"'.repeat(14 * 1024);
+    const card = { config: { update_multi: true }, elements: [{ tag: "markdown", content: quoted }] };
+    const content = JSON.stringify(card);
+    expect(Buffer.byteLength(content)).toBeLessThan(30 * 1024);
+    const refused = await larkFailure(
+      client.im.message.create({
+        params: { receive_id_type: "chat_id" },
+        data: { receive_id: CHAT, msg_type: "interactive", content },
+      }),
+    );
+    expect(refused).toMatchObject({ code: 230025 });
+  });
+});
