@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { argumentProblem, USAGE } from "./cli-usage.ts";
 import { ConfigError, loadConfig } from "./config/env.ts";
 import { migrate } from "./db/migrate.ts";
-import { createLogger } from "./log.ts";
+import { createLogger, silentLogger } from "./log.ts";
 
 const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/Lark bot for grid management
 
@@ -109,8 +109,17 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       const { importOrg, formatImportReport } = await import("./org/import-org.ts");
       const db = await openDb(cfg.databaseUrl);
       try {
-        const report = await importOrg(db, file, { dryRun: values["dry-run"] ?? false });
+        const dryRun = values["dry-run"] ?? false;
+        const report = await importOrg(db, file, { dryRun });
         console.log(formatImportReport(report));
+        if (report.ok && !dryRun && cfg.lark) {
+          // Lark is asked which open_ids it knows, so nobody unknown is ever @-mentioned (that refuses whole cards).
+          const { LarkClient } = await import("./lark/client.ts");
+          const { peopleCheck, formatDoctor } = await import("./ops/doctor.ts");
+          const { appId, appSecret, domain } = cfg.lark;
+          const client = new LarkClient({ appId, appSecret, domain, logger: silentLogger, attempts: 1 });
+          console.log(formatDoctor([await peopleCheck(client, db, true)]));
+        }
         return report.ok ? 0 : 1;
       } finally {
         await db.$disconnect();

@@ -175,7 +175,7 @@ async function checkScopes(client: LarkClient, data: DoctorData | undefined, che
       hint: `${STEP.scopes}：开通 contact:user.base:readonly，再按${STEP.publish}发布新版本`,
     });
   }
-  if (data && someone && !contactRefused) await checkPeople(client, data, checks);
+  if (data && someone && !contactRefused) checks.push(await peopleCheck(client, data.db, false));
   checks.push({
     name: "事件与消息权限",
     ok: true,
@@ -186,25 +186,25 @@ async function checkScopes(client: LarkClient, data: DoctorData | undefined, che
   });
 }
 
-/** Every person's open_id, 50 at a time: unknown ones are named (never @-mentioned) until fixed. */
-async function checkPeople(client: LarkClient, data: DoctorData, checks: DoctorCheck[]): Promise<void> {
+/**
+ * Every person's open_id checked with Lark, 50 at a time: unknown ones are named (never @-mentioned) until fixed.
+ * `record` stores the answers on the people (import does; the doctor only reads).
+ */
+export async function peopleCheck(client: LarkClient, db: Db, record: boolean): Promise<DoctorCheck> {
   try {
-    const { checked, unknown } = await verifyPeople(data.db, client, { record: false });
-    if (unknown.length === 0) {
-      checks.push({ name: "人员 open_id", ok: true, detail: `${checked} 人的 open_id 飞书都认识` });
-      return;
-    }
+    const { checked, unknown } = await verifyPeople(db, client, { record });
+    if (unknown.length === 0) return { name: "人员 open_id", ok: true, detail: `${checked} 人的 open_id 飞书都认识` };
     const listed = unknown.slice(0, 10).map((p) => `${p.name}（${p.openId}）`);
-    checks.push({
+    return {
       name: "人员 open_id",
       ok: false,
       detail: `${unknown.length} 人的 open_id 飞书不认识，不会被 @ 到：${listed.join("、")}${unknown.length > 10 ? " 等" : ""}`,
       hint:
         `${STEP.importOrg}：open_id 每个应用各不相同，请改用本应用取得的 open_id 重新导入；` +
         `或按${STEP.publish}把他们加入应用的可用范围和通讯录权限范围`,
-    });
+    };
   } catch (error) {
-    checks.push(failure("人员 open_id", error, `${STEP.scopes}：开通通讯录权限后再检查`));
+    return failure("人员 open_id", error, `${STEP.scopes}：开通通讯录权限后再检查`);
   }
 }
 
