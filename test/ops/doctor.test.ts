@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/config/env.ts";
 import { listMigrations, migrate, migrationStatus } from "../../src/db/migrate.ts";
 import { ALL_SCOPES, LarkEmulator, SCOPES } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
-import { formatDoctor, runDoctor } from "../../src/ops/doctor.ts";
+import { formatDoctor, runDoctor, STEP } from "../../src/ops/doctor.ts";
 import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
 
 /** The doctor's send-scope probe updates a message nobody has; Lark refuses the id once the scope is there. */
@@ -208,5 +208,16 @@ describe("riqing doctor's database check", () => {
       detail: expect.stringContaining(`结构版本 ${listMigrations().length}（最新）`),
     });
     expect(checks.find((c) => c.name === "组织架构")).toMatchObject({ ok: false });
+  });
+});
+
+describe("riqing doctor's steps", () => {
+  it("names only steps that README's 接入飞书 has, under the same names", () => {
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## 接入飞书"));
+    for (const step of Object.values(STEP)) {
+      const [, number, title] = /^第 (\d) 步（(.+)）$/.exec(step) ?? [];
+      expect(section).toMatch(new RegExp(`^${number}\\. \\*\\*${title}\\*\\*`, "m"));
+    }
   });
 });
