@@ -106,7 +106,7 @@ export function directoryRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/chats/:chat_id/members/is_in_chat",
       auth: true,
       rateLimited: true,
-      scopes: API_SCOPES.chat,
+      scopes: API_SCOPES.chatMembers,
       handle: ({ params }) => ok({ is_in_chat: existingChat(params.chat_id).botIsMember }),
     },
     {
@@ -114,7 +114,7 @@ export function directoryRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/chats/:chat_id/members",
       auth: true,
       rateLimited: true,
-      scopes: API_SCOPES.chat,
+      scopes: API_SCOPES.chatMembers,
       handle: ({ params, query }) => {
         const { member_id_type, page_size, page_token } = validateFields(membersQuery, query);
         const chat = visibleChat(params.chat_id);

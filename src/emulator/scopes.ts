@@ -23,6 +23,8 @@ export const SCOPES = {
   chatReadonly: "im:chat:readonly",
   /** Read and manage chats. */
   chat: "im:chat",
+  /** Read chat members (and whether the bot is one). */
+  chatMembersRead: "im:chat.members:read",
   /** Read a user's basic contact data (the user API itself). */
   contactBase: "contact:contact.base:readonly",
   /** Read a user's name (the field is left out without it). */
@@ -39,5 +41,6 @@ export const API_SCOPES = {
   upload: [SCOPES.resource],
   download: [SCOPES.resource, SCOPES.message, SCOPES.messageReadonly],
   chat: [SCOPES.chat, SCOPES.chatReadonly],
+  chatMembers: [SCOPES.chat, SCOPES.chatReadonly, SCOPES.chatMembersRead],
   contact: [SCOPES.contactBase],
 } as const satisfies Record<string, readonly string[]>;
