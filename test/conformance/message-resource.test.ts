@@ -26,7 +26,7 @@ describe("GET /open-apis/im/v1/messages/:message_id/resources/:file_key", () => 
     const tenant = await conformanceTenant();
     emu = tenant.emu;
     const { messageId } = await emu.userSends({ chatId: CHAT, from: USER, images: [PNG] });
-    const imageKey = (emu.message(messageId)?.content as { image_key: string }).image_key;
+    const imageKey = (emu.message(messageId)?.content as { image_key?: string } | undefined)?.image_key ?? "";
     const answer = (await tenant.client.request({
       method: "GET",
       url: `/open-apis/im/v1/messages/${messageId}/resources/${imageKey}`,
