@@ -1,9 +1,8 @@
+import { answerTo, replyText } from "../commands/say.ts";
 import { STATUS_LABELS } from "../domain/labels.ts";
-import { formatHours, formatRate } from "../domain/metrics.ts";
 import { type PeriodSpec, periodFor, periodLabel, type UnitStats, unitStats } from "../reports/stats.ts";
-import { TEXTS } from "../texts.ts";
+import { formatHours, formatRate, TEXTS } from "../texts.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-import { answerTo, replyText } from "./say.ts";
 
 const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {
   "": "today",

@@ -535,5 +535,3 @@ function newCategory(category: OrgCategory, department: number | undefined) {
     defaultDepartmentId: department ?? null,
   };
 }
-
-export { formatImportReport } from "./format-import-report.ts";

@@ -8,7 +8,8 @@ import { claimOnce } from "../db/once.ts";
 import { ROLE_LABELS } from "../domain/labels.ts";
 import type { ChatPurpose, Role } from "../domain/types.ts";
 import type { LarkEmulator } from "../emulator/index.ts";
-import { formatImportReport, importOrg } from "../org/import-org.ts";
+import { formatImportReport } from "../org/format-import-report.ts";
+import { importOrg } from "../org/import-org.ts";
 import { PURPOSE_LABELS } from "../org/org-texts.ts";
 
 /** The demo organisation the sandbox starts with (also the example import file). */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { FeatureDeps } from "../../src/features/deps.ts";
+import type { FeatureDeps } from "../../src/commands/deps.ts";
 import {
   type LedgerRequest,
   ledgerExportsIdle,
