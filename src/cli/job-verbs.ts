@@ -18,7 +18,7 @@ import { LarkClient } from "../lark/client.ts";
 import { ensureImageKey } from "../lark/photos.ts";
 import { createLogger } from "../log.ts";
 import { buildDigest, digestText, renderDigestChart } from "../reports/digest.ts";
-import { formatDateTime } from "../texts.ts";
+import { formatDateTime } from "../texts/messages.ts";
 import { argumentProblem, USAGE } from "./usage.ts";
 
 /** Where the CLI writes: stdout and stderr by default. */

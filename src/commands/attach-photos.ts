@@ -1,5 +1,5 @@
 import type { InboundMessage } from "../lark/envelope.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import { MAX_REPORT_PHOTOS } from "./add-to-report.ts";
 import type { PhotoFile } from "./context.ts";
 import type { FeatureDeps } from "./deps.ts";

@@ -3,7 +3,7 @@ import { ancestorAt, categoryOf, holders, orgOf, unitSubtree } from "../db/org-q
 import type { CategoryClass, CategoryKind, IssueStatus, Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type IssueView, issueCard } from "../presenters/issue-card.ts";
-import { eventText } from "../texts.ts";
+import { eventText } from "../texts/messages.ts";
 import type { CommandContext } from "./context.ts";
 
 /** Outbox key of an issue's card message (the first post); patches add `:v<n>`. The key parses back. */

@@ -6,7 +6,7 @@ import { transaction } from "../db/transaction.ts";
 import { ISSUE_ACTIONS } from "../domain/lifecycle.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
-import { ACTION_DONE, TEXTS } from "../texts.ts";
+import { ACTION_DONE, TEXTS } from "../texts/messages.ts";
 
 const issueValue = z.object({
   a: z.enum([...ISSUE_ACTIONS, "set_grid", "set_category"]),

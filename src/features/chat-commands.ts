@@ -6,14 +6,14 @@ import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import { STATUS_LABELS } from "../domain/labels.ts";
 import { normalizeText } from "../domain/match.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
-import { formatDuration, TEXTS } from "../texts.ts";
+import { STATUS_LABELS } from "../texts/labels.ts";
+import { formatDuration, TEXTS } from "../texts/messages.ts";
 
 /** Command words (SPEC 4.3) with their English aliases. */
 const VERBS: Record<string, string> = {

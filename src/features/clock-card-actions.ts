@@ -24,7 +24,7 @@ import { ALL_TARGETS, REVIEW_FIELDS } from "../presenters/digest-card.ts";
 import { reminderCard, SNOOZE_MS } from "../presenters/reminder-card.ts";
 import { issueListLine, shortDate } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
-import { formatDateTime, TEXTS } from "../texts.ts";
+import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { toast } from "./card-actions.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
 import type { CardActionHandler } from "./router.ts";

@@ -3,7 +3,7 @@ import { answerTo, replyCard, replyText } from "../commands/say.ts";
 import { clockSettings } from "../domain/clock-settings.ts";
 import { localDateString, startOfDate } from "../domain/deadline.ts";
 import { UNIT_LEVELS } from "../domain/types.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 
 /**

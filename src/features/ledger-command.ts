@@ -29,7 +29,7 @@ import type { Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { periodFor, periodLabel } from "../reports/stats.ts";
 import { LedgerTooLargeError } from "../reports/zip-ledger.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 
 const DAY_MS = 24 * 3_600_000;

@@ -7,7 +7,7 @@ import type { Db } from "../db/client.ts";
 import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 
 /** The issue whose thread a message replies in (the report's thread or the card's), if any. */
 export async function issueOfThread(db: Db, m: InboundMessage): Promise<{ id: number } | null> {

@@ -6,7 +6,7 @@ import { type Org, orgOf } from "../db/org-queries.ts";
 import { startsWithReportWord } from "../domain/match.ts";
 import { type Inbound, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import { handleIssueCardAction, toast } from "./card-actions.ts";
 import { type CommandExtension, parseCommand, runChatCommand } from "./chat-commands.ts";
 import { intake } from "./intake.ts";

@@ -1,7 +1,7 @@
 import { answerTo, replyText } from "../commands/say.ts";
-import { STATUS_LABELS } from "../domain/labels.ts";
 import { type PeriodSpec, periodFor, periodLabel, type UnitStats, unitStats } from "../reports/stats.ts";
-import { formatHours, formatRate, TEXTS } from "../texts.ts";
+import { STATUS_LABELS } from "../texts/labels.ts";
+import { formatHours, formatRate, TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 
 const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {

@@ -16,7 +16,7 @@ import {
   rankingTitle,
   unrankedLine,
 } from "../reports/digest.ts";
-import { METRICS_DEFINITION } from "../texts.ts";
+import { METRICS_DEFINITION } from "../texts/messages.ts";
 import { buttons, form, input, select, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";

@@ -4,7 +4,7 @@
  */
 
 import { isPastDeadline } from "../domain/metrics.ts";
-import { formatDateTime, formatDuration } from "../texts.ts";
+import { formatDateTime, formatDuration } from "../texts/messages.ts";
 import { buttons } from "./actions.ts";
 import { type Card, card } from "./card.ts";
 import { escapeMarkdown, markdown, mention, note } from "./markdown.ts";

@@ -7,9 +7,9 @@
 
 import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
-import { UNIT_LEVEL_LABELS } from "../domain/labels.ts";
 import { observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
+import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import {
   formatDateTime,
   formatDuration,
@@ -17,7 +17,7 @@ import {
   formatRate,
   formatTimeOfDay,
   METRICS_DEFINITION,
-} from "../texts.ts";
+} from "../texts/messages.ts";
 import type { RankingChartInput } from "./chart.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";

@@ -10,7 +10,7 @@ import type { CardActionHandler } from "../../src/features/router.ts";
 import { enqueue } from "../../src/lark/outbox.ts";
 import { card } from "../../src/presenters/card.ts";
 import { markdown } from "../../src/presenters/markdown.ts";
-import { TEXTS } from "../../src/texts.ts";
+import { TEXTS } from "../../src/texts/messages.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 import { until } from "./outbound-support.ts";

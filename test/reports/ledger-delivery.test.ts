@@ -11,7 +11,7 @@ import {
 } from "../../src/features/ledger-command.ts";
 import { silentLogger } from "../../src/log.ts";
 import { LedgerTooLargeError, zipLedgerFolder } from "../../src/reports/zip-ledger.ts";
-import { TEXTS } from "../../src/texts.ts";
+import { TEXTS } from "../../src/texts/messages.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { readZip } from "../support/zip.ts";
 import { insertIssues, type Org, seedOrg, sh } from "./stats-fixture.ts";

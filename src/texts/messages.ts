@@ -3,7 +3,7 @@
  * Card layouts live in lark/cards; their wording comes from here or from domain/labels.ts.
  */
 
-import type { IssueAction } from "./domain/lifecycle.ts";
+import type { IssueAction } from "../domain/lifecycle.ts";
 
 /** Mentions a user inside a text message (cards use lark/cards `mention`). */
 export function at(openId: string): string {
