@@ -1,5 +1,5 @@
 /**
- * The evening 日清日报 (SPEC 4.5) as a sweep: at or after each chat's digest time (default 18:00 local), each work
+ * The evening 日清日报 (behaviour §7) as a sweep: at or after each chat's digest time (default 18:00 local), each work
  * group gets the digest of its unit (normally a community) and each leader group the digest of its unit (normally
  * the street, ranking its communities). Patrol and department groups get none: the patrol group's community digest
  * goes to that community's work group. A chat can opt out with `"digest": false` in its settings.

@@ -2,7 +2,7 @@ import { reboundNoticeKey } from "../commands/answer-lookback.ts";
 import { replyCard } from "../commands/say.ts";
 
 /**
- * 回头看 (SPEC 4.4) as a sweep. Two steps, both idempotent functions of `now`:
+ * 回头看 (behaviour §6) as a sweep. Two steps, both idempotent functions of `now`:
  *
  * 1. Ask: `lookbackDays` (default 7, per chat) after an issue was closed, the bot asks the reporter in the issue
  *    thread whether the problem came back, with [未反弹] [已反弹]. Claimed once per issue (`lookback:<issueId>`), not

@@ -1,7 +1,7 @@
 import { replyCard } from "../commands/say.ts";
 
 /**
- * The reminder ladder (SPEC 4.4) as a sweep: an idempotent function of `now` that sends whatever rung is due and was
+ * The reminder ladder (behaviour §6) as a sweep: an idempotent function of `now` that sends whatever rung is due and was
  * not sent before.
  *
  * Rungs of an open issue (reported, assigned or accepted — a rectified issue waits for its verifier, not its
