@@ -10,7 +10,7 @@ import {
 } from "../domain/lifecycle.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos } from "./file-issue.ts";
@@ -36,7 +36,7 @@ export type IssueActionResult =
   | { ok: false; code: TransitionDenialCode | "not_found" | "conflict"; message: string };
 
 /**
- * Takes a lifecycle action (SPEC section 3) in one transaction: checks the actor's authority and the required data
+ * Takes a lifecycle action (behaviour §2) in one transaction: checks the actor's authority and the required data
  * with the domain rules — under the installation's policy as the issue's chat settings adjust it — applies the
  * change only if the issue is still in the status it was checked in, appends the history event, queues the card
  * update and @-mentions whoever must act next. A refused action changes nothing and says why, in Chinese.

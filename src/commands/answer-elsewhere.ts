@@ -1,7 +1,8 @@
 import type { Tx } from "../db/client.ts";
 import { LarkCode } from "../lark/errors.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { escapeText, TEXTS } from "../texts.ts";
+import { escapeText } from "../texts/escape.ts";
+import { TEXTS } from "../texts/messages.ts";
 
 /** Lark refusals that mean the chat can no longer be written to, with the reason people read. */
 const CHAT_GONE: ReadonlyMap<number, string> = new Map([

@@ -1,9 +1,9 @@
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, categoryOf, holders, orgOf, unitSubtree } from "../db/org-queries.ts";
 import type { CategoryClass, CategoryKind, IssueStatus, Role } from "../domain/types.ts";
-import { type IssueView, issueCard } from "../lark/cards/issue-card.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { eventText, TEXTS } from "../texts.ts";
+import { type IssueView, issueCard } from "../presenters/issue-card.ts";
+import { eventText, TEXTS } from "../texts/messages.ts";
 import type { CommandContext } from "./context.ts";
 
 /**

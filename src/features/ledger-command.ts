@@ -1,5 +1,5 @@
 /**
- * 台账 delivery in chat (SPEC 4.6): the 台账 command and the digest's 导出台账 button.
+ * 台账 delivery in chat (behaviour §9): the 台账 command and the digest's 导出台账 button.
  *
  * The chat is answered at once and the export runs in the background: a ledger can take a minute, and the inbox
  * handles one chat's events in order, so exporting inside the handler would hold up everything said in that chat
@@ -19,18 +19,18 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { z } from "zod";
+import type { FeatureDeps } from "../commands/deps.ts";
+import { answerTo, replyText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
+import { transaction } from "../db/transaction.ts";
 import { type Period, startOfDate } from "../domain/deadline.ts";
 import type { Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { periodFor, periodLabel } from "../reports/stats.ts";
 import { LedgerTooLargeError } from "../reports/zip-ledger.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-import type { FeatureDeps } from "./deps.ts";
-import { answerTo, replyText } from "./say.ts";
-import { transaction } from "./transaction.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** Who may take a ledger out of the system: it lists people and problems by name. */

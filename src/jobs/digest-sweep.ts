@@ -1,5 +1,5 @@
 /**
- * The evening 日清日报 (SPEC 4.5) as a sweep: at or after each chat's digest time (default 18:00 local), each work
+ * The evening 日清日报 (behaviour §7) as a sweep: at or after each chat's digest time (default 18:00 local), each work
  * group gets the digest of its unit (normally a community) and each leader group the digest of its unit (normally
  * the street, ranking its communities). Patrol and department groups get none: the patrol group's community digest
  * goes to that community's work group. A chat can opt out with `"digest": false` in its settings.
@@ -10,17 +10,18 @@
  */
 
 import pLimit from "p-limit";
+import type { JobDeps } from "../commands/deps.ts";
+import { type DigestSpec, digestRequest, prepareDigest, presentDigest } from "../commands/prepare-digest.ts";
 import { claimOnce } from "../db/once.ts";
+import { transaction } from "../db/transaction.ts";
+import { clockSettings, parseTimeOfDay } from "../domain/clock-settings.ts";
 import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts";
 import type { ChatPurpose } from "../domain/types.ts";
-import { transaction } from "../features/transaction.ts";
-import type { Card } from "../lark/cards/card.ts";
 import { enqueue } from "../lark/outbox.ts";
+import type { Card } from "../presenters/card.ts";
 import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
 import { claimedKeys } from "./claims.ts";
-import { clockSettings, parseTimeOfDay } from "./clock-settings.ts";
-import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
-import { type DigestSpec, digestRequest, prepareDigest, presentDigest } from "./prepare-digest.ts";
+import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
 /** Chat purposes that get the evening digest. */
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
@@ -80,10 +81,14 @@ export async function digestChats(deps: Pick<JobDeps, "db">, chatId?: string): P
 }
 
 /**
- * The first digest time after `after` of a chat that gets digests, on a day whose digest was not sent (claimed) yet;
- * null when no chat gets digests. Reads only.
+ * The first digest time after `after` (and not after `until`, unless null) of a chat that gets digests, on a day
+ * whose digest was not sent (claimed) yet; null when there is none. Reads only.
  */
-export async function nextDigestAt(deps: Pick<JobDeps, "db" | "timeZone">, after: Date): Promise<Date | null> {
+async function nextDigestAt(
+  deps: Pick<JobDeps, "db" | "timeZone">,
+  after: Date,
+  until: Date | null,
+): Promise<Date | null> {
   const chats = (await digestChats(deps)).filter((c) => clockSettings(c.settings).digest);
   // Today's, tomorrow's and the day after's: a chat's next digest time is on one of them.
   const dates: string[] = [];
@@ -102,7 +107,7 @@ export async function nextDigestAt(deps: Pick<JobDeps, "db" | "timeZone">, after
       .find((at) => at.getTime() > after.getTime());
     if (next && (best === null || next.getTime() < best.getTime())) best = next;
   }
-  return best;
+  return best !== null && until !== null && best.getTime() > until.getTime() ? null : best;
 }
 
 /**
@@ -187,3 +192,11 @@ async function queueDigest(deps: JobDeps, chat: DigestChat, date: string, now: D
     return true;
   });
 }
+
+/** The evening digest: each bound chat's at its digest time, once a day. */
+export const digestJob: Job = {
+  name: "digest.daily",
+  schedule: "* * * * *",
+  run: runDigestSweep,
+  nextDueAt: nextDigestAt,
+};

@@ -1,6 +1,8 @@
-import { replyCard } from "../features/say.ts";
+import { reboundNoticeKey } from "../commands/answer-lookback.ts";
+import { replyCard } from "../commands/say.ts";
+
 /**
- * 回头看 (SPEC 4.4) as a sweep. Two steps, both idempotent functions of `now`:
+ * 回头看 (behaviour §6) as a sweep. Two steps, both idempotent functions of `now`:
  *
  * 1. Ask: `lookbackDays` (default 7, per chat) after an issue was closed, the bot asks the reporter in the issue
  *    thread whether the problem came back, with [未反弹] [已反弹]. Claimed once per issue (`lookback:<issueId>`), not
@@ -10,17 +12,18 @@ import { replyCard } from "../features/say.ts";
  *    its own — linked to the closed one as its rebound, with the same grid, point and category (`lookback-filed:`).
  */
 
+import type { JobDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { claimOnce } from "../db/once.ts";
+import { transaction } from "../db/transaction.ts";
+import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
 import { stripReportWord } from "../domain/match.ts";
-import { transaction } from "../features/transaction.ts";
-import { lookbackCard } from "../lark/cards/reminder-card.ts";
+import { afterQuietHours, heldSince, isQuietAt } from "../domain/quiet-hours.ts";
+import { mergeRanges } from "../domain/time-ranges.ts";
 import { sentMessageId } from "../lark/outbox.ts";
+import { lookbackCard } from "../presenters/reminder-card.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
-import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "./clock-settings.ts";
-import { type JobDeps, jobContext, type SweepNotice, type SweepOptions } from "./job-deps.ts";
-import { afterQuietHours, heldSince, isQuietAt } from "./quiet-hours.ts";
-import { mergeRanges } from "./time-ranges.ts";
+import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** A look-back this late is dropped. */
@@ -29,11 +32,6 @@ const STALE_AFTER_MS = 3 * DAY_MS;
 /** Claim and outbox key of the look-back question of an issue. */
 export function lookbackKey(issueId: number): string {
   return `lookback:${issueId}`;
-}
-
-/** Outbox key of the notice that announces a confirmed rebound (the new issue's thread hangs off it). */
-export function reboundNoticeKey(issueId: number): string {
-  return `lookback-rebound:${issueId}`;
 }
 
 /**
@@ -169,7 +167,7 @@ function isDue(closedAt: Date | null, settings: ClockSettings, now: Date, timeZo
  * asked yet — at its day, or when the quiet hours holding it end; what is due at `after` already is left to the sweep
  * at `after`. Null when there is none. Reads only.
  */
-export async function nextLookbackAt(
+async function nextLookbackAt(
   deps: Pick<JobDeps, "db" | "timeZone">,
   after: Date,
   until: Date | null,
@@ -263,3 +261,11 @@ async function fileRebound(
     return { key: filedKey(originalId), chatId, summary: `#${original.number} 反弹，已登记新问题 #${filed.number}` };
   });
 }
+
+/** The 回头看 question, the look-back days after an issue is closed. */
+export const lookbackJob: Job = {
+  name: "lookback.ask",
+  schedule: "* * * * *",
+  run: runLookbackSweep,
+  nextDueAt: nextLookbackAt,
+};

@@ -3,7 +3,7 @@ import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/once.ts";
 import type { InboundEvent } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
-import { at } from "../texts.ts";
+import { at } from "../texts/messages.ts";
 import { backoffMs } from "./backoff.ts";
 import { type FlatEvent, type Inbound, parseInbound, routingKeys } from "./envelope.ts";
 import { enqueue, type OutboxInput } from "./outbox.ts";
@@ -85,7 +85,7 @@ function waiter(): Waiter {
  * are tried again once when the inbox next starts. A card answer that misses its inline moment and refuses or warns
  * is posted to the card's thread, @-mentioning the clicker.
  *
- * One process per database drains the inbox; several instances would first claim rows (SPEC section 7, later issue).
+ * One process per database drains the inbox; several instances would first claim rows (behaviour §12).
  */
 export class Inbox {
   private readonly busyChats = new Set<string>();

@@ -3,7 +3,7 @@
  * `<at id=ou_…></at>` in card markdown. One mention Lark does not know makes it refuse the whole message, so the
  * outbox turns mentions of people it cannot vouch for into their plain names before sending.
  */
-import { escapeMarkdown } from "./cards/markdown.ts";
+import { escapeMarkdown } from "../texts/escape.ts";
 
 const TEXT_MENTION = /<at user_id="([^"]*)">([^<]*)<\/at>/g;
 const CARD_MENTION = /<at (?:id|user_id)=["']?([^"'\s>]+)["']?\s*>([^<]*)<\/at>/g;

@@ -7,9 +7,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Db } from "../db/client.ts";
-import { type LarkClient, ResourceTooLargeError } from "./client.ts";
+import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
 import { fitForLark } from "./fit-image.ts";
+import { ResourceTooLargeError } from "./transport/read-all.ts";
 
 /**
  * The largest photo Riqing keeps (Lark hands out message images up to 100 MB; phone originals stay far below). Photos

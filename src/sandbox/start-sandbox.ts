@@ -3,13 +3,13 @@ import type { Context } from "koa";
 import type { Config } from "../config/env.ts";
 import type { EmulatedMessage } from "../emulator/index.ts";
 import type { Logger } from "../log.ts";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 import { EventStream } from "./event-stream.ts";
 import { messageView } from "./message-view.ts";
 import { type SandboxFiles, sandboxFiles } from "./sandbox-files.ts";
 import { type SandboxHost, sandboxRoutes } from "./sandbox-routes.ts";
 import { bootSession, type SandboxSession, settleSession, stopSession } from "./sandbox-session.ts";
 import { SnapshotSaver, saveSnapshot } from "./sandbox-snapshot.ts";
-import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
 
 /** A running sandbox: the page at `url`, the bot, the emulator and the virtual clock behind it. */
 export interface Sandbox {
@@ -37,7 +37,7 @@ export interface SandboxOptions {
 }
 
 /**
- * Starts sandbox mode (SPEC section 5, no Lark credentials): resumes the sandbox saved in `<DATA_DIR>/sandbox` (its
+ * Starts sandbox mode (behaviour §10, no Lark credentials): resumes the sandbox saved in `<DATA_DIR>/sandbox` (its
  * database, chats and virtual clock), or on first run and with `reset` imports the demo org into an emptied folder;
  * starts the Lark emulator with the demo people and groups, and runs the real bot against it over the long
  * connection, with the virtual clock and the sandbox page on the bot's own server, listening on 127.0.0.1 only.

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { snoozeReminders } from "../../src/commands/snooze-reminders.ts";
 import { claimWhile } from "../../src/jobs/claims.ts";
 import { reminderKey, runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
-import { snoozeReminders } from "../../src/jobs/snooze-reminders.ts";
-import { cardFits } from "../../src/lark/cards/limits.ts";
+import { cardFits } from "../../src/lark/card-limits.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, PEOPLE, sh } from "./support.ts";
 
 /** Outbox key (and notice key) of a leader group's escalation card at a slot (Shanghai time). */

@@ -1,0 +1,240 @@
+import { readFile } from "node:fs/promises";
+import { createServer, type RequestListener, type Server } from "node:http";
+import { extname, join } from "node:path";
+import type Router from "@koa/router";
+import { answerElsewhere } from "../commands/answer-elsewhere.ts";
+import type { FeatureDeps } from "../commands/deps.ts";
+import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
+import type { Config } from "../config/env.ts";
+import { type Db, openDb } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { transaction } from "../db/transaction.ts";
+import { handleClockCardAction } from "../features/clock-card-actions.ts";
+import { digestCommand } from "../features/digest-command.ts";
+import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "../features/ledger-command.ts";
+import { createRouter, type RouterExtensions } from "../features/router.ts";
+import { statsCommand } from "../features/stats-command.ts";
+import { createApp } from "../http/app.ts";
+import { Scheduler } from "../jobs/scheduler.ts";
+import { LarkClient } from "../lark/client.ts";
+import { LarkCode } from "../lark/errors.ts";
+import { Inbox } from "../lark/inbox.ts";
+import { OutboxSender } from "../lark/outbox.ts";
+import { downloadMessageImages, ensureImageKey } from "../lark/photos.ts";
+import { type LongConnection, startLongConnection } from "../lark/receivers/long-connection.ts";
+import { createSink } from "../lark/receivers/sink.ts";
+import { createWebhookHandler } from "../lark/receivers/webhook.ts";
+import { verifyPeople } from "../lark/verify-people.ts";
+import type { Logger } from "../log.ts";
+import { Metrics } from "../ops/metrics.ts";
+import { ensureCatalogue } from "../org/catalogue.ts";
+
+/** A running bot. */
+export interface Riqing {
+  db: Db;
+  client: LarkClient;
+  inbox: Inbox;
+  outbox: OutboxSender;
+  metrics: Metrics;
+  /** The port the HTTP server listens on once started (useful when started on port 0). */
+  port: number;
+  botOpenId: string;
+  /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
+  tick(): Promise<void>;
+  /** Starts the queues, the schedules, the HTTP server and (in ws mode) the long connection. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What createRiqing needs besides the configuration. */
+export interface RiqingOptions {
+  log: Logger;
+  /** The bot's clock; the sandbox passes its virtual clock. */
+  now?: () => Date;
+  /** Listen address: 127.0.0.1 in the sandbox, all interfaces in production. */
+  host?: string;
+  extensions?: RouterExtensions;
+  /** Run the schedules on their own (default). Tests turn this off and call tick() at the instants they choose. */
+  schedule?: boolean;
+  /** Extra HTTP routes on the same server (the sandbox page). */
+  routes?: (router: Router) => void;
+}
+
+/**
+ * Wires the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP app (webhook, health,
+ * metrics). Nothing runs until start(): then the queues and schedules, the HTTP server and the long connection.
+ * stop() shuts down in reverse: schedules and intake first, then in-flight work, then the database.
+ */
+export async function createRiqing(config: Config, options: RiqingOptions): Promise<Riqing> {
+  const { log } = options;
+  const lark = config.lark;
+  if (!lark) throw new Error("startRiqing needs Lark credentials (the sandbox provides its emulator's)");
+  const now = options.now ?? (() => new Date());
+  const applied = migrate(config.databaseUrl);
+  if (applied.length) log.info({ applied }, "database migrated");
+  const db = await openDb(config.databaseUrl);
+  const catalogue = await ensureCatalogue(db);
+  log.info({ catalogue }, "category catalogue ready");
+
+  const metrics = new Metrics();
+  const client = new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
+  const bot = await client.botInfo();
+  log.info({ botOpenId: bot.openId, name: bot.appName }, "connected to Lark");
+  await checkPeople(db, client, log, now());
+
+  const names = new Map<string, string>();
+  const deps: FeatureDeps = {
+    db,
+    log,
+    now,
+    timeZone: config.timezone,
+    admins: config.admins,
+    policy: {},
+    dataDir: config.dataDir,
+    botOpenId: bot.openId,
+    async fetchPhotos(messageId, imageKeys) {
+      const results = await downloadMessageImages(client, messageId, imageKeys, { dataDir: config.dataDir });
+      return results.map((r) =>
+        r.ok
+          ? { ok: true, photo: { sha256: r.sha256, path: r.path, size: r.size, mime: r.mime } }
+          : { ok: false, reason: r.message },
+      );
+    },
+    async publishPhotos(photos) {
+      for (const photo of photos) await ensureImageKey(db, client, photo.sha256, join(config.dataDir, photo.path));
+    },
+    async uploadFile(path, fileName) {
+      const fileType = extname(fileName).toLowerCase() === ".xlsx" ? "xls" : "stream";
+      return client.uploadFile({ file: await readFile(path), fileType, fileName });
+    },
+    async userName(openId) {
+      const known = names.get(openId) ?? (await db.person.findUnique({ where: { openId } }))?.name;
+      if (known) return known;
+      try {
+        const user = await client.getUser(openId);
+        names.set(openId, user.name);
+        return user.name;
+      } catch (error) {
+        log.warn({ err: error, openId }, "cannot read user name");
+        return "";
+      }
+    },
+  };
+
+  const extensions: RouterExtensions = {
+    ...options.extensions,
+    commands: { stats: statsCommand, ledger: ledgerCommand, digest: digestCommand, ...options.extensions?.commands },
+    cardActions: [handleClockCardAction, ...(options.extensions?.cardActions ?? [])],
+  };
+  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
+  const outbox = new OutboxSender({
+    db,
+    client,
+    logger: log,
+    metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, r.outcome, r.code) },
+    onMentionRefused: (openIds) => checkPeople(db, client, log, now(), openIds),
+    onFailed: async (failed) => {
+      const issueId = issueOfCardPatchKey(failed.key);
+      if (issueId !== null && failed.code === LarkCode.tooOldToUpdate) {
+        await transaction(db, (tx) =>
+          renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }),
+        );
+      } else {
+        await transaction(db, (tx) => answerElsewhere(tx, failed));
+      }
+    },
+    onSent: async (sent) => {
+      const issueId = issueOfCardKey(sent.key);
+      if (issueId !== null && sent.messageId) {
+        await db.issue.update({ where: { id: issueId }, data: { cardMessageId: sent.messageId } });
+      }
+    },
+  });
+
+  const sink = createSink(inbox, log);
+  const app = createApp({
+    log,
+    metrics,
+    health: [
+      { name: "database", check: async () => void (await db.$queryRawUnsafe("SELECT 1")) },
+      { name: "lark", check: async () => void (await client.botInfo()) },
+    ],
+    larkEvents: createWebhookHandler({
+      encryptKey: lark.encryptKey,
+      verificationToken: lark.verificationToken,
+      sink,
+      log,
+      onRejected: (reason) => metrics.rejected(reason),
+      now: () => now().getTime(),
+    }),
+    extend: options.routes,
+  });
+
+  const scheduler = new Scheduler({ deps, clock: now, log });
+  let server: Server | undefined;
+  let connection: LongConnection | undefined;
+  const riqing: Riqing = {
+    db,
+    client,
+    inbox,
+    outbox,
+    metrics,
+    port: 0,
+    botOpenId: bot.openId,
+    tick: () => scheduler.tick(),
+    async start() {
+      inbox.start();
+      outbox.start();
+      await resumeLedgerExports(deps);
+      if (options.schedule ?? true) scheduler.start();
+      server = await listen(app.callback(), config.port, options.host ?? "0.0.0.0");
+      riqing.port = (server.address() as { port: number }).port;
+      log.info({ port: riqing.port, eventMode: lark.eventMode }, "riqing started");
+      if (lark.eventMode === "ws") {
+        connection = startLongConnection({
+          appId: lark.appId,
+          appSecret: lark.appSecret,
+          domain: lark.domain,
+          sink,
+          log,
+        });
+      }
+    },
+    async stop() {
+      await scheduler.stop();
+      connection?.close();
+      const open = server;
+      if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
+      await inbox.stop();
+      await ledgerExportsIdle();
+      await outbox.stop();
+      await db.$disconnect();
+      log.info("riqing stopped");
+    },
+  };
+  return riqing;
+}
+
+/**
+ * Asks Lark which people's open_ids it knows (all, or those given) and records it, so unknown ones are named instead
+ * of @-mentioned (one unknown mention makes Lark refuse a whole card). A refusal (e.g. no contact scope) is logged
+ * with its hint; mentions then stay as they are, guarded by the outbox's retry without mentions.
+ */
+async function checkPeople(db: Db, client: LarkClient, log: Logger, at: Date, openIds?: string[]): Promise<void> {
+  try {
+    const { checked, unknown } = await verifyPeople(db, client, { now: at, ...(openIds && { openIds }) });
+    if (unknown.length > 0) {
+      log.warn({ checked, unknown }, "Lark does not know these open_ids; they are named, not @-mentioned (run doctor)");
+    }
+  } catch (error) {
+    log.warn({ err: error }, "cannot check people's open_ids with Lark; mentions are not verified");
+  }
+}
+
+function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

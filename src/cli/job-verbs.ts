@@ -1,0 +1,184 @@
+/**
+ * The CLI verbs of the bot's clock: `riqing digest` and `riqing remind`. Both work on the database; messages they
+ * send are queued in the outbox and delivered by the running bot, like everything else it sends.
+ */
+
+import { writeFile } from "node:fs/promises";
+import { extname, join } from "node:path";
+import { parseArgs } from "node:util";
+import type { JobDeps } from "../commands/deps.ts";
+import type { Config } from "../config/env.ts";
+import { openDb } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { clockSettings } from "../domain/clock-settings.ts";
+import { localDateString, startOfDate } from "../domain/deadline.ts";
+import { digestChats, digestDueAt, digestMark, postDigest } from "../jobs/digest-sweep.ts";
+import { runReminderSweep } from "../jobs/reminder-sweep.ts";
+import { LarkClient } from "../lark/client.ts";
+import { ensureImageKey } from "../lark/photos.ts";
+import { createLogger } from "../log.ts";
+import { buildDigest, digestText, renderDigestChart } from "../reports/digest.ts";
+import { formatDateTime } from "../texts/messages.ts";
+import { argumentProblem, USAGE } from "./usage.ts";
+
+/** Where the CLI writes: stdout and stderr by default. */
+export interface CliOutput {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/** Opens the database and builds the jobs' dependencies; the chart is uploaded only when Lark is configured. */
+async function openDeps(config: Config): Promise<JobDeps> {
+  migrate(config.databaseUrl);
+  const db = await openDb(config.databaseUrl);
+  const log = createLogger(config.logLevel);
+  const lark = config.lark;
+  const client = lark
+    ? new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log })
+    : undefined;
+  return {
+    db,
+    log,
+    timeZone: config.timezone,
+    dataDir: config.dataDir,
+    admins: config.admins,
+    policy: {},
+    async publishPhotos(photos) {
+      if (!client) throw new Error("Lark credentials are not configured; the chart cannot be uploaded");
+      for (const photo of photos) await ensureImageKey(db, client, photo.sha256, join(config.dataDir, photo.path));
+    },
+  };
+}
+
+/** `--out chart.png` for several chats: chart-oc_xxx.png each. */
+function chartPath(out: string, chatId: string, several: boolean): string {
+  if (!several) return out;
+  const ext = extname(out);
+  return `${out.slice(0, out.length - ext.length)}-${chatId}${ext || ".png"}`;
+}
+
+/**
+ * `riqing digest`: prints the digest of each digest chat (or one) for a date, and writes the ranking chart with
+ * --out; without --dry-run it also sends it. From the chat's digest time on that is the day's digest, through the
+ * same once-per-chat-and-date claim as the scheduler (补发 when late); before it, only with --force, as an early
+ * copy titled 截至 HH:mm that leaves the day's digest to go out at its time. `clock` is the CLI's now (tests set it).
+ * Returns the exit code: 0 done, 1 nothing to do for the chat asked or a digest held back for its time, 2 bad
+ * arguments.
+ */
+export async function runDigestCli(
+  args: string[],
+  config: Config,
+  out: CliOutput = console,
+  clock: () => Date = () => new Date(),
+): Promise<number> {
+  let values: { date?: string; chat?: string; "dry-run"?: boolean; force?: boolean; out?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        date: { type: "string" },
+        chat: { type: "string" },
+        "dry-run": { type: "boolean" },
+        force: { type: "boolean" },
+        out: { type: "string" },
+      },
+    }));
+  } catch (error) {
+    out.error(`${argumentProblem(error) ?? (error as Error).message}。\n\n${USAGE.digest}`);
+    return 2;
+  }
+  const now = clock();
+  const date = values.date ?? localDateString(now, config.timezone);
+  try {
+    startOfDate(date, config.timezone);
+  } catch {
+    out.error(`日期“${date}”无效，应为 YYYY-MM-DD。\n${USAGE.digest}`);
+    return 2;
+  }
+  const deps = await openDeps(config);
+  try {
+    const chats = await digestChats(deps, values.chat);
+    if (chats.length === 0) {
+      out.error(
+        values.chat ? `群 ${values.chat} 没有绑定为工作群或领导群，没有日报。` : "没有绑定工作群或领导群，没有日报。",
+      );
+      return 1;
+    }
+    let heldBack = false;
+    for (const chat of chats) {
+      const mark = digestMark(chat.digestTime, date, now, config.timezone);
+      const data = await buildDigest(deps.db, {
+        unitId: chat.unitId,
+        date,
+        now,
+        timeZone: config.timezone,
+        minRankedIssues: clockSettings(chat.settings).minRankedIssues,
+        listLimit: Number.MAX_SAFE_INTEGER,
+      });
+      out.log(`==== ${chat.name ?? chat.chatId}（${chat.chatId}）====`);
+      out.log(digestText(data, mark));
+      if (values.out) {
+        const png = await renderDigestChart(data);
+        const path = chartPath(values.out, chat.chatId, chats.length > 1);
+        if (png) {
+          await writeFile(path, png);
+          out.log(`排名图已写入 ${path}`);
+        } else {
+          out.log("没有参与排名的单位，未生成排名图。");
+        }
+      }
+      if (!values["dry-run"]) {
+        const dueAt = formatDateTime(digestDueAt(chat.digestTime, date, config.timezone), config.timezone);
+        if (mark.early && !values.force) {
+          heldBack = true;
+          out.error(
+            `还没到这份日报的发送时间（${dueAt}），没有发送：到时日清服务会自动发送。` +
+              "如需现在发送截至目前的日报，请加 --force（不算当天的日报，到时照常发送）。",
+          );
+        } else {
+          const sent = await postDigest(deps, chat, date, now);
+          out.log(
+            mark.early
+              ? `已加入发送队列：截至目前的日报，标题注明“截至”；当天的日报仍在 ${dueAt} 发送。`
+              : sent
+                ? "已加入发送队列，由运行中的日清服务发出。"
+                : "这一天的日报已经发过，没有重复发送。",
+          );
+        }
+      }
+      out.log("");
+    }
+    return heldBack ? 1 : 0;
+  } finally {
+    await deps.db.$disconnect();
+  }
+}
+
+/**
+ * `riqing remind`: runs one reminder sweep as of --now (default now) and prints each reminder it sent, or with
+ * --dry-run would send. Returns the exit code: 0 done, 2 bad arguments.
+ */
+export async function runRemindCli(args: string[], config: Config, out: CliOutput = console): Promise<number> {
+  let values: { now?: string; "dry-run"?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { now: { type: "string" }, "dry-run": { type: "boolean" } } }));
+  } catch (error) {
+    out.error(`${argumentProblem(error) ?? (error as Error).message}。\n\n${USAGE.remind}`);
+    return 2;
+  }
+  const now = values.now === undefined ? new Date() : new Date(values.now);
+  if (Number.isNaN(now.getTime())) {
+    out.error(`时间“${values.now}”无效，应为 ISO 格式，例如 2026-11-23T08:00:00+08:00。\n${USAGE.remind}`);
+    return 2;
+  }
+  const deps = await openDeps(config);
+  try {
+    const dryRun = values["dry-run"] ?? false;
+    const notices = await runReminderSweep(deps, now, { dryRun });
+    if (notices.length === 0) out.log("此刻没有到期的提醒。");
+    for (const n of notices) out.log(`${dryRun ? "将发送" : "已加入发送队列"}：${n.summary}`);
+    return 0;
+  } finally {
+    await deps.db.$disconnect();
+  }
+}

@@ -1,0 +1,109 @@
+import type { Tx } from "../db/client.ts";
+import { claimOnce } from "../db/once.ts";
+import { enqueue } from "../lark/outbox.ts";
+import { lookbackCard } from "../presenters/reminder-card.ts";
+import type { CommandContext } from "./context.ts";
+import { actorContext } from "./issue-actor.ts";
+import { syncIssueCard } from "./sync-issue-card.ts";
+
+/** Outbox key of the notice that announces a confirmed rebound (the new issue's thread hangs off it). */
+export function reboundNoticeKey(issueId: number): string {
+  return `lookback-rebound:${issueId}`;
+}
+
+/** A click on 未反弹 or 已反弹. */
+export interface LookbackAnswerInput {
+  issueId: number;
+  rebound: boolean;
+  actorOpenId: string;
+  /** The look-back card that was clicked (it is updated with the answer). */
+  cardMessageId: string;
+}
+
+/** What became of an answer: recorded, or refused with the reason to show. */
+export type LookbackAnswerResult = { ok: true } | { ok: false; message: string };
+
+/** Who may answer a look-back besides the reporter: the people of the grid and those above it. */
+const ANSWERERS = new Set(["grid_worker", "grid_head", "secretary", "leader", "dispatcher", "admin"]);
+
+/**
+ * Records the answer to a look-back in one transaction (the first answer counts): the history event lookback_ok or
+ * lookback_rebound on the closed issue, its card refreshed, the look-back card updated with the answer, and for a
+ * rebound the notice to the chat under which the look-back sweep then opens the new issue.
+ */
+export async function answerLookback(
+  tx: Tx,
+  input: LookbackAnswerInput,
+  ctx: CommandContext,
+): Promise<LookbackAnswerResult> {
+  const issue = await tx.issue.findUnique({
+    where: { id: input.issueId },
+    include: { category: true, grid: true, point: true, reporter: true },
+  });
+  if (!issue?.sourceChatId || issue.closedAt === null) return { ok: false, message: "找不到这个问题" };
+  const person = await tx.person.findUnique({ where: { openId: input.actorOpenId } });
+  const actor = await actorContext(tx, issue, person, ctx.admins);
+  const allowed = actor.isAdmin || actor.isReporter || [...actor.roles].some((r) => ANSWERERS.has(r));
+  if (!person || !allowed) return { ok: false, message: "只有上报人、网格员、网格长或社区书记可以回答回头看" };
+
+  const first = await claimOnce(tx, `lookback-answer:${issue.id}`, "lookback.answer", {
+    issueId: issue.id,
+    rebound: input.rebound,
+  });
+  if (!first) {
+    const earlier = await tx.issueEvent.findFirst({
+      where: { issueId: issue.id, type: { in: ["lookback_ok", "lookback_rebound"] } },
+      include: { actor: true },
+    });
+    const what = earlier?.type === "lookback_rebound" ? "已反弹" : "未反弹";
+    return { ok: false, message: `回头看已由 ${earlier?.actor?.name ?? "他人"} 回答：${what}` };
+  }
+
+  await tx.issueEvent.create({
+    data: {
+      issueId: issue.id,
+      type: input.rebound ? "lookback_rebound" : "lookback_ok",
+      actorId: person.id,
+      at: ctx.now,
+      fromStatus: issue.status,
+      toStatus: issue.status,
+      data: {},
+    },
+  });
+  await syncIssueCard(tx, issue.id, ctx);
+  const answered = lookbackCard(
+    {
+      issueId: issue.id,
+      number: issue.number,
+      category: issue.category?.name ?? null,
+      grid: issue.grid?.name ?? null,
+      point: issue.point?.name ?? null,
+      closedAt: issue.closedAt,
+      reporterOpenId: issue.reporter.openId,
+      answer: { rebound: input.rebound, by: person.name, at: ctx.now },
+    },
+    ctx.timeZone,
+  );
+  await enqueue(tx, {
+    key: `lookback-answer:${issue.id}`,
+    kind: "patch",
+    chatId: issue.sourceChatId,
+    target: input.cardMessageId,
+    msgType: "interactive",
+    content: JSON.stringify(answered),
+  });
+  if (input.rebound) {
+    const place = [issue.category?.name, issue.grid?.name, issue.point?.name].filter(Boolean).join(" · ");
+    await enqueue(tx, {
+      key: reboundNoticeKey(issue.id),
+      kind: "send",
+      chatId: issue.sourceChatId,
+      target: issue.sourceChatId,
+      msgType: "text",
+      content: JSON.stringify({
+        text: `【回头看·反弹】#${issue.number} ${place} 销项后再次出现，${person.name} 确认反弹，已登记为新问题，问题卡片见本条消息的话题。`,
+      }),
+    });
+  }
+  return { ok: true };
+}

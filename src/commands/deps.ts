@@ -1,0 +1,39 @@
+import type { Db } from "../db/client.ts";
+import type { LifecyclePolicy } from "../domain/lifecycle.ts";
+import type { Logger } from "../log.ts";
+import type { CommandContext, PhotoFile } from "./context.ts";
+
+/** A photo of a message, stored, or why it could not be. */
+export type FetchedPhoto = { ok: true; photo: PhotoFile } | { ok: false; reason: string };
+
+/** What the chat features need from the world; main.ts wires the real ones, tests the same through the emulator. */
+export interface FeatureDeps {
+  db: Db;
+  log: Logger;
+  now(): Date;
+  timeZone: string;
+  admins: readonly string[];
+  policy: LifecyclePolicy;
+  dataDir: string;
+  /** The bot's own open_id (mentions of it are commands and report triggers). */
+  botOpenId: string;
+  /** Downloads and stores a message's images. */
+  fetchPhotos(messageId: string, imageKeys: string[]): Promise<FetchedPhoto[]>;
+  /** Uploads stored photos for card use (once per content). */
+  publishPhotos(photos: PhotoFile[]): Promise<void>;
+  /** Uploads a file for a file message; returns Lark's file_key. */
+  uploadFile(path: string, fileName: string): Promise<string>;
+  /** The display name of a Lark user. */
+  userName(openId: string): Promise<string>;
+}
+
+/**
+ * What the scheduled jobs need from the world: a subset of the chat features' dependencies, so the bot passes its
+ * FeatureDeps as they are and the CLI builds the few it needs. `publishPhotos` uploads the digest chart.
+ */
+export type JobDeps = Pick<FeatureDeps, "db" | "log" | "timeZone" | "dataDir" | "admins" | "policy" | "publishPhotos">;
+
+/** The command context at this instant. */
+export function commandContext(deps: FeatureDeps): CommandContext {
+  return { now: deps.now(), timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy };
+}

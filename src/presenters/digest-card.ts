@@ -1,0 +1,159 @@
+/**
+ * The 日清日报 card (behaviour §7): the day's figures, the overdue list with assignees @-mentioned, what falls due
+ * tomorrow, the ranking with its chart, the buttons 查看超期 · 导出台账, the 审阅意见 form, and the definitions. Pure:
+ * the figures come from reports/digest.ts, the chart's image key from the caller.
+ */
+
+import { assertCardWithinLimits, CardLimitError } from "../lark/card-limits.ts";
+import {
+  type DigestData,
+  type DigestMark,
+  digestFigures,
+  digestTitle,
+  issueListLine,
+  rankingLine,
+  rankingRule,
+  rankingTitle,
+  unrankedLine,
+} from "../reports/digest.ts";
+import { escapeMarkdown } from "../texts/escape.ts";
+import { METRICS_DEFINITION } from "../texts/messages.ts";
+import { buttons, form, input, select, submitButton } from "./actions.ts";
+import { type Card, type CardElement, card } from "./card.ts";
+import { fields, hr, image, markdown, mention, note } from "./markdown.ts";
+
+/** How the digest card is presented: its chart, and how its title is marked (预览, 截至, 补发). */
+export interface DigestCardOptions extends DigestMark {
+  /** The uploaded ranking chart; null when there is no chart (nobody ranked, or the upload failed). */
+  imageKey: string | null;
+}
+
+/** What a digest button does. */
+export type DigestAction = "overdue" | "ledger" | "review";
+
+/** Card value of a digest button: which action, for which unit and date. */
+export function digestValue(action: DigestAction, unitId: number, date: string): Record<string, unknown> {
+  return { dg: action, u: unitId, d: date };
+}
+
+/** Form field of the review text, and of the community it goes to (street digests). */
+export const REVIEW_FIELDS = { comment: "comment", target: "target" } as const;
+
+/** The target option meaning every community of a street digest. */
+export const ALL_TARGETS = "all";
+
+/** Ranking lines shown before the rest are counted (the chart has them all, up to its own limit). */
+const RANKING_LINES = 30;
+
+/**
+ * The digest card. Lists are as long as `data` holds them (reports/digest.ts keeps ten of each) and end with
+ * "等 N 件" when there are more; the ranking is cut if the card would exceed Lark's size limits.
+ */
+export function digestCard(data: DigestData, options: DigestCardOptions): Card {
+  for (let rankingLines = RANKING_LINES; ; rankingLines = Math.floor(rankingLines / 2)) {
+    const built = build(data, options, rankingLines);
+    try {
+      assertCardWithinLimits(built);
+      return built;
+    } catch (error) {
+      if (!(error instanceof CardLimitError) || rankingLines === 0) throw error;
+    }
+  }
+}
+
+const cardFormat = {
+  escape: escapeMarkdown,
+  assignee: (a: { name: string; openId: string }) => mention(a.openId),
+};
+
+function build(data: DigestData, options: DigestCardOptions, rankingLines: number): Card {
+  const { stats } = data;
+  return card({
+    header: { title: digestTitle(data, options), template: options.preview || options.early ? "wathet" : "blue" },
+    elements: [
+      fields(digestFigures(data).map((f) => ({ label: f.label, value: f.value }))),
+      hr(),
+      markdown(
+        listSection(
+          `超期问题（${stats.overdue} 件）`,
+          data.overdue.map((item) => issueListLine(data, item, "overdue", cardFormat)),
+          stats.overdue,
+          "无超期问题 👍",
+        ),
+      ),
+      markdown(
+        listSection(
+          `明日到期（${data.dueTomorrowTotal} 件）`,
+          data.dueTomorrow.map((item) => issueListLine(data, item, "due", cardFormat)),
+          data.dueTomorrowTotal,
+          "明天没有到期的问题",
+        ),
+      ),
+      hr(),
+      markdown(rankingSection(data, rankingLines)),
+      options.imageKey && image(options.imageKey, rankingTitle(data)),
+      hr(),
+      buttons([
+        ...(stats.overdue > 0 ? [{ text: "查看超期", value: digestValue("overdue", data.unit.id, data.date) }] : []),
+        { text: "导出台账", value: digestValue("ledger", data.unit.id, data.date) },
+      ]),
+      reviewForm(data),
+      note(`口径：${METRICS_DEFINITION}\n${rankingRule(data)}`),
+    ],
+  });
+}
+
+function listSection(title: string, lines: string[], total: number, empty: string): string {
+  if (total === 0) return `**${title}**\n${empty}`;
+  const more =
+    total > lines.length ? [`等 ${total} 件${title.startsWith("超期") ? "，点「查看超期」看全部" : ""}`] : [];
+  return [`**${title}**`, ...lines.map((l) => `- ${l}`), ...more].join("\n");
+}
+
+function rankingSection(data: DigestData, limit: number): string {
+  const ranked = data.ranking.filter((e) => e.rank !== null);
+  const lines = ranked.slice(0, limit).map((e) => rankingLine(e, escapeMarkdown));
+  if (ranked.length > lines.length) lines.push(`等 ${ranked.length} 个${data.childLabel}`);
+  const unranked = unrankedLine(data, escapeMarkdown);
+  if (unranked) lines.push(unranked);
+  if (lines.length === 0) lines.push(`今日没有${data.childLabel}的问题`);
+  return [`**${rankingTitle(data)}**`, ...lines].join("\n");
+}
+
+/**
+ * The 审阅意见 form: a leader's comment goes to the work groups of the digest's community; on a digest above
+ * community level the leader picks a community (or all).
+ */
+function reviewForm(data: DigestData): CardElement {
+  const targets = data.ranking.map((e) => e.stats.unit).filter((u) => u.level === "community");
+  const elements: CardElement[] = [];
+  if (targets.length > 0) {
+    elements.push({
+      ...select({
+        placeholder: "发给哪个社区",
+        options: [
+          { text: "全部社区", value: ALL_TARGETS },
+          ...targets.map((u) => ({ text: u.name, value: String(u.id) })),
+        ],
+        value: digestValue("review", data.unit.id, data.date),
+        initialOption: ALL_TARGETS,
+      }),
+      name: REVIEW_FIELDS.target,
+    });
+  }
+  elements.push(
+    input({
+      name: REVIEW_FIELDS.comment,
+      label: "审阅意见",
+      placeholder: targets.length > 0 ? "将发到所选社区的工作群" : "将发到本社区工作群",
+      maxLength: 500,
+    }),
+    submitButton({
+      name: "submit_review",
+      text: "提交审阅意见",
+      value: digestValue("review", data.unit.id, data.date),
+      type: "primary",
+    }),
+  );
+  return form(`review_${data.unit.id}`, elements);
+}

@@ -1,0 +1,248 @@
+import { ACTION_LABELS } from "../domain/lifecycle.ts";
+import { isOverdueAt } from "../domain/metrics.ts";
+import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import { escapeMarkdown } from "../texts/escape.ts";
+import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
+import { formatDateTime, formatDuration } from "../texts/messages.ts";
+import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
+import { type Card, type CardElement, card } from "./card.ts";
+import { fields, hr, image, markdown, mention, note } from "./markdown.ts";
+
+/** Everything the issue card shows, loaded by commands/sync-issue-card.ts. */
+export interface IssueView {
+  id: number;
+  number: number;
+  status: IssueStatus;
+  urgent: boolean;
+  text: string;
+  category: { name: string; kind: CategoryKind; class: CategoryClass } | null;
+  community: string | null;
+  grid: string | null;
+  point: string | null;
+  reporter: { name: string; openId: string };
+  reportedAt: Date;
+  assignee: { name: string; mentions: string[] } | null;
+  /** Who must dispatch when nobody is assigned (the community secretaries). */
+  dispatchers: string[];
+  deadline: Date | null;
+  rectifiedAt: Date | null;
+  closedAt: Date | null;
+  rejectReason: string | null;
+  suspectedDuplicateOf: number | null;
+  duplicateOf: number | null;
+  reboundOf: number | null;
+  photos: { stage: "before" | "after"; imageKey: string | null }[];
+  /** Choices for the grid and category selects (asking while unknown, 修改 after) and for 转派. */
+  gridOptions: { id: number; name: string }[];
+  categoryOptions: { id: number; name: string }[];
+  assignOptions: { openId: string; name: string }[];
+  history: { at: Date; actor: string; text: string }[];
+}
+
+/** How many photos of each stage the card shows; the rest are in the ledger. */
+const PHOTOS_PER_STAGE = 2;
+const HISTORY_ON_CARD = 4;
+/** Even the full history (查) and the description are cut so a card stays far below Lark's 30 KB. */
+const HISTORY_MAX = 60;
+const DESCRIPTION_MAX = 600;
+/** Longer choice lists are cut; 转派 @某人 in the thread reaches anyone. */
+const MAX_OPTIONS = 40;
+
+/** The card value every action button carries: which action, on which issue. */
+export function actionValue(action: string, issueId: number): Record<string, unknown> {
+  return { a: action, i: issueId };
+}
+
+/**
+ * The issue card (behaviour §3): number, status in colour, category, place, description, deadline and time left,
+ * the assignee @-mentioned, photos, links, the latest history, and the actions the current status allows. Pure.
+ */
+export function issueCard(view: IssueView, now: Date, timeZone: string, options: { fullHistory?: boolean } = {}): Card {
+  const history = view.history.slice(-(options.fullHistory ? HISTORY_MAX : HISTORY_ON_CARD));
+  const earlier = view.history.length - history.length;
+  const overdue = isOverdueAt(view, now);
+  const statusText = overdue ? `${STATUS_LABELS[view.status]} · 已超期` : STATUS_LABELS[view.status];
+  const title = `#${view.number} ${view.category?.name ?? "待分类问题"} · ${statusText}${view.urgent ? " · 紧急" : ""}`;
+  return card({
+    header: { title, template: statusColor(view.status, overdue) },
+    elements: [
+      view.reboundOf !== null && markdown(`**⚠️ 反弹问题**：同一地点的同类问题 #${view.reboundOf} 销项后再次出现`),
+      view.duplicateOf !== null && markdown(`已合并到 #${view.duplicateOf}，请在原问题中跟进`),
+      fields([
+        { label: "网格", value: escapeMarkdown(view.grid ?? "待确定") },
+        { label: "点位", value: escapeMarkdown(view.point ?? "—") },
+        { label: "类别", value: categoryText(view) },
+        { label: "上报", value: `${escapeMarkdown(view.reporter.name)} ${formatDateTime(view.reportedAt, timeZone)}` },
+        { label: "责任人", value: assigneeText(view) },
+        { label: "整改期限", value: deadlineText(view, now, timeZone) },
+      ]),
+      markdown(`**问题描述**\n${describe(view.text)}`),
+      ...photoElements(view),
+      view.rejectReason ? markdown(`**不予受理原因**：${escapeMarkdown(view.rejectReason)}`) : null,
+      ...placeSelects(view, false),
+      ...actionElements(view),
+      ...placeSelects(view, true),
+      history.length > 0 && hr(),
+      history.length > 0 &&
+        note(
+          [
+            ...(earlier > 0 ? [earlierHistoryText(earlier, view.number, options.fullHistory === true)] : []),
+            ...history.map((h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}`),
+          ].join("\n"),
+        ),
+    ],
+  });
+}
+
+function earlierHistoryText(count: number, issueNumber: number, full: boolean): string {
+  return full ? `（更早的 ${count} 条记录见台账）` : `（更早的 ${count} 条记录：发送“查 #${issueNumber}”查看）`;
+}
+
+function describe(text: string): string {
+  if (!text) return "（未附文字说明）";
+  const cut = [...text];
+  return cut.length > DESCRIPTION_MAX
+    ? `${escapeMarkdown(cut.slice(0, DESCRIPTION_MAX).join(""))}…（全文见台账）`
+    : escapeMarkdown(text);
+}
+
+function categoryText(view: IssueView): string {
+  if (!view.category) return "待确定";
+  return `${escapeMarkdown(view.category.name)}（${KIND_LABELS[view.category.kind]}指标 · ${CLASS_LABELS[view.category.class]}）`;
+}
+
+function assigneeText(view: IssueView): string {
+  if (view.assignee) {
+    const people = view.assignee.mentions.map(mention).join(" ");
+    return people ? `${escapeMarkdown(view.assignee.name)} ${people}` : escapeMarkdown(view.assignee.name);
+  }
+  if (view.status !== "reported") return "—";
+  const who = view.dispatchers.map(mention).join(" ");
+  return who ? `待派单，请 ${who} 派单` : "待派单";
+}
+
+function deadlineText(view: IssueView, now: Date, timeZone: string): string {
+  if (!view.deadline) return "待确定类别后计算";
+  const at = formatDateTime(view.deadline, timeZone);
+  if (view.status === "closed") return `${at}（已于 ${formatDateTime(view.closedAt ?? now, timeZone)} 销项）`;
+  if (view.status === "rectified") return `${at}（已于 ${formatDateTime(view.rectifiedAt ?? now, timeZone)} 整改）`;
+  if (view.status === "rejected" || view.status === "duplicate") return at;
+  const left = view.deadline.getTime() - now.getTime();
+  return isOverdueAt(view, now)
+    ? `${at}（**已超期 ${formatDuration(-left)}**）`
+    : `${at}（剩 ${formatDuration(left)}）`;
+}
+
+function photoElements(view: IssueView): CardElement[] {
+  const out: CardElement[] = [];
+  for (const stage of ["before", "after"] as const) {
+    const photos = view.photos.filter((p) => p.stage === stage);
+    if (photos.length === 0) continue;
+    const label = stage === "before" ? "整改前" : "整改后";
+    const extra = photos.length > PHOTOS_PER_STAGE ? `（共 ${photos.length} 张）` : "";
+    out.push(markdown(`**${label}照片**${extra}`));
+    for (const photo of photos.slice(0, PHOTOS_PER_STAGE)) {
+      out.push(photo.imageKey ? image(photo.imageKey, `${label}照片`) : markdown("（照片上传中）"));
+    }
+  }
+  if (view.photos.every((p) => p.stage !== "before")) out.push(markdown("（未附照片）"));
+  return out;
+}
+
+/**
+ * The grid and category selects of an open issue: while the report did not say, a question (`known` false, shown
+ * before the buttons); once known, 修改网格 / 修改类别 (`known` true, after them) — the reporter and the secretary
+ * may correct either; a click by anyone else is refused with a toast.
+ */
+function placeSelects(view: IssueView, known: boolean): CardElement[] {
+  if (!OPEN_STATUSES.includes(view.status)) return [];
+  const selects = [
+    {
+      known: view.grid !== null,
+      question: "没能从描述中认出网格，请选择：",
+      placeholder: view.grid ? "修改网格" : "选择网格",
+      options: view.gridOptions,
+      action: "set_grid",
+    },
+    {
+      known: view.category !== null,
+      question: "没能认出问题类别，请选择：",
+      placeholder: view.category ? "修改类别" : "选择问题类别",
+      options: view.categoryOptions,
+      action: "set_category",
+    },
+  ];
+  return selects
+    .filter((select) => select.known === known && select.options.length > 0)
+    .flatMap((select) => [
+      ...(known ? [] : [markdown(select.question)]),
+      selectMenu({
+        placeholder: select.placeholder,
+        options: select.options.slice(0, MAX_OPTIONS).map((o) => ({ text: o.name, value: String(o.id) })),
+        value: actionValue(select.action, view.id),
+      }),
+    ]);
+}
+
+/** The buttons of the current status; a click is checked against the clicker's duty when it arrives. */
+function actionElements(view: IssueView): CardElement[] {
+  const id = view.id;
+  const out: CardElement[] = [];
+  if (view.suspectedDuplicateOf !== null && view.status !== "duplicate" && view.status !== "closed") {
+    out.push(markdown(`**疑似重复**：与 #${view.suspectedDuplicateOf} 同类别、同地点，24 小时内上报`));
+    out.push(
+      buttons([
+        { text: ACTION_LABELS.merge, value: actionValue("merge", id), type: "primary" },
+        { text: ACTION_LABELS.dismiss_duplicate, value: actionValue("dismiss_duplicate", id) },
+      ]),
+    );
+  }
+  switch (view.status) {
+    case "assigned":
+      out.push(
+        buttons([
+          { text: ACTION_LABELS.accept, value: actionValue("accept", id), type: "primary" },
+          { text: ACTION_LABELS.rectify, value: actionValue("rectify", id) },
+        ]),
+      );
+      break;
+    case "accepted":
+      out.push(buttons([{ text: ACTION_LABELS.rectify, value: actionValue("rectify", id), type: "primary" }]));
+      break;
+    case "rectified":
+      out.push(buttons([{ text: ACTION_LABELS.verify, value: actionValue("verify", id), type: "primary" }]));
+      out.push(reasonForm(id, "refuse", "驳回原因，如：门口杂物还没清走"));
+      break;
+    default:
+      break;
+  }
+  if (view.status === "reported" || view.status === "assigned" || view.status === "accepted") {
+    if (view.assignOptions.length > 0) {
+      out.push(
+        selectMenu({
+          placeholder: view.status === "reported" ? "派单给…" : "转派给…",
+          options: view.assignOptions.slice(0, MAX_OPTIONS).map((p) => ({ text: p.name, value: p.openId })),
+          value: actionValue("assign", id),
+        }),
+      );
+    }
+    out.push(reasonForm(id, view.status === "reported" ? "reject" : "send_back", "原因，如：不属于本网格"));
+  }
+  return out;
+}
+
+/** A one-line reason input with its submit buttons (不予受理 / 退回 / 驳回). */
+function reasonForm(issueId: number, primary: "reject" | "send_back" | "refuse", placeholder: string): CardElement {
+  const submits = primary === "send_back" ? (["send_back", "reject"] as const) : ([primary] as const);
+  return form(`reason_${issueId}`, [
+    input({ name: "reason", placeholder, maxLength: 200 }),
+    ...submits.map((action) =>
+      submitButton({
+        name: `submit_${action}`,
+        text: ACTION_LABELS[action],
+        value: actionValue(action, issueId),
+        type: action === "refuse" || action === "reject" ? "danger" : "default",
+      }),
+    ),
+  ]);
+}

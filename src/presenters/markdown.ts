@@ -1,0 +1,42 @@
+import { type CardElement, larkMd, plainText } from "./card.ts";
+
+/** A markdown block. Escape user-written text with texts/escape.ts `escapeMarkdown` before putting it in. */
+export function markdown(content: string): CardElement {
+  return { tag: "markdown", content };
+}
+
+/** A mention of one user inside card markdown. */
+export function mention(openId: string): string {
+  return `<at id=${openId}></at>`;
+}
+
+/** One label/value pair of a `fields` block. */
+export interface Field {
+  label: string;
+  value: string;
+  /** Two short fields share a row; default true. */
+  short?: boolean;
+}
+
+/** A block of label/value pairs (values are markdown). */
+export function fields(items: readonly Field[]): CardElement {
+  return {
+    tag: "div",
+    fields: items.map((f) => ({ is_short: f.short ?? true, text: larkMd(`**${f.label}**\n${f.value}`) })),
+  };
+}
+
+/** An image from an uploaded image key (see `ensureImageKey`). */
+export function image(imgKey: string, alt: string): CardElement {
+  return { tag: "img", img_key: imgKey, alt: plainText(alt) };
+}
+
+/** A grey footnote line. */
+export function note(text: string): CardElement {
+  return { tag: "note", elements: [plainText(text)] };
+}
+
+/** A horizontal divider. */
+export function hr(): CardElement {
+  return { tag: "hr" };
+}

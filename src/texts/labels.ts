@@ -1,0 +1,164 @@
+import { normalizeText } from "../domain/match.ts";
+import {
+  CATEGORY_CLASSES,
+  CATEGORY_KINDS,
+  type CategoryClass,
+  type CategoryKind,
+  type IssueStatus,
+  ROLES,
+  type Role,
+  UNIT_LEVELS,
+  type UnitLevel,
+} from "../domain/types.ts";
+
+/** Header colours a Lark card accepts (the `template` of a card header). */
+export type CardColor =
+  | "blue"
+  | "wathet"
+  | "turquoise"
+  | "green"
+  | "yellow"
+  | "orange"
+  | "red"
+  | "carmine"
+  | "violet"
+  | "purple"
+  | "indigo"
+  | "grey"
+  | "default";
+
+/** What users read for each issue status. */
+export const STATUS_LABELS: Readonly<Record<IssueStatus, string>> = {
+  reported: "待派单",
+  assigned: "待接单",
+  accepted: "整改中",
+  rectified: "待验收",
+  closed: "已销项",
+  rejected: "不予受理",
+  duplicate: "重复",
+};
+
+/** Card header colour for each status when the issue is not overdue. */
+export const STATUS_COLORS: Readonly<Record<IssueStatus, CardColor>> = {
+  reported: "orange",
+  assigned: "blue",
+  accepted: "wathet",
+  rectified: "violet",
+  closed: "green",
+  rejected: "grey",
+  duplicate: "grey",
+};
+
+/** Card header colour of an overdue issue. */
+export const OVERDUE_COLOR: CardColor = "red";
+
+/** Statuses in which the rectification clock is still running, so being past the deadline shows as overdue. */
+const CLOCK_RUNNING: ReadonlySet<IssueStatus> = new Set(["reported", "assigned", "accepted"]);
+
+/**
+ * The card header colour for an issue: red when it is overdue and still waiting for a fix, otherwise the status
+ * colour. A rectified or finished issue keeps its status colour even if its deadline has passed.
+ */
+export function statusColor(status: IssueStatus, overdue: boolean): CardColor {
+  return overdue && CLOCK_RUNNING.has(status) ? OVERDUE_COLOR : STATUS_COLORS[status];
+}
+
+/** What users read for each role. */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  grid_worker: "网格员",
+  grid_head: "网格长",
+  secretary: "社区书记",
+  leader: "包片领导",
+  dispatcher: "派单员",
+  responder: "责任人",
+  admin: "管理员",
+};
+
+/** What users read for each category kind. */
+export const KIND_LABELS: Readonly<Record<CategoryKind, string>> = {
+  dynamic: "动态",
+  static: "静态",
+};
+
+/** What users read for each category class. */
+export const CLASS_LABELS: Readonly<Record<CategoryClass, string>> = {
+  engineering: "工程",
+  cleanup: "整治",
+  enforcement: "执法",
+  management: "管理",
+};
+
+/** What users read for each unit level. */
+export const UNIT_LEVEL_LABELS: Readonly<Record<UnitLevel, string>> = {
+  district: "区",
+  street: "街道",
+  community: "社区",
+  grid: "网格",
+  microgrid: "微网格",
+  department: "部门",
+};
+
+/** Further words people write in import files, beyond the labels above and the English codes. */
+const ROLE_SYNONYMS: Readonly<Record<Role, readonly string[]>> = {
+  grid_worker: ["巡查员", "志愿者", "专职网格员", "兼职网格员", "网格巡查员"],
+  grid_head: ["网格负责人"],
+  secretary: ["书记", "主任", "社区主任", "村书记", "村主任", "社区（村）书记", "居委会主任", "村委会主任"],
+  leader: ["领导", "主管领导", "包片", "包片负责人"],
+  dispatcher: ["指挥中心", "创城办", "创文办", "调度员"],
+  responder: ["物业", "商户", "整改责任人", "部门责任人"],
+  admin: ["系统管理员"],
+};
+
+const KIND_SYNONYMS: Readonly<Record<CategoryKind, readonly string[]>> = {
+  dynamic: ["动态指标"],
+  static: ["静态指标"],
+};
+
+const CLASS_SYNONYMS: Readonly<Record<CategoryClass, readonly string[]>> = {
+  engineering: ["工程类"],
+  cleanup: ["整治类"],
+  enforcement: ["执法类"],
+  management: ["管理类"],
+};
+
+const UNIT_LEVEL_SYNONYMS: Readonly<Record<UnitLevel, readonly string[]>> = {
+  district: ["区县", "县", "市辖区", "县区"],
+  street: ["镇", "乡", "街道办", "乡镇", "街镇"],
+  community: ["村", "社区（村）", "村居", "居委会", "村委会"],
+  grid: ["单元网格"],
+  microgrid: ["楼栋网格"],
+  department: ["职能部门", "专项工作组"],
+};
+
+/** A parser from any accepted word (compared after {@link normalizeText}) back to its code. */
+function parserFor<Code extends string>(
+  codes: readonly Code[],
+  labels: Readonly<Record<Code, string>>,
+  synonyms: Readonly<Record<Code, readonly string[]>>,
+): (text: string) => Code | null {
+  const lookup = new Map<string, Code>();
+  for (const code of codes) {
+    for (const word of [code, labels[code], ...synonyms[code]]) lookup.set(normalizeText(word), code);
+  }
+  return (text) => lookup.get(normalizeText(text)) ?? null;
+}
+
+/** The role a Chinese label, a common synonym (书记, 主任 → secretary; 巡查员, 志愿者 → grid_worker) or a code names. */
+export const parseRole: (text: string) => Role | null = parserFor(ROLES, ROLE_LABELS, ROLE_SYNONYMS);
+
+/** The category kind 动态/静态 (also 动态指标/静态指标 or the code) names. */
+export const parseKind: (text: string) => CategoryKind | null = parserFor(CATEGORY_KINDS, KIND_LABELS, KIND_SYNONYMS);
+
+/** The category class 工程/整治/执法/管理 (also 工程类… or the code) names. */
+export const parseClass: (text: string) => CategoryClass | null = parserFor(
+  CATEGORY_CLASSES,
+  CLASS_LABELS,
+  CLASS_SYNONYMS,
+);
+
+/** The unit level a label or synonym names (镇 → street, 村 → community, 职能部门 → department…). */
+export const parseUnitLevel: (text: string) => UnitLevel | null = parserFor(
+  UNIT_LEVELS,
+  UNIT_LEVEL_LABELS,
+  UNIT_LEVEL_SYNONYMS,
+);

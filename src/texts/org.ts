@@ -1,0 +1,114 @@
+/**
+ * Every Chinese text the organisation import shows: reasons for rejected rows and the words of the import report.
+ * Kept in one place so they can be reviewed and changed together.
+ */
+
+import type { ChatPurpose, UnitLevel } from "../domain/types.ts";
+import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "./labels.ts";
+
+/** What users read for each chat purpose. */
+export const PURPOSE_LABELS: Readonly<Record<ChatPurpose, string>> = {
+  work: "工作群",
+  leader: "领导群",
+  department: "部门群",
+  patrol: "巡查群",
+};
+
+/** The entities counted in an import report, in report order, with their Chinese names. */
+export const ENTITY_LABELS = {
+  units: "单位",
+  points: "点位",
+  people: "人员",
+  duties: "职责",
+  categories: "问题类别",
+  chats: "群绑定",
+} as const;
+
+const list = (labels: Readonly<Record<string, string>>): string => Object.values(labels).join("、");
+const level = (l: UnitLevel): string => UNIT_LEVEL_LABELS[l];
+
+/** Reasons for rejecting a file or a row. Each returns one Chinese sentence without a final full stop. */
+export const T = {
+  fileNotFound: () => "找不到文件，请检查路径",
+  fileUnsupported: () => "不支持的文件类型，请使用 .yaml / .yml 或 .xlsx 文件",
+  fileEmpty: () => "文件中没有任何可导入的数据",
+
+  yamlSyntax: (detail: string) => `YAML 格式错误，请检查缩进、冒号和短横线（${detail}）`,
+  yamlTopLevel: () => "文件顶层应是 units、points、people、categories、chats 这几个键",
+  yamlUnknownSection: (key: string) => `未知的部分“${key}”，可用：units、points、people、categories、chats`,
+  yamlNotList: (key: string) => `“${key}”下应是列表（每一项以“- ”开头）`,
+  yamlItemNotMap: () => "列表中的每一项都应是“字段: 值”的形式",
+  yamlUnknownKey: (key: string, allowed: readonly string[]) => `未知字段“${key}”，可用字段：${allowed.join("、")}`,
+  yamlNotScalar: (key: string) => `字段“${key}”应是单个值`,
+  yamlNotTextList: (key: string) => `字段“${key}”应是一个值或一组值`,
+
+  xlsxUnreadable: () => "无法读取该 Excel 文件（文件损坏，或不是 .xlsx 格式）",
+  xlsxNoSheets: () => "工作簿中没有可识别的工作表，应有：单位、点位、人员、问题类别、群绑定（至少一个）",
+  xlsxMissingColumn: (header: string) => `缺少列“${header}”`,
+
+  missing: (what: string) => `缺少${what}`,
+  hasSpace: (what: string, v: string) => `${what}“${v}”不能含空格`,
+  tooLong: (what: string, max: number) => `${what}过长（最多 ${max} 个字符）`,
+  badLevel: (v: string) => `层级“${v}”无效，应为：${list(UNIT_LEVEL_LABELS)}`,
+  badRole: (v: string) => `角色“${v}”无效，应为：${list(ROLE_LABELS)}`,
+  badKind: (v: string) => `指标类型“${v}”无效，应为：${list(KIND_LABELS)}`,
+  badClass: (v: string) => `问题分类“${v}”无效，应为：${list(CLASS_LABELS)}`,
+  badPurpose: (v: string) => `用途“${v}”无效，应为：${list(PURPOSE_LABELS)}`,
+  badYesNo: (what: string, v: string) => `${what}“${v}”无效，应填“是”或“否”`,
+  badHours: (v: string) => `整改时限“${v}”无效，应为 1 到 8760 之间的整数（小时）`,
+  badTime: (v: string) => `日报时间“${v}”无效，应为 HH:mm，如 18:00`,
+  badOpenId: (v: string) => `open_id“${v}”格式不对，应为飞书用户的 open_id（ou_ 开头）`,
+  badChatId: (v: string) => `群 chat_id“${v}”格式不对，应为飞书群的 chat_id（oc_ 开头）`,
+  badMobile: (v: string) => `手机号“${v}”格式不对，应为 11 位手机号`,
+  categoryNoKey: () => "类别编码和类别名称至少填写一项",
+
+  duplicate: (what: string, v: string, row: number | undefined) =>
+    `重复的${what}“${v}”${row === undefined ? "" : `（第 ${row} 行已有）`}`,
+  duplicateDuty: (unit: string, role: string, row: number | undefined) =>
+    `重复的职责：单位“${unit}”的${role}${row === undefined ? "" : `（第 ${row} 行已有）`}`,
+  personConflict: (what: string, openId: string, earlier: string, now: string, row: number | undefined) =>
+    `open_id“${openId}”${row === undefined ? "" : `在第 ${row} 行`}的${what}是“${earlier}”，这里是“${now}”，请统一`,
+
+  unknownParent: (code: string) => `未知的上级单位编码“${code}”`,
+  unknownUnit: (code: string) => `未知的单位编码“${code}”`,
+  unknownGrid: (code: string) => `未知的网格编码“${code}”`,
+  unknownDepartment: (code: string) => `未知的部门编码“${code}”`,
+  selfParent: (code: string) => `单位“${code}”不能是自己的上级`,
+  parentCycle: (code: string) => `单位“${code}”的上级关系形成了循环`,
+  badParentLevel: (parent: string, parentLevel: UnitLevel, childLevel: UnitLevel) =>
+    `上级单位“${parent}”是${level(parentLevel)}，不能作为${level(childLevel)}的上级`,
+  notAGrid: (code: string, l: UnitLevel) => `“${code}”是${level(l)}，点位只能属于网格或微网格`,
+  unitHasPoints: (code: string, l: UnitLevel) =>
+    `单位“${code}”下还有点位，不能改为${level(l)}（点位只能属于网格或微网格）`,
+  notADepartment: (code: string, l: UnitLevel) => `默认部门“${code}”是${level(l)}，应填部门单位的编码`,
+  departmentChat: (code: string, l: UnitLevel) => `部门群应绑定部门单位，“${code}”是${level(l)}`,
+  newCategoryNeedsCode: (name: string) => `类别“${name}”不在现有目录中，新增类别须填写类别编码`,
+  newCategoryNeedsName: (code: string) => `类别编码“${code}”不在现有目录中，新增类别须填写类别名称`,
+  newCategoryNeeds: (what: string, key: string) => `新增类别“${key}”须填写${what}`,
+  categoryNameTaken: (name: string, code: string) => `类别名称“${name}”已被类别“${code}”使用`,
+} as const;
+
+/** Name of the instructions sheet that {@link writeOrgWorkbook} adds (the import ignores it). */
+export const WORKBOOK_GUIDE_SHEET = "填写说明";
+
+/** The instructions sheet of an org workbook, one line per row. */
+export const WORKBOOK_GUIDE: readonly string[] = [
+  "日清 组织架构导入表 · 填写说明",
+  "导入：riqing import 本文件.xlsx（先加 --dry-run 可试运行，只检查不写入）。",
+  "",
+  "一、通用：每个工作表第 1 行是表头，请勿改动；从第 2 行起每行一条，空行跳过。本说明页和多出的列（如“备注”）导入时忽略。",
+  "    多个值（别名、关键词）用“、”或逗号分隔。是否类的列填“是”或“否”。",
+  "二、单位：单位编码全局唯一、不含空格。上级单位填上级的单位编码（最顶层可留空），上级写在下级后面也可以。",
+  "    层级：区、街道、社区、网格、微网格、部门（也认 镇、村、职能部门 等）。别名是群里常用的叫法，用于识别上报地点。",
+  "三、点位：所属网格填网格或微网格的单位编码；重点点位填“是”或“否”（不填为否）。",
+  "四、人员：一行一条职责，同一人有两个职责就写两行，姓名和 open_id 要一致。只登记人员、不设职责时，单位编码和角色都留空。",
+  "    角色：网格员、网格长、社区书记、包片领导、派单员、责任人、管理员（也认 书记、主任、巡查员 等）。",
+  "    手机号可不填；不填不会清除系统中已有的号码。",
+  "    职责以文件为准：文件中每个人在本文件涉及的单位（单位表里的单位，以及人员表里出现的单位编码）上的职责，",
+  "    导入后与文件完全一致——文件里没有的删除，新写的添加；其他单位上的职责不变，文件里没有的人不受影响。",
+  "五、问题类别：系统内置默认目录（堆物堆料、占道经营、飞线充电等）。要修改某个类别，填类别编码或类别名称之一即可，",
+  "    留空的列保持原值。新增类别须填写类别编码、类别名称、指标类型（动态/静态）和问题分类（工程/整治/执法/管理）。",
+  "    整改时限按小时填；按工作日填“是”时只计工作日（法定节假日、调休补班按国家安排）。默认部门填部门单位的编码。",
+  "六、群绑定：群 chat_id 以 oc_ 开头；用途填 工作群、领导群、部门群 或 巡查群；日报时间为 HH:mm，如 18:00（新群不填为 18:00）。",
+  "七、导入是“全部或全不”：只要有一行出错，就一条也不写入，并列出每个错误所在的工作表和行号。同一文件重复导入不会产生任何变化。",
+];

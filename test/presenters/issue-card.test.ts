@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { ISSUE_STATUSES } from "../../src/domain/types.ts";
+import { assertCardWithinLimits, measureCard } from "../../src/lark/card-limits.ts";
+import { type IssueView, issueCard } from "../../src/presenters/issue-card.ts";
+
+const TZ = "Asia/Shanghai";
+const NOW = new Date("2026-11-23T06:00:00Z"); // 14:00 in Shanghai
+
+function view(overrides: Partial<IssueView> = {}): IssueView {
+  return {
+    id: 7,
+    number: 1024,
+    status: "assigned",
+    urgent: false,
+    text: "幸福路菜市场门口堆物堆料，纸箱堆了一地",
+    category: { name: "堆物堆料", kind: "dynamic", class: "cleanup" },
+    community: "幸福里社区",
+    grid: "幸福里第一网格",
+    point: "幸福路菜市场",
+    reporter: { name: "何小燕", openId: "ou_reporter" },
+    reportedAt: new Date("2026-11-23T01:12:00Z"),
+    assignee: { name: "郑晓红", mentions: ["ou_head"] },
+    dispatchers: ["ou_secretary"],
+    deadline: new Date("2026-11-24T01:12:00Z"),
+    rectifiedAt: null,
+    closedAt: null,
+    rejectReason: null,
+    suspectedDuplicateOf: null,
+    duplicateOf: null,
+    reboundOf: null,
+    photos: [{ stage: "before", imageKey: "img_v3_before" }],
+    gridOptions: [
+      { id: 11, name: "幸福里第一网格" },
+      { id: 12, name: "幸福里第二网格" },
+    ],
+    categoryOptions: [
+      { id: 1, name: "堆物堆料" },
+      { id: 2, name: "乱扔垃圾" },
+    ],
+    assignOptions: [
+      { openId: "ou_head", name: "郑晓红" },
+      { openId: "unit:30", name: "城管执法中队" },
+    ],
+    history: [{ at: new Date("2026-11-23T01:12:00Z"), actor: "何小燕", text: "上报" }],
+    ...overrides,
+  };
+}
+
+const STATES: Record<string, Partial<IssueView>> = {
+  reported_unplaced: {
+    status: "reported",
+    grid: null,
+    point: null,
+    category: null,
+    deadline: null,
+    assignee: null,
+  },
+  assigned: {},
+  assigned_overdue: { deadline: new Date("2026-11-23T02:00:00Z") },
+  accepted_urgent: { status: "accepted", urgent: true },
+  rectified: {
+    status: "rectified",
+    rectifiedAt: new Date("2026-11-23T05:00:00Z"),
+    photos: [
+      { stage: "before", imageKey: "img_v3_before" },
+      { stage: "after", imageKey: "img_v3_after" },
+    ],
+  },
+  rectified_overdue: {
+    status: "rectified",
+    deadline: new Date("2026-11-23T05:30:00Z"),
+    rectifiedAt: new Date("2026-11-23T05:00:00Z"),
+  },
+  closed: {
+    status: "closed",
+    rectifiedAt: new Date("2026-11-23T05:00:00Z"),
+    closedAt: new Date("2026-11-23T05:30:00Z"),
+  },
+  rejected: { status: "rejected", rejectReason: "属于在建工地围挡，不在整治范围" },
+  duplicate: { status: "duplicate", duplicateOf: 1019 },
+  suspected_duplicate: { suspectedDuplicateOf: 1019 },
+  rebound: { reboundOf: 998 },
+  department: { assignee: { name: "城管执法中队", mentions: ["ou_dept1", "ou_dept2"] } },
+};
+
+describe("issue card", () => {
+  for (const [name, overrides] of Object.entries(STATES)) {
+    it(`renders the ${name} state`, () => {
+      const card = issueCard(view(overrides), NOW, TZ);
+      expect(card).toMatchSnapshot();
+      assertCardWithinLimits(card);
+    });
+  }
+
+  it("covers every status", () => {
+    const statuses = new Set(Object.values(STATES).map((o) => o.status ?? "assigned"));
+    expect([...statuses].sort()).toEqual([...ISSUE_STATUSES].sort());
+  });
+
+  it("offers the buttons of the status, 修改网格 and 修改类别 while open, and nothing for finished issues", () => {
+    const actions = (v: Partial<IssueView>) =>
+      (JSON.stringify(issueCard(view(v), NOW, TZ)).match(/"a":"[a-z_]+"/g) ?? []).map((a) => a.slice(5, -1));
+    expect(actions({})).toEqual(["accept", "rectify", "assign", "send_back", "reject", "set_grid", "set_category"]);
+    expect(actions({ status: "rectified" })).toEqual(["verify", "refuse", "set_grid", "set_category"]);
+    expect(actions({ status: "reported", grid: null, category: null })).toEqual([
+      "set_grid",
+      "set_category",
+      "assign",
+      "reject",
+    ]);
+    for (const status of ["closed", "rejected", "duplicate"] as const) expect(actions({ status })).toEqual([]);
+  });
+
+  it("says 修改 once grid and category are known and asks while they are not", () => {
+    const placeholders = (v: Partial<IssueView>) =>
+      JSON.stringify(issueCard(view(v), NOW, TZ)).match(/(修改|选择)(网格|类别|问题类别)/g);
+    expect(placeholders({})).toEqual(["修改网格", "修改类别"]);
+    expect(placeholders({ status: "reported", grid: null, category: null })).toEqual(["选择网格", "选择问题类别"]);
+  });
+
+  it("does not call a fix awaiting verification overdue, as the digest does not: the responder has done their part", () => {
+    const header = (v: Partial<IssueView>) => issueCard(view(v), NOW, TZ).header;
+    expect(header(STATES.rectified_overdue ?? {})?.title.content).toBe("#1024 堆物堆料 · 待验收");
+    expect(header(STATES.rectified ?? {})?.title.content).toBe("#1024 堆物堆料 · 待验收");
+  });
+
+  it("stays within Lark's limits with the longest description, nine photos and a long history", () => {
+    const card = issueCard(
+      view({
+        text: "很长的描述".repeat(20_000),
+        photos: Array.from(
+          { length: 9 },
+          (_, i) => ({ stage: i < 5 ? "before" : "after", imageKey: `img_v3_${i}` }) as const,
+        ),
+        history: Array.from({ length: 500 }, (_, i) => ({
+          at: NOW,
+          actor: "某某某",
+          text: `第 ${i} 次处置，附带说明文字`,
+        })),
+        assignOptions: Array.from({ length: 300 }, (_, i) => ({ openId: `ou_${i}`, name: `人员${i}` })),
+        gridOptions: Array.from({ length: 100 }, (_, i) => ({ id: i, name: `某某社区第${i}网格` })),
+        categoryOptions: Array.from({ length: 100 }, (_, i) => ({ id: i, name: `问题类别名称${i}` })),
+      }),
+      NOW,
+      TZ,
+      { fullHistory: true },
+    );
+    const size = measureCard(card);
+    expect(size.bytes).toBeLessThan(30 * 1024);
+    expect(size.elements).toBeLessThan(200);
+  });
+});
