@@ -4,7 +4,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { LARK_IMAGE_MAX_BYTES } from "../../src/lark/fit-image.ts";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { type BotHarness, ORG, reportProblem, startBot } from "../support/bot.ts";
 
 /** A phone-sized JPEG over Lark's 10 MB upload limit (noise does not compress). */
 async function bigPhoto(): Promise<Buffer> {
@@ -25,13 +25,7 @@ describe("a photo over Lark's 10 MB image limit", () => {
     h = await startBot({ mode: "ws" });
     const photo = await bigPhoto();
     expect(photo.length).toBeGreaterThan(LARK_IMAGE_MAX_BYTES);
-    await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: h.people.get("何小燕") ?? "",
-      text: "上报 幸福路菜市场门口堆物堆料",
-      images: [photo],
-    });
-    await h.settle();
+    await reportProblem(h, { from: "何小燕", images: [photo] });
 
     const stored = await h.bot.db.photo.findFirstOrThrow();
     expect(statSync(join(h.dir, stored.path)).size).toBe(photo.length);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { type BotHarness, reportProblem, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
 describe("long lists", () => {
@@ -11,13 +11,7 @@ describe("long lists", () => {
   it("answers 待办 with 200 open issues in full, fifty to a message", async () => {
     h = await startBot({ mode: "ws" });
     const head = h.people.get("郑晓红") ?? "";
-    await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: h.people.get("何小燕") ?? "",
-      text: "上报 幸福路菜市场门口堆物堆料",
-      images: [samplePng(1)],
-    });
-    await h.settle();
+    await reportProblem(h, { from: "何小燕", images: [samplePng(1)] });
     const {
       id: _,
       number,

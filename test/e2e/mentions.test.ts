@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { type BotHarness, ORG, reportProblem, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
 /** Every @ in a bot message's content as sent: card `<at id=…>` and text `<at user_id="…">`. */
@@ -20,13 +20,7 @@ describe("mentions of people Lark does not know", () => {
     expect(await h.bot.db.person.findUnique({ where: { openId: head } })).toMatchObject({ larkStatus: "unknown" });
     expect(h.emu.calls.some((c) => c.path === "/open-apis/contact/v3/users/batch")).toBe(true);
 
-    await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: h.people.get("何小燕") ?? "",
-      text: "上报 幸福路菜市场门口堆物堆料",
-      images: [samplePng(1)],
-    });
-    await h.settle();
+    await reportProblem(h, { from: "何小燕", images: [samplePng(1)] });
     const sent = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app");
     const card = sent.find((m) => m.msgType === "interactive");
     expect(JSON.stringify(card?.content)).toContain("@郑晓红");
@@ -42,13 +36,7 @@ describe("mentions of people Lark does not know", () => {
     // Imported after the start's check: nobody has asked Lark about her yet.
     await h.bot.db.person.update({ where: { openId: head }, data: { larkStatus: null } });
 
-    await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: h.people.get("何小燕") ?? "",
-      text: "上报 幸福路菜市场门口堆物堆料",
-      images: [samplePng(2)],
-    });
-    await h.settle();
+    await reportProblem(h, { from: "何小燕", images: [samplePng(2)] });
     const refused = h.emu.calls.filter((c) => c.code === 230099 || c.code === 230001);
     expect(refused.length).toBeGreaterThan(0);
     const sent = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { type BotHarness, ORG, reportProblem, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
 const DAY = 86_400_000;
@@ -13,15 +13,8 @@ describe("an issue that outlives its card (Lark updates cards for 14 days)", () 
   it("posts a fresh card in the thread when the old one can no longer be updated, says so, and updates the new one", async () => {
     h = await startBot({ mode: "ws" });
     const chat = ORG.chats.xflWork;
-    const reporter = h.people.get("何小燕") ?? "";
     const head = h.people.get("郑晓红") ?? "";
-    const report = await h.emu.userSends({
-      chatId: chat,
-      from: reporter,
-      text: "上报 幸福路菜市场门口堆物堆料",
-      images: [samplePng(1)],
-    });
-    await h.settle();
+    const report = await reportProblem(h, { from: "何小燕", images: [samplePng(1)] });
     const cards = () => h.emu.messages(chat).filter((m) => m.msgType === "interactive" && m.sender.type === "app");
     const [first] = cards();
     expect(first).toBeDefined();

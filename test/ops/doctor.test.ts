@@ -12,6 +12,17 @@ import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/b
 /** The doctor's send-scope probe updates a message nobody has; Lark refuses the id once the scope is there. */
 const PROBE = /om_riqing_doctor_probe/;
 
+/** The configuration of the harness's bot, with its emulator (or another) and app secret. */
+function harnessConfig(h: BotHarness, emu: LarkEmulator = h.emu, secret = APP_SECRET) {
+  return loadConfig({
+    LARK_APP_ID: APP_ID,
+    LARK_APP_SECRET: secret,
+    LARK_DOMAIN: emu.baseUrl,
+    DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
+    DATA_DIR: h.dir,
+  });
+}
+
 describe("riqing doctor", () => {
   let h: BotHarness;
   beforeEach(async () => {
@@ -22,14 +33,7 @@ describe("riqing doctor", () => {
     await h.close();
   });
 
-  const configFor = (emu: LarkEmulator, secret = APP_SECRET) =>
-    loadConfig({
-      LARK_APP_ID: APP_ID,
-      LARK_APP_SECRET: secret,
-      LARK_DOMAIN: emu.baseUrl,
-      DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
-      DATA_DIR: h.dir,
-    });
+  const configFor = (emu: LarkEmulator, secret = APP_SECRET) => harnessConfig(h, emu, secret);
 
   it("reports all green against a healthy setup", async () => {
     const checks = await runDoctor(configFor(h.emu), silentLogger);
@@ -111,14 +115,7 @@ describe("riqing doctor's scope probes", () => {
       SCOPES.message,
     ];
     h = await startBot({ mode: "webhook", scopes: ALL_SCOPES.filter((s) => !missing.includes(s)) });
-    const config = loadConfig({
-      LARK_APP_ID: APP_ID,
-      LARK_APP_SECRET: APP_SECRET,
-      LARK_DOMAIN: h.emu.baseUrl,
-      DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
-      DATA_DIR: h.dir,
-    });
-    const checks = await runDoctor(config, silentLogger);
+    const checks = await runDoctor(harnessConfig(h), silentLogger);
     const byName = (name: string) => checks.find((c) => c.name === name);
     expect(byName("权限 发消息")).toMatchObject({ ok: false, hint: expect.stringContaining("im:message:send_as_bot") });
     expect(byName("权限 通讯录")).toMatchObject({
@@ -138,14 +135,7 @@ describe("riqing doctor's scope probes", () => {
   it("notices a missing user-name scope from users without names", async () => {
     h = await startBot({ mode: "webhook", scopes: ALL_SCOPES.filter((s) => s !== SCOPES.userBase) });
     h.emu.allow(PROBE);
-    const config = loadConfig({
-      LARK_APP_ID: APP_ID,
-      LARK_APP_SECRET: APP_SECRET,
-      LARK_DOMAIN: h.emu.baseUrl,
-      DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
-      DATA_DIR: h.dir,
-    });
-    const checks = await runDoctor(config, silentLogger);
+    const checks = await runDoctor(harnessConfig(h), silentLogger);
     expect(checks.find((c) => c.name === "权限 用户姓名")).toMatchObject({
       ok: false,
       hint: expect.stringContaining("contact:user.base:readonly"),

@@ -62,6 +62,22 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
+/** A person of the demo org reports a problem with a photo in a group (幸福里's work group by default) and the bot
+ * has done with it. */
+export async function reportProblem(
+  h: BotHarness,
+  input: { from: string; text?: string; images: Buffer[]; chatId?: string },
+): Promise<{ messageId: string }> {
+  const sent = await h.emu.userSends({
+    chatId: input.chatId ?? ORG.chats.xflWork,
+    from: h.people.get(input.from) ?? "",
+    text: input.text ?? "上报 幸福路菜市场门口堆物堆料",
+    images: input.images,
+  });
+  await h.settle();
+  return sent;
+}
+
 /**
  * The real bot, started through createRiqing against the emulator, with the demo org imported, in webhook
  * (encrypted and signed) or long-connection mode.
