@@ -130,17 +130,6 @@ export interface LarkUser {
   mobile: string | undefined;
 }
 
-/** A chat as Riqing reads it. */
-export interface LarkChat {
-  chatId: string;
-  name: string;
-  description: string | undefined;
-  ownerId: string | undefined;
-  chatMode: string | undefined;
-  chatType: string | undefined;
-  userCount: number | undefined;
-}
-
 /** One (human) member of a chat; Lark leaves bots out of this list. */
 export interface LarkChatMember {
   openId: string;
@@ -378,25 +367,7 @@ export class LarkClient {
     return dataOf(env).is_in_chat === true;
   }
 
-  /** Reads a chat's name and settings. */
-  async getChat(chatId: string, options?: CallOptions): Promise<LarkChat> {
-    const env = await this.call(
-      "getChat",
-      [paceKey.api("getChat")],
-      { method: "GET", url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}` },
-      { ...options, idempotent: true },
-    );
-    const data = dataOf(env);
-    return {
-      chatId,
-      name: optionalString(data.name) ?? "",
-      description: optionalString(data.description),
-      ownerId: optionalString(data.owner_id),
-      chatMode: optionalString(data.chat_mode),
-      chatType: optionalString(data.chat_type),
-      userCount: optionalNumber(data.user_count),
-    };
-  }
+
 
   /** Lists every human member of a chat, following all pages. */
   async listChatMembers(chatId: string, options?: CallOptions): Promise<LarkChatMember[]> {

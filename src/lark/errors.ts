@@ -14,7 +14,6 @@ export type LarkCallName =
   | "download"
   | "getUser"
   | "getUsers"
-  | "getChat"
   | "isInChat"
   | "listMembers"
   | "botInfo";
