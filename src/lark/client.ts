@@ -367,8 +367,6 @@ export class LarkClient {
     return dataOf(env).is_in_chat === true;
   }
 
-
-
   /** Lists every human member of a chat, following all pages. */
   async listChatMembers(chatId: string, options?: CallOptions): Promise<LarkChatMember[]> {
     const members: LarkChatMember[] = [];
@@ -513,12 +511,6 @@ function record(value: unknown): Record<string, unknown> {
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function optionalNumber(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
 }
 
 function requireString(call: LarkCallName, value: unknown, field: string): string {
