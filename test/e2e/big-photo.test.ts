@@ -1,3 +1,4 @@
+// behaviour §13.7
 import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { join } from "node:path";

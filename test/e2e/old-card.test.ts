@@ -1,3 +1,4 @@
+// behaviour §13.4
 import { afterEach, describe, expect, it } from "vitest";
 import { type BotHarness, ORG, reportProblem, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";

@@ -1,3 +1,4 @@
+// behaviour §13.8
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 

@@ -1,3 +1,4 @@
+// behaviour §13.3
 import { describe, expect, it } from "vitest";
 import { escapeMarkdown, escapeText } from "../../src/texts/escape.ts";
 
