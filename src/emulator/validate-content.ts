@@ -86,7 +86,8 @@ export function validateCard(card: unknown, known: KnownResources): { sharedCard
     if (typeof node.img_key === "string" && !known.image(node.img_key)) {
       throw larkErrors.cardInvalid(200570, `img_key ${node.img_key} is invalid`);
     }
-    if (typeof node.content === "string") {
+    // Only markdown parses mentions; plain_text shows `<at …>` as typed.
+    if (typeof node.content === "string" && (node.tag === "markdown" || node.tag === "lark_md")) {
       const unknown = cardMentions(node.content).find((id) => id !== "all" && !known.user(id));
       if (unknown !== undefined) {
         throw larkErrors.cardInvalid(
