@@ -36,7 +36,7 @@ describe("text people type never mentions everyone", () => {
     await h.settle();
     const sent = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app");
     const notice = sent.find((m) => m.msgType === "text" && JSON.stringify(m.content).includes("被退回"));
-    const text = (notice?.content as { text: string }).text;
+    const text = (notice?.content as { text?: string } | undefined)?.text ?? "";
     expect(text).toContain('＜at user_id="all"＞所有人＜/at＞');
     expect(text).not.toContain('<at user_id="all">');
     expect(notice?.mentions.map((m) => m.openId)).not.toContain("all");
