@@ -2,11 +2,13 @@ import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { extname, join } from "node:path";
 import type Router from "@koa/router";
+import { answerElsewhere } from "../commands/answer-elsewhere.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
-import { issueOfCardKey } from "../commands/sync-issue-card.ts";
+import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
 import type { Config } from "../config/env.ts";
 import { type Db, openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
+import { transaction } from "../db/transaction.ts";
 import { handleClockCardAction } from "../features/clock-card-actions.ts";
 import { digestCommand } from "../features/digest-command.ts";
 import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "../features/ledger-command.ts";
@@ -15,12 +17,14 @@ import { statsCommand } from "../features/stats-command.ts";
 import { createApp } from "../http/app.ts";
 import { Scheduler } from "../jobs/scheduler.ts";
 import { LarkClient } from "../lark/client.ts";
+import { LarkCode } from "../lark/errors.ts";
 import { Inbox } from "../lark/inbox.ts";
 import { OutboxSender } from "../lark/outbox.ts";
 import { downloadMessageImages, ensureImageKey } from "../lark/photos.ts";
 import { type LongConnection, startLongConnection } from "../lark/receivers/long-connection.ts";
 import { createSink } from "../lark/receivers/sink.ts";
 import { createWebhookHandler } from "../lark/receivers/webhook.ts";
+import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../ops/metrics.ts";
 import { ensureCatalogue } from "../org/catalogue.ts";
@@ -76,6 +80,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   const client = new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
   const bot = await client.botInfo();
   log.info({ botOpenId: bot.openId, name: bot.appName }, "connected to Lark");
+  await checkPeople(db, client, log, now());
 
   const names = new Map<string, string>();
   const deps: FeatureDeps = {
@@ -127,6 +132,17 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     client,
     logger: log,
     metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, r.outcome, r.code) },
+    onMentionRefused: (openIds) => checkPeople(db, client, log, now(), openIds),
+    onFailed: async (failed) => {
+      const issueId = issueOfCardPatchKey(failed.key);
+      if (issueId !== null && failed.code === LarkCode.tooOldToUpdate) {
+        await transaction(db, (tx) =>
+          renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }),
+        );
+      } else {
+        await transaction(db, (tx) => answerElsewhere(tx, failed));
+      }
+    },
     onSent: async (sent) => {
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {
@@ -197,6 +213,22 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
   };
   return riqing;
+}
+
+/**
+ * Asks Lark which people's open_ids it knows (all, or those given) and records it, so unknown ones are named instead
+ * of @-mentioned (one unknown mention makes Lark refuse a whole card). A refusal (e.g. no contact scope) is logged
+ * with its hint; mentions then stay as they are, guarded by the outbox's retry without mentions.
+ */
+async function checkPeople(db: Db, client: LarkClient, log: Logger, at: Date, openIds?: string[]): Promise<void> {
+  try {
+    const { checked, unknown } = await verifyPeople(db, client, { now: at, ...(openIds && { openIds }) });
+    if (unknown.length > 0) {
+      log.warn({ checked, unknown }, "Lark does not know these open_ids; they are named, not @-mentioned (run doctor)");
+    }
+  } catch (error) {
+    log.warn({ err: error }, "cannot check people's open_ids with Lark; mentions are not verified");
+  }
 }
 
 function listen(handler: RequestListener, port: number, host: string): Promise<Server> {

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config/env.ts";
 import { migrate } from "../db/migrate.ts";
-import { createLogger } from "../log.ts";
+import { createLogger, silentLogger } from "../log.ts";
 import { argumentProblem, USAGE } from "./usage.ts";
 
 const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/Lark bot for grid management
@@ -110,8 +110,17 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       const { formatImportReport } = await import("../org/format-import-report.ts");
       const db = await openDb(cfg.databaseUrl);
       try {
-        const report = await importOrg(db, file, { dryRun: values["dry-run"] ?? false });
+        const dryRun = values["dry-run"] ?? false;
+        const report = await importOrg(db, file, { dryRun });
         console.log(formatImportReport(report));
+        if (report.ok && !dryRun && cfg.lark) {
+          // Lark is asked which open_ids it knows, so nobody unknown is ever @-mentioned (that refuses whole cards).
+          const { LarkClient } = await import("../lark/client.ts");
+          const { peopleCheck, formatDoctor } = await import("../ops/doctor.ts");
+          const { appId, appSecret, domain } = cfg.lark;
+          const client = new LarkClient({ appId, appSecret, domain, logger: silentLogger, attempts: 1 });
+          console.log(formatDoctor([await peopleCheck(client, db, true)]));
+        }
         return report.ok ? 0 : 1;
       } finally {
         await db.$disconnect();

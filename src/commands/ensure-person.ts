@@ -1,13 +1,16 @@
 import type { Tx } from "../db/client.ts";
 
-/** Finds a person by open_id, creating one for a Lark user the org file did not list. */
+/**
+ * Finds a person by open_id, creating one for a Lark user the org file did not list (known to Lark: the id came in
+ * one of its events).
+ */
 export async function ensurePerson(
   tx: Tx,
   user: { openId: string; name: string },
 ): Promise<{ id: number; openId: string; name: string }> {
   return tx.person.upsert({
     where: { openId: user.openId },
-    create: { openId: user.openId, name: user.name || "未登记用户" },
+    create: { openId: user.openId, name: user.name || "未登记用户", larkStatus: "ok" },
     update: {},
     select: { id: true, openId: true, name: true },
   });

@@ -3,18 +3,75 @@ import { ancestorAt, categoryOf, holders, orgOf, unitSubtree } from "../db/org-q
 import type { CategoryClass, CategoryKind, IssueStatus, Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type IssueView, issueCard } from "../presenters/issue-card.ts";
-import { eventText } from "../texts/messages.ts";
+import { eventText, TEXTS } from "../texts/messages.ts";
 import type { CommandContext } from "./context.ts";
 
-/** Outbox key of an issue's card message (the first post); patches add `:v<n>`. The key parses back. */
+/**
+ * Outbox key of an issue's card message (the first post); patches add `:v<n>`, a fresh card posted when Lark no longer
+ * lets the old one be updated adds `:renew:<n>`. The keys parse back.
+ */
 export function cardKey(issueId: number): string {
   return `card:${issueId}`;
 }
 
-/** The issue whose card an outbox key posted, if it is a first card post. */
+/** The issue whose card an outbox key posted (the first card or a fresh one), if it is one. */
 export function issueOfCardKey(key: string): number | null {
-  const match = /^card:(\d+)$/.exec(key);
+  const match = /^card:(\d+)(?::renew:\d+)?$/.exec(key);
   return match ? Number(match[1]) : null;
+}
+
+/** The issue whose card an outbox key patched, if it is a card patch. */
+export function issueOfCardPatchKey(key: string): number | null {
+  const match = /^card:(\d+):v\d+$/.exec(key);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * The issue's card as patches must name it: the newest card post (first or fresh) — its message id once sent, its
+ * outbox key before.
+ */
+async function currentCard(tx: Tx, issueId: number): Promise<string | { outboxKey: string }> {
+  const key = cardKey(issueId);
+  const latest = await tx.outboxMessage.findFirst({
+    where: { OR: [{ key }, { key: { startsWith: `${key}:renew:` } }] },
+    orderBy: { id: "desc" },
+    select: { key: true, status: true, messageId: true },
+  });
+  if (latest?.status === "sent" && latest.messageId) return latest.messageId;
+  return { outboxKey: latest?.key ?? key };
+}
+
+/**
+ * Lark refused to update the issue's card (sent over 14 days ago, 230031): posts the card afresh in the report's
+ * thread after a line saying why, in the caller's transaction. Later patches go to the fresh card (see
+ * `currentCard`), and it becomes the issue's card once sent. `refusedKey` (the refused patch) keys both messages.
+ */
+export async function renewIssueCard(
+  tx: Tx,
+  issueId: number,
+  refusedKey: string,
+  ctx: Pick<CommandContext, "now" | "timeZone">,
+): Promise<void> {
+  const { issue, view } = await readIssue(tx, issueId);
+  if (!issue.sourceChatId || !issue.sourceMessageId) return;
+  const reply = {
+    kind: "reply",
+    chatId: issue.sourceChatId,
+    target: issue.sourceMessageId,
+    replyInThread: true,
+  } as const;
+  await enqueue(tx, {
+    ...reply,
+    key: `card-renewed:${refusedKey}`,
+    msgType: "text",
+    content: JSON.stringify({ text: TEXTS.cardRenewed(view.number) }),
+  });
+  await enqueue(tx, {
+    ...reply,
+    key: `${cardKey(issueId)}:renew:${refusedKey.slice(refusedKey.lastIndexOf(":v") + 2)}`,
+    msgType: "interactive",
+    content: JSON.stringify(issueCard(view, ctx.now, ctx.timeZone)),
+  });
 }
 
 /**
@@ -55,7 +112,7 @@ export async function syncIssueCard(
     key: `${key}:v${version}`,
     kind: "patch",
     chatId: issue.sourceChatId,
-    target: issue.cardMessageId ?? { outboxKey: key },
+    target: await currentCard(tx, issueId),
     msgType: "interactive",
     content,
   });

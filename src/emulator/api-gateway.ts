@@ -19,6 +19,9 @@ export interface ApiGatewayOptions {
   limits: RateLimits;
   failures: FailureInjector;
   now: () => number;
+  /** The app's id (named in scope refusals) and whether it has been granted a scope. */
+  appId: string;
+  granted: (scope: string) => boolean;
   /** Every answered (or dropped) call; `unexpected` says why a correct client would not have made it. */
   onCall: (call: ApiCall, unexpected?: string) => void;
   onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -133,6 +136,9 @@ export class ApiGateway {
       if (!found) return { answer: notFound(), unexpected: `no such endpoint: ${method} ${url.pathname}` };
       const { route, params } = found;
       if (route.auth) this.authenticate(req);
+      if (route.scopes && !route.scopes.some(this.options.granted)) {
+        throw larkErrors.scopeMissing(this.options.appId, route.scopes);
+      }
       if (route.rateLimited) this.throttle(`${route.method} ${route.path}`);
       const result = await route.handle({ ...ctx, params });
       const unexpected = "json" in result ? result.unexpected : undefined;
@@ -194,7 +200,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 /** Decodes the body by content type and fills `call.body`; malformed bodies are Lark's 99992402. */
 function parseRequest(req: IncomingMessage, raw: Buffer, url: URL, call: ApiCall): Omit<RouteContext, "params"> {
   const contentType = req.headers["content-type"] ?? "";
-  const base = { query: call.query, headers: req.headers };
+  const base = {
+    query: call.query,
+    queryAll: (name: string) => url.searchParams.getAll(name),
+    headers: req.headers,
+    bodyBytes: raw.length,
+  };
   if (/^multipart\/form-data/i.test(contentType)) {
     const parts = parseMultipart(raw, contentType);
     if (!parts) {

@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { larkErrors } from "./lark-api-error.ts";
 import { ok, type Route, type RouteDeps, validateFields } from "./route.ts";
+import { API_SCOPES, SCOPES } from "./scopes.ts";
 import type { EmulatedChat, EmulatedUser } from "./types.ts";
 
 const idType = z.enum(["open_id", "union_id", "user_id"]).default("open_id");
 const userQuery = z.object({ user_id_type: idType, department_id_type: z.string().optional() });
+/** The batch user API takes at most 50 ids. */
+const BATCH_USERS_MAX = 50;
 const chatQuery = z.object({ user_id_type: idType });
 const membersQuery = z.object({
   member_id_type: idType,
@@ -12,31 +15,60 @@ const membersQuery = z.object({
   page_token: z.string().optional(),
 });
 
-/** Contact user, chat info, chat members and bot info. */
+/**
+ * Contact user (one, or a batch of up to 50), chat info, chat members, the bot's membership of a chat, and bot info.
+ * Chat info answers for any chat of the tenant, as Lark does for internal groups, even one the bot has left; only
+ * is_in_chat tells whether the bot is a member.
+ */
 export function directoryRoutes(deps: RouteDeps): Route[] {
   const { state, app } = deps;
 
-  const visibleChat = (chatId: string | undefined): EmulatedChat => {
+  const existingChat = (chatId: string | undefined): EmulatedChat => {
     const chat = state.chat(chatId ?? "");
     if (!chat) throw larkErrors.chatInvalid();
     if (chat.dissolved) throw larkErrors.chatDissolved();
+    return chat;
+  };
+  const visibleChat = (chatId: string | undefined): EmulatedChat => {
+    const chat = existingChat(chatId);
     if (!chat.botIsMember) throw larkErrors.operatorNotInChat();
     return chat;
   };
+  const contact = (user: EmulatedUser) => contactUser(user, deps.granted(SCOPES.userBase));
   const idOf = (user: EmulatedUser, type: z.infer<typeof idType>): string =>
     type === "open_id" ? user.openId : type === "union_id" ? user.unionId : user.userId;
 
   return [
     {
       method: "GET",
+      path: "/open-apis/contact/v3/users/batch",
+      auth: true,
+      rateLimited: true,
+      scopes: API_SCOPES.contact,
+      // Users Lark does not know (or the app may not see) are left out of `items`.
+      handle: ({ query, queryAll }) => {
+        const { user_id_type } = validateFields(userQuery, query);
+        const ids = queryAll("user_ids");
+        if (ids.length === 0 || ids.length > BATCH_USERS_MAX) {
+          throw larkErrors.fieldValidation([
+            { field: "user_ids", description: `user_ids must hold 1 to ${BATCH_USERS_MAX} ids` },
+          ]);
+        }
+        const found = ids.flatMap((id) => state.findUser(user_id_type, id) ?? []);
+        return ok({ items: found.map(contact) });
+      },
+    },
+    {
+      method: "GET",
       path: "/open-apis/contact/v3/users/:user_id",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.contact,
       handle: ({ params, query }) => {
         const { user_id_type } = validateFields(userQuery, query);
         const user = state.findUser(user_id_type, params.user_id ?? "");
         if (!user) throw larkErrors.userNotVisible();
-        return ok({ user: contactUser(user) });
+        return ok({ user: contact(user) });
       },
     },
     {
@@ -44,9 +76,10 @@ export function directoryRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/chats/:chat_id",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.chat,
       handle: ({ params, query }) => {
         const { user_id_type } = validateFields(chatQuery, query);
-        const chat = visibleChat(params.chat_id);
+        const chat = existingChat(params.chat_id);
         const owner = chat.ownerOpenId ? state.findUser("open_id", chat.ownerOpenId) : undefined;
         return ok({
           avatar: "",
@@ -58,7 +91,7 @@ export function directoryRoutes(deps: RouteDeps): Route[] {
           external: false,
           tenant_key: app.tenantKey,
           user_count: String(chat.members.length),
-          bot_count: "1",
+          bot_count: chat.botIsMember ? "1" : "0",
           add_member_permission: "all_members",
           share_card_permission: "allowed",
           at_all_permission: "all_members",
@@ -70,9 +103,18 @@ export function directoryRoutes(deps: RouteDeps): Route[] {
     },
     {
       method: "GET",
+      path: "/open-apis/im/v1/chats/:chat_id/members/is_in_chat",
+      auth: true,
+      rateLimited: true,
+      scopes: API_SCOPES.chatMembers,
+      handle: ({ params }) => ok({ is_in_chat: existingChat(params.chat_id).botIsMember }),
+    },
+    {
+      method: "GET",
       path: "/open-apis/im/v1/chats/:chat_id/members",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.chatMembers,
       handle: ({ params, query }) => {
         const { member_id_type, page_size, page_token } = validateFields(membersQuery, query);
         const chat = visibleChat(params.chat_id);
@@ -110,12 +152,13 @@ export function directoryRoutes(deps: RouteDeps): Route[] {
   ];
 }
 
-function contactUser(user: EmulatedUser): Record<string, unknown> {
+/** A user as the contact API shows it; the name only with contact:user.base:readonly, as Lark does. */
+function contactUser(user: EmulatedUser, withName: boolean): Record<string, unknown> {
   return {
     open_id: user.openId,
     union_id: user.unionId,
     user_id: user.userId,
-    name: user.name,
+    ...(withName && { name: user.name }),
     en_name: "",
     avatar: { avatar_72: "", avatar_240: "", avatar_640: "", avatar_origin: "" },
     ...(user.mobile !== undefined && { mobile: user.mobile }),

@@ -33,6 +33,7 @@ export class EventDelivery {
   private readonly log = new Map<string, DeliveredEvent>();
   private queue: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly firstPushSeconds = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly options: EventDeliveryOptions) {}
@@ -128,9 +129,12 @@ export class EventDelivery {
 
   private async viaWebhook(entry: DeliveredEvent, target: Extract<DeliveryTarget, { mode: "webhook" }>) {
     const { encryptKey } = this.options;
+    // A retry re-pushes the stored request: it is signed with the first push's timestamp.
+    const firstPush = this.firstPushSeconds.get(entry.eventId) ?? Math.floor(this.options.now() / 1000);
+    this.firstPushSeconds.set(entry.eventId, firstPush);
     const request = buildWebhookRequest(entry.envelope, {
       encrypt: target.encrypt ?? encryptKey !== undefined,
-      timestampSeconds: Math.floor(this.options.now() / 1000),
+      timestampSeconds: firstPush,
       ...(encryptKey !== undefined && { encryptKey }),
     });
     try {

@@ -5,12 +5,13 @@
  *
  * ```ts
  * const emu = await LarkEmulator.start({ appId: "cli_0123456789abcdef", appSecret, encryptKey?, verificationToken?,
- *   strict?: true, tokenTtlSeconds?: 7200, now?: () => ms, port?: 0, rateLimits?, receiveAllGroupMessages?: true,
+ *   strict?: true, tokenTtlSeconds?: 7200, now?: () => ms, port?: 0, rateLimits?, scopes?: ALL_SCOPES,
  *   wsClientConfig?, appName?: "日清", tenantKey?, callLogLimit?: 10_000, state?: emu.exportState() });
  * emu.baseUrl; emu.botOpenId; emu.appId; emu.tenantKey; emu.verificationToken; emu.encryptKey;
  *
  * // tenant
  * emu.addUser({ openId, name, unionId?, userId?, mobile? });  emu.users();
+ * emu.scopes; emu.setScopes({ grant?, revoke? });                // granted scopes (SCOPES); default all
  * emu.addChat({ chatId, name, members, botIsMember? });       emu.chats(); emu.chat(id); emu.p2pChatId(openId);
  * await emu.addBotToChat(id); await emu.removeBotFromChat(id); await emu.dissolveChat(id);  // each pushes its event
  *
@@ -42,8 +43,8 @@
  * ```
  *
  * Endpoints: tenant/app access token, `/callback/ws/endpoint` and its WebSocket (pbbp2 frames), message send /
- * reply / PATCH / get, image and file upload, message resource download, contact user, chat, chat members, bot
- * info — with Lark's formats, error codes and rate limits (50/s and 1000/min per API, 5/s per chat, 5/s per
+ * reply / PATCH / get, image and file upload, message resource download, contact user (one and batch), chat, chat
+ * members, is_in_chat, bot info — with Lark's formats, error codes, scopes and rate limits (50/s and 1000/min per API, 5/s per chat, 5/s per
  * card update), on an injectable clock. Anything else answers 404 and counts as unexpected.
  */
 
@@ -56,5 +57,12 @@ export {
   type UserClickInput,
   type UserMessageResult,
 } from "./lark-emulator.ts";
+export { ALL_SCOPES, API_SCOPES, SCOPES } from "./scopes.ts";
 export type * from "./types.ts";
-export { encryptForLark, signForLark, type WebhookRequest, type WebhookTamper } from "./webhook-request.ts";
+export {
+  encryptForLark,
+  STALE_SECONDS,
+  signForLark,
+  type WebhookRequest,
+  type WebhookTamper,
+} from "./webhook-request.ts";

@@ -37,6 +37,17 @@ export const larkErrors = {
       "x-ogw-ratelimit-limit": String(limit),
       "x-ogw-ratelimit-reset": String(resetSeconds),
     }),
+  scopeMissing: (appId: string, scopes: readonly string[]) =>
+    new LarkApiError(
+      99991672,
+      `Access denied. One of the following scopes is required: [${scopes.join(", ")}].` +
+        `应用尚未开通所需的应用身份权限：[${scopes.join(", ")}]，点击链接申请并开通任一权限即可：` +
+        `https://open.feishu.cn/app/${appId}/auth?q=${scopes.join(",")}&op_from=openapi&token_type=tenant`,
+      400,
+      false,
+      {},
+      { permission_violations: scopes.map((subject) => ({ type: "action_scope_required", subject })) },
+    ),
   tooFrequent: () =>
     new LarkApiError(230020, "The request you send is too frequent, please try again later.", 400, true),
   fieldValidation: (violations: { field: string; description: string }[]) =>

@@ -22,6 +22,7 @@ import { newId } from "./new-id.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { imageContentType, resourceRoutes } from "./resource-routes.ts";
 import type { RouteDeps } from "./route.ts";
+import { ALL_SCOPES, SCOPES } from "./scopes.ts";
 import { TokenStore } from "./token-store.ts";
 import type {
   ApiCall,
@@ -100,7 +101,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
   private readonly now: () => number;
   private readonly strict: boolean;
   private readonly callLogLimit: number;
-  private readonly receiveAllGroupMessages: boolean;
+  private readonly grantedScopes: Set<string>;
   private readonly app: AppIdentity;
   private readonly botUnionId: string;
   private readonly state: EmulatorState;
@@ -125,7 +126,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
     this.now = options.now ?? Date.now;
     this.strict = options.strict ?? true;
     this.callLogLimit = options.callLogLimit ?? 10_000;
-    this.receiveAllGroupMessages = options.receiveAllGroupMessages ?? true;
+    this.grantedScopes = new Set(options.scopes ?? ALL_SCOPES);
     this.app = {
       appId: options.appId,
       tenantKey: this.tenantKey,
@@ -164,6 +165,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
       limits,
       hub: this.hub,
       now: this.now,
+      granted: (scope) => this.grantedScopes.has(scope),
       messageCreated: (message) => this.emit("message", message),
       messageUpdated: (message) => this.emit("message.updated", message),
     };
@@ -174,6 +176,8 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
       limits,
       failures: this.failures,
       now: this.now,
+      appId: options.appId,
+      granted: (scope) => this.grantedScopes.has(scope),
       onCall: (call, unexpected) => this.recordCall(call, unexpected),
       onUpgrade: (request, socket, head) => this.hub.handleUpgrade(request, socket, head),
     });
@@ -246,6 +250,17 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
     return this.pushEvent("im.chat.disbanded_v1", chatOperatorEvent(this.app, chat, this.operator(chat, options)));
   }
 
+  /** The scopes granted to the app, sorted. */
+  get scopes(): string[] {
+    return [...this.grantedScopes].sort();
+  }
+
+  /** Grants or withdraws scopes, as an admin does in the developer console (after publishing a version). */
+  setScopes(change: { grant?: readonly string[]; revoke?: readonly string[] }): void {
+    for (const scope of change.grant ?? []) this.grantedScopes.add(scope);
+    for (const scope of change.revoke ?? []) this.grantedScopes.delete(scope);
+  }
+
   // ── what users do ──────────────────────────────────────────────────────────
 
   /**
@@ -269,8 +284,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
       createTime: this.now(),
     });
     this.emit("message", message);
-    const addressed = chat.chatType === "p2p" || this.receiveAllGroupMessages || input.mentionBot === true;
-    if (!addressed || !chat.botIsMember) return { messageId: message.messageId };
+    if (!chat.botIsMember || !this.receives(chat, input.mentionBot === true)) return { messageId: message.messageId };
     const event = messageReceiveEvent(this.app, message, sender, chat, (openId) => this.mentionedUser(openId));
     const { eventId, delivery } = await this.pushEvent("im.message.receive_v1", event);
     return { messageId: message.messageId, eventId, ...(delivery && { delivery }) };
@@ -482,6 +496,13 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
     return { eventId: envelope.header.event_id, ...(delivery && { delivery }) };
   }
 
+  /** Whether the app's scopes let a user's message in this chat reach it (Lark pushes nothing otherwise). */
+  private receives(chat: EmulatedChat, mentionsBot: boolean): boolean {
+    if (chat.chatType === "p2p") return this.grantedScopes.has(SCOPES.p2pMessages);
+    if (this.grantedScopes.has(SCOPES.groupMessages)) return true;
+    return mentionsBot && this.grantedScopes.has(SCOPES.groupAtMessages);
+  }
+
   private operator(chat: EmulatedChat, options: ChatChangeOptions): EmulatedUser | undefined {
     const openId = options.by ?? chat.ownerOpenId;
     return openId === undefined ? undefined : this.state.requireUser(openId);
@@ -528,6 +549,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
         validateCard(card.data, {
           image: (key) => this.state.resource(key)?.kind === "image",
           file: (key) => this.state.resource(key)?.kind === "file",
+          user: (id) => this.state.findUser("open_id", id) !== undefined,
         });
         this.emit("message.updated", this.state.updateMessage(message.messageId, card.data, "callback"));
       } catch (error) {

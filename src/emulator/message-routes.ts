@@ -5,10 +5,20 @@ import { isRecord } from "./is-record.ts";
 import { larkErrors } from "./lark-api-error.ts";
 import { newId } from "./new-id.ts";
 import { ok, type Route, type RouteDeps, type RouteResult, validateFields } from "./route.ts";
+import { API_SCOPES } from "./scopes.ts";
 import type { EmulatedChat, EmulatedMention, EmulatedMessage } from "./types.ts";
 import { type KnownResources, validateCard, validateContent } from "./validate-content.ts";
 
 const UPDATE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+/** Cards and posts: Lark's limit on the whole request as sent (content is JSON inside JSON, escapes included). */
+const RICH_REQUEST_LIMIT_BYTES = 30 * 1024;
+
+/** Refuses a card or post whose request body is over 30 KB (230025). */
+function checkRequestSize(msgType: string, bodyBytes: number): void {
+  if ((msgType === "interactive" || msgType === "post") && bodyBytes > RICH_REQUEST_LIMIT_BYTES) {
+    throw larkErrors.contentTooLong("30 KB");
+  }
+}
 
 const sendQuery = z.object({ receive_id_type: z.enum(["open_id", "union_id", "user_id", "email", "chat_id"]) });
 const sendBody = z.object({
@@ -33,6 +43,7 @@ export function messageRoutes(deps: RouteDeps): Route[] {
   const known: KnownResources = {
     image: (key) => state.resource(key)?.kind === "image",
     file: (key) => state.resource(key)?.kind === "file",
+    user: (id) => state.findUser("open_id", id) !== undefined,
   };
 
   const post = (chat: EmulatedChat, input: z.infer<typeof replyBody>, placement: Placement): RouteResult => {
@@ -69,9 +80,11 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages",
       auth: true,
       rateLimited: true,
-      handle: ({ query, body }) => {
+      scopes: API_SCOPES.send,
+      handle: ({ query, body, bodyBytes }) => {
         const { receive_id_type } = validateFields(sendQuery, query);
         const input = validateFields(sendBody, body);
+        checkRequestSize(input.msg_type, bodyBytes);
         const prior = input.uuid === undefined ? undefined : state.messageForUuid(input.uuid);
         if (prior) return ok(toApiMessage(prior, deps.app));
         return post(receiver(deps, receive_id_type, input.receive_id), input, {});
@@ -82,8 +95,10 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages/:message_id/reply",
       auth: true,
       rateLimited: true,
-      handle: ({ params, body }) => {
+      scopes: API_SCOPES.send,
+      handle: ({ params, body, bodyBytes }) => {
         const input = validateFields(replyBody, body);
+        checkRequestSize(input.msg_type, bodyBytes);
         const parent = existing(params.message_id);
         const prior = input.uuid === undefined ? undefined : state.messageForUuid(input.uuid);
         if (prior) return ok(toApiMessage(prior, deps.app));
@@ -105,8 +120,10 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages/:message_id",
       auth: true,
       rateLimited: true,
-      handle: ({ params, body }) => {
+      scopes: API_SCOPES.send,
+      handle: ({ params, body, bodyBytes }) => {
         const input = validateFields(patchBody, body);
+        checkRequestSize("interactive", bodyBytes);
         const message = existing(params.message_id);
         if (message.sender.type !== "app") throw larkErrors.notSender();
         if (message.msgType !== "interactive") throw larkErrors.invalidParam("only cards (interactive) can be updated");
@@ -129,6 +146,7 @@ export function messageRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages/:message_id",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.readMessage,
       handle: ({ params }) => {
         const message = state.message(params.message_id ?? "");
         if (!message) throw larkErrors.invalidParam(`invalid message_id ${params.message_id}`);

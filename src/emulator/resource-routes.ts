@@ -4,6 +4,7 @@ import { larkErrors } from "./lark-api-error.ts";
 import { newId } from "./new-id.ts";
 import { isTextField, type MultipartPart } from "./parse-multipart.ts";
 import { ok, type Route, type RouteDeps, validateFields } from "./route.ts";
+import { API_SCOPES } from "./scopes.ts";
 import type { EmulatedMessage } from "./types.ts";
 
 const MB = 1024 * 1024;
@@ -27,6 +28,7 @@ export function resourceRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/images",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.upload,
       handle: ({ parts }) => {
         validateFields(imageFields, textFields(parts));
         const image = filePart(parts, "image");
@@ -44,6 +46,7 @@ export function resourceRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/files",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.upload,
       handle: ({ parts }) => {
         const fields = validateFields(fileFields, textFields(parts));
         const file = filePart(parts, "file");
@@ -65,6 +68,7 @@ export function resourceRoutes(deps: RouteDeps): Route[] {
       path: "/open-apis/im/v1/messages/:message_id/resources/:file_key",
       auth: true,
       rateLimited: true,
+      scopes: API_SCOPES.download,
       handle: ({ params, query }) => {
         const { type } = validateFields(resourceQuery, query);
         const message = state.message(params.message_id ?? "");

@@ -19,6 +19,8 @@ export interface RouteDeps {
   limits: RateLimits;
   hub: LongConnectionHub;
   now: () => number;
+  /** Whether the app has been granted a scope. */
+  granted: (scope: string) => boolean;
   messageCreated: (message: EmulatedMessage) => void;
   messageUpdated: (message: EmulatedMessage) => void;
 }
@@ -26,8 +28,12 @@ export interface RouteDeps {
 /** What a route handler gets: path parameters, query, parsed JSON body or multipart parts, headers. */
 export interface RouteContext {
   params: Record<string, string>;
+  /** Query parameters; a repeated one keeps its last value here and every value in `queryAll`. */
   query: Record<string, string>;
+  queryAll: (name: string) => string[];
   body: unknown;
+  /** Size of the request body as sent, in bytes (Lark's 30 KB card and post limit is measured on it). */
+  bodyBytes: number;
   parts?: MultipartPart[];
   headers: IncomingHttpHeaders;
 }
@@ -46,6 +52,8 @@ export interface Route {
   auth: boolean;
   /** Counts against the per-app-per-API limits (HTTP 429, 99991400). */
   rateLimited: boolean;
+  /** Scopes of which the app needs one (99991672 otherwise); none for the token and bot-info endpoints. */
+  scopes?: readonly string[];
   handle: (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
 }
 

@@ -39,8 +39,12 @@ export interface LarkEmulatorOptions {
   /** Port to listen on (127.0.0.1 only). Default 0: any free port. */
   port?: number;
   rateLimits?: Partial<RateLimits>;
-  /** With scope im:message.group_msg the bot sees every group message; otherwise only those that @ it. Default true. */
-  receiveAllGroupMessages?: boolean;
+  /**
+   * Scopes granted to the app (see `SCOPES`). Default: every scope the emulator knows. They decide what arrives
+   * (p2p messages need im:message.p2p_msg:readonly; group messages im:message.group_msg, or only those that @ the
+   * bot with im:message.group_at_msg:readonly) and which API calls are refused with 99991672.
+   */
+  scopes?: readonly string[];
   wsClientConfig?: Partial<WsClientConfig>;
   /** How many API calls `calls` keeps (oldest dropped first). Default 10 000. */
   callLogLimit?: number;

@@ -1,10 +1,12 @@
 import { isRecord } from "./is-record.ts";
 import { larkErrors } from "./lark-api-error.ts";
 
-/** Lookups the validator needs: which resource keys the app has uploaded. */
+/** Lookups the validator needs: which resource keys the app has uploaded, and which users exist. */
 export interface KnownResources {
   image(key: string): boolean;
   file(key: string): boolean;
+  /** Whether an open_id (or email) names a user of the tenant this app may mention. */
+  user(id: string): boolean;
 }
 
 export interface ValidatedContent {
@@ -84,6 +86,16 @@ export function validateCard(card: unknown, known: KnownResources): { sharedCard
     if (typeof node.img_key === "string" && !known.image(node.img_key)) {
       throw larkErrors.cardInvalid(200570, `img_key ${node.img_key} is invalid`);
     }
+    // Only markdown parses mentions; plain_text shows `<at …>` as typed.
+    if (typeof node.content === "string" && (node.tag === "markdown" || node.tag === "lark_md")) {
+      const unknown = cardMentions(node.content).find((id) => id !== "all" && !known.user(id));
+      if (unknown !== undefined) {
+        throw larkErrors.cardInvalid(
+          100290,
+          `there is an invalid user resource (at/person) in your card; ErrorValue: ${masked(unknown)}`,
+        );
+      }
+    }
   });
   // Card JSON 2.0 cards are always shared; 1.0 cards only when they say so.
   return { sharedCard: isV2 ? config.update_multi !== false : config.update_multi === true };
@@ -94,6 +106,10 @@ function validateMessageBody(msgType: string, parsed: unknown, known: KnownResou
   if (msgType === "text") {
     if (typeof parsed.text !== "string" || parsed.text.trim() === "") {
       throw larkErrors.invalidParam("invalid content, text is required");
+    }
+    for (const match of parsed.text.matchAll(/<at user_id="([^"]*)"/g)) {
+      const id = match[1] ?? "";
+      if (id !== "all" && !known.user(id)) throw larkErrors.invalidParam(`invalid at user ${masked(id)}`);
     }
   } else if (msgType === "post") {
     validatePost(parsed, known);
@@ -112,11 +128,28 @@ function validatePost(post: Record<string, unknown>, known: KnownResources): voi
       throw larkErrors.invalidParam('invalid content, post must be {"zh_cn":{"title","content":[[…]]}}');
     }
     walk(body.content, (node) => {
+      if (node.tag === "at" && node.user_id !== "all" && !known.user(String(node.user_id))) {
+        throw larkErrors.invalidParam(`invalid at user ${masked(String(node.user_id))}`);
+      }
       if (node.tag === "img" || node.tag === "media") {
         requireKey(node.image_key ?? node.file_key, "image_key", (k) => known.image(k) || known.file(k));
       }
     });
   }
+}
+
+/** The ids a card markdown text @-mentions: `<at id=…>`, `<at ids=a,b>`, `<at email=…>`, `<at user_id="…">`. */
+function cardMentions(content: string): string[] {
+  const ids: string[] = [];
+  for (const match of content.matchAll(/<at\s+(?:id|ids|user_id|open_id|email)=["']?([^"'\s>]+)["']?/g)) {
+    ids.push(...(match[1] ?? "").split(","));
+  }
+  return ids;
+}
+
+/** Lark shows an offending id in an error only partly: its first two characters, the rest starred. */
+function masked(id: string): string {
+  return `${id.slice(0, 2)}${"*".repeat(Math.max(0, id.length - 2))}`;
 }
 
 function requireKey(value: unknown, field: string, exists: (key: string) => boolean): void {

@@ -22,8 +22,8 @@ export interface WebhookRequestOptions {
   tamper?: WebhookTamper;
 }
 
-/** How far in the past a "stale" request is dated. */
-const STALE_SECONDS = 3600;
+/** How far in the past a "stale" request is dated: beyond Lark's last retry (6 h) and any receiver's window. */
+export const STALE_SECONDS = 25 * 3600;
 
 /**
  * Encrypts a JSON text the way Lark does: AES-256-CBC with key = SHA-256(encryptKey), PKCS#7 padding, a random

@@ -12,6 +12,7 @@ import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
+import { escapeText } from "../texts/escape.ts";
 import { STATUS_LABELS } from "../texts/labels.ts";
 import { formatDuration, TEXTS } from "../texts/messages.ts";
 
@@ -94,8 +95,14 @@ export async function runChatCommand(
   const scope = await scopeOf(deps, m.senderOpenId, binding);
   if (!scope.isAdmin && scope.unitIds.length === 0) return reply(TEXTS.noAccess);
   switch (command.verb) {
-    case "todo":
-      return reply(await todoText(deps, m.senderOpenId));
+    case "todo": {
+      const pages = await todoPages(deps, m.senderOpenId);
+      for (const [i, page] of pages.entries()) {
+        const answer = answerTo(m);
+        await replyText(deps.db, { ...answer, key: i === 0 ? answer.key : `${answer.key}:p${i + 1}`, text: page });
+      }
+      return;
+    }
     case "show":
       return show(deps, m, command.arg, scope, reply);
     default: {
@@ -123,10 +130,16 @@ async function scopeOf(deps: FeatureDeps, openId: string, binding: BindingRef | 
   return { binding, unitIds: allowed || isAdmin ? [binding.unitId] : [], isAdmin };
 }
 
-/** The sender's open work: assigned to them or their department, and fixes awaiting their verification. */
-async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
+/** Lines of 待办 per message: a phone screen's worth or two, however long the list. */
+const TODO_PAGE_LINES = 50;
+
+/**
+ * The sender's open work — assigned to them or their department, and fixes awaiting their verification — all of it,
+ * in messages of {@link TODO_PAGE_LINES} lines.
+ */
+async function todoPages(deps: FeatureDeps, openId: string): Promise<string[]> {
   const person = await deps.db.person.findUnique({ where: { openId } });
-  if (!person) return TEXTS.todoEmpty;
+  if (!person) return [TEXTS.todoEmpty];
   const org = await orgOf(deps.db);
   const duties = dutiesOf(org, person.id);
   const verifierUnits = duties
@@ -143,9 +156,8 @@ async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
     },
     include: { category: true, grid: true },
     orderBy: [{ deadline: "asc" }, { number: "asc" }],
-    take: 30,
   });
-  if (issues.length === 0) return TEXTS.todoEmpty;
+  if (issues.length === 0) return [TEXTS.todoEmpty];
   const now = deps.now();
   const lines = issues.map((i) => {
     const status = i.status as IssueStatus;
@@ -156,9 +168,15 @@ async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
           ? ""
           : `剩 ${formatDuration(i.deadline.getTime() - now.getTime())}`
       : "";
-    return `#${i.number} ${i.category?.name ?? "待分类"} · ${i.grid?.name ?? "待定网格"} · ${STATUS_LABELS[status]}${due ? ` · ${due}` : ""}`;
+    return `#${i.number} ${escapeText(i.category?.name ?? "待分类")} · ${escapeText(i.grid?.name ?? "待定网格")} · ${STATUS_LABELS[status]}${due ? ` · ${due}` : ""}`;
   });
-  return [TEXTS.todoHeader(issues.length), ...lines].join("\n");
+  const pages = Math.ceil(lines.length / TODO_PAGE_LINES);
+  return Array.from({ length: pages }, (_, i) =>
+    [
+      TEXTS.todoHeader(issues.length, i + 1, pages),
+      ...lines.slice(i * TODO_PAGE_LINES, (i + 1) * TODO_PAGE_LINES),
+    ].join("\n"),
+  );
 }
 
 /**

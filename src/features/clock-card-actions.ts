@@ -24,6 +24,7 @@ import { ALL_TARGETS, REVIEW_FIELDS } from "../presenters/digest-card.ts";
 import { reminderCard, SNOOZE_MS } from "../presenters/reminder-card.ts";
 import { issueListLine, shortDate } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
+import { escapeText } from "../texts/escape.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { toast } from "./card-actions.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
@@ -130,7 +131,7 @@ async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId:
   });
   // The list lines of the digest itself, with names instead of mentions: a reply should not ping everyone again.
   const context = { unit, asOf: now, timeZone: deps.timeZone };
-  const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
+  const plain = { escape: escapeText, assignee: (a: { name: string }) => escapeText(a.name) };
   const lines = items
     .slice(0, OVERDUE_ANSWER_LIMIT)
     .map((item, i) => `${i + 1}. ${issueListLine(context, item, "overdue", plain)}`);

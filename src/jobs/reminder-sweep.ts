@@ -47,7 +47,7 @@ import { afterQuietHours, heldSince, isQuietAt } from "../domain/quiet-hours.ts"
 import { mergeRanges, type TimeRange } from "../domain/time-ranges.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { type EscalationItem, escalationCard, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
+import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { inChunks } from "../reports/stats-scope.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import type { Job, SweepNotice, SweepOptions } from "./job.ts";
@@ -533,19 +533,21 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
         await tx.jobRun.delete({ where: { key } });
         return [];
       }
-      const content = escalationCard(
+      const cards = escalationCards(
         claimed.map((c) => c.item),
         now,
       );
       for (const chatId of target.chatIds) {
-        await enqueue(tx, {
-          key: escalationMessageKey(chatId, slot),
-          kind: "send",
-          chatId,
-          target: chatId,
-          msgType: "interactive",
-          content: JSON.stringify(content),
-        });
+        for (const [i, content] of cards.entries()) {
+          await enqueue(tx, {
+            key: `${escalationMessageKey(chatId, slot)}${i === 0 ? "" : `:p${i + 1}`}`,
+            kind: "send",
+            chatId,
+            target: chatId,
+            msgType: "interactive",
+            content: JSON.stringify(content),
+          });
+        }
       }
       return claimed;
     });

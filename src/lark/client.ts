@@ -130,17 +130,6 @@ export interface LarkUser {
   mobile: string | undefined;
 }
 
-/** A chat as Riqing reads it. */
-export interface LarkChat {
-  chatId: string;
-  name: string;
-  description: string | undefined;
-  ownerId: string | undefined;
-  chatMode: string | undefined;
-  chatType: string | undefined;
-  userCount: number | undefined;
-}
-
 /** One (human) member of a chat; Lark leaves bots out of this list. */
 export interface LarkChatMember {
   openId: string;
@@ -173,6 +162,8 @@ interface RequestSpec {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_ATTEMPTS = 3;
 const MEMBERS_PAGE_SIZE = 100;
+/** Lark's batch user API takes at most 50 ids a call. */
+export const USERS_BATCH_SIZE = 50;
 
 /** Lark's client wrapped with pacing, retries, token refresh and normalized errors; see the module comment. */
 export class LarkClient {
@@ -339,34 +330,41 @@ export class LarkClient {
       { ...options, idempotent: true },
     );
     const user = record(dataOf(env).user);
-    return {
-      openId: requireString("getUser", user.open_id, "user.open_id"),
-      unionId: optionalString(user.union_id),
-      userId: optionalString(user.user_id),
-      name: optionalString(user.name) ?? "",
-      enName: optionalString(user.en_name),
-      mobile: optionalString(user.mobile),
-    };
+    return toLarkUser(requireString("getUser", user.open_id, "user.open_id"), user);
   }
 
-  /** Reads a chat's name and settings. */
-  async getChat(chatId: string, options?: CallOptions): Promise<LarkChat> {
+  /**
+   * Reads up to 50 users by open_id in one call; users Lark does not know (or the app may not see) are left out.
+   * The name is empty without the contact:user.base:readonly scope.
+   */
+  async getUsers(openIds: readonly string[], options?: CallOptions): Promise<LarkUser[]> {
+    if (openIds.length === 0) return [];
+    if (openIds.length > USERS_BATCH_SIZE) throw new Error(`getUsers takes at most ${USERS_BATCH_SIZE} ids`);
+    const query = new URLSearchParams({ user_id_type: "open_id" });
+    for (const id of openIds) query.append("user_ids", id);
     const env = await this.call(
-      "getChat",
-      [paceKey.api("getChat")],
-      { method: "GET", url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}` },
+      "getUsers",
+      [paceKey.api("getUsers")],
+      { method: "GET", url: `/open-apis/contact/v3/users/batch?${query}` },
       { ...options, idempotent: true },
     );
-    const data = dataOf(env);
-    return {
-      chatId,
-      name: optionalString(data.name) ?? "",
-      description: optionalString(data.description),
-      ownerId: optionalString(data.owner_id),
-      chatMode: optionalString(data.chat_mode),
-      chatType: optionalString(data.chat_type),
-      userCount: optionalNumber(data.user_count),
-    };
+    const items = dataOf(env).items;
+    return (Array.isArray(items) ? items : []).flatMap((item) => {
+      const user = record(item);
+      const openId = optionalString(user.open_id);
+      return openId ? [toLarkUser(openId, user)] : [];
+    });
+  }
+
+  /** Whether the bot is a member of a chat (get-chat answers for internal groups the bot has left). */
+  async isInChat(chatId: string, options?: CallOptions): Promise<boolean> {
+    const env = await this.call(
+      "isInChat",
+      [paceKey.api("isInChat")],
+      { method: "GET", url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}/members/is_in_chat` },
+      { ...options, idempotent: true },
+    );
+    return dataOf(env).is_in_chat === true;
   }
 
   /** Lists every human member of a chat, following all pages. */
@@ -477,6 +475,17 @@ export class LarkClient {
   }
 }
 
+function toLarkUser(openId: string, user: Record<string, unknown>): LarkUser {
+  return {
+    openId,
+    unionId: optionalString(user.union_id),
+    userId: optionalString(user.user_id),
+    name: optionalString(user.name) ?? "",
+    enName: optionalString(user.en_name),
+    mobile: optionalString(user.mobile),
+  };
+}
+
 function encodeContent(content: MessageContent): string {
   return typeof content === "string" ? content : JSON.stringify(content);
 }
@@ -502,12 +511,6 @@ function record(value: unknown): Record<string, unknown> {
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function optionalNumber(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
 }
 
 function requireString(call: LarkCallName, value: unknown, field: string): string {

@@ -13,7 +13,8 @@ export type LarkCallName =
   | "uploadFile"
   | "download"
   | "getUser"
-  | "getChat"
+  | "getUsers"
+  | "isInChat"
   | "listMembers"
   | "botInfo";
 
@@ -52,6 +53,7 @@ export const LarkCode = {
   userOutOfScope: 230013,
   chatRateLimited: 230020,
   contentTooLong: 230025,
+  contentBlocked: 230028,
   tooOldToUpdate: 230031,
   threadReplyUnsupported: 230071,
   cardInvalid: 230099,
@@ -90,6 +92,8 @@ const HINTS: Record<number, string | ((larkMsg: string) => string)> = {
     "卡片内容无效，请查看错误信息中的子错误码 / The card JSON is invalid: see the sub-code in the message",
   [LarkCode.invalidParam]: "请求参数无效 / A request parameter is invalid",
   [LarkCode.contentTooLong]: "消息内容过长 / The message content is too long",
+  [LarkCode.contentBlocked]:
+    "消息被企业的数据防泄漏或内容审核策略拦截 / The tenant's data-loss-prevention or moderation policy blocked the message",
   [LarkCode.tooOldToUpdate]:
     "消息发出已超过 14 天，不能再更新 / The message is older than 14 days and can no longer be updated",
   [LarkCode.messageRecalled]: "原消息已被撤回 / The original message was recalled",
@@ -184,6 +188,16 @@ export class LarkApiError extends Error {
       hint: this.hint,
     };
   }
+}
+
+/**
+ * Whether Lark refused a message because it @-mentions someone it does not know: a card's "invalid user resource
+ * (at/person)" (230099, sub-code 100290), or an invalid at in a text or post (230001).
+ */
+export function isMentionRefusal(error: LarkApiError): boolean {
+  if (error.code === LarkCode.cardInvalid)
+    return /ErrCode: 100290\b|invalid user resource \(at\/person\)/.test(error.larkMsg);
+  return error.code === LarkCode.invalidParam && /invalid at user/i.test(error.larkMsg);
 }
 
 /** Whether a kind of failure may go away by itself. Timeouts count: callers pass a uuid where it matters. */

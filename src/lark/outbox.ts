@@ -13,6 +13,8 @@
  *   until Lark's reset. Permanent failures mark the row failed with the reason and never block other chats.
  * - A card patched many times sends only its latest pending version: older pending patches of the same message
  *   are marked superseded when their turn comes.
+ * - Nobody Lark said it does not know is @-mentioned: such mentions become plain names. A message refused for a
+ *   mention anyway goes once more with every mention as a plain name, and the ids are checked (`onMentionRefused`).
  */
 import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -21,7 +23,8 @@ import type { OutboxMessage } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs } from "./backoff.ts";
 import type { LarkClient } from "./client.ts";
-import { LarkApiError } from "./errors.ts";
+import { isMentionRefusal, LarkApiError } from "./errors.ts";
+import { mentionedIds, withoutMentions } from "./mentions.ts";
 import { type Clock, systemClock } from "./pacer.ts";
 
 /** What an outbox row does. */
@@ -157,6 +160,11 @@ export interface OutboxSenderOptions {
   metrics?: OutboxMetrics;
   onSent?: (sent: OutboxSent) => void | Promise<void>;
   onFailed?: (failed: OutboxFailed) => void | Promise<void>;
+  /**
+   * Called with the open_ids of a message Lark refused for a mention, before it goes once more without mentions:
+   * the bot asks Lark which of them it knows and records the answer, so they are not mentioned again.
+   */
+  onMentionRefused?: (openIds: string[]) => void | Promise<void>;
   /** How often to look for rows written by other processes or due for a retry. Default 2 000 ms. */
   pollIntervalMs?: number;
   /** Lanes sending at once. Default 16 (the pacer keeps the rate within Lark's limits anyway). */
@@ -472,8 +480,44 @@ export class OutboxSender {
     return newer.find((p) => card(p.target) === card(row.target))?.key;
   }
 
+  /**
+   * Delivers a row with its mentions guarded (see the module comment): one call, or two when Lark refused the first
+   * for a mention. Returns the resulting message id (null for patches).
+   */
+  private async deliver(row: OutboxRow, kind: OutboxKind, target: string): Promise<string | null> {
+    const mentioned = mentionedIds(row.msgType, row.content);
+    if (mentioned.length === 0) return this.call(row, kind, target);
+    const people = await this.db.person.findMany({
+      where: { openId: { in: mentioned } },
+      select: { openId: true, name: true, larkStatus: true },
+    });
+    const names = new Map(people.map((p) => [p.openId, p.name]));
+    const unknown = new Set(people.filter((p) => p.larkStatus === "unknown").map((p) => p.openId));
+    const guarded = withoutMentions(
+      row.msgType,
+      row.content,
+      (id) => !unknown.has(id),
+      (id) => names.get(id),
+    );
+    try {
+      return await this.call({ ...row, content: guarded }, kind, target);
+    } catch (e) {
+      if (!(e instanceof LarkApiError) || !isMentionRefusal(e)) throw e;
+      const ids = mentionedIds(row.msgType, guarded);
+      this.log.warn({ key: row.key, code: e.code, openIds: ids }, "Lark refused a mention; sending without mentions");
+      await this.announce(() => this.options.onMentionRefused?.(ids));
+      const plain = withoutMentions(
+        row.msgType,
+        guarded,
+        () => false,
+        (id) => names.get(id),
+      );
+      return this.call({ ...row, content: plain }, kind, target);
+    }
+  }
+
   /** One call to Lark for a row; returns the resulting message id (null for patches). */
-  private async deliver(
+  private async call(
     row: { key: string; chatId: string | null; msgType: string; content: string; replyInThread: boolean },
     kind: OutboxKind,
     target: string,

@@ -9,10 +9,14 @@ import { dirname, join } from "node:path";
 import type { Db } from "../db/client.ts";
 import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
+import { fitForLark } from "./fit-image.ts";
 import { ResourceTooLargeError } from "./transport/read-all.ts";
 
-/** Lark's own limit for images; larger photos are refused. */
-export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+/**
+ * The largest photo Riqing keeps (Lark hands out message images up to 100 MB; phone originals stay far below). Photos
+ * over Lark's 10 MB upload limit are kept whole and made smaller only for upload (`fitForLark`).
+ */
+export const PHOTO_MAX_BYTES = 50 * 1024 * 1024;
 
 /** Image types Riqing keeps. */
 export type PhotoMime = "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/heic";
@@ -30,7 +34,7 @@ export type PhotoRejection = "too_big" | "not_image" | "download_failed";
 
 /** What the user reads when a photo is not kept. */
 export const PHOTO_REJECTION_TEXTS: Readonly<Record<PhotoRejection, string>> = {
-  too_big: "照片超过 10 MB，未能保存，请压缩后重新发送",
+  too_big: "照片超过 50 MB，未能保存，请压缩后重新发送",
   not_image: "这不是可识别的照片（支持 JPG、PNG、GIF、WEBP、HEIC），请重新拍照发送",
   download_failed: "照片下载失败，请稍后重新发送",
 };
@@ -168,7 +172,8 @@ const uploading = new Map<string, Promise<string>>();
 
 /**
  * The Lark image key for a stored photo (or chart): from LarkImage when it was uploaded before, otherwise uploads
- * the file once and remembers the key. `filePath` must be readable as given (join Photo.path with the data folder).
+ * the file once — made smaller first when it is over Lark's 10 MB limit, the stored original untouched — and
+ * remembers the key. `filePath` must be readable as given (join Photo.path with the data folder).
  */
 export async function ensureImageKey(
   db: Pick<Db, "larkImage">,
@@ -181,7 +186,7 @@ export async function ensureImageKey(
   let pending = uploading.get(sha256);
   if (!pending) {
     pending = (async () => {
-      const imageKey = await client.uploadImage(await readFile(filePath));
+      const imageKey = await client.uploadImage(await fitForLark(await readFile(filePath)));
       // Another process may have uploaded the same photo meanwhile; both keys work, the first one stays.
       const row = await db.larkImage.upsert({ where: { sha256 }, create: { sha256, imageKey }, update: {} });
       return row.imageKey;

@@ -16,10 +16,11 @@ import {
   rankingTitle,
   unrankedLine,
 } from "../reports/digest.ts";
+import { escapeMarkdown } from "../texts/escape.ts";
 import { METRICS_DEFINITION } from "../texts/messages.ts";
 import { buttons, form, input, select, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
-import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";
+import { fields, hr, image, markdown, mention, note } from "./markdown.ts";
 
 /** How the digest card is presented: its chart, and how its title is marked (预览, 截至, 补发). */
 export interface DigestCardOptions extends DigestMark {

@@ -1,6 +1,6 @@
 import { type CardElement, larkMd, plainText } from "./card.ts";
 
-/** A markdown block. Escape user-written text with `escapeMarkdown` before putting it in. */
+/** A markdown block. Escape user-written text with texts/escape.ts `escapeMarkdown` before putting it in. */
 export function markdown(content: string): CardElement {
   return { tag: "markdown", content };
 }
@@ -8,14 +8,6 @@ export function markdown(content: string): CardElement {
 /** A mention of one user inside card markdown. */
 export function mention(openId: string): string {
   return `<at id=${openId}></at>`;
-}
-
-/**
- * Makes user-written text safe inside card markdown: it renders literally and cannot smuggle in formatting, links
- * or mentions (a pasted `<at id=all></at>` would otherwise notify the whole group).
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[&<>*_~`[\]()#|\\]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** One label/value pair of a `fields` block. */

@@ -4,10 +4,12 @@
  */
 
 import { isPastDeadline } from "../domain/metrics.ts";
+import { pagedCards } from "../lark/card-limits.ts";
+import { escapeMarkdown } from "../texts/escape.ts";
 import { formatDateTime, formatDuration } from "../texts/messages.ts";
 import { buttons } from "./actions.ts";
 import { type Card, card } from "./card.ts";
-import { escapeMarkdown, markdown, mention, note } from "./markdown.ts";
+import { markdown, mention, note } from "./markdown.ts";
 
 /** Which rung of the ladder a reminder is: before the deadline, at it, or again after a snooze ran out. */
 export type ReminderStage = "before" | "deadline" | "again";
@@ -54,9 +56,6 @@ export interface LookbackView {
 
 /** How long 延后提醒 puts an issue's reminders off. */
 export const SNOOZE_MS = 3_600_000;
-
-/** Most issues an escalation card lists; the rest are counted. */
-export const ESCALATION_LIST_LIMIT = 40;
 
 /** Card value of the 延后提醒 button on a reminder of `stage`. */
 export function snoozeValue(issueId: number, stage: ReminderStage): Record<string, unknown> {
@@ -115,24 +114,24 @@ export function reminderCard(view: ReminderView, now: Date, timeZone: string): C
 
 /**
  * The consolidated escalation for a street leader group at one of its escalation slots: the issues that went long
- * past their deadline since the slot before, one line each, in one card (at most {@link ESCALATION_LIST_LIMIT} lines,
- * the rest counted).
+ * past their deadline since the slot before, one line each — in as many cards as it takes to list them all, each
+ * within Lark's size limits ("（1/3）" in the title when there are several).
  */
-export function escalationCard(items: readonly EscalationItem[], now: Date): Card {
-  const shown = items.slice(0, ESCALATION_LIST_LIMIT);
-  const lines = shown.map((item) => {
+export function escalationCards(items: readonly EscalationItem[], now: Date): Card[] {
+  const lines = items.map((item) => {
     const where = [item.community, item.grid, item.point].filter(Boolean).map((s) => escapeMarkdown(s ?? ""));
     const owner = item.assignee ? `责任人 ${escapeMarkdown(item.assignee)}` : "待派单";
     return `- #${item.number} ${escapeMarkdown(item.category ?? "待分类问题")} · ${where.join(" ")} · ${owner} · **${timeLeftText(item.deadline, now)}**`;
   });
-  if (items.length > shown.length) lines.push(`- 等 ${items.length} 件`);
-  return card({
-    header: { title: `🚨 超期未整改问题 ${items.length} 件`, template: "red" },
-    elements: [
-      markdown(`以下问题超过整改期限较久仍未整改，请督办：\n${lines.join("\n")}`),
-      note("每件问题只上报一次；全部超期问题见每晚的日清日报。"),
-    ],
-  });
+  return pagedCards(lines, (page, n, pages) =>
+    card({
+      header: { title: `🚨 超期未整改问题 ${items.length} 件${pages > 1 ? `（${n}/${pages}）` : ""}`, template: "red" },
+      elements: [
+        markdown(`${n === 1 ? "以下问题超过整改期限较久仍未整改，请督办：\n" : ""}${page.join("\n")}`),
+        n === pages && note("每件问题只上报一次；全部超期问题见每晚的日清日报。"),
+      ],
+    }),
+  );
 }
 
 /** The look-back question (回头看) to the reporter, or, once answered, what the answer was. */

@@ -4,6 +4,7 @@
  */
 
 import type { IssueAction } from "../domain/lifecycle.ts";
+import { escapeText } from "./escape.ts";
 
 /** Mentions a user inside a text message (cards use lark/cards `mention`). */
 export function at(openId: string): string {
@@ -71,16 +72,17 @@ export const TEXTS = {
   unknownAssignee: "没有找到这个人员或部门，请重新选择",
   noAccess: "你在本群对应的单位没有职责，不能执行这个操作。如需开通，请联系社区书记或管理员。",
   bound: (unit: string, purpose: string) =>
-    `已把本群绑定到「${unit}」（${purpose}）。之后群里上报的问题会登记到该单位。`,
-  unbound: (unit: string) => `已解除本群与「${unit}」的绑定，之后不再登记本群的问题。`,
+    `已把本群绑定到「${escapeText(unit)}」（${purpose}）。之后群里上报的问题会登记到该单位。`,
+  unbound: (unit: string) => `已解除本群与「${escapeText(unit)}」的绑定，之后不再登记本群的问题。`,
   notBound: "本群没有绑定任何单位。",
   bindInGroup: "请在要绑定的群里 @我 发送“绑定 单位”。",
   bindNeedsUnit: "请写明要绑定的单位编码或名称，例如：绑定 幸福里社区",
-  bindUnknownUnit: (text: string) => `没有找到单位“${text}”，请使用导入文件中的单位编码或全称。`,
-  bindAmbiguous: (text: string, names: string[]) => `“${text}”对应多个单位：${names.join("、")}。请改用单位编码。`,
+  bindUnknownUnit: (text: string) => `没有找到单位“${escapeText(text)}”，请使用导入文件中的单位编码或全称。`,
+  bindAmbiguous: (text: string, names: string[]) =>
+    `“${escapeText(text)}”对应多个单位：${escapeText(names.join("、"))}。请改用单位编码。`,
   bindForbidden: "只有管理员或该单位的社区书记可以绑定、解绑本群。",
   bindTaken: (unit: string) =>
-    `本群已绑定到「${unit}」，只有「${unit}」的社区书记或管理员可以改绑。请先由他们发送“解绑”。`,
+    `本群已绑定到「${escapeText(unit)}」，只有「${escapeText(unit)}」的社区书记或管理员可以改绑。请先由他们发送“解绑”。`,
   badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
   badLedgerPeriod: "台账范围请写：本周、本月，或起止日期，例如：台账 2026-11-01~2026-11-30",
   ledgerForbidden: "台账只能由社区书记、包片领导、派单员或管理员导出。",
@@ -88,12 +90,22 @@ export const TEXTS = {
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
   todoEmpty: "你目前没有待办的问题，辛苦了！",
-  todoHeader: (count: number) => `你的待办（${count} 件）：`,
+  todoHeader: (count: number, page: number, pages: number) =>
+    pages === 1 ? `你的待办（${count} 件）：` : `你的待办（共 ${count} 件，第 ${page}/${pages} 页）：`,
   digestBadDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
   digestNoUnit: "你还没有负责的单位，无法生成日报。",
   working: "正在处理，请稍候",
+  chatGoneBotRemoved: "机器人已被移出该群",
+  chatGoneDissolved: "该群已解散",
+  answeredPrivately: (chat: string, reason: string) =>
+    `你在「${chat}」发的消息，日清没能在群里回复（${reason}），回复改发到这里：`,
+  answerBlocked: (chat: string) =>
+    `日清在「${chat}」给你的回复被企业的内容安全策略拦截，没能发出。请联系管理员在飞书管理后台查看拦截记录。`,
+  cardRenewed: (number: number) =>
+    `#${number} 的卡片发出已超过 14 天，飞书不再允许更新它。最新状态见下面这张新卡片，请在新卡片上操作。`,
   // 台账 delivery (features/ledger-command.ts and the digest's 导出台账 button).
-  ledgerPreparing: (unit: string, period: string) => `正在生成${unit}台账（${period}），生成后发到这里，请稍候。`,
+  ledgerPreparing: (unit: string, period: string) =>
+    `正在生成${escapeText(unit)}台账（${period}），生成后发到这里，请稍候。`,
   ledgerSending: (unit: string, day: string) => `正在生成${unit}${day}的台账，稍后发到本话题`,
   ledgerVolumes: (count: number) =>
     `台账连同照片分成 ${count} 个压缩包发送，请全部下载到同一个文件夹，逐个解压后打开台账，照片链接即可点开。`,
@@ -101,13 +113,14 @@ export const TEXTS = {
     `台账连同照片约 ${megabytes} MB，超过群里能发送的大小。请缩短时间范围（例如“台账 本周”），或请管理员用命令行导出。`,
   ledgerFailed: "台账生成失败，请稍后再试；多次失败请联系管理员。",
   assigned: (number: number, assignee: string, mentions: string) =>
-    `#${number} 已派给 ${assignee} ${mentions}，请及时接单处理`,
+    `#${number} 已派给 ${escapeText(assignee)} ${mentions}，请及时接单处理`,
   rectified: (number: number, verifiers: string) => `#${number} 已整改，请 ${verifiers || "社区书记"} 验收`,
   refused: (number: number, reason: string, assignees: string) =>
-    `#${number} 验收未通过${reason}，请 ${assignees || "责任人"} 重新整改后回复照片`,
+    `#${number} 验收未通过${escapeText(reason)}，请 ${assignees || "责任人"} 重新整改后回复照片`,
   sentBack: (number: number, reason: string, dispatchers: string) =>
-    `#${number} 被退回${reason}，请 ${dispatchers || "社区书记"} 重新派单`,
-  rejected: (number: number, reason: string, reporter: string) => `#${number} 不予受理${reason} ${reporter}`,
+    `#${number} 被退回${escapeText(reason)}，请 ${dispatchers || "社区书记"} 重新派单`,
+  rejected: (number: number, reason: string, reporter: string) =>
+    `#${number} 不予受理${escapeText(reason)} ${reporter}`,
   snoozed: (until: string) => `已延后到 ${until} 再提醒（整改期限不变）`,
   snoozeMoot: "问题已整改或已办结，不再提醒",
   snoozeForbidden: "只有责任人、社区书记、包片领导、派单员或管理员可以延后提醒",
@@ -115,13 +128,15 @@ export const TEXTS = {
   lookbackRebound: "已记录反弹，新问题将发布在群里",
   noOverdue: "目前没有超期问题 👍",
   overdueListed: (count: number) => `已在话题中列出 ${count} 件超期问题`,
-  overdueHeader: (unit: string, at: string, count: number) => `${unit} 截至 ${at} 的超期问题（${count} 件）：`,
+  overdueHeader: (unit: string, at: string, count: number) =>
+    `${escapeText(unit)} 截至 ${at} 的超期问题（${count} 件）：`,
   overdueMore: (count: number) => `…… 共 ${count} 件，完整清单请导出台账`,
   reviewEmpty: "请先填写审阅意见",
   reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
   reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
   reviewNoChat: "审阅意见已记录，但对应社区没有绑定工作群，未能转发",
-  reviewText: (name: string, date: string, comment: string) => `【审阅意见】${name}：${comment}（${date}日清日报）`,
+  reviewText: (name: string, date: string, comment: string) =>
+    `【审阅意见】${escapeText(name)}：${escapeText(comment)}（${date}日清日报）`,
 } as const;
 
 /** The toast after a click on an issue card did what it says. */

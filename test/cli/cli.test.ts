@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
+import { LarkEmulator } from "../../src/emulator/index.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "riqing-cli-"));
@@ -84,9 +85,9 @@ function riqingAsync(args: string[], env: Record<string, string> = {}) {
   );
 }
 
-describe("riqing CLI", () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("riqing CLI", () => {
   it("migrates, imports the example org twice (the second time: no change) and exports a ledger", async () => {
     expect(riqing(["migrate"])).toMatchObject({ code: 0, out: expect.stringContaining("已升级数据库") });
     const first = riqing(["import", join(ROOT, "examples/org.yaml")]);
@@ -201,5 +202,29 @@ describe("riqing CLI", () => {
     for (const run of [unknown, missing, extra, flagValue, digest]) {
       expect(run?.err).not.toMatch(/Unknown option|ERR_PARSE_ARGS|at .*\.ts:\d+/);
     }
+  });
+});
+
+describe("riqing import with Lark credentials", () => {
+  it("asks Lark which imported open_ids it knows and names the unknown ones with the step to fix", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "riqing-cli-lark-"));
+    const emu = await LarkEmulator.start({ appId: "cli_0123456789abcdef", appSecret: "secret" });
+    try {
+      // Lark knows nobody but 何小燕: everyone else's open_id in the file belongs to another app.
+      emu.addUser({ openId: "ou_4ab8fd1436e85dcc70dec9b1a5b6927e", name: "何小燕" });
+      const result = await riqingAsync(["import", join(ROOT, "examples/org.yaml")], {
+        DATABASE_URL: `file:${join(folder, "riqing.db")}`,
+        LARK_APP_ID: "cli_0123456789abcdef",
+        LARK_APP_SECRET: "secret",
+        LARK_DOMAIN: emu.baseUrl,
+      });
+      expect(result.code).toBe(0);
+      expect(result.out).toMatch(/✗ 人员 open_id：\d+ 人的 open_id 飞书不认识/);
+      expect(result.out).toContain("第 6 步");
+    } finally {
+      await emu.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+    emu.assertClean();
   });
 });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CategoryClass, CategoryKind } from "../../src/domain/types.ts";
-import { escapeMarkdown } from "../../src/presenters/markdown.ts";
+import { escapeMarkdown } from "../../src/texts/escape.ts";
 import { CLASS_LABELS, KIND_LABELS } from "../../src/texts/labels.ts";
 import { formatDateTime } from "../../src/texts/messages.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import * as lark from "@larksuiteoapi/node-sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LarkEmulator, type LarkEventEnvelope } from "../../src/emulator/index.ts";
+import { LarkEmulator, type LarkEventEnvelope, STALE_SECONDS } from "../../src/emulator/index.ts";
 import {
   APP_ID,
   APP_SECRET,
@@ -101,7 +101,7 @@ describe("webhook delivery", () => {
 
     // The SDK checks neither the timestamp nor the verification token: the bot's receiver must.
     const stale = emu.buildWebhookRequest(envelope, { tamper: "stale" });
-    expect(Number(stale.headers["x-lark-request-timestamp"])).toBe(Math.floor(clock.now() / 1000) - 3600);
+    expect(Number(stale.headers["x-lark-request-timestamp"])).toBe(Math.floor(clock.now() / 1000) - STALE_SECONDS);
     await dispatcher.invoke(asAdapterData(stale), { needCheck: true });
     await dispatcher.invoke(asAdapterData(emu.buildWebhookRequest(envelope, { tamper: "token" })), { needCheck: true });
     expect(seen).toEqual([VERIFICATION_TOKEN, VERIFICATION_TOKEN, "wrong-verification-token"]);

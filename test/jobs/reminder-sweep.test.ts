@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snoozeReminders } from "../../src/commands/snooze-reminders.ts";
 import { claimWhile } from "../../src/jobs/claims.ts";
 import { reminderKey, runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
+import { cardFits } from "../../src/lark/card-limits.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, PEOPLE, sh } from "./support.ts";
 
 /** Outbox key (and notice key) of a leader group's escalation card at a slot (Shanghai time). */
@@ -57,6 +58,23 @@ describe("reminder sweep", () => {
     expect(escalation?.content).toContain(
       "#3001 堆物堆料 · 东苑社区 东苑一网格 G11号路口 · 责任人 李四 · **已超期 1 天 18 小时**",
     );
+  });
+
+  it("lists every escalated issue, in as many cards as Lark's size limit takes", async () => {
+    const many = Array.from({ length: 300 }, (_, i) => dueIssue(4000 + i, "2026-11-22 08:00"));
+    await f.addIssues(many);
+    await sweep("2026-11-23 09:00");
+    const cards = await f.outbox("escalate:");
+    expect(cards.length).toBeGreaterThan(1);
+    expect(cards.map((r) => r.key)).toEqual(
+      cards.map((_, i) => `${slotMessage(CHATS.leader, "2026-11-23 09:00")}${i === 0 ? "" : `:p${i + 1}`}`),
+    );
+    for (const [i, row] of cards.entries()) {
+      expect(cardFits(row.content)).toBe(true);
+      expect(row.content).toContain(`超期未整改问题 300 件（${i + 1}/${cards.length}）`);
+    }
+    const listed = cards.flatMap((r) => [...r.content.matchAll(/#(\d{4}) /g)].map((m) => Number(m[1])));
+    expect(listed).toEqual(many.map((s) => s.number));
   });
 
   it("holds rungs due in the quiet hours until 08:00: a deadline at 23:00 is reminded at 08:00 the next morning", async () => {

@@ -109,7 +109,7 @@ describe("LarkClient against the emulator (real SDK)", () => {
     expect(members.map((m) => m.openId)).toEqual(ids);
     expect(emu.calls.filter((c) => c.path.endsWith("/members"))).toHaveLength(3);
     expect(await client.getUser("ou_a")).toMatchObject({ openId: "ou_a", name: "张三" });
-    expect(await client.getChat("oc_1")).toMatchObject({ chatId: "oc_1", name: "一网格工作群" });
+    expect(await client.isInChat("oc_1")).toBe(true);
     expect((await client.botInfo()).openId).toBe(emu.botOpenId);
     emu.assertClean();
   });
@@ -146,7 +146,7 @@ describe("LarkClient against the emulator (real SDK)", () => {
   });
 
   it("fetches the token once for many concurrent first calls", async () => {
-    await Promise.all(Array.from({ length: 8 }, () => client.getChat("oc_1")));
+    await Promise.all(Array.from({ length: 8 }, () => client.isInChat("oc_1")));
     expect(emu.calls.filter((c) => c.path.includes("tenant_access_token"))).toHaveLength(1);
   });
 
@@ -226,7 +226,7 @@ describe("LarkClient against the emulator (real SDK)", () => {
 
   it("reports a wrong app secret as a credentials error", async () => {
     const wrong = newClient({ appSecret: "not-the-secret" });
-    const error = await wrong.getChat("oc_1").catch((e) => e);
+    const error = await wrong.isInChat("oc_1").catch((e) => e);
     expect(error).toMatchObject({ kind: "credentials", code: 10014, retryable: false });
     expect(error.hint).toContain("LARK_APP_SECRET");
     emu.allow(10014);
@@ -235,7 +235,7 @@ describe("LarkClient against the emulator (real SDK)", () => {
   it("never writes the app secret or an access token to the log", async () => {
     emu.allow(10014);
     const wrong = newClient({ appSecret: "not-the-secret" });
-    await wrong.getChat("oc_1").catch(() => undefined);
+    await wrong.isInChat("oc_1").catch(() => undefined);
     await client.send({ receiveIdType: "chat_id", receiveId: "oc_1", msgType: "text", content: { text: "x" } });
     emu.expireAllTokens();
     await emu.removeBotFromChat("oc_1");

@@ -76,7 +76,7 @@ describe("photos", () => {
     const [tooBig] = await downloadMessageImages(client, big.messageId, big.keys, { dataDir: t.dir });
     expect(notImage).toMatchObject({ ok: false, reason: "not_image", message: expect.stringContaining("照片") });
     expect(fine?.ok).toBe(true);
-    expect(tooBig).toMatchObject({ ok: false, reason: "too_big", message: expect.stringContaining("10 MB") });
+    expect(tooBig).toMatchObject({ ok: false, reason: "too_big", message: expect.stringContaining("50 MB") });
   });
 
   it("turns a failed download into a rejection instead of throwing", async () => {

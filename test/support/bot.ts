@@ -62,6 +62,22 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
+/** A person of the demo org reports a problem with a photo in a group (幸福里's work group by default) and the bot
+ * has done with it. */
+export async function reportProblem(
+  h: BotHarness,
+  input: { from: string; text?: string; images: Buffer[]; chatId?: string },
+): Promise<{ messageId: string }> {
+  const sent = await h.emu.userSends({
+    chatId: input.chatId ?? ORG.chats.xflWork,
+    from: h.people.get(input.from) ?? "",
+    text: input.text ?? "上报 幸福路菜市场门口堆物堆料",
+    images: input.images,
+  });
+  await h.settle();
+  return sent;
+}
+
 /**
  * The real bot, started through createRiqing against the emulator, with the demo org imported, in webhook
  * (encrypted and signed) or long-connection mode.
@@ -74,6 +90,10 @@ export async function startBot(options: {
   extraOrg?: string[];
   /** Extra command verbs and card families, as the sandbox adds them. */
   extensions?: RouterExtensions;
+  /** People of the org Lark does not know (another app's open_id, a typo): not added to the emulator's tenant. */
+  notInLark?: string[];
+  /** Scopes granted to the app; default all. */
+  scopes?: readonly string[];
 }): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
   const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
@@ -83,6 +103,7 @@ export async function startBot(options: {
     encryptKey: ENCRYPT_KEY,
     verificationToken: VERIFICATION_TOKEN,
     now: clock.epoch,
+    ...(options.scopes && { scopes: options.scopes }),
   });
   const databaseUrl = `file:${join(dir, "riqing.db")}`;
   migrate(databaseUrl);
@@ -92,12 +113,15 @@ export async function startBot(options: {
     if (!report.ok) throw new Error(`org file ${file} did not import`);
   }
   const people = new Map<string, string>();
+  const inLark: string[] = [];
   for (const p of await db.person.findMany()) {
     people.set(p.name, p.openId);
+    if (options.notInLark?.includes(p.name)) continue;
     emu.addUser({ openId: p.openId, name: p.name });
+    inLark.push(p.openId);
   }
   for (const c of await db.chatBinding.findMany()) {
-    emu.addChat({ chatId: c.chatId, name: c.name ?? c.chatId, members: [...people.values()] });
+    emu.addChat({ chatId: c.chatId, name: c.name ?? c.chatId, members: inLark });
   }
   await db.$disconnect();
 

@@ -7,8 +7,15 @@ import type { ReceiverSink } from "./sink.ts";
 
 /** Largest body Riqing reads; Lark's own events are far smaller. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Requests signed further than this from now are replayed or forged. */
-export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+/**
+ * The oldest event (by its signature timestamp and its create_time) Riqing accepts: Lark re-pushes a failed event
+ * after 15 s, 5 min, 1 h and 6 h with the first push's signature, so a bot back from an outage must accept hours-old
+ * events; older ones are replays. The inbox keeps every event id it stored (never pruned), so a retry or replay
+ * inside the window is processed once — de-duplication outlives the window by far more than the 48 h it needs.
+ */
+export const MAX_EVENT_AGE_SECONDS = 24 * 3600;
+/** How far ahead of the bot's clock a timestamp may be (clocks drift). */
+export const MAX_FUTURE_SKEW_SECONDS = 5 * 60;
 
 export interface WebhookOptions {
   encryptKey?: string;
@@ -62,6 +69,7 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
     const parsed = flatEventSchema.safeParse(flat);
     if (!parsed.success) throw new HttpProblem(400, "not a Lark v2 event");
     const event = parsed.data;
+    checkAge(createdAtMs(event.create_time));
     if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(event.event_type)) {
       options.log.info({ eventType: event.event_type, eventId: event.event_id }, "ignoring unhandled event type");
       ctx.body = {};
@@ -77,13 +85,21 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
     }
   }
 
+  /** Refuses what was signed or created more than a day ago, or is dated in the future. */
+  function checkAge(atMs: number | undefined): void {
+    if (atMs === undefined) return;
+    const ageSeconds = (now() - atMs) / 1000;
+    if (!Number.isFinite(ageSeconds) || ageSeconds > MAX_EVENT_AGE_SECONDS || ageSeconds < -MAX_FUTURE_SKEW_SECONDS) {
+      throw new HttpProblem(401, "stale timestamp");
+    }
+  }
+
   function checkSignature(ctx: Context, raw: string, encryptKey: string): void {
     const timestamp = ctx.get("x-lark-request-timestamp");
     const nonce = ctx.get("x-lark-request-nonce");
     const signature = ctx.get("x-lark-signature");
     if (!timestamp || !nonce || !signature) throw new HttpProblem(401, "missing signature headers");
-    const skew = Math.abs(now() / 1000 - Number(timestamp));
-    if (!Number.isFinite(skew) || skew > MAX_CLOCK_SKEW_SECONDS) throw new HttpProblem(401, "stale timestamp");
+    checkAge(Number(timestamp) * 1000);
     const expected = createHash("sha256")
       .update(timestamp + nonce + encryptKey + raw)
       .digest();
@@ -104,6 +120,12 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
       ctx.body = { error: error.reason };
     }
   };
+}
+
+/** An event's create_time in epoch ms: Lark writes milliseconds, or microseconds (16 digits) for card callbacks. */
+function createdAtMs(createTime: string | undefined): number | undefined {
+  if (createTime === undefined || !/^\d+$/.test(createTime)) return undefined;
+  return createTime.length >= 16 ? Number(createTime) / 1000 : Number(createTime);
 }
 
 /** Lark's v2 envelope flattened as the SDK's EventDispatcher does: header and event fields side by side. */

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Person" ADD COLUMN "larkStatus" TEXT;
+ALTER TABLE "Person" ADD COLUMN "larkCheckedAt" DATETIME;

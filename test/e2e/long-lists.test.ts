@@ -1,0 +1,39 @@
+// behaviour §13.5
+import { afterEach, describe, expect, it } from "vitest";
+import { type BotHarness, reportProblem, startBot } from "../support/bot.ts";
+import { samplePng } from "../support/images.ts";
+
+describe("long lists", () => {
+  let h: BotHarness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("answers 待办 with 200 open issues in full, fifty to a message", async () => {
+    h = await startBot({ mode: "ws" });
+    const head = h.people.get("郑晓红") ?? "";
+    await reportProblem(h, { from: "何小燕", images: [samplePng(1)] });
+    const {
+      id: _,
+      number,
+      sourceMessageId: __,
+      cardMessageId: ___,
+      ...filed
+    } = await h.bot.db.issue.findFirstOrThrow();
+    await h.bot.db.issue.createMany({
+      data: Array.from({ length: 199 }, (_, i) => ({ ...filed, number: number + 1 + i })),
+    });
+
+    const asked = await h.emu.userSends({ chatId: h.emu.p2pChatId(head), from: head, text: "待办" });
+    await h.settle();
+    const answers = h.emu
+      .messages(h.emu.p2pChatId(head))
+      .filter((m) => m.sender.type === "app" && m.parentId === asked.messageId)
+      .map((m) => (m.content as { text: string }).text);
+    expect(answers).toHaveLength(4);
+    expect(answers[0]).toMatch(/^你的待办（共 200 件，第 1\/4 页）：/);
+    expect(answers[3]).toMatch(/^你的待办（共 200 件，第 4\/4 页）：/);
+    const listed = answers.flatMap((a) => [...a.matchAll(/^#(\d+) /gm)].map((m) => Number(m[1])));
+    expect(new Set(listed).size).toBe(200);
+  });
+});
