@@ -1,4 +1,6 @@
 import { Converter } from "opencc-js/t2cn";
+import { pinyin } from "pinyin-pro";
+import { addWords, segment } from "./segment.ts";
 
 /** A named place (a grid or a point) that chat text can mention, under its name or any alias. */
 export interface PlaceCandidate {
@@ -13,17 +15,33 @@ export interface PlaceMatch {
   exact: boolean;
 }
 
-/** A category with the keywords that identify it in chat text. */
+/** A category with the keywords that identify it in chat text (its name counts as one too). */
 export interface CategoryCandidate {
   id: number;
   name: string;
   keywords: string[];
 }
 
-/** The category a text was classified as, and the name or keyword that decided it. */
-export interface CategoryMatch {
-  id: number;
+/** A keyword of a category found in a text: as configured, and as the text wrote it when that differs. */
+export interface KeywordHit {
   keyword: string;
+  /** The text's words: the keyword itself, or a homophone typo of it ("冲电" for 充电). */
+  found: string;
+}
+
+/** How strongly a text points at one category, and the keywords that earned it, strongest first. */
+export interface CategoryScore {
+  id: number;
+  score: number;
+  hits: KeywordHit[];
+}
+
+/** What a text says about its category. */
+export interface Classification {
+  /** The category the text decides on; null when it names none, or when the best guess is not clear enough. */
+  category: CategoryScore | null;
+  /** The best candidates, best first (at most {@link CANDIDATES}), whether or not one was decided on. */
+  candidates: CategoryScore[];
 }
 
 const traditionalToSimplified = Converter({ from: "t", to: "cn" });
@@ -117,23 +135,225 @@ export function findPlace(text: string, places: readonly PlaceCandidate[]): Plac
   return hit && { id: hit.id, name: hit.name, exact: false };
 }
 
+/** How many candidates a classification offers: the card's buttons when it asks. */
+export const CANDIDATES = 3;
+/** The score of one whole two-character keyword: a decided category has at least this much… */
+export const KEYWORD_SCORE = 1;
+/** …and this many times the runner-up's score. */
+const DECIDE_MARGIN = 1.5;
+/** A keyword found inside a longer word of the text ("电线" in 电线杆) counts this much of its weight. */
+const INSIDE_WORD = 0.5;
+/** A keyword found with one character typed as a homophone ("冲电" for 充电) counts this much of its weight. */
+const HOMOPHONE = 0.6;
+
+interface Term {
+  categoryId: number;
+  keyword: string;
+  chars: string[];
+  /**
+   * How specific the keyword is: half a point per character, up to four, divided by 1 + half the number of other
+   * categories whose keywords contain it ("垃圾" is part of 建筑垃圾, 垃圾分类 and 垃圾箱破损, so it says little).
+   */
+  weight: number;
+}
+
+/** The categories' keywords, indexed by first character and by the sounds of the first character. */
+interface Vocabulary {
+  byChar: Map<string, Term[]>;
+  bySound: Map<string, Term[]>;
+}
+
+const vocabularies = new WeakMap<readonly CategoryCandidate[], Vocabulary>();
+const soundCache = new Map<string, readonly string[]>();
+
+/** The toneless readings of one character ("行" → xing, hang); a character that is not Han reads as itself. */
+function soundsOf(char: string): readonly string[] {
+  let sounds = soundCache.get(char);
+  if (!sounds) {
+    sounds = /\p{Script=Han}/u.test(char)
+      ? [...new Set(pinyin(char, { toneType: "none", type: "array", multiple: true }))]
+      : [char];
+    soundCache.set(char, sounds);
+  }
+  return sounds;
+}
+
+function sameSound(a: string, b: string): boolean {
+  const sounds = soundsOf(b);
+  return soundsOf(a).some((s) => sounds.includes(s));
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /**
- * The category whose name or keyword occurs in `text`, the longest occurring one winning. Returns null when nothing
- * occurs or two different categories tie, so the caller can ask the user.
+ * The categories' names and keywords, compiled once per list (the org snapshot keeps its list while the org does not
+ * change); their words of two or more characters become words of the segmenter.
  */
-export function classify(text: string, categories: readonly CategoryCandidate[]): CategoryMatch | null {
-  const haystack = normalizeText(text);
-  const hits: Hit[] = [];
-  for (const category of categories) {
-    for (const word of [category.name, ...category.keywords]) {
-      const normalized = normalizeText(word);
-      if (normalized !== "" && haystack.includes(normalized)) {
-        hits.push({ id: category.id, name: word, length: [...normalized].length });
-      }
+function vocabularyOf(categories: readonly CategoryCandidate[]): Vocabulary {
+  const cached = vocabularies.get(categories);
+  if (cached) return cached;
+  const vocabulary: Vocabulary = { byChar: new Map(), bySound: new Map() };
+  const words = categories.map((category) => [
+    ...new Set([category.name, ...category.keywords].map(normalizeText).filter((w) => w !== "")),
+  ]);
+  categories.forEach((category, index) => {
+    const original = new Map([category.name, ...category.keywords].map((k) => [normalizeText(k), k]));
+    for (const word of words[index] ?? []) {
+      const chars = [...word];
+      const elsewhere = words.filter((other, i) => i !== index && other.some((w) => w !== word && w.includes(word)));
+      const term: Term = {
+        categoryId: category.id,
+        keyword: original.get(word) ?? word,
+        chars,
+        weight: Math.min(chars.length, 4) / 2 / (1 + elsewhere.length / 2),
+      };
+      push(vocabulary.byChar, chars[0], term);
+      if (chars.length > 1) for (const sound of soundsOf(chars[0] ?? "")) push(vocabulary.bySound, sound, term);
+    }
+  });
+  addWords(words.flat());
+  vocabularies.set(categories, vocabulary);
+  return vocabulary;
+}
+
+interface Occurrence {
+  term: Term;
+  start: number;
+  end: number;
+  strength: number;
+  found: string;
+}
+
+/** Characters of `term` that differ from the text at `start`: 0 found as written, 1 with one homophone typo. */
+function differences(chars: readonly string[], start: number, term: Term): number {
+  let differing = 0;
+  for (let i = 0; i < term.chars.length; i++) {
+    const want = term.chars[i] ?? "";
+    const got = chars[start + i] ?? "";
+    if (got === want) continue;
+    if (term.chars.length === 1 || !sameSound(got, want) || ++differing > 1) return Number.POSITIVE_INFINITY;
+  }
+  return differing;
+}
+
+/** The text cut into words: each character's word, and where each word starts and ends. */
+interface Words {
+  of: number[];
+  starts: number[];
+  ends: number[];
+}
+
+function wordsOf(text: string): Words {
+  const words: Words = { of: [], starts: [], ends: [] };
+  let at = 0;
+  for (const word of segment(text)) {
+    const length = [...word].length;
+    for (let i = 0; i < length; i++) words.of.push(words.starts.length);
+    words.starts.push(at);
+    at += length;
+    words.ends.push(at);
+  }
+  return words;
+}
+
+/**
+ * How much of its weight an occurrence of `length` characters at `start` counts, by the words of the text: all of it
+ * when it covers whole words or spans parts of several ("有害垃圾" across 有害/垃圾桶); {@link INSIDE_WORD} when it
+ * sits inside one longer word ("电线" in 电线杆). A one-character keyword counts as a word of its own, or, inside a
+ * two-character word, as {@link INSIDE_WORD} ("狗" in 带狗, "贴" in 贴着); not inside longer words.
+ */
+function wordFit(words: Words, start: number, length: number): number {
+  const word = words.of[start] ?? -1;
+  const end = start + length;
+  const wordLength = (words.ends[word] ?? 0) - (words.starts[word] ?? 0);
+  const inside = words.of[end - 1] === word && wordLength > length;
+  if (length === 1) return !inside ? 1 : wordLength === 2 ? INSIDE_WORD : 0;
+  return inside ? INSIDE_WORD : 1;
+}
+
+/**
+ * Every keyword occurrence in the text, weighed by the keyword's specificity, by how it fits the words of the text
+ * ({@link wordFit}), and less when it has a homophone typo.
+ */
+function occurrences(chars: readonly string[], words: Words, vocabulary: Vocabulary) {
+  const found: Occurrence[] = [];
+  for (let start = 0; start < chars.length; start++) {
+    const char = chars[start] ?? "";
+    const terms = new Set(vocabulary.byChar.get(char));
+    for (const sound of soundsOf(char)) for (const term of vocabulary.bySound.get(sound) ?? []) terms.add(term);
+    for (const term of terms) {
+      const end = start + term.chars.length;
+      if (end > chars.length) continue;
+      const differing = differences(chars, start, term);
+      const fits = wordFit(words, start, term.chars.length);
+      if (differing > 1 || fits === 0) continue;
+      const strength = term.weight * fits * (differing === 0 ? 1 : HOMOPHONE);
+      found.push({ term, start, end, strength, found: chars.slice(start, end).join("") });
     }
   }
-  const hit = longestUnique(hits);
-  return hit && { id: hit.id, keyword: hit.name };
+  return found;
+}
+
+/**
+ * Drops occurrences that sit inside a longer, at least as strong one ("垃圾" inside 建筑垃圾), so a phrase counts
+ * once, for the category of its longest keyword.
+ */
+function outermost(found: Occurrence[]): Occurrence[] {
+  const length = (o: Occurrence) => o.end - o.start;
+  const sorted = [...found].sort((a, b) => length(b) - length(a) || b.strength - a.strength);
+  const kept: Occurrence[] = [];
+  for (const o of sorted) {
+    const covered = kept.some(
+      (k) =>
+        k.start <= o.start &&
+        o.end <= k.end &&
+        ((length(k) > length(o) && k.strength >= o.strength) || k.term.categoryId === o.term.categoryId),
+    );
+    if (!covered) kept.push(o);
+  }
+  return kept;
+}
+
+/**
+ * Classifies a report's text among the categories. The text is put in simplified characters, cut into words, and
+ * each category scores its keywords found in it (a keyword counted once, longer keywords weighing more); the
+ * category is decided only when the best score is at least one whole two-character keyword and clearly ahead of
+ * the runner-up, otherwise the caller asks, offering the candidates. Pure, and cheap after the first call with a
+ * category list.
+ */
+export function classify(text: string, categories: readonly CategoryCandidate[]): Classification {
+  const vocabulary = vocabularyOf(categories);
+  const prepared = simplify(text).toLowerCase().replace(/\s+/gu, "");
+  const chars = [...prepared];
+
+  const byCategory = new Map<number, Map<string, Occurrence>>();
+  for (const o of outermost(occurrences(chars, wordsOf(prepared), vocabulary))) {
+    const keywords = byCategory.get(o.term.categoryId) ?? new Map<string, Occurrence>();
+    const best = keywords.get(o.term.keyword);
+    if (!best || o.strength > best.strength) keywords.set(o.term.keyword, o);
+    byCategory.set(o.term.categoryId, keywords);
+  }
+  const order = new Map(categories.map((c, i) => [c.id, i]));
+  const ranked = [...byCategory]
+    .map(([id, keywords]): CategoryScore => {
+      const hits = [...keywords.values()].sort((a, b) => b.strength - a.strength);
+      return {
+        id,
+        score: Math.round(hits.reduce((sum, o) => sum + o.strength, 0) * 100) / 100,
+        hits: hits.map((o) => ({ keyword: o.term.keyword, found: o.found })),
+      };
+    })
+    .sort((a, b) => b.score - a.score || (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const [best, second] = ranked;
+  const decided =
+    best !== undefined &&
+    best.score >= KEYWORD_SCORE &&
+    (second === undefined || best.score >= second.score * DECIDE_MARGIN);
+  return { category: decided ? best : null, candidates: ranked.slice(0, CANDIDATES) };
 }
 
 /** Whether the text marks the report as urgent (紧急, 加急, 特急, 急需, or 急 on its own). */
