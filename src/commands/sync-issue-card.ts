@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
-import { ancestorAt, categoryOf, holders, orgOf, unitSubtree } from "../db/org-queries.ts";
-import type { CategoryClass, CategoryKind, IssueStatus, Role } from "../domain/types.ts";
+import { ancestorAt, categoryOf, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { classify } from "../domain/match.ts";
+import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
 import { type IssueView, issueCard } from "../lark/cards/issue-card.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { eventText } from "../texts.ts";
@@ -140,6 +141,7 @@ async function readIssue(tx: Tx, issueId: number) {
       .filter((u) => u.level === "grid" || u.level === "microgrid")
       .map((u) => ({ id: u.id, name: u.name })),
     categoryOptions: org.categories.map((c) => ({ id: c.id, name: c.name })),
+    categorySuggestions: categorySuggestions(org, issue),
     assignOptions: [
       ...uniqueBy(
         staff.map((d) => ({ openId: d.openId, name: d.name })),
@@ -154,6 +156,15 @@ async function readIssue(tx: Tx, issueId: number) {
     })),
   };
   return { issue, view };
+}
+
+/** While an open issue's category is unknown, the categories its text may mean, best first. */
+function categorySuggestions(org: Org, issue: { categoryId: number | null; status: string; text: string }) {
+  if (issue.categoryId !== null || !OPEN_STATUSES.includes(issue.status as IssueStatus)) return [];
+  return classify(issue.text, org.categories).candidates.flatMap((c) => {
+    const category = categoryOf(org, c.id);
+    return category ? [{ id: category.id, name: category.name }] : [];
+  });
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {

@@ -157,30 +157,29 @@ interface Term {
   weight: number;
 }
 
-/** The categories' keywords, indexed by first character and by the sounds of the first character. */
+/** The categories' keywords, indexed by their first character and by its sound. */
 interface Vocabulary {
   byChar: Map<string, Term[]>;
   bySound: Map<string, Term[]>;
 }
 
 const vocabularies = new WeakMap<readonly CategoryCandidate[], Vocabulary>();
-const soundCache = new Map<string, readonly string[]>();
+const soundCache = new Map<string, string>();
 
-/** The toneless readings of one character ("行" → xing, hang); a character that is not Han reads as itself. */
-function soundsOf(char: string): readonly string[] {
-  let sounds = soundCache.get(char);
-  if (!sounds) {
-    sounds = /\p{Script=Han}/u.test(char)
-      ? [...new Set(pinyin(char, { toneType: "none", type: "array", multiple: true }))]
-      : [char];
-    soundCache.set(char, sounds);
+/**
+ * The usual toneless reading of one character ("冲" and "充" → chong, "了" → le); a character that is not Han reads
+ * as itself. Two characters that read alike are what pinyin input confuses.
+ */
+function soundOf(char: string): string {
+  let sound = soundCache.get(char);
+  if (sound === undefined) {
+    const readings = /\p{Script=Han}/u.test(char)
+      ? pinyin(char, { toneType: "none", type: "array", multiple: true })
+      : [];
+    sound = readings[0] ?? char;
+    soundCache.set(char, sound);
   }
-  return sounds;
-}
-
-function sameSound(a: string, b: string): boolean {
-  const sounds = soundsOf(b);
-  return soundsOf(a).some((s) => sounds.includes(s));
+  return sound;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -212,7 +211,7 @@ function vocabularyOf(categories: readonly CategoryCandidate[]): Vocabulary {
         weight: Math.min(chars.length, 4) / 2 / (1 + elsewhere.length / 2),
       };
       push(vocabulary.byChar, chars[0], term);
-      if (chars.length > 1) for (const sound of soundsOf(chars[0] ?? "")) push(vocabulary.bySound, sound, term);
+      if (chars.length > 1) push(vocabulary.bySound, soundOf(chars[0] ?? ""), term);
     }
   });
   addWords(words.flat());
@@ -235,7 +234,7 @@ function differences(chars: readonly string[], start: number, term: Term): numbe
     const want = term.chars[i] ?? "";
     const got = chars[start + i] ?? "";
     if (got === want) continue;
-    if (term.chars.length === 1 || !sameSound(got, want) || ++differing > 1) return Number.POSITIVE_INFINITY;
+    if (term.chars.length === 1 || soundOf(got) !== soundOf(want) || ++differing > 1) return Number.POSITIVE_INFINITY;
   }
   return differing;
 }
@@ -284,7 +283,7 @@ function occurrences(chars: readonly string[], words: Words, vocabulary: Vocabul
   for (let start = 0; start < chars.length; start++) {
     const char = chars[start] ?? "";
     const terms = new Set(vocabulary.byChar.get(char));
-    for (const sound of soundsOf(char)) for (const term of vocabulary.bySound.get(sound) ?? []) terms.add(term);
+    for (const term of vocabulary.bySound.get(soundOf(char)) ?? []) terms.add(term);
     for (const term of terms) {
       const end = start + term.chars.length;
       if (end > chars.length) continue;

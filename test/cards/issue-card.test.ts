@@ -37,6 +37,7 @@ function view(overrides: Partial<IssueView> = {}): IssueView {
       { id: 1, name: "堆物堆料" },
       { id: 2, name: "乱扔垃圾" },
     ],
+    categorySuggestions: [],
     assignOptions: [
       { openId: "ou_head", name: "郑晓红" },
       { openId: "unit:30", name: "城管执法中队" },
@@ -54,6 +55,17 @@ const STATES: Record<string, Partial<IssueView>> = {
     category: null,
     deadline: null,
     assignee: null,
+  },
+  reported_category_suggested: {
+    status: "reported",
+    category: null,
+    deadline: null,
+    assignee: null,
+    categorySuggestions: [
+      { id: 1, name: "堆物堆料" },
+      { id: 2, name: "乱扔垃圾" },
+      { id: 3, name: "消防通道堵塞" },
+    ],
   },
   assigned: {},
   assigned_overdue: { deadline: new Date("2026-11-23T02:00:00Z") },
@@ -116,6 +128,34 @@ describe("issue card", () => {
       JSON.stringify(issueCard(view(v), NOW, TZ)).match(/(修改|选择)(网格|类别|问题类别)/g);
     expect(placeholders({})).toEqual(["修改网格", "修改类别"]);
     expect(placeholders({ status: "reported", grid: null, category: null })).toEqual(["选择网格", "选择问题类别"]);
+  });
+
+  it("offers the likeliest categories as buttons that set the category, and the select for any other", () => {
+    const card = issueCard(view(STATES.reported_category_suggested), NOW, TZ);
+    const rows = card.elements.filter((e) => e.tag === "action") as unknown as { actions: Record<string, unknown>[] }[];
+    const suggested = rows.find((r) =>
+      r.actions.every((b) => b.tag === "button" && b.value && "c" in (b.value as object)),
+    );
+    expect(suggested?.actions.map((b) => [(b.text as { content: string }).content, b.value])).toEqual([
+      ["堆物堆料", { a: "set_category", i: 7, c: 1 }],
+      ["乱扔垃圾", { a: "set_category", i: 7, c: 2 }],
+      ["消防通道堵塞", { a: "set_category", i: 7, c: 3 }],
+    ]);
+    expect(JSON.stringify(card)).toContain("问题类别还没确定，可能是以下几类，请点选：");
+    expect(JSON.stringify(card)).toContain("都不是？选择其他类别");
+    // Once the category is known the suggestions are gone.
+    expect(
+      JSON.stringify(
+        issueCard(
+          view({
+            ...STATES.reported_category_suggested,
+            category: { name: "堆物堆料", kind: "dynamic", class: "cleanup" },
+          }),
+          NOW,
+          TZ,
+        ),
+      ),
+    ).not.toContain('"c":');
   });
 
   it("does not call a fix awaiting verification overdue, as the digest does not: the responder has done their part", () => {

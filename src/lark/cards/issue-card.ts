@@ -34,6 +34,8 @@ export interface IssueView {
   /** Choices for the grid and category selects (asking while unknown, 修改 after) and for 转派. */
   gridOptions: { id: number; name: string }[];
   categoryOptions: { id: number; name: string }[];
+  /** While the category is unknown: the categories the text may mean, best first, offered as buttons. */
+  categorySuggestions: { id: number; name: string }[];
   assignOptions: { openId: string; name: string }[];
   history: { at: Date; actor: string; text: string }[];
 }
@@ -50,6 +52,11 @@ const MAX_OPTIONS = 40;
 /** The card value every action button carries: which action, on which issue. */
 export function actionValue(action: string, issueId: number): Record<string, unknown> {
   return { a: action, i: issueId };
+}
+
+/** The value of a button that sets the issue's category: the category rides along as `c`. */
+export function categoryButtonValue(issueId: number, categoryId: number): Record<string, unknown> {
+  return { ...actionValue("set_category", issueId), c: categoryId };
 }
 
 /**
@@ -150,23 +157,30 @@ function photoElements(view: IssueView): CardElement[] {
 
 /**
  * The grid and category selects of an open issue: while the report did not say, a question (`known` false, shown
- * before the buttons); once known, 修改网格 / 修改类别 (`known` true, after them) — the reporter and the secretary
- * may correct either; a click by anyone else is refused with a toast.
+ * before the buttons) — for the category, the likeliest ones from the text as buttons first, the select for any
+ * other; once known, 修改网格 / 修改类别 (`known` true, after them) — the reporter and the secretary may correct
+ * either; a click by anyone else is refused with a toast.
  */
 function placeSelects(view: IssueView, known: boolean): CardElement[] {
   if (!OPEN_STATUSES.includes(view.status)) return [];
+  const suggested = view.category === null && view.categorySuggestions.length > 0;
   const selects = [
     {
       known: view.grid !== null,
-      question: "没能从描述中认出网格，请选择：",
+      question: [markdown("没能从描述中认出网格，请选择：")],
       placeholder: view.grid ? "修改网格" : "选择网格",
       options: view.gridOptions,
       action: "set_grid",
     },
     {
       known: view.category !== null,
-      question: "没能认出问题类别，请选择：",
-      placeholder: view.category ? "修改类别" : "选择问题类别",
+      question: suggested
+        ? [
+            markdown("问题类别还没确定，可能是以下几类，请点选："),
+            buttons(view.categorySuggestions.map((c) => ({ text: c.name, value: categoryButtonValue(view.id, c.id) }))),
+          ]
+        : [markdown("没能认出问题类别，请选择：")],
+      placeholder: view.category ? "修改类别" : suggested ? "都不是？选择其他类别" : "选择问题类别",
       options: view.categoryOptions,
       action: "set_category",
     },
@@ -174,7 +188,7 @@ function placeSelects(view: IssueView, known: boolean): CardElement[] {
   return selects
     .filter((select) => select.known === known && select.options.length > 0)
     .flatMap((select) => [
-      ...(known ? [] : [markdown(select.question)]),
+      ...(known ? [] : select.question),
       selectMenu({
         placeholder: select.placeholder,
         options: select.options.slice(0, MAX_OPTIONS).map((o) => ({ text: o.name, value: String(o.id) })),
