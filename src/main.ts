@@ -6,7 +6,8 @@ import { issueOfCardKey } from "./commands/sync-issue-card.ts";
 import type { Config } from "./config/env.ts";
 import { type Db, openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
-import { loadSegmenter } from "./domain/segment.ts";
+import { orgOf } from "./db/org-queries.ts";
+import { prepareMatching } from "./domain/match.ts";
 import { handleClockCardAction } from "./features/clock-card-actions.ts";
 import type { FeatureDeps } from "./features/deps.ts";
 import { digestCommand } from "./features/digest-command.ts";
@@ -70,8 +71,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
   const db = await openDb(config.databaseUrl);
   const catalogue = await ensureCatalogue(db);
   log.info({ catalogue }, "category catalogue ready");
-  // Loaded now, not by the first report, which is matched inside a transaction.
-  loadSegmenter();
+  prepareMatching((await orgOf(db)).categories);
 
   const metrics = new Metrics();
   const client = new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });

@@ -1,6 +1,6 @@
 import { Converter } from "opencc-js/t2cn";
 import { pinyin } from "pinyin-pro";
-import { addWords, segment } from "./segment.ts";
+import { addWords, loadSegmenter, segment } from "./segment.ts";
 
 /** A named place (a grid or a point) that chat text can mention, under its name or any alias. */
 export interface PlaceCandidate {
@@ -102,6 +102,20 @@ function hasOneSubstitution(text: string[], name: string[]): boolean {
   return false;
 }
 
+/** Place names normalized before, since every report is matched against all of them; the org bounds how many. */
+const normalizedNames = new Map<string, string>();
+const NORMALIZED_NAMES_KEPT = 100_000;
+
+function normalizedName(name: string): string {
+  let normalized = normalizedNames.get(name);
+  if (normalized === undefined) {
+    if (normalizedNames.size >= NORMALIZED_NAMES_KEPT) normalizedNames.clear();
+    normalized = normalizeText(name);
+    normalizedNames.set(name, normalized);
+  }
+  return normalized;
+}
+
 /**
  * The place whose name or alias occurs in `text`; the longest occurring name wins. When no name occurs exactly,
  * names of three or more characters are matched with one mistyped character. Returns null when nothing matches or
@@ -110,7 +124,7 @@ function hasOneSubstitution(text: string[], name: string[]): boolean {
 export function findPlace(text: string, places: readonly PlaceCandidate[]): PlaceMatch | null {
   const haystack = normalizeText(text);
   const names = places.flatMap((place) =>
-    place.names.map((name) => ({ id: place.id, name, normalized: normalizeText(name) })),
+    place.names.map((name) => ({ id: place.id, name, normalized: normalizedName(name) })),
   );
   const toHit = ({ id, name, normalized }: (typeof names)[number]): Hit => ({
     id,
@@ -188,35 +202,64 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** Compiled keyword lists by their content, so an org change that leaves the categories alone reuses them. */
+const compiled = new Map<string, Vocabulary>();
+const COMPILED_KEPT = 4;
+
 /**
- * The categories' names and keywords, compiled once per list (the org snapshot keeps its list while the org does not
- * change); their words of two or more characters become words of the segmenter.
+ * The categories' names and keywords, compiled once per content (the org snapshot keeps its list while the org
+ * does not change, and a new snapshot with the same categories finds the same compilation); their words of two or
+ * more characters become words of the segmenter.
  */
 function vocabularyOf(categories: readonly CategoryCandidate[]): Vocabulary {
-  const cached = vocabularies.get(categories);
-  if (cached) return cached;
+  const known = vocabularies.get(categories);
+  if (known) return known;
+  const key = JSON.stringify(categories.map((c) => [c.id, c.name, c.keywords]));
+  const vocabulary = compiled.get(key) ?? compile(categories);
+  compiled.delete(key);
+  compiled.set(key, vocabulary);
+  for (const old of compiled.keys()) if (compiled.size > COMPILED_KEPT) compiled.delete(old);
+  vocabularies.set(categories, vocabulary);
+  return vocabulary;
+}
+
+function compile(categories: readonly CategoryCandidate[]): Vocabulary {
   const vocabulary: Vocabulary = { byChar: new Map(), bySound: new Map() };
-  const words = categories.map((category) => [
-    ...new Set([category.name, ...category.keywords].map(normalizeText).filter((w) => w !== "")),
-  ]);
+  const keywords = categories.map((category) => {
+    const byWord = new Map<string, string>();
+    for (const keyword of [category.name, ...category.keywords]) {
+      const word = normalizeText(keyword);
+      if (word !== "" && !byWord.has(word)) byWord.set(word, keyword);
+    }
+    return byWord;
+  });
+  // One string per category, to ask which other categories have a keyword containing a word.
+  const joined = keywords.map((byWord) => [...byWord.keys()].join("|"));
   categories.forEach((category, index) => {
-    const original = new Map([category.name, ...category.keywords].map((k) => [normalizeText(k), k]));
-    for (const word of words[index] ?? []) {
+    for (const [word, keyword] of keywords[index] ?? []) {
       const chars = [...word];
-      const elsewhere = words.filter((other, i) => i !== index && other.some((w) => w !== word && w.includes(word)));
+      const elsewhere = joined.filter((others, i) => i !== index && others.includes(word)).length;
       const term: Term = {
         categoryId: category.id,
-        keyword: original.get(word) ?? word,
+        keyword,
         chars,
-        weight: Math.min(chars.length, 4) / 2 / (1 + elsewhere.length / 2),
+        weight: Math.min(chars.length, 4) / 2 / (1 + elsewhere / 2),
       };
       push(vocabulary.byChar, chars[0], term);
       if (chars.length > 1) push(vocabulary.bySound, soundOf(chars[0] ?? ""), term);
     }
   });
-  addWords(words.flat());
-  vocabularies.set(categories, vocabulary);
+  addWords(keywords.flatMap((byWord) => [...byWord.keys()]));
   return vocabulary;
+}
+
+/**
+ * Gets matching ready before the first report: loads the segmenter and compiles the categories' keywords, which
+ * would otherwise happen inside the first filing's transaction.
+ */
+export function prepareMatching(categories: readonly CategoryCandidate[]): void {
+  loadSegmenter();
+  vocabularyOf(categories);
 }
 
 interface Occurrence {

@@ -9,8 +9,7 @@ import type { Config } from "../config/env.ts";
 import { openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { categoryOf, type Org, orgOf } from "../db/org-queries.ts";
-import type { KeywordHit } from "../domain/match.ts";
-import { loadSegmenter } from "../domain/segment.ts";
+import { type KeywordHit, prepareMatching } from "../domain/match.ts";
 
 /** What `riqing match` is asked. */
 export interface MatchOptions {
@@ -105,7 +104,7 @@ export async function runMatch(config: Config, options: MatchOptions): Promise<n
       console.error(`没有找到单位编码“${options.unit}”。`);
       return 1;
     }
-    loadSegmenter();
+    prepareMatching(org.categories);
     for await (const text of linesOf(options)) {
       const { hits, ...line } = matchLine(org, unit?.id ?? null, text);
       console.log(options.json ? JSON.stringify(line) : readable(line, hits));
