@@ -8,10 +8,9 @@
 import type Database from "better-sqlite3";
 import type { Db } from "../../src/db/client.ts";
 import { localPeriod, startOfDate } from "../../src/domain/deadline.ts";
-import { observationInstant } from "../../src/domain/metrics.ts";
+import { DEFAULT_MIN_RANKED_ISSUES, observationInstant } from "../../src/domain/metrics.ts";
 import { buildDigests, type DigestData } from "../../src/reports/digest.ts";
 import { statsByUnit } from "../../src/reports/stats.ts";
-import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/reports/stats-ranking.ts";
 import { round } from "../lib/stats.ts";
 import type { City } from "./generate.ts";
 import { instrument, type QueryCost } from "./instrument.ts";

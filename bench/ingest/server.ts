@@ -1,6 +1,6 @@
 /**
  * The server side of the ingest benchmark, in a process of its own so its memory and CPU are its own: either the
- * real bot (`startRiqing` in webhook mode against the emulator) or the baseline, the bare SDK `EventDispatcher`
+ * real bot (`createRiqing` in webhook mode against the emulator) or the baseline, the bare SDK `EventDispatcher`
  * behind `adaptKoa` with a no-op handler. Configured by the JSON in BENCH_SERVER; answers over IPC:
  *
  *   → {type: "ready", port}                 once listening on 127.0.0.1
@@ -15,10 +15,10 @@ import { createServer, type Server } from "node:http";
 import * as lark from "@larksuiteoapi/node-sdk";
 import Koa from "koa";
 import { pino } from "pino";
+import { createRiqing } from "../../src/app/create-riqing.ts";
 import { loadConfig } from "../../src/config/env.ts";
 import { LARK_RATE_RULES, type RateLimit } from "../../src/lark/pacer.ts";
 import { createLogger } from "../../src/log.ts";
-import { startRiqing } from "../../src/main.ts";
 import { isTyped } from "../lib/child.ts";
 import { maxRssMB, rssMB } from "../lib/stats.ts";
 
@@ -78,7 +78,8 @@ async function startBot(config: ServerConfig): Promise<{ port: number; stop(): P
   const log = config.logFile
     ? createLogger("warn", pino.destination({ dest: config.logFile, sync: false }))
     : createLogger("silent");
-  const bot = await startRiqing(loadConfig(env), { log, host: "127.0.0.1" });
+  const bot = await createRiqing(loadConfig(env), { log, host: "127.0.0.1" });
+  await bot.start();
   return { port: bot.port, stop: () => bot.stop() };
 }
 

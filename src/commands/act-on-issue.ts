@@ -10,7 +10,7 @@ import {
 } from "../domain/lifecycle.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos } from "./file-issue.ts";

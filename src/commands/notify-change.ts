@@ -1,7 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import type { IssueAction } from "../domain/lifecycle.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { at, TEXTS } from "../texts.ts";
+import { at, TEXTS } from "../texts/messages.ts";
 import { loadIssueView } from "./sync-issue-card.ts";
 
 /**

@@ -2,9 +2,9 @@ import type { Tx } from "../db/client.ts";
 import { ancestorAt, categoryOf, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
-import { type IssueView, issueCard } from "../lark/cards/issue-card.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { eventText } from "../texts.ts";
+import { type IssueView, issueCard } from "../presenters/issue-card.ts";
+import { eventText } from "../texts/messages.ts";
 import type { CommandContext } from "./context.ts";
 
 /** Outbox key of an issue's card message (the first post); patches add `:v<n>`. The key parses back. */

@@ -350,3 +350,6 @@ export function checkTransition({
   if (invalid) return { ok: false, code: "original_invalid", message: invalid };
   return { ok: true, to: rule.to ?? issue.status };
 }
+
+/** Statuses in which an issue is nagged: its rectification clock is running. */
+export const REMINDED_STATUSES: readonly IssueStatus[] = ["reported", "assigned", "accepted"];

@@ -1,4 +1,3 @@
-import { formatDecimal, formatDuration } from "../texts.ts";
 import type { Period } from "./deadline.ts";
 import type { IssueStatus } from "./types.ts";
 
@@ -64,13 +63,10 @@ export interface ResponseStats {
   medianHours: number | null;
 }
 
-/** The wording of the definitions, printed in the digest footer and on the ledger cover, one sentence each. */
-export const METRICS_DEFINITION =
-  "整改率 = 期内销项数 ÷（期内销项数 + 期末未销项中已超期或期内新发现的问题数）；" +
-  "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的不算超期；" +
-  "响应时长 = 整改时间 − 发现时间，按期内已整改问题计算平均值和中位数";
-
 const HOUR_MS = 3_600_000;
+
+/** Fewest issues in the rate's denominator for a unit to be ranked, unless a chat setting says otherwise. */
+export const DEFAULT_MIN_RANKED_ISSUES = 3;
 
 /** Statuses an issue that has been rectified can be in; refused fixes (back to accepted) do not count. */
 const RECTIFIED: readonly IssueStatus[] = ["rectified", "closed"];
@@ -231,14 +227,4 @@ export function responseStats(issues: readonly IssueSnapshot[], period: Period):
     averageHours: hours.reduce((sum, h) => sum + h, 0) / hours.length,
     medianHours: (lower + upper) / 2,
   };
-}
-
-/** A rate for people: 0.9321 → "93.2%", 1 → "100%", null → "—". */
-export function formatRate(rate: number | null): string {
-  return rate === null ? "—" : `${formatDecimal(rate * 100)}%`;
-}
-
-/** An average duration for people, given in hours: "42 分钟", "5.2 小时", "1.3 天"; null → "—". */
-export function formatHours(hours: number | null): string {
-  return hours === null ? "—" : formatDuration(hours * HOUR_MS, "average");
 }

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { actOnIssue, type IssueActionInput } from "../commands/act-on-issue.ts";
+import { commandContext, type FeatureDeps } from "../commands/deps.ts";
+import { replyText } from "../commands/say.ts";
+import { transaction } from "../db/transaction.ts";
 import { ISSUE_ACTIONS } from "../domain/lifecycle.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
-import { ACTION_DONE, TEXTS } from "../texts.ts";
-import { commandContext, type FeatureDeps } from "./deps.ts";
-import { replyText } from "./say.ts";
-import { transaction } from "./transaction.ts";
+import { ACTION_DONE, TEXTS } from "../texts/messages.ts";
 
 const issueValue = z.object({
   a: z.enum([...ISSUE_ACTIONS, "set_grid", "set_category"]),

@@ -1,19 +1,19 @@
+import type { FeatureDeps } from "../commands/deps.ts";
 import { ensurePerson } from "../commands/ensure-person.ts";
 import { actorContext, type IssueAuthority, issueAnchor } from "../commands/issue-actor.ts";
+import { answerTo, replyCard, replyText } from "../commands/say.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
-import { STATUS_LABELS } from "../domain/labels.ts";
+import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
-import { helpCard } from "../lark/cards/help-card.ts";
-import { issueCard } from "../lark/cards/issue-card.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
-import { formatDuration, TEXTS } from "../texts.ts";
-import type { FeatureDeps } from "./deps.ts";
-import { answerTo, replyCard, replyText } from "./say.ts";
-import { transaction } from "./transaction.ts";
+import { helpCard } from "../presenters/help-card.ts";
+import { issueCard } from "../presenters/issue-card.ts";
+import { STATUS_LABELS } from "../texts/labels.ts";
+import { formatDuration, TEXTS } from "../texts/messages.ts";
 
 /** Command words (SPEC 4.3) with their English aliases. */
 const VERBS: Record<string, string> = {

@@ -5,28 +5,29 @@
  */
 
 import { z } from "zod";
+import { answerLookback } from "../commands/answer-lookback.ts";
+import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { actorContext } from "../commands/issue-actor.ts";
+import { loadReminderView } from "../commands/reminder-view.ts";
+import { replyText } from "../commands/say.ts";
+import { snoozeReminders } from "../commands/snooze-reminders.ts";
 import { isUniqueViolation } from "../db/once.ts";
 import { orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
+import { transaction } from "../db/transaction.ts";
 import { localPeriod, startOfDate } from "../domain/deadline.ts";
+import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
 import type { Role } from "../domain/types.ts";
-import { answerLookback } from "../jobs/answer-lookback.ts";
-import { loadReminderView, REMINDED_STATUSES } from "../jobs/reminder-sweep.ts";
-import { snoozeReminders } from "../jobs/snooze-reminders.ts";
-import { ALL_TARGETS, REVIEW_FIELDS } from "../lark/cards/digest-card.ts";
-import { reminderCard, SNOOZE_MS } from "../lark/cards/reminder-card.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
 import { enqueue } from "../lark/outbox.ts";
+import { ALL_TARGETS, REVIEW_FIELDS } from "../presenters/digest-card.ts";
+import { reminderCard, SNOOZE_MS } from "../presenters/reminder-card.ts";
 import { issueListLine, shortDate } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
-import { formatDateTime, TEXTS } from "../texts.ts";
+import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { toast } from "./card-actions.ts";
-import { commandContext, type FeatureDeps } from "./deps.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
 import type { CardActionHandler } from "./router.ts";
-import { replyText } from "./say.ts";
-import { transaction } from "./transaction.ts";
 
 const id = z.coerce.number().int().positive();
 const snoozeSchema = z.object({

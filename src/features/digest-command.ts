@@ -1,10 +1,10 @@
+import { prepareDigest } from "../commands/prepare-digest.ts";
+import { answerTo, replyCard, replyText } from "../commands/say.ts";
+import { clockSettings } from "../domain/clock-settings.ts";
 import { localDateString, startOfDate } from "../domain/deadline.ts";
 import { UNIT_LEVELS } from "../domain/types.ts";
-import { clockSettings } from "../jobs/clock-settings.ts";
-import { prepareDigest } from "../jobs/prepare-digest.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-import { answerTo, replyCard, replyText } from "./say.ts";
 
 /**
  * 日报 (SPEC 4.3): previews the digest of the chat's unit — in a private chat, of the sender's highest unit — for

@@ -1,12 +1,12 @@
 import { addToReport, MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
+import { fetchAndPublish } from "../commands/attach-photos.ts";
 import type { PhotoFile } from "../commands/context.ts";
+import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import type { BindingRef } from "../db/org-queries.ts";
+import { transaction } from "../db/transaction.ts";
 import { startsWithReportWord } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
-import { commandContext, type FeatureDeps } from "./deps.ts";
-import { fetchAndPublish } from "./photos.ts";
-import { transaction } from "./transaction.ts";
 
 /** Photo and text from the same person this close together are one report (SPEC 4.1). */
 export const REPORT_WINDOW_MS = 2 * 60_000;

@@ -19,18 +19,18 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { z } from "zod";
+import type { FeatureDeps } from "../commands/deps.ts";
+import { answerTo, replyText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
+import { transaction } from "../db/transaction.ts";
 import { type Period, startOfDate } from "../domain/deadline.ts";
 import type { Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { periodFor, periodLabel } from "../reports/stats.ts";
 import { LedgerTooLargeError } from "../reports/zip-ledger.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-import type { FeatureDeps } from "./deps.ts";
-import { answerTo, replyText } from "./say.ts";
-import { transaction } from "./transaction.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** Who may take a ledger out of the system: it lists people and problems by name. */

@@ -1,13 +1,13 @@
 import { actOnIssue, type IssueActionInput } from "../commands/act-on-issue.ts";
+import { fetchAndPublish } from "../commands/attach-photos.ts";
+import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { ensurePerson } from "../commands/ensure-person.ts";
+import { answerTo, replyText } from "../commands/say.ts";
 import type { Db } from "../db/client.ts";
+import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
-import { TEXTS } from "../texts.ts";
-import { commandContext, type FeatureDeps } from "./deps.ts";
-import { fetchAndPublish } from "./photos.ts";
-import { answerTo, replyText } from "./say.ts";
-import { transaction } from "./transaction.ts";
+import { TEXTS } from "../texts/messages.ts";
 
 /** The issue whose thread a message replies in (the report's thread or the card's), if any. */
 export async function issueOfThread(db: Db, m: InboundMessage): Promise<{ id: number } | null> {

@@ -1,16 +1,16 @@
+import type { FeatureDeps } from "../commands/deps.ts";
 import { matchReportText } from "../commands/file-issue.ts";
+import { replyText, sendText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { type Org, orgOf } from "../db/org-queries.ts";
 import { KEYWORD_SCORE, startsWithReportWord } from "../domain/match.ts";
 import { type Inbound, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
 import { handleIssueCardAction, toast } from "./card-actions.ts";
 import { type CommandExtension, parseCommand, runChatCommand } from "./chat-commands.ts";
-import type { FeatureDeps } from "./deps.ts";
 import { intake } from "./intake.ts";
 import { issueOfThread, respondInThread } from "./respond.ts";
-import { replyText, sendText } from "./say.ts";
 
 /** A card family's click handler; returns undefined when the value is not its own. */
 export type CardActionHandler = (

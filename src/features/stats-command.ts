@@ -1,9 +1,8 @@
-import { STATUS_LABELS } from "../domain/labels.ts";
-import { formatHours, formatRate } from "../domain/metrics.ts";
+import { answerTo, replyText } from "../commands/say.ts";
 import { type PeriodSpec, periodFor, periodLabel, type UnitStats, unitStats } from "../reports/stats.ts";
-import { TEXTS } from "../texts.ts";
+import { STATUS_LABELS } from "../texts/labels.ts";
+import { formatHours, formatRate, TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-import { answerTo, replyText } from "./say.ts";
 
 const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {
   "": "today",

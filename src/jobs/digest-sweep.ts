@@ -10,17 +10,18 @@
  */
 
 import pLimit from "p-limit";
+import type { JobDeps } from "../commands/deps.ts";
+import { type DigestSpec, digestRequest, prepareDigest, presentDigest } from "../commands/prepare-digest.ts";
 import { claimOnce } from "../db/once.ts";
+import { transaction } from "../db/transaction.ts";
+import { clockSettings, parseTimeOfDay } from "../domain/clock-settings.ts";
 import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts";
 import type { ChatPurpose } from "../domain/types.ts";
-import { transaction } from "../features/transaction.ts";
-import type { Card } from "../lark/cards/card.ts";
 import { enqueue } from "../lark/outbox.ts";
+import type { Card } from "../presenters/card.ts";
 import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
 import { claimedKeys } from "./claims.ts";
-import { clockSettings, parseTimeOfDay } from "./clock-settings.ts";
-import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
-import { type DigestSpec, digestRequest, prepareDigest, presentDigest } from "./prepare-digest.ts";
+import type { SweepNotice, SweepOptions } from "./job-deps.ts";
 
 /** Chat purposes that get the evening digest. */
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];

@@ -1,11 +1,5 @@
 import type { CommandContext } from "../commands/context.ts";
-import type { FeatureDeps } from "../features/deps.ts";
-
-/**
- * What the scheduled jobs need from the world: a subset of the chat features' dependencies, so the bot passes its
- * FeatureDeps as they are and the CLI builds the few it needs. `publishPhotos` uploads the digest chart.
- */
-export type JobDeps = Pick<FeatureDeps, "db" | "log" | "timeZone" | "dataDir" | "admins" | "policy" | "publishPhotos">;
+import type { JobDeps } from "../commands/deps.ts";
 
 /** What a sweep reports: one line per message it sent, or would send in a dry run. */
 export interface SweepNotice {

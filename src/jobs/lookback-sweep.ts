@@ -1,4 +1,6 @@
-import { replyCard } from "../features/say.ts";
+import { reboundNoticeKey } from "../commands/answer-lookback.ts";
+import { replyCard } from "../commands/say.ts";
+
 /**
  * 回头看 (SPEC 4.4) as a sweep. Two steps, both idempotent functions of `now`:
  *
@@ -10,17 +12,18 @@ import { replyCard } from "../features/say.ts";
  *    its own — linked to the closed one as its rebound, with the same grid, point and category (`lookback-filed:`).
  */
 
+import type { JobDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { claimOnce } from "../db/once.ts";
+import { transaction } from "../db/transaction.ts";
+import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
 import { stripReportWord } from "../domain/match.ts";
-import { transaction } from "../features/transaction.ts";
-import { lookbackCard } from "../lark/cards/reminder-card.ts";
+import { afterQuietHours, heldSince, isQuietAt } from "../domain/quiet-hours.ts";
+import { mergeRanges } from "../domain/time-ranges.ts";
 import { sentMessageId } from "../lark/outbox.ts";
+import { lookbackCard } from "../presenters/reminder-card.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
-import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "./clock-settings.ts";
-import { type JobDeps, jobContext, type SweepNotice, type SweepOptions } from "./job-deps.ts";
-import { afterQuietHours, heldSince, isQuietAt } from "./quiet-hours.ts";
-import { mergeRanges } from "./time-ranges.ts";
+import { jobContext, type SweepNotice, type SweepOptions } from "./job-deps.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** A look-back this late is dropped. */
@@ -29,11 +32,6 @@ const STALE_AFTER_MS = 3 * DAY_MS;
 /** Claim and outbox key of the look-back question of an issue. */
 export function lookbackKey(issueId: number): string {
   return `lookback:${issueId}`;
-}
-
-/** Outbox key of the notice that announces a confirmed rebound (the new issue's thread hangs off it). */
-export function reboundNoticeKey(issueId: number): string {
-  return `lookback-rebound:${issueId}`;
 }
 
 /**

@@ -1,5 +1,5 @@
+import type { JobDeps } from "../commands/deps.ts";
 import { nextDigestAt } from "./digest-sweep.ts";
-import type { JobDeps } from "./job-deps.ts";
 import { nextLookbackAt } from "./lookback-sweep.ts";
 import { nextReminderAt } from "./reminder-sweep.ts";
 

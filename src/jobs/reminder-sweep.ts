@@ -1,4 +1,5 @@
-import { replyCard } from "../features/say.ts";
+import { replyCard } from "../commands/say.ts";
+
 /**
  * The reminder ladder (SPEC 4.4) as a sweep: an idempotent function of `now` that sends whatever rung is due and was
  * not sent before.
@@ -25,23 +26,13 @@ import { replyCard } from "../features/say.ts";
  * nextReminderAt answers, from the same rules, when the next sweep would send something (the sandbox's clock).
  */
 
-import { loadIssueView } from "../commands/sync-issue-card.ts";
-import type { Db, Tx } from "../db/client.ts";
+import type { JobDeps } from "../commands/deps.ts";
+import { loadReminderView } from "../commands/reminder-view.ts";
+import { snoozesEndedSince, snoozesOf } from "../commands/snooze-reminders.ts";
+import type { Db } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
 import { categoryOf, type Org, orgOf, unitChain } from "../db/org-queries.ts";
-import type { IssueStatus } from "../domain/types.ts";
-import { transaction } from "../features/transaction.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-import {
-  type EscalationItem,
-  escalationCard,
-  type ReminderStage,
-  type ReminderView,
-  reminderCard,
-} from "../lark/cards/reminder-card.ts";
-import { enqueue } from "../lark/outbox.ts";
-import { inChunks } from "../reports/stats-scope.ts";
-import { claimedKeys, claimWhile } from "./claims.ts";
+import { transaction } from "../db/transaction.ts";
 import {
   type ClockSettings,
   clockSettings,
@@ -49,15 +40,17 @@ import {
   MAX_BEFORE_HOURS,
   MAX_ESCALATE_AFTER_HOURS,
   type ReminderLadder,
-} from "./clock-settings.ts";
-import { slotAtOrAfter, slotAtOrBefore } from "./escalation-slots.ts";
-import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
-import { afterQuietHours, heldSince, isQuietAt } from "./quiet-hours.ts";
-import { snoozesEndedSince, snoozesOf } from "./snooze-reminders.ts";
-import { mergeRanges, type TimeRange } from "./time-ranges.ts";
-
-/** Statuses in which an issue is nagged: its rectification clock is running. */
-export const REMINDED_STATUSES: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
+} from "../domain/clock-settings.ts";
+import { slotAtOrAfter, slotAtOrBefore } from "../domain/escalation-slots.ts";
+import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
+import { afterQuietHours, heldSince, isQuietAt } from "../domain/quiet-hours.ts";
+import { mergeRanges, type TimeRange } from "../domain/time-ranges.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { enqueue } from "../lark/outbox.ts";
+import { type EscalationItem, escalationCard, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
+import { inChunks } from "../reports/stats-scope.ts";
+import { claimedKeys, claimWhile } from "./claims.ts";
+import type { SweepNotice, SweepOptions } from "./job-deps.ts";
 
 /** A rung is dropped when it is this late. */
 const STALE_AFTER_MS = 7 * 24 * 3_600_000;
@@ -493,37 +486,6 @@ export async function nextReminderAt(
     if (at !== undefined && at - dueSlot <= STALE_AFTER_MS) consider(at);
   }
   return found ? new Date(best) : null;
-}
-
-/**
- * What the reminder card of `stage` shows for an issue, read inside the caller's transaction: before the deadline
- * and after a snooze it mentions the assignee (the secretaries while nobody is assigned), at the deadline both.
- * Undefined for an issue without a deadline.
- */
-export async function loadReminderView(
-  tx: Tx,
-  issueId: number,
-  stage: ReminderStage,
-): Promise<ReminderView | undefined> {
-  const view = await loadIssueView(tx, issueId);
-  if (view.deadline === null) return undefined;
-  const assignees = view.assignee?.mentions ?? [];
-  const mentions =
-    stage === "deadline"
-      ? [...new Set([...assignees, ...view.dispatchers])]
-      : assignees.length > 0
-        ? assignees
-        : view.dispatchers;
-  return {
-    issueId,
-    number: view.number,
-    category: view.category?.name ?? null,
-    grid: view.grid,
-    point: view.point,
-    deadline: view.deadline,
-    stage,
-    mentions,
-  };
 }
 
 /** Queues one thread reminder, claimed in the same transaction. False when it was claimed elsewhere or became moot. */

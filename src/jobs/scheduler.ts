@@ -1,7 +1,8 @@
 import cron, { type ScheduledTask } from "node-cron";
+import type { JobDeps } from "../commands/deps.ts";
 import type { Logger } from "../log.ts";
 import { runDigestSweep } from "./digest-sweep.ts";
-import type { JobDeps, SweepNotice, SweepOptions } from "./job-deps.ts";
+import type { SweepNotice, SweepOptions } from "./job-deps.ts";
 import { runLookbackSweep } from "./lookback-sweep.ts";
 import { runReminderSweep } from "./reminder-sweep.ts";
 

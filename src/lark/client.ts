@@ -9,7 +9,7 @@ import type { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../log.ts";
 import { backoffMs } from "./backoff.ts";
-import { assertCardWithinLimits, CardLimitError } from "./cards/limits.ts";
+import { assertCardWithinLimits, CardLimitError } from "./card-limits.ts";
 import {
   fromEnvelope,
   fromThrown,

@@ -3,7 +3,7 @@ import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/once.ts";
 import type { InboundEvent } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
-import { at } from "../texts.ts";
+import { at } from "../texts/messages.ts";
 import { backoffMs } from "./backoff.ts";
 import { type FlatEvent, type Inbound, parseInbound, routingKeys } from "./envelope.ts";
 import { enqueue, type OutboxInput } from "./outbox.ts";

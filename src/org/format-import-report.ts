@@ -1,6 +1,6 @@
+import { ENTITY_LABELS } from "../texts/org.ts";
 import type { EntityCounts, ImportEntity, ImportReport } from "./import-org.ts";
 import type { SourceLoc } from "./org-data.ts";
-import { ENTITY_LABELS } from "./org-texts.ts";
 
 /** Where a problem is, as users read it: `org.xlsx › 人员 › 第 7 行`. */
 export function formatSourceLoc(loc: SourceLoc): string {

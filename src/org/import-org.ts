@@ -7,6 +7,7 @@
 import { basename } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import type { Role, UnitLevel } from "../domain/types.ts";
+import { type ENTITY_LABELS, T } from "../texts/org.ts";
 import { type CatalogueResult, defaultDeadline, ensureCatalogue } from "./catalogue.ts";
 import {
   type Located,
@@ -17,7 +18,6 @@ import {
   type ParsedOrg,
   type SourceLoc,
 } from "./org-data.ts";
-import { type ENTITY_LABELS, T } from "./org-texts.ts";
 import { readOrgFile } from "./read-org-file.ts";
 
 /** The kinds of rows an import writes, in report order. */
@@ -535,5 +535,3 @@ function newCategory(category: OrgCategory, department: number | undefined) {
     defaultDepartmentId: department ?? null,
   };
 }
-
-export { formatImportReport } from "./format-import-report.ts";

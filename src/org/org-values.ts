@@ -5,7 +5,7 @@
 
 import { normalizeText } from "../domain/match.ts";
 import { CHAT_PURPOSES, type ChatPurpose } from "../domain/types.ts";
-import { PURPOSE_LABELS } from "./org-texts.ts";
+import { PURPOSE_LABELS } from "../texts/org.ts";
 
 const YES = new Set(["是", "y", "yes", "true", "1", "√", "✓", "✔", "对", "要", "需要", "重点"]);
 const NO = new Set(["否", "n", "no", "false", "0", "×", "✗", "✘", "不", "不要", "不需要", "无"]);

@@ -5,7 +5,8 @@
  */
 
 import { z } from "zod";
-import { parseClass, parseKind, parseRole, parseUnitLevel, ROLE_LABELS } from "../domain/labels.ts";
+import { parseClass, parseKind, parseRole, parseUnitLevel, ROLE_LABELS } from "../texts/labels.ts";
+import { T } from "../texts/org.ts";
 import type {
   Located,
   LocatedPerson,
@@ -19,7 +20,6 @@ import type {
   SourceLoc,
 } from "./org-data.ts";
 import { DUTY_KEYS, ORG_SHEETS } from "./org-fields.ts";
-import { T } from "./org-texts.ts";
 import { parseMobile, parsePurpose, parseTimeOfDay, parseYesNo, splitList } from "./org-values.ts";
 
 /** A cell as read: text, a list of texts (YAML lists), or nothing. */

@@ -1,7 +1,7 @@
 import { access, readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
+import { T } from "../texts/org.ts";
 import type { OrgProblem, ParsedOrg } from "./org-data.ts";
-import { T } from "./org-texts.ts";
 import { parseOrgRows, type RawOrg } from "./parse-org-rows.ts";
 import { readOrgWorkbook } from "./read-org-workbook.ts";
 import { readOrgYaml } from "./read-org-yaml.ts";

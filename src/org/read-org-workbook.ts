@@ -6,9 +6,9 @@
 import type { CellValue, Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
 import { normalizeText } from "../domain/match.ts";
+import { T } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgProblem, type OrgSection, type SourceLoc } from "./org-data.ts";
 import { ORG_SHEETS } from "./org-fields.ts";
-import { T } from "./org-texts.ts";
 import type { RawOrg, RawRecord, RawValue } from "./parse-org-rows.ts";
 
 const DUTY_FIELDS = new Set(["unit", "role"]);

@@ -4,9 +4,9 @@
  */
 
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, type YAMLMap } from "yaml";
+import { T } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgProblem, type OrgSection, type SourceLoc } from "./org-data.ts";
 import { DUTY_KEYS, ORG_SHEETS, PERSON_YAML_KEYS } from "./org-fields.ts";
-import { T } from "./org-texts.ts";
 import type { RawOrg, RawPerson, RawRecord, RawValue } from "./parse-org-rows.ts";
 
 /** Splits YAML text into raw rows per section, with a problem for anything that is not shaped like an org file. */

@@ -1,9 +1,9 @@
 import type { Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
-import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../domain/labels.ts";
+import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
+import { PURPOSE_LABELS, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgData, type OrgSection } from "./org-data.ts";
 import { ORG_SHEETS } from "./org-fields.ts";
-import { PURPOSE_LABELS, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "./org-texts.ts";
 
 type Cell = string | number;
 

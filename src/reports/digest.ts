@@ -7,14 +7,21 @@
 
 import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
-import { UNIT_LEVEL_LABELS } from "../domain/labels.ts";
-import { formatHours, formatRate, METRICS_DEFINITION, observationInstant } from "../domain/metrics.ts";
+import { observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
-import { formatDateTime, formatDuration, formatTimeOfDay } from "../texts.ts";
+import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
+import {
+  formatDateTime,
+  formatDuration,
+  formatHours,
+  formatRate,
+  formatTimeOfDay,
+  METRICS_DEFINITION,
+} from "../texts/messages.ts";
 import type { RankingChartInput } from "./chart.ts";
-import { type RankingEntry, rankChildren, statsForScope, type UnitStats } from "./stats.ts";
+import { statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
-import { FLAG_EMOJI, UNRANKED_LABEL } from "./stats-ranking.ts";
+import { FLAG_EMOJI, type RankingEntry, rankChildren, UNRANKED_LABEL } from "./stats-ranking.ts";
 import { loadScope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;

@@ -21,11 +21,11 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
-import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS } from "../domain/labels.ts";
-import { formatHours, formatRate, isOverdueAt, METRICS_DEFINITION } from "../domain/metrics.ts";
+import { isOverdueAt } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { EVENT_LABELS } from "../texts.ts";
+import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
+import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import {
   type LedgerEventRow,
   type LedgerGridRow,

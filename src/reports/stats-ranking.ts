@@ -10,6 +10,7 @@
  *     rank the yellow card 🟨; when all ranked units tie, they all share the top and nobody gets a yellow card.
  */
 
+import { DEFAULT_MIN_RANKED_ISSUES } from "../domain/metrics.ts";
 import type { UnitStats } from "./stats.ts";
 import { DEPARTMENT_LEVEL } from "./stats-scope.ts";
 
@@ -27,9 +28,6 @@ export const FLAG_EMOJI: Readonly<Record<"red" | "yellow", string>> = { red: "�
 
 /** What an unranked unit shows instead of a rank. */
 export const UNRANKED_LABEL = "不参与排名";
-
-/** Fewest issues in the rate's denominator for a unit to be ranked, unless a chat setting says otherwise. */
-export const DEFAULT_MIN_RANKED_ISSUES = 3;
 
 function denominator(stats: UnitStats): number {
   return stats.rate.closed + stats.rate.open;

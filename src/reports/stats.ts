@@ -66,9 +66,6 @@ import {
 import type { Prisma } from "../generated/prisma/client.ts";
 import { loadScope, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
 
-export { type RankingEntry, rankChildren, rankUnits } from "./stats-ranking.ts";
-export { UnknownUnitError } from "./stats-scope.ts";
-
 type Client = Db | Tx;
 
 /** How a period is asked for: 今日, 本周, 本月, or explicit bounds. */

@@ -1,5 +1,6 @@
 import { imageContentType } from "../emulator/resource-routes.ts";
 import { nextDueAt } from "../jobs/next-due-at.ts";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 import type {
   ClickAnswer,
   ClickRequest,
@@ -12,7 +13,6 @@ import type {
 import { messageView } from "./message-view.ts";
 import { SAMPLE_PHOTOS, samplePhoto } from "./sample-photos.ts";
 import type { SandboxSession } from "./sandbox-session.ts";
-import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
 import { nextLocalTime } from "./virtual-clock.ts";
 
 /** A request the sandbox refuses, with the sentence the page shows and the HTTP status. */

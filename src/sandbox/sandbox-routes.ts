@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 import type { ClickRequest, ClockRequest, SendRequest } from "./api-types.ts";
 import { pageAsset } from "./page-assets.ts";
 import { samplePhoto } from "./sample-photos.ts";
@@ -13,7 +14,6 @@ import {
   sandboxState,
 } from "./sandbox-actions.ts";
 import type { SandboxSession } from "./sandbox-session.ts";
-import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
 
 /** Largest request body: a message with a few phone photos, base64-encoded. */
 const BODY_LIMIT_BYTES = 40 * 1024 * 1024;

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type Router from "@koa/router";
+import { createRiqing, type Riqing } from "../app/create-riqing.ts";
 import type { Config } from "../config/env.ts";
 import { LarkEmulator } from "../emulator/index.ts";
 import type { Logger } from "../log.ts";
-import { type Riqing, startRiqing } from "../main.ts";
 import { type SandboxFiles, wipeSandbox } from "./sandbox-files.ts";
 import { loadSnapshot, type SandboxSnapshot } from "./sandbox-snapshot.ts";
 import { type Demo, type DemoTenant, populateEmulator, readDemo, seedDemo } from "./seed-demo.ts";
@@ -80,8 +80,9 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
       dataDir: files.dir,
       port: options.port,
     };
-    const riqing = await startRiqing(config, { log, now: clock.now, host: "127.0.0.1", routes: options.routes });
+    const riqing = await createRiqing(config, { log, now: clock.now, host: "127.0.0.1", routes: options.routes });
     try {
+      await riqing.start();
       await connected;
     } catch (error) {
       await riqing.stop();

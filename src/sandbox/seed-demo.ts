@@ -5,11 +5,12 @@ import { z } from "zod";
 import { type Db, openDb, sqlitePath } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { claimOnce } from "../db/once.ts";
-import { ROLE_LABELS } from "../domain/labels.ts";
 import type { ChatPurpose, Role } from "../domain/types.ts";
 import type { LarkEmulator } from "../emulator/index.ts";
-import { formatImportReport, importOrg } from "../org/import-org.ts";
-import { PURPOSE_LABELS } from "../org/org-texts.ts";
+import { formatImportReport } from "../org/format-import-report.ts";
+import { importOrg } from "../org/import-org.ts";
+import { ROLE_LABELS } from "../texts/labels.ts";
+import { PURPOSE_LABELS } from "../texts/org.ts";
 
 /** The demo organisation the sandbox starts with (also the example import file). */
 const DEMO_ORG_FILE = join(import.meta.dirname, "../../examples/org.yaml");

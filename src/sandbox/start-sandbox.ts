@@ -3,13 +3,13 @@ import type { Context } from "koa";
 import type { Config } from "../config/env.ts";
 import type { EmulatedMessage } from "../emulator/index.ts";
 import type { Logger } from "../log.ts";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 import { EventStream } from "./event-stream.ts";
 import { messageView } from "./message-view.ts";
 import { type SandboxFiles, sandboxFiles } from "./sandbox-files.ts";
 import { type SandboxHost, sandboxRoutes } from "./sandbox-routes.ts";
 import { bootSession, type SandboxSession, settleSession, stopSession } from "./sandbox-session.ts";
 import { SnapshotSaver, saveSnapshot } from "./sandbox-snapshot.ts";
-import { SANDBOX_TEXTS } from "./sandbox-texts.ts";
 
 /** A running sandbox: the page at `url`, the bot, the emulator and the virtual clock behind it. */
 export interface Sandbox {

@@ -3,12 +3,9 @@ import type { Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
-  formatHours,
-  formatRate,
   type IssueSnapshot,
   inHandAt,
   isOverdueAt,
-  METRICS_DEFINITION,
   matches,
   observationInstant,
   openAt,
@@ -19,7 +16,7 @@ import {
   responseStats,
 } from "../../src/domain/metrics.ts";
 import { ISSUE_STATUSES } from "../../src/domain/types.ts";
-import { formatDuration } from "../../src/texts.ts";
+import { formatDuration, formatHours, formatRate, METRICS_DEFINITION } from "../../src/texts/messages.ts";
 
 /** An instant given as Shanghai wall-clock time, "YYYY-MM-DD HH:mm". */
 const sh = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLASS_LABELS, KIND_LABELS } from "../../src/domain/labels.ts";
 import type { CategoryClass, CategoryKind } from "../../src/domain/types.ts";
-import { escapeMarkdown } from "../../src/lark/cards/markdown.ts";
-import { formatDateTime } from "../../src/texts.ts";
+import { escapeMarkdown } from "../../src/presenters/markdown.ts";
+import { CLASS_LABELS, KIND_LABELS } from "../../src/texts/labels.ts";
+import { formatDateTime } from "../../src/texts/messages.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 

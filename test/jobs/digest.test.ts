@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { digestCard } from "../../src/lark/cards/digest-card.ts";
-import { measureCard } from "../../src/lark/cards/limits.ts";
+import { measureCard } from "../../src/lark/card-limits.ts";
+import { digestCard } from "../../src/presenters/digest-card.ts";
 import {
   buildDigest,
   buildDigests,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { snoozeReminders } from "../../src/commands/snooze-reminders.ts";
 import type { SweepNotice } from "../../src/jobs/job-deps.ts";
 import { nextDueAt } from "../../src/jobs/next-due-at.ts";
 import { SWEEPS } from "../../src/jobs/scheduler.ts";
-import { snoozeReminders } from "../../src/jobs/snooze-reminders.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, sh } from "./support.ts";
 
 describe("nextDueAt: when the next sweep would send something", () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { snoozeReminders } from "../../src/commands/snooze-reminders.ts";
 import { claimWhile } from "../../src/jobs/claims.ts";
 import { reminderKey, runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
-import { snoozeReminders } from "../../src/jobs/snooze-reminders.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, PEOPLE, sh } from "./support.ts";
 
 /** Outbox key (and notice key) of a leader group's escalation card at a slot (Shanghai time). */

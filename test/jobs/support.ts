@@ -8,8 +8,8 @@
  *           赵六 ou_4 leader of S
  */
 
+import type { JobDeps } from "../../src/commands/deps.ts";
 import type { OutboxMessage } from "../../src/generated/prisma/client.ts";
-import type { JobDeps } from "../../src/jobs/job-deps.ts";
 import { silentLogger } from "../../src/log.ts";
 import { HOUR, type IssueSeed, insertIssues, type Org, seedOrg, sh } from "../reports/stats-fixture.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";

@@ -1,5 +1,5 @@
 /**
- * The inbox's promises (issue 3) shown through the real bot: startRiqing with the real SDK against the emulator, by
+ * The inbox's promises (issue 3) shown through the real bot: createRiqing with the real SDK against the emulator, by
  * webhook and by long connection.
  */
 import { join } from "node:path";
@@ -7,9 +7,10 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
 import type { CardActionHandler } from "../../src/features/router.ts";
-import { card, markdown } from "../../src/lark/cards/index.ts";
 import { enqueue } from "../../src/lark/outbox.ts";
-import { TEXTS } from "../../src/texts.ts";
+import { card } from "../../src/presenters/card.ts";
+import { markdown } from "../../src/presenters/markdown.ts";
+import { TEXTS } from "../../src/texts/messages.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 import { until } from "./outbound-support.ts";

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LarkEmulator } from "../../src/emulator/index.ts";
-import { card, markdown } from "../../src/lark/cards/index.ts";
 import { LarkClient, type LarkClientOptions, ResourceTooLargeError } from "../../src/lark/client.ts";
 import { LarkApiError } from "../../src/lark/errors.ts";
 import { createLogger } from "../../src/log.ts";
+import { card } from "../../src/presenters/card.ts";
+import { markdown } from "../../src/presenters/markdown.ts";
 import { imageKeysOf, PNG, TEST_APP, VirtualClock } from "./outbound-support.ts";
 
 const { appId: APP_ID, appSecret: APP_SECRET } = TEST_APP;

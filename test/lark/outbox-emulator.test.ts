@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LarkEmulator } from "../../src/emulator/index.ts";
-import { type Card, card, markdown } from "../../src/lark/cards/index.ts";
 import { LarkClient } from "../../src/lark/client.ts";
 import { enqueue, OutboxSender, type OutboxSenderOptions, type OutboxSent, uuidForKey } from "../../src/lark/outbox.ts";
 import { silentLogger } from "../../src/log.ts";
+import { type Card, card } from "../../src/presenters/card.ts";
+import { markdown } from "../../src/presenters/markdown.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { TEST_APP, until, VirtualClock } from "./outbound-support.ts";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatImportReport, type ImportReport } from "../../src/org/import-org.ts";
+import { formatImportReport } from "../../src/org/format-import-report.ts";
+import type { ImportReport } from "../../src/org/import-org.ts";
 
 const zero = { created: 0, updated: 0, unchanged: 0, removed: 0 };
 

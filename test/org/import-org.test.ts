@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { CATALOGUE, ensureCatalogue } from "../../src/org/catalogue.ts";
 import { exportOrg } from "../../src/org/export-org.ts";
-import { formatImportReport, type ImportReport, importOrg } from "../../src/org/import-org.ts";
+import { formatImportReport } from "../../src/org/format-import-report.ts";
+import { type ImportReport, importOrg } from "../../src/org/import-org.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 
 const EXAMPLE_YAML = join(import.meta.dirname, "../../examples/org.yaml");

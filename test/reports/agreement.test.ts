@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import type { FeatureDeps } from "../../src/features/deps.ts";
+import type { FeatureDeps } from "../../src/commands/deps.ts";
 import { statsCommand } from "../../src/features/stats-command.ts";
 import type { InboundMessage } from "../../src/lark/envelope.ts";
 import { silentLogger } from "../../src/log.ts";

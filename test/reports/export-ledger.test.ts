@@ -3,10 +3,10 @@ import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatHours, formatRate } from "../../src/domain/metrics.ts";
 import { exportLedger, PHOTO_FOLDER } from "../../src/reports/export-ledger.ts";
 import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
 import { statsByUnit, type UnitStats } from "../../src/reports/stats.ts";
+import { formatHours, formatRate } from "../../src/texts/messages.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import {
   HOUR,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { FeatureDeps } from "../../src/features/deps.ts";
+import type { FeatureDeps } from "../../src/commands/deps.ts";
 import {
   type LedgerRequest,
   ledgerExportsIdle,
@@ -11,7 +11,7 @@ import {
 } from "../../src/features/ledger-command.ts";
 import { silentLogger } from "../../src/log.ts";
 import { LedgerTooLargeError, zipLedgerFolder } from "../../src/reports/zip-ledger.ts";
-import { TEXTS } from "../../src/texts.ts";
+import { TEXTS } from "../../src/texts/messages.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { readZip } from "../support/zip.ts";
 import { insertIssues, type Org, seedOrg, sh } from "./stats-fixture.ts";

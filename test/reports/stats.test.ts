@@ -14,17 +14,15 @@ import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
 import {
   periodFor,
   periodLabel,
-  rankChildren,
-  rankUnits,
   rectifiedResponseHours,
   statsByUnit,
   toWhere,
   type UnitStats,
-  UnknownUnitError,
   unitStats,
 } from "../../src/reports/stats.ts";
 import { dueBetween, overdueIssues } from "../../src/reports/stats-lists.ts";
-import { FLAG_EMOJI, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
+import { FLAG_EMOJI, rankChildren, rankUnits, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
+import { UnknownUnitError } from "../../src/reports/stats-scope.ts";
 import { HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";

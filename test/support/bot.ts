@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createRiqing, type Riqing } from "../../src/app/create-riqing.ts";
 import { loadConfig } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
@@ -8,7 +9,6 @@ import { LarkEmulator } from "../../src/emulator/index.ts";
 import { ledgerExportsIdle } from "../../src/features/ledger-command.ts";
 import type { RouterExtensions } from "../../src/features/router.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
-import { type Riqing, startRiqing } from "../../src/main.ts";
 import { importOrg } from "../../src/org/import-org.ts";
 
 export const APP_ID = "cli_0123456789abcdef";
@@ -63,7 +63,7 @@ export interface BotHarness {
 }
 
 /**
- * The real bot, started through startRiqing against the emulator, with the demo org imported, in webhook
+ * The real bot, started through createRiqing against the emulator, with the demo org imported, in webhook
  * (encrypted and signed) or long-connection mode.
  */
 export async function startBot(options: {
@@ -117,13 +117,14 @@ export async function startBot(options: {
   const boot = async () => {
     const connected = options.mode === "ws" ? new Promise((resolve) => emu.once("ws.connected", resolve)) : undefined;
     const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
-    const bot = await startRiqing(config, {
+    const bot = await createRiqing(config, {
       log,
       now: clock.now,
       host: "127.0.0.1",
       schedule: false,
       ...(options.extensions && { extensions: options.extensions }),
     });
+    await bot.start();
     emu.deliverTo(
       options.mode === "webhook"
         ? { mode: "webhook", url: `http://127.0.0.1:${bot.port}/lark/events`, retryDelaysMs: [10, 20, 40, 80] }

@@ -1,5 +1,5 @@
 import type { Logger } from "../../log.ts";
-import { TEXTS } from "../../texts.ts";
+import { TEXTS } from "../../texts/messages.ts";
 import type { FlatEvent } from "../envelope.ts";
 import type { CardAnswer, Inbox } from "../inbox.ts";
 

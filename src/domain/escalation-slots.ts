@@ -3,7 +3,7 @@
  * overdue issues that came due since the slot before are sent to it in one card.
  */
 
-import { localPeriod } from "../domain/deadline.ts";
+import { localPeriod } from "./deadline.ts";
 
 const MINUTE_MS = 60_000;
 

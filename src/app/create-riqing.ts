@@ -2,30 +2,30 @@ import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { extname, join } from "node:path";
 import type Router from "@koa/router";
-import { issueOfCardKey } from "./commands/sync-issue-card.ts";
-import type { Config } from "./config/env.ts";
-import { type Db, openDb } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
-import { orgOf } from "./db/org-queries.ts";
-import { prepareMatching } from "./domain/match.ts";
-import { handleClockCardAction } from "./features/clock-card-actions.ts";
-import type { FeatureDeps } from "./features/deps.ts";
-import { digestCommand } from "./features/digest-command.ts";
-import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "./features/ledger-command.ts";
-import { createRouter, type RouterExtensions } from "./features/router.ts";
-import { statsCommand } from "./features/stats-command.ts";
-import { createApp } from "./http/app.ts";
-import { Scheduler } from "./jobs/scheduler.ts";
-import { LarkClient } from "./lark/client.ts";
-import { Inbox } from "./lark/inbox.ts";
-import { OutboxSender } from "./lark/outbox.ts";
-import { downloadMessageImages, ensureImageKey } from "./lark/photos.ts";
-import { type LongConnection, startLongConnection } from "./lark/receivers/long-connection.ts";
-import { createSink } from "./lark/receivers/sink.ts";
-import { createWebhookHandler } from "./lark/receivers/webhook.ts";
-import { createLogger, type Logger } from "./log.ts";
-import { Metrics } from "./ops/metrics.ts";
-import { ensureCatalogue } from "./org/catalogue.ts";
+import type { FeatureDeps } from "../commands/deps.ts";
+import { issueOfCardKey } from "../commands/sync-issue-card.ts";
+import type { Config } from "../config/env.ts";
+import { type Db, openDb } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { orgOf } from "../db/org-queries.ts";
+import { prepareMatching } from "../domain/match.ts";
+import { handleClockCardAction } from "../features/clock-card-actions.ts";
+import { digestCommand } from "../features/digest-command.ts";
+import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "../features/ledger-command.ts";
+import { createRouter, type RouterExtensions } from "../features/router.ts";
+import { statsCommand } from "../features/stats-command.ts";
+import { createApp } from "../http/app.ts";
+import { Scheduler } from "../jobs/scheduler.ts";
+import { LarkClient } from "../lark/client.ts";
+import { Inbox } from "../lark/inbox.ts";
+import { OutboxSender } from "../lark/outbox.ts";
+import { downloadMessageImages, ensureImageKey } from "../lark/photos.ts";
+import { type LongConnection, startLongConnection } from "../lark/receivers/long-connection.ts";
+import { createSink } from "../lark/receivers/sink.ts";
+import { createWebhookHandler } from "../lark/receivers/webhook.ts";
+import type { Logger } from "../log.ts";
+import { Metrics } from "../ops/metrics.ts";
+import { ensureCatalogue } from "../org/catalogue.ts";
 
 /** A running bot. */
 export interface Riqing {
@@ -34,16 +34,18 @@ export interface Riqing {
   inbox: Inbox;
   outbox: OutboxSender;
   metrics: Metrics;
-  /** The port the HTTP server listens on (useful when started on port 0). */
+  /** The port the HTTP server listens on once started (useful when started on port 0). */
   port: number;
   botOpenId: string;
   /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
   tick(): Promise<void>;
+  /** Starts the queues, the schedules, the HTTP server and (in ws mode) the long connection. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** What startRiqing needs besides the configuration. */
-export interface StartOptions {
+/** What createRiqing needs besides the configuration. */
+export interface RiqingOptions {
   log: Logger;
   /** The bot's clock; the sandbox passes its virtual clock. */
   now?: () => Date;
@@ -57,11 +59,11 @@ export interface StartOptions {
 }
 
 /**
- * Starts the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP (webhook, health, metrics)
- * → long connection. Returns a handle whose stop() shuts down in reverse: schedules and intake first, then
- * in-flight work, then the DB.
+ * Wires the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP app (webhook, health,
+ * metrics). Nothing runs until start(): then the queues and schedules, the HTTP server and the long connection.
+ * stop() shuts down in reverse: schedules and intake first, then in-flight work, then the database.
  */
-export async function startRiqing(config: Config, options: StartOptions): Promise<Riqing> {
+export async function createRiqing(config: Config, options: RiqingOptions): Promise<Riqing> {
   const { log } = options;
   const lark = config.lark;
   if (!lark) throw new Error("startRiqing needs Lark credentials (the sandbox provides its emulator's)");
@@ -156,31 +158,40 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
   });
 
   const scheduler = new Scheduler({ deps, clock: now, log });
-  inbox.start();
-  outbox.start();
-  await resumeLedgerExports(deps);
-  if (options.schedule ?? true) scheduler.start();
-  const server = await listen(app.callback(), config.port, options.host ?? "0.0.0.0");
-  const port = (server.address() as { port: number }).port;
-  log.info({ port, eventMode: lark.eventMode }, "riqing started");
+  let server: Server | undefined;
   let connection: LongConnection | undefined;
-  if (lark.eventMode === "ws") {
-    connection = startLongConnection({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, sink, log });
-  }
-
-  return {
+  const riqing: Riqing = {
     db,
     client,
     inbox,
     outbox,
     metrics,
-    port,
+    port: 0,
     botOpenId: bot.openId,
     tick: () => scheduler.tick(),
+    async start() {
+      inbox.start();
+      outbox.start();
+      await resumeLedgerExports(deps);
+      if (options.schedule ?? true) scheduler.start();
+      server = await listen(app.callback(), config.port, options.host ?? "0.0.0.0");
+      riqing.port = (server.address() as { port: number }).port;
+      log.info({ port: riqing.port, eventMode: lark.eventMode }, "riqing started");
+      if (lark.eventMode === "ws") {
+        connection = startLongConnection({
+          appId: lark.appId,
+          appSecret: lark.appSecret,
+          domain: lark.domain,
+          sink,
+          log,
+        });
+      }
+    },
     async stop() {
       await scheduler.stop();
       connection?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const open = server;
+      if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
       await inbox.stop();
       await ledgerExportsIdle();
       await outbox.stop();
@@ -188,6 +199,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
       log.info("riqing stopped");
     },
   };
+  return riqing;
 }
 
 function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
@@ -196,28 +208,4 @@ function listen(handler: RequestListener, port: number, host: string): Promise<S
     server.once("error", reject);
     server.listen(port, host, () => resolve(server));
   });
-}
-
-/**
- * `riqing start`: the production bot, or the sandbox when no Lark credentials are configured; `reset` (sandbox only)
- * starts the sandbox from the demo state instead of resuming it.
- */
-export async function start(config: Config, options: { reset?: boolean } = {}): Promise<void> {
-  const log = createLogger(config.logLevel);
-  const running =
-    config.mode === "sandbox"
-      ? await (await import("./sandbox/start-sandbox.ts")).startSandbox(config, log, options)
-      : await startRiqing(config, { log });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, "shutting down");
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
 }

@@ -1,8 +1,8 @@
-import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../../domain/labels.ts";
-import { ACTION_LABELS } from "../../domain/lifecycle.ts";
-import { isOverdueAt } from "../../domain/metrics.ts";
-import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../../domain/types.ts";
-import { formatDateTime, formatDuration } from "../../texts.ts";
+import { ACTION_LABELS } from "../domain/lifecycle.ts";
+import { isOverdueAt } from "../domain/metrics.ts";
+import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
+import { formatDateTime, formatDuration } from "../texts/messages.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";

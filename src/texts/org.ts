@@ -3,8 +3,8 @@
  * Kept in one place so they can be reviewed and changed together.
  */
 
-import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../domain/labels.ts";
 import type { ChatPurpose, UnitLevel } from "../domain/types.ts";
+import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "./labels.ts";
 
 /** What users read for each chat purpose. */
 export const PURPOSE_LABELS: Readonly<Record<ChatPurpose, string>> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ISSUE_STATUSES } from "../../src/domain/types.ts";
-import { assertCardWithinLimits, measureCard } from "../../src/lark/cards/index.ts";
-import { type IssueView, issueCard } from "../../src/lark/cards/issue-card.ts";
+import { assertCardWithinLimits, measureCard } from "../../src/lark/card-limits.ts";
+import { type IssueView, issueCard } from "../../src/presenters/issue-card.ts";
 
 const TZ = "Asia/Shanghai";
 const NOW = new Date("2026-11-23T06:00:00Z"); // 14:00 in Shanghai

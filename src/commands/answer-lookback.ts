@@ -1,11 +1,15 @@
-import type { CommandContext } from "../commands/context.ts";
-import { actorContext } from "../commands/issue-actor.ts";
-import { syncIssueCard } from "../commands/sync-issue-card.ts";
 import type { Tx } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
-import { lookbackCard } from "../lark/cards/reminder-card.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { reboundNoticeKey } from "./lookback-sweep.ts";
+import { lookbackCard } from "../presenters/reminder-card.ts";
+import type { CommandContext } from "./context.ts";
+import { actorContext } from "./issue-actor.ts";
+import { syncIssueCard } from "./sync-issue-card.ts";
+
+/** Outbox key of the notice that announces a confirmed rebound (the new issue's thread hangs off it). */
+export function reboundNoticeKey(issueId: number): string {
+  return `lookback-rebound:${issueId}`;
+}
 
 /** A click on 未反弹 or 已反弹. */
 export interface LookbackAnswerInput {

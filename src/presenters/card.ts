@@ -1,4 +1,4 @@
-import type { CardColor } from "../../domain/labels.ts";
+import type { CardColor } from "../texts/labels.ts";
 /**
  * Card JSON 1.0 (LARK.md section 8). Riqing patches its cards in place, so every card is shared (`update_multi`):
  * all members see the same, latest version.

@@ -1,7 +1,7 @@
-import type { CommandContext, PhotoFile } from "../commands/context.ts";
 import type { Db } from "../db/client.ts";
 import type { LifecyclePolicy } from "../domain/lifecycle.ts";
 import type { Logger } from "../log.ts";
+import type { CommandContext, PhotoFile } from "./context.ts";
 
 /** A photo of a message, stored, or why it could not be. */
 export type FetchedPhoto = { ok: true; photo: PhotoFile } | { ok: false; reason: string };
@@ -26,6 +26,12 @@ export interface FeatureDeps {
   /** The display name of a Lark user. */
   userName(openId: string): Promise<string>;
 }
+
+/**
+ * What the scheduled jobs need from the world: a subset of the chat features' dependencies, so the bot passes its
+ * FeatureDeps as they are and the CLI builds the few it needs. `publishPhotos` uploads the digest chart.
+ */
+export type JobDeps = Pick<FeatureDeps, "db" | "log" | "timeZone" | "dataDir" | "admins" | "policy" | "publishPhotos">;
 
 /** The command context at this instant. */
 export function commandContext(deps: FeatureDeps): CommandContext {

@@ -4,7 +4,7 @@
  * the figures come from reports/digest.ts, the chart's image key from the caller.
  */
 
-import { METRICS_DEFINITION } from "../../domain/metrics.ts";
+import { assertCardWithinLimits, CardLimitError } from "../lark/card-limits.ts";
 import {
   type DigestData,
   type DigestMark,
@@ -15,10 +15,10 @@ import {
   rankingRule,
   rankingTitle,
   unrankedLine,
-} from "../../reports/digest.ts";
+} from "../reports/digest.ts";
+import { METRICS_DEFINITION } from "../texts/messages.ts";
 import { buttons, form, input, select, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
-import { assertCardWithinLimits, CardLimitError } from "./limits.ts";
 import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";
 
 /** How the digest card is presented: its chart, and how its title is marked (预览, 截至, 补发). */

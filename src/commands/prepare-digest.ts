@@ -1,6 +1,6 @@
-import type { Card } from "../lark/cards/card.ts";
-import { digestCard } from "../lark/cards/digest-card.ts";
 import { storePhoto } from "../lark/photos.ts";
+import type { Card } from "../presenters/card.ts";
+import { digestCard } from "../presenters/digest-card.ts";
 import {
   buildDigest,
   type DigestData,
@@ -8,7 +8,7 @@ import {
   type DigestRequest,
   renderDigestChart,
 } from "../reports/digest.ts";
-import type { JobDeps } from "./job-deps.ts";
+import type { JobDeps } from "./deps.ts";
 
 /** A digest ready to post: its data, the card, and the chart's image key (null without a chart). */
 export interface PreparedDigest {

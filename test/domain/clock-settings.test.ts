@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { clockSettings, ladderFor, parseTimeOfDay } from "../../src/jobs/clock-settings.ts";
-import { afterQuietHours, isQuietAt } from "../../src/jobs/quiet-hours.ts";
-import { sh, TZ } from "./support.ts";
+import { clockSettings, ladderFor, parseTimeOfDay } from "../../src/domain/clock-settings.ts";
+import { afterQuietHours, isQuietAt } from "../../src/domain/quiet-hours.ts";
+import { sh, TZ } from "../jobs/support.ts";
 
 describe("clock settings", () => {
   it("defaults to SPEC 4.4–4.5: 2 h before, at the deadline, 24 h after, quiet 21:00–08:00, look-back 7 days", () => {

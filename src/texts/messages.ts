@@ -3,7 +3,7 @@
  * Card layouts live in lark/cards; their wording comes from here or from domain/labels.ts.
  */
 
-import type { IssueAction } from "./domain/lifecycle.ts";
+import type { IssueAction } from "../domain/lifecycle.ts";
 
 /** Mentions a user inside a text message (cards use lark/cards `mention`). */
 export function at(openId: string): string {
@@ -163,4 +163,20 @@ export function eventText(type: string, reason: string | null, detail?: string):
   const base = EVENT_LABELS[type] ?? type;
   const withDetail = detail ? `${base}${detail}` : base;
   return reason ? `${withDetail}：${reason}` : withDetail;
+}
+
+/** The wording of the definitions (domain/metrics.ts), printed in the digest footer and on the ledger cover. */
+export const METRICS_DEFINITION =
+  "整改率 = 期内销项数 ÷（期内销项数 + 期末未销项中已超期或期内新发现的问题数）；" +
+  "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的不算超期；" +
+  "响应时长 = 整改时间 − 发现时间，按期内已整改问题计算平均值和中位数";
+
+/** A rate for people: 0.9321 → "93.2%", 1 → "100%", null → "—". */
+export function formatRate(rate: number | null): string {
+  return rate === null ? "—" : `${formatDecimal(rate * 100)}%`;
+}
+
+/** An average duration for people, given in hours: "42 分钟", "5.2 小时", "1.3 天"; null → "—". */
+export function formatHours(hours: number | null): string {
+  return hours === null ? "—" : formatDuration(hours * 3_600_000, "average");
 }

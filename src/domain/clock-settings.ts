@@ -28,7 +28,7 @@
  */
 
 import { z } from "zod";
-import { DEFAULT_MIN_RANKED_ISSUES } from "../reports/stats-ranking.ts";
+import { DEFAULT_MIN_RANKED_ISSUES } from "./metrics.ts";
 
 /** A span of the local day in minutes after midnight; `start` > `end` wraps over midnight. */
 export interface QuietHours {

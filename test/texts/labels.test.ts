@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CATEGORY_CLASSES, CATEGORY_KINDS, ROLES, UNIT_LEVELS } from "../../src/domain/types.ts";
 import {
   CLASS_LABELS,
   KIND_LABELS,
@@ -11,8 +12,7 @@ import {
   STATUS_LABELS,
   statusColor,
   UNIT_LEVEL_LABELS,
-} from "../../src/domain/labels.ts";
-import { CATEGORY_CLASSES, CATEGORY_KINDS, ROLES, UNIT_LEVELS } from "../../src/domain/types.ts";
+} from "../../src/texts/labels.ts";
 
 describe("status labels and colours", () => {
   it("names each status as users know it", () => {

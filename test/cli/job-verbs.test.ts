@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runDigestCli, runRemindCli } from "../../src/cli/job-verbs.ts";
 import { type Config, loadConfig } from "../../src/config/env.ts";
-import { runDigestCli, runRemindCli } from "../../src/jobs/cli.ts";
 import { digestKey, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
-import { CHATS, type ClockFixture, createClockFixture, sh } from "./support.ts";
+import { CHATS, type ClockFixture, createClockFixture, sh } from "../jobs/support.ts";
 
 describe("riqing digest and riqing remind", () => {
   let f: ClockFixture;

@@ -1,5 +1,5 @@
-import { localPeriod } from "../domain/deadline.ts";
 import type { QuietHours } from "./clock-settings.ts";
+import { localPeriod } from "./deadline.ts";
 
 const MINUTE_MS = 60_000;
 

@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  assertCardWithinLimits,
-  buttons,
-  CardLimitError,
-  card,
-  escapeMarkdown,
-  fields,
-  form,
-  hr,
-  image,
-  input,
-  markdown,
-  measureCard,
-  mention,
-  note,
-  selectMenu,
-  submitButton,
-} from "../../src/lark/cards/index.ts";
+import { assertCardWithinLimits, CardLimitError, measureCard } from "../../src/lark/card-limits.ts";
+import { buttons, form, input, selectMenu, submitButton } from "../../src/presenters/actions.ts";
+import { card } from "../../src/presenters/card.ts";
+import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "../../src/presenters/markdown.ts";
 
 describe("card helpers", () => {
   it("build a shared 1.0 card in Lark's shape, dropping left-out elements", () => {

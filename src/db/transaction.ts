@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../db/client.ts";
+import type { Db, Tx } from "./client.ts";
 
 /**
  * Runs `work` in one interactive transaction. The waits are generous because SQLite has a single writer and chats

@@ -3,8 +3,8 @@
  * escalation list for the street leader group, and the look-back question 回头看. Pure presenters.
  */
 
-import { isPastDeadline } from "../../domain/metrics.ts";
-import { formatDateTime, formatDuration } from "../../texts.ts";
+import { isPastDeadline } from "../domain/metrics.ts";
+import { formatDateTime, formatDuration } from "../texts/messages.ts";
 import { buttons } from "./actions.ts";
 import { type Card, card } from "./card.ts";
 import { escapeMarkdown, markdown, mention, note } from "./markdown.ts";

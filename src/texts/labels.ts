@@ -1,4 +1,4 @@
-import { normalizeText } from "./match.ts";
+import { normalizeText } from "../domain/match.ts";
 import {
   CATEGORY_CLASSES,
   CATEGORY_KINDS,
@@ -9,7 +9,7 @@ import {
   type Role,
   UNIT_LEVELS,
   type UnitLevel,
-} from "./types.ts";
+} from "../domain/types.ts";
 
 /** Header colours a Lark card accepts (the `template` of a card header). */
 export type CardColor =

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { argumentProblem, USAGE } from "./cli-usage.ts";
-import { ConfigError, loadConfig } from "./config/env.ts";
-import { migrate } from "./db/migrate.ts";
-import { createLogger } from "./log.ts";
+import { ConfigError, loadConfig } from "../config/env.ts";
+import { migrate } from "../db/migrate.ts";
+import { createLogger } from "../log.ts";
+import { argumentProblem, USAGE } from "./usage.ts";
 
 const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/Lark bot for grid management
 
@@ -85,7 +85,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         console.error("--reset 只用于沙箱模式（未配置飞书应用凭证时），正式运行的数据不会被清空。");
         return 2;
       }
-      const { start } = await import("./main.ts");
+      const { start } = await import("./start.ts");
       await start(cfg, { reset: values.reset ?? false });
       return 0;
     }
@@ -109,8 +109,9 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       }
       const cfg = config();
       migrate(cfg.databaseUrl);
-      const { openDb } = await import("./db/client.ts");
-      const { importOrg, formatImportReport } = await import("./org/import-org.ts");
+      const { openDb } = await import("../db/client.ts");
+      const { importOrg } = await import("../org/import-org.ts");
+      const { formatImportReport } = await import("../org/format-import-report.ts");
       const db = await openDb(cfg.databaseUrl);
       try {
         const report = await importOrg(db, file, { dryRun: values["dry-run"] ?? false });
@@ -146,9 +147,9 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       }
       const cfg = config();
       migrate(cfg.databaseUrl);
-      const { openDb } = await import("./db/client.ts");
-      const { parseLedgerPeriod } = await import("./features/ledger-command.ts");
-      const { exportLedger, PHOTO_FOLDER } = await import("./reports/export-ledger.ts");
+      const { openDb } = await import("../db/client.ts");
+      const { parseLedgerPeriod } = await import("../features/ledger-command.ts");
+      const { exportLedger, PHOTO_FOLDER } = await import("../reports/export-ledger.ts");
       const period = parseLedgerPeriod(`${values.from}~${values.to}`, new Date(), cfg.timezone);
       if (!period) {
         console.error("日期应写成 YYYY-MM-DD，且开始日期不晚于结束日期。");
@@ -184,11 +185,11 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       }
     }
     case "digest": {
-      const { runDigestCli } = await import("./jobs/cli.ts");
+      const { runDigestCli } = await import("./job-verbs.ts");
       return runDigestCli(rest, config());
     }
     case "remind": {
-      const { runRemindCli } = await import("./jobs/cli.ts");
+      const { runRemindCli } = await import("./job-verbs.ts");
       return runRemindCli(rest, config());
     }
     case "match": {
@@ -198,13 +199,13 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         options: { json: { type: "boolean" }, unit: { type: "string" } },
       });
       const cfg = config();
-      const { runMatch } = await import("./org/match-cli.ts");
+      const { runMatch } = await import("./match-verb.ts");
       return runMatch(cfg, { json: values.json ?? false, unit: values.unit, texts: positionals });
     }
     case "doctor": {
       parseArgs({ args: rest });
       const cfg = config();
-      const { runDoctor, formatDoctor } = await import("./ops/doctor.ts");
+      const { runDoctor, formatDoctor } = await import("../ops/doctor.ts");
       const checks = await runDoctor(cfg, createLogger("silent"));
       console.log(formatDoctor(checks));
       return checks.every((c) => c.ok) ? 0 : 1;

@@ -1,7 +1,7 @@
-import { MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
-import type { PhotoFile } from "../commands/context.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
-import { TEXTS } from "../texts.ts";
+import { TEXTS } from "../texts/messages.ts";
+import { MAX_REPORT_PHOTOS } from "./add-to-report.ts";
+import type { PhotoFile } from "./context.ts";
 import type { FeatureDeps } from "./deps.ts";
 import { replyText } from "./say.ts";
 

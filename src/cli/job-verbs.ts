@@ -6,20 +6,20 @@
 import { writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { argumentProblem, USAGE } from "../cli-usage.ts";
+import type { JobDeps } from "../commands/deps.ts";
 import type { Config } from "../config/env.ts";
 import { openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
+import { clockSettings } from "../domain/clock-settings.ts";
 import { localDateString, startOfDate } from "../domain/deadline.ts";
+import { digestChats, digestDueAt, digestMark, postDigest } from "../jobs/digest-sweep.ts";
+import { runReminderSweep } from "../jobs/reminder-sweep.ts";
 import { LarkClient } from "../lark/client.ts";
 import { ensureImageKey } from "../lark/photos.ts";
 import { createLogger } from "../log.ts";
 import { buildDigest, digestText, renderDigestChart } from "../reports/digest.ts";
-import { formatDateTime } from "../texts.ts";
-import { clockSettings } from "./clock-settings.ts";
-import { digestChats, digestDueAt, digestMark, postDigest } from "./digest-sweep.ts";
-import type { JobDeps } from "./job-deps.ts";
-import { runReminderSweep } from "./reminder-sweep.ts";
+import { formatDateTime } from "../texts/messages.ts";
+import { argumentProblem, USAGE } from "./usage.ts";
 
 /** Where the CLI writes: stdout and stderr by default. */
 export interface CliOutput {
