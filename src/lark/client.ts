@@ -1,27 +1,32 @@
 /**
  * The one exit for every call to Lark. Wraps the official SDK's `lark.Client` (which signs requests with the tenant
- * token it fetches and caches) and adds what the SDK leaves out: pacing inside Lark's limits, one normalized error
- * type, a transparent token refresh when Lark says the token expired, retries of transient failures, request
- * timeouts, card size checks, and logs that never carry tokens or secrets.
+ * token it fetches and caches) and adds what the SDK leaves out, one layer each (transport/, composed like grammY's
+ * API transformers): one normalized error type, pacing inside Lark's limits, a transparent token refresh when Lark
+ * says the token expired, retries of transient failures, and logs that never carry tokens or secrets. Request
+ * timeouts and card size checks are here too.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../log.ts";
-import { backoffMs } from "./backoff.ts";
 import { assertCardWithinLimits, CardLimitError } from "./card-limits.ts";
 import {
   fromEnvelope,
-  fromThrown,
   headerReader,
   LarkApiError,
   type LarkCallName,
-  LarkCode,
   type LarkEnvelope,
   parseEnvelope,
 } from "./errors.ts";
 import { type Clock, Pacer, paceKey, systemClock } from "./pacer.ts";
 import { QUIET_SDK_LEVELS, sdkLogger } from "./sdk-logger.ts";
+import { compose, direct, type LarkCall, type Transport } from "./transport/call.ts";
+import { logFailures } from "./transport/log-failures.ts";
+import { mapErrors } from "./transport/map-errors.ts";
+import { pace } from "./transport/pace.ts";
+import { ResourceTooLargeError, readAll } from "./transport/read-all.ts";
+import { refreshToken } from "./transport/refresh-token.ts";
+import { retry } from "./transport/retry.ts";
+import { boundedHttp, TokenCache } from "./transport/sdk-http.ts";
 
 /** Options of `LarkClient`. */
 export interface LarkClientOptions {
@@ -115,18 +120,6 @@ export interface Resource {
   contentType: string | undefined;
 }
 
-/** A resource was larger than the caller allowed; the download was cut off. */
-export class ResourceTooLargeError extends Error {
-  override readonly name = "ResourceTooLargeError";
-  constructor(
-    readonly maxBytes: number,
-    /** Bytes announced by Content-Length or read before stopping. */
-    readonly bytesSeen: number,
-  ) {
-    super(`resource is larger than ${maxBytes} bytes`);
-  }
-}
-
 /** A Lark user as Riqing reads it. */
 export interface LarkUser {
   openId: string;
@@ -184,28 +177,32 @@ const MEMBERS_PAGE_SIZE = 100;
 /** Lark's client wrapped with pacing, retries, token refresh and normalized errors; see the module comment. */
 export class LarkClient {
   private readonly sdk: lark.Client;
-  private readonly tokens: TokenCache;
-  private readonly pacer: Pacer;
-  private readonly clock: Clock;
-  private readonly log: Logger;
+  private readonly transport: Transport;
   private readonly attempts: number;
 
   constructor(options: LarkClientOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.pacer = options.pacer ?? new Pacer({ clock: this.clock });
-    this.log = options.logger.child({ component: "lark-client" });
+    const clock = options.clock ?? systemClock;
+    const log = options.logger.child({ component: "lark-client" });
+    const tokens = new TokenCache();
     this.attempts = options.attempts ?? DEFAULT_ATTEMPTS;
-    this.tokens = new TokenCache();
     this.sdk = new lark.Client({
       appId: options.appId,
       appSecret: options.appSecret,
       domain: options.domain,
-      cache: this.tokens,
+      cache: tokens,
       httpInstance: boundedHttp(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      // Every failure is logged here, normalized; the SDK's own lines (whole axios errors) only at debug.
-      logger: sdkLogger(this.log, QUIET_SDK_LEVELS),
+      // Every failure is logged by the transport, normalized; the SDK's own lines (whole axios errors) only at debug.
+      logger: sdkLogger(log, QUIET_SDK_LEVELS),
       loggerLevel: lark.LoggerLevel.trace,
     });
+    this.transport = compose(
+      direct,
+      logFailures(log),
+      retry(clock, log),
+      refreshToken(tokens, log),
+      pace(options.pacer ?? new Pacer({ clock }), clock),
+      mapErrors,
+    );
   }
 
   /** Sends a message to a chat or a user. */
@@ -449,57 +446,21 @@ export class LarkClient {
     });
   }
 
-  /**
-   * Runs one call with pacing and retries: a token error clears the cached token and retries once at no cost;
-   * rate limits pause the affected pacing key until Lark's reset; other transient failures back off exponentially.
-   * A timeout is retried only for idempotent calls (a send without uuid might have been delivered).
-   */
-  private async attempt<T>(
+  /** Runs one call through the transport layers. */
+  private attempt<T>(
     name: LarkCallName,
     keys: readonly string[],
     options: CallOptions & { idempotent: boolean },
     run: () => Promise<T>,
   ): Promise<T> {
-    const attempts = Math.max(1, options.attempts ?? this.attempts);
-    let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      const ticket = await this.pacer.take(keys);
-      const sent: SentWith = {};
-      try {
-        const result = await sentWith.run(sent, run);
-        ticket.finish();
-        return result;
-      } catch (thrown) {
-        ticket.finish();
-        if (thrown instanceof ResourceTooLargeError) throw thrown;
-        const error = fromThrown(name, await withReadableBody(thrown));
-        this.noteRateLimit(error, keys);
-        if (error.kind === "token" && !refreshed) {
-          refreshed = true;
-          this.tokens.invalidate(sent.token);
-          this.log.info({ call: name, code: error.code }, "tenant token rejected; refreshing it and retrying");
-          attempt--;
-          continue;
-        }
-        const again = error.retryable && attempt < attempts && (error.kind !== "timeout" || options.idempotent);
-        this.log[again || error.retryable ? "warn" : "error"](
-          { ...error.toLog(), attempt, willRetry: again },
-          "Lark call failed",
-        );
-        if (!again) throw error;
-        // A rate limit waits in the pacer instead, paused until Lark's reset.
-        await this.clock.sleep(error.kind === "rate_limited" ? 0 : backoffMs(attempt, 250, 8_000));
-      }
-    }
-  }
-
-  private noteRateLimit(error: LarkApiError, keys: readonly string[]): void {
-    if (error.kind !== "rate_limited") return;
-    const until = this.clock.now() + (error.retryAfterMs ?? 1_000);
-    const chatKey = keys.find((k) => k.startsWith("chat:") || k.startsWith("user:") || k.startsWith("message:"));
-    // 230020 is the per-chat (per-user, per-message) limit; everything else is the per-app limit of this API.
-    const key = error.code === LarkCode.chatRateLimited && chatKey ? chatKey : keys[0];
-    if (key) this.pacer.pause(key, until);
+    const call: LarkCall<T> = {
+      name,
+      keys,
+      idempotent: options.idempotent,
+      attempts: options.attempts ?? this.attempts,
+      run,
+    };
+    return this.transport(call);
   }
 
   private async request(spec: RequestSpec): Promise<RawResponse> {
@@ -552,111 +513,4 @@ function optionalNumber(value: unknown): number | undefined {
 function requireString(call: LarkCallName, value: unknown, field: string): string {
   if (typeof value === "string" && value !== "") return value;
   throw new LarkApiError({ call, kind: "server", code: null, larkMsg: `answer lacks ${field}` });
-}
-
-/** Reads a stream into one Buffer, failing with `ResourceTooLargeError` past `maxBytes`. */
-async function readAll(stream: Readable, maxBytes?: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    size += buf.length;
-    if (maxBytes !== undefined && size > maxBytes) {
-      stream.destroy();
-      throw new ResourceTooLargeError(maxBytes, size);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** For streamed calls an error body arrives as a stream; read it so the envelope can be classified. */
-async function withReadableBody(thrown: unknown): Promise<unknown> {
-  const response = (thrown as { response?: { data?: unknown } } | null)?.response;
-  const body = response?.data as Readable | undefined;
-  if (!response || typeof body?.pipe !== "function") return thrown;
-  try {
-    response.data = await readAll(body, 64 * 1024);
-  } catch {
-    response.data = undefined;
-  }
-  return thrown;
-}
-
-/**
- * The token cache handed to the SDK (which otherwise shares one process-wide cache between clients). A token Lark
- * rejected can be forgotten, while a newer one that another call already fetched is kept.
- */
-class TokenCache implements lark.Cache {
-  private readonly values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
-
-  async get(key: CacheKey, options?: { namespace?: string }): Promise<unknown> {
-    const entry = this.values.get(cacheKey(key, options?.namespace));
-    if (!entry) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) return undefined;
-    return entry.value;
-  }
-
-  async set(key: CacheKey, value: unknown, expiresAt?: number, options?: { namespace?: string }): Promise<boolean> {
-    this.values.set(cacheKey(key, options?.namespace), { value, expiresAt });
-    return true;
-  }
-
-  /** Forgets `token` if it is still cached; forgets every token when it is not known which one was sent. */
-  invalidate(token: string | undefined): void {
-    for (const [key, entry] of this.values) {
-      if (token === undefined || entry.value === token) this.values.delete(key);
-    }
-  }
-}
-
-/** The SDK keys its cache by strings and symbols. */
-type CacheKey = Parameters<lark.Cache["get"]>[0];
-
-function cacheKey(key: CacheKey, namespace: string | undefined): string {
-  return `${namespace ?? ""}/${key.toString()}`;
-}
-
-const TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal";
-
-/** What one attempt of a call sent: the tenant token its request carried (the SDK may fetch it mid-call). */
-interface SentWith {
-  token?: string;
-}
-
-/** Follows each attempt through the SDK down to the HTTP layer, which notes the token the request carries. */
-const sentWith = new AsyncLocalStorage<SentWith>();
-
-/**
- * The SDK's axios instance with a default timeout (it has none) and one token request at a time: when many calls
- * find the token missing together, they share a single request instead of each fetching one. Each request notes
- * the token it carries in its attempt's `SentWith`.
- */
-function boundedHttp(timeoutMs: number): lark.HttpInstance {
-  const base = lark.defaultHttpInstance;
-  let tokenInFlight: Promise<unknown> | undefined;
-  const request = <R>(config: Record<string, unknown>): Promise<R> => {
-    const bearer = /^Bearer\s+(\S+)$/.exec(String((config.headers as Record<string, unknown>)?.Authorization ?? ""));
-    const sent = sentWith.getStore();
-    if (sent && bearer) sent.token = bearer[1];
-    return base.request({ timeout: timeoutMs, ...config }) as Promise<R>;
-  };
-  return {
-    request: (opts) => request(opts as Record<string, unknown>),
-    get: (url, opts) => request({ ...opts, method: "GET", url }),
-    delete: (url, opts) => request({ ...opts, method: "DELETE", url }),
-    head: (url, opts) => request({ ...opts, method: "HEAD", url }),
-    options: (url, opts) => request({ ...opts, method: "OPTIONS", url }),
-    put: (url, data, opts) => request({ ...opts, method: "PUT", url, data }),
-    patch: (url, data, opts) => request({ ...opts, method: "PATCH", url, data }),
-    post: <T, R = T>(url: string, data?: unknown, opts?: object): Promise<R> => {
-      if (!url.endsWith(TOKEN_PATH)) return request({ ...opts, method: "POST", url, data });
-      if (!tokenInFlight) {
-        tokenInFlight = request({ ...opts, method: "POST", url, data }).finally(() => {
-          tokenInFlight = undefined;
-        });
-      }
-      return tokenInFlight as Promise<R>;
-    },
-  };
 }

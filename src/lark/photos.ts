@@ -7,8 +7,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Db } from "../db/client.ts";
-import { type LarkClient, ResourceTooLargeError } from "./client.ts";
+import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
+import { ResourceTooLargeError } from "./transport/read-all.ts";
 
 /** Lark's own limit for images; larger photos are refused. */
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LarkEmulator } from "../../src/emulator/index.ts";
-import { LarkClient, type LarkClientOptions, ResourceTooLargeError } from "../../src/lark/client.ts";
+import { LarkClient, type LarkClientOptions } from "../../src/lark/client.ts";
 import { LarkApiError } from "../../src/lark/errors.ts";
+import { ResourceTooLargeError } from "../../src/lark/transport/read-all.ts";
 import { createLogger } from "../../src/log.ts";
 import { card } from "../../src/presenters/card.ts";
 import { markdown } from "../../src/presenters/markdown.ts";
