@@ -110,6 +110,8 @@ async function readIssue(tx: Tx, issueId: number) {
   const duplicateOf = issue.duplicateOfId ? await tx.issue.findUnique({ where: { id: issue.duplicateOfId } }) : null;
   const reboundOf = issue.reboundOfId ? await tx.issue.findUnique({ where: { id: issue.reboundOfId } }) : null;
 
+  const refused = refusedPhotos(issue.events);
+
   const view: IssueView = {
     id: issue.id,
     number: issue.number,
@@ -136,6 +138,7 @@ async function readIssue(tx: Tx, issueId: number) {
     photos: issue.photos.map((p) => ({
       stage: p.stage as "before" | "after",
       imageKey: keyBySha.get(p.sha256) ?? null,
+      refused: refused.has(p.id),
     })),
     gridOptions: units
       .filter((u) => u.level === "grid" || u.level === "microgrid")
@@ -156,6 +159,29 @@ async function readIssue(tx: Tx, issueId: number) {
     })),
   };
   return { issue, view };
+}
+
+/**
+ * The after-photos of rectifications that were then refused: those a 整改 event brought that a later 驳回 turned
+ * down, unless a later 整改 brought them again.
+ */
+function refusedPhotos(events: readonly { type: string; data: unknown }[]): Set<number> {
+  const refused = new Set<number>();
+  let pending: number[] = [];
+  for (const event of events) {
+    if (event.type === "rectify") {
+      const ids = (event.data as { photoIds?: unknown } | null)?.photoIds;
+      for (const id of Array.isArray(ids) ? ids : []) {
+        if (typeof id !== "number") continue;
+        pending.push(id);
+        refused.delete(id);
+      }
+    } else if (event.type === "refuse") {
+      for (const id of pending) refused.add(id);
+      pending = [];
+    }
+  }
+  return refused;
 }
 
 /** While an open issue's category is unknown, the categories its text may mean, best first. */

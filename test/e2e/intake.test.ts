@@ -56,7 +56,7 @@ for (const mode of ["webhook", "ws"] as const) {
       expect(rest).toHaveLength(0);
       expect(issue?.grid?.name).toBe("幸福里第二网格");
       expect(issue?.photos).toHaveLength(2);
-      expect(await cardJson(issue?.id ?? 0)).toContain("整改前照片");
+      expect(await cardJson(issue?.id ?? 0)).toContain("**整改前**");
     });
 
     it("keeps a lone photo in a work group out of the ledger when no report text follows, and forgets it", async () => {
@@ -144,7 +144,7 @@ for (const mode of ["webhook", "ws"] as const) {
         h.emu.userClicks({ messageId: cardId, from, value: { a, i: filed?.id }, option: String(option) });
       expect((await click(p("郑晓红"), "set_category", litter.id))?.toast).toEqual({
         type: "error",
-        content: "只有上报人、社区书记、派单员或管理员可以修改问题",
+        content: "只有上报人 何小燕、社区书记、派单员或管理员可以修改问题",
       });
       expect((await click(p("何小燕"), "set_category", litter.id))?.toast).toEqual({
         type: "success",
