@@ -245,7 +245,7 @@ function compile(categories: readonly CategoryCandidate[]): Vocabulary {
         chars,
         weight: Math.min(chars.length, 4) / 2 / (1 + elsewhere / 2),
       };
-      push(vocabulary.byChar, chars[0], term);
+      push(vocabulary.byChar, chars[0] ?? "", term);
       if (chars.length > 1) push(vocabulary.bySound, soundOf(chars[0] ?? ""), term);
     }
   });
