@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 import type { JobDeps } from "../../src/commands/deps.ts";
 import { type Db, openDb } from "../../src/db/client.ts";
-import type { SweepNotice, SweepOptions } from "../../src/jobs/job-deps.ts";
+import type { SweepNotice, SweepOptions } from "../../src/jobs/job.ts";
 import { runLookbackSweep } from "../../src/jobs/lookback-sweep.ts";
 import { runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
 import { silentLogger } from "../../src/log.ts";

@@ -44,7 +44,7 @@ export function personName(random: Random): string {
   return surname + given.join("");
 }
 
-/** Report openings the bot recognises (SPEC 4.1: 上报, 报告, #问题, 问题：). */
+/** Report openings the bot recognises (behaviour §3: 上报, 报告, #问题, 问题：). */
 const OPENINGS = ["上报：", "上报 ", "报告：", "#问题 ", "问题：", "上报："] as const;
 
 /** Problems as written in chat, each naming a catalogue category by one of its keywords. */

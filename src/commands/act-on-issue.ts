@@ -51,7 +51,7 @@ async function namesOf(
 }
 
 /**
- * Takes a lifecycle action (SPEC section 3) in one transaction: checks the actor's authority and the required data
+ * Takes a lifecycle action (behaviour §2) in one transaction: checks the actor's authority and the required data
  * with the domain rules — under the installation's policy as the issue's chat settings adjust it — applies the
  * change only if the issue is still in the status it was checked in, appends the history event, queues the card
  * update and @-mentions whoever must act next. A refused action changes nothing and says why, in Chinese.

@@ -1,6 +1,6 @@
 /**
  * The per-chat settings of the bot's clock, read from ChatBinding.settings (a JSON object). Every key is optional;
- * what is missing or invalid takes the default (SPEC 4.4–4.5), so a bad setting never stops a sweep.
+ * what is missing or invalid takes the default (behaviour §6–7), so a bad setting never stops a sweep.
  *
  *   {
  *     "reminders": {
@@ -36,7 +36,7 @@ export interface QuietHours {
   end: number;
 }
 
-/** The reminder ladder of one issue (SPEC 4.4). */
+/** The reminder ladder of one issue (behaviour §6). */
 export interface ReminderLadder {
   enabled: boolean;
   /** Hours before the deadline for the first reminder; 0 turns it off. */

@@ -1,6 +1,6 @@
 import { type IssueStatus, OPEN_STATUSES, type Role } from "./types.ts";
 
-/** Everything a person can do to an issue (SPEC section 3). */
+/** Everything a person can do to an issue (behaviour §2). */
 export const ISSUE_ACTIONS = [
   "assign",
   "accept",
@@ -238,7 +238,7 @@ export interface LifecyclePolicy {
 
 /**
  * The switches a chat sets in its binding's settings JSON: `"selfVerify": true` lets whoever rectified an issue
- * reported there verify it too (default false, SPEC 3). Keys that are missing or not booleans set nothing.
+ * reported there verify it too (default false, behaviour §2.6). Keys that are missing or not booleans set nothing.
  */
 export function chatPolicy(settings: unknown): LifecyclePolicy {
   const selfVerify =

@@ -2,7 +2,7 @@ import type { Period } from "./deadline.ts";
 import type { IssueStatus } from "./types.ts";
 
 /**
- * The one definition of every headline number (SPEC section 3): which issues are open, awaiting verification or
+ * The one definition of every headline number (behaviour §2): which issues are open, awaiting verification or
  * overdue at an instant, the rectification rate and the response time. The conditions are data
  * ({@link IssueCondition}): {@link matches} applies them to an issue in memory, and src/reports/stats.ts turns the
  * very same objects into database filters and only counts, so the SQL figures cannot drift from this file.

@@ -1,4 +1,4 @@
-/** Vocabulary shared by every room (SPEC.md section 2). Code names in English; users read the Chinese labels. */
+/** Vocabulary shared by every room (behaviour §1). Code names in English; users read the Chinese labels. */
 
 export const ISSUE_STATUSES = [
   "reported",

@@ -15,7 +15,7 @@ import { issueCard } from "../presenters/issue-card.ts";
 import { STATUS_LABELS } from "../texts/labels.ts";
 import { formatDuration, TEXTS } from "../texts/messages.ts";
 
-/** Command words (SPEC 4.3) with their English aliases. */
+/** Command words (behaviour §5) with their English aliases. */
 const VERBS: Record<string, string> = {
   帮助: "help",
   help: "help",
@@ -72,7 +72,7 @@ export interface CommandScope {
 }
 
 /**
- * Runs a chat command (SPEC 4.3), in groups after an @-mention and in private chats as plain text. An unknown
+ * Runs a chat command (behaviour §5), in groups after an @-mention and in private chats as plain text. An unknown
  * command gets the help card. Commands need a duty in the chat's unit (admins excepted).
  */
 export async function runChatCommand(

@@ -7,7 +7,7 @@ import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 
 /**
- * 日报 (SPEC 4.3): previews the digest of the chat's unit — in a private chat, of the sender's highest unit — for
+ * 日报 (behaviour §5): previews the digest of the chat's unit — in a private chat, of the sender's highest unit — for
  * today, or for the date given ("日报 2026-11-22"), as a card in the thread. A preview is not the day's digest: it
  * does not count as sent, and says 预览 in its title.
  */

@@ -8,11 +8,11 @@ import { transaction } from "../db/transaction.ts";
 import { startsWithReportWord } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 
-/** Photo and text from the same person this close together are one report (SPEC 4.1). */
+/** Photo and text from the same person this close together are one report (behaviour §3). */
 export const REPORT_WINDOW_MS = 2 * 60_000;
 
 /**
- * Turns group messages into reports (SPEC 4.1): a photo with report words or an @-mention, any photo in a patrol
+ * Turns group messages into reports (behaviour §3): a photo with report words or an @-mention, any photo in a patrol
  * group, or report text alone ("no photo"). A photo and a text from the same person within two minutes, in either
  * order, make one report, and further photos in that window join it (up to nine). A photo in a work group with no
  * report text waits two minutes for one; lone photos older than that are forgotten as the next message arrives.

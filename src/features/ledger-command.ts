@@ -1,5 +1,5 @@
 /**
- * 台账 delivery in chat (SPEC 4.6): the 台账 command and the digest's 导出台账 button.
+ * 台账 delivery in chat (behaviour §9): the 台账 command and the digest's 导出台账 button.
  *
  * The chat is answered at once and the export runs in the background: a ledger can take a minute, and the inbox
  * handles one chat's events in order, so exporting inside the handler would hold up everything said in that chat

@@ -57,7 +57,7 @@ function threadVerb(text: string): { action: IssueActionInput["action"]; rest: s
 }
 
 /**
- * Replies in an issue's thread (SPEC 4.2): a photo marks it rectified with that after-photo; "已整改" without a
+ * Replies in an issue's thread (behaviour §4): a photo marks it rectified with that after-photo; "已整改" without a
  * photo asks for one; "退回 原因", "转派 @某人", "验收通过", "驳回 原因" (and the other action words) do what they say.
  * Other talk in the thread is left alone. A refusal is answered in the thread, in one sentence.
  */

@@ -1,5 +1,5 @@
 /**
- * The evening 日清日报 (SPEC 4.5) as a sweep: at or after each chat's digest time (default 18:00 local), each work
+ * The evening 日清日报 (behaviour §7) as a sweep: at or after each chat's digest time (default 18:00 local), each work
  * group gets the digest of its unit (normally a community) and each leader group the digest of its unit (normally
  * the street, ranking its communities). Patrol and department groups get none: the patrol group's community digest
  * goes to that community's work group. A chat can opt out with `"digest": false` in its settings.
@@ -21,7 +21,7 @@ import { enqueue } from "../lark/outbox.ts";
 import type { Card } from "../presenters/card.ts";
 import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
 import { claimedKeys } from "./claims.ts";
-import type { SweepNotice, SweepOptions } from "./job-deps.ts";
+import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
 /** Chat purposes that get the evening digest. */
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
@@ -81,10 +81,14 @@ export async function digestChats(deps: Pick<JobDeps, "db">, chatId?: string): P
 }
 
 /**
- * The first digest time after `after` of a chat that gets digests, on a day whose digest was not sent (claimed) yet;
- * null when no chat gets digests. Reads only.
+ * The first digest time after `after` (and not after `until`, unless null) of a chat that gets digests, on a day
+ * whose digest was not sent (claimed) yet; null when there is none. Reads only.
  */
-export async function nextDigestAt(deps: Pick<JobDeps, "db" | "timeZone">, after: Date): Promise<Date | null> {
+async function nextDigestAt(
+  deps: Pick<JobDeps, "db" | "timeZone">,
+  after: Date,
+  until: Date | null,
+): Promise<Date | null> {
   const chats = (await digestChats(deps)).filter((c) => clockSettings(c.settings).digest);
   // Today's, tomorrow's and the day after's: a chat's next digest time is on one of them.
   const dates: string[] = [];
@@ -103,7 +107,7 @@ export async function nextDigestAt(deps: Pick<JobDeps, "db" | "timeZone">, after
       .find((at) => at.getTime() > after.getTime());
     if (next && (best === null || next.getTime() < best.getTime())) best = next;
   }
-  return best;
+  return best !== null && until !== null && best.getTime() > until.getTime() ? null : best;
 }
 
 /**
@@ -188,3 +192,11 @@ async function queueDigest(deps: JobDeps, chat: DigestChat, date: string, now: D
     return true;
   });
 }
+
+/** The evening digest: each bound chat's at its digest time, once a day. */
+export const digestJob: Job = {
+  name: "digest.daily",
+  schedule: "* * * * *",
+  run: runDigestSweep,
+  nextDueAt: nextDigestAt,
+};

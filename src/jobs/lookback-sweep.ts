@@ -2,7 +2,7 @@ import { reboundNoticeKey } from "../commands/answer-lookback.ts";
 import { replyCard } from "../commands/say.ts";
 
 /**
- * 回头看 (SPEC 4.4) as a sweep. Two steps, both idempotent functions of `now`:
+ * 回头看 (behaviour §6) as a sweep. Two steps, both idempotent functions of `now`:
  *
  * 1. Ask: `lookbackDays` (default 7, per chat) after an issue was closed, the bot asks the reporter in the issue
  *    thread whether the problem came back, with [未反弹] [已反弹]. Claimed once per issue (`lookback:<issueId>`), not
@@ -23,7 +23,7 @@ import { mergeRanges } from "../domain/time-ranges.ts";
 import { sentMessageId } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
-import { jobContext, type SweepNotice, type SweepOptions } from "./job-deps.ts";
+import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** A look-back this late is dropped. */
@@ -167,7 +167,7 @@ function isDue(closedAt: Date | null, settings: ClockSettings, now: Date, timeZo
  * asked yet — at its day, or when the quiet hours holding it end; what is due at `after` already is left to the sweep
  * at `after`. Null when there is none. Reads only.
  */
-export async function nextLookbackAt(
+async function nextLookbackAt(
   deps: Pick<JobDeps, "db" | "timeZone">,
   after: Date,
   until: Date | null,
@@ -261,3 +261,11 @@ async function fileRebound(
     return { key: filedKey(originalId), chatId, summary: `#${original.number} 反弹，已登记新问题 #${filed.number}` };
   });
 }
+
+/** The 回头看 question, the look-back days after an issue is closed. */
+export const lookbackJob: Job = {
+  name: "lookback.ask",
+  schedule: "* * * * *",
+  run: runLookbackSweep,
+  nextDueAt: nextLookbackAt,
+};

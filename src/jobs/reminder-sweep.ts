@@ -1,7 +1,7 @@
 import { replyCard } from "../commands/say.ts";
 
 /**
- * The reminder ladder (SPEC 4.4) as a sweep: an idempotent function of `now` that sends whatever rung is due and was
+ * The reminder ladder (behaviour §6) as a sweep: an idempotent function of `now` that sends whatever rung is due and was
  * not sent before.
  *
  * Rungs of an open issue (reported, assigned or accepted — a rectified issue waits for its verifier, not its
@@ -50,7 +50,7 @@ import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCard, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { inChunks } from "../reports/stats-scope.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
-import type { SweepNotice, SweepOptions } from "./job-deps.ts";
+import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
 /** A rung is dropped when it is this late. */
 const STALE_AFTER_MS = 7 * 24 * 3_600_000;
@@ -429,7 +429,7 @@ function dueRungs(
  * or an escalation slot with issues due for it. What is due at `after` already is left to the sweep at `after`. Null
  * when there is none. Reads only; claims nothing.
  */
-export async function nextReminderAt(
+async function nextReminderAt(
   deps: Pick<JobDeps, "db" | "timeZone">,
   after: Date,
   until: Date | null,
@@ -554,3 +554,11 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
     return [];
   }
 }
+
+/** The reminder ladder: before the deadline, at it, and the escalation to the leader groups. */
+export const reminderJob: Job = {
+  name: "reminder.ladder",
+  schedule: "* * * * *",
+  run: runReminderSweep,
+  nextDueAt: nextReminderAt,
+};

@@ -1,20 +1,8 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { JobDeps } from "../commands/deps.ts";
 import type { Logger } from "../log.ts";
-import { runDigestSweep } from "./digest-sweep.ts";
-import type { SweepNotice, SweepOptions } from "./job-deps.ts";
-import { runLookbackSweep } from "./lookback-sweep.ts";
-import { runReminderSweep } from "./reminder-sweep.ts";
-
-/** A sweep: does whatever is due at `now` and has not been done, and reports what it sent. */
-export type Sweep = (deps: JobDeps, now: Date, options?: SweepOptions) => Promise<SweepNotice[]>;
-
-/** The scheduled jobs, by the name they log under, in the order a tick runs them. */
-export const SWEEPS: Readonly<Record<string, Sweep>> = {
-  "digest.daily": runDigestSweep,
-  "reminder.ladder": runReminderSweep,
-  "lookback.ask": runLookbackSweep,
-};
+import type { Job } from "./job.ts";
+import { JOBS } from "./registry.ts";
 
 /** What a Scheduler needs. */
 export interface SchedulerOptions {
@@ -23,10 +11,8 @@ export interface SchedulerOptions {
   clock?: () => Date;
   /** Default: deps.log. */
   log?: Logger;
-  /** When to tick, as a cron expression. Default: every minute. */
-  cron?: string;
-  /** The sweeps a tick runs. Default: SWEEPS. */
-  sweeps?: Readonly<Record<string, Sweep>>;
+  /** The jobs, in the order a tick runs them. Default: JOBS. */
+  jobs?: readonly Job[];
 }
 
 /** A sweep looks back this far before its previous run, for work committed while that run was reading. */
@@ -35,9 +21,9 @@ const SINCE_MARGIN_MS = 5 * 60_000;
 const FULL_SWEEP_EVERY_MS = 3_600_000;
 
 /**
- * Runs the sweeps (digest, reminders, look-backs) once a minute with node-cron. Every sweep is an idempotent function
+ * Runs the jobs (digest, reminders, look-backs) on their schedules with node-cron. Every sweep is an idempotent function
  * of the clock, claimed once per unit of work in the database, so ticks may be late, missed, repeated or run by
- * several processes at once: whatever is due is done exactly once. Ticks of one scheduler never overlap. Each sweep
+ * several processes at once: whatever is due is done exactly once. Runs of one scheduler never overlap. Each sweep
  * looks only at what came due since its previous successful run (less a margin), and at everything still due at
  * start and every hour — which catches up work that failed, or was made due by a settings change.
  */
@@ -45,9 +31,8 @@ export class Scheduler {
   private readonly deps: JobDeps;
   private readonly clock: () => Date;
   private readonly log: Logger;
-  private readonly expression: string;
-  private readonly sweeps: Readonly<Record<string, Sweep>>;
-  private task: ScheduledTask | undefined;
+  private readonly jobs: readonly Job[];
+  private tasks: ScheduledTask[] = [];
   private last: Promise<void> = Promise.resolve();
   /** Per sweep: its last successful run and its last full one. */
   private readonly runs = new Map<string, { at: Date; fullAt: Date }>();
@@ -56,42 +41,46 @@ export class Scheduler {
     this.deps = options.deps;
     this.clock = options.clock ?? (() => new Date());
     this.log = (options.log ?? options.deps.log).child({ component: "scheduler" });
-    this.expression = options.cron ?? "* * * * *";
-    this.sweeps = options.sweeps ?? SWEEPS;
+    this.jobs = options.jobs ?? JOBS;
   }
 
   /**
-   * Ticks now — so a digest missed while the process was down goes out at once, marked 补发 — and then on every cron
-   * slot.
+   * Ticks now — so a digest missed while the process was down goes out at once, marked 补发 — and then runs each job
+   * on its schedule.
    */
   start(): void {
-    if (this.task) return;
-    this.task = cron.schedule(this.expression, () => this.tick(), { name: "riqing-scheduler" });
+    if (this.tasks.length > 0) return;
+    this.tasks = this.jobs.map((job) =>
+      cron.schedule(job.schedule, () => this.run([job]), { name: `riqing-${job.name}`, timezone: this.deps.timeZone }),
+    );
     void this.tick();
   }
 
   /**
-   * Runs every sweep once at the clock's current time, after any tick still running; resolves when done. Never
-   * rejects: a failing sweep is logged and tried again on the next tick. The sandbox calls this after moving its
-   * clock.
+   * Runs every job once at the clock's current time, after any run still going; resolves when done. Never rejects: a
+   * failing job is logged and tried again on its next run. The sandbox calls this after moving its clock.
    */
   tick(): Promise<void> {
-    const run = this.last.then(() => this.runSweeps());
+    return this.run(this.jobs);
+  }
+
+  /** Stops the schedules and waits for a run that is going. */
+  async stop(): Promise<void> {
+    const tasks = this.tasks;
+    this.tasks = [];
+    await Promise.all(tasks.map((task) => task.destroy()));
+    await this.last;
+  }
+
+  private run(jobs: readonly Job[]): Promise<void> {
+    const run = this.last.then(() => this.runJobs(jobs));
     this.last = run;
     return run;
   }
 
-  /** Stops ticking and waits for a tick that is running. */
-  async stop(): Promise<void> {
-    const task = this.task;
-    this.task = undefined;
-    if (task) await task.destroy();
-    await this.last;
-  }
-
-  private async runSweeps(): Promise<void> {
+  private async runJobs(jobs: readonly Job[]): Promise<void> {
     const now = this.clock();
-    for (const [name, sweep] of Object.entries(this.sweeps)) {
+    for (const { name, run: sweep } of jobs) {
       try {
         const previous = this.runs.get(name);
         const full =

@@ -85,7 +85,7 @@ function waiter(): Waiter {
  * are tried again once when the inbox next starts. A card answer that misses its inline moment and refuses or warns
  * is posted to the card's thread, @-mentioning the clicker.
  *
- * One process per database drains the inbox; several instances would first claim rows (SPEC section 7, later issue).
+ * One process per database drains the inbox; several instances would first claim rows (behaviour §12).
  */
 export class Inbox {
   private readonly busyChats = new Set<string>();

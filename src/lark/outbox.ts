@@ -1,5 +1,5 @@
 /**
- * The durable outbox (SPEC section 6): every message to Lark is first written to OutboxMessage inside the
+ * The durable outbox (behaviour §11): every message to Lark is first written to OutboxMessage inside the
  * transaction that decided to send it, then delivered by `OutboxSender`.
  *
  * Delivery guarantees:

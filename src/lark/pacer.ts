@@ -8,7 +8,7 @@
  * moment the answer came, which is never earlier than the arrival. After Lark answers with a rate limit,
  * `pause(key, until)` holds that key back until the reset.
  *
- * Pacing is per process: with several instances (SPEC section 7) each paces only its own calls, so the limits would
+ * Pacing is per process: with several instances (behaviour §12) each paces only its own calls, so the limits would
  * have to be divided between instances or moved to a shared store. One process is the assumption for now.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The 日清日报 card (SPEC 4.5): the day's figures, the overdue list with assignees @-mentioned, what falls due
+ * The 日清日报 card (behaviour §7): the day's figures, the overdue list with assignees @-mentioned, what falls due
  * tomorrow, the ranking with its chart, the buttons 查看超期 · 导出台账, the 审阅意见 form, and the definitions. Pure:
  * the figures come from reports/digest.ts, the chart's image key from the caller.
  */

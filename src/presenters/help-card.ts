@@ -1,7 +1,7 @@
 import { card } from "./card.ts";
 import { markdown, note } from "./markdown.ts";
 
-/** The help card: what to post and which commands exist (SPEC 4.3). */
+/** The help card: what to post and which commands exist (behaviour §5). */
 export function helpCard() {
   return card({
     header: { title: "日清 · 使用说明", template: "blue" },

@@ -62,7 +62,7 @@ export function categoryButtonValue(issueId: number, categoryId: number): Record
 }
 
 /**
- * The issue card (SPEC 4.1): number, status in colour, category, place, description, deadline and time left,
+ * The issue card (behaviour §3): number, status in colour, category, place, description, deadline and time left,
  * the assignee @-mentioned, photos, links, the latest history, and the actions the current status allows. Pure.
  */
 export function issueCard(view: IssueView, now: Date, timeZone: string, options: { fullHistory?: boolean } = {}): Card {

@@ -1,5 +1,5 @@
 /**
- * Cards of the bot's clock about single issues (SPEC 4.4): the reminder ladder in the issue thread, the consolidated
+ * Cards of the bot's clock about single issues (behaviour §6): the reminder ladder in the issue thread, the consolidated
  * escalation list for the street leader group, and the look-back question 回头看. Pure presenters.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The 日清日报 digest (SPEC 4.5) as data: a unit's figures for one local day from stats.ts, its overdue issues and
+ * The 日清日报 digest (behaviour §7) as data: a unit's figures for one local day from stats.ts, its overdue issues and
  * those due the next day from stats-lists.ts, and the ranking of the units under it from stats-ranking.ts. Nothing
  * here counts on its own, so the digest always agrees with 统计 and the ledger. Also the plain-text rendering (CLI)
  * and the ranking chart input; the card lives in lark/cards/digest-card.ts.
@@ -139,7 +139,7 @@ export function shortDate(date: string): string {
   return `${Number(month)}月${Number(day)}日`;
 }
 
-/** The headline figures in the order the digest shows them (SPEC 4.5). */
+/** The headline figures in the order the digest shows them (behaviour §7). */
 export function digestFigures(data: DigestData): DigestFigure[] {
   const s = data.stats;
   const unsorted = s.byKind.none > 0 ? ` · 未分类 ${s.byKind.none}` : "";

@@ -1,5 +1,5 @@
 /**
- * The 台账 export (SPEC.md 4.6): the issues of a unit reported in a period, their history, the per-grid summary
+ * The 台账 export (behaviour §9): the issues of a unit reported in a period, their history, the per-grid summary
  * and the cover figures, streamed into the workbook laid out by ledger-workbook.ts.
  *
  * Memory stays flat whatever the size: the ledger's issues are first listed as (number, id) keys — 8 bytes each —

@@ -1,6 +1,6 @@
 /**
  * The 台账 (ledger) workbook: an .xlsx with a cover, one row per issue, every history event and a per-grid
- * summary (SPEC.md 4.6). Presentation only: the caller queries the data, maps codes to Chinese labels and
+ * summary (behaviour §9). Presentation only: the caller queries the data, maps codes to Chinese labels and
  * formats the rate strings; this module lays them out.
  *
  * The workbook is written with exceljs's streaming writer so a ledger of 100,000 issues never sits in memory.

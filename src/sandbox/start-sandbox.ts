@@ -37,7 +37,7 @@ export interface SandboxOptions {
 }
 
 /**
- * Starts sandbox mode (SPEC section 5, no Lark credentials): resumes the sandbox saved in `<DATA_DIR>/sandbox` (its
+ * Starts sandbox mode (behaviour §10, no Lark credentials): resumes the sandbox saved in `<DATA_DIR>/sandbox` (its
  * database, chats and virtual clock), or on first run and with `reset` imports the demo org into an emptied folder;
  * starts the Lark emulator with the demo people and groups, and runs the real bot against it over the long
  * connection, with the virtual clock and the sandbox page on the bot's own server, listening on 127.0.0.1 only.

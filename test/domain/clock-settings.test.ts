@@ -4,7 +4,7 @@ import { afterQuietHours, isQuietAt } from "../../src/domain/quiet-hours.ts";
 import { sh, TZ } from "../jobs/support.ts";
 
 describe("clock settings", () => {
-  it("defaults to SPEC 4.4–4.5: 2 h before, at the deadline, 24 h after, quiet 21:00–08:00, look-back 7 days", () => {
+  it("defaults to behaviour §6–7: 2 h before, at the deadline, 24 h after, quiet 21:00–08:00, look-back 7 days", () => {
     const settings = clockSettings({});
     expect(settings.reminders).toEqual({
       enabled: true,

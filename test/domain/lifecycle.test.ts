@@ -37,7 +37,7 @@ const fullInput: TransitionInput = {
   original: { id: 19, number: 1019, status: "assigned", categoryId: null, categoryName: null },
 };
 
-/** Written out by hand from SPEC section 3, independently of the table in lifecycle.ts. */
+/** Written out by hand from behaviour §2, independently of the table in lifecycle.ts. */
 const EXPECTED: Record<IssueAction, Partial<Record<IssueStatus, IssueStatus>>> = {
   assign: { reported: "assigned", assigned: "assigned", accepted: "assigned" },
   accept: { assigned: "accepted" },

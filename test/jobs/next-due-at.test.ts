@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snoozeReminders } from "../../src/commands/snooze-reminders.ts";
-import type { SweepNotice } from "../../src/jobs/job-deps.ts";
+import type { SweepNotice } from "../../src/jobs/job.ts";
 import { nextDueAt } from "../../src/jobs/next-due-at.ts";
-import { SWEEPS } from "../../src/jobs/scheduler.ts";
+import { JOBS } from "../../src/jobs/registry.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, sh } from "./support.ts";
 
 describe("nextDueAt: when the next sweep would send something", () => {
@@ -11,7 +11,7 @@ describe("nextDueAt: when the next sweep would send something", () => {
   /** Every sweep at `at`, as the scheduler runs them. */
   const sweepAll = async (at: Date): Promise<SweepNotice[]> => {
     const notices: SweepNotice[] = [];
-    for (const sweep of Object.values(SWEEPS)) notices.push(...(await sweep(f.deps, at)));
+    for (const job of JOBS) notices.push(...(await job.run(f.deps, at)));
     return notices;
   };
   beforeEach(async () => {

@@ -157,13 +157,18 @@ describe("what each tick's sweeps look at", () => {
       deps: {} as never,
       clock: () => now,
       log: silentLogger,
-      sweeps: {
-        "test.sweep": async (_deps, _at, options) => {
-          seen.push(options?.since ? options.since.toISOString() : null);
-          if (fail) throw new Error("database busy");
-          return [];
+      jobs: [
+        {
+          name: "test.sweep",
+          schedule: "* * * * *",
+          run: async (_deps, _at, options) => {
+            seen.push(options?.since ? options.since.toISOString() : null);
+            if (fail) throw new Error("database busy");
+            return [];
+          },
+          nextDueAt: async () => null,
         },
-      },
+      ],
     });
     const tickAt = async (at: string) => {
       now = sh(at);

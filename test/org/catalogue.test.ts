@@ -10,7 +10,7 @@ describe("default category catalogue", () => {
     expect(new Set(CATALOGUE.map((c) => c.name)).size).toBe(CATALOGUE.length);
   });
 
-  it("covers the problems of a campaign day (SPEC section 1)", () => {
+  it("covers the problems of a campaign day (behaviour §1.6)", () => {
     const names = CATALOGUE.map((c) => c.name);
     for (const name of [
       "堆物堆料",

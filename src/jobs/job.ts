@@ -21,6 +21,22 @@ export interface SweepOptions {
   since?: Date;
 }
 
+/** A sweep: does whatever is due at `now` and has not been done, and reports what it sent. */
+export type Sweep = (deps: JobDeps, now: Date, options?: SweepOptions) => Promise<SweepNotice[]>;
+
+/**
+ * A scheduled job (documenso-style: one object per job, all of them in registry.ts): its name for logs and
+ * metrics, when the scheduler runs it, the sweep, and — from the same rules, reading only — the next instant after
+ * `after` (and not after `until`, when given) at which the sweep would send something; null when nothing lies ahead.
+ */
+export interface Job {
+  name: string;
+  /** A cron expression in the bot's time zone. */
+  schedule: string;
+  run: Sweep;
+  nextDueAt(deps: Pick<JobDeps, "db" | "timeZone">, after: Date, until: Date | null): Promise<Date | null>;
+}
+
 /** The command context of a job running at `now`. */
 export function jobContext(deps: JobDeps, now: Date): CommandContext {
   return { now, timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy };
