@@ -361,11 +361,11 @@ function outermost(found: Occurrence[]): Occurrence[] {
 }
 
 /**
- * Classifies a report's text among the categories. The text is put in simplified characters, cut into words, and
- * each category scores its keywords found in it (a keyword counted once, longer keywords weighing more); the
- * category is decided only when the best score is at least one whole two-character keyword and clearly ahead of
- * the runner-up, otherwise the caller asks, offering the candidates. Pure, and cheap after the first call with a
- * category list.
+ * Classifies a report's text among the categories (behaviour §3.3). The text is put in simplified characters, cut
+ * into words, and each category scores its keywords found in it (a keyword counted once, longer keywords weighing
+ * more); the category is decided only when the best score is at least one whole two-character keyword and clearly
+ * ahead of the runner-up, otherwise the caller asks, offering the candidates. Pure, and cheap after the first call
+ * with a category list.
  */
 export function classify(text: string, categories: readonly CategoryCandidate[]): Classification {
   const vocabulary = vocabularyOf(categories);
