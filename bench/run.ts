@@ -4,7 +4,7 @@
  *
  *   npm run bench                    full sizes (several minutes; 1,000,000 issues)
  *   npm run bench -- --quick         small sizes, under two minutes, for CI: checks correctness, not timings
- *   npm run bench -- --only ingest,city,pacing,ledger   some sections
+ *   npm run bench -- --only ingest,city,pacing,match,ledger   some sections
  *   npm run bench -- --profile       CPU profiles of the bot during ingest, summarised, under bench/results/profiles/
  *   npm run bench -- --keep          keep the temporary databases (their paths are printed)
  *   npm run bench -- --results DIR   write the JSON there instead of bench/results/ (the CI test does)
@@ -33,7 +33,7 @@ type Json = Record<string, unknown>;
 interface Section {
   name: string;
   /** The entry of bench/section.ts that runs it. */
-  kind: "ingest" | "city" | "pacing";
+  kind: "ingest" | "city" | "pacing" | "match";
   options: Json;
   timeoutMs: number;
 }
@@ -74,6 +74,7 @@ function sections(quick: boolean, seed: number, profileDir: string | undefined, 
           options: { ...time, streets: 2, communitiesPerStreet: 10, reminders: 78, timeoutMs: 60_000 },
           timeoutMs: 3 * MINUTE,
         },
+        { name: "match", kind: "match", options: { rounds: 3 }, timeoutMs: 2 * MINUTE },
       ]
     : [
         ingest("lark-limits", { chats: 50, messages: 900, rate: 60, photoKB: 64, settleTimeoutMs: 5 * MINUTE }),
@@ -102,6 +103,7 @@ function sections(quick: boolean, seed: number, profileDir: string | undefined, 
           options: { ...time, streets: 20, communitiesPerStreet: 20, reminders: 1_580, timeoutMs: 8 * MINUTE },
           timeoutMs: 15 * MINUTE,
         },
+        { name: "match", kind: "match", options: { rounds: 30 }, timeoutMs: 5 * MINUTE },
       ];
 }
 
@@ -293,6 +295,47 @@ function rows(results: Json, quick: boolean): Row[] {
     const ratio = num(get(pacing, "ratio"));
     add("pacing", "minimum / taken", ratio, "", "≥ 0.9", ratio !== undefined && ratio >= 0.9);
     add("pacing", "rate-limit errors", get(pacing, "rateLimited"), "", "0", get(pacing, "rateLimited") === 0);
+  }
+  const match = results.match;
+  if (match) {
+    const accuracy = (part: string) => `${get(match, "corpus", part, "top1")} / ${get(match, "corpus", part, "top3")}`;
+    const top1 = num(get(match, "corpus", "all", "top1"));
+    const top3 = num(get(match, "corpus", "all", "top3"));
+    add(
+      "match",
+      `category top-1 / top-3, ${get(match, "phrasings")} phrasings`,
+      accuracy("all"),
+      "",
+      "≥ 0.9 / ≥ 0.97",
+      top1 !== undefined && top3 !== undefined && top1 >= 0.9 && top3 >= 0.97,
+    );
+    add("match", `  tuning part (${get(match, "corpus", "tuning", "total")})`, accuracy("tuning"), "");
+    add("match", `  held out, never tuned on (${get(match, "corpus", "heldOut", "total")})`, accuracy("heldOut"), "");
+    add(
+      "match",
+      "decided without asking / decided wrongly",
+      `${get(match, "corpus", "all", "decided")} / ${get(match, "corpus", "all", "decidedWrong")}`,
+      "",
+    );
+    add(
+      "match",
+      "segmenter load, once per process",
+      `${get(match, "segmenterLoadMs")} ms, +${get(match, "segmenterRssMB")} MB RSS`,
+      "",
+    );
+    add("match", "keyword list compiled, once per org change", get(match, "vocabularyCompileMs"), " ms");
+    add(
+      "match",
+      "category per text, mean / p99 (µs)",
+      `${get(match, "classifyMicros", "mean")} / ${get(match, "classifyMicros", "p99")}`,
+      "",
+    );
+    add(
+      "match",
+      "place + category per text, mean / p99 (µs)",
+      `${get(match, "filingMatchMicros", "mean")} / ${get(match, "filingMatchMicros", "p99")}`,
+      "",
+    );
   }
   const ledger = results.ledger;
   if (ledger) {

@@ -1,6 +1,6 @@
 /**
  * Runs one section of the benchmark in a process of its own (the runner starts it, with a time limit):
- * `node --import tsx bench/section.ts <ingest|city|pacing>` with the section's options as JSON in BENCH_SECTION.
+ * `node --import tsx bench/section.ts <ingest|city|pacing|match>` with the section's options as JSON in BENCH_SECTION.
  * Results are written as JSON to the file named by BENCH_OUT — after every step for the city section, so a step
  * that runs out of time leaves the earlier ones.
  */
@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { runCity } from "./city/city.ts";
 import { type IngestOptions, runIngest } from "./ingest/ingest.ts";
+import { type MatchBenchOptions, runMatch } from "./match.ts";
 import { runPacing } from "./pacing.ts";
 
 /** Options of any section as passed through the environment (dates as ISO strings). */
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
       break;
     case "pacing":
       write(await runPacing({ ...(raw as unknown as Parameters<typeof runPacing>[0]), now }));
+      break;
+    case "match":
+      write(await runMatch(raw as unknown as MatchBenchOptions));
       break;
     default:
       throw new Error(`unknown section ${name}`);

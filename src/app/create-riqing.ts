@@ -8,7 +8,9 @@ import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands
 import type { Config } from "../config/env.ts";
 import { type Db, openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
+import { orgOf } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
+import { prepareMatching } from "../domain/match.ts";
 import { handleClockCardAction } from "../features/clock-card-actions.ts";
 import { digestCommand } from "../features/digest-command.ts";
 import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "../features/ledger-command.ts";
@@ -75,6 +77,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   const db = await openDb(config.databaseUrl);
   const catalogue = await ensureCatalogue(db);
   log.info({ catalogue }, "category catalogue ready");
+  prepareMatching((await orgOf(db)).categories);
 
   const metrics = new Metrics();
   const client = new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });

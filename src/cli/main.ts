@@ -30,6 +30,10 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
                        still goes out at its time
   remind [--now 时间] [--dry-run]
                        执行一次提醒检查 / run one reminder sweep
+  match [--json] [--unit 单位编码] [文字…]
+                       显示每句上报会记到哪个地点和问题类别、前三个候选类别的得分和起作用的关键词；不给文字时从
+                       标准输入每行读一句 / show where and under which category each text would be filed, with the
+                       top three categories, their scores and the keywords that decided; reads stdin when no text
   doctor               检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法
                        check config, database, Lark credentials, bot and bound chats, with a fix per failure
   help                 显示本帮助 / show this help
@@ -196,6 +200,16 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
     case "remind": {
       const { runRemindCli } = await import("./job-verbs.ts");
       return runRemindCli(rest, config());
+    }
+    case "match": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: "boolean" }, unit: { type: "string" } },
+      });
+      const cfg = config();
+      const { runMatch } = await import("./match-verb.ts");
+      return runMatch(cfg, { json: values.json ?? false, unit: values.unit, texts: positionals });
     }
     case "doctor": {
       parseArgs({ args: rest });

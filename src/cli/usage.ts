@@ -27,6 +27,15 @@ export const USAGE: Partial<Record<string, string>> = {
   --out      把排名图写入这个 PNG 文件 / write the ranking chart to this PNG file
 到了日报时间（默认 18:00）不加 --dry-run 即发送当天的日报，每群每天只发一份，日清服务不会再发。
 At or after the digest time it sends the day's digest, once per chat and day; the running bot will not send it again.`,
+  match: `用法 Usage: riqing match [--json] [--unit 单位编码] [文字 text…]
+  显示日清会把每句上报记到哪个地点、哪个问题类别，列出前三个候选类别、得分和起作用的关键词，供导入后调整关键词；
+  不给文字时从标准输入每行读一句。类别拿不准时日清不自动归类，在卡片上请上报人点选候选。
+  show where and under which category Riqing would file each text, with the top three categories, their scores
+  and the keywords that decided, for tuning keywords after an import; with no text, reads one per line from stdin.
+  --json  每句一行 JSON / one JSON object per line:
+          {"text","category":{"code","name"}|null,"candidates":[{"code","name","score","words"}],"place":{…}|null}
+  --unit  按绑定到这个单位的群来认地点，默认全部单位 / look for places as a chat bound to this unit would
+          (default: the whole org)`,
   remind: `用法 Usage: riqing remind [--now 2026-11-23T08:00:00+08:00] [--dry-run]
   --now      按这个时刻计算到期的提醒，默认现在 / run the sweep as of this instant (default now)
   --dry-run  只列出会发送的提醒，不发送 / list what would be sent, send nothing`,

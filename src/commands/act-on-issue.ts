@@ -35,6 +35,21 @@ export type IssueActionResult =
   | { ok: true; status: IssueStatus }
   | { ok: false; code: TransitionDenialCode | "not_found" | "conflict"; message: string };
 
+/** The names a refusal gives: whom the issue is assigned to (a person, or a department) and who reported it. */
+async function namesOf(
+  tx: Tx,
+  org: Org,
+  issue: { assigneePersonId: number | null; assigneeUnitId: number | null; reporterId: number },
+): Promise<{ assignee?: string; reporter?: string }> {
+  const ids = [issue.reporterId, ...(issue.assigneePersonId === null ? [] : [issue.assigneePersonId])];
+  const people = await tx.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  const nameOf = (id: number | null) => people.find((p) => p.id === id)?.name;
+  const unit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);
+  const assignee = nameOf(issue.assigneePersonId) ?? unit?.name;
+  const reporter = nameOf(issue.reporterId);
+  return { ...(assignee && { assignee }), ...(reporter && { reporter }) };
+}
+
 /**
  * Takes a lifecycle action (behaviour §2) in one transaction: checks the actor's authority and the required data
  * with the domain rules — under the installation's policy as the issue's chat settings adjust it — applies the
@@ -56,6 +71,7 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
       status: issue.status as IssueStatus,
       categoryId: issue.categoryId,
       afterPhotoRequired: categoryOf(org, issue.categoryId)?.afterPhotoRequired ?? true,
+      ...(await namesOf(tx, org, issue)),
     },
     actor,
     input: {

@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client.ts";
 import { dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
-import { classify, findPlace, hasUrgentWord } from "../domain/match.ts";
+import { type CategoryScore, classify, findPlace, hasUrgentWord } from "../domain/match.ts";
 import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { ensurePerson } from "./ensure-person.ts";
@@ -32,21 +32,29 @@ export interface Placement {
   placeFromText: boolean;
 }
 
-function gridsUnder(org: Org, unitId: number) {
-  return unitSubtree(org, unitId).filter((u) => u.level === "grid" || u.level === "microgrid");
+/** The grids in the unit's subtree; every grid of the org for null. */
+function gridsUnder(org: Org, unitId: number | null) {
+  const units = unitId === null ? [...org.units.values()] : unitSubtree(org, unitId);
+  return units.filter((u) => u.level === "grid" || u.level === "microgrid");
 }
 
 /** The grid or point, and the category, that a text names; null where it names none. */
 export interface TextMatch {
   place: { gridId: number; pointId: number | null } | null;
+  /** The place's name or alias as the text matched it. */
+  placeName: string | null;
+  /** The category the text decides on; null when it names none or is unsure (then `candidates` are offered). */
   categoryId: number | null;
+  /** The categories the text may mean, best first, with the keywords found. */
+  candidates: CategoryScore[];
 }
 
 /**
- * What a report's text names among the chat unit's grids and points (names and aliases, longest match first,
- * one-character typos and traditional characters tolerated) and the categories (names and keywords). Pure.
+ * What a report's text names among the grids and points of the chat's unit (of the whole org for null) (names and aliases, longest match first,
+ * one-character typos and traditional characters tolerated) and the categories (keywords found in the segmented
+ * text, homophone typos tolerated; see {@link classify}). Pure.
  */
-export function matchReportText(org: Org, chatUnitId: number, text: string): TextMatch {
+export function matchReportText(org: Org, chatUnitId: number | null, text: string): TextMatch {
   const grids = gridsUnder(org, chatUnitId);
   const gridIds = new Set(grids.map((g) => g.id));
   const points = [...org.points.values()].filter((p) => gridIds.has(p.gridId));
@@ -61,7 +69,8 @@ export function matchReportText(org: Org, chatUnitId: number, text: string): Tex
     : match
       ? { gridId: match.id, pointId: null }
       : null;
-  return { place, categoryId: (text ? classify(text, org.categories) : null)?.id ?? null };
+  const { category, candidates } = classify(text, org.categories);
+  return { place, placeName: match?.name ?? null, categoryId: category?.id ?? null, candidates };
 }
 
 /**

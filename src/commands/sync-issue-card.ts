@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
-import { ancestorAt, categoryOf, holders, orgOf, unitSubtree } from "../db/org-queries.ts";
-import type { CategoryClass, CategoryKind, IssueStatus, Role } from "../domain/types.ts";
+import { ancestorAt, categoryOf, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { classify } from "../domain/match.ts";
+import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type IssueView, issueCard } from "../presenters/issue-card.ts";
 import { eventText, TEXTS } from "../texts/messages.ts";
@@ -166,6 +167,8 @@ async function readIssue(tx: Tx, issueId: number) {
   const duplicateOf = issue.duplicateOfId ? await tx.issue.findUnique({ where: { id: issue.duplicateOfId } }) : null;
   const reboundOf = issue.reboundOfId ? await tx.issue.findUnique({ where: { id: issue.reboundOfId } }) : null;
 
+  const refused = refusedPhotos(issue.events);
+
   const view: IssueView = {
     id: issue.id,
     number: issue.number,
@@ -192,11 +195,13 @@ async function readIssue(tx: Tx, issueId: number) {
     photos: issue.photos.map((p) => ({
       stage: p.stage as "before" | "after",
       imageKey: keyBySha.get(p.sha256) ?? null,
+      refused: refused.has(p.id),
     })),
     gridOptions: units
       .filter((u) => u.level === "grid" || u.level === "microgrid")
       .map((u) => ({ id: u.id, name: u.name })),
     categoryOptions: org.categories.map((c) => ({ id: c.id, name: c.name })),
+    categorySuggestions: categorySuggestions(org, issue),
     assignOptions: [
       ...uniqueBy(
         staff.map((d) => ({ openId: d.openId, name: d.name })),
@@ -211,6 +216,38 @@ async function readIssue(tx: Tx, issueId: number) {
     })),
   };
   return { issue, view };
+}
+
+/**
+ * The after-photos of rectifications that were then refused: those a 整改 event brought that a later 驳回 turned
+ * down, unless a later 整改 brought them again.
+ */
+function refusedPhotos(events: readonly { type: string; data: unknown }[]): Set<number> {
+  const refused = new Set<number>();
+  let pending: number[] = [];
+  for (const event of events) {
+    if (event.type === "rectify") {
+      const ids = (event.data as { photoIds?: unknown } | null)?.photoIds;
+      for (const id of Array.isArray(ids) ? ids : []) {
+        if (typeof id !== "number") continue;
+        pending.push(id);
+        refused.delete(id);
+      }
+    } else if (event.type === "refuse") {
+      for (const id of pending) refused.add(id);
+      pending = [];
+    }
+  }
+  return refused;
+}
+
+/** While an open issue's category is unknown, the categories its text may mean, best first. */
+function categorySuggestions(org: Org, issue: { categoryId: number | null; status: string; text: string }) {
+  if (issue.categoryId !== null || !OPEN_STATUSES.includes(issue.status as IssueStatus)) return [];
+  return classify(issue.text, org.categories).candidates.flatMap((c) => {
+    const category = categoryOf(org, c.id);
+    return category ? [{ id: category.id, name: category.name }] : [];
+  });
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {

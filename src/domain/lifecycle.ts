@@ -191,6 +191,9 @@ export interface IssueState {
   /** Its id and category, which a merge checks the original against. */
   id?: number;
   categoryId?: number | null;
+  /** Whom it is assigned to (a person's or a department's name) and who reported it, named in refusals. */
+  assignee?: string;
+  reporter?: string;
 }
 
 /** The issue a merge names as the original. */
@@ -275,6 +278,22 @@ function effectiveRoles(actor: ActorContext): ReadonlySet<Role> {
   return new Set<Role>([...actor.roles, "admin", "secretary"]);
 }
 
+/**
+ * Who may act, with the assignee and the reporter named where the rule lets them act: "责任人 黄志明 " (a name
+ * that ends the phrase keeps a space before what follows), "上报人 何小燕、社区书记…".
+ */
+function whoMayAct(rule: TransitionRule, issue: IssueState): string {
+  const named: [string, string | undefined][] = [
+    ["责任人", rule.assignee ? issue.assignee : undefined],
+    ["上报人", rule.reporter ? issue.reporter : undefined],
+  ];
+  let who = rule.who;
+  for (const [role, person] of named) {
+    if (person) who = who.endsWith(role) ? `${who} ${person} ` : who.replace(role, `${role} ${person}`);
+  }
+  return who;
+}
+
 /** Status, role and self-verification checks: everything that does not depend on the supplied data. */
 function authorityDenial(
   action: IssueAction,
@@ -292,7 +311,7 @@ function authorityDenial(
     (rule.assignee && actor.isAssignee) ||
     (rule.reporter && actor.isReporter);
   if (!permitted) {
-    return { ok: false, code: "role", message: `只有${rule.who}可以${rule.verb}` };
+    return { ok: false, code: "role", message: `只有${whoMayAct(rule, issue)}可以${rule.verb}` };
   }
   if (action === "verify" && actor.isRectifier && !policy.allowSelfVerify) {
     return { ok: false, code: "self_verify", message: SELF_VERIFY_MESSAGE };

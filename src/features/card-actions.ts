@@ -11,6 +11,8 @@ import { ACTION_DONE, TEXTS } from "../texts/messages.ts";
 const issueValue = z.object({
   a: z.enum([...ISSUE_ACTIONS, "set_grid", "set_category"]),
   i: z.coerce.number().int().positive(),
+  /** The category a suggested-category button sets (a select sends its choice as the option instead). */
+  c: z.coerce.number().int().positive().optional(),
 });
 
 /** A card answer that only shows a toast. */
@@ -26,19 +28,20 @@ export function toast(type: "success" | "error" | "warning" | "info", content: s
 export async function handleIssueCardAction(deps: FeatureDeps, a: InboundCardAction): Promise<CardAnswer | undefined> {
   const parsed = issueValue.safeParse(a.value);
   if (!parsed.success) return undefined;
-  const { a: kind, i: issueId } = parsed.data;
+  const { a: kind, i: issueId, c: suggested } = parsed.data;
+  const option = a.option ?? (suggested === undefined ? undefined : String(suggested));
   const input: IssueActionInput = { issueId, actorOpenId: a.operatorOpenId, action: "edit" };
   const reason = typeof a.formValue?.reason === "string" ? a.formValue.reason : undefined;
-  if (kind === "set_grid") input.edit = { gridId: Number(a.option) };
-  else if (kind === "set_category") input.edit = { categoryId: Number(a.option) };
+  if (kind === "set_grid") input.edit = { gridId: Number(option) };
+  else if (kind === "set_category") input.edit = { categoryId: Number(option) };
   else input.action = kind;
-  if (kind === "assign" && a.option) {
-    const target = await targetOf(deps, a.option);
+  if (kind === "assign" && option) {
+    const target = await targetOf(deps, option);
     if (!target) return toast("error", TEXTS.unknownAssignee);
     input.target = target;
   }
   if (reason !== undefined) input.reason = reason;
-  if ((kind === "set_grid" || kind === "set_category") && !Number.isInteger(Number(a.option))) {
+  if ((kind === "set_grid" || kind === "set_category") && !Number.isInteger(Number(option))) {
     return toast("error", TEXTS.pickFromList);
   }
 

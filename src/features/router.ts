@@ -3,7 +3,7 @@ import { matchReportText } from "../commands/file-issue.ts";
 import { replyText, sendText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { type Org, orgOf } from "../db/org-queries.ts";
-import { startsWithReportWord } from "../domain/match.ts";
+import { KEYWORD_SCORE, startsWithReportWord } from "../domain/match.ts";
 import { type Inbound, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
 import { TEXTS } from "../texts/messages.ts";
@@ -73,12 +73,13 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
 }
 
 /**
- * Text naming a category or a place of the chat's unit — matched exactly as filing matches it — is a report even
- * without a photo; anything else to the bot is a command.
+ * Text naming a place of the chat's unit or a category — matched as filing matches it, a category the card would
+ * ask about counting when the text holds at least a whole keyword's worth of it — is a report even without a photo;
+ * anything else to the bot is a command.
  */
 function looksLikeReport(org: Org, chatUnitId: number, text: string): boolean {
-  const { place, categoryId } = matchReportText(org, chatUnitId, text);
-  return place !== null || categoryId !== null;
+  const { place, candidates } = matchReportText(org, chatUnitId, text);
+  return place !== null || (candidates[0]?.score ?? 0) >= KEYWORD_SCORE;
 }
 
 /** Tells an unbound group, once, how to bind it. */

@@ -1,8 +1,9 @@
 import { ACTION_LABELS } from "../domain/lifecycle.ts";
+import { stripReportWord } from "../domain/match.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
-import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
+import { CATEGORY_PENDING, CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
 import { formatDateTime, formatDuration } from "../texts/messages.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
@@ -31,10 +32,13 @@ export interface IssueView {
   suspectedDuplicateOf: number | null;
   duplicateOf: number | null;
   reboundOf: number | null;
-  photos: { stage: "before" | "after"; imageKey: string | null }[];
+  /** `refused`: an after-photo of a rectification that was then refused (驳回). */
+  photos: { stage: "before" | "after"; imageKey: string | null; refused: boolean }[];
   /** Choices for the grid and category selects (asking while unknown, 修改 after) and for 转派. */
   gridOptions: { id: number; name: string }[];
   categoryOptions: { id: number; name: string }[];
+  /** While the category is unknown: the categories the text may mean, best first, offered as buttons. */
+  categorySuggestions: { id: number; name: string }[];
   assignOptions: { openId: string; name: string }[];
   history: { at: Date; actor: string; text: string }[];
 }
@@ -53,6 +57,11 @@ export function actionValue(action: string, issueId: number): Record<string, unk
   return { a: action, i: issueId };
 }
 
+/** The value of a button that sets the issue's category: the category rides along as `c`. */
+export function categoryButtonValue(issueId: number, categoryId: number): Record<string, unknown> {
+  return { ...actionValue("set_category", issueId), c: categoryId };
+}
+
 /**
  * The issue card (behaviour §3): number, status in colour, category, place, description, deadline and time left,
  * the assignee @-mentioned, photos, links, the latest history, and the actions the current status allows. Pure.
@@ -62,7 +71,7 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
   const earlier = view.history.length - history.length;
   const overdue = isOverdueAt(view, now);
   const statusText = overdue ? `${STATUS_LABELS[view.status]} · 已超期` : STATUS_LABELS[view.status];
-  const title = `#${view.number} ${view.category?.name ?? "待分类问题"} · ${statusText}${view.urgent ? " · 紧急" : ""}`;
+  const title = `#${view.number} ${view.category?.name ?? CATEGORY_PENDING} · ${statusText}${view.urgent ? " · 紧急" : ""}`;
   return card({
     header: { title, template: statusColor(view.status, overdue) },
     elements: [
@@ -98,7 +107,13 @@ function earlierHistoryText(count: number, issueNumber: number, full: boolean): 
   return full ? `（更早的 ${count} 条记录见台账）` : `（更早的 ${count} 条记录：发送“查 #${issueNumber}”查看）`;
 }
 
-function describe(text: string): string {
+/** The report's words without the 上报 each of its messages may open with, cut to a card's length. */
+function describe(reported: string): string {
+  const text = reported
+    .split("\n")
+    .map(stripReportWord)
+    .filter((line) => line.trim() !== "")
+    .join("\n");
   if (!text) return "（未附文字说明）";
   const cut = [...text];
   return cut.length > DESCRIPTION_MAX
@@ -107,7 +122,7 @@ function describe(text: string): string {
 }
 
 function categoryText(view: IssueView): string {
-  if (!view.category) return "待确定";
+  if (!view.category) return "待定";
   return `${escapeMarkdown(view.category.name)}（${KIND_LABELS[view.category.kind]}指标 · ${CLASS_LABELS[view.category.class]}）`;
 }
 
@@ -133,41 +148,62 @@ function deadlineText(view: IssueView, now: Date, timeZone: string): string {
     : `${at}（剩 ${formatDuration(left)}）`;
 }
 
+/**
+ * The photos under 整改前 and 整改后, each with a placeholder while it has none; the after-photos of a refused
+ * rectification stay visible under 整改后（已驳回）.
+ */
 function photoElements(view: IssueView): CardElement[] {
-  const out: CardElement[] = [];
-  for (const stage of ["before", "after"] as const) {
-    const photos = view.photos.filter((p) => p.stage === stage);
-    if (photos.length === 0) continue;
-    const label = stage === "before" ? "整改前" : "整改后";
-    const extra = photos.length > PHOTOS_PER_STAGE ? `（共 ${photos.length} 张）` : "";
-    out.push(markdown(`**${label}照片**${extra}`));
-    for (const photo of photos.slice(0, PHOTOS_PER_STAGE)) {
-      out.push(photo.imageKey ? image(photo.imageKey, `${label}照片`) : markdown("（照片上传中）"));
-    }
-  }
-  if (view.photos.every((p) => p.stage !== "before")) out.push(markdown("（未附照片）"));
-  return out;
+  const before = view.photos.filter((p) => p.stage === "before");
+  const after = view.photos.filter((p) => p.stage === "after" && !p.refused);
+  const refused = view.photos.filter((p) => p.stage === "after" && p.refused);
+  const awaitingFix = ["reported", "assigned", "accepted"].includes(view.status);
+  const noRectification = view.status === "rejected" || view.status === "duplicate";
+  return [
+    ...photoGroup("整改前", before, "（未附照片）"),
+    ...(noRectification && after.length === 0
+      ? []
+      : photoGroup("整改后", after, awaitingFix ? "（尚未整改）" : "（未附照片）")),
+    ...(refused.length > 0 ? photoGroup("整改后（已驳回）", refused, "") : []),
+  ];
+}
+
+function photoGroup(label: string, photos: IssueView["photos"], placeholder: string): CardElement[] {
+  const extra = photos.length > PHOTOS_PER_STAGE ? `（共 ${photos.length} 张）` : "";
+  if (photos.length === 0) return [markdown(`**${label}**${placeholder}`)];
+  return [
+    markdown(`**${label}**${extra}`),
+    ...photos
+      .slice(0, PHOTOS_PER_STAGE)
+      .map((photo) => (photo.imageKey ? image(photo.imageKey, `${label}照片`) : markdown("（照片上传中）"))),
+  ];
 }
 
 /**
  * The grid and category selects of an open issue: while the report did not say, a question (`known` false, shown
- * before the buttons); once known, 修改网格 / 修改类别 (`known` true, after them) — the reporter and the secretary
- * may correct either; a click by anyone else is refused with a toast.
+ * before the buttons) — for the category, the likeliest ones from the text as buttons first, the select for any
+ * other; once known, 修改网格 / 修改类别 (`known` true, after them) — the reporter and the secretary may correct
+ * either; a click by anyone else is refused with a toast.
  */
 function placeSelects(view: IssueView, known: boolean): CardElement[] {
   if (!OPEN_STATUSES.includes(view.status)) return [];
+  const suggested = view.category === null && view.categorySuggestions.length > 0;
   const selects = [
     {
       known: view.grid !== null,
-      question: "没能从描述中认出网格，请选择：",
+      question: [markdown("没能从描述中认出网格，请选择：")],
       placeholder: view.grid ? "修改网格" : "选择网格",
       options: view.gridOptions,
       action: "set_grid",
     },
     {
       known: view.category !== null,
-      question: "没能认出问题类别，请选择：",
-      placeholder: view.category ? "修改类别" : "选择问题类别",
+      question: suggested
+        ? [
+            markdown("问题类别还没确定，可能是以下几类，请点选："),
+            buttons(view.categorySuggestions.map((c) => ({ text: c.name, value: categoryButtonValue(view.id, c.id) }))),
+          ]
+        : [markdown("没能认出问题类别，请选择：")],
+      placeholder: view.category ? "修改类别" : suggested ? "都不是？选择其他类别" : "选择问题类别",
       options: view.categoryOptions,
       action: "set_category",
     },
@@ -175,7 +211,7 @@ function placeSelects(view: IssueView, known: boolean): CardElement[] {
   return selects
     .filter((select) => select.known === known && select.options.length > 0)
     .flatMap((select) => [
-      ...(known ? [] : [markdown(select.question)]),
+      ...(known ? [] : select.question),
       selectMenu({
         placeholder: select.placeholder,
         options: select.options.slice(0, MAX_OPTIONS).map((o) => ({ text: o.name, value: String(o.id) })),

@@ -6,6 +6,7 @@
 import { isPastDeadline } from "../domain/metrics.ts";
 import { pagedCards } from "../lark/card-limits.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
+import { CATEGORY_PENDING } from "../texts/labels.ts";
 import { formatDateTime, formatDuration } from "../texts/messages.ts";
 import { buttons } from "./actions.ts";
 import { type Card, card } from "./card.ts";
@@ -69,7 +70,7 @@ export function lookbackValue(rebound: boolean, issueId: number): Record<string,
 
 /** "堆物堆料 · 幸福里第一网格 · 幸福路菜市场", leaving out what is unknown; escaped for card markdown. */
 function issuePlace(item: { category: string | null; grid: string | null; point: string | null }): string {
-  return [item.category ?? "待分类问题", item.grid, item.point]
+  return [item.category ?? CATEGORY_PENDING, item.grid, item.point]
     .filter((part): part is string => Boolean(part))
     .map(escapeMarkdown)
     .join(" · ");
@@ -121,7 +122,7 @@ export function escalationCards(items: readonly EscalationItem[], now: Date): Ca
   const lines = items.map((item) => {
     const where = [item.community, item.grid, item.point].filter(Boolean).map((s) => escapeMarkdown(s ?? ""));
     const owner = item.assignee ? `责任人 ${escapeMarkdown(item.assignee)}` : "待派单";
-    return `- #${item.number} ${escapeMarkdown(item.category ?? "待分类问题")} · ${where.join(" ")} · ${owner} · **${timeLeftText(item.deadline, now)}**`;
+    return `- #${item.number} ${escapeMarkdown(item.category ?? CATEGORY_PENDING)} · ${where.join(" ")} · ${owner} · **${timeLeftText(item.deadline, now)}**`;
   });
   return pagedCards(lines, (page, n, pages) =>
     card({

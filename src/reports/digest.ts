@@ -9,7 +9,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
-import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
+import { CATEGORY_PENDING, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import {
   formatDateTime,
   formatDuration,
@@ -198,7 +198,7 @@ export function issueListLine(
         : "待派单";
   const place = wherePlace(data, item);
   const parts = [
-    `#${item.number} ${format.escape(item.category ?? "待分类问题")}`,
+    `#${item.number} ${format.escape(item.category ?? CATEGORY_PENDING)}`,
     place && format.escape(place),
     when,
     owner,

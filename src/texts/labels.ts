@@ -27,6 +27,9 @@ export type CardColor =
   | "grey"
   | "default";
 
+/** What an issue whose category is not known yet is called, in titles and lists. */
+export const CATEGORY_PENDING = "类别待定";
+
 /** What users read for each issue status. */
 export const STATUS_LABELS: Readonly<Record<IssueStatus, string>> = {
   reported: "待派单",

@@ -22,11 +22,13 @@ describe("the benchmark harness in quick mode", () => {
     expect(run.stderr).not.toMatch(/problem\(s\)/);
     expect(run.status).toBe(0);
     const report = JSON.parse(readFileSync(join(results, "bench-quick.json"), "utf8"));
-    for (const section of ["ingest:lark-limits", "ingest:capacity", "city", "pacing"]) {
+    for (const section of ["ingest:lark-limits", "ingest:capacity", "city", "pacing", "match"]) {
       expect(report[section]?.status).toBe("ok");
     }
     expect(report["ingest:capacity"].integrity).toMatchObject({ lost: 0, duplicatedIssues: 0, duplicatedCards: 0 });
     expect(report.city.digest.figuresEqual).toBe(true);
     expect(report.pacing.rateLimited).toBe(0);
+    expect(report.match.corpus.all).toMatchObject({ total: expect.any(Number), top1: expect.any(Number) });
+    expect(report.match.classifyMicros.count).toBeGreaterThan(0);
   }, 300_000);
 });

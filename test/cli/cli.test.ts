@@ -10,12 +10,13 @@ import { LarkEmulator } from "../../src/emulator/index.ts";
 const ROOT = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "riqing-cli-"));
 
-/** Runs `riqing …` as a user would, with a clean environment pointing at a temp database. */
-function riqing(args: string[], env: Record<string, string> = {}) {
+/** Runs `riqing …` as a user would, with a clean environment pointing at a temp database; `input` is its stdin. */
+function riqing(args: string[], env: Record<string, string> = {}, input = "") {
   const result = spawnSync(process.execPath, [join(ROOT, "bin/riqing.js"), ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? "", DATABASE_URL: `file:${join(dir, "riqing.db")}`, DATA_DIR: dir, ...env },
     encoding: "utf8",
+    input,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
@@ -128,6 +129,54 @@ describe("riqing CLI", () => {
     expect(riqing(["import"]).err).toContain("请指定要导入的文件");
   });
 
+  it("match: prints the place, the category and the top three with scores and deciding words, for texts or stdin", () => {
+    const env = { DATABASE_URL: `file:${join(dir, "match.db")}` };
+    expect(riqing(["match", "堆了好多纸箱"], env)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("数据库里还没有问题类别"),
+    });
+    expect(riqing(["import", join(ROOT, "examples/org.yaml")], env).code).toBe(0);
+
+    const plain = riqing(["match", "堆了好多纸箱", "上报 幸福路菜市场门口的摊贩把纸箱堆在路上，三轮车也乱停"], env);
+    expect(plain.code).toBe(0);
+    expect(plain.out.split("\n").slice(0, 9)).toEqual([
+      "堆了好多纸箱",
+      "  地点：未认出（上报人只负责一个网格时记在该网格，否则在卡片上选择）",
+      "  类别：堆物堆料",
+      "  候选：1. 堆物堆料（piled-materials）1.25 分：纸箱、堆",
+      "上报 幸福路菜市场门口的摊贩把纸箱堆在路上，三轮车也乱停",
+      "  地点：幸福里第一网格 · 幸福路菜市场（认出“幸福路菜市场”）",
+      "  类别：待定（卡片上请上报人从候选中点选）",
+      "  候选：1. 堆物堆料（piled-materials）1.25 分：纸箱、堆",
+      "        2. 车辆乱停乱放（illegal-parking）1 分：乱停",
+    ]);
+    expect(riqing(["match", "3号楼有人飞线冲电"], env).out).toContain("飞线充电（原文“飞线冲电”）");
+
+    const json = riqing(["match", "--json", "--unit", "dfl"], env, "東風路小學門口井蓋不見了\n\n今天天气不错\n");
+    expect(json.code).toBe(0);
+    const lines = json.out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      {
+        text: "東風路小學門口井蓋不見了",
+        category: { code: "missing-manhole-cover", name: "井盖缺失" },
+        candidates: [{ code: "missing-manhole-cover", name: "井盖缺失", score: 1, words: ["井盖"] }],
+        place: { grid: { code: "dfl-01", name: "东风路第一网格" }, point: "东风路小学门口", word: "东风路小学门口" },
+      },
+      { text: "今天天气不错", category: null, candidates: [], place: null },
+    ]);
+
+    expect(riqing(["match", "--unit", "nope", "井盖没了"], env)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("没有找到单位编码“nope”"),
+    });
+    const bad = riqing(["match", "--jsonl"], env);
+    expect(bad).toMatchObject({ code: 2, err: expect.stringContaining("不认识的选项 --jsonl") });
+    expect(bad.err).toContain("riqing match [--json]");
+  });
+
   it("start: the sandbox resumes after Ctrl+C, and --reset starts it again from the demo", async () => {
     const dataDir = join(dir, "sandbox-cli");
     const first = await startSandboxCli([], dataDir);
@@ -168,7 +217,7 @@ describe("riqing CLI", () => {
   });
 
   it("prints a verb's own usage for --help and does nothing else", async () => {
-    const VERBS = ["start", "migrate", "import", "export", "doctor", "digest", "remind"];
+    const VERBS = ["start", "migrate", "import", "export", "doctor", "digest", "remind", "match"];
     const untouched = join(dir, "help", "riqing.db");
     const env = { DATABASE_URL: `file:${untouched}` };
     const runs = await Promise.all(VERBS.map((verb) => riqingAsync([verb, "--help"], env)));
@@ -180,6 +229,7 @@ describe("riqing CLI", () => {
     expect(runs[3]?.out).toContain("--unit");
     expect(runs[5]?.out).toContain("--force");
     expect(runs[6]?.out).toContain("--now");
+    expect(runs[7]?.out).toContain("--json");
     expect(existsSync(untouched)).toBe(false);
   });
 

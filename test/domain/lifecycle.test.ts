@@ -260,6 +260,26 @@ describe("who may act", () => {
     });
   }
 
+  it("names the assignee and the reporter in a refusal when it knows them", () => {
+    const named = (action: IssueAction, status: IssueStatus) =>
+      checkTransition({
+        action,
+        issue: { status, assignee: "黄志明", reporter: "何小燕" },
+        actor: withRoles("grid_worker"),
+        input: fullInput,
+      });
+    expect(named("accept", "assigned")).toMatchObject({ message: "只有责任人 黄志明 可以接单" });
+    expect(named("send_back", "accepted")).toMatchObject({ message: "只有责任人 黄志明 可以退回" });
+    expect(named("assign", "assigned")).toMatchObject({
+      message: "只有社区书记、派单员、管理员或当前责任人 黄志明 可以派单或转派",
+    });
+    expect(named("edit", "assigned")).toMatchObject({
+      message: "只有上报人 何小燕、社区书记、派单员或管理员可以修改问题",
+    });
+    // Roles that are not the assignee or the reporter stay unnamed.
+    expect(named("verify", "rectified")).toMatchObject({ message: "只有社区书记、包片领导、派单员或管理员可以验收" });
+  });
+
   it("lets an admin duty holder do what a secretary may", () => {
     for (const action of ["assign", "reject", "verify", "refuse", "merge", "dismiss_duplicate", "edit"] as const) {
       const status = action === "verify" || action === "refuse" ? "rectified" : "reported";

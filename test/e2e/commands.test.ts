@@ -303,6 +303,36 @@ for (const mode of ["webhook", "ws"] as const) {
       ]);
     });
 
+    it("shows the card as people read it: the description without 上报, 整改前/整改后, a refused fix's photo 已驳回", async () => {
+      const { issue, reportId } = await report(p("何小燕"), "上报 幸福路菜市场门口堆物，纸箱堆了一地");
+      const shown = () => {
+        const message = h.emu
+          .messages(ORG.chats.xflWork)
+          .find((m) => m.parentId === reportId && m.msgType === "interactive");
+        const elements = (message?.content as { elements?: Record<string, unknown>[] } | undefined)?.elements ?? [];
+        return elements.flatMap((e) =>
+          e.tag === "img"
+            ? ["[照片]"]
+            : e.tag === "markdown" && /^\*\*(问题描述|整改)/.test(String(e.content))
+              ? [String(e.content)]
+              : [],
+        );
+      };
+      expect(shown()).toEqual([
+        "**问题描述**\n幸福路菜市场门口堆物，纸箱堆了一地",
+        "**整改前**",
+        "[照片]",
+        "**整改后**（尚未整改）",
+      ]);
+      await inThread(reportId, p("郑晓红"), { images: [samplePng(310)] });
+      await inThread(reportId, p("李秀英"), { text: "驳回 纸箱还在" });
+      expect(await statusOf(issue.id)).toBe("accepted");
+      expect(shown().slice(3)).toEqual(["**整改后**（尚未整改）", "**整改后（已驳回）**", "[照片]"]);
+      await inThread(reportId, p("郑晓红"), { images: [samplePng(311)] });
+      expect(await statusOf(issue.id)).toBe("rectified");
+      expect(shown().slice(3)).toEqual(["**整改后**", "[照片]", "**整改后（已驳回）**", "[照片]"]);
+    });
+
     it("asks for the after-photo when 已整改 comes without one, and refuses a secretary verifying her own fix", async () => {
       const { issue, reportId } = await report(p("何小燕"), "上报 幸福路菜市场门口堆物");
       const asked = await inThread(reportId, p("郑晓红"), { text: "已整改" });

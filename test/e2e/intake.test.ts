@@ -56,7 +56,7 @@ for (const mode of ["webhook", "ws"] as const) {
       expect(rest).toHaveLength(0);
       expect(issue?.grid?.name).toBe("幸福里第二网格");
       expect(issue?.photos).toHaveLength(2);
-      expect(await cardJson(issue?.id ?? 0)).toContain("整改前照片");
+      expect(await cardJson(issue?.id ?? 0)).toContain("**整改前**");
     });
 
     it("keeps a lone photo in a work group out of the ledger when no report text follows, and forgets it", async () => {
@@ -144,7 +144,7 @@ for (const mode of ["webhook", "ws"] as const) {
         h.emu.userClicks({ messageId: cardId, from, value: { a, i: filed?.id }, option: String(option) });
       expect((await click(p("郑晓红"), "set_category", litter.id))?.toast).toEqual({
         type: "error",
-        content: "只有上报人、社区书记、派单员或管理员可以修改问题",
+        content: "只有上报人 何小燕、社区书记、派单员或管理员可以修改问题",
       });
       expect((await click(p("何小燕"), "set_category", litter.id))?.toast).toEqual({
         type: "success",
@@ -202,6 +202,47 @@ for (const mode of ["webhook", "ws"] as const) {
       expect(issue?.status).toBe("assigned");
       expect(issue?.assigneePerson?.name).toBe("马丽");
       expect(issue?.deadline?.getTime()).toBe((issue?.reportedAt.getTime() ?? 0) + 24 * 3_600_000);
+    });
+
+    it("asks with the three likeliest categories as buttons when unsure, and a click on one files it", async () => {
+      const report = await reportIn(
+        ORG.chats.xflWork,
+        p("何小燕"),
+        "上报 幸福路菜市场门口的摊贩把纸箱堆在路上，三轮车也乱停",
+        15,
+      );
+      let [issue] = await issues();
+      expect(issue).toMatchObject({ status: "reported", categoryId: null, deadline: null });
+      expect(issue?.point?.name).toBe("幸福路菜市场");
+      const cardMessage = () =>
+        h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === report.messageId && m.msgType === "interactive");
+      type Button = { text: { content: string }; value: Record<string, unknown> };
+      type CardContent = { elements?: { tag: string; actions?: Button[] }[] };
+      const suggested = () =>
+        ((cardMessage()?.content as CardContent | undefined)?.elements ?? [])
+          .flatMap((e) => (e.tag === "action" ? (e.actions ?? []) : []))
+          .filter((b) => b.value.a === "set_category" && "c" in b.value);
+      const buttons = suggested();
+      expect(buttons.map((b) => b.text.content)).toEqual(["堆物堆料", "车辆乱停乱放", "占道经营"]);
+      expect(JSON.stringify(cardMessage()?.content)).toContain("问题类别还没确定，可能是以下几类，请点选：");
+
+      const vending = buttons.find((b) => b.text.content === "占道经营");
+      const answer = await h.emu.userClicks({
+        messageId: cardMessage()?.messageId ?? "",
+        from: p("何小燕"),
+        value: vending?.value ?? {},
+      });
+      expect(answer?.toast).toEqual({ type: "success", content: "已修改类别" });
+      await h.settle();
+      [issue] = await issues();
+      expect([issue?.category?.name, issue?.status, issue?.assigneeUnit?.name]).toEqual([
+        "占道经营",
+        "assigned",
+        "城管执法中队",
+      ]);
+      // The card now shows the category and no longer asks.
+      expect(JSON.stringify(cardMessage()?.content)).toContain("占道经营（动态指标");
+      expect(suggested()).toEqual([]);
     });
 
     it("flags a suspected duplicate, and merging it closes it as a duplicate of the original", async () => {

@@ -65,7 +65,7 @@ for (const mode of ["webhook", "ws"] as const) {
         from: p("高鹏"),
         value: { a: "accept", i: issue.id },
       });
-      expect(denied?.toast?.content).toBe("只有责任人可以接单");
+      expect(denied?.toast?.content).toBe("只有责任人 郑晓红 可以接单");
       await h.settle();
       expect((await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).status).toBe("assigned");
 

@@ -329,8 +329,9 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
             `**整改期限**\n${deadline}（剩 …）`,
           ],
           markdown: [
-            `**问题描述**\n${escapeMarkdown(issue.text)}`,
-            ...(format === "mention-text" ? ["（未附照片）"] : ["**整改前照片**"]),
+            `**问题描述**\n${escapeMarkdown(issue.text.replace(/^上报\s*/gm, ""))}`,
+            format === "mention-text" ? "**整改前**（未附照片）" : "**整改前**",
+            "**整改后**（尚未整改）",
           ],
           images: format === "mention-text" ? 0 : 1,
           history: [

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { classify, normalizeText } from "../../src/domain/match.ts";
+import { normalizeText } from "../../src/domain/match.ts";
 import { CATALOGUE, CATALOGUE_DEPARTMENTS, ensureCatalogue } from "../../src/org/catalogue.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 
@@ -63,24 +63,6 @@ describe("default category catalogue", () => {
     }
     for (const c of CATALOGUE) if (c.defaultDepartment) expect(departments).toContain(c.defaultDepartment);
     expect(CATALOGUE.find((c) => c.name === "占道经营")?.defaultDepartment).toBe(CATALOGUE_DEPARTMENTS.enforcement);
-  });
-
-  it("recognises what grid workers type", () => {
-    const candidates = CATALOGUE.map((c, id) => ({ id, name: c.name, keywords: [...c.keywords] }));
-    const codeOf = (text: string) => {
-      const hit = classify(text, candidates);
-      return hit ? CATALOGUE[hit.id]?.code : null;
-    };
-    expect(codeOf("幸福路菜市场门口有摊贩摆摊卖菜")).toBe("street-vending");
-    expect(codeOf("3号楼楼道电动车飞线充电")).toBe("flying-wire-charging");
-    expect(codeOf("小区门口私装地锁两个")).toBe("private-parking-locks");
-    expect(codeOf("路边共享单车乱停乱放")).toBe("illegal-parking");
-    expect(codeOf("电线杆上贴满小广告")).toBe("flyers");
-    expect(codeOf("饭店餐桌没有公勺公筷")).toBe("serving-chopsticks");
-    expect(codeOf("建设路口井盖缺失，很危险")).toBe("missing-manhole-cover");
-    expect(codeOf("楼道堆放杂物堵住消防通道")).toBe("fire-lane-blocked");
-    expect(codeOf("垃圾桶满溢没人清运")).toBe("litter");
-    expect(codeOf("小游园黄土裸露")).toBe("greenery-damage");
   });
 });
 

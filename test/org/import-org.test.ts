@@ -2,7 +2,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { matchReportText } from "../../src/commands/file-issue.ts";
 import type { Db } from "../../src/db/client.ts";
+import { orgOf } from "../../src/db/org-queries.ts";
 import { CATALOGUE, ensureCatalogue } from "../../src/org/catalogue.ts";
 import { exportOrg } from "../../src/org/export-org.ts";
 import { formatImportReport } from "../../src/org/format-import-report.ts";
@@ -436,6 +438,25 @@ describe("importOrg", () => {
       deadlineHours: 24,
     });
     expect((await importOrg(t.db, path)).changed).toBe(false);
+  });
+
+  it("makes filing match by the keywords an import sets, for its own categories and catalogue ones it overrides", async () => {
+    await importOrg(t.db, EXAMPLE_YAML);
+    const street = await t.db.unit.findUniqueOrThrow({ where: { code: "xfjd" } });
+    const categoryOf = async (text: string) => {
+      const org = await orgOf(t.db);
+      const { categoryId, candidates } = matchReportText(org, street.id, text);
+      const code = (id: number | undefined) => org.categories.find((c) => c.id === id)?.code;
+      return { decided: categoryId === null ? null : code(categoryId), best: code(candidates[0]?.id) };
+    };
+    // 河道漂浮物 is the example file's own category, 河面 and 漂浮物 its keywords.
+    expect(await categoryOf("河面上有漂浮物")).toEqual({ decided: "river-litter", best: "river-litter" });
+    expect(await categoryOf("堆了好多纸箱")).toEqual({ decided: "piled-materials", best: "piled-materials" });
+
+    // An import replaces 堆物堆料's keywords: 纸箱 stops counting, 纸板箱 starts.
+    await importOrg(t.db, file("cats.yaml", "categories:\n  - { code: piled-materials, keywords: 堆物、纸板箱 }\n"));
+    expect(await categoryOf("堆了好多纸箱")).toEqual({ decided: null, best: undefined });
+    expect(await categoryOf("门口好多纸板箱")).toEqual({ decided: "piled-materials", best: "piled-materials" });
   });
 
   it("refuses to give a category a name another category has", async () => {

@@ -28,7 +28,7 @@ function view(overrides: Partial<IssueView> = {}): IssueView {
     suspectedDuplicateOf: null,
     duplicateOf: null,
     reboundOf: null,
-    photos: [{ stage: "before", imageKey: "img_v3_before" }],
+    photos: [{ stage: "before", imageKey: "img_v3_before", refused: false }],
     gridOptions: [
       { id: 11, name: "幸福里第一网格" },
       { id: 12, name: "幸福里第二网格" },
@@ -37,6 +37,7 @@ function view(overrides: Partial<IssueView> = {}): IssueView {
       { id: 1, name: "堆物堆料" },
       { id: 2, name: "乱扔垃圾" },
     ],
+    categorySuggestions: [],
     assignOptions: [
       { openId: "ou_head", name: "郑晓红" },
       { openId: "unit:30", name: "城管执法中队" },
@@ -55,6 +56,17 @@ const STATES: Record<string, Partial<IssueView>> = {
     deadline: null,
     assignee: null,
   },
+  reported_category_suggested: {
+    status: "reported",
+    category: null,
+    deadline: null,
+    assignee: null,
+    categorySuggestions: [
+      { id: 1, name: "堆物堆料" },
+      { id: 2, name: "乱扔垃圾" },
+      { id: 3, name: "消防通道堵塞" },
+    ],
+  },
   assigned: {},
   assigned_overdue: { deadline: new Date("2026-11-23T02:00:00Z") },
   accepted_urgent: { status: "accepted", urgent: true },
@@ -62,8 +74,9 @@ const STATES: Record<string, Partial<IssueView>> = {
     status: "rectified",
     rectifiedAt: new Date("2026-11-23T05:00:00Z"),
     photos: [
-      { stage: "before", imageKey: "img_v3_before" },
-      { stage: "after", imageKey: "img_v3_after" },
+      { stage: "before", imageKey: "img_v3_before", refused: false },
+      { stage: "after", imageKey: "img_v3_refused", refused: true },
+      { stage: "after", imageKey: "img_v3_after", refused: false },
     ],
   },
   rectified_overdue: {
@@ -118,6 +131,75 @@ describe("issue card", () => {
     expect(placeholders({ status: "reported", grid: null, category: null })).toEqual(["选择网格", "选择问题类别"]);
   });
 
+  it("shows the description without the 上报 its messages open with", () => {
+    const text = (v: Partial<IssueView>) => JSON.stringify(issueCard(view(v), NOW, TZ));
+    expect(text({ text: "上报 幸福路菜市场门口堆物\n上报：纸箱堆了一地" })).toContain(
+      "**问题描述**\\n幸福路菜市场门口堆物\\n纸箱堆了一地",
+    );
+    expect(text({ text: "上报" })).toContain("（未附文字说明）");
+  });
+
+  it("calls an issue of unknown category 类别待定", () => {
+    const card = issueCard(view(STATES.reported_unplaced), NOW, TZ);
+    expect(card.header?.title.content).toBe("#1024 类别待定 · 待派单");
+    expect(JSON.stringify(card)).toContain("**类别**\\n待定");
+  });
+
+  it("labels photos 整改前 and 整改后, with a placeholder while there are none, and marks refused ones 已驳回", () => {
+    const labels = (v: Partial<IssueView>) =>
+      issueCard(view(v), NOW, TZ).elements.flatMap((e) =>
+        e.tag === "img"
+          ? [`[${e.img_key}]`]
+          : e.tag === "markdown" && String(e.content).startsWith("**整改")
+            ? [String(e.content)]
+            : [],
+      );
+    expect(labels({})).toEqual(["**整改前**", "[img_v3_before]", "**整改后**（尚未整改）"]);
+    expect(labels({ status: "reported", photos: [] })).toEqual(["**整改前**（未附照片）", "**整改后**（尚未整改）"]);
+    expect(labels(STATES.rectified ?? {})).toEqual([
+      "**整改前**",
+      "[img_v3_before]",
+      "**整改后**",
+      "[img_v3_after]",
+      "**整改后（已驳回）**",
+      "[img_v3_refused]",
+    ]);
+    expect(labels({ status: "closed", closedAt: NOW })).toEqual([
+      "**整改前**",
+      "[img_v3_before]",
+      "**整改后**（未附照片）",
+    ]);
+    expect(labels({ status: "rejected", rejectReason: "不属于本网格" })).toEqual(["**整改前**", "[img_v3_before]"]);
+  });
+
+  it("offers the likeliest categories as buttons that set the category, and the select for any other", () => {
+    const card = issueCard(view(STATES.reported_category_suggested), NOW, TZ);
+    const rows = card.elements.filter((e) => e.tag === "action") as unknown as { actions: Record<string, unknown>[] }[];
+    const suggested = rows.find((r) =>
+      r.actions.every((b) => b.tag === "button" && b.value && "c" in (b.value as object)),
+    );
+    expect(suggested?.actions.map((b) => [(b.text as { content: string }).content, b.value])).toEqual([
+      ["堆物堆料", { a: "set_category", i: 7, c: 1 }],
+      ["乱扔垃圾", { a: "set_category", i: 7, c: 2 }],
+      ["消防通道堵塞", { a: "set_category", i: 7, c: 3 }],
+    ]);
+    expect(JSON.stringify(card)).toContain("问题类别还没确定，可能是以下几类，请点选：");
+    expect(JSON.stringify(card)).toContain("都不是？选择其他类别");
+    // Once the category is known the suggestions are gone.
+    expect(
+      JSON.stringify(
+        issueCard(
+          view({
+            ...STATES.reported_category_suggested,
+            category: { name: "堆物堆料", kind: "dynamic", class: "cleanup" },
+          }),
+          NOW,
+          TZ,
+        ),
+      ),
+    ).not.toContain('"c":');
+  });
+
   it("does not call a fix awaiting verification overdue, as the digest does not: the responder has done their part", () => {
     const header = (v: Partial<IssueView>) => issueCard(view(v), NOW, TZ).header;
     expect(header(STATES.rectified_overdue ?? {})?.title.content).toBe("#1024 堆物堆料 · 待验收");
@@ -130,7 +212,7 @@ describe("issue card", () => {
         text: "很长的描述".repeat(20_000),
         photos: Array.from(
           { length: 9 },
-          (_, i) => ({ stage: i < 5 ? "before" : "after", imageKey: `img_v3_${i}` }) as const,
+          (_, i) => ({ stage: i < 5 ? "before" : "after", imageKey: `img_v3_${i}`, refused: i === 5 }) as const,
         ),
         history: Array.from({ length: 500 }, (_, i) => ({
           at: NOW,
