@@ -42,7 +42,8 @@ describe("text people type never mentions everyone", () => {
     expect(notice?.mentions.map((m) => m.openId)).not.toContain("all");
     // Markdown parses mentions, links and emoji (plain text shows them as typed).
     const markdown = markdownOf(sent.find((m) => m.msgType === "interactive")?.content).join("\n");
-    expect(markdown).toContain("上报 幸福路菜市场门口堆物");
+    // The card shows the description without its leading report word (behaviour §3.4).
+    expect(markdown).toContain("幸福路菜市场门口堆物 &#60;at user&#95;id=");
     expect(markdown).not.toMatch(/<at (?:user_)?id="?all|:OK:|\[点我\]\(|\*\*急/);
   });
 });
