@@ -131,6 +131,11 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {
         await db.issue.update({ where: { id: issueId }, data: { cardMessageId: sent.messageId } });
+        // The card of an issue another system filed opens the issue's thread.
+        await db.issue.updateMany({
+          where: { id: issueId, sourceMessageId: null },
+          data: { sourceMessageId: sent.messageId },
+        });
       }
     },
   });
