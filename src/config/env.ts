@@ -76,7 +76,10 @@ const schema = z
       ),
     RIQING_PUBLIC_URL: optionalText.pipe(
       z
-        .url({ protocol: /^https?$/, message: "应为本服务对外的地址，如 https://riqing.example.gov.cn（挂图作战链接以它开头）" })
+        .url({
+          protocol: /^https?$/,
+          message: "应为本服务对外的地址，如 https://riqing.example.gov.cn（挂图作战链接以它开头）",
+        })
         .transform((u) => u.replace(/\/+$/, ""))
         .optional(),
     ),

@@ -75,5 +75,10 @@ function chainOf(id: number, units: ReadonlyMap<number, VisibilityUnit>): number
 /** The ids without duplicates and without those under another of them, in first-seen order. */
 function outermost(ids: readonly number[], units: ReadonlyMap<number, VisibilityUnit>): number[] {
   const set = new Set(ids);
-  return [...set].filter((id) => !chainOf(id, units).slice(1).some((above) => set.has(above)));
+  return [...set].filter(
+    (id) =>
+      !chainOf(id, units)
+        .slice(1)
+        .some((above) => set.has(above)),
+  );
 }
