@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { extname, join } from "node:path";
 import type Router from "@koa/router";
+import { open311Routes } from "../api/open311-routes.ts";
+import { photoRoute } from "../board/photo-route.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey } from "../commands/sync-issue-card.ts";
 import type { Config } from "../config/env.ts";
@@ -54,6 +56,11 @@ export interface RiqingOptions {
   schedule?: boolean;
   /** Extra HTTP routes on the same server (the sandbox page). */
   routes?: (router: Router) => void;
+  /**
+   * Where people reach the bot when RIQING_PUBLIC_URL is not set: the sandbox and tests, whose port is known only
+   * once the server listens.
+   */
+  publicUrl?: () => string;
 }
 
 /**
@@ -141,6 +148,8 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   });
 
   const sink = createSink(inbox, log);
+  const board = { secret: config.board.secret };
+  const apiContext = { db, log, now, timeZone: config.timezone, admins: config.admins, policy: deps.policy };
   const app = createApp({
     log,
     metrics,
@@ -156,6 +165,13 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       onRejected: (reason) => metrics.rejected(reason),
       now: () => now().getTime(),
     }),
+    board: (router) => photoRoute(router, { db, dataDir: config.dataDir, secret: board.secret, now }),
+    api: (router) =>
+      open311Routes(router, {
+        ...apiContext,
+        secret: board.secret,
+        publicUrl: config.board.publicUrl ? () => config.board.publicUrl as string : options.publicUrl,
+      }),
     extend: options.routes,
   });
 

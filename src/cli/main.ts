@@ -30,6 +30,10 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
                        still goes out at its time
   remind [--now 时间] [--dry-run]
                        执行一次提醒检查 / run one reminder sweep
+  apikey create --name 系统名称 --scope 层级:单位 [--write] [--rate 每分钟次数]
+                       为 12345、城运平台等系统创建 Open311 接口密钥（只显示一次）；apikey list 列出，
+                       apikey revoke --name 系统名称 吊销
+                       create, list or revoke the Open311 API keys of other systems
   doctor               检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法
                        check config, database, Lark credentials, bot and bound chats, with a fix per failure
   help                 显示本帮助 / show this help
@@ -187,6 +191,10 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
     case "remind": {
       const { runRemindCli } = await import("./job-verbs.ts");
       return runRemindCli(rest, config());
+    }
+    case "apikey": {
+      const { runApiKeyCli } = await import("./apikey-verbs.ts");
+      return runApiKeyCli(rest, config());
     }
     case "doctor": {
       parseArgs({ args: rest });

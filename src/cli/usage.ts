@@ -27,6 +27,14 @@ export const USAGE: Partial<Record<string, string>> = {
   --out      把排名图写入这个 PNG 文件 / write the ranking chart to this PNG file
 到了日报时间（默认 18:00）不加 --dry-run 即发送当天的日报，每群每天只发一份，日清服务不会再发。
 At or after the digest time it sends the day's digest, once per chat and day; the running bot will not send it again.`,
+  apikey: `用法 Usage: riqing apikey create --name 系统名称 --scope 层级:单位 [--write] [--rate 60]
+                    riqing apikey list
+                    riqing apikey revoke --name 系统名称
+  为其他系统（12345 热线、城运平台）创建 Open311 接口密钥。密钥只显示一次，系统只保存它的摘要。
+  create an Open311 API key for another system; the key is printed once and only its hash is kept.
+  --scope  能查询（和提交）哪个单位的问题，如 street:幸福街道、社区:xfl / the unit whose issues the key sees
+  --write  允许提交问题（POST requests.json）/ may file issues
+  --rate   每分钟最多调用次数，默认 60 / calls per minute, default 60`,
   remind: `用法 Usage: riqing remind [--now 2026-11-23T08:00:00+08:00] [--dry-run]
   --now      按这个时刻计算到期的提醒，默认现在 / run the sweep as of this instant (default now)
   --dry-run  只列出会发送的提醒，不发送 / list what would be sent, send nothing`,
