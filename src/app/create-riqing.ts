@@ -3,12 +3,14 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import { extname, join } from "node:path";
 import type Router from "@koa/router";
 import { open311Routes } from "../api/open311-routes.ts";
-import { photoRoute } from "../board/photo-route.ts";
+import type { BoardFeed } from "../board/board-feed.ts";
+import { boardRoutes } from "../board/board-routes.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey } from "../commands/sync-issue-card.ts";
 import type { Config } from "../config/env.ts";
 import { type Db, openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
+import { boardCommand, handleBoardCardAction } from "../features/board-link.ts";
 import { handleClockCardAction } from "../features/clock-card-actions.ts";
 import { digestCommand } from "../features/digest-command.ts";
 import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "../features/ledger-command.ts";
@@ -85,6 +87,8 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   log.info({ botOpenId: bot.openId, name: bot.appName }, "connected to Lark");
 
   const names = new Map<string, string>();
+  const secret = config.board.secret;
+  const publicUrl = config.board.publicUrl ? () => config.board.publicUrl as string : options.publicUrl;
   const deps: FeatureDeps = {
     db,
     log,
@@ -121,12 +125,19 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         return "";
       }
     },
+    ...(secret && publicUrl && { board: { secret, baseUrl: publicUrl, hours: config.board.linkHours } }),
   };
 
   const extensions: RouterExtensions = {
     ...options.extensions,
-    commands: { stats: statsCommand, ledger: ledgerCommand, digest: digestCommand, ...options.extensions?.commands },
-    cardActions: [handleClockCardAction, ...(options.extensions?.cardActions ?? [])],
+    commands: {
+      stats: statsCommand,
+      ledger: ledgerCommand,
+      digest: digestCommand,
+      board: boardCommand,
+      ...options.extensions?.commands,
+    },
+    cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
   const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
   const outbox = new OutboxSender({
@@ -148,7 +159,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   });
 
   const sink = createSink(inbox, log);
-  const board = { secret: config.board.secret };
+  let feed: BoardFeed | undefined;
   const apiContext = { db, log, now, timeZone: config.timezone, admins: config.admins, policy: deps.policy };
   const app = createApp({
     log,
@@ -165,12 +176,29 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       onRejected: (reason) => metrics.rejected(reason),
       now: () => now().getTime(),
     }),
-    board: (router) => photoRoute(router, { db, dataDir: config.dataDir, secret: board.secret, now }),
+    board: (router) => {
+      feed = boardRoutes(router, {
+        db,
+        log,
+        now,
+        timeZone: config.timezone,
+        admins: config.admins,
+        dataDir: config.dataDir,
+        links: deps.board,
+        login:
+          config.board.login === "feishu"
+            ? {
+                authorizeUrl: (redirectUri, state) => client.authorizeUrl(redirectUri, state),
+                userOf: (code, redirectUri) => client.userOfCode(code, redirectUri),
+              }
+            : undefined,
+      });
+    },
     api: (router) =>
       open311Routes(router, {
         ...apiContext,
-        secret: board.secret,
-        publicUrl: config.board.publicUrl ? () => config.board.publicUrl as string : options.publicUrl,
+        secret,
+        publicUrl,
       }),
     extend: options.routes,
   });
@@ -208,6 +236,8 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     async stop() {
       await scheduler.stop();
       connection?.close();
+      // Open board streams never end on their own, and the server waits for open responses before it closes.
+      feed?.close();
       const open = server;
       if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
       await inbox.stop();

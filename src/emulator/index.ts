@@ -12,6 +12,7 @@
  * // tenant
  * emu.addUser({ openId, name, unionId?, userId?, mobile? });  emu.users();
  * emu.addChat({ chatId, name, members, botIsMember? });       emu.chats(); emu.chat(id); emu.p2pChatId(openId);
+ * emu.signInAs(openId);   // the browser's Feishu user, for the web login (OAuth authorize → code → user token)
  * await emu.addBotToChat(id); await emu.removeBotFromChat(id); await emu.dissolveChat(id);  // each pushes its event
  *
  * // what users do: stored, then pushed to the bot (long connection by default)
@@ -43,7 +44,7 @@
  *
  * Endpoints: tenant/app access token, `/callback/ws/endpoint` and its WebSocket (pbbp2 frames), message send /
  * reply / PATCH / get, image and file upload, message resource download, contact user, chat, chat members, bot
- * info — with Lark's formats, error codes and rate limits (50/s and 1000/min per API, 5/s per chat, 5/s per
+ * info, the web login (authorize page, v2 OAuth token, user_info) — with Lark's formats, error codes and rate limits (50/s and 1000/min per API, 5/s per chat, 5/s per
  * card update), on an injectable clock. Anything else answers 404 and counts as unexpected.
  */
 

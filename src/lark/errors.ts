@@ -15,7 +15,9 @@ export type LarkCallName =
   | "getUser"
   | "getChat"
   | "listMembers"
-  | "botInfo";
+  | "botInfo"
+  | "oauthToken"
+  | "userInfo";
 
 /**
  * Why a call failed:
