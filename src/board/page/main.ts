@@ -275,8 +275,14 @@ function chip(issue: BoardIssue): HTMLElement {
 
 function headline(view: BoardView): HTMLElement {
   const h = view.headline;
+  // Long values ("不到 1 分钟") get a smaller type so every figure keeps one line.
   const figure = (label: string, value: string | number, tone = "") =>
-    el("div", { class: `figure ${tone}` }, el("b", {}, String(value)), el("span", {}, label));
+    el(
+      "div",
+      { class: `figure ${tone} ${String(value).length > 4 ? "long" : ""}` },
+      el("b", {}, String(value)),
+      el("span", {}, label),
+    );
   return el(
     "section",
     { class: "headline", "data-test": "headline" },
