@@ -29,6 +29,13 @@ const errors = {
   },
 } as const;
 
+/** A 200 answer holding a JSON array of `items`. */
+function arrayOf(description: string, items: Record<string, unknown>) {
+  return { description, content: { "application/json": { schema: { type: "array", items } } } };
+}
+
+const REQUEST_REF = { $ref: "#/components/schemas/Request" };
+
 const keyParam = { $ref: "#/components/parameters/ApiKey" } as const;
 
 const filterParams = [
@@ -154,28 +161,18 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "问题类别目录",
           parameters: [keyParam],
           responses: {
-            "200": {
-              description: "类别列表；group 为问题分类（工程/整治/执法/管理）",
-              content: {
-                "application/json": {
-                  schema: {
-                    type: "array",
-                    items: {
-                      type: "object",
-                      properties: {
-                        service_code: { type: "string" },
-                        service_name: { type: "string" },
-                        description: { type: "string" },
-                        metadata: { type: "boolean" },
-                        type: { type: "string", enum: ["realtime"] },
-                        keywords: { type: "string" },
-                        group: { type: "string" },
-                      },
-                    },
-                  },
-                },
+            "200": arrayOf("类别列表；group 为问题分类（工程/整治/执法/管理）", {
+              type: "object",
+              properties: {
+                service_code: { type: "string" },
+                service_name: { type: "string" },
+                description: { type: "string" },
+                metadata: { type: "boolean" },
+                type: { type: "string", enum: ["realtime"] },
+                keywords: { type: "string" },
+                group: { type: "string" },
               },
-            },
+            }),
             ...errors,
           },
         },
@@ -184,15 +181,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: "查询问题（最多 1000 条，新的在前）",
           parameters: filterParams,
-          responses: {
-            "200": {
-              description: "问题列表",
-              content: {
-                "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Request" } } },
-              },
-            },
-            ...errors,
-          },
+          responses: { "200": arrayOf("问题列表", REQUEST_REF), ...errors },
         },
         post: {
           summary: "提交问题：与群里上报同一流程，发到对应社区工作群并标注来源与工单号；需要可写的 api_key",
@@ -218,24 +207,14 @@ export function openApiDocument(): Record<string, unknown> {
             },
           },
           responses: {
-            "200": {
-              description: "已登记",
-              content: {
-                "application/json": {
-                  schema: {
-                    type: "array",
-                    items: {
-                      type: "object",
-                      properties: {
-                        service_request_id: { type: "string" },
-                        service_notice: { type: "string" },
-                        account_id: { type: "null" },
-                      },
-                    },
-                  },
-                },
+            "200": arrayOf("已登记", {
+              type: "object",
+              properties: {
+                service_request_id: { type: "string" },
+                service_notice: { type: "string" },
+                account_id: { type: "null" },
               },
-            },
+            }),
             ...errors,
           },
         },
@@ -245,12 +224,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "查询一个问题的当前状态",
           parameters: [keyParam, { name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: {
-            "200": {
-              description: "只含这个问题的列表",
-              content: {
-                "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Request" } } },
-              },
-            },
+            "200": arrayOf("只含这个问题的列表", REQUEST_REF),
             "404": {
               description: "没有这个问题，或不在密钥的范围内",
               content: { "application/json": { schema: { $ref: "#/components/schemas/Errors" } } },

@@ -17,7 +17,6 @@ const HOUR_MS = 3_600_000;
 interface Client {
   res: ServerResponse;
   token: string;
-  expiresAt: Date;
   scope: Scope;
 }
 
@@ -45,7 +44,7 @@ export class BoardFeed {
   async open(ctx: Context, token: string): Promise<void> {
     const viewer = await viewerOfToken(this.deps, token);
     const scope = await loadScope(this.deps.db, viewer.units);
-    const client: Client = { res: openEventStream(ctx), token, expiresAt: viewer.expiresAt, scope };
+    const client: Client = { res: openEventStream(ctx), token, scope };
     this.clients.add(client);
     client.res.once("close", () => {
       this.clients.delete(client);

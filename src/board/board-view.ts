@@ -3,9 +3,9 @@ import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
 import { ancestorAt, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import { type BoardState, boardState } from "../domain/board-state.ts";
+import { boardState } from "../domain/board-state.ts";
 import { localDateString } from "../domain/deadline.ts";
-import { type AreaGeometry, storedAreaGeometry } from "../domain/geo.ts";
+import { storedAreaGeometry } from "../domain/geo.ts";
 import { DEFAULT_MIN_RANKED_ISSUES, isOverdueAt } from "../domain/metrics.ts";
 import { type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../reports/digest.ts";
@@ -13,58 +13,7 @@ import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
 import { inChunks, loadScope } from "../reports/stats-scope.ts";
 import { externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
-
-/** An issue on the board: where it is, what colour, enough to list it. */
-export interface BoardIssue {
-  number: number;
-  state: BoardState;
-  status: string;
-  category: string | null;
-  categoryId: number | null;
-  communityId: number | null;
-  gridId: number | null;
-  grid: string | null;
-  point: string | null;
-  /** Where it is, when known (the report's position, else its point's). */
-  position: [number, number] | null;
-  text: string;
-  reportedAt: string;
-  deadline: string | null;
-}
-
-/** Everything one unit's board shows. The figures and the ranking are the digest's (src/reports/). */
-export interface BoardView {
-  generatedAt: string;
-  /** The units the link shows; the page offers a switch when there are several. */
-  roots: { id: number; name: string }[];
-  unit: { id: number; name: string; level: string };
-  /** Communities (or, for a community or a grid, itself) with their grids and outlines, for the map or tiles. */
-  areas: {
-    id: number;
-    name: string;
-    grids: { id: number; code: string; name: string; boundary: AreaGeometry | null }[];
-  }[];
-  issues: BoardIssue[];
-  categories: { id: number; name: string }[];
-  headline: {
-    found: number;
-    rectified: number;
-    closed: number;
-    open: number;
-    overdue: number;
-    awaiting: number;
-    rate: string;
-    cumulativeRate: string;
-    response: string;
-    /** The digest's figure lines, for the phone's compact list. */
-    figures: { label: string; value: string }[];
-  };
-  ranking: {
-    title: string;
-    rows: { name: string; rank: number; flag: string; rate: string; terms: string }[];
-    unranked: string | null;
-  };
-}
+import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
 
 const TEXT_ON_BOARD = 80;
 
@@ -205,25 +154,6 @@ async function areasOf(db: Db, org: Org, unitId: number, issues: readonly BoardI
     areas.set(area.id, entry);
   }
   return [...areas.values()];
-}
-
-/** What clicking an issue shows: its card's content, with before and after photos as signed links. */
-export interface BoardIssueDetail {
-  number: number;
-  title: string;
-  state: BoardState | null;
-  status: string;
-  category: string | null;
-  place: string;
-  text: string;
-  reporter: string;
-  source: string | null;
-  reportedAt: string;
-  assignee: string | null;
-  deadline: string | null;
-  overdue: boolean;
-  photos: { before: string[]; after: string[] };
-  history: { at: string; actor: string; text: string }[];
 }
 
 /** The detail of issue `number` when it belongs to the units (else null); photo links valid until `linksUntil`. */

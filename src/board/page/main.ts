@@ -1,8 +1,8 @@
+import type { BoardIssue, BoardIssueDetail, BoardView } from "../view-types.ts";
 import { followEvents, getJson, type Refusal, RefusedError } from "./api.ts";
 import { el } from "./dom.ts";
 import { drawMap, hasMap, STATE_COLORS } from "./map.ts";
 import { STATE_LABELS, T } from "./texts.ts";
-import type { BoardIssue, BoardView, IssueDetail } from "./types.ts";
 
 /**
  * The 挂图作战 board: a map of the grids (or community → grid tiles) with the open issues in their state's colour,
@@ -361,9 +361,9 @@ function list(issues: readonly BoardIssue[], view: BoardView): HTMLElement {
 }
 
 async function showIssue(number: number): Promise<void> {
-  let detail: IssueDetail;
+  let detail: BoardIssueDetail;
   try {
-    detail = await getJson<IssueDetail>(`/board/api/issues/${number}`, state.token);
+    detail = await getJson<BoardIssueDetail>(`/board/api/issues/${number}`, state.token);
   } catch (error) {
     if (error instanceof RefusedError) showRefusal(error.refusal);
     return;

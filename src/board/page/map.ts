@@ -2,8 +2,8 @@ import { ScatterChart } from "echarts/charts";
 import { GeoComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
+import type { BoardIssue, BoardView, Outline } from "../view-types.ts";
 import { STATE_LABELS } from "./texts.ts";
-import type { BoardIssue, BoardView, Geometry } from "./types.ts";
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, CanvasRenderer]);
 
@@ -27,7 +27,7 @@ export function hasMap(view: BoardView): boolean {
 }
 
 /** The average of a geometry's outer ring points: where issues without a position of their own are drawn. */
-function centreOf(geometry: Geometry): [number, number] {
+function centreOf(geometry: Outline): [number, number] {
   const rings =
     geometry.type === "Polygon"
       ? [(geometry.coordinates as number[][][])[0]]
@@ -60,7 +60,7 @@ export function drawMap(
     type: "FeatureCollection",
     features: grids.map((g) => ({ type: "Feature", properties: { name: g.name }, geometry: g.boundary })),
   } as never);
-  const centres = new Map(grids.map((g) => [g.id, centreOf(g.boundary as Geometry)]));
+  const centres = new Map(grids.map((g) => [g.id, centreOf(g.boundary as Outline)]));
   const size = 0.0012;
   const data = issues.flatMap((issue) => {
     const centre = issue.gridId === null ? undefined : centres.get(issue.gridId);
