@@ -151,7 +151,7 @@ describe("the Open311 GeoReport v2 API", () => {
     const closedAt = (await h.bot.db.issue.findUniqueOrThrow({ where: { number: 1001 } })).closedAt as Date;
     expect(done).toMatchObject({ status: "closed", status_notes: "已销项" });
     expect(new Date(String(done?.updated_datetime)).getTime()).toBe(Math.floor(closedAt.getTime() / 1000) * 1000);
-    const photos = (done?.x_riqing as { photos: { stage: string; url: string }[] }).photos;
+    const photos = (done?.x_riqing as { photos: { stage: string; url: string }[] } | undefined)?.photos ?? [];
     expect(photos.map((p) => p.stage)).toEqual(["after"]);
     expect(done?.media_url).toBe(photos[0]?.url);
     const photo = await fetch(String(done?.media_url));

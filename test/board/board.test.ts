@@ -58,7 +58,7 @@ describe("the 挂图作战 board", () => {
       .messages(ORG.chats.xflWork)
       .filter((m) => m.sender.type === "app")
       .at(-1);
-    expect((thread?.content as { text: string }).text).toBe("挂图作战链接已私信发给你，12 小时内有效。");
+    expect((thread?.content as { text: string } | undefined)?.text).toBe("挂图作战链接已私信发给你，12 小时内有效。");
     const secretary = linkTokenOf(h, person("李秀英"));
     expect((await api("/board/api/view", secretary)).body.unit).toMatchObject({ name: "幸福里社区" });
     // A grid worker asking in the community group sees only her grid.
