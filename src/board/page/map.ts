@@ -95,7 +95,12 @@ export function drawMap(
         roam: options.interactive,
         layoutCenter: ["50%", "50%"],
         layoutSize: "95%",
-        label: { show: true, color: options.dark ? "#9fb3c8" : "#52606d", fontSize: options.dark ? 16 : 12 },
+        // On a phone the grids are too small for their names: the dots and the tooltip say enough.
+        label: {
+          show: container.clientWidth >= 500,
+          color: options.dark ? "#9fb3c8" : "#52606d",
+          fontSize: options.dark ? 16 : 12,
+        },
         itemStyle: { borderColor: options.dark ? "#3d5a80" : "#9aa5b1", borderWidth: 1 },
         emphasis: { disabled: !options.interactive, label: { color: options.dark ? "#ffffff" : "#1f2933" } },
         regions: grids.map((g) => ({ name: g.name, itemStyle: { areaColor: tints[g.tint % tints.length] } })),
