@@ -14,6 +14,10 @@ const REDACT = [
   "*.tenant_access_token",
   "headers.authorization",
   "*.headers.authorization",
+  "*.client_secret",
+  "*.access_token",
+  "api_key",
+  "*.api_key",
 ];
 
 /** Creates the structured JSON logger. Secrets listed in REDACT are censored wherever they appear. */

@@ -2,6 +2,9 @@ import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { extname, join } from "node:path";
 import type Router from "@koa/router";
+import { open311Routes } from "../api/open311-routes.ts";
+import type { BoardFeed } from "../board/board-feed.ts";
+import { boardRoutes } from "../board/board-routes.ts";
 import { answerElsewhere } from "../commands/answer-elsewhere.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
@@ -11,6 +14,7 @@ import { migrate } from "../db/migrate.ts";
 import { orgOf } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { prepareMatching } from "../domain/match.ts";
+import { boardCommand, handleBoardCardAction } from "../features/board-link.ts";
 import { handleClockCardAction } from "../features/clock-card-actions.ts";
 import { digestCommand } from "../features/digest-command.ts";
 import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "../features/ledger-command.ts";
@@ -60,6 +64,11 @@ export interface RiqingOptions {
   schedule?: boolean;
   /** Extra HTTP routes on the same server (the sandbox page). */
   routes?: (router: Router) => void;
+  /**
+   * Where people reach the bot when RIQING_PUBLIC_URL is not set: the sandbox and tests, whose port is known only
+   * once the server listens.
+   */
+  publicUrl?: () => string;
 }
 
 /**
@@ -86,6 +95,8 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   await checkPeople(db, client, log, now());
 
   const names = new Map<string, string>();
+  const secret = config.board.secret;
+  const publicUrl = config.board.publicUrl ? () => config.board.publicUrl as string : options.publicUrl;
   const deps: FeatureDeps = {
     db,
     log,
@@ -122,12 +133,19 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         return "";
       }
     },
+    ...(secret && publicUrl && { board: { secret, baseUrl: publicUrl, hours: config.board.linkHours } }),
   };
 
   const extensions: RouterExtensions = {
     ...options.extensions,
-    commands: { stats: statsCommand, ledger: ledgerCommand, digest: digestCommand, ...options.extensions?.commands },
-    cardActions: [handleClockCardAction, ...(options.extensions?.cardActions ?? [])],
+    commands: {
+      stats: statsCommand,
+      ledger: ledgerCommand,
+      digest: digestCommand,
+      board: boardCommand,
+      ...options.extensions?.commands,
+    },
+    cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
   const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
   const outbox = new OutboxSender({
@@ -150,11 +168,18 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {
         await db.issue.update({ where: { id: issueId }, data: { cardMessageId: sent.messageId } });
+        // The card of an issue another system filed opens the issue's thread.
+        await db.issue.updateMany({
+          where: { id: issueId, sourceMessageId: null },
+          data: { sourceMessageId: sent.messageId },
+        });
       }
     },
   });
 
   const sink = createSink(inbox, log);
+  let feed: BoardFeed | undefined;
+  const apiContext = { db, log, now, timeZone: config.timezone, admins: config.admins, policy: deps.policy };
   const app = createApp({
     log,
     metrics,
@@ -170,6 +195,30 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       onRejected: (reason) => metrics.rejected(reason),
       now: () => now().getTime(),
     }),
+    board: (router) => {
+      feed = boardRoutes(router, {
+        db,
+        log,
+        now,
+        timeZone: config.timezone,
+        admins: config.admins,
+        dataDir: config.dataDir,
+        links: deps.board,
+        login:
+          config.board.login === "feishu"
+            ? {
+                authorizeUrl: (redirectUri, state) => client.authorizeUrl(redirectUri, state),
+                userOf: (code, redirectUri) => client.userOfCode(code, redirectUri),
+              }
+            : undefined,
+      });
+    },
+    api: (router) =>
+      open311Routes(router, {
+        ...apiContext,
+        secret,
+        publicUrl,
+      }),
     extend: options.routes,
   });
 
@@ -206,6 +255,8 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     async stop() {
       await scheduler.stop();
       connection?.close();
+      // Open board streams never end on their own, and the server waits for open responses before it closes.
+      feed?.close();
       const open = server;
       if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
       await inbox.stop();

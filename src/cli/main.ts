@@ -34,6 +34,10 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
                        显示每句上报会记到哪个地点和问题类别、前三个候选类别的得分和起作用的关键词；不给文字时从
                        标准输入每行读一句 / show where and under which category each text would be filed, with the
                        top three categories, their scores and the keywords that decided; reads stdin when no text
+  apikey create --name 系统名称 --scope 层级:单位 [--write] [--rate 每分钟次数]
+                       为 12345、城运平台等系统创建 Open311 接口密钥（只显示一次）；apikey list 列出，
+                       apikey revoke --name 系统名称 吊销
+                       create, list or revoke the Open311 API keys of other systems
   doctor               检查配置、数据库、飞书凭证、机器人权限和群绑定，逐项给出处理办法
                        check config, database, Lark credentials, bot and bound chats, with a fix per failure
   help                 显示本帮助 / show this help
@@ -210,6 +214,10 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       const cfg = config();
       const { runMatch } = await import("./match-verb.ts");
       return runMatch(cfg, { json: values.json ?? false, unit: values.unit, texts: positionals });
+    }
+    case "apikey": {
+      const { runApiKeyCli } = await import("./apikey-verbs.ts");
+      return runApiKeyCli(rest, config());
     }
     case "doctor": {
       parseArgs({ args: rest });

@@ -36,6 +36,14 @@ At or after the digest time it sends the day's digest, once per chat and day; th
           {"text","category":{"code","name"}|null,"candidates":[{"code","name","score","words"}],"place":{…}|null}
   --unit  按绑定到这个单位的群来认地点，默认全部单位 / look for places as a chat bound to this unit would
           (default: the whole org)`,
+  apikey: `用法 Usage: riqing apikey create --name 系统名称 --scope 层级:单位 [--write] [--rate 60]
+                    riqing apikey list
+                    riqing apikey revoke --name 系统名称
+  为其他系统（12345 热线、城运平台）创建 Open311 接口密钥。密钥只显示一次，系统只保存它的摘要。
+  create an Open311 API key for another system; the key is printed once and only its hash is kept.
+  --scope  能查询（和提交）哪个单位的问题，如 street:幸福街道、社区:xfl / the unit whose issues the key sees
+  --write  允许提交问题（POST requests.json）/ may file issues
+  --rate   每分钟最多调用次数，默认 60 / calls per minute, default 60`,
   remind: `用法 Usage: riqing remind [--now 2026-11-23T08:00:00+08:00] [--dry-run]
   --now      按这个时刻计算到期的提醒，默认现在 / run the sweep as of this instant (default now)
   --dry-run  只列出会发送的提醒，不发送 / list what would be sent, send nothing`,

@@ -39,9 +39,9 @@ export type IssueActionResult =
 async function namesOf(
   tx: Tx,
   org: Org,
-  issue: { assigneePersonId: number | null; assigneeUnitId: number | null; reporterId: number },
+  issue: { assigneePersonId: number | null; assigneeUnitId: number | null; reporterId: number | null },
 ): Promise<{ assignee?: string; reporter?: string }> {
-  const ids = [issue.reporterId, ...(issue.assigneePersonId === null ? [] : [issue.assigneePersonId])];
+  const ids = [issue.reporterId, issue.assigneePersonId].filter((id): id is number => id !== null);
   const people = await tx.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
   const nameOf = (id: number | null) => people.find((p) => p.id === id)?.name;
   const unit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);

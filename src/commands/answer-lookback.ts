@@ -79,7 +79,7 @@ export async function answerLookback(
       grid: issue.grid?.name ?? null,
       point: issue.point?.name ?? null,
       closedAt: issue.closedAt,
-      reporterOpenId: issue.reporter.openId,
+      reporterOpenId: issue.reporter?.openId ?? null,
       answer: { rebound: input.rebound, by: person.name, at: ctx.now },
     },
     ctx.timeZone,

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import type { LifecyclePolicy } from "../domain/lifecycle.ts";
 import type { Logger } from "../log.ts";
+import type { BoardLinkSettings } from "./board-link.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 
 /** A photo of a message, stored, or why it could not be. */
@@ -25,6 +26,8 @@ export interface FeatureDeps {
   uploadFile(path: string, fileName: string): Promise<string>;
   /** The display name of a Lark user. */
   userName(openId: string): Promise<string>;
+  /** How 挂图作战 board links are made; absent when the board has no secret or no public address. */
+  board?: BoardLinkSettings;
 }
 
 /**

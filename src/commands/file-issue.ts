@@ -10,12 +10,29 @@ export interface FileIssueInput {
   chatId: string;
   /** The unit the chat is bound to: places are looked for in its subtree. */
   chatUnitId: number;
-  reporter: { openId: string; name: string };
+  /** The Lark user who reported it; null when another system files it (see `external`). */
+  reporter: { openId: string; name: string } | null;
   text: string;
   photos: PhotoFile[];
-  /** The report's first message: the card is posted as a reply in its thread. */
-  sourceMessageId: string;
+  /**
+   * The report's first message: the card is posted as a reply in its thread. Absent when another system files the
+   * issue: then the card is posted in the chat, and its thread is the issue's.
+   */
+  sourceMessageId?: string;
   reportedAt: Date;
+  /**
+   * Filed by another system through the API: its key, its name and its own ticket number (a ticket is filed once per
+   * key), where it is, and the place and category the caller resolved (from a service code, a place named in the
+   * address or the text, coordinates inside a grid's boundary) instead of the chat's matching.
+   */
+  external?: {
+    apiKeyId: number;
+    system: string;
+    ticket: string | null;
+    placement: Placement;
+    lat: number | null;
+    long: number | null;
+  };
   /**
    * Set when a look-back (回头看) found the problem back: the new issue is linked to that closed issue as its rebound
    * and takes its grid, point and category instead of placing the text.
@@ -77,12 +94,18 @@ export function matchReportText(org: Org, chatUnitId: number | null, text: strin
  * Resolves grid and point (a named point or grid in the text, else the reporter's only grid in the chat's unit) and
  * the category (keywords), by {@link matchReportText}. Unknowns stay null and the card asks.
  */
-export async function placeReport(tx: Tx, chatUnitId: number, reporterId: number, text: string): Promise<Placement> {
+export async function placeReport(
+  tx: Tx,
+  chatUnitId: number,
+  reporterId: number | null,
+  text: string,
+): Promise<Placement> {
   const org = await orgOf(tx);
   const { place, categoryId } = matchReportText(org, chatUnitId, text);
   if (place) return { ...place, categoryId, placeFromText: true };
   const grids = new Set(gridsUnder(org, chatUnitId).map((g) => g.id));
-  const ownGrids = [...new Set(dutiesOf(org, reporterId).map((d) => d.unitId))].filter((id) => grids.has(id));
+  const duties = reporterId === null ? [] : dutiesOf(org, reporterId);
+  const ownGrids = [...new Set(duties.map((d) => d.unitId))].filter((id) => grids.has(id));
   return {
     gridId: ownGrids.length === 1 ? (ownGrids[0] ?? null) : null,
     pointId: null,
@@ -110,17 +133,15 @@ export async function fileIssue(
   input: FileIssueInput,
   ctx: CommandContext,
 ): Promise<{ id: number; created: boolean }> {
-  const existing = await tx.issue.findUnique({
-    where: { sourceMessageId: input.sourceMessageId },
-    select: { id: true },
-  });
+  const existing = await alreadyFiled(tx, input);
   if (existing) return { id: existing.id, created: false };
 
-  const reporter = await ensurePerson(tx, input.reporter);
+  const reporter = input.reporter ? await ensurePerson(tx, input.reporter) : null;
   const placement =
-    input.reboundOfId === undefined
-      ? await placeReport(tx, input.chatUnitId, reporter.id, input.text)
-      : await placementOf(tx, input.reboundOfId);
+    input.external?.placement ??
+    (input.reboundOfId === undefined
+      ? await placeReport(tx, input.chatUnitId, reporter?.id ?? null, input.text)
+      : await placementOf(tx, input.reboundOfId));
   const urgent = hasUrgentWord(input.text);
   const number = await nextIssueNumber(tx);
   const assignee =
@@ -143,7 +164,7 @@ export async function fileIssue(
       pointId: placement.pointId,
       text: input.text,
       urgent,
-      reporterId: reporter.id,
+      reporterId: reporter?.id ?? null,
       assigneePersonId: assignee?.personId ?? null,
       assigneeUnitId: assignee?.unitId ?? null,
       deadline,
@@ -151,7 +172,14 @@ export async function fileIssue(
       reportedAt: input.reportedAt,
       assignedAt: assignee ? ctx.now : null,
       sourceChatId: input.chatId,
-      sourceMessageId: input.sourceMessageId,
+      sourceMessageId: input.sourceMessageId ?? null,
+      ...(input.external && {
+        apiKeyId: input.external.apiKeyId,
+        externalSource: input.external.system,
+        externalId: input.external.ticket,
+        lat: input.external.lat,
+        long: input.external.long,
+      }),
       ...links,
     },
     select: { id: true },
@@ -161,7 +189,7 @@ export async function fileIssue(
     data: {
       issueId: issue.id,
       type: "filed",
-      actorId: reporter.id,
+      actorId: reporter?.id ?? null,
       at: ctx.now,
       toStatus: status,
       data: {
@@ -171,11 +199,25 @@ export async function fileIssue(
         ...links,
         urgent,
         photos: input.photos.length,
+        ...(input.external && { source: input.external.system, ticket: input.external.ticket }),
       },
     },
   });
   await syncIssueCard(tx, issue.id, ctx);
   return { id: issue.id, created: true };
+}
+
+/** The issue this input was filed as already: the same report message, or the same ticket of the same system. */
+function alreadyFiled(tx: Tx, input: FileIssueInput): Promise<{ id: number } | null> {
+  const { external, sourceMessageId } = input;
+  if (external?.ticket) {
+    return tx.issue.findUnique({
+      where: { apiKeyId_externalId: { apiKeyId: external.apiKeyId, externalId: external.ticket } },
+      select: { id: true },
+    });
+  }
+  if (sourceMessageId === undefined) return Promise.resolve(null);
+  return tx.issue.findUnique({ where: { sourceMessageId }, select: { id: true } });
 }
 
 /** Adds photos to an issue, skipping ones it already has (the same content twice). Returns their ids, in order. */

@@ -6,7 +6,8 @@ import type { ActorContext } from "../domain/lifecycle.ts";
 export interface IssueAuthority {
   gridId: number | null;
   sourceChatId: string | null;
-  reporterId: number;
+  /** Null for an issue another system filed through the API. */
+  reporterId: number | null;
   assigneePersonId: number | null;
   assigneeUnitId: number | null;
   rectifiedById: number | null;
@@ -44,7 +45,7 @@ export async function actorContext(
     isAdmin: admins.includes(person.openId),
     roles,
     isAssignee: issue.assigneePersonId === person.id || inAssigneeUnit,
-    isReporter: issue.reporterId === person.id,
+    isReporter: issue.reporterId !== null && issue.reporterId === person.id,
     isRectifier: issue.rectifiedById === person.id,
   };
 }

@@ -2,7 +2,7 @@ import type { Tx } from "../db/client.ts";
 import type { IssueAction } from "../domain/lifecycle.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { at, TEXTS } from "../texts/messages.ts";
-import { loadIssueView } from "./sync-issue-card.ts";
+import { cardKey, loadIssueView } from "./sync-issue-card.ts";
 
 /**
  * A patched card pings nobody, so the people who must act next are @-mentioned in the issue's thread: the new
@@ -15,7 +15,7 @@ export async function notifyChange(
   input: { issueId: number; eventId: number; action: IssueAction | "photo_added"; reason?: string; assigned: boolean },
 ): Promise<void> {
   const issue = await tx.issue.findUniqueOrThrow({ where: { id: input.issueId } });
-  if (!issue.sourceChatId || !issue.sourceMessageId) return;
+  if (!issue.sourceChatId) return;
   const view = await loadIssueView(tx, input.issueId);
   const reason = input.reason?.trim() ? `：${input.reason.trim()}` : "";
   const assignees = (view.assignee?.mentions ?? []).map(at).join(" ");
@@ -25,13 +25,16 @@ export async function notifyChange(
   else if (input.action === "rectify") text = TEXTS.rectified(view.number, secretaries);
   else if (input.action === "refuse") text = TEXTS.refused(view.number, reason, assignees);
   else if (input.action === "send_back") text = TEXTS.sentBack(view.number, reason, secretaries);
-  else if (input.action === "reject") text = TEXTS.rejected(view.number, reason, at(view.reporter.openId));
+  else if (input.action === "reject") {
+    text = TEXTS.rejected(view.number, reason, view.reporter.openId ? at(view.reporter.openId) : "");
+  }
   if (!text) return;
   await enqueue(tx, {
     key: `notify:${input.eventId}`,
     kind: "reply",
     chatId: issue.sourceChatId,
-    target: issue.sourceMessageId,
+    // Until the card of an issue another system filed is sent, its thread is known only as that card's outbox row.
+    target: issue.sourceMessageId ?? { outboxKey: cardKey(issue.id) },
     msgType: "text",
     content: JSON.stringify({ text }),
     replyInThread: true,

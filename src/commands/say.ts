@@ -37,7 +37,7 @@ export function answerTo(m: InboundMessage): Reply {
   return { key: `answer:${m.messageId}`, chatId: m.chatId, messageId: m.messageId, inThread: m.chatType === "group" };
 }
 
-/** Queues a new text message in a chat (not a reply). */
+/** Queues a new text message in a chat (not a reply), or to a person's private chat when given their open_id. */
 export async function sendText(db: Db | Tx, input: { key: string; chatId: string; text: string }): Promise<void> {
   await enqueue(db, {
     key: input.key,

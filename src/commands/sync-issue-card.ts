@@ -4,6 +4,7 @@ import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type IssueView, issueCard } from "../presenters/issue-card.ts";
+import { externalSourceLabel } from "../texts/labels.ts";
 import { eventText, TEXTS } from "../texts/messages.ts";
 import type { CommandContext } from "./context.ts";
 
@@ -86,20 +87,34 @@ export async function syncIssueCard(
   ctx: Pick<CommandContext, "now" | "timeZone">,
 ): Promise<void> {
   const { issue, view } = await readIssue(tx, issueId);
-  if (!issue.sourceChatId || !issue.sourceMessageId) return;
+  if (!issue.sourceChatId) return;
   const content = JSON.stringify(issueCard(view, ctx.now, ctx.timeZone));
   const key = cardKey(issueId);
   const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
   if (!first) {
-    await enqueue(tx, {
-      key,
-      kind: "reply",
-      chatId: issue.sourceChatId,
-      target: issue.sourceMessageId,
-      msgType: "interactive",
-      content,
-      replyInThread: true,
-    });
+    // A report gets its card in its thread; an issue another system filed gets its card in the chat, and the card's
+    // thread becomes the issue's (the sender records the card as its source message).
+    await enqueue(
+      tx,
+      issue.sourceMessageId
+        ? {
+            key,
+            kind: "reply",
+            chatId: issue.sourceChatId,
+            target: issue.sourceMessageId,
+            msgType: "interactive",
+            content,
+            replyInThread: true,
+          }
+        : {
+            key,
+            kind: "send",
+            chatId: issue.sourceChatId,
+            target: issue.sourceChatId,
+            msgType: "interactive",
+            content,
+          },
+    );
     return;
   }
   const latest = await tx.outboxMessage.findFirst({
@@ -181,7 +196,10 @@ async function readIssue(tx: Tx, issueId: number) {
     community: community?.name ?? null,
     grid: grid?.name ?? null,
     point: point?.name ?? null,
-    reporter: { name: issue.reporter.name, openId: issue.reporter.openId },
+    reporter: issue.reporter
+      ? { name: issue.reporter.name, openId: issue.reporter.openId }
+      : { name: issue.externalSource ?? "", openId: null },
+    source: issue.externalSource ? externalSourceLabel(issue.externalSource, issue.externalId) : null,
     reportedAt: issue.reportedAt,
     assignee,
     dispatchers,

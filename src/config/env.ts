@@ -7,6 +7,10 @@ const PORT_MESSAGE = "应为 0–65535 之间的整数端口号，如 3000（0 �
 
 const optionalText = z.string().trim().optional();
 
+const SECRET_MESSAGE =
+  "应为至少 32 个字符的随机字符串，挂图作战链接和照片链接用它签名；可用 openssl rand -hex 32 生成，更换后旧链接全部失效";
+const LINK_HOURS_MESSAGE = "应为 1–720 之间的整数（小时），默认 12";
+
 /**
  * Every environment variable Riqing reads, with its default and, per variable, the Chinese message an operator sees
  * when the value is wrong (what is wrong and how to fix it).
@@ -70,6 +74,28 @@ const schema = z
           z.string().regex(/^ou_[0-9a-zA-Z_-]+$/, { message: "每一项都应是用户的 open_id（以 ou_ 开头），用逗号分隔" }),
         ),
       ),
+    RIQING_PUBLIC_URL: optionalText.pipe(
+      z
+        .url({
+          protocol: /^https?$/,
+          message: "应为本服务对外的地址，如 https://riqing.example.gov.cn（挂图作战链接以它开头）",
+        })
+        .transform((u) => u.replace(/\/+$/, ""))
+        .optional(),
+    ),
+    RIQING_BOARD_SECRET: optionalText.pipe(z.string().min(32, { message: SECRET_MESSAGE }).optional()),
+    RIQING_BOARD_LINK_HOURS: z.coerce
+      .number({ message: LINK_HOURS_MESSAGE })
+      .int({ message: LINK_HOURS_MESSAGE })
+      .min(1, { message: LINK_HOURS_MESSAGE })
+      .max(720, { message: LINK_HOURS_MESSAGE })
+      .default(12),
+    RIQING_BOARD_LOGIN: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default("off")
+      .pipe(z.enum(["off", "feishu"], { message: "应为 off（默认）或 feishu（允许用飞书账号登录挂图作战）" })),
     LOG_LEVEL: z
       .string()
       .trim()
@@ -78,6 +104,13 @@ const schema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if ((env.RIQING_PUBLIC_URL || env.RIQING_BOARD_LOGIN === "feishu") && !env.RIQING_BOARD_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RIQING_BOARD_SECRET"],
+        message: `未设置。开启挂图作战（已设置 ${env.RIQING_PUBLIC_URL ? "RIQING_PUBLIC_URL" : "RIQING_BOARD_LOGIN"}）需要签名密钥：${SECRET_MESSAGE}`,
+      });
+    }
     if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -120,6 +153,18 @@ export interface Config {
   timezone: string;
   admins: string[];
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * The 挂图作战 board and its signed links. `secret` signs them (absent: no links can be given; the sandbox makes
+   * one per run); `publicUrl` is where people reach the bot (the sandbox and tests know it only once listening).
+   */
+  board: {
+    secret?: string;
+    publicUrl?: string;
+    /** How long a board link stays valid. */
+    linkHours: number;
+    /** Feishu web login (OAuth) on the board's 401 page. */
+    login: "off" | "feishu";
+  };
 }
 
 /** One problem with one variable, in words an operator can act on. */
@@ -182,6 +227,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     timezone: e.RIQING_TIMEZONE,
     admins: e.RIQING_ADMINS,
+    board: {
+      ...(e.RIQING_BOARD_SECRET && { secret: e.RIQING_BOARD_SECRET }),
+      ...(e.RIQING_PUBLIC_URL && { publicUrl: e.RIQING_PUBLIC_URL }),
+      linkHours: e.RIQING_BOARD_LINK_HOURS,
+      login: e.RIQING_BOARD_LOGIN,
+    },
     // The sandbox talks to a person at a terminal: its banner, not the bot's routine log lines, unless asked for.
     logLevel: e.LOG_LEVEL ?? (sandbox ? "warn" : "info"),
   };

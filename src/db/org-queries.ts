@@ -16,6 +16,7 @@ export interface UnitRef {
 /** A point (点位) of a grid. */
 export interface PointRef {
   id: number;
+  code: string;
   name: string;
   gridId: number;
   aliases: string[];
@@ -155,7 +156,10 @@ async function loadOrg(client: Client): Promise<Org> {
     units,
     childrenOf,
     points: new Map(
-      pointRows.map((p) => [p.id, { id: p.id, name: p.name, gridId: p.gridId, aliases: strings(p.aliases) }]),
+      pointRows.map((p) => [
+        p.id,
+        { id: p.id, code: p.code, name: p.name, gridId: p.gridId, aliases: strings(p.aliases) },
+      ]),
     ),
     categories: categoryRows.map((c) => ({
       id: c.id,

@@ -65,11 +65,14 @@ export const MAX_ESCALATE_AFTER_HOURS = 168;
 /** Most days after closing a look-back may wait. */
 export const MAX_LOOKBACK_DAYS = 90;
 
+/** Hours past the deadline after which an overdue issue goes to the street leader group, unless a chat says otherwise. */
+export const DEFAULT_ESCALATE_AFTER_HOURS = 24;
+
 const DEFAULT_LADDER: ReminderLadder = {
   enabled: true,
   beforeHours: 2,
   atDeadline: true,
-  escalateAfterHours: 24,
+  escalateAfterHours: DEFAULT_ESCALATE_AFTER_HOURS,
   quietHours: { start: 21 * 60, end: 8 * 60 },
 };
 

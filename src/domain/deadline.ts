@@ -195,3 +195,14 @@ export function computeDeadline(start: Date, hours: number, opts: DeadlineOption
     date = next;
   }
 }
+
+/** The instant as ISO 8601 with the local offset and no fractions, e.g. "2026-11-23T09:05:00+08:00" (W3C format). */
+export function isoWithOffset(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const seconds = Math.floor(instant.getTime() / 1000) * 1000;
+  const offset = zoneOffsetMs(seconds, timeZone);
+  const wall = new Date(seconds + offset).toISOString().slice(0, 19);
+  if (offset === 0) return `${wall}Z`;
+  const minutes = Math.abs(offset) / 60_000;
+  const sign = offset > 0 ? "+" : "-";
+  return `${wall}${sign}${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}

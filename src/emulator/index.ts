@@ -13,6 +13,7 @@
  * emu.addUser({ openId, name, unionId?, userId?, mobile? });  emu.users();
  * emu.scopes; emu.setScopes({ grant?, revoke? });                // granted scopes (SCOPES); default all
  * emu.addChat({ chatId, name, members, botIsMember? });       emu.chats(); emu.chat(id); emu.p2pChatId(openId);
+ * emu.signInAs(openId);   // the browser's Feishu user, for the web login (OAuth authorize → code → user token)
  * await emu.addBotToChat(id); await emu.removeBotFromChat(id); await emu.dissolveChat(id);  // each pushes its event
  *
  * // what users do: stored, then pushed to the bot (long connection by default)
@@ -44,7 +45,8 @@
  *
  * Endpoints: tenant/app access token, `/callback/ws/endpoint` and its WebSocket (pbbp2 frames), message send /
  * reply / PATCH / get, image and file upload, message resource download, contact user (one and batch), chat, chat
- * members, is_in_chat, bot info — with Lark's formats, error codes, scopes and rate limits (50/s and 1000/min per API, 5/s per chat, 5/s per
+ * members, is_in_chat, bot info, the web login (authorize page, v2 OAuth token, user_info) — with Lark's formats,
+ * error codes, scopes and rate limits (50/s and 1000/min per API, 5/s per chat, 5/s per
  * card update), on an injectable clock. Anything else answers 404 and counts as unexpected.
  */
 

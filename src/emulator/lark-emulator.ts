@@ -19,6 +19,7 @@ import { LarkApiError } from "./lark-api-error.ts";
 import { LongConnectionHub } from "./long-connection-hub.ts";
 import { messageRoutes } from "./message-routes.ts";
 import { newId } from "./new-id.ts";
+import { OAuthStore, oauthRoutes } from "./oauth-routes.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { imageContentType, resourceRoutes } from "./resource-routes.ts";
 import type { RouteDeps } from "./route.ts";
@@ -113,6 +114,7 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
   private readonly callLog: ApiCall[] = [];
   private readonly unexpected: UnexpectedCall[] = [];
   private readonly excused: (number | RegExp)[] = [];
+  private readonly oauth = new OAuthStore();
 
   private constructor(options: LarkEmulatorOptions) {
     super();
@@ -170,7 +172,13 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
       messageUpdated: (message) => this.emit("message.updated", message),
     };
     this.gateway = new ApiGateway({
-      routes: [...authRoutes(deps), ...messageRoutes(deps), ...resourceRoutes(deps), ...directoryRoutes(deps)],
+      routes: [
+        ...authRoutes(deps),
+        ...messageRoutes(deps),
+        ...resourceRoutes(deps),
+        ...directoryRoutes(deps),
+        ...oauthRoutes(deps, this.oauth),
+      ],
       tokens: this.tokens,
       limiter,
       limits,
@@ -224,6 +232,15 @@ export class LarkEmulator extends EventEmitter<LarkEmulatorEvents> {
   /** Every user of the tenant, oldest first. */
   users(): EmulatedUser[] {
     return this.state.allUsers();
+  }
+
+  /**
+   * Who is signed in to Feishu in the browser, for the web login (OAuth): the authorize page sends this user back to
+   * the app at once, as the Feishu app does. Undefined signs out; authorize then fails the test.
+   */
+  signInAs(openId: string | undefined): void {
+    if (openId !== undefined) this.state.requireUser(openId);
+    this.oauth.signedIn = openId;
   }
 
   /** Adds the bot to a chat and tells it (im.chat.member.bot.added_v1). */

@@ -34,6 +34,9 @@ const VERBS: Record<string, string> = {
   bind: "bind",
   解绑: "unbind",
   unbind: "unbind",
+  挂图: "board",
+  挂图作战: "board",
+  board: "board",
 };
 
 const WORDS = Object.keys(VERBS).sort((a, b) => b.length - a.length);

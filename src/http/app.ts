@@ -16,11 +16,14 @@ export interface AppOptions {
   health: HealthCheck[];
   /** The webhook handler for POST /lark/events. */
   larkEvents: (ctx: Koa.Context) => Promise<void>;
+  /** The open doors for people and other systems: the 挂图作战 board and the Open311 API. */
+  board?: (router: Router) => void;
+  api?: (router: Router) => void;
   /** Extra routes (the sandbox pages in sandbox mode). */
   extend?: (router: Router) => void;
 }
 
-/** The HTTP surface: Lark events, health, metrics (and the sandbox when extended). */
+/** The HTTP surface: Lark events, health, metrics, the board and the Open311 API (and the sandbox when extended). */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa();
   const router = new Router();
@@ -44,6 +47,8 @@ export function createApp(options: AppOptions): Koa {
     ctx.type = options.metrics.registry.contentType;
     ctx.body = await options.metrics.registry.metrics();
   });
+  options.board?.(router);
+  options.api?.(router);
   options.extend?.(router);
   app.use(async (ctx, next) => {
     // A graceful stop closes the server, but a connection kept alive goes on carrying requests: those get 503

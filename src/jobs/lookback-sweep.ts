@@ -85,6 +85,8 @@ async function loadLookbacks(
           closedAt,
           sourceChatId: { not: null },
           sourceMessageId: { not: null },
+          // The reporter is asked; an issue another system filed has none in chat (it pulls the status itself).
+          reporterId: { not: null },
           rebounds: { none: {} },
         },
         select: {
@@ -136,7 +138,7 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
         grid: issue.grid?.name ?? null,
         point: issue.point?.name ?? null,
         closedAt: issue.closedAt ?? now,
-        reporterOpenId: issue.reporter.openId,
+        reporterOpenId: issue.reporter?.openId ?? null,
       },
       deps.timeZone,
     );

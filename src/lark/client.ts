@@ -157,7 +157,15 @@ interface RequestSpec {
   data?: Record<string, unknown>;
   multipart?: boolean;
   stream?: boolean;
+  /** Call as this user (user_access_token) instead of as the app. */
+  userToken?: string;
 }
+
+/** Where Feishu and Lark serve the web login's authorize page; private deployments and the emulator serve it themselves. */
+const ACCOUNTS_HOSTS: Readonly<Record<string, string>> = {
+  "https://open.feishu.cn": "https://accounts.feishu.cn",
+  "https://open.larksuite.com": "https://accounts.larksuite.com",
+};
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_ATTEMPTS = 3;
@@ -168,10 +176,12 @@ export const USERS_BATCH_SIZE = 50;
 /** Lark's client wrapped with pacing, retries, token refresh and normalized errors; see the module comment. */
 export class LarkClient {
   private readonly sdk: lark.Client;
+  private readonly app: { id: string; secret: string; domain: string };
   private readonly transport: Transport;
   private readonly attempts: number;
 
   constructor(options: LarkClientOptions) {
+    this.app = { id: options.appId, secret: options.appSecret, domain: options.domain };
     const clock = options.clock ?? systemClock;
     const log = options.logger.child({ component: "lark-client" });
     const tokens = new TokenCache();
@@ -422,6 +432,48 @@ export class LarkClient {
     }
   }
 
+  /**
+   * Feishu's authorize page for web login: the browser goes there, the user agrees (inside the Feishu app without a
+   * click), and comes back to `redirectUri` with `code` and `state`. Feishu and Lark serve it on their accounts host.
+   */
+  authorizeUrl(redirectUri: string, state: string): string {
+    const host = ACCOUNTS_HOSTS[this.app.domain] ?? this.app.domain;
+    const query = new URLSearchParams({ client_id: this.app.id, redirect_uri: redirectUri, state });
+    return `${host}/open-apis/authen/v1/authorize?${query}`;
+  }
+
+  /**
+   * The open_id of the user whose authorization `code` this is: the code becomes a user_access_token (OAuth 2
+   * authorization code grant, POST /open-apis/authen/v2/oauth/token; a code works once, for five minutes), which
+   * reads the user's own information (GET /open-apis/authen/v1/user_info). The token is used once and dropped.
+   */
+  async userOfCode(code: string, redirectUri: string): Promise<string> {
+    const grant = await this.call(
+      "oauthToken",
+      [paceKey.api("oauthToken")],
+      {
+        method: "POST",
+        url: "/open-apis/authen/v2/oauth/token",
+        data: {
+          grant_type: "authorization_code",
+          client_id: this.app.id,
+          client_secret: this.app.secret,
+          code,
+          redirect_uri: redirectUri,
+        },
+      },
+      { idempotent: false, attempts: 1 },
+    );
+    const userToken = requireString("oauthToken", grant.access_token, "access_token");
+    const info = await this.call(
+      "userInfo",
+      [paceKey.api("userInfo")],
+      { method: "GET", url: "/open-apis/authen/v1/user_info", userToken },
+      { idempotent: true },
+    );
+    return requireString("userInfo", dataOf(info).open_id, "open_id");
+  }
+
   /** A JSON call: request, check the envelope, return it. */
   private call(
     name: LarkCallName,
@@ -471,6 +523,8 @@ export class LarkClient {
     };
     if (spec.multipart) config.headers = { "Content-Type": "multipart/form-data" };
     if (spec.stream) config.responseType = "stream";
+    if (spec.userToken)
+      return (await this.sdk.request(config, lark.withUserAccessToken(spec.userToken))) as RawResponse;
     return (await this.sdk.request(config)) as RawResponse;
   }
 }

@@ -16,7 +16,9 @@ export type LarkCallName =
   | "getUsers"
   | "isInChat"
   | "listMembers"
-  | "botInfo";
+  | "botInfo"
+  | "oauthToken"
+  | "userInfo";
 
 /**
  * Why a call failed:

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { storedAreaGeometry } from "../domain/geo.ts";
 import {
   CATEGORY_CLASSES,
   CATEGORY_KINDS,
@@ -73,10 +74,18 @@ export async function exportOrg(db: Db): Promise<OrgData> {
     level: asLevel(u.level),
     parent: u.parentId === null ? null : unitCode(u.parentId),
     aliases: texts(u.aliases),
+    ...withBoundary(u.boundary),
   }));
   const orgPoints: OrgPoint[] = [...points]
     .sort((a, b) => at(a.gridId) - at(b.gridId) || a.code.localeCompare(b.code))
-    .map((p) => ({ code: p.code, name: p.name, grid: unitCode(p.gridId), aliases: texts(p.aliases), key: p.key }));
+    .map((p) => ({
+      code: p.code,
+      name: p.name,
+      grid: unitCode(p.gridId),
+      aliases: texts(p.aliases),
+      key: p.key,
+      ...(p.lat !== null && p.long !== null && { lat: p.lat, long: p.long }),
+    }));
   const orgPeople: OrgPerson[] = people.map((p) => ({
     openId: p.openId,
     name: p.name,
@@ -104,4 +113,10 @@ export async function exportOrg(db: Db): Promise<OrgData> {
     digestTime: c.digestTime,
   }));
   return { units: orgUnits, points: orgPoints, people: orgPeople, categories: orgCategories, chats: orgChats };
+}
+
+/** The `boundary` of an exported unit, when it has a valid one. */
+function withBoundary(stored: unknown): Pick<OrgUnit, "boundary"> {
+  const boundary = storedAreaGeometry(stored);
+  return boundary ? { boundary } : {};
 }

@@ -172,6 +172,7 @@ interface StoredUnit {
   level: string;
   parentId: number | null;
   aliases: unknown;
+  boundary: unknown;
 }
 
 interface StoredCategory {
@@ -191,7 +192,7 @@ type State = Awaited<ReturnType<typeof loadState>>;
 
 async function loadState(tx: Tx, org: ParsedOrg) {
   const units: StoredUnit[] = await tx.unit.findMany({
-    select: { id: true, code: true, name: true, level: true, parentId: true, aliases: true },
+    select: { id: true, code: true, name: true, level: true, parentId: true, aliases: true, boundary: true },
   });
   const unitsByCode = new Map(units.map((u) => [u.code, u]));
   const unitsById = new Map(units.map((u) => [u.id, u]));
@@ -364,6 +365,7 @@ async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<Impor
       level: unit.level,
       parentId: unit.parent === null ? null : unitId(unit.parent),
       aliases: unit.aliases,
+      ...(unit.boundary && { boundary: unit.boundary }),
     };
     if (!stored) {
       const created = await tx.unit.create({ data: { code: unit.code, ...data } });
@@ -374,7 +376,8 @@ async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<Impor
       stored.name === data.name &&
       stored.level === data.level &&
       stored.parentId === data.parentId &&
-      sameList(stored.aliases, data.aliases)
+      sameList(stored.aliases, data.aliases) &&
+      (data.boundary === undefined || JSON.stringify(stored.boundary) === JSON.stringify(data.boundary))
     ) {
       count("units", "unchanged");
     } else {
@@ -386,7 +389,13 @@ async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<Impor
 
   for (const { value: point } of org.points) {
     const stored = state.points.get(point.code);
-    const data = { name: point.name, gridId: unitId(point.grid), aliases: point.aliases, key: point.key };
+    const data = {
+      name: point.name,
+      gridId: unitId(point.grid),
+      aliases: point.aliases,
+      key: point.key,
+      ...(point.lat !== undefined && { lat: point.lat, long: point.long }),
+    };
     if (!stored) {
       await tx.point.create({ data: { code: point.code, ...data } });
       count("points", "created");
@@ -394,7 +403,8 @@ async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<Impor
       stored.name === data.name &&
       stored.gridId === data.gridId &&
       stored.key === data.key &&
-      sameList(stored.aliases, data.aliases)
+      sameList(stored.aliases, data.aliases) &&
+      (data.lat === undefined || (stored.lat === data.lat && stored.long === data.long))
     ) {
       count("points", "unchanged");
     } else {

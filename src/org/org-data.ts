@@ -4,6 +4,7 @@
  * after reading — cross-checks, writing to the database, writing a workbook — is format-blind.
  */
 
+import type { AreaGeometry } from "../domain/geo.ts";
 import type { CategoryClass, CategoryKind, ChatPurpose, Role, UnitLevel } from "../domain/types.ts";
 
 /** The sections of an import file, in the order they are read, checked and reported. */
@@ -40,6 +41,8 @@ export interface OrgUnit {
   level: UnitLevel;
   parent: string | null;
   aliases: string[];
+  /** The area's outline for the board's map; a missing one leaves the stored outline as it is. */
+  boundary?: AreaGeometry;
 }
 
 /** A named place in a grid; `grid` is the code of a grid or microgrid unit. */
@@ -49,6 +52,9 @@ export interface OrgPoint {
   grid: string;
   aliases: string[];
   key: boolean;
+  /** Where it is (WGS84); given together or not at all; missing ones leave the stored position as it is. */
+  lat?: number;
+  long?: number;
 }
 
 /** One duty of a person: a role on a unit (by code). */

@@ -45,6 +45,7 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
       field("parent", "上级单位", 16, false, "上级单位编码", "上级编码", "上级", "parent"),
       field("level", "层级", 10, true, "单位层级", "级别", "类型", "level"),
       field("aliases", "别名", 30, false, "简称", "aliases"),
+      field("boundary", "边界（GeoJSON）", 30, false, "边界", "GeoJSON", "boundary"),
     ],
   },
   points: {
@@ -57,6 +58,8 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
       field("grid", "所属网格", 16, true, "所属网格编码", "网格编码", "网格", "grid"),
       field("aliases", "别名", 30, false, "简称", "aliases"),
       field("key", "重点点位", 10, false, "是否重点点位", "重点", "key"),
+      field("lat", "纬度", 12, false, "lat", "latitude"),
+      field("long", "经度", 12, false, "long", "lng", "lon", "longitude"),
     ],
   },
   people: {

@@ -5,6 +5,7 @@
  */
 
 import { z } from "zod";
+import { parseAreaGeometry } from "../domain/geo.ts";
 import { parseClass, parseKind, parseRole, parseUnitLevel, ROLE_LABELS } from "../texts/labels.ts";
 import { T } from "../texts/org.ts";
 import type {
@@ -157,6 +158,17 @@ const hours = optionalChoice((s) => {
 const pattern = (re: RegExp, bad: (s: string) => string, what: string) =>
   choice((s) => (re.test(s) ? s : null), bad, what);
 
+const boundary = optionalChoice(parseAreaGeometry, T.badBoundary);
+
+const coordinate = (what: string, max: number) =>
+  optionalChoice(
+    (s) => {
+      const n = /^-?\d+(\.\d+)?$/.test(s) ? Number.parseFloat(s) : Number.NaN;
+      return Number.isFinite(n) && Math.abs(n) <= max ? n : null;
+    },
+    (s) => T.badCoordinate(what, s),
+  );
+
 const unitSchema = z
   .object({
     code: requiredCode("单位编码"),
@@ -164,16 +176,24 @@ const unitSchema = z
     parent: optionalCode("上级单位编码"),
     level: choice(parseUnitLevel, T.badLevel, "层级"),
     aliases: list,
+    boundary,
   })
-  .transform((u): OrgUnit => ({ ...u, parent: u.parent ?? null }));
+  .transform((u): OrgUnit => withoutUndefined({ ...u, parent: u.parent ?? null }));
 
-const pointSchema = z.object({
-  code: requiredCode("点位编码"),
-  name: requiredText("点位名称"),
-  grid: requiredCode("所属网格编码"),
-  aliases: list,
-  key: yesNo("重点点位").transform((k) => k ?? false),
-}) satisfies z.ZodType<OrgPoint>;
+const pointSchema = z
+  .object({
+    code: requiredCode("点位编码"),
+    name: requiredText("点位名称"),
+    grid: requiredCode("所属网格编码"),
+    aliases: list,
+    key: yesNo("重点点位").transform((k) => k ?? false),
+    lat: coordinate("纬度", 90),
+    long: coordinate("经度", 180),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.lat === undefined) !== (p.long === undefined)) ctx.addIssue(T.halfPosition());
+  })
+  .transform((p): OrgPoint => withoutUndefined(p));
 
 const personSchema = z
   .object({

@@ -13,8 +13,15 @@ const joined = (items: readonly string[] | undefined): string => (items ?? []).j
 /** The rows of each sheet, in the column order of {@link ORG_SHEETS}. */
 function rowsOf(org: OrgData): Record<OrgSection, Cell[][]> {
   return {
-    units: org.units.map((u) => [u.code, u.name, u.parent ?? "", UNIT_LEVEL_LABELS[u.level], joined(u.aliases)]),
-    points: org.points.map((p) => [p.code, p.name, p.grid, joined(p.aliases), yesNo(p.key)]),
+    units: org.units.map((u) => [
+      u.code,
+      u.name,
+      u.parent ?? "",
+      UNIT_LEVEL_LABELS[u.level],
+      joined(u.aliases),
+      u.boundary ? JSON.stringify(u.boundary) : "",
+    ]),
+    points: org.points.map((p) => [p.code, p.name, p.grid, joined(p.aliases), yesNo(p.key), p.lat ?? "", p.long ?? ""]),
     people: org.people.flatMap((p) => {
       const person = [p.name, p.openId, p.mobile ?? ""];
       if (p.duties.length === 0) return [[...person, "", ""]];

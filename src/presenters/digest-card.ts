@@ -18,6 +18,7 @@ import {
 } from "../reports/digest.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
 import { METRICS_DEFINITION } from "../texts/messages.ts";
+import { BOARD_TEXTS } from "../texts/open-data.ts";
 import { buttons, form, input, select, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { fields, hr, image, markdown, mention, note } from "./markdown.ts";
@@ -35,6 +36,14 @@ export type DigestAction = "overdue" | "ledger" | "review";
 export function digestValue(action: DigestAction, unitId: number, date: string): Record<string, unknown> {
   return { dg: action, u: unitId, d: date };
 }
+
+/** Card value of the 挂图作战 button of a street digest: a personal board link of the digest's unit. */
+export function boardValue(unitId: number): Record<string, unknown> {
+  return { bd: "open", u: unitId };
+}
+
+/** Digests of these levels carry the 挂图作战 button (a leader's view of a whole street or district). */
+const BOARD_LEVELS: ReadonlySet<string> = new Set(["street", "district"]);
 
 /** Form field of the review text, and of the community it goes to (street digests). */
 export const REVIEW_FIELDS = { comment: "comment", target: "target" } as const;
@@ -96,6 +105,9 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
       buttons([
         ...(stats.overdue > 0 ? [{ text: "查看超期", value: digestValue("overdue", data.unit.id, data.date) }] : []),
         { text: "导出台账", value: digestValue("ledger", data.unit.id, data.date) },
+        ...(BOARD_LEVELS.has(data.unit.level)
+          ? [{ text: BOARD_TEXTS.buttonLabel, value: boardValue(data.unit.id) }]
+          : []),
       ]),
       reviewForm(data),
       note(`口径：${METRICS_DEFINITION}\n${rankingRule(data)}`),

@@ -17,10 +17,11 @@ export function helpCard() {
       markdown(
         [
           "**命令**（群里先 @我，私聊直接发）：",
-          "帮助 · 待办 · 统计 [今日|本周|本月] · 日报 · 查 #编号 · 台账 [本周|本月|起止日期] · 绑定 单位 · 解绑",
+          "帮助 · 待办 · 统计 [今日|本周|本月] · 日报 · 查 #编号 · 台账 [本周|本月|起止日期] · 挂图 · 绑定 单位 · 解绑",
+          "**挂图**：私信你一个挂图作战大屏的个人链接（地图、超期、排名，实时更新）。",
         ].join("\n"),
       ),
-      note("英文也可以：help · todo · stats · digest · show · ledger · bind · unbind"),
+      note("英文也可以：help · todo · stats · digest · show · ledger · board · bind · unbind"),
     ],
   });
 }

@@ -20,7 +20,10 @@ export interface IssueView {
   community: string | null;
   grid: string | null;
   point: string | null;
-  reporter: { name: string; openId: string };
+  /** The Lark user who reported it; for an issue another system filed, that system's name and no open_id. */
+  reporter: { name: string; openId: string | null };
+  /** Where an issue another system filed came from: "12345热线 · 工单号 …"; null for a chat report. */
+  source?: string | null;
   reportedAt: Date;
   assignee: { name: string; mentions: string[] } | null;
   /** Who must dispatch when nobody is assigned (the community secretaries). */
@@ -77,6 +80,7 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
     elements: [
       view.reboundOf !== null && markdown(`**⚠️ 反弹问题**：同一地点的同类问题 #${view.reboundOf} 销项后再次出现`),
       view.duplicateOf !== null && markdown(`已合并到 #${view.duplicateOf}，请在原问题中跟进`),
+      view.source && markdown(`**来源**：${escapeMarkdown(view.source)}`),
       fields([
         { label: "网格", value: escapeMarkdown(view.grid ?? "待确定") },
         { label: "点位", value: escapeMarkdown(view.point ?? "—") },

@@ -50,7 +50,8 @@ export interface LookbackView {
   grid: string | null;
   point: string | null;
   closedAt: Date;
-  reporterOpenId: string;
+  /** Null for an issue another system filed (the look-back is not asked for those). */
+  reporterOpenId: string | null;
   /** Set once someone answered. */
   answer?: { rebound: boolean; by: string; at: Date };
 }
@@ -157,7 +158,7 @@ export function lookbackCard(view: LookbackView, timeZone: string): Card {
     header: { title: `回头看：${n} 是否反弹？`, template: "wathet" },
     elements: [
       markdown(
-        `${mention(view.reporterOpenId)} ${n} ${issuePlace(view)} 已于 ${closed} 销项。请到现场看一看，问题有没有再次出现？`,
+        `${view.reporterOpenId ? `${mention(view.reporterOpenId)} ` : ""}${n} ${issuePlace(view)} 已于 ${closed} 销项。请到现场看一看，问题有没有再次出现？`,
       ),
       buttons([
         { text: "未反弹", value: lookbackValue(false, view.issueId), type: "primary" },

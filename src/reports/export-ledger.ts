@@ -24,7 +24,7 @@ import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
+import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import {
   type LedgerEventRow,
@@ -105,6 +105,8 @@ const ISSUE_SELECT = {
   pointId: true,
   categoryId: true,
   reporterId: true,
+  externalSource: true,
+  externalId: true,
   assigneePersonId: true,
   assigneeUnitId: true,
   text: true,
@@ -388,7 +390,10 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     kind: kind && kind in KIND_LABELS ? `${KIND_LABELS[kind]}指标` : "",
     class: cls && cls in CLASS_LABELS ? CLASS_LABELS[cls] : "",
     description: issue.text,
-    reporter: lookups.people.get(issue.reporterId),
+    reporter:
+      issue.externalSource === null
+        ? lookups.people.get(issue.reporterId)
+        : externalSourceLabel(issue.externalSource, issue.externalId),
     assignee: lookups.people.get(issue.assigneePersonId) || (assigneeUnit?.name ?? ""),
     deadline: issue.deadline,
     status: statusLabel(issue.status),

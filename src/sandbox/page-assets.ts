@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { pageBundle } from "../http/page-bundle.ts";
 import { chartFontFiles } from "../reports/chart-font.ts";
 
 const PAGE_DIR = join(import.meta.dirname, "page");
@@ -13,32 +13,8 @@ export interface Asset {
   maxAge: number;
 }
 
-let script: Promise<string> | undefined;
-
-/**
- * The page script: page/main.ts and what it imports, bundled by esbuild in memory on first request (about 100 ms)
- * and kept for the life of the process, so `npm start` needs no build step.
- */
-function bundleScript(): Promise<string> {
-  script ??= build({
-    entryPoints: [join(PAGE_DIR, "main.ts")],
-    bundle: true,
-    write: false,
-    format: "esm",
-    target: "es2022",
-    charset: "utf8",
-    legalComments: "none",
-    logLevel: "silent",
-  }).then((result) => {
-    const [output] = result.outputFiles;
-    if (!output) throw new Error("esbuild produced no page script");
-    return output.text;
-  });
-  script.catch(() => {
-    script = undefined;
-  });
-  return script;
-}
+/** The page script: page/main.ts and what it imports (see pageBundle). */
+const bundleScript = pageBundle(join(PAGE_DIR, "main.ts"));
 
 /**
  * The page's files by name: the HTML, the stylesheet, the bundled script, and the Noto Sans SC fonts the charts use

@@ -1,6 +1,8 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
+import { boardLinkFor } from "../commands/board-link.ts";
+import { BOARD_TEXTS } from "../texts/open-data.ts";
 import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 import type { ClickRequest, ClockRequest, SendRequest } from "./api-types.ts";
 import { pageAsset } from "./page-assets.ts";
@@ -149,6 +151,22 @@ export function sandboxRoutes(router: Router, host: SandboxHost): void {
       const answer = await jumpClock(live(ctx), request, host.timeZone);
       host.clockMoved(answer.now);
       ctx.body = answer;
+    }),
+  );
+  router.get(
+    "/sandbox/api/board-link",
+    handle(async (ctx) => {
+      const session = live(ctx);
+      const as = String(ctx.query.as ?? "");
+      if (!session.names.people.has(as)) throw new SandboxRequestError(400, SANDBOX_TEXTS.badRequest);
+      const link = await boardLinkFor(session.riqing.db, session.board, {
+        openId: as,
+        admins: [],
+        now: session.clock.now(),
+      });
+      if (!link) throw new SandboxRequestError(403, BOARD_TEXTS.noUnits);
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = { url: link.url };
     }),
   );
   router.post(

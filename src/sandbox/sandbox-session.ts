@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type Router from "@koa/router";
 import { createRiqing, type Riqing } from "../app/create-riqing.ts";
+import type { BoardLinkSettings } from "../commands/board-link.ts";
 import type { Config } from "../config/env.ts";
 import { LarkEmulator } from "../emulator/index.ts";
 import type { Logger } from "../log.ts";
@@ -29,6 +30,8 @@ export interface SandboxSession {
   names: { bot: string; people: ReadonlyMap<string, string> };
   /** Each demo person's private chat with the bot, by open_id. */
   p2pChats: ReadonlyMap<string, string>;
+  /** How the sandbox's board links are signed (a new secret every run) and where they point. */
+  board: BoardLinkSettings;
 }
 
 /** What `bootSession` needs. */
@@ -79,8 +82,17 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
       databaseUrl: files.databaseUrl,
       dataDir: files.dir,
       port: options.port,
+      // Board links of the sandbox live as long as this run: a new secret each time it starts.
+      board: { ...options.config.board, secret: options.config.board.secret ?? randomBytes(32).toString("hex") },
     };
-    const riqing = await createRiqing(config, { log, now: clock.now, host: "127.0.0.1", routes: options.routes });
+    const publicUrl = () => `http://127.0.0.1:${riqing.port}`;
+    const riqing: Riqing = await createRiqing(config, {
+      log,
+      now: clock.now,
+      host: "127.0.0.1",
+      routes: options.routes,
+      publicUrl,
+    });
     try {
       await riqing.start();
       await connected;
@@ -97,6 +109,7 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
       tenant,
       names: { bot: BOT_NAME, people: new Map(tenant.people.map((p) => [p.openId, p.name])) },
       p2pChats: new Map(tenant.people.map((p) => [p.openId, emu.p2pChatId(p.openId)])),
+      board: { secret: config.board.secret as string, baseUrl: publicUrl, hours: config.board.linkHours },
     };
   } catch (error) {
     await emu.close();

@@ -165,3 +165,8 @@ export const parseUnitLevel: (text: string) => UnitLevel | null = parserFor(
   UNIT_LEVEL_LABELS,
   UNIT_LEVEL_SYNONYMS,
 );
+
+/** How an issue another system filed names its source: "12345热线 · 工单号 2026120500123". */
+export function externalSourceLabel(system: string, ticket: string | null): string {
+  return ticket ? `${system} · 工单号 ${ticket}` : system;
+}

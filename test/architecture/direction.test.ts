@@ -9,6 +9,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ["cli"],
   ["sandbox"],
   ["app"],
+  ["board", "api"],
   ["http"],
   ["ops"],
   ["features", "jobs"],
@@ -18,6 +19,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ["lark"],
   ["db"],
   ["texts"],
+  ["access"],
   ["domain"],
   ["config", "log"],
 ];

@@ -116,6 +116,37 @@ describe("riqing CLI", () => {
     expect(workbook.getWorksheet("网格汇总")).toBeDefined();
   });
 
+  it("creates, lists and revokes Open311 API keys, printing a key once and keeping only its hash", async () => {
+    const created = riqing(["apikey", "create", "--name", "城运平台", "--scope", "street:幸福街道", "--write"]);
+    expect(created.code).toBe(0);
+    const key = /rq_[\w-]{43}/.exec(created.out)?.[0] ?? "";
+    expect(created.out).toContain("范围：幸福街道，可查询和提交问题，每分钟最多 60 次");
+    expect(riqing(["apikey", "create", "--name", "城运平台", "--scope", "街道:xfjd"])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("已有名为“城运平台”的密钥"),
+    });
+    expect(riqing(["apikey", "create", "--name", "x", "--scope", "幸福街道"]).err).toContain("--scope 应写成");
+    expect(riqing(["apikey", "create", "--name", "x", "--scope", "community:不存在"]).err).toContain(
+      "没有找到社区“不存在”",
+    );
+    expect(riqing(["apikey", "list"]).out).toMatch(/城运平台\t幸福街道\t查询\+提交\t每分钟 60 次\t有效/);
+    const { openDb } = await import("../../src/db/client.ts");
+    const db = await openDb(`file:${join(dir, "riqing.db")}`);
+    try {
+      const stored = await db.apiKey.findUniqueOrThrow({ where: { name: "城运平台" } });
+      expect(stored.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(stored)).not.toContain(key);
+    } finally {
+      await db.$disconnect();
+    }
+    expect(riqing(["apikey", "revoke", "--name", "城运平台"])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining("已吊销"),
+    });
+    expect(riqing(["apikey", "list"]).out).toContain("已吊销");
+    expect(riqing(["apikey", "revoke", "--name", "城运平台"]).code).toBe(1);
+  });
+
   it("stops on bad configuration with one line per variable", () => {
     const bad = riqing(["migrate"], { PORT: "x", RIQING_TIMEZONE: "Mars/Base" });
     expect(bad.code).toBe(2);
@@ -217,7 +248,7 @@ describe("riqing CLI", () => {
   });
 
   it("prints a verb's own usage for --help and does nothing else", async () => {
-    const VERBS = ["start", "migrate", "import", "export", "doctor", "digest", "remind", "match"];
+    const VERBS = ["start", "migrate", "import", "export", "doctor", "digest", "remind", "match", "apikey"];
     const untouched = join(dir, "help", "riqing.db");
     const env = { DATABASE_URL: `file:${untouched}` };
     const runs = await Promise.all(VERBS.map((verb) => riqingAsync([verb, "--help"], env)));

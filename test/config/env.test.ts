@@ -32,6 +32,35 @@ describe("loadConfig", () => {
     expect(loadConfig({ LOG_LEVEL: "info" }).logLevel).toBe("info");
   });
 
+  it("reads the board's settings and names each wrong one", () => {
+    expect(loadConfig({}).board).toEqual({ linkHours: 12, login: "off" });
+    const secret = "0123456789abcdef0123456789abcdef";
+    expect(
+      loadConfig({
+        RIQING_PUBLIC_URL: "https://riqing.example.gov.cn/",
+        RIQING_BOARD_SECRET: secret,
+        RIQING_BOARD_LINK_HOURS: "24",
+        RIQING_BOARD_LOGIN: "Feishu",
+      }).board,
+    ).toEqual({ secret, publicUrl: "https://riqing.example.gov.cn", linkHours: 24, login: "feishu" });
+    expect(problems({ RIQING_PUBLIC_URL: "https://riqing.example.gov.cn" })).toEqual({
+      RIQING_BOARD_SECRET: expect.stringMatching(/^未设置。开启挂图作战（已设置 RIQING_PUBLIC_URL）需要签名密钥/),
+    });
+    expect(
+      problems({
+        RIQING_BOARD_SECRET: "short",
+        RIQING_BOARD_LINK_HOURS: "0",
+        RIQING_BOARD_LOGIN: "sso",
+        RIQING_PUBLIC_URL: "riqing",
+      }),
+    ).toEqual({
+      RIQING_BOARD_SECRET: expect.stringContaining("至少 32 个字符"),
+      RIQING_BOARD_LINK_HOURS: "应为 1–720 之间的整数（小时），默认 12",
+      RIQING_BOARD_LOGIN: "应为 off（默认）或 feishu（允许用飞书账号登录挂图作战）",
+      RIQING_PUBLIC_URL: expect.stringContaining("应为本服务对外的地址"),
+    });
+  });
+
   it("reads a full production configuration", () => {
     const config = loadConfig({
       LARK_APP_ID: "cli_0123456789abcdef",

@@ -260,7 +260,7 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
             category: issue.category?.name,
             grid: issue.grid?.name,
             point: issue.point?.name ?? null,
-            reporter: issue.reporter.name,
+            reporter: issue.reporter?.name,
             assignee: issue.assigneePerson?.name ?? issue.assigneeUnit?.name ?? "—",
             status: issue.status,
             photos: issue.photos.map((x) => x.stage),

@@ -129,6 +129,37 @@ describe("importOrg", () => {
     );
   });
 
+  it("keeps grid outlines and point positions for the board, checks them, and keeps them when a file leaves them out", async () => {
+    expect((await importOrg(t.db, EXAMPLE_YAML)).ok).toBe(true);
+    const grid = await t.db.unit.findUniqueOrThrow({ where: { code: "xfl-01" } });
+    expect(grid.boundary).toMatchObject({ type: "Polygon" });
+    const point = await t.db.point.findUniqueOrThrow({ where: { code: "xfl-01-01" } });
+    expect([typeof point.lat, typeof point.long]).toEqual(["number", "number"]);
+
+    const bad = file(
+      "bad-geo.yaml",
+      [
+        "units:",
+        '  - { code: g9, name: 九网格, parent: xfl, level: 网格, boundary: \'{"type":"Point","coordinates":[1,2]}\' }',
+        "points:",
+        "  - { code: p9, name: 九号点, grid: xfl-01, lat: 31.2 }",
+        "  - { code: p10, name: 十号点, grid: xfl-01, lat: 北纬, long: 121.4 }",
+      ].join("\n"),
+    );
+    expect((await importOrg(t.db, bad)).problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^边界应为 GeoJSON 格式的 Polygon 或 MultiPolygon/),
+      "经度和纬度要一起填写",
+      expect.stringMatching(/^纬度“北纬”无效/),
+    ]);
+
+    const plain = file(
+      "plain.yaml",
+      "units:\n  - { code: xfl-01, name: 幸福里第一网格, parent: xfl, level: 网格, aliases: [幸福里一网格, 幸福里1网格] }\n",
+    );
+    expect((await importOrg(t.db, plain)).counts.units.unchanged).toBe(1);
+    expect((await t.db.unit.findUniqueOrThrow({ where: { code: "xfl-01" } })).boundary).toEqual(grid.boundary);
+  });
+
   it("changes nothing when the same file is imported again, and says so", async () => {
     await importOrg(t.db, EXAMPLE_YAML);
     const before = await snapshot(t.db);
@@ -339,7 +370,7 @@ describe("importOrg", () => {
     const report = await importOrg(t.db, path);
     expect(report.problems.map((p) => `${p.loc.sheet ?? "-"} ${p.loc.row} ${p.message}`)).toEqual([
       "- 14 未知的部分“teams”，可用：units、points、people、categories、chats",
-      "units 5 未知字段“parnet”，可用字段：code、name、parent、level、aliases",
+      "units 5 未知字段“parnet”，可用字段：code、name、parent、level、aliases、boundary",
       "people 11 角色“网格王”无效，应为：网格员、网格长、社区书记、包片领导、派单员、责任人、管理员",
       "people 12 重复的职责：单位“s1”的网格长（第 10 行已有）",
       "chats 13 “chats”下应是列表（每一项以“- ”开头）",

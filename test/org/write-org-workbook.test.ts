@@ -31,8 +31,8 @@ describe("writeOrgWorkbook", () => {
       if (!sheet) throw new Error(`no sheet ${name}`);
       return (sheet.getRow(1).values as unknown[]).slice(1);
     };
-    expect(headers("单位")).toEqual(["单位编码", "单位名称", "上级单位", "层级", "别名"]);
-    expect(headers("点位")).toEqual(["点位编码", "点位名称", "所属网格", "别名", "重点点位"]);
+    expect(headers("单位")).toEqual(["单位编码", "单位名称", "上级单位", "层级", "别名", "边界（GeoJSON）"]);
+    expect(headers("点位")).toEqual(["点位编码", "点位名称", "所属网格", "别名", "重点点位", "纬度", "经度"]);
     expect(headers("人员")).toEqual(["姓名", "open_id", "手机号", "单位编码", "角色"]);
     expect(headers("问题类别")).toEqual([
       "类别编码",

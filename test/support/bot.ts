@@ -15,6 +15,7 @@ export const APP_ID = "cli_0123456789abcdef";
 export const APP_SECRET = "test-secret";
 export const ENCRYPT_KEY = "test-encrypt-key";
 export const VERIFICATION_TOKEN = "test-verification-token";
+export const BOARD_SECRET = "test-board-secret-0123456789abcdef";
 
 /** Demo org ids (examples/org.yaml), named for the tests. */
 export const ORG = {
@@ -94,6 +95,8 @@ export async function startBot(options: {
   notInLark?: string[];
   /** Scopes granted to the app; default all. */
   scopes?: readonly string[];
+  /** More environment variables (e.g. RIQING_BOARD_LOGIN). */
+  env?: Record<string, string>;
 }): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
   const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
@@ -136,7 +139,9 @@ export async function startBot(options: {
     DATA_DIR: dir,
     PORT: "0",
     RIQING_ADMINS: (options.admins ?? []).join(","),
+    RIQING_BOARD_SECRET: BOARD_SECRET,
     LOG_LEVEL: "silent",
+    ...options.env,
   });
   const boot = async () => {
     const connected = options.mode === "ws" ? new Promise((resolve) => emu.once("ws.connected", resolve)) : undefined;
@@ -146,6 +151,7 @@ export async function startBot(options: {
       now: clock.now,
       host: "127.0.0.1",
       schedule: false,
+      publicUrl: () => `http://127.0.0.1:${harness.bot.port}`,
       ...(options.extensions && { extensions: options.extensions }),
     });
     await bot.start();

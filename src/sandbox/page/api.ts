@@ -42,6 +42,7 @@ export const api = {
   click: (request: ClickRequest) => call<ClickAnswer>("POST", "clicks", request),
   clock: (request: ClockRequest) => call<ClockAnswer>("POST", "clock", request),
   reset: () => call<{ ok: boolean }>("POST", "reset", {}),
+  boardLink: (as: string) => call<{ url: string }>("GET", `board-link?as=${encodeURIComponent(as)}`),
 };
 
 /** Where the page loads an image or file the bot or a user attached. */

@@ -178,6 +178,17 @@ class App {
         ),
         h(
           "button",
+          {
+            type: "button",
+            class: "btn btn-ghost",
+            "data-test": "board",
+            title: T.boardHint,
+            onclick: () => void this.openBoard(),
+          },
+          T.board,
+        ),
+        h(
+          "button",
           { type: "button", class: "btn btn-ghost", "data-test": "reset", onclick: () => void this.reset() },
           T.reset,
         ),
@@ -608,6 +619,20 @@ class App {
       const answer = await api.click({ messageId, from: this.persona, ...action });
       if (answer.toast) toast(answer.toast.type, answer.toast.content);
     } catch (error) {
+      toast("error", error instanceof ApiError ? error.message : T.clickFailed);
+    }
+  }
+
+  /** Opens the 挂图作战 board as the current persona sees it, in a new tab (the link the bot would send them). */
+  private async openBoard(): Promise<void> {
+    // Opened before the request so the browser does not take it for an unasked pop-up.
+    const tab = window.open("", "_blank");
+    try {
+      const { url } = await api.boardLink(this.persona);
+      if (tab) tab.location.href = url;
+      else window.location.href = url;
+    } catch (error) {
+      tab?.close();
       toast("error", error instanceof ApiError ? error.message : T.clickFailed);
     }
   }

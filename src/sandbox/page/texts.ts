@@ -15,6 +15,8 @@ export const T = {
   nextReminder: "到下一个提醒",
   nextReminderHint: "跳到机器人下一次发送提醒、超期上报、回头看或日报的时刻",
   reset: "重置沙箱",
+  board: "挂图作战",
+  boardHint: "以当前身份打开挂图作战大屏（与在飞书里向机器人发“挂图”得到的链接相同）",
   resetConfirmTitle: "重置沙箱",
   resetConfirmText: "清空所有消息和问题，恢复到演示初始状态？",
   resetting: "正在重置沙箱…",
