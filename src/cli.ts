@@ -88,7 +88,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
     case "migrate": {
       parseArgs({ args: rest });
       const cfg = config();
-      const applied = migrate(cfg.databaseUrl);
+      const applied = await migrate(cfg.databaseUrl);
       console.log(applied.length ? `已升级数据库：${applied.join("、")}` : "数据库已是最新，无需升级");
       return 0;
     }
@@ -104,7 +104,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         return 2;
       }
       const cfg = config();
-      migrate(cfg.databaseUrl);
+      await migrate(cfg.databaseUrl);
       const { openDb } = await import("./db/client.ts");
       const { importOrg, formatImportReport } = await import("./org/import-org.ts");
       const db = await openDb(cfg.databaseUrl);
@@ -141,7 +141,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         return 2;
       }
       const cfg = config();
-      migrate(cfg.databaseUrl);
+      await migrate(cfg.databaseUrl);
       const { openDb } = await import("./db/client.ts");
       const { parseLedgerPeriod } = await import("./features/ledger-command.ts");
       const { exportLedger, PHOTO_FOLDER } = await import("./reports/export-ledger.ts");

@@ -4,7 +4,8 @@ import { extname, join } from "node:path";
 import type Router from "@koa/router";
 import { issueOfCardKey } from "./commands/sync-issue-card.ts";
 import type { Config } from "./config/env.ts";
-import { type Db, openDb } from "./db/client.ts";
+import { type Db, openDb, postgresOf } from "./db/client.ts";
+import { AdvisoryLaneLocks } from "./db/lane-locks.ts";
 import { migrate } from "./db/migrate.ts";
 import { handleClockCardAction } from "./features/clock-card-actions.ts";
 import type { FeatureDeps } from "./features/deps.ts";
@@ -21,6 +22,7 @@ import { downloadMessageImages, ensureImageKey } from "./lark/photos.ts";
 import { type LongConnection, startLongConnection } from "./lark/receivers/long-connection.ts";
 import { createSink } from "./lark/receivers/sink.ts";
 import { createWebhookHandler } from "./lark/receivers/webhook.ts";
+import { SharedPacer } from "./lark/shared-pacer.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { ensureCatalogue } from "./org/catalogue.ts";
@@ -64,14 +66,25 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
   const lark = config.lark;
   if (!lark) throw new Error("startRiqing needs Lark credentials (the sandbox provides its emulator's)");
   const now = options.now ?? (() => new Date());
-  const applied = migrate(config.databaseUrl);
+  const applied = await migrate(config.databaseUrl);
   if (applied.length) log.info({ applied }, "database migrated");
   const db = await openDb(config.databaseUrl);
   const catalogue = await ensureCatalogue(db);
   log.info({ catalogue }, "category catalogue ready");
 
+  // Instances sharing a PostgreSQL database pace their Lark calls together and take turns on each chat's events.
+  const postgres = postgresOf(db);
+  const pacer = postgres ? new SharedPacer(postgres, log) : undefined;
+  const lanes = postgres ? new AdvisoryLaneLocks(config.databaseUrl, log) : undefined;
+
   const metrics = new Metrics();
-  const client = new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
+  const client = new LarkClient({
+    appId: lark.appId,
+    appSecret: lark.appSecret,
+    domain: lark.domain,
+    logger: log,
+    ...(pacer && { pacer }),
+  });
   const bot = await client.botInfo();
   log.info({ botOpenId: bot.openId, name: bot.appName }, "connected to Lark");
 
@@ -119,7 +132,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     commands: { stats: statsCommand, ledger: ledgerCommand, digest: digestCommand, ...options.extensions?.commands },
     cardActions: [handleClockCardAction, ...(options.extensions?.cardActions ?? [])],
   };
-  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
+  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics, { ...(lanes && { lanes }) });
   const outbox = new OutboxSender({
     db,
     client,
@@ -179,6 +192,7 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
       connection?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbox.stop();
+      await lanes?.close();
       await ledgerExportsIdle();
       await outbox.stop();
       await db.$disconnect();

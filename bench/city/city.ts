@@ -7,9 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import pLimit from "p-limit";
-import { openDb, sqlitePath } from "../../src/db/client.ts";
+import { openDb, openSqlite, sqlitePath } from "../../src/db/client.ts";
 import { buildDigests, renderDigestChart } from "../../src/reports/digest.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/reports/stats-ranking.ts";
 import { round } from "../lib/stats.ts";
@@ -53,7 +52,7 @@ export async function runCity(
     progress(results);
 
     const db = await openDb(databaseUrl);
-    const sqlite = new Database(sqlitePath(databaseUrl));
+    const sqlite = openSqlite(sqlitePath(databaseUrl));
     const common = { now: options.now, date: options.date, timeZone: options.timeZone };
     results.digest = await benchDigests(db, sqlite, city, { ...common, breakdownUnits: options.breakdownUnits });
     progress(results);

@@ -12,8 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
-import { openDb, sqlitePath } from "../../src/db/client.ts";
+import { openDb, openSqlite, sqlitePath } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { type ApiCall, LarkEmulator } from "../../src/emulator/index.ts";
 import { importOrg } from "../../src/org/import-org.ts";
@@ -202,7 +201,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
   try {
     // ── the org, in the bot's database and in the emulator ──
     const databaseUrl = `file:${join(dir, "riqing.db")}`;
-    migrate(databaseUrl);
+    await migrate(databaseUrl);
     const org = writeIngestOrg(join(dir, "org.yaml"), options.chats, random);
     const setupDb = await openDb(databaseUrl);
     const imported = await importOrg(setupDb, join(dir, "org.yaml"));
@@ -275,12 +274,12 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     emu.on("call", (call) => {
       if (call.path.startsWith("/open-apis/im/")) calls.push(call);
     });
-    const sqlite = new Database(sqlitePath(databaseUrl), { timeout: 5_000 });
+    const sqlite = openSqlite(sqlitePath(databaseUrl), { readonly: true });
     cleanups.push(() => sqlite.close());
-    const newIssues = sqlite.prepare<[number], { id: number; sourceMessageId: string | null }>(
+    const newIssues = sqlite.prepare<[number]>(
       `SELECT id, sourceMessageId FROM Issue WHERE id > ? ORDER BY id LIMIT 10000`,
     );
-    const backlog = sqlite.prepare<[], { inbox: number; outbox: number }>(
+    const backlog = sqlite.prepare<[]>(
       `SELECT (SELECT COUNT(*) FROM InboundEvent WHERE status = 'pending') AS inbox,
               (SELECT COUNT(*) FROM OutboxMessage WHERE status = 'pending') AS outbox`,
     );
@@ -289,15 +288,16 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     let peakInbox = 0;
     let peakOutbox = 0;
     let lastBacklog = { inbox: 0, outbox: 0 };
+    const backlogNow = () => (backlog.get() as typeof lastBacklog | undefined) ?? lastBacklog;
     let polls = 0;
     const poll = () => {
       const now = epochNow();
-      for (const row of newIssues.all(lastId)) {
+      for (const row of newIssues.all(lastId) as { id: number; sourceMessageId: string | null }[]) {
         lastId = row.id;
         if (row.sourceMessageId && !committedAt.has(row.sourceMessageId)) committedAt.set(row.sourceMessageId, now);
       }
       if (polls++ % 10 === 0) {
-        lastBacklog = backlog.get() ?? lastBacklog;
+        lastBacklog = backlogNow();
         peakInbox = Math.max(peakInbox, lastBacklog.inbox);
         peakOutbox = Math.max(peakOutbox, lastBacklog.outbox);
       }
@@ -312,7 +312,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     let settled = false;
     while (epochNow() - started < options.settleTimeoutMs) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const state = backlog.get() ?? lastBacklog;
+      const state = backlogNow();
       if (committedAt.size >= messages.length && state.inbox === 0 && state.outbox === 0) {
         settled = true;
         break;
@@ -340,12 +340,12 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     const k90 = Math.max(k10 + 1, Math.floor(commits.length * 0.9) - 1);
     const sustained = (k90 - k10) / (((commits[k90] ?? 0) - (commits[k10] ?? 0)) / 1000);
 
-    const photos = sqlite
-      .prepare<[], { withPhoto: number; issues: number }>(
+    const photos = (sqlite
+      .prepare(
         `SELECT COUNT(DISTINCT p.issueId) AS withPhoto, (SELECT COUNT(*) FROM Issue) AS issues
            FROM Photo p WHERE p.stage = 'before'`,
       )
-      .get() ?? { withPhoto: 0, issues: 0 };
+      .get() as { withPhoto: number; issues: number } | undefined) ?? { withPhoto: 0, issues: 0 };
     const bySource = new Map(messages.map((m) => [m.messageId, m]));
     const cardsPerSource = new Map<string, number>();
     for (const m of emu.messages()) {

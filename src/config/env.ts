@@ -41,7 +41,11 @@ const schema = z
     DATABASE_URL: optionalText.pipe(
       z
         .string()
-        .regex(/^file:.+/, { message: "目前仅支持 SQLite，应形如 file:./data/riqing.db" })
+        .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
+          message:
+            "应为 SQLite 数据库文件（形如 file:./data/riqing.db）或 PostgreSQL 连接串" +
+            "（形如 postgresql://riqing:密码@数据库地址:5432/riqing）",
+        })
         .optional(),
     ),
     DATA_DIR: z.string().trim().default("./data"),
@@ -78,6 +82,14 @@ const schema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (!env.LARK_APP_ID && env.DATABASE_URL && !env.DATABASE_URL.startsWith("file:")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message:
+          "沙箱模式（未配置飞书应用凭证）只用自带的 SQLite 数据库，不连接 PostgreSQL；请去掉这一项，或配置飞书应用凭证",
+      });
+    }
     if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
       ctx.addIssue({
         code: "custom",

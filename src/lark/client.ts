@@ -20,7 +20,7 @@ import {
   type LarkEnvelope,
   parseEnvelope,
 } from "./errors.ts";
-import { type Clock, Pacer, paceKey, systemClock } from "./pacer.ts";
+import { type Clock, Pacer, type Pacing, paceKey, systemClock } from "./pacer.ts";
 import { QUIET_SDK_LEVELS, sdkLogger } from "./sdk-logger.ts";
 
 /** Options of `LarkClient`. */
@@ -33,8 +33,8 @@ export interface LarkClientOptions {
    */
   domain: string;
   logger: Logger;
-  /** Shared pacer; a private one with Lark's limits by default. */
-  pacer?: Pacer;
+  /** The pacer: shared by every instance on PostgreSQL; a private one with Lark's limits by default. */
+  pacer?: Pacing;
   /** Clock for pacing and backoff waits. */
   clock?: Clock;
   /** Per-request timeout in milliseconds. Default 15 000. */
@@ -185,7 +185,7 @@ const MEMBERS_PAGE_SIZE = 100;
 export class LarkClient {
   private readonly sdk: lark.Client;
   private readonly tokens: TokenCache;
-  private readonly pacer: Pacer;
+  private readonly pacer: Pacing;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly attempts: number;

@@ -53,7 +53,7 @@ async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<Bou
     return [];
   }
   try {
-    const { applied, pending } = migrationStatus(url);
+    const { applied, pending } = await migrationStatus(url);
     if (pending.length > 0) {
       checks.push({
         name: "数据库",

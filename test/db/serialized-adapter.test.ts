@@ -1,4 +1,4 @@
-import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializedAdapter } from "../../src/db/serialized-adapter.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
@@ -94,8 +94,8 @@ function query(sql: string) {
   return { sql, args: [], argTypes: [] };
 }
 
-/** A stand-in for the better-sqlite3 adapter that records the statements it runs. */
-function fakeFactory(log: string[]): PrismaBetterSQLite3 {
+/** A stand-in for the SQLite adapter that records the statements it runs. */
+function fakeFactory(log: string[]): SqlDriverAdapterFactory {
   const result = { columnNames: [], columnTypes: [], rows: [] };
   const queryable = {
     provider: "sqlite" as const,
@@ -120,5 +120,9 @@ function fakeFactory(log: string[]): PrismaBetterSQLite3 {
       rollback: async () => {},
     }),
   };
-  return { provider: "sqlite", adapterName: "fake", connect: async () => adapter } as unknown as PrismaBetterSQLite3;
+  return {
+    provider: "sqlite",
+    adapterName: "fake",
+    connect: async () => adapter,
+  } as unknown as SqlDriverAdapterFactory;
 }

@@ -3,9 +3,8 @@
  * webhook and by long connection.
  */
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDb } from "../../src/db/client.ts";
+import { openDb, openSqlite } from "../../src/db/client.ts";
 import type { CardActionHandler } from "../../src/features/router.ts";
 import { card, markdown } from "../../src/lark/cards/index.ts";
 import { enqueue } from "../../src/lark/outbox.ts";
@@ -114,7 +113,7 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
     expect(await h.bot.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
 
     await h.restart(() => {
-      const sqlite = new Database(join(h.dir, "riqing.db"));
+      const sqlite = openSqlite(join(h.dir, "riqing.db"));
       sqlite.exec("DROP TRIGGER crash_before_done");
       sqlite.close();
     });

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.ts";
-import { listMigrations, migrate, migrationStatus } from "../../src/db/migrate.ts";
+import { migrate, migrationStatus } from "../../src/db/migrate.ts";
+import { listMigrations } from "../../src/db/migration-files.ts";
 import { LarkEmulator } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { formatDoctor, runDoctor } from "../../src/ops/doctor.ts";
@@ -96,18 +97,18 @@ describe("riqing doctor's database check", () => {
       recursive: true,
     });
     const url = `file:${join(dir, "riqing.db")}`;
-    migrate(url, partial);
+    await migrate(url, partial);
     const checks = await doctor(url);
     const database = checks.find((c) => c.name === "数据库");
     expect(database).toMatchObject({ ok: false, hint: expect.stringContaining("riqing migrate") });
     expect(database?.detail).toContain(`结构版本 1，还有 ${rest.length} 个升级未执行`);
     expect(database?.detail).toContain(String(rest.at(-1)));
-    expect(migrationStatus(url).pending).toEqual(rest);
+    expect((await migrationStatus(url)).pending).toEqual(rest);
   });
 
   it("counts the migrations the database has applied", async () => {
     const url = `file:${join(dir, "riqing.db")}`;
-    migrate(url);
+    await migrate(url);
     const checks = await doctor(url);
     expect(checks.find((c) => c.name === "数据库")).toMatchObject({
       ok: true,

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
 import { LarkEmulator } from "../../src/emulator/index.ts";
 import { ledgerExportsIdle } from "../../src/features/ledger-command.ts";
 import type { RouterExtensions } from "../../src/features/router.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { type Riqing, startRiqing } from "../../src/main.ts";
 import { importOrg } from "../../src/org/import-org.ts";
+import { createTestDatabase } from "./db.ts";
 
 export const APP_ID = "cli_0123456789abcdef";
 export const APP_SECRET = "test-secret";
@@ -84,8 +84,8 @@ export async function startBot(options: {
     verificationToken: VERIFICATION_TOKEN,
     now: clock.epoch,
   });
-  const databaseUrl = `file:${join(dir, "riqing.db")}`;
-  migrate(databaseUrl);
+  const database = await createTestDatabase(dir);
+  const databaseUrl = database.url;
   const db = await openDb(databaseUrl);
   for (const file of [join(import.meta.dirname, "../../examples/org.yaml"), ...(options.extraOrg ?? [])]) {
     const report = await importOrg(db, file);
@@ -165,6 +165,7 @@ export async function startBot(options: {
         await harness.stop();
         await emu.close();
       } finally {
+        await database.drop();
         rmSync(dir, { recursive: true, force: true });
       }
       emu.assertClean();
