@@ -5,6 +5,7 @@ import type Router from "@koa/router";
 import { issueOfCardKey } from "./commands/sync-issue-card.ts";
 import type { Config } from "./config/env.ts";
 import { type Db, openDb, postgresOf } from "./db/client.ts";
+import { databaseInfo } from "./db/database-info.ts";
 import { AdvisoryLaneLocks } from "./db/lane-locks.ts";
 import { migrate } from "./db/migrate.ts";
 import { handleClockCardAction } from "./features/clock-card-actions.ts";
@@ -151,8 +152,20 @@ export async function startRiqing(config: Config, options: StartOptions): Promis
     log,
     metrics,
     health: [
-      { name: "database", check: async () => void (await db.$queryRawUnsafe("SELECT 1")) },
-      { name: "lark", check: async () => void (await client.botInfo()) },
+      {
+        name: "database",
+        check: async () => {
+          const { kind, version } = await databaseInfo(db);
+          return { kind, version };
+        },
+      },
+      {
+        name: "lark",
+        check: async () => {
+          await client.botInfo();
+          return undefined;
+        },
+      },
     ],
     larkEvents: createWebhookHandler({
       encryptKey: lark.encryptKey,

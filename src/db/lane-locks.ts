@@ -1,3 +1,4 @@
+import { Mutex } from "async-mutex";
 import pg from "pg";
 import type { Logger } from "../log.ts";
 
@@ -35,6 +36,8 @@ const LANE_NAMESPACE = 7_302;
 export class AdvisoryLaneLocks implements LaneLocks {
   readonly shared = true;
   private connection: Promise<pg.Client> | undefined;
+  /** The connection runs one query at a time. */
+  private readonly turn = new Mutex();
 
   constructor(
     private readonly databaseUrl: string,
@@ -43,8 +46,7 @@ export class AdvisoryLaneLocks implements LaneLocks {
 
   async take(lanes: readonly string[]): Promise<Set<string>> {
     if (lanes.length === 0) return new Set();
-    const client = await this.client();
-    const { rows } = await client.query<{ lane: string }>(
+    const { rows } = await this.query<{ lane: string }>(
       `SELECT "lane" FROM unnest($1::text[]) AS "lane" WHERE pg_try_advisory_lock(${LANE_NAMESPACE}, hashtext("lane"))`,
       [lanes],
     );
@@ -52,8 +54,11 @@ export class AdvisoryLaneLocks implements LaneLocks {
   }
 
   async release(lane: string): Promise<void> {
-    const client = await this.client();
-    await client.query(`SELECT pg_advisory_unlock(${LANE_NAMESPACE}, hashtext($1))`, [lane]);
+    await this.query(`SELECT pg_advisory_unlock(${LANE_NAMESPACE}, hashtext($1))`, [lane]);
+  }
+
+  private query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.turn.runExclusive(async () => (await this.client()).query<R>(sql, values));
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { LarkEmulator } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { formatDoctor, runDoctor } from "../../src/ops/doctor.ts";
 import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { testPostgres } from "../support/postgres.ts";
 
 describe("riqing doctor", () => {
   let h: BotHarness;
@@ -24,7 +25,7 @@ describe("riqing doctor", () => {
       LARK_APP_ID: APP_ID,
       LARK_APP_SECRET: secret,
       LARK_DOMAIN: emu.baseUrl,
-      DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
+      DATABASE_URL: h.databaseUrl,
       DATA_DIR: h.dir,
     });
 
@@ -35,6 +36,34 @@ describe("riqing doctor", () => {
       expect.arrayContaining(["配置", "数据库", "飞书凭证", "机器人", "群 幸福里社区创城工作群"]),
     );
     expect(formatDoctor(checks)).toContain("全部正常");
+  });
+
+  it.runIf(testPostgres())("checks the PostgreSQL server's version and its clock, and hides the password", async () => {
+    const checks = await runDoctor(configFor(h.emu), silentLogger);
+    expect(checks.find((c) => c.name === "数据库服务器")).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^PostgreSQL \d+/),
+    });
+    expect(checks.find((c) => c.name === "时钟")).toMatchObject({ ok: true, detail: expect.stringContaining("相差") });
+    expect(checks.find((c) => c.name === "数据库")?.detail).toContain("结构版本");
+  });
+
+  it.runIf(testPostgres())("names a PostgreSQL server it cannot reach, with the fix", async () => {
+    const url = new URL(h.databaseUrl);
+    url.port = "1";
+    const checks = await runDoctor(
+      loadConfig({
+        LARK_APP_ID: APP_ID,
+        LARK_APP_SECRET: APP_SECRET,
+        LARK_DOMAIN: h.emu.baseUrl,
+        DATABASE_URL: `${url}`,
+      }),
+      silentLogger,
+    );
+    expect(checks.find((c) => c.name === "数据库")).toMatchObject({
+      ok: false,
+      hint: expect.stringContaining("DATABASE_URL"),
+    });
   });
 
   it("names wrong credentials", async () => {

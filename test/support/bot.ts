@@ -47,6 +47,8 @@ export interface BotHarness {
   bot: Riqing;
   clock: TestClock;
   dir: string;
+  /** The bot's database (a SQLite file in `dir`, or a PostgreSQL database of its own). */
+  databaseUrl: string;
   /** Person open_ids by name, from the imported org. */
   people: Map<string, string>;
   /** Waits until every stored event is processed, every ledger export finished and the outbox is empty. */
@@ -138,6 +140,7 @@ export async function startBot(options: {
     bot: await boot(),
     clock,
     dir,
+    databaseUrl,
     people,
     async settle() {
       for (let round = 0; round < 20; round++) {
