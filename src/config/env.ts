@@ -82,14 +82,6 @@ const schema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
-    if (!env.LARK_APP_ID && env.DATABASE_URL && !env.DATABASE_URL.startsWith("file:")) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["DATABASE_URL"],
-        message:
-          "沙箱模式（未配置飞书应用凭证）只用自带的 SQLite 数据库，不连接 PostgreSQL；请去掉这一项，或配置飞书应用凭证",
-      });
-    }
     if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
       ctx.addIssue({
         code: "custom",

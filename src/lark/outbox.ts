@@ -166,7 +166,11 @@ export interface OutboxSenderOptions {
   /** First retry delay; doubles each try up to `backoffMaxMs`. Defaults 2 000 ms and 10 minutes. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** How long a claimed row is reserved for its sender; must exceed one call's timeout. Default 2 minutes. */
+  /**
+   * How long a claimed row is reserved for its sender; must exceed one call's timeout (15 s). Default 30 s: a row
+   * claimed by an instance that died goes out from another one that soon. Should a long wait in the pacer outlast it,
+   * the row's second sender is de-duplicated by Lark through the row's uuid.
+   */
   leaseMs?: number;
 }
 
@@ -211,7 +215,7 @@ export class OutboxSender {
       maxAttempts: options.maxAttempts ?? 12,
       backoffBaseMs: options.backoffBaseMs ?? 2_000,
       backoffMaxMs: options.backoffMaxMs ?? 600_000,
-      leaseMs: options.leaseMs ?? 120_000,
+      leaseMs: options.leaseMs ?? 30_000,
     };
   }
 

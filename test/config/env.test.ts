@@ -106,14 +106,11 @@ describe("loadConfig", () => {
     expect(found.RIQING_ADMINS).toContain("ou_");
   });
 
-  it("takes a PostgreSQL URL for DATABASE_URL, but not in the sandbox, which keeps its own SQLite file", () => {
+  it("takes a PostgreSQL URL for DATABASE_URL", () => {
     const credentials = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x" };
     for (const url of ["postgresql://riqing:secret@db.example.gov.cn:5432/riqing", "postgres://db/riqing"]) {
       expect(loadConfig({ ...credentials, DATABASE_URL: url }).databaseUrl).toBe(url);
     }
-    expect(problems({ DATABASE_URL: "postgresql://db/riqing" })).toEqual({
-      DATABASE_URL: expect.stringContaining("沙箱模式"),
-    });
   });
 
   it("asks for the missing half of the credentials", () => {
