@@ -2,8 +2,10 @@ import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializedAdapter } from "../../src/db/serialized-adapter.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { testPostgres } from "../support/postgres.ts";
 
-describe("one connection, one user at a time", () => {
+// SQLite only: the one connection of a SQLite database and its adapter. PostgreSQL has a pool of connections.
+describe.skipIf(testPostgres())("one connection, one user at a time", () => {
   let t: TestDb;
   beforeEach(async () => {
     t = await createTestDb();
