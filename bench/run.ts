@@ -8,11 +8,14 @@
  *   npm run bench -- --profile       CPU profiles of the bot during ingest, summarised, under bench/results/profiles/
  *   npm run bench -- --keep          keep the temporary databases (their paths are printed)
  *   npm run bench -- --results DIR   write the JSON there instead of bench/results/ (the CI test does)
+ *   npm run bench -- --db postgres   the ingest and city sections with the bot on PostgreSQL (a throwaway server from
+ *                                    scripts/test-postgres.sh, or the one RIQING_BENCH_POSTGRES names)
  *
  * Exit code: 1 when a section failed to run, lost or duplicated a report, or the digest figures disagreed with the
  * SQL aggregate; timings never fail the run.
  */
 
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -345,14 +348,22 @@ async function main(): Promise<void> {
       keep: { type: "boolean", default: false },
       seed: { type: "string", default: "20261120" },
       results: { type: "string", default: join(HERE, "results") },
+      db: { type: "string", default: "sqlite" },
     },
   });
+  if (values.db !== "sqlite" && values.db !== "postgres") throw new Error("--db is sqlite or postgres");
+  const script = join(HERE, "../scripts/test-postgres.sh");
+  const ownServer = values.db === "postgres" && !process.env.RIQING_BENCH_POSTGRES;
+  const postgres =
+    values.db === "postgres"
+      ? (process.env.RIQING_BENCH_POSTGRES ?? execFileSync(script, ["start"], { encoding: "utf8" }).trim())
+      : undefined;
   const resultsDir = values.results ?? join(HERE, "results");
   const quick = values.quick ?? false;
   const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : undefined;
   const wanted = (name: string) => !only || only.has(name) || only.has(name.split(":")[0] ?? name);
   const profileDir = values.profile ? join(resultsDir, "profiles") : undefined;
-  const mode = quick ? "quick" : "full";
+  const mode = `${quick ? "quick" : "full"}${postgres ? "-postgres" : ""}`;
   const startedAt = new Date();
   const results: Json = {
     environment: {
@@ -363,19 +374,25 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model ?? "?",
       memoryGB: Math.round(totalmem() / 1024 ** 3),
       loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+      database: values.db,
     },
   };
   const scratch = mkdtempSync(join(tmpdir(), "riqing-bench-"));
   try {
     for (const section of sections(quick, Number(values.seed), profileDir, values.keep ?? false)) {
-      if (wanted(section.name)) results[section.name] = await runSection(section, scratch);
+      // On PostgreSQL: the sections that measure the database (ingest, city); pacing and the ledger do not differ.
+      if (postgres && section.kind === "pacing") continue;
+      if (wanted(section.name)) {
+        results[section.name] = await runSection({ ...section, options: { ...section.options, postgres } }, scratch);
+      }
     }
-    if (!quick && wanted("ledger")) {
+    if (!quick && !postgres && wanted("ledger")) {
       const ledger = await runLedger(25 * MINUTE);
       if (ledger) results.ledger = ledger;
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    if (ownServer) execFileSync(script, ["stop"]);
   }
   if (profileDir && existsSync(profileDir)) {
     const profiles: Json = {};

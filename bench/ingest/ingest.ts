@@ -12,10 +12,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDb, openSqlite, sqlitePath } from "../../src/db/client.ts";
+import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { type ApiCall, LarkEmulator } from "../../src/emulator/index.ts";
 import { importOrg } from "../../src/org/import-org.ts";
+import { createPostgresDatabase } from "../../test/support/postgres.ts";
 import { ask, isTyped, nextMessage, startChild, waitForExit } from "../lib/child.ts";
 import { type BoundCall, earliestFinish, LARK_LIMITS, type LimitRules } from "../lib/lark-bound.ts";
 import { summarizeProfile } from "../lib/profile.ts";
@@ -51,6 +52,8 @@ export interface IngestOptions {
   /** Write a CPU profile of the bot process here. */
   profileDir?: string;
   keepDir?: boolean;
+  /** Run the bot on PostgreSQL: the admin URL of a server, on which a database of its own is created. */
+  postgres?: string;
 }
 
 interface Message {
@@ -197,10 +200,12 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     ...(lifted && { rateLimits: { perApiPerSecond: 1e9, perApiPerMinute: 1e9 } }),
   });
   const rules: LimitRules = lifted ? { chat: LARK_LIMITS.chat ?? [] } : LARK_LIMITS;
-  const cleanups: (() => void)[] = [];
+  const cleanups: (() => unknown)[] = [];
   try {
     // ── the org, in the bot's database and in the emulator ──
-    const databaseUrl = `file:${join(dir, "riqing.db")}`;
+    const postgres = options.postgres ? await createPostgresDatabase(options.postgres) : undefined;
+    if (postgres) cleanups.push(() => postgres.drop());
+    const databaseUrl = postgres?.url ?? `file:${join(dir, "riqing.db")}`;
     await migrate(databaseUrl);
     const org = writeIngestOrg(join(dir, "org.yaml"), options.chats, random);
     const setupDb = await openDb(databaseUrl);
@@ -274,33 +279,43 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     emu.on("call", (call) => {
       if (call.path.startsWith("/open-apis/im/")) calls.push(call);
     });
-    const sqlite = openSqlite(sqlitePath(databaseUrl), { readonly: true });
-    cleanups.push(() => sqlite.close());
-    const newIssues = sqlite.prepare<[number]>(
-      `SELECT id, sourceMessageId FROM Issue WHERE id > ? ORDER BY id LIMIT 10000`,
-    );
-    const backlog = sqlite.prepare<[]>(
-      `SELECT (SELECT COUNT(*) FROM InboundEvent WHERE status = 'pending') AS inbox,
-              (SELECT COUNT(*) FROM OutboxMessage WHERE status = 'pending') AS outbox`,
-    );
+    // The bot's database, watched from here (SQLite or PostgreSQL alike, through the product's client).
+    const watch = await openDb(databaseUrl);
+    cleanups.push(() => watch.$disconnect());
+    const backlogNow = async () => ({
+      inbox: await watch.inboundEvent.count({ where: { status: "pending" } }),
+      outbox: await watch.outboxMessage.count({ where: { status: "pending" } }),
+    });
     const committedAt = new Map<string, number>();
     let lastId = 0;
     let peakInbox = 0;
     let peakOutbox = 0;
-    let lastBacklog = { inbox: 0, outbox: 0 };
-    const backlogNow = () => (backlog.get() as typeof lastBacklog | undefined) ?? lastBacklog;
     let polls = 0;
-    const poll = () => {
+    let polling: Promise<void> | undefined;
+    const pollOnce = async () => {
       const now = epochNow();
-      for (const row of newIssues.all(lastId) as { id: number; sourceMessageId: string | null }[]) {
+      const rows = await watch.issue.findMany({
+        where: { id: { gt: lastId } },
+        orderBy: { id: "asc" },
+        take: 10_000,
+        select: { id: true, sourceMessageId: true },
+      });
+      for (const row of rows) {
         lastId = row.id;
         if (row.sourceMessageId && !committedAt.has(row.sourceMessageId)) committedAt.set(row.sourceMessageId, now);
       }
       if (polls++ % 10 === 0) {
-        lastBacklog = backlogNow();
-        peakInbox = Math.max(peakInbox, lastBacklog.inbox);
-        peakOutbox = Math.max(peakOutbox, lastBacklog.outbox);
+        const backlog = await backlogNow();
+        peakInbox = Math.max(peakInbox, backlog.inbox);
+        peakOutbox = Math.max(peakOutbox, backlog.outbox);
       }
+    };
+    // One poll at a time: a slow one is not piled on.
+    const poll = () => {
+      polling ??= pollOnce().finally(() => {
+        polling = undefined;
+      });
+      return polling;
     };
     const poller = setInterval(poll, POLL_MS);
     cleanups.push(() => clearInterval(poller));
@@ -312,14 +327,15 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     let settled = false;
     while (epochNow() - started < options.settleTimeoutMs) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const state = backlogNow();
+      const state = await backlogNow();
       if (committedAt.size >= messages.length && state.inbox === 0 && state.outbox === 0) {
         settled = true;
         break;
       }
     }
     clearInterval(poller);
-    poll();
+    await polling;
+    await poll();
     const botStats = await bot.stop();
     if (options.profileDir && profileRaw)
       keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
@@ -340,12 +356,10 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     const k90 = Math.max(k10 + 1, Math.floor(commits.length * 0.9) - 1);
     const sustained = (k90 - k10) / (((commits[k90] ?? 0) - (commits[k10] ?? 0)) / 1000);
 
-    const photos = (sqlite
-      .prepare(
-        `SELECT COUNT(DISTINCT p.issueId) AS withPhoto, (SELECT COUNT(*) FROM Issue) AS issues
-           FROM Photo p WHERE p.stage = 'before'`,
-      )
-      .get() as { withPhoto: number; issues: number } | undefined) ?? { withPhoto: 0, issues: 0 };
+    const photos = {
+      withPhoto: (await watch.photo.groupBy({ by: ["issueId"], where: { stage: "before" } })).length,
+      issues: await watch.issue.count(),
+    };
     const bySource = new Map(messages.map((m) => [m.messageId, m]));
     const cardsPerSource = new Map<string, number>();
     for (const m of emu.messages()) {
@@ -436,7 +450,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {
-        cleanup();
+        await cleanup();
       } catch {
         // already closed
       }

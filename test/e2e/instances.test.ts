@@ -55,8 +55,9 @@ describe.skipIf(!testPostgres())("several instances on one PostgreSQL database",
       now: () => CLOCK_START + (Date.now() - realStart),
       callLogLimit: 10_000,
     });
-    // An event whose instance died unacknowledged goes to another one soon (Lark waits 15 s and longer).
-    emu.deliverTo({ mode: "ws", retryDelaysMs: [200, 400, 800, 1_600, 3_200, 6_400] });
+    // An event whose instance died unacknowledged goes to another one soon (Lark waits 15 s and longer); three
+    // instances and the test share two cores, so an acknowledgement may take a few seconds.
+    emu.deliverTo({ mode: "ws", timeoutMs: 10_000, retryDelaysMs: [200, 400, 800, 1_600, 3_200, 6_400] });
     const org = writeIngestOrg(join(dir, "org.yaml"), CHATS, random);
     expect((await importOrg(db, join(dir, "org.yaml"))).ok).toBe(true);
     for (const p of org.people) emu.addUser({ openId: p.openId, name: p.name });
