@@ -41,7 +41,13 @@ interface Section {
   timeoutMs: number;
 }
 
-function sections(quick: boolean, seed: number, profileDir: string | undefined, keep: boolean): Section[] {
+function sections(
+  quick: boolean,
+  seed: number,
+  profileDir: string | undefined,
+  keep: boolean,
+  postgres: string | undefined,
+): Section[] {
   const ingest = (label: string, sizes: Json): Section => ({
     name: `ingest:${label}`,
     kind: "ingest",
@@ -53,6 +59,18 @@ function sections(quick: boolean, seed: number, profileDir: string | undefined, 
     ? [
         ingest("lark-limits", { chats: 10, messages: 80, rate: 40, photoKB: 16, settleTimeoutMs: 60_000 }),
         ingest("capacity", { chats: 10, messages: 150, rate: 100, photoKB: 16, settleTimeoutMs: 60_000 }),
+        ...(postgres
+          ? [
+              ingest("capacity-3", {
+                chats: 10,
+                messages: 150,
+                rate: 100,
+                photoKB: 16,
+                settleTimeoutMs: 60_000,
+                instances: 3,
+              }),
+            ]
+          : []),
         {
           name: "city",
           kind: "city",
@@ -81,6 +99,18 @@ function sections(quick: boolean, seed: number, profileDir: string | undefined, 
     : [
         ingest("lark-limits", { chats: 50, messages: 900, rate: 60, photoKB: 64, settleTimeoutMs: 5 * MINUTE }),
         ingest("capacity", { chats: 50, messages: 2_000, rate: 400, photoKB: 64, settleTimeoutMs: 10 * MINUTE }),
+        ...(postgres
+          ? [
+              ingest("capacity-3", {
+                chats: 50,
+                messages: 2_000,
+                rate: 400,
+                photoKB: 64,
+                settleTimeoutMs: 10 * MINUTE,
+                instances: 3,
+              }),
+            ]
+          : []),
         {
           name: "city",
           kind: "city",
@@ -169,7 +199,7 @@ function rows(results: Json, quick: boolean): Row[] {
     const verdict = quick || ok === undefined || value === undefined || value === null ? "" : ok ? "met" : "MISSED";
     out.push({ section, measure, value: shown, target, verdict });
   };
-  for (const label of ["lark-limits", "capacity"]) {
+  for (const label of ["lark-limits", "capacity", "capacity-3"]) {
     const r = results[`ingest:${label}`];
     if (!r) continue;
     const s = `ingest ${label}`;
@@ -379,7 +409,7 @@ async function main(): Promise<void> {
   };
   const scratch = mkdtempSync(join(tmpdir(), "riqing-bench-"));
   try {
-    for (const section of sections(quick, Number(values.seed), profileDir, values.keep ?? false)) {
+    for (const section of sections(quick, Number(values.seed), profileDir, values.keep ?? false, postgres)) {
       // On PostgreSQL: the sections that measure the database (ingest, city); pacing and the ledger do not differ.
       if (postgres && section.kind === "pacing") continue;
       if (wanted(section.name)) {

@@ -108,7 +108,8 @@ export async function generateCity(options: CityOptions): Promise<City> {
 
   const sqlite = openSqlite(sqlitePath(options.databaseUrl));
   try {
-    sqlite.exec("PRAGMA journal_mode = OFF");
+    // Bulk writing stays in WAL mode (leaving it needs the only connection to the file, and libSQL closes the
+    // migration's connection only once its statements are collected), without syncing.
     sqlite.exec("PRAGMA synchronous = OFF");
     sqlite.exec("PRAGMA cache_size = -262144");
     const rebuild = dropIndexes(sqlite, ["Issue", "JobRun"]);
@@ -117,7 +118,6 @@ export async function generateCity(options: CityOptions): Promise<City> {
     const jobRuns = writeClaims(sqlite, options.now.getTime(), claims);
     for (const sql of rebuild) sqlite.exec(sql);
     sqlite.prepare(`INSERT INTO Sequence (name, value) VALUES ('issue', ?)`).run(1000 + issues);
-    sqlite.exec("PRAGMA journal_mode = WAL");
     return {
       districtId: org.districtId,
       streetIds: org.streets.map((s) => s.id),

@@ -33,11 +33,16 @@ const APP_SECRET = "bench-secret";
 const ENCRYPT_KEY = "bench-encrypt-key";
 const VERIFICATION_TOKEN = "bench-verification-token";
 const POLL_MS = 10;
+/** Rows that may commit after a higher id did: at most the transactions the bots run at once, with room to spare. */
+const LATE_COMMITS = 500;
 
 /** One ingest scenario. */
 export interface IngestOptions {
-  /** "lark-limits": Lark's limits everywhere; "capacity": per-app API limits lifted in the emulator and the pacer. */
-  label: "lark-limits" | "capacity";
+  /**
+   * "lark-limits": Lark's limits everywhere; "capacity": per-app API limits lifted in the emulator and the pacer;
+   * "capacity-3": the same with three instances of the bot sharing a PostgreSQL database.
+   */
+  label: "lark-limits" | "capacity" | "capacity-3";
   chats: number;
   /** Distinct reports (messages); redeliveries come on top. */
   messages: number;
@@ -54,6 +59,8 @@ export interface IngestOptions {
   keepDir?: boolean;
   /** Run the bot on PostgreSQL: the admin URL of a server, on which a database of its own is created. */
   postgres?: string;
+  /** Bot instances sharing the database, the requests spread over them as a load balancer would (PostgreSQL). */
+  instances?: number;
 }
 
 interface Message {
@@ -96,11 +103,11 @@ interface LoadOutcome {
   failed: number;
 }
 
-async function runLoad(url: string, rate: number, requestsFile: string): Promise<LoadOutcome> {
+async function runLoad(urls: string[], rate: number, requestsFile: string): Promise<LoadOutcome> {
   const child = startChild(join(HERE, "load.ts"));
   try {
     await nextMessage(child, (m) => (isTyped(m) && m.type === "ready" ? true : undefined), 30_000);
-    const job: LoadRun = { type: "run", url, rate, requestsFile, timeoutMs: 30_000 };
+    const job: LoadRun = { type: "run", urls, rate, requestsFile, timeoutMs: 30_000 };
     const result = await ask<LoadResult>(child, job, 30 * 60_000);
     const ackMs: number[] = [];
     let failed = 0;
@@ -190,7 +197,7 @@ function keepMainThreadProfile(dir: string, target: string): void {
 export async function runIngest(options: IngestOptions): Promise<Record<string, unknown>> {
   const random = seeded(options.seed);
   const dir = mkdtempSync(join(tmpdir(), `riqing-bench-ingest-${options.label}-`));
-  const lifted = options.label === "capacity";
+  const lifted = options.label !== "lark-limits";
   const emu = await LarkEmulator.start({
     appId: APP_ID,
     appSecret: APP_SECRET,
@@ -254,7 +261,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     };
     const sdk = await startServer(sdkConfig, []);
     cleanups.push(sdk.kill);
-    const baseline = await runLoad(sdk.url, options.rate, requestsFile);
+    const baseline = await runLoad([sdk.url], options.rate, requestsFile);
     const sdkStats = await sdk.stop();
 
     // ── the bot ──
@@ -272,8 +279,9 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     const profileRaw = options.profileDir ? join(options.profileDir, `raw-${options.label}`) : undefined;
     const profileFlags = profileRaw ? ["--cpu-prof", `--cpu-prof-dir=${profileRaw}`] : [];
     if (profileRaw) mkdirSync(profileRaw, { recursive: true });
-    const bot = await startServer(botConfig, [...startFlags(), ...profileFlags]);
-    cleanups.push(bot.kill);
+    const bots = [await startServer(botConfig, [...startFlags(), ...profileFlags])];
+    for (let i = 1; i < (options.instances ?? 1); i++) bots.push(await startServer(botConfig, startFlags()));
+    for (const bot of bots) cleanups.push(bot.kill);
 
     const calls: ApiCall[] = [];
     emu.on("call", (call) => {
@@ -294,14 +302,16 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     let polling: Promise<void> | undefined;
     const pollOnce = async () => {
       const now = epochNow();
+      // Ids are handed out when rows are written but seen when their transactions commit, which on PostgreSQL need
+      // not be in id order: look a little behind the highest id seen.
       const rows = await watch.issue.findMany({
-        where: { id: { gt: lastId } },
+        where: { id: { gt: Math.max(0, lastId - LATE_COMMITS) } },
         orderBy: { id: "asc" },
         take: 10_000,
         select: { id: true, sourceMessageId: true },
       });
       for (const row of rows) {
-        lastId = row.id;
+        lastId = Math.max(lastId, row.id);
         if (row.sourceMessageId && !committedAt.has(row.sourceMessageId)) committedAt.set(row.sourceMessageId, now);
       }
       if (polls++ % 10 === 0) {
@@ -321,7 +331,11 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     cleanups.push(() => clearInterval(poller));
 
     const started = epochNow();
-    const load = await runLoad(bot.url, options.rate, requestsFile);
+    const load = await runLoad(
+      bots.map((bot) => bot.url),
+      options.rate,
+      requestsFile,
+    );
     const loadDone = epochNow();
     // Wait (bounded) until every message is filed and nothing is left in the inbox or the outbox.
     let settled = false;
@@ -336,7 +350,8 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     clearInterval(poller);
     await polling;
     await poll();
-    const botStats = await bot.stop();
+    const allStats = await Promise.all(bots.map((bot) => bot.stop()));
+    const botStats = { maxRssMB: Math.max(...allStats.map((s) => s.maxRssMB)) };
     if (options.profileDir && profileRaw)
       keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
 
