@@ -42,7 +42,8 @@ function checksum(script: string): string {
   return createHash("sha256").update(script).digest("hex");
 }
 
-async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a connection of its own to `databaseUrl`, closed afterwards. */
+export async function withPostgresClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -59,7 +60,7 @@ async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => P
  * script has changed since. Returns the names it applied.
  */
 export async function migratePostgres(databaseUrl: string, dir: string): Promise<string[]> {
-  return withClient(databaseUrl, async (client) => {
+  return withPostgresClient(databaseUrl, async (client) => {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
       await client.query(BOOKKEEPING_DDL);
@@ -98,7 +99,7 @@ export async function migratePostgres(databaseUrl: string, dir: string): Promise
 
 /** Which PostgreSQL migrations are applied, changing nothing. */
 export async function postgresMigrationStatus(databaseUrl: string, dir: string): Promise<MigrationStatus> {
-  return withClient(databaseUrl, async (client) => {
+  return withPostgresClient(databaseUrl, async (client) => {
     const { rows: exists } = await client.query(`SELECT to_regclass('"_migrations"') IS NOT NULL AS "exists"`);
     const done = new Set<string>();
     if (exists[0]?.exists) {

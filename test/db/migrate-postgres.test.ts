@@ -1,25 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.ts";
-import { MigrationChecksumError, MigrationFailedError } from "../../src/db/migrate-postgres.ts";
+import { MigrationChecksumError, MigrationFailedError, withPostgresClient } from "../../src/db/migrate-postgres.ts";
 import { testPostgres } from "../support/postgres.ts";
 
 describe.skipIf(!testPostgres())("the PostgreSQL migration runner", () => {
   let dir: string;
   let url: string;
   const name = `riqing_migrate_${process.pid}_${Date.now()}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: testPostgres() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (sql: string) => withPostgresClient(testPostgres() as string, (client) => client.query(sql));
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "riqing-pg-migrations-"));
     await admin(`CREATE DATABASE "${name}"`);
@@ -38,16 +29,10 @@ describe.skipIf(!testPostgres())("the PostgreSQL migration runner", () => {
   }
 
   async function tables(): Promise<string[]> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ t: string }>(
-        "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-      );
-      return rows.map((r) => r.t);
-    } finally {
-      await client.end();
-    }
+    const { rows } = await withPostgresClient(url, (client) =>
+      client.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"),
+    );
+    return rows.map((r) => r.t);
   }
 
   it("applies each migration once, even when three instances start together", async () => {

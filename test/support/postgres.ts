@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { migrate } from "../../src/db/migrate.ts";
+import { withPostgresClient } from "../../src/db/migrate-postgres.ts";
 import { listMigrations, migrationsDir } from "../../src/db/migration-files.ts";
 
 /**
@@ -20,23 +20,13 @@ function withDatabase(adminUrl: string, name: string): string {
   return url.toString();
 }
 
-async function admin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A migrated database to copy, named after the migrations it holds, made once per set of migrations. */
 async function template(adminUrl: string): Promise<string> {
   const dir = migrationsDir("postgresql:");
   const hash = createHash("sha256");
   for (const name of listMigrations(dir)) hash.update(name).update(readFileSync(join(dir, name, "migration.sql")));
   const name = `riqing_template_${hash.digest("hex").slice(0, 12)}`;
-  await admin(adminUrl, async (client) => {
+  await withPostgresClient(adminUrl, async (client) => {
     // Test workers start together: one makes the template, the others wait for it.
     await client.query("SELECT pg_advisory_lock(7305)");
     try {
@@ -56,7 +46,7 @@ async function template(adminUrl: string): Promise<string> {
 export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const source = await template(adminUrl);
   const name = `riqing_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await admin(adminUrl, async (client) => {
+  await withPostgresClient(adminUrl, async (client) => {
     for (let attempt = 1; ; attempt++) {
       try {
         await client.query(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
@@ -71,6 +61,8 @@ export async function createPostgresDatabase(adminUrl: string): Promise<{ url: s
   return {
     url: withDatabase(adminUrl, name),
     drop: () =>
-      admin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+      withPostgresClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => {},
+      ),
   };
 }
