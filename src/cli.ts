@@ -105,7 +105,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         );
         return 2;
       }
-      const { moveToPostgres } = await import("./db/move-to-postgres.ts");
+      const { moveRefusal, moveToPostgres } = await import("./db/move-to-postgres.ts");
       console.log("正在复制，全部核对无误后才提交；中途出错则目标数据库保持为空……");
       try {
         const report = await moveToPostgres(from, to, (line) => console.log(line));
@@ -118,15 +118,9 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         );
         return 0;
       } catch (error) {
-        const known = [
-          "TargetNotEmptyError",
-          "SourceNotMigratedError",
-          "MoveVerificationError",
-          "MigrationFailedError",
-          "MigrationChecksumError",
-        ];
-        if (!known.includes((error as Error).name)) throw error;
-        console.error((error as Error).message);
+        const refusal = moveRefusal(error);
+        if (refusal === undefined) throw error;
+        console.error(refusal);
         return 1;
       }
     }

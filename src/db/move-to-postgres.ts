@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.ts";
 import { type Db, isPostgresUrl, openDb, type PostgresDb, postgresOf, type Tx } from "./client.ts";
 import { migrate, migrationStatus } from "./migrate.ts";
+import { MigrationChecksumError, MigrationFailedError } from "./migrate-postgres.ts";
 
 /** A table to copy: its model, its columns, the key it is read in order of, and columns that point into itself. */
 interface Table {
@@ -127,6 +128,18 @@ export class MoveVerificationError extends Error {
   constructor(readonly table: string) {
     super(`复制后 ${table} 表与源数据库不一致，已全部撤销，目标数据库保持为空。`);
   }
+}
+
+/** The Chinese explanation of an error that stopped a move for a reason the operator can fix; undefined for a bug. */
+export function moveRefusal(error: unknown): string | undefined {
+  const known = [
+    TargetNotEmptyError,
+    SourceNotMigratedError,
+    MoveVerificationError,
+    MigrationFailedError,
+    MigrationChecksumError,
+  ];
+  return known.some((kind) => error instanceof kind) ? (error as Error).message : undefined;
 }
 
 /**
