@@ -198,6 +198,8 @@ export class OutboxSender {
   /** Keys announced in this process, with when, until a pass sees them. */
   private readonly announced = new Map<string, number>();
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Passes started, for telling the latest one. */
+  private passes = 0;
   private readonly onEnqueued = (key: string, lane: string) => {
     this.announced.set(key, this.clock.now());
     // A lane at work takes its next row itself, and looks again (a pass) when it runs dry.
@@ -279,8 +281,11 @@ export class OutboxSender {
    */
   private async pass(ignoreRunning: boolean): Promise<{ waitMs: number; due: boolean }> {
     const now = this.clock.now();
+    const started = ++this.passes;
     const heads = await this.laneHeads();
-    this.options.metrics?.depth(heads.pending);
+    // Passes may overlap (drain beside the loop; on PostgreSQL their reads run side by side): only the latest to
+    // start tells the depth, so an older reading cannot overwrite a newer one.
+    if (started === this.passes) this.options.metrics?.depth(heads.pending);
     if (this.announced.size > 0) {
       const visible = await this.db.outboxMessage.findMany({
         where: { key: { in: [...this.announced.keys()] } },
