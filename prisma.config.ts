@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { defineConfig } from "prisma/config";
 
 // Offline-safe Prisma setup: the WebAssembly schema engine through the driver adapter, so no engine binary is
@@ -11,7 +11,7 @@ export default defineConfig({
   adapter: async () => {
     const file = (process.env.DATABASE_URL ?? "file:./data/riqing.db").replace(/^file:/, "");
     mkdirSync(dirname(file), { recursive: true });
-    return new PrismaBetterSQLite3({ url: file });
+    return new PrismaLibSQL({ url: `file:${file}` });
   },
   schema: "prisma/schema.prisma",
 });

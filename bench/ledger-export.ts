@@ -383,7 +383,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), "riqing-bench-"));
   const url = `file:${join(dir, "riqing.db")}`;
-  migrate(url);
+  await migrate(url);
   const db = await openDb(url);
   try {
     const now = new Date();

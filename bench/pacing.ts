@@ -10,8 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import { openDb, sqlitePath } from "../src/db/client.ts";
+import { openDb, openSqlite, sqlitePath } from "../src/db/client.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../src/domain/metrics.ts";
 import { type ApiCall, LarkEmulator } from "../src/emulator/index.ts";
 import { digestKey } from "../src/jobs/digest-sweep.ts";
@@ -69,18 +68,20 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
     });
 
     // The chats and the messages reminders reply to must exist on the Lark side.
-    const sqlite = new Database(sqlitePath(databaseUrl));
-    const chats = sqlite
-      .prepare<[], { chatId: string; name: string; unitId: number }>(`SELECT chatId, name, unitId FROM ChatBinding`)
-      .all();
+    const sqlite = openSqlite(sqlitePath(databaseUrl));
+    const chats = sqlite.prepare(`SELECT chatId, name, unitId FROM ChatBinding`).all() as {
+      chatId: string;
+      name: string;
+      unitId: number;
+    }[];
     const user = emu.addUser({ openId: "ou_benchpacingreporter000000000001", name: "网格员" });
     for (const c of chats) emu.addChat({ chatId: c.chatId, name: c.name, members: [user.openId] });
     const due = sqlite
-      .prepare<{ now: number }, { id: number; sourceChatId: string }>(
+      .prepare<{ now: number }>(
         `SELECT id, sourceChatId FROM Issue WHERE status IN ('reported', 'assigned', 'accepted')
            AND deadline >= @now - ${15 * 24 * 3_600_000} AND deadline <= @now + ${72 * 3_600_000}`,
       )
-      .all({ now: options.now.getTime() });
+      .all({ now: options.now.getTime() }) as { id: number; sourceChatId: string }[];
     const setSource = sqlite.prepare(`UPDATE Issue SET sourceMessageId = ? WHERE id = ?`);
     for (const issue of due) {
       const sent = await emu.userSends({
@@ -125,10 +126,8 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
     }
     const digestsMs = performance.now() - started;
     const rows = sqlite
-      .prepare<[], { kind: string; chatId: string | null; size: number }>(
-        `SELECT kind, chatId, length(content) AS size FROM OutboxMessage WHERE status = 'pending'`,
-      )
-      .all();
+      .prepare(`SELECT kind, chatId, length(content) AS size FROM OutboxMessage WHERE status = 'pending'`)
+      .all() as { kind: string; chatId: string | null; size: number }[];
     sqlite.close();
 
     // Send them all and watch.

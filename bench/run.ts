@@ -8,11 +8,14 @@
  *   npm run bench -- --profile       CPU profiles of the bot during ingest, summarised, under bench/results/profiles/
  *   npm run bench -- --keep          keep the temporary databases (their paths are printed)
  *   npm run bench -- --results DIR   write the JSON there instead of bench/results/ (the CI test does)
+ *   npm run bench -- --db postgres   the ingest and city sections with the bot on PostgreSQL (a throwaway server from
+ *                                    scripts/test-postgres.sh, or the one RIQING_BENCH_POSTGRES names)
  *
  * Exit code: 1 when a section failed to run, lost or duplicated a report, or the digest figures disagreed with the
  * SQL aggregate; timings never fail the run.
  */
 
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -38,7 +41,13 @@ interface Section {
   timeoutMs: number;
 }
 
-function sections(quick: boolean, seed: number, profileDir: string | undefined, keep: boolean): Section[] {
+function sections(
+  quick: boolean,
+  seed: number,
+  profileDir: string | undefined,
+  keep: boolean,
+  postgres: string | undefined,
+): Section[] {
   const ingest = (label: string, sizes: Json): Section => ({
     name: `ingest:${label}`,
     kind: "ingest",
@@ -50,6 +59,18 @@ function sections(quick: boolean, seed: number, profileDir: string | undefined, 
     ? [
         ingest("lark-limits", { chats: 10, messages: 80, rate: 40, photoKB: 16, settleTimeoutMs: 60_000 }),
         ingest("capacity", { chats: 10, messages: 150, rate: 100, photoKB: 16, settleTimeoutMs: 60_000 }),
+        ...(postgres
+          ? [
+              ingest("capacity-3", {
+                chats: 10,
+                messages: 150,
+                rate: 100,
+                photoKB: 16,
+                settleTimeoutMs: 60_000,
+                instances: 3,
+              }),
+            ]
+          : []),
         {
           name: "city",
           kind: "city",
@@ -79,6 +100,18 @@ function sections(quick: boolean, seed: number, profileDir: string | undefined, 
     : [
         ingest("lark-limits", { chats: 50, messages: 900, rate: 60, photoKB: 64, settleTimeoutMs: 5 * MINUTE }),
         ingest("capacity", { chats: 50, messages: 2_000, rate: 400, photoKB: 64, settleTimeoutMs: 10 * MINUTE }),
+        ...(postgres
+          ? [
+              ingest("capacity-3", {
+                chats: 50,
+                messages: 2_000,
+                rate: 400,
+                photoKB: 64,
+                settleTimeoutMs: 10 * MINUTE,
+                instances: 3,
+              }),
+            ]
+          : []),
         {
           name: "city",
           kind: "city",
@@ -168,7 +201,7 @@ function rows(results: Json, quick: boolean): Row[] {
     const verdict = quick || ok === undefined || value === undefined || value === null ? "" : ok ? "met" : "MISSED";
     out.push({ section, measure, value: shown, target, verdict });
   };
-  for (const label of ["lark-limits", "capacity"]) {
+  for (const label of ["lark-limits", "capacity", "capacity-3"]) {
     const r = results[`ingest:${label}`];
     if (!r) continue;
     const s = `ingest ${label}`;
@@ -388,14 +421,22 @@ async function main(): Promise<void> {
       keep: { type: "boolean", default: false },
       seed: { type: "string", default: "20261120" },
       results: { type: "string", default: join(HERE, "results") },
+      db: { type: "string", default: "sqlite" },
     },
   });
+  if (values.db !== "sqlite" && values.db !== "postgres") throw new Error("--db is sqlite or postgres");
+  const script = join(HERE, "../scripts/test-postgres.sh");
+  const ownServer = values.db === "postgres" && !process.env.RIQING_BENCH_POSTGRES;
+  const postgres =
+    values.db === "postgres"
+      ? (process.env.RIQING_BENCH_POSTGRES ?? execFileSync(script, ["start"], { encoding: "utf8" }).trim())
+      : undefined;
   const resultsDir = values.results ?? join(HERE, "results");
   const quick = values.quick ?? false;
   const only = values.only ? new Set(values.only.split(",").map((s) => s.trim())) : undefined;
   const wanted = (name: string) => !only || only.has(name) || only.has(name.split(":")[0] ?? name);
   const profileDir = values.profile ? join(resultsDir, "profiles") : undefined;
-  const mode = quick ? "quick" : "full";
+  const mode = `${quick ? "quick" : "full"}${postgres ? "-postgres" : ""}`;
   const startedAt = new Date();
   const results: Json = {
     environment: {
@@ -406,19 +447,25 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model ?? "?",
       memoryGB: Math.round(totalmem() / 1024 ** 3),
       loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+      database: values.db,
     },
   };
   const scratch = mkdtempSync(join(tmpdir(), "riqing-bench-"));
   try {
-    for (const section of sections(quick, Number(values.seed), profileDir, values.keep ?? false)) {
-      if (wanted(section.name)) results[section.name] = await runSection(section, scratch);
+    for (const section of sections(quick, Number(values.seed), profileDir, values.keep ?? false, postgres)) {
+      // On PostgreSQL: the sections that measure the database (ingest, city); pacing and the ledger do not differ.
+      if (postgres && section.kind === "pacing") continue;
+      if (wanted(section.name)) {
+        results[section.name] = await runSection({ ...section, options: { ...section.options, postgres } }, scratch);
+      }
     }
-    if (!quick && wanted("ledger")) {
+    if (!quick && !postgres && wanted("ledger")) {
       const ledger = await runLedger(25 * MINUTE);
       if (ledger) results.ledger = ledger;
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    if (ownServer) execFileSync(script, ["stop"]);
   }
   if (profileDir && existsSync(profileDir)) {
     const profiles: Json = {};

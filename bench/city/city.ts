@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import pLimit from "p-limit";
-import { openDb, sqlitePath } from "../../src/db/client.ts";
+import { openDb, openSqlite, postgresOf, sqlitePath } from "../../src/db/client.ts";
+import { moveToPostgres } from "../../src/db/move-to-postgres.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/domain/metrics.ts";
 import { buildDigests, renderDigestChart } from "../../src/reports/digest.ts";
+import { createPostgresDatabase } from "../../test/support/postgres.ts";
 import { round } from "../lib/stats.ts";
 import { benchDigests } from "./digest.ts";
 import { type CityOptions, generateCity } from "./generate.ts";
@@ -28,6 +29,8 @@ export interface CityRunOptions extends Omit<CityOptions, "databaseUrl" | "dueFr
   /** Kill a sweep that takes longer than this. */
   sweepTimeoutMs: number;
   keepDir?: boolean;
+  /** Measure on PostgreSQL: the admin URL of a server; the generated city is moved into a database of its own there. */
+  postgres?: string;
 }
 
 /** Runs the city section; `progress` receives the results so far after each step. */
@@ -52,8 +55,23 @@ export async function runCity(
     };
     progress(results);
 
-    const db = await openDb(databaseUrl);
-    const sqlite = new Database(sqlitePath(databaseUrl));
+    // On PostgreSQL the city is generated in SQLite and moved there by the product's own move-to-postgres; the
+    // SQL aggregate the digests are checked against still runs on the SQLite copy: same data, figures compared.
+    let productUrl = databaseUrl;
+    let dropPostgres: (() => Promise<void>) | undefined;
+    if (options.postgres) {
+      const target = await createPostgresDatabase(options.postgres);
+      dropPostgres = target.drop;
+      const started = performance.now();
+      await moveToPostgres(databaseUrl, target.url);
+      productUrl = target.url;
+      results.moveToPostgres = { seconds: round((performance.now() - started) / 1000, 1) };
+      progress(results);
+    }
+    const db = await openDb(productUrl);
+    // A production PostgreSQL analyzes by itself (autovacuum); the freshly copied database has not yet.
+    await postgresOf(db)?.$executeRawUnsafe("ANALYZE");
+    const sqlite = openSqlite(sqlitePath(databaseUrl));
     const common = { now: options.now, date: options.date, timeZone: options.timeZone };
     results.digest = await benchDigests(db, sqlite, city, { ...common, breakdownUnits: options.breakdownUnits });
     progress(results);
@@ -88,7 +106,7 @@ export async function runCity(
 
     const sweepOptions = {
       ...common,
-      databaseUrl,
+      databaseUrl: productUrl,
       dataDir: dir,
       repeats: 2,
       repeatBelowMs: 5_000,
@@ -115,6 +133,7 @@ export async function runCity(
     }
     sqlite.close();
     await db.$disconnect();
+    await dropPostgres?.();
     return results;
   } finally {
     if (options.keepDir) console.log(`kept ${dir}`);

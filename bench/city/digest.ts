@@ -5,7 +5,7 @@
  * The harness checks that both agree, figure by figure.
  */
 
-import type Database from "better-sqlite3";
+import type Database from "libsql";
 import type { Db } from "../../src/db/client.ts";
 import { localPeriod, startOfDate } from "../../src/domain/deadline.ts";
 import { DEFAULT_MIN_RANKED_ISSUES, observationInstant } from "../../src/domain/metrics.ts";
@@ -188,7 +188,7 @@ export async function benchDigests(db: Db, sqlite: Database.Database, city: City
   // Warm-up (statement caches, JIT, page cache) for both ways, outside the timings.
   const warmId = city.communityIds[0];
   if (warmId !== undefined) await buildDigests(db, [request(warmId)]);
-  const statement = sqlite.prepare<typeof params, SumRow>(DIGEST_SQL);
+  const statement = sqlite.prepare<typeof params>(DIGEST_SQL);
   statement.all(params);
 
   // As the digest sweep at 18:00: every work group's community and every leader group's street in one call.
@@ -199,7 +199,7 @@ export async function benchDigests(db: Db, sqlite: Database.Database, city: City
   const product = new Map(digests.map((d) => [d.unit.id, fromDigest(d)]));
 
   started = performance.now();
-  const rows = statement.all(params);
+  const rows = statement.all(params) as SumRow[];
   const sqlMs = performance.now() - started;
   const raw = new Map(rows.map((r) => [r.unitId, fromSums(r)]));
 

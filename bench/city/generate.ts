@@ -9,13 +9,13 @@
  * deadline or escalation rung; see `dueFromHours`) are calibrated to exactly `dueTarget`, and carry no claim for that
  * rung.
  *
- * The schema comes from the product's migrations and its category catalogue; rows are written with better-sqlite3
+ * The schema comes from the product's migrations and its category catalogue; rows are written with libSQL
  * prepared statements in one transaction per table, with the big tables' indexes dropped meanwhile and rebuilt after
  * (DateTime columns are epoch milliseconds, JSON columns text).
  */
 
-import Database from "better-sqlite3";
-import { openDb, sqlitePath } from "../../src/db/client.ts";
+import type Database from "libsql";
+import { openDb, openSqlite, sqlitePath } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { startOfDate } from "../../src/domain/deadline.ts";
 import { ensureCatalogue } from "../../src/org/catalogue.ts";
@@ -85,11 +85,11 @@ const PROBLEMS = [
 /** Drops the secondary indexes of `tables`, returning the statements that recreate them. */
 function dropIndexes(sqlite: Database.Database, tables: string[]): string[] {
   const rows = sqlite
-    .prepare<[], { name: string; sql: string }>(
+    .prepare(
       `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
          AND tbl_name IN (${tables.map((t) => `'${t}'`).join(", ")})`,
     )
-    .all();
+    .all() as { name: string; sql: string }[];
   for (const row of rows) sqlite.exec(`DROP INDEX "${row.name}"`);
   return rows.map((r) => r.sql);
 }
@@ -98,7 +98,7 @@ function dropIndexes(sqlite: Database.Database, tables: string[]): string[] {
 export async function generateCity(options: CityOptions): Promise<City> {
   const started = performance.now();
   const random = seeded(options.seed);
-  migrate(options.databaseUrl);
+  await migrate(options.databaseUrl);
   const db = await openDb(options.databaseUrl);
   await ensureCatalogue(db);
   const categories: Category[] = (
@@ -106,18 +106,18 @@ export async function generateCity(options: CityOptions): Promise<City> {
   ).map((c) => ({ id: c.id, class: c.class, hours: c.deadlineHours }));
   await db.$disconnect();
 
-  const sqlite = new Database(sqlitePath(options.databaseUrl));
+  const sqlite = openSqlite(sqlitePath(options.databaseUrl));
   try {
-    sqlite.pragma("journal_mode = OFF");
-    sqlite.pragma("synchronous = OFF");
-    sqlite.pragma("cache_size = -262144");
+    // Bulk writing stays in WAL mode (leaving it needs the only connection to the file, and libSQL closes the
+    // migration's connection only once its statements are collected), without syncing.
+    sqlite.exec("PRAGMA synchronous = OFF");
+    sqlite.exec("PRAGMA cache_size = -262144");
     const rebuild = dropIndexes(sqlite, ["Issue", "JobRun"]);
     const org = writeOrg(sqlite, options, random);
     const { issues, statusCounts, due, claims } = writeIssues(sqlite, options, random, org, categories);
     const jobRuns = writeClaims(sqlite, options.now.getTime(), claims);
     for (const sql of rebuild) sqlite.exec(sql);
     sqlite.prepare(`INSERT INTO Sequence (name, value) VALUES ('issue', ?)`).run(1000 + issues);
-    sqlite.pragma("journal_mode = WAL");
     return {
       districtId: org.districtId,
       streetIds: org.streets.map((s) => s.id),

@@ -10,7 +10,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import type Database from "better-sqlite3";
+import type Database from "libsql";
 import type { JobDeps } from "../../src/commands/deps.ts";
 import { type Db, openDb } from "../../src/db/client.ts";
 import type { SweepNotice, SweepOptions } from "../../src/jobs/job.ts";
@@ -129,15 +129,18 @@ export async function measureSweep(
 export async function benchSweeps(sqlite: Database.Database, options: SweepBenchOptions) {
   const now = options.now.getTime();
   const hour = 3_600_000;
-  const counts = sqlite
-    .prepare<{ now: number }, { candidates: number; lookbackCandidates: number }>(
+  const counts = (sqlite
+    .prepare<{ now: number }>(
       `SELECT
          (SELECT COUNT(*) FROM Issue WHERE status IN ('reported', 'assigned', 'accepted')
             AND deadline >= @now - ${(7 * 24 + 168 + 24) * hour} AND deadline <= @now + ${72 * hour}) AS candidates,
          (SELECT COUNT(*) FROM Issue WHERE status = 'closed'
             AND closedAt >= @now - ${10 * 24 * hour} AND closedAt <= @now - ${7 * 24 * hour}) AS lookbackCandidates`,
     )
-    .get({ now }) ?? { candidates: 0, lookbackCandidates: 0 };
+    .get({ now }) as { candidates: number; lookbackCandidates: number } | undefined) ?? {
+    candidates: 0,
+    lookbackCandidates: 0,
+  };
   const results: Partial<Record<SweepName, SweepResult & { full: SweepResult; fullCandidates: number }>> = {};
   for (const [sweep, fullCandidates] of [
     ["reminder", counts.candidates],

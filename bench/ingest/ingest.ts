@@ -12,11 +12,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
-import { openDb, sqlitePath } from "../../src/db/client.ts";
+import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { type ApiCall, LarkEmulator } from "../../src/emulator/index.ts";
 import { importOrg } from "../../src/org/import-org.ts";
+import { createPostgresDatabase } from "../../test/support/postgres.ts";
 import { ask, isTyped, nextMessage, startChild, waitForExit } from "../lib/child.ts";
 import { type BoundCall, earliestFinish, LARK_LIMITS, type LimitRules } from "../lib/lark-bound.ts";
 import { summarizeProfile } from "../lib/profile.ts";
@@ -33,11 +33,16 @@ const APP_SECRET = "bench-secret";
 const ENCRYPT_KEY = "bench-encrypt-key";
 const VERIFICATION_TOKEN = "bench-verification-token";
 const POLL_MS = 10;
+/** Rows that may commit after a higher id did: at most the transactions the bots run at once, with room to spare. */
+const LATE_COMMITS = 500;
 
 /** One ingest scenario. */
 export interface IngestOptions {
-  /** "lark-limits": Lark's limits everywhere; "capacity": per-app API limits lifted in the emulator and the pacer. */
-  label: "lark-limits" | "capacity";
+  /**
+   * "lark-limits": Lark's limits everywhere; "capacity": per-app API limits lifted in the emulator and the pacer;
+   * "capacity-3": the same with three instances of the bot sharing a PostgreSQL database.
+   */
+  label: "lark-limits" | "capacity" | "capacity-3";
   chats: number;
   /** Distinct reports (messages); redeliveries come on top. */
   messages: number;
@@ -52,6 +57,10 @@ export interface IngestOptions {
   /** Write a CPU profile of the bot process here. */
   profileDir?: string;
   keepDir?: boolean;
+  /** Run the bot on PostgreSQL: the admin URL of a server, on which a database of its own is created. */
+  postgres?: string;
+  /** Bot instances sharing the database, the requests spread over them as a load balancer would (PostgreSQL). */
+  instances?: number;
 }
 
 interface Message {
@@ -94,11 +103,11 @@ interface LoadOutcome {
   failed: number;
 }
 
-async function runLoad(url: string, rate: number, requestsFile: string): Promise<LoadOutcome> {
+async function runLoad(urls: string[], rate: number, requestsFile: string): Promise<LoadOutcome> {
   const child = startChild(join(HERE, "load.ts"));
   try {
     await nextMessage(child, (m) => (isTyped(m) && m.type === "ready" ? true : undefined), 30_000);
-    const job: LoadRun = { type: "run", url, rate, requestsFile, timeoutMs: 30_000 };
+    const job: LoadRun = { type: "run", urls, rate, requestsFile, timeoutMs: 30_000 };
     const result = await ask<LoadResult>(child, job, 30 * 60_000);
     const ackMs: number[] = [];
     let failed = 0;
@@ -188,7 +197,7 @@ function keepMainThreadProfile(dir: string, target: string): void {
 export async function runIngest(options: IngestOptions): Promise<Record<string, unknown>> {
   const random = seeded(options.seed);
   const dir = mkdtempSync(join(tmpdir(), `riqing-bench-ingest-${options.label}-`));
-  const lifted = options.label === "capacity";
+  const lifted = options.label !== "lark-limits";
   const emu = await LarkEmulator.start({
     appId: APP_ID,
     appSecret: APP_SECRET,
@@ -198,11 +207,13 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     ...(lifted && { rateLimits: { perApiPerSecond: 1e9, perApiPerMinute: 1e9 } }),
   });
   const rules: LimitRules = lifted ? { chat: LARK_LIMITS.chat ?? [] } : LARK_LIMITS;
-  const cleanups: (() => void)[] = [];
+  const cleanups: (() => unknown)[] = [];
   try {
     // ── the org, in the bot's database and in the emulator ──
-    const databaseUrl = `file:${join(dir, "riqing.db")}`;
-    migrate(databaseUrl);
+    const postgres = options.postgres ? await createPostgresDatabase(options.postgres) : undefined;
+    if (postgres) cleanups.push(() => postgres.drop());
+    const databaseUrl = postgres?.url ?? `file:${join(dir, "riqing.db")}`;
+    await migrate(databaseUrl);
     const org = writeIngestOrg(join(dir, "org.yaml"), options.chats, random);
     const setupDb = await openDb(databaseUrl);
     const imported = await importOrg(setupDb, join(dir, "org.yaml"));
@@ -250,7 +261,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     };
     const sdk = await startServer(sdkConfig, []);
     cleanups.push(sdk.kill);
-    const baseline = await runLoad(sdk.url, options.rate, requestsFile);
+    const baseline = await runLoad([sdk.url], options.rate, requestsFile);
     const sdkStats = await sdk.stop();
 
     // ── the bot ──
@@ -268,59 +279,79 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     const profileRaw = options.profileDir ? join(options.profileDir, `raw-${options.label}`) : undefined;
     const profileFlags = profileRaw ? ["--cpu-prof", `--cpu-prof-dir=${profileRaw}`] : [];
     if (profileRaw) mkdirSync(profileRaw, { recursive: true });
-    const bot = await startServer(botConfig, [...startFlags(), ...profileFlags]);
-    cleanups.push(bot.kill);
+    const bots = [await startServer(botConfig, [...startFlags(), ...profileFlags])];
+    for (let i = 1; i < (options.instances ?? 1); i++) bots.push(await startServer(botConfig, startFlags()));
+    for (const bot of bots) cleanups.push(bot.kill);
 
     const calls: ApiCall[] = [];
     emu.on("call", (call) => {
       if (call.path.startsWith("/open-apis/im/")) calls.push(call);
     });
-    const sqlite = new Database(sqlitePath(databaseUrl), { timeout: 5_000 });
-    cleanups.push(() => sqlite.close());
-    const newIssues = sqlite.prepare<[number], { id: number; sourceMessageId: string | null }>(
-      `SELECT id, sourceMessageId FROM Issue WHERE id > ? ORDER BY id LIMIT 10000`,
-    );
-    const backlog = sqlite.prepare<[], { inbox: number; outbox: number }>(
-      `SELECT (SELECT COUNT(*) FROM InboundEvent WHERE status = 'pending') AS inbox,
-              (SELECT COUNT(*) FROM OutboxMessage WHERE status = 'pending') AS outbox`,
-    );
+    // The bot's database, watched from here (SQLite or PostgreSQL alike, through the product's client).
+    const watch = await openDb(databaseUrl);
+    cleanups.push(() => watch.$disconnect());
+    const backlogNow = async () => ({
+      inbox: await watch.inboundEvent.count({ where: { status: "pending" } }),
+      outbox: await watch.outboxMessage.count({ where: { status: "pending" } }),
+    });
     const committedAt = new Map<string, number>();
     let lastId = 0;
     let peakInbox = 0;
     let peakOutbox = 0;
-    let lastBacklog = { inbox: 0, outbox: 0 };
     let polls = 0;
-    const poll = () => {
+    let polling: Promise<void> | undefined;
+    const pollOnce = async () => {
       const now = epochNow();
-      for (const row of newIssues.all(lastId)) {
-        lastId = row.id;
+      // Ids are handed out when rows are written but seen when their transactions commit, which on PostgreSQL need
+      // not be in id order: look a little behind the highest id seen.
+      const rows = await watch.issue.findMany({
+        where: { id: { gt: Math.max(0, lastId - LATE_COMMITS) } },
+        orderBy: { id: "asc" },
+        take: 10_000,
+        select: { id: true, sourceMessageId: true },
+      });
+      for (const row of rows) {
+        lastId = Math.max(lastId, row.id);
         if (row.sourceMessageId && !committedAt.has(row.sourceMessageId)) committedAt.set(row.sourceMessageId, now);
       }
       if (polls++ % 10 === 0) {
-        lastBacklog = backlog.get() ?? lastBacklog;
-        peakInbox = Math.max(peakInbox, lastBacklog.inbox);
-        peakOutbox = Math.max(peakOutbox, lastBacklog.outbox);
+        const backlog = await backlogNow();
+        peakInbox = Math.max(peakInbox, backlog.inbox);
+        peakOutbox = Math.max(peakOutbox, backlog.outbox);
       }
+    };
+    // One poll at a time: a slow one is not piled on.
+    const poll = () => {
+      polling ??= pollOnce().finally(() => {
+        polling = undefined;
+      });
+      return polling;
     };
     const poller = setInterval(poll, POLL_MS);
     cleanups.push(() => clearInterval(poller));
 
     const started = epochNow();
-    const load = await runLoad(bot.url, options.rate, requestsFile);
+    const load = await runLoad(
+      bots.map((bot) => bot.url),
+      options.rate,
+      requestsFile,
+    );
     const loadDone = epochNow();
     // Wait (bounded) until every message is filed and nothing is left in the inbox or the outbox.
     let settled = false;
     while (epochNow() - started < options.settleTimeoutMs) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const state = backlog.get() ?? lastBacklog;
+      const state = await backlogNow();
       if (committedAt.size >= messages.length && state.inbox === 0 && state.outbox === 0) {
         settled = true;
         break;
       }
     }
     clearInterval(poller);
-    poll();
-    const botStats = await bot.stop();
+    await polling;
+    await poll();
+    const allStats = await Promise.all(bots.map((bot) => bot.stop()));
+    const botStats = { maxRssMB: Math.max(...allStats.map((s) => s.maxRssMB)) };
     if (options.profileDir && profileRaw)
       keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
 
@@ -340,12 +371,10 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     const k90 = Math.max(k10 + 1, Math.floor(commits.length * 0.9) - 1);
     const sustained = (k90 - k10) / (((commits[k90] ?? 0) - (commits[k10] ?? 0)) / 1000);
 
-    const photos = sqlite
-      .prepare<[], { withPhoto: number; issues: number }>(
-        `SELECT COUNT(DISTINCT p.issueId) AS withPhoto, (SELECT COUNT(*) FROM Issue) AS issues
-           FROM Photo p WHERE p.stage = 'before'`,
-      )
-      .get() ?? { withPhoto: 0, issues: 0 };
+    const photos = {
+      withPhoto: (await watch.photo.groupBy({ by: ["issueId"], where: { stage: "before" } })).length,
+      issues: await watch.issue.count(),
+    };
     const bySource = new Map(messages.map((m) => [m.messageId, m]));
     const cardsPerSource = new Map<string, number>();
     for (const m of emu.messages()) {
@@ -436,7 +465,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {
-        cleanup();
+        await cleanup();
       } catch {
         // already closed
       }

@@ -4,7 +4,7 @@
  * leaves at start + i / rate, whether or not earlier ones were answered) over keep-alive connections, and records
  * when each left and when its answer came back.
  *
- *   ← {type: "run", url, rate, requestsFile, timeoutMs}
+ *   ← {type: "run", urls, rate, requestsFile, timeoutMs}
  *   → {type: "run:done", sentAt[], ackAt[], status[], lagMs}   (epoch ms; ackAt NaN and status 0 when it failed)
  */
 
@@ -22,7 +22,8 @@ export interface PreparedRequest {
 /** What the parent asks for. */
 export interface LoadRun {
   type: "run";
-  url: string;
+  /** Where to POST: several URLs (instances behind a load balancer) take the requests in turn. */
+  urls: string[];
   /** Requests per second. */
   rate: number;
   /** JSON file holding PreparedRequest[]. */
@@ -61,7 +62,7 @@ function post(agent: Agent, url: URL, prepared: PreparedRequest, timeoutMs: numb
 
 async function run(job: LoadRun): Promise<LoadResult> {
   const requests = JSON.parse(readFileSync(job.requestsFile, "utf8")) as PreparedRequest[];
-  const url = new URL(job.url);
+  const urls = job.urls.map((u) => new URL(u));
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const n = requests.length;
   const sentAt = new Array<number>(n).fill(Number.NaN);
@@ -86,7 +87,7 @@ async function run(job: LoadRun): Promise<LoadResult> {
       const prepared = requests[i] as PreparedRequest;
       sentAt[i] = epochNow();
       pending.push(
-        post(agent, url, prepared, job.timeoutMs).then((code) => {
+        post(agent, urls[i % urls.length] as URL, prepared, job.timeoutMs).then((code) => {
           ackAt[i] = code === 0 ? Number.NaN : epochNow();
           status[i] = code;
         }),

@@ -9,7 +9,9 @@ import { answerElsewhere } from "../commands/answer-elsewhere.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
 import type { Config } from "../config/env.ts";
-import { type Db, openDb } from "../db/client.ts";
+import { type Db, openDb, postgresOf } from "../db/client.ts";
+import { databaseInfo } from "../db/database-info.ts";
+import { AdvisoryLaneLocks } from "../db/lane-locks.ts";
 import { migrate } from "../db/migrate.ts";
 import { orgOf } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
@@ -30,6 +32,7 @@ import { downloadMessageImages, ensureImageKey } from "../lark/photos.ts";
 import { type LongConnection, startLongConnection } from "../lark/receivers/long-connection.ts";
 import { createSink } from "../lark/receivers/sink.ts";
 import { createWebhookHandler } from "../lark/receivers/webhook.ts";
+import { SharedPacer } from "../lark/shared-pacer.ts";
 import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../ops/metrics.ts";
@@ -79,17 +82,28 @@ export interface RiqingOptions {
 export async function createRiqing(config: Config, options: RiqingOptions): Promise<Riqing> {
   const { log } = options;
   const lark = config.lark;
-  if (!lark) throw new Error("startRiqing needs Lark credentials (the sandbox provides its emulator's)");
+  if (!lark) throw new Error("createRiqing needs Lark credentials (the sandbox provides its emulator's)");
   const now = options.now ?? (() => new Date());
-  const applied = migrate(config.databaseUrl);
+  const applied = await migrate(config.databaseUrl);
   if (applied.length) log.info({ applied }, "database migrated");
   const db = await openDb(config.databaseUrl);
   const catalogue = await ensureCatalogue(db);
   log.info({ catalogue }, "category catalogue ready");
   prepareMatching((await orgOf(db)).categories);
 
+  // Instances sharing a PostgreSQL database pace their Lark calls together and take turns on each chat's events.
+  const postgres = postgresOf(db);
+  const pacer = postgres ? new SharedPacer(postgres, log) : undefined;
+  const lanes = postgres ? new AdvisoryLaneLocks(config.databaseUrl, log) : undefined;
+
   const metrics = new Metrics();
-  const client = new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log });
+  const client = new LarkClient({
+    appId: lark.appId,
+    appSecret: lark.appSecret,
+    domain: lark.domain,
+    logger: log,
+    ...(pacer && { pacer }),
+  });
   const bot = await client.botInfo();
   log.info({ botOpenId: bot.openId, name: bot.appName }, "connected to Lark");
   await checkPeople(db, client, log, now());
@@ -147,7 +161,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
     cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
-  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics);
+  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics, { ...(lanes && { lanes }) });
   const outbox = new OutboxSender({
     db,
     client,
@@ -184,8 +198,20 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     log,
     metrics,
     health: [
-      { name: "database", check: async () => void (await db.$queryRawUnsafe("SELECT 1")) },
-      { name: "lark", check: async () => void (await client.botInfo()) },
+      {
+        name: "database",
+        check: async () => {
+          const { kind, version } = await databaseInfo(db);
+          return { kind, version };
+        },
+      },
+      {
+        name: "lark",
+        check: async () => {
+          await client.botInfo();
+          return undefined;
+        },
+      },
     ],
     larkEvents: createWebhookHandler({
       encryptKey: lark.encryptKey,
@@ -260,6 +286,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       const open = server;
       if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
       await inbox.stop();
+      await lanes?.close();
       await ledgerExportsIdle();
       await outbox.stop();
       await db.$disconnect();

@@ -20,7 +20,7 @@ export async function runApiKeyCli(args: string[], config: Config): Promise<numb
       rate: { type: "string" },
     },
   });
-  migrate(config.databaseUrl);
+  await migrate(config.databaseUrl);
   const { openDb } = await import("../db/client.ts");
   const db = await openDb(config.databaseUrl);
   try {

@@ -29,7 +29,7 @@ export interface CliOutput {
 
 /** Opens the database and builds the jobs' dependencies; the chart is uploaded only when Lark is configured. */
 async function openDeps(config: Config): Promise<JobDeps> {
-  migrate(config.databaseUrl);
+  await migrate(config.databaseUrl);
   const db = await openDb(config.databaseUrl);
   const log = createLogger(config.logLevel);
   const lark = config.lark;

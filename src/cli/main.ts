@@ -17,6 +17,9 @@ const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/
                        sandbox mode: throw the sandbox away and start again from the demo state
   migrate              升级数据库结构（启动时也会自动执行）
                        apply pending database migrations (start does this too)
+  move-to-postgres --from file:… --to postgresql://…
+                       把 SQLite 数据库整体复制到一个空的 PostgreSQL 数据库（编号不变，逐表核对行数和校验和）
+                       copy a SQLite deployment into an empty PostgreSQL database (ids kept, verified per table)
   import <文件 file>   导入组织架构、人员、问题类别和群绑定（.yaml 或 .xlsx），可重复导入
                        import units, people, categories and chat bindings from .yaml or .xlsx (idempotent)
       --dry-run        只检查并报告变化，不写入 / check and report, write nothing
@@ -96,9 +99,38 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
     case "migrate": {
       parseArgs({ args: rest });
       const cfg = config();
-      const applied = migrate(cfg.databaseUrl);
+      const applied = await migrate(cfg.databaseUrl);
       console.log(applied.length ? `已升级数据库：${applied.join("、")}` : "数据库已是最新，无需升级");
       return 0;
+    }
+    case "move-to-postgres": {
+      const { values } = parseArgs({ args: rest, options: { from: { type: "string" }, to: { type: "string" } } });
+      const from = values.from ?? "";
+      const to = values.to ?? "";
+      if (!from.startsWith("file:") || !/^postgres(ql)?:\/\//.test(to)) {
+        console.error(
+          `请用 --from 指定 SQLite 数据库（file:…），用 --to 指定空的 PostgreSQL 数据库（postgresql://…）。\n\n${USAGE["move-to-postgres"]}`,
+        );
+        return 2;
+      }
+      const { moveRefusal, moveToPostgres } = await import("../db/move-to-postgres.ts");
+      console.log("正在复制，全部核对无误后才提交；中途出错则目标数据库保持为空……");
+      try {
+        const report = await moveToPostgres(from, to, (line) => console.log(line));
+        const rows = report.tables.reduce((sum, t) => sum + t.rows, 0);
+        for (const t of report.tables)
+          console.log(`  ✓ ${t.name}：${t.rows} 行，校验和 ${t.checksum.slice(0, 12)} 一致`);
+        console.log(
+          `已复制 ${report.tables.length} 张表共 ${rows} 行，逐表行数和校验和与源数据库一致。` +
+            "把 DATABASE_URL 改为这个 PostgreSQL 连接串后重新启动日清；原来的 SQLite 文件请保留备份。",
+        );
+        return 0;
+      } catch (error) {
+        const refusal = moveRefusal(error);
+        if (refusal === undefined) throw error;
+        console.error(refusal);
+        return 1;
+      }
     }
     case "import": {
       const { values, positionals } = parseArgs({
@@ -112,7 +144,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         return 2;
       }
       const cfg = config();
-      migrate(cfg.databaseUrl);
+      await migrate(cfg.databaseUrl);
       const { openDb } = await import("../db/client.ts");
       const { importOrg } = await import("../org/import-org.ts");
       const { formatImportReport } = await import("../org/format-import-report.ts");
@@ -159,7 +191,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
         return 2;
       }
       const cfg = config();
-      migrate(cfg.databaseUrl);
+      await migrate(cfg.databaseUrl);
       const { openDb } = await import("../db/client.ts");
       const { parseLedgerPeriod } = await import("../features/ledger-command.ts");
       const { exportLedger, PHOTO_FOLDER } = await import("../reports/export-ledger.ts");

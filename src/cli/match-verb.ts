@@ -91,7 +91,7 @@ async function* linesOf(options: MatchOptions): AsyncGenerator<string> {
  * exit code: 0 done, 1 when the unit is unknown or the database holds no categories yet.
  */
 export async function runMatch(config: Config, options: MatchOptions): Promise<number> {
-  migrate(config.databaseUrl);
+  await migrate(config.databaseUrl);
   const db = await openDb(config.databaseUrl);
   try {
     const org = await orgOf(db);

@@ -8,6 +8,11 @@ export const USAGE: Partial<Record<string, string>> = {
   --reset  沙箱从演示数据重新开始 / start the sandbox again from the demo data`,
   migrate: `用法 Usage: riqing migrate
   升级数据库结构到最新（启动时也会自动执行）/ apply pending database migrations (start does this too)`,
+  "move-to-postgres": `用法 Usage: riqing move-to-postgres --from file:./data/riqing.db --to postgresql://用户:密码@地址:5432/库名
+  把 SQLite 数据库的全部数据复制到一个空的 PostgreSQL 数据库：编号不变，在一个事务里复制，提交前逐表核对行数和校验和；
+  目标数据库已有数据时拒绝，什么也不写。复制期间请先停止日清。
+  copy every row of a SQLite deployment into an empty PostgreSQL database in one transaction, ids kept, each table's
+  row count and checksum verified before commit; refuses a target that holds data. Stop the bot first.`,
   import: `用法 Usage: riqing import <文件 file> [--dry-run]
   导入组织架构、人员、问题类别和群绑定（.yaml 或 .xlsx），可重复导入
   import units, people, categories and chat bindings from .yaml or .xlsx (idempotent)

@@ -45,7 +45,11 @@ const schema = z
     DATABASE_URL: optionalText.pipe(
       z
         .string()
-        .regex(/^file:.+/, { message: "目前仅支持 SQLite，应形如 file:./data/riqing.db" })
+        .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
+          message:
+            "应为 SQLite 数据库文件（形如 file:./data/riqing.db）或 PostgreSQL 连接串" +
+            "（形如 postgresql://riqing:密码@数据库地址:5432/riqing）",
+        })
         .optional(),
     ),
     DATA_DIR: z.string().trim().default("./data"),

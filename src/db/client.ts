@@ -1,12 +1,38 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { Client } from "@libsql/client";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaPg } from "@prisma/adapter-pg";
+import Database from "libsql";
+import { PrismaClient as PostgresClient } from "../generated/postgres/client.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { serializedAdapter } from "./serialized-adapter.ts";
+import { sqliteConnection } from "./sqlite-connection.ts";
 
+/**
+ * The database client. Typed as the SQLite client; a PostgreSQL one (same models, same runtime) is cast to it where it
+ * is opened, and what only PostgreSQL has goes through {@link postgresOf}.
+ */
 export type Db = PrismaClient;
 /** The client handed to a transaction callback. */
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+/** A client opened on PostgreSQL, typed as such. */
+export type PostgresDb = PostgresClient;
+
+/** True for a PostgreSQL connection URL (`postgresql://…` or `postgres://…`); anything else is a SQLite `file:`. */
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//.test(databaseUrl);
+}
+
+const postgresClients = new WeakMap<Db, PostgresDb>();
+
+/** The PostgreSQL-typed client behind `db`, or undefined when `db` is SQLite. */
+export function postgresOf(db: Db): PostgresDb | undefined {
+  return postgresClients.get(db);
+}
+
+/** Connections one process keeps to PostgreSQL. */
+const POSTGRES_POOL_SIZE = 10;
 
 /** Milliseconds a connection waits for another writer before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -17,27 +43,67 @@ export function sqlitePath(databaseUrl: string): string {
 }
 
 /**
- * Opens the database through the better-sqlite3 driver adapter (no Prisma engine binary) with WAL, a busy timeout
- * and foreign keys on. Creates the folder of the database file when it is missing. With `readonly` it changes
- * nothing: the file must exist, nothing is created, and every write fails.
+ * Opens a libSQL connection to a SQLite file with a busy timeout and foreign keys on; with `readonly`, the file must
+ * exist and the connection refuses every write. Otherwise the folder is created when missing and the database is
+ * put in WAL mode with synchronous=NORMAL.
+ */
+export function openSqlite(file: string, options: { readonly?: boolean } = {}): Database.Database {
+  const readonly = options.readonly ?? false;
+  if (readonly && file !== ":memory:" && !existsSync(file)) throw new Error(`database file ${file} does not exist`);
+  if (!readonly && file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  try {
+    sqlite.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.exec("PRAGMA foreign_keys = ON");
+    if (readonly) {
+      sqlite.exec("PRAGMA query_only = ON");
+    } else {
+      sqlite.exec("PRAGMA journal_mode = WAL");
+      sqlite.exec("PRAGMA synchronous = NORMAL");
+    }
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return sqlite;
+}
+
+/** Prisma's libSQL adapter over one connection of ours (see sqlite-connection.ts). */
+class OneConnection extends PrismaLibSQL {
+  constructor(private readonly open: () => Database.Database) {
+    // Dates are stored as Unix milliseconds, as the better-sqlite3 adapter stored them before.
+    super({ url: "file::memory:" }, { timestampFormat: "unixepoch-ms" });
+  }
+
+  override createClient(): Client {
+    return sqliteConnection(this.open());
+  }
+}
+
+/**
+ * Opens the database: PostgreSQL through Prisma's pg adapter (a pool of connections whose sessions run in UTC), or a
+ * SQLite file through Prisma's libSQL adapter (no Prisma engine binary, no compiler at install) on one connection used
+ * in turn (serialized-adapter.ts). With `readonly` it changes nothing: a SQLite file must exist, nothing is created,
+ * and every write fails.
  */
 export async function openDb(databaseUrl: string, options: { readonly?: boolean } = {}): Promise<Db> {
+  if (isPostgresUrl(databaseUrl)) return openPostgres(databaseUrl, options);
   const file = sqlitePath(databaseUrl);
-  const readonly = options.readonly ?? false;
-  if (file !== ":memory:" && !readonly) mkdirSync(dirname(file), { recursive: true });
-  const adapter = serializedAdapter(
-    new PrismaBetterSQLite3(
-      { url: file, timeout: BUSY_TIMEOUT_MS, readonly, fileMustExist: readonly },
-      { timestampFormat: "unixepoch-ms" },
-    ),
-  );
-  const db = new PrismaClient({ adapter });
-  await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  if (readonly) return db;
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  const db = new PrismaClient({ adapter: serializedAdapter(new OneConnection(() => openSqlite(file, options))) });
+  await db.$connect();
   // Keeps the planner's statistics current, so the digest's grouped counts pick the right indexes.
-  await db.$queryRawUnsafe("PRAGMA optimize = 0x10002");
+  if (!options.readonly) await db.$queryRawUnsafe("PRAGMA optimize = 0x10002");
+  return db;
+}
+
+async function openPostgres(databaseUrl: string, options: { readonly?: boolean }): Promise<Db> {
+  // DateTime columns are timestamps without a zone: every session reads and writes them in UTC.
+  const settings = ["-c TimeZone=UTC", ...(options.readonly ? ["-c default_transaction_read_only=on"] : [])];
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE, options: settings.join(" ") });
+  const postgres = new PostgresClient({ adapter });
+  await postgres.$connect();
+  // The two generated clients differ only in provider-specific extras; the models and the runtime are the same.
+  const db = postgres as unknown as Db;
+  postgresClients.set(db, postgres);
   return db;
 }

@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
-import { BUSY_TIMEOUT_MS, sqlitePath } from "./client.ts";
-
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isPostgresUrl, openSqlite, sqlitePath } from "./client.ts";
+import { migratePostgres, postgresMigrationStatus } from "./migrate-postgres.ts";
+import { listMigrations, type MigrationStatus, migrationsDir } from "./migration-files.ts";
 
 /** The bookkeeping table Prisma Migrate uses, so `prisma migrate` and this runner agree on what is applied. */
 const BOOKKEEPING_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -22,26 +20,27 @@ const BOOKKEEPING_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 /** Rows of `_prisma_migrations` that count as applied (as `prisma migrate deploy` counts them). */
 const APPLIED = "finished_at IS NOT NULL AND rolled_back_at IS NULL";
 
-/** Names of the migrations committed under prisma/migrations, in order. */
-export function listMigrations(dir = MIGRATIONS_DIR): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "migration.sql")))
-    .map((e) => e.name)
-    .sort();
-}
-
-/** Which committed migrations a database has applied and which it still lacks. */
-export interface MigrationStatus {
-  applied: string[];
-  pending: string[];
+/**
+ * Reads which migrations an existing database has applied, changing nothing (a SQLite file is opened read-only and
+ * must exist). A database without the bookkeeping table has applied none.
+ */
+export async function migrationStatus(databaseUrl: string, dir = migrationsDir(databaseUrl)): Promise<MigrationStatus> {
+  return isPostgresUrl(databaseUrl)
+    ? postgresMigrationStatus(databaseUrl, dir)
+    : sqliteMigrationStatus(databaseUrl, dir);
 }
 
 /**
- * Reads which migrations an existing database has applied, changing nothing (the file is opened read-only and must
- * exist). A database without Prisma's bookkeeping table has applied none.
+ * Applies the pending migrations, each in its own transaction, and returns the names it applied: SQLite's recorded
+ * as `prisma migrate deploy` records them, PostgreSQL's by the project's own runner (migrate-postgres.ts). Safe to
+ * run from several processes at once.
  */
-export function migrationStatus(databaseUrl: string, dir = MIGRATIONS_DIR): MigrationStatus {
-  const sqlite = new Database(sqlitePath(databaseUrl), { readonly: true, fileMustExist: true });
+export async function migrate(databaseUrl: string, dir = migrationsDir(databaseUrl)): Promise<string[]> {
+  return isPostgresUrl(databaseUrl) ? migratePostgres(databaseUrl, dir) : migrateSqlite(databaseUrl, dir);
+}
+
+function sqliteMigrationStatus(databaseUrl: string, dir: string): MigrationStatus {
+  const sqlite = openSqlite(sqlitePath(databaseUrl), { readonly: true });
   try {
     const bookkept = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`);
     const done = new Set(
@@ -72,26 +71,19 @@ export class MigrationCheckError extends Error {
 }
 
 /**
- * Applies the pending migrations to a SQLite database, each in its own transaction, recording them exactly as
- * `prisma migrate deploy` does. Safe to run from several processes at once: each migration is checked and applied
- * under the write lock. Returns the names it applied; throws MigrationCheckError (and keeps the database as it
- * was before that migration) when a migration leaves broken foreign keys.
+ * SQLite: each migration is checked and applied under the write lock; throws MigrationCheckError (and keeps the
+ * database as it was before that migration) when a migration leaves broken foreign keys.
  */
-export function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): string[] {
-  const file = sqlitePath(databaseUrl);
-  mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+function migrateSqlite(databaseUrl: string, dir: string): string[] {
+  const sqlite = openSqlite(sqlitePath(databaseUrl));
   try {
-    sqlite.pragma("journal_mode = WAL");
     sqlite.exec(BOOKKEEPING_DDL);
     // Prisma rebuilds a table (create a copy, drop the old one, rename) between `PRAGMA foreign_keys=OFF` and `=ON`,
-    // but that pragma does nothing inside a transaction: with keys on (better-sqlite3's default) the DROP would
+    // but that pragma does nothing inside a transaction: with keys on (as every connection opens) the DROP would
     // cascade into every referencing table. So keys go off here, outside the transactions, for this connection
     // only (it closes below; every connection the app opens turns them on), and each migration is checked instead.
-    sqlite.pragma("foreign_keys = OFF");
-    const isApplied = sqlite
-      .prepare(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND ${APPLIED}`)
-      .pluck();
+    sqlite.exec("PRAGMA foreign_keys = OFF");
+    const isApplied = sqlite.prepare(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND ${APPLIED}`);
     const record = sqlite.prepare(
       `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
        VALUES (?, ?, ?, ?, ?, 1)`,

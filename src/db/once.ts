@@ -3,12 +3,33 @@ import type { Db, Tx } from "./client.ts";
 /** True for a unique-constraint violation (Prisma P2002 or the driver's own error). */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
-  return e?.code === "P2002" || /UNIQUE constraint failed/i.test(e?.message ?? "");
+  return e?.code === "P2002" || /UNIQUE constraint failed|duplicate key value violates unique/i.test(e?.message ?? "");
+}
+
+/**
+ * Runs `insert`, which may hit a unique key: true when it inserted, false when the key was taken. Inside a transaction
+ * the insert runs on a savepoint, so a violation undoes only the insert: on PostgreSQL a failed statement otherwise
+ * aborts the whole transaction, and the caller's other writes would silently not commit.
+ */
+export async function insertUnlessTaken(db: Db | Tx, insert: () => Promise<unknown>): Promise<boolean> {
+  // A transaction's client has no $transaction of its own.
+  const inTransaction = !("$transaction" in db);
+  if (inTransaction) await db.$executeRawUnsafe("SAVEPOINT insert_unless_taken");
+  try {
+    await insert();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    if (inTransaction) await db.$executeRawUnsafe("ROLLBACK TO SAVEPOINT insert_unless_taken");
+    return false;
+  }
+  if (inTransaction) await db.$executeRawUnsafe("RELEASE SAVEPOINT insert_unless_taken");
+  return true;
 }
 
 /**
  * Claims a unique key for work that must happen once (a notice per chat, a reminder per issue and stage, a digest
- * per chat and date). Returns true for the one caller that claimed it, across restarts and processes.
+ * per chat and date). Returns true for the one caller that claimed it, across restarts and processes; inside a
+ * transaction, a lost claim leaves the transaction usable.
  */
 export async function claimOnce(
   db: Db | Tx,
@@ -16,11 +37,5 @@ export async function claimOnce(
   kind: string,
   data: Record<string, string | number | boolean | null> = {},
 ): Promise<boolean> {
-  try {
-    await db.jobRun.create({ data: { key, kind, data } });
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+  return insertUnlessTaken(db, () => db.jobRun.create({ data: { key, kind, data } }));
 }

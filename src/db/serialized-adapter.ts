@@ -1,8 +1,7 @@
-import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { Mutex } from "async-mutex";
 
-type AdapterFactory = PrismaBetterSQLite3;
-type Adapter = Awaited<ReturnType<AdapterFactory["connect"]>>;
+type Adapter = Awaited<ReturnType<SqlDriverAdapterFactory["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
 
 /**
@@ -12,18 +11,18 @@ type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
 const STATEMENT_PRIORITY = 1;
 
 /**
- * Wraps the better-sqlite3 adapter so that the one connection is used by one thing at a time. The stock adapter
- * serializes transactions but lets a statement issued outside them run on the same connection while one is open:
- * the statement then becomes part of that transaction, sees its uncommitted rows, and is rolled back with it — an
- * acknowledged event could vanish. Here a statement waits until the open transaction has finished.
+ * Wraps the SQLite adapter so that the one connection is used by one thing at a time, in the order that keeps the
+ * bot responsive. A statement issued outside a transaction waits until the open transaction has finished (were it
+ * to run on the connection meanwhile, it would become part of that transaction, see its uncommitted rows and be
+ * rolled back with it — an acknowledged event could vanish); waiting statements go before waiting transactions; and
+ * a finished transaction hands the connection on only after a turn of the event loop.
  */
-export function serializedAdapter(factory: AdapterFactory): AdapterFactory {
+export function serializedAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => serialize(await factory.connect()),
-    connectToShadowDb: async () => serialize(await factory.connectToShadowDb()),
-  } as AdapterFactory;
+  };
 }
 
 function serialize(inner: Adapter): Adapter {
@@ -49,9 +48,6 @@ function serialize(inner: Adapter): Adapter {
   };
 }
 
-/** The statements Prisma ends a transaction with, before it calls commit() or rollback(). */
-const ENDINGS: ReadonlySet<string> = new Set(["COMMIT", "ROLLBACK"]);
-
 function releasingOnEnd(tx: Transaction, release: () => void): Transaction {
   let ended = false;
   const end = async (finish: () => Promise<void>) => {
@@ -71,21 +67,7 @@ function releasingOnEnd(tx: Transaction, release: () => void): Transaction {
     adapterName: tx.adapterName,
     options: tx.options,
     queryRaw: (query) => tx.queryRaw(query),
-    async executeRaw(query) {
-      try {
-        return await tx.executeRaw(query);
-      } catch (error) {
-        // A COMMIT that fails (disk full, I/O error) leaves SQLite's transaction open, and Prisma calls neither
-        // commit() nor rollback() after it: roll back what is left and hand the connection on, or it stays taken.
-        if (ENDINGS.has(query.sql.trim().toUpperCase())) {
-          await end(async () => {
-            await tx.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => 0);
-            await tx.rollback();
-          });
-        }
-        throw error;
-      }
-    },
+    executeRaw: (query) => tx.executeRaw(query),
     commit: () => end(() => tx.commit()),
     rollback: () => end(() => tx.rollback()),
   };

@@ -55,7 +55,8 @@ interface PendingAck {
 /**
  * Lark's long-connection service: hands out connect URLs with one-time tickets, accepts the WebSocket,
  * answers pings with pongs carrying the ClientConfig, pushes events as `pbbp2.Frame` data frames and matches
- * the ACKs. Each event goes to one connected client (round robin).
+ * the ACKs. Each event goes to one connected client, chosen at random, as Lark spreads events over an app's
+ * connections.
  */
 export class LongConnectionHub {
   private readonly server = new WebSocketServer({ noServer: true });
@@ -64,7 +65,6 @@ export class LongConnectionHub {
   /** Sockets whose client has pinged: its SDK has attached its frame handler, so events will not be lost. */
   private readonly ready = new WeakSet<WebSocket>();
   private readonly pending = new Map<string, PendingAck>();
-  private turn = 0;
   private seq = 0;
 
   constructor(private readonly options: LongConnectionHubOptions) {}
@@ -122,7 +122,7 @@ export class LongConnectionHub {
   /** Pushes one event payload (plaintext JSON envelope) to one ready client and resolves with its ACK. */
   send(payload: string, timeoutMs: number): Promise<WsAck> {
     const open = this.readySockets();
-    const socket = open[this.turn++ % Math.max(open.length, 1)];
+    const socket = open[Math.floor(Math.random() * open.length)];
     if (!socket) return Promise.reject(new NoReceiverError());
     const messageId = newId("event");
     const frame: Pbbp2Frame = {

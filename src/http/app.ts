@@ -4,10 +4,10 @@ import Koa from "koa";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../ops/metrics.ts";
 
-/** One named check behind GET /healthz. */
+/** One named check behind GET /healthz; what it resolves with (the database's kind and version) is reported too. */
 export interface HealthCheck {
   name: string;
-  check(): Promise<void>;
+  check(): Promise<Record<string, unknown> | undefined>;
 }
 
 export interface AppOptions {
@@ -29,10 +29,12 @@ export function createApp(options: AppOptions): Koa {
   const router = new Router();
   router.post("/lark/events", options.larkEvents);
   router.get("/healthz", async (ctx) => {
+    const details: Record<string, unknown> = {};
     const results = await Promise.all(
       options.health.map(async (h) => {
         try {
-          await h.check();
+          const detail = await h.check();
+          if (detail) details[h.name] = detail;
           return [h.name, "ok"] as const;
         } catch (error) {
           return [h.name, String((error as Error).message ?? error)] as const;
@@ -41,7 +43,7 @@ export function createApp(options: AppOptions): Koa {
     );
     const healthy = results.every(([, r]) => r === "ok");
     ctx.status = healthy ? 200 : 503;
-    ctx.body = { status: healthy ? "ok" : "unhealthy", checks: Object.fromEntries(results) };
+    ctx.body = { status: healthy ? "ok" : "unhealthy", checks: Object.fromEntries(results), ...details };
   });
   router.get("/metrics", async (ctx) => {
     ctx.type = options.metrics.registry.contentType;

@@ -17,7 +17,7 @@ import {
   type LarkEnvelope,
   parseEnvelope,
 } from "./errors.ts";
-import { type Clock, Pacer, paceKey, systemClock } from "./pacer.ts";
+import { type Clock, Pacer, type Pacing, paceKey, systemClock } from "./pacer.ts";
 import { QUIET_SDK_LEVELS, sdkLogger } from "./sdk-logger.ts";
 import { compose, direct, type LarkCall, type Transport } from "./transport/call.ts";
 import { logFailures } from "./transport/log-failures.ts";
@@ -38,8 +38,8 @@ export interface LarkClientOptions {
    */
   domain: string;
   logger: Logger;
-  /** Shared pacer; a private one with Lark's limits by default. */
-  pacer?: Pacer;
+  /** The pacer: shared by every instance on PostgreSQL; a private one with Lark's limits by default. */
+  pacer?: Pacing;
   /** Clock for pacing and backoff waits. */
   clock?: Clock;
   /** Per-request timeout in milliseconds. Default 15 000. */

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { Db } from "../db/client.ts";
+import { type LaneLocks, processLanes } from "../db/lane-locks.ts";
 import { isUniqueViolation } from "../db/once.ts";
 import type { InboundEvent } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
@@ -42,6 +43,8 @@ export interface InboxOptions {
   /** Clock of the retry waits. */
   clock?: Clock;
   retry?: Partial<InboxRetry>;
+  /** Who may work on a chat's events: this process alone (default) or one instance at a time (PostgreSQL). */
+  lanes?: LaneLocks;
 }
 
 const DEFAULT_RETRY: InboxRetry = {
@@ -59,6 +62,8 @@ const UNCHATTED = "event:";
  * promises that crowd out the acknowledgement of new events when the bot is behind.
  */
 const MAX_CHAINS = 8;
+/** With shared lanes, how often to look for events other instances stored (or left behind when they died). */
+const SHARED_POLL_MS = 200;
 
 interface Waiter {
   promise: Promise<CardAnswer | undefined>;
@@ -85,7 +90,9 @@ function waiter(): Waiter {
  * are tried again once when the inbox next starts. A card answer that misses its inline moment and refuses or warns
  * is posted to the card's thread, @-mentioning the clicker.
  *
- * One process per database drains the inbox; several instances would first claim rows (behaviour §12).
+ * Instances sharing a PostgreSQL database drain one inbox together: an instance works on a chat only while it holds
+ * the chat's lane lock, so each event is handled once and a chat's events in order; a lane whose owner died is taken
+ * over by the next instance that looks (each looks every SHARED_POLL_MS for events others stored).
  */
 export class Inbox {
   private readonly busyChats = new Set<string>();
@@ -94,6 +101,8 @@ export class Inbox {
   private readonly chains = new Set<Promise<void>>();
   private readonly clock: Clock;
   private readonly retry: InboxRetry;
+  private readonly lanes: LaneLocks;
+  private poller: NodeJS.Timeout | undefined;
   private running = false;
   private stopping = new AbortController();
   private requeued = false;
@@ -109,6 +118,7 @@ export class Inbox {
   ) {
     this.clock = options.clock ?? systemClock;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.lanes = options.lanes ?? processLanes;
   }
 
   /** Stores an event unless it was seen before. Resolves once the row is committed; never runs the handler. */
@@ -169,12 +179,14 @@ export class Inbox {
     this.stopping = new AbortController();
     // Every chat waiting to retry listens for the stop.
     setMaxListeners(0, this.stopping.signal);
+    if (this.lanes.shared) this.poller = setInterval(() => this.kick(), SHARED_POLL_MS);
     this.kick();
   }
 
   /** Stops taking new work, cuts retry waits short (their events stay pending) and waits for running handlers. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.poller);
     this.stopping.abort();
     await this.pumping;
     await Promise.all([...this.chains]);
@@ -188,6 +200,8 @@ export class Inbox {
       if (!this.pumping && this.chains.size === 0) {
         const pending = await this.db.inboundEvent.count({ where: { status: "pending" } });
         if (pending === 0 || !this.running) return;
+        // Pending events of lanes another instance holds: look again after a while, not at once.
+        if (this.lanes.shared) await this.clock.sleep(SHARED_POLL_MS);
         this.kick();
       }
     }
@@ -240,14 +254,21 @@ export class Inbox {
       list.push(row.id);
       byChat.set(chat, list);
     }
-    for (const [chat, ids] of byChat) {
-      if (this.chains.size >= MAX_CHAINS) break;
-      if (this.busyChats.has(chat)) continue;
+    const wanted = [...byChat.keys()]
+      .filter((chat) => !this.busyChats.has(chat))
+      .slice(0, Math.max(0, MAX_CHAINS - this.chains.size));
+    const taken = await this.lanes.take(wanted);
+    for (const chat of wanted) {
+      const ids = byChat.get(chat);
+      if (!ids || !taken.has(chat)) continue;
       this.busyChats.add(chat);
       for (const id of ids) this.inFlight.add(id);
       const chain = this.runChain(ids)
         .catch((error) => this.log.error({ err: error, chatId: chat }, "inbox chain failed"))
-        .finally(() => {
+        .finally(async () => {
+          await this.lanes
+            .release(chat)
+            .catch((error) => this.log.error({ err: error, chatId: chat }, "cannot release a chat's lane"));
           this.busyChats.delete(chat);
           for (const id of ids) this.inFlight.delete(id);
           this.chains.delete(chain);

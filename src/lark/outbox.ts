@@ -174,7 +174,11 @@ export interface OutboxSenderOptions {
   /** First retry delay; doubles each try up to `backoffMaxMs`. Defaults 2 000 ms and 10 minutes. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** How long a claimed row is reserved for its sender; must exceed one call's timeout. Default 2 minutes. */
+  /**
+   * How long a claimed row is reserved for its sender; must exceed one call's timeout (15 s). Default 30 s: a row
+   * claimed by an instance that died goes out from another one that soon. Should a long wait in the pacer outlast it,
+   * the row's second sender is de-duplicated by Lark through the row's uuid.
+   */
   leaseMs?: number;
 }
 
@@ -202,6 +206,8 @@ export class OutboxSender {
   /** Keys announced in this process, with when, until a pass sees them. */
   private readonly announced = new Map<string, number>();
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Passes started, for telling the latest one. */
+  private passes = 0;
   private readonly onEnqueued = (key: string, lane: string) => {
     this.announced.set(key, this.clock.now());
     // A lane at work takes its next row itself, and looks again (a pass) when it runs dry.
@@ -219,7 +225,7 @@ export class OutboxSender {
       maxAttempts: options.maxAttempts ?? 12,
       backoffBaseMs: options.backoffBaseMs ?? 2_000,
       backoffMaxMs: options.backoffMaxMs ?? 600_000,
-      leaseMs: options.leaseMs ?? 120_000,
+      leaseMs: options.leaseMs ?? 30_000,
     };
   }
 
@@ -283,8 +289,11 @@ export class OutboxSender {
    */
   private async pass(ignoreRunning: boolean): Promise<{ waitMs: number; due: boolean }> {
     const now = this.clock.now();
+    const started = ++this.passes;
     const heads = await this.laneHeads();
-    this.options.metrics?.depth(heads.pending);
+    // Passes may overlap (drain beside the loop; on PostgreSQL their reads run side by side): only the latest to
+    // start tells the depth, so an older reading cannot overwrite a newer one.
+    if (started === this.passes) this.options.metrics?.depth(heads.pending);
     if (this.announced.size > 0) {
       const visible = await this.db.outboxMessage.findMany({
         where: { key: { in: [...this.announced.keys()] } },

@@ -8,8 +8,8 @@
  * moment the answer came, which is never earlier than the arrival. After Lark answers with a rate limit,
  * `pause(key, until)` holds that key back until the reset.
  *
- * Pacing is per process: with several instances (behaviour §12) each paces only its own calls, so the limits would
- * have to be divided between instances or moved to a shared store. One process is the assumption for now.
+ * This pacer keeps its windows in memory, for one process (SQLite). Instances sharing a PostgreSQL database pace
+ * together through the database instead (`SharedPacer`), since Lark's limits are per app.
  */
 
 /** Time source and sleep, injectable so tests run on a virtual clock. */
@@ -85,8 +85,22 @@ export interface PaceTicket {
   finish(): void;
 }
 
+/** What the Lark client needs of a pacer: in memory (`Pacer`) or shared through the database (`SharedPacer`). */
+export interface Pacing {
+  /** Waits until every key allows one more call, then counts the call against all of them. */
+  take(keys: readonly string[]): Promise<PaceTicket>;
+  /** Holds a key back until `untilMs` (clock time), e.g. after a 429 whose reset header said so. */
+  pause(key: string, untilMs: number): void;
+}
+
+/** The limits of a key: those of the part before its first colon. */
+export function limitsFor(rules: PacerRules, key: string): readonly RateLimit[] {
+  const colon = key.indexOf(":");
+  return rules[colon < 0 ? key : key.slice(0, colon)] ?? [];
+}
+
 /** Sliding-window pacer over many keys; see the module comment. */
-export class Pacer {
+export class Pacer implements Pacing {
   private readonly rules: PacerRules;
   private readonly clock: Clock;
   private readonly keys = new Map<string, KeyState>();
@@ -165,8 +179,7 @@ export class Pacer {
   }
 
   private limitsFor(key: string): readonly RateLimit[] {
-    const colon = key.indexOf(":");
-    return this.rules[colon < 0 ? key : key.slice(0, colon)] ?? [];
+    return limitsFor(this.rules, key);
   }
 
   private state(key: string): KeyState {

@@ -6,6 +6,9 @@ const PRISMA_TRANSIENT = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "
 /** SQLite result codes (by prefix) that a later try can get past: locks, I/O trouble, a full disk. */
 const SQLITE_TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL)/;
 
+/** The same as SQLite's primary result codes (an extended code's low byte), as the libSQL adapter reports them. */
+const SQLITE_TRANSIENT_CODES = new Set([5, 6, 10, 13, 15]);
+
 /** Node's codes for network and file-system trouble that passes. */
 const SYSTEM_TRANSIENT = new Set([
   "ECONNRESET",
@@ -35,9 +38,12 @@ export function isTransientError(error: unknown): boolean {
     const { code, meta, cause } = e as { code?: unknown; meta?: unknown; cause?: unknown };
     if (typeof code === "string" && (PRISMA_TRANSIENT.has(code) || SYSTEM_TRANSIENT.has(code))) return true;
     if (typeof code === "string" && SQLITE_TRANSIENT.test(code)) return true;
-    const adapter = (meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)
-      ?.driverAdapterError?.cause?.originalCode;
-    if (typeof adapter === "string" && SQLITE_TRANSIENT.test(adapter)) return true;
+    const adapter = (
+      meta as { driverAdapterError?: { cause?: { kind?: unknown; extendedCode?: unknown } } } | undefined
+    )?.driverAdapterError?.cause;
+    if (adapter?.kind === "sqlite" && typeof adapter.extendedCode === "number") {
+      if (SQLITE_TRANSIENT_CODES.has(adapter.extendedCode & 0xff)) return true;
+    }
     e = cause;
   }
   return false;

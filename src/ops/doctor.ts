@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Config } from "../config/env.ts";
-import type { Db } from "../db/client.ts";
-import { openDb, sqlitePath } from "../db/client.ts";
+import { type Db, isPostgresUrl, openDb, sqlitePath } from "../db/client.ts";
+import { databaseInfo } from "../db/database-info.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import { LarkClient } from "../lark/client.ts";
 import { LarkApiError, LarkCode } from "../lark/errors.ts";
@@ -46,6 +46,42 @@ interface DoctorData {
   chats: { chatId: string; name: string | null }[];
 }
 
+/** The oldest PostgreSQL major version Riqing's migrations and queries are written for. */
+const MIN_POSTGRES_MAJOR = 12;
+/** A database clock further than this from the process's makes deadlines and digests fire at the wrong time. */
+const MAX_CLOCK_SKEW_MS = 5_000;
+
+/** A connection string without its password, for the report. */
+function shown(url: string): string {
+  return isPostgresUrl(url) ? url.replace(/(\/\/[^:/@]+):[^@]*@/, "$1:***@") : url;
+}
+
+/**
+ * The PostgreSQL server: reachable, recent enough, its clock close to this machine's. Adds its lines and returns
+ * whether the database can be looked at further.
+ */
+async function checkPostgresServer(db: Db, checks: DoctorCheck[]): Promise<boolean> {
+  const info = await databaseInfo(db);
+  const major = Number.parseInt(info.version, 10);
+  const recent = major >= MIN_POSTGRES_MAJOR;
+  checks.push({
+    name: "数据库服务器",
+    ok: recent,
+    detail: `PostgreSQL ${info.version}`,
+    ...(!recent && { hint: `日清需要 PostgreSQL ${MIN_POSTGRES_MAJOR} 或更新的版本，请升级数据库服务器` }),
+  });
+  const skew = Math.abs(info.clockSkewMs);
+  checks.push({
+    name: "时钟",
+    ok: skew <= MAX_CLOCK_SKEW_MS,
+    detail: `数据库服务器与本机时间相差 ${(skew / 1000).toFixed(1)} 秒${info.clockSkewMs > 0 ? "（数据库较快）" : info.clockSkewMs < 0 ? "（数据库较慢）" : ""}`,
+    ...(skew > MAX_CLOCK_SKEW_MS && {
+      hint: "用 NTP（如 chrony）同步数据库服务器和各台日清服务器的时间；相差太大时期限、提醒和日报的时刻会不准",
+    }),
+  });
+  return recent;
+}
+
 /**
  * The database as it is: opened read-only, never created or migrated, so a mistyped DATABASE_URL shows as missing
  * instead of as a fresh empty database. Adds its lines to `checks` and returns the open database (the caller closes
@@ -57,7 +93,19 @@ async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<Doc
     checks.push({ name: "数据库", ok: true, detail: `沙箱模式，每次启动时重建（${url}）` });
     return undefined;
   }
-  if (!existsSync(sqlitePath(url))) {
+  if (isPostgresUrl(url)) {
+    let db: Db | undefined;
+    try {
+      db = await openDb(url, { readonly: true });
+      if (!(await checkPostgresServer(db, checks))) return undefined;
+    } catch (error) {
+      const hint = "核对 DATABASE_URL 中的地址、端口、数据库名、用户名和密码，确认 PostgreSQL 已启动且本机可以连接";
+      checks.push(failure("数据库", error, hint));
+      return undefined;
+    } finally {
+      await db?.$disconnect();
+    }
+  } else if (!existsSync(sqlitePath(url))) {
     checks.push({
       name: "数据库",
       ok: false,
@@ -67,12 +115,12 @@ async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<Doc
     return undefined;
   }
   try {
-    const { applied, pending } = migrationStatus(url);
+    const { applied, pending } = await migrationStatus(url);
     if (pending.length > 0) {
       checks.push({
         name: "数据库",
         ok: false,
-        detail: `${url}，结构版本 ${applied.length}，还有 ${pending.length} 个升级未执行：${pending.join("、")}`,
+        detail: `${shown(url)}，结构版本 ${applied.length}，还有 ${pending.length} 个升级未执行：${pending.join("、")}`,
         hint: "运行 riqing migrate 升级数据库（riqing start 启动时也会自动升级）",
       });
       return undefined;
@@ -83,7 +131,7 @@ async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<Doc
     checks.push({
       name: "数据库",
       ok: true,
-      detail: `${url}，结构版本 ${applied.length}（最新），单位 ${units} 个，绑定群 ${chats.length} 个`,
+      detail: `${shown(url)}，结构版本 ${applied.length}（最新），单位 ${units} 个，绑定群 ${chats.length} 个`,
     });
     if (units === 0) {
       checks.push({

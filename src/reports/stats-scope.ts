@@ -66,8 +66,8 @@ export class UnknownUnitError extends Error {
 export const DEPARTMENT_LEVEL = "department";
 
 /**
- * Most ids one IN list carries. Prisma refuses a query with more bound values than the database allows (999 for
- * the SQLite build behind the better-sqlite3 adapter), so longer lists are split with {@link inChunks}.
+ * Most ids one IN list carries. Prisma refuses a query with more bound values than the database allows (999 in
+ * older SQLite builds), so longer lists are split with {@link inChunks}.
  */
 export const MAX_IN_LIST = 500;
 

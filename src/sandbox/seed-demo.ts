@@ -55,7 +55,7 @@ const sessionData = z.object({ id: z.string().min(1) });
  * import (a broken checkout).
  */
 export async function seedDemo(databaseUrl: string): Promise<Demo> {
-  migrate(databaseUrl);
+  await migrate(databaseUrl);
   const db = await openDb(databaseUrl);
   try {
     const report = await importOrg(db, DEMO_ORG_FILE);
@@ -74,7 +74,7 @@ export async function seedDemo(databaseUrl: string): Promise<Demo> {
  */
 export async function readDemo(databaseUrl: string): Promise<Demo | undefined> {
   if (!existsSync(sqlitePath(databaseUrl))) return undefined;
-  migrate(databaseUrl);
+  await migrate(databaseUrl);
   const db = await openDb(databaseUrl);
   try {
     const seeded = sessionData.safeParse((await db.jobRun.findUnique({ where: { key: SESSION_KEY } }))?.data);

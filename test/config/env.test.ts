@@ -110,7 +110,7 @@ describe("loadConfig", () => {
       LARK_APP_SECRET: "x",
       LARK_DOMAIN: "feishu.cn",
       LARK_EVENT_MODE: "http",
-      DATABASE_URL: "postgres://db/riqing",
+      DATABASE_URL: "mysql://db/riqing",
       PORT: "abc",
       RIQING_TIMEZONE: "Beijing",
       RIQING_ADMINS: "zhangsan",
@@ -133,6 +133,13 @@ describe("loadConfig", () => {
     expect(found.LARK_EVENT_MODE).toContain("webhook");
     expect(found.RIQING_TIMEZONE).toContain("Asia/Shanghai");
     expect(found.RIQING_ADMINS).toContain("ou_");
+  });
+
+  it("takes a PostgreSQL URL for DATABASE_URL", () => {
+    const credentials = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x" };
+    for (const url of ["postgresql://riqing:secret@db.example.gov.cn:5432/riqing", "postgres://db/riqing"]) {
+      expect(loadConfig({ ...credentials, DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
   });
 
   it("asks for the missing half of the credentials", () => {

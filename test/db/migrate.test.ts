@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDb } from "../../src/db/client.ts";
-import { listMigrations, MigrationCheckError, migrate } from "../../src/db/migrate.ts";
+import { openDb, openSqlite } from "../../src/db/client.ts";
+import { MigrationCheckError, migrate } from "../../src/db/migrate.ts";
+import { listMigrations } from "../../src/db/migration-files.ts";
 
 describe("migrate", () => {
   const dirs: string[] = [];
@@ -20,8 +20,8 @@ describe("migrate", () => {
 
   it("creates a new database, applies every migration once, and is a no-op the second time", async () => {
     const url = tempUrl();
-    expect(migrate(url)).toEqual(listMigrations());
-    expect(migrate(url)).toEqual([]);
+    expect(await migrate(url)).toEqual(listMigrations());
+    expect(await migrate(url)).toEqual([]);
     const db = await openDb(url);
     try {
       const mode = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
@@ -38,7 +38,7 @@ describe("migrate", () => {
 
   it("enforces foreign keys", async () => {
     const url = tempUrl();
-    migrate(url);
+    await migrate(url);
     const db = await openDb(url);
     try {
       await expect(
@@ -51,7 +51,7 @@ describe("migrate", () => {
 
   it("leaves every org table with the triggers that move the org revision (a table rebuild in a later migration drops them)", async () => {
     const url = tempUrl();
-    migrate(url);
+    await migrate(url);
     const db = await openDb(url);
     try {
       const rows = await db.$queryRawUnsafe<{ tbl_name: string; sql: string }[]>(
@@ -97,7 +97,7 @@ PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;`;
 
   function rows(url: string, sql: string): unknown[] {
-    const sqlite = new Database(url.replace(/^file:/, ""));
+    const sqlite = openSqlite(url.replace(/^file:/, ""));
     try {
       return sqlite.prepare(sql).all();
     } finally {
@@ -105,11 +105,11 @@ PRAGMA defer_foreign_keys=OFF;`;
     }
   }
 
-  it("rebuilds a referenced table without cascading into the rows that reference it", () => {
+  it("rebuilds a referenced table without cascading into the rows that reference it", async () => {
     const url = tempUrl();
     const dir = migrations({ "1_init": INIT });
-    expect(migrate(url, dir)).toEqual(["1_init"]);
-    const sqlite = new Database(url.replace(/^file:/, ""));
+    expect(await migrate(url, dir)).toEqual(["1_init"]);
+    const sqlite = openSqlite(url.replace(/^file:/, ""));
     sqlite.exec(
       `INSERT INTO "Person" VALUES (1, '何小燕'), (2, '王建国'); INSERT INTO "Duty" VALUES (10, 1), (11, 2);`,
     );
@@ -117,7 +117,7 @@ PRAGMA defer_foreign_keys=OFF;`;
 
     mkdirSync(join(dir, "2_person_phone"));
     writeFileSync(join(dir, "2_person_phone", "migration.sql"), REBUILD_PERSON);
-    expect(migrate(url, dir)).toEqual(["2_person_phone"]);
+    expect(await migrate(url, dir)).toEqual(["2_person_phone"]);
     expect(rows(url, `SELECT id, personId FROM "Duty" ORDER BY id`)).toEqual([
       { id: 10, personId: 1 },
       { id: 11, personId: 2 },
@@ -128,7 +128,7 @@ PRAGMA defer_foreign_keys=OFF;`;
     ]);
   });
 
-  it("rolls back a migration that leaves rows pointing at nothing, keeping the ones before it", () => {
+  it("rolls back a migration that leaves rows pointing at nothing, keeping the ones before it", async () => {
     const url = tempUrl();
     const dir = migrations({
       "1_init": INIT,
@@ -137,7 +137,7 @@ PRAGMA defer_foreign_keys=OFF;`;
     });
     let thrown: unknown;
     try {
-      migrate(url, dir);
+      await migrate(url, dir);
     } catch (error) {
       thrown = error;
     }

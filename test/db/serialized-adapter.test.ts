@@ -1,9 +1,11 @@
-import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializedAdapter } from "../../src/db/serialized-adapter.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { testPostgres } from "../support/postgres.ts";
 
-describe("one connection, one user at a time", () => {
+// SQLite only: the one connection of a SQLite database and its adapter. PostgreSQL has a pool of connections.
+describe.skipIf(testPostgres())("one connection, one user at a time", () => {
   let t: TestDb;
   beforeEach(async () => {
     t = await createTestDb();
@@ -94,8 +96,8 @@ function query(sql: string) {
   return { sql, args: [], argTypes: [] };
 }
 
-/** A stand-in for the better-sqlite3 adapter that records the statements it runs. */
-function fakeFactory(log: string[]): PrismaBetterSQLite3 {
+/** A stand-in for the SQLite adapter that records the statements it runs. */
+function fakeFactory(log: string[]): SqlDriverAdapterFactory {
   const result = { columnNames: [], columnTypes: [], rows: [] };
   const queryable = {
     provider: "sqlite" as const,
@@ -120,5 +122,9 @@ function fakeFactory(log: string[]): PrismaBetterSQLite3 {
       rollback: async () => {},
     }),
   };
-  return { provider: "sqlite", adapterName: "fake", connect: async () => adapter } as unknown as PrismaBetterSQLite3;
+  return {
+    provider: "sqlite",
+    adapterName: "fake",
+    connect: async () => adapter,
+  } as unknown as SqlDriverAdapterFactory;
 }

@@ -121,12 +121,25 @@ describe("long connection", () => {
     emu.assertClean();
   });
 
-  it("spreads events over several clients, each event to one of them", async () => {
-    const seen: string[] = [];
-    await connect({ "im.message.receive_v1": () => void seen.push("a") });
-    await connect({ "im.message.receive_v1": () => void seen.push("b") });
-    for (let i = 0; i < 4; i++) await emu.userSends({ chatId: CHAT, from: ALICE, text: `m${i}` });
-    expect(seen.sort()).toEqual(["a", "a", "b", "b"]);
+  it("delivers each event to one of the connected clients, chosen at random as Lark does", async () => {
+    const seen = new Map<string, string[]>();
+    for (const name of ["a", "b", "c"]) {
+      await connect({
+        "im.message.receive_v1": (data) => {
+          const text = JSON.parse((data as { message: { content: string } }).message.content).text as string;
+          seen.set(name, [...(seen.get(name) ?? []), text]);
+        },
+      });
+    }
+    const sent = Array.from({ length: 60 }, (_, i) => `m${i}`);
+    for (const text of sent) await emu.userSends({ chatId: CHAT, from: ALICE, text });
+    // Each event once, to exactly one client.
+    expect([...seen.values()].flat().sort()).toEqual([...sent].sort());
+    // Random, not in turn: every client gets some, and the sequence of receivers is not a rotation.
+    expect([...seen.keys()].sort()).toEqual(["a", "b", "c"]);
+    const receiver = (text: string) => [...seen.entries()].find(([, texts]) => texts.includes(text))?.[0];
+    const order = sent.map(receiver);
+    expect(order.some((name, i) => i >= 3 && name !== order[i - 3])).toBe(true);
     emu.assertClean();
   });
 

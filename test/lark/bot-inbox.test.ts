@@ -2,8 +2,6 @@
  * The inbox's promises (issue 3) shown through the real bot: createRiqing with the real SDK against the emulator, by
  * webhook and by long connection.
  */
-import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
 import type { CardActionHandler } from "../../src/features/router.ts";
@@ -13,7 +11,21 @@ import { markdown } from "../../src/presenters/markdown.ts";
 import { TEXTS } from "../../src/texts/messages.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
+import { testPostgres } from "../support/postgres.ts";
 import { until } from "./outbound-support.ts";
+
+/** A trigger that fails the write marking an event done, as a process dying right before it would. */
+const CRASH_BEFORE_DONE = testPostgres()
+  ? [
+      `CREATE FUNCTION crash_before_done() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.status = 'done' THEN RAISE EXCEPTION 'the process died here'; END IF; RETURN NEW; END $$`,
+      `CREATE TRIGGER crash_before_done BEFORE UPDATE OF status ON "InboundEvent"
+       FOR EACH ROW EXECUTE FUNCTION crash_before_done()`,
+    ]
+  : [
+      `CREATE TRIGGER crash_before_done BEFORE UPDATE OF status ON "InboundEvent" WHEN NEW.status = 'done'
+       BEGIN SELECT RAISE(ABORT, 'the process died here'); END`,
+    ];
 
 /** A card click the test holds in its handler until it lets go; the handler then answers `answer`. */
 function heldClick(answer: Awaited<ReturnType<CardActionHandler>>) {
@@ -100,10 +112,7 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
   it("processes after a restart a report whose work committed before the process died, once, with one card", async () => {
     h = await startBot({ mode });
     // The process "dies" between the report's transaction and marking the event done: that write never lands.
-    await h.bot.db.$executeRawUnsafe(
-      `CREATE TRIGGER crash_before_done BEFORE UPDATE OF status ON "InboundEvent" WHEN NEW.status = 'done'
-       BEGIN SELECT RAISE(ABORT, 'the process died here'); END`,
-    );
+    for (const sql of CRASH_BEFORE_DONE) await h.bot.db.$executeRawUnsafe(sql);
     const reporter = h.people.get("何小燕") ?? "";
     await h.emu.userSends({
       chatId: ORG.chats.xflWork,
@@ -114,10 +123,10 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
     await until(async () => (await h.bot.db.issue.count()) === 1, "the report to be filed");
     expect(await h.bot.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
 
-    await h.restart(() => {
-      const sqlite = new Database(join(h.dir, "riqing.db"));
-      sqlite.exec("DROP TRIGGER crash_before_done");
-      sqlite.close();
+    await h.restart(async () => {
+      const db = await openDb(h.databaseUrl);
+      await db.$executeRawUnsafe(`DROP TRIGGER crash_before_done${testPostgres() ? ` ON "InboundEvent"` : ""}`);
+      await db.$disconnect();
     });
     await h.settle();
     expect(await h.bot.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "done" });
@@ -173,7 +182,7 @@ describe("inbox through the real bot: shutdown and metrics", () => {
     answerSent();
     await stopped;
     await click;
-    const db = await openDb(`file:${join(h.dir, "riqing.db")}`, { readonly: true });
+    const db = await openDb(h.databaseUrl, { readonly: true });
     try {
       expect(await db.inboundEvent.findMany({ select: { eventType: true, status: true } })).toEqual([
         { eventType: "card.action.trigger", status: "done" },

@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDb } from "../../src/db/client.ts";
+import { AdvisoryLaneLocks } from "../../src/db/lane-locks.ts";
 import type { FlatEvent, Inbound } from "../../src/lark/envelope.ts";
 import { LarkApiError } from "../../src/lark/errors.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { testPostgres } from "../support/postgres.ts";
 import { ManualClock, until } from "./outbound-support.ts";
 
 function message(chat: number, seq: number, eventId = `ev_${chat}_${seq}`): FlatEvent {
@@ -53,10 +56,13 @@ describe("inbox", () => {
       silentLogger,
     );
     inbox.start();
-    const accepts: Promise<unknown>[] = [];
-    for (let seq = 0; seq < 10; seq++)
-      for (let chat = 0; chat < 20; chat++) accepts.push(inbox.accept(message(chat, seq)));
-    await Promise.all(accepts);
+    // Each chat's events arrive one after another (a receiver stores an event before the next is sent), the chats'
+    // side by side.
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, chat) => {
+        for (let seq = 0; seq < 10; seq++) await inbox.accept(message(chat, seq));
+      }),
+    );
     await inbox.idle();
     expect(seen.size).toBe(20);
     for (const list of seen.values()) expect(list).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -335,5 +341,98 @@ describe("inbox", () => {
       expect((await posted()).map((p) => p.key)).toEqual(["late-answer:ev_refused"]);
       await inbox.stop();
     });
+  });
+});
+
+describe.skipIf(!testPostgres())("inbox of several instances sharing one PostgreSQL database", () => {
+  let t: TestDb;
+  const locks: AdvisoryLaneLocks[] = [];
+  beforeEach(async () => {
+    t = await createTestDb();
+  });
+  afterEach(async () => {
+    for (const lock of locks.splice(0)) await lock.close();
+    await t.close();
+  });
+
+  /** An instance: its own connections, its own lane locks, a handler that records what it saw. */
+  async function instance(name: string, seen: { by: string; chat: string; seq: number }[], hold?: Promise<void>) {
+    const db = await openDb(t.url);
+    const lanes = new AdvisoryLaneLocks(t.url, silentLogger);
+    locks.push(lanes);
+    const inbox = new Inbox(
+      db,
+      async (inbound: Inbound) => {
+        if (inbound.kind !== "message") return undefined;
+        if (hold) await hold;
+        seen.push({ by: name, chat: inbound.chatId, seq: Number(inbound.text.slice(1)) });
+        return undefined;
+      },
+      silentLogger,
+      undefined,
+      { lanes },
+    );
+    return { db, inbox, lanes };
+  }
+
+  it("handles each event once and each chat's events in order, the chats spread over the instances", async () => {
+    const seen: { by: string; chat: string; seq: number }[] = [];
+    const a = await instance("a", seen);
+    const b = await instance("b", seen);
+    a.inbox.start();
+    b.inbox.start();
+    // Any instance may receive any event (a webhook behind a load balancer).
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, chat) => {
+        for (let seq = 0; seq < 10; seq++) await (seq % 2 ? a : b).inbox.accept(message(chat, seq));
+      }),
+    );
+    await until(() => seen.length >= 200, "every event to be handled");
+    await a.inbox.idle();
+    await b.inbox.idle();
+    expect(seen).toHaveLength(200);
+    for (let chat = 0; chat < 20; chat++) {
+      expect(seen.filter((s) => s.chat === `oc_chat${chat}`).map((s) => s.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+    expect(new Set(seen.map((s) => s.by))).toEqual(new Set(["a", "b"]));
+    await a.inbox.stop();
+    await b.inbox.stop();
+    await a.db.$disconnect();
+    await b.db.$disconnect();
+  });
+
+  it("hands a chat whose instance died to another one, which goes on where it stopped", async () => {
+    const seen: { by: string; chat: string; seq: number }[] = [];
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const a = await instance("a", seen, stuck);
+    a.inbox.start();
+    for (let seq = 0; seq < 5; seq++) await a.inbox.accept(message(1, seq));
+    // a holds the chat's lane, stuck in its first event; b, looking for work too, leaves the chat alone.
+    const laneLocks = async () =>
+      Number(
+        (
+          await t.db.$queryRawUnsafe<{ n: number }[]>(
+            "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 7302 AND granted",
+          )
+        )[0]?.n,
+      );
+    await until(async () => (await laneLocks()) === 1, "a to hold the lane");
+    const b = await instance("b", seen);
+    b.inbox.start();
+    await until(async () => (await t.db.inboundEvent.count({ where: { status: "pending" } })) === 5, "b to look");
+    expect(seen).toEqual([]);
+    // a dies: it stops looking and its lock connection goes, with nothing of its work recorded.
+    const aStopped = a.inbox.stop();
+    await a.lanes.close();
+    await until(() => seen.length === 5, "b to take the chat over");
+    expect(seen.map((s) => [s.by, s.seq])).toEqual([0, 1, 2, 3, 4].map((seq) => ["b", seq]));
+    release();
+    await aStopped;
+    await b.inbox.stop();
+    await a.db.$disconnect();
+    await b.db.$disconnect();
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { testPostgres } from "../support/postgres.ts";
 
 describe("webhook receiver: verification, limits and acknowledge-first", () => {
   let h: BotHarness;
@@ -74,7 +75,11 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
   it("serves health and Prometheus metrics", async () => {
     const health = await fetch(`http://127.0.0.1:${h.bot.port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", checks: { database: "ok", lark: "ok" } });
+    expect(await health.json()).toEqual({
+      status: "ok",
+      checks: { database: "ok", lark: "ok" },
+      database: { kind: testPostgres() ? "PostgreSQL" : "SQLite", version: expect.stringMatching(/^\d+\.\d+/) },
+    });
     await post(h.emu.buildWebhookRequest(messageEvent("上报 测试"), { encrypt: true, tamper: "stale" }));
     const metrics = await (await fetch(`http://127.0.0.1:${h.bot.port}/metrics`)).text();
     expect(metrics).toContain('riqing_webhook_rejected_total{reason="stale timestamp"} 1');

@@ -4,14 +4,15 @@ import { isTransientError } from "../../src/lark/transient-error.ts";
 
 describe("isTransientError", () => {
   it("knows a busy or unreachable database, network trouble and Lark's retryable failures", () => {
-    // What Prisma throws through the better-sqlite3 adapter when another writer holds the lock past the busy timeout.
+    // What Prisma throws through the libSQL adapter when another writer holds the lock past the busy timeout, and
+    // when the disk is full.
     const busy = Object.assign(new Error(""), {
       code: "P1008",
-      meta: { driverAdapterError: { cause: { originalCode: "SQLITE_BUSY", kind: "SocketTimeout" } } },
+      meta: { driverAdapterError: { cause: { originalCode: "5", kind: "SocketTimeout" } } },
     });
     const full = Object.assign(new Error(""), {
       code: "P2010",
-      meta: { driverAdapterError: { cause: { originalCode: "SQLITE_FULL" } } },
+      meta: { driverAdapterError: { cause: { originalCode: "13", kind: "sqlite", extendedCode: 13 } } },
     });
     const reset = new Error("socket hang up", { cause: Object.assign(new Error("read"), { code: "ECONNRESET" }) });
     const lark = new LarkApiError({ call: "download", kind: "rate_limited", code: 99991400, larkMsg: "limit" });

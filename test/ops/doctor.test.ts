@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.ts";
-import { listMigrations, migrate, migrationStatus } from "../../src/db/migrate.ts";
+import { migrate, migrationStatus } from "../../src/db/migrate.ts";
+import { listMigrations } from "../../src/db/migration-files.ts";
 import { ALL_SCOPES, LarkEmulator, SCOPES } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { formatDoctor, runDoctor, STEP } from "../../src/ops/doctor.ts";
 import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { testPostgres } from "../support/postgres.ts";
 
 /** The doctor's send-scope probe updates a message nobody has; Lark refuses the id once the scope is there. */
 const PROBE = /om_riqing_doctor_probe/;
@@ -18,7 +20,7 @@ function harnessConfig(h: BotHarness, emu: LarkEmulator = h.emu, secret = APP_SE
     LARK_APP_ID: APP_ID,
     LARK_APP_SECRET: secret,
     LARK_DOMAIN: emu.baseUrl,
-    DATABASE_URL: `file:${join(h.dir, "riqing.db")}`,
+    DATABASE_URL: h.databaseUrl,
     DATA_DIR: h.dir,
   });
 }
@@ -42,6 +44,34 @@ describe("riqing doctor", () => {
       expect.arrayContaining(["配置", "数据库", "飞书凭证", "机器人", "群 幸福里社区创城工作群"]),
     );
     expect(formatDoctor(checks)).toContain("全部正常");
+  });
+
+  it.runIf(testPostgres())("checks the PostgreSQL server's version and its clock, and hides the password", async () => {
+    const checks = await runDoctor(configFor(h.emu), silentLogger);
+    expect(checks.find((c) => c.name === "数据库服务器")).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^PostgreSQL \d+/),
+    });
+    expect(checks.find((c) => c.name === "时钟")).toMatchObject({ ok: true, detail: expect.stringContaining("相差") });
+    expect(checks.find((c) => c.name === "数据库")?.detail).toContain("结构版本");
+  });
+
+  it.runIf(testPostgres())("names a PostgreSQL server it cannot reach, with the fix", async () => {
+    const url = new URL(h.databaseUrl);
+    url.port = "1";
+    const checks = await runDoctor(
+      loadConfig({
+        LARK_APP_ID: APP_ID,
+        LARK_APP_SECRET: APP_SECRET,
+        LARK_DOMAIN: h.emu.baseUrl,
+        DATABASE_URL: `${url}`,
+      }),
+      silentLogger,
+    );
+    expect(checks.find((c) => c.name === "数据库")).toMatchObject({
+      ok: false,
+      hint: expect.stringContaining("DATABASE_URL"),
+    });
   });
 
   it("names wrong credentials", async () => {
@@ -187,18 +217,18 @@ describe("riqing doctor's database check", () => {
       recursive: true,
     });
     const url = `file:${join(dir, "riqing.db")}`;
-    migrate(url, partial);
+    await migrate(url, partial);
     const checks = await doctor(url);
     const database = checks.find((c) => c.name === "数据库");
     expect(database).toMatchObject({ ok: false, hint: expect.stringContaining("riqing migrate") });
     expect(database?.detail).toContain(`结构版本 1，还有 ${rest.length} 个升级未执行`);
     expect(database?.detail).toContain(String(rest.at(-1)));
-    expect(migrationStatus(url).pending).toEqual(rest);
+    expect((await migrationStatus(url)).pending).toEqual(rest);
   });
 
   it("counts the migrations the database has applied", async () => {
     const url = `file:${join(dir, "riqing.db")}`;
-    migrate(url);
+    await migrate(url);
     const checks = await doctor(url);
     expect(checks.find((c) => c.name === "数据库")).toMatchObject({
       ok: true,

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { createRiqing, type Riqing } from "../../src/app/create-riqing.ts";
 import { loadConfig } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
 import { LarkEmulator } from "../../src/emulator/index.ts";
 import { ledgerExportsIdle } from "../../src/features/ledger-command.ts";
 import type { RouterExtensions } from "../../src/features/router.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { importOrg } from "../../src/org/import-org.ts";
+import { createTestDatabase } from "./db.ts";
 
 export const APP_ID = "cli_0123456789abcdef";
 export const APP_SECRET = "test-secret";
@@ -48,6 +48,8 @@ export interface BotHarness {
   bot: Riqing;
   clock: TestClock;
   dir: string;
+  /** The bot's database (a SQLite file in `dir`, or a PostgreSQL database of its own). */
+  databaseUrl: string;
   /** Person open_ids by name, from the imported org. */
   people: Map<string, string>;
   /** Waits until every stored event is processed, every ledger export finished and the outbox is empty. */
@@ -108,8 +110,8 @@ export async function startBot(options: {
     now: clock.epoch,
     ...(options.scopes && { scopes: options.scopes }),
   });
-  const databaseUrl = `file:${join(dir, "riqing.db")}`;
-  migrate(databaseUrl);
+  const database = await createTestDatabase(dir);
+  const databaseUrl = database.url;
   const db = await openDb(databaseUrl);
   for (const file of [join(import.meta.dirname, "../../examples/org.yaml"), ...(options.extraOrg ?? [])]) {
     const report = await importOrg(db, file);
@@ -169,6 +171,7 @@ export async function startBot(options: {
     bot: await boot(),
     clock,
     dir,
+    databaseUrl,
     people,
     async settle() {
       for (let round = 0; round < 20; round++) {
@@ -196,6 +199,7 @@ export async function startBot(options: {
         await harness.stop();
         await emu.close();
       } finally {
+        await database.drop();
         rmSync(dir, { recursive: true, force: true });
       }
       emu.assertClean();

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Db, openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
+import { createPostgresDatabase, testPostgres } from "./postgres.ts";
 
-/** A fresh, migrated SQLite database in its own temp folder (also usable as DATA_DIR). */
+/** A fresh, migrated database and a temp folder (also usable as DATA_DIR). */
 export interface TestDb {
   db: Db;
   url: string;
@@ -12,18 +13,30 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-/** Creates a migrated database for one test; `close()` disconnects and deletes the folder. */
+/**
+ * The URL of a fresh, migrated database for one test and its clean-up: a SQLite file in `dir`, or a PostgreSQL
+ * database of its own when the suite runs on PostgreSQL (RIQING_TEST_POSTGRES).
+ */
+export async function createTestDatabase(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = testPostgres();
+  if (server) return createPostgresDatabase(server);
+  const url = `file:${join(dir, "riqing.db")}`;
+  await migrate(url);
+  return { url, drop: async () => {} };
+}
+
+/** Creates a migrated database for one test; `close()` disconnects and deletes it and the folder. */
 export async function createTestDb(): Promise<TestDb> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-test-"));
-  const url = `file:${join(dir, "riqing.db")}`;
-  migrate(url);
-  const db = await openDb(url);
+  const database = await createTestDatabase(dir);
+  const db = await openDb(database.url);
   return {
     db,
-    url,
+    url: database.url,
     dir,
     async close() {
       await db.$disconnect();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,5 @@
 import { LarkApiError, LarkCode } from "../errors.ts";
-import type { Clock, Pacer } from "../pacer.ts";
+import type { Clock, Pacing } from "../pacer.ts";
 import type { Layer } from "./call.ts";
 
 /**
@@ -7,7 +7,7 @@ import type { Layer } from "./call.ts";
  * answer pauses the key it concerns until Lark's reset: 230020 is the chat's (user's, message's) limit, every other
  * one the API's per-app limit.
  */
-export function pace(pacer: Pacer, clock: Clock): Layer {
+export function pace(pacer: Pacing, clock: Clock): Layer {
   return (next) => async (call) => {
     const ticket = await pacer.take(call.keys);
     try {

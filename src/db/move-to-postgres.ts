@@ -1,0 +1,221 @@
+import { createHash } from "node:crypto";
+import { Prisma } from "../generated/prisma/client.ts";
+import { type Db, isPostgresUrl, openDb, type PostgresDb, postgresOf, type Tx } from "./client.ts";
+import { migrate, migrationStatus } from "./migrate.ts";
+import { MigrationChecksumError, MigrationFailedError } from "./migrate-postgres.ts";
+
+/** A table to copy: its model, its columns, the key it is read in order of, and columns that point into itself. */
+interface Table {
+  model: string;
+  name: string;
+  columns: Record<string, string>;
+  key: string;
+  /** Self-references, filled in once every row of the table is there (a parent may come after its child). */
+  later?: string[];
+}
+
+/** Every table, parents before children. OrgRevision is not copied: the target's migrations made its own row. */
+const TABLES: Table[] = [
+  { model: "unit", name: "Unit", columns: Prisma.UnitScalarFieldEnum, key: "id", later: ["parentId"] },
+  { model: "person", name: "Person", columns: Prisma.PersonScalarFieldEnum, key: "id" },
+  { model: "category", name: "Category", columns: Prisma.CategoryScalarFieldEnum, key: "id" },
+  { model: "point", name: "Point", columns: Prisma.PointScalarFieldEnum, key: "id" },
+  { model: "duty", name: "Duty", columns: Prisma.DutyScalarFieldEnum, key: "id" },
+  { model: "chatBinding", name: "ChatBinding", columns: Prisma.ChatBindingScalarFieldEnum, key: "id" },
+  {
+    model: "issue",
+    name: "Issue",
+    columns: Prisma.IssueScalarFieldEnum,
+    key: "id",
+    later: ["duplicateOfId", "reboundOfId"],
+  },
+  { model: "photo", name: "Photo", columns: Prisma.PhotoScalarFieldEnum, key: "id" },
+  { model: "larkImage", name: "LarkImage", columns: Prisma.LarkImageScalarFieldEnum, key: "sha256" },
+  { model: "issueEvent", name: "IssueEvent", columns: Prisma.IssueEventScalarFieldEnum, key: "id" },
+  { model: "sequence", name: "Sequence", columns: Prisma.SequenceScalarFieldEnum, key: "name" },
+  { model: "inboundEvent", name: "InboundEvent", columns: Prisma.InboundEventScalarFieldEnum, key: "id" },
+  { model: "outboxMessage", name: "OutboxMessage", columns: Prisma.OutboxMessageScalarFieldEnum, key: "id" },
+  { model: "jobRun", name: "JobRun", columns: Prisma.JobRunScalarFieldEnum, key: "id" },
+  { model: "pendingPhoto", name: "PendingPhoto", columns: Prisma.PendingPhotoScalarFieldEnum, key: "id" },
+  { model: "digestReview", name: "DigestReview", columns: Prisma.DigestReviewScalarFieldEnum, key: "id" },
+  { model: "paceCall", name: "PaceCall", columns: Prisma.PaceCallScalarFieldEnum, key: "id" },
+  { model: "pacePause", name: "PacePause", columns: Prisma.PacePauseScalarFieldEnum, key: "key" },
+];
+
+/** Rows copied per statement (PostgreSQL takes at most 32,767 parameters; Issue has 28 columns). */
+const BATCH = 1_000;
+
+type Row = Record<string, unknown>;
+
+/** The part of a Prisma model delegate the copy uses, the same for every model. */
+interface Delegate {
+  findMany(args: { orderBy: Row; take: number; skip?: number; cursor?: Row }): Promise<Row[]>;
+  createMany(args: { data: Row[] }): Promise<{ count: number }>;
+  count(): Promise<number>;
+}
+
+function delegate(db: Db | Tx, table: Table): Delegate {
+  return (db as unknown as Record<string, Delegate>)[table.model] as Delegate;
+}
+
+/** Reads a table in key order, a batch at a time. */
+async function* rows(db: Db | Tx, table: Table): AsyncGenerator<Row[]> {
+  let cursor: Row | undefined;
+  for (;;) {
+    const batch = await delegate(db, table).findMany({
+      orderBy: { [table.key]: "asc" },
+      take: BATCH,
+      ...(cursor && { skip: 1, cursor }),
+    });
+    if (batch.length === 0) return;
+    yield batch;
+    const last = batch[batch.length - 1] as Row;
+    cursor = { [table.key]: last[table.key] };
+  }
+}
+
+/** JSON with object keys sorted, so the same data hashes the same whatever order a database keeps keys in. */
+function canonical(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Row).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Row count and a checksum over every column of every row, in key order. */
+async function fingerprint(db: Db | Tx, table: Table): Promise<{ rows: number; checksum: string }> {
+  const hash = createHash("sha256");
+  let count = 0;
+  for await (const batch of rows(db, table)) {
+    for (const row of batch) hash.update(canonical(Object.keys(table.columns).map((c) => row[c]))).update("\n");
+    count += batch.length;
+  }
+  return { rows: count, checksum: hash.digest("hex") };
+}
+
+/** What was copied, table by table. */
+export interface MoveReport {
+  tables: { name: string; rows: number; checksum: string }[];
+}
+
+/** The target already holds data: nothing was copied. */
+export class TargetNotEmptyError extends Error {
+  override readonly name = "TargetNotEmptyError";
+  constructor(readonly tables: { name: string; rows: number }[]) {
+    super(
+      `目标数据库不是空的（${tables.map((t) => `${t.name} 有 ${t.rows} 行`).join("、")}），为免覆盖已有数据，` +
+        "没有复制任何内容。请换一个新建的空数据库。",
+    );
+  }
+}
+
+/** The source has migrations left to apply: its rows would not fit the target's tables. */
+export class SourceNotMigratedError extends Error {
+  override readonly name = "SourceNotMigratedError";
+  constructor(readonly pending: string[]) {
+    super(
+      `源数据库还有 ${pending.length} 个升级未执行（${pending.join("、")}）。请先用原来的配置运行 riqing migrate，再迁移。`,
+    );
+  }
+}
+
+/** Copied rows and the source differ (should never happen): the copy was rolled back. */
+export class MoveVerificationError extends Error {
+  override readonly name = "MoveVerificationError";
+  constructor(readonly table: string) {
+    super(`复制后 ${table} 表与源数据库不一致，已全部撤销，目标数据库保持为空。`);
+  }
+}
+
+/** The Chinese explanation of an error that stopped a move for a reason the operator can fix; undefined for a bug. */
+export function moveRefusal(error: unknown): string | undefined {
+  const known = [
+    TargetNotEmptyError,
+    SourceNotMigratedError,
+    MoveVerificationError,
+    MigrationFailedError,
+    MigrationChecksumError,
+  ];
+  return known.some((kind) => error instanceof kind) ? (error as Error).message : undefined;
+}
+
+/**
+ * Copies a SQLite deployment into an empty PostgreSQL database: applies the PostgreSQL migrations, refuses a target
+ * that holds any rows, copies every table with its ids in one transaction (self-references filled in after their
+ * table, identity sequences moved past the copied ids), then compares each table's row count and checksum with the
+ * source before committing — any difference, or any failure, leaves the target as empty as it was.
+ */
+export async function moveToPostgres(
+  from: string,
+  to: string,
+  progress: (line: string) => void = () => {},
+): Promise<MoveReport> {
+  if (isPostgresUrl(from) || !isPostgresUrl(to))
+    throw new Error("move-to-postgres copies a file: database into a postgresql: one");
+  const pending = (await migrationStatus(from)).pending;
+  if (pending.length > 0) throw new SourceNotMigratedError(pending);
+  await migrate(to);
+  const source = await openDb(from, { readonly: true });
+  const target = await openDb(to);
+  try {
+    const postgres = postgresOf(target) as PostgresDb;
+    const filled = [];
+    for (const table of TABLES) {
+      const count = await delegate(target, table).count();
+      if (count > 0) filled.push({ name: table.name, rows: count });
+    }
+    if (filled.length > 0) throw new TargetNotEmptyError(filled);
+    const report: MoveReport = { tables: [] };
+    const links: { table: Table; column: string; ids: unknown[]; values: unknown[] }[] = [];
+    await postgres.$transaction(
+      async (ptx) => {
+        const tx = ptx as unknown as Tx;
+        for (const table of TABLES) {
+          let copied = 0;
+          for await (const batch of rows(source, table)) {
+            const data = batch.map((row) => ({
+              ...row,
+              ...Object.fromEntries((table.later ?? []).map((c) => [c, null])),
+            }));
+            copied += (await delegate(tx, table).createMany({ data })).count;
+            for (const column of table.later ?? []) {
+              const set = batch.filter((row) => row[column] !== null);
+              if (set.length === 0) continue;
+              links.push({ table, column, ids: set.map((r) => r[table.key]), values: set.map((r) => r[column]) });
+            }
+          }
+          progress(`  ${table.name}：已复制 ${copied} 行`);
+        }
+        for (const link of links) {
+          await ptx.$executeRawUnsafe(
+            `UPDATE "${link.table.name}" AS t SET "${link.column}" = v.value
+               FROM unnest($1::int[], $2::int[]) AS v(id, value) WHERE t."${link.table.key}" = v.id`,
+            link.ids,
+            link.values,
+          );
+        }
+        for (const table of TABLES.filter((t) => t.key === "id")) {
+          await ptx.$executeRawUnsafe(
+            `SELECT setval(pg_get_serial_sequence('"${table.name}"', 'id'), COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL)
+               FROM "${table.name}"`,
+          );
+        }
+        for (const table of TABLES) {
+          const [expected, actual] = [await fingerprint(source, table), await fingerprint(tx, table)];
+          if (expected.rows !== actual.rows || expected.checksum !== actual.checksum) {
+            throw new MoveVerificationError(table.name);
+          }
+          report.tables.push({ name: table.name, ...actual });
+        }
+      },
+      { maxWait: 60_000, timeout: 24 * 3_600_000 },
+    );
+    return report;
+  } finally {
+    await source.$disconnect();
+    await target.$disconnect();
+  }
+}

@@ -1,0 +1,42 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { claimOnce } from "../../src/db/once.ts";
+import { createTestDb, type TestDb } from "../support/db.ts";
+
+// On PostgreSQL a failed statement aborts its whole transaction: a claim lost inside a transaction must not take the
+// transaction's other writes with it (the suite runs this on both databases).
+describe("claimOnce", () => {
+  let t: TestDb;
+  beforeEach(async () => {
+    t = await createTestDb();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it("claims a key once, across transactions and outside them", async () => {
+    expect(await claimOnce(t.db, "digest:oc_1:2026-11-23", "digest.daily")).toBe(true);
+    expect(await claimOnce(t.db, "digest:oc_1:2026-11-23", "digest.daily")).toBe(false);
+    expect(await t.db.$transaction((tx) => claimOnce(tx, "digest:oc_1:2026-11-23", "digest.daily"))).toBe(false);
+    expect(await t.db.jobRun.count()).toBe(1);
+  });
+
+  it("keeps the writes around a lost claim in the same transaction, before and after it", async () => {
+    await claimOnce(t.db, "remind:1:escalate", "reminder");
+    const outcome = await t.db.$transaction(async (tx) => {
+      await tx.sequence.create({ data: { name: "before", value: 1 } });
+      const first = await claimOnce(tx, "remind:1:escalate", "reminder");
+      const second = await claimOnce(tx, "remind:2:escalate", "reminder");
+      await tx.sequence.create({ data: { name: "after", value: 2 } });
+      return { first, second };
+    });
+    expect(outcome).toEqual({ first: false, second: true });
+    expect((await t.db.sequence.findMany({ orderBy: { value: "asc" } })).map((s) => s.name)).toEqual([
+      "before",
+      "after",
+    ]);
+    expect((await t.db.jobRun.findMany({ orderBy: { id: "asc" } })).map((j) => j.key)).toEqual([
+      "remind:1:escalate",
+      "remind:2:escalate",
+    ]);
+  });
+});
