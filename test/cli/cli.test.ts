@@ -206,7 +206,7 @@ describe("riqing CLI", () => {
     const bad = riqing(["match", "--jsonl"], env);
     expect(bad).toMatchObject({ code: 2, err: expect.stringContaining("不认识的选项 --jsonl") });
     expect(bad.err).toContain("riqing match [--json]");
-  });
+  }, 90_000); // five riqing processes, each loading the segmenter
 
   it("start: the sandbox resumes after Ctrl+C, and --reset starts it again from the demo", async () => {
     const dataDir = join(dir, "sandbox-cli");
