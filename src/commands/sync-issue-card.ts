@@ -1,5 +1,6 @@
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, categoryOf, holders, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { ownersOf } from "../db/owners.ts";
 import type { CategoryClass, CategoryKind, IssueStatus, Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type IssueView, issueCard } from "../presenters/issue-card.ts";
@@ -20,18 +21,21 @@ export function issueOfCardKey(key: string): number | null {
 /**
  * Brings the issue's card in the chat up to date, inside the caller's transaction: the first time it queues the
  * card as a thread reply to the report; after that a numbered patch of that card (sent once the card exists),
- * skipped when the content is what the last patch already says; older pending patches are superseded.
+ * skipped when the content is what the last patch already says; older pending patches are superseded. With
+ * `redrawOnly` (a redraw for the passing of time, not for a change) an issue whose card was never posted gets none.
  */
 export async function syncIssueCard(
   tx: Tx,
   issueId: number,
   ctx: Pick<CommandContext, "now" | "timeZone">,
+  options: { redrawOnly?: boolean } = {},
 ): Promise<void> {
+  const key = cardKey(issueId);
+  const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
+  if (!first && options.redrawOnly) return;
   const { issue, view } = await readIssue(tx, issueId);
   if (!issue.sourceChatId || !issue.sourceMessageId) return;
   const content = JSON.stringify(issueCard(view, ctx.now, ctx.timeZone));
-  const key = cardKey(issueId);
-  const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
   if (!first) {
     await enqueue(tx, {
       key,
@@ -74,7 +78,6 @@ async function readIssue(tx: Tx, issueId: number) {
     where: { id: issueId },
     include: {
       reporter: true,
-      assigneePerson: true,
       photos: { orderBy: { id: "asc" } },
       events: { orderBy: { id: "asc" }, include: { actor: true } },
     },
@@ -83,20 +86,16 @@ async function readIssue(tx: Tx, issueId: number) {
   const category = categoryOf(org, issue.categoryId);
   const grid = issue.gridId === null ? undefined : org.units.get(issue.gridId);
   const point = issue.pointId === null ? undefined : org.points.get(issue.pointId);
-  const assigneeUnit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);
   const chatUnitId = issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null;
   const anchor = issue.gridId ?? chatUnitId;
   const community = anchor === null ? undefined : ancestorAt(org, anchor, "community");
   const scope = community?.id ?? chatUnitId;
   const units = scope === null ? [] : unitSubtree(org, scope);
 
-  let assignee: IssueView["assignee"] = null;
-  if (issue.assigneePerson) {
-    assignee = { name: issue.assigneePerson.name, mentions: [issue.assigneePerson.openId] };
-  } else if (assigneeUnit) {
-    const people = [...holders(org, assigneeUnit.id, "responder"), ...holders(org, assigneeUnit.id, "grid_head")];
-    assignee = { name: assigneeUnit.name, mentions: [...new Set(people.map((p) => p.openId))] };
-  }
+  const owner = (await ownersOf(tx, [issue])).get(issue.id);
+  const assignee: IssueView["assignee"] = owner
+    ? { name: owner.unit ?? owner.people[0]?.name ?? "", mentions: owner.people.map((p) => p.openId) }
+    : null;
   const dispatchers = community ? holders(org, community.id, "secretary").map((p) => p.openId) : [];
   const keys = await tx.larkImage.findMany({ where: { sha256: { in: issue.photos.map((p) => p.sha256) } } });
   const keyBySha = new Map(keys.map((k) => [k.sha256, k.imageKey]));

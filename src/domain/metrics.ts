@@ -148,6 +148,17 @@ export function overdueAt(t: Date): IssueCondition {
 }
 
 /**
+ * Issues in hand at `t` with a deadline in [from, to): with `from` = t and `to` the end of t's day, those due today
+ * and not yet fixed (今日到期未完成) — next to the overdue ones, whose deadline is before t; with tomorrow's day,
+ * those due tomorrow (明日到期).
+ */
+export function dueInHandAt(t: Date, { from, to }: Period): IssueCondition {
+  return {
+    all: [inHandAt(t), { time: "deadline", op: ">=", at: from }, { time: "deadline", op: "<", at: to }],
+  };
+}
+
+/**
  * The issues of the rate's "open" term for a period observed at `t` (see {@link observationInstant}): overdue at t,
  * or open at t and reported within the period.
  */

@@ -22,8 +22,9 @@ import type { CardAnswer } from "../lark/inbox.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { ALL_TARGETS, REVIEW_FIELDS } from "../presenters/digest-card.ts";
 import { reminderCard, SNOOZE_MS } from "../presenters/reminder-card.ts";
-import { issueListLine, shortDate } from "../reports/digest.ts";
+import { issueListLine } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
+import { shortDate } from "../texts/deadline.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { toast } from "./card-actions.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
@@ -133,7 +134,7 @@ async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId:
   const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
   const lines = items
     .slice(0, OVERDUE_ANSWER_LIMIT)
-    .map((item, i) => `${i + 1}. ${issueListLine(context, item, "overdue", plain)}`);
+    .map((item, i) => `${i + 1}. ${issueListLine(context, item, plain)}`);
   if (items.length > OVERDUE_ANSWER_LIMIT) lines.push(TEXTS.overdueMore(items.length));
   const header = TEXTS.overdueHeader(unit.name, formatDateTime(now, deps.timeZone), items.length);
   await replyText(deps.db, {

@@ -1,6 +1,6 @@
 /**
- * The 日清日报 card (SPEC 4.5): the day's figures, the overdue list with assignees @-mentioned, what falls due
- * tomorrow, the ranking with its chart, the buttons 查看超期 · 导出台账, the 审阅意见 form, and the definitions. Pure:
+ * The 日清日报 card (SPEC 4.5): the day's figures and account, the overdue list with assignees @-mentioned, what is
+ * still due today and what falls due tomorrow, the ranking with its chart, the buttons 查看超期 · 导出台账, the 审阅意见 form, and the definitions. Pure:
  * the figures come from reports/digest.ts, the chart's image key from the caller.
  */
 
@@ -9,11 +9,13 @@ import {
   type DigestData,
   type DigestMark,
   digestFigures,
+  digestLists,
   digestTitle,
   issueListLine,
   rankingLine,
   rankingRule,
   rankingTitle,
+  todayAccountLine,
   unrankedLine,
 } from "../reports/digest.ts";
 import { METRICS_DEFINITION } from "../texts/messages.ts";
@@ -71,21 +73,17 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
     header: { title: digestTitle(data, options), template: options.preview || options.early ? "wathet" : "blue" },
     elements: [
       fields(digestFigures(data).map((f) => ({ label: f.label, value: f.value }))),
+      markdown(todayAccountLine(data)),
       hr(),
-      markdown(
-        listSection(
-          `超期问题（${stats.overdue} 件）`,
-          data.overdue.map((item) => issueListLine(data, item, "overdue", cardFormat)),
-          stats.overdue,
-          "无超期问题 👍",
-        ),
-      ),
-      markdown(
-        listSection(
-          `明日到期（${data.dueTomorrowTotal} 件）`,
-          data.dueTomorrow.map((item) => issueListLine(data, item, "due", cardFormat)),
-          data.dueTomorrowTotal,
-          "明天没有到期的问题",
+      ...digestLists(data).map((list) =>
+        markdown(
+          listSection(
+            list.title,
+            list.items.map((item) => issueListLine(data, item, cardFormat)),
+            list.total,
+            list.empty,
+            list.overdue,
+          ),
         ),
       ),
       hr(),
@@ -102,10 +100,9 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
   });
 }
 
-function listSection(title: string, lines: string[], total: number, empty: string): string {
+function listSection(title: string, lines: string[], total: number, empty: string, overdue: boolean): string {
   if (total === 0) return `**${title}**\n${empty}`;
-  const more =
-    total > lines.length ? [`等 ${total} 件${title.startsWith("超期") ? "，点「查看超期」看全部" : ""}`] : [];
+  const more = total > lines.length ? [`等 ${total} 件${overdue ? "，点「查看超期」看全部" : ""}`] : [];
   return [`**${title}**`, ...lines.map((l) => `- ${l}`), ...more].join("\n");
 }
 

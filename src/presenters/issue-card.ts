@@ -1,8 +1,9 @@
 import { ACTION_LABELS } from "../domain/lifecycle.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import { deadlineDate } from "../texts/deadline.ts";
 import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
-import { formatDateTime, formatDuration } from "../texts/messages.ts";
+import { formatDateTime } from "../texts/messages.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";
@@ -53,7 +54,7 @@ export function actionValue(action: string, issueId: number): Record<string, unk
 }
 
 /**
- * The issue card (SPEC 4.1): number, status in colour, category, place, description, deadline and time left,
+ * The issue card (SPEC 4.1): number, status in colour, category, place, description, the deadline as a date,
  * the assignee @-mentioned, photos, links, the latest history, and the actions the current status allows. Pure.
  */
 export function issueCard(view: IssueView, now: Date, timeZone: string, options: { fullHistory?: boolean } = {}): Card {
@@ -120,16 +121,18 @@ function assigneeText(view: IssueView): string {
   return who ? `待派单，请 ${who} 派单` : "待派单";
 }
 
+/**
+ * The deadline as a date and time that stays true ("11月24日 09:00 前"): the card lives for days and is redrawn only
+ * when the issue changes (and by the reminder sweep when the deadline passes), so it carries no countdown.
+ */
 function deadlineText(view: IssueView, now: Date, timeZone: string): string {
   if (!view.deadline) return "待确定类别后计算";
-  const at = formatDateTime(view.deadline, timeZone);
-  if (view.status === "closed") return `${at}（已于 ${formatDateTime(view.closedAt ?? now, timeZone)} 销项）`;
-  if (view.status === "rectified") return `${at}（已于 ${formatDateTime(view.rectifiedAt ?? now, timeZone)} 整改）`;
+  const at = deadlineDate(view.deadline, timeZone, now);
+  const since = (instant: Date | null) => deadlineDate(instant ?? now, timeZone, now);
+  if (view.status === "closed") return `${at}（已于 ${since(view.closedAt)} 销项）`;
+  if (view.status === "rectified") return `${at}（已于 ${since(view.rectifiedAt)} 整改）`;
   if (view.status === "rejected" || view.status === "duplicate") return at;
-  const left = view.deadline.getTime() - now.getTime();
-  return isOverdueAt(view, now)
-    ? `${at}（**已超期 ${formatDuration(-left)}**）`
-    : `${at}（剩 ${formatDuration(left)}）`;
+  return isOverdueAt(view, now) ? `${at}（已超期）` : `${at} 前`;
 }
 
 function photoElements(view: IssueView): CardElement[] {

@@ -1,11 +1,14 @@
 /**
- * The issue lists of the digest: what is overdue now (超期清单, with assignees to @-mention) and what falls due
- * soon (明日到期). Same unit scope and overdue rule as the figures in stats.ts, so a list and its count agree.
+ * The issue lists of the digest: what is overdue now (超期清单, with assignees to @-mention) and what is in hand and
+ * falls due soon (今日到期未完成, 明日到期). Same unit scope and rules (src/domain/metrics.ts) as the figures in
+ * stats.ts, so a list and its count agree.
  */
 
 import type { Db, Tx } from "../db/client.ts";
-import { overdueAt } from "../domain/metrics.ts";
-import { ISSUE_STATUSES, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import { type Owner, ownersOf } from "../db/owners.ts";
+import type { Period } from "../domain/deadline.ts";
+import { dueInHandAt, overdueAt } from "../domain/metrics.ts";
+import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { toWhere } from "./stats.ts";
 import { ancestorOfLevel, extendLineage, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
@@ -23,10 +26,8 @@ export interface IssueListItem {
   grid: { id: number; name: string } | null;
   point: string | null;
   category: string | null;
-  /** The responsible person, to @-mention. */
-  assignee: { name: string; openId: string } | null;
-  /** The responsible department, when the issue was dispatched to one. */
-  assigneeUnit: string | null;
+  /** Who answers for it: the department it was dispatched to and the people to @-mention (db/owners.ts). */
+  owner: Owner | null;
   deadline: Date;
   reportedAt: Date;
 }
@@ -48,8 +49,7 @@ const LIST_SELECT = {
   grid: { select: { id: true, name: true } },
   point: { select: { name: true } },
   category: { select: { name: true } },
-  assigneePerson: { select: { name: true, openId: true } },
-  assigneeUnit: { select: { name: true } },
+  assigneePersonId: true,
 } as const satisfies Prisma.IssueSelect;
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
@@ -75,17 +75,17 @@ export async function overdueIssues(
 }
 
 /**
- * Open issues of the unit whose deadline falls in [from, to) — e.g. tomorrow's local day for 明日到期 — earliest
- * deadline first, those awaiting verification flagged. Throws UnknownUnitError.
+ * Issues of the unit in hand at `asOf` whose deadline falls in `due` — e.g. tomorrow's local day for 明日到期 —
+ * earliest deadline first (dueInHandAt in src/domain/metrics.ts). Throws UnknownUnitError.
  */
-export async function dueBetween(
+export async function dueInHand(
   db: Client,
   unit: number | string,
-  from: Date,
-  to: Date,
+  asOf: Date,
+  due: Period,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), dueWhere(from, to), options, true));
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), toWhere(dueInHandAt(asOf, due)), options, true));
 }
 
 /** {@link overdueIssues} for each unit of a loaded scope at once (one query however many units): lists by unit id. */
@@ -93,13 +93,9 @@ export function overdueListsOf(db: Client, scope: Scope, asOf: Date, options: Li
   return listsByRoot(db, scope, toWhere(overdueAt(asOf)), options, false);
 }
 
-/** {@link dueBetween} for each unit of a loaded scope at once: lists by unit id. */
-export function dueListsOf(db: Client, scope: Scope, from: Date, to: Date, options: ListOptions = {}) {
-  return listsByRoot(db, scope, dueWhere(from, to), options, true);
-}
-
-function dueWhere(from: Date, to: Date): Prisma.IssueWhereInput {
-  return { status: { in: [...OPEN_STATUSES] }, deadline: { gte: from, lt: to } };
+/** {@link dueInHand} for each unit of a loaded scope at once: lists by unit id, each with its total. */
+export function dueListsOf(db: Client, scope: Scope, asOf: Date, due: Period, options: ListOptions = {}) {
+  return listsByRoot(db, scope, toWhere(dueInHandAt(asOf, due)), options, true);
 }
 
 function onlyList(lists: Map<number, IssueList>): IssueListItem[] {
@@ -149,12 +145,19 @@ async function listsByRoot(
         grid: row.grid,
         point: row.point?.name ?? null,
         category: row.category?.name ?? null,
-        assignee: row.assigneePerson,
-        assigneeUnit: row.assigneeUnit?.name ?? null,
+        owner: null,
         deadline: row.deadline,
         reportedAt: row.reportedAt,
       });
     }
   }
+  // Owners of the issues kept only: a list's total may run into thousands, its lines stop at the limit.
+  const kept = [...lists.values()].flatMap((l) => l.items);
+  const rowsById = new Map(rows.map((r) => [r.id, r]));
+  const owners = await ownersOf(
+    db,
+    [...new Set(kept.map((i) => i.id))].map((id) => rowsById.get(id) as (typeof rows)[number]),
+  );
+  for (const item of kept) item.owner = owners.get(item.id) ?? null;
   return lists;
 }
