@@ -147,6 +147,11 @@ export function overdueAt(t: Date): IssueCondition {
   return { all: [inHandAt(t), { time: "deadline", op: "<", at: t }] };
 }
 
+/** Issues waiting for dispatch (待派单) at `t`: in hand and given to nobody yet. */
+export function waitingDispatchAt(t: Date): IssueCondition {
+  return { all: [inHandAt(t), { status: ["reported"] }] };
+}
+
 /**
  * Issues in hand at `t` with a deadline in [from, to): with `from` = t and `to` the end of t's day, those due today
  * and not yet fixed (今日到期未完成) — next to the overdue ones, whose deadline is before t; with tomorrow's day,

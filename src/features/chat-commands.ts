@@ -7,13 +7,12 @@ import type { Db, Tx } from "../db/client.ts";
 import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
-import { isOverdueAt } from "../domain/metrics.ts";
-import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
+import type { ChatPurpose } from "../domain/types.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
-import { STATUS_LABELS } from "../texts/labels.ts";
-import { formatDuration, TEXTS } from "../texts/messages.ts";
+import { TEXTS } from "../texts/messages.ts";
+import { todoText } from "./todo-command.ts";
 
 /** Command words (SPEC 4.3) with their English aliases. */
 const VERBS: Record<string, string> = {
@@ -121,44 +120,6 @@ async function scopeOf(deps: FeatureDeps, openId: string, binding: BindingRef | 
   ]);
   const allowed = duties.some((d) => related.has(d.unitId));
   return { binding, unitIds: allowed || isAdmin ? [binding.unitId] : [], isAdmin };
-}
-
-/** The sender's open work: assigned to them or their department, and fixes awaiting their verification. */
-async function todoText(deps: FeatureDeps, openId: string): Promise<string> {
-  const person = await deps.db.person.findUnique({ where: { openId } });
-  if (!person) return TEXTS.todoEmpty;
-  const org = await orgOf(deps.db);
-  const duties = dutiesOf(org, person.id);
-  const verifierUnits = duties
-    .filter((d) => ["secretary", "leader", "dispatcher"].includes(d.role))
-    .map((d) => d.unitId);
-  const verifyGrids = verifierUnits.flatMap((unitId) => unitSubtree(org, unitId).map((u) => u.id));
-  const issues = await deps.db.issue.findMany({
-    where: {
-      OR: [
-        { assigneePersonId: person.id, status: { in: ["assigned", "accepted"] } },
-        { assigneeUnitId: { in: duties.map((d) => d.unitId) }, status: { in: ["assigned", "accepted"] } },
-        { gridId: { in: verifyGrids }, status: { in: ["rectified", "reported"] } },
-      ],
-    },
-    include: { category: true, grid: true },
-    orderBy: [{ deadline: "asc" }, { number: "asc" }],
-    take: 30,
-  });
-  if (issues.length === 0) return TEXTS.todoEmpty;
-  const now = deps.now();
-  const lines = issues.map((i) => {
-    const status = i.status as IssueStatus;
-    const due = i.deadline
-      ? isOverdueAt({ status, deadline: i.deadline }, now)
-        ? `已超期 ${formatDuration(now.getTime() - i.deadline.getTime())}`
-        : status === "rectified"
-          ? ""
-          : `剩 ${formatDuration(i.deadline.getTime() - now.getTime())}`
-      : "";
-    return `#${i.number} ${i.category?.name ?? "待分类"} · ${i.grid?.name ?? "待定网格"} · ${STATUS_LABELS[status]}${due ? ` · ${due}` : ""}`;
-  });
-  return [TEXTS.todoHeader(issues.length), ...lines].join("\n");
 }
 
 /**

@@ -22,7 +22,7 @@ import type { CardAnswer } from "../lark/inbox.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { ALL_TARGETS, REVIEW_FIELDS } from "../presenters/digest-card.ts";
 import { reminderCard, SNOOZE_MS } from "../presenters/reminder-card.ts";
-import { issueListLine } from "../reports/digest.ts";
+import { issueListLine, listContext, PLAIN_LIST } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
 import { shortDate } from "../texts/deadline.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
@@ -130,11 +130,10 @@ async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId:
     select: { id: true, code: true, name: true, level: true, parentId: true },
   });
   // The list lines of the digest itself, with names instead of mentions: a reply should not ping everyone again.
-  const context = { unit, asOf: now, timeZone: deps.timeZone };
-  const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
+  const context = listContext(unit, now, deps.timeZone);
   const lines = items
     .slice(0, OVERDUE_ANSWER_LIMIT)
-    .map((item, i) => `${i + 1}. ${issueListLine(context, item, plain)}`);
+    .map((item, i) => `${i + 1}. ${issueListLine(context, item, PLAIN_LIST)}`);
   if (items.length > OVERDUE_ANSWER_LIMIT) lines.push(TEXTS.overdueMore(items.length));
   const header = TEXTS.overdueHeader(unit.name, formatDateTime(now, deps.timeZone), items.length);
   await replyText(deps.db, {

@@ -12,6 +12,8 @@ import {
   digestLists,
   digestTitle,
   issueListLine,
+  type ListFormat,
+  listContext,
   rankingLine,
   rankingRule,
   rankingTitle,
@@ -62,7 +64,7 @@ export function digestCard(data: DigestData, options: DigestCardOptions): Card {
   }
 }
 
-const cardFormat = {
+const cardFormat: ListFormat = {
   escape: escapeMarkdown,
   assignee: (a: { name: string; openId: string }) => mention(a.openId),
 };
@@ -79,7 +81,7 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
         markdown(
           listSection(
             list.title,
-            list.items.map((item) => issueListLine(data, item, cardFormat)),
+            list.items.map((item) => issueListLine(listContext(data.unit, data.asOf, data.timeZone), item, cardFormat)),
             list.total,
             list.empty,
             list.overdue,

@@ -15,7 +15,7 @@ import { localDateString, localPeriod, type Period, startOfDate } from "../domai
 import { observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
 import { deadlinePhrase, shortDate } from "../texts/deadline.ts";
-import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
+import { STATUS_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatHours, formatRate, formatTimeOfDay, METRICS_DEFINITION } from "../texts/messages.ts";
 import type { RankingChartInput } from "./chart.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
@@ -179,29 +179,42 @@ export function digestFigures(data: DigestData): DigestFigure[] {
   ];
 }
 
-/** What a list line needs to know about the digest it is in. */
-export type ListContext = Pick<DigestData, "unit" | "asOf" | "timeZone">;
+/** What a list line needs to know about the list it is in. */
+export interface ListContext {
+  /** The moment the deadlines are worded from. */
+  asOf: Date;
+  timeZone: string;
+  /** Whether lines name the community of each issue too: in a list about a street, not in one about a community. */
+  withCommunity: boolean;
+}
+
+/** The list context of a unit's lists as of a moment: lines name the community above community level. */
+export function listContext(unit: { level: string }, asOf: Date, timeZone: string): ListContext {
+  return { asOf, timeZone, withCommunity: !["community", "grid", "microgrid"].includes(unit.level) };
+}
 
 /** How a person answering for an issue is named in a list line: a mention in cards, the name in plain text. */
 export type AssigneeFormat = (assignee: { name: string; openId: string }) => string;
 
-/** The place of an issue in a digest list: the community too in a digest above community level. */
-function wherePlace(data: ListContext, item: IssueListItem): string {
-  const above = data.unit.level !== "community" && data.unit.level !== "grid" && data.unit.level !== "microgrid";
-  return [above ? item.community : null, item.grid?.name ?? null, item.point]
-    .filter((p): p is string => Boolean(p))
-    .join(" ");
+/** How a list line is written: markup escaped and people mentioned (cards), or plain. */
+export interface ListFormat {
+  escape: (text: string) => string;
+  assignee: AssigneeFormat;
 }
 
+/** Plain text lines: names as they are (a text reply should not ping everyone again). */
+export const PLAIN_LIST: ListFormat = { escape: (t) => t, assignee: (a) => a.name };
+
 /**
- * One line of a digest list, without markup: "#1024 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 已超期 1 天（期限 昨天
- * 12:00） · 郑晓红". `escape` makes user-written parts safe for the target format; `assignee` renders the responsible
- * person.
+ * One line of an issue list, without markup: "#1024 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 已超期 1 天（期限 昨天
+ * 12:00） · 郑晓红". `format` makes user-written parts safe for the target and renders the people answering for it;
+ * the last part is who answers for it (`owner`) or its status (`status`, in a person's own list).
  */
 export function issueListLine(
-  data: ListContext,
+  context: ListContext,
   item: IssueListItem,
-  format: { escape: (text: string) => string; assignee: AssigneeFormat },
+  format: ListFormat,
+  show: "owner" | "status" = "owner",
 ): string {
   const owner = item.awaitingVerification
     ? "已整改待验收"
@@ -210,12 +223,14 @@ export function issueListLine(
           .filter(Boolean)
           .join(" ")
       : "待派单";
-  const place = wherePlace(data, item);
+  const place = [context.withCommunity ? item.community : null, item.grid?.name ?? null, item.point]
+    .filter((p): p is string => Boolean(p))
+    .join(" ");
   const parts = [
     `#${item.number} ${format.escape(item.category ?? "待分类问题")}`,
     place && format.escape(place),
-    deadlinePhrase(item.deadline, data.asOf, data.timeZone),
-    owner,
+    item.deadline ? deadlinePhrase(item.deadline, context.asOf, context.timeZone) : "期限待定",
+    show === "owner" ? owner : STATUS_LABELS[item.status],
   ];
   return parts.filter(Boolean).join(" · ");
 }
@@ -338,13 +353,14 @@ export function digestTitle(data: DigestData, mark: DigestMark = {}): string {
 
 /** The whole digest as plain text (the CLI), with every overdue and due issue given in `data`. */
 export function digestText(data: DigestData, mark: DigestMark = {}): string {
-  const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
+  const plain = PLAIN_LIST;
+  const context = listContext(data.unit, data.asOf, data.timeZone);
   const lines = [digestTitle(data, mark), ""];
   for (const f of digestFigures(data)) lines.push(`${f.label}：${f.value}`);
   lines.push(todayAccountLine(data));
   for (const list of digestLists(data)) {
     lines.push("", list.title);
-    for (const item of list.items) lines.push(`  ${issueListLine(data, item, plain)}`);
+    for (const item of list.items) lines.push(`  ${issueListLine(context, item, plain)}`);
     if (list.total > list.items.length) lines.push(`  等 ${list.total} 件`);
   }
   lines.push("", rankingTitle(data));

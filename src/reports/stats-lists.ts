@@ -7,7 +7,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import { type Owner, ownersOf } from "../db/owners.ts";
 import type { Period } from "../domain/deadline.ts";
-import { dueInHandAt, overdueAt } from "../domain/metrics.ts";
+import { dueInHandAt, type IssueCondition, overdueAt } from "../domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { toWhere } from "./stats.ts";
@@ -28,7 +28,8 @@ export interface IssueListItem {
   category: string | null;
   /** Who answers for it: the department it was dispatched to and the people to @-mention (db/owners.ts). */
   owner: Owner | null;
-  deadline: Date;
+  /** Null while it waits for a category (and so for a deadline). */
+  deadline: Date | null;
   reportedAt: Date;
 }
 
@@ -98,8 +99,72 @@ export function dueListsOf(db: Client, scope: Scope, asOf: Date, due: Period, op
   return listsByRoot(db, scope, toWhere(dueInHandAt(asOf, due)), options, true);
 }
 
+/** Issues of the unit (id or code) meeting `condition` at the time it names, earliest deadline first, with their total. */
+export async function issuesAt(
+  db: Client,
+  unit: number | string,
+  condition: IssueCondition,
+  options: ListOptions = {},
+): Promise<IssueList> {
+  const lists = await listsByRoot(db, await loadUnitScope(db, unit), toWhere(condition), options, true);
+  return [...lists.values()][0] ?? { items: [], total: 0 };
+}
+
+/** Issues meeting a filter wherever they are (a person's own), earliest deadline first, with their total. */
+export async function issuesWhere(db: Client, where: Prisma.IssueWhereInput, { limit }: ListOptions = {}) {
+  const [rows, total] = await Promise.all([
+    db.issue.findMany({
+      where,
+      select: LIST_SELECT,
+      orderBy: [{ deadline: "asc" }, { number: "asc" }],
+      ...(limit !== undefined ? { take: limit } : {}),
+    }),
+    db.issue.count({ where }),
+  ]);
+  const lineage = new Map<number, UnitNode>();
+  await extendLineage(
+    db,
+    lineage,
+    rows.map((r) => r.gridId),
+  );
+  const items = rows.flatMap((row) => itemOf(row, lineage) ?? []);
+  await fillOwners(db, items, rows);
+  return { items, total };
+}
+
 function onlyList(lists: Map<number, IssueList>): IssueListItem[] {
   return [...lists.values()][0]?.items ?? [];
+}
+
+type ListRow = Prisma.IssueGetPayload<{ select: typeof LIST_SELECT }>;
+
+/** A row as a list item (its owner filled in later), or undefined for a status the product does not know. */
+function itemOf(row: ListRow, lineage: ReadonlyMap<number, UnitNode>): IssueListItem | undefined {
+  if (!KNOWN_STATUSES.has(row.status)) return undefined;
+  const status = row.status as IssueStatus;
+  return {
+    id: row.id,
+    number: row.number,
+    status,
+    awaitingVerification: status === "rectified",
+    community: ancestorOfLevel(lineage, row.gridId, "community")?.name ?? null,
+    grid: row.grid,
+    point: row.point?.name ?? null,
+    category: row.category?.name ?? null,
+    owner: null,
+    deadline: row.deadline,
+    reportedAt: row.reportedAt,
+  };
+}
+
+/** Fills in the owners of the items kept, in one pass (a list's total may run into thousands, its lines stop short). */
+async function fillOwners(db: Client, items: IssueListItem[], rows: readonly ListRow[]): Promise<void> {
+  const rowsById = new Map(rows.map((r) => [r.id, r]));
+  const owners = await ownersOf(
+    db,
+    [...new Set(items.map((i) => i.id))].map((id) => rowsById.get(id) as ListRow),
+  );
+  for (const item of items) item.owner = owners.get(item.id) ?? null;
 }
 
 /**
@@ -129,35 +194,19 @@ async function listsByRoot(
   );
   const lists = new Map<number, IssueList>(scope.roots.map((root) => [root.id, { items: [], total: 0 }]));
   for (const row of rows) {
-    if (row.deadline === null || !KNOWN_STATUSES.has(row.status)) continue;
-    const status = row.status as IssueStatus;
+    const item = itemOf(row, scope.lineage);
+    if (!item) continue;
     for (const unitId of scope.containersOf(row.gridId, row.assigneeUnitId)) {
       const list = lists.get(unitId);
       if (!list) continue;
       list.total += 1;
-      if (limit !== undefined && list.items.length >= limit) continue;
-      list.items.push({
-        id: row.id,
-        number: row.number,
-        status,
-        awaitingVerification: status === "rectified",
-        community: ancestorOfLevel(scope.lineage, row.gridId, "community")?.name ?? null,
-        grid: row.grid,
-        point: row.point?.name ?? null,
-        category: row.category?.name ?? null,
-        owner: null,
-        deadline: row.deadline,
-        reportedAt: row.reportedAt,
-      });
+      if (limit === undefined || list.items.length < limit) list.items.push(item);
     }
   }
-  // Owners of the issues kept only: a list's total may run into thousands, its lines stop at the limit.
-  const kept = [...lists.values()].flatMap((l) => l.items);
-  const rowsById = new Map(rows.map((r) => [r.id, r]));
-  const owners = await ownersOf(
+  await fillOwners(
     db,
-    [...new Set(kept.map((i) => i.id))].map((id) => rowsById.get(id) as (typeof rows)[number]),
+    [...lists.values()].flatMap((l) => l.items),
+    rows,
   );
-  for (const item of kept) item.owner = owners.get(item.id) ?? null;
   return lists;
 }

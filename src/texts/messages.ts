@@ -88,7 +88,19 @@ export const TEXTS = {
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
   todoEmpty: "你目前没有待办的问题，辛苦了！",
-  todoHeader: (count: number) => `你的待办（${count} 件）：`,
+  // 待办 (features/todo-command.ts), by role.
+  todoTitle: (name: string, at: string) => `${name}的待办（截至 ${at}）`,
+  todoOwn: (count: number) => `【我负责的】${count} 件`,
+  todoCommunity: (unit: string, overdue: number, awaiting: number, waiting: number) =>
+    `【${unit}】超期 ${overdue} 件 · 待验收 ${awaiting} 件 · 待派单 ${waiting} 件`,
+  todoOverdue: "超期：",
+  todoAwaiting: "待验收：",
+  todoWaiting: "待派单：",
+  todoStreet: (unit: string) => `【${unit}各社区】超期多的在前`,
+  todoStreetLine: (community: string, overdue: number, awaiting: number, waiting: number) =>
+    `${community}：超期 ${overdue} · 待验收 ${awaiting} · 待派单 ${waiting}`,
+  todoDepartment: (unit: string, count: number) => `【${unit}的派单】${count} 件`,
+  todoMore: (total: number) => `等 ${total} 件`,
   digestBadDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
   digestNoUnit: "你还没有负责的单位，无法生成日报。",
   working: "正在处理，请稍候",
