@@ -20,7 +20,7 @@ import {
   todayAccountLine,
   unrankedLine,
 } from "../reports/digest.ts";
-import { METRICS_DEFINITION } from "../texts/messages.ts";
+import { formatDateTime, METRICS_DEFINITION, TEXTS } from "../texts/messages.ts";
 import { buttons, form, input, select, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";
@@ -44,6 +44,43 @@ export const REVIEW_FIELDS = { comment: "comment", target: "target" } as const;
 
 /** The target option meaning every community of a street digest. */
 export const ALL_TARGETS = "all";
+
+/** What the 审阅意见 card in a community's work group shows. */
+export interface ReviewView {
+  reviewId: number;
+  leader: string;
+  /** The digest's date for people, "11月23日". */
+  date: string;
+  comment: string;
+  /** The community's secretaries, @-mentioned. */
+  secretaries: string[];
+  /** Set once a secretary confirmed 已阅. */
+  read?: { by: string; at: Date };
+}
+
+/** Card value of the 已阅 button. */
+export function reviewReadValue(reviewId: number): Record<string, unknown> {
+  return { rv: "read", r: reviewId };
+}
+
+/**
+ * A leader's 审阅意见 in a community's work group: the secretaries @-mentioned, the comment, and 已阅 for them to
+ * confirm; once confirmed, who read it and when.
+ */
+export function reviewCard(view: ReviewView, timeZone: string): Card {
+  const who = view.secretaries.map(mention).join(" ");
+  return card({
+    header: { title: "审阅意见", template: view.read ? "green" : "orange" },
+    elements: [
+      markdown(
+        `${who ? `${who} ` : ""}${TEXTS.reviewHeading(escapeMarkdown(view.leader), view.date)}\n${escapeMarkdown(view.comment)}`,
+      ),
+      view.read
+        ? note(TEXTS.reviewRead(view.read.by, formatDateTime(view.read.at, timeZone)))
+        : buttons([{ text: "已阅", value: reviewReadValue(view.reviewId), type: "primary" }]),
+    ],
+  });
+}
 
 /** Ranking lines shown before the rest are counted (the chart has them all, up to its own limit). */
 const RANKING_LINES = 30;

@@ -3,7 +3,7 @@ import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { deadlineDate } from "../texts/deadline.ts";
 import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
-import { formatDateTime } from "../texts/messages.ts";
+import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { escapeMarkdown, fields, hr, image, markdown, mention, note } from "./markdown.ts";
@@ -92,6 +92,23 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
         ),
     ],
   });
+}
+
+/**
+ * The copy of an issue's card in the group of the department it was routed to (中心吹哨、部门报到): the same card and
+ * buttons, led by what it is doing there — or, once the issue went elsewhere, by saying so.
+ */
+export function departmentCard(
+  view: IssueView,
+  now: Date,
+  timeZone: string,
+  department: { name: string; current: boolean },
+): Card {
+  const base = issueCard(view, now, timeZone);
+  const lead = department.current
+    ? TEXTS.dispatched(escapeMarkdown(view.community ?? ""), view.number, escapeMarkdown(department.name))
+    : TEXTS.dispatchMoved(escapeMarkdown(department.name));
+  return { ...base, elements: [markdown(lead), ...base.elements] };
 }
 
 function earlierHistoryText(count: number, issueNumber: number, full: boolean): string {

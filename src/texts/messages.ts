@@ -120,6 +120,11 @@ export const TEXTS = {
   sentBack: (number: number, reason: string, dispatchers: string) =>
     `#${number} 被退回${reason}，请 ${dispatchers || "社区书记"} 重新派单`,
   rejected: (number: number, reason: string, reporter: string) => `#${number} 不予受理${reason} ${reporter}`,
+  dispatched: (community: string, number: number, department: string) =>
+    `📣 **中心吹哨、部门报到**：${community}的问题 #${number} 派给${department}，请接单；整改后在本卡片的话题里回复整改后的照片。`,
+  dispatchMoved: (department: string) => `本问题已不再由${department}负责，责任人见下方。`,
+  departmentAccepted: (number: number, department: string, person: string) =>
+    `#${number} 已由${department} ${person} 接单（部门报到）`,
   snoozed: (until: string) => `已延后到 ${until} 再提醒（整改期限不变）`,
   snoozeMoot: "问题已整改或已办结，不再提醒",
   snoozeForbidden: "只有责任人、社区书记、包片领导、派单员或管理员可以延后提醒",
@@ -133,7 +138,13 @@ export const TEXTS = {
   reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
   reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
   reviewNoChat: "审阅意见已记录，但对应社区没有绑定工作群，未能转发",
-  reviewText: (name: string, date: string, comment: string) => `【审阅意见】${name}：${comment}（${date}日清日报）`,
+  reviewHeading: (name: string, date: string) => `${name}的审阅意见（${date}日清日报）`,
+  reviewRead: (by: string, at: string) => `${by} 已于 ${at} 阅`,
+  reviewReadForbidden: (community: string) => `只有${community}的社区书记可以确认已阅`,
+  reviewReadTold: (leader: string) => `已告诉 ${leader}：你已阅`,
+  reviewAlreadyRead: (by: string, at: string) => `${by} 已于 ${at} 确认已阅`,
+  reviewReadNotice: (leader: string, by: string, community: string, comment: string) =>
+    `${leader} ${by}（${community}）已阅你的审阅意见：${comment}`,
 } as const;
 
 /** The toast after a click on an issue card did what it says. */

@@ -170,9 +170,9 @@ describe("the 日清日报 in the demo street", () => {
     });
     expect(reviewed?.toast).toEqual({ type: "success", content: "审阅意见已记录，并发到 1 个社区工作群" });
     await h.settle();
-    const posted = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app" && m.msgType === "text");
-    expect(json(posted.at(-1))).toContain(`【审阅意见】王建国：${comment}（11月23日日清日报）`);
-    expect(h.emu.messages(ORG.chats.dflWork).some((m) => json(m).includes("审阅意见】"))).toBe(false);
+    const posted = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app" && !m.parentId);
+    expect(json(posted.at(-1))).toContain(`王建国的审阅意见（11月23日日清日报）\\n${comment}`);
+    expect(h.emu.messages(ORG.chats.dflWork).some((m) => json(m).includes("王建国的审阅意见"))).toBe(false);
     const stored = await h.bot.db.digestReview.findMany();
     expect(stored).toMatchObject([{ unitId: xfjd.id, date: "2026-11-23", targetUnitId: xfl.id, text: comment }]);
   });
