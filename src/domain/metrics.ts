@@ -171,6 +171,28 @@ export function rateOpenAt(period: Period, t: Date): IssueCondition {
   return { any: [overdueAt(t), { all: [openAt(t), reportedIn(period)] }] };
 }
 
+/**
+ * The issues a ledger (台账) of `period` observed at `t` lists: every issue its figures count — reported in the period
+ * (发现, and those not accepted), open at t (未销项, 超期, 待验收, the rate's open term), or closed in the period (销项;
+ * every issue rectified in the period is open at t or closed in it). So each figure of the ledger's cover can be
+ * counted from its rows.
+ */
+export function ledgerRowsAt(period: Period, t: Date): IssueCondition {
+  return { any: [reportedIn(period), openAt(t), closedIn(period)] };
+}
+
+/**
+ * The status an issue had at `t`, from its status now and its recorded times: 待验收 when awaiting verification then,
+ * its in-hand status (inHandStatus) when in hand then, otherwise its status now (closed by t, rejected or duplicate).
+ * Null when it was reported after t.
+ */
+export function statusAt(issue: IssueSnapshot, t: Date): IssueStatus | null {
+  if (issue.reportedAt.getTime() > t.getTime()) return null;
+  if (matches(awaitingVerificationAt(t), issue)) return "rectified";
+  if (matches(inHandAt(t), issue)) return inHandStatus(issue.status);
+  return issue.status;
+}
+
 /** Whether an issue meets a condition. */
 export function matches(condition: IssueCondition, issue: IssueSnapshot): boolean {
   if ("all" in condition) return condition.all.every((c) => matches(c, issue));

@@ -1,6 +1,9 @@
 /**
- * The 台账 export (SPEC.md 4.6): the issues of a unit reported in a period, their history, the per-grid summary
- * and the cover figures, streamed into the workbook laid out by ledger-workbook.ts.
+ * The 台账 export (SPEC.md 4.6): the issues of a unit that its period's figures count — reported in the period, open
+ * at its observation instant, or closed in it (ledgerRowsAt in src/domain/metrics.ts) — their history, the per-grid
+ * summary and the cover figures, streamed into the workbook laid out by ledger-workbook.ts. The cover is counted
+ * from the rows themselves as they are listed (ledger-figures.ts), so the two always agree; each row shows its
+ * status at the observation instant.
  *
  * Memory stays flat whatever the size: the ledger's issues are first listed as (number, id) keys — 8 bytes each —
  * sorted by number; then the rows are read in pages of `pageSize` by id and handed to the writer row by row before
@@ -21,11 +24,12 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
-import { isOverdueAt } from "../domain/metrics.ts";
+import { isOverdueAt, ledgerRowsAt, statusAt } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { CLASS_LABELS, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
+import { LedgerTally } from "./ledger-figures.ts";
 import {
   type LedgerEventRow,
   type LedgerGridRow,
@@ -39,6 +43,7 @@ import {
   rectifiedResponseHours,
   STATS_DEFINITIONS,
   statsForScope,
+  toWhere,
   type UnitStats,
 } from "./stats.ts";
 import {
@@ -98,22 +103,27 @@ const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", af
 
 // Scalars only: names are looked up in small caches below, which is several times faster than letting Prisma
 // load seven relations per page, and photos are read per page in one query.
-const ISSUE_SELECT = {
+/** What the cover's figures and a row's state read of an issue (ledger-figures.ts). */
+const FACT_SELECT = {
   id: true,
   number: true,
   gridId: true,
-  pointId: true,
-  categoryId: true,
-  reporterId: true,
-  assigneePersonId: true,
   assigneeUnitId: true,
-  text: true,
   status: true,
   reportedAt: true,
   deadline: true,
   rectifiedAt: true,
   closedAt: true,
   reboundOfId: true,
+} as const satisfies Prisma.IssueSelect;
+
+const ISSUE_SELECT = {
+  ...FACT_SELECT,
+  pointId: true,
+  categoryId: true,
+  reporterId: true,
+  assigneePersonId: true,
+  text: true,
 } as const satisfies Prisma.IssueSelect;
 
 type IssueRecord = Prisma.IssueGetPayload<{ select: typeof ISSUE_SELECT }>;
@@ -182,8 +192,10 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     photos: new Map(),
     observedAt: rootStats.observedAt,
   };
-  // Both sheets list exactly these issues, even if others are filed while the export runs.
-  const keys = await ledgerKeys(db, scope, period);
+  // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
+  const tally = new LedgerTally(period, rootStats.observedAt);
+  const keys = await ledgerKeys(db, scope, period, tally);
+  const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
   async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
@@ -250,16 +262,16 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       timeZone,
       definitions: [...METRICS_DEFINITION.split("；"), ...STATS_DEFINITIONS],
       summary: {
-        found: rootStats.found,
-        rectified: rootStats.rectified,
-        closed: rootStats.closed,
-        open: rootStats.open,
-        overdue: rootStats.overdue,
-        rebound: rootStats.rebound,
-        awaiting: rootStats.awaitingVerification,
-        rate: formatRate(rootStats.rate.rate),
-        avgResponse: formatHours(rootStats.response.averageHours),
-        medianResponse: formatHours(rootStats.response.medianHours),
+        found: figures.found,
+        rectified: figures.rectified,
+        closed: figures.closed,
+        open: figures.open,
+        overdue: figures.overdue,
+        rebound: figures.rebound,
+        awaiting: figures.awaitingVerification,
+        rate: formatRate(figures.rate.rate),
+        avgResponse: formatHours(figures.response.averageHours),
+        medianResponse: formatHours(figures.response.medianHours),
       },
       issues: issueRows(),
       events: eventRows(),
@@ -301,19 +313,21 @@ async function prepare(db: Client, options: ExportLedgerOptions, timeZone: strin
 const KEY_WINDOW_MS = 7 * 24 * 3_600_000;
 
 /**
- * The ledger's issues as sorted keys `number << 32 | id` (both are 32-bit in the schema): 8 bytes per issue, so
- * even a million-issue ledger's list is 8 MB. Collected window by window of report time, each window one index range
- * scan, then sorted by number in memory. Keyset pages over the number index would be simpler to write, but with a
- * period condition on reportedAt the planner may choose that index instead and sort the whole period for every
- * page; reading pages by id (below) is a primary-key lookup whatever the database.
+ * The ledger's issues (ledgerRowsAt) as sorted keys `number << 32 | id` (both are 32-bit in the schema): 8 bytes per
+ * issue, so even a million-issue ledger's list is 8 MB. Collected window by window of report time, each window one
+ * index range scan, then sorted by number in memory; each issue is counted into `tally` as it is read. Keyset pages
+ * over the number index would be simpler to write, but with a period condition on reportedAt the planner may choose
+ * that index instead and sort the whole period for every page; reading pages by id (below) is a primary-key lookup
+ * whatever the database.
  */
-async function ledgerKeys(db: Client, scope: Scope, period: Period): Promise<BigInt64Array> {
+async function ledgerKeys(db: Client, scope: Scope, period: Period, tally: LedgerTally): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
   const { where, exact } = scope.issuesOf(root);
+  const listed = { AND: [where, toWhere(ledgerRowsAt(period, tally.observedAt))] };
   // findFirst rather than aggregate: _min of a DateTime comes back as an Invalid Date through the SQLite adapter
   // with unixepoch-ms timestamps (Prisma 6.19).
   const first = await db.issue.findFirst({
-    where: { reportedAt: { gte: period.from, lt: period.to } },
+    where: listed,
     orderBy: { reportedAt: "asc" },
     select: { reportedAt: true },
   });
@@ -323,13 +337,14 @@ async function ledgerKeys(db: Client, scope: Scope, period: Period): Promise<Big
   for (let start = first?.reportedAt.getTime() ?? end; start < end; start += KEY_WINDOW_MS) {
     const rows = await db.issue.findMany({
       where: {
-        AND: [where, { reportedAt: { gte: new Date(start), lt: new Date(Math.min(start + KEY_WINDOW_MS, end)) } }],
+        AND: [listed, { reportedAt: { gte: new Date(start), lt: new Date(Math.min(start + KEY_WINDOW_MS, end)) } }],
       },
-      select: { id: true, number: true, gridId: true, assigneeUnitId: true },
+      select: FACT_SELECT,
     });
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
       if (!exact && !scope.containersOf(row.gridId, row.assigneeUnitId).includes(root)) continue;
+      if (isStatus(row.status)) tally.add({ ...row, status: row.status });
       if (count === keys.length) {
         const grown = new BigInt64Array(keys.length * 2);
         grown.set(keys);
@@ -391,7 +406,9 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     reporter: lookups.people.get(issue.reporterId),
     assignee: lookups.people.get(issue.assigneePersonId) || (assigneeUnit?.name ?? ""),
     deadline: issue.deadline,
-    status: statusLabel(issue.status),
+    status: statusLabel(
+      isStatus(issue.status) ? statusAt({ ...issue, status: issue.status }, lookups.observedAt) : issue.status,
+    ),
     rectifiedAt: issue.rectifiedAt,
     closedAt: issue.closedAt,
     responseHours: rectifiedResponseHours(issue),

@@ -547,7 +547,7 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
   spanning("工作表说明", COVER_STYLES.section, 22);
   pair(
     LEDGER_SHEET_NAMES.issues,
-    "每个问题一行；统计时点超期的问题整行以浅红色标出；照片列链接到同一文件夹下“照片”中的文件，解压后点击即可查看",
+    "封面各项数字所计的全部问题，每个一行：期内上报的、统计时点未销项的和期内销项的；状态为统计时点的状态；统计时点超期的问题整行以浅红色标出；照片列链接到同一文件夹下“照片”中的文件，解压后点击即可查看",
   );
   pair(LEDGER_SHEET_NAMES.events, "每个问题的每一步处置（上报、派单、接单、整改、验收等）");
   pair(LEDGER_SHEET_NAMES.grids, "按网格统计发现、整改、未销项和超期问题，末行为全单位合计");
