@@ -20,7 +20,7 @@
  */
 
 import { constants } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
@@ -34,6 +34,7 @@ import {
   type LedgerEventRow,
   type LedgerGridRow,
   type LedgerIssueRow,
+  type LedgerPhoto,
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
@@ -155,9 +156,6 @@ interface Lookups {
   observedAt: Date;
 }
 
-/** A photo as its cell shows it: the label, and the relative link when its file is in the photo folder. */
-type LedgerPhoto = { label: string; href: string };
-
 /**
  * Writes the ledger of a unit (any level; a department's covers the issues dispatched to it) for the issues
  * reported in [from, to) to `out`, and resolves with what was written. Throws UnknownUnitError for an unknown unit,
@@ -198,7 +196,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
-  async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
+  /** The rows, read for 打印版 (copying the photos) and again for 问题台账 (linking to the copies). */
+  async function* issueRows(photos: "copy" | "link"): AsyncGenerator<LedgerIssueRow> {
     for (const { ids } of pages()) {
       const page = await inChunks(ids, (slice) =>
         db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
@@ -212,7 +211,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         page.map((i) => i.id),
       );
       lookups.photos = photoSource
-        ? await copyPhotos(page, stored, photoSource, photoCounts)
+        ? await copyPhotos(page, stored, photoSource, photos === "copy" ? photoCounts : null)
         : labelsOnly(page, stored);
       for (const issue of page) yield issueRow(issue, lookups);
     }
@@ -273,7 +272,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         avgResponse: formatHours(figures.response.averageHours),
         medianResponse: formatHours(figures.response.medianHours),
       },
-      issues: issueRows(),
+      printIssues: issueRows("copy"),
+      issues: issueRows("link"),
       events: eventRows(),
       grids: gridRows(scope, stats),
     },
@@ -433,7 +433,8 @@ function labelled(number: number, photos: { stage: string; path: string }[]) {
       seen.set(p.stage, n);
       const base = PHOTO_LABELS[p.stage] ?? "照片";
       const label = (perStage.get(p.stage) ?? 0) > 1 ? `${base}${n}` : base;
-      return { label, path: p.path, fileName: `${number}-${label}${extname(p.path).toLowerCase() || ".jpg"}` };
+      const fileName = `${number}-${label}${extname(p.path).toLowerCase() || ".jpg"}`;
+      return { stage: p.stage === "after" ? ("after" as const) : ("before" as const), label, path: p.path, fileName };
     });
 }
 
@@ -445,7 +446,7 @@ function labelsOnly(
   return new Map(
     page.map((issue) => [
       issue.id,
-      labelled(issue.number, stored.get(issue.id) ?? []).map((p) => ({ label: p.label, href: "" })),
+      labelled(issue.number, stored.get(issue.id) ?? []).map((p) => ({ stage: p.stage, label: p.label, href: "" })),
     ]),
   );
 }
@@ -456,13 +457,14 @@ const COPY_CONCURRENCY = 16;
 /**
  * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (a copy-on-write clone where
  * the file system offers one) and returns their cells: a relative link for each copied photo, （文件缺失） for a
- * missing file.
+ * missing file. Without `counts` (the second reading of the same page) the photos were copied already: each cell
+ * links to its copy if there is one.
  */
 async function copyPhotos(
   page: IssueRecord[],
   stored: Map<number, { stage: string; path: string }[]>,
   { dataDir, exportDir }: { dataDir: string; exportDir: string },
-  counts: { copied: number; missing: number },
+  counts: { copied: number; missing: number } | null,
 ): Promise<Map<number, LedgerPhoto[]>> {
   const cells = new Map<number, LedgerPhoto[]>();
   const jobs: (() => Promise<void>)[] = [];
@@ -470,16 +472,18 @@ async function copyPhotos(
     const list: LedgerPhoto[] = [];
     cells.set(issue.id, list);
     for (const photo of labelled(issue.number, stored.get(issue.id) ?? [])) {
-      const cell: LedgerPhoto = { label: photo.label, href: `${PHOTO_FOLDER}/${photo.fileName}` };
+      const cell: LedgerPhoto = { stage: photo.stage, label: photo.label, href: `${PHOTO_FOLDER}/${photo.fileName}` };
       list.push(cell);
       const source = isAbsolute(photo.path) ? photo.path : join(dataDir, photo.path);
+      const copy = join(exportDir, PHOTO_FOLDER, photo.fileName);
       jobs.push(async () => {
         try {
-          await copyFile(source, join(exportDir, PHOTO_FOLDER, photo.fileName), constants.COPYFILE_FICLONE);
-          counts.copied += 1;
+          if (counts) await copyFile(source, copy, constants.COPYFILE_FICLONE);
+          else await access(copy);
+          if (counts) counts.copied += 1;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-          counts.missing += 1;
+          if (counts) counts.missing += 1;
           cell.label = `${photo.label}（文件缺失）`;
           cell.href = "";
         }
