@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Config } from "../config/env.ts";
 import { openDb, sqlitePath } from "../db/client.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import { LarkClient } from "../lark/client.ts";
 import { LarkApiError } from "../lark/errors.ts";
 import type { Logger } from "../log.ts";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 
 /** One line of the doctor's report. */
 export interface DoctorCheck {
@@ -40,7 +42,7 @@ interface BoundChat {
 async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<BoundChat[]> {
   const url = config.databaseUrl;
   if (config.mode === "sandbox") {
-    checks.push({ name: "数据库", ok: true, detail: `沙箱模式，每次启动时重建（${url}）` });
+    checks.push(await sandboxDatabase(url));
     return [];
   }
   if (!existsSync(sqlitePath(url))) {
@@ -87,6 +89,26 @@ async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<Bou
   } catch (error) {
     checks.push(failure("数据库", error, "检查 DATABASE_URL 指向的文件是否是日清的数据库、是否可读"));
     return [];
+  }
+}
+
+/**
+ * The sandbox's database: where the sandbox keeps its data, and whether a start loads the demo (nothing kept yet) or
+ * resumes it (the sandbox rebuilds it only on a reset, or when its saved chats and database no longer match).
+ */
+async function sandboxDatabase(url: string): Promise<DoctorCheck> {
+  const dir = dirname(sqlitePath(url));
+  if (!existsSync(sqlitePath(url))) return { name: "数据库", ok: true, detail: SANDBOX_TEXTS.doctorFresh(dir) };
+  try {
+    const db = await openDb(url, { readonly: true });
+    try {
+      const [units, issues] = await Promise.all([db.unit.count(), db.issue.count()]);
+      return { name: "数据库", ok: true, detail: SANDBOX_TEXTS.doctorKept(dir, units, issues) };
+    } finally {
+      await db.$disconnect();
+    }
+  } catch (error) {
+    return failure("数据库", error, "运行 npm start -- --reset，从演示数据重新开始沙箱");
   }
 }
 
