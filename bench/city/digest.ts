@@ -56,7 +56,7 @@ function fromDigest(d: DigestData): Figures {
     rateOpen: s.rate.open,
     cumulativeClosed: s.cumulativeRate.closed,
     cumulativeOpen: s.cumulativeRate.open,
-    dueTomorrow: d.dueTomorrowTotal,
+    dueTomorrow: d.today.dueTomorrow,
   };
 }
 
@@ -106,7 +106,7 @@ WITH per_grid AS (
     SUM(${OVERDUE} OR (${OPEN} AND i.reportedAt >= @from AND i.reportedAt < @to)) AS rateOpen,
     SUM(${OVERDUE} OR (${OPEN} AND i.reportedAt >= 0 AND i.reportedAt < @to)) AS cumulativeOpen,
     SUM(${FOUND} AND i.reboundOfId IS NOT NULL) AS rebound,
-    SUM(i.status IN ('reported', 'assigned', 'accepted', 'rectified') AND i.deadline >= @to AND i.deadline < @tomorrowTo) AS dueTomorrow
+    SUM(${IN_HAND} AND i.deadline >= @to AND i.deadline < @tomorrowTo) AS dueTomorrow
   FROM Issue i NOT INDEXED
   LEFT JOIN Category k ON k.id = i.categoryId
   WHERE i.gridId IS NOT NULL

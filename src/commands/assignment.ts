@@ -32,7 +32,12 @@ export async function deadlineFor(
   return computeDeadline(from, category.deadlineHours, { workingDays: category.workingDays, urgent, timeZone });
 }
 
-const DAY_MS = 24 * 3_600_000;
+const HOUR_MS = 3_600_000;
+
+/** A report of the same category at the same place within this many hours of an open one is probably a duplicate. */
+export const DUPLICATE_WINDOW_HOURS = 24;
+/** A problem back at the same place within this many days of being closed is a rebound (反弹). */
+export const REBOUND_WINDOW_DAYS = 30;
 
 /** Where and what a report about to be filed is, for finding its duplicate or the closed issue it is a rebound of. */
 interface PlacedReport {
@@ -51,7 +56,10 @@ export async function findSuspectedDuplicate(tx: Tx, issue: PlacedReport): Promi
       gridId: issue.gridId,
       ...(issue.pointId !== null ? { pointId: issue.pointId } : {}),
       status: { in: ["reported", "assigned", "accepted", "rectified"] },
-      reportedAt: { gte: new Date(issue.reportedAt.getTime() - DAY_MS), lte: issue.reportedAt },
+      reportedAt: {
+        gte: new Date(issue.reportedAt.getTime() - DUPLICATE_WINDOW_HOURS * HOUR_MS),
+        lte: issue.reportedAt,
+      },
     },
     orderBy: { reportedAt: "asc" },
     select: { id: true },
@@ -67,7 +75,10 @@ export async function findReboundOrigin(tx: Tx, issue: PlacedReport): Promise<nu
       categoryId: issue.categoryId,
       ...(issue.pointId !== null ? { pointId: issue.pointId } : { gridId: issue.gridId }),
       status: "closed",
-      closedAt: { gte: new Date(issue.reportedAt.getTime() - 30 * DAY_MS), lte: issue.reportedAt },
+      closedAt: {
+        gte: new Date(issue.reportedAt.getTime() - REBOUND_WINDOW_DAYS * 24 * HOUR_MS),
+        lte: issue.reportedAt,
+      },
     },
     orderBy: { closedAt: "desc" },
     select: { id: true },

@@ -8,7 +8,8 @@ import { cardKey, loadIssueView } from "./sync-issue-card.ts";
  * A patched card pings nobody, so the people who must act next are @-mentioned in the issue's thread: the new
  * assignee whenever the change `assigned` the issue (派单, a completing edit, or the text completing a report), the
  * secretaries when a fix awaits verification or an issue comes back for dispatch, the assignee when a fix is
- * refused, the reporter when the report is not accepted.
+ * refused, the reporter when the report is not accepted. A department's 接单, done in its own group, is told in the
+ * community's thread too (部门报到).
  */
 export async function notifyChange(
   tx: Tx,
@@ -27,6 +28,9 @@ export async function notifyChange(
   else if (input.action === "send_back") text = TEXTS.sentBack(view.number, reason, secretaries);
   else if (input.action === "reject") {
     text = TEXTS.rejected(view.number, reason, view.reporter.openId ? at(view.reporter.openId) : "");
+  } else if (input.action === "accept" && issue.assigneeUnitId !== null) {
+    const event = await tx.issueEvent.findUnique({ where: { id: input.eventId }, select: { actor: true } });
+    text = TEXTS.departmentAccepted(view.number, view.assignee?.name ?? "", event?.actor?.name ?? "");
   }
   if (!text) return;
   await enqueue(tx, {

@@ -1,11 +1,11 @@
 import type { Tx } from "../db/client.ts";
 import type { ReminderStage, ReminderView } from "../presenters/reminder-card.ts";
+import { accountableOf } from "./accountable.ts";
 import { loadIssueView } from "./sync-issue-card.ts";
 
 /**
- * What the reminder card of `stage` shows for an issue, read inside the caller's transaction: before the deadline
- * and after a snooze it mentions the assignee (the secretaries while nobody is assigned), at the deadline both.
- * Undefined for an issue without a deadline.
+ * What the reminder card of `stage` shows for an issue, read inside the caller's transaction, with everyone who
+ * answers for it (commands/accountable.ts) to @-mention on every rung. Undefined for an issue without a deadline.
  */
 export async function loadReminderView(
   tx: Tx,
@@ -13,14 +13,8 @@ export async function loadReminderView(
   stage: ReminderStage,
 ): Promise<ReminderView | undefined> {
   const view = await loadIssueView(tx, issueId);
-  if (view.deadline === null) return undefined;
-  const assignees = view.assignee?.mentions ?? [];
-  const mentions =
-    stage === "deadline"
-      ? [...new Set([...assignees, ...view.dispatchers])]
-      : assignees.length > 0
-        ? assignees
-        : view.dispatchers;
+  const accountable = (await accountableOf(tx, [issueId])).get(issueId);
+  if (view.deadline === null || !accountable) return undefined;
   return {
     issueId,
     number: view.number,
@@ -29,6 +23,6 @@ export async function loadReminderView(
     point: view.point,
     deadline: view.deadline,
     stage,
-    mentions,
+    accountable,
   };
 }

@@ -1,9 +1,10 @@
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, categoryOf, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { ownersOf } from "../db/owners.ts";
 import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
-import { enqueue } from "../lark/outbox.ts";
-import { type IssueView, issueCard } from "../presenters/issue-card.ts";
+import { enqueue, type OutboxRef } from "../lark/outbox.ts";
+import { departmentCard, type IssueView, issueCard } from "../presenters/issue-card.ts";
 import { externalSourceLabel } from "../texts/labels.ts";
 import { eventText, TEXTS } from "../texts/messages.ts";
 import type { CommandContext } from "./context.ts";
@@ -76,21 +77,39 @@ export async function renewIssueCard(
   });
 }
 
+/** Outbox key of the copy of an issue's card in a department's group; patches add `:v<n>`. The key parses back. */
+export function departmentCardKey(issueId: number, chatId: string): string {
+  return `dept-card:${issueId}:${chatId}`;
+}
+
+/** The issue whose department copy an outbox key posted, if it is the first post of one. */
+export function issueOfDepartmentCardKey(key: string): number | null {
+  const match = /^dept-card:(\d+):[^:]+$/.exec(key);
+  return match ? Number(match[1]) : null;
+}
+
 /**
  * Brings the issue's card in the chat up to date, inside the caller's transaction: the first time it queues the
  * card as a thread reply to the report; after that a numbered patch of that card (sent once the card exists),
- * skipped when the content is what the last patch already says; older pending patches are superseded.
+ * skipped when the content is what the last patch already says; older pending patches are superseded. With
+ * `redrawOnly` (a redraw for the passing of time, not for a change) an issue whose card was never posted gets none.
+ *
+ * An issue routed to a department is also posted, with the same card, in each group bound to that department
+ * (中心吹哨、部门报到), and those copies are kept up to date the same way — also after the issue went elsewhere,
+ * when they say so.
  */
 export async function syncIssueCard(
   tx: Tx,
   issueId: number,
   ctx: Pick<CommandContext, "now" | "timeZone">,
+  options: { redrawOnly?: boolean } = {},
 ): Promise<void> {
+  const key = cardKey(issueId);
+  const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
+  if (!first && options.redrawOnly) return;
   const { issue, view } = await readIssue(tx, issueId);
   if (!issue.sourceChatId) return;
   const content = JSON.stringify(issueCard(view, ctx.now, ctx.timeZone));
-  const key = cardKey(issueId);
-  const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
   if (!first) {
     // A report gets its card in its thread; an issue another system filed gets its card in the chat, and the card's
     // thread becomes the issue's (the sender records the card as its source message).
@@ -115,8 +134,14 @@ export async function syncIssueCard(
             content,
           },
     );
-    return;
+  } else {
+    await patchCard(tx, key, issue.sourceChatId, await currentCard(tx, issueId), content);
   }
+  await syncDepartmentCards(tx, issue, view, ctx);
+}
+
+/** Queues a numbered patch of the card posted under `key`, unless its latest patch already says `content`. */
+async function patchCard(tx: Tx, key: string, chatId: string, target: string | OutboxRef, content: string) {
   const latest = await tx.outboxMessage.findFirst({
     where: { key: { startsWith: `${key}:v` } },
     orderBy: { id: "desc" },
@@ -124,14 +149,39 @@ export async function syncIssueCard(
   });
   if ((latest?.content ?? "") === content) return;
   const version = Number(latest?.key.slice(`${key}:v`.length) ?? 0) + 1;
-  await enqueue(tx, {
-    key: `${key}:v${version}`,
-    kind: "patch",
-    chatId: issue.sourceChatId,
-    target: await currentCard(tx, issueId),
-    msgType: "interactive",
-    content,
+  await enqueue(tx, { key: `${key}:v${version}`, kind: "patch", chatId, target, msgType: "interactive", content });
+}
+
+/** Posts the card in the groups of the department the issue is routed to, and updates every copy posted before. */
+async function syncDepartmentCards(
+  tx: Tx,
+  issue: { id: number; assigneeUnitId: number | null },
+  view: IssueView,
+  ctx: Pick<CommandContext, "now" | "timeZone">,
+): Promise<void> {
+  const org = await orgOf(tx);
+  const current = new Set(
+    [...org.bindings.values()]
+      .filter((b) => b.purpose === "department" && b.unitId === issue.assigneeUnitId)
+      .map((b) => b.chatId),
+  );
+  const posted = await tx.outboxMessage.findMany({
+    where: { key: { startsWith: `dept-card:${issue.id}:` } },
+    select: { key: true, chatId: true },
   });
+  const postedChats = new Set(posted.filter((p) => issueOfDepartmentCardKey(p.key) !== null).map((p) => p.chatId));
+  for (const chatId of new Set([...current, ...postedChats])) {
+    if (chatId === null) continue;
+    const unitId = org.bindings.get(chatId)?.unitId;
+    const department = {
+      name: (unitId === undefined ? undefined : org.units.get(unitId))?.name ?? "",
+      current: current.has(chatId),
+    };
+    const key = departmentCardKey(issue.id, chatId);
+    const content = JSON.stringify(departmentCard(view, ctx.now, ctx.timeZone, department));
+    if (postedChats.has(chatId)) await patchCard(tx, key, chatId, { outboxKey: key }, content);
+    else await enqueue(tx, { key, kind: "send", chatId, target: chatId, msgType: "interactive", content });
+  }
 }
 
 /** Whom 转派 offers: the people working in the issue's community, then the departments. */
@@ -147,7 +197,6 @@ async function readIssue(tx: Tx, issueId: number) {
     where: { id: issueId },
     include: {
       reporter: true,
-      assigneePerson: true,
       photos: { orderBy: { id: "asc" } },
       events: { orderBy: { id: "asc" }, include: { actor: true } },
     },
@@ -156,20 +205,16 @@ async function readIssue(tx: Tx, issueId: number) {
   const category = categoryOf(org, issue.categoryId);
   const grid = issue.gridId === null ? undefined : org.units.get(issue.gridId);
   const point = issue.pointId === null ? undefined : org.points.get(issue.pointId);
-  const assigneeUnit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);
   const chatUnitId = issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null;
   const anchor = issue.gridId ?? chatUnitId;
   const community = anchor === null ? undefined : ancestorAt(org, anchor, "community");
   const scope = community?.id ?? chatUnitId;
   const units = scope === null ? [] : unitSubtree(org, scope);
 
-  let assignee: IssueView["assignee"] = null;
-  if (issue.assigneePerson) {
-    assignee = { name: issue.assigneePerson.name, mentions: [issue.assigneePerson.openId] };
-  } else if (assigneeUnit) {
-    const people = [...holders(org, assigneeUnit.id, "responder"), ...holders(org, assigneeUnit.id, "grid_head")];
-    assignee = { name: assigneeUnit.name, mentions: [...new Set(people.map((p) => p.openId))] };
-  }
+  const owner = (await ownersOf(tx, [issue])).get(issue.id);
+  const assignee: IssueView["assignee"] = owner
+    ? { name: owner.unit ?? owner.people[0]?.name ?? "", mentions: owner.people.map((p) => p.openId) }
+    : null;
   const dispatchers = community ? holders(org, community.id, "secretary").map((p) => p.openId) : [];
   const keys = await tx.larkImage.findMany({ where: { sha256: { in: issue.photos.map((p) => p.sha256) } } });
   const keyBySha = new Map(keys.map((k) => [k.sha256, k.imageKey]));

@@ -147,12 +147,50 @@ export function overdueAt(t: Date): IssueCondition {
   return { all: [inHandAt(t), { time: "deadline", op: "<", at: t }] };
 }
 
+/** Issues waiting for dispatch (待派单) at `t`: in hand and given to nobody yet. */
+export function waitingDispatchAt(t: Date): IssueCondition {
+  return { all: [inHandAt(t), { status: ["reported"] }] };
+}
+
+/**
+ * Issues in hand at `t` with a deadline in [from, to): with `from` = t and `to` the end of t's day, those due today
+ * and not yet fixed (今日到期未完成) — next to the overdue ones, whose deadline is before t; with tomorrow's day,
+ * those due tomorrow (明日到期).
+ */
+export function dueInHandAt(t: Date, { from, to }: Period): IssueCondition {
+  return {
+    all: [inHandAt(t), { time: "deadline", op: ">=", at: from }, { time: "deadline", op: "<", at: to }],
+  };
+}
+
 /**
  * The issues of the rate's "open" term for a period observed at `t` (see {@link observationInstant}): overdue at t,
  * or open at t and reported within the period.
  */
 export function rateOpenAt(period: Period, t: Date): IssueCondition {
   return { any: [overdueAt(t), { all: [openAt(t), reportedIn(period)] }] };
+}
+
+/**
+ * The issues a ledger (台账) of `period` observed at `t` lists: every issue its figures count — reported in the period
+ * (发现, and those not accepted), open at t (未销项, 超期, 待验收, the rate's open term), or closed in the period (销项;
+ * every issue rectified in the period is open at t or closed in it). So each figure of the ledger's cover can be
+ * counted from its rows.
+ */
+export function ledgerRowsAt(period: Period, t: Date): IssueCondition {
+  return { any: [reportedIn(period), openAt(t), closedIn(period)] };
+}
+
+/**
+ * The status an issue had at `t`, from its status now and its recorded times: 待验收 when awaiting verification then,
+ * its in-hand status (inHandStatus) when in hand then, otherwise its status now (closed by t, rejected or duplicate).
+ * Null when it was reported after t.
+ */
+export function statusAt(issue: IssueSnapshot, t: Date): IssueStatus | null {
+  if (issue.reportedAt.getTime() > t.getTime()) return null;
+  if (matches(awaitingVerificationAt(t), issue)) return "rectified";
+  if (matches(inHandAt(t), issue)) return inHandStatus(issue.status);
+  return issue.status;
 }
 
 /** Whether an issue meets a condition. */

@@ -21,21 +21,74 @@ export function isQuietAt(instant: Date, quiet: QuietHours | null, timeZone: str
  */
 const HELD_MARGIN_MS = 15 * MINUTE_MS;
 
+/** The quiet stretch that contains `instant` — from the start of the quiet hours to their end — or null. */
+export function quietStretch(
+  instant: Date,
+  quiet: QuietHours | null,
+  timeZone: string,
+): { start: Date; end: Date } | null {
+  if (!quiet || !isQuietAt(instant, quiet, timeZone)) return null;
+  const midnight = localPeriod(instant, "day", timeZone).from.getTime();
+  const startToday = midnight + quiet.start * MINUTE_MS;
+  const start =
+    startToday <= instant.getTime()
+      ? startToday
+      : localPeriod(new Date(midnight - 1), "day", timeZone).from.getTime() + quiet.start * MINUTE_MS;
+  return { start: new Date(start), end: afterQuietHours(instant, quiet, timeZone) };
+}
+
 /**
  * Where a sweep covering (since, until] must start looking for due work and recent changes: `since` — or, when
  * `since` fell in quiet hours that ended by `until`, shortly before those quiet hours began, since what came due
  * or changed in them is sent when they end.
  */
 export function heldSince(since: Date, until: Date, quiet: QuietHours | null, timeZone: string): Date {
-  if (!quiet || !isQuietAt(since, quiet, timeZone)) return since;
-  if (afterQuietHours(since, quiet, timeZone).getTime() > until.getTime()) return since;
-  const midnight = localPeriod(since, "day", timeZone).from.getTime();
-  const startToday = midnight + quiet.start * MINUTE_MS;
-  const start =
-    startToday <= since.getTime()
-      ? startToday
-      : localPeriod(new Date(midnight - 1), "day", timeZone).from.getTime() + quiet.start * MINUTE_MS;
-  return new Date(start - HELD_MARGIN_MS);
+  const stretch = quietStretch(since, quiet, timeZone);
+  if (!stretch || stretch.end.getTime() > until.getTime()) return since;
+  return new Date(stretch.start.getTime() - HELD_MARGIN_MS);
+}
+
+/** How long before quiet hours begin the reminder of a deadline inside them is sent. */
+export const BEFORE_QUIET_MS = 60 * MINUTE_MS;
+
+/**
+ * When the reminder `beforeHours` ahead of a deadline is due: then — unless the deadline falls in quiet hours and
+ * that instant would too, when it would wait for their end, after the deadline. Then it comes an hour before those
+ * quiet hours begin (a deadline at 23:00 is reminded at 20:00), while people can still act.
+ */
+export function beforeDeadlineAt(
+  deadline: Date,
+  beforeHours: number,
+  quiet: QuietHours | null,
+  timeZone: string,
+): Date {
+  const at = new Date(deadline.getTime() - beforeHours * 60 * MINUTE_MS);
+  const stretch = quietStretch(deadline, quiet, timeZone);
+  if (!stretch || at.getTime() < stretch.start.getTime()) return at;
+  return new Date(stretch.start.getTime() - BEFORE_QUIET_MS);
+}
+
+/**
+ * The quiet stretches whose early reminder ({@link beforeDeadlineAt}) falls in (since, until]: the deadlines inside
+ * them are reminded in that span.
+ */
+export function stretchesRemindedIn(
+  since: Date,
+  until: Date,
+  quiet: QuietHours | null,
+  timeZone: string,
+): { start: Date; end: Date }[] {
+  if (!quiet) return [];
+  const found: { start: Date; end: Date }[] = [];
+  // A day before `since` to the day after `until`: the reminder comes before the stretch, the stretch may wrap.
+  for (let day = localPeriod(new Date(since.getTime() - 24 * 60 * MINUTE_MS), "day", timeZone); ; ) {
+    const start = new Date(day.from.getTime() + quiet.start * MINUTE_MS);
+    const remindAt = start.getTime() - BEFORE_QUIET_MS;
+    if (remindAt > until.getTime()) return found;
+    const stretch = quietStretch(start, quiet, timeZone);
+    if (remindAt > since.getTime() && stretch) found.push(stretch);
+    day = localPeriod(day.to, "day", timeZone);
+  }
 }
 
 /**

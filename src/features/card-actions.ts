@@ -49,15 +49,15 @@ export async function handleIssueCardAction(deps: FeatureDeps, a: InboundCardAct
   const result = await transaction(deps.db, (tx) => actOnIssue(tx, input, ctx));
   if (result.ok) return toast("success", ACTION_DONE[kind]);
   if (result.code === "photo_required") {
+    // Asked in the thread of the card clicked: the report's, or the copy's in a department's group.
     const issue = await deps.db.issue.findUnique({ where: { id: issueId } });
-    if (issue?.sourceChatId && issue.sourceMessageId) {
-      await replyText(deps.db, {
-        key: `ask-photo:${a.eventId}`,
-        chatId: issue.sourceChatId,
-        messageId: issue.sourceMessageId,
-        text: TEXTS.askAfterPhoto,
-      });
-    }
+    const source = issue?.sourceChatId === a.chatId && issue.sourceMessageId ? issue.sourceMessageId : a.messageId;
+    await replyText(deps.db, {
+      key: `ask-photo:${a.eventId}`,
+      chatId: a.chatId,
+      messageId: source,
+      text: TEXTS.askAfterPhoto,
+    });
     return toast("info", TEXTS.askAfterPhoto);
   }
   return toast(result.code === "role" || result.code === "self_verify" ? "error" : "warning", result.message);

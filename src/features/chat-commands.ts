@@ -7,14 +7,13 @@ import type { Db, Tx } from "../db/client.ts";
 import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
-import { isOverdueAt } from "../domain/metrics.ts";
-import type { ChatPurpose, IssueStatus } from "../domain/types.ts";
+import type { ChatPurpose } from "../domain/types.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
 import { escapeText } from "../texts/escape.ts";
-import { STATUS_LABELS } from "../texts/labels.ts";
-import { formatDuration, TEXTS } from "../texts/messages.ts";
+import { TEXTS } from "../texts/messages.ts";
+import { todoPages } from "./todo-command.ts";
 
 /** Command words (behaviour §5) with their English aliases. */
 const VERBS: Record<string, string> = {
@@ -131,55 +130,6 @@ async function scopeOf(deps: FeatureDeps, openId: string, binding: BindingRef | 
   ]);
   const allowed = duties.some((d) => related.has(d.unitId));
   return { binding, unitIds: allowed || isAdmin ? [binding.unitId] : [], isAdmin };
-}
-
-/** Lines of 待办 per message: a phone screen's worth or two, however long the list. */
-const TODO_PAGE_LINES = 50;
-
-/**
- * The sender's open work — assigned to them or their department, and fixes awaiting their verification — all of it,
- * in messages of {@link TODO_PAGE_LINES} lines.
- */
-async function todoPages(deps: FeatureDeps, openId: string): Promise<string[]> {
-  const person = await deps.db.person.findUnique({ where: { openId } });
-  if (!person) return [TEXTS.todoEmpty];
-  const org = await orgOf(deps.db);
-  const duties = dutiesOf(org, person.id);
-  const verifierUnits = duties
-    .filter((d) => ["secretary", "leader", "dispatcher"].includes(d.role))
-    .map((d) => d.unitId);
-  const verifyGrids = verifierUnits.flatMap((unitId) => unitSubtree(org, unitId).map((u) => u.id));
-  const issues = await deps.db.issue.findMany({
-    where: {
-      OR: [
-        { assigneePersonId: person.id, status: { in: ["assigned", "accepted"] } },
-        { assigneeUnitId: { in: duties.map((d) => d.unitId) }, status: { in: ["assigned", "accepted"] } },
-        { gridId: { in: verifyGrids }, status: { in: ["rectified", "reported"] } },
-      ],
-    },
-    include: { category: true, grid: true },
-    orderBy: [{ deadline: "asc" }, { number: "asc" }],
-  });
-  if (issues.length === 0) return [TEXTS.todoEmpty];
-  const now = deps.now();
-  const lines = issues.map((i) => {
-    const status = i.status as IssueStatus;
-    const due = i.deadline
-      ? isOverdueAt({ status, deadline: i.deadline }, now)
-        ? `已超期 ${formatDuration(now.getTime() - i.deadline.getTime())}`
-        : status === "rectified"
-          ? ""
-          : `剩 ${formatDuration(i.deadline.getTime() - now.getTime())}`
-      : "";
-    return `#${i.number} ${escapeText(i.category?.name ?? "待分类")} · ${escapeText(i.grid?.name ?? "待定网格")} · ${STATUS_LABELS[status]}${due ? ` · ${due}` : ""}`;
-  });
-  const pages = Math.ceil(lines.length / TODO_PAGE_LINES);
-  return Array.from({ length: pages }, (_, i) =>
-    [
-      TEXTS.todoHeader(issues.length, i + 1, pages),
-      ...lines.slice(i * TODO_PAGE_LINES, (i + 1) * TODO_PAGE_LINES),
-    ].join("\n"),
-  );
 }
 
 /**

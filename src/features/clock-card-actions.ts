@@ -9,10 +9,10 @@ import { answerLookback } from "../commands/answer-lookback.ts";
 import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { actorContext } from "../commands/issue-actor.ts";
 import { loadReminderView } from "../commands/reminder-view.ts";
-import { replyText } from "../commands/say.ts";
+import { replyText, sendText } from "../commands/say.ts";
 import { snoozeReminders } from "../commands/snooze-reminders.ts";
 import { isUniqueViolation } from "../db/once.ts";
-import { orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
+import { holders, orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { localPeriod, startOfDate } from "../domain/deadline.ts";
 import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
@@ -20,12 +20,12 @@ import type { Role } from "../domain/types.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { ALL_TARGETS, REVIEW_FIELDS } from "../presenters/digest-card.ts";
+import { ALL_TARGETS, REVIEW_FIELDS, type ReviewView, reviewCard } from "../presenters/digest-card.ts";
 import { reminderCard, SNOOZE_MS } from "../presenters/reminder-card.ts";
-import { issueListLine, shortDate } from "../reports/digest.ts";
+import { issueListLine, listContext, PLAIN_LIST } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
-import { escapeText } from "../texts/escape.ts";
-import { formatDateTime, TEXTS } from "../texts/messages.ts";
+import { shortDate } from "../texts/deadline.ts";
+import { at, formatDateTime, TEXTS } from "../texts/messages.ts";
 import { toast } from "./card-actions.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
 import type { CardActionHandler } from "./router.ts";
@@ -42,6 +42,7 @@ const digestSchema = z.object({
   u: id,
   d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 });
+const reviewReadSchema = z.object({ rv: z.literal("read"), r: id });
 const reviewForm = z.object({
   [REVIEW_FIELDS.comment]: z.string().trim().max(500).catch(""),
   [REVIEW_FIELDS.target]: z
@@ -58,12 +59,22 @@ const REVIEWERS: ReadonlySet<Role> = new Set(["leader", "dispatcher", "admin"]);
 /** Most overdue issues one 查看超期 answer lists. */
 const OVERDUE_ANSWER_LIMIT = 300;
 
+/** Roles whose 已阅 of a review is recorded: the community's secretaries (and admins). */
+const REVIEW_READERS: ReadonlySet<Role> = new Set(["secretary"]);
+
+/** Outbox key of a review's card in one work group. */
+function reviewCardKey(eventId: string, chatId: string): string {
+  return `review:${eventId}:${chatId}`;
+}
+
 /** The card-action handler of the clock's cards, for RouterExtensions.cardActions. */
 export const handleClockCardAction: CardActionHandler = async (deps, action) => {
   const snooze = snoozeSchema.safeParse(action.value);
   if (snooze.success) return snoozeIssue(deps, action, snooze.data.i, snooze.data.s ?? "before");
   const lookback = lookbackSchema.safeParse(action.value);
   if (lookback.success) return answerLookbackClick(deps, action, lookback.data.i, lookback.data.lb === "rebound");
+  const read = reviewReadSchema.safeParse(action.value);
+  if (read.success) return readReview(deps, action, read.data.r);
   const digest = digestSchema.safeParse(action.value);
   if (!digest.success) return undefined;
   const { dg, u: unitId, d: date } = digest.data;
@@ -130,11 +141,10 @@ async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId:
     select: { id: true, code: true, name: true, level: true, parentId: true },
   });
   // The list lines of the digest itself, with names instead of mentions: a reply should not ping everyone again.
-  const context = { unit, asOf: now, timeZone: deps.timeZone };
-  const plain = { escape: escapeText, assignee: (a: { name: string }) => escapeText(a.name) };
+  const context = listContext(unit, now, deps.timeZone);
   const lines = items
     .slice(0, OVERDUE_ANSWER_LIMIT)
-    .map((item, i) => `${i + 1}. ${issueListLine(context, item, "overdue", plain)}`);
+    .map((item, i) => `${i + 1}. ${issueListLine(context, item, PLAIN_LIST)}`);
   if (items.length > OVERDUE_ANSWER_LIMIT) lines.push(TEXTS.overdueMore(items.length));
   const header = TEXTS.overdueHeader(unit.name, formatDateTime(now, deps.timeZone), items.length);
   await replyText(deps.db, {
@@ -203,26 +213,34 @@ async function review(deps: FeatureDeps, action: InboundCardAction, unitId: numb
 
   try {
     await transaction(deps.db, async (tx) => {
-      await tx.digestReview.create({
+      const stored = await tx.digestReview.create({
         data: {
           eventId: action.eventId,
           unitId,
           date,
           targetUnitId: unit.level === "community" ? unitId : targetUnitId,
           chatId: action.chatId,
+          messageId: action.messageId,
           personId: person.id,
           text: comment,
           at: ctx.now,
         },
       });
       for (const chat of chats) {
+        const view: ReviewView = {
+          reviewId: stored.id,
+          leader: person.name,
+          date: shortDate(date),
+          comment,
+          secretaries: holders(org, chat.unitId, "secretary").map((s) => s.openId),
+        };
         await enqueue(tx, {
-          key: `review:${action.eventId}:${chat.chatId}`,
+          key: reviewCardKey(action.eventId, chat.chatId),
           kind: "send",
           chatId: chat.chatId,
           target: chat.chatId,
-          msgType: "text",
-          content: JSON.stringify({ text: TEXTS.reviewText(person.name, shortDate(date), comment) }),
+          msgType: "interactive",
+          content: JSON.stringify(reviewCard(view, ctx.timeZone)),
         });
       }
     });
@@ -231,4 +249,69 @@ async function review(deps: FeatureDeps, action: InboundCardAction, unitId: numb
     if (!isUniqueViolation(error)) throw error;
   }
   return chats.length > 0 ? toast("success", TEXTS.reviewPosted(chats.length)) : toast("warning", TEXTS.reviewNoChat);
+}
+
+/**
+ * 已阅 on a review's card: the first secretary of the group's community to click is recorded (DigestReviewRead), the
+ * card says who read it and when, and the leader is told in the thread of the digest they reviewed. Later clicks are
+ * told who read it.
+ */
+async function readReview(deps: FeatureDeps, action: InboundCardAction, reviewId: number): Promise<CardAnswer> {
+  const ctx = commandContext(deps);
+  const review = await deps.db.digestReview.findUnique({
+    where: { id: reviewId },
+    include: { person: true, reads: { where: { chatId: action.chatId }, include: { person: true } } },
+  });
+  const org = await orgOf(deps.db);
+  const binding = org.bindings.get(action.chatId);
+  if (!review || !binding) return toast("warning", TEXTS.expiredButton);
+  const earlier = review.reads[0];
+  if (earlier)
+    return toast("info", TEXTS.reviewAlreadyRead(earlier.person.name, formatDateTime(earlier.at, ctx.timeZone)));
+  const community = org.units.get(binding.unitId)?.name ?? "";
+  const person = await deps.db.person.findUnique({ where: { openId: action.operatorOpenId } });
+  const roles = person
+    ? rolesOn(
+        org,
+        person.id,
+        unitChain(org, binding.unitId).map((u) => u.id),
+      )
+    : new Set<Role>();
+  const allowed = ctx.admins.includes(action.operatorOpenId) || [...roles].some((role) => REVIEW_READERS.has(role));
+  if (!person || !allowed) return toast("error", TEXTS.reviewReadForbidden(community));
+
+  try {
+    await transaction(deps.db, async (tx) => {
+      await tx.digestReviewRead.create({
+        data: { reviewId, chatId: action.chatId, personId: person.id, at: ctx.now },
+      });
+      const view: ReviewView = {
+        reviewId,
+        leader: review.person.name,
+        date: shortDate(review.date),
+        comment: review.text,
+        secretaries: holders(org, binding.unitId, "secretary").map((s) => s.openId),
+        read: { by: person.name, at: ctx.now },
+      };
+      await enqueue(tx, {
+        key: `review-read:${reviewId}:${action.chatId}`,
+        kind: "patch",
+        chatId: action.chatId,
+        target: action.messageId,
+        msgType: "interactive",
+        content: JSON.stringify(reviewCard(view, ctx.timeZone)),
+      });
+      const notice = TEXTS.reviewReadNotice(at(review.person.openId), person.name, community, review.text);
+      const key = `review-read-notice:${reviewId}:${action.chatId}`;
+      if (review.messageId) {
+        await replyText(tx, { key, chatId: review.chatId, messageId: review.messageId, text: notice, inThread: true });
+      } else {
+        await sendText(tx, { key, chatId: review.chatId, text: notice });
+      }
+    });
+  } catch (error) {
+    // Another click won the race: it was recorded and told then.
+    if (!isUniqueViolation(error)) throw error;
+  }
+  return toast("success", TEXTS.reviewReadTold(review.person.name));
 }

@@ -3,20 +3,31 @@ import { fetchAndPublish } from "../commands/attach-photos.ts";
 import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { ensurePerson } from "../commands/ensure-person.ts";
 import { answerTo, replyText } from "../commands/say.ts";
+import { issueOfDepartmentCardKey } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
 import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
 
-/** The issue whose thread a message replies in (the report's thread or the card's), if any. */
+/**
+ * The issue whose thread a message replies in — the report's thread, the card's, or the thread of the card's copy in
+ * a department's group — if any.
+ */
 export async function issueOfThread(db: Db, m: InboundMessage): Promise<{ id: number } | null> {
   const ids = [m.rootId, m.parentId].filter((x): x is string => Boolean(x));
   if (ids.length === 0) return null;
-  return db.issue.findFirst({
+  const issue = await db.issue.findFirst({
     where: { OR: [{ sourceMessageId: { in: ids } }, { cardMessageId: { in: ids } }] },
     select: { id: true },
   });
+  if (issue) return issue;
+  const copies = await db.outboxMessage.findMany({
+    where: { messageId: { in: ids }, key: { startsWith: "dept-card:" } },
+    select: { key: true },
+  });
+  const id = copies.map((c) => issueOfDepartmentCardKey(c.key)).find((x) => x !== null);
+  return id === undefined || id === null ? null : { id };
 }
 
 /**

@@ -7,7 +7,8 @@ import { replyCard } from "../commands/say.ts";
  * Rungs of an open issue (reported, assigned or accepted — a rectified issue waits for its verifier, not its
  * responder) with a deadline, timed by the ladder of the chat it was reported in (see clock-settings.ts):
  *   - before   deadline − beforeHours: the assignee (or, while nobody is assigned, the secretaries), in the issue
- *              thread; moot once the deadline has passed.
+ *              thread; moot once the deadline has passed. A deadline inside quiet hours whose reminder would fall in
+ *              them too is reminded an hour before they begin instead (beforeDeadlineAt in domain/quiet-hours.ts).
  *   - deadline at the deadline: assignee and secretaries, in the thread; moot once the escalation is due.
  *   - escalate due at deadline + escalateAfterHours, for the leader groups of the street above the grid (those bound
  *              to the nearest unit above it that has any), and sent at their next escalation slot (`escalationTimes`
@@ -26,9 +27,11 @@ import { replyCard } from "../commands/say.ts";
  * nextReminderAt answers, from the same rules, when the next sweep would send something (the sandbox's clock).
  */
 
+import { accountableOf } from "../commands/accountable.ts";
 import type { JobDeps } from "../commands/deps.ts";
 import { loadReminderView } from "../commands/reminder-view.ts";
 import { snoozesEndedSince, snoozesOf } from "../commands/snooze-reminders.ts";
+import { syncIssueCard } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
 import { categoryOf, type Org, orgOf, unitChain } from "../db/org-queries.ts";
@@ -43,7 +46,8 @@ import {
 } from "../domain/clock-settings.ts";
 import { slotAtOrAfter, slotAtOrBefore } from "../domain/escalation-slots.ts";
 import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
-import { afterQuietHours, heldSince, isQuietAt } from "../domain/quiet-hours.ts";
+import { isPastDeadline } from "../domain/metrics.ts";
+import { afterQuietHours, beforeDeadlineAt, heldSince, isQuietAt, stretchesRemindedIn } from "../domain/quiet-hours.ts";
 import { mergeRanges, type TimeRange } from "../domain/time-ranges.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
@@ -84,10 +88,8 @@ const CANDIDATE_SELECT = {
   gridId: true,
   pointId: true,
   categoryId: true,
-  assigneeUnitId: true,
   sourceChatId: true,
   sourceMessageId: true,
-  assigneePerson: { select: { name: true } },
 } as const;
 
 type CandidateRow = Prisma.IssueGetPayload<{ select: typeof CANDIDATE_SELECT }>;
@@ -104,7 +106,6 @@ interface Candidate {
   categoryName: string | null;
   gridName: string | null;
   pointName: string | null;
-  assigneeName: string | null;
 }
 
 /** A thread reminder that is due for an issue. */
@@ -124,12 +125,12 @@ interface LeaderTarget {
   slots: readonly number[];
 }
 
-/** An issue's escalation: when it comes due, where it goes, and its line in the card. */
+/** An issue's escalation: when it comes due, where it goes, and its line in the card (who answers for it is read when sent). */
 interface Escalation {
   issueId: number;
   dueAt: Date;
   target: LeaderTarget;
-  item: EscalationItem;
+  item: Omit<EscalationItem, "accountable">;
 }
 
 /** The escalations due for one target at one slot. */
@@ -182,6 +183,14 @@ async function loadCandidates(
     });
     return [...(ladder.beforeHours > 0 ? [shift(ladder.beforeHours)] : []), ...(ladder.atDeadline ? [shift(0)] : [])];
   });
+  // Deadlines inside quiet hours whose early reminder came due since (see beforeDeadlineAt).
+  for (const ladder of ladders.filter((l) => l.beforeHours > 0)) {
+    for (const { start, end } of stretchesRemindedIn(since, until, ladder.quietHours, window.timeZone)) {
+      ranges.push({ gt: new Date(start.getTime() - 1), lte: new Date(end.getTime() - 1) });
+    }
+  }
+  // Deadlines that passed since: their cards are redrawn whatever the ladder says.
+  ranges.push({ gt: since, lte: until });
   const lookedFrom = new Date(Math.min(since.getTime(), ...starts));
   const snoozed = [...(await snoozesEndedSince(db, lookedFrom, until))];
   const rows = [
@@ -212,9 +221,6 @@ function candidateOf(org: Org, row: CandidateRow): Candidate {
     categoryName: category?.name ?? null,
     gridName: row.gridId === null ? null : (org.units.get(row.gridId)?.name ?? null),
     pointName: row.pointId === null ? null : (org.points.get(row.pointId)?.name ?? null),
-    assigneeName:
-      row.assigneePerson?.name ??
-      (row.assigneeUnitId === null ? null : (org.units.get(row.assigneeUnitId)?.name ?? null)),
   };
 }
 
@@ -307,7 +313,6 @@ async function loadLadderState(
           community: chain.find((u) => u.level === "community")?.name ?? null,
           grid: issue.gridName,
           point: issue.pointName,
-          assignee: issue.assigneeName,
           deadline: issue.deadline,
         },
       };
@@ -348,6 +353,8 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     if (options.dryRun || (await sendThreadReminder(deps, item, now))) notices.push({ key: item.key, chatId, summary });
   }
 
+  if (!options.dryRun) await redrawPassedCards(deps, state.candidates, now);
+
   for (const group of groups) {
     // This slot's card went out already: what came due since waits for the next slot.
     if (done.has(slotKey(group.target.unitId, group.slot))) continue;
@@ -362,6 +369,40 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     }
   }
   return notices;
+}
+
+/** Claim key of the redraw of an issue's card once its deadline (given in ms) has passed. */
+function passedKey(issueId: number, deadline: Date): string {
+  return `card-overdue:${issueId}:${deadline.getTime()}`;
+}
+
+/**
+ * Redraws the card of every open issue whose deadline has passed (at most a week ago) and whose card was not redrawn
+ * since: the card shows the deadline as a date, and now red and 已超期. Once per issue and deadline (a new deadline
+ * is redrawn again when it passes); a patch notifies nobody, so quiet hours do not hold it back.
+ */
+async function redrawPassedCards(deps: JobDeps, candidates: readonly Candidate[], now: Date): Promise<void> {
+  const passed = candidates.filter(
+    (c): c is Candidate & { deadline: Date } =>
+      c.deadline !== null && isPastDeadline(c.deadline, now) && now.getTime() - c.deadline.getTime() <= STALE_AFTER_MS,
+  );
+  const done = await claimedKeys(
+    deps.db,
+    passed.map((c) => passedKey(c.id, c.deadline)),
+  );
+  for (const issue of passed) {
+    const key = passedKey(issue.id, issue.deadline);
+    if (done.has(key)) continue;
+    try {
+      await transaction(deps.db, async (tx) => {
+        if (await claimWhile(tx, key, "card.overdue", issue.id, REMINDED_STATUSES)) {
+          await syncIssueCard(tx, issue.id, { now, timeZone: deps.timeZone }, { redrawOnly: true });
+        }
+      });
+    } catch (error) {
+      deps.log.warn({ err: error, issueId: issue.id }, "overdue card not redrawn; trying again on the next sweep");
+    }
+  }
 }
 
 /** Outbox key of the escalation card of one slot in one leader group. */
@@ -414,7 +455,8 @@ function dueRungs(
     alsoSettles: [],
   });
   const thread: ThreadReminder[] = [];
-  if (ladder.beforeHours > 0 && t < deadline.getTime() && fires(deadline.getTime() - ladder.beforeHours * HOUR_MS)) {
+  const beforeAt = beforeDeadlineAt(deadline, ladder.beforeHours, ladder.quietHours, timeZone).getTime();
+  if (ladder.beforeHours > 0 && t < deadline.getTime() && fires(beforeAt)) {
     thread.push(rung("before"));
   } else if (ladder.atDeadline && (ladder.escalateAfterHours === 0 || t < escalateAt) && fires(deadline.getTime())) {
     thread.push(rung("deadline"));
@@ -464,7 +506,10 @@ async function nextReminderAt(
     const snooze = state.snoozes.get(issue.id);
     // A thread rung can only become due when one fires, a snooze runs out or the quiet hours end.
     const raw = isQuietAt(after, ladder.quietHours, timeZone) ? [a] : [];
-    if (issue.deadline) raw.push(issue.deadline.getTime(), issue.deadline.getTime() - ladder.beforeHours * HOUR_MS);
+    if (issue.deadline) {
+      const beforeAt = beforeDeadlineAt(issue.deadline, ladder.beforeHours, ladder.quietHours, timeZone);
+      raw.push(issue.deadline.getTime(), beforeAt.getTime());
+    }
     if (snooze) raw.push(snooze.getTime());
     const first = raw
       .map((t) => afterQuietHours(new Date(t), ladder.quietHours, timeZone).getTime())
@@ -533,10 +578,15 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
         await tx.jobRun.delete({ where: { key } });
         return [];
       }
-      const cards = escalationCards(
-        claimed.map((c) => c.item),
-        now,
+      const accountable = await accountableOf(
+        tx,
+        claimed.map((c) => c.issueId),
       );
+      const items = claimed.flatMap((c) => {
+        const people = accountable.get(c.issueId);
+        return people ? [{ ...c.item, accountable: people }] : [];
+      });
+      const cards = escalationCards(items, now, deps.timeZone);
       for (const chatId of target.chatIds) {
         for (const [i, content] of cards.entries()) {
           await enqueue(tx, {

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Config } from "../config/env.ts";
 import { type Db, isPostgresUrl, openDb, sqlitePath } from "../db/client.ts";
 import { databaseInfo } from "../db/database-info.ts";
@@ -7,6 +8,7 @@ import { LarkClient } from "../lark/client.ts";
 import { LarkApiError, LarkCode } from "../lark/errors.ts";
 import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 
 /** The steps of README's “接入飞书”, named in the fix hints so the operator knows where to go back to. */
 export const STEP = {
@@ -90,7 +92,7 @@ async function checkPostgresServer(db: Db, checks: DoctorCheck[]): Promise<boole
 async function checkDatabase(config: Config, checks: DoctorCheck[]): Promise<DoctorData | undefined> {
   const url = config.databaseUrl;
   if (config.mode === "sandbox") {
-    checks.push({ name: "数据库", ok: true, detail: `沙箱模式，每次启动时重建（${url}）` });
+    checks.push(await sandboxDatabase(url));
     return undefined;
   }
   if (isPostgresUrl(url)) {
@@ -316,6 +318,26 @@ function failureHint(code: number | null): string {
     return "内容被企业的数据防泄漏或内容审核策略拦截：请管理员在飞书管理后台查看拦截记录";
   if (code === LarkCode.userOutOfScope) return `${STEP.publish}：把相关人员加入应用的可用范围`;
   return "查看日志中的错误码和 log_id，必要时联系飞书技术支持";
+}
+
+/**
+ * The sandbox's database: where the sandbox keeps its data, and whether a start loads the demo (nothing kept yet) or
+ * resumes it (the sandbox rebuilds it only on a reset, or when its saved chats and database no longer match).
+ */
+async function sandboxDatabase(url: string): Promise<DoctorCheck> {
+  const dir = dirname(sqlitePath(url));
+  if (!existsSync(sqlitePath(url))) return { name: "数据库", ok: true, detail: SANDBOX_TEXTS.doctorFresh(dir) };
+  try {
+    const db = await openDb(url, { readonly: true });
+    try {
+      const [units, issues] = await Promise.all([db.unit.count(), db.issue.count()]);
+      return { name: "数据库", ok: true, detail: SANDBOX_TEXTS.doctorKept(dir, units, issues) };
+    } finally {
+      await db.$disconnect();
+    }
+  } catch (error) {
+    return failure("数据库", error, "运行 npm start -- --reset，从演示数据重新开始沙箱");
+  }
 }
 
 /**

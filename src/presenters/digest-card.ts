@@ -1,6 +1,6 @@
 /**
- * The 日清日报 card (behaviour §7): the day's figures, the overdue list with assignees @-mentioned, what falls due
- * tomorrow, the ranking with its chart, the buttons 查看超期 · 导出台账, the 审阅意见 form, and the definitions. Pure:
+ * The 日清日报 card (behaviour §7): the day's figures and account, the overdue list with assignees @-mentioned, what is
+ * still due today and what falls due tomorrow, the ranking with its chart, the buttons 查看超期 · 导出台账, the 审阅意见 form, and the definitions. Pure:
  * the figures come from reports/digest.ts, the chart's image key from the caller.
  */
 
@@ -9,15 +9,19 @@ import {
   type DigestData,
   type DigestMark,
   digestFigures,
+  digestLists,
   digestTitle,
   issueListLine,
+  type ListFormat,
+  listContext,
   rankingLine,
   rankingRule,
   rankingTitle,
+  todayAccountLine,
   unrankedLine,
 } from "../reports/digest.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
-import { METRICS_DEFINITION } from "../texts/messages.ts";
+import { formatDateTime, METRICS_DEFINITION, TEXTS } from "../texts/messages.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import { buttons, form, input, select, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
@@ -51,6 +55,43 @@ export const REVIEW_FIELDS = { comment: "comment", target: "target" } as const;
 /** The target option meaning every community of a street digest. */
 export const ALL_TARGETS = "all";
 
+/** What the 审阅意见 card in a community's work group shows. */
+export interface ReviewView {
+  reviewId: number;
+  leader: string;
+  /** The digest's date for people, "11月23日". */
+  date: string;
+  comment: string;
+  /** The community's secretaries, @-mentioned. */
+  secretaries: string[];
+  /** Set once a secretary confirmed 已阅. */
+  read?: { by: string; at: Date };
+}
+
+/** Card value of the 已阅 button. */
+export function reviewReadValue(reviewId: number): Record<string, unknown> {
+  return { rv: "read", r: reviewId };
+}
+
+/**
+ * A leader's 审阅意见 in a community's work group: the secretaries @-mentioned, the comment, and 已阅 for them to
+ * confirm; once confirmed, who read it and when.
+ */
+export function reviewCard(view: ReviewView, timeZone: string): Card {
+  const who = view.secretaries.map(mention).join(" ");
+  return card({
+    header: { title: "审阅意见", template: view.read ? "green" : "orange" },
+    elements: [
+      markdown(
+        `${who ? `${who} ` : ""}${TEXTS.reviewHeading(escapeMarkdown(view.leader), view.date)}\n${escapeMarkdown(view.comment)}`,
+      ),
+      view.read
+        ? note(TEXTS.reviewRead(view.read.by, formatDateTime(view.read.at, timeZone)))
+        : buttons([{ text: "已阅", value: reviewReadValue(view.reviewId), type: "primary" }]),
+    ],
+  });
+}
+
 /** Ranking lines shown before the rest are counted (the chart has them all, up to its own limit). */
 const RANKING_LINES = 30;
 
@@ -70,7 +111,7 @@ export function digestCard(data: DigestData, options: DigestCardOptions): Card {
   }
 }
 
-const cardFormat = {
+const cardFormat: ListFormat = {
   escape: escapeMarkdown,
   assignee: (a: { name: string; openId: string }) => mention(a.openId),
 };
@@ -81,21 +122,17 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
     header: { title: digestTitle(data, options), template: options.preview || options.early ? "wathet" : "blue" },
     elements: [
       fields(digestFigures(data).map((f) => ({ label: f.label, value: f.value }))),
+      markdown(todayAccountLine(data)),
       hr(),
-      markdown(
-        listSection(
-          `超期问题（${stats.overdue} 件）`,
-          data.overdue.map((item) => issueListLine(data, item, "overdue", cardFormat)),
-          stats.overdue,
-          "无超期问题 👍",
-        ),
-      ),
-      markdown(
-        listSection(
-          `明日到期（${data.dueTomorrowTotal} 件）`,
-          data.dueTomorrow.map((item) => issueListLine(data, item, "due", cardFormat)),
-          data.dueTomorrowTotal,
-          "明天没有到期的问题",
+      ...digestLists(data).map((list) =>
+        markdown(
+          listSection(
+            list.title,
+            list.items.map((item) => issueListLine(listContext(data.unit, data.asOf, data.timeZone), item, cardFormat)),
+            list.total,
+            list.empty,
+            list.overdue,
+          ),
         ),
       ),
       hr(),
@@ -115,10 +152,9 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
   });
 }
 
-function listSection(title: string, lines: string[], total: number, empty: string): string {
+function listSection(title: string, lines: string[], total: number, empty: string, overdue: boolean): string {
   if (total === 0) return `**${title}**\n${empty}`;
-  const more =
-    total > lines.length ? [`等 ${total} 件${title.startsWith("超期") ? "，点「查看超期」看全部" : ""}`] : [];
+  const more = total > lines.length ? [`等 ${total} 件${overdue ? "，点「查看超期」看全部" : ""}`] : [];
   return [`**${title}**`, ...lines.map((l) => `- ${l}`), ...more].join("\n");
 }
 

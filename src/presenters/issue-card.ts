@@ -2,9 +2,10 @@ import { ACTION_LABELS } from "../domain/lifecycle.ts";
 import { stripReportWord } from "../domain/match.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import { deadlineDate } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
 import { CATEGORY_PENDING, CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
-import { formatDateTime, formatDuration } from "../texts/messages.ts";
+import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { fields, hr, image, markdown, mention, note } from "./markdown.ts";
@@ -66,7 +67,7 @@ export function categoryButtonValue(issueId: number, categoryId: number): Record
 }
 
 /**
- * The issue card (behaviour §3): number, status in colour, category, place, description, deadline and time left,
+ * The issue card (behaviour §3.4): number, status in colour, category, place, description, the deadline as a date,
  * the assignee @-mentioned, photos, links, the latest history, and the actions the current status allows. Pure.
  */
 export function issueCard(view: IssueView, now: Date, timeZone: string, options: { fullHistory?: boolean } = {}): Card {
@@ -107,6 +108,23 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
   });
 }
 
+/**
+ * The copy of an issue's card in the group of the department it was routed to (中心吹哨、部门报到): the same card and
+ * buttons, led by what it is doing there — or, once the issue went elsewhere, by saying so.
+ */
+export function departmentCard(
+  view: IssueView,
+  now: Date,
+  timeZone: string,
+  department: { name: string; current: boolean },
+): Card {
+  const base = issueCard(view, now, timeZone);
+  const lead = department.current
+    ? TEXTS.dispatched(escapeMarkdown(view.community ?? ""), view.number, escapeMarkdown(department.name))
+    : TEXTS.dispatchMoved(escapeMarkdown(department.name));
+  return { ...base, elements: [markdown(lead), ...base.elements] };
+}
+
 function earlierHistoryText(count: number, issueNumber: number, full: boolean): string {
   return full ? `（更早的 ${count} 条记录见台账）` : `（更早的 ${count} 条记录：发送“查 #${issueNumber}”查看）`;
 }
@@ -140,16 +158,18 @@ function assigneeText(view: IssueView): string {
   return who ? `待派单，请 ${who} 派单` : "待派单";
 }
 
+/**
+ * The deadline as a date and time that stays true ("11月24日 09:00 前"): the card lives for days and is redrawn only
+ * when the issue changes (and by the reminder sweep when the deadline passes), so it carries no countdown.
+ */
 function deadlineText(view: IssueView, now: Date, timeZone: string): string {
   if (!view.deadline) return "待确定类别后计算";
-  const at = formatDateTime(view.deadline, timeZone);
-  if (view.status === "closed") return `${at}（已于 ${formatDateTime(view.closedAt ?? now, timeZone)} 销项）`;
-  if (view.status === "rectified") return `${at}（已于 ${formatDateTime(view.rectifiedAt ?? now, timeZone)} 整改）`;
+  const at = deadlineDate(view.deadline, timeZone, now);
+  const since = (instant: Date | null) => deadlineDate(instant ?? now, timeZone, now);
+  if (view.status === "closed") return `${at}（已于 ${since(view.closedAt)} 销项）`;
+  if (view.status === "rectified") return `${at}（已于 ${since(view.rectifiedAt)} 整改）`;
   if (view.status === "rejected" || view.status === "duplicate") return at;
-  const left = view.deadline.getTime() - now.getTime();
-  return isOverdueAt(view, now)
-    ? `${at}（**已超期 ${formatDuration(-left)}**）`
-    : `${at}（剩 ${formatDuration(left)}）`;
+  return isOverdueAt(view, now) ? `${at}（已超期）` : `${at} 前`;
 }
 
 /**

@@ -5,9 +5,10 @@
 
 import { isPastDeadline } from "../domain/metrics.ts";
 import { pagedCards } from "../lark/card-limits.ts";
+import { deadlinePhrase } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
-import { CATEGORY_PENDING } from "../texts/labels.ts";
-import { formatDateTime, formatDuration } from "../texts/messages.ts";
+import { CATEGORY_PENDING, ROLE_LABELS, STATUS_LABELS } from "../texts/labels.ts";
+import { formatDateTime } from "../texts/messages.ts";
 import { buttons } from "./actions.ts";
 import { type Card, card } from "./card.ts";
 import { markdown, mention, note } from "./markdown.ts";
@@ -24,8 +25,8 @@ export interface ReminderView {
   point: string | null;
   deadline: Date;
   stage: ReminderStage;
-  /** People to @-mention: the assignee (or the secretaries while nobody is assigned); at the deadline also the secretaries. */
-  mentions: string[];
+  /** Who answers for the issue, all @-mentioned on every rung. */
+  accountable: Accountable;
   /** Set once someone put the reminders off: the card then says so instead of offering the button again. */
   snoozed?: { until: Date; by: string };
 }
@@ -37,9 +38,18 @@ export interface EscalationItem {
   community: string | null;
   grid: string | null;
   point: string | null;
-  /** The responsible person or department. */
-  assignee: string | null;
+  accountable: Accountable;
   deadline: Date;
+}
+
+/**
+ * Who answers for an issue (commands/accountable.ts): its owner — the department and whoever accepted it, or the
+ * assignee; null while it waits for dispatch — the heads of its grid and the secretaries of its community.
+ */
+export interface Accountable {
+  owner: { unit: string | null; people: { name: string; openId: string }[] } | null;
+  gridHeads: { name: string; openId: string }[];
+  secretaries: { name: string; openId: string }[];
 }
 
 /** What the look-back card shows. */
@@ -77,35 +87,45 @@ function issuePlace(item: { category: string | null; grid: string | null; point:
     .join(" · ");
 }
 
-/** "已超期 1 天 3 小时" or "还剩 2 小时". */
-function timeLeftText(deadline: Date, now: Date): string {
-  const left = deadline.getTime() - now.getTime();
-  return isPastDeadline(deadline, now) ? `已超期 ${formatDuration(-left)}` : `还剩 ${formatDuration(left)}`;
+/**
+ * Everyone who answers for an issue, each @-mentioned once: "责任人 城管执法中队 @孙浩 · 网格长 @郑晓红 · 社区书记
+ * @李秀英" (待派单 while nobody has it; a role whose people were already named is left out).
+ */
+export function accountabilityText(a: Accountable): string {
+  const named = new Set<string>();
+  const mentions = (people: readonly { openId: string }[]) =>
+    people
+      .filter((p) => !named.has(p.openId) && named.add(p.openId))
+      .map((p) => mention(p.openId))
+      .join(" ");
+  const owner = a.owner
+    ? `${ROLE_LABELS.responder} ${[a.owner.unit && escapeMarkdown(a.owner.unit), mentions(a.owner.people)].filter(Boolean).join(" ") || "—"}`
+    : STATUS_LABELS.reported;
+  const heads = mentions(a.gridHeads);
+  const secretaries = mentions(a.secretaries);
+  return [owner, heads && `${ROLE_LABELS.grid_head} ${heads}`, secretaries && `${ROLE_LABELS.secretary} ${secretaries}`]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 /**
- * A reminder in the issue thread: who must act, by when, and a 延后提醒 1 小时 button (the deadline itself does not
- * move). Before the deadline it is orange; the reminder at the deadline and any after it are red.
+ * A reminder in the issue thread: who must act, the deadline worded as of now (距整改期限还有 2 小时（今天 12:00 前）,
+ * 已超期 3 小时（期限 今天 12:00）), and a 延后提醒 1 小时 button (the deadline itself does not move). Before the
+ * deadline it is orange; the reminder at the deadline and any after it are red.
  */
 export function reminderCard(view: ReminderView, now: Date, timeZone: string): Card {
   // Reminders are only for issues still waiting for a fix, so past the deadline is overdue (domain/metrics).
   const overdue = view.stage === "deadline" || isPastDeadline(view.deadline, now);
   const n = `#${view.number}`;
-  const title =
-    view.stage === "again"
-      ? `⏰ ${n} 再次提醒：${timeLeftText(view.deadline, now)}`
-      : overdue
-        ? `⏰ ${n} 已到整改期限`
-        : `⏰ ${n} ${timeLeftText(view.deadline, now)}到期`;
-  const who = view.mentions.map(mention).join(" ");
-  const due = formatDateTime(view.deadline, timeZone);
+  const phrase = deadlinePhrase(view.deadline, now, timeZone);
+  const title = view.stage === "again" ? `⏰ ${n} 再次提醒：${phrase}` : `⏰ ${n} ${phrase}`;
   const ask = overdue
-    ? `整改期限 **${due}** 已过（${timeLeftText(view.deadline, now)}），问题仍未整改。请责任人尽快整改并在本话题回复整改后的照片，社区书记请督办。`
-    : `请在 **${due}** 前完成整改，并在本话题回复整改后的照片。`;
+    ? "问题仍未整改。请责任人尽快整改并在本话题回复整改后的照片，社区书记请督办。"
+    : "请在期限前完成整改，并在本话题回复整改后的照片。";
   return card({
     header: { title, template: overdue ? "red" : "orange" },
     elements: [
-      markdown(`${who ? `${who} ` : ""}${ask}`),
+      markdown(`${ask}\n${accountabilityText(view.accountable)}`),
       markdown(`${n} ${issuePlace(view)}`),
       view.snoozed
         ? note(`${view.snoozed.by} 已把提醒延后到 ${formatDateTime(view.snoozed.until, timeZone)}（整改期限不变）`)
@@ -119,11 +139,10 @@ export function reminderCard(view: ReminderView, now: Date, timeZone: string): C
  * past their deadline since the slot before, one line each — in as many cards as it takes to list them all, each
  * within Lark's size limits ("（1/3）" in the title when there are several).
  */
-export function escalationCards(items: readonly EscalationItem[], now: Date): Card[] {
+export function escalationCards(items: readonly EscalationItem[], now: Date, timeZone: string): Card[] {
   const lines = items.map((item) => {
     const where = [item.community, item.grid, item.point].filter(Boolean).map((s) => escapeMarkdown(s ?? ""));
-    const owner = item.assignee ? `责任人 ${escapeMarkdown(item.assignee)}` : "待派单";
-    return `- #${item.number} ${escapeMarkdown(item.category ?? CATEGORY_PENDING)} · ${where.join(" ")} · ${owner} · **${timeLeftText(item.deadline, now)}**`;
+    return `- #${item.number} ${escapeMarkdown(item.category ?? CATEGORY_PENDING)} · ${where.join(" ")} · **${deadlinePhrase(item.deadline, now, timeZone)}** · ${accountabilityText(item.accountable)}`;
   });
   return pagedCards(lines, (page, n, pages) =>
     card({

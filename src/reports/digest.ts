@@ -1,23 +1,23 @@
 /**
  * The 日清日报 digest (behaviour §7) as data: a unit's figures for one local day from stats.ts, its overdue issues and
- * those due the next day from stats-lists.ts, and the ranking of the units under it from stats-ranking.ts. Nothing
- * here counts on its own, so the digest always agrees with 统计 and the ledger. Also the plain-text rendering (CLI)
- * and the ranking chart input; the card lives in lark/cards/digest-card.ts.
+ * those in hand that fall due later today or tomorrow from stats-lists.ts, and the ranking of the units under it
+ * from stats-ranking.ts. Nothing here counts on its own, so the digest always agrees with 统计 and the ledger. Also
+ * the plain-text rendering (CLI) and the ranking chart input; the card lives in presenters/digest-card.ts.
+ *
+ * The day's account ({@link TodayAccount}): every issue open at some time of the day up to the observation instant —
+ * open then, or closed during the day — falls in exactly one bucket: 已销项 (closed today), 待验收 (fixed, waiting for
+ * verification), 超期 (in hand, deadline passed), 今日到期未完成 (in hand, due before midnight), 明日到期 (in hand,
+ * due tomorrow) or 其余在办 (in hand, due later or not yet given a deadline). The buckets add up to the total.
  */
 
 import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
-import { CATEGORY_PENDING, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
-import {
-  formatDateTime,
-  formatDuration,
-  formatHours,
-  formatRate,
-  formatTimeOfDay,
-  METRICS_DEFINITION,
-} from "../texts/messages.ts";
+import { deadlinePhrase, shortDate } from "../texts/deadline.ts";
+import { escapeText } from "../texts/escape.ts";
+import { CATEGORY_PENDING, STATUS_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
+import { formatDateTime, formatHours, formatRate, formatTimeOfDay, METRICS_DEFINITION } from "../texts/messages.ts";
 import type { RankingChartInput } from "./chart.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
@@ -54,9 +54,23 @@ export interface DigestData {
   minRankedIssues: number;
   /** The earliest-due overdue issues (at most listLimit); their total is stats.overdue. */
   overdue: IssueListItem[];
-  /** The issues due the next day (at most listLimit) and their total. */
+  /** The issues in hand due later on the day (at most listLimit): 今日到期未完成. */
+  dueToday: IssueListItem[];
+  /** The issues in hand due the next day (at most listLimit): 明日到期. */
   dueTomorrow: IssueListItem[];
-  dueTomorrowTotal: number;
+  today: TodayAccount;
+}
+
+/** The day's account: the issues open at some time of the day, by bucket (see the top of this file). */
+export interface TodayAccount {
+  total: number;
+  closed: number;
+  awaiting: number;
+  overdue: number;
+  dueToday: number;
+  dueTomorrow: number;
+  /** In hand, due after tomorrow or without a deadline yet. */
+  rest: number;
 }
 
 /** One labelled figure of a digest. */
@@ -105,15 +119,17 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
       db,
       group.map((r) => r.unitId),
     );
-    const [all, overdue, due] = await Promise.all([
+    const [all, overdue, dueToday, dueTomorrow] = await Promise.all([
       statsForScope(db, scope, period, asOf),
       overdueListsOf(db, scope, asOf, { limit }),
-      dueListsOf(db, scope, tomorrow.from, tomorrow.to, { limit }),
+      dueListsOf(db, scope, asOf, { from: asOf, to: period.to }, { limit }),
+      dueListsOf(db, scope, asOf, tomorrow, { limit }),
     ]);
     for (const request of group) {
       const stats = all.get(request.unitId) as UnitStats;
       const childLevel = CHILD_LEVEL[stats.unit.level];
-      const dueTomorrow = due.get(request.unitId);
+      const today = dueToday.get(request.unitId) ?? { items: [], total: 0 };
+      const tomorrowList = dueTomorrow.get(request.unitId) ?? { items: [], total: 0 };
       built.set(request, {
         unit: stats.unit,
         date,
@@ -125,18 +141,21 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
         ranking: rankChildren(all, request.unitId, request.minRankedIssues),
         minRankedIssues: request.minRankedIssues,
         overdue: overdue.get(request.unitId)?.items ?? [],
-        dueTomorrow: dueTomorrow?.items ?? [],
-        dueTomorrowTotal: dueTomorrow?.total ?? 0,
+        dueToday: today.items,
+        dueTomorrow: tomorrowList.items,
+        today: {
+          total: stats.open + stats.closed,
+          closed: stats.closed,
+          awaiting: stats.awaitingVerification,
+          overdue: stats.overdue,
+          dueToday: today.total,
+          dueTomorrow: tomorrowList.total,
+          rest: stats.open - stats.awaitingVerification - stats.overdue - today.total - tomorrowList.total,
+        },
       });
     }
   }
   return requests.map((r) => built.get(r) as DigestData);
-}
-
-/** "11月23日" from "2026-11-23". */
-export function shortDate(date: string): string {
-  const [, month = "", day = ""] = date.split("-");
-  return `${Number(month)}月${Number(day)}日`;
 }
 
 /** The headline figures in the order the digest shows them (behaviour §7). */
@@ -161,56 +180,112 @@ export function digestFigures(data: DigestData): DigestFigure[] {
   ];
 }
 
-/** What a list line needs to know about the digest it is in. */
-export type ListContext = Pick<DigestData, "unit" | "asOf" | "timeZone">;
-
-/** How an issue's assignee is named in a list line: a mention in cards, the name in plain text. */
-export type AssigneeFormat = (assignee: { name: string; openId: string }) => string;
-
-/** The place of an issue in a digest list: the community too in a digest above community level. */
-function wherePlace(data: ListContext, item: IssueListItem): string {
-  const above = data.unit.level !== "community" && data.unit.level !== "grid" && data.unit.level !== "microgrid";
-  return [above ? item.community : null, item.grid?.name ?? null, item.point]
-    .filter((p): p is string => Boolean(p))
-    .join(" ");
+/** What a list line needs to know about the list it is in. */
+export interface ListContext {
+  /** The moment the deadlines are worded from. */
+  asOf: Date;
+  timeZone: string;
+  /** Whether lines name the community of each issue too: in a list about a street, not in one about a community. */
+  withCommunity: boolean;
 }
 
+/** The list context of a unit's lists as of a moment: lines name the community above community level. */
+export function listContext(unit: { level: string }, asOf: Date, timeZone: string): ListContext {
+  return { asOf, timeZone, withCommunity: !["community", "grid", "microgrid"].includes(unit.level) };
+}
+
+/** How a person answering for an issue is named in a list line: a mention in cards, the name in plain text. */
+export type AssigneeFormat = (assignee: { name: string; openId: string }) => string;
+
+/** How a list line is written: markup escaped and people mentioned (cards), or plain. */
+export interface ListFormat {
+  escape: (text: string) => string;
+  assignee: AssigneeFormat;
+}
+
+/** Plain text lines: what people wrote escaped for a text message, names as text (a list should not ping again). */
+export const PLAIN_LIST: ListFormat = { escape: escapeText, assignee: (a) => escapeText(a.name) };
+
 /**
- * One line of a digest list, without markup: "#1024 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 超期 1 天 · 郑晓红".
- * `escape` makes user-written parts safe for the target format; `assignee` renders the responsible person.
+ * One line of an issue list, without markup: "#1024 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 已超期 1 天（期限 昨天
+ * 12:00） · 郑晓红". `format` makes user-written parts safe for the target and renders the people answering for it;
+ * the last part is who answers for it (`owner`) or its status (`status`, in a person's own list).
  */
 export function issueListLine(
-  data: ListContext,
+  context: ListContext,
   item: IssueListItem,
-  kind: "overdue" | "due",
-  format: { escape: (text: string) => string; assignee: AssigneeFormat },
+  format: ListFormat,
+  show: "owner" | "status" = "owner",
 ): string {
-  const when =
-    kind === "overdue"
-      ? `超期 ${formatDuration(data.asOf.getTime() - item.deadline.getTime())}`
-      : `${formatDateTime(item.deadline, data.timeZone)} 到期`;
   const owner = item.awaitingVerification
     ? "已整改待验收"
-    : item.assignee
-      ? format.assignee(item.assignee)
-      : item.assigneeUnit
-        ? format.escape(item.assigneeUnit)
-        : "待派单";
-  const place = wherePlace(data, item);
+    : item.owner
+      ? [item.owner.unit && format.escape(item.owner.unit), ...item.owner.people.map(format.assignee)]
+          .filter(Boolean)
+          .join(" ")
+      : "待派单";
+  const place = [context.withCommunity ? item.community : null, item.grid?.name ?? null, item.point]
+    .filter((p): p is string => Boolean(p))
+    .join(" ");
   const parts = [
     `#${item.number} ${format.escape(item.category ?? CATEGORY_PENDING)}`,
     place && format.escape(place),
-    when,
-    owner,
+    item.deadline ? deadlinePhrase(item.deadline, context.asOf, context.timeZone) : "期限待定",
+    show === "owner" ? owner : STATUS_LABELS[item.status],
   ];
   return parts.filter(Boolean).join(" · ");
 }
 
-/** One line of the ranking: "🚩 1. 幸福里第一网格 100%（3/3）"; unranked units are summed up by {@link unrankedLine}. */
+/** The digest's lists in the order shown: title, the issues kept, their total, and what to say when there are none. */
+export function digestLists(
+  data: DigestData,
+): { title: string; items: IssueListItem[]; total: number; empty: string; overdue: boolean }[] {
+  const t = data.today;
+  return [
+    {
+      title: `超期问题（${t.overdue} 件）`,
+      items: data.overdue,
+      total: t.overdue,
+      empty: "无超期问题 👍",
+      overdue: true,
+    },
+    {
+      title: `今日到期未完成（${t.dueToday} 件）`,
+      items: data.dueToday,
+      total: t.dueToday,
+      empty: "今天没有还未整改的到期问题",
+      overdue: false,
+    },
+    {
+      title: `明日到期（${t.dueTomorrow} 件）`,
+      items: data.dueTomorrow,
+      total: t.dueTomorrow,
+      empty: "明天没有到期的问题",
+      overdue: false,
+    },
+  ];
+}
+
+/**
+ * The day's account in one line, its buckets adding up to the total: "今日在办 12 件 = 已销项 3 + 待验收 1 + 超期 2 +
+ * 今日到期未完成 1 + 明日到期 2 + 其余在办 3".
+ */
+export function todayAccountLine(data: DigestData): string {
+  const t = data.today;
+  return (
+    `今日在办 ${t.total} 件 = 已销项 ${t.closed} + 待验收 ${t.awaiting} + 超期 ${t.overdue} + ` +
+    `今日到期未完成 ${t.dueToday} + 明日到期 ${t.dueTomorrow} + 其余在办 ${t.rest}`
+  );
+}
+
+/**
+ * One line of the ranking: "🚩 第 1 名 幸福里第一网格 100%（3/3）" — the rank in words, since card markdown would take
+ * "2. …" for a list item and number it anew; unranked units are summed up by {@link unrankedLine}.
+ */
 export function rankingLine(entry: RankingEntry, esc: (text: string) => string): string {
   const { rate } = entry.stats;
   const flag = entry.flag ? `${FLAG_EMOJI[entry.flag]} ` : "";
-  return `${flag}${entry.rank}. ${esc(entry.stats.unit.name)} ${formatRate(rate.rate)}（${rate.closed}/${rate.closed + rate.open}）`;
+  return `${flag}第 ${entry.rank} 名 ${esc(entry.stats.unit.name)} ${formatRate(rate.rate)}（${rate.closed}/${rate.closed + rate.open}）`;
 }
 
 /** "不参与排名（问题少于 3 件）：A、B", or null when every unit is ranked. */
@@ -279,15 +354,16 @@ export function digestTitle(data: DigestData, mark: DigestMark = {}): string {
 
 /** The whole digest as plain text (the CLI), with every overdue and due issue given in `data`. */
 export function digestText(data: DigestData, mark: DigestMark = {}): string {
-  const plain = { escape: (t: string) => t, assignee: (a: { name: string }) => a.name };
+  const plain = PLAIN_LIST;
+  const context = listContext(data.unit, data.asOf, data.timeZone);
   const lines = [digestTitle(data, mark), ""];
   for (const f of digestFigures(data)) lines.push(`${f.label}：${f.value}`);
-  lines.push("", `超期问题（${data.stats.overdue} 件）`);
-  for (const item of data.overdue) lines.push(`  ${issueListLine(data, item, "overdue", plain)}`);
-  if (data.stats.overdue > data.overdue.length) lines.push(`  等 ${data.stats.overdue} 件`);
-  lines.push("", `明日到期（${data.dueTomorrowTotal} 件）`);
-  for (const item of data.dueTomorrow) lines.push(`  ${issueListLine(data, item, "due", plain)}`);
-  if (data.dueTomorrowTotal > data.dueTomorrow.length) lines.push(`  等 ${data.dueTomorrowTotal} 件`);
+  lines.push(todayAccountLine(data));
+  for (const list of digestLists(data)) {
+    lines.push("", list.title);
+    for (const item of list.items) lines.push(`  ${issueListLine(context, item, plain)}`);
+    if (list.total > list.items.length) lines.push(`  等 ${list.total} 件`);
+  }
   lines.push("", rankingTitle(data));
   for (const entry of data.ranking.filter((e) => e.rank !== null)) lines.push(`  ${rankingLine(entry, plain.escape)}`);
   const unranked = unrankedLine(data, plain.escape);

@@ -1,6 +1,9 @@
 /**
- * The 台账 export (behaviour §9): the issues of a unit reported in a period, their history, the per-grid summary
- * and the cover figures, streamed into the workbook laid out by ledger-workbook.ts.
+ * The 台账 export (behaviour §9): the issues of a unit that its period's figures count — reported in the period, open
+ * at its observation instant, or closed in it (ledgerRowsAt in src/domain/metrics.ts) — their history, the per-grid
+ * summary and the cover figures, streamed into the workbook laid out by ledger-workbook.ts. The cover is counted
+ * from the rows themselves as they are listed (ledger-figures.ts), so the two always agree; each row shows its
+ * status at the observation instant.
  *
  * Memory stays flat whatever the size: the ledger's issues are first listed as (number, id) keys — 8 bytes each —
  * sorted by number; then the rows are read in pages of `pageSize` by id and handed to the writer row by row before
@@ -17,19 +20,21 @@
  */
 
 import { constants } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
-import { isOverdueAt } from "../domain/metrics.ts";
+import { isOverdueAt, ledgerRowsAt, statusAt } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
+import { LedgerTally } from "./ledger-figures.ts";
 import {
   type LedgerEventRow,
   type LedgerGridRow,
   type LedgerIssueRow,
+  type LedgerPhoto,
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
@@ -39,6 +44,7 @@ import {
   rectifiedResponseHours,
   STATS_DEFINITIONS,
   statsForScope,
+  toWhere,
   type UnitStats,
 } from "./stats.ts";
 import {
@@ -98,7 +104,8 @@ const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", af
 
 // Scalars only: names are looked up in small caches below, which is several times faster than letting Prisma
 // load seven relations per page, and photos are read per page in one query.
-const ISSUE_SELECT = {
+/** What the cover's figures and a row's state read of an issue (ledger-figures.ts). */
+const FACT_SELECT = {
   id: true,
   number: true,
   gridId: true,
@@ -109,13 +116,21 @@ const ISSUE_SELECT = {
   externalId: true,
   assigneePersonId: true,
   assigneeUnitId: true,
-  text: true,
   status: true,
   reportedAt: true,
   deadline: true,
   rectifiedAt: true,
   closedAt: true,
   reboundOfId: true,
+} as const satisfies Prisma.IssueSelect;
+
+const ISSUE_SELECT = {
+  ...FACT_SELECT,
+  pointId: true,
+  categoryId: true,
+  reporterId: true,
+  assigneePersonId: true,
+  text: true,
 } as const satisfies Prisma.IssueSelect;
 
 type IssueRecord = Prisma.IssueGetPayload<{ select: typeof ISSUE_SELECT }>;
@@ -146,9 +161,6 @@ interface Lookups {
   photos: Map<number, LedgerPhoto[]>;
   observedAt: Date;
 }
-
-/** A photo as its cell shows it: the label, and the relative link when its file is in the photo folder. */
-type LedgerPhoto = { label: string; href: string };
 
 /**
  * Writes the ledger of a unit (any level; a department's covers the issues dispatched to it) for the issues
@@ -184,11 +196,14 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     photos: new Map(),
     observedAt: rootStats.observedAt,
   };
-  // Both sheets list exactly these issues, even if others are filed while the export runs.
-  const keys = await ledgerKeys(db, scope, period);
+  // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
+  const tally = new LedgerTally(period, rootStats.observedAt);
+  const keys = await ledgerKeys(db, scope, period, tally);
+  const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
-  async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
+  /** The rows, read for 打印版 (copying the photos) and again for 问题台账 (linking to the copies). */
+  async function* issueRows(photos: "copy" | "link"): AsyncGenerator<LedgerIssueRow> {
     for (const { ids } of pages()) {
       const page = await inChunks(ids, (slice) =>
         db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
@@ -202,7 +217,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         page.map((i) => i.id),
       );
       lookups.photos = photoSource
-        ? await copyPhotos(page, stored, photoSource, photoCounts)
+        ? await copyPhotos(page, stored, photoSource, photos === "copy" ? photoCounts : null)
         : labelsOnly(page, stored);
       for (const issue of page) yield issueRow(issue, lookups);
     }
@@ -252,18 +267,19 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       timeZone,
       definitions: [...METRICS_DEFINITION.split("；"), ...STATS_DEFINITIONS],
       summary: {
-        found: rootStats.found,
-        rectified: rootStats.rectified,
-        closed: rootStats.closed,
-        open: rootStats.open,
-        overdue: rootStats.overdue,
-        rebound: rootStats.rebound,
-        awaiting: rootStats.awaitingVerification,
-        rate: formatRate(rootStats.rate.rate),
-        avgResponse: formatHours(rootStats.response.averageHours),
-        medianResponse: formatHours(rootStats.response.medianHours),
+        found: figures.found,
+        rectified: figures.rectified,
+        closed: figures.closed,
+        open: figures.open,
+        overdue: figures.overdue,
+        rebound: figures.rebound,
+        awaiting: figures.awaitingVerification,
+        rate: formatRate(figures.rate.rate),
+        avgResponse: formatHours(figures.response.averageHours),
+        medianResponse: formatHours(figures.response.medianHours),
       },
-      issues: issueRows(),
+      printIssues: issueRows("copy"),
+      issues: issueRows("link"),
       events: eventRows(),
       grids: gridRows(scope, stats),
     },
@@ -303,19 +319,21 @@ async function prepare(db: Client, options: ExportLedgerOptions, timeZone: strin
 const KEY_WINDOW_MS = 7 * 24 * 3_600_000;
 
 /**
- * The ledger's issues as sorted keys `number << 32 | id` (both are 32-bit in the schema): 8 bytes per issue, so
- * even a million-issue ledger's list is 8 MB. Collected window by window of report time, each window one index range
- * scan, then sorted by number in memory. Keyset pages over the number index would be simpler to write, but with a
- * period condition on reportedAt the planner may choose that index instead and sort the whole period for every
- * page; reading pages by id (below) is a primary-key lookup whatever the database.
+ * The ledger's issues (ledgerRowsAt) as sorted keys `number << 32 | id` (both are 32-bit in the schema): 8 bytes per
+ * issue, so even a million-issue ledger's list is 8 MB. Collected window by window of report time, each window one
+ * index range scan, then sorted by number in memory; each issue is counted into `tally` as it is read. Keyset pages
+ * over the number index would be simpler to write, but with a period condition on reportedAt the planner may choose
+ * that index instead and sort the whole period for every page; reading pages by id (below) is a primary-key lookup
+ * whatever the database.
  */
-async function ledgerKeys(db: Client, scope: Scope, period: Period): Promise<BigInt64Array> {
+async function ledgerKeys(db: Client, scope: Scope, period: Period, tally: LedgerTally): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
   const { where, exact } = scope.issuesOf(root);
+  const listed = { AND: [where, toWhere(ledgerRowsAt(period, tally.observedAt))] };
   // findFirst rather than aggregate: _min of a DateTime comes back as an Invalid Date through the SQLite adapter
   // with unixepoch-ms timestamps (Prisma 6.19).
   const first = await db.issue.findFirst({
-    where: { reportedAt: { gte: period.from, lt: period.to } },
+    where: listed,
     orderBy: { reportedAt: "asc" },
     select: { reportedAt: true },
   });
@@ -325,13 +343,14 @@ async function ledgerKeys(db: Client, scope: Scope, period: Period): Promise<Big
   for (let start = first?.reportedAt.getTime() ?? end; start < end; start += KEY_WINDOW_MS) {
     const rows = await db.issue.findMany({
       where: {
-        AND: [where, { reportedAt: { gte: new Date(start), lt: new Date(Math.min(start + KEY_WINDOW_MS, end)) } }],
+        AND: [listed, { reportedAt: { gte: new Date(start), lt: new Date(Math.min(start + KEY_WINDOW_MS, end)) } }],
       },
-      select: { id: true, number: true, gridId: true, assigneeUnitId: true },
+      select: FACT_SELECT,
     });
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
       if (!exact && !scope.containersOf(row.gridId, row.assigneeUnitId).includes(root)) continue;
+      if (isStatus(row.status)) tally.add({ ...row, status: row.status });
       if (count === keys.length) {
         const grown = new BigInt64Array(keys.length * 2);
         grown.set(keys);
@@ -396,7 +415,9 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
         : externalSourceLabel(issue.externalSource, issue.externalId),
     assignee: lookups.people.get(issue.assigneePersonId) || (assigneeUnit?.name ?? ""),
     deadline: issue.deadline,
-    status: statusLabel(issue.status),
+    status: statusLabel(
+      isStatus(issue.status) ? statusAt({ ...issue, status: issue.status }, lookups.observedAt) : issue.status,
+    ),
     rectifiedAt: issue.rectifiedAt,
     closedAt: issue.closedAt,
     responseHours: rectifiedResponseHours(issue),
@@ -421,7 +442,8 @@ function labelled(number: number, photos: { stage: string; path: string }[]) {
       seen.set(p.stage, n);
       const base = PHOTO_LABELS[p.stage] ?? "照片";
       const label = (perStage.get(p.stage) ?? 0) > 1 ? `${base}${n}` : base;
-      return { label, path: p.path, fileName: `${number}-${label}${extname(p.path).toLowerCase() || ".jpg"}` };
+      const fileName = `${number}-${label}${extname(p.path).toLowerCase() || ".jpg"}`;
+      return { stage: p.stage === "after" ? ("after" as const) : ("before" as const), label, path: p.path, fileName };
     });
 }
 
@@ -433,7 +455,7 @@ function labelsOnly(
   return new Map(
     page.map((issue) => [
       issue.id,
-      labelled(issue.number, stored.get(issue.id) ?? []).map((p) => ({ label: p.label, href: "" })),
+      labelled(issue.number, stored.get(issue.id) ?? []).map((p) => ({ stage: p.stage, label: p.label, href: "" })),
     ]),
   );
 }
@@ -444,13 +466,14 @@ const COPY_CONCURRENCY = 16;
 /**
  * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (a copy-on-write clone where
  * the file system offers one) and returns their cells: a relative link for each copied photo, （文件缺失） for a
- * missing file.
+ * missing file. Without `counts` (the second reading of the same page) the photos were copied already: each cell
+ * links to its copy if there is one.
  */
 async function copyPhotos(
   page: IssueRecord[],
   stored: Map<number, { stage: string; path: string }[]>,
   { dataDir, exportDir }: { dataDir: string; exportDir: string },
-  counts: { copied: number; missing: number },
+  counts: { copied: number; missing: number } | null,
 ): Promise<Map<number, LedgerPhoto[]>> {
   const cells = new Map<number, LedgerPhoto[]>();
   const jobs: (() => Promise<void>)[] = [];
@@ -458,16 +481,18 @@ async function copyPhotos(
     const list: LedgerPhoto[] = [];
     cells.set(issue.id, list);
     for (const photo of labelled(issue.number, stored.get(issue.id) ?? [])) {
-      const cell: LedgerPhoto = { label: photo.label, href: `${PHOTO_FOLDER}/${photo.fileName}` };
+      const cell: LedgerPhoto = { stage: photo.stage, label: photo.label, href: `${PHOTO_FOLDER}/${photo.fileName}` };
       list.push(cell);
       const source = isAbsolute(photo.path) ? photo.path : join(dataDir, photo.path);
+      const copy = join(exportDir, PHOTO_FOLDER, photo.fileName);
       jobs.push(async () => {
         try {
-          await copyFile(source, join(exportDir, PHOTO_FOLDER, photo.fileName), constants.COPYFILE_FICLONE);
-          counts.copied += 1;
+          if (counts) await copyFile(source, copy, constants.COPYFILE_FICLONE);
+          else await access(copy);
+          if (counts) counts.copied += 1;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-          counts.missing += 1;
+          if (counts) counts.missing += 1;
           cell.label = `${photo.label}（文件缺失）`;
           cell.href = "";
         }

@@ -114,6 +114,15 @@ export function dateCell(value: Date | null | undefined, wallClock: WallClock): 
   return wallClock(value);
 }
 
+/**
+ * An instant as text on two lines, "2026-11-20" over "18:00", for the narrow date columns of 打印版 (a date cell
+ * would show ### rather than wrap); missing or invalid dates become empty cells.
+ */
+export function printDateCell(value: Date | null | undefined, wallClock: WallClock): string | null {
+  const local = dateCell(value, wallClock);
+  return local ? local.toISOString().slice(0, 16).replace("T", "\n") : null;
+}
+
 /** A finite number, or an empty cell. */
 export function numberCell(value: number | null | undefined): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;

@@ -6,16 +6,24 @@
  * The workbook is written with exceljs's streaming writer so a ledger of 100,000 issues never sits in memory.
  * That writer appends each sheet to the zip as one entry, and zip entries are written one after another, so the
  * sheets are produced strictly in order, each committed before the next is created:
- *   封面 (all its figures are in the input up front) → 问题台账 → 处置记录 → 网格汇总.
+ *   封面 (all its figures are in the input up front) → 打印版 (the issues a first time) → 问题台账 (a second time)
+ *   → 处置记录 → 网格汇总.
  * A sheet created while another is still open would have its rows buffered in memory until the first finished.
+ *
+ * Printing: every sheet is A4 landscape, one page wide, the table sheets repeat their header row on each page and
+ * number their pages; the cover fits one page. The 22 columns of 问题台账 are too many to read on paper, so 打印版
+ * has the ten an inspection reads — wrapped, in widths that fit A4 — and the before and after photos as thumbnails
+ * (for the first {@link PRINT_THUMBNAIL_ISSUES} issues, when the photos lie beside a workbook written to a file).
  */
 
 import { type EventEmitter, once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Stream } from "node:stream";
-import type { CellValue, Style, Worksheet } from "exceljs";
+import type { CellValue, HeaderFooter, PageSetup, Row, Style, Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
+import { TEXTS } from "../texts/messages.ts";
 import {
   type CellKind,
   COVER_STYLES,
@@ -25,12 +33,16 @@ import {
   hoursCell,
   numberCell,
   photoCell,
+  printDateCell,
   rowHeight,
   STYLES,
+  safeHref,
   textCell,
   wrappedLines,
 } from "./ledger-cells.js";
 import { createWallClock, describeTimeZone, type WallClock } from "./ledger-time.js";
+import { photoThumbnail } from "./photo-thumbnail.ts";
+import { SheetPictures } from "./sheet-pictures.ts";
 
 /** One issue, with every code already mapped to its Chinese label by the caller. */
 export interface LedgerIssueRow {
@@ -48,7 +60,7 @@ export interface LedgerIssueRow {
   reporter: string;
   assignee: string;
   deadline: Date | null;
-  /** e.g. 整改中 */
+  /** At the observation instant, e.g. 整改中 */
   status: string;
   rectifiedAt: Date | null;
   closedAt: Date | null;
@@ -56,7 +68,14 @@ export interface LedgerIssueRow {
   overdue: boolean;
   rebound: boolean;
   /** Photo links in display order; `label` is what the cell shows (e.g. 整改前, 整改后). */
-  photos: { label: string; href: string }[];
+  photos: LedgerPhoto[];
+}
+
+/** A photo of an issue: its stage, what its cell shows, and its link (relative to the workbook's folder, or http). */
+export interface LedgerPhoto {
+  stage: "before" | "after";
+  label: string;
+  href: string;
 }
 
 /** One history event of an issue, already in Chinese. */
@@ -114,6 +133,8 @@ export interface LedgerInput {
     avgResponse: string;
     medianResponse: string;
   };
+  /** The issues for 打印版, then the same issues again for 问题台账 (each iterable is read once). */
+  printIssues: AsyncIterable<LedgerIssueRow>;
   issues: AsyncIterable<LedgerIssueRow>;
   events: AsyncIterable<LedgerEventRow>;
   grids: LedgerGridRow[];
@@ -127,7 +148,7 @@ export interface LedgerResult {
 
 /** Progress of a running export, reported after each issue or event row is written. */
 export interface LedgerProgress {
-  sheet: "issues" | "events";
+  sheet: "print" | "issues" | "events";
   rows: number;
 }
 
@@ -140,6 +161,7 @@ export interface LedgerWriteOptions {
 /** Sheet names, in workbook order. */
 export const LEDGER_SHEET_NAMES = {
   cover: "封面",
+  print: "打印版",
   issues: "问题台账",
   events: "处置记录",
   grids: "网格汇总",
@@ -221,6 +243,55 @@ const GRID_COLUMNS: ColumnSpec<LedgerGridRow>[] = [
   { header: "平均响应时长", width: 14, kind: "figure", value: (r) => textCell(r.avgResponse) },
 ];
 
+/** Issues of 打印版 whose photos are shown as thumbnails; later ones keep their photo links. */
+export const PRINT_THUMBNAIL_ISSUES = 200;
+/** Issues 打印版 lists (some 150 pages); a larger ledger is read in 问题台账, or exported for a shorter period. */
+export const PRINT_MAX_ISSUES = 1_000;
+/** A thumbnail on paper, and its inset from the cell's corner. */
+const THUMBNAIL_CM = { widthCm: 2.8, heightCm: 2.1, offsetCm: 0.12 };
+/** Height of a 打印版 row with thumbnails: the picture and its insets, in points. */
+const THUMBNAIL_ROW_PT = Math.ceil(((THUMBNAIL_CM.heightCm + 2 * THUMBNAIL_CM.offsetCm) / 2.54) * 72);
+const PRINT_PHOTO_WIDTH = 16;
+const PRINT_DESCRIPTION_WIDTH = 26;
+const PRINT_PLACE_WIDTH = 14;
+/** The cover's value column. */
+const COVER_VALUE_WIDTH = 66;
+
+/** The photo of a stage an issue's 打印版 row shows: the first one. */
+function firstPhoto(row: LedgerIssueRow, stage: LedgerPhoto["stage"]): LedgerPhoto | undefined {
+  return row.photos.find((p) => p.stage === stage);
+}
+
+/**
+ * 打印版: the ten columns an inspection reads (dates on two lines, places on three, so each fits A4's width), and
+ * 整改前 / 整改后 with the thumbnails (or, without one, the photo's link).
+ */
+const PRINT_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
+  { header: "编号", width: 7, kind: "int", value: (r) => numberCell(r.number) },
+  { header: "发现时间", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.foundAt, w) },
+  {
+    header: "位置",
+    width: PRINT_PLACE_WIDTH,
+    kind: "wrap",
+    value: (r) => textCell([r.community, r.grid, r.point].filter(Boolean).join("\n")),
+  },
+  { header: "问题类别", width: 10, kind: "wrap", value: (r) => textCell(r.category) },
+  { header: "问题描述", width: PRINT_DESCRIPTION_WIDTH, kind: "wrap", value: (r) => textCell(r.description) },
+  { header: "责任人", width: 9, kind: "wrap", value: (r) => textCell(r.assignee) },
+  { header: "整改期限", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.deadline, w) },
+  { header: "状态", width: 8, kind: "center", value: (r) => textCell(r.status) },
+  { header: "整改时间", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.rectifiedAt, w) },
+  { header: "销项时间", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.closedAt, w) },
+  ...(["before", "after"] as const).map(
+    (stage): ColumnSpec<LedgerIssueRow> => ({
+      header: stage === "before" ? "整改前" : "整改后",
+      width: PRINT_PHOTO_WIDTH,
+      kind: "link",
+      value: (r) => photoCell(firstPhoto(r, stage), 0),
+    }),
+  ),
+];
+
 function morePhotos(row: LedgerIssueRow): string | null {
   const rest = row.photos.slice(PHOTO_COLUMNS);
   if (rest.length === 0) return null;
@@ -287,7 +358,30 @@ export async function writeLedgerWorkbook(
     workbook.created = input.generatedAt;
     workbook.modified = input.generatedAt;
 
-    writeCover(workbook.addWorksheet(LEDGER_SHEET_NAMES.cover), input, wallClock);
+    writeCover(workbook.addWorksheet(LEDGER_SHEET_NAMES.cover, { pageSetup: COVER_PAGE }), input, wallClock);
+
+    const print = addTableSheet(workbook, LEDGER_SHEET_NAMES.print, PRINT_COLUMNS, printHeader(input));
+    const pictures = new SheetPictures(workbook, print);
+    // Thumbnails are made from the photos copied beside a workbook written to a file.
+    const photoDir = ownStream ? dirname(target) : null;
+    await writeTable(print, PRINT_COLUMNS, input.printIssues, wallClock, {
+      highlight: (r) => r.overdue,
+      height: (r) =>
+        rowHeight(
+          Math.max(
+            wrappedLines(r.description, PRINT_DESCRIPTION_WIDTH),
+            wrappedLines([r.community, r.grid, r.point].filter(Boolean).join("\n"), PRINT_PLACE_WIDTH),
+          ),
+        ),
+      progress: (rows) => options.onProgress?.({ sheet: "print", rows }),
+      pause,
+      beforeCommit: (item, row, index) =>
+        index < PRINT_THUMBNAIL_ISSUES && photoDir !== null
+          ? placeThumbnails(pictures, photoDir, item, row)
+          : undefined,
+      beforeSheetCommit: () => pictures.finish(),
+      limit: PRINT_MAX_ISSUES,
+    });
 
     const issues = await writeTable(
       addTableSheet(workbook, LEDGER_SHEET_NAMES.issues, ISSUE_COLUMNS),
@@ -379,19 +473,54 @@ async function waitForBacklog(sheet: Worksheet): Promise<boolean> {
 
 type Book = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
 
-/** A table sheet: header row frozen, printed landscape one page wide with the header repeated. */
-function addTableSheet<R>(workbook: Book, name: string, columns: ColumnSpec<R>[]): Worksheet {
+/** Margins of every printed page, in inches (Excel's unit): narrow, so A4 holds the columns at a readable size. */
+const MARGINS = { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 };
+/** A4 (paper size 9) landscape, scaled to one page wide; pages run down as far as the rows go. */
+const TABLE_PAGE: Partial<PageSetup> = {
+  orientation: "landscape",
+  paperSize: 9,
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+  printTitlesRow: "1:1",
+  margins: MARGINS,
+};
+/** The cover on one A4 landscape page. */
+const COVER_PAGE: Partial<PageSetup> = {
+  orientation: "landscape",
+  paperSize: 9,
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 1,
+  margins: MARGINS,
+};
+/** Page numbers at the foot of every table page. */
+const PAGE_FOOTER = "&C第 &P 页，共 &N 页";
+
+/** 打印版's page header: the unit and period on every page (a literal & is written && in Excel's codes). */
+function printHeader(input: LedgerInput): Partial<HeaderFooter> {
+  const text = (s: string) => s.replaceAll("&", "&&");
+  return {
+    oddHeader: `&L${text(input.unitName)}问题台账（打印版）&R${text(input.periodLabel)}`,
+    oddFooter: PAGE_FOOTER,
+  };
+}
+
+/**
+ * A table sheet: header row frozen, printed A4 landscape one page wide with the header repeated on every page and
+ * the page numbers at the foot (and `headerFooter` when given).
+ */
+function addTableSheet<R>(
+  workbook: Book,
+  name: string,
+  columns: ColumnSpec<R>[],
+  headerFooter: Partial<HeaderFooter> = { oddFooter: PAGE_FOOTER },
+): Worksheet {
   const sheet = workbook.addWorksheet(name, {
     // Views are written when the sheet is created, so the frozen pane must be given here.
     views: [{ state: "frozen", xSplit: 0, ySplit: 1, topLeftCell: "A2", activeCell: "A2" }],
-    pageSetup: {
-      orientation: "landscape",
-      paperSize: 9,
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      printTitlesRow: "1:1",
-    },
+    pageSetup: TABLE_PAGE,
+    headerFooter,
   });
   // Column widths must be set before the first row is committed: they precede the rows in the sheet XML.
   sheet.columns = columns.map((c) => ({ width: c.width }));
@@ -411,6 +540,12 @@ interface TableHooks<R> {
   height?: (row: R) => number | undefined;
   progress: (rows: number) => void;
   pause: (sheet: Worksheet) => Promise<void>;
+  /** Called with each row (0-based index) before it is committed, e.g. to place pictures in it. */
+  beforeCommit?: (item: R, row: Row, index: number) => Promise<void> | undefined;
+  /** Called once every row is written, before the sheet is committed. */
+  beforeSheetCommit?: () => void;
+  /** At most this many rows; when there are more, a last line says so and the rest are not read. */
+  limit?: number;
 }
 
 /** Streams rows into a table sheet, then sets its auto-filter over header and data and commits it. */
@@ -422,7 +557,12 @@ async function writeTable<R>(
   hooks: TableHooks<R>,
 ): Promise<number> {
   let count = 0;
+  let more = false;
   for await (const item of rows) {
+    if (hooks.limit !== undefined && count >= hooks.limit) {
+      more = true;
+      break;
+    }
     count += 1;
     const styles = hooks.highlight?.(item) ? STYLES.overdue : STYLES.plain;
     const row = sheet.getRow(count + 1);
@@ -434,12 +574,42 @@ async function writeTable<R>(
     }
     const height = hooks.height?.(item);
     if (height !== undefined) row.height = height;
+    await hooks.beforeCommit?.(item, row, count - 1);
     row.commit();
     hooks.progress(count);
     if (count % ROWS_PER_PAUSE === 0) await hooks.pause(sheet);
   }
+  if (more && hooks.limit !== undefined) {
+    // Below the filter range, like a total: sorting the rows leaves it last.
+    sheet.mergeCells(count + 2, 1, count + 2, columns.length);
+    const note = sheet.getRow(count + 2);
+    note.getCell(1).value = TEXTS.printLimited(hooks.limit);
+    note.getCell(1).style = COVER_STYLES.note;
+    note.commit();
+  }
+  hooks.beforeSheetCommit?.();
   finishTable(sheet, columns.length, count + 1);
   return count;
+}
+
+/**
+ * Puts the thumbnails of an issue's first before and after photo (copied into `photoDir` beside the workbook) in its
+ * 打印版 row, in place of the photos' links, and makes the row tall enough for them. A photo that cannot be read keeps
+ * its link.
+ */
+async function placeThumbnails(pictures: SheetPictures, photoDir: string, item: LedgerIssueRow, row: Row) {
+  let placed = false;
+  for (const [i, stage] of (["before", "after"] as const).entries()) {
+    const href = safeHref(firstPhoto(item, stage)?.href ?? "");
+    if (!href || /^https?:/i.test(href)) continue;
+    const png = await photoThumbnail(join(photoDir, href));
+    if (!png) continue;
+    const column = PRINT_COLUMNS.length - 2 + i;
+    pictures.add(png, { col: column, row: Number(row.number) - 1 }, THUMBNAIL_CM);
+    row.getCell(column + 1).value = null;
+    placed = true;
+  }
+  if (placed) row.height = Math.max(row.height ?? 0, THUMBNAIL_ROW_PT);
 }
 
 function finishTable(sheet: Worksheet, columnCount: number, lastRow: number): void {
@@ -491,7 +661,7 @@ function writeGridSummary(sheet: Worksheet, input: LedgerInput, wallClock: WallC
  * to the other sheets. Everything it shows is in the input up front, so it is written (and committed) first.
  */
 function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock): void {
-  sheet.columns = [{ width: 18 }, { width: 66 }];
+  sheet.columns = [{ width: 18 }, { width: COVER_VALUE_WIDTH }];
   let rowNumber = 0;
   const pair = (label: string, value: CellValue, valueStyle: Partial<Style> = COVER_STYLES.value) => {
     rowNumber += 1;
@@ -500,6 +670,9 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
     row.getCell(1).style = COVER_STYLES.label;
     row.getCell(2).value = value;
     row.getCell(2).style = valueStyle;
+    // Long text wraps in the value column; rows do not grow by themselves when the file is opened or printed.
+    const height = typeof value === "string" ? rowHeight(wrappedLines(value, COVER_VALUE_WIDTH)) : undefined;
+    if (height !== undefined) row.height = height;
     row.commit();
   };
   const spanning = (text: string, style: Partial<Style>, height?: number) => {
@@ -546,8 +719,12 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
   gap();
   spanning("工作表说明", COVER_STYLES.section, 22);
   pair(
+    LEDGER_SHEET_NAMES.print,
+    `打印用：每个问题一行，只列核查需要的十项和整改前、整改后照片的缩略图（前 ${PRINT_THUMBNAIL_ISSUES} 个问题），A4 横向，每页重复表头、标注页码`,
+  );
+  pair(
     LEDGER_SHEET_NAMES.issues,
-    "每个问题一行；统计时点超期的问题整行以浅红色标出；照片列链接到同一文件夹下“照片”中的文件，解压后点击即可查看",
+    "封面各项数字所计的全部问题，每个一行：期内上报的、统计时点未销项的和期内销项的；状态为统计时点的状态；统计时点超期的问题整行以浅红色标出；照片列链接到同一文件夹下“照片”中的文件，解压后点击即可查看",
   );
   pair(LEDGER_SHEET_NAMES.events, "每个问题的每一步处置（上报、派单、接单、整改、验收等）");
   pair(LEDGER_SHEET_NAMES.grids, "按网格统计发现、整改、未销项和超期问题，末行为全单位合计");

@@ -1,11 +1,14 @@
 /**
- * The issue lists of the digest: what is overdue now (超期清单, with assignees to @-mention) and what falls due
- * soon (明日到期). Same unit scope and overdue rule as the figures in stats.ts, so a list and its count agree.
+ * The issue lists of the digest: what is overdue now (超期清单, with assignees to @-mention) and what is in hand and
+ * falls due soon (今日到期未完成, 明日到期). Same unit scope and rules (src/domain/metrics.ts) as the figures in
+ * stats.ts, so a list and its count agree.
  */
 
 import type { Db, Tx } from "../db/client.ts";
-import { overdueAt } from "../domain/metrics.ts";
-import { ISSUE_STATUSES, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import { type Owner, ownersOf } from "../db/owners.ts";
+import type { Period } from "../domain/deadline.ts";
+import { dueInHandAt, type IssueCondition, overdueAt } from "../domain/metrics.ts";
+import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { toWhere } from "./stats.ts";
 import { ancestorOfLevel, extendLineage, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
@@ -23,11 +26,10 @@ export interface IssueListItem {
   grid: { id: number; name: string } | null;
   point: string | null;
   category: string | null;
-  /** The responsible person, to @-mention. */
-  assignee: { name: string; openId: string } | null;
-  /** The responsible department, when the issue was dispatched to one. */
-  assigneeUnit: string | null;
-  deadline: Date;
+  /** Who answers for it: the department it was dispatched to and the people to @-mention (db/owners.ts). */
+  owner: Owner | null;
+  /** Null while it waits for a category (and so for a deadline). */
+  deadline: Date | null;
   reportedAt: Date;
 }
 
@@ -48,8 +50,7 @@ const LIST_SELECT = {
   grid: { select: { id: true, name: true } },
   point: { select: { name: true } },
   category: { select: { name: true } },
-  assigneePerson: { select: { name: true, openId: true } },
-  assigneeUnit: { select: { name: true } },
+  assigneePersonId: true,
 } as const satisfies Prisma.IssueSelect;
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
@@ -75,17 +76,17 @@ export async function overdueIssues(
 }
 
 /**
- * Open issues of the unit whose deadline falls in [from, to) — e.g. tomorrow's local day for 明日到期 — earliest
- * deadline first, those awaiting verification flagged. Throws UnknownUnitError.
+ * Issues of the unit in hand at `asOf` whose deadline falls in `due` — e.g. tomorrow's local day for 明日到期 —
+ * earliest deadline first (dueInHandAt in src/domain/metrics.ts). Throws UnknownUnitError.
  */
-export async function dueBetween(
+export async function dueInHand(
   db: Client,
   unit: number | string,
-  from: Date,
-  to: Date,
+  asOf: Date,
+  due: Period,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), dueWhere(from, to), options, true));
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), toWhere(dueInHandAt(asOf, due)), options, true));
 }
 
 /** {@link overdueIssues} for each unit of a loaded scope at once (one query however many units): lists by unit id. */
@@ -93,17 +94,77 @@ export function overdueListsOf(db: Client, scope: Scope, asOf: Date, options: Li
   return listsByRoot(db, scope, toWhere(overdueAt(asOf)), options, false);
 }
 
-/** {@link dueBetween} for each unit of a loaded scope at once: lists by unit id. */
-export function dueListsOf(db: Client, scope: Scope, from: Date, to: Date, options: ListOptions = {}) {
-  return listsByRoot(db, scope, dueWhere(from, to), options, true);
+/** {@link dueInHand} for each unit of a loaded scope at once: lists by unit id, each with its total. */
+export function dueListsOf(db: Client, scope: Scope, asOf: Date, due: Period, options: ListOptions = {}) {
+  return listsByRoot(db, scope, toWhere(dueInHandAt(asOf, due)), options, true);
 }
 
-function dueWhere(from: Date, to: Date): Prisma.IssueWhereInput {
-  return { status: { in: [...OPEN_STATUSES] }, deadline: { gte: from, lt: to } };
+/** Issues of the unit (id or code) meeting `condition` at the time it names, earliest deadline first, with their total. */
+export async function issuesAt(
+  db: Client,
+  unit: number | string,
+  condition: IssueCondition,
+  options: ListOptions = {},
+): Promise<IssueList> {
+  const lists = await listsByRoot(db, await loadUnitScope(db, unit), toWhere(condition), options, true);
+  return [...lists.values()][0] ?? { items: [], total: 0 };
+}
+
+/** Issues meeting a filter wherever they are (a person's own), earliest deadline first, with their total. */
+export async function issuesWhere(db: Client, where: Prisma.IssueWhereInput, { limit }: ListOptions = {}) {
+  const [rows, total] = await Promise.all([
+    db.issue.findMany({
+      where,
+      select: LIST_SELECT,
+      orderBy: [{ deadline: "asc" }, { number: "asc" }],
+      ...(limit !== undefined ? { take: limit } : {}),
+    }),
+    db.issue.count({ where }),
+  ]);
+  const lineage = new Map<number, UnitNode>();
+  await extendLineage(
+    db,
+    lineage,
+    rows.map((r) => r.gridId),
+  );
+  const items = rows.flatMap((row) => itemOf(row, lineage) ?? []);
+  await fillOwners(db, items, rows);
+  return { items, total };
 }
 
 function onlyList(lists: Map<number, IssueList>): IssueListItem[] {
   return [...lists.values()][0]?.items ?? [];
+}
+
+type ListRow = Prisma.IssueGetPayload<{ select: typeof LIST_SELECT }>;
+
+/** A row as a list item (its owner filled in later), or undefined for a status the product does not know. */
+function itemOf(row: ListRow, lineage: ReadonlyMap<number, UnitNode>): IssueListItem | undefined {
+  if (!KNOWN_STATUSES.has(row.status)) return undefined;
+  const status = row.status as IssueStatus;
+  return {
+    id: row.id,
+    number: row.number,
+    status,
+    awaitingVerification: status === "rectified",
+    community: ancestorOfLevel(lineage, row.gridId, "community")?.name ?? null,
+    grid: row.grid,
+    point: row.point?.name ?? null,
+    category: row.category?.name ?? null,
+    owner: null,
+    deadline: row.deadline,
+    reportedAt: row.reportedAt,
+  };
+}
+
+/** Fills in the owners of the items kept, in one pass (a list's total may run into thousands, its lines stop short). */
+async function fillOwners(db: Client, items: IssueListItem[], rows: readonly ListRow[]): Promise<void> {
+  const rowsById = new Map(rows.map((r) => [r.id, r]));
+  const owners = await ownersOf(
+    db,
+    [...new Set(items.map((i) => i.id))].map((id) => rowsById.get(id) as ListRow),
+  );
+  for (const item of items) item.owner = owners.get(item.id) ?? null;
 }
 
 /**
@@ -133,28 +194,19 @@ async function listsByRoot(
   );
   const lists = new Map<number, IssueList>(scope.roots.map((root) => [root.id, { items: [], total: 0 }]));
   for (const row of rows) {
-    if (row.deadline === null || !KNOWN_STATUSES.has(row.status)) continue;
-    const status = row.status as IssueStatus;
+    const item = itemOf(row, scope.lineage);
+    if (!item) continue;
     for (const unitId of scope.containersOf(row.gridId, row.assigneeUnitId)) {
       const list = lists.get(unitId);
       if (!list) continue;
       list.total += 1;
-      if (limit !== undefined && list.items.length >= limit) continue;
-      list.items.push({
-        id: row.id,
-        number: row.number,
-        status,
-        awaitingVerification: status === "rectified",
-        community: ancestorOfLevel(scope.lineage, row.gridId, "community")?.name ?? null,
-        grid: row.grid,
-        point: row.point?.name ?? null,
-        category: row.category?.name ?? null,
-        assignee: row.assigneePerson,
-        assigneeUnit: row.assigneeUnit?.name ?? null,
-        deadline: row.deadline,
-        reportedAt: row.reportedAt,
-      });
+      if (limit === undefined || list.items.length < limit) list.items.push(item);
     }
   }
+  await fillOwners(
+    db,
+    [...lists.values()].flatMap((l) => l.items),
+    rows,
+  );
   return lists;
 }

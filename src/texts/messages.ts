@@ -90,8 +90,20 @@ export const TEXTS = {
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
   todoEmpty: "你目前没有待办的问题，辛苦了！",
-  todoHeader: (count: number, page: number, pages: number) =>
-    pages === 1 ? `你的待办（${count} 件）：` : `你的待办（共 ${count} 件，第 ${page}/${pages} 页）：`,
+  // 待办 (features/todo-command.ts), by role.
+  todoTitle: (name: string, at: string) => `${name}的待办（截至 ${at}）`,
+  todoOwn: (count: number) => `【我负责的】${count} 件`,
+  todoCommunity: (unit: string, overdue: number, awaiting: number, waiting: number) =>
+    `【${unit}】超期 ${overdue} 件 · 待验收 ${awaiting} 件 · 待派单 ${waiting} 件`,
+  todoOverdue: "超期：",
+  todoAwaiting: "待验收：",
+  todoWaiting: "待派单：",
+  todoStreet: (unit: string) => `【${unit}各社区】超期多的在前`,
+  todoStreetLine: (community: string, overdue: number, awaiting: number, waiting: number) =>
+    `${community}：超期 ${overdue} · 待验收 ${awaiting} · 待派单 ${waiting}`,
+  todoDepartment: (unit: string, count: number) => `【${unit}的派单】${count} 件`,
+  todoMore: (total: number) => `等 ${total} 件`,
+  todoPage: (page: number, pages: number) => `（第 ${page}/${pages} 页）`,
   digestBadDate: "日报只支持今天或指定日期，例如：日报 2026-11-23",
   digestNoUnit: "你还没有负责的单位，无法生成日报。",
   working: "正在处理，请稍候",
@@ -112,6 +124,7 @@ export const TEXTS = {
   ledgerTooLarge: (megabytes: number) =>
     `台账连同照片约 ${megabytes} MB，超过群里能发送的大小。请缩短时间范围（例如“台账 本周”），或请管理员用命令行导出。`,
   ledgerFailed: "台账生成失败，请稍后再试；多次失败请联系管理员。",
+  printLimited: (count: number) => `打印版只列前 ${count} 个问题，其余见“问题台账”，或缩短时间范围后再导出。`,
   assigned: (number: number, assignee: string, mentions: string) =>
     `#${number} 已派给 ${escapeText(assignee)} ${mentions}，请及时接单处理`,
   rectified: (number: number, verifiers: string) => `#${number} 已整改，请 ${verifiers || "社区书记"} 验收`,
@@ -121,6 +134,11 @@ export const TEXTS = {
     `#${number} 被退回${escapeText(reason)}，请 ${dispatchers || "社区书记"} 重新派单`,
   rejected: (number: number, reason: string, reporter: string) =>
     `#${number} 不予受理${escapeText(reason)} ${reporter}`,
+  dispatched: (community: string, number: number, department: string) =>
+    `📣 **中心吹哨、部门报到**：${community}的问题 #${number} 派给${department}，请接单；整改后在本卡片的话题里回复整改后的照片。`,
+  dispatchMoved: (department: string) => `本问题已不再由${department}负责，责任人见下方。`,
+  departmentAccepted: (number: number, department: string, person: string) =>
+    `#${number} 已由${escapeText(department)} ${escapeText(person)} 接单（部门报到）`,
   snoozed: (until: string) => `已延后到 ${until} 再提醒（整改期限不变）`,
   snoozeMoot: "问题已整改或已办结，不再提醒",
   snoozeForbidden: "只有责任人、社区书记、包片领导、派单员或管理员可以延后提醒",
@@ -135,8 +153,13 @@ export const TEXTS = {
   reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
   reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
   reviewNoChat: "审阅意见已记录，但对应社区没有绑定工作群，未能转发",
-  reviewText: (name: string, date: string, comment: string) =>
-    `【审阅意见】${escapeText(name)}：${escapeText(comment)}（${date}日清日报）`,
+  reviewHeading: (name: string, date: string) => `${name}的审阅意见（${date}日清日报）`,
+  reviewRead: (by: string, at: string) => `${by} 已于 ${at} 阅`,
+  reviewReadForbidden: (community: string) => `只有${community}的社区书记可以确认已阅`,
+  reviewReadTold: (leader: string) => `已告诉 ${leader}：你已阅`,
+  reviewAlreadyRead: (by: string, at: string) => `${by} 已于 ${at} 确认已阅`,
+  reviewReadNotice: (leader: string, by: string, community: string, comment: string) =>
+    `${leader} ${escapeText(by)}（${escapeText(community)}）已阅你的审阅意见：${escapeText(comment)}`,
 } as const;
 
 /** The toast after a click on an issue card did what it says. */

@@ -21,6 +21,11 @@ export const SANDBOX_TEXTS = {
   portInUse: (port: number) =>
     `端口 ${port} 已被占用。请关闭占用它的程序，或设置 PORT 为其他端口（如 PORT=3001）后重试。`,
   resetting: "沙箱正在重置，请稍候",
+  // riqing doctor in sandbox mode (ops/doctor.ts).
+  doctorFresh: (dir: string) => `沙箱模式，还没有沙箱数据：第一次 npm start 时载入演示数据，保存在 ${dir}`,
+  doctorKept: (dir: string, units: number, issues: number) =>
+    `沙箱模式，沙箱数据保存在 ${dir}（单位 ${units} 个，问题 ${issues} 个），下次启动接着上次继续；` +
+    "要回到演示初始状态，点页面上的“重置沙箱”，或运行 npm start -- --reset",
   foreignRequest: "拒绝访问：沙箱只接受本机沙箱页面（127.0.0.1 或 localhost）发来的请求",
   badRequest: "请求格式不对",
   unknownPerson: "没有这个演示人员",

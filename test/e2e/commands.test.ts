@@ -90,7 +90,7 @@ for (const mode of ["webhook", "ws"] as const) {
     it("lists 待办 for the grid head and 查 shows an issue with its whole history", async () => {
       const { issue } = await report(p("何小燕"), "上报 幸福路菜市场门口堆物");
       expect(await ask(ORG.chats.xflWork, p("郑晓红"), "待办")).toContain(
-        "#1001 堆物堆料 · 幸福里第一网格 · 待接单 · 剩 ",
+        "#1001 堆物堆料 · 幸福里社区 幸福里第一网格 幸福路菜市场 · 距整改期限还有 1 天（明天 09:00 前） · 待接单",
       );
       expect(await ask(ORG.chats.xflWork, p("王建国"), "todo")).toContain("你目前没有待办的问题");
       const shown = await ask(ORG.chats.xflWork, p("李秀英"), "查 #1001");
@@ -154,7 +154,7 @@ for (const mode of ["webhook", "ws"] as const) {
       ]);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(files.get("幸福里社区台账_2026-11-23.xlsx") as unknown as ArrayBuffer);
-      expect(workbook.worksheets.map((w) => w.name)).toEqual(["封面", "问题台账", "处置记录", "网格汇总"]);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
       const issues = workbook.getWorksheet("问题台账");
       expect(issues?.getRow(2).getCell(1).value).toBe(1001);
       expect(issues?.getRow(3).getCell(1).value).toBe(1002);
@@ -190,8 +190,8 @@ for (const mode of ["webhook", "ws"] as const) {
       const answers: [string, string, string][] = [
         ["郑晓红", "帮助", "日清 · 使用说明"],
         ["郑晓红", "help", "日清 · 使用说明"],
-        ["郑晓红", "待办", "你的待办（1 件）：\\n#1001 堆物堆料"],
-        ["郑晓红", "todo", "#1001 堆物堆料 · 幸福里第一网格 · 待接单"],
+        ["郑晓红", "待办", "【我负责的】1 件\\n  #1001 堆物堆料"],
+        ["郑晓红", "todo", "幸福路菜市场 · 距整改期限还有 1 天（明天 09:00 前） · 待接单"],
         ["李秀英", "统计", "幸福里社区 · 今日（2026-11-23）"],
         ["李秀英", "stats week", "幸福里社区 · 本周（2026-11-23）"],
         ["李秀英", "日报", "预览"],

@@ -33,6 +33,23 @@ describe("the 日清日报 in the demo street", () => {
     return h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
   };
 
+  /** The grid head replies to the issue's card with an after-photo and 李秀英 verifies it. */
+  const fixAndVerify = async (issue: { sourceMessageId: string | null }, head: string, seed: number) => {
+    const card = h.emu
+      .messages(ORG.chats.xflWork)
+      .find((m) => m.parentId === issue.sourceMessageId && m.msgType === "interactive");
+    const replyTo = card?.messageId ?? "";
+    await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p(head), replyTo, images: [samplePng(seed)] });
+    await h.settle();
+    await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("李秀英"), replyTo, text: "验收通过" });
+    await h.settle();
+  };
+  /** The card's markdown blocks, as Lark renders them (the text users read). */
+  const markdownOf = (card: string): string[] =>
+    (JSON.parse(card) as { elements: { tag: string; content?: string }[] }).elements
+      .filter((e) => e.tag === "markdown")
+      .map((e) => e.content ?? "");
+
   beforeEach(async () => {
     h = await startBot({ mode: "webhook" });
     clock = clockDriver(h);
@@ -51,21 +68,7 @@ describe("the 日清日报 in the demo street", () => {
     const open = await report("上报 幸福路菜市场门口堆物堆料", 1);
     const fixed = await report("上报 幸福里商业街堆物堆料", 2);
     await h.bot.db.issue.update({ where: { id: open.id }, data: { deadline: sh("2026-11-23 12:00") } });
-    const fixedCard = h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === fixed.sourceMessageId);
-    await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: p("黄志明"),
-      replyTo: fixedCard?.messageId ?? "",
-      images: [samplePng(3)],
-    });
-    await h.settle();
-    await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: p("李秀英"),
-      replyTo: fixedCard?.messageId ?? "",
-      text: "验收通过",
-    });
-    await h.settle();
+    await fixAndVerify(fixed, "黄志明", 3);
 
     // 日报 previews the digest at any time; the evening digest still comes.
     const ask = await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p("李秀英"), text: "日报", mentionBot: true });
@@ -90,9 +93,11 @@ describe("the 日清日报 in the demo street", () => {
     expect(card).toContain("1 件（超期 1 件）");
     // Rate: closed 1 ÷ (1 + open 1) = 50%.
     expect(card).toContain("50%（1/2）");
-    expect(card).toContain(`#1001 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 超期 6 小时 · <at id=${p("郑晓红")}></at>`);
-    expect(card).toContain("🚩 1. 幸福里第四网格 100%（1/1）");
-    expect(card).toContain("🟨 2. 幸福里第一网格 0%（0/1）");
+    expect(card).toContain(
+      `#1001 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 已超期 6 小时（期限 今天 12:00） · <at id=${p("郑晓红")}></at>`,
+    );
+    expect(card).toContain("🚩 第 1 名 幸福里第四网格 100%（1/1）");
+    expect(card).toContain("🟨 第 2 名 幸福里第一网格 0%（0/1）");
     const imageKey = /"img_key":"([^"]+)"/.exec(card)?.[1] ?? "";
     expect(h.emu.resource(imageKey)?.kind).toBe("image");
     expect(digests(ORG.chats.dflWork)).toHaveLength(1);
@@ -109,7 +114,9 @@ describe("the 日清日报 in the demo street", () => {
     expect(listed?.toast).toEqual({ type: "success", content: "已在话题中列出 1 件超期问题" });
     await h.settle();
     const overdueReply = h.emu.messages(ORG.chats.xflWork).find((m) => m.parentId === digest?.messageId);
-    expect(json(overdueReply)).toContain("1. #1001 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 超期 6 小时 · 郑晓红");
+    expect(json(overdueReply)).toContain(
+      "1. #1001 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 已超期 6 小时（期限 今天 12:00） · 郑晓红",
+    );
 
     const ledgerValue = { dg: "ledger", u: xfl.id, d: "2026-11-23" };
     const noLedger = await h.emu.userClicks({
@@ -163,9 +170,9 @@ describe("the 日清日报 in the demo street", () => {
     });
     expect(reviewed?.toast).toEqual({ type: "success", content: "审阅意见已记录，并发到 1 个社区工作群" });
     await h.settle();
-    const posted = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app" && m.msgType === "text");
-    expect(json(posted.at(-1))).toContain(`【审阅意见】王建国：${comment}（11月23日日清日报）`);
-    expect(h.emu.messages(ORG.chats.dflWork).some((m) => json(m).includes("审阅意见】"))).toBe(false);
+    const posted = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app" && !m.parentId);
+    expect(json(posted.at(-1))).toContain(`王建国的审阅意见（11月23日日清日报）\\n${comment}`);
+    expect(h.emu.messages(ORG.chats.dflWork).some((m) => json(m).includes("王建国的审阅意见"))).toBe(false);
     const stored = await h.bot.db.digestReview.findMany();
     expect(stored).toMatchObject([{ unitId: xfjd.id, date: "2026-11-23", targetUnitId: xfl.id, text: comment }]);
   });
@@ -183,5 +190,36 @@ describe("the 日清日报 in the demo street", () => {
     expect(json(late)).toContain("img_");
     // 和平社区 sends at 18:30: ten minutes late is not 补发.
     expect(json(digests(ORG.chats.hpWork)[0])).toContain('日清日报 · 和平社区 · 11月23日"');
+  });
+
+  it("lists what is still due tonight, adds every bucket up to all that was open today, and writes ranks as words", async () => {
+    const overdue = await report("上报 幸福路菜市场门口堆物堆料", 1);
+    const tonight = await report("上报 幸福里小游园堆物堆料", 2);
+    await report("上报 幸福里小区3号楼堆物堆料", 3);
+    const closed = await report("上报 幸福里商业街堆物堆料", 4);
+    await h.bot.db.issue.update({ where: { id: overdue.id }, data: { deadline: sh("2026-11-23 12:00") } });
+    await h.bot.db.issue.update({ where: { id: tonight.id }, data: { deadline: sh("2026-11-23 21:00") } });
+    await fixAndVerify(closed, "黄志明", 5);
+
+    clock.advanceTo("2026-11-23 18:00");
+    await clock.tick();
+    const shown = json(digests(ORG.chats.xflWork)[0]);
+    const blocks = markdownOf(shown);
+    // #1003 (3号楼) is due tomorrow at 09:00; #1002 tonight at 21:00 — neither overdue nor due tomorrow, yet listed.
+    expect(blocks).toContain(
+      "今日在办 4 件 = 已销项 1 + 待验收 0 + 超期 1 + 今日到期未完成 1 + 明日到期 1 + 其余在办 0",
+    );
+    const dueToday = blocks.find((b) => b.startsWith("**今日到期未完成（1 件）**")) ?? "";
+    expect(dueToday).toContain(
+      `#1002 堆物堆料 · 幸福里第二网格 幸福里小游园 · 距整改期限还有 3 小时（今天 21:00 前） · <at id=${p("郑晓红")}></at>`,
+    );
+    expect(blocks.find((b) => b.startsWith("**超期问题（1 件）**"))).toContain("已超期 6 小时（期限 今天 12:00）");
+    expect(blocks.find((b) => b.startsWith("**明日到期（1 件）**"))).toContain("#1003");
+
+    // Three grids ranked: no line of the ranking looks like a markdown list item that Lark would renumber.
+    const ranking = blocks.find((b) => b.startsWith("**各网格今日整改率排名**")) ?? "";
+    expect(ranking).toContain("🚩 第 1 名 幸福里第四网格 100%（1/1）");
+    expect(ranking).toMatch(/第 2 名 幸福里第[一二]网格 0%（0\/[12]）/);
+    expect(ranking.split("\n").filter((line) => /^\s*(🚩|🟨)?\s*\d+\.\s/.test(line))).toEqual([]);
   });
 });

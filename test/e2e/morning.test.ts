@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CategoryClass, CategoryKind } from "../../src/domain/types.ts";
+import { deadlineDate } from "../../src/texts/deadline.ts";
 import { escapeMarkdown } from "../../src/texts/escape.ts";
 import { CLASS_LABELS, KIND_LABELS } from "../../src/texts/labels.ts";
 import { formatDateTime } from "../../src/texts/messages.ts";
@@ -309,13 +310,10 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
         const kind = KIND_LABELS[issue.category?.kind as CategoryKind];
         const cls = CLASS_LABELS[issue.category?.class as CategoryClass];
         const waiting = assignee === "—";
-        const deadline = formatDateTime(issue.deadline ?? new Date(0), TZ);
+        const deadline = deadlineDate(issue.deadline ?? new Date(0), TZ);
         const reported = formatDateTime(issue.reportedAt, TZ);
         const completed = format === "text-then-photo" || format === "late-photo";
-        expect(
-          { ...facts, fields: facts.fields.map((f) => f.replace(/（剩 [^）]+）$/, "（剩 …）")) },
-          `#${issue.number} ${text} (${format})`,
-        ).toEqual({
+        expect(facts, `#${issue.number} ${text} (${format})`).toEqual({
           title: `#${issue.number} ${category} · ${waiting ? "待派单" : "待接单"}`,
           template: waiting ? "orange" : "blue",
           fields: [
@@ -326,7 +324,7 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
             waiting
               ? `**责任人**\n待派单，请 ${at(secretaries[worker.chat] ?? "")} 派单`
               : `**责任人**\n${assignee} ${at(responders[assignee] ?? assignee)}`,
-            `**整改期限**\n${deadline}（剩 …）`,
+            `**整改期限**\n${deadline} 前`,
           ],
           markdown: [
             `**问题描述**\n${escapeMarkdown(issue.text.replace(/^上报\s*/gm, ""))}`,

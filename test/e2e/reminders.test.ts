@@ -18,6 +18,8 @@ describe("reminders, escalation and look-back in the demo street", () => {
   /** The bot's messages in the thread of `rootId`, oldest first. */
   const thread = (rootId: string) =>
     h.emu.messages(work).filter((m) => m.sender.type === "app" && (m.rootId === rootId || m.parentId === rootId));
+  const reminders = (rootId: string) => thread(rootId).filter((m) => latest(m).includes("⏰"));
+  const issueCard = (rootId: string) => thread(rootId).find((m) => m.msgType === "interactive");
   const report = async (text: string, seed: number) => {
     const sent = await h.emu.userSends({ chatId: work, from: p("何小燕"), text, images: [samplePng(seed)] });
     await h.settle();
@@ -41,8 +43,8 @@ describe("reminders, escalation and look-back in the demo street", () => {
 
     clock.advanceTo("2026-11-23 10:00");
     await clock.tick();
-    const reminder = thread(reportId).find((m) => latest(m).includes("还剩"));
-    expect(latest(reminder)).toContain("⏰ #1001 还剩 2 小时到期");
+    const reminder = thread(reportId).find((m) => latest(m).includes("距整改期限还有"));
+    expect(latest(reminder)).toContain("⏰ #1001 距整改期限还有 2 小时（今天 12:00 前）");
     expect(latest(reminder)).toContain(`<at id=${p("郑晓红")}></at>`);
     expect(reminder?.threadId).toBeDefined();
 
@@ -65,13 +67,14 @@ describe("reminders, escalation and look-back in the demo street", () => {
     expect(thread(reportId).filter((m) => latest(m).includes("⏰"))).toHaveLength(1);
     clock.advanceTo("2026-11-23 11:01");
     await clock.tick();
-    expect(latest(thread(reportId).at(-1))).toContain("⏰ #1001 再次提醒：还剩");
+    expect(latest(thread(reportId).at(-1))).toContain("⏰ #1001 再次提醒：距整改期限还有 59 分钟（今天 12:00 前）");
 
     clock.advanceTo("2026-11-23 12:01");
     await clock.tick();
     const atDeadline = latest(thread(reportId).at(-1));
-    expect(atDeadline).toContain("⏰ #1001 已到整改期限");
-    expect(atDeadline).toContain(`<at id=${p("郑晓红")}></at> <at id=${p("李秀英")}></at>`);
+    const everyone = `责任人 <at id=${p("郑晓红")}></at> · 社区书记 <at id=${p("李秀英")}></at>`;
+    expect(atDeadline).toContain("⏰ #1001 已超期 1 分钟（期限 今天 12:00）");
+    expect(atDeadline).toContain(everyone);
 
     // Due for escalation at 12:00 the next day, it goes to the leader group at its 14:00 slot.
     clock.advanceTo("2026-11-24 12:01");
@@ -83,7 +86,9 @@ describe("reminders, escalation and look-back in the demo street", () => {
     const escalations = h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app");
     expect(escalations).toHaveLength(1);
     expect(latest(escalations[0])).toContain("超期未整改问题 1 件");
-    expect(latest(escalations[0])).toContain("#1001 堆物堆料 · 幸福里社区 幸福里第一网格 幸福路菜市场 · 责任人 郑晓红");
+    expect(latest(escalations[0])).toContain(
+      `#1001 堆物堆料 · 幸福里社区 幸福里第一网格 幸福路菜市场 · **已超期 1 天 2 小时（期限 昨天 12:00）** · ${everyone}`,
+    );
     expect(thread(reportId).filter((m) => latest(m).includes("⏰"))).toHaveLength(3);
   });
 
@@ -160,5 +165,88 @@ describe("reminders, escalation and look-back in the demo street", () => {
     expect(latest(newCard)).toContain("⚠️ 反弹问题");
     expect(latest(newCard)).toContain("#1003");
     expect(latest(askSecond)).toContain("回头看：#1002 已反弹");
+  });
+
+  // Issue 15: reminders as people read them.
+  it("words every deadline one way, with its time, and the card shows the deadline as a date that stays true", async () => {
+    const { issue, reportId } = await report("上报 幸福路菜市场门口堆物堆料", 1);
+    // 堆物堆料 is due in 24 hours: the card gives the date and time, no countdown that would go stale.
+    const filed = latest(issueCard(reportId));
+    expect(filed).toContain("11月24日 09:00 前");
+    expect(filed).not.toMatch(/剩 /);
+
+    await h.bot.db.issue.update({ where: { id: issue.id }, data: { deadline: sh("2026-11-23 12:00") } });
+    clock.advanceTo("2026-11-23 10:00");
+    await clock.tick();
+    expect(latest(reminders(reportId)[0])).toContain("距整改期限还有 2 小时（今天 12:00 前）");
+
+    clock.advanceTo("2026-11-23 12:00");
+    await clock.tick();
+    const atDeadline = latest(reminders(reportId)[1]);
+    expect(atDeadline).toContain("已到整改期限（今天 12:00）");
+    expect(atDeadline).not.toMatch(/还剩|已过/);
+    // The sweep redraws the card once the deadline has passed: red, 已超期, and still no countdown.
+    clock.advanceTo("2026-11-23 12:01");
+    await clock.tick();
+    const card = latest(issueCard(reportId));
+    expect(card).toContain("#1001 堆物堆料 · 待接单 · 已超期");
+    expect(card).toContain('"template":"red"');
+    expect(card).toContain("11月23日 12:00（已超期）");
+
+    // A day later the card says nothing that has gone stale.
+    clock.advanceTo("2026-11-24 15:00");
+    await clock.tick();
+    expect(latest(issueCard(reportId))).not.toMatch(/剩 |还有/);
+  });
+
+  it("reminds a deadline that falls in the quiet hours before they begin, not after it has passed", async () => {
+    const { issue, reportId } = await report("上报 幸福路菜市场门口堆物堆料", 2);
+    await h.bot.db.issue.update({ where: { id: issue.id }, data: { deadline: sh("2026-11-23 23:00") } });
+    clock.advanceTo("2026-11-23 19:59");
+    await clock.tick();
+    expect(reminders(reportId)).toEqual([]);
+    clock.advanceTo("2026-11-23 20:00");
+    await clock.tick();
+    expect(reminders(reportId).map(latest)).toEqual([
+      expect.stringContaining("距整改期限还有 3 小时（今天 23:00 前）"),
+    ]);
+    for (const at of ["2026-11-23 21:00", "2026-11-23 23:00", "2026-11-24 07:59"]) {
+      clock.advanceTo(at);
+      await clock.tick();
+    }
+    expect(reminders(reportId)).toHaveLength(1);
+    clock.advanceTo("2026-11-24 08:00");
+    await clock.tick();
+    expect(latest(reminders(reportId)[1])).toContain("已超期 9 小时（期限 昨天 23:00）");
+  });
+
+  it("names whoever accepted, the grid head and the secretary on every rung and in the escalation", async () => {
+    const { issue, reportId } = await report("上报 幸福路菜市场门口有人摆摊", 3);
+    // 占道经营 goes to 城管执法中队; 孙浩 of the department accepts it.
+    const accepted = await h.emu.userClicks({
+      messageId: issueCard(reportId)?.messageId ?? "",
+      from: p("孙浩"),
+      value: { a: "accept", i: issue.id },
+    });
+    expect(accepted?.toast?.type).toBe("success");
+    await h.settle();
+    await h.bot.db.issue.update({ where: { id: issue.id }, data: { deadline: sh("2026-11-23 12:00") } });
+    const everyone = `责任人 城管执法中队 <at id=${p("孙浩")}></at> · 网格长 <at id=${p("郑晓红")}></at> · 社区书记 <at id=${p("李秀英")}></at>`;
+
+    for (const at of ["2026-11-23 10:00", "2026-11-23 12:00"]) {
+      clock.advanceTo(at);
+      await clock.tick();
+    }
+    const [before, atDeadline] = reminders(reportId).map(latest);
+    expect(before).toContain(everyone);
+    expect(atDeadline).toContain(everyone);
+
+    // Due for escalation at 12:00 the next day: the leader group's 14:00 slot names them all again.
+    clock.advanceTo("2026-11-24 14:00");
+    await clock.tick();
+    const [escalation] = h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app");
+    expect(latest(escalation)).toContain(
+      `#1001 占道经营 · 幸福里社区 幸福里第一网格 幸福路菜市场 · **已超期 1 天 2 小时（期限 昨天 12:00）** · ${everyone}`,
+    );
   });
 });

@@ -3,7 +3,8 @@
  * time, then run the bot's own scheduled sweeps once (the harness starts the bot without its timers).
  */
 
-import type { BotHarness } from "../support/bot.ts";
+import { afterEach, beforeEach } from "vitest";
+import { type BotHarness, startBot } from "../support/bot.ts";
 import { sh } from "./support.ts";
 
 /** Moves the harness clock and runs the bot's sweeps. */
@@ -25,6 +26,33 @@ export function clockDriver(h: BotHarness): ClockDriver {
     async tick() {
       await h.bot.tick();
       await h.settle();
+    },
+  };
+}
+
+/**
+ * Starts the demo bot (webhook mode) and its clock driver before each test of the calling suite, and closes it after
+ * each, failing on any call to the emulator nobody expected. Read `h` and `clock` inside the tests.
+ */
+export function demoBotPerTest(): { readonly h: BotHarness; readonly clock: ClockDriver } {
+  let bot: BotHarness | undefined;
+  let driver: ClockDriver | undefined;
+  beforeEach(async () => {
+    bot = await startBot({ mode: "webhook" });
+    driver = clockDriver(bot);
+  });
+  afterEach(async () => {
+    bot?.emu.assertClean();
+    await bot?.close();
+  });
+  return {
+    get h() {
+      if (!bot) throw new Error("the demo bot runs inside a test only");
+      return bot;
+    },
+    get clock() {
+      if (!driver) throw new Error("the demo bot runs inside a test only");
+      return driver;
     },
   };
 }

@@ -48,8 +48,8 @@ describe("nextDueAt: when the next sweep would send something", () => {
         "2026-11-25 09:00", // due for escalation at 09:00, the street's first slot that day
       ].map((t) => sh(t).toISOString()),
     );
-    // Before, at the deadline, the escalation of the issue and the slot's card.
-    expect(await f.t.db.jobRun.count()).toBe(4);
+    // Before, at the deadline, the redraw of its card once the deadline passed, its escalation and the slot's card.
+    expect(await f.t.db.jobRun.count()).toBe(5);
   });
 
   it("finds a snooze running out, held by the quiet hours when it ends in them", async () => {

@@ -46,17 +46,18 @@ describe("reminder sweep", () => {
     const [before, atDeadline, escalation, ...rest] = await f.outbox();
     expect(rest).toEqual([]);
     expect(before).toMatchObject({ kind: "reply", chatId: CHATS.c1, target: "om_src_3001", replyInThread: true });
-    expect(before?.content).toContain("⏰ #3001 还剩 2 小时到期");
-    expect(before?.content).toContain(`<at id=${PEOPLE.gridHead}></at>`);
-    expect(before?.content).not.toContain(PEOPLE.secretary);
+    // Every rung names the assignee (here also the grid head) and the community's secretary.
+    const everyone = `责任人 <at id=${PEOPLE.gridHead}></at> · 社区书记 <at id=${PEOPLE.secretary}></at>`;
+    expect(before?.content).toContain("⏰ #3001 距整改期限还有 2 小时（今天 15:00 前）");
+    expect(before?.content).toContain(everyone);
     expect(before?.content).toContain("延后提醒 1 小时");
     expect(atDeadline).toMatchObject({ kind: "reply", target: "om_src_3001", replyInThread: true });
-    expect(atDeadline?.content).toContain("⏰ #3001 已到整改期限");
-    expect(atDeadline?.content).toContain(`<at id=${PEOPLE.gridHead}></at> <at id=${PEOPLE.secretary}></at>`);
+    expect(atDeadline?.content).toContain("⏰ #3001 已到整改期限（今天 15:00）");
+    expect(atDeadline?.content).toContain(everyone);
     expect(escalation).toMatchObject({ kind: "send", chatId: CHATS.leader, target: CHATS.leader });
     expect(escalation?.content).toContain("超期未整改问题 1 件");
     expect(escalation?.content).toContain(
-      "#3001 堆物堆料 · 东苑社区 东苑一网格 G11号路口 · 责任人 李四 · **已超期 1 天 18 小时**",
+      `#3001 堆物堆料 · 东苑社区 东苑一网格 G11号路口 · **已超期 1 天 18 小时（期限 11月23日 15:00）** · ${everyone}`,
     );
   });
 
@@ -77,20 +78,26 @@ describe("reminder sweep", () => {
     expect(listed).toEqual(many.map((s) => s.number));
   });
 
-  it("holds rungs due in the quiet hours until 08:00: a deadline at 23:00 is reminded at 08:00 the next morning", async () => {
+  it("reminds a deadline inside the quiet hours an hour before they begin; other rungs due in them wait until 08:00", async () => {
     const ids = await f.addIssues([dueIssue(3002, "2026-11-23 23:00"), dueIssue(3003, "2026-11-24 09:00")]);
+    expect(await sweep("2026-11-23 19:59")).toEqual([]);
+    // 2 h before 23:00 is in the quiet hours, and so is the deadline: it is reminded at 20:00 instead.
+    expect((await sweep("2026-11-23 20:00")).map((n) => n.key)).toEqual([
+      reminderKey(ids.get(3002) as number, "before"),
+    ]);
     for (const at of ["2026-11-23 20:59", "2026-11-23 21:00", "2026-11-23 23:00", "2026-11-24 07:59"]) {
       expect(await sweep(at)).toEqual([]);
     }
     const morning = await sweep("2026-11-24 08:00");
-    // The 23:00 deadline passed in the night, so its before-deadline reminder is moot; the 09:00 one still comes.
+    // 2 h before 09:00 is in the quiet hours but the deadline is not: that reminder waits until 08:00.
     expect(morning.map((n) => n.key)).toEqual([
       reminderKey(ids.get(3002) as number, "deadline"),
       reminderKey(ids.get(3003) as number, "before"),
     ]);
     const rows = await f.outbox();
-    expect(rows[0]?.content).toContain("已超期 9 小时");
-    expect(rows[1]?.content).toContain("⏰ #3003 还剩 1 小时到期");
+    expect(rows[0]?.content).toContain("⏰ #3002 距整改期限还有 3 小时（今天 23:00 前）");
+    expect(rows[1]?.content).toContain("⏰ #3002 已超期 9 小时（期限 昨天 23:00）");
+    expect(rows[2]?.content).toContain("⏰ #3003 距整改期限还有 1 小时（今天 09:00 前）");
     expect(await sweep("2026-11-24 08:01")).toEqual([]);
   });
 
@@ -105,7 +112,7 @@ describe("reminder sweep", () => {
     expect(await sweep("2026-11-23 13:59")).toEqual([]);
     const again = await sweep("2026-11-23 14:00");
     expect(again.map((n) => n.key)).toEqual([reminderKey(id, "again", sh("2026-11-23 14:00"))]);
-    expect((await f.outbox()).at(-1)?.content).toContain("⏰ #3004 再次提醒：还剩 1 小时");
+    expect((await f.outbox()).at(-1)?.content).toContain("⏰ #3004 再次提醒：距整改期限还有 1 小时（今天 15:00 前）");
     expect(await sweep("2026-11-23 14:01")).toEqual([]);
 
     // Snoozed over the deadline: the deadline rung waits for the snooze and stands for its reminder too.

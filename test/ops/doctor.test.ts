@@ -8,6 +8,7 @@ import { listMigrations } from "../../src/db/migration-files.ts";
 import { ALL_SCOPES, LarkEmulator, SCOPES } from "../../src/emulator/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { formatDoctor, runDoctor, STEP } from "../../src/ops/doctor.ts";
+import { MONDAY_9AM, startTestSandbox } from "../sandbox/support.ts";
 import { APP_ID, APP_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { testPostgres } from "../support/postgres.ts";
 
@@ -246,5 +247,33 @@ describe("riqing doctor's steps", () => {
       const [, number, title] = /^第 (\d) 步（(.+)）$/.exec(step) ?? [];
       expect(section).toMatch(new RegExp(`^${number}\\. \\*\\*${title}\\*\\*`, "m"));
     }
+  });
+});
+
+describe("riqing doctor in sandbox mode", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "riqing-doctor-sandbox-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const doctor = () => runDoctor(loadConfig({ DATA_DIR: dir }), silentLogger);
+
+  it("says the demo is loaded on the first start, and after that that a start resumes where the sandbox was", async () => {
+    const fresh = (await doctor()).find((c) => c.name === "数据库");
+    expect(fresh).toMatchObject({ ok: true, detail: expect.stringContaining("还没有沙箱数据") });
+    expect(fresh?.detail).not.toContain("重建");
+    expect(existsSync(join(dir, "sandbox"))).toBe(false);
+
+    const sandbox = await startTestSandbox({ dataDir: dir, clockStart: MONDAY_9AM });
+    await sandbox.close();
+    const kept = (await doctor()).find((c) => c.name === "数据库");
+    expect(kept?.ok).toBe(true);
+    expect(kept?.detail).toContain(`沙箱数据保存在 ${join(dir, "sandbox")}`);
+    expect(kept?.detail).toContain("下次启动接着上次继续");
+    expect(kept?.detail).toContain("npm start -- --reset");
+    expect(kept?.detail).toMatch(/单位 \d+ 个/);
+    expect(kept?.detail).not.toContain("重建");
   });
 });

@@ -40,6 +40,21 @@ function rows(book: ExcelJS.Workbook, name: string): ExcelJS.CellValue[][] {
   return out;
 }
 
+/**
+ * Whether a ledger of `p` observed at `t` lists an issue, written out by hand: reported in the period, open at t
+ * (reported by then, not closed by then, not rejected or a duplicate), or closed in the period.
+ */
+function listed(s: IssueSeed, p: { from: Date; to: Date }, t: Date): boolean {
+  const within = (at: Date | null | undefined) => at != null && at >= p.from && at < p.to;
+  const stillOpen = ["reported", "assigned", "accepted", "rectified"].includes(s.status);
+  const closedLater = s.status === "closed" && s.closedAt != null && s.closedAt > t;
+  return (
+    within(s.reportedAt) ||
+    (s.reportedAt <= t && (stillOpen || closedLater)) ||
+    (s.status === "closed" && within(s.closedAt))
+  );
+}
+
 describe("exportLedger", () => {
   let testDb: TestDb;
   let org: Org;
@@ -134,10 +149,10 @@ describe("exportLedger", () => {
     const book = await readBook(file);
     expect(book.worksheets.map((w) => w.name)).toEqual(Object.values(LEDGER_SHEET_NAMES));
 
-    // Issues: those of 东苑社区 (its grids and the microgrid) reported in the period, by number.
+    // Issues: those of 东苑社区 (its grids and the microgrid) its figures count, by number.
     const mine = seeds
-      .filter((s) => (s.grid === "G11" || s.grid === "G12" || s.grid === "M111") && s.reportedAt >= period.from)
-      .filter((s) => s.reportedAt < period.to);
+      .filter((s) => s.grid === "G11" || s.grid === "G12" || s.grid === "M111")
+      .filter((s) => listed(s, period, asOf));
     const issueRows = rows(book, LEDGER_SHEET_NAMES.issues);
     expect(result.issues).toBe(mine.length);
     expect(issueRows.map((r) => r[0])).toEqual(mine.map((s) => s.number));
@@ -222,7 +237,7 @@ describe("exportLedger", () => {
     await exportLedger(testDb.db, { ...common, out: large });
     const [a, b] = [await readBook(small), await readBook(large)];
     // The street's issues are those of its grids; the department's issues without a grid are not among them.
-    const inPeriod = seeds.filter((s) => s.reportedAt >= period.from && s.reportedAt < period.to);
+    const inPeriod = seeds.filter((s) => listed(s, period, asOf));
     expect(rows(a, LEDGER_SHEET_NAMES.issues).length).toBe(inPeriod.filter((s) => s.grid !== null).length);
     for (const name of Object.values(LEDGER_SHEET_NAMES)) expect(rows(a, name)).toEqual(rows(b, name));
   });
@@ -244,7 +259,7 @@ describe("exportLedger", () => {
     expect(readFileSync(file).subarray(0, 2).toString()).toBe("PK");
     const book = await readBook(file);
     const issueRows = rows(book, LEDGER_SHEET_NAMES.issues);
-    const expected = seeds.filter((s) => s.department && s.reportedAt >= period.from && s.reportedAt < period.to);
+    const expected = seeds.filter((s) => s.department && listed(s, period, asOf));
     expect(result.issues).toBe(expected.length);
     for (const [i, row] of issueRows.entries()) {
       const grid = expected[i]?.grid ?? null;
@@ -345,7 +360,7 @@ describe("a past period's ledger", () => {
       reportedAt: sh("2026-12-03 09:00"),
       deadline: sh("2026-12-04 09:00"),
     },
-    // G: overdue since October, still open → open, overdue (not a row: reported before November).
+    // G: overdue since October, still open → open, overdue (a row: the cover counts it).
     {
       number: 7,
       grid: "G11",
@@ -404,19 +419,29 @@ describe("a past period's ledger", () => {
       "16.7%",
       formatHours(s.response.averageHours),
     ]);
-    // Rows: the issues reported in November; 是否超期 at the end of November, and those rows highlighted.
+    // Rows: the issues reported in November and G, open since October; their status and 是否超期 at the end of
+    // November, the overdue rows highlighted.
     const issueRows = rows(book, LEDGER_SHEET_NAMES.issues);
-    expect(issueRows.map((r) => [r[0], r[16]])).toEqual([
-      [1, "否"],
-      [2, "是"],
-      [3, "否"],
-      [4, "否"],
-      [5, "是"],
-      [8, "否"],
+    expect(issueRows.map((r) => [r[0], r[12], r[16]])).toEqual([
+      [1, "已销项", "否"],
+      [2, "整改中", "是"],
+      [3, "整改中", "否"],
+      [4, "待验收", "否"],
+      [5, "整改中", "是"],
+      [7, "整改中", "是"],
+      [8, "不予受理", "否"],
     ]);
     const sheet = book.getWorksheet(LEDGER_SHEET_NAMES.issues);
     const fill = (row: number) => (sheet?.getCell(row, 1).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
-    expect([2, 3, 4, 5, 6, 7].map(fill)).toEqual([undefined, "FFFFC7CE", undefined, undefined, "FFFFC7CE", undefined]);
+    expect([2, 3, 4, 5, 6, 7, 8].map(fill)).toEqual([
+      undefined,
+      "FFFFC7CE",
+      undefined,
+      undefined,
+      "FFFFC7CE",
+      "FFFFC7CE",
+      undefined,
+    ]);
 
     // Exported again later, or asked at the time, the figures do not change.
     const atTheTime = await exportLedger(f.db, {

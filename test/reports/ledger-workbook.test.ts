@@ -13,6 +13,7 @@ import {
   type LedgerInput,
   type LedgerIssueRow,
   type LedgerProgress,
+  PRINT_MAX_ISSUES,
   writeLedgerWorkbook,
 } from "../../src/reports/ledger-workbook.js";
 
@@ -46,8 +47,8 @@ const ISSUES: LedgerIssueRow[] = [
     overdue: false,
     rebound: false,
     photos: [
-      { label: "整改前", href: "https://img.example.com/p/1001-before.jpg" },
-      { label: "整改后", href: "https://img.example.com/p/1001-after.jpg" },
+      { stage: "before", label: "整改前", href: "https://img.example.com/p/1001-before.jpg" },
+      { stage: "after", label: "整改后", href: "https://img.example.com/p/1001-after.jpg" },
     ],
   },
   {
@@ -70,7 +71,7 @@ const ISSUES: LedgerIssueRow[] = [
     responseHours: null,
     overdue: true,
     rebound: true,
-    photos: [{ label: "", href: "https://img.example.com/p/飞线 1.jpg" }],
+    photos: [{ stage: "before", label: "", href: "https://img.example.com/p/飞线 1.jpg" }],
   },
   {
     number: 1003,
@@ -92,11 +93,11 @@ const ISSUES: LedgerIssueRow[] = [
     overdue: false,
     rebound: false,
     photos: [
-      { label: "整改前", href: "https://img.example.com/p/1003-a.jpg" },
-      { label: "整改前", href: "https://img.example.com/p/1003-b.jpg" },
-      { label: "整改后", href: "javascript:alert(1)" },
-      { label: "整改后", href: "https://img.example.com/p/1003-d.jpg" },
-      { label: "", href: "https://img.example.com/p/1003-e.jpg" },
+      { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-a.jpg" },
+      { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-b.jpg" },
+      { stage: "after", label: "整改后", href: "javascript:alert(1)" },
+      { stage: "after", label: "整改后", href: "https://img.example.com/p/1003-d.jpg" },
+      { stage: "before", label: "", href: "https://img.example.com/p/1003-e.jpg" },
     ],
   },
 ];
@@ -154,6 +155,7 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
       avgResponse: "8.7小时",
       medianResponse: "6小时",
     },
+    printIssues: fromArray(ISSUES),
     issues: fromArray(ISSUES),
     events: fromArray(EVENTS),
     grids: [
@@ -245,9 +247,9 @@ describe("writeLedgerWorkbook", () => {
     expect(result).toEqual({ issues: 3, events: 3 });
   });
 
-  it("writes the four sheets in order with Chinese names", () => {
-    expect(book.worksheets.map((ws) => ws.name)).toEqual(["封面", "问题台账", "处置记录", "网格汇总"]);
-    expect(Object.values(LEDGER_SHEET_NAMES)).toEqual(["封面", "问题台账", "处置记录", "网格汇总"]);
+  it("writes the five sheets in order with Chinese names", () => {
+    expect(book.worksheets.map((ws) => ws.name)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
+    expect(Object.values(LEDGER_SHEET_NAMES)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
   });
 
   it("writes the headers, bold on a fill, frozen and filtered over the data", () => {
@@ -426,16 +428,26 @@ describe("writeLedgerWorkbook", () => {
     expect(ws.getCell(dateRow, 2).numFmt).toBe("yyyy-mm-dd hh:mm");
   });
 
-  it("pulls each row only after the previous one is written, issues before events", async () => {
+  it("pulls each row only after the previous one is written: 打印版's issues, 问题台账's, then events", async () => {
     const log: string[] = [];
     const sink = new PassThrough();
     sink.resume();
     await writeLedgerWorkbook(
       sink,
-      makeInput({ issues: fromArray(ISSUES, log, "issue"), events: fromArray(EVENTS, log, "event") }),
+      makeInput({
+        printIssues: fromArray(ISSUES, log, "print issue"),
+        issues: fromArray(ISSUES, log, "issue"),
+        events: fromArray(EVENTS, log, "event"),
+      }),
       { onProgress: (p: LedgerProgress) => log.push(`${p.sheet} row ${p.rows}`) },
     );
     expect(log).toEqual([
+      "print issue 1",
+      "print row 1",
+      "print issue 2",
+      "print row 2",
+      "print issue 3",
+      "print row 3",
       "issue 1",
       "issues row 1",
       "issue 2",
@@ -449,6 +461,27 @@ describe("writeLedgerWorkbook", () => {
       "event 3",
       "events row 3",
     ]);
+  });
+
+  it("lists at most PRINT_MAX_ISSUES issues in 打印版, says where the rest are, and stops reading them", async () => {
+    const many = Array.from({ length: PRINT_MAX_ISSUES + 5 }, (_, i) => ({
+      ...(ISSUES[0] as LedgerIssueRow),
+      number: i + 1,
+    }));
+    const log: string[] = [];
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on("data", (chunk: Buffer) => chunks.push(chunk));
+    await writeLedgerWorkbook(sink, makeInput({ printIssues: fromArray(many, log, "print"), issues: fromArray(many) }));
+    expect(log.filter((l) => l.startsWith("print"))).toHaveLength(PRINT_MAX_ISSUES + 1);
+    const copy = new ExcelJS.Workbook();
+    await copy.xlsx.load(Buffer.concat(chunks) as unknown as ExcelJS.Buffer);
+    const print = copy.getWorksheet(LEDGER_SHEET_NAMES.print);
+    expect(print?.getCell(PRINT_MAX_ISSUES + 1, 1).value).toBe(PRINT_MAX_ISSUES);
+    expect(print?.getCell(PRINT_MAX_ISSUES + 2, 1).value).toBe(
+      `打印版只列前 ${PRINT_MAX_ISSUES} 个问题，其余见“问题台账”，或缩短时间范围后再导出。`,
+    );
+    expect(copy.getWorksheet(LEDGER_SHEET_NAMES.issues)?.rowCount).toBe(PRINT_MAX_ISSUES + 6);
   });
 
   it("writes to a stream and ends it", async () => {
@@ -468,7 +501,13 @@ describe("writeLedgerWorkbook", () => {
     const file = join(dir, "empty.xlsx");
     const counts = await writeLedgerWorkbook(
       file,
-      makeInput({ issues: fromArray([]), events: fromArray([]), grids: [], definitions: [] }),
+      makeInput({
+        printIssues: fromArray([]),
+        issues: fromArray([]),
+        events: fromArray([]),
+        grids: [],
+        definitions: [],
+      }),
     );
     expect(counts).toEqual({ issues: 0, events: 0 });
     const copy = new ExcelJS.Workbook();

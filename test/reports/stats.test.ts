@@ -20,7 +20,7 @@ import {
   type UnitStats,
   unitStats,
 } from "../../src/reports/stats.ts";
-import { dueBetween, overdueIssues } from "../../src/reports/stats-lists.ts";
+import { dueInHand, overdueIssues } from "../../src/reports/stats-lists.ts";
 import { FLAG_EMOJI, rankChildren, rankUnits, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
 import { UnknownUnitError } from "../../src/reports/stats-scope.ts";
 import { HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
@@ -274,12 +274,12 @@ describe("statistics on a hand-made community", () => {
       grid: { name: "东苑一网格" },
       point: "G11号路口",
       category: "宣传栏破损",
-      assignee: { name: "李四", openId: "ou_2" },
+      owner: { unit: null, people: [{ name: "李四", openId: "ou_2" }] },
       deadline: sh("2026-11-19 10:00"),
     });
     expect((await overdueIssues(f.db, "C1", asOf, { limit: 1 })).map((i) => i.number)).toEqual([2]);
     const tomorrow = periodFor("today", new Date(asOf.getTime() + 24 * HOUR), TZ);
-    expect((await dueBetween(f.db, "C1", tomorrow.from, tomorrow.to)).map((i) => i.number)).toEqual([5]);
+    expect((await dueInHand(f.db, "C1", asOf, tomorrow)).map((i) => i.number)).toEqual([5]);
     expect((await overdueIssues(f.db, "DEP", asOf)).map((i) => [i.number, i.community])).toEqual([
       [11, null],
       [10, "西苑社区"],

@@ -55,8 +55,8 @@ describe("jumping the sandbox clock", () => {
     expect(work.filter((m) => !/^\S+ \S+ #1001 /.test(m))).toEqual([
       "11-23 18:00 日清日报 · 幸福里社区 · 11月23日",
       // 2 hours before is 07:00, in the quiet hours: held to 08:00.
-      "11-24 08:00 ⏰ #1001 还剩 1 小时到期",
-      "11-24 09:00 ⏰ #1001 已到整改期限",
+      "11-24 08:00 ⏰ #1001 距整改期限还有 1 小时（今天 09:00 前）",
+      "11-24 09:00 ⏰ #1001 已到整改期限（今天 09:00）",
     ]);
     expect(botMessages("幸福街道创城领导群")).toEqual(["11-23 19:00 日清日报 · 幸福街道 · 11月23日"]);
     expect(botMessages("和平社区创城工作群")).toEqual(["11-23 18:30 日清日报 · 和平社区 · 11月23日"]);

@@ -279,7 +279,11 @@ describe("the sandbox API with the real bot", () => {
     expect(reminder.json.now - (issue.deadline.getTime() - 2 * HOUR)).toBeGreaterThanOrEqual(0);
     expect(reminder.json.now - (issue.deadline.getTime() - 2 * HOUR)).toBeLessThan(30_000);
     await t.sandbox.settle();
-    expect((await messages()).some((m) => JSON.stringify(m.content).includes("#1002 还剩 2 小时到期"))).toBe(true);
+    expect(
+      (await messages()).some((m) =>
+        JSON.stringify(m.content).includes("#1002 距整改期限还有 2 小时（今天 19:00 前）"),
+      ),
+    ).toBe(true);
   });
 
   it("answers mistakes with a sentence and a 4xx, never a crash", async () => {

@@ -25,6 +25,8 @@ export interface TestSandbox {
 export interface TestSandboxOptions extends Omit<SandboxOptions, "quiet"> {
   /** DATA_DIR to use and keep, e.g. to start again on the same data; default a fresh temporary folder. */
   dataDir?: string;
+  /** Port to listen on, e.g. to start again where a page is still connected; default a free one. */
+  port?: number;
 }
 
 /** A fresh temporary DATA_DIR. */
@@ -34,9 +36,9 @@ export function tempDataDir(): string {
 
 /** Starts the sandbox, by default with its clock at Monday 09:00 in Shanghai in a temporary DATA_DIR. */
 export async function startTestSandbox(options: TestSandboxOptions = { clockStart: MONDAY_9AM }): Promise<TestSandbox> {
-  const { dataDir, ...sandboxOptions } = options;
+  const { dataDir, port, ...sandboxOptions } = options;
   const dir = dataDir ?? tempDataDir();
-  const config = loadConfig({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "silent" });
+  const config = loadConfig({ DATA_DIR: dir, PORT: String(port ?? 0), LOG_LEVEL: "silent" });
   const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
   const sandbox = await startSandbox(config, log, { ...sandboxOptions, quiet: true });
   const session = sandbox.session();

@@ -49,6 +49,8 @@ class App {
   private clockBase = { virtual: 0, real: 0 };
   private stickToBottom = true;
   private reloading: Promise<void> | undefined;
+  /** Set while the event stream is down, so the page reloads once it is back. */
+  private disconnected = false;
   private readonly ui = {
     clockDay: h("span", { class: "clock-day" }),
     clockTime: h("span", { class: "clock-time", "data-test": "clock" }),
@@ -57,6 +59,8 @@ class App {
     chatList: h("nav", { class: "chat-list" }),
     chatHeader: h("div", { class: "chat-header" }),
     tip: h("div", { class: "tip" }),
+    shell: h("div", { class: "shell" }),
+    offline: h("div", { class: "offline", role: "alert", hidden: true, "data-test": "offline" }, T.offline),
     messages: h("div", { class: "messages", "data-test": "messages" }),
     thread: h("aside", { class: "thread", hidden: true, "data-test": "thread" }),
     threadMessages: h("div", { class: "messages thread-messages" }),
@@ -146,10 +150,14 @@ class App {
 
   // ── layout ────────────────────────────────────────────────────────────────
 
+  /**
+   * The page: the clock bar on top; below it the sidebar (persona and chat list), the chat and an open thread side by
+   * side — on a phone the sidebar is a drawer opened from the chat header and the thread covers the chat.
+   */
   private layout(): HTMLElement {
-    return h(
-      "div",
-      { class: "shell" },
+    replaceChildren(
+      this.ui.shell,
+      this.ui.offline,
       h(
         "header",
         { class: "topbar" },
@@ -196,11 +204,18 @@ class App {
       h(
         "div",
         { class: "workspace" },
-        h("aside", { class: "sidebar" }, this.ui.persona, this.ui.chatList),
+        h("aside", { class: "sidebar", "data-test": "sidebar" }, this.ui.persona, this.ui.chatList),
+        h("div", { class: "drawer-backdrop", onclick: () => this.toggleDrawer(false) }),
         h("main", { class: "chat" }, this.ui.chatHeader, this.ui.tip, this.ui.messages, this.composer.element),
         this.ui.thread,
       ),
     );
+    return this.ui.shell;
+  }
+
+  /** Opens or closes the chat list drawer (shown as a drawer on narrow screens only). */
+  private toggleDrawer(open: boolean): void {
+    this.ui.shell.classList.toggle("drawer-open", open);
   }
 
   private renderAll(): void {
@@ -444,6 +459,7 @@ class App {
   }
 
   private openChat(chatId: string): void {
+    this.toggleDrawer(false);
     this.chatId = chatId;
     localStorage.setItem(STORAGE.chat, chatId);
     this.unread.delete(chatId);
@@ -461,6 +477,18 @@ class App {
     const chat = this.currentChat();
     replaceChildren(
       this.ui.chatHeader,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "icon-btn drawer-toggle",
+          title: T.chatList,
+          "aria-label": T.chatList,
+          "data-test": "drawer-toggle",
+          onclick: () => this.toggleDrawer(true),
+        },
+        "☰",
+      ),
       h("div", { class: "chat-title" }, chat?.name ?? ""),
       chat && h("span", { class: `tag purpose-${purposeClass(chat.tag)}` }, chat.tag),
       chat && h("span", { class: "chat-detail" }, chat.detail),
@@ -676,15 +704,23 @@ class App {
 
   // ── live updates ──────────────────────────────────────────────────────────
 
+  /**
+   * Follows the server's events. When the connection drops (the sandbox stopped or restarted) the page says so and
+   * keeps trying; once connected again it reloads what it missed (or, after a reset, the new demo).
+   */
   private listen(): void {
     const source = new EventSource("/sandbox/api/events");
-    let dropped = false;
     source.onerror = () => {
-      dropped = true;
+      this.disconnected = true;
+      this.ui.offline.hidden = false;
+      // A refused stream (not just a dropped one) is not retried by the browser: open a new one.
+      if (source.readyState === EventSource.CLOSED) setTimeout(() => this.listen(), RETRY_MS);
     };
     source.onopen = () => {
-      if (!dropped) return;
-      dropped = false;
+      this.ui.offline.hidden = true;
+      if (!this.disconnected) return;
+      this.disconnected = false;
+      toast("success", T.reconnected);
       const old = this.state.sessionId;
       void api
         .state()

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_messageId_idx" ON "OutboxMessage"("messageId");

@@ -1,0 +1,79 @@
+import type { Db, Tx } from "./client.ts";
+import { holders, orgOf } from "./org-queries.ts";
+
+type Client = Db | Tx;
+
+/** A person to name and @-mention. */
+export interface PersonRef {
+  name: string;
+  openId: string;
+}
+
+/**
+ * Who answers for an issue now: the department it was dispatched to (if any) and the people to mention — whoever
+ * accepted it (接单), unless it was handed on since; else the assigned person; else the department's responders and
+ * heads. Nobody while it waits for dispatch.
+ */
+export interface Owner {
+  unit: string | null;
+  people: PersonRef[];
+}
+
+/** The columns of an issue that decide its owner. */
+export interface OwnedIssue {
+  id: number;
+  assigneePersonId: number | null;
+  assigneeUnitId: number | null;
+}
+
+/** Events after which an earlier 接单 no longer stands: the issue was handed to someone (or back) since. */
+const HANDED_ON = new Set(["assign", "send_back", "filed", "edit"]);
+
+/**
+ * The {@link Owner} of each issue, by id (null for an issue nobody has been given), in three queries however many
+ * issues: their accept and hand-over events, the people named, and the org snapshot for departments.
+ */
+export async function ownersOf(client: Client, issues: readonly OwnedIssue[]): Promise<Map<number, Owner | null>> {
+  const owners = new Map<number, Owner | null>();
+  const inHand = issues.filter((i) => i.assigneePersonId !== null || i.assigneeUnitId !== null);
+  for (const issue of issues) owners.set(issue.id, null);
+  if (inHand.length === 0) return owners;
+  const events = await client.issueEvent.findMany({
+    where: { issueId: { in: inHand.map((i) => i.id) }, type: { in: ["accept", ...HANDED_ON] } },
+    orderBy: { id: "asc" },
+    select: { issueId: true, type: true, toStatus: true, actorId: true },
+  });
+  const accepter = new Map<number, number | null>();
+  for (const e of events) {
+    if (e.type === "accept") accepter.set(e.issueId, e.actorId);
+    else if (e.type !== "edit" || e.toStatus === "assigned") accepter.set(e.issueId, null);
+  }
+  const personIds = new Set<number>();
+  for (const issue of inHand) {
+    const id = accepter.get(issue.id) ?? issue.assigneePersonId;
+    if (id !== null && id !== undefined) personIds.add(id);
+  }
+  const people = new Map(
+    (
+      await client.person.findMany({
+        where: { id: { in: [...personIds] } },
+        select: { id: true, name: true, openId: true },
+      })
+    ).map((p) => [p.id, { name: p.name, openId: p.openId }]),
+  );
+  const org = await orgOf(client);
+  for (const issue of inHand) {
+    const unit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);
+    const named = people.get(accepter.get(issue.id) ?? issue.assigneePersonId ?? -1);
+    const staff = unit
+      ? [...holders(org, unit.id, "responder"), ...holders(org, unit.id, "grid_head")].filter(
+          (p, i, all) => all.findIndex((q) => q.openId === p.openId) === i,
+        )
+      : [];
+    owners.set(issue.id, {
+      unit: unit?.name ?? null,
+      people: named ? [named] : staff.map((p) => ({ name: p.name, openId: p.openId })),
+    });
+  }
+  return owners;
+}

@@ -1,0 +1,80 @@
+/**
+ * The ledger cover's figures, counted from the very rows the ledger lists (ledgerRowsAt in src/domain/metrics.ts)
+ * as they are read, with the conditions of src/domain/metrics.ts applied in memory — the definitions stats.ts turns
+ * into SQL. So the cover agrees with its rows by construction, and with 统计 and the digest by definition.
+ */
+
+import type { Period } from "../domain/deadline.ts";
+import {
+  awaitingVerificationAt,
+  closedIn,
+  type IssueSnapshot,
+  matches,
+  openAt,
+  overdueAt,
+  rateOpenAt,
+  rectificationRate,
+  reportedIn,
+  responseStats,
+} from "../domain/metrics.ts";
+import type { UnitStats } from "./stats.ts";
+
+/** What the cover shows about a unit's period: the figures of stats.ts it prints, counted from the rows. */
+export type LedgerFigures = Pick<
+  UnitStats,
+  "found" | "rectified" | "closed" | "open" | "overdue" | "awaitingVerification" | "rebound" | "rate" | "response"
+>;
+
+/** A ledger row as the figures see it. */
+export interface LedgerFact extends IssueSnapshot {
+  reboundOfId: number | null;
+}
+
+/** Issues that are not a (separate) problem: never 发现. */
+const NOT_FOUND = new Set(["rejected", "duplicate"]);
+
+/** Counts the cover's figures of `period` observed at `t`, one listed issue at a time. */
+export class LedgerTally {
+  private readonly counts = { found: 0, closed: 0, open: 0, overdue: 0, awaiting: 0, rebound: 0, rateOpen: 0 };
+  /** Issues that may count as rectified in the period; responseStats picks them out. Only those with a fix time. */
+  private readonly fixed: IssueSnapshot[] = [];
+
+  /** `t` is the observation instant (observationInstant of the period). */
+  constructor(
+    private readonly period: Period,
+    readonly observedAt: Date,
+  ) {}
+
+  add(issue: LedgerFact): void {
+    const { period, counts } = this;
+    const t = this.observedAt;
+    const found = matches(reportedIn(period), issue) && !NOT_FOUND.has(issue.status);
+    if (found) counts.found += 1;
+    if (found && issue.reboundOfId !== null) counts.rebound += 1;
+    if (matches(closedIn(period), issue)) counts.closed += 1;
+    if (matches(openAt(t), issue)) counts.open += 1;
+    if (matches(overdueAt(t), issue)) counts.overdue += 1;
+    if (matches(awaitingVerificationAt(t), issue)) counts.awaiting += 1;
+    if (matches(rateOpenAt(period, t), issue)) counts.rateOpen += 1;
+    if (issue.rectifiedAt !== null) {
+      this.fixed.push({ ...issue, deadline: null, closedAt: null });
+    }
+  }
+
+  result(): LedgerFigures {
+    const { counts } = this;
+    const response = responseStats(this.fixed, this.period);
+    const rate = { closed: counts.closed, open: counts.rateOpen };
+    return {
+      found: counts.found,
+      rectified: response.count,
+      closed: counts.closed,
+      open: counts.open,
+      overdue: counts.overdue,
+      awaitingVerification: counts.awaiting,
+      rebound: counts.rebound,
+      rate: { ...rate, rate: rectificationRate(rate) },
+      response,
+    };
+  }
+}
