@@ -11,7 +11,6 @@ import type { ChatPurpose } from "../domain/types.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
-import { escapeText } from "../texts/escape.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { todoPages } from "./todo-command.ts";
 

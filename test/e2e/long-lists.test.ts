@@ -9,7 +9,7 @@ describe("long lists", () => {
     await h.close();
   });
 
-  it("answers 待办 with 200 open issues in full, fifty to a message", async () => {
+  it("answers 待办 with 200 open issues in full, fifty lines to a message", async () => {
     h = await startBot({ mode: "ws" });
     const head = h.people.get("郑晓红") ?? "";
     await reportProblem(h, { from: "何小燕", images: [samplePng(1)] });
@@ -30,10 +30,12 @@ describe("long lists", () => {
       .messages(h.emu.p2pChatId(head))
       .filter((m) => m.sender.type === "app" && m.parentId === asked.messageId)
       .map((m) => (m.content as { text: string }).text);
-    expect(answers).toHaveLength(4);
-    expect(answers[0]).toMatch(/^你的待办（共 200 件，第 1\/4 页）：/);
-    expect(answers[3]).toMatch(/^你的待办（共 200 件，第 4\/4 页）：/);
-    const listed = answers.flatMap((a) => [...a.matchAll(/^#(\d+) /gm)].map((m) => Number(m[1])));
+    // 201 lines (the heading and 200 issues) make five pages of at most fifty lines each.
+    expect(answers).toHaveLength(5);
+    expect(answers[0]).toMatch(/^郑晓红的待办（截至 .+）（第 1\/5 页）\n\n【我负责的】200 件\n/);
+    expect(answers[4]).toMatch(/^郑晓红的待办（截至 .+）（第 5\/5 页）\n/);
+    for (const answer of answers) expect(answer.split("\n").length).toBeLessThanOrEqual(52);
+    const listed = answers.flatMap((a) => [...a.matchAll(/^ {2}#(\d+) /gm)].map((m) => Number(m[1])));
     expect(new Set(listed).size).toBe(200);
   });
 });
