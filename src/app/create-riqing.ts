@@ -6,6 +6,7 @@ import { open311Routes } from "../api/open311-routes.ts";
 import type { BoardFeed } from "../board/board-feed.ts";
 import { boardRoutes } from "../board/board-routes.ts";
 import { answerElsewhere } from "../commands/answer-elsewhere.ts";
+import { BackgroundTasks } from "../commands/background.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
 import type { Config } from "../config/env.ts";
@@ -19,7 +20,7 @@ import { prepareMatching } from "../domain/match.ts";
 import { boardCommand, handleBoardCardAction } from "../features/board-link.ts";
 import { handleClockCardAction } from "../features/clock-card-actions.ts";
 import { digestCommand } from "../features/digest-command.ts";
-import { ledgerCommand, ledgerExportsIdle, resumeLedgerExports } from "../features/ledger-command.ts";
+import { ledgerCommand, resumeLedgerExports } from "../features/ledger-command.ts";
 import { createRouter, type RouterExtensions } from "../features/router.ts";
 import { statsCommand } from "../features/stats-command.ts";
 import { createApp } from "../http/app.ts";
@@ -28,7 +29,7 @@ import { LarkClient } from "../lark/client.ts";
 import { LarkCode } from "../lark/errors.ts";
 import { Inbox } from "../lark/inbox.ts";
 import { OutboxSender } from "../lark/outbox.ts";
-import { downloadMessageImages, ensureImageKey } from "../lark/photos.ts";
+import { downloadMessageImages, ImageKeys } from "../lark/photos.ts";
 import { type LongConnection, startLongConnection } from "../lark/receivers/long-connection.ts";
 import { createSink } from "../lark/receivers/sink.ts";
 import { createWebhookHandler } from "../lark/receivers/webhook.ts";
@@ -44,6 +45,8 @@ export interface Riqing {
   client: LarkClient;
   inbox: Inbox;
   outbox: OutboxSender;
+  /** Work beside the chats (ledger exports); `idle()` waits for it. */
+  background: BackgroundTasks;
   metrics: Metrics;
   /** The port the HTTP server listens on once started (useful when started on port 0). */
   port: number;
@@ -109,6 +112,8 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   await checkPeople(db, client, log, now());
 
   const names = new Map<string, string>();
+  const images = new ImageKeys(db, client);
+  const background = new BackgroundTasks();
   const secret = config.board.secret;
   const publicUrl = config.board.publicUrl ? () => config.board.publicUrl as string : options.publicUrl;
   const deps: FeatureDeps = {
@@ -120,6 +125,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     policy: {},
     dataDir: config.dataDir,
     botOpenId: bot.openId,
+    background,
     async fetchPhotos(messageId, imageKeys) {
       const results = await downloadMessageImages(client, messageId, imageKeys, { dataDir: config.dataDir });
       return results.map((r) =>
@@ -129,7 +135,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       );
     },
     async publishPhotos(photos) {
-      for (const photo of photos) await ensureImageKey(db, client, photo.sha256, join(config.dataDir, photo.path));
+      for (const photo of photos) await images.of(photo.sha256, join(config.dataDir, photo.path));
     },
     async uploadFile(path, fileName) {
       const fileType = extname(fileName).toLowerCase() === ".xlsx" ? "xls" : "stream";
@@ -256,6 +262,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     client,
     inbox,
     outbox,
+    background,
     metrics,
     port: 0,
     botOpenId: bot.openId,
@@ -287,7 +294,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
       await inbox.stop();
       await lanes?.close();
-      await ledgerExportsIdle();
+      await background.idle();
       await outbox.stop();
       await db.$disconnect();
       log.info("riqing stopped");

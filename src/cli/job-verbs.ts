@@ -15,7 +15,7 @@ import { localDateString, startOfDate } from "../domain/deadline.ts";
 import { digestChats, digestDueAt, digestMark, postDigest } from "../jobs/digest-sweep.ts";
 import { runReminderSweep } from "../jobs/reminder-sweep.ts";
 import { LarkClient } from "../lark/client.ts";
-import { ensureImageKey } from "../lark/photos.ts";
+import { ImageKeys } from "../lark/photos.ts";
 import { createLogger } from "../log.ts";
 import { buildDigest, digestText, renderDigestChart } from "../reports/digest.ts";
 import { formatDateTime } from "../texts/messages.ts";
@@ -36,6 +36,7 @@ async function openDeps(config: Config): Promise<JobDeps> {
   const client = lark
     ? new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log })
     : undefined;
+  const images = client && new ImageKeys(db, client);
   return {
     db,
     log,
@@ -44,8 +45,8 @@ async function openDeps(config: Config): Promise<JobDeps> {
     admins: config.admins,
     policy: {},
     async publishPhotos(photos) {
-      if (!client) throw new Error("Lark credentials are not configured; the chart cannot be uploaded");
-      for (const photo of photos) await ensureImageKey(db, client, photo.sha256, join(config.dataDir, photo.path));
+      if (!images) throw new Error("Lark credentials are not configured; the chart cannot be uploaded");
+      for (const photo of photos) await images.of(photo.sha256, join(config.dataDir, photo.path));
     },
   };
 }

@@ -1,13 +1,14 @@
 import type { Db } from "../db/client.ts";
 import type { LifecyclePolicy } from "../domain/lifecycle.ts";
 import type { Logger } from "../log.ts";
+import type { BackgroundTasks } from "./background.ts";
 import type { BoardLinkSettings } from "./board-link.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 
 /** A photo of a message, stored, or why it could not be. */
 export type FetchedPhoto = { ok: true; photo: PhotoFile } | { ok: false; reason: string };
 
-/** What the chat features need from the world; main.ts wires the real ones, tests the same through the emulator. */
+/** What the chat features need from the world; createRiqing wires the real ones, tests the same through the emulator. */
 export interface FeatureDeps {
   db: Db;
   log: Logger;
@@ -26,6 +27,8 @@ export interface FeatureDeps {
   uploadFile(path: string, fileName: string): Promise<string>;
   /** The display name of a Lark user. */
   userName(openId: string): Promise<string>;
+  /** This instance's work beside the chats (ledger exports). */
+  background: BackgroundTasks;
   /** How 挂图作战 board links are made; absent when the board has no secret or no public address. */
   board?: BoardLinkSettings;
 }

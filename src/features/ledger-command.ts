@@ -89,9 +89,6 @@ const MAX_VOLUMES = 8;
 /** Requests older than this are not resumed after a restart: whoever asked has moved on. */
 const RESUME_WINDOW_MS = DAY_MS;
 
-/** Ledger exports running in this process, by request key. */
-const running = new Map<string, Promise<void>>();
-
 /**
  * Claims a ledger request once (a redelivered command or click claims nothing) and, in the same transaction, queues
  * `ack` as a reply when given; then exports and sends it in the background, so the chat's other messages are not held
@@ -149,19 +146,13 @@ export async function resumeLedgerExports(deps: FeatureDeps): Promise<void> {
   }
 }
 
-/** Resolves when the ledger exports running in this process have finished (shutdown, tests). */
-export async function ledgerExportsIdle(): Promise<void> {
-  while (running.size > 0) await Promise.all([...running.values()]);
-}
-
 function replyOf(request: LedgerRequest) {
   return { chatId: request.chatId, messageId: request.replyTo, inThread: request.inThread };
 }
 
+/** Exports in the background, once per request at a time (see {@link deliverLedger}). */
 function startExport(deps: FeatureDeps, request: LedgerRequest): void {
-  if (running.has(request.key)) return;
-  const task = deliverLedger(deps, request).finally(() => running.delete(request.key));
-  running.set(request.key, task);
+  deps.background.start(request.key, () => deliverLedger(deps, request));
 }
 
 /**

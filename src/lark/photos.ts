@@ -167,31 +167,35 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Uploads in progress in this process, so concurrent callers for one photo share one upload. */
-const uploading = new Map<string, Promise<string>>();
-
 /**
- * The Lark image key for a stored photo (or chart): from LarkImage when it was uploaded before, otherwise uploads
- * the file once — made smaller first when it is over Lark's 10 MB limit, the stored original untouched — and
- * remembers the key. `filePath` must be readable as given (join Photo.path with the data folder).
+ * Lark image keys for stored photos (and charts), per bot instance: from LarkImage when a photo was uploaded before,
+ * otherwise by uploading the file once — made smaller first when it is over Lark's 10 MB limit, the stored original
+ * untouched — and remembering the key. Concurrent callers for one photo share one upload.
  */
-export async function ensureImageKey(
-  db: Pick<Db, "larkImage">,
-  client: Pick<LarkClient, "uploadImage">,
-  sha256: string,
-  filePath: string,
-): Promise<string> {
-  const cached = await db.larkImage.findUnique({ where: { sha256 } });
-  if (cached) return cached.imageKey;
-  let pending = uploading.get(sha256);
-  if (!pending) {
-    pending = (async () => {
-      const imageKey = await client.uploadImage(await fitForLark(await readFile(filePath)));
-      // Another process may have uploaded the same photo meanwhile; both keys work, the first one stays.
-      const row = await db.larkImage.upsert({ where: { sha256 }, create: { sha256, imageKey }, update: {} });
-      return row.imageKey;
-    })().finally(() => uploading.delete(sha256));
-    uploading.set(sha256, pending);
+export class ImageKeys {
+  private readonly uploading = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly db: Pick<Db, "larkImage">,
+    private readonly client: Pick<LarkClient, "uploadImage">,
+  ) {}
+
+  /** The image key of the photo with this content; `filePath` must be readable as given (Photo.path under DATA_DIR). */
+  async of(sha256: string, filePath: string): Promise<string> {
+    const cached = await this.db.larkImage.findUnique({ where: { sha256 } });
+    if (cached) return cached.imageKey;
+    let pending = this.uploading.get(sha256);
+    if (!pending) {
+      pending = this.upload(sha256, filePath).finally(() => this.uploading.delete(sha256));
+      this.uploading.set(sha256, pending);
+    }
+    return pending;
   }
-  return pending;
+
+  private async upload(sha256: string, filePath: string): Promise<string> {
+    const imageKey = await this.client.uploadImage(await fitForLark(await readFile(filePath)));
+    // Another process may have uploaded the same photo meanwhile; both keys work, the first one stays.
+    const row = await this.db.larkImage.upsert({ where: { sha256 }, create: { sha256, imageKey }, update: {} });
+    return row.imageKey;
+  }
 }

@@ -26,7 +26,7 @@ export function fields(items: readonly Field[]): CardElement {
   };
 }
 
-/** An image from an uploaded image key (see `ensureImageKey`). */
+/** An image from an uploaded image key (see `ImageKeys`). */
 export function image(imgKey: string, alt: string): CardElement {
   return { tag: "img", img_key: imgKey, alt: plainText(alt) };
 }

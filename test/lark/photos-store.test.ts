@@ -3,13 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LarkEmulator } from "../../src/emulator/index.ts";
 import { LarkClient } from "../../src/lark/client.ts";
-import {
-  downloadMessageImages,
-  ensureImageKey,
-  PHOTO_MAX_BYTES,
-  sniffImage,
-  storePhoto,
-} from "../../src/lark/photos.ts";
+import { downloadMessageImages, ImageKeys, PHOTO_MAX_BYTES, sniffImage, storePhoto } from "../../src/lark/photos.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { imageKeysOf, PNG, TEST_APP, VirtualClock } from "./outbound-support.ts";
@@ -95,11 +89,12 @@ describe("photos", () => {
 
   it("uploads a photo once and reuses the cached image key", async () => {
     const stored = await storePhoto(t.dir, PNG, "image/png");
+    const images = new ImageKeys(t.db, client);
     const keys = await Promise.all([
-      ensureImageKey(t.db, client, stored.sha256, stored.absolutePath),
-      ensureImageKey(t.db, client, stored.sha256, stored.absolutePath),
+      images.of(stored.sha256, stored.absolutePath),
+      images.of(stored.sha256, stored.absolutePath),
     ]);
-    const later = await ensureImageKey(t.db, client, stored.sha256, stored.absolutePath);
+    const later = await new ImageKeys(t.db, client).of(stored.sha256, stored.absolutePath);
     expect(new Set([...keys, later]).size).toBe(1);
     expect(emu.calls.filter((c) => c.path === "/open-apis/im/v1/images")).toHaveLength(1);
     expect(await t.db.larkImage.findUnique({ where: { sha256: stored.sha256 } })).toMatchObject({ imageKey: later });

@@ -2,13 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BackgroundTasks } from "../../src/commands/background.ts";
 import type { FeatureDeps } from "../../src/commands/deps.ts";
-import {
-  type LedgerRequest,
-  ledgerExportsIdle,
-  requestLedger,
-  resumeLedgerExports,
-} from "../../src/features/ledger-command.ts";
+import { type LedgerRequest, requestLedger, resumeLedgerExports } from "../../src/features/ledger-command.ts";
 import { silentLogger } from "../../src/log.ts";
 import { LedgerTooLargeError, zipLedgerFolder } from "../../src/reports/zip-ledger.ts";
 import { TEXTS } from "../../src/texts/messages.ts";
@@ -74,6 +70,7 @@ describe("ledger delivery", () => {
       policy: {},
       dataDir: testDb.dir,
       botOpenId: "ou_bot",
+      background: new BackgroundTasks(),
       fetchPhotos: async () => [],
       publishPhotos: async () => {},
       userName: async () => "",
@@ -87,7 +84,7 @@ describe("ledger delivery", () => {
   });
   afterEach(async () => {
     uploads.release();
-    await ledgerExportsIdle();
+    await deps.background.idle();
   });
 
   const request = (unit: string): LedgerRequest => {
@@ -111,7 +108,7 @@ describe("ledger delivery", () => {
     expect(await requestLedger(deps, r, TEXTS.ledgerPreparing("东苑社区", "2026-11-20"))).toBe(true);
     expect((await outbox(r.key)).map((m) => [m.key, m.msgType])).toEqual([[`${r.key}:ack`, "text"]]);
     uploads.release();
-    await ledgerExportsIdle();
+    await deps.background.idle();
     const sent = await outbox(r.key);
     expect(sent.map((m) => [m.key, m.msgType, m.target, m.replyInThread])).toEqual([
       [`${r.key}:ack`, "text", r.replyTo, true],
@@ -132,7 +129,7 @@ describe("ledger delivery", () => {
   it("sends a ledger without photos as the workbook itself", async () => {
     const r = request("G12");
     await requestLedger(deps, r);
-    await ledgerExportsIdle();
+    await deps.background.idle();
     expect(uploads.files.map((f) => f.name)).toEqual(["东苑二网格台账_2026-11-20.xlsx"]);
     expect((await outbox(r.key)).map((m) => m.key)).toEqual([`${r.key}:file:1`]);
   });
@@ -141,7 +138,7 @@ describe("ledger delivery", () => {
     const r = request("G12");
     expect(await requestLedger(deps, r, "ack")).toBe(true);
     expect(await requestLedger(deps, r, "ack")).toBe(false);
-    await ledgerExportsIdle();
+    await deps.background.idle();
     expect(uploads.files).toHaveLength(1);
   });
 
@@ -149,7 +146,7 @@ describe("ledger delivery", () => {
     uploads.fail = true;
     const r = request("C1");
     await requestLedger(deps, r);
-    await ledgerExportsIdle();
+    await deps.background.idle();
     const sent = await outbox(r.key);
     expect(sent.map((m) => m.key)).toEqual([`${r.key}:failed`]);
     expect(JSON.parse(sent[0]?.content ?? "{}")).toEqual({ text: TEXTS.ledgerFailed });
@@ -172,7 +169,7 @@ describe("ledger delivery", () => {
     }
     await testDb.db.jobRun.create({ data: { key: `${finished.key}:done`, kind: "ledger.done", data: {} } });
     await resumeLedgerExports(deps);
-    await ledgerExportsIdle();
+    await deps.background.idle();
     expect((await outbox(unfinished.key)).map((m) => m.key)).toEqual([`${unfinished.key}:file:1`]);
     expect(await outbox(finished.key)).toEqual([]);
   });

@@ -5,7 +5,6 @@ import { createRiqing, type Riqing } from "../../src/app/create-riqing.ts";
 import { loadConfig } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
 import { LarkEmulator } from "../../src/emulator/index.ts";
-import { ledgerExportsIdle } from "../../src/features/ledger-command.ts";
 import type { RouterExtensions } from "../../src/features/router.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { importOrg } from "../../src/org/import-org.ts";
@@ -176,7 +175,7 @@ export async function startBot(options: {
     async settle() {
       for (let round = 0; round < 20; round++) {
         await harness.bot.inbox.idle();
-        await ledgerExportsIdle();
+        await harness.bot.background.idle();
         await harness.bot.outbox.drain();
         const pending = await harness.bot.db.inboundEvent.count({ where: { status: "pending" } });
         const queued = await harness.bot.db.outboxMessage.count({ where: { status: "pending" } });
