@@ -6,4 +6,6 @@ export interface ApiDeps extends Pick<FeatureDeps, "db" | "log" | "now" | "timeZ
   secret: string | undefined;
   /** The bot's public address (RIQING_PUBLIC_URL); the request's own origin when unset. */
   publicUrl: (() => string) | undefined;
+  /** Tells the bot's outbox that a request's transaction queued messages (the new issue's card). */
+  queued(): void;
 }

@@ -111,6 +111,7 @@ export async function fileRequest(
       { now, timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy },
     ),
   );
+  deps.queued();
   const issue = await deps.db.issue.findUniqueOrThrow({ where: { id }, select: { number: true, deadline: true } });
   const chat = binding.name ?? org.units.get(binding.unitId)?.name ?? "";
   const deadline = issue.deadline ? formatDateTime(issue.deadline, deps.timeZone) : null;

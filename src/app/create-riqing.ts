@@ -111,9 +111,39 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   log.info({ botOpenId: bot.openId, name: bot.appName }, "connected to Lark");
   await checkPeople(db, client, log, now());
 
+  const outbox = new OutboxSender({
+    db,
+    client,
+    logger: log,
+    metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, r.outcome, r.code) },
+    onMentionRefused: (openIds) => checkPeople(db, client, log, now(), openIds),
+    onFailed: async (failed) => {
+      const issueId = issueOfCardPatchKey(failed.key);
+      if (issueId !== null && failed.code === LarkCode.tooOldToUpdate) {
+        await transaction(db, (tx) =>
+          renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }),
+        );
+      } else {
+        await transaction(db, (tx) => answerElsewhere(tx, failed));
+      }
+    },
+    onSent: async (sent) => {
+      const issueId = issueOfCardKey(sent.key);
+      if (issueId !== null && sent.messageId) {
+        await db.issue.update({ where: { id: issueId }, data: { cardMessageId: sent.messageId } });
+        // The card of an issue another system filed opens the issue's thread.
+        await db.issue.updateMany({
+          where: { id: issueId, sourceMessageId: null },
+          data: { sourceMessageId: sent.messageId },
+        });
+      }
+    },
+  });
+  const queued = () => outbox.notify();
+
   const names = new Map<string, string>();
   const images = new ImageKeys(db, client);
-  const background = new BackgroundTasks();
+  const background = new BackgroundTasks(queued);
   const secret = config.board.secret;
   const publicUrl = config.board.publicUrl ? () => config.board.publicUrl as string : options.publicUrl;
   const deps: FeatureDeps = {
@@ -167,34 +197,9 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
     cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
-  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics, { ...(lanes && { lanes }) });
-  const outbox = new OutboxSender({
-    db,
-    client,
-    logger: log,
-    metrics: { depth: (n) => metrics.outboxDepth.set(n), result: (r) => metrics.sent(r.kind, r.outcome, r.code) },
-    onMentionRefused: (openIds) => checkPeople(db, client, log, now(), openIds),
-    onFailed: async (failed) => {
-      const issueId = issueOfCardPatchKey(failed.key);
-      if (issueId !== null && failed.code === LarkCode.tooOldToUpdate) {
-        await transaction(db, (tx) =>
-          renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }),
-        );
-      } else {
-        await transaction(db, (tx) => answerElsewhere(tx, failed));
-      }
-    },
-    onSent: async (sent) => {
-      const issueId = issueOfCardKey(sent.key);
-      if (issueId !== null && sent.messageId) {
-        await db.issue.update({ where: { id: issueId }, data: { cardMessageId: sent.messageId } });
-        // The card of an issue another system filed opens the issue's thread.
-        await db.issue.updateMany({
-          where: { id: issueId, sourceMessageId: null },
-          data: { sourceMessageId: sent.messageId },
-        });
-      }
-    },
+  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics, {
+    ...(lanes && { lanes }),
+    afterEach: queued,
   });
 
   const sink = createSink(inbox, log);
@@ -250,11 +255,12 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         ...apiContext,
         secret,
         publicUrl,
+        queued,
       }),
     extend: options.routes,
   });
 
-  const scheduler = new Scheduler({ deps, clock: now, log });
+  const scheduler = new Scheduler({ deps, clock: now, log, afterEach: queued });
   let server: Server | undefined;
   let connection: LongConnection | undefined;
   const riqing: Riqing = {

@@ -11,7 +11,7 @@ import { type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../reports/digest.ts";
 import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
 import { inChunks, loadScope } from "../reports/stats-scope.ts";
-import { externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
+import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
 import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
 
@@ -183,7 +183,7 @@ export async function boardIssueDetail(
   const left = view.deadline ? view.deadline.getTime() - now.getTime() : 0;
   return {
     number: view.number,
-    title: `#${view.number} ${view.category?.name ?? "待分类问题"}`,
+    title: `#${view.number} ${view.category?.name ?? CATEGORY_PENDING}`,
     state: boardState({ status: view.status, deadline: view.deadline }, now),
     status: STATUS_LABELS[view.status],
     category: view.category?.name ?? null,

@@ -6,10 +6,16 @@
 export class BackgroundTasks {
   private readonly running = new Map<string, Promise<void>>();
 
+  /** `afterEach` is called when a task ends, so the messages it queued go out at once (the outbox). */
+  constructor(private readonly afterEach: () => void = () => {}) {}
+
   /** Starts `work` under `key` unless a task with that key is still running. */
   start(key: string, work: () => Promise<void>): void {
     if (this.running.has(key)) return;
-    const task = work().finally(() => this.running.delete(key));
+    const task = work().finally(() => {
+      this.running.delete(key);
+      this.afterEach();
+    });
     this.running.set(key, task);
   }
 

@@ -13,6 +13,8 @@ export interface SchedulerOptions {
   log?: Logger;
   /** The jobs, in the order a tick runs them. Default: JOBS. */
   jobs?: readonly Job[];
+  /** Called after each sweep, so the messages it queued go out at once (the outbox). */
+  afterEach?: () => void;
 }
 
 /** A sweep looks back this far before its previous run, for work committed while that run was reading. */
@@ -32,6 +34,7 @@ export class Scheduler {
   private readonly clock: () => Date;
   private readonly log: Logger;
   private readonly jobs: readonly Job[];
+  private readonly afterEach: () => void;
   private tasks: ScheduledTask[] = [];
   private last: Promise<void> = Promise.resolve();
   /** Per sweep: its last successful run and its last full one. */
@@ -42,6 +45,7 @@ export class Scheduler {
     this.clock = options.clock ?? (() => new Date());
     this.log = (options.log ?? options.deps.log).child({ component: "scheduler" });
     this.jobs = options.jobs ?? JOBS;
+    this.afterEach = options.afterEach ?? (() => {});
   }
 
   /**
@@ -102,6 +106,7 @@ export class Scheduler {
           "scheduled job failed; trying again next tick",
         );
       }
+      this.afterEach();
     }
   }
 }

@@ -45,6 +45,8 @@ export interface InboxOptions {
   retry?: Partial<InboxRetry>;
   /** Who may work on a chat's events: this process alone (default) or one instance at a time (PostgreSQL). */
   lanes?: LaneLocks;
+  /** Called after each event is handled and recorded, so the messages it queued go out at once (the outbox). */
+  afterEach?: () => void;
 }
 
 const DEFAULT_RETRY: InboxRetry = {
@@ -102,6 +104,7 @@ export class Inbox {
   private readonly clock: Clock;
   private readonly retry: InboxRetry;
   private readonly lanes: LaneLocks;
+  private readonly afterEach: () => void;
   private poller: NodeJS.Timeout | undefined;
   private running = false;
   private stopping = new AbortController();
@@ -119,6 +122,7 @@ export class Inbox {
     this.clock = options.clock ?? systemClock;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.lanes = options.lanes ?? processLanes;
+    this.afterEach = options.afterEach ?? (() => {});
   }
 
   /** Stores an event unless it was seen before. Resolves once the row is committed; never runs the handler. */
@@ -282,6 +286,7 @@ export class Inbox {
     for (const id of ids) {
       if (!this.running) return;
       await this.processOne(id);
+      this.afterEach();
     }
   }
 

@@ -17,7 +17,6 @@
  *   mention anyway goes once more with every mention as a plain name, and the ids are checked (`onMentionRefused`).
  */
 import { createHash } from "node:crypto";
-import { EventEmitter } from "node:events";
 import type { Db, Tx } from "../db/client.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
@@ -62,14 +61,11 @@ export type OutboxWriter = Pick<Tx, "outboxMessage"> | Pick<Db, "outboxMessage">
 
 const REF_PREFIX = "outbox:";
 
-/** In-process signal: a row was written, senders should look now. */
-const enqueued = new EventEmitter();
-enqueued.setMaxListeners(0);
-
 /**
  * Writes an outbox row inside the caller's transaction. Idempotent: a second enqueue with the same key changes
- * nothing (the first content wins). Senders in this process are woken at once; they find the row once the
- * transaction has committed.
+ * nothing (the first content wins). Whoever runs the work tells the instance's sender once it has committed
+ * (`OutboxSender.notify`: the inbox after each event, the scheduler after each sweep); otherwise the sender finds
+ * the row at its next poll.
  */
 export async function enqueue(tx: OutboxWriter, input: OutboxInput): Promise<void> {
   const target = typeof input.target === "string" ? input.target : `${REF_PREFIX}${input.target.outboxKey}`;
@@ -93,7 +89,6 @@ export async function enqueue(tx: OutboxWriter, input: OutboxInput): Promise<voi
     },
     update: {},
   });
-  enqueued.emit("enqueued", input.key, laneOf({ chatId, target }));
 }
 
 /** Lark's `uuid` for a row: deterministic from the key, 42 characters (Lark allows 50). */
@@ -184,9 +179,6 @@ export interface OutboxSenderOptions {
 
 type OutboxRow = OutboxMessage;
 
-/** How soon to look again for a row announced in this process but not yet visible (its transaction is open). */
-const UNCOMMITTED_RECHECK_MS = 20;
-
 /** Delivers outbox rows; see the module comment. */
 export class OutboxSender {
   private readonly db: Db;
@@ -203,16 +195,9 @@ export class OutboxSender {
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private dirty = false;
-  /** Keys announced in this process, with when, until a pass sees them. */
-  private readonly announced = new Map<string, number>();
   private readonly lanes = new Map<string, Promise<void>>();
   /** Passes started, for telling the latest one. */
   private passes = 0;
-  private readonly onEnqueued = (key: string, lane: string) => {
-    this.announced.set(key, this.clock.now());
-    // A lane at work takes its next row itself, and looks again (a pass) when it runs dry.
-    if (!this.lanes.has(lane)) this.notify();
-  };
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.db = options.db;
@@ -229,11 +214,10 @@ export class OutboxSender {
     };
   }
 
-  /** Starts delivering: at once for rows enqueued in this process, by polling for everything else. */
+  /** Starts delivering: at once when notified, by polling for everything else. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    enqueued.on("enqueued", this.onEnqueued);
     this.loopDone = this.loop();
   }
 
@@ -241,13 +225,12 @@ export class OutboxSender {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    enqueued.off("enqueued", this.onEnqueued);
     this.notify();
     await this.loopDone;
     await Promise.all(this.lanes.values());
   }
 
-  /** Looks for work now (called by `enqueue` in this process; other callers rarely need it). */
+  /** Looks for work now: rows were queued and their transaction has committed. */
   notify(): void {
     this.dirty = true;
     this.wake?.();
@@ -294,13 +277,6 @@ export class OutboxSender {
     // Passes may overlap (drain beside the loop; on PostgreSQL their reads run side by side): only the latest to
     // start tells the depth, so an older reading cannot overwrite a newer one.
     if (started === this.passes) this.options.metrics?.depth(heads.pending);
-    if (this.announced.size > 0) {
-      const visible = await this.db.outboxMessage.findMany({
-        where: { key: { in: [...this.announced.keys()] } },
-        select: { key: true },
-      });
-      for (const { key } of visible) this.announced.delete(key);
-    }
     let waitMs = this.opts.pollIntervalMs;
     let due = false;
     for (const [lane, nextAttemptAt] of heads.lanes) {
@@ -313,10 +289,6 @@ export class OutboxSender {
       if (this.lanes.has(lane) || this.lanes.size >= this.opts.maxConcurrency) continue;
       if (!ignoreRunning && !this.running) break;
       this.startLane(lane, ignoreRunning);
-    }
-    for (const [key, at] of this.announced) {
-      if (now - at > this.opts.pollIntervalMs) this.announced.delete(key);
-      else waitMs = Math.min(waitMs, UNCOMMITTED_RECHECK_MS);
     }
     return { waitMs: Math.max(1, waitMs), due };
   }
@@ -581,12 +553,14 @@ export class OutboxSender {
     );
   }
 
+  /** Runs a hook; what it queues (a card renewed, an answer sent elsewhere) is looked for at once. */
   private async announce(callback: () => void | Promise<void>): Promise<void> {
     try {
       await callback();
     } catch (e) {
       this.log.error({ err: e }, "outbox callback failed");
     }
+    this.notify();
   }
 
   /** Exponential backoff with jitter: half the step fixed, half random, so retries of many rows spread out. */

@@ -37,6 +37,7 @@ describe("API calls in the log", () => {
       policy: {},
       secret: undefined,
       publicUrl: undefined,
+      queued: () => {},
     });
     const app = new Koa();
     app.use(router.routes());

@@ -64,7 +64,7 @@ describe("roles see their work in the demo street", () => {
     expect(secretary).toMatch(
       /待验收：\n {2}#1002 堆物堆料 · 幸福里第四网格 幸福里商业街 · 距整改期限还有 .+ · 已整改待验收\n/,
     );
-    expect(secretary).toMatch(/待派单：\n {2}#1003 待分类问题 · 幸福里第二网格 幸福里小游园 · 期限待定 · 待派单$/);
+    expect(secretary).toMatch(/待派单：\n {2}#1003 类别待定 · 幸福里第二网格 幸福里小游园 · 期限待定 · 待派单$/);
 
     // 郑晓红, grid head: her own issue first, with its status.
     expect(await todoOf("郑晓红")).toMatch(

@@ -347,13 +347,14 @@ describe("outbox", () => {
     }
   });
 
-  it("wakes up at once when something is enqueued, and stop waits for the send in flight", async () => {
+  it("wakes up at once when notified after a commit, and stop waits for the send in flight", async () => {
     sender = newSender({ pollIntervalMs: 60_000 });
     sender.start();
     lark.delayMs = 30;
     await t.db.$transaction(async (tx) => {
       await enqueue(tx, { key: "now", kind: "send", target: "oc_1", msgType: "text", content: text("马上") });
     });
+    sender.notify();
     await until(() => lark.inFlight.get("oc_1") === 1, "the send to start");
     await sender.stop();
     expect(await sentMessageId(t.db, "now")).toBe("om_1");
