@@ -437,28 +437,34 @@ export class OutboxSender {
   }
 
   /**
-   * The key of a newer pending patch of the same card, if any. A patch names its card by message id or by the
-   * outbox key that sent it (callers switch to the id once they learn it); both forms count as the same card.
+   * The key of a later patch of the same card, pending or already sent, whichever lane it is in (a patch may name
+   * the card by message id or by the key of the row that sent it); such a patch carries newer content.
    */
   private async newerPatchOf(row: OutboxRow): Promise<string | undefined> {
-    const newer = await this.db.outboxMessage.findMany({
-      where: { kind: "patch", status: "pending", id: { gt: row.id } },
-      select: { key: true, target: true },
+    const newer = await this.db.outboxMessage.findFirst({
+      where: {
+        kind: "patch",
+        status: { in: ["pending", "sent"] },
+        id: { gt: row.id },
+        target: { in: await this.namesOfCard(row.target) },
+      },
+      select: { key: true },
       orderBy: { id: "desc" },
     });
-    if (newer.length === 0) return undefined;
-    const refKeys = [row.target, ...newer.map((p) => p.target)]
-      .filter((t) => t.startsWith(REF_PREFIX))
-      .map((t) => t.slice(REF_PREFIX.length));
-    const sent = refKeys.length
-      ? await this.db.outboxMessage.findMany({
-          where: { key: { in: [...new Set(refKeys)] } },
-          select: { key: true, messageId: true },
-        })
-      : [];
-    const ids = new Map(sent.map((r) => [`${REF_PREFIX}${r.key}`, r.messageId]));
-    const card = (target: string) => ids.get(target) ?? target;
-    return newer.find((p) => card(p.target) === card(row.target))?.key;
+    return newer?.key;
+  }
+
+  /** Every target naming the card `target` names: its message id and the reference to the row that sent it. */
+  private async namesOfCard(target: string): Promise<string[]> {
+    if (target.startsWith(REF_PREFIX)) {
+      const sent = await this.db.outboxMessage.findUnique({
+        where: { key: target.slice(REF_PREFIX.length) },
+        select: { messageId: true },
+      });
+      return sent?.messageId ? [target, sent.messageId] : [target];
+    }
+    const origin = await this.db.outboxMessage.findFirst({ where: { messageId: target }, select: { key: true } });
+    return origin ? [target, `${REF_PREFIX}${origin.key}`] : [target];
   }
 
   /**

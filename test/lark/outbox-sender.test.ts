@@ -278,6 +278,27 @@ describe("outbox", () => {
     expect(lark.calls.filter((c) => c.kind === "patch").map(textOf)).toEqual(['{"v":3}']);
   });
 
+  it("never lets an older patch overwrite a newer one already sent, even from another lane", async () => {
+    await enqueue(t.db, { key: "card:4", kind: "send", target: "oc_1", msgType: "interactive", content: { v: 0 } });
+    await sender.drain();
+    // The older patch names the card by message id (its own lane) and waits for a retry; the newer one goes first.
+    await enqueue(t.db, { key: "card:4:a", kind: "patch", target: "om_1", msgType: "interactive", content: { v: 1 } });
+    await t.db.outboxMessage.update({
+      where: { key: "card:4:a" },
+      data: { nextAttemptAt: new Date(Date.now() + 60_000) },
+    });
+    const ref = { outboxKey: "card:4" };
+    await enqueue(t.db, { key: "card:4:b", kind: "patch", target: ref, msgType: "interactive", content: { v: 2 } });
+    await sender.drain();
+    await t.db.outboxMessage.update({ where: { key: "card:4:a" }, data: { nextAttemptAt: new Date() } });
+    await sender.drain();
+    expect(lark.calls.filter((c) => c.kind === "patch").map(textOf)).toEqual(['{"v":2}']);
+    expect(await t.db.outboxMessage.findUnique({ where: { key: "card:4:a" } })).toMatchObject({
+      status: "superseded",
+      lastError: "superseded by card:4:b",
+    });
+  });
+
   it("replies to and patches a card by its outbox key once the card is out", async () => {
     await t.db.$transaction(async (tx) => {
       await enqueue(tx, { key: "card:1:v0", kind: "send", target: "oc_1", msgType: "interactive", content: { v: 0 } });
