@@ -22,8 +22,8 @@ export interface Figures {
   static: number;
   none: number;
   rectified: number;
-  /** Average response time in hours, rounded to 1e-6; null when nothing was rectified. */
-  responseHours: number | null;
+  /** Average 整改用时 in hours, rounded to 1e-6; null when nothing was rectified. */
+  rectificationHours: number | null;
   closed: number;
   open: number;
   overdue: number;
@@ -47,7 +47,7 @@ function fromDigest(d: DigestData): Figures {
     static: s.byKind.static,
     none: s.byKind.none,
     rectified: s.rectified,
-    responseHours: hours(s.response.averageHours),
+    rectificationHours: hours(s.durations.rectification.averageHours),
     closed: s.closed,
     open: s.open,
     overdue: s.overdue,
@@ -130,7 +130,7 @@ function fromSums(r: SumRow): Figures {
     static: r.static,
     none: r.none,
     rectified: r.rectified,
-    responseHours: r.rectified === 0 ? null : hours(r.responseMs / r.rectified / 3_600_000),
+    rectificationHours: r.rectified === 0 ? null : hours(r.responseMs / r.rectified / 3_600_000),
     closed: r.closed,
     open: r.open,
     overdue: r.overdue,

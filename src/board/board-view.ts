@@ -101,7 +101,7 @@ export async function boardView(
       awaiting: s.awaitingVerification,
       rate: formatRate(s.rate.rate),
       cumulativeRate: formatRate(s.cumulativeRate.rate),
-      response: formatHours(s.response.averageHours),
+      rectificationTime: formatHours(s.durations.rectification.averageHours),
       figures: digestFigures(digest),
     },
     ranking: {

@@ -46,7 +46,7 @@ export interface BoardView {
     awaiting: number;
     rate: string;
     cumulativeRate: string;
-    response: string;
+    rectificationTime: string;
     /** The digest's figure lines. */
     figures: { label: string; value: string }[];
   };

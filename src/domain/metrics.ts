@@ -3,9 +3,10 @@ import type { IssueStatus } from "./types.ts";
 
 /**
  * The one definition of every headline number (behaviour §2): which issues are open, awaiting verification or
- * overdue at an instant, the rectification rate and the response time. The conditions are data
- * ({@link IssueCondition}): {@link matches} applies them to an issue in memory, and src/reports/stats.ts turns the
- * very same objects into database filters and only counts, so the SQL figures cannot drift from this file.
+ * overdue at an instant, the rectification rate and the three durations (响应用时, 整改用时, 办结用时). The
+ * conditions are data ({@link IssueCondition}): {@link matches} applies them to an issue in memory, and
+ * src/reports/stats.ts turns the very same objects into database filters and only counts, so the SQL figures cannot
+ * drift from this file.
  *
  * State at an instant t ("as of t"): an issue's state at t is read from its recorded times. An issue reported after
  * t does not exist yet at t; an issue closed after t was still open at t; a fix recorded after t had not happened.
@@ -56,8 +57,8 @@ export interface RateResult extends RateCounts {
   rate: number | null;
 }
 
-/** Response times (发现 → 整改) over the issues rectified in a period, in hours; null averages when there are none. */
-export interface ResponseStats {
+/** One duration (DURATION_KINDS) over the issues that reached its end step in a period, in hours; null when none did. */
+export interface DurationStats {
   count: number;
   averageHours: number | null;
   medianHours: number | null;
@@ -239,20 +240,46 @@ export function rectificationRate({ closed, open }: RateCounts): number | null {
   return denominator === 0 ? null : closed / denominator;
 }
 
-/** 响应时长 of one issue: rectified time − reported time, in hours; null when it has not been rectified. */
-export function responseHours(issue: Pick<IssueSnapshot, "reportedAt" | "rectifiedAt">): number | null {
-  if (issue.rectifiedAt === null) return null;
-  return (issue.rectifiedAt.getTime() - issue.reportedAt.getTime()) / HOUR_MS;
+/** An issue as the durations see it: its status now and the times of its report and of each later step. */
+export interface DurationFacts extends Pick<IssueSnapshot, "status" | "reportedAt" | "rectifiedAt" | "closedAt"> {
+  acceptedAt: Date | null;
 }
 
 /**
- * Average and median 响应时长 over the issues rectified within `period` — those now rectified or closed whose
- * rectified time falls in the period.
+ * The three durations of an issue, each from its report to one later step (behaviour §8.3):
+ *   - response (响应用时): report → 接单; an issue fixed without anyone pressing 接单 responded when it was fixed.
+ *   - rectification (整改用时): report → 整改, for issues that still count as rectified (a refused fix does not).
+ *   - completion (办结用时): report → 销项 (verified and closed).
  */
-export function responseStats(issues: readonly IssueSnapshot[], period: Period): ResponseStats {
+export const DURATION_KINDS = ["response", "rectification", "completion"] as const;
+export type DurationKind = (typeof DURATION_KINDS)[number];
+
+/** Every duration's figures over one period. */
+export type Durations = Record<DurationKind, DurationStats>;
+
+/** The instant a duration ends at, as the issue stands now; null when that step has not (or no longer) happened. */
+function durationEnd(issue: DurationFacts, kind: DurationKind): Date | null {
+  switch (kind) {
+    case "response":
+      return issue.acceptedAt ?? (RECTIFIED.includes(issue.status) ? issue.rectifiedAt : null);
+    case "rectification":
+      return RECTIFIED.includes(issue.status) ? issue.rectifiedAt : null;
+    case "completion":
+      return issue.status === "closed" ? issue.closedAt : null;
+  }
+}
+
+/** One duration of one issue in hours; null when its end step has not happened. */
+export function durationHours(issue: DurationFacts, kind: DurationKind): number | null {
+  const end = durationEnd(issue, kind);
+  return end === null ? null : (end.getTime() - issue.reportedAt.getTime()) / HOUR_MS;
+}
+
+/** Average and median of one duration over the issues whose end step falls within `period`. */
+export function durationStats(issues: readonly DurationFacts[], period: Period, kind: DurationKind): DurationStats {
   const hours: number[] = [];
   for (const issue of issues) {
-    const h = RECTIFIED.includes(issue.status) && within(issue.rectifiedAt, period) ? responseHours(issue) : null;
+    const h = within(durationEnd(issue, kind), period) ? durationHours(issue, kind) : null;
     if (h !== null) hours.push(h);
   }
   if (hours.length === 0) return { count: 0, averageHours: null, medianHours: null };
@@ -265,4 +292,14 @@ export function responseStats(issues: readonly IssueSnapshot[], period: Period):
     averageHours: hours.reduce((sum, h) => sum + h, 0) / hours.length,
     medianHours: (lower + upper) / 2,
   };
+}
+
+/** A record with one value per duration. */
+export function mapDurations<T>(value: (kind: DurationKind) => T): Record<DurationKind, T> {
+  return Object.fromEntries(DURATION_KINDS.map((kind) => [kind, value(kind)])) as Record<DurationKind, T>;
+}
+
+/** All three durations over one period. */
+export function durationsIn(issues: readonly DurationFacts[], period: Period): Durations {
+  return mapDurations((kind) => durationStats(issues, period, kind));
 }

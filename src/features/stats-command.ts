@@ -1,7 +1,8 @@
 import { answerTo, replyText } from "../commands/say.ts";
+import { DURATION_KINDS } from "../domain/metrics.ts";
 import { type PeriodSpec, periodFor, periodLabel, type UnitStats, unitStats } from "../reports/stats.ts";
 import { STATUS_LABELS } from "../texts/labels.ts";
-import { formatHours, formatRate, TEXTS } from "../texts/messages.ts";
+import { DURATION_LABELS, formatHours, formatRate, TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 
 const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {
@@ -30,7 +31,11 @@ export function statsText(s: UnitStats, name: string, timeZone: string): string 
     `${s.unit.name} · ${name}（${periodLabel(s.period, timeZone)}）`,
     `发现 ${s.found} 件（动态 ${s.byKind.dynamic} · 静态 ${s.byKind.static}），整改 ${s.rectified}，销项 ${s.closed}，反弹 ${s.rebound}`,
     `未销项 ${s.open} 件：${open}；其中超期 ${s.overdue}`,
-    `整改率 ${formatRate(s.rate.rate)}（累计 ${formatRate(s.cumulativeRate.rate)}），平均响应 ${formatHours(s.response.averageHours)}（中位数 ${formatHours(s.response.medianHours)}）`,
+    `整改率 ${formatRate(s.rate.rate)}（累计 ${formatRate(s.cumulativeRate.rate)}）`,
+    DURATION_KINDS.map(
+      (kind) =>
+        `平均${DURATION_LABELS[kind]} ${formatHours(s.durations[kind].averageHours)}（中位数 ${formatHours(s.durations[kind].medianHours)}）`,
+    ).join("，"),
   ].join("\n");
 }
 

@@ -12,12 +12,19 @@
 
 import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
-import { observationInstant } from "../domain/metrics.ts";
+import { DURATION_KINDS, observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
 import { deadlinePhrase, shortDate } from "../texts/deadline.ts";
 import { escapeText } from "../texts/escape.ts";
 import { CATEGORY_PENDING, STATUS_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
-import { formatDateTime, formatHours, formatRate, formatTimeOfDay, METRICS_DEFINITION } from "../texts/messages.ts";
+import {
+  DURATION_LABELS,
+  formatDateTime,
+  formatDurationStats,
+  formatRate,
+  formatTimeOfDay,
+  METRICS_DEFINITION,
+} from "../texts/messages.ts";
 import type { RankingChartInput } from "./chart.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
@@ -164,8 +171,6 @@ export function digestFigures(data: DigestData): DigestFigure[] {
   const unsorted = s.byKind.none > 0 ? ` · 未分类 ${s.byKind.none}` : "";
   const awaiting = s.awaitingVerification > 0 ? `，已整改待验收 ${s.awaitingVerification} 件` : "";
   const terms = (r: { closed: number; open: number }) => `（${r.closed}/${r.closed + r.open}）`;
-  const response =
-    s.response.averageHours === null ? "—" : `${formatHours(s.response.averageHours)}（${s.response.count} 件）`;
   return [
     { label: "今日发现", value: `${s.found} 件（动态 ${s.byKind.dynamic} · 静态 ${s.byKind.static}${unsorted}）` },
     { label: "今日整改", value: `${s.rectified} 件（销项 ${s.closed} 件）` },
@@ -176,7 +181,10 @@ export function digestFigures(data: DigestData): DigestFigure[] {
       label: "累计整改率",
       value: `${formatRate(s.cumulativeRate.rate)}${s.cumulativeRate.rate === null ? "" : terms(s.cumulativeRate)}`,
     },
-    { label: "平均响应时长", value: response },
+    ...DURATION_KINDS.map((kind) => ({
+      label: `平均${DURATION_LABELS[kind]}`,
+      value: formatDurationStats(s.durations[kind]),
+    })),
   ];
 }
 

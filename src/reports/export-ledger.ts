@@ -24,7 +24,7 @@ import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
-import { isOverdueAt, ledgerRowsAt, statusAt } from "../domain/metrics.ts";
+import { durationHours, isOverdueAt, ledgerRowsAt, mapDurations, statusAt } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
@@ -38,15 +38,7 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import {
-  periodFor,
-  periodLabel,
-  rectifiedResponseHours,
-  STATS_DEFINITIONS,
-  statsForScope,
-  toWhere,
-  type UnitStats,
-} from "./stats.ts";
+import { periodFor, periodLabel, STATS_DEFINITIONS, statsForScope, toWhere, type UnitStats } from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
@@ -119,6 +111,7 @@ const FACT_SELECT = {
   status: true,
   reportedAt: true,
   deadline: true,
+  acceptedAt: true,
   rectifiedAt: true,
   closedAt: true,
   reboundOfId: true,
@@ -275,8 +268,10 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         rebound: figures.rebound,
         awaiting: figures.awaitingVerification,
         rate: formatRate(figures.rate.rate),
-        avgResponse: formatHours(figures.response.averageHours),
-        medianResponse: formatHours(figures.response.medianHours),
+        durations: mapDurations((kind) => ({
+          average: formatHours(figures.durations[kind].averageHours),
+          median: formatHours(figures.durations[kind].medianHours),
+        })),
       },
       printIssues: issueRows("copy"),
       issues: issueRows("link"),
@@ -399,6 +394,7 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
   const kind = category?.kind as CategoryKind | undefined;
   const cls = category?.class as CategoryClass | undefined;
   const assigneeUnit = issue.assigneeUnitId === null ? undefined : scope.lineage.get(issue.assigneeUnitId);
+  const facts = isStatus(issue.status) ? { ...issue, status: issue.status } : null;
   return {
     number: issue.number,
     foundAt: issue.reportedAt,
@@ -415,13 +411,11 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
         : externalSourceLabel(issue.externalSource, issue.externalId),
     assignee: lookups.people.get(issue.assigneePersonId) || (assigneeUnit?.name ?? ""),
     deadline: issue.deadline,
-    status: statusLabel(
-      isStatus(issue.status) ? statusAt({ ...issue, status: issue.status }, lookups.observedAt) : issue.status,
-    ),
+    status: statusLabel(facts ? statusAt(facts, lookups.observedAt) : issue.status),
     rectifiedAt: issue.rectifiedAt,
     closedAt: issue.closedAt,
-    responseHours: rectifiedResponseHours(issue),
-    overdue: isStatus(issue.status) && isOverdueAt({ ...issue, status: issue.status }, lookups.observedAt),
+    hours: mapDurations((kind) => (facts ? durationHours(facts, kind) : null)),
+    overdue: facts !== null && isOverdueAt(facts, lookups.observedAt),
     rebound: issue.reboundOfId !== null,
     photos: lookups.photos.get(issue.id) ?? [],
   };
@@ -544,7 +538,7 @@ function gridRows(scope: Scope, stats: ReadonlyMap<number, UnitStats>): LedgerGr
       open: s.open,
       overdue: s.overdue,
       rate: formatRate(s.rate.rate),
-      avgResponse: formatHours(s.response.averageHours),
+      avgRectification: formatHours(s.durations.rectification.averageHours),
     };
   });
 }

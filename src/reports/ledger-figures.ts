@@ -8,6 +8,8 @@ import type { Period } from "../domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
+  type DurationFacts,
+  durationsIn,
   type IssueSnapshot,
   matches,
   openAt,
@@ -15,18 +17,18 @@ import {
   rateOpenAt,
   rectificationRate,
   reportedIn,
-  responseStats,
 } from "../domain/metrics.ts";
 import type { UnitStats } from "./stats.ts";
 
 /** What the cover shows about a unit's period: the figures of stats.ts it prints, counted from the rows. */
 export type LedgerFigures = Pick<
   UnitStats,
-  "found" | "rectified" | "closed" | "open" | "overdue" | "awaitingVerification" | "rebound" | "rate" | "response"
+  "found" | "rectified" | "closed" | "open" | "overdue" | "awaitingVerification" | "rebound" | "rate" | "durations"
 >;
 
 /** A ledger row as the figures see it. */
 export interface LedgerFact extends IssueSnapshot {
+  acceptedAt: Date | null;
   reboundOfId: number | null;
 }
 
@@ -36,8 +38,8 @@ const NOT_FOUND = new Set(["rejected", "duplicate"]);
 /** Counts the cover's figures of `period` observed at `t`, one listed issue at a time. */
 export class LedgerTally {
   private readonly counts = { found: 0, closed: 0, open: 0, overdue: 0, awaiting: 0, rebound: 0, rateOpen: 0 };
-  /** Issues that may count as rectified in the period; responseStats picks them out. Only those with a fix time. */
-  private readonly fixed: IssueSnapshot[] = [];
+  /** Issues whose durations may end in the period; durationsIn picks them out. Only those with a later step. */
+  private readonly timed: DurationFacts[] = [];
 
   /** `t` is the observation instant (observationInstant of the period). */
   constructor(
@@ -56,25 +58,26 @@ export class LedgerTally {
     if (matches(overdueAt(t), issue)) counts.overdue += 1;
     if (matches(awaitingVerificationAt(t), issue)) counts.awaiting += 1;
     if (matches(rateOpenAt(period, t), issue)) counts.rateOpen += 1;
-    if (issue.rectifiedAt !== null) {
-      this.fixed.push({ ...issue, deadline: null, closedAt: null });
+    if (issue.acceptedAt !== null || issue.rectifiedAt !== null || issue.closedAt !== null) {
+      const { status, reportedAt, acceptedAt, rectifiedAt, closedAt } = issue;
+      this.timed.push({ status, reportedAt, acceptedAt, rectifiedAt, closedAt });
     }
   }
 
   result(): LedgerFigures {
     const { counts } = this;
-    const response = responseStats(this.fixed, this.period);
+    const durations = durationsIn(this.timed, this.period);
     const rate = { closed: counts.closed, open: counts.rateOpen };
     return {
       found: counts.found,
-      rectified: response.count,
+      rectified: durations.rectification.count,
       closed: counts.closed,
       open: counts.open,
       overdue: counts.overdue,
       awaitingVerification: counts.awaiting,
       rebound: counts.rebound,
       rate: { ...rate, rate: rectificationRate(rate) },
-      response,
+      durations,
     };
   }
 }

@@ -23,7 +23,8 @@ import { dirname, join } from "node:path";
 import type { Stream } from "node:stream";
 import type { CellValue, HeaderFooter, PageSetup, Row, Style, Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
-import { TEXTS } from "../texts/messages.ts";
+import { DURATION_KINDS, type DurationKind } from "../domain/metrics.ts";
+import { DURATION_LABELS, TEXTS } from "../texts/messages.ts";
 import {
   type CellKind,
   COVER_STYLES,
@@ -64,7 +65,8 @@ export interface LedgerIssueRow {
   status: string;
   rectifiedAt: Date | null;
   closedAt: Date | null;
-  responseHours: number | null;
+  /** 响应用时, 整改用时 and 办结用时 in hours; null where the step has not happened. */
+  hours: Record<DurationKind, number | null>;
   overdue: boolean;
   rebound: boolean;
   /** Photo links in display order; `label` is what the cell shows (e.g. 整改前, 整改后). */
@@ -102,8 +104,8 @@ export interface LedgerGridRow {
   overdue: number;
   /** Already formatted, e.g. "93.2%". */
   rate: string;
-  /** Already formatted, e.g. "1.3天". */
-  avgResponse: string;
+  /** Average 整改用时, already formatted, e.g. "1.3 天". */
+  avgRectification: string;
 }
 
 /** Everything the ledger shows. The issues and events are pulled one at a time as rows are written. */
@@ -119,7 +121,7 @@ export interface LedgerInput {
   timeZone: string;
   /** Metric definitions for the cover sheet, one line each (整改率 = …). */
   definitions: string[];
-  /** Unit-level figures; rate and avgResponse are already formatted. */
+  /** Unit-level figures; the rate and the durations are already formatted. */
   summary: {
     found: number;
     rectified: number;
@@ -130,8 +132,7 @@ export interface LedgerInput {
     awaiting: number;
     rebound: number;
     rate: string;
-    avgResponse: string;
-    medianResponse: string;
+    durations: Record<DurationKind, { average: string; median: string }>;
   };
   /** The issues for 打印版, then the same issues again for 问题台账 (each iterable is read once). */
   printIssues: AsyncIterable<LedgerIssueRow>;
@@ -207,7 +208,14 @@ const ISSUE_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
   { header: "状态", width: 10, kind: "center", value: (r) => textCell(r.status) },
   { header: "整改时间", width: 17, kind: "date", value: (r, w) => dateCell(r.rectifiedAt, w) },
   { header: "销项时间", width: 17, kind: "date", value: (r, w) => dateCell(r.closedAt, w) },
-  { header: "响应时长（小时）", width: 12, kind: "hours", value: (r) => hoursCell(r.responseHours) },
+  ...DURATION_KINDS.map(
+    (kind): ColumnSpec<LedgerIssueRow> => ({
+      header: `${DURATION_LABELS[kind]}（小时）`,
+      width: 12,
+      kind: "hours",
+      value: (r) => hoursCell(r.hours[kind]),
+    }),
+  ),
   { header: "是否超期", width: 10, kind: "center", value: (r) => flagCell(r.overdue) },
   { header: "是否反弹", width: 10, kind: "center", value: (r) => flagCell(r.rebound) },
   ...Array.from(
@@ -240,7 +248,12 @@ const GRID_COLUMNS: ColumnSpec<LedgerGridRow>[] = [
   { header: "未销项", width: 10, kind: "int", value: (r) => numberCell(r.open) },
   { header: "超期", width: 10, kind: "int", value: (r) => numberCell(r.overdue) },
   { header: "整改率", width: 10, kind: "figure", value: (r) => textCell(r.rate) },
-  { header: "平均响应时长", width: 14, kind: "figure", value: (r) => textCell(r.avgResponse) },
+  {
+    header: `平均${DURATION_LABELS.rectification}`,
+    width: 14,
+    kind: "figure",
+    value: (r) => textCell(r.avgRectification),
+  },
 ];
 
 /** Issues of 打印版 whose photos are shown as thumbnails; later ones keep their photo links. */
@@ -642,7 +655,7 @@ function writeGridSummary(sheet: Worksheet, input: LedgerInput, wallClock: WallC
     numberCell(s.open),
     numberCell(s.overdue),
     textCell(s.rate),
-    textCell(s.avgResponse),
+    textCell(s.durations.rectification.average),
   ];
   const totalRow = sheet.getRow(lastGridRow + 1);
   GRID_COLUMNS.forEach((column, i) => {
@@ -707,8 +720,10 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
   pair("待验收", numberCell(s.awaiting));
   pair("反弹", numberCell(s.rebound));
   pair("整改率", textCell(s.rate));
-  pair("平均响应时长", textCell(s.avgResponse));
-  pair("响应时长中位数", textCell(s.medianResponse));
+  for (const kind of DURATION_KINDS) {
+    pair(`平均${DURATION_LABELS[kind]}`, textCell(s.durations[kind].average));
+    pair(`${DURATION_LABELS[kind]}中位数`, textCell(s.durations[kind].median));
+  }
 
   if (input.definitions.length > 0) {
     gap();

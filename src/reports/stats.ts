@@ -20,7 +20,7 @@
  *     their status now.
  *   - found (发现): reported in the period, not rejected and not duplicate; byKind / byClass / byCategory split it.
  *   - rectified (整改): issues rectified in the period that still count as rectified (status rectified or closed) —
- *     the issues the average and median response times are taken over.
+ *     the issues the average and median 整改用时 are taken over.
  *   - closed (销项): issues closed in the period.
  *   - open (未销项): open at t, whenever reported; openByStatus splits them by their status at t (待验收 = awaiting
  *     verification at t; an issue in hand at t but fixed since counts as 整改中).
@@ -28,7 +28,7 @@
  *   - awaitingVerification (待验收): open at t and awaiting verification.
  *   - rebound (反弹): found issues (as above) that are flagged as the rebound of an earlier one.
  *   - rate / cumulativeRate: 整改率 over the period / from the beginning of time, both observed at t.
- *   - response: responseStats over the period (average and median hours).
+ *   - durations: 响应用时, 整改用时 and 办结用时 over the period (durationsIn: average and median hours).
  */
 
 import type { Db, Tx } from "../db/client.ts";
@@ -43,17 +43,17 @@ import {
 import {
   awaitingVerificationAt,
   closedIn,
+  type DurationFacts,
+  type Durations,
+  durationsIn,
   type IssueCondition,
-  type IssueSnapshot,
   inHandAt,
   inHandStatus,
   observationInstant,
   overdueAt,
   type RateResult,
-  type ResponseStats,
   rateOpenAt,
   rectificationRate,
-  responseStats,
 } from "../domain/metrics.ts";
 import {
   CATEGORY_CLASSES,
@@ -108,7 +108,7 @@ export interface UnitStats {
   rebound: number;
   rate: RateResult;
   cumulativeRate: RateResult;
-  response: ResponseStats;
+  durations: Durations;
 }
 
 /**
@@ -181,21 +181,6 @@ export function cumulativePeriod(period: Period): Period {
   return { from: BEGINNING_OF_TIME, to: period.to };
 }
 
-/**
- * 响应时长 of one issue in hours when it counts as rectified by src/domain/metrics.ts (rectified or closed with a
- * rectified time), else null — what the ledger shows per issue, consistent with the averages.
- */
-export function rectifiedResponseHours(issue: {
-  status: string;
-  reportedAt: Date;
-  rectifiedAt: Date | null;
-}): number | null {
-  if (!isStatus(issue.status) || issue.rectifiedAt === null) return null;
-  // Asking responseStats about the issue alone over all time applies its own rule of what counts as rectified.
-  const snapshot: IssueSnapshot = { ...issue, status: issue.status, deadline: null, closedAt: null };
-  return responseStats([snapshot], { from: BEGINNING_OF_TIME, to: new Date(8.64e15) }).averageHours;
-}
-
 /** Running counts of one unit while query results are rolled up. */
 interface Tally {
   byStatus: Record<IssueStatus, number>;
@@ -207,7 +192,7 @@ interface Tally {
   overdue: number;
   rateOpen: number;
   cumulativeOpen: number;
-  rectifiedIssues: IssueSnapshot[];
+  timedIssues: DurationFacts[];
 }
 
 function zeroByStatus(): Record<IssueStatus, number> {
@@ -225,7 +210,7 @@ function newTally(): Tally {
     overdue: 0,
     rateOpen: 0,
     cumulativeOpen: 0,
-    rectifiedIssues: [],
+    timedIssues: [],
   };
 }
 
@@ -257,8 +242,8 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 /**
  * Figures for each unit in `unitIds` and every unit below them (so a community's grids, a street's communities
  * and grids), for `period` observed at `asOf`. About ten grouped queries in all, whatever the number of units:
- * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the response
- * times are read per issue, and only for the issues rectified in the period. Throws UnknownUnitError for an
+ * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations
+ * are read per issue, and only for the issues accepted, rectified or closed in the period. Throws UnknownUnitError for an
  * unknown unit.
  */
 export async function statsByUnit(
@@ -303,7 +288,7 @@ export async function statsForScope(
     overdue,
     rateOpen,
     cumulativeOpen,
-    rectified,
+    timed,
   ] = await Promise.all([
     loadCategories(db),
     db.issue.groupBy({
@@ -330,7 +315,7 @@ export async function statsForScope(
     db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
-    rectifiedIn(db, inScope, period),
+    timedIn(db, inScope, period),
   ]);
 
   const tallies = new Map<number, Tally>();
@@ -375,16 +360,10 @@ export async function statsForScope(
   addUp(awaiting, (tally, n) => {
     tally.openByStatus.rectified += n;
   });
-  for (const row of rectified) {
+  for (const row of timed) {
     if (!isStatus(row.status)) continue;
-    const snapshot: IssueSnapshot = {
-      status: row.status,
-      reportedAt: row.reportedAt,
-      rectifiedAt: row.rectifiedAt,
-      deadline: null,
-      closedAt: null,
-    };
-    each(row, (t) => t.rectifiedIssues.push(snapshot));
+    const facts: DurationFacts = { ...row, status: row.status };
+    each(row, (t) => t.timedIssues.push(facts));
   }
 
   const result = new Map<number, UnitStats>();
@@ -395,21 +374,38 @@ export async function statsForScope(
 }
 
 /**
- * The issues of the scope with a rectified time in the period, for responseStats to pick from (it decides which
- * count). There is no index on rectifiedAt, so instead of scanning the table this reads two indexed sets that hold
- * every issue responseStats can count — those awaiting verification (status index) and those closed since the
- * period began (closedAt index; an issue is closed after it is rectified) — and merges them. With an index on
- * rectifiedAt this would be one query; the cross-check test fails if metrics.ts ever counts other statuses.
+ * The issues of the scope whose durations may end in the period, for durationsIn to pick from (it decides which
+ * count): those accepted in the period (acceptedAt index), those awaiting verification fixed in the period (status
+ * index) and those closed since the period began (closedAt index; an issue is closed after it is accepted and
+ * rectified) with a step in the period. The cross-check test fails if metrics.ts ever counts other issues.
  */
-async function rectifiedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
-  const select = { id: true, gridId: true, assigneeUnitId: true, status: true, reportedAt: true, rectifiedAt: true };
-  const rectifiedAt = { rectifiedAt: { gte: period.from, lt: period.to } };
-  const [awaiting, closed] = await Promise.all([
-    db.issue.findMany({ where: { AND: [inScope, { status: "rectified" }, rectifiedAt] }, select }),
-    db.issue.findMany({ where: { AND: [inScope, { closedAt: { gte: period.from } }, rectifiedAt] }, select }),
+async function timedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
+  const select = {
+    id: true,
+    gridId: true,
+    assigneeUnitId: true,
+    status: true,
+    reportedAt: true,
+    acceptedAt: true,
+    rectifiedAt: true,
+    closedAt: true,
+  };
+  const inPeriod = { gte: period.from, lt: period.to };
+  const sets = await Promise.all([
+    db.issue.findMany({ where: { AND: [inScope, { acceptedAt: inPeriod }] }, select }),
+    db.issue.findMany({ where: { AND: [inScope, { status: "rectified" }, { rectifiedAt: inPeriod }] }, select }),
+    db.issue.findMany({
+      where: {
+        AND: [
+          inScope,
+          { closedAt: { gte: period.from } },
+          { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] },
+        ],
+      },
+      select,
+    }),
   ]);
-  const seen = new Set(awaiting.map((i) => i.id));
-  return [...awaiting, ...closed.filter((i) => !seen.has(i.id))];
+  return [...new Map(sets.flat().map((issue) => [issue.id, issue])).values()];
 }
 
 function finish(
@@ -443,7 +439,7 @@ function finish(
   }
   byCategory.sort((a, b) => b.count - a.count || (a.categoryId ?? Infinity) - (b.categoryId ?? Infinity));
 
-  const response = responseStats(t.rectifiedIssues, period);
+  const durations = durationsIn(t.timedIssues, period);
 
   return {
     unit,
@@ -456,7 +452,7 @@ function finish(
     byKind,
     byClass,
     byCategory,
-    rectified: response.count,
+    rectified: durations.rectification.count,
     closed: t.closed,
     open: sum(Object.values(t.openByStatus)),
     openByStatus: t.openByStatus,
@@ -469,6 +465,6 @@ function finish(
       open: t.cumulativeOpen,
       rate: rectificationRate({ closed: t.cumulativeClosed, open: t.cumulativeOpen }),
     },
-    response,
+    durations,
   };
 }

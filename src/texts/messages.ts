@@ -4,6 +4,7 @@
  */
 
 import type { IssueAction } from "../domain/lifecycle.ts";
+import type { DurationKind, DurationStats } from "../domain/metrics.ts";
 import { escapeText } from "./escape.ts";
 
 /** Mentions a user inside a text message (cards use lark/cards `mention`). */
@@ -207,7 +208,20 @@ export function eventText(type: string, reason: string | null, detail?: string):
 export const METRICS_DEFINITION =
   "整改率 = 期内销项数 ÷（期内销项数 + 期末未销项中已超期或期内新发现的问题数）；" +
   "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的不算超期；" +
-  "响应时长 = 整改时间 − 发现时间，按期内已整改问题计算平均值和中位数";
+  "响应用时 = 接单时间（未接单直接整改的按整改时间）− 上报时间；整改用时 = 整改时间 − 上报时间；" +
+  "办结用时 = 销项时间 − 上报时间；各按期内接单、整改、销项的问题计算平均值和中位数";
+
+/** The names of the three durations (DURATION_KINDS in src/domain/metrics.ts). */
+export const DURATION_LABELS: Readonly<Record<DurationKind, string>> = {
+  response: "响应用时",
+  rectification: "整改用时",
+  completion: "办结用时",
+};
+
+/** One duration's average for people with how many issues it is taken over: "5.2 小时（12 件）"; "—" for none. */
+export function formatDurationStats(stats: DurationStats): string {
+  return stats.averageHours === null ? "—" : `${formatHours(stats.averageHours)}（${stats.count} 件）`;
+}
 
 /** A rate for people: 0.9321 → "93.2%", 1 → "100%", null → "—". */
 export function formatRate(rate: number | null): string {

@@ -3,6 +3,11 @@ import type { Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
+  DURATION_KINDS,
+  type DurationFacts,
+  durationHours,
+  durationStats,
+  durationsIn,
   type IssueSnapshot,
   inHandAt,
   isOverdueAt,
@@ -12,8 +17,6 @@ import {
   overdueAt,
   rateOpenAt,
   rectificationRate,
-  responseHours,
-  responseStats,
 } from "../../src/domain/metrics.ts";
 import { ISSUE_STATUSES } from "../../src/domain/types.ts";
 import { formatDuration, formatHours, formatRate, METRICS_DEFINITION } from "../../src/texts/messages.ts";
@@ -203,46 +206,95 @@ describe("state at an instant", () => {
   });
 });
 
-describe("response time", () => {
-  it("is rectified time minus reported time, in hours", () => {
-    expect(responseHours({ reportedAt: sh("2026-11-23 08:00"), rectifiedAt: sh("2026-11-23 13:30") })).toBe(5.5);
-    expect(responseHours({ reportedAt: sh("2026-11-23 08:00"), rectifiedAt: null })).toBeNull();
+// behaviour §8.3
+describe("the three durations", () => {
+  const timed = (overrides: Partial<DurationFacts>): DurationFacts => ({
+    ...issue({}),
+    acceptedAt: null,
+    ...overrides,
   });
 
-  it("averages over the issues rectified in the period", () => {
-    const issues: IssueSnapshot[] = [
-      // 5 h, same day.
-      issue({ status: "closed", reportedAt: sh("2026-11-23 08:00"), rectifiedAt: sh("2026-11-23 13:00") }),
-      // 48 h, waiting for verification.
-      issue({ status: "rectified", reportedAt: sh("2026-11-21 09:00"), rectifiedAt: sh("2026-11-23 09:00") }),
-      // Rectified yesterday → outside the period.
-      issue({ status: "closed", reportedAt: sh("2026-11-22 12:00"), rectifiedAt: sh("2026-11-22 20:00") }),
-      // Fix refused, back to accepted → no longer counts as rectified.
-      issue({ status: "accepted", reportedAt: sh("2026-11-23 07:00"), rectifiedAt: sh("2026-11-23 10:00") }),
-      // Not rectified.
-      issue({ status: "assigned", reportedAt: sh("2026-11-23 07:00") }),
+  it("measures each from the report to its own step, in hours", () => {
+    const closed = timed({
+      status: "closed",
+      reportedAt: sh("2026-11-23 08:00"),
+      acceptedAt: sh("2026-11-23 08:30"),
+      rectifiedAt: sh("2026-11-23 13:30"),
+      closedAt: sh("2026-11-23 17:00"),
+    });
+    expect(durationHours(closed, "response")).toBe(0.5);
+    expect(durationHours(closed, "rectification")).toBe(5.5);
+    expect(durationHours(closed, "completion")).toBe(9);
+    const waiting = timed({ status: "assigned", reportedAt: sh("2026-11-23 08:00") });
+    expect(DURATION_KINDS.map((kind) => durationHours(waiting, kind))).toEqual([null, null, null]);
+  });
+
+  it("counts a fix without 接单 as the response, and a refused fix as neither response nor rectification", () => {
+    const fixedDirectly = timed({ status: "rectified", rectifiedAt: sh("2026-11-23 10:00") });
+    expect(durationHours(fixedDirectly, "response")).toBe(2);
+    const refused = timed({ status: "accepted", rectifiedAt: sh("2026-11-23 10:00") });
+    expect(durationHours(refused, "response")).toBeNull();
+    expect(durationHours(refused, "rectification")).toBeNull();
+  });
+
+  it("averages each over the issues that reached its step in the period", () => {
+    const issues: DurationFacts[] = [
+      // Accepted after 1 h, fixed after 5 h, closed after 6 h, all today.
+      timed({
+        status: "closed",
+        reportedAt: sh("2026-11-23 08:00"),
+        acceptedAt: sh("2026-11-23 09:00"),
+        rectifiedAt: sh("2026-11-23 13:00"),
+        closedAt: sh("2026-11-23 14:00"),
+      }),
+      // Accepted yesterday after 3 h, fixed today after 48 h, waiting for verification.
+      timed({
+        status: "rectified",
+        reportedAt: sh("2026-11-21 09:00"),
+        acceptedAt: sh("2026-11-21 12:00"),
+        rectifiedAt: sh("2026-11-23 09:00"),
+      }),
+      // Everything yesterday → outside the period.
+      timed({
+        status: "closed",
+        reportedAt: sh("2026-11-22 12:00"),
+        acceptedAt: sh("2026-11-22 13:00"),
+        rectifiedAt: sh("2026-11-22 20:00"),
+        closedAt: sh("2026-11-22 21:00"),
+      }),
+      // Accepted today after 3 h; its fix was refused → no longer counts as rectified.
+      timed({
+        status: "accepted",
+        reportedAt: sh("2026-11-23 07:00"),
+        acceptedAt: sh("2026-11-23 10:00"),
+        rectifiedAt: sh("2026-11-23 11:00"),
+      }),
+      // Not accepted yet.
+      timed({ status: "assigned", reportedAt: sh("2026-11-23 07:00") }),
     ];
-    const stats = responseStats(issues, today);
-    expect(stats).toEqual({ count: 2, averageHours: 26.5, medianHours: 26.5 });
-    expect(formatHours(stats.averageHours)).toBe("1.1 天");
+    const durations = durationsIn(issues, today);
+    expect(durations.response).toEqual({ count: 2, averageHours: 2, medianHours: 2 });
+    expect(durations.rectification).toEqual({ count: 2, averageHours: 26.5, medianHours: 26.5 });
+    expect(durations.completion).toEqual({ count: 1, averageHours: 6, medianHours: 6 });
+    expect(formatHours(durations.rectification.averageHours)).toBe("1.1 天");
   });
 
   it("takes the middle value as the median of an odd count", () => {
     const hoursAfter = (h: number) =>
-      issue({
+      timed({
         status: "closed",
         reportedAt: sh("2026-11-23 00:00"),
         rectifiedAt: new Date(sh("2026-11-23 00:00").getTime() + h * 3_600_000),
       });
-    expect(responseStats([hoursAfter(20), hoursAfter(1), hoursAfter(3)], today)).toEqual({
+    expect(durationStats([hoursAfter(20), hoursAfter(1), hoursAfter(3)], today, "rectification")).toEqual({
       count: 3,
       averageHours: 8,
       medianHours: 3,
     });
   });
 
-  it("has no average when nothing was rectified", () => {
-    expect(responseStats([], today)).toEqual({ count: 0, averageHours: null, medianHours: null });
+  it("has no average when nothing reached the step", () => {
+    expect(durationsIn([], today).completion).toEqual({ count: 0, averageHours: null, medianHours: null });
   });
 });
 
@@ -277,7 +329,10 @@ describe("formatting", () => {
 
   it("states the definitions for the digest footer", () => {
     expect(METRICS_DEFINITION).toContain("整改率 = 期内销项数 ÷");
-    expect(METRICS_DEFINITION).toContain("响应时长 = 整改时间 − 发现时间");
+    expect(METRICS_DEFINITION).toContain("响应用时 = 接单时间");
+    expect(METRICS_DEFINITION).toContain("整改用时 = 整改时间 − 上报时间");
+    expect(METRICS_DEFINITION).toContain("办结用时 = 销项时间 − 上报时间");
+    expect(METRICS_DEFINITION).not.toContain("响应时长");
     expect(METRICS_DEFINITION).toContain("已整改待验收的不算超期");
   });
 });

@@ -116,7 +116,7 @@ for (const mode of ["webhook", "ws"] as const) {
       expect(issue.assigneeUnitId).not.toBeNull();
     });
 
-    it("answers 统计 for the chat's unit, with a response time under an hour in minutes, and explains a bad period", async () => {
+    it("answers 统计 for the chat's unit, with durations under an hour in minutes, and explains a bad period", async () => {
       const { issue, reportId } = await report(p("何小燕"), "上报 幸福路菜市场门口堆物");
       await report(p("何小燕"), "上报 幸福里商业街宣传栏破损");
       const today = await ask(ORG.chats.xflWork, p("李秀英"), "统计");
@@ -126,7 +126,10 @@ for (const mode of ["webhook", "ws"] as const) {
       h.clock.advance(42 * MINUTE);
       await inThread(reportId, p("郑晓红"), { images: [samplePng(500)] });
       expect(await statusOf(issue.id)).toBe("rectified");
-      expect(await ask(ORG.chats.xflWork, p("李秀英"), "stats")).toContain("平均响应 42 分钟");
+      // Fixed without 接单: it responded with the fix, and nothing is closed yet (behaviour §8.3).
+      expect(await ask(ORG.chats.xflWork, p("李秀英"), "stats")).toContain(
+        "平均响应用时 42 分钟（中位数 42 分钟），平均整改用时 42 分钟（中位数 42 分钟），平均办结用时 —（中位数 —）",
+      );
       expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 本周")).toContain("幸福里社区 · 本周（2026-11-23）");
       expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 明年")).toContain("统计范围只支持：今日、本周、本月");
     });
@@ -160,7 +163,7 @@ for (const mode of ["webhook", "ws"] as const) {
       expect(issues?.getRow(3).getCell(1).value).toBe(1002);
       // The photo cells link to the photos packed beside the workbook.
       for (const row of [2, 3]) {
-        const link = issues?.getRow(row).getCell(19).value as ExcelJS.CellHyperlinkValue;
+        const link = issues?.getRow(row).getCell(21).value as ExcelJS.CellHyperlinkValue;
         expect(files.has(link.hyperlink)).toBe(true);
       }
       // The export left nothing behind in the data folder.

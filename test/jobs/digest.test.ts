@@ -29,7 +29,8 @@ import { type ClockFixture, createClockFixture, PEOPLE, sh, TZ } from "./support
  *  2009  G23  DUI   rectified  23 12:00      24 12:00      23 15:00
  *  2010  G23  TING  assigned   21 08:00      22 08:00
  *  2011  G23  XCL   rectified  16 09:00      23 09:00      22 17:00
- *  2012  G23  DUI   accepted   23 13:00      24 13:00                                   rebound of #2008
+ *  2012  G23  DUI   accepted   23 13:00      24 13:00                                   rebound of #2008,
+ *                                                                                          accepted 23 14:30
  *  2013  G24  DUI   rejected   23 14:00
  *  2014  G24  DUI   assigned   23 15:00      24 15:00
  *  2015  G24  DUI   duplicate  23 16:00
@@ -48,7 +49,11 @@ const SEEDS: IssueSeed[] = [
   { ...openIssue(2009, "G23", "DUI", "rectified", "23 12:00", "24 12:00"), rectifiedAt: nov("23 15:00") },
   openIssue(2010, "G23", "TING", "assigned", "21 08:00", "22 08:00"),
   { ...openIssue(2011, "G23", "XCL", "rectified", "16 09:00", "23 09:00"), rectifiedAt: nov("22 17:00") },
-  { ...openIssue(2012, "G23", "DUI", "accepted", "23 13:00", "24 13:00"), reboundOf: 2008 },
+  {
+    ...openIssue(2012, "G23", "DUI", "accepted", "23 13:00", "24 13:00"),
+    reboundOf: 2008,
+    acceptedAt: nov("23 14:30"),
+  },
   { number: 2013, grid: "G24", category: "DUI", status: "rejected", reportedAt: nov("23 14:00") },
   openIssue(2014, "G24", "DUI", "assigned", "23 15:00", "24 15:00"),
   { number: 2015, grid: "G24", category: "DUI", status: "duplicate", reportedAt: nov("23 16:00") },
@@ -122,8 +127,12 @@ describe("digest of a community for a hand-computed day", () => {
     expect(s.byKind).toEqual({ dynamic: 8, static: 0, none: 1 });
     // Rectified today and still counting as rectified: 2001 2002 2004 2007 2008 2009 = 6 (2003 and 2011 on the 22nd).
     expect(s.rectified).toBe(6);
-    // Response hours: 2001 2, 2002 4, 2004 1, 2007 1, 2008 24, 2009 3 → 35 / 6 = 5.83.
-    expect(s.response.averageHours).toBeCloseTo(35 / 6, 10);
+    // 整改用时: 2001 2, 2002 4, 2004 1, 2007 1, 2008 24, 2009 3 → 35 / 6 = 5.83.
+    expect(s.durations.rectification.averageHours).toBeCloseTo(35 / 6, 10);
+    // 响应用时: those fixed today without 接单 responded with the fix, and 2012 was accepted after 1.5 h → 36.5 / 7.
+    expect(s.durations.response).toMatchObject({ count: 7, averageHours: 36.5 / 7 });
+    // 办结用时: closed today 2001 3, 2002 5, 2003 72, 2004 2, 2007 2, 2008 30 → 114 / 6 = 19.
+    expect(s.durations.completion).toMatchObject({ count: 6, averageHours: 19 });
     // Closed today: 2001 2002 2003 2004 2007 2008 = 6 (2017 closed on the 21st).
     expect(s.closed).toBe(6);
     // Open now: 2005 2006 2009 2010 2011 2012 2014 2016 = 8; overdue at 18:00: 2006 2010 = 2 (2011 is past its
@@ -147,7 +156,9 @@ describe("digest of a community for a hand-computed day", () => {
       { label: "反弹", value: "1 件" },
       { label: "今日整改率", value: "46.2%（6/13）" },
       { label: "累计整改率", value: "46.7%（7/15）" },
-      { label: "平均响应时长", value: "5.8 小时（6 件）" },
+      { label: "平均响应用时", value: "5.2 小时（7 件）" },
+      { label: "平均整改用时", value: "5.8 小时（6 件）" },
+      { label: "平均办结用时", value: "19 小时（6 件）" },
     ]);
   });
 

@@ -22,7 +22,7 @@ interface Shown {
   open: string;
   overdue: string;
   rate: string;
-  response: string;
+  rectificationTime: string;
 }
 
 /** 东苑社区 on the 20th: a bit of everything, including an issue awaiting verification past its deadline. */
@@ -96,8 +96,8 @@ describe("统计, the digest and the ledger report the same figures", () => {
       open: match(text, /未销项 (\d+) 件/),
       overdue: match(text, /其中超期 (\d+)/),
       rate: match(text, /整改率 (\S+?)（累计/),
-      response: match(text, /平均响应 (.+?)（/),
-      median: match(text, /（中位数 (.+?)）/),
+      rectificationTime: match(text, /平均整改用时 (.+?)（/),
+      median: match(text, /平均整改用时 .+?（中位数 (.+?)）/),
     };
   }
 
@@ -116,7 +116,7 @@ describe("统计, the digest and the ledger report the same figures", () => {
       open: match(figure("未销项"), /^(\d+) 件/),
       overdue: match(figure("未销项"), /超期 (\d+) 件/),
       rate: match(figure("今日整改率"), /^([^（]+)/),
-      response: match(figure("平均响应时长"), /^([^（]+)/),
+      rectificationTime: match(figure("平均整改用时"), /^([^（]+)/),
     };
   }
 
@@ -133,7 +133,14 @@ describe("统计, the digest and the ledger report the same figures", () => {
     book.getWorksheet(LEDGER_SHEET_NAMES.grids)?.eachRow((row) => {
       if (row.getCell(1).value === "合计") total = (row.values as ExcelJS.CellValue[]).slice(3).map(String);
     });
-    const [found, rectified, open, overdue, rate, response] = total as [string, string, string, string, string, string];
+    const [found, rectified, open, overdue, rate, rectificationTime] = total as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     return {
       cover: {
         found: pairs.get("发现问题") ?? "",
@@ -141,19 +148,26 @@ describe("统计, the digest and the ledger report the same figures", () => {
         open: pairs.get("未销项") ?? "",
         overdue: pairs.get("超期") ?? "",
         rate: pairs.get("整改率") ?? "",
-        response: pairs.get("平均响应时长") ?? "",
-        median: pairs.get("响应时长中位数") ?? "",
+        rectificationTime: pairs.get("平均整改用时") ?? "",
+        median: pairs.get("整改用时中位数") ?? "",
       },
-      total: { found, rectified, open, overdue, rate, response },
+      total: { found, rectified, open, overdue, rate, rectificationTime },
     };
   }
 
   it("for one unit and day", async () => {
     // Found #1 #4 #6 (not the rejected #5); rectified today #1 #3 #6 (2, 30 and 4 hours → 12 h); open #2 #3 #4;
     // overdue #2 only (#3 awaits verification); rate: closed #1 #6 ÷ (2 + overdue #2 + new open #4) = 50%.
-    const expected: Shown = { found: "3", rectified: "3", open: "3", overdue: "1", rate: "50%", response: "12 小时" };
+    const expected: Shown = {
+      found: "3",
+      rectified: "3",
+      open: "3",
+      overdue: "1",
+      rate: "50%",
+      rectificationTime: "12 小时",
+    };
     const ledger = await fromLedger();
-    // The median response time (of 2, 4 and 30 hours) is shown by 统计 and on the cover, next to the average.
+    // The median 整改用时 (of 2, 4 and 30 hours) is shown by 统计 and on the cover, next to the average.
     expect(await fromStatsCommand()).toEqual({ ...expected, median: "4 小时" });
     expect(await fromDigest()).toEqual(expected);
     expect(ledger.cover).toEqual({ ...expected, median: "4 小时" });

@@ -3,10 +3,11 @@ import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DURATION_KINDS } from "../../src/domain/metrics.ts";
 import { exportLedger, PHOTO_FOLDER } from "../../src/reports/export-ledger.ts";
 import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
 import { statsByUnit, type UnitStats } from "../../src/reports/stats.ts";
-import { formatHours, formatRate } from "../../src/texts/messages.ts";
+import { DURATION_LABELS, formatHours, formatRate } from "../../src/texts/messages.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import {
   HOUR,
@@ -161,10 +162,10 @@ describe("exportLedger", () => {
     // Photos: copied into 照片 beside the workbook, each cell a relative link to its copy.
     const closed = issueRows.find((r) => r[12] === "已销项" && (r[0] as number) % 10 !== 0);
     const number = closed?.[0] as number;
-    expect(closed?.[18]).toEqual({ text: "整改前", hyperlink: `${PHOTO_FOLDER}/${number}-整改前.jpg` });
-    expect(closed?.[19]).toEqual({ text: "整改后", hyperlink: `${PHOTO_FOLDER}/${number}-整改后.jpg` });
+    expect(closed?.[20]).toEqual({ text: "整改前", hyperlink: `${PHOTO_FOLDER}/${number}-整改前.jpg` });
+    expect(closed?.[21]).toEqual({ text: "整改后", hyperlink: `${PHOTO_FOLDER}/${number}-整改后.jpg` });
     expect(readFileSync(join(dirname(file), PHOTO_FOLDER, `${number}-整改后.jpg`), "utf8")).toBe(`after ${number}`);
-    const links = issueRows.flatMap((r) => r.slice(18, 21)).filter((c) => typeof c === "object" && c !== null);
+    const links = issueRows.flatMap((r) => r.slice(20, 23)).filter((c) => typeof c === "object" && c !== null);
     expect(links.length).toBe(result.photos.copied);
     for (const link of links) {
       expect(existsSync(join(dirname(file), (link as ExcelJS.CellHyperlinkValue).hyperlink))).toBe(true);
@@ -173,7 +174,7 @@ describe("exportLedger", () => {
     expect(missing.length).toBeGreaterThan(0);
     expect(result.photos.missing).toBe(missing.length);
     const missingRow = issueRows.find((r) => r[0] === missing[0]?.number);
-    expect(missingRow?.[19]).toBe("整改后（文件缺失）");
+    expect(missingRow?.[21]).toBe("整改后（文件缺失）");
 
     // History: every event of those issues, grouped by issue and in time order within each.
     const eventRows = rows(book, LEDGER_SHEET_NAMES.events);
@@ -201,7 +202,7 @@ describe("exportLedger", () => {
       s.open,
       s.overdue,
       formatRate(s.rate.rate),
-      formatHours(s.response.averageHours),
+      formatHours(s.durations.rectification.averageHours),
     ];
     const gridRows = rows(book, LEDGER_SHEET_NAMES.grids);
     expect(gridRows).toEqual([
@@ -224,8 +225,10 @@ describe("exportLedger", () => {
     expect(cover.get("超期")).toBe(c1.overdue);
     expect(cover.get("反弹")).toBe(c1.rebound);
     expect(cover.get("整改率")).toBe(formatRate(c1.rate.rate));
-    expect(cover.get("平均响应时长")).toBe(formatHours(c1.response.averageHours));
-    expect(cover.get("响应时长中位数")).toBe(formatHours(c1.response.medianHours));
+    for (const kind of DURATION_KINDS) {
+      expect(cover.get(`平均${DURATION_LABELS[kind]}`)).toBe(formatHours(c1.durations[kind].averageHours));
+      expect(cover.get(`${DURATION_LABELS[kind]}中位数`)).toBe(formatHours(c1.durations[kind].medianHours));
+    }
     expect(cover.get("统计时点")).toEqual(new Date(Date.UTC(2026, 10, 20, 18, 0)));
   });
 
@@ -266,7 +269,7 @@ describe("exportLedger", () => {
       expect(row[2]).toBe(grid === null ? undefined : grid.startsWith("G2") ? "西苑社区" : "东苑社区");
     }
     // No folder to copy the photos into: the cells name them.
-    expect(issueRows[0]?.[18]).toBe("整改前");
+    expect(issueRows[0]?.[20]).toBe("整改前");
     expect(result.photos).toEqual({ copied: 0, missing: 0 });
     expect(rows(book, LEDGER_SHEET_NAMES.grids)[0]?.slice(0, 3)).toEqual([undefined, "城管中队", result.stats.found]);
   });
@@ -417,12 +420,12 @@ describe("a past period's ledger", () => {
       5,
       3,
       "16.7%",
-      formatHours(s.response.averageHours),
+      formatHours(s.durations.rectification.averageHours),
     ]);
     // Rows: the issues reported in November and G, open since October; their status and 是否超期 at the end of
     // November, the overdue rows highlighted.
     const issueRows = rows(book, LEDGER_SHEET_NAMES.issues);
-    expect(issueRows.map((r) => [r[0], r[12], r[16]])).toEqual([
+    expect(issueRows.map((r) => [r[0], r[12], r[18]])).toEqual([
       [1, "已销项", "否"],
       [2, "整改中", "是"],
       [3, "整改中", "否"],

@@ -41,12 +41,12 @@ async function ledgerOf(db: Parameters<typeof exportLedger>[0], dir: string, uni
     if (n > 1) rows.push((row.values as ExcelJS.CellValue[]).slice(1));
   });
   const onCover = new Map(LABELS.map((label) => [label, cover.get(label)]));
-  // Columns: 1 发现时间 · 12 状态（统计时点）· 13 整改时间 · 14 销项时间 · 16 是否超期 · 17 是否反弹.
+  // Columns: 1 发现时间 · 12 状态（统计时点）· 13 整改时间 · 14 销项时间 · 18 是否超期 · 19 是否反弹.
   const found = rows.filter((r) => inPeriod(r[1], period) && r[12] !== "不予受理" && r[12] !== "重复");
   const closed = rows.filter((r) => inPeriod(r[14], period)).length;
   const open = rows.filter((r) => OPEN.has(String(r[12])));
-  const overdue = rows.filter((r) => r[16] === "是").length;
-  const reportedOpen = open.filter((r) => inPeriod(r[1], period) || r[16] === "是").length;
+  const overdue = rows.filter((r) => r[18] === "是").length;
+  const reportedOpen = open.filter((r) => inPeriod(r[1], period) || r[18] === "是").length;
   const fromRows = new Map<string, ExcelJS.CellValue>([
     ["发现问题", found.length],
     ["已整改", rows.filter((r) => inPeriod(r[13], period) && (r[12] === "待验收" || r[12] === "已销项")).length],
@@ -54,7 +54,7 @@ async function ledgerOf(db: Parameters<typeof exportLedger>[0], dir: string, uni
     ["未销项", open.length],
     ["超期", overdue],
     ["待验收", rows.filter((r) => r[12] === "待验收").length],
-    ["反弹", found.filter((r) => r[17] === "是").length],
+    ["反弹", found.filter((r) => r[19] === "是").length],
     ["整改率", formatRate(closed + reportedOpen === 0 ? null : closed / (closed + reportedOpen))],
   ]);
   return { onCover, fromRows, rows };

@@ -121,7 +121,7 @@ describe("ledger delivery", () => {
     expect(files.get("照片/1-整改前.jpg")?.toString()).toBe("photo of #1");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(files.get("东苑社区台账_2026-11-20.xlsx") as unknown as ArrayBuffer);
-    const link = book.getWorksheet("问题台账")?.getCell("S2").value as ExcelJS.CellHyperlinkValue;
+    const link = book.getWorksheet("问题台账")?.getCell("U2").value as ExcelJS.CellHyperlinkValue;
     expect(files.has(link.hyperlink)).toBe(true);
     expect(existsSync(join(testDb.dir, "exports", r.key.replace(/:/g, "_")))).toBe(false);
   });

@@ -43,7 +43,7 @@ const ISSUES: LedgerIssueRow[] = [
     status: "已销项",
     rectifiedAt: shanghai(2026, 11, 3, 14, 45),
     closedAt: shanghai(2026, 11, 3, 16, 0),
-    responseHours: 5.25,
+    hours: { response: 0.5, rectification: 5.25, completion: 6 },
     overdue: false,
     rebound: false,
     photos: [
@@ -68,7 +68,7 @@ const ISSUES: LedgerIssueRow[] = [
     status: "整改中",
     rectifiedAt: null,
     closedAt: null,
-    responseHours: null,
+    hours: { response: null, rectification: null, completion: null },
     overdue: true,
     rebound: true,
     photos: [{ stage: "before", label: "", href: "https://img.example.com/p/飞线 1.jpg" }],
@@ -89,7 +89,7 @@ const ISSUES: LedgerIssueRow[] = [
     status: "待验收",
     rectifiedAt: shanghai(2026, 11, 6, 20, 17),
     closedAt: null,
-    responseHours: 12.2,
+    hours: { response: 1, rectification: 12.2, completion: null },
     overdue: false,
     rebound: false,
     photos: [
@@ -141,7 +141,7 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
     timeZone: "Asia/Shanghai",
     definitions: [
       "整改率 = 已销项 ÷（已销项 + 超期未销项 + 本期上报未销项）",
-      "响应时长 = 整改时间 − 上报时间，平均值按本期已整改的问题计算",
+      "整改用时 = 整改时间 − 上报时间，平均值按本期已整改的问题计算",
     ],
     summary: {
       found: 3,
@@ -152,8 +152,11 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
       awaiting: 1,
       rebound: 1,
       rate: "33.3%",
-      avgResponse: "8.7小时",
-      medianResponse: "6小时",
+      durations: {
+        response: { average: "1.2 小时", median: "1 小时" },
+        rectification: { average: "8.7 小时", median: "6 小时" },
+        completion: { average: "9 小时", median: "9 小时" },
+      },
     },
     printIssues: fromArray(ISSUES),
     issues: fromArray(ISSUES),
@@ -167,7 +170,7 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
         open: 0,
         overdue: 0,
         rate: "100.0%",
-        avgResponse: "5.3小时",
+        avgRectification: "5.3 小时",
       },
       {
         community: "幸福社区",
@@ -177,7 +180,7 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
         open: 1,
         overdue: 1,
         rate: "0.0%",
-        avgResponse: "—",
+        avgRectification: "—",
       },
     ],
     ...overrides,
@@ -233,7 +236,9 @@ const ISSUE_HEADERS = [
   "状态",
   "整改时间",
   "销项时间",
-  "响应时长（小时）",
+  "响应用时（小时）",
+  "整改用时（小时）",
+  "办结用时（小时）",
   "是否超期",
   "是否反弹",
   "照片1",
@@ -254,10 +259,10 @@ describe("writeLedgerWorkbook", () => {
 
   it("writes the headers, bold on a fill, frozen and filtered over the data", () => {
     const expected: Record<string, { headers: string[]; filter: string }> = {
-      问题台账: { headers: ISSUE_HEADERS, filter: "A1:V4" },
+      问题台账: { headers: ISSUE_HEADERS, filter: "A1:X4" },
       处置记录: { headers: ["问题编号", "时间", "环节", "操作人", "原状态", "新状态", "原因/说明"], filter: "A1:G4" },
       网格汇总: {
-        headers: ["社区", "网格", "发现", "整改", "未销项", "超期", "整改率", "平均响应时长"],
+        headers: ["社区", "网格", "发现", "整改", "未销项", "超期", "整改率", "平均整改用时"],
         filter: "A1:H3",
       },
     };
@@ -304,11 +309,11 @@ describe("writeLedgerWorkbook", () => {
     expect(first.getCell(14).value).toEqual(wall(2026, 11, 3, 14, 45));
     expect(first.getCell(15).value).toEqual(wall(2026, 11, 3, 16, 0));
     for (const c of [12, 14, 15]) expect(first.getCell(c).numFmt).toBe("yyyy-mm-dd hh:mm");
-    // 5.25 h is stored rounded to the one decimal shown.
-    expect(first.getCell(16).value).toBe(5.3);
-    expect(first.getCell(16).numFmt).toBe("0.0");
-    expect(first.getCell(17).value).toBe("否");
-    expect(first.getCell(18).value).toBe("否");
+    // 响应用时, 整改用时 and 办结用时; 5.25 h is stored rounded to the one decimal shown.
+    expect([16, 17, 18].map((c) => first.getCell(c).value)).toEqual([0.5, 5.3, 6]);
+    for (const c of [16, 17, 18]) expect(first.getCell(c).numFmt).toBe("0.0");
+    expect(first.getCell(19).value).toBe("否");
+    expect(first.getCell(20).value).toBe("否");
     expect(first.getCell(9).alignment).toMatchObject({ wrapText: true });
 
     const second = ws.getRow(3);
@@ -317,32 +322,32 @@ describe("writeLedgerWorkbook", () => {
     expect(second.getCell(5).value).toBeNull();
     expect(second.getCell(14).value).toBeNull();
     expect(second.getCell(15).value).toBeNull();
-    expect(second.getCell(16).value).toBeNull();
-    expect(second.getCell(17).value).toBe("是");
-    expect(second.getCell(18).value).toBe("是");
+    expect([16, 17, 18].map((c) => second.getCell(c).value)).toEqual([null, null, null]);
+    expect(second.getCell(19).value).toBe("是");
+    expect(second.getCell(20).value).toBe("是");
 
     const third = ws.getRow(4);
     expect(third.getCell(12).value).toBeNull();
-    expect(third.getCell(16).value).toBe(12.2);
+    expect([16, 17, 18].map((c) => third.getCell(c).value)).toEqual([1, 12.2, null]);
   });
 
   it("writes photos as hyperlink cells, listing any beyond the third", () => {
     const ws = sheet("问题台账");
-    expect(ws.getCell("S2").value).toEqual({ text: "整改前", hyperlink: "https://img.example.com/p/1001-before.jpg" });
-    expect(ws.getCell("T2").value).toEqual({ text: "整改后", hyperlink: "https://img.example.com/p/1001-after.jpg" });
-    expect(ws.getCell("S2").font).toMatchObject({ underline: true, color: { argb: "FF0563C1" } });
-    expect(ws.getCell("U2").value).toBeNull();
-    expect(ws.getCell("V2").value).toBeNull();
+    expect(ws.getCell("U2").value).toEqual({ text: "整改前", hyperlink: "https://img.example.com/p/1001-before.jpg" });
+    expect(ws.getCell("V2").value).toEqual({ text: "整改后", hyperlink: "https://img.example.com/p/1001-after.jpg" });
+    expect(ws.getCell("U2").font).toMatchObject({ underline: true, color: { argb: "FF0563C1" } });
+    expect(ws.getCell("W2").value).toBeNull();
+    expect(ws.getCell("X2").value).toBeNull();
 
     // No label: numbered; the URL is percent-encoded as Excel and WPS require.
-    expect(ws.getCell("S3").value).toEqual({
+    expect(ws.getCell("U3").value).toEqual({
       text: "照片1",
       hyperlink: "https://img.example.com/p/%E9%A3%9E%E7%BA%BF%201.jpg",
     });
 
     // A non-http link never becomes a hyperlink.
-    expect(ws.getCell("U4").value).toBe("整改后：javascript:alert(1)");
-    expect(ws.getCell("V4").value).toBe(
+    expect(ws.getCell("W4").value).toBe("整改后：javascript:alert(1)");
+    expect(ws.getCell("X4").value).toBe(
       "整改后：https://img.example.com/p/1003-d.jpg\n照片5：https://img.example.com/p/1003-e.jpg",
     );
   });
@@ -384,9 +389,9 @@ describe("writeLedgerWorkbook", () => {
 
   it("writes the grid summary with a unit total below the filter", () => {
     const ws = sheet("网格汇总");
-    expect(rowValues(ws, 2)).toEqual(["幸福社区", "幸福社区第一网格", 1, 1, 0, 0, "100.0%", "5.3小时"]);
+    expect(rowValues(ws, 2)).toEqual(["幸福社区", "幸福社区第一网格", 1, 1, 0, 0, "100.0%", "5.3 小时"]);
     expect(rowValues(ws, 3)).toEqual(["幸福社区", "幸福社区第二网格", 1, 0, 1, 1, "0.0%", "—"]);
-    expect(rowValues(ws, 4)).toEqual(["合计", undefined, 3, 2, 2, 1, "33.3%", "8.7小时"]);
+    expect(rowValues(ws, 4)).toEqual(["合计", undefined, 3, 2, 2, 1, "33.3%", "8.7 小时"]);
     expect(ws.getCell("A4").font?.bold).toBe(true);
     expect(typeof ws.getCell("C2").value).toBe("number");
   });
@@ -416,11 +421,15 @@ describe("writeLedgerWorkbook", () => {
     expect(pairs.get("超期")).toBe(1);
     expect(pairs.get("反弹")).toBe(1);
     expect(pairs.get("整改率")).toBe("33.3%");
-    expect(pairs.get("平均响应时长")).toBe("8.7小时");
-    expect(pairs.get("响应时长中位数")).toBe("6小时");
+    expect(pairs.get("平均响应用时")).toBe("1.2 小时");
+    expect(pairs.get("响应用时中位数")).toBe("1 小时");
+    expect(pairs.get("平均整改用时")).toBe("8.7 小时");
+    expect(pairs.get("整改用时中位数")).toBe("6 小时");
+    expect(pairs.get("平均办结用时")).toBe("9 小时");
+    expect(pairs.get("办结用时中位数")).toBe("9 小时");
     expect(pairs.get("待验收")).toBe(1);
     expect(lines).toContain("整改率 = 已销项 ÷（已销项 + 超期未销项 + 本期上报未销项）");
-    expect(lines).toContain("响应时长 = 整改时间 − 上报时间，平均值按本期已整改的问题计算");
+    expect(lines).toContain("整改用时 = 整改时间 − 上报时间，平均值按本期已整改的问题计算");
     let dateRow = 0;
     ws.eachRow((row, n) => {
       if (row.getCell(1).value === "生成时间") dateRow = n;
@@ -513,7 +522,7 @@ describe("writeLedgerWorkbook", () => {
     const copy = new ExcelJS.Workbook();
     await copy.xlsx.readFile(file);
     const issues = copy.getWorksheet("问题台账");
-    expect(issues?.autoFilter).toBe("A1:V1");
+    expect(issues?.autoFilter).toBe("A1:X1");
     expect(issues?.rowCount).toBe(1);
     expect(copy.getWorksheet("网格汇总")?.getCell("A2").value).toBe("合计");
   });

@@ -84,6 +84,7 @@ export interface IssueSeed {
   status: IssueStatus;
   reportedAt: Date;
   deadline?: Date | null;
+  acceptedAt?: Date | null;
   rectifiedAt?: Date | null;
   closedAt?: Date | null;
   department?: boolean;
@@ -110,6 +111,7 @@ export async function insertIssues(db: Db, org: Org, seeds: readonly IssueSeed[]
         status: s.status,
         reportedAt: s.reportedAt,
         deadline: s.deadline ?? null,
+        acceptedAt: s.acceptedAt ?? null,
         rectifiedAt: s.rectifiedAt ?? null,
         closedAt: s.closedAt ?? null,
         reboundOfId: s.reboundOf == null ? null : (ids.get(s.reboundOf) ?? null),
@@ -151,8 +153,14 @@ export function randomIssues(seed: number, count: number, asOf: Date, days = 40)
     let closedAt: Date | null = null;
     if (status === "rectified" || status === "closed") rectifiedAt = later(reportedAt);
     if (status === "closed" && rectifiedAt) closedAt = later(rectifiedAt);
-    // A fix that was refused keeps no rectified time, but old data might: responseStats must ignore it.
+    // A fix that was refused keeps no rectified time, but old data might: durationsIn must ignore it.
     if (status === "accepted" && random() < 0.1) rectifiedAt = later(reportedAt);
+    // Accepted some minutes after the report (no later than the fix); every third one fixed without 接单.
+    const acceptWindow = Math.floor(((rectifiedAt ?? asOf).getTime() - reportedAt.getTime()) / minute);
+    const acceptedAt =
+      ["accepted", "rectified", "closed"].includes(status) && untilNow % 3 !== 0
+        ? new Date(reportedAt.getTime() + Math.min(untilNow % 97, acceptWindow) * minute)
+        : null;
     const reboundOf = closedNumbers.length > 0 && random() < 0.1 ? pick(closedNumbers) : null;
     seeds.push({
       number,
@@ -161,6 +169,7 @@ export function randomIssues(seed: number, count: number, asOf: Date, days = 40)
       status,
       reportedAt,
       deadline,
+      acceptedAt,
       rectifiedAt,
       closedAt,
       department: random() < 0.2,
@@ -188,6 +197,7 @@ export async function insertIssuesFast(db: Db, org: Org, seeds: readonly IssueSe
       status: s.status,
       reportedAt: s.reportedAt,
       deadline: s.deadline ?? null,
+      acceptedAt: s.acceptedAt ?? null,
       rectifiedAt: s.rectifiedAt ?? null,
       closedAt: s.closedAt ?? null,
     })),

@@ -3,23 +3,18 @@ import type { Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
+  DURATION_KINDS,
+  type DurationKind,
   type IssueCondition,
   inHandAt,
+  mapDurations,
   matches,
   openAt,
   overdueAt,
   rateOpenAt,
 } from "../../src/domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
-import {
-  periodFor,
-  periodLabel,
-  rectifiedResponseHours,
-  statsByUnit,
-  toWhere,
-  type UnitStats,
-  unitStats,
-} from "../../src/reports/stats.ts";
+import { periodFor, periodLabel, statsByUnit, toWhere, type UnitStats, unitStats } from "../../src/reports/stats.ts";
 import { dueInHand, overdueIssues } from "../../src/reports/stats-lists.ts";
 import { FLAG_EMOJI, rankChildren, rankUnits, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
 import { UnknownUnitError } from "../../src/reports/stats-scope.ts";
@@ -211,9 +206,9 @@ describe("statistics on a hand-made community", () => {
     ]);
     // Rectified today: #1 (3 h), #3 (27 h, awaiting verification), #6 (1 h).
     expect(s.rectified).toBe(3);
-    expect(s.response.count).toBe(3);
-    expect(s.response.averageHours).toBeCloseTo(31 / 3, 10);
-    expect(s.response.medianHours).toBe(3);
+    expect(s.durations.rectification.count).toBe(3);
+    expect(s.durations.rectification.averageHours).toBeCloseTo(31 / 3, 10);
+    expect(s.durations.rectification.medianHours).toBe(3);
     expect(s.closed).toBe(2);
     // Open now: #2 accepted, #3 rectified, #5 assigned, #7 reported; overdue: #2 only — #3 is past its deadline
     // but awaiting verification, which is not overdue.
@@ -235,7 +230,7 @@ describe("statistics on a hand-made community", () => {
     expect([g11.reported, g11.found, g11.rectified, g11.closed, g11.open, g11.overdue, g11.rebound]).toEqual([
       3, 2, 2, 1, 3, 1, 1,
     ]);
-    expect(g11.response).toEqual({ count: 2, averageHours: 15, medianHours: 15 });
+    expect(g11.durations.rectification).toEqual({ count: 2, averageHours: 15, medianHours: 15 });
     expect(g11.rate).toEqual({ closed: 1, open: 2, rate: 1 / 3 });
     expect(g11.cumulativeRate).toEqual({ closed: 1, open: 3, rate: 0.25 });
     expect([g12.reported, g12.found, g12.rectified, g12.closed, g12.open, g12.overdue, g12.rebound]).toEqual([
@@ -292,13 +287,6 @@ describe("statistics on a hand-made community", () => {
     await expect(unitStats(f.db, "NOPE", today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
     await expect(statsByUnit(f.db, [999_999], today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
   });
-
-  it("gives per-issue response hours only for issues that count as rectified", () => {
-    const reportedAt = sh("2026-11-20 09:00");
-    const rectifiedAt = sh("2026-11-20 12:00");
-    expect(rectifiedResponseHours({ status: "closed", reportedAt, rectifiedAt })).toBe(3);
-    expect(rectifiedResponseHours({ status: "accepted", reportedAt, rectifiedAt })).toBeNull();
-  });
 });
 
 describe("statistics agree with a brute-force count over the rows", () => {
@@ -338,10 +326,24 @@ describe("statistics agree with a brute-force count over the rows", () => {
       const openTerm = mine.filter((s) => isOverdue(s) || (isOpen(s) && within(s.reportedAt, p))).length;
       return { closed, open: openTerm, rate: closed + openTerm === 0 ? null : closed / (closed + openTerm) };
     };
-    const hours = mine
-      .filter((s) => (s.status === "rectified" || s.status === "closed") && within(s.rectifiedAt, period))
-      .map((s) => ((s.rectifiedAt as Date).getTime() - s.reportedAt.getTime()) / HOUR)
-      .sort((a, b) => a - b);
+    const fixed = (s: IssueSeed) => s.status === "rectified" || s.status === "closed";
+    const ends: Record<DurationKind, (s: IssueSeed) => Date | null | undefined> = {
+      response: (s) => s.acceptedAt ?? (fixed(s) ? s.rectifiedAt : null),
+      rectification: (s) => (fixed(s) ? s.rectifiedAt : null),
+      completion: (s) => (s.status === "closed" ? s.closedAt : null),
+    };
+    const durations = mapDurations((kind) => {
+      const hours = mine
+        .filter((s) => within(ends[kind](s), period))
+        .map((s) => ((ends[kind](s) as Date).getTime() - s.reportedAt.getTime()) / HOUR)
+        .sort((a, b) => a - b);
+      const middle = (hours[Math.floor((hours.length - 1) / 2)] ?? 0) + (hours[Math.floor(hours.length / 2)] ?? 0);
+      return {
+        count: hours.length,
+        averageHours: hours.length === 0 ? null : hours.reduce((a, b) => a + b, 0) / hours.length,
+        medianHours: hours.length === 0 ? null : middle / 2,
+      };
+    });
     const openByStatus = Object.fromEntries(ISSUE_STATUSES.map((st) => [st, 0])) as Record<IssueStatus, number>;
     for (const s of open) {
       openByStatus[isAwaiting(s) ? "rectified" : unfixed.includes(s.status) ? s.status : "accepted"] += 1;
@@ -359,13 +361,8 @@ describe("statistics agree with a brute-force count over the rows", () => {
       awaitingVerification: mine.filter(isAwaiting).length,
       rate: rateOf(period),
       cumulativeRate: rateOf({ from: new Date(0), to: period.to }),
-      rectified: hours.length,
-      averageHours: hours.length === 0 ? null : hours.reduce((a, b) => a + b, 0) / hours.length,
-      medianHours:
-        hours.length === 0
-          ? null
-          : ((hours[Math.floor((hours.length - 1) / 2)] as number) + (hours[Math.floor(hours.length / 2)] as number)) /
-            2,
+      rectified: durations.rectification.count,
+      durations,
     };
   }
 
@@ -409,13 +406,15 @@ describe("statistics agree with a brute-force count over the rows", () => {
           rate: s.rate,
           cumulativeRate: s.cumulativeRate,
           rectified: s.rectified,
-          averageHours: s.response.averageHours,
-          medianHours: s.response.medianHours,
         };
-        const { averageHours, ...exact } = ref;
-        expect({ code, ...actual, averageHours: undefined }).toEqual({ code, ...exact, averageHours: undefined });
-        if (averageHours === null) expect(s.response.averageHours).toBeNull();
-        else expect(s.response.averageHours).toBeCloseTo(averageHours, 9);
+        const { durations, ...exact } = ref;
+        expect({ code, ...actual }).toEqual({ code, ...exact });
+        for (const kind of DURATION_KINDS) {
+          const { averageHours, ...counts } = durations[kind];
+          expect({ code, kind, ...s.durations[kind], averageHours: undefined }).toEqual({ code, kind, ...counts });
+          if (averageHours === null) expect(s.durations[kind].averageHours).toBeNull();
+          else expect(s.durations[kind].averageHours).toBeCloseTo(averageHours, 9);
+        }
       }
     });
   }

@@ -297,7 +297,7 @@ function headline(view: BoardView): HTMLElement {
       figure(T.awaiting, h.awaiting),
       figure(T.rate, h.rate),
       figure(T.cumulativeRate, h.cumulativeRate),
-      figure(T.response, h.response),
+      figure(T.rectificationTime, h.rectificationTime),
     ),
   );
 }

@@ -30,7 +30,7 @@ export const T = {
   awaiting: "待核查",
   rate: "今日整改率",
   cumulativeRate: "累计整改率",
-  response: "平均响应",
+  rectificationTime: "平均整改用时",
   pieces: "件",
   issues: "在办问题",
   noIssues: "没有在办的问题 👍",

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Issue_acceptedAt_idx" ON "Issue"("acceptedAt");
+
