@@ -154,6 +154,14 @@ describe("riqing CLI", () => {
     expect(bad.err).toContain("RIQING_TIMEZONE：");
   });
 
+  // behaviour §13.9
+  it("start: webhook mode without the verification token does not start, and says where to find it", () => {
+    const webhook = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "secret", LARK_EVENT_MODE: "webhook" };
+    const refused = riqing(["start"], webhook);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/LARK_VERIFICATION_TOKEN：未设置.*开发者后台 → 事件与回调 → 加密策略/);
+  });
+
   it("explains unknown commands and missing arguments in Chinese", () => {
     expect(riqing(["fly"])).toMatchObject({ code: 2, err: expect.stringContaining("未知命令“fly”") });
     expect(riqing(["export", "ledger", "--unit", "xfl"]).err).toContain("缺少参数：--from、--to、--out");

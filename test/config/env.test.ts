@@ -135,6 +135,25 @@ describe("loadConfig", () => {
     expect(found.RIQING_ADMINS).toContain("ou_");
   });
 
+  // behaviour §13.9
+  it("refuses webhook mode without the verification token, saying where the Feishu console shows it", () => {
+    const webhook = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x", LARK_EVENT_MODE: "webhook" };
+    expect(problems(webhook)).toEqual({
+      LARK_VERIFICATION_TOKEN: expect.stringContaining("开发者后台 → 事件与回调 → 加密策略"),
+    });
+    expect(loadConfig({ ...webhook, LARK_VERIFICATION_TOKEN: "vt" }).lark).toMatchObject({ verificationToken: "vt" });
+    // The long connection needs neither.
+    expect(loadConfig({ ...webhook, LARK_EVENT_MODE: "ws" }).lark?.eventMode).toBe("ws");
+  });
+
+  // behaviour §10.4
+  it("listens on 127.0.0.1 unless HOST names another address of this machine", () => {
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "::" }).host).toBe("::");
+    expect(problems({ HOST: "example.com" })).toEqual({ HOST: expect.stringContaining("0.0.0.0") });
+  });
+
   it("takes a PostgreSQL URL for DATABASE_URL", () => {
     const credentials = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x" };
     for (const url of ["postgresql://riqing:secret@db.example.gov.cn:5432/riqing", "postgres://db/riqing"]) {
@@ -171,6 +190,7 @@ describe("loadConfig", () => {
       "LARK_VERIFICATION_TOKEN",
       "DATABASE_URL",
       "DATA_DIR",
+      "HOST",
       "PORT",
       "RIQING_TIMEZONE",
       "RIQING_ADMINS",

@@ -1,40 +1,11 @@
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
-import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClickAnswer, ClockAnswer, MessageView, SandboxEvent, SandboxState } from "../../src/sandbox/api-types.ts";
+import { connects, otherAddresses } from "../support/addresses.ts";
 import { samplePng } from "../support/images.ts";
 import { MONDAY_9AM, named, startTestSandbox, type TestSandbox } from "./support.ts";
 
 const HOUR = 3_600_000;
-
-/**
- * Addresses of this machine other than 127.0.0.1 that a server bound to every interface would answer on: its network
- * interfaces' addresses, and on Linux 127.0.0.2 (the whole of 127/8 reaches the loopback interface there).
- */
-function otherAddresses(): string[] {
-  const own = Object.values(networkInterfaces())
-    .flat()
-    .filter((a) => a !== undefined && !a.internal && !a.address.startsWith("fe80:"))
-    .map((a) => a?.address ?? "");
-  return [...(process.platform === "linux" ? ["127.0.0.2"] : []), ...own];
-}
-
-/** Whether a TCP connection to address:port is accepted. */
-function connects(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: address, port, timeout: 2000 });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
 
 describe("the sandbox API with the real bot", () => {
   let t: TestSandbox;

@@ -150,7 +150,6 @@ export async function startBot(options: {
     const bot = await createRiqing(config, {
       log,
       now: clock.now,
-      host: "127.0.0.1",
       schedule: false,
       publicUrl: () => `http://127.0.0.1:${harness.bot.port}`,
       ...(options.extensions && { extensions: options.extensions }),
