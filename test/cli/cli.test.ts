@@ -6,6 +6,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
 import { LarkEmulator } from "../../src/emulator/index.ts";
+import { postToSandbox } from "../sandbox/support.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "riqing-cli-"));
@@ -224,15 +225,11 @@ describe("riqing CLI", () => {
       people: { name: string; openId: string }[];
       chats: { name: string; chatId: string }[];
     };
-    await fetch(`${first.origin}/sandbox/api/messages`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        chatId: state.chats.find((c) => c.name === "幸福里社区创城工作群")?.chatId,
-        from: state.people.find((p) => p.name === "何小燕")?.openId,
-        text: "上报 幸福路菜市场门口堆物堆料",
-        photos: [{ sample: "market-boxes" }],
-      }),
+    await postToSandbox(first.origin, "messages", {
+      chatId: state.chats.find((c) => c.name === "幸福里社区创城工作群")?.chatId,
+      from: state.people.find((p) => p.name === "何小燕")?.openId,
+      text: "上报 幸福路菜市场门口堆物堆料",
+      photos: [{ sample: "market-boxes" }],
     });
     await expect
       .poll(async () => (await sandboxMessages(first)).map((m) => m.msgType), { timeout: 20_000 })
