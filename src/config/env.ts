@@ -266,6 +266,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/**
+ * The configured values that must never reach a log line: the app secret, the encrypt key, the verification token,
+ * the board's signing secret and the database password. The logger censors each of them wherever it appears.
+ */
+export function secretsOf(config: Config): string[] {
+  const values = [
+    config.lark?.appSecret,
+    config.lark?.encryptKey,
+    config.lark?.verificationToken,
+    config.board.secret,
+    databasePassword(config.databaseUrl),
+  ];
+  return values.filter((v): v is string => Boolean(v));
+}
+
+function databasePassword(url: string): string | undefined {
+  if (url.startsWith("file:")) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How events arrive; the schema has made sure webhook mode has its verification token. */
 function eventSettings(eventMode: "ws" | "webhook", verificationToken: string | undefined) {
   if (eventMode === "ws") return { eventMode, verificationToken };
