@@ -2,6 +2,8 @@ import { pino } from "pino";
 
 export type Logger = pino.Logger;
 
+const CENSOR = "[redacted]";
+
 /** Paths whose values must never reach a log line. */
 const REDACT = [
   "appSecret",
@@ -20,9 +22,49 @@ const REDACT = [
   "*.api_key",
 ];
 
-/** Creates the structured JSON logger. Secrets listed in REDACT are censored wherever they appear. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { app: "riqing" }, redact: { paths: REDACT, censor: "[redacted]" } }, destination);
+/**
+ * Secrets by their shape, wherever they stand in a line (inside an error's message, a URL, a quoted body): bearer
+ * credentials, Lark's tenant and user access tokens (t-…, u-…), and the value of any *_token or *_secret field.
+ */
+const SHAPES: readonly [RegExp, string][] = [
+  [/(Bearer\s+)[^\s"'\\,;]+/gi, `$1${CENSOR}`],
+  [/\b[tu]-[0-9A-Za-z_-]{16,}/g, CENSOR],
+  [/("?\w*(?:token|secret)\\?"?\s*[:=]\s*\\?"?)[^\s"'\\,;&}]+/gi, `$1${CENSOR}`],
+];
+
+/** Shorter values are not Lark's or Riqing's generated secrets, and censoring them would garble ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * Creates the structured JSON logger. Every line, at every level, is censored before it is written: the values of the
+ * fields listed in REDACT, each of `secrets` (the configured app secret, keys and tokens) wherever it appears, and
+ * anything shaped like an access token.
+ */
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  secrets: readonly (string | undefined)[] = [],
+): Logger {
+  const censor = censorOf(secrets);
+  return pino(
+    { level, base: { app: "riqing" }, redact: { paths: REDACT, censor: CENSOR }, hooks: { streamWrite: censor } },
+    destination,
+  );
+}
+
+/** The function that blanks the given secrets, and every secret-shaped string, in a written line. */
+function censorOf(secrets: readonly (string | undefined)[]): (line: string) => string {
+  const known = secrets
+    .filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH)
+    // As written, and as JSON escapes it inside a string.
+    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])
+    .sort((a, b) => b.length - a.length);
+  return (line) => {
+    let out = line;
+    for (const secret of known) out = out.replaceAll(secret, CENSOR);
+    for (const [shape, replacement] of SHAPES) out = out.replace(shape, replacement);
+    return out;
+  };
 }
 
 /** A logger that drops everything (tests, dry runs). */

@@ -78,7 +78,7 @@ async function startBot(config: ServerConfig): Promise<{ port: number; stop(): P
   const log = config.logFile
     ? createLogger("warn", pino.destination({ dest: config.logFile, sync: false }))
     : createLogger("silent");
-  const bot = await createRiqing(loadConfig(env), { log, host: "127.0.0.1" });
+  const bot = await createRiqing(loadConfig(env), { log });
   await bot.start();
   return { port: bot.port, stop: () => bot.stop() };
 }

@@ -63,8 +63,6 @@ export interface RiqingOptions {
   log: Logger;
   /** The bot's clock; the sandbox passes its virtual clock. */
   now?: () => Date;
-  /** Listen address: 127.0.0.1 in the sandbox, all interfaces in production. */
-  host?: string;
   extensions?: RouterExtensions;
   /** Run the schedules on their own (default). Tests turn this off and call tick() at the instants they choose. */
   schedule?: boolean;
@@ -78,8 +76,8 @@ export interface RiqingOptions {
 }
 
 /**
- * Wires the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP app (webhook, health,
- * metrics). Nothing runs until start(): then the queues and schedules, the HTTP server and the long connection.
+ * Wires the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP app (webhook in webhook mode,
+ * health, metrics). Nothing runs until start(): then the queues and schedules, the HTTP server and the long connection.
  * stop() shuts down in reverse: schedules and intake first, then in-flight work, then the database.
  */
 export async function createRiqing(config: Config, options: RiqingOptions): Promise<Riqing> {
@@ -224,13 +222,15 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         },
       },
     ],
-    larkEvents: createWebhookHandler({
-      encryptKey: lark.encryptKey,
-      verificationToken: lark.verificationToken,
-      sink,
-      log,
-      onRejected: (reason) => metrics.rejected(reason),
-      now: () => now().getTime(),
+    ...(lark.eventMode === "webhook" && {
+      larkEvents: createWebhookHandler({
+        encryptKey: lark.encryptKey,
+        verificationToken: lark.verificationToken,
+        sink,
+        log,
+        onRejected: (reason) => metrics.rejected(reason),
+        now: () => now().getTime(),
+      }),
     }),
     board: (router) => {
       feed = boardRoutes(router, {
@@ -278,9 +278,9 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       outbox.start();
       await resumeLedgerExports(deps);
       if (options.schedule ?? true) scheduler.start();
-      server = await listen(app.callback(), config.port, options.host ?? "0.0.0.0");
+      server = await listen(app.callback(), config.port, config.host);
       riqing.port = (server.address() as { port: number }).port;
-      log.info({ port: riqing.port, eventMode: lark.eventMode }, "riqing started");
+      log.info({ host: config.host, port: riqing.port, eventMode: lark.eventMode }, "riqing started");
       if (lark.eventMode === "ws") {
         connection = startLongConnection({
           appId: lark.appId,

@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JobDeps } from "../commands/deps.ts";
-import type { Config } from "../config/env.ts";
+import { type Config, secretsOf } from "../config/env.ts";
 import { openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { clockSettings } from "../domain/clock-settings.ts";
@@ -31,7 +31,7 @@ export interface CliOutput {
 async function openDeps(config: Config): Promise<JobDeps> {
   await migrate(config.databaseUrl);
   const db = await openDb(config.databaseUrl);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, secretsOf(config));
   const lark = config.lark;
   const client = lark
     ? new LarkClient({ appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain, logger: log })

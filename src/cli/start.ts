@@ -1,5 +1,5 @@
 import { createRiqing } from "../app/create-riqing.ts";
-import type { Config } from "../config/env.ts";
+import { type Config, secretsOf } from "../config/env.ts";
 import { createLogger } from "../log.ts";
 
 /**
@@ -7,7 +7,7 @@ import { createLogger } from "../log.ts";
  * starts the sandbox from the demo state instead of resuming it. SIGINT and SIGTERM stop it gracefully.
  */
 export async function start(config: Config, options: { reset?: boolean } = {}): Promise<void> {
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, secretsOf(config));
   const running =
     config.mode === "sandbox"
       ? await (await import("../sandbox/start-sandbox.ts")).startSandbox(config, log, options)

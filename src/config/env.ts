@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Log levels pino understands. */
@@ -6,6 +7,9 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 const PORT_MESSAGE = "应为 0–65535 之间的整数端口号，如 3000（0 表示自动选一个空闲端口）";
 
 const optionalText = z.string().trim().optional();
+
+const HOST_MESSAGE =
+  "应为本机的 IP 地址：127.0.0.1（默认，只有本机能访问）或 0.0.0.0（所有网卡，webhook 部署在另一台机器或容器外的反向代理后面时用）";
 
 const SECRET_MESSAGE =
   "应为至少 32 个字符的随机字符串，挂图作战链接和照片链接用它签名；可用 openssl rand -hex 32 生成，更换后旧链接全部失效";
@@ -53,6 +57,11 @@ const schema = z
         .optional(),
     ),
     DATA_DIR: z.string().trim().default("./data"),
+    HOST: z
+      .string()
+      .trim()
+      .default("127.0.0.1")
+      .refine((host) => isIP(host) !== 0, { message: HOST_MESSAGE }),
     PORT: z.coerce
       .number({ message: PORT_MESSAGE })
       .int({ message: PORT_MESSAGE })
@@ -115,6 +124,15 @@ const schema = z
         message: `未设置。开启挂图作战（已设置 ${env.RIQING_PUBLIC_URL ? "RIQING_PUBLIC_URL" : "RIQING_BOARD_LOGIN"}）需要签名密钥：${SECRET_MESSAGE}`,
       });
     }
+    if (env.LARK_APP_ID && env.LARK_EVENT_MODE === "webhook" && !env.LARK_VERIFICATION_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LARK_VERIFICATION_TOKEN"],
+        message:
+          "未设置。webhook 模式（LARK_EVENT_MODE=webhook）用它核对每个事件确实来自飞书：" +
+          "请到开发者后台 → 事件与回调 → 加密策略 复制 Verification Token",
+      });
+    }
     if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -140,19 +158,25 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+/**
+ * The Lark app. Events arrive over the long connection, or by webhook, where every event must carry the verification
+ * token (and a signature when there is an encrypt key).
+ */
+type LarkConfig = {
+  appId: string;
+  appSecret: string;
+  domain: string;
+  encryptKey?: string;
+} & ({ eventMode: "ws"; verificationToken?: string } | { eventMode: "webhook"; verificationToken: string });
+
 /** Validated configuration. `lark` is absent in sandbox mode (no credentials). */
 export interface Config {
   mode: "production" | "sandbox";
-  lark?: {
-    appId: string;
-    appSecret: string;
-    domain: string;
-    eventMode: "ws" | "webhook";
-    encryptKey?: string;
-    verificationToken?: string;
-  };
+  lark?: LarkConfig;
   databaseUrl: string;
   dataDir: string;
+  /** The address the HTTP server listens on. */
+  host: string;
   port: number;
   timezone: string;
   admins: string[];
@@ -221,13 +245,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             appId: e.LARK_APP_ID,
             appSecret: e.LARK_APP_SECRET,
             domain: DOMAINS[e.LARK_DOMAIN] ?? e.LARK_DOMAIN,
-            eventMode: e.LARK_EVENT_MODE,
             encryptKey: e.LARK_ENCRYPT_KEY,
-            verificationToken: e.LARK_VERIFICATION_TOKEN,
+            ...eventSettings(e.LARK_EVENT_MODE, e.LARK_VERIFICATION_TOKEN),
           }
         : undefined,
     databaseUrl: e.DATABASE_URL ?? (sandbox ? `file:${dataDir}/sandbox/riqing.db` : `file:${dataDir}/riqing.db`),
     dataDir,
+    host: e.HOST,
     port: e.PORT,
     timezone: e.RIQING_TIMEZONE,
     admins: e.RIQING_ADMINS,
@@ -240,4 +264,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // The sandbox talks to a person at a terminal: its banner, not the bot's routine log lines, unless asked for.
     logLevel: e.LOG_LEVEL ?? (sandbox ? "warn" : "info"),
   };
+}
+
+/**
+ * The configured values that must never reach a log line: the app secret, the encrypt key, the verification token,
+ * the board's signing secret and the database password. The logger censors each of them wherever it appears.
+ */
+export function secretsOf(config: Config): string[] {
+  const values = [
+    config.lark?.appSecret,
+    config.lark?.encryptKey,
+    config.lark?.verificationToken,
+    config.board.secret,
+    databasePassword(config.databaseUrl),
+  ];
+  return values.filter((v): v is string => Boolean(v));
+}
+
+function databasePassword(url: string): string | undefined {
+  if (url.startsWith("file:")) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How events arrive; the schema has made sure webhook mode has its verification token. */
+function eventSettings(eventMode: "ws" | "webhook", verificationToken: string | undefined) {
+  if (eventMode === "ws") return { eventMode, verificationToken };
+  if (!verificationToken) throw new Error("unreachable: webhook mode without a verification token");
+  return { eventMode, verificationToken };
 }

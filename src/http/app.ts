@@ -14,8 +14,8 @@ export interface AppOptions {
   log: Logger;
   metrics: Metrics;
   health: HealthCheck[];
-  /** The webhook handler for POST /lark/events. */
-  larkEvents: (ctx: Koa.Context) => Promise<void>;
+  /** The webhook handler for POST /lark/events, in webhook mode only: nothing else may post events. */
+  larkEvents?: (ctx: Koa.Context) => Promise<void>;
   /** The open doors for people and other systems: the 挂图作战 board and the Open311 API. */
   board?: (router: Router) => void;
   api?: (router: Router) => void;
@@ -23,11 +23,11 @@ export interface AppOptions {
   extend?: (router: Router) => void;
 }
 
-/** The HTTP surface: Lark events, health, metrics, the board and the Open311 API (and the sandbox when extended). */
+/** The HTTP surface: Lark events (webhook mode), health, metrics, the board and the Open311 API (and the sandbox when extended). */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa();
   const router = new Router();
-  router.post("/lark/events", options.larkEvents);
+  if (options.larkEvents) router.post("/lark/events", options.larkEvents);
   router.get("/healthz", async (ctx) => {
     const details: Record<string, unknown> = {};
     const results = await Promise.all(

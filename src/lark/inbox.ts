@@ -125,9 +125,13 @@ export class Inbox {
     this.afterEach = options.afterEach ?? (() => {});
   }
 
-  /** Stores an event unless it was seen before. Resolves once the row is committed; never runs the handler. */
+  /**
+   * Stores an event unless it was seen before, without its token (the verification token that proved where it came
+   * from, or a card's update token: secrets, not data). Resolves once the row is committed; never runs the handler.
+   */
   async accept(event: FlatEvent): Promise<{ status: "stored" | "duplicate"; id?: number }> {
     const { chatId, messageId } = routingKeys(event);
+    const { token: _token, ...kept } = event;
     try {
       const row = await this.db.inboundEvent.create({
         data: {
@@ -135,7 +139,7 @@ export class Inbox {
           messageId: messageId ?? null,
           eventType: event.event_type,
           chatId: chatId ?? null,
-          payload: JSON.stringify(event),
+          payload: JSON.stringify(kept),
         },
         select: { id: true },
       });

@@ -43,12 +43,12 @@ export function sdkLogger(log: Logger, levels = AS_IS): lark.Logger {
 }
 
 /**
- * A log-safe summary of what the SDK passes: strings with bearer tokens blanked, errors and objects by their code,
- * message and HTTP status only — axios errors carry request headers (the access token) and token calls carry the
- * app secret.
+ * A log-safe summary of what the SDK passes: strings as they are (the logger censors secrets on every line), errors
+ * and objects by their code, message and HTTP status only — axios errors carry request headers (the access token)
+ * and token calls carry the app secret.
  */
 function describe(value: unknown): string {
-  if (typeof value === "string") return value.replace(/(Bearer\s+)\S+/g, "$1[redacted]");
+  if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map(describe).join(" ");
   if (value === null || typeof value !== "object") return String(value);
   const e = value as {
@@ -61,5 +61,5 @@ function describe(value: unknown): string {
   const parts = [e.code ?? data.code, e.msg ?? data.msg, e.message, e.response?.status].filter(
     (x) => typeof x === "string" || typeof x === "number",
   );
-  return parts.length ? parts.map(String).map(describe).join(" ") : "[object]";
+  return parts.length ? parts.map(String).join(" ") : "[object]";
 }

@@ -74,9 +74,9 @@ export interface SandboxHost {
 /**
  * The sandbox's HTTP surface on the bot's server: the page (/sandbox, also where / leads, and its assets) and its JSON API
  * (/sandbox/api/*): state, messages, an event stream, posting as a demo person, card clicks, the clock, files and
- * photos, and reset. Only the page itself may use it: a request for another host name (DNS rebinding) or from
- * another origin (a web page the user happens to visit) is refused with 403. Errors answer `{error}` with a sentence
- * for the user.
+ * photos, and reset. Only the page itself may use it: a request for another host name (DNS rebinding), from
+ * another origin (a web page the user happens to visit), or a change that is not a same-origin JSON request is refused
+ * with 403 before anything happens. Errors answer `{error}` with a sentence for the user.
  */
 export function sandboxRoutes(router: Router, host: SandboxHost): void {
   const live = (ctx: Context): SandboxSession => {
@@ -205,18 +205,30 @@ export function sandboxRoutes(router: Router, host: SandboxHost): void {
   );
 }
 
-/**
- * Whether a request comes from the sandbox page: addressed to 127.0.0.1 or localhost on the sandbox's port, and, when
- * the browser names the page that sent it (Origin), sent by the sandbox's own origin.
- */
-function fromOwnPage(ctx: Context, port: number): boolean {
-  const hosts = ["127.0.0.1", "localhost"].flatMap((name) =>
+/** What a request may be addressed to: a loopback name with the sandbox's port (left out by a browser for 80). */
+function ownHosts(port: number): string[] {
+  return ["127.0.0.1", "localhost", "[::1]"].flatMap((name) =>
     port === 80 ? [name, `${name}:80`] : [`${name}:${port}`],
   );
+}
+
+/**
+ * Whether a request comes from the sandbox page. It must be addressed to a loopback name on the sandbox's port (a
+ * foreign name resolving to 127.0.0.1 is DNS rebinding), and, when the browser names the page that sent it (Origin),
+ * be sent by the sandbox's own origin. A request that changes something must moreover prove it is same-origin (its
+ * Origin, or Sec-Fetch-Site when there is no Origin; a cross-site Sec-Fetch-Site never passes) and be JSON, which no
+ * form or simple cross-site request can send.
+ */
+function fromOwnPage(ctx: Context, port: number): boolean {
+  const hosts = ownHosts(port);
+  if (!hosts.includes(ctx.get("Host").toLowerCase())) return false;
   const origin = ctx.get("Origin");
-  return (
-    hosts.includes(ctx.get("Host").toLowerCase()) && (origin === "" || hosts.some((h) => origin === `http://${h}`))
-  );
+  const ownOrigin = hosts.some((h) => origin === `http://${h}`);
+  if (origin !== "" && !ownOrigin) return false;
+  if (ctx.method === "GET" || ctx.method === "HEAD") return true;
+  const site = ctx.get("Sec-Fetch-Site");
+  const sameOrigin = site === "same-origin" || (site === "" && ownOrigin);
+  return sameOrigin && ctx.is("application/json") === "application/json";
 }
 
 function serveAsset(name: string) {

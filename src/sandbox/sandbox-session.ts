@@ -81,6 +81,8 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
       lark: { appId: SANDBOX_APP_ID, appSecret, domain: emu.baseUrl, eventMode: "ws" },
       databaseUrl: files.databaseUrl,
       dataDir: files.dir,
+      // Only this machine's browser may reach the sandbox, whatever HOST says.
+      host: "127.0.0.1",
       port: options.port,
       // Board links of the sandbox live as long as this run: a new secret each time it starts.
       board: { ...options.config.board, secret: options.config.board.secret ?? randomBytes(32).toString("hex") },
@@ -89,7 +91,6 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
     const riqing: Riqing = await createRiqing(config, {
       log,
       now: clock.now,
-      host: "127.0.0.1",
       routes: options.routes,
       publicUrl,
     });

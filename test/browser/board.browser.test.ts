@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "../../src/generated/prisma/client.ts";
-import { named, startTestSandbox, type TestSandbox } from "../sandbox/support.ts";
+import { named, postToSandbox, startTestSandbox, type TestSandbox } from "../sandbox/support.ts";
 
 /** Debian's Chromium, driven by playwright-core; nothing is downloaded. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -37,10 +37,11 @@ describe.skipIf(!HAVE_CHROMIUM)("the 挂图作战 board in Chromium", () => {
   const contexts: BrowserContext[] = [];
 
   const post = async (group: string, from: string, sample: string, text: string) => {
-    const response = await fetch(`${t.origin}/sandbox/api/messages`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ chatId: named(t.chats, group), from: named(t.people, from), text, photos: [{ sample }] }),
+    const response = await postToSandbox(t.origin, "messages", {
+      chatId: named(t.chats, group),
+      from: named(t.people, from),
+      text,
+      photos: [{ sample }],
     });
     expect(response.status).toBe(200);
   };

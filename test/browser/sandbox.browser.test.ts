@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageView, SandboxState } from "../../src/sandbox/api-types.ts";
-import { named, startTestSandbox, type TestSandbox } from "../sandbox/support.ts";
+import { named, postToSandbox, startTestSandbox, type TestSandbox } from "../sandbox/support.ts";
 import { HAVE_CHROMIUM, launchChromium, noteIfSkipped, SHOT_DIR } from "./support.ts";
 
 noteIfSkipped("the sandbox browser test");
@@ -228,15 +228,11 @@ describe("the sandbox page in Chromium", () => {
 
       // The rest of the street's day arrives through the API.
       for (const [chat, name, sample, text] of MORNING) {
-        const sent = await fetch(`${t.origin}/sandbox/api/messages`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({
-            chatId: named(t.chats, chat),
-            from: named(t.people, name),
-            text,
-            photos: [{ sample }],
-          }),
+        const sent = await postToSandbox(t.origin, "messages", {
+          chatId: named(t.chats, chat),
+          from: named(t.people, name),
+          text,
+          photos: [{ sample }],
         });
         expect(sent.status).toBe(200);
       }

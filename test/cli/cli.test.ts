@@ -6,6 +6,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
 import { LarkEmulator } from "../../src/emulator/index.ts";
+import { postToSandbox } from "../sandbox/support.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "riqing-cli-"));
@@ -154,6 +155,14 @@ describe("riqing CLI", () => {
     expect(bad.err).toContain("RIQING_TIMEZONE：");
   });
 
+  // behaviour §13.9
+  it("start: webhook mode without the verification token does not start, and says where to find it", () => {
+    const webhook = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "secret", LARK_EVENT_MODE: "webhook" };
+    const refused = riqing(["start"], webhook);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/LARK_VERIFICATION_TOKEN：未设置.*开发者后台 → 事件与回调 → 加密策略/);
+  });
+
   it("explains unknown commands and missing arguments in Chinese", () => {
     expect(riqing(["fly"])).toMatchObject({ code: 2, err: expect.stringContaining("未知命令“fly”") });
     expect(riqing(["export", "ledger", "--unit", "xfl"]).err).toContain("缺少参数：--from、--to、--out");
@@ -216,15 +225,11 @@ describe("riqing CLI", () => {
       people: { name: string; openId: string }[];
       chats: { name: string; chatId: string }[];
     };
-    await fetch(`${first.origin}/sandbox/api/messages`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        chatId: state.chats.find((c) => c.name === "幸福里社区创城工作群")?.chatId,
-        from: state.people.find((p) => p.name === "何小燕")?.openId,
-        text: "上报 幸福路菜市场门口堆物堆料",
-        photos: [{ sample: "market-boxes" }],
-      }),
+    await postToSandbox(first.origin, "messages", {
+      chatId: state.chats.find((c) => c.name === "幸福里社区创城工作群")?.chatId,
+      from: state.people.find((p) => p.name === "何小燕")?.openId,
+      text: "上报 幸福路菜市场门口堆物堆料",
+      photos: [{ sample: "market-boxes" }],
     });
     await expect
       .poll(async () => (await sandboxMessages(first)).map((m) => m.msgType), { timeout: 20_000 })

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config/env.ts";
+import { ConfigError, loadConfig, secretsOf } from "../../src/config/env.ts";
 
 function problems(env: Record<string, string>): Record<string, string> {
   try {
@@ -135,6 +135,48 @@ describe("loadConfig", () => {
     expect(found.RIQING_ADMINS).toContain("ou_");
   });
 
+  // behaviour §13.9
+  it("refuses webhook mode without the verification token, saying where the Feishu console shows it", () => {
+    const webhook = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x", LARK_EVENT_MODE: "webhook" };
+    expect(problems(webhook)).toEqual({
+      LARK_VERIFICATION_TOKEN: expect.stringContaining("开发者后台 → 事件与回调 → 加密策略"),
+    });
+    expect(loadConfig({ ...webhook, LARK_VERIFICATION_TOKEN: "vt" }).lark).toMatchObject({ verificationToken: "vt" });
+    // The long connection needs neither.
+    expect(loadConfig({ ...webhook, LARK_EVENT_MODE: "ws" }).lark?.eventMode).toBe("ws");
+  });
+
+  // behaviour §10.4
+  it("listens on 127.0.0.1 unless HOST names another address of this machine", () => {
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "::" }).host).toBe("::");
+    expect(problems({ HOST: "example.com" })).toEqual({ HOST: expect.stringContaining("0.0.0.0") });
+  });
+
+  // behaviour §11.5
+  it("lists the configured secrets the logger must censor, the database password among them", () => {
+    const config = loadConfig({
+      LARK_APP_ID: "cli_0123456789abcdef",
+      LARK_APP_SECRET: "app-secret-value",
+      LARK_EVENT_MODE: "webhook",
+      LARK_ENCRYPT_KEY: "encrypt-key-value",
+      LARK_VERIFICATION_TOKEN: "verification-token-value",
+      DATABASE_URL: "postgresql://riqing:p%40ss-word@db.example.gov.cn:5432/riqing",
+      RIQING_BOARD_SECRET: "board-secret-0123456789abcdef0123456789",
+    });
+    expect(secretsOf(config).sort()).toEqual(
+      [
+        "app-secret-value",
+        "encrypt-key-value",
+        "verification-token-value",
+        "p@ss-word",
+        "board-secret-0123456789abcdef0123456789",
+      ].sort(),
+    );
+    expect(secretsOf(loadConfig({}))).toEqual([]);
+  });
+
   it("takes a PostgreSQL URL for DATABASE_URL", () => {
     const credentials = { LARK_APP_ID: "cli_0123456789abcdef", LARK_APP_SECRET: "x" };
     for (const url of ["postgresql://riqing:secret@db.example.gov.cn:5432/riqing", "postgres://db/riqing"]) {
@@ -171,6 +213,7 @@ describe("loadConfig", () => {
       "LARK_VERIFICATION_TOKEN",
       "DATABASE_URL",
       "DATA_DIR",
+      "HOST",
       "PORT",
       "RIQING_TIMEZONE",
       "RIQING_ADMINS",

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ClockAnswer, MessageView, SandboxState } from "../../src/sandbox/api-types.ts";
-import { named, startTestSandbox, type TestSandbox, tempDataDir } from "./support.ts";
+import { named, postToSandbox, startTestSandbox, type TestSandbox, tempDataDir } from "./support.ts";
 
 const WORK_GROUP = "幸福里社区创城工作群";
 
@@ -17,11 +17,7 @@ async function get<T>(t: TestSandbox, path: string): Promise<T> {
 }
 
 async function post<T>(t: TestSandbox, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${t.origin}/sandbox/api/${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  const response = await postToSandbox(t.origin, path, body);
   expect(response.ok).toBe(true);
   return (await response.json()) as T;
 }

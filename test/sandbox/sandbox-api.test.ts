@@ -1,40 +1,11 @@
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
-import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClickAnswer, ClockAnswer, MessageView, SandboxEvent, SandboxState } from "../../src/sandbox/api-types.ts";
+import { connects, otherAddresses } from "../support/addresses.ts";
 import { samplePng } from "../support/images.ts";
-import { MONDAY_9AM, named, startTestSandbox, type TestSandbox } from "./support.ts";
+import { MONDAY_9AM, named, postToSandbox, startTestSandbox, type TestSandbox } from "./support.ts";
 
 const HOUR = 3_600_000;
-
-/**
- * Addresses of this machine other than 127.0.0.1 that a server bound to every interface would answer on: its network
- * interfaces' addresses, and on Linux 127.0.0.2 (the whole of 127/8 reaches the loopback interface there).
- */
-function otherAddresses(): string[] {
-  const own = Object.values(networkInterfaces())
-    .flat()
-    .filter((a) => a !== undefined && !a.internal && !a.address.startsWith("fe80:"))
-    .map((a) => a?.address ?? "");
-  return [...(process.platform === "linux" ? ["127.0.0.2"] : []), ...own];
-}
-
-/** Whether a TCP connection to address:port is accepted. */
-function connects(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: address, port, timeout: 2000 });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
 
 describe("the sandbox API with the real bot", () => {
   let t: TestSandbox;
@@ -42,11 +13,8 @@ describe("the sandbox API with the real bot", () => {
   const person = (name: string) => named(t.people, name);
 
   async function call<T>(path: string, body?: unknown): Promise<{ status: number; json: T }> {
-    const response = await fetch(`${t.origin}/sandbox/api/${path}`, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { "Content-Type": "application/json" },
-      body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
-    });
+    const response =
+      body === undefined ? await fetch(`${t.origin}/sandbox/api/${path}`) : await postToSandbox(t.origin, path, body);
     return { status: response.status, json: (await response.json()) as T };
   }
   /** A request with exactly these headers (fetch would not let a test set Host). */
@@ -128,6 +96,65 @@ describe("the sandbox API with the real bot", () => {
       (await raw("GET", "/sandbox/api/state", { Origin: `http://localhost:${port}`, Host: `localhost:${port}` }))
         .status,
     ).toBe(200);
+  });
+
+  // behaviour §10.5
+  it("changes nothing for a request that is not a same-origin JSON request from the page itself: 403", async () => {
+    const session = t.sandbox.session();
+    if (!session) throw new Error("no session");
+    const db = session.riqing.db;
+    const snapshot = async () => ({
+      messages: (await call<MessageView[]>("messages")).json.length,
+      issues: await db.issue.count(),
+      bindings: await db.chatBinding.count(),
+    });
+    const before = await snapshot();
+    const port = t.sandbox.port;
+    const own = `http://127.0.0.1:${port}`;
+    const report = JSON.stringify({ chatId: workGroup, from: person("何小燕"), text: "上报 幸福路菜市场门口堆物" });
+    const unbind = JSON.stringify({ chatId: workGroup, from: person("李秀英"), text: "解绑", mentionBot: true });
+    const forged: [string, Record<string, string>][] = [
+      // A form or a no-cors fetch from another site: text/plain, which needs no preflight.
+      ["text/plain from another site", { "Content-Type": "text/plain", Origin: "http://evil.example" }],
+      ["text/plain, even claiming the page's origin", { "Content-Type": "text/plain", Origin: own }],
+      ["text/plain with no Origin", { "Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site" }],
+      ["JSON from a cross-site page", { "Sec-Fetch-Site": "cross-site" }],
+      ["JSON from a sibling site", { "Sec-Fetch-Site": "same-site" }],
+      ["JSON naming the page's origin from a cross-site page", { Origin: own, "Sec-Fetch-Site": "cross-site" }],
+      ["JSON that does not say where it comes from", {}],
+      // DNS rebinding: evil.example resolves to 127.0.0.1, so the page's origin is evil.example's.
+      ["JSON for another host name", { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` }],
+      ["JSON for the right name on another port", { Host: `127.0.0.1:${port + 1}`, Origin: own }],
+    ];
+    for (const [what, headers] of forged) {
+      for (const body of [report, unbind]) {
+        expect({ what, status: (await raw("POST", "/sandbox/api/messages", headers, body)).status }).toEqual({
+          what,
+          status: 403,
+        });
+      }
+      expect({ what, status: (await raw("POST", "/sandbox/api/reset", headers, "{}")).status }).toEqual({
+        what,
+        status: 403,
+      });
+    }
+    await t.sandbox.settle();
+    expect(await snapshot()).toEqual(before);
+    // The page itself passes, under each loopback name, by its Origin or by Sec-Fetch-Site (then refused as empty).
+    const fromPage: Record<string, string>[] = [
+      { Origin: own },
+      { Host: `localhost:${port}`, Origin: `http://localhost:${port}` },
+      { Host: `[::1]:${port}`, Origin: `http://[::1]:${port}`, "Sec-Fetch-Site": "same-origin" },
+      { "Sec-Fetch-Site": "same-origin" },
+      { Origin: own, "Content-Type": "application/json; charset=utf-8" },
+    ];
+    for (const headers of fromPage) {
+      expect({ headers, status: (await raw("POST", "/sandbox/api/messages", headers, "{}")).status }).toEqual({
+        headers,
+        status: 400,
+      });
+    }
+    expect((await raw("GET", "/sandbox/api/state", { Host: `[::1]:${port}` })).status).toBe(200);
   });
 
   it("serves the page, its bundled script, its fonts and the sample photos", async () => {

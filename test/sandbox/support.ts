@@ -55,6 +55,18 @@ export async function startTestSandbox(options: TestSandboxOptions = { clockStar
   };
 }
 
+/**
+ * POSTs to the sandbox API as its own page does: JSON, from the page's origin (the browser sends Origin with every
+ * POST; the sandbox refuses a change that does not prove it is same-origin). A string body goes as it is.
+ */
+export function postToSandbox(origin: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${origin}/sandbox/api/${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: origin },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
 /** The value for `name` in a map filled from the demo org; throws for a typo. */
 export function named(map: Map<string, string>, name: string): string {
   const value = map.get(name);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRiqing, type Riqing } from "../../src/app/create-riqing.ts";
-import { loadConfig } from "../../src/config/env.ts";
+import { loadConfig, secretsOf } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
 import { LarkEmulator } from "../../src/emulator/index.ts";
 import type { RouterExtensions } from "../../src/features/router.ts";
@@ -98,6 +98,8 @@ export async function startBot(options: {
   scopes?: readonly string[];
   /** More environment variables (e.g. RIQING_BOARD_LOGIN). */
   env?: Record<string, string>;
+  /** Collects every log line, at trace level and censored as `riqing start` censors them. */
+  logLines?: string[];
 }): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
   const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
@@ -146,11 +148,15 @@ export async function startBot(options: {
   });
   const boot = async () => {
     const connected = options.mode === "ws" ? new Promise((resolve) => emu.once("ws.connected", resolve)) : undefined;
-    const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
+    const lines = options.logLines;
+    const log = lines
+      ? createLogger("trace", { write: (line: string) => void lines.push(line) }, secretsOf(config))
+      : process.env.RIQING_TEST_LOG
+        ? createLogger(process.env.RIQING_TEST_LOG, undefined, secretsOf(config))
+        : silentLogger;
     const bot = await createRiqing(config, {
       log,
       now: clock.now,
-      host: "127.0.0.1",
       schedule: false,
       publicUrl: () => `http://127.0.0.1:${harness.bot.port}`,
       ...(options.extensions && { extensions: options.extensions }),

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.env.RIQING_INSTANCE ?? "{}") as InstanceConfig;
   const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
   const now = () => new Date(config.clockStart + (Date.now() - config.realStart));
-  const bot = await createRiqing(loadConfig(config.env), { log, now, host: "127.0.0.1" });
+  const bot = await createRiqing(loadConfig(config.env), { log, now });
   await bot.start();
   process.on("message", (message) => {
     if ((message as { type?: string }).type !== "stop") return;

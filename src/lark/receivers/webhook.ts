@@ -18,8 +18,10 @@ export const MAX_EVENT_AGE_SECONDS = 24 * 3600;
 export const MAX_FUTURE_SKEW_SECONDS = 5 * 60;
 
 export interface WebhookOptions {
+  /** When set, every event must be signed with it (and encrypted bodies are decrypted with it). */
   encryptKey?: string;
-  verificationToken?: string;
+  /** Every event and challenge must carry it: a request without it did not come from Lark. */
+  verificationToken: string;
   sink: ReceiverSink;
   log: Logger;
   /** Counts rejected requests by reason (metrics). */
@@ -80,7 +82,7 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
   }
 
   function checkToken(token: unknown): void {
-    if (options.verificationToken && token !== options.verificationToken) {
+    if (typeof token !== "string" || !sameSecret(token, options.verificationToken)) {
       throw new HttpProblem(401, "verification token mismatch");
     }
   }
@@ -120,6 +122,12 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
       ctx.body = { error: error.reason };
     }
   };
+}
+
+/** Compares a secret in constant time (digests, so lengths do not show either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** An event's create_time in epoch ms: Lark writes milliseconds, or microseconds (16 digits) for card callbacks. */
