@@ -7,6 +7,7 @@ import type { CardAnswer } from "../lark/inbox.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import { toast } from "./card-actions.ts";
 import type { CommandExtension } from "./chat-commands.ts";
+import { recordId } from "./parse-input.ts";
 
 /**
  * 挂图: answers the sender with a personal link to the 挂图作战 board — of the group's unit in a group, of all they
@@ -30,7 +31,7 @@ export const boardCommand: CommandExtension = async (deps, m, _arg, scope) => {
 };
 
 /** The value of the 挂图作战 button (presenters/digest-card.ts boardValue). */
-const buttonValue = z.object({ bd: z.literal("open"), u: z.coerce.number().int().positive() });
+const buttonValue = z.object({ bd: z.literal("open"), u: recordId });
 
 /** The 挂图作战 button of a digest: the clicker's link for the digest's unit, sent privately; a toast says so. */
 export async function handleBoardCardAction(deps: FeatureDeps, a: InboundCardAction): Promise<CardAnswer | undefined> {

@@ -28,25 +28,25 @@ import { shortDate } from "../texts/deadline.ts";
 import { at, formatDateTime, TEXTS } from "../texts/messages.ts";
 import { toast } from "./card-actions.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
+import { recordId } from "./parse-input.ts";
 import type { CardActionHandler } from "./router.ts";
 
-const id = z.coerce.number().int().positive();
 const snoozeSchema = z.object({
   rm: z.literal("snooze"),
-  i: id,
+  i: recordId,
   s: z.enum(["before", "deadline", "again"]).optional(),
 });
-const lookbackSchema = z.object({ lb: z.enum(["ok", "rebound"]), i: id });
+const lookbackSchema = z.object({ lb: z.enum(["ok", "rebound"]), i: recordId });
 const digestSchema = z.object({
   dg: z.enum(["overdue", "ledger", "review"]),
-  u: id,
+  u: recordId,
   d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 });
-const reviewReadSchema = z.object({ rv: z.literal("read"), r: id });
+const reviewReadSchema = z.object({ rv: z.literal("read"), r: recordId });
 const reviewForm = z.object({
   [REVIEW_FIELDS.comment]: z.string().trim().max(500).catch(""),
   [REVIEW_FIELDS.target]: z
-    .union([z.literal(ALL_TARGETS), z.string().regex(/^\d+$/)])
+    .union([z.literal(ALL_TARGETS), recordId])
     .optional()
     .catch(undefined),
 });
@@ -200,7 +200,7 @@ async function review(deps: FeatureDeps, action: InboundCardAction, unitId: numb
   const allowed = ctx.admins.includes(action.operatorOpenId) || [...roles].some((role) => REVIEWERS.has(role));
   if (!person || !allowed) return toast("error", TEXTS.reviewForbidden);
 
-  const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : Number(picked);
+  const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : picked;
   const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId } });
   // A community's digest speaks to that community; a street digest to the picked community or all of them.
   const targets =
