@@ -21,15 +21,39 @@ export function toast(type: "success" | "error" | "warning" | "info", content: s
   return { toast: { type, content } };
 }
 
+/** A click whose value names a card family (it has the family's key) but whose other fields are missing or wrong. */
+export class IncompleteCardValue extends Error {
+  constructor(key: string) {
+    super(`card value of family "${key}" does not parse`);
+    this.name = "IncompleteCardValue";
+  }
+}
+
+/**
+ * A click's value as the card family keyed by `key` reads it: undefined when the value is another family's (it lacks
+ * `key`). Throws IncompleteCardValue when the value is this family's but does not parse; the router answers it.
+ */
+export function cardValue<T>(value: unknown, key: string, schema: z.ZodType<T>): T | undefined {
+  if (!isCardValue(value) || !(key in value)) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new IncompleteCardValue(key);
+  return parsed.data;
+}
+
+/** Whether a click's value has the shape of every value Riqing's cards carry: a plain object. */
+export function isCardValue(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /**
  * Clicks on issue cards: every action is checked against the clicker's duty by the same rules as thread words;
  * a refused click answers with a toast that names who may do it and changes nothing. Other card families
  * (reminders, digests) register their own values; an unknown value is answered as expired.
  */
 export async function handleIssueCardAction(deps: FeatureDeps, a: InboundCardAction): Promise<CardAnswer | undefined> {
-  const parsed = issueValue.safeParse(a.value);
-  if (!parsed.success) return undefined;
-  const { a: kind, i: issueId, c: suggested } = parsed.data;
+  const parsed = cardValue(a.value, "a", issueValue);
+  if (!parsed) return undefined;
+  const { a: kind, i: issueId, c: suggested } = parsed;
   const option = a.option ?? (suggested === undefined ? undefined : String(suggested));
   const input: IssueActionInput = { issueId, actorOpenId: a.operatorOpenId, action: "edit" };
   const reason = typeof a.formValue?.reason === "string" ? a.formValue.reason : undefined;

@@ -68,6 +68,7 @@ export const TEXTS = {
   issueGone: "找不到这个问题",
   issueChanged: "问题状态刚刚发生了变化，请查看最新的卡片",
   expiredButton: "这个按钮已失效，请在最新的卡片上操作",
+  incompleteButton: "这个按钮的数据不完整，请在卡片上重新操作",
   pickFromList: "请从列表中选择",
   unknownAssignee: "没有找到这个人员或部门，请重新选择",
   noAccess: "你在本群对应的单位没有职责，不能执行这个操作。如需开通，请联系社区书记或管理员。",
