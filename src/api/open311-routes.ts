@@ -1,11 +1,13 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
+import { BodyError, readBody, readJsonBody } from "../access/read-body.ts";
 import { orgOf } from "../db/org-queries.ts";
 import { OPEN_STATUSES } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { inChunks, loadScope } from "../reports/stats-scope.ts";
 import { CLASS_LABELS } from "../texts/labels.ts";
 import { API_TEXTS } from "../texts/open-data.ts";
+import { wellFormed } from "../texts/well-formed.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
 import { type ApiCaller, ApiKeys } from "./api-keys.ts";
@@ -207,24 +209,17 @@ function allowAnyOrigin(ctx: Context): void {
   ctx.set("Vary", "Origin");
 }
 
-/** The fields of a POST body: form-encoded as the spec says, or JSON. ApiError 400 when it cannot be read. */
+/** The fields of a POST body: form-encoded as the spec says, or JSON. ApiError 413 or 400 when it cannot be read. */
 async function readFields(ctx: Context): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT_BYTES) throw new ApiError(400, API_TEXTS.badBody);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (ctx.is("application/json")) {
-    try {
-      const json: unknown = JSON.parse(text);
-      if (typeof json === "object" && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
-    } catch {
-      // answered below
+  try {
+    if (!ctx.is("application/json")) {
+      return Object.fromEntries(new URLSearchParams((await readBody(ctx.req, BODY_LIMIT_BYTES)).toString("utf8")));
     }
-    throw new ApiError(400, API_TEXTS.badBody);
+    const json = wellFormed(await readJsonBody(ctx.req, BODY_LIMIT_BYTES));
+    if (typeof json === "object" && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    if (error.status === 413) throw new ApiError(413, API_TEXTS.bodyTooLarge(BODY_LIMIT_BYTES / 1024));
   }
-  return Object.fromEntries(new URLSearchParams(text));
+  throw new ApiError(400, API_TEXTS.badBody);
 }

@@ -193,13 +193,14 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       const cfg = config();
       await migrate(cfg.databaseUrl);
       const { openDb } = await import("../db/client.ts");
-      const { parseLedgerPeriod } = await import("../features/ledger-command.ts");
+      const { parseDateRange } = await import("../features/parse-input.ts");
       const { exportLedger, PHOTO_FOLDER } = await import("../reports/export-ledger.ts");
-      const period = parseLedgerPeriod(`${values.from}~${values.to}`, new Date(), cfg.timezone);
-      if (!period) {
-        console.error("日期应写成 YYYY-MM-DD，且开始日期不晚于结束日期。");
+      const parsed = parseDateRange(values.from ?? "", values.to ?? "", cfg.timezone, "日期应写成 YYYY-MM-DD。");
+      if (!parsed.ok) {
+        console.error(parsed.answer);
         return 2;
       }
+      const period = parsed.value;
       const db = await openDb(cfg.databaseUrl);
       try {
         const result = await exportLedger(db, {

@@ -15,6 +15,11 @@ export interface UserMessageInput {
   /** Reply to this message (stays in its thread, if any). */
   replyTo?: string;
   messageType?: "text" | "image" | "post";
+  /**
+   * The content exactly as Lark would deliver it, built from the keys of the stored `images` — for tests of what a
+   * client or a tampered event may send (a post with a null line); `messageType` says its type (default post).
+   */
+  content?: (imageKeys: string[]) => unknown;
 }
 
 /**
@@ -28,6 +33,7 @@ export function buildUserContent(
   storeImage: (data: Buffer) => string,
 ): { msgType: string; content: unknown } {
   const images = input.images ?? [];
+  if (input.content) return { msgType: input.messageType ?? "post", content: input.content(images.map(storeImage)) };
   const text = input.text ?? "";
   const msgType = input.messageType ?? (images.length === 1 && !text ? "image" : images.length > 0 ? "post" : "text");
   if (msgType === "image" && (images.length !== 1 || text)) {

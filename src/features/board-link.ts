@@ -5,8 +5,9 @@ import { answerTo, replyText, sendText } from "../commands/say.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
-import { toast } from "./card-actions.ts";
+import { cardValue, toast } from "./card-actions.ts";
 import type { CommandExtension } from "./chat-commands.ts";
+import { recordId } from "./parse-input.ts";
 
 /**
  * 挂图: answers the sender with a personal link to the 挂图作战 board — of the group's unit in a group, of all they
@@ -30,17 +31,17 @@ export const boardCommand: CommandExtension = async (deps, m, _arg, scope) => {
 };
 
 /** The value of the 挂图作战 button (presenters/digest-card.ts boardValue). */
-const buttonValue = z.object({ bd: z.literal("open"), u: z.coerce.number().int().positive() });
+const buttonValue = z.object({ bd: z.literal("open"), u: recordId });
 
 /** The 挂图作战 button of a digest: the clicker's link for the digest's unit, sent privately; a toast says so. */
 export async function handleBoardCardAction(deps: FeatureDeps, a: InboundCardAction): Promise<CardAnswer | undefined> {
-  const parsed = buttonValue.safeParse(a.value);
-  if (!parsed.success) return undefined;
+  const parsed = cardValue(a.value, "bd", buttonValue);
+  if (!parsed) return undefined;
   if (!deps.board) return toast("warning", BOARD_TEXTS.notEnabled);
   const link = await boardLinkFor(deps.db, deps.board, {
     openId: a.operatorOpenId,
     admins: deps.admins,
-    within: parsed.data.u,
+    within: parsed.u,
     now: deps.now(),
   });
   if (!link) return toast("warning", BOARD_TEXTS.noUnits);

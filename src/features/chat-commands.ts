@@ -12,6 +12,7 @@ import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { parseIssueNumber } from "./parse-input.ts";
 import { todoPages } from "./todo-command.ts";
 
 /** Command words (behaviour §5) with their English aliases. */
@@ -143,9 +144,11 @@ async function show(
   scope: CommandScope,
   reply: (t: string) => Promise<void>,
 ): Promise<void> {
-  const number = /^[#＃]?\s*(\d+)/.exec(arg)?.[1];
-  if (!number) return reply(TEXTS.showNeedsNumber);
-  const issue = await deps.db.issue.findUnique({ where: { number: Number(number) } });
+  const parsed = parseIssueNumber(arg, "查 #1024");
+  if (!parsed) return reply(TEXTS.showNeedsNumber);
+  if (!parsed.ok) return reply(parsed.answer);
+  const number = parsed.value;
+  const issue = await deps.db.issue.findUnique({ where: { number } });
   if (!issue) return reply(TEXTS.unknownIssue(`#${number}`));
   const card = await transaction(deps.db, async (tx) => {
     if (!(await mayView(tx, deps.admins, m.senderOpenId, issue, scope))) return null;

@@ -26,27 +26,27 @@ import { issueListLine, listContext, PLAIN_LIST } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
 import { shortDate } from "../texts/deadline.ts";
 import { at, formatDateTime, TEXTS } from "../texts/messages.ts";
-import { toast } from "./card-actions.ts";
+import { cardValue, toast } from "./card-actions.ts";
 import { mayExportLedger, requestLedger } from "./ledger-command.ts";
+import { parseCalendarDate, recordId } from "./parse-input.ts";
 import type { CardActionHandler } from "./router.ts";
 
-const id = z.coerce.number().int().positive();
 const snoozeSchema = z.object({
   rm: z.literal("snooze"),
-  i: id,
+  i: recordId,
   s: z.enum(["before", "deadline", "again"]).optional(),
 });
-const lookbackSchema = z.object({ lb: z.enum(["ok", "rebound"]), i: id });
+const lookbackSchema = z.object({ lb: z.enum(["ok", "rebound"]), i: recordId });
 const digestSchema = z.object({
   dg: z.enum(["overdue", "ledger", "review"]),
-  u: id,
-  d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  u: recordId,
+  d: z.string().refine((d) => parseCalendarDate(d, "").ok),
 });
-const reviewReadSchema = z.object({ rv: z.literal("read"), r: id });
+const reviewReadSchema = z.object({ rv: z.literal("read"), r: recordId });
 const reviewForm = z.object({
   [REVIEW_FIELDS.comment]: z.string().trim().max(500).catch(""),
   [REVIEW_FIELDS.target]: z
-    .union([z.literal(ALL_TARGETS), z.string().regex(/^\d+$/)])
+    .union([z.literal(ALL_TARGETS), recordId])
     .optional()
     .catch(undefined),
 });
@@ -69,15 +69,16 @@ function reviewCardKey(eventId: string, chatId: string): string {
 
 /** The card-action handler of the clock's cards, for RouterExtensions.cardActions. */
 export const handleClockCardAction: CardActionHandler = async (deps, action) => {
-  const snooze = snoozeSchema.safeParse(action.value);
-  if (snooze.success) return snoozeIssue(deps, action, snooze.data.i, snooze.data.s ?? "before");
-  const lookback = lookbackSchema.safeParse(action.value);
-  if (lookback.success) return answerLookbackClick(deps, action, lookback.data.i, lookback.data.lb === "rebound");
-  const read = reviewReadSchema.safeParse(action.value);
-  if (read.success) return readReview(deps, action, read.data.r);
-  const digest = digestSchema.safeParse(action.value);
-  if (!digest.success) return undefined;
-  const { dg, u: unitId, d: date } = digest.data;
+  const snooze = cardValue(action.value, "rm", snoozeSchema);
+  if (snooze) return snoozeIssue(deps, action, snooze.i, snooze.s ?? "before");
+  const lookback = cardValue(action.value, "lb", lookbackSchema);
+  if (lookback) return answerLookbackClick(deps, action, lookback.i, lookback.lb === "rebound");
+  const read = cardValue(action.value, "rv", reviewReadSchema);
+  if (read) return readReview(deps, action, read.r);
+  const digest = cardValue(action.value, "dg", digestSchema);
+  if (!digest) return undefined;
+  const { dg, u: unitId, d: date } = digest;
+  if (!(await orgOf(deps.db)).units.has(unitId)) return toast("warning", TEXTS.expiredButton);
   if (dg === "overdue") return listOverdue(deps, action, unitId);
   if (dg === "review") return review(deps, action, unitId, date);
   return exportDigestLedger(deps, action, unitId, date);
@@ -200,7 +201,7 @@ async function review(deps: FeatureDeps, action: InboundCardAction, unitId: numb
   const allowed = ctx.admins.includes(action.operatorOpenId) || [...roles].some((role) => REVIEWERS.has(role));
   if (!person || !allowed) return toast("error", TEXTS.reviewForbidden);
 
-  const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : Number(picked);
+  const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : picked;
   const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId } });
   // A community's digest speaks to that community; a street digest to the picked community or all of them.
   const targets =

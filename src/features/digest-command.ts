@@ -1,10 +1,11 @@
 import { prepareDigest } from "../commands/prepare-digest.ts";
 import { answerTo, replyCard, replyText } from "../commands/say.ts";
 import { clockSettings } from "../domain/clock-settings.ts";
-import { localDateString, startOfDate } from "../domain/deadline.ts";
+import { localDateString } from "../domain/deadline.ts";
 import { UNIT_LEVELS } from "../domain/types.ts";
 import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
+import { parseCalendarDate } from "./parse-input.ts";
 
 /**
  * 日报 (behaviour §5): previews the digest of the chat's unit — in a private chat, of the sender's highest unit — for
@@ -14,15 +15,11 @@ import type { CommandExtension } from "./chat-commands.ts";
 export const digestCommand: CommandExtension = async (deps, m, arg, scope) => {
   const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
   const now = deps.now();
-  let date = localDateString(now, deps.timeZone);
-  if (arg) {
-    try {
-      startOfDate(arg.trim(), deps.timeZone);
-      date = arg.trim();
-    } catch {
-      return reply(TEXTS.digestBadDate);
-    }
-  }
+  const parsed = arg
+    ? parseCalendarDate(arg, TEXTS.digestBadDate)
+    : { ok: true as const, value: localDateString(now, deps.timeZone) };
+  if (!parsed.ok) return reply(parsed.answer);
+  const date = parsed.value;
   const units = await deps.db.unit.findMany({
     where: { id: { in: scope.unitIds } },
     select: { id: true, level: true },

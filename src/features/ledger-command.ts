@@ -24,38 +24,41 @@ import { answerTo, replyText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import { type Period, startOfDate } from "../domain/deadline.ts";
+import type { Period } from "../domain/deadline.ts";
 import type { Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { periodFor, periodLabel } from "../reports/stats.ts";
+import { type PeriodSpec, periodFor, periodLabel } from "../reports/stats.ts";
 import { LedgerTooLargeError } from "../reports/zip-ledger.ts";
 import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
+import { type Parsed, parseDateRange } from "./parse-input.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** Who may take a ledger out of the system: it lists people and problems by name. */
 const LEDGER_ROLES: ReadonlySet<Role> = new Set(["secretary", "leader", "dispatcher", "admin"]);
 
-/** Parses 本周 | 本月 | YYYY-MM-DD~YYYY-MM-DD (both dates inclusive; 至, ~, -, 到 between them). Default 本月. */
-export function parseLedgerPeriod(arg: string, now: Date, timeZone: string): Period | null {
-  const text = arg.trim();
-  if (text === "" || text === "本月" || text === "month") return periodFor("month", now, timeZone);
-  if (text === "本周" || text === "week") return periodFor("week", now, timeZone);
-  if (text === "今日" || text === "今天" || text === "today") return periodFor("today", now, timeZone);
-  const match = /^(\d{4}-\d{1,2}-\d{1,2})\s*(?:~|～|至|到|—|--)\s*(\d{4}-\d{1,2}-\d{1,2})$/.exec(text);
-  if (!match?.[1] || !match[2]) return null;
-  try {
-    const from = startOfDate(normalizeDate(match[1]), timeZone);
-    const to = new Date(startOfDate(normalizeDate(match[2]), timeZone).getTime() + DAY_MS);
-    return from < to ? { from, to } : null;
-  } catch {
-    return null;
-  }
-}
+const PERIOD_WORDS: Partial<Record<string, PeriodSpec>> = {
+  "": "month",
+  本月: "month",
+  month: "month",
+  本周: "week",
+  week: "week",
+  今日: "today",
+  今天: "today",
+  today: "today",
+};
 
-function normalizeDate(date: string): string {
-  const [y, m, d] = date.split("-");
-  return `${y}-${m?.padStart(2, "0")}-${d?.padStart(2, "0")}`;
+/**
+ * Parses 本周 | 本月 | 今日 | 起止日期 (both dates inclusive; ~, 至, 到, — or -- between them). Default 本月. A text
+ * that is none of these, or names an impossible or reversed period, gets its answer.
+ */
+export function parseLedgerPeriod(arg: string, now: Date, timeZone: string): Parsed<Period> {
+  const text = arg.trim();
+  const spec = PERIOD_WORDS[text];
+  if (spec) return { ok: true, value: periodFor(spec, now, timeZone) };
+  const match = /^(.+?)\s*(?:~|～|至|到|—|--)\s*(.+)$/.exec(text);
+  if (!match?.[1] || !match[2]) return { ok: false, answer: TEXTS.badLedgerPeriod };
+  return parseDateRange(match[1], match[2], timeZone, TEXTS.badLedgerPeriod);
 }
 
 /** Whether the person may export the unit's ledger: a secretary, leader or dispatcher on it or above it, or an admin. */
@@ -241,8 +244,9 @@ async function ownLedgerUnit(deps: FeatureDeps, openId: string): Promise<number 
  */
 export const ledgerCommand: CommandExtension = async (deps, m, arg, scope) => {
   const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
-  const period = parseLedgerPeriod(arg, deps.now(), deps.timeZone);
-  if (!period) return reply(TEXTS.badLedgerPeriod);
+  const parsed = parseLedgerPeriod(arg, deps.now(), deps.timeZone);
+  if (!parsed.ok) return reply(parsed.answer);
+  const period = parsed.value;
   const unitId = scope.binding ? scope.binding.unitId : await ownLedgerUnit(deps, m.senderOpenId);
   if (unitId === undefined) return reply(scope.isAdmin ? TEXTS.ledgerWhichUnit : TEXTS.ledgerForbidden);
   if (!(await mayExportLedger(deps, m.senderOpenId, unitId))) return reply(TEXTS.ledgerForbidden);

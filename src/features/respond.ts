@@ -9,6 +9,7 @@ import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { parseIssueNumber } from "./parse-input.ts";
 
 /**
  * The issue whose thread a message replies in — the report's thread, the card's, or the thread of the card's copy in
@@ -99,10 +100,11 @@ export async function respondInThread(
     }
   }
   if (input.action === "merge") {
-    const number = /#?\s*(\d+)/.exec(rest)?.[1];
+    const number = parseIssueNumber(rest, "合并到 #1024");
+    if (number && !number.ok) return answer(number.answer);
     if (number) {
-      const original = await deps.db.issue.findUnique({ where: { number: Number(number) }, select: { id: true } });
-      if (!original) return answer(TEXTS.unknownIssue(`#${number}`));
+      const original = await deps.db.issue.findUnique({ where: { number: number.value }, select: { id: true } });
+      if (!original) return answer(TEXTS.unknownIssue(`#${number.value}`));
       input.originalId = original.id;
     }
   }

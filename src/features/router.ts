@@ -4,19 +4,16 @@ import { replyText, sendText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { type Org, orgOf } from "../db/org-queries.ts";
 import { KEYWORD_SCORE, startsWithReportWord } from "../domain/match.ts";
-import { type Inbound, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
+import { type InboundCardAction, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
 import { TEXTS } from "../texts/messages.ts";
-import { handleIssueCardAction, toast } from "./card-actions.ts";
+import { handleIssueCardAction, IncompleteCardValue, isCardValue, toast } from "./card-actions.ts";
 import { type CommandExtension, parseCommand, runChatCommand } from "./chat-commands.ts";
 import { intake } from "./intake.ts";
 import { issueOfThread, respondInThread } from "./respond.ts";
 
 /** A card family's click handler; returns undefined when the value is not its own. */
-export type CardActionHandler = (
-  deps: FeatureDeps,
-  action: Extract<Inbound, { kind: "card_action" }>,
-) => Promise<CardAnswer | undefined>;
+export type CardActionHandler = (deps: FeatureDeps, action: InboundCardAction) => Promise<CardAnswer | undefined>;
 
 /** Features other rooms add: command verbs (统计, 日报, 台账) and card families (reminders, digests). */
 export interface RouterExtensions {
@@ -36,16 +33,34 @@ export function createRouter(deps: FeatureDeps, extensions: RouterExtensions = {
         await routeMessage(deps, inbound, extensions);
         return undefined;
       case "card_action":
-        for (const handler of cardHandlers) {
-          const answer = await handler(deps, inbound);
-          if (answer) return answer;
-        }
-        return toast("warning", TEXTS.expiredButton);
+        return answerClick(deps, inbound, cardHandlers);
       case "bot_added":
         await replyUnbound(deps, inbound.chatId, null);
         return undefined;
     }
   };
+}
+
+/**
+ * Hands a click to the card family whose value it carries. A value that is not an object, or that names a family but
+ * does not parse, is answered as incomplete; a value no family claims, as a stale button.
+ */
+async function answerClick(
+  deps: FeatureDeps,
+  action: InboundCardAction,
+  handlers: readonly CardActionHandler[],
+): Promise<CardAnswer> {
+  if (!isCardValue(action.value)) return toast("warning", TEXTS.incompleteButton);
+  try {
+    for (const handler of handlers) {
+      const answer = await handler(deps, action);
+      if (answer) return answer;
+    }
+  } catch (error) {
+    if (error instanceof IncompleteCardValue) return toast("warning", TEXTS.incompleteButton);
+    throw error;
+  }
+  return toast("warning", TEXTS.expiredButton);
 }
 
 async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: RouterExtensions): Promise<void> {

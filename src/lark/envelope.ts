@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wellFormed } from "../texts/well-formed.ts";
 
 /**
  * The one shape both receivers hand to the inbox: Lark's v2 event flattened the way the SDK's EventDispatcher does
@@ -45,13 +46,14 @@ const cardActionSchema = z.object({
   event_id: z.string(),
   operator: z.object({ open_id: z.string() }).loose(),
   token: z.string().optional(),
+  // What a card sends back is checked by the family that reads it: here a field of the wrong type is only left out.
   action: z
     .object({
-      value: z.record(z.string(), z.unknown()).default({}),
-      tag: z.string().optional(),
-      option: z.string().optional(),
-      form_value: z.record(z.string(), z.unknown()).optional(),
-      input_value: z.string().optional(),
+      value: z.unknown(),
+      tag: z.string().optional().catch(undefined),
+      option: z.string().optional().catch(undefined),
+      form_value: z.record(z.string(), z.unknown()).optional().catch(undefined),
+      input_value: z.string().optional().catch(undefined),
     })
     .loose(),
   context: z.object({ open_message_id: z.string(), open_chat_id: z.string() }).loose(),
@@ -96,7 +98,8 @@ export interface InboundCardAction {
   chatId: string;
   messageId: string;
   operatorOpenId: string;
-  value: Record<string, unknown>;
+  /** The button's value as the card carried it: an object for every card of Riqing's, unchecked. */
+  value: unknown;
   option?: string;
   formValue?: Record<string, unknown>;
   inputValue?: string;
@@ -134,8 +137,12 @@ export function routingKeys(event: FlatEvent): { chatId?: string; messageId?: st
   return { chatId: typeof e.chat_id === "string" ? e.chat_id : undefined };
 }
 
-/** Parses a stored flat event into a typed inbound value. Throws a ZodError on a shape Lark would not send. */
-export function parseInbound(event: FlatEvent): Inbound {
+/**
+ * Parses a stored flat event into a typed inbound value, every string in it well-formed (see {@link wellFormed}).
+ * Throws a ZodError on a shape Lark would not send.
+ */
+export function parseInbound(stored: FlatEvent): Inbound {
+  const event = wellFormed(stored) as FlatEvent;
   switch (event.event_type) {
     case "im.message.receive_v1":
       return parseMessage(messageEventSchema.parse(event));
@@ -168,14 +175,34 @@ export function parseInbound(event: FlatEvent): Inbound {
   }
 }
 
-type PostNode = {
-  tag?: string;
-  text?: string;
-  user_id?: string;
-  user_name?: string;
-  image_key?: string;
-  href?: string;
-};
+/** A post's node; a field of the wrong type is left out. */
+const postNodeSchema = z.object({
+  tag: z.string(),
+  text: z.string().optional().catch(undefined),
+  user_id: z.string().optional().catch(undefined),
+  user_name: z.string().optional().catch(undefined),
+  image_key: z.string().optional().catch(undefined),
+});
+type PostNode = z.infer<typeof postNodeSchema>;
+
+/**
+ * A post's title and lines, keeping what is well-formed: a line that is not a list and a node that is not an object
+ * with a tag are left out, so the rest of the report (its text, its photos) is still filed.
+ */
+const postSchema = z.object({
+  title: z.string().catch(""),
+  content: z
+    .array(z.unknown())
+    .catch([])
+    .transform((lines) =>
+      lines.filter(Array.isArray).map((line) =>
+        line.flatMap((node) => {
+          const parsed = postNodeSchema.safeParse(node);
+          return parsed.success ? [parsed.data] : [];
+        }),
+      ),
+    ),
+});
 
 function parseMessage(e: z.infer<typeof messageEventSchema>): InboundMessage {
   const m = e.message;
@@ -230,23 +257,19 @@ export function resolveMentions(text: string, mentions: Mention[], botOpenId: st
   return out.replace(/\s+/g, " ").trim();
 }
 
+/** A message's content (itself JSON in the event), well-formed; {} when it is not a JSON object. */
 function safeJson(s: string): Record<string, unknown> {
   try {
-    const v = JSON.parse(s) as unknown;
+    const v = wellFormed(JSON.parse(s));
     return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
   } catch {
     return {};
   }
 }
 
+/** A post's body: `{title, content}` itself, or wrapped in a locale (`{zh_cn: {…}}`). */
 function unwrapPost(content: Record<string, unknown>): { title: string; content: PostNode[][] } {
-  const direct = content.content;
-  if (Array.isArray(direct)) return { title: String(content.title ?? ""), content: direct as PostNode[][] };
-  for (const value of Object.values(content)) {
-    if (value && typeof value === "object" && Array.isArray((value as { content?: unknown }).content)) {
-      const v = value as { title?: string; content: PostNode[][] };
-      return { title: v.title ?? "", content: v.content };
-    }
-  }
-  return { title: "", content: [] };
+  const isBody = (v: unknown) => Boolean(v) && typeof v === "object" && "content" in (v as object);
+  const body = isBody(content) ? content : Object.values(content).find(isBody);
+  return postSchema.parse(body ?? {});
 }

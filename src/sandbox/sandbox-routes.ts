@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
+import { BodyError, readJsonBody } from "../access/read-body.ts";
 import { boardLinkFor } from "../commands/board-link.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
@@ -243,18 +244,15 @@ function serveAsset(name: string) {
 
 /** Reads and validates a JSON body up to the limit; a bad or oversized body is the caller's mistake (400/413). */
 async function readJson<T>(ctx: Context, schema: z.ZodType<T>): Promise<T> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT_BYTES) throw new SandboxRequestError(413, SANDBOX_TEXTS.badRequest);
-    chunks.push(chunk as Buffer);
-  }
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    throw new SandboxRequestError(400, SANDBOX_TEXTS.badRequest);
+    json = await readJsonBody(ctx.req, BODY_LIMIT_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    throw new SandboxRequestError(
+      error.status,
+      error.status === 413 ? SANDBOX_TEXTS.tooLarge : SANDBOX_TEXTS.badRequest,
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new SandboxRequestError(400, SANDBOX_TEXTS.badRequest);

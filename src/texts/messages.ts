@@ -69,6 +69,7 @@ export const TEXTS = {
   issueGone: "找不到这个问题",
   issueChanged: "问题状态刚刚发生了变化，请查看最新的卡片",
   expiredButton: "这个按钮已失效，请在最新的卡片上操作",
+  incompleteButton: "这个按钮的数据不完整，请在卡片上重新操作",
   pickFromList: "请从列表中选择",
   unknownAssignee: "没有找到这个人员或部门，请重新选择",
   noAccess: "你在本群对应的单位没有职责，不能执行这个操作。如需开通，请联系社区书记或管理员。",
@@ -89,6 +90,10 @@ export const TEXTS = {
   ledgerForbidden: "台账只能由社区书记、包片领导、派单员或管理员导出。",
   ledgerWhichUnit: "请在要导出的单位的工作群里 @我 发送“台账”。",
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
+  badIssueNumber: (max: number, example: string) => `问题编号应为 1 到 ${max} 之间的数字，例如：${example}`,
+  noSuchDate: (date: string) => `没有 ${date} 这一天，请检查日期。`,
+  dateOutOfRange: (first: number, last: number) => `日期应在 ${first} 年到 ${last} 年之间，例如：2026-11-23`,
+  reversedPeriod: (from: string, to: string) => `开始日期 ${from} 晚于结束日期 ${to}，请把早的日期写在前面。`,
   showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
   todoEmpty: "你目前没有待办的问题，辛苦了！",
   // 待办 (features/todo-command.ts), by role.

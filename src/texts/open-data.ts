@@ -18,6 +18,7 @@ export const API_TEXTS = {
   unknownService: (code: string) => `未知的 service_code“${code}”，可用的类别见 services.json`,
   requestNotFound: (id: string) => `没有找到 service_request_id 为“${id}”的问题，或它不在该 api_key 的范围内`,
   badBody: "请求体无法解析：请用 application/x-www-form-urlencoded（或 application/json）提交",
+  bodyTooLarge: (kilobytes: number) => `请求体超过 ${kilobytes} KB，无法受理：请精简描述后再提交`,
   needLocation: "缺少位置：请提供 lat 和 long、address_string 或 address_id 之一",
   halfPosition: "lat 和 long 要一起提供，且应为 WGS84 经纬度数字",
   descriptionTooLong: "description 最多 4000 个字符",

@@ -28,6 +28,7 @@ export const SANDBOX_TEXTS = {
     "要回到演示初始状态，点页面上的“重置沙箱”，或运行 npm start -- --reset",
   foreignRequest: "拒绝访问：沙箱只接受本机沙箱页面（127.0.0.1 或 localhost）发来的请求",
   badRequest: "请求格式不对",
+  tooLarge: "内容太大，请少发几张照片或换小一些的照片",
   unknownPerson: "没有这个演示人员",
   unknownChat: "没有这个群",
   notMember: "这个身份不在这个会话里，请切换身份",

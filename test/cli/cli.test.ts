@@ -163,10 +163,21 @@ describe("riqing CLI", () => {
     expect(refused.err).toMatch(/LARK_VERIFICATION_TOKEN：未设置.*开发者后台 → 事件与回调 → 加密策略/);
   });
 
-  it("explains unknown commands and missing arguments in Chinese", () => {
+  it("explains unknown commands, missing arguments and bad dates in Chinese", async () => {
     expect(riqing(["fly"])).toMatchObject({ code: 2, err: expect.stringContaining("未知命令“fly”") });
     expect(riqing(["export", "ledger", "--unit", "xfl"]).err).toContain("缺少参数：--from、--to、--out");
     expect(riqing(["import"]).err).toContain("请指定要导入的文件");
+    // behaviour §5.3: the ledger's dates are checked as in chat.
+    const ledger = (from: string, to: string) =>
+      riqingAsync(["export", "ledger", "--unit", "xfl", "--from", from, "--to", to, "--out", join(dir, "x.xlsx")]);
+    const [impossible, reversed, malformed] = await Promise.all([
+      ledger("2026-02-30", "2026-03-01"),
+      ledger("2026-03-05", "2026-03-01"),
+      ledger("11/1", "2026-03-01"),
+    ]);
+    expect(impossible).toMatchObject({ code: 2, err: expect.stringContaining("没有 2026-02-30 这一天") });
+    expect(reversed?.err).toContain("开始日期 2026-03-05 晚于结束日期 2026-03-01");
+    expect(malformed?.err).toContain("日期应写成 YYYY-MM-DD");
   });
 
   it("match: prints the place, the category and the top three with scores and deciding words, for texts or stdin", () => {

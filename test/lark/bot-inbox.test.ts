@@ -35,7 +35,7 @@ function heldClick(answer: Awaited<ReturnType<CardActionHandler>>) {
   });
   const state = { started: false, release: () => release() };
   const handler: CardActionHandler = async (_deps, action) => {
-    if (action.value.test !== "held") return undefined;
+    if ((action.value as { test?: unknown }).test !== "held") return undefined;
     state.started = true;
     await gate;
     return answer;

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Context } from "koa";
+import { BodyError, readBody } from "../../access/read-body.ts";
 import type { Logger } from "../../log.ts";
 import { type FlatEvent, flatEventSchema, HANDLED_EVENT_TYPES } from "../envelope.ts";
 import type { ReceiverSink } from "./sink.ts";
@@ -48,7 +49,7 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
   const now = options.now ?? Date.now;
 
   async function handle(ctx: Context): Promise<void> {
-    const raw = await readBody(ctx);
+    const raw = await readText(ctx);
     const outer = parseJson(raw);
     const encrypted = typeof outer.encrypt === "string";
     let body: Record<string, unknown> = outer;
@@ -145,17 +146,12 @@ function flatten(body: Record<string, unknown>): FlatEvent {
   return body as FlatEvent;
 }
 
-async function readBody(ctx: Context): Promise<string> {
-  const declared = Number(ctx.get("content-length") || 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpProblem(413, "body too large");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, "body too large");
-    chunks.push(chunk as Buffer);
+async function readText(ctx: Context): Promise<string> {
+  try {
+    return (await readBody(ctx.req, MAX_BODY_BYTES)).toString("utf8");
+  } catch (error) {
+    throw error instanceof BodyError ? new HttpProblem(error.status, "body too large") : error;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseJson(text: string): Record<string, unknown> {

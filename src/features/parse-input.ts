@@ -1,0 +1,95 @@
+/**
+ * Numbers, ids and dates from chat text and card values, checked (zod) before anything queries with them
+ * (behaviour §5.3). A chat parse that fails carries the answer to send: one Chinese sentence saying what was wrong and
+ * what to write.
+ */
+
+import { z } from "zod";
+import { localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
+import { TEXTS } from "../texts/messages.ts";
+
+/** The highest issue number 查 and 合并 accept: nine digits, well inside every database's integer column. */
+export const MAX_ISSUE_NUMBER = 999_999_999;
+/** Row ids are 32-bit integers (PostgreSQL's `integer`). */
+const MAX_RECORD_ID = 2_147_483_647;
+/** The years a date typed in chat may fall in. */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2099;
+
+/** What a chat parse gives: the value, or the answer to send instead. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; answer: string };
+
+/** A row id in a card's value or a select's option — a number or its digits — that a row can have. */
+export const recordId = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+  .pipe(z.number().int().positive().max(MAX_RECORD_ID));
+
+/** Full-width digits, ＃ and ～ as their ASCII forms, as people type them on Chinese keyboards. */
+function halfWidth(text: string): string {
+  return text.normalize("NFKC").trim();
+}
+
+const issueNumber = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(MAX_ISSUE_NUMBER));
+
+/**
+ * The issue number a text opens with ("#1024", "1024", "＃１０２４ 的情况"); null when it opens with neither "#" nor
+ * a digit (no number named). `example` is the command as it should be written, for the answer.
+ */
+export function parseIssueNumber(text: string, example: string): Parsed<number> | null {
+  const normalized = halfWidth(text);
+  if (!/^[#\d]/.test(normalized)) return null;
+  const token = normalized.replace(/^#\s*/, "").split(/\s/)[0] ?? "";
+  const parsed = issueNumber.safeParse(token);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, answer: TEXTS.badIssueNumber(MAX_ISSUE_NUMBER, example) };
+}
+
+/** "2026-11-23", "2026-11-1", "2026/11/1", "2026年11月1日" as YYYY-MM-DD; `formatAnswer` when it is none of those. */
+function calendarDate(formatAnswer: string) {
+  return z.string().transform((text, ctx) => {
+    const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(halfWidth(text));
+    if (!match) {
+      ctx.addIssue({ code: "custom", message: formatAnswer });
+      return z.NEVER;
+    }
+    const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+    const date = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    if (year < FIRST_YEAR || year > LAST_YEAR) {
+      ctx.addIssue({ code: "custom", message: TEXTS.dateOutOfRange(FIRST_YEAR, LAST_YEAR) });
+      return z.NEVER;
+    }
+    try {
+      startOfDate(date);
+    } catch {
+      ctx.addIssue({ code: "custom", message: TEXTS.noSuchDate(date) });
+      return z.NEVER;
+    }
+    return date;
+  });
+}
+
+/** The parsed value, or the message of the first issue (every issue of these schemas carries a Chinese answer). */
+function answerOf<T>(result: z.ZodSafeParseResult<T>, fallback: string): Parsed<T> {
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, answer: result.error.issues[0]?.message ?? fallback };
+}
+
+/** A calendar date typed in chat, as YYYY-MM-DD: a real day between 2000 and 2099. */
+export function parseCalendarDate(text: string, formatAnswer: string): Parsed<string> {
+  return answerOf(calendarDate(formatAnswer).safeParse(text), formatAnswer);
+}
+
+/** The days `from` to `to`, both included, as a half-open period in `timeZone`; the start may not follow the end. */
+export function parseDateRange(from: string, to: string, timeZone: string, formatAnswer: string): Parsed<Period> {
+  const dates = answerOf(
+    z.tuple([calendarDate(formatAnswer), calendarDate(formatAnswer)]).safeParse([from, to]),
+    formatAnswer,
+  );
+  if (!dates.ok) return dates;
+  const [first, last] = dates.value;
+  if (first > last) return { ok: false, answer: TEXTS.reversedPeriod(first, last) };
+  const end = localPeriod(startOfDate(last, timeZone), "day", timeZone).to;
+  return { ok: true, value: { from: startOfDate(first, timeZone), to: end } };
+}
