@@ -131,8 +131,12 @@ async function answerLookbackClick(
   return toast("success", rebound ? TEXTS.lookbackRebound : TEXTS.lookbackOk);
 }
 
-/** 查看超期: every overdue issue of the digest's unit as of now, as a reply in the digest card's thread. */
+/**
+ * 查看超期: every overdue issue of the digest's unit as of now, as a reply in the digest card's thread — for those who
+ * may export the unit's ledger, which lists the same issues by name.
+ */
 async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId: number): Promise<CardAnswer> {
+  if (!(await mayExportLedger(deps, action.operatorOpenId, unitId))) return toast("error", TEXTS.overdueForbidden);
   const now = deps.now();
   const items = await overdueIssues(deps.db, unitId, now);
   if (items.length === 0) return toast("success", TEXTS.noOverdue);

@@ -86,6 +86,7 @@ export const TEXTS = {
   badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
   badLedgerPeriod: "台账范围请写：本周、本月，或起止日期，例如：台账 2026-11-01~2026-11-30",
   ledgerForbidden: "台账只能由社区书记、包片领导、派单员或管理员导出。",
+  overdueForbidden: "只有社区书记、包片领导、派单员或管理员可以查看超期问题",
   ledgerWhichUnit: "请在要导出的单位的工作群里 @我 发送“台账”。",
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
