@@ -70,7 +70,6 @@ export const TEXTS = {
   expiredButton: "这个按钮已失效，请在最新的卡片上操作",
   pickFromList: "请从列表中选择",
   unknownAssignee: "没有找到这个人员或部门，请重新选择",
-  noAccess: "你在本群对应的单位没有职责，不能执行这个操作。如需开通，请联系社区书记或管理员。",
   bound: (unit: string, purpose: string) =>
     `已把本群绑定到「${escapeText(unit)}」（${purpose}）。之后群里上报的问题会登记到该单位。`,
   unbound: (unit: string) => `已解除本群与「${escapeText(unit)}」的绑定，之后不再登记本群的问题。`,
@@ -80,16 +79,12 @@ export const TEXTS = {
   bindUnknownUnit: (text: string) => `没有找到单位“${escapeText(text)}”，请使用导入文件中的单位编码或全称。`,
   bindAmbiguous: (text: string, names: string[]) =>
     `“${escapeText(text)}”对应多个单位：${escapeText(names.join("、"))}。请改用单位编码。`,
-  bindForbidden: "只有管理员或该单位的社区书记可以绑定、解绑本群。",
   bindTaken: (unit: string) =>
     `本群已绑定到「${escapeText(unit)}」，只有「${escapeText(unit)}」的社区书记或管理员可以改绑。请先由他们发送“解绑”。`,
   badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
   badLedgerPeriod: "台账范围请写：本周、本月，或起止日期，例如：台账 2026-11-01~2026-11-30",
-  ledgerForbidden: "台账只能由社区书记、包片领导、派单员或管理员导出。",
-  overdueForbidden: "只有社区书记、包片领导、派单员或管理员可以查看超期问题",
   ledgerWhichUnit: "请在要导出的单位的工作群里 @我 发送“台账”。",
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
-  showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
   todoEmpty: "你目前没有待办的问题，辛苦了！",
   // 待办 (features/todo-command.ts), by role.
   todoTitle: (name: string, at: string) => `${name}的待办（截至 ${at}）`,
@@ -142,7 +137,6 @@ export const TEXTS = {
     `#${number} 已由${escapeText(department)} ${escapeText(person)} 接单（部门报到）`,
   snoozed: (until: string) => `已延后到 ${until} 再提醒（整改期限不变）`,
   snoozeMoot: "问题已整改或已办结，不再提醒",
-  snoozeForbidden: "只有责任人、社区书记、包片领导、派单员或管理员可以延后提醒",
   lookbackOk: "已记录：未反弹",
   lookbackRebound: "已记录反弹，新问题将发布在群里",
   noOverdue: "目前没有超期问题 👍",
@@ -151,12 +145,10 @@ export const TEXTS = {
     `${escapeText(unit)} 截至 ${at} 的超期问题（${count} 件）：`,
   overdueMore: (count: number) => `…… 共 ${count} 件，完整清单请导出台账`,
   reviewEmpty: "请先填写审阅意见",
-  reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
   reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
   reviewNoChat: "审阅意见已记录，但对应社区没有绑定工作群，未能转发",
   reviewHeading: (name: string, date: string) => `${name}的审阅意见（${date}日清日报）`,
   reviewRead: (by: string, at: string) => `${by} 已于 ${at} 阅`,
-  reviewReadForbidden: (community: string) => `只有${community}的社区书记可以确认已阅`,
   reviewReadTold: (leader: string) => `已告诉 ${leader}：你已阅`,
   reviewAlreadyRead: (by: string, at: string) => `${by} 已于 ${at} 确认已阅`,
   reviewReadNotice: (leader: string, by: string, community: string, comment: string) =>
