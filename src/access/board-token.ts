@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { readClaims, signClaims, type TokenProblem } from "./signed-claims.ts";
 
-/** Who a board link is for and which units it shows (see src/domain/visibility.ts), until when. */
+/** Who a board link is for and which units it shows (see src/domain/permissions.ts), until when. */
 export interface BoardClaims {
   /** The person's open_id. */
   sub: string;

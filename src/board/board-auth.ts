@@ -2,7 +2,7 @@ import type { Context } from "koa";
 import { readBoardToken } from "../access/board-token.ts";
 import { boardUnitsOf } from "../commands/board-link.ts";
 import { orgOf } from "../db/org-queries.ts";
-import { withinUnits } from "../domain/visibility.ts";
+import { withinUnits } from "../domain/permissions.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import type { BoardDeps } from "./board-deps.ts";
 

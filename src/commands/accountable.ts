@@ -2,7 +2,7 @@ import type { Tx } from "../db/client.ts";
 import { ancestorAt, holders, orgOf } from "../db/org-queries.ts";
 import { ownersOf } from "../db/owners.ts";
 import type { Accountable } from "../presenters/reminder-card.ts";
-import { issueAnchor } from "./issue-actor.ts";
+import { issueAnchor } from "./actors.ts";
 
 /**
  * Who answers for each issue, as every rung of the reminder ladder and every escalation names them: its owner

@@ -8,13 +8,15 @@ import {
   type MergeOriginal,
   type TransitionDenialCode,
 } from "../domain/lifecycle.ts";
+import { permits } from "../domain/permissions.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { refusal } from "../texts/permissions.ts";
+import { issueActor } from "./actors.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos } from "./file-issue.ts";
-import { actorContext } from "./issue-actor.ts";
 import { notifyChange } from "./notify-change.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
@@ -61,7 +63,7 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
   if (!issue) return { ok: false, code: "not_found", message: TEXTS.issueGone };
   const org = await orgOf(tx);
   const person = await tx.person.findUnique({ where: { openId: input.actorOpenId } });
-  const actor = await actorContext(tx, issue, person, ctx.admins);
+  const actor = await issueActor(tx, issue, person, ctx.admins);
   const chatSettings = issue.sourceChatId ? org.bindings.get(issue.sourceChatId)?.settings : undefined;
   const originalId = input.action === "merge" ? (input.originalId ?? issue.suspectedDuplicateOfId) : null;
   const verdict = checkTransition({
@@ -71,9 +73,8 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
       status: issue.status as IssueStatus,
       categoryId: issue.categoryId,
       afterPhotoRequired: categoryOf(org, issue.categoryId)?.afterPhotoRequired ?? true,
-      ...(await namesOf(tx, org, issue)),
     },
-    actor,
+    actor: { permitted: permits(input.action, actor), isRectifier: actor.isRectifier },
     input: {
       reason: input.reason,
       target: input.target,
@@ -82,6 +83,9 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
     },
     policy: { ...ctx.policy, ...chatPolicy(chatSettings) },
   });
+  if (!verdict.ok && verdict.code === "role") {
+    return { ok: false, code: "role", message: refusal(input.action, await namesOf(tx, org, issue)) };
+  }
   if (!verdict.ok) return verdict;
 
   const from = issue.status as IssueStatus;

@@ -1,9 +1,11 @@
 import type { Tx } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
+import { permits } from "../domain/permissions.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
+import { refusal } from "../texts/permissions.ts";
+import { issueActor } from "./actors.ts";
 import type { CommandContext } from "./context.ts";
-import { actorContext } from "./issue-actor.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
 /** Outbox key of the notice that announces a confirmed rebound (the new issue's thread hangs off it). */
@@ -20,11 +22,8 @@ export interface LookbackAnswerInput {
   cardMessageId: string;
 }
 
-/** What became of an answer: recorded, or refused with the reason to show. */
-export type LookbackAnswerResult = { ok: true } | { ok: false; message: string };
-
-/** Who may answer a look-back besides the reporter: the people of the grid and those above it. */
-const ANSWERERS = new Set(["grid_worker", "grid_head", "secretary", "leader", "dispatcher", "admin"]);
+/** What became of an answer: recorded, or not — by someone who may not answer (`role`) or too late — with why. */
+export type LookbackAnswerResult = { ok: true } | { ok: false; code: "role" | "moot"; message: string };
 
 /**
  * Records the answer to a look-back in one transaction (the first answer counts): the history event lookback_ok or
@@ -40,11 +39,11 @@ export async function answerLookback(
     where: { id: input.issueId },
     include: { category: true, grid: true, point: true, reporter: true },
   });
-  if (!issue?.sourceChatId || issue.closedAt === null) return { ok: false, message: "找不到这个问题" };
+  if (!issue?.sourceChatId || issue.closedAt === null) return { ok: false, code: "moot", message: "找不到这个问题" };
   const person = await tx.person.findUnique({ where: { openId: input.actorOpenId } });
-  const actor = await actorContext(tx, issue, person, ctx.admins);
-  const allowed = actor.isAdmin || actor.isReporter || [...actor.roles].some((r) => ANSWERERS.has(r));
-  if (!person || !allowed) return { ok: false, message: "只有上报人、网格员、网格长或社区书记可以回答回头看" };
+  if (!person || !permits("answer_lookback", await issueActor(tx, issue, person, ctx.admins))) {
+    return { ok: false, code: "role", message: refusal("answer_lookback", { reporter: issue.reporter?.name }) };
+  }
 
   const first = await claimOnce(tx, `lookback-answer:${issue.id}`, "lookback.answer", {
     issueId: issue.id,
@@ -56,7 +55,7 @@ export async function answerLookback(
       include: { actor: true },
     });
     const what = earlier?.type === "lookback_rebound" ? "已反弹" : "未反弹";
-    return { ok: false, message: `回头看已由 ${earlier?.actor?.name ?? "他人"} 回答：${what}` };
+    return { ok: false, code: "moot", message: `回头看已由 ${earlier?.actor?.name ?? "他人"} 回答：${what}` };
   }
 
   await tx.issueEvent.create({

@@ -1,7 +1,7 @@
 import { issueBoardToken } from "../access/board-token.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { dutiesOf, type Org, orgOf } from "../db/org-queries.ts";
-import { visibleUnits, withinUnits } from "../domain/visibility.ts";
+import { visibleUnits, withinUnits } from "../domain/permissions.ts";
 
 /** How board links are made: the secret that signs them, where the bot is reached, how long they last. */
 export interface BoardLinkSettings {
@@ -18,7 +18,7 @@ export interface BoardLink {
 }
 
 /**
- * The units a person may see on the board now (src/domain/visibility.ts), cut down to `within` (the unit of the
+ * The units a person may see on the board now (src/domain/permissions.ts), cut down to `within` (the unit of the
  * group the link was asked in) when given. Empty when they may see nothing there.
  */
 export function boardUnitsOf(

@@ -1,4 +1,4 @@
-import { type IssueStatus, OPEN_STATUSES, type Role } from "./types.ts";
+import { type IssueStatus, OPEN_STATUSES } from "./types.ts";
 
 /** Everything a person can do to an issue (behaviour §2). */
 export const ISSUE_ACTIONS = [
@@ -32,17 +32,14 @@ export const ACTION_LABELS: Readonly<Record<IssueAction, string>> = {
 /** Data an action must carry before it can happen. */
 export type Requirement = "target" | "original" | "reason" | "after_photo";
 
-/** One row of the transition table: where an action may start, where it leads, who may take it, what it needs. */
+/**
+ * One row of the transition table: where an action may start, where it leads, what it needs. Who may take it is the
+ * permission table's (domain/permissions.ts).
+ */
 export interface TransitionRule {
   from: readonly IssueStatus[];
   /** The status afterwards; null when the action leaves the status unchanged. */
   to: IssueStatus | null;
-  /** Roles (on the issue's grid, its ancestors, or the assignee department) that may act. */
-  roles: readonly Role[];
-  /** Whether the current assignee may act whatever their roles. */
-  assignee: boolean;
-  /** Whether the person who reported the issue may act whatever their roles. */
-  reporter: boolean;
   /**
    * Data the action needs, each with what the user is told when it is missing. An after-photo is needed only when
    * the issue's category asks for one.
@@ -50,12 +47,8 @@ export interface TransitionRule {
   requires: Readonly<Partial<Record<Requirement, string>>>;
   /** The deed, as it reads in "不能…" and "只有…可以…". */
   verb: string;
-  /** Who may act, as it reads after "只有". */
-  who: string;
 }
 
-const OFFICE: readonly Role[] = ["secretary", "dispatcher", "admin"];
-const VERIFIERS: readonly Role[] = ["secretary", "leader", "dispatcher", "admin"];
 const UNFINISHED: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
 const IN_HAND: readonly IssueStatus[] = ["assigned", "accepted"];
 
@@ -64,102 +57,62 @@ export const TRANSITIONS: Readonly<Record<IssueAction, TransitionRule>> = {
   assign: {
     from: UNFINISHED,
     to: "assigned",
-    roles: OFFICE,
-    assignee: true,
-    reporter: false,
     requires: { target: "请指定派给谁，例如：转派 @张三" },
     verb: "派单或转派",
-    who: "社区书记、派单员、管理员或当前责任人",
   },
   accept: {
     from: ["assigned"],
     to: "accepted",
-    roles: ["responder", "grid_head"],
-    assignee: true,
-    reporter: false,
     requires: {},
     verb: "接单",
-    who: "责任人",
   },
   rectify: {
     from: IN_HAND,
     to: "rectified",
-    roles: ["grid_worker", "grid_head"],
-    assignee: true,
-    reporter: false,
     requires: { after_photo: "请附上整改后的照片再提交整改" },
     verb: "提交整改",
-    who: "责任人或本网格的网格员、网格长",
   },
   send_back: {
     from: IN_HAND,
     to: "reported",
-    roles: [],
-    assignee: true,
-    reporter: false,
     requires: { reason: "退回需要写明原因，例如：退回 不属于本网格" },
     verb: "退回",
-    who: "责任人",
   },
   reject: {
     from: UNFINISHED,
     to: "rejected",
-    roles: OFFICE,
-    assignee: false,
-    reporter: false,
     requires: { reason: "不予受理需要写明原因，例如：不予受理 属于在建工地，不在整治范围" },
     verb: "标记不予受理",
-    who: "社区书记、派单员或管理员",
   },
   verify: {
     from: ["rectified"],
     to: "closed",
-    roles: VERIFIERS,
-    assignee: false,
-    reporter: false,
     requires: {},
     verb: "验收",
-    who: "社区书记、包片领导、派单员或管理员",
   },
   refuse: {
     from: ["rectified"],
     to: "accepted",
-    roles: VERIFIERS,
-    assignee: false,
-    reporter: false,
     requires: { reason: "驳回需要写明原因，例如：驳回 门口杂物还没清走" },
     verb: "驳回重改",
-    who: "社区书记、包片领导、派单员或管理员",
   },
   merge: {
     from: UNFINISHED,
     to: "duplicate",
-    roles: OFFICE,
-    assignee: false,
-    reporter: true,
     requires: { original: "请指明和哪个问题重复，例如：合并到 #1019" },
     verb: "合并为重复问题",
-    who: "社区书记、派单员、管理员或上报人",
   },
   dismiss_duplicate: {
     from: OPEN_STATUSES,
     to: null,
-    roles: OFFICE,
-    assignee: false,
-    reporter: true,
     requires: {},
     verb: "标记不是重复",
-    who: "社区书记、派单员、管理员或上报人",
   },
   edit: {
     from: OPEN_STATUSES,
     to: null,
-    roles: OFFICE,
-    assignee: false,
-    reporter: true,
     requires: {},
     verb: "修改问题",
-    who: "上报人、社区书记、派单员或管理员",
   },
 };
 
@@ -191,9 +144,6 @@ export interface IssueState {
   /** Its id and category, which a merge checks the original against. */
   id?: number;
   categoryId?: number | null;
-  /** Whom it is assigned to (a person's or a department's name) and who reported it, named in refusals. */
-  assignee?: string;
-  reporter?: string;
 }
 
 /** The issue a merge names as the original. */
@@ -206,15 +156,11 @@ export interface MergeOriginal {
 }
 
 /**
- * Who is acting, relative to the issue. `roles` are the roles the actor holds on the issue's grid, its ancestor
- * units, or the assignee department. `isAssignee` is true for the assigned person and, when a department is
- * assigned, for the people on duty in that department.
+ * Who is acting: whether the permission table lets them take the action on this issue (domain/permissions.ts), and
+ * whether they rectified it.
  */
-export interface ActorContext {
-  isAdmin: boolean;
-  roles: ReadonlySet<Role>;
-  isAssignee: boolean;
-  isReporter: boolean;
+export interface Acting {
+  permitted: boolean;
   isRectifier: boolean;
 }
 
@@ -256,63 +202,38 @@ export type TransitionDenialCode =
   | "target_required"
   | "original_invalid";
 
-/** The verdict on an action: the status it leads to, or why not, in a sentence for the chat user. */
+/**
+ * The verdict on an action: the status it leads to, or why not, in a sentence for the chat user — except a refusal
+ * by role, whose sentence names who may act from the permission table (texts/permissions.ts).
+ */
 export type TransitionResult =
   | { ok: true; to: IssueStatus }
-  | { ok: false; code: TransitionDenialCode; message: string };
+  | { ok: false; code: "role" }
+  | { ok: false; code: Exclude<TransitionDenialCode, "role">; message: string };
 
 /** One proposed action on one issue. */
 export interface TransitionRequest {
   action: IssueAction;
   issue: IssueState;
-  actor: ActorContext;
+  actor: Acting;
   input?: TransitionInput;
   policy?: LifecyclePolicy;
 }
 
 type Denial = Extract<TransitionResult, { ok: false }>;
 
-function effectiveRoles(actor: ActorContext): ReadonlySet<Role> {
-  // Admins may do everything a secretary may.
-  if (!actor.isAdmin && !actor.roles.has("admin")) return actor.roles;
-  return new Set<Role>([...actor.roles, "admin", "secretary"]);
-}
-
-/**
- * Who may act, with the assignee and the reporter named where the rule lets them act: "责任人 黄志明 " (a name
- * that ends the phrase keeps a space before what follows), "上报人 何小燕、社区书记…".
- */
-function whoMayAct(rule: TransitionRule, issue: IssueState): string {
-  const named: [string, string | undefined][] = [
-    ["责任人", rule.assignee ? issue.assignee : undefined],
-    ["上报人", rule.reporter ? issue.reporter : undefined],
-  ];
-  let who = rule.who;
-  for (const [role, person] of named) {
-    if (person) who = who.endsWith(role) ? `${who} ${person} ` : who.replace(role, `${role} ${person}`);
-  }
-  return who;
-}
-
 /** Status, role and self-verification checks: everything that does not depend on the supplied data. */
 function authorityDenial(
   action: IssueAction,
   issue: IssueState,
-  actor: ActorContext,
+  actor: Acting,
   policy: LifecyclePolicy,
 ): Denial | null {
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(issue.status)) {
     return { ok: false, code: "status", message: `该问题${STATUS_PHRASES[issue.status]}，不能${rule.verb}` };
   }
-  const roles = effectiveRoles(actor);
-  const permitted =
-    rule.roles.some((role) => roles.has(role)) ||
-    (rule.assignee && actor.isAssignee) ||
-    (rule.reporter && actor.isReporter);
-  if (!permitted) {
-    return { ok: false, code: "role", message: `只有${whoMayAct(rule, issue)}可以${rule.verb}` };
-  }
+  if (!actor.permitted) return { ok: false, code: "role" };
   if (action === "verify" && actor.isRectifier && !policy.allowSelfVerify) {
     return { ok: false, code: "self_verify", message: SELF_VERIFY_MESSAGE };
   }

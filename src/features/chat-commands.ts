@@ -1,17 +1,18 @@
+import { issueActor, mayOnUnit, unitActor } from "../commands/actors.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { ensurePerson } from "../commands/ensure-person.ts";
-import { actorContext, type IssueAuthority, issueAnchor } from "../commands/issue-actor.ts";
 import { answerTo, replyCard, replyText } from "../commands/say.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
-import type { Db, Tx } from "../db/client.ts";
-import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
+import { type BindingRef, dutiesOf, orgOf } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
+import { permits, visibleUnits } from "../domain/permissions.ts";
 import type { ChatPurpose } from "../domain/types.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { refusal } from "../texts/permissions.ts";
 import { parseIssueNumber } from "./parse-input.ts";
 import { todoPages } from "./todo-command.ts";
 
@@ -69,14 +70,14 @@ export type CommandExtension = (
 /** The unit a command is about, and whether the sender may ask about it. */
 export interface CommandScope {
   binding: BindingRef | null;
-  /** Units the command covers: the chat's unit, or in a private chat the sender's own units. */
+  /** Units the command covers: the chat's unit, or in a private chat the units the sender's duties reach. */
   unitIds: number[];
   isAdmin: boolean;
 }
 
 /**
  * Runs a chat command (behaviour §5), in groups after an @-mention and in private chats as plain text. An unknown
- * command gets the help card. Commands need a duty in the chat's unit (admins excepted).
+ * command gets the help card. Commands need a duty where the permission table's use_commands says (admins excepted).
  */
 export async function runChatCommand(
   deps: FeatureDeps,
@@ -95,7 +96,7 @@ export async function runChatCommand(
   if (command.verb === "unbind") return unbind(deps, m, binding, reply);
 
   const scope = await scopeOf(deps, m.senderOpenId, binding);
-  if (!scope.isAdmin && scope.unitIds.length === 0) return reply(TEXTS.noAccess);
+  if (!scope.isAdmin && scope.unitIds.length === 0) return reply(refusal("use_commands"));
   switch (command.verb) {
     case "todo": {
       const pages = await todoPages(deps, m.senderOpenId);
@@ -115,27 +116,25 @@ export async function runChatCommand(
   }
 }
 
-/** In a bound group: the group's unit if the sender has a duty on it, above it or below it. In private: own units. */
+/**
+ * In a bound group: the group's unit if the sender may use its commands (a duty reaching it, or inside it). In
+ * private: the units the sender's duties reach.
+ */
 async function scopeOf(deps: FeatureDeps, openId: string, binding: BindingRef | null): Promise<CommandScope> {
   const isAdmin = deps.admins.includes(openId);
   const person = await deps.db.person.findUnique({ where: { openId } });
   const org = await orgOf(deps.db);
-  const duties = person ? dutiesOf(org, person.id) : [];
-  if (duties.some((d) => d.role === "admin"))
-    return { binding, unitIds: binding ? [binding.unitId] : duties.map((d) => d.unitId), isAdmin: true };
-  if (!binding) return { binding, unitIds: [...new Set(duties.map((d) => d.unitId))], isAdmin };
-  const related = new Set([
-    ...unitChain(org, binding.unitId).map((u) => u.id),
-    ...unitSubtree(org, binding.unitId).map((u) => u.id),
-  ]);
-  const allowed = duties.some((d) => related.has(d.unitId));
-  return { binding, unitIds: allowed || isAdmin ? [binding.unitId] : [], isAdmin };
+  if (!binding)
+    return { binding, unitIds: person ? visibleUnits(dutiesOf(org, person.id), false, org.units) : [], isAdmin };
+  const sender = { id: person?.id ?? null, openId };
+  const allowed = permits("use_commands", unitActor(org, sender, deps.admins, binding.unitId, "use_commands"));
+  return { binding, unitIds: allowed ? [binding.unitId] : [], isAdmin };
 }
 
 /**
- * 查 #编号: the issue card with its whole history, for those who may see the issue — people with a duty on its grid
- * or above it (or, before a grid is known, on its chat's unit) or in its assignee department, its reporter and
- * assignee, admins — and, in a group, for the issues of the group's own unit.
+ * 查 #编号: the issue card with its whole history, for those the permission table lets see the issue (show): people
+ * whose duty reaches it, its reporter and assignee — and, in a group, those who may use the group's commands, for
+ * the issues of the group's own unit.
  */
 async function show(
   deps: FeatureDeps,
@@ -151,39 +150,12 @@ async function show(
   const issue = await deps.db.issue.findUnique({ where: { number } });
   if (!issue) return reply(TEXTS.unknownIssue(`#${number}`));
   const card = await transaction(deps.db, async (tx) => {
-    if (!(await mayView(tx, deps.admins, m.senderOpenId, issue, scope))) return null;
+    const person = await tx.person.findUnique({ where: { openId: m.senderOpenId } });
+    if (!permits("show", await issueActor(tx, issue, person, deps.admins, scope.binding?.unitId))) return null;
     return issueCard(await loadIssueView(tx, issue.id), deps.now(), deps.timeZone, { fullHistory: true });
   });
-  if (!card) return reply(TEXTS.showForbidden(`#${number}`));
+  if (!card) return reply(refusal("show"));
   await replyCard(deps.db, { ...answerTo(m), card });
-}
-
-async function mayView(
-  tx: Tx,
-  admins: readonly string[],
-  openId: string,
-  issue: IssueAuthority,
-  scope: CommandScope,
-): Promise<boolean> {
-  if (scope.isAdmin) return true;
-  const person = await tx.person.findUnique({ where: { openId } });
-  const actor = await actorContext(tx, issue, person, admins);
-  if (actor.isAdmin || actor.isAssignee || actor.isReporter || actor.roles.size > 0) return true;
-  const org = await orgOf(tx);
-  const anchor = issueAnchor(org, issue);
-  const groupUnit = scope.binding?.unitId;
-  return anchor !== null && groupUnit !== undefined && unitChain(org, anchor).some((u) => u.id === groupUnit);
-}
-
-/** Who may bind or unbind a chat to a unit: admins, and secretaries of that unit or a unit above it. */
-async function maySecretary(db: Db, openId: string, unitId: number, admins: readonly string[]): Promise<boolean> {
-  if (admins.includes(openId)) return true;
-  const person = await db.person.findUnique({ where: { openId } });
-  if (!person) return false;
-  const org = await orgOf(db);
-  const chain = unitChain(org, unitId).map((u) => u.id);
-  const duties = dutiesOf(org, person.id);
-  return duties.some((d) => d.role === "admin" || (d.role === "secretary" && chain.includes(d.unitId)));
 }
 
 const PURPOSE_WORDS: Record<string, ChatPurpose> = {
@@ -239,11 +211,11 @@ async function bind(
     );
   const unit = candidates[0];
   if (!unit) return;
-  if (!(await maySecretary(deps.db, m.senderOpenId, unit.id, deps.admins))) return reply(TEXTS.bindForbidden);
+  if (!(await mayOnUnit(deps.db, "bind", m.senderOpenId, unit.id, deps.admins))) return reply(refusal("bind"));
   if (
     binding &&
     binding.unitId !== unit.id &&
-    !(await maySecretary(deps.db, m.senderOpenId, binding.unitId, deps.admins))
+    !(await mayOnUnit(deps.db, "bind", m.senderOpenId, binding.unitId, deps.admins))
   ) {
     const current = (await orgOf(deps.db)).units.get(binding.unitId);
     return reply(TEXTS.bindTaken(current?.name ?? ""));
@@ -274,7 +246,7 @@ async function unbind(
   reply: (t: string) => Promise<void>,
 ): Promise<void> {
   if (!binding) return reply(TEXTS.notBound);
-  if (!(await maySecretary(deps.db, m.senderOpenId, binding.unitId, deps.admins))) return reply(TEXTS.bindForbidden);
+  if (!(await mayOnUnit(deps.db, "bind", m.senderOpenId, binding.unitId, deps.admins))) return reply(refusal("bind"));
   const unit = await deps.db.unit.findUnique({ where: { id: binding.unitId } });
   await deps.db.chatBinding.delete({ where: { chatId: binding.chatId } });
   await reply(TEXTS.unbound(unit?.name ?? ""));

@@ -5,18 +5,18 @@
  */
 
 import { z } from "zod";
+import { issueActor, mayOnUnit } from "../commands/actors.ts";
 import { answerLookback } from "../commands/answer-lookback.ts";
 import { commandContext, type FeatureDeps } from "../commands/deps.ts";
-import { actorContext } from "../commands/issue-actor.ts";
 import { loadReminderView } from "../commands/reminder-view.ts";
 import { replyText, sendText } from "../commands/say.ts";
 import { snoozeReminders } from "../commands/snooze-reminders.ts";
 import { isUniqueViolation } from "../db/once.ts";
-import { holders, orgOf, rolesOn, unitChain } from "../db/org-queries.ts";
+import { holders, orgOf } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { localPeriod, startOfDate } from "../domain/deadline.ts";
 import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
-import type { Role } from "../domain/types.ts";
+import { permits } from "../domain/permissions.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
 import { enqueue } from "../lark/outbox.ts";
@@ -26,8 +26,9 @@ import { issueListLine, listContext, PLAIN_LIST } from "../reports/digest.ts";
 import { overdueIssues } from "../reports/stats-lists.ts";
 import { shortDate } from "../texts/deadline.ts";
 import { at, formatDateTime, TEXTS } from "../texts/messages.ts";
+import { refusal } from "../texts/permissions.ts";
 import { cardValue, toast } from "./card-actions.ts";
-import { mayExportLedger, requestLedger } from "./ledger-command.ts";
+import { requestLedger } from "./ledger-command.ts";
 import { parseCalendarDate, recordId } from "./parse-input.ts";
 import type { CardActionHandler } from "./router.ts";
 
@@ -51,16 +52,8 @@ const reviewForm = z.object({
     .catch(undefined),
 });
 
-/** Roles that may put reminders off besides the assignee. */
-const SNOOZERS: ReadonlySet<Role> = new Set(["secretary", "dispatcher", "leader", "admin"]);
-/** Roles whose 审阅意见 is recorded. */
-const REVIEWERS: ReadonlySet<Role> = new Set(["leader", "dispatcher", "admin"]);
-
 /** Most overdue issues one 查看超期 answer lists. */
 const OVERDUE_ANSWER_LIMIT = 300;
-
-/** Roles whose 已阅 of a review is recorded: the community's secretaries (and admins). */
-const REVIEW_READERS: ReadonlySet<Role> = new Set(["secretary"]);
 
 /** Outbox key of a review's card in one work group. */
 function reviewCardKey(eventId: string, chatId: string): string {
@@ -97,9 +90,8 @@ async function snoozeIssue(
     const issue = await tx.issue.findUnique({ where: { id: issueId } });
     if (!issue || !REMINDED_STATUSES.some((s) => s === issue.status)) return toast("info", TEXTS.snoozeMoot);
     const person = await tx.person.findUnique({ where: { openId: action.operatorOpenId } });
-    const actor = await actorContext(tx, issue, person, ctx.admins);
-    if (!person || !(actor.isAdmin || actor.isAssignee || [...actor.roles].some((r) => SNOOZERS.has(r)))) {
-      return toast("error", TEXTS.snoozeForbidden);
+    if (!person || !permits("snooze", await issueActor(tx, issue, person, ctx.admins))) {
+      return toast("error", refusal("snooze"));
     }
     await snoozeReminders(tx, issueId, { until, by: person.name, at: ctx.now });
     const view = await loadReminderView(tx, issueId, stage);
@@ -128,12 +120,18 @@ async function answerLookbackClick(
   const result = await transaction(deps.db, (tx) =>
     answerLookback(tx, { issueId, rebound, actorOpenId: action.operatorOpenId, cardMessageId: action.messageId }, ctx),
   );
-  if (!result.ok) return toast("warning", result.message);
+  if (!result.ok) return toast(result.code === "role" ? "error" : "warning", result.message);
   return toast("success", rebound ? TEXTS.lookbackRebound : TEXTS.lookbackOk);
 }
 
-/** 查看超期: every overdue issue of the digest's unit as of now, as a reply in the digest card's thread. */
+/**
+ * 查看超期: every overdue issue of the digest's unit as of now, as a reply in the digest card's thread — for those who
+ * may export the unit's ledger, which lists the same issues by name.
+ */
 async function listOverdue(deps: FeatureDeps, action: InboundCardAction, unitId: number): Promise<CardAnswer> {
+  if (!(await mayOnUnit(deps.db, "list_overdue", action.operatorOpenId, unitId, deps.admins))) {
+    return toast("error", refusal("list_overdue"));
+  }
   const now = deps.now();
   const items = await overdueIssues(deps.db, unitId, now);
   if (items.length === 0) return toast("success", TEXTS.noOverdue);
@@ -167,7 +165,9 @@ async function exportDigestLedger(
   unitId: number,
   date: string,
 ): Promise<CardAnswer> {
-  if (!(await mayExportLedger(deps, action.operatorOpenId, unitId))) return toast("error", TEXTS.ledgerForbidden);
+  if (!(await mayOnUnit(deps.db, "export_ledger", action.operatorOpenId, unitId, deps.admins))) {
+    return toast("error", refusal("export_ledger"));
+  }
   const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true } });
   await requestLedger(deps, {
     // One export per digest, unit and day a minute: a double click sends one file.
@@ -190,16 +190,10 @@ async function review(deps: FeatureDeps, action: InboundCardAction, unitId: numb
   if (!comment) return toast("warning", TEXTS.reviewEmpty);
   const ctx = commandContext(deps);
   const person = await deps.db.person.findUnique({ where: { openId: action.operatorOpenId } });
+  if (!person || !(await mayOnUnit(deps.db, "review_digest", person.openId, unitId, ctx.admins))) {
+    return toast("error", refusal("review_digest"));
+  }
   const org = await orgOf(deps.db);
-  const roles = person
-    ? rolesOn(
-        org,
-        person.id,
-        unitChain(org, unitId).map((u) => u.id),
-      )
-    : new Set<Role>();
-  const allowed = ctx.admins.includes(action.operatorOpenId) || [...roles].some((role) => REVIEWERS.has(role));
-  if (!person || !allowed) return toast("error", TEXTS.reviewForbidden);
 
   const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : picked;
   const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId } });
@@ -271,15 +265,9 @@ async function readReview(deps: FeatureDeps, action: InboundCardAction, reviewId
     return toast("info", TEXTS.reviewAlreadyRead(earlier.person.name, formatDateTime(earlier.at, ctx.timeZone)));
   const community = org.units.get(binding.unitId)?.name ?? "";
   const person = await deps.db.person.findUnique({ where: { openId: action.operatorOpenId } });
-  const roles = person
-    ? rolesOn(
-        org,
-        person.id,
-        unitChain(org, binding.unitId).map((u) => u.id),
-      )
-    : new Set<Role>();
-  const allowed = ctx.admins.includes(action.operatorOpenId) || [...roles].some((role) => REVIEW_READERS.has(role));
-  if (!person || !allowed) return toast("error", TEXTS.reviewReadForbidden(community));
+  if (!person || !(await mayOnUnit(deps.db, "read_review", person.openId, binding.unitId, ctx.admins))) {
+    return toast("error", refusal("read_review"));
+  }
 
   try {
     await transaction(deps.db, async (tx) => {

@@ -19,23 +19,23 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { z } from "zod";
+import { mayOnUnit } from "../commands/actors.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { answerTo, replyText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
-import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
+import { dutiesOf, orgOf } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Period } from "../domain/deadline.ts";
-import type { Role } from "../domain/types.ts";
+import { PERMISSIONS, visibleUnits } from "../domain/permissions.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type PeriodSpec, periodFor, periodLabel } from "../reports/stats.ts";
 import { LedgerTooLargeError } from "../reports/zip-ledger.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { refusal } from "../texts/permissions.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 import { type Parsed, parseDateRange } from "./parse-input.ts";
 
 const DAY_MS = 24 * 3_600_000;
-/** Who may take a ledger out of the system: it lists people and problems by name. */
-const LEDGER_ROLES: ReadonlySet<Role> = new Set(["secretary", "leader", "dispatcher", "admin"]);
 
 const PERIOD_WORDS: Partial<Record<string, PeriodSpec>> = {
   "": "month",
@@ -59,16 +59,6 @@ export function parseLedgerPeriod(arg: string, now: Date, timeZone: string): Par
   const match = /^(.+?)\s*(?:~|～|至|到|—|--)\s*(.+)$/.exec(text);
   if (!match?.[1] || !match[2]) return { ok: false, answer: TEXTS.badLedgerPeriod };
   return parseDateRange(match[1], match[2], timeZone, TEXTS.badLedgerPeriod);
-}
-
-/** Whether the person may export the unit's ledger: a secretary, leader or dispatcher on it or above it, or an admin. */
-export async function mayExportLedger(deps: FeatureDeps, openId: string, unitId: number): Promise<boolean> {
-  if (deps.admins.includes(openId)) return true;
-  const person = await deps.db.person.findUnique({ where: { openId } });
-  if (!person) return false;
-  const org = await orgOf(deps.db);
-  const chain = new Set(unitChain(org, unitId).map((u) => u.id));
-  return dutiesOf(org, person.id).some((d) => LEDGER_ROLES.has(d.role) && (d.role === "admin" || chain.has(d.unitId)));
 }
 
 /** One ledger to deliver: what to export and which message the file answers. */
@@ -231,16 +221,18 @@ async function deliverLedger(deps: FeatureDeps, request: LedgerRequest): Promise
   }
 }
 
-/** In a private chat, the unit whose ledger 台账 exports: the first on which the sender holds an exporting duty. */
+/** In a private chat, the unit whose ledger 台账 exports: the first reached by one of the sender's exporting duties. */
 async function ownLedgerUnit(deps: FeatureDeps, openId: string): Promise<number | undefined> {
   const person = await deps.db.person.findUnique({ where: { openId } });
   if (!person) return undefined;
-  return dutiesOf(await orgOf(deps.db), person.id).find((d) => LEDGER_ROLES.has(d.role))?.unitId;
+  const org = await orgOf(deps.db);
+  const exporting = dutiesOf(org, person.id).filter((d) => PERMISSIONS.export_ledger.roles.includes(d.role));
+  return visibleUnits(exporting, false, org.units)[0];
 }
 
 /**
- * 台账 [本周|本月|起止日期]: sends a ledger (secretaries, leaders, dispatchers, admins) — the chat's unit in a group; in a
- * private chat the first unit on which the sender holds one of those duties.
+ * 台账 [本周|本月|起止日期]: sends a ledger (to those the permission table lets export it) — the chat's unit in a group;
+ * in a private chat the first unit one of the sender's exporting duties reaches.
  */
 export const ledgerCommand: CommandExtension = async (deps, m, arg, scope) => {
   const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
@@ -248,8 +240,10 @@ export const ledgerCommand: CommandExtension = async (deps, m, arg, scope) => {
   if (!parsed.ok) return reply(parsed.answer);
   const period = parsed.value;
   const unitId = scope.binding ? scope.binding.unitId : await ownLedgerUnit(deps, m.senderOpenId);
-  if (unitId === undefined) return reply(scope.isAdmin ? TEXTS.ledgerWhichUnit : TEXTS.ledgerForbidden);
-  if (!(await mayExportLedger(deps, m.senderOpenId, unitId))) return reply(TEXTS.ledgerForbidden);
+  if (unitId === undefined) return reply(scope.isAdmin ? TEXTS.ledgerWhichUnit : refusal("export_ledger"));
+  if (!(await mayOnUnit(deps.db, "export_ledger", m.senderOpenId, unitId, deps.admins))) {
+    return reply(refusal("export_ledger"));
+  }
   const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true } });
   const answer = answerTo(m);
   await requestLedger(

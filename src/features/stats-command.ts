@@ -3,6 +3,7 @@ import { DURATION_KINDS } from "../domain/metrics.ts";
 import { type PeriodSpec, periodFor, periodLabel, type UnitStats, unitStats } from "../reports/stats.ts";
 import { STATUS_LABELS } from "../texts/labels.ts";
 import { DURATION_LABELS, formatHours, formatRate, TEXTS } from "../texts/messages.ts";
+import { refusal } from "../texts/permissions.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 
 const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {
@@ -53,5 +54,5 @@ export const statsCommand: CommandExtension = async (deps, m, arg, scope) => {
   for (const unitId of scope.unitIds.slice(0, MAX_UNITS)) {
     parts.push(statsText(await unitStats(deps.db, unitId, period, now), PERIOD_NAMES[spec], deps.timeZone));
   }
-  await reply(parts.join("\n\n") || TEXTS.noAccess);
+  await reply(parts.join("\n\n") || refusal("use_commands"));
 };

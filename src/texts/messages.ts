@@ -72,7 +72,6 @@ export const TEXTS = {
   incompleteButton: "这个按钮的数据不完整，请在卡片上重新操作",
   pickFromList: "请从列表中选择",
   unknownAssignee: "没有找到这个人员或部门，请重新选择",
-  noAccess: "你在本群对应的单位没有职责，不能执行这个操作。如需开通，请联系社区书记或管理员。",
   bound: (unit: string, purpose: string) =>
     `已把本群绑定到「${escapeText(unit)}」（${purpose}）。之后群里上报的问题会登记到该单位。`,
   unbound: (unit: string) => `已解除本群与「${escapeText(unit)}」的绑定，之后不再登记本群的问题。`,
@@ -82,19 +81,16 @@ export const TEXTS = {
   bindUnknownUnit: (text: string) => `没有找到单位“${escapeText(text)}”，请使用导入文件中的单位编码或全称。`,
   bindAmbiguous: (text: string, names: string[]) =>
     `“${escapeText(text)}”对应多个单位：${escapeText(names.join("、"))}。请改用单位编码。`,
-  bindForbidden: "只有管理员或该单位的社区书记可以绑定、解绑本群。",
   bindTaken: (unit: string) =>
     `本群已绑定到「${escapeText(unit)}」，只有「${escapeText(unit)}」的社区书记或管理员可以改绑。请先由他们发送“解绑”。`,
   badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
   badLedgerPeriod: "台账范围请写：本周、本月，或起止日期，例如：台账 2026-11-01~2026-11-30",
-  ledgerForbidden: "台账只能由社区书记、包片领导、派单员或管理员导出。",
   ledgerWhichUnit: "请在要导出的单位的工作群里 @我 发送“台账”。",
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
   badIssueNumber: (max: number, example: string) => `问题编号应为 1 到 ${max} 之间的数字，例如：${example}`,
   noSuchDate: (date: string) => `没有 ${date} 这一天，请检查日期。`,
   dateOutOfRange: (first: number, last: number) => `日期应在 ${first} 年到 ${last} 年之间，例如：2026-11-23`,
   reversedPeriod: (from: string, to: string) => `开始日期 ${from} 晚于结束日期 ${to}，请把早的日期写在前面。`,
-  showForbidden: (number: string) => `问题 ${number} 不在你负责的范围内，不能查看。`,
   todoEmpty: "你目前没有待办的问题，辛苦了！",
   // 待办 (features/todo-command.ts), by role.
   todoTitle: (name: string, at: string) => `${name}的待办（截至 ${at}）`,
@@ -147,7 +143,6 @@ export const TEXTS = {
     `#${number} 已由${escapeText(department)} ${escapeText(person)} 接单（部门报到）`,
   snoozed: (until: string) => `已延后到 ${until} 再提醒（整改期限不变）`,
   snoozeMoot: "问题已整改或已办结，不再提醒",
-  snoozeForbidden: "只有责任人、社区书记、包片领导、派单员或管理员可以延后提醒",
   lookbackOk: "已记录：未反弹",
   lookbackRebound: "已记录反弹，新问题将发布在群里",
   noOverdue: "目前没有超期问题 👍",
@@ -156,12 +151,10 @@ export const TEXTS = {
     `${escapeText(unit)} 截至 ${at} 的超期问题（${count} 件）：`,
   overdueMore: (count: number) => `…… 共 ${count} 件，完整清单请导出台账`,
   reviewEmpty: "请先填写审阅意见",
-  reviewForbidden: "只有包片领导、派单员或管理员可以填写审阅意见",
   reviewPosted: (chats: number) => `审阅意见已记录，并发到 ${chats} 个社区工作群`,
   reviewNoChat: "审阅意见已记录，但对应社区没有绑定工作群，未能转发",
   reviewHeading: (name: string, date: string) => `${name}的审阅意见（${date}日清日报）`,
   reviewRead: (by: string, at: string) => `${by} 已于 ${at} 阅`,
-  reviewReadForbidden: (community: string) => `只有${community}的社区书记可以确认已阅`,
   reviewReadTold: (leader: string) => `已告诉 ${leader}：你已阅`,
   reviewAlreadyRead: (by: string, at: string) => `${by} 已于 ${at} 确认已阅`,
   reviewReadNotice: (leader: string, by: string, community: string, comment: string) =>

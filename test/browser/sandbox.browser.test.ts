@@ -202,7 +202,7 @@ describe("the sandbox page in Chromium", () => {
 
       // The worker may not accept; the grid head does.
       await issueCard(1001).getByRole("button", { name: "接单" }).click();
-      await toast("只有责任人 郑晓红 可以接单");
+      await toast("只有本网格的网格长或责任人 郑晓红 可以接单");
       await actAs("郑晓红");
       await issueCard(1001).getByRole("button", { name: "接单" }).click();
       await toast("已接单");

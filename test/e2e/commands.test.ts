@@ -103,7 +103,7 @@ for (const mode of ["webhook", "ws"] as const) {
     it("shows 查 #编号 only to those the issue concerns, in groups and in private", async () => {
       const { issue } = await report(p("罗婷"), "上报 和平路美食街占道经营", ORG.chats.hpWork);
       const shown = (answer: string) => answer.includes("#1001 占道经营");
-      const refusal = "问题 #1001 不在你负责的范围内，不能查看。";
+      const refusal = "只有该问题所在单位的工作人员、责任人或上报人可以查看该问题";
       // A grid worker of 幸福里 asks in her own work group about a 和平 issue.
       expect(await ask(ORG.chats.xflWork, p("何小燕"), "查 #1001")).toContain(refusal);
       expect(await askPrivately("何小燕", "查 #1001")).toContain(refusal);
@@ -169,7 +169,7 @@ for (const mode of ["webhook", "ws"] as const) {
       // The export left nothing behind in the data folder.
       expect(readdirSync(join(h.dir, "exports"))).toEqual([]);
       expect(await ask(ORG.chats.xflWork, p("何小燕"), "台账")).toContain(
-        "台账只能由社区书记、包片领导、派单员或管理员导出",
+        "只有本社区书记、街道包片领导、派单员或管理员可以导出台账",
       );
       expect(await ask(ORG.chats.xflWork, p("李秀英"), "台账 上个月")).toContain("台账范围请写");
     });
@@ -184,7 +184,9 @@ for (const mode of ["webhook", "ws"] as const) {
       // 钱进 is a grid worker in 和平 first and the secretary of 东风路 second: the ledger is 东风路's.
       expect(await privateLedger("钱进", "ledger 本月")).toBe("东风路社区台账_2026-11-01至2026-11-23.xlsx");
       expect(await privateLedger("王建国", "台账")).toBe("幸福街道台账_2026-11-01至2026-11-23.xlsx");
-      expect(await askPrivately("何小燕", "台账")).toContain("台账只能由社区书记、包片领导、派单员或管理员导出");
+      expect(await askPrivately("何小燕", "台账")).toContain(
+        "只有本社区书记、街道包片领导、派单员或管理员可以导出台账",
+      );
     });
 
     it("answers every command and its English alias in a private chat, on the sender's own units", async () => {
@@ -208,13 +210,13 @@ for (const mode of ["webhook", "ws"] as const) {
     });
 
     it("refuses commands from people without a duty in the chat's unit", async () => {
-      expect(await ask(ORG.chats.xflWork, p("罗婷"), "待办")).toContain("没有职责");
+      expect(await ask(ORG.chats.xflWork, p("罗婷"), "待办")).toContain("只有在对应单位有职责的人员可以使用");
     });
 
     it("binds and unbinds a group: secretary of the unit yes, a grid worker no, ambiguous and unknown names explained", async () => {
       const chat = "oc_newgroup00000000000000000000001";
       h.emu.addChat({ chatId: chat, name: "幸福里二网格群", members: [...h.people.values()] });
-      expect(await ask(chat, p("何小燕"), "绑定 幸福里第二网格")).toContain("只有管理员或该单位的社区书记");
+      expect(await ask(chat, p("何小燕"), "绑定 幸福里第二网格")).toContain("只有本社区书记或管理员可以绑定、解绑本群");
       expect(await ask(chat, p("李秀英"), "绑定")).toContain("请写明要绑定的单位");
       expect(await ask(chat, p("李秀英"), "绑定 月亮湾")).toContain("没有找到单位“月亮湾”");
       expect(await ask(chat, p("张伟"), "绑定 光华里网格")).toContain(

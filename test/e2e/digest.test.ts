@@ -124,7 +124,7 @@ describe("the 日清日报 in the demo street", () => {
       from: p("何小燕"),
       value: ledgerValue,
     });
-    expect(noLedger?.toast?.content).toBe("台账只能由社区书记、包片领导、派单员或管理员导出。");
+    expect(noLedger?.toast?.content).toBe("只有本社区书记、街道包片领导、派单员或管理员可以导出台账");
     const ledger = await h.emu.userClicks({
       messageId: digest?.messageId ?? "",
       from: p("李秀英"),
@@ -161,7 +161,7 @@ describe("the 日清日报 in the demo street", () => {
       value: reviewValue,
       formValue: { comment, target: String(xfl.id) },
     });
-    expect(refused?.toast).toEqual({ type: "error", content: "只有包片领导、派单员或管理员可以填写审阅意见" });
+    expect(refused?.toast).toEqual({ type: "error", content: "只有街道包片领导、派单员或管理员可以填写审阅意见" });
     const reviewed = await h.emu.userClicks({
       messageId: street?.messageId ?? "",
       from: p("王建国"),

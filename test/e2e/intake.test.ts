@@ -144,7 +144,7 @@ for (const mode of ["webhook", "ws"] as const) {
         h.emu.userClicks({ messageId: cardId, from, value: { a, i: filed?.id }, option: String(option) });
       expect((await click(p("郑晓红"), "set_category", litter.id))?.toast).toEqual({
         type: "error",
-        content: "只有上报人 何小燕、社区书记、派单员或管理员可以修改问题",
+        content: "只有本社区书记、街道派单员、管理员或上报人 何小燕 可以修改问题",
       });
       expect((await click(p("何小燕"), "set_category", litter.id))?.toast).toEqual({
         type: "success",

@@ -65,7 +65,7 @@ for (const mode of ["webhook", "ws"] as const) {
         from: p("高鹏"),
         value: { a: "accept", i: issue.id },
       });
-      expect(denied?.toast?.content).toBe("只有责任人 郑晓红 可以接单");
+      expect(denied?.toast?.content).toBe("只有本网格的网格长或责任人 郑晓红 可以接单");
       await h.settle();
       expect((await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).status).toBe("assigned");
 
@@ -98,7 +98,7 @@ for (const mode of ["webhook", "ws"] as const) {
         text: "验收通过",
       });
       await h.settle();
-      expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe("只有社区书记、包片领导、派单员或管理员可以验收");
+      expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe("只有本社区书记、街道包片领导、派单员或管理员可以验收");
 
       const verified = await h.emu.userClicks({
         messageId: card.message.messageId,

@@ -53,7 +53,7 @@ describe("reminders, escalation and look-back in the demo street", () => {
     const refused = await h.emu.userClicks({ messageId, from: p("何小燕"), value: snoozeValue });
     expect(refused?.toast).toEqual({
       type: "error",
-      content: "只有责任人、社区书记、包片领导、派单员或管理员可以延后提醒",
+      content: "只有本社区书记、街道包片领导、派单员、管理员或责任人可以延后提醒",
     });
     const snoozed = await h.emu.userClicks({ messageId, from: p("郑晓红"), value: snoozeValue });
     expect(snoozed?.toast?.type).toBe("success");

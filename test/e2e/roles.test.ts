@@ -172,7 +172,7 @@ describe("roles see their work in the demo street", () => {
     )[0]?.value as Record<string, unknown>;
 
     const refused = await h.emu.userClicks({ messageId: card?.messageId ?? "", from: p("何小燕"), value: readValue });
-    expect(refused?.toast).toEqual({ type: "error", content: "只有幸福里社区的社区书记可以确认已阅" });
+    expect(refused?.toast).toEqual({ type: "error", content: "只有本社区书记或管理员可以确认已阅" });
     clock.advanceTo("2026-11-23 19:20");
     const read = await h.emu.userClicks({ messageId: card?.messageId ?? "", from: p("李秀英"), value: readValue });
     expect(read?.toast).toEqual({ type: "success", content: "已告诉 王建国：你已阅" });

@@ -9,6 +9,7 @@ import { enqueue } from "../../src/lark/outbox.ts";
 import { card } from "../../src/presenters/card.ts";
 import { markdown } from "../../src/presenters/markdown.ts";
 import { TEXTS } from "../../src/texts/messages.ts";
+import { refusal } from "../../src/texts/permissions.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 import { testPostgres } from "../support/postgres.ts";
@@ -84,7 +85,7 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
       // Each message is answered once, and the answers came out in the order the messages went in.
       const answers = h.emu.messages(chat).filter((m) => m.sender.type === "app");
       expect(answers.map((m) => m.parentId)).toEqual(sent.get(chat));
-      expect(answers.map((m) => (m.content as { text: string }).text)).toEqual(Array(10).fill(TEXTS.noAccess));
+      expect(answers.map((m) => (m.content as { text: string }).text)).toEqual(Array(10).fill(refusal("use_commands")));
     }
   });
 

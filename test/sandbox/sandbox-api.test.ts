@@ -238,7 +238,7 @@ describe("the sandbox API with the real bot", () => {
       value: { a: "accept", i: 1 },
       tag: "button",
     });
-    expect(denied.json.toast).toEqual({ type: "error", content: "只有责任人 郑晓红 可以接单" });
+    expect(denied.json.toast).toEqual({ type: "error", content: "只有本网格的网格长或责任人 郑晓红 可以接单" });
     const accepted = await call<ClickAnswer>("clicks", {
       messageId: card.messageId,
       from: person("郑晓红"),

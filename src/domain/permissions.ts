@@ -1,0 +1,214 @@
+/**
+ * Who may do what, to which issue or unit (behaviour §2.10–2.12): one table of everything a person can do — on an
+ * issue's card or in its thread, on the clock's cards, in a chat command — with the roles that may, and whether the
+ * issue's assignee or reporter may whatever their roles. Every feature asks {@link permits}; every refusal names who
+ * may act from the same row (texts/permissions.ts), and README's role table is checked against it.
+ *
+ * A role counts where its duty reaches ({@link reachOf}): a duty on an area unit (district, street, community, grid)
+ * reaches that unit and everything below it; a dispatcher's or admin's duty on a department (the street's command
+ * centre) reaches the area the department belongs to; any other duty on a department reaches that department — the
+ * issues dispatched to it. People listed in RIQING_ADMINS hold the admin role everywhere.
+ */
+
+import type { IssueAction } from "./lifecycle.ts";
+import { ROLES, type Role, type UnitLevel } from "./types.ts";
+
+/** What people may do besides moving an issue through its lifecycle. */
+export const OTHER_ACTIONS = [
+  "snooze",
+  "answer_lookback",
+  "show",
+  "list_overdue",
+  "export_ledger",
+  "review_digest",
+  "read_review",
+  "bind",
+  "use_commands",
+] as const;
+export type Permission = IssueAction | (typeof OTHER_ACTIONS)[number];
+
+/**
+ * What an action is taken on, which decides which duties count: `issue` — duties reaching the issue's grid (before a
+ * grid is known, the unit its chat is bound to) or its assignee department; `unit` — duties reaching the unit;
+ * `unit_or_below` — duties reaching the unit or any unit inside it (those who work in a unit may read its figures).
+ */
+export type PermissionScope = "issue" | "unit" | "unit_or_below";
+
+/** One row of the table. */
+export interface PermissionRule {
+  on: PermissionScope;
+  /** Roles that may, where their duty reaches. */
+  roles: readonly Role[];
+  /** Whether the issue's assignee (a person, or the people of the assignee department) may whatever their roles. */
+  assignee: boolean;
+  /** Whether the person who reported the issue may whatever their roles. */
+  reporter: boolean;
+  /**
+   * Whether anyone who may use the commands of a group bound to the issue's unit (or a unit above it) may, asking
+   * there: the group sees its unit's cards anyway.
+   */
+  group: boolean;
+}
+
+const OFFICE: readonly Role[] = ["secretary", "dispatcher", "admin"];
+const OVERSIGHT: readonly Role[] = ["secretary", "leader", "dispatcher", "admin"];
+
+const onIssue = (
+  roles: readonly Role[],
+  who: { assignee?: boolean; reporter?: boolean; group?: boolean } = {},
+): PermissionRule => ({
+  on: "issue",
+  roles,
+  assignee: who.assignee ?? false,
+  reporter: who.reporter ?? false,
+  group: who.group ?? false,
+});
+const onUnit = (roles: readonly Role[], on: PermissionScope = "unit"): PermissionRule => ({
+  on,
+  roles,
+  assignee: false,
+  reporter: false,
+  group: false,
+});
+
+/** The permission table. Its order is the order README's role table lists what each person may do. */
+export const PERMISSIONS: Readonly<Record<Permission, PermissionRule>> = {
+  use_commands: onUnit(ROLES, "unit_or_below"),
+  show: onIssue(ROLES, { assignee: true, reporter: true, group: true }),
+  assign: onIssue(OFFICE, { assignee: true }),
+  accept: onIssue(["grid_head"], { assignee: true }),
+  rectify: onIssue(["grid_worker", "grid_head"], { assignee: true }),
+  send_back: onIssue([], { assignee: true }),
+  snooze: onIssue(OVERSIGHT, { assignee: true }),
+  verify: onIssue(OVERSIGHT),
+  refuse: onIssue(OVERSIGHT),
+  reject: onIssue(OFFICE),
+  edit: onIssue(OFFICE, { reporter: true }),
+  merge: onIssue(OFFICE, { reporter: true }),
+  dismiss_duplicate: onIssue(OFFICE, { reporter: true }),
+  answer_lookback: onIssue(["grid_worker", "grid_head", ...OVERSIGHT], { reporter: true }),
+  list_overdue: onUnit(OVERSIGHT),
+  export_ledger: onUnit(OVERSIGHT),
+  review_digest: onUnit(["leader", "dispatcher", "admin"]),
+  read_review: onUnit(["secretary", "admin"]),
+  bind: onUnit(["secretary", "admin"]),
+};
+
+/** Who is acting, relative to the issue or unit acted on. */
+export interface Actor {
+  /** The roles whose duty reaches it (the rule's scope says how); admin for people in RIQING_ADMINS. */
+  roles: ReadonlySet<Role>;
+  isAssignee: boolean;
+  isReporter: boolean;
+  /** Asking in a group bound to the issue's unit (or above it), where they may use the commands. */
+  inIssueGroup?: boolean;
+}
+
+/** Whether the table lets `actor` take `permission`. */
+export function permits(permission: Permission, actor: Actor): boolean {
+  const rule = PERMISSIONS[permission];
+  return (
+    rule.roles.some((role) => actor.roles.has(role)) ||
+    (rule.assignee && actor.isAssignee) ||
+    (rule.reporter && actor.isReporter) ||
+    (rule.group && actor.inIssueGroup === true)
+  );
+}
+
+/** A unit as the rules need it. */
+export interface TreeUnit {
+  id: number;
+  level: UnitLevel;
+  parentId: number | null;
+}
+
+/** A role held on a unit. */
+export interface DutyOn {
+  unitId: number;
+  role: Role;
+}
+
+type Units = ReadonlyMap<number, TreeUnit>;
+
+/** Roles that, held on a department, reach the area the department belongs to: the command centre's. */
+const AREA_ROLES_ON_DEPARTMENTS: ReadonlySet<Role> = new Set(["dispatcher", "admin"]);
+
+/** The unit a duty reaches (with everything below it); undefined for a unit that no longer exists. */
+export function reachOf(duty: DutyOn, units: Units): number | undefined {
+  const unit = units.get(duty.unitId);
+  if (!unit) return undefined;
+  if (unit.level !== "department" || !AREA_ROLES_ON_DEPARTMENTS.has(duty.role)) return unit.id;
+  return areaOf(unit, units)?.id ?? unit.id;
+}
+
+/**
+ * The roles among `duties` that count for an action of `scope` on `targets` (an issue's anchor and assignee
+ * department, or one unit).
+ */
+export function rolesReaching(
+  duties: readonly DutyOn[],
+  targets: readonly number[],
+  scope: PermissionScope,
+  units: Units,
+): Set<Role> {
+  const roles = new Set<Role>();
+  for (const duty of duties) {
+    const reach = reachOf(duty, units);
+    if (reach === undefined) continue;
+    const counts = targets.some(
+      (target) =>
+        chainOf(target, units).includes(reach) || (scope === "unit_or_below" && chainOf(reach, units).includes(target)),
+    );
+    if (counts) roles.add(duty.role);
+  }
+  return roles;
+}
+
+/** The units a person may see (each with everything below it), fewest first: none without a duty. */
+export function visibleUnits(duties: readonly DutyOn[], isAdmin: boolean, units: Units): number[] {
+  if (isAdmin) return [...units.values()].filter((u) => u.parentId === null).map((u) => u.id);
+  return outermost(
+    duties.flatMap((duty) => reachOf(duty, units) ?? []),
+    units,
+  );
+}
+
+/**
+ * The part of `wanted` (units with everything below them) that `allowed` covers: a wanted unit inside an allowed one
+ * stays; of a wanted unit that is not, the allowed units inside it stay. Used to cut a board link down to the group
+ * it was asked in, and, on every request, to what its holder may still see.
+ */
+export function withinUnits(wanted: readonly number[], allowed: readonly number[], units: Units): number[] {
+  const allowedSet = new Set(allowed);
+  const kept = wanted.flatMap((id) =>
+    chainOf(id, units).some((u) => allowedSet.has(u)) ? [id] : allowed.filter((a) => chainOf(a, units).includes(id)),
+  );
+  return outermost(kept, units);
+}
+
+/** The nearest area unit (not a department) above a unit. */
+function areaOf(unit: TreeUnit, units: Units): TreeUnit | undefined {
+  let next = unit.parentId === null ? undefined : units.get(unit.parentId);
+  while (next && next.level === "department") next = next.parentId === null ? undefined : units.get(next.parentId);
+  return next;
+}
+
+/** The unit and its ancestors' ids, nearest first. */
+function chainOf(id: number, units: Units): number[] {
+  const ids: number[] = [];
+  for (let unit = units.get(id); unit; unit = unit.parentId === null ? undefined : units.get(unit.parentId)) {
+    ids.push(unit.id);
+  }
+  return ids;
+}
+
+/** The ids without duplicates and without those under another of them, in first-seen order. */
+function outermost(ids: readonly number[], units: Units): number[] {
+  const set = new Set(ids);
+  return [...set].filter(
+    (id) =>
+      !chainOf(id, units)
+        .slice(1)
+        .some((above) => set.has(above)),
+  );
+}
