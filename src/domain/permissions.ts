@@ -16,7 +16,7 @@ import type { IssueAction } from "./lifecycle.ts";
 import { ROLES, type Role, type UnitLevel } from "./types.ts";
 
 /** What people may do besides moving an issue through its lifecycle. */
-export const OTHER_ACTIONS = [
+const OTHER_ACTIONS = [
   "snooze",
   "answer_lookback",
   "show",
@@ -37,7 +37,7 @@ export type Permission = IssueAction | (typeof OTHER_ACTIONS)[number];
 export type PermissionScope = "issue" | "unit" | "unit_or_below";
 
 /** One row of the table. */
-export interface PermissionRule {
+interface PermissionRule {
   on: PermissionScope;
   /** Roles that may, where their duty reaches. */
   roles: readonly Role[];
@@ -133,7 +133,7 @@ export interface DutyOn {
 type Units = ReadonlyMap<number, TreeUnit>;
 
 /** Roles that act on every unit of their street: the command centre dispatches across it, a 包片领导 oversees it. */
-export const STREET_ROLES: ReadonlySet<Role> = new Set(["dispatcher", "leader"]);
+const STREET_ROLES: ReadonlySet<Role> = new Set(["dispatcher", "leader"]);
 
 /** The unit a duty reaches (with everything below it); undefined for a unit that no longer exists. */
 export function reachOf(duty: DutyOn, units: Units): number | undefined {
