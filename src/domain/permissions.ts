@@ -1,20 +1,22 @@
 /**
- * Who may do what, to which issue or unit (behaviour §2.10–2.12): one table of everything a person can do — on an
+ * Who may do what, to which issue or unit (behaviour §2.10–2.13): one table of everything a person can do — on an
  * issue's card or in its thread, on the clock's cards, in a chat command — with the roles that may, and whether the
  * issue's assignee or reporter may whatever their roles. Every feature asks {@link permits}; every refusal names who
  * may act from the same row (texts/permissions.ts), and README's role table is checked against it.
  *
- * A role counts where its duty reaches ({@link reachOf}): a duty on an area unit (district, street, community, grid)
- * reaches that unit and everything below it; a dispatcher's or admin's duty on a department (the street's command
- * centre) reaches the area the department belongs to; any other duty on a department reaches that department — the
- * issues dispatched to it. People listed in RIQING_ADMINS hold the admin role everywhere.
+ * A role counts where its duty reaches ({@link reachOf}): the street-level roles — 派单员 (the command centre's) and
+ * 包片领导 — reach every unit of the street their duty is in (or the district, held on a district), the command centre
+ * being a department beside the communities; any other duty on an area unit (district, street, community, grid)
+ * reaches that unit and everything below it; an admin's duty on a department reaches the area the department belongs
+ * to; any other duty on a department reaches that department — the issues dispatched to it. People listed in
+ * RIQING_ADMINS hold the admin role everywhere.
  */
 
 import type { IssueAction } from "./lifecycle.ts";
 import { ROLES, type Role, type UnitLevel } from "./types.ts";
 
 /** What people may do besides moving an issue through its lifecycle. */
-export const OTHER_ACTIONS = [
+const OTHER_ACTIONS = [
   "snooze",
   "answer_lookback",
   "show",
@@ -35,7 +37,7 @@ export type Permission = IssueAction | (typeof OTHER_ACTIONS)[number];
 export type PermissionScope = "issue" | "unit" | "unit_or_below";
 
 /** One row of the table. */
-export interface PermissionRule {
+interface PermissionRule {
   on: PermissionScope;
   /** Roles that may, where their duty reaches. */
   roles: readonly Role[];
@@ -130,15 +132,16 @@ export interface DutyOn {
 
 type Units = ReadonlyMap<number, TreeUnit>;
 
-/** Roles that, held on a department, reach the area the department belongs to: the command centre's. */
-const AREA_ROLES_ON_DEPARTMENTS: ReadonlySet<Role> = new Set(["dispatcher", "admin"]);
+/** Roles that act on every unit of their street: the command centre dispatches across it, a 包片领导 oversees it. */
+const STREET_ROLES: ReadonlySet<Role> = new Set(["dispatcher", "leader"]);
 
 /** The unit a duty reaches (with everything below it); undefined for a unit that no longer exists. */
 export function reachOf(duty: DutyOn, units: Units): number | undefined {
   const unit = units.get(duty.unitId);
   if (!unit) return undefined;
-  if (unit.level !== "department" || !AREA_ROLES_ON_DEPARTMENTS.has(duty.role)) return unit.id;
-  return areaOf(unit, units)?.id ?? unit.id;
+  if (STREET_ROLES.has(duty.role)) return (streetOf(unit, units) ?? unit).id;
+  if (unit.level === "department" && duty.role === "admin") return (areaOf(unit, units) ?? unit).id;
+  return unit.id;
 }
 
 /**
@@ -184,6 +187,15 @@ export function withinUnits(wanted: readonly number[], allowed: readonly number[
     chainOf(id, units).some((u) => allowedSet.has(u)) ? [id] : allowed.filter((a) => chainOf(a, units).includes(id)),
   );
   return outermost(kept, units);
+}
+
+/** The nearest street or district at or above a unit. */
+function streetOf(unit: TreeUnit, units: Units): TreeUnit | undefined {
+  let next: TreeUnit | undefined = unit;
+  while (next && next.level !== "street" && next.level !== "district") {
+    next = next.parentId === null ? undefined : units.get(next.parentId);
+  }
+  return next;
 }
 
 /** The nearest area unit (not a department) above a unit. */

@@ -186,13 +186,13 @@ async function exportDigestLedger(
  * community, or of the community picked on a street digest (all of them for 全部社区).
  */
 async function review(deps: FeatureDeps, action: InboundCardAction, unitId: number, date: string): Promise<CardAnswer> {
-  const { comment, target: picked } = reviewForm.parse(action.formValue ?? {});
-  if (!comment) return toast("warning", TEXTS.reviewEmpty);
   const ctx = commandContext(deps);
   const person = await deps.db.person.findUnique({ where: { openId: action.operatorOpenId } });
   if (!person || !(await mayOnUnit(deps.db, "review_digest", person.openId, unitId, ctx.admins))) {
     return toast("error", refusal("review_digest"));
   }
+  const { comment, target: picked } = reviewForm.parse(action.formValue ?? {});
+  if (!comment) return toast("warning", TEXTS.reviewEmpty);
   const org = await orgOf(deps.db);
 
   const targetUnitId = picked === undefined || picked === ALL_TARGETS ? null : picked;
@@ -260,14 +260,14 @@ async function readReview(deps: FeatureDeps, action: InboundCardAction, reviewId
   const org = await orgOf(deps.db);
   const binding = org.bindings.get(action.chatId);
   if (!review || !binding) return toast("warning", TEXTS.expiredButton);
-  const earlier = review.reads[0];
-  if (earlier)
-    return toast("info", TEXTS.reviewAlreadyRead(earlier.person.name, formatDateTime(earlier.at, ctx.timeZone)));
-  const community = org.units.get(binding.unitId)?.name ?? "";
   const person = await deps.db.person.findUnique({ where: { openId: action.operatorOpenId } });
   if (!person || !(await mayOnUnit(deps.db, "read_review", person.openId, binding.unitId, ctx.admins))) {
     return toast("error", refusal("read_review"));
   }
+  const earlier = review.reads[0];
+  if (earlier)
+    return toast("info", TEXTS.reviewAlreadyRead(earlier.person.name, formatDateTime(earlier.at, ctx.timeZone)));
+  const community = org.units.get(binding.unitId)?.name ?? "";
 
   try {
     await transaction(deps.db, async (tx) => {

@@ -3,6 +3,7 @@ import { dutiesOf, orgOf } from "../db/org-queries.ts";
 import { localPeriod } from "../domain/deadline.ts";
 import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
 import { awaitingVerificationAt, inHandAt, overdueAt, waitingDispatchAt } from "../domain/metrics.ts";
+import { reachOf } from "../domain/permissions.ts";
 import type { Role, UnitLevel } from "../domain/types.ts";
 import { issueListLine, type ListContext, listContext, PLAIN_LIST } from "../reports/digest.ts";
 import { statsByUnit } from "../reports/stats.ts";
@@ -15,20 +16,20 @@ const TODO_LIST_LIMIT = 10;
 const TODO_PAGE_LINES = 50;
 
 /**
- * Which part of 待办 a duty brings, by the role and the level of its unit. Kept next to the answer it shapes; it
- * belongs with the permission table of the product (a role on a unit → what it may see and do).
+ * Which part of 待办 a duty brings, by the role and the level of the unit it reaches (domain/permissions.ts): a
+ * dispatcher of the command centre, like a 包片领导, sees their street.
  */
 const TODO_PARTS: readonly { roles: readonly Role[]; levels: readonly UnitLevel[]; part: "community" | "street" }[] = [
   { roles: ["secretary"], levels: ["community"], part: "community" },
-  { roles: ["leader"], levels: ["street", "district"], part: "street" },
+  { roles: ["leader", "dispatcher"], levels: ["street", "district"], part: "street" },
 ];
 
 /**
  * 待办 by role (behaviour §5): first the sender's own issues (assigned to them and not yet fixed); then, for a community
- * secretary, the community's overdue, awaiting-verification and undispatched issues; for a street leader, a count
- * per community with the worst first; for a department's people, the issues routed to the department. Every list
- * and count comes from the statistics module's rules, as of now. The sender's own issues are listed in full, in
- * messages of {@link TODO_PAGE_LINES} lines (each within Lark's size limits).
+ * secretary, the community's overdue, awaiting-verification and undispatched issues; for a street leader or the
+ * command centre's dispatcher, a count per community with the worst first; for a department's people, the issues
+ * routed to the department. Every list and count comes from the statistics module's rules, as of now. The sender's
+ * own issues are listed in full, in messages of {@link TODO_PAGE_LINES} lines (each within Lark's size limits).
  */
 export async function todoPages(deps: FeatureDeps, openId: string): Promise<string[]> {
   const person = await deps.db.person.findUnique({ where: { openId } });
@@ -36,7 +37,7 @@ export async function todoPages(deps: FeatureDeps, openId: string): Promise<stri
   const org = await orgOf(deps.db);
   const now = deps.now();
   const duties = dutiesOf(org, person.id).flatMap((d) => {
-    const unit = org.units.get(d.unitId);
+    const unit = org.units.get(reachOf(d, org.units) ?? d.unitId);
     return unit ? [{ ...d, unit }] : [];
   });
   const unitsFor = (part: "community" | "street") => [

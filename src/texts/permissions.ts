@@ -10,8 +10,8 @@ import { escapeText } from "./escape.ts";
 
 /** What each permission besides the lifecycle's actions lets a person do, as it reads after "可以". */
 const VERBS: Readonly<Record<Exclude<Permission, IssueAction>, string>> = {
-  use_commands: "使用统计、日报、待办、查、台账等命令",
-  show: "查看该问题",
+  use_commands: "使用统计、日报、待办等命令",
+  show: "查看问题详情",
   snooze: "延后提醒",
   answer_lookback: "回答回头看",
   list_overdue: "查看超期问题",

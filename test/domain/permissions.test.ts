@@ -1,4 +1,4 @@
-// behaviour §2.10
+// behaviour §2.10, §2.11
 import { describe, expect, it } from "vitest";
 import {
   type Actor,
@@ -195,7 +195,7 @@ describe("who may act", () => {
         ["someone asking in the issue's group", actor({ inIssueGroup: true })],
       ],
       denied: [["someone without a duty there", actor()]],
-      message: "只有该问题所在单位的工作人员、责任人或上报人可以查看该问题",
+      message: "只有该问题所在单位的工作人员、责任人或上报人可以查看问题详情",
     },
     {
       action: "list_overdue",
@@ -246,7 +246,7 @@ describe("who may act", () => {
       action: "use_commands",
       allowed: [["grid worker", withRoles("grid_worker")]],
       denied: [["someone without a duty there", actor()]],
-      message: "只有在对应单位有职责的人员可以使用统计、日报、待办、查、台账等命令",
+      message: "只有在对应单位有职责的人员可以使用统计、日报、待办等命令",
     },
   ];
 
@@ -305,6 +305,21 @@ describe("where a duty reaches", () => {
     expect(rolesReaching(duties.slice(0, 2), [2], "unit_or_below", UNITS)).toEqual(new Set(["grid_head", "secretary"]));
   });
 
+  it("counts a dispatcher or a 包片领导 on every unit of their street, wherever in it their duty is", () => {
+    for (const unitId of [2, 3, 8]) {
+      for (const role of ["dispatcher", "leader"] as const) {
+        expect(rolesReaching([{ unitId, role }], [7], "issue", UNITS), `${role} on ${unitId}`).toEqual(new Set([role]));
+        expect(rolesReaching([{ unitId, role }], [9], "unit", UNITS)).toEqual(new Set([role]));
+      }
+    }
+    // On a district they reach the district; other roles stay where they are.
+    expect(rolesReaching([{ unitId: 1, role: "leader" }], [7], "issue", UNITS)).toEqual(new Set(["leader"]));
+    expect(rolesReaching([{ unitId: 3, role: "secretary" }], [7], "issue", UNITS)).toEqual(new Set());
+    expect(rolesReaching([{ unitId: 8, role: "responder" }], [7], "issue", UNITS)).toEqual(new Set());
+    expect(rolesReaching([{ unitId: 3, role: "admin" }], [6], "unit", UNITS)).toEqual(new Set());
+    expect(rolesReaching([{ unitId: 8, role: "admin" }], [6], "unit", UNITS)).toEqual(new Set(["admin"]));
+  });
+
   it("shows each duty its unit on the board, and the command centre its street", () => {
     expect(
       visibleUnits(
@@ -328,6 +343,7 @@ describe("where a duty reaches", () => {
     ).toEqual([3]);
     expect(visibleUnits([{ unitId: 2, role: "leader" }], false, UNITS)).toEqual([2]);
     expect(visibleUnits([{ unitId: 8, role: "dispatcher" }], false, UNITS)).toEqual([2]);
+    expect(visibleUnits([{ unitId: 3, role: "leader" }], false, UNITS)).toEqual([2]);
     expect(visibleUnits([{ unitId: 9, role: "responder" }], false, UNITS)).toEqual([9]);
     expect(visibleUnits([], false, UNITS)).toEqual([]);
     expect(visibleUnits([], true, UNITS)).toEqual([1]);

@@ -103,7 +103,7 @@ for (const mode of ["webhook", "ws"] as const) {
     it("shows 查 #编号 only to those the issue concerns, in groups and in private", async () => {
       const { issue } = await report(p("罗婷"), "上报 和平路美食街占道经营", ORG.chats.hpWork);
       const shown = (answer: string) => answer.includes("#1001 占道经营");
-      const refusal = "只有该问题所在单位的工作人员、责任人或上报人可以查看该问题";
+      const refusal = "只有该问题所在单位的工作人员、责任人或上报人可以查看问题详情";
       // A grid worker of 幸福里 asks in her own work group about a 和平 issue.
       expect(await ask(ORG.chats.xflWork, p("何小燕"), "查 #1001")).toContain(refusal);
       expect(await askPrivately("何小燕", "查 #1001")).toContain(refusal);

@@ -210,11 +210,16 @@ describe("who may act on the digest's buttons", () => {
       return answerTo(chatId, asked.messageId);
     };
     const commands: [string, string, string, string][] = [
-      [ORG.chats.dflWork, "高鹏", `查 #${issue.number}`, "只有该问题所在单位的工作人员、责任人或上报人可以查看该问题"],
+      [
+        ORG.chats.dflWork,
+        "高鹏",
+        `查 #${issue.number}`,
+        "只有该问题所在单位的工作人员、责任人或上报人可以查看问题详情",
+      ],
       [ORG.chats.xflWork, "何小燕", "台账", "只有本社区书记、街道包片领导、派单员或管理员可以导出台账"],
       [ORG.chats.xflWork, "郑晓红", "绑定 幸福里社区", "只有本社区书记或管理员可以绑定、解绑本群"],
       [ORG.chats.xflWork, "郑晓红", "解绑", "只有本社区书记或管理员可以绑定、解绑本群"],
-      [ORG.chats.xflWork, "高鹏", "统计", "只有在对应单位有职责的人员可以使用统计、日报、待办、查、台账等命令"],
+      [ORG.chats.xflWork, "高鹏", "统计", "只有在对应单位有职责的人员可以使用统计、日报、待办等命令"],
     ];
     for (const [chatId, from, text, answer] of commands) expect(await ask(chatId, from, text), text).toBe(answer);
     expect(await h.bot.db.chatBinding.count({ where: { chatId: ORG.chats.xflWork } })).toBe(1);

@@ -82,6 +82,9 @@ describe("roles see their work in the demo street", () => {
       ].join("\n"),
     );
 
+    // 陈静 dispatches for the whole street from the command centre: the same counts (behaviour §2.13).
+    expect(await todoOf("陈静")).toContain(leader.slice(leader.indexOf("【幸福街道各社区】")));
+
     // 孙浩 of 城管执法中队: the issues routed to his department.
     const department = await todoOf("孙浩");
     expect(department).toContain("【城管执法中队的派单】1 件");
