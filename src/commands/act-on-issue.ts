@@ -11,6 +11,7 @@ import {
 import type { IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { appendEvent } from "./append-event.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos } from "./file-issue.ts";
@@ -92,17 +93,12 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
   if (updated.count === 0) return { ok: false, code: "conflict", message: TEXTS.issueChanged };
 
   const photoIds = input.afterPhotos?.length ? await attachPhotos(tx, issue.id, "after", input.afterPhotos) : [];
-  const event = await tx.issueEvent.create({
-    data: {
-      issueId: issue.id,
-      type: input.action,
-      actorId: person?.id ?? null,
-      at: ctx.now,
-      fromStatus: from,
-      toStatus: to,
-      reason: input.reason?.trim() || null,
-      data: eventData(input, photoIds),
-    },
+  const event = await appendEvent(tx, issue, {
+    type: input.action,
+    actorId: person?.id ?? null,
+    at: ctx.now,
+    reason: input.reason?.trim() || null,
+    data: eventData(input, photoIds),
   });
   await syncIssueCard(tx, issue.id, ctx);
   // An edit that completes a waiting report assigns it as much as 派单 does.
@@ -208,11 +204,10 @@ async function editChanges(
   return changes;
 }
 
-function eventData(input: IssueActionInput, photoIds: number[]): Prisma.InputJsonValue {
+function eventData(input: IssueActionInput, photoIds: number[]): Record<string, Prisma.InputJsonValue> {
   const data: Record<string, Prisma.InputJsonValue> = {};
   if (input.target) data.target = input.target;
   if (input.originalId !== undefined) data.originalId = input.originalId;
   if (photoIds.length) data.photoIds = photoIds;
-  if (input.edit) data.edit = input.edit as Prisma.InputJsonValue;
   return data;
 }

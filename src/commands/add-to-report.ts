@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client.ts";
+import { appendEvent } from "./append-event.ts";
 import { type Assignee, deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { attachPhotos, placeReport } from "./file-issue.ts";
@@ -56,16 +57,11 @@ export async function addToReport(
       },
     });
   }
-  const event = await tx.issueEvent.create({
-    data: {
-      issueId: issue.id,
-      type: "photo_added",
-      actorId: issue.reporterId,
-      at: ctx.now,
-      fromStatus: issue.status,
-      toStatus: assignee ? "assigned" : issue.status,
-      data: { photoIds, text: text ?? null },
-    },
+  const event = await appendEvent(tx, issue, {
+    type: "photo_added",
+    actorId: issue.reporterId,
+    at: ctx.now,
+    data: { photoIds, text: text ?? null },
   });
   await syncIssueCard(tx, issue.id, ctx);
   await notifyChange(tx, { issueId: issue.id, eventId: event.id, action: "photo_added", assigned: assignee !== null });

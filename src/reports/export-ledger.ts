@@ -23,10 +23,12 @@ import { constants } from "node:fs";
 import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
+import { changesOf } from "../domain/changes.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
 import { isOverdueAt, ledgerRowsAt, statusAt } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { changesText } from "../texts/changes.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import { LedgerTally } from "./ledger-figures.ts";
@@ -237,6 +239,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
             toStatus: true,
             reason: true,
             actorId: true,
+            data: true,
           },
         }),
       );
@@ -252,6 +255,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
           from: statusLabel(e.fromStatus),
           to: statusLabel(e.toStatus),
           reason: e.reason ?? "",
+          changes: changesText(changesOf(e.data), timeZone),
         };
       }
     }
