@@ -14,7 +14,7 @@ import { TEXTS } from "../texts/messages.ts";
 import { appendEvent } from "./append-event.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
-import { attachPhotos } from "./file-issue.ts";
+import { attachPhotos, gridColumns } from "./file-issue.ts";
 import { actorContext } from "./issue-actor.ts";
 import { notifyChange } from "./notify-change.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
@@ -185,7 +185,11 @@ async function editChanges(
     pointId = null;
   }
   const categoryId = edit.categoryId ?? issue.categoryId;
-  const changes: Prisma.IssueUncheckedUpdateManyInput = { gridId, pointId, categoryId };
+  const changes: Prisma.IssueUncheckedUpdateManyInput = {
+    ...(await gridColumns(tx, gridId, issue.gridId)),
+    pointId,
+    categoryId,
+  };
   if (categoryId !== issue.categoryId) {
     changes.deadline = await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone);
   }

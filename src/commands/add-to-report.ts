@@ -2,7 +2,7 @@ import type { Tx } from "../db/client.ts";
 import { appendEvent } from "./append-event.ts";
 import { type Assignee, deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
-import { attachPhotos, placeReport } from "./file-issue.ts";
+import { attachPhotos, gridColumns, placeReport } from "./file-issue.ts";
 import { notifyChange } from "./notify-change.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
@@ -42,7 +42,7 @@ export async function addToReport(
       where: { id: issue.id },
       data: {
         text: issue.text ? `${issue.text}\n${text}` : text,
-        gridId,
+        ...(await gridColumns(tx, gridId, issue.gridId)),
         pointId,
         categoryId,
         deadline: issue.deadline ?? (await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone)),

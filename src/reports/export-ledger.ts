@@ -55,6 +55,7 @@ import {
   extendLineage,
   inChunks,
   loadUnitScope,
+  PLACED_SELECT,
   type Scope,
   type UnitNode,
 } from "./stats-scope.ts";
@@ -110,14 +111,13 @@ const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", af
 const FACT_SELECT = {
   id: true,
   number: true,
-  gridId: true,
+  ...PLACED_SELECT,
   pointId: true,
   categoryId: true,
   reporterId: true,
   externalSource: true,
   externalId: true,
   assigneePersonId: true,
-  assigneeUnitId: true,
   status: true,
   reportedAt: true,
   deadline: true,
@@ -353,7 +353,7 @@ async function ledgerKeys(db: Client, scope: Scope, period: Period, tally: Ledge
     });
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
-      if (!exact && !scope.containersOf(row.gridId, row.assigneeUnitId).includes(root)) continue;
+      if (!exact && !scope.containersOf(row).includes(root)) continue;
       if (isStatus(row.status)) tally.add({ ...row, status: row.status });
       if (count === keys.length) {
         const grown = new BigInt64Array(keys.length * 2);
