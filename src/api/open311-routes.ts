@@ -183,7 +183,7 @@ async function findRequests(
     ? await inChunks(filters.numbers, (numbers) => load({ number: { in: numbers } }))
     : await load(whereOf(filters));
   const inScope = rows
-    .filter((issue) => scope.contains(issue.gridId, issue.assigneeUnitId))
+    .filter((issue) => scope.contains(issue))
     .sort((a, b) => b.reportedAt.getTime() - a.reportedAt.getTime() || b.number - a.number)
     .slice(0, MAX_REQUESTS);
   return toRequests(deps.db, inScope, now, deps.timeZone, links);

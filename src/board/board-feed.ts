@@ -3,7 +3,7 @@ import type { Context } from "koa";
 import { DEFAULT_ESCALATE_AFTER_HOURS } from "../domain/clock-settings.ts";
 import { OPEN_STATUSES } from "../domain/types.ts";
 import { keepAlive, openEventStream, SSE_KEEPALIVE_MS, sendEvent } from "../http/sse.ts";
-import { loadScope, type Scope } from "../reports/stats-scope.ts";
+import { loadScope, PLACED_SELECT, type Placed, type Scope } from "../reports/stats-scope.ts";
 import { BoardRefusal, viewerOfToken } from "./board-auth.ts";
 import type { BoardDeps } from "./board-deps.ts";
 
@@ -95,7 +95,7 @@ export class BoardFeed {
     this.lastLook = { wall, clock };
     const changed = await db.issue.findMany({
       where: { updatedAt: { gte: new Date(last.wall - OVERLAP_MS) } },
-      select: { id: true, number: true, gridId: true, assigneeUnitId: true, updatedAt: true },
+      select: { id: true, number: true, ...PLACED_SELECT, updatedAt: true },
     });
     const fresh = changed.filter((i) => this.seen.get(i.id) !== i.updatedAt.getTime());
     for (const issue of changed) this.seen.set(issue.id, issue.updatedAt.getTime());
@@ -112,17 +112,14 @@ export class BoardFeed {
                 { deadline: { gt: new Date(last.clock - onBooks), lte: new Date(clock - onBooks) } },
               ],
             },
-            select: { id: true, number: true, gridId: true, assigneeUnitId: true, updatedAt: true },
+            select: { id: true, number: true, ...PLACED_SELECT, updatedAt: true },
           })
         : [];
     const issues = [...fresh, ...crossed];
     for (const client of [...this.clients]) await this.tell(client, issues);
   }
 
-  private async tell(
-    client: Client,
-    issues: { number: number; gridId: number | null; assigneeUnitId: number | null }[],
-  ): Promise<void> {
+  private async tell(client: Client, issues: (Placed & { number: number })[]): Promise<void> {
     try {
       const viewer = await viewerOfToken(this.deps, client.token);
       if (viewer.units.join() !== client.scope.roots.map((r) => r.id).join()) {
@@ -136,7 +133,7 @@ export class BoardFeed {
       this.clients.delete(client);
       return;
     }
-    const numbers = issues.filter((i) => client.scope.contains(i.gridId, i.assigneeUnitId)).map((i) => i.number);
+    const numbers = issues.filter((i) => client.scope.contains(i)).map((i) => i.number);
     if (numbers.length > 0)
       sendEvent(client.res, { type: "changed", numbers: [...new Set(numbers)] } satisfies FeedEvent);
   }

@@ -10,7 +10,7 @@ import { DEFAULT_MIN_RANKED_ISSUES, isOverdueAt } from "../domain/metrics.ts";
 import { type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../reports/digest.ts";
 import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
-import { inChunks, loadScope } from "../reports/stats-scope.ts";
+import { inChunks, loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
 import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
@@ -37,8 +37,7 @@ export async function boardView(
       deadline: true,
       text: true,
       reportedAt: true,
-      gridId: true,
-      assigneeUnitId: true,
+      ...PLACED_SELECT,
       categoryId: true,
       lat: true,
       long: true,
@@ -49,7 +48,7 @@ export async function boardView(
     orderBy: [{ deadline: "asc" }, { number: "asc" }],
   });
   const issues = rows
-    .filter((r) => scope.contains(r.gridId, r.assigneeUnitId))
+    .filter((r) => scope.contains(r))
     .flatMap((r): BoardIssue[] => {
       const status = r.status as IssueStatus;
       const state = boardState({ status, deadline: r.deadline }, now);
@@ -167,11 +166,11 @@ export async function boardIssueDetail(
 ): Promise<BoardIssueDetail | null> {
   const issue = await db.issue.findUnique({
     where: { number },
-    select: { id: true, gridId: true, assigneeUnitId: true, externalSource: true, externalId: true },
+    select: { id: true, ...PLACED_SELECT, externalSource: true, externalId: true },
   });
   if (!issue) return null;
   const scope = await loadScope(db, units);
-  if (!scope.contains(issue.gridId, issue.assigneeUnitId)) return null;
+  if (!scope.contains(issue)) return null;
   const view = await transaction(db, (tx) => loadIssueView(tx, issue.id));
   const photos = await db.photo.findMany({
     where: { issueId: issue.id },

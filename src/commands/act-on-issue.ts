@@ -14,9 +14,10 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { refusal } from "../texts/permissions.ts";
 import { issueActor } from "./actors.ts";
+import { appendEvent } from "./append-event.ts";
 import { deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
-import { attachPhotos } from "./file-issue.ts";
+import { attachPhotos, gridColumns } from "./file-issue.ts";
 import { notifyChange } from "./notify-change.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
@@ -96,17 +97,12 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
   if (updated.count === 0) return { ok: false, code: "conflict", message: TEXTS.issueChanged };
 
   const photoIds = input.afterPhotos?.length ? await attachPhotos(tx, issue.id, "after", input.afterPhotos) : [];
-  const event = await tx.issueEvent.create({
-    data: {
-      issueId: issue.id,
-      type: input.action,
-      actorId: person?.id ?? null,
-      at: ctx.now,
-      fromStatus: from,
-      toStatus: to,
-      reason: input.reason?.trim() || null,
-      data: eventData(input, photoIds),
-    },
+  const event = await appendEvent(tx, issue, {
+    type: input.action,
+    actorId: person?.id ?? null,
+    at: ctx.now,
+    reason: input.reason?.trim() || null,
+    data: eventData(input, photoIds),
   });
   await syncIssueCard(tx, issue.id, ctx);
   // An edit that completes a waiting report assigns it as much as 派单 does.
@@ -193,7 +189,11 @@ async function editChanges(
     pointId = null;
   }
   const categoryId = edit.categoryId ?? issue.categoryId;
-  const changes: Prisma.IssueUncheckedUpdateManyInput = { gridId, pointId, categoryId };
+  const changes: Prisma.IssueUncheckedUpdateManyInput = {
+    ...(await gridColumns(tx, gridId, issue.gridId)),
+    pointId,
+    categoryId,
+  };
   if (categoryId !== issue.categoryId) {
     changes.deadline = await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone);
   }
@@ -212,11 +212,10 @@ async function editChanges(
   return changes;
 }
 
-function eventData(input: IssueActionInput, photoIds: number[]): Prisma.InputJsonValue {
+function eventData(input: IssueActionInput, photoIds: number[]): Record<string, Prisma.InputJsonValue> {
   const data: Record<string, Prisma.InputJsonValue> = {};
   if (input.target) data.target = input.target;
   if (input.originalId !== undefined) data.originalId = input.originalId;
   if (photoIds.length) data.photoIds = photoIds;
-  if (input.edit) data.edit = input.edit as Prisma.InputJsonValue;
   return data;
 }

@@ -1,7 +1,8 @@
 import type { Tx } from "../db/client.ts";
+import { appendEvent } from "./append-event.ts";
 import { type Assignee, deadlineFor, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
-import { attachPhotos, placeReport } from "./file-issue.ts";
+import { attachPhotos, gridColumns, placeReport } from "./file-issue.ts";
 import { notifyChange } from "./notify-change.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
@@ -41,7 +42,7 @@ export async function addToReport(
       where: { id: issue.id },
       data: {
         text: issue.text ? `${issue.text}\n${text}` : text,
-        gridId,
+        ...(await gridColumns(tx, gridId, issue.gridId)),
         pointId,
         categoryId,
         deadline: issue.deadline ?? (await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone)),
@@ -56,16 +57,11 @@ export async function addToReport(
       },
     });
   }
-  const event = await tx.issueEvent.create({
-    data: {
-      issueId: issue.id,
-      type: "photo_added",
-      actorId: issue.reporterId,
-      at: ctx.now,
-      fromStatus: issue.status,
-      toStatus: assignee ? "assigned" : issue.status,
-      data: { photoIds, text: text ?? null },
-    },
+  const event = await appendEvent(tx, issue, {
+    type: "photo_added",
+    actorId: issue.reporterId,
+    at: ctx.now,
+    data: { photoIds, text: text ?? null },
   });
   await syncIssueCard(tx, issue.id, ctx);
   await notifyChange(tx, { issueId: issue.id, eventId: event.id, action: "photo_added", assigned: assignee !== null });

@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { ancestorAt, dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { type CategoryScore, classify, findPlace, hasUrgentWord } from "../domain/match.ts";
 import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
@@ -123,6 +123,30 @@ async function placementOf(tx: Tx, issueId: number): Promise<Placement> {
   return { ...issue, placeFromText: false };
 }
 
+/** The columns that say which grid an issue is filed against. */
+interface GridColumns {
+  gridId: number | null;
+  communityId: number | null;
+  streetId: number | null;
+}
+
+/**
+ * The columns that place an issue in a grid (behaviour §8.5): the grid, and the community and street it lies in now,
+ * kept with the issue so that its figures stay with the units it was filed against when the grid later moves. Only a
+ * new grid sets them: none when `gridId` is the issue's `current` grid (omitted for an issue being filed).
+ */
+export async function gridColumns(
+  tx: Tx,
+  gridId: number | null,
+  current?: number | null,
+): Promise<Partial<GridColumns>> {
+  if (gridId === current) return {};
+  if (gridId === null) return { gridId, communityId: null, streetId: null };
+  const org = await orgOf(tx);
+  const above = (level: "community" | "street") => ancestorAt(org, gridId, level)?.id ?? null;
+  return { gridId, communityId: above("community"), streetId: above("street") };
+}
+
 /**
  * Files a report as an issue in one transaction: number, placement, category, deadline, assignee, duplicate and
  * rebound links, photos, the `filed` history event, and the issue card queued as a thread reply. Filing the same
@@ -160,7 +184,7 @@ export async function fileIssue(
     data: {
       number,
       categoryId: placement.categoryId,
-      gridId: placement.gridId,
+      ...(await gridColumns(tx, placement.gridId)),
       pointId: placement.pointId,
       text: input.text,
       urgent,

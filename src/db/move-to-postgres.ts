@@ -22,6 +22,7 @@ const TABLES: Table[] = [
   { model: "point", name: "Point", columns: Prisma.PointScalarFieldEnum, key: "id" },
   { model: "duty", name: "Duty", columns: Prisma.DutyScalarFieldEnum, key: "id" },
   { model: "chatBinding", name: "ChatBinding", columns: Prisma.ChatBindingScalarFieldEnum, key: "id" },
+  { model: "unboundChat", name: "UnboundChat", columns: Prisma.UnboundChatScalarFieldEnum, key: "chatId" },
   {
     model: "issue",
     name: "Issue",

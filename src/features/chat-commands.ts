@@ -3,7 +3,9 @@ import type { FeatureDeps } from "../commands/deps.ts";
 import { ensurePerson } from "../commands/ensure-person.ts";
 import { answerTo, replyCard, replyText } from "../commands/say.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
-import { type BindingRef, dutiesOf, orgOf } from "../db/org-queries.ts";
+import { bindChat, unbindChat } from "../db/bindings.ts";
+import type { Db, Tx } from "../db/client.ts";
+import { type BindingRef, dutiesOf, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
 import { permits, visibleUnits } from "../domain/permissions.ts";
@@ -230,11 +232,7 @@ async function bind(
   const binder = { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) };
   await transaction(deps.db, async (tx) => {
     await ensurePerson(tx, binder);
-    await tx.chatBinding.upsert({
-      where: { chatId: m.chatId },
-      create: { chatId: m.chatId, unitId: unit.id, purpose, settings: {} },
-      update: { unitId: unit.id, purpose },
-    });
+    await bindChat(tx, m.chatId, { unitId: unit.id, purpose });
   });
   await reply(TEXTS.bound(unit.name, PURPOSE_LABELS[purpose]));
 }
@@ -248,6 +246,6 @@ async function unbind(
   if (!binding) return reply(TEXTS.notBound);
   if (!(await mayOnUnit(deps.db, "bind", m.senderOpenId, binding.unitId, deps.admins))) return reply(refusal("bind"));
   const unit = await deps.db.unit.findUnique({ where: { id: binding.unitId } });
-  await deps.db.chatBinding.delete({ where: { chatId: binding.chatId } });
+  await transaction(deps.db, (tx) => unbindChat(tx, binding.chatId));
   await reply(TEXTS.unbound(unit?.name ?? ""));
 }

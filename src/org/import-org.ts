@@ -5,6 +5,7 @@
  */
 
 import { basename } from "node:path";
+import { bindChat } from "../db/bindings.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Role, UnitLevel } from "../domain/types.ts";
 import { type ENTITY_LABELS, T } from "../texts/org.ts";
@@ -493,7 +494,7 @@ async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<Impor
       ...(chat.digestTime === undefined ? {} : { digestTime: chat.digestTime }),
     };
     if (!stored) {
-      await tx.chatBinding.create({ data: { chatId: chat.chatId, settings: {}, ...data } });
+      await bindChat(tx, chat.chatId, data);
       count("chats", "created");
     } else if (
       stored.unitId === data.unitId &&

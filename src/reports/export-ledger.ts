@@ -23,10 +23,12 @@ import { constants } from "node:fs";
 import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
+import { changesOf } from "../domain/changes.ts";
 import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
 import { durationHours, isOverdueAt, ledgerRowsAt, mapDurations, statusAt } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { changesText } from "../texts/changes.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import { LedgerTally } from "./ledger-figures.ts";
@@ -45,6 +47,7 @@ import {
   extendLineage,
   inChunks,
   loadUnitScope,
+  PLACED_SELECT,
   type Scope,
   type UnitNode,
 } from "./stats-scope.ts";
@@ -100,14 +103,13 @@ const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", af
 const FACT_SELECT = {
   id: true,
   number: true,
-  gridId: true,
+  ...PLACED_SELECT,
   pointId: true,
   categoryId: true,
   reporterId: true,
   externalSource: true,
   externalId: true,
   assigneePersonId: true,
-  assigneeUnitId: true,
   status: true,
   reportedAt: true,
   deadline: true,
@@ -230,6 +232,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
             toStatus: true,
             reason: true,
             actorId: true,
+            data: true,
           },
         }),
       );
@@ -245,6 +248,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
           from: statusLabel(e.fromStatus),
           to: statusLabel(e.toStatus),
           reason: e.reason ?? "",
+          changes: changesText(changesOf(e.data), timeZone),
         };
       }
     }
@@ -344,7 +348,7 @@ async function ledgerKeys(db: Client, scope: Scope, period: Period, tally: Ledge
     });
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
-      if (!exact && !scope.containersOf(row.gridId, row.assigneeUnitId).includes(root)) continue;
+      if (!exact && !scope.containersOf(row).includes(root)) continue;
       if (isStatus(row.status)) tally.add({ ...row, status: row.status });
       if (count === keys.length) {
         const grown = new BigInt64Array(keys.length * 2);

@@ -92,6 +92,8 @@ export interface LedgerEventRow {
   /** Status label after the event. */
   to: string;
   reason: string;
+  /** The fields the event moved, before and after, e.g. "类别：堆物堆料 → 占道经营". */
+  changes: string;
 }
 
 /** Summary figures of one grid. */
@@ -238,6 +240,7 @@ const EVENT_COLUMNS: ColumnSpec<LedgerEventRow>[] = [
   { header: "原状态", width: 10, kind: "center", value: (r) => textCell(r.from) },
   { header: "新状态", width: 10, kind: "center", value: (r) => textCell(r.to) },
   { header: "原因/说明", width: REASON_WIDTH, kind: "wrap", value: (r) => textCell(r.reason) },
+  { header: "变更内容", width: REASON_WIDTH, kind: "wrap", value: (r) => textCell(r.changes) },
 ];
 
 const GRID_COLUMNS: ColumnSpec<LedgerGridRow>[] = [

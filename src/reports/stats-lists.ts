@@ -11,7 +11,14 @@ import { dueInHandAt, type IssueCondition, overdueAt } from "../domain/metrics.t
 import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { toWhere } from "./stats.ts";
-import { ancestorOfLevel, extendLineage, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
+import {
+  ancestorOfLevel,
+  extendLineage,
+  loadUnitScope,
+  PLACED_SELECT,
+  type Scope,
+  type UnitNode,
+} from "./stats-scope.ts";
 
 type Client = Db | Tx;
 
@@ -43,8 +50,7 @@ const LIST_SELECT = {
   id: true,
   number: true,
   status: true,
-  gridId: true,
-  assigneeUnitId: true,
+  ...PLACED_SELECT,
   deadline: true,
   reportedAt: true,
   grid: { select: { id: true, name: true } },
@@ -196,7 +202,7 @@ async function listsByRoot(
   for (const row of rows) {
     const item = itemOf(row, scope.lineage);
     if (!item) continue;
-    for (const unitId of scope.containersOf(row.gridId, row.assigneeUnitId)) {
+    for (const unitId of scope.containersOf(row)) {
       const list = lists.get(unitId);
       if (!list) continue;
       list.total += 1;

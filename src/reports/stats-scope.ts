@@ -2,14 +2,17 @@
  * Which issues belong to a unit, for every figure the product shows.
  *
  * An issue belongs to unit U when
- *   - U is its grid or an ancestor of its grid (grid → community → street → district; a microgrid's issues count
- *     for its grid too), or
+ *   - U is its grid, or the grid of its microgrid (as the tree is now), or
+ *   - U is the community or the street its grid lay in when it was filed against that grid (`communityId`,
+ *     `streetId`, behaviour §8.5), or a unit above that street now; an issue without them (its grid lay in no
+ *     community or street) climbs the tree as it is now, or
  *   - U is a department (level "department") and is the issue's assignee unit or an ancestor of it
  *     ("部门报到": a department sees the issues dispatched to it, across grids).
- * Both rules may hold at once; the issue still counts once.
+ * Both rules may hold at once; the issue still counts once. So a grid moved to another community by a re-import
+ * leaves its past issues counted where they were filed, and yesterday's figures do not change.
  *
- * Queries group issues by (gridId, assigneeUnitId) and this module rolls each group up to every unit of the scope
- * that contains it, so one query answers a figure for hundreds of units at once.
+ * Queries group issues by their {@link Placed} columns and this module rolls each group up to every unit of the
+ * scope that contains it, so one query answers a figure for hundreds of units at once.
  */
 
 import type { Db, Tx } from "../db/client.ts";
@@ -25,6 +28,20 @@ export interface UnitNode {
   level: string;
   parentId: number | null;
 }
+
+/** Where an issue is counted: its grid, the community and street it was filed against, its assignee unit. */
+export interface Placed {
+  gridId: number | null;
+  communityId: number | null;
+  streetId: number | null;
+  assigneeUnitId: number | null;
+}
+
+/** The columns of {@link Placed}, to group issues by. */
+export const PLACED_BY = ["gridId", "communityId", "streetId", "assigneeUnitId"] as const;
+
+/** The columns of {@link Placed}, to select. */
+export const PLACED_SELECT = { gridId: true, communityId: true, streetId: true, assigneeUnitId: true } as const;
 
 /** The units asked about, everything below them, and how to find the issues of each. */
 export interface Scope {
@@ -47,10 +64,10 @@ export interface Scope {
    * filter, and whether it is exact; when it is not (too many units), also check `containersOf(…).includes(id)`.
    */
   issuesOf(unitId: number): { where: Prisma.IssueWhereInput; exact: boolean };
-  /** Whether an issue with this grid and assignee unit belongs to any unit of the scope. */
-  contains(gridId: number | null, assigneeUnitId: number | null): boolean;
-  /** Ids of the units of the scope an issue with this grid and assignee unit belongs to (memoised; do not mutate). */
-  containersOf(gridId: number | null, assigneeUnitId: number | null): readonly number[];
+  /** Whether an issue so placed belongs to any unit of the scope. */
+  contains(issue: Placed): boolean;
+  /** Ids of the units of the scope an issue so placed belongs to (memoised; do not mutate). */
+  containersOf(issue: Placed): readonly number[];
 }
 
 /** Thrown when a unit id or code is not in the database. */
@@ -61,6 +78,9 @@ export class UnknownUnitError extends Error {
     this.name = "UnknownUnitError";
   }
 }
+
+/** The levels an issue's grid may have: its grid's own issues are counted by the tree as it is now. */
+const GRID_LEVELS: ReadonlySet<string> = new Set(["grid", "microgrid"]);
 
 /** The level whose units also own the issues dispatched to them. */
 export const DEPARTMENT_LEVEL = "department";
@@ -143,54 +163,87 @@ function buildScope(
   lineage: Map<number, UnitNode>,
   children: Map<number, UnitNode[]>,
 ): Scope {
-  const areaIds: number[] = [];
-  const departmentIds: number[] = [];
-  for (const unit of units.values()) (unit.level === DEPARTMENT_LEVEL ? departmentIds : areaIds).push(unit.id);
+  const byLevel = {
+    area: [] as number[],
+    community: [] as number[],
+    street: [] as number[],
+    department: [] as number[],
+  };
+  for (const unit of units.values()) {
+    if (unit.level === DEPARTMENT_LEVEL) byLevel.department.push(unit.id);
+    else byLevel.area.push(unit.id);
+    if (unit.level === "community" || unit.level === "street") byLevel[unit.level].push(unit.id);
+  }
+  const parentOf = (unit: UnitNode | undefined) => (unit?.parentId == null ? undefined : units.get(unit.parentId));
 
-  // The unit and its ancestors inside the scope, nearest first; optionally departments only.
-  const chain = (start: number | null, departmentsOnly: boolean): number[] => {
+  // The units of the scope an issue's grid lies in (see the top of this file), nearest first.
+  const areaChain = (issue: Placed): number[] => {
     const ids: number[] = [];
-    let unit = start === null ? undefined : units.get(start);
-    while (unit) {
-      if (!departmentsOnly || unit.level === DEPARTMENT_LEVEL) ids.push(unit.id);
-      unit = unit.parentId === null ? undefined : units.get(unit.parentId);
+    let unit = issue.gridId === null ? undefined : units.get(issue.gridId);
+    for (; unit && GRID_LEVELS.has(unit.level); unit = parentOf(unit)) ids.push(unit.id);
+    const filed = [issue.communityId, issue.streetId].filter((id): id is number => id !== null);
+    if (filed.length > 0) {
+      ids.push(...filed.filter((id) => units.has(id)));
+      unit = parentOf(units.get(filed[filed.length - 1] as number));
+    }
+    for (; unit; unit = parentOf(unit)) ids.push(unit.id);
+    return ids;
+  };
+  // The assignee unit and its ancestors inside the scope that are departments.
+  const departmentChain = (unitId: number | null): number[] => {
+    const ids: number[] = [];
+    for (let unit = unitId === null ? undefined : units.get(unitId); unit; unit = parentOf(unit)) {
+      if (unit.level === DEPARTMENT_LEVEL) ids.push(unit.id);
     }
     return ids;
   };
 
   const memo = new Map<string, readonly number[]>();
-  const containersOf = (gridId: number | null, assigneeUnitId: number | null): readonly number[] => {
-    const key = `${gridId}|${assigneeUnitId}`;
+  const containersOf = (issue: Placed): readonly number[] => {
+    const key = `${issue.gridId}|${issue.communityId}|${issue.streetId}|${issue.assigneeUnitId}`;
     let ids = memo.get(key);
     if (!ids) {
-      const byGrid = chain(gridId, false);
-      const byDepartment = chain(assigneeUnitId, true).filter((id) => !byGrid.includes(id));
-      ids = [...byGrid, ...byDepartment];
+      const byArea = areaChain(issue);
+      const byDepartment = departmentChain(issue.assigneeUnitId).filter((id) => !byArea.includes(id));
+      ids = [...byArea, ...byDepartment];
       memo.set(key, ids);
     }
     return ids;
   };
 
-  const filterFor = (byGrid: number[], byAssignee: number[]): Prisma.IssueWhereInput | null => {
-    if (byGrid.length + byAssignee.length > MAX_FILTER_IDS) return null;
-    const alternatives: Prisma.IssueWhereInput[] = [];
-    if (byGrid.length > 0) alternatives.push({ gridId: { in: byGrid } });
-    if (byAssignee.length > 0) alternatives.push({ assigneeUnitId: { in: byAssignee } });
+  const filterFor = (ids: typeof byLevel): Prisma.IssueWhereInput | null => {
+    const columns = [
+      ["gridId", ids.area],
+      ["communityId", ids.community],
+      ["streetId", ids.street],
+      ["assigneeUnitId", ids.department],
+    ] as const;
+    if (columns.reduce((n, [, list]) => n + list.length, 0) > MAX_FILTER_IDS) return null;
+    const alternatives: Prisma.IssueWhereInput[] = columns
+      .filter(([, list]) => list.length > 0)
+      .map(([column, list]) => ({ [column]: { in: list } }));
     return alternatives.length === 1 ? (alternatives[0] as Prisma.IssueWhereInput) : { OR: alternatives };
   };
-  const where = filterFor(areaIds, departmentIds) ?? {};
+  const where = filterFor(byLevel) ?? {};
 
   const issuesOf = (unitId: number) => {
     const unit = units.get(unitId);
     if (!unit) throw new UnknownUnitError(unitId);
-    const subtree: number[] = [];
+    const subtree: UnitNode[] = [];
     const stack = [unit];
     for (let next = stack.pop(); next; next = stack.pop()) {
-      subtree.push(next.id);
+      subtree.push(next);
       stack.push(...(children.get(next.id) ?? []));
     }
-    // Mirrors containersOf: every unit below counts by grid; by assignee only when the unit is a department.
-    const filter = filterFor(subtree, unit.level === DEPARTMENT_LEVEL ? subtree : []);
+    // Mirrors containersOf: every unit below counts by grid, community and street; by assignee only when the unit
+    // is a department.
+    const idsOf = (levels: string[]) => subtree.filter((u) => levels.includes(u.level)).map((u) => u.id);
+    const filter = filterFor({
+      area: subtree.map((u) => u.id),
+      community: idsOf(["community"]),
+      street: idsOf(["street"]),
+      department: unit.level === DEPARTMENT_LEVEL ? subtree.map((u) => u.id) : [],
+    });
     return filter ? { where: filter, exact: true } : { where: {}, exact: false };
   };
 
@@ -201,7 +254,7 @@ function buildScope(
     children,
     where,
     issuesOf,
-    contains: (gridId, assigneeUnitId) => containersOf(gridId, assigneeUnitId).length > 0,
+    contains: (issue) => containersOf(issue).length > 0,
     containersOf,
   };
 }

@@ -64,7 +64,15 @@ import {
   type IssueStatus,
 } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { loadScope, loadUnitScope, type Scope, type UnitNode } from "./stats-scope.ts";
+import {
+  loadScope,
+  loadUnitScope,
+  PLACED_BY,
+  PLACED_SELECT,
+  type Placed,
+  type Scope,
+  type UnitNode,
+} from "./stats-scope.ts";
 
 type Client = Db | Tx;
 
@@ -275,7 +283,7 @@ export async function statsForScope(
   const cumulative = cumulativePeriod(period);
   const counted = { _count: { _all: true } } as const;
   const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
-  const byUnit = ["gridId", "assigneeUnitId"] as const;
+  const byUnit = PLACED_BY;
 
   const [
     categories,
@@ -292,7 +300,7 @@ export async function statsForScope(
   ] = await Promise.all([
     loadCategories(db),
     db.issue.groupBy({
-      by: ["gridId", "assigneeUnitId", "status", "categoryId"],
+      by: [...byUnit, "status", "categoryId"],
       where: { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] },
       ...counted,
     }),
@@ -320,9 +328,9 @@ export async function statsForScope(
 
   const tallies = new Map<number, Tally>();
   for (const id of scope.units.keys()) tallies.set(id, newTally());
-  type Row = { gridId: number | null; assigneeUnitId: number | null; _count: { _all: number } };
-  const each = (row: Omit<Row, "_count">, add: (t: Tally) => void) => {
-    for (const id of scope.containersOf(row.gridId, row.assigneeUnitId)) add(tallies.get(id) as Tally);
+  type Row = Placed & { _count: { _all: number } };
+  const each = (row: Placed, add: (t: Tally) => void) => {
+    for (const id of scope.containersOf(row)) add(tallies.get(id) as Tally);
   };
   const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
     for (const row of rows) each(row, (tally) => add(tally, row._count._all));
@@ -382,8 +390,7 @@ export async function statsForScope(
 async function timedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
   const select = {
     id: true,
-    gridId: true,
-    assigneeUnitId: true,
+    ...PLACED_SELECT,
     status: true,
     reportedAt: true,
     acceptedAt: true,

@@ -111,6 +111,7 @@ const EVENTS: LedgerEventRow[] = [
     from: "",
     to: "待接单",
     reason: "",
+    changes: "",
   },
   {
     issueNumber: 1001,
@@ -120,6 +121,7 @@ const EVENTS: LedgerEventRow[] = [
     from: "整改中",
     to: "待验收",
     reason: "摊贩已劝离",
+    changes: "",
   },
   {
     issueNumber: 1002,
@@ -129,6 +131,7 @@ const EVENTS: LedgerEventRow[] = [
     from: "待验收",
     to: "整改中",
     reason: "整改后照片看不到充电线是否拆除，请补拍",
+    changes: "",
   },
 ];
 
@@ -260,7 +263,10 @@ describe("writeLedgerWorkbook", () => {
   it("writes the headers, bold on a fill, frozen and filtered over the data", () => {
     const expected: Record<string, { headers: string[]; filter: string }> = {
       问题台账: { headers: ISSUE_HEADERS, filter: "A1:X4" },
-      处置记录: { headers: ["问题编号", "时间", "环节", "操作人", "原状态", "新状态", "原因/说明"], filter: "A1:G4" },
+      处置记录: {
+        headers: ["问题编号", "时间", "环节", "操作人", "原状态", "新状态", "原因/说明", "变更内容"],
+        filter: "A1:H4",
+      },
       网格汇总: {
         headers: ["社区", "网格", "发现", "整改", "未销项", "超期", "整改率", "平均整改用时"],
         filter: "A1:H3",

@@ -1,0 +1,7 @@
+-- CreateTable
+CREATE TABLE "UnboundChat" (
+    "chatId" TEXT NOT NULL PRIMARY KEY,
+    "digestTime" TEXT NOT NULL,
+    "settings" JSONB NOT NULL
+);
+
