@@ -24,7 +24,7 @@ import { answerTo, replyText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { dutiesOf, orgOf, unitChain } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import { type Period, startOfDate } from "../domain/deadline.ts";
+import { localDateString, type Period, startOfDate } from "../domain/deadline.ts";
 import type { Role } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { periodFor, periodLabel } from "../reports/stats.ts";
@@ -33,6 +33,11 @@ import { TEXTS } from "../texts/messages.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 
 const DAY_MS = 24 * 3_600_000;
+/**
+ * Longest period 台账 exports in chat, in days: a year, leap day included. A longer one is answered with the CLI
+ * command that exports it; the chat is not the place for a decade of issues.
+ */
+const MAX_CHAT_LEDGER_DAYS = 366;
 /** Who may take a ledger out of the system: it lists people and problems by name. */
 const LEDGER_ROLES: ReadonlySet<Role> = new Set(["secretary", "leader", "dispatcher", "admin"]);
 
@@ -246,7 +251,13 @@ export const ledgerCommand: CommandExtension = async (deps, m, arg, scope) => {
   const unitId = scope.binding ? scope.binding.unitId : await ownLedgerUnit(deps, m.senderOpenId);
   if (unitId === undefined) return reply(scope.isAdmin ? TEXTS.ledgerWhichUnit : TEXTS.ledgerForbidden);
   if (!(await mayExportLedger(deps, m.senderOpenId, unitId))) return reply(TEXTS.ledgerForbidden);
-  const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true } });
+  const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true, code: true } });
+  // Rounded: a period across a daylight-saving change is a whole number of days give or take an hour.
+  if (Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS) > MAX_CHAT_LEDGER_DAYS) {
+    const first = localDateString(period.from, deps.timeZone);
+    const last = localDateString(new Date(period.to.getTime() - 1), deps.timeZone);
+    return reply(TEXTS.ledgerPeriodTooLong(MAX_CHAT_LEDGER_DAYS, unit.code, first, last));
+  }
   const answer = answerTo(m);
   await requestLedger(
     deps,
