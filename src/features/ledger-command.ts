@@ -174,10 +174,12 @@ async function deliverLedger(deps: FeatureDeps, request: LedgerRequest): Promise
     const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: request.unitId } });
     const base = `${unit.name}台账_${periodLabel(request.period, deps.timeZone).replace(/\s/g, "")}`;
     const workbook = `${base}.xlsx`;
-    // The workbook and zip writers are loaded when a ledger is asked for, not with the bot.
-    const { exportLedger, PHOTO_FOLDER } = await import("../reports/export-ledger.ts");
+    // The workbook and zip writers are loaded when a ledger is asked for, not with the bot; the workbook is written
+    // on a thread of its own, so the bot's event loop keeps answering meanwhile.
+    const { exportLedgerOnThread } = await import("../reports/ledger-thread.ts");
+    const { PHOTO_FOLDER } = await import("../reports/export-ledger.ts");
     const { zipLedgerFolder } = await import("../reports/zip-ledger.ts");
-    const result = await exportLedger(deps.db, {
+    const result = await exportLedgerOnThread(deps.databaseUrl, {
       unitId: unit.id,
       from: request.period.from,
       to: request.period.to,
