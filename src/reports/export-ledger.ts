@@ -202,8 +202,15 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
-  /** The rows, read for 打印版 (copying the photos) and again for 问题台账 (linking to the copies). */
-  async function* issueRows(photos: "copy" | "link"): AsyncGenerator<LedgerIssueRow> {
+  /**
+   * Pages whose photos are copied. The rows are read for 打印版 and again for 问题台账; 打印版 stops after its first
+   * PRINT_MAX_ISSUES rows, so each page's photos are copied by the first reading that reaches it and linked by the
+   * other.
+   */
+  let copiedPages = 0;
+
+  async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
+    let pageIndex = 0;
     for (const { ids } of pages()) {
       const page = await inChunks(ids, (slice) =>
         db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
@@ -216,9 +223,12 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         db,
         page.map((i) => i.id),
       );
+      const copy = pageIndex >= copiedPages;
       lookups.photos = photoSource
-        ? await copyPhotos(page, stored, photoSource, photos === "copy" ? photoCounts : null)
+        ? await copyPhotos(page, stored, photoSource, copy ? photoCounts : null)
         : labelsOnly(page, stored);
+      pageIndex += 1;
+      copiedPages = Math.max(copiedPages, pageIndex);
       for (const issue of page) yield issueRow(issue, lookups);
     }
   }
@@ -278,8 +288,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         avgResponse: formatHours(figures.response.averageHours),
         medianResponse: formatHours(figures.response.medianHours),
       },
-      printIssues: issueRows("copy"),
-      issues: issueRows("link"),
+      printIssues: issueRows(),
+      issues: issueRows(),
       events: eventRows(),
       grids: gridRows(scope, stats),
     },
