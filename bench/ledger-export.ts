@@ -2,8 +2,10 @@
  * Ledger export benchmark: seeds a temporary SQLite database with a street's worth of issues (default 100,000,
  * with their history events and photos, each photo a small file of --photo-bytes in the data folder), exports the
  * street's ledger for the whole period into an export folder (the workbook and the photos copied beside it, linked
- * from their cells), and reports the time taken, the peak resident memory and V8 heap during the export, and the
- * sizes written. Also times the statistics of every community at once (what the evening digests need).
+ * from their cells) on a thread of its own as the bot does, and reports the time taken, the peak resident memory
+ * and the export thread's V8 heap, the longest the waiting thread's event loop was held up (what an acknowledgement
+ * or another chat's answer would have waited; perf_hooks' monitorEventLoopDelay) and the sizes written. Also times
+ * the statistics of every community at once (what the evening digests need).
  *
  *   node --import tsx bench/ledger-export.ts [--issues 100000] [--days 90] [--photo-bytes 2048] [--keep]
  *     [--max-old-space-size 128]
@@ -11,21 +13,22 @@
  * Prints a summary and writes it as JSON to bench/results/ledger-export.json. --keep leaves the temporary folder
  * (database, photos and export) in place and prints its path. Photo files are kept small so the run fits on any
  * disk; copying real photos (about 180 KB each) adds the time to copy their bytes. --max-old-space-size caps the
- * export process's V8 heap: without a cap V8 lets garbage pile up and RSS says more about the collector than about
- * what the export keeps.
+ * V8 heap of the process that waits for the export thread (whose own heap the bot caps).
  */
 
 import { fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type Db, openDb } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import type { IssueStatus } from "../src/domain/types.ts";
 import type { Prisma } from "../src/generated/prisma/client.ts";
-import { exportLedger, PHOTO_FOLDER } from "../src/reports/export-ledger.ts";
+import { PHOTO_FOLDER } from "../src/reports/export-ledger.ts";
+import { exportLedgerOnThread } from "../src/reports/ledger-thread.ts";
 import { periodFor, statsByUnit } from "../src/reports/stats.ts";
 import { seeded } from "./lib/rng.ts";
 
@@ -288,12 +291,19 @@ interface ExportMeasurement {
   eventsWritten: number;
   rssBeforeExportMB: number;
   peakRssDuringExportMB: number;
+  /** The export thread's V8 heap (sampled there). */
   peakHeapUsedDuringExportMB: number;
+  /** The V8 heap of the thread that waits for the export, as the bot's does. */
+  peakHeapUsedOfBotThreadMB: number;
   maxRssOfProcessMB: number;
   fileSizeMB: number;
   photosCopied: number;
   photosMissing: number;
   photoFolderMB: number;
+  /** The longest the event loop waited during the export: how long an acknowledgement could have been held up. */
+  maxEventLoopDelayMs: number;
+  /** The 99th percentile of the event loop's delay during the export. */
+  p99EventLoopDelayMs: number;
 }
 
 /**
@@ -301,7 +311,8 @@ interface ExportMeasurement {
  * back to the system, so RSS after seeding says nothing about the export).
  */
 async function exportPhase(dir: string, now: Date, days: number): Promise<ExportMeasurement> {
-  const db = await openDb(`file:${join(dir, "riqing.db")}`);
+  const url = `file:${join(dir, "riqing.db")}`;
+  const db = await openDb(url);
   try {
     const street = await db.unit.findUniqueOrThrow({ where: { code: STREET_CODE } });
     const out = join(dir, "export", "ledger.xlsx");
@@ -309,9 +320,20 @@ async function exportPhase(dir: string, now: Date, days: number): Promise<Export
     const from = new Date(now.getTime() - (days + 1) * 24 * HOUR);
     const rssBefore = process.memoryUsage().rss;
     const stop = sampleMemory();
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
     const t = performance.now();
-    const result = await exportLedger(db, { unitId: street.id, from, to: now, out, now, dataDir: join(dir, "data") });
+    // As the bot exports: on a thread of its own, while this thread's event loop is watched.
+    const result = await exportLedgerOnThread(url, {
+      unitId: street.id,
+      from,
+      to: now,
+      out,
+      now,
+      dataDir: join(dir, "data"),
+    });
     const exportMs = performance.now() - t;
+    delay.disable();
     const peak = stop();
     return {
       exportSeconds: seconds(exportMs),
@@ -319,12 +341,15 @@ async function exportPhase(dir: string, now: Date, days: number): Promise<Export
       eventsWritten: result.events,
       rssBeforeExportMB: mb(rssBefore),
       peakRssDuringExportMB: mb(peak.rss),
-      peakHeapUsedDuringExportMB: mb(peak.heapUsed),
+      peakHeapUsedDuringExportMB: mb(result.peakHeapBytes),
+      peakHeapUsedOfBotThreadMB: mb(peak.heapUsed),
       maxRssOfProcessMB: mb(process.resourceUsage().maxRSS * 1024),
       fileSizeMB: mb(statSync(out).size),
       photosCopied: result.photos.copied,
       photosMissing: result.photos.missing,
       photoFolderMB: mb(folderBytes(join(dirname(out), PHOTO_FOLDER))),
+      maxEventLoopDelayMs: Math.round(delay.max / 1e6),
+      p99EventLoopDelayMs: Math.round(delay.percentile(99) / 1e6),
     };
   } finally {
     await db.$disconnect();
@@ -445,7 +470,8 @@ async function main(): Promise<void> {
       `exported ${measured.issuesWritten} issues and ${measured.eventsWritten} events in ${measured.exportSeconds} s ` +
         `(${summary.issuesPerSecond} issues/s); peak RSS ${measured.peakRssDuringExportMB} MB ` +
         `(${measured.rssBeforeExportMB} MB before the export), peak heap ${measured.peakHeapUsedDuringExportMB} MB; ` +
-        `workbook ${measured.fileSizeMB} MB, ${measured.photosCopied} photos copied (${measured.photoFolderMB} MB)`,
+        `workbook ${measured.fileSizeMB} MB, ${measured.photosCopied} photos copied (${measured.photoFolderMB} MB); ` +
+        `event loop delayed at most ${measured.maxEventLoopDelayMs} ms (p99 ${measured.p99EventLoopDelayMs} ms)`,
     );
 
     const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");

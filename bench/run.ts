@@ -372,9 +372,13 @@ function rows(results: Json, quick: boolean): Row[] {
   }
   const ledger = results.ledger;
   if (ledger) {
-    add("ledger", `export of ${get(ledger, "issuesWritten")} issues`, get(ledger, "exportSeconds"), " s");
+    const seconds = num(get(ledger, "exportSeconds"));
+    const heap = num(get(ledger, "peakHeapUsedDuringExportMB"));
+    const delay = num(get(ledger, "maxEventLoopDelayMs"));
+    add("ledger", `export of ${get(ledger, "issuesWritten")} issues`, seconds, " s", "≤ 10 s", (seconds ?? 0) <= 10);
     add("ledger", "peak RSS during export", get(ledger, "peakRssDuringExportMB"), " MB");
-    add("ledger", "peak V8 heap during export", get(ledger, "peakHeapUsedDuringExportMB"), " MB");
+    add("ledger", "peak V8 heap of the export thread", heap, " MB", "≤ 100 MB", (heap ?? 0) <= 100);
+    add("ledger", "bot's event loop delay during export, max", delay, " ms", "≤ 200 ms", (delay ?? 0) <= 200);
     add("ledger", "workbook size", get(ledger, "fileSizeMB"), " MB");
   }
   return out;

@@ -146,6 +146,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   const publicUrl = config.board.publicUrl ? () => config.board.publicUrl as string : options.publicUrl;
   const deps: FeatureDeps = {
     db,
+    databaseUrl: config.databaseUrl,
     log,
     now,
     timeZone: config.timezone,

@@ -11,6 +11,8 @@ export type FetchedPhoto = { ok: true; photo: PhotoFile } | { ok: false; reason:
 /** What the chat features need from the world; createRiqing wires the real ones, tests the same through the emulator. */
 export interface FeatureDeps {
   db: Db;
+  /** Where `db` is, for work that opens a connection of its own on another thread (ledger exports). */
+  databaseUrl: string;
   log: Logger;
   now(): Date;
   timeZone: string;

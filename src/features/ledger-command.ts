@@ -25,7 +25,7 @@ import { answerTo, replyText } from "../commands/say.ts";
 import { claimOnce } from "../db/once.ts";
 import { dutiesOf, orgOf } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import type { Period } from "../domain/deadline.ts";
+import { localDateString, type Period } from "../domain/deadline.ts";
 import { PERMISSIONS, visibleUnits } from "../domain/permissions.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type PeriodSpec, periodFor, periodLabel } from "../reports/stats.ts";
@@ -36,6 +36,11 @@ import type { CommandExtension } from "./chat-commands.ts";
 import { type Parsed, parseDateRange } from "./parse-input.ts";
 
 const DAY_MS = 24 * 3_600_000;
+/**
+ * Longest period 台账 exports in chat, in days: a year, leap day included. A longer one is answered with the CLI
+ * command that exports it; the chat is not the place for a decade of issues.
+ */
+const MAX_CHAT_LEDGER_DAYS = 366;
 
 const PERIOD_WORDS: Partial<Record<string, PeriodSpec>> = {
   "": "month",
@@ -162,10 +167,12 @@ async function deliverLedger(deps: FeatureDeps, request: LedgerRequest): Promise
     const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: request.unitId } });
     const base = `${unit.name}台账_${periodLabel(request.period, deps.timeZone).replace(/\s/g, "")}`;
     const workbook = `${base}.xlsx`;
-    // The workbook and zip writers are loaded when a ledger is asked for, not with the bot.
-    const { exportLedger, PHOTO_FOLDER } = await import("../reports/export-ledger.ts");
+    // The workbook and zip writers are loaded when a ledger is asked for, not with the bot; the workbook is written
+    // on a thread of its own, so the bot's event loop keeps answering meanwhile.
+    const { exportLedgerOnThread } = await import("../reports/ledger-thread.ts");
+    const { PHOTO_FOLDER } = await import("../reports/export-ledger.ts");
     const { zipLedgerFolder } = await import("../reports/zip-ledger.ts");
-    const result = await exportLedger(deps.db, {
+    const result = await exportLedgerOnThread(deps.databaseUrl, {
       unitId: unit.id,
       from: request.period.from,
       to: request.period.to,
@@ -244,7 +251,13 @@ export const ledgerCommand: CommandExtension = async (deps, m, arg, scope) => {
   if (!(await mayOnUnit(deps.db, "export_ledger", m.senderOpenId, unitId, deps.admins))) {
     return reply(refusal("export_ledger"));
   }
-  const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true } });
+  const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { name: true, code: true } });
+  // Rounded: a period across a daylight-saving change is a whole number of days give or take an hour.
+  if (Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS) > MAX_CHAT_LEDGER_DAYS) {
+    const first = localDateString(period.from, deps.timeZone);
+    const last = localDateString(new Date(period.to.getTime() - 1), deps.timeZone);
+    return reply(TEXTS.ledgerPeriodTooLong(MAX_CHAT_LEDGER_DAYS, unit.code, first, last));
+  }
   const answer = answerTo(m);
   await requestLedger(
     deps,

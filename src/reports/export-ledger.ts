@@ -72,7 +72,7 @@ export interface ExportLedgerOptions {
   now?: Date;
   /** DATA_DIR, where stored photo paths are relative to. With `out` a file path, photos are copied beside it. */
   dataDir?: string;
-  /** Issues read per query; 1,000 by default. */
+  /** Issues read per query, when listing them and when reading their rows; 5,000 by default. */
   pageSize?: number;
   /** Called after every row written (for a CLI progress line). */
   onProgress?: (progress: LedgerProgress) => void;
@@ -93,7 +93,7 @@ export interface ExportLedgerResult {
 /** The folder beside the workbook the photos are copied into. */
 export const PHOTO_FOLDER = "照片";
 
-const DEFAULT_PAGE_SIZE = 1_000;
+const DEFAULT_PAGE_SIZE = 5_000;
 
 const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", after: "整改后" };
 
@@ -193,12 +193,19 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   };
   // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
   const tally = new LedgerTally(period, rootStats.observedAt);
-  const keys = await ledgerKeys(db, scope, period, tally);
+  const keys = await ledgerKeys(db, scope, period, tally, pageSize);
   const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
-  /** The rows, read for 打印版 (copying the photos) and again for 问题台账 (linking to the copies). */
-  async function* issueRows(photos: "copy" | "link"): AsyncGenerator<LedgerIssueRow> {
+  /**
+   * Pages whose photos are copied. The rows are read for 打印版 and again for 问题台账; 打印版 stops after its first
+   * PRINT_MAX_ISSUES rows, so each page's photos are copied by the first reading that reaches it and linked by the
+   * other.
+   */
+  let copiedPages = 0;
+
+  async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
+    let pageIndex = 0;
     for (const { ids } of pages()) {
       const page = await inChunks(ids, (slice) =>
         db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
@@ -211,9 +218,12 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
         db,
         page.map((i) => i.id),
       );
+      const copy = pageIndex >= copiedPages;
       lookups.photos = photoSource
-        ? await copyPhotos(page, stored, photoSource, photos === "copy" ? photoCounts : null)
+        ? await copyPhotos(page, stored, photoSource, copy ? photoCounts : null)
         : labelsOnly(page, stored);
+      pageIndex += 1;
+      copiedPages = Math.max(copiedPages, pageIndex);
       for (const issue of page) yield issueRow(issue, lookups);
     }
   }
@@ -277,8 +287,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
           median: formatHours(figures.durations[kind].medianHours),
         })),
       },
-      printIssues: issueRows("copy"),
-      issues: issueRows("link"),
+      printIssues: issueRows(),
+      issues: issueRows(),
       events: eventRows(),
       grids: gridRows(scope, stats),
     },
@@ -314,36 +324,30 @@ async function prepare(db: Client, options: ExportLedgerOptions, timeZone: strin
   return { period, pageSize, scope, root, stats, rootStats: stats.get(root.id) as UnitStats, photoSource };
 }
 
-/** Span of report time read per query while collecting the ledger's issues. */
-const KEY_WINDOW_MS = 7 * 24 * 3_600_000;
-
 /**
  * The ledger's issues (ledgerRowsAt) as sorted keys `number << 32 | id` (both are 32-bit in the schema): 8 bytes per
- * issue, so even a million-issue ledger's list is 8 MB. Collected window by window of report time, each window one
- * index range scan, then sorted by number in memory; each issue is counted into `tally` as it is read. Keyset pages
- * over the number index would be simpler to write, but with a period condition on reportedAt the planner may choose
- * that index instead and sort the whole period for every page; reading pages by id (below) is a primary-key lookup
- * whatever the database.
+ * issue, so even a million-issue ledger's list is 8 MB. Read in keyset pages of `pageSize` in id order — each page
+ * continues the primary key where the last one stopped, so the number of queries grows with the issues listed, not
+ * with the length of the period — then sorted by number in memory; each issue is counted into `tally` as it is read.
  */
-async function ledgerKeys(db: Client, scope: Scope, period: Period, tally: LedgerTally): Promise<BigInt64Array> {
+async function ledgerKeys(
+  db: Client,
+  scope: Scope,
+  period: Period,
+  tally: LedgerTally,
+  pageSize: number,
+): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
   const { where, exact } = scope.issuesOf(root);
   const listed = { AND: [where, toWhere(ledgerRowsAt(period, tally.observedAt))] };
-  // findFirst rather than aggregate: _min of a DateTime comes back as an Invalid Date through the SQLite adapter
-  // with unixepoch-ms timestamps (Prisma 6.19).
-  const first = await db.issue.findFirst({
-    where: listed,
-    orderBy: { reportedAt: "asc" },
-    select: { reportedAt: true },
-  });
   let keys = new BigInt64Array(1_024);
   let count = 0;
-  const end = period.to.getTime();
-  for (let start = first?.reportedAt.getTime() ?? end; start < end; start += KEY_WINDOW_MS) {
+  let after = 0;
+  for (;;) {
     const rows = await db.issue.findMany({
-      where: {
-        AND: [listed, { reportedAt: { gte: new Date(start), lt: new Date(Math.min(start + KEY_WINDOW_MS, end)) } }],
-      },
+      where: { AND: [listed, { id: { gt: after } }] },
+      orderBy: { id: "asc" },
+      take: pageSize,
       select: FACT_SELECT,
     });
     for (const row of rows) {
@@ -357,6 +361,9 @@ async function ledgerKeys(db: Client, scope: Scope, period: Period, tally: Ledge
       }
       keys[count++] = (BigInt(row.number) << 32n) | BigInt(row.id);
     }
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) break;
+    after = last.id;
   }
   return keys.subarray(0, count).sort();
 }

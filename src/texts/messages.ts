@@ -126,6 +126,9 @@ export const TEXTS = {
   ledgerTooLarge: (megabytes: number) =>
     `台账连同照片约 ${megabytes} MB，超过群里能发送的大小。请缩短时间范围（例如“台账 本周”），或请管理员用命令行导出。`,
   ledgerFailed: "台账生成失败，请稍后再试；多次失败请联系管理员。",
+  ledgerPeriodTooLong: (maxDays: number, unitCode: string, first: string, last: string) =>
+    `台账在群里一次最多导出 ${maxDays} 天。更长的时间请管理员在服务器上用命令行导出：` +
+    `riqing export ledger --unit ${escapeText(unitCode)} --from ${first} --to ${last} --out 台账.xlsx`,
   printLimited: (count: number) => `打印版只列前 ${count} 个问题，其余见“问题台账”，或缩短时间范围后再导出。`,
   assigned: (number: number, assignee: string, mentions: string) =>
     `#${number} 已派给 ${escapeText(assignee)} ${mentions}，请及时接单处理`,

@@ -63,6 +63,7 @@ describe("ledger delivery", () => {
     uploads = { files: [], hold: false, fail: false, release };
     deps = {
       db: testDb.db,
+      databaseUrl: testDb.url,
       log: silentLogger,
       now: () => now,
       timeZone: TZ,

@@ -213,6 +213,8 @@ export async function insertIssuesFast(db: Db, org: Org, seeds: readonly IssueSe
 /** The database a describe block gets from {@link seededDb}, available inside its tests. */
 export interface Seeded {
   readonly db: Db;
+  /** The database's URL, for a connection of one's own. */
+  readonly url: string;
   readonly dir: string;
   readonly org: Org;
 }
@@ -242,6 +244,9 @@ export function seededDb(
   return {
     get db() {
       return ready().testDb.db;
+    },
+    get url() {
+      return ready().testDb.url;
     },
     get dir() {
       return ready().testDb.dir;

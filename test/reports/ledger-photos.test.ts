@@ -1,0 +1,49 @@
+// behaviour §9.2
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+import { exportLedger, PHOTO_FOLDER } from "../../src/reports/export-ledger.ts";
+import { LEDGER_SHEET_NAMES, PRINT_MAX_ISSUES } from "../../src/reports/ledger-workbook.ts";
+import { type IssueSeed, insertIssuesFast, seededDb, sh } from "./stats-fixture.ts";
+
+const asOf = sh("2026-11-20 18:00");
+/** More issues than 打印版 lists, each with a before-photo. */
+const seeds: IssueSeed[] = Array.from({ length: PRINT_MAX_ISSUES + 20 }, (_, i) => ({
+  number: 1 + i,
+  grid: "G11",
+  category: "DUI",
+  status: "reported",
+  reportedAt: new Date(sh("2026-11-10 09:00").getTime() + i * 60_000),
+}));
+
+describe("a ledger longer than 打印版", () => {
+  const f = seededDb(seeds, insertIssuesFast);
+
+  it("copies the photos of every issue, also those 打印版 leaves out, and links each", async () => {
+    const issues = await f.db.issue.findMany({ select: { id: true, number: true } });
+    mkdirSync(join(f.dir, "photos"), { recursive: true });
+    for (const i of issues) writeFileSync(join(f.dir, "photos", `${i.id}.jpg`), `photo ${i.number}`);
+    await f.db.photo.createMany({
+      data: issues.map((i) => ({
+        issueId: i.id,
+        stage: "before",
+        sha256: `s${i.id}`,
+        path: `photos/${i.id}.jpg`,
+        size: 1,
+        mime: "image/jpeg",
+      })),
+    });
+    const out = join(f.dir, "export", "ledger.xlsx");
+    mkdirSync(join(f.dir, "export"));
+    const period = { from: sh("2026-11-01 00:00"), to: sh("2026-11-21 00:00") };
+    const result = await exportLedger(f.db, { unitCode: "S", ...period, out, now: asOf, dataDir: f.dir, pageSize: 10 });
+    expect(result.photos).toEqual({ copied: seeds.length, missing: 0 });
+    expect(readdirSync(join(f.dir, "export", PHOTO_FOLDER)).length).toBe(seeds.length);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const last = book.getWorksheet(LEDGER_SHEET_NAMES.issues)?.getRow(seeds.length + 1);
+    expect(last?.getCell(1).value).toBe(seeds.length);
+    expect(last?.getCell(19).value).toMatchObject({ hyperlink: `${PHOTO_FOLDER}/${seeds.length}-整改前.jpg` });
+  });
+});
