@@ -35,7 +35,7 @@ describe("the photos of a report", () => {
     await h.settle();
     const inPost = await issueOf(post.messageId);
     expect(inPost.photos).toHaveLength(12);
-    expect(await cardOf(inPost.id)).toContain("（共 12 张）");
+    expect(await cardOf(inPost.id)).toContain("（共 12 张，卡片上显示前 9 张，全部照片见台账）");
 
     for (const png of images(11, 200)) await send("郑晓红", { images: [png] });
     const text = await send("郑晓红", { text: "上报 幸福里小游园长椅损坏" });
