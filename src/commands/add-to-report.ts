@@ -6,9 +6,6 @@ import { attachPhotos, gridColumns, placeReport } from "./file-issue.ts";
 import { notifyChange } from "./notify-change.ts";
 import { syncIssueCard } from "./sync-issue-card.ts";
 
-/** A report can hold up to nine photos, like one Lark post. */
-export const MAX_REPORT_PHOTOS = 9;
-
 /**
  * Adds what the reporter sent right after the report (more photos, or the text after a photo) to the issue: the
  * text fills in a missing place or category, which may complete the issue's assignment — then the history event
@@ -19,12 +16,8 @@ export async function addToReport(
   input: { issueId: number; chatUnitId: number; text?: string; photos?: PhotoFile[] },
   ctx: CommandContext,
 ): Promise<void> {
-  const issue = await tx.issue.findUniqueOrThrow({
-    where: { id: input.issueId },
-    include: { _count: { select: { photos: true } } },
-  });
-  const room = Math.max(0, MAX_REPORT_PHOTOS - issue._count.photos);
-  const photos = (input.photos ?? []).slice(0, room);
+  const issue = await tx.issue.findUniqueOrThrow({ where: { id: input.issueId } });
+  const photos = input.photos ?? [];
   const photoIds = photos.length ? await attachPhotos(tx, issue.id, "before", photos) : [];
   const text = input.text?.trim();
   let assignee: Assignee | null = null;

@@ -1,6 +1,5 @@
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
-import { MAX_REPORT_PHOTOS } from "./add-to-report.ts";
 import type { PhotoFile } from "./context.ts";
 import type { FeatureDeps } from "./deps.ts";
 import { replyText } from "./say.ts";
@@ -11,7 +10,7 @@ import { replyText } from "./say.ts";
  */
 export async function fetchAndPublish(deps: FeatureDeps, m: InboundMessage): Promise<PhotoFile[]> {
   if (m.imageKeys.length === 0) return [];
-  const fetched = await deps.fetchPhotos(m.messageId, m.imageKeys.slice(0, MAX_REPORT_PHOTOS));
+  const fetched = await deps.fetchPhotos(m.messageId, m.imageKeys);
   const photos: PhotoFile[] = [];
   for (const [index, result] of fetched.entries()) {
     if (result.ok) photos.push({ ...result.photo, sourceMessageId: m.messageId });

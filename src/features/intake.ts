@@ -1,12 +1,16 @@
-import { addToReport, MAX_REPORT_PHOTOS } from "../commands/add-to-report.ts";
+import { z } from "zod";
+import { addToReport } from "../commands/add-to-report.ts";
 import { fetchAndPublish } from "../commands/attach-photos.ts";
-import type { PhotoFile } from "../commands/context.ts";
+import type { CommandContext, PhotoFile } from "../commands/context.ts";
 import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
+import { answerTo, replyText } from "../commands/say.ts";
+import type { Db, Tx } from "../db/client.ts";
 import type { BindingRef } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { startsWithReportWord } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
+import { TEXTS } from "../texts/messages.ts";
 
 /** Photo and text from the same person this close together are one report (behaviour §3). */
 export const REPORT_WINDOW_MS = 2 * 60_000;
@@ -14,8 +18,11 @@ export const REPORT_WINDOW_MS = 2 * 60_000;
 /**
  * Turns group messages into reports (behaviour §3): a photo with report words or an @-mention, any photo in a patrol
  * group, or report text alone ("no photo"). A photo and a text from the same person within two minutes, in either
- * order, make one report, and further photos in that window join it (up to nine). A photo in a work group with no
- * report text waits two minutes for one; lone photos older than that are forgotten as the next message arrives.
+ * order, make one report, and further photos in that window join it — all of them. A photo in a work group with no
+ * report text waits two minutes for one; so does a photo sent right after a report that came whole (its text and
+ * its photos), which the sender's next report text claims, else it joins that report once the window has passed
+ * (settled at the chat's next message). A photo replied under one of the bot's messages that is not an issue's (a
+ * digest) is answered with where photos go.
  */
 export async function intake(
   deps: FeatureDeps,
@@ -24,28 +31,24 @@ export async function intake(
   mentionsBot: boolean,
   binding: BindingRef,
 ): Promise<void> {
-  const photos = await fetchAndPublish(deps, m);
   const qualifies = mentionsBot || startsWithReportWord(text);
+  if (m.imageKeys.length > 0 && !qualifies && (await repliesToBot(deps.db, m))) {
+    await replyText(deps.db, { ...answerTo(m), text: TEXTS.photoNotUnderIssue });
+    return;
+  }
+  const photos = await fetchAndPublish(deps, m);
   const patrol = binding.purpose === "patrol";
   const reporter = { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) };
   const ctx = commandContext(deps);
 
   await transaction(deps.db, async (tx) => {
-    // A chat's messages come in order, so a photo sent a window before this one can no longer join a report: forget
-    // it. Other chats may still be catching up on older messages, so each chat forgets only its own.
+    // A chat's messages come in order, so a photo sent a window before this one can no longer join a new report:
+    // settle it. Other chats may still be catching up on older messages, so each chat settles only its own.
     const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
-    await tx.pendingPhoto.deleteMany({ where: { chatId: m.chatId, sentAt: { lt: expired } } });
-    const recent = await tx.issue.findFirst({
-      where: {
-        sourceChatId: m.chatId,
-        reporter: { openId: m.senderOpenId },
-        reportedAt: {
-          gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
-          lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
-        },
-        status: { in: ["reported", "assigned", "accepted"] },
-      },
-      orderBy: { reportedAt: "desc" },
+    await settleHeldPhotos(tx, m.chatId, binding.unitId, expired, ctx);
+    const recent = await reportWithin(tx, m.chatId, m.senderOpenId, {
+      gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
+      lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
     });
     const recentWantsText = recent !== null && recent.text === "";
 
@@ -74,7 +77,7 @@ export async function intake(
           chatUnitId: binding.unitId,
           reporter,
           text,
-          photos: [...pending.map(fromPending), ...photos].slice(0, MAX_REPORT_PHOTOS),
+          photos: [...pending.map(fromPending), ...photos],
           sourceMessageId: m.messageId,
           reportedAt: first && first.sentAt < m.sentAt ? first.sentAt : m.sentAt,
         },
@@ -84,7 +87,7 @@ export async function intake(
     }
 
     if (photos.length > 0) {
-      if (recent) {
+      if (recent && !(await reportedWhole(tx, recent))) {
         await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, photos }, ctx);
         return;
       }
@@ -112,6 +115,63 @@ export async function intake(
       await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text }, ctx);
     }
   });
+}
+
+/** The sender's latest open report in the chat reported within `range`, if any. */
+function reportWithin(tx: Tx, chatId: string, openId: string, range: { gte: Date; lte: Date }) {
+  return tx.issue.findFirst({
+    where: {
+      sourceChatId: chatId,
+      reporter: { openId },
+      reportedAt: range,
+      status: { in: ["reported", "assigned", "accepted"] },
+    },
+    orderBy: { reportedAt: "desc" },
+  });
+}
+
+const filedData = z.object({ photos: z.number() });
+
+/**
+ * Whether an issue was reported whole: with its text, and with photos when it was filed (a post with both, or photos
+ * and then the text). A photo its reporter sends next more likely starts another report than adds to this one.
+ */
+async function reportedWhole(tx: Tx, issue: { id: number; text: string }): Promise<boolean> {
+  if (issue.text === "") return false;
+  const filed = await tx.issueEvent.findFirst({ where: { issueId: issue.id, type: "filed" }, select: { data: true } });
+  return (filedData.safeParse(filed?.data).data?.photos ?? 0) > 0;
+}
+
+/**
+ * The chat's photos held since before `expired` that no report text claimed: each joins the open report its sender
+ * filed in the chat in the window before it (one addition per report), and the others are forgotten.
+ */
+async function settleHeldPhotos(
+  tx: Tx,
+  chatId: string,
+  chatUnitId: number,
+  expired: Date,
+  ctx: CommandContext,
+): Promise<void> {
+  const held = await tx.pendingPhoto.findMany({ where: { chatId, sentAt: { lt: expired } }, orderBy: { id: "asc" } });
+  if (held.length === 0) return;
+  const joining = new Map<number, PhotoFile[]>();
+  for (const photo of held) {
+    const report = await reportWithin(tx, chatId, photo.senderOpenId, {
+      gte: new Date(photo.sentAt.getTime() - REPORT_WINDOW_MS),
+      lte: photo.sentAt,
+    });
+    if (report) joining.set(report.id, [...(joining.get(report.id) ?? []), fromPending(photo)]);
+  }
+  await tx.pendingPhoto.deleteMany({ where: { id: { in: held.map((p) => p.id) } } });
+  for (const [issueId, photos] of joining) await addToReport(tx, { issueId, chatUnitId, photos }, ctx);
+}
+
+/** Whether the message replies under one of the bot's own messages (the issue threads were routed before). */
+async function repliesToBot(db: Db, m: InboundMessage): Promise<boolean> {
+  const ids = [m.rootId, m.parentId].filter((x): x is string => Boolean(x));
+  if (ids.length === 0) return false;
+  return (await db.outboxMessage.count({ where: { messageId: { in: ids } } })) > 0;
 }
 
 function fromPending(p: { sha256: string; path: string; size: number; mime: string; messageId: string }): PhotoFile {

@@ -34,6 +34,8 @@ export function createRouter(deps: FeatureDeps, extensions: RouterExtensions = {
         return undefined;
       case "card_action":
         return answerClick(deps, inbound, cardHandlers);
+      case "unreadable_click":
+        return toast("warning", TEXTS.incompleteButton);
       case "bot_added":
         await replyUnbound(deps, inbound.chatId, null);
         return undefined;

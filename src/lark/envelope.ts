@@ -105,6 +105,15 @@ export interface InboundCardAction {
   inputValue?: string;
 }
 
+/**
+ * A card callback without the operator or the card it came from: nobody and nothing to act on, but the clicker (if
+ * any) still sees the answer.
+ */
+export interface InboundUnreadableClick {
+  kind: "unreadable_click";
+  eventId: string;
+}
+
 /** The bot was added to a group. */
 export interface InboundBotAdded {
   kind: "bot_added";
@@ -114,7 +123,7 @@ export interface InboundBotAdded {
   operatorOpenId?: string;
 }
 
-export type Inbound = InboundMessage | InboundCardAction | InboundBotAdded;
+export type Inbound = InboundMessage | InboundCardAction | InboundUnreadableClick | InboundBotAdded;
 
 /** Event types Riqing stores and processes; every other type is acknowledged and ignored. */
 export const HANDLED_EVENT_TYPES = [
@@ -147,7 +156,9 @@ export function parseInbound(stored: FlatEvent): Inbound {
     case "im.message.receive_v1":
       return parseMessage(messageEventSchema.parse(event));
     case "card.action.trigger": {
-      const e = cardActionSchema.parse(event);
+      const parsed = cardActionSchema.safeParse(event);
+      if (!parsed.success) return { kind: "unreadable_click", eventId: event.event_id };
+      const e = parsed.data;
       return {
         kind: "card_action",
         eventId: e.event_id,

@@ -8,7 +8,7 @@ import { CATEGORY_PENDING, CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
-import { fields, hr, image, markdown, mention, note } from "./markdown.ts";
+import { fields, hr, imageGrid, MAX_GRID_IMAGES, markdown, mention, note } from "./markdown.ts";
 
 /** Everything the issue card shows, loaded by commands/sync-issue-card.ts. */
 export interface IssueView {
@@ -47,8 +47,6 @@ export interface IssueView {
   history: { at: Date; actor: string; text: string }[];
 }
 
-/** How many photos of each stage the card shows; the rest are in the ledger. */
-const PHOTOS_PER_STAGE = 2;
 const HISTORY_ON_CARD = 4;
 /** Even the full history (查) and the description are cut so a card stays far below Lark's 30 KB. */
 const HISTORY_MAX = 60;
@@ -191,15 +189,22 @@ function photoElements(view: IssueView): CardElement[] {
   ];
 }
 
+/** A stage's photos: all of them in a grid up to nine, with how many there are beyond (the ledger has them all). */
 function photoGroup(label: string, photos: IssueView["photos"], placeholder: string): CardElement[] {
-  const extra = photos.length > PHOTOS_PER_STAGE ? `（共 ${photos.length} 张）` : "";
   if (photos.length === 0) return [markdown(`**${label}**${placeholder}`)];
+  const shown = photos.slice(0, MAX_GRID_IMAGES);
+  const keys = shown.flatMap((photo) => (photo.imageKey ? [photo.imageKey] : []));
+  const uploading = shown.length - keys.length;
   return [
-    markdown(`**${label}**${extra}`),
-    ...photos
-      .slice(0, PHOTOS_PER_STAGE)
-      .map((photo) => (photo.imageKey ? image(photo.imageKey, `${label}照片`) : markdown("（照片上传中）"))),
+    markdown(`**${label}**${photoCount(photos.length)}`),
+    ...(keys.length > 0 ? [imageGrid(keys, `${label}照片`)] : []),
+    ...(uploading > 0 ? [markdown(`（${uploading} 张照片上传中）`)] : []),
   ];
+}
+
+function photoCount(count: number): string {
+  if (count > MAX_GRID_IMAGES) return `（共 ${count} 张，卡片上显示前 ${MAX_GRID_IMAGES} 张，全部照片见台账）`;
+  return count > 1 ? `（${count} 张）` : "";
 }
 
 /**

@@ -31,6 +31,22 @@ export function image(imgKey: string, alt: string): CardElement {
   return { tag: "img", img_key: imgKey, alt: plainText(alt) };
 }
 
+/**
+ * Several images side by side, two or three to a row (Lark's 多图混排 holds up to nine: `MAX_GRID_IMAGES`); one image
+ * is shown whole.
+ */
+export function imageGrid(imgKeys: readonly string[], alt: string): CardElement {
+  if (imgKeys.length === 1) return image(imgKeys[0] ?? "", alt);
+  return {
+    tag: "img_combination",
+    combination_mode: imgKeys.length === 2 ? "bisect" : "trisect",
+    img_list: imgKeys.slice(0, MAX_GRID_IMAGES).map((img_key) => ({ img_key })),
+  };
+}
+
+/** The most images one `imageGrid` shows. */
+export const MAX_GRID_IMAGES = 9;
+
 /** A grey footnote line. */
 export function note(text: string): CardElement {
   return { tag: "note", elements: [plainText(text)] };

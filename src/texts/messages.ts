@@ -65,6 +65,8 @@ export const TEXTS = {
     "本群还没有绑定社区或网格，日清暂时不会登记这里的问题。请社区书记或管理员在群里 @我 发送“绑定 单位编码或名称”，例如：@日清 绑定 幸福里社区",
   askAfterPhoto: "请在本话题中回复整改后的照片，收到照片即登记为已整改。",
   photoRejected: (reason: string) => `照片未能登记：${reason}`,
+  photoNotUnderIssue:
+    "这张照片没有登记到任何问题。整改后的照片请回复在该问题卡片的话题里；上报新问题请直接在群里发照片和文字。",
   unknownIssue: (number: string) => `没有找到问题 ${number}，请检查编号。`,
   issueGone: "找不到这个问题",
   issueChanged: "问题状态刚刚发生了变化，请查看最新的卡片",

@@ -155,6 +155,30 @@ describe("malformed messages, clicks and bodies", () => {
     await h.settle();
   });
 
+  it("answers a click Lark's shape does not fit (no operator, no card) with a toast at once", async () => {
+    const history = await h.bot.db.issueEvent.count();
+    for (const event of [
+      {
+        action: { value: { a: "accept", i: 1 } },
+        context: { open_message_id: "om_x", open_chat_id: ORG.chats.xflWork },
+      },
+      { operator: { open_id: p("李秀英") }, action: { value: { a: "accept", i: 1 } } },
+    ]) {
+      const request = h.emu.buildWebhookRequest(h.emu.buildEnvelope("card.action.trigger", event));
+      const response = await fetch(`${base}/lark/events`, {
+        method: "POST",
+        headers: request.headers,
+        body: request.body,
+      });
+      expect(await response.json()).toEqual({
+        toast: { type: "warning", content: "这个按钮的数据不完整，请在卡片上重新操作" },
+      });
+    }
+    await h.settle();
+    expect(await h.bot.db.issueEvent.count()).toBe(history);
+    expect(await failedEvents()).toBe(0);
+  });
+
   it("answers 413 to a chunked body over the limit and 400 to malformed JSON on the webhook and the Open311 API", async () => {
     const xfjd = await h.bot.db.unit.findUniqueOrThrow({ where: { code: "xfjd" } });
     const { key } = await createApiKey(h.bot.db, { name: "热线", unitId: xfjd.id, write: true, rateLimit: 600 });

@@ -206,6 +206,36 @@ describe("issue card", () => {
     expect(header(STATES.rectified ?? {})?.title.content).toBe("#1024 堆物堆料 · 待验收");
   });
 
+  // behaviour §3.7
+  it("lists a stage's photos on the card, up to nine in a grid, and says how many there are beyond", () => {
+    const beforePhotos = (count: number, uploaded = count) =>
+      Array.from(
+        { length: count },
+        (_, i) => ({ stage: "before", imageKey: i < uploaded ? `img_v3_${i}` : null, refused: false }) as const,
+      );
+    const photoParts = (photos: IssueView["photos"]) =>
+      issueCard(view({ photos }), NOW, TZ).elements.flatMap((e) =>
+        e.tag === "img_combination"
+          ? [`grid ${e.combination_mode}: ${(e.img_list as { img_key: string }[]).map((x) => x.img_key).join(" ")}`]
+          : e.tag === "img"
+            ? [`[${e.img_key}]`]
+            : e.tag === "markdown" && /^(\*\*整改前|（)/.test(String(e.content))
+              ? [String(e.content)]
+              : [],
+      );
+    expect(photoParts(beforePhotos(1))).toEqual(["**整改前**", "[img_v3_0]"]);
+    expect(photoParts(beforePhotos(2))).toEqual(["**整改前**（2 张）", "grid bisect: img_v3_0 img_v3_1"]);
+    expect(photoParts(beforePhotos(4, 3))).toEqual([
+      "**整改前**（4 张）",
+      "grid trisect: img_v3_0 img_v3_1 img_v3_2",
+      "（1 张照片上传中）",
+    ]);
+    expect(photoParts(beforePhotos(12))).toEqual([
+      "**整改前**（共 12 张，卡片上显示前 9 张，全部照片见台账）",
+      `grid trisect: ${Array.from({ length: 9 }, (_, i) => `img_v3_${i}`).join(" ")}`,
+    ]);
+  });
+
   it("stays within Lark's limits with the longest description, nine photos and a long history", () => {
     const card = issueCard(
       view({

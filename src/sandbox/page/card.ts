@@ -102,6 +102,12 @@ function renderElement(element: Json, controls: Controls): Node {
       return renderDiv(element, ctx);
     case "img":
       return renderImage(element, ctx);
+    case "img_combination":
+      return h(
+        "div",
+        { class: `card-img-grid ${str(element.combination_mode)}` },
+        list(element.img_list).map((img) => renderImage(img, ctx)),
+      );
     case "hr":
       return h("hr", { class: "card-hr" });
     case "note":
