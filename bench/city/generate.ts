@@ -351,10 +351,11 @@ function writeIssues(sqlite: Database.Database, options: CityOptions, random: Ra
 
   // ── pass 3: write ──
   const insert = sqlite.prepare(
-    `INSERT INTO Issue (id, number, categoryId, gridId, pointId, text, urgent, reporterId, assigneePersonId,
-       assigneeUnitId, deadline, status, reportedAt, assignedAt, acceptedAt, rectifiedAt, rectifiedById, closedAt,
-       rejectedAt, rejectReason, sourceChatId, sourceMessageId, duplicateOfId, reboundOfId, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO Issue (id, number, categoryId, gridId, communityId, streetId, pointId, text, urgent, reporterId,
+       assigneePersonId, assigneeUnitId, deadline, status, reportedAt, assignedAt, acceptedAt, rectifiedAt,
+       rectifiedById, closedAt, rejectedAt, rejectReason, sourceChatId, sourceMessageId, duplicateOfId, reboundOfId,
+       createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const statusCounts: Record<string, number> = {};
   const claims: Claims = { keys: [], kinds: [], issueIds: [] };
@@ -387,6 +388,8 @@ function writeIssues(sqlite: Database.Database, options: CityOptions, random: Ra
         1000 + id,
         cat?.id ?? null,
         placed ? grid.id : null,
+        placed ? community.id : null,
+        placed ? street.id : null,
         withPoint ? grid.pointId : null,
         `上报：${withPoint ? grid.pointName : ""}${pick(random, PROBLEMS)}`,
         urgent[i] ?? 0,

@@ -2,8 +2,10 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config/env.ts";
+import type { Tx } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { createLogger, silentLogger } from "../log.ts";
+import type { RemovedDuty } from "../org/import-org.ts";
 import { argumentProblem, USAGE } from "./usage.ts";
 
 const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a Feishu/Lark bot for grid management
@@ -148,10 +150,14 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       const { openDb } = await import("../db/client.ts");
       const { importOrg } = await import("../org/import-org.ts");
       const { formatImportReport } = await import("../org/format-import-report.ts");
+      const { handOverIssues } = await import("../commands/hand-over-issues.ts");
       const db = await openDb(cfg.databaseUrl);
       try {
         const dryRun = values["dry-run"] ?? false;
-        const report = await importOrg(db, file, { dryRun });
+        // The issues of people who lost their duty pass on in the import's transaction; a running bot sends the notices.
+        const ctx = { now: new Date(), timeZone: cfg.timezone, admins: cfg.admins, policy: {} };
+        const afterWrite = (tx: Tx, removed: readonly RemovedDuty[]) => handOverIssues(tx, removed, ctx);
+        const report = await importOrg(db, file, { dryRun, afterWrite });
         console.log(formatImportReport(report));
         if (report.ok && !dryRun && cfg.lark) {
           // Lark is asked which open_ids it knows, so nobody unknown is ever @-mentioned (that refuses whole cards).

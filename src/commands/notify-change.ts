@@ -9,11 +9,20 @@ import { cardKey, loadIssueView } from "./sync-issue-card.ts";
  * assignee whenever the change `assigned` the issue (派单, a completing edit, or the text completing a report), the
  * secretaries when a fix awaits verification or an issue comes back for dispatch, the assignee when a fix is
  * refused, the reporter when the report is not accepted. A department's 接单, done in its own group, is told in the
- * community's thread too (部门报到).
+ * community's thread too (部门报到). An issue handed over because its owner lost their duty says so, to the new owner or,
+ * when nobody can take it, to the secretaries.
  */
 export async function notifyChange(
   tx: Tx,
-  input: { issueId: number; eventId: number; action: IssueAction | "photo_added"; reason?: string; assigned: boolean },
+  input: {
+    issueId: number;
+    eventId: number;
+    action: IssueAction | "photo_added" | "handover";
+    reason?: string;
+    assigned: boolean;
+    /** For a handover: the owner who lost their duty. */
+    formerOwner?: string;
+  },
 ): Promise<void> {
   const issue = await tx.issue.findUniqueOrThrow({ where: { id: input.issueId } });
   if (!issue.sourceChatId) return;
@@ -22,7 +31,12 @@ export async function notifyChange(
   const assignees = (view.assignee?.mentions ?? []).map(at).join(" ");
   const secretaries = view.dispatchers.map(at).join(" ");
   let text: string | null = null;
-  if (input.assigned) text = TEXTS.assigned(view.number, view.assignee?.name ?? "", assignees);
+  if (input.action === "handover") {
+    const owner = input.formerOwner ?? "";
+    text = input.assigned
+      ? TEXTS.handedOver(view.number, owner, view.assignee?.name ?? "", assignees)
+      : TEXTS.handedBack(view.number, owner, secretaries);
+  } else if (input.assigned) text = TEXTS.assigned(view.number, view.assignee?.name ?? "", assignees);
   else if (input.action === "rectify") text = TEXTS.rectified(view.number, secretaries);
   else if (input.action === "refuse") text = TEXTS.refused(view.number, reason, assignees);
   else if (input.action === "send_back") text = TEXTS.sentBack(view.number, reason, secretaries);

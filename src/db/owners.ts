@@ -27,7 +27,7 @@ export interface OwnedIssue {
 }
 
 /** Events after which an earlier 接单 no longer stands: the issue was handed to someone (or back) since. */
-const HANDED_ON = new Set(["assign", "send_back", "filed", "edit"]);
+const HANDED_ON = new Set(["assign", "send_back", "filed", "edit", "handover"]);
 
 /**
  * The {@link Owner} of each issue, by id (null for an issue nobody has been given), in three queries however many

@@ -1,4 +1,4 @@
-import { ENTITY_LABELS } from "../texts/org.ts";
+import { ENTITY_LABELS, T } from "../texts/org.ts";
 import type { EntityCounts, ImportEntity, ImportReport } from "./import-org.ts";
 import type { SourceLoc } from "./org-data.ts";
 
@@ -44,5 +44,12 @@ export function formatImportReport(report: ImportReport): string {
     const totals = entities.map((e) => `${ENTITY_LABELS[e]} ${report.counts[e].unchanged}`).join("、");
     return `${head}：无变化（${totals} 条均与数据库一致）。`;
   }
-  return `${report.dryRun ? `${head}，正式导入将` : head}：${entities.map((e) => formatCounts(e, report.counts[e])).join("；")}。${tail}`;
+  return `${report.dryRun ? `${head}，正式导入将` : head}：${entities.map((e) => formatCounts(e, report.counts[e])).join("；")}。${tail}${handedOverText(report)}`;
+}
+
+/** The issues passed on because their owner lost their duty, one a line (behaviour §1.9). */
+function handedOverText({ handedOver, dryRun }: ImportReport): string {
+  if (handedOver.length === 0) return "";
+  const lines = handedOver.map((h) => T.handedOverIssue(h.number, h.from, h.to));
+  return `\n${[T.handedOver(handedOver.length, dryRun), ...lines].join("\n")}`;
 }

@@ -47,12 +47,33 @@ export interface ImportReport {
   catalogue: CatalogueResult;
   /** Every bad row, in file order; empty when ok. */
   problems: OrgProblem[];
+  /** Open issues whose owner lost their duty in this import, and whom each passed to (behaviour §1.9). */
+  handedOver: HandedOverIssue[];
+}
+
+/** A duty the import removed. */
+export interface RemovedDuty {
+  personId: number;
+  unitId: number;
+  role: string;
+}
+
+/** An open issue passed on because its owner lost their duty: its number, from whom, to whom (null: 待派单). */
+export interface HandedOverIssue {
+  number: number;
+  from: string;
+  to: string | null;
 }
 
 /** Options of {@link importOrg}. */
 export interface ImportOptions {
   /** Check and count everything, then roll back. */
   dryRun?: boolean;
+  /**
+   * Runs in the import's transaction once everything is written, with the duties it removed: passes on the open
+   * issues of people who lost their duty (commands/hand-over-issues.ts) and says which.
+   */
+  afterWrite?: (tx: Tx, removed: readonly RemovedDuty[]) => Promise<HandedOverIssue[]>;
 }
 
 /** Parent levels a unit of each level may hang under (a unit may also have no parent). */
@@ -106,7 +127,8 @@ export async function importOrg(db: Db, path: string, options: ImportOptions = {
         const state = await loadState(tx, org);
         const all = [...problems, ...checkReferences(org, state)];
         if (all.length > 0) throw new Rejected(all);
-        const counts = await write(tx, org, state);
+        const { counts, removed } = await write(tx, org, state);
+        const handedOver = (await options.afterWrite?.(tx, removed)) ?? [];
         const second = await ensureCatalogue(tx);
         const catalogue = { inserted: first.inserted + second.inserted, linked: first.linked + second.linked };
         const report: ImportReport = {
@@ -117,6 +139,7 @@ export async function importOrg(db: Db, path: string, options: ImportOptions = {
           counts,
           catalogue,
           problems: [],
+          handedOver,
         };
         if (dryRun) throw new DryRunDone(report);
         return report;
@@ -139,6 +162,7 @@ function rejected(file: string, dryRun: boolean, problems: OrgProblem[]): Import
     counts: emptyCounts(),
     catalogue: { inserted: 0, linked: 0 },
     problems: sortProblems(problems),
+    handedOver: [],
   };
 }
 
@@ -348,8 +372,13 @@ function categoryTarget(category: OrgCategory, state: State): StoredCategory | u
 const sameList = (stored: unknown, wanted: readonly string[]): boolean =>
   JSON.stringify(stored) === JSON.stringify(wanted);
 
-async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<ImportEntity, EntityCounts>> {
+async function write(
+  tx: Tx,
+  org: ParsedOrg,
+  state: State,
+): Promise<{ counts: Record<ImportEntity, EntityCounts>; removed: RemovedDuty[] }> {
   const counts = emptyCounts();
+  const removed: RemovedDuty[] = [];
   const count = (entity: ImportEntity, outcome: "created" | "updated" | "unchanged") => {
     counts[entity][outcome]++;
   };
@@ -445,6 +474,7 @@ async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<Impor
       if (wanted.delete(key(duty.unit.code, duty.role))) counts.duties.unchanged++;
       else {
         await tx.duty.delete({ where: { id: duty.id } });
+        removed.push({ personId: duty.personId, unitId: duty.unitId, role: duty.role });
         counts.duties.removed++;
       }
     }
@@ -508,7 +538,7 @@ async function write(tx: Tx, org: ParsedOrg, state: State): Promise<Record<Impor
       count("chats", "updated");
     }
   }
-  return counts;
+  return { counts, removed };
 }
 
 /** Units ordered so that a parent in the file comes before its children (the file may list them in any order). */

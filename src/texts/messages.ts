@@ -134,6 +134,11 @@ export const TEXTS = {
   printLimited: (count: number) => `打印版只列前 ${count} 个问题，其余见“问题台账”，或缩短时间范围后再导出。`,
   assigned: (number: number, assignee: string, mentions: string) =>
     `#${number} 已派给 ${escapeText(assignee)} ${mentions}，请及时接单处理`,
+  handoverReason: (owner: string) => `原责任人 ${owner} 已不在本网格任职（组织架构导入）`,
+  handedOver: (number: number, owner: string, assignee: string, mentions: string) =>
+    `#${number} 原责任人 ${escapeText(owner)} 已不在本网格任职，问题已转交给 ${escapeText(assignee)} ${mentions}，请及时接单处理`,
+  handedBack: (number: number, owner: string, dispatchers: string) =>
+    `#${number} 原责任人 ${escapeText(owner)} 已不在本网格任职，且本网格和街道都没有可接手的人，请 ${dispatchers || "社区书记"} 重新派单`,
   rectified: (number: number, verifiers: string) => `#${number} 已整改，请 ${verifiers || "社区书记"} 验收`,
   refused: (number: number, reason: string, assignees: string) =>
     `#${number} 验收未通过${escapeText(reason)}，请 ${assignees || "责任人"} 重新整改后回复照片`,
@@ -195,6 +200,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   merge: "合并为重复",
   dismiss_duplicate: "确认不是重复",
   edit: "修改类别或网格",
+  handover: "职责变更转交",
   photo_added: "补充上报内容",
   lookback_ok: "回头看：未反弹",
   lookback_rebound: "回头看：已反弹",

@@ -29,6 +29,10 @@ const level = (l: UnitLevel): string => UNIT_LEVEL_LABELS[l];
 
 /** Reasons for rejecting a file or a row. Each returns one Chinese sentence without a final full stop. */
 export const T = {
+  handedOver: (count: number, dryRun: boolean) =>
+    `${dryRun ? "将有" : "有"} ${count} 个未办结问题的责任人已不再任职，${dryRun ? "将" : "已"}转交：`,
+  handedOverIssue: (number: number, from: string, to: string | null) =>
+    `  #${number} ${from} → ${to ?? "待派单（无人可接）"}`,
   fileNotFound: () => "找不到文件，请检查路径",
   fileUnsupported: () => "不支持的文件类型，请使用 .yaml / .yml 或 .xlsx 文件",
   fileEmpty: () => "文件中没有任何可导入的数据",

@@ -13,6 +13,7 @@ function report(overrides: Partial<ImportReport>): ImportReport {
     counts: { units: zero, points: zero, people: zero, duties: zero, categories: zero, chats: zero },
     catalogue: { inserted: 0, linked: 0 },
     problems: [],
+    handedOver: [],
     ...overrides,
   };
 }
@@ -60,6 +61,30 @@ describe("formatImportReport", () => {
     );
     expect(text).toBe(
       "导入失败，共 2 处错误，未做任何修改：\n  org.xlsx：缺少列“角色”\n  org.xlsx › 人员 › 第 7 行：角色“网格王”无效",
+    );
+  });
+
+  // behaviour §1.9
+  it("lists the issues passed on because their owner lost their duty", () => {
+    const text = formatImportReport(
+      report({
+        counts: {
+          units: zero,
+          points: zero,
+          people: zero,
+          duties: { created: 0, updated: 0, unchanged: 0, removed: 2 },
+          categories: zero,
+          chats: zero,
+        },
+        handedOver: [
+          { number: 1001, from: "郑晓红", to: "黄志明" },
+          { number: 1002, from: "郑晓红", to: null },
+        ],
+      }),
+    );
+    expect(text).toBe(
+      "导入完成：职责 新增 0、删除 2、无变化 0。\n有 2 个未办结问题的责任人已不再任职，已转交：\n" +
+        "  #1001 郑晓红 → 黄志明\n  #1002 郑晓红 → 待派单（无人可接）",
     );
   });
 });
