@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, categoryOf, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { ownersOf } from "../db/owners.ts";
+import { changesOf } from "../domain/changes.ts";
 import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
 import { enqueue, type OutboxRef } from "../lark/outbox.ts";
@@ -276,6 +277,7 @@ async function readIssue(tx: Tx, issueId: number) {
       at: e.at,
       actor: e.actor?.name ?? "系统",
       text: eventText(e.type, e.reason),
+      changes: changesOf(e.data),
     })),
   };
   return { issue, view };

@@ -1,7 +1,9 @@
+import type { Changes } from "../domain/changes.ts";
 import { ACTION_LABELS } from "../domain/lifecycle.ts";
 import { stripReportWord } from "../domain/match.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import { changesText } from "../texts/changes.ts";
 import { deadlineDate } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
 import { CATEGORY_PENDING, CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
@@ -44,7 +46,8 @@ export interface IssueView {
   /** While the category is unknown: the categories the text may mean, best first, offered as buttons. */
   categorySuggestions: { id: number; name: string }[];
   assignOptions: { openId: string; name: string }[];
-  history: { at: Date; actor: string; text: string }[];
+  /** What happened, with the fields each event moved (before and after) when it recorded them. */
+  history: { at: Date; actor: string; text: string; changes?: Changes }[];
 }
 
 const HISTORY_ON_CARD = 4;
@@ -99,7 +102,9 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
         note(
           [
             ...(earlier > 0 ? [earlierHistoryText(earlier, view.number, options.fullHistory === true)] : []),
-            ...history.map((h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}`),
+            ...history.map(
+              (h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}${changesNote(h.changes, timeZone)}`,
+            ),
           ].join("\n"),
         ),
     ],
@@ -121,6 +126,12 @@ export function departmentCard(
     ? TEXTS.dispatched(escapeMarkdown(view.community ?? ""), view.number, escapeMarkdown(department.name))
     : TEXTS.dispatchMoved(escapeMarkdown(department.name));
   return { ...base, elements: [markdown(lead), ...base.elements] };
+}
+
+/** What a history line's event moved, before and after (behaviour §2.10): "（类别：堆物堆料 → 占道经营）", or nothing. */
+function changesNote(changes: Changes | undefined, timeZone: string): string {
+  const text = changes ? changesText(changes, timeZone) : "";
+  return text ? `（${text}）` : "";
 }
 
 function earlierHistoryText(count: number, issueNumber: number, full: boolean): string {

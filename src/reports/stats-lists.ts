@@ -54,6 +54,7 @@ const LIST_SELECT = {
   deadline: true,
   reportedAt: true,
   grid: { select: { id: true, name: true } },
+  community: { select: { name: true } },
   point: { select: { name: true } },
   category: { select: { name: true } },
   assigneePersonId: true,
@@ -153,7 +154,8 @@ function itemOf(row: ListRow, lineage: ReadonlyMap<number, UnitNode>): IssueList
     number: row.number,
     status,
     awaitingVerification: status === "rectified",
-    community: ancestorOfLevel(lineage, row.gridId, "community")?.name ?? null,
+    // Where it was filed (behaviour §8.5); an issue that does not say lies where its grid is now.
+    community: row.community?.name ?? ancestorOfLevel(lineage, row.gridId, "community")?.name ?? null,
     grid: row.grid,
     point: row.point?.name ?? null,
     category: row.category?.name ?? null,

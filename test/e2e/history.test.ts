@@ -56,6 +56,13 @@ describe("history keeps every change's before and after", () => {
       point: { from: { id: filed.pointId, name: "幸福路菜市场" }, to: null },
     });
 
+    // The card's history says it too.
+    const card = JSON.stringify(
+      h.emu.messages(ORG.chats.xflWork).find((m) => m.messageId === filed.cardMessageId)?.content,
+    );
+    expect(card).toContain("修改类别或网格（类别：堆物堆料 → 宣传栏破损；整改期限：11月24日 09:00 → 11月26日 09:00）");
+    expect(card).toContain("派单（责任人：郑晓红 → 黄志明）");
+
     const file = join(h.dir, "ledger.xlsx");
     const now = h.clock.now();
     await exportLedger(h.bot.db, {

@@ -51,6 +51,9 @@ describe("figures of a past day after a re-import moves a grid", () => {
     const after = await digests("2026-11-23");
     for (const code of ["xfl", "dfl", "xfjd"]) expect(after[code]?.stats, code).toEqual(before[code]?.stats);
     expect(after.xfjd?.ranking).toEqual(before.xfjd?.ranking);
+    // Its lists still name the community the issue was filed in.
+    expect(before.xfl?.dueTomorrow.map((i) => i.community)).toEqual(["幸福里社区"]);
+    expect(after.xfl?.dueTomorrow).toEqual(before.xfl?.dueTomorrow);
 
     h.clock.advance(DAY);
     await reportProblem(h, {
