@@ -128,7 +128,7 @@ export function departmentCard(
   return { ...base, elements: [markdown(lead), ...base.elements] };
 }
 
-/** What a history line's event moved, before and after (behaviour §2.10): "（类别：堆物堆料 → 占道经营）", or nothing. */
+/** What a history line's event moved, before and after (behaviour §2.14): "（类别：堆物堆料 → 占道经营）", or nothing. */
 function changesNote(changes: Changes | undefined, timeZone: string): string {
   const text = changes ? changesText(changes, timeZone) : "";
   return text ? `（${text}）` : "";
