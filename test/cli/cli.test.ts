@@ -89,7 +89,9 @@ function riqingAsync(args: string[], env: Record<string, string> = {}) {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("riqing CLI", () => {
+// Each step starts the real command, which loads the TypeScript sources through tsx: a test of several steps needs
+// more than the default 30 s on a busy two-core machine.
+describe("riqing CLI", { timeout: 120_000 }, () => {
   it("migrates, imports the example org twice (the second time: no change) and exports a ledger", async () => {
     expect(riqing(["migrate"])).toMatchObject({ code: 0, out: expect.stringContaining("已升级数据库") });
     const first = riqing(["import", join(ROOT, "examples/org.yaml")]);
