@@ -9,6 +9,7 @@ import { storedAreaGeometry } from "../domain/geo.ts";
 import { DEFAULT_MIN_RANKED_ISSUES, isOverdueAt } from "../domain/metrics.ts";
 import { type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../reports/digest.ts";
+import { headCounts } from "../reports/stats.ts";
 import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
 import { inChunks, loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
@@ -92,12 +93,7 @@ export async function boardView(
     issues,
     categories: org.categories.filter((c) => categoryIds.has(c.id)).map((c) => ({ id: c.id, name: c.name })),
     headline: {
-      found: s.found,
-      rectified: s.rectified,
-      closed: s.closed,
-      open: s.open,
-      overdue: s.overdue,
-      awaiting: s.awaitingVerification,
+      ...headCounts(s),
       rate: formatRate(s.rate.rate),
       cumulativeRate: formatRate(s.cumulativeRate.rate),
       rectificationTime: formatHours(s.durations.rectification.averageHours),

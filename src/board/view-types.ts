@@ -3,6 +3,8 @@
  * Standalone on purpose: the page is type-checked for the browser, without the server's modules.
  */
 
+import type { HeadCounts } from "../domain/metrics.ts";
+
 /** A unit's outline: a GeoJSON Polygon or MultiPolygon (WGS84 [longitude, latitude]). */
 export type Outline =
   | { type: "Polygon"; coordinates: number[][][] }
@@ -37,13 +39,7 @@ export interface BoardView {
   areas: { id: number; name: string; grids: { id: number; code: string; name: string; boundary: Outline | null }[] }[];
   issues: BoardIssue[];
   categories: { id: number; name: string }[];
-  headline: {
-    found: number;
-    rectified: number;
-    closed: number;
-    open: number;
-    overdue: number;
-    awaiting: number;
+  headline: HeadCounts & {
     rate: string;
     cumulativeRate: string;
     rectificationTime: string;

@@ -2,7 +2,7 @@ import type { Tx } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
 import { permits } from "../domain/permissions.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { lookbackCard } from "../presenters/reminder-card.ts";
+import { type LookbackView, lookbackCard } from "../presenters/reminder-card.ts";
 import { refusal } from "../texts/permissions.ts";
 import { issueActor } from "./actors.ts";
 import type { CommandContext } from "./context.ts";
@@ -11,6 +11,31 @@ import { syncIssueCard } from "./sync-issue-card.ts";
 /** Outbox key of the notice that announces a confirmed rebound (the new issue's thread hangs off it). */
 export function reboundNoticeKey(issueId: number): string {
   return `lookback-rebound:${issueId}`;
+}
+
+/** A closed issue with the names its look-back card shows. */
+interface LookbackIssue {
+  id: number;
+  number: number;
+  closedAt: Date;
+  category: { name: string } | null;
+  grid: { name: string } | null;
+  point: { name: string } | null;
+  reporter: { openId: string } | null;
+}
+
+/** What the look-back card of an issue shows: the question, or with `answer` the answer given. */
+export function lookbackViewOf(issue: LookbackIssue, answer?: LookbackView["answer"]): LookbackView {
+  return {
+    issueId: issue.id,
+    number: issue.number,
+    category: issue.category?.name ?? null,
+    grid: issue.grid?.name ?? null,
+    point: issue.point?.name ?? null,
+    closedAt: issue.closedAt,
+    reporterOpenId: issue.reporter?.openId ?? null,
+    answer,
+  };
 }
 
 /** A click on 未反弹 or 已反弹. */
@@ -71,16 +96,7 @@ export async function answerLookback(
   });
   await syncIssueCard(tx, issue.id, ctx);
   const answered = lookbackCard(
-    {
-      issueId: issue.id,
-      number: issue.number,
-      category: issue.category?.name ?? null,
-      grid: issue.grid?.name ?? null,
-      point: issue.point?.name ?? null,
-      closedAt: issue.closedAt,
-      reporterOpenId: issue.reporter?.openId ?? null,
-      answer: { rebound: input.rebound, by: person.name, at: ctx.now },
-    },
+    lookbackViewOf({ ...issue, closedAt: issue.closedAt }, { rebound: input.rebound, by: person.name, at: ctx.now }),
     ctx.timeZone,
   );
   await enqueue(tx, {

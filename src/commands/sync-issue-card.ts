@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { ancestorAt, categoryOf, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { ancestorAt, categoryOf, filedUnder, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { ownersOf } from "../db/owners.ts";
 import { changesOf } from "../domain/changes.ts";
 import { classify } from "../domain/match.ts";
@@ -203,9 +203,7 @@ async function readIssue(tx: Tx, issueId: number) {
     },
   });
   const org = await orgOf(tx);
-  const category = categoryOf(org, issue.categoryId);
-  const grid = issue.gridId === null ? undefined : org.units.get(issue.gridId);
-  const point = issue.pointId === null ? undefined : org.points.get(issue.pointId);
+  const { category, grid, point } = filedUnder(org, issue);
   const chatUnitId = issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null;
   const anchor = issue.gridId ?? chatUnitId;
   const community = anchor === null ? undefined : ancestorAt(org, anchor, "community");

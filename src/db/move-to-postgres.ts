@@ -14,33 +14,33 @@ interface Table {
   later?: string[];
 }
 
+/** The table of a Prisma model, read in order of `key`, with its self-references to fill in `later`. */
+function table(name: Prisma.ModelName, key = "id", later?: string[]): Table {
+  const model = `${name.charAt(0).toLowerCase()}${name.slice(1)}`;
+  return { model, name, columns: Prisma[`${name}ScalarFieldEnum`], key, later };
+}
+
 /** Every table, parents before children. OrgRevision is not copied: the target's migrations made its own row. */
 const TABLES: Table[] = [
-  { model: "unit", name: "Unit", columns: Prisma.UnitScalarFieldEnum, key: "id", later: ["parentId"] },
-  { model: "person", name: "Person", columns: Prisma.PersonScalarFieldEnum, key: "id" },
-  { model: "category", name: "Category", columns: Prisma.CategoryScalarFieldEnum, key: "id" },
-  { model: "point", name: "Point", columns: Prisma.PointScalarFieldEnum, key: "id" },
-  { model: "duty", name: "Duty", columns: Prisma.DutyScalarFieldEnum, key: "id" },
-  { model: "chatBinding", name: "ChatBinding", columns: Prisma.ChatBindingScalarFieldEnum, key: "id" },
-  { model: "unboundChat", name: "UnboundChat", columns: Prisma.UnboundChatScalarFieldEnum, key: "chatId" },
-  {
-    model: "issue",
-    name: "Issue",
-    columns: Prisma.IssueScalarFieldEnum,
-    key: "id",
-    later: ["duplicateOfId", "reboundOfId"],
-  },
-  { model: "photo", name: "Photo", columns: Prisma.PhotoScalarFieldEnum, key: "id" },
-  { model: "larkImage", name: "LarkImage", columns: Prisma.LarkImageScalarFieldEnum, key: "sha256" },
-  { model: "issueEvent", name: "IssueEvent", columns: Prisma.IssueEventScalarFieldEnum, key: "id" },
-  { model: "sequence", name: "Sequence", columns: Prisma.SequenceScalarFieldEnum, key: "name" },
-  { model: "inboundEvent", name: "InboundEvent", columns: Prisma.InboundEventScalarFieldEnum, key: "id" },
-  { model: "outboxMessage", name: "OutboxMessage", columns: Prisma.OutboxMessageScalarFieldEnum, key: "id" },
-  { model: "jobRun", name: "JobRun", columns: Prisma.JobRunScalarFieldEnum, key: "id" },
-  { model: "pendingPhoto", name: "PendingPhoto", columns: Prisma.PendingPhotoScalarFieldEnum, key: "id" },
-  { model: "digestReview", name: "DigestReview", columns: Prisma.DigestReviewScalarFieldEnum, key: "id" },
-  { model: "paceCall", name: "PaceCall", columns: Prisma.PaceCallScalarFieldEnum, key: "id" },
-  { model: "pacePause", name: "PacePause", columns: Prisma.PacePauseScalarFieldEnum, key: "key" },
+  table("Unit", "id", ["parentId"]),
+  table("Person"),
+  table("Category"),
+  table("Point"),
+  table("Duty"),
+  table("ChatBinding"),
+  table("UnboundChat", "chatId"),
+  table("Issue", "id", ["duplicateOfId", "reboundOfId"]),
+  table("Photo"),
+  table("LarkImage", "sha256"),
+  table("IssueEvent"),
+  table("Sequence", "name"),
+  table("InboundEvent"),
+  table("OutboxMessage"),
+  table("JobRun"),
+  table("PendingPhoto"),
+  table("DigestReview"),
+  table("PaceCall"),
+  table("PacePause", "key"),
 ];
 
 /** Rows copied per statement (PostgreSQL takes at most 32,767 parameters; Issue has 28 columns). */

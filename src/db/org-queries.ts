@@ -253,3 +253,15 @@ export function dutiesOf(org: Org, personId: number): { unitId: number; role: Ro
 export function categoryOf(org: Org, categoryId: number | null): CategoryRef | undefined {
   return categoryId === null ? undefined : org.categories.find((c) => c.id === categoryId);
 }
+
+/** The category, grid and point an issue is filed under, each undefined where it has none. */
+export function filedUnder(
+  org: Org,
+  issue: { categoryId: number | null; gridId: number | null; pointId: number | null },
+): { category: CategoryRef | undefined; grid: UnitRef | undefined; point: PointRef | undefined } {
+  return {
+    category: categoryOf(org, issue.categoryId),
+    grid: issue.gridId === null ? undefined : org.units.get(issue.gridId),
+    point: issue.pointId === null ? undefined : org.points.get(issue.pointId),
+  };
+}

@@ -57,6 +57,17 @@ export interface RateResult extends RateCounts {
   rate: number | null;
 }
 
+/** The counts a unit's figures lead with, on the board and the ledger cover. */
+export interface HeadCounts {
+  found: number;
+  rectified: number;
+  closed: number;
+  open: number;
+  overdue: number;
+  /** Open and awaiting verification (待验收). */
+  awaiting: number;
+}
+
 /** One duration (DURATION_KINDS) over the issues that reached its end step in a period, in hours; null when none did. */
 export interface DurationStats {
   count: number;

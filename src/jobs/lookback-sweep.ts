@@ -1,4 +1,4 @@
-import { reboundNoticeKey } from "../commands/answer-lookback.ts";
+import { lookbackViewOf, reboundNoticeKey } from "../commands/answer-lookback.ts";
 import { replyCard } from "../commands/say.ts";
 
 /**
@@ -130,18 +130,7 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
       notices.push(notice);
       continue;
     }
-    const content = lookbackCard(
-      {
-        issueId: issue.id,
-        number: issue.number,
-        category: issue.category?.name ?? null,
-        grid: issue.grid?.name ?? null,
-        point: issue.point?.name ?? null,
-        closedAt: issue.closedAt ?? now,
-        reporterOpenId: issue.reporter?.openId ?? null,
-      },
-      deps.timeZone,
-    );
+    const content = lookbackCard(lookbackViewOf({ ...issue, closedAt: issue.closedAt ?? now }), deps.timeZone);
     try {
       const asked = await transaction(db, async (tx) => {
         if (!(await claimWhile(tx, notice.key, "lookback", issue.id, ["closed"]))) return false;

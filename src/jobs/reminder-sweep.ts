@@ -34,7 +34,7 @@ import { snoozesEndedSince, snoozesOf } from "../commands/snooze-reminders.ts";
 import { syncIssueCard } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
-import { categoryOf, type Org, orgOf, unitChain } from "../db/org-queries.ts";
+import { filedUnder, type Org, orgOf, unitChain } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import {
   type ClockSettings,
@@ -209,18 +209,13 @@ async function loadCandidates(
 
 /** A candidate row with the names the cards show, from the org snapshot. */
 function candidateOf(org: Org, row: CandidateRow): Candidate {
-  const category = categoryOf(org, row.categoryId);
+  const { category, grid, point } = filedUnder(org, row);
   return {
-    id: row.id,
-    number: row.number,
-    deadline: row.deadline,
-    gridId: row.gridId,
-    sourceChatId: row.sourceChatId,
-    sourceMessageId: row.sourceMessageId,
+    ...row,
     categoryCode: category?.code ?? null,
     categoryName: category?.name ?? null,
-    gridName: row.gridId === null ? null : (org.units.get(row.gridId)?.name ?? null),
-    pointName: row.pointId === null ? null : (org.points.get(row.pointId)?.name ?? null),
+    gridName: grid?.name ?? null,
+    pointName: point?.name ?? null,
   };
 }
 

@@ -47,15 +47,23 @@ const ENGINEERING_HOURS = 7 * 24;
  * The deadline a category gets when nothing says otherwise: engineering work seven working days, dynamic indicators
  * 24 hours, static ones 72 hours.
  */
-export function defaultDeadline(
-  kind: CategoryKind,
-  cls: CategoryClass,
-): { deadlineHours: number; workingDays: boolean } {
+function defaultDeadline(kind: CategoryKind, cls: CategoryClass): { deadlineHours: number; workingDays: boolean } {
   if (cls === "engineering") return { deadlineHours: ENGINEERING_HOURS, workingDays: true };
   return { deadlineHours: kind === "dynamic" ? DYNAMIC_HOURS : STATIC_HOURS, workingDays: false };
 }
 
-type Options = Partial<Pick<CatalogueEntry, "deadlineHours" | "workingDays" | "afterPhotoRequired">>;
+/** What a category's definition (here or in an org file) may leave out. */
+type CategoryRules = Pick<CatalogueEntry, "deadlineHours" | "workingDays" | "afterPhotoRequired">;
+
+/** A category's deadline and after-photo rule: each as given, or else the default deadline and a required photo. */
+export function categoryRules(kind: CategoryKind, cls: CategoryClass, given: Partial<CategoryRules>): CategoryRules {
+  const deadline = defaultDeadline(kind, cls);
+  return {
+    deadlineHours: given.deadlineHours ?? deadline.deadlineHours,
+    workingDays: given.workingDays ?? deadline.workingDays,
+    afterPhotoRequired: given.afterPhotoRequired ?? true,
+  };
+}
 
 function entry(
   code: string,
@@ -64,20 +72,9 @@ function entry(
   cls: CategoryClass,
   defaultDepartment: string | null,
   keywords: readonly string[],
-  options: Options = {},
+  options: Partial<CategoryRules> = {},
 ): CatalogueEntry {
-  const deadline = defaultDeadline(kind, cls);
-  return {
-    code,
-    name,
-    kind,
-    class: cls,
-    keywords,
-    deadlineHours: options.deadlineHours ?? deadline.deadlineHours,
-    workingDays: options.workingDays ?? deadline.workingDays,
-    afterPhotoRequired: options.afterPhotoRequired ?? true,
-    defaultDepartment,
-  };
+  return { code, name, kind, class: cls, keywords, ...categoryRules(kind, cls, options), defaultDepartment };
 }
 
 /**

@@ -9,7 +9,7 @@ import { bindChat } from "../db/bindings.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Role, UnitLevel } from "../domain/types.ts";
 import { type ENTITY_LABELS, T } from "../texts/org.ts";
-import { type CatalogueResult, defaultDeadline, ensureCatalogue } from "./catalogue.ts";
+import { type CatalogueResult, categoryRules, ensureCatalogue } from "./catalogue.ts";
 import {
   type Located,
   ORG_SECTIONS,
@@ -563,16 +563,13 @@ function newCategory(category: OrgCategory, department: number | undefined) {
   if (code === undefined || name === undefined || kind === undefined || cls === undefined) {
     throw new Error(`category ${code ?? name} passed the checks without code, name, kind or class`);
   }
-  const deadline = defaultDeadline(kind, cls);
   return {
     code,
     name,
     kind,
     class: cls,
     keywords: category.keywords ?? [],
-    deadlineHours: category.deadlineHours ?? deadline.deadlineHours,
-    workingDays: category.workingDays ?? deadline.workingDays,
-    afterPhotoRequired: category.afterPhotoRequired ?? true,
+    ...categoryRules(kind, cls, category),
     defaultDepartmentId: department ?? null,
   };
 }

@@ -20,12 +20,11 @@ export interface OrgField {
   width: number;
 }
 
-/** A section: its sheet name in the workbook, its key in YAML, and its columns. */
+/** A section (keyed in ORG_SHEETS by its key in YAML): its sheet name in the workbook and its columns. */
 export interface OrgSheet {
   sheet: string;
   /** Other sheet names read as this section. */
   sheetAliases: readonly string[];
-  yamlKey: OrgSection;
   fields: readonly OrgField[];
 }
 
@@ -38,7 +37,6 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
   units: {
     sheet: "单位",
     sheetAliases: ["单位区域", "区域", "组织架构", "units"],
-    yamlKey: "units",
     fields: [
       field("code", "单位编码", 16, true, "编码", "code"),
       field("name", "单位名称", 22, true, "名称", "name"),
@@ -51,7 +49,6 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
   points: {
     sheet: "点位",
     sheetAliases: ["points"],
-    yamlKey: "points",
     fields: [
       field("code", "点位编码", 16, true, "编码", "code"),
       field("name", "点位名称", 26, true, "名称", "name"),
@@ -65,7 +62,6 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
   people: {
     sheet: "人员",
     sheetAliases: ["人员职责", "people"],
-    yamlKey: "people",
     fields: [
       field("name", "姓名", 10, true, "name"),
       field("open_id", "open_id", 40, true, "openid", "飞书open_id", "飞书ID"),
@@ -77,7 +73,6 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
   categories: {
     sheet: "问题类别",
     sheetAliases: ["类别", "问题类型", "指标", "categories"],
-    yamlKey: "categories",
     fields: [
       field("code", "类别编码", 22, false, "编码", "code"),
       field("name", "类别名称", 22, false, "名称", "类别", "name"),
@@ -93,7 +88,6 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
   chats: {
     sheet: "群绑定",
     sheetAliases: ["群", "群聊", "chats"],
-    yamlKey: "chats",
     fields: [
       field("chat_id", "群 chat_id", 40, true, "chat_id", "群ID", "群id", "chatid"),
       field("name", "群名称", 26, false, "群名", "name"),

@@ -75,7 +75,7 @@ export function readOrgYaml(text: string, file: string): { raw: RawOrg; problems
   for (const pair of top.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     const keyLine = lineOf(pair.key as Node);
-    const section = ORG_SECTIONS.find((s) => ORG_SHEETS[s].yamlKey === key);
+    const section = ORG_SECTIONS.find((s) => s === key);
     if (!section) {
       problems.push({ loc: at(undefined, keyLine), message: T.yamlUnknownSection(key) });
       continue;

@@ -40,7 +40,15 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import { periodFor, periodLabel, STATS_DEFINITIONS, statsForScope, toWhere, type UnitStats } from "./stats.ts";
+import {
+  headCounts,
+  periodFor,
+  periodLabel,
+  STATS_DEFINITIONS,
+  statsForScope,
+  toWhere,
+  type UnitStats,
+} from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
@@ -274,13 +282,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       timeZone,
       definitions: [...METRICS_DEFINITION.split("；"), ...STATS_DEFINITIONS],
       summary: {
-        found: figures.found,
-        rectified: figures.rectified,
-        closed: figures.closed,
-        open: figures.open,
-        overdue: figures.overdue,
+        ...headCounts(figures),
         rebound: figures.rebound,
-        awaiting: figures.awaitingVerification,
         rate: formatRate(figures.rate.rate),
         durations: mapDurations((kind) => ({
           average: formatHours(figures.durations[kind].averageHours),

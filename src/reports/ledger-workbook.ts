@@ -23,7 +23,7 @@ import { dirname, join } from "node:path";
 import type { Stream } from "node:stream";
 import type { CellValue, HeaderFooter, PageSetup, Row, Style, Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
-import { DURATION_KINDS, type DurationKind } from "../domain/metrics.ts";
+import { DURATION_KINDS, type DurationKind, type HeadCounts } from "../domain/metrics.ts";
 import { DURATION_LABELS, TEXTS } from "../texts/messages.ts";
 import {
   type CellKind,
@@ -124,14 +124,7 @@ export interface LedgerInput {
   /** Metric definitions for the cover sheet, one line each (整改率 = …). */
   definitions: string[];
   /** Unit-level figures; the rate and the durations are already formatted. */
-  summary: {
-    found: number;
-    rectified: number;
-    closed: number;
-    open: number;
-    overdue: number;
-    /** Open and awaiting verification (待验收). */
-    awaiting: number;
+  summary: HeadCounts & {
     rebound: number;
     rate: string;
     durations: Record<DurationKind, { average: string; median: string }>;

@@ -46,6 +46,7 @@ import {
   type DurationFacts,
   type Durations,
   durationsIn,
+  type HeadCounts,
   type IssueCondition,
   inHandAt,
   inHandStatus,
@@ -117,6 +118,14 @@ export interface UnitStats {
   rate: RateResult;
   cumulativeRate: RateResult;
   durations: Durations;
+}
+
+/** The counts a unit's figures lead with. */
+export function headCounts(
+  stats: Pick<UnitStats, "found" | "rectified" | "closed" | "open" | "overdue" | "awaitingVerification">,
+): HeadCounts {
+  const { found, rectified, closed, open, overdue, awaitingVerification: awaiting } = stats;
+  return { found, rectified, closed, open, overdue, awaiting };
 }
 
 /**
