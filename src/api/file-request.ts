@@ -88,7 +88,7 @@ export async function fileRequest(
     placeFromText: true,
   };
   const now = deps.now();
-  const body = request.mediaUrl ? `${text}\n附件：${request.mediaUrl}` : text;
+  const body = API_TEXTS.requestBody(text, request.mediaUrl);
   const { id } = await transaction(deps.db, (tx) =>
     fileIssue(
       tx,

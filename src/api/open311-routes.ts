@@ -94,7 +94,7 @@ export function open311Routes(router: Router, deps: ApiDeps): void {
       ctx.body = org.categories.map((c) => ({
         service_code: c.code,
         service_name: c.name,
-        description: `${c.name}（整改时限 ${c.deadlineHours} 小时${c.workingDays ? "，按工作日计" : ""}）`,
+        description: API_TEXTS.serviceDescription(c.name, c.deadlineHours, c.workingDays),
         metadata: false,
         type: "realtime",
         keywords: c.keywords.join(","),

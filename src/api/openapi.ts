@@ -4,9 +4,11 @@
  * `x_riqing`. Descriptions are Chinese: the people wiring up 12345 and the 城运平台 read them.
  */
 
+import { OPENAPI_TEXTS as T } from "../texts/openapi.ts";
+
 const errorList = {
   type: "array",
-  description: "GeoReport v2 的错误格式",
+  description: T.errorList,
   items: {
     type: "object",
     required: ["code", "description"],
@@ -16,15 +18,15 @@ const errorList = {
 
 const errors = {
   "400": {
-    description: "参数有误",
+    description: T.badRequest,
     content: { "application/json": { schema: { $ref: "#/components/schemas/Errors" } } },
   },
   "403": {
-    description: "缺少 api_key、api_key 无效或无权操作",
+    description: T.forbidden,
     content: { "application/json": { schema: { $ref: "#/components/schemas/Errors" } } },
   },
   "429": {
-    description: "超过该 api_key 每分钟的调用次数（见 Retry-After）",
+    description: T.rateLimited,
     content: { "application/json": { schema: { $ref: "#/components/schemas/Errors" } } },
   },
 } as const;
@@ -43,60 +45,60 @@ const filterParams = [
   {
     name: "service_request_id",
     in: "query",
-    description: "问题编号，多个用逗号分隔；给出时忽略其他条件",
+    description: T.requestIds,
     schema: { type: "string" },
   },
-  { name: "service_code", in: "query", description: "问题类别编码，多个用逗号分隔", schema: { type: "string" } },
+  { name: "service_code", in: "query", description: T.serviceCodes, schema: { type: "string" } },
   {
     name: "start_date",
     in: "query",
-    description: "上报时间不早于（W3C 格式，带时区）；与 end_date 间隔不超过 90 天，都不填为最近 90 天",
+    description: T.startDate,
     schema: { type: "string", format: "date-time" },
   },
   {
     name: "end_date",
     in: "query",
-    description: "上报时间不晚于（W3C 格式，带时区）",
+    description: T.endDate,
     schema: { type: "string", format: "date-time" },
   },
-  { name: "status", in: "query", description: "open 或 closed，多个用逗号分隔", schema: { type: "string" } },
+  { name: "status", in: "query", description: T.statuses, schema: { type: "string" } },
 ] as const;
 
 const request = {
   type: "object",
   properties: {
-    service_request_id: { type: "string", description: "问题编号（即群里的 #编号）" },
+    service_request_id: { type: "string", description: T.requestId },
     status: { type: "string", enum: ["open", "closed"] },
-    status_notes: { type: "string", description: "状态说明，如“整改中”“不予受理：原因”" },
+    status_notes: { type: "string", description: T.statusNotes },
     service_name: { type: ["string", "null"] },
     service_code: { type: ["string", "null"] },
     description: { type: "string" },
-    agency_responsible: { type: ["string", "null"], description: "负责单位：派往的部门，否则为网格" },
+    agency_responsible: { type: ["string", "null"], description: T.agencyResponsible },
     service_notice: { type: ["string", "null"] },
     requested_datetime: { type: "string", format: "date-time" },
     updated_datetime: { type: "string", format: "date-time" },
-    expected_datetime: { type: ["string", "null"], format: "date-time", description: "整改期限" },
-    address: { type: "string", description: "点位，网格，社区，街道" },
-    address_id: { type: ["string", "null"], description: "点位编码或网格编码" },
+    expected_datetime: { type: ["string", "null"], format: "date-time", description: T.expected },
+    address: { type: "string", description: T.address },
+    address_id: { type: ["string", "null"], description: T.addressId },
     zipcode: { type: "null" },
     lat: { type: ["number", "null"] },
     long: { type: ["number", "null"] },
-    media_url: { type: ["string", "null"], description: "第一张照片的签名链接（24 小时内有效）" },
+    media_url: { type: ["string", "null"], description: T.mediaUrl },
     x_riqing: {
       type: "object",
-      description: "日清的扩展字段",
+      description: T.extension,
       properties: {
         number: { type: "string" },
         status: { type: "object", properties: { code: { type: "string" }, label: { type: "string" } } },
         board_state: {
           type: ["string", "null"],
           enum: ["new", "in_progress", "awaiting_check", "overdue", "on_books", null],
-          description: "挂图颜色：新、处置中、待核查、超期、挂账",
+          description: T.boardState,
         },
         grid: { type: ["object", "null"], properties: { code: { type: "string" }, name: { type: "string" } } },
         community: { type: ["object", "null"], properties: { code: { type: "string" }, name: { type: "string" } } },
         point: { type: ["string", "null"] },
-        source: { type: ["string", "null"], description: "其他系统提交的问题：系统名称与工单号" },
+        source: { type: ["string", "null"], description: T.source },
         photos: {
           type: "array",
           items: {
@@ -119,8 +121,8 @@ const request = {
         indicators: {
           type: "object",
           properties: {
-            kind: { type: ["string", "null"], description: "动态 / 静态" },
-            class: { type: ["string", "null"], description: "工程 / 整治 / 执法 / 管理" },
+            kind: { type: ["string", "null"], description: T.kind },
+            class: { type: ["string", "null"], description: T.class },
             urgent: { type: "boolean" },
             overdue: { type: "boolean" },
             rebound: { type: "boolean" },
@@ -137,10 +139,9 @@ export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: "3.1.0",
     info: {
-      title: "日清 Open311 GeoReport v2 接口",
+      title: T.title,
       version: "2.0.0",
-      description:
-        "供 12345 热线、城运平台等系统查询和提交创城问题。字段与 GeoReport v2 规范一致（http://wiki.open311.org/GeoReport_v2），日清的扩展字段在 x_riqing 中。每个调用都需要 api_key（管理员用 riqing apikey create 创建），只能看到密钥所属单位的问题。",
+      description: T.about,
     },
     servers: [{ url: "/" }],
     components: {
@@ -149,7 +150,7 @@ export function openApiDocument(): Record<string, unknown> {
           name: "api_key",
           in: "query",
           required: false,
-          description: "接口密钥；也可放在请求头 X-Api-Key 或 Authorization: Bearer 中",
+          description: T.apiKey,
           schema: { type: "string" },
         },
       },
@@ -158,10 +159,10 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       "/open311/v2/services.json": {
         get: {
-          summary: "问题类别目录",
+          summary: T.services,
           parameters: [keyParam],
           responses: {
-            "200": arrayOf("类别列表；group 为问题分类（工程/整治/执法/管理）", {
+            "200": arrayOf(T.serviceList, {
               type: "object",
               properties: {
                 service_code: { type: "string" },
@@ -179,12 +180,12 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/open311/v2/requests.json": {
         get: {
-          summary: "查询问题（最多 1000 条，新的在前）",
+          summary: T.query,
           parameters: filterParams,
-          responses: { "200": arrayOf("问题列表", REQUEST_REF), ...errors },
+          responses: { "200": arrayOf(T.requestList, REQUEST_REF), ...errors },
         },
         post: {
-          summary: "提交问题：与群里上报同一流程，发到对应社区工作群并标注来源与工单号；需要可写的 api_key",
+          summary: T.submit,
           requestBody: {
             required: true,
             content: {
@@ -193,21 +194,21 @@ export function openApiDocument(): Record<string, unknown> {
                   type: "object",
                   properties: {
                     api_key: { type: "string" },
-                    service_code: { type: "string", description: "问题类别编码；不填时按描述中的关键词识别" },
+                    service_code: { type: "string", description: T.serviceCode },
                     lat: { type: "number" },
                     long: { type: "number" },
-                    address_string: { type: "string", description: "地址或点位名称" },
-                    address_id: { type: "string", description: "点位编码或网格编码" },
+                    address_string: { type: "string", description: T.addressString },
+                    address_id: { type: "string", description: T.addressId },
                     description: { type: "string", maxLength: 4000 },
                     media_url: { type: "string" },
-                    x_riqing_ticket: { type: "string", description: "来源系统的工单号；同一密钥同一工单号只登记一次" },
+                    x_riqing_ticket: { type: "string", description: T.ticket },
                   },
                 },
               },
             },
           },
           responses: {
-            "200": arrayOf("已登记", {
+            "200": arrayOf(T.filed, {
               type: "object",
               properties: {
                 service_request_id: { type: "string" },
@@ -221,12 +222,12 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/open311/v2/requests/{id}.json": {
         get: {
-          summary: "查询一个问题的当前状态",
+          summary: T.one,
           parameters: [keyParam, { name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: {
-            "200": arrayOf("只含这个问题的列表", REQUEST_REF),
+            "200": arrayOf(T.oneList, REQUEST_REF),
             "404": {
-              description: "没有这个问题，或不在密钥的范围内",
+              description: T.notFound,
               content: { "application/json": { schema: { $ref: "#/components/schemas/Errors" } } },
             },
             ...errors,
@@ -235,7 +236,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/api/v1/issues.geojson": {
         get: {
-          summary: "问题的 GeoJSON（条件同 requests.json），供 GIS 软件使用；没有位置的问题 geometry 为 null",
+          summary: T.geojson,
           parameters: filterParams,
           responses: {
             "200": {

@@ -121,7 +121,7 @@ function loginRoutes(router: Router, deps: BoardDeps): void {
     ctx.status = 403;
     ctx.type = "text/html; charset=utf-8";
     ctx.set(PAGE_HEADERS);
-    ctx.body = `<!doctype html><meta charset="utf-8"><title>挂图作战</title><p>${message}</p>`;
+    ctx.body = `<!doctype html><meta charset="utf-8"><title>${BOARD_TEXTS.pageTitle}</title><p>${message}</p>`;
   };
   const callbackUrl = () => `${deps.links?.baseUrl()}/board/login/callback`;
 

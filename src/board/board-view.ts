@@ -14,6 +14,7 @@ import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
 import { inChunks, loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
+import { BOARD_TEXTS } from "../texts/open-data.ts";
 import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
 
 const TEXT_ON_BOARD = 80;
@@ -189,7 +190,14 @@ export async function boardIssueDetail(
     reportedAt: formatDateTime(view.reportedAt, timeZone),
     assignee: view.assignee?.name ?? null,
     deadline: view.deadline
-      ? `${formatDateTime(view.deadline, timeZone)}（${overdue ? `已超期 ${formatDuration(-left)}` : OPEN_STATUSES.includes(view.status) && view.status !== "rectified" ? `剩 ${formatDuration(left)}` : STATUS_LABELS[view.status]}）`
+      ? BOARD_TEXTS.deadline(
+          formatDateTime(view.deadline, timeZone),
+          overdue
+            ? BOARD_TEXTS.overdueBy(formatDuration(-left))
+            : OPEN_STATUSES.includes(view.status) && view.status !== "rectified"
+              ? BOARD_TEXTS.timeLeft(formatDuration(left))
+              : STATUS_LABELS[view.status],
+        )
       : null,
     overdue,
     photos: {

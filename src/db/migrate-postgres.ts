@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
+import { DATABASE_TEXTS } from "../texts/database.ts";
 import { listMigrations, type MigrationStatus } from "./migration-files.ts";
 
 /** The runner's own bookkeeping: one row per applied migration with the checksum of its script. */
@@ -18,10 +19,7 @@ const MIGRATION_LOCK = 4_251_306_797_117_520_183n;
 export class MigrationChecksumError extends Error {
   override readonly name = "MigrationChecksumError";
   constructor(readonly migration: string) {
-    super(
-      `数据库升级 ${migration} 已经执行过，但它的脚本后来被改动了（校验和不符），日清拒绝继续升级。` +
-        "已执行的升级脚本不能修改：请恢复原来的脚本，把改动写成一个新的升级。",
-    );
+    super(DATABASE_TEXTS.migrationChanged(migration));
   }
 }
 
@@ -32,9 +30,7 @@ export class MigrationFailedError extends Error {
     readonly migration: string,
     cause: unknown,
   ) {
-    super(`数据库升级 ${migration} 失败，已整体回滚，数据库保持升级前的样子：${(cause as Error).message ?? cause}`, {
-      cause,
-    });
+    super(DATABASE_TEXTS.migrationFailed(migration, String((cause as Error).message ?? cause)), { cause });
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DATABASE_TEXTS } from "../texts/database.ts";
 import { isPostgresUrl, openSqlite, sqlitePath } from "./client.ts";
 import { migratePostgres, postgresMigrationStatus } from "./migrate-postgres.ts";
 import { listMigrations, type MigrationStatus, migrationsDir } from "./migration-files.ts";
@@ -62,11 +63,8 @@ export class MigrationCheckError extends Error {
     readonly migration: string,
     readonly violations: { table: string; parent: string; rowid: number | bigint | null }[],
   ) {
-    const tables = [...new Set(violations.map((v) => `${v.table} → ${v.parent}`))].join("、");
-    super(
-      `数据库升级 ${migration} 已回滚：升级后有 ${violations.length} 行数据引用了不存在的记录（${tables}）。` +
-        "请检查这个迁移脚本，修正后重新运行 riqing migrate。",
-    );
+    const links = [...new Set(violations.map((v) => `${v.table} → ${v.parent}`))];
+    super(DATABASE_TEXTS.migrationBrokeReferences(migration, violations.length, links));
   }
 }
 

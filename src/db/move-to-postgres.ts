@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.ts";
+import { DATABASE_TEXTS } from "../texts/database.ts";
 import { type Db, isPostgresUrl, openDb, type PostgresDb, postgresOf, type Tx } from "./client.ts";
 import { migrate, migrationStatus } from "./migrate.ts";
 import { MigrationChecksumError, MigrationFailedError } from "./migrate-postgres.ts";
@@ -106,10 +107,7 @@ export interface MoveReport {
 export class TargetNotEmptyError extends Error {
   override readonly name = "TargetNotEmptyError";
   constructor(readonly tables: { name: string; rows: number }[]) {
-    super(
-      `目标数据库不是空的（${tables.map((t) => `${t.name} 有 ${t.rows} 行`).join("、")}），为免覆盖已有数据，` +
-        "没有复制任何内容。请换一个新建的空数据库。",
-    );
+    super(DATABASE_TEXTS.targetNotEmpty(tables));
   }
 }
 
@@ -117,9 +115,7 @@ export class TargetNotEmptyError extends Error {
 export class SourceNotMigratedError extends Error {
   override readonly name = "SourceNotMigratedError";
   constructor(readonly pending: string[]) {
-    super(
-      `源数据库还有 ${pending.length} 个升级未执行（${pending.join("、")}）。请先用原来的配置运行 riqing migrate，再迁移。`,
-    );
+    super(DATABASE_TEXTS.sourceNotMigrated(pending));
   }
 }
 
@@ -127,7 +123,7 @@ export class SourceNotMigratedError extends Error {
 export class MoveVerificationError extends Error {
   override readonly name = "MoveVerificationError";
   constructor(readonly table: string) {
-    super(`复制后 ${table} 表与源数据库不一致，已全部撤销，目标数据库保持为空。`);
+    super(DATABASE_TEXTS.moveMismatch(table));
   }
 }
 
@@ -188,7 +184,7 @@ export async function moveToPostgres(
               links.push({ table, column, ids: set.map((r) => r[table.key]), values: set.map((r) => r[column]) });
             }
           }
-          progress(`  ${table.name}：已复制 ${copied} 行`);
+          progress(DATABASE_TEXTS.tableCopied(table.name, copied));
         }
         for (const link of links) {
           await ptx.$executeRawUnsafe(

@@ -4,6 +4,8 @@
  * an operator can act on. The classification lives here so the client, the outbox and the tests agree on it.
  */
 
+import { LARK_HINTS } from "../texts/lark.ts";
+
 /** Names of the outbound calls, carried by every error so a log line says what failed. */
 export type LarkCallName =
   | "send"
@@ -78,40 +80,30 @@ const RETRYABLE_CODES = new Map<number, LarkErrorKind>([
 
 const CREDENTIAL_CODES = new Set<number>([LarkCode.appIdInvalid, LarkCode.appSecretInvalid]);
 
-/** Fix hints (Chinese for operators, then English) for the codes an operator can act on. */
+/** Fix hints for the codes an operator can act on (texts/lark.ts). */
 const HINTS: Record<number, string | ((larkMsg: string) => string)> = {
-  [LarkCode.scopeMissing]: (larkMsg) => {
-    const scope = scopesIn(larkMsg) ?? "所需权限";
-    return `应用缺少权限，请在开发者后台为应用开通 ${scope} 并发布新版本 / The app lacks a scope: add ${scope} in the developer console and publish a new version`;
-  },
-  [LarkCode.botNotInChat]: "机器人不在群内，请把机器人拉进群 / The bot is not in this chat: add the bot to the group",
-  [LarkCode.botAbilityDisabled]:
-    "应用未启用机器人能力，请在开发者后台开启并发布新版本 / Enable the bot ability in the developer console and publish a new version",
-  [LarkCode.userOutOfScope]:
-    "用户不在应用的可用范围内，请在开发者后台调整可用范围 / The user is outside the app's availability: widen it in the developer console",
-  [LarkCode.chatDissolved]: "群已解散 / The chat has been dissolved",
-  [LarkCode.cardInvalid]:
-    "卡片内容无效，请查看错误信息中的子错误码 / The card JSON is invalid: see the sub-code in the message",
-  [LarkCode.invalidParam]: "请求参数无效 / A request parameter is invalid",
-  [LarkCode.contentTooLong]: "消息内容过长 / The message content is too long",
-  [LarkCode.contentBlocked]:
-    "消息被企业的数据防泄漏或内容审核策略拦截 / The tenant's data-loss-prevention or moderation policy blocked the message",
-  [LarkCode.tooOldToUpdate]:
-    "消息发出已超过 14 天，不能再更新 / The message is older than 14 days and can no longer be updated",
-  [LarkCode.messageRecalled]: "原消息已被撤回 / The original message was recalled",
-  [LarkCode.threadReplyUnsupported]: "该会话不支持话题回复 / This chat does not support replies in threads",
-  [LarkCode.resourceNotInMessage]: "资源不属于该消息 / The resource does not belong to this message",
-  [LarkCode.appNotInChat]: "应用不在消息所在的群内 / The app is not in the chat of this message",
-  [LarkCode.fileTooLarge]: "文件超过大小限制 / The file exceeds the size limit",
-  [LarkCode.fileEmpty]: "文件为空 / The file is empty",
-  [LarkCode.imageUnrecognized]: "无法识别的图片格式 / The image format was not recognised",
-  [LarkCode.rateLimited]: "调用过于频繁，已按限流要求等待后重试 / Rate limited by Lark; retried after the reset",
-  [LarkCode.chatRateLimited]: "向同一群发消息过于频繁，稍后重试 / Too many messages to one chat; retried later",
-  [LarkCode.tokenInvalid]:
-    "访问凭证无效或已过期；若刷新后仍出现，请检查 App ID 与 App Secret / The tenant token is invalid or expired; if it persists after a refresh, check the app id and secret",
-  [LarkCode.appIdInvalid]: "App ID 无效，请检查 LARK_APP_ID / The app id is invalid: check LARK_APP_ID",
-  [LarkCode.appSecretInvalid]:
-    "App Secret 无效，请检查 LARK_APP_SECRET / The app secret is invalid: check LARK_APP_SECRET",
+  [LarkCode.scopeMissing]: (larkMsg) => LARK_HINTS.scopeMissing(scopesIn(larkMsg)),
+  [LarkCode.botNotInChat]: LARK_HINTS.botNotInChat,
+  [LarkCode.botAbilityDisabled]: LARK_HINTS.botAbilityDisabled,
+  [LarkCode.userOutOfScope]: LARK_HINTS.userOutOfScope,
+  [LarkCode.chatDissolved]: LARK_HINTS.chatDissolved,
+  [LarkCode.cardInvalid]: LARK_HINTS.cardInvalid,
+  [LarkCode.invalidParam]: LARK_HINTS.invalidParam,
+  [LarkCode.contentTooLong]: LARK_HINTS.contentTooLong,
+  [LarkCode.contentBlocked]: LARK_HINTS.contentBlocked,
+  [LarkCode.tooOldToUpdate]: LARK_HINTS.tooOldToUpdate,
+  [LarkCode.messageRecalled]: LARK_HINTS.messageRecalled,
+  [LarkCode.threadReplyUnsupported]: LARK_HINTS.threadReplyUnsupported,
+  [LarkCode.resourceNotInMessage]: LARK_HINTS.resourceNotInMessage,
+  [LarkCode.appNotInChat]: LARK_HINTS.appNotInChat,
+  [LarkCode.fileTooLarge]: LARK_HINTS.fileTooLarge,
+  [LarkCode.fileEmpty]: LARK_HINTS.fileEmpty,
+  [LarkCode.imageUnrecognized]: LARK_HINTS.imageUnrecognized,
+  [LarkCode.rateLimited]: LARK_HINTS.rateLimited,
+  [LarkCode.chatRateLimited]: LARK_HINTS.chatRateLimited,
+  [LarkCode.tokenInvalid]: LARK_HINTS.tokenInvalid,
+  [LarkCode.appIdInvalid]: LARK_HINTS.appIdInvalid,
+  [LarkCode.appSecretInvalid]: LARK_HINTS.appSecretInvalid,
 };
 
 /** The scope list Lark puts in square brackets in a 99991672 message, e.g. "[im:message, im:message:send_as_bot]". */

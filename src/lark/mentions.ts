@@ -4,6 +4,7 @@
  * outbox turns mentions of people it cannot vouch for into their plain names before sending.
  */
 import { escapeMarkdown } from "../texts/escape.ts";
+import { UNKNOWN_MENTION_NAME } from "../texts/lark.ts";
 
 const TEXT_MENTION = /<at user_id="([^"]*)">([^<]*)<\/at>/g;
 const CARD_MENTION = /<at (?:id|user_id)=["']?([^"'\s>]+)["']?\s*>([^<]*)<\/at>/g;
@@ -36,7 +37,7 @@ export function withoutMentions(
   const plain = (name: string) => (msgType === "text" ? `@${name}` : `@${escapeMarkdown(name)}`);
   const rewritten = visitStrings(parsed, (text) =>
     text.replace(pattern, (tag, id: string, inner: string) =>
-      id === "all" || keep(id) ? tag : plain(nameOf(id) || inner || "某人"),
+      id === "all" || keep(id) ? tag : plain(nameOf(id) || inner || UNKNOWN_MENTION_NAME),
     ),
   );
   return JSON.stringify(rewritten);

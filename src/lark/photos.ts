@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Db } from "../db/client.ts";
+import { PHOTO_REJECTION_TEXTS } from "../texts/lark.ts";
 import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
 import { fitForLark } from "./fit-image.ts";
@@ -30,14 +31,7 @@ const EXTENSIONS: Record<PhotoMime, string> = {
 };
 
 /** Why a photo was not kept. */
-export type PhotoRejection = "too_big" | "not_image" | "download_failed";
-
-/** What the user reads when a photo is not kept. */
-export const PHOTO_REJECTION_TEXTS: Readonly<Record<PhotoRejection, string>> = {
-  too_big: "照片超过 50 MB，未能保存，请压缩后重新发送",
-  not_image: "这不是可识别的照片（支持 JPG、PNG、GIF、WEBP、HEIC），请重新拍照发送",
-  download_failed: "照片下载失败，请稍后重新发送",
-};
+export type PhotoRejection = keyof typeof PHOTO_REJECTION_TEXTS;
 
 /** A photo stored on disk. */
 export interface StoredPhoto {

@@ -1,4 +1,5 @@
 import type { EmulatedMessage, LarkEmulator } from "../emulator/index.ts";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 import type { MessageView } from "./api-types.ts";
 
 /** The page's view of an emulator message: latest content, sender by name, attached file's name and size. */
@@ -10,7 +11,11 @@ export function messageView(
   const sender: MessageView["sender"] =
     message.sender.type === "app"
       ? { kind: "bot", name: names.bot }
-      : { kind: "user", openId: message.sender.openId, name: names.people.get(message.sender.openId) ?? "未知用户" };
+      : {
+          kind: "user",
+          openId: message.sender.openId,
+          name: names.people.get(message.sender.openId) ?? SANDBOX_TEXTS.unknownUser,
+        };
   const view: MessageView = {
     messageId: message.messageId,
     chatId: message.chatId,
@@ -28,7 +33,7 @@ export function messageView(
   if (message.msgType === "file") {
     const key = (message.content as { file_key?: unknown }).file_key;
     const resource = typeof key === "string" ? emu.resource(key) : undefined;
-    if (resource) view.file = { name: resource.fileName ?? "文件", size: resource.data.length };
+    if (resource) view.file = { name: resource.fileName ?? SANDBOX_TEXTS.unnamedFile, size: resource.data.length };
   }
   return view;
 }

@@ -5,6 +5,7 @@ import type { BoardLinkSettings } from "../commands/board-link.ts";
 import type { Config } from "../config/env.ts";
 import { LarkEmulator } from "../emulator/index.ts";
 import type { Logger } from "../log.ts";
+import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 import { type SandboxFiles, wipeSandbox } from "./sandbox-files.ts";
 import { loadSnapshot, type SandboxSnapshot } from "./sandbox-snapshot.ts";
 import { type Demo, type DemoTenant, populateEmulator, readDemo, seedDemo } from "./seed-demo.ts";
@@ -12,8 +13,6 @@ import { startOfWorkday, VirtualClock } from "./virtual-clock.ts";
 
 /** The sandbox app's id: any id of Lark's shape (the long-connection client insists on it). */
 const SANDBOX_APP_ID = "cli_5a4db0c5a4db0c00";
-/** The bot's name in the demo tenant. */
-const BOT_NAME = "日清";
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /** One run of the demo: its database, the emulator, the real bot connected to it, and the virtual clock. */
@@ -68,7 +67,7 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
   const emu = await LarkEmulator.start({
     appId: SANDBOX_APP_ID,
     appSecret,
-    appName: BOT_NAME,
+    appName: SANDBOX_TEXTS.botName,
     now: clock.epoch,
     strict: false,
     ...(saved && { state: saved.snapshot.emulator }),
@@ -108,7 +107,7 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
       riqing,
       clock,
       tenant,
-      names: { bot: BOT_NAME, people: new Map(tenant.people.map((p) => [p.openId, p.name])) },
+      names: { bot: SANDBOX_TEXTS.botName, people: new Map(tenant.people.map((p) => [p.openId, p.name])) },
       p2pChats: new Map(tenant.people.map((p) => [p.openId, emu.p2pChatId(p.openId)])),
       board: { secret: config.board.secret as string, baseUrl: publicUrl, hours: config.board.linkHours },
     };

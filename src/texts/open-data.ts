@@ -32,6 +32,15 @@ export const API_TEXTS = {
     deadline ? `已派发到${chat}，整改期限 ${deadline}` : `已派发到${chat}，待确定类别后计算整改期限`,
   statusNotes: (status: string, reason: string | null) => (reason ? `${status}：${reason}` : status),
   duplicateOf: (number: number) => `重复，已合并到 #${number}`,
+  /** A filed request's text, with the link to its attachment when the other system gave one. */
+  requestBody: (text: string, mediaUrl: string | null) => (mediaUrl ? `${text}\n附件：${mediaUrl}` : text),
+  /** A category as services.json describes it. */
+  serviceDescription: (name: string, deadlineHours: number, workingDays: boolean) =>
+    `${name}（整改时限 ${deadlineHours} 小时${workingDays ? "，按工作日计" : ""}）`,
+  /** A request's address: its point, grid, community and street, as far as known. */
+  address: (parts: readonly (string | null | undefined)[]) => parts.filter(Boolean).join("，"),
+  /** Who made a change when no person did and no other system is named. */
+  systemActor: "系统",
 } as const;
 
 export const BOARD_TEXTS = {
@@ -47,4 +56,9 @@ export const BOARD_TEXTS = {
     `挂图作战（${units}）：${url}\n链接只给你本人使用，${hours} 小时内有效；过期后再发“挂图”获取新链接。`,
   noUnits: "你在这里没有可查看的单位。挂图只显示你有职责的街道、社区、网格或部门。",
   buttonLabel: "挂图作战",
+  pageTitle: "挂图作战",
+  /** An issue's deadline on the board, with how it stands: overdue by, time left, or its status. */
+  deadline: (at: string, standing: string) => `${at}（${standing}）`,
+  overdueBy: (duration: string) => `已超期 ${duration}`,
+  timeLeft: (duration: string) => `剩 ${duration}`,
 } as const;

@@ -39,4 +39,9 @@ export const SANDBOX_TEXTS = {
   nothingDue: "接下来没有要发送的提醒或日报",
   tooManySteps: (n: number) => `跳过的时间太长：途中前 ${n} 个提醒时刻已逐一处理，之后的只在到达时处理，可能有遗漏。`,
   notFound: "找不到这个文件",
+  // The demo tenant as the page shows it.
+  botName: "日清",
+  unknownUser: "未知用户",
+  /** The name of a file sent without one. */
+  unnamedFile: "文件",
 } as const;

@@ -48,7 +48,7 @@ function readLocation(): void {
 }
 
 function showRefusal(refusal: Refusal | { error: string; login: boolean }): void {
-  document.title = `${T.refusedTitle} · 日清`;
+  document.title = T.refusedTitle;
   root.replaceChildren(
     el(
       "main",
@@ -335,7 +335,7 @@ function list(issues: readonly BoardIssue[], view: BoardView): HTMLElement {
   return el(
     "section",
     { class: "issues", "data-test": "issues" },
-    el("h2", {}, `${T.issues}（${issues.length} ${T.pieces}）`),
+    el("h2", {}, T.issues(issues.length)),
     issues.length === 0
       ? el("p", { class: "empty" }, view.issues.length === 0 ? T.noIssues : T.noMatch)
       : el(

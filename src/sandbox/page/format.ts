@@ -22,7 +22,7 @@ const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 export function dayLabel(epoch: number, timeZone: string): string {
   const p = parts(epoch, timeZone);
   const weekday = T.weekdays[WEEKDAYS.indexOf(p.weekday ?? "")] ?? "";
-  return `${Number(p.month)}月${Number(p.day)}日 ${weekday}`;
+  return T.day(Number(p.month), Number(p.day), weekday);
 }
 
 /** "2026-11-23", for telling days apart. */

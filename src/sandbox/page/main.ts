@@ -15,7 +15,7 @@ import {
 } from "./message.ts";
 import { confirmDialog, hideCover, showCover, toast, zoom } from "./overlays.ts";
 import { MessageStore } from "./store.ts";
-import { T } from "./texts.ts";
+import { PURPOSES, T } from "./texts.ts";
 
 const STORAGE = { persona: "riqing-sandbox-persona", chat: "riqing-sandbox-chat", tip: "riqing-sandbox-tip" };
 /** Pixels from the bottom within which the chat keeps following new messages. */
@@ -135,7 +135,7 @@ class App {
     if (!people.some((p) => p.openId === this.persona)) {
       this.persona =
         people.find((p) => p.openId === savedPersona)?.openId ??
-        people.find((p) => p.roles.some((r) => r.endsWith("网格员")))?.openId ??
+        people.find((p) => p.roles.some((r) => r.endsWith(T.reporterRole)))?.openId ??
         people[0]?.openId ??
         "";
     }
@@ -164,7 +164,7 @@ class App {
         h(
           "div",
           { class: "brand" },
-          h("div", { class: "logo" }, "日"),
+          h("div", { class: "logo" }, T.logo),
           h(
             "div",
             { class: "brand-text" },
@@ -343,7 +343,7 @@ class App {
             "span",
             { class: "option-text" },
             h("span", { class: "person-name" }, p.name),
-            h("span", { class: "person-role" }, p.roles.join("；")),
+            h("span", { class: "person-role" }, T.roles(p.roles)),
           ),
         ),
       ),
@@ -357,7 +357,7 @@ class App {
         { class: "option-text" },
         h("span", { class: "persona-caption" }, T.iAm),
         h("span", { class: "person-name" }, me.name),
-        h("span", { class: "person-role" }, me.roles.join("；")),
+        h("span", { class: "person-role" }, T.roles(me.roles)),
       ),
       h("span", { class: "chevron" }),
     );
@@ -442,7 +442,7 @@ class App {
             h(
               "span",
               { class: "chat-item-preview" },
-              last ? `${last.sender.name}：${summary(last, this.ctx.nameOf)}` : entry.detail,
+              last ? T.preview(last.sender.name, summary(last, this.ctx.nameOf)) : entry.detail,
             ),
             unread > 0 && h("span", { class: "badge" }, unread > 99 ? "99+" : unread),
           ),
@@ -587,7 +587,7 @@ class App {
 
   private quote(message: MessageView): void {
     this.quoteId = message.messageId;
-    this.composer.setQuote(`${T.replyTo(message.sender.name)}：${summary(message, this.ctx.nameOf)}`);
+    this.composer.setQuote(T.quote(message.sender.name, summary(message, this.ctx.nameOf)));
   }
 
   // ── thread ────────────────────────────────────────────────────────────────
@@ -808,14 +808,12 @@ class App {
 
 /** What a group's avatar says: the community or department, or what the group is for. */
 function shortName(purpose: string, unit: string): string {
-  if (purpose === "领导群") return "领导";
-  if (purpose === "巡查群") return "巡查";
-  return [...unit].slice(0, 2).join("");
+  return PURPOSES[purpose]?.avatar ?? [...unit].slice(0, 2).join("");
 }
 
 /** CSS class for a chat purpose label. */
 function purposeClass(tag: string): string {
-  return { 工作群: "work", 领导群: "leader", 部门群: "department", 巡查群: "patrol" }[tag] ?? "private";
+  return PURPOSES[tag]?.class ?? "private";
 }
 
 void new App().start();

@@ -197,7 +197,7 @@ export function renderMessage(message: MessageView, ctx: MessageContext, place: 
         h("span", { class: "msg-time" }, timeLabel(message.createTime, ctx.timeZone)),
         message.updates > 0 && h("span", { class: "msg-edited", title: T.updatedTimes(message.updates) }, T.edited),
       ),
-      parent && h("div", { class: "msg-quote" }, `${T.replyTo(parent.sender.name)}：${summary(parent, ctx.nameOf)}`),
+      parent && h("div", { class: "msg-quote" }, T.quote(parent.sender.name, summary(parent, ctx.nameOf))),
       renderContent(message, ctx),
     ),
     place !== "panel" &&

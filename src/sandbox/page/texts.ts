@@ -44,7 +44,15 @@ export const T = {
   tipDismiss: "知道了",
   botTag: "机器人",
   reply: "回复",
-  replyTo: (name: string) => `回复 ${name}`,
+  /** The quoted message above a reply: who is answered and what they said. */
+  quote: (name: string, summary: string) => `回复 ${name}：${summary}`,
+  /** A chat's last message in the chat list. */
+  preview: (name: string, summary: string) => `${name}：${summary}`,
+  /** A person's roles, one after another. */
+  roles: (roles: readonly string[]) => roles.join("；"),
+  /** The role a first visit starts as (the one that reports issues), matched at the end of a role's name. */
+  reporterRole: "网格员",
+  logo: "日",
   openThread: "查看话题",
   threadTitle: "话题",
   threadReplies: (n: number) => `${n} 条回复`,
@@ -73,4 +81,17 @@ export const T = {
   tooBig: "照片太大（超过 10 MB）",
   notImage: "只能选择图片",
   weekdays: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+  /** "11月23日 周一" */
+  day: (month: number, day: number, weekday: string) => `${month}月${day}日 ${weekday}`,
 } as const;
+
+/**
+ * The chat purposes as the sandbox API names them (src/texts/org.ts PURPOSE_LABELS): the CSS class of each, and
+ * the word on the avatar of a group that is named for its purpose rather than its unit.
+ */
+export const PURPOSES: Readonly<Record<string, { class: string; avatar?: string }>> = {
+  工作群: { class: "work" },
+  领导群: { class: "leader", avatar: "领导" },
+  部门群: { class: "department" },
+  巡查群: { class: "patrol", avatar: "巡查" },
+};
