@@ -11,6 +11,7 @@ import {
 import { permits } from "../domain/permissions.ts";
 import type { IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { denialMessage } from "../texts/lifecycle.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { refusal } from "../texts/permissions.ts";
 import { issueActor } from "./actors.ts";
@@ -87,7 +88,7 @@ export async function actOnIssue(tx: Tx, input: IssueActionInput, ctx: CommandCo
   if (!verdict.ok && verdict.code === "role") {
     return { ok: false, code: "role", message: refusal(input.action, await namesOf(tx, org, issue)) };
   }
-  if (!verdict.ok) return verdict;
+  if (!verdict.ok) return { ok: false, code: verdict.code, message: denialMessage(input.action, verdict) };
 
   const from = issue.status as IssueStatus;
   const data = await changesFor(tx, input, issue, person?.id ?? null, ctx);

@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
-import { type CategoryScore, classify, findPlace, hasUrgentWord } from "../domain/match.ts";
+import { type CategoryScore, classify, findPlace } from "../domain/match.ts";
+import { hasUrgentWord } from "../texts/words.ts";
 import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { ensurePerson } from "./ensure-person.ts";

@@ -15,20 +15,6 @@ export const ISSUE_ACTIONS = [
 ] as const;
 export type IssueAction = (typeof ISSUE_ACTIONS)[number];
 
-/** Button and command words users see for each action. */
-export const ACTION_LABELS: Readonly<Record<IssueAction, string>> = {
-  assign: "转派",
-  accept: "接单",
-  rectify: "已整改",
-  send_back: "退回",
-  reject: "不予受理",
-  verify: "验收通过",
-  refuse: "驳回",
-  merge: "合并",
-  dismiss_duplicate: "不是重复",
-  edit: "修改",
-};
-
 /** Data an action must carry before it can happen. */
 export type Requirement = "target" | "original" | "reason" | "after_photo";
 
@@ -40,13 +26,8 @@ export interface TransitionRule {
   from: readonly IssueStatus[];
   /** The status afterwards; null when the action leaves the status unchanged. */
   to: IssueStatus | null;
-  /**
-   * Data the action needs, each with what the user is told when it is missing. An after-photo is needed only when
-   * the issue's category asks for one.
-   */
-  requires: Readonly<Partial<Record<Requirement, string>>>;
-  /** The deed, as it reads in "不能…" and "只有…可以…". */
-  verb: string;
+  /** Data the action needs. An after-photo is needed only when the issue's category asks for one. */
+  requires: readonly Requirement[];
 }
 
 const UNFINISHED: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
@@ -57,84 +38,61 @@ export const TRANSITIONS: Readonly<Record<IssueAction, TransitionRule>> = {
   assign: {
     from: UNFINISHED,
     to: "assigned",
-    requires: { target: "请指定派给谁，例如：转派 @张三" },
-    verb: "派单或转派",
+    requires: ["target"],
   },
   accept: {
     from: ["assigned"],
     to: "accepted",
-    requires: {},
-    verb: "接单",
+    requires: [],
   },
   rectify: {
     from: IN_HAND,
     to: "rectified",
-    requires: { after_photo: "请附上整改后的照片再提交整改" },
-    verb: "提交整改",
+    requires: ["after_photo"],
   },
   send_back: {
     from: IN_HAND,
     to: "reported",
-    requires: { reason: "退回需要写明原因，例如：退回 不属于本网格" },
-    verb: "退回",
+    requires: ["reason"],
   },
   reject: {
     from: UNFINISHED,
     to: "rejected",
-    requires: { reason: "不予受理需要写明原因，例如：不予受理 属于在建工地，不在整治范围" },
-    verb: "标记不予受理",
+    requires: ["reason"],
   },
   verify: {
     from: ["rectified"],
     to: "closed",
-    requires: {},
-    verb: "验收",
+    requires: [],
   },
   refuse: {
     from: ["rectified"],
     to: "accepted",
-    requires: { reason: "驳回需要写明原因，例如：驳回 门口杂物还没清走" },
-    verb: "驳回重改",
+    requires: ["reason"],
   },
   merge: {
     from: UNFINISHED,
     to: "duplicate",
-    requires: { original: "请指明和哪个问题重复，例如：合并到 #1019" },
-    verb: "合并为重复问题",
+    requires: ["original"],
   },
   dismiss_duplicate: {
     from: OPEN_STATUSES,
     to: null,
-    requires: {},
-    verb: "标记不是重复",
+    requires: [],
   },
   edit: {
     from: OPEN_STATUSES,
     to: null,
-    requires: {},
-    verb: "修改问题",
+    requires: [],
   },
 };
 
-/** How each status reads at the start of "该问题…，不能…". */
-const STATUS_PHRASES: Readonly<Record<IssueStatus, string>> = {
-  reported: "还在等待派单",
-  assigned: "还在等待接单",
-  accepted: "正在整改中",
-  rectified: "已整改、正在等待验收",
-  closed: "已销项",
-  rejected: "已不予受理",
-  duplicate: "已合并为重复问题",
-};
-
-const MISSING_CODES: Readonly<Record<Requirement, TransitionDenialCode>> = {
+const MISSING_CODES: Readonly<Record<Requirement, "reason_required" | "photo_required" | "target_required">> = {
   target: "target_required",
   original: "target_required",
   reason: "reason_required",
   after_photo: "photo_required",
 };
-
-const SELF_VERIFY_MESSAGE = "不能验收自己整改的问题，请由其他人验收";
 
 /** The issue as the rules see it. */
 export interface IssueState {
@@ -192,24 +150,25 @@ export function chatPolicy(settings: unknown): LifecyclePolicy {
   return typeof selfVerify === "boolean" ? { allowSelfVerify: selfVerify } : {};
 }
 
-/** Why an action was refused. */
-export type TransitionDenialCode =
-  | "status"
-  | "role"
-  | "self_verify"
-  | "reason_required"
-  | "photo_required"
-  | "target_required"
-  | "original_invalid";
+/** What is wrong with the original a merge names: the issue itself, a finished issue, or another category. */
+export type MergeProblem = "itself" | "finished" | "other_category";
 
 /**
- * The verdict on an action: the status it leads to, or why not, in a sentence for the chat user — except a refusal
- * by role, whose sentence names who may act from the permission table (texts/permissions.ts).
+ * Why an action was refused, as data the texts room words for the user (texts/lifecycle.ts) — except a refusal by
+ * role, whose sentence names who may act from the permission table (texts/permissions.ts).
  */
-export type TransitionResult =
-  | { ok: true; to: IssueStatus }
+export type TransitionDenial =
   | { ok: false; code: "role" }
-  | { ok: false; code: Exclude<TransitionDenialCode, "role">; message: string };
+  | { ok: false; code: "status"; status: IssueStatus }
+  | { ok: false; code: "self_verify" }
+  | { ok: false; code: "reason_required" | "photo_required" | "target_required"; requirement: Requirement }
+  | { ok: false; code: "original_invalid"; original: MergeOriginal; problem: MergeProblem };
+
+/** The verdict on an action: the status it leads to, or why not. */
+export type TransitionResult = { ok: true; to: IssueStatus } | TransitionDenial;
+
+/** Why an action was refused. */
+export type TransitionDenialCode = TransitionDenial["code"];
 
 /** One proposed action on one issue. */
 export interface TransitionRequest {
@@ -220,22 +179,20 @@ export interface TransitionRequest {
   policy?: LifecyclePolicy;
 }
 
-type Denial = Extract<TransitionResult, { ok: false }>;
-
 /** Status, role and self-verification checks: everything that does not depend on the supplied data. */
 function authorityDenial(
   action: IssueAction,
   issue: IssueState,
   actor: Acting,
   policy: LifecyclePolicy,
-): Denial | null {
+): TransitionDenial | null {
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(issue.status)) {
-    return { ok: false, code: "status", message: `该问题${STATUS_PHRASES[issue.status]}，不能${rule.verb}` };
+    return { ok: false, code: "status", status: issue.status };
   }
   if (!actor.permitted) return { ok: false, code: "role" };
   if (action === "verify" && actor.isRectifier && !policy.allowSelfVerify) {
-    return { ok: false, code: "self_verify", message: SELF_VERIFY_MESSAGE };
+    return { ok: false, code: "self_verify" };
   }
   return null;
 }
@@ -254,16 +211,15 @@ function isSupplied(requirement: Requirement, issue: IssueState, input: Transiti
 }
 
 /**
- * Why `issue` may not be marked a duplicate of `original`, in a sentence; null when it may. Not of itself, not of a
- * finished issue (closed, rejected or itself a duplicate: nobody follows it up any more), not of another category.
+ * What is wrong with `original` as the issue `issue` duplicates; null when nothing is. Not itself, not a finished
+ * issue (closed, rejected or itself a duplicate: nobody follows it up any more), not another category.
  */
-function originalDenial(issue: IssueState, original: MergeOriginal): string | null {
-  const n = `#${original.number}`;
-  if (original.id === issue.id) return "不能合并到问题自己，请写明与哪个问题重复，例如：合并到 #1019";
-  if (!OPEN_STATUSES.includes(original.status)) return `${n} ${STATUS_PHRASES[original.status]}，不能合并到它`;
+function mergeProblem(issue: IssueState, original: MergeOriginal): MergeProblem | null {
+  if (original.id === issue.id) return "itself";
+  if (!OPEN_STATUSES.includes(original.status)) return "finished";
   const categoryId = issue.categoryId ?? null;
   if (categoryId !== null && original.categoryId !== null && original.categoryId !== categoryId) {
-    return `${n} 是「${original.categoryName ?? ""}」问题，与本问题类别不同，不能合并`;
+    return "other_category";
   }
   return null;
 }
@@ -283,11 +239,11 @@ export function checkTransition({
   const denial = authorityDenial(action, issue, actor, policy);
   if (denial) return denial;
   const rule = TRANSITIONS[action];
-  for (const [requirement, message] of Object.entries(rule.requires) as [Requirement, string][]) {
-    if (!isSupplied(requirement, issue, input)) return { ok: false, code: MISSING_CODES[requirement], message };
+  for (const requirement of rule.requires) {
+    if (!isSupplied(requirement, issue, input)) return { ok: false, code: MISSING_CODES[requirement], requirement };
   }
-  const invalid = action === "merge" && input.original ? originalDenial(issue, input.original) : null;
-  if (invalid) return { ok: false, code: "original_invalid", message: invalid };
+  const problem = action === "merge" && input.original ? mergeProblem(issue, input.original) : null;
+  if (problem) return { ok: false, code: "original_invalid", original: input.original as MergeOriginal, problem };
   return { ok: true, to: rule.to ?? issue.status };
 }
 

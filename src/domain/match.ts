@@ -49,13 +49,8 @@ const traditionalToSimplified = Converter({ from: "t", to: "cn" });
 /** Typo tolerance only for names this long: a one-character slip in a two-character name is another word. */
 const MIN_FUZZY_LENGTH = 3;
 
-const REPORT_PREFIX = /^(上报|报告|#问题|问题:)/;
-
-/** Urgent words; a lone 急 counts only when it is not part of a longer word such as 急救. */
-const URGENT = /紧急|加急|特急|急需|急办|(?<!\p{Script=Han})急(?!\p{Script=Han})/u;
-
 /** Simplified Chinese with half-width Latin, digits and punctuation; keeps spacing and punctuation. */
-function simplify(s: string): string {
+export function simplify(s: string): string {
   return traditionalToSimplified(s.normalize("NFKC"));
 }
 
@@ -396,22 +391,4 @@ export function classify(text: string, categories: readonly CategoryCandidate[])
     best.score >= KEYWORD_SCORE &&
     (second === undefined || best.score >= second.score * DECIDE_MARGIN);
   return { category: decided ? best : null, candidates: ranked.slice(0, CANDIDATES) };
-}
-
-/** Whether the text marks the report as urgent (紧急, 加急, 特急, 急需, or 急 on its own). */
-export function hasUrgentWord(text: string): boolean {
-  return URGENT.test(simplify(text));
-}
-
-/** Whether the text opens with a report word: 上报, 报告, #问题 or 问题：(full- or half-width). */
-export function startsWithReportWord(text: string): boolean {
-  return REPORT_PREFIX.test(simplify(text).trimStart());
-}
-
-/** The text without the report word it opens with: "上报：幸福路菜市场门口堆物" → "幸福路菜市场门口堆物". */
-export function stripReportWord(text: string): string {
-  const trimmed = text.trimStart();
-  // Simplifying keeps these words' length, so the match measures the original text too.
-  const word = REPORT_PREFIX.exec(simplify(trimmed))?.[0];
-  return word ? trimmed.slice(word.length).replace(/^[\s：:，,]+/, "") : trimmed;
 }

@@ -8,9 +8,9 @@ import { answerTo, replyText } from "../commands/say.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { BindingRef } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import { startsWithReportWord } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { startsWithReportWord } from "../texts/words.ts";
 
 /** Photo and text from the same person this close together are one report (behaviour §3). */
 export const REPORT_WINDOW_MS = 2 * 60_000;

@@ -17,11 +17,11 @@ import { fileIssue } from "../commands/file-issue.ts";
 import { claimOnce } from "../db/once.ts";
 import { transaction } from "../db/transaction.ts";
 import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
-import { stripReportWord } from "../domain/match.ts";
 import { afterQuietHours, heldSince, isQuietAt } from "../domain/quiet-hours.ts";
 import { mergeRanges } from "../domain/time-ranges.ts";
 import { sentMessageId } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
+import { stripReportWord } from "../texts/words.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 

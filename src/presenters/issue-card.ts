@@ -1,13 +1,13 @@
 import type { Changes } from "../domain/changes.ts";
-import { ACTION_LABELS } from "../domain/lifecycle.ts";
-import { stripReportWord } from "../domain/match.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { changesText } from "../texts/changes.ts";
 import { deadlineDate } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
 import { CATEGORY_PENDING, CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
+import { ACTION_LABELS } from "../texts/lifecycle.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
+import { stripReportWord } from "../texts/words.ts";
 import { buttons, form, input, selectMenu, submitButton } from "./actions.ts";
 import { type Card, type CardElement, card } from "./card.ts";
 import { fields, hr, imageGrid, MAX_GRID_IMAGES, markdown, mention, note } from "./markdown.ts";

@@ -3,10 +3,11 @@
  * refusal that names who may — "只有本社区书记、街道派单员或管理员可以标记不予受理".
  */
 
-import { type IssueAction, TRANSITIONS } from "../domain/lifecycle.ts";
+import type { IssueAction } from "../domain/lifecycle.ts";
 import { PERMISSIONS, type Permission, type PermissionScope } from "../domain/permissions.ts";
 import { ROLES, type Role } from "../domain/types.ts";
 import { escapeText } from "./escape.ts";
+import { ACTION_VERBS } from "./lifecycle.ts";
 
 /** What each permission besides the lifecycle's actions lets a person do, as it reads after "可以". */
 const VERBS: Readonly<Record<Exclude<Permission, IssueAction>, string>> = {
@@ -23,9 +24,7 @@ const VERBS: Readonly<Record<Exclude<Permission, IssueAction>, string>> = {
 
 /** The deed of a permission, as it reads after "可以": the lifecycle's own words for its actions. */
 export function permissionVerb(permission: Permission): string {
-  return permission in TRANSITIONS
-    ? TRANSITIONS[permission as IssueAction].verb
-    : VERBS[permission as keyof typeof VERBS];
+  return permission in ACTION_VERBS ? ACTION_VERBS[permission as IssueAction] : VERBS[permission as keyof typeof VERBS];
 }
 
 /** Roles as a refusal names them, by where their duty must be: "本网格的网格员、网格长", "街道包片领导、派单员". */

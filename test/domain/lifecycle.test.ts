@@ -1,15 +1,25 @@
 import { describe, expect, it } from "vitest";
 import {
-  ACTION_LABELS,
   type Acting,
   chatPolicy,
-  checkTransition,
+  checkTransition as decide,
   ISSUE_ACTIONS,
   type IssueAction,
   type MergeOriginal,
   type TransitionInput,
+  type TransitionRequest,
+  type TransitionResult,
 } from "../../src/domain/lifecycle.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
+import { ACTION_LABELS, denialMessage } from "../../src/texts/lifecycle.ts";
+
+/** The verdict with a refusal worded as the user reads it (texts/lifecycle.ts). */
+function checkTransition(request: TransitionRequest): TransitionResult | { ok: false; code: string; message: string } {
+  const verdict = decide(request);
+  return verdict.ok || verdict.code === "role"
+    ? verdict
+    : { ok: false, code: verdict.code, message: denialMessage(request.action, verdict) };
+}
 
 // Who may act is the permission table's (test/domain/permissions.test.ts); here it is given.
 const actor = (overrides: Partial<Acting> = {}): Acting => ({ permitted: true, isRectifier: false, ...overrides });
