@@ -44,6 +44,6 @@ describe("a ledger longer than 打印版", () => {
     await book.xlsx.readFile(out);
     const last = book.getWorksheet(LEDGER_SHEET_NAMES.issues)?.getRow(seeds.length + 1);
     expect(last?.getCell(1).value).toBe(seeds.length);
-    expect(last?.getCell(19).value).toMatchObject({ hyperlink: `${PHOTO_FOLDER}/${seeds.length}-整改前.jpg` });
+    expect(last?.getCell(21).value).toMatchObject({ hyperlink: `${PHOTO_FOLDER}/${seeds.length}-整改前.jpg` });
   });
 });
