@@ -8,6 +8,11 @@ const PORT_MESSAGE = "应为 0–65535 之间的整数端口号，如 3000（0 �
 
 const optionalText = z.string().trim().optional();
 
+/** A whole number from `min` to `max`; any other value is answered with `message`. */
+function wholeNumber(min: number, max: number, message: string) {
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+}
+
 const HOST_MESSAGE =
   "应为本机的 IP 地址：127.0.0.1（默认，只有本机能访问）或 0.0.0.0（所有网卡，webhook 部署在另一台机器或容器外的反向代理后面时用）";
 
@@ -62,12 +67,7 @@ const schema = z
       .trim()
       .default("127.0.0.1")
       .refine((host) => isIP(host) !== 0, { message: HOST_MESSAGE }),
-    PORT: z.coerce
-      .number({ message: PORT_MESSAGE })
-      .int({ message: PORT_MESSAGE })
-      .min(0, { message: PORT_MESSAGE })
-      .max(65535, { message: PORT_MESSAGE })
-      .default(3000),
+    PORT: wholeNumber(0, 65535, PORT_MESSAGE).default(3000),
     RIQING_TIMEZONE: z
       .string()
       .trim()
@@ -97,12 +97,7 @@ const schema = z
         .optional(),
     ),
     RIQING_BOARD_SECRET: optionalText.pipe(z.string().min(32, { message: SECRET_MESSAGE }).optional()),
-    RIQING_BOARD_LINK_HOURS: z.coerce
-      .number({ message: LINK_HOURS_MESSAGE })
-      .int({ message: LINK_HOURS_MESSAGE })
-      .min(1, { message: LINK_HOURS_MESSAGE })
-      .max(720, { message: LINK_HOURS_MESSAGE })
-      .default(12),
+    RIQING_BOARD_LINK_HOURS: wholeNumber(1, 720, LINK_HOURS_MESSAGE).default(12),
     RIQING_BOARD_LOGIN: z
       .string()
       .trim()

@@ -1,16 +1,11 @@
+import type { ClickRequest } from "../api-types.ts";
 import { resourceUrl } from "./api.ts";
 import { h } from "./dom.ts";
 import { type NameOf, renderMarkdown } from "./markdown.ts";
 import { T } from "./texts.ts";
 
-/** A click, choice or form submit on a card, as the page sends it to the emulator. */
-export interface CardAction {
-  value: Record<string, unknown>;
-  tag: "button" | "select_static";
-  option?: string;
-  name?: string;
-  formValue?: Record<string, string>;
-}
+/** A click, choice or form submit on a card: what the page sends the emulator, but for the message and who acts. */
+export type CardAction = Omit<ClickRequest, "messageId" | "from">;
 
 /** What rendering a card needs from the page. */
 export interface CardContext {
