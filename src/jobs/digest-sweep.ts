@@ -20,6 +20,7 @@ import type { ChatPurpose } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import type { Card } from "../presenters/card.ts";
 import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
+import { DIGEST_MARKS, DIGEST_NAME } from "../texts/digest.ts";
 import { claimedKeys } from "./claims.ts";
 import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
@@ -128,7 +129,7 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
   const noticeOf = (chat: DigestChat) => ({
     key: digestKey(chat.chatId, date),
     chatId: chat.chatId,
-    summary: `${date} 日清日报${isLateDigest(chat.digestTime, date, now, deps.timeZone) ? "（补发）" : ""} → ${chat.name ?? chat.chatId}`,
+    summary: `${date} ${DIGEST_NAME}${isLateDigest(chat.digestTime, date, now, deps.timeZone) ? DIGEST_MARKS.late : ""} → ${chat.name ?? chat.chatId}`,
   });
   if (options.dryRun || due.length === 0) return due.map(noticeOf);
   // Every due digest's figures in one pass (at 18:00 that is every chat's), then each presented and queued.

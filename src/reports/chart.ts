@@ -18,6 +18,7 @@ import {
 } from "echarts/components";
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
+import { CHART_EMPTY, chartOmittedNote, escapeRich, FLAG_BADGES, FLAG_LEGENDS } from "../texts/chart.ts";
 import { CHART_FONT_FAMILY, chartFontFiles } from "./chart-font.ts";
 
 echarts.use([BarChart, GridComponent, TitleComponent, GraphicComponent, SVGRenderer]);
@@ -242,7 +243,7 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): C
       x: PAD_X,
       y: layout.height - BOTTOM_PAD - FOOTNOTE_LINE / 2 + 4,
       style: {
-        text: `注：共 ${input.bars.length} 项，仅显示前 ${bars.length} 项`,
+        text: chartOmittedNote(input.bars.length, bars.length),
         fill: COLORS.textMuted,
         fontSize: LEGEND_SIZE,
         fontFamily: CHART_FONT_FAMILY,
@@ -256,7 +257,7 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): C
       x: width / 2,
       y: layout.gridTop + EMPTY_HEIGHT / 2,
       style: {
-        text: "暂无数据",
+        text: CHART_EMPTY,
         fill: COLORS.textMuted,
         fontSize: LABEL_SIZE,
         fontFamily: CHART_FONT_FAMILY,
@@ -361,8 +362,8 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): C
           const bar = bars[params.dataIndex];
           if (!bar) return "";
           const value = `{value|${formatValue(bar.value, input.valueFormat)}}`;
-          if (bar.flag === "red") return `${value}{gap|}{red|红旗}`;
-          if (bar.flag === "yellow") return `${value}{gap|}{yellow|黄牌}`;
+          if (bar.flag === "red") return `${value}{gap|}{red|${FLAG_BADGES.red}}`;
+          if (bar.flag === "yellow") return `${value}{gap|}{yellow|${FLAG_BADGES.yellow}}`;
           return value;
         },
         rich: {
@@ -391,14 +392,11 @@ function tagStyle(backgroundColor: string, color: string) {
 }
 
 function tagWidth(): number {
-  return TAG_GAP + textWidth("红旗", TAG_SIZE) + 10;
+  return TAG_GAP + textWidth(FLAG_BADGES.red, TAG_SIZE) + 10;
 }
 
 function flagLabels(input: RankingChartInput): { red: string; yellow: string } {
-  const defaults =
-    input.valueFormat === "percent"
-      ? { red: "红旗：整改率最高", yellow: "黄牌：整改率最低" }
-      : { red: "红旗：表现最优", yellow: "黄牌：有待提升" };
+  const defaults = input.valueFormat === "percent" ? FLAG_LEGENDS.percent : FLAG_LEGENDS.other;
   return { red: input.flagLabels?.red ?? defaults.red, yellow: input.flagLabels?.yellow ?? defaults.yellow };
 }
 
@@ -444,12 +442,4 @@ function truncate(text: string, fontSize: number, maxWidth: number): string {
   const chars = [...text];
   while (chars.length > 1 && textWidth(`${chars.join("")}…`, fontSize) > maxWidth) chars.pop();
   return `${chars.join("")}…`;
-}
-
-/**
- * Rich-text markup uses `{`, `}` and `|`; replace them in user text with full-width look-alikes, and keep the label on
- * one line.
- */
-function escapeRich(text: string): string {
-  return text.replace(/\{/g, "｛").replace(/\}/g, "｝").replace(/\|/g, "｜").replace(/\s+/g, " ");
 }

@@ -15,6 +15,27 @@ import { localDateString, localPeriod, type Period, startOfDate } from "../domai
 import { DURATION_KINDS, observationInstant } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
 import { deadlinePhrase, shortDate } from "../texts/deadline.ts";
+import {
+  andMore,
+  averageOf,
+  DIGEST_MARKS,
+  DIGEST_WORDS,
+  definitionsLine,
+  digestTitleText,
+  FIGURE_LABELS,
+  figureLine,
+  foundValue,
+  LIST_TITLES,
+  openValue,
+  pieces,
+  rankingLineText,
+  rankingRuleText,
+  rankingTitleText,
+  rateTerms,
+  rectifiedValue,
+  todayAccount,
+  unrankedText,
+} from "../texts/digest.ts";
 import { escapeText } from "../texts/escape.ts";
 import { CATEGORY_PENDING, STATUS_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import {
@@ -28,7 +49,7 @@ import {
 import type { RankingChartInput } from "./chart.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
-import { FLAG_EMOJI, type RankingEntry, rankChildren, UNRANKED_LABEL } from "./stats-ranking.ts";
+import { FLAG_EMOJI, type RankingEntry, rankChildren } from "./stats-ranking.ts";
 import { loadScope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;
@@ -144,7 +165,7 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
         asOf,
         timeZone,
         stats,
-        childLabel: childLevel ? UNIT_LEVEL_LABELS[childLevel] : "下级单位",
+        childLabel: childLevel ? UNIT_LEVEL_LABELS[childLevel] : DIGEST_WORDS.childUnits,
         ranking: rankChildren(all, request.unitId, request.minRankedIssues),
         minRankedIssues: request.minRankedIssues,
         overdue: overdue.get(request.unitId)?.items ?? [],
@@ -168,21 +189,17 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
 /** The headline figures in the order the digest shows them (behaviour §7). */
 export function digestFigures(data: DigestData): DigestFigure[] {
   const s = data.stats;
-  const unsorted = s.byKind.none > 0 ? ` · 未分类 ${s.byKind.none}` : "";
-  const awaiting = s.awaitingVerification > 0 ? `，已整改待验收 ${s.awaitingVerification} 件` : "";
-  const terms = (r: { closed: number; open: number }) => `（${r.closed}/${r.closed + r.open}）`;
+  const rate = (r: { rate: number | null; closed: number; open: number }) =>
+    `${formatRate(r.rate)}${r.rate === null ? "" : rateTerms(r.closed, r.open)}`;
   return [
-    { label: "今日发现", value: `${s.found} 件（动态 ${s.byKind.dynamic} · 静态 ${s.byKind.static}${unsorted}）` },
-    { label: "今日整改", value: `${s.rectified} 件（销项 ${s.closed} 件）` },
-    { label: "未销项", value: `${s.open} 件（超期 ${s.overdue} 件${awaiting}）` },
-    { label: "反弹", value: `${s.rebound} 件` },
-    { label: "今日整改率", value: `${formatRate(s.rate.rate)}${s.rate.rate === null ? "" : terms(s.rate)}` },
-    {
-      label: "累计整改率",
-      value: `${formatRate(s.cumulativeRate.rate)}${s.cumulativeRate.rate === null ? "" : terms(s.cumulativeRate)}`,
-    },
+    { label: FIGURE_LABELS.found, value: foundValue(s.found, s.byKind.dynamic, s.byKind.static, s.byKind.none) },
+    { label: FIGURE_LABELS.rectified, value: rectifiedValue(s.rectified, s.closed) },
+    { label: FIGURE_LABELS.open, value: openValue(s.open, s.overdue, s.awaitingVerification) },
+    { label: FIGURE_LABELS.rebound, value: pieces(s.rebound) },
+    { label: FIGURE_LABELS.rate, value: rate(s.rate) },
+    { label: FIGURE_LABELS.cumulativeRate, value: rate(s.cumulativeRate) },
     ...DURATION_KINDS.map((kind) => ({
-      label: `平均${DURATION_LABELS[kind]}`,
+      label: averageOf(DURATION_LABELS[kind]),
       value: formatDurationStats(s.durations[kind]),
     })),
   ];
@@ -226,19 +243,19 @@ export function issueListLine(
   show: "owner" | "status" = "owner",
 ): string {
   const owner = item.awaitingVerification
-    ? "已整改待验收"
+    ? DIGEST_WORDS.awaitingVerification
     : item.owner
       ? [item.owner.unit && format.escape(item.owner.unit), ...item.owner.people.map(format.assignee)]
           .filter(Boolean)
           .join(" ")
-      : "待派单";
+      : DIGEST_WORDS.unassigned;
   const place = [context.withCommunity ? item.community : null, item.grid?.name ?? null, item.point]
     .filter((p): p is string => Boolean(p))
     .join(" ");
   const parts = [
     `#${item.number} ${format.escape(item.category ?? CATEGORY_PENDING)}`,
     place && format.escape(place),
-    item.deadline ? deadlinePhrase(item.deadline, context.asOf, context.timeZone) : "期限待定",
+    item.deadline ? deadlinePhrase(item.deadline, context.asOf, context.timeZone) : DIGEST_WORDS.deadlinePending,
     show === "owner" ? owner : STATUS_LABELS[item.status],
   ];
   return parts.filter(Boolean).join(" · ");
@@ -251,24 +268,24 @@ export function digestLists(
   const t = data.today;
   return [
     {
-      title: `超期问题（${t.overdue} 件）`,
+      title: LIST_TITLES.overdue(t.overdue),
       items: data.overdue,
       total: t.overdue,
-      empty: "无超期问题 👍",
+      empty: DIGEST_WORDS.noOverdue,
       overdue: true,
     },
     {
-      title: `今日到期未完成（${t.dueToday} 件）`,
+      title: LIST_TITLES.dueToday(t.dueToday),
       items: data.dueToday,
       total: t.dueToday,
-      empty: "今天没有还未整改的到期问题",
+      empty: DIGEST_WORDS.noneDueToday,
       overdue: false,
     },
     {
-      title: `明日到期（${t.dueTomorrow} 件）`,
+      title: LIST_TITLES.dueTomorrow(t.dueTomorrow),
       items: data.dueTomorrow,
       total: t.dueTomorrow,
-      empty: "明天没有到期的问题",
+      empty: DIGEST_WORDS.noneDueTomorrow,
       overdue: false,
     },
   ];
@@ -279,11 +296,7 @@ export function digestLists(
  * 今日到期未完成 1 + 明日到期 2 + 其余在办 3".
  */
 export function todayAccountLine(data: DigestData): string {
-  const t = data.today;
-  return (
-    `今日在办 ${t.total} 件 = 已销项 ${t.closed} + 待验收 ${t.awaiting} + 超期 ${t.overdue} + ` +
-    `今日到期未完成 ${t.dueToday} + 明日到期 ${t.dueTomorrow} + 其余在办 ${t.rest}`
-  );
+  return todayAccount(data.today);
 }
 
 /**
@@ -293,23 +306,29 @@ export function todayAccountLine(data: DigestData): string {
 export function rankingLine(entry: RankingEntry, esc: (text: string) => string): string {
   const { rate } = entry.stats;
   const flag = entry.flag ? `${FLAG_EMOJI[entry.flag]} ` : "";
-  return `${flag}第 ${entry.rank} 名 ${esc(entry.stats.unit.name)} ${formatRate(rate.rate)}（${rate.closed}/${rate.closed + rate.open}）`;
+  return rankingLineText(
+    flag,
+    entry.rank,
+    esc(entry.stats.unit.name),
+    formatRate(rate.rate),
+    rateTerms(rate.closed, rate.open),
+  );
 }
 
 /** "不参与排名（问题少于 3 件）：A、B", or null when every unit is ranked. */
 export function unrankedLine(data: DigestData, esc: (text: string) => string): string | null {
   const names = data.ranking.filter((e) => e.rank === null).map((e) => esc(e.stats.unit.name));
-  return names.length > 0 ? `${UNRANKED_LABEL}（问题少于 ${data.minRankedIssues} 件）：${names.join("、")}` : null;
+  return names.length > 0 ? unrankedText(data.minRankedIssues, names) : null;
 }
 
 /** The ranking title: "各网格今日整改率排名". */
 export function rankingTitle(data: DigestData): string {
-  return `各${data.childLabel}今日整改率排名`;
+  return rankingTitleText(data.childLabel);
 }
 
 /** The ranking rule, for the footer. */
 export function rankingRule(data: DigestData): string {
-  return `排名按今日整改率，问题（整改率分母）少于 ${data.minRankedIssues} 件的${data.childLabel}不参与排名；🚩 为最高，🟨 为最低。`;
+  return rankingRuleText(data.minRankedIssues, data.childLabel);
 }
 
 /** The bar chart of the ranked units, or null when no unit is ranked. */
@@ -356,8 +375,14 @@ export function digestTitle(data: DigestData, mark: DigestMark = {}): string {
     localDateString(data.asOf, data.timeZone) === data.date
       ? formatTimeOfDay(data.asOf, data.timeZone)
       : formatDateTime(data.asOf, data.timeZone);
-  const suffix = mark.preview ? "（预览）" : mark.early ? `（截至 ${asOf}）` : mark.late ? "（补发）" : "";
-  return `日清日报 · ${data.unit.name} · ${shortDate(data.date)}${suffix}`;
+  const suffix = mark.preview
+    ? DIGEST_MARKS.preview
+    : mark.early
+      ? DIGEST_MARKS.early(asOf)
+      : mark.late
+        ? DIGEST_MARKS.late
+        : "";
+  return digestTitleText(data.unit.name, shortDate(data.date), suffix);
 }
 
 /** The whole digest as plain text (the CLI), with every overdue and due issue given in `data`. */
@@ -365,17 +390,17 @@ export function digestText(data: DigestData, mark: DigestMark = {}): string {
   const plain = PLAIN_LIST;
   const context = listContext(data.unit, data.asOf, data.timeZone);
   const lines = [digestTitle(data, mark), ""];
-  for (const f of digestFigures(data)) lines.push(`${f.label}：${f.value}`);
+  for (const f of digestFigures(data)) lines.push(figureLine(f.label, f.value));
   lines.push(todayAccountLine(data));
   for (const list of digestLists(data)) {
     lines.push("", list.title);
     for (const item of list.items) lines.push(`  ${issueListLine(context, item, plain)}`);
-    if (list.total > list.items.length) lines.push(`  等 ${list.total} 件`);
+    if (list.total > list.items.length) lines.push(`  ${andMore(list.total)}`);
   }
   lines.push("", rankingTitle(data));
   for (const entry of data.ranking.filter((e) => e.rank !== null)) lines.push(`  ${rankingLine(entry, plain.escape)}`);
   const unranked = unrankedLine(data, plain.escape);
   if (unranked) lines.push(`  ${unranked}`);
-  lines.push("", `口径：${METRICS_DEFINITION}`, rankingRule(data));
+  lines.push("", definitionsLine(METRICS_DEFINITION), rankingRule(data));
   return lines.join("\n");
 }

@@ -30,7 +30,9 @@ import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.t
 import type { Prisma } from "../generated/prisma/client.ts";
 import { changesText } from "../texts/changes.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
+import { definitionParts, kindIndicator, missingPhotoLabel, PHOTO_STAGE_LABELS, PHOTO_WORD } from "../texts/ledger.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
+import { STATS_DEFINITIONS } from "../texts/stats.ts";
 import { LedgerTally } from "./ledger-figures.ts";
 import {
   type LedgerEventRow,
@@ -40,15 +42,7 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import {
-  headCounts,
-  periodFor,
-  periodLabel,
-  STATS_DEFINITIONS,
-  statsForScope,
-  toWhere,
-  type UnitStats,
-} from "./stats.ts";
+import { headCounts, periodFor, periodLabel, statsForScope, toWhere, type UnitStats } from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
@@ -99,11 +93,9 @@ export interface ExportLedgerResult {
 }
 
 /** The folder beside the workbook the photos are copied into. */
-export const PHOTO_FOLDER = "照片";
+export const PHOTO_FOLDER = PHOTO_WORD;
 
 const DEFAULT_PAGE_SIZE = 5_000;
-
-const PHOTO_LABELS: Readonly<Record<string, string>> = { before: "整改前", after: "整改后" };
 
 // Scalars only: names are looked up in small caches below, which is several times faster than letting Prisma
 // load seven relations per page, and photos are read per page in one query.
@@ -280,7 +272,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       generatedAt: now,
       observedAt: rootStats.observedAt,
       timeZone,
-      definitions: [...METRICS_DEFINITION.split("；"), ...STATS_DEFINITIONS],
+      definitions: [...definitionParts(METRICS_DEFINITION), ...STATS_DEFINITIONS],
       summary: {
         ...headCounts(figures),
         rebound: figures.rebound,
@@ -416,7 +408,7 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     grid: issue.gridId === null ? "" : (scope.lineage.get(issue.gridId)?.name ?? ""),
     point: lookups.points.get(issue.pointId),
     category: category?.name ?? "",
-    kind: kind && kind in KIND_LABELS ? `${KIND_LABELS[kind]}指标` : "",
+    kind: kind && kind in KIND_LABELS ? kindIndicator(KIND_LABELS[kind]) : "",
     class: cls && cls in CLASS_LABELS ? CLASS_LABELS[cls] : "",
     description: issue.text,
     reporter:
@@ -448,7 +440,7 @@ function labelled(number: number, photos: { stage: string; path: string }[]) {
     .map((p) => {
       const n = (seen.get(p.stage) ?? 0) + 1;
       seen.set(p.stage, n);
-      const base = PHOTO_LABELS[p.stage] ?? "照片";
+      const base = PHOTO_STAGE_LABELS[p.stage] ?? PHOTO_WORD;
       const label = (perStage.get(p.stage) ?? 0) > 1 ? `${base}${n}` : base;
       const fileName = `${number}-${label}${extname(p.path).toLowerCase() || ".jpg"}`;
       return { stage: p.stage === "after" ? ("after" as const) : ("before" as const), label, path: p.path, fileName };
@@ -501,7 +493,7 @@ async function copyPhotos(
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
           if (counts) counts.missing += 1;
-          cell.label = `${photo.label}（文件缺失）`;
+          cell.label = missingPhotoLabel(photo.label);
           cell.href = "";
         }
       });

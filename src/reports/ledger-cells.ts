@@ -4,6 +4,7 @@
  */
 
 import type { CellHyperlinkValue, CellValue, Style } from "exceljs";
+import { photoHeader, photoLine, yesNo } from "../texts/ledger.ts";
 import type { WallClock } from "./ledger-time.js";
 
 /** Number format for every date cell ("yyyy-mm-dd hh:mm", as the ledger's users expect). */
@@ -136,7 +137,7 @@ export function hoursCell(value: number | null | undefined): number | null {
 
 /** 是/否 for a flag. */
 export function flagCell(value: boolean): string {
-  return value ? "是" : "否";
+  return yesNo(value);
 }
 
 /**
@@ -147,9 +148,9 @@ export function flagCell(value: boolean): string {
  */
 export function photoCell(photo: { label: string; href: string } | undefined, index: number): CellValue {
   if (!photo) return null;
-  const text = textCell(photo.label.trim()) ?? `照片${index + 1}`;
+  const text = textCell(photo.label.trim()) ?? photoHeader(index + 1);
   const href = safeHref(photo.href);
-  if (!href) return textCell(photo.href.trim() ? `${text}：${photo.href.trim()}` : text);
+  if (!href) return textCell(photo.href.trim() ? photoLine(text, photo.href.trim()) : text);
   const value: CellHyperlinkValue = { text, hyperlink: href };
   return value;
 }

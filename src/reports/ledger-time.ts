@@ -51,10 +51,3 @@ export function createWallClock(timeZone: string): WallClock {
     return new Date(ms + offset);
   };
 }
-
-/** A user-facing name for the zone the ledger's times are shown in. */
-export function describeTimeZone(timeZone: string): string {
-  return timeZone === "Asia/Shanghai" || timeZone === "Asia/Chongqing" || timeZone === "PRC"
-    ? "北京时间"
-    : `${timeZone} 时间`;
-}

@@ -24,7 +24,24 @@ import type { Stream } from "node:stream";
 import type { CellValue, HeaderFooter, PageSetup, Row, Style, Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
 import { DURATION_KINDS, type DurationKind, type HeadCounts } from "../domain/metrics.ts";
-import { DURATION_LABELS, TEXTS } from "../texts/messages.ts";
+import {
+  averageLabel,
+  COVER_LABELS,
+  LEDGER_HEADERS as H,
+  hoursHeader,
+  LEDGER_AUTHOR,
+  LEDGER_PAGE_FOOTER,
+  LEDGER_SHEET_NAMES,
+  ledgerTitle,
+  medianLabel,
+  photoHeader,
+  photoLine,
+  printPageHeader,
+  sheetGuide,
+  timeZoneName,
+  timeZoneNote,
+} from "../texts/ledger.ts";
+import { TEXTS } from "../texts/messages.ts";
 import {
   type CellKind,
   COVER_STYLES,
@@ -41,7 +58,7 @@ import {
   textCell,
   wrappedLines,
 } from "./ledger-cells.js";
-import { createWallClock, describeTimeZone, type WallClock } from "./ledger-time.js";
+import { createWallClock, type WallClock } from "./ledger-time.js";
 import { photoThumbnail } from "./photo-thumbnail.ts";
 import { SheetPictures } from "./sheet-pictures.ts";
 
@@ -154,15 +171,6 @@ export interface LedgerWriteOptions {
   onProgress?: (progress: LedgerProgress) => void;
 }
 
-/** Sheet names, in workbook order. */
-export const LEDGER_SHEET_NAMES = {
-  cover: "封面",
-  print: "打印版",
-  issues: "问题台账",
-  events: "处置记录",
-  grids: "网格汇总",
-} as const;
-
 /** How many rows are written between pauses that let the zip compressor and the output stream drain. */
 const ROWS_PER_PAUSE = 200;
 /** Bytes of sheet XML allowed to wait for the compressor before writing pauses. */
@@ -188,64 +196,64 @@ const REASON_WIDTH = 48;
  * photos are listed as "label：URL" lines in 其余照片 so nothing is lost, even though those are not clickable.
  */
 const ISSUE_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
-  { header: "编号", width: 8, kind: "int", value: (r) => numberCell(r.number) },
-  { header: "发现时间", width: 17, kind: "date", value: (r, w) => dateCell(r.foundAt, w) },
-  { header: "社区", width: 12, kind: "text", value: (r) => textCell(r.community) },
-  { header: "网格", width: 14, kind: "text", value: (r) => textCell(r.grid) },
-  { header: "点位", width: 16, kind: "text", value: (r) => textCell(r.point) },
-  { header: "问题类别", width: 12, kind: "text", value: (r) => textCell(r.category) },
-  { header: "指标类型", width: 10, kind: "center", value: (r) => textCell(r.kind) },
-  { header: "问题分类", width: 10, kind: "center", value: (r) => textCell(r.class) },
-  { header: "问题描述", width: DESCRIPTION_WIDTH, kind: "wrap", value: (r) => textCell(r.description) },
-  { header: "上报人", width: 10, kind: "text", value: (r) => textCell(r.reporter) },
-  { header: "责任人", width: 10, kind: "text", value: (r) => textCell(r.assignee) },
-  { header: "整改期限", width: 17, kind: "date", value: (r, w) => dateCell(r.deadline, w) },
-  { header: "状态", width: 10, kind: "center", value: (r) => textCell(r.status) },
-  { header: "整改时间", width: 17, kind: "date", value: (r, w) => dateCell(r.rectifiedAt, w) },
-  { header: "销项时间", width: 17, kind: "date", value: (r, w) => dateCell(r.closedAt, w) },
+  { header: H.number, width: 8, kind: "int", value: (r) => numberCell(r.number) },
+  { header: H.foundAt, width: 17, kind: "date", value: (r, w) => dateCell(r.foundAt, w) },
+  { header: H.community, width: 12, kind: "text", value: (r) => textCell(r.community) },
+  { header: H.grid, width: 14, kind: "text", value: (r) => textCell(r.grid) },
+  { header: H.point, width: 16, kind: "text", value: (r) => textCell(r.point) },
+  { header: H.category, width: 12, kind: "text", value: (r) => textCell(r.category) },
+  { header: H.kind, width: 10, kind: "center", value: (r) => textCell(r.kind) },
+  { header: H.class, width: 10, kind: "center", value: (r) => textCell(r.class) },
+  { header: H.description, width: DESCRIPTION_WIDTH, kind: "wrap", value: (r) => textCell(r.description) },
+  { header: H.reporter, width: 10, kind: "text", value: (r) => textCell(r.reporter) },
+  { header: H.assignee, width: 10, kind: "text", value: (r) => textCell(r.assignee) },
+  { header: H.deadline, width: 17, kind: "date", value: (r, w) => dateCell(r.deadline, w) },
+  { header: H.status, width: 10, kind: "center", value: (r) => textCell(r.status) },
+  { header: H.rectifiedAt, width: 17, kind: "date", value: (r, w) => dateCell(r.rectifiedAt, w) },
+  { header: H.closedAt, width: 17, kind: "date", value: (r, w) => dateCell(r.closedAt, w) },
   ...DURATION_KINDS.map(
     (kind): ColumnSpec<LedgerIssueRow> => ({
-      header: `${DURATION_LABELS[kind]}（小时）`,
+      header: hoursHeader(kind),
       width: 12,
       kind: "hours",
       value: (r) => hoursCell(r.hours[kind]),
     }),
   ),
-  { header: "是否超期", width: 10, kind: "center", value: (r) => flagCell(r.overdue) },
-  { header: "是否反弹", width: 10, kind: "center", value: (r) => flagCell(r.rebound) },
+  { header: H.overdue, width: 10, kind: "center", value: (r) => flagCell(r.overdue) },
+  { header: H.rebound, width: 10, kind: "center", value: (r) => flagCell(r.rebound) },
   ...Array.from(
     { length: PHOTO_COLUMNS },
     (_, i): ColumnSpec<LedgerIssueRow> => ({
-      header: `照片${i + 1}`,
+      header: photoHeader(i + 1),
       width: 12,
       kind: "link",
       value: (r) => photoCell(r.photos[i], i),
     }),
   ),
-  { header: "其余照片", width: MORE_PHOTOS_WIDTH, kind: "wrap", value: (r) => morePhotos(r) },
+  { header: H.morePhotos, width: MORE_PHOTOS_WIDTH, kind: "wrap", value: (r) => morePhotos(r) },
 ];
 
 const EVENT_COLUMNS: ColumnSpec<LedgerEventRow>[] = [
-  { header: "问题编号", width: 10, kind: "int", value: (r) => numberCell(r.issueNumber) },
-  { header: "时间", width: 17, kind: "date", value: (r, w) => dateCell(r.at, w) },
-  { header: "环节", width: 12, kind: "center", value: (r) => textCell(r.type) },
-  { header: "操作人", width: 12, kind: "text", value: (r) => textCell(r.actor) },
-  { header: "原状态", width: 10, kind: "center", value: (r) => textCell(r.from) },
-  { header: "新状态", width: 10, kind: "center", value: (r) => textCell(r.to) },
-  { header: "原因/说明", width: REASON_WIDTH, kind: "wrap", value: (r) => textCell(r.reason) },
-  { header: "变更内容", width: REASON_WIDTH, kind: "wrap", value: (r) => textCell(r.changes) },
+  { header: H.issueNumber, width: 10, kind: "int", value: (r) => numberCell(r.issueNumber) },
+  { header: H.at, width: 17, kind: "date", value: (r, w) => dateCell(r.at, w) },
+  { header: H.step, width: 12, kind: "center", value: (r) => textCell(r.type) },
+  { header: H.actor, width: 12, kind: "text", value: (r) => textCell(r.actor) },
+  { header: H.from, width: 10, kind: "center", value: (r) => textCell(r.from) },
+  { header: H.to, width: 10, kind: "center", value: (r) => textCell(r.to) },
+  { header: H.reason, width: REASON_WIDTH, kind: "wrap", value: (r) => textCell(r.reason) },
+  { header: H.changes, width: REASON_WIDTH, kind: "wrap", value: (r) => textCell(r.changes) },
 ];
 
 const GRID_COLUMNS: ColumnSpec<LedgerGridRow>[] = [
-  { header: "社区", width: 14, kind: "text", value: (r) => textCell(r.community) },
-  { header: "网格", width: 16, kind: "text", value: (r) => textCell(r.grid) },
-  { header: "发现", width: 10, kind: "int", value: (r) => numberCell(r.found) },
-  { header: "整改", width: 10, kind: "int", value: (r) => numberCell(r.rectified) },
-  { header: "未销项", width: 10, kind: "int", value: (r) => numberCell(r.open) },
-  { header: "超期", width: 10, kind: "int", value: (r) => numberCell(r.overdue) },
-  { header: "整改率", width: 10, kind: "figure", value: (r) => textCell(r.rate) },
+  { header: H.community, width: 14, kind: "text", value: (r) => textCell(r.community) },
+  { header: H.grid, width: 16, kind: "text", value: (r) => textCell(r.grid) },
+  { header: H.found, width: 10, kind: "int", value: (r) => numberCell(r.found) },
+  { header: H.rectified, width: 10, kind: "int", value: (r) => numberCell(r.rectified) },
+  { header: H.open, width: 10, kind: "int", value: (r) => numberCell(r.open) },
+  { header: H.overdueCount, width: 10, kind: "int", value: (r) => numberCell(r.overdue) },
+  { header: H.rate, width: 10, kind: "figure", value: (r) => textCell(r.rate) },
   {
-    header: `平均${DURATION_LABELS.rectification}`,
+    header: averageLabel("rectification"),
     width: 14,
     kind: "figure",
     value: (r) => textCell(r.avgRectification),
@@ -276,24 +284,24 @@ function firstPhoto(row: LedgerIssueRow, stage: LedgerPhoto["stage"]): LedgerPho
  * 整改前 / 整改后 with the thumbnails (or, without one, the photo's link).
  */
 const PRINT_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
-  { header: "编号", width: 7, kind: "int", value: (r) => numberCell(r.number) },
-  { header: "发现时间", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.foundAt, w) },
+  { header: H.number, width: 7, kind: "int", value: (r) => numberCell(r.number) },
+  { header: H.foundAt, width: 11, kind: "wrap", value: (r, w) => printDateCell(r.foundAt, w) },
   {
-    header: "位置",
+    header: H.place,
     width: PRINT_PLACE_WIDTH,
     kind: "wrap",
     value: (r) => textCell([r.community, r.grid, r.point].filter(Boolean).join("\n")),
   },
-  { header: "问题类别", width: 10, kind: "wrap", value: (r) => textCell(r.category) },
-  { header: "问题描述", width: PRINT_DESCRIPTION_WIDTH, kind: "wrap", value: (r) => textCell(r.description) },
-  { header: "责任人", width: 9, kind: "wrap", value: (r) => textCell(r.assignee) },
-  { header: "整改期限", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.deadline, w) },
-  { header: "状态", width: 8, kind: "center", value: (r) => textCell(r.status) },
-  { header: "整改时间", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.rectifiedAt, w) },
-  { header: "销项时间", width: 11, kind: "wrap", value: (r, w) => printDateCell(r.closedAt, w) },
+  { header: H.category, width: 10, kind: "wrap", value: (r) => textCell(r.category) },
+  { header: H.description, width: PRINT_DESCRIPTION_WIDTH, kind: "wrap", value: (r) => textCell(r.description) },
+  { header: H.assignee, width: 9, kind: "wrap", value: (r) => textCell(r.assignee) },
+  { header: H.deadline, width: 11, kind: "wrap", value: (r, w) => printDateCell(r.deadline, w) },
+  { header: H.status, width: 8, kind: "center", value: (r) => textCell(r.status) },
+  { header: H.rectifiedAt, width: 11, kind: "wrap", value: (r, w) => printDateCell(r.rectifiedAt, w) },
+  { header: H.closedAt, width: 11, kind: "wrap", value: (r, w) => printDateCell(r.closedAt, w) },
   ...(["before", "after"] as const).map(
     (stage): ColumnSpec<LedgerIssueRow> => ({
-      header: stage === "before" ? "整改前" : "整改后",
+      header: H[stage],
       width: PRINT_PHOTO_WIDTH,
       kind: "link",
       value: (r) => photoCell(firstPhoto(r, stage), 0),
@@ -305,7 +313,7 @@ function morePhotos(row: LedgerIssueRow): string | null {
   const rest = row.photos.slice(PHOTO_COLUMNS);
   if (rest.length === 0) return null;
   return textCell(
-    rest.map((p, i) => `${p.label.trim() || `照片${PHOTO_COLUMNS + i + 1}`}：${p.href.trim()}`).join("\n"),
+    rest.map((p, i) => photoLine(p.label.trim() || photoHeader(PHOTO_COLUMNS + i + 1), p.href.trim())).join("\n"),
   );
 }
 
@@ -362,8 +370,8 @@ export async function writeLedgerWorkbook(
       // Inline strings: shared strings would keep every distinct text in memory until the end.
       useSharedStrings: false,
     });
-    workbook.creator = "日清";
-    workbook.lastModifiedBy = "日清";
+    workbook.creator = LEDGER_AUTHOR;
+    workbook.lastModifiedBy = LEDGER_AUTHOR;
     workbook.created = input.generatedAt;
     workbook.modified = input.generatedAt;
 
@@ -503,15 +511,12 @@ const COVER_PAGE: Partial<PageSetup> = {
   fitToHeight: 1,
   margins: MARGINS,
 };
-/** Page numbers at the foot of every table page. */
-const PAGE_FOOTER = "&C第 &P 页，共 &N 页";
-
 /** 打印版's page header: the unit and period on every page (a literal & is written && in Excel's codes). */
 function printHeader(input: LedgerInput): Partial<HeaderFooter> {
   const text = (s: string) => s.replaceAll("&", "&&");
   return {
-    oddHeader: `&L${text(input.unitName)}问题台账（打印版）&R${text(input.periodLabel)}`,
-    oddFooter: PAGE_FOOTER,
+    oddHeader: printPageHeader(text(input.unitName), text(input.periodLabel)),
+    oddFooter: LEDGER_PAGE_FOOTER,
   };
 }
 
@@ -523,7 +528,7 @@ function addTableSheet<R>(
   workbook: Book,
   name: string,
   columns: ColumnSpec<R>[],
-  headerFooter: Partial<HeaderFooter> = { oddFooter: PAGE_FOOTER },
+  headerFooter: Partial<HeaderFooter> = { oddFooter: LEDGER_PAGE_FOOTER },
 ): Worksheet {
   const sheet = workbook.addWorksheet(name, {
     // Views are written when the sheet is created, so the frozen pane must be given here.
@@ -644,7 +649,7 @@ function writeGridSummary(sheet: Worksheet, input: LedgerInput, wallClock: WallC
   // The unit total sits below the filter range, so sorting or filtering the grids leaves it in place.
   const s = input.summary;
   const totals: CellValue[] = [
-    "合计",
+    H.total,
     null,
     numberCell(s.found),
     numberCell(s.rectified),
@@ -697,48 +702,41 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
     rowNumber += 1;
   };
 
-  spanning(`${input.unitName}问题台账`, COVER_STYLES.title, 32);
+  spanning(ledgerTitle(input.unitName), COVER_STYLES.title, 32);
   gap();
-  pair("单位", textCell(input.unitName));
-  pair("统计周期", textCell(input.periodLabel));
-  pair("生成时间", dateCell(input.generatedAt, wallClock), COVER_STYLES.date);
-  pair("统计时点", dateCell(input.observedAt, wallClock), COVER_STYLES.date);
-  pair("时区", `表中时间均为${describeTimeZone(input.timeZone)}`);
+  pair(COVER_LABELS.unit, textCell(input.unitName));
+  pair(COVER_LABELS.period, textCell(input.periodLabel));
+  pair(COVER_LABELS.generatedAt, dateCell(input.generatedAt, wallClock), COVER_STYLES.date);
+  pair(COVER_LABELS.observedAt, dateCell(input.observedAt, wallClock), COVER_STYLES.date);
+  pair(COVER_LABELS.timeZone, timeZoneNote(timeZoneName(input.timeZone)));
 
   gap();
-  spanning("汇总数据", COVER_STYLES.section, 22);
+  spanning(COVER_LABELS.figures, COVER_STYLES.section, 22);
   const s = input.summary;
-  pair("发现问题", numberCell(s.found));
-  pair("已整改", numberCell(s.rectified));
-  pair("已销项", numberCell(s.closed));
-  pair("未销项", numberCell(s.open));
-  pair("超期", numberCell(s.overdue));
-  pair("待验收", numberCell(s.awaiting));
-  pair("反弹", numberCell(s.rebound));
-  pair("整改率", textCell(s.rate));
+  pair(COVER_LABELS.found, numberCell(s.found));
+  pair(COVER_LABELS.rectified, numberCell(s.rectified));
+  pair(COVER_LABELS.closed, numberCell(s.closed));
+  pair(COVER_LABELS.open, numberCell(s.open));
+  pair(COVER_LABELS.overdue, numberCell(s.overdue));
+  pair(COVER_LABELS.awaiting, numberCell(s.awaiting));
+  pair(COVER_LABELS.rebound, numberCell(s.rebound));
+  pair(COVER_LABELS.rate, textCell(s.rate));
   for (const kind of DURATION_KINDS) {
-    pair(`平均${DURATION_LABELS[kind]}`, textCell(s.durations[kind].average));
-    pair(`${DURATION_LABELS[kind]}中位数`, textCell(s.durations[kind].median));
+    pair(averageLabel(kind), textCell(s.durations[kind].average));
+    pair(medianLabel(kind), textCell(s.durations[kind].median));
   }
 
   if (input.definitions.length > 0) {
     gap();
-    spanning("指标口径", COVER_STYLES.section, 22);
+    spanning(COVER_LABELS.definitions, COVER_STYLES.section, 22);
     for (const line of input.definitions) spanning(line, COVER_STYLES.note, rowHeight(wrappedLines(line, 84)));
   }
 
   gap();
-  spanning("工作表说明", COVER_STYLES.section, 22);
-  pair(
-    LEDGER_SHEET_NAMES.print,
-    `打印用：每个问题一行，只列核查需要的十项和整改前、整改后照片的缩略图（前 ${PRINT_THUMBNAIL_ISSUES} 个问题），A4 横向，每页重复表头、标注页码`,
-  );
-  pair(
-    LEDGER_SHEET_NAMES.issues,
-    "封面各项数字所计的全部问题，每个一行：期内上报的、统计时点未销项的和期内销项的；状态为统计时点的状态；统计时点超期的问题整行以浅红色标出；照片列链接到同一文件夹下“照片”中的文件，解压后点击即可查看",
-  );
-  pair(LEDGER_SHEET_NAMES.events, "每个问题的每一步处置（上报、派单、接单、整改、验收等）");
-  pair(LEDGER_SHEET_NAMES.grids, "按网格统计发现、整改、未销项和超期问题，末行为全单位合计");
+  spanning(COVER_LABELS.sheets, COVER_STYLES.section, 22);
+  const guide = sheetGuide(PRINT_THUMBNAIL_ISSUES);
+  for (const sheetKey of ["print", "issues", "events", "grids"] as const)
+    pair(LEDGER_SHEET_NAMES[sheetKey], guide[sheetKey]);
 
   sheet.commit();
 }

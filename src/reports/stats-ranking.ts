@@ -26,9 +26,6 @@ export interface RankingEntry {
 /** What a flag looks like in text. */
 export const FLAG_EMOJI: Readonly<Record<"red" | "yellow", string>> = { red: "🚩", yellow: "🟨" };
 
-/** What an unranked unit shows instead of a rank. */
-export const UNRANKED_LABEL = "不参与排名";
-
 function denominator(stats: UnitStats): number {
   return stats.rate.closed + stats.rate.open;
 }

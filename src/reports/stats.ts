@@ -65,6 +65,7 @@ import {
   type IssueStatus,
 } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { dateRange } from "../texts/stats.ts";
 import {
   loadScope,
   loadUnitScope,
@@ -128,16 +129,6 @@ export function headCounts(
   return { found, rectified, closed, open, overdue, awaiting };
 }
 
-/**
- * What the figures beyond the metrics mean, one line each, for the ledger cover and the digest footer (next to
- * METRICS_DEFINITION from src/domain/metrics.ts).
- */
-export const STATS_DEFINITIONS: readonly string[] = [
-  "发现 = 期内上报的问题，不含不予受理和重复；整改 = 期内整改且未被驳回的问题；销项 = 期内验收通过的问题",
-  "未销项、待验收、超期均按统计时点计算：期间已结束的按期末，未结束的按当前；期末之后上报的问题不计入，期末之后才销项的仍计为未销项",
-  "累计整改率 = 从最早的问题起至期末计算的整改率",
-];
-
 /** The issue statuses that do not count as found: not a real problem, or the same problem reported twice. */
 const NOT_FOUND: ReadonlySet<string> = new Set<IssueStatus>(["rejected", "duplicate"]);
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
@@ -187,7 +178,7 @@ export function periodFor(spec: PeriodSpec, now: Date, timeZone: string = DEFAUL
 export function periodLabel(period: Period, timeZone: string = DEFAULT_TIME_ZONE): string {
   const first = localDateString(period.from, timeZone);
   const last = localDateString(new Date(period.to.getTime() - 1), timeZone);
-  return first === last ? first : `${first} 至 ${last}`;
+  return first === last ? first : dateRange(first, last);
 }
 
 /** Instants before any issue: the start of cumulative periods. */

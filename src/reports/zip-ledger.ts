@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
+import { volumeFileName } from "../texts/ledger.ts";
 
 /** Thrown when a single file, or the whole folder in at most `maxVolumes` volumes, does not fit. */
 export class LedgerTooLargeError extends Error {
@@ -74,7 +75,7 @@ export async function zipLedgerFolder(options: ZipLedgerOptions): Promise<string
   if (volumes.length > options.maxVolumes) throw new LedgerTooLargeError(total);
 
   const paths = volumes.map((_, i) =>
-    volumes.length === 1 ? `${options.outBase}.zip` : `${options.outBase}（${i + 1}／${volumes.length}）.zip`,
+    volumes.length === 1 ? `${options.outBase}.zip` : volumeFileName(options.outBase, i + 1, volumes.length),
   );
   for (const [i, volume] of volumes.entries()) await writeZip(volume, paths[i] as string);
   return paths;

@@ -7,7 +7,7 @@ import type { InboundMessage } from "../../src/lark/envelope.ts";
 import { silentLogger } from "../../src/log.ts";
 import { buildDigest, digestFigures } from "../../src/reports/digest.ts";
 import { exportLedger } from "../../src/reports/export-ledger.ts";
-import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
 import { type IssueSeed, seededDb, sh } from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";

@@ -5,8 +5,8 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DURATION_KINDS } from "../../src/domain/metrics.ts";
 import { exportLedger, PHOTO_FOLDER } from "../../src/reports/export-ledger.ts";
-import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
 import { statsByUnit, type UnitStats } from "../../src/reports/stats.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
 import { DURATION_LABELS, formatHours, formatRate } from "../../src/texts/messages.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import {

@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { Period } from "../../src/domain/deadline.ts";
 import { importOrg } from "../../src/org/import-org.ts";
 import { exportLedger } from "../../src/reports/export-ledger.ts";
-import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
 import { unitStats } from "../../src/reports/stats.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
 import { formatRate } from "../../src/texts/messages.ts";
 import { insertIssuesFast, randomIssues, seededDb, sh } from "./stats-fixture.ts";
 

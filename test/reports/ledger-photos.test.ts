@@ -4,7 +4,8 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { exportLedger, PHOTO_FOLDER } from "../../src/reports/export-ledger.ts";
-import { LEDGER_SHEET_NAMES, PRINT_MAX_ISSUES } from "../../src/reports/ledger-workbook.ts";
+import { PRINT_MAX_ISSUES } from "../../src/reports/ledger-workbook.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
 import { type IssueSeed, insertIssuesFast, seededDb, sh } from "./stats-fixture.ts";
 
 const asOf = sh("2026-11-20 18:00");

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportLedger } from "../../src/reports/export-ledger.ts";
-import { LEDGER_SHEET_NAMES, PRINT_THUMBNAIL_ISSUES } from "../../src/reports/ledger-workbook.ts";
+import { PRINT_THUMBNAIL_ISSUES } from "../../src/reports/ledger-workbook.ts";
 import { samplePhoto } from "../../src/sandbox/sample-photos.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
 import { HOUR, type IssueSeed, seededDb, sh } from "./stats-fixture.ts";
 
 /** LibreOffice renders the workbook to PDF; poppler's tools read the PDF. Both from Debian packages. */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { exportLedger } from "../../src/reports/export-ledger.ts";
-import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
 import { countingQueries } from "../support/db.ts";
 import { type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh } from "./stats-fixture.ts";
 

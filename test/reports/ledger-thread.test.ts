@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { exportLedger } from "../../src/reports/export-ledger.ts";
 import { exportLedgerOnThread } from "../../src/reports/ledger-thread.ts";
-import { LEDGER_SHEET_NAMES } from "../../src/reports/ledger-workbook.ts";
+import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
 import { insertIssuesFast, randomIssues, seededDb, sh } from "./stats-fixture.ts";
 
 const asOf = sh("2026-11-20 18:00");

@@ -6,9 +6,8 @@ import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { displayWidth, rowHeight, safeHref, wrappedLines } from "../../src/reports/ledger-cells.js";
-import { createWallClock, describeTimeZone } from "../../src/reports/ledger-time.js";
+import { createWallClock } from "../../src/reports/ledger-time.js";
 import {
-  LEDGER_SHEET_NAMES,
   type LedgerEventRow,
   type LedgerInput,
   type LedgerIssueRow,
@@ -16,6 +15,7 @@ import {
   PRINT_MAX_ISSUES,
   writeLedgerWorkbook,
 } from "../../src/reports/ledger-workbook.js";
+import { LEDGER_SHEET_NAMES, timeZoneName } from "../../src/texts/ledger.ts";
 
 /** Shanghai wall clock as exceljs reads it back: a Date whose UTC fields are the local time. */
 const wall = (y: number, mo: number, d: number, h: number, mi: number) => new Date(Date.UTC(y, mo - 1, d, h, mi));
@@ -574,8 +574,8 @@ describe("createWallClock", () => {
   });
 
   it("names the zone for users", () => {
-    expect(describeTimeZone("Asia/Shanghai")).toBe("北京时间");
-    expect(describeTimeZone("Asia/Urumqi")).toBe("Asia/Urumqi 时间");
+    expect(timeZoneName("Asia/Shanghai")).toBe("北京时间");
+    expect(timeZoneName("Asia/Urumqi")).toBe("Asia/Urumqi 时间");
   });
 });
 

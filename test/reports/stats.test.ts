@@ -16,8 +16,9 @@ import {
 import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
 import { periodFor, periodLabel, statsByUnit, toWhere, type UnitStats, unitStats } from "../../src/reports/stats.ts";
 import { dueInHand, overdueIssues } from "../../src/reports/stats-lists.ts";
-import { FLAG_EMOJI, rankChildren, rankUnits, UNRANKED_LABEL } from "../../src/reports/stats-ranking.ts";
+import { FLAG_EMOJI, rankChildren, rankUnits } from "../../src/reports/stats-ranking.ts";
 import { UnknownUnitError } from "../../src/reports/stats-scope.ts";
+import { DIGEST_WORDS } from "../../src/texts/digest.ts";
 import { HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";
@@ -60,7 +61,7 @@ describe("rankUnits", () => {
   const unit = (code: string, closed: number, open: number): UnitStats =>
     ({ unit: { id: code.length, code, name: code, level: "grid", parentId: 1 }, rate: { closed, open } }) as UnitStats;
   const summary = (entries: ReturnType<typeof rankUnits>) =>
-    entries.map((e) => `${e.stats.unit.code}:${e.rank ?? UNRANKED_LABEL}${e.flag ? FLAG_EMOJI[e.flag] : ""}`);
+    entries.map((e) => `${e.stats.unit.code}:${e.rank ?? DIGEST_WORDS.unranked}${e.flag ? FLAG_EMOJI[e.flag] : ""}`);
 
   it("shares ranks between equal rates, skips the next rank, flags both ends", () => {
     const ranked = rankUnits([unit("a", 1, 1), unit("b", 9, 1), unit("c", 2, 2), unit("d", 3, 7), unit("e", 3, 3)], 1);
@@ -80,8 +81,8 @@ describe("rankUnits", () => {
   it("leaves units below the minimum out of the ranking, and flags nobody with fewer than two ranked", () => {
     expect(summary(rankUnits([unit("a", 1, 0), unit("b", 2, 3), unit("c", 0, 0)], 3))).toEqual([
       "b:1",
-      `a:${UNRANKED_LABEL}`,
-      `c:${UNRANKED_LABEL}`,
+      `a:${DIGEST_WORDS.unranked}`,
+      `c:${DIGEST_WORDS.unranked}`,
     ]);
   });
 
