@@ -18,8 +18,9 @@ import { LarkClient } from "../lark/client.ts";
 import { ImageKeys } from "../lark/photos.ts";
 import { createLogger } from "../log.ts";
 import { buildDigest, digestText, renderDigestChart } from "../reports/digest.ts";
+import { ARGUMENT_TEXTS, JOB_TEXTS as T, USAGE } from "../texts/cli.ts";
 import { formatDateTime } from "../texts/messages.ts";
-import { argumentProblem, USAGE } from "./usage.ts";
+import { argumentProblem } from "./usage.ts";
 
 /** Where the CLI writes: stdout and stderr by default. */
 export interface CliOutput {
@@ -85,7 +86,7 @@ export async function runDigestCli(
       },
     }));
   } catch (error) {
-    out.error(`${argumentProblem(error) ?? (error as Error).message}。\n\n${USAGE.digest}`);
+    out.error(ARGUMENT_TEXTS.withUsage(argumentProblem(error) ?? (error as Error).message, USAGE.digest ?? ""));
     return 2;
   }
   const now = clock();
@@ -93,16 +94,14 @@ export async function runDigestCli(
   try {
     startOfDate(date, config.timezone);
   } catch {
-    out.error(`日期“${date}”无效，应为 YYYY-MM-DD。\n${USAGE.digest}`);
+    out.error(`${T.badDate(date)}\n${USAGE.digest}`);
     return 2;
   }
   const deps = await openDeps(config);
   try {
     const chats = await digestChats(deps, values.chat);
     if (chats.length === 0) {
-      out.error(
-        values.chat ? `群 ${values.chat} 没有绑定为工作群或领导群，没有日报。` : "没有绑定工作群或领导群，没有日报。",
-      );
+      out.error(T.noDigestChats(values.chat));
       return 1;
     }
     let heldBack = false;
@@ -116,35 +115,26 @@ export async function runDigestCli(
         minRankedIssues: clockSettings(chat.settings).minRankedIssues,
         listLimit: Number.MAX_SAFE_INTEGER,
       });
-      out.log(`==== ${chat.name ?? chat.chatId}（${chat.chatId}）====`);
+      out.log(T.chatHeading(chat.name ?? chat.chatId, chat.chatId));
       out.log(digestText(data, mark));
       if (values.out) {
         const png = await renderDigestChart(data);
         const path = chartPath(values.out, chat.chatId, chats.length > 1);
         if (png) {
           await writeFile(path, png);
-          out.log(`排名图已写入 ${path}`);
+          out.log(T.chartWritten(path));
         } else {
-          out.log("没有参与排名的单位，未生成排名图。");
+          out.log(T.noChart);
         }
       }
       if (!values["dry-run"]) {
         const dueAt = formatDateTime(digestDueAt(chat.digestTime, date, config.timezone), config.timezone);
         if (mark.early && !values.force) {
           heldBack = true;
-          out.error(
-            `还没到这份日报的发送时间（${dueAt}），没有发送：到时日清服务会自动发送。` +
-              "如需现在发送截至目前的日报，请加 --force（不算当天的日报，到时照常发送）。",
-          );
+          out.error(T.heldBack(dueAt));
         } else {
           const sent = await postDigest(deps, chat, date, now);
-          out.log(
-            mark.early
-              ? `已加入发送队列：截至目前的日报，标题注明“截至”；当天的日报仍在 ${dueAt} 发送。`
-              : sent
-                ? "已加入发送队列，由运行中的日清服务发出。"
-                : "这一天的日报已经发过，没有重复发送。",
-          );
+          out.log(mark.early ? T.queuedEarly(dueAt) : sent ? T.queued : T.alreadySent);
         }
       }
       out.log("");
@@ -164,20 +154,20 @@ export async function runRemindCli(args: string[], config: Config, out: CliOutpu
   try {
     ({ values } = parseArgs({ args, options: { now: { type: "string" }, "dry-run": { type: "boolean" } } }));
   } catch (error) {
-    out.error(`${argumentProblem(error) ?? (error as Error).message}。\n\n${USAGE.remind}`);
+    out.error(ARGUMENT_TEXTS.withUsage(argumentProblem(error) ?? (error as Error).message, USAGE.remind ?? ""));
     return 2;
   }
   const now = values.now === undefined ? new Date() : new Date(values.now);
   if (Number.isNaN(now.getTime())) {
-    out.error(`时间“${values.now}”无效，应为 ISO 格式，例如 2026-11-23T08:00:00+08:00。\n${USAGE.remind}`);
+    out.error(`${T.badTime(values.now)}\n${USAGE.remind}`);
     return 2;
   }
   const deps = await openDeps(config);
   try {
     const dryRun = values["dry-run"] ?? false;
     const notices = await runReminderSweep(deps, now, { dryRun });
-    if (notices.length === 0) out.log("此刻没有到期的提醒。");
-    for (const n of notices) out.log(`${dryRun ? "将发送" : "已加入发送队列"}：${n.summary}`);
+    if (notices.length === 0) out.log(T.noReminders);
+    for (const n of notices) out.log(T.reminder(dryRun, n.summary));
     return 0;
   } finally {
     await deps.db.$disconnect();

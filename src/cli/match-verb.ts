@@ -10,6 +10,7 @@ import { openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { categoryOf, type Org, orgOf } from "../db/org-queries.ts";
 import { type KeywordHit, prepareMatching } from "../domain/match.ts";
+import { CLI_TEXTS, MATCH_TEXTS as T } from "../texts/cli.ts";
 
 /** What `riqing match` is asked. */
 export interface MatchOptions {
@@ -51,29 +52,16 @@ function matchLine(org: Org, unitId: number | null, text: string): MatchLine & {
 
 /** A keyword as found: itself, or with what the text wrote when that was a homophone typo. */
 function hitText(hit: KeywordHit): string {
-  return hit.found === hit.keyword ? hit.keyword : `${hit.keyword}（原文“${hit.found}”）`;
+  return hit.found === hit.keyword ? hit.keyword : T.typo(hit.keyword, hit.found);
 }
 
 function readable(line: MatchLine, hits: KeywordHit[][]): string {
-  const place = line.place
-    ? `${line.place.grid.name}${line.place.point ? ` · ${line.place.point}` : ""}（认出“${line.place.word}”）`
-    : "未认出（上报人只负责一个网格时记在该网格，否则在卡片上选择）";
-  const category = line.category
-    ? line.category.name
-    : line.candidates.length > 0
-      ? "待定（卡片上请上报人从候选中点选）"
-      : "未认出（卡片上请上报人选择）";
-  const candidates = line.candidates.map(
-    (c, i) => `${i + 1}. ${c.name}（${c.code}）${c.score} 分：${(hits[i] ?? []).map(hitText).join("、")}`,
+  const place = line.place ? T.place(line.place.grid.name, line.place.point, line.place.word) : T.noPlace;
+  const category = line.category ? line.category.name : line.candidates.length > 0 ? T.categoryPending : T.noCategory;
+  const candidates = line.candidates.map((c, i) =>
+    T.candidate(i + 1, c.name, c.code, c.score, (hits[i] ?? []).map(hitText)),
   );
-  return [
-    line.text,
-    `  地点：${place}`,
-    `  类别：${category}`,
-    ...(candidates.length > 0
-      ? candidates.map((c, i) => `${i === 0 ? "  候选：" : " ".repeat(8)}${c}`)
-      : ["  候选：无"]),
-  ].join("\n");
+  return T.readable(line.text, place, category, candidates);
 }
 
 async function* linesOf(options: MatchOptions): AsyncGenerator<string> {
@@ -96,12 +84,12 @@ export async function runMatch(config: Config, options: MatchOptions): Promise<n
   try {
     const org = await orgOf(db);
     if (org.categories.length === 0) {
-      console.error("数据库里还没有问题类别：请先导入组织架构（riqing import 文件），或启动一次日清。");
+      console.error(T.noCategories);
       return 1;
     }
     const unit = options.unit === undefined ? null : [...org.units.values()].find((u) => u.code === options.unit);
     if (unit === undefined) {
-      console.error(`没有找到单位编码“${options.unit}”。`);
+      console.error(CLI_TEXTS.unknownUnitCode(options.unit));
       return 1;
     }
     prepareMatching(org.categories);

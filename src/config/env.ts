@@ -2,36 +2,52 @@ import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Log levels pino understands. */
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const PORT_MESSAGE = "应为 0–65535 之间的整数端口号，如 3000（0 表示自动选一个空闲端口）";
+/**
+ * Why a variable was refused. The config room sits below the texts, so it names the reason and texts/config.ts
+ * says it in Chinese: what is wrong and how to fix it.
+ */
+export type ConfigReason =
+  | "appId"
+  | "domain"
+  | "eventMode"
+  | "databaseUrl"
+  | "host"
+  | "port"
+  | "timezone"
+  | "admins"
+  | "publicUrl"
+  | "boardSecret"
+  | "linkHours"
+  | "boardLogin"
+  | "logLevel"
+  | "secretForPublicUrl"
+  | "secretForLogin"
+  | "verificationTokenMissing"
+  | "appSecretMissing"
+  | "appIdMissing";
+
+/** A zod message carrying the reason, read back by loadConfig. */
+const because = (reason: ConfigReason) => ({ message: reason });
+
+const PORT = because("port");
+const LINK_HOURS = because("linkHours");
 
 const optionalText = z.string().trim().optional();
 
-/** A whole number from `min` to `max`; any other value is answered with `message`. */
-function wholeNumber(min: number, max: number, message: string) {
-  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+/** A whole number from `min` to `max`; any other value is refused for `reason`. */
+function wholeNumber(min: number, max: number, reason: { message: ConfigReason }) {
+  return z.coerce.number(reason).int(reason).min(min, reason).max(max, reason);
 }
 
-const HOST_MESSAGE =
-  "应为本机的 IP 地址：127.0.0.1（默认，只有本机能访问）或 0.0.0.0（所有网卡，webhook 部署在另一台机器或容器外的反向代理后面时用）";
-
-const SECRET_MESSAGE =
-  "应为至少 32 个字符的随机字符串，挂图作战链接和照片链接用它签名；可用 openssl rand -hex 32 生成，更换后旧链接全部失效";
-const LINK_HOURS_MESSAGE = "应为 1–720 之间的整数（小时），默认 12";
-
-/**
- * Every environment variable Riqing reads, with its default and, per variable, the Chinese message an operator sees
- * when the value is wrong (what is wrong and how to fix it).
- */
+/** Every environment variable Riqing reads, with its default and, per variable, why a wrong value is refused. */
 const schema = z
   .object({
     LARK_APP_ID: optionalText.pipe(
       z
         .string()
-        .regex(/^cli_[0-9a-zA-Z]{8,32}$/, {
-          message: "应为飞书开放平台应用的 App ID（形如 cli_a1b2c3d4e5f60718）。请到开发者后台“凭证与基础信息”复制",
-        })
+        .regex(/^cli_[0-9a-zA-Z]{8,32}$/, because("appId"))
         .optional(),
     ),
     LARK_APP_SECRET: optionalText,
@@ -40,25 +56,22 @@ const schema = z
       .trim()
       .default("feishu")
       .pipe(
-        z.union([z.enum(["feishu", "lark"]), z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""))], {
-          message: "应为 feishu（飞书）、lark（国际版）或私有化部署的地址，如 https://open.example.gov.cn",
-        }),
+        z.union(
+          [z.enum(["feishu", "lark"]), z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""))],
+          because("domain"),
+        ),
       ),
     LARK_EVENT_MODE: z
       .string()
       .trim()
       .default("ws")
-      .pipe(z.enum(["ws", "webhook"], { message: "应为 ws（长连接，默认，无需公网地址）或 webhook（HTTP 回调）" })),
+      .pipe(z.enum(["ws", "webhook"], because("eventMode"))),
     LARK_ENCRYPT_KEY: optionalText,
     LARK_VERIFICATION_TOKEN: optionalText,
     DATABASE_URL: optionalText.pipe(
       z
         .string()
-        .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
-          message:
-            "应为 SQLite 数据库文件（形如 file:./data/riqing.db）或 PostgreSQL 连接串" +
-            "（形如 postgresql://riqing:密码@数据库地址:5432/riqing）",
-        })
+        .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, because("databaseUrl"))
         .optional(),
     ),
     DATA_DIR: z.string().trim().default("./data"),
@@ -66,49 +79,39 @@ const schema = z
       .string()
       .trim()
       .default("127.0.0.1")
-      .refine((host) => isIP(host) !== 0, { message: HOST_MESSAGE }),
-    PORT: wholeNumber(0, 65535, PORT_MESSAGE).default(3000),
-    RIQING_TIMEZONE: z
-      .string()
-      .trim()
-      .default("Asia/Shanghai")
-      .refine(isTimeZone, { message: "不是有效的 IANA 时区名，应形如 Asia/Shanghai" }),
+      .refine((host) => isIP(host) !== 0, because("host")),
+    PORT: wholeNumber(0, 65535, PORT).default(3000),
+    RIQING_TIMEZONE: z.string().trim().default("Asia/Shanghai").refine(isTimeZone, because("timezone")),
     RIQING_ADMINS: z
       .string()
       .default("")
       .transform((v) =>
         v
-          .split(/[,，\s]+/)
+          // Anything that cannot be in an open_id separates two: commas (half- or full-width), spaces, semicolons.
+          .split(/[^0-9a-zA-Z_-]+/)
           .map((s) => s.trim())
           .filter(Boolean),
       )
-      .pipe(
-        z.array(
-          z.string().regex(/^ou_[0-9a-zA-Z_-]+$/, { message: "每一项都应是用户的 open_id（以 ou_ 开头），用逗号分隔" }),
-        ),
-      ),
+      .pipe(z.array(z.string().regex(/^ou_[0-9a-zA-Z_-]+$/, because("admins")))),
     RIQING_PUBLIC_URL: optionalText.pipe(
       z
-        .url({
-          protocol: /^https?$/,
-          message: "应为本服务对外的地址，如 https://riqing.example.gov.cn（挂图作战链接以它开头）",
-        })
+        .url({ protocol: /^https?$/, ...because("publicUrl") })
         .transform((u) => u.replace(/\/+$/, ""))
         .optional(),
     ),
-    RIQING_BOARD_SECRET: optionalText.pipe(z.string().min(32, { message: SECRET_MESSAGE }).optional()),
-    RIQING_BOARD_LINK_HOURS: wholeNumber(1, 720, LINK_HOURS_MESSAGE).default(12),
+    RIQING_BOARD_SECRET: optionalText.pipe(z.string().min(32, because("boardSecret")).optional()),
+    RIQING_BOARD_LINK_HOURS: wholeNumber(1, 720, LINK_HOURS).default(12),
     RIQING_BOARD_LOGIN: z
       .string()
       .trim()
       .toLowerCase()
       .default("off")
-      .pipe(z.enum(["off", "feishu"], { message: "应为 off（默认）或 feishu（允许用飞书账号登录挂图作战）" })),
+      .pipe(z.enum(["off", "feishu"], because("boardLogin"))),
     LOG_LEVEL: z
       .string()
       .trim()
       .toLowerCase()
-      .pipe(z.enum(LOG_LEVELS, { message: `应为 ${LOG_LEVELS.join("、")} 之一` }))
+      .pipe(z.enum(LOG_LEVELS, because("logLevel")))
       .optional(),
   })
   .superRefine((env, ctx) => {
@@ -116,30 +119,28 @@ const schema = z
       ctx.addIssue({
         code: "custom",
         path: ["RIQING_BOARD_SECRET"],
-        message: `未设置。开启挂图作战（已设置 ${env.RIQING_PUBLIC_URL ? "RIQING_PUBLIC_URL" : "RIQING_BOARD_LOGIN"}）需要签名密钥：${SECRET_MESSAGE}`,
+        ...because(env.RIQING_PUBLIC_URL ? "secretForPublicUrl" : "secretForLogin"),
       });
     }
     if (env.LARK_APP_ID && env.LARK_EVENT_MODE === "webhook" && !env.LARK_VERIFICATION_TOKEN) {
       ctx.addIssue({
         code: "custom",
         path: ["LARK_VERIFICATION_TOKEN"],
-        message:
-          "未设置。webhook 模式（LARK_EVENT_MODE=webhook）用它核对每个事件确实来自飞书：" +
-          "请到开发者后台 → 事件与回调 → 加密策略 复制 Verification Token",
+        ...because("verificationTokenMissing"),
       });
     }
     if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
       ctx.addIssue({
         code: "custom",
         path: ["LARK_APP_SECRET"],
-        message: "已设置 LARK_APP_ID，还需要同一应用的 App Secret",
+        ...because("appSecretMissing"),
       });
     }
     if (env.LARK_APP_SECRET && !env.LARK_APP_ID) {
       ctx.addIssue({
         code: "custom",
         path: ["LARK_APP_ID"],
-        message: "已设置 LARK_APP_SECRET，还需要同一应用的 App ID",
+        ...because("appIdMissing"),
       });
     }
   });
@@ -190,23 +191,18 @@ export interface Config {
   };
 }
 
-/** One problem with one variable, in words an operator can act on. */
+/** One problem with one variable; texts/config.ts says it in words an operator can act on. */
 export interface ConfigProblem {
   variable: string;
-  message: string;
+  reason: ConfigReason;
 }
 
 /** Thrown by loadConfig when any variable is invalid; lists every problem at once. */
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
-    super(formatProblems(problems));
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} (${p.reason})`).join(", ")}`);
     this.name = "ConfigError";
   }
-}
-
-function formatProblems(problems: ConfigProblem[]): string {
-  const lines = problems.map((p) => `  - ${p.variable}：${p.message}`);
-  return ["配置有误，日清未启动。请在 .env 或环境变量中修改以下各项（说明见 .env.example）：", ...lines].join("\n");
 }
 
 const DOMAINS: Record<string, string> = {
@@ -225,7 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => ({
       variable: String(issue.path[0] ?? "?"),
-      message: issue.message,
+      reason: issue.message as ConfigReason,
     }));
     throw new ConfigError(problems);
   }

@@ -1,4 +1,4 @@
-import { ENTITY_LABELS, T } from "../texts/org.ts";
+import { ENTITY_LABELS, IMPORT_REPORT_TEXTS as R, T } from "../texts/org.ts";
 import type { EntityCounts, ImportEntity, ImportReport } from "./import-org.ts";
 import type { SourceLoc } from "./org-data.ts";
 
@@ -6,16 +6,12 @@ import type { SourceLoc } from "./org-data.ts";
 export function formatSourceLoc(loc: SourceLoc): string {
   const parts = [loc.file];
   if (loc.sheet !== undefined) parts.push(loc.sheet);
-  if (loc.row !== undefined) parts.push(`第 ${loc.row} 行`);
+  if (loc.row !== undefined) parts.push(R.row(loc.row));
   return parts.join(" › ");
 }
 
 function formatCounts(entity: ImportEntity, c: EntityCounts): string {
-  const parts = [`新增 ${c.created}`];
-  if (entity === "duties") parts.push(`删除 ${c.removed}`);
-  else parts.push(`更新 ${c.updated}`);
-  parts.push(`无变化 ${c.unchanged}`);
-  return `${ENTITY_LABELS[entity]} ${parts.join("、")}`;
+  return R.counts(ENTITY_LABELS[entity], c, entity === "duties");
 }
 
 /**
@@ -25,26 +21,22 @@ function formatCounts(entity: ImportEntity, c: EntityCounts): string {
  */
 export function formatImportReport(report: ImportReport): string {
   if (!report.ok) {
-    const lines = report.problems.map((p) => `  ${formatSourceLoc(p.loc)}：${p.message}`);
-    return [`导入失败，共 ${report.problems.length} 处错误，未做任何修改：`, ...lines].join("\n");
+    const lines = report.problems.map((p) => R.problem(formatSourceLoc(p.loc), p.message));
+    return [R.failed(report.problems.length), ...lines].join("\n");
   }
   const entities = (Object.keys(ENTITY_LABELS) as ImportEntity[]).filter((e) => {
     const c = report.counts[e];
     return c.created + c.updated + c.unchanged + c.removed > 0;
   });
-  const head = report.dryRun ? "试运行（未写入任何数据）" : "导入完成";
-  const { inserted, linked } = report.catalogue;
-  const catalogue = [
-    inserted > 0 ? `载入默认问题类别 ${inserted} 个` : "",
-    linked > 0 ? `为 ${linked} 个默认问题类别关联了默认部门` : "",
-  ].filter(Boolean);
-  const tail = catalogue.length > 0 ? `\n另${report.dryRun ? "将" : ""}${catalogue.join("，")}。` : "";
+  const head = R.head(report.dryRun);
+  const tail = R.catalogue(report.catalogue.inserted, report.catalogue.linked, report.dryRun);
 
   if (!report.changed) {
-    const totals = entities.map((e) => `${ENTITY_LABELS[e]} ${report.counts[e].unchanged}`).join("、");
-    return `${head}：无变化（${totals} 条均与数据库一致）。`;
+    const totals = entities.map((e) => ({ entity: ENTITY_LABELS[e], count: report.counts[e].unchanged }));
+    return R.unchanged(head, totals);
   }
-  return `${report.dryRun ? `${head}，正式导入将` : head}：${entities.map((e) => formatCounts(e, report.counts[e])).join("；")}。${tail}${handedOverText(report)}`;
+  const counts = entities.map((e) => formatCounts(e, report.counts[e]));
+  return `${R.changed(head, report.dryRun, counts)}${tail}${handedOverText(report)}`;
 }
 
 /** The issues passed on because their owner lost their duty, one a line (behaviour §1.9). */

@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import { bindChat } from "../db/bindings.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Role, UnitLevel } from "../domain/types.ts";
-import { type ENTITY_LABELS, T } from "../texts/org.ts";
+import { type ENTITY_LABELS, FIELD_NAMES, T } from "../texts/org.ts";
 import { type CatalogueResult, categoryRules, ensureCatalogue } from "./catalogue.ts";
 import {
   type Located,
@@ -313,17 +313,16 @@ function checkReferences(org: ParsedOrg, state: State): OrgProblem[] {
     const key = category.code ?? category.name ?? "";
     if (target) {
       const earlier = targets.get(target.id);
-      if (earlier) problems.push({ loc, message: T.duplicate("类别", key, earlier.row) });
+      if (earlier) problems.push({ loc, message: T.duplicate(FIELD_NAMES.category, key, earlier.row) });
       targets.set(target.id, loc);
     } else if (category.code === undefined) {
       problems.push({ loc, message: T.newCategoryNeedsCode(key) });
     } else if (category.name === undefined) {
       problems.push({ loc, message: T.newCategoryNeedsName(key) });
     } else {
-      if (category.kind === undefined)
-        problems.push({ loc, message: T.newCategoryNeeds("指标类型（动态/静态）", key) });
+      if (category.kind === undefined) problems.push({ loc, message: T.newCategoryNeeds(FIELD_NAMES.kind, key) });
       if (category.class === undefined) {
-        problems.push({ loc, message: T.newCategoryNeeds("问题分类（工程/整治/执法/管理）", key) });
+        problems.push({ loc, message: T.newCategoryNeeds(FIELD_NAMES.class, key) });
       }
     }
     const sameName = category.name === undefined ? undefined : state.categoriesByName.get(category.name);

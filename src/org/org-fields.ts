@@ -1,9 +1,10 @@
 /**
  * The columns of each section of an organisation file: the English key used in YAML, the Chinese header a street
- * office writes in the workbook, and other headers accepted for the same column. Readers and the workbook writer
- * share this table so the two formats cannot drift apart.
+ * office writes in the workbook, and other headers accepted for the same column (the words are in texts/org.ts).
+ * Readers and the workbook writer share this table so the two formats cannot drift apart.
  */
 
+import { WORKBOOK_WORDS } from "../texts/org.ts";
 import type { OrgSection } from "./org-data.ts";
 
 /** One column of a section. */
@@ -28,74 +29,69 @@ export interface OrgSheet {
   fields: readonly OrgField[];
 }
 
-function field(key: string, header: string, width: number, required: boolean, ...aliases: string[]): OrgField {
-  return { key, header, aliases, required, width };
+type Words = typeof WORKBOOK_WORDS;
+
+/** A column: its header and further headers from the texts, its width and whether a sheet must have it. */
+function field<S extends OrgSection>(
+  section: S,
+  key: Exclude<keyof Words[S], "sheet"> & string,
+  width: number,
+  required: boolean,
+): OrgField {
+  const [header, ...aliases] = WORKBOOK_WORDS[section][key] as readonly string[];
+  return { key, header: header as string, aliases, required, width };
+}
+
+/** A section: its sheet names from the texts (its YAML key is read as a sheet name too), and its columns. */
+function sheet(section: OrgSection, fields: readonly OrgField[]): OrgSheet {
+  const [name, ...aliases] = WORKBOOK_WORDS[section].sheet;
+  return { sheet: name, sheetAliases: [...aliases, section], fields };
 }
 
 /** Every section of an organisation file, in reading order. */
 export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
-  units: {
-    sheet: "单位",
-    sheetAliases: ["单位区域", "区域", "组织架构", "units"],
-    fields: [
-      field("code", "单位编码", 16, true, "编码", "code"),
-      field("name", "单位名称", 22, true, "名称", "name"),
-      field("parent", "上级单位", 16, false, "上级单位编码", "上级编码", "上级", "parent"),
-      field("level", "层级", 10, true, "单位层级", "级别", "类型", "level"),
-      field("aliases", "别名", 30, false, "简称", "aliases"),
-      field("boundary", "边界（GeoJSON）", 30, false, "边界", "GeoJSON", "boundary"),
-    ],
-  },
-  points: {
-    sheet: "点位",
-    sheetAliases: ["points"],
-    fields: [
-      field("code", "点位编码", 16, true, "编码", "code"),
-      field("name", "点位名称", 26, true, "名称", "name"),
-      field("grid", "所属网格", 16, true, "所属网格编码", "网格编码", "网格", "grid"),
-      field("aliases", "别名", 30, false, "简称", "aliases"),
-      field("key", "重点点位", 10, false, "是否重点点位", "重点", "key"),
-      field("lat", "纬度", 12, false, "lat", "latitude"),
-      field("long", "经度", 12, false, "long", "lng", "lon", "longitude"),
-    ],
-  },
-  people: {
-    sheet: "人员",
-    sheetAliases: ["人员职责", "people"],
-    fields: [
-      field("name", "姓名", 10, true, "name"),
-      field("open_id", "open_id", 40, true, "openid", "飞书open_id", "飞书ID"),
-      field("mobile", "手机号", 14, false, "手机", "手机号码", "联系电话", "电话", "mobile"),
-      field("unit", "单位编码", 16, false, "单位", "职责单位", "unit"),
-      field("role", "角色", 12, false, "职责", "岗位", "role"),
-    ],
-  },
-  categories: {
-    sheet: "问题类别",
-    sheetAliases: ["类别", "问题类型", "指标", "categories"],
-    fields: [
-      field("code", "类别编码", 22, false, "编码", "code"),
-      field("name", "类别名称", 22, false, "名称", "类别", "name"),
-      field("kind", "指标类型", 10, false, "类型", "动态静态", "kind"),
-      field("class", "问题分类", 10, false, "分类", "class"),
-      field("keywords", "关键词", 50, false, "keywords"),
-      field("deadline_hours", "整改时限（小时）", 16, false, "整改时限", "时限", "时限（小时）", "deadline_hours"),
-      field("working_days", "按工作日", 10, false, "工作日", "按工作日计", "working_days"),
-      field("after_photo_required", "需整改照片", 12, false, "整改照片", "需要整改照片", "after_photo_required"),
-      field("department", "默认部门", 16, false, "默认部门编码", "部门", "department"),
-    ],
-  },
-  chats: {
-    sheet: "群绑定",
-    sheetAliases: ["群", "群聊", "chats"],
-    fields: [
-      field("chat_id", "群 chat_id", 40, true, "chat_id", "群ID", "群id", "chatid"),
-      field("name", "群名称", 26, false, "群名", "name"),
-      field("unit", "单位编码", 16, true, "单位", "绑定单位", "unit"),
-      field("purpose", "用途", 10, true, "群用途", "purpose"),
-      field("digest_time", "日报时间", 10, false, "日报推送时间", "推送时间", "digest_time"),
-    ],
-  },
+  units: sheet("units", [
+    field("units", "code", 16, true),
+    field("units", "name", 22, true),
+    field("units", "parent", 16, false),
+    field("units", "level", 10, true),
+    field("units", "aliases", 30, false),
+    field("units", "boundary", 30, false),
+  ]),
+  points: sheet("points", [
+    field("points", "code", 16, true),
+    field("points", "name", 26, true),
+    field("points", "grid", 16, true),
+    field("points", "aliases", 30, false),
+    field("points", "key", 10, false),
+    field("points", "lat", 12, false),
+    field("points", "long", 12, false),
+  ]),
+  people: sheet("people", [
+    field("people", "name", 10, true),
+    field("people", "open_id", 40, true),
+    field("people", "mobile", 14, false),
+    field("people", "unit", 16, false),
+    field("people", "role", 12, false),
+  ]),
+  categories: sheet("categories", [
+    field("categories", "code", 22, false),
+    field("categories", "name", 22, false),
+    field("categories", "kind", 10, false),
+    field("categories", "class", 10, false),
+    field("categories", "keywords", 50, false),
+    field("categories", "deadline_hours", 16, false),
+    field("categories", "working_days", 10, false),
+    field("categories", "after_photo_required", 12, false),
+    field("categories", "department", 16, false),
+  ]),
+  chats: sheet("chats", [
+    field("chats", "chat_id", 40, true),
+    field("chats", "name", 26, false),
+    field("chats", "unit", 16, true),
+    field("chats", "purpose", 10, true),
+    field("chats", "digest_time", 10, false),
+  ]),
 };
 
 /** YAML keys of a person's duty entries (`duties: [{unit, role}]`). */

@@ -5,10 +5,10 @@
 
 import { normalizeText } from "../domain/match.ts";
 import { CHAT_PURPOSES, type ChatPurpose } from "../domain/types.ts";
-import { PURPOSE_LABELS } from "../texts/org.ts";
+import { CELL_WORDS, PURPOSE_LABELS } from "../texts/org.ts";
 
-const YES = new Set(["是", "y", "yes", "true", "1", "√", "✓", "✔", "对", "要", "需要", "重点"]);
-const NO = new Set(["否", "n", "no", "false", "0", "×", "✗", "✘", "不", "不要", "不需要", "无"]);
+const YES = new Set<string>(CELL_WORDS.yes);
+const NO = new Set<string>(CELL_WORDS.no);
 
 /** 是/否 and the usual variants (Y/N, true/false, 1/0, √/×); null for anything else. */
 export function parseYesNo(text: string): boolean | null {
@@ -21,14 +21,14 @@ export function parseYesNo(text: string): boolean | null {
 /** Splits a list written in one cell: items separated by 、 , ， ; ； or line breaks; blanks dropped. */
 export function splitList(text: string): string[] {
   return text
-    .split(/[、,，;；\n\r]+/)
+    .split(CELL_WORDS.listSeparators)
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
 
 /** A time of day as zero-padded HH:mm ("9:30", "18：00" → "09:30", "18:00"); null when not a valid time. */
 export function parseTimeOfDay(text: string): string | null {
-  const m = /^(\d{1,2})[:：](\d{2})$/.exec(text.trim());
+  const m = CELL_WORDS.timeOfDay.exec(text.trim());
   if (!m?.[1] || !m[2]) return null;
   const hours = Number(m[1]);
   const minutes = Number(m[2]);
@@ -42,16 +42,9 @@ export function parseMobile(text: string): string | null {
   return /^1[3-9]\d{9}$/.test(digits) ? digits : null;
 }
 
-const PURPOSE_SYNONYMS: Readonly<Record<ChatPurpose, readonly string[]>> = {
-  work: ["工作", "社区工作群", "网格工作群", "创城工作群"],
-  leader: ["领导", "领导审阅群", "包片领导群"],
-  department: ["部门", "职能部门群", "专项工作组群"],
-  patrol: ["巡查", "随手拍", "随手拍群", "巡查上报群"],
-};
-
 const purposeLookup = new Map<string, ChatPurpose>();
 for (const purpose of CHAT_PURPOSES) {
-  for (const word of [purpose, PURPOSE_LABELS[purpose], ...PURPOSE_SYNONYMS[purpose]]) {
+  for (const word of [purpose, PURPOSE_LABELS[purpose], ...CELL_WORDS.purposeSynonyms[purpose]]) {
     purposeLookup.set(normalizeText(word), purpose);
   }
 }

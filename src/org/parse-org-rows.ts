@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { parseAreaGeometry } from "../domain/geo.ts";
 import { parseClass, parseKind, parseRole, parseUnitLevel, ROLE_LABELS } from "../texts/labels.ts";
-import { T } from "../texts/org.ts";
+import { CELL_WORDS, FIELD_NAMES, T } from "../texts/org.ts";
 import type {
   Located,
   LocatedPerson,
@@ -62,7 +62,7 @@ const ALL_BLANK: Record<string, undefined> = Object.fromEntries(
 
 /** The trimmed text of a cell, or undefined when it is blank. A list (from YAML) is read as its items joined. */
 function textOf(v: unknown): string | undefined {
-  if (Array.isArray(v)) return textOf(v.join("、"));
+  if (Array.isArray(v)) return textOf(v.join(CELL_WORDS.listJoiner));
   if (typeof v !== "string") return undefined;
   const t = v.trim();
   return t === "" ? undefined : t;
@@ -171,10 +171,10 @@ const coordinate = (what: string, max: number) =>
 
 const unitSchema = z
   .object({
-    code: requiredCode("单位编码"),
-    name: requiredText("单位名称"),
-    parent: optionalCode("上级单位编码"),
-    level: choice(parseUnitLevel, T.badLevel, "层级"),
+    code: requiredCode(FIELD_NAMES.unitCode),
+    name: requiredText(FIELD_NAMES.unitName),
+    parent: optionalCode(FIELD_NAMES.parentCode),
+    level: choice(parseUnitLevel, T.badLevel, FIELD_NAMES.level),
     aliases: list,
     boundary,
   })
@@ -182,13 +182,13 @@ const unitSchema = z
 
 const pointSchema = z
   .object({
-    code: requiredCode("点位编码"),
-    name: requiredText("点位名称"),
-    grid: requiredCode("所属网格编码"),
+    code: requiredCode(FIELD_NAMES.pointCode),
+    name: requiredText(FIELD_NAMES.pointName),
+    grid: requiredCode(FIELD_NAMES.gridCode),
     aliases: list,
-    key: yesNo("重点点位").transform((k) => k ?? false),
-    lat: coordinate("纬度", 90),
-    long: coordinate("经度", 180),
+    key: yesNo(FIELD_NAMES.keyPoint).transform((k) => k ?? false),
+    lat: coordinate(FIELD_NAMES.lat, 90),
+    long: coordinate(FIELD_NAMES.long, 180),
   })
   .superRefine((p, ctx) => {
     if ((p.lat === undefined) !== (p.long === undefined)) ctx.addIssue(T.halfPosition());
@@ -197,7 +197,7 @@ const pointSchema = z
 
 const personSchema = z
   .object({
-    name: requiredText("姓名", 40),
+    name: requiredText(FIELD_NAMES.personName, 40),
     open_id: pattern(OPEN_ID, T.badOpenId, "open_id"),
     mobile: optionalChoice((s) => parseMobile(s), T.badMobile),
   })
@@ -208,21 +208,21 @@ const personSchema = z
   }));
 
 const dutySchema = z.object({
-  unit: requiredCode("单位编码"),
-  role: choice(parseRole, T.badRole, "角色"),
+  unit: requiredCode(FIELD_NAMES.unitCode),
+  role: choice(parseRole, T.badRole, FIELD_NAMES.role),
 }) satisfies z.ZodType<OrgDuty>;
 
 const categorySchema = z
   .object({
-    code: optionalCode("类别编码"),
-    name: optionalText("类别名称", 40),
+    code: optionalCode(FIELD_NAMES.categoryCode),
+    name: optionalText(FIELD_NAMES.categoryName, 40),
     kind: optionalChoice(parseKind, T.badKind),
     class: optionalChoice(parseClass, T.badClass),
     keywords: optionalList,
     deadline_hours: hours,
-    working_days: yesNo("按工作日"),
-    after_photo_required: yesNo("需整改照片"),
-    department: optionalCode("默认部门编码"),
+    working_days: yesNo(FIELD_NAMES.workingDays),
+    after_photo_required: yesNo(FIELD_NAMES.afterPhoto),
+    department: optionalCode(FIELD_NAMES.departmentCode),
   })
   .transform(
     (c): OrgCategory =>
@@ -241,10 +241,10 @@ const categorySchema = z
 
 const chatSchema = z
   .object({
-    chat_id: pattern(CHAT_ID, T.badChatId, "群 chat_id"),
-    name: optionalText("群名称"),
-    unit: requiredCode("单位编码"),
-    purpose: choice(parsePurpose, T.badPurpose, "用途"),
+    chat_id: pattern(CHAT_ID, T.badChatId, FIELD_NAMES.chatId),
+    name: optionalText(FIELD_NAMES.chatName),
+    unit: requiredCode(FIELD_NAMES.unitCode),
+    purpose: choice(parsePurpose, T.badPurpose, FIELD_NAMES.purpose),
     digest_time: optionalChoice(parseTimeOfDay, T.badTime),
   })
   .transform(
@@ -312,20 +312,20 @@ export function parseOrgRows(raw: RawOrg): { org: ParsedOrg; problems: OrgProble
     return out;
   }
 
-  const units = unique(raw.units, unitSchema, [{ what: "单位编码", of: (u) => u.code }], (r) => {
+  const units = unique(raw.units, unitSchema, [{ what: FIELD_NAMES.unitCode, of: (u) => u.code }], (r) => {
     const code = textOf(r.fields.code);
     if (code) rejected.units.add(code);
   });
-  const points = unique(raw.points, pointSchema, [{ what: "点位编码", of: (p) => p.code }]);
+  const points = unique(raw.points, pointSchema, [{ what: FIELD_NAMES.pointCode, of: (p) => p.code }]);
   const categories = unique(raw.categories, categorySchema, [
-    { what: "类别编码", of: (c) => c.code },
-    { what: "类别名称", of: (c) => c.name },
+    { what: FIELD_NAMES.categoryCode, of: (c) => c.code },
+    { what: FIELD_NAMES.categoryName, of: (c) => c.name },
   ]).filter((c) => {
     if (c.value.code !== undefined || c.value.name !== undefined) return true;
     problems.push({ loc: c.loc, message: T.categoryNoKey() });
     return false;
   });
-  const chats = unique(raw.chats, chatSchema, [{ what: "群 chat_id", of: (c) => c.chatId }]);
+  const chats = unique(raw.chats, chatSchema, [{ what: FIELD_NAMES.chatId, of: (c) => c.chatId }]);
 
   const people = new Map<string, LocatedPerson>();
   const dutyRows = new Map<string, SourceLoc>();
@@ -349,7 +349,7 @@ export function parseOrgRows(raw: RawOrg): { org: ParsedOrg; problems: OrgProble
       if (earlier.name !== person.name) {
         problems.push({
           loc: record.loc,
-          message: T.personConflict("姓名", person.openId, earlier.name, person.name, entry.loc.row),
+          message: T.personConflict(FIELD_NAMES.personName, person.openId, earlier.name, person.name, entry.loc.row),
         });
       }
       if (person.mobile !== undefined) {
@@ -357,7 +357,7 @@ export function parseOrgRows(raw: RawOrg): { org: ParsedOrg; problems: OrgProble
         else if (earlier.mobile !== person.mobile) {
           problems.push({
             loc: record.loc,
-            message: T.personConflict("手机号", person.openId, earlier.mobile, person.mobile, entry.loc.row),
+            message: T.personConflict(FIELD_NAMES.mobile, person.openId, earlier.mobile, person.mobile, entry.loc.row),
           });
         }
       }

@@ -1,14 +1,15 @@
 import type { Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
 import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
-import { PURPOSE_LABELS, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "../texts/org.ts";
+import { CELL_WORDS, PURPOSE_LABELS, WORKBOOK_CREATOR, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgData, type OrgSection } from "./org-data.ts";
 import { ORG_SHEETS } from "./org-fields.ts";
 
 type Cell = string | number;
 
-const yesNo = (v: boolean | undefined): string => (v === undefined ? "" : v ? "是" : "否");
-const joined = (items: readonly string[] | undefined): string => (items ?? []).join("、");
+const yesNo = (v: boolean | undefined): string => (v === undefined ? "" : CELL_WORDS.yesNo(v));
+const joined = (items: readonly string[] | undefined): string => (items ?? []).join(CELL_WORDS.listJoiner);
+const YES_NO = [CELL_WORDS.yesNo(true), CELL_WORDS.yesNo(false)];
 
 /** The rows of each sheet, in the column order of {@link ORG_SHEETS}. */
 function rowsOf(org: OrgData): Record<OrgSection, Cell[][]> {
@@ -45,13 +46,13 @@ function rowsOf(org: OrgData): Record<OrgSection, Cell[][]> {
 /** Drop-down suggestions per column key; typing something else (a synonym such as 书记) is still allowed. */
 const CHOICES: Readonly<Partial<Record<OrgSection, Readonly<Record<string, readonly string[]>>>>> = {
   units: { level: Object.values(UNIT_LEVEL_LABELS) },
-  points: { key: ["是", "否"] },
+  points: { key: YES_NO },
   people: { role: Object.values(ROLE_LABELS) },
   categories: {
     kind: Object.values(KIND_LABELS),
     class: Object.values(CLASS_LABELS),
-    working_days: ["是", "否"],
-    after_photo_required: ["是", "否"],
+    working_days: YES_NO,
+    after_photo_required: YES_NO,
   },
   chats: { purpose: Object.values(PURPOSE_LABELS) },
 };
@@ -94,7 +95,7 @@ function fillSheet(sheet: Worksheet, section: OrgSection, rows: Cell[][]): void 
  */
 export async function writeOrgWorkbook(org: OrgData, path: string): Promise<void> {
   const workbook = new ExcelJS.Workbook();
-  workbook.creator = "日清 Riqing";
+  workbook.creator = WORKBOOK_CREATOR;
   const rows = rowsOf(org);
   for (const section of ORG_SECTIONS) {
     fillSheet(workbook.addWorksheet(ORG_SHEETS[section].sheet), section, rows[section]);

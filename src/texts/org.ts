@@ -122,3 +122,137 @@ export const WORKBOOK_GUIDE: readonly string[] = [
   "六、群绑定：群 chat_id 以 oc_ 开头；用途填 工作群、领导群、部门群 或 巡查群；日报时间为 HH:mm，如 18:00（新群不填为 18:00）。",
   "七、导入是“全部或全不”：只要有一行出错，就一条也不写入，并列出每个错误所在的工作表和行号。同一文件重复导入不会产生任何变化。",
 ];
+
+/** What the reasons call each field of an organisation file (mostly its workbook header). */
+export const FIELD_NAMES = {
+  unitCode: "单位编码",
+  unitName: "单位名称",
+  parentCode: "上级单位编码",
+  level: "层级",
+  pointCode: "点位编码",
+  pointName: "点位名称",
+  gridCode: "所属网格编码",
+  keyPoint: "重点点位",
+  lat: "纬度",
+  long: "经度",
+  personName: "姓名",
+  mobile: "手机号",
+  role: "角色",
+  category: "类别",
+  categoryCode: "类别编码",
+  categoryName: "类别名称",
+  kind: "指标类型（动态/静态）",
+  class: "问题分类（工程/整治/执法/管理）",
+  workingDays: "按工作日",
+  afterPhoto: "需整改照片",
+  departmentCode: "默认部门编码",
+  chatId: "群 chat_id",
+  chatName: "群名称",
+  purpose: "用途",
+} as const;
+
+/**
+ * The workbook's words, read and written: for each section its sheet name followed by other names read as it, and
+ * for each column its header followed by other headers read as it (org/org-fields.ts adds the YAML keys).
+ */
+export const WORKBOOK_WORDS = {
+  units: {
+    sheet: ["单位", "单位区域", "区域", "组织架构"],
+    code: ["单位编码", "编码"],
+    name: ["单位名称", "名称"],
+    parent: ["上级单位", "上级单位编码", "上级编码", "上级"],
+    level: ["层级", "单位层级", "级别", "类型"],
+    aliases: ["别名", "简称"],
+    boundary: ["边界（GeoJSON）", "边界", "GeoJSON"],
+  },
+  points: {
+    sheet: ["点位"],
+    code: ["点位编码", "编码"],
+    name: ["点位名称", "名称"],
+    grid: ["所属网格", "所属网格编码", "网格编码", "网格"],
+    aliases: ["别名", "简称"],
+    key: ["重点点位", "是否重点点位", "重点"],
+    lat: ["纬度", "latitude"],
+    long: ["经度", "lng", "lon", "longitude"],
+  },
+  people: {
+    sheet: ["人员", "人员职责"],
+    name: ["姓名"],
+    open_id: ["open_id", "openid", "飞书open_id", "飞书ID"],
+    mobile: ["手机号", "手机", "手机号码", "联系电话", "电话"],
+    unit: ["单位编码", "单位", "职责单位"],
+    role: ["角色", "职责", "岗位"],
+  },
+  categories: {
+    sheet: ["问题类别", "类别", "问题类型", "指标"],
+    code: ["类别编码", "编码"],
+    name: ["类别名称", "名称", "类别"],
+    kind: ["指标类型", "类型", "动态静态"],
+    class: ["问题分类", "分类"],
+    keywords: ["关键词"],
+    deadline_hours: ["整改时限（小时）", "整改时限", "时限", "时限（小时）"],
+    working_days: ["按工作日", "工作日", "按工作日计"],
+    after_photo_required: ["需整改照片", "整改照片", "需要整改照片"],
+    department: ["默认部门", "默认部门编码", "部门"],
+  },
+  chats: {
+    sheet: ["群绑定", "群", "群聊"],
+    chat_id: ["群 chat_id", "chat_id", "群ID", "群id", "chatid"],
+    name: ["群名称", "群名"],
+    unit: ["单位编码", "单位", "绑定单位"],
+    purpose: ["用途", "群用途"],
+    digest_time: ["日报时间", "日报推送时间", "推送时间"],
+  },
+} as const;
+
+/** The words people type into an import file's cells: yes and no, list separators, times, chat purposes. */
+export const CELL_WORDS = {
+  yes: ["是", "y", "yes", "true", "1", "√", "✓", "✔", "对", "要", "需要", "重点"],
+  no: ["否", "n", "no", "false", "0", "×", "✗", "✘", "不", "不要", "不需要", "无"],
+  /** What the workbook writes for yes and no. */
+  yesNo: (v: boolean) => (v ? "是" : "否"),
+  /** Items in one cell: separated by 、 , ， ; ； or line breaks. */
+  listSeparators: /[、,，;；\n\r]+/,
+  /** How the workbook writes a list in one cell. */
+  listJoiner: "、",
+  /** A time of day, hours and minutes separated by a half- or full-width colon. */
+  timeOfDay: /^(\d{1,2})[:：](\d{2})$/,
+  /** Further names of each chat purpose, besides its label (PURPOSE_LABELS) and its code. */
+  purposeSynonyms: {
+    work: ["工作", "社区工作群", "网格工作群", "创城工作群"],
+    leader: ["领导", "领导审阅群", "包片领导群"],
+    department: ["部门", "职能部门群", "专项工作组群"],
+    patrol: ["巡查", "随手拍", "随手拍群", "巡查上报群"],
+  } satisfies Readonly<Record<ChatPurpose, readonly string[]>>,
+} as const;
+
+/** Who the written workbook says created it. */
+export const WORKBOOK_CREATOR = "日清 Riqing";
+
+/** The words of an import report. */
+export const IMPORT_REPORT_TEXTS = {
+  /** `org.xlsx › 人员 › 第 7 行` */
+  row: (row: number) => `第 ${row} 行`,
+  /** One entity's changes; `removed` is given for duties (which are replaced), `updated` for the rest. */
+  counts: (
+    entity: string,
+    c: { created: number; updated: number; removed: number; unchanged: number },
+    duties: boolean,
+  ) =>
+    `${entity} ${[`新增 ${c.created}`, duties ? `删除 ${c.removed}` : `更新 ${c.updated}`, `无变化 ${c.unchanged}`].join("、")}`,
+  problem: (where: string, message: string) => `  ${where}：${message}`,
+  failed: (count: number) => `导入失败，共 ${count} 处错误，未做任何修改：`,
+  head: (dryRun: boolean) => (dryRun ? "试运行（未写入任何数据）" : "导入完成"),
+  /** What the import did to the standard catalogue, after the counts. */
+  catalogue: (inserted: number, linked: number, dryRun: boolean) => {
+    const done = [
+      inserted > 0 ? `载入默认问题类别 ${inserted} 个` : "",
+      linked > 0 ? `为 ${linked} 个默认问题类别关联了默认部门` : "",
+    ].filter(Boolean);
+    return done.length > 0 ? `\n另${dryRun ? "将" : ""}${done.join("，")}。` : "";
+  },
+  unchanged: (head: string, totals: readonly { entity: string; count: number }[]) =>
+    `${head}：无变化（${totals.map((t) => `${t.entity} ${t.count}`).join("、")} 条均与数据库一致）。`,
+  changed: (head: string, dryRun: boolean, counts: readonly string[]) =>
+    `${dryRun ? `${head}，正式导入将` : head}：${counts.join("；")}。`,
+} as const;

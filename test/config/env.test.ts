@@ -3,12 +3,14 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, secretsOf } from "../../src/config/env.ts";
+import { configProblemsText, configProblemText } from "../../src/texts/config.ts";
 
 function problems(env: Record<string, string>): Record<string, string> {
   try {
     loadConfig(env);
   } catch (error) {
-    if (error instanceof ConfigError) return Object.fromEntries(error.problems.map((p) => [p.variable, p.message]));
+    if (error instanceof ConfigError)
+      return Object.fromEntries(error.problems.map((p) => [p.variable, configProblemText(p)]));
     throw error;
   }
   throw new Error("expected a ConfigError");
@@ -196,8 +198,9 @@ describe("loadConfig", () => {
       loadConfig({ PORT: "-1", LOG_LEVEL: "x" });
       expect.unreachable();
     } catch (error) {
-      expect((error as Error).message).toMatch(/PORT：.*\n.*LOG_LEVEL：/s);
-      expect((error as Error).message).toContain(".env.example");
+      const text = configProblemsText((error as ConfigError).problems);
+      expect(text).toMatch(/PORT：.*\n.*LOG_LEVEL：/s);
+      expect(text).toContain(".env.example");
     }
   });
 
