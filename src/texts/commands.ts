@@ -13,3 +13,13 @@ export const SYSTEM_ACTOR = "系统";
 export function reasonSuffix(reason: string | undefined): string {
   return reason?.trim() ? `：${reason.trim()}` : "";
 }
+
+/** Names in a row: "幸福里社区、东风社区". */
+export function joinNames(names: readonly string[]): string {
+  return names.join("、");
+}
+
+/** A unit with its code, to tell units of one name apart: "幸福里社区（XFL）". */
+export function unitWithCode(name: string, code: string): string {
+  return `${name}（${code}）`;
+}
