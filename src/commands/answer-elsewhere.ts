@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import { LarkCode } from "../lark/errors.ts";
 import { enqueue } from "../lark/outbox.ts";
+import { UNNAMED_CHAT } from "../texts/commands.ts";
 import { escapeText } from "../texts/escape.ts";
 import { TEXTS } from "../texts/messages.ts";
 
@@ -44,7 +45,7 @@ export async function answerElsewhere(tx: Tx, failed: { id: number; code: number
   const person = inbound && waitingPerson(inbound.payload);
   if (!person) return;
   const binding = await tx.chatBinding.findUnique({ where: { chatId: row.chatId }, select: { name: true } });
-  const chat = escapeText(binding?.name ?? "群聊");
+  const chat = escapeText(binding?.name ?? UNNAMED_CHAT);
   const base = { kind: "send", target: person, chatId: null } as const;
   if (blocked) {
     await enqueue(tx, {

@@ -3,6 +3,7 @@ import { claimOnce } from "../db/once.ts";
 import { permits } from "../domain/permissions.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type LookbackView, lookbackCard } from "../presenters/reminder-card.ts";
+import { LOOKBACK } from "../texts/cards.ts";
 import { refusal } from "../texts/permissions.ts";
 import { issueActor } from "./actors.ts";
 import type { CommandContext } from "./context.ts";
@@ -64,7 +65,7 @@ export async function answerLookback(
     where: { id: input.issueId },
     include: { category: true, grid: true, point: true, reporter: true },
   });
-  if (!issue?.sourceChatId || issue.closedAt === null) return { ok: false, code: "moot", message: "找不到这个问题" };
+  if (!issue?.sourceChatId || issue.closedAt === null) return { ok: false, code: "moot", message: LOOKBACK.gone };
   const person = await tx.person.findUnique({ where: { openId: input.actorOpenId } });
   if (!person || !permits("answer_lookback", await issueActor(tx, issue, person, ctx.admins))) {
     return { ok: false, code: "role", message: refusal("answer_lookback", { reporter: issue.reporter?.name }) };
@@ -79,8 +80,12 @@ export async function answerLookback(
       where: { issueId: issue.id, type: { in: ["lookback_ok", "lookback_rebound"] } },
       include: { actor: true },
     });
-    const what = earlier?.type === "lookback_rebound" ? "已反弹" : "未反弹";
-    return { ok: false, code: "moot", message: `回头看已由 ${earlier?.actor?.name ?? "他人"} 回答：${what}` };
+    const rebound = earlier?.type === "lookback_rebound";
+    return {
+      ok: false,
+      code: "moot",
+      message: LOOKBACK.alreadyAnswered(earlier?.actor?.name ?? LOOKBACK.someoneElse, rebound),
+    };
   }
 
   await tx.issueEvent.create({
@@ -116,7 +121,7 @@ export async function answerLookback(
       target: issue.sourceChatId,
       msgType: "text",
       content: JSON.stringify({
-        text: `【回头看·反弹】#${issue.number} ${place} 销项后再次出现，${person.name} 确认反弹，已登记为新问题，问题卡片见本条消息的话题。`,
+        text: LOOKBACK.reboundNotice(issue.number, place, person.name),
       }),
     });
   }

@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client.ts";
+import { UNREGISTERED_USER } from "../texts/commands.ts";
 
 /**
  * Finds a person by open_id, creating one for a Lark user the org file did not list (known to Lark: the id came in
@@ -10,7 +11,7 @@ export async function ensurePerson(
 ): Promise<{ id: number; openId: string; name: string }> {
   return tx.person.upsert({
     where: { openId: user.openId },
-    create: { openId: user.openId, name: user.name || "未登记用户", larkStatus: "ok" },
+    create: { openId: user.openId, name: user.name || UNREGISTERED_USER, larkStatus: "ok" },
     update: {},
     select: { id: true, openId: true, name: true },
   });

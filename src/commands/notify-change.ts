@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import type { IssueAction } from "../domain/lifecycle.ts";
 import { enqueue } from "../lark/outbox.ts";
+import { reasonSuffix } from "../texts/commands.ts";
 import { at, TEXTS } from "../texts/messages.ts";
 import { cardKey, loadIssueView } from "./sync-issue-card.ts";
 
@@ -27,7 +28,7 @@ export async function notifyChange(
   const issue = await tx.issue.findUniqueOrThrow({ where: { id: input.issueId } });
   if (!issue.sourceChatId) return;
   const view = await loadIssueView(tx, input.issueId);
-  const reason = input.reason?.trim() ? `：${input.reason.trim()}` : "";
+  const reason = reasonSuffix(input.reason);
   const assignees = (view.assignee?.mentions ?? []).map(at).join(" ");
   const secretaries = view.dispatchers.map(at).join(" ");
   let text: string | null = null;

@@ -6,6 +6,7 @@ import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
 import { enqueue, type OutboxRef } from "../lark/outbox.ts";
 import { departmentCard, type IssueView, issueCard } from "../presenters/issue-card.ts";
+import { SYSTEM_ACTOR } from "../texts/commands.ts";
 import { externalSourceLabel } from "../texts/labels.ts";
 import { eventText, TEXTS } from "../texts/messages.ts";
 import type { CommandContext } from "./context.ts";
@@ -273,7 +274,7 @@ async function readIssue(tx: Tx, issueId: number) {
     ],
     history: issue.events.map((e) => ({
       at: e.at,
-      actor: e.actor?.name ?? "系统",
+      actor: e.actor?.name ?? SYSTEM_ACTOR,
       text: eventText(e.type, e.reason),
       changes: changesOf(e.data),
     })),

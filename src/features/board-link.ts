@@ -4,6 +4,7 @@ import type { FeatureDeps } from "../commands/deps.ts";
 import { answerTo, replyText, sendText } from "../commands/say.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
 import type { CardAnswer } from "../lark/inbox.ts";
+import { joinNames } from "../texts/commands.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import { cardValue, toast } from "./card-actions.ts";
 import type { CommandExtension } from "./chat-commands.ts";
@@ -24,7 +25,7 @@ export const boardCommand: CommandExtension = async (deps, m, _arg, scope) => {
     now: deps.now(),
   });
   if (!link) return reply(BOARD_TEXTS.noUnits);
-  const text = BOARD_TEXTS.linkText(link.unitNames.join("、"), link.url, deps.board.hours);
+  const text = BOARD_TEXTS.linkText(joinNames(link.unitNames), link.url, deps.board.hours);
   if (m.chatType === "p2p") return reply(text);
   await sendText(deps.db, { key: `board-link:${m.messageId}`, chatId: m.senderOpenId, text });
   await reply(BOARD_TEXTS.linkSent(deps.board.hours));
@@ -48,7 +49,7 @@ export async function handleBoardCardAction(deps: FeatureDeps, a: InboundCardAct
   await sendText(deps.db, {
     key: `board-link:${a.eventId}`,
     chatId: a.operatorOpenId,
-    text: BOARD_TEXTS.linkText(link.unitNames.join("、"), link.url, deps.board.hours),
+    text: BOARD_TEXTS.linkText(joinNames(link.unitNames), link.url, deps.board.hours),
   });
   return toast("success", BOARD_TEXTS.linkSent(deps.board.hours));
 }

@@ -12,35 +12,15 @@ import type { ChatPurpose } from "../domain/types.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { helpCard } from "../presenters/help-card.ts";
 import { issueCard } from "../presenters/issue-card.ts";
+import { unitWithCode } from "../texts/commands.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { PURPOSE_LABELS } from "../texts/org.ts";
 import { refusal } from "../texts/permissions.ts";
+import { COMMAND_WORDS, ISSUE_NUMBER_EXAMPLES, PURPOSE_WORDS, SHOW_ARGUMENT } from "../texts/words.ts";
 import { parseIssueNumber } from "./parse-input.ts";
 import { todoPages } from "./todo-command.ts";
 
-/** Command words (behaviour §5) with their English aliases. */
-const VERBS: Record<string, string> = {
-  帮助: "help",
-  help: "help",
-  待办: "todo",
-  todo: "todo",
-  统计: "stats",
-  stats: "stats",
-  日报: "digest",
-  digest: "digest",
-  查: "show",
-  show: "show",
-  台账: "ledger",
-  ledger: "ledger",
-  绑定: "bind",
-  bind: "bind",
-  解绑: "unbind",
-  unbind: "unbind",
-  挂图: "board",
-  挂图作战: "board",
-  board: "board",
-};
-
-const WORDS = Object.keys(VERBS).sort((a, b) => b.length - a.length);
+const WORDS = Object.keys(COMMAND_WORDS).sort((a, b) => b.length - a.length);
 
 /**
  * Splits "统计 本周" (or "统计本周", "查#1024") into the verb and its argument; null when the text is not a command.
@@ -53,8 +33,8 @@ export function parseCommand(text: string): { verb: string; arg: string } | null
     if (!lower.startsWith(word)) continue;
     const arg = trimmed.slice(word.length);
     if (/^[a-z]/.test(word) && arg !== "" && !/^\s/.test(arg)) continue;
-    const verb = VERBS[word] ?? "help";
-    if (verb === "show" && arg !== "" && !/^[\s#＃\d]/.test(arg)) continue;
+    const verb = COMMAND_WORDS[word] ?? "help";
+    if (verb === "show" && arg !== "" && !SHOW_ARGUMENT.test(arg)) continue;
     return { verb, arg: arg.trim() };
   }
   return null;
@@ -144,7 +124,7 @@ async function show(
   scope: CommandScope,
   reply: (t: string) => Promise<void>,
 ): Promise<void> {
-  const parsed = parseIssueNumber(arg, "查 #1024");
+  const parsed = parseIssueNumber(arg, ISSUE_NUMBER_EXAMPLES.show);
   if (!parsed) return reply(TEXTS.showNeedsNumber);
   if (!parsed.ok) return reply(parsed.answer);
   const number = parsed.value;
@@ -158,23 +138,6 @@ async function show(
   if (!card) return reply(refusal("show"));
   await replyCard(deps.db, { ...answerTo(m), card });
 }
-
-const PURPOSE_WORDS: Record<string, ChatPurpose> = {
-  工作: "work",
-  工作群: "work",
-  巡查: "patrol",
-  巡查群: "patrol",
-  领导: "leader",
-  领导群: "leader",
-  部门: "department",
-  部门群: "department",
-};
-const PURPOSE_LABELS: Record<ChatPurpose, string> = {
-  work: "工作群",
-  patrol: "巡查群",
-  leader: "领导群",
-  department: "部门群",
-};
 
 /**
  * 绑定 单位 [用途]: binds the group to the unit named by code, name or alias (an ambiguous name asks for the code).
@@ -207,7 +170,7 @@ async function bind(
     return reply(
       TEXTS.bindAmbiguous(
         name,
-        candidates.map((u) => `${u.name}（${u.code}）`),
+        candidates.map((u) => unitWithCode(u.name, u.code)),
       ),
     );
   const unit = candidates[0];

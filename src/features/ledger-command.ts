@@ -28,10 +28,12 @@ import { transaction } from "../db/transaction.ts";
 import { localDateString, type Period } from "../domain/deadline.ts";
 import { PERMISSIONS, visibleUnits } from "../domain/permissions.ts";
 import { enqueue } from "../lark/outbox.ts";
-import { type PeriodSpec, periodFor, periodLabel } from "../reports/stats.ts";
+import { periodFor, periodLabel } from "../reports/stats.ts";
 import { LedgerTooLargeError } from "../reports/zip-ledger.ts";
+import { ledgerFileBase } from "../texts/ledger.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { refusal } from "../texts/permissions.ts";
+import { DATE_RANGE, LEDGER_PERIOD_WORDS } from "../texts/words.ts";
 import type { CommandExtension } from "./chat-commands.ts";
 import { type Parsed, parseDateRange } from "./parse-input.ts";
 
@@ -42,26 +44,15 @@ const DAY_MS = 24 * 3_600_000;
  */
 const MAX_CHAT_LEDGER_DAYS = 366;
 
-const PERIOD_WORDS: Partial<Record<string, PeriodSpec>> = {
-  "": "month",
-  本月: "month",
-  month: "month",
-  本周: "week",
-  week: "week",
-  今日: "today",
-  今天: "today",
-  today: "today",
-};
-
 /**
  * Parses 本周 | 本月 | 今日 | 起止日期 (both dates inclusive; ~, 至, 到, — or -- between them). Default 本月. A text
  * that is none of these, or names an impossible or reversed period, gets its answer.
  */
 export function parseLedgerPeriod(arg: string, now: Date, timeZone: string): Parsed<Period> {
   const text = arg.trim();
-  const spec = PERIOD_WORDS[text];
+  const spec = LEDGER_PERIOD_WORDS[text];
   if (spec) return { ok: true, value: periodFor(spec, now, timeZone) };
-  const match = /^(.+?)\s*(?:~|～|至|到|—|--)\s*(.+)$/.exec(text);
+  const match = DATE_RANGE.exec(text);
   if (!match?.[1] || !match[2]) return { ok: false, answer: TEXTS.badLedgerPeriod };
   return parseDateRange(match[1], match[2], timeZone, TEXTS.badLedgerPeriod);
 }
@@ -165,7 +156,7 @@ async function deliverLedger(deps: FeatureDeps, request: LedgerRequest): Promise
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     const unit = await deps.db.unit.findUniqueOrThrow({ where: { id: request.unitId } });
-    const base = `${unit.name}台账_${periodLabel(request.period, deps.timeZone).replace(/\s/g, "")}`;
+    const base = ledgerFileBase(unit.name, periodLabel(request.period, deps.timeZone).replace(/\s/g, ""));
     const workbook = `${base}.xlsx`;
     // The workbook and zip writers are loaded when a ledger is asked for, not with the bot; the workbook is written
     // on a thread of its own, so the bot's event loop keeps answering meanwhile.

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { CALENDAR_DATE } from "../texts/words.ts";
 
 /** The highest issue number 查 and 合并 accept: nine digits, well inside every database's integer column. */
 export const MAX_ISSUE_NUMBER = 999_999_999;
@@ -48,7 +49,7 @@ export function parseIssueNumber(text: string, example: string): Parsed<number> 
 /** "2026-11-23", "2026-11-1", "2026/11/1", "2026年11月1日" as YYYY-MM-DD; `formatAnswer` when it is none of those. */
 function calendarDate(formatAnswer: string) {
   return z.string().transform((text, ctx) => {
-    const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(halfWidth(text));
+    const match = CALENDAR_DATE.exec(halfWidth(text));
     if (!match) {
       ctx.addIssue({ code: "custom", message: formatAnswer });
       return z.NEVER;

@@ -9,6 +9,7 @@ import { transaction } from "../db/transaction.ts";
 import { normalizeText } from "../domain/match.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { AFTER_THREAD_WORD, ISSUE_NUMBER_EXAMPLES, THREAD_WORDS } from "../texts/words.ts";
 import { parseIssueNumber } from "./parse-input.ts";
 
 /**
@@ -31,21 +32,6 @@ export async function issueOfThread(db: Db, m: InboundMessage): Promise<{ id: nu
   return id === undefined || id === null ? null : { id };
 }
 
-/**
- * Thread words and the action each takes; the rest of the text is the reason. Words are tried longest first, so the
- * negative 验收不通过 wins over 验收通过, and a bare 验收 is no verdict at all.
- */
-const THREAD_WORDS: { words: string[]; action: IssueActionInput["action"] }[] = [
-  { words: ["已整改", "整改完成", "已完成", "已处理", "已清理"], action: "rectify" },
-  { words: ["接单"], action: "accept" },
-  { words: ["退回"], action: "send_back" },
-  { words: ["转派"], action: "assign" },
-  { words: ["验收通过", "验收合格", "通过验收"], action: "verify" },
-  { words: ["验收不通过", "验收不合格", "验收未通过", "不通过", "不合格", "驳回"], action: "refuse" },
-  { words: ["不予受理"], action: "reject" },
-  { words: ["合并到", "合并"], action: "merge" },
-  { words: ["不是重复"], action: "dismiss_duplicate" },
-];
 const WORDS_LONGEST_FIRST = THREAD_WORDS.flatMap(({ words, action }) => words.map((word) => ({ word, action }))).sort(
   (a, b) => b.word.length - a.word.length,
 );
@@ -62,7 +48,7 @@ function threadVerb(text: string): { action: IssueActionInput["action"]; rest: s
       read += normalizeText(chars[i] ?? "");
       if (read !== word) continue;
       const rest = chars.slice(i + 1).join("");
-      return { action, rest: rest.replace(/^[\s：:，,。]+/, "").trim() };
+      return { action, rest: rest.replace(AFTER_THREAD_WORD, "").trim() };
     }
   }
   return null;
@@ -100,7 +86,7 @@ export async function respondInThread(
     }
   }
   if (input.action === "merge") {
-    const number = parseIssueNumber(rest, "合并到 #1024");
+    const number = parseIssueNumber(rest, ISSUE_NUMBER_EXAMPLES.merge);
     if (number && !number.ok) return answer(number.answer);
     if (number) {
       const original = await deps.db.issue.findUnique({ where: { number: number.value }, select: { id: true } });

@@ -4,21 +4,9 @@ import { type PeriodSpec, periodFor, periodLabel, type UnitStats, unitStats } fr
 import { STATUS_LABELS } from "../texts/labels.ts";
 import { DURATION_LABELS, formatHours, formatRate, TEXTS } from "../texts/messages.ts";
 import { refusal } from "../texts/permissions.ts";
+import { PERIOD_NAMES, STATS_LINES } from "../texts/stats.ts";
+import { STATS_PERIOD_WORDS } from "../texts/words.ts";
 import type { CommandExtension } from "./chat-commands.ts";
-
-const PERIOD_WORDS: Record<string, "today" | "week" | "month"> = {
-  "": "today",
-  今日: "today",
-  今天: "today",
-  today: "today",
-  本周: "week",
-  这周: "week",
-  week: "week",
-  本月: "month",
-  这个月: "month",
-  month: "month",
-};
-const PERIOD_NAMES = { today: "今日", week: "本周", month: "本月" } as const;
 
 /** At most this many units in one answer (a private chat covers all of the sender's units). */
 const MAX_UNITS = 5;
@@ -29,14 +17,19 @@ export function statsText(s: UnitStats, name: string, timeZone: string): string 
     .map((status) => `${STATUS_LABELS[status]} ${s.openByStatus[status]}`)
     .join(" · ");
   return [
-    `${s.unit.name} · ${name}（${periodLabel(s.period, timeZone)}）`,
-    `发现 ${s.found} 件（动态 ${s.byKind.dynamic} · 静态 ${s.byKind.static}），整改 ${s.rectified}，销项 ${s.closed}，反弹 ${s.rebound}`,
-    `未销项 ${s.open} 件：${open}；其中超期 ${s.overdue}`,
-    `整改率 ${formatRate(s.rate.rate)}（累计 ${formatRate(s.cumulativeRate.rate)}）`,
-    DURATION_KINDS.map(
-      (kind) =>
-        `平均${DURATION_LABELS[kind]} ${formatHours(s.durations[kind].averageHours)}（中位数 ${formatHours(s.durations[kind].medianHours)}）`,
-    ).join("，"),
+    STATS_LINES.heading(s.unit.name, name, periodLabel(s.period, timeZone)),
+    STATS_LINES.found({ ...s.byKind, found: s.found, rectified: s.rectified, closed: s.closed, rebound: s.rebound }),
+    STATS_LINES.open(s.open, open, s.overdue),
+    STATS_LINES.rate(formatRate(s.rate.rate), formatRate(s.cumulativeRate.rate)),
+    STATS_LINES.join(
+      DURATION_KINDS.map((kind) =>
+        STATS_LINES.duration(
+          DURATION_LABELS[kind],
+          formatHours(s.durations[kind].averageHours),
+          formatHours(s.durations[kind].medianHours),
+        ),
+      ),
+    ),
   ].join("\n");
 }
 
@@ -45,7 +38,7 @@ export function statsText(s: UnitStats, name: string, timeZone: string): string 
  * from the statistics module — the same figures as the digest and the ledger.
  */
 export const statsCommand: CommandExtension = async (deps, m, arg, scope) => {
-  const spec = PERIOD_WORDS[arg.trim().toLowerCase()];
+  const spec = STATS_PERIOD_WORDS[arg.trim().toLowerCase()];
   const reply = (text: string) => replyText(deps.db, { ...answerTo(m), text });
   if (!spec) return reply(TEXTS.badStatsPeriod);
   const now = deps.now();

@@ -1,5 +1,6 @@
 import { lookbackViewOf, reboundNoticeKey } from "../commands/answer-lookback.ts";
 import { replyCard } from "../commands/say.ts";
+import { lookbackSummary, reboundIssueText, reboundSummary } from "../texts/sweeps.ts";
 
 /**
  * 回头看 (behaviour §6) as a sweep. Two steps, both idempotent functions of `now`:
@@ -125,7 +126,7 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
   for (const issue of due.filter((i) => !done.has(lookbackKey(i.id)))) {
     const chatId = issue.sourceChatId ?? "";
     const messageId = issue.sourceMessageId ?? "";
-    const notice = { key: lookbackKey(issue.id), chatId, summary: `#${issue.number} 回头看 → ${chatName(chatId)}` };
+    const notice = { key: lookbackKey(issue.id), chatId, summary: lookbackSummary(issue.number, chatName(chatId)) };
     if (options.dryRun) {
       notices.push(notice);
       continue;
@@ -240,7 +241,7 @@ async function fileRebound(
         chatId,
         chatUnitId,
         reporter,
-        text: `回头看发现 #${original.number} 反弹：${stripReportWord(original.text)}`,
+        text: reboundIssueText(original.number, stripReportWord(original.text)),
         photos: [],
         sourceMessageId: noticeId,
         reportedAt: now,
@@ -249,7 +250,7 @@ async function fileRebound(
       jobContext(deps, now),
     );
     const filed = await tx.issue.findUniqueOrThrow({ where: { id }, select: { number: true } });
-    return { key: filedKey(originalId), chatId, summary: `#${original.number} 反弹，已登记新问题 #${filed.number}` };
+    return { key: filedKey(originalId), chatId, summary: reboundSummary(original.number, filed.number) };
   });
 }
 

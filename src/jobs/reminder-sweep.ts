@@ -53,6 +53,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { inChunks } from "../reports/stats-scope.ts";
+import { escalationSummary, RUNG_LABELS } from "../texts/sweeps.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
@@ -62,13 +63,6 @@ const HOUR_MS = 3_600_000;
 
 /** Every rung of the ladder. */
 export type ReminderRung = ReminderStage | "escalate";
-
-const RUNG_LABELS: Readonly<Record<ReminderRung, string>> = {
-  before: "到期前提醒",
-  deadline: "到期提醒",
-  again: "延后后再次提醒",
-  escalate: "超期上报",
-};
 
 /** Claim key of one rung of one issue; a snooze's reminder is keyed by the snooze's end. */
 export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Date): string {
@@ -357,9 +351,11 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     if (pending.length === 0) continue;
     const sent = options.dryRun ? pending : await sendEscalation(deps, { ...group, escalations: pending }, now);
     if (sent.length === 0) continue;
-    const numbers = sent.map((e) => `#${e.item.number}`).join("、");
     for (const chatId of group.target.chatIds) {
-      const summary = `${RUNG_LABELS.escalate} ${sent.length} 件（${numbers}）→ ${state.chatName(chatId)}`;
+      const summary = escalationSummary(
+        sent.map((e) => e.item.number),
+        state.chatName(chatId),
+      );
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
     }
   }

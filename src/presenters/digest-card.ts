@@ -20,6 +20,7 @@ import {
   todayAccountLine,
   unrankedLine,
 } from "../reports/digest.ts";
+import { DIGEST_CARD } from "../texts/cards.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
 import { formatDateTime, METRICS_DEFINITION, TEXTS } from "../texts/messages.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
@@ -80,14 +81,14 @@ export function reviewReadValue(reviewId: number): Record<string, unknown> {
 export function reviewCard(view: ReviewView, timeZone: string): Card {
   const who = view.secretaries.map(mention).join(" ");
   return card({
-    header: { title: "审阅意见", template: view.read ? "green" : "orange" },
+    header: { title: DIGEST_CARD.review, template: view.read ? "green" : "orange" },
     elements: [
       markdown(
         `${who ? `${who} ` : ""}${TEXTS.reviewHeading(escapeMarkdown(view.leader), view.date)}\n${escapeMarkdown(view.comment)}`,
       ),
       view.read
         ? note(TEXTS.reviewRead(view.read.by, formatDateTime(view.read.at, timeZone)))
-        : buttons([{ text: "已阅", value: reviewReadValue(view.reviewId), type: "primary" }]),
+        : buttons([{ text: DIGEST_CARD.read, value: reviewReadValue(view.reviewId), type: "primary" }]),
     ],
   });
 }
@@ -140,31 +141,33 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
       options.imageKey && image(options.imageKey, rankingTitle(data)),
       hr(),
       buttons([
-        ...(stats.overdue > 0 ? [{ text: "查看超期", value: digestValue("overdue", data.unit.id, data.date) }] : []),
-        { text: "导出台账", value: digestValue("ledger", data.unit.id, data.date) },
+        ...(stats.overdue > 0
+          ? [{ text: DIGEST_CARD.showOverdue, value: digestValue("overdue", data.unit.id, data.date) }]
+          : []),
+        { text: DIGEST_CARD.exportLedger, value: digestValue("ledger", data.unit.id, data.date) },
         ...(BOARD_LEVELS.has(data.unit.level)
           ? [{ text: BOARD_TEXTS.buttonLabel, value: boardValue(data.unit.id) }]
           : []),
       ]),
       reviewForm(data),
-      note(`口径：${METRICS_DEFINITION}\n${rankingRule(data)}`),
+      note(`${DIGEST_CARD.definitions(METRICS_DEFINITION)}\n${rankingRule(data)}`),
     ],
   });
 }
 
 function listSection(title: string, lines: string[], total: number, empty: string, overdue: boolean): string {
   if (total === 0) return `**${title}**\n${empty}`;
-  const more = total > lines.length ? [`等 ${total} 件${overdue ? "，点「查看超期」看全部" : ""}`] : [];
+  const more = total > lines.length ? [DIGEST_CARD.moreIssues(total, overdue)] : [];
   return [`**${title}**`, ...lines.map((l) => `- ${l}`), ...more].join("\n");
 }
 
 function rankingSection(data: DigestData, limit: number): string {
   const ranked = data.ranking.filter((e) => e.rank !== null);
   const lines = ranked.slice(0, limit).map((e) => rankingLine(e, escapeMarkdown));
-  if (ranked.length > lines.length) lines.push(`等 ${ranked.length} 个${data.childLabel}`);
+  if (ranked.length > lines.length) lines.push(DIGEST_CARD.moreUnits(ranked.length, data.childLabel));
   const unranked = unrankedLine(data, escapeMarkdown);
   if (unranked) lines.push(unranked);
-  if (lines.length === 0) lines.push(`今日没有${data.childLabel}的问题`);
+  if (lines.length === 0) lines.push(DIGEST_CARD.noUnits(data.childLabel));
   return [`**${rankingTitle(data)}**`, ...lines].join("\n");
 }
 
@@ -178,9 +181,9 @@ function reviewForm(data: DigestData): CardElement {
   if (targets.length > 0) {
     elements.push({
       ...select({
-        placeholder: "发给哪个社区",
+        placeholder: DIGEST_CARD.reviewTarget,
         options: [
-          { text: "全部社区", value: ALL_TARGETS },
+          { text: DIGEST_CARD.allCommunities, value: ALL_TARGETS },
           ...targets.map((u) => ({ text: u.name, value: String(u.id) })),
         ],
         value: digestValue("review", data.unit.id, data.date),
@@ -192,13 +195,13 @@ function reviewForm(data: DigestData): CardElement {
   elements.push(
     input({
       name: REVIEW_FIELDS.comment,
-      label: "审阅意见",
-      placeholder: targets.length > 0 ? "将发到所选社区的工作群" : "将发到本社区工作群",
+      label: DIGEST_CARD.review,
+      placeholder: targets.length > 0 ? DIGEST_CARD.reviewToChosen : DIGEST_CARD.reviewToCommunity,
       maxLength: 500,
     }),
     submitButton({
       name: "submit_review",
-      text: "提交审阅意见",
+      text: DIGEST_CARD.submitReview,
       value: digestValue("review", data.unit.id, data.date),
       type: "primary",
     }),

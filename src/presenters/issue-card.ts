@@ -1,9 +1,26 @@
-import type { Changes } from "../domain/changes.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
-import { changesText } from "../texts/changes.ts";
+import { changesAside } from "../texts/changes.ts";
 import { deadlineDate } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
+import {
+  awaitingDispatch,
+  categoryLine,
+  DEADLINE_FIELD,
+  descriptionBlock,
+  earlierHistory,
+  ISSUE_CARD_WORDS,
+  ISSUE_FIELDS,
+  issueCardTitle,
+  mergedLead,
+  photoCountText,
+  photosAlt,
+  reboundLead,
+  rejectReasonLine,
+  sourceLine,
+  suspectedDuplicateLine,
+  uploadingPhotos,
+} from "../texts/issue-card.ts";
 import { CATEGORY_PENDING, CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
 import { ACTION_LABELS } from "../texts/lifecycle.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
@@ -75,25 +92,33 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
   const history = view.history.slice(-(options.fullHistory ? HISTORY_MAX : HISTORY_ON_CARD));
   const earlier = view.history.length - history.length;
   const overdue = isOverdueAt(view, now);
-  const statusText = overdue ? `${STATUS_LABELS[view.status]} · 已超期` : STATUS_LABELS[view.status];
-  const title = `#${view.number} ${view.category?.name ?? CATEGORY_PENDING} · ${statusText}${view.urgent ? " · 紧急" : ""}`;
+  const title = issueCardTitle(
+    view.number,
+    view.category?.name ?? CATEGORY_PENDING,
+    STATUS_LABELS[view.status],
+    overdue,
+    view.urgent,
+  );
   return card({
     header: { title, template: statusColor(view.status, overdue) },
     elements: [
-      view.reboundOf !== null && markdown(`**⚠️ 反弹问题**：同一地点的同类问题 #${view.reboundOf} 销项后再次出现`),
-      view.duplicateOf !== null && markdown(`已合并到 #${view.duplicateOf}，请在原问题中跟进`),
-      view.source && markdown(`**来源**：${escapeMarkdown(view.source)}`),
+      view.reboundOf !== null && markdown(reboundLead(view.reboundOf)),
+      view.duplicateOf !== null && markdown(mergedLead(view.duplicateOf)),
+      view.source && markdown(sourceLine(escapeMarkdown(view.source))),
       fields([
-        { label: "网格", value: escapeMarkdown(view.grid ?? "待确定") },
-        { label: "点位", value: escapeMarkdown(view.point ?? "—") },
-        { label: "类别", value: categoryText(view) },
-        { label: "上报", value: `${escapeMarkdown(view.reporter.name)} ${formatDateTime(view.reportedAt, timeZone)}` },
-        { label: "责任人", value: assigneeText(view) },
-        { label: "整改期限", value: deadlineText(view, now, timeZone) },
+        { label: ISSUE_FIELDS.grid, value: escapeMarkdown(view.grid ?? ISSUE_CARD_WORDS.gridPending) },
+        { label: ISSUE_FIELDS.point, value: escapeMarkdown(view.point ?? "—") },
+        { label: ISSUE_FIELDS.category, value: categoryText(view) },
+        {
+          label: ISSUE_FIELDS.reported,
+          value: `${escapeMarkdown(view.reporter.name)} ${formatDateTime(view.reportedAt, timeZone)}`,
+        },
+        { label: ISSUE_FIELDS.assignee, value: assigneeText(view) },
+        { label: ISSUE_FIELDS.deadline, value: deadlineText(view, now, timeZone) },
       ]),
-      markdown(`**问题描述**\n${describe(view.text)}`),
+      markdown(descriptionBlock(describe(view.text))),
       ...photoElements(view),
-      view.rejectReason ? markdown(`**不予受理原因**：${escapeMarkdown(view.rejectReason)}`) : null,
+      view.rejectReason ? markdown(rejectReasonLine(escapeMarkdown(view.rejectReason))) : null,
       ...placeSelects(view, false),
       ...actionElements(view),
       ...placeSelects(view, true),
@@ -101,9 +126,9 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
       history.length > 0 &&
         note(
           [
-            ...(earlier > 0 ? [earlierHistoryText(earlier, view.number, options.fullHistory === true)] : []),
+            ...(earlier > 0 ? [earlierHistory(earlier, view.number, options.fullHistory === true)] : []),
             ...history.map(
-              (h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}${changesNote(h.changes, timeZone)}`,
+              (h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}${h.changes ? changesAside(h.changes, timeZone) : ""}`,
             ),
           ].join("\n"),
         ),
@@ -128,16 +153,6 @@ export function departmentCard(
   return { ...base, elements: [markdown(lead), ...base.elements] };
 }
 
-/** What a history line's event moved, before and after (behaviour §2.14): "（类别：堆物堆料 → 占道经营）", or nothing. */
-function changesNote(changes: Changes | undefined, timeZone: string): string {
-  const text = changes ? changesText(changes, timeZone) : "";
-  return text ? `（${text}）` : "";
-}
-
-function earlierHistoryText(count: number, issueNumber: number, full: boolean): string {
-  return full ? `（更早的 ${count} 条记录见台账）` : `（更早的 ${count} 条记录：发送“查 #${issueNumber}”查看）`;
-}
-
 /** The report's words without the 上报 each of its messages may open with, cut to a card's length. */
 function describe(reported: string): string {
   const text = reported
@@ -145,16 +160,20 @@ function describe(reported: string): string {
     .map(stripReportWord)
     .filter((line) => line.trim() !== "")
     .join("\n");
-  if (!text) return "（未附文字说明）";
+  if (!text) return ISSUE_CARD_WORDS.noText;
   const cut = [...text];
   return cut.length > DESCRIPTION_MAX
-    ? `${escapeMarkdown(cut.slice(0, DESCRIPTION_MAX).join(""))}…（全文见台账）`
+    ? `${escapeMarkdown(cut.slice(0, DESCRIPTION_MAX).join(""))}${ISSUE_CARD_WORDS.cut}`
     : escapeMarkdown(text);
 }
 
 function categoryText(view: IssueView): string {
-  if (!view.category) return "待定";
-  return `${escapeMarkdown(view.category.name)}（${KIND_LABELS[view.category.kind]}指标 · ${CLASS_LABELS[view.category.class]}）`;
+  if (!view.category) return ISSUE_CARD_WORDS.categoryPending;
+  return categoryLine(
+    escapeMarkdown(view.category.name),
+    KIND_LABELS[view.category.kind],
+    CLASS_LABELS[view.category.class],
+  );
 }
 
 function assigneeText(view: IssueView): string {
@@ -164,7 +183,7 @@ function assigneeText(view: IssueView): string {
   }
   if (view.status !== "reported") return "—";
   const who = view.dispatchers.map(mention).join(" ");
-  return who ? `待派单，请 ${who} 派单` : "待派单";
+  return who ? awaitingDispatch(who) : ISSUE_CARD_WORDS.unassigned;
 }
 
 /**
@@ -172,13 +191,13 @@ function assigneeText(view: IssueView): string {
  * when the issue changes (and by the reminder sweep when the deadline passes), so it carries no countdown.
  */
 function deadlineText(view: IssueView, now: Date, timeZone: string): string {
-  if (!view.deadline) return "待确定类别后计算";
+  if (!view.deadline) return ISSUE_CARD_WORDS.deadlinePending;
   const at = deadlineDate(view.deadline, timeZone, now);
   const since = (instant: Date | null) => deadlineDate(instant ?? now, timeZone, now);
-  if (view.status === "closed") return `${at}（已于 ${since(view.closedAt)} 销项）`;
-  if (view.status === "rectified") return `${at}（已于 ${since(view.rectifiedAt)} 整改）`;
+  if (view.status === "closed") return DEADLINE_FIELD.closed(at, since(view.closedAt));
+  if (view.status === "rectified") return DEADLINE_FIELD.rectified(at, since(view.rectifiedAt));
   if (view.status === "rejected" || view.status === "duplicate") return at;
-  return isOverdueAt(view, now) ? `${at}（已超期）` : `${at} 前`;
+  return isOverdueAt(view, now) ? DEADLINE_FIELD.overdue(at) : DEADLINE_FIELD.running(at);
 }
 
 /**
@@ -192,11 +211,15 @@ function photoElements(view: IssueView): CardElement[] {
   const awaitingFix = ["reported", "assigned", "accepted"].includes(view.status);
   const noRectification = view.status === "rejected" || view.status === "duplicate";
   return [
-    ...photoGroup("整改前", before, "（未附照片）"),
+    ...photoGroup(ISSUE_CARD_WORDS.before, before, ISSUE_CARD_WORDS.noPhoto),
     ...(noRectification && after.length === 0
       ? []
-      : photoGroup("整改后", after, awaitingFix ? "（尚未整改）" : "（未附照片）")),
-    ...(refused.length > 0 ? photoGroup("整改后（已驳回）", refused, "") : []),
+      : photoGroup(
+          ISSUE_CARD_WORDS.after,
+          after,
+          awaitingFix ? ISSUE_CARD_WORDS.notRectified : ISSUE_CARD_WORDS.noPhoto,
+        )),
+    ...(refused.length > 0 ? photoGroup(ISSUE_CARD_WORDS.refusedAfter, refused, "") : []),
   ];
 }
 
@@ -207,15 +230,10 @@ function photoGroup(label: string, photos: IssueView["photos"], placeholder: str
   const keys = shown.flatMap((photo) => (photo.imageKey ? [photo.imageKey] : []));
   const uploading = shown.length - keys.length;
   return [
-    markdown(`**${label}**${photoCount(photos.length)}`),
-    ...(keys.length > 0 ? [imageGrid(keys, `${label}照片`)] : []),
-    ...(uploading > 0 ? [markdown(`（${uploading} 张照片上传中）`)] : []),
+    markdown(`**${label}**${photoCountText(photos.length, MAX_GRID_IMAGES)}`),
+    ...(keys.length > 0 ? [imageGrid(keys, photosAlt(label))] : []),
+    ...(uploading > 0 ? [markdown(uploadingPhotos(uploading))] : []),
   ];
-}
-
-function photoCount(count: number): string {
-  if (count > MAX_GRID_IMAGES) return `（共 ${count} 张，卡片上显示前 ${MAX_GRID_IMAGES} 张，全部照片见台账）`;
-  return count > 1 ? `（${count} 张）` : "";
 }
 
 /**
@@ -230,8 +248,8 @@ function placeSelects(view: IssueView, known: boolean): CardElement[] {
   const selects = [
     {
       known: view.grid !== null,
-      question: [markdown("没能从描述中认出网格，请选择：")],
-      placeholder: view.grid ? "修改网格" : "选择网格",
+      question: [markdown(ISSUE_CARD_WORDS.gridQuestion)],
+      placeholder: view.grid ? ISSUE_CARD_WORDS.changeGrid : ISSUE_CARD_WORDS.chooseGrid,
       options: view.gridOptions,
       action: "set_grid",
     },
@@ -239,11 +257,15 @@ function placeSelects(view: IssueView, known: boolean): CardElement[] {
       known: view.category !== null,
       question: suggested
         ? [
-            markdown("问题类别还没确定，可能是以下几类，请点选："),
+            markdown(ISSUE_CARD_WORDS.categorySuggested),
             buttons(view.categorySuggestions.map((c) => ({ text: c.name, value: categoryButtonValue(view.id, c.id) }))),
           ]
-        : [markdown("没能认出问题类别，请选择：")],
-      placeholder: view.category ? "修改类别" : suggested ? "都不是？选择其他类别" : "选择问题类别",
+        : [markdown(ISSUE_CARD_WORDS.categoryQuestion)],
+      placeholder: view.category
+        ? ISSUE_CARD_WORDS.changeCategory
+        : suggested
+          ? ISSUE_CARD_WORDS.otherCategory
+          : ISSUE_CARD_WORDS.chooseCategory,
       options: view.categoryOptions,
       action: "set_category",
     },
@@ -265,7 +287,7 @@ function actionElements(view: IssueView): CardElement[] {
   const id = view.id;
   const out: CardElement[] = [];
   if (view.suspectedDuplicateOf !== null && view.status !== "duplicate" && view.status !== "closed") {
-    out.push(markdown(`**疑似重复**：与 #${view.suspectedDuplicateOf} 同类别、同地点，24 小时内上报`));
+    out.push(markdown(suspectedDuplicateLine(view.suspectedDuplicateOf)));
     out.push(
       buttons([
         { text: ACTION_LABELS.merge, value: actionValue("merge", id), type: "primary" },
@@ -287,7 +309,7 @@ function actionElements(view: IssueView): CardElement[] {
       break;
     case "rectified":
       out.push(buttons([{ text: ACTION_LABELS.verify, value: actionValue("verify", id), type: "primary" }]));
-      out.push(reasonForm(id, "refuse", "驳回原因，如：门口杂物还没清走"));
+      out.push(reasonForm(id, "refuse", ISSUE_CARD_WORDS.refuseReason));
       break;
     default:
       break;
@@ -296,13 +318,13 @@ function actionElements(view: IssueView): CardElement[] {
     if (view.assignOptions.length > 0) {
       out.push(
         selectMenu({
-          placeholder: view.status === "reported" ? "派单给…" : "转派给…",
+          placeholder: view.status === "reported" ? ISSUE_CARD_WORDS.assignTo : ISSUE_CARD_WORDS.reassignTo,
           options: view.assignOptions.slice(0, MAX_OPTIONS).map((p) => ({ text: p.name, value: p.openId })),
           value: actionValue("assign", id),
         }),
       );
     }
-    out.push(reasonForm(id, view.status === "reported" ? "reject" : "send_back", "原因，如：不属于本网格"));
+    out.push(reasonForm(id, view.status === "reported" ? "reject" : "send_back", ISSUE_CARD_WORDS.otherReason));
   }
   return out;
 }

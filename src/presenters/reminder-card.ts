@@ -5,6 +5,7 @@
 
 import { isPastDeadline } from "../domain/metrics.ts";
 import { pagedCards } from "../lark/card-limits.ts";
+import { ESCALATION_CARD, LOOKBACK, REMINDER_CARD } from "../texts/cards.ts";
 import { deadlinePhrase } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
 import { CATEGORY_PENDING, ROLE_LABELS, STATUS_LABELS } from "../texts/labels.ts";
@@ -118,18 +119,16 @@ export function reminderCard(view: ReminderView, now: Date, timeZone: string): C
   const overdue = view.stage === "deadline" || isPastDeadline(view.deadline, now);
   const n = `#${view.number}`;
   const phrase = deadlinePhrase(view.deadline, now, timeZone);
-  const title = view.stage === "again" ? `⏰ ${n} 再次提醒：${phrase}` : `⏰ ${n} ${phrase}`;
-  const ask = overdue
-    ? "问题仍未整改。请责任人尽快整改并在本话题回复整改后的照片，社区书记请督办。"
-    : "请在期限前完成整改，并在本话题回复整改后的照片。";
+  const title = REMINDER_CARD.title(n, phrase, view.stage === "again");
+  const ask = overdue ? REMINDER_CARD.askOverdue : REMINDER_CARD.ask;
   return card({
     header: { title, template: overdue ? "red" : "orange" },
     elements: [
       markdown(`${ask}\n${accountabilityText(view.accountable)}`),
       markdown(`${n} ${issuePlace(view)}`),
       view.snoozed
-        ? note(`${view.snoozed.by} 已把提醒延后到 ${formatDateTime(view.snoozed.until, timeZone)}（整改期限不变）`)
-        : buttons([{ text: "延后提醒 1 小时", value: snoozeValue(view.issueId, view.stage) }]),
+        ? note(REMINDER_CARD.snoozed(view.snoozed.by, formatDateTime(view.snoozed.until, timeZone)))
+        : buttons([{ text: REMINDER_CARD.snooze, value: snoozeValue(view.issueId, view.stage) }]),
     ],
   });
 }
@@ -146,10 +145,10 @@ export function escalationCards(items: readonly EscalationItem[], now: Date, tim
   });
   return pagedCards(lines, (page, n, pages) =>
     card({
-      header: { title: `🚨 超期未整改问题 ${items.length} 件${pages > 1 ? `（${n}/${pages}）` : ""}`, template: "red" },
+      header: { title: ESCALATION_CARD.title(items.length, n, pages), template: "red" },
       elements: [
-        markdown(`${n === 1 ? "以下问题超过整改期限较久仍未整改，请督办：\n" : ""}${page.join("\n")}`),
-        n === pages && note("每件问题只上报一次；全部超期问题见每晚的日清日报。"),
+        markdown(`${n === 1 ? ESCALATION_CARD.lead : ""}${page.join("\n")}`),
+        n === pages && note(ESCALATION_CARD.footer),
       ],
     }),
   );
@@ -162,26 +161,26 @@ export function lookbackCard(view: LookbackView, timeZone: string): Card {
   if (view.answer) {
     const { rebound, by, at } = view.answer;
     return card({
-      header: { title: `回头看：${n} ${rebound ? "已反弹" : "未反弹"}`, template: rebound ? "red" : "green" },
+      header: { title: LOOKBACK.answeredTitle(n, rebound), template: rebound ? "red" : "green" },
       elements: [
-        markdown(`${n} ${issuePlace(view)}（${closed} 销项）`),
+        markdown(LOOKBACK.closedAt(n, issuePlace(view), closed)),
         note(
           rebound
-            ? `${by} 于 ${formatDateTime(at, timeZone)} 确认反弹，已登记为新问题，见群里的新消息。`
-            : `${by} 于 ${formatDateTime(at, timeZone)} 确认未反弹。`,
+            ? LOOKBACK.confirmedRebound(by, formatDateTime(at, timeZone))
+            : LOOKBACK.confirmedNoRebound(by, formatDateTime(at, timeZone)),
         ),
       ],
     });
   }
   return card({
-    header: { title: `回头看：${n} 是否反弹？`, template: "wathet" },
+    header: { title: LOOKBACK.questionTitle(n), template: "wathet" },
     elements: [
       markdown(
-        `${view.reporterOpenId ? `${mention(view.reporterOpenId)} ` : ""}${n} ${issuePlace(view)} 已于 ${closed} 销项。请到现场看一看，问题有没有再次出现？`,
+        LOOKBACK.question(view.reporterOpenId ? `${mention(view.reporterOpenId)} ` : "", n, issuePlace(view), closed),
       ),
       buttons([
-        { text: "未反弹", value: lookbackValue(false, view.issueId), type: "primary" },
-        { text: "已反弹", value: lookbackValue(true, view.issueId), type: "danger" },
+        { text: LOOKBACK.noRebound, value: lookbackValue(false, view.issueId), type: "primary" },
+        { text: LOOKBACK.rebound, value: lookbackValue(true, view.issueId), type: "danger" },
       ]),
     ],
   });

@@ -34,3 +34,9 @@ export function changesText(changes: Changes, timeZone: string): string {
     return [`${FIELD_LABELS[field]}：${from} → ${to}`];
   }).join("；");
 }
+
+/** What a history line's event moved, as an aside after the line: "（类别：堆物堆料 → 占道经营）", or nothing. */
+export function changesAside(changes: Changes, timeZone: string): string {
+  const text = changesText(changes, timeZone);
+  return text ? `（${text}）` : "";
+}

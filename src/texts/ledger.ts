@@ -168,3 +168,8 @@ export function sheetGuide(thumbnailIssues: number): Readonly<Record<"print" | "
     grids: "按网格统计发现、整改、未销项和超期问题，末行为全单位合计",
   };
 }
+
+/** The ledger's file name without extension: "幸福里社区台账_2026-11-01至2026-11-22". */
+export function ledgerFileBase(unitName: string, period: string): string {
+  return `${unitName}台账_${period}`;
+}

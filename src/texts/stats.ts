@@ -14,3 +14,18 @@ export const STATS_DEFINITIONS: readonly string[] = [
 export function dateRange(first: string, last: string): string {
   return `${first} 至 ${last}`;
 }
+
+/** What the 统计 command calls each period. */
+export const PERIOD_NAMES = { today: "今日", week: "本周", month: "本月" } as const;
+
+/** The 统计 command's lines for one unit. */
+export const STATS_LINES = {
+  heading: (unit: string, period: string, range: string) => `${unit} · ${period}（${range}）`,
+  found: (s: { found: number; dynamic: number; static: number; rectified: number; closed: number; rebound: number }) =>
+    `发现 ${s.found} 件（动态 ${s.dynamic} · 静态 ${s.static}），整改 ${s.rectified}，销项 ${s.closed}，反弹 ${s.rebound}`,
+  open: (open: number, byStatus: string, overdue: number) => `未销项 ${open} 件：${byStatus}；其中超期 ${overdue}`,
+  rate: (rate: string, cumulative: string) => `整改率 ${rate}（累计 ${cumulative}）`,
+  duration: (label: string, average: string, median: string) => `平均${label} ${average}（中位数 ${median}）`,
+  /** The durations on one line. */
+  join: (parts: readonly string[]) => parts.join("，"),
+} as const;
