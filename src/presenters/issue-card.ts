@@ -1,3 +1,4 @@
+import type { Changes } from "../domain/changes.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { changesAside } from "../texts/changes.ts";
@@ -128,7 +129,8 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
           [
             ...(earlier > 0 ? [earlierHistory(earlier, view.number, options.fullHistory === true)] : []),
             ...history.map(
-              (h) => `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}${h.changes ? changesAside(h.changes, timeZone) : ""}`,
+              (h) =>
+                `${formatDateTime(h.at, timeZone)} ${h.actor} ${h.text}${h.changes ? changesAside(h.changes, timeZone) : ""}`,
             ),
           ].join("\n"),
         ),

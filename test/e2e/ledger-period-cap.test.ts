@@ -27,12 +27,12 @@ describe("台账 in chat: at most 366 days", () => {
 
   it("answers a longer period at once with the cap and the command that exports it, and exports nothing", async () => {
     await reportProblem(h, { from: "何小燕", images: [samplePng(1)] });
-    const replies = await askLedger("台账 1900-01-01~2999-12-31");
+    const replies = await askLedger("台账 2000-01-01~2099-12-31");
     expect(replies.map((m) => m.msgType)).toEqual(["text"]);
     expect(replies[0]?.content).toEqual({
       text:
         "台账在群里一次最多导出 366 天。更长的时间请管理员在服务器上用命令行导出：" +
-        "riqing export ledger --unit xfl --from 1900-01-01 --to 2999-12-31 --out 台账.xlsx",
+        "riqing export ledger --unit xfl --from 2000-01-01 --to 2099-12-31 --out 台账.xlsx",
     });
     expect(await h.bot.db.jobRun.count({ where: { kind: "ledger.export" } })).toBe(0);
   });
