@@ -1,46 +1,41 @@
 // behaviour §5.3
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { describe, expect, it } from "vitest";
+import { ORG, reportIssue, useBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
 /** Numbers, dates and periods people type wrongly: each gets a clear answer, nothing is stored, the bot goes on. */
 describe("bad numbers and dates in chat", () => {
-  let h: BotHarness;
-  let p: (name: string) => string;
-  beforeEach(async () => {
-    h = await startBot({ mode: "ws" });
-    p = (name) => h.people.get(name) ?? "";
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useBot({ mode: "ws" });
+  const p = (name: string) => h().people.get(name) ?? "";
 
   /** The bot's text answer to `messageId` (in its thread or as a reply), or "" when it said nothing. */
   const answerTo = (chatId: string, messageId: string) => {
-    const m = h.emu.messages(chatId).find((x) => x.parentId === messageId && x.sender.type === "app");
+    const m = h()
+      .emu.messages(chatId)
+      .find((x) => x.parentId === messageId && x.sender.type === "app");
     return m ? JSON.stringify(m.content) : "";
   };
   const ask = async (from: string, text: string) => {
-    const sent = await h.emu.userSends({ chatId: ORG.chats.xflWork, from: p(from), text, mentionBot: true });
-    await h.settle();
+    const sent = await h().emu.userSends({ chatId: ORG.chats.xflWork, from: p(from), text, mentionBot: true });
+    await h().settle();
     return answerTo(ORG.chats.xflWork, sent.messageId);
   };
   /** Issues, their history and the events no handler could finish: what bad input must leave as it was. */
   const stored = async () => ({
-    issues: await h.bot.db.issue.count(),
-    events: await h.bot.db.issueEvent.count(),
-    jobs: await h.bot.db.jobRun.count({ where: { kind: "ledger.export" } }),
-    failed: await h.bot.db.inboundEvent.count({ where: { status: "failed" } }),
+    issues: await h().bot.db.issue.count(),
+    events: await h().bot.db.issueEvent.count(),
+    jobs: await h().bot.db.jobRun.count({ where: { kind: "ledger.export" } }),
+    failed: await h().bot.db.inboundEvent.count({ where: { status: "failed" } }),
   });
 
   it("answers 查 with a number that is no issue number, and still shows the next one asked for", async () => {
-    const sent = await h.emu.userSends({
+    const sent = await h().emu.userSends({
       chatId: ORG.chats.xflWork,
       from: p("何小燕"),
       text: "上报 幸福路菜市场门口堆物",
       images: [samplePng(1)],
     });
-    await h.settle();
+    await h().settle();
     const before = await stored();
     const rule = "问题编号应为 1 到 999999999 之间的数字，例如：查 #1024";
     for (const text of ["查 #12345678901234567890", "查 #3000000000", "查 #-5", "查 #0", "查 #abc", "查 #12abc"]) {
@@ -53,27 +48,27 @@ describe("bad numbers and dates in chat", () => {
   });
 
   it("answers 合并 with a number that is no issue number in the thread, and merges nothing", async () => {
-    const sent = await h.emu.userSends({
+    const sent = await h().emu.userSends({
       chatId: ORG.chats.xflWork,
       from: p("何小燕"),
       text: "上报 幸福路菜市场门口堆物",
       images: [samplePng(2)],
     });
-    await h.settle();
+    await h().settle();
     const before = await stored();
-    const { status } = await h.bot.db.issue.findFirstOrThrow();
-    const reply = await h.emu.userSends({
+    const { status } = await h().bot.db.issue.findFirstOrThrow();
+    const reply = await h().emu.userSends({
       chatId: ORG.chats.xflWork,
       from: p("李秀英"),
       replyTo: sent.messageId,
       text: "合并到 #99999999999999999999",
     });
-    await h.settle();
+    await h().settle();
     expect(answerTo(ORG.chats.xflWork, reply.messageId)).toContain(
       "问题编号应为 1 到 999999999 之间的数字，例如：合并到 #1024",
     );
     expect(await stored()).toEqual(before);
-    expect((await h.bot.db.issue.findFirstOrThrow()).status).toBe(status);
+    expect((await h().bot.db.issue.findFirstOrThrow()).status).toBe(status);
   });
 
   it("answers impossible dates, dates out of range and reversed periods in 台账 and 日报, and queues no export", async () => {
@@ -96,30 +91,23 @@ describe("bad numbers and dates in chat", () => {
   });
 
   it("answers a card click carrying an id no record can have like any stale button", async () => {
-    const sent = await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: p("何小燕"),
-      text: "上报 幸福路菜市场门口堆物",
-      images: [samplePng(3)],
-    });
-    await h.settle();
-    const issue = await h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
+    const issue = await reportIssue(h(), { from: "何小燕", text: "上报 幸福路菜市场门口堆物", images: [samplePng(3)] });
     const before = await stored();
     for (const value of [
       { a: "accept", i: "99999999999999999999" },
       { rm: "snooze", i: 1e20 },
     ]) {
-      const answer = await h.emu.userClicks({ messageId: issue.cardMessageId ?? "", from: p("李秀英"), value });
+      const answer = await h().emu.userClicks({ messageId: issue.cardMessageId ?? "", from: p("李秀英"), value });
       expect(answer?.toast?.content).toBeTruthy();
     }
-    const grid = await h.emu.userClicks({
+    const grid = await h().emu.userClicks({
       messageId: issue.cardMessageId ?? "",
       from: p("李秀英"),
       value: { a: "set_grid", i: issue.id },
       option: "99999999999999999999",
     });
     expect(grid?.toast?.content).toBe("请从列表中选择");
-    await h.settle();
+    await h().settle();
     expect(await stored()).toEqual(before);
   });
 });

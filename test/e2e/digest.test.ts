@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EmulatedMessage } from "../../src/emulator/index.ts";
 import { type ClockDriver, clockDriver } from "../jobs/clock-harness.ts";
 import { sh } from "../jobs/support.ts";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { type BotHarness, ORG, reportIssue, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 import { readZip } from "../support/zip.ts";
 
@@ -22,16 +22,7 @@ describe("the 日清日报 in the demo street", () => {
       .filter(
         (m) => m.sender.type === "app" && m.msgType === "interactive" && !m.parentId && json(m).includes("日清日报"),
       );
-  const report = async (text: string, seed: number) => {
-    const sent = await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: p("何小燕"),
-      text,
-      images: [samplePng(seed)],
-    });
-    await h.settle();
-    return h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
-  };
+  const report = (text: string, seed: number) => reportIssue(h, { from: "何小燕", text, images: [samplePng(seed)] });
 
   /** The grid head replies to the issue's card with an after-photo and 李秀英 verifies it. */
   const fixAndVerify = async (issue: { sourceMessageId: string | null }, head: string, seed: number) => {

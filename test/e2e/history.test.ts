@@ -1,44 +1,35 @@
 // behaviour §2.14, §9.4
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { exportLedger } from "../../src/reports/export-ledger.ts";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { ORG, reportIssue, useBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
 describe("history keeps every change's before and after", () => {
-  let h: BotHarness;
-  const p = (name: string) => h.people.get(name) ?? "";
-  beforeEach(async () => {
-    h = await startBot({ mode: "webhook" });
-  });
-  afterEach(async () => {
-    h.emu.assertClean();
-    await h.close();
-  });
+  const h = useBot({ mode: "webhook" });
+  const p = (name: string) => h().people.get(name) ?? "";
 
   it("records category, deadline, owner, grid and point changes and the ledger's 处置记录 shows them", async () => {
-    const sent = await h.emu.userSends({
-      chatId: ORG.chats.xflWork,
-      from: p("何小燕"),
-      text: "上报 幸福路菜市场门口堆物",
-      images: [samplePng(1)],
-    });
-    await h.settle();
-    const filed = await h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
+    const filed = await reportIssue(h(), { from: "何小燕", text: "上报 幸福路菜市场门口堆物", images: [samplePng(1)] });
     const click = async (value: Record<string, unknown>, option: string) => {
-      const answer = await h.emu.userClicks({ messageId: filed.cardMessageId ?? "", from: p("李秀英"), value, option });
-      await h.settle();
+      const answer = await h().emu.userClicks({
+        messageId: filed.cardMessageId ?? "",
+        from: p("李秀英"),
+        value,
+        option,
+      });
+      await h().settle();
       return answer?.toast?.type;
     };
-    const board = await h.bot.db.category.findUniqueOrThrow({ where: { name: "宣传栏破损" } });
-    const secondGrid = await h.bot.db.unit.findFirstOrThrow({ where: { name: "幸福里第二网格" } });
+    const board = await h().bot.db.category.findUniqueOrThrow({ where: { name: "宣传栏破损" } });
+    const secondGrid = await h().bot.db.unit.findFirstOrThrow({ where: { name: "幸福里第二网格" } });
     expect(await click({ a: "set_category", i: filed.id }, String(board.id))).toBe("success");
     expect(await click({ a: "assign", i: filed.id }, p("黄志明"))).toBe("success");
     expect(await click({ a: "set_grid", i: filed.id }, String(secondGrid.id))).toBe("success");
 
-    const issue = await h.bot.db.issue.findUniqueOrThrow({ where: { id: filed.id } });
-    const events = await h.bot.db.issueEvent.findMany({ where: { issueId: filed.id }, orderBy: { id: "asc" } });
+    const issue = await h().bot.db.issue.findUniqueOrThrow({ where: { id: filed.id } });
+    const events = await h().bot.db.issueEvent.findMany({ where: { issueId: filed.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.type)).toEqual(["filed", "edit", "assign", "edit"]);
     const [, category, assign, grid] = events.map((e) => (e.data as { changes?: unknown }).changes);
     expect(category).toEqual({
@@ -58,14 +49,16 @@ describe("history keeps every change's before and after", () => {
 
     // The card's history says it too.
     const card = JSON.stringify(
-      h.emu.messages(ORG.chats.xflWork).find((m) => m.messageId === filed.cardMessageId)?.content,
+      h()
+        .emu.messages(ORG.chats.xflWork)
+        .find((m) => m.messageId === filed.cardMessageId)?.content,
     );
     expect(card).toContain("修改类别或网格（类别：堆物堆料 → 宣传栏破损；整改期限：11月24日 09:00 → 11月26日 09:00）");
     expect(card).toContain("派单（责任人：郑晓红 → 黄志明）");
 
-    const file = join(h.dir, "ledger.xlsx");
-    const now = h.clock.now();
-    await exportLedger(h.bot.db, {
+    const file = join(h().dir, "ledger.xlsx");
+    const now = h().clock.now();
+    await exportLedger(h().bot.db, {
       unitCode: "xfl",
       from: new Date(now.getTime() - 3_600_000),
       to: new Date(now.getTime() + 3_600_000),

@@ -10,6 +10,7 @@ import { exportOrg } from "../../src/org/export-org.ts";
 import { formatImportReport } from "../../src/org/format-import-report.ts";
 import { type ImportReport, importOrg } from "../../src/org/import-org.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { CATEGORY_HEADERS } from "../support/org-workbook.ts";
 
 const EXAMPLE_YAML = join(import.meta.dirname, "../../examples/org.yaml");
 const EXAMPLE_XLSX = join(import.meta.dirname, "../../examples/org.xlsx");
@@ -240,17 +241,7 @@ describe("importOrg", () => {
       ["张叁", "ou_0123456789abcdef0123456789abcdef", "", "xfl-01", "网格员"],
     ]);
     sheet("问题类别", [
-      [
-        "类别编码",
-        "类别名称",
-        "指标类型",
-        "问题分类",
-        "关键词",
-        "整改时限（小时）",
-        "按工作日",
-        "需整改照片",
-        "默认部门",
-      ],
+      CATEGORY_HEADERS,
       ["", "新类别", "动态", "整治"],
       ["street-vending", "", "", "", "", 0],
       ["litter", "", "", "", "", 12, "", "", "xfl"],

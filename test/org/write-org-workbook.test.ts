@@ -7,6 +7,7 @@ import { toOrgData } from "../../src/org/org-data.ts";
 import { readOrgFile } from "../../src/org/read-org-file.ts";
 import { writeOrgWorkbook } from "../../src/org/write-org-workbook.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { CATEGORY_HEADERS } from "../support/org-workbook.ts";
 
 const EXAMPLE_YAML = join(import.meta.dirname, "../../examples/org.yaml");
 const EXAMPLE_XLSX = join(import.meta.dirname, "../../examples/org.xlsx");
@@ -34,17 +35,7 @@ describe("writeOrgWorkbook", () => {
     expect(headers("单位")).toEqual(["单位编码", "单位名称", "上级单位", "层级", "别名", "边界（GeoJSON）"]);
     expect(headers("点位")).toEqual(["点位编码", "点位名称", "所属网格", "别名", "重点点位", "纬度", "经度"]);
     expect(headers("人员")).toEqual(["姓名", "open_id", "手机号", "单位编码", "角色"]);
-    expect(headers("问题类别")).toEqual([
-      "类别编码",
-      "类别名称",
-      "指标类型",
-      "问题分类",
-      "关键词",
-      "整改时限（小时）",
-      "按工作日",
-      "需整改照片",
-      "默认部门",
-    ]);
+    expect(headers("问题类别")).toEqual(CATEGORY_HEADERS);
     expect(headers("群绑定")).toEqual(["群 chat_id", "群名称", "单位编码", "用途", "日报时间"]);
     expect(book.getWorksheet("人员")?.getCell("E2").dataValidation).toMatchObject({ type: "list" });
     // An empty template reads as a file with nothing in it.

@@ -7,7 +7,7 @@ import type { IssueStatus, Role } from "../../src/domain/types.ts";
 import { ROLE_LABELS } from "../../src/texts/labels.ts";
 import { permissionVerb } from "../../src/texts/permissions.ts";
 import { type ClockDriver, clockDriver } from "../jobs/clock-harness.ts";
-import { type BotHarness, ORG, startBot } from "../support/bot.ts";
+import { type BotHarness, ORG, reportIssue, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
 const README = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
@@ -82,16 +82,8 @@ describe("README's role table", () => {
 
     it("each row, tried through the bot on the demo's issues, digest and groups", async () => {
       const p = (name: string) => h.people.get(name) ?? "";
-      const report = async (text: string, seed: number) => {
-        const sent = await h.emu.userSends({
-          chatId: ORG.chats.xflWork,
-          from: p("何小燕"),
-          text,
-          images: [samplePng(seed)],
-        });
-        await h.settle();
-        return h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
-      };
+      const report = (text: string, seed: number) =>
+        reportIssue(h, { from: "何小燕", text, images: [samplePng(seed)] });
       // The walkthrough's issue (assigned to 郑晓红) and an enforcement one (dispatched to 城管执法中队).
       const issues = [
         await report("上报 幸福路菜市场门口堆物堆料", 1),

@@ -93,29 +93,32 @@ export interface IssueSeed {
   text?: string;
 }
 
+/** The issue row a seed stands for, reported by the org's first person, without its rebound link. */
+function issueRow(org: Org, s: IssueSeed) {
+  return {
+    number: s.number,
+    gridId: s.grid === null ? null : (org.units[s.grid] as number),
+    pointId: s.grid === null ? null : (org.points[s.grid] ?? null),
+    categoryId: s.category === null ? null : (org.categories[s.category] as number),
+    text: s.text ?? `问题 ${s.number}`,
+    reporterId: org.people[0] as number,
+    assigneePersonId: s.assignee === undefined ? (org.people[1] as number) : s.assignee,
+    assigneeUnitId: s.department ? (org.units.DEP as number) : null,
+    status: s.status,
+    reportedAt: s.reportedAt,
+    deadline: s.deadline ?? null,
+    acceptedAt: s.acceptedAt ?? null,
+    rectifiedAt: s.rectifiedAt ?? null,
+    closedAt: s.closedAt ?? null,
+  };
+}
+
 /** Inserts issues (in the order given, so rebounds may point back at earlier numbers); returns ids by number. */
 export async function insertIssues(db: Db, org: Org, seeds: readonly IssueSeed[]): Promise<Map<number, number>> {
   const ids = new Map<number, number>();
-  const reporter = org.people[0] as number;
   for (const s of seeds) {
     const row = await db.issue.create({
-      data: {
-        number: s.number,
-        gridId: s.grid === null ? null : (org.units[s.grid] as number),
-        pointId: s.grid === null ? null : (org.points[s.grid] ?? null),
-        categoryId: s.category === null ? null : (org.categories[s.category] as number),
-        text: s.text ?? `问题 ${s.number}`,
-        reporterId: reporter,
-        assigneePersonId: s.assignee === undefined ? (org.people[1] as number) : s.assignee,
-        assigneeUnitId: s.department ? (org.units.DEP as number) : null,
-        status: s.status,
-        reportedAt: s.reportedAt,
-        deadline: s.deadline ?? null,
-        acceptedAt: s.acceptedAt ?? null,
-        rectifiedAt: s.rectifiedAt ?? null,
-        closedAt: s.closedAt ?? null,
-        reboundOfId: s.reboundOf == null ? null : (ids.get(s.reboundOf) ?? null),
-      },
+      data: { ...issueRow(org, s), reboundOfId: s.reboundOf == null ? null : (ids.get(s.reboundOf) ?? null) },
     });
     ids.set(s.number, row.id);
   }
@@ -183,25 +186,7 @@ export function randomIssues(seed: number, count: number, asOf: Date, days = 40)
 
 /** Inserts many issues at once (createMany) without rebound links resolved across batches; for random data. */
 export async function insertIssuesFast(db: Db, org: Org, seeds: readonly IssueSeed[]): Promise<void> {
-  const reporter = org.people[0] as number;
-  await db.issue.createMany({
-    data: seeds.map((s) => ({
-      number: s.number,
-      gridId: s.grid === null ? null : (org.units[s.grid] as number),
-      pointId: s.grid === null ? null : (org.points[s.grid] ?? null),
-      categoryId: s.category === null ? null : (org.categories[s.category] as number),
-      text: s.text ?? `问题 ${s.number}`,
-      reporterId: reporter,
-      assigneePersonId: s.assignee === undefined ? (org.people[1] as number) : s.assignee,
-      assigneeUnitId: s.department ? (org.units.DEP as number) : null,
-      status: s.status,
-      reportedAt: s.reportedAt,
-      deadline: s.deadline ?? null,
-      acceptedAt: s.acceptedAt ?? null,
-      rectifiedAt: s.rectifiedAt ?? null,
-      closedAt: s.closedAt ?? null,
-    })),
-  });
+  await db.issue.createMany({ data: seeds.map((s) => issueRow(org, s)) });
   // Rebound links point at issue ids, known only after the insert.
   const ids = new Map((await db.issue.findMany({ select: { id: true, number: true } })).map((r) => [r.number, r.id]));
   for (const s of seeds) {

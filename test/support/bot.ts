@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { createRiqing, type Riqing } from "../../src/app/create-riqing.ts";
 import { loadConfig, secretsOf } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
@@ -78,6 +79,50 @@ export async function reportProblem(
   });
   await h.settle();
   return sent;
+}
+
+/** reportProblem, then the issue the bot filed for it. */
+export async function reportIssue(
+  h: BotHarness,
+  input: { from: string; text?: string; images: Buffer[]; chatId?: string },
+) {
+  const sent = await reportProblem(h, input);
+  return h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
+}
+
+/**
+ * A person of the demo org sends `text` (with @bot) in a group (幸福里's work group by default); returns the bot's
+ * replies to that message once it has done with it.
+ */
+export async function askInChat(h: BotHarness, input: { from: string; text: string; chatId?: string }) {
+  const chatId = input.chatId ?? ORG.chats.xflWork;
+  const sent = await h.emu.userSends({
+    chatId,
+    from: h.people.get(input.from) ?? "",
+    text: input.text,
+    mentionBot: true,
+  });
+  await h.settle();
+  return h.emu.messages(chatId).filter((m) => m.parentId === sent.messageId && m.sender.type === "app");
+}
+
+/**
+ * A fresh bot for each test of the enclosing describe (see startBot), closed after it; closing fails the test if the
+ * emulator saw a call nobody expected. Returns the running test's harness.
+ */
+export function useBot(options: Parameters<typeof startBot>[0]): () => BotHarness {
+  let harness: BotHarness | undefined;
+  beforeEach(async () => {
+    harness = await startBot(options);
+  });
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+  return () => {
+    if (!harness) throw new Error("the bot runs only inside a test");
+    return harness;
+  };
 }
 
 /**
