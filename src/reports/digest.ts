@@ -33,6 +33,7 @@ import {
   rankingTitleText,
   rateTerms,
   rectifiedValue,
+  type TodayAccount,
   todayAccount,
   unrankedText,
 } from "../texts/digest.ts";
@@ -87,18 +88,6 @@ export interface DigestData {
   /** The issues in hand due the next day (at most listLimit): 明日到期. */
   dueTomorrow: IssueListItem[];
   today: TodayAccount;
-}
-
-/** The day's account: the issues open at some time of the day, by bucket (see the top of this file). */
-export interface TodayAccount {
-  total: number;
-  closed: number;
-  awaiting: number;
-  overdue: number;
-  dueToday: number;
-  dueTomorrow: number;
-  /** In hand, due after tomorrow or without a deadline yet. */
-  rest: number;
 }
 
 /** One labelled figure of a digest. */

@@ -65,16 +65,20 @@ export const LIST_TITLES = {
   dueTomorrow: (n: number) => `明日到期（${n} 件）`,
 } as const;
 
-/** The day's account, its buckets adding up to the total. */
-export function todayAccount(t: {
+/** The day's account: the issues open at some time of the day, by bucket (src/reports/digest.ts counts them). */
+export interface TodayAccount {
   total: number;
   closed: number;
   awaiting: number;
   overdue: number;
   dueToday: number;
   dueTomorrow: number;
+  /** In hand, due after tomorrow or without a deadline yet. */
   rest: number;
-}): string {
+}
+
+/** The day's account, its buckets adding up to the total. */
+export function todayAccount(t: TodayAccount): string {
   return (
     `今日在办 ${t.total} 件 = 已销项 ${t.closed} + 待验收 ${t.awaiting} + 超期 ${t.overdue} + ` +
     `今日到期未完成 ${t.dueToday} + 明日到期 ${t.dueTomorrow} + 其余在办 ${t.rest}`
