@@ -38,7 +38,11 @@ describe("延期: the owner asks for more time on the card, the approver answers
 
   it("a community issue: the grid head asks, bad days are answered, only the secretary approves, the deadline moves", async () => {
     const { h, clock } = bot;
-    const issue = await reportIssue(h, { from: "何小燕", text: "上报 幸福路菜市场门口堆物堆料", images: [samplePng(1)] });
+    const issue = await reportIssue(h, {
+      from: "何小燕",
+      text: "上报 幸福路菜市场门口堆物堆料",
+      images: [samplePng(1)],
+    });
     const cardId = issue.cardMessageId ?? "";
     const ask = { a: "request_extension", i: issue.id };
     const form = (day: string, reason = "需要协调环卫车辆清运") => ({ extension_date: day, extension_reason: reason });
@@ -54,7 +58,9 @@ describe("延期: the owner asks for more time on the card, the approver answers
       `延期后的日期须晚于现在的整改期限（${deadlineDay}）`,
     );
     expect(await click(cardId, "郑晓红", ask, form("2027-06-01"))).toBe("日期最晚只能到 2027-02-21（90 天以内）");
-    expect(await click(cardId, "郑晓红", ask, form("3026-01-01"))).toBe("日期应在 2000 年到 2099 年之间，例如：2026-11-23");
+    expect(await click(cardId, "郑晓红", ask, form("3026-01-01"))).toBe(
+      "日期应在 2000 年到 2099 年之间，例如：2026-11-23",
+    );
     expect(await click(cardId, "郑晓红", ask, { extension_reason: "需要协调" })).toBe(
       "请填写延期到哪天，例如 2026-12-10",
     );
@@ -77,7 +83,11 @@ describe("延期: the owner asks for more time on the card, the approver answers
     expect(await click(cardId, "郑晓红", approve)).toBe("只有本社区书记或管理员可以批准延期");
     expect(await click(cardId, "李秀英", approve)).toBe("已批准延期");
     const approved = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id }, include: { events: true } });
-    expect(approved).toMatchObject({ deadline: sh("2026-11-30 18:00"), extensionCount: 1, extensionRequestedUntil: null });
+    expect(approved).toMatchObject({
+      deadline: sh("2026-11-30 18:00"),
+      extensionCount: 1,
+      extensionRequestedUntil: null,
+    });
     const event = approved.events.find((e) => e.type === "approve_extension");
     expect(changesOf(event?.data).deadline).toEqual({
       from: issue.deadline?.toISOString(),
@@ -107,7 +117,11 @@ describe("延期: the owner asks for more time on the card, the approver answers
 
   it("a department's issue: its responder asks, the secretary may not answer, the dispatcher refuses", async () => {
     const { h } = bot;
-    const issue = await reportIssue(h, { from: "何小燕", text: "上报 幸福路菜市场门口有人摆摊", images: [samplePng(2)] });
+    const issue = await reportIssue(h, {
+      from: "何小燕",
+      text: "上报 幸福路菜市场门口有人摆摊",
+      images: [samplePng(2)],
+    });
     expect(issue.assigneeUnitId).not.toBeNull();
     const cardId = issue.cardMessageId ?? "";
     const asked = await click(
