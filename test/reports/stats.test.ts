@@ -11,6 +11,7 @@ import {
   matches,
   openAt,
   overdueAt,
+  parkedAt,
   rateOpenAt,
 } from "../../src/domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
@@ -441,6 +442,7 @@ describe("toWhere", () => {
             deadline: times[(seeds.length + i) % times.length],
             rectifiedAt,
             closedAt,
+            parkedAt: times[seeds.length % times.length],
           });
         }
       }
@@ -454,6 +456,7 @@ describe("toWhere", () => {
     ["in hand", inHandAt(t)],
     ["awaiting verification", awaitingVerificationAt(t)],
     ["overdue", overdueAt(t)],
+    ["parked", parkedAt(t)],
     ["the rate's open term", rateOpenAt(period, t)],
     ["closed in the period", closedIn(period)],
   ];
@@ -468,6 +471,7 @@ describe("toWhere", () => {
             deadline: s.deadline ?? null,
             rectifiedAt: s.rectifiedAt ?? null,
             closedAt: s.closedAt ?? null,
+            parkedAt: s.parkedAt ?? null,
           }),
         )
         .map((s) => s.number);
