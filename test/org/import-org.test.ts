@@ -599,7 +599,7 @@ describe("importOrg: patrol plans (点位包干分工表)", () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(path);
     const sheet = book.getWorksheet("点位包干");
-    expect((sheet?.getRow(2).values as unknown[]).slice(1)).toEqual([
+    expect(((sheet?.getRow(2).values ?? []) as unknown[]).slice(1)).toEqual([
       "xfl-01-01",
       "一级",
       "工作日",
