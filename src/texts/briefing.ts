@@ -177,6 +177,11 @@ export function briefingCardTitle(number: string, unitName: string, period: stri
   return `${BRIEFING_NAME} ${number} · ${unitName} · ${period}`;
 }
 
+/** A card figure with its change: "12（上周 +3）". */
+export function valueWithChange(value: string, previous: string, change: string): string {
+  return `${value}（${previous} ${change}）`;
+}
+
 /** The card's line about the attachment. */
 export const ATTACHMENT_NOTE = "全文见下方 Word 附件，可在 WPS 中编辑后印发。";
 
