@@ -1,5 +1,4 @@
 import type { Worksheet } from "exceljs";
-import ExcelJS from "exceljs";
 import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import { CELL_WORDS, PURPOSE_LABELS, WORKBOOK_CREATOR, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgData, type OrgSection } from "./org-data.ts";
@@ -94,7 +93,8 @@ function fillSheet(sheet: Worksheet, section: OrgSection, rows: Cell[][]): void 
  * empty organisation it is the blank template.
  */
 export async function writeOrgWorkbook(org: OrgData, path: string): Promise<void> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   workbook.creator = WORKBOOK_CREATOR;
   const rows = rowsOf(org);
   for (const section of ORG_SECTIONS) {
