@@ -13,9 +13,11 @@ import { distanceMeters } from "../domain/geo.ts";
 import { permits } from "../domain/permissions.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { type PhotoPosition, photoPosition } from "../lark/photo-position.ts";
-import { isPatrollerOf, patrolsForToday, type TodayPatrol } from "../reports/patrol-coverage.ts";
+import { isPatrollerOf, patrolsForToday } from "../reports/patrol-coverage.ts";
+import { todayPatrolLines } from "../reports/patrol-lines.ts";
+import { escapeText } from "../texts/escape.ts";
 import { formatTimeOfDay } from "../texts/messages.ts";
-import { CHECK_IN_TEXTS, planLabel, pointLabel, TODAY_TEXTS } from "../texts/patrol.ts";
+import { CHECK_IN_TEXTS, pointLabel, TODAY_TEXTS } from "../texts/patrol.ts";
 import { refusal } from "../texts/permissions.ts";
 import { PROBLEM_SEPARATORS, saysNothingWrong } from "../texts/words.ts";
 import { REPORT_WINDOW_MS } from "./intake.ts";
@@ -147,21 +149,8 @@ async function todayList(
   if (today.length === 0) return TODAY_TEXTS.none;
   return [
     TODAY_TEXTS.title(person?.name ?? openId, localDateString(now, deps.timeZone)),
-    ...todayLines(today),
+    ...todayPatrolLines(today, escapeText),
     "",
     TODAY_TEXTS.howTo,
   ].join("\n");
-}
-
-/** One line per plan of today's points. */
-export function todayLines(today: readonly TodayPatrol[]): string[] {
-  return today.map((t) =>
-    TODAY_TEXTS.line(
-      t.visited,
-      pointLabel(t.point.name, t.point.key),
-      planLabel(t.level, t.frequency, t.patroller.name),
-      t.lastDue,
-      TODAY_TEXTS.span[t.frequency],
-    ),
-  );
 }
