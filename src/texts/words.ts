@@ -60,6 +60,8 @@ export const COMMAND_WORDS: Readonly<Record<string, string>> = {
   帮助: "help",
   help: "help",
   待办: "todo",
+  巡查日报: "patrol_report",
+  巡查周报: "patrol_week",
   todo: "todo",
   统计: "stats",
   stats: "stats",

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import exifr from "exifr";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { clockDriver } from "../jobs/clock-harness.ts";
 import { ORG, useBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
 
@@ -151,5 +152,77 @@ describe("patrol check-ins in chat (behaviour §14.3)", () => {
     expect(alone.answers.join()).toContain("⬜ 和平广场（重点）");
     const elsewhere = await post("王建国", "巡查 和平广场 无问题", [samplePng(12)], p2p);
     expect(elsewhere.answers.join()).toContain("请在点位所在社区或街道的工作群里发送");
+  });
+});
+
+describe("patrol coverage in the digests, 待办, 巡查日报 and 巡查周报 (behaviour §14.4–14.7)", () => {
+  const bot = useBot({ mode: "webhook", extraOrg: [join(import.meta.dirname, "../../examples/patrols.yaml")] });
+
+  const send = async (from: string, text: string, chatId: string, images: Buffer[] = [], mentionBot = false) => {
+    const h = bot();
+    const sent = await h.emu.userSends({ chatId, from: h.people.get(from) ?? "", text, images, mentionBot });
+    await h.settle();
+    return h.emu
+      .messages(chatId)
+      .filter((m) => m.parentId === sent.messageId && m.sender.type === "app")
+      .map((m) => (m.content as { text?: string }).text ?? JSON.stringify(m.content))
+      .join("\n");
+  };
+  const digestOf = (chatId: string) =>
+    JSON.stringify(
+      bot()
+        .emu.messages(chatId)
+        .find((m) => m.sender.type === "app" && !m.parentId && JSON.stringify(m.content).includes("日清日报"))?.content,
+    );
+
+  it("lists the day's missed points key first, tells each patroller their points, and reports the street's day", async () => {
+    const h = bot();
+    const clock = clockDriver(h);
+    await send("何小燕", "巡查 幸福路菜市场 无问题", ORG.chats.xflWork, [samplePng(21)]);
+    await send("何小燕", "巡查 幸福里小游园 门口堆物堆料", ORG.chats.xflWork, [samplePng(22)]);
+    await send("王建国", "巡查 幸福路菜市场 无问题", ORG.chats.xflWork, [samplePng(23)]);
+
+    const p2p = (name: string) => h.emu.p2pChatId(h.people.get(name) ?? "");
+    const todo = await send("王建国", "待办", p2p("王建国"));
+    expect(todo).toContain("今日巡查点位：还有 2 处未巡（共 3 处）");
+    expect(todo.indexOf("⬜ 东风路小学门口（重点）")).toBeLessThan(todo.indexOf("✅ 幸福路菜市场（重点）"));
+
+    const week = await send("李秀英", "巡查周报", p2p("李秀英"));
+    expect(week).toContain("巡查覆盖周表 · 幸福里社区");
+    expect(week).toContain("何小燕：巡查 2 次，点位 2 个，发现问题 1 次");
+
+    const found = await h.bot.db.issue.count({ where: { patrolVisitId: { not: null } } });
+    expect(found).toBe(1);
+    const report = await send("陈静", "巡查日报", ORG.chats.leaders, [], true);
+    expect(report).toContain("巡查日报 · 幸福街道");
+    expect(report).toContain("巡查 3 次（2 人），覆盖点位 2 个，其中发现问题 1 次");
+    expect(report).toContain(`发现问题${found}处（动态${found}处、静态0处），整改完成0处，未销项${found}处`);
+
+    clock.advanceTo("2026-11-23 18:00");
+    await clock.tick();
+    const community = digestOf(ORG.chats.xflWork);
+    expect(community).toContain("今日巡查");
+    expect(community).toContain("应巡未巡（3 处，重点点位在前）");
+    expect(community.indexOf("幸福路建设路口（重点）")).toBeLessThan(community.indexOf("幸福里小区3号楼"));
+    expect(community).not.toContain("东风路");
+    clock.advanceTo("2026-11-23 19:00");
+    await clock.tick();
+    const street = digestOf(ORG.chats.leaders);
+    expect(street).toContain("巡查日报");
+    expect(street).toContain(`发现问题${found}处（动态${found}处、静态0处）`);
+    expect(street.indexOf("东风路小学门口（重点） · 一级")).toBeLessThan(street.indexOf("东风新村"));
+  });
+
+  it("leaves patrols out of digests and answers 巡查日报 for a unit without plans; refuses people without a duty there", async () => {
+    const h = bot();
+    await h.bot.db.patrolPlan.deleteMany();
+    expect(await send("陈静", "巡查日报", ORG.chats.leaders, [], true)).toContain("还没有导入点位包干分工表");
+    const clock = clockDriver(h);
+    clock.advanceTo("2026-11-23 18:00");
+    await clock.tick();
+    expect(digestOf(ORG.chats.xflWork)).toContain("日清日报");
+    expect(digestOf(ORG.chats.xflWork)).not.toContain("巡查");
+    const stranger = await send("孙浩", "巡查日报", ORG.chats.xflWork, [], true);
+    expect(stranger).toContain("只有");
   });
 });
