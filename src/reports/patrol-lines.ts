@@ -23,7 +23,12 @@ export function patrolReportLines(report: PatrolReport, esc: Escape, limit = 10)
   const s = report.problems;
   const lines = [
     PATROL_REPORT_TEXTS.visits(report.visits, report.patrollers, report.pointsVisited, report.withProblems),
-    PATROL_REPORT_TEXTS.coverage(PATROL_LEVELS.map((level) => ({ level, ...report.byLevel[level] }))),
+    PATROL_REPORT_TEXTS.coverage(
+      PATROL_LEVELS.filter((level) => report.byLevel[level].due > 0).map((level) => ({
+        level,
+        ...report.byLevel[level],
+      })),
+    ),
     PATROL_REPORT_TEXTS.problems(
       s.found,
       s.byKind.dynamic,

@@ -64,9 +64,11 @@ export const PATROL_REPORT_TEXTS = {
   visits: (visits: number, patrollers: number, points: number, withProblems: number) =>
     `巡查 ${visits} 次（${patrollers} 人），覆盖点位 ${points} 个，其中发现问题 ${withProblems} 次`,
   coverage: (parts: readonly { level: PatrolLevel; due: number; met: number }[]) =>
-    `应巡 ${parts.reduce((n, p) => n + p.due, 0)} 处、已巡 ${parts.reduce((n, p) => n + p.met, 0)} 处（${parts
-      .map((p) => `${PATROL_LEVEL_LABELS[p.level]} ${p.met}/${p.due}`)
-      .join(" · ")}）`,
+    `应巡 ${parts.reduce((n, p) => n + p.due, 0)} 处、已巡 ${parts.reduce((n, p) => n + p.met, 0)} 处${
+      parts.length === 0
+        ? ""
+        : `（${parts.map((p) => `${PATROL_LEVEL_LABELS[p.level]} ${p.met}/${p.due}`).join(" · ")}）`
+    }`,
   /** "发现问题118处（动态100处、静态18处），整改完成110处，未销项8处，平均整改用时1.3天". */
   problems: (found: number, dynamic: number, stat: number, rectified: number, open: number, days: string | null) =>
     `发现问题${found}处（动态${dynamic}处、静态${stat}处），整改完成${rectified}处，未销项${open}处${
