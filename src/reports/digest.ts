@@ -47,7 +47,10 @@ import {
   formatTimeOfDay,
   METRICS_DEFINITION,
 } from "../texts/messages.ts";
+import { PATROL_REPORT_TEXTS } from "../texts/patrol.ts";
 import type { RankingChartInput } from "./chart.ts";
+import { hasPatrolPlans, type PatrolReport, patrolReport } from "./patrol-coverage.ts";
+import { patrolReportLines } from "./patrol-lines.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
 import { FLAG_EMOJI, type RankingEntry, rankChildren } from "./stats-ranking.ts";
@@ -88,6 +91,8 @@ export interface DigestData {
   /** The issues in hand due the next day (at most listLimit): 明日到期. */
   dueTomorrow: IssueListItem[];
   today: TodayAccount;
+  /** The patrol section (behaviour §14.4, §14.7): a community's or street's, when its points have plans; else null. */
+  patrol: PatrolReport | null;
 }
 
 /** One labelled figure of a digest. */
@@ -144,6 +149,10 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
     ]);
     for (const request of group) {
       const stats = all.get(request.unitId) as UnitStats;
+      const patrol =
+        PATROL_LEVELS.has(stats.unit.level) && (await hasPatrolPlans(db, request.unitId))
+          ? await patrolReport(db, { unitId: request.unitId, period, asOf, timeZone })
+          : null;
       const childLevel = CHILD_LEVEL[stats.unit.level];
       const today = dueToday.get(request.unitId) ?? { items: [], total: 0 };
       const tomorrowList = dueTomorrow.get(request.unitId) ?? { items: [], total: 0 };
@@ -169,10 +178,26 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
           dueTomorrow: tomorrowList.total,
           rest: stats.open - stats.awaitingVerification - stats.overdue - today.total - tomorrowList.total,
         },
+        patrol,
       });
     }
   }
   return requests.map((r) => built.get(r) as DigestData);
+}
+
+/** The units whose digests carry a patrol section: communities and streets (behaviour §14.4). */
+const PATROL_LEVELS: ReadonlySet<string> = new Set(["community", "street"]);
+
+/** The digest's patrol section, titled 巡查日报 for a street and 今日巡查 for a community; null without plans. */
+export function patrolSection(
+  data: DigestData,
+  esc: (text: string) => string,
+): { title: string; lines: string[] } | null {
+  if (!data.patrol) return null;
+  return {
+    title: PATROL_REPORT_TEXTS.title(data.unit.level === "street"),
+    lines: patrolReportLines(data.patrol, esc),
+  };
 }
 
 /** The headline figures in the order the digest shows them (behaviour §7). */
@@ -386,6 +411,8 @@ export function digestText(data: DigestData, mark: DigestMark = {}): string {
     for (const item of list.items) lines.push(`  ${issueListLine(context, item, plain)}`);
     if (list.total > list.items.length) lines.push(`  ${andMore(list.total)}`);
   }
+  const patrol = patrolSection(data, plain.escape);
+  if (patrol) lines.push("", patrol.title, ...patrol.lines.map((l) => `  ${l}`));
   lines.push("", rankingTitle(data));
   for (const entry of data.ranking.filter((e) => e.rank !== null)) lines.push(`  ${rankingLine(entry, plain.escape)}`);
   const unranked = unrankedLine(data, plain.escape);
