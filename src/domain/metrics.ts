@@ -31,8 +31,8 @@ export interface IssueSnapshot {
   deadline: Date | null;
   rectifiedAt: Date | null;
   closedAt: Date | null;
-  /** When it was parked (挂账/缓办); null while it is not. */
-  parkedAt: Date | null;
+  /** When it was parked (挂账/缓办); null (or absent) while it is not. */
+  parkedAt?: Date | null;
 }
 
 /** The recorded times a condition may look at. */
@@ -231,7 +231,7 @@ export function matches(condition: IssueCondition, issue: IssueSnapshot): boolea
   if ("all" in condition) return condition.all.every((c) => matches(c, issue));
   if ("any" in condition) return condition.any.some((c) => matches(c, issue));
   if ("status" in condition) return condition.status.includes(issue.status);
-  const value = issue[condition.time];
+  const value = issue[condition.time] ?? null;
   if (value === null) return condition.orUnset === true;
   const a = value.getTime();
   const b = condition.at.getTime();
