@@ -99,7 +99,7 @@ describe("延期: the owner asks for more time on the card, the approver answers
     });
     const card = cardJson(h, cardId);
     expect(card).toContain("11月30日 18:00 前（已延期 1 次）");
-    expect(card).toContain("申请延期至 11月30日：需要协调环卫车辆清运");
+    expect(card).toContain("申请延期至 2026-11-30：需要协调环卫车辆清运");
     expect(card).toContain("批准延期（整改期限：");
     expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe(
       `#${issue.number} 延期已批准，新的整改期限为 11月30日 18:00 <at user_id="${person("郑晓红")}"></at>`,
