@@ -2,14 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { demoBotPerTest } from "../jobs/clock-harness.ts";
 import { sh } from "../jobs/support.ts";
-import { type BotHarness, ORG, reportIssue } from "../support/bot.ts";
+import { type BotHarness, clickCard, latestCardJson, ORG, reportIssue } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
-
-/** The latest content of a card, as JSON. */
-function cardJson(h: BotHarness, chatId: string, messageId: string): string {
-  const message = h.emu.messages(chatId).find((m) => m.messageId === messageId);
-  return JSON.stringify(message?.updates.at(-1)?.content ?? message?.content);
-}
 
 /** What the bot posted in the issue's thread after its card (reminders and notices), oldest first, as JSON. */
 function threadPosts(h: BotHarness, reportId: string, cardId: string): string[] {
@@ -22,17 +16,9 @@ function threadPosts(h: BotHarness, reportId: string, cardId: string): string[] 
 describe("挂账 and 缓办: the street parks an issue with a plan until a day; it leaves the overdue lists and comes back", () => {
   const bot = demoBotPerTest();
   const person = (name: string) => bot.h.people.get(name) ?? "";
-
-  async function click(
-    cardId: string,
-    from: string,
-    value: Record<string, unknown>,
-    form: Record<string, string> = {},
-  ): Promise<string | undefined> {
-    const answer = await bot.h.emu.userClicks({ messageId: cardId, from: person(from), value, formValue: form });
-    await bot.h.settle();
-    return answer?.toast?.content;
-  }
+  /** Someone submits the card's form (or clicks a button); returns the toast. */
+  const click = (messageId: string, from: string, value: Record<string, unknown>, formValue?: Record<string, string>) =>
+    clickCard(bot.h, { messageId, from, value, ...(formValue && { formValue }) });
 
   it("parked by the street leader: not overdue, not reminded, in the street digest's 挂账 list, back on its day", async () => {
     const { h, clock } = bot;
@@ -67,8 +53,8 @@ describe("挂账 and 缓办: the street parks an issue with a plan until a day; 
       parkedUntil: sh("2026-12-01 09:00"),
       parkPlan: "列入明年一季度道路改造计划",
     });
-    expect(cardJson(h, ORG.chats.xflWork, cardId)).toContain("· 待接单 · 挂账");
-    expect(cardJson(h, ORG.chats.xflWork, cardId)).toContain("**已挂账**：预计 12月1日 09:00 恢复办理");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("· 待接单 · 挂账");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("**已挂账**：预计 12月1日 09:00 恢复办理");
     expect(threadPosts(h, reportId, cardId).at(-1)).toContain(
       "已挂账，预计 12月1日 09:00 恢复办理，期间不计超期、不再催办",
     );
@@ -96,7 +82,7 @@ describe("挂账 and 缓办: the street parks an issue with a plan until a day; 
     // Its deadline passed two days ago: no reminder, no 已超期 on the card.
     expect(parked.deadline?.getTime()).toBeLessThan(sh("2026-11-25 00:00").getTime());
     expect(threadPosts(h, reportId, cardId)).toHaveLength(1);
-    expect(cardJson(h, ORG.chats.xflWork, cardId)).not.toContain("已超期");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).not.toContain("已超期");
 
     // On its day it comes back by itself, with a fresh deadline, and the owner and the secretary are told.
     clock.advanceTo("2026-12-01 09:01");
@@ -110,7 +96,7 @@ describe("挂账 and 缓办: the street parks an issue with a plan until a day; 
     expect(notice).toContain(`#${issue.number} 挂账结束，已恢复办理`);
     expect(notice).toContain(person("郑晓红"));
     expect(notice).toContain(person("李秀英"));
-    expect(cardJson(h, ORG.chats.xflWork, cardId)).toContain("挂账结束，恢复办理");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("挂账结束，恢复办理");
     // Once only, however many sweeps run.
     await clock.tick();
     expect(await h.bot.db.issueEvent.count({ where: { issueId: issue.id, type: "unpark" } })).toBe(1);
@@ -131,7 +117,7 @@ describe("挂账 and 缓办: the street parks an issue with a plan until a day; 
       { park_date: "2027-03-01", park_plan: "冬季冻土无法施工，开春后处理" },
     );
     expect(deferred).toBe("已批准，期间不计超期");
-    expect(cardJson(h, ORG.chats.xflWork, cardId)).toContain("**已缓办**");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("**已缓办**");
     const unpark = { a: "unpark", i: issue.id };
     expect(await click(cardId, "郑晓红", unpark)).toBe("只有街道包片领导、派单员或管理员可以恢复办理挂账、缓办的问题");
     expect(await click(cardId, "陈静", unpark)).toBe("已恢复办理");
@@ -142,6 +128,6 @@ describe("挂账 and 缓办: the street parks an issue with a plan until a day; 
       plan: "冬季冻土无法施工，开春后处理",
       until: sh("2027-03-01 09:00").toISOString(),
     });
-    expect(cardJson(h, ORG.chats.xflWork, cardId)).toContain("缓办至 2027-03-01：冬季冻土无法施工，开春后处理");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("缓办至 2027-03-01：冬季冻土无法施工，开春后处理");
   });
 });
