@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { categoryOf, type Org, orgOf } from "../db/org-queries.ts";
+import { categoryOf, issueLimit, type Org, orgOf } from "../db/org-queries.ts";
 import {
   type AssignTarget,
   chatPolicy,
@@ -195,8 +195,16 @@ async function editChanges(
     pointId,
     categoryId,
   };
-  if (categoryId !== issue.categoryId) {
-    changes.deadline = await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone);
+  // A new category, or a move to a street with its own limit for the category, moves the deadline.
+  const org = await orgOf(tx);
+  const limitBefore = issueLimit(org, issue.categoryId, issue.gridId);
+  const limitAfter = issueLimit(org, categoryId, gridId);
+  if (
+    categoryId !== issue.categoryId ||
+    limitBefore?.amount !== limitAfter?.amount ||
+    limitBefore?.unit !== limitAfter?.unit
+  ) {
+    changes.deadline = await deadlineFor(tx, { ...issue, categoryId, gridId }, ctx);
   }
   const waiting = issue.status === "reported" && issue.assigneePersonId === null && issue.assigneeUnitId === null;
   if (waiting && gridId !== null && categoryId !== null) {

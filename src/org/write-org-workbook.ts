@@ -1,6 +1,13 @@
 import type { Worksheet } from "exceljs";
 import ExcelJS from "exceljs";
-import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
+import {
+  CLASS_LABELS,
+  KIND_LABELS,
+  limitLabel,
+  OBJECT_TYPE_LABELS,
+  ROLE_LABELS,
+  UNIT_LEVEL_LABELS,
+} from "../texts/labels.ts";
 import { CELL_WORDS, PURPOSE_LABELS, WORKBOOK_CREATOR, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgData, type OrgSection } from "./org-data.ts";
 import { ORG_SHEETS } from "./org-fields.ts";
@@ -32,10 +39,13 @@ function rowsOf(org: OrgData): Record<OrgSection, Cell[][]> {
       c.code ?? "",
       c.name ?? "",
       c.kind === undefined ? "" : KIND_LABELS[c.kind],
+      c.objectType === undefined ? "" : OBJECT_TYPE_LABELS[c.objectType],
       c.class === undefined ? "" : CLASS_LABELS[c.class],
+      c.standardMajor ?? "",
+      c.standardMinor ?? "",
       joined(c.keywords),
-      c.deadlineHours ?? "",
-      yesNo(c.workingDays),
+      c.limit === undefined ? "" : limitLabel(c.limit),
+      joined(c.streetLimits?.map((l) => CELL_WORDS.streetLimit(l.street, limitLabel(l.limit)))),
       yesNo(c.afterPhotoRequired),
       c.department ?? "",
     ]),
@@ -50,8 +60,9 @@ const CHOICES: Readonly<Partial<Record<OrgSection, Readonly<Record<string, reado
   people: { role: Object.values(ROLE_LABELS) },
   categories: {
     kind: Object.values(KIND_LABELS),
+    object_type: Object.values(OBJECT_TYPE_LABELS),
     class: Object.values(CLASS_LABELS),
-    working_days: YES_NO,
+    limit: CELL_WORDS.limitSuggestions,
     after_photo_required: YES_NO,
   },
   chats: { purpose: Object.values(PURPOSE_LABELS) },
