@@ -215,7 +215,7 @@ function timeLimit(amount: number, unit: string): TimeLimit {
 
 /**
  * The time limit of an issue of `categoryId` in `gridId`: the limit the grid's street sets for the category, else the
- * category's own (behaviour §2.15); null without a category.
+ * category's own (behaviour §2.20); null without a category.
  */
 export function issueLimit(org: Org, categoryId: number | null, gridId: number | null): TimeLimit | null {
   const category = categoryOf(org, categoryId);

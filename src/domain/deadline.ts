@@ -330,7 +330,7 @@ const UNIT_HOURS: Readonly<Record<LimitUnit, number>> = {
 
 /**
  * The deadline for an issue started at `start` with `limit` allowed (halved when urgent): the instant by which that
- * much time has counted (behaviour §2.8). 自然时 and 自然日 count round the clock; 工作日 count whole working days,
+ * much time has counted (behaviour §2.8, §2.20). 自然时 and 自然日 count round the clock; 工作日 count whole working days,
  * the clock stopping outside them, so a start on a non-working day begins counting at local midnight of the next
  * working day; 工作时 count only the office hours of working days, so a start outside them begins counting when
  * they next open, and a limit used up exactly at closing time ends then. Throws RangeError for a negative or

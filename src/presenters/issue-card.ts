@@ -63,7 +63,7 @@ export interface IssueView {
   urgent: boolean;
   text: string;
   category: { name: string; kind: CategoryKind; class: CategoryClass; objectType: ObjectType } | null;
-  /** The time limit the issue has: its category's, or its street's own for the category (behaviour §2.15). */
+  /** The time limit the issue has: its category's, or its street's own for the category (behaviour §2.20). */
   limit: TimeLimit | null;
   community: string | null;
   grid: string | null;

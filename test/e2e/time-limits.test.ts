@@ -1,4 +1,4 @@
-// behaviour §2.15, §2.16
+// behaviour §2.20, §2.21
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -55,7 +55,7 @@ describe("default category catalogue", () => {
     expect(CATALOGUE.find((c) => c.code === "bulletin-board")?.limit).toEqual({ amount: 3, unit: "natural_days" });
   });
 
-  // behaviour §2.16
+  // behaviour §2.21
   it("says of every category whether it is a 部件 or an 事件, with the standard 大类/小类 where one exists", () => {
     const byName = new Map(CATALOGUE.map((c) => [c.name, c]));
     // Things (部件) and situations (事件), as the issue names them.

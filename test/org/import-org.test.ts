@@ -131,7 +131,7 @@ describe("importOrg", () => {
       limitAmount: 7,
       limitUnit: "work_days",
     });
-    // 店招店牌破损: 3 工作日, and 幸福街道 its own 8 工作时 (behaviour §2.15).
+    // 店招店牌破损: 3 工作日, and 幸福街道 its own 8 工作时 (behaviour §2.20).
     const signs = await t.db.category.findUniqueOrThrow({
       where: { code: "shop-signs" },
       include: { streetLimits: { include: { street: true } } },

@@ -161,7 +161,7 @@ describe("issue card", () => {
     expect(text({ text: "上报" })).toContain("（未附文字说明）");
   });
 
-  // behaviour §2.15, §2.16
+  // behaviour §2.20, §2.21
   it("shows whether the category is a 部件 or an 事件, and the time limit in its unit beside the deadline", () => {
     const text = (v: Partial<IssueView>) => JSON.stringify(issueCard(view(v), NOW, TZ));
     expect(text({})).toContain("**类别**\\n堆物堆料（事件 · 动态指标 · 整治）");
