@@ -16,7 +16,10 @@
  *     "escalationTimes": ["09:00", "14:00"],  // a leader group's escalation slots (see below)
     "lookbackDays": 7,               // ask the reporter 回头看 this many days after closing; 0: never
  *     "digest": true,                  // false: no evening digest in this chat
- *     "minRankedIssues": 3             // fewest issues for a unit to be ranked in the digest
+ *     "minRankedIssues": 3,            // fewest issues (应结案数) for a unit to be ranked in the digest
+ *     "compositeWeights": { "onTimeDisposal": 60, "closure": 30, "noRework": 10 },  // 综合指标值's weights
+ *     "redFlagAtLeast": 90,            // 🚩 only when the best unit's 综合指标值 reaches this (default: always)
+ *     "yellowCardBelow": 60            // 🟨 only when the worst unit's 综合指标值 is below this (default: always)
  *   }
  *
  * The reminders of an issue follow the settings of the chat it was reported in; the digest and its ranking follow
@@ -28,7 +31,7 @@
  */
 
 import { z } from "zod";
-import { DEFAULT_MIN_RANKED_ISSUES } from "./metrics.ts";
+import { DEFAULT_MIN_RANKED_ISSUES, DEFAULT_RANKING_SCORING, type RankingScoring } from "./metrics.ts";
 
 /** A span of the local day in minutes after midnight; `start` > `end` wraps over midnight. */
 export interface QuietHours {
@@ -57,6 +60,8 @@ export interface ClockSettings {
   lookbackDays: number;
   digest: boolean;
   minRankedIssues: number;
+  /** How the digest's ranking scores and flags units (behaviour §8.6). */
+  scoring: RankingScoring;
 }
 
 /** Most hours a before-deadline reminder may come early, and an escalation late (bounds the sweep's query). */
@@ -128,6 +133,16 @@ const settingsSchema = z.object({
   lookbackDays: z.number().int().min(0).max(MAX_LOOKBACK_DAYS).optional().catch(undefined),
   digest: z.boolean().optional().catch(undefined),
   minRankedIssues: z.number().int().min(1).max(1000).optional().catch(undefined),
+  compositeWeights: z
+    .object({
+      onTimeDisposal: z.number().min(0).max(100),
+      closure: z.number().min(0).max(100),
+      noRework: z.number().min(0).max(100),
+    })
+    .optional()
+    .catch(undefined),
+  redFlagAtLeast: z.number().min(0).max(100).optional().catch(undefined),
+  yellowCardBelow: z.number().min(0).max(100).optional().catch(undefined),
 });
 
 type LadderInput = z.infer<typeof ladderSchema>;
@@ -153,6 +168,11 @@ export function clockSettings(raw: unknown): ClockSettings {
     lookbackDays: input.lookbackDays ?? 7,
     digest: input.digest ?? true,
     minRankedIssues: input.minRankedIssues ?? DEFAULT_MIN_RANKED_ISSUES,
+    scoring: {
+      weights: input.compositeWeights ?? DEFAULT_RANKING_SCORING.weights,
+      redFlagAtLeast: input.redFlagAtLeast ?? null,
+      yellowCardBelow: input.yellowCardBelow ?? null,
+    },
   };
 }
 
