@@ -16,10 +16,17 @@
  *     "escalationTimes": ["09:00", "14:00"],  // a leader group's escalation slots (see below)
     "lookbackDays": 7,               // ask the reporter 回头看 this many days after closing; 0: never
  *     "digest": true,                  // false: no evening digest in this chat
- *     "minRankedIssues": 3,            // fewest issues (应结案数) for a unit to be ranked in the digest
+ *     "minRankedIssues": 3,            // fewest issues (应结案数) for a unit to be ranked in the digest (and the briefing)
  *     "compositeWeights": { "onTimeDisposal": 60, "closure": 30, "noRework": 10 },  // 综合指标值's weights
  *     "redFlagAtLeast": 90,            // 🚩 only when the best unit's 综合指标值 reaches this (default: always)
- *     "yellowCardBelow": 60            // 🟨 only when the worst unit's 综合指标值 is below this (default: always)
+ *     "yellowCardBelow": 60,           // 🟨 only when the worst unit's 综合指标值 is below this (default: always)
+ *     "briefing": {                    // a street leader group's 工作简报 (behaviour §15)
+ *       "weekly": true,                // each Monday, of the week before; false: none
+ *       "monthly": true,               // each 1st, of the month before; false: none
+ *       "time": "09:00",               // local time it is posted at
+ *       "talkBelow": 60,               // 约谈 a unit whose ranking measure (in %) is below this …
+ *       "talkPeriods": 2               // … in this many periods running (1–6)
+ *     }
  *   }
  *
  * The reminders of an issue follow the settings of the chat it was reported in; the digest and its ranking follow
@@ -62,7 +69,25 @@ export interface ClockSettings {
   minRankedIssues: number;
   /** How the digest's ranking scores and flags units (behaviour §8.6). */
   scoring: RankingScoring;
+  briefing: BriefingSettings;
 }
+
+/** A leader group's 工作简报 settings (behaviour §15). */
+export interface BriefingSettings {
+  weekly: boolean;
+  monthly: boolean;
+  /** Minutes after local midnight of the day after the period at which it is posted. */
+  time: number;
+  /** 约谈: the ranking measure, in percent, below which a unit is listed … */
+  talkBelow: number;
+  /** … when it stays below in this many periods running. */
+  talkPeriods: number;
+}
+
+/** Most periods running the 约谈 rule may look back over. */
+export const MAX_TALK_PERIODS = 6;
+
+const DEFAULT_BRIEFING: BriefingSettings = { weekly: true, monthly: true, time: 9 * 60, talkBelow: 60, talkPeriods: 2 };
 
 /** Most hours a before-deadline reminder may come early, and an escalation late (bounds the sweep's query). */
 export const MAX_BEFORE_HOURS = 72;
@@ -143,6 +168,20 @@ const settingsSchema = z.object({
     .catch(undefined),
   redFlagAtLeast: z.number().min(0).max(100).optional().catch(undefined),
   yellowCardBelow: z.number().min(0).max(100).optional().catch(undefined),
+  briefing: z
+    .object({
+      weekly: z.boolean().optional().catch(undefined),
+      monthly: z.boolean().optional().catch(undefined),
+      time: z
+        .string()
+        .transform((text) => parseTimeOfDay(text) ?? undefined)
+        .optional()
+        .catch(undefined),
+      talkBelow: z.number().min(0).max(100).optional().catch(undefined),
+      talkPeriods: z.number().int().min(1).max(MAX_TALK_PERIODS).optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
 });
 
 type LadderInput = z.infer<typeof ladderSchema>;
@@ -172,6 +211,10 @@ export function clockSettings(raw: unknown): ClockSettings {
       weights: input.compositeWeights ?? DEFAULT_RANKING_SCORING.weights,
       redFlagAtLeast: input.redFlagAtLeast ?? null,
       yellowCardBelow: input.yellowCardBelow ?? null,
+    },
+    briefing: {
+      ...DEFAULT_BRIEFING,
+      ...Object.fromEntries(Object.entries(input.briefing ?? {}).filter(([, v]) => v !== undefined)),
     },
   };
 }

@@ -15,11 +15,13 @@ import type { IssueStatus } from "./types.ts";
  *     be a (separate) problem, even when that was decided after t.
  *   - awaiting verification at t (待验收): open at t with its fix (rectified time) recorded by t.
  *   - in hand at t (待派单、待接单、整改中): open at t and not awaiting verification.
- *   - overdue at t (超期): in hand at t with a deadline before t. An issue awaiting verification is not overdue: the
- *     responder has done their part.
+ *   - overdue at t (超期): in hand at t with a deadline before t, and not parked (挂账/缓办) at t. An issue awaiting
+ *     verification is not overdue: the responder has done their part; a parked one waits, approved, for its date
+ *     (behaviour §2.17).
  * Times "by t" include t itself, so an issue filed at the moment of observation counts. A fix sent back (驳回) or a
  * deadline changed after t is taken as it stands now, since the issue keeps only its latest rectified time and
- * deadline.
+ * deadline; so is parking: an issue parked now counts as parked since its parkedAt, one that came back as never
+ * parked.
  */
 
 /** An issue as the definitions see it: its status now and its recorded times. */
@@ -29,10 +31,12 @@ export interface IssueSnapshot {
   deadline: Date | null;
   rectifiedAt: Date | null;
   closedAt: Date | null;
+  /** When it was parked (挂账/缓办); null while it is not. */
+  parkedAt: Date | null;
 }
 
 /** The recorded times a condition may look at. */
-export type IssueTime = "reportedAt" | "deadline" | "rectifiedAt" | "closedAt";
+export type IssueTime = "reportedAt" | "deadline" | "rectifiedAt" | "closedAt" | "parkedAt";
 
 /**
  * A condition on one issue, as data. A time comparison is false when the time is not recorded, unless `orUnset`
@@ -154,9 +158,16 @@ export function inHandStatus(statusNow: IssueStatus): IssueStatus {
   return UNFIXED.includes(statusNow) ? statusNow : "accepted";
 }
 
-/** Issues overdue (超期) at `t`: in hand at t with a deadline before t. */
+/** Issues parked (挂账/缓办) at `t`: parked now, since t or before. */
+export function parkedAt(t: Date): IssueCondition {
+  return { time: "parkedAt", op: "<=", at: t };
+}
+
+/** Issues overdue (超期) at `t`: in hand at t with a deadline before t, not parked at t. */
 export function overdueAt(t: Date): IssueCondition {
-  return { all: [inHandAt(t), { time: "deadline", op: "<", at: t }] };
+  return {
+    all: [inHandAt(t), { time: "deadline", op: "<", at: t }, { time: "parkedAt", op: ">", at: t, orUnset: true }],
+  };
 }
 
 /** Issues waiting for dispatch (待派单) at `t`: in hand and given to nobody yet. */
@@ -226,14 +237,17 @@ export function matches(condition: IssueCondition, issue: IssueSnapshot): boolea
   }
 }
 
-/** The facts overdue depends on; the times not given are taken as reported long ago and never rectified or closed. */
+/**
+ * The facts overdue depends on; the times not given are taken as reported long ago and never rectified, closed or
+ * parked.
+ */
 export type OverdueFacts = Pick<IssueSnapshot, "status" | "deadline"> &
-  Partial<Pick<IssueSnapshot, "reportedAt" | "rectifiedAt" | "closedAt">>;
+  Partial<Pick<IssueSnapshot, "reportedAt" | "rectifiedAt" | "closedAt" | "parkedAt">>;
 
 /**
  * Whether an issue is overdue (超期) at `at`: in hand (reported, assigned or accepted, or fixed only after `at`)
- * with a deadline before `at`. An issue awaiting verification is not overdue. For an issue as it stands now and
- * `at` = now this is: status 待派单/待接单/整改中 and deadline < now.
+ * with a deadline before `at`, not parked by then. An issue awaiting verification is not overdue. For an issue as it
+ * stands now and `at` = now this is: status 待派单/待接单/整改中, not parked, and deadline < now.
  */
 export function isOverdueAt(issue: OverdueFacts, at: Date): boolean {
   return matches(overdueAt(at), {
@@ -242,6 +256,7 @@ export function isOverdueAt(issue: OverdueFacts, at: Date): boolean {
     reportedAt: issue.reportedAt ?? new Date(-8.64e15),
     rectifiedAt: issue.rectifiedAt ?? null,
     closedAt: issue.closedAt ?? null,
+    parkedAt: issue.parkedAt ?? null,
   });
 }
 

@@ -87,6 +87,7 @@ export interface IssueSeed {
   acceptedAt?: Date | null;
   rectifiedAt?: Date | null;
   closedAt?: Date | null;
+  parkedAt?: Date | null;
   department?: boolean;
   assignee?: number | null;
   reboundOf?: number | null;
@@ -126,6 +127,7 @@ function issueRow(org: Org, s: IssueSeed) {
     acceptedAt: s.acceptedAt ?? null,
     rectifiedAt: s.rectifiedAt ?? null,
     closedAt: s.closedAt ?? null,
+    ...(s.parkedAt && { parkKind: "parked", parkedAt: s.parkedAt }),
   };
 }
 

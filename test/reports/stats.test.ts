@@ -12,6 +12,7 @@ import {
   matches,
   openAt,
   overdueAt,
+  parkedAt,
   rateOpenAt,
 } from "../../src/domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
@@ -475,6 +476,7 @@ describe("toWhere", () => {
             deadline: times[(seeds.length + i) % times.length],
             rectifiedAt,
             closedAt,
+            parkedAt: times[seeds.length % times.length],
           });
         }
       }
@@ -488,6 +490,7 @@ describe("toWhere", () => {
     ["in hand", inHandAt(t)],
     ["awaiting verification", awaitingVerificationAt(t)],
     ["overdue", overdueAt(t)],
+    ["parked", parkedAt(t)],
     ["the rate's open term", rateOpenAt(period, t)],
     ["closed in the period", closedIn(period)],
   ];
@@ -502,6 +505,7 @@ describe("toWhere", () => {
             deadline: s.deadline ?? null,
             rectifiedAt: s.rectifiedAt ?? null,
             closedAt: s.closedAt ?? null,
+            parkedAt: s.parkedAt ?? null,
           }),
         )
         .map((s) => s.number);
