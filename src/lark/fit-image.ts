@@ -4,7 +4,6 @@
  * upright, scaled to fit a square of at most 4096 px (less if need be) and re-encoded as JPEG. sharp (libvips, shipped
  * prebuilt inside npm packages) does the work on libuv's thread pool, off the event loop.
  */
-import sharp from "sharp";
 
 /** Lark's upload limit for images. */
 export const LARK_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
@@ -23,6 +22,7 @@ const ATTEMPTS = [
  */
 export async function fitForLark(photo: Buffer, maxBytes = LARK_IMAGE_MAX_BYTES): Promise<Buffer> {
   if (photo.length <= maxBytes) return photo;
+  const { default: sharp } = await import("sharp");
   for (const { side, quality } of ATTEMPTS) {
     const smaller = await sharp(photo, { limitInputPixels: false })
       .rotate()

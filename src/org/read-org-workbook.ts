@@ -4,7 +4,6 @@
  */
 
 import type { CellValue, Worksheet } from "exceljs";
-import ExcelJS from "exceljs";
 import { normalizeText } from "../domain/match.ts";
 import { T } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgProblem, type OrgSection, type SourceLoc } from "./org-data.ts";
@@ -15,9 +14,10 @@ const DUTY_FIELDS = new Set(["unit", "role"]);
 
 /** Splits a workbook into raw rows per section, with a problem for an unreadable file or a missing column. */
 export async function readOrgWorkbook(path: string, file: string): Promise<{ raw: RawOrg; problems: OrgProblem[] }> {
-  const raw: RawOrg = { units: [], points: [], people: [], categories: [], chats: [] };
+  const raw: RawOrg = { units: [], points: [], people: [], categories: [], chats: [], patrols: [] };
   const problems: OrgProblem[] = [];
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.readFile(path);
   } catch {

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { renderAsync } from "@resvg/resvg-js";
 
 /** Thumbnails are this many pixels: 4:3, enough for 3 cm on paper at about 135 dpi. */
 export const THUMBNAIL_PX = { width: 160, height: 120 } as const;
@@ -34,6 +33,7 @@ export async function photoThumbnail(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
     `<image width="${width}" height="${height}" preserveAspectRatio="xMidYMid slice" ` +
     `href="data:${type};base64,${data.toString("base64")}"/></svg>`;
+  const { renderAsync } = await import("@resvg/resvg-js");
   try {
     const image = await renderAsync(svg, { background: "#ffffff", font: { loadSystemFonts: false }, logLevel: "off" });
     return image.asPng();

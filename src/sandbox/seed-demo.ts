@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { PROJECT_DIR } from "../config/paths.ts";
 import { type Db, openDb, sqlitePath } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { claimOnce } from "../db/once.ts";
@@ -13,7 +14,7 @@ import { ROLE_LABELS } from "../texts/labels.ts";
 import { PURPOSE_LABELS } from "../texts/org.ts";
 
 /** The demo organisation the sandbox starts with (also the example import file). */
-const DEMO_ORG_FILE = join(import.meta.dirname, "../../examples/org.yaml");
+const DEMO_ORG_FILE = join(PROJECT_DIR, "examples/org.yaml");
 
 /** A demo person as the page shows them in the persona switcher. */
 export interface DemoPerson {
