@@ -21,6 +21,7 @@ import {
   WidthType,
 } from "docx";
 import { localDateString } from "../domain/deadline.ts";
+import { PATROL_LEVELS } from "../domain/types.ts";
 import {
   BRIEFING_NAME,
   CADENCE_WORDS,
@@ -32,29 +33,37 @@ import {
   caseHeading,
   DOCUMENT_FONTS,
   definitionsNote,
+  dueMet,
   EMPTY_LISTS,
   FIGURES_HEADER,
   FLAG_WORDS,
   issueNumber,
+  KEY_POINT,
   listCut,
   longDate,
+  MISSED_HEADER,
+  MISSED_WORDS,
   mastheadLine,
   OVERDUE_HEADER,
   overallSentence,
+  PATROL_HEADER,
+  patrolSentence,
   periodName,
   rankingChartTitle,
   rankingHeader,
   rankingNote,
   SECTION_TITLES,
+  sectionHeading,
   talkHeader,
   talkRule,
   UNRANKED,
 } from "../texts/briefing.ts";
 import { deadlineDate, shortDate } from "../texts/deadline.ts";
-import { CATEGORY_PENDING, KIND_LABELS } from "../texts/labels.ts";
+import { CATEGORY_PENDING, KIND_LABELS, PATROL_LEVEL_LABELS } from "../texts/labels.ts";
 import { formatDecimal, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import { type BriefingData, briefingChartInput, figureRows, RANKING_MEASURE } from "./briefing.ts";
 import type { RankingChartInput } from "./chart.ts";
+import type { PatrolReport } from "./patrol-coverage.ts";
 import { photoThumbnail } from "./photo-thumbnail.ts";
 
 /** Where the document finds what it embeds, and when it is issued. */
@@ -74,6 +83,8 @@ const PAGE = { width: 11906, height: 16838, margin: 1418 } as const;
 const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
 /** The width pictures are shown at, in pixels at 96 dpi (about 15.9 cm). */
 const PICTURE_PX = 600;
+/** Most missed patrols listed (the count is given apart). */
+const MAX_MISSED = 30;
 /** The size each case photo is shown at (two side by side), in pixels at 96 dpi. */
 const PHOTO_PX = { width: 280, height: 210 } as const;
 
@@ -198,7 +209,6 @@ function masthead(data: BriefingData, issuedAt: Date): Paragraph[] {
 function overall(data: BriefingData): (Paragraph | Table)[] {
   const s = data.stats;
   return [
-    heading(SECTION_TITLES.overall),
     paragraph(
       overallSentence({
         thisPeriod: CADENCE_WORDS[data.cadence].this,
@@ -234,7 +244,6 @@ async function ranking(data: BriefingData): Promise<(Paragraph | Table)[]> {
     ];
   });
   return [
-    heading(SECTION_TITLES.ranking(data.childLabel)),
     table(rankingHeader(data.childLabel, measure), rows, [1.3, 3, 1.3, 1.3, 1.5, 1.3, 1.8, 2], (row) => {
       const flag = data.ranking[row]?.flag;
       return flag ? FLAG_COLORS[flag] : undefined;
@@ -246,7 +255,7 @@ async function ranking(data: BriefingData): Promise<(Paragraph | Table)[]> {
 
 async function categories(data: BriefingData): Promise<(Paragraph | Table)[]> {
   const found = data.stats.found;
-  if (found === 0) return [heading(SECTION_TITLES.categories), paragraph(EMPTY_LISTS.categories)];
+  if (found === 0) return [paragraph(EMPTY_LISTS.categories)];
   const rows = data.stats.byCategory.map((c) => [
     c.name ?? CATEGORY_PENDING,
     c.kind ? KIND_LABELS[c.kind] : "",
@@ -259,12 +268,12 @@ async function categories(data: BriefingData): Promise<(Paragraph | Table)[]> {
     bars: data.stats.byCategory.map((c) => ({ label: c.name ?? CATEGORY_PENDING, value: c.count })),
     valueFormat: "count",
   };
-  return [heading(SECTION_TITLES.categories), table(CATEGORY_HEADER, rows, [4, 2, 2, 2]), ...(await chart(input))];
+  return [table(CATEGORY_HEADER, rows, [4, 2, 2, 2]), ...(await chart(input))];
 }
 
 function overdue(data: BriefingData): (Paragraph | Table)[] {
   const { items, total } = data.overdue;
-  if (total === 0) return [heading(SECTION_TITLES.overdue), paragraph(EMPTY_LISTS.overdue)];
+  if (total === 0) return [paragraph(EMPTY_LISTS.overdue)];
   const rows = items.map((i) => [
     `#${i.number}`,
     i.community ?? "",
@@ -274,7 +283,6 @@ function overdue(data: BriefingData): (Paragraph | Table)[] {
     i.owner ? [i.owner.unit, ...i.owner.people.map((p) => p.name)].filter(Boolean).join(" ") : "",
   ]);
   return [
-    heading(SECTION_TITLES.overdue),
     ...(total > items.length ? [paragraph(listCut(total, items.length))] : []),
     table(OVERDUE_HEADER, rows, [1.4, 2, 3, 2.4, 2.4, 2.6]),
   ];
@@ -283,18 +291,51 @@ function overdue(data: BriefingData): (Paragraph | Table)[] {
 function talks(data: BriefingData): (Paragraph | Table)[] {
   const measure = RANKING_MEASURE.label;
   const rule = paragraph(talkRule(measure, data.talkBelow, data.talkPeriods, CADENCE_WORDS[data.cadence].previous));
-  if (data.talks.length === 0) return [heading(SECTION_TITLES.talks), rule, paragraph(EMPTY_LISTS.talks)];
+  if (data.talks.length === 0) return [rule, paragraph(EMPTY_LISTS.talks)];
   const periods = Array.from({ length: data.talkPeriods }, (_, back) => periodName(back));
   const rows = data.talks.map((t) => [t.unit.name, ...t.percents.map((p) => `${formatDecimal(p)}%`)]);
+  return [rule, table(talkHeader(data.childLabel, periods), rows, [3, ...periods.map(() => 2)])];
+}
+
+function patrols(data: BriefingData, report: PatrolReport): (Paragraph | Table)[] {
+  const levels = PATROL_LEVELS.map((level) => {
+    const { due, met } = report.byLevel[level];
+    return [PATROL_LEVEL_LABELS[level], String(due), String(met), formatRate(due === 0 ? null : met / due)];
+  });
+  const missed = report.missed
+    .slice(0, MAX_MISSED)
+    .map((c) => [
+      c.point.name,
+      c.point.key ? KEY_POINT : "",
+      PATROL_LEVEL_LABELS[c.level],
+      c.patroller.name,
+      dueMet(c.due, c.met),
+    ]);
   return [
-    heading(SECTION_TITLES.talks),
-    rule,
-    table(talkHeader(data.childLabel, periods), rows, [3, ...periods.map(() => 2)]),
+    paragraph(
+      patrolSentence({
+        thisPeriod: CADENCE_WORDS[data.cadence].this,
+        visits: report.visits,
+        patrollers: report.patrollers,
+        points: report.pointsVisited,
+        withProblems: report.withProblems,
+        found: report.problems.found,
+        rectified: report.problems.rectified,
+      }),
+    ),
+    table(PATROL_HEADER, levels, [3, 2, 2, 2]),
+    ...(missed.length === 0
+      ? [paragraph(MISSED_WORDS.none)]
+      : [
+          paragraph(MISSED_WORDS.title),
+          ...(report.missed.length > missed.length ? [paragraph(listCut(report.missed.length, missed.length))] : []),
+          table(MISSED_HEADER, missed, [3.5, 1.5, 1.2, 3, 2]),
+        ]),
   ];
 }
 
 async function cases(data: BriefingData, dataDir: string): Promise<(Paragraph | Table)[]> {
-  const out: (Paragraph | Table)[] = [heading(SECTION_TITLES.cases)];
+  const out: (Paragraph | Table)[] = [];
   if (data.cases.length === 0) return [...out, paragraph(EMPTY_LISTS.cases)];
   for (const c of data.cases) {
     const [before, after] = await Promise.all(
@@ -345,14 +386,18 @@ async function cases(data: BriefingData, dataDir: string): Promise<(Paragraph | 
 
 /** Writes the briefing as a .docx file's bytes. */
 export async function briefingDocx(data: BriefingData, options: BriefingDocxOptions): Promise<Buffer> {
+  const sections: [string, (Paragraph | Table)[]][] = [
+    [SECTION_TITLES.overall, overall(data)],
+    [SECTION_TITLES.ranking(data.childLabel), await ranking(data)],
+    [SECTION_TITLES.categories, await categories(data)],
+    [SECTION_TITLES.overdue, overdue(data)],
+    [SECTION_TITLES.talks, talks(data)],
+    ...(data.patrols ? [[SECTION_TITLES.patrols, patrols(data, data.patrols)] as [string, (Paragraph | Table)[]]] : []),
+    [SECTION_TITLES.cases, await cases(data, options.dataDir)],
+  ];
   const children = [
     ...masthead(data, options.issuedAt),
-    ...overall(data),
-    ...(await ranking(data)),
-    ...(await categories(data)),
-    ...overdue(data),
-    ...talks(data),
-    ...(await cases(data, options.dataDir)),
+    ...sections.flatMap(([title, body], i) => [heading(sectionHeading(i, title)), ...body]),
     new Paragraph({
       spacing: { before: 360 },
       children: [run(definitionsNote(METRICS_DEFINITION), { size: SIZES.note })],

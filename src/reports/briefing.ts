@@ -5,8 +5,8 @@
  * document is written by briefing-docx.ts, the card by presenters/briefing-card.ts.
  *
  * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (整改率 until the ranking moves to
- * 综合指标值), and further sections (挂账, patrol coverage) are fields of {@link BriefingData} filled here and given a
- * section in briefing-docx.ts.
+ * 综合指标值), and further sections are fields of {@link BriefingData} filled here and given a section in
+ * briefing-docx.ts, as patrol coverage is (the 巡查日报 of patrol-coverage.ts over the period).
  */
 
 import type { Db, Tx } from "../db/client.ts";
@@ -18,6 +18,7 @@ import { shortDate } from "../texts/deadline.ts";
 import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import { formatHours, formatRate } from "../texts/messages.ts";
 import type { RankingChartInput } from "./chart.ts";
+import { hasPatrolPlans, type PatrolReport, patrolReport } from "./patrol-coverage.ts";
 import { statsForScope, toWhere, type UnitStats } from "./stats.ts";
 import { type IssueList, issuesAt } from "./stats-lists.ts";
 import { type FLAG_EMOJI, type RankingEntry, rankChildren } from "./stats-ranking.ts";
@@ -99,6 +100,8 @@ export interface BriefingData {
   talkBelow: number;
   talkPeriods: number;
   cases: TypicalCase[];
+  /** The period's patrols (patrol-coverage.ts patrolReport); null when the street has no patrol plans. */
+  patrols: PatrolReport | null;
 }
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -122,11 +125,14 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
     periods.push(previousPeriod(cadence, periods[periods.length - 1] as Period, timeZone));
   }
   const asOf = observationInstant(period, now);
-  const [byPeriod, lastYear, overdue, cases] = await Promise.all([
+  const [byPeriod, lastYear, overdue, cases, patrols] = await Promise.all([
     Promise.all(periods.map((p) => statsForScope(db, scope, p, now))),
     statsForScope(db, scope, samePeriodLastYear(cadence, period, timeZone), now),
     issuesAt(db, unitId, overdueAt(asOf), { limit: request.listLimit ?? DEFAULT_LIST_LIMIT }),
     typicalCases(db, scope, unitId, period, request.caseLimit ?? DEFAULT_CASE_LIMIT),
+    hasPatrolPlans(db, unitId).then((planned) =>
+      planned ? patrolReport(db, { unitId, period, asOf: now, timeZone }) : null,
+    ),
   ]);
   const stats = byPeriod[0]?.get(unitId) as UnitStats;
   const previous = byPeriod[1]?.get(unitId) as UnitStats;
@@ -155,6 +161,7 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
     talkBelow: request.talkBelow,
     talkPeriods: request.talkPeriods,
     cases,
+    patrols,
   };
 }
 
