@@ -18,6 +18,7 @@ import {
   TableCell,
   TableRow,
   TextRun,
+  VerticalAlign,
   WidthType,
 } from "docx";
 import { localDateString } from "../domain/deadline.ts";
@@ -35,6 +36,7 @@ import {
   definitionsNote,
   dueMet,
   EMPTY_LISTS,
+  endOfDay,
   FIGURES_HEADER,
   FLAG_WORDS,
   issueNumber,
@@ -117,6 +119,8 @@ function heading(text: string): Paragraph {
   });
 }
 
+/** The ranking table's column of the flags (rankingHeader's last). */
+const FLAG_COLUMN = 7;
 /** The colours of the flags' words. */
 const FLAG_COLORS = { red: RED, yellow: "C09000" } as const;
 
@@ -135,7 +139,8 @@ function table(
   const cell = (text: string, column: number, bold: boolean, color?: string) =>
     new TableCell({
       width: { size: widths[column] ?? 0, type: WidthType.DXA },
-      margins: { left: 60, right: 60, top: 30, bottom: 30 },
+      margins: { left: 60, right: 60, top: 40, bottom: 40 },
+      verticalAlign: VerticalAlign.CENTER,
       ...(bold ? { shading: { fill: "F2F2F2" } } : {}),
       children: [
         new Paragraph({
@@ -206,6 +211,12 @@ function masthead(data: BriefingData, issuedAt: Date): Paragraph[] {
   ];
 }
 
+/** When open and overdue are counted: "11月29日 24:00" at the period's end, else the moment (a period not over yet). */
+function observedAt(data: BriefingData): string {
+  if (data.asOf.getTime() !== data.period.to.getTime() - 1) return deadlineDate(data.asOf, data.timeZone);
+  return endOfDay(shortDate(localDateString(data.asOf, data.timeZone)));
+}
+
 function overall(data: BriefingData): (Paragraph | Table)[] {
   const s = data.stats;
   return [
@@ -218,7 +229,7 @@ function overall(data: BriefingData): (Paragraph | Table)[] {
         rectified: s.rectified,
         closed: s.closed,
         rate: formatRate(s.rate.rate),
-        asOf: deadlineDate(data.asOf, data.timeZone),
+        asOf: observedAt(data),
         open: s.open,
         overdue: s.overdue,
       }),
@@ -244,9 +255,9 @@ async function ranking(data: BriefingData): Promise<(Paragraph | Table)[]> {
     ];
   });
   return [
-    table(rankingHeader(data.childLabel, measure), rows, [1.3, 3, 1.3, 1.3, 1.5, 1.3, 1.8, 2], (row) => {
+    table(rankingHeader(data.childLabel, measure), rows, [1.3, 3, 1.3, 1.3, 1.5, 1.3, 1.8, 2], (row, column) => {
       const flag = data.ranking[row]?.flag;
-      return flag ? FLAG_COLORS[flag] : undefined;
+      return flag && column === FLAG_COLUMN ? FLAG_COLORS[flag] : undefined;
     }),
     paragraph(rankingNote(measure, data.minRankedIssues, data.childLabel), { size: SIZES.note, indent: false }),
     ...(await chart(briefingChartInput(data, rankingChartTitle(data.childLabel, measure)))),

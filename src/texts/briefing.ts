@@ -37,6 +37,11 @@ export function mastheadLine(unitName: string, issuedOn: string): string {
   return `${unitName}创文办 编　　　　${issuedOn}`;
 }
 
+/** The end of a day, as reports write it: "11月29日 24:00". */
+export function endOfDay(date: string): string {
+  return `${date} 24:00`;
+}
+
 /** "2026年12月7日". */
 export function longDate(date: string): string {
   const [year = "", month = "", day = ""] = date.split("-");
