@@ -461,6 +461,7 @@ async function historiesIn(db: Client, inScope: Prisma.IssueWhereInput, period: 
       deadline: true,
       rectifiedAt: true,
       closedAt: true,
+      parkedAt: true,
       events: { where: inPeriod, select: { type: true, at: true, data: true } },
     },
   });

@@ -18,6 +18,7 @@ const issue = (overrides: Partial<IssueHistory>): IssueHistory => ({
   deadline: null,
   rectifiedAt: null,
   closedAt: null,
+  parkedAt: null,
   events: [],
   ...overrides,
 });

@@ -175,6 +175,7 @@ describe("indicators agree with the definitions applied to every row in memory",
             deadline: s.deadline ?? null,
             rectifiedAt: s.rectifiedAt ?? null,
             closedAt: s.closedAt ?? null,
+            parkedAt: null,
             events: s.events ?? [],
           }));
         const actual = (all.get(f.org.units[code] as number) as UnitStats).indicators;
