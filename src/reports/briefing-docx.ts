@@ -48,6 +48,7 @@ import {
   mastheadLine,
   OVERDUE_HEADER,
   overallSentence,
+  PARKED_HEADER,
   PATROL_HEADER,
   patrolSentence,
   periodName,
@@ -61,12 +62,14 @@ import {
   UNRANKED,
 } from "../texts/briefing.ts";
 import { deadlineDate, shortDate } from "../texts/deadline.ts";
+import { PARK_KIND_LABELS } from "../texts/extension.ts";
 import { CATEGORY_PENDING, KIND_LABELS, PATROL_LEVEL_LABELS } from "../texts/labels.ts";
 import { formatDecimal, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import { type BriefingData, briefingChartInput, figureRows, RANKING_MEASURE } from "./briefing.ts";
 import type { RankingChartInput } from "./chart.ts";
 import type { PatrolReport } from "./patrol-coverage.ts";
 import { photoThumbnail } from "./photo-thumbnail.ts";
+import type { IssueListItem } from "./stats-lists.ts";
 
 /** Where the document finds what it embeds, and when it is issued. */
 export interface BriefingDocxOptions {
@@ -288,7 +291,7 @@ function overdue(data: BriefingData): (Paragraph | Table)[] {
   const rows = items.map((i) => [
     `#${i.number}`,
     i.community ?? "",
-    [i.grid?.name, i.point].filter(Boolean).join(" "),
+    placeOf(i),
     i.category ?? CATEGORY_PENDING,
     i.deadline ? deadlineDate(i.deadline, data.timeZone, data.asOf) : "",
     i.owner ? [i.owner.unit, ...i.owner.people.map((p) => p.name)].filter(Boolean).join(" ") : "",
@@ -296,6 +299,29 @@ function overdue(data: BriefingData): (Paragraph | Table)[] {
   return [
     ...(total > items.length ? [paragraph(listCut(total, items.length))] : []),
     table(OVERDUE_HEADER, rows, [1.4, 2, 3, 2.4, 2.4, 2.6]),
+  ];
+}
+
+/** The place of a listed issue: its grid and point. */
+function placeOf(item: IssueListItem): string {
+  return [item.grid?.name, item.point].filter(Boolean).join(" ");
+}
+
+function parked(data: BriefingData): (Paragraph | Table)[] {
+  const { items, total } = data.parked;
+  if (total === 0) return [paragraph(EMPTY_LISTS.parked)];
+  const rows = items.map((i) => [
+    `#${i.number}`,
+    i.community ?? "",
+    placeOf(i),
+    i.category ?? CATEGORY_PENDING,
+    i.parkKind ? PARK_KIND_LABELS[i.parkKind] : "",
+    i.parkedUntil ? shortDate(localDateString(i.parkedUntil, data.timeZone)) : "",
+    i.parkPlan ?? "",
+  ]);
+  return [
+    ...(total > items.length ? [paragraph(listCut(total, items.length))] : []),
+    table(PARKED_HEADER, rows, [1.4, 2, 2.6, 2.2, 1.2, 2, 3.6]),
   ];
 }
 
@@ -402,6 +428,7 @@ export async function briefingDocx(data: BriefingData, options: BriefingDocxOpti
     [SECTION_TITLES.ranking(data.childLabel), await ranking(data)],
     [SECTION_TITLES.categories, await categories(data)],
     [SECTION_TITLES.overdue, overdue(data)],
+    [SECTION_TITLES.parked, parked(data)],
     [SECTION_TITLES.talks, talks(data)],
     ...(data.patrols ? [[SECTION_TITLES.patrols, patrols(data, data.patrols)] as [string, (Paragraph | Table)[]]] : []),
     [SECTION_TITLES.cases, await cases(data, options.dataDir)],

@@ -54,6 +54,7 @@ export const SECTION_TITLES = {
   ranking: (childLabel: string) => `各${childLabel}排名（比学赶超）`,
   categories: "问题分类",
   overdue: "超期问题",
+  parked: "挂账问题",
   talks: "约谈名单",
   patrols: "巡查情况",
   cases: "典型案例",
@@ -137,6 +138,17 @@ export const CATEGORY_HEADER = ["问题类别", "性质", "件数", "占比"] as
 /** The header of the overdue table. */
 export const OVERDUE_HEADER = ["编号", "社区", "网格及点位", "问题类别", "整改期限", "责任单位（人）"] as const;
 
+/** The header of the 挂账 table. */
+export const PARKED_HEADER = [
+  "编号",
+  "社区",
+  "网格及点位",
+  "问题类别",
+  "类型",
+  "预计恢复办理",
+  "处置计划或原因",
+] as const;
+
 /** "共 12 件，列出期限最早的 50 件。" */
 export function listCut(total: number, shown: number): string {
   return `共 ${total} 件，列出期限最早的 ${shown} 件。`;
@@ -145,6 +157,7 @@ export function listCut(total: number, shown: number): string {
 /** What an empty list says. */
 export const EMPTY_LISTS = {
   overdue: "期末无超期问题。",
+  parked: "期末无挂账、缓办问题。",
   categories: "本期未发现问题。",
   talks: "本期无约谈单位。",
   cases: "本期没有整改前后照片齐全的销项问题。",

@@ -67,6 +67,7 @@ const seeds: IssueSeed[] = [
   },
   open(8, "G22", "DUI", "assigned", "2026-11-28 09:00", "2026-12-01 09:00"),
   { ...open(9, "G11", "DUI", "rejected", "2026-11-28 10:00", "2026-11-29 10:00") },
+  open(14, "G22", "TING", "accepted", "2026-11-24 09:00", "2026-11-25 09:00"),
   // The week before.
   open(10, "G21", "DUI", "accepted", "2026-11-16 09:00", "2026-11-17 09:00"),
   closed(11, "G22", "TING", "2026-11-17 09:00", "2026-11-18 09:00"),
@@ -104,6 +105,16 @@ describe("a week's 工作简报", () => {
         data: { issueId: issue.id, stage, sha256: sample, path: `photos/${sample}.png`, size: 1, mime: "image/png" },
       });
     }
+    // #14 is past its deadline but 挂账 since the 26th: not overdue, listed apart.
+    await f.db.issue.update({
+      where: { number: 14 },
+      data: {
+        parkKind: "parked",
+        parkedAt: sh("2026-11-26 10:00"),
+        parkedUntil: sh("2027-03-01 00:00"),
+        parkPlan: "列入明年维修资金计划",
+      },
+    });
     // 东苑一网格's point is patrolled daily by its community, and was looked at on five days of the seven.
     const point = f.org.points.G11 as number;
     await f.db.patrolPlan.create({
@@ -188,32 +199,36 @@ describe("a week's 工作简报", () => {
     expect(ranking[2]?.[7]).toBe(FLAG_WORDS.yellow);
   });
 
-  it("lists the problems by category, the overdue issues and the 约谈 of a community low two weeks running", async () => {
+  it("lists the problems by category, the overdue and the parked issues, and the 约谈 of a community low two weeks running", async () => {
     const s = await unitStats(f.db, "S", week, now);
     const categories = doc.tables[2] ?? [];
     expect(categories.slice(1).map((r) => [r[0], count(r[2])])).toEqual(s.byCategory.map((c) => [c.name, c.count]));
     const overdue = doc.tables[3] ?? [];
     expect(overdue.slice(1).map((r) => r[0])).toEqual(["#10", "#4", "#13", "#5"]);
     expect(overdue.length - 1).toBe(s.overdue);
-    const talks = doc.tables[4] ?? [];
+    const parked = doc.tables[4] ?? [];
+    expect(parked.slice(1).map((r) => [r[0], r[4], r[5], r[6]])).toEqual([
+      ["#14", "挂账", "3月1日", "列入明年维修资金计划"],
+    ]);
+    const talks = doc.tables[5] ?? [];
     expect(talks.slice(1).map((r) => r[0])).toEqual(["西苑社区"]);
     expect(data.talks[0]?.percents.every((p) => p < 60)).toBe(true);
   });
 
   it("reports the week's patrols as the patrol module counts them", async () => {
-    expect(doc.paragraphs).toContain(`六、${SECTION_TITLES.patrols}`);
+    expect(doc.paragraphs).toContain(`七、${SECTION_TITLES.patrols}`);
     const report = await patrolReport(f.db, { unitId: f.org.units.S as number, period: week, asOf: now, timeZone: TZ });
     expect(report.visits).toBe(5);
-    const levels = doc.tables[5] ?? [];
+    const levels = doc.tables[6] ?? [];
     expect(levels.slice(1).map((r) => [count(r[1]), count(r[2])])).toEqual(
       PATROL_LEVELS.map((l) => [report.byLevel[l].due, report.byLevel[l].met]),
     );
-    const missed = doc.tables[6] ?? [];
+    const missed = doc.tables[7] ?? [];
     expect(missed.slice(1).map((r) => r[0])).toEqual(report.missed.map((m) => m.point.name));
   });
 
   it("shows the latest 销项 with both photos as a typical case, and embeds the charts", () => {
-    const cases = doc.paragraphs.indexOf(`七、${SECTION_TITLES.cases}`);
+    const cases = doc.paragraphs.indexOf(`八、${SECTION_TITLES.cases}`);
     expect(cases).toBeGreaterThan(0);
     expect(doc.paragraphs.slice(cases).some((p) => p.startsWith("#1 堆物堆料"))).toBe(true);
     // Two charts (ranking, categories) and the case's two photos.
