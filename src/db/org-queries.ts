@@ -20,6 +20,8 @@ export interface PointRef {
   name: string;
   gridId: number;
   aliases: string[];
+  /** A key point (重点点位): patrolled more, listed first where points are listed. */
+  key: boolean;
 }
 
 /** A category as filing and the card need it. */
@@ -158,7 +160,7 @@ async function loadOrg(client: Client): Promise<Org> {
     points: new Map(
       pointRows.map((p) => [
         p.id,
-        { id: p.id, code: p.code, name: p.name, gridId: p.gridId, aliases: strings(p.aliases) },
+        { id: p.id, code: p.code, name: p.name, gridId: p.gridId, aliases: strings(p.aliases), key: p.key },
       ]),
     ),
     categories: categoryRows.map((c) => ({

@@ -28,3 +28,15 @@ export type CategoryClass = (typeof CATEGORY_CLASSES)[number];
 
 export const CHAT_PURPOSES = ["work", "leader", "department", "patrol"] as const;
 export type ChatPurpose = (typeof CHAT_PURPOSES)[number];
+
+/** The three levels of patrol (三级巡查): 一级 a leader's 包干 points, 二级 a department's, 三级 a community's. */
+export const PATROL_LEVELS = ["leader", "department", "community"] as const;
+export type PatrolLevel = (typeof PATROL_LEVELS)[number];
+
+/** How often a point is patrolled under a plan; twice a month is the 市民巡访团's rhythm. */
+export const PATROL_FREQUENCIES = ["daily", "workdays", "weekly", "twice_monthly"] as const;
+export type PatrolFrequency = (typeof PATROL_FREQUENCIES)[number];
+
+/** What a patrol visit found: nothing wrong, or problems (filed as issues linked to the visit). */
+export const PATROL_RESULTS = ["ok", "problems"] as const;
+export type PatrolResult = (typeof PATROL_RESULTS)[number];

@@ -7,12 +7,16 @@ import {
   type CategoryKind,
   CHAT_PURPOSES,
   type ChatPurpose,
+  PATROL_FREQUENCIES,
+  PATROL_LEVELS,
+  type PatrolFrequency,
+  type PatrolLevel,
   ROLES,
   type Role,
   UNIT_LEVELS,
   type UnitLevel,
 } from "../domain/types.ts";
-import type { OrgCategory, OrgChat, OrgData, OrgPerson, OrgPoint, OrgUnit } from "./org-data.ts";
+import type { OrgCategory, OrgChat, OrgData, OrgPatrol, OrgPerson, OrgPoint, OrgUnit } from "./org-data.ts";
 
 const oneOf =
   <C extends string>(codes: readonly C[], what: string) =>
@@ -25,22 +29,25 @@ const asRole = oneOf<Role>(ROLES, "role");
 const asKind = oneOf<CategoryKind>(CATEGORY_KINDS, "category kind");
 const asClass = oneOf<CategoryClass>(CATEGORY_CLASSES, "category class");
 const asPurpose = oneOf<ChatPurpose>(CHAT_PURPOSES, "chat purpose");
+const asPatrolLevel = oneOf<PatrolLevel>(PATROL_LEVELS, "patrol level");
+const asFrequency = oneOf<PatrolFrequency>(PATROL_FREQUENCIES, "patrol frequency");
 
 const texts = (json: unknown): string[] => (Array.isArray(json) ? json.map(String) : []);
 
 /**
  * The whole organisation stored in the database, in the import format: units in tree order (parents before
  * children, departments after areas, siblings by code), points by grid, people with every duty, every category with
- * all its fields, and every chat binding. Importing the result into the same database changes nothing; written with
+ * all its fields, every chat binding and every patrol plan. Importing the result into the same database changes nothing; written with
  * writeOrgWorkbook it is a filled-in template to edit and import again.
  */
 export async function exportOrg(db: Db): Promise<OrgData> {
-  const [units, points, people, categories, chats] = await Promise.all([
+  const [units, points, people, categories, chats, plans] = await Promise.all([
     db.unit.findMany(),
     db.point.findMany(),
     db.person.findMany({ include: { duties: true }, orderBy: { id: "asc" } }),
     db.category.findMany({ orderBy: { id: "asc" } }),
     db.chatBinding.findMany({ orderBy: { id: "asc" } }),
+    db.patrolPlan.findMany({ include: { point: true, person: true }, orderBy: { id: "asc" } }),
   ]);
 
   const codeOf = new Map(units.map((u) => [u.id, u.code]));
@@ -112,7 +119,21 @@ export async function exportOrg(db: Db): Promise<OrgData> {
     purpose: asPurpose(c.purpose),
     digestTime: c.digestTime,
   }));
-  return { units: orgUnits, points: orgPoints, people: orgPeople, categories: orgCategories, chats: orgChats };
+  const orgPatrols: OrgPatrol[] = plans.map((p) => ({
+    point: p.point.code,
+    level: asPatrolLevel(p.level),
+    frequency: asFrequency(p.frequency),
+    ...(p.person && { person: p.person.openId }),
+    ...(p.unitId !== null && { unit: unitCode(p.unitId) }),
+  }));
+  return {
+    units: orgUnits,
+    points: orgPoints,
+    people: orgPeople,
+    categories: orgCategories,
+    chats: orgChats,
+    patrols: orgPatrols,
+  };
 }
 
 /** The `boundary` of an exported unit, when it has a valid one. */

@@ -10,8 +10,11 @@ export function formatSourceLoc(loc: SourceLoc): string {
   return parts.join(" › ");
 }
 
+/** Entities an import replaces for what it names (so it reports removals). */
+const REPLACED: ReadonlySet<ImportEntity> = new Set(["duties", "patrols"]);
+
 function formatCounts(entity: ImportEntity, c: EntityCounts): string {
-  return R.counts(ENTITY_LABELS[entity], c, entity === "duties");
+  return R.counts(ENTITY_LABELS[entity], c, REPLACED.has(entity));
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * `riqing import <file>`: brings units, points, people and their duties, categories and chat bindings from an
- * org file (YAML or .xlsx) into the database. All or nothing: every row is checked first — cells, duplicates,
+ * `riqing import <file>`: brings units, points, people and their duties, categories, chat bindings and patrol plans
+ * (点位包干分工) from an org file (YAML or .xlsx) into the database. All or nothing: every row is checked first — cells, duplicates,
  * references to units in the file or already in the database — and one bad row means nothing is written.
  */
 
@@ -14,11 +14,14 @@ import {
   type Located,
   ORG_SECTIONS,
   type OrgCategory,
+  type OrgPatrol,
   type OrgProblem,
   type OrgUnit,
+  orgRowCount,
   type ParsedOrg,
   type SourceLoc,
 } from "./org-data.ts";
+import { patrolKey } from "./parse-org-rows.ts";
 import { readOrgFile } from "./read-org-file.ts";
 
 /** The kinds of rows an import writes, in report order. */
@@ -117,7 +120,7 @@ export async function importOrg(db: Db, path: string, options: ImportOptions = {
   const file = basename(path);
   const dryRun = options.dryRun ?? false;
   const { org, problems } = await readOrgFile(path);
-  const rows = org.units.length + org.points.length + org.people.length + org.categories.length + org.chats.length;
+  const rows = orgRowCount(org);
   // Nothing usable was read (missing file, broken YAML): no need to look at the database.
   if (problems.length > 0 && rows === 0) return rejected(file, dryRun, problems);
   try {
@@ -168,7 +171,15 @@ function rejected(file: string, dryRun: boolean, problems: OrgProblem[]): Import
 
 function emptyCounts(): Record<ImportEntity, EntityCounts> {
   const zero = (): EntityCounts => ({ created: 0, updated: 0, unchanged: 0, removed: 0 });
-  return { units: zero(), points: zero(), people: zero(), duties: zero(), categories: zero(), chats: zero() };
+  return {
+    units: zero(),
+    points: zero(),
+    people: zero(),
+    duties: zero(),
+    categories: zero(),
+    chats: zero(),
+    patrols: zero(),
+  };
 }
 
 function hasChanges(counts: Record<ImportEntity, EntityCounts>, catalogue: CatalogueResult): boolean {
@@ -229,6 +240,14 @@ async function loadState(tx: Tx, org: ParsedOrg) {
   });
   const categories: StoredCategory[] = await tx.category.findMany();
   const chats = await tx.chatBinding.findMany({ where: { chatId: { in: org.chats.map((c) => c.value.chatId) } } });
+  const patrolPoints = await tx.point.findMany({
+    where: { code: { in: [...new Set(org.patrols.map((p) => p.value.point))] } },
+    select: { id: true, code: true, patrolPlans: { include: { person: true, unit: true } } },
+  });
+  const patrollers = await tx.person.findMany({
+    where: { openId: { in: org.patrols.flatMap((p) => (p.value.person === undefined ? [] : [p.value.person])) } },
+    select: { id: true, openId: true },
+  });
 
   // Points that stay behind in a unit whose level the file changes away from grid.
   const leavingGrid = org.units
@@ -249,6 +268,8 @@ async function loadState(tx: Tx, org: ParsedOrg) {
     categoriesByName: new Map(categories.map((c) => [c.name, c])),
     chats: new Map(chats.map((c) => [c.chatId, c])),
     pointsInUnits,
+    patrolPoints: new Map(patrolPoints.map((p) => [p.code, p])),
+    patrollers: new Map(patrollers.map((p) => [p.openId, p.id])),
   };
 }
 
@@ -342,6 +363,19 @@ function checkReferences(org: ParsedOrg, state: State): OrgProblem[] {
     if (chat.purpose === "department" && level !== undefined && level !== "department") {
       problems.push({ loc, message: T.departmentChat(chat.unit, level) });
     }
+  }
+
+  const filePoints = new Set(org.points.map((p) => p.value.code));
+  const filePeople = new Set(org.people.map((p) => p.value.openId));
+  for (const { loc, value: patrol } of org.patrols) {
+    if (!filePoints.has(patrol.point) && !state.patrolPoints.has(patrol.point)) {
+      problems.push({ loc, message: T.unknownPoint(patrol.point) });
+    }
+    const person = patrol.person;
+    if (person !== undefined && !filePeople.has(person) && !state.patrollers.has(person)) {
+      if (!org.rejected.people.has(person)) problems.push({ loc, message: T.unknownPatroller(person) });
+    }
+    if (patrol.unit !== undefined) resolve(loc, patrol.unit, T.unknownUnit);
   }
   return problems;
 }
@@ -537,7 +571,70 @@ async function write(
       count("chats", "updated");
     }
   }
+
+  await writePatrols(tx, org, state, counts.patrols, unitId);
   return { counts, removed };
+}
+
+/**
+ * The plans of every point the file's 点位包干 section names become exactly the file's lines for it (behaviour §14.1):
+ * lines already stored are unchanged, others removed (a changed frequency too), new ones added. Points the section does not name keep theirs.
+ */
+async function writePatrols(
+  tx: Tx,
+  org: ParsedOrg,
+  state: State,
+  counts: EntityCounts,
+  unitId: (code: string) => number,
+): Promise<void> {
+  if (org.patrols.length === 0) return;
+  const codes = [...new Set(org.patrols.map((p) => p.value.point))];
+  const points = new Map(
+    (await tx.point.findMany({ where: { code: { in: codes } }, select: { id: true, code: true } })).map((p) => [
+      p.code,
+      p.id,
+    ]),
+  );
+  const people = new Map(
+    (
+      await tx.person.findMany({
+        where: { openId: { in: org.patrols.flatMap((p) => (p.value.person ? [p.value.person] : [])) } },
+        select: { id: true, openId: true },
+      })
+    ).map((p) => [p.openId, p.id]),
+  );
+  const wanted = new Map(org.patrols.map((p) => [patrolKey(p.value), p.value]));
+  for (const stored of [...state.patrolPoints.values()].flatMap((p) => p.patrolPlans.map((plan) => ({ p, plan })))) {
+    const key = patrolKey({
+      point: stored.p.code,
+      level: stored.plan.level as OrgPatrol["level"],
+      ...(stored.plan.person && { person: stored.plan.person.openId }),
+      ...(stored.plan.unit && { unit: stored.plan.unit.code }),
+    });
+    const line = wanted.get(key);
+    if (line && line.frequency === stored.plan.frequency) {
+      wanted.delete(key);
+      counts.unchanged++;
+    } else {
+      await tx.patrolPlan.delete({ where: { id: stored.plan.id } });
+      counts.removed++;
+    }
+  }
+  for (const line of wanted.values()) {
+    const pointId = points.get(line.point);
+    const personId = line.person === undefined ? null : people.get(line.person);
+    if (pointId === undefined || personId === undefined) throw new Error(`plan of ${line.point} lost its references`);
+    await tx.patrolPlan.create({
+      data: {
+        pointId,
+        level: line.level,
+        frequency: line.frequency,
+        personId,
+        unitId: line.unit === undefined ? null : unitId(line.unit),
+      },
+    });
+    counts.created++;
+  }
 }
 
 /** Units ordered so that a parent in the file comes before its children (the file may list them in any order). */

@@ -1,14 +1,23 @@
 /**
- * The organisation an import file describes (units, points, people with their duties, categories, chat bindings),
+ * The organisation an import file describes (units, points, people with their duties, categories, chat bindings,
+ * patrol plans),
  * once parsed and validated row by row. Both file formats (YAML and .xlsx) are read into these types, so everything
  * after reading — cross-checks, writing to the database, writing a workbook — is format-blind.
  */
 
 import type { AreaGeometry } from "../domain/geo.ts";
-import type { CategoryClass, CategoryKind, ChatPurpose, Role, UnitLevel } from "../domain/types.ts";
+import type {
+  CategoryClass,
+  CategoryKind,
+  ChatPurpose,
+  PatrolFrequency,
+  PatrolLevel,
+  Role,
+  UnitLevel,
+} from "../domain/types.ts";
 
 /** The sections of an import file, in the order they are read, checked and reported. */
-export const ORG_SECTIONS = ["units", "points", "people", "categories", "chats"] as const;
+export const ORG_SECTIONS = ["units", "points", "people", "categories", "chats", "patrols"] as const;
 export type OrgSection = (typeof ORG_SECTIONS)[number];
 
 /** Where a row came from, for messages: the file, the sheet (or YAML section) and the 1-based row (or line). */
@@ -98,6 +107,18 @@ export interface OrgChat {
   digestTime?: string;
 }
 
+/**
+ * One line of the 点位包干分工表: a point (by code) patrolled at a level and a frequency by a person (open_id) or a unit
+ * (code) — exactly one of the two.
+ */
+export interface OrgPatrol {
+  point: string;
+  level: PatrolLevel;
+  frequency: PatrolFrequency;
+  person?: string;
+  unit?: string;
+}
+
 /** A whole organisation file, format-independent; what {@link writeOrgWorkbook} writes. */
 export interface OrgData {
   units: OrgUnit[];
@@ -105,6 +126,7 @@ export interface OrgData {
   people: OrgPerson[];
   categories: OrgCategory[];
   chats: OrgChat[];
+  patrols: OrgPatrol[];
 }
 
 /** A person as read: the first row that named them, and each duty with its own row. */
@@ -121,8 +143,14 @@ export interface ParsedOrg {
   people: LocatedPerson[];
   categories: Located<OrgCategory>[];
   chats: Located<OrgChat>[];
+  patrols: Located<OrgPatrol>[];
   /** Unit codes and open_ids of rows that were rejected, so references to them are not reported a second time. */
   rejected: { units: Set<string>; people: Set<string> };
+}
+
+/** How many rows of every section a parsed file holds. */
+export function orgRowCount(org: ParsedOrg): number {
+  return ORG_SECTIONS.reduce((n, section) => n + org[section].length, 0);
 }
 
 /** Drops the row positions: the plain organisation, e.g. to write it out as a workbook. */
@@ -133,5 +161,6 @@ export function toOrgData(parsed: ParsedOrg): OrgData {
     people: parsed.people.map((p) => ({ ...p.value, duties: p.duties.map((d) => d.value) })),
     categories: parsed.categories.map((c) => c.value),
     chats: parsed.chats.map((c) => c.value),
+    patrols: parsed.patrols.map((p) => p.value),
   };
 }

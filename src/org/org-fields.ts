@@ -92,6 +92,13 @@ export const ORG_SHEETS: Readonly<Record<OrgSection, OrgSheet>> = {
     field("chats", "purpose", 10, true),
     field("chats", "digest_time", 10, false),
   ]),
+  patrols: sheet("patrols", [
+    field("patrols", "point", 16, true),
+    field("patrols", "level", 10, true),
+    field("patrols", "frequency", 10, true),
+    field("patrols", "person", 40, false),
+    field("patrols", "unit", 16, false),
+  ]),
 };
 
 /** YAML keys of a person's duty entries (`duties: [{unit, role}]`). */

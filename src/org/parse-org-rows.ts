@@ -6,7 +6,15 @@
 
 import { z } from "zod";
 import { parseAreaGeometry } from "../domain/geo.ts";
-import { parseClass, parseKind, parseRole, parseUnitLevel, ROLE_LABELS } from "../texts/labels.ts";
+import {
+  parseClass,
+  parseKind,
+  parsePatrolFrequency,
+  parsePatrolLevel,
+  parseRole,
+  parseUnitLevel,
+  ROLE_LABELS,
+} from "../texts/labels.ts";
 import { CELL_WORDS, FIELD_NAMES, T } from "../texts/org.ts";
 import type {
   Located,
@@ -14,6 +22,7 @@ import type {
   OrgCategory,
   OrgChat,
   OrgDuty,
+  OrgPatrol,
   OrgPoint,
   OrgProblem,
   OrgUnit,
@@ -44,6 +53,7 @@ export interface RawOrg {
   people: RawPerson[];
   categories: RawRecord[];
   chats: RawRecord[];
+  patrols: RawRecord[];
 }
 
 const MAX_CODE = 64;
@@ -258,9 +268,27 @@ const chatSchema = z
       }),
   );
 
+const patrolSchema = z
+  .object({
+    point: requiredCode(FIELD_NAMES.pointCode),
+    level: choice(parsePatrolLevel, T.badPatrolLevel, FIELD_NAMES.patrolLevel),
+    frequency: choice(parsePatrolFrequency, T.badFrequency, FIELD_NAMES.frequency),
+    person: optionalChoice((s) => (OPEN_ID.test(s) ? s : null), T.badOpenId),
+    unit: optionalCode(FIELD_NAMES.patrolUnit),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.person === undefined) === (p.unit === undefined)) ctx.addIssue(T.patrollerOneOf());
+  })
+  .transform((p): OrgPatrol => withoutUndefined(p));
+
 /** The object without its undefined properties, so "not given" is one thing (an absent key) everywhere. */
 function withoutUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** What makes two plans the same line of the 分工表: the point, the level and the patroller. */
+export function patrolKey(p: Pick<OrgPatrol, "point" | "level" | "person" | "unit">): string {
+  return [p.point, p.level, p.person ?? "", p.unit ?? ""].join("\u0000");
 }
 
 /**
@@ -326,6 +354,19 @@ export function parseOrgRows(raw: RawOrg): { org: ParsedOrg; problems: OrgProble
     return false;
   });
   const chats = unique(raw.chats, chatSchema, [{ what: FIELD_NAMES.chatId, of: (c) => c.chatId }]);
+  const patrols: Located<OrgPatrol>[] = [];
+  const patrolRows = new Map<string, SourceLoc>();
+  for (const record of raw.patrols) {
+    const patrol = parse(patrolSchema, record);
+    if (patrol === null) continue;
+    const key = patrolKey(patrol);
+    const earlier = patrolRows.get(key);
+    if (earlier) problems.push({ loc: record.loc, message: T.duplicatePatrol(patrol.point, earlier.row) });
+    else {
+      patrolRows.set(key, record.loc);
+      patrols.push({ loc: record.loc, value: patrol });
+    }
+  }
 
   const people = new Map<string, LocatedPerson>();
   const dutyRows = new Map<string, SourceLoc>();
@@ -378,7 +419,7 @@ export function parseOrgRows(raw: RawOrg): { org: ParsedOrg; problems: OrgProble
   }
 
   return {
-    org: { units, points, people: [...people.values()], categories, chats, rejected },
+    org: { units, points, people: [...people.values()], categories, chats, patrols, rejected },
     problems,
   };
 }

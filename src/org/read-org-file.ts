@@ -1,7 +1,7 @@
 import { access, readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { T } from "../texts/org.ts";
-import type { OrgProblem, ParsedOrg } from "./org-data.ts";
+import { type OrgProblem, orgRowCount, type ParsedOrg } from "./org-data.ts";
 import { parseOrgRows, type RawOrg } from "./parse-org-rows.ts";
 import { readOrgWorkbook } from "./read-org-workbook.ts";
 import { readOrgYaml } from "./read-org-yaml.ts";
@@ -15,7 +15,7 @@ export async function readOrgFile(path: string): Promise<{ org: ParsedOrg; probl
   const file = basename(path);
   const ext = extname(path).toLowerCase();
   const fail = (message: string) => ({
-    org: parseOrgRows({ units: [], points: [], people: [], categories: [], chats: [] }).org,
+    org: parseOrgRows({ units: [], points: [], people: [], categories: [], chats: [], patrols: [] }).org,
     problems: [{ loc: { file }, message }],
   });
   if (![".yaml", ".yml", ".xlsx"].includes(ext)) return fail(T.fileUnsupported());
@@ -41,7 +41,7 @@ export async function readOrgFile(path: string): Promise<{ org: ParsedOrg; probl
   const parsed = parseOrgRows(read.raw);
   const problems = [...read.problems, ...parsed.problems];
   const { org } = parsed;
-  const rows = org.units.length + org.points.length + org.people.length + org.categories.length + org.chats.length;
+  const rows = orgRowCount(org);
   if (problems.length === 0 && rows === 0) problems.push({ loc: { file }, message: T.fileEmpty() });
   return { org, problems };
 }

@@ -14,7 +14,7 @@ const DUTY_FIELDS = new Set(["unit", "role"]);
 
 /** Splits a workbook into raw rows per section, with a problem for an unreadable file or a missing column. */
 export async function readOrgWorkbook(path: string, file: string): Promise<{ raw: RawOrg; problems: OrgProblem[] }> {
-  const raw: RawOrg = { units: [], points: [], people: [], categories: [], chats: [] };
+  const raw: RawOrg = { units: [], points: [], people: [], categories: [], chats: [], patrols: [] };
   const problems: OrgProblem[] = [];
   const { default: Excel } = await import("exceljs");
   const workbook = new Excel.Workbook();

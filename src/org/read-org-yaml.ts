@@ -11,7 +11,7 @@ import type { RawOrg, RawPerson, RawRecord, RawValue } from "./parse-org-rows.ts
 
 /** Splits YAML text into raw rows per section, with a problem for anything that is not shaped like an org file. */
 export function readOrgYaml(text: string, file: string): { raw: RawOrg; problems: OrgProblem[] } {
-  const raw: RawOrg = { units: [], points: [], people: [], categories: [], chats: [] };
+  const raw: RawOrg = { units: [], points: [], people: [], categories: [], chats: [], patrols: [] };
   const problems: OrgProblem[] = [];
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, schema: "failsafe", prettyErrors: false, uniqueKeys: true });

@@ -1,5 +1,12 @@
 import type { Worksheet } from "exceljs";
-import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
+import {
+  CLASS_LABELS,
+  KIND_LABELS,
+  PATROL_FREQUENCY_LABELS,
+  PATROL_LEVEL_LABELS,
+  ROLE_LABELS,
+  UNIT_LEVEL_LABELS,
+} from "../texts/labels.ts";
 import { CELL_WORDS, PURPOSE_LABELS, WORKBOOK_CREATOR, WORKBOOK_GUIDE, WORKBOOK_GUIDE_SHEET } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgData, type OrgSection } from "./org-data.ts";
 import { ORG_SHEETS } from "./org-fields.ts";
@@ -39,6 +46,13 @@ function rowsOf(org: OrgData): Record<OrgSection, Cell[][]> {
       c.department ?? "",
     ]),
     chats: org.chats.map((c) => [c.chatId, c.name ?? "", c.unit, PURPOSE_LABELS[c.purpose], c.digestTime ?? ""]),
+    patrols: org.patrols.map((p) => [
+      p.point,
+      PATROL_LEVEL_LABELS[p.level],
+      PATROL_FREQUENCY_LABELS[p.frequency],
+      p.person ?? "",
+      p.unit ?? "",
+    ]),
   };
 }
 
@@ -54,6 +68,7 @@ const CHOICES: Readonly<Partial<Record<OrgSection, Readonly<Record<string, reado
     after_photo_required: YES_NO,
   },
   chats: { purpose: Object.values(PURPOSE_LABELS) },
+  patrols: { level: Object.values(PATROL_LEVEL_LABELS), frequency: Object.values(PATROL_FREQUENCY_LABELS) },
 };
 
 /** Blank rows below the data that still get the drop-downs, so the workbook works as a template. */
@@ -88,7 +103,7 @@ function fillSheet(sheet: Worksheet, section: OrgSection, rows: Cell[][]): void 
 
 /**
  * Writes an organisation as an .xlsx workbook in the import format: one sheet per section with the Chinese headers
- * the import reads (单位, 点位, 人员, 问题类别, 群绑定), Chinese labels for levels, roles, kinds, classes and purposes,
+ * the import reads (单位, 点位, 人员, 问题类别, 群绑定, 点位包干), Chinese labels for levels, roles, kinds, classes and purposes,
  * drop-downs for those columns, and a 填写说明 sheet. Importing the workbook gives the same data back, so with an
  * empty organisation it is the blank template.
  */

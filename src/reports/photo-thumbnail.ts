@@ -12,11 +12,14 @@ function imageType(data: Buffer): string | null {
 }
 
 /**
- * A small PNG of a photo file for printing ({@link THUMBNAIL_PX}, the photo cropped to fill it), or null when the
- * file is missing or not an image resvg can decode (JPEG, PNG, GIF). Rendered by resvg on libuv's worker threads,
- * off the event loop.
+ * A small PNG of a photo file for printing (`size`, by default {@link THUMBNAIL_PX}, the photo cropped to fill it), or
+ * null when the file is missing or not an image resvg can decode (JPEG, PNG, GIF). Rendered by resvg on libuv's
+ * worker threads, off the event loop.
  */
-export async function photoThumbnail(file: string): Promise<Buffer | null> {
+export async function photoThumbnail(
+  file: string,
+  size: { width: number; height: number } = THUMBNAIL_PX,
+): Promise<Buffer | null> {
   let data: Buffer;
   try {
     data = await readFile(file);
@@ -25,7 +28,7 @@ export async function photoThumbnail(file: string): Promise<Buffer | null> {
   }
   const type = imageType(data);
   if (!type) return null;
-  const { width, height } = THUMBNAIL_PX;
+  const { width, height } = size;
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
     `<image width="${width}" height="${height}" preserveAspectRatio="xMidYMid slice" ` +

@@ -5,6 +5,10 @@ import {
   type CategoryClass,
   type CategoryKind,
   type IssueStatus,
+  PATROL_FREQUENCIES,
+  PATROL_LEVELS,
+  type PatrolFrequency,
+  type PatrolLevel,
   ROLES,
   type Role,
   UNIT_LEVELS,
@@ -101,6 +105,21 @@ export const UNIT_LEVEL_LABELS: Readonly<Record<UnitLevel, string>> = {
   department: "部门",
 };
 
+/** What users read for each patrol level (三级巡查). */
+export const PATROL_LEVEL_LABELS: Readonly<Record<PatrolLevel, string>> = {
+  leader: "一级",
+  department: "二级",
+  community: "三级",
+};
+
+/** What users read for each patrol frequency. */
+export const PATROL_FREQUENCY_LABELS: Readonly<Record<PatrolFrequency, string>> = {
+  daily: "每天",
+  workdays: "工作日",
+  weekly: "每周",
+  twice_monthly: "每半月",
+};
+
 /** Further words people write in import files, beyond the labels above and the English codes. */
 const ROLE_SYNONYMS: Readonly<Record<Role, readonly string[]>> = {
   grid_worker: ["巡查员", "志愿者", "专职网格员", "兼职网格员", "网格巡查员"],
@@ -131,6 +150,19 @@ const UNIT_LEVEL_SYNONYMS: Readonly<Record<UnitLevel, readonly string[]>> = {
   grid: ["单元网格"],
   microgrid: ["楼栋网格"],
   department: ["职能部门", "专项工作组"],
+};
+
+const PATROL_LEVEL_SYNONYMS: Readonly<Record<PatrolLevel, readonly string[]>> = {
+  leader: ["一级巡查", "领导", "包干领导", "包片领导", "领导包干", "1", "一"],
+  department: ["二级巡查", "部门", "职能部门", "部门巡查", "2", "二"],
+  community: ["三级巡查", "社区", "村", "社区巡查", "网格", "3", "三"],
+};
+
+const PATROL_FREQUENCY_SYNONYMS: Readonly<Record<PatrolFrequency, readonly string[]>> = {
+  daily: ["每日", "每天一次", "每日一次", "天", "日"],
+  workdays: ["每个工作日", "工作日每天", "工作日巡查"],
+  weekly: ["每周一次", "周", "一周一次"],
+  twice_monthly: ["每月两次", "每月2次", "半月", "半月一次", "每半月一次"],
 };
 
 /** A parser from any accepted word (compared after {@link normalizeText}) back to its code. */
@@ -164,6 +196,20 @@ export const parseUnitLevel: (text: string) => UnitLevel | null = parserFor(
   UNIT_LEVELS,
   UNIT_LEVEL_LABELS,
   UNIT_LEVEL_SYNONYMS,
+);
+
+/** The patrol level 一级/二级/三级 (also 领导, 部门, 社区 or the code) names. */
+export const parsePatrolLevel: (text: string) => PatrolLevel | null = parserFor(
+  PATROL_LEVELS,
+  PATROL_LEVEL_LABELS,
+  PATROL_LEVEL_SYNONYMS,
+);
+
+/** The patrol frequency 每天/工作日/每周/每半月 (or a synonym, or the code) names. */
+export const parsePatrolFrequency: (text: string) => PatrolFrequency | null = parserFor(
+  PATROL_FREQUENCIES,
+  PATROL_FREQUENCY_LABELS,
+  PATROL_FREQUENCY_SYNONYMS,
 );
 
 /** How an issue another system filed names its source: "12345热线 · 工单号 2026120500123". */

@@ -4,7 +4,14 @@
  */
 
 import type { ChatPurpose, UnitLevel } from "../domain/types.ts";
-import { CLASS_LABELS, KIND_LABELS, ROLE_LABELS, UNIT_LEVEL_LABELS } from "./labels.ts";
+import {
+  CLASS_LABELS,
+  KIND_LABELS,
+  PATROL_FREQUENCY_LABELS,
+  PATROL_LEVEL_LABELS,
+  ROLE_LABELS,
+  UNIT_LEVEL_LABELS,
+} from "./labels.ts";
 
 /** What users read for each chat purpose. */
 export const PURPOSE_LABELS: Readonly<Record<ChatPurpose, string>> = {
@@ -22,6 +29,7 @@ export const ENTITY_LABELS = {
   duties: "职责",
   categories: "问题类别",
   chats: "群绑定",
+  patrols: "巡查分工",
 } as const;
 
 const list = (labels: Readonly<Record<string, string>>): string => Object.values(labels).join("、");
@@ -38,8 +46,8 @@ export const T = {
   fileEmpty: () => "文件中没有任何可导入的数据",
 
   yamlSyntax: (detail: string) => `YAML 格式错误，请检查缩进、冒号和短横线（${detail}）`,
-  yamlTopLevel: () => "文件顶层应是 units、points、people、categories、chats 这几个键",
-  yamlUnknownSection: (key: string) => `未知的部分“${key}”，可用：units、points、people、categories、chats`,
+  yamlTopLevel: () => "文件顶层应是 units、points、people、categories、chats、patrols 这几个键",
+  yamlUnknownSection: (key: string) => `未知的部分“${key}”，可用：units、points、people、categories、chats、patrols`,
   yamlNotList: (key: string) => `“${key}”下应是列表（每一项以“- ”开头）`,
   yamlItemNotMap: () => "列表中的每一项都应是“字段: 值”的形式",
   yamlUnknownKey: (key: string, allowed: readonly string[]) => `未知字段“${key}”，可用字段：${allowed.join("、")}`,
@@ -47,7 +55,7 @@ export const T = {
   yamlNotTextList: (key: string) => `字段“${key}”应是一个值或一组值`,
 
   xlsxUnreadable: () => "无法读取该 Excel 文件（文件损坏，或不是 .xlsx 格式）",
-  xlsxNoSheets: () => "工作簿中没有可识别的工作表，应有：单位、点位、人员、问题类别、群绑定（至少一个）",
+  xlsxNoSheets: () => "工作簿中没有可识别的工作表，应有：单位、点位、人员、问题类别、群绑定、点位包干（至少一个）",
   xlsxMissingColumn: (header: string) => `缺少列“${header}”`,
 
   missing: (what: string) => `缺少${what}`,
@@ -69,6 +77,12 @@ export const T = {
   badChatId: (v: string) => `群 chat_id“${v}”格式不对，应为飞书群的 chat_id（oc_ 开头）`,
   badMobile: (v: string) => `手机号“${v}”格式不对，应为 11 位手机号`,
   categoryNoKey: () => "类别编码和类别名称至少填写一项",
+  badPatrolLevel: (v: string) =>
+    `巡查层级“${v}”无效，应为：${list(PATROL_LEVEL_LABELS)}（一级领导、二级部门、三级社区）`,
+  badFrequency: (v: string) => `巡查频次“${v}”无效，应为：${list(PATROL_FREQUENCY_LABELS)}`,
+  patrollerOneOf: () => "巡查人 open_id 和巡查单位编码要填写一项，且只填一项",
+  duplicatePatrol: (point: string, row: number | undefined) =>
+    `重复的包干分工：点位“${point}”的同一巡查人、同一层级${row === undefined ? "" : `（第 ${row} 行已有）`}`,
 
   duplicate: (what: string, v: string, row: number | undefined) =>
     `重复的${what}“${v}”${row === undefined ? "" : `（第 ${row} 行已有）`}`,
@@ -81,6 +95,8 @@ export const T = {
   unknownUnit: (code: string) => `未知的单位编码“${code}”`,
   unknownGrid: (code: string) => `未知的网格编码“${code}”`,
   unknownDepartment: (code: string) => `未知的部门编码“${code}”`,
+  unknownPoint: (code: string) => `未知的点位编码“${code}”`,
+  unknownPatroller: (openId: string) => `未知的巡查人 open_id“${openId}”：请先在人员中登记`,
   selfParent: (code: string) => `单位“${code}”不能是自己的上级`,
   parentCycle: (code: string) => `单位“${code}”的上级关系形成了循环`,
   badParentLevel: (parent: string, parentLevel: UnitLevel, childLevel: UnitLevel) =>
@@ -120,7 +136,10 @@ export const WORKBOOK_GUIDE: readonly string[] = [
   "    留空的列保持原值。新增类别须填写类别编码、类别名称、指标类型（动态/静态）和问题分类（工程/整治/执法/管理）。",
   "    整改时限按小时填；按工作日填“是”时只计工作日（法定节假日、调休补班按国家安排）。默认部门填部门单位的编码。",
   "六、群绑定：群 chat_id 以 oc_ 开头；用途填 工作群、领导群、部门群 或 巡查群；日报时间为 HH:mm，如 18:00（新群不填为 18:00）。",
-  "七、导入是“全部或全不”：只要有一行出错，就一条也不写入，并列出每个错误所在的工作表和行号。同一文件重复导入不会产生任何变化。",
+  "七、点位包干（巡查分工）：一行一条，填点位编码、巡查层级（一级 领导包干、二级 部门、三级 社区）、巡查频次（每天、工作日、每周、每半月），",
+  "    巡查人 open_id（领导本人包干时）和巡查单位编码（部门或社区负责时）填写其中一项；单位下任职的人员巡查都算数。",
+  "    分工以文件为准：文件中写到的点位，其包干分工导入后与文件完全一致；文件里没写到的点位不受影响。",
+  "八、导入是“全部或全不”：只要有一行出错，就一条也不写入，并列出每个错误所在的工作表和行号。同一文件重复导入不会产生任何变化。",
 ];
 
 /** What the reasons call each field of an organisation file (mostly its workbook header). */
@@ -149,6 +168,10 @@ export const FIELD_NAMES = {
   chatId: "群 chat_id",
   chatName: "群名称",
   purpose: "用途",
+  patrolLevel: "巡查层级",
+  frequency: "巡查频次",
+  patroller: "巡查人 open_id",
+  patrolUnit: "巡查单位编码",
 } as const;
 
 /**
@@ -202,6 +225,14 @@ export const WORKBOOK_WORDS = {
     unit: ["单位编码", "单位", "绑定单位"],
     purpose: ["用途", "群用途"],
     digest_time: ["日报时间", "日报推送时间", "推送时间"],
+  },
+  patrols: {
+    sheet: ["点位包干", "点位包干分工表", "包干分工", "巡查分工", "巡查"],
+    point: ["点位编码", "点位"],
+    level: ["巡查层级", "层级", "级别"],
+    frequency: ["巡查频次", "频次", "巡查频率", "频率"],
+    person: ["巡查人 open_id", "巡查人", "包干领导 open_id", "open_id"],
+    unit: ["巡查单位编码", "巡查单位", "责任单位", "单位编码"],
   },
 } as const;
 

@@ -9,6 +9,7 @@ import { CATALOGUE, ensureCatalogue } from "../../src/org/catalogue.ts";
 import { exportOrg } from "../../src/org/export-org.ts";
 import { formatImportReport } from "../../src/org/format-import-report.ts";
 import { type ImportReport, importOrg } from "../../src/org/import-org.ts";
+import { writeOrgWorkbook } from "../../src/org/write-org-workbook.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { CATEGORY_HEADERS } from "../support/org-workbook.ts";
 
@@ -67,6 +68,7 @@ describe("importOrg", () => {
       duties: [22, 0, 0, 0],
       categories: [2, 3, 0, 0],
       chats: [6, 0, 0, 0],
+      patrols: [0, 0, 0, 0],
     });
     expect(report.catalogue.inserted).toBe(CATALOGUE.length);
 
@@ -174,6 +176,7 @@ describe("importOrg", () => {
       duties: [0, 0, 22, 0],
       categories: [0, 0, 5, 0],
       chats: [0, 0, 6, 0],
+      patrols: [0, 0, 0, 0],
     });
     expect(formatImportReport(again)).toBe(
       "导入完成：无变化（单位 19、点位 12、人员 17、职责 22、问题类别 5、群绑定 6 条均与数据库一致）。",
@@ -326,7 +329,7 @@ describe("importOrg", () => {
     sheetless.addWorksheet("Sheet1").addRow(["名字"]);
     await sheetless.xlsx.writeFile(other);
     expect((await importOrg(t.db, other)).problems.map((p) => p.message)).toEqual([
-      "工作簿中没有可识别的工作表，应有：单位、点位、人员、问题类别、群绑定（至少一个）",
+      "工作簿中没有可识别的工作表，应有：单位、点位、人员、问题类别、群绑定、点位包干（至少一个）",
     ]);
   });
 
@@ -360,7 +363,7 @@ describe("importOrg", () => {
     );
     const report = await importOrg(t.db, path);
     expect(report.problems.map((p) => `${p.loc.sheet ?? "-"} ${p.loc.row} ${p.message}`)).toEqual([
-      "- 14 未知的部分“teams”，可用：units、points、people、categories、chats",
+      "- 14 未知的部分“teams”，可用：units、points、people、categories、chats、patrols",
       "units 5 未知字段“parnet”，可用字段：code、name、parent、level、aliases、boundary",
       "people 11 角色“网格王”无效，应为：网格员、网格长、社区书记、包片领导、派单员、责任人、管理员",
       "people 12 重复的职责：单位“s1”的网格长（第 10 行已有）",
@@ -557,5 +560,126 @@ describe("importOrg", () => {
       "上级单位“hp”是社区，不能作为社区的上级",
       "单位“hp-03”下还有点位，不能改为社区（点位只能属于网格或微网格）",
     ]);
+  });
+});
+
+describe("importOrg: patrol plans (点位包干分工表)", () => {
+  let t: TestDb;
+  beforeEach(async () => {
+    t = await createTestDb();
+    await importOrg(t.db, EXAMPLE_YAML);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+  const PATROLS_YAML = join(import.meta.dirname, "../../examples/patrols.yaml");
+  const file = (name: string, text: string): string => {
+    const path = join(t.dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const plans = async () =>
+    (await t.db.patrolPlan.findMany({ include: { point: true, person: true, unit: true } }))
+      .map((p) => `${p.point.code}:${p.level}:${p.frequency}:${p.person?.name ?? p.unit?.code}`)
+      .sort();
+
+  it("imports the example plans from YAML, changes nothing the second time, and writes them to the workbook", async () => {
+    const first = await importOrg(t.db, PATROLS_YAML);
+    expect(first.problems).toEqual([]);
+    expect(counts(first).patrols).toEqual([19, 0, 0, 0]);
+    expect(await plans()).toContain("xfl-01-01:leader:workdays:王建国");
+    expect(await plans()).toContain("dfl-02-01:department:twice_monthly:wyb");
+    expect(await plans()).toContain("hp-03-02:community:daily:hp");
+    const again = await importOrg(t.db, PATROLS_YAML);
+    expect(counts(again).patrols).toEqual([0, 0, 19, 0]);
+    expect(formatImportReport(again)).toContain("巡查分工 19");
+
+    const path = join(t.dir, "export.xlsx");
+    await writeOrgWorkbook(await exportOrg(t.db), path);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(path);
+    const sheet = book.getWorksheet("点位包干");
+    expect(((sheet?.getRow(2).values ?? []) as unknown[]).slice(1)).toEqual([
+      "xfl-01-01",
+      "一级",
+      "工作日",
+      "ou_9a95048ee04e3489544c0fd2d09fc81c",
+    ]);
+    const other = await createTestDb();
+    try {
+      expect((await importOrg(other.db, path)).problems).toEqual([]);
+      expect(await exportOrg(other.db)).toEqual(await exportOrg(t.db));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("reads the 点位包干 sheet of a workbook with its Chinese words", async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("点位包干分工表");
+    sheet.addRow(["点位", "层级", "频次", "巡查单位"]);
+    sheet.addRow(["hp-03-01", "社区", "每日", "hp"]);
+    sheet.addRow(["hp-03-01", "部门", "每月两次", "wyb"]);
+    const path = join(t.dir, "plans.xlsx");
+    await book.xlsx.writeFile(path);
+    const report = await importOrg(t.db, path);
+    expect(report.problems).toEqual([]);
+    expect(await plans()).toEqual(["hp-03-01:community:daily:hp", "hp-03-01:department:twice_monthly:wyb"]);
+  });
+
+  it("replaces the plans of the points a file names, and leaves other points' plans alone", async () => {
+    await importOrg(t.db, PATROLS_YAML);
+    const report = await importOrg(
+      t.db,
+      file(
+        "change.yaml",
+        [
+          "patrols:",
+          "  - { point: xfl-01-01, level: 三级, frequency: 工作日, unit: xfl }",
+          "  - { point: xfl-01-01, level: 一级, frequency: 工作日, person: ou_9a95048ee04e3489544c0fd2d09fc81c }",
+        ].join("\n"),
+      ),
+    );
+    // The community's line changed frequency (removed and added), the leader's stayed, the 市场监管所's went.
+    expect(counts(report).patrols).toEqual([1, 0, 1, 2]);
+    const all = await plans();
+    expect(all.filter((p) => p.startsWith("xfl-01-01:"))).toEqual([
+      "xfl-01-01:community:workdays:xfl",
+      "xfl-01-01:leader:workdays:王建国",
+    ]);
+    expect(all).toHaveLength(18);
+  });
+
+  it("rejects bad lines with their row and reason, and writes nothing", async () => {
+    const report = await importOrg(
+      t.db,
+      file(
+        "bad.yaml",
+        [
+          "patrols:",
+          "  - { point: nowhere, level: 三级, frequency: 每天, unit: xfl }",
+          "  - { point: xfl-01-01, level: 四级, frequency: 每天, unit: xfl }",
+          "  - { point: xfl-01-01, level: 三级, frequency: 有空就去, unit: xfl }",
+          "  - { point: xfl-01-01, level: 三级, frequency: 每天 }",
+          "  - { point: xfl-01-01, level: 一级, frequency: 每天, unit: xfl, person: ou_9a95048ee04e3489544c0fd2d09fc81c }",
+          "  - { point: xfl-01-02, level: 一级, frequency: 每天, person: ou_00000000000000000000000000000000 }",
+          "  - { point: xfl-01-02, level: 三级, frequency: 每天, unit: nope }",
+          "  - { point: xfl-02-01, level: 三级, frequency: 每天, unit: xfl }",
+          "  - { point: xfl-02-01, level: 三级, frequency: 每周, unit: xfl }",
+        ].join("\n"),
+      ),
+    );
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => [p.loc.row, p.message])).toEqual([
+      [2, "未知的点位编码“nowhere”"],
+      [3, expect.stringContaining("巡查层级“四级”无效")],
+      [4, expect.stringContaining("巡查频次“有空就去”无效")],
+      [5, "巡查人 open_id 和巡查单位编码要填写一项，且只填一项"],
+      [6, "巡查人 open_id 和巡查单位编码要填写一项，且只填一项"],
+      [7, "未知的巡查人 open_id“ou_00000000000000000000000000000000”：请先在人员中登记"],
+      [8, "未知的单位编码“nope”"],
+      [10, "重复的包干分工：点位“xfl-02-01”的同一巡查人、同一层级（第 9 行已有）"],
+    ]);
+    expect(await t.db.patrolPlan.count()).toBe(0);
   });
 });

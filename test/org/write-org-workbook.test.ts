@@ -23,10 +23,18 @@ describe("writeOrgWorkbook", () => {
 
   it("writes the sheets and Chinese headers the import reads, with a 填写说明 sheet", async () => {
     const path = join(t.dir, "template.xlsx");
-    await writeOrgWorkbook({ units: [], points: [], people: [], categories: [], chats: [] }, path);
+    await writeOrgWorkbook({ units: [], points: [], people: [], categories: [], chats: [], patrols: [] }, path);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(path);
-    expect(book.worksheets.map((s) => s.name)).toEqual(["单位", "点位", "人员", "问题类别", "群绑定", "填写说明"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      "单位",
+      "点位",
+      "人员",
+      "问题类别",
+      "群绑定",
+      "点位包干",
+      "填写说明",
+    ]);
     const headers = (name: string) => {
       const sheet = book.getWorksheet(name);
       if (!sheet) throw new Error(`no sheet ${name}`);
@@ -37,6 +45,7 @@ describe("writeOrgWorkbook", () => {
     expect(headers("人员")).toEqual(["姓名", "open_id", "手机号", "单位编码", "角色"]);
     expect(headers("问题类别")).toEqual(CATEGORY_HEADERS);
     expect(headers("群绑定")).toEqual(["群 chat_id", "群名称", "单位编码", "用途", "日报时间"]);
+    expect(headers("点位包干")).toEqual(["点位编码", "巡查层级", "巡查频次", "巡查人 open_id", "巡查单位编码"]);
     expect(book.getWorksheet("人员")?.getCell("E2").dataValidation).toMatchObject({ type: "list" });
     // An empty template reads as a file with nothing in it.
     expect((await importOrg(t.db, path)).problems.map((p) => p.message)).toEqual(["文件中没有任何可导入的数据"]);
