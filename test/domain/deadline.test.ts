@@ -181,7 +181,8 @@ describe("zoneOffsetMs", () => {
         .formatToParts(new Date(whole))
         .map((p) => [p.type, Number(p.value)]),
     );
-    return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - whole;
+    const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+    return Date.UTC(year, month - 1, day, hour, minute, second) - whole;
   }
 
   // Zones with daylight saving (whole and half hours), odd offsets, and local mean time before 1900.
