@@ -80,6 +80,13 @@ CREATE TABLE "new_Issue" (
     "duplicateOfId" INTEGER,
     "suspectedDuplicateOfId" INTEGER,
     "reboundOfId" INTEGER,
+    "extensionCount" INTEGER NOT NULL DEFAULT 0,
+    "extensionRequestedUntil" DATETIME,
+    "extensionReason" TEXT,
+    "parkKind" TEXT,
+    "parkedAt" DATETIME,
+    "parkedUntil" DATETIME,
+    "parkPlan" TEXT,
     "patrolVisitId" INTEGER,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
@@ -97,7 +104,7 @@ CREATE TABLE "new_Issue" (
     CONSTRAINT "Issue_reboundOfId_fkey" FOREIGN KEY ("reboundOfId") REFERENCES "Issue" ("id") ON DELETE SET NULL ON UPDATE CASCADE,
     CONSTRAINT "Issue_patrolVisitId_fkey" FOREIGN KEY ("patrolVisitId") REFERENCES "PatrolVisit" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
-INSERT INTO "new_Issue" ("acceptedAt", "apiKeyId", "assignedAt", "assigneePersonId", "assigneeUnitId", "cardMessageId", "categoryId", "closedAt", "communityId", "createdAt", "deadline", "duplicateOfId", "externalId", "externalSource", "gridId", "id", "lat", "long", "number", "pointId", "reboundOfId", "rectifiedAt", "rectifiedById", "rejectReason", "rejectedAt", "reportedAt", "reporterId", "sourceChatId", "sourceMessageId", "status", "streetId", "suspectedDuplicateOfId", "text", "updatedAt", "urgent") SELECT "acceptedAt", "apiKeyId", "assignedAt", "assigneePersonId", "assigneeUnitId", "cardMessageId", "categoryId", "closedAt", "communityId", "createdAt", "deadline", "duplicateOfId", "externalId", "externalSource", "gridId", "id", "lat", "long", "number", "pointId", "reboundOfId", "rectifiedAt", "rectifiedById", "rejectReason", "rejectedAt", "reportedAt", "reporterId", "sourceChatId", "sourceMessageId", "status", "streetId", "suspectedDuplicateOfId", "text", "updatedAt", "urgent" FROM "Issue";
+INSERT INTO "new_Issue" ("acceptedAt", "apiKeyId", "assignedAt", "assigneePersonId", "assigneeUnitId", "cardMessageId", "categoryId", "closedAt", "communityId", "createdAt", "deadline", "duplicateOfId", "externalId", "externalSource", "gridId", "id", "lat", "long", "number", "pointId", "reboundOfId", "rectifiedAt", "rectifiedById", "rejectReason", "rejectedAt", "reportedAt", "reporterId", "sourceChatId", "sourceMessageId", "status", "streetId", "suspectedDuplicateOfId", "text", "updatedAt", "urgent", "extensionCount", "extensionRequestedUntil", "extensionReason", "parkKind", "parkedAt", "parkedUntil", "parkPlan") SELECT "acceptedAt", "apiKeyId", "assignedAt", "assigneePersonId", "assigneeUnitId", "cardMessageId", "categoryId", "closedAt", "communityId", "createdAt", "deadline", "duplicateOfId", "externalId", "externalSource", "gridId", "id", "lat", "long", "number", "pointId", "reboundOfId", "rectifiedAt", "rectifiedById", "rejectReason", "rejectedAt", "reportedAt", "reporterId", "sourceChatId", "sourceMessageId", "status", "streetId", "suspectedDuplicateOfId", "text", "updatedAt", "urgent", "extensionCount", "extensionRequestedUntil", "extensionReason", "parkKind", "parkedAt", "parkedUntil", "parkPlan" FROM "Issue";
 DROP TABLE "Issue";
 ALTER TABLE "new_Issue" RENAME TO "Issue";
 CREATE UNIQUE INDEX "Issue_number_key" ON "Issue"("number");
@@ -115,6 +122,7 @@ CREATE INDEX "Issue_closedAt_idx" ON "Issue"("closedAt");
 CREATE INDEX "Issue_assigneePersonId_status_idx" ON "Issue"("assigneePersonId", "status");
 CREATE INDEX "Issue_reboundOfId_idx" ON "Issue"("reboundOfId");
 CREATE INDEX "Issue_updatedAt_idx" ON "Issue"("updatedAt");
+CREATE INDEX "Issue_parkedUntil_idx" ON "Issue"("parkedUntil");
 CREATE INDEX "Issue_patrolVisitId_idx" ON "Issue"("patrolVisitId");
 CREATE UNIQUE INDEX "Issue_apiKeyId_externalId_key" ON "Issue"("apiKeyId", "externalId");
 PRAGMA foreign_keys=ON;
