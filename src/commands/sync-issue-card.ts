@@ -1,6 +1,15 @@
 import { z } from "zod";
 import type { Tx } from "../db/client.ts";
-import { ancestorAt, categoryOf, filedUnder, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import {
+  ancestorAt,
+  categoryOf,
+  filedUnder,
+  holders,
+  issueLimit,
+  type Org,
+  orgOf,
+  unitSubtree,
+} from "../db/org-queries.ts";
 import { ownersOf } from "../db/owners.ts";
 import { changesOf } from "../domain/changes.ts";
 import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
@@ -240,8 +249,14 @@ async function readIssue(tx: Tx, issueId: number) {
     urgent: issue.urgent,
     text: issue.text,
     category: category
-      ? { name: category.name, kind: category.kind as CategoryKind, class: category.class as CategoryClass }
+      ? {
+          name: category.name,
+          kind: category.kind as CategoryKind,
+          class: category.class as CategoryClass,
+          objectType: category.objectType,
+        }
       : null,
+    limit: issueLimit(org, issue.categoryId, issue.gridId),
     community: community?.name ?? null,
     grid: grid?.name ?? null,
     point: point?.name ?? null,
