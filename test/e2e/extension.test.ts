@@ -85,7 +85,7 @@ describe("延期: the owner asks for more time on the card, the approver answers
       reason: "需要协调环卫车辆清运",
     });
     const card = latestCardJson(h, ORG.chats.xflWork, cardId);
-    expect(card).toContain("11月30日 18:00 前（已延期 1 次）");
+    expect(card).toMatch(/整改期限\*\*\\n11月30日 18:00 前[^"]*（已延期 1 次）/);
     expect(card).toContain("申请延期至 2026-11-30：需要协调环卫车辆清运");
     expect(card).toContain("批准延期（整改期限：");
     expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe(
