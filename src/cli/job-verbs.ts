@@ -42,6 +42,7 @@ async function openDeps(config: Config): Promise<JobDeps> {
     db,
     log,
     timeZone: config.timezone,
+    officeHours: config.officeHours,
     dataDir: config.dataDir,
     admins: config.admins,
     policy: {},

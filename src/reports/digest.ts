@@ -14,7 +14,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { DEFAULT_RANKING_SCORING, DURATION_KINDS, observationInstant, type RankingScoring } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
-import { deadlinePhrase, shortDate } from "../texts/deadline.ts";
+import { deadlineDate, deadlinePhrase, shortDate } from "../texts/deadline.ts";
 import {
   andMore,
   averageOf,
@@ -41,6 +41,7 @@ import {
   unrankedText,
 } from "../texts/digest.ts";
 import { escapeText } from "../texts/escape.ts";
+import { PARKED_LIST_TITLE, parkedPhrase } from "../texts/extension.ts";
 import { CATEGORY_PENDING, STATUS_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import {
   DURATION_LABELS,
@@ -51,10 +52,14 @@ import {
   formatTimeOfDay,
   METRICS_DEFINITION,
 } from "../texts/messages.ts";
+import { PATROL_REPORT_TEXTS } from "../texts/patrol.ts";
+
 import { compositeFormula, indicatorLine } from "../texts/stats.ts";
 import type { RankingChartInput } from "./chart.ts";
+import { hasPatrolPlans, type PatrolReport, patrolReport } from "./patrol-coverage.ts";
+import { patrolReportLines } from "./patrol-lines.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
-import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
+import { dueListsOf, type IssueList, type IssueListItem, overdueListsOf, parkedListsOf } from "./stats-lists.ts";
 import { FLAG_EMOJI, type RankingEntry, rankChildren } from "./stats-ranking.ts";
 import { DEPARTMENT_LEVEL, loadScope, type UnitNode } from "./stats-scope.ts";
 
@@ -97,7 +102,11 @@ export interface DigestData {
   dueToday: IssueListItem[];
   /** The issues in hand due the next day (at most listLimit): 明日到期. */
   dueTomorrow: IssueListItem[];
+  /** The issues parked (挂账/缓办) and in hand (at most listLimit, with their total): behaviour §7.6. */
+  parked: IssueList;
   today: TodayAccount;
+  /** The patrol section (behaviour §14.4, §14.7): a community's or street's, when its points have plans; else null. */
+  patrol: PatrolReport | null;
 }
 
 /** One labelled figure of a digest. */
@@ -146,14 +155,20 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
       db,
       group.map((r) => r.unitId),
     );
-    const [all, overdue, dueToday, dueTomorrow] = await Promise.all([
+    const [all, overdue, dueToday, dueTomorrow, parked] = await Promise.all([
       statsForScope(db, scope, period, asOf),
       overdueListsOf(db, scope, asOf, { limit }),
       dueListsOf(db, scope, asOf, { from: asOf, to: period.to }, { limit }),
       dueListsOf(db, scope, asOf, tomorrow, { limit }),
+      parkedListsOf(db, scope, asOf, { limit }),
     ]);
     for (const request of group) {
       const stats = all.get(request.unitId) as UnitStats;
+      const patrol =
+        PATROL_LEVELS.has(stats.unit.level) && (await hasPatrolPlans(db, request.unitId))
+          ? await patrolReport(db, { unitId: request.unitId, period, asOf, timeZone })
+          : null;
+
       const scoring = request.scoring ?? DEFAULT_RANKING_SCORING;
       const childLevel = CHILD_LEVEL[stats.unit.level];
       const today = dueToday.get(request.unitId) ?? { items: [], total: 0 };
@@ -176,6 +191,7 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
         overdue: overdue.get(request.unitId)?.items ?? [],
         dueToday: today.items,
         dueTomorrow: tomorrowList.items,
+        parked: parked.get(request.unitId) ?? { items: [], total: 0 },
         today: {
           total: stats.open + stats.closed,
           closed: stats.closed,
@@ -185,10 +201,26 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
           dueTomorrow: tomorrowList.total,
           rest: stats.open - stats.awaitingVerification - stats.overdue - today.total - tomorrowList.total,
         },
+        patrol,
       });
     }
   }
   return requests.map((r) => built.get(r) as DigestData);
+}
+
+/** The units whose digests carry a patrol section: communities and streets (behaviour §14.4). */
+const PATROL_LEVELS: ReadonlySet<string> = new Set(["community", "street"]);
+
+/** The digest's patrol section, titled 巡查日报 for a street and 今日巡查 for a community; null without plans. */
+export function patrolSection(
+  data: DigestData,
+  esc: (text: string) => string,
+): { title: string; lines: string[] } | null {
+  if (!data.patrol) return null;
+  return {
+    title: PATROL_REPORT_TEXTS.title(data.unit.level === "street"),
+    lines: patrolReportLines(data.patrol, esc),
+  };
 }
 
 /** The headline figures in the order the digest shows them (behaviour §7). */
@@ -260,13 +292,20 @@ export function issueListLine(
   const parts = [
     `#${item.number} ${format.escape(item.category ?? CATEGORY_PENDING)}`,
     place && format.escape(place),
-    item.deadline ? deadlinePhrase(item.deadline, context.asOf, context.timeZone) : DIGEST_WORDS.deadlinePending,
+    item.park
+      ? parkedPhrase(item.park.kind, deadlineDate(item.park.until, context.timeZone, context.asOf))
+      : item.deadline
+        ? deadlinePhrase(item.deadline, context.asOf, context.timeZone)
+        : DIGEST_WORDS.deadlinePending,
     show === "owner" ? owner : STATUS_LABELS[item.status],
   ];
   return parts.filter(Boolean).join(" · ");
 }
 
-/** The digest's lists in the order shown: title, the issues kept, their total, and what to say when there are none. */
+/**
+ * The digest's lists in the order shown: title, the issues kept, their total, and what to say when there are none;
+ * the 挂账/缓办 list only when there are any (behaviour §7.6).
+ */
 export function digestLists(
   data: DigestData,
 ): { title: string; items: IssueListItem[]; total: number; empty: string; overdue: boolean }[] {
@@ -293,6 +332,9 @@ export function digestLists(
       empty: DIGEST_WORDS.noneDueTomorrow,
       overdue: false,
     },
+    ...(data.parked.total > 0
+      ? [{ title: PARKED_LIST_TITLE(data.parked.total), ...data.parked, empty: "", overdue: false }]
+      : []),
   ];
 }
 
@@ -369,9 +411,9 @@ export function digestChartInput(data: DigestData): RankingChartInput | null {
 export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
   const input = digestChartInput(data);
   if (!input) return null;
-  // ECharts and resvg are loaded on the first chart, not with the bot: they are big and needed in the evening only.
-  const { renderRankingChart } = await import("./chart.ts");
-  return renderRankingChart(input);
+  // On a thread of its own, started with the first chart: resvg and the glyph outlines are needed in the evening only.
+  const { renderRankingChartOnThread } = await import("./chart-thread.ts");
+  return renderRankingChartOnThread(input);
 }
 
 /** How a digest's title says it is not the day's digest sent on time. */
@@ -415,6 +457,8 @@ export function digestText(data: DigestData, mark: DigestMark = {}): string {
     for (const item of list.items) lines.push(`  ${issueListLine(context, item, plain)}`);
     if (list.total > list.items.length) lines.push(`  ${andMore(list.total)}`);
   }
+  const patrol = patrolSection(data, plain.escape);
+  if (patrol) lines.push("", patrol.title, ...patrol.lines.map((l) => `  ${l}`));
   lines.push("", rankingTitle(data));
   for (const entry of data.ranking.filter((e) => e.rank !== null)) lines.push(`  ${rankingLine(entry, plain.escape)}`);
   const unranked = unrankedLine(data, plain.escape);
