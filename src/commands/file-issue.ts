@@ -39,6 +39,8 @@ export interface FileIssueInput {
    * and takes its grid, point and category instead of placing the text.
    */
   reboundOfId?: number;
+  /** Set when a patrol check-in found the problem (behaviour §14.3): the issue is linked to that visit. */
+  patrolVisitId?: number;
 }
 
 /** Where a report was placed and what it was classed as. */
@@ -198,6 +200,7 @@ export async function fileIssue(
       assignedAt: assignee ? ctx.now : null,
       sourceChatId: input.chatId,
       sourceMessageId: input.sourceMessageId ?? null,
+      patrolVisitId: input.patrolVisitId ?? null,
       ...(input.external && {
         apiKeyId: input.external.apiKeyId,
         externalSource: input.external.system,
@@ -224,6 +227,7 @@ export async function fileIssue(
         ...links,
         urgent,
         photos: input.photos.length,
+        ...(input.patrolVisitId !== undefined && { patrolVisitId: input.patrolVisitId }),
         ...(input.external && { source: input.external.system, ticket: input.external.ticket }),
       },
     },

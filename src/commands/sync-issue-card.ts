@@ -18,7 +18,6 @@ import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES,
 import { enqueue, type OutboxRef } from "../lark/outbox.ts";
 import { departmentCard, type IssueView, issueCard } from "../presenters/issue-card.ts";
 import { SYSTEM_ACTOR } from "../texts/commands.ts";
-import { shortDate } from "../texts/deadline.ts";
 import { HISTORY_DETAILS } from "../texts/extension.ts";
 import { externalSourceLabel } from "../texts/labels.ts";
 import { eventText, TEXTS } from "../texts/messages.ts";
@@ -375,7 +374,7 @@ function historyText(
 ): string {
   const details = eventDetails.parse(event.data);
   const ordinal = attempts.ordinal.get(event.id) ?? 0;
-  const day = details.day ? HISTORY_DETAILS.until(shortDate(details.day)) : "";
+  const day = details.day ? HISTORY_DETAILS.until(details.day) : "";
   switch (event.type) {
     case "rectify":
       return eventText(event.type, event.reason, HISTORY_DETAILS.attempt(ordinal, details.photoIds.length));

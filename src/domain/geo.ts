@@ -53,3 +53,14 @@ export function areaAt<A extends { boundary: AreaGeometry }>(
 ): A | undefined {
   return areas.find((a) => booleanPointInPolygon([long, lat], a.boundary));
 }
+
+const EARTH_RADIUS_M = 6_371_000;
+
+/** The great-circle distance between two WGS84 positions, in metres (haversine). */
+export function distanceMeters(a: { lat: number; long: number }, b: { lat: number; long: number }): number {
+  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLong = rad(b.long - a.long);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLong / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}

@@ -26,6 +26,7 @@ const OTHER_ACTIONS = [
   "read_review",
   "bind",
   "use_commands",
+  "check_in",
 ] as const;
 export type Permission = IssueAction | (typeof OTHER_ACTIONS)[number];
 
@@ -106,6 +107,9 @@ export const PERMISSIONS: Readonly<Record<Permission, PermissionRule>> = {
   review_digest: onUnit(["leader", "dispatcher", "admin"]),
   read_review: onUnit(["secretary", "admin"]),
   bind: onUnit(["secretary", "admin"]),
+  // On the point's grid. A patroller the point's 包干 plans name may check in there too, whatever their roles
+  // (behaviour §14.3): the feature asks the plans, as it asks an issue for its assignee.
+  check_in: onUnit(["grid_worker", "grid_head", ...OVERSIGHT]),
 };
 
 /** Who is acting, relative to the issue or unit acted on. */

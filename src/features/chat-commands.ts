@@ -18,6 +18,7 @@ import { PURPOSE_LABELS } from "../texts/org.ts";
 import { refusal } from "../texts/permissions.ts";
 import { COMMAND_WORDS, ISSUE_NUMBER_EXAMPLES, PURPOSE_WORDS, SHOW_ARGUMENT } from "../texts/words.ts";
 import { parseIssueNumber } from "./parse-input.ts";
+import { patrolAnswer } from "./patrol-report-command.ts";
 import { todoPages } from "./todo-command.ts";
 
 const WORDS = Object.keys(COMMAND_WORDS).sort((a, b) => b.length - a.length);
@@ -89,6 +90,9 @@ export async function runChatCommand(
     }
     case "show":
       return show(deps, m, command.arg, scope, reply);
+    case "patrol_report":
+    case "patrol_week":
+      return reply(await patrolAnswer(deps, command.verb === "patrol_week" ? "week" : "day", scope.unitIds));
     default: {
       const extension = extensions[command.verb];
       if (extension) return extension(deps, m, command.arg, scope);

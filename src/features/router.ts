@@ -7,10 +7,11 @@ import { KEYWORD_SCORE } from "../domain/match.ts";
 import { type InboundCardAction, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { CardAnswer, InboundHandler } from "../lark/inbox.ts";
 import { TEXTS } from "../texts/messages.ts";
-import { startsWithReportWord } from "../texts/words.ts";
+import { patrolCheckInText, startsWithReportWord } from "../texts/words.ts";
 import { handleIssueCardAction, IncompleteCardValue, isCardValue, toast } from "./card-actions.ts";
 import { type CommandExtension, parseCommand, runChatCommand } from "./chat-commands.ts";
 import { intake } from "./intake.ts";
+import { checkIn } from "./patrol-check-in.ts";
 import { issueOfThread, respondInThread } from "./respond.ts";
 
 /** A card family's click handler; returns undefined when the value is not its own. */
@@ -71,7 +72,11 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
   const text = resolveMentions(m.text, m.mentions, deps.botOpenId);
   const mentionsBot = m.mentions.some((x) => x.openId === deps.botOpenId);
   const commands = extensions.commands ?? {};
-  if (m.chatType === "p2p") return runChatCommand(deps, m, text, null, commands);
+  const patrol = patrolCheckInText(text);
+  if (m.chatType === "p2p") {
+    if (patrol !== null) return checkIn(deps, m, patrol, null);
+    return runChatCommand(deps, m, text, null, commands);
+  }
 
   const org = await orgOf(deps.db);
   const binding = org.bindings.get(m.chatId);
@@ -82,6 +87,7 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
   }
   const issue = await issueOfThread(deps.db, m);
   if (issue) return respondInThread(deps, m, text, issue.id);
+  if (patrol !== null) return checkIn(deps, m, patrol, binding);
   if (mentionsBot && m.imageKeys.length === 0 && !startsWithReportWord(text)) {
     if (parseCommand(text) || !looksLikeReport(org, binding.unitId, text)) {
       return runChatCommand(deps, m, text, binding, commands);

@@ -6,9 +6,12 @@ import { awaitingVerificationAt, inHandAt, overdueAt, waitingDispatchAt } from "
 import { reachOf } from "../domain/permissions.ts";
 import type { Role, UnitLevel } from "../domain/types.ts";
 import { issueListLine, type ListContext, listContext, PLAIN_LIST } from "../reports/digest.ts";
+import { patrolsForToday } from "../reports/patrol-coverage.ts";
+import { todayPatrolLines } from "../reports/patrol-lines.ts";
 import { statsByUnit } from "../reports/stats.ts";
 import { type IssueList, issuesAt, issuesWhere } from "../reports/stats-lists.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
+import { TODAY_TEXTS } from "../texts/patrol.ts";
 
 /** Lines of each community's or department's list in a 待办 answer; the rest are counted. */
 const TODO_LIST_LIMIT = 10;
@@ -29,7 +32,7 @@ const TODO_PARTS: readonly { roles: readonly Role[]; levels: readonly UnitLevel[
  * secretary, the community's overdue, awaiting-verification and undispatched issues; for a street leader or the
  * command centre's dispatcher, a count per community with the worst first; for a department's people, the issues
  * routed to the department. Every list and count comes from the statistics module's rules, as of now. The sender's
- * own issues are listed in full, in messages of {@link TODO_PAGE_LINES} lines (each within Lark's size limits).
+ * own issues are listed in full, and after them the patrol points they are due to visit today (behaviour §14.5), in messages of {@link TODO_PAGE_LINES} lines (each within Lark's size limits).
  */
 export async function todoPages(deps: FeatureDeps, openId: string): Promise<string[]> {
   const person = await deps.db.person.findUnique({ where: { openId } });
@@ -64,6 +67,16 @@ export async function todoPages(deps: FeatureDeps, openId: string): Promise<stri
     // A person's own issues may lie in several communities: each line names its community.
     const anywhere = { asOf: now, timeZone: deps.timeZone, withCommunity: true };
     parts.push([TEXTS.todoOwn(own.total), ...listLines(own, anywhere, "status")]);
+  }
+
+  // behaviour §14.5: the sender's patrol points for today.
+  const patrols = await patrolsForToday(deps.db, { personId: person.id, at: now, timeZone: deps.timeZone });
+  if (patrols.length > 0) {
+    const left = patrols.filter((p) => !p.visited).length;
+    parts.push([
+      TODAY_TEXTS.todoHead(left, patrols.length),
+      ...todayPatrolLines(patrols, PLAIN_LIST.escape).map((line) => `  ${line}`),
+    ]);
   }
 
   for (const community of unitsFor("community")) {

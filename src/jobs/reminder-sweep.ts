@@ -17,6 +17,9 @@ import { replyCard } from "../commands/say.ts";
  *              gets one card however many sweeps, restarts or processes run in it; an issue that came due after that
  *              slot's card was sent waits for the next slot.
  *   - again    when a snooze (延后提醒) runs out, one more reminder in the thread, unless another rung fires then.
+ * A parked issue (挂账/缓办, behaviour §2.17) has no rungs while it waits; on its day the sweep brings it back
+ * (恢复办理, with a fresh deadline and a notice in its thread to its owner and the secretaries), claimed once per
+ * issue and day (`unpark:<issueId>:<day>`).
  * A thread rung due in the quiet hours of the issue's chat waits for their end, and while they last none is sent;
  * escalation slots are not held back (the leader group chose them). A snooze holds the thread rungs (not the
  * escalation, which is for leaders). Each rung is claimed once per issue with the key `remind:<issueId>:<rung>` in
@@ -28,6 +31,7 @@ import { replyCard } from "../commands/say.ts";
  */
 
 import { accountableOf } from "../commands/accountable.ts";
+import { actOnIssue } from "../commands/act-on-issue.ts";
 import type { JobDeps } from "../commands/deps.ts";
 import { loadReminderView } from "../commands/reminder-view.ts";
 import { snoozesEndedSince, snoozesOf } from "../commands/snooze-reminders.ts";
@@ -53,9 +57,9 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { inChunks } from "../reports/stats-scope.ts";
-import { escalationSummary, RUNG_LABELS } from "../texts/sweeps.ts";
+import { escalationSummary, RUNG_LABELS, returnSummary } from "../texts/sweeps.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
-import type { Job, SweepNotice, SweepOptions } from "./job.ts";
+import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 
 /** A rung is dropped when it is this late. */
 const STALE_AFTER_MS = 7 * 24 * 3_600_000;
@@ -157,7 +161,7 @@ async function loadCandidates(
   ladders: readonly ReminderLadder[],
   slotPassed: boolean,
 ): Promise<CandidateRow[]> {
-  const open = { status: { in: [...REMINDED_STATUSES] } };
+  const open = { status: { in: [...REMINDED_STATUSES] }, parkKind: null };
   const earliest = new Date(window.from.getTime() - STALE_AFTER_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS);
   const latest = window.until === null ? undefined : new Date(window.until.getTime() + MAX_BEFORE_HOURS * HOUR_MS);
   const { since, until } = window;
@@ -219,7 +223,7 @@ async function changedSince(db: Db, since: Date): Promise<CandidateRow[]> {
   const ids = [...new Set(events.map((e) => e.issueId))];
   const rows = await inChunks(ids, (slice) =>
     db.issue.findMany({
-      where: { id: { in: slice }, status: { in: [...REMINDED_STATUSES] }, deadline: { not: null } },
+      where: { id: { in: slice }, status: { in: [...REMINDED_STATUSES] }, parkKind: null, deadline: { not: null } },
       select: CANDIDATE_SELECT,
     }),
   );
@@ -315,6 +319,7 @@ async function loadLadderState(
  */
 export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
   const { db } = deps;
+  const returned = await returnParked(deps, now, options);
   const state = await loadLadderState(db, { from: now, until: now, since: options.since, timeZone: deps.timeZone });
   const dues = state.candidates.map((issue) =>
     dueRungs(issue, state.ladderOf(issue), state.snoozes.get(issue.id), now, deps.timeZone),
@@ -335,7 +340,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     return [{ ...first, alsoSettles: open.slice(1).map((t) => t.key) }];
   });
 
-  const notices: SweepNotice[] = [];
+  const notices: SweepNotice[] = [...returned];
   for (const item of threads) {
     const chatId = item.issue.sourceChatId ?? "";
     const summary = `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`;
@@ -357,6 +362,53 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
         state.chatName(chatId),
       );
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
+    }
+  }
+  return notices;
+}
+
+/** Claim key of a parked issue's return on its day (given in ms). */
+function returnKey(issueId: number, until: Date): string {
+  return `unpark:${issueId}:${until.getTime()}`;
+}
+
+/** Parked issues whose day has come by `now` (indexed by the day). */
+function parkedDueBy(db: Db, now: Date) {
+  return db.issue.findMany({
+    where: { parkKind: { not: null }, parkedUntil: { lte: now }, status: { in: [...REMINDED_STATUSES] } },
+    select: { id: true, number: true, parkedUntil: true, sourceChatId: true },
+  });
+}
+
+/**
+ * Brings back every parked issue whose day has come (behaviour §2.17): 恢复办理 as Riqing's own action, one
+ * transaction each, claimed once per issue and day. With `dryRun` it only reports them.
+ */
+async function returnParked(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
+  const notices: SweepNotice[] = [];
+  const ctx = jobContext(deps, now);
+  for (const issue of await parkedDueBy(deps.db, now)) {
+    if (!issue.parkedUntil) continue;
+    const key = returnKey(issue.id, issue.parkedUntil);
+    const chatId = issue.sourceChatId ?? "";
+    const notice = { key, chatId, summary: returnSummary(issue.number) };
+    if (options.dryRun) {
+      notices.push(notice);
+      continue;
+    }
+    try {
+      const returned = await transaction(deps.db, async (tx) => {
+        if (!(await claimOnce(tx, key, "unpark", { issueId: issue.id }))) return false;
+        const result = await actOnIssue(
+          tx,
+          { issueId: issue.id, actorOpenId: "", action: "unpark", bySystem: true },
+          ctx,
+        );
+        return result.ok;
+      });
+      if (returned) notices.push(notice);
+    } catch (error) {
+      deps.log.warn({ err: error, issueId: issue.id }, "parked issue not returned; trying again on the next sweep");
     }
   }
   return notices;
@@ -521,6 +573,16 @@ async function nextReminderAt(
           : undefined;
     if (at !== undefined && at - dueSlot <= STALE_AFTER_MS) consider(at);
   }
+  const parked = await deps.db.issue.findFirst({
+    where: {
+      parkKind: { not: null },
+      parkedUntil: { gt: after, ...(until && { lte: until }) },
+      status: { in: [...REMINDED_STATUSES] },
+    },
+    orderBy: { parkedUntil: "asc" },
+    select: { parkedUntil: true },
+  });
+  if (parked?.parkedUntil) consider(parked.parkedUntil.getTime());
   return found ? new Date(best) : null;
 }
 

@@ -1,9 +1,12 @@
 /**
- * Photos for Lark's image upload, which refuses anything over 10 MB (234006). Phone originals can be larger: they are
- * kept as they are in the photo store and only the copy uploaded for cards and digests is made smaller — turned
- * upright, scaled to fit a square of at most 4096 px (less if need be) and re-encoded as JPEG. sharp (libvips, shipped
+ * Photos for Lark's image upload, which refuses anything over 10 MB (234006), and without what the camera wrote into
+ * them (behaviour §14.8): a phone photo's EXIF carries where it was taken, and a re-posted photo must not tell
+ * everyone in a group where the person who took it stood. Originals are kept as they are in the photo store; only
+ * the copy uploaded for cards and digests is changed — turned upright, its metadata dropped, and when it is too large
+ * scaled to fit a square of at most 4096 px (less if need be) and re-encoded as JPEG. sharp (libvips, shipped
  * prebuilt inside npm packages) does the work on libuv's thread pool, off the event loop.
  */
+import type { Metadata } from "sharp";
 
 /** Lark's upload limit for images. */
 export const LARK_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
@@ -16,14 +19,41 @@ const ATTEMPTS = [
   { side: 1280, quality: 70 },
 ] as const;
 
+/** JPEG quality of a photo re-encoded only to drop its metadata: hardly distinguishable from the original. */
+const CLEAN_QUALITY = 92;
+
+/** Whether the image carries metadata that may say where or by whom it was taken (EXIF, XMP, IPTC). */
+function hasMetadata(meta: Metadata): boolean {
+  return meta.exif !== undefined || meta.xmp !== undefined || meta.iptc !== undefined;
+}
+
+/** The photo upright, at its size, without its metadata: PNG and WebP stay in their format, the rest become JPEG. */
+async function withoutMetadata(photo: Buffer, format: string | undefined): Promise<Buffer> {
+  const { default: sharp } = await import("sharp");
+  const upright = sharp(photo, { limitInputPixels: false }).rotate();
+  if (format === "png") return upright.png().toBuffer();
+  if (format === "webp") return upright.webp({ quality: CLEAN_QUALITY }).toBuffer();
+  return upright.jpeg({ quality: CLEAN_QUALITY }).toBuffer();
+}
+
 /**
- * The bytes to upload for a photo: the photo itself when Lark takes it, otherwise a re-encoded JPEG under the limit.
- * Throws when the bytes cannot be decoded (the upload would be refused anyway).
+ * The bytes to upload for a photo: the photo itself when Lark takes it and it carries no metadata; otherwise a copy
+ * without metadata, re-encoded as a smaller JPEG when it is over the limit. Bytes sharp cannot read (a format it has
+ * no decoder for) go as they are when they fit. Throws when a photo over the limit cannot be decoded (the upload
+ * would be refused anyway).
  */
 export async function fitForLark(photo: Buffer, maxBytes = LARK_IMAGE_MAX_BYTES): Promise<Buffer> {
-  if (photo.length <= maxBytes) return photo;
   const { default: sharp } = await import("sharp");
+  const meta = await sharp(photo, { limitInputPixels: false })
+    .metadata()
+    .catch(() => null);
+  if (photo.length <= maxBytes) {
+    if (!meta || !hasMetadata(meta)) return photo;
+    const clean = await withoutMetadata(photo, meta.format);
+    if (clean.length <= maxBytes) return clean;
+  }
   for (const { side, quality } of ATTEMPTS) {
+    // sharp writes no metadata unless asked (withMetadata), so every smaller copy is clean too.
     const smaller = await sharp(photo, { limitInputPixels: false })
       .rotate()
       .resize({ width: side, height: side, fit: "inside", withoutEnlargement: true })

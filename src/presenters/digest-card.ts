@@ -11,9 +11,11 @@ import {
   digestFigures,
   digestLists,
   digestTitle,
+  indicatorSections,
   issueListLine,
   type ListFormat,
   listContext,
+  patrolSection,
   rankingLine,
   rankingRule,
   rankingTitle,
@@ -136,9 +138,19 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
           ),
         ),
       ),
+      ...patrolElements(data),
       hr(),
       markdown(rankingSection(data, rankingLines)),
       options.imageKey && image(options.imageKey, rankingTitle(data)),
+      ...indicatorSections(data, escapeMarkdown).map((section) =>
+        markdown(
+          [
+            `**${section.title}**`,
+            ...section.lines.slice(0, rankingLines),
+            ...(section.lines.length > rankingLines ? [DIGEST_CARD.moreUnits(section.lines.length, "")] : []),
+          ].join("\n"),
+        ),
+      ),
       hr(),
       buttons([
         ...(stats.overdue > 0
@@ -153,6 +165,13 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
       note(`${DIGEST_CARD.definitions(METRICS_DEFINITION)}\n${rankingRule(data)}`),
     ],
   });
+}
+
+/** The patrol section (behaviour §14.4), when the digest has one. */
+function patrolElements(data: DigestData): CardElement[] {
+  const section = patrolSection(data, escapeMarkdown);
+  if (!section) return [];
+  return [hr(), markdown([`**${section.title}**`, ...section.lines.map((l) => `- ${l}`)].join("\n"))];
 }
 
 function listSection(title: string, lines: string[], total: number, empty: string, overdue: boolean): string {

@@ -130,9 +130,17 @@ function unitsServedBy(org: Org, personId: number): number[] {
 }
 
 /** Whether a visit by `personId` counts for the plan (see the top of this file). */
-export function countsFor(org: Org, plan: PatrolPlanLine, personId: number): boolean {
+function countsFor(org: Org, plan: Pick<PatrolPlanLine, "patroller">, personId: number): boolean {
   if (plan.patroller.kind === "person") return plan.patroller.personId === personId;
   return unitsServedBy(org, personId).includes(plan.patroller.unitId);
+}
+
+/** Whether any of the point's plans names the person, or a unit they serve (behaviour §14.3). */
+export async function isPatrollerOf(db: Client, pointId: number, personId: number): Promise<boolean> {
+  const org = await orgOf(db);
+  const plans = await db.patrolPlan.findMany({ where: { pointId }, select: { personId: true, unitId: true } });
+  const served = unitsServedBy(org, personId);
+  return plans.some((p) => p.personId === personId || (p.unitId !== null && served.includes(p.unitId)));
 }
 
 async function visitsAt(db: Client, pointIds: readonly number[], from: Date, to: Date): Promise<VisitFact[]> {

@@ -13,8 +13,11 @@ import { importOrg } from "../org/import-org.ts";
 import { ROLE_LABELS } from "../texts/labels.ts";
 import { PURPOSE_LABELS } from "../texts/org.ts";
 
-/** The demo organisation the sandbox starts with (also the example import file). */
-const DEMO_ORG_FILE = join(PROJECT_DIR, "examples/org.yaml");
+/**
+ * The demo organisation the sandbox starts with (also the example import files): the street, then its patrol plans
+ * (点位包干分工表), so the sandbox shows patrol coverage in its digests.
+ */
+const DEMO_ORG_FILES = [join(PROJECT_DIR, "examples/org.yaml"), join(PROJECT_DIR, "examples/patrols.yaml")];
 
 /** A demo person as the page shows them in the persona switcher. */
 export interface DemoPerson {
@@ -51,7 +54,7 @@ const SESSION_KEY = "sandbox.session";
 const sessionData = z.object({ id: z.string().min(1) });
 
 /**
- * Creates the sandbox database from nothing: applies the migrations, imports the demo org and records a new session
+ * Creates the sandbox database from nothing: applies the migrations, imports the demo org and its patrol plans and records a new session
  * id. Returns the demo, whose people and groups the caller creates in the emulator. Throws when the demo file does not
  * import (a broken checkout).
  */
@@ -59,8 +62,10 @@ export async function seedDemo(databaseUrl: string): Promise<Demo> {
   await migrate(databaseUrl);
   const db = await openDb(databaseUrl);
   try {
-    const report = await importOrg(db, DEMO_ORG_FILE);
-    if (!report.ok) throw new Error(`demo org did not import:\n${formatImportReport(report)}`);
+    for (const file of DEMO_ORG_FILES) {
+      const report = await importOrg(db, file);
+      if (!report.ok) throw new Error(`demo org did not import:\n${formatImportReport(report)}`);
+    }
     const sessionId = randomUUID();
     await claimOnce(db, SESSION_KEY, SESSION_KEY, { id: sessionId });
     return { sessionId, tenant: await demoTenant(db) };

@@ -230,7 +230,7 @@ export function eventText(type: string, reason: string | null, detail?: string):
 /** The wording of the definitions (domain/metrics.ts), printed in the digest footer and on the ledger cover. */
 export const METRICS_DEFINITION =
   "整改率 = 期内销项数 ÷（期内销项数 + 期末未销项中已超期或期内新发现的问题数）；" +
-  "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的不算超期；" +
+  "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的、挂账或缓办中的不算超期；" +
   "响应用时 = 接单时间（未接单直接整改的按整改时间）− 上报时间；整改用时 = 整改时间 − 上报时间；" +
   "办结用时 = 销项时间 − 上报时间；各按期内接单、整改、销项的问题计算平均值和中位数";
 

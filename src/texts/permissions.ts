@@ -20,6 +20,7 @@ const VERBS: Readonly<Record<Exclude<Permission, IssueAction>, string>> = {
   review_digest: "填写审阅意见",
   read_review: "确认已阅",
   bind: "绑定、解绑本群",
+  check_in: "巡查打卡",
 };
 
 /** The deed of a permission, as it reads after "可以": the lifecycle's own words for its actions. */

@@ -33,11 +33,35 @@ export function stripReportWord(text: string): string {
   return word ? trimmed.slice(word.length).replace(AFTER_REPORT_WORD, "") : trimmed;
 }
 
+/** A patrol check-in's opening word (behaviour §14.3): 巡查 or 巡查打卡, then a space or punctuation, or nothing. */
+const PATROL_PREFIX = /^(巡查打卡|巡查)(?=$|[\s：:，,])/;
+
+/** The rest of a patrol check-in ("巡查 幸福路菜市场 无问题" → "幸福路菜市场 无问题"); null when it is not one. */
+export function patrolCheckInText(text: string): string | null {
+  const trimmed = text.trimStart();
+  const word = PATROL_PREFIX.exec(simplify(trimmed))?.[0];
+  return word === undefined ? null : trimmed.slice(word.length).replace(AFTER_REPORT_WORD, "").trim();
+}
+
+/** What a patroller writes after the point when nothing was wrong: 无问题, 正常, 未发现问题 … */
+const NOTHING_WRONG = /^(无问题|没问题|没有问题|未发现问题|无异常|正常|良好|一切正常|ok|好)$/i;
+
+/** Whether the words after the point say nothing was wrong (blank counts as 无问题). */
+export function saysNothingWrong(rest: string): boolean {
+  const t = simplify(rest).replace(/[\s\p{P}]/gu, "");
+  return t === "" || NOTHING_WRONG.test(t);
+}
+
+/** Several problems in one check-in are separated by ；; or a line break. */
+export const PROBLEM_SEPARATORS = /[；;\n]+/;
+
 /** Command words (behaviour §5) with their English aliases, and the verb each stands for. */
 export const COMMAND_WORDS: Readonly<Record<string, string>> = {
   帮助: "help",
   help: "help",
   待办: "todo",
+  巡查日报: "patrol_report",
+  巡查周报: "patrol_week",
   todo: "todo",
   统计: "stats",
   stats: "stats",

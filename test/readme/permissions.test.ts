@@ -193,6 +193,9 @@ describe("README's role table", () => {
             return (
               index === 0 && !refused(await click(reviewCard?.messageId ?? "", from, { rv: "read", r: review.id }))
             );
+          case "check_in":
+            // Tried at 幸福路菜市场 without a photo: the allowed are asked for one, the others refused.
+            return index === 0 && !refused(await ask(chatId, from, "巡查 幸福路菜市场 无问题"));
           default:
             throw new Error(`no probe for ${permission}`);
         }
