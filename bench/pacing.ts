@@ -102,6 +102,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       admins: [],
       policy: {},
       publishPhotos: async () => undefined,
+      uploadFile: async () => "file_bench",
     };
     let started = performance.now();
     const notices = await runReminderSweep(deps, options.now, {});

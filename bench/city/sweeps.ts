@@ -74,6 +74,7 @@ async function measure(
     admins: [],
     policy: {},
     publishPhotos: async () => undefined,
+    uploadFile: async () => "file_bench",
   });
   const times: number[] = [];
   let notices: SweepNotice[] = [];

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
-import { extname, join } from "node:path";
+import { join } from "node:path";
 import type Router from "@koa/router";
 import { open311Routes } from "../api/open311-routes.ts";
 import type { BoardFeed } from "../board/board-feed.ts";
@@ -25,7 +25,7 @@ import { createRouter, type RouterExtensions } from "../features/router.ts";
 import { statsCommand } from "../features/stats-command.ts";
 import { createApp } from "../http/app.ts";
 import { Scheduler } from "../jobs/scheduler.ts";
-import { LarkClient } from "../lark/client.ts";
+import { fileTypeOf, LarkClient } from "../lark/client.ts";
 import { LarkCode } from "../lark/errors.ts";
 import { Inbox } from "../lark/inbox.ts";
 import { OutboxSender } from "../lark/outbox.ts";
@@ -167,8 +167,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       for (const photo of photos) await images.of(photo.sha256, join(config.dataDir, photo.path));
     },
     async uploadFile(path, fileName) {
-      const fileType = extname(fileName).toLowerCase() === ".xlsx" ? "xls" : "stream";
-      return client.uploadFile({ file: await readFile(path), fileType, fileName });
+      return client.uploadFile({ file: await readFile(path), fileType: fileTypeOf(fileName), fileName });
     },
     async userName(openId) {
       const known = names.get(openId) ?? (await db.person.findUnique({ where: { openId } }))?.name;

@@ -6,6 +6,7 @@ import type { Context } from "koa";
 import { z } from "zod";
 import { readClaims, signClaims } from "../access/signed-claims.ts";
 import { boardLinkFor } from "../commands/board-link.ts";
+import { PROJECT_DIR } from "../config/paths.ts";
 import { pageBundle } from "../http/page-bundle.ts";
 import { chartFontFiles } from "../reports/chart-font.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
@@ -15,7 +16,7 @@ import { BoardFeed } from "./board-feed.ts";
 import { boardIssueDetail, boardView } from "./board-view.ts";
 import { photoRoute } from "./photo-route.ts";
 
-const PAGE_DIR = join(import.meta.dirname, "page");
+const PAGE_DIR = join(PROJECT_DIR, "src/board/page");
 const script = pageBundle(join(PAGE_DIR, "main.ts"));
 /** How long the Feishu login may take between leaving for the authorize page and coming back. */
 const LOGIN_WINDOW_MS = 10 * 60_000;

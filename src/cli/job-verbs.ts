@@ -49,6 +49,10 @@ async function openDeps(config: Config): Promise<JobDeps> {
       if (!images) throw new Error("Lark credentials are not configured; the chart cannot be uploaded");
       for (const photo of photos) await images.of(photo.sha256, join(config.dataDir, photo.path));
     },
+    async uploadFile() {
+      // The CLI's verbs send no files: `riqing briefing` writes its document where --out says.
+      throw new Error("the command line uploads no files");
+    },
   };
 }
 

@@ -191,6 +191,10 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       const { runRemindCli } = await import("./job-verbs.ts");
       return runRemindCli(rest, config());
     }
+    case "briefing": {
+      const { runBriefingCli } = await import("./briefing-verb.ts");
+      return runBriefingCli(rest, config());
+    }
     case "match": {
       const { values, positionals } = parseArgs({
         args: rest,

@@ -6,8 +6,10 @@ import {
   type Permission,
   type PermissionScope,
   permits,
+  rolesFor,
   rolesReaching,
 } from "../domain/permissions.ts";
+import type { Role } from "../domain/types.ts";
 
 /** The columns of an issue that decide who may act on it. */
 export interface IssueAuthority {
@@ -42,7 +44,7 @@ export async function issueActor(
   admins: readonly string[],
   inGroupOf?: number,
 ): Promise<IssueActor> {
-  if (!person) return { ...NOBODY, isRectifier: false };
+  if (!person) return { ...NOBODY, isRectifier: false, atDepartment: atDepartment(await orgOf(client), issue) };
   const org = await orgOf(client);
   const anchor = issueAnchor(org, issue);
   const targets = [anchor, issue.assigneeUnitId].filter((id): id is number => id !== null);
@@ -57,11 +59,38 @@ export async function issueActor(
     permits("use_commands", unitActor(org, person, admins, inGroupOf, "use_commands"));
   return {
     ...actor,
+    atDepartment: atDepartment(org, issue),
     isAssignee: issue.assigneePersonId === person.id || inAssigneeUnit,
     isReporter: issue.reporterId !== null && issue.reporterId === person.id,
     isRectifier: issue.rectifiedById === person.id,
     inIssueGroup,
   };
+}
+
+/** Whether the issue is dispatched to a department (whose approvers differ: domain/permissions.ts). */
+export function atDepartment(org: Org, issue: Pick<IssueAuthority, "assigneeUnitId">): boolean {
+  return issue.assigneeUnitId !== null && org.units.get(issue.assigneeUnitId)?.level === "department";
+}
+
+/**
+ * The people whose own duties let them take `permission` on the issue — not admins, not as its assignee or reporter:
+ * whom a request for it is put to (the approvers of a 延期).
+ */
+export function holdersOf(
+  org: Org,
+  issue: Pick<IssueAuthority, "gridId" | "sourceChatId" | "assigneeUnitId">,
+  permission: Permission,
+): { openId: string; name: string }[] {
+  const anchor = issueAnchor(org, issue);
+  const targets = [anchor, issue.assigneeUnitId].filter((id): id is number => id !== null);
+  const roles: readonly Role[] = rolesFor(permission, atDepartment(org, issue)).filter((role) => role !== "admin");
+  const people = new Map<number, { openId: string; name: string }>();
+  for (const duty of org.duties) {
+    if (!roles.includes(duty.role) || people.has(duty.personId)) continue;
+    const reaching = rolesReaching([duty], targets, PERMISSIONS[permission].on, org.units);
+    if (reaching.has(duty.role)) people.set(duty.personId, { openId: duty.openId, name: duty.name });
+  }
+  return [...people.values()];
 }
 
 /** Where the person stands relative to a unit, for `permission` (its row says which duties count). */

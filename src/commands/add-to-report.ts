@@ -57,5 +57,9 @@ export async function addToReport(
     data: { photoIds, text: text ?? null },
   });
   await syncIssueCard(tx, issue.id, ctx);
-  await notifyChange(tx, { issueId: issue.id, eventId: event.id, action: "photo_added", assigned: assignee !== null });
+  await notifyChange(
+    tx,
+    { issueId: issue.id, eventId: event.id, action: "photo_added", assigned: assignee !== null },
+    ctx,
+  );
 }

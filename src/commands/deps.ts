@@ -37,9 +37,13 @@ export interface FeatureDeps {
 
 /**
  * What the scheduled jobs need from the world: a subset of the chat features' dependencies, so the bot passes its
- * FeatureDeps as they are and the CLI builds the few it needs. `publishPhotos` uploads the digest chart.
+ * FeatureDeps as they are and the CLI builds the few it needs. `publishPhotos` uploads the digest chart,
+ * `uploadFile` the 工作简报's document.
  */
-export type JobDeps = Pick<FeatureDeps, "db" | "log" | "timeZone" | "dataDir" | "admins" | "policy" | "publishPhotos">;
+export type JobDeps = Pick<
+  FeatureDeps,
+  "db" | "log" | "timeZone" | "dataDir" | "admins" | "policy" | "publishPhotos" | "uploadFile"
+>;
 
 /** The command context at this instant. */
 export function commandContext(deps: FeatureDeps): CommandContext {

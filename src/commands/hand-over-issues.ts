@@ -52,13 +52,17 @@ export async function handOverIssues(
     const reason = TEXTS.handoverReason(formerOwner);
     const event = await appendEvent(tx, issue, { type: "handover", actorId: null, at: ctx.now, reason });
     await syncIssueCard(tx, issue.id, ctx);
-    await notifyChange(tx, {
-      issueId: issue.id,
-      eventId: event.id,
-      action: "handover",
-      assigned: successor !== null,
-      formerOwner,
-    });
+    await notifyChange(
+      tx,
+      {
+        issueId: issue.id,
+        eventId: event.id,
+        action: "handover",
+        assigned: successor !== null,
+        formerOwner,
+      },
+      ctx,
+    );
     handed.push({ number: issue.number, from: formerOwner, to: successor?.name ?? null });
   }
   return handed;

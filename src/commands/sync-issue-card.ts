@@ -1,14 +1,19 @@
+import { z } from "zod";
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, categoryOf, filedUnder, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { ownersOf } from "../db/owners.ts";
 import { changesOf } from "../domain/changes.ts";
+import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
 import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
 import { enqueue, type OutboxRef } from "../lark/outbox.ts";
 import { departmentCard, type IssueView, issueCard } from "../presenters/issue-card.ts";
 import { SYSTEM_ACTOR } from "../texts/commands.ts";
+import { shortDate } from "../texts/deadline.ts";
+import { HISTORY_DETAILS } from "../texts/extension.ts";
 import { externalSourceLabel } from "../texts/labels.ts";
 import { eventText, TEXTS } from "../texts/messages.ts";
+import { holdersOf } from "./actors.ts";
 import type { CommandContext } from "./context.ts";
 
 /**
@@ -227,7 +232,7 @@ async function readIssue(tx: Tx, issueId: number) {
   const duplicateOf = issue.duplicateOfId ? await tx.issue.findUnique({ where: { id: issue.duplicateOfId } }) : null;
   const reboundOf = issue.reboundOfId ? await tx.issue.findUnique({ where: { id: issue.reboundOfId } }) : null;
 
-  const refused = refusedPhotos(issue.events);
+  const attempts = rectificationAttempts(issue.events);
 
   const view: IssueView = {
     id: issue.id,
@@ -258,8 +263,23 @@ async function readIssue(tx: Tx, issueId: number) {
     photos: issue.photos.map((p) => ({
       stage: p.stage as "before" | "after",
       imageKey: keyBySha.get(p.sha256) ?? null,
-      refused: refused.has(p.id),
+      refused: attempts.refused.has(p.id),
+      attempt: attempts.photoAttempt.get(p.id) ?? null,
     })),
+    extensionCount: issue.extensionCount,
+    extensionRequest:
+      issue.extensionRequestedUntil === null
+        ? null
+        : {
+            until: issue.extensionRequestedUntil,
+            reason: issue.extensionReason ?? "",
+            approvers: holdersOf(org, issue, "approve_extension").map((p) => p.openId),
+          },
+    park:
+      issue.parkKind === null || issue.parkedAt === null || issue.parkedUntil === null
+        ? null
+        : { kind: issue.parkKind as ParkKind, until: issue.parkedUntil, plan: issue.parkPlan ?? "" },
+    parkedAt: issue.parkedAt,
     gridOptions: units
       .filter((u) => u.level === "grid" || u.level === "microgrid")
       .map((u) => ({ id: u.id, name: u.name })),
@@ -275,34 +295,86 @@ async function readIssue(tx: Tx, issueId: number) {
     history: issue.events.map((e) => ({
       at: e.at,
       actor: e.actor?.name ?? SYSTEM_ACTOR,
-      text: eventText(e.type, e.reason),
+      text: historyText(e, attempts),
       changes: changesOf(e.data),
     })),
   };
   return { issue, view };
 }
 
+/** What an event's data may record besides its changes (commands/act-on-issue.ts writes it). */
+const eventDetails = z
+  .object({
+    photoIds: z.array(z.number()).catch([]),
+    /** The day an extension asked for or a parking waited for, as typed (YYYY-MM-DD). */
+    day: z.iso.date().optional().catch(undefined),
+    kind: z.enum(PARK_KINDS).optional().catch(undefined),
+  })
+  .catch({ photoIds: [] });
+
+/** Every rectification (整改) and every 驳回 after one (返工), numbered, with the photos each attempt brought. */
+interface Attempts {
+  /** The attempt of each 整改 and the 返工 of each 驳回, by event id. */
+  ordinal: Map<number, number>;
+  /** The attempt that brought each after-photo, by photo id (the latest, when a photo came twice). */
+  photoAttempt: Map<number, number>;
+  /** The after-photos of attempts a 驳回 then turned down, unless a later 整改 brought them again. */
+  refused: Set<number>;
+}
+
 /**
- * The after-photos of rectifications that were then refused: those a 整改 event brought that a later 驳回 turned
- * down, unless a later 整改 brought them again.
+ * The rectification attempts of an issue's history (behaviour §2.19): each 整改 is an attempt, each 驳回 of one is a
+ * 返工, numbered in order; the after-photos each attempt brought, and which were turned down.
  */
-function refusedPhotos(events: readonly { type: string; data: unknown }[]): Set<number> {
-  const refused = new Set<number>();
+function rectificationAttempts(events: readonly { id: number; type: string; data: unknown }[]): Attempts {
+  const attempts: Attempts = { ordinal: new Map(), photoAttempt: new Map(), refused: new Set() };
+  let rectified = 0;
+  let refusedCount = 0;
   let pending: number[] = [];
   for (const event of events) {
     if (event.type === "rectify") {
-      const ids = (event.data as { photoIds?: unknown } | null)?.photoIds;
-      for (const id of Array.isArray(ids) ? ids : []) {
-        if (typeof id !== "number") continue;
+      rectified += 1;
+      attempts.ordinal.set(event.id, rectified);
+      for (const id of eventDetails.parse(event.data).photoIds) {
         pending.push(id);
-        refused.delete(id);
+        attempts.photoAttempt.set(id, rectified);
+        attempts.refused.delete(id);
       }
     } else if (event.type === "refuse") {
-      for (const id of pending) refused.add(id);
+      refusedCount += 1;
+      attempts.ordinal.set(event.id, refusedCount);
+      for (const id of pending) attempts.refused.add(id);
       pending = [];
     }
   }
-  return refused;
+  return attempts;
+}
+
+/**
+ * One history line: what happened, with which attempt a 整改 was and how many photos it brought, which 返工 a 驳回 was,
+ * the day an extension asked for, and what a 挂账 or 缓办 waited for.
+ */
+function historyText(
+  event: { id: number; type: string; reason: string | null; data: unknown },
+  attempts: Attempts,
+): string {
+  const details = eventDetails.parse(event.data);
+  const ordinal = attempts.ordinal.get(event.id) ?? 0;
+  const day = details.day ? HISTORY_DETAILS.until(shortDate(details.day)) : "";
+  switch (event.type) {
+    case "rectify":
+      return eventText(event.type, event.reason, HISTORY_DETAILS.attempt(ordinal, details.photoIds.length));
+    case "refuse":
+      return eventText(event.type, event.reason, HISTORY_DETAILS.rework(ordinal));
+    case "request_extension":
+      return eventText(event.type, event.reason, day);
+    case "park":
+      return eventText(details.kind ? `park:${details.kind}` : event.type, event.reason, day);
+    case "unpark":
+      return eventText(details.kind ? `unpark:${details.kind}` : event.type, event.reason);
+    default:
+      return eventText(event.type, event.reason);
+  }
 }
 
 /** While an open issue's category is unknown, the categories its text may mean, best first. */

@@ -2,9 +2,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Client } from "@libsql/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
-import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "libsql";
-import { PrismaClient as PostgresClient } from "../generated/postgres/client.ts";
+import type { PrismaClient as PostgresClient } from "../generated/postgres/client.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { serializedAdapter } from "./serialized-adapter.ts";
 import { sqliteConnection } from "./sqlite-connection.ts";
@@ -99,6 +98,10 @@ export async function openDb(databaseUrl: string, options: { readonly?: boolean 
 async function openPostgres(databaseUrl: string, options: { readonly?: boolean }): Promise<Db> {
   // DateTime columns are timestamps without a zone: every session reads and writes them in UTC.
   const settings = ["-c TimeZone=UTC", ...(options.readonly ? ["-c default_transaction_read_only=on"] : [])];
+  const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+    import("@prisma/adapter-pg"),
+    import("../generated/postgres/client.ts"),
+  ]);
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE, options: settings.join(" ") });
   const postgres = new PostgresClient({ adapter });
   await postgres.$connect();

@@ -1,5 +1,5 @@
 import { Mutex } from "async-mutex";
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "../log.ts";
 
 /**
@@ -69,6 +69,7 @@ export class AdvisoryLaneLocks implements LaneLocks {
 
   private client(): Promise<pg.Client> {
     this.connection ??= (async () => {
+      const { default: pg } = await import("pg");
       const client = new pg.Client({ connectionString: this.databaseUrl });
       client.on("error", (error) => {
         // Every lock this connection held is gone with it: lanes at work here may be taken elsewhere.

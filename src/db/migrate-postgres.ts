@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { DATABASE_TEXTS } from "../texts/database.ts";
 import { listMigrations, type MigrationStatus } from "./migration-files.ts";
 
@@ -40,6 +40,7 @@ function checksum(script: string): string {
 
 /** Runs `work` on a connection of its own to `databaseUrl`, closed afterwards. */
 export async function withPostgresClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

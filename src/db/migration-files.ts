@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_DIR } from "../config/paths.ts";
 import { isPostgresUrl } from "./client.ts";
 
-const PRISMA_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../prisma");
+const PRISMA_DIR = join(PROJECT_DIR, "prisma");
 
 /** Where a database's migrations are committed: written together, one folder per provider. */
 export function migrationsDir(databaseUrl: string): string {

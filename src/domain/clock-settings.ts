@@ -16,7 +16,14 @@
  *     "escalationTimes": ["09:00", "14:00"],  // a leader group's escalation slots (see below)
     "lookbackDays": 7,               // ask the reporter 回头看 this many days after closing; 0: never
  *     "digest": true,                  // false: no evening digest in this chat
- *     "minRankedIssues": 3             // fewest issues for a unit to be ranked in the digest
+ *     "minRankedIssues": 3,            // fewest issues for a unit to be ranked in the digest (and the briefing)
+ *     "briefing": {                    // a street leader group's 工作简报 (behaviour §15)
+ *       "weekly": true,                // each Monday, of the week before; false: none
+ *       "monthly": true,               // each 1st, of the month before; false: none
+ *       "time": "09:00",               // local time it is posted at
+ *       "talkBelow": 60,               // 约谈 a unit whose ranking measure (in %) is below this …
+ *       "talkPeriods": 2               // … in this many periods running (1–6)
+ *     }
  *   }
  *
  * The reminders of an issue follow the settings of the chat it was reported in; the digest and its ranking follow
@@ -57,7 +64,25 @@ export interface ClockSettings {
   lookbackDays: number;
   digest: boolean;
   minRankedIssues: number;
+  briefing: BriefingSettings;
 }
+
+/** A leader group's 工作简报 settings (behaviour §15). */
+export interface BriefingSettings {
+  weekly: boolean;
+  monthly: boolean;
+  /** Minutes after local midnight of the day after the period at which it is posted. */
+  time: number;
+  /** 约谈: the ranking measure, in percent, below which a unit is listed … */
+  talkBelow: number;
+  /** … when it stays below in this many periods running. */
+  talkPeriods: number;
+}
+
+/** Most periods running the 约谈 rule may look back over. */
+export const MAX_TALK_PERIODS = 6;
+
+const DEFAULT_BRIEFING: BriefingSettings = { weekly: true, monthly: true, time: 9 * 60, talkBelow: 60, talkPeriods: 2 };
 
 /** Most hours a before-deadline reminder may come early, and an escalation late (bounds the sweep's query). */
 export const MAX_BEFORE_HOURS = 72;
@@ -128,6 +153,20 @@ const settingsSchema = z.object({
   lookbackDays: z.number().int().min(0).max(MAX_LOOKBACK_DAYS).optional().catch(undefined),
   digest: z.boolean().optional().catch(undefined),
   minRankedIssues: z.number().int().min(1).max(1000).optional().catch(undefined),
+  briefing: z
+    .object({
+      weekly: z.boolean().optional().catch(undefined),
+      monthly: z.boolean().optional().catch(undefined),
+      time: z
+        .string()
+        .transform((text) => parseTimeOfDay(text) ?? undefined)
+        .optional()
+        .catch(undefined),
+      talkBelow: z.number().min(0).max(100).optional().catch(undefined),
+      talkPeriods: z.number().int().min(1).max(MAX_TALK_PERIODS).optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
 });
 
 type LadderInput = z.infer<typeof ladderSchema>;
@@ -153,6 +192,10 @@ export function clockSettings(raw: unknown): ClockSettings {
     lookbackDays: input.lookbackDays ?? 7,
     digest: input.digest ?? true,
     minRankedIssues: input.minRankedIssues ?? DEFAULT_MIN_RANKED_ISSUES,
+    briefing: {
+      ...DEFAULT_BRIEFING,
+      ...Object.fromEntries(Object.entries(input.briefing ?? {}).filter(([, v]) => v !== undefined)),
+    },
   };
 }
 

@@ -12,11 +12,16 @@ export const ISSUE_ACTIONS = [
   "merge",
   "dismiss_duplicate",
   "edit",
+  "request_extension",
+  "approve_extension",
+  "decline_extension",
+  "park",
+  "unpark",
 ] as const;
 export type IssueAction = (typeof ISSUE_ACTIONS)[number];
 
 /** Data an action must carry before it can happen. */
-export type Requirement = "target" | "original" | "reason" | "after_photo";
+export type Requirement = "target" | "original" | "reason" | "after_photo" | "date";
 
 /**
  * One row of the transition table: where an action may start, where it leads, what it needs. Who may take it is the
@@ -85,13 +90,43 @@ export const TRANSITIONS: Readonly<Record<IssueAction, TransitionRule>> = {
     to: null,
     requires: [],
   },
+  // 延期 (behaviour §2.15): the owner asks for a later deadline with a reason; the approver grants or refuses it.
+  request_extension: {
+    from: IN_HAND,
+    to: null,
+    requires: ["date", "reason"],
+  },
+  approve_extension: {
+    from: IN_HAND,
+    to: null,
+    requires: [],
+  },
+  decline_extension: {
+    from: IN_HAND,
+    to: null,
+    requires: [],
+  },
+  // 挂账/缓办 (behaviour §2.17): an unfinished issue waits, with a plan, until an expected date.
+  park: {
+    from: UNFINISHED,
+    to: null,
+    requires: ["date", "reason"],
+  },
+  unpark: {
+    from: UNFINISHED,
+    to: null,
+    requires: [],
+  },
 };
 
-const MISSING_CODES: Readonly<Record<Requirement, "reason_required" | "photo_required" | "target_required">> = {
+const MISSING_CODES: Readonly<
+  Record<Requirement, "reason_required" | "photo_required" | "target_required" | "date_required">
+> = {
   target: "target_required",
   original: "target_required",
   reason: "reason_required",
   after_photo: "photo_required",
+  date: "date_required",
 };
 
 /** The issue as the rules see it. */
@@ -102,6 +137,10 @@ export interface IssueState {
   /** Its id and category, which a merge checks the original against. */
   id?: number;
   categoryId?: number | null;
+  /** Whether it has a deadline, an extension request waiting for an answer, and whether it is parked (挂账/缓办). */
+  hasDeadline?: boolean;
+  extensionPending?: boolean;
+  parked?: boolean;
 }
 
 /** The issue a merge names as the original. */
@@ -132,6 +171,8 @@ export interface TransitionInput {
   target?: AssignTarget;
   /** The issue this one duplicates (for merge). */
   original?: MergeOriginal;
+  /** The date asked for (延期) or waited for (挂账/缓办), once it was read. */
+  date?: Date;
 }
 
 /** Switches an installation or a chat may turn; all default to the strict behaviour. */
@@ -150,6 +191,12 @@ export function chatPolicy(settings: unknown): LifecyclePolicy {
   return typeof selfVerify === "boolean" ? { allowSelfVerify: selfVerify } : {};
 }
 
+/**
+ * Why an issue is in no state for an extension or parking action, though its status allows it: no deadline to
+ * extend, a request already waiting, none waiting, parked already, or not parked.
+ */
+export type StateProblem = "no_deadline" | "request_pending" | "no_request" | "parked" | "not_parked";
+
 /** What is wrong with the original a merge names: the issue itself, a finished issue, or another category. */
 export type MergeProblem = "itself" | "finished" | "other_category";
 
@@ -161,7 +208,12 @@ export type TransitionDenial =
   | { ok: false; code: "role" }
   | { ok: false; code: "status"; status: IssueStatus }
   | { ok: false; code: "self_verify" }
-  | { ok: false; code: "reason_required" | "photo_required" | "target_required"; requirement: Requirement }
+  | { ok: false; code: "state"; problem: StateProblem }
+  | {
+      ok: false;
+      code: "reason_required" | "photo_required" | "target_required" | "date_required";
+      requirement: Requirement;
+    }
   | { ok: false; code: "original_invalid"; original: MergeOriginal; problem: MergeProblem };
 
 /** The verdict on an action: the status it leads to, or why not. */
@@ -179,7 +231,7 @@ export interface TransitionRequest {
   policy?: LifecyclePolicy;
 }
 
-/** Status, role and self-verification checks: everything that does not depend on the supplied data. */
+/** Status, role, self-verification and state checks: everything that does not depend on the supplied data. */
 function authorityDenial(
   action: IssueAction,
   issue: IssueState,
@@ -194,7 +246,31 @@ function authorityDenial(
   if (action === "verify" && actor.isRectifier && !policy.allowSelfVerify) {
     return { ok: false, code: "self_verify" };
   }
-  return null;
+  const problem = stateProblem(action, issue);
+  return problem ? { ok: false, code: "state", problem } : null;
+}
+
+/**
+ * What keeps an extension or parking action from applying to the issue as it stands: an extension is asked of a
+ * deadline not yet waiting for an answer and not parked; an answer needs a request; a parked issue is not parked
+ * again, nor extended, and only a parked one comes back.
+ */
+function stateProblem(action: IssueAction, issue: IssueState): StateProblem | null {
+  switch (action) {
+    case "request_extension":
+      if (issue.parked) return "parked";
+      if (issue.hasDeadline === false) return "no_deadline";
+      return issue.extensionPending ? "request_pending" : null;
+    case "approve_extension":
+    case "decline_extension":
+      return issue.extensionPending ? null : "no_request";
+    case "park":
+      return issue.parked ? "parked" : null;
+    case "unpark":
+      return issue.parked ? null : "not_parked";
+    default:
+      return null;
+  }
 }
 
 function isSupplied(requirement: Requirement, issue: IssueState, input: TransitionInput): boolean {
@@ -207,6 +283,8 @@ function isSupplied(requirement: Requirement, issue: IssueState, input: Transiti
       return (input.reason ?? "").trim() !== "";
     case "after_photo":
       return issue.afterPhotoRequired === false || input.hasAfterPhoto === true;
+    case "date":
+      return input.date !== undefined;
   }
 }
 
@@ -226,8 +304,8 @@ function mergeProblem(issue: IssueState, original: MergeOriginal): MergeProblem 
 
 /**
  * Decides whether `actor` may take `action` on `issue` with the supplied data. Checks, in order: the issue's status,
- * the actor's authority, self-verification, the required data, then the original a merge names. Never changes
- * anything.
+ * the actor's authority, self-verification, the state an extension or parking action needs, the required data,
+ * then the original a merge names. Never changes anything.
  */
 export function checkTransition({
   action,

@@ -15,11 +15,13 @@ import type { IssueStatus } from "./types.ts";
  *     be a (separate) problem, even when that was decided after t.
  *   - awaiting verification at t (待验收): open at t with its fix (rectified time) recorded by t.
  *   - in hand at t (待派单、待接单、整改中): open at t and not awaiting verification.
- *   - overdue at t (超期): in hand at t with a deadline before t. An issue awaiting verification is not overdue: the
- *     responder has done their part.
+ *   - overdue at t (超期): in hand at t with a deadline before t, and not parked (挂账/缓办) at t. An issue awaiting
+ *     verification is not overdue: the responder has done their part; a parked one waits, approved, for its date
+ *     (behaviour §2.17).
  * Times "by t" include t itself, so an issue filed at the moment of observation counts. A fix sent back (驳回) or a
  * deadline changed after t is taken as it stands now, since the issue keeps only its latest rectified time and
- * deadline.
+ * deadline; so is parking: an issue parked now counts as parked since its parkedAt, one that came back as never
+ * parked.
  */
 
 /** An issue as the definitions see it: its status now and its recorded times. */
@@ -29,10 +31,12 @@ export interface IssueSnapshot {
   deadline: Date | null;
   rectifiedAt: Date | null;
   closedAt: Date | null;
+  /** When it was parked (挂账/缓办); null while it is not. */
+  parkedAt: Date | null;
 }
 
 /** The recorded times a condition may look at. */
-export type IssueTime = "reportedAt" | "deadline" | "rectifiedAt" | "closedAt";
+export type IssueTime = "reportedAt" | "deadline" | "rectifiedAt" | "closedAt" | "parkedAt";
 
 /**
  * A condition on one issue, as data. A time comparison is false when the time is not recorded, unless `orUnset`
@@ -154,9 +158,16 @@ export function inHandStatus(statusNow: IssueStatus): IssueStatus {
   return UNFIXED.includes(statusNow) ? statusNow : "accepted";
 }
 
-/** Issues overdue (超期) at `t`: in hand at t with a deadline before t. */
+/** Issues parked (挂账/缓办) at `t`: parked now, since t or before. */
+export function parkedAt(t: Date): IssueCondition {
+  return { time: "parkedAt", op: "<=", at: t };
+}
+
+/** Issues overdue (超期) at `t`: in hand at t with a deadline before t, not parked at t. */
 export function overdueAt(t: Date): IssueCondition {
-  return { all: [inHandAt(t), { time: "deadline", op: "<", at: t }] };
+  return {
+    all: [inHandAt(t), { time: "deadline", op: "<", at: t }, { time: "parkedAt", op: ">", at: t, orUnset: true }],
+  };
 }
 
 /** Issues waiting for dispatch (待派单) at `t`: in hand and given to nobody yet. */
@@ -226,14 +237,17 @@ export function matches(condition: IssueCondition, issue: IssueSnapshot): boolea
   }
 }
 
-/** The facts overdue depends on; the times not given are taken as reported long ago and never rectified or closed. */
+/**
+ * The facts overdue depends on; the times not given are taken as reported long ago and never rectified, closed or
+ * parked.
+ */
 export type OverdueFacts = Pick<IssueSnapshot, "status" | "deadline"> &
-  Partial<Pick<IssueSnapshot, "reportedAt" | "rectifiedAt" | "closedAt">>;
+  Partial<Pick<IssueSnapshot, "reportedAt" | "rectifiedAt" | "closedAt" | "parkedAt">>;
 
 /**
  * Whether an issue is overdue (超期) at `at`: in hand (reported, assigned or accepted, or fixed only after `at`)
- * with a deadline before `at`. An issue awaiting verification is not overdue. For an issue as it stands now and
- * `at` = now this is: status 待派单/待接单/整改中 and deadline < now.
+ * with a deadline before `at`, not parked by then. An issue awaiting verification is not overdue. For an issue as it
+ * stands now and `at` = now this is: status 待派单/待接单/整改中, not parked, and deadline < now.
  */
 export function isOverdueAt(issue: OverdueFacts, at: Date): boolean {
   return matches(overdueAt(at), {
@@ -242,6 +256,7 @@ export function isOverdueAt(issue: OverdueFacts, at: Date): boolean {
     reportedAt: issue.reportedAt ?? new Date(-8.64e15),
     rectifiedAt: issue.rectifiedAt ?? null,
     closedAt: issue.closedAt ?? null,
+    parkedAt: issue.parkedAt ?? null,
   });
 }
 
@@ -283,7 +298,16 @@ function durationEnd(issue: DurationFacts, kind: DurationKind): Date | null {
 /** One duration of one issue in hours; null when its end step has not happened. */
 export function durationHours(issue: DurationFacts, kind: DurationKind): number | null {
   const end = durationEnd(issue, kind);
-  return end === null ? null : (end.getTime() - issue.reportedAt.getTime()) / HOUR_MS;
+  return end === null ? null : spanHours(issue.reportedAt, end);
+}
+
+/**
+ * Hours from one instant to another as the durations count them. The one seam for working time (CONTRACT-18 of
+ * issue 18): natural hours until src/domain/deadline.ts counts elapsed time in a category's limit unit; then an
+ * issue whose category's limit is in 工作时 or 工作日 is counted in office hours on working days here.
+ */
+function spanHours(from: Date, to: Date): number {
+  return (to.getTime() - from.getTime()) / HOUR_MS;
 }
 
 /** Average and median of one duration over the issues whose end step falls within `period`. */
@@ -313,4 +337,247 @@ export function mapDurations<T>(value: (kind: DurationKind) => T): Record<Durati
 /** All three durations over one period. */
 export function durationsIn(issues: readonly DurationFacts[], period: Period): Durations {
   return mapDurations((kind) => durationStats(issues, period, kind));
+}
+
+/*
+ * Campaign indicators (考核指标) as digital city-management platforms define them (GB/T 30428), behaviour §8.6 and
+ * docs/indicators.md. For a unit, a period P = [from, to) and its observation instant t:
+ *   - 立案数 (filed): issues reported in P, not rejected (不予受理) and not merged (重复) — the figures' 发现.
+ *   - 处置 (disposed, D): issues with a 整改 (rectify event) in P. 按期处置 (on time): the last rectification in P
+ *     at or before the deadline as it stands (an approved 延期 moves it; no deadline = on time).
+ *   - 超期 at t (O): overdue at t, as {@link overdueAt}.
+ *   - 应处置数 = |D ∪ O|: what had to be fixed in P — fixed in it, or still unfixed past its deadline at t.
+ *   - 结案 (closed, C): issues closed (销项, after 核查) in P. 按期结案: closed at or before the deadline.
+ *   - 应结案数 = |D ∪ C ∪ O|: rectified in P, closed in P, or overdue in rectification at t.
+ *   - 处置率 = 处置数 ÷ 应处置数; 按期处置率 = 按期处置数 ÷ 应处置数; 结案率 = 结案数 ÷ 应结案数; 按期结案率 =
+ *     按期结案数 ÷ 应结案数; each null when its denominator is 0.
+ *   - 返工数: 驳回 of a rectification (refuse events) in P, each counted; 返工率 = 返工数 ÷ 处置数 (null when nothing
+ *     was disposed; above 1 when a fix is sent back more often than issues are fixed).
+ *   - 延期数: approved extensions (approve_extension events) in P; 挂账数: issues parked (park events of kind
+ *     "parked") in P.
+ *   - 超期数: now (at t) = |O|; ever (期内曾超期) = |O ∪ D late|, also counting issues fixed in P after their deadline.
+ *   - 综合指标值 = 按期处置率 × 60 + 结案率 × 30 + (1 − 返工率) × 10 (weights: {@link CompositeWeights}); a rate
+ *     with nothing to measure counts in full (nothing was owed), 返工率 is capped at 1 (and counts 1 when issues
+ *     were sent back but none fixed); null when 应结案数 is 0.
+ * Rejected and merged issues count nowhere, whatever their history. Events are read only within P, so later events
+ * do not change a past period; open and overdue at t are read from the issue's recorded times, as §8.4 says.
+ */
+
+/** The history events the indicators count (IssueEvent.type is the action's name). */
+export const INDICATOR_EVENTS = ["rectify", "refuse", "approve_extension", "park"] as const;
+export type IndicatorEvent = (typeof INDICATOR_EVENTS)[number];
+
+/** One event of an issue's history as the indicators see it; `kind` is a park event's "parked" | "deferred". */
+export interface HistoryEvent {
+  type: string;
+  at: Date;
+  kind?: string | null;
+}
+
+/** An issue with its history events (at least those within the period). */
+export interface IssueHistory extends IssueSnapshot {
+  events: readonly HistoryEvent[];
+}
+
+/** The weights of 综合指标值, in points: each rate in [0, 1] times its weight. */
+export interface CompositeWeights {
+  onTimeDisposal: number;
+  closure: number;
+  noRework: number;
+}
+
+/** The weighting digital city-management platforms rank departments by (see above). */
+export const DEFAULT_COMPOSITE_WEIGHTS: CompositeWeights = { onTimeDisposal: 60, closure: 30, noRework: 10 };
+
+/** What the issues with history in a period add to the indicators, beside the two counts read as conditions. */
+export interface HistoryTally {
+  disposed: number;
+  disposedOnTime: number;
+  closed: number;
+  closedOnTime: number;
+  /** |D ∪ C|. */
+  disposedOrClosed: number;
+  /** |D ∩ O|, |(D ∪ C) ∩ O|, |D late ∩ O|: what the unions must not count twice. */
+  disposedOverdue: number;
+  disposedOrClosedOverdue: number;
+  lateOverdue: number;
+  /** |D late|. */
+  late: number;
+  rework: number;
+  extensions: number;
+  parked: number;
+}
+
+/** The counts of the indicators. */
+export interface IndicatorCounts {
+  filed: number;
+  dueDisposal: number;
+  disposed: number;
+  disposedOnTime: number;
+  dueClosure: number;
+  closed: number;
+  closedOnTime: number;
+  rework: number;
+  extensions: number;
+  parked: number;
+  overdueNow: number;
+  overdueEver: number;
+}
+
+/** The indicators of one unit and period: counts, rates in [0, 1] (null: nothing to measure) and 综合指标值. */
+export interface Indicators extends IndicatorCounts {
+  disposalRate: number | null;
+  onTimeDisposalRate: number | null;
+  closureRate: number | null;
+  onTimeClosureRate: number | null;
+  reworkRate: number | null;
+  composite: number | null;
+}
+
+const NEVER_COUNTED: readonly IssueStatus[] = ["rejected", "duplicate"];
+/** Statuses of issues the indicators count: all but rejected (不予受理) and merged (重复). */
+const COUNTED: readonly IssueStatus[] = [...UNFIXED, ...RECTIFIED];
+
+/** Whether `at` is on time for `deadline` (no deadline is always on time). */
+function onTime(at: Date, deadline: Date | null): boolean {
+  return deadline === null || at.getTime() <= deadline.getTime();
+}
+
+/** No contribution: every count 0. */
+export function emptyTally(): HistoryTally {
+  return {
+    disposed: 0,
+    disposedOnTime: 0,
+    closed: 0,
+    closedOnTime: 0,
+    disposedOrClosed: 0,
+    disposedOverdue: 0,
+    disposedOrClosedOverdue: 0,
+    lateOverdue: 0,
+    late: 0,
+    rework: 0,
+    extensions: 0,
+    parked: 0,
+  };
+}
+
+/** Adds every count of `part` to `into`. */
+export function addTally(into: HistoryTally, part: HistoryTally): void {
+  for (const key of Object.keys(into) as (keyof HistoryTally)[]) into[key] += part[key];
+}
+
+/** What one issue contributes to the indicators through its history in `period`, observed at `t`. */
+export function issueTally(issue: IssueHistory, period: Period, t: Date): HistoryTally {
+  const tally = emptyTally();
+  if (NEVER_COUNTED.includes(issue.status)) return tally;
+  let lastFix: Date | null = null;
+  for (const event of issue.events) {
+    if (!within(event.at, period)) continue;
+    if (event.type === "rectify") {
+      if (lastFix === null || event.at.getTime() > lastFix.getTime()) lastFix = event.at;
+    } else if (event.type === "refuse") tally.rework++;
+    else if (event.type === "approve_extension") tally.extensions++;
+    else if (event.type === "park" && event.kind === "parked") tally.parked++;
+  }
+  const overdue = matches(overdueAt(t), issue) ? 1 : 0;
+  const closed = matches(closedIn(period), issue);
+  if (lastFix !== null) {
+    const late = onTime(lastFix, issue.deadline) ? 0 : 1;
+    tally.disposed = 1;
+    tally.disposedOnTime = 1 - late;
+    tally.late = late;
+    tally.lateOverdue = late * overdue;
+    tally.disposedOverdue = overdue;
+  }
+  if (closed) {
+    tally.closed = 1;
+    tally.closedOnTime = issue.closedAt !== null && onTime(issue.closedAt, issue.deadline) ? 1 : 0;
+  }
+  if (lastFix !== null || closed) {
+    tally.disposedOrClosed = 1;
+    tally.disposedOrClosedOverdue = overdue;
+  }
+  return tally;
+}
+
+/** What issues contribute to the indicators through their history in `period`, observed at `t`. */
+export function historyTally(issues: Iterable<IssueHistory>, period: Period, t: Date): HistoryTally {
+  const tally = emptyTally();
+  for (const issue of issues) addTally(tally, issueTally(issue, period, t));
+  return tally;
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+/**
+ * The indicators from the filed and overdue counts (conditions {@link reportedIn} less rejected and merged, and
+ * {@link overdueAt}) and the history tally, weighted by `weights` (definitions above).
+ */
+export function indicatorsOf(
+  counts: { filed: number; overdue: number },
+  tally: HistoryTally,
+  weights: CompositeWeights = DEFAULT_COMPOSITE_WEIGHTS,
+): Indicators {
+  const { overdue } = counts;
+  const dueDisposal = tally.disposed + overdue - tally.disposedOverdue;
+  const dueClosure = tally.disposedOrClosed + overdue - tally.disposedOrClosedOverdue;
+  const counted: IndicatorCounts = {
+    filed: counts.filed,
+    dueDisposal,
+    disposed: tally.disposed,
+    disposedOnTime: tally.disposedOnTime,
+    dueClosure,
+    closed: tally.closed,
+    closedOnTime: tally.closedOnTime,
+    rework: tally.rework,
+    extensions: tally.extensions,
+    parked: tally.parked,
+    overdueNow: overdue,
+    overdueEver: overdue + tally.late - tally.lateOverdue,
+  };
+  return {
+    ...counted,
+    disposalRate: ratio(tally.disposed, dueDisposal),
+    onTimeDisposalRate: ratio(tally.disposedOnTime, dueDisposal),
+    closureRate: ratio(tally.closed, dueClosure),
+    onTimeClosureRate: ratio(tally.closedOnTime, dueClosure),
+    reworkRate: ratio(tally.rework, tally.disposed),
+    composite: compositeIndex(counted, weights),
+  };
+}
+
+/**
+ * 综合指标值 = 按期处置率 × 60 + 结案率 × 30 + (1 − 返工率) × 10 with the default weights (definitions above): a rate
+ * with nothing to measure counts in full, 返工率 is capped at 1; null when 应结案数 is 0.
+ */
+export function compositeIndex(
+  i: Pick<IndicatorCounts, "dueDisposal" | "disposedOnTime" | "dueClosure" | "closed" | "disposed" | "rework">,
+  weights: CompositeWeights = DEFAULT_COMPOSITE_WEIGHTS,
+): number | null {
+  if (i.dueClosure === 0) return null;
+  const reworkShare = i.disposed === 0 ? Math.min(1, i.rework) : Math.min(1, i.rework / i.disposed);
+  return (
+    (ratio(i.disposedOnTime, i.dueDisposal) ?? 1) * weights.onTimeDisposal +
+    (ratio(i.closed, i.dueClosure) ?? 1) * weights.closure +
+    (1 - reworkShare) * weights.noRework
+  );
+}
+
+/** Issues that count as filed (立案) in `period`: reported in it, not rejected or merged. */
+export function filedIn(period: Period): IssueCondition {
+  return { all: [reportedIn(period), { status: COUNTED }] };
+}
+
+/** The indicators of a set of issues in memory (every issue of the unit that may count), for `period` observed at `t`. */
+export function indicatorsIn(
+  issues: readonly IssueHistory[],
+  period: Period,
+  t: Date,
+  weights: CompositeWeights = DEFAULT_COMPOSITE_WEIGHTS,
+): Indicators {
+  const filed = issues.filter((i) => matches(filedIn(period), i)).length;
+  const overdue = issues.filter((i) => matches(overdueAt(t), i)).length;
+  return indicatorsOf({ filed, overdue }, historyTally(issues, period, t), weights);
 }

@@ -51,20 +51,27 @@ interface PermissionRule {
    * there: the group sees its unit's cards anyway.
    */
   group: boolean;
+  /** The roles that may instead of `roles` when the issue is dispatched to a department (its approver differs). */
+  departmentRoles?: readonly Role[];
 }
 
 const OFFICE: readonly Role[] = ["secretary", "dispatcher", "admin"];
 const OVERSIGHT: readonly Role[] = ["secretary", "leader", "dispatcher", "admin"];
+/** Who approves a 延期: the community's secretary, or for an issue dispatched to a department the dispatcher. */
+const EXTENSION_APPROVERS = { roles: ["secretary", "admin"], department: ["dispatcher", "admin"] } as const;
+/** Who approves a 挂账 or 缓办: the street. */
+const STREET: readonly Role[] = ["leader", "dispatcher", "admin"];
 
 const onIssue = (
   roles: readonly Role[],
-  who: { assignee?: boolean; reporter?: boolean; group?: boolean } = {},
+  who: { assignee?: boolean; reporter?: boolean; group?: boolean; department?: readonly Role[] } = {},
 ): PermissionRule => ({
   on: "issue",
   roles,
   assignee: who.assignee ?? false,
   reporter: who.reporter ?? false,
   group: who.group ?? false,
+  ...(who.department && { departmentRoles: who.department }),
 });
 const onUnit = (roles: readonly Role[], on: PermissionScope = "unit"): PermissionRule => ({
   on,
@@ -82,10 +89,15 @@ export const PERMISSIONS: Readonly<Record<Permission, PermissionRule>> = {
   accept: onIssue(["grid_head"], { assignee: true }),
   rectify: onIssue(["grid_worker", "grid_head"], { assignee: true }),
   send_back: onIssue([], { assignee: true }),
+  request_extension: onIssue([], { assignee: true }),
   snooze: onIssue(OVERSIGHT, { assignee: true }),
   verify: onIssue(OVERSIGHT),
   refuse: onIssue(OVERSIGHT),
+  approve_extension: onIssue(EXTENSION_APPROVERS.roles, { department: EXTENSION_APPROVERS.department }),
+  decline_extension: onIssue(EXTENSION_APPROVERS.roles, { department: EXTENSION_APPROVERS.department }),
   reject: onIssue(OFFICE),
+  park: onIssue(STREET),
+  unpark: onIssue(STREET),
   edit: onIssue(OFFICE, { reporter: true }),
   merge: onIssue(OFFICE, { reporter: true }),
   dismiss_duplicate: onIssue(OFFICE, { reporter: true }),
@@ -108,13 +120,21 @@ export interface Actor {
   isReporter: boolean;
   /** Asking in a group bound to the issue's unit (or above it), where they may use the commands. */
   inIssueGroup?: boolean;
+  /** The issue acted on is dispatched to a department. */
+  atDepartment?: boolean;
+}
+
+/** The roles that may take `permission`: the row's, or its department roles on an issue dispatched to a department. */
+export function rolesFor(permission: Permission, atDepartment: boolean): readonly Role[] {
+  const rule = PERMISSIONS[permission];
+  return (atDepartment ? rule.departmentRoles : undefined) ?? rule.roles;
 }
 
 /** Whether the table lets `actor` take `permission`. */
 export function permits(permission: Permission, actor: Actor): boolean {
   const rule = PERMISSIONS[permission];
   return (
-    rule.roles.some((role) => actor.roles.has(role)) ||
+    rolesFor(permission, actor.atDepartment === true).some((role) => actor.roles.has(role)) ||
     (rule.assignee && actor.isAssignee) ||
     (rule.reporter && actor.isReporter) ||
     (rule.group && actor.inIssueGroup === true)

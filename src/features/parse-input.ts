@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
+import { DATE_ANSWERS } from "../texts/extension.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { CALENDAR_DATE } from "../texts/words.ts";
 
@@ -93,4 +94,31 @@ export function parseDateRange(from: string, to: string, timeZone: string, forma
   if (first > last) return { ok: false, answer: TEXTS.reversedPeriod(first, last) };
   const end = localPeriod(startOfDate(last, timeZone), "day", timeZone).to;
   return { ok: true, value: { from: startOfDate(first, timeZone), to: end } };
+}
+
+/** The calendar day `days` after `date` (both YYYY-MM-DD). */
+function daysAfter(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A later day typed on a card (behaviour §2.18) — the day an extension asks for, the day a 挂账/缓办 waits for — as
+ * YYYY-MM-DD: written as §5.3 says, after `after` (today, or the day of the deadline it extends) and at most
+ * `maxDays` after today. Anything else is answered in one sentence.
+ */
+export function parseLaterDate(
+  text: string,
+  bounds: { today: string; after: string; maxDays: number },
+): Parsed<string> {
+  const last = daysAfter(bounds.today, bounds.maxDays);
+  const later = calendarDate(DATE_ANSWERS.format).superRefine((date, ctx) => {
+    if (date <= bounds.after) {
+      const message =
+        bounds.after === bounds.today ? DATE_ANSWERS.notAfterToday : DATE_ANSWERS.notAfterDeadline(bounds.after);
+      ctx.addIssue({ code: "custom", message });
+    } else if (date > last) {
+      ctx.addIssue({ code: "custom", message: DATE_ANSWERS.tooFar(bounds.maxDays, last) });
+    }
+  });
+  return answerOf(later.safeParse(text), DATE_ANSWERS.format);
 }

@@ -96,6 +96,20 @@ export interface PatchInput {
 /** File types Lark accepts for `uploadFile`. */
 export type LarkFileType = "opus" | "mp4" | "pdf" | "doc" | "xls" | "ppt" | "stream";
 
+const FILE_TYPES: Readonly<Record<string, LarkFileType>> = {
+  ".xlsx": "xls",
+  ".xls": "xls",
+  ".docx": "doc",
+  ".doc": "doc",
+  ".pdf": "pdf",
+};
+
+/** The file type Lark is told for a file of this name: by its extension, "stream" for anything else (a .zip). */
+export function fileTypeOf(fileName: string): LarkFileType {
+  const dot = fileName.lastIndexOf(".");
+  return (dot < 0 ? undefined : FILE_TYPES[fileName.slice(dot).toLowerCase()]) ?? "stream";
+}
+
 /** Input of `uploadFile`. */
 export interface UploadFileInput {
   file: Buffer;

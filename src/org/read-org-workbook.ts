@@ -4,7 +4,6 @@
  */
 
 import type { CellValue, Worksheet } from "exceljs";
-import ExcelJS from "exceljs";
 import { normalizeText } from "../domain/match.ts";
 import { T } from "../texts/org.ts";
 import { ORG_SECTIONS, type OrgProblem, type OrgSection, type SourceLoc } from "./org-data.ts";
@@ -17,7 +16,8 @@ const DUTY_FIELDS = new Set(["unit", "role"]);
 export async function readOrgWorkbook(path: string, file: string): Promise<{ raw: RawOrg; problems: OrgProblem[] }> {
   const raw: RawOrg = { units: [], points: [], people: [], categories: [], chats: [], patrols: [] };
   const problems: OrgProblem[] = [];
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.readFile(path);
   } catch {

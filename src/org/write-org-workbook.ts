@@ -1,5 +1,4 @@
 import type { Worksheet } from "exceljs";
-import ExcelJS from "exceljs";
 import {
   CLASS_LABELS,
   KIND_LABELS,
@@ -109,7 +108,8 @@ function fillSheet(sheet: Worksheet, section: OrgSection, rows: Cell[][]): void 
  * empty organisation it is the blank template.
  */
 export async function writeOrgWorkbook(org: OrgData, path: string): Promise<void> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   workbook.creator = WORKBOOK_CREATOR;
   const rows = rowsOf(org);
   for (const section of ORG_SECTIONS) {

@@ -1,9 +1,19 @@
 import type { Changes } from "../domain/changes.ts";
+import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { changesAside } from "../texts/changes.ts";
 import { deadlineDate } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
+import {
+  EXTENSION_CARD_WORDS,
+  extensionCountText,
+  extensionRequestLine,
+  PARK_KIND_LABELS,
+  parkedLine,
+  parkedMark,
+  refusedAttemptLabel,
+} from "../texts/extension.ts";
 import {
   awaitingDispatch,
   categoryLine,
@@ -56,8 +66,17 @@ export interface IssueView {
   suspectedDuplicateOf: number | null;
   duplicateOf: number | null;
   reboundOf: number | null;
-  /** `refused`: an after-photo of a rectification that was then refused (驳回). */
-  photos: { stage: "before" | "after"; imageKey: string | null; refused: boolean }[];
+  /**
+   * `attempt`: the rectification attempt that brought an after-photo (null for a photo of the report); `refused`: an
+   * after-photo of an attempt that was then refused (驳回).
+   */
+  photos: { stage: "before" | "after"; imageKey: string | null; refused: boolean; attempt: number | null }[];
+  /** Extensions approved so far, and the request waiting for its approvers (延期, behaviour §2.15). */
+  extensionCount: number;
+  extensionRequest: { until: Date; reason: string; approvers: string[] } | null;
+  /** While it is parked (挂账/缓办, behaviour §2.17): since when, until when, and the plan. */
+  park: { kind: ParkKind; until: Date; plan: string } | null;
+  parkedAt: Date | null;
   /** Choices for the grid and category selects (asking while unknown, 修改 after) and for 转派. */
   gridOptions: { id: number; name: string }[];
   categoryOptions: { id: number; name: string }[];
@@ -96,7 +115,7 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
   const title = issueCardTitle(
     view.number,
     view.category?.name ?? CATEGORY_PENDING,
-    STATUS_LABELS[view.status],
+    `${STATUS_LABELS[view.status]}${view.park ? parkedMark(view.park.kind) : ""}`,
     overdue,
     view.urgent,
   );
@@ -115,13 +134,17 @@ export function issueCard(view: IssueView, now: Date, timeZone: string, options:
           value: `${escapeMarkdown(view.reporter.name)} ${formatDateTime(view.reportedAt, timeZone)}`,
         },
         { label: ISSUE_FIELDS.assignee, value: assigneeText(view) },
-        { label: ISSUE_FIELDS.deadline, value: deadlineText(view, now, timeZone) },
+        {
+          label: ISSUE_FIELDS.deadline,
+          value: `${deadlineText(view, now, timeZone)}${extensionCountText(view.extensionCount)}`,
+        },
       ]),
       markdown(descriptionBlock(describe(view.text))),
       ...photoElements(view),
       view.rejectReason ? markdown(rejectReasonLine(escapeMarkdown(view.rejectReason))) : null,
       ...placeSelects(view, false),
       ...actionElements(view),
+      ...extensionElements(view, now, timeZone),
       ...placeSelects(view, true),
       history.length > 0 && hr(),
       history.length > 0 &&
@@ -203,13 +226,14 @@ function deadlineText(view: IssueView, now: Date, timeZone: string): string {
 }
 
 /**
- * The photos under 整改前 and 整改后, each with a placeholder while it has none; the after-photos of a refused
- * rectification stay visible under 整改后（已驳回）.
+ * The photos under 整改前 and 整改后, each with a placeholder while it has none; the after-photos of each refused
+ * rectification stay visible under 第 N 次整改（已驳回）(behaviour §2.19).
  */
 function photoElements(view: IssueView): CardElement[] {
   const before = view.photos.filter((p) => p.stage === "before");
   const after = view.photos.filter((p) => p.stage === "after" && !p.refused);
   const refused = view.photos.filter((p) => p.stage === "after" && p.refused);
+  const refusedAttempts = [...new Set(refused.map((p) => p.attempt ?? 0))].sort((a, b) => a - b);
   const awaitingFix = ["reported", "assigned", "accepted"].includes(view.status);
   const noRectification = view.status === "rejected" || view.status === "duplicate";
   return [
@@ -221,7 +245,13 @@ function photoElements(view: IssueView): CardElement[] {
           after,
           awaitingFix ? ISSUE_CARD_WORDS.notRectified : ISSUE_CARD_WORDS.noPhoto,
         )),
-    ...(refused.length > 0 ? photoGroup(ISSUE_CARD_WORDS.refusedAfter, refused, "") : []),
+    ...refusedAttempts.flatMap((attempt) =>
+      photoGroup(
+        refusedAttemptLabel(attempt),
+        refused.filter((p) => (p.attempt ?? 0) === attempt),
+        "",
+      ),
+    ),
   ];
 }
 
@@ -329,6 +359,75 @@ function actionElements(view: IssueView): CardElement[] {
     out.push(reasonForm(id, view.status === "reported" ? "reject" : "send_back", ISSUE_CARD_WORDS.otherReason));
   }
   return out;
+}
+
+/** The inputs of the card's forms for 延期 and 挂账/缓办, by action; the click handler reads them by these names. */
+export const FORM_FIELDS = {
+  request_extension: { date: "extension_date", reason: "extension_reason" },
+  park: { date: "park_date", reason: "park_plan" },
+} as const;
+
+/**
+ * 延期 and 挂账/缓办 on the card (behaviour §2.15–2.17): a waiting request with 批准延期 / 不批准, a parked issue's
+ * line with 恢复办理; otherwise, while the issue is unfinished, the form to ask for more time (once it is in someone's
+ * hands and has a deadline) and the form to park it (挂账 or 缓办). Who may is checked when the click arrives.
+ */
+function extensionElements(view: IssueView, now: Date, timeZone: string): CardElement[] {
+  const id = view.id;
+  if (!["reported", "assigned", "accepted"].includes(view.status)) return [];
+  if (view.park) {
+    const { kind, until, plan } = view.park;
+    return [
+      markdown(parkedLine(kind, deadlineDate(until, timeZone, now), escapeMarkdown(plan))),
+      buttons([{ text: ACTION_LABELS.unpark, value: actionValue("unpark", id) }]),
+    ];
+  }
+  const out: CardElement[] = [];
+  if (view.extensionRequest) {
+    const { until, reason, approvers } = view.extensionRequest;
+    out.push(
+      markdown(
+        extensionRequestLine(
+          deadlineDate(until, timeZone, now),
+          escapeMarkdown(reason),
+          approvers.map(mention).join(" "),
+        ),
+      ),
+      buttons([
+        { text: ACTION_LABELS.approve_extension, value: actionValue("approve_extension", id), type: "primary" },
+        { text: ACTION_LABELS.decline_extension, value: actionValue("decline_extension", id), type: "danger" },
+      ]),
+    );
+  } else if (view.status !== "reported" && view.deadline) {
+    const fields = FORM_FIELDS.request_extension;
+    out.push(
+      form(`extension_${id}`, [
+        input({ name: fields.date, placeholder: EXTENSION_CARD_WORDS.extensionDate, maxLength: 20 }),
+        input({ name: fields.reason, placeholder: EXTENSION_CARD_WORDS.extensionReason, maxLength: 200 }),
+        submitButton({
+          name: "submit_request_extension",
+          text: ACTION_LABELS.request_extension,
+          value: actionValue("request_extension", id),
+        }),
+      ]),
+    );
+  }
+  const fields = FORM_FIELDS.park;
+  out.push(
+    form(`park_${id}`, [
+      input({ name: fields.date, placeholder: EXTENSION_CARD_WORDS.parkDate, maxLength: 20 }),
+      input({ name: fields.reason, placeholder: EXTENSION_CARD_WORDS.parkPlan, maxLength: 200 }),
+      ...PARK_KINDS.map((kind) =>
+        submitButton({ name: `submit_park_${kind}`, text: PARK_KIND_LABELS[kind], value: parkValue(id, kind) }),
+      ),
+    ]),
+  );
+  return out;
+}
+
+/** The value of a 挂账 or 缓办 button: the kind rides along as `k`. */
+export function parkValue(issueId: number, kind: ParkKind): Record<string, unknown> {
+  return { ...actionValue("park", issueId), k: kind };
 }
 
 /** A one-line reason input with its submit buttons (不予受理 / 退回 / 驳回). */

@@ -116,6 +116,7 @@ const FACT_SELECT = {
   acceptedAt: true,
   rectifiedAt: true,
   closedAt: true,
+  parkedAt: true,
   reboundOfId: true,
 } as const satisfies Prisma.IssueSelect;
 

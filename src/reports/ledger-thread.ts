@@ -6,7 +6,8 @@
  * for the result. The thread's heap is capped, so a runaway export cannot take the bot's memory with it.
  *
  * The thread runs this very module: loaded on a worker with a job in its workerData, it exports and posts the result
- * back. The sources are TypeScript, so the worker first registers tsx, as bin/riqing.js does for the bot.
+ * back. Run from the TypeScript sources (tests, bin/riqing.js), the worker first registers tsx; run from the build in
+ * dist/ (npm start), it loads the compiled module as it is.
  */
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -57,10 +58,11 @@ export function exportLedgerOnThread(databaseUrl: string, options: LedgerThreadO
   });
 }
 
-/** The worker's script: register tsx, then load this module, which finds its job in workerData. */
+/** The worker's script: load this module, which finds its job in workerData (registering tsx first for a .ts). */
 function bootstrap(): string {
-  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
   const self = JSON.stringify(import.meta.url);
+  if (!import.meta.url.endsWith(".ts")) return `import(${self});`;
+  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
   return `import(${tsx}).then((tsx) => { tsx.register(); return import(${self}); });`;
 }
 

@@ -21,8 +21,8 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Stream } from "node:stream";
+import type ExcelJS from "exceljs";
 import type { CellValue, HeaderFooter, PageSetup, Row, Style, Worksheet } from "exceljs";
-import ExcelJS from "exceljs";
 import { DURATION_KINDS, type DurationKind, type HeadCounts } from "../domain/metrics.ts";
 import {
   averageLabel,
@@ -338,6 +338,7 @@ export async function writeLedgerWorkbook(
 ): Promise<LedgerResult> {
   // Fails fast (RangeError) on an unknown zone, before anything is created.
   const wallClock = createWallClock(input.timeZone);
+  const { default: Excel } = await import("exceljs");
   const ownStream = typeof target === "string";
   const output: NodeJS.WritableStream = ownStream ? createWriteStream(target) : target;
 
@@ -364,7 +365,7 @@ export async function writeLedgerWorkbook(
   };
 
   try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    const workbook = new Excel.stream.xlsx.WorkbookWriter({
       stream: output as unknown as Stream,
       useStyles: true,
       // Inline strings: shared strings would keep every distinct text in memory until the end.

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { renderAsync } from "@resvg/resvg-js";
 
 /** Thumbnails are this many pixels: 4:3, enough for 3 cm on paper at about 135 dpi. */
 export const THUMBNAIL_PX = { width: 160, height: 120 } as const;
@@ -13,11 +12,14 @@ function imageType(data: Buffer): string | null {
 }
 
 /**
- * A small PNG of a photo file for printing ({@link THUMBNAIL_PX}, the photo cropped to fill it), or null when the
- * file is missing or not an image resvg can decode (JPEG, PNG, GIF). Rendered by resvg on libuv's worker threads,
- * off the event loop.
+ * A small PNG of a photo file for printing (`size`, by default {@link THUMBNAIL_PX}, the photo cropped to fill it), or
+ * null when the file is missing or not an image resvg can decode (JPEG, PNG, GIF). Rendered by resvg on libuv's
+ * worker threads, off the event loop.
  */
-export async function photoThumbnail(file: string): Promise<Buffer | null> {
+export async function photoThumbnail(
+  file: string,
+  size: { width: number; height: number } = THUMBNAIL_PX,
+): Promise<Buffer | null> {
   let data: Buffer;
   try {
     data = await readFile(file);
@@ -26,11 +28,12 @@ export async function photoThumbnail(file: string): Promise<Buffer | null> {
   }
   const type = imageType(data);
   if (!type) return null;
-  const { width, height } = THUMBNAIL_PX;
+  const { width, height } = size;
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
     `<image width="${width}" height="${height}" preserveAspectRatio="xMidYMid slice" ` +
     `href="data:${type};base64,${data.toString("base64")}"/></svg>`;
+  const { renderAsync } = await import("@resvg/resvg-js");
   try {
     const image = await renderAsync(svg, { background: "#ffffff", font: { loadSystemFonts: false }, logLevel: "off" });
     return image.asPng();

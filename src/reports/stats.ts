@@ -41,15 +41,23 @@ import {
   startOfLocalWeek,
 } from "../domain/deadline.ts";
 import {
+  addTally,
   awaitingVerificationAt,
   closedIn,
   type DurationFacts,
   type Durations,
   durationsIn,
+  emptyTally,
   type HeadCounts,
+  type HistoryTally,
+  INDICATOR_EVENTS,
+  type Indicators,
   type IssueCondition,
+  type IssueHistory,
+  indicatorsOf,
   inHandAt,
   inHandStatus,
+  issueTally,
   observationInstant,
   overdueAt,
   type RateResult,
@@ -119,6 +127,8 @@ export interface UnitStats {
   rate: RateResult;
   cumulativeRate: RateResult;
   durations: Durations;
+  /** The campaign indicators (立案数 … 综合指标值, behaviour §8.6), with the default weights. */
+  indicators: Indicators;
 }
 
 /** The counts a unit's figures lead with. */
@@ -201,6 +211,7 @@ interface Tally {
   rateOpen: number;
   cumulativeOpen: number;
   timedIssues: DurationFacts[];
+  history: HistoryTally;
 }
 
 function zeroByStatus(): Record<IssueStatus, number> {
@@ -219,6 +230,7 @@ function newTally(): Tally {
     rateOpen: 0,
     cumulativeOpen: 0,
     timedIssues: [],
+    history: emptyTally(),
   };
 }
 
@@ -297,6 +309,7 @@ export async function statsForScope(
     rateOpen,
     cumulativeOpen,
     timed,
+    histories,
   ] = await Promise.all([
     loadCategories(db),
     db.issue.groupBy({
@@ -324,6 +337,7 @@ export async function statsForScope(
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
     timedIn(db, inScope, period),
+    historiesIn(db, inScope, period),
   ]);
 
   const tallies = new Map<number, Tally>();
@@ -374,6 +388,11 @@ export async function statsForScope(
     each(row, (t) => t.timedIssues.push(facts));
   }
 
+  for (const { placed, history } of histories) {
+    const part = issueTally(history, period, t);
+    each(placed, (tally) => addTally(tally.history, part));
+  }
+
   const result = new Map<number, UnitStats>();
   for (const [id, tally] of tallies) {
     result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, period, asOf, t));
@@ -415,6 +434,48 @@ async function timedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Peri
   return [...new Map(sets.flat().map((issue) => [issue.id, issue])).values()];
 }
 
+/** Whether an event's data names a kind (a park event's "parked" | "deferred"), and which. */
+function kindOf(data: unknown): string | null {
+  if (typeof data !== "object" || data === null || !("kind" in data)) return null;
+  return typeof data.kind === "string" ? data.kind : null;
+}
+
+/**
+ * The issues of the scope whose history in the period adds to the indicators (issueTally decides how): those with
+ * an indicator event in the period, and those closed in it, each with those events.
+ */
+async function historiesIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
+  const inPeriod = { type: { in: [...INDICATOR_EVENTS] }, at: { gte: period.from, lt: period.to } };
+  const rows = await db.issue.findMany({
+    where: {
+      AND: [
+        inScope,
+        { status: { notIn: [...NOT_FOUND] } },
+        { OR: [{ events: { some: inPeriod } }, toWhere(closedIn(period))] },
+      ],
+    },
+    select: {
+      ...PLACED_SELECT,
+      status: true,
+      reportedAt: true,
+      deadline: true,
+      rectifiedAt: true,
+      closedAt: true,
+      parkedAt: true,
+      events: { where: inPeriod, select: { type: true, at: true, data: true } },
+    },
+  });
+  return rows.flatMap(({ gridId, communityId, streetId, assigneeUnitId, events, status, ...times }) => {
+    if (!isStatus(status)) return [];
+    const history: IssueHistory = {
+      ...times,
+      status,
+      events: events.map((e) => ({ type: e.type, at: e.at, kind: kindOf(e.data) })),
+    };
+    return [{ placed: { gridId, communityId, streetId, assigneeUnitId }, history }];
+  });
+}
+
 function finish(
   unit: UnitNode,
   t: Tally,
@@ -447,6 +508,7 @@ function finish(
   byCategory.sort((a, b) => b.count - a.count || (a.categoryId ?? Infinity) - (b.categoryId ?? Infinity));
 
   const durations = durationsIn(t.timedIssues, period);
+  const found = sum(t.byCategory.values());
 
   return {
     unit,
@@ -455,7 +517,7 @@ function finish(
     observedAt,
     reported: sum(Object.values(t.byStatus)),
     byStatus: t.byStatus,
-    found: sum(t.byCategory.values()),
+    found,
     byKind,
     byClass,
     byCategory,
@@ -473,5 +535,6 @@ function finish(
       rate: rectificationRate({ closed: t.cumulativeClosed, open: t.cumulativeOpen }),
     },
     durations,
+    indicators: indicatorsOf({ filed: found, overdue: t.overdue }, t.history),
   };
 }

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PROJECT_DIR } from "../config/paths.ts";
 import { pageBundle } from "../http/page-bundle.ts";
 import { chartFontFiles } from "../reports/chart-font.ts";
 
-const PAGE_DIR = join(import.meta.dirname, "page");
+const PAGE_DIR = join(PROJECT_DIR, "src/sandbox/page");
 
 /** One file the page loads. */
 export interface Asset {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
+import { PROJECT_DIR } from "../config/paths.ts";
 import { CHART_FONT_FAMILY, chartFontFiles } from "../reports/chart-font.ts";
 
 /** A bundled illustration of a street problem, drawn as SVG in ./samples and rasterized on first use. */
@@ -21,7 +21,7 @@ export const SAMPLE_PHOTOS: readonly SamplePhoto[] = [
   { id: "market-cleared", name: "清理完毕", suggestedText: "已整改" },
 ];
 
-const SAMPLE_DIR = join(import.meta.dirname, "samples");
+const SAMPLE_DIR = join(PROJECT_DIR, "src/sandbox/samples");
 const rendered = new Map<string, Promise<Buffer>>();
 
 /** The PNG bytes of a sample (rendered once, then cached); undefined for an unknown id. */
@@ -29,12 +29,13 @@ export function samplePhoto(id: string): Promise<Buffer> | undefined {
   if (!SAMPLE_PHOTOS.some((s) => s.id === id)) return undefined;
   let png = rendered.get(id);
   if (!png) {
-    png = readFile(join(SAMPLE_DIR, `${id}.svg`), "utf8").then((svg) =>
-      new Resvg(svg, {
-        font: { fontFiles: chartFontFiles(), loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY },
-      })
-        .render()
-        .asPng(),
+    png = Promise.all([readFile(join(SAMPLE_DIR, `${id}.svg`), "utf8"), import("@resvg/resvg-js")]).then(
+      ([svg, { Resvg }]) =>
+        new Resvg(svg, {
+          font: { fontFiles: chartFontFiles(), loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY },
+        })
+          .render()
+          .asPng(),
     );
     png.catch(() => rendered.delete(id));
     rendered.set(id, png);

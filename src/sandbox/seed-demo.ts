@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { PROJECT_DIR } from "../config/paths.ts";
 import { type Db, openDb, sqlitePath } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { claimOnce } from "../db/once.ts";
@@ -16,10 +17,7 @@ import { PURPOSE_LABELS } from "../texts/org.ts";
  * The demo organisation the sandbox starts with (also the example import files): the street, then its patrol plans
  * (点位包干分工表), so the sandbox shows patrol coverage in its digests.
  */
-const DEMO_ORG_FILES = [
-  join(import.meta.dirname, "../../examples/org.yaml"),
-  join(import.meta.dirname, "../../examples/patrols.yaml"),
-];
+const DEMO_ORG_FILES = [join(PROJECT_DIR, "examples/org.yaml"), join(PROJECT_DIR, "examples/patrols.yaml")];
 
 /** A demo person as the page shows them in the persona switcher. */
 export interface DemoPerson {

@@ -31,6 +31,8 @@ export const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a 
                        still goes out at its time
   remind [--now 时间] [--dry-run]
                        执行一次提醒检查 / run one reminder sweep
+  briefing --street 街道编码 --week 日期|--month YYYY-MM --out 简报.docx [--dry-run]
+                       生成街道的创文工作简报（Word 文件，第N期）/ write a street's numbered briefing as .docx
   match [--json] [--unit 单位编码] [文字…]
                        显示每句上报会记到哪个地点和问题类别、前三个候选类别的得分和起作用的关键词；不给文字时从
                        标准输入每行读一句 / show where and under which category each text would be filed, with the
@@ -95,6 +97,14 @@ At or after the digest time it sends the day's digest, once per chat and day; th
   --scope  能查询（和提交）哪个单位的问题，如 street:幸福街道、社区:xfl / the unit whose issues the key sees
   --write  允许提交问题（POST requests.json）/ may file issues
   --rate   每分钟最多调用次数，默认 60 / calls per minute, default 60`,
+  briefing: `用法 Usage: riqing briefing --street 街道编码 --week YYYY-MM-DD|--month YYYY-MM --out 简报.docx [--dry-run]
+  --street   街道的单位编码 / the street's unit code
+  --week     周报：这一周（周一至周日）中的任一天 / a weekly briefing: any date of the week
+  --month    月报：月份 / a monthly briefing: the month
+  --out      Word 文件（.docx）写到这里 / where to write the .docx
+  --dry-run  只生成文件，不登记期号（显示将用的期号）/ write the file but give the period no number
+每个周期第一次生成时登记期号（第N期），之后再生成、日清服务发送都沿用同一期号。
+A period is numbered the first time its briefing is made; later runs and the bot's own briefing keep that number.`,
   remind: `用法 Usage: riqing remind [--now 2026-11-23T08:00:00+08:00] [--dry-run]
   --now      按这个时刻计算到期的提醒，默认现在 / run the sweep as of this instant (default now)
   --dry-run  只列出会发送的提醒，不发送 / list what would be sent, send nothing`,
@@ -165,6 +175,19 @@ export const API_KEY_TEXTS = {
     `--scope 应写成“层级:单位名称或编码”，如 street:幸福街道 或 社区:xfl；层级可用：${levels.join("、")}`,
   noSuchUnit: (level: string, wanted: string) => `没有找到${level}“${wanted}”，请用导入文件中的单位名称或编码。`,
   ambiguousUnit: (wanted: string) => `“${wanted}”对应多个单位，请改用单位编码。`,
+} as const;
+
+/** What `riqing briefing` says. */
+export const BRIEFING_CLI_TEXTS = {
+  missing: (options: readonly string[]) =>
+    `缺少参数：${options.map((o) => `--${o}`).join("、")}。例如：riqing briefing --street xfl --week 2026-11-23 --out 简报.docx`,
+  oneCadence: "请在 --week（周报，给出这一周中的任一天）和 --month（月报，YYYY-MM）中选一个。",
+  badWeek: (date: string) => `日期“${date}”无效，应为 YYYY-MM-DD（这一周中的任一天）。`,
+  badMonth: (month: string) => `月份“${month}”无效，应为 YYYY-MM，例如 2026-11。`,
+  unknownStreet: (code: string) => `没有找到单位编码“${code}”。`,
+  written: (name: string, number: string, period: string, out: string) =>
+    `已生成 ${name} ${number}（${period}）→ ${out}`,
+  dryRun: (number: string) => `试运行：没有登记期号，正式生成时为${number}。`,
 } as const;
 
 /** What `riqing digest` and `riqing remind` say. */

@@ -183,6 +183,11 @@ export const ACTION_DONE: Readonly<Record<IssueAction | "set_grid" | "set_catego
   merge: "已合并为重复问题",
   dismiss_duplicate: "已标记为不是重复",
   edit: "已修改",
+  request_extension: "已提交延期申请，等待审批",
+  approve_extension: "已批准延期",
+  decline_extension: "已不批准延期",
+  park: "已批准，期间不计超期",
+  unpark: "已恢复办理",
   set_grid: "已修改网格",
   set_category: "已修改类别",
 };
@@ -204,6 +209,15 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   photo_added: "补充上报内容",
   lookback_ok: "回头看：未反弹",
   lookback_rebound: "回头看：已反弹",
+  request_extension: "申请延期",
+  approve_extension: "批准延期",
+  decline_extension: "不批准延期",
+  park: "挂账或缓办",
+  "park:parked": "挂账",
+  "park:deferred": "缓办",
+  unpark: "恢复办理",
+  "unpark:parked": "挂账结束，恢复办理",
+  "unpark:deferred": "缓办结束，恢复办理",
 };
 
 /** One history line, e.g. "驳回重改：门口杂物还没清走". */

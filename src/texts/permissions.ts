@@ -4,7 +4,7 @@
  */
 
 import type { IssueAction } from "../domain/lifecycle.ts";
-import { PERMISSIONS, type Permission, type PermissionScope } from "../domain/permissions.ts";
+import { PERMISSIONS, type Permission, type PermissionScope, rolesFor } from "../domain/permissions.ts";
 import { ROLES, type Role } from "../domain/types.ts";
 import { escapeText } from "./escape.ts";
 import { ACTION_VERBS } from "./lifecycle.ts";
@@ -44,12 +44,13 @@ const ANYONE: Readonly<Record<PermissionScope, string>> = {
 };
 
 /** Who may, in the order a refusal names them; a name that ends an item keeps a space before what follows. */
-function whoMay(permission: Permission, names: { assignee?: string; reporter?: string }): string[] {
+function whoMay(permission: Permission, names: RefusalNames): string[] {
   const rule = PERMISSIONS[permission];
-  const items = ROLES.every((role) => rule.roles.includes(role))
+  const may = rolesFor(permission, names.atDepartment === true);
+  const items = ROLES.every((role) => may.includes(role))
     ? [ANYONE[rule.on]]
     : ROLE_GROUPS.flatMap(({ where, roles }) => {
-        const held = rule.roles.flatMap((role) => roles[role] ?? []);
+        const held = may.flatMap((role) => roles[role] ?? []);
         return held.length ? [`${where}${held.join("、")}`] : [];
       });
   const named = (role: string, name: string | undefined) => (name ? `${role} ${escapeText(name)} ` : role);
@@ -58,11 +59,18 @@ function whoMay(permission: Permission, names: { assignee?: string; reporter?: s
   return items;
 }
 
+/** What a refusal names: the issue's assignee and reporter, and whether it is dispatched to a department. */
+export interface RefusalNames {
+  assignee?: string;
+  reporter?: string;
+  atDepartment?: boolean;
+}
+
 /**
  * The answer to someone the table refuses: who may, and what — with the issue's assignee and reporter named where the
  * row lets them act.
  */
-export function refusal(permission: Permission, names: { assignee?: string; reporter?: string } = {}): string {
+export function refusal(permission: Permission, names: RefusalNames = {}): string {
   const items = whoMay(permission, names);
   const last = items.pop() ?? "";
   const head = items.map((item) => item.trimEnd()).join("、");

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDb, openSqlite } from "../../src/db/client.ts";
 import { MigrationCheckError, migrate } from "../../src/db/migrate.ts";
 import { listMigrations } from "../../src/db/migration-files.ts";
+import { Prisma } from "../../src/generated/prisma/client.ts";
 
 describe("migrate", () => {
   const dirs: string[] = [];
@@ -31,6 +32,24 @@ describe("migrate", () => {
       const busy = await db.$queryRawUnsafe<{ timeout: bigint | number }[]>("PRAGMA busy_timeout");
       expect(Number(busy[0]?.timeout)).toBeGreaterThan(0);
       expect(await db.issue.count()).toBe(0);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("gives every model every column the schema declares (two migrations rebuilding one table can drop the other's)", async () => {
+    const url = tempUrl();
+    await migrate(url);
+    const db = await openDb(url);
+    try {
+      const missing: string[] = [];
+      for (const model of Object.values(Prisma.ModelName)) {
+        const fields = (Prisma as unknown as Record<string, Record<string, string>>)[`${model}ScalarFieldEnum`] ?? {};
+        const columns = await db.$queryRawUnsafe<{ name: string }[]>(`PRAGMA table_info("${model}")`);
+        const present = new Set(columns.map((c) => c.name));
+        for (const field of Object.values(fields)) if (!present.has(field)) missing.push(`${model}.${field}`);
+      }
+      expect(missing).toEqual([]);
     } finally {
       await db.$disconnect();
     }

@@ -32,6 +32,14 @@ const fullInput: TransitionInput = {
   hasAfterPhoto: true,
   target: { type: "person", id: 7 },
   original: { id: 19, number: 1019, status: "assigned", categoryId: null, categoryName: null },
+  date: new Date("2026-12-10T10:00:00Z"),
+};
+
+/** The state each action needs besides its status: a request waiting for an answer, a parking to end. */
+const READY: Partial<Record<IssueAction, { extensionPending?: boolean; parked?: boolean }>> = {
+  approve_extension: { extensionPending: true },
+  decline_extension: { extensionPending: true },
+  unpark: { parked: true },
 };
 
 /** Written out by hand from behaviour §2, independently of the table in lifecycle.ts. */
@@ -46,6 +54,12 @@ const EXPECTED: Record<IssueAction, Partial<Record<IssueStatus, IssueStatus>>> =
   merge: { reported: "duplicate", assigned: "duplicate", accepted: "duplicate" },
   dismiss_duplicate: { reported: "reported", assigned: "assigned", accepted: "accepted", rectified: "rectified" },
   edit: { reported: "reported", assigned: "assigned", accepted: "accepted", rectified: "rectified" },
+  // 延期 and 挂账/缓办 leave the status as it is; an extension is for an issue in someone's hands.
+  request_extension: { assigned: "assigned", accepted: "accepted" },
+  approve_extension: { assigned: "assigned", accepted: "accepted" },
+  decline_extension: { assigned: "assigned", accepted: "accepted" },
+  park: { reported: "reported", assigned: "assigned", accepted: "accepted" },
+  unpark: { reported: "reported", assigned: "assigned", accepted: "accepted" },
 };
 
 const matrix = ISSUE_ACTIONS.flatMap((action) =>
@@ -54,11 +68,12 @@ const matrix = ISSUE_ACTIONS.flatMap((action) =>
 
 describe("status × action", () => {
   it.each(matrix.filter((c) => c.to !== null))("$action from $status leads to $to", ({ action, status, to }) => {
-    expect(checkTransition({ action, issue: { status }, actor: everyone, input: fullInput })).toEqual({ ok: true, to });
+    const issue = { status, ...READY[action] };
+    expect(checkTransition({ action, issue, actor: everyone, input: fullInput })).toEqual({ ok: true, to });
   });
 
   it.each(matrix.filter((c) => c.to === null))("$action from $status is refused", ({ action, status }) => {
-    const result = checkTransition({ action, issue: { status }, actor: everyone, input: fullInput });
+    const result = checkTransition({ action, issue: { status, ...READY[action] }, actor: everyone, input: fullInput });
     expect(result).toMatchObject({ ok: false, code: "status" });
   });
 
@@ -253,6 +268,60 @@ describe("ACTION_LABELS", () => {
       merge: "合并",
       dismiss_duplicate: "不是重复",
       edit: "修改",
+      request_extension: "申请延期",
+      approve_extension: "批准延期",
+      decline_extension: "不批准",
+      park: "挂账",
+      unpark: "恢复办理",
     });
+  });
+});
+
+describe("延期 and 挂账/缓办 (behaviour §2.15–2.17)", () => {
+  const input = { reason: "需要协调施工队", date: new Date("2026-12-10T10:00:00Z") };
+  const state = (action: IssueAction, issue: Omit<TransitionRequest["issue"], "status">) =>
+    checkTransition({ action, issue: { status: "accepted", ...issue }, actor: everyone, input });
+
+  it("asks for a day and a reason", () => {
+    const ask = (given: TransitionInput) =>
+      checkTransition({ action: "request_extension", issue: { status: "accepted" }, actor: everyone, input: given });
+    expect(ask({ reason: "需要协调施工队" })).toEqual({
+      ok: false,
+      code: "date_required",
+      message: "请填写延期到哪天，例如 2026-12-10",
+    });
+    expect(ask({ date: input.date })).toEqual({ ok: false, code: "reason_required", message: "申请延期需要写明理由" });
+    expect(ask(input)).toEqual({ ok: true, to: "accepted" });
+  });
+
+  it("refuses what the issue's state does not allow, after the actor", () => {
+    expect(state("request_extension", { extensionPending: true })).toMatchObject({
+      code: "state",
+      message: "该问题已有延期申请在等待审批",
+    });
+    expect(state("request_extension", { hasDeadline: false })).toMatchObject({
+      message: "该问题还没有整改期限，无需延期",
+    });
+    expect(state("request_extension", { parked: true })).toMatchObject({
+      message: "该问题已挂账或缓办，恢复办理后才能申请延期",
+    });
+    expect(state("approve_extension", {})).toMatchObject({ message: "该问题没有待审批的延期申请" });
+    expect(state("decline_extension", {})).toMatchObject({ message: "该问题没有待审批的延期申请" });
+    expect(state("park", { parked: true })).toMatchObject({ code: "state" });
+    expect(state("unpark", {})).toMatchObject({ message: "该问题没有挂账或缓办" });
+    expect(
+      checkTransition({
+        action: "approve_extension",
+        issue: { status: "accepted" },
+        actor: actor({ permitted: false }),
+      }),
+    ).toEqual({ ok: false, code: "role" });
+  });
+
+  it("parks with a plan and a day", () => {
+    expect(
+      checkTransition({ action: "park", issue: { status: "reported" }, actor: everyone, input: { date: input.date } }),
+    ).toMatchObject({ code: "reason_required", message: expect.stringContaining("挂账或缓办需要写明") });
+    expect(state("park", {})).toEqual({ ok: true, to: "accepted" });
   });
 });

@@ -30,6 +30,7 @@ const issue = (overrides: Partial<IssueSnapshot>): IssueSnapshot => ({
   deadline: null,
   rectifiedAt: null,
   closedAt: null,
+  parkedAt: null,
   ...overrides,
 });
 

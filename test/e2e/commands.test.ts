@@ -332,10 +332,10 @@ for (const mode of ["webhook", "ws"] as const) {
       await inThread(reportId, p("郑晓红"), { images: [samplePng(310)] });
       await inThread(reportId, p("李秀英"), { text: "驳回 纸箱还在" });
       expect(await statusOf(issue.id)).toBe("accepted");
-      expect(shown().slice(3)).toEqual(["**整改后**（尚未整改）", "**整改后（已驳回）**", "[照片]"]);
+      expect(shown().slice(3)).toEqual(["**整改后**（尚未整改）", "**第 1 次整改（已驳回）**", "[照片]"]);
       await inThread(reportId, p("郑晓红"), { images: [samplePng(311)] });
       expect(await statusOf(issue.id)).toBe("rectified");
-      expect(shown().slice(3)).toEqual(["**整改后**", "[照片]", "**整改后（已驳回）**", "[照片]"]);
+      expect(shown().slice(3)).toEqual(["**整改后**", "[照片]", "**第 1 次整改（已驳回）**", "[照片]"]);
     });
 
     it("asks for the after-photo when 已整改 comes without one, and refuses a secretary verifying her own fix", async () => {

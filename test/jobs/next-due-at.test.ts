@@ -5,6 +5,9 @@ import { nextDueAt } from "../../src/jobs/next-due-at.ts";
 import { JOBS } from "../../src/jobs/registry.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, sh } from "./support.ts";
 
+/** Settings turning off a chat's digest and 工作简报, so only the reminders are due. */
+const QUIET = { digest: false, briefing: { weekly: false, monthly: false } };
+
 describe("nextDueAt: when the next sweep would send something", () => {
   let f: ClockFixture;
   const next = async (at: string) => (await nextDueAt(f.deps, sh(at)))?.toISOString() ?? null;
@@ -28,12 +31,12 @@ describe("nextDueAt: when the next sweep would send something", () => {
     expect(await next("2026-11-23 18:00")).toBe(sh("2026-11-23 19:00").toISOString());
     // Not sent at 19:00 (the process was down): the next one it finds is tomorrow's, as today's is already due.
     expect(await next("2026-11-23 19:30")).toBe(sh("2026-11-24 18:00").toISOString());
-    await f.t.db.chatBinding.updateMany({ data: { settings: { digest: false } } });
+    await f.t.db.chatBinding.updateMany({ data: { settings: QUIET } });
     expect(await next("2026-11-23 09:00")).toBeNull();
   });
 
   it("finds the rungs of the ladder: before the deadline held by the quiet hours, at the deadline, and the slot", async () => {
-    await f.t.db.chatBinding.updateMany({ data: { settings: { digest: false } } });
+    await f.t.db.chatBinding.updateMany({ data: { settings: QUIET } });
     await f.addIssues([dueIssue(6001, "2026-11-24 09:00")]);
     const steps: string[] = [];
     for (let at: Date | null = sh("2026-11-23 09:00"); at; at = await nextDueAt(f.deps, at)) {
@@ -73,7 +76,7 @@ describe("nextDueAt: when the next sweep would send something", () => {
   });
 
   it("puts an escalation due just after a slot, or whose slot had its card already, at the next slot", async () => {
-    await f.t.db.chatBinding.updateMany({ where: { purpose: "work" }, data: { settings: { digest: false } } });
+    await f.t.db.chatBinding.updateMany({ where: { purpose: "work" }, data: { settings: QUIET } });
     const ids = await f.addIssues([
       dueIssue(6003, "2026-11-22 08:00"),
       dueIssue(6004, "2026-11-22 07:00", { status: "rectified" }),
@@ -93,7 +96,7 @@ describe("nextDueAt: when the next sweep would send something", () => {
   });
 
   it("finds a look-back on its day, held by the quiet hours, and reads without claiming or sending", async () => {
-    await f.t.db.chatBinding.updateMany({ data: { settings: { digest: false } } });
+    await f.t.db.chatBinding.updateMany({ data: { settings: QUIET } });
     await f.addIssues([
       {
         number: 6006,

@@ -136,6 +136,9 @@ describe("digest sweep and scheduler", () => {
           `escalate:${CHATS.leader}:${sh("2026-11-23 14:00").toISOString()}`,
           `remind:${await idOf(4003)}:deadline`,
           `remind:${await idOf(4004)}:before`,
+          // Monday: the street's 工作简报 of the week before, its card and its document (behaviour §15.5).
+          `briefing:${CHATS.leader}:week:2026-11-16`,
+          `briefing:${CHATS.leader}:week:2026-11-16:file`,
         ].sort(),
       );
     } finally {

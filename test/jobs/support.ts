@@ -8,6 +8,7 @@
  *           赵六 ou_4 leader of S
  */
 
+import { readFile } from "node:fs/promises";
 import type { JobDeps } from "../../src/commands/deps.ts";
 import type { OutboxMessage } from "../../src/generated/prisma/client.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -22,11 +23,16 @@ export const CHATS = { c1: "oc_c1", c2: "oc_c2", leader: "oc_leader", c1Patrol: 
 
 export const PEOPLE = { reporter: "ou_1", gridHead: "ou_2", secretary: "ou_3", leader: "ou_4" } as const;
 
-/** A database with the organisation above, and job dependencies whose chart upload only records a fake key. */
+/**
+ * A database with the organisation above, and job dependencies whose chart upload only records a fake key and whose
+ * file upload keeps the files (`uploaded`) and answers a fake key.
+ */
 export interface ClockFixture {
   t: TestDb;
   org: Org;
   deps: JobDeps;
+  /** The files uploaded through `deps.uploadFile`, in order: name and bytes. */
+  uploaded: { fileName: string; data: Buffer }[];
   /** Inserts issues reported in their community's work group, each with its own source message `om_src_<number>`. */
   addIssues(seeds: readonly IssueSeed[]): Promise<Map<number, number>>;
   /** Outbox rows, oldest first, optionally only those whose key starts with `prefix`. */
@@ -58,6 +64,7 @@ export async function createClockFixture(): Promise<ClockFixture> {
   await bind(CHATS.leader, "幸福街道领导群", "S", "leader", "19:00");
   await bind(CHATS.c1Patrol, "东苑巡查群", "C1", "patrol");
 
+  const uploaded: { fileName: string; data: Buffer }[] = [];
   const deps: JobDeps = {
     db,
     log: silentLogger,
@@ -74,12 +81,17 @@ export async function createClockFixture(): Promise<ClockFixture> {
         });
       }
     },
+    async uploadFile(path, fileName) {
+      uploaded.push({ fileName, data: await readFile(path) });
+      return `file_v3_${uploaded.length}`;
+    },
   };
   const communityChat = (grid: string | null) => (grid?.startsWith("G1") ? CHATS.c1 : CHATS.c2);
   return {
     t,
     org,
     deps,
+    uploaded,
     async addIssues(seeds) {
       const ids = await insertIssues(db, org, seeds);
       for (const s of seeds) {

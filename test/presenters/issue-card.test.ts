@@ -28,7 +28,7 @@ function view(overrides: Partial<IssueView> = {}): IssueView {
     suspectedDuplicateOf: null,
     duplicateOf: null,
     reboundOf: null,
-    photos: [{ stage: "before", imageKey: "img_v3_before", refused: false }],
+    photos: [{ stage: "before", imageKey: "img_v3_before", refused: false, attempt: null }],
     gridOptions: [
       { id: 11, name: "幸福里第一网格" },
       { id: 12, name: "幸福里第二网格" },
@@ -43,6 +43,10 @@ function view(overrides: Partial<IssueView> = {}): IssueView {
       { openId: "unit:30", name: "城管执法中队" },
     ],
     history: [{ at: new Date("2026-11-23T01:12:00Z"), actor: "何小燕", text: "上报" }],
+    extensionCount: 0,
+    extensionRequest: null,
+    park: null,
+    parkedAt: null,
     ...overrides,
   };
 }
@@ -74,9 +78,9 @@ const STATES: Record<string, Partial<IssueView>> = {
     status: "rectified",
     rectifiedAt: new Date("2026-11-23T05:00:00Z"),
     photos: [
-      { stage: "before", imageKey: "img_v3_before", refused: false },
-      { stage: "after", imageKey: "img_v3_refused", refused: true },
-      { stage: "after", imageKey: "img_v3_after", refused: false },
+      { stage: "before", imageKey: "img_v3_before", refused: false, attempt: null },
+      { stage: "after", imageKey: "img_v3_refused", refused: true, attempt: 1 },
+      { stage: "after", imageKey: "img_v3_after", refused: false, attempt: 2 },
     ],
   },
   rectified_overdue: {
@@ -113,14 +117,31 @@ describe("issue card", () => {
   it("offers the buttons of the status, 修改网格 and 修改类别 while open, and nothing for finished issues", () => {
     const actions = (v: Partial<IssueView>) =>
       (JSON.stringify(issueCard(view(v), NOW, TZ)).match(/"a":"[a-z_]+"/g) ?? []).map((a) => a.slice(5, -1));
-    expect(actions({})).toEqual(["accept", "rectify", "assign", "send_back", "reject", "set_grid", "set_category"]);
+    const inHand = ["accept", "rectify", "assign", "send_back", "reject"];
+    expect(actions({})).toEqual([...inHand, "request_extension", "park", "park", "set_grid", "set_category"]);
     expect(actions({ status: "rectified" })).toEqual(["verify", "refuse", "set_grid", "set_category"]);
     expect(actions({ status: "reported", grid: null, category: null })).toEqual([
       "set_grid",
       "set_category",
       "assign",
       "reject",
+      "park",
+      "park",
     ]);
+    // behaviour §2.15, §2.17: a waiting request is answered on the card; a parked issue offers to come back.
+    const request = { until: NOW, reason: "需要协调施工队", approvers: ["ou_secretary"] };
+    expect(actions({ extensionRequest: request })).toEqual([
+      ...inHand,
+      "approve_extension",
+      "decline_extension",
+      "park",
+      "park",
+      "set_grid",
+      "set_category",
+    ]);
+    const park = { kind: "parked", until: NOW, plan: "列入明年改造计划" } as const;
+    expect(actions({ park, parkedAt: NOW })).toEqual([...inHand, "unpark", "set_grid", "set_category"]);
+    expect(actions({ deadline: null })).toEqual([...inHand, "park", "park", "set_grid", "set_category"]);
     for (const status of ["closed", "rejected", "duplicate"] as const) expect(actions({ status })).toEqual([]);
   });
 
@@ -150,7 +171,7 @@ describe("issue card", () => {
       issueCard(view(v), NOW, TZ).elements.flatMap((e) =>
         e.tag === "img"
           ? [`[${e.img_key}]`]
-          : e.tag === "markdown" && String(e.content).startsWith("**整改")
+          : e.tag === "markdown" && /^\*\*(第 \d+ 次)?整改/.test(String(e.content))
             ? [String(e.content)]
             : [],
       );
@@ -161,7 +182,7 @@ describe("issue card", () => {
       "[img_v3_before]",
       "**整改后**",
       "[img_v3_after]",
-      "**整改后（已驳回）**",
+      "**第 1 次整改（已驳回）**",
       "[img_v3_refused]",
     ]);
     expect(labels({ status: "closed", closedAt: NOW })).toEqual([
@@ -211,7 +232,8 @@ describe("issue card", () => {
     const beforePhotos = (count: number, uploaded = count) =>
       Array.from(
         { length: count },
-        (_, i) => ({ stage: "before", imageKey: i < uploaded ? `img_v3_${i}` : null, refused: false }) as const,
+        (_, i) =>
+          ({ stage: "before", imageKey: i < uploaded ? `img_v3_${i}` : null, refused: false, attempt: null }) as const,
       );
     const photoParts = (photos: IssueView["photos"]) =>
       issueCard(view({ photos }), NOW, TZ).elements.flatMap((e) =>
@@ -242,7 +264,13 @@ describe("issue card", () => {
         text: "很长的描述".repeat(20_000),
         photos: Array.from(
           { length: 9 },
-          (_, i) => ({ stage: i < 5 ? "before" : "after", imageKey: `img_v3_${i}`, refused: i === 5 }) as const,
+          (_, i) =>
+            ({
+              stage: i < 5 ? "before" : "after",
+              imageKey: `img_v3_${i}`,
+              refused: i < 8 && i >= 5,
+              attempt: i < 5 ? null : i - 4,
+            }) as const,
         ),
         history: Array.from({ length: 500 }, (_, i) => ({
           at: NOW,
@@ -252,6 +280,11 @@ describe("issue card", () => {
         assignOptions: Array.from({ length: 300 }, (_, i) => ({ openId: `ou_${i}`, name: `人员${i}` })),
         gridOptions: Array.from({ length: 100 }, (_, i) => ({ id: i, name: `某某社区第${i}网格` })),
         categoryOptions: Array.from({ length: 100 }, (_, i) => ({ id: i, name: `问题类别名称${i}` })),
+        extensionRequest: {
+          until: NOW,
+          reason: "很长的理由".repeat(40),
+          approvers: Array.from({ length: 10 }, (_, i) => `ou_approver_${i}`),
+        },
       }),
       NOW,
       TZ,

@@ -87,10 +87,27 @@ export interface IssueSeed {
   acceptedAt?: Date | null;
   rectifiedAt?: Date | null;
   closedAt?: Date | null;
+  parkedAt?: Date | null;
   department?: boolean;
   assignee?: number | null;
   reboundOf?: number | null;
   text?: string;
+  /** History events (type = action name; kind for a park event's data). */
+  events?: readonly { type: string; at: Date; kind?: string }[];
+}
+
+/** Inserts the seeds' history events, given the issue ids by number. */
+async function insertEvents(db: Db, seeds: readonly IssueSeed[], ids: ReadonlyMap<number, number>): Promise<void> {
+  await db.issueEvent.createMany({
+    data: seeds.flatMap((s) =>
+      (s.events ?? []).map((e) => ({
+        issueId: ids.get(s.number) as number,
+        type: e.type,
+        at: e.at,
+        data: e.kind === undefined ? {} : { kind: e.kind },
+      })),
+    ),
+  });
 }
 
 /** The issue row a seed stands for, reported by the org's first person, without its rebound link. */
@@ -110,6 +127,7 @@ function issueRow(org: Org, s: IssueSeed) {
     acceptedAt: s.acceptedAt ?? null,
     rectifiedAt: s.rectifiedAt ?? null,
     closedAt: s.closedAt ?? null,
+    ...(s.parkedAt && { parkKind: "parked", parkedAt: s.parkedAt }),
   };
 }
 
@@ -122,7 +140,18 @@ export async function insertIssues(db: Db, org: Org, seeds: readonly IssueSeed[]
     });
     ids.set(s.number, row.id);
   }
+  await insertEvents(db, seeds, ids);
   return ids;
+}
+
+const PARENT_OF = new Map(UNITS.map((u) => [u.code, u.parent]));
+const LEVEL_OF = new Map(UNITS.map((u) => [u.code, u.level]));
+
+/** Whether a seeded issue belongs to the unit with this code, by the rules of src/reports/stats-scope.ts. */
+export function belongs(issue: IssueSeed, unit: string): boolean {
+  if (LEVEL_OF.get(unit) === "department") return issue.department === true;
+  for (let code = issue.grid; code !== null; code = PARENT_OF.get(code) ?? null) if (code === unit) return true;
+  return false;
 }
 
 const STATUSES: IssueStatus[] = ["reported", "assigned", "accepted", "rectified", "closed", "rejected", "duplicate"];
@@ -193,6 +222,7 @@ export async function insertIssuesFast(db: Db, org: Org, seeds: readonly IssueSe
     if (s.reboundOf == null) continue;
     await db.issue.update({ where: { number: s.number }, data: { reboundOfId: ids.get(s.reboundOf) ?? null } });
   }
+  await insertEvents(db, seeds, ids);
 }
 
 /** The database a describe block gets from {@link seededDb}, available inside its tests. */

@@ -11,6 +11,7 @@ import {
   matches,
   openAt,
   overdueAt,
+  parkedAt,
   rateOpenAt,
 } from "../../src/domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../../src/domain/types.ts";
@@ -19,7 +20,7 @@ import { dueInHand, overdueIssues } from "../../src/reports/stats-lists.ts";
 import { FLAG_EMOJI, rankChildren, rankUnits } from "../../src/reports/stats-ranking.ts";
 import { UnknownUnitError } from "../../src/reports/stats-scope.ts";
 import { DIGEST_WORDS } from "../../src/texts/digest.ts";
-import { HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
+import { belongs, HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";
 
@@ -294,13 +295,6 @@ describe("statistics agree with a brute-force count over the rows", () => {
   const asOf = sh("2026-11-20 18:00");
   const seeds = randomIssues(20261120, 400, asOf);
 
-  const parentOf = new Map(UNITS.map((u) => [u.code, u.parent]));
-  const levelOf = new Map(UNITS.map((u) => [u.code, u.level]));
-  const belongs = (issue: IssueSeed, unit: string): boolean => {
-    if (levelOf.get(unit) === "department") return issue.department === true;
-    for (let code = issue.grid; code !== null; code = parentOf.get(code) ?? null) if (code === unit) return true;
-    return false;
-  };
   const within = (d: Date | null | undefined, p: Period) => d != null && d >= p.from && d < p.to;
   const unfixed: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
 
@@ -448,6 +442,7 @@ describe("toWhere", () => {
             deadline: times[(seeds.length + i) % times.length],
             rectifiedAt,
             closedAt,
+            parkedAt: times[seeds.length % times.length],
           });
         }
       }
@@ -461,6 +456,7 @@ describe("toWhere", () => {
     ["in hand", inHandAt(t)],
     ["awaiting verification", awaitingVerificationAt(t)],
     ["overdue", overdueAt(t)],
+    ["parked", parkedAt(t)],
     ["the rate's open term", rateOpenAt(period, t)],
     ["closed in the period", closedIn(period)],
   ];
@@ -475,6 +471,7 @@ describe("toWhere", () => {
             deadline: s.deadline ?? null,
             rectifiedAt: s.rectifiedAt ?? null,
             closedAt: s.closedAt ?? null,
+            parkedAt: s.parkedAt ?? null,
           }),
         )
         .map((s) => s.number);
