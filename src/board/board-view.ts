@@ -12,8 +12,9 @@ import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../repor
 import { headCounts } from "../reports/stats.ts";
 import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
 import { inChunks, loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
+import { scoreTerms } from "../texts/digest.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
-import { formatDateTime, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
+import { formatDateTime, formatDecimal, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
 
@@ -110,8 +111,8 @@ export async function boardView(
                 name: e.stats.unit.name,
                 rank: e.rank,
                 flag: e.flag ? FLAG_EMOJI[e.flag] : "",
-                rate: formatRate(e.stats.rate.rate),
-                terms: `${e.stats.rate.closed}/${e.stats.rate.closed + e.stats.rate.open}`,
+                rate: e.score === null ? "—" : formatDecimal(e.score),
+                terms: scoreTerms(e.stats.indicators),
               },
             ],
       ),

@@ -399,6 +399,22 @@ export interface CompositeWeights {
 /** The weighting digital city-management platforms rank departments by (see above). */
 export const DEFAULT_COMPOSITE_WEIGHTS: CompositeWeights = { onTimeDisposal: 60, closure: 30, noRework: 10 };
 
+/** How a ranking scores and flags units (configuration, per chat): the weights of 综合指标值 and the thresholds. */
+export interface RankingScoring {
+  weights: CompositeWeights;
+  /** 🚩 only for a value at least this; null: the best always. */
+  redFlagAtLeast: number | null;
+  /** 🟨 only for a value below this; null: the worst always. */
+  yellowCardBelow: number | null;
+}
+
+/** The scoring unless a chat's settings say otherwise. */
+export const DEFAULT_RANKING_SCORING: RankingScoring = {
+  weights: DEFAULT_COMPOSITE_WEIGHTS,
+  redFlagAtLeast: null,
+  yellowCardBelow: null,
+};
+
 /** What the issues with history in a period add to the indicators, beside the two counts read as conditions. */
 export interface HistoryTally {
   disposed: number;

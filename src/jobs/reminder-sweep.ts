@@ -59,7 +59,7 @@ import { type EscalationItem, escalationCards, type ReminderStage, reminderCard 
 import { inChunks } from "../reports/stats-scope.ts";
 import { escalationSummary, RUNG_LABELS, returnSummary } from "../texts/sweeps.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
-import type { Job, SweepNotice, SweepOptions } from "./job.ts";
+import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 
 /** A rung is dropped when it is this late. */
 const STALE_AFTER_MS = 7 * 24 * 3_600_000;
@@ -386,7 +386,7 @@ function parkedDueBy(db: Db, now: Date) {
  */
 async function returnParked(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
   const notices: SweepNotice[] = [];
-  const ctx = { now, timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy };
+  const ctx = jobContext(deps, now);
   for (const issue of await parkedDueBy(deps.db, now)) {
     if (!issue.parkedUntil) continue;
     const key = returnKey(issue.id, issue.parkedUntil);

@@ -4,9 +4,9 @@
  * figure comes from stats.ts (and its lists and ranking), as the digest's do; nothing here counts on its own. The
  * document is written by briefing-docx.ts, the card by presenters/briefing-card.ts.
  *
- * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (整改率 until the ranking moves to
- * 综合指标值), and further sections are fields of {@link BriefingData} filled here and given a section in
- * briefing-docx.ts, as patrol coverage is (the 巡查日报 of patrol-coverage.ts over the period).
+ * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (综合指标值, as stats-ranking.ts
+ * ranks), and further sections are fields of {@link BriefingData} filled here and given a section in briefing-docx.ts,
+ * as 挂账 (the parked issues at the period's end) and patrol coverage (the 巡查日报 of patrol-coverage.ts) are.
  */
 
 import type { Db, Tx } from "../db/client.ts";
@@ -18,6 +18,7 @@ import { BRIEFING_FIGURES, countChange, NO_COMPARISON, periodTitle, pointsChange
 import { shortDate } from "../texts/deadline.ts";
 import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import { formatHours, formatRate } from "../texts/messages.ts";
+import { INDICATOR_LABELS } from "../texts/stats.ts";
 import type { RankingChartInput } from "./chart.ts";
 import { hasPatrolPlans, type PatrolReport, patrolReport } from "./patrol-coverage.ts";
 import { statsForScope, toWhere, type UnitStats } from "./stats.ts";
@@ -50,12 +51,12 @@ export interface BriefingRequest {
 }
 
 /**
- * The measure the ranking orders units by (stats-ranking.ts) and the 约谈 rule judges them by, in percent — the one
- * place the briefing names it, so when the ranking moves to 综合指标值 (issue 18) the briefing follows here.
+ * The measure the ranking orders units by (stats-ranking.ts: 综合指标值, points out of 100 with the default weights)
+ * and the 约谈 rule judges them by, read as a percent — the one place the briefing names it.
  */
 export const RANKING_MEASURE = {
-  label: BRIEFING_FIGURES.rate,
-  percent: (stats: UnitStats): number | null => (stats.rate.rate === null ? null : stats.rate.rate * 100),
+  label: INDICATOR_LABELS.composite,
+  percent: (stats: UnitStats): number | null => stats.indicators.composite,
 };
 
 /** A unit listed for 约谈: its measure in each period judged, latest first. */

@@ -17,10 +17,7 @@ import { PURPOSE_LABELS } from "../texts/org.ts";
  * The demo organisation the sandbox starts with (also the example import files): the street, then its patrol plans
  * (点位包干分工表), so the sandbox shows patrol coverage in its digests.
  */
-const DEMO_ORG_FILES = [
-  join(PROJECT_DIR, "examples/org.yaml"),
-  join(PROJECT_DIR, "examples/patrols.yaml"),
-];
+const DEMO_ORG_FILES = [join(PROJECT_DIR, "examples/org.yaml"), join(PROJECT_DIR, "examples/patrols.yaml")];
 
 /** A demo person as the page shows them in the persona switcher. */
 export interface DemoPerson {
