@@ -71,20 +71,50 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The wall-clock reading of `instant` in `timeZone`, as if it were UTC, in milliseconds (seconds precision). */
-function wallClockMs(instant: number, timeZone: string): number {
+/** The offset of `timeZone` from UTC at `instant` (a whole second), read from Intl: the costly way. */
+function formattedOffsetMs(instant: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
   const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  return Date.UTC(year, month - 1, day, hour, minute, second) - instant;
 }
 
-/** The offset of `timeZone` from UTC at `instant` (wall clock minus instant), in milliseconds. */
+/**
+ * Offsets are kept per quarter hour of UTC: zones change their offset on quarter hours (their offsets being whole
+ * quarter hours), so one reading serves a whole quarter — checked at both of its ends, and not kept where they differ
+ * (local mean time before 1900 changed at odd seconds). A sweep reads the wall clock for thousands of deadlines; this
+ * spares it a formatToParts each time.
+ */
+const QUARTER_MS = 15 * 60_000;
+const offsetsByQuarter = new Map<string, Map<number, number>>();
+/** Quarters kept per zone, about a year's: the table is emptied when it fills up. */
+const MAX_QUARTERS = 40_000;
+
+/** The offset of `timeZone` from UTC at `instant` (wall clock minus instant, to the second), in milliseconds. */
 export function zoneOffsetMs(instant: number, timeZone: string): number {
   const wholeSeconds = Math.floor(instant / 1000) * 1000;
-  return wallClockMs(wholeSeconds, timeZone) - wholeSeconds;
+  const quarter = Math.floor(wholeSeconds / QUARTER_MS);
+  let zone = offsetsByQuarter.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    offsetsByQuarter.set(timeZone, zone);
+  }
+  const known = zone.get(quarter);
+  if (known !== undefined) return known;
+  const start = formattedOffsetMs(quarter * QUARTER_MS, timeZone);
+  const end = formattedOffsetMs((quarter + 1) * QUARTER_MS - 1000, timeZone);
+  if (start !== end) return formattedOffsetMs(wholeSeconds, timeZone);
+  if (zone.size >= MAX_QUARTERS) zone.clear();
+  zone.set(quarter, start);
+  return start;
+}
+
+/** The wall-clock reading of `instant` in `timeZone`, as if it were UTC, in milliseconds (seconds precision). */
+function wallClockMs(instant: number, timeZone: string): number {
+  const wholeSeconds = Math.floor(instant / 1000) * 1000;
+  return wholeSeconds + zoneOffsetMs(wholeSeconds, timeZone);
 }
 
 function calendarDateOf(instant: Date, timeZone: string): CalendarDate {

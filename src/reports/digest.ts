@@ -411,9 +411,9 @@ export function digestChartInput(data: DigestData): RankingChartInput | null {
 export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
   const input = digestChartInput(data);
   if (!input) return null;
-  // ECharts and resvg are loaded on the first chart, not with the bot: they are big and needed in the evening only.
-  const { renderRankingChart } = await import("./chart.ts");
-  return renderRankingChart(input);
+  // On a thread of its own, started with the first chart: resvg and the glyph outlines are needed in the evening only.
+  const { renderRankingChartOnThread } = await import("./chart-thread.ts");
+  return renderRankingChartOnThread(input);
 }
 
 /** How a digest's title says it is not the day's digest sent on time. */

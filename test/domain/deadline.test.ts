@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseOfficeHours } from "../../src/config/office-hours.ts";
 import {
@@ -10,6 +11,7 @@ import {
   startOfLocalDay,
   startOfLocalMonth,
   startOfLocalWeek,
+  zoneOffsetMs,
 } from "../../src/domain/deadline.ts";
 
 /** An instant given as Shanghai wall-clock time, "YYYY-MM-DD HH:mm". */
@@ -302,5 +304,51 @@ describe("local calendar helpers", () => {
     expect(() => startOfDate("2026-02-30")).toThrow(RangeError);
     expect(() => startOfDate("20261001")).toThrow(RangeError);
     expect(() => startOfDate("2026-13-01")).toThrow(RangeError);
+  });
+});
+
+describe("zoneOffsetMs", () => {
+  /** The offset straight from Intl, as a reference: the zone's wall clock read as UTC, less the instant. */
+  function intlOffset(instant: number, timeZone: string): number {
+    const whole = Math.floor(instant / 1000) * 1000;
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric",
+      })
+        .formatToParts(new Date(whole))
+        .map((p) => [p.type, Number(p.value)]),
+    );
+    const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+    return Date.UTC(year, month - 1, day, hour, minute, second) - whole;
+  }
+
+  // Zones with daylight saving (whole and half hours), odd offsets, and local mean time before 1900.
+  const ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu"];
+
+  it("is the zone's offset at every instant, across daylight-saving changes and local mean time", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: Date.UTC(1850, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        (zone, instant) => {
+          expect(zoneOffsetMs(instant, zone)).toBe(intlOffset(instant, zone));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Each second around the spring and autumn changes of 2026 in New York, and Shanghai's change from local mean time.
+    const around = [Date.UTC(2026, 2, 8, 7), Date.UTC(2026, 10, 1, 6), Date.UTC(1900, 11, 31, 15, 54, 17)];
+    for (const change of around) {
+      for (let t = change - 120_000; t <= change + 120_000; t += 1000) {
+        for (const zone of ZONES) expect(zoneOffsetMs(t, zone)).toBe(intlOffset(t, zone));
+      }
+    }
   });
 });
