@@ -8,7 +8,7 @@ import type { Config } from "../config/env.ts";
 import { openDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { parseDateRange } from "../features/parse-input.ts";
-import { periodLabel, statsByUnit, type UnitStats } from "../reports/stats.ts";
+import { periodLabel, statsByUnit, type UnitStats, unitAndChildren } from "../reports/stats.ts";
 import { ARGUMENT_TEXTS, CLI_TEXTS, STATS_CLI_TEXTS as T, USAGE } from "../texts/cli.ts";
 import { formatDateTime } from "../texts/messages.ts";
 import { INDICATOR_KEYS, INDICATOR_LABELS, indicatorValue } from "../texts/stats.ts";
@@ -20,15 +20,6 @@ type Format = (typeof FORMATS)[number];
 
 function isFormat(value: string): value is Format {
   return (FORMATS as readonly string[]).includes(value);
-}
-
-/** The rows: the unit asked about, then the units directly under it by code. */
-function rowsOf(all: ReadonlyMap<number, UnitStats>, unitId: number): UnitStats[] {
-  const root = all.get(unitId) as UnitStats;
-  const children = [...all.values()]
-    .filter((s) => s.unit.parentId === unitId)
-    .sort((a, b) => (a.unit.code < b.unit.code ? -1 : a.unit.code > b.unit.code ? 1 : 0));
-  return [root, ...children];
 }
 
 /** A CSV field, quoted when it holds a comma, a quote or a line break. */
@@ -108,7 +99,7 @@ export async function runStatsCli(
       return 1;
     }
     const now = clock();
-    const rows = rowsOf(await statsByUnit(db, [unit.id], period.value, now), unit.id);
+    const rows = unitAndChildren(await statsByUnit(db, [unit.id], period.value, now), unit.id);
     const root = rows[0] as UnitStats;
     if (format === "json") {
       out.log(
