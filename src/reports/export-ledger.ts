@@ -26,6 +26,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { changesOf } from "../domain/changes.ts";
 import { DEFAULT_TIME_ZONE, localDateString, type Period } from "../domain/deadline.ts";
 import {
+  DEFAULT_COMPOSITE_WEIGHTS,
   durationHours,
   isOverdueAt,
   ledgerRowsAt,
@@ -41,7 +42,13 @@ import { parkedCell } from "../texts/extension.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
 import { definitionParts, kindIndicator, missingPhotoLabel, PHOTO_STAGE_LABELS, PHOTO_WORD } from "../texts/ledger.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
-import { STATS_DEFINITIONS } from "../texts/stats.ts";
+import {
+  compositeFormula,
+  INDICATOR_KEYS,
+  type IndicatorKey,
+  indicatorValue,
+  STATS_DEFINITIONS,
+} from "../texts/stats.ts";
 import { LedgerTally } from "./ledger-figures.ts";
 import {
   type LedgerEventRow,
@@ -51,7 +58,15 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import { headCounts, periodFor, periodLabel, statsForScope, toWhere, type UnitStats } from "./stats.ts";
+import {
+  headCounts,
+  periodFor,
+  periodLabel,
+  statsForScope,
+  toWhere,
+  type UnitStats,
+  unitAndChildren,
+} from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
@@ -288,7 +303,11 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       generatedAt: now,
       observedAt: rootStats.observedAt,
       timeZone,
-      definitions: [...definitionParts(METRICS_DEFINITION), ...STATS_DEFINITIONS],
+      definitions: [
+        ...definitionParts(METRICS_DEFINITION),
+        ...STATS_DEFINITIONS,
+        compositeFormula(DEFAULT_COMPOSITE_WEIGHTS),
+      ],
       summary: {
         ...headCounts(figures),
         rebound: figures.rebound,
@@ -302,6 +321,13 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       issues: issueRows(),
       events: eventRows(),
       grids: gridRows(scope, stats),
+      indicators: unitAndChildren(stats, root.id).map((s) => ({
+        unit: s.unit.name,
+        values: Object.fromEntries(INDICATOR_KEYS.map((k) => [k, indicatorValue(s.indicators, k)])) as Record<
+          IndicatorKey,
+          string
+        >,
+      })),
     },
     options.onProgress ? { onProgress: options.onProgress } : {},
   );

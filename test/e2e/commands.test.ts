@@ -166,7 +166,14 @@ for (const mode of ["webhook", "ws"] as const) {
       ]);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(files.get("幸福里社区台账_2026-11-23.xlsx") as unknown as ArrayBuffer);
-      expect(workbook.worksheets.map((w) => w.name)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual([
+        "封面",
+        "打印版",
+        "问题台账",
+        "处置记录",
+        "网格汇总",
+        "考核指标",
+      ]);
       const issues = workbook.getWorksheet("问题台账");
       expect(issues?.getRow(2).getCell(1).value).toBe(1001);
       expect(issues?.getRow(3).getCell(1).value).toBe(1002);

@@ -16,6 +16,7 @@ import {
   writeLedgerWorkbook,
 } from "../../src/reports/ledger-workbook.js";
 import { LEDGER_SHEET_NAMES, timeZoneName } from "../../src/texts/ledger.ts";
+import { INDICATOR_KEYS, INDICATOR_LABELS, type IndicatorKey } from "../../src/texts/stats.ts";
 
 /** Shanghai wall clock as exceljs reads it back: a Date whose UTC fields are the local time. */
 const wall = (y: number, mo: number, d: number, h: number, mi: number) => new Date(Date.UTC(y, mo - 1, d, h, mi));
@@ -192,8 +193,16 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
         avgRectification: "—",
       },
     ],
+    indicators: [
+      { unit: "幸福街道", values: indicatorValues(["55", "1", "2", "1", "1", "50%", "50%", "2", "1", "1", "50%"]) },
+    ],
     ...overrides,
   };
+}
+
+/** The indicators' cells in INDICATOR_KEYS order; those not given are "0". */
+function indicatorValues(given: string[]): Record<IndicatorKey, string> {
+  return Object.fromEntries(INDICATOR_KEYS.map((key, i) => [key, given[i] ?? "0"])) as Record<IndicatorKey, string>;
 }
 
 async function* fromArray<T>(rows: T[], log?: string[], tag = "pull"): AsyncIterable<T> {
@@ -263,9 +272,17 @@ describe("writeLedgerWorkbook", () => {
     expect(result).toEqual({ issues: 3, events: 3 });
   });
 
-  it("writes the five sheets in order with Chinese names", () => {
-    expect(book.worksheets.map((ws) => ws.name)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
-    expect(Object.values(LEDGER_SHEET_NAMES)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
+  it("writes the six sheets in order with Chinese names", () => {
+    const names = ["封面", "打印版", "问题台账", "处置记录", "网格汇总", "考核指标"];
+    expect(book.worksheets.map((ws) => ws.name)).toEqual(names);
+    expect(Object.values(LEDGER_SHEET_NAMES)).toEqual(names);
+  });
+
+  it("writes the 考核指标 sheet: a unit per row, an indicator per column, as given", () => {
+    const ws = sheet("考核指标");
+    expect(rowValues(ws, 1)).toEqual(["单位", ...INDICATOR_KEYS.map((k) => INDICATOR_LABELS[k])]);
+    expect(rowValues(ws, 1).slice(1, 4)).toEqual(["综合指标值", "立案数", "应处置数"]);
+    expect(rowValues(ws, 2).slice(0, 8)).toEqual(["幸福街道", "55", "1", "2", "1", "1", "50%", "50%"]);
   });
 
   it("writes the headers, bold on a fill, frozen and filtered over the data", () => {
