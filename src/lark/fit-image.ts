@@ -6,7 +6,7 @@
  * scaled to fit a square of at most 4096 px (less if need be) and re-encoded as JPEG. sharp (libvips, shipped
  * prebuilt inside npm packages) does the work on libuv's thread pool, off the event loop.
  */
-import type { Metadata } from "sharp";
+import type { Metadata, Sharp } from "sharp";
 
 /** Lark's upload limit for images. */
 export const LARK_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
@@ -28,9 +28,8 @@ function hasMetadata(meta: Metadata): boolean {
 }
 
 /** The photo upright, at its size, without its metadata: PNG and WebP stay in their format, the rest become JPEG. */
-async function withoutMetadata(photo: Buffer, format: string | undefined): Promise<Buffer> {
-  const { default: sharp } = await import("sharp");
-  const upright = sharp(photo, { limitInputPixels: false }).rotate();
+function withoutMetadata(image: Sharp, format: string | undefined): Promise<Buffer> {
+  const upright = image.rotate();
   if (format === "png") return upright.png().toBuffer();
   if (format === "webp") return upright.webp({ quality: CLEAN_QUALITY }).toBuffer();
   return upright.jpeg({ quality: CLEAN_QUALITY }).toBuffer();
@@ -49,7 +48,7 @@ export async function fitForLark(photo: Buffer, maxBytes = LARK_IMAGE_MAX_BYTES)
     .catch(() => null);
   if (photo.length <= maxBytes) {
     if (!meta || !hasMetadata(meta)) return photo;
-    const clean = await withoutMetadata(photo, meta.format);
+    const clean = await withoutMetadata(sharp(photo, { limitInputPixels: false }), meta.format);
     if (clean.length <= maxBytes) return clean;
   }
   for (const { side, quality } of ATTEMPTS) {

@@ -4,9 +4,9 @@
  * figure comes from stats.ts (and its lists and ranking), as the digest's do; nothing here counts on its own. The
  * document is written by briefing-docx.ts, the card by presenters/briefing-card.ts.
  *
- * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (综合指标值), and further sections
- * are fields of {@link BriefingData} filled here and given a section in briefing-docx.ts, as patrol coverage is (the
- * 巡查日报 of patrol-coverage.ts over the period).
+ * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (综合指标值, as stats-ranking.ts
+ * ranks), and further sections are fields of {@link BriefingData} filled here and given a section in briefing-docx.ts,
+ * as 挂账 (the parked issues at the period's end) and patrol coverage (the 巡查日报 of patrol-coverage.ts) are.
  */
 
 import type { Db, Tx } from "../db/client.ts";

@@ -72,7 +72,7 @@ const seeds: IssueSeed[] = [
   open(10, "G21", "DUI", "accepted", "2026-11-16 09:00", "2026-11-17 09:00"),
   closed(11, "G22", "TING", "2026-11-17 09:00", "2026-11-18 09:00"),
   closed(12, "G11", "DUI", "2026-11-18 09:00", "2026-11-19 09:00"),
-  open(13, "G23", "XCL", "accepted", "2026-11-19 09:00", "2026-11-26 09:00"),
+  open(13, "G23", "XCL", "accepted", "2026-11-19 09:00", "2026-11-20 09:00"),
   // A year earlier.
   closed(20, "G11", "DUI", "2025-11-20 09:00", "2025-11-21 09:00"),
 ];
@@ -204,7 +204,7 @@ describe("a week's 工作简报", () => {
     const categories = doc.tables[2] ?? [];
     expect(categories.slice(1).map((r) => [r[0], count(r[2])])).toEqual(s.byCategory.map((c) => [c.name, c.count]));
     const overdue = doc.tables[3] ?? [];
-    expect(overdue.slice(1).map((r) => r[0])).toEqual(["#10", "#4", "#13", "#5"]);
+    expect(overdue.slice(1).map((r) => r[0])).toEqual(["#10", "#13", "#4", "#5"]);
     expect(overdue.length - 1).toBe(s.overdue);
     const parked = doc.tables[4] ?? [];
     expect(parked.slice(1).map((r) => [r[0], r[4], r[5], r[6]])).toEqual([
