@@ -167,7 +167,7 @@ describe("picking the point from the card of today's points (behaviour §14.3)",
     const card = h.emu.messages(chatId).find((m) => m.parentId === asked.messageId && m.sender.type === "app");
     expect(JSON.stringify(card?.content)).toContain("幸福里小游园 无问题打卡");
     const point = await h.bot.db.point.findUniqueOrThrow({ where: { code: "xfl-02-01" } });
-    const click = async (from: string, value: unknown = { pt: "ok", p: point.id }) => {
+    const click = async (from: string, value: Record<string, unknown> = { pt: "ok", p: point.id }) => {
       const answer = await h.emu.userClicks({ messageId: card?.messageId ?? "", from: who(from), value });
       await h.settle();
       return answer?.toast?.content ?? "";
