@@ -106,7 +106,7 @@ async function seedOrg(db: Db, random: () => number): Promise<Org> {
   const categories: Org["categories"] = [];
   for (const [i, c] of CATEGORIES.entries()) {
     const row = await db.category.create({
-      data: { code: `C${i + 1}`, name: c.name, kind: c.kind, class: c.class, keywords: [], deadlineHours: c.hours },
+      data: { code: `C${i + 1}`, name: c.name, kind: c.kind, class: c.class, keywords: [], limitAmount: c.hours },
     });
     categories.push({ id: row.id, name: c.name, hours: c.hours });
   }

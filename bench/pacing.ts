@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_OFFICE_HOURS } from "../src/config/office-hours.ts";
 import { openDb, openSqlite, sqlitePath } from "../src/db/client.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../src/domain/metrics.ts";
 import { type ApiCall, LarkEmulator } from "../src/emulator/index.ts";
@@ -98,6 +99,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       db,
       log: silentLogger,
       timeZone: options.timeZone,
+      officeHours: DEFAULT_OFFICE_HOURS,
       dataDir: dir,
       admins: [],
       policy: {},

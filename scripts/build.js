@@ -2,23 +2,40 @@
 // `npm install` (the "prepare" script) and `npm start` run this: bundles the bot's TypeScript (src/cli/main.ts and
 // everything it imports, dynamic imports as chunks of their own) into JavaScript in dist/, so the running bot needs
 // no TypeScript loader. Packages stay in node_modules. The chunks sit side by side in dist/: src/config/paths.ts
-// finds the project's folder one level up. Takes well under a second.
-import { rmSync } from "node:fs";
-import { build } from "esbuild";
+// finds the project's folder one level up. Takes well under a second. With --if-changed (npm start) it does nothing
+// when dist/ is newer than every file under src/ and this script.
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 const OUT = "dist";
+const ENTRY = join(OUT, "riqing.js");
 
-rmSync(OUT, { recursive: true, force: true });
-await build({
-  entryPoints: { riqing: "src/cli/main.ts" },
-  outdir: OUT,
-  bundle: true,
-  splitting: true,
-  chunkNames: "[name]-[hash]",
-  format: "esm",
-  platform: "node",
-  target: "node20.12",
-  packages: "external",
-  sourcemap: "linked",
-  logLevel: "warning",
-});
+/** The newest modification time of `path` and, for a folder, of everything in it. */
+function newest(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+const upToDate =
+  process.argv.includes("--if-changed") &&
+  existsSync(ENTRY) &&
+  statSync(ENTRY).mtimeMs > Math.max(newest("src"), newest("scripts/build.js"));
+
+if (!upToDate) {
+  const { build } = await import("esbuild");
+  rmSync(OUT, { recursive: true, force: true });
+  await build({
+    entryPoints: { riqing: "src/cli/main.ts" },
+    outdir: OUT,
+    bundle: true,
+    splitting: true,
+    chunkNames: "[name]-[hash]",
+    format: "esm",
+    platform: "node",
+    target: "node20.12",
+    packages: "external",
+    sourcemap: "linked",
+    logLevel: "warning",
+  });
+}

@@ -102,8 +102,11 @@ export async function generateCity(options: CityOptions): Promise<City> {
   const db = await openDb(options.databaseUrl);
   await ensureCatalogue(db);
   const categories: Category[] = (
-    await db.category.findMany({ select: { id: true, class: true, deadlineHours: true }, orderBy: { id: "asc" } })
-  ).map((c) => ({ id: c.id, class: c.class, hours: c.deadlineHours }));
+    await db.category.findMany({
+      select: { id: true, class: true, limitAmount: true, limitUnit: true },
+      orderBy: { id: "asc" },
+    })
+  ).map((c) => ({ id: c.id, class: c.class, hours: c.limitAmount * (c.limitUnit.endsWith("_days") ? 24 : 1) }));
   await db.$disconnect();
 
   const sqlite = openSqlite(sqlitePath(options.databaseUrl));

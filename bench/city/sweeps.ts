@@ -12,6 +12,7 @@
 import { fileURLToPath } from "node:url";
 import type Database from "libsql";
 import type { JobDeps } from "../../src/commands/deps.ts";
+import { DEFAULT_OFFICE_HOURS } from "../../src/config/office-hours.ts";
 import { type Db, openDb } from "../../src/db/client.ts";
 import type { SweepNotice, SweepOptions } from "../../src/jobs/job.ts";
 import { runLookbackSweep } from "../../src/jobs/lookback-sweep.ts";
@@ -70,6 +71,7 @@ async function measure(
     db: client,
     log: silentLogger,
     timeZone: options.timeZone,
+    officeHours: DEFAULT_OFFICE_HOURS,
     dataDir: options.dataDir,
     admins: [],
     policy: {},

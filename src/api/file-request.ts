@@ -108,7 +108,7 @@ export async function fileRequest(
           long: request.long,
         },
       },
-      { now, timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy },
+      { now, timeZone: deps.timeZone, officeHours: deps.officeHours, admins: deps.admins, policy: deps.policy },
     ),
   );
   deps.queued();

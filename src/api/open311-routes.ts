@@ -94,7 +94,7 @@ export function open311Routes(router: Router, deps: ApiDeps): void {
       ctx.body = org.categories.map((c) => ({
         service_code: c.code,
         service_name: c.name,
-        description: API_TEXTS.serviceDescription(c.name, c.deadlineHours, c.workingDays),
+        description: API_TEXTS.serviceDescription(c.name, c.limit),
         metadata: false,
         type: "realtime",
         keywords: c.keywords.join(","),

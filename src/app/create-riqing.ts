@@ -150,6 +150,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     log,
     now,
     timeZone: config.timezone,
+    officeHours: config.officeHours,
     admins: config.admins,
     policy: {},
     dataDir: config.dataDir,
@@ -202,7 +203,15 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
 
   const sink = createSink(inbox, log);
   let feed: BoardFeed | undefined;
-  const apiContext = { db, log, now, timeZone: config.timezone, admins: config.admins, policy: deps.policy };
+  const apiContext = {
+    db,
+    log,
+    now,
+    timeZone: config.timezone,
+    officeHours: config.officeHours,
+    admins: config.admins,
+    policy: deps.policy,
+  };
   const app = createApp({
     log,
     metrics,

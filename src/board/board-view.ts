@@ -12,8 +12,9 @@ import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../repor
 import { headCounts } from "../reports/stats.ts";
 import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
 import { inChunks, loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
+import { scoreTerms } from "../texts/digest.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
-import { formatDateTime, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
+import { formatDateTime, formatDecimal, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
 
@@ -39,6 +40,7 @@ export async function boardView(
       deadline: true,
       text: true,
       reportedAt: true,
+      parkedAt: true,
       ...PLACED_SELECT,
       categoryId: true,
       lat: true,
@@ -53,7 +55,7 @@ export async function boardView(
     .filter((r) => scope.contains(r))
     .flatMap((r): BoardIssue[] => {
       const status = r.status as IssueStatus;
-      const state = boardState({ status, deadline: r.deadline }, now);
+      const state = boardState({ status, deadline: r.deadline, parkedAt: r.parkedAt }, now);
       if (!state) return [];
       const lat = r.lat ?? r.point?.lat ?? null;
       const long = r.long ?? r.point?.long ?? null;
@@ -110,8 +112,8 @@ export async function boardView(
                 name: e.stats.unit.name,
                 rank: e.rank,
                 flag: e.flag ? FLAG_EMOJI[e.flag] : "",
-                rate: formatRate(e.stats.rate.rate),
-                terms: `${e.stats.rate.closed}/${e.stats.rate.closed + e.stats.rate.open}`,
+                rate: e.score === null ? "—" : formatDecimal(e.score),
+                terms: scoreTerms(e.stats.indicators),
               },
             ],
       ),
@@ -180,7 +182,7 @@ export async function boardIssueDetail(
   return {
     number: view.number,
     title: `#${view.number} ${view.category?.name ?? CATEGORY_PENDING}`,
-    state: boardState({ status: view.status, deadline: view.deadline }, now),
+    state: boardState({ status: view.status, deadline: view.deadline, parkedAt: view.parkedAt }, now),
     status: STATUS_LABELS[view.status],
     category: view.category?.name ?? null,
     place: [view.community, view.grid, view.point].filter(Boolean).join(" · "),

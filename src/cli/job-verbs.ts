@@ -42,6 +42,7 @@ async function openDeps(config: Config): Promise<JobDeps> {
     db,
     log,
     timeZone: config.timezone,
+    officeHours: config.officeHours,
     dataDir: config.dataDir,
     admins: config.admins,
     policy: {},
@@ -111,12 +112,14 @@ export async function runDigestCli(
     let heldBack = false;
     for (const chat of chats) {
       const mark = digestMark(chat.digestTime, date, now, config.timezone);
+      const { minRankedIssues, scoring } = clockSettings(chat.settings);
       const data = await buildDigest(deps.db, {
         unitId: chat.unitId,
         date,
         now,
         timeZone: config.timezone,
-        minRankedIssues: clockSettings(chat.settings).minRankedIssues,
+        minRankedIssues,
+        scoring,
         listLimit: Number.MAX_SAFE_INTEGER,
       });
       out.log(T.chatHeading(chat.name ?? chat.chatId, chat.chatId));

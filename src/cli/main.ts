@@ -109,7 +109,13 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       try {
         const dryRun = values["dry-run"] ?? false;
         // The issues of people who lost their duty pass on in the import's transaction; a running bot sends the notices.
-        const ctx = { now: new Date(), timeZone: cfg.timezone, admins: cfg.admins, policy: {} };
+        const ctx = {
+          now: new Date(),
+          timeZone: cfg.timezone,
+          officeHours: cfg.officeHours,
+          admins: cfg.admins,
+          policy: {},
+        };
         const afterWrite = (tx: Tx, removed: readonly RemovedDuty[]) => handOverIssues(tx, removed, ctx);
         const report = await importOrg(db, file, { dryRun, afterWrite });
         console.log(formatImportReport(report));

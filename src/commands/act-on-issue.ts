@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import { categoryOf, type Org, orgOf } from "../db/org-queries.ts";
+import { categoryOf, issueLimit, type Org, orgOf } from "../db/org-queries.ts";
 import { extendedDeadline, type ParkKind, parkReturnAt } from "../domain/extension.ts";
 import {
   type AssignTarget,
@@ -242,7 +242,7 @@ async function changesFor(
  * its return, unless the deadline it had is later.
  */
 async function returnDeadline(tx: Tx, issue: IssueRow, ctx: CommandContext): Promise<Date | null> {
-  const fresh = await deadlineFor(tx, issue.categoryId, ctx.now, issue.urgent, ctx.timeZone);
+  const fresh = await deadlineFor(tx, { ...issue, reportedAt: ctx.now }, ctx);
   if (fresh === null || (issue.deadline !== null && issue.deadline > fresh)) return issue.deadline;
   return fresh;
 }
@@ -268,8 +268,16 @@ async function editChanges(
     pointId,
     categoryId,
   };
-  if (categoryId !== issue.categoryId) {
-    changes.deadline = await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone);
+  // A new category, or a move to a street with its own limit for the category, moves the deadline.
+  const org = await orgOf(tx);
+  const limitBefore = issueLimit(org, issue.categoryId, issue.gridId);
+  const limitAfter = issueLimit(org, categoryId, gridId);
+  if (
+    categoryId !== issue.categoryId ||
+    limitBefore?.amount !== limitAfter?.amount ||
+    limitBefore?.unit !== limitAfter?.unit
+  ) {
+    changes.deadline = await deadlineFor(tx, { ...issue, categoryId, gridId }, ctx);
   }
   const waiting = issue.status === "reported" && issue.assigneePersonId === null && issue.assigneeUnitId === null;
   if (waiting && gridId !== null && categoryId !== null) {

@@ -38,7 +38,7 @@ export async function addToReport(
         ...(await gridColumns(tx, gridId, issue.gridId)),
         pointId,
         categoryId,
-        deadline: issue.deadline ?? (await deadlineFor(tx, categoryId, issue.reportedAt, issue.urgent, ctx.timeZone)),
+        deadline: issue.deadline ?? (await deadlineFor(tx, { ...issue, categoryId, gridId }, ctx)),
         ...(assignee
           ? {
               status: "assigned",

@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
-import { categoryOf, holders, orgOf } from "../db/org-queries.ts";
+import { categoryOf, holders, issueLimit, orgOf } from "../db/org-queries.ts";
 import { computeDeadline } from "../domain/deadline.ts";
+import type { CommandContext } from "./context.ts";
 
 /** Who a new issue goes to, if anyone: the category's default department, else the grid head. */
 export type Assignee = { personId: number; unitId: null } | { personId: null; unitId: number };
@@ -19,17 +20,30 @@ export async function resolveAssignee(
   return head ? { personId: head.id, unitId: null } : null;
 }
 
-/** The deadline of an issue of `categoryId` reported at `from` ("紧急" halves the time). */
+/** Where an issue is and when it was reported, for its deadline. */
+export interface DeadlineBasis {
+  categoryId: number | null;
+  gridId: number | null;
+  reportedAt: Date;
+  urgent: boolean;
+}
+
+/**
+ * The deadline of an issue: its time limit ({@link issueLimit}) counted from its report in the limit's unit, "紧急"
+ * halving it (behaviour §2.8); null without a category.
+ */
 export async function deadlineFor(
   tx: Tx,
-  categoryId: number | null,
-  from: Date,
-  urgent: boolean,
-  timeZone: string,
+  issue: DeadlineBasis,
+  ctx: Pick<CommandContext, "timeZone" | "officeHours">,
 ): Promise<Date | null> {
-  const category = categoryOf(await orgOf(tx), categoryId);
-  if (!category) return null;
-  return computeDeadline(from, category.deadlineHours, { workingDays: category.workingDays, urgent, timeZone });
+  const limit = issueLimit(await orgOf(tx), issue.categoryId, issue.gridId);
+  if (!limit) return null;
+  return computeDeadline(issue.reportedAt, limit, {
+    urgent: issue.urgent,
+    timeZone: ctx.timeZone,
+    officeHours: ctx.officeHours,
+  });
 }
 
 const HOUR_MS = 3_600_000;

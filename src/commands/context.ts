@@ -1,9 +1,14 @@
+import type { OfficeHours } from "../config/office-hours.ts";
 import type { LifecyclePolicy } from "../domain/lifecycle.ts";
 
-/** What every write needs besides its own input: the clock, the time zone, the admins and the policy switches. */
+/**
+ * What every write needs besides its own input: the clock, the time zone and office hours (deadlines count in them),
+ * the admins and the policy switches.
+ */
 export interface CommandContext {
   now: Date;
   timeZone: string;
+  officeHours: OfficeHours;
   admins: readonly string[];
   policy: LifecyclePolicy;
 }

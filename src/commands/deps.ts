@@ -1,3 +1,4 @@
+import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db } from "../db/client.ts";
 import type { LifecyclePolicy } from "../domain/lifecycle.ts";
 import type { Logger } from "../log.ts";
@@ -16,6 +17,8 @@ export interface FeatureDeps {
   log: Logger;
   now(): Date;
   timeZone: string;
+  /** Office hours of a working day (RIQING_OFFICE_HOURS), for time limits in 工作时. */
+  officeHours: OfficeHours;
   admins: readonly string[];
   policy: LifecyclePolicy;
   dataDir: string;
@@ -42,10 +45,16 @@ export interface FeatureDeps {
  */
 export type JobDeps = Pick<
   FeatureDeps,
-  "db" | "log" | "timeZone" | "dataDir" | "admins" | "policy" | "publishPhotos" | "uploadFile"
+  "db" | "log" | "timeZone" | "officeHours" | "dataDir" | "admins" | "policy" | "publishPhotos" | "uploadFile"
 >;
 
 /** The command context at this instant. */
 export function commandContext(deps: FeatureDeps): CommandContext {
-  return { now: deps.now(), timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy };
+  return {
+    now: deps.now(),
+    timeZone: deps.timeZone,
+    officeHours: deps.officeHours,
+    admins: deps.admins,
+    policy: deps.policy,
+  };
 }

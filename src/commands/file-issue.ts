@@ -175,7 +175,7 @@ export async function fileIssue(
     placement.gridId !== null && placement.categoryId !== null
       ? await resolveAssignee(tx, placement.gridId, placement.categoryId)
       : null;
-  const deadline = await deadlineFor(tx, placement.categoryId, input.reportedAt, urgent, ctx.timeZone);
+  const deadline = await deadlineFor(tx, { ...placement, reportedAt: input.reportedAt, urgent }, ctx);
   const status = assignee ? "assigned" : "reported";
   const candidate = { ...placement, reportedAt: input.reportedAt };
   const links = {

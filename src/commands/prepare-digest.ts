@@ -1,3 +1,4 @@
+import type { RankingScoring } from "../domain/metrics.ts";
 import { storePhoto } from "../lark/photos.ts";
 import type { Card } from "../presenters/card.ts";
 import { digestCard } from "../presenters/digest-card.ts";
@@ -22,11 +23,13 @@ export interface DigestSpec extends DigestMark {
   unitId: number;
   date: string;
   minRankedIssues: number;
+  scoring: RankingScoring;
 }
 
 /** The digest request of a spec observed at `now`. */
 export function digestRequest(deps: JobDeps, spec: DigestSpec, now: Date): DigestRequest {
-  return { unitId: spec.unitId, date: spec.date, now, timeZone: deps.timeZone, minRankedIssues: spec.minRankedIssues };
+  const { unitId, date, minRankedIssues, scoring } = spec;
+  return { unitId, date, now, timeZone: deps.timeZone, minRankedIssues, scoring };
 }
 
 /**

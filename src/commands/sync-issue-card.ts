@@ -1,6 +1,15 @@
 import { z } from "zod";
 import type { Tx } from "../db/client.ts";
-import { ancestorAt, categoryOf, filedUnder, holders, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import {
+  ancestorAt,
+  categoryOf,
+  filedUnder,
+  holders,
+  issueLimit,
+  type Org,
+  orgOf,
+  unitSubtree,
+} from "../db/org-queries.ts";
 import { ownersOf } from "../db/owners.ts";
 import { changesOf } from "../domain/changes.ts";
 import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
@@ -9,7 +18,6 @@ import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES,
 import { enqueue, type OutboxRef } from "../lark/outbox.ts";
 import { departmentCard, type IssueView, issueCard } from "../presenters/issue-card.ts";
 import { SYSTEM_ACTOR } from "../texts/commands.ts";
-import { shortDate } from "../texts/deadline.ts";
 import { HISTORY_DETAILS } from "../texts/extension.ts";
 import { externalSourceLabel } from "../texts/labels.ts";
 import { eventText, TEXTS } from "../texts/messages.ts";
@@ -241,8 +249,14 @@ async function readIssue(tx: Tx, issueId: number) {
     urgent: issue.urgent,
     text: issue.text,
     category: category
-      ? { name: category.name, kind: category.kind as CategoryKind, class: category.class as CategoryClass }
+      ? {
+          name: category.name,
+          kind: category.kind as CategoryKind,
+          class: category.class as CategoryClass,
+          objectType: category.objectType,
+        }
       : null,
+    limit: issueLimit(org, issue.categoryId, issue.gridId),
     community: community?.name ?? null,
     grid: grid?.name ?? null,
     point: point?.name ?? null,
@@ -360,7 +374,7 @@ function historyText(
 ): string {
   const details = eventDetails.parse(event.data);
   const ordinal = attempts.ordinal.get(event.id) ?? 0;
-  const day = details.day ? HISTORY_DETAILS.until(shortDate(details.day)) : "";
+  const day = details.day ? HISTORY_DETAILS.until(details.day) : "";
   switch (event.type) {
     case "rectify":
       return eventText(event.type, event.reason, HISTORY_DETAILS.attempt(ordinal, details.photoIds.length));

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { DEFAULT_OFFICE_HOURS_TEXT, type OfficeHours, parseOfficeHours } from "./office-hours.ts";
 
 /** Log levels pino understands. */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -16,6 +17,7 @@ export type ConfigReason =
   | "host"
   | "port"
   | "timezone"
+  | "officeHours"
   | "admins"
   | "publicUrl"
   | "boardSecret"
@@ -82,6 +84,18 @@ const schema = z
       .refine((host) => isIP(host) !== 0, because("host")),
     PORT: wholeNumber(0, 65535, PORT).default(3000),
     RIQING_TIMEZONE: z.string().trim().default("Asia/Shanghai").refine(isTimeZone, because("timezone")),
+    RIQING_OFFICE_HOURS: z
+      .string()
+      .trim()
+      .default(DEFAULT_OFFICE_HOURS_TEXT)
+      .transform((text, ctx) => {
+        const hours = parseOfficeHours(text);
+        if (hours === null) {
+          ctx.addIssue({ code: "custom", ...because("officeHours") });
+          return z.NEVER;
+        }
+        return hours;
+      }),
     RIQING_ADMINS: z
       .string()
       .default("")
@@ -175,6 +189,8 @@ export interface Config {
   host: string;
   port: number;
   timezone: string;
+  /** The office hours of a working day, which a 工作时 time limit counts (RIQING_OFFICE_HOURS). */
+  officeHours: OfficeHours;
   admins: string[];
   logLevel: (typeof LOG_LEVELS)[number];
   /**
@@ -245,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     timezone: e.RIQING_TIMEZONE,
+    officeHours: e.RIQING_OFFICE_HOURS,
     admins: e.RIQING_ADMINS,
     board: {
       ...(e.RIQING_BOARD_SECRET && { secret: e.RIQING_BOARD_SECRET }),

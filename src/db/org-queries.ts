@@ -1,4 +1,5 @@
-import type { ChatPurpose, Role, UnitLevel } from "../domain/types.ts";
+import { LIMIT_UNITS, type LimitUnit, type TimeLimit } from "../domain/deadline.ts";
+import type { ChatPurpose, ObjectType, Role, UnitLevel } from "../domain/types.ts";
 import type { Db, Tx } from "./client.ts";
 
 type Client = Db | Tx;
@@ -32,8 +33,13 @@ export interface CategoryRef {
   keywords: string[];
   kind: string;
   class: string;
-  deadlineHours: number;
-  workingDays: boolean;
+  /** The time allowed to rectify, unless the issue's street sets its own ({@link limitIn}). */
+  limit: TimeLimit;
+  /** The streets that set their own time limit for this category, by street unit id. */
+  streetLimits: ReadonlyMap<number, TimeLimit>;
+  objectType: ObjectType;
+  standardMajor: string | null;
+  standardMinor: string | null;
   defaultDepartmentId: number | null;
   afterPhotoRequired: boolean;
 }
@@ -122,10 +128,11 @@ async function currentOrg(client: Client): Promise<Org> {
 }
 
 async function loadOrg(client: Client): Promise<Org> {
-  const [unitRows, pointRows, categoryRows, dutyRows, bindingRows] = [
+  const [unitRows, pointRows, categoryRows, streetLimitRows, dutyRows, bindingRows] = [
     await client.unit.findMany({ orderBy: { id: "asc" } }),
     await client.point.findMany({ orderBy: { id: "asc" } }),
     await client.category.findMany({ orderBy: { id: "asc" } }),
+    await client.streetCategoryLimit.findMany({ orderBy: { id: "asc" } }),
     await client.duty.findMany({ orderBy: { id: "asc" }, include: { person: true } }),
     await client.chatBinding.findMany({ orderBy: { id: "asc" } }),
   ];
@@ -170,8 +177,15 @@ async function loadOrg(client: Client): Promise<Org> {
       keywords: strings(c.keywords),
       kind: c.kind,
       class: c.class,
-      deadlineHours: c.deadlineHours,
-      workingDays: c.workingDays,
+      limit: timeLimit(c.limitAmount, c.limitUnit),
+      streetLimits: new Map(
+        streetLimitRows
+          .filter((l) => l.categoryId === c.id)
+          .map((l) => [l.streetId, timeLimit(l.limitAmount, l.limitUnit)]),
+      ),
+      objectType: c.objectType === "component" ? "component" : "event",
+      standardMajor: c.standardMajor,
+      standardMinor: c.standardMinor,
       defaultDepartmentId: c.defaultDepartmentId,
       afterPhotoRequired: c.afterPhotoRequired,
     })),
@@ -192,6 +206,22 @@ async function loadOrg(client: Client): Promise<Org> {
       ]),
     ),
   };
+}
+
+/** A stored time limit; a unit the code does not know (never written) reads as 自然时. */
+function timeLimit(amount: number, unit: string): TimeLimit {
+  return { amount, unit: (LIMIT_UNITS as readonly string[]).includes(unit) ? (unit as LimitUnit) : "natural_hours" };
+}
+
+/**
+ * The time limit of an issue of `categoryId` in `gridId`: the limit the grid's street sets for the category, else the
+ * category's own (behaviour §2.20); null without a category.
+ */
+export function issueLimit(org: Org, categoryId: number | null, gridId: number | null): TimeLimit | null {
+  const category = categoryOf(org, categoryId);
+  if (!category) return null;
+  const street = gridId === null ? undefined : ancestorAt(org, gridId, "street");
+  return (street && category.streetLimits.get(street.id)) ?? category.limit;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {

@@ -16,7 +16,10 @@
  *     "escalationTimes": ["09:00", "14:00"],  // a leader group's escalation slots (see below)
     "lookbackDays": 7,               // ask the reporter 回头看 this many days after closing; 0: never
  *     "digest": true,                  // false: no evening digest in this chat
- *     "minRankedIssues": 3,            // fewest issues for a unit to be ranked in the digest (and the briefing)
+ *     "minRankedIssues": 3,            // fewest issues (应结案数) for a unit to be ranked in the digest (and the briefing)
+ *     "compositeWeights": { "onTimeDisposal": 60, "closure": 30, "noRework": 10 },  // 综合指标值's weights
+ *     "redFlagAtLeast": 90,            // 🚩 only when the best unit's 综合指标值 reaches this (default: always)
+ *     "yellowCardBelow": 60,           // 🟨 only when the worst unit's 综合指标值 is below this (default: always)
  *     "briefing": {                    // a street leader group's 工作简报 (behaviour §15)
  *       "weekly": true,                // each Monday, of the week before; false: none
  *       "monthly": true,               // each 1st, of the month before; false: none
@@ -35,7 +38,7 @@
  */
 
 import { z } from "zod";
-import { DEFAULT_MIN_RANKED_ISSUES } from "./metrics.ts";
+import { DEFAULT_MIN_RANKED_ISSUES, DEFAULT_RANKING_SCORING, type RankingScoring } from "./metrics.ts";
 
 /** A span of the local day in minutes after midnight; `start` > `end` wraps over midnight. */
 export interface QuietHours {
@@ -64,6 +67,8 @@ export interface ClockSettings {
   lookbackDays: number;
   digest: boolean;
   minRankedIssues: number;
+  /** How the digest's ranking scores and flags units (behaviour §8.6). */
+  scoring: RankingScoring;
   briefing: BriefingSettings;
 }
 
@@ -153,6 +158,16 @@ const settingsSchema = z.object({
   lookbackDays: z.number().int().min(0).max(MAX_LOOKBACK_DAYS).optional().catch(undefined),
   digest: z.boolean().optional().catch(undefined),
   minRankedIssues: z.number().int().min(1).max(1000).optional().catch(undefined),
+  compositeWeights: z
+    .object({
+      onTimeDisposal: z.number().min(0).max(100),
+      closure: z.number().min(0).max(100),
+      noRework: z.number().min(0).max(100),
+    })
+    .optional()
+    .catch(undefined),
+  redFlagAtLeast: z.number().min(0).max(100).optional().catch(undefined),
+  yellowCardBelow: z.number().min(0).max(100).optional().catch(undefined),
   briefing: z
     .object({
       weekly: z.boolean().optional().catch(undefined),
@@ -192,6 +207,11 @@ export function clockSettings(raw: unknown): ClockSettings {
     lookbackDays: input.lookbackDays ?? 7,
     digest: input.digest ?? true,
     minRankedIssues: input.minRankedIssues ?? DEFAULT_MIN_RANKED_ISSUES,
+    scoring: {
+      weights: input.compositeWeights ?? DEFAULT_RANKING_SCORING.weights,
+      redFlagAtLeast: input.redFlagAtLeast ?? null,
+      yellowCardBelow: input.yellowCardBelow ?? null,
+    },
     briefing: {
       ...DEFAULT_BRIEFING,
       ...Object.fromEntries(Object.entries(input.briefing ?? {}).filter(([, v]) => v !== undefined)),

@@ -31,8 +31,8 @@ export interface IssueSnapshot {
   deadline: Date | null;
   rectifiedAt: Date | null;
   closedAt: Date | null;
-  /** When it was parked (挂账/缓办); null while it is not. */
-  parkedAt: Date | null;
+  /** When it was parked (挂账/缓办); null (or absent) while it is not. */
+  parkedAt?: Date | null;
 }
 
 /** The recorded times a condition may look at. */
@@ -176,14 +176,24 @@ export function waitingDispatchAt(t: Date): IssueCondition {
 }
 
 /**
- * Issues in hand at `t` with a deadline in [from, to): with `from` = t and `to` the end of t's day, those due today
- * and not yet fixed (今日到期未完成) — next to the overdue ones, whose deadline is before t; with tomorrow's day,
- * those due tomorrow (明日到期).
+ * Issues in hand and not parked at `t` with a deadline in [from, to): with `from` = t and `to` the end of t's day,
+ * those due today and not yet fixed (今日到期未完成) — next to the overdue ones, whose deadline is before t; with
+ * tomorrow's day, those due tomorrow (明日到期).
  */
 export function dueInHandAt(t: Date, { from, to }: Period): IssueCondition {
   return {
-    all: [inHandAt(t), { time: "deadline", op: ">=", at: from }, { time: "deadline", op: "<", at: to }],
+    all: [
+      inHandAt(t),
+      { time: "deadline", op: ">=", at: from },
+      { time: "deadline", op: "<", at: to },
+      { time: "parkedAt", op: ">", at: t, orUnset: true },
+    ],
   };
+}
+
+/** Issues in hand and parked (挂账/缓办) at `t`: the digest's and the ledger's 挂账 list (behaviour §2.17, §7.6). */
+export function parkedInHandAt(t: Date): IssueCondition {
+  return { all: [inHandAt(t), parkedAt(t)] };
 }
 
 /**
@@ -221,7 +231,7 @@ export function matches(condition: IssueCondition, issue: IssueSnapshot): boolea
   if ("all" in condition) return condition.all.every((c) => matches(c, issue));
   if ("any" in condition) return condition.any.some((c) => matches(c, issue));
   if ("status" in condition) return condition.status.includes(issue.status);
-  const value = issue[condition.time];
+  const value = issue[condition.time] ?? null;
   if (value === null) return condition.orUnset === true;
   const a = value.getTime();
   const b = condition.at.getTime();
@@ -388,6 +398,22 @@ export interface CompositeWeights {
 
 /** The weighting digital city-management platforms rank departments by (see above). */
 export const DEFAULT_COMPOSITE_WEIGHTS: CompositeWeights = { onTimeDisposal: 60, closure: 30, noRework: 10 };
+
+/** How a ranking scores and flags units (configuration, per chat): the weights of 综合指标值 and the thresholds. */
+export interface RankingScoring {
+  weights: CompositeWeights;
+  /** 🚩 only for a value at least this; null: the best always. */
+  redFlagAtLeast: number | null;
+  /** 🟨 only for a value below this; null: the worst always. */
+  yellowCardBelow: number | null;
+}
+
+/** The scoring unless a chat's settings say otherwise. */
+export const DEFAULT_RANKING_SCORING: RankingScoring = {
+  weights: DEFAULT_COMPOSITE_WEIGHTS,
+  redFlagAtLeast: null,
+  yellowCardBelow: null,
+};
 
 /** What the issues with history in a period add to the indicators, beside the two counts read as conditions. */
 export interface HistoryTally {

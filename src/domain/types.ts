@@ -23,6 +23,10 @@ export type UnitLevel = (typeof UNIT_LEVELS)[number];
 export const CATEGORY_KINDS = ["dynamic", "static"] as const;
 export type CategoryKind = (typeof CATEGORY_KINDS)[number];
 
+/** 部件 (a thing: 宣传栏, 垃圾箱) or 事件 (a situation: 堆物堆料, 占道经营), as the standard catalogue sorts them. */
+export const OBJECT_TYPES = ["component", "event"] as const;
+export type ObjectType = (typeof OBJECT_TYPES)[number];
+
 export const CATEGORY_CLASSES = ["engineering", "cleanup", "enforcement", "management"] as const;
 export type CategoryClass = (typeof CATEGORY_CLASSES)[number];
 

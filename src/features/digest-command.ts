@@ -32,7 +32,7 @@ export const digestCommand: CommandExtension = async (deps, m, arg, scope) => {
   const settings = clockSettings(scope.binding?.settings);
   const { card } = await prepareDigest(
     deps,
-    { unitId: unit.id, date, minRankedIssues: settings.minRankedIssues, preview: true },
+    { unitId: unit.id, date, minRankedIssues: settings.minRankedIssues, scoring: settings.scoring, preview: true },
     now,
   );
   await replyCard(deps.db, { ...answerTo(m), card });

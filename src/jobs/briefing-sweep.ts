@@ -11,7 +11,7 @@
  * last month's the first time it starts).
  */
 
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobDeps } from "../commands/deps.ts";
 import { prepareBriefing } from "../commands/prepare-briefing.ts";
@@ -136,8 +136,9 @@ async function describe(deps: JobDeps, item: DueBriefing, now: Date): Promise<Sw
 /** Makes, uploads and (if still unclaimed) queues one briefing; null when another process sent it meanwhile. */
 async function send(deps: JobDeps, item: DueBriefing, now: Date): Promise<SweepNotice | null> {
   const { data, docx, fileName } = await prepareBriefing(deps, specOf(item, false), now);
-  const dir = join(deps.dataDir, "briefings", item.key.replace(/[^\w.-]/g, "_"));
-  await mkdir(dir, { recursive: true });
+  // A folder of this attempt's own: another instance may be writing the same briefing at the same moment.
+  await mkdir(join(deps.dataDir, "briefings"), { recursive: true });
+  const dir = await mkdtemp(join(deps.dataDir, "briefings", `${item.cadence}-`));
   try {
     const path = join(dir, fileName);
     await writeFile(path, docx);

@@ -161,7 +161,8 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
 
 function digestSpec(chat: DigestChat, date: string, now: Date, timeZone: string): DigestSpec {
   const mark = digestMark(chat.digestTime, date, now, timeZone);
-  return { unitId: chat.unitId, date, minRankedIssues: clockSettings(chat.settings).minRankedIssues, ...mark };
+  const { minRankedIssues, scoring } = clockSettings(chat.settings);
+  return { unitId: chat.unitId, date, minRankedIssues, scoring, ...mark };
 }
 
 /**

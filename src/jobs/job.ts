@@ -39,5 +39,5 @@ export interface Job {
 
 /** The command context of a job running at `now`. */
 export function jobContext(deps: JobDeps, now: Date): CommandContext {
-  return { now, timeZone: deps.timeZone, admins: deps.admins, policy: deps.policy };
+  return { now, timeZone: deps.timeZone, officeHours: deps.officeHours, admins: deps.admins, policy: deps.policy };
 }

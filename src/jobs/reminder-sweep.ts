@@ -17,6 +17,9 @@ import { replyCard } from "../commands/say.ts";
  *              gets one card however many sweeps, restarts or processes run in it; an issue that came due after that
  *              slot's card was sent waits for the next slot.
  *   - again    when a snooze (延后提醒) runs out, one more reminder in the thread, unless another rung fires then.
+ * A parked issue (挂账/缓办, behaviour §2.17) has no rungs while it waits; on its day the sweep brings it back
+ * (恢复办理, with a fresh deadline and a notice in its thread to its owner and the secretaries), claimed once per
+ * issue and day (`unpark:<issueId>:<day>`).
  * A thread rung due in the quiet hours of the issue's chat waits for their end, and while they last none is sent;
  * escalation slots are not held back (the leader group chose them). A snooze holds the thread rungs (not the
  * escalation, which is for leaders). Each rung is claimed once per issue with the key `remind:<issueId>:<rung>` in
@@ -28,6 +31,7 @@ import { replyCard } from "../commands/say.ts";
  */
 
 import { accountableOf } from "../commands/accountable.ts";
+import { actOnIssue } from "../commands/act-on-issue.ts";
 import type { JobDeps } from "../commands/deps.ts";
 import { loadReminderView } from "../commands/reminder-view.ts";
 import { snoozesEndedSince, snoozesOf } from "../commands/snooze-reminders.ts";
@@ -53,9 +57,9 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { inChunks } from "../reports/stats-scope.ts";
-import { escalationSummary, RUNG_LABELS } from "../texts/sweeps.ts";
+import { escalationSummary, RUNG_LABELS, returnSummary } from "../texts/sweeps.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
-import type { Job, SweepNotice, SweepOptions } from "./job.ts";
+import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 
 /** A rung is dropped when it is this late. */
 const STALE_AFTER_MS = 7 * 24 * 3_600_000;
@@ -65,8 +69,10 @@ const HOUR_MS = 3_600_000;
 export type ReminderRung = ReminderStage | "escalate";
 
 /** Claim key of one rung of one issue; a snooze's reminder is keyed by the snooze's end. */
-export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Date): string {
-  return rung === "again" ? `remind:${issueId}:again:${snoozeEnd?.getTime() ?? 0}` : `remind:${issueId}:${rung}`;
+export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Date, round = 0): string {
+  if (rung === "again") return `remind:${issueId}:again:${snoozeEnd?.getTime() ?? 0}`;
+  // After an approved extension (behaviour §2.15) the ladder runs again for the new deadline: one round per extension.
+  return round > 0 ? `remind:${issueId}:${rung}:x${round}` : `remind:${issueId}:${rung}`;
 }
 
 /** Claim key of the escalation card of one slot for the leader groups of one unit. */
@@ -84,6 +90,7 @@ const CANDIDATE_SELECT = {
   categoryId: true,
   sourceChatId: true,
   sourceMessageId: true,
+  extensionCount: true,
 } as const;
 
 type CandidateRow = Prisma.IssueGetPayload<{ select: typeof CANDIDATE_SELECT }>;
@@ -91,6 +98,8 @@ type CandidateRow = Prisma.IssueGetPayload<{ select: typeof CANDIDATE_SELECT }>;
 /** An open issue a sweep looks at. */
 interface Candidate {
   id: number;
+  /** Approved extensions: the round of the ladder (see reminderKey). */
+  extensionCount: number;
   number: number;
   deadline: Date | null;
   gridId: number | null;
@@ -122,6 +131,8 @@ interface LeaderTarget {
 /** An issue's escalation: when it comes due, where it goes, and its line in the card (who answers for it is read when sent). */
 interface Escalation {
   issueId: number;
+  /** The round of the ladder (see reminderKey). */
+  round: number;
   dueAt: Date;
   target: LeaderTarget;
   item: Omit<EscalationItem, "accountable">;
@@ -157,7 +168,7 @@ async function loadCandidates(
   ladders: readonly ReminderLadder[],
   slotPassed: boolean,
 ): Promise<CandidateRow[]> {
-  const open = { status: { in: [...REMINDED_STATUSES] } };
+  const open = { status: { in: [...REMINDED_STATUSES] }, parkKind: null };
   const earliest = new Date(window.from.getTime() - STALE_AFTER_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS);
   const latest = window.until === null ? undefined : new Date(window.until.getTime() + MAX_BEFORE_HOURS * HOUR_MS);
   const { since, until } = window;
@@ -219,7 +230,7 @@ async function changedSince(db: Db, since: Date): Promise<CandidateRow[]> {
   const ids = [...new Set(events.map((e) => e.issueId))];
   const rows = await inChunks(ids, (slice) =>
     db.issue.findMany({
-      where: { id: { in: slice }, status: { in: [...REMINDED_STATUSES] }, deadline: { not: null } },
+      where: { id: { in: slice }, status: { in: [...REMINDED_STATUSES] }, parkKind: null, deadline: { not: null } },
       select: CANDIDATE_SELECT,
     }),
   );
@@ -294,6 +305,7 @@ async function loadLadderState(
       if (!target) return undefined;
       return {
         issueId: issue.id,
+        round: issue.extensionCount,
         dueAt: new Date(issue.deadline.getTime() + ladder.escalateAfterHours * HOUR_MS),
         target,
         item: {
@@ -315,6 +327,7 @@ async function loadLadderState(
  */
 export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
   const { db } = deps;
+  const returned = await returnParked(deps, now, options);
   const state = await loadLadderState(db, { from: now, until: now, since: options.since, timeZone: deps.timeZone });
   const dues = state.candidates.map((issue) =>
     dueRungs(issue, state.ladderOf(issue), state.snoozes.get(issue.id), now, deps.timeZone),
@@ -324,7 +337,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     ...dues.flatMap((d) => d.map((t) => t.key)),
     ...groups.flatMap((g) => [
       slotKey(g.target.unitId, g.slot),
-      ...g.escalations.map((e) => reminderKey(e.issueId, "escalate")),
+      ...g.escalations.map((e) => reminderKey(e.issueId, "escalate", undefined, e.round)),
     ]),
   ]);
   // The first thread reminder of each issue not sent yet; a regular rung settles the snooze's reminder too.
@@ -335,7 +348,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     return [{ ...first, alsoSettles: open.slice(1).map((t) => t.key) }];
   });
 
-  const notices: SweepNotice[] = [];
+  const notices: SweepNotice[] = [...returned];
   for (const item of threads) {
     const chatId = item.issue.sourceChatId ?? "";
     const summary = `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`;
@@ -347,7 +360,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   for (const group of groups) {
     // This slot's card went out already: what came due since waits for the next slot.
     if (done.has(slotKey(group.target.unitId, group.slot))) continue;
-    const pending = group.escalations.filter((e) => !done.has(reminderKey(e.issueId, "escalate")));
+    const pending = group.escalations.filter((e) => !done.has(reminderKey(e.issueId, "escalate", undefined, e.round)));
     if (pending.length === 0) continue;
     const sent = options.dryRun ? pending : await sendEscalation(deps, { ...group, escalations: pending }, now);
     if (sent.length === 0) continue;
@@ -357,6 +370,53 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
         state.chatName(chatId),
       );
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
+    }
+  }
+  return notices;
+}
+
+/** Claim key of a parked issue's return on its day (given in ms). */
+function returnKey(issueId: number, until: Date): string {
+  return `unpark:${issueId}:${until.getTime()}`;
+}
+
+/** Parked issues whose day has come by `now` (indexed by the day). */
+function parkedDueBy(db: Db, now: Date) {
+  return db.issue.findMany({
+    where: { parkKind: { not: null }, parkedUntil: { lte: now }, status: { in: [...REMINDED_STATUSES] } },
+    select: { id: true, number: true, parkedUntil: true, sourceChatId: true },
+  });
+}
+
+/**
+ * Brings back every parked issue whose day has come (behaviour §2.17): 恢复办理 as Riqing's own action, one
+ * transaction each, claimed once per issue and day. With `dryRun` it only reports them.
+ */
+async function returnParked(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
+  const notices: SweepNotice[] = [];
+  const ctx = jobContext(deps, now);
+  for (const issue of await parkedDueBy(deps.db, now)) {
+    if (!issue.parkedUntil) continue;
+    const key = returnKey(issue.id, issue.parkedUntil);
+    const chatId = issue.sourceChatId ?? "";
+    const notice = { key, chatId, summary: returnSummary(issue.number) };
+    if (options.dryRun) {
+      notices.push(notice);
+      continue;
+    }
+    try {
+      const returned = await transaction(deps.db, async (tx) => {
+        if (!(await claimOnce(tx, key, "unpark", { issueId: issue.id }))) return false;
+        const result = await actOnIssue(
+          tx,
+          { issueId: issue.id, actorOpenId: "", action: "unpark", bySystem: true },
+          ctx,
+        );
+        return result.ok;
+      });
+      if (returned) notices.push(notice);
+    } catch (error) {
+      deps.log.warn({ err: error, issueId: issue.id }, "parked issue not returned; trying again on the next sweep");
     }
   }
   return notices;
@@ -442,7 +502,7 @@ function dueRungs(
   const rung = (stage: ReminderStage, snooze?: Date): ThreadReminder => ({
     issue,
     stage,
-    key: reminderKey(issue.id, stage, snooze),
+    key: reminderKey(issue.id, stage, snooze, issue.extensionCount),
     alsoSettles: [],
   });
   const thread: ThreadReminder[] = [];
@@ -476,12 +536,15 @@ async function nextReminderAt(
     ...state.candidates.flatMap((issue) => {
       const snooze = state.snoozes.get(issue.id);
       return [
-        reminderKey(issue.id, "before"),
-        reminderKey(issue.id, "deadline"),
+        reminderKey(issue.id, "before", undefined, issue.extensionCount),
+        reminderKey(issue.id, "deadline", undefined, issue.extensionCount),
         ...(snooze ? [reminderKey(issue.id, "again", snooze)] : []),
       ];
     }),
-    ...escalations.flatMap((e) => [reminderKey(e.issueId, "escalate"), slotKey(e.target.unitId, latestSlot(e.target))]),
+    ...escalations.flatMap((e) => [
+      reminderKey(e.issueId, "escalate", undefined, e.round),
+      slotKey(e.target.unitId, latestSlot(e.target)),
+    ]),
   ]);
 
   let best = until?.getTime() ?? Number.POSITIVE_INFINITY;
@@ -509,8 +572,8 @@ async function nextReminderAt(
       .find((t) => dueRungs(issue, ladder, snooze, new Date(t), timeZone).some((r) => !done.has(r.key)));
     if (first !== undefined) consider(first);
   }
-  for (const { issueId, dueAt, target } of escalations) {
-    if (done.has(reminderKey(issueId, "escalate"))) continue;
+  for (const { issueId, round, dueAt, target } of escalations) {
+    if (done.has(reminderKey(issueId, "escalate", undefined, round))) continue;
     const dueSlot = slotAtOrAfter(dueAt, target.slots, timeZone).getTime();
     // Due by the latest slot, it is the sweep at `after`'s to send — unless that slot had its card: then the next.
     const at =
@@ -521,6 +584,16 @@ async function nextReminderAt(
           : undefined;
     if (at !== undefined && at - dueSlot <= STALE_AFTER_MS) consider(at);
   }
+  const parked = await deps.db.issue.findFirst({
+    where: {
+      parkKind: { not: null },
+      parkedUntil: { gt: after, ...(until && { lte: until }) },
+      status: { in: [...REMINDED_STATUSES] },
+    },
+    orderBy: { parkedUntil: "asc" },
+    select: { parkedUntil: true },
+  });
+  if (parked?.parkedUntil) consider(parked.parkedUntil.getTime());
   return found ? new Date(best) : null;
 }
 
@@ -562,7 +635,7 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
       }
       const claimed: Escalation[] = [];
       for (const escalation of group.escalations) {
-        const issueKey = reminderKey(escalation.issueId, "escalate");
+        const issueKey = reminderKey(escalation.issueId, "escalate", undefined, escalation.round);
         if (await claimWhile(tx, issueKey, "reminder", escalation.issueId, REMINDED_STATUSES)) claimed.push(escalation);
       }
       if (claimed.length === 0) {

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { LIMIT_UNITS, type LimitUnit } from "../domain/deadline.ts";
 import { storedAreaGeometry } from "../domain/geo.ts";
 import {
   CATEGORY_CLASSES,
@@ -7,6 +8,8 @@ import {
   type CategoryKind,
   CHAT_PURPOSES,
   type ChatPurpose,
+  OBJECT_TYPES,
+  type ObjectType,
   PATROL_FREQUENCIES,
   PATROL_LEVELS,
   type PatrolFrequency,
@@ -29,6 +32,8 @@ const asRole = oneOf<Role>(ROLES, "role");
 const asKind = oneOf<CategoryKind>(CATEGORY_KINDS, "category kind");
 const asClass = oneOf<CategoryClass>(CATEGORY_CLASSES, "category class");
 const asPurpose = oneOf<ChatPurpose>(CHAT_PURPOSES, "chat purpose");
+const asLimitUnit = oneOf<LimitUnit>(LIMIT_UNITS, "limit unit");
+const asObjectType = oneOf<ObjectType>(OBJECT_TYPES, "object type");
 const asPatrolLevel = oneOf<PatrolLevel>(PATROL_LEVELS, "patrol level");
 const asFrequency = oneOf<PatrolFrequency>(PATROL_FREQUENCIES, "patrol frequency");
 
@@ -45,7 +50,7 @@ export async function exportOrg(db: Db): Promise<OrgData> {
     db.unit.findMany(),
     db.point.findMany(),
     db.person.findMany({ include: { duties: true }, orderBy: { id: "asc" } }),
-    db.category.findMany({ orderBy: { id: "asc" } }),
+    db.category.findMany({ include: { streetLimits: true }, orderBy: { id: "asc" } }),
     db.chatBinding.findMany({ orderBy: { id: "asc" } }),
     db.patrolPlan.findMany({ include: { point: true, person: true }, orderBy: { id: "asc" } }),
   ]);
@@ -107,8 +112,13 @@ export async function exportOrg(db: Db): Promise<OrgData> {
     kind: asKind(c.kind),
     class: asClass(c.class),
     keywords: texts(c.keywords),
-    deadlineHours: c.deadlineHours,
-    workingDays: c.workingDays,
+    limit: { amount: c.limitAmount, unit: asLimitUnit(c.limitUnit) },
+    streetLimits: [...c.streetLimits]
+      .sort((a, b) => at(a.streetId) - at(b.streetId))
+      .map((l) => ({ street: unitCode(l.streetId), limit: { amount: l.limitAmount, unit: asLimitUnit(l.limitUnit) } })),
+    objectType: asObjectType(c.objectType),
+    ...(c.standardMajor === null ? {} : { standardMajor: c.standardMajor }),
+    ...(c.standardMinor === null ? {} : { standardMinor: c.standardMinor }),
     afterPhotoRequired: c.afterPhotoRequired,
     ...(c.defaultDepartmentId === null ? {} : { department: unitCode(c.defaultDepartmentId) }),
   }));

@@ -9,13 +9,14 @@ import { bindChat } from "../db/bindings.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Role, UnitLevel } from "../domain/types.ts";
 import { type ENTITY_LABELS, FIELD_NAMES, T } from "../texts/org.ts";
-import { type CatalogueResult, categoryRules, ensureCatalogue } from "./catalogue.ts";
+import { type CatalogueResult, categoryColumns, categoryRules, ensureCatalogue } from "./catalogue.ts";
 import {
   type Located,
   ORG_SECTIONS,
   type OrgCategory,
   type OrgPatrol,
   type OrgProblem,
+  type OrgStreetLimit,
   type OrgUnit,
   orgRowCount,
   type ParsedOrg,
@@ -218,8 +219,11 @@ interface StoredCategory {
   kind: string;
   class: string;
   keywords: unknown;
-  deadlineHours: number;
-  workingDays: boolean;
+  limitAmount: number;
+  limitUnit: string;
+  objectType: string;
+  standardMajor: string | null;
+  standardMinor: string | null;
   afterPhotoRequired: boolean;
   defaultDepartmentId: number | null;
 }
@@ -239,6 +243,7 @@ async function loadState(tx: Tx, org: ParsedOrg) {
     include: { duties: { include: { unit: { select: { code: true } } } } },
   });
   const categories: StoredCategory[] = await tx.category.findMany();
+  const streetLimits = await tx.streetCategoryLimit.findMany({ orderBy: { id: "asc" } });
   const chats = await tx.chatBinding.findMany({ where: { chatId: { in: org.chats.map((c) => c.value.chatId) } } });
   const patrolPoints = await tx.point.findMany({
     where: { code: { in: [...new Set(org.patrols.map((p) => p.value.point))] } },
@@ -266,6 +271,7 @@ async function loadState(tx: Tx, org: ParsedOrg) {
     people: new Map(people.map((p) => [p.openId, p])),
     categoriesByCode: new Map(categories.map((c) => [c.code, c])),
     categoriesByName: new Map(categories.map((c) => [c.name, c])),
+    streetLimits,
     chats: new Map(chats.map((c) => [c.chatId, c])),
     pointsInUnits,
     patrolPoints: new Map(patrolPoints.map((p) => [p.code, p])),
@@ -355,6 +361,10 @@ function checkReferences(org: ParsedOrg, state: State): OrgProblem[] {
       if (level !== undefined && level !== "department") {
         problems.push({ loc, message: T.notADepartment(category.department, level) });
       }
+    }
+    for (const { street } of category.streetLimits ?? []) {
+      const level = resolve(loc, street, T.unknownUnit);
+      if (level !== undefined && level !== "street") problems.push({ loc, message: T.notAStreet(street, level) });
     }
   }
 
@@ -521,7 +531,8 @@ async function write(
     const stored = categoryTarget(category, state);
     const department = category.department === undefined ? undefined : unitId(category.department);
     if (!stored) {
-      await tx.category.create({ data: newCategory(category, department) });
+      const { id } = await tx.category.create({ data: newCategory(category, department) });
+      await setStreetLimits(tx, id, category.streetLimits ?? [], unitId);
       count("categories", "created");
       continue;
     }
@@ -531,8 +542,10 @@ async function write(
       ...(category.kind === undefined ? {} : { kind: category.kind }),
       ...(category.class === undefined ? {} : { class: category.class }),
       ...(category.keywords === undefined ? {} : { keywords: category.keywords }),
-      ...(category.deadlineHours === undefined ? {} : { deadlineHours: category.deadlineHours }),
-      ...(category.workingDays === undefined ? {} : { workingDays: category.workingDays }),
+      ...(category.limit === undefined ? {} : { limitAmount: category.limit.amount, limitUnit: category.limit.unit }),
+      ...(category.objectType === undefined ? {} : { objectType: category.objectType }),
+      ...(category.standardMajor === undefined ? {} : { standardMajor: category.standardMajor }),
+      ...(category.standardMinor === undefined ? {} : { standardMinor: category.standardMinor }),
       ...(category.afterPhotoRequired === undefined ? {} : { afterPhotoRequired: category.afterPhotoRequired }),
       ...(department === undefined ? {} : { defaultDepartmentId: department }),
     };
@@ -541,9 +554,12 @@ async function write(
         ? sameList(stored[field as keyof StoredCategory], value)
         : stored[field as keyof StoredCategory] === value,
     );
-    if (same) count("categories", "unchanged");
+    const limits = category.streetLimits;
+    const sameLimits = limits === undefined || sameStreetLimits(state.streetLimits, stored.id, limits, unitId);
+    if (same && sameLimits) count("categories", "unchanged");
     else {
-      await tx.category.update({ where: { id: stored.id }, data });
+      if (!same) await tx.category.update({ where: { id: stored.id }, data });
+      if (!sameLimits) await setStreetLimits(tx, stored.id, limits, unitId);
       count("categories", "updated");
     }
   }
@@ -653,6 +669,39 @@ function parentsFirst(units: Located<OrgUnit>[]): Located<OrgUnit>[] {
   return out;
 }
 
+/** Whether a category's stored street limits are the file's `limits`, street by street. */
+function sameStreetLimits(
+  stored: readonly { categoryId: number; streetId: number; limitAmount: number; limitUnit: string }[],
+  categoryId: number,
+  limits: readonly OrgStreetLimit[],
+  unitId: (code: string) => number,
+): boolean {
+  const mine = stored.filter((l) => l.categoryId === categoryId);
+  const wanted = new Map(limits.map((l) => [unitId(l.street), l.limit]));
+  return (
+    mine.length === wanted.size &&
+    mine.every((l) => {
+      const limit = wanted.get(l.streetId);
+      return limit !== undefined && limit.amount === l.limitAmount && limit.unit === l.limitUnit;
+    })
+  );
+}
+
+/** Replaces a category's street limits with the file's (behaviour §2.8). */
+async function setStreetLimits(
+  tx: Tx,
+  categoryId: number,
+  limits: readonly OrgStreetLimit[],
+  unitId: (code: string) => number,
+): Promise<void> {
+  await tx.streetCategoryLimit.deleteMany({ where: { categoryId } });
+  for (const { street, limit } of limits) {
+    await tx.streetCategoryLimit.create({
+      data: { categoryId, streetId: unitId(street), limitAmount: limit.amount, limitUnit: limit.unit },
+    });
+  }
+}
+
 /** A new category's fields; what the file leaves out is filled in the way the catalogue does it. */
 function newCategory(category: OrgCategory, department: number | undefined) {
   const { code, name, kind, class: cls } = category;
@@ -665,7 +714,9 @@ function newCategory(category: OrgCategory, department: number | undefined) {
     kind,
     class: cls,
     keywords: category.keywords ?? [],
-    ...categoryRules(kind, cls, category),
+    ...categoryColumns(categoryRules(kind, cls, category)),
+    standardMajor: category.standardMajor ?? null,
+    standardMinor: category.standardMinor ?? null,
     defaultDepartmentId: department ?? null,
   };
 }

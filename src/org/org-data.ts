@@ -5,11 +5,13 @@
  * after reading — cross-checks, writing to the database, writing a workbook — is format-blind.
  */
 
+import type { TimeLimit } from "../domain/deadline.ts";
 import type { AreaGeometry } from "../domain/geo.ts";
 import type {
   CategoryClass,
   CategoryKind,
   ChatPurpose,
+  ObjectType,
   PatrolFrequency,
   PatrolLevel,
   Role,
@@ -90,11 +92,22 @@ export interface OrgCategory {
   kind?: CategoryKind;
   class?: CategoryClass;
   keywords?: string[];
-  deadlineHours?: number;
-  workingDays?: boolean;
+  /** The time allowed to rectify. */
+  limit?: TimeLimit;
+  /** The streets that set their own time limit; given, it replaces every street's own limit for the category. */
+  streetLimits?: OrgStreetLimit[];
+  objectType?: ObjectType;
+  standardMajor?: string;
+  standardMinor?: string;
   afterPhotoRequired?: boolean;
   /** Code of a department unit. */
   department?: string;
+}
+
+/** A street's own time limit for a category: the street by unit code. */
+export interface OrgStreetLimit {
+  street: string;
+  limit: TimeLimit;
 }
 
 /** A Lark group bound to a unit. A missing name or digest time keeps the stored one (new bindings: none, 18:00). */

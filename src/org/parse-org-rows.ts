@@ -5,10 +5,13 @@
  */
 
 import { z } from "zod";
+import type { TimeLimit } from "../domain/deadline.ts";
 import { parseAreaGeometry } from "../domain/geo.ts";
 import {
   parseClass,
   parseKind,
+  parseLimit,
+  parseObjectType,
   parsePatrolFrequency,
   parsePatrolLevel,
   parseRole,
@@ -25,6 +28,7 @@ import type {
   OrgPatrol,
   OrgPoint,
   OrgProblem,
+  OrgStreetLimit,
   OrgUnit,
   ParsedOrg,
   SourceLoc,
@@ -160,10 +164,28 @@ const optionalList = z.unknown().transform((v) => {
 });
 const list = optionalList.transform((items) => items ?? []);
 
-const hours = optionalChoice((s) => {
-  const n = /^\d+(\.0+)?$/.test(s) ? Number.parseFloat(s) : Number.NaN;
-  return Number.isInteger(n) && n >= 1 && n <= MAX_HOURS ? n : null;
-}, T.badHours);
+/** A time limit of at most a year. */
+function boundedLimit(s: string): TimeLimit | null {
+  const limit = parseLimit(s);
+  return limit && limit.amount * (limit.unit.endsWith("_days") ? 24 : 1) <= MAX_HOURS ? limit : null;
+}
+
+const limit = optionalChoice(boundedLimit, T.badLimit);
+
+/** "dcjd=2工作时、xhjd=4工作时": each street's own limit; "无" for none (clears them). */
+const streetLimits = z.unknown().transform((v, ctx) => {
+  const items = Array.isArray(v) ? v.flatMap((item) => splitList(item)) : splitList(textOf(v) ?? "");
+  if (items.length === 0) return undefined;
+  if (items.length === 1 && (CELL_WORDS.none as readonly string[]).includes(items[0] as string)) return [];
+  const limits: OrgStreetLimit[] = [];
+  for (const item of items) {
+    const match = CELL_WORDS.streetLimitPattern.exec(item);
+    const parsed = match ? boundedLimit(match[2] as string) : null;
+    if (!match || !parsed) ctx.addIssue(T.badStreetLimit(item));
+    else limits.push({ street: match[1] as string, limit: parsed });
+  }
+  return limits;
+});
 
 const pattern = (re: RegExp, bad: (s: string) => string, what: string) =>
   choice((s) => (re.test(s) ? s : null), bad, what);
@@ -228,9 +250,12 @@ const categorySchema = z
     name: optionalText(FIELD_NAMES.categoryName, 40),
     kind: optionalChoice(parseKind, T.badKind),
     class: optionalChoice(parseClass, T.badClass),
+    object_type: optionalChoice(parseObjectType, T.badObjectType),
+    standard_major: optionalText(FIELD_NAMES.standardMajor, 20),
+    standard_minor: optionalText(FIELD_NAMES.standardMinor, 20),
     keywords: optionalList,
-    deadline_hours: hours,
-    working_days: yesNo(FIELD_NAMES.workingDays),
+    limit,
+    street_limits: streetLimits,
     after_photo_required: yesNo(FIELD_NAMES.afterPhoto),
     department: optionalCode(FIELD_NAMES.departmentCode),
   })
@@ -242,8 +267,11 @@ const categorySchema = z
         kind: c.kind,
         class: c.class,
         keywords: c.keywords,
-        deadlineHours: c.deadline_hours,
-        workingDays: c.working_days,
+        limit: c.limit,
+        streetLimits: c.street_limits,
+        objectType: c.object_type,
+        standardMajor: c.standard_major,
+        standardMinor: c.standard_minor,
         afterPhotoRequired: c.after_photo_required,
         department: c.department,
       }),

@@ -11,6 +11,7 @@ import {
   digestFigures,
   digestLists,
   digestTitle,
+  indicatorSections,
   issueListLine,
   type ListFormat,
   listContext,
@@ -141,6 +142,15 @@ function build(data: DigestData, options: DigestCardOptions, rankingLines: numbe
       hr(),
       markdown(rankingSection(data, rankingLines)),
       options.imageKey && image(options.imageKey, rankingTitle(data)),
+      ...indicatorSections(data, escapeMarkdown).map((section) =>
+        markdown(
+          [
+            `**${section.title}**`,
+            ...section.lines.slice(0, rankingLines),
+            ...(section.lines.length > rankingLines ? [DIGEST_CARD.moreUnits(section.lines.length, "")] : []),
+          ].join("\n"),
+        ),
+      ),
       hr(),
       buttons([
         ...(stats.overdue > 0

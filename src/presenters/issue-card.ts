@@ -1,7 +1,14 @@
 import type { Changes } from "../domain/changes.ts";
+import type { TimeLimit } from "../domain/deadline.ts";
 import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
 import { isOverdueAt } from "../domain/metrics.ts";
-import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
+import {
+  type CategoryClass,
+  type CategoryKind,
+  type IssueStatus,
+  type ObjectType,
+  OPEN_STATUSES,
+} from "../domain/types.ts";
 import { changesAside } from "../texts/changes.ts";
 import { deadlineDate } from "../texts/deadline.ts";
 import { escapeMarkdown } from "../texts/escape.ts";
@@ -32,7 +39,15 @@ import {
   suspectedDuplicateLine,
   uploadingPhotos,
 } from "../texts/issue-card.ts";
-import { CATEGORY_PENDING, CLASS_LABELS, KIND_LABELS, STATUS_LABELS, statusColor } from "../texts/labels.ts";
+import {
+  CATEGORY_PENDING,
+  CLASS_LABELS,
+  KIND_LABELS,
+  limitLabel,
+  OBJECT_TYPE_LABELS,
+  STATUS_LABELS,
+  statusColor,
+} from "../texts/labels.ts";
 import { ACTION_LABELS } from "../texts/lifecycle.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { stripReportWord } from "../texts/words.ts";
@@ -47,7 +62,9 @@ export interface IssueView {
   status: IssueStatus;
   urgent: boolean;
   text: string;
-  category: { name: string; kind: CategoryKind; class: CategoryClass } | null;
+  category: { name: string; kind: CategoryKind; class: CategoryClass; objectType: ObjectType } | null;
+  /** The time limit the issue has: its category's, or its street's own for the category (behaviour §2.20). */
+  limit: TimeLimit | null;
   community: string | null;
   grid: string | null;
   point: string | null;
@@ -196,6 +213,7 @@ function categoryText(view: IssueView): string {
   if (!view.category) return ISSUE_CARD_WORDS.categoryPending;
   return categoryLine(
     escapeMarkdown(view.category.name),
+    OBJECT_TYPE_LABELS[view.category.objectType],
     KIND_LABELS[view.category.kind],
     CLASS_LABELS[view.category.class],
   );
@@ -217,7 +235,12 @@ function assigneeText(view: IssueView): string {
  */
 function deadlineText(view: IssueView, now: Date, timeZone: string): string {
   if (!view.deadline) return ISSUE_CARD_WORDS.deadlinePending;
-  const at = deadlineDate(view.deadline, timeZone, now);
+  const date = deadlineDateText(view, view.deadline, now, timeZone);
+  return view.limit ? DEADLINE_FIELD.withLimit(date, limitLabel(view.limit), view.urgent) : date;
+}
+
+function deadlineDateText(view: IssueView, deadline: Date, now: Date, timeZone: string): string {
+  const at = deadlineDate(deadline, timeZone, now);
   const since = (instant: Date | null) => deadlineDate(instant ?? now, timeZone, now);
   if (view.status === "closed") return DEADLINE_FIELD.closed(at, since(view.closedAt));
   if (view.status === "rectified") return DEADLINE_FIELD.rectified(at, since(view.rectifiedAt));

@@ -18,9 +18,11 @@ import {
   TableCell,
   TableRow,
   TextRun,
+  VerticalAlign,
   WidthType,
 } from "docx";
 import { localDateString } from "../domain/deadline.ts";
+import { PATROL_LEVELS } from "../domain/types.ts";
 import {
   BRIEFING_NAME,
   CADENCE_WORDS,
@@ -32,30 +34,42 @@ import {
   caseHeading,
   DOCUMENT_FONTS,
   definitionsNote,
+  dueMet,
   EMPTY_LISTS,
+  endOfDay,
   FIGURES_HEADER,
   FLAG_WORDS,
   issueNumber,
+  KEY_POINT,
   listCut,
   longDate,
+  MISSED_HEADER,
+  MISSED_WORDS,
   mastheadLine,
   OVERDUE_HEADER,
   overallSentence,
+  PARKED_HEADER,
+  PATROL_HEADER,
+  patrolSentence,
   periodName,
   rankingChartTitle,
   rankingHeader,
   rankingNote,
   SECTION_TITLES,
+  sectionHeading,
   talkHeader,
   talkRule,
   UNRANKED,
 } from "../texts/briefing.ts";
 import { deadlineDate, shortDate } from "../texts/deadline.ts";
-import { CATEGORY_PENDING, KIND_LABELS } from "../texts/labels.ts";
+import { PARK_KIND_LABELS } from "../texts/extension.ts";
+import { CATEGORY_PENDING, KIND_LABELS, PATROL_LEVEL_LABELS } from "../texts/labels.ts";
 import { formatDecimal, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import { type BriefingData, briefingChartInput, figureRows, RANKING_MEASURE } from "./briefing.ts";
 import type { RankingChartInput } from "./chart.ts";
+import type { PatrolReport } from "./patrol-coverage.ts";
 import { photoThumbnail } from "./photo-thumbnail.ts";
+import type { IssueListItem } from "./stats-lists.ts";
 
 /** Where the document finds what it embeds, and when it is issued. */
 export interface BriefingDocxOptions {
@@ -74,6 +88,8 @@ const PAGE = { width: 11906, height: 16838, margin: 1418 } as const;
 const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
 /** The width pictures are shown at, in pixels at 96 dpi (about 15.9 cm). */
 const PICTURE_PX = 600;
+/** Most missed patrols listed (the count is given apart). */
+const MAX_MISSED = 30;
 /** The size each case photo is shown at (two side by side), in pixels at 96 dpi. */
 const PHOTO_PX = { width: 280, height: 210 } as const;
 
@@ -106,6 +122,8 @@ function heading(text: string): Paragraph {
   });
 }
 
+/** The ranking table's column of the flags (rankingHeader's last). */
+const FLAG_COLUMN = 7;
 /** The colours of the flags' words. */
 const FLAG_COLORS = { red: RED, yellow: "C09000" } as const;
 
@@ -124,7 +142,8 @@ function table(
   const cell = (text: string, column: number, bold: boolean, color?: string) =>
     new TableCell({
       width: { size: widths[column] ?? 0, type: WidthType.DXA },
-      margins: { left: 60, right: 60, top: 30, bottom: 30 },
+      margins: { left: 60, right: 60, top: 40, bottom: 40 },
+      verticalAlign: VerticalAlign.CENTER,
       ...(bold ? { shading: { fill: "F2F2F2" } } : {}),
       children: [
         new Paragraph({
@@ -195,10 +214,15 @@ function masthead(data: BriefingData, issuedAt: Date): Paragraph[] {
   ];
 }
 
+/** When open and overdue are counted: "11月29日 24:00" at the period's end, else the moment (a period not over yet). */
+function observedAt(data: BriefingData): string {
+  if (data.asOf.getTime() !== data.period.to.getTime() - 1) return deadlineDate(data.asOf, data.timeZone);
+  return endOfDay(shortDate(localDateString(data.asOf, data.timeZone)));
+}
+
 function overall(data: BriefingData): (Paragraph | Table)[] {
   const s = data.stats;
   return [
-    heading(SECTION_TITLES.overall),
     paragraph(
       overallSentence({
         thisPeriod: CADENCE_WORDS[data.cadence].this,
@@ -208,7 +232,7 @@ function overall(data: BriefingData): (Paragraph | Table)[] {
         rectified: s.rectified,
         closed: s.closed,
         rate: formatRate(s.rate.rate),
-        asOf: deadlineDate(data.asOf, data.timeZone),
+        asOf: observedAt(data),
         open: s.open,
         overdue: s.overdue,
       }),
@@ -234,10 +258,9 @@ async function ranking(data: BriefingData): Promise<(Paragraph | Table)[]> {
     ];
   });
   return [
-    heading(SECTION_TITLES.ranking(data.childLabel)),
-    table(rankingHeader(data.childLabel, measure), rows, [1.3, 3, 1.3, 1.3, 1.5, 1.3, 1.8, 2], (row) => {
+    table(rankingHeader(data.childLabel, measure), rows, [1.3, 3, 1.3, 1.3, 1.5, 1.3, 1.8, 2], (row, column) => {
       const flag = data.ranking[row]?.flag;
-      return flag ? FLAG_COLORS[flag] : undefined;
+      return flag && column === FLAG_COLUMN ? FLAG_COLORS[flag] : undefined;
     }),
     paragraph(rankingNote(measure, data.minRankedIssues, data.childLabel), { size: SIZES.note, indent: false }),
     ...(await chart(briefingChartInput(data, rankingChartTitle(data.childLabel, measure)))),
@@ -246,7 +269,7 @@ async function ranking(data: BriefingData): Promise<(Paragraph | Table)[]> {
 
 async function categories(data: BriefingData): Promise<(Paragraph | Table)[]> {
   const found = data.stats.found;
-  if (found === 0) return [heading(SECTION_TITLES.categories), paragraph(EMPTY_LISTS.categories)];
+  if (found === 0) return [paragraph(EMPTY_LISTS.categories)];
   const rows = data.stats.byCategory.map((c) => [
     c.name ?? CATEGORY_PENDING,
     c.kind ? KIND_LABELS[c.kind] : "",
@@ -259,42 +282,97 @@ async function categories(data: BriefingData): Promise<(Paragraph | Table)[]> {
     bars: data.stats.byCategory.map((c) => ({ label: c.name ?? CATEGORY_PENDING, value: c.count })),
     valueFormat: "count",
   };
-  return [heading(SECTION_TITLES.categories), table(CATEGORY_HEADER, rows, [4, 2, 2, 2]), ...(await chart(input))];
+  return [table(CATEGORY_HEADER, rows, [4, 2, 2, 2]), ...(await chart(input))];
 }
 
 function overdue(data: BriefingData): (Paragraph | Table)[] {
   const { items, total } = data.overdue;
-  if (total === 0) return [heading(SECTION_TITLES.overdue), paragraph(EMPTY_LISTS.overdue)];
+  if (total === 0) return [paragraph(EMPTY_LISTS.overdue)];
   const rows = items.map((i) => [
     `#${i.number}`,
     i.community ?? "",
-    [i.grid?.name, i.point].filter(Boolean).join(" "),
+    placeOf(i),
     i.category ?? CATEGORY_PENDING,
     i.deadline ? deadlineDate(i.deadline, data.timeZone, data.asOf) : "",
     i.owner ? [i.owner.unit, ...i.owner.people.map((p) => p.name)].filter(Boolean).join(" ") : "",
   ]);
   return [
-    heading(SECTION_TITLES.overdue),
     ...(total > items.length ? [paragraph(listCut(total, items.length))] : []),
     table(OVERDUE_HEADER, rows, [1.4, 2, 3, 2.4, 2.4, 2.6]),
+  ];
+}
+
+/** The place of a listed issue: its grid and point. */
+function placeOf(item: IssueListItem): string {
+  return [item.grid?.name, item.point].filter(Boolean).join(" ");
+}
+
+function parked(data: BriefingData): (Paragraph | Table)[] {
+  const { items, total } = data.parked;
+  if (total === 0) return [paragraph(EMPTY_LISTS.parked)];
+  const rows = items.map((i) => [
+    `#${i.number}`,
+    i.community ?? "",
+    placeOf(i),
+    i.category ?? CATEGORY_PENDING,
+    i.parkKind ? PARK_KIND_LABELS[i.parkKind] : "",
+    i.parkedUntil ? shortDate(localDateString(i.parkedUntil, data.timeZone)) : "",
+    i.parkPlan ?? "",
+  ]);
+  return [
+    ...(total > items.length ? [paragraph(listCut(total, items.length))] : []),
+    table(PARKED_HEADER, rows, [1.4, 2, 2.6, 2.2, 1.2, 2, 3.6]),
   ];
 }
 
 function talks(data: BriefingData): (Paragraph | Table)[] {
   const measure = RANKING_MEASURE.label;
   const rule = paragraph(talkRule(measure, data.talkBelow, data.talkPeriods, CADENCE_WORDS[data.cadence].previous));
-  if (data.talks.length === 0) return [heading(SECTION_TITLES.talks), rule, paragraph(EMPTY_LISTS.talks)];
+  if (data.talks.length === 0) return [rule, paragraph(EMPTY_LISTS.talks)];
   const periods = Array.from({ length: data.talkPeriods }, (_, back) => periodName(back));
   const rows = data.talks.map((t) => [t.unit.name, ...t.percents.map((p) => `${formatDecimal(p)}%`)]);
+  return [rule, table(talkHeader(data.childLabel, periods), rows, [3, ...periods.map(() => 2)])];
+}
+
+function patrols(data: BriefingData, report: PatrolReport): (Paragraph | Table)[] {
+  const levels = PATROL_LEVELS.map((level) => {
+    const { due, met } = report.byLevel[level];
+    return [PATROL_LEVEL_LABELS[level], String(due), String(met), formatRate(due === 0 ? null : met / due)];
+  });
+  const missed = report.missed
+    .slice(0, MAX_MISSED)
+    .map((c) => [
+      c.point.name,
+      c.point.key ? KEY_POINT : "",
+      PATROL_LEVEL_LABELS[c.level],
+      c.patroller.name,
+      dueMet(c.due, c.met),
+    ]);
   return [
-    heading(SECTION_TITLES.talks),
-    rule,
-    table(talkHeader(data.childLabel, periods), rows, [3, ...periods.map(() => 2)]),
+    paragraph(
+      patrolSentence({
+        thisPeriod: CADENCE_WORDS[data.cadence].this,
+        visits: report.visits,
+        patrollers: report.patrollers,
+        points: report.pointsVisited,
+        withProblems: report.withProblems,
+        found: report.problems.found,
+        rectified: report.problems.rectified,
+      }),
+    ),
+    table(PATROL_HEADER, levels, [3, 2, 2, 2]),
+    ...(missed.length === 0
+      ? [paragraph(MISSED_WORDS.none)]
+      : [
+          paragraph(MISSED_WORDS.title),
+          ...(report.missed.length > missed.length ? [paragraph(listCut(report.missed.length, missed.length))] : []),
+          table(MISSED_HEADER, missed, [3.5, 1.5, 1.2, 3, 2]),
+        ]),
   ];
 }
 
 async function cases(data: BriefingData, dataDir: string): Promise<(Paragraph | Table)[]> {
-  const out: (Paragraph | Table)[] = [heading(SECTION_TITLES.cases)];
+  const out: (Paragraph | Table)[] = [];
   if (data.cases.length === 0) return [...out, paragraph(EMPTY_LISTS.cases)];
   for (const c of data.cases) {
     const [before, after] = await Promise.all(
@@ -345,14 +423,19 @@ async function cases(data: BriefingData, dataDir: string): Promise<(Paragraph | 
 
 /** Writes the briefing as a .docx file's bytes. */
 export async function briefingDocx(data: BriefingData, options: BriefingDocxOptions): Promise<Buffer> {
+  const sections: [string, (Paragraph | Table)[]][] = [
+    [SECTION_TITLES.overall, overall(data)],
+    [SECTION_TITLES.ranking(data.childLabel), await ranking(data)],
+    [SECTION_TITLES.categories, await categories(data)],
+    [SECTION_TITLES.overdue, overdue(data)],
+    [SECTION_TITLES.parked, parked(data)],
+    [SECTION_TITLES.talks, talks(data)],
+    ...(data.patrols ? [[SECTION_TITLES.patrols, patrols(data, data.patrols)] as [string, (Paragraph | Table)[]]] : []),
+    [SECTION_TITLES.cases, await cases(data, options.dataDir)],
+  ];
   const children = [
     ...masthead(data, options.issuedAt),
-    ...overall(data),
-    ...(await ranking(data)),
-    ...(await categories(data)),
-    ...overdue(data),
-    ...talks(data),
-    ...(await cases(data, options.dataDir)),
+    ...sections.flatMap(([title, body], i) => [heading(sectionHeading(i, title)), ...body]),
     new Paragraph({
       spacing: { before: 360 },
       children: [run(definitionsNote(METRICS_DEFINITION), { size: SIZES.note })],

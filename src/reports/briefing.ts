@@ -4,22 +4,25 @@
  * figure comes from stats.ts (and its lists and ranking), as the digest's do; nothing here counts on its own. The
  * document is written by briefing-docx.ts, the card by presenters/briefing-card.ts.
  *
- * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (整改率 until the ranking moves to
- * 综合指标值), and further sections (挂账, patrol coverage) are fields of {@link BriefingData} filled here and given a
- * section in briefing-docx.ts.
+ * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (综合指标值, as stats-ranking.ts
+ * ranks), and further sections are fields of {@link BriefingData} filled here and given a section in briefing-docx.ts,
+ * as 挂账 (the parked issues at the period's end) and patrol coverage (the 巡查日报 of patrol-coverage.ts) are.
  */
 
 import type { Db, Tx } from "../db/client.ts";
 import { type Cadence, indexInYear, previousPeriod, samePeriodLastYear } from "../domain/briefing-period.ts";
 import { localDateString, type Period } from "../domain/deadline.ts";
-import { closedIn, observationInstant, overdueAt } from "../domain/metrics.ts";
+import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
+import { closedIn, observationInstant, openAt, overdueAt, parkedAt } from "../domain/metrics.ts";
 import { BRIEFING_FIGURES, countChange, NO_COMPARISON, periodTitle, pointsChange } from "../texts/briefing.ts";
 import { shortDate } from "../texts/deadline.ts";
 import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import { formatHours, formatRate } from "../texts/messages.ts";
+import { INDICATOR_LABELS } from "../texts/stats.ts";
 import type { RankingChartInput } from "./chart.ts";
+import { hasPatrolPlans, type PatrolReport, patrolReport } from "./patrol-coverage.ts";
 import { statsForScope, toWhere, type UnitStats } from "./stats.ts";
-import { type IssueList, issuesAt } from "./stats-lists.ts";
+import { type IssueList, type IssueListItem, issuesAt } from "./stats-lists.ts";
 import { type FLAG_EMOJI, type RankingEntry, rankChildren } from "./stats-ranking.ts";
 import { loadUnitScope, PLACED_SELECT, type Scope, type UnitNode } from "./stats-scope.ts";
 
@@ -48,18 +51,25 @@ export interface BriefingRequest {
 }
 
 /**
- * The measure the ranking orders units by (stats-ranking.ts) and the 约谈 rule judges them by, in percent — the one
- * place the briefing names it, so when the ranking moves to 综合指标值 (issue 18) the briefing follows here.
+ * The measure the ranking orders units by (stats-ranking.ts: 综合指标值, points out of 100 with the default weights)
+ * and the 约谈 rule judges them by, read as a percent — the one place the briefing names it.
  */
 export const RANKING_MEASURE = {
-  label: BRIEFING_FIGURES.rate,
-  percent: (stats: UnitStats): number | null => (stats.rate.rate === null ? null : stats.rate.rate * 100),
+  label: INDICATOR_LABELS.composite,
+  percent: (stats: UnitStats): number | null => stats.indicators.composite,
 };
 
 /** A unit listed for 约谈: its measure in each period judged, latest first. */
 export interface TalkEntry {
   unit: UnitNode;
   percents: number[];
+}
+
+/** An issue parked (挂账/缓办) at the period's end, with its kind, expected date and plan. */
+export interface ParkedItem extends IssueListItem {
+  parkKind: ParkKind | null;
+  parkedUntil: Date | null;
+  parkPlan: string | null;
 }
 
 /** A typical case: a closed issue with photos before and after (paths under DATA_DIR). */
@@ -95,10 +105,14 @@ export interface BriefingData {
   minRankedIssues: number;
   /** The issues overdue at the period's end, earliest deadline first, with their total. */
   overdue: IssueList;
+  /** The issues parked (挂账, 缓办) at the period's end: never overdue, listed apart. */
+  parked: { items: ParkedItem[]; total: number };
   talks: TalkEntry[];
   talkBelow: number;
   talkPeriods: number;
   cases: TypicalCase[];
+  /** The period's patrols (patrol-coverage.ts patrolReport); null when the street has no patrol plans. */
+  patrols: PatrolReport | null;
 }
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -122,11 +136,15 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
     periods.push(previousPeriod(cadence, periods[periods.length - 1] as Period, timeZone));
   }
   const asOf = observationInstant(period, now);
-  const [byPeriod, lastYear, overdue, cases] = await Promise.all([
+  const [byPeriod, lastYear, overdue, parked, cases, patrols] = await Promise.all([
     Promise.all(periods.map((p) => statsForScope(db, scope, p, now))),
     statsForScope(db, scope, samePeriodLastYear(cadence, period, timeZone), now),
     issuesAt(db, unitId, overdueAt(asOf), { limit: request.listLimit ?? DEFAULT_LIST_LIMIT }),
+    parkedIssues(db, unitId, asOf, request.listLimit ?? DEFAULT_LIST_LIMIT),
     typicalCases(db, scope, unitId, period, request.caseLimit ?? DEFAULT_CASE_LIMIT),
+    hasPatrolPlans(db, unitId).then((planned) =>
+      planned ? patrolReport(db, { unitId, period, asOf: now, timeZone }) : null,
+    ),
   ]);
   const stats = byPeriod[0]?.get(unitId) as UnitStats;
   const previous = byPeriod[1]?.get(unitId) as UnitStats;
@@ -151,10 +169,12 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
     ranking: rankings[0] ?? [],
     minRankedIssues: request.minRankedIssues,
     overdue,
+    parked,
     talks: talksOf(rankings.slice(0, request.talkPeriods), request.talkBelow),
     talkBelow: request.talkBelow,
     talkPeriods: request.talkPeriods,
     cases,
+    patrols,
   };
 }
 
@@ -171,6 +191,28 @@ function talksOf(rankings: readonly RankingEntry[][], below: number): TalkEntry[
     if (percents.every((p): p is number => p !== null && p < below)) talks.push({ unit: entry.stats.unit, percents });
   }
   return talks;
+}
+
+/** The issues of the unit open and parked at `t` (openAt and parkedAt in domain/metrics.ts), with how they are parked. */
+async function parkedIssues(db: Client, unitId: number, t: Date, limit: number) {
+  const list = await issuesAt(db, unitId, { all: [openAt(t), parkedAt(t)] }, { limit });
+  const rows = await db.issue.findMany({
+    where: { id: { in: list.items.map((i) => i.id) } },
+    select: { id: true, parkKind: true, parkedUntil: true, parkPlan: true },
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const kinds: readonly string[] = PARK_KINDS;
+  const items = list.items.map((item): ParkedItem => {
+    const row = byId.get(item.id);
+    const kind = row?.parkKind ?? null;
+    return {
+      ...item,
+      parkKind: kind !== null && kinds.includes(kind) ? (kind as ParkKind) : null,
+      parkedUntil: row?.parkedUntil ?? null,
+      parkPlan: row?.parkPlan ?? null,
+    };
+  });
+  return { items, total: list.total };
 }
 
 /** The most recent issues closed in the period with both a before and an after photo, latest first. */

@@ -13,7 +13,7 @@ import { CHART_FONT_FAMILY, chartFontFiles } from "./chart-font.ts";
 const UNITS = 1000;
 /** Each character is converted on a row of its own, this far apart, so its outline is told apart by its position. */
 const ROW = 4 * UNITS;
-/** A reference character without kerning: the advance of `c` is the width of "丨c丨" less that of "丨丨". */
+/** A reference character without kerning, to measure advances (see load). */
 const FENCE = "丨";
 /**
  * The baseline sits this far below the centre of the em box (ascender 0.88 em, descender 0.12 em in Noto Sans CJK):
@@ -38,8 +38,35 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The outlines of the SVG resvg made of `texts` (one text element per row), shifted to each row's origin. */
-function outlines(texts: readonly string[], weight: Weight): { d: string; minX: number; maxX: number }[] {
+/** One closed part of an outline (from an M to the next), with its horizontal extent. */
+interface Subpath {
+  d: string;
+  minX: number;
+  maxX: number;
+}
+
+/** `d` moved by (dx, dy); resvg writes absolute commands (M, L, Q, C, Z), so the numbers are x, y pairs. */
+function shift(d: string, dx: number, dy: number): Subpath {
+  let minX = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let index = 0;
+  const moved = d.replace(/-?[\d.]+(?:e-?\d+)?/g, (n) => {
+    const isY = index++ % 2 === 1;
+    const value = Math.round((Number(n) + (isY ? dy : dx)) * 100) / 100;
+    if (!isY) {
+      minX = Math.min(minX, value);
+      maxX = Math.max(maxX, value);
+    }
+    return String(value);
+  });
+  return { d: moved, minX, maxX };
+}
+
+/**
+ * The outlines resvg makes of `texts` (one text element per row, starting at x = 0), as the subpaths of each row with
+ * the row's baseline moved to y = 0.
+ */
+function outlines(texts: readonly string[], weight: Weight): Subpath[][] {
   const rows = texts.map((text, i) => {
     const y = (i + 1) * ROW;
     return `<text x="0" y="${y}" font-size="${UNITS}" font-weight="${weight}" xml:space="preserve">${escapeXml(text)}</text>`;
@@ -49,38 +76,61 @@ function outlines(texts: readonly string[], weight: Weight): { d: string; minX: 
     font: { loadSystemFonts: false, fontFiles: chartFontFiles(), defaultFontFamily: CHART_FONT_FAMILY },
     logLevel: "off",
   }).toString();
-  const found = texts.map(() => ({ d: "", minX: Number.POSITIVE_INFINITY, maxX: Number.NEGATIVE_INFINITY }));
-  for (const [, d] of converted.matchAll(/<path[^>]* d="([^"]*)"/g)) {
-    const numbers = [...(d ?? "").matchAll(/-?[\d.]+(?:e-?\d+)?/g)].map((m) => Number(m[0]));
-    const row = Math.round((numbers[1] ?? 0) / ROW) - 1;
-    const entry = found[row];
-    if (!entry) continue;
-    const offset = (row + 1) * ROW;
-    let index = 0;
-    const shifted = (d ?? "").replace(/-?[\d.]+(?:e-?\d+)?/g, (n) => {
-      const value = Number(n);
-      const isY = index++ % 2 === 1;
-      if (!isY) {
-        entry.minX = Math.min(entry.minX, value);
-        entry.maxX = Math.max(entry.maxX, value);
-      }
-      return String(isY ? Math.round((value - offset) * 100) / 100 : value);
-    });
-    entry.d += shifted;
+  const found: Subpath[][] = texts.map(() => []);
+  for (const [, d = ""] of converted.matchAll(/<path[^>]* d="([^"]*)"/g)) {
+    for (const part of d.split(/(?=M)/)) {
+      const y = Number(/^M\s*-?[\d.]+\s+(-?[\d.]+)/.exec(part)?.[1]);
+      const row = Math.round(y / ROW) - 1;
+      found[row]?.push(shift(part, 0, -(row + 1) * ROW));
+    }
   }
   return found;
 }
 
-/** Makes sure every character of `text` has its glyph in `weight`: the missing ones are converted together. */
+/** The extent of some subpaths: where the ink of a row starts and ends. */
+function extent(parts: readonly Subpath[]): { minX: number; maxX: number } {
+  return {
+    minX: Math.min(...parts.map((p) => p.minX)),
+    maxX: Math.max(0, ...parts.map((p) => p.maxX)),
+  };
+}
+
+/**
+ * CJK ideographs: one em wide in Noto Sans CJK and drawn inside their em square, so a row of them is cut into
+ * glyphs by position alone — all of them in one text element, the cheapest way through resvg.
+ */
+function isIdeograph(ch: string): boolean {
+  const cp = ch.codePointAt(0) ?? 0;
+  return (cp >= 0x3400 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
+}
+
+/**
+ * Makes sure every character of `text` has its glyph in `weight`; the missing ones are converted in one pass:
+ * ideographs in one row, cut by position; any other character alone (its outline) and between two fences (its
+ * advance: the width of "丨c丨" less that of "丨丨").
+ */
 function load(text: string, weight: Weight): void {
   const missing = [...new Set(text)].filter((ch) => !glyphs.has(keyOf(ch, weight)));
   if (missing.length === 0) return;
-  const [fence, ...rest] = outlines([FENCE + FENCE, ...missing.flatMap((ch) => [ch, FENCE + ch + FENCE])], weight);
-  const fenceWidth = fence?.maxX ?? 0;
-  missing.forEach((ch, i) => {
-    const shape = rest[2 * i];
-    const fenced = rest[2 * i + 1];
-    glyphs.set(keyOf(ch, weight), { d: shape?.d ?? "", advance: (fenced?.maxX ?? fenceWidth) - fenceWidth });
+  const ideographs = missing.filter(isIdeograph);
+  const others = missing.filter((ch) => !isIdeograph(ch));
+  const fences = others.length > 0 ? [FENCE + FENCE] : [];
+  const [row = [], fence = [], ...rest] = outlines(
+    [ideographs.join(""), ...fences, ...others.flatMap((ch) => [ch, FENCE + ch + FENCE])],
+    weight,
+  );
+  ideographs.forEach((ch, i) => {
+    const own = row.filter((p) => Math.floor((p.minX + p.maxX) / 2 / UNITS) === i);
+    glyphs.set(keyOf(ch, weight), { d: own.map((p) => shift(p.d, -i * UNITS, 0).d).join(""), advance: UNITS });
+  });
+  const fenceWidth = extent(fence).maxX;
+  others.forEach((ch, i) => {
+    const shape = rest[2 * i] ?? [];
+    const fenced = rest[2 * i + 1] ?? [];
+    glyphs.set(keyOf(ch, weight), {
+      d: shape.map((p) => p.d).join(""),
+      advance: fenced.length ? extent(fenced).maxX - fenceWidth : 0,
+    });
   });
 }
 

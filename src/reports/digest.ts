@@ -12,9 +12,9 @@
 
 import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
-import { DURATION_KINDS, observationInstant } from "../domain/metrics.ts";
+import { DEFAULT_RANKING_SCORING, DURATION_KINDS, observationInstant, type RankingScoring } from "../domain/metrics.ts";
 import type { UnitLevel } from "../domain/types.ts";
-import { deadlinePhrase, shortDate } from "../texts/deadline.ts";
+import { deadlineDate, deadlinePhrase, shortDate } from "../texts/deadline.ts";
 import {
   andMore,
   averageOf,
@@ -25,6 +25,8 @@ import {
   FIGURE_LABELS,
   figureLine,
   foundValue,
+  indicatorsLineText,
+  indicatorsTitleText,
   LIST_TITLES,
   openValue,
   pieces,
@@ -33,28 +35,33 @@ import {
   rankingTitleText,
   rateTerms,
   rectifiedValue,
+  scoreTerms,
   type TodayAccount,
   todayAccount,
   unrankedText,
 } from "../texts/digest.ts";
 import { escapeText } from "../texts/escape.ts";
+import { PARKED_LIST_TITLE, parkedPhrase } from "../texts/extension.ts";
 import { CATEGORY_PENDING, STATUS_LABELS, UNIT_LEVEL_LABELS } from "../texts/labels.ts";
 import {
   DURATION_LABELS,
   formatDateTime,
+  formatDecimal,
   formatDurationStats,
   formatRate,
   formatTimeOfDay,
   METRICS_DEFINITION,
 } from "../texts/messages.ts";
 import { PATROL_REPORT_TEXTS } from "../texts/patrol.ts";
+
+import { compositeFormula, indicatorLine } from "../texts/stats.ts";
 import type { RankingChartInput } from "./chart.ts";
 import { hasPatrolPlans, type PatrolReport, patrolReport } from "./patrol-coverage.ts";
 import { patrolReportLines } from "./patrol-lines.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
-import { dueListsOf, type IssueListItem, overdueListsOf } from "./stats-lists.ts";
+import { dueListsOf, type IssueList, type IssueListItem, overdueListsOf, parkedListsOf } from "./stats-lists.ts";
 import { FLAG_EMOJI, type RankingEntry, rankChildren } from "./stats-ranking.ts";
-import { loadScope, type UnitNode } from "./stats-scope.ts";
+import { DEPARTMENT_LEVEL, loadScope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;
 
@@ -66,8 +73,10 @@ export interface DigestRequest {
   /** The moment of observation; figures of a past date are observed at the end of that day (observationInstant). */
   now: Date;
   timeZone: string;
-  /** Fewest issues in the rate's denominator for a unit to be ranked. */
+  /** Fewest issues in 应结案数 for a unit to be ranked. */
   minRankedIssues: number;
+  /** How the ranking scores and flags units; the defaults when not given. */
+  scoring?: RankingScoring;
   /** Most issues of each list kept for presenting (the totals are kept apart). Default 10. */
   listLimit?: number;
 }
@@ -83,13 +92,18 @@ export interface DigestData {
   /** What the ranked units are called: 网格 in a community digest, 社区 in a street digest. */
   childLabel: string;
   ranking: RankingEntry[];
+  /** The departments directly under the unit ranked by the same rule (a street's), else empty. */
+  departments: RankingEntry[];
   minRankedIssues: number;
+  scoring: RankingScoring;
   /** The earliest-due overdue issues (at most listLimit); their total is stats.overdue. */
   overdue: IssueListItem[];
   /** The issues in hand due later on the day (at most listLimit): 今日到期未完成. */
   dueToday: IssueListItem[];
   /** The issues in hand due the next day (at most listLimit): 明日到期. */
   dueTomorrow: IssueListItem[];
+  /** The issues parked (挂账/缓办) and in hand (at most listLimit, with their total): behaviour §7.6. */
+  parked: IssueList;
   today: TodayAccount;
   /** The patrol section (behaviour §14.4, §14.7): a community's or street's, when its points have plans; else null. */
   patrol: PatrolReport | null;
@@ -141,11 +155,12 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
       db,
       group.map((r) => r.unitId),
     );
-    const [all, overdue, dueToday, dueTomorrow] = await Promise.all([
+    const [all, overdue, dueToday, dueTomorrow, parked] = await Promise.all([
       statsForScope(db, scope, period, asOf),
       overdueListsOf(db, scope, asOf, { limit }),
       dueListsOf(db, scope, asOf, { from: asOf, to: period.to }, { limit }),
       dueListsOf(db, scope, asOf, tomorrow, { limit }),
+      parkedListsOf(db, scope, asOf, { limit }),
     ]);
     for (const request of group) {
       const stats = all.get(request.unitId) as UnitStats;
@@ -153,6 +168,8 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
         PATROL_LEVELS.has(stats.unit.level) && (await hasPatrolPlans(db, request.unitId))
           ? await patrolReport(db, { unitId: request.unitId, period, asOf, timeZone })
           : null;
+
+      const scoring = request.scoring ?? DEFAULT_RANKING_SCORING;
       const childLevel = CHILD_LEVEL[stats.unit.level];
       const today = dueToday.get(request.unitId) ?? { items: [], total: 0 };
       const tomorrowList = dueTomorrow.get(request.unitId) ?? { items: [], total: 0 };
@@ -164,11 +181,17 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
         timeZone,
         stats,
         childLabel: childLevel ? UNIT_LEVEL_LABELS[childLevel] : DIGEST_WORDS.childUnits,
-        ranking: rankChildren(all, request.unitId, request.minRankedIssues),
+        ranking: rankChildren(all, request.unitId, request.minRankedIssues, scoring),
+        departments:
+          stats.unit.level === DEPARTMENT_LEVEL
+            ? []
+            : rankChildren(all, request.unitId, request.minRankedIssues, scoring, true),
         minRankedIssues: request.minRankedIssues,
+        scoring,
         overdue: overdue.get(request.unitId)?.items ?? [],
         dueToday: today.items,
         dueTomorrow: tomorrowList.items,
+        parked: parked.get(request.unitId) ?? { items: [], total: 0 },
         today: {
           total: stats.open + stats.closed,
           closed: stats.closed,
@@ -269,13 +292,20 @@ export function issueListLine(
   const parts = [
     `#${item.number} ${format.escape(item.category ?? CATEGORY_PENDING)}`,
     place && format.escape(place),
-    item.deadline ? deadlinePhrase(item.deadline, context.asOf, context.timeZone) : DIGEST_WORDS.deadlinePending,
+    item.park
+      ? parkedPhrase(item.park.kind, deadlineDate(item.park.until, context.timeZone, context.asOf))
+      : item.deadline
+        ? deadlinePhrase(item.deadline, context.asOf, context.timeZone)
+        : DIGEST_WORDS.deadlinePending,
     show === "owner" ? owner : STATUS_LABELS[item.status],
   ];
   return parts.filter(Boolean).join(" · ");
 }
 
-/** The digest's lists in the order shown: title, the issues kept, their total, and what to say when there are none. */
+/**
+ * The digest's lists in the order shown: title, the issues kept, their total, and what to say when there are none;
+ * the 挂账/缓办 list only when there are any (behaviour §7.6).
+ */
 export function digestLists(
   data: DigestData,
 ): { title: string; items: IssueListItem[]; total: number; empty: string; overdue: boolean }[] {
@@ -302,6 +332,9 @@ export function digestLists(
       empty: DIGEST_WORDS.noneDueTomorrow,
       overdue: false,
     },
+    ...(data.parked.total > 0
+      ? [{ title: PARKED_LIST_TITLE(data.parked.total), ...data.parked, empty: "", overdue: false }]
+      : []),
   ];
 }
 
@@ -314,18 +347,31 @@ export function todayAccountLine(data: DigestData): string {
 }
 
 /**
- * One line of the ranking: "🚩 第 1 名 幸福里第一网格 100%（3/3）" — the rank in words, since card markdown would take
- * "2. …" for a list item and number it anew; unranked units are summed up by {@link unrankedLine}.
+ * One line of the ranking: "🚩 第 1 名 幸福里第一网格 86.7 分（按期处置 2/3 · 结案 1/3 · 返工 0）" — the rank in
+ * words, since card markdown would take "2. …" for a list item and number it anew; unranked units are summed up by
+ * {@link unrankedLine}.
  */
 export function rankingLine(entry: RankingEntry, esc: (text: string) => string): string {
-  const { rate } = entry.stats;
   const flag = entry.flag ? `${FLAG_EMOJI[entry.flag]} ` : "";
-  return rankingLineText(
-    flag,
-    entry.rank,
-    esc(entry.stats.unit.name),
-    formatRate(rate.rate),
-    rateTerms(rate.closed, rate.open),
+  const score = entry.score === null ? "—" : formatDecimal(entry.score);
+  return rankingLineText(flag, entry.rank, esc(entry.stats.unit.name), score, scoreTerms(entry.stats.indicators));
+}
+
+/**
+ * The street digest's indicators per community and per department (behaviour §8.6), in ranking order: a title and
+ * one line per unit; none below street level.
+ */
+export function indicatorSections(
+  data: DigestData,
+  esc: (text: string) => string,
+): { title: string; lines: string[] }[] {
+  if (data.unit.level !== "street") return [];
+  const section = (label: string, entries: readonly RankingEntry[]) => ({
+    title: indicatorsTitleText(label),
+    lines: entries.map((e) => indicatorsLineText(esc(e.stats.unit.name), indicatorLine(e.stats.indicators))),
+  });
+  return [section(data.childLabel, data.ranking), section(UNIT_LEVEL_LABELS.department, data.departments)].filter(
+    (s) => s.lines.length > 0,
   );
 }
 
@@ -335,14 +381,14 @@ export function unrankedLine(data: DigestData, esc: (text: string) => string): s
   return names.length > 0 ? unrankedText(data.minRankedIssues, names) : null;
 }
 
-/** The ranking title: "各网格今日整改率排名". */
+/** The ranking title: "各网格今日综合指标排名". */
 export function rankingTitle(data: DigestData): string {
   return rankingTitleText(data.childLabel);
 }
 
 /** The ranking rule, for the footer. */
 export function rankingRule(data: DigestData): string {
-  return rankingRuleText(data.minRankedIssues, data.childLabel);
+  return rankingRuleText(data.minRankedIssues, data.childLabel, compositeFormula(data.scoring.weights));
 }
 
 /** The bar chart of the ranked units, or null when no unit is ranked. */
@@ -354,10 +400,10 @@ export function digestChartInput(data: DigestData): RankingChartInput | null {
     subtitle: `${data.unit.name} · ${shortDate(data.date)}`,
     bars: ranked.map((e) => ({
       label: e.stats.unit.name,
-      value: e.stats.rate.rate ?? Number.NaN,
+      value: e.score ?? Number.NaN,
       ...(e.flag ? { flag: e.flag } : {}),
     })),
-    valueFormat: "percent",
+    valueFormat: "count",
   };
 }
 
@@ -365,9 +411,9 @@ export function digestChartInput(data: DigestData): RankingChartInput | null {
 export async function renderDigestChart(data: DigestData): Promise<Buffer | null> {
   const input = digestChartInput(data);
   if (!input) return null;
-  // ECharts and resvg are loaded on the first chart, not with the bot: they are big and needed in the evening only.
-  const { renderRankingChart } = await import("./chart.ts");
-  return renderRankingChart(input);
+  // On a thread of its own, started with the first chart: resvg and the glyph outlines are needed in the evening only.
+  const { renderRankingChartOnThread } = await import("./chart-thread.ts");
+  return renderRankingChartOnThread(input);
 }
 
 /** How a digest's title says it is not the day's digest sent on time. */
@@ -417,6 +463,9 @@ export function digestText(data: DigestData, mark: DigestMark = {}): string {
   for (const entry of data.ranking.filter((e) => e.rank !== null)) lines.push(`  ${rankingLine(entry, plain.escape)}`);
   const unranked = unrankedLine(data, plain.escape);
   if (unranked) lines.push(`  ${unranked}`);
+  for (const section of indicatorSections(data, plain.escape)) {
+    lines.push("", section.title, ...section.lines.map((line) => `  ${line}`));
+  }
   lines.push("", definitionsLine(METRICS_DEFINITION), rankingRule(data));
   return lines.join("\n");
 }

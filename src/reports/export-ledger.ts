@@ -24,11 +24,20 @@ import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
 import { changesOf } from "../domain/changes.ts";
-import { DEFAULT_TIME_ZONE, type Period } from "../domain/deadline.ts";
-import { durationHours, isOverdueAt, ledgerRowsAt, mapDurations, statusAt } from "../domain/metrics.ts";
+import { DEFAULT_TIME_ZONE, localDateString, type Period } from "../domain/deadline.ts";
+import {
+  durationHours,
+  isOverdueAt,
+  ledgerRowsAt,
+  mapDurations,
+  matches,
+  parkedInHandAt,
+  statusAt,
+} from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { changesText } from "../texts/changes.ts";
+import { parkedCell } from "../texts/extension.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
 import { definitionParts, kindIndicator, missingPhotoLabel, PHOTO_STAGE_LABELS, PHOTO_WORD } from "../texts/ledger.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
@@ -122,6 +131,10 @@ const FACT_SELECT = {
 
 const ISSUE_SELECT = {
   ...FACT_SELECT,
+  extensionCount: true,
+  parkKind: true,
+  parkedUntil: true,
+  parkPlan: true,
   pointId: true,
   categoryId: true,
   reporterId: true,
@@ -156,6 +169,7 @@ interface Lookups {
   /** The photos of the current page's issues, with the cell each gets. */
   photos: Map<number, LedgerPhoto[]>;
   observedAt: Date;
+  timeZone: string;
 }
 
 /**
@@ -191,6 +205,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     people,
     photos: new Map(),
     observedAt: rootStats.observedAt,
+    timeZone,
   };
   // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
   const tally = new LedgerTally(period, rootStats.observedAt);
@@ -424,6 +439,15 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     hours: mapDurations((kind) => (facts ? durationHours(facts, kind) : null)),
     overdue: facts !== null && isOverdueAt(facts, lookups.observedAt),
     rebound: issue.reboundOfId !== null,
+    extensions: issue.extensionCount,
+    parked:
+      facts !== null && matches(parkedInHandAt(lookups.observedAt), facts) && issue.parkedUntil
+        ? parkedCell(
+            issue.parkKind === "deferred" ? "deferred" : "parked",
+            localDateString(issue.parkedUntil, lookups.timeZone),
+            issue.parkPlan ?? "",
+          )
+        : "",
     photos: lookups.photos.get(issue.id) ?? [],
   };
 }

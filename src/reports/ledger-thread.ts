@@ -5,14 +5,14 @@
  * connection of its own (a SQLite reader does not block the bot's writer in WAL mode); the bot's thread only waits
  * for the result. The thread's heap is capped, so a runaway export cannot take the bot's memory with it.
  *
- * The thread runs this very module: loaded on a worker with a job in its workerData, it exports and posts the result
- * back. Run from the TypeScript sources (tests, bin/riqing.js), the worker first registers tsx; run from the build in
- * dist/ (npm start), it loads the compiled module as it is.
+ * The thread runs this very module (module-thread.ts): loaded on a worker with a job in its workerData, it exports and
+ * posts the result back.
  */
 
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { openDb } from "../db/client.ts";
 import { type ExportLedgerOptions, type ExportLedgerResult, exportLedger } from "./export-ledger.ts";
+import { moduleThread } from "./module-thread.ts";
 
 /** What the thread exports: into a file (a stream cannot cross threads), without a progress callback. */
 export type LedgerThreadOptions = Omit<ExportLedgerOptions, "out" | "onProgress"> & { out: string };
@@ -42,8 +42,7 @@ const HEAP_SAMPLE_MS = 20;
  */
 export function exportLedgerOnThread(databaseUrl: string, options: LedgerThreadOptions): Promise<LedgerThreadResult> {
   const job: Job = { databaseUrl, options };
-  const worker = new Worker(bootstrap(), {
-    eval: true,
+  const worker = moduleThread(import.meta.url, {
     workerData: { [JOB]: job },
     resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
   });
@@ -56,14 +55,6 @@ export function exportLedgerOnThread(databaseUrl: string, options: LedgerThreadO
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the ledger thread stopped with exit code ${code} and no result`)));
   });
-}
-
-/** The worker's script: load this module, which finds its job in workerData (registering tsx first for a .ts). */
-function bootstrap(): string {
-  const self = JSON.stringify(import.meta.url);
-  if (!import.meta.url.endsWith(".ts")) return `import(${self});`;
-  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  return `import(${tsx}).then((tsx) => { tsx.register(); return import(${self}); });`;
 }
 
 async function run({ databaseUrl, options }: Job): Promise<void> {

@@ -86,6 +86,9 @@ export interface LedgerIssueRow {
   hours: Record<DurationKind, number | null>;
   overdue: boolean;
   rebound: boolean;
+  /** Extensions approved (延期次数), and while parked at the observation instant its 挂账/缓办 line (behaviour §9.8). */
+  extensions: number;
+  parked: string;
   /** Photo links in display order; `label` is what the cell shows (e.g. 整改前, 整改后). */
   photos: LedgerPhoto[];
 }
@@ -231,6 +234,8 @@ const ISSUE_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
     }),
   ),
   { header: H.morePhotos, width: MORE_PHOTOS_WIDTH, kind: "wrap", value: (r) => morePhotos(r) },
+  { header: H.extensions, width: 10, kind: "int", value: (r) => numberCell(r.extensions) },
+  { header: H.parked, width: 24, kind: "wrap", value: (r) => textCell(r.parked) },
 ];
 
 const EVENT_COLUMNS: ColumnSpec<LedgerEventRow>[] = [

@@ -7,7 +7,8 @@
 import type { Db, Tx } from "../db/client.ts";
 import { type Owner, ownersOf } from "../db/owners.ts";
 import type { Period } from "../domain/deadline.ts";
-import { dueInHandAt, type IssueCondition, overdueAt } from "../domain/metrics.ts";
+import type { ParkKind } from "../domain/extension.ts";
+import { dueInHandAt, type IssueCondition, overdueAt, parkedInHandAt } from "../domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { toWhere } from "./stats.ts";
@@ -38,6 +39,8 @@ export interface IssueListItem {
   /** Null while it waits for a category (and so for a deadline). */
   deadline: Date | null;
   reportedAt: Date;
+  /** While it is parked (挂账/缓办): which, and the day it comes back. */
+  park: { kind: ParkKind; until: Date } | null;
 }
 
 /** Options of the list queries. */
@@ -58,6 +61,8 @@ const LIST_SELECT = {
   point: { select: { name: true } },
   category: { select: { name: true } },
   assigneePersonId: true,
+  parkKind: true,
+  parkedUntil: true,
 } as const satisfies Prisma.IssueSelect;
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
@@ -104,6 +109,11 @@ export function overdueListsOf(db: Client, scope: Scope, asOf: Date, options: Li
 /** {@link dueInHand} for each unit of a loaded scope at once: lists by unit id, each with its total. */
 export function dueListsOf(db: Client, scope: Scope, asOf: Date, due: Period, options: ListOptions = {}) {
   return listsByRoot(db, scope, toWhere(dueInHandAt(asOf, due)), options, true);
+}
+
+/** The issues parked (挂账/缓办) and in hand at `asOf` of each unit of a loaded scope: lists by unit id, with totals. */
+export function parkedListsOf(db: Client, scope: Scope, asOf: Date, options: ListOptions = {}) {
+  return listsByRoot(db, scope, toWhere(parkedInHandAt(asOf)), options, true);
 }
 
 /** Issues of the unit (id or code) meeting `condition` at the time it names, earliest deadline first, with their total. */
@@ -162,6 +172,10 @@ function itemOf(row: ListRow, lineage: ReadonlyMap<number, UnitNode>): IssueList
     owner: null,
     deadline: row.deadline,
     reportedAt: row.reportedAt,
+    park:
+      row.parkKind && row.parkedUntil
+        ? { kind: row.parkKind === "deferred" ? "deferred" : "parked", until: row.parkedUntil }
+        : null,
   };
 }
 

@@ -37,21 +37,35 @@ export function mastheadLine(unitName: string, issuedOn: string): string {
   return `${unitName}创文办 编　　　　${issuedOn}`;
 }
 
+/** The end of a day, as reports write it: "11月29日 24:00". */
+export function endOfDay(date: string): string {
+  return `${date} 24:00`;
+}
+
 /** "2026年12月7日". */
 export function longDate(date: string): string {
   const [year = "", month = "", day = ""] = date.split("-");
   return `${Number(year)}年${Number(month)}月${Number(day)}日`;
 }
 
-/** The section titles, numbered as Chinese documents are. */
+/** The section titles; the document numbers them in order ({@link sectionHeading}). */
 export const SECTION_TITLES = {
-  overall: "一、总体情况",
-  ranking: (childLabel: string) => `二、各${childLabel}排名（比学赶超）`,
-  categories: "三、问题分类",
-  overdue: "四、超期问题",
-  talks: "五、约谈名单",
-  cases: "六、典型案例",
+  overall: "总体情况",
+  ranking: (childLabel: string) => `各${childLabel}排名（比学赶超）`,
+  categories: "问题分类",
+  overdue: "超期问题",
+  parked: "挂账问题",
+  talks: "约谈名单",
+  patrols: "巡查情况",
+  cases: "典型案例",
 } as const;
+
+const NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"] as const;
+
+/** A section's heading, numbered as Chinese documents are: "三、问题分类" for the third. */
+export function sectionHeading(index: number, title: string): string {
+  return `${NUMERALS[index] ?? String(index + 1)}、${title}`;
+}
 
 /** The lead sentence of 总体情况. */
 export function overallSentence(f: {
@@ -124,6 +138,17 @@ export const CATEGORY_HEADER = ["问题类别", "性质", "件数", "占比"] as
 /** The header of the overdue table. */
 export const OVERDUE_HEADER = ["编号", "社区", "网格及点位", "问题类别", "整改期限", "责任单位（人）"] as const;
 
+/** The header of the 挂账 table. */
+export const PARKED_HEADER = [
+  "编号",
+  "社区",
+  "网格及点位",
+  "问题类别",
+  "类型",
+  "预计恢复办理",
+  "处置计划或原因",
+] as const;
+
 /** "共 12 件，列出期限最早的 50 件。" */
 export function listCut(total: number, shown: number): string {
   return `共 ${total} 件，列出期限最早的 ${shown} 件。`;
@@ -132,6 +157,7 @@ export function listCut(total: number, shown: number): string {
 /** What an empty list says. */
 export const EMPTY_LISTS = {
   overdue: "期末无超期问题。",
+  parked: "期末无挂账、缓办问题。",
   categories: "本期未发现问题。",
   talks: "本期无约谈单位。",
   cases: "本期没有整改前后照片齐全的销项问题。",
@@ -142,6 +168,42 @@ export function talkRule(measure: string, below: number, periods: number, previo
   return periods === 1
     ? `${measure}低于 ${below}% 的单位列入约谈名单。`
     : `连续 ${periods} 期（本期及${previous}${periods > 2 ? "等" : ""}）${measure}低于 ${below}% 的单位列入约谈名单。`;
+}
+
+/** The lead sentence of 巡查情况. */
+export function patrolSentence(f: {
+  thisPeriod: string;
+  visits: number;
+  patrollers: number;
+  points: number;
+  withProblems: number;
+  found: number;
+  rectified: number;
+}): string {
+  return (
+    `${f.thisPeriod}共巡查 ${f.visits} 人次，${f.patrollers} 人巡查点位 ${f.points} 个，其中 ${f.withProblems} 次发现问题；` +
+    `巡查发现问题 ${f.found} 处，整改 ${f.rectified} 处。`
+  );
+}
+
+/** The header of the patrol coverage table, by level. */
+export const PATROL_HEADER = ["巡查层级", "应巡（次）", "已巡（次）", "覆盖率"] as const;
+
+/** The header of the missed patrols table. */
+export const MISSED_HEADER = ["点位", "重点点位", "层级", "巡查人（单位）", "应巡 / 已巡"] as const;
+
+/** A key point's mark in the missed table. */
+export const KEY_POINT = "是";
+
+/** What the missed table says when nothing was missed, or above it when it is cut short. */
+export const MISSED_WORDS = {
+  none: "各巡查计划均已按期完成。",
+  title: "未按期巡查的点位（重点点位在前）：",
+} as const;
+
+/** "3 / 5". */
+export function dueMet(due: number, met: number): string {
+  return `${due} / ${met}`;
 }
 
 /** The header of the 约谈 table: the unit, then each period's measure, latest first. */

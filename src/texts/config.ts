@@ -20,6 +20,9 @@ export const CONFIG_TEXTS: Readonly<Record<ConfigReason, string>> = {
   host: "应为本机的 IP 地址：127.0.0.1（默认，只有本机能访问）或 0.0.0.0（所有网卡，webhook 部署在另一台机器或容器外的反向代理后面时用）",
   port: "应为 0–65535 之间的整数端口号，如 3000（0 表示自动选一个空闲端口）",
   timezone: "不是有效的 IANA 时区名，应形如 Asia/Shanghai",
+  officeHours:
+    "应为工作日的办公时段，如 08:30-12:00,13:30-17:30（默认）：每段“开始-结束”，用逗号分隔，" +
+    "结束晚于开始，各段互不重叠；“工作时”时限只在这些时段内计时",
   admins: "每一项都应是用户的 open_id（以 ou_ 开头），用逗号分隔",
   publicUrl: "应为本服务对外的地址，如 https://riqing.example.gov.cn（挂图作战链接以它开头）",
   boardSecret: SECRET,

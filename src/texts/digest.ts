@@ -85,24 +85,45 @@ export function todayAccount(t: TodayAccount): string {
   );
 }
 
-/** "🚩 第 1 名 幸福里第一网格 100%（3/3）", the flag with its space already in front. */
-export function rankingLineText(flag: string, rank: number | null, name: string, rate: string, terms: string): string {
-  return `${flag}第 ${rank} 名 ${name} ${rate}${terms}`;
+/** "🚩 第 1 名 幸福里第一网格 86.7 分（按期处置 2/3 · 结案 1/3 · 返工 0）", the flag with its space already in front. */
+export function rankingLineText(flag: string, rank: number | null, name: string, score: string, terms: string): string {
+  return `${flag}第 ${rank} 名 ${name} ${score} 分${terms}`;
 }
 
-/** "不参与排名（问题少于 3 件）：A、B". */
+/** The terms behind a score: "（按期处置 2/3 · 结案 1/3 · 返工 0）". */
+export function scoreTerms(i: {
+  disposedOnTime: number;
+  dueDisposal: number;
+  closed: number;
+  dueClosure: number;
+  rework: number;
+}): string {
+  return `（按期处置 ${i.disposedOnTime}/${i.dueDisposal} · 结案 ${i.closed}/${i.dueClosure} · 返工 ${i.rework}）`;
+}
+
+/** "不参与排名（应结案少于 3 件）：A、B". */
 export function unrankedText(minIssues: number, names: readonly string[]): string {
-  return `${DIGEST_WORDS.unranked}（问题少于 ${minIssues} 件）：${names.join("、")}`;
+  return `${DIGEST_WORDS.unranked}（应结案少于 ${minIssues} 件）：${names.join("、")}`;
 }
 
-/** "各网格今日整改率排名". */
+/** "各网格今日综合指标排名". */
 export function rankingTitleText(childLabel: string): string {
-  return `各${childLabel}今日整改率排名`;
+  return `各${childLabel}今日综合指标排名`;
 }
 
-/** The ranking rule, for the footer. */
-export function rankingRuleText(minIssues: number, childLabel: string): string {
-  return `排名按今日整改率，问题（整改率分母）少于 ${minIssues} 件的${childLabel}不参与排名；🚩 为最高，🟨 为最低。`;
+/** The ranking rule, for the footer, after the formula with its weights. */
+export function rankingRuleText(minIssues: number, childLabel: string, formula: string): string {
+  return `排名按今日${formula}，应结案少于 ${minIssues} 件的${childLabel}不参与排名；🚩 为最高，🟨 为最低。`;
+}
+
+/** "各社区考核指标" / "各部门考核指标": the street digest's indicators per community and per department. */
+export function indicatorsTitleText(label: string): string {
+  return `各${label}考核指标`;
+}
+
+/** "幸福里社区：综合指标值 86.7 · …". */
+export function indicatorsLineText(name: string, line: string): string {
+  return `${name}：${line}`;
 }
 
 /** The marks a digest title may carry. */

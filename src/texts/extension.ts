@@ -70,3 +70,16 @@ export const DATE_ANSWERS = {
   notAfterDeadline: (day: string) => `延期后的日期须晚于现在的整改期限（${day}）`,
   tooFar: (days: number, last: string) => `日期最晚只能到 ${last}（${days} 天以内）`,
 } as const;
+
+/** The digest's and the ledger's list of parked issues (behaviour §7.6). */
+export const PARKED_LIST_TITLE = (n: number) => `挂账、缓办（${n} 件）`;
+
+/** A parked issue's line in a list says when it comes back instead of its deadline: "挂账至 3月1日 09:00". */
+export function parkedPhrase(kind: ParkKind, until: string): string {
+  return `${PARK_KIND_LABELS[kind]}至 ${until}`;
+}
+
+/** The ledger's 挂账、缓办 cell of an issue parked at the observation instant: "挂账至 2027-03-01：计划". */
+export function parkedCell(kind: ParkKind, day: string, plan: string): string {
+  return `${parkedPhrase(kind, day)}${plan ? `：${plan}` : ""}`;
+}

@@ -89,9 +89,9 @@ export function earlierHistory(count: number, issueNumber: number, full: boolean
   return full ? `（更早的 ${count} 条记录见台账）` : `（更早的 ${count} 条记录：发送“查 #${issueNumber}”查看）`;
 }
 
-/** "堆物堆料（动态指标 · 市容环境）", the name already escaped. */
-export function categoryLine(name: string, kind: string, cls: string): string {
-  return `${name}（${kind}指标 · ${cls}）`;
+/** "堆物堆料（事件 · 动态指标 · 整治）", the name already escaped. */
+export function categoryLine(name: string, objectType: string, kind: string, cls: string): string {
+  return `${name}（${objectType} · ${kind}指标 · ${cls}）`;
 }
 
 /** An unassigned issue with the dispatchers mentioned. */
@@ -105,6 +105,9 @@ export const DEADLINE_FIELD = {
   rectified: (at: string, since: string) => `${at}（已于 ${since} 整改）`,
   overdue: (at: string) => `${at}（已超期）`,
   running: (at: string) => `${at} 前`,
+  /** The deadline with the time limit it was counted from, in the limit's unit: "时限：2工作时". */
+  withLimit: (deadline: string, limit: string, urgent: boolean) =>
+    `${deadline}\n时限：${limit}${urgent ? "（紧急，减半计算）" : ""}`,
 } as const;
 
 /** The alt text of a stage's photo grid. */

@@ -1,3 +1,4 @@
+import { LIMIT_UNITS, type LimitUnit, type TimeLimit } from "../domain/deadline.ts";
 import { normalizeText } from "../domain/match.ts";
 import {
   CATEGORY_CLASSES,
@@ -5,6 +6,8 @@ import {
   type CategoryClass,
   type CategoryKind,
   type IssueStatus,
+  OBJECT_TYPES,
+  type ObjectType,
   PATROL_FREQUENCIES,
   PATROL_LEVELS,
   type PatrolFrequency,
@@ -95,6 +98,25 @@ export const CLASS_LABELS: Readonly<Record<CategoryClass, string>> = {
   management: "管理",
 };
 
+/** What users read for each object type. */
+export const OBJECT_TYPE_LABELS: Readonly<Record<ObjectType, string>> = {
+  component: "部件",
+  event: "事件",
+};
+
+/** What users read for each unit a time limit is counted in: "2工作时", "3工作日". */
+export const LIMIT_UNIT_LABELS: Readonly<Record<LimitUnit, string>> = {
+  natural_hours: "自然时",
+  work_hours: "工作时",
+  work_days: "工作日",
+  natural_days: "自然日",
+};
+
+/** A time limit as users read it: the amount and its unit, "2工作时", "0.5工作日". */
+export function limitLabel(limit: TimeLimit): string {
+  return `${Number(limit.amount.toFixed(2))}${LIMIT_UNIT_LABELS[limit.unit]}`;
+}
+
 /** What users read for each unit level. */
 export const UNIT_LEVEL_LABELS: Readonly<Record<UnitLevel, string>> = {
   district: "区",
@@ -143,6 +165,19 @@ const CLASS_SYNONYMS: Readonly<Record<CategoryClass, readonly string[]>> = {
   management: ["管理类"],
 };
 
+const OBJECT_TYPE_SYNONYMS: Readonly<Record<ObjectType, readonly string[]>> = {
+  component: ["部件类", "管理部件", "城市部件"],
+  event: ["事件类", "管理事件", "城市事件"],
+};
+
+/** Further words for each limit unit: the hours of an older org file (小时) are 自然时. */
+const LIMIT_UNIT_SYNONYMS: Readonly<Record<LimitUnit, readonly string[]>> = {
+  natural_hours: ["小时", "个小时", "时", "h", "自然小时"],
+  work_hours: ["个工作时", "工作小时", "个工作小时"],
+  work_days: ["个工作日"],
+  natural_days: ["天", "日", "个自然日", "自然天"],
+};
+
 const UNIT_LEVEL_SYNONYMS: Readonly<Record<UnitLevel, readonly string[]>> = {
   district: ["区县", "县", "市辖区", "县区"],
   street: ["镇", "乡", "街道办", "乡镇", "街镇"],
@@ -183,6 +218,27 @@ export const parseRole: (text: string) => Role | null = parserFor(ROLES, ROLE_LA
 
 /** The category kind 动态/静态 (also 动态指标/静态指标 or the code) names. */
 export const parseKind: (text: string) => CategoryKind | null = parserFor(CATEGORY_KINDS, KIND_LABELS, KIND_SYNONYMS);
+
+/** 部件 or 事件 (also 部件类, 管理事件… or the code). */
+export const parseObjectType: (text: string) => ObjectType | null = parserFor(
+  OBJECT_TYPES,
+  OBJECT_TYPE_LABELS,
+  OBJECT_TYPE_SYNONYMS,
+);
+
+const parseLimitUnit = parserFor(LIMIT_UNITS, LIMIT_UNIT_LABELS, LIMIT_UNIT_SYNONYMS);
+
+/**
+ * A time limit as people write it: an amount and a unit, "2工作时", "3 工作日", "1自然日", "24小时" (自然时); a bare
+ * number is hours (自然时), as older org files gave them. Null for anything else, or an amount that is not positive.
+ */
+export function parseLimit(text: string): TimeLimit | null {
+  const match = /^(\d+(?:\.\d+)?)\s*(.*)$/.exec(text.trim());
+  if (!match) return null;
+  const amount = Number.parseFloat(match[1] as string);
+  const unit = match[2] ? parseLimitUnit(match[2]) : "natural_hours";
+  return unit && amount > 0 ? { amount, unit } : null;
+}
 
 /** The category class 工程/整治/执法/管理 (also 工程类… or the code) names. */
 export const parseClass: (text: string) => CategoryClass | null = parserFor(

@@ -38,6 +38,8 @@ export const LEDGER_HEADERS = {
   closedAt: "销项时间",
   overdue: "是否超期",
   rebound: "是否反弹",
+  extensions: "延期次数",
+  parked: "挂账、缓办",
   morePhotos: "其余照片",
   before: "整改前",
   after: "整改后",

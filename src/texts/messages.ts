@@ -85,7 +85,8 @@ export const TEXTS = {
     `“${escapeText(text)}”对应多个单位：${escapeText(names.join("、"))}。请改用单位编码。`,
   bindTaken: (unit: string) =>
     `本群已绑定到「${escapeText(unit)}」，只有「${escapeText(unit)}」的社区书记或管理员可以改绑。请先由他们发送“解绑”。`,
-  badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
+  badStatsPeriod: "统计范围只支持：今日、本周、本月或某个月份（如 2026-11）。例如：统计 本周",
+  monthNotBegun: (month: string) => `${month}还没有开始，没有可统计的数据。`,
   badLedgerPeriod: "台账范围请写：本周、本月，或起止日期，例如：台账 2026-11-01~2026-11-30",
   ledgerWhichUnit: "请在要导出的单位的工作群里 @我 发送“台账”。",
   showNeedsNumber: "请写明问题编号，例如：查 #1024",
@@ -230,7 +231,7 @@ export function eventText(type: string, reason: string | null, detail?: string):
 /** The wording of the definitions (domain/metrics.ts), printed in the digest footer and on the ledger cover. */
 export const METRICS_DEFINITION =
   "整改率 = 期内销项数 ÷（期内销项数 + 期末未销项中已超期或期内新发现的问题数）；" +
-  "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的不算超期；" +
+  "超期 = 未销项、未整改且已过整改期限的问题，已整改待验收的、挂账或缓办中的不算超期；" +
   "响应用时 = 接单时间（未接单直接整改的按整改时间）− 上报时间；整改用时 = 整改时间 − 上报时间；" +
   "办结用时 = 销项时间 − 上报时间；各按期内接单、整改、销项的问题计算平均值和中位数";
 

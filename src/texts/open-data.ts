@@ -3,6 +3,9 @@
  * board's refusals, and the chat answers that hand out board links. (The board page has its own texts module.)
  */
 
+import type { TimeLimit } from "../domain/deadline.ts";
+import { limitLabel } from "./labels.ts";
+
 export const API_TEXTS = {
   missingKey: "缺少 api_key：请在查询参数 api_key、请求头 X-Api-Key 或 Authorization: Bearer 中提供接口密钥",
   invalidKey: "api_key 无效或已被吊销，请联系日清管理员",
@@ -35,8 +38,7 @@ export const API_TEXTS = {
   /** A filed request's text, with the link to its attachment when the other system gave one. */
   requestBody: (text: string, mediaUrl: string | null) => (mediaUrl ? `${text}\n附件：${mediaUrl}` : text),
   /** A category as services.json describes it. */
-  serviceDescription: (name: string, deadlineHours: number, workingDays: boolean) =>
-    `${name}（整改时限 ${deadlineHours} 小时${workingDays ? "，按工作日计" : ""}）`,
+  serviceDescription: (name: string, limit: TimeLimit) => `${name}（整改时限 ${limitLabel(limit)}）`,
   /** A request's address: its point, grid, community and street, as far as known. */
   address: (parts: readonly (string | null | undefined)[]) => parts.filter(Boolean).join("，"),
   /** Who made a change when no person did and no other system is named. */

@@ -7,6 +7,8 @@ import type { ChatPurpose, UnitLevel } from "../domain/types.ts";
 import {
   CLASS_LABELS,
   KIND_LABELS,
+  LIMIT_UNIT_LABELS,
+  OBJECT_TYPE_LABELS,
   PATROL_FREQUENCY_LABELS,
   PATROL_LEVEL_LABELS,
   ROLE_LABELS,
@@ -67,7 +69,11 @@ export const T = {
   badClass: (v: string) => `问题分类“${v}”无效，应为：${list(CLASS_LABELS)}`,
   badPurpose: (v: string) => `用途“${v}”无效，应为：${list(PURPOSE_LABELS)}`,
   badYesNo: (what: string, v: string) => `${what}“${v}”无效，应填“是”或“否”`,
-  badHours: (v: string) => `整改时限“${v}”无效，应为 1 到 8760 之间的整数（小时）`,
+  badLimit: (v: string) =>
+    `整改时限“${v}”无效，应为数量加单位（${list(LIMIT_UNIT_LABELS)}），如 2工作时、3工作日、1自然日，最长一年；只填数字按小时（自然时）计`,
+  badStreetLimit: (v: string) =>
+    `街道时限“${v}”无效，应为“街道编码=整改时限”，如 dcjd=2工作时，多个用“、”分隔；填“无”清除`,
+  badObjectType: (v: string) => `部件/事件“${v}”无效，应为：${list(OBJECT_TYPE_LABELS)}`,
   badTime: (v: string) => `日报时间“${v}”无效，应为 HH:mm，如 18:00`,
   badBoundary: () =>
     "边界应为 GeoJSON 格式的 Polygon 或 MultiPolygon（也可以是含这种几何的 Feature），坐标为 [经度, 纬度]，如从 GIS 软件导出的网格边界",
@@ -104,6 +110,7 @@ export const T = {
   notAGrid: (code: string, l: UnitLevel) => `“${code}”是${level(l)}，点位只能属于网格或微网格`,
   unitHasPoints: (code: string, l: UnitLevel) =>
     `单位“${code}”下还有点位，不能改为${level(l)}（点位只能属于网格或微网格）`,
+  notAStreet: (code: string, l: UnitLevel) => `街道时限中的“${code}”是${level(l)}，应填街道单位的编码`,
   notADepartment: (code: string, l: UnitLevel) => `默认部门“${code}”是${level(l)}，应填部门单位的编码`,
   departmentChat: (code: string, l: UnitLevel) => `部门群应绑定部门单位，“${code}”是${level(l)}`,
   newCategoryNeedsCode: (name: string) => `类别“${name}”不在现有目录中，新增类别须填写类别编码`,
@@ -134,7 +141,12 @@ export const WORKBOOK_GUIDE: readonly string[] = [
   "    导入后与文件完全一致——文件里没有的删除，新写的添加；其他单位上的职责不变，文件里没有的人不受影响。",
   "五、问题类别：系统内置默认目录（堆物堆料、占道经营、飞线充电等）。要修改某个类别，填类别编码或类别名称之一即可，",
   "    留空的列保持原值。新增类别须填写类别编码、类别名称、指标类型（动态/静态）和问题分类（工程/整治/执法/管理）。",
-  "    整改时限按小时填；按工作日填“是”时只计工作日（法定节假日、调休补班按国家安排）。默认部门填部门单位的编码。",
+  "    部件/事件：部件是设施（宣传栏、垃圾箱），事件是行为或状况（堆物堆料、占道经营），不填为事件；标准大类、小类填数字城管",
+  "    部件事件分类（GB/T 30428）中的名称，没有对应的可不填。默认部门填部门单位的编码。",
+  "    整改时限填数量加单位：工作时（只计工作日的办公时间）、工作日、自然日、自然时，如 2工作时、3工作日、1自然日；",
+  "    只填数字按小时（自然时）计。法定节假日和调休补班按国家安排，办公时间见 RIQING_OFFICE_HOURS。",
+  "    街道时限：某街道对该类别另定的时限，填“街道编码=整改时限”，多个用“、”分隔，如 dcjd=2工作时、xhjd=4工作时；",
+  "    填写后替换该类别原有的全部街道时限，填“无”清除，留空不变。",
   "六、群绑定：群 chat_id 以 oc_ 开头；用途填 工作群、领导群、部门群 或 巡查群；日报时间为 HH:mm，如 18:00（新群不填为 18:00）。",
   "七、点位包干（巡查分工）：一行一条，填点位编码、巡查层级（一级 领导包干、二级 部门、三级 社区）、巡查频次（每天、工作日、每周、每半月），",
   "    巡查人 open_id（领导本人包干时）和巡查单位编码（部门或社区负责时）填写其中一项；单位下任职的人员巡查都算数。",
@@ -162,7 +174,10 @@ export const FIELD_NAMES = {
   categoryName: "类别名称",
   kind: "指标类型（动态/静态）",
   class: "问题分类（工程/整治/执法/管理）",
-  workingDays: "按工作日",
+  limit: "整改时限",
+  streetLimits: "街道时限",
+  standardMajor: "标准大类",
+  standardMinor: "标准小类",
   afterPhoto: "需整改照片",
   departmentCode: "默认部门编码",
   chatId: "群 chat_id",
@@ -213,8 +228,11 @@ export const WORKBOOK_WORDS = {
     kind: ["指标类型", "类型", "动态静态"],
     class: ["问题分类", "分类"],
     keywords: ["关键词"],
-    deadline_hours: ["整改时限（小时）", "整改时限", "时限", "时限（小时）"],
-    working_days: ["按工作日", "工作日", "按工作日计"],
+    object_type: ["部件/事件", "部件事件", "部件或事件", "案件类型"],
+    standard_major: ["标准大类", "大类"],
+    standard_minor: ["标准小类", "小类"],
+    limit: ["整改时限", "时限", "整改时限（小时）", "时限（小时）", "处置时限"],
+    street_limits: ["街道时限", "街道整改时限", "各街道时限"],
     after_photo_required: ["需整改照片", "整改照片", "需要整改照片"],
     department: ["默认部门", "默认部门编码", "部门"],
   },
@@ -240,6 +258,14 @@ export const WORKBOOK_WORDS = {
 export const CELL_WORDS = {
   yes: ["是", "y", "yes", "true", "1", "√", "✓", "✔", "对", "要", "需要", "重点"],
   no: ["否", "n", "no", "false", "0", "×", "✗", "✘", "不", "不要", "不需要", "无"],
+  /** A cell that clears a list the import would otherwise keep (街道时限). */
+  none: ["无", "清除"],
+  /** The time limits the workbook suggests (any other amount and unit may be typed). */
+  limitSuggestions: ["2工作时", "4工作时", "1工作日", "3工作日", "7工作日", "1自然日", "3自然日", "24自然时"],
+  /** A street's own limit as typed: street code, = or a colon (half- or full-width), the limit. */
+  streetLimitPattern: /^([^=＝:：\s]+)\s*[=＝:：]\s*(.+)$/,
+  /** How the workbook writes a street's own limit: "dcjd=2工作时". */
+  streetLimit: (street: string, limit: string) => `${street}=${limit}`,
   /** What the workbook writes for yes and no. */
   yesNo: (v: boolean) => (v ? "是" : "否"),
   /** Items in one cell: separated by 、 , ， ; ； or line breaks. */

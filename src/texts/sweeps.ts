@@ -16,6 +16,11 @@ export function escalationSummary(numbers: readonly number[], chat: string): str
   return `${RUNG_LABELS.escalate} ${numbers.length} 件（${numbers.map((n) => `#${n}`).join("、")}）→ ${chat}`;
 }
 
+/** "#1024 挂账到期，恢复办理": a parked issue the sweep brought back. */
+export function returnSummary(number: number): string {
+  return `#${number} 挂账或缓办到期，恢复办理`;
+}
+
 /** "#1024 回头看 → 幸福里社区工作群". */
 export function lookbackSummary(number: number, chat: string): string {
   return `#${number} 回头看 → ${chat}`;

@@ -5,6 +5,7 @@ import Koa from "koa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { open311Routes } from "../../src/api/open311-routes.ts";
 import { createApiKey } from "../../src/commands/create-api-key.ts";
+import { DEFAULT_OFFICE_HOURS } from "../../src/config/office-hours.ts";
 import { createLogger } from "../../src/log.ts";
 import { importOrg } from "../../src/org/import-org.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
@@ -33,6 +34,7 @@ describe("API calls in the log", () => {
       log: createLogger("info", sink),
       now: () => new Date(),
       timeZone: "Asia/Shanghai",
+      officeHours: DEFAULT_OFFICE_HOURS,
       admins: [],
       policy: {},
       secret: undefined,

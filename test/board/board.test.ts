@@ -80,7 +80,7 @@ describe("the 挂图作战 board", () => {
       expect.objectContaining({ number: xfl.number, state: "new", grid: "幸福里第一网格", point: "幸福路菜市场" }),
     ]);
     expect(view.body.headline).toMatchObject({ found: 1, open: 1, overdue: 0 });
-    expect((view.body.ranking as { title: string }).title).toBe("各网格今日整改率排名");
+    expect((view.body.ranking as { title: string }).title).toBe("各网格今日综合指标排名");
 
     const detail = await api(`/board/api/issues/${xfl.number}`, secretary);
     expect(detail.body).toMatchObject({ title: `#${xfl.number} 堆物堆料`, reporter: "何小燕", status: "待接单" });

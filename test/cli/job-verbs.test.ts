@@ -53,7 +53,7 @@ describe("riqing digest and riqing remind", () => {
     const text = out.join("\n");
     expect(text).toContain("日清日报 · 东苑社区 · 11月23日");
     expect(text).toContain("今日发现：2 件（动态 2 · 静态 0）");
-    expect(text).toContain("🚩 第 1 名 东苑二网格 100%（1/1）");
+    expect(text).toContain("🚩 第 1 名 东苑二网格 100 分（按期处置 0/0 · 结案 1/1 · 返工 0）");
     expect(text).toContain(`排名图已写入 ${chart}`);
     expect(readFileSync(chart).subarray(1, 4).toString("latin1")).toBe("PNG");
     expect(await f.outbox()).toEqual([]);

@@ -96,6 +96,22 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads the office hours, by default 08:30–12:00 and 13:30–17:30, and names a malformed value", () => {
+    expect(loadConfig({}).officeHours).toEqual([
+      { from: 8 * 60 + 30, to: 12 * 60 },
+      { from: 13 * 60 + 30, to: 17 * 60 + 30 },
+    ]);
+    expect(loadConfig({ RIQING_OFFICE_HOURS: "14:00-17:30，9:00 - 12:00" }).officeHours).toEqual([
+      { from: 9 * 60, to: 12 * 60 },
+      { from: 14 * 60, to: 17 * 60 + 30 },
+    ]);
+    for (const bad of ["9-17", "17:00-09:00", "08:30-12:00,11:00-17:00", "08:30-25:00", "08:61-12:00", "全天"]) {
+      expect(problems({ RIQING_OFFICE_HOURS: bad })).toEqual({
+        RIQING_OFFICE_HOURS: expect.stringContaining("应为工作日的办公时段，如 08:30-12:00,13:30-17:30"),
+      });
+    }
+  });
+
   it("accepts a base URL for private deployments and the emulator, without a trailing slash", () => {
     const config = loadConfig({
       LARK_APP_ID: "cli_0123456789abcdef",
@@ -219,6 +235,7 @@ describe("loadConfig", () => {
       "HOST",
       "PORT",
       "RIQING_TIMEZONE",
+      "RIQING_OFFICE_HOURS",
       "RIQING_ADMINS",
       "LOG_LEVEL",
     ];

@@ -94,7 +94,7 @@ describe("the migration that gives each category a time limit in a unit", () => 
     const token = async () => (await db.orgRevision.findUniqueOrThrow({ where: { id: 1 } })).token;
     const street = await db.unit.create({ data: { code: "s1", name: "东城街道", level: "street", aliases: [] } });
     const category = await db.category.create({
-      data: { code: "c1", name: "堆物堆料", kind: "dynamic", class: "cleanup", keywords: [], deadlineHours: 24 },
+      data: { code: "c1", name: "堆物堆料", kind: "dynamic", class: "cleanup", keywords: [] },
     });
 
     let seen = await token();

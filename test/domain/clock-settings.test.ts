@@ -18,6 +18,22 @@ describe("clock settings", () => {
     expect(clockSettings("nonsense")).toEqual(settings);
   });
 
+  it("reads the ranking's weights and flag thresholds, keeping the defaults for bad ones", () => {
+    expect(clockSettings({}).scoring).toEqual({
+      weights: { onTimeDisposal: 60, closure: 30, noRework: 10 },
+      redFlagAtLeast: null,
+      yellowCardBelow: null,
+    });
+    const weights = { onTimeDisposal: 50, closure: 40, noRework: 10 };
+    expect(clockSettings({ compositeWeights: weights, redFlagAtLeast: 90, yellowCardBelow: 60 }).scoring).toEqual({
+      weights,
+      redFlagAtLeast: 90,
+      yellowCardBelow: 60,
+    });
+    const bad = clockSettings({ compositeWeights: { onTimeDisposal: -1, closure: 30 }, redFlagAtLeast: "high" });
+    expect(bad.scoring).toEqual(clockSettings({}).scoring);
+  });
+
   it("reads a chat's overrides and per-category ladders, and ignores bad values one by one", () => {
     const settings = clockSettings({
       reminders: {

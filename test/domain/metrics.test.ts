@@ -5,6 +5,7 @@ import {
   closedIn,
   DURATION_KINDS,
   type DurationFacts,
+  dueInHandAt,
   durationHours,
   durationStats,
   durationsIn,
@@ -15,6 +16,7 @@ import {
   observationInstant,
   openAt,
   overdueAt,
+  parkedInHandAt,
   rateOpenAt,
   rectificationRate,
 } from "../../src/domain/metrics.ts";
@@ -334,7 +336,7 @@ describe("formatting", () => {
     expect(METRICS_DEFINITION).toContain("整改用时 = 整改时间 − 上报时间");
     expect(METRICS_DEFINITION).toContain("办结用时 = 销项时间 − 上报时间");
     expect(METRICS_DEFINITION).not.toContain("响应时长");
-    expect(METRICS_DEFINITION).toContain("已整改待验收的不算超期");
+    expect(METRICS_DEFINITION).toContain("已整改待验收的、挂账或缓办中的不算超期");
   });
 });
 
@@ -350,5 +352,19 @@ describe("isOverdueAt for an issue as it stands", () => {
     expect(isOverdueAt({ status: "assigned", deadline }, deadline)).toBe(false);
     expect(isOverdueAt({ status: "assigned", deadline }, new Date(deadline.getTime() + 1))).toBe(true);
     expect(isOverdueAt({ status: "assigned", deadline: null }, sh("2027-01-01 00:00"))).toBe(false);
+  });
+
+  it("is not a parked issue (挂账/缓办, behaviour §2.17) from the moment it was parked", () => {
+    const parked = { status: "accepted", deadline, parkedAt: sh("2026-11-23 15:00") } as const;
+    expect(isOverdueAt(parked, sh("2026-11-23 14:00"))).toBe(true);
+    expect(isOverdueAt(parked, sh("2026-11-23 15:00"))).toBe(false);
+    expect(isOverdueAt(parked, sh("2026-12-23 15:00"))).toBe(false);
+    const t = sh("2026-11-23 16:00");
+    const tomorrow = { from: sh("2026-11-24 00:00"), to: sh("2026-11-25 00:00") };
+    const dueTomorrow = { ...issue({ status: "accepted" }), deadline: sh("2026-11-24 09:00") };
+    expect(matches(dueInHandAt(t, tomorrow), dueTomorrow)).toBe(true);
+    expect(matches(dueInHandAt(t, tomorrow), { ...dueTomorrow, parkedAt: parked.parkedAt })).toBe(false);
+    expect(matches(parkedInHandAt(t), { ...dueTomorrow, parkedAt: parked.parkedAt })).toBe(true);
+    expect(matches(parkedInHandAt(t), { ...dueTomorrow, status: "rectified", parkedAt: parked.parkedAt })).toBe(false);
   });
 });

@@ -87,8 +87,8 @@ describe("the 日清日报 in the demo street", () => {
     expect(card).toContain(
       `#1001 堆物堆料 · 幸福里第一网格 幸福路菜市场 · 已超期 6 小时（期限 今天 12:00） · <at id=${p("郑晓红")}></at>`,
     );
-    expect(card).toContain("🚩 第 1 名 幸福里第四网格 100%（1/1）");
-    expect(card).toContain("🟨 第 2 名 幸福里第一网格 0%（0/1）");
+    expect(card).toContain("🚩 第 1 名 幸福里第四网格 100 分（按期处置 1/1 · 结案 1/1 · 返工 0）");
+    expect(card).toContain("🟨 第 2 名 幸福里第一网格 10 分（按期处置 0/1 · 结案 0/1 · 返工 0）");
     const imageKey = /"img_key":"([^"]+)"/.exec(card)?.[1] ?? "";
     expect(h.emu.resource(imageKey)?.kind).toBe("image");
     expect(digests(ORG.chats.dflWork)).toHaveLength(1);
@@ -141,7 +141,7 @@ describe("the 日清日报 in the demo street", () => {
     await clock.tick();
     const [street] = digests(ORG.chats.leaders);
     expect(json(street)).toContain("日清日报 · 幸福街道 · 11月23日");
-    expect(json(street)).toContain("各社区今日整改率排名");
+    expect(json(street)).toContain("各社区今日综合指标排名");
 
     const xfjd = await h.bot.db.unit.findUniqueOrThrow({ where: { code: "xfjd" } });
     const reviewValue = { dg: "review", u: xfjd.id, d: "2026-11-23" };
@@ -178,7 +178,9 @@ describe("the 日清日报 in the demo street", () => {
     const [late, ...more] = digests(ORG.chats.xflWork);
     expect(more).toEqual([]);
     expect(json(late)).toContain("日清日报 · 幸福里社区 · 11月23日（补发）");
-    expect(json(late)).toContain("img_");
+    // Its one issue is not due yet: nothing to close today, so no grid is ranked and there is no chart.
+    expect(json(late)).toContain("不参与排名（应结案少于 1 件）");
+    expect(json(late)).not.toContain("img_");
     // 和平社区 sends at 18:30: ten minutes late is not 补发.
     expect(json(digests(ORG.chats.hpWork)[0])).toContain('日清日报 · 和平社区 · 11月23日"');
   });
@@ -207,10 +209,11 @@ describe("the 日清日报 in the demo street", () => {
     expect(blocks.find((b) => b.startsWith("**超期问题（1 件）**"))).toContain("已超期 6 小时（期限 今天 12:00）");
     expect(blocks.find((b) => b.startsWith("**明日到期（1 件）**"))).toContain("#1003");
 
-    // Three grids ranked: no line of the ranking looks like a markdown list item that Lark would renumber.
-    const ranking = blocks.find((b) => b.startsWith("**各网格今日整改率排名**")) ?? "";
-    expect(ranking).toContain("🚩 第 1 名 幸福里第四网格 100%（1/1）");
-    expect(ranking).toMatch(/第 2 名 幸福里第[一二]网格 0%（0\/[12]）/);
+    // Two grids ranked (the second and third have nothing due yet): no line of the ranking looks like a markdown
+    // list item that Lark would renumber.
+    const ranking = blocks.find((b) => b.startsWith("**各网格今日综合指标排名**")) ?? "";
+    expect(ranking).toContain("🚩 第 1 名 幸福里第四网格 100 分（按期处置 1/1 · 结案 1/1 · 返工 0）");
+    expect(ranking).toContain("🟨 第 2 名 幸福里第一网格 10 分（按期处置 0/1 · 结案 0/1 · 返工 0）");
     expect(ranking.split("\n").filter((line) => /^\s*(🚩|🟨)?\s*\d+\.\s/.test(line))).toEqual([]);
   });
 });

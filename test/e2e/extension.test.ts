@@ -1,16 +1,10 @@
-// behaviour §2.15, §2.16, §2.18
+// behaviour §2.15, §2.16, §2.18, §6.8
 import { describe, expect, it } from "vitest";
 import { changesOf } from "../../src/domain/changes.ts";
 import { demoBotPerTest } from "../jobs/clock-harness.ts";
 import { sh } from "../jobs/support.ts";
-import { type BotHarness, ORG, reportIssue } from "../support/bot.ts";
+import { type BotHarness, clickCard, latestCardJson, ORG, reportIssue } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
-
-/** The latest content of the issue's card, as JSON. */
-function cardJson(h: BotHarness, messageId: string): string {
-  const message = h.emu.messages(ORG.chats.xflWork).find((m) => m.messageId === messageId);
-  return JSON.stringify(message?.updates.at(-1)?.content ?? message?.content);
-}
 
 /** Texts the bot posted in a chat, oldest first. */
 function botTexts(h: BotHarness, chatId: string): string[] {
@@ -23,18 +17,9 @@ function botTexts(h: BotHarness, chatId: string): string[] {
 describe("延期: the owner asks for more time on the card, the approver answers there", () => {
   const bot = demoBotPerTest();
   const person = (name: string) => bot.h.people.get(name) ?? "";
-
-  /** Someone submits the card's 延期 form (or clicks an answer); returns the toast. */
-  async function click(
-    cardId: string,
-    from: string,
-    value: Record<string, unknown>,
-    form: Record<string, string> = {},
-  ): Promise<string | undefined> {
-    const answer = await bot.h.emu.userClicks({ messageId: cardId, from: person(from), value, formValue: form });
-    await bot.h.settle();
-    return answer?.toast?.content;
-  }
+  /** Someone submits the card's form (or clicks an answer); returns the toast. */
+  const click = (messageId: string, from: string, value: Record<string, unknown>, formValue?: Record<string, string>) =>
+    clickCard(bot.h, { messageId, from, value, ...(formValue && { formValue }) });
 
   it("a community issue: the grid head asks, bad days are answered, only the secretary approves, the deadline moves", async () => {
     const { h, clock } = bot;
@@ -46,7 +31,7 @@ describe("延期: the owner asks for more time on the card, the approver answers
     const cardId = issue.cardMessageId ?? "";
     const ask = { a: "request_extension", i: issue.id };
     const form = (day: string, reason = "需要协调环卫车辆清运") => ({ extension_date: day, extension_reason: reason });
-    expect(cardJson(h, cardId)).toContain("申请延期");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("申请延期");
 
     // Only the owner asks; the reporter is told who may, and nothing changes.
     expect(await click(cardId, "何小燕", ask, form("2026-11-30"))).toBe("只有责任人 郑晓红 可以申请延期");
@@ -67,6 +52,14 @@ describe("延期: the owner asks for more time on the card, the approver answers
     expect(await click(cardId, "郑晓红", ask, form("2026-11-30", " "))).toBe("申请延期需要写明理由");
     expect(await h.bot.db.issueEvent.count({ where: { issueId: issue.id, type: "request_extension" } })).toBe(0);
 
+    // The deadline passes and its reminder goes out; the grid head asks for more time then.
+    const reminders = () =>
+      h.emu
+        .messages(ORG.chats.xflWork)
+        .filter((m) => m.parentId === issue.sourceMessageId && m.msgType === "interactive" && m.messageId !== cardId);
+    clock.advanceTo("2026-11-24 09:05");
+    await clock.tick();
+    expect(reminders()).toHaveLength(1);
     expect(await click(cardId, "郑晓红", ask, form("２０２６年11月30日"))).toBe("已提交延期申请，等待审批");
     const asked = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } });
     expect(asked.extensionRequestedUntil).toEqual(sh("2026-11-30 18:00"));
@@ -74,7 +67,9 @@ describe("延期: the owner asks for more time on the card, the approver answers
     expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe(
       `#${issue.number} 申请延期至 11月30日 18:00，请 <at user_id="${person("李秀英")}"></at> 在卡片上审批`,
     );
-    expect(cardJson(h, cardId)).toContain("**延期申请**：申请延期至 11月30日 18:00，理由：需要协调环卫车辆清运");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain(
+      "**延期申请**：申请延期至 11月30日 18:00，理由：需要协调环卫车辆清运",
+    );
     expect(await click(cardId, "郑晓红", ask, form("2026-12-01"))).toBe("该问题已有延期申请在等待审批");
 
     // The approver of a community issue is its secretary: not the dispatcher, not the owner.
@@ -97,9 +92,9 @@ describe("延期: the owner asks for more time on the card, the approver answers
       requested: sh("2026-11-30 18:00").toISOString(),
       reason: "需要协调环卫车辆清运",
     });
-    const card = cardJson(h, cardId);
-    expect(card).toContain("11月30日 18:00 前（已延期 1 次）");
-    expect(card).toContain("申请延期至 11月30日：需要协调环卫车辆清运");
+    const card = latestCardJson(h, ORG.chats.xflWork, cardId);
+    expect(card).toMatch(/整改期限\*\*\\n11月30日 18:00 前[^"]*（已延期 1 次）/);
+    expect(card).toContain("申请延期至 2026-11-30：需要协调环卫车辆清运");
     expect(card).toContain("批准延期（整改期限：");
     expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe(
       `#${issue.number} 延期已批准，新的整改期限为 11月30日 18:00 <at user_id="${person("郑晓红")}"></at>`,
@@ -109,10 +104,15 @@ describe("延期: the owner asks for more time on the card, the approver answers
     // 按期 is judged against the approved deadline: past the old one the issue is not overdue.
     clock.advanceTo("2026-11-27 10:00");
     await clock.tick();
-    expect(cardJson(h, cardId)).not.toContain("已超期");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).not.toContain("已超期");
+    // The reminder ladder runs again for the extended deadline (behaviour §6.8).
+    clock.advanceTo("2026-11-30 16:05");
+    await clock.tick();
+    expect(reminders()).toHaveLength(2);
+    expect(JSON.stringify(reminders().at(-1)?.content)).toContain("今天 18:00");
     clock.advanceTo("2026-11-30 19:00");
     await clock.tick();
-    expect(cardJson(h, cardId)).toContain("已超期");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("已超期");
   });
 
   it("a department's issue: its responder asks, the secretary may not answer, the dispatcher refuses", async () => {
@@ -139,6 +139,6 @@ describe("延期: the owner asks for more time on the card, the approver answers
     const declined = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } });
     expect(declined).toMatchObject({ deadline: issue.deadline, extensionCount: 0, extensionRequestedUntil: null });
     expect(botTexts(h, ORG.chats.xflWork).at(-1)).toMatch(new RegExp(`^#${issue.number} 延期未获批准，整改期限仍为 `));
-    expect(cardJson(h, cardId)).toContain("不批准延期");
+    expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("不批准延期");
   });
 });

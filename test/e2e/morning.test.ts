@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CategoryClass, CategoryKind } from "../../src/domain/types.ts";
+import type { LimitUnit } from "../../src/domain/deadline.ts";
+import type { CategoryClass, CategoryKind, ObjectType } from "../../src/domain/types.ts";
 import { deadlineDate } from "../../src/texts/deadline.ts";
 import { escapeMarkdown } from "../../src/texts/escape.ts";
-import { CLASS_LABELS, KIND_LABELS } from "../../src/texts/labels.ts";
+import { CLASS_LABELS, KIND_LABELS, limitLabel, OBJECT_TYPE_LABELS } from "../../src/texts/labels.ts";
 import { formatDateTime } from "../../src/texts/messages.ts";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";
@@ -309,6 +310,11 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
         const facts = cardFacts(JSON.stringify(cards[0]?.updates.at(-1)?.content ?? cards[0]?.content));
         const kind = KIND_LABELS[issue.category?.kind as CategoryKind];
         const cls = CLASS_LABELS[issue.category?.class as CategoryClass];
+        const type = OBJECT_TYPE_LABELS[issue.category?.objectType as ObjectType];
+        const limit = limitLabel({
+          amount: issue.category?.limitAmount ?? 0,
+          unit: issue.category?.limitUnit as LimitUnit,
+        });
         const waiting = assignee === "—";
         const deadline = deadlineDate(issue.deadline ?? new Date(0), TZ);
         const reported = formatDateTime(issue.reportedAt, TZ);
@@ -319,12 +325,12 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
           fields: [
             `**网格**\n${grid}`,
             `**点位**\n${point ?? "—"}`,
-            `**类别**\n${category}（${kind}指标 · ${cls}）`,
+            `**类别**\n${category}（${type} · ${kind}指标 · ${cls}）`,
             `**上报**\n${worker.name} ${reported}`,
             waiting
               ? `**责任人**\n待派单，请 ${at(secretaries[worker.chat] ?? "")} 派单`
               : `**责任人**\n${assignee} ${at(responders[assignee] ?? assignee)}`,
-            `**整改期限**\n${deadline} 前`,
+            `**整改期限**\n${deadline} 前\n时限：${limit}`,
           ],
           markdown: [
             `**问题描述**\n${escapeMarkdown(issue.text.replace(/^上报\s*/gm, ""))}`,

@@ -194,30 +194,82 @@ describe("digest of a community for a hand-computed day", () => {
   });
 
   it("ranks grids with too-small grids left out", () => {
-    // G21 3/3 = 100%; G23 2/5 = 40% (2011, awaiting 验收 and reported earlier, is not in its rate); G22 1/3;
-    // G24 has only 2 issues in its rate (2014, 2016) and is not ranked with the minimum of 3.
+    // 综合指标值 = 按期处置率 × 60 + 结案率 × 30 + (1 − 返工率) × 10. These rows have no history, so nothing is
+    // 处置 today and no unit has 返工: G21 closed 2001 2002 2003, nothing overdue: 应处置 0 (counts in full),
+    // 结案 3/3 → 60 + 30 + 10 = 100. G23 closed 2007 2008, 2010 overdue (2011 awaits 验收): 按期处置 0/1, 结案
+    // 2/3 → 0 + 20 + 10 = 30. G22 (closed 2004, 2006 overdue: 应结案 2) and G24 (nothing in 应结案数) are not
+    // ranked with the minimum of 3.
     const ranking = data.ranking.map((e) => [e.stats.unit.code, e.rank, e.flag]);
     expect(ranking).toEqual([
       ["G21", 1, "red"],
-      ["G23", 2, null],
-      ["G22", 3, "yellow"],
+      ["G23", 2, "yellow"],
+      ["G22", null, null],
       ["G24", null, null],
     ]);
     const text = digestText(data);
-    expect(text).toContain("🚩 第 1 名 西苑一网格 100%（3/3）");
-    expect(text).toContain("  第 2 名 西苑三网格 40%（2/5）");
-    expect(text).toContain("🟨 第 3 名 西苑二网格 33.3%（1/3）");
-    expect(text).toContain("不参与排名（问题少于 3 件）：西苑四网格");
+    expect(text).toContain("🚩 第 1 名 西苑一网格 100 分（按期处置 0/0 · 结案 3/3 · 返工 0）");
+    expect(text).toContain("🟨 第 2 名 西苑三网格 30 分（按期处置 0/1 · 结案 2/3 · 返工 0）");
+    expect(text).toContain("不参与排名（应结案少于 3 件）：西苑二网格、西苑四网格");
     expect(digestChartInput(data)).toEqual({
-      title: "各网格今日整改率排名",
+      title: "各网格今日综合指标排名",
       subtitle: "西苑社区 · 11月23日",
       bars: [
-        { label: "西苑一网格", value: 1, flag: "red" },
-        { label: "西苑三网格", value: 2 / 5 },
-        { label: "西苑二网格", value: 1 / 3, flag: "yellow" },
+        { label: "西苑一网格", value: 100, flag: "red" },
+        { label: "西苑三网格", value: 30, flag: "yellow" },
       ],
-      valueFormat: "percent",
+      valueFormat: "count",
     });
+  });
+
+  it("flags only past the chat's thresholds and scores with its weights", async () => {
+    const request = {
+      unitId: f.org.units.C2 as number,
+      date: "2026-11-23",
+      now: sh("2026-11-23 18:00"),
+      timeZone: TZ,
+      minRankedIssues: 3,
+    };
+    const weights = { onTimeDisposal: 60, closure: 30, noRework: 10 };
+    // G21's 100 reaches 100; G23's 30 is not below 30.
+    const strict = await buildDigest(f.t.db, {
+      ...request,
+      scoring: { weights, redFlagAtLeast: 100, yellowCardBelow: 30 },
+    });
+    expect(strict.ranking.map((e) => e.flag)).toEqual(["red", null, null, null]);
+    // Weighing only 结案率: G21 3/3 → 100, G23 2/3 → 66.7, and the unranked G22 1/2 → 50, G24 none.
+    const closure = { onTimeDisposal: 0, closure: 100, noRework: 0 };
+    const byClosure = await buildDigest(f.t.db, {
+      ...request,
+      scoring: { weights: closure, redFlagAtLeast: null, yellowCardBelow: null },
+    });
+    expect(byClosure.ranking.map((e) => [e.stats.unit.code, e.score])).toEqual([
+      ["G21", 100],
+      ["G23", expect.closeTo(200 / 3, 10)],
+      ["G22", 50],
+      ["G24", null],
+    ]);
+    expect(digestText(byClosure)).toContain("综合指标值 = 按期处置率×0 + 结案率×100 + （1−返工率）×0");
+  });
+
+  it("shows the street the indicators of each community and each department", async () => {
+    const street = await buildDigest(f.t.db, {
+      unitId: f.org.units.S as number,
+      date: "2026-11-23",
+      now: sh("2026-11-23 18:00"),
+      timeZone: TZ,
+      minRankedIssues: 3,
+    });
+    const text = digestText(street);
+    // 西苑社区 = its four grids: 立案 9, 按期处置 0/2 (2006 2010 overdue), 结案 6/8 → 0 + 22.5 + 10 = 32.5.
+    expect(text).toContain("各社区考核指标");
+    expect(text).toContain(
+      "西苑社区：综合指标值 32.5 · 立案数 9 · 按期处置率 0% · 结案率 75% · 返工率 — · 延期数 0 · 挂账数 0 · 超期数（当前） 2",
+    );
+    expect(text).toContain("各部门考核指标");
+    expect(text).toContain("城管中队：综合指标值 — · 立案数 0");
+    expect(JSON.stringify(digestCard(street, { imageKey: null }))).toContain("各部门考核指标");
+    // A community's digest has no such sections.
+    expect(digestText(data)).not.toContain("考核指标");
   });
 
   it("presents the card with mentions, the chart, the buttons, the review form and the definitions", () => {

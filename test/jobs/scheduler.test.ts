@@ -73,7 +73,7 @@ describe("digest sweep and scheduler", () => {
     const image = await f.t.db.larkImage.findFirstOrThrow();
     expect(c1?.content).toContain(`"img_key":"${image.imageKey}"`);
     expect(leader?.content).toContain("日清日报 · 幸福街道 · 11月23日");
-    expect(leader?.content).toContain("各社区今日整改率排名");
+    expect(leader?.content).toContain("各社区今日综合指标排名");
   });
 
   it("sends a digest missed while the process was down when it starts again the same day, marked 补发", async () => {

@@ -10,6 +10,7 @@
 
 import { readFile } from "node:fs/promises";
 import type { JobDeps } from "../../src/commands/deps.ts";
+import { DEFAULT_OFFICE_HOURS } from "../../src/config/office-hours.ts";
 import type { OutboxMessage } from "../../src/generated/prisma/client.ts";
 import { silentLogger } from "../../src/log.ts";
 import { HOUR, type IssueSeed, insertIssues, type Org, seedOrg, sh } from "../reports/stats-fixture.ts";
@@ -69,6 +70,7 @@ export async function createClockFixture(): Promise<ClockFixture> {
     db,
     log: silentLogger,
     timeZone: TZ,
+    officeHours: DEFAULT_OFFICE_HOURS,
     dataDir: t.dir,
     admins: [],
     policy: {},

@@ -46,14 +46,32 @@ describe("default category catalogue", () => {
     }
   });
 
-  it("gives dynamic indicators a day, static ones three days and engineering seven working days by default", () => {
+  it("gives dynamic indicators a 自然日, static ones three and engineering seven 工作日 by default", () => {
     for (const c of CATALOGUE) {
-      expect(c.deadlineHours).toBeGreaterThan(0);
-      if (c.class === "engineering" && c.kind === "static")
-        expect([c.deadlineHours, c.workingDays]).toEqual([168, true]);
-      else if (c.kind === "dynamic") expect(c.deadlineHours).toBe(24);
+      expect(c.limit.amount).toBeGreaterThan(0);
+      if (c.class === "engineering" && c.kind === "static") expect(c.limit).toEqual({ amount: 7, unit: "work_days" });
+      else if (c.kind === "dynamic") expect(c.limit).toEqual({ amount: 1, unit: "natural_days" });
     }
-    expect(CATALOGUE.find((c) => c.code === "bulletin-board")?.deadlineHours).toBe(72);
+    expect(CATALOGUE.find((c) => c.code === "bulletin-board")?.limit).toEqual({ amount: 3, unit: "natural_days" });
+  });
+
+  // behaviour §2.21
+  it("says of every category whether it is a 部件 or an 事件, with the standard 大类/小类 where one exists", () => {
+    const byName = new Map(CATALOGUE.map((c) => [c.name, c]));
+    // Things (部件) and situations (事件), as the issue names them.
+    for (const name of ["宣传栏破损", "公益广告破损", "公厕卫生", "井盖缺失", "店招店牌破损"]) {
+      expect(byName.get(name)?.objectType, name).toBe("component");
+    }
+    for (const name of ["堆物堆料", "占道经营", "车辆乱停乱放", "小广告", "乱搭乱建"]) {
+      expect(byName.get(name)?.objectType, name).toBe("event");
+    }
+    expect(byName.get("堆物堆料")).toMatchObject({ standardMajor: "市容环境", standardMinor: "乱堆物堆料" });
+    expect(byName.get("出店经营")).toMatchObject({ standardMajor: "街面秩序", standardMinor: "店外经营" });
+    expect(byName.get("小广告")).toMatchObject({ standardMajor: "宣传广告", standardMinor: "非法小广告" });
+    expect(byName.get("公厕卫生")).toMatchObject({ standardMajor: "市容环境", standardMinor: "公共厕所" });
+    // A 小类 only under a 大类; the campaign's own items (飞线充电) have none.
+    for (const c of CATALOGUE) if (c.standardMinor !== null) expect(c.standardMajor, c.code).not.toBeNull();
+    expect(byName.get("飞线充电")).toMatchObject({ standardMajor: null, standardMinor: null });
   });
 
   it("sends enforcement categories to a department", () => {
@@ -80,19 +98,32 @@ describe("ensureCatalogue", () => {
     expect(await ensureCatalogue(t.db)).toEqual({ inserted: 0, linked: 0 });
     expect(await t.db.category.count()).toBe(CATALOGUE.length);
     const vending = await t.db.category.findUniqueOrThrow({ where: { code: "street-vending" } });
-    expect(vending).toMatchObject({ name: "占道经营", kind: "dynamic", class: "enforcement", deadlineHours: 24 });
+    expect(vending).toMatchObject({
+      name: "占道经营",
+      kind: "dynamic",
+      class: "enforcement",
+      limitAmount: 1,
+      limitUnit: "natural_days",
+      objectType: "event",
+      standardMajor: "街面秩序",
+      standardMinor: "无照经营游商",
+    });
     expect(vending.keywords).toContain("摆摊");
     expect(vending.defaultDepartmentId).toBeNull();
   });
 
   it("adds only what is missing and keeps changed categories as they are", async () => {
     await ensureCatalogue(t.db);
-    await t.db.category.update({ where: { code: "litter" }, data: { deadlineHours: 6, keywords: ["垃圾"] } });
+    await t.db.category.update({
+      where: { code: "litter" },
+      data: { limitAmount: 6, limitUnit: "work_hours", keywords: ["垃圾"] },
+    });
     await t.db.category.update({ where: { code: "flyers" }, data: { code: "xgg" } });
     await t.db.category.delete({ where: { code: "public-toilet" } });
     expect(await ensureCatalogue(t.db)).toEqual({ inserted: 1, linked: 0 });
     expect(await t.db.category.findUniqueOrThrow({ where: { code: "litter" } })).toMatchObject({
-      deadlineHours: 6,
+      limitAmount: 6,
+      limitUnit: "work_hours",
       keywords: ["垃圾"],
     });
     expect(await t.db.category.findUnique({ where: { code: "flyers" } })).toBeNull();

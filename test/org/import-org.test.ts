@@ -66,7 +66,7 @@ describe("importOrg", () => {
       points: [12, 0, 0, 0],
       people: [17, 0, 0, 0],
       duties: [22, 0, 0, 0],
-      categories: [2, 3, 0, 0],
+      categories: [2, 4, 0, 0],
       chats: [6, 0, 0, 0],
       patrols: [0, 0, 0, 0],
     });
@@ -103,13 +103,43 @@ describe("importOrg", () => {
       where: { code: "street-vending" },
       include: { defaultDepartment: true },
     });
-    expect(vending).toMatchObject({ name: "占道经营", deadlineHours: 12, kind: "dynamic", class: "enforcement" });
+    expect(vending).toMatchObject({
+      name: "占道经营",
+      limitAmount: 12,
+      limitUnit: "natural_hours",
+      kind: "dynamic",
+      class: "enforcement",
+    });
     expect(vending.keywords).toContain("卖水果");
     expect(vending.defaultDepartment?.code).toBe("cgzf");
     const river = await t.db.category.findUniqueOrThrow({ where: { code: "river-litter" } });
-    expect(river).toMatchObject({ name: "河道漂浮物", kind: "dynamic", class: "cleanup", deadlineHours: 24 });
+    expect(river).toMatchObject({
+      name: "河道漂浮物",
+      kind: "dynamic",
+      class: "cleanup",
+      limitAmount: 1,
+      limitUnit: "natural_days",
+      objectType: "event",
+      standardMajor: "市容环境",
+      standardMinor: "水域不洁",
+    });
     const hoarding = await t.db.category.findUniqueOrThrow({ where: { code: "construction-hoarding" } });
-    expect(hoarding).toMatchObject({ kind: "static", class: "engineering", deadlineHours: 168, workingDays: true });
+    expect(hoarding).toMatchObject({
+      kind: "static",
+      class: "engineering",
+      objectType: "component",
+      limitAmount: 7,
+      limitUnit: "work_days",
+    });
+    // 店招店牌破损: 3 工作日, and 幸福街道 its own 8 工作时 (behaviour §2.20).
+    const signs = await t.db.category.findUniqueOrThrow({
+      where: { code: "shop-signs" },
+      include: { streetLimits: { include: { street: true } } },
+    });
+    expect(signs).toMatchObject({ limitAmount: 3, limitUnit: "work_days", objectType: "component" });
+    expect(signs.streetLimits.map((l) => [l.street.code, l.limitAmount, l.limitUnit])).toEqual([
+      ["xfjd", 8, "work_hours"],
+    ]);
     // Catalogue categories the file does not mention are wired to the departments the file creates.
     const parking = await t.db.category.findUniqueOrThrow({
       where: { code: "private-parking-locks" },
@@ -174,12 +204,12 @@ describe("importOrg", () => {
       points: [0, 0, 12, 0],
       people: [0, 0, 17, 0],
       duties: [0, 0, 22, 0],
-      categories: [0, 0, 5, 0],
+      categories: [0, 0, 6, 0],
       chats: [0, 0, 6, 0],
       patrols: [0, 0, 0, 0],
     });
     expect(formatImportReport(again)).toBe(
-      "导入完成：无变化（单位 19、点位 12、人员 17、职责 22、问题类别 5、群绑定 6 条均与数据库一致）。",
+      "导入完成：无变化（单位 19、点位 12、人员 17、职责 22、问题类别 6、群绑定 6 条均与数据库一致）。",
     );
     expect(await snapshot(t.db)).toEqual(before);
     // The workbook holds the same organisation, so it is "no change" too.
@@ -245,9 +275,11 @@ describe("importOrg", () => {
     ]);
     sheet("问题类别", [
       CATEGORY_HEADERS,
-      ["", "新类别", "动态", "整治"],
-      ["street-vending", "", "", "", "", 0],
-      ["litter", "", "", "", "", 12, "", "", "xfl"],
+      ["", "新类别", "动态", "", "整治"],
+      ["street-vending", "", "", "", "", "", "", "", 0],
+      ["litter", "", "", "", "", "", "", "", "12", "", "", "xfl"],
+      ["flyers", "", "", "零件", "", "", "", "", "3周", "xfjd=2工作时、xfjd"],
+      ["bulletin-board", "", "", "部件", "", "", "", "", "2工作时", "xfl=1工作日"],
     ]);
     sheet("群绑定", [
       ["群 chat_id", "群名称", "单位编码", "用途", "日报时间"],
@@ -276,14 +308,18 @@ describe("importOrg", () => {
       "人员 7 未知的单位编码“missing-unit”",
       "人员 8 open_id“ou_0123456789abcdef0123456789abcdef”在第 2 行的姓名是“张三”，这里是“张叁”，请统一",
       "问题类别 2 类别“新类别”不在现有目录中，新增类别须填写类别编码",
-      "问题类别 3 整改时限“0”无效，应为 1 到 8760 之间的整数（小时）",
+      "问题类别 3 整改时限“0”无效，应为数量加单位（自然时、工作时、工作日、自然日），如 2工作时、3工作日、1自然日，最长一年；只填数字按小时（自然时）计",
       "问题类别 4 默认部门“xfl”是社区，应填部门单位的编码",
+      "问题类别 5 部件/事件“零件”无效，应为：部件、事件",
+      "问题类别 5 整改时限“3周”无效，应为数量加单位（自然时、工作时、工作日、自然日），如 2工作时、3工作日、1自然日，最长一年；只填数字按小时（自然时）计",
+      "问题类别 5 街道时限“xfjd”无效，应为“街道编码=整改时限”，如 dcjd=2工作时，多个用“、”分隔；填“无”清除",
+      "问题类别 6 街道时限中的“xfl”是社区，应填街道单位的编码",
       "群绑定 2 日报时间“25:00”无效，应为 HH:mm，如 18:00",
       "群绑定 3 部门群应绑定部门单位，“xfl”是社区",
       "群绑定 4 群 chat_id“chat-1”格式不对，应为飞书群的 chat_id（oc_ 开头）",
     ]);
     const text = formatImportReport(report);
-    expect(text.split("\n")[0]).toBe("导入失败，共 19 处错误，未做任何修改：");
+    expect(text.split("\n")[0]).toBe("导入失败，共 23 处错误，未做任何修改：");
     expect(text).toContain("  bad-org.xlsx › 人员 › 第 6 行：角色“网格王”无效，应为：");
     expect(await snapshot(t.db)).toEqual(before);
   });
@@ -430,14 +466,53 @@ describe("importOrg", () => {
     ]);
   });
 
+  // behaviour §2.20
+  it("replaces a category's street limits with the file's, keeps them when left out, and clears them with 无", async () => {
+    await importOrg(t.db, EXAMPLE_YAML);
+    const limits = async () =>
+      (
+        await t.db.streetCategoryLimit.findMany({
+          where: { category: { code: "shop-signs" } },
+          include: { street: true },
+        })
+      ).map((l) => `${l.street.code}=${l.limitAmount}${l.limitUnit}`);
+    expect(await limits()).toEqual(["xfjd=8work_hours"]);
+
+    const write = (cell: string) =>
+      file(
+        "limits.yaml",
+        `categories:\n  - { code: shop-signs${cell ? `, street_limits: ${cell}` : ", limit: 3工作日"} }\n`,
+      );
+    let report = await importOrg(t.db, write("[xfjd＝1 工作日]"));
+    expect(report.problems).toEqual([]);
+    expect(report.counts.categories).toEqual({ created: 0, updated: 1, unchanged: 0, removed: 0 });
+    expect(await limits()).toEqual(["xfjd=1work_days"]);
+    // Left out, the street limits stay; the same again changes nothing.
+    expect((await importOrg(t.db, write(""))).changed).toBe(false);
+    expect((await importOrg(t.db, write("[xfjd=1工作日]"))).changed).toBe(false);
+    expect(await limits()).toEqual(["xfjd=1work_days"]);
+
+    report = await importOrg(t.db, write("无"));
+    expect(report.counts.categories.updated).toBe(1);
+    expect(await limits()).toEqual([]);
+
+    // A unit that is no street, or one nobody knows, is refused and nothing changes.
+    report = await importOrg(t.db, write("[xfl=2工作时, nowhere=2工作时]"));
+    expect(report.problems.map((p) => p.message)).toEqual([
+      "街道时限中的“xfl”是社区，应填街道单位的编码",
+      "未知的单位编码“nowhere”",
+    ]);
+    expect(await limits()).toEqual([]);
+  });
+
   it("lets an import override catalogue categories, and ensureCatalogue does not undo it", async () => {
     const path = file(
       "cats.yaml",
       [
         "categories:",
-        "  - { name: 堆物堆料, deadline_hours: 6, keywords: 杂物、堆物 }",
+        "  - { name: 堆物堆料, limit: 6, keywords: 杂物、堆物 }",
         "  - { code: zdjy, name: 占道经营, kind: 静态 }",
-        "  - { code: litter, after_photo_required: 否, working_days: 是 }",
+        "  - { code: litter, after_photo_required: 否, limit: 2 工作时, object_type: 部件类 }",
       ].join("\n"),
     );
     const report = await importOrg(t.db, path);
@@ -448,7 +523,8 @@ describe("importOrg", () => {
     expect(await t.db.category.count()).toBe(CATALOGUE.length);
     expect(await t.db.category.findUniqueOrThrow({ where: { name: "堆物堆料" } })).toMatchObject({
       code: "piled-materials",
-      deadlineHours: 6,
+      limitAmount: 6,
+      limitUnit: "natural_hours",
       keywords: ["杂物", "堆物"],
     });
     expect(await t.db.category.findUniqueOrThrow({ where: { name: "占道经营" } })).toMatchObject({
@@ -459,8 +535,9 @@ describe("importOrg", () => {
     expect(await t.db.category.findUnique({ where: { code: "street-vending" } })).toBeNull();
     expect(await t.db.category.findUniqueOrThrow({ where: { code: "litter" } })).toMatchObject({
       afterPhotoRequired: false,
-      workingDays: true,
-      deadlineHours: 24,
+      limitAmount: 2,
+      limitUnit: "work_hours",
+      objectType: "component",
     });
     expect((await importOrg(t.db, path)).changed).toBe(false);
   });

@@ -13,7 +13,8 @@ function view(overrides: Partial<IssueView> = {}): IssueView {
     status: "assigned",
     urgent: false,
     text: "幸福路菜市场门口堆物堆料，纸箱堆了一地",
-    category: { name: "堆物堆料", kind: "dynamic", class: "cleanup" },
+    category: { name: "堆物堆料", kind: "dynamic", class: "cleanup", objectType: "event" },
+    limit: { amount: 1, unit: "natural_days" },
     community: "幸福里社区",
     grid: "幸福里第一网格",
     point: "幸福路菜市场",
@@ -160,6 +161,23 @@ describe("issue card", () => {
     expect(text({ text: "上报" })).toContain("（未附文字说明）");
   });
 
+  // behaviour §2.20, §2.21
+  it("shows whether the category is a 部件 or an 事件, and the time limit in its unit beside the deadline", () => {
+    const text = (v: Partial<IssueView>) => JSON.stringify(issueCard(view(v), NOW, TZ));
+    expect(text({})).toContain("**类别**\\n堆物堆料（事件 · 动态指标 · 整治）");
+    expect(text({})).toContain("11月24日 09:12 前\\n时限：1自然日");
+    const board = {
+      category: { name: "宣传栏破损", kind: "static", class: "management", objectType: "component" },
+      limit: { amount: 2, unit: "work_hours" },
+    } as const;
+    expect(text(board)).toContain("宣传栏破损（部件 · 静态指标 · 管理）");
+    expect(text(board)).toContain("时限：2工作时");
+    expect(text({ ...board, urgent: true })).toContain("时限：2工作时（紧急，减半计算）");
+    expect(text({ limit: { amount: 0.5, unit: "work_days" } })).toContain("时限：0.5工作日");
+    // No limit until the category is known.
+    expect(text({ category: null, limit: null, deadline: null })).not.toContain("时限：");
+  });
+
   it("calls an issue of unknown category 类别待定", () => {
     const card = issueCard(view(STATES.reported_unplaced), NOW, TZ);
     expect(card.header?.title.content).toBe("#1024 类别待定 · 待派单");
@@ -212,7 +230,7 @@ describe("issue card", () => {
         issueCard(
           view({
             ...STATES.reported_category_suggested,
-            category: { name: "堆物堆料", kind: "dynamic", class: "cleanup" },
+            category: { name: "堆物堆料", kind: "dynamic", class: "cleanup", objectType: "event" },
           }),
           NOW,
           TZ,

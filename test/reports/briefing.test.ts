@@ -1,16 +1,29 @@
 // behaviour §15
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { briefingNumber, peekBriefingNumber } from "../../src/db/briefing-numbers.ts";
 import { lastEndedPeriod, previousPeriod, samePeriodLastYear } from "../../src/domain/briefing-period.ts";
+import { PATROL_LEVELS } from "../../src/domain/types.ts";
 import { type BriefingData, buildBriefing, RANKING_MEASURE } from "../../src/reports/briefing.ts";
 import { briefingDocx } from "../../src/reports/briefing-docx.ts";
+import { patrolReport } from "../../src/reports/patrol-coverage.ts";
 import { type UnitStats, unitStats } from "../../src/reports/stats.ts";
 import { samplePhoto } from "../../src/sandbox/sample-photos.ts";
 import { BRIEFING_FIGURES, FLAG_WORDS, SECTION_TITLES } from "../../src/texts/briefing.ts";
 import { type DocxContent, readDocx } from "../support/docx.ts";
 import { type IssueSeed, seededDb, sh } from "./stats-fixture.ts";
+
+/** LibreOffice renders the document to PDF; poppler's tools read the PDF (as for the ledger, test/reports/ledger-print.test.ts). */
+const OFFICE = "/usr/bin/libreoffice";
+const HAVE_TOOLS = existsSync(OFFICE) && existsSync("/usr/bin/pdftotext");
+/** RIQING_SCREENSHOTS=docs refreshes the rendered page README shows; otherwise it goes to test-results/. */
+const SHOT_DIR = join(
+  import.meta.dirname,
+  "../..",
+  process.env.RIQING_SCREENSHOTS === "docs" ? "docs" : "test-results",
+);
 
 const TZ = "Asia/Shanghai";
 /** Monday morning after the week of 23–29 November 2026. */
@@ -54,11 +67,12 @@ const seeds: IssueSeed[] = [
   },
   open(8, "G22", "DUI", "assigned", "2026-11-28 09:00", "2026-12-01 09:00"),
   { ...open(9, "G11", "DUI", "rejected", "2026-11-28 10:00", "2026-11-29 10:00") },
+  open(14, "G22", "TING", "accepted", "2026-11-24 09:00", "2026-11-25 09:00"),
   // The week before.
   open(10, "G21", "DUI", "accepted", "2026-11-16 09:00", "2026-11-17 09:00"),
   closed(11, "G22", "TING", "2026-11-17 09:00", "2026-11-18 09:00"),
   closed(12, "G11", "DUI", "2026-11-18 09:00", "2026-11-19 09:00"),
-  open(13, "G23", "XCL", "accepted", "2026-11-19 09:00", "2026-11-26 09:00"),
+  open(13, "G23", "XCL", "accepted", "2026-11-19 09:00", "2026-11-20 09:00"),
   // A year earlier.
   closed(20, "G11", "DUI", "2025-11-20 09:00", "2025-11-21 09:00"),
 ];
@@ -77,6 +91,7 @@ describe("a week's 工作简报", () => {
   const f = seededDb(seeds);
   let data: BriefingData;
   let doc: DocxContent;
+  let file: string;
 
   beforeAll(async () => {
     const issue = await f.db.issue.findUniqueOrThrow({ where: { number: 1 } });
@@ -90,6 +105,37 @@ describe("a week's 工作简报", () => {
         data: { issueId: issue.id, stage, sha256: sample, path: `photos/${sample}.png`, size: 1, mime: "image/png" },
       });
     }
+    // #14 is past its deadline but 挂账 since the 26th: not overdue, listed apart.
+    await f.db.issue.update({
+      where: { number: 14 },
+      data: {
+        parkKind: "parked",
+        parkedAt: sh("2026-11-26 10:00"),
+        parkedUntil: sh("2027-03-01 00:00"),
+        parkPlan: "列入明年维修资金计划",
+      },
+    });
+    // 东苑一网格's point is patrolled daily by its community, and was looked at on five days of the seven.
+    const point = f.org.points.G11 as number;
+    await f.db.patrolPlan.create({
+      data: { pointId: point, level: "community", frequency: "daily", unitId: f.org.units.C1 as number },
+    });
+    await f.db.duty.create({
+      data: { personId: f.org.people[0] as number, unitId: f.org.units.C1 as number, role: "grid_worker" },
+    });
+    for (const day of [23, 24, 25, 27, 28]) {
+      await f.db.patrolVisit.create({
+        data: {
+          pointId: point,
+          personId: f.org.people[0] as number,
+          at: sh(`2026-11-${day} 10:00`),
+          result: "ok",
+          text: "无问题",
+          chatId: "oc_patrol",
+          sourceMessageId: `om_visit_${day}`,
+        },
+      });
+    }
     data = await buildBriefing(f.db, {
       unitId: f.org.units.S as number,
       cadence: "week",
@@ -101,7 +147,10 @@ describe("a week's 工作简报", () => {
       talkBelow: 60,
       talkPeriods: 2,
     });
-    doc = await readDocx(await briefingDocx(data, { dataDir: f.dir, issuedAt: now }));
+    const docx = await briefingDocx(data, { dataDir: f.dir, issuedAt: now });
+    file = join(f.dir, "简报.docx");
+    writeFileSync(file, docx);
+    doc = await readDocx(docx);
   });
 
   it("says which issue and which week it is", () => {
@@ -150,25 +199,68 @@ describe("a week's 工作简报", () => {
     expect(ranking[2]?.[7]).toBe(FLAG_WORDS.yellow);
   });
 
-  it("lists the problems by category, the overdue issues and the 约谈 of a community low two weeks running", async () => {
+  it("lists the problems by category, the overdue and the parked issues, and the 约谈 of a community low two weeks running", async () => {
     const s = await unitStats(f.db, "S", week, now);
     const categories = doc.tables[2] ?? [];
     expect(categories.slice(1).map((r) => [r[0], count(r[2])])).toEqual(s.byCategory.map((c) => [c.name, c.count]));
     const overdue = doc.tables[3] ?? [];
-    expect(overdue.slice(1).map((r) => r[0])).toEqual(["#10", "#4", "#13", "#5"]);
+    expect(overdue.slice(1).map((r) => r[0])).toEqual(["#10", "#13", "#4", "#5"]);
     expect(overdue.length - 1).toBe(s.overdue);
-    const talks = doc.tables[4] ?? [];
+    const parked = doc.tables[4] ?? [];
+    expect(parked.slice(1).map((r) => [r[0], r[4], r[5], r[6]])).toEqual([
+      ["#14", "挂账", "3月1日", "列入明年维修资金计划"],
+    ]);
+    const talks = doc.tables[5] ?? [];
     expect(talks.slice(1).map((r) => r[0])).toEqual(["西苑社区"]);
     expect(data.talks[0]?.percents.every((p) => p < 60)).toBe(true);
   });
 
+  it("reports the week's patrols as the patrol module counts them", async () => {
+    expect(doc.paragraphs).toContain(`七、${SECTION_TITLES.patrols}`);
+    const report = await patrolReport(f.db, { unitId: f.org.units.S as number, period: week, asOf: now, timeZone: TZ });
+    expect(report.visits).toBe(5);
+    const levels = doc.tables[6] ?? [];
+    expect(levels.slice(1).map((r) => [count(r[1]), count(r[2])])).toEqual(
+      PATROL_LEVELS.map((l) => [report.byLevel[l].due, report.byLevel[l].met]),
+    );
+    const missed = doc.tables[7] ?? [];
+    expect(missed.slice(1).map((r) => r[0])).toEqual(report.missed.map((m) => m.point.name));
+  });
+
   it("shows the latest 销项 with both photos as a typical case, and embeds the charts", () => {
-    const cases = doc.paragraphs.indexOf(SECTION_TITLES.cases);
+    const cases = doc.paragraphs.indexOf(`八、${SECTION_TITLES.cases}`);
     expect(cases).toBeGreaterThan(0);
     expect(doc.paragraphs.slice(cases).some((p) => p.startsWith("#1 堆物堆料"))).toBe(true);
     // Two charts (ranking, categories) and the case's two photos.
     expect(doc.pictures).toBe(4);
   });
+
+  it.skipIf(!HAVE_TOOLS)(
+    "opens in an office suite: A4 portrait, the masthead and the figures in Chinese on the first page",
+    () => {
+      expect(data.stats.found).not.toBe(data.previous?.found);
+      const pdfDir = join(f.dir, "pdf");
+      // A profile of its own, so a LibreOffice already running elsewhere does not take the conversion over.
+      const profile = `file://${join(f.dir, "lo-profile")}`;
+      execFileSync(
+        OFFICE,
+        [`-env:UserInstallation=${profile}`, "--headless", "--convert-to", "pdf", "--outdir", pdfDir, file],
+        { stdio: "ignore", timeout: 120_000 },
+      );
+      const pdf = join(pdfDir, "简报.pdf");
+      const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
+      expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+/);
+      const first = execFileSync("pdftotext", ["-f", "1", "-l", "1", "-layout", pdf, "-"], { encoding: "utf8" });
+      expect(first).toContain("创文工作简报");
+      expect(first).toMatch(/第\s*7\s*期/);
+      // The figures table reads across as it should: 本期 then 上期 of 发现问题, the statistics module's.
+      expect(first).toMatch(new RegExp(`发现问题\\s+${data.stats.found}\\s+${data.previous?.found}\\s`));
+      mkdirSync(SHOT_DIR, { recursive: true });
+      execFileSync("pdftoppm", ["-f", "1", "-l", "1", "-r", "100", "-png", "-singlefile", pdf, join(f.dir, "page")]);
+      copyFileSync(join(f.dir, "page.png"), join(SHOT_DIR, "briefing-first-page.png"));
+    },
+    180_000,
+  );
 });
 
 describe("a briefing's number (第N期)", () => {

@@ -4,6 +4,7 @@ import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BackgroundTasks } from "../../src/commands/background.ts";
 import type { FeatureDeps } from "../../src/commands/deps.ts";
+import { DEFAULT_OFFICE_HOURS } from "../../src/config/office-hours.ts";
 import { type LedgerRequest, requestLedger, resumeLedgerExports } from "../../src/features/ledger-command.ts";
 import { silentLogger } from "../../src/log.ts";
 import { LedgerTooLargeError, zipLedgerFolder } from "../../src/reports/zip-ledger.ts";
@@ -67,6 +68,7 @@ describe("ledger delivery", () => {
       log: silentLogger,
       now: () => now,
       timeZone: TZ,
+      officeHours: DEFAULT_OFFICE_HOURS,
       admins: [],
       policy: {},
       dataDir: testDb.dir,

@@ -46,6 +46,8 @@ const ISSUES: LedgerIssueRow[] = [
     hours: { response: 0.5, rectification: 5.25, completion: 6 },
     overdue: false,
     rebound: false,
+    extensions: 0,
+    parked: "",
     photos: [
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1001-before.jpg" },
       { stage: "after", label: "整改后", href: "https://img.example.com/p/1001-after.jpg" },
@@ -71,6 +73,8 @@ const ISSUES: LedgerIssueRow[] = [
     hours: { response: null, rectification: null, completion: null },
     overdue: true,
     rebound: true,
+    extensions: 2,
+    parked: "挂账至 2027-03-01：列入明年道路改造计划",
     photos: [{ stage: "before", label: "", href: "https://img.example.com/p/飞线 1.jpg" }],
   },
   {
@@ -92,6 +96,8 @@ const ISSUES: LedgerIssueRow[] = [
     hours: { response: 1, rectification: 12.2, completion: null },
     overdue: false,
     rebound: false,
+    extensions: 0,
+    parked: "",
     photos: [
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-a.jpg" },
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-b.jpg" },
@@ -248,6 +254,8 @@ const ISSUE_HEADERS = [
   "照片2",
   "照片3",
   "其余照片",
+  "延期次数",
+  "挂账、缓办",
 ];
 
 describe("writeLedgerWorkbook", () => {
@@ -262,7 +270,7 @@ describe("writeLedgerWorkbook", () => {
 
   it("writes the headers, bold on a fill, frozen and filtered over the data", () => {
     const expected: Record<string, { headers: string[]; filter: string }> = {
-      问题台账: { headers: ISSUE_HEADERS, filter: "A1:X4" },
+      问题台账: { headers: ISSUE_HEADERS, filter: "A1:Z4" },
       处置记录: {
         headers: ["问题编号", "时间", "环节", "操作人", "原状态", "新状态", "原因/说明", "变更内容"],
         filter: "A1:H4",
@@ -335,6 +343,12 @@ describe("writeLedgerWorkbook", () => {
     const third = ws.getRow(4);
     expect(third.getCell(12).value).toBeNull();
     expect([16, 17, 18].map((c) => third.getCell(c).value)).toEqual([1, 12.2, null]);
+  });
+
+  it("writes the extensions and, for a parked issue, what it waits for (behaviour §9.8)", () => {
+    const ws = sheet("问题台账");
+    expect([ws.getCell("Y2").value, ws.getCell("Z2").value]).toEqual([0, null]);
+    expect([ws.getCell("Y3").value, ws.getCell("Z3").value]).toEqual([2, "挂账至 2027-03-01：列入明年道路改造计划"]);
   });
 
   it("writes photos as hyperlink cells, listing any beyond the third", () => {
@@ -528,7 +542,7 @@ describe("writeLedgerWorkbook", () => {
     const copy = new ExcelJS.Workbook();
     await copy.xlsx.readFile(file);
     const issues = copy.getWorksheet("问题台账");
-    expect(issues?.autoFilter).toBe("A1:X1");
+    expect(issues?.autoFilter).toBe("A1:Z1");
     expect(issues?.rowCount).toBe(1);
     expect(copy.getWorksheet("网格汇总")?.getCell("A2").value).toBe("合计");
   });

@@ -42,10 +42,17 @@ export const UNITS: { code: string; name: string; level: string; parent: string 
 ];
 
 const CATEGORIES = [
-  { code: "DUI", name: "堆物堆料", kind: "dynamic", class: "cleanup", deadlineHours: 24 },
-  { code: "TING", name: "乱停车", kind: "dynamic", class: "enforcement", deadlineHours: 24 },
-  { code: "XCL", name: "宣传栏破损", kind: "static", class: "engineering", deadlineHours: 168 },
-  { code: "WMSJ", name: "文明实践站更新不到位", kind: "static", class: "management", deadlineHours: 72 },
+  { code: "DUI", name: "堆物堆料", kind: "dynamic", class: "cleanup", limitAmount: 1, limitUnit: "natural_days" },
+  { code: "TING", name: "乱停车", kind: "dynamic", class: "enforcement", limitAmount: 1, limitUnit: "natural_days" },
+  { code: "XCL", name: "宣传栏破损", kind: "static", class: "engineering", limitAmount: 7, limitUnit: "natural_days" },
+  {
+    code: "WMSJ",
+    name: "文明实践站更新不到位",
+    kind: "static",
+    class: "management",
+    limitAmount: 3,
+    limitUnit: "natural_days",
+  },
 ];
 
 /** Creates the organisation above with three people and one point per grid. */

@@ -3,6 +3,7 @@ import type { Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
+  DEFAULT_COMPOSITE_WEIGHTS,
   DURATION_KINDS,
   type DurationKind,
   type IssueCondition,
@@ -59,8 +60,12 @@ describe("periodFor", () => {
 });
 
 describe("rankUnits", () => {
+  // Nothing to dispose and no 返工: 综合指标值 = 60 + 30 × closed / (closed + open) + 10, ordered as closed / 应结案.
   const unit = (code: string, closed: number, open: number): UnitStats =>
-    ({ unit: { id: code.length, code, name: code, level: "grid", parentId: 1 }, rate: { closed, open } }) as UnitStats;
+    ({
+      unit: { id: code.length, code, name: code, level: "grid", parentId: 1 },
+      indicators: { dueDisposal: 0, disposedOnTime: 0, disposed: 0, rework: 0, closed, dueClosure: closed + open },
+    }) as UnitStats;
   const summary = (entries: ReturnType<typeof rankUnits>) =>
     entries.map((e) => `${e.stats.unit.code}:${e.rank ?? DIGEST_WORDS.unranked}${e.flag ? FLAG_EMOJI[e.flag] : ""}`);
 
@@ -89,6 +94,29 @@ describe("rankUnits", () => {
 
   it("gives no yellow card when every ranked unit ties", () => {
     expect(summary(rankUnits([unit("a", 3, 1), unit("b", 6, 2)], 1))).toEqual(["b:1🚩", "a:1🚩"]);
+  });
+
+  it("flags only past the configured thresholds, and scores with the configured weights", () => {
+    // Scores 100, 85, 70.
+    const units = [unit("a", 2, 0), unit("b", 1, 1), unit("c", 0, 2)];
+    const weights = DEFAULT_COMPOSITE_WEIGHTS;
+    expect(summary(rankUnits(units, 1, { weights, redFlagAtLeast: 100, yellowCardBelow: 70 }))).toEqual([
+      "a:1🚩",
+      "b:2",
+      "c:3",
+    ]);
+    expect(summary(rankUnits(units, 1, { weights, redFlagAtLeast: 100.5, yellowCardBelow: 70.5 }))).toEqual([
+      "a:1",
+      "b:2",
+      "c:3🟨",
+    ]);
+    // With the closure rate weighing nothing, all three score 70 and tie.
+    const flat = { onTimeDisposal: 60, closure: 0, noRework: 10 };
+    expect(rankUnits(units, 1, { weights: flat, redFlagAtLeast: null, yellowCardBelow: null })).toMatchObject([
+      { rank: 1, score: 70 },
+      { rank: 1, score: 70 },
+      { rank: 1, score: 70 },
+    ]);
   });
 });
 
@@ -243,12 +271,18 @@ describe("statistics on a hand-made community", () => {
 
     const byCode = (entries: ReturnType<typeof rankChildren>) =>
       entries.map((e) => [e.stats.unit.code, e.rank, e.flag]);
+    // No history events here, so nothing is 处置: G11 has #2 overdue and #1 closed (应结案 2): 0 × 60 + 1/2 × 30 +
+    // 10 = 25; G12 has #6 closed and nothing due to dispose (应结案 1): 60 + 30 + 10 = 100.
+    expect(rankChildren(all, f.org.units.C1 as number, 1).map((e) => [e.stats.unit.code, e.score])).toEqual([
+      ["G12", 100],
+      ["G11", 25],
+    ]);
     expect(byCode(rankChildren(all, f.org.units.C1 as number, 1))).toEqual([
       ["G12", 1, "red"],
       ["G11", 2, "yellow"],
     ]);
-    // 东苑二网格 has only two issues in the denominator.
-    expect(byCode(rankChildren(all, f.org.units.C1 as number, 3))).toEqual([
+    // 东苑二网格 has only one issue in 应结案数.
+    expect(byCode(rankChildren(all, f.org.units.C1 as number, 2))).toEqual([
       ["G11", 1, null],
       ["G12", null, null],
     ]);

@@ -257,3 +257,27 @@ export async function startBot(options: {
   };
   return harness;
 }
+
+/**
+ * A person of the demo org clicks a card's button (or submits its form with `formValue`) and the bot has done with
+ * it; returns the toast the click was answered with.
+ */
+export async function clickCard(
+  h: BotHarness,
+  input: { messageId: string; from: string; value: Record<string, unknown>; formValue?: Record<string, string> },
+): Promise<string | undefined> {
+  const answer = await h.emu.userClicks({
+    messageId: input.messageId,
+    from: h.people.get(input.from) ?? "",
+    value: input.value,
+    formValue: input.formValue ?? {},
+  });
+  await h.settle();
+  return answer?.toast?.content;
+}
+
+/** The latest content of a card the bot sent in a chat (after every update), as JSON. */
+export function latestCardJson(h: BotHarness, chatId: string, messageId: string): string {
+  const message = h.emu.messages(chatId).find((m) => m.messageId === messageId);
+  return JSON.stringify(message?.updates.at(-1)?.content ?? message?.content);
+}

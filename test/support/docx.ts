@@ -27,6 +27,6 @@ export async function readDocx(data: Buffer): Promise<DocxContent> {
     ),
   );
   const paragraphs = [...xml.matchAll(/<w:p[ >]([\s\S]*?)<\/w:p>/g)].map((p) => textOf(p[1] ?? ""));
-  const pictures = [...files.keys()].filter((name) => name.startsWith("word/media/")).length;
+  const pictures = [...files.keys()].filter((name) => name.startsWith("word/media/") && !name.endsWith("/")).length;
   return { paragraphs, tables, pictures };
 }
