@@ -22,6 +22,19 @@ const ATTEMPTS = [
 /** JPEG quality of a photo re-encoded only to drop its metadata: hardly distinguishable from the original. */
 const CLEAN_QUALITY = 92;
 
+/**
+ * Byte strings every EXIF, XMP or IPTC block carries (JPEG APP1/APP13 headers, PNG and WebP chunk names, the XMP
+ * namespace): an image without any of them has no such metadata, so it needs no decoding to be sure.
+ */
+const METADATA_MARKS: readonly Buffer[] = [
+  "Exif\0",
+  "eXIf",
+  "EXIF",
+  "http://ns.adobe.com/xap/",
+  "XML:com.adobe.xmp",
+  "Photoshop 3.0",
+].map((mark) => Buffer.from(mark, "latin1"));
+
 /** Whether the image carries metadata that may say where or by whom it was taken (EXIF, XMP, IPTC). */
 function hasMetadata(meta: Metadata): boolean {
   return meta.exif !== undefined || meta.xmp !== undefined || meta.iptc !== undefined;
@@ -42,6 +55,8 @@ function withoutMetadata(image: Sharp, format: string | undefined): Promise<Buff
  * would be refused anyway).
  */
 export async function fitForLark(photo: Buffer, maxBytes = LARK_IMAGE_MAX_BYTES): Promise<Buffer> {
+  // Most uploads (charts, screenshots) carry none: they go as they are without loading sharp at all.
+  if (photo.length <= maxBytes && !METADATA_MARKS.some((mark) => photo.includes(mark))) return photo;
   const { default: sharp } = await import("sharp");
   const meta = await sharp(photo, { limitInputPixels: false })
     .metadata()
