@@ -201,6 +201,10 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
       const { runBriefingCli } = await import("./briefing-verb.ts");
       return runBriefingCli(rest, config());
     }
+    case "stats": {
+      const { runStatsCli } = await import("./stats-verb.ts");
+      return runStatsCli(rest, config());
+    }
     case "match": {
       const { values, positionals } = parseArgs({
         args: rest,

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { DATE_ANSWERS } from "../texts/extension.ts";
 import { TEXTS } from "../texts/messages.ts";
-import { CALENDAR_DATE } from "../texts/words.ts";
+import { monthName } from "../texts/stats.ts";
+import { CALENDAR_DATE, CALENDAR_MONTH, STATS_PERIOD_WORDS } from "../texts/words.ts";
 
 /** The highest issue number 查 and 合并 accept: nine digits, well inside every database's integer column. */
 export const MAX_ISSUE_NUMBER = 999_999_999;
@@ -94,6 +95,27 @@ export function parseDateRange(from: string, to: string, timeZone: string, forma
   if (first > last) return { ok: false, answer: TEXTS.reversedPeriod(first, last) };
   const end = localPeriod(startOfDate(last, timeZone), "day", timeZone).to;
   return { ok: true, value: { from: startOfDate(first, timeZone), to: end } };
+}
+
+/** What 统计 may be asked for: 今日, 本周, 本月, or a calendar month ("2026-11"), with its name for the answer. */
+export type StatsRequest = { spec: "today" | "week" | "month" } | { month: Period; name: string };
+
+/**
+ * The period of 统计's argument (behaviour §5.4): a period word, or a month from 2000 to 2099 that has begun at
+ * `now`; anything else is answered with how to write it.
+ */
+export function parseStatsRequest(text: string, now: Date, timeZone: string): Parsed<StatsRequest> {
+  const normalized = halfWidth(text).toLowerCase();
+  const spec = STATS_PERIOD_WORDS[normalized];
+  if (spec) return { ok: true, value: { spec } };
+  const match = CALENDAR_MONTH.exec(normalized);
+  if (!match) return { ok: false, answer: TEXTS.badStatsPeriod };
+  const [year, month] = match.slice(1).map(Number) as [number, number];
+  if (year < FIRST_YEAR || year > LAST_YEAR) return { ok: false, answer: TEXTS.dateOutOfRange(FIRST_YEAR, LAST_YEAR) };
+  if (month < 1 || month > 12) return { ok: false, answer: TEXTS.badStatsPeriod };
+  const first = startOfDate(`${year}-${String(month).padStart(2, "0")}-01`, timeZone);
+  if (first.getTime() > now.getTime()) return { ok: false, answer: TEXTS.monthNotBegun(monthName(year, month)) };
+  return { ok: true, value: { month: localPeriod(first, "month", timeZone), name: monthName(year, month) } };
 }
 
 /** The calendar day `days` after `date` (both YYYY-MM-DD). */

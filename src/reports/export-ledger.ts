@@ -23,9 +23,11 @@ import { constants } from "node:fs";
 import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
+import { issueLimit, type Org, orgOf } from "../db/org-queries.ts";
 import { changesOf } from "../domain/changes.ts";
-import { DEFAULT_TIME_ZONE, localDateString, type Period } from "../domain/deadline.ts";
+import { DEFAULT_TIME_ZONE, localDateString, type Period, type TimeLimit } from "../domain/deadline.ts";
 import {
+  DEFAULT_COMPOSITE_WEIGHTS,
   durationHours,
   isOverdueAt,
   ledgerRowsAt,
@@ -38,10 +40,16 @@ import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.t
 import type { Prisma } from "../generated/prisma/client.ts";
 import { changesText } from "../texts/changes.ts";
 import { parkedCell } from "../texts/extension.ts";
-import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
+import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, limitLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { definitionParts, kindIndicator, missingPhotoLabel, PHOTO_STAGE_LABELS, PHOTO_WORD } from "../texts/ledger.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
-import { STATS_DEFINITIONS } from "../texts/stats.ts";
+import {
+  compositeFormula,
+  INDICATOR_KEYS,
+  type IndicatorKey,
+  indicatorValue,
+  STATS_DEFINITIONS,
+} from "../texts/stats.ts";
 import { LedgerTally } from "./ledger-figures.ts";
 import {
   type LedgerEventRow,
@@ -51,7 +59,15 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import { headCounts, periodFor, periodLabel, statsForScope, toWhere, type UnitStats } from "./stats.ts";
+import {
+  headCounts,
+  periodFor,
+  periodLabel,
+  statsForScope,
+  toWhere,
+  type UnitStats,
+  unitAndChildren,
+} from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
@@ -164,6 +180,8 @@ class NameCache {
 interface Lookups {
   scope: Scope;
   categories: Map<number, { name: string; kind: string; class: string }>;
+  /** For each issue's time limit: its category's, or its street's own (behaviour §2.20). */
+  org: Org;
   points: NameCache;
   people: NameCache;
   /** The photos of the current page's issues, with the cell each gets. */
@@ -201,6 +219,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     categories: new Map(
       (await db.category.findMany({ select: { id: true, name: true, kind: true, class: true } })).map((c) => [c.id, c]),
     ),
+    org: await orgOf(db),
     points: new NameCache((ids) => db.point.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
     people,
     photos: new Map(),
@@ -288,7 +307,11 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       generatedAt: now,
       observedAt: rootStats.observedAt,
       timeZone,
-      definitions: [...definitionParts(METRICS_DEFINITION), ...STATS_DEFINITIONS],
+      definitions: [
+        ...definitionParts(METRICS_DEFINITION),
+        ...STATS_DEFINITIONS,
+        compositeFormula(DEFAULT_COMPOSITE_WEIGHTS),
+      ],
       summary: {
         ...headCounts(figures),
         rebound: figures.rebound,
@@ -302,6 +325,13 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
       issues: issueRows(),
       events: eventRows(),
       grids: gridRows(scope, stats),
+      indicators: unitAndChildren(stats, root.id).map((s) => ({
+        unit: s.unit.name,
+        values: Object.fromEntries(INDICATOR_KEYS.map((k) => [k, indicatorValue(s.indicators, k)])) as Record<
+          IndicatorKey,
+          string
+        >,
+      })),
     },
     options.onProgress ? { onProgress: options.onProgress } : {},
   );
@@ -440,6 +470,7 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     overdue: facts !== null && isOverdueAt(facts, lookups.observedAt),
     rebound: issue.reboundOfId !== null,
     extensions: issue.extensionCount,
+    limit: limitText(issueLimit(lookups.org, issue.categoryId, issue.gridId)),
     parked:
       facts !== null && matches(parkedInHandAt(lookups.observedAt), facts) && issue.parkedUntil
         ? parkedCell(
@@ -450,6 +481,10 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
         : "",
     photos: lookups.photos.get(issue.id) ?? [],
   };
+}
+
+function limitText(limit: TimeLimit | null): string {
+  return limit ? limitLabel(limit) : "";
 }
 
 /**

@@ -42,6 +42,7 @@ import {
   timeZoneNote,
 } from "../texts/ledger.ts";
 import { TEXTS } from "../texts/messages.ts";
+import { INDICATOR_KEYS, INDICATOR_LABELS, type IndicatorKey } from "../texts/stats.ts";
 import {
   type CellKind,
   COVER_STYLES,
@@ -89,6 +90,8 @@ export interface LedgerIssueRow {
   /** Extensions approved (延期次数), and while parked at the observation instant its 挂账/缓办 line (behaviour §9.8). */
   extensions: number;
   parked: string;
+  /** The time limit in its unit ("2工作时"), empty without a category (behaviour §9.9). */
+  limit: string;
   /** Photo links in display order; `label` is what the cell shows (e.g. 整改前, 整改后). */
   photos: LedgerPhoto[];
 }
@@ -130,6 +133,12 @@ export interface LedgerGridRow {
   avgRectification: string;
 }
 
+/** The 考核指标 of one unit, each already formatted (rates as "75%", 综合指标值 as "86.7"). */
+export interface LedgerIndicatorRow {
+  unit: string;
+  values: Record<IndicatorKey, string>;
+}
+
 /** Everything the ledger shows. The issues and events are pulled one at a time as rows are written. */
 export interface LedgerInput {
   /** The unit the ledger covers, e.g. 幸福街道. */
@@ -154,6 +163,8 @@ export interface LedgerInput {
   issues: AsyncIterable<LedgerIssueRow>;
   events: AsyncIterable<LedgerEventRow>;
   grids: LedgerGridRow[];
+  /** The unit's 考核指标, then those of the units directly under it. */
+  indicators: LedgerIndicatorRow[];
 }
 
 /** Counts of the rows written. */
@@ -236,6 +247,7 @@ const ISSUE_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
   { header: H.morePhotos, width: MORE_PHOTOS_WIDTH, kind: "wrap", value: (r) => morePhotos(r) },
   { header: H.extensions, width: 10, kind: "int", value: (r) => numberCell(r.extensions) },
   { header: H.parked, width: 24, kind: "wrap", value: (r) => textCell(r.parked) },
+  { header: H.limit, width: 10, kind: "center", value: (r) => textCell(r.limit) },
 ];
 
 const EVENT_COLUMNS: ColumnSpec<LedgerEventRow>[] = [
@@ -263,6 +275,18 @@ const GRID_COLUMNS: ColumnSpec<LedgerGridRow>[] = [
     kind: "figure",
     value: (r) => textCell(r.avgRectification),
   },
+];
+
+const INDICATOR_COLUMNS: ColumnSpec<LedgerIndicatorRow>[] = [
+  { header: H.unit, width: 16, kind: "text", value: (r) => textCell(r.unit) },
+  ...INDICATOR_KEYS.map(
+    (key): ColumnSpec<LedgerIndicatorRow> => ({
+      header: INDICATOR_LABELS[key],
+      width: 11,
+      kind: "figure",
+      value: (r) => textCell(r.values[key]),
+    }),
+  ),
 ];
 
 /** Issues of 打印版 whose photos are shown as thumbnails; later ones keep their photo links. */
@@ -435,6 +459,9 @@ export async function writeLedgerWorkbook(
     );
 
     writeGridSummary(addTableSheet(workbook, LEDGER_SHEET_NAMES.grids, GRID_COLUMNS), input, wallClock);
+    const indicators = addTableSheet(workbook, LEDGER_SHEET_NAMES.indicators, INDICATOR_COLUMNS);
+    writeRows(indicators, INDICATOR_COLUMNS, input.indicators, wallClock);
+    indicators.commit();
 
     await Promise.race([workbook.commit(), failed]);
     if (outputError !== undefined) throw outputError;
@@ -638,19 +665,24 @@ function finishTable(sheet: Worksheet, columnCount: number, lastRow: number): vo
   sheet.commit();
 }
 
-function writeGridSummary(sheet: Worksheet, input: LedgerInput, wallClock: WallClock): void {
+/** Writes `rows` below the header row, one cell per column; returns the last row's number. */
+function writeRows<R>(sheet: Worksheet, columns: ColumnSpec<R>[], rows: readonly R[], wallClock: WallClock): number {
   let rowNumber = 1;
-  for (const grid of input.grids) {
+  for (const r of rows) {
     rowNumber += 1;
     const row = sheet.getRow(rowNumber);
-    GRID_COLUMNS.forEach((column, i) => {
+    columns.forEach((column, i) => {
       const cell = row.getCell(i + 1);
-      cell.value = column.value(grid, wallClock);
+      cell.value = column.value(r, wallClock);
       cell.style = STYLES.plain[column.kind];
     });
     row.commit();
   }
-  const lastGridRow = rowNumber;
+  return rowNumber;
+}
+
+function writeGridSummary(sheet: Worksheet, input: LedgerInput, wallClock: WallClock): void {
+  const lastGridRow = writeRows(sheet, GRID_COLUMNS, input.grids, wallClock);
 
   // The unit total sits below the filter range, so sorting or filtering the grids leaves it in place.
   const s = input.summary;
@@ -741,7 +773,7 @@ function writeCover(sheet: Worksheet, input: LedgerInput, wallClock: WallClock):
   gap();
   spanning(COVER_LABELS.sheets, COVER_STYLES.section, 22);
   const guide = sheetGuide(PRINT_THUMBNAIL_ISSUES);
-  for (const sheetKey of ["print", "issues", "events", "grids"] as const)
+  for (const sheetKey of ["print", "issues", "events", "grids", "indicators"] as const)
     pair(LEDGER_SHEET_NAMES[sheetKey], guide[sheetKey]);
 
   sheet.commit();

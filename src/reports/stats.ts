@@ -131,6 +131,14 @@ export interface UnitStats {
   indicators: Indicators;
 }
 
+/** The figures of a unit followed by those of the units directly under it (departments included), by code. */
+export function unitAndChildren(all: ReadonlyMap<number, UnitStats>, unitId: number): UnitStats[] {
+  const children = [...all.values()]
+    .filter((s) => s.unit.parentId === unitId)
+    .sort((a, b) => (a.unit.code < b.unit.code ? -1 : a.unit.code > b.unit.code ? 1 : 0));
+  return [all.get(unitId) as UnitStats, ...children];
+}
+
 /** The counts a unit's figures lead with. */
 export function headCounts(
   stats: Pick<UnitStats, "found" | "rectified" | "closed" | "open" | "overdue" | "awaitingVerification">,

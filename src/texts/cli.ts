@@ -33,6 +33,9 @@ export const HELP = `日清 Riqing — 创城网格化管理飞书机器人 / a 
                        执行一次提醒检查 / run one reminder sweep
   briefing --street 街道编码 --week 日期|--month YYYY-MM --out 简报.docx [--dry-run]
                        生成街道的创文工作简报（Word 文件，第N期）/ write a street's numbered briefing as .docx
+  stats --unit 单位编码 --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
+                       打印单位及其下级单位在期间内的考核指标（起止日期均含当天）
+                       print the campaign indicators of a unit and the units under it for a period
   match [--json] [--unit 单位编码] [文字…]
                        显示每句上报会记到哪个地点和问题类别、前三个候选类别的得分和起作用的关键词；不给文字时从
                        标准输入每行读一句 / show where and under which category each text would be filed, with the
@@ -105,6 +108,13 @@ At or after the digest time it sends the day's digest, once per chat and day; th
   --dry-run  只生成文件，不登记期号（显示将用的期号）/ write the file but give the period no number
 每个周期第一次生成时登记期号（第N期），之后再生成、日清服务发送都沿用同一期号。
 A period is numbered the first time its briefing is made; later runs and the bot's own briefing keep that number.`,
+  stats: `用法 Usage: riqing stats --unit 单位编码 --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
+  --unit    单位编码：街道、社区、网格或部门 / the unit's code: street, community, grid or department
+  --from    起始日期（含）/ first day (included)
+  --to      截止日期（含）/ last day (included)
+  --format  table 对齐的表格（默认）、csv 逗号分隔、json / aligned table (default), CSV or JSON
+逐行列出该单位及其直接下级单位（含下属部门）的考核指标，口径见 docs/indicators.md。
+One row for the unit and one for each unit directly under it (departments included); definitions in docs/indicators.md.`,
   remind: `用法 Usage: riqing remind [--now 2026-11-23T08:00:00+08:00] [--dry-run]
   --now      按这个时刻计算到期的提醒，默认现在 / run the sweep as of this instant (default now)
   --dry-run  只列出会发送的提醒，不发送 / list what would be sent, send nothing`,
@@ -145,6 +155,15 @@ export const CLI_TEXTS = {
   unknownUnitCode: (code: string | undefined) => `没有找到单位编码“${code}”。`,
   unknownVerb: (verb: string) => `未知命令“${verb}”。\n`,
   crashed: (message: string) => `日清出错退出：${message}`,
+} as const;
+
+/** What `riqing stats` says besides the table. */
+export const STATS_CLI_TEXTS = {
+  missing: (options: readonly string[]) => `缺少参数：${options.map((o) => `--${o}`).join("、")}。`,
+  badFormat: (format: string) => `--format 只能是 table、csv 或 json，不能是“${format}”。`,
+  unitColumn: "单位",
+  codeColumn: "编码",
+  title: (unit: string, range: string, observed: string) => `${unit} 考核指标 · ${range}（统计时点 ${observed}）`,
 } as const;
 
 /** A --scope value of `riqing apikey create`: the level, a colon (half- or full-width), the unit's name or code. */

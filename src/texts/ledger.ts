@@ -16,6 +16,7 @@ export const LEDGER_SHEET_NAMES = {
   issues: "问题台账",
   events: "处置记录",
   grids: "网格汇总",
+  indicators: "考核指标",
 } as const;
 
 /** Column headers of the table sheets. */
@@ -24,6 +25,7 @@ export const LEDGER_HEADERS = {
   foundAt: "发现时间",
   community: "社区",
   grid: "网格",
+  unit: "单位",
   point: "点位",
   place: "位置",
   category: "问题类别",
@@ -40,6 +42,7 @@ export const LEDGER_HEADERS = {
   rebound: "是否反弹",
   extensions: "延期次数",
   parked: "挂账、缓办",
+  limit: "整改时限",
   morePhotos: "其余照片",
   before: "整改前",
   after: "整改后",
@@ -161,13 +164,16 @@ export function timeZoneNote(zone: string): string {
 }
 
 /** The cover's guide to each table sheet; 打印版 names how many issues show thumbnails. */
-export function sheetGuide(thumbnailIssues: number): Readonly<Record<"print" | "issues" | "events" | "grids", string>> {
+export function sheetGuide(
+  thumbnailIssues: number,
+): Readonly<Record<"print" | "issues" | "events" | "grids" | "indicators", string>> {
   return {
     print: `打印用：每个问题一行，只列核查需要的十项和整改前、整改后照片的缩略图（前 ${thumbnailIssues} 个问题），A4 横向，每页重复表头、标注页码`,
     issues:
       "封面各项数字所计的全部问题，每个一行：期内上报的、统计时点未销项的和期内销项的；状态为统计时点的状态；统计时点超期的问题整行以浅红色标出；照片列链接到同一文件夹下“照片”中的文件，解压后点击即可查看",
     events: "每个问题的每一步处置（上报、派单、接单、整改、验收等）",
     grids: "按网格统计发现、整改、未销项和超期问题，末行为全单位合计",
+    indicators: "本单位及直接下级单位（含部门）的考核指标：立案、处置、结案、返工、延期、挂账、超期和综合指标值",
   };
 }
 

@@ -85,7 +85,8 @@ export const TEXTS = {
     `“${escapeText(text)}”对应多个单位：${escapeText(names.join("、"))}。请改用单位编码。`,
   bindTaken: (unit: string) =>
     `本群已绑定到「${escapeText(unit)}」，只有「${escapeText(unit)}」的社区书记或管理员可以改绑。请先由他们发送“解绑”。`,
-  badStatsPeriod: "统计范围只支持：今日、本周、本月。例如：统计 本周",
+  badStatsPeriod: "统计范围只支持：今日、本周、本月或某个月份（如 2026-11）。例如：统计 本周",
+  monthNotBegun: (month: string) => `${month}还没有开始，没有可统计的数据。`,
   badLedgerPeriod: "台账范围请写：本周、本月，或起止日期，例如：台账 2026-11-01~2026-11-30",
   ledgerWhichUnit: "请在要导出的单位的工作群里 @我 发送“台账”。",
   showNeedsNumber: "请写明问题编号，例如：查 #1024",

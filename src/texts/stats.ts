@@ -17,6 +17,11 @@ export function dateRange(first: string, last: string): string {
   return `${first} 至 ${last}`;
 }
 
+/** A calendar month for people: "2026年11月". */
+export function monthName(year: number, month: number): string {
+  return `${year}年${month}月`;
+}
+
 /** What the 统计 command calls each period. */
 export const PERIOD_NAMES = { today: "今日", week: "本周", month: "本月" } as const;
 
@@ -28,6 +33,7 @@ export const STATS_LINES = {
   open: (open: number, byStatus: string, overdue: number) => `未销项 ${open} 件：${byStatus}；其中超期 ${overdue}`,
   rate: (rate: string, cumulative: string) => `整改率 ${rate}（累计 ${cumulative}）`,
   duration: (label: string, average: string, median: string) => `平均${label} ${average}（中位数 ${median}）`,
+  indicators: (line: string) => `考核指标：${line}`,
   /** The durations on one line. */
   join: (parts: readonly string[]) => parts.join("，"),
 } as const;

@@ -148,3 +148,6 @@ export const DATE_RANGE = /^(.+?)\s*(?:~|～|至|到|—|--)\s*(.+)$/;
 
 /** "2026-11-23", "2026/11/1", "2026年11月1日" (after half-width folding): year, month and day. */
 export const CALENDAR_DATE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/;
+
+/** A calendar month as people type it: "2026-11", "2026/11", "2026.11", "2026年11月". */
+export const CALENDAR_MONTH = /^(\d{4})[-/.年](\d{1,2})月?$/;

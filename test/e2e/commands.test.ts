@@ -132,6 +132,15 @@ for (const mode of ["webhook", "ws"] as const) {
       );
       expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 本周")).toContain("幸福里社区 · 本周（2026-11-23）");
       expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 明年")).toContain("统计范围只支持：今日、本周、本月");
+      // The fix today is one 处置 on time; nothing closed: 按期处置 1/1 × 60 + 结案 0/1 × 30 + (1 − 0) × 10 = 70.
+      const month = await ask(ORG.chats.xflWork, p("李秀英"), "统计 2026-11");
+      expect(month).toContain("幸福里社区 · 2026年11月（2026-11-01 至 2026-11-30）");
+      expect(month).toContain(
+        "考核指标：综合指标值 70 · 立案数 2 · 按期处置率 100% · 结案率 0% · 返工率 0% · 延期数 0 · 挂账数 0 · 超期数（当前） 0",
+      );
+      expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 2026年12月")).toContain("2026年12月还没有开始");
+      expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 2026-13")).toContain("统计范围只支持");
+      expect(await ask(ORG.chats.xflWork, p("李秀英"), "统计 1999-11")).toContain("2000");
     });
 
     it("answers 台账 at once, then sends the ledger with its photos as a .zip; refuses grid workers, explains a bad period", async () => {
@@ -157,7 +166,14 @@ for (const mode of ["webhook", "ws"] as const) {
       ]);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(files.get("幸福里社区台账_2026-11-23.xlsx") as unknown as ArrayBuffer);
-      expect(workbook.worksheets.map((w) => w.name)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual([
+        "封面",
+        "打印版",
+        "问题台账",
+        "处置记录",
+        "网格汇总",
+        "考核指标",
+      ]);
       const issues = workbook.getWorksheet("问题台账");
       expect(issues?.getRow(2).getCell(1).value).toBe(1001);
       expect(issues?.getRow(3).getCell(1).value).toBe(1002);
@@ -318,7 +334,7 @@ for (const mode of ["webhook", "ws"] as const) {
         return elements.flatMap((e) =>
           e.tag === "img"
             ? ["[照片]"]
-            : e.tag === "markdown" && /^\*\*(问题描述|整改)/.test(String(e.content))
+            : e.tag === "markdown" && /^\*\*(问题描述|整改|第 \d+ 次整改)/.test(String(e.content))
               ? [String(e.content)]
               : [],
         );

@@ -16,6 +16,7 @@ import {
   writeLedgerWorkbook,
 } from "../../src/reports/ledger-workbook.js";
 import { LEDGER_SHEET_NAMES, timeZoneName } from "../../src/texts/ledger.ts";
+import { INDICATOR_KEYS, INDICATOR_LABELS, type IndicatorKey } from "../../src/texts/stats.ts";
 
 /** Shanghai wall clock as exceljs reads it back: a Date whose UTC fields are the local time. */
 const wall = (y: number, mo: number, d: number, h: number, mi: number) => new Date(Date.UTC(y, mo - 1, d, h, mi));
@@ -48,6 +49,7 @@ const ISSUES: LedgerIssueRow[] = [
     rebound: false,
     extensions: 0,
     parked: "",
+    limit: "12自然时",
     photos: [
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1001-before.jpg" },
       { stage: "after", label: "整改后", href: "https://img.example.com/p/1001-after.jpg" },
@@ -75,6 +77,7 @@ const ISSUES: LedgerIssueRow[] = [
     rebound: true,
     extensions: 2,
     parked: "挂账至 2027-03-01：列入明年道路改造计划",
+    limit: "3工作日",
     photos: [{ stage: "before", label: "", href: "https://img.example.com/p/飞线 1.jpg" }],
   },
   {
@@ -98,6 +101,7 @@ const ISSUES: LedgerIssueRow[] = [
     rebound: false,
     extensions: 0,
     parked: "",
+    limit: "",
     photos: [
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-a.jpg" },
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-b.jpg" },
@@ -192,8 +196,16 @@ function makeInput(overrides: Partial<LedgerInput> = {}): LedgerInput {
         avgRectification: "—",
       },
     ],
+    indicators: [
+      { unit: "幸福街道", values: indicatorValues(["55", "1", "2", "1", "1", "50%", "50%", "2", "1", "1", "50%"]) },
+    ],
     ...overrides,
   };
+}
+
+/** The indicators' cells in INDICATOR_KEYS order; those not given are "0". */
+function indicatorValues(given: string[]): Record<IndicatorKey, string> {
+  return Object.fromEntries(INDICATOR_KEYS.map((key, i) => [key, given[i] ?? "0"])) as Record<IndicatorKey, string>;
 }
 
 async function* fromArray<T>(rows: T[], log?: string[], tag = "pull"): AsyncIterable<T> {
@@ -256,6 +268,7 @@ const ISSUE_HEADERS = [
   "其余照片",
   "延期次数",
   "挂账、缓办",
+  "整改时限",
 ];
 
 describe("writeLedgerWorkbook", () => {
@@ -263,14 +276,22 @@ describe("writeLedgerWorkbook", () => {
     expect(result).toEqual({ issues: 3, events: 3 });
   });
 
-  it("writes the five sheets in order with Chinese names", () => {
-    expect(book.worksheets.map((ws) => ws.name)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
-    expect(Object.values(LEDGER_SHEET_NAMES)).toEqual(["封面", "打印版", "问题台账", "处置记录", "网格汇总"]);
+  it("writes the six sheets in order with Chinese names", () => {
+    const names = ["封面", "打印版", "问题台账", "处置记录", "网格汇总", "考核指标"];
+    expect(book.worksheets.map((ws) => ws.name)).toEqual(names);
+    expect(Object.values(LEDGER_SHEET_NAMES)).toEqual(names);
+  });
+
+  it("writes the 考核指标 sheet: a unit per row, an indicator per column, as given", () => {
+    const ws = sheet("考核指标");
+    expect(rowValues(ws, 1)).toEqual(["单位", ...INDICATOR_KEYS.map((k) => INDICATOR_LABELS[k])]);
+    expect(rowValues(ws, 1).slice(1, 4)).toEqual(["综合指标值", "立案数", "应处置数"]);
+    expect(rowValues(ws, 2).slice(0, 8)).toEqual(["幸福街道", "55", "1", "2", "1", "1", "50%", "50%"]);
   });
 
   it("writes the headers, bold on a fill, frozen and filtered over the data", () => {
     const expected: Record<string, { headers: string[]; filter: string }> = {
-      问题台账: { headers: ISSUE_HEADERS, filter: "A1:Z4" },
+      问题台账: { headers: ISSUE_HEADERS, filter: "A1:AA4" },
       处置记录: {
         headers: ["问题编号", "时间", "环节", "操作人", "原状态", "新状态", "原因/说明", "变更内容"],
         filter: "A1:H4",
@@ -349,6 +370,8 @@ describe("writeLedgerWorkbook", () => {
     const ws = sheet("问题台账");
     expect([ws.getCell("Y2").value, ws.getCell("Z2").value]).toEqual([0, null]);
     expect([ws.getCell("Y3").value, ws.getCell("Z3").value]).toEqual([2, "挂账至 2027-03-01：列入明年道路改造计划"]);
+    // The time limit in its unit (behaviour §2.20); none for an issue without a category.
+    expect([2, 3, 4].map((row) => ws.getCell(`AA${row}`).value)).toEqual(["12自然时", "3工作日", null]);
   });
 
   it("writes photos as hyperlink cells, listing any beyond the third", () => {
@@ -542,7 +565,7 @@ describe("writeLedgerWorkbook", () => {
     const copy = new ExcelJS.Workbook();
     await copy.xlsx.readFile(file);
     const issues = copy.getWorksheet("问题台账");
-    expect(issues?.autoFilter).toBe("A1:Z1");
+    expect(issues?.autoFilter).toBe("A1:AA1");
     expect(issues?.rowCount).toBe(1);
     expect(copy.getWorksheet("网格汇总")?.getCell("A2").value).toBe("合计");
   });
