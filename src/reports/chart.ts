@@ -87,6 +87,8 @@ const AXIS_BAND = 28;
 const BOTTOM_PAD = 16;
 const FOOTNOTE_LINE = 24;
 const EMPTY_HEIGHT = 80;
+/** Between the name column and the bars. */
+const LABEL_MARGIN = 12;
 const ELLIPSIS = "…";
 
 let echartsLoaded: Promise<typeof import("echarts")> | undefined;
@@ -327,13 +329,13 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): E
       textStyle: { fontSize: LEGEND_SIZE, color: COLORS.textSecondary },
     },
     grid: {
-      left: PAD_X,
+      left: PAD_X + layout.labelWidth + LABEL_MARGIN,
       right: layout.gridRight,
       top: layout.gridTop,
       height: layout.gridHeight,
-      // ECharts moves the bars right until the rank and name column fits between them and the left margin.
-      outerBounds: { left: PAD_X, top: 0, right: 0, bottom: 0 },
-      outerBoundsContain: "axisLabel",
+      // The name column's width is known (it is the truncation width): ECharts' search for room (outerBounds) would
+      // only cost time.
+      outerBoundsMode: "none",
     },
     xAxis: {
       type: "value",
@@ -358,7 +360,7 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): E
       axisTick: { show: false },
       axisLabel: {
         // A fixed column: the rank, then the name, truncated to the column.
-        margin: 12,
+        margin: LABEL_MARGIN,
         width: layout.labelWidth,
         overflow: "truncate",
         ellipsis: ELLIPSIS,
