@@ -157,8 +157,7 @@ function preloadGlyphs(input: RankingChartInput): void {
   const common = `国a${ELLIPSIS}0123456789.,%—`;
   const labels = flagLabels(input);
   const bars = input.bars.slice(0, MAX_RANKING_BARS);
-  // ECharts also measures the y-axis labels as written, markup and all.
-  const names = bars.map((b, i) => rankLabel(i + 1, b.label));
+  const names = bars.map((b) => escapeRich(b.label));
   const footnote = chartOmittedNote(input.bars.length, bars.length);
   loadGlyphs(
     [common, input.subtitle ?? "", ...names, labels.red, labels.yellow, footnote, CHART_EMPTY].join(""),
@@ -360,6 +359,7 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): E
       axisTick: { show: false },
       axisLabel: {
         // A fixed column: the rank, then the name, truncated to the column.
+        interval: 0,
         margin: LABEL_MARGIN,
         width: layout.labelWidth,
         overflow: "truncate",
