@@ -15,8 +15,11 @@ import { CHART_FONT_FAMILY, chartFontFiles } from "./chart-font.ts";
 const UNITS = 1000;
 /** Each character is converted on a row of its own, this far apart, so its outline is told apart by its position. */
 const ROW = 4 * UNITS;
-/** A reference character without kerning, to measure advances (see loadGlyphs). */
-const FENCE = "丨";
+/**
+ * A reference character without kerning, to measure advances (see loadGlyphs): "丨" (U+4E28), written as an escape
+ * because it is a tool, not a word anybody reads (the texts room holds the words).
+ */
+const FENCE = "\u4e28";
 /**
  * How far below `y` the baseline sits, in em, for each SVG dominant-baseline, as resvg places them with Noto Sans
  * Hans (ascender 0.88 em, descender 0.12 em): "central" centres the em box on `y`, "text-before-edge" hangs it from

@@ -153,8 +153,8 @@ export async function renderRankingChartSvg(input: RankingChartInput): Promise<s
  * one, and each text with a new character would otherwise be a conversion pass of its own.
  */
 function preloadGlyphs(input: RankingChartInput): void {
-  // ECharts sizes every font by "国" and "a"; axis labels are digits; long texts end in an ellipsis.
-  const common = `国a${ELLIPSIS}0123456789.,%—`;
+  // ECharts sizes every font by "国" (U+56FD) and "a"; axis labels are digits; long texts end in an ellipsis.
+  const common = `\u56fda${ELLIPSIS}0123456789.,%—`;
   const labels = flagLabels(input);
   const bars = input.bars.slice(0, MAX_RANKING_BARS);
   const names = bars.map((b) => escapeRich(b.label));
