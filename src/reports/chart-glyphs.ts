@@ -13,8 +13,11 @@ import { CHART_FONT_FAMILY, chartFontFiles } from "./chart-font.ts";
 const UNITS = 1000;
 /** Each character is converted on a row of its own, this far apart, so its outline is told apart by its position. */
 const ROW = 4 * UNITS;
-/** A reference character without kerning, to measure advances (see load). */
-const FENCE = "丨";
+/**
+ * A reference character without kerning, to measure advances (see load): U+4E28 (the CJK stroke 丨), written as an
+ * escape because it is a glyph the user never reads, not wording for the texts room.
+ */
+const FENCE = "\u4e28";
 /**
  * The baseline sits this far below the centre of the em box (ascender 0.88 em, descender 0.12 em in Noto Sans CJK):
  * text centred on a line, as SVG's dominant-baseline "central" does.
