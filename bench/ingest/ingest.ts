@@ -131,7 +131,9 @@ interface ServerStats {
 /** The Node flags `npm start` runs the bot with (package.json), so the bot is measured as it runs in production. */
 function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(join(HERE, "../../package.json"), "utf8")) as { scripts: { start: string } };
-  return /^node((?: --\S+)*) (?:bin|dist)\/riqing\.js start$/.exec(pkg.scripts.start)?.[1]?.trim().split(" ") ?? [];
+  return (
+    /^node((?: --\S+)*) (?:bin|dist)\/riqing\.js start$/.exec(pkg.scripts.start)?.[1]?.split(" ").filter(Boolean) ?? []
+  );
 }
 
 async function startServer(config: ServerConfig, nodeFlags: string[]) {

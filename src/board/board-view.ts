@@ -40,6 +40,7 @@ export async function boardView(
       deadline: true,
       text: true,
       reportedAt: true,
+      parkedAt: true,
       ...PLACED_SELECT,
       categoryId: true,
       lat: true,
@@ -54,7 +55,7 @@ export async function boardView(
     .filter((r) => scope.contains(r))
     .flatMap((r): BoardIssue[] => {
       const status = r.status as IssueStatus;
-      const state = boardState({ status, deadline: r.deadline }, now);
+      const state = boardState({ status, deadline: r.deadline, parkedAt: r.parkedAt }, now);
       if (!state) return [];
       const lat = r.lat ?? r.point?.lat ?? null;
       const long = r.long ?? r.point?.long ?? null;
@@ -181,7 +182,7 @@ export async function boardIssueDetail(
   return {
     number: view.number,
     title: `#${view.number} ${view.category?.name ?? CATEGORY_PENDING}`,
-    state: boardState({ status: view.status, deadline: view.deadline }, now),
+    state: boardState({ status: view.status, deadline: view.deadline, parkedAt: view.parkedAt }, now),
     status: STATUS_LABELS[view.status],
     category: view.category?.name ?? null,
     place: [view.community, view.grid, view.point].filter(Boolean).join(" · "),

@@ -87,7 +87,14 @@ export async function runBriefingCli(
     const dryRun = values["dry-run"] ?? false;
     const { data, docx } = await prepareBriefing(
       { db, timeZone: config.timezone, dataDir: config.dataDir },
-      { ...asked, unitId: street.id, minRankedIssues: settings.minRankedIssues, settings: settings.briefing, dryRun },
+      {
+        ...asked,
+        unitId: street.id,
+        minRankedIssues: settings.minRankedIssues,
+        scoring: settings.scoring,
+        settings: settings.briefing,
+        dryRun,
+      },
       clock(),
     );
     await writeFile(values.out as string, docx);

@@ -2,6 +2,7 @@ import { briefingNumber, peekBriefingNumber } from "../db/briefing-numbers.ts";
 import type { Cadence } from "../domain/briefing-period.ts";
 import type { BriefingSettings } from "../domain/clock-settings.ts";
 import type { Period } from "../domain/deadline.ts";
+import type { RankingScoring } from "../domain/metrics.ts";
 import { type BriefingData, buildBriefing } from "../reports/briefing.ts";
 import { briefingFileName, issueNumber } from "../texts/briefing.ts";
 import type { JobDeps } from "./deps.ts";
@@ -12,6 +13,8 @@ export interface BriefingSpec {
   cadence: Cadence;
   period: Period;
   minRankedIssues: number;
+  /** How the ranking scores and flags units (the group's settings). */
+  scoring: RankingScoring;
   settings: Pick<BriefingSettings, "talkBelow" | "talkPeriods">;
   /** Give the period no number: show the one it has, or would get (behaviour §15.2). */
   dryRun?: boolean;
@@ -43,6 +46,7 @@ export async function prepareBriefing(
     now,
     timeZone: deps.timeZone,
     minRankedIssues: spec.minRankedIssues,
+    scoring: spec.scoring,
     talkBelow: spec.settings.talkBelow,
     talkPeriods: spec.settings.talkPeriods,
   });

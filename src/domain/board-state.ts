@@ -22,7 +22,7 @@ const HOUR_MS = 3_600_000;
 
 /** The board state of an issue at `now`, or null when it is not open. */
 export function boardState(
-  issue: { status: IssueStatus; deadline: Date | null },
+  issue: { status: IssueStatus; deadline: Date | null; parkedAt?: Date | null },
   now: Date,
   onBooksAfterHours: number = DEFAULT_ESCALATE_AFTER_HOURS,
 ): BoardState | null {

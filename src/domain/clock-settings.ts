@@ -24,7 +24,7 @@
  *       "weekly": true,                // each Monday, of the week before; false: none
  *       "monthly": true,               // each 1st, of the month before; false: none
  *       "time": "09:00",               // local time it is posted at
- *       "talkBelow": 60,               // 约谈 a unit whose ranking measure (in %) is below this …
+ *       "talkBelow": 60,               // 约谈 a unit whose 综合指标值 (of 100) is below this …
  *       "talkPeriods": 2               // … in this many periods running (1–6)
  *     }
  *   }
@@ -78,7 +78,7 @@ export interface BriefingSettings {
   monthly: boolean;
   /** Minutes after local midnight of the day after the period at which it is posted. */
   time: number;
-  /** 约谈: the ranking measure, in percent, below which a unit is listed … */
+  /** 约谈: the ranking measure (综合指标值, points of 100) below which a unit is listed … */
   talkBelow: number;
   /** … when it stays below in this many periods running. */
   talkPeriods: number;

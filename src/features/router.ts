@@ -11,7 +11,7 @@ import { patrolCheckInText, startsWithReportWord } from "../texts/words.ts";
 import { handleIssueCardAction, IncompleteCardValue, isCardValue, toast } from "./card-actions.ts";
 import { type CommandExtension, parseCommand, runChatCommand } from "./chat-commands.ts";
 import { intake } from "./intake.ts";
-import { checkIn } from "./patrol-check-in.ts";
+import { checkIn, handlePatrolCardAction } from "./patrol-check-in.ts";
 import { issueOfThread, respondInThread } from "./respond.ts";
 
 /** A card family's click handler; returns undefined when the value is not its own. */
@@ -28,7 +28,7 @@ export interface RouterExtensions {
  * response, a command or intake; private messages are commands; clicks go to the card family that owns the value.
  */
 export function createRouter(deps: FeatureDeps, extensions: RouterExtensions = {}): InboundHandler {
-  const cardHandlers = [handleIssueCardAction, ...(extensions.cardActions ?? [])];
+  const cardHandlers = [handleIssueCardAction, handlePatrolCardAction, ...(extensions.cardActions ?? [])];
   return async (inbound) => {
     switch (inbound.kind) {
       case "message":

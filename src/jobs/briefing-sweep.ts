@@ -115,6 +115,7 @@ function specOf(item: DueBriefing, dryRun: boolean) {
     cadence,
     period,
     minRankedIssues: chat.settings.minRankedIssues,
+    scoring: chat.settings.scoring,
     settings: chat.settings.briefing,
     dryRun,
   };

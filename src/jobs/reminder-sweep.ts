@@ -69,8 +69,10 @@ const HOUR_MS = 3_600_000;
 export type ReminderRung = ReminderStage | "escalate";
 
 /** Claim key of one rung of one issue; a snooze's reminder is keyed by the snooze's end. */
-export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Date): string {
-  return rung === "again" ? `remind:${issueId}:again:${snoozeEnd?.getTime() ?? 0}` : `remind:${issueId}:${rung}`;
+export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Date, round = 0): string {
+  if (rung === "again") return `remind:${issueId}:again:${snoozeEnd?.getTime() ?? 0}`;
+  // After an approved extension (behaviour §2.15) the ladder runs again for the new deadline: one round per extension.
+  return round > 0 ? `remind:${issueId}:${rung}:x${round}` : `remind:${issueId}:${rung}`;
 }
 
 /** Claim key of the escalation card of one slot for the leader groups of one unit. */
@@ -88,6 +90,7 @@ const CANDIDATE_SELECT = {
   categoryId: true,
   sourceChatId: true,
   sourceMessageId: true,
+  extensionCount: true,
 } as const;
 
 type CandidateRow = Prisma.IssueGetPayload<{ select: typeof CANDIDATE_SELECT }>;
@@ -95,6 +98,8 @@ type CandidateRow = Prisma.IssueGetPayload<{ select: typeof CANDIDATE_SELECT }>;
 /** An open issue a sweep looks at. */
 interface Candidate {
   id: number;
+  /** Approved extensions: the round of the ladder (see reminderKey). */
+  extensionCount: number;
   number: number;
   deadline: Date | null;
   gridId: number | null;
@@ -126,6 +131,8 @@ interface LeaderTarget {
 /** An issue's escalation: when it comes due, where it goes, and its line in the card (who answers for it is read when sent). */
 interface Escalation {
   issueId: number;
+  /** The round of the ladder (see reminderKey). */
+  round: number;
   dueAt: Date;
   target: LeaderTarget;
   item: Omit<EscalationItem, "accountable">;
@@ -298,6 +305,7 @@ async function loadLadderState(
       if (!target) return undefined;
       return {
         issueId: issue.id,
+        round: issue.extensionCount,
         dueAt: new Date(issue.deadline.getTime() + ladder.escalateAfterHours * HOUR_MS),
         target,
         item: {
@@ -329,7 +337,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     ...dues.flatMap((d) => d.map((t) => t.key)),
     ...groups.flatMap((g) => [
       slotKey(g.target.unitId, g.slot),
-      ...g.escalations.map((e) => reminderKey(e.issueId, "escalate")),
+      ...g.escalations.map((e) => reminderKey(e.issueId, "escalate", undefined, e.round)),
     ]),
   ]);
   // The first thread reminder of each issue not sent yet; a regular rung settles the snooze's reminder too.
@@ -352,7 +360,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   for (const group of groups) {
     // This slot's card went out already: what came due since waits for the next slot.
     if (done.has(slotKey(group.target.unitId, group.slot))) continue;
-    const pending = group.escalations.filter((e) => !done.has(reminderKey(e.issueId, "escalate")));
+    const pending = group.escalations.filter((e) => !done.has(reminderKey(e.issueId, "escalate", undefined, e.round)));
     if (pending.length === 0) continue;
     const sent = options.dryRun ? pending : await sendEscalation(deps, { ...group, escalations: pending }, now);
     if (sent.length === 0) continue;
@@ -494,7 +502,7 @@ function dueRungs(
   const rung = (stage: ReminderStage, snooze?: Date): ThreadReminder => ({
     issue,
     stage,
-    key: reminderKey(issue.id, stage, snooze),
+    key: reminderKey(issue.id, stage, snooze, issue.extensionCount),
     alsoSettles: [],
   });
   const thread: ThreadReminder[] = [];
@@ -528,12 +536,15 @@ async function nextReminderAt(
     ...state.candidates.flatMap((issue) => {
       const snooze = state.snoozes.get(issue.id);
       return [
-        reminderKey(issue.id, "before"),
-        reminderKey(issue.id, "deadline"),
+        reminderKey(issue.id, "before", undefined, issue.extensionCount),
+        reminderKey(issue.id, "deadline", undefined, issue.extensionCount),
         ...(snooze ? [reminderKey(issue.id, "again", snooze)] : []),
       ];
     }),
-    ...escalations.flatMap((e) => [reminderKey(e.issueId, "escalate"), slotKey(e.target.unitId, latestSlot(e.target))]),
+    ...escalations.flatMap((e) => [
+      reminderKey(e.issueId, "escalate", undefined, e.round),
+      slotKey(e.target.unitId, latestSlot(e.target)),
+    ]),
   ]);
 
   let best = until?.getTime() ?? Number.POSITIVE_INFINITY;
@@ -561,8 +572,8 @@ async function nextReminderAt(
       .find((t) => dueRungs(issue, ladder, snooze, new Date(t), timeZone).some((r) => !done.has(r.key)));
     if (first !== undefined) consider(first);
   }
-  for (const { issueId, dueAt, target } of escalations) {
-    if (done.has(reminderKey(issueId, "escalate"))) continue;
+  for (const { issueId, round, dueAt, target } of escalations) {
+    if (done.has(reminderKey(issueId, "escalate", undefined, round))) continue;
     const dueSlot = slotAtOrAfter(dueAt, target.slots, timeZone).getTime();
     // Due by the latest slot, it is the sweep at `after`'s to send — unless that slot had its card: then the next.
     const at =
@@ -624,7 +635,7 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
       }
       const claimed: Escalation[] = [];
       for (const escalation of group.escalations) {
-        const issueKey = reminderKey(escalation.issueId, "escalate");
+        const issueKey = reminderKey(escalation.issueId, "escalate", undefined, escalation.round);
         if (await claimWhile(tx, issueKey, "reminder", escalation.issueId, REMINDED_STATUSES)) claimed.push(escalation);
       }
       if (claimed.length === 0) {

@@ -6,7 +6,7 @@
  * scaled to fit a square of at most 4096 px (less if need be) and re-encoded as JPEG. sharp (libvips, shipped
  * prebuilt inside npm packages) does the work on libuv's thread pool, off the event loop.
  */
-import type { Metadata } from "sharp";
+import type { Metadata, Sharp } from "sharp";
 
 /** Lark's upload limit for images. */
 export const LARK_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
@@ -22,15 +22,27 @@ const ATTEMPTS = [
 /** JPEG quality of a photo re-encoded only to drop its metadata: hardly distinguishable from the original. */
 const CLEAN_QUALITY = 92;
 
+/**
+ * Byte strings every EXIF, XMP or IPTC block carries (JPEG APP1/APP13 headers, PNG and WebP chunk names, the XMP
+ * namespace): an image without any of them has no such metadata, so it needs no decoding to be sure.
+ */
+const METADATA_MARKS: readonly Buffer[] = [
+  "Exif\0",
+  "eXIf",
+  "EXIF",
+  "http://ns.adobe.com/xap/",
+  "XML:com.adobe.xmp",
+  "Photoshop 3.0",
+].map((mark) => Buffer.from(mark, "latin1"));
+
 /** Whether the image carries metadata that may say where or by whom it was taken (EXIF, XMP, IPTC). */
 function hasMetadata(meta: Metadata): boolean {
   return meta.exif !== undefined || meta.xmp !== undefined || meta.iptc !== undefined;
 }
 
 /** The photo upright, at its size, without its metadata: PNG and WebP stay in their format, the rest become JPEG. */
-async function withoutMetadata(photo: Buffer, format: string | undefined): Promise<Buffer> {
-  const { default: sharp } = await import("sharp");
-  const upright = sharp(photo, { limitInputPixels: false }).rotate();
+function withoutMetadata(image: Sharp, format: string | undefined): Promise<Buffer> {
+  const upright = image.rotate();
   if (format === "png") return upright.png().toBuffer();
   if (format === "webp") return upright.webp({ quality: CLEAN_QUALITY }).toBuffer();
   return upright.jpeg({ quality: CLEAN_QUALITY }).toBuffer();
@@ -43,13 +55,15 @@ async function withoutMetadata(photo: Buffer, format: string | undefined): Promi
  * would be refused anyway).
  */
 export async function fitForLark(photo: Buffer, maxBytes = LARK_IMAGE_MAX_BYTES): Promise<Buffer> {
+  // Most uploads (charts, screenshots) carry none: they go as they are without loading sharp at all.
+  if (photo.length <= maxBytes && !METADATA_MARKS.some((mark) => photo.includes(mark))) return photo;
   const { default: sharp } = await import("sharp");
   const meta = await sharp(photo, { limitInputPixels: false })
     .metadata()
     .catch(() => null);
   if (photo.length <= maxBytes) {
     if (!meta || !hasMetadata(meta)) return photo;
-    const clean = await withoutMetadata(photo, meta.format);
+    const clean = await withoutMetadata(sharp(photo, { limitInputPixels: false }), meta.format);
     if (clean.length <= maxBytes) return clean;
   }
   for (const { side, quality } of ATTEMPTS) {

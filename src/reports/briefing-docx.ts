@@ -245,7 +245,7 @@ async function ranking(data: BriefingData): Promise<(Paragraph | Table)[]> {
   const measure = RANKING_MEASURE.label;
   const rows = data.ranking.map((e) => {
     const s = e.stats;
-    const percent = RANKING_MEASURE.percent(s);
+
     return [
       e.rank === null ? UNRANKED : String(e.rank),
       s.unit.name,
@@ -253,12 +253,12 @@ async function ranking(data: BriefingData): Promise<(Paragraph | Table)[]> {
       String(s.closed),
       String(s.open),
       String(s.overdue),
-      percent === null ? UNRANKED : `${formatDecimal(percent)}%`,
+      e.rank === null || e.score === null ? UNRANKED : formatDecimal(e.score),
       e.flag ? FLAG_WORDS[e.flag] : "",
     ];
   });
   return [
-    table(rankingHeader(data.childLabel, measure), rows, [1.3, 3, 1.3, 1.3, 1.5, 1.3, 1.8, 2], (row, column) => {
+    table(rankingHeader(data.childLabel, measure), rows, [1.2, 2.6, 1.2, 1.2, 1.5, 1.2, 2.6, 1.6], (row, column) => {
       const flag = data.ranking[row]?.flag;
       return flag && column === FLAG_COLUMN ? FLAG_COLORS[flag] : undefined;
     }),
@@ -330,7 +330,7 @@ function talks(data: BriefingData): (Paragraph | Table)[] {
   const rule = paragraph(talkRule(measure, data.talkBelow, data.talkPeriods, CADENCE_WORDS[data.cadence].previous));
   if (data.talks.length === 0) return [rule, paragraph(EMPTY_LISTS.talks)];
   const periods = Array.from({ length: data.talkPeriods }, (_, back) => periodName(back));
-  const rows = data.talks.map((t) => [t.unit.name, ...t.percents.map((p) => `${formatDecimal(p)}%`)]);
+  const rows = data.talks.map((t) => [t.unit.name, ...t.scores.map(formatDecimal)]);
   return [rule, table(talkHeader(data.childLabel, periods), rows, [3, ...periods.map(() => 2)])];
 }
 

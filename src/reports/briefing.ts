@@ -4,16 +4,24 @@
  * figure comes from stats.ts (and its lists and ranking), as the digest's do; nothing here counts on its own. The
  * document is written by briefing-docx.ts, the card by presenters/briefing-card.ts.
  *
- * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (综合指标值), and further sections
- * are fields of {@link BriefingData} filled here and given a section in briefing-docx.ts, as patrol coverage is (the
- * 巡查日报 of patrol-coverage.ts over the period).
+ * Seams for what other work adds: the ranking's measure is {@link RANKING_MEASURE} (综合指标值, as stats-ranking.ts
+ * ranks), and further sections are fields of {@link BriefingData} filled here and given a section in briefing-docx.ts,
+ * as 挂账 (the parked issues at the period's end) and patrol coverage (the 巡查日报 of patrol-coverage.ts) are.
  */
 
 import type { Db, Tx } from "../db/client.ts";
 import { type Cadence, indexInYear, previousPeriod, samePeriodLastYear } from "../domain/briefing-period.ts";
 import { localDateString, type Period } from "../domain/deadline.ts";
 import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
-import { closedIn, observationInstant, openAt, overdueAt, parkedAt } from "../domain/metrics.ts";
+import {
+  closedIn,
+  DEFAULT_RANKING_SCORING,
+  observationInstant,
+  openAt,
+  overdueAt,
+  parkedAt,
+  type RankingScoring,
+} from "../domain/metrics.ts";
 import { BRIEFING_FIGURES, countChange, NO_COMPARISON, periodTitle, pointsChange } from "../texts/briefing.ts";
 import { shortDate } from "../texts/deadline.ts";
 import { UNIT_LEVEL_LABELS } from "../texts/labels.ts";
@@ -41,9 +49,11 @@ export interface BriefingRequest {
   now: Date;
   timeZone: string;
   minRankedIssues: number;
-  /** 约谈: the ranking measure in percent below which a unit is listed, in `talkPeriods` periods running. */
+  /** 约谈: the ranking measure (points) below which a unit is listed, in `talkPeriods` periods running. */
   talkBelow: number;
   talkPeriods: number;
+  /** How the ranking scores and flags units (the leader group's settings); the defaults when not given. */
+  scoring?: RankingScoring;
   /** Most overdue issues listed (the total is given apart). Default 50. */
   listLimit?: number;
   /** Most typical cases. Default 2. */
@@ -51,18 +61,15 @@ export interface BriefingRequest {
 }
 
 /**
- * The measure the ranking orders units by (stats-ranking.ts: 综合指标值, points out of 100 with the default weights)
- * and the 约谈 rule judges them by, read as a percent — the one place the briefing names it.
+ * The measure the ranking orders units by (stats-ranking.ts: 综合指标值, points of 100 with the default weights) and
+ * the 约谈 rule judges them by: each ranking entry's `score`. Only its name is the briefing's to say.
  */
-export const RANKING_MEASURE = {
-  label: INDICATOR_LABELS.composite,
-  percent: (stats: UnitStats): number | null => stats.indicators.composite,
-};
+export const RANKING_MEASURE = { label: INDICATOR_LABELS.composite };
 
 /** A unit listed for 约谈: its measure in each period judged, latest first. */
 export interface TalkEntry {
   unit: UnitNode;
-  percents: number[];
+  scores: number[];
 }
 
 /** An issue parked (挂账/缓办) at the period's end, with its kind, expected date and plan. */
@@ -149,7 +156,8 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
   const stats = byPeriod[0]?.get(unitId) as UnitStats;
   const previous = byPeriod[1]?.get(unitId) as UnitStats;
   const lastYearStats = lastYear.get(unitId) as UnitStats;
-  const rankings = byPeriod.map((all) => rankChildren(all, unitId, request.minRankedIssues));
+  const scoring = request.scoring ?? DEFAULT_RANKING_SCORING;
+  const rankings = byPeriod.map((all) => rankChildren(all, unitId, request.minRankedIssues, scoring));
   const childLevel = scope.children.get(unitId)?.find((u) => u.level !== "department")?.level;
   const first = localDateString(period.from, timeZone);
   const last = localDateString(new Date(period.to.getTime() - 1), timeZone);
@@ -179,7 +187,7 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
 }
 
 /**
- * The units ranked in every one of the periods given (latest first) with a measure below `below` percent in each:
+ * The units ranked in every one of the periods given (latest first) with a score below `below` in each:
  * 约谈 for staying low, not for one bad week. A unit with too few issues to be ranked in some period is not listed.
  */
 function talksOf(rankings: readonly RankingEntry[][], below: number): TalkEntry[] {
@@ -187,8 +195,8 @@ function talksOf(rankings: readonly RankingEntry[][], below: number): TalkEntry[
   const talks: TalkEntry[] = [];
   for (const entry of latest) {
     const entries = [entry, ...earlier.map((r) => r.find((e) => e.stats.unit.id === entry.stats.unit.id))];
-    const percents = entries.map((e) => (e && e.rank !== null ? RANKING_MEASURE.percent(e.stats) : null));
-    if (percents.every((p): p is number => p !== null && p < below)) talks.push({ unit: entry.stats.unit, percents });
+    const scores = entries.map((e) => (e && e.rank !== null ? e.score : null));
+    if (scores.every((s): s is number => s !== null && s < below)) talks.push({ unit: entry.stats.unit, scores });
   }
   return talks;
 }
@@ -299,10 +307,10 @@ export function briefingChartInput(data: BriefingData, title: string): RankingCh
     subtitle: `${data.unit.name} · ${data.periodName}`,
     bars: ranked.map((e) => ({
       label: e.stats.unit.name,
-      value: (RANKING_MEASURE.percent(e.stats) ?? Number.NaN) / 100,
+      value: e.score ?? Number.NaN,
       ...(e.flag ? { flag: e.flag } : {}),
     })),
-    valueFormat: "percent",
+    valueFormat: "count",
   };
 }
 

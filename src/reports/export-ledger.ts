@@ -23,8 +23,9 @@ import { constants } from "node:fs";
 import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { Db, Tx } from "../db/client.ts";
+import { issueLimit, type Org, orgOf } from "../db/org-queries.ts";
 import { changesOf } from "../domain/changes.ts";
-import { DEFAULT_TIME_ZONE, localDateString, type Period } from "../domain/deadline.ts";
+import { DEFAULT_TIME_ZONE, localDateString, type Period, type TimeLimit } from "../domain/deadline.ts";
 import {
   DEFAULT_COMPOSITE_WEIGHTS,
   durationHours,
@@ -39,7 +40,7 @@ import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.t
 import type { Prisma } from "../generated/prisma/client.ts";
 import { changesText } from "../texts/changes.ts";
 import { parkedCell } from "../texts/extension.ts";
-import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, STATUS_LABELS } from "../texts/labels.ts";
+import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, limitLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { definitionParts, kindIndicator, missingPhotoLabel, PHOTO_STAGE_LABELS, PHOTO_WORD } from "../texts/ledger.ts";
 import { EVENT_LABELS, formatHours, formatRate, METRICS_DEFINITION } from "../texts/messages.ts";
 import {
@@ -179,6 +180,8 @@ class NameCache {
 interface Lookups {
   scope: Scope;
   categories: Map<number, { name: string; kind: string; class: string }>;
+  /** For each issue's time limit: its category's, or its street's own (behaviour §2.20). */
+  org: Org;
   points: NameCache;
   people: NameCache;
   /** The photos of the current page's issues, with the cell each gets. */
@@ -216,6 +219,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     categories: new Map(
       (await db.category.findMany({ select: { id: true, name: true, kind: true, class: true } })).map((c) => [c.id, c]),
     ),
+    org: await orgOf(db),
     points: new NameCache((ids) => db.point.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
     people,
     photos: new Map(),
@@ -466,6 +470,7 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     overdue: facts !== null && isOverdueAt(facts, lookups.observedAt),
     rebound: issue.reboundOfId !== null,
     extensions: issue.extensionCount,
+    limit: limitText(issueLimit(lookups.org, issue.categoryId, issue.gridId)),
     parked:
       facts !== null && matches(parkedInHandAt(lookups.observedAt), facts) && issue.parkedUntil
         ? parkedCell(
@@ -476,6 +481,10 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
         : "",
     photos: lookups.photos.get(issue.id) ?? [],
   };
+}
+
+function limitText(limit: TimeLimit | null): string {
+  return limit ? limitLabel(limit) : "";
 }
 
 /**

@@ -90,6 +90,8 @@ export interface LedgerIssueRow {
   /** Extensions approved (延期次数), and while parked at the observation instant its 挂账/缓办 line (behaviour §9.8). */
   extensions: number;
   parked: string;
+  /** The time limit in its unit ("2工作时"), empty without a category (behaviour §9.9). */
+  limit: string;
   /** Photo links in display order; `label` is what the cell shows (e.g. 整改前, 整改后). */
   photos: LedgerPhoto[];
 }
@@ -245,6 +247,7 @@ const ISSUE_COLUMNS: ColumnSpec<LedgerIssueRow>[] = [
   { header: H.morePhotos, width: MORE_PHOTOS_WIDTH, kind: "wrap", value: (r) => morePhotos(r) },
   { header: H.extensions, width: 10, kind: "int", value: (r) => numberCell(r.extensions) },
   { header: H.parked, width: 24, kind: "wrap", value: (r) => textCell(r.parked) },
+  { header: H.limit, width: 10, kind: "center", value: (r) => textCell(r.limit) },
 ];
 
 const EVENT_COLUMNS: ColumnSpec<LedgerEventRow>[] = [

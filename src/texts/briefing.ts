@@ -126,7 +126,7 @@ export const FLAG_WORDS = { red: "红旗", yellow: "黄牌" } as const;
 
 /** The ranking's rule under its table. */
 export function rankingNote(measure: string, minIssues: number, childLabel: string): string {
-  return `按${measure}排名；问题（整改率分母）少于 ${minIssues} 件的${childLabel}不参与排名，名次记“—”；最高的亮红旗，最低的亮黄牌。`;
+  return `按${measure}排名；应结案问题少于 ${minIssues} 件的${childLabel}不参与排名，名次记“—”；最高的亮红旗，最低的亮黄牌。`;
 }
 
 /** An unranked unit's rank. */
@@ -166,8 +166,8 @@ export const EMPTY_LISTS = {
 /** The 约谈 rule. */
 export function talkRule(measure: string, below: number, periods: number, previous: string): string {
   return periods === 1
-    ? `${measure}低于 ${below}% 的单位列入约谈名单。`
-    : `连续 ${periods} 期（本期及${previous}${periods > 2 ? "等" : ""}）${measure}低于 ${below}% 的单位列入约谈名单。`;
+    ? `${measure}低于 ${below} 的单位列入约谈名单。`
+    : `连续 ${periods} 期（本期及${previous}${periods > 2 ? "等" : ""}）${measure}低于 ${below} 的单位列入约谈名单。`;
 }
 
 /** The lead sentence of 巡查情况. */

@@ -42,6 +42,7 @@ export const LEDGER_HEADERS = {
   rebound: "是否反弹",
   extensions: "延期次数",
   parked: "挂账、缓办",
+  limit: "整改时限",
   morePhotos: "其余照片",
   before: "整改前",
   after: "整改后",

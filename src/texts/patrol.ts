@@ -95,3 +95,12 @@ export const COVERAGE_TABLE_TEXTS = {
   level: (level: PatrolLevel, met: number, due: number) => `${PATROL_LEVEL_LABELS[level]} ${met}/${due}`,
   none: "本周没有巡查记录。",
 } as const;
+
+/** The card of today's points (presenters/patrol-card.ts) and its buttons' answers. */
+export const PATROL_CARD = {
+  button: (point: string) => `${point} 无问题打卡`,
+  note: "先在本群发现场照片，两分钟内再点点位即记为“无问题”；发现问题请发“巡查 点位 问题描述”并附照片。",
+  needPhoto: "请先在本群发现场照片，两分钟内再点点位打卡",
+  done: (point: string) => `已记录巡查：${point}`,
+  notHere: "这张卡片的点位不在本群的单位内",
+} as const;

@@ -77,6 +77,24 @@ describe("clock settings", () => {
     }
   });
 
+  // behaviour §15.1, §15.4
+  it("reads a leader group's 工作简报 settings, each bad value falling back to its default alone", () => {
+    expect(clockSettings({}).briefing).toEqual({
+      weekly: true,
+      monthly: true,
+      time: 9 * 60,
+      talkBelow: 60,
+      talkPeriods: 2,
+    });
+    expect(
+      clockSettings({ briefing: { weekly: false, time: "08:30", talkBelow: 70, talkPeriods: 3 } }).briefing,
+    ).toEqual({ weekly: false, monthly: true, time: 8 * 60 + 30, talkBelow: 70, talkPeriods: 3 });
+    expect(
+      clockSettings({ briefing: { monthly: "no", time: "9点", talkBelow: 130, talkPeriods: 7 } }).briefing,
+    ).toEqual(clockSettings({}).briefing);
+    expect(clockSettings({ briefing: "weekly" }).briefing).toEqual(clockSettings({}).briefing);
+  });
+
   it("parses times of day", () => {
     expect(parseTimeOfDay("18:00")).toBe(1080);
     expect(parseTimeOfDay(" 08:05 ")).toBe(485);

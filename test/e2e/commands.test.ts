@@ -334,7 +334,7 @@ for (const mode of ["webhook", "ws"] as const) {
         return elements.flatMap((e) =>
           e.tag === "img"
             ? ["[照片]"]
-            : e.tag === "markdown" && /^\*\*(问题描述|整改)/.test(String(e.content))
+            : e.tag === "markdown" && /^\*\*(问题描述|整改|第 \d+ 次整改)/.test(String(e.content))
               ? [String(e.content)]
               : [],
         );

@@ -1,4 +1,4 @@
-// behaviour §2.15, §2.16, §2.18
+// behaviour §2.15, §2.16, §2.18, §6.8
 import { describe, expect, it } from "vitest";
 import { changesOf } from "../../src/domain/changes.ts";
 import { demoBotPerTest } from "../jobs/clock-harness.ts";
@@ -52,6 +52,14 @@ describe("延期: the owner asks for more time on the card, the approver answers
     expect(await click(cardId, "郑晓红", ask, form("2026-11-30", " "))).toBe("申请延期需要写明理由");
     expect(await h.bot.db.issueEvent.count({ where: { issueId: issue.id, type: "request_extension" } })).toBe(0);
 
+    // The deadline passes and its reminder goes out; the grid head asks for more time then.
+    const reminders = () =>
+      h.emu
+        .messages(ORG.chats.xflWork)
+        .filter((m) => m.parentId === issue.sourceMessageId && m.msgType === "interactive" && m.messageId !== cardId);
+    clock.advanceTo("2026-11-24 09:05");
+    await clock.tick();
+    expect(reminders()).toHaveLength(1);
     expect(await click(cardId, "郑晓红", ask, form("２０２６年11月30日"))).toBe("已提交延期申请，等待审批");
     const asked = await h.bot.db.issue.findUniqueOrThrow({ where: { id: issue.id } });
     expect(asked.extensionRequestedUntil).toEqual(sh("2026-11-30 18:00"));
@@ -85,7 +93,7 @@ describe("延期: the owner asks for more time on the card, the approver answers
       reason: "需要协调环卫车辆清运",
     });
     const card = latestCardJson(h, ORG.chats.xflWork, cardId);
-    expect(card).toContain("11月30日 18:00 前（已延期 1 次）");
+    expect(card).toMatch(/整改期限\*\*\\n11月30日 18:00 前[^"]*（已延期 1 次）/);
     expect(card).toContain("申请延期至 2026-11-30：需要协调环卫车辆清运");
     expect(card).toContain("批准延期（整改期限：");
     expect(botTexts(h, ORG.chats.xflWork).at(-1)).toBe(
@@ -97,6 +105,11 @@ describe("延期: the owner asks for more time on the card, the approver answers
     clock.advanceTo("2026-11-27 10:00");
     await clock.tick();
     expect(latestCardJson(h, ORG.chats.xflWork, cardId)).not.toContain("已超期");
+    // The reminder ladder runs again for the extended deadline (behaviour §6.8).
+    clock.advanceTo("2026-11-30 16:05");
+    await clock.tick();
+    expect(reminders()).toHaveLength(2);
+    expect(JSON.stringify(reminders().at(-1)?.content)).toContain("今天 18:00");
     clock.advanceTo("2026-11-30 19:00");
     await clock.tick();
     expect(latestCardJson(h, ORG.chats.xflWork, cardId)).toContain("已超期");

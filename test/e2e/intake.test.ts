@@ -241,7 +241,7 @@ for (const mode of ["webhook", "ws"] as const) {
         "城管执法中队",
       ]);
       // The card now shows the category and no longer asks.
-      expect(JSON.stringify(cardMessage()?.content)).toContain("占道经营（动态指标");
+      expect(JSON.stringify(cardMessage()?.content)).toContain("占道经营（事件 · 动态指标");
       expect(suggested()).toEqual([]);
     });
 

@@ -155,6 +155,43 @@ describe("patrol check-ins in chat (behaviour §14.3)", () => {
   });
 });
 
+describe("picking the point from the card of today's points (behaviour §14.3)", () => {
+  const bot = useBot({ mode: "webhook", extraOrg: [join(import.meta.dirname, "../../examples/patrols.yaml")] });
+
+  it("checks in without problems with the photo sent just before, and refuses a click without one or by a stranger", async () => {
+    const h = bot();
+    const chatId = ORG.chats.xflWork;
+    const who = (name: string) => h.people.get(name) ?? "";
+    const asked = await h.emu.userSends({ chatId, from: who("何小燕"), text: "巡查" });
+    await h.settle();
+    const card = h.emu.messages(chatId).find((m) => m.parentId === asked.messageId && m.sender.type === "app");
+    expect(JSON.stringify(card?.content)).toContain("幸福里小游园 无问题打卡");
+    const point = await h.bot.db.point.findUniqueOrThrow({ where: { code: "xfl-02-01" } });
+    const click = async (from: string, value: Record<string, unknown> = { pt: "ok", p: point.id }) => {
+      const answer = await h.emu.userClicks({ messageId: card?.messageId ?? "", from: who(from), value });
+      await h.settle();
+      return answer?.toast?.content ?? "";
+    };
+
+    expect(await click("何小燕")).toContain("请先在本群发现场照片");
+    expect(await h.bot.db.patrolVisit.count()).toBe(0);
+    await h.emu.userSends({ chatId, from: who("何小燕"), text: "", images: [samplePng(31)] });
+    await h.settle();
+    expect(await click("何小燕")).toBe("已记录巡查：幸福里小游园");
+    const visit = await h.bot.db.patrolVisit.findFirstOrThrow({ include: { photos: true, person: true } });
+    expect(visit).toMatchObject({ result: "ok", person: { name: "何小燕" } });
+    expect(visit.photos).toHaveLength(1);
+    const reply = h.emu.messages(chatId).find((m) => m.parentId === card?.messageId && m.sender.type === "app");
+    expect(JSON.stringify(reply?.content)).toContain("已记录巡查：幸福里小游园 · 无问题");
+
+    await h.emu.userSends({ chatId, from: who("高鹏"), text: "", images: [samplePng(32)] });
+    await h.settle();
+    expect(await click("高鹏")).toContain("只有");
+    expect(await click("何小燕", { pt: "ok" })).toContain("按钮的数据不完整");
+    expect(await h.bot.db.patrolVisit.count()).toBe(1);
+  });
+});
+
 describe("patrol coverage in the digests, 待办, 巡查日报 and 巡查周报 (behaviour §14.4–14.7)", () => {
   const bot = useBot({ mode: "webhook", extraOrg: [join(import.meta.dirname, "../../examples/patrols.yaml")] });
 

@@ -466,6 +466,45 @@ describe("importOrg", () => {
     ]);
   });
 
+  // behaviour §2.20
+  it("replaces a category's street limits with the file's, keeps them when left out, and clears them with 无", async () => {
+    await importOrg(t.db, EXAMPLE_YAML);
+    const limits = async () =>
+      (
+        await t.db.streetCategoryLimit.findMany({
+          where: { category: { code: "shop-signs" } },
+          include: { street: true },
+        })
+      ).map((l) => `${l.street.code}=${l.limitAmount}${l.limitUnit}`);
+    expect(await limits()).toEqual(["xfjd=8work_hours"]);
+
+    const write = (cell: string) =>
+      file(
+        "limits.yaml",
+        `categories:\n  - { code: shop-signs${cell ? `, street_limits: ${cell}` : ", limit: 3工作日"} }\n`,
+      );
+    let report = await importOrg(t.db, write("[xfjd＝1 工作日]"));
+    expect(report.problems).toEqual([]);
+    expect(report.counts.categories).toEqual({ created: 0, updated: 1, unchanged: 0, removed: 0 });
+    expect(await limits()).toEqual(["xfjd=1work_days"]);
+    // Left out, the street limits stay; the same again changes nothing.
+    expect((await importOrg(t.db, write(""))).changed).toBe(false);
+    expect((await importOrg(t.db, write("[xfjd=1工作日]"))).changed).toBe(false);
+    expect(await limits()).toEqual(["xfjd=1work_days"]);
+
+    report = await importOrg(t.db, write("无"));
+    expect(report.counts.categories.updated).toBe(1);
+    expect(await limits()).toEqual([]);
+
+    // A unit that is no street, or one nobody knows, is refused and nothing changes.
+    report = await importOrg(t.db, write("[xfl=2工作时, nowhere=2工作时]"));
+    expect(report.problems.map((p) => p.message)).toEqual([
+      "街道时限中的“xfl”是社区，应填街道单位的编码",
+      "未知的单位编码“nowhere”",
+    ]);
+    expect(await limits()).toEqual([]);
+  });
+
   it("lets an import override catalogue categories, and ensureCatalogue does not undo it", async () => {
     const path = file(
       "cats.yaml",

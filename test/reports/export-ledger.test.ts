@@ -158,6 +158,14 @@ describe("exportLedger", () => {
     expect(result.issues).toBe(mine.length);
     expect(issueRows.map((r) => r[0])).toEqual(mine.map((s) => s.number));
     expect(new Set(issueRows.map((r) => r[2]))).toEqual(new Set(["东苑社区"]));
+    // 整改时限: each issue's limit in its unit, as the fixture's categories give them (behaviour §2.20).
+    const limits: Record<string, string> = {
+      堆物堆料: "1自然日",
+      乱停车: "1自然日",
+      宣传栏破损: "7自然日",
+      文明实践站更新不到位: "3自然日",
+    };
+    for (const r of issueRows) expect(r[26] ?? "", `#${r[0]}`).toBe(limits[String(r[5] ?? "")] ?? "");
 
     // Photos: copied into 照片 beside the workbook, each cell a relative link to its copy.
     const closed = issueRows.find((r) => r[12] === "已销项" && (r[0] as number) % 10 !== 0);

@@ -49,6 +49,7 @@ const ISSUES: LedgerIssueRow[] = [
     rebound: false,
     extensions: 0,
     parked: "",
+    limit: "12自然时",
     photos: [
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1001-before.jpg" },
       { stage: "after", label: "整改后", href: "https://img.example.com/p/1001-after.jpg" },
@@ -76,6 +77,7 @@ const ISSUES: LedgerIssueRow[] = [
     rebound: true,
     extensions: 2,
     parked: "挂账至 2027-03-01：列入明年道路改造计划",
+    limit: "3工作日",
     photos: [{ stage: "before", label: "", href: "https://img.example.com/p/飞线 1.jpg" }],
   },
   {
@@ -99,6 +101,7 @@ const ISSUES: LedgerIssueRow[] = [
     rebound: false,
     extensions: 0,
     parked: "",
+    limit: "",
     photos: [
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-a.jpg" },
       { stage: "before", label: "整改前", href: "https://img.example.com/p/1003-b.jpg" },
@@ -265,6 +268,7 @@ const ISSUE_HEADERS = [
   "其余照片",
   "延期次数",
   "挂账、缓办",
+  "整改时限",
 ];
 
 describe("writeLedgerWorkbook", () => {
@@ -287,7 +291,7 @@ describe("writeLedgerWorkbook", () => {
 
   it("writes the headers, bold on a fill, frozen and filtered over the data", () => {
     const expected: Record<string, { headers: string[]; filter: string }> = {
-      问题台账: { headers: ISSUE_HEADERS, filter: "A1:Z4" },
+      问题台账: { headers: ISSUE_HEADERS, filter: "A1:AA4" },
       处置记录: {
         headers: ["问题编号", "时间", "环节", "操作人", "原状态", "新状态", "原因/说明", "变更内容"],
         filter: "A1:H4",
@@ -366,6 +370,8 @@ describe("writeLedgerWorkbook", () => {
     const ws = sheet("问题台账");
     expect([ws.getCell("Y2").value, ws.getCell("Z2").value]).toEqual([0, null]);
     expect([ws.getCell("Y3").value, ws.getCell("Z3").value]).toEqual([2, "挂账至 2027-03-01：列入明年道路改造计划"]);
+    // The time limit in its unit (behaviour §2.20); none for an issue without a category.
+    expect([2, 3, 4].map((row) => ws.getCell(`AA${row}`).value)).toEqual(["12自然时", "3工作日", null]);
   });
 
   it("writes photos as hyperlink cells, listing any beyond the third", () => {
@@ -559,7 +565,7 @@ describe("writeLedgerWorkbook", () => {
     const copy = new ExcelJS.Workbook();
     await copy.xlsx.readFile(file);
     const issues = copy.getWorksheet("问题台账");
-    expect(issues?.autoFilter).toBe("A1:Z1");
+    expect(issues?.autoFilter).toBe("A1:AA1");
     expect(issues?.rowCount).toBe(1);
     expect(copy.getWorksheet("网格汇总")?.getCell("A2").value).toBe("合计");
   });

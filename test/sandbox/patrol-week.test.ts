@@ -57,5 +57,6 @@ describe("a week of patrols in the sandbox (behaviour §14)", () => {
     expect(street[4]).toContain("二级");
     expect(street[4]).toContain("城管执法中队");
     expect(await session.riqing.db.patrolVisit.count()).toBe(5);
-  });
+    // Five days of the sandbox's sweeps, digests and charts: longer than the default on a loaded machine.
+  }, 180_000);
 });
