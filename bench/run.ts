@@ -267,6 +267,16 @@ function rows(results: Json, quick: boolean): Row[] {
       get(city, "digest", "figuresEqual") === true,
     );
     add("digest", "statsByUnit, all units in one call", get(city, "digest", "statsByUnitOneCallSeconds"), " s");
+    for (const span of ["day", "month"] as const) {
+      const units = `${get(city, "indicators", "units", "communities")} communities + streets`;
+      const ind = (...path: string[]) => get(city, "indicators", span, ...path);
+      const s = num(ind("productSeconds"));
+      add("indicators", `考核指标 of ${units}, ${span}`, s, " s", "≤ 3 s", s !== undefined && s <= 3);
+      add("indicators", `one hand-written SQL aggregate, ${span}`, ind("sqlSeconds"), " s");
+      const r = num(ind("ratioToSql"));
+      add("indicators", `ratio to SQL, ${span}`, r, "×", "≤ 3×", r !== undefined && r <= 3);
+      add("indicators", `counts equal to SQL, ${span}`, ind("countsEqual"), "", "true", ind("countsEqual") === true);
+    }
     add("digest", "first ranking chart of the process (thread, glyph outlines)", get(city, "chart", "firstMs"), " ms");
     const chartMs = num(get(city, "chart", "meanMs"));
     add(

@@ -10,12 +10,14 @@ import { join } from "node:path";
 import pLimit from "p-limit";
 import { openDb, openSqlite, postgresOf, sqlitePath } from "../../src/db/client.ts";
 import { moveToPostgres } from "../../src/db/move-to-postgres.ts";
+import { localPeriod, startOfDate } from "../../src/domain/deadline.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../../src/domain/metrics.ts";
 import { buildDigests, renderDigestChart } from "../../src/reports/digest.ts";
 import { createPostgresDatabase } from "../../test/support/postgres.ts";
 import { round } from "../lib/stats.ts";
 import { benchDigests } from "./digest.ts";
 import { type CityOptions, generateCity } from "./generate.ts";
+import { benchIndicators } from "./indicators.ts";
 import { benchSweeps } from "./sweeps.ts";
 
 /** Options of {@link runCity}: the city to generate (its database is the run's own) and what to measure on it. */
@@ -74,6 +76,10 @@ export async function runCity(
     const sqlite = openSqlite(sqlitePath(databaseUrl));
     const common = { now: options.now, date: options.date, timeZone: options.timeZone };
     results.digest = await benchDigests(db, sqlite, city, { ...common, breakdownUnits: options.breakdownUnits });
+    progress(results);
+    const day = localPeriod(startOfDate(options.date, options.timeZone), "day", options.timeZone);
+    const month = { from: localPeriod(day.from, "month", options.timeZone).from, to: day.to };
+    results.indicators = await benchIndicators(db, sqlite, city, { day, month, now: options.now });
     progress(results);
 
     if (options.chartSamples > 0) {

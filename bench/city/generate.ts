@@ -115,7 +115,7 @@ export async function generateCity(options: CityOptions): Promise<City> {
     // migration's connection only once its statements are collected), without syncing.
     sqlite.exec("PRAGMA synchronous = OFF");
     sqlite.exec("PRAGMA cache_size = -262144");
-    const rebuild = dropIndexes(sqlite, ["Issue", "JobRun"]);
+    const rebuild = dropIndexes(sqlite, ["Issue", "IssueEvent", "JobRun"]);
     const org = writeOrg(sqlite, options, random);
     const { issues, statusCounts, due, claims } = writeIssues(sqlite, options, random, org, categories);
     const jobRuns = writeClaims(sqlite, options.now.getTime(), claims);
@@ -353,6 +353,20 @@ function writeIssues(sqlite: Database.Database, options: CityOptions, random: Ra
   }
 
   // ── pass 3: write ──
+  // History the indicators count (rectify, refuse, approve_extension, park), from a stream of its own so the issues
+  // stay the same as without it.
+  const eventRandom = seeded(options.seed + 1);
+  const event = sqlite.prepare(`INSERT INTO IssueEvent (issueId, type, at, data) VALUES (?, ?, ?, ?)`);
+  const history = (id: number, status: string, accepted: number | null, fixed: number | null) => {
+    if (accepted !== null && eventRandom() < 0.03) event.run(id, "approve_extension", accepted + MINUTE, "{}");
+    if (accepted !== null && eventRandom() < 0.01) event.run(id, "park", accepted + 2 * MINUTE, '{"kind":"parked"}');
+    if (fixed === null || (status !== "rectified" && status !== "closed")) return;
+    if (accepted !== null && eventRandom() < 0.06 && fixed - accepted > 4 * MINUTE) {
+      event.run(id, "rectify", accepted + 2 * MINUTE, "{}");
+      event.run(id, "refuse", accepted + 3 * MINUTE, "{}");
+    }
+    event.run(id, "rectify", fixed, "{}");
+  };
   const insert = sqlite.prepare(
     `INSERT INTO Issue (id, number, categoryId, gridId, communityId, streetId, pointId, text, urgent, reporterId,
        assigneePersonId, assigneeUnitId, deadline, status, reportedAt, assignedAt, acceptedAt, rectifiedAt,
@@ -416,6 +430,7 @@ function writeIssues(sqlite: Database.Database, options: CityOptions, random: Ra
         r,
         Math.min(now, Math.max(r, at(closeAt[i]) ?? at(rectifyAt[i]) ?? r)),
       );
+      if (progressed) history(id, status, at(acceptAt[i]), at(rectifyAt[i]));
       // Claims a year of sweeps leaves behind: rungs already sent, look-backs already asked.
       const isDue = REMINDED.has(status) && inWindow(i);
       if (isDue) due++;

@@ -40,6 +40,8 @@ describe("the benchmark harness in quick mode", () => {
       expect(report[section].integrity).toMatchObject({ lost: 0, duplicatedIssues: 0, duplicatedCards: 0 });
     }
     expect(report.city.digest.figuresEqual).toBe(true);
+    expect(report.city.indicators.day.countsEqual).toBe(true);
+    expect(report.city.indicators.month.countsEqual).toBe(true);
     if (!postgres) {
       expect(report.pacing.rateLimited).toBe(0);
       expect(report.match.corpus.all).toMatchObject({ total: expect.any(Number), top1: expect.any(Number) });
