@@ -1,6 +1,8 @@
 /**
- * Text of the digest charts as outlines: each character's glyph is taken once per process from the bundled Noto Sans
- * Hans files (chart-font.ts) and kept, so a chart's SVG has no <text> left and rasterizes without any font.
+ * Text of the charts as outlines: each character's glyph is taken once per process from the bundled Noto Sans Hans
+ * files (chart-font.ts) and kept, and every <text> element of a chart's SVG is replaced by the outlines of its
+ * characters, so the SVG has no <text> left and rasterizes without any font. The same advances measure text for
+ * ECharts' layout (chart.ts), so what ECharts lays out is what is drawn.
  *
  * resvg lays text out again for every text element of every SVG it parses, and with these large CJK fonts that costs
  * milliseconds per element — most of a chart's time when the SVG held its text as text. Here resvg converts each new
@@ -13,13 +15,30 @@ import { CHART_FONT_FAMILY, chartFontFiles } from "./chart-font.ts";
 const UNITS = 1000;
 /** Each character is converted on a row of its own, this far apart, so its outline is told apart by its position. */
 const ROW = 4 * UNITS;
-/** A reference character without kerning, to measure advances (see load). */
-const FENCE = "丨";
 /**
- * The baseline sits this far below the centre of the em box (ascender 0.88 em, descender 0.12 em in Noto Sans CJK):
- * text centred on a line, as SVG's dominant-baseline "central" does.
+ * A reference character without kerning, to measure advances (see loadGlyphs): "丨" (U+4E28), written as an escape
+ * because it is a tool, not a word anybody reads (the texts room holds the words).
  */
-const CENTRAL = 0.38;
+const FENCE = "\u4e28";
+/**
+ * How far below `y` the baseline sits, in em, for each SVG dominant-baseline, as resvg places them with Noto Sans
+ * Hans (ascender 0.88 em, descender 0.12 em): "central" centres the em box on `y`, "text-before-edge" hangs it from
+ * `y`, "ideographic" stands it on `y`.
+ */
+const BASELINE_SHIFT: Readonly<Record<string, number>> = {
+  central: 0.38,
+  middle: 0.27,
+  mathematical: 0.44,
+  hanging: 0.7,
+  "text-before-edge": 0.88,
+  ideographic: -0.12,
+  "text-after-edge": -0.12,
+  alphabetic: 0,
+  auto: 0,
+};
+
+/** Printable ASCII: loaded all at once when one of them is asked for alone (see loadGlyphs). */
+const ASCII = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
 
 export type Weight = "normal" | "bold";
 
@@ -36,6 +55,21 @@ const keyOf = (ch: string, weight: Weight) => `${weight}:${ch}`;
 /** Characters are escaped for SVG text. */
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** SVG text's character and entity references resolved. */
+function unescapeXml(text: string): string {
+  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+  return text.replace(/&(#x[\da-f]+|#\d+|\w+);/gi, (ref, name: string) => {
+    if (name[0] !== "#") return named[name] ?? ref;
+    return String.fromCodePoint(Number.parseInt(name.slice(name[1] === "x" ? 2 : 1), name[1] === "x" ? 16 : 10));
+  });
+}
+
+/** Control characters have no glyph (and may not appear in XML): they are drawn as nothing. */
+function isControl(ch: string): boolean {
+  const cp = ch.codePointAt(0) ?? 0;
+  return cp < 0x20 || cp === 0x7f;
 }
 
 /** One closed part of an outline (from an M to the next), with its horizontal extent. */
@@ -72,8 +106,10 @@ function outlines(texts: readonly string[], weight: Weight): Subpath[][] {
     return `<text x="0" y="${y}" font-size="${UNITS}" font-weight="${weight}" xml:space="preserve">${escapeXml(text)}</text>`;
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${UNITS}" height="${(texts.length + 1) * ROW}">${rows.join("")}</svg>`;
+  // Only the file of the weight asked for (chartFontFiles: regular, then bold): half the font data to read per pass.
+  const fontFiles = [chartFontFiles()[weight === "bold" ? 1 : 0] ?? ""];
   const converted = new Resvg(svg, {
-    font: { loadSystemFonts: false, fontFiles: chartFontFiles(), defaultFontFamily: CHART_FONT_FAMILY },
+    font: { loadSystemFonts: false, fontFiles, defaultFontFamily: CHART_FONT_FAMILY },
     logLevel: "off",
   }).toString();
   const found: Subpath[][] = texts.map(() => []);
@@ -107,13 +143,18 @@ function isIdeograph(ch: string): boolean {
 /**
  * Makes sure every character of `text` has its glyph in `weight`; the missing ones are converted in one pass:
  * ideographs in one row, cut by position; any other character alone (its outline) and between two fences (its
- * advance: the width of "丨c丨" less that of "丨丨").
+ * advance: the width of "丨c丨" less that of "丨丨"). A printable ASCII character asked for alone brings all of them:
+ * ECharts measures those one by one for its table of widths (when it truncates a text), and one pass is far cheaper
+ * than ninety-five.
  */
-function load(text: string, weight: Weight): void {
-  const missing = [...new Set(text)].filter((ch) => !glyphs.has(keyOf(ch, weight)));
-  if (missing.length === 0) return;
+export function loadGlyphs(text: string, weight: Weight): void {
+  const alone = text.length === 1 && ASCII.includes(text) && !glyphs.has(keyOf(text, weight));
+  const asked = alone ? ASCII : text;
+  const missing = [...new Set(asked)].filter((ch) => !glyphs.has(keyOf(ch, weight)));
+  for (const ch of missing.filter(isControl)) glyphs.set(keyOf(ch, weight), { d: "", advance: 0 });
+  if (missing.every(isControl)) return;
   const ideographs = missing.filter(isIdeograph);
-  const others = missing.filter((ch) => !isIdeograph(ch));
+  const others = missing.filter((ch) => !isIdeograph(ch) && !isControl(ch));
   const fences = others.length > 0 ? [FENCE + FENCE] : [];
   const [row = [], fence = [], ...rest] = outlines(
     [ideographs.join(""), ...fences, ...others.flatMap((ch) => [ch, FENCE + ch + FENCE])],
@@ -136,43 +177,111 @@ function load(text: string, weight: Weight): void {
 
 /** Width of `text` in px at `size`. */
 export function measureText(text: string, size: number, weight: Weight = "normal"): number {
-  load(text, weight);
+  loadGlyphs(text, weight);
   let advance = 0;
   for (const ch of text) advance += glyphs.get(keyOf(ch, weight))?.advance ?? 0;
   return (advance * size) / UNITS;
 }
 
-/** How a text is placed: `x` is its start, middle or end; `y` the centre of its line. */
-export interface TextPlacement {
+/** How a text is placed: `x` is its start, middle or end (`anchor`); `y` is where `baseline` puts it. */
+interface TextPlacement {
   x: number;
   y: number;
   size: number;
-  weight?: Weight;
-  anchor?: "start" | "middle" | "end";
-  fill: string;
+  weight: Weight;
+  anchor: string;
+  baseline: string;
+  /** Transform of the text element, applied after the placement. */
+  transform: string;
+  /** Other presentation attributes of the text element (fill, stroke…), as written in it. */
+  attributes: [string, string][];
 }
 
 /**
  * `text` as an SVG group of glyph outlines. The group's aria-label keeps the words (for tests and for anyone
  * reading the SVG).
  */
-export function textSvg(text: string, place: TextPlacement): string {
-  const weight = place.weight ?? "normal";
-  const width = measureText(text, place.size, weight);
+function textSvg(text: string, place: TextPlacement): string {
+  const width = measureText(text, place.size, place.weight);
   const start = place.anchor === "end" ? place.x - width : place.anchor === "middle" ? place.x - width / 2 : place.x;
   const scale = place.size / UNITS;
   const paths: string[] = [];
   let pen = 0;
   for (const ch of text) {
-    const glyph = glyphs.get(keyOf(ch, weight));
+    const glyph = glyphs.get(keyOf(ch, place.weight));
     if (glyph?.d) paths.push(`<path transform="translate(${pen} 0)" d="${glyph.d}"/>`);
     pen += glyph?.advance ?? 0;
   }
-  const baseline = place.y + CENTRAL * place.size;
-  return (
-    `<g aria-label="${escapeXml(text).replace(/"/g, "&quot;")}" fill="${place.fill}" ` +
-    `transform="translate(${round(start)} ${round(baseline)}) scale(${scale})">${paths.join("")}</g>`
+  const baseline = place.y + (BASELINE_SHIFT[place.baseline] ?? 0) * place.size;
+  // The outlines are drawn at 1000 units per em: a stroke width is scaled to match.
+  const attributes = place.attributes.map(([name, value]) =>
+    name === "stroke-width" ? ` ${name}="${round(Number.parseFloat(value) / scale)}"` : ` ${name}="${value}"`,
   );
+  const transform = `${place.transform} translate(${round(start)} ${round(baseline)}) scale(${scale})`.trim();
+  return (
+    `<g aria-label="${escapeXml(text).replace(/"/g, "&quot;")}"${attributes.join("")} ` +
+    `transform="${transform}">${paths.join("")}</g>`
+  );
+}
+
+/** Size in px and weight of a CSS font shorthand, as ECharts writes it ("bold 14px sans-serif"). */
+export function parseFont(font: string): { size: number; weight: Weight } {
+  const size = Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 12);
+  return { size, weight: isBold(/\b(bold(?:er)?|[6-9]00)\b/.exec(font)?.[1]) ? "bold" : "normal" };
+}
+
+function isBold(weight: string | undefined): boolean {
+  return weight !== undefined && (weight.startsWith("bold") || Number(weight) >= 600);
+}
+
+/** Attributes of a text element that its outlines take care of; any other attribute is kept on the outlines. */
+const TEXT_ATTRIBUTES = new Set([
+  "x",
+  "y",
+  "transform",
+  "text-anchor",
+  "dominant-baseline",
+  "style",
+  "font-size",
+  "font-weight",
+  "font-family",
+  "font-style",
+  "xml:space",
+]);
+
+/**
+ * `svg` with every <text> element replaced by the outlines of its characters: placed at its x and y after its
+ * transform, by its text-anchor and dominant-baseline, at its font size and weight (from its attributes or its
+ * style), with its fill and other presentation attributes. Text elements are expected as ECharts writes them: one
+ * line of characters, no child elements; any other <text> left over is an error rather than a silent blank.
+ */
+export function outlineText(svg: string): string {
+  const outlined = svg.replace(/<text\b([^>]*)>([^<]*)<\/text>/g, (_, attrs: string, content: string) => {
+    const attributes = new Map([...attrs.matchAll(/([\w:-]+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]));
+    const style = new Map(
+      (attributes.get("style") ?? "")
+        .split(";")
+        .map((rule) => rule.split(":").map((part) => part.trim()))
+        .filter((rule): rule is [string, string] => rule.length === 2),
+    );
+    const font = parseFont(style.get("font") ?? "");
+    const size = style.get("font-size") ?? attributes.get("font-size");
+    const weight = style.get("font-weight") ?? attributes.get("font-weight");
+    let text = unescapeXml(content);
+    if (attributes.get("xml:space") !== "preserve") text = text.replace(/\s+/g, " ").trim();
+    return textSvg(text, {
+      x: Number(attributes.get("x") ?? 0),
+      y: Number(attributes.get("y") ?? 0),
+      size: size === undefined ? font.size : Number.parseFloat(size),
+      weight: weight === undefined ? font.weight : isBold(weight) ? "bold" : "normal",
+      anchor: attributes.get("text-anchor") ?? "start",
+      baseline: attributes.get("dominant-baseline") ?? "auto",
+      transform: attributes.get("transform") ?? "",
+      attributes: [...attributes].filter(([name]) => !TEXT_ATTRIBUTES.has(name)),
+    });
+  });
+  if (/<text\b/.test(outlined)) throw new Error("the chart's SVG has a text element that cannot be outlined");
+  return outlined;
 }
 
 function round(n: number): number {

@@ -1,19 +1,21 @@
 /**
- * Ranking bar chart for the evening digest (日清日报): grids or communities ranked by a rate or a count, rendered
- * server-side to a PNG that can be uploaded to Feishu as an image.
+ * Ranking bar chart for the evening digest (日清日报) and the 工作简报: grids, communities or categories ranked by a
+ * rate or a count, rendered server-side to a PNG that can be uploaded to Feishu or put in a Word document.
  *
- * Pipeline: the SVG is written here directly (rectangles, dashed lines and text), its text as glyph outlines from the
- * bundled Noto Sans Hans files (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes it
- * at 2× device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to rasterize, so the output does not depend on the
- * machine and Chinese text never turns into tofu boxes.
+ * Pipeline: ECharts lays the chart out and draws it as SVG (server-side rendering, no DOM; loaded with the first
+ * chart), measuring text with the advances of the bundled Noto Sans Hans fonts → every <text> of that SVG becomes
+ * glyph outlines (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes paths only at 2×
+ * device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to
+ * rasterize, so the output does not depend on the machine and Chinese text never turns into tofu boxes.
  */
 import { renderAsync } from "@resvg/resvg-js";
-import { CHART_EMPTY, chartOmittedNote, FLAG_BADGES, FLAG_LEGENDS } from "../texts/chart.ts";
-import { measureText, textSvg } from "./chart-glyphs.ts";
+import type { BarSeriesOption, EChartsOption, GraphicComponentOption } from "echarts";
+import { CHART_EMPTY, chartOmittedNote, escapeRich, FLAG_BADGES, FLAG_LEGENDS } from "../texts/chart.ts";
+import { loadGlyphs, measureText, outlineText, parseFont } from "./chart-glyphs.ts";
 
 /** One bar of a ranking chart. */
 export interface RankingBar {
-  /** Grid or community name, shown left of its bar (long names are truncated with "…"). */
+  /** Grid or community name, shown on the y-axis (long names are truncated with "…"). */
   label: string;
   /** A rate in 0..1 (valueFormat "percent") or a count. Non-finite values are drawn as an empty bar labelled "—". */
   value: number;
@@ -85,9 +87,25 @@ const AXIS_BAND = 28;
 const BOTTOM_PAD = 16;
 const FOOTNOTE_LINE = 24;
 const EMPTY_HEIGHT = 80;
-/** The value axis's dashed lines: dash and gap lengths in px. */
-const DASH = 4;
-const GAP = 2;
+/** Between the name column and the bars. */
+const LABEL_MARGIN = 12;
+const ELLIPSIS = "…";
+
+let echartsLoaded: Promise<typeof import("echarts")> | undefined;
+
+/** ECharts, loaded with the first chart (not with the bot), measuring text as the outlines will draw it. */
+function loadECharts(): Promise<typeof import("echarts")> {
+  echartsLoaded ??= import("echarts").then((echarts) => {
+    echarts.setPlatformAPI({
+      measureText: (text, font) => {
+        const { size, weight } = parseFont(font ?? "");
+        return { width: measureText(text, size, weight) };
+      },
+    });
+    return echarts;
+  });
+  return echartsLoaded;
+}
 
 /**
  * Renders a horizontal ranking bar chart as a PNG (2× device scale, white background).
@@ -97,13 +115,15 @@ const GAP = 2;
  */
 export async function renderRankingChart(input: RankingChartInput): Promise<Buffer> {
   const [image, { default: sharp }] = await Promise.all([
-    renderAsync(renderRankingChartSvg(input), {
-      fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
-      background: COLORS.background,
-      font: { loadSystemFonts: false },
-      shapeRendering: 2,
-      logLevel: "off",
-    }),
+    renderRankingChartSvg(input).then((svg) =>
+      renderAsync(svg, {
+        fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
+        background: COLORS.background,
+        font: { loadSystemFonts: false },
+        shapeRendering: 2,
+        logLevel: "off",
+      }),
+    ),
     import("sharp"),
   ]);
   // sharp's PNG encoder is about twice as fast as resvg's here and its files are a quarter smaller.
@@ -114,58 +134,60 @@ export async function renderRankingChart(input: RankingChartInput): Promise<Buff
 }
 
 /** The SVG that {@link renderRankingChart} rasterizes, at CSS-pixel size; its text is outlines, so it needs no font. */
-export function renderRankingChartSvg(input: RankingChartInput): string {
+export async function renderRankingChartSvg(input: RankingChartInput): Promise<string> {
+  const echarts = await loadECharts();
   const width = Math.max(MIN_CHART_WIDTH, Math.round(input.width ?? DEFAULT_CHART_WIDTH));
+  preloadGlyphs(input);
   const layout = computeLayout(input, width);
-  const parts = [
-    `<rect width="${width}" height="${layout.height}" fill="${COLORS.background}"/>`,
-    ...header(input, layout, width),
-    ...(layout.bars.length > 0 ? bars(input, layout, width) : [emptyNote(layout, width)]),
-  ];
-  if (layout.omitted > 0) {
-    parts.push(
-      textSvg(chartOmittedNote(input.bars.length, layout.bars.length), {
-        x: PAD_X,
-        y: layout.height - BOTTOM_PAD - FOOTNOTE_LINE / 2 + 4,
-        size: LEGEND_SIZE,
-        fill: COLORS.textMuted,
-      }),
-    );
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height: layout.height });
+  try {
+    chart.setOption(buildOption(input, layout, width));
+    return outlineText(chart.renderToSVGString());
+  } finally {
+    chart.dispose();
   }
-  return (
-    `<svg width="${width}" height="${layout.height}" viewBox="0 0 ${width} ${layout.height}" ` +
-    `xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`
+}
+
+/**
+ * Converts the characters of every text the chart shows in one pass per weight; ECharts measures its texts one by
+ * one, and each text with a new character would otherwise be a conversion pass of its own.
+ */
+function preloadGlyphs(input: RankingChartInput): void {
+  // ECharts sizes every font by "国" (U+56FD) and "a"; axis labels are digits; long texts end in an ellipsis.
+  const common = `\u56fda${ELLIPSIS}0123456789.,%—`;
+  const labels = flagLabels(input);
+  const bars = input.bars.slice(0, MAX_RANKING_BARS);
+  const names = bars.map((b) => escapeRich(b.label));
+  const footnote = chartOmittedNote(input.bars.length, bars.length);
+  loadGlyphs(
+    [common, input.subtitle ?? "", ...names, labels.red, labels.yellow, footnote, CHART_EMPTY].join(""),
+    "normal",
   );
+  loadGlyphs([common, input.title, FLAG_BADGES.red, FLAG_BADGES.yellow].join(""), "bold");
 }
 
 interface Layout {
   bars: RankingBar[];
   omitted: number;
-  legend: { color: string; text: string }[];
   legendTop: number;
   gridTop: number;
   gridHeight: number;
   height: number;
-  /** Left edge of the bar area (after rank column and names). */
-  gridLeft: number;
+  /** Width of the rank and name column left of the bars; longer names are truncated to it. */
+  labelWidth: number;
   /** Space right of the bar area kept free for the value labels. */
   gridRight: number;
-  /** Widest a name may be before it is truncated. */
-  nameWidth: number;
 }
 
+/** The chart's height and the bands ECharts places the title, legend and bars in; the canvas size comes first. */
 function computeLayout(input: RankingChartInput, width: number): Layout {
   const bars = input.bars.slice(0, MAX_RANKING_BARS);
   const omitted = input.bars.length - bars.length;
-  const labels = flagLabels(input);
-  const legend: Layout["legend"] = [];
-  if (bars.some((b) => b.flag === "red")) legend.push({ color: COLORS.red, text: labels.red });
-  if (bars.some((b) => b.flag === "yellow")) legend.push({ color: COLORS.yellow, text: labels.yellow });
 
   let y = TITLE_TOP + TITLE_LINE;
   if (input.subtitle) y += SUBTITLE_GAP + SUBTITLE_LINE;
   const legendTop = y + 10;
-  if (legend.length > 0) y = legendTop + LEGEND_LINE;
+  if (bars.some((b) => b.flag)) y = legendTop + LEGEND_LINE;
   const gridTop = y + 20;
 
   const rows = Math.max(bars.length, 1);
@@ -179,9 +201,9 @@ function computeLayout(input: RankingChartInput, width: number): Layout {
   }
 
   // Names get as much room as the longest needs, but never more than ~38% of the width.
-  const longest = Math.max(0, ...bars.map((b) => measureText(b.label, LABEL_SIZE)));
-  const nameWidth = Math.min(Math.ceil(longest), Math.round(width * 0.38) - RANK_COL);
-  const gridLeft = PAD_X + RANK_COL + nameWidth + 12;
+  const longest = Math.max(0, ...bars.map((b) => measureText(escapeRich(b.label), LABEL_SIZE)));
+  const labelWidth = RANK_COL + Math.min(Math.ceil(longest), Math.round(width * 0.38) - RANK_COL);
+  // The value labels stick out right of the bars, where ECharts does not look for them: room is kept for the widest.
   const widestValue = Math.max(
     0,
     ...bars.map(
@@ -189,145 +211,178 @@ function computeLayout(input: RankingChartInput, width: number): Layout {
     ),
   );
   const gridRight = PAD_X + Math.ceil(widestValue) + 10;
-  return { bars, omitted, legend, legendTop, gridTop, gridHeight, height, gridLeft, gridRight, nameWidth };
+  return { bars, omitted, legendTop, gridTop, gridHeight, height, labelWidth, gridRight };
 }
 
-/** Title, subtitle, the legend of the flag colours and the line under them. */
-function header(input: RankingChartInput, layout: Layout, width: number): string[] {
-  const room = width - 2 * PAD_X;
-  const parts = [
-    textSvg(truncate(input.title, TITLE_SIZE, room, "bold"), {
-      x: PAD_X,
-      y: TITLE_TOP + TITLE_LINE / 2,
-      size: TITLE_SIZE,
-      weight: "bold",
-      fill: COLORS.text,
-    }),
-  ];
-  if (input.subtitle) {
-    parts.push(
-      textSvg(truncate(input.subtitle, SUBTITLE_SIZE, room), {
-        x: PAD_X,
-        y: TITLE_TOP + TITLE_LINE + SUBTITLE_GAP + SUBTITLE_LINE / 2,
-        size: SUBTITLE_SIZE,
-        fill: COLORS.textSecondary,
-      }),
-    );
-  }
-  // A colour chip and its text per flag colour, in one row under the title.
-  let x = PAD_X;
-  for (const item of layout.legend) {
-    parts.push(rect(x, layout.legendTop + 4, 12, 12, item.color, 2));
-    parts.push(
-      textSvg(item.text, {
-        x: x + 18,
-        y: layout.legendTop + LEGEND_LINE / 2,
-        size: LEGEND_SIZE,
-        fill: COLORS.textSecondary,
-      }),
-    );
-    x += 18 + measureText(item.text, LEGEND_SIZE) + 24;
-  }
-  parts.push(rect(PAD_X, layout.gridTop - 10, room, 1, COLORS.divider));
-  return parts;
-}
-
-function emptyNote(layout: Layout, width: number): string {
-  return textSvg(CHART_EMPTY, {
-    x: width / 2,
-    y: layout.gridTop + EMPTY_HEIGHT / 2,
-    size: LABEL_SIZE,
-    anchor: "middle",
-    fill: COLORS.textMuted,
-  });
-}
-
-/** The value axis (dashed lines and their labels), then per row: rank, name, bar, value and flag badge. */
-function bars(input: RankingChartInput, layout: Layout, width: number): string[] {
+function buildOption(input: RankingChartInput, layout: Layout, width: number): EChartsOption {
   const { bars } = layout;
+  const graphic: GraphicComponentOption[] = [
+    {
+      type: "rect",
+      shape: { x: PAD_X, y: layout.gridTop - 10, width: width - 2 * PAD_X, height: 1 },
+      style: { fill: COLORS.divider },
+    },
+  ];
+  if (layout.omitted > 0) {
+    graphic.push({
+      type: "text",
+      x: PAD_X,
+      y: layout.height - BOTTOM_PAD - FOOTNOTE_LINE / 2 + 4,
+      style: {
+        text: chartOmittedNote(input.bars.length, bars.length),
+        fill: COLORS.textMuted,
+        fontSize: LEGEND_SIZE,
+        verticalAlign: "middle",
+      },
+    });
+  }
+  if (bars.length === 0) {
+    graphic.push({
+      type: "text",
+      x: width / 2,
+      y: layout.gridTop + EMPTY_HEIGHT / 2,
+      style: {
+        text: CHART_EMPTY,
+        fill: COLORS.textMuted,
+        fontSize: LABEL_SIZE,
+        align: "center",
+        verticalAlign: "middle",
+      },
+    });
+  }
+  const header = { width: width - 2 * PAD_X, overflow: "truncate", ellipsis: ELLIPSIS } as const;
+  const option: EChartsOption = {
+    animation: false,
+    backgroundColor: COLORS.background,
+    title: {
+      text: input.title,
+      subtext: input.subtitle,
+      left: PAD_X,
+      top: TITLE_TOP,
+      padding: 0,
+      itemGap: SUBTITLE_GAP,
+      textStyle: { fontSize: TITLE_SIZE, lineHeight: TITLE_LINE, fontWeight: "bold", color: COLORS.text, ...header },
+      subtextStyle: { fontSize: SUBTITLE_SIZE, lineHeight: SUBTITLE_LINE, color: COLORS.textSecondary, ...header },
+    },
+    graphic,
+  };
+  if (bars.length === 0) return option;
+
   const ranks = competitionRanks(bars);
   const values = bars.map((b) => (Number.isFinite(b.value) ? Math.max(0, b.value) : 0));
   const percent = input.valueFormat === "percent";
-  // Rates are drawn against 0–100% in quarters (more if bad data exceeds 1); counts get a "nice" scale from 0.
-  const axis = percent ? { max: Math.max(1, ...values), step: 0.25 } : niceAxis(Math.max(0, ...values));
-  const plotWidth = width - layout.gridLeft - layout.gridRight;
-  const xOf = (value: number) => layout.gridLeft + (plotWidth * value) / axis.max;
-  const rowHeight = layout.gridHeight / bars.length;
-  const thickness = Math.min(BAR_THICKNESS, Math.max(4, Math.floor(rowHeight * 0.5)));
-  const parts: string[] = [];
-
-  const axisY = layout.gridTop + layout.gridHeight + 8 + AXIS_SIZE / 2;
-  const dashes: string[] = [];
-  for (let tick = 0; tick <= axis.max + 1e-9; tick += axis.step) {
-    const x = Math.round(xOf(tick));
-    // Dashes as filled 1 px rectangles on whole pixels: crisp, and far cheaper to rasterize than a dashed stroke.
-    for (let y = layout.gridTop; y < layout.gridTop + layout.gridHeight; y += DASH + GAP) {
-      dashes.push(`M${x} ${y}h1v${Math.min(DASH, layout.gridTop + layout.gridHeight - y)}h-1z`);
-    }
-    const label = percent ? `${Math.round(tick * 100)}%` : formatValue(tick, "count");
-    parts.push(textSvg(label, { x: x + 0.5, y: axisY, size: AXIS_SIZE, anchor: "middle", fill: COLORS.textMuted }));
-  }
-  parts.unshift(`<path d="${dashes.join("")}" fill="${COLORS.divider}"/>`);
-
-  bars.forEach((bar, i) => {
-    const cy = layout.gridTop + rowHeight * (i + 0.5);
-    parts.push(
-      textSvg(String(ranks[i] ?? ""), { x: PAD_X, y: cy, size: RANK_SIZE, weight: "bold", fill: COLORS.textMuted }),
-    );
-    parts.push(
-      textSvg(truncate(bar.label, LABEL_SIZE, layout.nameWidth), {
-        x: PAD_X + RANK_COL,
-        y: cy,
-        size: LABEL_SIZE,
-        fill: COLORS.text,
-      }),
-    );
-    const end = xOf(values[i] ?? 0);
-    const length = end - layout.gridLeft;
-    if (length > 0) {
-      const color = bar.flag ? COLORS[bar.flag] : COLORS.neutral;
-      parts.push(barPath(layout.gridLeft, cy - thickness / 2, length, thickness, Math.min(4, length), color));
-    }
-    // On a white box, so the value stays readable where it crosses the dashed lines.
-    const value = formatValue(bar.value, input.valueFormat);
-    const valueX = end + 8;
-    const valueWidth = measureText(value, VALUE_SIZE, "bold");
-    parts.push(rect(valueX - 2, cy - VALUE_SIZE / 2 - 2, valueWidth + 4, VALUE_SIZE + 4, COLORS.background));
-    parts.push(textSvg(value, { x: valueX, y: cy, size: VALUE_SIZE, weight: "bold", fill: COLORS.text }));
-    if (bar.flag) {
-      const badge = FLAG_BADGES[bar.flag];
-      const x = valueX + valueWidth + TAG_GAP;
-      const badgeWidth = measureText(badge, TAG_SIZE, "bold") + 10;
-      parts.push(rect(x, cy - TAG_SIZE / 2 - 2, badgeWidth, TAG_SIZE + 4, COLORS[bar.flag], 3));
-      const fill = bar.flag === "red" ? "#FFFFFF" : COLORS.text;
-      parts.push(textSvg(badge, { x: x + 5, y: cy, size: TAG_SIZE, weight: "bold", fill }));
-    }
-  });
-  return parts;
+  const thickness = Math.min(BAR_THICKNESS, Math.max(4, Math.floor((layout.gridHeight / bars.length) * 0.5)));
+  // One series per colour, drawn over each other: the legend names the flagged ones.
+  const labels = flagLabels(input);
+  const colours = [
+    { flag: undefined, name: "", color: COLORS.neutral },
+    { flag: "red", name: labels.red, color: COLORS.red },
+    { flag: "yellow", name: labels.yellow, color: COLORS.yellow },
+  ].filter((c) => bars.some((b) => b.flag === c.flag));
+  const series = colours.map(
+    ({ flag, name, color }): BarSeriesOption => ({
+      type: "bar",
+      name,
+      color,
+      barWidth: thickness,
+      barGap: "-100%",
+      itemStyle: { borderRadius: [0, 4, 4, 0] },
+      emphasis: { disabled: true },
+      data: bars.map((b, i) => (b.flag === flag ? (values[i] ?? 0) : null)),
+      label: {
+        show: true,
+        position: "right",
+        distance: 6,
+        formatter: ({ dataIndex }) => {
+          const value = `{value|${formatValue(bars[dataIndex]?.value ?? Number.NaN, input.valueFormat)}}`;
+          return flag ? `${value}{gap|}{${flag}|${FLAG_BADGES[flag as "red" | "yellow"]}}` : value;
+        },
+        rich: {
+          // On a white box, so the value stays readable where it crosses the dashed lines.
+          value: {
+            fontSize: VALUE_SIZE,
+            fontWeight: "bold",
+            color: COLORS.text,
+            backgroundColor: COLORS.background,
+            padding: [2, 2],
+          },
+          gap: { width: TAG_GAP - 2 },
+          red: tagStyle(COLORS.red, "#FFFFFF"),
+          yellow: tagStyle(COLORS.yellow, COLORS.text),
+        },
+      },
+    }),
+  );
+  return {
+    ...option,
+    legend: {
+      data: colours.filter((c) => c.flag).map((c) => c.name),
+      left: PAD_X,
+      top: layout.legendTop + 4,
+      padding: 0,
+      icon: "roundRect",
+      itemWidth: 12,
+      itemHeight: 12,
+      itemGap: 24,
+      selectedMode: false,
+      textStyle: { fontSize: LEGEND_SIZE, color: COLORS.textSecondary },
+    },
+    grid: {
+      left: PAD_X + layout.labelWidth + LABEL_MARGIN,
+      right: layout.gridRight,
+      top: layout.gridTop,
+      height: layout.gridHeight,
+      // The name column's width is known (it is the truncation width): ECharts' search for room (outerBounds) would
+      // only cost time.
+      outerBoundsMode: "none",
+    },
+    xAxis: {
+      type: "value",
+      min: 0,
+      // Rates are drawn against 0–100% in quarters (more if bad data exceeds 1); counts get ECharts' "nice" scale.
+      ...(percent ? { max: Math.max(1, ...values), interval: 0.25 } : {}),
+      axisLabel: {
+        fontSize: AXIS_SIZE,
+        color: COLORS.textMuted,
+        margin: 8,
+        formatter: (v: number) => (percent ? `${Math.round(v * 100)}%` : formatValue(v, "count")),
+      },
+      axisLine: { show: false },
+      axisTick: { show: false },
+      splitLine: { show: true, lineStyle: { color: COLORS.divider, type: "dashed" } },
+    },
+    yAxis: {
+      type: "category",
+      inverse: true,
+      data: bars.map((_, i) => String(i)),
+      axisLine: { show: false },
+      axisTick: { show: false },
+      axisLabel: {
+        // A fixed column: the rank, then the name, truncated to the column.
+        interval: 0,
+        margin: LABEL_MARGIN,
+        width: layout.labelWidth,
+        overflow: "truncate",
+        ellipsis: ELLIPSIS,
+        formatter: (_value: string, index: number) => rankLabel(ranks[index] ?? 0, bars[index]?.label ?? ""),
+        rich: {
+          rank: { width: RANK_COL, align: "left", fontSize: RANK_SIZE, fontWeight: "bold", color: COLORS.textMuted },
+          name: { align: "left", fontSize: LABEL_SIZE, color: COLORS.text },
+        },
+      },
+    },
+    series,
+  };
 }
 
-function rect(x: number, y: number, width: number, height: number, fill: string, radius = 0): string {
-  const r = radius > 0 ? ` rx="${radius}"` : "";
-  return `<rect x="${round(x)}" y="${round(y)}" width="${round(width)}" height="${round(height)}"${r} fill="${fill}"/>`;
+/** A y-axis label in ECharts' rich text: the rank, then the name. */
+function rankLabel(rank: number, name: string): string {
+  return `{rank|${rank}}{name|${escapeRich(name)}}`;
 }
 
-/** A bar with its right corners rounded by `r`. */
-function barPath(x: number, y: number, width: number, height: number, r: number, fill: string): string {
-  const right = x + width;
-  const d =
-    `M${round(x)} ${round(y)}H${round(right - r)}Q${round(right)} ${round(y)} ${round(right)} ${round(y + r)}` +
-    `V${round(y + height - r)}Q${round(right)} ${round(y + height)} ${round(right - r)} ${round(y + height)}` +
-    `H${round(x)}Z`;
-  return `<path d="${d}" fill="${fill}"/>`;
-}
-
-/** A count axis from 0: about five steps of 1, 2 or 5 times a power of ten, ending on a step. */
-function niceAxis(max: number): { max: number; step: number } {
-  if (max <= 0) return { max: 1, step: 0.25 };
-  const rough = max / 5;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = ([1, 2, 5, 10].find((m) => m * power >= rough) ?? 10) * power;
-  return { max: Math.ceil(max / step) * step, step };
+/** Rich-text style of the "红旗" / "黄牌" badge after a flagged bar's value. */
+function tagStyle(backgroundColor: string, color: string) {
+  return { backgroundColor, color, fontSize: TAG_SIZE, fontWeight: "bold" as const, padding: [2, 5], borderRadius: 3 };
 }
 
 function tagWidth(): number {
@@ -355,16 +410,4 @@ function competitionRanks(bars: RankingBar[]): number[] {
     ranks.push(prev && prevRank !== undefined && prev.value === bar.value ? prevRank : i + 1);
   });
   return ranks;
-}
-
-/** Cuts `text` so it fits `maxWidth`, ending in "…" when shortened. */
-function truncate(text: string, fontSize: number, maxWidth: number, weight: "normal" | "bold" = "normal"): string {
-  if (measureText(text, fontSize, weight) <= maxWidth) return text;
-  const chars = [...text];
-  while (chars.length > 1 && measureText(`${chars.join("")}…`, fontSize, weight) > maxWidth) chars.pop();
-  return `${chars.join("")}…`;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }

@@ -130,6 +130,10 @@ export async function jumpClock(
         ? nextLocalTime(clock.now(), request.time, timeZone)
         : await nextDueAt(deps, clock.now());
   if (!destination) return { now: clock.epoch(), note: SANDBOX_TEXTS.nothingDue };
+  // What is due at this very instant (nextDueAt looks only after it) goes out before the clock moves, at its own
+  // time: e.g. the weekly briefing of a sandbox started at 09:00 on a Monday.
+  await riqing.tick();
+  await riqing.outbox.drain();
   let truncated = false;
   for (let steps = 0; ; steps++) {
     const at = await nextDueAt(deps, clock.now());

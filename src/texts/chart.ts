@@ -16,3 +16,11 @@ export const FLAG_LEGENDS = {
   percent: { red: "红旗：整改率最高", yellow: "黄牌：整改率最低" },
   other: { red: "红旗：表现最优", yellow: "黄牌：有待提升" },
 } as const;
+
+/**
+ * Rich-text markup uses `{`, `}` and `|`; replace them in user text with full-width look-alikes, and keep the label on
+ * one line.
+ */
+export function escapeRich(text: string): string {
+  return text.replace(/\{/g, "｛").replace(/\}/g, "｝").replace(/\|/g, "｜").replace(/\s+/g, " ");
+}

@@ -344,9 +344,21 @@ describe("a realistic morning: 5 communities, 40 reports from 10 workers", () =>
               ? [`${formatDateTime(issue.events[1]?.at ?? new Date(0), TZ)} ${worker.name} 补充上报内容`]
               : []),
           ],
+          // 申请延期 needs a responder and a deadline; 挂账 and 缓办 (one button each) are open to every open issue.
           actions: waiting
-            ? ["assign", "reject", "set_grid", "set_category"]
-            : ["accept", "rectify", "assign", "send_back", "reject", "set_grid", "set_category"],
+            ? ["assign", "reject", "park", "park", "set_grid", "set_category"]
+            : [
+                "accept",
+                "rectify",
+                "assign",
+                "send_back",
+                "reject",
+                "request_extension",
+                "park",
+                "park",
+                "set_grid",
+                "set_category",
+              ],
         });
       }
     }

@@ -20,6 +20,16 @@ describe("reminders, escalation and look-back in the demo street", () => {
     h.emu.messages(work).filter((m) => m.sender.type === "app" && (m.rootId === rootId || m.parentId === rootId));
   const reminders = (rootId: string) => thread(rootId).filter((m) => latest(m).includes("⏰"));
   const issueCard = (rootId: string) => thread(rootId).find((m) => m.msgType === "interactive");
+  /**
+   * The bot's messages in the leader group after the weekly 工作简报 (behaviour §15), which the tests' Monday 10:00
+   * tick posts first: its card, then its .docx.
+   */
+  const leaderPostsAfterBriefing = (): EmulatedMessage[] => {
+    const posts = h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app");
+    expect(latest(posts[0])).toContain("创文工作简报 第1期 · 幸福街道 · 2026年第47周（11月16日—11月22日）");
+    expect(posts[1]?.msgType).toBe("file");
+    return posts.slice(2);
+  };
   const report = async (text: string, seed: number) => {
     const sent = await h.emu.userSends({ chatId: work, from: p("何小燕"), text, images: [samplePng(seed)] });
     await h.settle();
@@ -79,11 +89,11 @@ describe("reminders, escalation and look-back in the demo street", () => {
     // Due for escalation at 12:00 the next day, it goes to the leader group at its 14:00 slot.
     clock.advanceTo("2026-11-24 12:01");
     await clock.tick();
-    expect(h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app")).toEqual([]);
+    expect(leaderPostsAfterBriefing()).toEqual([]);
     clock.advanceTo("2026-11-24 14:00");
     await clock.tick();
     await clock.tick();
-    const escalations = h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app");
+    const escalations = leaderPostsAfterBriefing();
     expect(escalations).toHaveLength(1);
     expect(latest(escalations[0])).toContain("超期未整改问题 1 件");
     expect(latest(escalations[0])).toContain(
@@ -244,7 +254,7 @@ describe("reminders, escalation and look-back in the demo street", () => {
     // Due for escalation at 12:00 the next day: the leader group's 14:00 slot names them all again.
     clock.advanceTo("2026-11-24 14:00");
     await clock.tick();
-    const [escalation] = h.emu.messages(ORG.chats.leaders).filter((m) => m.sender.type === "app");
+    const [escalation] = leaderPostsAfterBriefing();
     expect(latest(escalation)).toContain(
       `#1001 占道经营 · 幸福里社区 幸福里第一网格 幸福路菜市场 · **已超期 1 天 2 小时（期限 昨天 12:00）** · ${everyone}`,
     );

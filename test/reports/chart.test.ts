@@ -11,7 +11,7 @@ import {
   renderRankingChartSvg,
 } from "../../src/reports/chart.ts";
 import { CHART_FONT_FAMILY, chartFontFiles } from "../../src/reports/chart-font.ts";
-import { textSvg } from "../../src/reports/chart-glyphs.ts";
+import { outlineText } from "../../src/reports/chart-glyphs.ts";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -98,20 +98,20 @@ describe("renderRankingChart", () => {
     expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(pngSize(png)).toEqual({ width: 600 * CHART_PIXEL_RATIO, height: 300 * CHART_PIXEL_RATIO });
 
-    const heightFor = (n: number) => {
+    const heightFor = async (n: number) => {
       const bars = Array.from({ length: n }, (_, i) => ({ label: `第${i + 1}网格`, value: 1 - i / 100 }));
-      const svg = renderRankingChartSvg(chart(bars));
+      const svg = await renderRankingChartSvg(chart(bars));
       const match = /^<svg width="(\d+)" height="(\d+)"/.exec(svg);
       expect(match?.[1]).toBe(String(DEFAULT_CHART_WIDTH));
       return Number(match?.[2]);
     };
-    const h = [1, 8, MAX_RANKING_BARS, MAX_RANKING_BARS + 1, MAX_RANKING_BARS + 20].map(heightFor);
+    const h = await Promise.all([1, 8, MAX_RANKING_BARS, MAX_RANKING_BARS + 1, MAX_RANKING_BARS + 20].map(heightFor));
     expect(h[0]).toBeLessThan(h[1] ?? 0);
     expect(h[1]).toBeLessThan(h[2] ?? 0);
     // Past the cap only a one-line footnote ("仅显示前 30 项") is added, however many bars are dropped.
     expect(h[3]).toBe(h[4]);
     expect((h[3] ?? 0) - (h[2] ?? 0)).toBeLessThan(40);
-    expect(renderRankingChartSvg(chart([]))).toContain("暂无数据");
+    expect(await renderRankingChartSvg(chart([]))).toContain('aria-label="暂无数据"');
   });
 
   it("is deterministic: the same input gives byte-identical PNGs", async () => {
@@ -141,9 +141,8 @@ describe("renderRankingChart", () => {
   // no font at all resvg draws exactly the chart's pixels (a <text> it has no font for would be left out).
   it("holds its text as outlines from the bundled fonts: it rasterizes the same with no font at all", async () => {
     const input = chart(twoBars("东城社区"));
-    const svg = renderRankingChartSvg(input);
+    const svg = await renderRankingChartSvg(input);
     expect(svg).not.toContain("<text");
-    expect(svg).toContain('aria-label="东城社区"');
     const withFont = decodePng(await renderRankingChart(input));
     const noFont = await renderAsync(svg, {
       fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
@@ -156,31 +155,69 @@ describe("renderRankingChart", () => {
     expect(diff(withFont, bare).count).toBe(0);
   });
 
+  // ECharts writes each text as a <text> element; every one of them is replaced by its characters' outlines: a label's
+  // group holds one path per character, the same character has the same outline wherever it is drawn.
+  it("replaces every text ECharts writes with the outlines of its characters", async () => {
+    const groups = (svg: string, label: string) =>
+      [...svg.matchAll(new RegExp(`<g aria-label="${label}"[^>]*>(.*?)</g>`, "g"))].map((m) => m[1] ?? "");
+    const glyphsOf = (group: string) => [...group.matchAll(/<path transform="[^"]*" d="([^"]+)"\/>/g)].map((m) => m[1]);
+    const east = await renderRankingChartSvg(chart(twoBars("东城社区")));
+    const west = await renderRankingChartSvg(chart(twoBars("西城社区")));
+    expect(east).not.toMatch(/<text\b/);
+    const [eastGlyphs = []] = groups(east, "东城社区").map(glyphsOf);
+    const [westGlyphs = []] = groups(west, "西城社区").map(glyphsOf);
+    expect(eastGlyphs).toHaveLength(4);
+    expect(westGlyphs).toHaveLength(4);
+    expect(eastGlyphs[0]).not.toBe(westGlyphs[0]);
+    expect(eastGlyphs.slice(1)).toEqual(westGlyphs.slice(1));
+    // The other texts too: title, legend, ranks, values, badges, axis labels.
+    for (const text of ["各社区整改率排名", "红旗：整改率最高", "93.5%", "红旗", "黄牌", "100%"]) {
+      expect(groups(east, text).length, text).toBeGreaterThan(0);
+    }
+  });
+
+  it("truncates a long name with an ellipsis to the name column", async () => {
+    const long = "幸福里街道第十二社区第三网格东片区北段";
+    const svg = await renderRankingChartSvg(chart(twoBars(long)));
+    const name = /<g aria-label="(幸福里[^"]*)"/.exec(svg)?.[1] ?? "";
+    expect(name).toMatch(/^幸福里街道.+…$/);
+    expect(name.length).toBeLessThan(long.length);
+  });
+
   // The outlines and advances come from resvg's own layout of the bundled fonts: a line of text drawn from them matches
   // resvg drawing the same line as <text> with those fonts, pixel for pixel up to anti-aliasing.
-  it("draws a line as resvg draws it as text with the bundled fonts", async () => {
+  it("outlines a text element (anchor, baseline, size, weight) as resvg draws it with the bundled fonts", async () => {
     const line = "幸福里第12网格 93.5%（截至 18:00）Ab";
     const size = 15;
-    const baseline = 30;
+    const baseline = 24;
     const raster = async (body: string, fontFiles: string[]) => {
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="360" height="48">${body}</svg>`;
       const font = { loadSystemFonts: false, fontFiles, defaultFontFamily: CHART_FONT_FAMILY };
       const image = await renderAsync(svg, { background: "#FFFFFF", font, shapeRendering: 2, logLevel: "off" });
       return { width: image.width, height: image.height, data: new Uint8Array(image.pixels) };
     };
-    for (const weight of ["normal", "bold"] as const) {
-      const ours = await raster(textSvg(line, { x: 10, y: baseline - 0.38 * size, size, weight, fill: "#000000" }), []);
-      const theirs = await raster(
-        `<text x="10" y="${baseline}" font-size="${size}" font-weight="${weight}" xml:space="preserve">${line}</text>`,
-        chartFontFiles(),
-      );
+    const cases = [
+      { weight: "normal", anchor: "start", dominant: "central" },
+      { weight: "bold", anchor: "middle", dominant: "alphabetic" },
+      { weight: "normal", anchor: "end", dominant: "hanging" },
+      { weight: "bold", anchor: "start", dominant: "text-before-edge" },
+      { weight: "normal", anchor: "middle", dominant: "ideographic" },
+      { weight: "normal", anchor: "start", dominant: "middle" },
+    ];
+    for (const { weight, anchor, dominant } of cases) {
+      const text =
+        `<text x="${anchor === "start" ? 10 : anchor === "middle" ? 180 : 350}" y="${baseline}" text-anchor="${anchor}" ` +
+        `dominant-baseline="${dominant}" style="font-size:${size}px;font-weight:${weight};" fill="#000000" ` +
+        `xml:space="preserve">${line}</text>`;
+      const ours = await raster(outlineText(text), []);
+      const theirs = await raster(text, chartFontFiles());
       const ink = ours.data.filter((v, i) => i % 4 === 0 && v < 128).length;
       expect(ink).toBeGreaterThan(500);
       let off = 0;
       for (let i = 0; i < ours.data.length; i += 4) {
         if (Math.abs((ours.data[i] ?? 0) - (theirs.data[i] ?? 0)) > 96) off++;
       }
-      expect(off).toBeLessThan(ink * 0.02);
+      expect(off, `${weight} ${anchor} ${dominant}`).toBeLessThan(ink * 0.02);
     }
   });
 

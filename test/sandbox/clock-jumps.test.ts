@@ -58,7 +58,12 @@ describe("jumping the sandbox clock", () => {
       "11-24 08:00 ⏰ #1001 距整改期限还有 1 小时（今天 09:00 前）",
       "11-24 09:00 ⏰ #1001 已到整改期限（今天 09:00）",
     ]);
-    expect(botMessages("幸福街道创城领导群")).toEqual(["11-23 19:00 日清日报 · 幸福街道 · 11月23日"]);
+    expect(botMessages("幸福街道创城领导群")).toEqual([
+      // The weekly 工作简报, due at the 09:00 the sandbox starts at: its card and its .docx.
+      "11-23 09:00 创文工作简报 第1期 · 幸福街道 · 2026年第47周（11月16日—11月22日）",
+      "11-23 09:00 file",
+      "11-23 19:00 日清日报 · 幸福街道 · 11月23日",
+    ]);
     expect(botMessages("和平社区创城工作群")).toEqual(["11-23 18:30 日清日报 · 和平社区 · 11月23日"]);
   });
 
@@ -71,7 +76,14 @@ describe("jumping the sandbox clock", () => {
     const far = await jumpClock(session, { action: "advance", minutes: 7 * 24 * 60 }, TZ, 2);
     expect(far.note).toBe("跳过的时间太长：途中前 2 个提醒时刻已逐一处理，之后的只在到达时处理，可能有遗漏。");
     await t.sandbox.settle();
-    expect(botMessages("幸福街道创城领导群")).toEqual(["11-23 19:00 日清日报 · 幸福街道 · 11月23日"]);
+    expect(botMessages("幸福街道创城领导群")).toEqual([
+      "11-23 09:00 创文工作简报 第1期 · 幸福街道 · 2026年第47周（11月16日—11月22日）",
+      "11-23 09:00 file",
+      "11-23 19:00 日清日报 · 幸福街道 · 11月23日",
+      // Due at 09:00 on the 30th, after the last stop: found at the destination.
+      "11-30 18:00 创文工作简报 第2期 · 幸福街道 · 2026年第48周（11月23日—11月29日）",
+      "11-30 18:00 file",
+    ]);
     expect(far.now - sh("2026-11-30 18:00").getTime()).toBeGreaterThanOrEqual(0);
   });
 });
