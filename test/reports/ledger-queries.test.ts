@@ -32,8 +32,7 @@ describe("the ledger's queries", () => {
       await exportLedger(counting.db, { unitCode: "S", from, to, out, now: asOf, dataDir: f.dir });
       return { queries: counting.queries, numbers: await issueNumbers(out) };
     };
-    // The first export also loads the org, which is then kept for its revision (db/org-queries.ts orgOf): load it
-    // before counting, so every period is counted the same way.
+    // The first export also loads the org snapshot (the 整改时限 column reads it); later ones only check its revision.
     await queriesFor("warm-up", sh("2026-11-01 00:00"), sh("2026-12-01 00:00"));
     const month = await queriesFor("month", sh("2026-11-01 00:00"), sh("2026-12-01 00:00"));
     const century = await queriesFor("century", sh("1926-12-01 00:00"), sh("2026-12-01 00:00"));
