@@ -1,12 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { lastEndedPeriod } from "../../src/domain/briefing-period.ts";
+import { unitStats } from "../../src/reports/stats.ts";
 import { jumpClock } from "../../src/sandbox/sandbox-actions.ts";
 import type { SandboxSession } from "../../src/sandbox/sandbox-session.ts";
+import { BRIEFING_FIGURES, FIGURES_HEADER } from "../../src/texts/briefing.ts";
+import { readDocx } from "../support/docx.ts";
 import { samplePng } from "../support/images.ts";
 import { named, startTestSandbox, type TestSandbox } from "./support.ts";
 
 const TZ = "Asia/Shanghai";
 
-describe("a week of patrols in the sandbox (behaviour §14)", () => {
+describe("a week of patrols in the sandbox (behaviour §14, §15)", () => {
   let t: TestSandbox;
   let session: SandboxSession;
   beforeEach(async () => {
@@ -27,7 +31,7 @@ describe("a week of patrols in the sandbox (behaviour §14)", () => {
       .map((m) => JSON.stringify(m.content))
       .filter((c) => /"content":"日清日报 · /.test(c));
 
-  it("shows the demo's plans covered and missed in every evening's digests, day after day", async () => {
+  it("shows the demo's plans covered and missed in every evening's digests, then the week's numbered 工作简报", async () => {
     const work = named(t.chats, "幸福里社区创城工作群");
     for (let day = 0; day < 5; day++) {
       await session.emu.userSends({
@@ -57,6 +61,27 @@ describe("a week of patrols in the sandbox (behaviour §14)", () => {
     expect(street[4]).toContain("二级");
     expect(street[4]).toContain("城管执法中队");
     expect(await session.riqing.db.patrolVisit.count()).toBe(5);
+
+    // On to Monday 09:00: the street's leader group gets that week's 工作简报, numbered after the one sent when the
+    // sandbox started (behaviour §15), and the .docx says what the statistics module says of the week.
+    await jumpClock(session, { action: "advance", minutes: 2 * 24 * 60 }, TZ);
+    await t.sandbox.settle();
+    const leaders = session.emu.messages(named(t.chats, "幸福街道创城领导群")).filter((m) => m.sender.type === "app");
+    const files = leaders.filter((m) => m.msgType === "file");
+    expect(files).toHaveLength(2);
+    const fileKey = (files[1]?.content as { file_key?: string }).file_key ?? "";
+    const docx = session.emu.resource(fileKey)?.data;
+    if (!docx) throw new Error("the briefing's file was not uploaded");
+    const doc = await readDocx(Buffer.from(docx));
+    expect(doc.paragraphs).toContain("（周报）第2期");
+    const week = lastEndedPeriod("week", session.clock.now(), TZ);
+    const stats = await unitStats(session.riqing.db, "xfjd", week, session.clock.now());
+    expect(stats.found).toBeGreaterThan(0);
+    const figures = doc.tables.find((table) => JSON.stringify(table[0]) === JSON.stringify(FIGURES_HEADER)) ?? [];
+    for (const key of ["found", "rectified", "closed", "open", "overdue"] as const) {
+      const row = figures.find((r) => r[0] === BRIEFING_FIGURES[key]);
+      expect(Number(row?.[1]), key).toBe(stats[key]);
+    }
     // Five days of the sandbox's sweeps, digests and charts: longer than the default on a loaded machine.
   }, 180_000);
 });
