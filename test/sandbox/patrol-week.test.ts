@@ -69,7 +69,7 @@ describe("a week of patrols in the sandbox (behaviour §14, §15)", () => {
     const leaders = session.emu.messages(named(t.chats, "幸福街道创城领导群")).filter((m) => m.sender.type === "app");
     const files = leaders.filter((m) => m.msgType === "file");
     expect(files).toHaveLength(2);
-    const fileKey = (files[1]?.content as { file_key?: string }).file_key ?? "";
+    const fileKey = (files[1]?.content as { file_key?: string } | undefined)?.file_key ?? "";
     const docx = session.emu.resource(fileKey)?.data;
     if (!docx) throw new Error("the briefing's file was not uploaded");
     const doc = await readDocx(Buffer.from(docx));
