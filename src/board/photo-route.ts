@@ -1,13 +1,14 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import type Router from "@koa/router";
 import { PHOTO_PATH, photoLinkValid } from "../access/photo-link.ts";
 import type { Db } from "../db/client.ts";
+import { withoutCameraMetadata } from "../lark/fit-image.ts";
 
 /**
  * GET /media/photos/<id>?k=<signed>: one stored photo, for whoever holds a link the board or the API signed (see
- * src/access/photo-link.ts). A link that is forged, expired or for another photo gets 403; nothing else is served.
+ * src/access/photo-link.ts), without where it was taken (behaviour §14.8). A link that is forged, expired or for
+ * another photo gets 403; nothing else is served.
  */
 export function photoRoute(
   router: Router,
@@ -32,6 +33,6 @@ export function photoRoute(
     ctx.type = photo?.mime ?? "application/octet-stream";
     ctx.set("Cache-Control", "private, max-age=3600");
     ctx.set("X-Content-Type-Options", "nosniff");
-    ctx.body = createReadStream(file);
+    ctx.body = await withoutCameraMetadata(await readFile(file));
   });
 }

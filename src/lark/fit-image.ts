@@ -77,3 +77,11 @@ export async function fitForLark(photo: Buffer, maxBytes = LARK_IMAGE_MAX_BYTES)
   }
   throw new Error(`photo of ${photo.length} bytes does not fit Lark's ${maxBytes}-byte limit even at 1280 px`);
 }
+
+/**
+ * A stored photo as Riqing shows it outside Lark (the board, the API's photo links): upright and without its camera
+ * metadata, at its own size (behaviour §14.8). The stored original keeps what it came with.
+ */
+export function withoutCameraMetadata(photo: Buffer): Promise<Buffer> {
+  return fitForLark(photo, Number.POSITIVE_INFINITY);
+}

@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import exifr from "exifr";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueBoardToken } from "../../src/access/board-token.ts";
 import type { EmulatedMessage } from "../../src/emulator/index.ts";
@@ -24,8 +28,8 @@ describe("the 挂图作战 board", () => {
     const response = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  const report = async (chatId: string, from: string, text: string, seed: number) => {
-    const sent = await h.emu.userSends({ chatId, from: person(from), text, images: [samplePng(seed)] });
+  const report = async (chatId: string, from: string, text: string, seed: number, image = samplePng(seed)) => {
+    const sent = await h.emu.userSends({ chatId, from: person(from), text, images: [image] });
     await h.settle();
     return h.bot.db.issue.findFirstOrThrow({ where: { sourceMessageId: sent.messageId } });
   };
@@ -92,6 +96,29 @@ describe("the 挂图作战 board", () => {
     expect((await api(`/board/api/issues/${dfl.number}`, secretary)).status).toBe(404);
     const street = await api("/board/api/view", linkTokenOf(h, person("王建国")));
     expect((street.body.issues as { number: number }[]).map((i) => i.number).sort()).toEqual([xfl.number, dfl.number]);
+  });
+
+  it("shows a phone photo without where it was taken, and keeps the original as it came (behaviour §14.8)", async () => {
+    const phone = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#804020" } })
+      .jpeg()
+      .withExif({
+        IFD3: {
+          GPSLatitudeRef: "N",
+          GPSLatitude: "31/1 14/1 1339/100",
+          GPSLongitudeRef: "E",
+          GPSLongitude: "121/1 25/1 5556/100",
+        },
+      })
+      .toBuffer();
+    expect(await exifr.gps(phone)).toBeTruthy();
+    const issue = await report(ORG.chats.xflWork, "何小燕", "上报 幸福里小游园垃圾桶满了", 3, phone);
+    const detail = await api(`/board/api/issues/${issue.number}`, linkTokenOf(h, person("李秀英")));
+    const [photo] = (detail.body.photos as { before: string[] }).before;
+    const shown = Buffer.from(await (await fetch(`${base}${photo}`)).arrayBuffer());
+    expect((await sharp(shown).metadata()).width).toBe(40);
+    expect(await exifr.gps(shown)).toBeUndefined();
+    const stored = await h.bot.db.photo.findFirstOrThrow({ where: { issueId: issue.id } });
+    expect(await exifr.gps(readFileSync(join(h.dir, stored.path)))).toBeTruthy();
   });
 
   it("refuses forged and expired links with 401, and a person who lost their duty with 403", async () => {
