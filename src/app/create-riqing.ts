@@ -53,6 +53,8 @@ export interface Riqing {
   botOpenId: string;
   /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
   tick(): Promise<void>;
+  /** Waits until the scheduled runs started so far (the one at start included) are done. */
+  scheduled(): Promise<void>;
   /** Starts the queues, the schedules, the HTTP server and (in ws mode) the long connection. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -282,6 +284,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     port: 0,
     botOpenId: bot.openId,
     tick: () => scheduler.tick(),
+    scheduled: () => scheduler.idle(),
     async start() {
       inbox.start();
       outbox.start();

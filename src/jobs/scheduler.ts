@@ -68,6 +68,11 @@ export class Scheduler {
     return this.run(this.jobs);
   }
 
+  /** Resolves when every run started so far is done. */
+  idle(): Promise<void> {
+    return this.last;
+  }
+
   /** Stops the schedules and waits for a run that is going. */
   async stop(): Promise<void> {
     const tasks = this.tasks;

@@ -150,10 +150,11 @@ export async function stopSession(session: SandboxSession): Promise<void> {
   await session.emu.close();
 }
 
-/** Waits until the bot has processed every received event and sent everything in its outbox. */
+/** Waits until the bot has finished its scheduled runs, processed every received event and sent everything in its outbox. */
 export async function settleSession(session: SandboxSession): Promise<void> {
   const { riqing } = session;
   for (let round = 0; round < 50; round++) {
+    await riqing.scheduled();
     await riqing.inbox.idle();
     await riqing.outbox.drain();
     const pending = await riqing.db.inboundEvent.count({ where: { status: "pending" } });
