@@ -7,7 +7,7 @@ import { issueBoardToken } from "../../src/access/board-token.ts";
 import type { EmulatedMessage } from "../../src/emulator/index.ts";
 import { clockDriver } from "../jobs/clock-harness.ts";
 import { BOARD_SECRET, type BotHarness, ORG, startBot } from "../support/bot.ts";
-import { samplePng } from "../support/images.ts";
+import { photoWithGps, samplePng } from "../support/images.ts";
 
 /** The board token in the last link the bot sent a person privately. */
 function linkTokenOf(h: BotHarness, openId: string): string {
@@ -99,17 +99,7 @@ describe("the 挂图作战 board", () => {
   });
 
   it("shows a phone photo without where it was taken, and keeps the original as it came (behaviour §14.8)", async () => {
-    const phone = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#804020" } })
-      .jpeg()
-      .withExif({
-        IFD3: {
-          GPSLatitudeRef: "N",
-          GPSLatitude: "31/1 14/1 1339/100",
-          GPSLongitudeRef: "E",
-          GPSLongitude: "121/1 25/1 5556/100",
-        },
-      })
-      .toBuffer();
+    const phone = await photoWithGps(128, 40, 20);
     expect(await exifr.gps(phone)).toBeTruthy();
     const issue = await report(ORG.chats.xflWork, "何小燕", "上报 幸福里小游园垃圾桶满了", 3, phone);
     const detail = await api(`/board/api/issues/${issue.number}`, linkTokenOf(h, person("李秀英")));

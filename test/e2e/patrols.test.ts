@@ -4,22 +4,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { clockDriver } from "../jobs/clock-harness.ts";
 import { ORG, useBot } from "../support/bot.ts";
-import { samplePng } from "../support/images.ts";
-
-/** A phone photo that says where it was taken: 31.23705 N, 121.4321 E, by 幸福路菜市场. */
-async function photoWithGps(seed: number): Promise<Buffer> {
-  return sharp({ create: { width: 32, height: 24, channels: 3, background: { r: seed % 255, g: 80, b: 40 } } })
-    .jpeg()
-    .withExif({
-      IFD3: {
-        GPSLatitudeRef: "N",
-        GPSLatitude: "31/1 14/1 1339/100",
-        GPSLongitudeRef: "E",
-        GPSLongitude: "121/1 25/1 5556/100",
-      },
-    })
-    .toBuffer();
-}
+import { photoWithGps, samplePng } from "../support/images.ts";
 
 describe("patrol check-ins in chat (behaviour §14.3)", () => {
   const bot = useBot({ mode: "webhook", extraOrg: [join(import.meta.dirname, "../../examples/patrols.yaml")] });

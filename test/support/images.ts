@@ -1,4 +1,5 @@
 import { deflateSync } from "node:zlib";
+import sharp from "sharp";
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -37,4 +38,19 @@ export function samplePng(seed: number, size = 8): Buffer {
     chunk("IDAT", deflateSync(raw)),
     chunk("IEND", Buffer.alloc(0)),
   ]);
+}
+
+/** A phone photo (JPEG) that says where it was taken: 31.23705 N, 121.4321 E, by 幸福路菜市场. */
+export function photoWithGps(seed: number, width = 32, height = 24): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: seed % 255, g: 80, b: 40 } } })
+    .jpeg()
+    .withExif({
+      IFD3: {
+        GPSLatitudeRef: "N",
+        GPSLatitude: "31/1 14/1 1339/100",
+        GPSLongitudeRef: "E",
+        GPSLongitude: "121/1 25/1 5556/100",
+      },
+    })
+    .toBuffer();
 }
