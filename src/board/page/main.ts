@@ -32,9 +32,16 @@ const state: State = {
   view: null,
   filters: { category: "", community: "", state: "" },
 };
-let resizeMap: (() => void) | undefined;
+let disposeMap: (() => void) | undefined;
 let reloadTimer: number | undefined;
 let live: HTMLElement | undefined;
+
+/** Puts `nodes` in place of the page's content, disposing of the map that goes with it. */
+function replaceRoot(...nodes: Node[]): void {
+  disposeMap?.();
+  disposeMap = undefined;
+  root.replaceChildren(...nodes);
+}
 
 function readLocation(): void {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -49,7 +56,7 @@ function readLocation(): void {
 
 function showRefusal(refusal: Refusal | { error: string; login: boolean }): void {
   document.title = T.refusedTitle;
-  root.replaceChildren(
+  replaceRoot(
     el(
       "main",
       { class: "refusal", "data-test": "refusal" },
@@ -69,7 +76,7 @@ async function load(): Promise<void> {
     render();
   } catch (error) {
     if (error instanceof RefusedError) return showRefusal(error.refusal);
-    if (!state.view) root.replaceChildren(el("p", { class: "loading" }, T.failed));
+    if (!state.view) replaceRoot(el("p", { class: "loading" }, T.failed));
     window.setTimeout(() => void load(), 3000);
   }
 }
@@ -170,12 +177,20 @@ function render(): void {
     el("div", { class: "left" }, state.screen ? null : filters(view), legend(), mapBox),
     el("aside", { class: "right" }, headline(view), ranking(view), list(issues, view)),
   );
-  root.replaceChildren(header, main);
+  replaceRoot(header, main);
   if (hasMap(view)) {
     mapBox.classList.add("has-map");
-    resizeMap = drawMap(mapBox, view, issues, { dark: state.screen, interactive: !state.screen, onIssue: showIssue });
+    disposeMap = drawMap(mapBox, view, issues, {
+      dark: state.screen,
+      interactive: !state.screen,
+      onIssue: showIssue,
+      onFail: (error) => {
+        console.error("board: the map failed, showing tiles instead", error);
+        mapBox.classList.remove("has-map");
+        mapBox.replaceChildren(tiles(view, issues));
+      },
+    });
   } else {
-    resizeMap = undefined;
     mapBox.append(tiles(view, issues));
   }
 }
@@ -423,7 +438,6 @@ readLocation();
 if (!state.token) {
   showRefusal({ error: T.noToken, login: false });
 } else {
-  root.replaceChildren(el("p", { class: "loading" }, T.loading));
+  replaceRoot(el("p", { class: "loading" }, T.loading));
   void load().then(() => void listen());
-  window.addEventListener("resize", () => resizeMap?.());
 }

@@ -46,13 +46,16 @@ function spread(number: number, size: number): [number, number] {
 
 /**
  * Draws the grids from their outlines with ECharts (no map tiles: works offline) and the open issues on them as
- * dots in their state's colour. Clicking a dot calls `onIssue`. Returns a function that resizes the chart.
+ * dots in their state's colour. Clicking a dot calls `onIssue`. The chart is drawn once the container has a size
+ * and follows it from then on; while it has none (hidden, not laid out yet) nothing is drawn, since ECharts' map
+ * layout cannot invert a transform of zero size. Should ECharts fail all the same, `onFail` gets the error and the
+ * chart is gone. Returns the function that disposes of the chart.
  */
 export function drawMap(
   container: HTMLElement,
   view: BoardView,
   issues: readonly BoardIssue[],
-  options: { dark: boolean; interactive: boolean; onIssue: (number: number) => void },
+  options: { dark: boolean; interactive: boolean; onIssue: (number: number) => void; onFail: (error: unknown) => void },
 ): () => void {
   const name = `riqing-${view.unit.id}`;
   const grids = view.areas.flatMap((area, i) => area.grids.map((g) => ({ ...g, tint: i })));
@@ -82,45 +85,59 @@ export function drawMap(
     ];
   });
   const tints = options.dark ? AREA_TINTS_DARK : AREA_TINTS;
-  const chart = echarts.getInstanceByDom(container) ?? echarts.init(container, undefined, { renderer: "canvas" });
-  chart.setOption(
-    {
-      animation: false,
-      tooltip: {
-        trigger: "item",
-        formatter: (p: { data?: { tip?: string }; name: string }) => p.data?.tip ?? p.name,
-      },
-      geo: {
-        map: name,
-        roam: options.interactive,
-        layoutCenter: ["50%", "50%"],
-        layoutSize: "95%",
-        // On a phone the grids are too small for their names: the dots and the tooltip say enough.
-        label: {
-          show: container.clientWidth >= 500,
-          color: options.dark ? "#9fb3c8" : "#52606d",
-          fontSize: options.dark ? 16 : 12,
-        },
-        itemStyle: { borderColor: options.dark ? "#3d5a80" : "#9aa5b1", borderWidth: 1 },
-        emphasis: { disabled: !options.interactive, label: { color: options.dark ? "#ffffff" : "#1f2933" } },
-        regions: grids.map((g) => ({ name: g.name, itemStyle: { areaColor: tints[g.tint % tints.length] } })),
-      },
-      series: [
-        {
-          type: "scatter",
-          coordinateSystem: "geo",
-          symbolSize: options.dark ? 18 : 13,
-          data,
-          emphasis: { scale: 1.4 },
-        },
-      ],
+  const option = (width: number): echarts.EChartsCoreOption => ({
+    animation: false,
+    tooltip: {
+      trigger: "item",
+      formatter: (p: { data?: { tip?: string }; name: string }) => p.data?.tip ?? p.name,
     },
-    true,
-  );
-  chart.off("click");
-  chart.on("click", (event) => {
-    const value = (event.data as { value?: number[] } | undefined)?.value;
-    if (event.seriesType === "scatter" && value?.[2] !== undefined) options.onIssue(value[2]);
+    geo: {
+      map: name,
+      roam: options.interactive,
+      layoutCenter: ["50%", "50%"],
+      layoutSize: "95%",
+      // On a phone the grids are too small for their names: the dots and the tooltip say enough.
+      label: {
+        show: width >= 500,
+        color: options.dark ? "#9fb3c8" : "#52606d",
+        fontSize: options.dark ? 16 : 12,
+      },
+      itemStyle: { borderColor: options.dark ? "#3d5a80" : "#9aa5b1", borderWidth: 1 },
+      emphasis: { disabled: !options.interactive, label: { color: options.dark ? "#ffffff" : "#1f2933" } },
+      regions: grids.map((g) => ({ name: g.name, itemStyle: { areaColor: tints[g.tint % tints.length] } })),
+    },
+    series: [
+      {
+        type: "scatter",
+        coordinateSystem: "geo",
+        symbolSize: options.dark ? 18 : 13,
+        data,
+        emphasis: { scale: 1.4 },
+      },
+    ],
   });
-  return () => chart.resize();
+  let chart: echarts.ECharts | undefined;
+  const draw = () => {
+    if (!(container.clientWidth > 0 && container.clientHeight > 0)) return;
+    try {
+      if (chart) return chart.resize();
+      chart = echarts.init(container, undefined, { renderer: "canvas" });
+      chart.setOption(option(container.clientWidth), true);
+      chart.on("click", (event) => {
+        const value = (event.data as { value?: number[] } | undefined)?.value;
+        if (event.seriesType === "scatter" && value?.[2] !== undefined) options.onIssue(value[2]);
+      });
+    } catch (error) {
+      dispose();
+      options.onFail(error);
+    }
+  };
+  const sized = new ResizeObserver(draw);
+  const dispose = () => {
+    sized.disconnect();
+    chart?.dispose();
+    chart = undefined;
+  };
+  sized.observe(container);
+  return dispose;
 }
