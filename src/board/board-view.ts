@@ -16,6 +16,7 @@ import { scoreTerms } from "../texts/digest.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatDecimal, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
+import type { BoardDeps } from "./board-deps.ts";
 import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
 
 const TEXT_ON_BOARD = 80;
@@ -26,7 +27,7 @@ export async function boardView(
   roots: readonly number[],
   unitId: number,
   now: Date,
-  timeZone: string,
+  { timeZone, officeHours }: Pick<BoardDeps, "timeZone" | "officeHours">,
 ): Promise<BoardView> {
   const org = await orgOf(db);
   const unit = org.units.get(unitId);
@@ -83,6 +84,7 @@ export async function boardView(
     date: localDateString(now, timeZone),
     now,
     timeZone,
+    officeHours,
     minRankedIssues: DEFAULT_MIN_RANKED_ISSUES,
     listLimit: 1,
   });

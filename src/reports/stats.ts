@@ -28,11 +28,14 @@
  *   - awaitingVerification (待验收): open at t and awaiting verification.
  *   - rebound (反弹): found issues (as above) that are flagged as the rebound of an earlier one.
  *   - rate / cumulativeRate: 整改率 over the period / from the beginning of time, both observed at t.
- *   - durations: 响应用时, 整改用时 and 办结用时 over the period (durationsIn: average and median hours).
+ *   - durations: 响应用时, 整改用时 and 办结用时 over the period (durationsIn: average and median hours), each issue's
+ *     counted in its time limit's unit (behaviour §8.7) with the time zone and office hours given as `counting`.
  */
 
 import type { Db, Tx } from "../db/client.ts";
+import { limitUnitLookup, orgOf } from "../db/org-queries.ts";
 import {
+  type CountingOptions,
   DEFAULT_TIME_ZONE,
   localDateString,
   localPeriod,
@@ -271,24 +274,32 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
  * Figures for each unit in `unitIds` and every unit below them (so a community's grids, a street's communities
  * and grids), for `period` observed at `asOf`. About ten grouped queries in all, whatever the number of units:
  * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations
- * are read per issue, and only for the issues accepted, rectified or closed in the period. Throws UnknownUnitError for an
- * unknown unit.
+ * are read per issue, and only for the issues accepted, rectified or closed in the period; they are counted in each
+ * issue's limit unit with `counting` (time zone and office hours; the defaults unless given). Throws UnknownUnitError
+ * for an unknown unit.
  */
 export async function statsByUnit(
   db: Client,
   unitIds: readonly number[],
   period: Period,
   asOf: Date,
+  counting: CountingOptions = {},
 ): Promise<Map<number, UnitStats>> {
   const scope = await loadScope(db, unitIds);
-  return statsForScope(db, scope, period, asOf);
+  return statsForScope(db, scope, period, asOf, counting);
 }
 
 /** Figures of one unit given by id or code (see {@link statsByUnit}). Throws UnknownUnitError when it is missing. */
-export async function unitStats(db: Client, unit: number | string, period: Period, asOf: Date): Promise<UnitStats> {
+export async function unitStats(
+  db: Client,
+  unit: number | string,
+  period: Period,
+  asOf: Date,
+  counting: CountingOptions = {},
+): Promise<UnitStats> {
   const scope = await loadUnitScope(db, unit);
   const root = scope.roots[0] as UnitNode;
-  return (await statsForScope(db, scope, period, asOf)).get(root.id) as UnitStats;
+  return (await statsForScope(db, scope, period, asOf, counting)).get(root.id) as UnitStats;
 }
 
 /** Figures for every unit of an already loaded scope (see {@link statsByUnit}). */
@@ -297,6 +308,7 @@ export async function statsForScope(
   scope: Scope,
   period: Period,
   asOf: Date,
+  counting: CountingOptions = {},
 ): Promise<Map<number, UnitStats>> {
   const inScope = scope.where;
   const t = observationInstant(period, asOf);
@@ -306,6 +318,7 @@ export async function statsForScope(
   const byUnit = PLACED_BY;
 
   const [
+    org,
     categories,
     reported,
     rebounds,
@@ -319,6 +332,7 @@ export async function statsForScope(
     timed,
     histories,
   ] = await Promise.all([
+    orgOf(db),
     loadCategories(db),
     db.issue.groupBy({
       by: [...byUnit, "status", "categoryId"],
@@ -390,9 +404,10 @@ export async function statsForScope(
   addUp(awaiting, (tally, n) => {
     tally.openByStatus.rectified += n;
   });
+  const limitUnitOf = limitUnitLookup(org);
   for (const row of timed) {
     if (!isStatus(row.status)) continue;
-    const facts: DurationFacts = { ...row, status: row.status };
+    const facts: DurationFacts = { ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) };
     each(row, (t) => t.timedIssues.push(facts));
   }
 
@@ -403,7 +418,10 @@ export async function statsForScope(
 
   const result = new Map<number, UnitStats>();
   for (const [id, tally] of tallies) {
-    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, period, asOf, t));
+    result.set(
+      id,
+      finish(scope.units.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t, counting }),
+    );
   }
   return result;
 }
@@ -418,6 +436,7 @@ async function timedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Peri
   const select = {
     id: true,
     ...PLACED_SELECT,
+    categoryId: true,
     status: true,
     reportedAt: true,
     acceptedAt: true,
@@ -488,9 +507,7 @@ function finish(
   unit: UnitNode,
   t: Tally,
   categories: Map<number, CategoryInfo>,
-  period: Period,
-  asOf: Date,
-  observedAt: Date,
+  { period, asOf, observedAt, counting }: { period: Period; asOf: Date; observedAt: Date; counting: CountingOptions },
 ): UnitStats {
   const byKind = {
     ...(Object.fromEntries(CATEGORY_KINDS.map((k) => [k, 0])) as Record<CategoryKind, number>),
@@ -515,7 +532,7 @@ function finish(
   }
   byCategory.sort((a, b) => b.count - a.count || (a.categoryId ?? Infinity) - (b.categoryId ?? Infinity));
 
-  const durations = durationsIn(t.timedIssues, period);
+  const durations = durationsIn(t.timedIssues, period, counting);
   const found = sum(t.byCategory.values());
 
   return {
