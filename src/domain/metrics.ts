@@ -332,6 +332,25 @@ export function durationStats(
     const h = within(durationEnd(issue, kind), period) ? durationHours(issue, kind, counting) : null;
     if (h !== null) hours.push(h);
   }
+  return summarizeHours(hours);
+}
+
+/**
+ * Each duration of one issue in hours when its end step falls within `period`, else null: what the issue adds to
+ * the durations of every unit it counts for (so a unit's figures need not count it again).
+ */
+export function durationsEndingIn(
+  issue: DurationFacts,
+  period: Period,
+  counting: CountingOptions,
+): Record<DurationKind, number | null> {
+  return mapDurations((kind) =>
+    within(durationEnd(issue, kind), period) ? durationHours(issue, kind, counting) : null,
+  );
+}
+
+/** Count, average and median of some durations in hours (sorted in place); null average and median when none. */
+export function summarizeHours(hours: number[]): DurationStats {
   if (hours.length === 0) return { count: 0, averageHours: null, medianHours: null };
   hours.sort((a, b) => a - b);
   // The two middle values coincide when the count is odd.

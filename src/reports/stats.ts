@@ -28,7 +28,7 @@
  *   - awaitingVerification (待验收): open at t and awaiting verification.
  *   - rebound (反弹): found issues (as above) that are flagged as the rebound of an earlier one.
  *   - rate / cumulativeRate: 整改率 over the period / from the beginning of time, both observed at t.
- *   - durations: 响应用时, 整改用时 and 办结用时 over the period (durationsIn: average and median hours), each issue's
+ *   - durations: 响应用时, 整改用时 and 办结用时 over the period (average and median hours, durationsEndingIn), each issue's
  *     counted in its time limit's unit (behaviour §8.7) with the time zone and office hours given as `counting`.
  */
 
@@ -47,9 +47,11 @@ import {
   addTally,
   awaitingVerificationAt,
   closedIn,
+  DURATION_KINDS,
   type DurationFacts,
+  type DurationKind,
   type Durations,
-  durationsIn,
+  durationsEndingIn,
   emptyTally,
   type HeadCounts,
   type HistoryTally,
@@ -61,11 +63,13 @@ import {
   inHandAt,
   inHandStatus,
   issueTally,
+  mapDurations,
   observationInstant,
   overdueAt,
   type RateResult,
   rateOpenAt,
   rectificationRate,
+  summarizeHours,
 } from "../domain/metrics.ts";
 import {
   CATEGORY_CLASSES,
@@ -221,7 +225,8 @@ interface Tally {
   overdue: number;
   rateOpen: number;
   cumulativeOpen: number;
-  timedIssues: DurationFacts[];
+  /** The hours of each duration ended in the period by the unit's issues. */
+  hours: Record<DurationKind, number[]>;
   history: HistoryTally;
 }
 
@@ -240,7 +245,7 @@ function newTally(): Tally {
     overdue: 0,
     rateOpen: 0,
     cumulativeOpen: 0,
-    timedIssues: [],
+    hours: mapDurations(() => []),
     history: emptyTally(),
   };
 }
@@ -408,7 +413,13 @@ export async function statsForScope(
   for (const row of timed) {
     if (!isStatus(row.status)) continue;
     const facts: DurationFacts = { ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) };
-    each(row, (t) => t.timedIssues.push(facts));
+    const hours = durationsEndingIn(facts, period, counting);
+    each(row, (t) => {
+      for (const kind of DURATION_KINDS) {
+        const h = hours[kind];
+        if (h !== null) t.hours[kind].push(h);
+      }
+    });
   }
 
   for (const { placed, history } of histories) {
@@ -418,47 +429,30 @@ export async function statsForScope(
 
   const result = new Map<number, UnitStats>();
   for (const [id, tally] of tallies) {
-    result.set(
-      id,
-      finish(scope.units.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t, counting }),
-    );
+    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t }));
   }
   return result;
 }
 
 /**
- * The issues of the scope whose durations may end in the period, for durationsIn to pick from (it decides which
- * count): those accepted in the period (acceptedAt index), those awaiting verification fixed in the period (status
- * index) and those closed since the period began (closedAt index; an issue is closed after it is accepted and
- * rectified) with a step in the period. The cross-check test fails if metrics.ts ever counts other issues.
+ * The issues of the scope whose durations may end in the period, for durationsEndingIn to pick from (it decides
+ * which count): those accepted, rectified or closed in the period, in one query that follows the three times'
+ * indexes. The cross-check test fails if metrics.ts ever counts other issues.
  */
 async function timedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
-  const select = {
-    id: true,
-    ...PLACED_SELECT,
-    categoryId: true,
-    status: true,
-    reportedAt: true,
-    acceptedAt: true,
-    rectifiedAt: true,
-    closedAt: true,
-  };
   const inPeriod = { gte: period.from, lt: period.to };
-  const sets = await Promise.all([
-    db.issue.findMany({ where: { AND: [inScope, { acceptedAt: inPeriod }] }, select }),
-    db.issue.findMany({ where: { AND: [inScope, { status: "rectified" }, { rectifiedAt: inPeriod }] }, select }),
-    db.issue.findMany({
-      where: {
-        AND: [
-          inScope,
-          { closedAt: { gte: period.from } },
-          { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] },
-        ],
-      },
-      select,
-    }),
-  ]);
-  return [...new Map(sets.flat().map((issue) => [issue.id, issue])).values()];
+  return db.issue.findMany({
+    where: { AND: [inScope, { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] }] },
+    select: {
+      ...PLACED_SELECT,
+      categoryId: true,
+      status: true,
+      reportedAt: true,
+      acceptedAt: true,
+      rectifiedAt: true,
+      closedAt: true,
+    },
+  });
 }
 
 /** Whether an event's data names a kind (a park event's "parked" | "deferred"), and which. */
@@ -522,7 +516,7 @@ function finish(
   unit: UnitNode,
   t: Tally,
   categories: Map<number, CategoryInfo>,
-  { period, asOf, observedAt, counting }: { period: Period; asOf: Date; observedAt: Date; counting: CountingOptions },
+  { period, asOf, observedAt }: { period: Period; asOf: Date; observedAt: Date },
 ): UnitStats {
   const byKind = {
     ...(Object.fromEntries(CATEGORY_KINDS.map((k) => [k, 0])) as Record<CategoryKind, number>),
@@ -547,7 +541,7 @@ function finish(
   }
   byCategory.sort((a, b) => b.count - a.count || (a.categoryId ?? Infinity) - (b.categoryId ?? Infinity));
 
-  const durations = durationsIn(t.timedIssues, period, counting);
+  const durations = mapDurations((kind) => summarizeHours(t.hours[kind]));
   const found = sum(t.byCategory.values());
 
   return {
