@@ -275,7 +275,14 @@ function rows(results: Json, quick: boolean): Row[] {
       add("indicators", `one hand-written SQL aggregate, ${span}`, ind("sqlSeconds"), " s");
       const r = num(ind("ratioToSql"));
       add("indicators", `ratio to SQL, ${span}`, r, "×", "≤ 3×", r !== undefined && r <= 3);
-      add("indicators", `counts equal to SQL, ${span}`, ind("countsEqual"), "", "true", ind("countsEqual") === true);
+      add(
+        "indicators",
+        `CPU time, product / SQL, ${span}`,
+        `${ind("productCpuSeconds")} / ${ind("sqlCpuSeconds")}`,
+        " s",
+      );
+      const equal = ind("countsEqual");
+      add("indicators", `counts and durations equal to SQL, ${span}`, equal, "", "true", equal === true);
     }
     add("digest", "first ranking chart of the process (thread, glyph outlines)", get(city, "chart", "firstMs"), " ms");
     const chartMs = num(get(city, "chart", "meanMs"));
