@@ -33,6 +33,7 @@
  */
 
 import type { Db, Tx } from "../db/client.ts";
+import { inChunks } from "../db/in-chunks.ts";
 import { limitUnitLookup, orgOf } from "../db/org-queries.ts";
 import {
   type CountingOptions,
@@ -48,17 +49,16 @@ import {
   awaitingVerificationAt,
   closedIn,
   DURATION_KINDS,
-  type DurationFacts,
   type DurationKind,
   type Durations,
   durationsEndingIn,
   emptyTally,
   type HeadCounts,
+  type HistoryEvent,
   type HistoryTally,
   INDICATOR_EVENTS,
   type Indicators,
   type IssueCondition,
-  type IssueHistory,
   indicatorsOf,
   inHandAt,
   inHandStatus,
@@ -278,10 +278,10 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 /**
  * Figures for each unit in `unitIds` and every unit below them (so a community's grids, a street's communities
  * and grids), for `period` observed at `asOf`. About ten grouped queries in all, whatever the number of units:
- * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations
- * are read per issue, and only for the issues accepted, rectified or closed in the period; they are counted in each
- * issue's limit unit with `counting` (time zone and office hours; the defaults unless given). Throws UnknownUnitError
- * for an unknown unit.
+ * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations and
+ * the indicators' histories are read per issue, and only for the issues accepted, rectified or closed in the period
+ * or with an indicator event in it; durations are counted in each issue's limit unit with `counting` (time zone and
+ * office hours; the defaults unless given). Throws UnknownUnitError for an unknown unit.
  */
 export async function statsByUnit(
   db: Client,
@@ -334,8 +334,7 @@ export async function statsForScope(
     overdue,
     rateOpen,
     cumulativeOpen,
-    timed,
-    histories,
+    steps,
   ] = await Promise.all([
     orgOf(db),
     loadCategories(db),
@@ -363,8 +362,7 @@ export async function statsForScope(
     db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
-    timedIn(db, inScope, period),
-    historiesIn(db, inScope, period),
+    stepsIn(db, inScope, period),
   ]);
 
   const tallies = new Map<number, Tally>();
@@ -409,22 +407,20 @@ export async function statsForScope(
   addUp(awaiting, (tally, n) => {
     tally.openByStatus.rectified += n;
   });
+  // What each issue with a step or an indicator event in the period adds: its durations, its history's counts.
   const limitUnitOf = limitUnitLookup(org);
-  for (const row of timed) {
+  for (const row of steps.issues) {
     if (!isStatus(row.status)) continue;
-    const facts: DurationFacts = { ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) };
-    const hours = durationsEndingIn(facts, period, counting);
-    each(row, (t) => {
+    const issue = { ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) };
+    const hours = durationsEndingIn(issue, period, counting);
+    const part = issueTally({ ...issue, events: steps.eventsOf.get(row.id) ?? [] }, period, t);
+    each(row, (tally) => {
       for (const kind of DURATION_KINDS) {
         const h = hours[kind];
-        if (h !== null) t.hours[kind].push(h);
+        if (h !== null) tally.hours[kind].push(h);
       }
+      addTally(tally.history, part);
     });
-  }
-
-  for (const { placed, history } of histories) {
-    const part = issueTally(history, period, t);
-    each(placed, (tally) => addTally(tally.history, part));
   }
 
   const result = new Map<number, UnitStats>();
@@ -434,26 +430,19 @@ export async function statsForScope(
   return result;
 }
 
-/**
- * The issues of the scope whose durations may end in the period, for durationsEndingIn to pick from (it decides
- * which count): those accepted, rectified or closed in the period, in one query that follows the three times'
- * indexes. The cross-check test fails if metrics.ts ever counts other issues.
- */
-async function timedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
-  const inPeriod = { gte: period.from, lt: period.to };
-  return db.issue.findMany({
-    where: { AND: [inScope, { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] }] },
-    select: {
-      ...PLACED_SELECT,
-      categoryId: true,
-      status: true,
-      reportedAt: true,
-      acceptedAt: true,
-      rectifiedAt: true,
-      closedAt: true,
-    },
-  });
-}
+/** What the durations and the indicators read of an issue. */
+const STEP_SELECT = {
+  id: true,
+  ...PLACED_SELECT,
+  categoryId: true,
+  status: true,
+  reportedAt: true,
+  deadline: true,
+  acceptedAt: true,
+  rectifiedAt: true,
+  closedAt: true,
+  parkedAt: true,
+} as const satisfies Prisma.IssueSelect;
 
 /** Whether an event's data names a kind (a park event's "parked" | "deferred"), and which. */
 function kindOf(data: unknown): string | null {
@@ -462,54 +451,40 @@ function kindOf(data: unknown): string | null {
 }
 
 /**
- * The issues of the scope whose history in the period adds to the indicators (issueTally decides how): those with
- * an indicator event in the period, and those closed in it, each with those events. Read from both ends, so each
- * query follows an index (the events' time, the issues' closing time) instead of testing every issue for events.
+ * The issues of the scope whose durations or history in the period may count (durationsEndingIn and issueTally
+ * decide), with their indicator events in the period: the issues accepted, rectified or closed in the period, in one
+ * query that follows the three times' indexes; the period's events of counted issues by their time; and by id the
+ * few issues with such an event and no step in the period. The cross-check tests fail if metrics.ts ever counts
+ * other issues.
  */
-async function historiesIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
-  const inPeriod = { type: { in: [...INDICATOR_EVENTS] }, at: { gte: period.from, lt: period.to } };
-  const counted: Prisma.IssueWhereInput = { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] };
-  const issueSelect = {
-    id: true,
-    ...PLACED_SELECT,
-    status: true,
-    reportedAt: true,
-    deadline: true,
-    rectifiedAt: true,
-    closedAt: true,
-    parkedAt: true,
-  } as const;
-  const eventSelect = { type: true, at: true, data: true } as const;
-  const [events, closed] = await Promise.all([
-    db.issueEvent.findMany({
-      where: { ...inPeriod, issue: counted },
-      select: { ...eventSelect, issue: { select: issueSelect } },
-    }),
+async function stepsIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
+  const inPeriod = { gte: period.from, lt: period.to };
+  const [stepped, events] = await Promise.all([
     db.issue.findMany({
-      where: { AND: [counted, toWhere(closedIn(period))] },
-      select: { ...issueSelect, events: { where: inPeriod, select: eventSelect } },
+      where: { AND: [inScope, { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] }] },
+      select: STEP_SELECT,
+    }),
+    db.issueEvent.findMany({
+      where: {
+        type: { in: [...INDICATOR_EVENTS] },
+        at: inPeriod,
+        issue: { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] },
+      },
+      select: { issueId: true, type: true, at: true, data: true },
     }),
   ]);
-  // Issues closed in the period come with their events; the others are gathered from their events.
-  const issues = new Map(closed.map((issue) => [issue.id, issue]));
-  const closedIds = new Set(issues.keys());
-  for (const { issue, ...event } of events) {
-    if (closedIds.has(issue.id)) continue;
-    const known = issues.get(issue.id);
-    if (known) known.events.push(event);
-    else issues.set(issue.id, { ...issue, events: [event] });
+  const eventsOf = new Map<number, HistoryEvent[]>();
+  for (const e of events) {
+    const list = eventsOf.get(e.issueId) ?? [];
+    list.push({ type: e.type, at: e.at, kind: kindOf(e.data) });
+    eventsOf.set(e.issueId, list);
   }
-  return [...issues.values()].flatMap(
-    ({ id: _, gridId, communityId, streetId, assigneeUnitId, events, status, ...times }) => {
-      if (!isStatus(status)) return [];
-      const history: IssueHistory = {
-        ...times,
-        status,
-        events: events.map((e) => ({ type: e.type, at: e.at, kind: kindOf(e.data) })),
-      };
-      return [{ placed: { gridId, communityId, streetId, assigneeUnitId }, history }];
-    },
+  const read = new Set(stepped.map((issue) => issue.id));
+  const others = await inChunks(
+    [...eventsOf.keys()].filter((id) => !read.has(id)),
+    (ids) => db.issue.findMany({ where: { id: { in: ids } }, select: STEP_SELECT }),
   );
+  return { issues: [...stepped, ...others], eventsOf };
 }
 
 function finish(
