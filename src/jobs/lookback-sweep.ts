@@ -28,6 +28,7 @@ import {
 import type { Prisma } from "../generated/prisma/client.ts";
 import { sentMessageId } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
+import { inChunks } from "../reports/stats-scope.ts";
 import { stripReportWord } from "../texts/words.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
@@ -57,6 +58,7 @@ export async function runLookbackSweep(deps: JobDeps, now: Date, options: SweepO
   return notices;
 }
 
+/** The columns a look-back sweep reads of every issue it looks at. */
 const LOOKBACK_SELECT = {
   ...INDEXED_SELECT,
   number: true,
@@ -66,20 +68,24 @@ const LOOKBACK_SELECT = {
   sourceChatId: true,
   sourceMessageId: true,
   reporterId: true,
+} as const satisfies Prisma.IssueSelect;
+
+type LookbackRow = Prisma.IssueGetPayload<{ select: typeof LOOKBACK_SELECT }>;
+
+/** What the question shows, read for the issues asked only. */
+const QUESTION_SELECT = {
+  id: true,
   category: { select: { name: true } },
   grid: { select: { name: true } },
   point: { select: { name: true } },
   reporter: { select: { openId: true } },
-  rebounds: { select: { id: true }, take: 1 },
 } as const satisfies Prisma.IssueSelect;
-
-type LookbackRow = Prisma.IssueGetPayload<{ select: typeof LOOKBACK_SELECT }>;
 
 /**
  * The issues a look-back sweep at `now` reads, with their facts (null for one that is never asked: not closed, no
  * reporter in chat — an issue another system filed pulls the status itself —, or already rebounded): by default those
  * the index puts at or before `now` (and not out of reach); when the org or a chat's settings changed since the
- * index was kept, every issue closed recently enough to be due.
+ * index was kept, every issue closed recently enough to be asked now or later.
  */
 async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, rows?: () => Promise<LookbackRow[]>) {
   const bindings = await db.chatBinding.findMany({ select: { chatId: true, name: true, settings: true } });
@@ -88,24 +94,37 @@ async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, row
   const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
   const chatName = (chatId: string) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
   const review = await orgReview(db, LOOKBACK_INDEX);
-  const reach = new Date(now.getTime() - LOOKBACK_REACH_MS);
+  const indexed = { nextLookbackAt: { lte: now, gte: new Date(now.getTime() - LOOKBACK_REACH_MS) } };
+  const longest = Math.max(
+    0,
+    ...[defaults, ...settingsByChat.values()].map((s) => Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS)),
+  );
+  const recent = {
+    status: "closed",
+    closedAt: { gte: new Date(now.getTime() - LOOKBACK_STALE_MS - (longest + 1) * DAY_MS) },
+  };
   const read =
     (await rows?.()) ??
     (await db.issue.findMany({
-      where: review.stale
-        ? { OR: [{ nextLookbackAt: { lte: now, gte: reach } }, { status: "closed", closedAt: { gte: reach } }] }
-        : { nextLookbackAt: { lte: now, gte: reach } },
+      where: review.stale ? { OR: [indexed, recent] } : indexed,
       select: LOOKBACK_SELECT,
       orderBy: { closedAt: "asc" },
     }));
+  const rebounded = new Set(
+    (
+      await inChunks(
+        read.map((r) => r.id),
+        (ids) => db.issue.findMany({ where: { reboundOfId: { in: ids } }, select: { reboundOfId: true } }),
+      )
+    ).map((r) => r.reboundOfId),
+  );
   const factsOf = (issue: LookbackRow): LookbackFacts | null => {
     const asked =
       issue.status === "closed" &&
-      issue.closedAt !== null &&
       issue.sourceChatId !== null &&
       issue.sourceMessageId !== null &&
       issue.reporterId !== null &&
-      issue.rebounds.length === 0;
+      !rebounded.has(issue.id);
     if (!asked || issue.closedAt === null) return null;
     const settings = settingsOf(issue.sourceChatId);
     return {
@@ -120,12 +139,11 @@ async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, row
 
 type Lookbacks = Awaited<ReturnType<typeof loadLookbacks>>;
 
-/** Sets the index of every issue read to when its look-back is next due (see sweep-index.ts). */
-async function keepIndex(db: JobDeps["db"], state: Lookbacks, now: Date): Promise<void> {
-  const asked = await claimedKeys(
-    db,
-    state.read.map((i) => lookbackKey(i.id)),
-  );
+/**
+ * Sets the index of every issue read to when its look-back is next due (see sweep-index.ts), from the claims in
+ * `asked` (one not looked up counts as not taken: the index comes earlier, never later).
+ */
+async function keepIndex(db: JobDeps["db"], state: Lookbacks, now: Date, asked: ReadonlySet<string>): Promise<void> {
   await setIndex(
     db,
     "nextLookbackAt",
@@ -151,7 +169,17 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
     due.map((i) => lookbackKey(i.id)),
   );
   const notices: SweepNotice[] = [];
-  for (const issue of due.filter((i) => !done.has(lookbackKey(i.id)))) {
+  const asking = due.filter((i) => !done.has(lookbackKey(i.id)));
+  // What the questions show, read for those asked (a dry run asks none).
+  const shown = new Map(
+    (
+      await inChunks(
+        (options.dryRun ? [] : asking).map((i) => i.id),
+        (ids) => db.issue.findMany({ where: { id: { in: ids } }, select: QUESTION_SELECT }),
+      )
+    ).map((q) => [q.id, q]),
+  );
+  for (const issue of asking) {
     const chatId = issue.sourceChatId ?? "";
     const messageId = issue.sourceMessageId ?? "";
     const notice = {
@@ -163,19 +191,27 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
       notices.push(notice);
       continue;
     }
-    const content = lookbackCard(lookbackViewOf({ ...issue, closedAt: issue.closedAt ?? now }), deps.timeZone);
+    const question = shown.get(issue.id);
+    if (!question) continue;
+    const content = lookbackCard(
+      lookbackViewOf({ ...issue, ...question, closedAt: issue.closedAt ?? now }),
+      deps.timeZone,
+    );
     try {
       const asked = await transaction(db, async (tx) => {
         if (!(await claimWhile(tx, notice.key, "lookback", issue.id, ["closed"]))) return false;
         await replyCard(tx, { key: notice.key, chatId, messageId, card: content, inThread: true });
         return true;
       });
-      if (asked) notices.push(notice);
+      if (asked) {
+        notices.push(notice);
+        done.add(notice.key);
+      }
     } catch (error) {
       deps.log.warn({ err: error, issueId: issue.id }, "look-back not asked; trying again on the next sweep");
     }
   }
-  await keepIndex(db, state, now);
+  await keepIndex(db, state, now, done);
   return notices;
 }
 
@@ -191,7 +227,15 @@ async function nextLookbackAt(
 ): Promise<Date | null> {
   const { db, timeZone } = deps;
   const due = await loadLookbacks(db, after, timeZone);
-  await keepIndex(db, due, after);
+  await keepIndex(
+    db,
+    due,
+    after,
+    await claimedKeys(
+      db,
+      due.read.map((i) => lookbackKey(i.id)),
+    ),
+  );
   const later = await loadLookbacks(db, after, timeZone, () =>
     db.issue.findMany({
       where: { nextLookbackAt: { gt: after, ...(until && { lte: until }) } },

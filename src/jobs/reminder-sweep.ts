@@ -321,13 +321,15 @@ function doneOf(state: LadderState, issue: Candidate, done: ReadonlySet<string>)
 
 /**
  * Sets the index of every issue the sweep at `now` looked at to when the sweep next has something to do for it
- * (nextReminderAttention), from the claims as they stand after the sweep; an issue without a ladder gets none.
+ * (nextReminderAttention), from the claims in `done` (a claim not looked up counts as not taken: the index then
+ * comes earlier, never later, and the sweep at that time looks the claim up); an issue without a ladder gets none.
  */
-async function keepIndex(deps: Pick<JobDeps, "db" | "timeZone">, state: LadderState, now: Date): Promise<void> {
-  const done = await claimedKeys(
-    deps.db,
-    state.candidates.flatMap((issue) => doneKeys(state, issue, now, deps.timeZone)),
-  );
+async function keepIndex(
+  deps: Pick<JobDeps, "db" | "timeZone">,
+  state: LadderState,
+  now: Date,
+  done: ReadonlySet<string>,
+): Promise<void> {
   await setIndex(
     deps.db,
     "nextReminderAt",
@@ -361,12 +363,17 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     ),
   );
   const groups = slotGroups(state, now);
+  const passed = state.candidates.filter(
+    (c): c is Candidate & { deadline: Date } => c.deadline !== null && remindersDueAt(state.factsOf(c), now).redraw,
+  );
+  // Every claim the sweep looks at, once; what it claims itself is added as it goes (the index is set from them).
   const done = await claimedKeys(db, [
     ...dues.flatMap((d) => d.map((t) => t.key)),
     ...groups.flatMap((g) => [
       slotKey(g.target.unitId, g.slot),
       ...g.escalations.map((e) => reminderKey(e.issueId, "escalate", undefined, e.round)),
     ]),
+    ...passed.map((c) => passedKey(c.id, c.deadline)),
   ]);
   // The first thread reminder of each issue not sent yet; a regular rung settles the snooze's reminder too.
   const threads = dues.flatMap((d) => {
@@ -380,10 +387,15 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   for (const item of threads) {
     const chatId = item.issue.sourceChatId ?? "";
     const summary = `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`;
-    if (options.dryRun || (await sendThreadReminder(deps, item, now))) notices.push({ key: item.key, chatId, summary });
+    if (options.dryRun) {
+      notices.push({ key: item.key, chatId, summary });
+    } else if (await sendThreadReminder(deps, item, now)) {
+      notices.push({ key: item.key, chatId, summary });
+      for (const key of [item.key, ...item.alsoSettles]) done.add(key);
+    }
   }
 
-  if (!options.dryRun) await redrawPassedCards(deps, state, now);
+  if (!options.dryRun) await redrawPassedCards(deps, passed, done, now);
 
   for (const group of groups) {
     // This slot's card went out already: what came due since waits for the next slot.
@@ -392,6 +404,10 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     if (pending.length === 0) continue;
     const sent = options.dryRun ? pending : await sendEscalation(deps, { ...group, escalations: pending }, now);
     if (sent.length === 0) continue;
+    if (!options.dryRun) {
+      done.add(slotKey(group.target.unitId, group.slot));
+      for (const e of sent) done.add(reminderKey(e.issueId, "escalate", undefined, e.round));
+    }
     for (const chatId of group.target.chatIds) {
       const summary = escalationSummary(
         sent.map((e) => e.item.number),
@@ -400,7 +416,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
     }
   }
-  await keepIndex(deps, state, now);
+  await keepIndex(deps, state, now, done);
   return notices;
 }
 
@@ -461,14 +477,12 @@ function passedKey(issueId: number, deadline: Date): string {
  * since: the card shows the deadline as a date, and now red and 已超期. Once per issue and deadline (a new deadline
  * is redrawn again when it passes); a patch notifies nobody, so quiet hours do not hold it back.
  */
-async function redrawPassedCards(deps: JobDeps, state: LadderState, now: Date): Promise<void> {
-  const passed = state.candidates.filter(
-    (c): c is Candidate & { deadline: Date } => c.deadline !== null && remindersDueAt(state.factsOf(c), now).redraw,
-  );
-  const done = await claimedKeys(
-    deps.db,
-    passed.map((c) => passedKey(c.id, c.deadline)),
-  );
+async function redrawPassedCards(
+  deps: JobDeps,
+  passed: readonly (Candidate & { deadline: Date })[],
+  done: Set<string>,
+  now: Date,
+): Promise<void> {
   for (const issue of passed) {
     const key = passedKey(issue.id, issue.deadline);
     if (done.has(key)) continue;
@@ -476,6 +490,7 @@ async function redrawPassedCards(deps: JobDeps, state: LadderState, now: Date): 
       await transaction(deps.db, async (tx) => {
         if (await claimWhile(tx, key, "card.overdue", issue.id, REMINDED_STATUSES)) {
           await syncIssueCard(tx, issue.id, { now, timeZone: deps.timeZone }, { redrawOnly: true });
+          done.add(key);
         }
       });
     } catch (error) {
@@ -520,7 +535,15 @@ async function nextReminderAt(
   const { db, timeZone } = deps;
   // What the index puts at or before `after` (due, or changed since it was looked at): read and its index kept.
   const state = await loadLadderState(db, after, timeZone);
-  await keepIndex(deps, state, after);
+  await keepIndex(
+    deps,
+    state,
+    after,
+    await claimedKeys(
+      db,
+      state.candidates.flatMap((issue) => doneKeys(state, issue, after, timeZone)),
+    ),
+  );
   // Then what it puts later: a send comes no earlier than the index says.
   const later = await loadLadderState(db, after, timeZone, () =>
     db.issue.findMany({

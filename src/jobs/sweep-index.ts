@@ -15,6 +15,10 @@
  */
 
 import type { Db } from "../db/client.ts";
+import { transaction } from "../db/transaction.ts";
+
+/** Index writes per transaction (one commit each). */
+const WRITES_PER_TRANSACTION = 500;
 
 /** The columns `setIndex` needs of each issue. */
 export const INDEXED_SELECT = { id: true, updatedAt: true } as const;
@@ -34,13 +38,19 @@ export async function setIndex(
   entries: readonly IndexEntry[],
 ): Promise<void> {
   const t = now.getTime();
-  for (const { row, stored, next } of entries) {
-    if (stored?.getTime() === next?.getTime()) continue;
-    if (stored && next && stored.getTime() <= t && next.getTime() <= t) continue;
-    // updatedAt is written back as it was: keeping the index is not a change of the issue.
-    await db.issue.updateMany({
-      where: { id: row.id, updatedAt: row.updatedAt, [column]: stored },
-      data: { [column]: next, updatedAt: row.updatedAt },
+  const changed = entries.filter(
+    ({ stored, next }) =>
+      stored?.getTime() !== next?.getTime() && !(stored && next && stored.getTime() <= t && next.getTime() <= t),
+  );
+  for (let i = 0; i < changed.length; i += WRITES_PER_TRANSACTION) {
+    await transaction(db, async (tx) => {
+      for (const { row, stored, next } of changed.slice(i, i + WRITES_PER_TRANSACTION)) {
+        // updatedAt is written back as it was: keeping the index is not a change of the issue.
+        await tx.issue.updateMany({
+          where: { id: row.id, updatedAt: row.updatedAt, [column]: stored },
+          data: { [column]: next, updatedAt: row.updatedAt },
+        });
+      }
     });
   }
 }

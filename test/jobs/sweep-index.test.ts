@@ -41,9 +41,9 @@ describe("the sweeps' index", () => {
     const seeds: IssueSeed[] = [];
     for (let i = 0; i < 40; i++) {
       const reportedAt = new Date(START.getTime() - intBetween(random, 0, 4 * 24 * 60) * MINUTE);
-      const status = (["reported", "assigned", "accepted", "accepted", "rectified", "closed"] as const)[
-        intBetween(random, 0, 5)
-      ];
+      const status =
+        (["reported", "assigned", "accepted", "accepted", "rectified", "closed"] as const)[intBetween(random, 0, 5)] ??
+        "accepted";
       seeds.push({
         number: 7001 + i,
         grid: grids[intBetween(random, 0, grids.length - 1)] ?? "G11",
