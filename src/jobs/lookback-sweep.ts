@@ -35,11 +35,6 @@ import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job
 import { INDEXED_SELECT, orgReview, setIndex } from "./sweep-index.ts";
 
 const DAY_MS = 24 * 3_600_000;
-/**
- * How far back the index of a look-back that may still be due can lie: a look-back is due at most three days after
- * its day, which comes at most MAX_LOOKBACK_DAYS (and the quiet hours) after the close the triggers set it to.
- */
-const LOOKBACK_REACH_MS = LOOKBACK_STALE_MS + (MAX_LOOKBACK_DAYS + 1) * DAY_MS;
 /** The name the look-back sweep keeps its index under (see sweep-index.ts). */
 const LOOKBACK_INDEX = "lookback";
 
@@ -94,15 +89,15 @@ async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, row
   const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
   const chatName = (chatId: string) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
   const review = await orgReview(db, LOOKBACK_INDEX);
-  const indexed = { nextLookbackAt: { lte: now, gte: new Date(now.getTime() - LOOKBACK_REACH_MS) } };
+  // A look-back is due at most three days after its day, which comes at most the longest look-back in force (and
+  // the quiet hours) after the close: an index further back than that (the close the triggers set) is never due.
   const longest = Math.max(
     0,
     ...[defaults, ...settingsByChat.values()].map((s) => Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS)),
   );
-  const recent = {
-    status: "closed",
-    closedAt: { gte: new Date(now.getTime() - LOOKBACK_STALE_MS - (longest + 1) * DAY_MS) },
-  };
+  const reach = new Date(now.getTime() - LOOKBACK_STALE_MS - (longest + 1) * DAY_MS);
+  const indexed = { nextLookbackAt: { lte: now, gte: reach } };
+  const recent = { status: "closed", closedAt: { gte: reach } };
   const read =
     (await rows?.()) ??
     (await db.issue.findMany({
