@@ -49,6 +49,7 @@ import {
   REMINDER_STALE_MS,
   type ReminderDone,
   type ReminderFacts,
+  type RemindersDue,
   remindersDueAt,
 } from "../domain/sweep-schedule.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
@@ -241,7 +242,12 @@ async function loadLadderState(
     db,
     candidates.map((c) => c.id),
   );
+  const escalations = new Map<Candidate, Escalation | undefined>();
   const escalationOf = (issue: Candidate): Escalation | undefined => {
+    if (!escalations.has(issue)) escalations.set(issue, escalationFor(issue));
+    return escalations.get(issue);
+  };
+  const escalationFor = (issue: Candidate): Escalation | undefined => {
     const ladder = ladderOf(issue);
     if (!ladder.enabled || ladder.escalateAfterHours === 0 || issue.deadline === null || issue.gridId === null) {
       return undefined;
@@ -268,15 +274,19 @@ async function loadLadderState(
     };
   };
 
+  const facts = new Map<Candidate, ReminderFacts>();
+  const chatNames = new Map(bindings.map((b) => [b.chatId, b.name]));
   return {
-    chatName: (chatId) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId,
+    chatName: (chatId) => chatNames.get(chatId) ?? chatId,
     candidates,
     looked,
     snoozes,
     escalationOf,
     factsOf(issue) {
+      const known = facts.get(issue);
+      if (known) return known;
       const escalation = escalationOf(issue);
-      return {
+      const found = {
         deadline: issue.deadline,
         inThread: issue.sourceChatId !== null && issue.sourceMessageId !== null,
         ladder: ladderOf(issue),
@@ -284,6 +294,8 @@ async function loadLadderState(
         escalation: escalation && { dueAt: escalation.dueAt, slots: escalation.target.slots },
         timeZone,
       };
+      facts.set(issue, found);
+      return found;
     },
     review,
   };
@@ -352,8 +364,9 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   const { db } = deps;
   const returned = await returnParked(deps, now, options);
   const state = await loadLadderState(db, now, deps.timeZone);
+  const dueNow = new Map(state.candidates.map((c) => [c, remindersDueAt(state.factsOf(c), now)]));
   const dues = state.candidates.map((issue) =>
-    remindersDueAt(state.factsOf(issue), now).thread.map(
+    (dueNow.get(issue)?.thread ?? []).map(
       (stage): ThreadReminder => ({
         issue,
         stage,
@@ -362,9 +375,9 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
       }),
     ),
   );
-  const groups = slotGroups(state, now);
+  const groups = slotGroups(state, dueNow);
   const passed = state.candidates.filter(
-    (c): c is Candidate & { deadline: Date } => c.deadline !== null && remindersDueAt(state.factsOf(c), now).redraw,
+    (c): c is Candidate & { deadline: Date } => c.deadline !== null && dueNow.get(c)?.redraw === true,
   );
   // Every claim the sweep looks at, once; what it claims itself is added as it goes (the index is set from them).
   const done = await claimedKeys(db, [
@@ -505,14 +518,14 @@ function escalationMessageKey(chatId: string, slot: Date): string {
 }
 
 /**
- * The escalations a sweep at `now` may send, by target: those that came due at or before the target's latest slot
- * (and are not more than a week past the slot they were due for).
+ * The escalations a sweep may send (what is due for each issue at its instant, `dueNow`), by target: those that came
+ * due at or before the target's latest slot (and are not more than a week past the slot they were due for).
  */
-function slotGroups(state: LadderState, now: Date): SlotGroup[] {
+function slotGroups(state: LadderState, dueNow: ReadonlyMap<Candidate, RemindersDue>): SlotGroup[] {
   const groups = new Map<number, SlotGroup>();
   for (const issue of state.candidates) {
     const escalation = state.escalationOf(issue);
-    const slot = remindersDueAt(state.factsOf(issue), now).escalationSlot;
+    const slot = dueNow.get(issue)?.escalationSlot;
     if (!escalation || !slot) continue;
     const group = groups.get(escalation.target.unitId) ?? { target: escalation.target, slot, escalations: [] };
     group.escalations.push(escalation);
