@@ -1,6 +1,7 @@
 import { photoLinkPath } from "../access/photo-link.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
+import { inChunks } from "../db/in-chunks.ts";
 import { ancestorAt, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { boardState } from "../domain/board-state.ts";
@@ -11,7 +12,7 @@ import { type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../reports/digest.ts";
 import { headCounts } from "../reports/stats.ts";
 import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
-import { inChunks, loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
+import { loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
 import { scoreTerms } from "../texts/digest.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatDecimal, formatDuration, formatHours, formatRate } from "../texts/messages.ts";

@@ -4,7 +4,7 @@
  */
 
 import type { Db, Tx } from "../db/client.ts";
-import { inChunks } from "../reports/stats-scope.ts";
+import { inChunks } from "../db/in-chunks.ts";
 
 const KIND = "reminder.snooze";
 

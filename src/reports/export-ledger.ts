@@ -24,6 +24,7 @@ import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db, Tx } from "../db/client.ts";
+import { inChunks } from "../db/in-chunks.ts";
 import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
 import { changesOf } from "../domain/changes.ts";
 import {
@@ -80,7 +81,6 @@ import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
   extendLineage,
-  inChunks,
   loadUnitScope,
   PLACED_SELECT,
   type Scope,
