@@ -62,7 +62,7 @@ import {
   indicatorsOf,
   inHandAt,
   inHandStatus,
-  issueTally,
+  issueTallier,
   mapDurations,
   observationInstant,
   overdueAt,
@@ -408,19 +408,38 @@ export async function statsForScope(
     tally.openByStatus.rectified += n;
   });
   // What each issue with a step or an indicator event in the period adds: its durations, its history's counts.
+  // Issues placed alike count for the same units, so they are summed per placement first and added to those units
+  // once per placement rather than once per issue.
   const limitUnitOf = limitUnitLookup(org);
+  const tallyOf = issueTallier(period, t);
+  const placements = new Map<readonly number[], Pick<Tally, "hours" | "history">>();
   for (const row of steps.issues) {
     if (!isStatus(row.status)) continue;
-    const issue = { ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) };
+    const issue = {
+      ...row,
+      status: row.status,
+      limitUnit: limitUnitOf(row.categoryId, row.gridId),
+      events: steps.eventsOf.get(row.id) ?? [],
+    };
+    const containers = scope.containersOf(row);
+    let placed = placements.get(containers);
+    if (!placed) {
+      placed = { hours: mapDurations(() => []), history: emptyTally() };
+      placements.set(containers, placed);
+    }
     const hours = durationsEndingIn(issue, period, counting);
-    const part = issueTally({ ...issue, events: steps.eventsOf.get(row.id) ?? [] }, period, t);
-    each(row, (tally) => {
-      for (const kind of DURATION_KINDS) {
-        const h = hours[kind];
-        if (h !== null) tally.hours[kind].push(h);
-      }
-      addTally(tally.history, part);
-    });
+    for (const kind of DURATION_KINDS) {
+      const h = hours[kind];
+      if (h !== null) placed.hours[kind].push(h);
+    }
+    addTally(placed.history, tallyOf(issue));
+  }
+  for (const [containers, placed] of placements) {
+    for (const id of containers) {
+      const tally = tallies.get(id) as Tally;
+      for (const kind of DURATION_KINDS) for (const h of placed.hours[kind]) tally.hours[kind].push(h);
+      addTally(tally.history, placed.history);
+    }
   }
 
   const result = new Map<number, UnitStats>();
@@ -451,7 +470,7 @@ function kindOf(data: unknown): string | null {
 }
 
 /**
- * The issues of the scope whose durations or history in the period may count (durationsEndingIn and issueTally
+ * The issues of the scope whose durations or history in the period may count (durationsEndingIn and issueTallier
  * decide), with their indicator events in the period: the issues accepted, rectified or closed in the period, in one
  * query that follows the three times' indexes; the period's events of counted issues by their time; and by id the
  * few issues with such an event and no step in the period. The cross-check tests fail if metrics.ts ever counts
