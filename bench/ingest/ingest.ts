@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle } from "../../scripts/build.js";
 import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { type ApiCall, LarkEmulator } from "../../src/emulator/index.ts";
@@ -136,8 +137,25 @@ function startFlags(): string[] {
   );
 }
 
+let serverBuilt: Promise<string> | undefined;
+
+/**
+ * server.ts and the bot built as `npm start` runs it (scripts/build.js: JavaScript, the bot's packages loaded when a
+ * path needs them, no TypeScript loader), into dist-bench/ beside dist/; once per process.
+ */
+function builtServer(): Promise<string> {
+  if (!serverBuilt) {
+    const outdir = join(HERE, "../../dist-bench");
+    serverBuilt = bundle({ "ingest-server": join(HERE, "server.ts") }, outdir).then(() =>
+      join(outdir, "ingest-server.js"),
+    );
+  }
+  return serverBuilt;
+}
+
 async function startServer(config: ServerConfig, nodeFlags: string[]) {
-  const child = startChild(join(HERE, "server.ts"), [], { env: { BENCH_SERVER: JSON.stringify(config) }, nodeFlags });
+  const env = { BENCH_SERVER: JSON.stringify(config) };
+  const child = startChild(await builtServer(), [], { env, nodeFlags });
   const port = await nextMessage(
     child,
     (m) => (isTyped(m) && m.type === "ready" ? (m as unknown as { port: number }).port : undefined),
@@ -277,7 +295,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
       logFile,
       liftApiLimits: lifted,
     };
-    // One profile per thread (tsx's loader has its own); the main thread's is kept, as bot-<label>.cpuprofile.
+    // One profile per thread (the chart thread, if any, has its own); the main thread's is kept, as bot-<label>.cpuprofile.
     const profileRaw = options.profileDir ? join(options.profileDir, `raw-${options.label}`) : undefined;
     const profileFlags = profileRaw ? ["--cpu-prof", `--cpu-prof-dir=${profileRaw}`] : [];
     if (profileRaw) mkdirSync(profileRaw, { recursive: true });

@@ -7,6 +7,10 @@
  *   ← {type: "stats"}  → {type: "stats:done", maxRssMB, rssMB, heapUsedMB}
  *   ← {type: "stop"}   → {type: "stop:done", ...stats} after a graceful stop, then the process exits
  *
+ * The benchmark runs this module built as scripts/build.js builds the bot (ingest.ts), with plain Node and the flags of
+ * `npm start`: the bot's modules are imported only in riqing mode, so the baseline process holds the SDK and Koa alone
+ * and the two peak RSS figures compare the bot with the bare SDK.
+ *
  * With `liftApiLimits` the bot's pacer forgets Lark's per-app API limits (the per-chat ones stay): the capacity
  * run measures what the bot itself can file, which Lark's 1000/min download limit would otherwise hide.
  */
@@ -14,11 +18,7 @@
 import { createServer, type Server } from "node:http";
 import * as lark from "@larksuiteoapi/node-sdk";
 import Koa from "koa";
-import { pino } from "pino";
-import { createRiqing } from "../../src/app/create-riqing.ts";
-import { loadConfig } from "../../src/config/env.ts";
-import { LARK_RATE_RULES, type RateLimit } from "../../src/lark/pacer.ts";
-import { createLogger } from "../../src/log.ts";
+import type { RateLimit } from "../../src/lark/pacer.ts";
 import { isTyped } from "../lib/child.ts";
 import { maxRssMB, rssMB } from "../lib/stats.ts";
 
@@ -59,6 +59,13 @@ async function startSdkBaseline(config: ServerConfig): Promise<{ port: number; s
 }
 
 async function startBot(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
+  const [{ pino }, { createRiqing }, { loadConfig }, { LARK_RATE_RULES }, { createLogger }] = await Promise.all([
+    import("pino"),
+    import("../../src/app/create-riqing.ts"),
+    import("../../src/config/env.ts"),
+    import("../../src/lark/pacer.ts"),
+    import("../../src/log.ts"),
+  ]);
   if (config.liftApiLimits) {
     // Bench-only: the pacer reads its rules by key prefix at every call, so emptying "api" lifts the per-app limits.
     (LARK_RATE_RULES as Record<string, readonly RateLimit[]>).api = [];
