@@ -348,6 +348,15 @@ function rows(results: Json, quick: boolean): Row[] {
     const ratio = num(get(pacing, "ratio"));
     add("pacing", "minimum / taken", ratio, "", "≥ 0.9", ratio !== undefined && ratio >= 0.9);
     add("pacing", "rate-limit errors", get(pacing, "rateLimited"), "", "0", get(pacing, "rateLimited") === 0);
+    const burst = (key: string) => get(pacing, "burst", key);
+    add(
+      "pacing",
+      `18:00: ${burst("digests")} digests (charts, ${burst("uploads")} uploads), taken vs minimum`,
+      `${burst("takenSeconds")} s vs ${burst("minimumSeconds")} s (sweep ${burst("sweepSeconds")} s)`,
+      "",
+    );
+    const over = num(burst("takenOverMinimum"));
+    add("pacing", "18:00 taken / minimum", over, "×", "≤ 1.2×", over === undefined ? undefined : over <= 1.2);
   }
   const match = results.match;
   if (match) {
