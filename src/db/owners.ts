@@ -1,4 +1,5 @@
 import type { Db, Tx } from "./client.ts";
+import { inChunks } from "./in-chunks.ts";
 import { holders, orgOf } from "./org-queries.ts";
 
 type Client = Db | Tx;
@@ -31,18 +32,23 @@ const HANDED_ON = new Set(["assign", "send_back", "filed", "edit", "handover"]);
 
 /**
  * The {@link Owner} of each issue, by id (null for an issue nobody has been given), in three queries however many
- * issues: their accept and hand-over events, the people named, and the org snapshot for departments.
+ * issues (the first two in slices of ids): their accept and hand-over events, the people named, and the org snapshot for departments.
  */
 export async function ownersOf(client: Client, issues: readonly OwnedIssue[]): Promise<Map<number, Owner | null>> {
   const owners = new Map<number, Owner | null>();
   const inHand = issues.filter((i) => i.assigneePersonId !== null || i.assigneeUnitId !== null);
   for (const issue of issues) owners.set(issue.id, null);
   if (inHand.length === 0) return owners;
-  const events = await client.issueEvent.findMany({
-    where: { issueId: { in: inHand.map((i) => i.id) }, type: { in: ["accept", ...HANDED_ON] } },
-    orderBy: { id: "asc" },
-    select: { issueId: true, type: true, toStatus: true, actorId: true },
-  });
+  // In slices: the evening digests ask for every issue in hand of a city at once. Each issue's events stay in order.
+  const events = await inChunks(
+    inHand.map((i) => i.id),
+    (ids) =>
+      client.issueEvent.findMany({
+        where: { issueId: { in: ids }, type: { in: ["accept", ...HANDED_ON] } },
+        orderBy: { id: "asc" },
+        select: { issueId: true, type: true, toStatus: true, actorId: true },
+      }),
+  );
   const accepter = new Map<number, number | null>();
   for (const e of events) {
     if (e.type === "accept") accepter.set(e.issueId, e.actorId);
@@ -55,10 +61,9 @@ export async function ownersOf(client: Client, issues: readonly OwnedIssue[]): P
   }
   const people = new Map(
     (
-      await client.person.findMany({
-        where: { id: { in: [...personIds] } },
-        select: { id: true, name: true, openId: true },
-      })
+      await inChunks([...personIds], (ids) =>
+        client.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, openId: true } }),
+      )
     ).map((p) => [p.id, { name: p.name, openId: p.openId }]),
   );
   const org = await orgOf(client);

@@ -16,6 +16,7 @@
  */
 
 import type { Db, Tx } from "../db/client.ts";
+import { inChunks, MAX_IN_LIST } from "../db/in-chunks.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 
 type Client = Db | Tx;
@@ -85,18 +86,8 @@ const GRID_LEVELS: ReadonlySet<string> = new Set(["grid", "microgrid"]);
 /** The level whose units also own the issues dispatched to them. */
 export const DEPARTMENT_LEVEL = "department";
 
-/**
- * Most ids one IN list carries. Prisma refuses a query with more bound values than the database allows (999 in
- * older SQLite builds), so longer lists are split with {@link inChunks}.
- */
-export const MAX_IN_LIST = 500;
-
-/** Runs `query` on slices of `ids` no longer than {@link MAX_IN_LIST} and concatenates the results. */
-export async function inChunks<T>(ids: readonly number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
-  const results: T[] = [];
-  for (let i = 0; i < ids.length; i += MAX_IN_LIST) results.push(...(await query(ids.slice(i, i + MAX_IN_LIST))));
-  return results;
-}
+// Split IN lists: the helper lives with the database, where owners.ts needs it too; kept importable from here.
+export { inChunks, MAX_IN_LIST };
 
 /**
  * Most unit ids a scope filter lists. Above it the filter is dropped (see {@link Scope.where}): it must leave room
