@@ -276,7 +276,14 @@ function rows(results: Json, quick: boolean): Row[] {
       add("indicators", `one hand-written SQL aggregate, ${span}`, ind("sqlSeconds"), " s");
       const r = num(ind("ratioToSql"));
       add("indicators", `ratio to SQL, ${span}`, r, "×", "≤ 3×", r !== undefined && r <= 3);
-      add("indicators", `counts equal to SQL, ${span}`, ind("countsEqual"), "", "true", ind("countsEqual") === true);
+      add(
+        "indicators",
+        `CPU time, product / SQL, ${span}`,
+        `${ind("productCpuSeconds")} / ${ind("sqlCpuSeconds")}`,
+        " s",
+      );
+      const equal = ind("countsEqual");
+      add("indicators", `counts and durations equal to SQL, ${span}`, equal, "", "true", equal === true);
     }
     add("digest", "first ranking chart of the process (thread, glyph outlines)", get(city, "chart", "firstMs"), " ms");
     const chartMs = num(get(city, "chart", "meanMs"));
@@ -297,7 +304,7 @@ function rows(results: Json, quick: boolean): Row[] {
     const reminder = num(get(city, "sweeps", "reminder", "medianMs"));
     add(
       "sweeps",
-      `reminder sweep, each minute (${get(city, "sweeps", "reminder", "notices")} due)`,
+      `reminder sweep, each minute and hour, by its index (${get(city, "sweeps", "reminder", "notices")} due)`,
       reminder,
       " ms",
       "≤ 100 ms",
@@ -305,19 +312,19 @@ function rows(results: Json, quick: boolean): Row[] {
     );
     add(
       "sweeps",
-      `reminder sweep, full: start and hourly (${get(city, "sweeps", "reminder", "full", "notices")} due)`,
+      `reminder sweep, first of a process or after an org change (${get(city, "sweeps", "reminder", "full", "notices")} due)`,
       get(city, "sweeps", "reminder", "full", "medianMs"),
       " ms",
     );
     add(
       "sweeps",
-      `look-back sweep, each minute (${get(city, "sweeps", "lookback", "notices")} due)`,
+      `look-back sweep, each minute and hour, by its index (${get(city, "sweeps", "lookback", "notices")} due)`,
       get(city, "sweeps", "lookback", "medianMs"),
       " ms",
     );
     add(
       "sweeps",
-      `look-back sweep, full (${get(city, "sweeps", "lookback", "full", "notices")} due)`,
+      `look-back sweep, first of a process or after an org change (${get(city, "sweeps", "lookback", "full", "notices")} due)`,
       get(city, "sweeps", "lookback", "full", "medianMs"),
       " ms",
     );

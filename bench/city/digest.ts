@@ -2,7 +2,8 @@
  * Digest at city scale: the figures of every community's and every street's 日清日报 for one day, computed the way
  * the digest sweep does (buildDigests over all the units due: statistics, overdue and due lists, ranking), compared with one
  * hand-written SQL aggregate over the same database that produces the same figures for all those units at once.
- * The harness checks that both agree, figure by figure.
+ * The harness checks that both agree, figure by figure. The average 整改用时 is counted in each issue's limit unit
+ * (behaviour §8.7): a second statement reads the day's fixes, durations-oracle.ts counts their hours.
  */
 
 import type Database from "libsql";
@@ -12,6 +13,7 @@ import { DEFAULT_MIN_RANKED_ISSUES, observationInstant } from "../../src/domain/
 import { buildDigests, type DigestData } from "../../src/reports/digest.ts";
 import { statsByUnit } from "../../src/reports/stats.ts";
 import { round } from "../lib/stats.ts";
+import { oracleHours } from "./durations-oracle.ts";
 import type { City } from "./generate.ts";
 import { instrument, type QueryCost } from "./instrument.ts";
 
@@ -22,7 +24,7 @@ export interface Figures {
   static: number;
   none: number;
   rectified: number;
-  /** Average 整改用时 in hours, rounded to 1e-6; null when nothing was rectified. */
+  /** Average 整改用时 in hours (in each issue's limit unit, behaviour §8.7), rounded to 1e-6; null when none. */
   rectificationHours: number | null;
   closed: number;
   open: number;
@@ -73,7 +75,6 @@ const SUMS = [
   "static",
   "none",
   "rectified",
-  "responseMs",
   "closed",
   "cumulativeClosed",
   "open",
@@ -97,7 +98,6 @@ WITH per_grid AS (
     SUM(${FOUND} AND k.kind = 'static') AS static,
     SUM(${FOUND} AND k.id IS NULL) AS none,
     SUM(${RECTIFIED}) AS rectified,
-    SUM(CASE WHEN ${RECTIFIED} THEN i.rectifiedAt - i.reportedAt ELSE 0 END) AS responseMs,
     SUM(i.status = 'closed' AND i.closedAt >= @from AND i.closedAt < @to) AS closed,
     SUM(i.status = 'closed' AND i.closedAt >= 0 AND i.closedAt < @to) AS cumulativeClosed,
     SUM(${OPEN}) AS open,
@@ -121,16 +121,46 @@ SELECT communityId AS unitId, ${SUMS.map((s) => `SUM(${s}) AS ${s}`).join(", ")}
 UNION ALL
 SELECT streetId AS unitId, ${SUMS.map((s) => `SUM(${s}) AS ${s}`).join(", ")} FROM placed GROUP BY streetId`;
 
-type SumRow = { unitId: number } & Record<(typeof SUMS)[number], number>;
+/**
+ * The issues rectified in the day, each with its grid's community and street and its limit unit (the street's, else
+ * the category's): their 整改用时 are counted by durations-oracle.ts, day by day.
+ */
+export const RECTIFIED_SQL = `
+SELECT c.id AS communityId, c.parentId AS streetId, COALESCE(l.limitUnit, k.limitUnit) AS unit,
+  i.reportedAt AS reportedAt, i.rectifiedAt AS rectifiedAt
+FROM Issue i
+JOIN Unit g ON g.id = i.gridId JOIN Unit c ON c.id = g.parentId
+LEFT JOIN Category k ON k.id = i.categoryId
+LEFT JOIN StreetCategoryLimit l ON l.streetId = c.parentId AND l.categoryId = i.categoryId
+WHERE c.level = 'community' AND ${RECTIFIED}`;
 
-function fromSums(r: SumRow): Figures {
+type SumRow = { unitId: number } & Record<(typeof SUMS)[number], number>;
+type RectifiedRow = {
+  communityId: number;
+  streetId: number;
+  unit: string | null;
+  reportedAt: number;
+  rectifiedAt: number;
+};
+
+/** Total 整改用时 in hours per community and street, by the oracle. */
+function rectificationHoursByUnit(rows: RectifiedRow[]): Map<number, number> {
+  const total = new Map<number, number>();
+  for (const row of rows) {
+    const h = oracleHours(row.reportedAt, row.rectifiedAt, row.unit);
+    for (const unitId of [row.communityId, row.streetId]) total.set(unitId, (total.get(unitId) ?? 0) + h);
+  }
+  return total;
+}
+
+function fromSums(r: SumRow, rectificationHours: number): Figures {
   return {
     found: r.found,
     dynamic: r.dynamic,
     static: r.static,
     none: r.none,
     rectified: r.rectified,
-    rectificationHours: r.rectified === 0 ? null : hours(r.responseMs / r.rectified / 3_600_000),
+    rectificationHours: r.rectified === 0 ? null : hours(rectificationHours / r.rectified),
     closed: r.closed,
     open: r.open,
     overdue: r.overdue,
@@ -189,7 +219,9 @@ export async function benchDigests(db: Db, sqlite: Database.Database, city: City
   const warmId = city.communityIds[0];
   if (warmId !== undefined) await buildDigests(db, [request(warmId)]);
   const statement = sqlite.prepare<typeof params>(DIGEST_SQL);
+  const rectifiedStatement = sqlite.prepare<typeof params>(RECTIFIED_SQL);
   statement.all(params);
+  rectifiedStatement.all(params);
 
   // As the digest sweep at 18:00: every work group's community and every leader group's street in one call.
   const units = [...city.communityIds, ...city.streetIds];
@@ -200,8 +232,10 @@ export async function benchDigests(db: Db, sqlite: Database.Database, city: City
 
   started = performance.now();
   const rows = statement.all(params) as SumRow[];
+  const rectifiedRows = rectifiedStatement.all(params) as RectifiedRow[];
   const sqlMs = performance.now() - started;
-  const raw = new Map(rows.map((r) => [r.unitId, fromSums(r)]));
+  const rectificationHours = rectificationHoursByUnit(rectifiedRows);
+  const raw = new Map(rows.map((r) => [r.unitId, fromSums(r, rectificationHours.get(r.unitId) ?? 0)]));
 
   started = performance.now();
   await statsByUnit(db, city.streetIds, period, asOf);

@@ -94,6 +94,22 @@ function dropIndexes(sqlite: Database.Database, tables: string[]): string[] {
   return rows.map((r) => r.sql);
 }
 
+/**
+ * Every other street counts its first cleanup and enforcement categories in 2 工作时 (a street's own limit, behaviour
+ * §2.20), so the city has issues in 工作时 as well as the catalogue's 工作日 and 自然日 (for the durations, §8.7).
+ */
+function writeStreetLimits(sqlite: Database.Database, options: CityOptions, org: Org, categories: Category[]): void {
+  const t = options.now.getTime() - options.days * DAY;
+  const insert = sqlite.prepare(
+    `INSERT INTO StreetCategoryLimit (streetId, categoryId, limitAmount, limitUnit, createdAt, updatedAt)
+     VALUES (?, ?, 2, 'work_hours', ?, ?)`,
+  );
+  const counted = ["cleanup", "enforcement"].flatMap((cls) => categories.find((c) => c.class === cls) ?? []);
+  for (const [i, street] of org.streets.entries()) {
+    if (i % 2 === 1) for (const category of counted) insert.run(street.id, category.id, t, t);
+  }
+}
+
 /** Generates the city into a fresh database (see the module comment). */
 export async function generateCity(options: CityOptions): Promise<City> {
   const started = performance.now();
@@ -117,6 +133,7 @@ export async function generateCity(options: CityOptions): Promise<City> {
     sqlite.exec("PRAGMA cache_size = -262144");
     const rebuild = dropIndexes(sqlite, ["Issue", "IssueEvent", "JobRun"]);
     const org = writeOrg(sqlite, options, random);
+    writeStreetLimits(sqlite, options, org, categories);
     const { issues, statusCounts, due, claims } = writeIssues(sqlite, options, random, org, categories);
     const jobRuns = writeClaims(sqlite, options.now.getTime(), claims);
     for (const sql of rebuild) sqlite.exec(sql);

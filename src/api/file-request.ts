@@ -1,10 +1,10 @@
 import type { Placement } from "../commands/file-issue.ts";
 import { fileIssue, matchReportText } from "../commands/file-issue.ts";
 import type { Db } from "../db/client.ts";
+import { inChunks } from "../db/in-chunks.ts";
 import { type BindingRef, type Org, orgOf, unitChain, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { areaAt, isPosition, storedAreaGeometry } from "../domain/geo.ts";
-import { inChunks } from "../reports/stats-scope.ts";
 import { formatDateTime } from "../texts/messages.ts";
 import { API_TEXTS } from "../texts/open-data.ts";
 import type { ApiDeps } from "./api-deps.ts";

@@ -1,10 +1,11 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { BodyError, readBody, readJsonBody } from "../access/read-body.ts";
+import { inChunks } from "../db/in-chunks.ts";
 import { orgOf } from "../db/org-queries.ts";
 import { OPEN_STATUSES } from "../domain/types.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { inChunks, loadScope } from "../reports/stats-scope.ts";
+import { loadScope } from "../reports/stats-scope.ts";
 import { CLASS_LABELS } from "../texts/labels.ts";
 import { API_TEXTS } from "../texts/open-data.ts";
 import { wellFormed } from "../texts/well-formed.ts";

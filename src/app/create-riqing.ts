@@ -249,6 +249,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         log,
         now,
         timeZone: config.timezone,
+        officeHours: config.officeHours,
         admins: config.admins,
         dataDir: config.dataDir,
         links: deps.board,

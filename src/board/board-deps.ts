@@ -1,4 +1,5 @@
 import type { BoardLinkSettings } from "../commands/board-link.ts";
+import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 
@@ -16,6 +17,8 @@ export interface BoardDeps {
   log: Logger;
   now(): Date;
   timeZone: string;
+  /** RIQING_OFFICE_HOURS: what 工作时 durations count (behaviour §8.7); the default office hours when not given. */
+  officeHours?: OfficeHours;
   admins: readonly string[];
   dataDir: string;
   /** Signs and checks links; absent when the board is not set up (every request is refused then). */

@@ -73,7 +73,7 @@ export function boardRoutes(router: Router, deps: BoardDeps): BoardFeed {
       const viewer = await viewerOf(deps, ctx);
       const asked = Number(ctx.query.unit);
       const unit = viewer.units.includes(asked) ? asked : (viewer.units[0] as number);
-      ctx.body = await boardView(deps.db, viewer.units, unit, deps.now(), deps.timeZone);
+      ctx.body = await boardView(deps.db, viewer.units, unit, deps.now(), deps);
     }),
   );
   router.get(

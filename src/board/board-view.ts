@@ -1,6 +1,7 @@
 import { photoLinkPath } from "../access/photo-link.ts";
 import { loadIssueView } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
+import { inChunks } from "../db/in-chunks.ts";
 import { ancestorAt, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { boardState } from "../domain/board-state.ts";
@@ -11,11 +12,12 @@ import { type IssueStatus, OPEN_STATUSES } from "../domain/types.ts";
 import { buildDigest, digestFigures, rankingTitle, unrankedLine } from "../reports/digest.ts";
 import { headCounts } from "../reports/stats.ts";
 import { FLAG_EMOJI } from "../reports/stats-ranking.ts";
-import { inChunks, loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
+import { loadScope, PLACED_SELECT } from "../reports/stats-scope.ts";
 import { scoreTerms } from "../texts/digest.ts";
 import { CATEGORY_PENDING, externalSourceLabel, STATUS_LABELS } from "../texts/labels.ts";
 import { formatDateTime, formatDecimal, formatDuration, formatHours, formatRate } from "../texts/messages.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
+import type { BoardDeps } from "./board-deps.ts";
 import type { BoardIssue, BoardIssueDetail, BoardView } from "./view-types.ts";
 
 const TEXT_ON_BOARD = 80;
@@ -26,7 +28,7 @@ export async function boardView(
   roots: readonly number[],
   unitId: number,
   now: Date,
-  timeZone: string,
+  { timeZone, officeHours }: Pick<BoardDeps, "timeZone" | "officeHours">,
 ): Promise<BoardView> {
   const org = await orgOf(db);
   const unit = org.units.get(unitId);
@@ -83,6 +85,7 @@ export async function boardView(
     date: localDateString(now, timeZone),
     now,
     timeZone,
+    officeHours,
     minRankedIssues: DEFAULT_MIN_RANKED_ISSUES,
     listLimit: 1,
   });

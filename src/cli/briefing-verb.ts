@@ -86,7 +86,7 @@ export async function runBriefingCli(
     const settings = clockSettings(leaderGroup?.settings);
     const dryRun = values["dry-run"] ?? false;
     const { data, docx } = await prepareBriefing(
-      { db, timeZone: config.timezone, dataDir: config.dataDir },
+      { db, timeZone: config.timezone, officeHours: config.officeHours, dataDir: config.dataDir },
       {
         ...asked,
         unitId: street.id,

@@ -118,6 +118,7 @@ export async function runDigestCli(
         date,
         now,
         timeZone: config.timezone,
+        officeHours: config.officeHours,
         minRankedIssues,
         scoring,
         listLimit: Number.MAX_SAFE_INTEGER,

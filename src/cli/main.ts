@@ -170,6 +170,7 @@ async function runVerb(verb: string | undefined, rest: string[]): Promise<number
           from: period.from,
           to: period.to,
           timeZone: cfg.timezone,
+          officeHours: cfg.officeHours,
           out: values.out as string,
           dataDir: cfg.dataDir,
         });

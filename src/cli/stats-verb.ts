@@ -99,7 +99,8 @@ export async function runStatsCli(
       return 1;
     }
     const now = clock();
-    const rows = unitAndChildren(await statsByUnit(db, [unit.id], period.value, now), unit.id);
+    const counting = { timeZone: config.timezone, officeHours: config.officeHours };
+    const rows = unitAndChildren(await statsByUnit(db, [unit.id], period.value, now, counting), unit.id);
     const root = rows[0] as UnitStats;
     if (format === "json") {
       out.log(

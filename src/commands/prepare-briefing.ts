@@ -32,7 +32,7 @@ export interface PreparedBriefing {
  * and `riqing briefing` make it, so both say the same.
  */
 export async function prepareBriefing(
-  deps: Pick<JobDeps, "db" | "timeZone" | "dataDir">,
+  deps: Pick<JobDeps, "db" | "timeZone" | "officeHours" | "dataDir">,
   spec: BriefingSpec,
   now: Date,
 ): Promise<PreparedBriefing> {
@@ -45,6 +45,7 @@ export async function prepareBriefing(
     number,
     now,
     timeZone: deps.timeZone,
+    officeHours: deps.officeHours,
     minRankedIssues: spec.minRankedIssues,
     scoring: spec.scoring,
     talkBelow: spec.settings.talkBelow,

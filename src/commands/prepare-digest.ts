@@ -29,7 +29,7 @@ export interface DigestSpec extends DigestMark {
 /** The digest request of a spec observed at `now`. */
 export function digestRequest(deps: JobDeps, spec: DigestSpec, now: Date): DigestRequest {
   const { unitId, date, minRankedIssues, scoring } = spec;
-  return { unitId, date, now, timeZone: deps.timeZone, minRankedIssues, scoring };
+  return { unitId, date, now, timeZone: deps.timeZone, officeHours: deps.officeHours, minRankedIssues, scoring };
 }
 
 /**

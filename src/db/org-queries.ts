@@ -224,6 +224,23 @@ export function issueLimit(org: Org, categoryId: number | null, gridId: number |
   return (street && category.streetLimits.get(street.id)) ?? category.limit;
 }
 
+/**
+ * {@link issueLimit}'s unit for many issues: looked up once per grid and category, for statistics that count
+ * thousands of issues' durations in their limit's unit (behaviour §8.7); null without a category.
+ */
+export function limitUnitLookup(org: Org): (categoryId: number | null, gridId: number | null) => LimitUnit | null {
+  const known = new Map<string, LimitUnit | null>();
+  return (categoryId, gridId) => {
+    const key = `${categoryId}|${gridId}`;
+    let unit = known.get(key);
+    if (unit === undefined) {
+      unit = issueLimit(org, categoryId, gridId)?.unit ?? null;
+      known.set(key, unit);
+    }
+    return unit;
+  };
+}
+
 function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();
   for (const item of items) {

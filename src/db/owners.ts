@@ -32,14 +32,15 @@ const HANDED_ON = new Set(["assign", "send_back", "filed", "edit", "handover"]);
 
 /**
  * The {@link Owner} of each issue, by id (null for an issue nobody has been given), in three queries however many
- * issues (the first two in slices of ids): their accept and hand-over events, the people named, and the org snapshot for departments.
+ * issues: their accept and hand-over events, the people named, and the org snapshot for departments.
  */
 export async function ownersOf(client: Client, issues: readonly OwnedIssue[]): Promise<Map<number, Owner | null>> {
   const owners = new Map<number, Owner | null>();
   const inHand = issues.filter((i) => i.assigneePersonId !== null || i.assigneeUnitId !== null);
   for (const issue of issues) owners.set(issue.id, null);
   if (inHand.length === 0) return owners;
-  // In slices: the evening digests ask for every issue in hand of a city at once. Each issue's events stay in order.
+  // In id order within each issue, which is all the walk below needs (a digest's lists of a whole city name
+  // thousands of issues: more than one query may bind).
   const events = await inChunks(
     inHand.map((i) => i.id),
     (ids) =>

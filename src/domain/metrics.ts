@@ -1,4 +1,4 @@
-import type { Period } from "./deadline.ts";
+import { type CountingOptions, elapsedHours, type LimitUnit, type Period } from "./deadline.ts";
 import type { IssueStatus } from "./types.ts";
 
 /**
@@ -78,8 +78,6 @@ export interface DurationStats {
   averageHours: number | null;
   medianHours: number | null;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** Fewest issues in the rate's denominator for a unit to be ranked, unless a chat setting says otherwise. */
 export const DEFAULT_MIN_RANKED_ISSUES = 3;
@@ -276,9 +274,14 @@ export function rectificationRate({ closed, open }: RateCounts): number | null {
   return denominator === 0 ? null : closed / denominator;
 }
 
-/** An issue as the durations see it: its status now and the times of its report and of each later step. */
+/**
+ * An issue as the durations see it: its status now, the times of its report and of each later step, and the unit of
+ * its time limit (issueLimit in src/db/org-queries.ts: the street's for the category, else the category's; null
+ * without a category), which its durations are counted in.
+ */
 export interface DurationFacts extends Pick<IssueSnapshot, "status" | "reportedAt" | "rectifiedAt" | "closedAt"> {
   acceptedAt: Date | null;
+  limitUnit: LimitUnit | null;
 }
 
 /**
@@ -286,6 +289,9 @@ export interface DurationFacts extends Pick<IssueSnapshot, "status" | "reportedA
  *   - response (响应用时): report → 接单; an issue fixed without anyone pressing 接单 responded when it was fixed.
  *   - rectification (整改用时): report → 整改, for issues that still count as rectified (a refused fix does not).
  *   - completion (办结用时): report → 销项 (verified and closed).
+ * Each is counted in hours as the issue's time limit counts (behaviour §8.7, elapsedHours): in office hours on
+ * working days for 工作时, round the clock on working days for 工作日, round the clock for 自然时, 自然日 and an issue
+ * without a category. So a duration compares with its limit: an issue of 2 工作时 fixed in time took at most 2 h.
  */
 export const DURATION_KINDS = ["response", "rectification", "completion"] as const;
 export type DurationKind = (typeof DURATION_KINDS)[number];
@@ -305,28 +311,46 @@ function durationEnd(issue: DurationFacts, kind: DurationKind): Date | null {
   }
 }
 
-/** One duration of one issue in hours; null when its end step has not happened. */
-export function durationHours(issue: DurationFacts, kind: DurationKind): number | null {
-  const end = durationEnd(issue, kind);
-  return end === null ? null : spanHours(issue.reportedAt, end);
-}
-
 /**
- * Hours from one instant to another as the durations count them. The one seam for working time (CONTRACT-18 of
- * issue 18): natural hours until src/domain/deadline.ts counts elapsed time in a category's limit unit; then an
- * issue whose category's limit is in 工作时 or 工作日 is counted in office hours on working days here.
+ * One duration of one issue in hours, counted in its limit's unit with `counting` (time zone, office hours); null when
+ * its end step has not happened.
  */
-function spanHours(from: Date, to: Date): number {
-  return (to.getTime() - from.getTime()) / HOUR_MS;
+export function durationHours(issue: DurationFacts, kind: DurationKind, counting: CountingOptions): number | null {
+  const end = durationEnd(issue, kind);
+  return end === null ? null : elapsedHours(issue.reportedAt, end, issue.limitUnit ?? "natural_hours", counting);
 }
 
 /** Average and median of one duration over the issues whose end step falls within `period`. */
-export function durationStats(issues: readonly DurationFacts[], period: Period, kind: DurationKind): DurationStats {
+export function durationStats(
+  issues: readonly DurationFacts[],
+  period: Period,
+  kind: DurationKind,
+  counting: CountingOptions,
+): DurationStats {
   const hours: number[] = [];
   for (const issue of issues) {
-    const h = within(durationEnd(issue, kind), period) ? durationHours(issue, kind) : null;
+    const h = within(durationEnd(issue, kind), period) ? durationHours(issue, kind, counting) : null;
     if (h !== null) hours.push(h);
   }
+  return summarizeHours(hours);
+}
+
+/**
+ * Each duration of one issue in hours when its end step falls within `period`, else null: what the issue adds to
+ * the durations of every unit it counts for (so a unit's figures need not count it again).
+ */
+export function durationsEndingIn(
+  issue: DurationFacts,
+  period: Period,
+  counting: CountingOptions,
+): Record<DurationKind, number | null> {
+  return mapDurations((kind) =>
+    within(durationEnd(issue, kind), period) ? durationHours(issue, kind, counting) : null,
+  );
+}
+
+/** Count, average and median of some durations in hours (sorted in place); null average and median when none. */
+export function summarizeHours(hours: number[]): DurationStats {
   if (hours.length === 0) return { count: 0, averageHours: null, medianHours: null };
   hours.sort((a, b) => a - b);
   // The two middle values coincide when the count is odd.
@@ -344,9 +368,9 @@ export function mapDurations<T>(value: (kind: DurationKind) => T): Record<Durati
   return Object.fromEntries(DURATION_KINDS.map((kind) => [kind, value(kind)])) as Record<DurationKind, T>;
 }
 
-/** All three durations over one period. */
-export function durationsIn(issues: readonly DurationFacts[], period: Period): Durations {
-  return mapDurations((kind) => durationStats(issues, period, kind));
+/** All three durations over one period, counted with `counting` (see {@link durationHours}). */
+export function durationsIn(issues: readonly DurationFacts[], period: Period, counting: CountingOptions): Durations {
+  return mapDurations((kind) => durationStats(issues, period, kind, counting));
 }
 
 /*

@@ -168,6 +168,7 @@ async function deliverLedger(deps: FeatureDeps, request: LedgerRequest): Promise
       from: request.period.from,
       to: request.period.to,
       timeZone: deps.timeZone,
+      officeHours: deps.officeHours,
       out: join(dir, workbook),
       now: deps.now(),
       dataDir: deps.dataDir,

@@ -28,7 +28,13 @@ export async function patrolAnswer(
   const now = deps.now();
   const today = localPeriod(now, "day", deps.timeZone);
   if (span === "day") {
-    const report = await patrolReport(deps.db, { unitId: unit.id, period: today, asOf: now, timeZone: deps.timeZone });
+    const report = await patrolReport(deps.db, {
+      unitId: unit.id,
+      period: today,
+      asOf: now,
+      timeZone: deps.timeZone,
+      officeHours: deps.officeHours,
+    });
     return [
       PATROL_REPORT_TEXTS.heading(escapeText(unit.name), localDateString(now, deps.timeZone)),
       "",

@@ -49,7 +49,8 @@ export const statsCommand: CommandExtension = async (deps, m, arg, scope) => {
       : { period: request.value.month, name: request.value.name };
   const parts: string[] = [];
   for (const unitId of scope.unitIds.slice(0, MAX_UNITS)) {
-    parts.push(statsText(await unitStats(deps.db, unitId, period, now), name, deps.timeZone));
+    const counting = { timeZone: deps.timeZone, officeHours: deps.officeHours };
+    parts.push(statsText(await unitStats(deps.db, unitId, period, now, counting), name, deps.timeZone));
   }
   await reply(parts.join("\n\n") || refusal("use_commands"));
 };

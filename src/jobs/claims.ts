@@ -1,7 +1,7 @@
 import type { Db, Tx } from "../db/client.ts";
+import { MAX_IN_LIST } from "../db/in-chunks.ts";
 import { claimOnce } from "../db/once.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
-import { MAX_IN_LIST } from "../reports/stats-scope.ts";
 
 /** Which of `keys` were claimed already (a cheap look before doing the work of a claim that would fail). */
 export async function claimedKeys(db: Db | Tx, keys: readonly string[]): Promise<Set<string>> {

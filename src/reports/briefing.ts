@@ -9,6 +9,7 @@
  * as 挂账 (the parked issues at the period's end) and patrol coverage (the 巡查日报 of patrol-coverage.ts) are.
  */
 
+import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { type Cadence, indexInYear, previousPeriod, samePeriodLastYear } from "../domain/briefing-period.ts";
 import { localDateString, type Period } from "../domain/deadline.ts";
@@ -48,6 +49,8 @@ export interface BriefingRequest {
   /** When it is built: the figures are observed at the earlier of this and the period's end. */
   now: Date;
   timeZone: string;
+  /** RIQING_OFFICE_HOURS: what 工作时 durations count (behaviour §8.7); the default office hours when not given. */
+  officeHours?: OfficeHours;
   minRankedIssues: number;
   /** 约谈: the ranking measure (points) below which a unit is listed, in `talkPeriods` periods running. */
   talkBelow: number;
@@ -136,7 +139,8 @@ function recorded(stats: UnitStats): boolean {
  * rule looks back over (at least one, for 环比), and the same period a year earlier. Throws UnknownUnitError.
  */
 export async function buildBriefing(db: Client, request: BriefingRequest): Promise<BriefingData> {
-  const { unitId, cadence, period, now, timeZone } = request;
+  const { unitId, cadence, period, now, timeZone, officeHours } = request;
+  const counting = { timeZone, officeHours };
   const scope = await loadUnitScope(db, unitId);
   const periods = [period];
   while (periods.length < Math.max(2, request.talkPeriods)) {
@@ -144,13 +148,13 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
   }
   const asOf = observationInstant(period, now);
   const [byPeriod, lastYear, overdue, parked, cases, patrols] = await Promise.all([
-    Promise.all(periods.map((p) => statsForScope(db, scope, p, now))),
-    statsForScope(db, scope, samePeriodLastYear(cadence, period, timeZone), now),
+    Promise.all(periods.map((p) => statsForScope(db, scope, p, now, counting))),
+    statsForScope(db, scope, samePeriodLastYear(cadence, period, timeZone), now, counting),
     issuesAt(db, unitId, overdueAt(asOf), { limit: request.listLimit ?? DEFAULT_LIST_LIMIT }),
     parkedIssues(db, unitId, asOf, request.listLimit ?? DEFAULT_LIST_LIMIT),
     typicalCases(db, scope, unitId, period, request.caseLimit ?? DEFAULT_CASE_LIMIT),
     hasPatrolPlans(db, unitId).then((planned) =>
-      planned ? patrolReport(db, { unitId, period, asOf: now, timeZone }) : null,
+      planned ? patrolReport(db, { unitId, period, asOf: now, timeZone, officeHours }) : null,
     ),
   ]);
   const stats = byPeriod[0]?.get(unitId) as UnitStats;

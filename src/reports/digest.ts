@@ -10,6 +10,7 @@
  * due tomorrow) or 其余在办 (in hand, due later or not yet given a deadline). The buckets add up to the total.
  */
 
+import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { localDateString, localPeriod, type Period, startOfDate } from "../domain/deadline.ts";
 import { DEFAULT_RANKING_SCORING, DURATION_KINDS, observationInstant, type RankingScoring } from "../domain/metrics.ts";
@@ -73,6 +74,8 @@ export interface DigestRequest {
   /** The moment of observation; figures of a past date are observed at the end of that day (observationInstant). */
   now: Date;
   timeZone: string;
+  /** RIQING_OFFICE_HOURS: what 工作时 durations count (behaviour §8.7); the default office hours when not given. */
+  officeHours?: OfficeHours;
   /** Fewest issues in 应结案数 for a unit to be ranked. */
   minRankedIssues: number;
   /** How the ranking scores and flags units; the defaults when not given. */
@@ -141,12 +144,12 @@ export async function buildDigest(db: Client, request: DigestRequest): Promise<D
 export async function buildDigests(db: Client, requests: readonly DigestRequest[]): Promise<DigestData[]> {
   const groups = new Map<string, DigestRequest[]>();
   for (const r of requests) {
-    const key = `${r.date}|${r.now.getTime()}|${r.timeZone}|${r.listLimit ?? DEFAULT_LIST_LIMIT}`;
+    const key = `${r.date}|${r.now.getTime()}|${r.timeZone}|${r.listLimit ?? DEFAULT_LIST_LIMIT}|${JSON.stringify(r.officeHours)}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const built = new Map<DigestRequest, DigestData>();
   for (const group of groups.values()) {
-    const { date, timeZone } = group[0] as DigestRequest;
+    const { date, timeZone, officeHours } = group[0] as DigestRequest;
     const period = localPeriod(startOfDate(date, timeZone), "day", timeZone);
     const asOf = observationInstant(period, (group[0] as DigestRequest).now);
     const limit = (group[0] as DigestRequest).listLimit ?? DEFAULT_LIST_LIMIT;
@@ -156,7 +159,7 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
       group.map((r) => r.unitId),
     );
     const [all, overdue, dueToday, dueTomorrow, parked] = await Promise.all([
-      statsForScope(db, scope, period, asOf),
+      statsForScope(db, scope, period, asOf, { timeZone, officeHours }),
       overdueListsOf(db, scope, asOf, { limit }),
       dueListsOf(db, scope, asOf, { from: asOf, to: period.to }, { limit }),
       dueListsOf(db, scope, asOf, tomorrow, { limit }),
@@ -166,7 +169,7 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
       const stats = all.get(request.unitId) as UnitStats;
       const patrol =
         PATROL_LEVELS.has(stats.unit.level) && (await hasPatrolPlans(db, request.unitId))
-          ? await patrolReport(db, { unitId: request.unitId, period, asOf, timeZone })
+          ? await patrolReport(db, { unitId: request.unitId, period, asOf, timeZone, officeHours })
           : null;
 
       const scoring = request.scoring ?? DEFAULT_RANKING_SCORING;

@@ -22,10 +22,19 @@
 import { constants } from "node:fs";
 import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
+import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { issueLimit, type Org, orgOf } from "../db/org-queries.ts";
+import { inChunks } from "../db/in-chunks.ts";
+import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
 import { changesOf } from "../domain/changes.ts";
-import { DEFAULT_TIME_ZONE, localDateString, type Period, type TimeLimit } from "../domain/deadline.ts";
+import {
+  type CountingOptions,
+  DEFAULT_TIME_ZONE,
+  type LimitUnit,
+  localDateString,
+  type Period,
+  type TimeLimit,
+} from "../domain/deadline.ts";
 import {
   DEFAULT_COMPOSITE_WEIGHTS,
   durationHours,
@@ -72,7 +81,6 @@ import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
   extendLineage,
-  inChunks,
   loadUnitScope,
   PLACED_SELECT,
   type Scope,
@@ -90,6 +98,8 @@ export interface ExportLedgerOptions {
   to: Date;
   /** Zone every time is shown in; RIQING_TIMEZONE, Asia/Shanghai by default. */
   timeZone?: string;
+  /** RIQING_OFFICE_HOURS, for the durations of issues whose limit is in 工作时 (behaviour §8.7); the default otherwise. */
+  officeHours?: OfficeHours;
   /** A file path, or a stream (ended when the workbook is complete). */
   out: string | NodeJS.WritableStream;
   /**
@@ -182,6 +192,10 @@ interface Lookups {
   categories: Map<number, { name: string; kind: string; class: string }>;
   /** For each issue's time limit: its category's, or its street's own (behaviour §2.20). */
   org: Org;
+  /** The unit of an issue's limit, which its durations count in (behaviour §8.7). */
+  limitUnitOf: (categoryId: number | null, gridId: number | null) => LimitUnit | null;
+  /** The time zone and office hours the durations count with. */
+  counting: CountingOptions;
   points: NameCache;
   people: NameCache;
   /** The photos of the current page's issues, with the cell each gets. */
@@ -197,10 +211,11 @@ interface Lookups {
  */
 export async function exportLedger(db: Client, options: ExportLedgerOptions): Promise<ExportLedgerResult> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const counting = { timeZone, officeHours: options.officeHours };
   const now = options.now ?? new Date();
   let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
-    prepared = await prepare(db, options, timeZone, now);
+    prepared = await prepare(db, options, counting, now);
   } catch (error) {
     // Like the workbook writer on failure: a caller's stream is not left waiting for a workbook that never comes.
     if (typeof options.out !== "string") {
@@ -214,12 +229,15 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   const people = new NameCache((ids) =>
     db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
   );
+  const org = await orgOf(db);
   const lookups: Lookups = {
     scope,
     categories: new Map(
       (await db.category.findMany({ select: { id: true, name: true, kind: true, class: true } })).map((c) => [c.id, c]),
     ),
-    org: await orgOf(db),
+    org,
+    limitUnitOf: limitUnitLookup(org),
+    counting,
     points: new NameCache((ids) => db.point.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
     people,
     photos: new Map(),
@@ -227,8 +245,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     timeZone,
   };
   // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
-  const tally = new LedgerTally(period, rootStats.observedAt);
-  const keys = await ledgerKeys(db, scope, period, tally, pageSize);
+  const tally = new LedgerTally(period, rootStats.observedAt, counting);
+  const keys = await ledgerKeys(db, scope, period, tally, lookups.limitUnitOf, pageSize);
   const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
@@ -346,7 +364,13 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
 }
 
 /** Checks the options and computes the figures; everything that can fail before the workbook is started. */
-async function prepare(db: Client, options: ExportLedgerOptions, timeZone: string, now: Date) {
+async function prepare(
+  db: Client,
+  options: ExportLedgerOptions,
+  counting: CountingOptions & { timeZone: string },
+  now: Date,
+) {
+  const { timeZone } = counting;
   const unitRef = options.unitId ?? options.unitCode;
   if (unitRef === undefined) throw new TypeError("exportLedger needs unitId or unitCode");
   // Throws RangeError for an unknown zone.
@@ -361,7 +385,7 @@ async function prepare(db: Client, options: ExportLedgerOptions, timeZone: strin
     await mkdir(join(photoSource.exportDir, PHOTO_FOLDER), { recursive: true });
   }
   const root = scope.roots[0] as UnitNode;
-  const stats = await statsForScope(db, scope, period, now);
+  const stats = await statsForScope(db, scope, period, now, counting);
   return { period, pageSize, scope, root, stats, rootStats: stats.get(root.id) as UnitStats, photoSource };
 }
 
@@ -376,6 +400,7 @@ async function ledgerKeys(
   scope: Scope,
   period: Period,
   tally: LedgerTally,
+  limitUnitOf: Lookups["limitUnitOf"],
   pageSize: number,
 ): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
@@ -394,7 +419,9 @@ async function ledgerKeys(
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
       if (!exact && !scope.containersOf(row).includes(root)) continue;
-      if (isStatus(row.status)) tally.add({ ...row, status: row.status });
+      if (isStatus(row.status)) {
+        tally.add({ ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) });
+      }
       if (count === keys.length) {
         const grown = new BigInt64Array(keys.length * 2);
         grown.set(keys);
@@ -446,7 +473,9 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
   const kind = category?.kind as CategoryKind | undefined;
   const cls = category?.class as CategoryClass | undefined;
   const assigneeUnit = issue.assigneeUnitId === null ? undefined : scope.lineage.get(issue.assigneeUnitId);
-  const facts = isStatus(issue.status) ? { ...issue, status: issue.status } : null;
+  const facts = isStatus(issue.status)
+    ? { ...issue, status: issue.status, limitUnit: lookups.limitUnitOf(issue.categoryId, issue.gridId) }
+    : null;
   return {
     number: issue.number,
     foundAt: issue.reportedAt,
@@ -466,7 +495,7 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
     status: statusLabel(facts ? statusAt(facts, lookups.observedAt) : issue.status),
     rectifiedAt: issue.rectifiedAt,
     closedAt: issue.closedAt,
-    hours: mapDurations((kind) => (facts ? durationHours(facts, kind) : null)),
+    hours: mapDurations((kind) => (facts ? durationHours(facts, kind, lookups.counting) : null)),
     overdue: facts !== null && isOverdueAt(facts, lookups.observedAt),
     rebound: issue.reboundOfId !== null,
     extensions: issue.extensionCount,

@@ -4,7 +4,7 @@
  * into SQL. So the cover agrees with its rows by construction, and with 统计 and the digest by definition.
  */
 
-import type { Period } from "../domain/deadline.ts";
+import type { CountingOptions, LimitUnit, Period } from "../domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
@@ -30,6 +30,8 @@ export type LedgerFigures = Pick<
 export interface LedgerFact extends IssueSnapshot {
   acceptedAt: Date | null;
   reboundOfId: number | null;
+  /** The unit of its time limit, which its durations count in (behaviour §8.7). */
+  limitUnit: LimitUnit | null;
 }
 
 /** Issues that are not a (separate) problem: never 发现. */
@@ -41,10 +43,11 @@ export class LedgerTally {
   /** Issues whose durations may end in the period; durationsIn picks them out. Only those with a later step. */
   private readonly timed: DurationFacts[] = [];
 
-  /** `t` is the observation instant (observationInstant of the period). */
+  /** `t` is the observation instant (observationInstant of the period); `counting` what durations count with. */
   constructor(
     private readonly period: Period,
     readonly observedAt: Date,
+    private readonly counting: CountingOptions,
   ) {}
 
   add(issue: LedgerFact): void {
@@ -59,14 +62,14 @@ export class LedgerTally {
     if (matches(awaitingVerificationAt(t), issue)) counts.awaiting += 1;
     if (matches(rateOpenAt(period, t), issue)) counts.rateOpen += 1;
     if (issue.acceptedAt !== null || issue.rectifiedAt !== null || issue.closedAt !== null) {
-      const { status, reportedAt, acceptedAt, rectifiedAt, closedAt } = issue;
-      this.timed.push({ status, reportedAt, acceptedAt, rectifiedAt, closedAt });
+      const { status, reportedAt, acceptedAt, rectifiedAt, closedAt, limitUnit } = issue;
+      this.timed.push({ status, reportedAt, acceptedAt, rectifiedAt, closedAt, limitUnit });
     }
   }
 
   result(): LedgerFigures {
     const { counts } = this;
-    const durations = durationsIn(this.timed, this.period);
+    const durations = durationsIn(this.timed, this.period, this.counting);
     const rate = { closed: counts.closed, open: counts.rateOpen };
     return {
       found: counts.found,

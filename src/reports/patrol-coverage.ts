@@ -8,6 +8,7 @@
  * or anyone with a duty on the plan's unit or a unit below it (a community's grid workers, a department's staff).
  */
 
+import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { localPeriod, type Period } from "../domain/deadline.ts";
@@ -395,7 +396,7 @@ const FOUND_ON_PATROL = { patrolVisitId: { not: null } } as const;
  */
 export async function patrolReport(
   db: Client,
-  input: { unitId: number; period: Period; asOf: Date; timeZone: string },
+  input: { unitId: number; period: Period; asOf: Date; timeZone: string; officeHours?: OfficeHours },
 ): Promise<PatrolReport> {
   const org = await orgOf(db);
   const points = pointsUnder(org, input.unitId);
@@ -406,7 +407,10 @@ export async function patrolReport(
   });
   const scope = await loadScope(db, [input.unitId]);
   const patrolScope = { ...scope, where: { AND: [scope.where, FOUND_ON_PATROL] } };
-  const problems = (await statsForScope(db, patrolScope, input.period, input.asOf)).get(input.unitId) as UnitStats;
+  const counting = { timeZone: input.timeZone, officeHours: input.officeHours };
+  const problems = (await statsForScope(db, patrolScope, input.period, input.asOf, counting)).get(
+    input.unitId,
+  ) as UnitStats;
   const byLevel = zeroByLevel();
   for (const c of coverage) {
     byLevel[c.level].due += c.due;

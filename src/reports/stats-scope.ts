@@ -86,9 +86,6 @@ const GRID_LEVELS: ReadonlySet<string> = new Set(["grid", "microgrid"]);
 /** The level whose units also own the issues dispatched to them. */
 export const DEPARTMENT_LEVEL = "department";
 
-// Split IN lists: the helper lives with the database, where owners.ts needs it too; kept importable from here.
-export { inChunks, MAX_IN_LIST };
-
 /**
  * Most unit ids a scope filter lists. Above it the filter is dropped (see {@link Scope.where}): it must leave room
  * for the query's other bound values, and a scope that large covers much of the table anyway.

@@ -28,11 +28,15 @@
  *   - awaitingVerification (待验收): open at t and awaiting verification.
  *   - rebound (反弹): found issues (as above) that are flagged as the rebound of an earlier one.
  *   - rate / cumulativeRate: 整改率 over the period / from the beginning of time, both observed at t.
- *   - durations: 响应用时, 整改用时 and 办结用时 over the period (durationsIn: average and median hours).
+ *   - durations: 响应用时, 整改用时 and 办结用时 over the period (average and median hours, durationsEndingIn), each issue's
+ *     counted in its time limit's unit (behaviour §8.7) with the time zone and office hours given as `counting`.
  */
 
 import type { Db, Tx } from "../db/client.ts";
+import { inChunks } from "../db/in-chunks.ts";
+import { limitUnitLookup, orgOf } from "../db/org-queries.ts";
 import {
+  type CountingOptions,
   DEFAULT_TIME_ZONE,
   localDateString,
   localPeriod,
@@ -44,25 +48,28 @@ import {
   addTally,
   awaitingVerificationAt,
   closedIn,
-  type DurationFacts,
+  DURATION_KINDS,
+  type DurationKind,
   type Durations,
-  durationsIn,
+  durationsEndingIn,
   emptyTally,
   type HeadCounts,
+  type HistoryEvent,
   type HistoryTally,
   INDICATOR_EVENTS,
   type Indicators,
   type IssueCondition,
-  type IssueHistory,
   indicatorsOf,
   inHandAt,
   inHandStatus,
   issueTally,
+  mapDurations,
   observationInstant,
   overdueAt,
   type RateResult,
   rateOpenAt,
   rectificationRate,
+  summarizeHours,
 } from "../domain/metrics.ts";
 import {
   CATEGORY_CLASSES,
@@ -218,7 +225,8 @@ interface Tally {
   overdue: number;
   rateOpen: number;
   cumulativeOpen: number;
-  timedIssues: DurationFacts[];
+  /** The hours of each duration ended in the period by the unit's issues. */
+  hours: Record<DurationKind, number[]>;
   history: HistoryTally;
 }
 
@@ -237,7 +245,7 @@ function newTally(): Tally {
     overdue: 0,
     rateOpen: 0,
     cumulativeOpen: 0,
-    timedIssues: [],
+    hours: mapDurations(() => []),
     history: emptyTally(),
   };
 }
@@ -270,25 +278,33 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 /**
  * Figures for each unit in `unitIds` and every unit below them (so a community's grids, a street's communities
  * and grids), for `period` observed at `asOf`. About ten grouped queries in all, whatever the number of units:
- * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations
- * are read per issue, and only for the issues accepted, rectified or closed in the period. Throws UnknownUnitError for an
- * unknown unit.
+ * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations and
+ * the indicators' histories are read per issue, and only for the issues accepted, rectified or closed in the period
+ * or with an indicator event in it; durations are counted in each issue's limit unit with `counting` (time zone and
+ * office hours; the defaults unless given). Throws UnknownUnitError for an unknown unit.
  */
 export async function statsByUnit(
   db: Client,
   unitIds: readonly number[],
   period: Period,
   asOf: Date,
+  counting: CountingOptions = {},
 ): Promise<Map<number, UnitStats>> {
   const scope = await loadScope(db, unitIds);
-  return statsForScope(db, scope, period, asOf);
+  return statsForScope(db, scope, period, asOf, counting);
 }
 
 /** Figures of one unit given by id or code (see {@link statsByUnit}). Throws UnknownUnitError when it is missing. */
-export async function unitStats(db: Client, unit: number | string, period: Period, asOf: Date): Promise<UnitStats> {
+export async function unitStats(
+  db: Client,
+  unit: number | string,
+  period: Period,
+  asOf: Date,
+  counting: CountingOptions = {},
+): Promise<UnitStats> {
   const scope = await loadUnitScope(db, unit);
   const root = scope.roots[0] as UnitNode;
-  return (await statsForScope(db, scope, period, asOf)).get(root.id) as UnitStats;
+  return (await statsForScope(db, scope, period, asOf, counting)).get(root.id) as UnitStats;
 }
 
 /** Figures for every unit of an already loaded scope (see {@link statsByUnit}). */
@@ -297,6 +313,7 @@ export async function statsForScope(
   scope: Scope,
   period: Period,
   asOf: Date,
+  counting: CountingOptions = {},
 ): Promise<Map<number, UnitStats>> {
   const inScope = scope.where;
   const t = observationInstant(period, asOf);
@@ -306,6 +323,7 @@ export async function statsForScope(
   const byUnit = PLACED_BY;
 
   const [
+    org,
     categories,
     reported,
     rebounds,
@@ -316,9 +334,9 @@ export async function statsForScope(
     overdue,
     rateOpen,
     cumulativeOpen,
-    timed,
-    histories,
+    steps,
   ] = await Promise.all([
+    orgOf(db),
     loadCategories(db),
     db.issue.groupBy({
       by: [...byUnit, "status", "categoryId"],
@@ -344,8 +362,7 @@ export async function statsForScope(
     db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
     db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
-    timedIn(db, inScope, period),
-    historiesIn(db, inScope, period),
+    stepsIn(db, inScope, period),
   ]);
 
   const tallies = new Map<number, Tally>();
@@ -390,57 +407,42 @@ export async function statsForScope(
   addUp(awaiting, (tally, n) => {
     tally.openByStatus.rectified += n;
   });
-  for (const row of timed) {
+  // What each issue with a step or an indicator event in the period adds: its durations, its history's counts.
+  const limitUnitOf = limitUnitLookup(org);
+  for (const row of steps.issues) {
     if (!isStatus(row.status)) continue;
-    const facts: DurationFacts = { ...row, status: row.status };
-    each(row, (t) => t.timedIssues.push(facts));
-  }
-
-  for (const { placed, history } of histories) {
-    const part = issueTally(history, period, t);
-    each(placed, (tally) => addTally(tally.history, part));
+    const issue = { ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) };
+    const hours = durationsEndingIn(issue, period, counting);
+    const part = issueTally({ ...issue, events: steps.eventsOf.get(row.id) ?? [] }, period, t);
+    each(row, (tally) => {
+      for (const kind of DURATION_KINDS) {
+        const h = hours[kind];
+        if (h !== null) tally.hours[kind].push(h);
+      }
+      addTally(tally.history, part);
+    });
   }
 
   const result = new Map<number, UnitStats>();
   for (const [id, tally] of tallies) {
-    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, period, asOf, t));
+    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t }));
   }
   return result;
 }
 
-/**
- * The issues of the scope whose durations may end in the period, for durationsIn to pick from (it decides which
- * count): those accepted in the period (acceptedAt index), those awaiting verification fixed in the period (status
- * index) and those closed since the period began (closedAt index; an issue is closed after it is accepted and
- * rectified) with a step in the period. The cross-check test fails if metrics.ts ever counts other issues.
- */
-async function timedIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
-  const select = {
-    id: true,
-    ...PLACED_SELECT,
-    status: true,
-    reportedAt: true,
-    acceptedAt: true,
-    rectifiedAt: true,
-    closedAt: true,
-  };
-  const inPeriod = { gte: period.from, lt: period.to };
-  const sets = await Promise.all([
-    db.issue.findMany({ where: { AND: [inScope, { acceptedAt: inPeriod }] }, select }),
-    db.issue.findMany({ where: { AND: [inScope, { status: "rectified" }, { rectifiedAt: inPeriod }] }, select }),
-    db.issue.findMany({
-      where: {
-        AND: [
-          inScope,
-          { closedAt: { gte: period.from } },
-          { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] },
-        ],
-      },
-      select,
-    }),
-  ]);
-  return [...new Map(sets.flat().map((issue) => [issue.id, issue])).values()];
-}
+/** What the durations and the indicators read of an issue. */
+const STEP_SELECT = {
+  id: true,
+  ...PLACED_SELECT,
+  categoryId: true,
+  status: true,
+  reportedAt: true,
+  deadline: true,
+  acceptedAt: true,
+  rectifiedAt: true,
+  closedAt: true,
+  parkedAt: true,
+} as const satisfies Prisma.IssueSelect;
 
 /** Whether an event's data names a kind (a park event's "parked" | "deferred"), and which. */
 function kindOf(data: unknown): string | null {
@@ -449,48 +451,47 @@ function kindOf(data: unknown): string | null {
 }
 
 /**
- * The issues of the scope whose history in the period adds to the indicators (issueTally decides how): those with
- * an indicator event in the period, and those closed in it, each with those events.
+ * The issues of the scope whose durations or history in the period may count (durationsEndingIn and issueTally
+ * decide), with their indicator events in the period: the issues accepted, rectified or closed in the period, in one
+ * query that follows the three times' indexes; the period's events of counted issues by their time; and by id the
+ * few issues with such an event and no step in the period. The cross-check tests fail if metrics.ts ever counts
+ * other issues.
  */
-async function historiesIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
-  const inPeriod = { type: { in: [...INDICATOR_EVENTS] }, at: { gte: period.from, lt: period.to } };
-  const rows = await db.issue.findMany({
-    where: {
-      AND: [
-        inScope,
-        { status: { notIn: [...NOT_FOUND] } },
-        { OR: [{ events: { some: inPeriod } }, toWhere(closedIn(period))] },
-      ],
-    },
-    select: {
-      ...PLACED_SELECT,
-      status: true,
-      reportedAt: true,
-      deadline: true,
-      rectifiedAt: true,
-      closedAt: true,
-      parkedAt: true,
-      events: { where: inPeriod, select: { type: true, at: true, data: true } },
-    },
-  });
-  return rows.flatMap(({ gridId, communityId, streetId, assigneeUnitId, events, status, ...times }) => {
-    if (!isStatus(status)) return [];
-    const history: IssueHistory = {
-      ...times,
-      status,
-      events: events.map((e) => ({ type: e.type, at: e.at, kind: kindOf(e.data) })),
-    };
-    return [{ placed: { gridId, communityId, streetId, assigneeUnitId }, history }];
-  });
+async function stepsIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
+  const inPeriod = { gte: period.from, lt: period.to };
+  const [stepped, events] = await Promise.all([
+    db.issue.findMany({
+      where: { AND: [inScope, { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] }] },
+      select: STEP_SELECT,
+    }),
+    db.issueEvent.findMany({
+      where: {
+        type: { in: [...INDICATOR_EVENTS] },
+        at: inPeriod,
+        issue: { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] },
+      },
+      select: { issueId: true, type: true, at: true, data: true },
+    }),
+  ]);
+  const eventsOf = new Map<number, HistoryEvent[]>();
+  for (const e of events) {
+    const list = eventsOf.get(e.issueId) ?? [];
+    list.push({ type: e.type, at: e.at, kind: kindOf(e.data) });
+    eventsOf.set(e.issueId, list);
+  }
+  const read = new Set(stepped.map((issue) => issue.id));
+  const others = await inChunks(
+    [...eventsOf.keys()].filter((id) => !read.has(id)),
+    (ids) => db.issue.findMany({ where: { id: { in: ids } }, select: STEP_SELECT }),
+  );
+  return { issues: [...stepped, ...others], eventsOf };
 }
 
 function finish(
   unit: UnitNode,
   t: Tally,
   categories: Map<number, CategoryInfo>,
-  period: Period,
-  asOf: Date,
-  observedAt: Date,
+  { period, asOf, observedAt }: { period: Period; asOf: Date; observedAt: Date },
 ): UnitStats {
   const byKind = {
     ...(Object.fromEntries(CATEGORY_KINDS.map((k) => [k, 0])) as Record<CategoryKind, number>),
@@ -515,7 +516,7 @@ function finish(
   }
   byCategory.sort((a, b) => b.count - a.count || (a.categoryId ?? Infinity) - (b.categoryId ?? Infinity));
 
-  const durations = durationsIn(t.timedIssues, period);
+  const durations = mapDurations((kind) => summarizeHours(t.hours[kind]));
   const found = sum(t.byCategory.values());
 
   return {

@@ -1,27 +1,39 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ownersOf } from "../../src/db/owners.ts";
-import { createTestDb, type TestDb } from "../support/db.ts";
+import { insertIssuesFast, seededDb, sh } from "../reports/stats-fixture.ts";
 
 describe("ownersOf", () => {
-  let t: TestDb;
-  beforeEach(async () => {
-    t = await createTestDb();
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  // More issues than one query may bind (a street's digest lists across a whole city name thousands).
+  const count = 1_200;
+  const f = seededDb(
+    Array.from({ length: count }, (_, i) => ({
+      number: i + 1,
+      grid: "G11",
+      category: "DUI",
+      status: "accepted" as const,
+      reportedAt: sh("2026-11-20 08:00"),
+      // Every other issue was accepted (接单) by someone else than its assignee.
+      events: i % 2 === 0 ? [{ type: "accept", at: sh("2026-11-20 09:00") }] : [],
+    })),
+    insertIssuesFast,
+  );
 
-  // The 18:00 digests of a 400-community city list every issue in hand at once: more ids than one query may bind
-  // (SQLite allows 32,766 values at most).
-  it("answers for more issues in hand than one query can bind", async () => {
-    const person = await t.db.person.create({ data: { name: "张伟", openId: "ou_owner_many" } });
-    const issues = Array.from({ length: 40_000 }, (_, i) => ({
-      id: i + 1,
-      assigneePersonId: person.id,
-      assigneeUnitId: null,
-    }));
-    const owners = await ownersOf(t.db, issues);
-    expect(owners.size).toBe(issues.length);
-    expect(owners.get(40_000)).toEqual({ unit: null, people: [{ name: "张伟", openId: "ou_owner_many" }] });
+  it("names the owner of each of more issues than one query binds", async () => {
+    const accepter = f.org.people[2] as number;
+    await f.db.issueEvent.updateMany({ where: { type: "accept" }, data: { actorId: accepter } });
+    const issues = await f.db.issue.findMany({
+      select: { id: true, number: true, assigneePersonId: true, assigneeUnitId: true },
+    });
+    const owners = await ownersOf(f.db, issues);
+    expect(owners.size).toBe(count);
+    const names = issues.map((i) => (i.number % 2 === 1 ? "王五" : "李四"));
+    expect(
+      issues.map((i) =>
+        owners
+          .get(i.id)
+          ?.people.map((p) => p.name)
+          .join(),
+      ),
+    ).toEqual(names);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Period } from "../../src/domain/deadline.ts";
+import { parseOfficeHours } from "../../src/config/office-hours.ts";
+import type { LimitUnit, Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
@@ -214,6 +215,7 @@ describe("the three durations", () => {
   const timed = (overrides: Partial<DurationFacts>): DurationFacts => ({
     ...issue({}),
     acceptedAt: null,
+    limitUnit: null,
     ...overrides,
   });
 
@@ -225,19 +227,19 @@ describe("the three durations", () => {
       rectifiedAt: sh("2026-11-23 13:30"),
       closedAt: sh("2026-11-23 17:00"),
     });
-    expect(durationHours(closed, "response")).toBe(0.5);
-    expect(durationHours(closed, "rectification")).toBe(5.5);
-    expect(durationHours(closed, "completion")).toBe(9);
+    expect(durationHours(closed, "response", {})).toBe(0.5);
+    expect(durationHours(closed, "rectification", {})).toBe(5.5);
+    expect(durationHours(closed, "completion", {})).toBe(9);
     const waiting = timed({ status: "assigned", reportedAt: sh("2026-11-23 08:00") });
-    expect(DURATION_KINDS.map((kind) => durationHours(waiting, kind))).toEqual([null, null, null]);
+    expect(DURATION_KINDS.map((kind) => durationHours(waiting, kind, {}))).toEqual([null, null, null]);
   });
 
   it("counts a fix without 接单 as the response, and a refused fix as neither response nor rectification", () => {
     const fixedDirectly = timed({ status: "rectified", rectifiedAt: sh("2026-11-23 10:00") });
-    expect(durationHours(fixedDirectly, "response")).toBe(2);
+    expect(durationHours(fixedDirectly, "response", {})).toBe(2);
     const refused = timed({ status: "accepted", rectifiedAt: sh("2026-11-23 10:00") });
-    expect(durationHours(refused, "response")).toBeNull();
-    expect(durationHours(refused, "rectification")).toBeNull();
+    expect(durationHours(refused, "response", {})).toBeNull();
+    expect(durationHours(refused, "rectification", {})).toBeNull();
   });
 
   it("averages each over the issues that reached its step in the period", () => {
@@ -275,7 +277,7 @@ describe("the three durations", () => {
       // Not accepted yet.
       timed({ status: "assigned", reportedAt: sh("2026-11-23 07:00") }),
     ];
-    const durations = durationsIn(issues, today);
+    const durations = durationsIn(issues, today, {});
     expect(durations.response).toEqual({ count: 2, averageHours: 2, medianHours: 2 });
     expect(durations.rectification).toEqual({ count: 2, averageHours: 26.5, medianHours: 26.5 });
     expect(durations.completion).toEqual({ count: 1, averageHours: 6, medianHours: 6 });
@@ -289,7 +291,7 @@ describe("the three durations", () => {
         reportedAt: sh("2026-11-23 00:00"),
         rectifiedAt: new Date(sh("2026-11-23 00:00").getTime() + h * 3_600_000),
       });
-    expect(durationStats([hoursAfter(20), hoursAfter(1), hoursAfter(3)], today, "rectification")).toEqual({
+    expect(durationStats([hoursAfter(20), hoursAfter(1), hoursAfter(3)], today, "rectification", {})).toEqual({
       count: 3,
       averageHours: 8,
       medianHours: 3,
@@ -297,7 +299,91 @@ describe("the three durations", () => {
   });
 
   it("has no average when nothing reached the step", () => {
-    expect(durationsIn([], today).completion).toEqual({ count: 0, averageHours: null, medianHours: null });
+    expect(durationsIn([], today, {}).completion).toEqual({ count: 0, averageHours: null, medianHours: null });
+  });
+});
+
+// behaviour §8.7
+describe("the durations in working time where the issue's limit is working time", () => {
+  /** Office hours 08:30–12:00 and 14:00–17:30 (not the default 13:30): 7 hours a working day. */
+  const counting = { timeZone: "Asia/Shanghai", officeHours: parseOfficeHours("08:30-12:00,14:00-17:30") ?? [] };
+  /** Reported Friday 2026-11-20 17:00, accepted 17:20, fixed Monday 11-23 10:00, closed Monday 15:00. */
+  const overTheWeekend = (limitUnit: LimitUnit | null): DurationFacts => ({
+    ...issue({ status: "closed", reportedAt: sh("2026-11-20 17:00") }),
+    acceptedAt: sh("2026-11-20 17:20"),
+    rectifiedAt: sh("2026-11-23 10:00"),
+    closedAt: sh("2026-11-23 15:00"),
+    limitUnit,
+  });
+  const hours = (facts: DurationFacts) => DURATION_KINDS.map((kind) => durationHours(facts, kind, counting));
+  /** 整改用时 of an issue of `limitUnit` reported and fixed at the given Shanghai times. */
+  const fixHours = (limitUnit: LimitUnit, reportedAt: string, rectifiedAt: string) =>
+    durationHours(
+      {
+        ...issue({ status: "rectified", reportedAt: sh(reportedAt) }),
+        acceptedAt: null,
+        rectifiedAt: sh(rectifiedAt),
+        limitUnit,
+      },
+      "rectification",
+      counting,
+    );
+
+  it("counts a 工作时 issue in office hours on working days only", () => {
+    // 响应: 17:00–17:20 = 1/3 h. 整改: Friday 17:00–17:30 (0.5 h) + Monday 08:30–10:00 (1.5 h) = 2 h.
+    // 办结: Friday 0.5 h + Monday 08:30–12:00 (3.5 h) + 14:00–15:00 (1 h) = 5 h. The weekend counts nothing.
+    const [response, rectification, completion] = hours(overTheWeekend("work_hours"));
+    expect(response).toBeCloseTo(1 / 3, 10);
+    expect([rectification, completion]).toEqual([2, 5]);
+  });
+
+  it("counts a 工作日 issue round the clock on working days only", () => {
+    // 整改: Friday 17:00–24:00 (7 h) + Monday 00:00–10:00 (10 h) = 17 h; 办结: 7 h + Monday 00:00–15:00 (15 h) = 22 h.
+    const [response, rectification, completion] = hours(overTheWeekend("work_days"));
+    expect(response).toBeCloseTo(1 / 3, 10);
+    expect([rectification, completion]).toEqual([17, 22]);
+  });
+
+  it("counts a 自然时 or 自然日 issue, or one without a category, in natural hours", () => {
+    // 整改: Friday 17:00 → Monday 10:00 = 65 h; 办结: → Monday 15:00 = 70 h.
+    for (const unit of ["natural_hours", "natural_days", null] as const) {
+      const [response, rectification, completion] = hours(overTheWeekend(unit));
+      expect(response).toBeCloseTo(1 / 3, 10);
+      expect([rectification, completion]).toEqual([65, 70]);
+    }
+  });
+
+  it("skips public holidays and counts make-up working days", () => {
+    // 国庆 2026: 10-01 to 10-07 are holidays, Saturday 10-10 is a make-up working day (chinese-days).
+    // Wednesday 09-30 16:00 → Thursday 10-08 10:00. 工作时: 09-30 16:00–17:30 (1.5 h) + 10-08 08:30–10:00 (1.5 h).
+    expect(fixHours("work_hours", "2026-09-30 16:00", "2026-10-08 10:00")).toBe(3);
+    // 工作日: 09-30 16:00–24:00 (8 h) + 10-08 00:00–10:00 (10 h). 自然日: 7 days and 18 hours.
+    expect(fixHours("work_days", "2026-09-30 16:00", "2026-10-08 10:00")).toBe(18);
+    expect(fixHours("natural_days", "2026-09-30 16:00", "2026-10-08 10:00")).toBe(186);
+    // Friday 10-09 17:00 → Monday 10-12 09:00 in 工作时: 0.5 h + all of Saturday 10-10 (7 h) + 08:30–09:00 (0.5 h).
+    expect(fixHours("work_hours", "2026-10-09 17:00", "2026-10-12 09:00")).toBe(8);
+  });
+
+  it("counts nothing for a 工作时 issue reported and fixed outside office hours", () => {
+    // Saturday 11-21 10:00 → Sunday 11-22 20:00; Monday 11-23 07:00 → 08:00 before the office opens.
+    expect(fixHours("work_hours", "2026-11-21 10:00", "2026-11-22 20:00")).toBe(0);
+    expect(fixHours("work_hours", "2026-11-23 07:00", "2026-11-23 08:00")).toBe(0);
+  });
+
+  it("averages issues of different units each counted in its own", () => {
+    // Monday's fixes: 工作时 2 h, 工作日 17 h, 自然日 65 h → average 28 h, median 17 h.
+    const durations = durationsIn(
+      [overTheWeekend("work_hours"), overTheWeekend("work_days"), overTheWeekend("natural_days")],
+      today,
+      counting,
+    );
+    expect(durations.rectification).toEqual({ count: 3, averageHours: 28, medianHours: 17 });
+    // Closed Monday: 5, 22 and 70 h → average 97/3 h, median 22 h.
+    expect(durations.completion.count).toBe(3);
+    expect(durations.completion.averageHours).toBeCloseTo(97 / 3, 10);
+    expect(durations.completion.medianHours).toBe(22);
+    // Accepted on Friday: not in Monday's period.
+    expect(durations.response.count).toBe(0);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseOfficeHours } from "../../src/config/office-hours.ts";
 import type { Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
@@ -21,7 +22,17 @@ import { dueInHand, overdueIssues } from "../../src/reports/stats-lists.ts";
 import { FLAG_EMOJI, rankChildren, rankUnits } from "../../src/reports/stats-ranking.ts";
 import { UnknownUnitError } from "../../src/reports/stats-scope.ts";
 import { DIGEST_WORDS } from "../../src/texts/digest.ts";
-import { belongs, HOUR, type IssueSeed, insertIssuesFast, randomIssues, seededDb, sh, UNITS } from "./stats-fixture.ts";
+import {
+  belongs,
+  HOUR,
+  type IssueSeed,
+  insertIssues,
+  insertIssuesFast,
+  randomIssues,
+  seededDb,
+  sh,
+  UNITS,
+} from "./stats-fixture.ts";
 
 const TZ = "Asia/Shanghai";
 
@@ -322,6 +333,88 @@ describe("statistics on a hand-made community", () => {
   it("refuses unknown units", async () => {
     await expect(unitStats(f.db, "NOPE", today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
     await expect(statsByUnit(f.db, [999_999], today, asOf)).rejects.toBeInstanceOf(UnknownUnitError);
+  });
+});
+
+// behaviour §8.7
+describe("durations in working time where the issue's limit is, from the database", () => {
+  // Monday 2026-11-23, observed at 18:00, with office hours 08:30–12:00 and 14:00–17:30 (7 h a working day).
+  const asOf = sh("2026-11-23 18:00");
+  const today = periodFor("today", asOf, TZ);
+  const counting = { timeZone: TZ, officeHours: parseOfficeHours("08:30-12:00,14:00-17:30") ?? [] };
+  // Every issue was reported Friday 11-20 17:00 and fixed Monday 10:00.
+  const overTheWeekend = { reportedAt: sh("2026-11-20 17:00"), rectifiedAt: sh("2026-11-23 10:00") };
+  const issues: IssueSeed[] = [
+    // GGP is 2 工作时: 接单 Friday 17:20 (not today); fixed after 0.5 + 1.5 = 2 h; closed Monday 15:00 after
+    // 0.5 + 3.5 + 1 = 5 h.
+    {
+      number: 1,
+      grid: "G11",
+      category: "GGP",
+      status: "closed",
+      ...overTheWeekend,
+      acceptedAt: sh("2026-11-20 17:20"),
+      closedAt: sh("2026-11-23 15:00"),
+    },
+    // DUI is 1 自然日: fixed after 65 h, closed after 70 h.
+    {
+      number: 2,
+      grid: "G12",
+      category: "DUI",
+      status: "closed",
+      ...overTheWeekend,
+      acceptedAt: sh("2026-11-20 17:20"),
+      closedAt: sh("2026-11-23 15:00"),
+    },
+    // TING is 1 自然日, but 幸福街道 counts it in 工作日: Friday 17:00–24:00 + Monday 00:00–10:00 = 17 h, the
+    // response too (fixed without 接单).
+    { number: 3, grid: "G21", category: "TING", status: "rectified", ...overTheWeekend },
+    // The department's TING issue without a grid has no street: the category's own 自然日, 65 h.
+    { number: 4, grid: null, category: "TING", status: "rectified", ...overTheWeekend, department: true },
+  ];
+  const f = seededDb(issues, async (db, org, seeds) => {
+    const ggp = await db.category.create({
+      data: {
+        code: "GGP",
+        name: "公益广告牌破损",
+        kind: "static",
+        class: "engineering",
+        limitAmount: 2,
+        limitUnit: "work_hours",
+        keywords: [],
+      },
+    });
+    org.categories.GGP = ggp.id;
+    await db.streetCategoryLimit.create({
+      data: {
+        streetId: org.units.S as number,
+        categoryId: org.categories.TING as number,
+        limitAmount: 1,
+        limitUnit: "work_days",
+      },
+    });
+    await insertIssues(db, org, seeds);
+  });
+
+  it("counts each issue in its limit's unit, the street's where it sets one", async () => {
+    const all = await statsByUnit(f.db, [f.org.units.S as number], today, asOf, counting);
+    const durations = (code: string) => (all.get(f.org.units[code] as number) as UnitStats).durations;
+    // Street (#1–#3; the department's issue without a grid is the department's only): fixed after 2, 65 and 17 h →
+    // average 28 h, median 17 h.
+    expect(durations("S").rectification).toEqual({ count: 3, averageHours: 28, medianHours: 17 });
+    // Responded today only #3 (17 h).
+    expect(durations("S").response).toEqual({ count: 1, averageHours: 17, medianHours: 17 });
+    // Closed today #1 (5 h) and #2 (70 h).
+    expect(durations("S").completion).toEqual({ count: 2, averageHours: 37.5, medianHours: 37.5 });
+    expect(durations("C1").rectification).toEqual({ count: 2, averageHours: 33.5, medianHours: 33.5 });
+    expect(durations("C2").rectification).toEqual({ count: 1, averageHours: 17, medianHours: 17 });
+    expect(durations("DEP").rectification).toEqual({ count: 1, averageHours: 65, medianHours: 65 });
+  });
+
+  it("counts office hours as configured", async () => {
+    // With the default office hours (13:30–17:30 in the afternoon) #1 closed after 0.5 + 3.5 + 1.5 = 5.5 h.
+    const c1 = await unitStats(f.db, "C1", today, asOf, { timeZone: TZ });
+    expect(c1.durations.completion).toEqual({ count: 2, averageHours: 37.75, medianHours: 37.75 });
   });
 });
 
