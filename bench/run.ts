@@ -226,6 +226,24 @@ function rows(results: Json, quick: boolean): Row[] {
       label === "capacity" ? "≥ 300/s" : "",
       label === "capacity" ? sustained !== undefined && sustained >= 300 : undefined,
     );
+    const statements = num(get(r, "perReport", "statements"));
+    add(
+      s,
+      "SQL statements per report",
+      statements,
+      "",
+      label === "capacity" ? "≤ 12" : "",
+      label === "capacity" ? statements !== undefined && statements <= 12 : undefined,
+    );
+    const cpuMs = num(get(r, "perReport", "cpuMs"));
+    add(
+      s,
+      "bot CPU per report",
+      cpuMs,
+      " ms",
+      label === "capacity" ? "≤ 3 ms" : "",
+      label === "capacity" ? cpuMs !== undefined && cpuMs <= 3 : undefined,
+    );
     const replyRatio = num(get(r, "replies", "rateRatio"));
     add(
       s,

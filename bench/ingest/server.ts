@@ -7,6 +7,8 @@
  *   ← {type: "stats"}  → {type: "stats:done", maxRssMB, rssMB, heapUsedMB}
  *   ← {type: "stop"}   → {type: "stop:done", ...stats} after a graceful stop, then the process exits
  *
+ * The stats count the CPU time and SQL statements spent since "ready" (start-up left out), for the per-report cost.
+ *
  * With `liftApiLimits` the bot's pacer forgets Lark's per-app API limits (the per-chat ones stay): the capacity
  * run measures what the bot itself can file, which Lark's 1000/min download limit would otherwise hide.
  */
@@ -17,6 +19,7 @@ import Koa from "koa";
 import { pino } from "pino";
 import { createRiqing } from "../../src/app/create-riqing.ts";
 import { loadConfig } from "../../src/config/env.ts";
+import { statementsRun } from "../../src/db/statement-count.ts";
 import { LARK_RATE_RULES, type RateLimit } from "../../src/lark/pacer.ts";
 import { createLogger } from "../../src/log.ts";
 import { isTyped } from "../lib/child.ts";
@@ -38,8 +41,18 @@ export interface ServerConfig {
   liftApiLimits?: boolean;
 }
 
+/** CPU time and statements at "ready". */
+let atReady = { cpu: process.cpuUsage(), statements: 0 };
+
 function stats() {
-  return { maxRssMB: maxRssMB(), rssMB: rssMB(), heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024 };
+  const cpu = process.cpuUsage(atReady.cpu);
+  return {
+    maxRssMB: maxRssMB(),
+    rssMB: rssMB(),
+    heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    statements: statementsRun() - atReady.statements,
+  };
 }
 
 async function startSdkBaseline(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
       });
     }
   });
+  atReady = { cpu: process.cpuUsage(), statements: statementsRun() };
   process.send?.({ type: "ready", port: server.port });
 }
 
