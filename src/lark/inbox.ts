@@ -350,17 +350,21 @@ export class Inbox {
   }
 
   private async runChain(ids: number[]): Promise<void> {
-    for (const id of ids) {
+    // Read together once the lane is ours: nobody else works on these rows until it is let go.
+    const [rows] =
+      (await this.persist(
+        () => this.db.inboundEvent.findMany({ where: { id: { in: ids }, status: "pending" }, orderBy: { id: "asc" } }),
+        ids[0] ?? 0,
+      )) ?? [];
+    for (const row of rows ?? []) {
       if (!this.running) return;
-      await this.processOne(id);
+      await this.processOne(row);
       this.afterEach();
     }
   }
 
   /** Runs the handler for one pending event, retrying as `InboxRetry` says, and records the outcome. */
-  private async processOne(id: number): Promise<void> {
-    const [row] = (await this.persist(() => this.db.inboundEvent.findUnique({ where: { id } }), id)) ?? [];
-    if (row?.status !== "pending") return;
+  private async processOne(row: InboundEvent): Promise<void> {
     const started = performance.now();
     let inbound: Inbound;
     try {
