@@ -191,6 +191,7 @@ export class Inbox {
     const values = rows.map(() => `(${[1, 2, 3, 4, 5, 6].map(param).join(", ")})`).join(", ");
     // SQLite keeps dates as Unix milliseconds (see db/client.ts).
     const args = rows.flatMap((row) => [...row, postgres ? now : now.getTime()]);
+    // On SQLite this statement jumps the queue of statements waiting for the connection (db/serialized-adapter.ts).
     const stored = await this.db.$queryRawUnsafe<{ id: number; eventId: string }[]>(
       `INSERT INTO "InboundEvent" ("eventId", "messageId", "eventType", "chatId", "payload", "receivedAt") ` +
         `VALUES ${values} ON CONFLICT DO NOTHING RETURNING "id", "eventId"`,
