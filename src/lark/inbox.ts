@@ -358,6 +358,9 @@ export class Inbox {
         ids[0] ?? 0,
       )) ?? [];
     for (const row of rows ?? []) {
+      // Acknowledging goes first: events waiting to be stored are stored (and answered) before more work starts,
+      // so a bot that is behind still acknowledges within Lark's 3 s.
+      while (this.storing) await this.storing;
       if (!this.running) return;
       await this.processOne(row);
       this.afterEach();

@@ -148,6 +148,27 @@ describe("inbox", () => {
     expect((await inbox.accept(message(1, 0))).status).toBe("stored");
   });
 
+  it("stores and acknowledges events that arrive while a chat is being worked on before it handles its next event", async () => {
+    const order: string[] = [];
+    const inbox: Inbox = new Inbox(
+      t.db,
+      async (inbound) => {
+        if (inbound.kind !== "message") return undefined;
+        order.push(`handled ${inbound.text}`);
+        // A new event comes in while this chat is at work.
+        if (inbound.text === "#1") void inbox.accept(message(2, 9)).then(() => order.push("acknowledged #9"));
+        return undefined;
+      },
+      silentLogger,
+    );
+    await inbox.accept(message(1, 1));
+    await inbox.accept(message(1, 2));
+    inbox.start();
+    await inbox.idle();
+    expect(order.slice(0, 3)).toEqual(["handled #1", "acknowledged #9", "handled #2"]);
+    await inbox.stop();
+  });
+
   it("processes after a restart an event whose processing was cut off by a crash", async () => {
     let started = 0;
     const crashed = new Inbox(
