@@ -306,7 +306,7 @@ function rows(results: Json, quick: boolean): Row[] {
     const reminder = num(get(city, "sweeps", "reminder", "medianMs"));
     add(
       "sweeps",
-      `reminder sweep, each minute (${get(city, "sweeps", "reminder", "notices")} due)`,
+      `reminder sweep, each minute and hour, by its index (${get(city, "sweeps", "reminder", "notices")} due)`,
       reminder,
       " ms",
       "≤ 100 ms",
@@ -314,19 +314,19 @@ function rows(results: Json, quick: boolean): Row[] {
     );
     add(
       "sweeps",
-      `reminder sweep, full: start and hourly (${get(city, "sweeps", "reminder", "full", "notices")} due)`,
+      `reminder sweep, first of a process or after an org change (${get(city, "sweeps", "reminder", "full", "notices")} due)`,
       get(city, "sweeps", "reminder", "full", "medianMs"),
       " ms",
     );
     add(
       "sweeps",
-      `look-back sweep, each minute (${get(city, "sweeps", "lookback", "notices")} due)`,
+      `look-back sweep, each minute and hour, by its index (${get(city, "sweeps", "lookback", "notices")} due)`,
       get(city, "sweeps", "lookback", "medianMs"),
       " ms",
     );
     add(
       "sweeps",
-      `look-back sweep, full (${get(city, "sweeps", "lookback", "full", "notices")} due)`,
+      `look-back sweep, first of a process or after an org change (${get(city, "sweeps", "lookback", "full", "notices")} due)`,
       get(city, "sweeps", "lookback", "full", "medianMs"),
       " ms",
     );

@@ -118,7 +118,6 @@ export async function runCity(
       databaseUrl: productUrl,
       dataDir: dir,
       repeats: 2,
-      repeatBelowMs: 5_000,
       timeoutMs: options.sweepTimeoutMs,
     };
     results.sweeps = await benchSweeps(sqlite, sweepOptions);

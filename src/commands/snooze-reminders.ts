@@ -14,7 +14,8 @@ function snoozeKey(issueId: number): string {
 
 /**
  * Puts the issue's reminders off until `until` (the deadline does not move). The last snooze wins; the row's
- * createdAt is the bot's clock at the snooze (`at`), so sweeps find recent snoozes by index.
+ * createdAt is the bot's clock at the snooze (`at`). The issue is put before the reminder sweep again
+ * (src/jobs/sweep-index.ts), which is not a change of the issue: its updatedAt stays.
  */
 export async function snoozeReminders(
   db: Db | Tx,
@@ -27,23 +28,8 @@ export async function snoozeReminders(
     create: { key: snoozeKey(issueId), kind: KIND, data, createdAt: snooze.at },
     update: { data, createdAt: snooze.at },
   });
-}
-
-/** How long before a sweep a snooze may have been set and still run out (or be held by quiet hours) within it. */
-const SNOOZE_REACH_MS = 2 * 24 * 3_600_000;
-
-/** The issues whose snooze runs out after `since` (give or take the quiet hours) and by `until`. */
-export async function snoozesEndedSince(db: Db | Tx, since: Date, until: Date): Promise<Set<number>> {
-  const rows = await db.jobRun.findMany({
-    where: { kind: KIND, createdAt: { gt: new Date(since.getTime() - SNOOZE_REACH_MS), lte: until } },
-    select: { data: true },
-  });
-  const ids = new Set<number>();
-  for (const { data } of rows) {
-    const { issueId, until: end } = (data ?? {}) as { issueId?: unknown; until?: unknown };
-    if (typeof issueId === "number" && typeof end === "number" && end <= until.getTime()) ids.add(issueId);
-  }
-  return ids;
+  const issue = await db.issue.findUnique({ where: { id: issueId }, select: { updatedAt: true } });
+  if (issue) await db.issue.update({ where: { id: issueId }, data: { nextReminderAt: snooze.at, ...issue } });
 }
 
 /** Until when each of the issues has its reminders put off, for those that were ever snoozed. */

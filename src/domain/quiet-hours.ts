@@ -15,18 +15,8 @@ export function isQuietAt(instant: Date, quiet: QuietHours | null, timeZone: str
   return quiet.start < quiet.end ? m >= quiet.start && m < quiet.end : m >= quiet.start || m < quiet.end;
 }
 
-/**
- * How far before quiet hours a sweep at their end looks back as well: what came due in the last minutes before
- * them was not sent by the sweeps then (too early) nor since (quiet). More than a sweep interval and its margin.
- */
-const HELD_MARGIN_MS = 15 * MINUTE_MS;
-
 /** The quiet stretch that contains `instant` — from the start of the quiet hours to their end — or null. */
-export function quietStretch(
-  instant: Date,
-  quiet: QuietHours | null,
-  timeZone: string,
-): { start: Date; end: Date } | null {
+function quietStretch(instant: Date, quiet: QuietHours | null, timeZone: string): { start: Date; end: Date } | null {
   if (!quiet || !isQuietAt(instant, quiet, timeZone)) return null;
   const midnight = localPeriod(instant, "day", timeZone).from.getTime();
   const startToday = midnight + quiet.start * MINUTE_MS;
@@ -35,17 +25,6 @@ export function quietStretch(
       ? startToday
       : localPeriod(new Date(midnight - 1), "day", timeZone).from.getTime() + quiet.start * MINUTE_MS;
   return { start: new Date(start), end: afterQuietHours(instant, quiet, timeZone) };
-}
-
-/**
- * Where a sweep covering (since, until] must start looking for due work and recent changes: `since` — or, when
- * `since` fell in quiet hours that ended by `until`, shortly before those quiet hours began, since what came due
- * or changed in them is sent when they end.
- */
-export function heldSince(since: Date, until: Date, quiet: QuietHours | null, timeZone: string): Date {
-  const stretch = quietStretch(since, quiet, timeZone);
-  if (!stretch || stretch.end.getTime() > until.getTime()) return since;
-  return new Date(stretch.start.getTime() - HELD_MARGIN_MS);
 }
 
 /** How long before quiet hours begin the reminder of a deadline inside them is sent. */
@@ -66,29 +45,6 @@ export function beforeDeadlineAt(
   const stretch = quietStretch(deadline, quiet, timeZone);
   if (!stretch || at.getTime() < stretch.start.getTime()) return at;
   return new Date(stretch.start.getTime() - BEFORE_QUIET_MS);
-}
-
-/**
- * The quiet stretches whose early reminder ({@link beforeDeadlineAt}) falls in (since, until]: the deadlines inside
- * them are reminded in that span.
- */
-export function stretchesRemindedIn(
-  since: Date,
-  until: Date,
-  quiet: QuietHours | null,
-  timeZone: string,
-): { start: Date; end: Date }[] {
-  if (!quiet) return [];
-  const found: { start: Date; end: Date }[] = [];
-  // A day before `since` to the day after `until`: the reminder comes before the stretch, the stretch may wrap.
-  for (let day = localPeriod(new Date(since.getTime() - 24 * 60 * MINUTE_MS), "day", timeZone); ; ) {
-    const start = new Date(day.from.getTime() + quiet.start * MINUTE_MS);
-    const remindAt = start.getTime() - BEFORE_QUIET_MS;
-    if (remindAt > until.getTime()) return found;
-    const stretch = quietStretch(start, quiet, timeZone);
-    if (remindAt > since.getTime() && stretch) found.push(stretch);
-    day = localPeriod(day.to, "day", timeZone);
-  }
 }
 
 /**

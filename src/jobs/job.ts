@@ -14,11 +14,6 @@ export interface SweepNotice {
 export interface SweepOptions {
   /** Work out what is due and report it, but claim and send nothing. */
   dryRun?: boolean;
-  /**
-   * The previous sweep's instant (less a margin): only work that came due or changed after it is looked at. Absent,
-   * everything still due is (the scheduler does that at start and every hour).
-   */
-  since?: Date;
 }
 
 /** A sweep: does whatever is due at `now` and has not been done, and reports what it sent. */

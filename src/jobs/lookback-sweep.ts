@@ -18,17 +18,25 @@ import { fileIssue } from "../commands/file-issue.ts";
 import { claimOnce } from "../db/once.ts";
 import { transaction } from "../db/transaction.ts";
 import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
-import { afterQuietHours, heldSince, isQuietAt } from "../domain/quiet-hours.ts";
-import { mergeRanges } from "../domain/time-ranges.ts";
+import {
+  LOOKBACK_STALE_MS,
+  type LookbackFacts,
+  lookbackDueAt,
+  nextLookbackAsk,
+  nextLookbackAttention,
+} from "../domain/sweep-schedule.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { sentMessageId } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
+import { inChunks } from "../reports/stats-scope.ts";
 import { stripReportWord } from "../texts/words.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
+import { INDEXED_SELECT, orgReview, setIndex } from "./sweep-index.ts";
 
 const DAY_MS = 24 * 3_600_000;
-/** A look-back this late is dropped. */
-const STALE_AFTER_MS = 3 * DAY_MS;
+/** The name the look-back sweep keeps its index under (see sweep-index.ts). */
+const LOOKBACK_INDEX = "lookback";
 
 /** Claim and outbox key of the look-back question of an issue. */
 export function lookbackKey(issueId: number): string {
@@ -37,7 +45,7 @@ export function lookbackKey(issueId: number): string {
 
 /**
  * Asks the look-backs due at `now` and opens the issues of confirmed rebounds whose notice has been sent; reports
- * both. With `dryRun` it only reports the questions it would ask.
+ * both. With `dryRun` it only reports the questions it would ask (and keeps the index all the same).
  */
 export async function runLookbackSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
   const notices = await askLookbacks(deps, now, options);
@@ -45,145 +53,201 @@ export async function runLookbackSweep(deps: JobDeps, now: Date, options: SweepO
   return notices;
 }
 
+/** The columns a look-back sweep reads of every issue it looks at. */
+const LOOKBACK_SELECT = {
+  ...INDEXED_SELECT,
+  number: true,
+  status: true,
+  closedAt: true,
+  nextLookbackAt: true,
+  sourceChatId: true,
+  sourceMessageId: true,
+  reporterId: true,
+} as const satisfies Prisma.IssueSelect;
+
+type LookbackRow = Prisma.IssueGetPayload<{ select: typeof LOOKBACK_SELECT }>;
+
+/** What the question shows, read for the issues asked only. */
+const QUESTION_SELECT = {
+  id: true,
+  category: { select: { name: true } },
+  grid: { select: { name: true } },
+  point: { select: { name: true } },
+  reporter: { select: { openId: true } },
+} as const satisfies Prisma.IssueSelect;
+
 /**
- * Closed issues whose look-back may fall between `from` (three days late at most) and `until` (null: any time); with
- * `since` (a sweep after an earlier one), only those whose look-back day came after `since` (or was held by quiet
- * hours that ended since).
+ * The issues a look-back sweep at `now` reads, with their facts (null for one that is never asked: not closed, no
+ * reporter in chat — an issue another system filed pulls the status itself —, or already rebounded): by default those
+ * the index puts at or before `now` (and not out of reach); when the org or a chat's settings changed since the
+ * index was kept, every issue closed recently enough to be asked now or later.
  */
-async function loadLookbacks(
-  db: JobDeps["db"],
-  window: { from: Date; until: Date | null; since?: Date; timeZone: string },
-) {
-  const { from, until, since } = window;
+async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, rows?: () => Promise<LookbackRow[]>) {
   const bindings = await db.chatBinding.findMany({ select: { chatId: true, name: true, settings: true } });
   const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
   const defaults = clockSettings({});
   const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
   const chatName = (chatId: string) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
-  const inForce = [defaults, ...settingsByChat.values()].filter((s) => s.lookbackDays > 0);
-  if (inForce.length === 0) return { candidates: [], settingsOf, chatName };
-  const days = inForce.map((s) => Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS));
-  const ranges =
-    since === undefined || until === null
-      ? [
-          {
-            gte: new Date(from.getTime() - (Math.max(...days) * DAY_MS + STALE_AFTER_MS)),
-            lte: until === null ? undefined : new Date(until.getTime() - Math.min(...days) * DAY_MS),
-          },
-        ]
-      : mergeRanges(
-          inForce.map((s) => {
-            const start = heldSince(since, until, s.reminders.quietHours, window.timeZone).getTime();
-            const back = Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS) * DAY_MS;
-            return { gt: new Date(start - back), lte: new Date(until.getTime() - back) };
-          }),
-        );
-  const rows = await Promise.all(
-    ranges.map((closedAt) =>
-      db.issue.findMany({
-        where: {
-          status: "closed",
-          closedAt,
-          sourceChatId: { not: null },
-          sourceMessageId: { not: null },
-          // The reporter is asked; an issue another system filed has none in chat (it pulls the status itself).
-          reporterId: { not: null },
-          rebounds: { none: {} },
-        },
-        select: {
-          id: true,
-          number: true,
-          closedAt: true,
-          sourceChatId: true,
-          sourceMessageId: true,
-          category: { select: { name: true } },
-          grid: { select: { name: true } },
-          point: { select: { name: true } },
-          reporter: { select: { openId: true } },
-        },
-        orderBy: { closedAt: "asc" },
-      }),
-    ),
+  const review = await orgReview(db, LOOKBACK_INDEX);
+  // A look-back is due at most three days after its day, which comes at most the longest look-back in force (and
+  // the quiet hours) after the close: an index further back than that (the close the triggers set) is never due.
+  const longest = Math.max(
+    0,
+    ...[defaults, ...settingsByChat.values()].map((s) => Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS)),
   );
-  const candidates = [...new Map(rows.flat().map((r) => [r.id, r])).values()];
-  return { candidates, settingsOf, chatName };
+  const reach = new Date(now.getTime() - LOOKBACK_STALE_MS - (longest + 1) * DAY_MS);
+  const indexed = { nextLookbackAt: { lte: now, gte: reach } };
+  const recent = { status: "closed", closedAt: { gte: reach } };
+  const read =
+    (await rows?.()) ??
+    (await db.issue.findMany({
+      where: review.stale ? { OR: [indexed, recent] } : indexed,
+      select: LOOKBACK_SELECT,
+      orderBy: { closedAt: "asc" },
+    }));
+  const rebounded = new Set(
+    (
+      await inChunks(
+        read.map((r) => r.id),
+        (ids) => db.issue.findMany({ where: { reboundOfId: { in: ids } }, select: { reboundOfId: true } }),
+      )
+    ).map((r) => r.reboundOfId),
+  );
+  const factsOf = (issue: LookbackRow): LookbackFacts | null => {
+    const asked =
+      issue.status === "closed" &&
+      issue.sourceChatId !== null &&
+      issue.sourceMessageId !== null &&
+      issue.reporterId !== null &&
+      !rebounded.has(issue.id);
+    if (!asked || issue.closedAt === null) return null;
+    const settings = settingsOf(issue.sourceChatId);
+    return {
+      closedAt: issue.closedAt,
+      lookbackDays: Math.min(settings.lookbackDays, MAX_LOOKBACK_DAYS),
+      quietHours: settings.reminders.quietHours,
+      timeZone,
+    };
+  };
+  return { read, factsOf, chatName, review };
+}
+
+type Lookbacks = Awaited<ReturnType<typeof loadLookbacks>>;
+
+/**
+ * Sets the index of every issue read to when its look-back is next due (see sweep-index.ts), from the claims in
+ * `asked` (one not looked up counts as not taken: the index comes earlier, never later).
+ */
+async function keepIndex(db: JobDeps["db"], state: Lookbacks, now: Date, asked: ReadonlySet<string>): Promise<void> {
+  await setIndex(
+    db,
+    "nextLookbackAt",
+    now,
+    state.read.map((issue) => {
+      const facts = state.factsOf(issue);
+      const next = facts && nextLookbackAttention(facts, asked.has(lookbackKey(issue.id)), now);
+      return { row: issue, stored: issue.nextLookbackAt, next };
+    }),
+  );
+  state.review.kept();
 }
 
 async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
   const { db } = deps;
-  const { candidates, settingsOf, chatName } = await loadLookbacks(db, {
-    from: now,
-    until: now,
-    since: options.since,
-    timeZone: deps.timeZone,
+  const state = await loadLookbacks(db, now, deps.timeZone);
+  const due = state.read.filter((issue) => {
+    const facts = state.factsOf(issue);
+    return facts !== null && lookbackDueAt(facts, now);
   });
-  const due = candidates.filter((issue) => isDue(issue.closedAt, settingsOf(issue.sourceChatId), now, deps.timeZone));
   const done = await claimedKeys(
     db,
     due.map((i) => lookbackKey(i.id)),
   );
   const notices: SweepNotice[] = [];
-  for (const issue of due.filter((i) => !done.has(lookbackKey(i.id)))) {
+  const asking = due.filter((i) => !done.has(lookbackKey(i.id)));
+  // What the questions show, read for those asked (a dry run asks none).
+  const shown = new Map(
+    (
+      await inChunks(
+        (options.dryRun ? [] : asking).map((i) => i.id),
+        (ids) => db.issue.findMany({ where: { id: { in: ids } }, select: QUESTION_SELECT }),
+      )
+    ).map((q) => [q.id, q]),
+  );
+  for (const issue of asking) {
     const chatId = issue.sourceChatId ?? "";
     const messageId = issue.sourceMessageId ?? "";
-    const notice = { key: lookbackKey(issue.id), chatId, summary: lookbackSummary(issue.number, chatName(chatId)) };
+    const notice = {
+      key: lookbackKey(issue.id),
+      chatId,
+      summary: lookbackSummary(issue.number, state.chatName(chatId)),
+    };
     if (options.dryRun) {
       notices.push(notice);
       continue;
     }
-    const content = lookbackCard(lookbackViewOf({ ...issue, closedAt: issue.closedAt ?? now }), deps.timeZone);
+    const question = shown.get(issue.id);
+    if (!question) continue;
+    const content = lookbackCard(
+      lookbackViewOf({ ...issue, ...question, closedAt: issue.closedAt ?? now }),
+      deps.timeZone,
+    );
     try {
       const asked = await transaction(db, async (tx) => {
         if (!(await claimWhile(tx, notice.key, "lookback", issue.id, ["closed"]))) return false;
         await replyCard(tx, { key: notice.key, chatId, messageId, card: content, inThread: true });
         return true;
       });
-      if (asked) notices.push(notice);
+      if (asked) {
+        notices.push(notice);
+        done.add(notice.key);
+      }
     } catch (error) {
       deps.log.warn({ err: error, issueId: issue.id }, "look-back not asked; trying again on the next sweep");
     }
   }
+  await keepIndex(db, state, now, done);
   return notices;
-}
-
-function isDue(closedAt: Date | null, settings: ClockSettings, now: Date, timeZone: string): boolean {
-  if (closedAt === null || settings.lookbackDays === 0) return false;
-  const quiet = settings.reminders.quietHours;
-  if (isQuietAt(now, quiet, timeZone)) return false;
-  const at = afterQuietHours(new Date(closedAt.getTime() + settings.lookbackDays * DAY_MS), quiet, timeZone).getTime();
-  return at <= now.getTime() && now.getTime() - at <= STALE_AFTER_MS;
 }
 
 /**
  * The first instant after `after` (and not after `until`, unless null) at which the sweep would ask a look-back not
- * asked yet — at its day, or when the quiet hours holding it end; what is due at `after` already is left to the sweep
- * at `after`. Null when there is none. Reads only.
+ * asked yet (nextLookbackAsk); what is due at `after` already is left to the sweep at `after`. Null when there is
+ * none. Asks nothing; keeps the index of what it read, as a sweep at `after` would.
  */
 async function nextLookbackAt(
   deps: Pick<JobDeps, "db" | "timeZone">,
   after: Date,
   until: Date | null,
 ): Promise<Date | null> {
-  const { candidates, settingsOf } = await loadLookbacks(deps.db, { from: after, until, timeZone: deps.timeZone });
-  const done = await claimedKeys(
-    deps.db,
-    candidates.map((i) => lookbackKey(i.id)),
+  const { db, timeZone } = deps;
+  const due = await loadLookbacks(db, after, timeZone);
+  await keepIndex(
+    db,
+    due,
+    after,
+    await claimedKeys(
+      db,
+      due.read.map((i) => lookbackKey(i.id)),
+    ),
   );
-  const a = after.getTime();
+  const later = await loadLookbacks(db, after, timeZone, () =>
+    db.issue.findMany({
+      where: { nextLookbackAt: { gt: after, ...(until && { lte: until }) } },
+      select: LOOKBACK_SELECT,
+    }),
+  );
   let best: number | null = null;
-  for (const issue of candidates) {
-    if (done.has(lookbackKey(issue.id)) || issue.closedAt === null) continue;
-    const settings = settingsOf(issue.sourceChatId);
-    const quiet = settings.reminders.quietHours;
-    const first = [
-      issue.closedAt.getTime() + settings.lookbackDays * DAY_MS,
-      ...(isQuietAt(after, quiet, deps.timeZone) ? [a] : []),
-    ]
-      .map((t) => afterQuietHours(new Date(t), quiet, deps.timeZone).getTime())
-      .filter((t) => t > a && (until === null || t <= until.getTime()))
-      .sort((x, y) => x - y)
-      .find((t) => isDue(issue.closedAt, settings, new Date(t), deps.timeZone));
-    if (first !== undefined && (best === null || first < best)) best = first;
+  for (const state of [due, later]) {
+    const asked = await claimedKeys(
+      db,
+      state.read.map((i) => lookbackKey(i.id)),
+    );
+    for (const issue of state.read) {
+      const facts = state.factsOf(issue);
+      const at = facts && nextLookbackAsk(facts, asked.has(lookbackKey(issue.id)), after)?.getTime();
+      if (at && (until === null || at <= until.getTime()) && (best === null || at < best)) best = at;
+    }
   }
   return best === null ? null : new Date(best);
 }
@@ -197,7 +261,7 @@ function filedKey(issueId: number): string {
 async function fileConfirmedRebounds(deps: JobDeps, now: Date): Promise<SweepNotice[]> {
   const { db } = deps;
   const confirmed = await db.issueEvent.findMany({
-    where: { type: "lookback_rebound", at: { gte: new Date(now.getTime() - STALE_AFTER_MS) } },
+    where: { type: "lookback_rebound", at: { gte: new Date(now.getTime() - LOOKBACK_STALE_MS) } },
     select: { issueId: true, actor: { select: { openId: true, name: true } } },
   });
   const done = await claimedKeys(

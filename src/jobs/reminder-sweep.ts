@@ -34,35 +34,35 @@ import { accountableOf } from "../commands/accountable.ts";
 import { actOnIssue } from "../commands/act-on-issue.ts";
 import type { JobDeps } from "../commands/deps.ts";
 import { loadReminderView } from "../commands/reminder-view.ts";
-import { snoozesEndedSince, snoozesOf } from "../commands/snooze-reminders.ts";
+import { snoozesOf } from "../commands/snooze-reminders.ts";
 import { syncIssueCard } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
 import { filedUnder, type Org, orgOf, unitChain } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import {
-  type ClockSettings,
-  clockSettings,
-  ladderFor,
-  MAX_BEFORE_HOURS,
-  MAX_ESCALATE_AFTER_HOURS,
-  type ReminderLadder,
-} from "../domain/clock-settings.ts";
-import { slotAtOrAfter, slotAtOrBefore } from "../domain/escalation-slots.ts";
+import { type ClockSettings, clockSettings, ladderFor, MAX_ESCALATE_AFTER_HOURS } from "../domain/clock-settings.ts";
+import { slotAtOrBefore } from "../domain/escalation-slots.ts";
 import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
-import { isPastDeadline } from "../domain/metrics.ts";
-import { afterQuietHours, beforeDeadlineAt, heldSince, isQuietAt, stretchesRemindedIn } from "../domain/quiet-hours.ts";
-import { mergeRanges, type TimeRange } from "../domain/time-ranges.ts";
+import {
+  nextReminderAttention,
+  nextReminderSend,
+  REMINDER_STALE_MS,
+  type ReminderDone,
+  type ReminderFacts,
+  type RemindersDue,
+  remindersDueAt,
+} from "../domain/sweep-schedule.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
-import { inChunks } from "../reports/stats-scope.ts";
 import { escalationSummary, RUNG_LABELS, returnSummary } from "../texts/sweeps.ts";
 import { claimedKeys, claimWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
+import { INDEXED_SELECT, type OrgReview, orgReview, setIndex } from "./sweep-index.ts";
 
-/** A rung is dropped when it is this late. */
-const STALE_AFTER_MS = 7 * 24 * 3_600_000;
+/** The name the reminder sweep keeps its index under (see sweep-index.ts). */
+const REMINDER_INDEX = "reminder";
+
 const HOUR_MS = 3_600_000;
 
 /** Every rung of the ladder. */
@@ -82,7 +82,7 @@ function slotKey(unitId: number, slot: Date): string {
 
 /** The columns a sweep reads; names come from the org snapshot. */
 const CANDIDATE_SELECT = {
-  id: true,
+  ...INDEXED_SELECT,
   number: true,
   deadline: true,
   gridId: true,
@@ -91,11 +91,14 @@ const CANDIDATE_SELECT = {
   sourceChatId: true,
   sourceMessageId: true,
   extensionCount: true,
+  status: true,
+  parkKind: true,
+  nextReminderAt: true,
 } as const;
 
 type CandidateRow = Prisma.IssueGetPayload<{ select: typeof CANDIDATE_SELECT }>;
 
-/** An open issue a sweep looks at. */
+/** An issue a sweep looks at. */
 interface Candidate {
   id: number;
   /** Approved extensions: the round of the ladder (see reminderKey). */
@@ -109,6 +112,9 @@ interface Candidate {
   categoryName: string | null;
   gridName: string | null;
   pointName: string | null;
+  /** Open and not parked: it has a ladder. */
+  reminded: boolean;
+  row: CandidateRow;
 }
 
 /** A thread reminder that is due for an issue. */
@@ -145,71 +151,39 @@ interface SlotGroup {
   escalations: Escalation[];
 }
 
-/** What the ladder reads for a sweep (or a look ahead): the candidate issues with their ladder, snooze and escalation. */
+/** What the ladder reads for a sweep (or a look ahead): the issues it looks at with their ladder, snooze and escalation. */
 interface LadderState {
   chatName(chatId: string): string;
+  /** The open, unparked ones first among `looked`, earliest deadline first. */
   candidates: Candidate[];
+  /** Every issue read, those without a ladder (closed, parked) included: the index is set for each. */
+  looked: Candidate[];
   snoozes: Map<number, Date>;
-  ladderOf(issue: Candidate): ReminderLadder;
   escalationOf(issue: Candidate): Escalation | undefined;
+  factsOf(issue: Candidate): ReminderFacts;
+  /** The org revision the state was read at, or null when the index is up to date with it. */
+  review: OrgReview;
+}
+
+/** An issue's ladder has rungs when it is open and not parked (a parked one comes back by parkedUntil instead). */
+function isReminded(row: CandidateRow): boolean {
+  return REMINDED_STATUSES.some((s) => s === row.status) && row.parkKind === null;
 }
 
 /**
- * Open issues a sweep must look at. Without `since` (a full sweep, at start and every hour): every one whose rungs
- * may fall between `from` (a week late at most) and `until` (null: any time later). With `since` (the sweeps in
- * between): only those with a thread rung that came due after `since` (or was held by quiet hours that ended since),
- * a snooze that ran out since, or a change since — and, when a leader group's escalation slot passed since, every
- * one that may be due for escalation. So a minute's sweep reads what that minute made due, however many issues the
- * database holds; the claims still decide what is sent.
+ * The issues a sweep at `now` looks at: those the index puts at or before `now` (something due, or changed since it
+ * was last looked at); when the org or a chat's settings changed since the index was kept (`review`), every open one
+ * whose rungs may still come due too (a week late at most).
  */
-async function loadCandidates(
-  db: Db,
-  window: { from: Date; until: Date | null; since?: Date; timeZone: string },
-  ladders: readonly ReminderLadder[],
-  slotPassed: boolean,
-): Promise<CandidateRow[]> {
-  const open = { status: { in: [...REMINDED_STATUSES] }, parkKind: null };
-  const earliest = new Date(window.from.getTime() - STALE_AFTER_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS);
-  const latest = window.until === null ? undefined : new Date(window.until.getTime() + MAX_BEFORE_HOURS * HOUR_MS);
-  const { since, until } = window;
-  if (since === undefined || until === null || slotPassed) {
-    return db.issue.findMany({
-      where: { ...open, deadline: { gte: earliest, lte: latest } },
-      select: CANDIDATE_SELECT,
-    });
-  }
-  // Where each ladder's look starts: `since`, or before the quiet hours that just ended.
-  const starts = ladders.map((ladder) => heldSince(since, until, ladder.quietHours, window.timeZone).getTime());
-  const ranges: TimeRange[] = ladders.flatMap((ladder, i) => {
-    const start = starts[i] ?? since.getTime();
-    const shift = (hours: number) => ({
-      gt: new Date(start + hours * HOUR_MS),
-      lte: new Date(until.getTime() + hours * HOUR_MS),
-    });
-    return [...(ladder.beforeHours > 0 ? [shift(ladder.beforeHours)] : []), ...(ladder.atDeadline ? [shift(0)] : [])];
+async function loadCandidates(db: Db, now: Date, review: OrgReview): Promise<CandidateRow[]> {
+  const due = await db.issue.findMany({ where: { nextReminderAt: { lte: now } }, select: CANDIDATE_SELECT });
+  if (!review.stale) return due;
+  const earliest = new Date(now.getTime() - REMINDER_STALE_MS - (MAX_ESCALATE_AFTER_HOURS + 24) * HOUR_MS);
+  const open = await db.issue.findMany({
+    where: { status: { in: [...REMINDED_STATUSES] }, parkKind: null, deadline: { gte: earliest } },
+    select: CANDIDATE_SELECT,
   });
-  // Deadlines inside quiet hours whose early reminder came due since (see beforeDeadlineAt).
-  for (const ladder of ladders.filter((l) => l.beforeHours > 0)) {
-    for (const { start, end } of stretchesRemindedIn(since, until, ladder.quietHours, window.timeZone)) {
-      ranges.push({ gt: new Date(start.getTime() - 1), lte: new Date(end.getTime() - 1) });
-    }
-  }
-  // Deadlines that passed since: their cards are redrawn whatever the ladder says.
-  ranges.push({ gt: since, lte: until });
-  const lookedFrom = new Date(Math.min(since.getTime(), ...starts));
-  const snoozed = [...(await snoozesEndedSince(db, lookedFrom, until))];
-  const rows = [
-    ...(await Promise.all(
-      mergeRanges(ranges).map((deadline) =>
-        db.issue.findMany({ where: { ...open, deadline }, select: CANDIDATE_SELECT }),
-      ),
-    )),
-    await changedSince(db, lookedFrom),
-    snoozed.length
-      ? await db.issue.findMany({ where: { ...open, id: { in: snoozed } }, select: CANDIDATE_SELECT })
-      : [],
-  ].flat();
-  return [...new Map(rows.map((r) => [r.id, r])).values()];
+  return [...new Map([...due, ...open].map((r) => [r.id, r])).values()];
 }
 
 /** A candidate row with the names the cards show, from the org snapshot. */
@@ -221,30 +195,17 @@ function candidateOf(org: Org, row: CandidateRow): Candidate {
     categoryName: category?.name ?? null,
     gridName: grid?.name ?? null,
     pointName: point?.name ?? null,
+    reminded: isReminded(row),
+    row,
   };
 }
 
-/** Open issues whose history gained an event after `since` (a new deadline, a status sent back…). */
-async function changedSince(db: Db, since: Date): Promise<CandidateRow[]> {
-  const events = await db.issueEvent.findMany({ where: { at: { gt: since } }, select: { issueId: true } });
-  const ids = [...new Set(events.map((e) => e.issueId))];
-  const rows = await inChunks(ids, (slice) =>
-    db.issue.findMany({
-      where: { id: { in: slice }, status: { in: [...REMINDED_STATUSES] }, parkKind: null, deadline: { not: null } },
-      select: CANDIDATE_SELECT,
-    }),
-  );
-  return rows;
-}
-
-/** Every ladder in force: the default, each chat's, and their category overrides. */
-function laddersInForce(settings: Iterable<ClockSettings>): ReminderLadder[] {
-  return [...settings].flatMap((s) => [s.reminders, ...s.categoryReminders.values()]).filter((l) => l.enabled);
-}
-
+/** Reads the ladder's state for the issues `rows` says (the due ones by default) as they stand at `now`. */
 async function loadLadderState(
   db: Db,
-  window: { from: Date; until: Date | null; since?: Date; timeZone: string },
+  now: Date,
+  timeZone: string,
+  rows?: (review: OrgReview) => Promise<CandidateRow[]>,
 ): Promise<LadderState> {
   const bindings = await db.chatBinding.findMany({
     select: { chatId: true, name: true, unitId: true, purpose: true, settings: true },
@@ -258,6 +219,7 @@ async function loadLadderState(
   for (const b of bindings) {
     if (b.purpose === "leader") leaderChats.set(b.unitId, [...(leaderChats.get(b.unitId) ?? []), b.chatId]);
   }
+  const review = await orgReview(db, REMINDER_INDEX);
   const org = await orgOf(db);
   const targets = new Map<number, LeaderTarget | undefined>();
   const targetOf = (unitId: number): LeaderTarget | undefined => {
@@ -270,75 +232,161 @@ async function loadLadderState(
   };
   const ladderOf = (issue: Candidate) => ladderFor(settingsOf(issue.sourceChatId), issue.categoryCode);
 
-  const { since } = window;
-  const slotPassed =
-    since !== undefined &&
-    [...leaderChats.keys()].some((unitId) => {
-      const slots = targetOf(unitId)?.slots ?? [];
-      return slots.length > 0 && slotAtOrBefore(window.until ?? since, slots, window.timeZone) > since;
-    });
-  const rows = await loadCandidates(db, window, laddersInForce([defaults, ...settingsByChat.values()]), slotPassed);
+  const read = await (rows ?? ((r) => loadCandidates(db, now, r)))(review);
   // Earliest deadline first: the order of reminders and of the lines of an escalation card.
-  const candidates = rows
+  const looked = read
     .map((row) => candidateOf(org, row))
     .sort((a, b) => (a.deadline?.getTime() ?? 0) - (b.deadline?.getTime() ?? 0) || a.id - b.id);
+  const candidates = looked.filter((c) => c.reminded);
   const snoozes = await snoozesOf(
     db,
     candidates.map((c) => c.id),
   );
+  const escalations = new Map<Candidate, Escalation | undefined>();
+  const escalationOf = (issue: Candidate): Escalation | undefined => {
+    if (!escalations.has(issue)) escalations.set(issue, escalationFor(issue));
+    return escalations.get(issue);
+  };
+  const escalationFor = (issue: Candidate): Escalation | undefined => {
+    const ladder = ladderOf(issue);
+    if (!ladder.enabled || ladder.escalateAfterHours === 0 || issue.deadline === null || issue.gridId === null) {
+      return undefined;
+    }
+    const chain = unitChain(org, issue.gridId);
+    const target = chain
+      .slice(1)
+      .map((u) => targetOf(u.id))
+      .find((t) => t !== undefined);
+    if (!target) return undefined;
+    return {
+      issueId: issue.id,
+      round: issue.extensionCount,
+      dueAt: new Date(issue.deadline.getTime() + ladder.escalateAfterHours * HOUR_MS),
+      target,
+      item: {
+        number: issue.number,
+        category: issue.categoryName,
+        community: chain.find((u) => u.level === "community")?.name ?? null,
+        grid: issue.gridName,
+        point: issue.pointName,
+        deadline: issue.deadline,
+      },
+    };
+  };
 
+  const facts = new Map<Candidate, ReminderFacts>();
+  const chatNames = new Map(bindings.map((b) => [b.chatId, b.name]));
   return {
-    chatName: (chatId) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId,
+    chatName: (chatId) => chatNames.get(chatId) ?? chatId,
     candidates,
+    looked,
     snoozes,
-    ladderOf,
-    escalationOf(issue) {
-      const ladder = ladderOf(issue);
-      if (!ladder.enabled || ladder.escalateAfterHours === 0 || issue.deadline === null || issue.gridId === null) {
-        return undefined;
-      }
-      const chain = unitChain(org, issue.gridId);
-      const target = chain
-        .slice(1)
-        .map((u) => targetOf(u.id))
-        .find((t) => t !== undefined);
-      if (!target) return undefined;
-      return {
-        issueId: issue.id,
-        round: issue.extensionCount,
-        dueAt: new Date(issue.deadline.getTime() + ladder.escalateAfterHours * HOUR_MS),
-        target,
-        item: {
-          number: issue.number,
-          category: issue.categoryName,
-          community: chain.find((u) => u.level === "community")?.name ?? null,
-          grid: issue.gridName,
-          point: issue.pointName,
-          deadline: issue.deadline,
-        },
+    escalationOf,
+    factsOf(issue) {
+      const known = facts.get(issue);
+      if (known) return known;
+      const escalation = escalationOf(issue);
+      const found = {
+        deadline: issue.deadline,
+        inThread: issue.sourceChatId !== null && issue.sourceMessageId !== null,
+        ladder: ladderOf(issue),
+        snoozeEnd: snoozes.get(issue.id),
+        escalation: escalation && { dueAt: escalation.dueAt, slots: escalation.target.slots },
+        timeZone,
       };
+      facts.set(issue, found);
+      return found;
     },
+    review,
+  };
+}
+
+/** The claim keys that say what of an issue's ladder was done, as of `at` (the slot card: the latest slot's). */
+function doneKeys(state: LadderState, issue: Candidate, at: Date, timeZone: string): string[] {
+  const snooze = state.snoozes.get(issue.id);
+  const escalation = state.escalationOf(issue);
+  return [
+    reminderKey(issue.id, "before", undefined, issue.extensionCount),
+    reminderKey(issue.id, "deadline", undefined, issue.extensionCount),
+    ...(snooze ? [reminderKey(issue.id, "again", snooze)] : []),
+    ...(issue.deadline ? [passedKey(issue.id, issue.deadline)] : []),
+    ...(escalation
+      ? [
+          reminderKey(issue.id, "escalate", undefined, escalation.round),
+          slotKey(escalation.target.unitId, slotAtOrBefore(at, escalation.target.slots, timeZone)),
+        ]
+      : []),
+  ];
+}
+
+/** What of an issue's ladder was done, from the claims `done` holds. */
+function doneOf(state: LadderState, issue: Candidate, done: ReadonlySet<string>): ReminderDone {
+  const snooze = state.snoozes.get(issue.id);
+  const escalation = state.escalationOf(issue);
+  return {
+    thread: (stage) => done.has(reminderKey(issue.id, stage, snooze, issue.extensionCount)),
+    escalation: escalation !== undefined && done.has(reminderKey(issue.id, "escalate", undefined, escalation.round)),
+    redraw: issue.deadline !== null && done.has(passedKey(issue.id, issue.deadline)),
+    slotCard: (slot) => escalation !== undefined && done.has(slotKey(escalation.target.unitId, slot)),
   };
 }
 
 /**
- * Sends the reminder rungs due at `now` that were not sent before, and reports them. With `dryRun` it only reports
- * what it would send (nothing is claimed).
+ * Sets the index of every issue the sweep at `now` looked at to when the sweep next has something to do for it
+ * (nextReminderAttention), from the claims in `done` (a claim not looked up counts as not taken: the index then
+ * comes earlier, never later, and the sweep at that time looks the claim up); an issue without a ladder gets none.
+ */
+async function keepIndex(
+  deps: Pick<JobDeps, "db" | "timeZone">,
+  state: LadderState,
+  now: Date,
+  done: ReadonlySet<string>,
+): Promise<void> {
+  await setIndex(
+    deps.db,
+    "nextReminderAt",
+    now,
+    state.looked.map((issue) => ({
+      row: issue.row,
+      stored: issue.row.nextReminderAt,
+      next: issue.reminded ? nextReminderAttention(state.factsOf(issue), doneOf(state, issue, done), now) : null,
+    })),
+  );
+  state.review.kept();
+}
+
+/**
+ * Sends the reminder rungs due at `now` that were not sent before, and reports them, reading only the issues the
+ * index puts at or before `now`; then keeps the index of those it read. With `dryRun` it only reports what it would
+ * send (nothing is claimed; the index is kept all the same).
  */
 export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
   const { db } = deps;
   const returned = await returnParked(deps, now, options);
-  const state = await loadLadderState(db, { from: now, until: now, since: options.since, timeZone: deps.timeZone });
+  const state = await loadLadderState(db, now, deps.timeZone);
+  const dueNow = new Map(state.candidates.map((c) => [c, remindersDueAt(state.factsOf(c), now)]));
   const dues = state.candidates.map((issue) =>
-    dueRungs(issue, state.ladderOf(issue), state.snoozes.get(issue.id), now, deps.timeZone),
+    (dueNow.get(issue)?.thread ?? []).map(
+      (stage): ThreadReminder => ({
+        issue,
+        stage,
+        key: reminderKey(issue.id, stage, state.snoozes.get(issue.id), issue.extensionCount),
+        alsoSettles: [],
+      }),
+    ),
   );
-  const groups = slotGroups(state, now, deps.timeZone);
+  const groups = slotGroups(state, dueNow);
+  const passed = state.candidates.filter(
+    (c): c is Candidate & { deadline: Date } => c.deadline !== null && dueNow.get(c)?.redraw === true,
+  );
+  // Every claim the sweep looks at, once; what it claims itself is added as it goes (the index is set from them).
   const done = await claimedKeys(db, [
     ...dues.flatMap((d) => d.map((t) => t.key)),
     ...groups.flatMap((g) => [
       slotKey(g.target.unitId, g.slot),
       ...g.escalations.map((e) => reminderKey(e.issueId, "escalate", undefined, e.round)),
     ]),
+    ...passed.map((c) => passedKey(c.id, c.deadline)),
   ]);
   // The first thread reminder of each issue not sent yet; a regular rung settles the snooze's reminder too.
   const threads = dues.flatMap((d) => {
@@ -352,10 +400,15 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   for (const item of threads) {
     const chatId = item.issue.sourceChatId ?? "";
     const summary = `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`;
-    if (options.dryRun || (await sendThreadReminder(deps, item, now))) notices.push({ key: item.key, chatId, summary });
+    if (options.dryRun) {
+      notices.push({ key: item.key, chatId, summary });
+    } else if (await sendThreadReminder(deps, item, now)) {
+      notices.push({ key: item.key, chatId, summary });
+      for (const key of [item.key, ...item.alsoSettles]) done.add(key);
+    }
   }
 
-  if (!options.dryRun) await redrawPassedCards(deps, state.candidates, now);
+  if (!options.dryRun) await redrawPassedCards(deps, passed, done, now);
 
   for (const group of groups) {
     // This slot's card went out already: what came due since waits for the next slot.
@@ -364,6 +417,10 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     if (pending.length === 0) continue;
     const sent = options.dryRun ? pending : await sendEscalation(deps, { ...group, escalations: pending }, now);
     if (sent.length === 0) continue;
+    if (!options.dryRun) {
+      done.add(slotKey(group.target.unitId, group.slot));
+      for (const e of sent) done.add(reminderKey(e.issueId, "escalate", undefined, e.round));
+    }
     for (const chatId of group.target.chatIds) {
       const summary = escalationSummary(
         sent.map((e) => e.item.number),
@@ -372,6 +429,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
     }
   }
+  await keepIndex(deps, state, now, done);
   return notices;
 }
 
@@ -432,15 +490,12 @@ function passedKey(issueId: number, deadline: Date): string {
  * since: the card shows the deadline as a date, and now red and 已超期. Once per issue and deadline (a new deadline
  * is redrawn again when it passes); a patch notifies nobody, so quiet hours do not hold it back.
  */
-async function redrawPassedCards(deps: JobDeps, candidates: readonly Candidate[], now: Date): Promise<void> {
-  const passed = candidates.filter(
-    (c): c is Candidate & { deadline: Date } =>
-      c.deadline !== null && isPastDeadline(c.deadline, now) && now.getTime() - c.deadline.getTime() <= STALE_AFTER_MS,
-  );
-  const done = await claimedKeys(
-    deps.db,
-    passed.map((c) => passedKey(c.id, c.deadline)),
-  );
+async function redrawPassedCards(
+  deps: JobDeps,
+  passed: readonly (Candidate & { deadline: Date })[],
+  done: Set<string>,
+  now: Date,
+): Promise<void> {
   for (const issue of passed) {
     const key = passedKey(issue.id, issue.deadline);
     if (done.has(key)) continue;
@@ -448,6 +503,7 @@ async function redrawPassedCards(deps: JobDeps, candidates: readonly Candidate[]
       await transaction(deps.db, async (tx) => {
         if (await claimWhile(tx, key, "card.overdue", issue.id, REMINDED_STATUSES)) {
           await syncIssueCard(tx, issue.id, { now, timeZone: deps.timeZone }, { redrawOnly: true });
+          done.add(key);
         }
       });
     } catch (error) {
@@ -462,129 +518,71 @@ function escalationMessageKey(chatId: string, slot: Date): string {
 }
 
 /**
- * The escalations a sweep at `now` may send, by target: those that came due at or before the target's latest slot
- * (and are not more than a week past the slot they were due for).
+ * The escalations a sweep may send (what is due for each issue at its instant, `dueNow`), by target: those that came
+ * due at or before the target's latest slot (and are not more than a week past the slot they were due for).
  */
-function slotGroups(state: LadderState, now: Date, timeZone: string): SlotGroup[] {
+function slotGroups(state: LadderState, dueNow: ReadonlyMap<Candidate, RemindersDue>): SlotGroup[] {
   const groups = new Map<number, SlotGroup>();
   for (const issue of state.candidates) {
     const escalation = state.escalationOf(issue);
-    if (!escalation) continue;
-    const { target, dueAt } = escalation;
-    const slot = slotAtOrBefore(now, target.slots, timeZone);
-    if (dueAt.getTime() > slot.getTime()) continue;
-    if (now.getTime() - slotAtOrAfter(dueAt, target.slots, timeZone).getTime() > STALE_AFTER_MS) continue;
-    const group = groups.get(target.unitId) ?? { target, slot, escalations: [] };
+    const slot = dueNow.get(issue)?.escalationSlot;
+    if (!escalation || !slot) continue;
+    const group = groups.get(escalation.target.unitId) ?? { target: escalation.target, slot, escalations: [] };
     group.escalations.push(escalation);
-    groups.set(target.unitId, group);
+    groups.set(escalation.target.unitId, group);
   }
   return [...groups.values()];
 }
 
-/** The thread rungs of one issue due at `now`, in order of preference (see the top of this file). */
-function dueRungs(
-  issue: Candidate,
-  ladder: ReminderLadder,
-  snoozeEnd: Date | undefined,
-  now: Date,
-  timeZone: string,
-): ThreadReminder[] {
-  const { deadline } = issue;
-  if (!ladder.enabled || deadline === null || isQuietAt(now, ladder.quietHours, timeZone)) return [];
-  if (issue.sourceChatId === null || issue.sourceMessageId === null) return [];
-  const t = now.getTime();
-  if (snoozeEnd !== undefined && snoozeEnd.getTime() > t) return [];
-  const fires = (at: number) => {
-    const when = afterQuietHours(new Date(at), ladder.quietHours, timeZone).getTime();
-    return when <= t && t - when <= STALE_AFTER_MS;
-  };
-  const escalateAt = deadline.getTime() + ladder.escalateAfterHours * HOUR_MS;
-  const rung = (stage: ReminderStage, snooze?: Date): ThreadReminder => ({
-    issue,
-    stage,
-    key: reminderKey(issue.id, stage, snooze, issue.extensionCount),
-    alsoSettles: [],
-  });
-  const thread: ThreadReminder[] = [];
-  const beforeAt = beforeDeadlineAt(deadline, ladder.beforeHours, ladder.quietHours, timeZone).getTime();
-  if (ladder.beforeHours > 0 && t < deadline.getTime() && fires(beforeAt)) {
-    thread.push(rung("before"));
-  } else if (ladder.atDeadline && (ladder.escalateAfterHours === 0 || t < escalateAt) && fires(deadline.getTime())) {
-    thread.push(rung("deadline"));
-  }
-  if (snoozeEnd !== undefined && fires(snoozeEnd.getTime())) thread.push(rung("again", snoozeEnd));
-  return thread;
-}
-
 /**
  * The first instant after `after` (and not after `until`, unless null) at which a reminder sweep would send something
- * not sent yet, as things stand: a thread rung — including one held by a snooze or the quiet hours until they end —
- * or an escalation slot with issues due for it. What is due at `after` already is left to the sweep at `after`. Null
- * when there is none. Reads only; claims nothing.
+ * not sent yet, as things stand (nextReminderSend of each issue), or a parked issue comes back. What is due at `after`
+ * already is left to the sweep at `after`. Null when there is none. Claims and sends nothing; keeps the index of
+ * what it read, as a sweep at `after` would.
  */
 async function nextReminderAt(
   deps: Pick<JobDeps, "db" | "timeZone">,
   after: Date,
   until: Date | null,
 ): Promise<Date | null> {
-  const { timeZone } = deps;
-  const state = await loadLadderState(deps.db, { from: after, until, timeZone });
-  const a = after.getTime();
-  const escalations = state.candidates.flatMap((issue) => state.escalationOf(issue) ?? []);
-  const latestSlot = (target: LeaderTarget) => slotAtOrBefore(after, target.slots, timeZone);
-  const done = await claimedKeys(deps.db, [
-    ...state.candidates.flatMap((issue) => {
-      const snooze = state.snoozes.get(issue.id);
-      return [
-        reminderKey(issue.id, "before", undefined, issue.extensionCount),
-        reminderKey(issue.id, "deadline", undefined, issue.extensionCount),
-        ...(snooze ? [reminderKey(issue.id, "again", snooze)] : []),
-      ];
+  const { db, timeZone } = deps;
+  // What the index puts at or before `after` (due, or changed since it was looked at): read and its index kept.
+  const state = await loadLadderState(db, after, timeZone);
+  await keepIndex(
+    deps,
+    state,
+    after,
+    await claimedKeys(
+      db,
+      state.candidates.flatMap((issue) => doneKeys(state, issue, after, timeZone)),
+    ),
+  );
+  // Then what it puts later: a send comes no earlier than the index says.
+  const later = await loadLadderState(db, after, timeZone, () =>
+    db.issue.findMany({
+      where: { nextReminderAt: { gt: after, ...(until && { lte: until }) } },
+      select: CANDIDATE_SELECT,
     }),
-    ...escalations.flatMap((e) => [
-      reminderKey(e.issueId, "escalate", undefined, e.round),
-      slotKey(e.target.unitId, latestSlot(e.target)),
-    ]),
-  ]);
-
+  );
   let best = until?.getTime() ?? Number.POSITIVE_INFINITY;
   let found = false;
   const consider = (at: number) => {
-    if (at > a && at <= best) {
+    if (at > after.getTime() && at <= best) {
       best = at;
       found = true;
     }
   };
-  for (const issue of state.candidates) {
-    const ladder = state.ladderOf(issue);
-    const snooze = state.snoozes.get(issue.id);
-    // A thread rung can only become due when one fires, a snooze runs out or the quiet hours end.
-    const raw = isQuietAt(after, ladder.quietHours, timeZone) ? [a] : [];
-    if (issue.deadline) {
-      const beforeAt = beforeDeadlineAt(issue.deadline, ladder.beforeHours, ladder.quietHours, timeZone);
-      raw.push(issue.deadline.getTime(), beforeAt.getTime());
+  for (const look of [state, later]) {
+    const done = await claimedKeys(
+      db,
+      look.candidates.flatMap((issue) => doneKeys(look, issue, after, timeZone)),
+    );
+    for (const issue of look.candidates) {
+      const at = nextReminderSend(look.factsOf(issue), doneOf(look, issue, done), after);
+      if (at) consider(at.getTime());
     }
-    if (snooze) raw.push(snooze.getTime());
-    const first = raw
-      .map((t) => afterQuietHours(new Date(t), ladder.quietHours, timeZone).getTime())
-      .filter((t) => t > a && t <= best)
-      .sort((x, y) => x - y)
-      .find((t) => dueRungs(issue, ladder, snooze, new Date(t), timeZone).some((r) => !done.has(r.key)));
-    if (first !== undefined) consider(first);
   }
-  for (const { issueId, round, dueAt, target } of escalations) {
-    if (done.has(reminderKey(issueId, "escalate", undefined, round))) continue;
-    const dueSlot = slotAtOrAfter(dueAt, target.slots, timeZone).getTime();
-    // Due by the latest slot, it is the sweep at `after`'s to send — unless that slot had its card: then the next.
-    const at =
-      dueSlot > a
-        ? dueSlot
-        : done.has(slotKey(target.unitId, latestSlot(target)))
-          ? slotAtOrAfter(new Date(a + 1), target.slots, timeZone).getTime()
-          : undefined;
-    if (at !== undefined && at - dueSlot <= STALE_AFTER_MS) consider(at);
-  }
-  const parked = await deps.db.issue.findFirst({
+  const parked = await db.issue.findFirst({
     where: {
       parkKind: { not: null },
       parkedUntil: { gt: after, ...(until && { lte: until }) },

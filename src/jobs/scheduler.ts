@@ -17,17 +17,12 @@ export interface SchedulerOptions {
   afterEach?: () => void;
 }
 
-/** A sweep looks back this far before its previous run, for work committed while that run was reading. */
-const SINCE_MARGIN_MS = 5 * 60_000;
-/** Every this often (and at start) a sweep looks at everything still due, not only what came due since. */
-const FULL_SWEEP_EVERY_MS = 3_600_000;
-
 /**
  * Runs the jobs (digest, reminders, look-backs) on their schedules with node-cron. Every sweep is an idempotent function
  * of the clock, claimed once per unit of work in the database, so ticks may be late, missed, repeated or run by
- * several processes at once: whatever is due is done exactly once. Runs of one scheduler never overlap. Each sweep
- * looks only at what came due since its previous successful run (less a margin), and at everything still due at
- * start and every hour — which catches up work that failed, or was made due by a settings change.
+ * several processes at once: whatever is due is done exactly once. Runs of one scheduler never overlap. Work that
+ * failed is tried again by the next run (the reminder and look-back sweeps find what is due by their index, see
+ * sweep-index.ts).
  */
 export class Scheduler {
   private readonly deps: JobDeps;
@@ -37,8 +32,6 @@ export class Scheduler {
   private readonly afterEach: () => void;
   private tasks: ScheduledTask[] = [];
   private last: Promise<void> = Promise.resolve();
-  /** Per sweep: its last successful run and its last full one. */
-  private readonly runs = new Map<string, { at: Date; fullAt: Date }>();
 
   constructor(options: SchedulerOptions) {
     this.deps = options.deps;
@@ -91,14 +84,7 @@ export class Scheduler {
     const now = this.clock();
     for (const { name, run: sweep } of jobs) {
       try {
-        const previous = this.runs.get(name);
-        const full =
-          !previous ||
-          now.getTime() < previous.at.getTime() ||
-          now.getTime() - previous.fullAt.getTime() >= FULL_SWEEP_EVERY_MS;
-        const since = full ? undefined : new Date(previous.at.getTime() - SINCE_MARGIN_MS);
-        const notices = await sweep(this.deps, now, { since });
-        this.runs.set(name, { at: now, fullAt: full ? now : (previous?.fullAt ?? now) });
+        const notices = await sweep(this.deps, now);
         if (notices.length > 0) {
           this.log.info(
             { job: name, at: now.toISOString(), sent: notices.map((n) => n.summary) },

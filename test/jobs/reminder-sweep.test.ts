@@ -177,10 +177,8 @@ describe("reminder sweep", () => {
       if (hhmm === "12:00") {
         await f.t.db.issue.update({ where: { id: ids.get(3014) as number }, data: { status: "closed" } });
       }
-      // As the scheduler runs them: each sweep since the one before (less five minutes), the first one full.
-      const at = sh(`2026-11-23 ${hhmm}`);
-      const since = minute === 0 ? undefined : new Date(at.getTime() - 6 * 60_000);
-      for (const n of await runReminderSweep(f.deps, at, { since })) {
+      // As the scheduler runs them: every minute, each reading what the index puts at or before it.
+      for (const n of await runReminderSweep(f.deps, sh(`2026-11-23 ${hhmm}`))) {
         if (n.key.startsWith("escalate:")) sentAt[hhmm] = [...(sentAt[hhmm] ?? []), n.summary];
       }
     }
@@ -240,29 +238,33 @@ describe("reminder sweep", () => {
     ]);
   });
 
-  describe("a sweep since the previous one (what the scheduler runs every minute)", () => {
-    const since = (at: string, previous: string) => runReminderSweep(f.deps, sh(at), { since: sh(previous) });
+  describe("the index: each sweep reads only the issues due (what the scheduler runs every minute)", () => {
+    const indexOf = async (id: number) =>
+      (await f.t.db.issue.findUniqueOrThrow({ where: { id } })).nextReminderAt?.toISOString() ?? null;
 
-    it("reads only what came due since: an older unsent rung waits for the next full sweep", async () => {
+    it("sends a rung due when the issue came in at the next sweep, and sets each issue's next time", async () => {
       const ids = await f.addIssues([dueIssue(3031, "2026-11-23 15:00"), dueIssue(3032, "2026-11-23 10:00")]);
-      expect((await since("2026-11-23 13:00", "2026-11-23 12:55")).map((n) => n.key)).toEqual([
-        reminderKey(ids.get(3031) as number, "before"),
+      const [a, b] = [ids.get(3031) as number, ids.get(3032) as number];
+      expect((await sweep("2026-11-23 13:00")).map((n) => n.key)).toEqual([
+        reminderKey(b, "deadline"),
+        reminderKey(a, "before"),
       ]);
-      expect((await sweep("2026-11-23 13:01")).map((n) => n.key)).toEqual([
-        reminderKey(ids.get(3032) as number, "deadline"),
-      ]);
+      // 3031: its deadline rung; 3032: its escalation, due at 10:00 the next day, at the street's 14:00 slot.
+      expect(await indexOf(a)).toBe(sh("2026-11-23 15:00").toISOString());
+      expect(await indexOf(b)).toBe(sh("2026-11-24 14:00").toISOString());
+      expect(await sweep("2026-11-23 13:01")).toEqual([]);
+      // Closed: nothing ahead.
+      await f.t.db.issue.update({ where: { id: a }, data: { status: "closed", closedAt: sh("2026-11-23 13:30") } });
+      expect(await indexOf(a)).toBeNull();
     });
 
-    it("looks again at an issue whose history changed since, even when its rung time has passed", async () => {
-      const id = (await f.addIssues([dueIssue(3033, "2026-11-23 13:30")])).get(3033) as number;
-      expect(await since("2026-11-23 12:00", "2026-11-23 11:55")).toEqual([]);
-      // Its category (and with it the deadline) was set at 12:58: the 11:30 before-deadline rung is due now.
-      await f.t.db.issueEvent.create({
-        data: { issueId: id, type: "edited", at: sh("2026-11-23 12:58"), data: {} },
-      });
-      expect((await since("2026-11-23 13:00", "2026-11-23 12:55")).map((n) => n.key)).toEqual([
-        reminderKey(id, "before"),
-      ]);
+    it("looks again at an issue whose deadline changed, even when its rung time has passed", async () => {
+      const id = (await f.addIssues([dueIssue(3033, "2026-11-24 13:30")])).get(3033) as number;
+      expect(await sweep("2026-11-23 12:00")).toEqual([]);
+      expect(await indexOf(id)).toBe(sh("2026-11-24 11:30").toISOString());
+      // The deadline was brought forward at 12:58: the 11:30 before-deadline rung is due now.
+      await f.t.db.issue.update({ where: { id }, data: { deadline: sh("2026-11-23 13:30") } });
+      expect((await sweep("2026-11-23 13:00")).map((n) => n.key)).toEqual([reminderKey(id, "before")]);
     });
 
     it("sends the reminder of a snooze that ran out since", async () => {
@@ -272,8 +274,8 @@ describe("reminder sweep", () => {
         by: "李四",
         at: sh("2026-11-23 12:10"),
       });
-      expect(await since("2026-11-23 13:05", "2026-11-23 13:00")).toEqual([]);
-      expect((await since("2026-11-23 13:10", "2026-11-23 13:05")).map((n) => n.key)).toEqual([
+      expect(await sweep("2026-11-23 13:05")).toEqual([]);
+      expect((await sweep("2026-11-23 13:10")).map((n) => n.key)).toEqual([
         reminderKey(id, "again", sh("2026-11-23 13:10")),
       ]);
     });
@@ -284,10 +286,9 @@ describe("reminder sweep", () => {
           { ...dueIssue(3037, "2026-11-23 20:59"), deadline: new Date(sh("2026-11-23 20:59").getTime() + 30_000) },
         ])
       ).get(3037) as number;
-      expect(await since("2026-11-23 20:59", "2026-11-23 20:53")).toEqual([]);
-      expect((await since("2026-11-24 08:00", "2026-11-24 07:54")).map((n) => n.key)).toEqual([
-        reminderKey(id, "deadline"),
-      ]);
+      expect((await sweep("2026-11-23 20:59")).map((n) => n.key)).toEqual([reminderKey(id, "before")]);
+      expect(await sweep("2026-11-23 21:00")).toEqual([]);
+      expect((await sweep("2026-11-24 08:00")).map((n) => n.key)).toEqual([reminderKey(id, "deadline")]);
     });
 
     it("sends at 08:00 what a change during the quiet hours made due (a fix sent back at 22:00)", async () => {
@@ -302,18 +303,16 @@ describe("reminder sweep", () => {
           data: {},
         },
       });
-      expect((await since("2026-11-24 08:00", "2026-11-24 07:54")).map((n) => n.key)).toEqual([
-        reminderKey(id, "deadline"),
-      ]);
+      expect((await sweep("2026-11-24 08:00")).map((n) => n.key)).toEqual([reminderKey(id, "deadline")]);
     });
 
     it("sends at 08:00 what the quiet hours held, and at a slot the escalations due by it", async () => {
       const ids = await f.addIssues([dueIssue(3035, "2026-11-23 23:00"), dueIssue(3036, "2026-11-23 06:00")]);
-      expect((await since("2026-11-24 08:00", "2026-11-24 07:55")).map((n) => n.key)).toEqual([
+      expect((await sweep("2026-11-24 08:00")).map((n) => n.key)).toEqual([
         reminderKey(ids.get(3035) as number, "deadline"),
       ]);
-      expect(await since("2026-11-24 08:59", "2026-11-24 08:54")).toEqual([]);
-      expect((await since("2026-11-24 09:00", "2026-11-24 08:55")).map((n) => n.summary)).toEqual([
+      expect(await sweep("2026-11-24 08:59")).toEqual([]);
+      expect((await sweep("2026-11-24 09:00")).map((n) => n.summary)).toEqual([
         "超期上报 1 件（#3036）→ 幸福街道领导群",
       ]);
     });

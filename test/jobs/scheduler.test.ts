@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../../src/db/client.ts";
 import { digestKey, isLateDigest, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
 import { Scheduler } from "../../src/jobs/scheduler.ts";
-import { silentLogger } from "../../src/log.ts";
 import { CHATS, type ClockFixture, createClockFixture, sh, TZ } from "./support.ts";
 
 describe("the 补发 rule", () => {
@@ -149,51 +148,4 @@ describe("digest sweep and scheduler", () => {
   async function idOf(number: number): Promise<number> {
     return (await f.t.db.issue.findUniqueOrThrow({ where: { number } })).id;
   }
-});
-
-describe("what each tick's sweeps look at", () => {
-  it("everything at start and every hour, otherwise what came due since the sweep's last successful run", async () => {
-    let now = sh("2026-11-23 09:00");
-    const seen: (string | null)[] = [];
-    let fail = false;
-    const scheduler = new Scheduler({
-      deps: {} as never,
-      clock: () => now,
-      log: silentLogger,
-      jobs: [
-        {
-          name: "test.sweep",
-          schedule: "* * * * *",
-          run: async (_deps, _at, options) => {
-            seen.push(options?.since ? options.since.toISOString() : null);
-            if (fail) throw new Error("database busy");
-            return [];
-          },
-          nextDueAt: async () => null,
-        },
-      ],
-    });
-    const tickAt = async (at: string) => {
-      now = sh(at);
-      await scheduler.tick();
-    };
-    await tickAt("2026-11-23 09:00");
-    await tickAt("2026-11-23 09:01");
-    fail = true;
-    await tickAt("2026-11-23 09:02");
-    fail = false;
-    // The failed run does not count: the next one looks back to before the last success.
-    await tickAt("2026-11-23 09:03");
-    await tickAt("2026-11-23 10:00");
-    await tickAt("2026-11-23 10:01");
-    const minus5 = (at: string) => new Date(sh(at).getTime() - 5 * 60_000).toISOString();
-    expect(seen).toEqual([
-      null,
-      minus5("2026-11-23 09:00"),
-      minus5("2026-11-23 09:01"),
-      minus5("2026-11-23 09:01"),
-      null,
-      minus5("2026-11-23 10:00"),
-    ]);
-  });
 });
