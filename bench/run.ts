@@ -226,6 +226,16 @@ function rows(results: Json, quick: boolean): Row[] {
       label === "capacity" ? "≥ 300/s" : "",
       label === "capacity" ? sustained !== undefined && sustained >= 300 : undefined,
     );
+    const perReport = [
+      ["SQL statements per report", "statements", "", 12],
+      ["bot CPU per report", "cpuMs", " ms", 3],
+    ] as const;
+    for (const [measure, key, unit, bound] of perReport) {
+      const value = num(get(r, "perReport", key));
+      const capacity = label === "capacity";
+      const ok = capacity ? value !== undefined && value <= bound : undefined;
+      add(s, measure, value, unit, capacity ? `≤ ${bound}${unit}` : "", ok);
+    }
     const replyRatio = num(get(r, "replies", "rateRatio"));
     add(
       s,

@@ -125,6 +125,9 @@ async function runLoad(urls: string[], rate: number, requestsFile: string): Prom
 
 interface ServerStats {
   maxRssMB: number;
+  /** CPU time and SQL statements since the server was ready. */
+  cpuMs: number;
+  statements: number;
   rssMB: number;
   heapUsedMB: number;
 }
@@ -371,7 +374,11 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     await polling;
     await poll();
     const allStats = await Promise.all(bots.map((bot) => bot.stop()));
-    const botStats = { maxRssMB: Math.max(...allStats.map((s) => s.maxRssMB)) };
+    const botStats = {
+      maxRssMB: Math.max(...allStats.map((s) => s.maxRssMB)),
+      cpuMs: allStats.reduce((n, s) => n + s.cpuMs, 0),
+      statements: allStats.reduce((n, s) => n + s.statements, 0),
+    };
     if (options.profileDir && profileRaw)
       keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
 
@@ -464,6 +471,12 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
         peakOutboxBacklog: peakOutbox,
       },
       peakInboxBacklog: peakInbox,
+      // Everything the bot(s) did while the load ran and drained (acknowledgements, duplicates and cards included),
+      // per report filed.
+      perReport: {
+        statements: round(botStats.statements / committedAt.size, 1),
+        cpuMs: round(botStats.cpuMs / committedAt.size, 2),
+      },
       calls: {
         download: byApi(/\/resources\//),
         uploadImage: byApi(/\/images$/),
