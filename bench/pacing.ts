@@ -5,6 +5,12 @@
  * and each work and leader group's digest card built from buildDigest (without the ranking chart, whose rendering
  * is timed in the digest section). Measured: the time from the sender's start to the last message, against the
  * earliest finish Lark's limits allow for the same messages, and every rate-limit answer (there must be none).
+ *
+ * Then the city's 18:00 for real (issue 17): the digest sweep at the digest time — every work and leader group's digest
+ * with its ranking chart (drawn on the chart thread), the chart uploaded and the card queued — while the outbox sender
+ * runs, as in the bot. Measured: the time from the sweep's start to the last digest sent, against the earliest finish
+ * Lark's limits allow for its uploads and sends (each API's 50/s and 1000/min, 5/s per chat; a lower bound: it lets a
+ * send go before its chart's upload), and how long the sweep itself took (every digest prepared and queued).
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,10 +20,11 @@ import { DEFAULT_OFFICE_HOURS } from "../src/config/office-hours.ts";
 import { openDb, openSqlite, sqlitePath } from "../src/db/client.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../src/domain/metrics.ts";
 import { type ApiCall, LarkEmulator } from "../src/emulator/index.ts";
-import { digestKey } from "../src/jobs/digest-sweep.ts";
+import { digestDueAt, digestKey, runDigestSweep } from "../src/jobs/digest-sweep.ts";
 import { runReminderSweep } from "../src/jobs/reminder-sweep.ts";
 import { LarkClient } from "../src/lark/client.ts";
 import { enqueue, OutboxSender } from "../src/lark/outbox.ts";
+import { ImageKeys } from "../src/lark/photos.ts";
 import { silentLogger } from "../src/log.ts";
 import { digestCard } from "../src/presenters/digest-card.ts";
 import { buildDigest } from "../src/reports/digest.ts";
@@ -168,6 +175,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       new Promise<boolean>((resolve) => setTimeout(resolve, options.timeoutMs, true).unref()),
     ]);
     await sender.stop();
+    const burst = await digestBurst({ db, deps, client, emu, databaseUrl, options, timeoutMs: options.timeoutMs });
     await db.$disconnect();
 
     const ok = calls.filter((c) => c.status === 200 && c.code === 0);
@@ -200,10 +208,98 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       ratio: round(minimumMs / takenMs, 3),
       rateLimited: calls.filter(isRateLimited).length,
       unexpected: emu.unexpectedCalls.length,
+      burst,
     };
   } finally {
     await emu.close();
     if (options.keepDir) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface BurstInput {
+  db: Awaited<ReturnType<typeof openDb>>;
+  deps: Omit<Parameters<typeof runDigestSweep>[0], "publishPhotos">;
+  client: LarkClient;
+  emu: LarkEmulator;
+  databaseUrl: string;
+  options: PacingOptions;
+  timeoutMs: number;
+}
+
+/** The 18:00 digest sweep for real, with the outbox sending as it goes (see the module comment). */
+async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> {
+  const { db, client, emu, options } = input;
+  // The first part queued every digest card under its claim key already (without a chart): those rows go, so the
+  // sweep's own are queued anew.
+  const sqlite = openSqlite(sqlitePath(input.databaseUrl));
+  sqlite.prepare(`DELETE FROM OutboxMessage WHERE key LIKE 'digest:%'`).run();
+  sqlite.close();
+  const images = new ImageKeys(db, client);
+  const deps = {
+    ...input.deps,
+    publishPhotos: async (photos: { sha256: string; path: string }[]) => {
+      for (const photo of photos) await images.of(photo.sha256, join(input.deps.dataDir, photo.path));
+    },
+  };
+  const calls: ApiCall[] = [];
+  emu.on("call", (call) => {
+    if (call.method === "POST" && /^\/open-apis\/im\/v1\/(images|messages)/.test(call.path)) calls.push(call);
+  });
+  let sent = 0;
+  let failed = 0;
+  let expected = Number.POSITIVE_INFINITY;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const settle = () => {
+    if (sent + failed >= expected) finish();
+  };
+  const sender = new OutboxSender({
+    db,
+    client,
+    logger: silentLogger,
+    onSent: () => {
+      sent++;
+      settle();
+    },
+    onFailed: () => {
+      failed++;
+      settle();
+    },
+  });
+  const at = digestDueAt("18:00", options.date, options.timeZone);
+  const start = Date.now();
+  sender.start();
+  const notices = await runDigestSweep(deps, at, {});
+  const sweepMs = Date.now() - start;
+  expected = notices.length;
+  settle();
+  const timedOut = await Promise.race([
+    finished.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(resolve, input.timeoutMs, true).unref()),
+  ]);
+  await sender.stop();
+  const ok = calls.filter((c) => c.status === 200 && c.code === 0);
+  const uploads = ok.filter((c) => c.path.endsWith("/images"));
+  const sends = ok.filter((c) => c.path.includes("/messages"));
+  const bound: BoundCall[] = [
+    ...uploads.map(() => ({ keys: ["api:image"], release: start })),
+    ...notices.map((n) => ({ keys: ["api:send", `chat:${n.chatId}`], release: start })),
+  ];
+  const minimumMs = earliestFinish(bound, LARK_LIMITS) - start;
+  const takenMs = Math.max(...sends.map((c) => c.time)) - start;
+  return {
+    digests: notices.length,
+    uploads: uploads.length,
+    sent,
+    failed,
+    timedOut,
+    sweepSeconds: round(sweepMs / 1000, 2),
+    takenSeconds: round(takenMs / 1000, 2),
+    minimumSeconds: round(minimumMs / 1000, 2),
+    takenOverMinimum: round(takenMs / minimumMs, 2),
+    rateLimited: calls.filter(isRateLimited).length,
+  };
 }

@@ -226,6 +226,16 @@ function rows(results: Json, quick: boolean): Row[] {
       label === "capacity" ? "≥ 300/s" : "",
       label === "capacity" ? sustained !== undefined && sustained >= 300 : undefined,
     );
+    const perReport = [
+      ["SQL statements per report", "statements", "", 12],
+      ["bot CPU per report", "cpuMs", " ms", 3],
+    ] as const;
+    for (const [measure, key, unit, bound] of perReport) {
+      const value = num(get(r, "perReport", key));
+      const capacity = label === "capacity";
+      const ok = capacity ? value !== undefined && value <= bound : undefined;
+      add(s, measure, value, unit, capacity ? `≤ ${bound}${unit}` : "", ok);
+    }
     const replyRatio = num(get(r, "replies", "rateRatio"));
     add(
       s,
@@ -242,7 +252,8 @@ function rows(results: Json, quick: boolean): Row[] {
       (num(get(r, "integrity", "duplicatedIssues")) ?? 0) + (num(get(r, "integrity", "duplicatedCards")) ?? 0);
     add(s, "lost / duplicated", `${lost} / ${dup}`, "", "0 / 0", lost === 0 && dup === 0);
     const rss = num(get(r, "rssMB", "botPeak"));
-    add(s, "bot peak RSS", rss, " MB", "≤ 300 MB", rss !== undefined && rss <= 300);
+    add(s, "bot peak RSS (built, no heap flag)", rss, " MB", "≤ 250 MB", rss !== undefined && rss <= 250);
+    add(s, "bare SDK process peak RSS", get(r, "rssMB", "sdkPeak"), " MB");
     add(s, "rate-limited answers", get(r, "calls", "rateLimited"), "", "0", get(r, "calls", "rateLimited") === 0);
   }
   const city = results.city;
@@ -354,6 +365,15 @@ function rows(results: Json, quick: boolean): Row[] {
     const ratio = num(get(pacing, "ratio"));
     add("pacing", "minimum / taken", ratio, "", "≥ 0.9", ratio !== undefined && ratio >= 0.9);
     add("pacing", "rate-limit errors", get(pacing, "rateLimited"), "", "0", get(pacing, "rateLimited") === 0);
+    const burst = (key: string) => get(pacing, "burst", key);
+    add(
+      "pacing",
+      `18:00: ${burst("digests")} digests (charts, ${burst("uploads")} uploads), taken vs minimum`,
+      `${burst("takenSeconds")} s vs ${burst("minimumSeconds")} s (sweep ${burst("sweepSeconds")} s)`,
+      "",
+    );
+    const over = num(burst("takenOverMinimum"));
+    add("pacing", "18:00 taken / minimum", over, "×", "≤ 1.2×", over === undefined ? undefined : over <= 1.2);
   }
   const match = results.match;
   if (match) {

@@ -3,9 +3,11 @@
 // everything it imports, dynamic imports as chunks of their own) into JavaScript in dist/, so the running bot needs
 // no TypeScript loader. Packages stay in node_modules. The chunks sit side by side in dist/: src/config/paths.ts
 // finds the project's folder one level up. Takes well under a second. With --if-changed (npm start) it does nothing
-// when dist/ is newer than every file under src/ and this script.
+// when dist/ is newer than every file under src/ and this script. The benchmark builds its bot process the same way
+// (bundle below).
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const OUT = "dist";
 const ENTRY = join(OUT, "riqing.js");
@@ -17,17 +19,16 @@ function newest(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-const upToDate =
-  process.argv.includes("--if-changed") &&
-  existsSync(ENTRY) &&
-  statSync(ENTRY).mtimeMs > Math.max(newest("src"), newest("scripts/build.js"));
-
-if (!upToDate) {
+/**
+ * Bundles `entryPoints` ({name: source}) into `outdir`, emptied first, as the bot is built. `outdir` must be one
+ * level under the project's folder (src/config/paths.ts).
+ */
+export async function bundle(entryPoints, outdir) {
   const { build } = await import("esbuild");
-  rmSync(OUT, { recursive: true, force: true });
+  rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: { riqing: "src/cli/main.ts" },
-    outdir: OUT,
+    entryPoints,
+    outdir,
     bundle: true,
     splitting: true,
     chunkNames: "[name]-[hash]",
@@ -38,4 +39,12 @@ if (!upToDate) {
     sourcemap: "linked",
     logLevel: "warning",
   });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const upToDate =
+    process.argv.includes("--if-changed") &&
+    existsSync(ENTRY) &&
+    statSync(ENTRY).mtimeMs > Math.max(newest("src"), newest("scripts/build.js"));
+  if (!upToDate) await bundle({ riqing: "src/cli/main.ts" }, OUT);
 }

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle } from "../../scripts/build.js";
 import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { type ApiCall, LarkEmulator } from "../../src/emulator/index.ts";
@@ -124,6 +125,9 @@ async function runLoad(urls: string[], rate: number, requestsFile: string): Prom
 
 interface ServerStats {
   maxRssMB: number;
+  /** CPU time and SQL statements since the server was ready. */
+  cpuMs: number;
+  statements: number;
   rssMB: number;
   heapUsedMB: number;
 }
@@ -136,8 +140,25 @@ function startFlags(): string[] {
   );
 }
 
+let serverBuilt: Promise<string> | undefined;
+
+/**
+ * server.ts and the bot built as `npm start` runs it (scripts/build.js: JavaScript, the bot's packages loaded when a
+ * path needs them, no TypeScript loader), into dist-bench/ beside dist/; once per process.
+ */
+function builtServer(): Promise<string> {
+  if (!serverBuilt) {
+    const outdir = join(HERE, "../../dist-bench");
+    serverBuilt = bundle({ "ingest-server": join(HERE, "server.ts") }, outdir).then(() =>
+      join(outdir, "ingest-server.js"),
+    );
+  }
+  return serverBuilt;
+}
+
 async function startServer(config: ServerConfig, nodeFlags: string[]) {
-  const child = startChild(join(HERE, "server.ts"), [], { env: { BENCH_SERVER: JSON.stringify(config) }, nodeFlags });
+  const env = { BENCH_SERVER: JSON.stringify(config) };
+  const child = startChild(await builtServer(), [], { env, nodeFlags });
   const port = await nextMessage(
     child,
     (m) => (isTyped(m) && m.type === "ready" ? (m as unknown as { port: number }).port : undefined),
@@ -277,7 +298,7 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
       logFile,
       liftApiLimits: lifted,
     };
-    // One profile per thread (tsx's loader has its own); the main thread's is kept, as bot-<label>.cpuprofile.
+    // One profile per thread (the chart thread, if any, has its own); the main thread's is kept, as bot-<label>.cpuprofile.
     const profileRaw = options.profileDir ? join(options.profileDir, `raw-${options.label}`) : undefined;
     const profileFlags = profileRaw ? ["--cpu-prof", `--cpu-prof-dir=${profileRaw}`] : [];
     if (profileRaw) mkdirSync(profileRaw, { recursive: true });
@@ -353,7 +374,11 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     await polling;
     await poll();
     const allStats = await Promise.all(bots.map((bot) => bot.stop()));
-    const botStats = { maxRssMB: Math.max(...allStats.map((s) => s.maxRssMB)) };
+    const botStats = {
+      maxRssMB: Math.max(...allStats.map((s) => s.maxRssMB)),
+      cpuMs: allStats.reduce((n, s) => n + s.cpuMs, 0),
+      statements: allStats.reduce((n, s) => n + s.statements, 0),
+    };
     if (options.profileDir && profileRaw)
       keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
 
@@ -446,6 +471,12 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
         peakOutboxBacklog: peakOutbox,
       },
       peakInboxBacklog: peakInbox,
+      // Everything the bot(s) did while the load ran and drained (acknowledgements, duplicates and cards included),
+      // per report filed.
+      perReport: {
+        statements: round(botStats.statements / committedAt.size, 1),
+        cpuMs: round(botStats.cpuMs / committedAt.size, 2),
+      },
       calls: {
         download: byApi(/\/resources\//),
         uploadImage: byApi(/\/images$/),

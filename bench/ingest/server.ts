@@ -7,6 +7,12 @@
  *   ← {type: "stats"}  → {type: "stats:done", maxRssMB, rssMB, heapUsedMB}
  *   ← {type: "stop"}   → {type: "stop:done", ...stats} after a graceful stop, then the process exits
  *
+ * The benchmark runs this module built as scripts/build.js builds the bot (ingest.ts), with plain Node and the flags of
+ * `npm start`: the bot's modules are imported only in riqing mode, so the baseline process holds the SDK and Koa alone
+ * and the two peak RSS figures compare the bot with the bare SDK.
+ *
+ * The stats count the CPU time and SQL statements spent since "ready" (start-up left out), for the per-report cost.
+ *
  * With `liftApiLimits` the bot's pacer forgets Lark's per-app API limits (the per-chat ones stay): the capacity
  * run measures what the bot itself can file, which Lark's 1000/min download limit would otherwise hide.
  */
@@ -14,11 +20,8 @@
 import { createServer, type Server } from "node:http";
 import * as lark from "@larksuiteoapi/node-sdk";
 import Koa from "koa";
-import { pino } from "pino";
-import { createRiqing } from "../../src/app/create-riqing.ts";
-import { loadConfig } from "../../src/config/env.ts";
-import { LARK_RATE_RULES, type RateLimit } from "../../src/lark/pacer.ts";
-import { createLogger } from "../../src/log.ts";
+import { statementsRun } from "../../src/db/statement-count.ts";
+import type { RateLimit } from "../../src/lark/pacer.ts";
 import { isTyped } from "../lib/child.ts";
 import { maxRssMB, rssMB } from "../lib/stats.ts";
 
@@ -38,8 +41,18 @@ export interface ServerConfig {
   liftApiLimits?: boolean;
 }
 
+/** CPU time and statements at "ready". */
+let atReady = { cpu: process.cpuUsage(), statements: 0 };
+
 function stats() {
-  return { maxRssMB: maxRssMB(), rssMB: rssMB(), heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024 };
+  const cpu = process.cpuUsage(atReady.cpu);
+  return {
+    maxRssMB: maxRssMB(),
+    rssMB: rssMB(),
+    heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    statements: statementsRun() - atReady.statements,
+  };
 }
 
 async function startSdkBaseline(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
@@ -59,6 +72,13 @@ async function startSdkBaseline(config: ServerConfig): Promise<{ port: number; s
 }
 
 async function startBot(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
+  const [{ pino }, { createRiqing }, { loadConfig }, { LARK_RATE_RULES }, { createLogger }] = await Promise.all([
+    import("pino"),
+    import("../../src/app/create-riqing.ts"),
+    import("../../src/config/env.ts"),
+    import("../../src/lark/pacer.ts"),
+    import("../../src/log.ts"),
+  ]);
   if (config.liftApiLimits) {
     // Bench-only: the pacer reads its rules by key prefix at every call, so emptying "api" lifts the per-app limits.
     (LARK_RATE_RULES as Record<string, readonly RateLimit[]>).api = [];
@@ -97,6 +117,7 @@ async function main(): Promise<void> {
       });
     }
   });
+  atReady = { cpu: process.cpuUsage(), statements: statementsRun() };
   process.send?.({ type: "ready", port: server.port });
 }
 

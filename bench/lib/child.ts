@@ -1,6 +1,7 @@
 /**
- * Child processes of the benchmark. Every TypeScript child runs through tsx (`--import tsx`), talks over the IPC
- * channel, and is killed if it outlives its time limit, so no run can hang.
+ * Child processes of the benchmark. Every TypeScript child runs through tsx (`--import tsx`), a JavaScript one (a
+ * module built as the bot is, see bench/ingest) with plain Node; each talks over the IPC channel and is killed if it
+ * outlives its time limit, so no run can hang.
  */
 
 import { type ChildProcess, fork } from "node:child_process";
@@ -15,10 +16,11 @@ export interface ChildOptions {
   stdout?: boolean;
 }
 
-/** Forks a TypeScript module as a child process with an IPC channel. */
+/** Forks a TypeScript (through tsx) or JavaScript module as a child process with an IPC channel. */
 export function startChild(modulePath: string, args: string[] = [], options: ChildOptions = {}): ChildProcess {
+  const loader = modulePath.endsWith(".ts") ? ["--import", "tsx"] : [];
   return fork(modulePath, args, {
-    execArgv: ["--import", "tsx", ...(options.nodeFlags ?? [])],
+    execArgv: [...loader, ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ["ignore", options.stdout ? "inherit" : "ignore", "inherit", "ipc"],
     // Structured clone keeps NaN and typed values that JSON would lose.

@@ -130,12 +130,18 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     onSent: async (sent) => {
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {
-        await db.issue.update({ where: { id: issueId }, data: { cardMessageId: sent.messageId } });
-        // The card of an issue another system filed opens the issue's thread.
-        await db.issue.updateMany({
-          where: { id: issueId, sourceMessageId: null },
-          data: { sourceMessageId: sent.messageId },
+        await db.issue.update({
+          where: { id: issueId },
+          data: { cardMessageId: sent.messageId },
+          select: { id: true },
         });
+        // The card of an issue another system filed (sent to the chat, not a reply) opens the issue's thread.
+        if (sent.kind === "send") {
+          await db.issue.updateMany({
+            where: { id: issueId, sourceMessageId: null },
+            data: { sourceMessageId: sent.messageId },
+          });
+        }
       }
     },
   });
@@ -173,8 +179,13 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       return client.uploadFile({ file: await readFile(path), fileType: fileTypeOf(fileName), fileName });
     },
     async userName(openId) {
-      const known = names.get(openId) ?? (await db.person.findUnique({ where: { openId } }))?.name;
-      if (known) return known;
+      // Kept once known: a name names a person only when their Person row is made (an existing row keeps its own).
+      const known =
+        names.get(openId) ?? (await db.person.findUnique({ where: { openId }, select: { name: true } }))?.name;
+      if (known) {
+        names.set(openId, known);
+        return known;
+      }
       try {
         const user = await client.getUser(openId);
         names.set(openId, user.name);

@@ -212,7 +212,7 @@ export async function fileIssue(
     },
     select: { id: true },
   });
-  await attachPhotos(tx, issue.id, "before", input.photos);
+  await attachPhotos(tx, issue.id, "before", input.photos, { newIssue: true });
   await tx.issueEvent.create({
     data: {
       issueId: issue.id,
@@ -249,19 +249,22 @@ function alreadyFiled(tx: Tx, input: FileIssueInput): Promise<{ id: number } | n
   return tx.issue.findUnique({ where: { sourceMessageId }, select: { id: true } });
 }
 
-/** Adds photos to an issue, skipping ones it already has (the same content twice). Returns their ids, in order. */
+/**
+ * Adds photos to an issue, skipping ones it already has (the same content twice). Returns their ids, in order. An
+ * issue created in this transaction (`newIssue`) has none yet: nothing to look up.
+ */
 export async function attachPhotos(
   tx: Tx,
   issueId: number,
   stage: "before" | "after",
   photos: PhotoFile[],
+  options: { newIssue?: boolean } = {},
 ): Promise<number[]> {
   if (photos.length === 0) return [];
   const shas = [...new Set(photos.map((p) => p.sha256))];
-  const existing = await tx.photo.findMany({
-    where: { issueId, sha256: { in: shas } },
-    select: { id: true, sha256: true },
-  });
+  const existing = options.newIssue
+    ? []
+    : await tx.photo.findMany({ where: { issueId, sha256: { in: shas } }, select: { id: true, sha256: true } });
   const ids = new Map(existing.map((p) => [p.sha256, p.id]));
   const fresh = shas.flatMap((sha) => (ids.has(sha) ? [] : photos.filter((p) => p.sha256 === sha).slice(0, 1)));
   if (fresh.length > 0) {

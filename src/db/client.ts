@@ -7,6 +7,7 @@ import type { PrismaClient as PostgresClient } from "../generated/postgres/clien
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { serializedAdapter } from "./serialized-adapter.ts";
 import { sqliteConnection } from "./sqlite-connection.ts";
+import { countedAdapter } from "./statement-count.ts";
 
 /**
  * The database client. Typed as the SQLite client; a PostgreSQL one (same models, same runtime) is cast to it where it
@@ -88,7 +89,9 @@ class OneConnection extends PrismaLibSQL {
 export async function openDb(databaseUrl: string, options: { readonly?: boolean } = {}): Promise<Db> {
   if (isPostgresUrl(databaseUrl)) return openPostgres(databaseUrl, options);
   const file = sqlitePath(databaseUrl);
-  const db = new PrismaClient({ adapter: serializedAdapter(new OneConnection(() => openSqlite(file, options))) });
+  const db = new PrismaClient({
+    adapter: countedAdapter(serializedAdapter(new OneConnection(() => openSqlite(file, options)))),
+  });
   await db.$connect();
   // Keeps the planner's statistics current, so the digest's grouped counts pick the right indexes.
   if (!options.readonly) await db.$queryRawUnsafe("PRAGMA optimize = 0x10002");
@@ -103,7 +106,7 @@ async function openPostgres(databaseUrl: string, options: { readonly?: boolean }
     import("../generated/postgres/client.ts"),
   ]);
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE, options: settings.join(" ") });
-  const postgres = new PostgresClient({ adapter });
+  const postgres = new PostgresClient({ adapter: countedAdapter(adapter) });
   await postgres.$connect();
   // The two generated clients differ only in provider-specific extras; the models and the runtime are the same.
   const db = postgres as unknown as Db;

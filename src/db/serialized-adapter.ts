@@ -9,13 +9,20 @@ type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
  * event waits on one.
  */
 const STATEMENT_PRIORITY = 1;
+/**
+ * Before them all goes the storing of inbound events (the inbox's group commit, lark/inbox.ts): the events it holds
+ * are acknowledged only when it is done, and Lark gives up after 3 s.
+ */
+const ACKNOWLEDGING_PRIORITY = 2;
+const ACKNOWLEDGING = /^INSERT INTO "InboundEvent"/;
 
 /**
  * Wraps the SQLite adapter so that the one connection is used by one thing at a time, in the order that keeps the
  * bot responsive. A statement issued outside a transaction waits until the open transaction has finished (were it
  * to run on the connection meanwhile, it would become part of that transaction, see its uncommitted rows and be
- * rolled back with it — an acknowledged event could vanish); waiting statements go before waiting transactions; and
- * a finished transaction hands the connection on only after a turn of the event loop.
+ * rolled back with it — an acknowledged event could vanish); waiting statements go before waiting transactions, the
+ * storing of inbound events first; and a finished transaction hands the connection on only after a turn of the event
+ * loop.
  */
 export function serializedAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
   return {
@@ -27,13 +34,14 @@ export function serializedAdapter(factory: SqlDriverAdapterFactory): SqlDriverAd
 
 function serialize(inner: Adapter): Adapter {
   const lock = new Mutex();
-  const exclusive = <T>(work: () => Promise<T>) => lock.runExclusive(work, STATEMENT_PRIORITY);
+  const exclusive = <T>(sql: string, work: () => Promise<T>) =>
+    lock.runExclusive(work, ACKNOWLEDGING.test(sql) ? ACKNOWLEDGING_PRIORITY : STATEMENT_PRIORITY);
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    queryRaw: (query) => exclusive(() => inner.queryRaw(query)),
-    executeRaw: (query) => exclusive(() => inner.executeRaw(query)),
-    executeScript: (script) => exclusive(() => inner.executeScript(script)),
+    queryRaw: (query) => exclusive(query.sql, () => inner.queryRaw(query)),
+    executeRaw: (query) => exclusive(query.sql, () => inner.executeRaw(query)),
+    executeScript: (script) => exclusive(script, () => inner.executeScript(script)),
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),
     dispose: () => inner.dispose(),
     async startTransaction(isolationLevel) {

@@ -11,7 +11,8 @@ import type Database from "libsql";
  * outside a transaction waiting until it ends (and `serialized-adapter.ts` decides who goes next).
  */
 export function sqliteConnection(db: Database.Database): Client {
-  const execute = async (stmt: InStatement): Promise<ResultSet> => run(db, stmt);
+  const prepared = preparedStatements(db);
+  const execute = async (stmt: InStatement): Promise<ResultSet> => run(prepared, stmt);
   const client = {
     protocol: "file",
     closed: false,
@@ -68,18 +69,44 @@ function transaction(db: Database.Database, execute: (stmt: InStatement) => Prom
   return tx as unknown as Transaction;
 }
 
+/** Statements kept prepared (the queries Prisma sends are few and repeat), with their result columns. */
+const PREPARED_KEPT = 500;
+
+interface Prepared {
+  statement: Database.Statement;
+  columns: { name: string; type: string | null }[] | null;
+}
+
+/**
+ * The connection's statements by SQL text, prepared once: preparing (parsing and planning) each query anew was a
+ * tenth of the bot's CPU during ingest. The least recently used is dropped when more than PREPARED_KEPT are kept.
+ */
+function preparedStatements(db: Database.Database): (sql: string) => Prepared {
+  const kept = new Map<string, Prepared>();
+  return (sql) => {
+    let entry = kept.get(sql);
+    if (entry) {
+      kept.delete(sql);
+    } else {
+      const statement = db.prepare(sql);
+      entry = { statement, columns: statement.reader ? statement.raw(true).columns() : null };
+      if (kept.size >= PREPARED_KEPT) kept.delete(kept.keys().next().value as string);
+    }
+    kept.set(sql, entry);
+    return entry;
+  };
+}
+
 /** Runs one statement as `@libsql/client` does: rows as arrays with declared column types, or the change count. */
-function run(db: Database.Database, stmt: InStatement): ResultSet {
+function run(prepare: (sql: string) => Prepared, stmt: InStatement): ResultSet {
   const { sql, args } = typeof stmt === "string" ? { sql: stmt, args: [] } : stmt;
   const values = (Array.isArray(args) ? args : Object.values(args ?? {})).map(toSql);
-  const prepared = db.prepare(sql);
-  if (!prepared.reader) {
-    const info = prepared.run(values);
+  const { statement, columns } = prepare(sql);
+  if (!columns) {
+    const info = statement.run(values);
     return result([], [], [], info.changes, BigInt(info.lastInsertRowid));
   }
-  prepared.raw(true);
-  const columns = prepared.columns();
-  const rows = (prepared.all(values) as unknown[][]).map((row) => row.map(fromSql) as unknown as Row);
+  const rows = (statement.all(values) as unknown[][]).map((row) => row.map(fromSql) as unknown as Row);
   return result(
     columns.map((c) => c.name),
     columns.map((c) => c.type ?? ""),

@@ -8,6 +8,7 @@ import { answerTo, replyText } from "../commands/say.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { BindingRef } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
+import type { PendingPhoto } from "../generated/prisma/client.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { startsWithReportWord } from "../texts/words.ts";
@@ -45,11 +46,27 @@ export async function intake(
     // A chat's messages come in order, so a photo sent a window before this one can no longer join a new report:
     // settle it. Other chats may still be catching up on older messages, so each chat settles only its own.
     const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
-    await settleHeldPhotos(tx, m.chatId, binding.unitId, expired, ctx);
-    const recent = await reportWithin(tx, m.chatId, m.senderOpenId, {
+    const around = {
       gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
       lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
+    };
+    // Read together: the chat's photos held past their window (to settle) and the sender's within this message's
+    // window (to join a report it starts). The two never overlap: the window starts no earlier than `expired`.
+    const held = await tx.pendingPhoto.findMany({
+      where: {
+        chatId: m.chatId,
+        OR: [{ sentAt: { lt: expired } }, { senderOpenId: m.senderOpenId, sentAt: around }],
+      },
+      orderBy: { id: "asc" },
     });
+    await settleHeldPhotos(
+      tx,
+      m.chatId,
+      binding.unitId,
+      held.filter((p) => p.sentAt < expired),
+      ctx,
+    );
+    const recent = await reportWithin(tx, m.chatId, m.senderOpenId, around);
     const recentWantsText = recent !== null && recent.text === "";
 
     if (qualifies || (patrol && photos.length > 0)) {
@@ -57,17 +74,9 @@ export async function intake(
         await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text, photos }, ctx);
         return;
       }
-      const pending = await tx.pendingPhoto.findMany({
-        where: {
-          chatId: m.chatId,
-          senderOpenId: m.senderOpenId,
-          sentAt: {
-            gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
-            lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
-          },
-        },
-        orderBy: { sentAt: "asc" },
-      });
+      const pending = held
+        .filter((p) => p.sentAt >= expired)
+        .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
       if (pending.length > 0) await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
       const first = pending[0];
       await fileIssue(
@@ -143,17 +152,16 @@ async function reportedWhole(tx: Tx, issue: { id: number; text: string }): Promi
 }
 
 /**
- * The chat's photos held since before `expired` that no report text claimed: each joins the open report its sender
- * filed in the chat in the window before it (one addition per report), and the others are forgotten.
+ * The chat's photos held past their window (in id order) that no report text claimed: each joins the open report its
+ * sender filed in the chat in the window before it (one addition per report), and the others are forgotten.
  */
 async function settleHeldPhotos(
   tx: Tx,
   chatId: string,
   chatUnitId: number,
-  expired: Date,
+  held: PendingPhoto[],
   ctx: CommandContext,
 ): Promise<void> {
-  const held = await tx.pendingPhoto.findMany({ where: { chatId, sentAt: { lt: expired } }, orderBy: { id: "asc" } });
   if (held.length === 0) return;
   const joining = new Map<number, PhotoFile[]>();
   for (const photo of held) {

@@ -6,7 +6,7 @@
  * timeouts and card size checks are here too.
  */
 import type { Readable } from "node:stream";
-import * as lark from "@larksuiteoapi/node-sdk";
+import type * as Lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../log.ts";
 import { assertCardWithinLimits, CardLimitError } from "./card-limits.ts";
 import {
@@ -18,6 +18,7 @@ import {
   parseEnvelope,
 } from "./errors.ts";
 import { type Clock, Pacer, type Pacing, paceKey, systemClock } from "./pacer.ts";
+import { lark } from "./sdk.ts";
 import { QUIET_SDK_LEVELS, sdkLogger } from "./sdk-logger.ts";
 import { compose, direct, type LarkCall, type Transport } from "./transport/call.ts";
 import { logFailures } from "./transport/log-failures.ts";
@@ -189,7 +190,7 @@ export const USERS_BATCH_SIZE = 50;
 
 /** Lark's client wrapped with pacing, retries, token refresh and normalized errors; see the module comment. */
 export class LarkClient {
-  private readonly sdk: lark.Client;
+  private readonly sdk: Lark.Client;
   private readonly app: { id: string; secret: string; domain: string };
   private readonly transport: Transport;
   private readonly attempts: number;

@@ -1,7 +1,6 @@
 import { setMaxListeners } from "node:events";
-import type { Db } from "../db/client.ts";
+import { type Db, postgresOf } from "../db/client.ts";
 import { type LaneLocks, processLanes } from "../db/lane-locks.ts";
-import { isUniqueViolation } from "../db/once.ts";
 import type { InboundEvent } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
 import { at } from "../texts/messages.ts";
@@ -57,6 +56,8 @@ const DEFAULT_RETRY: InboxRetry = {
   requeueWithinMs: 24 * 3_600_000,
 };
 const BATCH = 500;
+/** Most events stored in one statement (6 parameters each, well inside SQLite's and PostgreSQL's limits). */
+const MAX_STORE_BATCH = 500;
 /** The lane of an event without a chat is its own. */
 const UNCHATTED = "event:";
 /**
@@ -66,6 +67,18 @@ const UNCHATTED = "event:";
 const MAX_CHAINS = 8;
 /** With shared lanes, how often to look for events other instances stored (or left behind when they died). */
 const SHARED_POLL_MS = 200;
+
+/** What `accept` tells the receiver. */
+export interface Accepted {
+  status: "stored" | "duplicate";
+  id?: number;
+}
+
+interface Arrival {
+  event: FlatEvent;
+  resolve(accepted: Accepted): void;
+  reject(error: unknown): void;
+}
 
 interface Waiter {
   promise: Promise<CardAnswer | undefined>;
@@ -111,6 +124,9 @@ export class Inbox {
   private requeued = false;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
+  /** Events waiting to be stored, and the store under way. */
+  private arriving: Arrival[] = [];
+  private storing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -128,35 +144,83 @@ export class Inbox {
   /**
    * Stores an event unless it was seen before, without its token (the verification token that proved where it came
    * from, or a card's update token: secrets, not data). Resolves once the row is committed; never runs the handler.
+   * Events that arrive while a store is under way are stored together next, in one statement (group commit).
    */
-  async accept(event: FlatEvent): Promise<{ status: "stored" | "duplicate"; id?: number }> {
-    const { chatId, messageId } = routingKeys(event);
-    const { token: _token, ...kept } = event;
-    try {
-      const row = await this.db.inboundEvent.create({
-        data: {
-          eventId: event.event_id,
-          messageId: messageId ?? null,
-          eventType: event.event_type,
-          chatId: chatId ?? null,
-          payload: JSON.stringify(kept),
-        },
-        select: { id: true },
-      });
+  accept(event: FlatEvent): Promise<Accepted> {
+    return new Promise((resolve, reject) => {
+      this.arriving.push({ event, resolve, reject });
+      this.storing ??= this.storeArriving();
+    });
+  }
+
+  /** Stores what has arrived, batch after batch, until nothing is waiting. */
+  private async storeArriving(): Promise<void> {
+    // What arrives in this turn of the event loop joins the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.arriving.length > 0) {
+      const batch = this.arriving.splice(0, MAX_STORE_BATCH);
+      try {
+        this.settle(batch, await this.store(batch.map((a) => a.event)));
+      } catch (error) {
+        for (const arrival of batch) arrival.reject(error);
+      }
+    }
+    this.storing = null;
+  }
+
+  /**
+   * Inserts the events not seen before — in the database, or earlier in the batch (same event id, or same message
+   * id for messages) — in one statement; returns the new rows' ids by event id.
+   */
+  private async store(events: FlatEvent[]): Promise<Map<string, number>> {
+    const seenEvents = new Set<string>();
+    const seenMessages = new Set<string>();
+    const rows: unknown[][] = [];
+    for (const event of events) {
+      const { chatId, messageId } = routingKeys(event);
+      if (seenEvents.has(event.event_id) || (messageId && seenMessages.has(messageId))) continue;
+      seenEvents.add(event.event_id);
+      if (messageId) seenMessages.add(messageId);
+      const { token: _token, ...kept } = event;
+      rows.push([event.event_id, messageId ?? null, event.event_type, chatId ?? null, JSON.stringify(kept)]);
+    }
+    const postgres = postgresOf(this.db) !== undefined;
+    const now = new Date();
+    let n = 0;
+    const param = () => (postgres ? `$${++n}` : "?");
+    const values = rows.map(() => `(${[1, 2, 3, 4, 5, 6].map(param).join(", ")})`).join(", ");
+    // SQLite keeps dates as Unix milliseconds (see db/client.ts).
+    const args = rows.flatMap((row) => [...row, postgres ? now : now.getTime()]);
+    // On SQLite this statement jumps the queue of statements waiting for the connection (db/serialized-adapter.ts).
+    const stored = await this.db.$queryRawUnsafe<{ id: number; eventId: string }[]>(
+      `INSERT INTO "InboundEvent" ("eventId", "messageId", "eventType", "chatId", "payload", "receivedAt") ` +
+        `VALUES ${values} ON CONFLICT DO NOTHING RETURNING "id", "eventId"`,
+      ...args,
+    );
+    return new Map(stored.map((row) => [row.eventId, Number(row.id)]));
+  }
+
+  /** Answers each arrival of a stored batch: stored (the first of its event) or duplicate. */
+  private settle(batch: Arrival[], stored: Map<string, number>): void {
+    const answered = new Set<number>();
+    let idleChat = false;
+    for (const { event, resolve } of batch) {
+      const id = stored.get(event.event_id);
+      if (id === undefined || answered.has(id)) {
+        this.metrics?.received(event.event_type, "duplicate");
+        this.log.info({ eventId: event.event_id, messageId: routingKeys(event).messageId }, "duplicate event ignored");
+        resolve({ status: "duplicate" });
+        continue;
+      }
+      answered.add(id);
       this.metrics?.received(event.event_type, "stored");
       // Card callbacks may be answered inline: the waiter exists before processing can start.
-      if (event.event_type === "card.action.trigger") this.waiters.set(row.id, waiter());
+      if (event.event_type === "card.action.trigger") this.waiters.set(id, waiter());
       // A chat being worked on picks its new events up when its chain ends; only an idle chat needs a look now.
-      if (!this.busyChats.has(chatId ?? "")) this.kick();
-      return { status: "stored", id: row.id };
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        this.metrics?.received(event.event_type, "duplicate");
-        this.log.info({ eventId: event.event_id, messageId }, "duplicate event ignored");
-        return { status: "duplicate" };
-      }
-      throw error;
+      if (!this.busyChats.has(routingKeys(event).chatId ?? "")) idleChat = true;
+      resolve({ status: "stored", id });
     }
+    if (idleChat) this.kick();
   }
 
   /**
@@ -287,17 +351,24 @@ export class Inbox {
   }
 
   private async runChain(ids: number[]): Promise<void> {
-    for (const id of ids) {
+    // Read together once the lane is ours: nobody else works on these rows until it is let go.
+    const [rows] =
+      (await this.persist(
+        () => this.db.inboundEvent.findMany({ where: { id: { in: ids }, status: "pending" }, orderBy: { id: "asc" } }),
+        ids[0] ?? 0,
+      )) ?? [];
+    for (const row of rows ?? []) {
+      // Acknowledging goes first: events waiting to be stored are stored (and answered) before more work starts,
+      // so a bot that is behind still acknowledges within Lark's 3 s.
+      while (this.storing) await this.storing;
       if (!this.running) return;
-      await this.processOne(id);
+      await this.processOne(row);
       this.afterEach();
     }
   }
 
   /** Runs the handler for one pending event, retrying as `InboxRetry` says, and records the outcome. */
-  private async processOne(id: number): Promise<void> {
-    const [row] = (await this.persist(() => this.db.inboundEvent.findUnique({ where: { id } }), id)) ?? [];
-    if (row?.status !== "pending") return;
+  private async processOne(row: InboundEvent): Promise<void> {
     const started = performance.now();
     let inbound: Inbound;
     try {

@@ -153,6 +153,7 @@ export interface OutboxSenderOptions {
   /** Timestamps (nextAttemptAt, sentAt). Waiting uses real timers. */
   clock?: Clock;
   metrics?: OutboxMetrics;
+  /** Told of each row sent; it records, and what it might queue is looked for only at the next pass. */
   onSent?: (sent: OutboxSent) => void | Promise<void>;
   onFailed?: (failed: OutboxFailed) => void | Promise<void>;
   /**
@@ -178,6 +179,9 @@ export interface OutboxSenderOptions {
 }
 
 type OutboxRow = OutboxMessage;
+
+/** Least time between passes while notifications keep coming. */
+const PASS_GAP_MS = 25;
 
 /** Delivers outbox rows; see the module comment. */
 export class OutboxSender {
@@ -254,7 +258,13 @@ export class OutboxSender {
       } catch (e) {
         this.log.error({ err: e }, "outbox pass failed; trying again after the poll interval");
       }
-      if (!this.running || this.dirty) continue;
+      if (!this.running) continue;
+      if (this.dirty) {
+        // Notified during the pass: look again shortly, once for everything queued meanwhile (a busy bot notifies
+        // after every event, and a pass reads every lane's head).
+        await new Promise((resolve) => setTimeout(resolve, PASS_GAP_MS));
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
@@ -413,7 +423,11 @@ export class OutboxSender {
       });
       this.options.metrics?.result({ kind, outcome: "sent", code: "0" });
       this.log.debug({ key: row.key, kind, chatId: row.chatId, messageId, attempts: row.attempts }, "outbox row sent");
-      await this.announce(() => this.options.onSent?.({ id, key: row.key, kind, chatId: row.chatId, messageId }));
+      // It records where the message went and queues nothing: no pass needed (the lane goes on by itself).
+      await this.announce(
+        () => this.options.onSent?.({ id, key: row.key, kind, chatId: row.chatId, messageId }),
+        false,
+      );
     } catch (e) {
       const error = e instanceof LarkApiError ? e : undefined;
       const code = error?.code ?? null;
@@ -559,14 +573,14 @@ export class OutboxSender {
     );
   }
 
-  /** Runs a hook; what it queues (a card renewed, an answer sent elsewhere) is looked for at once. */
-  private async announce(callback: () => void | Promise<void>): Promise<void> {
+  /** Runs a hook; what it queues (a card renewed, an answer sent elsewhere) is looked for at once, if it may queue. */
+  private async announce(callback: () => void | Promise<void>, mayQueue = true): Promise<void> {
     try {
       await callback();
     } catch (e) {
       this.log.error({ err: e }, "outbox callback failed");
     }
-    this.notify();
+    if (mayQueue) this.notify();
   }
 
   /** Exponential backoff with jitter: half the step fixed, half random, so retries of many rows spread out. */

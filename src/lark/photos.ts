@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Db } from "../db/client.ts";
+import { isUniqueViolation } from "../db/once.ts";
 import { PHOTO_REJECTION_TEXTS } from "../texts/lark.ts";
 import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
@@ -189,7 +190,12 @@ export class ImageKeys {
   private async upload(sha256: string, filePath: string): Promise<string> {
     const imageKey = await this.client.uploadImage(await fitForLark(await readFile(filePath)));
     // Another process may have uploaded the same photo meanwhile; both keys work, the first one stays.
-    const row = await this.db.larkImage.upsert({ where: { sha256 }, create: { sha256, imageKey }, update: {} });
-    return row.imageKey;
+    try {
+      await this.db.larkImage.create({ data: { sha256, imageKey }, select: { sha256: true } });
+      return imageKey;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return (await this.db.larkImage.findUniqueOrThrow({ where: { sha256 } })).imageKey;
+    }
   }
 }

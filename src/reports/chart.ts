@@ -116,9 +116,10 @@ function loadECharts(): Promise<typeof import("echarts")> {
 export async function renderRankingChart(input: RankingChartInput): Promise<Buffer> {
   const [image, { default: sharp }] = await Promise.all([
     renderRankingChartSvg(input).then((svg) =>
+      // No background option: ECharts paints the white background as the SVG's first element, and filling the
+      // canvas twice costs milliseconds at this size.
       renderAsync(svg, {
         fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
-        background: COLORS.background,
         font: { loadSystemFonts: false },
         shapeRendering: 2,
         logLevel: "off",
@@ -126,10 +127,11 @@ export async function renderRankingChart(input: RankingChartInput): Promise<Buff
     ),
     import("sharp"),
   ]);
-  // sharp's PNG encoder is about twice as fast as resvg's here and its files are a quarter smaller.
+  // sharp's PNG encoder is several times faster than resvg's here. Compression level 2 instead of 6: a 20-bar chart
+  // (1440×1776 px, mostly white) encodes in a third of the time for a file about a fifth larger (~135 KB).
   const { width, height } = image;
   return sharp(image.pixels, { raw: { width, height, channels: 4 } })
-    .png()
+    .png({ compressionLevel: 2 })
     .toBuffer();
 }
 

@@ -79,6 +79,22 @@ describe.skipIf(testPostgres())("one connection, one user at a time", () => {
     expect(order).toEqual(["first transaction", "SELECT 1", "second transaction"]);
   });
 
+  it("runs the storing of inbound events before other statements waiting for the connection", async () => {
+    const { order, adapter, first, second } = await busyConnection();
+    const others = [adapter.queryRaw(query("SELECT pending")), adapter.queryRaw(query("SELECT outbox"))];
+    const store = adapter.queryRaw(query('INSERT INTO "InboundEvent" ("eventId") VALUES (?)'));
+    order.push("first transaction");
+    await first.commit();
+    await Promise.all([second, store, ...others]);
+    expect(order).toEqual([
+      "first transaction",
+      'INSERT INTO "InboundEvent" ("eventId") VALUES (?)',
+      "SELECT pending",
+      "SELECT outbox",
+      "second transaction",
+    ]);
+  });
+
   it("lets I/O in between transactions: a statement arriving then goes before the next queued transaction", async () => {
     const { order, adapter, first, second } = await busyConnection();
     // An inbound event's statement, issued from an I/O callback that runs after the first transaction commits.

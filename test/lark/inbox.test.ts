@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
 import { AdvisoryLaneLocks } from "../../src/db/lane-locks.ts";
+import { statementsRun } from "../../src/db/statement-count.ts";
 import type { FlatEvent, Inbound } from "../../src/lark/envelope.ts";
 import { LarkApiError } from "../../src/lark/errors.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
@@ -97,6 +98,74 @@ describe("inbox", () => {
     release();
     await inbox.idle();
     expect(seen.filter((c) => c === "oc_chat1")).toHaveLength(520);
+    await inbox.stop();
+  });
+
+  it("stores the events that arrive together in one statement, each acknowledged once its row is there", async () => {
+    const inbox = new Inbox(t.db, async () => undefined, silentLogger);
+    const before = statementsRun();
+    const accepted = await Promise.all(Array.from({ length: 40 }, (_, i) => inbox.accept(message(i % 5, i))));
+    // One group commit; were every event its own statement, there would be 40.
+    expect(statementsRun() - before).toBeLessThanOrEqual(2);
+    expect(accepted.every((a) => a.status === "stored")).toBe(true);
+    const rows = await t.db.inboundEvent.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.eventId)).toEqual(Array.from({ length: 40 }, (_, i) => `ev_${i % 5}_${i}`));
+    expect(accepted.map((a) => a.id)).toEqual(rows.map((r) => r.id));
+    expect(rows.every((r) => r.status === "pending" && Math.abs(r.receivedAt.getTime() - Date.now()) < 60_000)).toBe(
+      true,
+    );
+  });
+
+  it("recognises duplicates within one group commit and against stored events: same event id or same message", async () => {
+    const inbox = new Inbox(t.db, async () => undefined, silentLogger);
+    expect((await inbox.accept(message(1, 1))).status).toBe("stored");
+    const accepted = await Promise.all([
+      inbox.accept(message(1, 1)), // Lark's retry of a stored event
+      inbox.accept(message(1, 2)),
+      inbox.accept(message(1, 2)), // the same event twice in one window
+      inbox.accept(message(1, 2, "ev_again")), // the same message under a new event id, in the same window
+      inbox.accept(message(1, 1, "ev_late")), // a stored message under a new event id
+      inbox.accept(message(1, 3)),
+    ]);
+    expect(accepted.map((a) => a.status)).toEqual([
+      "duplicate",
+      "stored",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "stored",
+    ]);
+    const rows = await t.db.inboundEvent.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.eventId)).toEqual(["ev_1_1", "ev_1_2", "ev_1_3"]);
+  });
+
+  it("fails the acknowledgement of every event of a group commit the database refuses, and stores the next ones", async () => {
+    const inbox = new Inbox(t.db, async () => undefined, silentLogger);
+    const refused = { ...message(1, 1), event_type: undefined } as unknown as FlatEvent;
+    const outcomes = await Promise.allSettled([inbox.accept(message(1, 0)), inbox.accept(refused)]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    expect(await t.db.inboundEvent.count()).toBe(0);
+    expect((await inbox.accept(message(1, 0))).status).toBe("stored");
+  });
+
+  it("stores and acknowledges events that arrive while a chat is being worked on before it handles its next event", async () => {
+    const order: string[] = [];
+    const inbox: Inbox = new Inbox(
+      t.db,
+      async (inbound) => {
+        if (inbound.kind !== "message") return undefined;
+        order.push(`handled ${inbound.text}`);
+        // A new event comes in while this chat is at work.
+        if (inbound.text === "#1") void inbox.accept(message(2, 9)).then(() => order.push("acknowledged #9"));
+        return undefined;
+      },
+      silentLogger,
+    );
+    await inbox.accept(message(1, 1));
+    await inbox.accept(message(1, 2));
+    inbox.start();
+    await inbox.idle();
+    expect(order.slice(0, 3)).toEqual(["handled #1", "acknowledged #9", "handled #2"]);
     await inbox.stop();
   });
 

@@ -114,6 +114,15 @@ describe("renderRankingChart", () => {
     expect(await renderRankingChartSvg(chart([]))).toContain('aria-label="暂无数据"');
   });
 
+  it("is opaque on white, with bars and without any", async () => {
+    for (const input of [chart(twoBars("东城社区")), chart([])]) {
+      const { data } = decodePng(await renderRankingChart(input));
+      const alphas = new Set(data.filter((_, i) => i % 4 === 3));
+      expect([...alphas]).toEqual([255]);
+      expect([...data.subarray(0, 4)]).toEqual([255, 255, 255, 255]);
+    }
+  });
+
   it("is deterministic: the same input gives byte-identical PNGs", async () => {
     const [a, b] = await Promise.all([
       renderRankingChart(chart(twoBars("东城社区"))),

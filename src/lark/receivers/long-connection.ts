@@ -1,6 +1,7 @@
-import * as lark from "@larksuiteoapi/node-sdk";
+import type * as Lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../../log.ts";
 import { type FlatEvent, HANDLED_EVENT_TYPES } from "../envelope.ts";
+import { lark } from "../sdk.ts";
 import { sdkLogger } from "../sdk-logger.ts";
 import type { ReceiverSink } from "./sink.ts";
 
@@ -26,7 +27,7 @@ export function startLongConnection(options: LongConnectionOptions): LongConnect
   const handlers: Record<string, (data: FlatEvent) => Promise<unknown>> = {};
   for (const type of HANDLED_EVENT_TYPES) handlers[type] = async (data) => (await options.sink(data)) ?? {};
   const dispatcher = new lark.EventDispatcher({ logger: sdkLogger(log), loggerLevel: lark.LoggerLevel.warn }).register(
-    handlers as Parameters<lark.EventDispatcher["register"]>[0],
+    handlers as Parameters<Lark.EventDispatcher["register"]>[0],
   );
   const client = new lark.WSClient({
     appId: options.appId,

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import * as lark from "@larksuiteoapi/node-sdk";
+import type * as Lark from "@larksuiteoapi/node-sdk";
 import type { Context } from "koa";
 import { BodyError, readBody } from "../../access/read-body.ts";
 import type { Logger } from "../../log.ts";
 import { type FlatEvent, flatEventSchema, HANDLED_EVENT_TYPES } from "../envelope.ts";
+import { lark } from "../sdk.ts";
 import type { ReceiverSink } from "./sink.ts";
 
 /** Largest body Riqing reads; Lark's own events are far smaller. */
@@ -164,7 +165,7 @@ function parseJson(text: string): Record<string, unknown> {
   throw new HttpProblem(400, "malformed JSON");
 }
 
-function decrypt(cipher: lark.AESCipher, data: string): string {
+function decrypt(cipher: Lark.AESCipher, data: string): string {
   try {
     return cipher.decrypt(data);
   } catch {

@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import * as lark from "@larksuiteoapi/node-sdk";
+import type * as Lark from "@larksuiteoapi/node-sdk";
+import { lark } from "../sdk.ts";
 
 /**
  * The token cache handed to the SDK (which otherwise shares one process-wide cache between clients). A token Lark
  * rejected can be forgotten, while a newer one that another call already fetched is kept.
  */
-export class TokenCache implements lark.Cache {
+export class TokenCache implements Lark.Cache {
   private readonly values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
 
   async get(key: CacheKey, options?: { namespace?: string }): Promise<unknown> {
@@ -29,7 +30,7 @@ export class TokenCache implements lark.Cache {
 }
 
 /** The SDK keys its cache by strings and symbols. */
-type CacheKey = Parameters<lark.Cache["get"]>[0];
+type CacheKey = Parameters<Lark.Cache["get"]>[0];
 
 function cacheKey(key: CacheKey, namespace: string | undefined): string {
   return `${namespace ?? ""}/${key.toString()}`;
@@ -50,7 +51,7 @@ export const sentWith = new AsyncLocalStorage<SentWith>();
  * find the token missing together, they share a single request instead of each fetching one. Each request notes
  * the token it carries in its try's `SentWith`.
  */
-export function boundedHttp(timeoutMs: number): lark.HttpInstance {
+export function boundedHttp(timeoutMs: number): Lark.HttpInstance {
   const base = lark.defaultHttpInstance;
   let tokenInFlight: Promise<unknown> | undefined;
   const request = <R>(config: Record<string, unknown>): Promise<R> => {
