@@ -21,18 +21,25 @@ function table(name: Prisma.ModelName, key = "id", later?: string[]): Table {
   return { model, name, columns: Prisma[`${name}ScalarFieldEnum`], key, later };
 }
 
-/** Every table, parents before children. OrgRevision is not copied: the target's migrations made its own row. */
+/**
+ * Every table, parents before children (test/db/move-to-postgres.test.ts checks that none is missing). OrgRevision is
+ * not copied: the target's migrations made its own row.
+ */
 const TABLES: Table[] = [
   table("Unit", "id", ["parentId"]),
   table("Person"),
   table("Category"),
+  table("StreetCategoryLimit"),
   table("Point"),
   table("Duty"),
   table("ChatBinding"),
   table("UnboundChat", "chatId"),
+  table("PatrolPlan"),
+  table("PatrolVisit"),
   table("Issue", "id", ["duplicateOfId", "reboundOfId"]),
   table("Photo"),
   table("LarkImage", "sha256"),
+  table("PatrolPhoto"),
   table("IssueEvent"),
   table("Sequence", "name"),
   table("InboundEvent"),
@@ -40,12 +47,17 @@ const TABLES: Table[] = [
   table("JobRun"),
   table("PendingPhoto"),
   table("DigestReview"),
+  table("DigestReviewRead"),
+  table("ApiKey"),
   table("PaceCall"),
   table("PacePause", "key"),
+  table("Briefing"),
 ];
 
-/** Rows copied per statement (PostgreSQL takes at most 32,767 parameters; Issue has 28 columns). */
-const BATCH = 1_000;
+/** Rows copied per statement: at most 1,000, and fewer for wide tables (PostgreSQL takes at most 32,767 parameters). */
+function batchOf(table: Table): number {
+  return Math.min(1_000, Math.floor(30_000 / Object.keys(table.columns).length));
+}
 
 type Row = Record<string, unknown>;
 
@@ -66,7 +78,7 @@ async function* rows(db: Db | Tx, table: Table): AsyncGenerator<Row[]> {
   for (;;) {
     const batch = await delegate(db, table).findMany({
       orderBy: { [table.key]: "asc" },
-      take: BATCH,
+      take: batchOf(table),
       ...(cursor && { skip: 1, cursor }),
     });
     if (batch.length === 0) return;
@@ -170,6 +182,9 @@ export async function moveToPostgres(
     await postgres.$transaction(
       async (ptx) => {
         const tx = ptx as unknown as Tx;
+        // Rows are copied as they are: the triggers that keep columns up to date on a change (the sweeps' index on
+        // Issue, the org revision) would rewrite them. Only this transaction sees them off.
+        for (const table of TABLES) await ptx.$executeRawUnsafe(`ALTER TABLE "${table.name}" DISABLE TRIGGER USER`);
         for (const table of TABLES) {
           let copied = 0;
           for await (const batch of rows(source, table)) {
@@ -194,6 +209,7 @@ export async function moveToPostgres(
             link.values,
           );
         }
+        for (const table of TABLES) await ptx.$executeRawUnsafe(`ALTER TABLE "${table.name}" ENABLE TRIGGER USER`);
         for (const table of TABLES.filter((t) => t.key === "id")) {
           await ptx.$executeRawUnsafe(
             `SELECT setval(pg_get_serial_sequence('"${table.name}"', 'id'), COALESCE(MAX("id"), 1), MAX("id") IS NOT NULL)

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { moveToPostgres, TargetNotEmptyError } from "../../src/db/move-to-postgres.ts";
+import { Prisma } from "../../src/generated/prisma/client.ts";
 import { importOrg } from "../../src/org/import-org.ts";
 import { createPostgresDatabase, testPostgres } from "../support/postgres.ts";
 
@@ -83,6 +84,52 @@ describe.skipIf(!testPostgres())("riqing move-to-postgres", () => {
       expect((await copy.orgRevision.findUniqueOrThrow({ where: { id: 1 } })).token).not.toBe(token);
     } finally {
       await source.$disconnect();
+      await copy.$disconnect();
+    }
+  });
+
+  it("copies every table but the org revision, which the target's migrations make, with every column as it was", async () => {
+    const ids = await seed();
+    const source = await openDb(from);
+    let limits: number;
+    try {
+      const street = await source.unit.findFirstOrThrow({ where: { level: "street" } });
+      const category = await source.category.findFirstOrThrow();
+      await source.streetCategoryLimit.create({
+        data: { streetId: street.id, categoryId: category.id, limitAmount: 2, limitUnit: "work_hours" },
+      });
+      await source.briefing.create({
+        data: {
+          unitId: street.id,
+          cadence: "week",
+          periodFrom: new Date("2026-11-22T16:00:00Z"),
+          periodTo: new Date("2026-11-29T16:00:00Z"),
+          number: 1,
+        },
+      });
+      // The sweeps' index as a sweep left it: the copy must not put the issue back before the sweeps.
+      await source.issue.update({
+        where: { id: ids.second },
+        data: { nextReminderAt: new Date("2026-11-24T01:00:00Z") },
+      });
+      limits = await source.streetCategoryLimit.count();
+    } finally {
+      await source.$disconnect();
+    }
+    const report = await moveToPostgres(from, target.url);
+    expect(report.tables.map((t) => t.name).sort()).toEqual(
+      Object.values(Prisma.ModelName)
+        .filter((name) => name !== "OrgRevision")
+        .sort(),
+    );
+    const copy = await openDb(target.url);
+    try {
+      expect(await copy.streetCategoryLimit.count()).toBe(limits);
+      expect(await copy.briefing.count()).toBe(1);
+      expect((await copy.issue.findUniqueOrThrow({ where: { id: ids.second } })).nextReminderAt).toEqual(
+        new Date("2026-11-24T01:00:00Z"),
+      );
+    } finally {
       await copy.$disconnect();
     }
   });
