@@ -2,22 +2,11 @@ import exifr from "exifr";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { fitForLark } from "../../src/lark/fit-image.ts";
-import { samplePng } from "../support/images.ts";
+import { photoWithGps, samplePng } from "../support/images.ts";
 
 describe("fitForLark (behaviour §14.8)", () => {
   it("drops a photo's EXIF, keeping it upright, and passes a photo without metadata through untouched", async () => {
-    const phone = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#804020" } })
-      .jpeg()
-      .withExif({
-        IFD3: {
-          GPSLatitudeRef: "N",
-          GPSLatitude: "31/1 14/1 1339/100",
-          GPSLongitudeRef: "E",
-          GPSLongitude: "121/1 25/1 5556/100",
-        },
-      })
-      .withMetadata({ orientation: 6 })
-      .toBuffer();
+    const phone = await photoWithGps(128, 40, 20, 6);
     expect(await exifr.gps(phone)).toBeTruthy();
     expect((await sharp(phone).metadata()).orientation).toBe(6);
     const sent = await fitForLark(phone);

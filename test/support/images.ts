@@ -40,9 +40,12 @@ export function samplePng(seed: number, size = 8): Buffer {
   ]);
 }
 
-/** A phone photo (JPEG) that says where it was taken: 31.23705 N, 121.4321 E, by 幸福路菜市场. */
-export function photoWithGps(seed: number, width = 32, height = 24): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: seed % 255, g: 80, b: 40 } } })
+/**
+ * A phone photo (JPEG) that says where it was taken: 31.23705 N, 121.4321 E, by 幸福路菜市场; with `orientation`, an
+ * EXIF orientation tag too (6: the phone was turned 90°).
+ */
+export function photoWithGps(seed: number, width = 32, height = 24, orientation?: number): Promise<Buffer> {
+  const photo = sharp({ create: { width, height, channels: 3, background: { r: seed % 255, g: 80, b: 40 } } })
     .jpeg()
     .withExif({
       IFD3: {
@@ -51,6 +54,6 @@ export function photoWithGps(seed: number, width = 32, height = 24): Promise<Buf
         GPSLongitudeRef: "E",
         GPSLongitude: "121/1 25/1 5556/100",
       },
-    })
-    .toBuffer();
+    });
+  return (orientation === undefined ? photo : photo.withMetadata({ orientation })).toBuffer();
 }
