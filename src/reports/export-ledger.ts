@@ -8,7 +8,8 @@
  * Memory stays flat whatever the size: the ledger's issues are first listed as (number, id) keys — 8 bytes each —
  * sorted by number; then the rows are read in pages of `pageSize` by id and handed to the writer row by row before
  * the next page is read. The history sheet comes after the issue sheet in the file, so the same keys are paged
- * through a second time for the events. The figures all come from stats.ts, so the cover and 网格汇总 show exactly
+ * through a second time for the events. While a page's rows are written the next page is read and its photos are
+ * copied, so the copies overlap the writing. The figures all come from stats.ts, so the cover and 网格汇总 show exactly
  * what 统计 and the digest show for the same unit and period; open, awaiting verification and overdue — on the
  * cover, in 网格汇总 and in each row's 是否超期 — are judged at the same observation instant (the period's end, or
  * now for a period still running), printed on the cover as 统计时点.
@@ -20,7 +21,7 @@
  */
 
 import { constants } from "node:fs";
-import { access, copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db, Tx } from "../db/client.ts";
@@ -198,8 +199,6 @@ interface Lookups {
   counting: CountingOptions;
   points: NameCache;
   people: NameCache;
-  /** The photos of the current page's issues, with the cell each gets. */
-  photos: Map<number, LedgerPhoto[]>;
   observedAt: Date;
   timeZone: string;
 }
@@ -240,7 +239,6 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     counting,
     points: new NameCache((ids) => db.point.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
     people,
-    photos: new Map(),
     observedAt: rootStats.observedAt,
     timeZone,
   };
@@ -251,33 +249,57 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   const pages = () => keyPages(keys, pageSize);
 
   /**
-   * Pages whose photos are copied. The rows are read for 打印版 and again for 问题台账; 打印版 stops after its first
-   * PRINT_MAX_ISSUES rows, so each page's photos are copied by the first reading that reaches it and linked by the
-   * other.
+   * The photo cells of the pages a reading has reached, by page index. The rows are read for 打印版 and again for
+   * 问题台账; 打印版 stops after its first PRINT_MAX_ISSUES rows, so each page's photos are copied by the first reading
+   * that reaches it and 问题台账 takes (and drops) the cells that reading made.
    */
-  let copiedPages = 0;
+  const photoCells = new Map<number, Promise<Map<number, LedgerPhoto[]>>>();
 
-  async function* issueRows(): AsyncGenerator<LedgerIssueRow> {
-    let pageIndex = 0;
-    for (const { ids } of pages()) {
-      const page = await inChunks(ids, (slice) =>
-        db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
+  function pagePhotos(index: number, { ids, numbers }: KeyPage): Promise<Map<number, LedgerPhoto[]>> {
+    let cells = photoCells.get(index);
+    if (!cells) {
+      cells = photosOf(db, ids).then((stored) =>
+        photoSource ? copyPhotos(ids, numbers, stored, photoSource, photoCounts) : labelsOnly(ids, numbers, stored),
       );
-      page.sort((a, b) => a.number - b.number);
-      await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
-      await lookups.points.load(page.map((i) => i.pointId));
-      await people.load([...page.map((i) => i.reporterId), ...page.map((i) => i.assigneePersonId)]);
-      const stored = await photosOf(
-        db,
-        page.map((i) => i.id),
-      );
-      const copy = pageIndex >= copiedPages;
-      lookups.photos = photoSource
-        ? await copyPhotos(page, stored, photoSource, copy ? photoCounts : null)
-        : labelsOnly(page, stored);
-      pageIndex += 1;
-      copiedPages = Math.max(copiedPages, pageIndex);
-      for (const issue of page) yield issueRow(issue, lookups);
+      photoCells.set(index, cells);
+    }
+    return cells;
+  }
+
+  /** A page of issue rows with what their cells need: names, units and photo cells (photos copied). */
+  async function issuePage(index: number, keys: KeyPage, last: boolean) {
+    const photos = pagePhotos(index, keys);
+    if (last) photoCells.delete(index);
+    const page = await inChunks(keys.ids, (slice) =>
+      db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
+    );
+    page.sort((a, b) => a.number - b.number);
+    await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
+    await lookups.points.load(page.map((i) => i.pointId));
+    await people.load([...page.map((i) => i.reporterId), ...page.map((i) => i.assigneePersonId)]);
+    return { page, photos: await photos };
+  }
+
+  /**
+   * The issue rows in ledger order. The next page is read and its photos copied while this page's rows are written,
+   * so the copies (on libuv's threads) overlap the workbook's XML. `last` is 问题台账's reading, the last of the two.
+   */
+  async function* issueRows(last: boolean): AsyncGenerator<LedgerIssueRow> {
+    const keyPageList = pages();
+    let index = 0;
+    const nextPage = () => {
+      const keys = keyPageList.next();
+      if (keys.done) return null;
+      const prepared = issuePage(index++, keys.value, last);
+      // A reading that stops early (打印版) leaves its last page unread; its failure is nobody's to report.
+      prepared.catch(() => {});
+      return prepared;
+    };
+    let next = nextPage();
+    while (next) {
+      const { page, photos } = await next;
+      next = nextPage();
+      for (const issue of page) yield issueRow(issue, lookups, photos.get(issue.id) ?? []);
     }
   }
 
@@ -339,8 +361,8 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
           median: formatHours(figures.durations[kind].medianHours),
         })),
       },
-      printIssues: issueRows(),
-      issues: issueRows(),
+      printIssues: issueRows(false),
+      issues: issueRows(true),
       events: eventRows(),
       grids: gridRows(scope, stats),
       indicators: unitAndChildren(stats, root.id).map((s) => ({
@@ -436,8 +458,14 @@ async function ledgerKeys(
   return keys.subarray(0, count).sort();
 }
 
-/** The keys in pages of `pageSize`: issue ids in ledger order, and the number of each id. */
-function* keyPages(keys: BigInt64Array, pageSize: number): Generator<{ ids: number[]; numbers: Map<number, number> }> {
+/** A page of the ledger's keys: issue ids in ledger order, and the number of each id. */
+interface KeyPage {
+  ids: number[];
+  numbers: Map<number, number>;
+}
+
+/** The keys in pages of `pageSize`. */
+function* keyPages(keys: BigInt64Array, pageSize: number): Generator<KeyPage> {
   for (let i = 0; i < keys.length; i += pageSize) {
     const ids: number[] = [];
     const numbers = new Map<number, number>();
@@ -467,7 +495,7 @@ async function photosOf(db: Client, issueIds: number[]): Promise<Map<number, { s
   return byIssue;
 }
 
-function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
+function issueRow(issue: IssueRecord, lookups: Lookups, photos: LedgerPhoto[]): LedgerIssueRow {
   const { scope } = lookups;
   const category = issue.categoryId === null ? undefined : lookups.categories.get(issue.categoryId);
   const kind = category?.kind as CategoryKind | undefined;
@@ -508,7 +536,7 @@ function issueRow(issue: IssueRecord, lookups: Lookups): LedgerIssueRow {
             issue.parkPlan ?? "",
           )
         : "",
-    photos: lookups.photos.get(issue.id) ?? [],
+    photos,
   };
 }
 
@@ -538,13 +566,14 @@ function labelled(number: number, photos: { stage: string; path: string }[]) {
 
 /** The photo cells of a page when there is no folder to copy into: labels only. */
 function labelsOnly(
-  page: IssueRecord[],
+  ids: number[],
+  numbers: Map<number, number>,
   stored: Map<number, { stage: string; path: string }[]>,
 ): Map<number, LedgerPhoto[]> {
   return new Map(
-    page.map((issue) => [
-      issue.id,
-      labelled(issue.number, stored.get(issue.id) ?? []).map((p) => ({ stage: p.stage, label: p.label, href: "" })),
+    ids.map((id) => [
+      id,
+      labelled(numbers.get(id) ?? 0, stored.get(id) ?? []).map((p) => ({ stage: p.stage, label: p.label, href: "" })),
     ]),
   );
 }
@@ -554,43 +583,44 @@ const COPY_CONCURRENCY = 16;
 
 /**
  * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (a copy-on-write clone where
- * the file system offers one) and returns their cells: a relative link for each copied photo, （文件缺失） for a
- * missing file. Without `counts` (the second reading of the same page) the photos were copied already: each cell
- * links to its copy if there is one.
+ * the file system offers one), COPY_CONCURRENCY at a time, and returns their cells: a relative link for each copied
+ * photo, （文件缺失） for a missing file.
  */
 async function copyPhotos(
-  page: IssueRecord[],
+  ids: number[],
+  numbers: Map<number, number>,
   stored: Map<number, { stage: string; path: string }[]>,
   { dataDir, exportDir }: { dataDir: string; exportDir: string },
-  counts: { copied: number; missing: number } | null,
+  counts: { copied: number; missing: number },
 ): Promise<Map<number, LedgerPhoto[]>> {
   const cells = new Map<number, LedgerPhoto[]>();
   const jobs: (() => Promise<void>)[] = [];
-  for (const issue of page) {
+  for (const id of ids) {
     const list: LedgerPhoto[] = [];
-    cells.set(issue.id, list);
-    for (const photo of labelled(issue.number, stored.get(issue.id) ?? [])) {
+    cells.set(id, list);
+    for (const photo of labelled(numbers.get(id) ?? 0, stored.get(id) ?? [])) {
       const cell: LedgerPhoto = { stage: photo.stage, label: photo.label, href: `${PHOTO_FOLDER}/${photo.fileName}` };
       list.push(cell);
       const source = isAbsolute(photo.path) ? photo.path : join(dataDir, photo.path);
       const copy = join(exportDir, PHOTO_FOLDER, photo.fileName);
       jobs.push(async () => {
         try {
-          if (counts) await copyFile(source, copy, constants.COPYFILE_FICLONE);
-          else await access(copy);
-          if (counts) counts.copied += 1;
+          await copyFile(source, copy, constants.COPYFILE_FICLONE);
+          counts.copied += 1;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-          if (counts) counts.missing += 1;
+          counts.missing += 1;
           cell.label = missingPhotoLabel(photo.label);
           cell.href = "";
         }
       });
     }
   }
-  for (let i = 0; i < jobs.length; i += COPY_CONCURRENCY) {
-    await Promise.all(jobs.slice(i, i + COPY_CONCURRENCY).map((job) => job()));
-  }
+  let taken = 0;
+  const copier = async () => {
+    while (taken < jobs.length) await (jobs[taken++] as () => Promise<void>)();
+  };
+  await Promise.all(Array.from({ length: COPY_CONCURRENCY }, copier));
   return cells;
 }
 
