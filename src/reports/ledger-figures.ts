@@ -8,15 +8,17 @@ import type { CountingOptions, LimitUnit, Period } from "../domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
-  type DurationFacts,
-  durationsIn,
+  DURATION_KINDS,
+  durationsEndingIn,
   type IssueSnapshot,
+  mapDurations,
   matches,
   openAt,
   overdueAt,
   rateOpenAt,
   rectificationRate,
   reportedIn,
+  summarizeHours,
 } from "../domain/metrics.ts";
 import type { UnitStats } from "./stats.ts";
 
@@ -40,8 +42,11 @@ const NOT_FOUND = new Set(["rejected", "duplicate"]);
 /** Counts the cover's figures of `period` observed at `t`, one listed issue at a time. */
 export class LedgerTally {
   private readonly counts = { found: 0, closed: 0, open: 0, overdue: 0, awaiting: 0, rebound: 0, rateOpen: 0 };
-  /** Issues whose durations may end in the period; durationsIn picks them out. Only those with a later step. */
-  private readonly timed: DurationFacts[] = [];
+  /**
+   * The durations ending in the period, in hours, in the order the issues were added (as durationsIn would list them):
+   * numbers rather than the issues' facts, so a 100,000-issue ledger holds a few megabytes here, not tens.
+   */
+  private readonly hours = mapDurations((): number[] => []);
 
   /** `t` is the observation instant (observationInstant of the period); `counting` what durations count with. */
   constructor(
@@ -62,14 +67,17 @@ export class LedgerTally {
     if (matches(awaitingVerificationAt(t), issue)) counts.awaiting += 1;
     if (matches(rateOpenAt(period, t), issue)) counts.rateOpen += 1;
     if (issue.acceptedAt !== null || issue.rectifiedAt !== null || issue.closedAt !== null) {
-      const { status, reportedAt, acceptedAt, rectifiedAt, closedAt, limitUnit } = issue;
-      this.timed.push({ status, reportedAt, acceptedAt, rectifiedAt, closedAt, limitUnit });
+      const hours = durationsEndingIn(issue, period, this.counting);
+      for (const kind of DURATION_KINDS) {
+        const h = hours[kind];
+        if (h !== null) this.hours[kind].push(h);
+      }
     }
   }
 
   result(): LedgerFigures {
     const { counts } = this;
-    const durations = durationsIn(this.timed, this.period, this.counting);
+    const durations = mapDurations((kind) => summarizeHours(this.hours[kind]));
     const rate = { closed: counts.closed, open: counts.rateOpen };
     return {
       found: counts.found,
