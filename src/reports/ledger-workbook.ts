@@ -22,7 +22,7 @@ import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Stream } from "node:stream";
 import type ExcelJS from "exceljs";
-import type { CellValue, HeaderFooter, PageSetup, Row, Style, Worksheet } from "exceljs";
+import type { CellValue, HeaderFooter, PageSetup, Style, Worksheet } from "exceljs";
 import { DURATION_KINDS, type DurationKind, type HeadCounts } from "../domain/metrics.ts";
 import {
   averageLabel,
@@ -62,6 +62,7 @@ import {
 import { createWallClock, type WallClock } from "./ledger-time.js";
 import { photoThumbnail } from "./photo-thumbnail.ts";
 import { SheetPictures } from "./sheet-pictures.ts";
+import { type SheetRow, SheetRows } from "./sheet-rows.ts";
 
 /** One issue, with every code already mapped to its Chinese label by the caller. */
 export interface LedgerIssueRow {
@@ -649,8 +650,8 @@ interface TableHooks<R> {
   height?: (row: R) => number | undefined;
   progress: (rows: number) => void;
   pause: (sheet: Worksheet) => Promise<void>;
-  /** Called with each row (0-based index) before it is committed, e.g. to place pictures in it. */
-  beforeCommit?: (item: R, row: Row, index: number) => Promise<void> | undefined;
+  /** Called with each row (0-based index) before it is written, e.g. to place pictures in it. */
+  beforeCommit?: (item: R, row: SheetRow, index: number) => Promise<void> | undefined;
   /** Called once every row is written, before the sheet is committed. */
   beforeSheetCommit?: () => void;
   /** At most this many rows; when there are more, a last line says so and the rest are not read. */
@@ -666,6 +667,7 @@ async function writeTable<R>(
   hooks: TableHooks<R>,
 ): Promise<number> {
   const links = compactHyperlinks(sheet);
+  const writer = new SheetRows(sheet);
   let count = 0;
   let more = false;
   for await (const item of rows) {
@@ -675,17 +677,14 @@ async function writeTable<R>(
     }
     count += 1;
     const styles = hooks.highlight?.(item) ? STYLES.overdue : STYLES.plain;
-    const row = sheet.getRow(count + 1);
-    for (let i = 0; i < columns.length; i++) {
-      const column = columns[i] as ColumnSpec<R>;
-      const cell = row.getCell(i + 1);
-      cell.value = column.value(item, wallClock);
-      cell.style = styles[column.kind];
-    }
-    const height = hooks.height?.(item);
-    if (height !== undefined) row.height = height;
+    const row: SheetRow = {
+      number: count + 1,
+      values: columns.map((column) => column.value(item, wallClock)),
+      styles: columns.map((column) => styles[column.kind]),
+      height: hooks.height?.(item),
+    };
     await hooks.beforeCommit?.(item, row, count - 1);
-    row.commit();
+    writer.write(row);
     hooks.progress(count);
     if (count % ROWS_PER_PAUSE === 0) await hooks.pause(sheet);
   }
@@ -708,7 +707,7 @@ async function writeTable<R>(
  * 打印版 row, in place of the photos' links, and makes the row tall enough for them. A photo that cannot be read keeps
  * its link.
  */
-async function placeThumbnails(pictures: SheetPictures, photoDir: string, item: LedgerIssueRow, row: Row) {
+async function placeThumbnails(pictures: SheetPictures, photoDir: string, item: LedgerIssueRow, row: SheetRow) {
   let placed = false;
   for (const [i, stage] of (["before", "after"] as const).entries()) {
     const href = safeHref(firstPhoto(item, stage)?.href ?? "");
@@ -716,8 +715,8 @@ async function placeThumbnails(pictures: SheetPictures, photoDir: string, item: 
     const png = await photoThumbnail(join(photoDir, href));
     if (!png) continue;
     const column = PRINT_COLUMNS.length - 2 + i;
-    pictures.add(png, { col: column, row: Number(row.number) - 1 }, THUMBNAIL_CM);
-    row.getCell(column + 1).value = null;
+    pictures.add(png, { col: column, row: row.number - 1 }, THUMBNAIL_CM);
+    row.values[column] = null;
     placed = true;
   }
   if (placed) row.height = Math.max(row.height ?? 0, THUMBNAIL_ROW_PT);
@@ -731,16 +730,12 @@ function finishTable(sheet: Worksheet, columnCount: number, lastRow: number): vo
 
 /** Writes `rows` below the header row, one cell per column; returns the last row's number. */
 function writeRows<R>(sheet: Worksheet, columns: ColumnSpec<R>[], rows: readonly R[], wallClock: WallClock): number {
+  const writer = new SheetRows(sheet);
+  const styles = columns.map((column) => STYLES.plain[column.kind]);
   let rowNumber = 1;
   for (const r of rows) {
     rowNumber += 1;
-    const row = sheet.getRow(rowNumber);
-    columns.forEach((column, i) => {
-      const cell = row.getCell(i + 1);
-      cell.value = column.value(r, wallClock);
-      cell.style = STYLES.plain[column.kind];
-    });
-    row.commit();
+    writer.write({ number: rowNumber, values: columns.map((column) => column.value(r, wallClock)), styles });
   }
   return rowNumber;
 }
@@ -760,13 +755,11 @@ function writeGridSummary(sheet: Worksheet, input: LedgerInput, wallClock: WallC
     textCell(s.rate),
     textCell(s.durations.rectification.average),
   ];
-  const totalRow = sheet.getRow(lastGridRow + 1);
-  GRID_COLUMNS.forEach((column, i) => {
-    const cell = totalRow.getCell(i + 1);
-    cell.value = totals[i] ?? null;
-    cell.style = { ...STYLES.plain[column.kind], font: HEADER_STYLE.font };
+  new SheetRows(sheet).write({
+    number: lastGridRow + 1,
+    values: totals,
+    styles: GRID_COLUMNS.map((column) => ({ ...STYLES.plain[column.kind], font: HEADER_STYLE.font })),
   });
-  totalRow.commit();
 
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastGridRow, column: GRID_COLUMNS.length } };
   sheet.commit();
