@@ -352,10 +352,11 @@ function morePhotos(row: LedgerIssueRow): string | null {
  * number of issue and event rows written. A stream is ended when the workbook is done.
  *
  * `input.issues` and `input.events` are consumed lazily, one row at a time, each row committed to the output
- * before the next is pulled (issues first, then events). Memory stays flat whatever the row count, except for
- * photo hyperlinks: the xlsx format keeps link targets in a separate part that follows the sheet, so exceljs
- * holds roughly 0.6 KB per link until 问题台账 is finished (100,000 issues with two photos each peak at about
- * 320 MB RSS against about 170 MB without photos).
+ * before the next is pulled (issues first, then events); the table rows go straight into the sheet's XML
+ * (sheet-rows.ts). Memory stays flat whatever the row count, except for photo hyperlinks: the xlsx format lists a
+ * sheet's links after its rows and their targets in a part that follows the sheet, so until 问题台账 is finished
+ * each link's cell is held as three numbers (CompactHyperlinks) and its relationship's XML (about 200 bytes) waits
+ * in exceljs's buffer for that part, outside the V8 heap (100,000 issues with their 182,000 photos: ~35 MB).
  *
  * On failure (a throwing iterable, an output error) the promise rejects with that error; a file written to a
  * path is removed, and a caller's stream is destroyed (without an error of its own), since a partial .xlsx is
