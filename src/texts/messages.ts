@@ -14,16 +14,31 @@ export function at(openId: string): string {
 
 /** "11-22 09:05" in the given time zone. */
 export function formatDateTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("zh-CN", {
-    timeZone,
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
+  const parts = dateTimeFormat(timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The format of formatDateTime in a time zone, made once: making an Intl.DateTimeFormat costs far more than using it,
+ * and a digest card formats a time for every issue it lists.
+ */
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("zh-CN", {
+      timeZone,
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format;
 }
 
 /** "09:05" in the given time zone. */
