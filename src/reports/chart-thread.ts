@@ -31,8 +31,9 @@ interface Thread {
 
 /**
  * Chart threads at most: one core stays for the event loop. At 18:00 the sweep's queries (Prisma), the digest cards
- * and the outbox's sends take that core whole; on 2 cores a second chart thread only took time from them (paired
- * runs of the 420-digest burst: 46 s with one thread, 51 s with two), while the one thread was idle half the time.
+ * and the outbox's sends take that core whole; on 2 cores a second chart thread only took time from them (one pair
+ * of runs of the 420-digest burst at load 7–9: 46 s with one thread, 51 s with two), while one thread was idle half
+ * the time.
  */
 export const CHART_THREADS = Math.max(1, availableParallelism() - 1);
 

@@ -4,8 +4,8 @@
  *
  * Pipeline: ECharts lays the chart out and draws it as SVG (server-side rendering, no DOM; loaded with the first
  * chart), measuring text with the advances of the bundled Noto Sans Hans fonts → every <text> of that SVG becomes
- * glyph outlines (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes paths only at 1.5×
- * device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to
+ * glyph outlines (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes paths only at
+ * 1.5× device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to
  * rasterize, so the output does not depend on the machine and Chinese text never turns into tofu boxes.
  */
 import { renderAsync } from "@resvg/resvg-js";
@@ -38,7 +38,10 @@ export interface RankingChartInput {
   valueFormat: "percent" | "count";
   /** Legend texts for the flag colours; defaults depend on valueFormat (e.g. "红旗：整改率最高"). */
   flagLabels?: { red?: string; yellow?: string };
-  /** Width in CSS pixels (the PNG is {@link CHART_PIXEL_RATIO} times as wide), at least {@link MIN_CHART_WIDTH}. Default: 720. */
+  /**
+   * Width in CSS pixels (the PNG is {@link CHART_PIXEL_RATIO} times as wide), at least {@link MIN_CHART_WIDTH}.
+   * Default: 720.
+   */
   width?: number;
   /** Height in CSS pixels (the PNG is {@link CHART_PIXEL_RATIO} times as high). Default: grows with the number of bars. */
   height?: number;
