@@ -276,8 +276,9 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 }
 
 /**
- * Figures for each unit in `unitIds` and every unit below them (so a community's grids, a street's communities
- * and grids), for `period` observed at `asOf`. About ten grouped queries in all, whatever the number of units:
+ * Figures for each unit in `unitIds` and the units below them down to `depth` levels (all levels when not given: a
+ * community's grids, a street's communities and grids; 1: a street's communities and departments), for `period`
+ * observed at `asOf`. About ten grouped queries in all, whatever the number of units:
  * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations and
  * the indicators' histories are read per issue, and only for the issues accepted, rectified or closed in the period
  * or with an indicator event in it; durations are counted in each issue's limit unit with `counting` (time zone and
@@ -289,9 +290,10 @@ export async function statsByUnit(
   period: Period,
   asOf: Date,
   counting: CountingOptions = {},
+  depth?: number,
 ): Promise<Map<number, UnitStats>> {
   const scope = await loadScope(db, unitIds);
-  return statsForScope(db, scope, period, asOf, counting);
+  return statsForScope(db, scope, period, asOf, counting, depth);
 }
 
 /** Figures of one unit given by id or code (see {@link statsByUnit}). Throws UnknownUnitError when it is missing. */
@@ -304,16 +306,21 @@ export async function unitStats(
 ): Promise<UnitStats> {
   const scope = await loadUnitScope(db, unit);
   const root = scope.roots[0] as UnitNode;
-  return (await statsForScope(db, scope, period, asOf, counting)).get(root.id) as UnitStats;
+  return (await statsForScope(db, scope, period, asOf, counting, 0)).get(root.id) as UnitStats;
 }
 
-/** Figures for every unit of an already loaded scope (see {@link statsByUnit}). */
+/**
+ * Figures for the roots of an already loaded scope and the units below them down to `depth` levels, all when not
+ * given (see {@link statsByUnit}). The units not asked for cost nothing: issues are still read for the whole scope,
+ * but rolled up only to the units asked for.
+ */
 export async function statsForScope(
   db: Client,
   scope: Scope,
   period: Period,
   asOf: Date,
   counting: CountingOptions = {},
+  depth?: number,
 ): Promise<Map<number, UnitStats>> {
   const inScope = scope.where;
   const t = observationInstant(period, asOf);
@@ -365,11 +372,13 @@ export async function statsForScope(
     stepsIn(db, inScope, period),
   ]);
 
+  const wanted = unitsDownTo(scope, depth);
+  const containersOf = wantedContainers(scope, wanted);
   const tallies = new Map<number, Tally>();
-  for (const id of scope.units.keys()) tallies.set(id, newTally());
+  for (const id of wanted.keys()) tallies.set(id, newTally());
   type Row = Placed & { _count: { _all: number } };
   const each = (row: Placed, add: (t: Tally) => void) => {
-    for (const id of scope.containersOf(row)) add(tallies.get(id) as Tally);
+    for (const id of containersOf(row)) add(tallies.get(id) as Tally);
   };
   const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
     for (const row of rows) each(row, (tally) => add(tally, row._count._all));
@@ -411,17 +420,17 @@ export async function statsForScope(
   // Issues placed alike count for the same units, so they are summed per placement first and added to those units
   // once per placement rather than once per issue.
   const limitUnitOf = limitUnitLookup(org);
-  const tallyOf = issueTallier(period, t);
+  const tallyIssue = issueTallier(period, t);
   const placements = new Map<readonly number[], Pick<Tally, "hours" | "history">>();
   for (const row of steps.issues) {
-    if (!isStatus(row.status)) continue;
+    const containers = containersOf(row);
+    if (containers.length === 0 || !isStatus(row.status)) continue;
     const issue = {
       ...row,
       status: row.status,
       limitUnit: limitUnitOf(row.categoryId, row.gridId),
       events: steps.eventsOf.get(row.id) ?? [],
     };
-    const containers = scope.containersOf(row);
     let placed = placements.get(containers);
     if (!placed) {
       placed = { hours: mapDurations(() => []), history: emptyTally() };
@@ -432,7 +441,7 @@ export async function statsForScope(
       const h = hours[kind];
       if (h !== null) placed.hours[kind].push(h);
     }
-    addTally(placed.history, tallyOf(issue));
+    tallyIssue(issue, placed.history);
   }
   for (const [containers, placed] of placements) {
     for (const id of containers) {
@@ -444,9 +453,43 @@ export async function statsForScope(
 
   const result = new Map<number, UnitStats>();
   for (const [id, tally] of tallies) {
-    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t }));
+    result.set(id, finish(wanted.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t }));
   }
   return result;
+}
+
+/** The roots of the scope and the units below them down to `depth` levels (all when undefined). */
+function unitsDownTo(scope: Scope, depth: number | undefined): Map<number, UnitNode> {
+  if (depth === undefined) return scope.units;
+  const units = new Map(scope.roots.map((u) => [u.id, u]));
+  let level = scope.roots;
+  for (let d = 0; d < depth && level.length > 0; d++) {
+    level = level.flatMap((u) => scope.children.get(u.id) ?? []).filter((u) => !units.has(u.id));
+    for (const u of level) units.set(u.id, u);
+  }
+  return units;
+}
+
+/**
+ * Ids of the units of `wanted` an issue so placed belongs to: scope.containersOf less the units not wanted, memoised
+ * so that issues placed alike get the very same list (the roll-up sums them per list).
+ */
+function wantedContainers(scope: Scope, wanted: ReadonlyMap<number, UnitNode>): (issue: Placed) => readonly number[] {
+  if (wanted === scope.units) return scope.containersOf;
+  const memo = new Map<readonly number[], readonly number[]>();
+  const byIds = new Map<string, readonly number[]>();
+  return (issue) => {
+    const all = scope.containersOf(issue);
+    let ids = memo.get(all);
+    if (!ids) {
+      const kept = all.filter((id) => wanted.has(id));
+      const key = kept.join(",");
+      ids = byIds.get(key) ?? kept;
+      byIds.set(key, ids);
+      memo.set(all, ids);
+    }
+    return ids;
+  };
 }
 
 /** What the durations and the indicators read of an issue. */
