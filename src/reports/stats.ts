@@ -224,7 +224,6 @@ interface Tally {
   openByStatus: Record<IssueStatus, number>;
   overdue: number;
   rateOpen: number;
-  cumulativeOpen: number;
   /** The hours of each duration ended in the period by the unit's issues. */
   hours: Record<DurationKind, number[]>;
   history: HistoryTally;
@@ -244,7 +243,6 @@ function newTally(): Tally {
     openByStatus: zeroByStatus(),
     overdue: 0,
     rateOpen: 0,
-    cumulativeOpen: 0,
     hours: mapDurations(() => []),
     history: emptyTally(),
   };
@@ -329,48 +327,35 @@ export async function statsForScope(
   const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
   const byUnit = PLACED_BY;
 
-  const [
-    org,
-    categories,
-    reported,
-    rebounds,
-    closed,
-    cumulativeClosed,
-    inHand,
-    awaiting,
-    overdue,
-    rateOpen,
-    cumulativeOpen,
-    steps,
-  ] = await Promise.all([
-    orgOf(db),
-    loadCategories(db),
-    db.issue.groupBy({
-      by: [...byUnit, "status", "categoryId"],
-      where: { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] },
-      ...counted,
-    }),
-    db.issue.groupBy({
-      by: [...byUnit],
-      where: {
-        AND: [
-          inScope,
-          { reportedAt: { gte: period.from, lt: period.to } },
-          { reboundOfId: { not: null } },
-          { status: { notIn: [...NOT_FOUND] } },
-        ],
-      },
-      ...counted,
-    }),
-    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(period)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(cumulative)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit, "status"], where: where(inHandAt(t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(awaitingVerificationAt(t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
-    stepsIn(db, inScope, period),
-  ]);
+  const [org, categories, reported, rebounds, closed, cumulativeClosed, inHand, awaiting, overdue, rateOpen, steps] =
+    await Promise.all([
+      orgOf(db),
+      loadCategories(db),
+      db.issue.groupBy({
+        by: [...byUnit, "status", "categoryId"],
+        where: { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] },
+        ...counted,
+      }),
+      db.issue.groupBy({
+        by: [...byUnit],
+        where: {
+          AND: [
+            inScope,
+            { reportedAt: { gte: period.from, lt: period.to } },
+            { reboundOfId: { not: null } },
+            { status: { notIn: [...NOT_FOUND] } },
+          ],
+        },
+        ...counted,
+      }),
+      db.issue.groupBy({ by: [...byUnit], where: where(closedIn(period)), ...counted }),
+      db.issue.groupBy({ by: [...byUnit], where: where(closedIn(cumulative)), ...counted }),
+      db.issue.groupBy({ by: [...byUnit, "status"], where: where(inHandAt(t)), ...counted }),
+      db.issue.groupBy({ by: [...byUnit], where: where(awaitingVerificationAt(t)), ...counted }),
+      db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
+      db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
+      stepsIn(db, inScope, period),
+    ]);
 
   const wanted = unitsDownTo(scope, depth);
   const containersOf = wantedContainers(scope, wanted);
@@ -383,10 +368,7 @@ export async function statsForScope(
   const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
     for (const row of rows) each(row, (tally) => add(tally, row._count._all));
   };
-  const count = (
-    rows: Row[],
-    counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen" | "cumulativeOpen",
-  ) =>
+  const count = (rows: Row[], counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen") =>
     addUp(rows, (tally, n) => {
       tally[counter] += n;
     });
@@ -405,7 +387,6 @@ export async function statsForScope(
   count(cumulativeClosed, "cumulativeClosed");
   count(overdue, "overdue");
   count(rateOpen, "rateOpen");
-  count(cumulativeOpen, "cumulativeOpen");
   for (const row of inHand) {
     if (!isStatus(row.status)) continue;
     const status = inHandStatus(row.status);
@@ -521,32 +502,35 @@ function kindOf(data: unknown): string | null {
  */
 async function stepsIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
   const inPeriod = { gte: period.from, lt: period.to };
-  const [stepped, events] = await Promise.all([
+  const eventsOf = (types: readonly string[]) => ({
+    type: { in: [...types] },
+    at: inPeriod,
+    issue: { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] },
+  });
+  const [stepped, events, parkEvents] = await Promise.all([
     db.issue.findMany({
       where: { AND: [inScope, { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] }] },
       select: STEP_SELECT,
     }),
+    // Only a park event's data says anything the indicators read (its kind): the many others are read without it.
     db.issueEvent.findMany({
-      where: {
-        type: { in: [...INDICATOR_EVENTS] },
-        at: inPeriod,
-        issue: { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] },
-      },
-      select: { issueId: true, type: true, at: true, data: true },
+      where: eventsOf(INDICATOR_EVENTS.filter((type) => type !== "park")),
+      select: { issueId: true, type: true, at: true },
     }),
+    db.issueEvent.findMany({ where: eventsOf(["park"]), select: { issueId: true, type: true, at: true, data: true } }),
   ]);
-  const eventsOf = new Map<number, HistoryEvent[]>();
-  for (const e of events) {
-    const list = eventsOf.get(e.issueId) ?? [];
-    list.push({ type: e.type, at: e.at, kind: kindOf(e.data) });
-    eventsOf.set(e.issueId, list);
+  const historyOf = new Map<number, HistoryEvent[]>();
+  for (const e of [...events, ...parkEvents]) {
+    const list = historyOf.get(e.issueId) ?? [];
+    list.push({ type: e.type, at: e.at, kind: "data" in e ? kindOf(e.data) : null });
+    historyOf.set(e.issueId, list);
   }
   const read = new Set(stepped.map((issue) => issue.id));
   const others = await inChunks(
-    [...eventsOf.keys()].filter((id) => !read.has(id)),
+    [...historyOf.keys()].filter((id) => !read.has(id)),
     (ids) => db.issue.findMany({ where: { id: { in: ids } }, select: STEP_SELECT }),
   );
-  return { issues: [...stepped, ...others], eventsOf };
+  return { issues: [...stepped, ...others], eventsOf: historyOf };
 }
 
 function finish(
@@ -580,6 +564,7 @@ function finish(
 
   const durations = mapDurations((kind) => summarizeHours(t.hours[kind]));
   const found = sum(t.byCategory.values());
+  const open = sum(Object.values(t.openByStatus));
 
   return {
     unit,
@@ -594,7 +579,7 @@ function finish(
     byCategory,
     rectified: durations.rectification.count,
     closed: t.closed,
-    open: sum(Object.values(t.openByStatus)),
+    open,
     openByStatus: t.openByStatus,
     overdue: t.overdue,
     awaitingVerification: t.openByStatus.rectified,
@@ -602,8 +587,10 @@ function finish(
     rate: { closed: t.closed, open: t.rateOpen, rate: rectificationRate({ closed: t.closed, open: t.rateOpen }) },
     cumulativeRate: {
       closed: t.cumulativeClosed,
-      open: t.cumulativeOpen,
-      rate: rectificationRate({ closed: t.cumulativeClosed, open: t.cumulativeOpen }),
+      // rateOpenAt(cumulative, t): every issue open at t was reported in the cumulative period, and the overdue
+      // ones are open, so the term is the issues open at t, counted above.
+      open,
+      rate: rectificationRate({ closed: t.cumulativeClosed, open }),
     },
     durations,
     indicators: indicatorsOf({ filed: found, overdue: t.overdue }, t.history),
