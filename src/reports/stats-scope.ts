@@ -84,6 +84,11 @@ export class UnknownUnitError extends Error {
 /** The levels an issue's grid may have: its grid's own issues are counted by the tree as it is now. */
 const GRID_LEVELS: ReadonlySet<string> = new Set(["grid", "microgrid"]);
 
+/** Whether a unit is a grid or microgrid: one that counts the issues filed against it by grid. */
+export function isGridLevel(unit: UnitNode): boolean {
+  return GRID_LEVELS.has(unit.level);
+}
+
 /** The level whose units also own the issues dispatched to them. */
 export const DEPARTMENT_LEVEL = "department";
 

@@ -82,6 +82,7 @@ import {
 import type { Prisma } from "../generated/prisma/client.ts";
 import { dateRange } from "../texts/stats.ts";
 import {
+  isGridLevel,
   loadScope,
   loadUnitScope,
   PLACED_BY,
@@ -323,41 +324,33 @@ export async function statsForScope(
   const inScope = scope.where;
   const t = observationInstant(period, asOf);
   const cumulative = cumulativePeriod(period);
-  const counted = { _count: { _all: true } } as const;
   const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
-  const byUnit = PLACED_BY;
+  const wanted = unitsDownTo(scope, depth);
+  const countsBy = groupedCounts(db, [...wanted.values()].some(isGridLevel));
 
   const [org, categories, reported, rebounds, closed, cumulativeClosed, inHand, awaiting, overdue, rateOpen, steps] =
     await Promise.all([
       orgOf(db),
       loadCategories(db),
-      db.issue.groupBy({
-        by: [...byUnit, "status", "categoryId"],
-        where: { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] },
-        ...counted,
+      countsBy(["status", "categoryId"], { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] }),
+      countsBy([], {
+        AND: [
+          inScope,
+          { reportedAt: { gte: period.from, lt: period.to } },
+          { reboundOfId: { not: null } },
+          { status: { notIn: [...NOT_FOUND] } },
+        ],
       }),
-      db.issue.groupBy({
-        by: [...byUnit],
-        where: {
-          AND: [
-            inScope,
-            { reportedAt: { gte: period.from, lt: period.to } },
-            { reboundOfId: { not: null } },
-            { status: { notIn: [...NOT_FOUND] } },
-          ],
-        },
-        ...counted,
-      }),
-      db.issue.groupBy({ by: [...byUnit], where: where(closedIn(period)), ...counted }),
-      db.issue.groupBy({ by: [...byUnit], where: where(closedIn(cumulative)), ...counted }),
-      db.issue.groupBy({ by: [...byUnit, "status"], where: where(inHandAt(t)), ...counted }),
-      db.issue.groupBy({ by: [...byUnit], where: where(awaitingVerificationAt(t)), ...counted }),
-      db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
-      db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
+      countsBy([], where(closedIn(period))),
+      // By grid always: the index these counts are read from alone (all issues ever closed) is ordered so.
+      db.issue.groupBy({ by: [...PLACED_BY], where: where(closedIn(cumulative)), _count: { _all: true } }),
+      countsBy(["status"], where(inHandAt(t))),
+      countsBy([], where(awaitingVerificationAt(t))),
+      countsBy([], where(overdueAt(t))),
+      countsBy([], where(rateOpenAt(period, t))),
       stepsIn(db, inScope, period),
     ]);
 
-  const wanted = unitsDownTo(scope, depth);
   const containersOf = wantedContainers(scope, wanted);
   const tallies = new Map<number, Tally>();
   for (const id of wanted.keys()) tallies.set(id, newTally());
@@ -438,6 +431,41 @@ export async function statsForScope(
   }
   return result;
 }
+
+/** A group of issues counted: where they are placed, the other columns grouped by, and how many. */
+type CountedRow<K extends "status" | "categoryId"> = Placed &
+  Pick<{ status: string; categoryId: number | null }, K> & { _count: { _all: number } };
+
+/**
+ * Counts of issues grouped by placement and `extra` columns. By grid when a unit asked for is a grid (`byGrid`); when
+ * none is, an issue filed against a community or street counts for the units asked for whatever its grid (behaviour
+ * §8.5, containersOf), so those are grouped without it, in a few times fewer groups, and only the issues filed against
+ * neither are grouped by grid as well, to climb the tree from their grid.
+ */
+function groupedCounts(db: Client, byGrid: boolean) {
+  const counted = { _count: { _all: true } } as const;
+  return async <K extends "status" | "categoryId">(
+    extra: readonly K[],
+    where: Prisma.IssueWhereInput,
+  ): Promise<CountedRow<K>[]> => {
+    const groups = (by: readonly Prisma.IssueScalarFieldEnum[], filter: Prisma.IssueWhereInput) =>
+      db.issue.groupBy({ by: [...by], where: filter, ...counted }) as unknown as Promise<CountedRow<K>[]>;
+    if (byGrid) return groups([...PLACED_BY, ...extra], where);
+    const [filed, unfiled] = await Promise.all([
+      groups([...FILED_BY, ...extra], where),
+      groups([...PLACED_BY, ...extra], { AND: [where, { communityId: null, streetId: null }] }),
+    ]);
+    return [
+      ...filed
+        .filter((row) => row.communityId !== null || row.streetId !== null)
+        .map((row) => ({ ...row, gridId: null })),
+      ...unfiled,
+    ];
+  };
+}
+
+/** The placement columns but the grid: where an issue was filed, and its assignee unit. */
+const FILED_BY = PLACED_BY.filter((column) => column !== "gridId");
 
 /** The roots of the scope and the units below them down to `depth` levels (all when undefined). */
 function unitsDownTo(scope: Scope, depth: number | undefined): Map<number, UnitNode> {
