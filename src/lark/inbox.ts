@@ -61,7 +61,7 @@ const MAX_STORE_BATCH = 500;
 /** The lane of an event without a chat is its own. */
 const UNCHATTED = "event:";
 /**
- * Chats worked on at once. Their transactions take turns on the one connection anyway; more chains only add
+ * Chats worked on at once. Their transactions take turns on SQLite's one connection anyway; more chains only add
  * promises that crowd out the acknowledgement of new events when the bot is behind.
  */
 const MAX_CHAINS = 8;
@@ -196,7 +196,8 @@ export class Inbox {
     const values = rows.map(() => `(${[1, 2, 3, 4, 5, 6].map(param).join(", ")})`).join(", ");
     // SQLite keeps dates as Unix milliseconds (see db/client.ts).
     const args = rows.flatMap((row) => [...row, postgres ? now : now.getTime()]);
-    // On SQLite this statement jumps the queue of statements waiting for the connection (db/serialized-adapter.ts).
+    // On SQLite this statement has the inbox's file to itself but for the inbox's own reads and marks, and jumps their
+    // queue (db/serialized-adapter.ts); no processing transaction ever holds that connection.
     const stored = await this.inboxDb.$queryRawUnsafe<{ id: number; eventId: string }[]>(
       `INSERT INTO "InboundEvent" ("eventId", "messageId", "eventType", "chatId", "payload", "receivedAt") ` +
         `VALUES ${values} ON CONFLICT DO NOTHING RETURNING "id", "eventId"`,
