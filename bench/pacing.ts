@@ -273,6 +273,8 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
   const start = Date.now();
   sender.start();
   const notices = await runDigestSweep(deps, at, {});
+  // As the bot's scheduler does after every job: the sender looks for the last digests at once, not at its next poll.
+  sender.notify();
   const sweepMs = Date.now() - start;
   expected = notices.length;
   settle();

@@ -100,7 +100,7 @@ export async function runStatsCli(
     }
     const now = clock();
     const counting = { timeZone: config.timezone, officeHours: config.officeHours };
-    const rows = unitAndChildren(await statsByUnit(db, [unit.id], period.value, now, counting), unit.id);
+    const rows = unitAndChildren(await statsByUnit(db, [unit.id], period.value, now, counting, 1), unit.id);
     const root = rows[0] as UnitStats;
     if (format === "json") {
       out.log(

@@ -218,24 +218,40 @@ function timeLimit(amount: number, unit: string): TimeLimit {
  * category's own (behaviour §2.20); null without a category.
  */
 export function issueLimit(org: Org, categoryId: number | null, gridId: number | null): TimeLimit | null {
+  return limitInStreet(org, categoryId, gridId === null ? null : (ancestorAt(org, gridId, "street")?.id ?? null));
+}
+
+/** The time limit of an issue of `categoryId` in the street `streetId` (null: in none), as {@link issueLimit}. */
+function limitInStreet(org: Org, categoryId: number | null, streetId: number | null): TimeLimit | null {
   const category = categoryOf(org, categoryId);
   if (!category) return null;
-  const street = gridId === null ? undefined : ancestorAt(org, gridId, "street");
-  return (street && category.streetLimits.get(street.id)) ?? category.limit;
+  return (streetId === null ? undefined : category.streetLimits.get(streetId)) ?? category.limit;
 }
 
 /**
- * {@link issueLimit}'s unit for many issues: looked up once per grid and category, for statistics that count
- * thousands of issues' durations in their limit's unit (behaviour §8.7); null without a category.
+ * {@link issueLimit}'s unit for many issues: each grid's street looked up once, each category's limit in a street
+ * once, for statistics that count thousands of issues' durations in their limit's unit (behaviour §8.7); null
+ * without a category.
  */
 export function limitUnitLookup(org: Org): (categoryId: number | null, gridId: number | null) => LimitUnit | null {
-  const known = new Map<string, LimitUnit | null>();
+  const streetOf = new Map<number, number | null>();
+  const known = new Map<number | null, Map<number | null, LimitUnit | null>>();
   return (categoryId, gridId) => {
-    const key = `${categoryId}|${gridId}`;
-    let unit = known.get(key);
+    let streetId: number | null = null;
+    if (gridId !== null) {
+      const street = streetOf.get(gridId);
+      streetId = street === undefined ? (ancestorAt(org, gridId, "street")?.id ?? null) : street;
+      if (street === undefined) streetOf.set(gridId, streetId);
+    }
+    let inCategory = known.get(categoryId);
+    if (!inCategory) {
+      inCategory = new Map();
+      known.set(categoryId, inCategory);
+    }
+    let unit = inCategory.get(streetId);
     if (unit === undefined) {
-      unit = issueLimit(org, categoryId, gridId)?.unit ?? null;
-      known.set(key, unit);
+      unit = limitInStreet(org, categoryId, streetId)?.unit ?? null;
+      inCategory.set(streetId, unit);
     }
     return unit;
   };

@@ -231,24 +231,41 @@ export function statusAt(issue: IssueSnapshot, t: Date): IssueStatus | null {
 
 /** Whether an issue meets a condition. */
 export function matches(condition: IssueCondition, issue: IssueSnapshot): boolean {
-  if ("all" in condition) return condition.all.every((c) => matches(c, issue));
-  if ("any" in condition) return condition.any.some((c) => matches(c, issue));
-  if ("status" in condition) return condition.status.includes(issue.status);
-  const value = issue[condition.time] ?? null;
-  if (value === null) return condition.orUnset === true;
-  const a = value.getTime();
-  const b = condition.at.getTime();
-  switch (condition.op) {
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    case ">":
-      return a > b;
-    case ">=":
-      return a >= b;
-  }
+  return conditionTest(condition)(issue);
 }
+
+/**
+ * A condition as a function of the issue, built once: what {@link matches} asks of one issue, for testing many
+ * (the statistics test every issue of a city's month).
+ */
+export function conditionTest(condition: IssueCondition): (issue: IssueSnapshot) => boolean {
+  if ("all" in condition) {
+    const tests = condition.all.map(conditionTest);
+    return (issue) => tests.every((test) => test(issue));
+  }
+  if ("any" in condition) {
+    const tests = condition.any.map(conditionTest);
+    return (issue) => tests.some((test) => test(issue));
+  }
+  if ("status" in condition) {
+    const statuses: ReadonlySet<IssueStatus> = new Set(condition.status);
+    return (issue) => statuses.has(issue.status);
+  }
+  const { time, orUnset = false } = condition;
+  const b = condition.at.getTime();
+  const compare = COMPARISONS[condition.op];
+  return (issue) => {
+    const value = issue[time];
+    return value === null || value === undefined ? orUnset : compare(value.getTime(), b);
+  };
+}
+
+const COMPARISONS: Record<"<" | "<=" | ">" | ">=", (a: number, b: number) => boolean> = {
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+};
 
 /**
  * The facts overdue depends on; the times not given are taken as reported long ago and never rectified, closed or
@@ -500,6 +517,21 @@ function onTime(at: Date, deadline: Date | null): boolean {
   return deadline === null || at.getTime() <= deadline.getTime();
 }
 
+const TALLY_KEYS = [
+  "disposed",
+  "disposedOnTime",
+  "closed",
+  "closedOnTime",
+  "disposedOrClosed",
+  "disposedOverdue",
+  "disposedOrClosedOverdue",
+  "lateOverdue",
+  "late",
+  "rework",
+  "extensions",
+  "parked",
+] as const satisfies readonly (keyof HistoryTally)[];
+
 /** No contribution: every count 0. */
 export function emptyTally(): HistoryTally {
   return {
@@ -520,19 +552,18 @@ export function emptyTally(): HistoryTally {
 
 /** Adds every count of `part` to `into`. */
 export function addTally(into: HistoryTally, part: HistoryTally): void {
-  for (const key of Object.keys(into) as (keyof HistoryTally)[]) into[key] += part[key];
+  for (const key of TALLY_KEYS) into[key] += part[key];
 }
 
 /**
- * What one issue contributes to the indicators through its history in `period`, observed at `t`, as a function of
- * the issue: the conditions it tests are built once for all the issues of a period.
+ * Adds what one issue contributes to the indicators through its history in `period`, observed at `t`, to a tally:
+ * a function of the issue and the tally, whose conditions are built once for all the issues of a period.
  */
-export function issueTallier(period: Period, t: Date): (issue: IssueHistory) => HistoryTally {
-  const overdueAtT = overdueAt(t);
-  const closedInPeriod = closedIn(period);
-  return (issue) => {
-    const tally = emptyTally();
-    if (NEVER_COUNTED.includes(issue.status)) return tally;
+export function issueTallier(period: Period, t: Date): (issue: IssueHistory, tally: HistoryTally) => void {
+  const overdueAtT = conditionTest(overdueAt(t));
+  const closedInPeriod = conditionTest(closedIn(period));
+  return (issue, tally) => {
+    if (NEVER_COUNTED.includes(issue.status)) return;
     let lastFix: Date | null = null;
     for (const event of issue.events) {
       if (!within(event.at, period)) continue;
@@ -542,33 +573,32 @@ export function issueTallier(period: Period, t: Date): (issue: IssueHistory) => 
       else if (event.type === "approve_extension") tally.extensions++;
       else if (event.type === "park" && event.kind === "parked") tally.parked++;
     }
-    const overdue = matches(overdueAtT, issue) ? 1 : 0;
-    const closed = matches(closedInPeriod, issue);
+    const overdue = overdueAtT(issue) ? 1 : 0;
+    const closed = closedInPeriod(issue);
     if (lastFix !== null) {
       const late = onTime(lastFix, issue.deadline) ? 0 : 1;
-      tally.disposed = 1;
-      tally.disposedOnTime = 1 - late;
-      tally.late = late;
-      tally.lateOverdue = late * overdue;
-      tally.disposedOverdue = overdue;
+      tally.disposed += 1;
+      tally.disposedOnTime += 1 - late;
+      tally.late += late;
+      tally.lateOverdue += late * overdue;
+      tally.disposedOverdue += overdue;
     }
     if (closed) {
-      tally.closed = 1;
-      tally.closedOnTime = issue.closedAt !== null && onTime(issue.closedAt, issue.deadline) ? 1 : 0;
+      tally.closed += 1;
+      tally.closedOnTime += issue.closedAt !== null && onTime(issue.closedAt, issue.deadline) ? 1 : 0;
     }
     if (lastFix !== null || closed) {
-      tally.disposedOrClosed = 1;
-      tally.disposedOrClosedOverdue = overdue;
+      tally.disposedOrClosed += 1;
+      tally.disposedOrClosedOverdue += overdue;
     }
-    return tally;
   };
 }
 
 /** What issues contribute to the indicators through their history in `period`, observed at `t`. */
 export function historyTally(issues: Iterable<IssueHistory>, period: Period, t: Date): HistoryTally {
   const tally = emptyTally();
-  const tallyOfIssue = issueTallier(period, t);
-  for (const issue of issues) addTally(tally, tallyOfIssue(issue));
+  const tallyIssue = issueTallier(period, t);
+  for (const issue of issues) tallyIssue(issue, tally);
   return tally;
 }
 

@@ -101,7 +101,7 @@ export async function todoPages(deps: FeatureDeps, openId: string): Promise<stri
 
   for (const street of unitsFor("street")) {
     const counting = { timeZone: deps.timeZone, officeHours: deps.officeHours };
-    const stats = await statsByUnit(deps.db, [street.id], localPeriod(now, "day", deps.timeZone), now, counting);
+    const stats = await statsByUnit(deps.db, [street.id], localPeriod(now, "day", deps.timeZone), now, counting, 1);
     const communities = [...stats.values()]
       .filter((s) => s.unit.level === "community")
       .map((s) => ({

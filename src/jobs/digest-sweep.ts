@@ -19,6 +19,7 @@ import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts
 import type { ChatPurpose } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import type { Card } from "../presenters/card.ts";
+import { CHART_THREADS } from "../reports/chart-thread.ts";
 import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
 import { DIGEST_MARKS, DIGEST_NAME } from "../texts/digest.ts";
 import { claimedKeys } from "./claims.ts";
@@ -27,8 +28,11 @@ import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 /** Chat purposes that get the evening digest. */
 export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
 
-/** Digest charts rendered at once: resvg renders on libuv's worker threads (four by default). */
-const CHARTS_AT_ONCE = 4;
+/**
+ * Digests presented at once: a chart drawing on each chart thread and a few more waiting for a thread or being
+ * uploaded, so no thread waits for the event loop to send it its next chart.
+ */
+const DIGESTS_AT_ONCE = CHART_THREADS + 3;
 
 /** A digest sent later than this after its time is marked 补发. */
 const LATE_AFTER_MS = 30 * 60_000;
@@ -138,8 +142,9 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
     deps.db,
     specs.map((spec) => digestRequest(deps, spec, now)),
   );
-  // Charts render off the main thread (resvg's worker pool), a few at a time; digests are queued in chat order.
-  const limit = pLimit(CHARTS_AT_ONCE);
+  // Charts render on the chart threads, a few at a time; digests are queued in chat order as they are ready, so the
+  // outbox sends the first while later ones are drawn.
+  const limit = pLimit(DIGESTS_AT_ONCE);
   const presented = due.map((_, i) =>
     limit(() => presentDigest(deps, built[i] as DigestData, specs[i] as DigestSpec)).then(
       (digest) => ({ digest }),

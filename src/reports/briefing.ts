@@ -148,8 +148,8 @@ export async function buildBriefing(db: Client, request: BriefingRequest): Promi
   }
   const asOf = observationInstant(period, now);
   const [byPeriod, lastYear, overdue, parked, cases, patrols] = await Promise.all([
-    Promise.all(periods.map((p) => statsForScope(db, scope, p, now, counting))),
-    statsForScope(db, scope, samePeriodLastYear(cadence, period, timeZone), now, counting),
+    Promise.all(periods.map((p) => statsForScope(db, scope, p, now, counting, 1))),
+    statsForScope(db, scope, samePeriodLastYear(cadence, period, timeZone), now, counting, 0),
     issuesAt(db, unitId, overdueAt(asOf), { limit: request.listLimit ?? DEFAULT_LIST_LIMIT }),
     parkedIssues(db, unitId, asOf, request.listLimit ?? DEFAULT_LIST_LIMIT),
     typicalCases(db, scope, unitId, period, request.caseLimit ?? DEFAULT_CASE_LIMIT),

@@ -1,13 +1,15 @@
 /**
- * Digest charts on a worker thread of their own (issue 17), so that neither converting a chart's new characters to
+ * Digest charts on worker threads of their own (issue 17), so that neither converting a chart's new characters to
  * outlines (milliseconds each, the first charts of an evening) nor writing its SVG holds up the bot's event loop —
- * the acknowledgement of inbound events, other chats' answers. The thread is started with the first chart and kept
- * (its glyph outlines with it); it does not keep the process alive while no chart is waited for.
+ * the acknowledgement of inbound events, other chats' answers. A thread is started when a chart finds every thread
+ * busy and fewer than {@link CHART_THREADS} run, and kept (its glyph outlines with it); threads do not keep the
+ * process alive while no chart is waited for. Each chart goes to the thread with the fewest charts waiting.
  *
  * The thread runs this very module (module-thread.ts): loaded on a worker marked in its workerData, it renders each
  * chart it is sent with renderRankingChart and posts the PNG back.
  */
 
+import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, type Worker, workerData } from "node:worker_threads";
 import type { RankingChartInput } from "./chart.ts";
 import { moduleThread } from "./module-thread.ts";
@@ -27,22 +29,41 @@ interface Thread {
   waiting: Map<number, { resolve: (png: Buffer) => void; reject: (error: Error) => void }>;
 }
 
-let thread: Thread | undefined;
+/**
+ * Chart threads at most: one core stays for the event loop. At 18:00 the sweep's queries (Prisma), the digest cards
+ * and the outbox's sends take that core whole; on 2 cores a second chart thread only took time from them (one pair
+ * of runs of the 420-digest burst at load 7–9: 46 s with one thread, 51 s with two), while one thread was idle half
+ * the time.
+ */
+export const CHART_THREADS = Math.max(1, availableParallelism() - 1);
+
+const threads: Thread[] = [];
 let lastId = 0;
 
 /**
- * The chart as renderRankingChart draws it, rendered on the chart thread. Rejects with an Error of the same name and
+ * The chart as renderRankingChart draws it, rendered on a chart thread. Rejects with an Error of the same name and
  * message when rendering fails there, or when the thread stops (the next chart starts a new one).
  */
 export function renderRankingChartOnThread(input: RankingChartInput): Promise<Buffer> {
-  thread ??= startThread();
-  const current = thread;
+  const current = leastBusy();
   const id = ++lastId;
   return new Promise<Buffer>((resolve, reject) => {
     current.waiting.set(id, { resolve, reject });
     current.worker.ref();
     current.worker.postMessage({ id, input } satisfies Request);
   });
+}
+
+/** The thread with the fewest charts waiting; a new one while every thread has some and the pool is not full. */
+function leastBusy(): Thread {
+  const idle = threads.reduce<Thread | undefined>(
+    (best, t) => (best === undefined || t.waiting.size < best.waiting.size ? t : best),
+    undefined,
+  );
+  if (idle && (idle.waiting.size === 0 || threads.length >= CHART_THREADS)) return idle;
+  const started = startThread();
+  threads.push(started);
+  return started;
 }
 
 function startThread(): Thread {
@@ -66,7 +87,8 @@ function startThread(): Thread {
     ),
   );
   const stopped = (error: Error) => {
-    if (thread === started) thread = undefined;
+    const index = threads.indexOf(started);
+    if (index >= 0) threads.splice(index, 1);
     for (const id of [...started.waiting.keys()]) settle(id, (waiter) => waiter.reject(error));
   };
   worker.on("error", stopped);

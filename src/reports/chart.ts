@@ -4,8 +4,8 @@
  *
  * Pipeline: ECharts lays the chart out and draws it as SVG (server-side rendering, no DOM; loaded with the first
  * chart), measuring text with the advances of the bundled Noto Sans Hans fonts → every <text> of that SVG becomes
- * glyph outlines (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes paths only at 2×
- * device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to
+ * glyph outlines (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes paths only at
+ * 1.5× device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to
  * rasterize, so the output does not depend on the machine and Chinese text never turns into tofu boxes.
  */
 import { renderAsync } from "@resvg/resvg-js";
@@ -38,20 +38,27 @@ export interface RankingChartInput {
   valueFormat: "percent" | "count";
   /** Legend texts for the flag colours; defaults depend on valueFormat (e.g. "红旗：整改率最高"). */
   flagLabels?: { red?: string; yellow?: string };
-  /** Width in CSS pixels (the PNG is twice as wide), at least {@link MIN_CHART_WIDTH}. Default: 720. */
+  /**
+   * Width in CSS pixels (the PNG is {@link CHART_PIXEL_RATIO} times as wide), at least {@link MIN_CHART_WIDTH}.
+   * Default: 720.
+   */
   width?: number;
-  /** Height in CSS pixels (the PNG is twice as high). Default: grows with the number of bars. */
+  /** Height in CSS pixels (the PNG is {@link CHART_PIXEL_RATIO} times as high). Default: grows with the number of bars. */
   height?: number;
 }
 
 /** Most bars a chart shows; the rest are dropped from the bottom of the ranking. */
 export const MAX_RANKING_BARS = 30;
-/** Default chart width in CSS pixels: fits a phone screen at 2× without downscaling text too much. */
+/** Default chart width in CSS pixels: fits a phone screen without downscaling text too much. */
 export const DEFAULT_CHART_WIDTH = 720;
 /** Narrowest chart drawn; smaller widths are raised to this. */
 export const MIN_CHART_WIDTH = 320;
-/** Device pixel ratio of the PNG: sharp on high-density phone screens. */
-export const CHART_PIXEL_RATIO = 2;
+/**
+ * Device pixel ratio of the PNG: 1080 px wide at the default width, about a phone screen's own width in device pixels
+ * (where Feishu shows a chat image across the screen), so the text is drawn at the screen's resolution. At 2× the
+ * phone scaled the image down again, and rasterizing and encoding the extra 78 % of pixels was half a chart's CPU.
+ */
+export const CHART_PIXEL_RATIO = 1.5;
 
 const COLORS = {
   red: "#C8161D",
@@ -108,7 +115,7 @@ function loadECharts(): Promise<typeof import("echarts")> {
 }
 
 /**
- * Renders a horizontal ranking bar chart as a PNG (2× device scale, white background).
+ * Renders a horizontal ranking bar chart as a PNG ({@link CHART_PIXEL_RATIO}× device scale, white background).
  *
  * The best entry is at the top; bars flagged "red" are crimson, "yellow" ones amber, the rest neutral blue, and a
  * legend under the title explains the colours. Values are labelled at the bar ends.
@@ -127,8 +134,8 @@ export async function renderRankingChart(input: RankingChartInput): Promise<Buff
     ),
     import("sharp"),
   ]);
-  // sharp's PNG encoder is several times faster than resvg's here. Compression level 2 instead of 6: a 20-bar chart
-  // (1440×1776 px, mostly white) encodes in a third of the time for a file about a fifth larger (~135 KB).
+  // sharp's PNG encoder is three to four times faster than resvg's own (asPng) here. Compression level 2 instead of
+  // 6: a 20-bar chart (1080×1332 px, mostly white) encodes in a third of the time for a file about a fifth larger.
   const { width, height } = image;
   return sharp(image.pixels, { raw: { width, height, channels: 4 } })
     .png({ compressionLevel: 2 })
@@ -396,11 +403,14 @@ function flagLabels(input: RankingChartInput): { red: string; yellow: string } {
   return { red: input.flagLabels?.red ?? defaults.red, yellow: input.flagLabels?.yellow ?? defaults.yellow };
 }
 
+/** Counts as labelled: made once, as making an Intl.NumberFormat costs far more than formatting with one. */
+const COUNT_FORMAT = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 1 });
+
 /** "93.5%" for rates, "1,234" for counts, "—" when there is no number. */
 function formatValue(value: number, format: RankingChartInput["valueFormat"]): string {
   if (!Number.isFinite(value)) return "—";
   if (format === "percent") return `${(value * 100).toFixed(1)}%`;
-  return new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 1 }).format(value);
+  return COUNT_FORMAT.format(value);
 }
 
 /** Standard competition ranking over the given order: equal adjacent values share a rank (1, 2, 2, 4). */

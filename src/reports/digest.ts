@@ -159,7 +159,7 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
       group.map((r) => r.unitId),
     );
     const [all, overdue, dueToday, dueTomorrow, parked] = await Promise.all([
-      statsForScope(db, scope, period, asOf, { timeZone, officeHours }),
+      statsForScope(db, scope, period, asOf, { timeZone, officeHours }, 1),
       overdueListsOf(db, scope, asOf, { limit }),
       dueListsOf(db, scope, asOf, { from: asOf, to: period.to }, { limit }),
       dueListsOf(db, scope, asOf, tomorrow, { limit }),

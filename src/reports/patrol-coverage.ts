@@ -408,7 +408,7 @@ export async function patrolReport(
   const scope = await loadScope(db, [input.unitId]);
   const patrolScope = { ...scope, where: { AND: [scope.where, FOUND_ON_PATROL] } };
   const counting = { timeZone: input.timeZone, officeHours: input.officeHours };
-  const problems = (await statsForScope(db, patrolScope, input.period, input.asOf, counting)).get(
+  const problems = (await statsForScope(db, patrolScope, input.period, input.asOf, counting, 0)).get(
     input.unitId,
   ) as UnitStats;
   const byLevel = zeroByLevel();

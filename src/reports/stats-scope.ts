@@ -17,6 +17,7 @@
 
 import type { Db, Tx } from "../db/client.ts";
 import { inChunks, MAX_IN_LIST } from "../db/in-chunks.ts";
+import { orgOf, type UnitRef } from "../db/org-queries.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 
 type Client = Db | Tx;
@@ -83,6 +84,11 @@ export class UnknownUnitError extends Error {
 /** The levels an issue's grid may have: its grid's own issues are counted by the tree as it is now. */
 const GRID_LEVELS: ReadonlySet<string> = new Set(["grid", "microgrid"]);
 
+/** Whether a unit is a grid or microgrid: one that counts the issues filed against it by grid. */
+export function isGridLevel(unit: UnitNode): boolean {
+  return GRID_LEVELS.has(unit.level);
+}
+
 /** The level whose units also own the issues dispatched to them. */
 export const DEPARTMENT_LEVEL = "department";
 
@@ -94,47 +100,59 @@ const MAX_FILTER_IDS = MAX_IN_LIST;
 
 const UNIT_SELECT = { id: true, code: true, name: true, level: true, parentId: true } as const;
 
-/** Loads the units `unitIds` and all their descendants. Throws {@link UnknownUnitError} for a missing unit. */
+/**
+ * Loads the units `unitIds` and all their descendants, from the org as the client sees it now (orgOf: one small query
+ * when the org has not changed). Throws {@link UnknownUnitError} for a missing unit.
+ */
 export async function loadScope(db: Client, unitIds: readonly number[]): Promise<Scope> {
+  const org = await orgOf(db);
   const wanted = [...new Set(unitIds)];
-  const found = await inChunks(wanted, (ids) => db.unit.findMany({ where: { id: { in: ids } }, select: UNIT_SELECT }));
-  const byId = new Map<number, UnitNode>(found.map((u) => [u.id, u]));
-  for (const id of wanted) if (!byId.has(id)) throw new UnknownUnitError(id);
+  const node = (u: UnitRef): UnitNode => ({
+    id: u.id,
+    code: u.code,
+    name: u.name,
+    level: u.level,
+    parentId: u.parentId,
+  });
+  const roots = wanted.map((id) => {
+    const unit = org.units.get(id);
+    if (!unit) throw new UnknownUnitError(id);
+    return node(unit);
+  });
 
-  const units = new Map(byId);
+  const units = new Map<number, UnitNode>(roots.map((u) => [u.id, u]));
   const children = new Map<number, UnitNode[]>();
-  let frontier = [...byId.keys()];
+  // Level by level, each level in code order.
+  let frontier = [...units.keys()];
   while (frontier.length > 0) {
-    const next: number[] = [];
-    const rows = await inChunks(frontier, (ids) =>
-      db.unit.findMany({ where: { parentId: { in: ids } }, select: UNIT_SELECT, orderBy: { code: "asc" } }),
-    );
-    for (const row of rows) {
-      if (row.parentId !== null) {
-        const siblings = children.get(row.parentId) ?? [];
-        siblings.push(row);
-        children.set(row.parentId, siblings);
-      }
-      // A unit reached twice (two roots where one contains the other) is walked once.
-      if (!units.has(row.id)) {
-        units.set(row.id, row);
-        next.push(row.id);
-      }
+    const level: UnitNode[] = [];
+    for (const id of frontier) {
+      const below = (org.childrenOf.get(id) ?? []).map(node).sort(byCode);
+      if (below.length > 0) children.set(id, below);
+      level.push(...below);
     }
-    frontier = next;
+    frontier = [];
+    for (const unit of level.sort(byCode)) {
+      // A unit reached twice (two roots where one contains the other) is walked once.
+      if (units.has(unit.id)) continue;
+      units.set(unit.id, unit);
+      frontier.push(unit.id);
+    }
   }
   const lineage = new Map(units);
-  await extendLineage(
-    db,
-    lineage,
-    found.map((u) => u.parentId),
-  );
-  return buildScope(
-    wanted.map((id) => byId.get(id) as UnitNode),
-    units,
-    lineage,
-    children,
-  );
+  for (const root of roots) {
+    for (let id = root.parentId; id !== null && !lineage.has(id); ) {
+      const unit = org.units.get(id);
+      if (!unit) break;
+      lineage.set(id, node(unit));
+      id = unit.parentId;
+    }
+  }
+  return buildScope(roots, units, lineage, children);
+}
+
+function byCode(a: UnitNode, b: UnitNode): number {
+  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 }
 
 /** Loads one unit by id or code with everything below it. Throws {@link UnknownUnitError} when it is missing. */

@@ -82,6 +82,7 @@ import {
 import type { Prisma } from "../generated/prisma/client.ts";
 import { dateRange } from "../texts/stats.ts";
 import {
+  isGridLevel,
   loadScope,
   loadUnitScope,
   PLACED_BY,
@@ -224,7 +225,6 @@ interface Tally {
   openByStatus: Record<IssueStatus, number>;
   overdue: number;
   rateOpen: number;
-  cumulativeOpen: number;
   /** The hours of each duration ended in the period by the unit's issues. */
   hours: Record<DurationKind, number[]>;
   history: HistoryTally;
@@ -244,7 +244,6 @@ function newTally(): Tally {
     openByStatus: zeroByStatus(),
     overdue: 0,
     rateOpen: 0,
-    cumulativeOpen: 0,
     hours: mapDurations(() => []),
     history: emptyTally(),
   };
@@ -276,9 +275,11 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 }
 
 /**
- * Figures for each unit in `unitIds` and every unit below them (so a community's grids, a street's communities
- * and grids), for `period` observed at `asOf`. About ten grouped queries in all, whatever the number of units:
- * issues are grouped by grid and assignee unit in SQL and rolled up the unit tree in memory. Only the durations and
+ * Figures for each unit in `unitIds` and the units below them down to `depth` levels (all levels when not given: a
+ * community's grids, a street's communities and grids; 1: a street's communities and departments), for `period`
+ * observed at `asOf`. About ten grouped queries in all (twice as many, each smaller, when no grid is asked for; see
+ * groupedCounts), whatever the number of units: issues are grouped by where they are placed (grid, community and
+ * street filed against, assignee unit) in SQL and rolled up the unit tree in memory. Only the durations and
  * the indicators' histories are read per issue, and only for the issues accepted, rectified or closed in the period
  * or with an indicator event in it; durations are counted in each issue's limit unit with `counting` (time zone and
  * office hours; the defaults unless given). Throws UnknownUnitError for an unknown unit.
@@ -289,9 +290,10 @@ export async function statsByUnit(
   period: Period,
   asOf: Date,
   counting: CountingOptions = {},
+  depth?: number,
 ): Promise<Map<number, UnitStats>> {
   const scope = await loadScope(db, unitIds);
-  return statsForScope(db, scope, period, asOf, counting);
+  return statsForScope(db, scope, period, asOf, counting, depth);
 }
 
 /** Figures of one unit given by id or code (see {@link statsByUnit}). Throws UnknownUnitError when it is missing. */
@@ -304,80 +306,63 @@ export async function unitStats(
 ): Promise<UnitStats> {
   const scope = await loadUnitScope(db, unit);
   const root = scope.roots[0] as UnitNode;
-  return (await statsForScope(db, scope, period, asOf, counting)).get(root.id) as UnitStats;
+  return (await statsForScope(db, scope, period, asOf, counting, 0)).get(root.id) as UnitStats;
 }
 
-/** Figures for every unit of an already loaded scope (see {@link statsByUnit}). */
+/**
+ * Figures for the roots of an already loaded scope and the units below them down to `depth` levels, all when not
+ * given (see {@link statsByUnit}). The units not asked for cost nothing: issues are still read for the whole scope,
+ * but rolled up only to the units asked for.
+ */
 export async function statsForScope(
   db: Client,
   scope: Scope,
   period: Period,
   asOf: Date,
   counting: CountingOptions = {},
+  depth?: number,
 ): Promise<Map<number, UnitStats>> {
   const inScope = scope.where;
   const t = observationInstant(period, asOf);
   const cumulative = cumulativePeriod(period);
-  const counted = { _count: { _all: true } } as const;
   const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
-  const byUnit = PLACED_BY;
+  const wanted = unitsDownTo(scope, depth);
+  const countsBy = groupedCounts(db, [...wanted.values()].some(isGridLevel));
 
-  const [
-    org,
-    categories,
-    reported,
-    rebounds,
-    closed,
-    cumulativeClosed,
-    inHand,
-    awaiting,
-    overdue,
-    rateOpen,
-    cumulativeOpen,
-    steps,
-  ] = await Promise.all([
-    orgOf(db),
-    loadCategories(db),
-    db.issue.groupBy({
-      by: [...byUnit, "status", "categoryId"],
-      where: { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] },
-      ...counted,
-    }),
-    db.issue.groupBy({
-      by: [...byUnit],
-      where: {
+  const [org, categories, reported, rebounds, closed, cumulativeClosed, inHand, awaiting, overdue, rateOpen, steps] =
+    await Promise.all([
+      orgOf(db),
+      loadCategories(db),
+      countsBy(["status", "categoryId"], { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] }),
+      countsBy([], {
         AND: [
           inScope,
           { reportedAt: { gte: period.from, lt: period.to } },
           { reboundOfId: { not: null } },
           { status: { notIn: [...NOT_FOUND] } },
         ],
-      },
-      ...counted,
-    }),
-    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(period)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(closedIn(cumulative)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit, "status"], where: where(inHandAt(t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(awaitingVerificationAt(t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(overdueAt(t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(period, t)), ...counted }),
-    db.issue.groupBy({ by: [...byUnit], where: where(rateOpenAt(cumulative, t)), ...counted }),
-    stepsIn(db, inScope, period),
-  ]);
+      }),
+      countsBy([], where(closedIn(period))),
+      // By grid always: the index these counts are read from alone (all issues ever closed) is ordered so.
+      db.issue.groupBy({ by: [...PLACED_BY], where: where(closedIn(cumulative)), _count: { _all: true } }),
+      countsBy(["status"], where(inHandAt(t))),
+      countsBy([], where(awaitingVerificationAt(t))),
+      countsBy([], where(overdueAt(t))),
+      countsBy([], where(rateOpenAt(period, t))),
+      stepsIn(db, inScope, period),
+    ]);
 
+  const containersOf = wantedContainers(scope, wanted);
   const tallies = new Map<number, Tally>();
-  for (const id of scope.units.keys()) tallies.set(id, newTally());
+  for (const id of wanted.keys()) tallies.set(id, newTally());
   type Row = Placed & { _count: { _all: number } };
   const each = (row: Placed, add: (t: Tally) => void) => {
-    for (const id of scope.containersOf(row)) add(tallies.get(id) as Tally);
+    for (const id of containersOf(row)) add(tallies.get(id) as Tally);
   };
   const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
     for (const row of rows) each(row, (tally) => add(tally, row._count._all));
   };
-  const count = (
-    rows: Row[],
-    counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen" | "cumulativeOpen",
-  ) =>
+  const count = (rows: Row[], counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen") =>
     addUp(rows, (tally, n) => {
       tally[counter] += n;
     });
@@ -396,7 +381,6 @@ export async function statsForScope(
   count(cumulativeClosed, "cumulativeClosed");
   count(overdue, "overdue");
   count(rateOpen, "rateOpen");
-  count(cumulativeOpen, "cumulativeOpen");
   for (const row of inHand) {
     if (!isStatus(row.status)) continue;
     const status = inHandStatus(row.status);
@@ -411,17 +395,17 @@ export async function statsForScope(
   // Issues placed alike count for the same units, so they are summed per placement first and added to those units
   // once per placement rather than once per issue.
   const limitUnitOf = limitUnitLookup(org);
-  const tallyOf = issueTallier(period, t);
+  const tallyIssue = issueTallier(period, t);
   const placements = new Map<readonly number[], Pick<Tally, "hours" | "history">>();
   for (const row of steps.issues) {
-    if (!isStatus(row.status)) continue;
+    const containers = containersOf(row);
+    if (containers.length === 0 || !isStatus(row.status)) continue;
     const issue = {
       ...row,
       status: row.status,
       limitUnit: limitUnitOf(row.categoryId, row.gridId),
       events: steps.eventsOf.get(row.id) ?? [],
     };
-    const containers = scope.containersOf(row);
     let placed = placements.get(containers);
     if (!placed) {
       placed = { hours: mapDurations(() => []), history: emptyTally() };
@@ -432,7 +416,7 @@ export async function statsForScope(
       const h = hours[kind];
       if (h !== null) placed.hours[kind].push(h);
     }
-    addTally(placed.history, tallyOf(issue));
+    tallyIssue(issue, placed.history);
   }
   for (const [containers, placed] of placements) {
     for (const id of containers) {
@@ -444,9 +428,78 @@ export async function statsForScope(
 
   const result = new Map<number, UnitStats>();
   for (const [id, tally] of tallies) {
-    result.set(id, finish(scope.units.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t }));
+    result.set(id, finish(wanted.get(id) as UnitNode, tally, categories, { period, asOf, observedAt: t }));
   }
   return result;
+}
+
+/** A group of issues counted: where they are placed, the other columns grouped by, and how many. */
+type CountedRow<K extends "status" | "categoryId"> = Placed &
+  Pick<{ status: string; categoryId: number | null }, K> & { _count: { _all: number } };
+
+/**
+ * Counts of issues grouped by placement and `extra` columns. By grid when a unit asked for is a grid (`byGrid`); when
+ * none is, an issue filed against a community or street counts for the units asked for whatever its grid (behaviour
+ * §8.5, containersOf), so those are grouped without it, in a few times fewer groups, and only the issues filed against
+ * neither are grouped by grid as well, to climb the tree from their grid.
+ */
+function groupedCounts(db: Client, byGrid: boolean) {
+  const counted = { _count: { _all: true } } as const;
+  return async <K extends "status" | "categoryId">(
+    extra: readonly K[],
+    where: Prisma.IssueWhereInput,
+  ): Promise<CountedRow<K>[]> => {
+    const groups = (by: readonly Prisma.IssueScalarFieldEnum[], filter: Prisma.IssueWhereInput) =>
+      db.issue.groupBy({ by: [...by], where: filter, ...counted }) as unknown as Promise<CountedRow<K>[]>;
+    if (byGrid) return groups([...PLACED_BY, ...extra], where);
+    const [filed, unfiled] = await Promise.all([
+      groups([...FILED_BY, ...extra], where),
+      groups([...PLACED_BY, ...extra], { AND: [where, { communityId: null, streetId: null }] }),
+    ]);
+    return [
+      ...filed
+        .filter((row) => row.communityId !== null || row.streetId !== null)
+        .map((row) => ({ ...row, gridId: null })),
+      ...unfiled,
+    ];
+  };
+}
+
+/** The placement columns but the grid: where an issue was filed, and its assignee unit. */
+const FILED_BY = PLACED_BY.filter((column) => column !== "gridId");
+
+/** The roots of the scope and the units below them down to `depth` levels (all when undefined). */
+function unitsDownTo(scope: Scope, depth: number | undefined): Map<number, UnitNode> {
+  if (depth === undefined) return scope.units;
+  const units = new Map(scope.roots.map((u) => [u.id, u]));
+  let level = scope.roots;
+  for (let d = 0; d < depth && level.length > 0; d++) {
+    level = level.flatMap((u) => scope.children.get(u.id) ?? []).filter((u) => !units.has(u.id));
+    for (const u of level) units.set(u.id, u);
+  }
+  return units;
+}
+
+/**
+ * Ids of the units of `wanted` an issue so placed belongs to: scope.containersOf less the units not wanted, memoised
+ * so that issues placed alike get the very same list (the roll-up sums them per list).
+ */
+function wantedContainers(scope: Scope, wanted: ReadonlyMap<number, UnitNode>): (issue: Placed) => readonly number[] {
+  if (wanted === scope.units) return scope.containersOf;
+  const memo = new Map<readonly number[], readonly number[]>();
+  const byIds = new Map<string, readonly number[]>();
+  return (issue) => {
+    const all = scope.containersOf(issue);
+    let ids = memo.get(all);
+    if (!ids) {
+      const kept = all.filter((id) => wanted.has(id));
+      const key = kept.join(",");
+      ids = byIds.get(key) ?? kept;
+      byIds.set(key, ids);
+      memo.set(all, ids);
+    }
+    return ids;
+  };
 }
 
 /** What the durations and the indicators read of an issue. */
@@ -478,32 +531,35 @@ function kindOf(data: unknown): string | null {
  */
 async function stepsIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
   const inPeriod = { gte: period.from, lt: period.to };
-  const [stepped, events] = await Promise.all([
+  const eventsOf = (types: readonly string[]) => ({
+    type: { in: [...types] },
+    at: inPeriod,
+    issue: { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] },
+  });
+  const [stepped, events, parkEvents] = await Promise.all([
     db.issue.findMany({
       where: { AND: [inScope, { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] }] },
       select: STEP_SELECT,
     }),
+    // Only a park event's data says anything the indicators read (its kind): the many others are read without it.
     db.issueEvent.findMany({
-      where: {
-        type: { in: [...INDICATOR_EVENTS] },
-        at: inPeriod,
-        issue: { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] },
-      },
-      select: { issueId: true, type: true, at: true, data: true },
+      where: eventsOf(INDICATOR_EVENTS.filter((type) => type !== "park")),
+      select: { issueId: true, type: true, at: true },
     }),
+    db.issueEvent.findMany({ where: eventsOf(["park"]), select: { issueId: true, type: true, at: true, data: true } }),
   ]);
-  const eventsOf = new Map<number, HistoryEvent[]>();
-  for (const e of events) {
-    const list = eventsOf.get(e.issueId) ?? [];
-    list.push({ type: e.type, at: e.at, kind: kindOf(e.data) });
-    eventsOf.set(e.issueId, list);
+  const historyOf = new Map<number, HistoryEvent[]>();
+  for (const e of [...events, ...parkEvents]) {
+    const list = historyOf.get(e.issueId) ?? [];
+    list.push({ type: e.type, at: e.at, kind: "data" in e ? kindOf(e.data) : null });
+    historyOf.set(e.issueId, list);
   }
   const read = new Set(stepped.map((issue) => issue.id));
   const others = await inChunks(
-    [...eventsOf.keys()].filter((id) => !read.has(id)),
+    [...historyOf.keys()].filter((id) => !read.has(id)),
     (ids) => db.issue.findMany({ where: { id: { in: ids } }, select: STEP_SELECT }),
   );
-  return { issues: [...stepped, ...others], eventsOf };
+  return { issues: [...stepped, ...others], eventsOf: historyOf };
 }
 
 function finish(
@@ -537,6 +593,7 @@ function finish(
 
   const durations = mapDurations((kind) => summarizeHours(t.hours[kind]));
   const found = sum(t.byCategory.values());
+  const open = sum(Object.values(t.openByStatus));
 
   return {
     unit,
@@ -551,7 +608,7 @@ function finish(
     byCategory,
     rectified: durations.rectification.count,
     closed: t.closed,
-    open: sum(Object.values(t.openByStatus)),
+    open,
     openByStatus: t.openByStatus,
     overdue: t.overdue,
     awaitingVerification: t.openByStatus.rectified,
@@ -559,8 +616,10 @@ function finish(
     rate: { closed: t.closed, open: t.rateOpen, rate: rectificationRate({ closed: t.closed, open: t.rateOpen }) },
     cumulativeRate: {
       closed: t.cumulativeClosed,
-      open: t.cumulativeOpen,
-      rate: rectificationRate({ closed: t.cumulativeClosed, open: t.cumulativeOpen }),
+      // rateOpenAt(cumulative, t): every issue open at t was reported in the cumulative period, and the overdue
+      // ones are open, so the term is the issues open at t, counted above.
+      open,
+      rate: rectificationRate({ closed: t.cumulativeClosed, open }),
     },
     durations,
     indicators: indicatorsOf({ filed: found, overdue: t.overdue }, t.history),

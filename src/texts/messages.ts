@@ -3,6 +3,7 @@
  * Card layouts live in lark/cards; their wording comes from here or from domain/labels.ts.
  */
 
+import { zoneOffsetMs } from "../domain/deadline.ts";
 import type { IssueAction } from "../domain/lifecycle.ts";
 import type { DurationKind, DurationStats } from "../domain/metrics.ts";
 import { escapeText } from "./escape.ts";
@@ -14,16 +15,11 @@ export function at(openId: string): string {
 
 /** "11-22 09:05" in the given time zone. */
 export function formatDateTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("zh-CN", {
-    timeZone,
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+  // The wall clock by the zone's offset, which deadline.ts keeps per quarter hour: a digest card formats a time for
+  // every issue it lists, and an Intl format (made or used) costs many times more.
+  const wall = new Date(at.getTime() + zoneOffsetMs(at.getTime(), timeZone));
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(wall.getUTCMonth() + 1)}-${two(wall.getUTCDate())} ${two(wall.getUTCHours())}:${two(wall.getUTCMinutes())}`;
 }
 
 /** "09:05" in the given time zone. */

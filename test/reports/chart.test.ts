@@ -93,7 +93,7 @@ const twoBars = (first: string): RankingBar[] => [
 ];
 
 describe("renderRankingChart", () => {
-  it("returns a PNG at 2x the requested CSS size, growing with the bar count and capped", async () => {
+  it("returns a PNG at CHART_PIXEL_RATIO times the requested CSS size, growing with the bar count and capped", async () => {
     const png = await renderRankingChart(chart(twoBars("东城社区"), { width: 600, height: 300 }));
     expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(pngSize(png)).toEqual({ width: 600 * CHART_PIXEL_RATIO, height: 300 * CHART_PIXEL_RATIO });

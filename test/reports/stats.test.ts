@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { parseOfficeHours } from "../../src/config/office-hours.ts";
 import type { Period } from "../../src/domain/deadline.ts";
 import {
@@ -546,6 +546,35 @@ describe("statistics agree with a brute-force count over the rows", () => {
     const alone = await unitStats(f.db, "G21", period, asOf);
     const many = await statsByUnit(f.db, [f.org.units.C1 as number, f.org.units.C2 as number], period, asOf);
     expect(many.get(f.org.units.G21 as number)).toEqual(alone);
+  });
+
+  it("with a depth, gives the units down to it only, with the same figures", async () => {
+    const period = periodFor("month", asOf, TZ);
+    const units = f.org.units as Record<string, number>;
+    // Some issues filed against the community and street their grid lay in (G11's as now; G21's when it lay in C1,
+    // behaviour §8.5), the others against no community or street.
+    const g11 = { gridId: units.G11 as number };
+    const g21 = { gridId: units.G21 as number };
+    await f.db.issue.updateMany({ where: g11, data: { communityId: units.C1, streetId: units.S } });
+    await f.db.issue.updateMany({ where: g21, data: { communityId: units.C1, streetId: units.S } });
+    onTestFinished(async () => {
+      await f.db.issue.updateMany({
+        where: { OR: [g11, g21] },
+        data: { communityId: null, streetId: null },
+      });
+    });
+    const all = await statsByUnit(f.db, [units.S as number], period, asOf);
+    const street = await statsByUnit(f.db, [units.S as number], period, asOf, {}, 1);
+    expect([...street.keys()].sort()).toEqual([units.S, units.C1, units.C2, units.DEP].sort());
+    for (const [id, stats] of street) expect(stats).toEqual(all.get(id));
+    const grids = await statsByUnit(f.db, [units.C1 as number, units.C2 as number], period, asOf, {}, 1);
+    expect([...grids.keys()].sort()).toEqual(
+      [units.C1, units.C2, units.G11, units.G12, units.G21, units.G22, units.G23].sort(),
+    );
+    for (const [id, stats] of grids) expect(stats).toEqual(all.get(id));
+    const alone = await statsByUnit(f.db, [units.G11 as number], period, asOf, {}, 0);
+    expect([...alone.keys()]).toEqual([units.G11]);
+    expect(alone.get(units.G11 as number)).toEqual(all.get(units.G11 as number));
   });
 });
 
