@@ -88,7 +88,8 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
       expect(answers.map((m) => m.parentId)).toEqual(sent.get(chat));
       expect(answers.map((m) => (m.content as { text: string }).text)).toEqual(Array(10).fill(refusal("use_commands")));
     }
-  });
+    // 200 events through the whole bot: about 8 s alone, several times that beside other test files on 2 cores.
+  }, 120_000);
 
   it("answers a slow card click with the holding toast within the budget, finishes the work, and posts its refusal to the card's thread", async () => {
     const held = heldClick({ toast: { type: "warning", content: "这张卡片已经处理过了" } });
