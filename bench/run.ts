@@ -216,6 +216,12 @@ function rows(results: Json, quick: boolean): Row[] {
     );
     const ratio = num(get(r, "ack", "p99Ratio"));
     add(s, "ack p99 ratio bot / SDK", ratio, "×", "≤ 1.5×", ratio !== undefined && ratio <= 1.5);
+    add(
+      s,
+      "bot event-loop delay p99 / max (ms)",
+      `${get(r, "loopDelayMs", "p99")} / ${get(r, "loopDelayMs", "max")}`,
+      "",
+    );
     add(s, "filing latency p50 / p99 (ms)", `${get(r, "filingMs", "p50")} / ${get(r, "filingMs", "p99")}`, "");
     const sustained = num(get(r, "throughput", "sustainedPerSecond"));
     add(

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle } from "../../scripts/build.js";
 import { openDb } from "../../src/db/client.ts";
+import { closeInboxDb, openInboxDb } from "../../src/db/inbox-db.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { type ApiCall, LarkEmulator } from "../../src/emulator/index.ts";
 import { importOrg } from "../../src/org/import-org.ts";
@@ -130,6 +131,8 @@ interface ServerStats {
   statements: number;
   rssMB: number;
   heapUsedMB: number;
+  /** How long the event loop was held up since ready: p99 and longest. */
+  loopDelayMs: { p99: number; max: number };
 }
 
 /** The Node flags `npm start` runs the bot with (package.json), so the bot is measured as it runs in production. */
@@ -312,9 +315,11 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
     });
     // The bot's database, watched from here (SQLite or PostgreSQL alike, through the product's client).
     const watch = await openDb(databaseUrl);
+    const watchInbox = await openInboxDb(databaseUrl, watch);
     cleanups.push(() => watch.$disconnect());
+    cleanups.push(() => closeInboxDb(watchInbox, watch));
     const backlogNow = async () => ({
-      inbox: await watch.inboundEvent.count({ where: { status: "pending" } }),
+      inbox: await watchInbox.inboundEvent.count({ where: { status: "pending" } }),
       outbox: await watch.outboxMessage.count({ where: { status: "pending" } }),
     });
     const committedAt = new Map<string, number>();
@@ -378,6 +383,10 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
       maxRssMB: Math.max(...allStats.map((s) => s.maxRssMB)),
       cpuMs: allStats.reduce((n, s) => n + s.cpuMs, 0),
       statements: allStats.reduce((n, s) => n + s.statements, 0),
+      loopDelayMs: {
+        p99: Math.max(...allStats.map((s) => s.loopDelayMs.p99)),
+        max: Math.max(...allStats.map((s) => s.loopDelayMs.max)),
+      },
     };
     if (options.profileDir && profileRaw)
       keepMainThreadProfile(profileRaw, join(options.profileDir, `bot-${options.label}.cpuprofile`));
@@ -493,6 +502,8 @@ export async function runIngest(options: IngestOptions): Promise<Record<string, 
         messagesWithoutCard: messages.filter((m) => !cardsPerSource.has(m.messageId)).length,
       },
       rssMB: { botPeak: round(botStats.maxRssMB), sdkPeak: round(sdkStats.maxRssMB) },
+      // The longest the bot's event loop was held up (a request waits that long before it is even read).
+      loopDelayMs: { p99: round(botStats.loopDelayMs.p99, 1), max: round(botStats.loopDelayMs.max, 1) },
       botLog: log,
     };
   } finally {

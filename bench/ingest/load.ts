@@ -63,7 +63,10 @@ function post(agent: Agent, url: URL, prepared: PreparedRequest, timeoutMs: numb
 async function run(job: LoadRun): Promise<LoadResult> {
   const requests = JSON.parse(readFileSync(job.requestsFile, "utf8")) as PreparedRequest[];
   const urls = job.urls.map((u) => new URL(u));
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle sockets are let go after 2 s, well before the server's keep-alive timeout (Node's 5 s): a server whose event
+  // loop was held up past that timeout closes the socket with the request unread (its timers run before it reads),
+  // a failed delivery the generator, unlike Lark, does not retry.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 2_000 });
   const n = requests.length;
   const sentAt = new Array<number>(n).fill(Number.NaN);
   const ackAt = new Array<number>(n).fill(Number.NaN);

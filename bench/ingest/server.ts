@@ -4,20 +4,23 @@
  * behind `adaptKoa` with a no-op handler. Configured by the JSON in BENCH_SERVER; answers over IPC:
  *
  *   → {type: "ready", port}                 once listening on 127.0.0.1
- *   ← {type: "stats"}  → {type: "stats:done", maxRssMB, rssMB, heapUsedMB}
+ *   ← {type: "stats"}  → {type: "stats:done", maxRssMB, rssMB, heapUsedMB, cpuMs, statements, loopDelayMs}
  *   ← {type: "stop"}   → {type: "stop:done", ...stats} after a graceful stop, then the process exits
  *
  * The benchmark runs this module built as scripts/build.js builds the bot (ingest.ts), with plain Node and the flags of
  * `npm start`: the bot's modules are imported only in riqing mode, so the baseline process holds the SDK and Koa alone
  * and the two peak RSS figures compare the bot with the bare SDK.
  *
- * The stats count the CPU time and SQL statements spent since "ready" (start-up left out), for the per-report cost.
+ * The stats count the CPU time and SQL statements spent since "ready" (start-up left out), for the per-report cost,
+ * and how long the event loop was held up meanwhile (p99 and longest): what an acknowledgement waited before its
+ * request could even be read.
  *
  * With `liftApiLimits` the bot's pacer forgets Lark's per-app API limits (the per-chat ones stay): the capacity
  * run measures what the bot itself can file, which Lark's 1000/min download limit would otherwise hide.
  */
 
 import { createServer, type Server } from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as lark from "@larksuiteoapi/node-sdk";
 import Koa from "koa";
 import { statementsRun } from "../../src/db/statement-count.ts";
@@ -43,6 +46,7 @@ export interface ServerConfig {
 
 /** CPU time and statements at "ready". */
 let atReady = { cpu: process.cpuUsage(), statements: 0 };
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function stats() {
   const cpu = process.cpuUsage(atReady.cpu);
@@ -52,6 +56,10 @@ function stats() {
     heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024,
     cpuMs: (cpu.user + cpu.system) / 1000,
     statements: statementsRun() - atReady.statements,
+    loopDelayMs: {
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
   };
 }
 
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
     }
   });
   atReady = { cpu: process.cpuUsage(), statements: statementsRun() };
+  loopDelay.enable();
   process.send?.({ type: "ready", port: server.port });
 }
 

@@ -12,6 +12,7 @@ import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands
 import type { Config } from "../config/env.ts";
 import { type Db, openDb, postgresOf } from "../db/client.ts";
 import { databaseInfo } from "../db/database-info.ts";
+import { closeInboxDb, openInboxDb } from "../db/inbox-db.ts";
 import { AdvisoryLaneLocks } from "../db/lane-locks.ts";
 import { migrate } from "../db/migrate.ts";
 import { orgOf } from "../db/org-queries.ts";
@@ -42,6 +43,8 @@ import { ensureCatalogue } from "../org/catalogue.ts";
 /** A running bot. */
 export interface Riqing {
   db: Db;
+  /** The inbound events' database: on SQLite a file of its own (db/inbox-db.ts), on PostgreSQL `db`. */
+  inboxDb: Db;
   client: LarkClient;
   inbox: Inbox;
   outbox: OutboxSender;
@@ -90,6 +93,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   const applied = await migrate(config.databaseUrl);
   if (applied.length) log.info({ applied }, "database migrated");
   const db = await openDb(config.databaseUrl);
+  const inboxDb = await openInboxDb(config.databaseUrl, db);
   const catalogue = await ensureCatalogue(db);
   log.info({ catalogue }, "category catalogue ready");
   prepareMatching((await orgOf(db)).categories);
@@ -124,7 +128,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
           renewIssueCard(tx, issueId, failed.key, { now: now(), timeZone: config.timezone }),
         );
       } else {
-        await transaction(db, (tx) => answerElsewhere(tx, failed));
+        await transaction(db, (tx) => answerElsewhere(tx, inboxDb, failed));
       }
     },
     onSent: async (sent) => {
@@ -209,7 +213,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
     cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
-  const inbox = new Inbox(db, createRouter(deps, extensions), log, metrics, {
+  const inbox = new Inbox(db, inboxDb, createRouter(deps, extensions), log, metrics, {
     ...(lanes && { lanes }),
     afterEach: queued,
   });
@@ -288,6 +292,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   let connection: LongConnection | undefined;
   const riqing: Riqing = {
     db,
+    inboxDb,
     client,
     inbox,
     outbox,
@@ -326,6 +331,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       await lanes?.close();
       await background.idle();
       await outbox.stop();
+      await closeInboxDb(inboxDb, db);
       await db.$disconnect();
       log.info("riqing stopped");
     },

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { LarkCode } from "../lark/errors.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { UNNAMED_CHAT } from "../texts/commands.ts";
@@ -32,16 +32,17 @@ function waitingPerson(payload: string): string | undefined {
 /**
  * An answer to someone Lark refused for good (the chat was dissolved, the bot removed, the tenant's content policy
  * blocked it) still reaches them, in their private chat with the bot: the answer itself after a line saying why,
- * or — when the content itself was blocked — a line saying so. Other failed messages wait for the doctor.
+ * or — when the content itself was blocked — a line saying so. Other failed messages wait for the doctor. Who was
+ * waiting is read from the event answered, in the inbox's database (`inboxDb`, db/inbox-db.ts).
  */
-export async function answerElsewhere(tx: Tx, failed: { id: number; code: number | null }): Promise<void> {
+export async function answerElsewhere(tx: Tx, inboxDb: Db, failed: { id: number; code: number | null }): Promise<void> {
   const row = await tx.outboxMessage.findUniqueOrThrow({ where: { id: failed.id } });
   const chatGone = failed.code === null ? undefined : CHAT_GONE.get(failed.code);
   const blocked = failed.code === LarkCode.contentBlocked;
   if ((!chatGone && !blocked) || !row.chatId?.startsWith("oc_")) return;
   const source = answeredEvent(row.key);
   if (!source) return;
-  const inbound = await tx.inboundEvent.findFirst({ where: source, select: { payload: true } });
+  const inbound = await inboxDb.inboundEvent.findFirst({ where: source, select: { payload: true } });
   const person = inbound && waitingPerson(inbound.payload);
   if (!person) return;
   const binding = await tx.chatBinding.findUnique({ where: { chatId: row.chatId }, select: { name: true } });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.ts";
 import { DATABASE_TEXTS } from "../texts/database.ts";
 import { type Db, isPostgresUrl, openDb, type PostgresDb, postgresOf, type Tx } from "./client.ts";
+import { closeInboxDb, openInboxDb } from "./inbox-db.ts";
 import { migrate, migrationStatus } from "./migrate.ts";
 import { MigrationChecksumError, MigrationFailedError } from "./migrate-postgres.ts";
 
@@ -168,6 +169,10 @@ export async function moveToPostgres(
   if (pending.length > 0) throw new SourceNotMigratedError(pending);
   await migrate(to);
   const source = await openDb(from, { readonly: true });
+  // The inbound events are in the inbox's own file, brought up to date first (events an earlier version kept in the
+  // main file are moved there).
+  const sourceInbox = await openInboxDb(from, source);
+  const sourceOf = (table: Table) => (table.name === "InboundEvent" ? sourceInbox : source);
   const target = await openDb(to);
   try {
     const postgres = postgresOf(target) as PostgresDb;
@@ -187,7 +192,7 @@ export async function moveToPostgres(
         for (const table of TABLES) await ptx.$executeRawUnsafe(`ALTER TABLE "${table.name}" DISABLE TRIGGER USER`);
         for (const table of TABLES) {
           let copied = 0;
-          for await (const batch of rows(source, table)) {
+          for await (const batch of rows(sourceOf(table), table)) {
             const data = batch.map((row) => ({
               ...row,
               ...Object.fromEntries((table.later ?? []).map((c) => [c, null])),
@@ -217,7 +222,7 @@ export async function moveToPostgres(
           );
         }
         for (const table of TABLES) {
-          const [expected, actual] = [await fingerprint(source, table), await fingerprint(tx, table)];
+          const [expected, actual] = [await fingerprint(sourceOf(table), table), await fingerprint(tx, table)];
           if (expected.rows !== actual.rows || expected.checksum !== actual.checksum) {
             throw new MoveVerificationError(table.name);
           }
@@ -228,6 +233,7 @@ export async function moveToPostgres(
     );
     return report;
   } finally {
+    await closeInboxDb(sourceInbox, source);
     await source.$disconnect();
     await target.$disconnect();
   }

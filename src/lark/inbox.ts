@@ -61,7 +61,7 @@ const MAX_STORE_BATCH = 500;
 /** The lane of an event without a chat is its own. */
 const UNCHATTED = "event:";
 /**
- * Chats worked on at once. Their transactions take turns on the one connection anyway; more chains only add
+ * Chats worked on at once. Their transactions take turns on SQLite's one connection anyway; more chains only add
  * promises that crowd out the acknowledgement of new events when the bot is behind.
  */
 const MAX_CHAINS = 8;
@@ -128,8 +128,13 @@ export class Inbox {
   private arriving: Arrival[] = [];
   private storing: Promise<void> | null = null;
 
+  /**
+   * `db` is the main database (the late refusals go to its outbox); `inboxDb` holds the inbound events
+   * (db/inbox-db.ts: on SQLite a file of its own, so storing an event never waits for a processing transaction).
+   */
   constructor(
     private readonly db: Db,
+    private readonly inboxDb: Db,
     private readonly handler: InboundHandler,
     private readonly log: Logger,
     private readonly metrics?: InboxMetrics,
@@ -184,15 +189,16 @@ export class Inbox {
       const { token: _token, ...kept } = event;
       rows.push([event.event_id, messageId ?? null, event.event_type, chatId ?? null, JSON.stringify(kept)]);
     }
-    const postgres = postgresOf(this.db) !== undefined;
+    const postgres = postgresOf(this.inboxDb) !== undefined;
     const now = new Date();
     let n = 0;
     const param = () => (postgres ? `$${++n}` : "?");
     const values = rows.map(() => `(${[1, 2, 3, 4, 5, 6].map(param).join(", ")})`).join(", ");
     // SQLite keeps dates as Unix milliseconds (see db/client.ts).
     const args = rows.flatMap((row) => [...row, postgres ? now : now.getTime()]);
-    // On SQLite this statement jumps the queue of statements waiting for the connection (db/serialized-adapter.ts).
-    const stored = await this.db.$queryRawUnsafe<{ id: number; eventId: string }[]>(
+    // On SQLite this statement has the inbox's file to itself but for the inbox's own reads and marks, and jumps their
+    // queue (db/serialized-adapter.ts); no processing transaction ever holds that connection.
+    const stored = await this.inboxDb.$queryRawUnsafe<{ id: number; eventId: string }[]>(
       `INSERT INTO "InboundEvent" ("eventId", "messageId", "eventType", "chatId", "payload", "receivedAt") ` +
         `VALUES ${values} ON CONFLICT DO NOTHING RETURNING "id", "eventId"`,
       ...args,
@@ -270,7 +276,7 @@ export class Inbox {
       await this.pumping;
       await Promise.all([...this.chains]);
       if (!this.pumping && this.chains.size === 0) {
-        const pending = await this.db.inboundEvent.count({ where: { status: "pending" } });
+        const pending = await this.inboxDb.inboundEvent.count({ where: { status: "pending" } });
         if (pending === 0 || !this.running) return;
         // Pending events of lanes another instance holds: look again after a while, not at once.
         if (this.lanes.shared) await this.clock.sleep(SHARED_POLL_MS);
@@ -302,7 +308,7 @@ export class Inbox {
 
   private async pump(): Promise<void> {
     if (!this.requeued) {
-      const { count } = await this.db.inboundEvent.updateMany({
+      const { count } = await this.inboxDb.inboundEvent.updateMany({
         where: { status: "failed", receivedAt: { gte: new Date(Date.now() - this.retry.requeueWithinMs) } },
         data: { status: "pending" },
       });
@@ -312,7 +318,7 @@ export class Inbox {
     // Chats at work are left out, so one chat's deep backlog (say, retrying through a Lark outage) cannot fill the
     // batch and hide every other chat's events.
     const busy = [...this.busyChats].filter((chat) => !chat.startsWith(UNCHATTED));
-    const rows = await this.db.inboundEvent.findMany({
+    const rows = await this.inboxDb.inboundEvent.findMany({
       where: { status: "pending", ...(busy.length > 0 && { OR: [{ chatId: null }, { chatId: { notIn: busy } }] }) },
       orderBy: { id: "asc" },
       take: BATCH,
@@ -354,7 +360,8 @@ export class Inbox {
     // Read together once the lane is ours: nobody else works on these rows until it is let go.
     const [rows] =
       (await this.persist(
-        () => this.db.inboundEvent.findMany({ where: { id: { in: ids }, status: "pending" }, orderBy: { id: "asc" } }),
+        () =>
+          this.inboxDb.inboundEvent.findMany({ where: { id: { in: ids }, status: "pending" }, orderBy: { id: "asc" } }),
         ids[0] ?? 0,
       )) ?? [];
     for (const row of rows ?? []) {
@@ -416,7 +423,7 @@ export class Inbox {
     const recorded = await this.persist(async () => {
       // Queued by its key: should the process die before the done mark, the rerun queues nothing new.
       if (tell) await enqueue(this.db, tell);
-      await this.db.inboundEvent.update({
+      await this.inboxDb.inboundEvent.update({
         where: { id: row.id },
         data: { status: "done", attempts: row.attempts + tries, processedAt: new Date(), lastError: null },
       });
@@ -428,7 +435,7 @@ export class Inbox {
     this.waiters.get(row.id)?.resolve(undefined);
     const recorded = await this.persist(
       () =>
-        this.db.inboundEvent.update({
+        this.inboxDb.inboundEvent.update({
           where: { id: row.id },
           data: {
             status: "failed",

@@ -157,7 +157,7 @@ export async function settleSession(session: SandboxSession): Promise<void> {
     await riqing.scheduled();
     await riqing.inbox.idle();
     await riqing.outbox.drain();
-    const pending = await riqing.db.inboundEvent.count({ where: { status: "pending" } });
+    const pending = await riqing.inboxDb.inboundEvent.count({ where: { status: "pending" } });
     const queued = await riqing.db.outboxMessage.count({ where: { status: "pending" } });
     if (pending === 0 && queued === 0) return;
   }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
+import { closeInboxDb, openInboxDb } from "../../src/db/inbox-db.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { moveToPostgres, TargetNotEmptyError } from "../../src/db/move-to-postgres.ts";
 import { Prisma } from "../../src/generated/prisma/client.ts";
@@ -50,6 +51,13 @@ describe.skipIf(!testPostgres())("riqing move-to-postgres", () => {
         data: { issueId: first.id, type: "merged", at, data: { originalId: second.id, note: { b: 1, a: [2, "三"] } } },
       });
       await db.jobRun.create({ data: { key: "digest:oc_x:2026-11-23", kind: "digest.daily", data: { unitId: 1 } } });
+      // Inbound events: one stored by an earlier version in the main file, one in the inbox's own file.
+      const inbound = (eventId: string) => ({ eventId, eventType: "im.message.receive_v1", payload: "{}" });
+      await db.inboundEvent.create({ data: inbound("ev_earlier") });
+      const inboxDb = await openInboxDb(from, db);
+      await inboxDb.inboundEvent.create({ data: inbound("ev_inbox") });
+      await closeInboxDb(inboxDb, db);
+      await db.inboundEvent.create({ data: { ...inbound("ev_left"), status: "failed" } });
       return { first: first.id, second: second.id };
     } finally {
       await db.$disconnect();
@@ -64,6 +72,11 @@ describe.skipIf(!testPostgres())("riqing move-to-postgres", () => {
     try {
       expect(report.tables.find((t) => t.name === "Unit")?.rows).toBe(await source.unit.count());
       expect(report.tables.find((t) => t.name === "Issue")?.rows).toBe(2);
+      expect((await copy.inboundEvent.findMany({ orderBy: { id: "asc" } })).map((e) => [e.eventId, e.status])).toEqual([
+        ["ev_earlier", "pending"],
+        ["ev_inbox", "pending"],
+        ["ev_left", "failed"],
+      ]);
       for (const t of report.tables) expect(t.checksum).toMatch(/^[0-9a-f]{64}$/);
       expect(await copy.issue.findUniqueOrThrow({ where: { id: ids.first } })).toMatchObject({
         duplicateOfId: ids.second,

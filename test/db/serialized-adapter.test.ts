@@ -106,6 +106,28 @@ describe.skipIf(testPostgres())("one connection, one user at a time", () => {
     await Promise.all([second, statement]);
     expect(order).toEqual(["first transaction", "INSERT event", "second transaction"]);
   });
+
+  it("lets I/O in between the statements of a transaction: a request arriving meanwhile is served before the next one", async () => {
+    const order: string[] = [];
+    const adapter = await serializedAdapter(fakeFactory(order)).connect();
+    const tx = await adapter.startTransaction();
+    await tx.queryRaw(query("SELECT 1"));
+    // A request's callback, ready while the transaction is under way.
+    setImmediate(() => order.push("request"));
+    await tx.queryRaw(query("SELECT 2"));
+    await tx.executeRaw(query("UPDATE 3"));
+    await tx.commit();
+    expect(order).toEqual(["SELECT 1", "request", "SELECT 2", "UPDATE 3"]);
+  });
+
+  it("lets I/O in before a statement outside a transaction", async () => {
+    const order: string[] = [];
+    const adapter = await serializedAdapter(fakeFactory(order)).connect();
+    await adapter.queryRaw(query("SELECT 1"));
+    setImmediate(() => order.push("request"));
+    await adapter.executeRaw(query("UPDATE 2"));
+    expect(order).toEqual(["SELECT 1", "request", "UPDATE 2"]);
+  });
 });
 
 function query(sql: string) {

@@ -25,7 +25,7 @@ describe("bad numbers and dates in chat", () => {
     issues: await h().bot.db.issue.count(),
     events: await h().bot.db.issueEvent.count(),
     jobs: await h().bot.db.jobRun.count({ where: { kind: "ledger.export" } }),
-    failed: await h().bot.db.inboundEvent.count({ where: { status: "failed" } }),
+    failed: await h().bot.inboxDb.inboundEvent.count({ where: { status: "failed" } }),
   });
 
   it("answers 查 with a number that is no issue number, and still shows the next one asked for", async () => {

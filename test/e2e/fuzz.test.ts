@@ -270,7 +270,7 @@ describe("fuzz: generated messages, clicks and requests", () => {
               if (expectation) expected.push(expectation);
             }
             await h.settle();
-            const unfinished = await h.bot.db.inboundEvent.findMany({
+            const unfinished = await h.bot.inboxDb.inboundEvent.findMany({
               where: { status: { not: "done" } },
               select: { eventType: true, status: true, lastError: true },
             });

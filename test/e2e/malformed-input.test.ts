@@ -61,7 +61,7 @@ describe("malformed messages, clicks and bodies", () => {
     await h?.close();
   });
   /** Events no handler could finish: malformed input must leave none. */
-  const failedEvents = () => h.bot.db.inboundEvent.count({ where: { status: "failed" } });
+  const failedEvents = () => h.bot.inboxDb.inboundEvent.count({ where: { status: "failed" } });
 
   it("files a text with a lone surrogate, with U+FFFD in its place", async () => {
     const sent = await h.emu.userSends({

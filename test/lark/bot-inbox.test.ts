@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
+import { closeInboxDb, openInboxDb } from "../../src/db/inbox-db.ts";
 import type { CardActionHandler } from "../../src/features/router.ts";
 import { enqueue } from "../../src/lark/outbox.ts";
 import { card } from "../../src/presenters/card.ts";
@@ -80,14 +81,15 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
       );
     }
     await h.settle();
-    expect(await h.bot.db.inboundEvent.count({ where: { status: "done" } })).toBe(200);
+    expect(await h.bot.inboxDb.inboundEvent.count({ where: { status: "done" } })).toBe(200);
     for (const chat of chats) {
       // Each message is answered once, and the answers came out in the order the messages went in.
       const answers = h.emu.messages(chat).filter((m) => m.sender.type === "app");
       expect(answers.map((m) => m.parentId)).toEqual(sent.get(chat));
       expect(answers.map((m) => (m.content as { text: string }).text)).toEqual(Array(10).fill(refusal("use_commands")));
     }
-  });
+    // 200 events through the whole bot: about 8 s alone, several times that beside other test files on 2 cores.
+  }, 120_000);
 
   it("answers a slow card click with the holding toast within the budget, finishes the work, and posts its refusal to the card's thread", async () => {
     const held = heldClick({ toast: { type: "warning", content: "这张卡片已经处理过了" } });
@@ -100,9 +102,9 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
     expect(answer).toEqual({ toast: { type: "info", content: TEXTS.working } });
     held.state.release();
     await h.settle();
-    expect(await h.bot.db.inboundEvent.findFirstOrThrow({ where: { eventType: "card.action.trigger" } })).toMatchObject(
-      { status: "done" },
-    );
+    expect(
+      await h.bot.inboxDb.inboundEvent.findFirstOrThrow({ where: { eventType: "card.action.trigger" } }),
+    ).toMatchObject({ status: "done" });
     const notices = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app" && m.parentId === cardId);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ msgType: "text", rootId: cardId, mentions: [{ openId: clicker }] });
@@ -113,7 +115,7 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
   it("processes after a restart a report whose work committed before the process died, once, with one card", async () => {
     h = await startBot({ mode });
     // The process "dies" between the report's transaction and marking the event done: that write never lands.
-    for (const sql of CRASH_BEFORE_DONE) await h.bot.db.$executeRawUnsafe(sql);
+    for (const sql of CRASH_BEFORE_DONE) await h.bot.inboxDb.$executeRawUnsafe(sql);
     const reporter = h.people.get("何小燕") ?? "";
     await h.emu.userSends({
       chatId: ORG.chats.xflWork,
@@ -122,15 +124,17 @@ describe.each(["webhook", "ws"] as const)("inbox through the real bot (%s)", (mo
       images: [samplePng(1)],
     });
     await until(async () => (await h.bot.db.issue.count()) === 1, "the report to be filed");
-    expect(await h.bot.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
+    expect(await h.bot.inboxDb.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
 
     await h.restart(async () => {
       const db = await openDb(h.databaseUrl);
-      await db.$executeRawUnsafe(`DROP TRIGGER crash_before_done${testPostgres() ? ` ON "InboundEvent"` : ""}`);
+      const inboxDb = await openInboxDb(h.databaseUrl, db);
+      await inboxDb.$executeRawUnsafe(`DROP TRIGGER crash_before_done${testPostgres() ? ` ON "InboundEvent"` : ""}`);
+      await closeInboxDb(inboxDb, db);
       await db.$disconnect();
     });
     await h.settle();
-    expect(await h.bot.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "done" });
+    expect(await h.bot.inboxDb.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "done" });
     expect(await h.bot.db.issue.count()).toBe(1);
     const cards = h.emu.messages(ORG.chats.xflWork).filter((m) => m.sender.type === "app");
     expect(cards.map((m) => m.msgType)).toEqual(["interactive"]);
@@ -183,9 +187,10 @@ describe("inbox through the real bot: shutdown and metrics", () => {
     answerSent();
     await stopped;
     await click;
-    const db = await openDb(h.databaseUrl, { readonly: true });
+    const db = await openDb(h.databaseUrl);
+    const inboxDb = await openInboxDb(h.databaseUrl, db);
     try {
-      expect(await db.inboundEvent.findMany({ select: { eventType: true, status: true } })).toEqual([
+      expect(await inboxDb.inboundEvent.findMany({ select: { eventType: true, status: true } })).toEqual([
         { eventType: "card.action.trigger", status: "done" },
       ]);
       expect(await db.outboxMessage.findUniqueOrThrow({ where: { key: "shutdown-test" } })).toMatchObject({
@@ -193,6 +198,7 @@ describe("inbox through the real bot: shutdown and metrics", () => {
         messageId: expect.stringMatching(/^om_/),
       });
     } finally {
+      await closeInboxDb(inboxDb, db);
       await db.$disconnect();
     }
   });

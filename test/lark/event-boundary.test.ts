@@ -30,7 +30,7 @@ function post(h: BotHarness, request: WebhookRequest): Promise<Response> {
 /** Nothing an outsider could post was stored or acted on. */
 async function nothingChanged(h: BotHarness): Promise<void> {
   await h.settle();
-  expect(await h.bot.db.inboundEvent.count()).toBe(0);
+  expect(await h.bot.inboxDb.inboundEvent.count()).toBe(0);
   expect(await h.bot.db.issue.count()).toBe(0);
 }
 

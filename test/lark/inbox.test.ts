@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDb } from "../../src/db/client.ts";
+import { type Db, openDb } from "../../src/db/client.ts";
+import { closeInboxDb, openInboxDb } from "../../src/db/inbox-db.ts";
 import { AdvisoryLaneLocks } from "../../src/db/lane-locks.ts";
 import { statementsRun } from "../../src/db/statement-count.ts";
+import { transaction } from "../../src/db/transaction.ts";
 import type { FlatEvent, Inbound } from "../../src/lark/envelope.ts";
 import { LarkApiError } from "../../src/lark/errors.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
@@ -28,10 +30,13 @@ function message(chat: number, seq: number, eventId = `ev_${chat}_${seq}`): Flat
 
 describe("inbox", () => {
   let t: TestDb;
+  let inboxDb: Db;
   beforeEach(async () => {
     t = await createTestDb();
+    inboxDb = await openInboxDb(t.url, t.db);
   });
   afterEach(async () => {
+    await closeInboxDb(inboxDb, t.db);
     await t.close();
   });
 
@@ -41,6 +46,7 @@ describe("inbox", () => {
     let maxParallel = 0;
     const inbox = new Inbox(
       t.db,
+      inboxDb,
       async (inbound: Inbound) => {
         if (inbound.kind !== "message") return undefined;
         running++;
@@ -81,6 +87,7 @@ describe("inbox", () => {
     const seen: string[] = [];
     const inbox = new Inbox(
       t.db,
+      inboxDb,
       async (inbound: Inbound) => {
         if (inbound.kind !== "message") return undefined;
         if (inbound.chatId === "oc_chat1") await stuck; // retrying through a Lark outage, say
@@ -102,13 +109,13 @@ describe("inbox", () => {
   });
 
   it("stores the events that arrive together in one statement, each acknowledged once its row is there", async () => {
-    const inbox = new Inbox(t.db, async () => undefined, silentLogger);
+    const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
     const before = statementsRun();
     const accepted = await Promise.all(Array.from({ length: 40 }, (_, i) => inbox.accept(message(i % 5, i))));
     // One group commit; were every event its own statement, there would be 40.
     expect(statementsRun() - before).toBeLessThanOrEqual(2);
     expect(accepted.every((a) => a.status === "stored")).toBe(true);
-    const rows = await t.db.inboundEvent.findMany({ orderBy: { id: "asc" } });
+    const rows = await inboxDb.inboundEvent.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => r.eventId)).toEqual(Array.from({ length: 40 }, (_, i) => `ev_${i % 5}_${i}`));
     expect(accepted.map((a) => a.id)).toEqual(rows.map((r) => r.id));
     expect(rows.every((r) => r.status === "pending" && Math.abs(r.receivedAt.getTime() - Date.now()) < 60_000)).toBe(
@@ -117,7 +124,7 @@ describe("inbox", () => {
   });
 
   it("recognises duplicates within one group commit and against stored events: same event id or same message", async () => {
-    const inbox = new Inbox(t.db, async () => undefined, silentLogger);
+    const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
     expect((await inbox.accept(message(1, 1))).status).toBe("stored");
     const accepted = await Promise.all([
       inbox.accept(message(1, 1)), // Lark's retry of a stored event
@@ -135,16 +142,16 @@ describe("inbox", () => {
       "duplicate",
       "stored",
     ]);
-    const rows = await t.db.inboundEvent.findMany({ orderBy: { id: "asc" } });
+    const rows = await inboxDb.inboundEvent.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => r.eventId)).toEqual(["ev_1_1", "ev_1_2", "ev_1_3"]);
   });
 
   it("fails the acknowledgement of every event of a group commit the database refuses, and stores the next ones", async () => {
-    const inbox = new Inbox(t.db, async () => undefined, silentLogger);
+    const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
     const refused = { ...message(1, 1), event_type: undefined } as unknown as FlatEvent;
     const outcomes = await Promise.allSettled([inbox.accept(message(1, 0)), inbox.accept(refused)]);
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
-    expect(await t.db.inboundEvent.count()).toBe(0);
+    expect(await inboxDb.inboundEvent.count()).toBe(0);
     expect((await inbox.accept(message(1, 0))).status).toBe("stored");
   });
 
@@ -152,6 +159,7 @@ describe("inbox", () => {
     const order: string[] = [];
     const inbox: Inbox = new Inbox(
       t.db,
+      inboxDb,
       async (inbound) => {
         if (inbound.kind !== "message") return undefined;
         order.push(`handled ${inbound.text}`);
@@ -169,10 +177,37 @@ describe("inbox", () => {
     await inbox.stop();
   });
 
+  it("stores and acknowledges an event while a processing transaction holds the main database", async () => {
+    const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding: () => void = () => {};
+    const begun = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const processing = transaction(t.db, async (tx) => {
+      await tx.person.count();
+      holding();
+      await held;
+    });
+    await begun;
+    // SQLite's main database has one connection, which the transaction keeps until it ends (here: never, unless the
+    // event is stored first or the deadline lets it go).
+    const deadline = new Promise<"waited">((resolve) => setTimeout(resolve, 5_000, "waited"));
+    const first = await Promise.race([inbox.accept(message(1, 1)).then((a) => a.status), deadline]);
+    release();
+    await processing;
+    expect(first).toBe("stored");
+    expect(await inboxDb.inboundEvent.count()).toBe(1);
+  });
+
   it("processes after a restart an event whose processing was cut off by a crash", async () => {
     let started = 0;
     const crashed = new Inbox(
       t.db,
+      inboxDb,
       async () => {
         started++;
         return new Promise<undefined>(() => {}); // never finishes: the process dies here
@@ -182,11 +217,12 @@ describe("inbox", () => {
     crashed.start();
     await crashed.accept(message(1, 1));
     await until(() => started === 1, "the handler to start");
-    expect(await t.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
+    expect(await inboxDb.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
 
     const handled: string[] = [];
     const restarted = new Inbox(
       t.db,
+      inboxDb,
       async (inbound) => {
         if (inbound.kind === "message") handled.push(inbound.messageId);
         return undefined;
@@ -196,7 +232,7 @@ describe("inbox", () => {
     restarted.start();
     await restarted.idle();
     expect(handled).toEqual(["om_1_1"]);
-    expect(await t.db.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "done" });
+    expect(await inboxDb.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "done" });
     await restarted.stop();
   });
 
@@ -219,6 +255,7 @@ describe("inbox", () => {
       const attempts = new Map<string, number>();
       const inbox = new Inbox(
         t.db,
+        inboxDb,
         async (inbound) => {
           if (inbound.kind !== "message") return undefined;
           const attempt = (attempts.get(inbound.messageId) ?? 0) + 1;
@@ -235,7 +272,7 @@ describe("inbox", () => {
       inboxes.push(inbox);
       return inbox;
     }
-    const row = (messageId: string) => t.db.inboundEvent.findFirstOrThrow({ where: { messageId } });
+    const row = (messageId: string) => inboxDb.inboundEvent.findFirstOrThrow({ where: { messageId } });
     /** Starts an inbox whose handler has a bug for om_1_1, hands it `events` and lets its three tries pass. */
     async function failOnBug(handled: string[], events: FlatEvent[]): Promise<Inbox> {
       const inbox = inboxFailing((id) => (id === "om_1_1" ? new TypeError("boom") : undefined), handled);
@@ -318,7 +355,7 @@ describe("inbox", () => {
     it("queues failed events of the last day again at the next start", async () => {
       const handled: string[] = [];
       await (await failOnBug(handled, [message(1, 1), message(3, 1)])).stop();
-      await t.db.inboundEvent.update({
+      await inboxDb.inboundEvent.update({
         where: { eventId: "ev_3_1" },
         data: { status: "failed", receivedAt: new Date(Date.now() - 25 * 3_600_000) },
       });
@@ -359,6 +396,7 @@ describe("inbox", () => {
       const gates = new Map<string, () => void>();
       const inbox = new Inbox(
         t.db,
+        inboxDb,
         async (inbound) => {
           if (inbound.kind !== "card_action") return undefined;
           await new Promise<void>((release) => gates.set(inbound.eventId, release));
@@ -394,11 +432,12 @@ describe("inbox", () => {
     });
 
     it("posts a refusal found after a restart, when nobody waits for the answer; a success toast is not posted", async () => {
-      const crashed = new Inbox(t.db, async () => undefined, silentLogger);
+      const crashed = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
       await crashed.accept(click("ev_refused"));
       await crashed.accept(click("ev_fine"));
       const inbox = new Inbox(
         t.db,
+        inboxDb,
         async (inbound) =>
           inbound.kind === "card_action" && inbound.eventId === "ev_refused"
             ? { toast: { type: "error", content: "你在本群对应的单位没有职责" } }
@@ -431,6 +470,7 @@ describe.skipIf(!testPostgres())("inbox of several instances sharing one Postgre
     locks.push(lanes);
     const inbox = new Inbox(
       db,
+      db, // PostgreSQL keeps the inbound events in the main database
       async (inbound: Inbound) => {
         if (inbound.kind !== "message") return undefined;
         if (hold) await hold;

@@ -29,7 +29,7 @@ describe("Lark's retries after an outage (webhook)", () => {
     await h.settle();
     const answers = h.emu.messages(h.emu.p2pChatId(reporter)).filter((m) => m.sender.type === "app");
     expect(answers).toHaveLength(texts.length);
-    expect(await h.bot.db.inboundEvent.count()).toBe(texts.length);
+    expect(await h.bot.inboxDb.inboundEvent.count()).toBe(texts.length);
 
     // A day later the same request is a replay: refused, nothing stored.
     h.clock.advance(23 * HOUR);

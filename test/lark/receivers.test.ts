@@ -15,7 +15,7 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
 
   const post = (request: { headers: Record<string, string>; body: string }) =>
     fetch(url, { method: "POST", headers: request.headers, body: request.body });
-  const stored = () => h.bot.db.inboundEvent.count();
+  const stored = () => h.bot.inboxDb.inboundEvent.count();
   const messageEvent = (text: string, messageId = `om_${Math.random().toString(16).slice(2).padEnd(32, "0")}`) =>
     h.emu.buildEnvelope("im.message.receive_v1", {
       sender: { sender_id: { open_id: h.people.get("何小燕") }, sender_type: "user", tenant_key: "t" },

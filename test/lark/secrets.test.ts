@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { inboxFile } from "../../src/db/inbox-db.ts";
 import { createLogger } from "../../src/log.ts";
 import {
   APP_SECRET,
@@ -32,13 +33,13 @@ function secretsIn(text: string): string[] {
 async function storedText(h: BotHarness): Promise<string> {
   if (h.databaseUrl.startsWith("file:")) {
     const file = fileURLToPath(new URL(h.databaseUrl.replace(/^file:/, "file://")));
-    return [file, `${file}-wal`, `${file}-journal`]
+    return [file, inboxFile(h.databaseUrl)]
+      .flatMap((f) => [f, `${f}-wal`, `${f}-journal`])
       .filter((f) => existsSync(f))
       .map((f) => readFileSync(f).toString("latin1"))
       .join("\n");
   }
-  const db = h.bot.db;
-  return JSON.stringify([await db.inboundEvent.findMany(), await db.outboxMessage.findMany()]);
+  return JSON.stringify([await h.bot.inboxDb.inboundEvent.findMany(), await h.bot.db.outboxMessage.findMany()]);
 }
 
 describe("secrets stay out of logs and storage", () => {
@@ -119,7 +120,7 @@ describe("secrets stay out of logs and storage", () => {
     expect(accepted?.toast?.content).toBe("已接单");
     await h.settle();
 
-    expect(await h.bot.db.inboundEvent.count()).toBe(2);
+    expect(await h.bot.inboxDb.inboundEvent.count()).toBe(2);
     const log = logLines.join("\n");
     expect(log).toContain("webhook request rejected");
     expect(log).toContain("lark-sdk");

@@ -228,7 +228,7 @@ export async function startBot(options: {
         await harness.bot.inbox.idle();
         await harness.bot.background.idle();
         await harness.bot.outbox.drain();
-        const pending = await harness.bot.db.inboundEvent.count({ where: { status: "pending" } });
+        const pending = await harness.bot.inboxDb.inboundEvent.count({ where: { status: "pending" } });
         const queued = await harness.bot.db.outboxMessage.count({ where: { status: "pending" } });
         if (pending === 0 && queued === 0) return;
       }
