@@ -342,21 +342,6 @@ export function durationHours(issue: DurationFacts, kind: DurationKind, counting
   return end === null ? null : elapsedHours(issue.reportedAt, end, issue.limitUnit ?? "natural_hours", counting);
 }
 
-/** Average and median of one duration over the issues whose end step falls within `period`. */
-export function durationStats(
-  issues: readonly DurationFacts[],
-  period: Period,
-  kind: DurationKind,
-  counting: CountingOptions,
-): DurationStats {
-  const hours: number[] = [];
-  for (const issue of issues) {
-    const h = within(durationEnd(issue, kind), period) ? durationHours(issue, kind, counting) : null;
-    if (h !== null) hours.push(h);
-  }
-  return summarizeHours(hours);
-}
-
 /**
  * Each duration of one issue in hours when its end step falls within `period`, else null: what the issue adds to
  * the durations of every unit it counts for (so a unit's figures need not count it again).
@@ -390,11 +375,6 @@ export function summarizeHours(hours: readonly number[]): DurationStats {
 export function mapDurations<T>(value: (kind: DurationKind) => T): Record<DurationKind, T> {
   // Spelled out rather than built from DURATION_KINDS: it runs for every issue of a city's month.
   return { response: value("response"), rectification: value("rectification"), completion: value("completion") };
-}
-
-/** All three durations over one period, counted with `counting` (see {@link durationHours}). */
-export function durationsIn(issues: readonly DurationFacts[], period: Period, counting: CountingOptions): Durations {
-  return mapDurations((kind) => durationStats(issues, period, kind, counting));
 }
 
 /*

@@ -43,7 +43,7 @@ const NOT_FOUND = new Set(["rejected", "duplicate"]);
 export class LedgerTally {
   private readonly counts = { found: 0, closed: 0, open: 0, overdue: 0, awaiting: 0, rebound: 0, rateOpen: 0 };
   /**
-   * The durations ending in the period, in hours, in the order the issues were added (as durationsIn would list them):
+   * The durations ending in the period, in hours, in the order the issues were added:
    * numbers rather than the issues' facts, so a 100,000-issue ledger holds a few megabytes here, not tens.
    */
   private readonly hours = mapDurations((): number[] => []);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseOfficeHours } from "../../src/config/office-hours.ts";
-import type { LimitUnit, Period } from "../../src/domain/deadline.ts";
+import type { CountingOptions, LimitUnit, Period } from "../../src/domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
@@ -8,11 +8,11 @@ import {
   type DurationFacts,
   dueInHandAt,
   durationHours,
-  durationStats,
-  durationsIn,
+  durationsEndingIn,
   type IssueSnapshot,
   inHandAt,
   isOverdueAt,
+  mapDurations,
   matches,
   observationInstant,
   openAt,
@@ -20,6 +20,7 @@ import {
   parkedInHandAt,
   rateOpenAt,
   rectificationRate,
+  summarizeHours,
 } from "../../src/domain/metrics.ts";
 import { ISSUE_STATUSES } from "../../src/domain/types.ts";
 import { formatDuration, formatHours, formatRate, METRICS_DEFINITION } from "../../src/texts/messages.ts";
@@ -36,6 +37,12 @@ const issue = (overrides: Partial<IssueSnapshot>): IssueSnapshot => ({
   parkedAt: null,
   ...overrides,
 });
+
+/** Each duration's figures over `issues`, as the statistics module sums them: what each issue adds, summarised. */
+const durationsOver = (issues: readonly DurationFacts[], period: Period, counting: CountingOptions) => {
+  const added = issues.map((facts) => durationsEndingIn(facts, period, counting));
+  return mapDurations((kind) => summarizeHours(added.flatMap((hours) => (hours[kind] === null ? [] : [hours[kind]]))));
+};
 
 /** Monday 2026-11-23 in Shanghai, observed at the 18:00 digest. */
 const today = { from: sh("2026-11-23 00:00"), to: sh("2026-11-24 00:00") };
@@ -277,7 +284,7 @@ describe("the three durations", () => {
       // Not accepted yet.
       timed({ status: "assigned", reportedAt: sh("2026-11-23 07:00") }),
     ];
-    const durations = durationsIn(issues, today, {});
+    const durations = durationsOver(issues, today, {});
     expect(durations.response).toEqual({ count: 2, averageHours: 2, medianHours: 2 });
     expect(durations.rectification).toEqual({ count: 2, averageHours: 26.5, medianHours: 26.5 });
     expect(durations.completion).toEqual({ count: 1, averageHours: 6, medianHours: 6 });
@@ -291,7 +298,7 @@ describe("the three durations", () => {
         reportedAt: sh("2026-11-23 00:00"),
         rectifiedAt: new Date(sh("2026-11-23 00:00").getTime() + h * 3_600_000),
       });
-    expect(durationStats([hoursAfter(20), hoursAfter(1), hoursAfter(3)], today, "rectification", {})).toEqual({
+    expect(durationsOver([hoursAfter(20), hoursAfter(1), hoursAfter(3)], today, {}).rectification).toEqual({
       count: 3,
       averageHours: 8,
       medianHours: 3,
@@ -299,7 +306,7 @@ describe("the three durations", () => {
   });
 
   it("has no average when nothing reached the step", () => {
-    expect(durationsIn([], today, {}).completion).toEqual({ count: 0, averageHours: null, medianHours: null });
+    expect(durationsOver([], today, {}).completion).toEqual({ count: 0, averageHours: null, medianHours: null });
   });
 });
 
@@ -372,7 +379,7 @@ describe("the durations in working time where the issue's limit is working time"
 
   it("averages issues of different units each counted in its own", () => {
     // Monday's fixes: 工作时 2 h, 工作日 17 h, 自然日 65 h → average 28 h, median 17 h.
-    const durations = durationsIn(
+    const durations = durationsOver(
       [overTheWeekend("work_hours"), overTheWeekend("work_days"), overTheWeekend("natural_days")],
       today,
       counting,

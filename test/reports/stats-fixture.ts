@@ -192,7 +192,7 @@ export function randomIssues(seed: number, count: number, asOf: Date, days = 40)
     let closedAt: Date | null = null;
     if (status === "rectified" || status === "closed") rectifiedAt = later(reportedAt);
     if (status === "closed" && rectifiedAt) closedAt = later(rectifiedAt);
-    // A fix that was refused keeps no rectified time, but old data might: durationsIn must ignore it.
+    // A fix that was refused keeps no rectified time, but old data might: the durations must ignore it.
     if (status === "accepted" && random() < 0.1) rectifiedAt = later(reportedAt);
     // Accepted some minutes after the report (no later than the fix); every third one fixed without 接单.
     const acceptWindow = Math.floor(((rectifiedAt ?? asOf).getTime() - reportedAt.getTime()) / minute);
