@@ -90,7 +90,7 @@ export async function openDb(databaseUrl: string, options: { readonly?: boolean 
   if (isPostgresUrl(databaseUrl)) return openPostgres(databaseUrl, options);
   const file = sqlitePath(databaseUrl);
   const db = new PrismaClient({
-    adapter: countedAdapter(serializedAdapter(new OneConnection(() => openSqlite(file, options)))),
+    adapter: countedAdapter(serializedAdapter(new OneConnection(() => openSqlite(file, options)), file)),
   });
   await db.$connect();
   // Keeps the planner's statistics current, so the digest's grouped counts pick the right indexes.

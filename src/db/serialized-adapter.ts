@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { Mutex } from "async-mutex";
 
@@ -25,12 +26,29 @@ const ACKNOWLEDGING = /^INSERT INTO "InboundEvent"/;
  * loop. Every statement, in a transaction or not, starts after a turn of the event loop, so the requests that
  * arrive while the bot works are read between its statements.
  */
-export function serializedAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function serializedAdapter(factory: SqlDriverAdapterFactory, file?: string): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serialize(await factory.connect()),
+    connect: async () => serialize(await factory.connect(), lockOf(file)),
   };
+}
+
+/**
+ * The connections this process opens to one file (`file`; none for an in-memory database, which is its own) take
+ * their turns on one lock. SQLite would make a second connection wait for the first one's write lock synchronously
+ * (busy_timeout), holding the event loop the first one's transaction needs to finish.
+ */
+const fileLocks = new Map<string, Mutex>();
+function lockOf(file: string | undefined): Mutex {
+  if (file === undefined || file === ":memory:") return new Mutex();
+  const key = resolve(file);
+  let lock = fileLocks.get(key);
+  if (!lock) {
+    lock = new Mutex();
+    fileLocks.set(key, lock);
+  }
+  return lock;
 }
 
 /**
@@ -42,8 +60,7 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function serialize(inner: Adapter): Adapter {
-  const lock = new Mutex();
+function serialize(inner: Adapter, lock: Mutex): Adapter {
   // The turn is taken once the statement's place is won: a statement issued now still goes before the transactions
   // waiting, as its priority says.
   const exclusive = <T>(sql: string, work: () => Promise<T>) =>

@@ -1,5 +1,6 @@
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDb } from "../../src/db/client.ts";
 import { serializedAdapter } from "../../src/db/serialized-adapter.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { testPostgres } from "../support/postgres.ts";
@@ -57,6 +58,34 @@ describe.skipIf(testPostgres())("one connection, one user at a time", () => {
     await t.db.$transaction((tx) => tx.sequence.create({ data: { name: "after", value: 1 } }));
     expect(await t.db.sequence.count()).toBe(1);
   }, 10_000);
+
+  it("lets a second connection to the same file in this process wait for a transaction without blocking it", async () => {
+    // SQLite waits for another connection's write lock synchronously (busy_timeout), holding the event loop the
+    // transaction needs to finish: it would fail with SQLITE_BUSY after 5 s. The two connections take turns instead.
+    const other = await openDb(t.url);
+    try {
+      const order: string[] = [];
+      let second: Promise<unknown> = Promise.resolve();
+      await t.db.$transaction(async (tx) => {
+        await tx.sequence.create({ data: { name: "first", value: 1 } });
+        second = other.sequence
+          .create({ data: { name: "second", value: 2 } })
+          .then(() => order.push("second"))
+          .catch((error: unknown) => order.push(String(error)));
+        for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+        await tx.sequence.update({ where: { name: "first" }, data: { value: 3 } });
+        order.push("first");
+      });
+      await second;
+      expect(order).toEqual(["first", "second"]);
+      expect(await other.sequence.findMany({ select: { name: true, value: true }, orderBy: { name: "asc" } })).toEqual([
+        { name: "first", value: 3 },
+        { name: "second", value: 2 },
+      ]);
+    } finally {
+      await other.$disconnect();
+    }
+  });
 
   /** A fake connection with one transaction holding it and a second one queued behind; `order` records what ran. */
   async function busyConnection() {
