@@ -1,18 +1,6 @@
-import type { Db, Tx } from "../db/client.ts";
-import { MAX_IN_LIST } from "../db/in-chunks.ts";
+import type { Tx } from "../db/client.ts";
 import { claimOnce } from "../db/once.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
-
-/** Which of `keys` were claimed already (a cheap look before doing the work of a claim that would fail). */
-export async function claimedKeys(db: Db | Tx, keys: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < keys.length; i += MAX_IN_LIST) {
-    const slice = keys.slice(i, i + MAX_IN_LIST);
-    const rows = await db.jobRun.findMany({ where: { key: { in: slice } }, select: { key: true } });
-    for (const row of rows) found.add(row.key);
-  }
-  return found;
-}
 
 /**
  * Claims `key` for work about one issue, but only while the issue is in one of `statuses`: claims first (so the

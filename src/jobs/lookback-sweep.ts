@@ -16,7 +16,7 @@ import { lookbackSummary, reboundIssueText, reboundSummary } from "../texts/swee
 import type { JobDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { inChunks } from "../db/in-chunks.ts";
-import { claimOnce } from "../db/once.ts";
+import { claimedKeys, claimOnce } from "../db/once.ts";
 import { transaction } from "../db/transaction.ts";
 import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
 import {
@@ -30,7 +30,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { sentMessageId } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
 import { stripReportWord } from "../texts/words.ts";
-import { claimedKeys, claimWhile } from "./claims.ts";
+import { claimWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 import { INDEXED_SELECT, orgReview, setIndex } from "./sweep-index.ts";
 

@@ -37,7 +37,7 @@ import { loadReminderView } from "../commands/reminder-view.ts";
 import { snoozesOf } from "../commands/snooze-reminders.ts";
 import { syncIssueCard } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
-import { claimOnce } from "../db/once.ts";
+import { claimedKeys, claimOnce } from "../db/once.ts";
 import { filedUnder, type Org, orgOf, unitChain } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { type ClockSettings, clockSettings, ladderFor, MAX_ESCALATE_AFTER_HOURS } from "../domain/clock-settings.ts";
@@ -56,7 +56,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { escalationSummary, RUNG_LABELS, returnSummary } from "../texts/sweeps.ts";
-import { claimedKeys, claimWhile } from "./claims.ts";
+import { claimWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 import { INDEXED_SELECT, type OrgReview, orgReview, setIndex } from "./sweep-index.ts";
 
@@ -189,8 +189,15 @@ async function loadCandidates(db: Db, now: Date, review: OrgReview): Promise<Can
 /** A candidate row with the names the cards show, from the org snapshot. */
 function candidateOf(org: Org, row: CandidateRow): Candidate {
   const { category, grid, point } = filedUnder(org, row);
+  // Field by field: spreading Prisma's rows (objects without a prototype) cost more than the rest of a sweep's reading.
   return {
-    ...row,
+    id: row.id,
+    extensionCount: row.extensionCount,
+    number: row.number,
+    deadline: row.deadline,
+    gridId: row.gridId,
+    sourceChatId: row.sourceChatId,
+    sourceMessageId: row.sourceMessageId,
     categoryCode: category?.code ?? null,
     categoryName: category?.name ?? null,
     gridName: grid?.name ?? null,
@@ -247,16 +254,29 @@ async function loadLadderState(
     if (!escalations.has(issue)) escalations.set(issue, escalationFor(issue));
     return escalations.get(issue);
   };
+  // Where a grid's escalations go and the community a card names, once per grid.
+  const grids = new Map<number, { target: LeaderTarget | undefined; community: string | null }>();
+  const gridOf = (gridId: number) => {
+    let grid = grids.get(gridId);
+    if (!grid) {
+      const chain = unitChain(org, gridId);
+      grid = {
+        target: chain
+          .slice(1)
+          .map((u) => targetOf(u.id))
+          .find((t) => t !== undefined),
+        community: chain.find((u) => u.level === "community")?.name ?? null,
+      };
+      grids.set(gridId, grid);
+    }
+    return grid;
+  };
   const escalationFor = (issue: Candidate): Escalation | undefined => {
     const ladder = ladderOf(issue);
     if (!ladder.enabled || ladder.escalateAfterHours === 0 || issue.deadline === null || issue.gridId === null) {
       return undefined;
     }
-    const chain = unitChain(org, issue.gridId);
-    const target = chain
-      .slice(1)
-      .map((u) => targetOf(u.id))
-      .find((t) => t !== undefined);
+    const { target, community } = gridOf(issue.gridId);
     if (!target) return undefined;
     return {
       issueId: issue.id,
@@ -266,7 +286,7 @@ async function loadLadderState(
       item: {
         number: issue.number,
         category: issue.categoryName,
-        community: chain.find((u) => u.level === "community")?.name ?? null,
+        community,
         grid: issue.gridName,
         point: issue.pointName,
         deadline: issue.deadline,
@@ -335,12 +355,14 @@ function doneOf(state: LadderState, issue: Candidate, done: ReadonlySet<string>)
  * Sets the index of every issue the sweep at `now` looked at to when the sweep next has something to do for it
  * (nextReminderAttention), from the claims in `done` (a claim not looked up counts as not taken: the index then
  * comes earlier, never later, and the sweep at that time looks the claim up); an issue without a ladder gets none.
+ * `dueNow` holds what is due at `now` for the issues the sweep worked it out for.
  */
 async function keepIndex(
   deps: Pick<JobDeps, "db" | "timeZone">,
   state: LadderState,
   now: Date,
   done: ReadonlySet<string>,
+  dueNow?: ReadonlyMap<Candidate, RemindersDue>,
 ): Promise<void> {
   await setIndex(
     deps.db,
@@ -349,7 +371,9 @@ async function keepIndex(
     state.looked.map((issue) => ({
       row: issue.row,
       stored: issue.row.nextReminderAt,
-      next: issue.reminded ? nextReminderAttention(state.factsOf(issue), doneOf(state, issue, done), now) : null,
+      next: issue.reminded
+        ? nextReminderAttention(state.factsOf(issue), doneOf(state, issue, done), now, dueNow?.get(issue))
+        : null,
     })),
   );
   state.review.kept();
@@ -429,7 +453,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
     }
   }
-  await keepIndex(deps, state, now, done);
+  await keepIndex(deps, state, now, done, dueNow);
   return notices;
 }
 
