@@ -42,6 +42,27 @@ export async function claimOnce(
   return insertUnlessTaken(db, () => db.jobRun.create({ data: { key, kind, data } }));
 }
 
+/** One claim of {@link claimAll}. */
+export interface Claim {
+  key: string;
+  kind: string;
+  data: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * {@link claimOnce} for many keys (distinct): one insert of them all when none is taken, as is usual, else one at a
+ * time. The keys claimed.
+ */
+export async function claimAll(db: Db | Tx, claims: readonly Claim[]): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  if (await insertUnlessTaken(db, () => db.jobRun.createMany({ data: [...claims] }))) {
+    return new Set(claims.map((c) => c.key));
+  }
+  const claimed = new Set<string>();
+  for (const { key, kind, data } of claims) if (await claimOnce(db, key, kind, data)) claimed.add(key);
+  return claimed;
+}
+
 /**
  * Which of `keys` were claimed already (a cheap look before doing the work of a claim that would fail). A plain
  * `IN` list in SQL both databases read alike: sweeps look up thousands of keys a minute, and Prisma's compiling of
