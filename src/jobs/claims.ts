@@ -2,22 +2,6 @@ import type { Tx } from "../db/client.ts";
 import { type Claim, claimAll } from "../db/once.ts";
 import type { IssueStatus } from "../domain/types.ts";
 
-/**
- * Claims `key` for work about one issue, but only while the issue is in one of `statuses`: claims first (so the
- * transaction holds the write lock before it reads), then checks, and takes the claim back when the work became moot
- * (the issue was rectified or closed meanwhile). True for the one caller that may do the work.
- */
-export async function claimWhile(
-  tx: Tx,
-  key: string,
-  kind: string,
-  issueId: number,
-  statuses: readonly IssueStatus[],
-): Promise<boolean> {
-  const work = { keys: [key], issueId };
-  return (await claimAllWhile(tx, [work], kind, statuses)).length === 1;
-}
-
 /** Pieces of work claimed per statement: their keys and bound values stay well inside the databases' limits. */
 const WORK_PER_STATEMENT = 50;
 
@@ -28,9 +12,11 @@ export interface IssueWork {
 }
 
 /**
- * {@link claimWhile} for many pieces of work, in a few statements: claims every key of each (in one insert when none
- * is taken), reads the issues' statuses together, and keeps the claims of the work whose own key it claimed and whose
- * issue is in one of `statuses`, giving back the rest. The work that may be done, in order.
+ * Claims the keys of pieces of work about issues, but only while each issue is in one of `statuses`, in a few
+ * statements: claims first (so the transaction holds the write lock before it reads; one insert when no key is
+ * taken), then reads the issues' statuses together, and keeps the claims of the work whose own key (its first) it
+ * claimed and whose issue is still in `statuses`, taking back the rest (the work became moot: the issue was rectified
+ * or closed meanwhile, or another instance has it). The work that may be done, in order.
  */
 export async function claimAllWhile<W extends IssueWork>(
   tx: Tx,

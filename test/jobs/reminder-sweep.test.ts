@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snoozeReminders } from "../../src/commands/snooze-reminders.ts";
-import { claimAllWhile, claimWhile } from "../../src/jobs/claims.ts";
+import { claimAllWhile } from "../../src/jobs/claims.ts";
 import { reminderKey, runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
 import { cardFits } from "../../src/lark/card-limits.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, PEOPLE, sh } from "./support.ts";
@@ -144,8 +144,9 @@ describe("reminder sweep", () => {
 
   it("takes a claim back when the issue was finished between the look and the claim", async () => {
     const id = (await f.addIssues([dueIssue(3008, "2026-11-23 15:00", { status: "closed" })])).get(3008) as number;
-    const claimed = await f.t.db.$transaction((tx) => claimWhile(tx, "remind:x", "reminder", id, ["assigned"]));
-    expect(claimed).toBe(false);
+    const work = [{ keys: ["remind:x"], issueId: id }];
+    const claimed = await f.t.db.$transaction((tx) => claimAllWhile(tx, work, "reminder", ["assigned"]));
+    expect(claimed).toEqual([]);
     expect(await f.t.db.jobRun.count()).toBe(0);
   });
 
