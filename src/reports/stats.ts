@@ -1,7 +1,8 @@
 /**
  * Every number the product shows — the 统计 command, the 日清日报 digest, the ledger's cover and 网格汇总 — comes
  * from here, so they agree everywhere. The definitions themselves live in src/domain/metrics.ts, as conditions this
- * module turns into database filters ({@link toWhere}) and counts; it adds no rule of its own.
+ * module turns into database filters (toSql for its own grouped counts, {@link toWhere} for Prisma's lists elsewhere)
+ * and counts; it adds no rule of its own.
  *
  * Periods (see {@link periodFor}; all half-open [from, to), local time zone Asia/Shanghai unless configured):
  *   - "today" (今日): the local calendar day, [00:00, 24:00).
@@ -177,6 +178,23 @@ export function toWhere(condition: IssueCondition): Prisma.IssueWhereInput {
   return condition.orUnset ? { OR: [{ [condition.time]: null }, compared] } : compared;
 }
 
+/** The same condition as an SQL condition on the columns of `"Issue"`, for the grouped counts written by hand. */
+function toSql(condition: IssueCondition): Prisma.Sql {
+  const joined = (parts: readonly IssueCondition[], glue: "AND" | "OR") =>
+    parts.length === 0
+      ? Prisma.raw(glue === "AND" ? "1 = 1" : "1 = 0")
+      : Prisma.sql`(${Prisma.join(parts.map(toSql), ` ${glue} `)})`;
+  if ("all" in condition) return joined(condition.all, "AND");
+  if ("any" in condition) return joined(condition.any, "OR");
+  if ("status" in condition) {
+    const statuses = [...condition.status];
+    return statuses.length === 0 ? Prisma.raw("1 = 0") : Prisma.sql`"Issue"."status" IN (${Prisma.join(statuses)})`;
+  }
+  const column = Prisma.raw(`"Issue"."${condition.time}"`);
+  const compared = Prisma.sql`${column} ${Prisma.raw(condition.op)} ${condition.at}`;
+  return condition.orUnset ? Prisma.sql`(${column} IS NULL OR ${compared})` : compared;
+}
+
 /**
  * The period a 统计/台账 request means at `now` (see the top of this file). A custom period is returned as given
  * after checking that it is not empty; throws RangeError when from ≥ to or a bound is not a valid date.
@@ -280,9 +298,9 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 /**
  * Figures for each unit in `unitIds` and the units below them down to `depth` levels (all levels when not given: a
  * community's grids, a street's communities and grids; 1: a street's communities and departments), for `period`
- * observed at `asOf`. About ten grouped queries in all (twice as many, each smaller, when no grid is asked for; see
- * groupedCounts), whatever the number of units: issues are grouped by where they are placed (grid, community and
- * street filed against, assignee unit) in SQL and rolled up the unit tree in memory. Only the durations and
+ * observed at `asOf`. About ten statements in all, whatever the number of units: issues are grouped by where they are
+ * placed (grid, community and street filed against, assignee unit; see groupedCounts) in SQL and rolled up the unit
+ * tree in memory. Only the durations and
  * the indicators' histories are read per issue, and only for the issues accepted, rectified or closed in the period
  * or with an indicator event in it; durations are counted in each issue's limit unit with `counting` (time zone and
  * office hours; the defaults unless given). Throws UnknownUnitError for an unknown unit.
@@ -325,45 +343,41 @@ export async function statsForScope(
   counting: CountingOptions = {},
   depth?: number,
 ): Promise<Map<number, UnitStats>> {
-  const inScope = scope.where;
   const t = observationInstant(period, asOf);
   const cumulative = cumulativePeriod(period);
-  const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
   const wanted = unitsDownTo(scope, depth);
-  const countsBy = groupedCounts(db, [...wanted.values()].some(isGridLevel));
+  const countsBy = groupedCounts(db, scope, [...wanted.values()].some(isGridLevel));
+  const reportedInPeriod = Prisma.sql`"Issue"."reportedAt" >= ${period.from} AND "Issue"."reportedAt" < ${period.to}`;
 
   const [org, categories, reported, rebounds, closed, cumulativeClosed, inHand, awaiting, overdue, rateOpen, steps] =
     await Promise.all([
       orgOf(db),
       loadCategories(db),
-      countsBy(["status", "categoryId"], { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] }),
-      countsBy([], {
-        AND: [
-          inScope,
-          { reportedAt: { gte: period.from, lt: period.to } },
-          { reboundOfId: { not: null } },
-          { status: { notIn: [...NOT_FOUND] } },
-        ],
-      }),
-      countsBy([], where(closedIn(period))),
+      countsBy(["status", "categoryId"], reportedInPeriod),
+      countsBy(
+        [],
+        Prisma.sql`${reportedInPeriod} AND "Issue"."reboundOfId" IS NOT NULL
+          AND "Issue"."status" NOT IN (${Prisma.join([...NOT_FOUND])})`,
+      ),
+      countsBy([], toSql(closedIn(period))),
       // By grid always: the index these counts are read from alone (all issues ever closed) is ordered so.
-      db.issue.groupBy({ by: [...PLACED_BY], where: where(closedIn(cumulative)), _count: { _all: true } }),
-      countsBy(["status"], where(inHandAt(t))),
-      countsBy([], where(awaitingVerificationAt(t))),
-      countsBy([], where(overdueAt(t))),
-      countsBy([], where(rateOpenAt(period, t))),
+      groupedCounts(db, scope, true)([], toSql(closedIn(cumulative))),
+      countsBy(["status"], toSql(inHandAt(t))),
+      countsBy([], toSql(awaitingVerificationAt(t))),
+      countsBy([], toSql(overdueAt(t))),
+      countsBy([], toSql(rateOpenAt(period, t))),
       stepsIn(db, scope, period),
     ]);
 
   const containersOf = wantedContainers(scope, wanted);
   const tallies = new Map<number, Tally>();
   for (const id of wanted.keys()) tallies.set(id, newTally());
-  type Row = Placed & { _count: { _all: number } };
+  type Row = CountedRow<never>;
   const each = (row: Placed, add: (t: Tally) => void) => {
     for (const id of containersOf(row)) add(tallies.get(id) as Tally);
   };
   const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
-    for (const row of rows) each(row, (tally) => add(tally, row._count._all));
+    for (const row of rows) each(row, (tally) => add(tally, row.count));
   };
   const count = (rows: Row[], counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen") =>
     addUp(rows, (tally, n) => {
@@ -373,7 +387,7 @@ export async function statsForScope(
   for (const row of reported) {
     if (!isStatus(row.status)) continue;
     const status = row.status;
-    const n = row._count._all;
+    const n = row.count;
     each(row, (t) => {
       t.byStatus[status] += n;
       if (!NOT_FOUND.has(status)) t.byCategory.set(row.categoryId, (t.byCategory.get(row.categoryId) ?? 0) + n);
@@ -388,7 +402,7 @@ export async function statsForScope(
     if (!isStatus(row.status)) continue;
     const status = inHandStatus(row.status);
     each(row, (tally) => {
-      tally.openByStatus[status] += row._count._all;
+      tally.openByStatus[status] += row.count;
     });
   }
   addUp(awaiting, (tally, n) => {
@@ -434,33 +448,28 @@ export async function statsForScope(
 
 /** A group of issues counted: where they are placed, the other columns grouped by, and how many. */
 type CountedRow<K extends "status" | "categoryId"> = Placed &
-  Pick<{ status: string; categoryId: number | null }, K> & { _count: { _all: number } };
+  Pick<{ status: string; categoryId: number | null }, K> & { count: number };
 
 /**
- * Counts of issues grouped by placement and `extra` columns. By grid when a unit asked for is a grid (`byGrid`); when
- * none is, an issue filed against a community or street counts for the units asked for whatever its grid (behaviour
- * §8.5, containersOf), so those are grouped without it, in a few times fewer groups, and only the issues filed against
- * neither are grouped by grid as well, to climb the tree from their grid.
+ * Counts of the scope's issues meeting an SQL condition, grouped by placement and `extra` columns. By grid when a unit
+ * asked for is a grid (`byGrid`); when none is, an issue filed against a community or street counts for the units
+ * asked for whatever its grid (behaviour §8.5, containersOf), so those are grouped without it, in a few times fewer
+ * groups, and only the issues filed against neither are grouped by grid as well, to climb the tree from their grid.
  */
-function groupedCounts(db: Client, byGrid: boolean) {
-  const counted = { _count: { _all: true } } as const;
-  return async <K extends "status" | "categoryId">(
-    extra: readonly K[],
-    where: Prisma.IssueWhereInput,
-  ): Promise<CountedRow<K>[]> => {
-    const groups = (by: readonly Prisma.IssueScalarFieldEnum[], filter: Prisma.IssueWhereInput) =>
-      db.issue.groupBy({ by: [...by], where: filter, ...counted }) as unknown as Promise<CountedRow<K>[]>;
-    if (byGrid) return groups([...PLACED_BY, ...extra], where);
-    const [filed, unfiled] = await Promise.all([
-      groups([...FILED_BY, ...extra], where),
-      groups([...PLACED_BY, ...extra], { AND: [where, { communityId: null, streetId: null }] }),
-    ]);
-    return [
-      ...filed
-        .filter((row) => row.communityId !== null || row.streetId !== null)
-        .map((row) => ({ ...row, gridId: null })),
-      ...unfiled,
+function groupedCounts(db: Client, scope: Scope, byGrid: boolean) {
+  const grid = byGrid
+    ? Prisma.sql`"Issue"."gridId"`
+    : Prisma.sql`CASE WHEN "Issue"."communityId" IS NULL AND "Issue"."streetId" IS NULL THEN "Issue"."gridId" END`;
+  return <K extends "status" | "categoryId">(extra: readonly K[], condition: Prisma.Sql): Promise<CountedRow<K>[]> => {
+    const others = [...FILED_BY, ...extra];
+    const columns = [
+      Prisma.sql`${grid} AS "gridId"`,
+      ...others.map((column) => Prisma.raw(`"Issue"."${column}"`)),
+      Prisma.sql`CAST(COUNT(*) AS INTEGER) AS "count"`,
     ];
+    const groups = Prisma.raw(others.map((_, i) => i + 2).join(", "));
+    return db.$queryRaw<CountedRow<K>[]>`SELECT ${Prisma.join(columns)} FROM "Issue"
+      WHERE ${scope.sql} AND ${condition} GROUP BY 1, ${groups}`;
   };
 }
 
