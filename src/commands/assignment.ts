@@ -61,8 +61,14 @@ interface PlacedReport {
   reportedAt: Date;
 }
 
+/** An issue found for a report about to be filed: its id and number. */
+export interface FoundIssue {
+  id: number;
+  number: number;
+}
+
 /** An open issue of the same category at the same place within 24 hours: the new one is probably a duplicate. */
-export async function findSuspectedDuplicate(tx: Tx, issue: PlacedReport): Promise<number | null> {
+export async function findSuspectedDuplicate(tx: Tx, issue: PlacedReport): Promise<FoundIssue | null> {
   if (issue.categoryId === null || issue.gridId === null) return null;
   const original = await tx.issue.findFirst({
     where: {
@@ -76,13 +82,13 @@ export async function findSuspectedDuplicate(tx: Tx, issue: PlacedReport): Promi
       },
     },
     orderBy: { reportedAt: "asc" },
-    select: { id: true },
+    select: { id: true, number: true },
   });
-  return original?.id ?? null;
+  return original;
 }
 
 /** A closed issue of the same category at the same point (or grid, when no point is known) within 30 days. */
-export async function findReboundOrigin(tx: Tx, issue: PlacedReport): Promise<number | null> {
+export async function findReboundOrigin(tx: Tx, issue: PlacedReport): Promise<FoundIssue | null> {
   if (issue.categoryId === null || issue.gridId === null) return null;
   const origin = await tx.issue.findFirst({
     where: {
@@ -95,7 +101,7 @@ export async function findReboundOrigin(tx: Tx, issue: PlacedReport): Promise<nu
       },
     },
     orderBy: { closedAt: "desc" },
-    select: { id: true },
+    select: { id: true, number: true },
   });
-  return origin?.id ?? null;
+  return origin;
 }

@@ -75,6 +75,7 @@ export interface Org {
   duties: readonly DutyRef[];
   dutiesByUnit: ReadonlyMap<number, readonly DutyRef[]>;
   dutiesByPerson: ReadonlyMap<number, readonly DutyRef[]>;
+  dutiesByOpenId: ReadonlyMap<string, readonly DutyRef[]>;
   bindings: ReadonlyMap<string, BindingRef>;
 }
 
@@ -192,6 +193,7 @@ async function loadOrg(client: Client): Promise<Org> {
     duties,
     dutiesByUnit: groupBy(duties, (d) => d.unitId),
     dutiesByPerson: groupBy(duties, (d) => d.personId),
+    dutiesByOpenId: groupBy(duties, (d) => d.openId),
     bindings: new Map(
       bindingRows.map((b) => [
         b.chatId,
@@ -257,8 +259,8 @@ export function limitUnitLookup(org: Org): (categoryId: number | null, gridId: n
   };
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const item of items) {
     const group = groups.get(key(item));
     if (group) group.push(item);
