@@ -18,7 +18,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "../db/client.ts";
-import type { OutboxMessage } from "../generated/prisma/client.ts";
+import { type OutboxMessage, Prisma } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs } from "./backoff.ts";
 import type { LarkClient } from "./client.ts";
@@ -328,7 +328,7 @@ export class OutboxSender {
   private startLane(lane: string, oneShot: boolean): void {
     const work = (async () => {
       while (oneShot || this.running) {
-        const row = await this.nextDueInLane(lane);
+        const row = await this.claimNextInLane(lane);
         if (!row || !(await this.processSafely(row))) break;
       }
     })()
@@ -340,13 +340,25 @@ export class OutboxSender {
     this.lanes.set(lane, work);
   }
 
-  /** The first pending row of a lane, if it is due (a row waiting for its retry holds the lane back). */
-  private async nextDueInLane(lane: string): Promise<OutboxRow | undefined> {
-    const next = await this.db.outboxMessage.findFirst({
-      where: { status: "pending", ...laneWhere(lane) },
-      orderBy: { id: "asc" },
-    });
-    return next && next.nextAttemptAt.getTime() <= this.clock.now() ? next : undefined;
+  /**
+   * Claims the first pending row of a lane if it is due (a row waiting for its retry holds the lane back): counts the
+   * try and pushes its `nextAttemptAt` one lease ahead, so that nobody else sends it meanwhile. One statement, the same
+   * on SQLite and PostgreSQL (where a sender claiming the same row at once finds it leased when its turn comes).
+   * Undefined when the lane has no due row.
+   */
+  private async claimNextInLane(lane: string): Promise<OutboxRow | undefined> {
+    const now = this.clock.now();
+    const where = laneWhere(lane);
+    const inLane =
+      where.chatId === null
+        ? Prisma.sql`"chatId" IS NULL AND "target" = ${where.target}`
+        : Prisma.sql`"chatId" = ${where.chatId}`;
+    const [row] = await this.db.$queryRaw<OutboxRow[]>`
+      UPDATE "OutboxMessage" SET "attempts" = "attempts" + 1, "nextAttemptAt" = ${new Date(now + this.opts.leaseMs)}
+      WHERE "id" = (SELECT "id" FROM "OutboxMessage" WHERE "status" = 'pending' AND ${inLane} ORDER BY "id" LIMIT 1)
+        AND "status" = 'pending' AND "nextAttemptAt" <= ${new Date(now)}
+      RETURNING *`;
+    return row && { ...row, id: Number(row.id), attempts: Number(row.attempts) };
   }
 
   /** False when the database failed; the lane then rests until the next pass instead of spinning. */
@@ -361,17 +373,10 @@ export class OutboxSender {
     }
   }
 
-  private async process(pending: OutboxRow): Promise<void> {
+  /** Sends a claimed row: nobody else changes it until its lease runs out, so the copy claimed is current. */
+  private async process(row: OutboxRow): Promise<void> {
     const now = this.clock.now();
-    const { id } = pending;
-    const claimed = await this.db.outboxMessage.updateMany({
-      // Matching `attempts` too makes the claim fail if anyone touched the row since it was read.
-      where: { id, status: "pending", attempts: pending.attempts, nextAttemptAt: { lte: new Date(now) } },
-      data: { attempts: { increment: 1 }, nextAttemptAt: new Date(now + this.opts.leaseMs) },
-    });
-    if (claimed.count === 0) return;
-    // Claimed: nobody else changes the row until the lease runs out, so the copy read before is current.
-    const row = { ...pending, attempts: pending.attempts + 1 };
+    const { id } = row;
     const kind = row.kind as OutboxKind;
 
     if (kind === "patch") {
