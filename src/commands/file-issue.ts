@@ -3,7 +3,7 @@ import { ancestorAt, dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-qu
 import { ownerIn } from "../db/owners.ts";
 import { type CategoryScore, classify, findPlace } from "../domain/match.ts";
 import { hasUrgentWord } from "../texts/words.ts";
-import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
+import { deadlineFor, findLinks, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { ensurePerson } from "./ensure-person.ts";
 import { imageKeysOf, postNewIssueCard } from "./sync-issue-card.ts";
@@ -177,11 +177,10 @@ export async function fileIssue(
   const deadline = await deadlineFor(tx, { ...placement, reportedAt: input.reportedAt, urgent }, ctx);
   const status = assignee ? "assigned" : "reported";
   const candidate = { ...placement, reportedAt: input.reportedAt };
-  const suspected = await findSuspectedDuplicate(tx, candidate);
+  const found = await findLinks(tx, candidate, origin === undefined);
+  const suspected = found.suspected;
   const rebound =
-    input.reboundOfId !== undefined && origin
-      ? { id: input.reboundOfId, number: origin.number }
-      : await findReboundOrigin(tx, candidate);
+    input.reboundOfId !== undefined && origin ? { id: input.reboundOfId, number: origin.number } : found.rebound;
   const links = { suspectedDuplicateOfId: suspected?.id ?? null, reboundOfId: rebound?.id ?? null };
 
   // Written whole and never read back: the card is drawn from what was written.
