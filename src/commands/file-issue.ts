@@ -263,7 +263,9 @@ function alreadyFiled(tx: Tx, input: FileIssueInput): Promise<{ id: number } | n
     });
   }
   if (sourceMessageId === undefined) return Promise.resolve(null);
-  return tx.issue.findUnique({ where: { sourceMessageId }, select: { id: true } });
+  return tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Issue" WHERE "sourceMessageId" = ${sourceMessageId}`.then(
+    ([row]) => (row ? { id: Number(row.id) } : null),
+  );
 }
 
 /**
@@ -311,10 +313,8 @@ function uniqueShas(photos: readonly PhotoFile[]): string[] {
 const FIRST_NUMBER = 1001;
 
 async function nextIssueNumber(tx: Tx): Promise<number> {
-  const row = await tx.sequence.upsert({
-    where: { name: "issue" },
-    create: { name: "issue", value: FIRST_NUMBER },
-    update: { value: { increment: 1 } },
-  });
-  return row.value;
+  const [row] = await tx.$queryRaw<{ value: number }[]>`
+    INSERT INTO "Sequence" ("name", "value") VALUES ('issue', ${FIRST_NUMBER})
+    ON CONFLICT ("name") DO UPDATE SET "value" = "Sequence"."value" + 1 RETURNING "value"`;
+  return Number(row?.value);
 }

@@ -15,7 +15,7 @@ import { changesOf } from "../domain/changes.ts";
 import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
 import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
-import type { Issue, IssueEvent, Person, Photo } from "../generated/prisma/client.ts";
+import { type Issue, type IssueEvent, type Person, type Photo, Prisma } from "../generated/prisma/client.ts";
 import { enqueue, type OutboxRef } from "../lark/outbox.ts";
 import { departmentCard, type IssueView, issueCard } from "../presenters/issue-card.ts";
 import { SYSTEM_ACTOR } from "../texts/commands.ts";
@@ -291,7 +291,8 @@ async function readIssue(tx: Tx, issueId: number) {
 /** The Lark image keys of the photos' contents that were uploaded. */
 export async function imageKeysOf(tx: Tx, photos: readonly { sha256: string }[]): Promise<Map<string, string>> {
   if (photos.length === 0) return new Map();
-  const keys = await tx.larkImage.findMany({ where: { sha256: { in: photos.map((p) => p.sha256) } } });
+  const keys = await tx.$queryRaw<{ sha256: string; imageKey: string }[]>`
+    SELECT "sha256", "imageKey" FROM "LarkImage" WHERE "sha256" IN (${Prisma.join(photos.map((p) => p.sha256))})`;
   return new Map(keys.map((k) => [k.sha256, k.imageKey]));
 }
 

@@ -171,13 +171,14 @@ export class ImageKeys {
   private readonly uploading = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly db: Pick<Db, "larkImage">,
+    private readonly db: Pick<Db, "larkImage" | "$queryRaw">,
     private readonly client: Pick<LarkClient, "uploadImage">,
   ) {}
 
   /** The image key of the photo with this content; `filePath` must be readable as given (Photo.path under DATA_DIR). */
   async of(sha256: string, filePath: string): Promise<string> {
-    const cached = await this.db.larkImage.findUnique({ where: { sha256 } });
+    const [cached] = await this.db.$queryRaw<{ imageKey: string }[]>`
+      SELECT "imageKey" FROM "LarkImage" WHERE "sha256" = ${sha256}`;
     if (cached) return cached.imageKey;
     let pending = this.uploading.get(sha256);
     if (!pending) {
