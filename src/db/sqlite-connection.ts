@@ -106,11 +106,13 @@ function run(prepare: (sql: string) => Prepared, stmt: InStatement): ResultSet {
     const info = statement.run(values);
     return result([], [], [], info.changes, BigInt(info.lastInsertRowid));
   }
-  const rows = (statement.all(values) as unknown[][]).map((row) => row.map(fromSql) as unknown as Row);
+  const rows = statement.all(values) as unknown[][];
+  // In place: the arrays are ours, and a city's statistics read some 250,000 rows.
+  for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
   return result(
     columns.map((c) => c.name),
     columns.map((c) => c.type ?? ""),
-    rows,
+    rows as unknown as Row[],
     0,
     undefined,
   );
