@@ -5,6 +5,7 @@
  * from the rows themselves as they are listed (ledger-figures.ts), so the two always agree; each row shows its
  * status at the observation instant.
  *
+ * The issues, events and photos are read with hand-written SQL (ledger-queries.ts), not Prisma's model objects.
  * Memory stays flat whatever the size: the ledger's issues are first listed as (number, id) keys — 8 bytes each —
  * sorted by number; then the rows are read in pages of `pageSize` by id and handed to the writer row by row before
  * the next page is read. The history sheet comes after the issue sheet in the file, so the same keys are paged
@@ -15,18 +16,20 @@
  * now for a period still running), printed on the cover as 统计时点.
  *
  * Photos: the ledger is an export folder, the workbook with a folder 照片 beside it. Every photo of a listed issue is
- * copied there as 照片/<编号>-<整改前|整改后>[n].<ext> (e.g. 照片/1024-整改前.jpg) and its cell is a relative
- * hyperlink to that file, which Excel and WPS open from wherever the folder is unpacked; a photo whose stored file
- * is missing is named in its cell as （文件缺失）. Written to a stream (no folder), photo cells show their labels only.
+ * put there (a hard link to the stored file where it can be, placePhoto) as 照片/<编号>-<整改前|整改后>[n].<ext>
+ * (e.g. 照片/1024-整改前.jpg) and its cell is a relative hyperlink to that file, which Excel and WPS open from
+ * wherever the folder is unpacked; a photo whose stored file is missing is named in its cell as （文件缺失）. Written
+ * to a stream (no folder), photo cells show their labels only.
  */
 
 import { constants } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, link, mkdir, unlink } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { OfficeHours } from "../config/office-hours.ts";
-import type { Db, Tx } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
+import { type RowQuery, rowQuery, type SqlArg } from "../db/select-rows.ts";
 import { changesOf } from "../domain/changes.ts";
 import {
   type CountingOptions,
@@ -47,7 +50,6 @@ import {
   statusAt,
 } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
 import { changesText } from "../texts/changes.ts";
 import { parkedCell } from "../texts/extension.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, limitLabel, STATUS_LABELS } from "../texts/labels.ts";
@@ -62,6 +64,16 @@ import {
 } from "../texts/stats.ts";
 import { LedgerTally } from "./ledger-figures.ts";
 import {
+  conditionSql,
+  eventsOf,
+  type IssueRecord,
+  issueFactsAfter,
+  issuesOf,
+  type PhotoRecord,
+  photosOf,
+  placedSql,
+} from "./ledger-queries.ts";
+import {
   type LedgerEventRow,
   type LedgerGridRow,
   type LedgerIssueRow,
@@ -69,26 +81,15 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import {
-  headCounts,
-  periodFor,
-  periodLabel,
-  statsForScope,
-  toWhere,
-  type UnitStats,
-  unitAndChildren,
-} from "./stats.ts";
+import { headCounts, periodFor, periodLabel, statsForScope, type UnitStats, unitAndChildren } from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
   extendLineage,
   loadUnitScope,
-  PLACED_SELECT,
   type Scope,
   type UnitNode,
 } from "./stats-scope.ts";
-
-type Client = Db | Tx;
 
 /** What to export and where. Give `unitId` or `unitCode`. */
 export interface ExportLedgerOptions {
@@ -133,44 +134,6 @@ export const PHOTO_FOLDER = PHOTO_WORD;
 
 const DEFAULT_PAGE_SIZE = 5_000;
 
-// Scalars only: names are looked up in small caches below, which is several times faster than letting Prisma
-// load seven relations per page, and photos are read per page in one query.
-/** What the cover's figures and a row's state read of an issue (ledger-figures.ts). */
-const FACT_SELECT = {
-  id: true,
-  number: true,
-  ...PLACED_SELECT,
-  pointId: true,
-  categoryId: true,
-  reporterId: true,
-  externalSource: true,
-  externalId: true,
-  assigneePersonId: true,
-  status: true,
-  reportedAt: true,
-  deadline: true,
-  acceptedAt: true,
-  rectifiedAt: true,
-  closedAt: true,
-  parkedAt: true,
-  reboundOfId: true,
-} as const satisfies Prisma.IssueSelect;
-
-const ISSUE_SELECT = {
-  ...FACT_SELECT,
-  extensionCount: true,
-  parkKind: true,
-  parkedUntil: true,
-  parkPlan: true,
-  pointId: true,
-  categoryId: true,
-  reporterId: true,
-  assigneePersonId: true,
-  text: true,
-} as const satisfies Prisma.IssueSelect;
-
-type IssueRecord = Prisma.IssueGetPayload<{ select: typeof ISSUE_SELECT }>;
-
 /** Names by id, fetched for the ids a page needs that are not known yet. */
 class NameCache {
   private readonly names = new Map<number, string>();
@@ -208,7 +171,7 @@ interface Lookups {
  * reported in [from, to) to `out`, and resolves with what was written. Throws UnknownUnitError for an unknown unit,
  * RangeError for an empty period or unknown time zone; on failure a file written to a path is removed.
  */
-export async function exportLedger(db: Client, options: ExportLedgerOptions): Promise<ExportLedgerResult> {
+export async function exportLedger(db: Db, options: ExportLedgerOptions): Promise<ExportLedgerResult> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const counting = { timeZone, officeHours: options.officeHours };
   const now = options.now ?? new Date();
@@ -224,6 +187,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   }
   const { period, pageSize, scope, root, stats, rootStats, photoSource } = prepared;
   const photoCounts = { copied: 0, missing: 0 };
+  const q = rowQuery(db);
 
   const people = new NameCache((ids) =>
     db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
@@ -244,7 +208,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   };
   // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
   const tally = new LedgerTally(period, rootStats.observedAt, counting);
-  const keys = await ledgerKeys(db, scope, period, tally, lookups.limitUnitOf, pageSize);
+  const keys = await ledgerKeys(q, scope, period, tally, lookups.limitUnitOf, pageSize);
   const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
@@ -258,7 +222,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   function pagePhotos(index: number, { ids, numbers }: KeyPage): Promise<Map<number, LedgerPhoto[]>> {
     let cells = photoCells.get(index);
     if (!cells) {
-      cells = photosOf(db, ids).then((stored) =>
+      cells = photosOf(q, ids).then((stored) =>
         photoSource ? copyPhotos(ids, numbers, stored, photoSource, photoCounts) : labelsOnly(ids, numbers, stored),
       );
       photoCells.set(index, cells);
@@ -270,9 +234,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   async function issuePage(index: number, keys: KeyPage, last: boolean) {
     const photos = pagePhotos(index, keys);
     if (last) photoCells.delete(index);
-    const page = await inChunks(keys.ids, (slice) =>
-      db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
-    );
+    const page = await issuesOf(q, keys.ids);
     page.sort((a, b) => a.number - b.number);
     await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
     await lookups.points.load(page.map((i) => i.pointId));
@@ -305,29 +267,14 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
 
   async function* eventRows(): AsyncGenerator<LedgerEventRow> {
     for (const { ids, numbers } of pages()) {
-      const events = await inChunks(ids, (slice) =>
-        db.issueEvent.findMany({
-          where: { issueId: { in: slice } },
-          select: {
-            id: true,
-            issueId: true,
-            type: true,
-            at: true,
-            fromStatus: true,
-            toStatus: true,
-            reason: true,
-            actorId: true,
-            data: true,
-          },
-        }),
-      );
+      const events = await eventsOf(q, ids);
       await people.load(events.map((e) => e.actorId));
       const number = (issueId: number) => numbers.get(issueId) ?? 0;
-      events.sort((a, b) => number(a.issueId) - number(b.issueId) || a.at.getTime() - b.at.getTime() || a.id - b.id);
+      events.sort((a, b) => number(a.issueId) - number(b.issueId) || a.at - b.at || a.id - b.id);
       for (const e of events) {
         yield {
           issueNumber: number(e.issueId),
-          at: e.at,
+          at: new Date(e.at),
           type: EVENT_LABELS[e.type] ?? e.type,
           actor: people.get(e.actorId),
           from: statusLabel(e.fromStatus),
@@ -387,7 +334,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
 
 /** Checks the options and computes the figures; everything that can fail before the workbook is started. */
 async function prepare(
-  db: Client,
+  db: Db,
   options: ExportLedgerOptions,
   counting: CountingOptions & { timeZone: string },
   now: Date,
@@ -418,7 +365,7 @@ async function prepare(
  * with the length of the period — then sorted by number in memory; each issue is counted into `tally` as it is read.
  */
 async function ledgerKeys(
-  db: Client,
+  q: RowQuery,
   scope: Scope,
   period: Period,
   tally: LedgerTally,
@@ -426,18 +373,14 @@ async function ledgerKeys(
   pageSize: number,
 ): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
-  const { where, exact } = scope.issuesOf(root);
-  const listed = { AND: [where, toWhere(ledgerRowsAt(period, tally.observedAt))] };
+  const { alternatives, exact } = scope.issuesOf(root);
+  const args: SqlArg[] = [];
+  const listed = `${placedSql(alternatives)} AND ${conditionSql(ledgerRowsAt(period, tally.observedAt), args)}`;
   let keys = new BigInt64Array(1_024);
   let count = 0;
   let after = 0;
   for (;;) {
-    const rows = await db.issue.findMany({
-      where: { AND: [listed, { id: { gt: after } }] },
-      orderBy: { id: "asc" },
-      take: pageSize,
-      select: FACT_SELECT,
-    });
+    const rows = await issueFactsAfter(q, listed, args, after, pageSize);
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
       if (!exact && !scope.containersOf(row).includes(root)) continue;
@@ -476,23 +419,6 @@ function* keyPages(keys: BigInt64Array, pageSize: number): Generator<KeyPage> {
     }
     yield { ids, numbers };
   }
-}
-
-async function photosOf(db: Client, issueIds: number[]): Promise<Map<number, { stage: string; path: string }[]>> {
-  const rows = await inChunks(issueIds, (ids) =>
-    db.photo.findMany({
-      where: { issueId: { in: ids } },
-      select: { issueId: true, stage: true, path: true },
-      orderBy: { id: "asc" },
-    }),
-  );
-  const byIssue = new Map<number, { stage: string; path: string }[]>();
-  for (const row of rows) {
-    const list = byIssue.get(row.issueId) ?? [];
-    list.push(row);
-    byIssue.set(row.issueId, list);
-  }
-  return byIssue;
 }
 
 function issueRow(issue: IssueRecord, lookups: Lookups, photos: LedgerPhoto[]): LedgerIssueRow {
@@ -548,7 +474,7 @@ function limitText(limit: TimeLimit | null): string {
  * The photos of one issue in ledger order — before-photos first, then after-photos, each in the order stored — with
  * their labels (整改前, 整改后; numbered when a stage has several) and the file name each gets in the photo folder.
  */
-function labelled(number: number, photos: { stage: string; path: string }[]) {
+function labelled(number: number, photos: PhotoRecord[]) {
   const perStage = new Map<string, number>();
   for (const p of photos) perStage.set(p.stage, (perStage.get(p.stage) ?? 0) + 1);
   const seen = new Map<string, number>();
@@ -568,7 +494,7 @@ function labelled(number: number, photos: { stage: string; path: string }[]) {
 function labelsOnly(
   ids: number[],
   numbers: Map<number, number>,
-  stored: Map<number, { stage: string; path: string }[]>,
+  stored: Map<number, PhotoRecord[]>,
 ): Map<number, LedgerPhoto[]> {
   return new Map(
     ids.map((id) => [
@@ -582,14 +508,14 @@ function labelsOnly(
 const COPY_CONCURRENCY = 16;
 
 /**
- * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (a copy-on-write clone where
- * the file system offers one), COPY_CONCURRENCY at a time, and returns their cells: a relative link for each copied
- * photo, （文件缺失） for a missing file.
+ * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (placePhoto),
+ * COPY_CONCURRENCY at a time, and returns their cells: a relative link for each copied photo, （文件缺失） for a
+ * missing file.
  */
 async function copyPhotos(
   ids: number[],
   numbers: Map<number, number>,
-  stored: Map<number, { stage: string; path: string }[]>,
+  stored: Map<number, PhotoRecord[]>,
   { dataDir, exportDir }: { dataDir: string; exportDir: string },
   counts: { copied: number; missing: number },
 ): Promise<Map<number, LedgerPhoto[]>> {
@@ -605,7 +531,7 @@ async function copyPhotos(
       const copy = join(exportDir, PHOTO_FOLDER, photo.fileName);
       jobs.push(async () => {
         try {
-          await copyFile(source, copy, constants.COPYFILE_FICLONE);
+          await placePhoto(source, copy);
           counts.copied += 1;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
@@ -622,6 +548,28 @@ async function copyPhotos(
   };
   await Promise.all(Array.from({ length: COPY_CONCURRENCY }, copier));
   return cells;
+}
+
+/**
+ * Puts the stored photo `source` at `copy`: as a hard link to the same file where the file system allows it (the
+ * bot's export folder lies under DATA_DIR), which copies no bytes — a fifth of the kernel's time of a copy; else as
+ * a copy (a copy-on-write clone where the file system offers one). A file already at `copy` is replaced. Stored
+ * photos are never changed in place (they are named by their SHA-256), so the two names show the same photo.
+ */
+async function placePhoto(source: string, copy: string): Promise<void> {
+  try {
+    await link(source, copy);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw error;
+    if (code === "EEXIST") {
+      await unlink(copy);
+      return placePhoto(source, copy);
+    }
+    // EXDEV (another file system), EPERM or ENOTSUP (no hard links there), EMLINK (too many links to one file).
+  }
+  await copyFile(source, copy, constants.COPYFILE_FICLONE);
 }
 
 function stageOrder(stage: string): number {

@@ -39,6 +39,12 @@ export interface Placed {
   assigneeUnitId: number | null;
 }
 
+/** Issues whose `column` is one of `ids`: one alternative of a scope's filter (the issues of any of them). */
+export interface PlacedIn {
+  column: (typeof PLACED_BY)[number];
+  ids: readonly number[];
+}
+
 /** The columns of {@link Placed}, to group issues by. */
 export const PLACED_BY = ["gridId", "communityId", "streetId", "assigneeUnitId"] as const;
 
@@ -64,8 +70,9 @@ export interface Scope {
   /**
    * The issues of one unit of the scope exactly (a street's, without those of a department under it): a Prisma
    * filter, and whether it is exact; when it is not (too many units), also check `containersOf(…).includes(id)`.
+   * `alternatives` is the same filter as data (any of them; none when it is not exact), for hand-written SQL.
    */
-  issuesOf(unitId: number): { where: Prisma.IssueWhereInput; exact: boolean };
+  issuesOf(unitId: number): { where: Prisma.IssueWhereInput; exact: boolean; alternatives: readonly PlacedIn[] };
   /** Whether an issue so placed belongs to any unit of the scope. */
   contains(issue: Placed): boolean;
   /** Ids of the units of the scope an issue so placed belongs to (memoised; do not mutate). */
@@ -217,7 +224,7 @@ function buildScope(
     return ids;
   };
 
-  const filterFor = (ids: typeof byLevel): Prisma.IssueWhereInput | null => {
+  const placedIn = (ids: typeof byLevel): PlacedIn[] | null => {
     const columns = [
       ["gridId", ids.area],
       ["communityId", ids.community],
@@ -225,12 +232,14 @@ function buildScope(
       ["assigneeUnitId", ids.department],
     ] as const;
     if (columns.reduce((n, [, list]) => n + list.length, 0) > MAX_FILTER_IDS) return null;
-    const alternatives: Prisma.IssueWhereInput[] = columns
-      .filter(([, list]) => list.length > 0)
-      .map(([column, list]) => ({ [column]: { in: list } }));
-    return alternatives.length === 1 ? (alternatives[0] as Prisma.IssueWhereInput) : { OR: alternatives };
+    return columns.filter(([, list]) => list.length > 0).map(([column, list]) => ({ column, ids: list }));
   };
-  const where = filterFor(byLevel) ?? {};
+  const filterFor = (alternatives: PlacedIn[]): Prisma.IssueWhereInput => {
+    const wheres = alternatives.map(({ column, ids }): Prisma.IssueWhereInput => ({ [column]: { in: ids } }));
+    return wheres.length === 1 ? (wheres[0] as Prisma.IssueWhereInput) : { OR: wheres };
+  };
+  const scopeIn = placedIn(byLevel);
+  const where = scopeIn ? filterFor(scopeIn) : {};
 
   const issuesOf = (unitId: number) => {
     const unit = units.get(unitId);
@@ -244,13 +253,15 @@ function buildScope(
     // Mirrors containersOf: every unit below counts by grid, community and street; by assignee only when the unit
     // is a department.
     const idsOf = (levels: string[]) => subtree.filter((u) => levels.includes(u.level)).map((u) => u.id);
-    const filter = filterFor({
+    const alternatives = placedIn({
       area: subtree.map((u) => u.id),
       community: idsOf(["community"]),
       street: idsOf(["street"]),
       department: unit.level === DEPARTMENT_LEVEL ? subtree.map((u) => u.id) : [],
     });
-    return filter ? { where: filter, exact: true } : { where: {}, exact: false };
+    return alternatives
+      ? { where: filterFor(alternatives), exact: true, alternatives }
+      : { where: {}, exact: false, alternatives: [] };
   };
 
   return {
