@@ -106,11 +106,14 @@ function run(prepare: (sql: string) => Prepared, stmt: InStatement): ResultSet {
     const info = statement.run(values);
     return result([], [], [], info.changes, BigInt(info.lastInsertRowid));
   }
-  const rows = (statement.all(values) as unknown[][]).map((row) => row.map(fromSql) as unknown as Row);
+  const rows = statement.all(values) as unknown[][];
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) if (Buffer.isBuffer(row[i])) row[i] = arrayBufferOf(row[i] as Buffer);
+  }
   return result(
     columns.map((c) => c.name),
     columns.map((c) => c.type ?? ""),
-    rows,
+    rows as unknown as Row[],
     0,
     undefined,
   );
@@ -133,8 +136,7 @@ function toSql(value: unknown): unknown {
   return value;
 }
 
-/** Blobs as the ArrayBuffer the adapter expects; everything else as SQLite gave it. */
-function fromSql(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
-  return value;
+/** A blob as the ArrayBuffer the adapter expects (the rows are otherwise handed on as SQLite gave them). */
+function arrayBufferOf(value: Buffer): ArrayBuffer {
+  return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer;
 }

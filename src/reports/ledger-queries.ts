@@ -113,19 +113,21 @@ export function issuesOf(q: RowQuery, ids: readonly number[]): Promise<IssueReco
     `SELECT ${FACT_COLUMNS(q)}, "pointId", "reporterId", "externalSource", "externalId", "assigneePersonId", ` +
     `"extensionCount", "parkKind", ${q.ms('"parkedUntil"')}, "parkPlan", "text" FROM "Issue" WHERE "id" IN `;
   return inChunks(ids, async (slice) =>
-    (await q.select(`${sql}(${placeholders(slice.length)})`, slice)).map((row) => ({
-      ...factsOf(row),
-      pointId: row[15] as number | null,
-      reporterId: row[16] as number | null,
-      externalSource: row[17] as string | null,
-      externalId: row[18] as string | null,
-      assigneePersonId: row[19] as number | null,
-      extensionCount: row[20] as number,
-      parkKind: row[21] as string | null,
-      parkedUntil: dateOf(row[22]),
-      parkPlan: row[23] as string | null,
-      text: row[24] as string,
-    })),
+    (await q.select(`${sql}(${placeholders(slice.length)})`, slice)).map((row) =>
+      // Added to the facts rather than spread with them into a new object, which takes several times as long.
+      Object.assign(factsOf(row), {
+        pointId: row[15] as number | null,
+        reporterId: row[16] as number | null,
+        externalSource: row[17] as string | null,
+        externalId: row[18] as string | null,
+        assigneePersonId: row[19] as number | null,
+        extensionCount: row[20] as number,
+        parkKind: row[21] as string | null,
+        parkedUntil: dateOf(row[22]),
+        parkPlan: row[23] as string | null,
+        text: row[24] as string,
+      }),
+    ),
   );
 }
 
