@@ -6,6 +6,7 @@ import type { FlatEvent } from "../../src/lark/envelope.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { recordingInbox } from "../support/inbox.ts";
 import { testPostgres } from "../support/postgres.ts";
 
 function message(seq: number): FlatEvent {
@@ -76,16 +77,7 @@ describe.skipIf(testPostgres())("the inbox's own SQLite file", () => {
       ]),
     );
 
-    const handled: string[] = [];
-    const inbox = new Inbox(
-      t.db,
-      inboxDb,
-      async (inbound) => {
-        if (inbound.kind === "message") handled.push(inbound.messageId);
-        return undefined;
-      },
-      silentLogger,
-    );
+    const { inbox, handled } = recordingInbox(t.db, inboxDb);
     expect((await inbox.accept(message(3))).status).toBe("duplicate");
     expect((await inbox.accept(message(9))).status).toBe("stored");
     inbox.start();

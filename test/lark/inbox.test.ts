@@ -9,6 +9,7 @@ import { LarkApiError } from "../../src/lark/errors.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
+import { recordingInbox } from "../support/inbox.ts";
 import { testPostgres } from "../support/postgres.ts";
 import { ManualClock, until } from "./outbound-support.ts";
 
@@ -219,16 +220,7 @@ describe("inbox", () => {
     await until(() => started === 1, "the handler to start");
     expect(await inboxDb.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
 
-    const handled: string[] = [];
-    const restarted = new Inbox(
-      t.db,
-      inboxDb,
-      async (inbound) => {
-        if (inbound.kind === "message") handled.push(inbound.messageId);
-        return undefined;
-      },
-      silentLogger,
-    );
+    const { inbox: restarted, handled } = recordingInbox(t.db, inboxDb);
     restarted.start();
     await restarted.idle();
     expect(handled).toEqual(["om_1_1"]);
