@@ -3,24 +3,20 @@
  * database's own driver adapter, on the same connection and in the same turns as Prisma's queries (and counted like
  * them), but without Prisma's engine and model objects. For reads of hundreds of thousands of rows (the ledger):
  * Prisma turns each stored time into an ISO string in the adapter, parses it in the engine and makes a Date of it,
- * half of such a read's cost; here a time is read as its Unix milliseconds ({@link RowQuery.ms}).
+ * half of such a read's cost; here a time is read as its Unix milliseconds (sql-dialect.ts's epochMs). The queries
+ * are Prisma.sql templates, as for $queryRaw.
  */
 
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
+import type { Prisma } from "../generated/prisma/client.ts";
 
 type Adapter = Awaited<ReturnType<SqlDriverAdapterFactory["connect"]>>;
 type ArgType = Parameters<Adapter["queryRaw"]>[0]["argTypes"][number];
 
-/** A value bound to a `?` of the SQL; a Date is bound as the database stores times. */
-export type SqlArg = number | string | Date;
-
 /** Hand-written SELECTs on one database. */
 export interface RowQuery {
-  readonly postgres: boolean;
-  /** The SQL expression of a time column (a quoted name) as Unix milliseconds, or NULL. */
-  ms(column: string): string;
-  /** Runs `sql`, with `?` for each of `args`, and resolves with its rows as arrays in the order selected. */
-  select(sql: string, args?: readonly SqlArg[]): Promise<unknown[][]>;
+  /** Runs `query` and resolves with its rows as arrays in the order selected. */
+  select(query: Prisma.Sql): Promise<unknown[][]>;
 }
 
 interface Connection {
@@ -56,23 +52,23 @@ export function selectableAdapter(
 export function rowQuery(client: object): RowQuery {
   const connection = connections.get(client);
   if (!connection) throw new Error("rowQuery needs a client opened by openDb");
-  const { postgres } = connection;
   return {
-    postgres,
-    ms: (column) => (postgres ? `(extract(epoch FROM ${column}) * 1000)::float8` : `CAST(${column} AS INTEGER)`),
-    async select(sql, args = []) {
+    async select(query) {
       const adapter = connection.adapter;
       if (!adapter) throw new Error("rowQuery's client is not connected");
-      let n = 0;
+      const args = query.values as SqlArg[];
       const result = await adapter.queryRaw({
-        sql: postgres ? sql.replace(/\?/g, () => `$${++n}`) : sql,
-        args: [...args],
+        sql: connection.postgres ? query.text : query.sql,
+        args,
         argTypes: args.map(argType),
       });
       return result.rows;
     },
   };
 }
+
+/** A value a query binds: a Date as the database stores times. */
+type SqlArg = number | string | Date;
 
 function argType(value: SqlArg): ArgType {
   const scalarType =

@@ -107,9 +107,8 @@ function run(prepare: (sql: string) => Prepared, stmt: InStatement): ResultSet {
     return result([], [], [], info.changes, BigInt(info.lastInsertRowid));
   }
   const rows = statement.all(values) as unknown[][];
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) if (Buffer.isBuffer(row[i])) row[i] = arrayBufferOf(row[i] as Buffer);
-  }
+  // In place: the arrays are ours, and a city's statistics read some 250,000 rows.
+  for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = fromSql(row[i]);
   return result(
     columns.map((c) => c.name),
     columns.map((c) => c.type ?? ""),
@@ -136,7 +135,8 @@ function toSql(value: unknown): unknown {
   return value;
 }
 
-/** A blob as the ArrayBuffer the adapter expects (the rows are otherwise handed on as SQLite gave them). */
-function arrayBufferOf(value: Buffer): ArrayBuffer {
-  return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer;
+/** Blobs as the ArrayBuffer the adapter expects; everything else as SQLite gave it. */
+function fromSql(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
 }

@@ -29,7 +29,8 @@ import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
-import { type RowQuery, rowQuery, type SqlArg } from "../db/select-rows.ts";
+import { rowQuery } from "../db/select-rows.ts";
+import { dialectOf } from "../db/sql-dialect.ts";
 import { changesOf } from "../domain/changes.ts";
 import {
   type CountingOptions,
@@ -51,6 +52,7 @@ import {
   statusTestAt,
 } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { changesText } from "../texts/changes.ts";
 import { parkedCell } from "../texts/extension.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, limitLabel, STATUS_LABELS } from "../texts/labels.ts";
@@ -65,15 +67,14 @@ import {
 } from "../texts/stats.ts";
 import { type LedgerFact, LedgerTally } from "./ledger-figures.ts";
 import {
-  conditionSql,
   eventsOf,
   type IssueFacts,
   type IssueRecord,
   issueFactsAfter,
   issuesOf,
+  type LedgerSql,
   type PhotoRecord,
   photosOf,
-  placedSql,
 } from "./ledger-queries.ts";
 import {
   type LedgerEventRow,
@@ -83,7 +84,7 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import { headCounts, periodFor, periodLabel, statsForScope, type UnitStats, unitAndChildren } from "./stats.ts";
+import { headCounts, periodFor, periodLabel, statsForScope, toSql, type UnitStats, unitAndChildren } from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
@@ -192,7 +193,7 @@ export async function exportLedger(db: Db, options: ExportLedgerOptions): Promis
   }
   const { period, pageSize, scope, root, stats, rootStats, photoSource } = prepared;
   const photoCounts = { copied: 0, missing: 0 };
-  const q = rowQuery(db);
+  const q: LedgerSql = { q: rowQuery(db), dialect: dialectOf(db) };
 
   const people = new NameCache((ids) =>
     db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
@@ -372,7 +373,7 @@ async function prepare(
  * with the length of the period — then sorted by number in memory; each issue is counted into `tally` as it is read.
  */
 async function ledgerKeys(
-  q: RowQuery,
+  q: LedgerSql,
   scope: Scope,
   period: Period,
   tally: LedgerTally,
@@ -380,14 +381,13 @@ async function ledgerKeys(
   pageSize: number,
 ): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
-  const { alternatives, exact } = scope.issuesOf(root);
-  const args: SqlArg[] = [];
-  const listed = `${placedSql(alternatives)} AND ${conditionSql(ledgerRowsAt(period, tally.observedAt), args)}`;
+  const { sql, exact } = scope.issuesOf(root);
+  const listed = Prisma.sql`${sql} AND ${toSql(ledgerRowsAt(period, tally.observedAt))}`;
   let keys = new BigInt64Array(1_024);
   let count = 0;
   let after = 0;
   for (;;) {
-    const rows = await issueFactsAfter(q, listed, args, after, pageSize);
+    const rows = await issueFactsAfter(q, listed, after, pageSize);
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
       if (!exact && !scope.containersOf(row).includes(root)) continue;

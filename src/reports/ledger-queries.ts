@@ -7,9 +7,9 @@
  */
 
 import { inChunks } from "../db/in-chunks.ts";
-import type { RowQuery, SqlArg } from "../db/select-rows.ts";
-import type { IssueCondition } from "../domain/metrics.ts";
-import type { PlacedIn } from "./stats-scope.ts";
+import type { RowQuery } from "../db/select-rows.ts";
+import type { SqlDialect } from "../db/sql-dialect.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
 /** What the cover's figures and the scope read of a listed issue. */
 export interface IssueFacts {
@@ -63,57 +63,38 @@ export interface PhotoRecord {
   path: string;
 }
 
-/** A condition of domain/metrics.ts as SQL on "Issue", its values appended to `args`: toWhere's twin (stats.ts). */
-export function conditionSql(condition: IssueCondition, args: SqlArg[]): string {
-  if ("all" in condition) return `(${condition.all.map((c) => conditionSql(c, args)).join(" AND ") || "1 = 1"})`;
-  if ("any" in condition) return `(${condition.any.map((c) => conditionSql(c, args)).join(" OR ") || "1 = 0"})`;
-  if ("status" in condition) {
-    if (condition.status.length === 0) return "1 = 0";
-    args.push(...condition.status);
-    return `"status" IN (${placeholders(condition.status.length)})`;
-  }
-  args.push(condition.at);
-  const compared = `"${condition.time}" ${condition.op} ?`;
-  return condition.orUnset ? `("${condition.time}" IS NULL OR ${compared})` : compared;
+/** The hand-written reads of one database: its rows, and how its times are read. */
+export interface LedgerSql {
+  q: RowQuery;
+  dialect: SqlDialect;
 }
 
-/** A scope's filter (Scope.issuesOf's alternatives) as SQL on "Issue"; every issue when there are none. */
-export function placedSql(alternatives: readonly PlacedIn[]): string {
-  if (alternatives.length === 0) return "1 = 1";
-  const ids = (list: readonly number[]) => list.map((id) => (Number.isInteger(id) ? String(id) : "NULL")).join(", ");
-  return `(${alternatives.map(({ column, ids: list }) => `"${column}" IN (${ids(list)})`).join(" OR ")})`;
-}
+const FACT_COLUMNS = ({ dialect }: LedgerSql) => {
+  const ms = (column: string) => dialect.epochMs(`"Issue"."${column}"`);
+  return Prisma.sql`"id", "number", "gridId", "communityId", "streetId", "assigneeUnitId", "categoryId", "status",
+    ${ms("reportedAt")}, ${ms("deadline")}, ${ms("acceptedAt")}, ${ms("rectifiedAt")}, ${ms("closedAt")},
+    ${ms("parkedAt")}, "reboundOfId"`;
+};
 
-const FACT_COLUMNS = (q: RowQuery) =>
-  `"id", "number", "gridId", "communityId", "streetId", "assigneeUnitId", "categoryId", "status", ` +
-  `${q.ms('"reportedAt"')}, ${q.ms('"deadline"')}, ${q.ms('"acceptedAt"')}, ${q.ms('"rectifiedAt"')}, ` +
-  `${q.ms('"closedAt"')}, ${q.ms('"parkedAt"')}, "reboundOfId"`;
-
-/**
- * The facts of the issues matching `where` (SQL on "Issue" with its `args`) with an id above `after`, at most `limit`,
- * in id order.
- */
+/** The facts of the issues matching `where` (SQL on "Issue") with an id above `after`, at most `limit`, in id order. */
 export async function issueFactsAfter(
-  q: RowQuery,
-  where: string,
-  args: readonly SqlArg[],
+  db: LedgerSql,
+  where: Prisma.Sql,
   after: number,
   limit: number,
 ): Promise<IssueFacts[]> {
-  const rows = await q.select(
-    `SELECT ${FACT_COLUMNS(q)} FROM "Issue" WHERE ${where} AND "id" > ? ORDER BY "id" LIMIT ?`,
-    [...args, after, limit],
+  const rows = await db.q.select(
+    Prisma.sql`SELECT ${FACT_COLUMNS(db)} FROM "Issue" WHERE ${where} AND "id" > ${after} ORDER BY "id" LIMIT ${limit}`,
   );
   return rows.map(factsOf);
 }
 
 /** The issues of `ids`, in no particular order. */
-export function issuesOf(q: RowQuery, ids: readonly number[]): Promise<IssueRecord[]> {
-  const sql =
-    `SELECT ${FACT_COLUMNS(q)}, "pointId", "reporterId", "externalSource", "externalId", "assigneePersonId", ` +
-    `"extensionCount", "parkKind", ${q.ms('"parkedUntil"')}, "parkPlan", "text" FROM "Issue" WHERE "id" IN `;
+export function issuesOf(db: LedgerSql, ids: readonly number[]): Promise<IssueRecord[]> {
+  const columns = Prisma.sql`${FACT_COLUMNS(db)}, "pointId", "reporterId", "externalSource", "externalId",
+    "assigneePersonId", "extensionCount", "parkKind", ${db.dialect.epochMs('"Issue"."parkedUntil"')}, "parkPlan", "text"`;
   return inChunks(ids, async (slice) =>
-    (await q.select(`${sql}(${placeholders(slice.length)})`, slice)).map((row) =>
+    (await db.q.select(Prisma.sql`SELECT ${columns} FROM "Issue" WHERE "id" IN (${Prisma.join(slice)})`)).map((row) =>
       // Added to the facts rather than spread with them into a new object, which takes several times as long.
       Object.assign(factsOf(row), {
         pointId: row[15] as number | null,
@@ -132,12 +113,15 @@ export function issuesOf(q: RowQuery, ids: readonly number[]): Promise<IssueReco
 }
 
 /** The history events of the issues of `ids`, in no particular order; `at` in Unix milliseconds. */
-export function eventsOf(q: RowQuery, ids: readonly number[]): Promise<EventRecord[]> {
-  const sql =
-    `SELECT "id", "issueId", "type", ${q.ms('"at"')}, "fromStatus", "toStatus", "reason", "actorId", "data" ` +
-    `FROM "IssueEvent" WHERE "issueId" IN `;
+export function eventsOf(db: LedgerSql, ids: readonly number[]): Promise<EventRecord[]> {
+  const at = db.dialect.epochMs('"IssueEvent"."at"');
   return inChunks(ids, async (slice) =>
-    (await q.select(`${sql}(${placeholders(slice.length)})`, slice)).map((row) => ({
+    (
+      await db.q.select(
+        Prisma.sql`SELECT "id", "issueId", "type", ${at}, "fromStatus", "toStatus", "reason", "actorId", "data"
+          FROM "IssueEvent" WHERE "issueId" IN (${Prisma.join(slice)})`,
+      )
+    ).map((row) => ({
       id: row[0] as number,
       issueId: row[1] as number,
       type: row[2] as string,
@@ -152,11 +136,10 @@ export function eventsOf(q: RowQuery, ids: readonly number[]): Promise<EventReco
 }
 
 /** The photos of the issues of `ids` by issue, each issue's in the order stored. */
-export async function photosOf(q: RowQuery, ids: readonly number[]): Promise<Map<number, PhotoRecord[]>> {
+export async function photosOf(db: LedgerSql, ids: readonly number[]): Promise<Map<number, PhotoRecord[]>> {
   const rows = await inChunks(ids, (slice) =>
-    q.select(
-      `SELECT "issueId", "stage", "path" FROM "Photo" WHERE "issueId" IN (${placeholders(slice.length)}) ORDER BY "id"`,
-      slice,
+    db.q.select(
+      Prisma.sql`SELECT "issueId", "stage", "path" FROM "Photo" WHERE "issueId" IN (${Prisma.join(slice)}) ORDER BY "id"`,
     ),
   );
   const byIssue = new Map<number, PhotoRecord[]>();
@@ -169,10 +152,6 @@ export async function photosOf(q: RowQuery, ids: readonly number[]): Promise<Map
     list.push({ stage, path });
   }
   return byIssue;
-}
-
-function placeholders(count: number): string {
-  return Array.from({ length: count }, () => "?").join(", ");
 }
 
 function factsOf(row: unknown[]): IssueFacts {

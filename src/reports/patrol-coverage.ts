@@ -15,7 +15,7 @@ import { localPeriod, type Period } from "../domain/deadline.ts";
 import { asksForVisitOn, lastDueDay, patrolSpan, spansDueIn } from "../domain/patrol.ts";
 import { PATROL_FREQUENCIES, PATROL_LEVELS, type PatrolFrequency, type PatrolLevel } from "../domain/types.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
-import { loadScope, type UnitNode } from "./stats-scope.ts";
+import { foundOnPatrol, loadScope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;
 
@@ -386,9 +386,6 @@ export interface PatrolReport {
   problems: UnitStats;
 }
 
-/** Only the issues filed from a patrol check-in. */
-const FOUND_ON_PATROL = { patrolVisitId: { not: null } } as const;
-
 /**
  * The 巡查日报 of a unit (normally a street) for a period of whole local days observed at `asOf`: visits, patrollers
  * and points visited, coverage per level, the plans missed, and the problems found on patrols as the statistics
@@ -406,7 +403,7 @@ export async function patrolReport(
     select: { pointId: true, personId: true, result: true },
   });
   const scope = await loadScope(db, [input.unitId]);
-  const patrolScope = { ...scope, where: { AND: [scope.where, FOUND_ON_PATROL] } };
+  const patrolScope = foundOnPatrol(scope);
   const counting = { timeZone: input.timeZone, officeHours: input.officeHours };
   const problems = (await statsForScope(db, patrolScope, input.period, input.asOf, counting, 0)).get(
     input.unitId,

@@ -18,7 +18,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import { inChunks, MAX_IN_LIST } from "../db/in-chunks.ts";
 import { orgOf, type UnitRef } from "../db/org-queries.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
 type Client = Db | Tx;
 
@@ -37,12 +37,6 @@ export interface Placed {
   communityId: number | null;
   streetId: number | null;
   assigneeUnitId: number | null;
-}
-
-/** Issues whose `column` is one of `ids`: one alternative of a scope's filter (the issues of any of them). */
-export interface PlacedIn {
-  column: (typeof PLACED_BY)[number];
-  ids: readonly number[];
 }
 
 /** The columns of {@link Placed}, to group issues by. */
@@ -67,12 +61,14 @@ export interface Scope {
    * drops the ones outside the scope.
    */
   where: Prisma.IssueWhereInput;
+  /** The same filter as {@link where}, as an SQL condition on the columns of `"Issue"`, for statements written by hand. */
+  sql: Prisma.Sql;
   /**
    * The issues of one unit of the scope exactly (a street's, without those of a department under it): a Prisma
-   * filter, and whether it is exact; when it is not (too many units), also check `containersOf(…).includes(id)`.
-   * `alternatives` is the same filter as data (any of them; none when it is not exact), for hand-written SQL.
+   * filter, the same as SQL on `"Issue"`, and whether it is exact; when it is not (too many units), also check
+   * `containersOf(…).includes(id)`.
    */
-  issuesOf(unitId: number): { where: Prisma.IssueWhereInput; exact: boolean; alternatives: readonly PlacedIn[] };
+  issuesOf(unitId: number): { where: Prisma.IssueWhereInput; sql: Prisma.Sql; exact: boolean };
   /** Whether an issue so placed belongs to any unit of the scope. */
   contains(issue: Placed): boolean;
   /** Ids of the units of the scope an issue so placed belongs to (memoised; do not mutate). */
@@ -211,20 +207,23 @@ function buildScope(
     return ids;
   };
 
-  const memo = new Map<string, readonly number[]>();
+  // Memoised by the four columns in turn: a city's month looks up some 150,000 issues and groups, without a key each.
+  type ByColumn<T> = Map<number | null, T>;
+  const memo: ByColumn<ByColumn<ByColumn<ByColumn<readonly number[]>>>> = new Map();
   const containersOf = (issue: Placed): readonly number[] => {
-    const key = `${issue.gridId}|${issue.communityId}|${issue.streetId}|${issue.assigneeUnitId}`;
-    let ids = memo.get(key);
+    const byAssignee = below(below(below(memo, issue.gridId), issue.communityId), issue.streetId);
+    let ids = byAssignee.get(issue.assigneeUnitId);
     if (!ids) {
       const byArea = areaChain(issue);
       const byDepartment = departmentChain(issue.assigneeUnitId).filter((id) => !byArea.includes(id));
       ids = [...byArea, ...byDepartment];
-      memo.set(key, ids);
+      byAssignee.set(issue.assigneeUnitId, ids);
     }
     return ids;
   };
 
-  const placedIn = (ids: typeof byLevel): PlacedIn[] | null => {
+  // The issues placed under any of the ids, column by column; null when the lists are too long to filter by.
+  const filterFor = (ids: typeof byLevel): PlacedUnder | null => {
     const columns = [
       ["gridId", ids.area],
       ["communityId", ids.community],
@@ -232,14 +231,9 @@ function buildScope(
       ["assigneeUnitId", ids.department],
     ] as const;
     if (columns.reduce((n, [, list]) => n + list.length, 0) > MAX_FILTER_IDS) return null;
-    return columns.filter(([, list]) => list.length > 0).map(([column, list]) => ({ column, ids: list }));
+    return columns.filter(([, list]) => list.length > 0);
   };
-  const filterFor = (alternatives: PlacedIn[]): Prisma.IssueWhereInput => {
-    const wheres = alternatives.map(({ column, ids }): Prisma.IssueWhereInput => ({ [column]: { in: ids } }));
-    return wheres.length === 1 ? (wheres[0] as Prisma.IssueWhereInput) : { OR: wheres };
-  };
-  const scopeIn = placedIn(byLevel);
-  const where = scopeIn ? filterFor(scopeIn) : {};
+  const filter = filterFor(byLevel);
 
   const issuesOf = (unitId: number) => {
     const unit = units.get(unitId);
@@ -253,15 +247,15 @@ function buildScope(
     // Mirrors containersOf: every unit below counts by grid, community and street; by assignee only when the unit
     // is a department.
     const idsOf = (levels: string[]) => subtree.filter((u) => levels.includes(u.level)).map((u) => u.id);
-    const alternatives = placedIn({
+    const own = filterFor({
       area: subtree.map((u) => u.id),
       community: idsOf(["community"]),
       street: idsOf(["street"]),
       department: unit.level === DEPARTMENT_LEVEL ? subtree.map((u) => u.id) : [],
     });
-    return alternatives
-      ? { where: filterFor(alternatives), exact: true, alternatives }
-      : { where: {}, exact: false, alternatives: [] };
+    return own
+      ? { where: placedWhere(own), sql: placedSql(own), exact: true }
+      : { where: {}, sql: Prisma.sql`1 = 1`, exact: false };
   };
 
   return {
@@ -269,10 +263,46 @@ function buildScope(
     units,
     lineage,
     children,
-    where,
+    where: filter ? placedWhere(filter) : {},
+    sql: filter ? placedSql(filter) : Prisma.sql`1 = 1`,
     issuesOf,
     contains: (issue) => containersOf(issue).length > 0,
     containersOf,
+  };
+}
+
+/** The map under `key` in `map`, added when missing. */
+function below<T>(map: Map<number | null, Map<number | null, T>>, key: number | null): Map<number | null, T> {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}
+
+/** Issues placed under one of the ids of any of the columns listed (none: no issue). */
+type PlacedUnder = readonly (readonly [keyof Placed, readonly number[]])[];
+
+function placedWhere(under: PlacedUnder): Prisma.IssueWhereInput {
+  const alternatives: Prisma.IssueWhereInput[] = under.map(([column, ids]) => ({ [column]: { in: [...ids] } }));
+  return alternatives.length === 1 ? (alternatives[0] as Prisma.IssueWhereInput) : { OR: alternatives };
+}
+
+function placedSql(under: PlacedUnder): Prisma.Sql {
+  if (under.length === 0) return Prisma.sql`1 = 0`;
+  const alternatives = under.map(
+    ([column, ids]) => Prisma.sql`${Prisma.raw(`"Issue"."${column}"`)} IN (${Prisma.join(ids)})`,
+  );
+  return Prisma.sql`(${Prisma.join(alternatives, " OR ")})`;
+}
+
+/** The scope narrowed to the issues filed from a patrol check-in. */
+export function foundOnPatrol(scope: Scope): Scope {
+  return {
+    ...scope,
+    where: { AND: [scope.where, { patrolVisitId: { not: null } }] },
+    sql: Prisma.sql`(${scope.sql} AND "Issue"."patrolVisitId" IS NOT NULL)`,
   };
 }
 

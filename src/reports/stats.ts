@@ -1,7 +1,8 @@
 /**
  * Every number the product shows — the 统计 command, the 日清日报 digest, the ledger's cover and 网格汇总 — comes
  * from here, so they agree everywhere. The definitions themselves live in src/domain/metrics.ts, as conditions this
- * module turns into database filters ({@link toWhere}) and counts; it adds no rule of its own.
+ * module turns into database filters (toSql for its own grouped counts, {@link toWhere} for Prisma's lists elsewhere)
+ * and counts; it adds no rule of its own.
  *
  * Periods (see {@link periodFor}; all half-open [from, to), local time zone Asia/Shanghai unless configured):
  *   - "today" (今日): the local calendar day, [00:00, 24:00).
@@ -35,9 +36,11 @@
 import type { Db, Tx } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { limitUnitLookup, orgOf } from "../db/org-queries.ts";
+import { dialectOf } from "../db/sql-dialect.ts";
 import {
   type CountingOptions,
   DEFAULT_TIME_ZONE,
+  type LimitUnit,
   localDateString,
   localPeriod,
   type Period,
@@ -49,6 +52,7 @@ import {
   awaitingVerificationAt,
   closedIn,
   DURATION_KINDS,
+  type DurationFacts,
   type DurationKind,
   type Durations,
   durationsEndingIn,
@@ -59,6 +63,7 @@ import {
   INDICATOR_EVENTS,
   type Indicators,
   type IssueCondition,
+  type IssueHistory,
   indicatorsOf,
   inHandAt,
   inHandStatus,
@@ -79,14 +84,13 @@ import {
   ISSUE_STATUSES,
   type IssueStatus,
 } from "../domain/types.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { dateRange } from "../texts/stats.ts";
 import {
   isGridLevel,
   loadScope,
   loadUnitScope,
   PLACED_BY,
-  PLACED_SELECT,
   type Placed,
   type Scope,
   type UnitNode,
@@ -172,6 +176,23 @@ export function toWhere(condition: IssueCondition): Prisma.IssueWhereInput {
   if ("status" in condition) return { status: { in: [...condition.status] } };
   const compared: Prisma.IssueWhereInput = { [condition.time]: { [PRISMA_OPS[condition.op]]: condition.at } };
   return condition.orUnset ? { OR: [{ [condition.time]: null }, compared] } : compared;
+}
+
+/** The same condition as an SQL condition on the columns of `"Issue"`, for the grouped counts written by hand. */
+export function toSql(condition: IssueCondition): Prisma.Sql {
+  const joined = (parts: readonly IssueCondition[], glue: "AND" | "OR") =>
+    parts.length === 0
+      ? Prisma.raw(glue === "AND" ? "1 = 1" : "1 = 0")
+      : Prisma.sql`(${Prisma.join(parts.map(toSql), ` ${glue} `)})`;
+  if ("all" in condition) return joined(condition.all, "AND");
+  if ("any" in condition) return joined(condition.any, "OR");
+  if ("status" in condition) {
+    const statuses = [...condition.status];
+    return statuses.length === 0 ? Prisma.raw("1 = 0") : Prisma.sql`"Issue"."status" IN (${Prisma.join(statuses)})`;
+  }
+  const column = Prisma.raw(`"Issue"."${condition.time}"`);
+  const compared = Prisma.sql`${column} ${Prisma.raw(condition.op)} ${condition.at}`;
+  return condition.orUnset ? Prisma.sql`(${column} IS NULL OR ${compared})` : compared;
 }
 
 /**
@@ -277,12 +298,12 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 /**
  * Figures for each unit in `unitIds` and the units below them down to `depth` levels (all levels when not given: a
  * community's grids, a street's communities and grids; 1: a street's communities and departments), for `period`
- * observed at `asOf`. About ten grouped queries in all (twice as many, each smaller, when no grid is asked for; see
- * groupedCounts), whatever the number of units: issues are grouped by where they are placed (grid, community and
- * street filed against, assignee unit) in SQL and rolled up the unit tree in memory. Only the durations and
- * the indicators' histories are read per issue, and only for the issues accepted, rectified or closed in the period
- * or with an indicator event in it; durations are counted in each issue's limit unit with `counting` (time zone and
- * office hours; the defaults unless given). Throws UnknownUnitError for an unknown unit.
+ * observed at `asOf`. About ten statements in all, whatever the number of units: issues are grouped by where they are
+ * placed (grid, community and street filed against, assignee unit; see groupedCounts) in SQL and rolled up the unit
+ * tree in memory. Only the durations and the indicators' histories are read per issue, and only for the issues
+ * accepted, rectified or closed in the period or with an indicator event in it; durations are counted in each issue's
+ * limit unit with `counting` (time zone and office hours; the defaults unless given). Throws UnknownUnitError for an
+ * unknown unit.
  */
 export async function statsByUnit(
   db: Client,
@@ -322,45 +343,41 @@ export async function statsForScope(
   counting: CountingOptions = {},
   depth?: number,
 ): Promise<Map<number, UnitStats>> {
-  const inScope = scope.where;
   const t = observationInstant(period, asOf);
   const cumulative = cumulativePeriod(period);
-  const where = (condition: IssueCondition) => ({ AND: [inScope, toWhere(condition)] });
   const wanted = unitsDownTo(scope, depth);
-  const countsBy = groupedCounts(db, [...wanted.values()].some(isGridLevel));
+  const countsBy = groupedCounts(db, scope, [...wanted.values()].some(isGridLevel));
+  const reportedInPeriod = Prisma.sql`"Issue"."reportedAt" >= ${period.from} AND "Issue"."reportedAt" < ${period.to}`;
 
   const [org, categories, reported, rebounds, closed, cumulativeClosed, inHand, awaiting, overdue, rateOpen, steps] =
     await Promise.all([
       orgOf(db),
       loadCategories(db),
-      countsBy(["status", "categoryId"], { AND: [inScope, { reportedAt: { gte: period.from, lt: period.to } }] }),
-      countsBy([], {
-        AND: [
-          inScope,
-          { reportedAt: { gte: period.from, lt: period.to } },
-          { reboundOfId: { not: null } },
-          { status: { notIn: [...NOT_FOUND] } },
-        ],
-      }),
-      countsBy([], where(closedIn(period))),
+      countsBy(["status", "categoryId"], reportedInPeriod),
+      countsBy(
+        [],
+        Prisma.sql`${reportedInPeriod} AND "Issue"."reboundOfId" IS NOT NULL
+          AND "Issue"."status" NOT IN (${Prisma.join([...NOT_FOUND])})`,
+      ),
+      countsBy([], toSql(closedIn(period))),
       // By grid always: the index these counts are read from alone (all issues ever closed) is ordered so.
-      db.issue.groupBy({ by: [...PLACED_BY], where: where(closedIn(cumulative)), _count: { _all: true } }),
-      countsBy(["status"], where(inHandAt(t))),
-      countsBy([], where(awaitingVerificationAt(t))),
-      countsBy([], where(overdueAt(t))),
-      countsBy([], where(rateOpenAt(period, t))),
-      stepsIn(db, inScope, period),
+      groupedCounts(db, scope, true)([], toSql(closedIn(cumulative))),
+      countsBy(["status"], toSql(inHandAt(t))),
+      countsBy([], toSql(awaitingVerificationAt(t))),
+      countsBy([], toSql(overdueAt(t))),
+      countsBy([], toSql(rateOpenAt(period, t))),
+      stepsIn(db, scope, period),
     ]);
 
   const containersOf = wantedContainers(scope, wanted);
   const tallies = new Map<number, Tally>();
   for (const id of wanted.keys()) tallies.set(id, newTally());
-  type Row = Placed & { _count: { _all: number } };
+  type Row = CountedRow<never>;
   const each = (row: Placed, add: (t: Tally) => void) => {
     for (const id of containersOf(row)) add(tallies.get(id) as Tally);
   };
   const addUp = (rows: Row[], add: (t: Tally, n: number) => void) => {
-    for (const row of rows) each(row, (tally) => add(tally, row._count._all));
+    for (const row of rows) each(row, (tally) => add(tally, row.count));
   };
   const count = (rows: Row[], counter: "rebound" | "closed" | "cumulativeClosed" | "overdue" | "rateOpen") =>
     addUp(rows, (tally, n) => {
@@ -370,7 +387,7 @@ export async function statsForScope(
   for (const row of reported) {
     if (!isStatus(row.status)) continue;
     const status = row.status;
-    const n = row._count._all;
+    const n = row.count;
     each(row, (t) => {
       t.byStatus[status] += n;
       if (!NOT_FOUND.has(status)) t.byCategory.set(row.categoryId, (t.byCategory.get(row.categoryId) ?? 0) + n);
@@ -385,7 +402,7 @@ export async function statsForScope(
     if (!isStatus(row.status)) continue;
     const status = inHandStatus(row.status);
     each(row, (tally) => {
-      tally.openByStatus[status] += row._count._all;
+      tally.openByStatus[status] += row.count;
     });
   }
   addUp(awaiting, (tally, n) => {
@@ -400,12 +417,8 @@ export async function statsForScope(
   for (const row of steps.issues) {
     const containers = containersOf(row);
     if (containers.length === 0 || !isStatus(row.status)) continue;
-    const issue = {
-      ...row,
-      status: row.status,
-      limitUnit: limitUnitOf(row.categoryId, row.gridId),
-      events: steps.eventsOf.get(row.id) ?? [],
-    };
+    const events = steps.eventsOf.get(row.id) ?? [];
+    const issue = steppedIssue(row, row.status, events, limitUnitOf(row.categoryId, row.gridId));
     let placed = placements.get(containers);
     if (!placed) {
       placed = { hours: mapDurations(() => []), history: emptyTally() };
@@ -435,33 +448,28 @@ export async function statsForScope(
 
 /** A group of issues counted: where they are placed, the other columns grouped by, and how many. */
 type CountedRow<K extends "status" | "categoryId"> = Placed &
-  Pick<{ status: string; categoryId: number | null }, K> & { _count: { _all: number } };
+  Pick<{ status: string; categoryId: number | null }, K> & { count: number };
 
 /**
- * Counts of issues grouped by placement and `extra` columns. By grid when a unit asked for is a grid (`byGrid`); when
- * none is, an issue filed against a community or street counts for the units asked for whatever its grid (behaviour
- * §8.5, containersOf), so those are grouped without it, in a few times fewer groups, and only the issues filed against
- * neither are grouped by grid as well, to climb the tree from their grid.
+ * Counts of the scope's issues meeting an SQL condition, grouped by placement and `extra` columns. By grid when a unit
+ * asked for is a grid (`byGrid`); when none is, an issue filed against a community or street counts for the units
+ * asked for whatever its grid (behaviour §8.5, containersOf), so those are grouped without it, in a few times fewer
+ * groups, and only the issues filed against neither are grouped by grid as well, to climb the tree from their grid.
  */
-function groupedCounts(db: Client, byGrid: boolean) {
-  const counted = { _count: { _all: true } } as const;
-  return async <K extends "status" | "categoryId">(
-    extra: readonly K[],
-    where: Prisma.IssueWhereInput,
-  ): Promise<CountedRow<K>[]> => {
-    const groups = (by: readonly Prisma.IssueScalarFieldEnum[], filter: Prisma.IssueWhereInput) =>
-      db.issue.groupBy({ by: [...by], where: filter, ...counted }) as unknown as Promise<CountedRow<K>[]>;
-    if (byGrid) return groups([...PLACED_BY, ...extra], where);
-    const [filed, unfiled] = await Promise.all([
-      groups([...FILED_BY, ...extra], where),
-      groups([...PLACED_BY, ...extra], { AND: [where, { communityId: null, streetId: null }] }),
-    ]);
-    return [
-      ...filed
-        .filter((row) => row.communityId !== null || row.streetId !== null)
-        .map((row) => ({ ...row, gridId: null })),
-      ...unfiled,
+function groupedCounts(db: Client, scope: Scope, byGrid: boolean) {
+  const grid = byGrid
+    ? Prisma.sql`"Issue"."gridId"`
+    : Prisma.sql`CASE WHEN "Issue"."communityId" IS NULL AND "Issue"."streetId" IS NULL THEN "Issue"."gridId" END`;
+  return <K extends "status" | "categoryId">(extra: readonly K[], condition: Prisma.Sql): Promise<CountedRow<K>[]> => {
+    const others = [...FILED_BY, ...extra];
+    const columns = [
+      Prisma.sql`${grid} AS "gridId"`,
+      ...others.map((column) => Prisma.raw(`"Issue"."${column}"`)),
+      Prisma.sql`CAST(COUNT(*) AS INTEGER) AS "count"`,
     ];
+    const groups = Prisma.raw(others.map((_, i) => i + 2).join(", "));
+    return db.$queryRaw<CountedRow<K>[]>`SELECT ${Prisma.join(columns)} FROM "Issue"
+      WHERE ${scope.sql} AND ${condition} GROUP BY 1, ${groups}`;
   };
 }
 
@@ -502,64 +510,102 @@ function wantedContainers(scope: Scope, wanted: ReadonlyMap<number, UnitNode>): 
   };
 }
 
-/** What the durations and the indicators read of an issue. */
-const STEP_SELECT = {
-  id: true,
-  ...PLACED_SELECT,
-  categoryId: true,
-  status: true,
-  reportedAt: true,
-  deadline: true,
-  acceptedAt: true,
-  rectifiedAt: true,
-  closedAt: true,
-  parkedAt: true,
-} as const satisfies Prisma.IssueSelect;
+/** What the durations and the indicators read of an issue, as the statements below return it. */
+interface StepRow extends Placed {
+  id: number;
+  categoryId: number | null;
+  status: string;
+  /** Times in Unix milliseconds (SqlDialect.epochMs), turned into dates by {@link steppedIssue}. */
+  reportedAt: number;
+  deadline: number | null;
+  acceptedAt: number | null;
+  rectifiedAt: number | null;
+  closedAt: number | null;
+  parkedAt: number | null;
+}
 
-/** Whether an event's data names a kind (a park event's "parked" | "deferred"), and which. */
-function kindOf(data: unknown): string | null {
-  if (typeof data !== "object" || data === null || !("kind" in data)) return null;
-  return typeof data.kind === "string" ? data.kind : null;
+/** The columns of a {@link StepRow} read as they are, and its times. */
+const STEP_COLUMNS = ["id", ...PLACED_BY, "categoryId", "status"] as const;
+const STEP_TIMES = ["reportedAt", "deadline", "acceptedAt", "rectifiedAt", "closedAt", "parkedAt"] as const;
+
+/** An event the indicators count, as the statement below returns it: its time in Unix milliseconds. */
+interface EventRow {
+  issueId: number;
+  type: string;
+  at: number;
+  /** A park event's kind ("parked" | "deferred"); null for the others. */
+  kind: string | null;
+}
+
+/** An issue as the durations and the indicators read it, with its indicator events in the period. */
+type SteppedIssue = DurationFacts & IssueHistory;
+
+function dateOf(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
+}
+
+function steppedIssue(
+  row: StepRow,
+  status: IssueStatus,
+  events: readonly HistoryEvent[],
+  limitUnit: LimitUnit | null,
+): SteppedIssue {
+  return {
+    status,
+    reportedAt: new Date(row.reportedAt),
+    deadline: dateOf(row.deadline),
+    acceptedAt: dateOf(row.acceptedAt),
+    rectifiedAt: dateOf(row.rectifiedAt),
+    closedAt: dateOf(row.closedAt),
+    parkedAt: dateOf(row.parkedAt),
+    limitUnit,
+    events,
+  };
 }
 
 /**
  * The issues of the scope whose durations or history in the period may count (durationsEndingIn and issueTallier
  * decide), with their indicator events in the period: the issues accepted, rectified or closed in the period, in one
- * query that follows the three times' indexes; the period's events of counted issues by their time; and by id the
- * few issues with such an event and no step in the period. The cross-check tests fail if metrics.ts ever counts
- * other issues.
+ * statement that follows the three times' indexes; the period's events of counted issues by their time; and by id
+ * the few issues with such an event and no step in the period. The cross-check tests fail if metrics.ts ever counts
+ * other issues. Written by hand to read the times as numbers: Prisma's turning every time into a Date through text
+ * cost more than the statements (a city's month: 55,000 issues and 46,000 events).
  */
-async function stepsIn(db: Client, inScope: Prisma.IssueWhereInput, period: Period) {
-  const inPeriod = { gte: period.from, lt: period.to };
-  const eventsOf = (types: readonly string[]) => ({
-    type: { in: [...types] },
-    at: inPeriod,
-    issue: { AND: [inScope, { status: { notIn: [...NOT_FOUND] } }] },
-  });
-  const [stepped, events, parkEvents] = await Promise.all([
-    db.issue.findMany({
-      where: { AND: [inScope, { OR: [{ acceptedAt: inPeriod }, { rectifiedAt: inPeriod }, { closedAt: inPeriod }] }] },
-      select: STEP_SELECT,
-    }),
-    // Only a park event's data says anything the indicators read (its kind): the many others are read without it.
-    db.issueEvent.findMany({
-      where: eventsOf(INDICATOR_EVENTS.filter((type) => type !== "park")),
-      select: { issueId: true, type: true, at: true },
-    }),
-    db.issueEvent.findMany({ where: eventsOf(["park"]), select: { issueId: true, type: true, at: true, data: true } }),
-  ]);
-  const historyOf = new Map<number, HistoryEvent[]>();
-  for (const e of [...events, ...parkEvents]) {
-    const list = historyOf.get(e.issueId) ?? [];
-    list.push({ type: e.type, at: e.at, kind: "data" in e ? kindOf(e.data) : null });
-    historyOf.set(e.issueId, list);
-  }
-  const read = new Set(stepped.map((issue) => issue.id));
-  const others = await inChunks(
-    [...historyOf.keys()].filter((id) => !read.has(id)),
-    (ids) => db.issue.findMany({ where: { id: { in: ids } }, select: STEP_SELECT }),
+async function stepsIn(db: Client, scope: Scope, period: Period) {
+  const { epochMs, jsonText } = dialectOf(db);
+  const column = (table: string, name: string) => Prisma.raw(`"${table}"."${name}"`);
+  const times = STEP_TIMES.map((time) => Prisma.sql`${epochMs(`"Issue"."${time}"`)} AS "${Prisma.raw(time)}"`);
+  const columns = Prisma.join([...STEP_COLUMNS.map((name) => column("Issue", name)), ...times]);
+  const inPeriod = (table: string, name: string) =>
+    Prisma.sql`(${column(table, name)} >= ${period.from} AND ${column(table, name)} < ${period.to})`;
+  const stepped = Prisma.join(
+    (["acceptedAt", "rectifiedAt", "closedAt"] as const).map((time) => inPeriod("Issue", time)),
+    " OR ",
   );
-  return { issues: [...stepped, ...others], eventsOf: historyOf };
+  // Only a park event's data says anything the indicators read (its kind).
+  const kind = jsonText(`"IssueEvent"."data"`, "kind");
+  const [issues, events] = await Promise.all([
+    db.$queryRaw<StepRow[]>`SELECT ${columns} FROM "Issue" WHERE ${scope.sql} AND (${stepped})`,
+    db.$queryRaw<EventRow[]>`
+      SELECT "IssueEvent"."issueId", "IssueEvent"."type", ${epochMs(`"IssueEvent"."at"`)} AS "at",
+        CASE WHEN "IssueEvent"."type" = 'park' THEN ${kind} END AS "kind"
+      FROM "IssueEvent" JOIN "Issue" ON "Issue"."id" = "IssueEvent"."issueId"
+      WHERE "IssueEvent"."type" IN (${Prisma.join(INDICATOR_EVENTS)}) AND ${inPeriod("IssueEvent", "at")}
+        AND "Issue"."status" NOT IN (${Prisma.join([...NOT_FOUND])}) AND ${scope.sql}`,
+  ]);
+  const eventsOf = new Map<number, HistoryEvent[]>();
+  for (const e of events) {
+    const event = { type: e.type, at: new Date(e.at), kind: e.kind };
+    const list = eventsOf.get(e.issueId);
+    if (list) list.push(event);
+    else eventsOf.set(e.issueId, [event]);
+  }
+  const read = new Set(issues.map((issue) => issue.id));
+  const others = await inChunks(
+    [...eventsOf.keys()].filter((id) => !read.has(id)),
+    (ids) => db.$queryRaw<StepRow[]>`SELECT ${columns} FROM "Issue" WHERE "Issue"."id" IN (${Prisma.join(ids)})`,
+  );
+  return { issues: [...issues, ...others], eventsOf };
 }
 
 function finish(

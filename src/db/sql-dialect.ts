@@ -1,0 +1,31 @@
+import { Prisma } from "../generated/prisma/client.ts";
+import type { Db, Tx } from "./client.ts";
+
+/**
+ * What differs between SQLite and PostgreSQL in the few statements written by hand (the statistics' per-issue reads,
+ * where Prisma's turning of every DateTime into a Date costs more than the query).
+ */
+export interface SqlDialect {
+  /** A DateTime column (a quoted, qualified name) as Unix milliseconds, a number; NULL stays NULL. */
+  epochMs(column: string): Prisma.Sql;
+  /** The text at a top-level key of a JSON column (a quoted, qualified name), NULL when absent. */
+  jsonText(column: string, key: string): Prisma.Sql;
+}
+
+/** SQLite stores a DateTime as Unix milliseconds (see openDb); `+ 0` drops the column's declared type. */
+const SQLITE: SqlDialect = {
+  epochMs: (column) => Prisma.raw(`(${column} + 0)`),
+  jsonText: (column, key) => Prisma.sql`json_extract(${Prisma.raw(column)}, ${`$.${key}`})`,
+};
+
+/** PostgreSQL stores a DateTime as timestamp(3) in UTC (see openDb): its epoch, in milliseconds, as a double. */
+const POSTGRES: SqlDialect = {
+  epochMs: (column) => Prisma.raw(`(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`),
+  jsonText: (column, key) => Prisma.sql`(${Prisma.raw(column)} ->> ${key})`,
+};
+
+/** The dialect of a client, or of a transaction's client. */
+export function dialectOf(db: Db | Tx): SqlDialect {
+  // Prisma keeps its provider on the client and on the transaction clients it hands out.
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql" ? POSTGRES : SQLITE;
+}
