@@ -134,11 +134,9 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     onSent: async (sent) => {
       const issueId = issueOfCardKey(sent.key);
       if (issueId !== null && sent.messageId) {
-        await db.issue.update({
-          where: { id: issueId },
-          data: { cardMessageId: sent.messageId },
-          select: { id: true },
-        });
+        // Raw, as every statement a filed report costs: Prisma does not compile it.
+        await db.$executeRaw`UPDATE "Issue" SET "cardMessageId" = ${sent.messageId}, "updatedAt" = ${new Date()}
+          WHERE "id" = ${issueId}`;
         // The card of an issue another system filed (sent to the chat, not a reply) opens the issue's thread.
         if (sent.kind === "send") {
           await db.issue.updateMany({

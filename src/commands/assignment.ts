@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import { categoryOf, holders, issueLimit, orgOf } from "../db/org-queries.ts";
 import { computeDeadline } from "../domain/deadline.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { CommandContext } from "./context.ts";
 
 /** Who a new issue goes to, if anyone: the category's default department, else the grid head. */
@@ -61,41 +62,44 @@ interface PlacedReport {
   reportedAt: Date;
 }
 
-/** An open issue of the same category at the same place within 24 hours: the new one is probably a duplicate. */
-export async function findSuspectedDuplicate(tx: Tx, issue: PlacedReport): Promise<number | null> {
-  if (issue.categoryId === null || issue.gridId === null) return null;
-  const original = await tx.issue.findFirst({
-    where: {
-      categoryId: issue.categoryId,
-      gridId: issue.gridId,
-      ...(issue.pointId !== null ? { pointId: issue.pointId } : {}),
-      status: { in: ["reported", "assigned", "accepted", "rectified"] },
-      reportedAt: {
-        gte: new Date(issue.reportedAt.getTime() - DUPLICATE_WINDOW_HOURS * HOUR_MS),
-        lte: issue.reportedAt,
-      },
-    },
-    orderBy: { reportedAt: "asc" },
-    select: { id: true },
-  });
-  return original?.id ?? null;
+/** An issue found for a report about to be filed: its id and number. */
+export interface FoundIssue {
+  id: number;
+  number: number;
 }
 
-/** A closed issue of the same category at the same point (or grid, when no point is known) within 30 days. */
-export async function findReboundOrigin(tx: Tx, issue: PlacedReport): Promise<number | null> {
-  if (issue.categoryId === null || issue.gridId === null) return null;
-  const origin = await tx.issue.findFirst({
-    where: {
-      categoryId: issue.categoryId,
-      ...(issue.pointId !== null ? { pointId: issue.pointId } : { gridId: issue.gridId }),
-      status: "closed",
-      closedAt: {
-        gte: new Date(issue.reportedAt.getTime() - REBOUND_WINDOW_DAYS * 24 * HOUR_MS),
-        lte: issue.reportedAt,
-      },
-    },
-    orderBy: { closedAt: "desc" },
-    select: { id: true },
-  });
-  return origin?.id ?? null;
+/** What a report about to be filed is linked to, by {@link findLinks}. */
+export interface Links {
+  /** An open issue of the same category at the same place within 24 hours: the new one is probably a duplicate. */
+  suspected: FoundIssue | null;
+  /** A closed issue of the same category at the same point (or grid, when no point is known) within 30 days. */
+  rebound: FoundIssue | null;
+}
+
+/**
+ * The issues a report about to be filed is linked to ({@link Links}; the rebound only when `lookForRebound`), in one
+ * statement. A report with no category or grid is linked to none.
+ */
+export async function findLinks(tx: Tx, issue: PlacedReport, lookForRebound: boolean): Promise<Links> {
+  if (issue.categoryId === null || issue.gridId === null) return { suspected: null, rebound: null };
+  const at = issue.reportedAt;
+  const samePoint = issue.pointId === null ? Prisma.empty : Prisma.sql` AND "pointId" = ${issue.pointId}`;
+  const duplicate = Prisma.sql`SELECT 'duplicate' AS "link", "id", "number" FROM "Issue"
+    WHERE "categoryId" = ${issue.categoryId} AND "gridId" = ${issue.gridId}${samePoint}
+      AND "status" IN ('reported', 'assigned', 'accepted', 'rectified')
+      AND "reportedAt" >= ${new Date(at.getTime() - DUPLICATE_WINDOW_HOURS * HOUR_MS)} AND "reportedAt" <= ${at}
+    ORDER BY "reportedAt" ASC LIMIT 1`;
+  const place =
+    issue.pointId === null ? Prisma.sql`"gridId" = ${issue.gridId}` : Prisma.sql`"pointId" = ${issue.pointId}`;
+  const rebound = Prisma.sql`SELECT 'rebound' AS "link", "id", "number" FROM "Issue"
+    WHERE "categoryId" = ${issue.categoryId} AND ${place} AND "status" = 'closed'
+      AND "closedAt" >= ${new Date(at.getTime() - REBOUND_WINDOW_DAYS * 24 * HOUR_MS)} AND "closedAt" <= ${at}
+    ORDER BY "closedAt" DESC LIMIT 1`;
+  const rows = await tx.$queryRaw<{ link: string; id: number; number: number }[]>`
+    SELECT * FROM (${duplicate}) AS "d"${lookForRebound ? Prisma.sql` UNION ALL SELECT * FROM (${rebound}) AS "r"` : Prisma.empty}`;
+  const found = (link: string) => {
+    const row = rows.find((r) => r.link === link);
+    return row ? { id: Number(row.id), number: Number(row.number) } : null;
+  };
+  return { suspected: found("duplicate"), rebound: found("rebound") };
 }

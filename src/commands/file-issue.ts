@@ -1,11 +1,12 @@
 import type { Tx } from "../db/client.ts";
 import { ancestorAt, dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
+import { ownerIn } from "../db/owners.ts";
 import { type CategoryScore, classify, findPlace } from "../domain/match.ts";
 import { hasUrgentWord } from "../texts/words.ts";
-import { deadlineFor, findReboundOrigin, findSuspectedDuplicate, resolveAssignee } from "./assignment.ts";
+import { deadlineFor, findLinks, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
 import { ensurePerson } from "./ensure-person.ts";
-import { syncIssueCard } from "./sync-issue-card.ts";
+import { imageKeysOf, postNewIssueCard } from "./sync-issue-card.ts";
 
 export interface FileIssueInput {
   chatId: string;
@@ -117,11 +118,11 @@ export async function placeReport(
   };
 }
 
-/** The placement of an existing issue, for a new issue about the same problem at the same place. */
-async function placementOf(tx: Tx, issueId: number): Promise<Placement> {
+/** The placement of an existing issue, for a new issue about the same problem at the same place; and its number. */
+async function placementOf(tx: Tx, issueId: number): Promise<Placement & { number: number }> {
   const issue = await tx.issue.findUniqueOrThrow({
     where: { id: issueId },
-    select: { gridId: true, pointId: true, categoryId: true },
+    select: { gridId: true, pointId: true, categoryId: true, number: true },
   });
   return { ...issue, placeFromText: false };
 }
@@ -164,11 +165,9 @@ export async function fileIssue(
   if (existing) return { id: existing.id, created: false };
 
   const reporter = input.reporter ? await ensurePerson(tx, input.reporter) : null;
+  const origin = input.reboundOfId === undefined ? undefined : await placementOf(tx, input.reboundOfId);
   const placement =
-    input.external?.placement ??
-    (input.reboundOfId === undefined
-      ? await placeReport(tx, input.chatUnitId, reporter?.id ?? null, input.text)
-      : await placementOf(tx, input.reboundOfId));
+    input.external?.placement ?? origin ?? (await placeReport(tx, input.chatUnitId, reporter?.id ?? null, input.text));
   const urgent = hasUrgentWord(input.text);
   const number = await nextIssueNumber(tx);
   const assignee =
@@ -178,11 +177,13 @@ export async function fileIssue(
   const deadline = await deadlineFor(tx, { ...placement, reportedAt: input.reportedAt, urgent }, ctx);
   const status = assignee ? "assigned" : "reported";
   const candidate = { ...placement, reportedAt: input.reportedAt };
-  const links = {
-    suspectedDuplicateOfId: await findSuspectedDuplicate(tx, candidate),
-    reboundOfId: input.reboundOfId ?? (await findReboundOrigin(tx, candidate)),
-  };
+  const found = await findLinks(tx, candidate, origin === undefined);
+  const suspected = found.suspected;
+  const rebound =
+    input.reboundOfId !== undefined && origin ? { id: input.reboundOfId, number: origin.number } : found.rebound;
+  const links = { suspectedDuplicateOfId: suspected?.id ?? null, reboundOfId: rebound?.id ?? null };
 
+  // Written whole and never read back: the card is drawn from what was written.
   const issue = await tx.issue.create({
     data: {
       number,
@@ -210,10 +211,9 @@ export async function fileIssue(
       }),
       ...links,
     },
-    select: { id: true },
   });
-  await attachPhotos(tx, issue.id, "before", input.photos, { newIssue: true });
-  await tx.issueEvent.create({
+  const photoIds = await attachPhotos(tx, issue.id, "before", input.photos, { newIssue: true });
+  const filed = await tx.issueEvent.create({
     data: {
       issueId: issue.id,
       type: "filed",
@@ -232,7 +232,24 @@ export async function fileIssue(
       },
     },
   });
-  await syncIssueCard(tx, issue.id, ctx);
+  const photos = uniqueShas(input.photos).map((sha256, i) => ({ id: photoIds[i] ?? 0, stage: "before", sha256 }));
+  const org = await orgOf(tx);
+  const named = assignee?.personId ? org.dutiesByPerson.get(assignee.personId)?.[0] : undefined;
+  await postNewIssueCard(
+    tx,
+    {
+      issue: { ...issue, reporter, photos, events: [{ ...filed, actor: reporter }] },
+      // Nobody has accepted a new issue: it is in the hands it was given.
+      owner: assignee ? ownerIn(org, issue, named && { name: named.name, openId: named.openId }) : null,
+      imageKeys: await imageKeysOf(tx, photos),
+      linked: {
+        suspectedDuplicateOf: suspected?.number ?? null,
+        duplicateOf: null,
+        reboundOf: rebound?.number ?? null,
+      },
+    },
+    ctx,
+  );
   return { id: issue.id, created: true };
 }
 
@@ -246,7 +263,9 @@ function alreadyFiled(tx: Tx, input: FileIssueInput): Promise<{ id: number } | n
     });
   }
   if (sourceMessageId === undefined) return Promise.resolve(null);
-  return tx.issue.findUnique({ where: { sourceMessageId }, select: { id: true } });
+  return tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Issue" WHERE "sourceMessageId" = ${sourceMessageId}`.then(
+    ([row]) => (row ? { id: Number(row.id) } : null),
+  );
 }
 
 /**
@@ -261,7 +280,7 @@ export async function attachPhotos(
   options: { newIssue?: boolean } = {},
 ): Promise<number[]> {
   if (photos.length === 0) return [];
-  const shas = [...new Set(photos.map((p) => p.sha256))];
+  const shas = uniqueShas(photos);
   const existing = options.newIssue
     ? []
     : await tx.photo.findMany({ where: { issueId, sha256: { in: shas } }, select: { id: true, sha256: true } });
@@ -285,14 +304,17 @@ export async function attachPhotos(
   return shas.map((sha) => ids.get(sha) ?? 0);
 }
 
+/** The photos' contents, each once, in the order they first appear. */
+function uniqueShas(photos: readonly PhotoFile[]): string[] {
+  return [...new Set(photos.map((p) => p.sha256))];
+}
+
 /** The first issue is #1001, so numbers read like the campaign's paper ledgers. */
 const FIRST_NUMBER = 1001;
 
 async function nextIssueNumber(tx: Tx): Promise<number> {
-  const row = await tx.sequence.upsert({
-    where: { name: "issue" },
-    create: { name: "issue", value: FIRST_NUMBER },
-    update: { value: { increment: 1 } },
-  });
-  return row.value;
+  const [row] = await tx.$queryRaw<{ value: number }[]>`
+    INSERT INTO "Sequence" ("name", "value") VALUES ('issue', ${FIRST_NUMBER})
+    ON CONFLICT ("name") DO UPDATE SET "value" = "Sequence"."value" + 1 RETURNING "value"`;
+  return Number(row?.value);
 }

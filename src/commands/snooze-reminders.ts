@@ -5,6 +5,7 @@
 
 import type { Db, Tx } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
+import { claimedKeys } from "../db/once.ts";
 
 const KIND = "reminder.snooze";
 
@@ -32,10 +33,15 @@ export async function snoozeReminders(
   if (issue) await db.issue.update({ where: { id: issueId }, data: { nextReminderAt: snooze.at, ...issue } });
 }
 
-/** Until when each of the issues has its reminders put off, for those that were ever snoozed. */
+/**
+ * Until when each of the issues has its reminders put off, for those that were ever snoozed. Few are: their keys are
+ * looked up first, and the rows of those found read.
+ */
 export async function snoozesOf(db: Db | Tx, issueIds: readonly number[]): Promise<Map<number, Date>> {
-  const rows = await inChunks(issueIds, (ids) =>
-    db.jobRun.findMany({ where: { key: { in: ids.map(snoozeKey) } }, select: { data: true } }),
+  const taken = await claimedKeys(db, issueIds.map(snoozeKey));
+  const rows = await inChunks(
+    issueIds.filter((id) => taken.has(snoozeKey(id))),
+    (ids) => db.jobRun.findMany({ where: { key: { in: ids.map(snoozeKey) } }, select: { data: true } }),
   );
   const result = new Map<number, Date>();
   for (const { data } of rows) {

@@ -10,11 +10,12 @@ import {
   orgOf,
   unitSubtree,
 } from "../db/org-queries.ts";
-import { ownersOf } from "../db/owners.ts";
+import { type Owner, ownersOf } from "../db/owners.ts";
 import { changesOf } from "../domain/changes.ts";
 import { PARK_KINDS, type ParkKind } from "../domain/extension.ts";
 import { classify } from "../domain/match.ts";
 import { type CategoryClass, type CategoryKind, type IssueStatus, OPEN_STATUSES, type Role } from "../domain/types.ts";
+import { type Issue, type IssueEvent, type Person, type Photo, Prisma } from "../generated/prisma/client.ts";
 import { enqueue, type OutboxRef } from "../lark/outbox.ts";
 import { departmentCard, type IssueView, issueCard } from "../presenters/issue-card.ts";
 import { SYSTEM_ACTOR } from "../texts/commands.ts";
@@ -123,9 +124,38 @@ export async function syncIssueCard(
   const first = await tx.outboxMessage.findUnique({ where: { key }, select: { id: true } });
   if (!first && options.redrawOnly) return;
   const { issue, view } = await readIssue(tx, issueId);
+  const posted = first ? { card: await currentCard(tx, issueId) } : {};
+  await queueCards(tx, issue, view, ctx, posted, await postedDepartmentChats(tx, issueId));
+}
+
+/**
+ * Queues the card of an issue filed in this transaction (see {@link syncIssueCard}), drawn from what the filing wrote:
+ * nothing of it is read back, and it has no card anywhere yet.
+ */
+export async function postNewIssueCard(
+  tx: Tx,
+  record: IssueRecord,
+  ctx: Pick<CommandContext, "now" | "timeZone">,
+): Promise<void> {
+  await queueCards(tx, record.issue, issueView(await orgOf(tx), record), ctx, {}, new Set());
+}
+
+/**
+ * Queues the issue's card: the first post, or a patch of the card posted before (`posted.card`, as patches name it);
+ * then the department copies (see `syncDepartmentCards`).
+ */
+async function queueCards(
+  tx: Tx,
+  issue: Pick<Issue, "id" | "sourceChatId" | "sourceMessageId" | "assigneeUnitId">,
+  view: IssueView,
+  ctx: Pick<CommandContext, "now" | "timeZone">,
+  posted: { card?: string | OutboxRef },
+  postedChats: ReadonlySet<string>,
+): Promise<void> {
   if (!issue.sourceChatId) return;
+  const key = cardKey(issue.id);
   const content = JSON.stringify(issueCard(view, ctx.now, ctx.timeZone));
-  if (!first) {
+  if (!posted.card) {
     // A report gets its card in its thread; an issue another system filed gets its card in the chat, and the card's
     // thread becomes the issue's (the sender records the card as its source message).
     await enqueue(
@@ -150,9 +180,9 @@ export async function syncIssueCard(
           },
     );
   } else {
-    await patchCard(tx, key, issue.sourceChatId, await currentCard(tx, issueId), content);
+    await patchCard(tx, key, issue.sourceChatId, posted.card, content);
   }
-  await syncDepartmentCards(tx, issue, view, ctx);
+  await syncDepartmentCards(tx, issue, view, ctx, postedChats);
 }
 
 /** Queues a numbered patch of the card posted under `key`, unless its latest patch already says `content`. */
@@ -167,12 +197,27 @@ async function patchCard(tx: Tx, key: string, chatId: string, target: string | O
   await enqueue(tx, { key: `${key}:v${version}`, kind: "patch", chatId, target, msgType: "interactive", content });
 }
 
-/** Posts the card in the groups of the department the issue is routed to, and updates every copy posted before. */
+/** The department groups where the issue's card was posted. */
+async function postedDepartmentChats(tx: Tx, issueId: number): Promise<Set<string>> {
+  const posted = await tx.outboxMessage.findMany({
+    where: { key: { startsWith: `dept-card:${issueId}:` } },
+    select: { key: true, chatId: true },
+  });
+  return new Set(
+    posted.flatMap((p) => (issueOfDepartmentCardKey(p.key) !== null && p.chatId !== null ? [p.chatId] : [])),
+  );
+}
+
+/**
+ * Posts the card in the groups of the department the issue is routed to, and updates every copy posted before (in
+ * `postedChats`).
+ */
 async function syncDepartmentCards(
   tx: Tx,
   issue: { id: number; assigneeUnitId: number | null },
   view: IssueView,
   ctx: Pick<CommandContext, "now" | "timeZone">,
+  postedChats: ReadonlySet<string>,
 ): Promise<void> {
   const org = await orgOf(tx);
   const current = new Set(
@@ -180,13 +225,7 @@ async function syncDepartmentCards(
       .filter((b) => b.purpose === "department" && b.unitId === issue.assigneeUnitId)
       .map((b) => b.chatId),
   );
-  const posted = await tx.outboxMessage.findMany({
-    where: { key: { startsWith: `dept-card:${issue.id}:` } },
-    select: { key: true, chatId: true },
-  });
-  const postedChats = new Set(posted.filter((p) => issueOfDepartmentCardKey(p.key) !== null).map((p) => p.chatId));
   for (const chatId of new Set([...current, ...postedChats])) {
-    if (chatId === null) continue;
     const unitId = org.bindings.get(chatId)?.unitId;
     const department = {
       name: (unitId === undefined ? undefined : org.units.get(unitId))?.name ?? "",
@@ -207,6 +246,22 @@ export async function loadIssueView(tx: Tx, issueId: number): Promise<IssueView>
   return (await readIssue(tx, issueId)).view;
 }
 
+/**
+ * What an issue's card is drawn from besides the org: the issue with its reporter, photos and history, who answers for
+ * it, its photos' image keys and the numbers of the issues it is linked to.
+ */
+export interface IssueRecord {
+  issue: Issue & {
+    reporter: Pick<Person, "name" | "openId"> | null;
+    photos: Pick<Photo, "id" | "stage" | "sha256">[];
+    events: (Pick<IssueEvent, "id" | "type" | "reason" | "data" | "at"> & { actor: Pick<Person, "name"> | null })[];
+  };
+  owner: Owner | null;
+  /** Lark image keys by photo content. */
+  imageKeys: ReadonlyMap<string, string>;
+  linked: { suspectedDuplicateOf: number | null; duplicateOf: number | null; reboundOf: number | null };
+}
+
 async function readIssue(tx: Tx, issueId: number) {
   const issue = await tx.issue.findUniqueOrThrow({
     where: { id: issueId },
@@ -217,6 +272,32 @@ async function readIssue(tx: Tx, issueId: number) {
     },
   });
   const org = await orgOf(tx);
+  const owner = (await ownersOf(tx, [issue])).get(issue.id) ?? null;
+  const numberOf = async (id: number | null) =>
+    id === null ? null : ((await tx.issue.findUnique({ where: { id }, select: { number: true } }))?.number ?? null);
+  const record: IssueRecord = {
+    issue,
+    owner,
+    imageKeys: await imageKeysOf(tx, issue.photos),
+    linked: {
+      suspectedDuplicateOf: await numberOf(issue.suspectedDuplicateOfId),
+      duplicateOf: await numberOf(issue.duplicateOfId),
+      reboundOf: await numberOf(issue.reboundOfId),
+    },
+  };
+  return { issue, view: issueView(org, record) };
+}
+
+/** The Lark image keys of the photos' contents that were uploaded. */
+export async function imageKeysOf(tx: Tx, photos: readonly { sha256: string }[]): Promise<Map<string, string>> {
+  if (photos.length === 0) return new Map();
+  const keys = await tx.$queryRaw<{ sha256: string; imageKey: string }[]>`
+    SELECT "sha256", "imageKey" FROM "LarkImage" WHERE "sha256" IN (${Prisma.join(photos.map((p) => p.sha256))})`;
+  return new Map(keys.map((k) => [k.sha256, k.imageKey]));
+}
+
+/** The issue card's view of an issue. Pure. */
+function issueView(org: Org, { issue, owner, imageKeys, linked }: IssueRecord): IssueView {
   const { category, grid, point } = filedUnder(org, issue);
   const chatUnitId = issue.sourceChatId ? (org.bindings.get(issue.sourceChatId)?.unitId ?? null) : null;
   const anchor = issue.gridId ?? chatUnitId;
@@ -224,25 +305,17 @@ async function readIssue(tx: Tx, issueId: number) {
   const scope = community?.id ?? chatUnitId;
   const units = scope === null ? [] : unitSubtree(org, scope);
 
-  const owner = (await ownersOf(tx, [issue])).get(issue.id);
   const assignee: IssueView["assignee"] = owner
     ? { name: owner.unit ?? owner.people[0]?.name ?? "", mentions: owner.people.map((p) => p.openId) }
     : null;
   const dispatchers = community ? holders(org, community.id, "secretary").map((p) => p.openId) : [];
-  const keys = await tx.larkImage.findMany({ where: { sha256: { in: issue.photos.map((p) => p.sha256) } } });
-  const keyBySha = new Map(keys.map((k) => [k.sha256, k.imageKey]));
   const scopeIds = new Set(units.map((u) => u.id));
   const staff = org.duties.filter((d) => scopeIds.has(d.unitId) && STAFF_ROLES.has(d.role));
   const departments = [...org.units.values()].filter((u) => u.level === "department");
-  const suspected = issue.suspectedDuplicateOfId
-    ? await tx.issue.findUnique({ where: { id: issue.suspectedDuplicateOfId } })
-    : null;
-  const duplicateOf = issue.duplicateOfId ? await tx.issue.findUnique({ where: { id: issue.duplicateOfId } }) : null;
-  const reboundOf = issue.reboundOfId ? await tx.issue.findUnique({ where: { id: issue.reboundOfId } }) : null;
 
   const attempts = rectificationAttempts(issue.events);
 
-  const view: IssueView = {
+  return {
     id: issue.id,
     number: issue.number,
     status: issue.status as IssueStatus,
@@ -271,12 +344,12 @@ async function readIssue(tx: Tx, issueId: number) {
     rectifiedAt: issue.rectifiedAt,
     closedAt: issue.closedAt,
     rejectReason: issue.rejectReason,
-    suspectedDuplicateOf: suspected?.number ?? null,
-    duplicateOf: duplicateOf?.number ?? null,
-    reboundOf: reboundOf?.number ?? null,
+    suspectedDuplicateOf: linked.suspectedDuplicateOf,
+    duplicateOf: linked.duplicateOf,
+    reboundOf: linked.reboundOf,
     photos: issue.photos.map((p) => ({
       stage: p.stage as "before" | "after",
-      imageKey: keyBySha.get(p.sha256) ?? null,
+      imageKey: imageKeys.get(p.sha256) ?? null,
       refused: attempts.refused.has(p.id),
       attempt: attempts.photoAttempt.get(p.id) ?? null,
     })),
@@ -313,7 +386,6 @@ async function readIssue(tx: Tx, issueId: number) {
       changes: changesOf(e.data),
     })),
   };
-  return { issue, view };
 }
 
 /** What an event's data may record besides its changes (commands/act-on-issue.ts writes it). */

@@ -75,6 +75,7 @@ export interface Org {
   duties: readonly DutyRef[];
   dutiesByUnit: ReadonlyMap<number, readonly DutyRef[]>;
   dutiesByPerson: ReadonlyMap<number, readonly DutyRef[]>;
+  dutiesByOpenId: ReadonlyMap<string, readonly DutyRef[]>;
   bindings: ReadonlyMap<string, BindingRef>;
 }
 
@@ -102,7 +103,9 @@ export function orgOf(client: Client): Promise<Org> {
 }
 
 async function currentOrg(client: Client): Promise<Org> {
-  const revision = await client.orgRevision.findUnique({ where: { id: 1 } });
+  // Raw: read before every chat message and in every transaction that needs the org, and a raw statement is not
+  // compiled by Prisma.
+  const [revision] = await client.$queryRaw<{ token: string }[]>`SELECT "token" FROM "OrgRevision" WHERE "id" = 1`;
   if (!revision) return loadOrg(client);
   const { token } = revision;
   const cached = snapshots.get(token);
@@ -192,6 +195,7 @@ async function loadOrg(client: Client): Promise<Org> {
     duties,
     dutiesByUnit: groupBy(duties, (d) => d.unitId),
     dutiesByPerson: groupBy(duties, (d) => d.personId),
+    dutiesByOpenId: groupBy(duties, (d) => d.openId),
     bindings: new Map(
       bindingRows.map((b) => [
         b.chatId,
@@ -257,8 +261,8 @@ export function limitUnitLookup(org: Org): (categoryId: number | null, gridId: n
   };
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const item of items) {
     const group = groups.get(key(item));
     if (group) group.push(item);

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "./client.ts";
 import { inChunks } from "./in-chunks.ts";
-import { holders, orgOf } from "./org-queries.ts";
+import { holders, type Org, orgOf } from "./org-queries.ts";
 
 type Client = Db | Tx;
 
@@ -69,17 +69,24 @@ export async function ownersOf(client: Client, issues: readonly OwnedIssue[]): P
   );
   const org = await orgOf(client);
   for (const issue of inHand) {
-    const unit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);
-    const named = people.get(accepter.get(issue.id) ?? issue.assigneePersonId ?? -1);
-    const staff = unit
-      ? [...holders(org, unit.id, "responder"), ...holders(org, unit.id, "grid_head")].filter(
-          (p, i, all) => all.findIndex((q) => q.openId === p.openId) === i,
-        )
-      : [];
-    owners.set(issue.id, {
-      unit: unit?.name ?? null,
-      people: named ? [named] : staff.map((p) => ({ name: p.name, openId: p.openId })),
-    });
+    owners.set(issue.id, ownerIn(org, issue, people.get(accepter.get(issue.id) ?? issue.assigneePersonId ?? -1)));
   }
   return owners;
+}
+
+/**
+ * The {@link Owner} of an issue in someone's hands, given the person who answers for it by name (whoever accepted it,
+ * else its assigned person), if any: that person, else its department's responders and heads.
+ */
+export function ownerIn(org: Org, issue: OwnedIssue, named: PersonRef | undefined): Owner {
+  const unit = issue.assigneeUnitId === null ? undefined : org.units.get(issue.assigneeUnitId);
+  const staff = unit
+    ? [...holders(org, unit.id, "responder"), ...holders(org, unit.id, "grid_head")].filter(
+        (p, i, all) => all.findIndex((q) => q.openId === p.openId) === i,
+      )
+    : [];
+  return {
+    unit: unit?.name ?? null,
+    people: named ? [named] : staff.map((p) => ({ name: p.name, openId: p.openId })),
+  };
 }

@@ -169,6 +169,30 @@ export function startOfDate(date: string, timeZone: string = DEFAULT_TIME_ZONE):
   throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${date}`);
 }
 
+/**
+ * Local days by zone and date, as Date.UTC of the date: the sweeps ask for the day of an instant several times per
+ * issue (quiet hours, escalation slots). Emptied when it fills up.
+ */
+const localDays = new Map<string, Map<number, Period>>();
+const MAX_LOCAL_DAYS = 10_000;
+
+/** The local day `date` in `timeZone`, from the table or from `compute`; a copy, so no caller changes another's. */
+function localDay(date: CalendarDate, timeZone: string, compute: () => Period): Period {
+  let zone = localDays.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    localDays.set(timeZone, zone);
+  }
+  const key = Date.UTC(date.year, date.month - 1, date.day);
+  let day = zone.get(key);
+  if (!day) {
+    day = compute();
+    if (zone.size >= MAX_LOCAL_DAYS) zone.clear();
+    zone.set(key, day);
+  }
+  return { from: new Date(day.from.getTime()), to: new Date(day.to.getTime()) };
+}
+
 /** The local day, week (Monday to Sunday) or month containing `instant`, as a half-open period — 今日/本周/本月. */
 export function localPeriod(
   instant: Date,
@@ -182,7 +206,7 @@ export function localPeriod(
   });
   switch (unit) {
     case "day":
-      return span(date, addDays(date, 1));
+      return localDay(date, timeZone, () => span(date, addDays(date, 1)));
     case "week": {
       const monday = addDays(date, -((weekdayOf(date) + 6) % 7));
       return span(monday, addDays(monday, 7));

@@ -96,9 +96,8 @@ function escalationSlotAt(facts: ReminderFacts, at: Date): Date | undefined {
   return slot;
 }
 
-/** Whether something due at `at` is not done: what a sweep at `at` would send or redraw. */
-function anyUndone(facts: ReminderFacts, done: ReminderDone, at: Date): boolean {
-  const due = remindersDueAt(facts, at);
+/** Whether something due (`due`, what is due at one instant) is not done: what a sweep then would send or redraw. */
+function anyUndone(due: RemindersDue, done: ReminderDone): boolean {
   return (
     due.thread.some((stage) => !done.thread(stage)) ||
     (due.escalationSlot !== undefined && !done.escalation && !done.slotCard(due.escalationSlot)) ||
@@ -146,10 +145,16 @@ export function nextReminderSend(facts: ReminderFacts, done: ReminderDone, after
 /**
  * When the reminder sweep next has something to do for the issue: `now` when something due at `now` is not done,
  * else the first instant after it when something comes due (a reminder, or the redraw of its card once the deadline
- * has passed); null when nothing lies ahead. What the sweeps' index holds.
+ * has passed); null when nothing lies ahead. What the sweeps' index holds. `due` is what is due at `now`, when the
+ * caller worked it out already.
  */
-export function nextReminderAttention(facts: ReminderFacts, done: ReminderDone, now: Date): Date | null {
-  if (anyUndone(facts, done, now)) return now;
+export function nextReminderAttention(
+  facts: ReminderFacts,
+  done: ReminderDone,
+  now: Date,
+  due: RemindersDue = remindersDueAt(facts, now),
+): Date | null {
+  if (anyUndone(due, done)) return now;
   const send = nextReminderSend(facts, done, now)?.getTime();
   // A deadline passes the instant after it (isPastDeadline).
   const passes = facts.deadline === null || done.redraw ? undefined : facts.deadline.getTime() + 1;

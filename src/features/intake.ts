@@ -52,13 +52,11 @@ export async function intake(
     };
     // Read together: the chat's photos held past their window (to settle) and the sender's within this message's
     // window (to join a report it starts). The two never overlap: the window starts no earlier than `expired`.
-    const held = await tx.pendingPhoto.findMany({
-      where: {
-        chatId: m.chatId,
-        OR: [{ sentAt: { lt: expired } }, { senderOpenId: m.senderOpenId, sentAt: around }],
-      },
-      orderBy: { id: "asc" },
-    });
+    const held = (
+      await tx.$queryRaw<PendingPhoto[]>`SELECT * FROM "PendingPhoto" WHERE "chatId" = ${m.chatId}
+        AND ("sentAt" < ${expired} OR ("senderOpenId" = ${m.senderOpenId} AND "sentAt" >= ${around.gte} AND "sentAt" <= ${around.lte}))
+        ORDER BY "id"`
+    ).map((p) => ({ ...p, id: Number(p.id), size: Number(p.size) }));
     await settleHeldPhotos(
       tx,
       m.chatId,
@@ -127,16 +125,19 @@ export async function intake(
 }
 
 /** The sender's latest open report in the chat reported within `range`, if any. */
-function reportWithin(tx: Tx, chatId: string, openId: string, range: { gte: Date; lte: Date }) {
-  return tx.issue.findFirst({
-    where: {
-      sourceChatId: chatId,
-      reporter: { openId },
-      reportedAt: range,
-      status: { in: ["reported", "assigned", "accepted"] },
-    },
-    orderBy: { reportedAt: "desc" },
-  });
+async function reportWithin(
+  tx: Tx,
+  chatId: string,
+  openId: string,
+  range: { gte: Date; lte: Date },
+): Promise<{ id: number; text: string } | null> {
+  const [row] = await tx.$queryRaw<{ id: number; text: string }[]>`
+    SELECT "Issue"."id", "Issue"."text" FROM "Issue" JOIN "Person" ON "Person"."id" = "Issue"."reporterId"
+    WHERE "Issue"."sourceChatId" = ${chatId} AND "Person"."openId" = ${openId}
+      AND "Issue"."reportedAt" >= ${range.gte} AND "Issue"."reportedAt" <= ${range.lte}
+      AND "Issue"."status" IN ('reported', 'assigned', 'accepted')
+    ORDER BY "Issue"."reportedAt" DESC LIMIT 1`;
+  return row ? { id: Number(row.id), text: row.text } : null;
 }
 
 const filedData = z.object({ photos: z.number() });

@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobDeps } from "../commands/deps.ts";
 import { prepareBriefing } from "../commands/prepare-briefing.ts";
-import { claimOnce } from "../db/once.ts";
+import { claimedKeys, claimOnce } from "../db/once.ts";
 import { transaction } from "../db/transaction.ts";
 import { briefingPeriod, CADENCES, type Cadence, lastEndedPeriod } from "../domain/briefing-period.ts";
 import { type ClockSettings, clockSettings } from "../domain/clock-settings.ts";
@@ -23,7 +23,6 @@ import { localDateString, type Period } from "../domain/deadline.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { briefingCard } from "../presenters/briefing-card.ts";
 import { briefingSummary, issueNumber } from "../texts/briefing.ts";
-import { claimedKeys } from "./claims.ts";
 import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
 /** How long after its time a briefing is still sent. */

@@ -12,7 +12,7 @@
 import pLimit from "p-limit";
 import type { JobDeps } from "../commands/deps.ts";
 import { type DigestSpec, digestRequest, prepareDigest, presentDigest } from "../commands/prepare-digest.ts";
-import { claimOnce } from "../db/once.ts";
+import { claimedKeys, claimOnce } from "../db/once.ts";
 import { transaction } from "../db/transaction.ts";
 import { clockSettings, parseTimeOfDay } from "../domain/clock-settings.ts";
 import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts";
@@ -22,7 +22,6 @@ import type { Card } from "../presenters/card.ts";
 import { CHART_THREADS } from "../reports/chart-thread.ts";
 import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
 import { DIGEST_MARKS, DIGEST_NAME } from "../texts/digest.ts";
-import { claimedKeys } from "./claims.ts";
 import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
 /** Chat purposes that get the evening digest. */

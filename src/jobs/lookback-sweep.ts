@@ -16,7 +16,7 @@ import { lookbackSummary, reboundIssueText, reboundSummary } from "../texts/swee
 import type { JobDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { inChunks } from "../db/in-chunks.ts";
-import { claimOnce } from "../db/once.ts";
+import { claimedKeys, claimOnce } from "../db/once.ts";
 import { transaction } from "../db/transaction.ts";
 import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
 import {
@@ -30,7 +30,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { sentMessageId } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
 import { stripReportWord } from "../texts/words.ts";
-import { claimedKeys, claimWhile } from "./claims.ts";
+import { claimAllWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 import { INDEXED_SELECT, orgReview, setIndex } from "./sweep-index.ts";
 
@@ -152,6 +152,9 @@ async function keepIndex(db: JobDeps["db"], state: Lookbacks, now: Date, asked: 
   state.review.kept();
 }
 
+/** Look-back questions claimed and queued per transaction. */
+const QUESTIONS_PER_TRANSACTION = 50;
+
 async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Promise<SweepNotice[]> {
   const { db } = deps;
   const state = await loadLookbacks(db, now, deps.timeZone);
@@ -174,9 +177,8 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
       )
     ).map((q) => [q.id, q]),
   );
-  for (const issue of asking) {
+  const questions = asking.flatMap((issue) => {
     const chatId = issue.sourceChatId ?? "";
-    const messageId = issue.sourceMessageId ?? "";
     const notice = {
       key: lookbackKey(issue.id),
       chatId,
@@ -184,26 +186,34 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
     };
     if (options.dryRun) {
       notices.push(notice);
-      continue;
+      return [];
     }
     const question = shown.get(issue.id);
-    if (!question) continue;
+    if (!question) return [];
     const content = lookbackCard(
       lookbackViewOf({ ...issue, ...question, closedAt: issue.closedAt ?? now }),
       deps.timeZone,
     );
+    return [{ notice, messageId: issue.sourceMessageId ?? "", content, keys: [notice.key], issueId: issue.id }];
+  });
+  // Claimed and queued a batch per transaction (claimAllWhile: one insert of the claims, the statuses read together).
+  for (let i = 0; i < questions.length; i += QUESTIONS_PER_TRANSACTION) {
+    const batch = questions.slice(i, i + QUESTIONS_PER_TRANSACTION);
     try {
       const asked = await transaction(db, async (tx) => {
-        if (!(await claimWhile(tx, notice.key, "lookback", issue.id, ["closed"]))) return false;
-        await replyCard(tx, { key: notice.key, chatId, messageId, card: content, inThread: true });
-        return true;
+        const claimed = await claimAllWhile(tx, batch, "lookback", ["closed"]);
+        for (const { notice, messageId, content } of claimed) {
+          await replyCard(tx, { key: notice.key, chatId: notice.chatId, messageId, card: content, inThread: true });
+        }
+        return claimed;
       });
-      if (asked) {
+      for (const { notice } of asked) {
         notices.push(notice);
         done.add(notice.key);
       }
     } catch (error) {
-      deps.log.warn({ err: error, issueId: issue.id }, "look-back not asked; trying again on the next sweep");
+      const issueIds = batch.map((q) => q.issueId);
+      deps.log.warn({ err: error, issueIds }, "look-backs not asked; trying again on the next sweep");
     }
   }
   await keepIndex(db, state, now, done);

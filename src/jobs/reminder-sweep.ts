@@ -33,11 +33,11 @@ import { replyCard } from "../commands/say.ts";
 import { accountableOf } from "../commands/accountable.ts";
 import { actOnIssue } from "../commands/act-on-issue.ts";
 import type { JobDeps } from "../commands/deps.ts";
-import { loadReminderView } from "../commands/reminder-view.ts";
+import { loadReminderViews } from "../commands/reminder-view.ts";
 import { snoozesOf } from "../commands/snooze-reminders.ts";
 import { syncIssueCard } from "../commands/sync-issue-card.ts";
 import type { Db } from "../db/client.ts";
-import { claimOnce } from "../db/once.ts";
+import { claimedKeys, claimOnce } from "../db/once.ts";
 import { filedUnder, type Org, orgOf, unitChain } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import { type ClockSettings, clockSettings, ladderFor, MAX_ESCALATE_AFTER_HOURS } from "../domain/clock-settings.ts";
@@ -56,7 +56,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { escalationSummary, RUNG_LABELS, returnSummary } from "../texts/sweeps.ts";
-import { claimedKeys, claimWhile } from "./claims.ts";
+import { claimAllWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 import { INDEXED_SELECT, type OrgReview, orgReview, setIndex } from "./sweep-index.ts";
 
@@ -189,8 +189,15 @@ async function loadCandidates(db: Db, now: Date, review: OrgReview): Promise<Can
 /** A candidate row with the names the cards show, from the org snapshot. */
 function candidateOf(org: Org, row: CandidateRow): Candidate {
   const { category, grid, point } = filedUnder(org, row);
+  // Field by field: spreading Prisma's rows (objects without a prototype) cost more than the rest of a sweep's reading.
   return {
-    ...row,
+    id: row.id,
+    extensionCount: row.extensionCount,
+    number: row.number,
+    deadline: row.deadline,
+    gridId: row.gridId,
+    sourceChatId: row.sourceChatId,
+    sourceMessageId: row.sourceMessageId,
     categoryCode: category?.code ?? null,
     categoryName: category?.name ?? null,
     gridName: grid?.name ?? null,
@@ -247,16 +254,29 @@ async function loadLadderState(
     if (!escalations.has(issue)) escalations.set(issue, escalationFor(issue));
     return escalations.get(issue);
   };
+  // Where a grid's escalations go and the community a card names, once per grid.
+  const grids = new Map<number, { target: LeaderTarget | undefined; community: string | null }>();
+  const gridOf = (gridId: number) => {
+    let grid = grids.get(gridId);
+    if (!grid) {
+      const chain = unitChain(org, gridId);
+      grid = {
+        target: chain
+          .slice(1)
+          .map((u) => targetOf(u.id))
+          .find((t) => t !== undefined),
+        community: chain.find((u) => u.level === "community")?.name ?? null,
+      };
+      grids.set(gridId, grid);
+    }
+    return grid;
+  };
   const escalationFor = (issue: Candidate): Escalation | undefined => {
     const ladder = ladderOf(issue);
     if (!ladder.enabled || ladder.escalateAfterHours === 0 || issue.deadline === null || issue.gridId === null) {
       return undefined;
     }
-    const chain = unitChain(org, issue.gridId);
-    const target = chain
-      .slice(1)
-      .map((u) => targetOf(u.id))
-      .find((t) => t !== undefined);
+    const { target, community } = gridOf(issue.gridId);
     if (!target) return undefined;
     return {
       issueId: issue.id,
@@ -266,7 +286,7 @@ async function loadLadderState(
       item: {
         number: issue.number,
         category: issue.categoryName,
-        community: chain.find((u) => u.level === "community")?.name ?? null,
+        community,
         grid: issue.gridName,
         point: issue.pointName,
         deadline: issue.deadline,
@@ -335,12 +355,14 @@ function doneOf(state: LadderState, issue: Candidate, done: ReadonlySet<string>)
  * Sets the index of every issue the sweep at `now` looked at to when the sweep next has something to do for it
  * (nextReminderAttention), from the claims in `done` (a claim not looked up counts as not taken: the index then
  * comes earlier, never later, and the sweep at that time looks the claim up); an issue without a ladder gets none.
+ * `dueNow` holds what is due at `now` for the issues the sweep worked it out for.
  */
 async function keepIndex(
   deps: Pick<JobDeps, "db" | "timeZone">,
   state: LadderState,
   now: Date,
   done: ReadonlySet<string>,
+  dueNow?: ReadonlyMap<Candidate, RemindersDue>,
 ): Promise<void> {
   await setIndex(
     deps.db,
@@ -349,7 +371,9 @@ async function keepIndex(
     state.looked.map((issue) => ({
       row: issue.row,
       stored: issue.row.nextReminderAt,
-      next: issue.reminded ? nextReminderAttention(state.factsOf(issue), doneOf(state, issue, done), now) : null,
+      next: issue.reminded
+        ? nextReminderAttention(state.factsOf(issue), doneOf(state, issue, done), now, dueNow?.get(issue))
+        : null,
     })),
   );
   state.review.kept();
@@ -397,15 +421,14 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   });
 
   const notices: SweepNotice[] = [...returned];
-  for (const item of threads) {
+  for (const item of options.dryRun ? threads : await sendThreadReminders(deps, threads, now)) {
     const chatId = item.issue.sourceChatId ?? "";
-    const summary = `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`;
-    if (options.dryRun) {
-      notices.push({ key: item.key, chatId, summary });
-    } else if (await sendThreadReminder(deps, item, now)) {
-      notices.push({ key: item.key, chatId, summary });
-      for (const key of [item.key, ...item.alsoSettles]) done.add(key);
-    }
+    notices.push({
+      key: item.key,
+      chatId,
+      summary: `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`,
+    });
+    if (!options.dryRun) for (const key of [item.key, ...item.alsoSettles]) done.add(key);
   }
 
   if (!options.dryRun) await redrawPassedCards(deps, passed, done, now);
@@ -429,7 +452,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
     }
   }
-  await keepIndex(deps, state, now, done);
+  await keepIndex(deps, state, now, done, dueNow);
   return notices;
 }
 
@@ -480,6 +503,9 @@ async function returnParked(deps: JobDeps, now: Date, options: SweepOptions): Pr
   return notices;
 }
 
+/** Thread reminders (or cards redrawn) claimed and queued per transaction. */
+const REMINDERS_PER_TRANSACTION = 50;
+
 /** Claim key of the redraw of an issue's card once its deadline (given in ms) has passed. */
 function passedKey(issueId: number, deadline: Date): string {
   return `card-overdue:${issueId}:${deadline.getTime()}`;
@@ -496,18 +522,23 @@ async function redrawPassedCards(
   done: Set<string>,
   now: Date,
 ): Promise<void> {
-  for (const issue of passed) {
-    const key = passedKey(issue.id, issue.deadline);
-    if (done.has(key)) continue;
+  const due = passed
+    .map((issue) => ({ keys: [passedKey(issue.id, issue.deadline)], issueId: issue.id }))
+    .filter((w) => !w.keys.some((key) => done.has(key)));
+  for (let i = 0; i < due.length; i += REMINDERS_PER_TRANSACTION) {
+    const batch = due.slice(i, i + REMINDERS_PER_TRANSACTION);
     try {
-      await transaction(deps.db, async (tx) => {
-        if (await claimWhile(tx, key, "card.overdue", issue.id, REMINDED_STATUSES)) {
-          await syncIssueCard(tx, issue.id, { now, timeZone: deps.timeZone }, { redrawOnly: true });
-          done.add(key);
+      const redrawn = await transaction(deps.db, async (tx) => {
+        const claimed = await claimAllWhile(tx, batch, "card.overdue", REMINDED_STATUSES);
+        for (const w of claimed) {
+          await syncIssueCard(tx, w.issueId, { now, timeZone: deps.timeZone }, { redrawOnly: true });
         }
+        return claimed;
       });
+      for (const w of redrawn) for (const key of w.keys) done.add(key);
     } catch (error) {
-      deps.log.warn({ err: error, issueId: issue.id }, "overdue card not redrawn; trying again on the next sweep");
+      const issueIds = batch.map((w) => w.issueId);
+      deps.log.warn({ err: error, issueIds }, "overdue cards not redrawn; trying again on the next sweep");
     }
   }
 }
@@ -595,27 +626,47 @@ async function nextReminderAt(
   return found ? new Date(best) : null;
 }
 
-/** Queues one thread reminder, claimed in the same transaction. False when it was claimed elsewhere or became moot. */
-async function sendThreadReminder(deps: JobDeps, item: ThreadReminder, now: Date): Promise<boolean> {
-  const { issue, stage } = item;
-  const chatId = issue.sourceChatId;
-  const messageId = issue.sourceMessageId;
-  if (chatId === null || messageId === null) return false;
-  try {
-    return await transaction(deps.db, async (tx) => {
-      if (!(await claimWhile(tx, item.key, "reminder", issue.id, REMINDED_STATUSES))) return false;
-      // A regular rung firing when a snooze runs out stands for the snooze's reminder as well.
-      for (const key of item.alsoSettles) await claimOnce(tx, key, "reminder", { issueId: issue.id });
-      const view = await loadReminderView(tx, issue.id, stage);
-      if (!view) return false;
-      const content = reminderCard(view, now, deps.timeZone);
-      await replyCard(tx, { key: item.key, chatId, messageId, card: content, inThread: true });
-      return true;
-    });
-  } catch (error) {
-    deps.log.warn({ err: error, issueId: issue.id, stage }, "reminder not sent; trying again on the next sweep");
-    return false;
+/**
+ * Queues thread reminders, each claimed in the transaction that queues it, a batch per transaction: the batch's
+ * claims in one insert, the issues' statuses and the cards' contents read together. A reminder claimed elsewhere or
+ * become moot (claimAllWhile) is not sent; a batch that fails is tried again on the next sweep. The reminders queued.
+ */
+async function sendThreadReminders(
+  deps: JobDeps,
+  items: readonly ThreadReminder[],
+  now: Date,
+): Promise<ThreadReminder[]> {
+  const inThread = items.filter((t) => t.issue.sourceChatId !== null && t.issue.sourceMessageId !== null);
+  const sent: ThreadReminder[] = [];
+  for (let i = 0; i < inThread.length; i += REMINDERS_PER_TRANSACTION) {
+    const batch = inThread.slice(i, i + REMINDERS_PER_TRANSACTION);
+    try {
+      const queued = await transaction(deps.db, async (tx) => {
+        // A regular rung firing when a snooze runs out stands for the snooze's reminder as well.
+        const work = batch.map((item) => ({ item, keys: [item.key, ...item.alsoSettles], issueId: item.issue.id }));
+        const claimed = await claimAllWhile(tx, work, "reminder", REMINDED_STATUSES);
+        const views = await loadReminderViews(
+          tx,
+          claimed.map(({ item }) => ({ issueId: item.issue.id, stage: item.stage })),
+        );
+        const done: ThreadReminder[] = [];
+        for (const { item } of claimed) {
+          const view = views.get(item.issue.id);
+          const { sourceChatId: chatId, sourceMessageId: messageId } = item.issue;
+          if (!view || chatId === null || messageId === null) continue;
+          const card = reminderCard(view, now, deps.timeZone);
+          await replyCard(tx, { key: item.key, chatId, messageId, card, inThread: true });
+          done.push(item);
+        }
+        return done;
+      });
+      sent.push(...queued);
+    } catch (error) {
+      const issueIds = batch.map((t) => t.issue.id);
+      deps.log.warn({ err: error, issueIds }, "reminders not sent; trying again on the next sweep");
+    }
   }
+  return sent;
 }
 
 /**
@@ -631,11 +682,12 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
       if (!(await claimOnce(tx, key, "reminder.escalation", { unitId: target.unitId, slot: slot.toISOString() }))) {
         return [];
       }
-      const claimed: Escalation[] = [];
-      for (const escalation of group.escalations) {
-        const issueKey = reminderKey(escalation.issueId, "escalate", undefined, escalation.round);
-        if (await claimWhile(tx, issueKey, "reminder", escalation.issueId, REMINDED_STATUSES)) claimed.push(escalation);
-      }
+      const work = group.escalations.map((escalation) => ({
+        escalation,
+        keys: [reminderKey(escalation.issueId, "escalate", undefined, escalation.round)],
+        issueId: escalation.issueId,
+      }));
+      const claimed = (await claimAllWhile(tx, work, "reminder", REMINDED_STATUSES)).map((w) => w.escalation);
       if (claimed.length === 0) {
         await tx.jobRun.delete({ where: { key } });
         return [];

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { type Db, postgresOf } from "../db/client.ts";
 import { type LaneLocks, processLanes } from "../db/lane-locks.ts";
-import type { InboundEvent } from "../generated/prisma/client.ts";
+import { type InboundEvent, Prisma } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
 import { at } from "../texts/messages.ts";
 import { backoffMs } from "./backoff.ts";
@@ -318,18 +318,17 @@ export class Inbox {
     // Chats at work are left out, so one chat's deep backlog (say, retrying through a Lark outage) cannot fill the
     // batch and hide every other chat's events.
     const busy = [...this.busyChats].filter((chat) => !chat.startsWith(UNCHATTED));
-    const rows = await this.inboxDb.inboundEvent.findMany({
-      where: { status: "pending", ...(busy.length > 0 && { OR: [{ chatId: null }, { chatId: { notIn: busy } }] }) },
-      orderBy: { id: "asc" },
-      take: BATCH,
-      select: { id: true, chatId: true },
-    });
+    const notBusy =
+      busy.length > 0 ? Prisma.sql` AND ("chatId" IS NULL OR "chatId" NOT IN (${Prisma.join(busy)}))` : Prisma.empty;
+    // Raw statements for the inbox's reads and marks, which run for every event: Prisma does not compile them.
+    const rows = await this.inboxDb.$queryRaw<{ id: number; chatId: string | null }[]>`
+      SELECT "id", "chatId" FROM "InboundEvent" WHERE "status" = 'pending'${notBusy} ORDER BY "id" LIMIT ${BATCH}`;
     const byChat = new Map<string, number[]>();
     for (const row of rows) {
-      if (this.inFlight.has(row.id)) continue;
+      if (this.inFlight.has(Number(row.id))) continue;
       const chat = row.chatId ?? `${UNCHATTED}${row.id}`;
       const list = byChat.get(chat) ?? [];
-      list.push(row.id);
+      list.push(Number(row.id));
       byChat.set(chat, list);
     }
     const wanted = [...byChat.keys()]
@@ -360,8 +359,11 @@ export class Inbox {
     // Read together once the lane is ours: nobody else works on these rows until it is let go.
     const [rows] =
       (await this.persist(
-        () =>
-          this.inboxDb.inboundEvent.findMany({ where: { id: { in: ids }, status: "pending" }, orderBy: { id: "asc" } }),
+        async () =>
+          (
+            await this.inboxDb.$queryRaw<InboundEvent[]>`SELECT * FROM "InboundEvent"
+              WHERE "id" IN (${Prisma.join(ids)}) AND "status" = 'pending' ORDER BY "id"`
+          ).map((row) => ({ ...row, id: Number(row.id), attempts: Number(row.attempts) })),
         ids[0] ?? 0,
       )) ?? [];
     for (const row of rows ?? []) {
@@ -423,10 +425,9 @@ export class Inbox {
     const recorded = await this.persist(async () => {
       // Queued by its key: should the process die before the done mark, the rerun queues nothing new.
       if (tell) await enqueue(this.db, tell);
-      await this.inboxDb.inboundEvent.update({
-        where: { id: row.id },
-        data: { status: "done", attempts: row.attempts + tries, processedAt: new Date(), lastError: null },
-      });
+      await this.inboxDb.$executeRaw`UPDATE "InboundEvent"
+        SET "status" = 'done', "attempts" = ${row.attempts + tries}, "processedAt" = ${new Date()}, "lastError" = NULL
+        WHERE "id" = ${row.id}`;
     }, row.id);
     if (recorded) this.metrics?.processed(row.eventType, "done", (performance.now() - started) / 1000);
   }

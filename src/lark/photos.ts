@@ -7,7 +7,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Db } from "../db/client.ts";
-import { isUniqueViolation } from "../db/once.ts";
 import { PHOTO_REJECTION_TEXTS } from "../texts/lark.ts";
 import type { LarkClient } from "./client.ts";
 import { LarkApiError } from "./errors.ts";
@@ -171,14 +170,14 @@ export class ImageKeys {
   private readonly uploading = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly db: Pick<Db, "larkImage">,
+    private readonly db: Pick<Db, "$queryRaw">,
     private readonly client: Pick<LarkClient, "uploadImage">,
   ) {}
 
   /** The image key of the photo with this content; `filePath` must be readable as given (Photo.path under DATA_DIR). */
   async of(sha256: string, filePath: string): Promise<string> {
-    const cached = await this.db.larkImage.findUnique({ where: { sha256 } });
-    if (cached) return cached.imageKey;
+    const cached = await this.stored(sha256);
+    if (cached) return cached;
     let pending = this.uploading.get(sha256);
     if (!pending) {
       pending = this.upload(sha256, filePath).finally(() => this.uploading.delete(sha256));
@@ -190,12 +189,16 @@ export class ImageKeys {
   private async upload(sha256: string, filePath: string): Promise<string> {
     const imageKey = await this.client.uploadImage(await fitForLark(await readFile(filePath)));
     // Another process may have uploaded the same photo meanwhile; both keys work, the first one stays.
-    try {
-      await this.db.larkImage.create({ data: { sha256, imageKey }, select: { sha256: true } });
-      return imageKey;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      return (await this.db.larkImage.findUniqueOrThrow({ where: { sha256 } })).imageKey;
-    }
+    const [kept] = await this.db.$queryRaw<{ imageKey: string }[]>`
+      INSERT INTO "LarkImage" ("sha256", "imageKey", "uploadedAt") VALUES (${sha256}, ${imageKey}, ${new Date()})
+      ON CONFLICT ("sha256") DO NOTHING RETURNING "imageKey"`;
+    return kept?.imageKey ?? (await this.stored(sha256)) ?? imageKey;
+  }
+
+  /** The key kept for this content, if it was uploaded before. Raw: Prisma does not compile it. */
+  private async stored(sha256: string): Promise<string | undefined> {
+    const [row] = await this.db.$queryRaw<{ imageKey: string }[]>`
+      SELECT "imageKey" FROM "LarkImage" WHERE "sha256" = ${sha256}`;
+    return row?.imageKey;
   }
 }

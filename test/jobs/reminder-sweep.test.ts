@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snoozeReminders } from "../../src/commands/snooze-reminders.ts";
-import { claimWhile } from "../../src/jobs/claims.ts";
+import { claimAllWhile } from "../../src/jobs/claims.ts";
 import { reminderKey, runReminderSweep } from "../../src/jobs/reminder-sweep.ts";
 import { cardFits } from "../../src/lark/card-limits.ts";
 import { CHATS, type ClockFixture, createClockFixture, dueIssue, PEOPLE, sh } from "./support.ts";
@@ -144,9 +144,37 @@ describe("reminder sweep", () => {
 
   it("takes a claim back when the issue was finished between the look and the claim", async () => {
     const id = (await f.addIssues([dueIssue(3008, "2026-11-23 15:00", { status: "closed" })])).get(3008) as number;
-    const claimed = await f.t.db.$transaction((tx) => claimWhile(tx, "remind:x", "reminder", id, ["assigned"]));
-    expect(claimed).toBe(false);
+    const work = [{ keys: ["remind:x"], issueId: id }];
+    const claimed = await f.t.db.$transaction((tx) => claimAllWhile(tx, work, "reminder", ["assigned"]));
+    expect(claimed).toEqual([]);
     expect(await f.t.db.jobRun.count()).toBe(0);
+  });
+
+  it("claims a batch in one go, and one at a time when another instance took a key meanwhile: the rest go, the moot give back", async () => {
+    const ids = await f.addIssues([
+      dueIssue(3031, "2026-11-23 15:00"),
+      dueIssue(3032, "2026-11-23 15:00"),
+      dueIssue(3033, "2026-11-23 15:00", { status: "closed" }),
+    ]);
+    const work = [3031, 3032, 3033].map((n) => {
+      const issueId = ids.get(n) as number;
+      return { keys: [`remind:${issueId}:deadline`, `remind:${issueId}:again:1`], issueId };
+    });
+    const [first, second] = work;
+    // No key taken: one insert claims the open ones' keys; the closed one's are given back.
+    const all = await f.t.db.$transaction((tx) => claimAllWhile(tx, work, "reminder", ["assigned"]));
+    expect(all.map((w) => w.issueId)).toEqual([first?.issueId, second?.issueId]);
+    expect((await f.t.db.jobRun.findMany({ orderBy: { key: "asc" } })).map((r) => r.key)).toEqual(
+      [...(first?.keys ?? []), ...(second?.keys ?? [])].sort(),
+    );
+    // Another instance holds the first one's own key: its other key is given back, the second goes.
+    await f.t.db.jobRun.deleteMany();
+    await f.t.db.jobRun.create({ data: { key: first?.keys[0] ?? "", kind: "reminder", data: {} } });
+    const rest = await f.t.db.$transaction((tx) => claimAllWhile(tx, work, "reminder", ["assigned"]));
+    expect(rest.map((w) => w.issueId)).toEqual([second?.issueId]);
+    expect((await f.t.db.jobRun.findMany({ orderBy: { key: "asc" } })).map((r) => r.key)).toEqual(
+      [first?.keys[0] ?? "", ...(second?.keys ?? [])].sort(),
+    );
   });
 
   it("escalates at the leader group's slots: the scheduler's per-minute sweeps over a day send one card per slot and group", async () => {
