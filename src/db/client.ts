@@ -5,7 +5,6 @@ import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import Database from "libsql";
 import type { PrismaClient as PostgresClient } from "../generated/postgres/client.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
-import { selectableAdapter } from "./select-rows.ts";
 import { serializedAdapter } from "./serialized-adapter.ts";
 import { sqliteConnection } from "./sqlite-connection.ts";
 import { countedAdapter } from "./statement-count.ts";
@@ -90,12 +89,9 @@ class OneConnection extends PrismaLibSQL {
 export async function openDb(databaseUrl: string, options: { readonly?: boolean } = {}): Promise<Db> {
   if (isPostgresUrl(databaseUrl)) return openPostgres(databaseUrl, options);
   const file = sqlitePath(databaseUrl);
-  const adapter = selectableAdapter(
-    countedAdapter(serializedAdapter(new OneConnection(() => openSqlite(file, options)), file)),
-    false,
-  );
-  const db = new PrismaClient({ adapter: adapter.factory });
-  adapter.attach(db);
+  const db = new PrismaClient({
+    adapter: countedAdapter(serializedAdapter(new OneConnection(() => openSqlite(file, options)), file)),
+  });
   await db.$connect();
   // Keeps the planner's statistics current, so the digest's grouped counts pick the right indexes.
   if (!options.readonly) await db.$queryRawUnsafe("PRAGMA optimize = 0x10002");
@@ -109,14 +105,8 @@ async function openPostgres(databaseUrl: string, options: { readonly?: boolean }
     import("@prisma/adapter-pg"),
     import("../generated/postgres/client.ts"),
   ]);
-  const adapter = selectableAdapter(
-    countedAdapter(
-      new PrismaPg({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE, options: settings.join(" ") }),
-    ),
-    true,
-  );
-  const postgres = new PostgresClient({ adapter: adapter.factory });
-  adapter.attach(postgres);
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE, options: settings.join(" ") });
+  const postgres = new PostgresClient({ adapter: countedAdapter(adapter) });
   await postgres.$connect();
   // The two generated clients differ only in provider-specific extras; the models and the runtime are the same.
   const db = postgres as unknown as Db;

@@ -29,8 +29,6 @@ import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
-import { rowQuery } from "../db/select-rows.ts";
-import { dialectOf } from "../db/sql-dialect.ts";
 import { changesOf } from "../domain/changes.ts";
 import {
   type CountingOptions,
@@ -72,7 +70,6 @@ import {
   type IssueRecord,
   issueFactsAfter,
   issuesOf,
-  type LedgerSql,
   type PhotoRecord,
   photosOf,
 } from "./ledger-queries.ts";
@@ -193,7 +190,6 @@ export async function exportLedger(db: Db, options: ExportLedgerOptions): Promis
   }
   const { period, pageSize, scope, root, stats, rootStats, photoSource } = prepared;
   const photoCounts = { copied: 0, missing: 0 };
-  const q: LedgerSql = { q: rowQuery(db), dialect: dialectOf(db) };
 
   const people = new NameCache((ids) =>
     db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
@@ -216,7 +212,7 @@ export async function exportLedger(db: Db, options: ExportLedgerOptions): Promis
   };
   // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
   const tally = new LedgerTally(period, rootStats.observedAt, counting);
-  const keys = await ledgerKeys(q, scope, period, tally, lookups.limitUnitOf, pageSize);
+  const keys = await ledgerKeys(db, scope, period, tally, lookups.limitUnitOf, pageSize);
   const figures = tally.result();
   const pages = () => keyPages(keys, pageSize);
 
@@ -230,7 +226,7 @@ export async function exportLedger(db: Db, options: ExportLedgerOptions): Promis
   function pagePhotos(index: number, { ids, numbers }: KeyPage): Promise<Map<number, LedgerPhoto[]>> {
     let cells = photoCells.get(index);
     if (!cells) {
-      cells = photosOf(q, ids).then((stored) =>
+      cells = photosOf(db, ids).then((stored) =>
         photoSource ? copyPhotos(ids, numbers, stored, photoSource, photoCounts) : labelsOnly(ids, numbers, stored),
       );
       photoCells.set(index, cells);
@@ -242,7 +238,7 @@ export async function exportLedger(db: Db, options: ExportLedgerOptions): Promis
   async function issuePage(index: number, keys: KeyPage, last: boolean) {
     const photos = pagePhotos(index, keys);
     if (last) photoCells.delete(index);
-    const page = await issuesOf(q, keys.ids);
+    const page = await issuesOf(db, keys.ids);
     page.sort((a, b) => a.number - b.number);
     await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
     await lookups.points.load(page.map((i) => i.pointId));
@@ -275,7 +271,7 @@ export async function exportLedger(db: Db, options: ExportLedgerOptions): Promis
 
   async function* eventRows(): AsyncGenerator<LedgerEventRow> {
     for (const { ids, numbers } of pages()) {
-      const events = await eventsOf(q, ids);
+      const events = await eventsOf(db, ids);
       await people.load(events.map((e) => e.actorId));
       const number = (issueId: number) => numbers.get(issueId) ?? 0;
       events.sort((a, b) => number(a.issueId) - number(b.issueId) || a.at - b.at || a.id - b.id);
@@ -373,7 +369,7 @@ async function prepare(
  * with the length of the period — then sorted by number in memory; each issue is counted into `tally` as it is read.
  */
 async function ledgerKeys(
-  q: LedgerSql,
+  db: Db,
   scope: Scope,
   period: Period,
   tally: LedgerTally,
@@ -387,7 +383,7 @@ async function ledgerKeys(
   let count = 0;
   let after = 0;
   for (;;) {
-    const rows = await issueFactsAfter(q, listed, after, pageSize);
+    const rows = await issueFactsAfter(db, listed, after, pageSize);
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
       if (!exact && !scope.containersOf(row).includes(root)) continue;
