@@ -223,10 +223,20 @@ export function ledgerRowsAt(period: Period, t: Date): IssueCondition {
  * Null when it was reported after t.
  */
 export function statusAt(issue: IssueSnapshot, t: Date): IssueStatus | null {
-  if (issue.reportedAt.getTime() > t.getTime()) return null;
-  if (matches(awaitingVerificationAt(t), issue)) return "rectified";
-  if (matches(inHandAt(t), issue)) return inHandStatus(issue.status);
-  return issue.status;
+  return statusTestAt(t)(issue);
+}
+
+/** {@link statusAt} at `t` as a function of the issue, its conditions built once: for the many rows of a ledger. */
+export function statusTestAt(t: Date): (issue: IssueSnapshot) => IssueStatus | null {
+  const at = t.getTime();
+  const awaiting = conditionTest(awaitingVerificationAt(t));
+  const inHand = conditionTest(inHandAt(t));
+  return (issue) => {
+    if (issue.reportedAt.getTime() > at) return null;
+    if (awaiting(issue)) return "rectified";
+    if (inHand(issue)) return inHandStatus(issue.status);
+    return issue.status;
+  };
 }
 
 /** Whether an issue meets a condition. */

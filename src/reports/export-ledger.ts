@@ -5,6 +5,7 @@
  * from the rows themselves as they are listed (ledger-figures.ts), so the two always agree; each row shows its
  * status at the observation instant.
  *
+ * The issues, events and photos are read with hand-written SQL (ledger-queries.ts), not Prisma's model objects.
  * Memory stays flat whatever the size: the ledger's issues are first listed as (number, id) keys — 8 bytes each —
  * sorted by number; then the rows are read in pages of `pageSize` by id and handed to the writer row by row before
  * the next page is read. The history sheet comes after the issue sheet in the file, so the same keys are paged
@@ -15,16 +16,17 @@
  * now for a period still running), printed on the cover as 统计时点.
  *
  * Photos: the ledger is an export folder, the workbook with a folder 照片 beside it. Every photo of a listed issue is
- * copied there as 照片/<编号>-<整改前|整改后>[n].<ext> (e.g. 照片/1024-整改前.jpg) and its cell is a relative
- * hyperlink to that file, which Excel and WPS open from wherever the folder is unpacked; a photo whose stored file
- * is missing is named in its cell as （文件缺失）. Written to a stream (no folder), photo cells show their labels only.
+ * put there (a hard link to the stored file where it can be, placePhoto) as 照片/<编号>-<整改前|整改后>[n].<ext>
+ * (e.g. 照片/1024-整改前.jpg) and its cell is a relative hyperlink to that file, which Excel and WPS open from
+ * wherever the folder is unpacked; a photo whose stored file is missing is named in its cell as （文件缺失）. Written
+ * to a stream (no folder), photo cells show their labels only.
  */
 
 import { constants } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, link, mkdir, unlink } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join } from "node:path";
 import type { OfficeHours } from "../config/office-hours.ts";
-import type { Db, Tx } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
 import { changesOf } from "../domain/changes.ts";
@@ -37,17 +39,18 @@ import {
   type TimeLimit,
 } from "../domain/deadline.ts";
 import {
+  conditionTest,
   DEFAULT_COMPOSITE_WEIGHTS,
   durationHours,
-  isOverdueAt,
+  type IssueSnapshot,
   ledgerRowsAt,
   mapDurations,
-  matches,
+  overdueAt,
   parkedInHandAt,
-  statusAt,
+  statusTestAt,
 } from "../domain/metrics.ts";
 import type { CategoryClass, CategoryKind, IssueStatus } from "../domain/types.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { changesText } from "../texts/changes.ts";
 import { parkedCell } from "../texts/extension.ts";
 import { CLASS_LABELS, externalSourceLabel, KIND_LABELS, limitLabel, STATUS_LABELS } from "../texts/labels.ts";
@@ -60,7 +63,16 @@ import {
   indicatorValue,
   STATS_DEFINITIONS,
 } from "../texts/stats.ts";
-import { LedgerTally } from "./ledger-figures.ts";
+import { type LedgerFact, LedgerTally } from "./ledger-figures.ts";
+import {
+  eventsOf,
+  type IssueFacts,
+  type IssueRecord,
+  issueFactsAfter,
+  issuesOf,
+  type PhotoRecord,
+  photosOf,
+} from "./ledger-queries.ts";
 import {
   type LedgerEventRow,
   type LedgerGridRow,
@@ -69,26 +81,15 @@ import {
   type LedgerProgress,
   writeLedgerWorkbook,
 } from "./ledger-workbook.ts";
-import {
-  headCounts,
-  periodFor,
-  periodLabel,
-  statsForScope,
-  toWhere,
-  type UnitStats,
-  unitAndChildren,
-} from "./stats.ts";
+import { headCounts, periodFor, periodLabel, statsForScope, toSql, type UnitStats, unitAndChildren } from "./stats.ts";
 import {
   ancestorOfLevel,
   DEPARTMENT_LEVEL,
   extendLineage,
   loadUnitScope,
-  PLACED_SELECT,
   type Scope,
   type UnitNode,
 } from "./stats-scope.ts";
-
-type Client = Db | Tx;
 
 /** What to export and where. Give `unitId` or `unitCode`. */
 export interface ExportLedgerOptions {
@@ -133,44 +134,6 @@ export const PHOTO_FOLDER = PHOTO_WORD;
 
 const DEFAULT_PAGE_SIZE = 5_000;
 
-// Scalars only: names are looked up in small caches below, which is several times faster than letting Prisma
-// load seven relations per page, and photos are read per page in one query.
-/** What the cover's figures and a row's state read of an issue (ledger-figures.ts). */
-const FACT_SELECT = {
-  id: true,
-  number: true,
-  ...PLACED_SELECT,
-  pointId: true,
-  categoryId: true,
-  reporterId: true,
-  externalSource: true,
-  externalId: true,
-  assigneePersonId: true,
-  status: true,
-  reportedAt: true,
-  deadline: true,
-  acceptedAt: true,
-  rectifiedAt: true,
-  closedAt: true,
-  parkedAt: true,
-  reboundOfId: true,
-} as const satisfies Prisma.IssueSelect;
-
-const ISSUE_SELECT = {
-  ...FACT_SELECT,
-  extensionCount: true,
-  parkKind: true,
-  parkedUntil: true,
-  parkPlan: true,
-  pointId: true,
-  categoryId: true,
-  reporterId: true,
-  assigneePersonId: true,
-  text: true,
-} as const satisfies Prisma.IssueSelect;
-
-type IssueRecord = Prisma.IssueGetPayload<{ select: typeof ISSUE_SELECT }>;
-
 /** Names by id, fetched for the ids a page needs that are not known yet. */
 class NameCache {
   private readonly names = new Map<number, string>();
@@ -199,7 +162,10 @@ interface Lookups {
   counting: CountingOptions;
   points: NameCache;
   people: NameCache;
-  observedAt: Date;
+  /** An issue's status, whether it is overdue, and whether it is parked in hand, at the observation instant. */
+  statusAt: (issue: IssueSnapshot) => IssueStatus | null;
+  overdue: (issue: IssueSnapshot) => boolean;
+  parkedInHand: (issue: IssueSnapshot) => boolean;
   timeZone: string;
 }
 
@@ -208,7 +174,7 @@ interface Lookups {
  * reported in [from, to) to `out`, and resolves with what was written. Throws UnknownUnitError for an unknown unit,
  * RangeError for an empty period or unknown time zone; on failure a file written to a path is removed.
  */
-export async function exportLedger(db: Client, options: ExportLedgerOptions): Promise<ExportLedgerResult> {
+export async function exportLedger(db: Db, options: ExportLedgerOptions): Promise<ExportLedgerResult> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const counting = { timeZone, officeHours: options.officeHours };
   const now = options.now ?? new Date();
@@ -239,7 +205,9 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
     counting,
     points: new NameCache((ids) => db.point.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
     people,
-    observedAt: rootStats.observedAt,
+    statusAt: statusTestAt(rootStats.observedAt),
+    overdue: conditionTest(overdueAt(rootStats.observedAt)),
+    parkedInHand: conditionTest(parkedInHandAt(rootStats.observedAt)),
     timeZone,
   };
   // Both sheets list exactly these issues, even if others are filed while the export runs; the cover counts them.
@@ -270,9 +238,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
   async function issuePage(index: number, keys: KeyPage, last: boolean) {
     const photos = pagePhotos(index, keys);
     if (last) photoCells.delete(index);
-    const page = await inChunks(keys.ids, (slice) =>
-      db.issue.findMany({ where: { id: { in: slice } }, select: ISSUE_SELECT }),
-    );
+    const page = await issuesOf(db, keys.ids);
     page.sort((a, b) => a.number - b.number);
     await extendLineage(db, scope.lineage, [...page.map((i) => i.gridId), ...page.map((i) => i.assigneeUnitId)]);
     await lookups.points.load(page.map((i) => i.pointId));
@@ -305,29 +271,14 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
 
   async function* eventRows(): AsyncGenerator<LedgerEventRow> {
     for (const { ids, numbers } of pages()) {
-      const events = await inChunks(ids, (slice) =>
-        db.issueEvent.findMany({
-          where: { issueId: { in: slice } },
-          select: {
-            id: true,
-            issueId: true,
-            type: true,
-            at: true,
-            fromStatus: true,
-            toStatus: true,
-            reason: true,
-            actorId: true,
-            data: true,
-          },
-        }),
-      );
+      const events = await eventsOf(db, ids);
       await people.load(events.map((e) => e.actorId));
       const number = (issueId: number) => numbers.get(issueId) ?? 0;
-      events.sort((a, b) => number(a.issueId) - number(b.issueId) || a.at.getTime() - b.at.getTime() || a.id - b.id);
+      events.sort((a, b) => number(a.issueId) - number(b.issueId) || a.at - b.at || a.id - b.id);
       for (const e of events) {
         yield {
           issueNumber: number(e.issueId),
-          at: e.at,
+          at: new Date(e.at),
           type: EVENT_LABELS[e.type] ?? e.type,
           actor: people.get(e.actorId),
           from: statusLabel(e.fromStatus),
@@ -387,7 +338,7 @@ export async function exportLedger(db: Client, options: ExportLedgerOptions): Pr
 
 /** Checks the options and computes the figures; everything that can fail before the workbook is started. */
 async function prepare(
-  db: Client,
+  db: Db,
   options: ExportLedgerOptions,
   counting: CountingOptions & { timeZone: string },
   now: Date,
@@ -418,7 +369,7 @@ async function prepare(
  * with the length of the period — then sorted by number in memory; each issue is counted into `tally` as it is read.
  */
 async function ledgerKeys(
-  db: Client,
+  db: Db,
   scope: Scope,
   period: Period,
   tally: LedgerTally,
@@ -426,24 +377,18 @@ async function ledgerKeys(
   pageSize: number,
 ): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
-  const { where, exact } = scope.issuesOf(root);
-  const listed = { AND: [where, toWhere(ledgerRowsAt(period, tally.observedAt))] };
+  const { sql, exact } = scope.issuesOf(root);
+  const listed = Prisma.sql`${sql} AND ${toSql(ledgerRowsAt(period, tally.observedAt))}`;
   let keys = new BigInt64Array(1_024);
   let count = 0;
   let after = 0;
   for (;;) {
-    const rows = await db.issue.findMany({
-      where: { AND: [listed, { id: { gt: after } }] },
-      orderBy: { id: "asc" },
-      take: pageSize,
-      select: FACT_SELECT,
-    });
+    const rows = await issueFactsAfter(db, listed, after, pageSize);
     for (const row of rows) {
       // Without an exact SQL filter (a very large scope) the scope is applied here.
       if (!exact && !scope.containersOf(row).includes(root)) continue;
-      if (isStatus(row.status)) {
-        tally.add({ ...row, status: row.status, limitUnit: limitUnitOf(row.categoryId, row.gridId) });
-      }
+      const fact = ledgerFact(row, limitUnitOf);
+      if (fact) tally.add(fact);
       if (count === keys.length) {
         const grown = new BigInt64Array(keys.length * 2);
         grown.set(keys);
@@ -478,32 +423,13 @@ function* keyPages(keys: BigInt64Array, pageSize: number): Generator<KeyPage> {
   }
 }
 
-async function photosOf(db: Client, issueIds: number[]): Promise<Map<number, { stage: string; path: string }[]>> {
-  const rows = await inChunks(issueIds, (ids) =>
-    db.photo.findMany({
-      where: { issueId: { in: ids } },
-      select: { issueId: true, stage: true, path: true },
-      orderBy: { id: "asc" },
-    }),
-  );
-  const byIssue = new Map<number, { stage: string; path: string }[]>();
-  for (const row of rows) {
-    const list = byIssue.get(row.issueId) ?? [];
-    list.push(row);
-    byIssue.set(row.issueId, list);
-  }
-  return byIssue;
-}
-
 function issueRow(issue: IssueRecord, lookups: Lookups, photos: LedgerPhoto[]): LedgerIssueRow {
   const { scope } = lookups;
   const category = issue.categoryId === null ? undefined : lookups.categories.get(issue.categoryId);
   const kind = category?.kind as CategoryKind | undefined;
   const cls = category?.class as CategoryClass | undefined;
   const assigneeUnit = issue.assigneeUnitId === null ? undefined : scope.lineage.get(issue.assigneeUnitId);
-  const facts = isStatus(issue.status)
-    ? { ...issue, status: issue.status, limitUnit: lookups.limitUnitOf(issue.categoryId, issue.gridId) }
-    : null;
+  const facts = ledgerFact(issue, lookups.limitUnitOf);
   return {
     number: issue.number,
     foundAt: issue.reportedAt,
@@ -520,16 +446,16 @@ function issueRow(issue: IssueRecord, lookups: Lookups, photos: LedgerPhoto[]): 
         : externalSourceLabel(issue.externalSource, issue.externalId),
     assignee: lookups.people.get(issue.assigneePersonId) || (assigneeUnit?.name ?? ""),
     deadline: issue.deadline,
-    status: statusLabel(facts ? statusAt(facts, lookups.observedAt) : issue.status),
+    status: statusLabel(facts ? lookups.statusAt(facts) : issue.status),
     rectifiedAt: issue.rectifiedAt,
     closedAt: issue.closedAt,
     hours: mapDurations((kind) => (facts ? durationHours(facts, kind, lookups.counting) : null)),
-    overdue: facts !== null && isOverdueAt(facts, lookups.observedAt),
+    overdue: facts !== null && lookups.overdue(facts),
     rebound: issue.reboundOfId !== null,
     extensions: issue.extensionCount,
     limit: limitText(issueLimit(lookups.org, issue.categoryId, issue.gridId)),
     parked:
-      facts !== null && matches(parkedInHandAt(lookups.observedAt), facts) && issue.parkedUntil
+      facts !== null && lookups.parkedInHand(facts) && issue.parkedUntil
         ? parkedCell(
             issue.parkKind === "deferred" ? "deferred" : "parked",
             localDateString(issue.parkedUntil, lookups.timeZone),
@@ -537,6 +463,25 @@ function issueRow(issue: IssueRecord, lookups: Lookups, photos: LedgerPhoto[]): 
           )
         : "",
     photos,
+  };
+}
+
+/**
+ * What the figures and a row's state read of an issue; null for a status the ledger does not know. Written out
+ * field by field: spreading the issue into a new object took several times as long, for every row.
+ */
+function ledgerFact(issue: IssueFacts, limitUnitOf: Lookups["limitUnitOf"]): LedgerFact | null {
+  if (!isStatus(issue.status)) return null;
+  return {
+    status: issue.status,
+    reportedAt: issue.reportedAt,
+    deadline: issue.deadline,
+    acceptedAt: issue.acceptedAt,
+    rectifiedAt: issue.rectifiedAt,
+    closedAt: issue.closedAt,
+    parkedAt: issue.parkedAt,
+    reboundOfId: issue.reboundOfId,
+    limitUnit: limitUnitOf(issue.categoryId, issue.gridId),
   };
 }
 
@@ -548,7 +493,7 @@ function limitText(limit: TimeLimit | null): string {
  * The photos of one issue in ledger order — before-photos first, then after-photos, each in the order stored — with
  * their labels (整改前, 整改后; numbered when a stage has several) and the file name each gets in the photo folder.
  */
-function labelled(number: number, photos: { stage: string; path: string }[]) {
+function labelled(number: number, photos: PhotoRecord[]) {
   const perStage = new Map<string, number>();
   for (const p of photos) perStage.set(p.stage, (perStage.get(p.stage) ?? 0) + 1);
   const seen = new Map<string, number>();
@@ -568,7 +513,7 @@ function labelled(number: number, photos: { stage: string; path: string }[]) {
 function labelsOnly(
   ids: number[],
   numbers: Map<number, number>,
-  stored: Map<number, { stage: string; path: string }[]>,
+  stored: Map<number, PhotoRecord[]>,
 ): Map<number, LedgerPhoto[]> {
   return new Map(
     ids.map((id) => [
@@ -582,14 +527,14 @@ function labelsOnly(
 const COPY_CONCURRENCY = 16;
 
 /**
- * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (a copy-on-write clone where
- * the file system offers one), COPY_CONCURRENCY at a time, and returns their cells: a relative link for each copied
- * photo, （文件缺失） for a missing file.
+ * Copies the photos of a page from DATA_DIR into the photo folder beside the workbook (placePhoto),
+ * COPY_CONCURRENCY at a time, and returns their cells: a relative link for each copied photo, （文件缺失） for a
+ * missing file.
  */
 async function copyPhotos(
   ids: number[],
   numbers: Map<number, number>,
-  stored: Map<number, { stage: string; path: string }[]>,
+  stored: Map<number, PhotoRecord[]>,
   { dataDir, exportDir }: { dataDir: string; exportDir: string },
   counts: { copied: number; missing: number },
 ): Promise<Map<number, LedgerPhoto[]>> {
@@ -605,7 +550,7 @@ async function copyPhotos(
       const copy = join(exportDir, PHOTO_FOLDER, photo.fileName);
       jobs.push(async () => {
         try {
-          await copyFile(source, copy, constants.COPYFILE_FICLONE);
+          await placePhoto(source, copy);
           counts.copied += 1;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
@@ -622,6 +567,28 @@ async function copyPhotos(
   };
   await Promise.all(Array.from({ length: COPY_CONCURRENCY }, copier));
   return cells;
+}
+
+/**
+ * Puts the stored photo `source` at `copy`: as a hard link to the same file where the file system allows it (the
+ * bot's export folder lies under DATA_DIR), which copies no bytes — a fifth of the kernel's time of a copy; else as
+ * a copy (a copy-on-write clone where the file system offers one). A file already at `copy` is replaced. Stored
+ * photos are never changed in place (they are named by their SHA-256), so the two names show the same photo.
+ */
+async function placePhoto(source: string, copy: string): Promise<void> {
+  try {
+    await link(source, copy);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw error;
+    if (code === "EEXIST") {
+      await unlink(copy);
+      return placePhoto(source, copy);
+    }
+    // EXDEV (another file system), EPERM or ENOTSUP (no hard links there), EMLINK (too many links to one file).
+  }
+  await copyFile(source, copy, constants.COPYFILE_FICLONE);
 }
 
 function stageOrder(stage: string): number {

@@ -8,11 +8,11 @@ import type { CountingOptions, LimitUnit, Period } from "../domain/deadline.ts";
 import {
   awaitingVerificationAt,
   closedIn,
+  conditionTest,
   DURATION_KINDS,
   durationsEndingIn,
   type IssueSnapshot,
   mapDurations,
-  matches,
   openAt,
   overdueAt,
   rateOpenAt,
@@ -48,24 +48,36 @@ export class LedgerTally {
    */
   private readonly hours = mapDurations((): number[] => []);
 
+  /** The conditions the counts test, each built once. */
+  private readonly tests;
+
   /** `t` is the observation instant (observationInstant of the period); `counting` what durations count with. */
   constructor(
     private readonly period: Period,
     readonly observedAt: Date,
     private readonly counting: CountingOptions,
-  ) {}
+  ) {
+    const t = observedAt;
+    this.tests = {
+      reported: conditionTest(reportedIn(period)),
+      closed: conditionTest(closedIn(period)),
+      open: conditionTest(openAt(t)),
+      overdue: conditionTest(overdueAt(t)),
+      awaiting: conditionTest(awaitingVerificationAt(t)),
+      rateOpen: conditionTest(rateOpenAt(period, t)),
+    };
+  }
 
   add(issue: LedgerFact): void {
-    const { period, counts } = this;
-    const t = this.observedAt;
-    const found = matches(reportedIn(period), issue) && !NOT_FOUND.has(issue.status);
+    const { period, counts, tests } = this;
+    const found = tests.reported(issue) && !NOT_FOUND.has(issue.status);
     if (found) counts.found += 1;
     if (found && issue.reboundOfId !== null) counts.rebound += 1;
-    if (matches(closedIn(period), issue)) counts.closed += 1;
-    if (matches(openAt(t), issue)) counts.open += 1;
-    if (matches(overdueAt(t), issue)) counts.overdue += 1;
-    if (matches(awaitingVerificationAt(t), issue)) counts.awaiting += 1;
-    if (matches(rateOpenAt(period, t), issue)) counts.rateOpen += 1;
+    if (tests.closed(issue)) counts.closed += 1;
+    if (tests.open(issue)) counts.open += 1;
+    if (tests.overdue(issue)) counts.overdue += 1;
+    if (tests.awaiting(issue)) counts.awaiting += 1;
+    if (tests.rateOpen(issue)) counts.rateOpen += 1;
     if (issue.acceptedAt !== null || issue.rectifiedAt !== null || issue.closedAt !== null) {
       const hours = durationsEndingIn(issue, period, this.counting);
       for (const kind of DURATION_KINDS) {

@@ -669,6 +669,11 @@ async function writeTable<R>(
 ): Promise<number> {
   const links = compactHyperlinks(sheet);
   const writer = new SheetRows(sheet);
+  // Each row's styles, one list for each highlight, shared by the rows (the writer only reads them).
+  const styles = {
+    plain: columns.map((column) => STYLES.plain[column.kind]),
+    overdue: columns.map((column) => STYLES.overdue[column.kind]),
+  };
   let count = 0;
   let more = false;
   for await (const item of rows) {
@@ -677,14 +682,15 @@ async function writeTable<R>(
       break;
     }
     count += 1;
-    const styles = hooks.highlight?.(item) ? STYLES.overdue : STYLES.plain;
     const row: SheetRow = {
       number: count + 1,
       values: columns.map((column) => column.value(item, wallClock)),
-      styles: columns.map((column) => styles[column.kind]),
+      styles: hooks.highlight?.(item) ? styles.overdue : styles.plain,
       height: hooks.height?.(item),
     };
-    await hooks.beforeCommit?.(item, row, count - 1);
+    // Awaited only when there is something to wait for: an await per row would cost every row a turn.
+    const before = hooks.beforeCommit?.(item, row, count - 1);
+    if (before) await before;
     writer.write(row);
     hooks.progress(count);
     if (count % ROWS_PER_PAUSE === 0) await hooks.pause(sheet);

@@ -65,9 +65,10 @@ export interface Scope {
   sql: Prisma.Sql;
   /**
    * The issues of one unit of the scope exactly (a street's, without those of a department under it): a Prisma
-   * filter, and whether it is exact; when it is not (too many units), also check `containersOf(…).includes(id)`.
+   * filter, the same as SQL on `"Issue"`, and whether it is exact; when it is not (too many units), also check
+   * `containersOf(…).includes(id)`.
    */
-  issuesOf(unitId: number): { where: Prisma.IssueWhereInput; exact: boolean };
+  issuesOf(unitId: number): { where: Prisma.IssueWhereInput; sql: Prisma.Sql; exact: boolean };
   /** Whether an issue so placed belongs to any unit of the scope. */
   contains(issue: Placed): boolean;
   /** Ids of the units of the scope an issue so placed belongs to (memoised; do not mutate). */
@@ -252,7 +253,9 @@ function buildScope(
       street: idsOf(["street"]),
       department: unit.level === DEPARTMENT_LEVEL ? subtree.map((u) => u.id) : [],
     });
-    return own ? { where: placedWhere(own), exact: true } : { where: {}, exact: false };
+    return own
+      ? { where: placedWhere(own), sql: placedSql(own), exact: true }
+      : { where: {}, sql: Prisma.sql`1 = 1`, exact: false };
   };
 
   return {

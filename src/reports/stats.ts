@@ -179,7 +179,7 @@ export function toWhere(condition: IssueCondition): Prisma.IssueWhereInput {
 }
 
 /** The same condition as an SQL condition on the columns of `"Issue"`, for the grouped counts written by hand. */
-function toSql(condition: IssueCondition): Prisma.Sql {
+export function toSql(condition: IssueCondition): Prisma.Sql {
   const joined = (parts: readonly IssueCondition[], glue: "AND" | "OR") =>
     parts.length === 0
       ? Prisma.raw(glue === "AND" ? "1 = 1" : "1 = 0")

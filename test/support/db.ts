@@ -41,38 +41,3 @@ export async function createTestDb(): Promise<TestDb> {
     },
   };
 }
-
-/** A client counting the queries made through it, and the count so far. */
-export interface CountingDb {
-  db: Db;
-  /** Queries made since the last reset: one per Prisma operation, raw SQL included. */
-  readonly queries: number;
-  reset(): void;
-}
-
-/**
- * `db` with every query counted, to show that the number of queries a use case makes grows with what it reads and
- * not with, say, the length of a period. The reports read scalars only (no relations), so one operation is one SQL
- * statement.
- */
-export function countingQueries(db: Db): CountingDb {
-  let queries = 0;
-  const counted = db.$extends({
-    query: {
-      async $allOperations({ args, query }) {
-        queries += 1;
-        return query(args);
-      },
-    },
-  });
-  return {
-    // The extension changes no model's type; the client keeps the shape every function here takes.
-    db: counted as unknown as Db,
-    get queries() {
-      return queries;
-    },
-    reset() {
-      queries = 0;
-    },
-  };
-}
