@@ -281,61 +281,68 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): E
   const values = bars.map((b) => (Number.isFinite(b.value) ? Math.max(0, b.value) : 0));
   const percent = input.valueFormat === "percent";
   const thickness = Math.min(BAR_THICKNESS, Math.max(4, Math.floor((layout.gridHeight / bars.length) * 0.5)));
-  // One series per colour, drawn over each other: the legend names the flagged ones.
   const labels = flagLabels(input);
-  const colours = [
-    { flag: undefined, name: "", color: COLORS.neutral },
-    { flag: "red", name: labels.red, color: COLORS.red },
-    { flag: "yellow", name: labels.yellow, color: COLORS.yellow },
-  ].filter((c) => bars.some((b) => b.flag === c.flag));
-  const series = colours.map(
-    ({ flag, name, color }): BarSeriesOption => ({
-      type: "bar",
-      name,
-      color,
-      barWidth: thickness,
-      barGap: "-100%",
-      itemStyle: { borderRadius: [0, 4, 4, 0] },
-      emphasis: { disabled: true },
-      data: bars.map((b, i) => (b.flag === flag ? (values[i] ?? 0) : null)),
-      label: {
-        show: true,
-        position: "right",
-        distance: 6,
-        formatter: ({ dataIndex }) => {
-          const value = `{value|${formatValue(bars[dataIndex]?.value ?? Number.NaN, input.valueFormat)}}`;
-          return flag ? `${value}{gap|}{${flag}|${FLAG_BADGES[flag as "red" | "yellow"]}}` : value;
-        },
-        rich: {
-          // On a white box, so the value stays readable where it crosses the dashed lines.
-          value: {
-            fontSize: VALUE_SIZE,
-            fontWeight: "bold",
-            color: COLORS.text,
-            backgroundColor: COLORS.background,
-            padding: [2, 2],
-          },
-          gap: { width: TAG_GAP - 2 },
-          red: tagStyle(COLORS.red, "#FFFFFF"),
-          yellow: tagStyle(COLORS.yellow, COLORS.text),
-        },
+  // On a white box, so the value stays readable where it crosses the dashed lines.
+  const value = {
+    fontSize: VALUE_SIZE,
+    fontWeight: "bold" as const,
+    color: COLORS.text,
+    backgroundColor: COLORS.background,
+    padding: [2, 2],
+  };
+  // One series, each bar in its flag's colour; a flagged bar's label is rich text (the value, then the badge), the
+  // others' plain text, which ECharts lays out at a fraction of rich text's cost.
+  const series: BarSeriesOption = {
+    type: "bar",
+    barWidth: thickness,
+    itemStyle: { borderRadius: [0, 4, 4, 0] },
+    emphasis: { disabled: true },
+    data: bars.map((b, i) => ({
+      value: values[i] ?? 0,
+      itemStyle: { color: b.flag ? COLORS[b.flag] : COLORS.neutral },
+      ...(b.flag
+        ? {
+            // The series' plain label has the white box; the rich one has it on its value only.
+            label: {
+              backgroundColor: "transparent",
+              padding: 0,
+              formatter: `{value|${formatValue(b.value, input.valueFormat)}}{gap|}{${b.flag}|${FLAG_BADGES[b.flag]}}`,
+              rich: {
+                value,
+                gap: { width: TAG_GAP - 2 },
+                [b.flag]: b.flag === "red" ? tagStyle(COLORS.red, "#FFFFFF") : tagStyle(COLORS.yellow, COLORS.text),
+              },
+            },
+          }
+        : {}),
+    })),
+    label: {
+      show: true,
+      position: "right",
+      distance: 6,
+      formatter: ({ dataIndex }) => formatValue(bars[dataIndex]?.value ?? Number.NaN, input.valueFormat),
+      ...value,
+    },
+  };
+  // The legend names the flag colours in use, drawn as ECharts' legend would (a rounded swatch, then the words).
+  let legendX = PAD_X;
+  for (const flag of ["red", "yellow"] as const) {
+    if (!bars.some((b) => b.flag === flag)) continue;
+    // Centred on the 13 px line of the text, as ECharts' legend centres its icon.
+    const y = layout.legendTop + 4.5;
+    graphic.push(
+      { type: "rect", shape: { x: legendX, y, width: 12, height: 12, r: 3 }, style: { fill: COLORS[flag] } },
+      {
+        type: "text",
+        x: legendX + 17,
+        y: y + 6,
+        style: { text: labels[flag], fill: COLORS.textSecondary, fontSize: LEGEND_SIZE, verticalAlign: "middle" },
       },
-    }),
-  );
+    );
+    legendX += 17 + measureText(labels[flag], LEGEND_SIZE) + 24;
+  }
   return {
     ...option,
-    legend: {
-      data: colours.filter((c) => c.flag).map((c) => c.name),
-      left: PAD_X,
-      top: layout.legendTop + 4,
-      padding: 0,
-      icon: "roundRect",
-      itemWidth: 12,
-      itemHeight: 12,
-      itemGap: 24,
-      selectedMode: false,
-      textStyle: { fontSize: LEGEND_SIZE, color: COLORS.textSecondary },
-    },
     grid: {
       left: PAD_X + layout.labelWidth + LABEL_MARGIN,
       right: layout.gridRight,
