@@ -185,6 +185,33 @@ describe("renderRankingChart", () => {
     }
   });
 
+  // The bars are drawn in their flag's colour, top to bottom in rank order: a column of pixels across the bars meets
+  // each bar once, in its colour (the swatches of the legend sit left of it, the badges right of the bars' ends).
+  it("draws each bar in its flag's colour: crimson for a red flag, amber for a yellow card, blue otherwise", async () => {
+    const bars: RankingBar[] = [
+      { label: "东城社区", value: 0.95, flag: "red" },
+      { label: "西城社区", value: 0.9 },
+      { label: "南城社区", value: 0.85 },
+      { label: "北城社区", value: 0.8, flag: "yellow" },
+    ];
+    const { width, height, data } = decodePng(await renderRankingChart(chart(bars)));
+    const colours = new Map([
+      ["200,22,29", "red"],
+      ["91,143,249", "blue"],
+      ["242,178,0", "yellow"],
+    ]);
+    const x = Math.round(width * 0.6);
+    const runs: string[] = [];
+    let previous: string | undefined;
+    for (let y = 0; y < height; y++) {
+      const o = (y * width + x) * 4;
+      const colour = colours.get(`${data[o]},${data[o + 1]},${data[o + 2]}`);
+      if (colour && colour !== previous) runs.push(colour);
+      previous = colour;
+    }
+    expect(runs).toEqual(["red", "blue", "blue", "yellow"]);
+  });
+
   it("truncates a long name with an ellipsis to the name column", async () => {
     const long = "幸福里街道第十二社区第三网格东片区北段";
     const svg = await renderRankingChartSvg(chart(twoBars(long)));
