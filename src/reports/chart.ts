@@ -3,15 +3,16 @@
  * rate or a count, rendered server-side to a PNG that can be uploaded to Feishu or put in a Word document.
  *
  * Pipeline: ECharts lays the chart out and draws it as SVG (server-side rendering, no DOM; loaded with the first
- * chart), measuring text with the advances of the bundled Noto Sans Hans fonts → every <text> of that SVG becomes
- * glyph outlines (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes paths only at
- * 1.5× device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to
- * rasterize, so the output does not depend on the machine and Chinese text never turns into tofu boxes.
+ * chart), measuring text with the advances of the bundled Noto Sans Hans fonts → resvg-js rasterizes the SVG without
+ * its <text> elements at 1.5× device scale on libuv's thread pool, and each text's glyphs are blended in from their
+ * outlines (chart-glyphs.ts: each character converted once per process, its coverage rasterized once per size and
+ * quarter-pixel position) → sharp encodes the PNG off the event loop. Nothing is drawn with a font, so the output does
+ * not depend on the machine and Chinese text never turns into tofu boxes.
  */
 import { renderAsync } from "@resvg/resvg-js";
 import type { BarSeriesOption, EChartsOption, GraphicComponentOption } from "echarts";
 import { CHART_EMPTY, chartOmittedNote, escapeRich, FLAG_BADGES, FLAG_LEGENDS } from "../texts/chart.ts";
-import { loadGlyphs, measureText, outlineText, parseFont } from "./chart-glyphs.ts";
+import { drawText, loadGlyphs, measureText, outlineText, parseFont, splitText } from "./chart-glyphs.ts";
 
 /** One bar of a ranking chart. */
 export interface RankingBar {
@@ -121,29 +122,34 @@ function loadECharts(): Promise<typeof import("echarts")> {
  * legend under the title explains the colours. Values are labelled at the bar ends.
  */
 export async function renderRankingChart(input: RankingChartInput): Promise<Buffer> {
-  const [image, { default: sharp }] = await Promise.all([
-    renderRankingChartSvg(input).then((svg) =>
-      // No background option: ECharts paints the white background as the SVG's first element, and filling the
-      // canvas twice costs milliseconds at this size.
-      renderAsync(svg, {
-        fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
-        font: { loadSystemFonts: false },
-        shapeRendering: 2,
-        logLevel: "off",
-      }),
-    ),
-    import("sharp"),
-  ]);
+  const [{ svg, texts }, { default: sharp }] = await Promise.all([chartSvg(input).then(splitText), import("sharp")]);
+  // No background option: ECharts paints the white background as the SVG's first element, and filling the canvas
+  // twice costs milliseconds at this size.
+  const image = await renderAsync(svg, {
+    fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
+    font: { loadSystemFonts: false },
+    shapeRendering: 2,
+    logLevel: "off",
+  });
+  const { width, height, pixels } = image;
+  drawText(pixels, width, texts, CHART_PIXEL_RATIO);
   // sharp's PNG encoder is three to four times faster than resvg's own (asPng) here. Compression level 2 instead of
   // 6: a 20-bar chart (1080×1332 px, mostly white) encodes in a third of the time for a file about a fifth larger.
-  const { width, height } = image;
-  return sharp(image.pixels, { raw: { width, height, channels: 4 } })
+  return sharp(pixels, { raw: { width, height, channels: 4 } })
     .png({ compressionLevel: 2 })
     .toBuffer();
 }
 
-/** The SVG that {@link renderRankingChart} rasterizes, at CSS-pixel size; its text is outlines, so it needs no font. */
+/**
+ * The chart as one SVG at CSS-pixel size, its text as outlines, so it needs no font: what {@link renderRankingChart}
+ * draws, its shapes rasterized by resvg and its glyphs blended in from the same outlines.
+ */
 export async function renderRankingChartSvg(input: RankingChartInput): Promise<string> {
+  return outlineText(await chartSvg(input));
+}
+
+/** The SVG ECharts writes for the chart, its texts as <text> elements measured with the bundled fonts' advances. */
+async function chartSvg(input: RankingChartInput): Promise<string> {
   const echarts = await loadECharts();
   const width = Math.max(MIN_CHART_WIDTH, Math.round(input.width ?? DEFAULT_CHART_WIDTH));
   preloadGlyphs(input);
@@ -151,7 +157,7 @@ export async function renderRankingChartSvg(input: RankingChartInput): Promise<s
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height: layout.height });
   try {
     chart.setOption(buildOption(input, layout, width));
-    return outlineText(chart.renderToSVGString());
+    return chart.renderToSVGString();
   } finally {
     chart.dispose();
   }
