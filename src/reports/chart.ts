@@ -125,13 +125,12 @@ export async function renderRankingChart(input: RankingChartInput): Promise<Buff
   const [{ svg, texts }, { default: sharp }] = await Promise.all([chartSvg(input).then(splitText), import("sharp")]);
   // No background option: ECharts paints the white background as the SVG's first element, and filling the canvas
   // twice costs milliseconds at this size.
-  const image = await renderAsync(svg, {
+  const { width, height, pixels } = await renderAsync(svg, {
     fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
     font: { loadSystemFonts: false },
     shapeRendering: 2,
     logLevel: "off",
   });
-  const { width, height, pixels } = image;
   drawText(pixels, width, texts, CHART_PIXEL_RATIO);
   // sharp's PNG encoder is three to four times faster than resvg's own (asPng) here. Compression level 2 instead of
   // 6: a 20-bar chart (1080×1332 px, mostly white) encodes in a third of the time for a file about a fifth larger.
