@@ -76,9 +76,18 @@ export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Dat
   return round > 0 ? `remind:${issueId}:${rung}:x${round}` : `remind:${issueId}:${rung}`;
 }
 
+/** Slots as ISO text, by Unix milliseconds: a sweep asks for the same few slots' keys for every issue it reads. */
+const slotTexts = new Map<number, string>();
+
 /** Claim key of the escalation card of one slot for the leader groups of one unit. */
 function slotKey(unitId: number, slot: Date): string {
-  return `escalate:${unitId}:${slot.toISOString()}`;
+  let text = slotTexts.get(slot.getTime());
+  if (text === undefined) {
+    if (slotTexts.size >= 1_000) slotTexts.clear();
+    text = slot.toISOString();
+    slotTexts.set(slot.getTime(), text);
+  }
+  return `escalate:${unitId}:${text}`;
 }
 
 /** An issue as a sweep reads it (readCandidates), times in Unix milliseconds; names come from the org snapshot. */
