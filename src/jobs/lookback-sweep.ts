@@ -99,7 +99,8 @@ async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, row
   const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
   const defaults = clockSettings({});
   const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
-  const chatName = (chatId: string) => bindings.find((b) => b.chatId === chatId)?.name ?? chatId;
+  const chatNames = new Map(bindings.map((b) => [b.chatId, b.name]));
+  const chatName = (chatId: string) => chatNames.get(chatId) ?? chatId;
   const review = await orgReview(db, LOOKBACK_INDEX);
   // A look-back is due at most three days after its day, which comes at most the longest look-back in force (and
   // the quiet hours) after the close: an index further back than that (the close the triggers set) is never due.
