@@ -57,14 +57,16 @@ export async function setIndex(db: Db, column: IndexColumn, now: Date, entries: 
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   const index = Prisma.raw(`"${column}"`);
   for (let i = 0; i < changed.length; i += WRITES_PER_STATEMENT) {
-    // Typed in the statement: PostgreSQL reads the bound values of a VALUES list as text otherwise.
+    // Typed in the statement: PostgreSQL reads the bound values of a VALUES list as text otherwise. The `IN` has
+    // SQLite find the issues by id: joining by the other conditions alone, it read every issue.
     const values = changed.slice(i, i + WRITES_PER_STATEMENT).map(
       ({ row, next }) => Prisma.sql`(CAST(${row.id} AS INTEGER), CAST(${date(row.updatedAt)} AS TIMESTAMP(3)),
         CAST(${date(row.stored)} AS TIMESTAMP(3)), CAST(${next} AS TIMESTAMP(3)))`,
     );
     await db.$executeRaw`WITH "kept" ("id", "updatedAt", "stored", "next") AS (VALUES ${Prisma.join(values)})
       UPDATE "Issue" SET ${index} = "kept"."next" FROM "kept"
-      WHERE "Issue"."id" = "kept"."id" AND "Issue"."updatedAt" = "kept"."updatedAt"
+      WHERE "Issue"."id" IN (SELECT "id" FROM "kept") AND "Issue"."id" = "kept"."id"
+        AND "Issue"."updatedAt" = "kept"."updatedAt"
         AND "Issue".${index} IS NOT DISTINCT FROM "kept"."stored"`;
   }
 }
