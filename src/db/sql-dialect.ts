@@ -2,8 +2,8 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "./client.ts";
 
 /**
- * What differs between SQLite and PostgreSQL in the few statements written by hand (the statistics' per-issue reads,
- * where Prisma's turning of every DateTime into a Date costs more than the query).
+ * What differs between SQLite and PostgreSQL in the few statements written by hand (the statistics' and the sweeps'
+ * per-issue reads, where Prisma's turning of every DateTime into a Date costs more than the query).
  */
 export interface SqlDialect {
   /** A DateTime column (a quoted, qualified name) as Unix milliseconds, a number; NULL stays NULL. */
