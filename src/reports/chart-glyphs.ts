@@ -348,6 +348,11 @@ interface Mask {
 }
 
 const masks = new Map<string, Mask>();
+/**
+ * Masks kept at most (each a few hundred bytes): a city's names use a few thousand glyph, size and offset triples;
+ * past the bound the oldest go first, so a long-running bot's cache stays a few megabytes.
+ */
+const MAX_MASKS = 10_000;
 /** Glyph positions are rounded to this fraction of a device pixel: a glyph has at most 16 masks per size. */
 const SUBPIXEL = 4;
 
@@ -385,6 +390,7 @@ function maskOf(key: string, px: number, fx: number, fy: number): Mask {
     const y = y0 + Math.floor(i / mask.width);
     return rgba[(y * width + x) * 4 + 3] ?? 0;
   });
+  if (masks.size >= MAX_MASKS) masks.delete(masks.keys().next().value as string);
   masks.set(id, mask);
   return mask;
 }
