@@ -20,4 +20,6 @@ export interface PhotoFile {
   size: number;
   mime: string;
   sourceMessageId?: string;
+  /** Its Lark image key, when it was uploaded while this report was taken in (then nobody needs to look it up). */
+  imageKey?: string;
 }

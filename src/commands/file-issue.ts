@@ -250,7 +250,7 @@ export async function fileIssue(
       },
       // Nobody has accepted a new issue: it is in the hands it was given.
       owner: assignee ? ownerIn(org, issue, named && { name: named.name, openId: named.openId }) : null,
-      imageKeys: await imageKeysOf(tx, photos),
+      imageKeys: await imageKeysOf(tx, input.photos),
       linked: {
         suspectedDuplicateOf: suspected?.number ?? null,
         duplicateOf: null,

@@ -186,6 +186,13 @@ export class ImageKeys {
     return pending;
   }
 
+  /** The image keys of stored photos (`path` under `dataDir`, as Photo.path), in order; see {@link of}. */
+  async ofPhotos(dataDir: string, photos: readonly { sha256: string; path: string }[]): Promise<string[]> {
+    const keys: string[] = [];
+    for (const photo of photos) keys.push(await this.of(photo.sha256, join(dataDir, photo.path)));
+    return keys;
+  }
+
   private async upload(sha256: string, filePath: string): Promise<string> {
     const imageKey = await this.client.uploadImage(await fitForLark(await readFile(filePath)));
     // Another process may have uploaded the same photo meanwhile; both keys work, the first one stays.
