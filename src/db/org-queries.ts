@@ -102,6 +102,12 @@ export function orgOf(client: Client): Promise<Org> {
   return org;
 }
 
+/** `tx`, whose {@link orgOf} gives `org` from now on (see `transaction`). */
+export function withOrg(tx: Tx, org: Org): Tx {
+  perTransaction.set(tx, Promise.resolve(org));
+  return tx;
+}
+
 async function currentOrg(client: Client): Promise<Org> {
   // Raw: read before every chat message and in every transaction that needs the org, and a raw statement is not
   // compiled by Prisma.

@@ -6,7 +6,7 @@ import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { answerTo, replyText } from "../commands/say.ts";
 import type { Db, Tx } from "../db/client.ts";
-import type { BindingRef } from "../db/org-queries.ts";
+import type { BindingRef, Org } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
 import type { PendingPhoto } from "../generated/prisma/client.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
@@ -31,6 +31,7 @@ export async function intake(
   text: string,
   mentionsBot: boolean,
   binding: BindingRef,
+  org: Org,
 ): Promise<void> {
   const qualifies = mentionsBot || startsWithReportWord(text);
   if (m.imageKeys.length > 0 && !qualifies && (await repliesToBot(deps.db, m))) {
@@ -42,86 +43,90 @@ export async function intake(
   const reporter = { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) };
   const ctx = commandContext(deps);
 
-  await transaction(deps.db, async (tx) => {
-    // A chat's messages come in order, so a photo sent a window before this one can no longer join a new report:
-    // settle it. Other chats may still be catching up on older messages, so each chat settles only its own.
-    const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
-    const around = {
-      gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
-      lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
-    };
-    // Read together: the chat's photos held past their window (to settle) and the sender's within this message's
-    // window (to join a report it starts). The two never overlap: the window starts no earlier than `expired`.
-    const held = (
-      await tx.$queryRaw<PendingPhoto[]>`SELECT * FROM "PendingPhoto" WHERE "chatId" = ${m.chatId}
+  await transaction(
+    deps.db,
+    async (tx) => {
+      // A chat's messages come in order, so a photo sent a window before this one can no longer join a new report:
+      // settle it. Other chats may still be catching up on older messages, so each chat settles only its own.
+      const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
+      const around = {
+        gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
+        lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
+      };
+      // Read together: the chat's photos held past their window (to settle) and the sender's within this message's
+      // window (to join a report it starts). The two never overlap: the window starts no earlier than `expired`.
+      const held = (
+        await tx.$queryRaw<PendingPhoto[]>`SELECT * FROM "PendingPhoto" WHERE "chatId" = ${m.chatId}
         AND ("sentAt" < ${expired} OR ("senderOpenId" = ${m.senderOpenId} AND "sentAt" >= ${around.gte} AND "sentAt" <= ${around.lte}))
         ORDER BY "id"`
-    ).map((p) => ({ ...p, id: Number(p.id), size: Number(p.size) }));
-    await settleHeldPhotos(
-      tx,
-      m.chatId,
-      binding.unitId,
-      held.filter((p) => p.sentAt < expired),
-      ctx,
-    );
-    const recent = await reportWithin(tx, m.chatId, m.senderOpenId, around);
-    const recentWantsText = recent !== null && recent.text === "";
-
-    if (qualifies || (patrol && photos.length > 0)) {
-      if (recent && (recentWantsText || !qualifies)) {
-        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text, photos }, ctx);
-        return;
-      }
-      const pending = held
-        .filter((p) => p.sentAt >= expired)
-        .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
-      if (pending.length > 0) await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
-      const first = pending[0];
-      await fileIssue(
+      ).map((p) => ({ ...p, id: Number(p.id), size: Number(p.size) }));
+      await settleHeldPhotos(
         tx,
-        {
-          chatId: m.chatId,
-          chatUnitId: binding.unitId,
-          reporter,
-          text,
-          photos: [...pending.map(fromPending), ...photos],
-          sourceMessageId: m.messageId,
-          reportedAt: first && first.sentAt < m.sentAt ? first.sentAt : m.sentAt,
-        },
+        m.chatId,
+        binding.unitId,
+        held.filter((p) => p.sentAt < expired),
         ctx,
       );
-      return;
-    }
+      const recent = await reportWithin(tx, m.chatId, m.senderOpenId, around);
+      const recentWantsText = recent !== null && recent.text === "";
 
-    if (photos.length > 0) {
-      if (recent && !(await reportedWhole(tx, recent))) {
-        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, photos }, ctx);
+      if (qualifies || (patrol && photos.length > 0)) {
+        if (recent && (recentWantsText || !qualifies)) {
+          await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text, photos }, ctx);
+          return;
+        }
+        const pending = held
+          .filter((p) => p.sentAt >= expired)
+          .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
+        if (pending.length > 0) await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
+        const first = pending[0];
+        await fileIssue(
+          tx,
+          {
+            chatId: m.chatId,
+            chatUnitId: binding.unitId,
+            reporter,
+            text,
+            photos: [...pending.map(fromPending), ...photos],
+            sourceMessageId: m.messageId,
+            reportedAt: first && first.sentAt < m.sentAt ? first.sentAt : m.sentAt,
+          },
+          ctx,
+        );
         return;
       }
-      for (const photo of photos) {
-        await tx.pendingPhoto.upsert({
-          where: { messageId_sha256: { messageId: m.messageId, sha256: photo.sha256 } },
-          create: {
-            chatId: m.chatId,
-            senderOpenId: m.senderOpenId,
-            messageId: m.messageId,
-            sha256: photo.sha256,
-            path: photo.path,
-            size: photo.size,
-            mime: photo.mime,
-            sentAt: m.sentAt,
-          },
-          update: {},
-        });
-      }
-      return;
-    }
 
-    // Plain text in a patrol group completes a photo sent just before it.
-    if (patrol && recentWantsText && recent && text) {
-      await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text }, ctx);
-    }
-  });
+      if (photos.length > 0) {
+        if (recent && !(await reportedWhole(tx, recent))) {
+          await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, photos }, ctx);
+          return;
+        }
+        for (const photo of photos) {
+          await tx.pendingPhoto.upsert({
+            where: { messageId_sha256: { messageId: m.messageId, sha256: photo.sha256 } },
+            create: {
+              chatId: m.chatId,
+              senderOpenId: m.senderOpenId,
+              messageId: m.messageId,
+              sha256: photo.sha256,
+              path: photo.path,
+              size: photo.size,
+              mime: photo.mime,
+              sentAt: m.sentAt,
+            },
+            update: {},
+          });
+        }
+        return;
+      }
+
+      // Plain text in a patrol group completes a photo sent just before it.
+      if (patrol && recentWantsText && recent && text) {
+        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text }, ctx);
+      }
+    },
+    { org },
+  );
 }
 
 /** The sender's latest open report in the chat reported within `range`, if any. */

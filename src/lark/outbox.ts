@@ -284,7 +284,7 @@ export class OutboxSender {
     if (started === this.passes) this.options.metrics?.depth(heads.pending);
     let waitMs = this.opts.pollIntervalMs;
     let due = false;
-    for (const [lane, nextAttemptAt] of heads.lanes) {
+    for (const [lane, { nextAttemptAt, pending }] of heads.lanes) {
       const dueIn = nextAttemptAt - now;
       if (dueIn > 0) {
         waitMs = Math.min(waitMs, dueIn);
@@ -293,16 +293,20 @@ export class OutboxSender {
       due = true;
       if (this.lanes.has(lane) || this.lanes.size >= this.opts.maxConcurrency) continue;
       if (!ignoreRunning && !this.running) break;
-      this.startLane(lane, ignoreRunning);
+      this.startLane(lane, pending, ignoreRunning);
     }
     return { waitMs: Math.max(1, waitMs), due };
   }
 
   /**
-   * The first pending row of every lane (lanes in the order of their first row) and how many rows are pending.
-   * Grouping in the database keeps a pass cheap however deep one chat's queue is.
+   * When the first pending row of every lane is due (lanes in the order of their first row) and how many rows each
+   * has pending, and how many rows are pending in all. Grouping in the database keeps a pass cheap however deep one
+   * chat's queue is.
    */
-  private async laneHeads(): Promise<{ lanes: Map<string, number>; pending: number }> {
+  private async laneHeads(): Promise<{
+    lanes: Map<string, { nextAttemptAt: number; pending: number }>;
+    pending: number;
+  }> {
     // Raw, as every statement a sent row costs: Prisma does not compile it.
     const heads = await this.db.$queryRaw<
       { chatId: string | null; target: string; nextAttemptAt: Date; pending: number }[]
@@ -312,20 +316,26 @@ export class OutboxSender {
             GROUP BY "chatId", "target") AS "heads"
       JOIN "OutboxMessage" ON "OutboxMessage"."id" = "heads"."head"
       ORDER BY "OutboxMessage"."id"`;
-    const lanes = new Map<string, number>();
+    const lanes = new Map<string, { nextAttemptAt: number; pending: number }>();
     let pending = 0;
     for (const head of heads) {
       pending += Number(head.pending);
       // In id order: a lane's first group holds its first row.
       const lane = laneOf(head);
-      if (!lanes.has(lane)) lanes.set(lane, head.nextAttemptAt.getTime());
+      const seen = lanes.get(lane);
+      if (seen) seen.pending += Number(head.pending);
+      else lanes.set(lane, { nextAttemptAt: head.nextAttemptAt.getTime(), pending: Number(head.pending) });
     }
     return { lanes, pending };
   }
 
-  private startLane(lane: string, oneShot: boolean): void {
+  /**
+   * Sends the lane's rows in order, as many as the pass saw pending there (`pending`): rows queued since were
+   * notified, and the lane's end starts a pass that finds them, so no claim is spent to learn that the lane is empty.
+   */
+  private startLane(lane: string, pending: number, oneShot: boolean): void {
     const work = (async () => {
-      while (oneShot || this.running) {
+      for (let left = pending; left > 0 && (oneShot || this.running); left--) {
         const row = await this.claimNextInLane(lane);
         if (!row || !(await this.processSafely(row))) break;
       }
