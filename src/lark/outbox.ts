@@ -499,12 +499,16 @@ export class OutboxSender {
       SELECT "openId", "name", "larkStatus" FROM "Person" WHERE "openId" IN (${Prisma.join(mentioned)})`;
     const names = new Map(people.map((p) => [p.openId, p.name]));
     const unknown = new Set(people.filter((p) => p.larkStatus === "unknown").map((p) => p.openId));
-    const guarded = withoutMentions(
-      row.msgType,
-      row.content,
-      (id) => !unknown.has(id),
-      (id) => names.get(id),
-    );
+    // Rewritten only when it mentions someone Lark does not know; otherwise it goes as it is.
+    const guarded =
+      unknown.size === 0
+        ? row.content
+        : withoutMentions(
+            row.msgType,
+            row.content,
+            (id) => !unknown.has(id),
+            (id) => names.get(id),
+          );
     try {
       return await this.call({ ...row, content: guarded }, kind, target);
     } catch (e) {
