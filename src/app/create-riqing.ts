@@ -169,7 +169,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       const results = await downloadMessageImages(client, messageId, imageKeys, { dataDir: config.dataDir });
       return results.map((r) =>
         r.ok
-          ? { ok: true, photo: { sha256: r.sha256, path: r.path, size: r.size, mime: r.mime } }
+          ? { ok: true, photo: { sha256: r.sha256, path: r.path, size: r.size, mime: r.mime, firstSeen: r.firstSeen } }
           : { ok: false, reason: r.message },
       );
     },

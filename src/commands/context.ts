@@ -22,4 +22,6 @@ export interface PhotoFile {
   sourceMessageId?: string;
   /** Its Lark image key, when it was uploaded while this report was taken in (then nobody needs to look it up). */
   imageKey?: string;
+  /** Its file was written when it was downloaded: no photo with this content was kept before. */
+  firstSeen?: boolean;
 }
