@@ -102,10 +102,12 @@ export function orgOf(client: Client): Promise<Org> {
   return org;
 }
 
-/** `tx`, whose {@link orgOf} gives `org` from now on (see `transaction`). */
-export function withOrg(tx: Tx, org: Org): Tx {
+/**
+ * Makes `org` the org of the transaction `tx`: its {@link orgOf} gives it without reading the revision again. For
+ * work decided by an org read just before the transaction (a message routed by it), which then goes on with it.
+ */
+export function useOrg(tx: Tx, org: Org): void {
   perTransaction.set(tx, Promise.resolve(org));
-  return tx;
 }
 
 async function currentOrg(client: Client): Promise<Org> {

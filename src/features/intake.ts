@@ -6,9 +6,9 @@ import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { answerTo, replyText } from "../commands/say.ts";
 import type { Db, Tx } from "../db/client.ts";
-import type { BindingRef, Org } from "../db/org-queries.ts";
+import { type BindingRef, type Org, useOrg } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import type { PendingPhoto } from "../generated/prisma/client.ts";
+import { type PendingPhoto, Prisma } from "../generated/prisma/client.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { startsWithReportWord } from "../texts/words.ts";
@@ -43,90 +43,108 @@ export async function intake(
   const reporter = { openId: m.senderOpenId, name: await deps.userName(m.senderOpenId) };
   const ctx = commandContext(deps);
 
-  await transaction(
-    deps.db,
-    async (tx) => {
-      // A chat's messages come in order, so a photo sent a window before this one can no longer join a new report:
-      // settle it. Other chats may still be catching up on older messages, so each chat settles only its own.
-      const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
-      const around = {
-        gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
-        lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
-      };
-      // Read together: the chat's photos held past their window (to settle) and the sender's within this message's
-      // window (to join a report it starts). The two never overlap: the window starts no earlier than `expired`.
-      const held = (
-        await tx.$queryRaw<PendingPhoto[]>`SELECT * FROM "PendingPhoto" WHERE "chatId" = ${m.chatId}
+  await transaction(deps.db, async (tx) => {
+    // Filed under the org the message was routed by.
+    useOrg(tx, org);
+    // A chat's messages come in order, so a photo sent a window before this one can no longer join a new report:
+    // settle it. Other chats may still be catching up on older messages, so each chat settles only its own.
+    const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
+    const around = {
+      gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
+      lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
+    };
+    // Read together, in one statement: the chat's photos held past their window (to settle), the sender's within this
+    // message's window (to join a report it starts), and the sender's report in that window. The photos never
+    // overlap (the window starts no earlier than `expired`), and settling touches only reports from before it.
+    const rows = await tx.$queryRaw<(Nullable<PendingPhoto> & { recentId: number | null; recentText: string })[]>`
+      SELECT "recent"."id" AS "recentId", "recent"."text" AS "recentText", "PendingPhoto".*
+      FROM (SELECT 1 AS "one") AS "anchor"
+      LEFT JOIN (${reportWithinSql(m.chatId, m.senderOpenId, around)}) AS "recent" ON 1 = 1
+      LEFT JOIN "PendingPhoto" ON "PendingPhoto"."chatId" = ${m.chatId}
         AND ("sentAt" < ${expired} OR ("senderOpenId" = ${m.senderOpenId} AND "sentAt" >= ${around.gte} AND "sentAt" <= ${around.lte}))
-        ORDER BY "id"`
-      ).map((p) => ({ ...p, id: Number(p.id), size: Number(p.size) }));
-      await settleHeldPhotos(
+      ORDER BY "PendingPhoto"."id"`;
+    const held = rows.flatMap((p) =>
+      p.id === null ? [] : [{ ...(p as PendingPhoto), id: Number(p.id), size: Number(p.size) }],
+    );
+    const recentId = rows[0]?.recentId ?? null;
+    const recent = recentId === null ? null : { id: Number(recentId), text: rows[0]?.recentText ?? "" };
+    await settleHeldPhotos(
+      tx,
+      m.chatId,
+      binding.unitId,
+      held.filter((p) => p.sentAt < expired),
+      ctx,
+    );
+    const recentWantsText = recent !== null && recent.text === "";
+
+    if (qualifies || (patrol && photos.length > 0)) {
+      if (recent && (recentWantsText || !qualifies)) {
+        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text, photos }, ctx);
+        return;
+      }
+      const pending = held
+        .filter((p) => p.sentAt >= expired)
+        .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
+      if (pending.length > 0) await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
+      const first = pending[0];
+      await fileIssue(
         tx,
-        m.chatId,
-        binding.unitId,
-        held.filter((p) => p.sentAt < expired),
+        {
+          chatId: m.chatId,
+          chatUnitId: binding.unitId,
+          reporter,
+          text,
+          photos: [...pending.map(fromPending), ...photos],
+          sourceMessageId: m.messageId,
+          reportedAt: first && first.sentAt < m.sentAt ? first.sentAt : m.sentAt,
+        },
         ctx,
       );
-      const recent = await reportWithin(tx, m.chatId, m.senderOpenId, around);
-      const recentWantsText = recent !== null && recent.text === "";
+      return;
+    }
 
-      if (qualifies || (patrol && photos.length > 0)) {
-        if (recent && (recentWantsText || !qualifies)) {
-          await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text, photos }, ctx);
-          return;
-        }
-        const pending = held
-          .filter((p) => p.sentAt >= expired)
-          .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || a.id - b.id);
-        if (pending.length > 0) await tx.pendingPhoto.deleteMany({ where: { id: { in: pending.map((p) => p.id) } } });
-        const first = pending[0];
-        await fileIssue(
-          tx,
-          {
+    if (photos.length > 0) {
+      if (recent && !(await reportedWhole(tx, recent))) {
+        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, photos }, ctx);
+        return;
+      }
+      for (const photo of photos) {
+        await tx.pendingPhoto.upsert({
+          where: { messageId_sha256: { messageId: m.messageId, sha256: photo.sha256 } },
+          create: {
             chatId: m.chatId,
-            chatUnitId: binding.unitId,
-            reporter,
-            text,
-            photos: [...pending.map(fromPending), ...photos],
-            sourceMessageId: m.messageId,
-            reportedAt: first && first.sentAt < m.sentAt ? first.sentAt : m.sentAt,
+            senderOpenId: m.senderOpenId,
+            messageId: m.messageId,
+            sha256: photo.sha256,
+            path: photo.path,
+            size: photo.size,
+            mime: photo.mime,
+            sentAt: m.sentAt,
           },
-          ctx,
-        );
-        return;
+          update: {},
+        });
       }
+      return;
+    }
 
-      if (photos.length > 0) {
-        if (recent && !(await reportedWhole(tx, recent))) {
-          await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, photos }, ctx);
-          return;
-        }
-        for (const photo of photos) {
-          await tx.pendingPhoto.upsert({
-            where: { messageId_sha256: { messageId: m.messageId, sha256: photo.sha256 } },
-            create: {
-              chatId: m.chatId,
-              senderOpenId: m.senderOpenId,
-              messageId: m.messageId,
-              sha256: photo.sha256,
-              path: photo.path,
-              size: photo.size,
-              mime: photo.mime,
-              sentAt: m.sentAt,
-            },
-            update: {},
-          });
-        }
-        return;
-      }
+    // Plain text in a patrol group completes a photo sent just before it.
+    if (patrol && recentWantsText && recent && text) {
+      await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text }, ctx);
+    }
+  });
+}
 
-      // Plain text in a patrol group completes a photo sent just before it.
-      if (patrol && recentWantsText && recent && text) {
-        await addToReport(tx, { issueId: recent.id, chatUnitId: binding.unitId, text }, ctx);
-      }
-    },
-    { org },
-  );
+/** Every column of a row that a LEFT JOIN may have found none for. */
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/** The sender's latest open report in the chat reported within `range` (its id and text), as SQL. */
+function reportWithinSql(chatId: string, openId: string, range: { gte: Date; lte: Date }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT "Issue"."id", "Issue"."text" FROM "Issue" JOIN "Person" ON "Person"."id" = "Issue"."reporterId"
+    WHERE "Issue"."sourceChatId" = ${chatId} AND "Person"."openId" = ${openId}
+      AND "Issue"."reportedAt" >= ${range.gte} AND "Issue"."reportedAt" <= ${range.lte}
+      AND "Issue"."status" IN ('reported', 'assigned', 'accepted')
+    ORDER BY "Issue"."reportedAt" DESC LIMIT 1`;
 }
 
 /** The sender's latest open report in the chat reported within `range`, if any. */
@@ -136,12 +154,7 @@ async function reportWithin(
   openId: string,
   range: { gte: Date; lte: Date },
 ): Promise<{ id: number; text: string } | null> {
-  const [row] = await tx.$queryRaw<{ id: number; text: string }[]>`
-    SELECT "Issue"."id", "Issue"."text" FROM "Issue" JOIN "Person" ON "Person"."id" = "Issue"."reporterId"
-    WHERE "Issue"."sourceChatId" = ${chatId} AND "Person"."openId" = ${openId}
-      AND "Issue"."reportedAt" >= ${range.gte} AND "Issue"."reportedAt" <= ${range.lte}
-      AND "Issue"."status" IN ('reported', 'assigned', 'accepted')
-    ORDER BY "Issue"."reportedAt" DESC LIMIT 1`;
+  const [row] = await tx.$queryRaw<{ id: number; text: string }[]>(reportWithinSql(chatId, openId, range));
   return row ? { id: Number(row.id), text: row.text } : null;
 }
 
