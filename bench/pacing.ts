@@ -110,7 +110,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       dataDir: dir,
       admins: [],
       policy: {},
-      publishPhotos: async () => undefined,
+      publishPhotos: async () => [],
       uploadFile: async () => "file_bench",
     };
     let started = performance.now();
@@ -239,7 +239,7 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
   const deps = {
     ...input.deps,
     publishPhotos: async (photos: { sha256: string; path: string }[]) => {
-      for (const photo of photos) await images.of(photo.sha256, join(input.deps.dataDir, photo.path));
+      return images.ofPhotos(input.deps.dataDir, photos);
     },
   };
   const calls: ApiCall[] = [];

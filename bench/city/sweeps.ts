@@ -66,7 +66,7 @@ async function measure(sweep: SweepName, db: Db, options: Omit<SweepBenchOptions
     dataDir: options.dataDir,
     admins: [],
     policy: {},
-    publishPhotos: async () => undefined,
+    publishPhotos: async () => [],
     uploadFile: async () => "file_bench",
   });
   const runs: { ms: number; cpuMs: number; notices: number }[] = [];

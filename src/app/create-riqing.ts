@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
-import { join } from "node:path";
 import type Router from "@koa/router";
 import { open311Routes } from "../api/open311-routes.ts";
 import type { BoardFeed } from "../board/board-feed.ts";
@@ -170,12 +169,12 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       const results = await downloadMessageImages(client, messageId, imageKeys, { dataDir: config.dataDir });
       return results.map((r) =>
         r.ok
-          ? { ok: true, photo: { sha256: r.sha256, path: r.path, size: r.size, mime: r.mime } }
+          ? { ok: true, photo: { sha256: r.sha256, path: r.path, size: r.size, mime: r.mime, firstSeen: r.firstSeen } }
           : { ok: false, reason: r.message },
       );
     },
     async publishPhotos(photos) {
-      for (const photo of photos) await images.of(photo.sha256, join(config.dataDir, photo.path));
+      return images.ofPhotos(config.dataDir, photos);
     },
     async uploadFile(path, fileName) {
       return client.uploadFile({ file: await readFile(path), fileType: fileTypeOf(fileName), fileName });

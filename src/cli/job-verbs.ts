@@ -4,7 +4,7 @@
  */
 
 import { writeFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import type { JobDeps } from "../commands/deps.ts";
 import { type Config, secretsOf } from "../config/env.ts";
@@ -48,7 +48,7 @@ async function openDeps(config: Config): Promise<JobDeps> {
     policy: {},
     async publishPhotos(photos) {
       if (!images) throw new Error("Lark credentials are not configured; the chart cannot be uploaded");
-      for (const photo of photos) await images.of(photo.sha256, join(config.dataDir, photo.path));
+      return images.ofPhotos(config.dataDir, photos);
     },
     async uploadFile() {
       // The CLI's verbs send no files: `riqing briefing` writes its document where --out says.

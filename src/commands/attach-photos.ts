@@ -23,6 +23,7 @@ export async function fetchAndPublish(deps: FeatureDeps, m: InboundMessage): Pro
       });
     }
   }
-  if (photos.length > 0) await deps.publishPhotos(photos);
-  return photos;
+  if (photos.length === 0) return photos;
+  const imageKeys = await deps.publishPhotos(photos);
+  return photos.map((photo, i) => ({ ...photo, imageKey: imageKeys[i] }));
 }

@@ -20,4 +20,8 @@ export interface PhotoFile {
   size: number;
   mime: string;
   sourceMessageId?: string;
+  /** Its Lark image key, when it was uploaded while this report was taken in (then nobody needs to look it up). */
+  imageKey?: string;
+  /** Its file was written when it was downloaded: no photo with this content was kept before. */
+  firstSeen?: boolean;
 }

@@ -26,8 +26,8 @@ export interface FeatureDeps {
   botOpenId: string;
   /** Downloads and stores a message's images. */
   fetchPhotos(messageId: string, imageKeys: string[]): Promise<FetchedPhoto[]>;
-  /** Uploads stored photos for card use (once per content). */
-  publishPhotos(photos: PhotoFile[]): Promise<void>;
+  /** Uploads stored photos for card use (once per content); their Lark image keys, in order. */
+  publishPhotos(photos: PhotoFile[]): Promise<string[]>;
   /** Uploads a file for a file message; returns Lark's file_key. */
   uploadFile(path: string, fileName: string): Promise<string>;
   /** The display name of a Lark user. */

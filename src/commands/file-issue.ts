@@ -1,7 +1,9 @@
 import type { Tx } from "../db/client.ts";
+import { insertRows } from "../db/insert-rows.ts";
 import { ancestorAt, dutiesOf, type Org, orgOf, unitSubtree } from "../db/org-queries.ts";
 import { ownerIn } from "../db/owners.ts";
 import { type CategoryScore, classify, findPlace } from "../domain/match.ts";
+import type { Issue } from "../generated/prisma/client.ts";
 import { hasUrgentWord } from "../texts/words.ts";
 import { deadlineFor, findLinks, resolveAssignee } from "./assignment.ts";
 import type { CommandContext, PhotoFile } from "./context.ts";
@@ -184,64 +186,71 @@ export async function fileIssue(
   const links = { suspectedDuplicateOfId: suspected?.id ?? null, reboundOfId: rebound?.id ?? null };
 
   // Written whole and never read back: the card is drawn from what was written.
-  const issue = await tx.issue.create({
-    data: {
-      number,
-      categoryId: placement.categoryId,
-      ...(await gridColumns(tx, placement.gridId)),
-      pointId: placement.pointId,
-      text: input.text,
-      urgent,
-      reporterId: reporter?.id ?? null,
-      assigneePersonId: assignee?.personId ?? null,
-      assigneeUnitId: assignee?.unitId ?? null,
-      deadline,
-      status,
-      reportedAt: input.reportedAt,
-      assignedAt: assignee ? ctx.now : null,
-      sourceChatId: input.chatId,
-      sourceMessageId: input.sourceMessageId ?? null,
-      patrolVisitId: input.patrolVisitId ?? null,
-      ...(input.external && {
-        apiKeyId: input.external.apiKeyId,
-        externalSource: input.external.system,
-        externalId: input.external.ticket,
-        lat: input.external.lat,
-        long: input.external.long,
-      }),
-      ...links,
-    },
-  });
+  const now = new Date();
+  const written = {
+    number,
+    categoryId: placement.categoryId,
+    gridId: null,
+    communityId: null,
+    streetId: null,
+    ...(await gridColumns(tx, placement.gridId)),
+    pointId: placement.pointId,
+    text: input.text,
+    urgent,
+    reporterId: reporter?.id ?? null,
+    assigneePersonId: assignee?.personId ?? null,
+    assigneeUnitId: assignee?.unitId ?? null,
+    deadline,
+    status,
+    reportedAt: input.reportedAt,
+    assignedAt: assignee ? ctx.now : null,
+    sourceChatId: input.chatId,
+    sourceMessageId: input.sourceMessageId ?? null,
+    patrolVisitId: input.patrolVisitId ?? null,
+    apiKeyId: input.external?.apiKeyId ?? null,
+    externalSource: input.external?.system ?? null,
+    externalId: input.external?.ticket ?? null,
+    lat: input.external?.lat ?? null,
+    long: input.external?.long ?? null,
+    ...links,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [inserted] = await insertRows(tx, "Issue", [written], ["id"]);
+  const issue: Issue = { ...UNWRITTEN, ...written, id: Number(inserted?.id) };
   const photoIds = await attachPhotos(tx, issue.id, "before", input.photos, { newIssue: true });
-  const filed = await tx.issueEvent.create({
-    data: {
-      issueId: issue.id,
-      type: "filed",
-      actorId: reporter?.id ?? null,
-      at: ctx.now,
-      toStatus: status,
-      data: {
-        gridId: placement.gridId,
-        pointId: placement.pointId,
-        categoryId: placement.categoryId,
-        ...links,
-        urgent,
-        photos: input.photos.length,
-        ...(input.patrolVisitId !== undefined && { patrolVisitId: input.patrolVisitId }),
-        ...(input.external && { source: input.external.system, ticket: input.external.ticket }),
-      },
-    },
-  });
+  const data = {
+    gridId: placement.gridId,
+    pointId: placement.pointId,
+    categoryId: placement.categoryId,
+    ...links,
+    urgent,
+    photos: input.photos.length,
+    ...(input.patrolVisitId !== undefined && { patrolVisitId: input.patrolVisitId }),
+    ...(input.external && { source: input.external.system, ticket: input.external.ticket }),
+  };
+  const event = { type: "filed", actorId: reporter?.id ?? null, at: ctx.now, toStatus: status };
+  const [filed] = await insertRows(
+    tx,
+    "IssueEvent",
+    [{ issueId: issue.id, ...event, data: JSON.stringify(data) }],
+    ["id"],
+  );
   const photos = uniqueShas(input.photos).map((sha256, i) => ({ id: photoIds[i] ?? 0, stage: "before", sha256 }));
   const org = await orgOf(tx);
   const named = assignee?.personId ? org.dutiesByPerson.get(assignee.personId)?.[0] : undefined;
   await postNewIssueCard(
     tx,
     {
-      issue: { ...issue, reporter, photos, events: [{ ...filed, actor: reporter }] },
+      issue: {
+        ...issue,
+        reporter,
+        photos,
+        events: [{ id: Number(filed?.id), ...event, reason: null, data, actor: reporter }],
+      },
       // Nobody has accepted a new issue: it is in the hands it was given.
       owner: assignee ? ownerIn(org, issue, named && { name: named.name, openId: named.openId }) : null,
-      imageKeys: await imageKeysOf(tx, photos),
+      imageKeys: await imageKeysOf(tx, input.photos),
       linked: {
         suspectedDuplicateOf: suspected?.number ?? null,
         duplicateOf: null,
@@ -287,8 +296,11 @@ export async function attachPhotos(
   const ids = new Map(existing.map((p) => [p.sha256, p.id]));
   const fresh = shas.flatMap((sha) => (ids.has(sha) ? [] : photos.filter((p) => p.sha256 === sha).slice(0, 1)));
   if (fresh.length > 0) {
-    const created = await tx.photo.createManyAndReturn({
-      data: fresh.map((photo) => ({
+    const createdAt = new Date();
+    const created = await insertRows(
+      tx,
+      "Photo",
+      fresh.map((photo) => ({
         issueId,
         stage,
         sha256: photo.sha256,
@@ -296,10 +308,11 @@ export async function attachPhotos(
         size: photo.size,
         mime: photo.mime,
         sourceMessageId: photo.sourceMessageId ?? null,
+        createdAt,
       })),
-      select: { id: true, sha256: true },
-    });
-    for (const row of created) ids.set(row.sha256, row.id);
+      ["id", "sha256"],
+    );
+    for (const row of created) ids.set(String(row.sha256), Number(row.id));
   }
   return shas.map((sha) => ids.get(sha) ?? 0);
 }
@@ -308,6 +321,27 @@ export async function attachPhotos(
 function uniqueShas(photos: readonly PhotoFile[]): string[] {
   return [...new Set(photos.map((p) => p.sha256))];
 }
+
+/** A new issue's columns that filing leaves to their defaults. */
+const UNWRITTEN = {
+  acceptedAt: null,
+  rectifiedAt: null,
+  rectifiedById: null,
+  closedAt: null,
+  rejectedAt: null,
+  rejectReason: null,
+  cardMessageId: null,
+  duplicateOfId: null,
+  extensionCount: 0,
+  extensionRequestedUntil: null,
+  extensionReason: null,
+  parkKind: null,
+  parkedAt: null,
+  parkedUntil: null,
+  parkPlan: null,
+  nextReminderAt: null,
+  nextLookbackAt: null,
+} as const;
 
 /** The first issue is #1001, so numbers read like the campaign's paper ledgers. */
 const FIRST_NUMBER = 1001;

@@ -288,12 +288,21 @@ async function readIssue(tx: Tx, issueId: number) {
   return { issue, view: issueView(org, record) };
 }
 
-/** The Lark image keys of the photos' contents that were uploaded. */
-export async function imageKeysOf(tx: Tx, photos: readonly { sha256: string }[]): Promise<Map<string, string>> {
-  if (photos.length === 0) return new Map();
+/**
+ * The Lark image keys of the photos' contents that were uploaded: those the photos carry (uploaded just now) and
+ * the others' as LarkImage keeps them.
+ */
+export async function imageKeysOf(
+  tx: Tx,
+  photos: readonly { sha256: string; imageKey?: string }[],
+): Promise<Map<string, string>> {
+  const known = new Map(photos.flatMap((p) => (p.imageKey === undefined ? [] : [[p.sha256, p.imageKey] as const])));
+  const missing = photos.filter((p) => !known.has(p.sha256));
+  if (missing.length === 0) return known;
   const keys = await tx.$queryRaw<{ sha256: string; imageKey: string }[]>`
-    SELECT "sha256", "imageKey" FROM "LarkImage" WHERE "sha256" IN (${Prisma.join(photos.map((p) => p.sha256))})`;
-  return new Map(keys.map((k) => [k.sha256, k.imageKey]));
+    SELECT "sha256", "imageKey" FROM "LarkImage" WHERE "sha256" IN (${Prisma.join(missing.map((p) => p.sha256))})`;
+  for (const k of keys) known.set(k.sha256, k.imageKey);
+  return known;
 }
 
 /** The issue card's view of an issue. Pure. */

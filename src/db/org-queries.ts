@@ -102,6 +102,14 @@ export function orgOf(client: Client): Promise<Org> {
   return org;
 }
 
+/**
+ * Makes `org` the org of the transaction `tx`: its {@link orgOf} gives it without reading the revision again. For
+ * work decided by an org read just before the transaction (a message routed by it), which then goes on with it.
+ */
+export function useOrg(tx: Tx, org: Org): void {
+  perTransaction.set(tx, Promise.resolve(org));
+}
+
 async function currentOrg(client: Client): Promise<Org> {
   // Raw: read before every chat message and in every transaction that needs the org, and a raw statement is not
   // compiled by Prisma.

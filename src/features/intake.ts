@@ -6,9 +6,9 @@ import { commandContext, type FeatureDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { answerTo, replyText } from "../commands/say.ts";
 import type { Db, Tx } from "../db/client.ts";
-import type { BindingRef } from "../db/org-queries.ts";
+import { type BindingRef, type Org, useOrg } from "../db/org-queries.ts";
 import { transaction } from "../db/transaction.ts";
-import type { PendingPhoto } from "../generated/prisma/client.ts";
+import { type PendingPhoto, Prisma } from "../generated/prisma/client.ts";
 import type { InboundMessage } from "../lark/envelope.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { startsWithReportWord } from "../texts/words.ts";
@@ -31,6 +31,7 @@ export async function intake(
   text: string,
   mentionsBot: boolean,
   binding: BindingRef,
+  org: Org,
 ): Promise<void> {
   const qualifies = mentionsBot || startsWithReportWord(text);
   if (m.imageKeys.length > 0 && !qualifies && (await repliesToBot(deps.db, m))) {
@@ -43,6 +44,8 @@ export async function intake(
   const ctx = commandContext(deps);
 
   await transaction(deps.db, async (tx) => {
+    // Filed under the org the message was routed by.
+    useOrg(tx, org);
     // A chat's messages come in order, so a photo sent a window before this one can no longer join a new report:
     // settle it. Other chats may still be catching up on older messages, so each chat settles only its own.
     const expired = new Date(Math.min(m.sentAt.getTime(), ctx.now.getTime()) - REPORT_WINDOW_MS);
@@ -50,13 +53,21 @@ export async function intake(
       gte: new Date(m.sentAt.getTime() - REPORT_WINDOW_MS),
       lte: new Date(m.sentAt.getTime() + REPORT_WINDOW_MS),
     };
-    // Read together: the chat's photos held past their window (to settle) and the sender's within this message's
-    // window (to join a report it starts). The two never overlap: the window starts no earlier than `expired`.
-    const held = (
-      await tx.$queryRaw<PendingPhoto[]>`SELECT * FROM "PendingPhoto" WHERE "chatId" = ${m.chatId}
+    // Read together, in one statement: the chat's photos held past their window (to settle), the sender's within this
+    // message's window (to join a report it starts), and the sender's report in that window. The photos never
+    // overlap (the window starts no earlier than `expired`), and settling touches only reports from before it.
+    const rows = await tx.$queryRaw<(Nullable<PendingPhoto> & { recentId: number | null; recentText: string })[]>`
+      SELECT "recent"."id" AS "recentId", "recent"."text" AS "recentText", "PendingPhoto".*
+      FROM (SELECT 1 AS "one") AS "anchor"
+      LEFT JOIN (${reportWithinSql(m.chatId, m.senderOpenId, around)}) AS "recent" ON 1 = 1
+      LEFT JOIN "PendingPhoto" ON "PendingPhoto"."chatId" = ${m.chatId}
         AND ("sentAt" < ${expired} OR ("senderOpenId" = ${m.senderOpenId} AND "sentAt" >= ${around.gte} AND "sentAt" <= ${around.lte}))
-        ORDER BY "id"`
-    ).map((p) => ({ ...p, id: Number(p.id), size: Number(p.size) }));
+      ORDER BY "PendingPhoto"."id"`;
+    const held = rows.flatMap((p) =>
+      p.id === null ? [] : [{ ...(p as PendingPhoto), id: Number(p.id), size: Number(p.size) }],
+    );
+    const recentId = rows[0]?.recentId ?? null;
+    const recent = recentId === null ? null : { id: Number(recentId), text: rows[0]?.recentText ?? "" };
     await settleHeldPhotos(
       tx,
       m.chatId,
@@ -64,7 +75,6 @@ export async function intake(
       held.filter((p) => p.sentAt < expired),
       ctx,
     );
-    const recent = await reportWithin(tx, m.chatId, m.senderOpenId, around);
     const recentWantsText = recent !== null && recent.text === "";
 
     if (qualifies || (patrol && photos.length > 0)) {
@@ -124,6 +134,19 @@ export async function intake(
   });
 }
 
+/** Every column of a row that a LEFT JOIN may have found none for. */
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/** The sender's latest open report in the chat reported within `range` (its id and text), as SQL. */
+function reportWithinSql(chatId: string, openId: string, range: { gte: Date; lte: Date }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT "Issue"."id", "Issue"."text" FROM "Issue" JOIN "Person" ON "Person"."id" = "Issue"."reporterId"
+    WHERE "Issue"."sourceChatId" = ${chatId} AND "Person"."openId" = ${openId}
+      AND "Issue"."reportedAt" >= ${range.gte} AND "Issue"."reportedAt" <= ${range.lte}
+      AND "Issue"."status" IN ('reported', 'assigned', 'accepted')
+    ORDER BY "Issue"."reportedAt" DESC LIMIT 1`;
+}
+
 /** The sender's latest open report in the chat reported within `range`, if any. */
 async function reportWithin(
   tx: Tx,
@@ -131,12 +154,7 @@ async function reportWithin(
   openId: string,
   range: { gte: Date; lte: Date },
 ): Promise<{ id: number; text: string } | null> {
-  const [row] = await tx.$queryRaw<{ id: number; text: string }[]>`
-    SELECT "Issue"."id", "Issue"."text" FROM "Issue" JOIN "Person" ON "Person"."id" = "Issue"."reporterId"
-    WHERE "Issue"."sourceChatId" = ${chatId} AND "Person"."openId" = ${openId}
-      AND "Issue"."reportedAt" >= ${range.gte} AND "Issue"."reportedAt" <= ${range.lte}
-      AND "Issue"."status" IN ('reported', 'assigned', 'accepted')
-    ORDER BY "Issue"."reportedAt" DESC LIMIT 1`;
+  const [row] = await tx.$queryRaw<{ id: number; text: string }[]>(reportWithinSql(chatId, openId, range));
   return row ? { id: Number(row.id), text: row.text } : null;
 }
 

@@ -93,7 +93,7 @@ async function routeMessage(deps: FeatureDeps, m: InboundMessage, extensions: Ro
       return runChatCommand(deps, m, text, binding, commands);
     }
   }
-  return intake(deps, m, text, mentionsBot, binding);
+  return intake(deps, m, text, mentionsBot, binding, org);
 }
 
 /**

@@ -77,8 +77,13 @@ export function pagedCards<C>(
 }
 
 function countComponents(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce((n: number, child) => n + countComponents(child), 0);
   if (typeof node !== "object" || node === null) return 0;
-  const own = "tag" in node && typeof node.tag === "string" && !TEXT_TAGS.has(node.tag) ? 1 : 0;
-  return own + Object.values(node).reduce((n: number, child) => n + countComponents(child), 0);
+  let n = 0;
+  if (Array.isArray(node)) {
+    for (const child of node) n += countComponents(child);
+    return n;
+  }
+  if ("tag" in node && typeof node.tag === "string" && !TEXT_TAGS.has(node.tag)) n = 1;
+  for (const child of Object.values(node)) n += countComponents(child);
+  return n;
 }

@@ -13,9 +13,8 @@ const CARD_MENTION = /<at (?:id|user_id)=["']?([^"'\s>]+)["']?\s*>([^<]*)<\/at>/
 export function mentionedIds(msgType: string, content: string): string[] {
   const ids = new Set<string>();
   const pattern = msgType === "text" ? TEXT_MENTION : CARD_MENTION;
-  visitStrings(safeParse(content), (text) => {
+  forEachString(safeParse(content), (text) => {
     for (const match of text.matchAll(pattern)) if (match[1] && match[1] !== "all") ids.add(match[1]);
-    return text;
   });
   return [...ids];
 }
@@ -49,6 +48,14 @@ function safeParse(content: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Calls `visit` with every string of a JSON value; copies nothing. */
+function forEachString(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === "string") visit(value);
+  else if (Array.isArray(value)) for (const item of value) forEachString(item, visit);
+  else if (value !== null && typeof value === "object")
+    for (const item of Object.values(value)) forEachString(item, visit);
 }
 
 /** A copy of a JSON value with every string passed through `change`. */

@@ -194,7 +194,13 @@ export class OutboxSender {
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private dirty = false;
-  private readonly lanes = new Map<string, Promise<void>>();
+  /** The lanes at work, each with how many of the rows it was started for are not done with yet. */
+  private readonly lanes = new Map<string, { work: Promise<void>; left: number }>();
+  /**
+   * A pass found rows no lane will send: a lane at work has rows queued since it started, or a due lane could not
+   * start (too many at work). The next lane to end looks again.
+   */
+  private leftOut = false;
   /** Passes started, for telling the latest one. */
   private passes = 0;
 
@@ -226,7 +232,7 @@ export class OutboxSender {
     this.running = false;
     this.notify();
     await this.loopDone;
-    await Promise.all(this.lanes.values());
+    await this.lanesDone();
   }
 
   /** Looks for work now: rows were queued and their transaction has committed. */
@@ -239,7 +245,7 @@ export class OutboxSender {
   async drain(): Promise<void> {
     for (;;) {
       const { due } = await this.pass(true);
-      await Promise.all(this.lanes.values());
+      await this.lanesDone();
       if (!due) return;
     }
   }
@@ -284,25 +290,35 @@ export class OutboxSender {
     if (started === this.passes) this.options.metrics?.depth(heads.pending);
     let waitMs = this.opts.pollIntervalMs;
     let due = false;
-    for (const [lane, nextAttemptAt] of heads.lanes) {
+    for (const [lane, { nextAttemptAt, pending }] of heads.lanes) {
+      const atWork = this.lanes.get(lane);
+      if (atWork && pending > atWork.left) this.leftOut = true;
       const dueIn = nextAttemptAt - now;
       if (dueIn > 0) {
         waitMs = Math.min(waitMs, dueIn);
         continue;
       }
       due = true;
-      if (this.lanes.has(lane) || this.lanes.size >= this.opts.maxConcurrency) continue;
+      if (atWork) continue;
+      if (this.lanes.size >= this.opts.maxConcurrency) {
+        this.leftOut = true;
+        continue;
+      }
       if (!ignoreRunning && !this.running) break;
-      this.startLane(lane, ignoreRunning);
+      this.startLane(lane, pending, ignoreRunning);
     }
     return { waitMs: Math.max(1, waitMs), due };
   }
 
   /**
-   * The first pending row of every lane (lanes in the order of their first row) and how many rows are pending.
-   * Grouping in the database keeps a pass cheap however deep one chat's queue is.
+   * When the first pending row of every lane is due (lanes in the order of their first row) and how many rows each
+   * has pending, and how many rows are pending in all. Grouping in the database keeps a pass cheap however deep one
+   * chat's queue is.
    */
-  private async laneHeads(): Promise<{ lanes: Map<string, number>; pending: number }> {
+  private async laneHeads(): Promise<{
+    lanes: Map<string, { nextAttemptAt: number; pending: number }>;
+    pending: number;
+  }> {
     // Raw, as every statement a sent row costs: Prisma does not compile it.
     const heads = await this.db.$queryRaw<
       { chatId: string | null; target: string; nextAttemptAt: Date; pending: number }[]
@@ -312,30 +328,51 @@ export class OutboxSender {
             GROUP BY "chatId", "target") AS "heads"
       JOIN "OutboxMessage" ON "OutboxMessage"."id" = "heads"."head"
       ORDER BY "OutboxMessage"."id"`;
-    const lanes = new Map<string, number>();
+    const lanes = new Map<string, { nextAttemptAt: number; pending: number }>();
     let pending = 0;
     for (const head of heads) {
       pending += Number(head.pending);
       // In id order: a lane's first group holds its first row.
       const lane = laneOf(head);
-      if (!lanes.has(lane)) lanes.set(lane, head.nextAttemptAt.getTime());
+      const seen = lanes.get(lane);
+      if (seen) seen.pending += Number(head.pending);
+      else lanes.set(lane, { nextAttemptAt: head.nextAttemptAt.getTime(), pending: Number(head.pending) });
     }
     return { lanes, pending };
   }
 
-  private startLane(lane: string, oneShot: boolean): void {
-    const work = (async () => {
-      while (oneShot || this.running) {
+  /**
+   * Sends the lane's rows in order, as many as the pass saw pending there (`pending`): no claim is spent to learn
+   * that the lane is empty. A row queued since was notified, and a pass then either starts its lane or, finding the
+   * lane at work with more rows than it has left, leaves it to the lane's end to look again. The lane's end starts a
+   * pass only when one is needed: a pass left rows out meanwhile, or a row of this lane is still to be tried (a
+   * retry, a wait, a stop).
+   */
+  private startLane(lane: string, pending: number, oneShot: boolean): void {
+    const state = { work: Promise.resolve(), left: pending };
+    let done = 0;
+    state.work = (async () => {
+      for (; state.left > 0 && (oneShot || this.running); state.left--) {
         const row = await this.claimNextInLane(lane);
-        if (!row || !(await this.processSafely(row))) break;
+        if (!row) break;
+        const outcome = await this.processSafely(row);
+        if (outcome === "error") break;
+        if (outcome === "done") done++;
       }
     })()
       .catch((e: unknown) => this.log.error({ err: e, lane }, "outbox lane stopped; the next pass restarts it"))
       .finally(() => {
         this.lanes.delete(lane);
-        this.notify();
+        if (done < pending || this.leftOut) {
+          this.leftOut = false;
+          this.notify();
+        }
       });
-    this.lanes.set(lane, work);
+    this.lanes.set(lane, state);
+  }
+
+  private async lanesDone(): Promise<void> {
+    await Promise.all([...this.lanes.values()].map((l) => l.work));
   }
 
   /**
@@ -359,20 +396,25 @@ export class OutboxSender {
     return row && { ...row, id: Number(row.id), attempts: Number(row.attempts) };
   }
 
-  /** False when the database failed; the lane then rests until the next pass instead of spinning. */
-  private async processSafely(row: OutboxRow): Promise<boolean> {
+  /**
+   * "error" when the database failed; the lane then rests until the next pass instead of spinning. Otherwise whether
+   * the row is done (sent, superseded or failed for good) or will be tried later.
+   */
+  private async processSafely(row: OutboxRow): Promise<"done" | "later" | "error"> {
     try {
-      await this.process(row);
-      return true;
+      return (await this.process(row)) ? "done" : "later";
     } catch (e) {
       // Only the database can fail here; a claimed row stays leased and is retried when the lease runs out.
       this.log.error({ err: e, key: row.key }, "outbox row could not be processed");
-      return false;
+      return "error";
     }
   }
 
-  /** Sends a claimed row: nobody else changes it until its lease runs out, so the copy claimed is current. */
-  private async process(row: OutboxRow): Promise<void> {
+  /**
+   * Sends a claimed row: nobody else changes it until its lease runs out, so the copy claimed is current. True when
+   * the row is done with, false when it waits for another try.
+   */
+  private async process(row: OutboxRow): Promise<boolean> {
     const now = this.clock.now();
     const { id } = row;
     const kind = row.kind as OutboxKind;
@@ -385,7 +427,7 @@ export class OutboxSender {
           data: { status: "superseded", lastError: `superseded by ${newer}` },
         });
         this.options.metrics?.result({ kind, outcome: "superseded", code: "0" });
-        return;
+        return true;
       }
     }
 
@@ -403,11 +445,11 @@ export class OutboxSender {
           where: { id },
           data: { attempts: { decrement: 1 }, nextAttemptAt: new Date(at) },
         });
-        return;
+        return false;
       }
       if (ref?.status !== "sent" || !ref.messageId) {
         await this.fail(row, kind, null, `referenced outbox message ${refKey} is ${ref?.status ?? "missing"}`);
-        return;
+        return true;
       }
       target = ref.messageId;
     }
@@ -425,6 +467,7 @@ export class OutboxSender {
         () => this.options.onSent?.({ id, key: row.key, kind, chatId: row.chatId, messageId }),
         false,
       );
+      return true;
     } catch (e) {
       const error = e instanceof LarkApiError ? e : undefined;
       const code = error?.code ?? null;
@@ -432,7 +475,7 @@ export class OutboxSender {
       const retryable = error ? error.retryable : true;
       if (!retryable || row.attempts >= this.opts.maxAttempts) {
         await this.fail(row, kind, code, reason, error);
-        return;
+        return true;
       }
       const delay = error?.kind === "rate_limited" ? 0 : this.backoff(row.attempts);
       await this.db.outboxMessage.update({
@@ -444,6 +487,7 @@ export class OutboxSender {
         { key: row.key, kind, attempts: row.attempts, delayMs: delay, reason },
         "outbox row will be retried",
       );
+      return false;
     }
   }
 
@@ -489,12 +533,16 @@ export class OutboxSender {
       SELECT "openId", "name", "larkStatus" FROM "Person" WHERE "openId" IN (${Prisma.join(mentioned)})`;
     const names = new Map(people.map((p) => [p.openId, p.name]));
     const unknown = new Set(people.filter((p) => p.larkStatus === "unknown").map((p) => p.openId));
-    const guarded = withoutMentions(
-      row.msgType,
-      row.content,
-      (id) => !unknown.has(id),
-      (id) => names.get(id),
-    );
+    // Rewritten only when it mentions someone Lark does not know; otherwise it goes as it is.
+    const guarded =
+      unknown.size === 0
+        ? row.content
+        : withoutMentions(
+            row.msgType,
+            row.content,
+            (id) => !unknown.has(id),
+            (id) => names.get(id),
+          );
     try {
       return await this.call({ ...row, content: guarded }, kind, target);
     } catch (e) {

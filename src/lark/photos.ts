@@ -43,6 +43,8 @@ export interface StoredPhoto {
   absolutePath: string;
   size: number;
   mime: PhotoMime;
+  /** Its file was written now: the data folder had no photo with this content. */
+  firstSeen: boolean;
 }
 
 /** A photo that was not kept, with the Chinese message for the sender. */
@@ -128,17 +130,18 @@ const HEIC_BRANDS = new Set(["heic", "heix", "heim", "heis", "hevc", "hevx", "mi
 
 /**
  * Stores bytes under their SHA-256 (`photos/ab/cd/<sha256>.<ext>`), writing a temp file and renaming it so a crash
- * never leaves half a photo. Skips the write when the file is already there.
+ * never leaves half a photo. Skips the write when the file is already there (`firstSeen` false).
  */
 export async function storePhoto(
   dataDir: string,
   data: Buffer,
   mime: PhotoMime,
-): Promise<{ sha256: string; path: string; absolutePath: string; size: number; mime: PhotoMime }> {
+): Promise<Omit<StoredPhoto, "ok" | "imageKey">> {
   const sha256 = createHash("sha256").update(data).digest("hex");
   const path = join("photos", sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${EXTENSIONS[mime]}`);
   const absolutePath = join(dataDir, path);
-  if (!(await exists(absolutePath))) {
+  const firstSeen = !(await exists(absolutePath));
+  if (firstSeen) {
     await mkdir(dirname(absolutePath), { recursive: true });
     const temp = `${absolutePath}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
@@ -149,7 +152,7 @@ export async function storePhoto(
       throw e;
     }
   }
-  return { sha256, path, absolutePath, size: data.length, mime };
+  return { sha256, path, absolutePath, size: data.length, mime, firstSeen };
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -174,9 +177,13 @@ export class ImageKeys {
     private readonly client: Pick<LarkClient, "uploadImage">,
   ) {}
 
-  /** The image key of the photo with this content; `filePath` must be readable as given (Photo.path under DATA_DIR). */
-  async of(sha256: string, filePath: string): Promise<string> {
-    const cached = await this.stored(sha256);
+  /**
+   * The image key of the photo with this content; `filePath` must be readable as given (Photo.path under DATA_DIR).
+   * A photo `firstSeen` (its file written just now) was never uploaded from here: it is uploaded without looking
+   * first (should another instance have uploaded it, the key kept is still that one).
+   */
+  async of(sha256: string, filePath: string, firstSeen = false): Promise<string> {
+    const cached = firstSeen ? undefined : await this.stored(sha256);
     if (cached) return cached;
     let pending = this.uploading.get(sha256);
     if (!pending) {
@@ -184,6 +191,16 @@ export class ImageKeys {
       this.uploading.set(sha256, pending);
     }
     return pending;
+  }
+
+  /** The image keys of stored photos (`path` under `dataDir`, as Photo.path), in order; see {@link of}. */
+  async ofPhotos(
+    dataDir: string,
+    photos: readonly { sha256: string; path: string; firstSeen?: boolean }[],
+  ): Promise<string[]> {
+    const keys: string[] = [];
+    for (const photo of photos) keys.push(await this.of(photo.sha256, join(dataDir, photo.path), photo.firstSeen));
+    return keys;
   }
 
   private async upload(sha256: string, filePath: string): Promise<string> {

@@ -7,13 +7,13 @@ import { samplePng } from "../support/images.ts";
 /**
  * The SQL statements one report costs the bot end to end (issue 17): storing and reading the event, filing the issue
  * with its photo, history and card in one transaction, marking the event done, sending the card and recording it.
- * Measured on the second report (the first loads the org) and net of what waiting for the bot costs by itself: 28 on
+ * Measured on the second report (the first loads the org) and net of what waiting for the bot costs by itself: 22 on
  * SQLite, with room for one more pass of the outbox's poll on a slow machine. On PostgreSQL each of the report's three
  * Lark calls (the photo's download and upload, the card) also takes its turn in the pacer the instances share
  * (lark/shared-pacer.ts: six statements each), and each instance looks for the others' events every 200 ms, so the
  * count there depends on time and is not pinned.
  */
-const STATEMENTS_PER_REPORT = 30;
+const STATEMENTS_PER_REPORT = 24;
 
 describe("the cost of a report", () => {
   const bot = useBot({ mode: "webhook" });

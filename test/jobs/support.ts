@@ -75,13 +75,16 @@ export async function createClockFixture(): Promise<ClockFixture> {
     admins: [],
     policy: {},
     async publishPhotos(photos) {
+      const keys: string[] = [];
       for (const p of photos) {
-        await db.larkImage.upsert({
+        const image = await db.larkImage.upsert({
           where: { sha256: p.sha256 },
           create: { sha256: p.sha256, imageKey: `img_v2_${p.sha256.slice(0, 12)}` },
           update: {},
         });
+        keys.push(image.imageKey);
       }
+      return keys;
     },
     async uploadFile(path, fileName) {
       uploaded.push({ fileName, data: await readFile(path) });

@@ -381,6 +381,21 @@ describe("outbox", () => {
     expect(await sentMessageId(t.db, "now")).toBe("om_1");
   });
 
+  it("sends a row queued while its chat's lane is at work without waiting for the poll", async () => {
+    sender = newSender({ pollIntervalMs: 60_000 });
+    sender.start();
+    lark.delayMs = 30;
+    await enqueue(t.db, { key: "first", kind: "send", target: "oc_1", msgType: "text", content: text("一") });
+    sender.notify();
+    await until(() => lark.inFlight.get("oc_1") === 1, "the first send to start");
+    // The lane was started for one row; the pass this notification brings finds it at work and leaves it out.
+    await enqueue(t.db, { key: "second", kind: "send", target: "oc_1", msgType: "text", content: text("二") });
+    sender.notify();
+    await until(() => lark.calls.length === 2 && lark.inFlight.get("oc_1") === 0, "the second send");
+    await sender.stop();
+    expect(lark.calls.map(textOf)).toEqual([text("一"), text("二")].map((c) => JSON.stringify(c)));
+  });
+
   it("resends a row whose sender died mid-send once its lease runs out, with the same uuid", async () => {
     await enqueue(t.db, { key: "lost", kind: "send", target: "oc_1", msgType: "text", content: text("x") });
     // A sender claimed the row and then the process died: attempts counted, lease set, nothing recorded.

@@ -59,6 +59,7 @@ describe("photos", () => {
     expect(readFileSync(join(t.dir, png.path)).equals(PNG)).toBe(true);
     expect(png).toMatchObject({ imageKey: keys[0], size: PNG.length, absolutePath: join(t.dir, png.path) });
     expect(jpeg.path.endsWith(".jpg")).toBe(true);
+    expect(results.map((r) => r.ok && r.firstSeen)).toEqual([true, true, false]);
     emu.assertClean();
   });
 
@@ -99,5 +100,15 @@ describe("photos", () => {
     expect(emu.calls.filter((c) => c.path === "/open-apis/im/v1/images")).toHaveLength(1);
     expect(await t.db.larkImage.findUnique({ where: { sha256: stored.sha256 } })).toMatchObject({ imageKey: later });
     expect(existsSync(stored.absolutePath)).toBe(true);
+  });
+
+  it("uploads a photo first seen without looking for its key, and keeps the key another instance stored first", async () => {
+    const stored = await storePhoto(t.dir, PNG, "image/png");
+    const key = await new ImageKeys(t.db, client).of(stored.sha256, stored.absolutePath, stored.firstSeen);
+    expect(await t.db.larkImage.findUnique({ where: { sha256: stored.sha256 } })).toMatchObject({ imageKey: key });
+    // Another instance, with a data folder of its own, sees the same photo for the first time.
+    const again = await new ImageKeys(t.db, client).of(stored.sha256, stored.absolutePath, true);
+    expect(again).toBe(key);
+    expect(emu.calls.filter((c) => c.path === "/open-apis/im/v1/images")).toHaveLength(2);
   });
 });

@@ -75,7 +75,7 @@ describe("ledger delivery", () => {
       botOpenId: "ou_bot",
       background: new BackgroundTasks(),
       fetchPhotos: async () => [],
-      publishPhotos: async () => {},
+      publishPhotos: async () => [],
       userName: async () => "",
       async uploadFile(path, fileName) {
         if (uploads.hold) await released;
