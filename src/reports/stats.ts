@@ -298,12 +298,13 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 /**
  * Figures for each unit in `unitIds` and the units below them down to `depth` levels (all levels when not given: a
  * community's grids, a street's communities and grids; 1: a street's communities and departments), for `period`
- * observed at `asOf`. About ten statements in all, whatever the number of units: issues are grouped by where they are
- * placed (grid, community and street filed against, assignee unit; see groupedCounts) in SQL and rolled up the unit
- * tree in memory. Only the durations and the indicators' histories are read per issue, and only for the issues
- * accepted, rectified or closed in the period or with an indicator event in it; durations are counted in each issue's
- * limit unit with `counting` (time zone and office hours; the defaults unless given), at most `pageRows` of them at a
- * time (see {@link STEP_PAGE_ROWS}). Throws UnknownUnitError for an unknown unit.
+ * observed at `asOf`. About ten statements in all, whatever the number of units, and two for every `pageRows` issues
+ * read one by one: issues are grouped by where they are placed (grid, community and street filed against, assignee
+ * unit; see groupedCounts) in SQL and rolled up the unit tree in memory. Only the durations and the indicators'
+ * histories are read per issue, and only for the issues accepted, rectified or closed in the period or with an
+ * indicator event in it, at most `pageRows` of them at a time (see stepPages); durations are counted in each issue's
+ * limit unit with `counting` (time zone and office hours; the defaults unless given). Throws UnknownUnitError for an
+ * unknown unit.
  */
 export async function statsByUnit(
   db: Client,
