@@ -4,13 +4,14 @@
  */
 
 import type { Db, Tx } from "../db/client.ts";
-import { inChunks } from "../db/in-chunks.ts";
-import { claimedKeys } from "../db/once.ts";
+import { dialectOf } from "../db/sql-dialect.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
 const KIND = "reminder.snooze";
+const KEY_PREFIX = "snooze:";
 
 function snoozeKey(issueId: number): string {
-  return `snooze:${issueId}`;
+  return `${KEY_PREFIX}${issueId}`;
 }
 
 /**
@@ -34,19 +35,10 @@ export async function snoozeReminders(
 }
 
 /**
- * Until when each of the issues has its reminders put off, for those that were ever snoozed. Few are: their keys are
- * looked up first, and the rows of those found read.
+ * Until when the issue of each row of a statement on "Issue" has its reminders put off, or NULL when it was never
+ * snoozed: a column read with the issue (Unix milliseconds, as a number or as its text, see SqlDialect.jsonText).
  */
-export async function snoozesOf(db: Db | Tx, issueIds: readonly number[]): Promise<Map<number, Date>> {
-  const taken = await claimedKeys(db, issueIds.map(snoozeKey));
-  const rows = await inChunks(
-    issueIds.filter((id) => taken.has(snoozeKey(id))),
-    (ids) => db.jobRun.findMany({ where: { key: { in: ids.map(snoozeKey) } }, select: { data: true } }),
-  );
-  const result = new Map<number, Date>();
-  for (const { data } of rows) {
-    const { issueId, until } = (data ?? {}) as { issueId?: unknown; until?: unknown };
-    if (typeof issueId === "number" && typeof until === "number") result.set(issueId, new Date(until));
-  }
-  return result;
+export function snoozeEndSql(db: Db | Tx): Prisma.Sql {
+  const until = dialectOf(db).jsonText('"JobRun"."data"', "until");
+  return Prisma.sql`(SELECT ${until} FROM "JobRun" WHERE "JobRun"."key" = ${KEY_PREFIX} || CAST("Issue"."id" AS TEXT))`;
 }

@@ -10,9 +10,3 @@ export async function inChunks<T>(ids: readonly number[], query: (slice: number[
   for (let i = 0; i < ids.length; i += MAX_IN_LIST) results.push(...(await query(ids.slice(i, i + MAX_IN_LIST))));
   return results;
 }
-
-/**
- * Most values an IN list of hand-written SQL carries: Prisma's check does not apply, and SQLite (since 3.32: libSQL's
- * is newer) takes 32,766 bound values, PostgreSQL 65,535. Longer lists cost less per value.
- */
-export const MAX_RAW_IN_LIST = 5_000;

@@ -1,6 +1,6 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "./client.ts";
-import { MAX_RAW_IN_LIST } from "./in-chunks.ts";
+import { dialectOf } from "./sql-dialect.ts";
 
 /** True for a unique-constraint violation (Prisma P2002 or the driver's own error). */
 export function isUniqueViolation(error: unknown): boolean {
@@ -64,18 +64,14 @@ export async function claimAll(db: Db | Tx, claims: readonly Claim[]): Promise<S
 }
 
 /**
- * Which of `keys` were claimed already (a cheap look before doing the work of a claim that would fail). A plain
- * `IN` list in SQL both databases read alike: sweeps look up thousands of keys a minute, and Prisma's compiling of
- * a query with hundreds of bound values cost several times the query itself.
+ * Which of `keys` were claimed already (a cheap look before doing the work of a claim that would fail), in one
+ * statement with the keys bound as one value (SqlDialect.textList): sweeps look up thousands of keys a minute, and
+ * Prisma's compiling of a query with thousands of bound values cost more than the query itself.
  */
 export async function claimedKeys(db: Db | Tx, keys: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < keys.length; i += MAX_RAW_IN_LIST) {
-    const slice = keys.slice(i, i + MAX_RAW_IN_LIST);
-    const rows = await db.$queryRaw<{ key: string }[]>(
-      Prisma.sql`SELECT "key" FROM "JobRun" WHERE "key" IN (${Prisma.join(slice)})`,
-    );
-    for (const row of rows) found.add(row.key);
-  }
-  return found;
+  if (keys.length === 0) return new Set();
+  const rows = await db.$queryRaw<{ key: string }[]>(
+    Prisma.sql`SELECT "key" FROM "JobRun" WHERE "key" IN (${dialectOf(db).textList(keys)})`,
+  );
+  return new Set(rows.map((row) => row.key));
 }

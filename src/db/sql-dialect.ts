@@ -2,26 +2,33 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "./client.ts";
 
 /**
- * What differs between SQLite and PostgreSQL in the few statements written by hand (the statistics' per-issue reads,
- * where Prisma's turning of every DateTime into a Date costs more than the query).
+ * What differs between SQLite and PostgreSQL in the few statements written by hand (the statistics' and the sweeps'
+ * per-issue reads, where Prisma's turning of every DateTime into a Date costs more than the query).
  */
 export interface SqlDialect {
   /** A DateTime column (a quoted, qualified name) as Unix milliseconds, a number; NULL stays NULL. */
   epochMs(column: string): Prisma.Sql;
   /** The text at a top-level key of a JSON column (a quoted, qualified name), NULL when absent. */
   jsonText(column: string, key: string): Prisma.Sql;
+  /**
+   * A subquery of the texts `values` (for `IN (...)`), bound as one JSON array: a statement with thousands of bound
+   * values cost Prisma more to compile than the database to run.
+   */
+  textList(values: readonly string[]): Prisma.Sql;
 }
 
 /** SQLite stores a DateTime as Unix milliseconds (see openDb); `+ 0` drops the column's declared type. */
 const SQLITE: SqlDialect = {
   epochMs: (column) => Prisma.raw(`(${column} + 0)`),
   jsonText: (column, key) => Prisma.sql`json_extract(${Prisma.raw(column)}, ${`$.${key}`})`,
+  textList: (values) => Prisma.sql`SELECT "value" FROM json_each(${JSON.stringify(values)})`,
 };
 
 /** PostgreSQL stores a DateTime as timestamp(3) in UTC (see openDb): its epoch, in milliseconds, as a double. */
 const POSTGRES: SqlDialect = {
   epochMs: (column) => Prisma.raw(`(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`),
   jsonText: (column, key) => Prisma.sql`(${Prisma.raw(column)} ->> ${key})`,
+  textList: (values) => Prisma.sql`SELECT jsonb_array_elements_text(CAST(${JSON.stringify(values)} AS jsonb))`,
 };
 
 /** The dialect of a client, or of a transaction's client. */

@@ -5,6 +5,7 @@ import { DEFAULT_OFFICE_HOURS, type OfficeHours } from "../config/office-hours.t
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Public holidays and make-up workdays by YYYY-MM-DD, from chinese-days' published table. Its functions read dates
@@ -169,28 +170,43 @@ export function startOfDate(date: string, timeZone: string = DEFAULT_TIME_ZONE):
   throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${date}`);
 }
 
+/** A local day as Unix milliseconds, [from, to). */
+export interface DayMs {
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
- * Local days by zone and date, as Date.UTC of the date: the sweeps ask for the day of an instant several times per
- * issue (quiet hours, escalation slots). Emptied when it fills up.
+ * Local days by zone and by the day's number on the wall clock (the calendar date, as Date.UTC of it divided by a
+ * day): the sweeps ask for the day of an instant several times per issue (quiet hours, escalation slots). Emptied
+ * when it fills up.
  */
-const localDays = new Map<string, Map<number, Period>>();
+const localDays = new Map<string, Map<number, DayMs>>();
 const MAX_LOCAL_DAYS = 10_000;
 
-/** The local day `date` in `timeZone`, from the table or from `compute`; a copy, so no caller changes another's. */
-function localDay(date: CalendarDate, timeZone: string, compute: () => Period): Period {
+/**
+ * The local day containing `instant` (Unix milliseconds) in `timeZone`, as milliseconds: what localPeriod's day is,
+ * without making Dates (the sweeps' quiet hours and slots ask for it some ten times per issue). The object is the
+ * table's own, hence read-only.
+ */
+export function localDayMs(instant: number, timeZone: string): DayMs {
   let zone = localDays.get(timeZone);
   if (!zone) {
     zone = new Map();
     localDays.set(timeZone, zone);
   }
-  const key = Date.UTC(date.year, date.month - 1, date.day);
+  const key = Math.floor(wallClockMs(instant, timeZone) / DAY_MS);
   let day = zone.get(key);
   if (!day) {
-    day = compute();
+    const date = calendarDateOf(new Date(instant), timeZone);
+    day = {
+      from: startOfCalendarDate(date, timeZone).getTime(),
+      to: startOfCalendarDate(addDays(date, 1), timeZone).getTime(),
+    };
     if (zone.size >= MAX_LOCAL_DAYS) zone.clear();
     zone.set(key, day);
   }
-  return { from: new Date(day.from.getTime()), to: new Date(day.to.getTime()) };
+  return day;
 }
 
 /** The local day, week (Monday to Sunday) or month containing `instant`, as a half-open period — 今日/本周/本月. */
@@ -199,14 +215,16 @@ export function localPeriod(
   unit: "day" | "week" | "month",
   timeZone: string = DEFAULT_TIME_ZONE,
 ): Period {
+  if (unit === "day") {
+    const day = localDayMs(instant.getTime(), timeZone);
+    return { from: new Date(day.from), to: new Date(day.to) };
+  }
   const date = calendarDateOf(instant, timeZone);
   const span = (first: CalendarDate, next: CalendarDate): Period => ({
     from: startOfCalendarDate(first, timeZone),
     to: startOfCalendarDate(next, timeZone),
   });
   switch (unit) {
-    case "day":
-      return localDay(date, timeZone, () => span(date, addDays(date, 1)));
     case "week": {
       const monday = addDays(date, -((weekdayOf(date) + 6) % 7));
       return span(monday, addDays(monday, 7));

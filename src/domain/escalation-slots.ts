@@ -3,13 +3,13 @@
  * overdue issues that came due since the slot before are sent to it in one card.
  */
 
-import { localPeriod } from "./deadline.ts";
+import { localDayMs } from "./deadline.ts";
 
 const MINUTE_MS = 60_000;
 
 /** The slot instants of the local day that contains `instant`, earliest first. */
 function slotsOfDay(instant: Date, slots: readonly number[], timeZone: string): Date[] {
-  const midnight = localPeriod(instant, "day", timeZone).from.getTime();
+  const midnight = localDayMs(instant.getTime(), timeZone).from;
   return slots.map((m) => new Date(midnight + m * MINUTE_MS));
 }
 
@@ -19,12 +19,12 @@ function slotsOfDay(instant: Date, slots: readonly number[], timeZone: string): 
  */
 export function slotAtOrBefore(instant: Date, slots: readonly number[], timeZone: string): Date {
   const today = slotsOfDay(instant, slots, timeZone).filter((s) => s.getTime() <= instant.getTime());
-  const yesterday = new Date(localPeriod(instant, "day", timeZone).from.getTime() - 1);
+  const yesterday = new Date(localDayMs(instant.getTime(), timeZone).from - 1);
   return today.at(-1) ?? (slotsOfDay(yesterday, slots, timeZone).at(-1) as Date);
 }
 
 /** The first slot at or after `instant`: today's, or the first of the next day. `slots` as for slotAtOrBefore. */
 export function slotAtOrAfter(instant: Date, slots: readonly number[], timeZone: string): Date {
   const today = slotsOfDay(instant, slots, timeZone).find((s) => s.getTime() >= instant.getTime());
-  return today ?? (slotsOfDay(localPeriod(instant, "day", timeZone).to, slots, timeZone)[0] as Date);
+  return today ?? (slotsOfDay(new Date(localDayMs(instant.getTime(), timeZone).to), slots, timeZone)[0] as Date);
 }

@@ -1,11 +1,12 @@
 import type { QuietHours } from "./clock-settings.ts";
-import { localPeriod } from "./deadline.ts";
+import { localDayMs } from "./deadline.ts";
 
 const MINUTE_MS = 60_000;
 
 /** Minutes since local midnight of `instant` in `timeZone`. */
 export function minutesOfDay(instant: Date, timeZone: string): number {
-  return Math.floor((instant.getTime() - localPeriod(instant, "day", timeZone).from.getTime()) / MINUTE_MS);
+  const t = instant.getTime();
+  return Math.floor((t - localDayMs(t, timeZone).from) / MINUTE_MS);
 }
 
 /** Whether `instant` falls in the quiet hours (start inclusive, end exclusive; a span may wrap over midnight). */
@@ -18,12 +19,10 @@ export function isQuietAt(instant: Date, quiet: QuietHours | null, timeZone: str
 /** The quiet stretch that contains `instant` — from the start of the quiet hours to their end — or null. */
 function quietStretch(instant: Date, quiet: QuietHours | null, timeZone: string): { start: Date; end: Date } | null {
   if (!quiet || !isQuietAt(instant, quiet, timeZone)) return null;
-  const midnight = localPeriod(instant, "day", timeZone).from.getTime();
+  const midnight = localDayMs(instant.getTime(), timeZone).from;
   const startToday = midnight + quiet.start * MINUTE_MS;
   const start =
-    startToday <= instant.getTime()
-      ? startToday
-      : localPeriod(new Date(midnight - 1), "day", timeZone).from.getTime() + quiet.start * MINUTE_MS;
+    startToday <= instant.getTime() ? startToday : localDayMs(midnight - 1, timeZone).from + quiet.start * MINUTE_MS;
   return { start: new Date(start), end: afterQuietHours(instant, quiet, timeZone) };
 }
 
@@ -53,8 +52,8 @@ export function beforeDeadlineAt(
  */
 export function afterQuietHours(instant: Date, quiet: QuietHours | null, timeZone: string): Date {
   if (!quiet || !isQuietAt(instant, quiet, timeZone)) return instant;
-  const today = localPeriod(instant, "day", timeZone);
-  const endToday = new Date(today.from.getTime() + quiet.end * MINUTE_MS);
-  if (endToday.getTime() > instant.getTime()) return endToday;
-  return new Date(localPeriod(today.to, "day", timeZone).from.getTime() + quiet.end * MINUTE_MS);
+  const today = localDayMs(instant.getTime(), timeZone);
+  const endToday = today.from + quiet.end * MINUTE_MS;
+  if (endToday > instant.getTime()) return new Date(endToday);
+  return new Date(localDayMs(today.to, timeZone).from + quiet.end * MINUTE_MS);
 }

@@ -15,43 +15,59 @@
  */
 
 import type { Db } from "../db/client.ts";
-import { transaction } from "../db/transaction.ts";
+import { dialectOf } from "../db/sql-dialect.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
-/** Index writes per transaction (one commit each). */
-const WRITES_PER_TRANSACTION = 500;
+/** Index entries written per statement (four bound values each). */
+const WRITES_PER_STATEMENT = 500;
 
-/** The columns `setIndex` needs of each issue. */
-export const INDEXED_SELECT = { id: true, updatedAt: true } as const;
+/** A sweep's index column. */
+export type IndexColumn = "nextReminderAt" | "nextLookbackAt";
+
+/** What `setIndex` needs of each issue read, times in Unix milliseconds: its id, updatedAt and the index read. */
+export interface IndexedRow {
+  id: number;
+  updatedAt: number;
+  stored: number | null;
+}
+
+/** The columns of an {@link IndexedRow}, for a statement on "Issue" that reads the index `column`. */
+export function indexedColumns(db: Db, column: IndexColumn): Prisma.Sql {
+  const { epochMs } = dialectOf(db);
+  return Prisma.sql`"Issue"."id", ${epochMs('"Issue"."updatedAt"')} AS "updatedAt", ${epochMs(`"Issue"."${column}"`)} AS "stored"`;
+}
 
 /** One issue's index as read and as it should be. */
 export interface IndexEntry {
-  row: { id: number; updatedAt: Date };
-  stored: Date | null;
+  row: IndexedRow;
   next: Date | null;
 }
 
-/** Writes the entries whose value changed; a due value replaces no other due value (both mean "look at it now"). */
-export async function setIndex(
-  db: Db,
-  column: "nextReminderAt" | "nextLookbackAt",
-  now: Date,
-  entries: readonly IndexEntry[],
-): Promise<void> {
+/**
+ * Writes the entries whose value changed; a due value replaces no other due value (both mean "look at it now"). One
+ * statement per batch, each entry written only where the issue's updatedAt and index are still those read. updatedAt
+ * is not written: keeping the index is not a change of the issue.
+ */
+export async function setIndex(db: Db, column: IndexColumn, now: Date, entries: readonly IndexEntry[]): Promise<void> {
   const t = now.getTime();
-  const changed = entries.filter(
-    ({ stored, next }) =>
-      stored?.getTime() !== next?.getTime() && !(stored && next && stored.getTime() <= t && next.getTime() <= t),
-  );
-  for (let i = 0; i < changed.length; i += WRITES_PER_TRANSACTION) {
-    await transaction(db, async (tx) => {
-      for (const { row, stored, next } of changed.slice(i, i + WRITES_PER_TRANSACTION)) {
-        // updatedAt is written back as it was: keeping the index is not a change of the issue.
-        await tx.issue.updateMany({
-          where: { id: row.id, updatedAt: row.updatedAt, [column]: stored },
-          data: { [column]: next, updatedAt: row.updatedAt },
-        });
-      }
-    });
+  const changed = entries.filter(({ row: { stored }, next }) => {
+    const n = next?.getTime() ?? null;
+    return stored !== n && !(stored !== null && n !== null && stored <= t && n <= t);
+  });
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  const index = Prisma.raw(`"${column}"`);
+  for (let i = 0; i < changed.length; i += WRITES_PER_STATEMENT) {
+    // Typed in the statement: PostgreSQL reads the bound values of a VALUES list as text otherwise. The `IN` has
+    // SQLite find the issues by id: joining by the other conditions alone, it read every issue.
+    const values = changed.slice(i, i + WRITES_PER_STATEMENT).map(
+      ({ row, next }) => Prisma.sql`(CAST(${row.id} AS INTEGER), CAST(${date(row.updatedAt)} AS TIMESTAMP(3)),
+        CAST(${date(row.stored)} AS TIMESTAMP(3)), CAST(${next} AS TIMESTAMP(3)))`,
+    );
+    await db.$executeRaw`WITH "kept" ("id", "updatedAt", "stored", "next") AS (VALUES ${Prisma.join(values)})
+      UPDATE "Issue" SET ${index} = "kept"."next" FROM "kept"
+      WHERE "Issue"."id" IN (SELECT "id" FROM "kept") AND "Issue"."id" = "kept"."id"
+        AND "Issue"."updatedAt" = "kept"."updatedAt"
+        AND "Issue".${index} IS NOT DISTINCT FROM "kept"."stored"`;
   }
 }
 

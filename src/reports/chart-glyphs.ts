@@ -6,7 +6,9 @@
  *
  * resvg lays text out again for every text element of every SVG it parses, and with these large CJK fonts that costs
  * milliseconds per element — most of a chart's time when the SVG held its text as text. Here resvg converts each new
- * character once (its `toString()` gives the SVG with text turned into paths); a chart only places paths.
+ * character once (its `toString()` gives the SVG with text turned into paths); a chart only places paths. The PNG
+ * goes one step further (splitText, drawText): resvg rasterizes the SVG without its text, and each glyph is blended
+ * in from its outline's coverage, rasterized once per size and quarter-pixel position and kept.
  */
 import { Resvg } from "@resvg/resvg-js";
 import { CHART_FONT_FAMILY, chartFontFiles } from "./chart-font.ts";
@@ -249,14 +251,9 @@ const TEXT_ATTRIBUTES = new Set([
   "xml:space",
 ]);
 
-/**
- * `svg` with every <text> element replaced by the outlines of its characters: placed at its x and y after its
- * transform, by its text-anchor and dominant-baseline, at its font size and weight (from its attributes or its
- * style), with its fill and other presentation attributes. Text elements are expected as ECharts writes them: one
- * line of characters, no child elements; any other <text> left over is an error rather than a silent blank.
- */
-export function outlineText(svg: string): string {
-  const outlined = svg.replace(/<text\b([^>]*)>([^<]*)<\/text>/g, (_, attrs: string, content: string) => {
+/** The placement of each <text> element of `svg`, as ECharts writes them, in the order of `replace`'s callback. */
+function eachText(svg: string, place: (placement: TextPlacement & { text: string }) => string): string {
+  const replaced = svg.replace(/<text\b([^>]*)>([^<]*)<\/text>/g, (_, attrs: string, content: string) => {
     const attributes = new Map([...attrs.matchAll(/([\w:-]+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]));
     const style = new Map(
       (attributes.get("style") ?? "")
@@ -269,7 +266,8 @@ export function outlineText(svg: string): string {
     const weight = style.get("font-weight") ?? attributes.get("font-weight");
     let text = unescapeXml(content);
     if (attributes.get("xml:space") !== "preserve") text = text.replace(/\s+/g, " ").trim();
-    return textSvg(text, {
+    return place({
+      text,
       x: Number(attributes.get("x") ?? 0),
       y: Number(attributes.get("y") ?? 0),
       size: size === undefined ? font.size : Number.parseFloat(size),
@@ -280,8 +278,155 @@ export function outlineText(svg: string): string {
       attributes: [...attributes].filter(([name]) => !TEXT_ATTRIBUTES.has(name)),
     });
   });
-  if (/<text\b/.test(outlined)) throw new Error("the chart's SVG has a text element that cannot be outlined");
-  return outlined;
+  if (/<text\b/.test(replaced)) throw new Error("the chart's SVG has a text element that cannot be outlined");
+  return replaced;
+}
+
+/**
+ * `svg` with every <text> element replaced by the outlines of its characters: placed at its x and y after its
+ * transform, by its text-anchor and dominant-baseline, at its font size and weight (from its attributes or its
+ * style), with its fill and other presentation attributes. Text elements are expected as ECharts writes them: one
+ * line of characters, no child elements; any other <text> left over is an error rather than a silent blank.
+ */
+export function outlineText(svg: string): string {
+  return eachText(svg, ({ text, ...place }) => textSvg(text, place));
+}
+
+/** A line of text to draw into pixels: where each glyph's origin is, in CSS pixels, and its colour. */
+export interface PlacedText {
+  glyphs: { key: string; x: number }[];
+  /** Baseline, in CSS pixels. */
+  y: number;
+  size: number;
+  /** Fill colour, red, green, blue. */
+  rgb: [number, number, number];
+}
+
+/**
+ * `svg` without its <text> elements, and those texts placed as glyphs for {@link drawText}: the same placement as
+ * {@link outlineText}. Texts are expected as ECharts writes the charts': filled with a #rrggbb colour, moved by a
+ * translate() at most; any other is an error.
+ */
+export function splitText(svg: string): { svg: string; texts: PlacedText[] } {
+  const texts: PlacedText[] = [];
+  const rest = eachText(svg, ({ text, ...place }) => {
+    const moved = /^(?:translate\((-?[\d.]+)[ ,]+(-?[\d.]+)\))?$/.exec(place.transform.trim());
+    const fill = place.attributes.length === 1 && place.attributes[0]?.[0] === "fill" ? place.attributes[0][1] : "";
+    const hex = /^#([\da-f]{2})([\da-f]{2})([\da-f]{2})$/i.exec(fill);
+    if (!moved || !hex) throw new Error(`the chart's text "${text}" cannot be drawn as glyphs`);
+    const dx = Number(moved[1] ?? 0);
+    const dy = Number(moved[2] ?? 0);
+    const width = measureText(text, place.size, place.weight);
+    const start = place.anchor === "end" ? place.x - width : place.anchor === "middle" ? place.x - width / 2 : place.x;
+    const scale = place.size / UNITS;
+    const glyphsOfText: PlacedText["glyphs"] = [];
+    let pen = 0;
+    for (const ch of text) {
+      const key = keyOf(ch, place.weight);
+      const glyph = glyphs.get(key);
+      if (glyph?.d) glyphsOfText.push({ key, x: dx + start + pen * scale });
+      pen += glyph?.advance ?? 0;
+    }
+    texts.push({
+      glyphs: glyphsOfText,
+      y: dy + place.y + (BASELINE_SHIFT[place.baseline] ?? 0) * place.size,
+      size: place.size,
+      rgb: [1, 2, 3].map((i) => Number.parseInt(hex[i] ?? "0", 16)) as [number, number, number],
+    });
+    return "";
+  });
+  return { svg: rest, texts };
+}
+
+/** Coverage of one glyph at one size and sub-pixel offset, trimmed to its ink: `left`, `top` from the pen position. */
+interface Mask {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  alpha: Uint8Array;
+}
+
+const masks = new Map<string, Mask>();
+/**
+ * Masks kept at most (each a few hundred bytes): a city's names use a few thousand glyph, size and offset triples;
+ * past the bound the oldest go first, so a long-running bot's cache stays a few megabytes.
+ */
+const MAX_MASKS = 10_000;
+/** Glyph positions are rounded to this fraction of a device pixel: a glyph has at most 16 masks per size. */
+const SUBPIXEL = 4;
+
+/** The coverage of `key`'s outline at `px` pixels per em, its origin `fx`, `fy` pixels into its first pixel. */
+function maskOf(key: string, px: number, fx: number, fy: number): Mask {
+  const id = `${key}|${px}|${fx}|${fy}`;
+  const cached = masks.get(id);
+  if (cached) return cached;
+  // Room for any glyph of these fonts: 0.25 em left of the pen to 1.5 em right, 1.2 em above the baseline to 0.4 below.
+  const left = Math.ceil(px * 0.25) + 1;
+  const top = Math.ceil(px * 1.2) + 1;
+  const width = left + Math.ceil(px * 1.5) + 1;
+  const height = top + Math.ceil(px * 0.4) + 1;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+    `<path transform="translate(${left + fx} ${top + fy}) scale(${px / UNITS})" d="${glyphs.get(key)?.d ?? ""}"/></svg>`;
+  const rgba = new Resvg(svg, { font: { loadSystemFonts: false }, shapeRendering: 2, logLevel: "off" }).render().pixels;
+  // Trimmed to the rows and columns with ink.
+  const inked = (x: number, y: number) => (rgba[(y * width + x) * 4 + 3] ?? 0) > 0;
+  const xs = Array.from({ length: width }, (_, x) => x);
+  const ys = Array.from({ length: height }, (_, y) => y);
+  const columns = xs.filter((x) => ys.some((y) => inked(x, y)));
+  const rows = ys.filter((y) => xs.some((x) => inked(x, y)));
+  const x0 = columns[0] ?? 0;
+  const y0 = rows[0] ?? 0;
+  const mask: Mask = {
+    left: x0 - left,
+    top: y0 - top,
+    width: columns.length ? (columns.at(-1) ?? 0) - x0 + 1 : 0,
+    height: rows.length ? (rows.at(-1) ?? 0) - y0 + 1 : 0,
+    alpha: new Uint8Array(0),
+  };
+  mask.alpha = Uint8Array.from({ length: mask.width * mask.height }, (_, i) => {
+    const x = x0 + (i % mask.width);
+    const y = y0 + Math.floor(i / mask.width);
+    return rgba[(y * width + x) * 4 + 3] ?? 0;
+  });
+  if (masks.size >= MAX_MASKS) masks.delete(masks.keys().next().value as string);
+  masks.set(id, mask);
+  return mask;
+}
+
+/**
+ * Draws `texts` into opaque RGBA `pixels` (`width` wide) at `ratio` device pixels per CSS pixel: each glyph's outline
+ * is rasterized by resvg once per size and quarter-pixel offset and kept, then blended in with its text's colour.
+ * resvg lays out and fills every glyph path of every chart again, which was a third of a chart's rasterizing.
+ */
+export function drawText(pixels: Uint8Array, width: number, texts: readonly PlacedText[], ratio: number): void {
+  const height = pixels.length / 4 / width;
+  for (const { glyphs: placed, y, size, rgb } of texts) {
+    const px = size * ratio;
+    const top = y * ratio;
+    const row = Math.floor(top);
+    const fy = Math.round((top - row) * SUBPIXEL) / SUBPIXEL;
+    for (const { key, x } of placed) {
+      const left = x * ratio;
+      const column = Math.floor(left);
+      const mask = maskOf(key, px, Math.round((left - column) * SUBPIXEL) / SUBPIXEL, fy);
+      for (let my = 0; my < mask.height; my++) {
+        const py = row + mask.top + my;
+        if (py < 0 || py >= height) continue;
+        for (let mx = 0; mx < mask.width; mx++) {
+          const a = mask.alpha[my * mask.width + mx] ?? 0;
+          const pxX = column + mask.left + mx;
+          if (a === 0 || pxX < 0 || pxX >= width) continue;
+          const o = (py * width + pxX) * 4;
+          const keep = 255 - a;
+          pixels[o] = (rgb[0] * a + (pixels[o] ?? 0) * keep + 127) / 255;
+          pixels[o + 1] = (rgb[1] * a + (pixels[o + 1] ?? 0) * keep + 127) / 255;
+          pixels[o + 2] = (rgb[2] * a + (pixels[o + 2] ?? 0) * keep + 127) / 255;
+        }
+      }
+    }
+  }
 }
 
 function round(n: number): number {

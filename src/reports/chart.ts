@@ -3,15 +3,16 @@
  * rate or a count, rendered server-side to a PNG that can be uploaded to Feishu or put in a Word document.
  *
  * Pipeline: ECharts lays the chart out and draws it as SVG (server-side rendering, no DOM; loaded with the first
- * chart), measuring text with the advances of the bundled Noto Sans Hans fonts → every <text> of that SVG becomes
- * glyph outlines (chart-glyphs.ts, each character converted once per process) → resvg-js rasterizes paths only at
- * 1.5× device scale → sharp encodes the PNG; both on libuv's thread pool, off the event loop. The SVG needs no font to
- * rasterize, so the output does not depend on the machine and Chinese text never turns into tofu boxes.
+ * chart), measuring text with the advances of the bundled Noto Sans Hans fonts → resvg-js rasterizes the SVG without
+ * its <text> elements at 1.5× device scale on libuv's thread pool, and each text's glyphs are blended in from their
+ * outlines (chart-glyphs.ts: each character converted once per process, its coverage rasterized once per size and
+ * quarter-pixel position) → sharp encodes the PNG off the event loop. Nothing is drawn with a font, so the output does
+ * not depend on the machine and Chinese text never turns into tofu boxes.
  */
 import { renderAsync } from "@resvg/resvg-js";
 import type { BarSeriesOption, EChartsOption, GraphicComponentOption } from "echarts";
 import { CHART_EMPTY, chartOmittedNote, escapeRich, FLAG_BADGES, FLAG_LEGENDS } from "../texts/chart.ts";
-import { loadGlyphs, measureText, outlineText, parseFont } from "./chart-glyphs.ts";
+import { drawText, loadGlyphs, measureText, outlineText, parseFont, splitText } from "./chart-glyphs.ts";
 
 /** One bar of a ranking chart. */
 export interface RankingBar {
@@ -121,29 +122,33 @@ function loadECharts(): Promise<typeof import("echarts")> {
  * legend under the title explains the colours. Values are labelled at the bar ends.
  */
 export async function renderRankingChart(input: RankingChartInput): Promise<Buffer> {
-  const [image, { default: sharp }] = await Promise.all([
-    renderRankingChartSvg(input).then((svg) =>
-      // No background option: ECharts paints the white background as the SVG's first element, and filling the
-      // canvas twice costs milliseconds at this size.
-      renderAsync(svg, {
-        fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
-        font: { loadSystemFonts: false },
-        shapeRendering: 2,
-        logLevel: "off",
-      }),
-    ),
-    import("sharp"),
-  ]);
+  const [{ svg, texts }, { default: sharp }] = await Promise.all([chartSvg(input).then(splitText), import("sharp")]);
+  // No background option: ECharts paints the white background as the SVG's first element, and filling the canvas
+  // twice costs milliseconds at this size.
+  const { width, height, pixels } = await renderAsync(svg, {
+    fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
+    font: { loadSystemFonts: false },
+    shapeRendering: 2,
+    logLevel: "off",
+  });
+  drawText(pixels, width, texts, CHART_PIXEL_RATIO);
   // sharp's PNG encoder is three to four times faster than resvg's own (asPng) here. Compression level 2 instead of
   // 6: a 20-bar chart (1080×1332 px, mostly white) encodes in a third of the time for a file about a fifth larger.
-  const { width, height } = image;
-  return sharp(image.pixels, { raw: { width, height, channels: 4 } })
+  return sharp(pixels, { raw: { width, height, channels: 4 } })
     .png({ compressionLevel: 2 })
     .toBuffer();
 }
 
-/** The SVG that {@link renderRankingChart} rasterizes, at CSS-pixel size; its text is outlines, so it needs no font. */
+/**
+ * The chart as one SVG at CSS-pixel size, its text as outlines, so it needs no font: what {@link renderRankingChart}
+ * draws, its shapes rasterized by resvg and its glyphs blended in from the same outlines.
+ */
 export async function renderRankingChartSvg(input: RankingChartInput): Promise<string> {
+  return outlineText(await chartSvg(input));
+}
+
+/** The SVG ECharts writes for the chart, its texts as <text> elements measured with the bundled fonts' advances. */
+async function chartSvg(input: RankingChartInput): Promise<string> {
   const echarts = await loadECharts();
   const width = Math.max(MIN_CHART_WIDTH, Math.round(input.width ?? DEFAULT_CHART_WIDTH));
   preloadGlyphs(input);
@@ -151,7 +156,7 @@ export async function renderRankingChartSvg(input: RankingChartInput): Promise<s
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height: layout.height });
   try {
     chart.setOption(buildOption(input, layout, width));
-    return outlineText(chart.renderToSVGString());
+    return chart.renderToSVGString();
   } finally {
     chart.dispose();
   }
@@ -281,61 +286,68 @@ function buildOption(input: RankingChartInput, layout: Layout, width: number): E
   const values = bars.map((b) => (Number.isFinite(b.value) ? Math.max(0, b.value) : 0));
   const percent = input.valueFormat === "percent";
   const thickness = Math.min(BAR_THICKNESS, Math.max(4, Math.floor((layout.gridHeight / bars.length) * 0.5)));
-  // One series per colour, drawn over each other: the legend names the flagged ones.
   const labels = flagLabels(input);
-  const colours = [
-    { flag: undefined, name: "", color: COLORS.neutral },
-    { flag: "red", name: labels.red, color: COLORS.red },
-    { flag: "yellow", name: labels.yellow, color: COLORS.yellow },
-  ].filter((c) => bars.some((b) => b.flag === c.flag));
-  const series = colours.map(
-    ({ flag, name, color }): BarSeriesOption => ({
-      type: "bar",
-      name,
-      color,
-      barWidth: thickness,
-      barGap: "-100%",
-      itemStyle: { borderRadius: [0, 4, 4, 0] },
-      emphasis: { disabled: true },
-      data: bars.map((b, i) => (b.flag === flag ? (values[i] ?? 0) : null)),
-      label: {
-        show: true,
-        position: "right",
-        distance: 6,
-        formatter: ({ dataIndex }) => {
-          const value = `{value|${formatValue(bars[dataIndex]?.value ?? Number.NaN, input.valueFormat)}}`;
-          return flag ? `${value}{gap|}{${flag}|${FLAG_BADGES[flag as "red" | "yellow"]}}` : value;
-        },
-        rich: {
-          // On a white box, so the value stays readable where it crosses the dashed lines.
-          value: {
-            fontSize: VALUE_SIZE,
-            fontWeight: "bold",
-            color: COLORS.text,
-            backgroundColor: COLORS.background,
-            padding: [2, 2],
-          },
-          gap: { width: TAG_GAP - 2 },
-          red: tagStyle(COLORS.red, "#FFFFFF"),
-          yellow: tagStyle(COLORS.yellow, COLORS.text),
-        },
+  // On a white box, so the value stays readable where it crosses the dashed lines.
+  const value = {
+    fontSize: VALUE_SIZE,
+    fontWeight: "bold" as const,
+    color: COLORS.text,
+    backgroundColor: COLORS.background,
+    padding: [2, 2],
+  };
+  // One series, each bar in its flag's colour; a flagged bar's label is rich text (the value, then the badge), the
+  // others' plain text, which ECharts lays out at a fraction of rich text's cost.
+  const series: BarSeriesOption = {
+    type: "bar",
+    barWidth: thickness,
+    itemStyle: { borderRadius: [0, 4, 4, 0] },
+    emphasis: { disabled: true },
+    data: bars.map((b, i) => ({
+      value: values[i] ?? 0,
+      itemStyle: { color: b.flag ? COLORS[b.flag] : COLORS.neutral },
+      ...(b.flag
+        ? {
+            // The series' plain label has the white box; the rich one has it on its value only.
+            label: {
+              backgroundColor: "transparent",
+              padding: 0,
+              formatter: `{value|${formatValue(b.value, input.valueFormat)}}{gap|}{${b.flag}|${FLAG_BADGES[b.flag]}}`,
+              rich: {
+                value,
+                gap: { width: TAG_GAP - 2 },
+                [b.flag]: b.flag === "red" ? tagStyle(COLORS.red, "#FFFFFF") : tagStyle(COLORS.yellow, COLORS.text),
+              },
+            },
+          }
+        : {}),
+    })),
+    label: {
+      show: true,
+      position: "right",
+      distance: 6,
+      formatter: ({ dataIndex }) => formatValue(bars[dataIndex]?.value ?? Number.NaN, input.valueFormat),
+      ...value,
+    },
+  };
+  // The legend names the flag colours in use, drawn as ECharts' legend would (a rounded swatch, then the words).
+  let legendX = PAD_X;
+  for (const flag of ["red", "yellow"] as const) {
+    if (!bars.some((b) => b.flag === flag)) continue;
+    // Centred on the 13 px line of the text, as ECharts' legend centres its icon.
+    const y = layout.legendTop + 4.5;
+    graphic.push(
+      { type: "rect", shape: { x: legendX, y, width: 12, height: 12, r: 3 }, style: { fill: COLORS[flag] } },
+      {
+        type: "text",
+        x: legendX + 17,
+        y: y + 6,
+        style: { text: labels[flag], fill: COLORS.textSecondary, fontSize: LEGEND_SIZE, verticalAlign: "middle" },
       },
-    }),
-  );
+    );
+    legendX += 17 + measureText(labels[flag], LEGEND_SIZE) + 24;
+  }
   return {
     ...option,
-    legend: {
-      data: colours.filter((c) => c.flag).map((c) => c.name),
-      left: PAD_X,
-      top: layout.legendTop + 4,
-      padding: 0,
-      icon: "roundRect",
-      itemWidth: 12,
-      itemHeight: 12,
-      itemGap: 24,
-      selectedMode: false,
-      textStyle: { fontSize: LEGEND_SIZE, color: COLORS.textSecondary },
-    },
     grid: {
       left: PAD_X + layout.labelWidth + LABEL_MARGIN,
       right: layout.gridRight,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimOnce } from "../../src/db/once.ts";
+import { claimedKeys, claimOnce } from "../../src/db/once.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 
 // On PostgreSQL a failed statement aborts its whole transaction: a claim lost inside a transaction must not take the
@@ -38,5 +38,28 @@ describe("claimOnce", () => {
       "remind:1:escalate",
       "remind:2:escalate",
     ]);
+  });
+
+  it("finds which of thousands of keys were claimed, in one statement, whatever their text", async () => {
+    const odd = ['remind:7:"quoted"', "digest:oc_\\back\\slash:2026-11-23", "lookback:日清:🙂", "it's", ""];
+    const claimed = [...odd, ...Array.from({ length: 50 }, (_, i) => `remind:${i * 200}:deadline`)];
+    await t.db.jobRun.createMany({ data: claimed.map((key) => ({ key, kind: "reminder", data: {} })) });
+    const asked = [...odd, ...Array.from({ length: 12_000 }, (_, i) => `remind:${i}:deadline`)];
+    const statements: string[] = [];
+    const found = await claimedKeys(
+      t.db.$extends({
+        query: {
+          async $queryRaw({ args, query }) {
+            statements.push(String(args));
+            return query(args);
+          },
+        },
+      }) as unknown as typeof t.db,
+      asked,
+    );
+    expect([...found].sort()).toEqual([...claimed].sort());
+    expect(await claimedKeys(t.db, [])).toEqual(new Set());
+    expect(await claimedKeys(t.db, ["remind:1:deadline", "remind:1:before"])).toEqual(new Set());
+    expect(statements).toHaveLength(1);
   });
 });

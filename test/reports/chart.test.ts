@@ -11,7 +11,7 @@ import {
   renderRankingChartSvg,
 } from "../../src/reports/chart.ts";
 import { CHART_FONT_FAMILY, chartFontFiles } from "../../src/reports/chart-font.ts";
-import { outlineText } from "../../src/reports/chart-glyphs.ts";
+import { drawText, outlineText, splitText } from "../../src/reports/chart-glyphs.ts";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -146,13 +146,14 @@ describe("renderRankingChart", () => {
     expect(d.maxX).toBeLessThan(DEFAULT_CHART_WIDTH * CHART_PIXEL_RATIO * 0.4);
   });
 
-  // The text is drawn as glyph outlines taken from the bundled font files, so the SVG needs no font to rasterize: with
-  // no font at all resvg draws exactly the chart's pixels (a <text> it has no font for would be left out).
-  it("holds its text as outlines from the bundled fonts: it rasterizes the same with no font at all", async () => {
+  // The text is drawn from glyph outlines taken from the bundled font files, so nothing needs a font to rasterize: the
+  // outlined SVG drawn by resvg with no font at all is the PNG, up to anti-aliasing (the PNG blends each glyph in from
+  // its outline rasterized once, at a quarter-pixel position). A <text> resvg had no font for would be left out.
+  it("holds its text as outlines from the bundled fonts: the PNG is the outlined SVG drawn with no font at all", async () => {
     const input = chart(twoBars("东城社区"));
     const svg = await renderRankingChartSvg(input);
     expect(svg).not.toContain("<text");
-    const withFont = decodePng(await renderRankingChart(input));
+    const png = decodePng(await renderRankingChart(input));
     const noFont = await renderAsync(svg, {
       fitTo: { mode: "zoom", value: CHART_PIXEL_RATIO },
       background: "#FFFFFF",
@@ -161,7 +162,13 @@ describe("renderRankingChart", () => {
       logLevel: "off",
     });
     const bare: Pixels = { width: noFont.width, height: noFont.height, data: new Uint8Array(noFont.pixels) };
-    expect(diff(withFont, bare).count).toBe(0);
+    const ink = bare.data.filter((v, i) => i % 4 === 0 && v < 128).length;
+    expect(ink).toBeGreaterThan(5000);
+    let off = 0;
+    for (let i = 0; i < bare.data.length; i++) {
+      if (Math.abs((bare.data[i] ?? 0) - (png.data[i] ?? 0)) > 96) off++;
+    }
+    expect(off).toBeLessThan(ink * 0.02);
   });
 
   // ECharts writes each text as a <text> element; every one of them is replaced by its characters' outlines: a label's
@@ -185,6 +192,33 @@ describe("renderRankingChart", () => {
     }
   });
 
+  // The bars are drawn in their flag's colour, top to bottom in rank order: a column of pixels across the bars meets
+  // each bar once, in its colour (the swatches of the legend sit left of it, the badges right of the bars' ends).
+  it("draws each bar in its flag's colour: crimson for a red flag, amber for a yellow card, blue otherwise", async () => {
+    const bars: RankingBar[] = [
+      { label: "东城社区", value: 0.95, flag: "red" },
+      { label: "西城社区", value: 0.9 },
+      { label: "南城社区", value: 0.85 },
+      { label: "北城社区", value: 0.8, flag: "yellow" },
+    ];
+    const { width, height, data } = decodePng(await renderRankingChart(chart(bars)));
+    const colours = new Map([
+      ["200,22,29", "red"],
+      ["91,143,249", "blue"],
+      ["242,178,0", "yellow"],
+    ]);
+    const x = Math.round(width * 0.6);
+    const runs: string[] = [];
+    let previous: string | undefined;
+    for (let y = 0; y < height; y++) {
+      const o = (y * width + x) * 4;
+      const colour = colours.get(`${data[o]},${data[o + 1]},${data[o + 2]}`);
+      if (colour && colour !== previous) runs.push(colour);
+      previous = colour;
+    }
+    expect(runs).toEqual(["red", "blue", "blue", "yellow"]);
+  });
+
   it("truncates a long name with an ellipsis to the name column", async () => {
     const long = "幸福里街道第十二社区第三网格东片区北段";
     const svg = await renderRankingChartSvg(chart(twoBars(long)));
@@ -194,7 +228,8 @@ describe("renderRankingChart", () => {
   });
 
   // The outlines and advances come from resvg's own layout of the bundled fonts: a line of text drawn from them matches
-  // resvg drawing the same line as <text> with those fonts, pixel for pixel up to anti-aliasing.
+  // resvg drawing the same line as <text> with those fonts, pixel for pixel up to anti-aliasing — as outlines in the
+  // SVG, and as glyphs blended into the pixels of the SVG without its text (as the PNG draws it).
   it("outlines a text element (anchor, baseline, size, weight) as resvg draws it with the bundled fonts", async () => {
     const line = "幸福里第12网格 93.5%（截至 18:00）Ab";
     const size = 15;
@@ -215,19 +250,37 @@ describe("renderRankingChart", () => {
     ];
     for (const { weight, anchor, dominant } of cases) {
       const text =
-        `<text x="${anchor === "start" ? 10 : anchor === "middle" ? 180 : 350}" y="${baseline}" text-anchor="${anchor}" ` +
-        `dominant-baseline="${dominant}" style="font-size:${size}px;font-weight:${weight};" fill="#000000" ` +
-        `xml:space="preserve">${line}</text>`;
-      const ours = await raster(outlineText(text), []);
+        `<text x="${anchor === "start" ? 7 : anchor === "middle" ? 177 : 347}" y="${baseline - 2.3}" text-anchor="${anchor}" ` +
+        `dominant-baseline="${dominant}" style="font-size:${size}px;font-weight:${weight};" ` +
+        `transform="translate(3 2.3)" fill="#1F2329" xml:space="preserve">${line}</text>`;
       const theirs = await raster(text, chartFontFiles());
-      const ink = ours.data.filter((v, i) => i % 4 === 0 && v < 128).length;
-      expect(ink).toBeGreaterThan(500);
-      let off = 0;
-      for (let i = 0; i < ours.data.length; i += 4) {
-        if (Math.abs((ours.data[i] ?? 0) - (theirs.data[i] ?? 0)) > 96) off++;
+      const outlined = await raster(outlineText(text), []);
+      const { svg, texts } = splitText(`<svg xmlns="http://www.w3.org/2000/svg" width="360" height="48">${text}</svg>`);
+      expect(svg).not.toContain("<text");
+      const blended = await raster("", []);
+      drawText(blended.data, blended.width, texts, 1);
+      for (const [how, ours] of [
+        ["outlined", outlined],
+        ["blended", blended],
+      ] as const) {
+        const ink = ours.data.filter((v, i) => i % 4 === 0 && v < 128).length;
+        expect(ink).toBeGreaterThan(500);
+        let off = 0;
+        for (let i = 0; i < ours.data.length; i += 4) {
+          if (Math.abs((ours.data[i] ?? 0) - (theirs.data[i] ?? 0)) > 96) off++;
+        }
+        expect(off, `${how} ${weight} ${anchor} ${dominant}`).toBeLessThan(ink * 0.02);
       }
-      expect(off, `${weight} ${anchor} ${dominant}`).toBeLessThan(ink * 0.02);
     }
+  });
+
+  it("draws as glyphs only the texts ECharts writes for the charts: filled with a colour, moved by a translate", () => {
+    const svg = (attributes: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><text ${attributes}>东城</text></svg>`;
+    expect(splitText(svg('transform="translate(4 16)" fill="#1F2329"')).texts).toHaveLength(1);
+    expect(() => splitText(svg('transform="rotate(90)" fill="#1F2329"'))).toThrow(/东城/);
+    expect(() => splitText(svg('fill="url(#gradient)"'))).toThrow(/东城/);
+    expect(() => splitText(svg('fill="#1F2329" stroke="#FFFFFF"'))).toThrow(/东城/);
   });
 
   it("finds the font files through module resolution", () => {
