@@ -33,6 +33,14 @@ const JOB = "riqing.ledgerJob";
 /** Most V8 old-generation heap the thread may use; the export streams, so it needs far less. */
 const THREAD_HEAP_MB = 256;
 
+/**
+ * The thread's young generation, in MB (two 2 MB semi-spaces and their large-object space). Each page of rows lives
+ * just long enough to outlive V8's default 16 MB semi-spaces and pile up in the old generation until a full
+ * collection: 100,000 issues peaked at ~116 MB of heap with 55–65 MB live. Small semi-spaces let a scavenge find
+ * them dead: ~96 MB, for some 8 % more CPU.
+ */
+const THREAD_YOUNG_MB = 6;
+
 /** How often the thread samples its heap while it exports, in milliseconds. */
 const HEAP_SAMPLE_MS = 20;
 
@@ -44,7 +52,7 @@ export function exportLedgerOnThread(databaseUrl: string, options: LedgerThreadO
   const job: Job = { databaseUrl, options };
   const worker = moduleThread(import.meta.url, {
     workerData: { [JOB]: job },
-    resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
   });
   return new Promise<LedgerThreadResult>((resolve, reject) => {
     worker.once("message", (reply: Reply) => {

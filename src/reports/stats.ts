@@ -298,10 +298,11 @@ async function loadCategories(db: Client): Promise<Map<number, CategoryInfo>> {
 /**
  * Figures for each unit in `unitIds` and the units below them down to `depth` levels (all levels when not given: a
  * community's grids, a street's communities and grids; 1: a street's communities and departments), for `period`
- * observed at `asOf`. About ten statements in all, whatever the number of units: issues are grouped by where they are
- * placed (grid, community and street filed against, assignee unit; see groupedCounts) in SQL and rolled up the unit
- * tree in memory. Only the durations and the indicators' histories are read per issue, and only for the issues
- * accepted, rectified or closed in the period or with an indicator event in it; durations are counted in each issue's
+ * observed at `asOf`. About ten statements in all, whatever the number of units, and two for every `pageRows` issues
+ * read one by one: issues are grouped by where they are placed (grid, community and street filed against, assignee
+ * unit; see groupedCounts) in SQL and rolled up the unit tree in memory. Only the durations and the indicators'
+ * histories are read per issue, and only for the issues accepted, rectified or closed in the period or with an
+ * indicator event in it, at most `pageRows` of them at a time (see stepPages); durations are counted in each issue's
  * limit unit with `counting` (time zone and office hours; the defaults unless given). Throws UnknownUnitError for an
  * unknown unit.
  */
@@ -312,9 +313,10 @@ export async function statsByUnit(
   asOf: Date,
   counting: CountingOptions = {},
   depth?: number,
+  pageRows: number = STEP_PAGE_ROWS,
 ): Promise<Map<number, UnitStats>> {
   const scope = await loadScope(db, unitIds);
-  return statsForScope(db, scope, period, asOf, counting, depth);
+  return statsForScope(db, scope, period, asOf, counting, depth, pageRows);
 }
 
 /** Figures of one unit given by id or code (see {@link statsByUnit}). Throws UnknownUnitError when it is missing. */
@@ -342,6 +344,7 @@ export async function statsForScope(
   asOf: Date,
   counting: CountingOptions = {},
   depth?: number,
+  pageRows: number = STEP_PAGE_ROWS,
 ): Promise<Map<number, UnitStats>> {
   const t = observationInstant(period, asOf);
   const cumulative = cumulativePeriod(period);
@@ -349,9 +352,9 @@ export async function statsForScope(
   const countsBy = groupedCounts(db, scope, [...wanted.values()].some(isGridLevel));
   const reportedInPeriod = Prisma.sql`"Issue"."reportedAt" >= ${period.from} AND "Issue"."reportedAt" < ${period.to}`;
 
-  const [org, categories, reported, rebounds, closed, cumulativeClosed, inHand, awaiting, overdue, rateOpen, steps] =
+  const containersOf = wantedContainers(scope, wanted);
+  const [categories, reported, rebounds, closed, cumulativeClosed, inHand, awaiting, overdue, rateOpen, placements] =
     await Promise.all([
-      orgOf(db),
       loadCategories(db),
       countsBy(["status", "categoryId"], reportedInPeriod),
       countsBy(
@@ -366,10 +369,9 @@ export async function statsForScope(
       countsBy([], toSql(awaitingVerificationAt(t))),
       countsBy([], toSql(overdueAt(t))),
       countsBy([], toSql(rateOpenAt(period, t))),
-      stepsIn(db, scope, period),
+      stepTallies(db, scope, period, t, counting, containersOf, pageRows),
     ]);
 
-  const containersOf = wantedContainers(scope, wanted);
   const tallies = new Map<number, Tally>();
   for (const id of wanted.keys()) tallies.set(id, newTally());
   type Row = CountedRow<never>;
@@ -408,29 +410,6 @@ export async function statsForScope(
   addUp(awaiting, (tally, n) => {
     tally.openByStatus.rectified += n;
   });
-  // What each issue with a step or an indicator event in the period adds: its durations, its history's counts.
-  // Issues placed alike count for the same units, so they are summed per placement first and added to those units
-  // once per placement rather than once per issue.
-  const limitUnitOf = limitUnitLookup(org);
-  const tallyIssue = issueTallier(period, t);
-  const placements = new Map<readonly number[], Pick<Tally, "hours" | "history">>();
-  for (const row of steps.issues) {
-    const containers = containersOf(row);
-    if (containers.length === 0 || !isStatus(row.status)) continue;
-    const events = steps.eventsOf.get(row.id) ?? [];
-    const issue = steppedIssue(row, row.status, events, limitUnitOf(row.categoryId, row.gridId));
-    let placed = placements.get(containers);
-    if (!placed) {
-      placed = { hours: mapDurations(() => []), history: emptyTally() };
-      placements.set(containers, placed);
-    }
-    const hours = durationsEndingIn(issue, period, counting);
-    for (const kind of DURATION_KINDS) {
-      const h = hours[kind];
-      if (h !== null) placed.hours[kind].push(h);
-    }
-    tallyIssue(issue, placed.history);
-  }
   for (const [containers, placed] of placements) {
     for (const id of containers) {
       const tally = tallies.get(id) as Tally;
@@ -563,49 +542,128 @@ function steppedIssue(
   };
 }
 
+/** What the issues placed alike add to each unit they count for: their durations' hours, their history's counts. */
+type Placement = Pick<Tally, "hours" | "history">;
+
+/**
+ * What each issue with a step or an indicator event in the period adds: its durations, its history's counts. Issues
+ * placed alike count for the same units, so they are summed per placement (containersOf's very list) here, to be
+ * added to those units once per placement rather than once per issue. The issues are read a page at a time.
+ */
+async function stepTallies(
+  db: Client,
+  scope: Scope,
+  period: Period,
+  t: Date,
+  counting: CountingOptions,
+  containersOf: (issue: Placed) => readonly number[],
+  pageRows: number,
+): Promise<Map<readonly number[], Placement>> {
+  const limitUnitOf = limitUnitLookup(await orgOf(db));
+  const tallyIssue = issueTallier(period, t);
+  const placements = new Map<readonly number[], Placement>();
+  for await (const { issues, eventsOf } of stepPages(db, scope, period, pageRows)) {
+    for (const row of issues) {
+      const containers = containersOf(row);
+      if (containers.length === 0 || !isStatus(row.status)) continue;
+      const events = eventsOf.get(row.id) ?? [];
+      const issue = steppedIssue(row, row.status, events, limitUnitOf(row.categoryId, row.gridId));
+      let placed = placements.get(containers);
+      if (!placed) {
+        placed = { hours: mapDurations(() => []), history: emptyTally() };
+        placements.set(containers, placed);
+      }
+      const hours = durationsEndingIn(issue, period, counting);
+      for (const kind of DURATION_KINDS) {
+        const h = hours[kind];
+        if (h !== null) placed.hours[kind].push(h);
+      }
+      tallyIssue(issue, placed.history);
+    }
+  }
+  return placements;
+}
+
+/**
+ * Most issues whose steps {@link stepPages} reads at once. Reading costs about 1 KB of heap per row while a
+ * statement's rows are turned into objects: a street's quarter (90,000 issues and 80,000 events) read at once took
+ * some 100 MB.
+ */
+const STEP_PAGE_ROWS = 10_000;
+
 /**
  * The issues of the scope whose durations or history in the period may count (durationsEndingIn and issueTallier
- * decide), with their indicator events in the period: the issues accepted, rectified or closed in the period, in one
- * statement that follows the three times' indexes; the period's events of counted issues by their time; and by id
- * the few issues with such an event and no step in the period. The cross-check tests fail if metrics.ts ever counts
- * other issues. Written by hand to read the times as numbers: Prisma's turning every time into a Date through text
- * cost more than the statements (a city's month: 55,000 issues and 46,000 events).
+ * decide), with their indicator events in the period, in pages of at most `pageRows` issues: the issues accepted,
+ * rectified or closed in the period, and those with such an event in it. One statement, following the three times'
+ * indexes, numbers the stepped issues' ids to find where each page starts; the period's events of counted issues are
+ * read by their time in as many slices of the period as there are pages (so about as many rows at a time), and kept
+ * by issue; then each page of the stepped issues by id, and last by id the few issues with such an event and no step
+ * in the period. The cross-check tests fail if metrics.ts ever counts other issues. Written by hand to read the times
+ * as numbers: Prisma's turning every time into a Date through text cost more than the statements (a city's month:
+ * 55,000 issues and 46,000 events).
  */
-async function stepsIn(db: Client, scope: Scope, period: Period) {
+async function* stepPages(db: Client, scope: Scope, period: Period, pageRows: number) {
   const { epochMs, jsonText } = dialectOf(db);
   const column = (table: string, name: string) => Prisma.raw(`"${table}"."${name}"`);
   const times = STEP_TIMES.map((time) => Prisma.sql`${epochMs(`"Issue"."${time}"`)} AS "${Prisma.raw(time)}"`);
   const columns = Prisma.join([...STEP_COLUMNS.map((name) => column("Issue", name)), ...times]);
-  const inPeriod = (table: string, name: string) =>
-    Prisma.sql`(${column(table, name)} >= ${period.from} AND ${column(table, name)} < ${period.to})`;
-  const stepped = Prisma.join(
-    (["acceptedAt", "rectifiedAt", "closedAt"] as const).map((time) => inPeriod("Issue", time)),
+  const within = (table: string, name: string, { from, to }: Period) =>
+    Prisma.sql`(${column(table, name)} >= ${from} AND ${column(table, name)} < ${to})`;
+  const stepped = Prisma.sql`${scope.sql} AND (${Prisma.join(
+    (["acceptedAt", "rectifiedAt", "closedAt"] as const).map((time) => within("Issue", time, period)),
     " OR ",
-  );
+  )})`;
+  const rows = Math.max(1, Math.floor(pageRows));
+  // The stepped issues' ids in order, numbered: the first of each page, and the last of all.
+  const starts = await db.$queryRaw<{ id: number; n: number }[]>`
+    SELECT "id", "n" FROM (
+      SELECT "Issue"."id", CAST(ROW_NUMBER() OVER (ORDER BY "Issue"."id") AS INTEGER) AS "n",
+        COUNT(*) OVER () AS "total"
+      FROM "Issue" WHERE ${stepped}
+    ) AS "numbered"
+    WHERE ("n" - 1) % ${Prisma.raw(String(rows))} = 0 OR "n" = "total" ORDER BY "id"`;
+  const firsts = starts.filter((s) => (s.n - 1) % rows === 0).map((s) => s.id);
+  const last = starts.at(-1)?.id;
+
   // Only a park event's data says anything the indicators read (its kind).
   const kind = jsonText(`"IssueEvent"."data"`, "kind");
-  const [issues, events] = await Promise.all([
-    db.$queryRaw<StepRow[]>`SELECT ${columns} FROM "Issue" WHERE ${scope.sql} AND (${stepped})`,
-    db.$queryRaw<EventRow[]>`
+  const eventsOf = new Map<number, HistoryEvent[]>();
+  const from = period.from.getTime();
+  const span = period.to.getTime() - from;
+  const slices = Math.max(1, firsts.length);
+  for (let i = 0; i < slices; i++) {
+    const slice = {
+      from: new Date(from + Math.floor((span * i) / slices)),
+      to: i === slices - 1 ? period.to : new Date(from + Math.floor((span * (i + 1)) / slices)),
+    };
+    const events = await db.$queryRaw<EventRow[]>`
       SELECT "IssueEvent"."issueId", "IssueEvent"."type", ${epochMs(`"IssueEvent"."at"`)} AS "at",
         CASE WHEN "IssueEvent"."type" = 'park' THEN ${kind} END AS "kind"
       FROM "IssueEvent" JOIN "Issue" ON "Issue"."id" = "IssueEvent"."issueId"
-      WHERE "IssueEvent"."type" IN (${Prisma.join(INDICATOR_EVENTS)}) AND ${inPeriod("IssueEvent", "at")}
-        AND "Issue"."status" NOT IN (${Prisma.join([...NOT_FOUND])}) AND ${scope.sql}`,
-  ]);
-  const eventsOf = new Map<number, HistoryEvent[]>();
-  for (const e of events) {
-    const event = { type: e.type, at: new Date(e.at), kind: e.kind };
-    const list = eventsOf.get(e.issueId);
-    if (list) list.push(event);
-    else eventsOf.set(e.issueId, [event]);
+      WHERE "IssueEvent"."type" IN (${Prisma.join(INDICATOR_EVENTS)}) AND ${within("IssueEvent", "at", slice)}
+        AND "Issue"."status" NOT IN (${Prisma.join([...NOT_FOUND])}) AND ${scope.sql}`;
+    for (const e of events) {
+      const event = { type: e.type, at: new Date(e.at), kind: e.kind };
+      const list = eventsOf.get(e.issueId);
+      if (list) list.push(event);
+      else eventsOf.set(e.issueId, [event]);
+    }
   }
-  const read = new Set(issues.map((issue) => issue.id));
+
+  const unread = new Set(eventsOf.keys());
+  for (const [i, first] of firsts.entries()) {
+    const next = firsts[i + 1];
+    const issues = await db.$queryRaw<StepRow[]>`SELECT ${columns} FROM "Issue"
+      WHERE "Issue"."id" >= ${first} AND "Issue"."id" ${next === undefined ? Prisma.sql`<= ${last}` : Prisma.sql`< ${next}`}
+        AND ${stepped}`;
+    for (const issue of issues) unread.delete(issue.id);
+    yield { issues, eventsOf };
+  }
   const others = await inChunks(
-    [...eventsOf.keys()].filter((id) => !read.has(id)),
+    [...unread],
     (ids) => db.$queryRaw<StepRow[]>`SELECT ${columns} FROM "Issue" WHERE "Issue"."id" IN (${Prisma.join(ids)})`,
   );
-  return { issues: [...issues, ...others], eventsOf };
+  yield { issues: others, eventsOf };
 }
 
 function finish(

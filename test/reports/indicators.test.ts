@@ -190,4 +190,19 @@ describe("indicators agree with the definitions applied to every row in memory",
       }
     });
   }
+
+  it("gives the same figures, durations included, when the issues are read a few at a time", async () => {
+    const street = f.org.units.S as number;
+    for (const [name, period] of periods) {
+      const atOnce = await statsByUnit(f.db, [street], period, asOf);
+      // This month's issues with a step or an event in it fill many pages of 7.
+      if (name === "this month") expect(atOnce.get(street)?.durations.response.count).toBeGreaterThan(7 * 5);
+      for (const pageRows of [1, 7, 60]) {
+        expect(
+          await statsByUnit(f.db, [street], period, asOf, {}, undefined, pageRows),
+          `${name}, ${pageRows}`,
+        ).toEqual(atOnce);
+      }
+    }
+  });
 });
