@@ -24,9 +24,12 @@ const SQLITE: SqlDialect = {
   textList: (values) => Prisma.sql`SELECT "value" FROM json_each(${JSON.stringify(values)})`,
 };
 
-/** PostgreSQL stores a DateTime as timestamp(3) in UTC (see openDb): its epoch, in milliseconds, as a double. */
+/**
+ * PostgreSQL stores a DateTime as timestamp(3) in UTC (see openDb): its epoch, in whole milliseconds, as a double
+ * (rounded: before PostgreSQL 14 EXTRACT gives a double, and ×1000 may land a hair below the millisecond).
+ */
 const POSTGRES: SqlDialect = {
-  epochMs: (column) => Prisma.raw(`(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`),
+  epochMs: (column) => Prisma.raw(`ROUND(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`),
   jsonText: (column, key) => Prisma.sql`(${Prisma.raw(column)} ->> ${key})`,
   textList: (values) => Prisma.sql`SELECT jsonb_array_elements_text(CAST(${JSON.stringify(values)} AS jsonb))`,
 };

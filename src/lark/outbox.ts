@@ -292,7 +292,9 @@ export class OutboxSender {
     let due = false;
     for (const [lane, { nextAttemptAt, pending }] of heads.lanes) {
       const atWork = this.lanes.get(lane);
-      if (atWork && pending > atWork.left) this.leftOut = true;
+      // The row a lane is sending leaves the pending count when it is marked sent, before the lane counts it off
+      // (onSent runs in between): as many pending as left may already hold a new row, so that too is looked at again.
+      if (atWork && pending >= atWork.left) this.leftOut = true;
       const dueIn = nextAttemptAt - now;
       if (dueIn > 0) {
         waitMs = Math.min(waitMs, dueIn);
@@ -344,9 +346,9 @@ export class OutboxSender {
   /**
    * Sends the lane's rows in order, as many as the pass saw pending there (`pending`): no claim is spent to learn
    * that the lane is empty. A row queued since was notified, and a pass then either starts its lane or, finding the
-   * lane at work with more rows than it has left, leaves it to the lane's end to look again. The lane's end starts a
-   * pass only when one is needed: a pass left rows out meanwhile, or a row of this lane is still to be tried (a
-   * retry, a wait, a stop).
+   * lane at work with as many rows as it has left or more, leaves it to the lane's end to look again. The lane's end
+   * starts a pass only when one is needed: a pass left rows out meanwhile, or a row of this lane is still to be tried
+   * (a retry, a wait, a stop).
    */
   private startLane(lane: string, pending: number, oneShot: boolean): void {
     const state = { work: Promise.resolve(), left: pending };

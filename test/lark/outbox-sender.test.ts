@@ -396,6 +396,31 @@ describe("outbox", () => {
     expect(lark.calls.map(textOf)).toEqual([text("一"), text("二")].map((c) => JSON.stringify(c)));
   });
 
+  it("sends a row queued while its lane announces the row before without waiting for the poll", async () => {
+    // The first row is marked sent before onSent runs: a pass in between sees only the new row pending, no more than
+    // the lane still counts as left to send.
+    let passes = 0;
+    let queued = false;
+    sender = newSender({
+      pollIntervalMs: 60_000,
+      metrics: { depth: () => passes++, result: () => {} },
+      onSent: async () => {
+        if (queued) return;
+        queued = true;
+        const before = passes;
+        await enqueue(t.db, { key: "second", kind: "send", target: "oc_1", msgType: "text", content: text("二") });
+        sender.notify();
+        await until(() => passes > before, "a pass while the first row is announced");
+      },
+    });
+    sender.start();
+    await enqueue(t.db, { key: "first", kind: "send", target: "oc_1", msgType: "text", content: text("一") });
+    sender.notify();
+    await until(() => lark.calls.length === 2, "the second send");
+    await sender.stop();
+    expect(lark.calls.map(textOf)).toEqual([text("一"), text("二")].map((c) => JSON.stringify(c)));
+  });
+
   it("resends a row whose sender died mid-send once its lease runs out, with the same uuid", async () => {
     await enqueue(t.db, { key: "lost", kind: "send", target: "oc_1", msgType: "text", content: text("x") });
     // A sender claimed the row and then the process died: attempts counted, lease set, nothing recorded.
