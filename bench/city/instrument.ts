@@ -1,6 +1,7 @@
 /**
  * A timing breakdown of the Prisma queries a piece of product code makes: the same client wrapped by a query
- * extension that counts calls and milliseconds per model and operation. Queries run concurrently overlap, so the
+ * extension that counts calls and milliseconds per model and operation, and per statement written by hand (named
+ * by its FROM clause onwards). Queries run concurrently overlap, so the
  * times add up to more than the wall clock; they say where the time goes, not how long the whole took.
  */
 
@@ -24,21 +25,21 @@ export interface Instrumented {
 /** Wraps `db` (see the module comment). The product code receives it where it expects the plain client. */
 export function instrument(db: Db): Instrumented {
   const costs = new Map<string, { calls: number; ms: number }>();
+  const record = (key: string, started: number) => {
+    const cost = costs.get(key) ?? { calls: 0, ms: 0 };
+    cost.calls += 1;
+    cost.ms += performance.now() - started;
+    costs.set(key, cost);
+  };
   const extended = db.$extends({
     query: {
-      $allModels: {
-        async $allOperations({ model, operation, args, query }) {
-          const started = performance.now();
-          try {
-            return await query(args);
-          } finally {
-            const key = `${model}.${operation}`;
-            const cost = costs.get(key) ?? { calls: 0, ms: 0 };
-            cost.calls += 1;
-            cost.ms += performance.now() - started;
-            costs.set(key, cost);
-          }
-        },
+      async $allOperations({ model, operation, args, query }) {
+        const started = performance.now();
+        try {
+          return await query(args);
+        } finally {
+          record(model ? `${model}.${operation}` : `${operation} ${statementLabel(args)}`, started);
+        }
       },
     },
   });
@@ -51,4 +52,12 @@ export function instrument(db: Db): Instrumented {
         .sort((a, b) => b.ms - a.ms),
     reset: () => costs.clear(),
   };
+}
+
+/** A hand-written statement's text from its FROM on, shortened: what tells the statistics' statements apart. */
+function statementLabel(args: unknown): string {
+  const strings = (args as { strings?: string[] } | undefined)?.strings;
+  const sql = (strings ?? []).join("?").replace(/\s+/g, " ").trim();
+  const from = sql.indexOf(" FROM ");
+  return sql.slice(from < 0 ? 0 : from + 1, (from < 0 ? 0 : from + 1) + 120);
 }

@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "./client.ts";
 import { inChunks } from "./in-chunks.ts";
 import { holders, type Org, orgOf } from "./org-queries.ts";
@@ -28,7 +29,9 @@ export interface OwnedIssue {
 }
 
 /** Events after which an earlier 接单 no longer stands: the issue was handed to someone (or back) since. */
-const HANDED_ON = new Set(["assign", "send_back", "filed", "edit", "handover"]);
+const HANDED_ON = ["assign", "send_back", "filed", "edit", "handover"];
+/** The events that say who holds an issue. */
+const EVENTS_READ = ["accept", ...HANDED_ON];
 
 /**
  * The {@link Owner} of each issue, by id (null for an issue nobody has been given), in three queries however many
@@ -44,11 +47,9 @@ export async function ownersOf(client: Client, issues: readonly OwnedIssue[]): P
   const events = await inChunks(
     inHand.map((i) => i.id),
     (ids) =>
-      client.issueEvent.findMany({
-        where: { issueId: { in: ids }, type: { in: ["accept", ...HANDED_ON] } },
-        orderBy: { id: "asc" },
-        select: { issueId: true, type: true, toStatus: true, actorId: true },
-      }),
+      client.$queryRaw<{ issueId: number; type: string; toStatus: string | null; actorId: number | null }[]>`
+        SELECT "issueId", "type", "toStatus", "actorId" FROM "IssueEvent"
+        WHERE "issueId" IN (${Prisma.join(ids)}) AND "type" IN (${Prisma.join(EVENTS_READ)}) ORDER BY "id"`,
   );
   const accepter = new Map<number, number | null>();
   for (const e of events) {

@@ -40,13 +40,14 @@ export type IssueTime = "reportedAt" | "deadline" | "rectifiedAt" | "closedAt" |
 
 /**
  * A condition on one issue, as data. A time comparison is false when the time is not recorded, unless `orUnset`
- * says it holds then.
+ * says it holds then. A `broad` one holds for nearly every issue that has the time (reported by now, closed before
+ * now): a database should not look issues up by it, only check it.
  */
 export type IssueCondition =
   | { all: readonly IssueCondition[] }
   | { any: readonly IssueCondition[] }
   | { status: readonly IssueStatus[] }
-  | { time: IssueTime; op: "<" | "<=" | ">" | ">="; at: Date; orUnset?: boolean };
+  | { time: IssueTime; op: "<" | "<=" | ">" | ">="; at: Date; orUnset?: boolean; broad?: boolean };
 
 /** The two terms of the rectification rate. */
 export interface RateCounts {
@@ -121,6 +122,14 @@ export function closedIn({ from, to }: Period): IssueCondition {
   };
 }
 
+/** Issues closed (销项) before `t`, whenever: the cumulative 销项. */
+export function closedBefore(t: Date): IssueCondition {
+  return { all: [{ status: ["closed"] }, { time: "closedAt", op: "<", at: t, broad: true }] };
+}
+
+/** Issues reported by `t` (at t included): every issue that exists at t. */
+const reportedBy = (t: Date): IssueCondition => ({ time: "reportedAt", op: "<=", at: t, broad: true });
+
 /** Issues closed now but not yet at `t`. */
 function closedAfter(t: Date): IssueCondition {
   return { all: [{ status: ["closed"] }, { time: "closedAt", op: ">", at: t }] };
@@ -129,7 +138,7 @@ function closedAfter(t: Date): IssueCondition {
 /** Issues open (未销项) at `t`: reported by t, not rejected or duplicate, not closed by t. */
 export function openAt(t: Date): IssueCondition {
   return {
-    all: [{ time: "reportedAt", op: "<=", at: t }, { any: [{ status: [...UNFIXED, "rectified"] }, closedAfter(t)] }],
+    all: [reportedBy(t), { any: [{ status: [...UNFIXED, "rectified"] }, closedAfter(t)] }],
   };
 }
 
@@ -141,7 +150,7 @@ export function openAt(t: Date): IssueCondition {
 export function awaitingVerificationAt(t: Date): IssueCondition {
   return {
     all: [
-      { time: "reportedAt", op: "<=", at: t },
+      reportedBy(t),
       { any: [{ status: ["rectified"] }, closedAfter(t)] },
       { time: "rectifiedAt", op: "<=", at: t, orUnset: true },
     ],

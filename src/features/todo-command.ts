@@ -9,7 +9,7 @@ import { issueListLine, type ListContext, listContext, PLAIN_LIST } from "../rep
 import { patrolsForToday } from "../reports/patrol-coverage.ts";
 import { todayPatrolLines } from "../reports/patrol-lines.ts";
 import { statsByUnit } from "../reports/stats.ts";
-import { type IssueList, issuesAt, issuesWhere } from "../reports/stats-lists.ts";
+import { type IssueList, issuesAssignedTo, issuesAt } from "../reports/stats-lists.ts";
 import { formatDateTime, TEXTS } from "../texts/messages.ts";
 import { TODAY_TEXTS } from "../texts/patrol.ts";
 
@@ -62,7 +62,7 @@ export async function todoPages(deps: FeatureDeps, openId: string): Promise<stri
   ];
 
   const parts: string[][] = [];
-  const own = await issuesWhere(deps.db, { assigneePersonId: person.id, status: { in: [...REMINDED_STATUSES] } }, {});
+  const own = await issuesAssignedTo(deps.db, person.id, REMINDED_STATUSES);
   if (own.total > 0) {
     // A person's own issues may lie in several communities: each line names its community.
     const anywhere = { asOf: now, timeZone: deps.timeZone, withCommunity: true };

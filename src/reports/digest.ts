@@ -57,7 +57,7 @@ import { PATROL_REPORT_TEXTS } from "../texts/patrol.ts";
 
 import { compositeFormula, indicatorLine } from "../texts/stats.ts";
 import type { RankingChartInput } from "./chart.ts";
-import { hasPatrolPlans, type PatrolReport, patrolReport } from "./patrol-coverage.ts";
+import { type PatrolReport, patrolReport, unitsWithPatrolPlans } from "./patrol-coverage.ts";
 import { patrolReportLines } from "./patrol-lines.ts";
 import { statsForScope, type UnitStats } from "./stats.ts";
 import { dueListsOf, type IssueList, type IssueListItem, overdueListsOf, parkedListsOf } from "./stats-lists.ts";
@@ -158,17 +158,18 @@ export async function buildDigests(db: Client, requests: readonly DigestRequest[
       db,
       group.map((r) => r.unitId),
     );
-    const [all, overdue, dueToday, dueTomorrow, parked] = await Promise.all([
+    const [all, overdue, dueToday, dueTomorrow, parked, planned] = await Promise.all([
       statsForScope(db, scope, period, asOf, { timeZone, officeHours }, 1),
       overdueListsOf(db, scope, asOf, { limit }),
       dueListsOf(db, scope, asOf, { from: asOf, to: period.to }, { limit }),
       dueListsOf(db, scope, asOf, tomorrow, { limit }),
       parkedListsOf(db, scope, asOf, { limit }),
+      unitsWithPatrolPlans(db),
     ]);
     for (const request of group) {
       const stats = all.get(request.unitId) as UnitStats;
       const patrol =
-        PATROL_LEVELS.has(stats.unit.level) && (await hasPatrolPlans(db, request.unitId))
+        PATROL_LEVELS.has(stats.unit.level) && planned.has(request.unitId)
           ? await patrolReport(db, { unitId: request.unitId, period, asOf, timeZone, officeHours })
           : null;
 

@@ -29,6 +29,7 @@ import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
+import { dialectOf } from "../db/sql-dialect.ts";
 import { changesOf } from "../domain/changes.ts";
 import {
   type CountingOptions,
@@ -378,7 +379,7 @@ async function ledgerKeys(
 ): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
   const { sql, exact } = scope.issuesOf(root);
-  const listed = Prisma.sql`${sql} AND ${toSql(ledgerRowsAt(period, tally.observedAt))}`;
+  const listed = Prisma.sql`${sql} AND ${toSql(ledgerRowsAt(period, tally.observedAt), dialectOf(db))}`;
   let keys = new BigInt64Array(1_024);
   let count = 0;
   let after = 0;

@@ -206,10 +206,29 @@ export async function missedPatrols(
   return coverage.filter((c) => c.due > c.met);
 }
 
-/** Whether a unit has any patrol plan on its points (digests say nothing of patrols without one). */
+/**
+ * The units, of any level, with a patrol plan on a point inside them (digests say nothing of patrols without one):
+ * one read of the planned points, however many digests ask.
+ */
+export async function unitsWithPatrolPlans(db: Client): Promise<Set<number>> {
+  const [org, planned] = await Promise.all([
+    orgOf(db),
+    db.patrolPlan.findMany({ distinct: ["pointId"], select: { pointId: true } }),
+  ]);
+  const units = new Set<number>();
+  for (const { pointId } of planned) {
+    // A unit already met has its ancestors in the set too.
+    for (let id = org.points.get(pointId)?.gridId ?? null; id !== null && !units.has(id); ) {
+      units.add(id);
+      id = org.units.get(id)?.parentId ?? null;
+    }
+  }
+  return units;
+}
+
+/** Whether a unit has any patrol plan on its points (see {@link unitsWithPatrolPlans}). */
 export async function hasPatrolPlans(db: Client, unitId: number): Promise<boolean> {
-  const org = await orgOf(db);
-  return (await db.patrolPlan.count({ where: { pointId: { in: [...pointsUnder(org, unitId).keys()] } } })) > 0;
+  return (await unitsWithPatrolPlans(db)).has(unitId);
 }
 
 /** One of a patroller's points for today: the plan, whether its span is already met, and when it is last due. */

@@ -5,21 +5,16 @@
  */
 
 import type { Db, Tx } from "../db/client.ts";
+import { categoryOf, type Org, orgOf } from "../db/org-queries.ts";
 import { type Owner, ownersOf } from "../db/owners.ts";
+import { dialectOf } from "../db/sql-dialect.ts";
 import type { Period } from "../domain/deadline.ts";
 import type { ParkKind } from "../domain/extension.ts";
 import { dueInHandAt, type IssueCondition, overdueAt, parkedInHandAt } from "../domain/metrics.ts";
 import { ISSUE_STATUSES, type IssueStatus } from "../domain/types.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-import { toWhere } from "./stats.ts";
-import {
-  ancestorOfLevel,
-  extendLineage,
-  loadUnitScope,
-  PLACED_SELECT,
-  type Scope,
-  type UnitNode,
-} from "./stats-scope.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { toSql } from "./stats.ts";
+import { ancestorOfLevel, loadUnitScope, PLACED_BY, type Placed, type Scope, type UnitNode } from "./stats-scope.ts";
 
 type Client = Db | Tx;
 
@@ -49,21 +44,34 @@ export interface ListOptions {
   limit?: number;
 }
 
-const LIST_SELECT = {
-  id: true,
-  number: true,
-  status: true,
-  ...PLACED_SELECT,
-  deadline: true,
-  reportedAt: true,
-  grid: { select: { id: true, name: true } },
-  community: { select: { name: true } },
-  point: { select: { name: true } },
-  category: { select: { name: true } },
-  assigneePersonId: true,
-  parkKind: true,
-  parkedUntil: true,
-} as const satisfies Prisma.IssueSelect;
+/**
+ * A list's issue as read: its own columns, times as Unix ms. The names of its grid, community, point and category
+ * come from the org snapshot, so a list of thousands (a city's overdue) is one statement with no joins.
+ */
+interface ListRow extends Placed {
+  id: number;
+  number: number;
+  status: string;
+  pointId: number | null;
+  categoryId: number | null;
+  assigneePersonId: number | null;
+  deadline: number | null;
+  reportedAt: number;
+  parkKind: string | null;
+  parkedUntil: number | null;
+}
+
+/** The issues meeting `where` (SQL on `"Issue"`), earliest deadline first, at most `limit` of them when given. */
+function readList(db: Client, where: Prisma.Sql, limit?: number): Promise<ListRow[]> {
+  const { epochMs } = dialectOf(db);
+  const columns = ["id", "number", "status", ...PLACED_BY, "pointId", "categoryId", "assigneePersonId", "parkKind"];
+  const times = (["deadline", "reportedAt", "parkedUntil"] as const).map(
+    (time) => Prisma.sql`${epochMs(`"Issue"."${time}"`)} AS "${Prisma.raw(time)}"`,
+  );
+  return db.$queryRaw<ListRow[]>`SELECT ${Prisma.join([...columns.map((c) => Prisma.raw(`"Issue"."${c}"`)), ...times])}
+    FROM "Issue" WHERE ${where} ORDER BY "Issue"."deadline" ASC, "Issue"."number" ASC
+    ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+}
 
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(ISSUE_STATUSES);
 
@@ -84,7 +92,7 @@ export async function overdueIssues(
   asOf: Date,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), toWhere(overdueAt(asOf)), options, false));
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), overdueAt(asOf), options, false));
 }
 
 /**
@@ -98,22 +106,22 @@ export async function dueInHand(
   due: Period,
   options: ListOptions = {},
 ): Promise<IssueListItem[]> {
-  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), toWhere(dueInHandAt(asOf, due)), options, true));
+  return onlyList(await listsByRoot(db, await loadUnitScope(db, unit), dueInHandAt(asOf, due), options, true));
 }
 
 /** {@link overdueIssues} for each unit of a loaded scope at once (one query however many units): lists by unit id. */
 export function overdueListsOf(db: Client, scope: Scope, asOf: Date, options: ListOptions = {}) {
-  return listsByRoot(db, scope, toWhere(overdueAt(asOf)), options, false);
+  return listsByRoot(db, scope, overdueAt(asOf), options, false);
 }
 
 /** {@link dueInHand} for each unit of a loaded scope at once: lists by unit id, each with its total. */
 export function dueListsOf(db: Client, scope: Scope, asOf: Date, due: Period, options: ListOptions = {}) {
-  return listsByRoot(db, scope, toWhere(dueInHandAt(asOf, due)), options, true);
+  return listsByRoot(db, scope, dueInHandAt(asOf, due), options, true);
 }
 
 /** The issues parked (挂账/缓办) and in hand at `asOf` of each unit of a loaded scope: lists by unit id, with totals. */
 export function parkedListsOf(db: Client, scope: Scope, asOf: Date, options: ListOptions = {}) {
-  return listsByRoot(db, scope, toWhere(parkedInHandAt(asOf)), options, true);
+  return listsByRoot(db, scope, parkedInHandAt(asOf), options, true);
 }
 
 /** Issues of the unit (id or code) meeting `condition` at the time it names, earliest deadline first, with their total. */
@@ -123,58 +131,52 @@ export async function issuesAt(
   condition: IssueCondition,
   options: ListOptions = {},
 ): Promise<IssueList> {
-  const lists = await listsByRoot(db, await loadUnitScope(db, unit), toWhere(condition), options, true);
+  const lists = await listsByRoot(db, await loadUnitScope(db, unit), condition, options, true);
   return [...lists.values()][0] ?? { items: [], total: 0 };
 }
 
-/** Issues meeting a filter wherever they are (a person's own), earliest deadline first, with their total. */
-export async function issuesWhere(db: Client, where: Prisma.IssueWhereInput, { limit }: ListOptions = {}) {
-  const [rows, total] = await Promise.all([
-    db.issue.findMany({
-      where,
-      select: LIST_SELECT,
-      orderBy: [{ deadline: "asc" }, { number: "asc" }],
-      ...(limit !== undefined ? { take: limit } : {}),
-    }),
-    db.issue.count({ where }),
-  ]);
-  const lineage = new Map<number, UnitNode>();
-  await extendLineage(
+/** The issues in a person's own hands (assigned to them) in one of `statuses`, wherever they are, earliest deadline first. */
+export async function issuesAssignedTo(
+  db: Client,
+  personId: number,
+  statuses: readonly IssueStatus[],
+): Promise<IssueList> {
+  const rows = await readList(
     db,
-    lineage,
-    rows.map((r) => r.gridId),
+    Prisma.sql`"Issue"."assigneePersonId" = ${personId} AND ${toSql({ status: statuses }, dialectOf(db))}`,
   );
-  const items = rows.flatMap((row) => itemOf(row, lineage) ?? []);
+  const org = await orgOf(db);
+  const items = rows.flatMap((row) => itemOf(row, org) ?? []);
   await fillOwners(db, items, rows);
-  return { items, total };
+  return { items, total: items.length };
 }
 
 function onlyList(lists: Map<number, IssueList>): IssueListItem[] {
   return [...lists.values()][0]?.items ?? [];
 }
 
-type ListRow = Prisma.IssueGetPayload<{ select: typeof LIST_SELECT }>;
-
 /** A row as a list item (its owner filled in later), or undefined for a status the product does not know. */
-function itemOf(row: ListRow, lineage: ReadonlyMap<number, UnitNode>): IssueListItem | undefined {
+function itemOf(row: ListRow, org: Org): IssueListItem | undefined {
   if (!KNOWN_STATUSES.has(row.status)) return undefined;
   const status = row.status as IssueStatus;
+  const grid = row.gridId === null ? undefined : org.units.get(row.gridId);
+  const community = row.communityId === null ? undefined : org.units.get(row.communityId);
   return {
     id: row.id,
     number: row.number,
     status,
     awaitingVerification: status === "rectified",
     // Where it was filed (behaviour §8.5); an issue that does not say lies where its grid is now.
-    community: row.community?.name ?? ancestorOfLevel(lineage, row.gridId, "community")?.name ?? null,
-    grid: row.grid,
-    point: row.point?.name ?? null,
-    category: row.category?.name ?? null,
+    community: community?.name ?? ancestorOfLevel(org.units, row.gridId, "community")?.name ?? null,
+    grid: grid ? { id: grid.id, name: grid.name } : null,
+    point: (row.pointId === null ? undefined : org.points.get(row.pointId))?.name ?? null,
+    category: categoryOf(org, row.categoryId)?.name ?? null,
     owner: null,
-    deadline: row.deadline,
-    reportedAt: row.reportedAt,
+    deadline: row.deadline === null ? null : new Date(row.deadline),
+    reportedAt: new Date(row.reportedAt),
     park:
-      row.parkKind && row.parkedUntil
-        ? { kind: row.parkKind === "deferred" ? "deferred" : "parked", until: row.parkedUntil }
+      row.parkKind && row.parkedUntil !== null
+        ? { kind: row.parkKind === "deferred" ? "deferred" : "parked", until: new Date(row.parkedUntil) }
         : null,
   };
 }
@@ -190,39 +192,37 @@ async function fillOwners(db: Client, items: IssueListItem[], rows: readonly Lis
 }
 
 /**
- * The issues matching `condition` of every root of the scope, from one query: each issue goes to the lists of the
- * roots it belongs to (stats-scope.ts), the first `limit` of each kept. With `counted` every matching issue is
- * counted in `total`; without, `total` may stop at the limit (the caller has the count from the statistics).
+ * The issues matching `condition` of every root of the scope, from one statement: each issue goes
+ * to the lists of the roots it belongs to (stats-scope.ts), the first `limit` of each kept. With `counted` every
+ * matching issue is counted in `total`; without, `total` may stop at the limit (the caller has the count from the
+ * statistics). Only the issues kept become items.
  */
 async function listsByRoot(
   db: Client,
   scope: Scope,
-  condition: Prisma.IssueWhereInput,
+  condition: IssueCondition,
   { limit }: ListOptions,
   counted: boolean,
 ): Promise<Map<number, IssueList>> {
   const single = scope.roots.length === 1 ? scope.issuesOf((scope.roots[0] as UnitNode).id) : undefined;
-  const rows = await db.issue.findMany({
-    where: { AND: [single?.where ?? scope.where, condition] },
-    select: LIST_SELECT,
-    orderBy: [{ deadline: "asc" }, { number: "asc" }],
-    // One unit with an exact SQL filter and no total wanted: the database can stop at the limit.
-    ...(single?.exact && limit !== undefined && !counted ? { take: limit } : {}),
-  });
-  await extendLineage(
-    db,
-    scope.lineage,
-    rows.map((r) => r.gridId),
-  );
+  // One unit with an exact SQL filter and no total wanted: the database can stop at the limit.
+  const stopAt = single?.exact && !counted ? limit : undefined;
+  const [rows, org] = await Promise.all([
+    readList(db, Prisma.sql`${single?.sql ?? scope.sql} AND ${toSql(condition, dialectOf(db))}`, stopAt),
+    orgOf(db),
+  ]);
   const lists = new Map<number, IssueList>(scope.roots.map((root) => [root.id, { items: [], total: 0 }]));
   for (const row of rows) {
-    const item = itemOf(row, scope.lineage);
-    if (!item) continue;
+    if (!KNOWN_STATUSES.has(row.status)) continue;
+    let item: IssueListItem | undefined;
     for (const unitId of scope.containersOf(row)) {
       const list = lists.get(unitId);
       if (!list) continue;
       list.total += 1;
-      if (limit === undefined || list.items.length < limit) list.items.push(item);
+      if (limit === undefined || list.items.length < limit) {
+        item ??= itemOf(row, org) as IssueListItem;
+        list.items.push(item);
+      }
     }
   }
   await fillOwners(

@@ -36,7 +36,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { limitUnitLookup, orgOf } from "../db/org-queries.ts";
-import { dialectOf } from "../db/sql-dialect.ts";
+import { dialectOf, type SqlDialect } from "../db/sql-dialect.ts";
 import {
   type CountingOptions,
   DEFAULT_TIME_ZONE,
@@ -50,6 +50,7 @@ import {
 import {
   addTally,
   awaitingVerificationAt,
+  closedBefore,
   closedIn,
   DURATION_KINDS,
   type DurationFacts,
@@ -178,20 +179,27 @@ export function toWhere(condition: IssueCondition): Prisma.IssueWhereInput {
   return condition.orUnset ? { OR: [{ [condition.time]: null }, compared] } : compared;
 }
 
-/** The same condition as an SQL condition on the columns of `"Issue"`, for the grouped counts written by hand. */
-export function toSql(condition: IssueCondition): Prisma.Sql {
+/**
+ * The same condition as an SQL condition on the columns of `"Issue"`, for the statements written by hand; a broad
+ * time comparison is written so that the database does not look issues up by it (SqlDialect.unindexed).
+ */
+export function toSql(condition: IssueCondition, dialect: SqlDialect): Prisma.Sql {
   const joined = (parts: readonly IssueCondition[], glue: "AND" | "OR") =>
     parts.length === 0
       ? Prisma.raw(glue === "AND" ? "1 = 1" : "1 = 0")
-      : Prisma.sql`(${Prisma.join(parts.map(toSql), ` ${glue} `)})`;
+      : Prisma.sql`(${Prisma.join(
+          parts.map((part) => toSql(part, dialect)),
+          ` ${glue} `,
+        )})`;
   if ("all" in condition) return joined(condition.all, "AND");
   if ("any" in condition) return joined(condition.any, "OR");
   if ("status" in condition) {
     const statuses = [...condition.status];
     return statuses.length === 0 ? Prisma.raw("1 = 0") : Prisma.sql`"Issue"."status" IN (${Prisma.join(statuses)})`;
   }
-  const column = Prisma.raw(`"Issue"."${condition.time}"`);
-  const compared = Prisma.sql`${column} ${Prisma.raw(condition.op)} ${condition.at}`;
+  const name = `"Issue"."${condition.time}"`;
+  const column = Prisma.raw(name);
+  const compared = Prisma.sql`${condition.broad ? dialect.unindexed(name) : column} ${Prisma.raw(condition.op)} ${condition.at}`;
   return condition.orUnset ? Prisma.sql`(${column} IS NULL OR ${compared})` : compared;
 }
 
@@ -226,14 +234,6 @@ export function periodLabel(period: Period, timeZone: string = DEFAULT_TIME_ZONE
   const first = localDateString(period.from, timeZone);
   const last = localDateString(new Date(period.to.getTime() - 1), timeZone);
   return first === last ? first : dateRange(first, last);
-}
-
-/** Instants before any issue: the start of cumulative periods. */
-const BEGINNING_OF_TIME = new Date(0);
-
-/** The cumulative period ending where `period` ends. */
-export function cumulativePeriod(period: Period): Period {
-  return { from: BEGINNING_OF_TIME, to: period.to };
 }
 
 /** Running counts of one unit while query results are rolled up. */
@@ -347,7 +347,7 @@ export async function statsForScope(
   pageRows: number = STEP_PAGE_ROWS,
 ): Promise<Map<number, UnitStats>> {
   const t = observationInstant(period, asOf);
-  const cumulative = cumulativePeriod(period);
+  const dialect = dialectOf(db);
   const wanted = unitsDownTo(scope, depth);
   const countsBy = groupedCounts(db, scope, [...wanted.values()].some(isGridLevel));
   const reportedInPeriod = Prisma.sql`"Issue"."reportedAt" >= ${period.from} AND "Issue"."reportedAt" < ${period.to}`;
@@ -362,13 +362,13 @@ export async function statsForScope(
         Prisma.sql`${reportedInPeriod} AND "Issue"."reboundOfId" IS NOT NULL
           AND "Issue"."status" NOT IN (${Prisma.join([...NOT_FOUND])})`,
       ),
-      countsBy([], toSql(closedIn(period))),
+      countsBy([], toSql(closedIn(period), dialect)),
       // By grid always: the index these counts are read from alone (all issues ever closed) is ordered so.
-      groupedCounts(db, scope, true)([], toSql(closedIn(cumulative))),
-      countsBy(["status"], toSql(inHandAt(t))),
-      countsBy([], toSql(awaitingVerificationAt(t))),
-      countsBy([], toSql(overdueAt(t))),
-      countsBy([], toSql(rateOpenAt(period, t))),
+      groupedCounts(db, scope, true)([], toSql(closedBefore(period.to), dialect)),
+      countsBy(["status"], toSql(inHandAt(t), dialect)),
+      countsBy([], toSql(awaitingVerificationAt(t), dialect)),
+      countsBy([], toSql(overdueAt(t), dialect)),
+      countsBy([], toSql(rateOpenAt(period, t), dialect)),
       stepTallies(db, scope, period, t, counting, containersOf, pageRows),
     ]);
 
