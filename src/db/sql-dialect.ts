@@ -17,9 +17,10 @@ export interface SqlDialect {
   textList(values: readonly string[]): Prisma.Sql;
   /**
    * A column (a quoted, qualified name) as an expression no index is chosen for, for a bound nearly every row meets.
-   * Once ANALYZE has run (PRAGMA optimize does, see openDb), SQLite's planner took such a bound for a way in: it
-   * skip-scanned the (gridId, reportedAt) index for "reported by now" and read most of the table through it, 30 times
-   * slower than by status. PostgreSQL plans from its statistics of the values and needs no such hint.
+   * Once a database has statistics (ANALYZE run on it; PRAGMA optimize then keeps them current, see openDb), SQLite's
+   * planner took such a bound for a way in: it skip-scanned the (gridId, reportedAt) index for "reported by now" and
+   * read most of the table through it, 30 times slower than by status. PostgreSQL plans from its statistics of the
+   * values and needs no such hint.
    */
   unindexed(column: string): Prisma.Sql;
 }

@@ -29,7 +29,6 @@ import type { OfficeHours } from "../config/office-hours.ts";
 import type { Db } from "../db/client.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { issueLimit, limitUnitLookup, type Org, orgOf } from "../db/org-queries.ts";
-import { dialectOf } from "../db/sql-dialect.ts";
 import { changesOf } from "../domain/changes.ts";
 import {
   type CountingOptions,
@@ -379,7 +378,9 @@ async function ledgerKeys(
 ): Promise<BigInt64Array> {
   const root = (scope.roots[0] as UnitNode).id;
   const { sql, exact } = scope.issuesOf(root);
-  const listed = Prisma.sql`${sql} AND ${toSql(ledgerRowsAt(period, tally.observedAt), dialectOf(db))}`;
+  // The broad bounds as they are: the pages by id are planned better with them (a street's month of a city of
+  // 1,000,000 issues without statistics: 2.5 s, against 4.5 s with SqlDialect.unindexed).
+  const listed = Prisma.sql`${sql} AND ${toSql(ledgerRowsAt(period, tally.observedAt))}`;
   let keys = new BigInt64Array(1_024);
   let count = 0;
   let after = 0;

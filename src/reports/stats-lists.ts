@@ -143,7 +143,7 @@ export async function issuesAssignedTo(
 ): Promise<IssueList> {
   const rows = await readList(
     db,
-    Prisma.sql`"Issue"."assigneePersonId" = ${personId} AND ${toSql({ status: statuses }, dialectOf(db))}`,
+    Prisma.sql`"Issue"."assigneePersonId" = ${personId} AND ${toSql({ status: statuses })}`,
   );
   const org = await orgOf(db);
   const items = rows.flatMap((row) => itemOf(row, org) ?? []);
@@ -208,7 +208,7 @@ async function listsByRoot(
   // One unit with an exact SQL filter and no total wanted: the database can stop at the limit.
   const stopAt = single?.exact && !counted ? limit : undefined;
   const [rows, org] = await Promise.all([
-    readList(db, Prisma.sql`${single?.sql ?? scope.sql} AND ${toSql(condition, dialectOf(db))}`, stopAt),
+    readList(db, Prisma.sql`${single?.sql ?? scope.sql} AND ${toSql(condition, dialectOf(db).unindexed)}`, stopAt),
     orgOf(db),
   ]);
   const lists = new Map<number, IssueList>(scope.roots.map((root) => [root.id, { items: [], total: 0 }]));

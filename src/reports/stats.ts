@@ -180,15 +180,16 @@ export function toWhere(condition: IssueCondition): Prisma.IssueWhereInput {
 }
 
 /**
- * The same condition as an SQL condition on the columns of `"Issue"`, for the statements written by hand; a broad
- * time comparison is written so that the database does not look issues up by it (SqlDialect.unindexed).
+ * The same condition as an SQL condition on the columns of `"Issue"`, for the statements written by hand. Given
+ * `unindexed` (SqlDialect.unindexed), a broad time comparison is written so that the database does not look issues
+ * up by it: right for the counts and lists, which would otherwise be planned through it once SQLite has statistics.
  */
-export function toSql(condition: IssueCondition, dialect: SqlDialect): Prisma.Sql {
+export function toSql(condition: IssueCondition, unindexed?: SqlDialect["unindexed"]): Prisma.Sql {
   const joined = (parts: readonly IssueCondition[], glue: "AND" | "OR") =>
     parts.length === 0
       ? Prisma.raw(glue === "AND" ? "1 = 1" : "1 = 0")
       : Prisma.sql`(${Prisma.join(
-          parts.map((part) => toSql(part, dialect)),
+          parts.map((part) => toSql(part, unindexed)),
           ` ${glue} `,
         )})`;
   if ("all" in condition) return joined(condition.all, "AND");
@@ -199,7 +200,7 @@ export function toSql(condition: IssueCondition, dialect: SqlDialect): Prisma.Sq
   }
   const name = `"Issue"."${condition.time}"`;
   const column = Prisma.raw(name);
-  const compared = Prisma.sql`${condition.broad ? dialect.unindexed(name) : column} ${Prisma.raw(condition.op)} ${condition.at}`;
+  const compared = Prisma.sql`${condition.broad && unindexed ? unindexed(name) : column} ${Prisma.raw(condition.op)} ${condition.at}`;
   return condition.orUnset ? Prisma.sql`(${column} IS NULL OR ${compared})` : compared;
 }
 
@@ -347,7 +348,7 @@ export async function statsForScope(
   pageRows: number = STEP_PAGE_ROWS,
 ): Promise<Map<number, UnitStats>> {
   const t = observationInstant(period, asOf);
-  const dialect = dialectOf(db);
+  const { unindexed } = dialectOf(db);
   const wanted = unitsDownTo(scope, depth);
   const countsBy = groupedCounts(db, scope, [...wanted.values()].some(isGridLevel));
   const reportedInPeriod = Prisma.sql`"Issue"."reportedAt" >= ${period.from} AND "Issue"."reportedAt" < ${period.to}`;
@@ -362,13 +363,13 @@ export async function statsForScope(
         Prisma.sql`${reportedInPeriod} AND "Issue"."reboundOfId" IS NOT NULL
           AND "Issue"."status" NOT IN (${Prisma.join([...NOT_FOUND])})`,
       ),
-      countsBy([], toSql(closedIn(period), dialect)),
+      countsBy([], toSql(closedIn(period), unindexed)),
       // By grid always: the index these counts are read from alone (all issues ever closed) is ordered so.
-      groupedCounts(db, scope, true)([], toSql(closedBefore(period.to), dialect)),
-      countsBy(["status"], toSql(inHandAt(t), dialect)),
-      countsBy([], toSql(awaitingVerificationAt(t), dialect)),
-      countsBy([], toSql(overdueAt(t), dialect)),
-      countsBy([], toSql(rateOpenAt(period, t), dialect)),
+      groupedCounts(db, scope, true)([], toSql(closedBefore(period.to), unindexed)),
+      countsBy(["status"], toSql(inHandAt(t), unindexed)),
+      countsBy([], toSql(awaitingVerificationAt(t), unindexed)),
+      countsBy([], toSql(overdueAt(t), unindexed)),
+      countsBy([], toSql(rateOpenAt(period, t), unindexed)),
       stepTallies(db, scope, period, t, counting, containersOf, pageRows),
     ]);
 

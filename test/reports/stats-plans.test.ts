@@ -7,7 +7,7 @@ import { seedOrg } from "./stats-fixture.ts";
 
 /**
  * The planner's statistics of the benchmark's city (1,000,000 issues, 8,000 grids), as ANALYZE wrote them there:
- * with them SQLite plans as it does for a city whose database PRAGMA optimize has analyzed (see openDb).
+ * with them SQLite plans as it does for a city's database once it has been analyzed.
  */
 const CITY_STATISTICS: [index: string, stat: string][] = [
   ["Issue_status_closedAt_idx", "1000000 142858 1"],
