@@ -4,7 +4,8 @@
  * product writes: the reminder sweep's thread reminders and escalations (run for real, so it claims and enqueues),
  * and each work and leader group's digest card built from buildDigest (without the ranking chart, whose rendering
  * is timed in the digest section). Measured: the time from the sender's start to the last message, against the
- * earliest finish Lark's limits allow for the same messages, and every rate-limit answer (there must be none).
+ * earliest finish Lark's limits allow for the same messages, and every rate-limit answer (there must be none). What
+ * Lark refused (a row failed, a message sent again without its mentions, any other unexpected call) fails the run.
  *
  * Then the city's 18:00 for real (issue 17): the digest sweep at the digest time — every work and leader group's digest
  * with its ranking chart (drawn on the chart thread), the chart uploaded and the card queued — while the outbox sender
@@ -51,6 +52,25 @@ export interface PacingOptions {
 
 function isRateLimited(call: ApiCall): boolean {
   return call.status === 429 || call.code === 230020 || call.code === 99991400;
+}
+
+/**
+ * Counts, from now on, what Lark refused while an outbox sender runs: the messages the outbox had to send again
+ * without their mentions, and the emulator's unexpected answers other than rate limits (counted apart). Both must be
+ * 0 (the harness fails otherwise): a refusal makes a part measure retries instead of sending.
+ */
+function watchRefusals(emu: LarkEmulator) {
+  const from = emu.unexpectedCalls.length;
+  let mentionRefusals = 0;
+  return {
+    onMentionRefused: () => {
+      mentionRefusals++;
+    },
+    counts: () => ({
+      mentionRefusals,
+      unexpected: emu.unexpectedCalls.slice(from).filter((u) => !(u.call && isRateLimited(u.call))).length,
+    }),
+  };
 }
 
 /** Runs the pacing benchmark (see the module comment). */
@@ -155,10 +175,12 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       if (done + failed >= rows.length) finish();
     };
     const client = new LarkClient({ appId: APP_ID, appSecret: APP_SECRET, domain: emu.baseUrl, logger: silentLogger });
+    const refusals = watchRefusals(emu);
     const sender = new OutboxSender({
       db,
       client,
       logger: silentLogger,
+      onMentionRefused: refusals.onMentionRefused,
       onSent: () => {
         done++;
         settle();
@@ -175,6 +197,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       new Promise<boolean>((resolve) => setTimeout(resolve, options.timeoutMs, true).unref()),
     ]);
     await sender.stop();
+    const refused = refusals.counts();
     const burst = await digestBurst({ db, deps, client, emu, databaseUrl, options, timeoutMs: options.timeoutMs });
     await db.$disconnect();
 
@@ -207,7 +230,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       minimumSeconds: round(minimumMs / 1000, 2),
       ratio: round(minimumMs / takenMs, 3),
       rateLimited: calls.filter(isRateLimited).length,
-      unexpected: emu.unexpectedCalls.length,
+      ...refused,
       burst,
     };
   } finally {
@@ -256,10 +279,12 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
   const settle = () => {
     if (sent + failed >= expected) finish();
   };
+  const refusals = watchRefusals(emu);
   const sender = new OutboxSender({
     db,
     client,
     logger: silentLogger,
+    onMentionRefused: refusals.onMentionRefused,
     onSent: () => {
       sent++;
       settle();
@@ -303,5 +328,6 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
     minimumSeconds: round(minimumMs / 1000, 2),
     takenOverMinimum: round(takenMs / minimumMs, 2),
     rateLimited: calls.filter(isRateLimited).length,
+    ...refusals.counts(),
   };
 }
