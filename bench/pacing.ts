@@ -195,9 +195,10 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
 
     // Send them all and watch.
     const calls: ApiCall[] = [];
-    emu.on("call", (call) => {
+    const onCall = (call: ApiCall) => {
       if (call.method === "POST" && call.path.startsWith("/open-apis/im/v1/messages")) calls.push(call);
-    });
+    };
+    emu.on("call", onCall);
     let done = 0;
     let failed = 0;
     let finish: () => void = () => {};
@@ -230,6 +231,8 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       new Promise<boolean>((resolve) => setTimeout(resolve, options.timeoutMs, true).unref()),
     ]);
     await sender.stop();
+    // The 18:00 part's sends are its own: this part's last message and rate-limit answers are counted without them.
+    emu.off("call", onCall);
     const refused = refusals.counts();
     const burst = await digestBurst({ db, deps, client, emu, databaseUrl, options, timeoutMs: options.timeoutMs });
     await db.$disconnect();
