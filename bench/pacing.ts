@@ -179,7 +179,9 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
         minRankedIssues: DEFAULT_MIN_RANKED_ISSUES,
       });
       await enqueue(db, {
-        key: digestKey(chat.chatId, options.date),
+        // Not under the sweep's claim key: the 18:00 part queues the same digests under it, and the same key would
+        // send Lark the same uuid, which it answers with this first message instead of sending another.
+        key: `bench:${digestKey(chat.chatId, options.date)}`,
         kind: "send",
         chatId: chat.chatId,
         target: chat.chatId,
@@ -234,7 +236,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
     // The 18:00 part's sends are its own: this part's last message and rate-limit answers are counted without them.
     emu.off("call", onCall);
     const refused = refusals.counts();
-    const burst = await digestBurst({ db, deps, client, emu, databaseUrl, options, timeoutMs: options.timeoutMs });
+    const burst = await digestBurst({ db, deps, client, emu, options, timeoutMs: options.timeoutMs });
     await db.$disconnect();
 
     const ok = calls.filter((c) => c.status === 200 && c.code === 0);
@@ -281,7 +283,6 @@ interface BurstInput {
   deps: Omit<Parameters<typeof runDigestSweep>[0], "publishPhotos">;
   client: LarkClient;
   emu: LarkEmulator;
-  databaseUrl: string;
   options: PacingOptions;
   timeoutMs: number;
 }
@@ -289,11 +290,6 @@ interface BurstInput {
 /** The 18:00 digest sweep for real, with the outbox sending as it goes (see the module comment). */
 async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> {
   const { db, client, emu, options } = input;
-  // The first part queued every digest card under its claim key already (without a chart): those rows go, so the
-  // sweep's own are queued anew.
-  const sqlite = openSqlite(sqlitePath(input.databaseUrl));
-  sqlite.prepare(`DELETE FROM OutboxMessage WHERE key LIKE 'digest:%'`).run();
-  sqlite.close();
   const images = new ImageKeys(db, client);
   const deps = {
     ...input.deps,
