@@ -4,7 +4,9 @@
  * product writes: the reminder sweep's thread reminders and escalations (run for real, so it claims and enqueues),
  * and each work and leader group's digest card built from buildDigest (without the ranking chart, whose rendering
  * is timed in the digest section). Measured: the time from the sender's start to the last message, against the
- * earliest finish Lark's limits allow for the same messages, and every rate-limit answer (there must be none).
+ * earliest finish Lark's limits allow for the same messages, and every rate-limit answer (there must be none). The
+ * city's people are users of the emulated tenant and members of their chats, so every mention goes as written: what
+ * Lark refused (a row failed, a message sent again without its mentions, any other unexpected call) fails the run.
  *
  * Then the city's 18:00 for real (issue 17): the digest sweep at the digest time — every work and leader group's digest
  * with its ranking chart (drawn on the chart thread), the chart uploaded and the card queued — while the outbox sender
@@ -16,6 +18,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type Database from "libsql";
 import { DEFAULT_OFFICE_HOURS } from "../src/config/office-hours.ts";
 import { openDb, openSqlite, sqlitePath } from "../src/db/client.ts";
 import { DEFAULT_MIN_RANKED_ISSUES } from "../src/domain/metrics.ts";
@@ -53,6 +56,61 @@ function isRateLimited(call: ApiCall): boolean {
   return call.status === 429 || call.code === 230020 || call.code === 99991400;
 }
 
+/**
+ * Counts, from now on, what Lark refused while an outbox sender runs: the messages the outbox had to send again
+ * without their mentions, and the emulator's unexpected answers other than rate limits (counted apart). Both must be
+ * 0 (the harness fails otherwise): a refusal makes a part measure retries instead of sending.
+ */
+function watchRefusals(emu: LarkEmulator) {
+  const from = emu.unexpectedCalls.length;
+  let mentionRefusals = 0;
+  return {
+    onMentionRefused: () => {
+      mentionRefusals++;
+    },
+    counts: () => ({
+      mentionRefusals,
+      unexpected: emu.unexpectedCalls.slice(from).filter((u) => !(u.call && isRateLimited(u.call))).length,
+    }),
+  };
+}
+
+/** A chat of the city's database: its id, name and unit. */
+type BoundChat = { chatId: string; name: string; unitId: number };
+
+/**
+ * The generated city's tenant on the Lark side, read from its database: every Person a user (same open_id and name),
+ * since Lark refuses a card that @-mentions an open_id it does not know (230099); every bound chat a group with the
+ * bot, whose members are the people with a duty in the chat's unit, in the departments beside it (a street's
+ * departments answer for issues in its communities) or in the units beneath them — everyone its cards mention, and
+ * the reporters of its issues. Returns the chats.
+ */
+function registerCity(emu: LarkEmulator, sqlite: Database.Database): BoundChat[] {
+  const people = sqlite.prepare(`SELECT openId, name FROM Person`).all() as { openId: string; name: string }[];
+  for (const person of people) emu.addUser(person);
+  const chats = sqlite
+    .prepare(
+      `WITH RECURSIVE reach(chatId, unitId) AS (
+         SELECT chatId, unitId FROM ChatBinding
+         UNION
+         SELECT chat.chatId, department.id FROM ChatBinding chat
+           JOIN Unit own ON own.id = chat.unitId
+           JOIN Unit department ON department.parentId = own.parentId AND department.level = 'department'
+         UNION
+         SELECT reach.chatId, Unit.id FROM reach JOIN Unit ON Unit.parentId = reach.unitId
+       )
+       SELECT chat.chatId, chat.name, chat.unitId, json_group_array(DISTINCT Person.openId) AS members
+       FROM ChatBinding chat JOIN reach ON reach.chatId = chat.chatId
+         JOIN Duty ON Duty.unitId = reach.unitId JOIN Person ON Person.id = Duty.personId
+       GROUP BY chat.chatId`,
+    )
+    .all() as (BoundChat & { members: string })[];
+  for (const chat of chats) {
+    emu.addChat({ chatId: chat.chatId, name: chat.name, members: JSON.parse(chat.members) as string[] });
+  }
+  return chats;
+}
+
 /** Runs the pacing benchmark (see the module comment). */
 export async function runPacing(options: PacingOptions): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bench-pacing-"));
@@ -75,26 +133,21 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       seed: options.seed,
     });
 
-    // The chats and the messages reminders reply to must exist on the Lark side.
+    // The people, the chats and the messages reminders reply to must exist on the Lark side.
     const sqlite = openSqlite(sqlitePath(databaseUrl));
-    const chats = sqlite.prepare(`SELECT chatId, name, unitId FROM ChatBinding`).all() as {
-      chatId: string;
-      name: string;
-      unitId: number;
-    }[];
-    const user = emu.addUser({ openId: "ou_benchpacingreporter000000000001", name: "网格员" });
-    for (const c of chats) emu.addChat({ chatId: c.chatId, name: c.name, members: [user.openId] });
+    const chats = registerCity(emu, sqlite);
     const due = sqlite
       .prepare<{ now: number }>(
-        `SELECT id, sourceChatId FROM Issue WHERE status IN ('reported', 'assigned', 'accepted')
+        `SELECT Issue.id, sourceChatId, Person.openId AS reporter FROM Issue JOIN Person ON Person.id = reporterId
+         WHERE status IN ('reported', 'assigned', 'accepted')
            AND deadline >= @now - ${15 * 24 * 3_600_000} AND deadline <= @now + ${72 * 3_600_000}`,
       )
-      .all({ now: options.now.getTime() }) as { id: number; sourceChatId: string }[];
+      .all({ now: options.now.getTime() }) as { id: number; sourceChatId: string; reporter: string }[];
     const setSource = sqlite.prepare(`UPDATE Issue SET sourceMessageId = ? WHERE id = ?`);
     for (const issue of due) {
       const sent = await emu.userSends({
         chatId: issue.sourceChatId,
-        from: user.openId,
+        from: issue.reporter,
         text: `上报：问题 ${issue.id}`,
       });
       setSource.run(sent.messageId, issue.id);
@@ -126,7 +179,9 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
         minRankedIssues: DEFAULT_MIN_RANKED_ISSUES,
       });
       await enqueue(db, {
-        key: digestKey(chat.chatId, options.date),
+        // Not under the sweep's claim key: the 18:00 part queues the same digests under it, and the same key would
+        // send Lark the same uuid, which it answers with this first message instead of sending another.
+        key: `bench:${digestKey(chat.chatId, options.date)}`,
         kind: "send",
         chatId: chat.chatId,
         target: chat.chatId,
@@ -142,9 +197,10 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
 
     // Send them all and watch.
     const calls: ApiCall[] = [];
-    emu.on("call", (call) => {
+    const onCall = (call: ApiCall) => {
       if (call.method === "POST" && call.path.startsWith("/open-apis/im/v1/messages")) calls.push(call);
-    });
+    };
+    emu.on("call", onCall);
     let done = 0;
     let failed = 0;
     let finish: () => void = () => {};
@@ -155,10 +211,12 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       if (done + failed >= rows.length) finish();
     };
     const client = new LarkClient({ appId: APP_ID, appSecret: APP_SECRET, domain: emu.baseUrl, logger: silentLogger });
+    const refusals = watchRefusals(emu);
     const sender = new OutboxSender({
       db,
       client,
       logger: silentLogger,
+      onMentionRefused: refusals.onMentionRefused,
       onSent: () => {
         done++;
         settle();
@@ -175,7 +233,10 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       new Promise<boolean>((resolve) => setTimeout(resolve, options.timeoutMs, true).unref()),
     ]);
     await sender.stop();
-    const burst = await digestBurst({ db, deps, client, emu, databaseUrl, options, timeoutMs: options.timeoutMs });
+    // The 18:00 part's sends are its own: this part's last message and rate-limit answers are counted without them.
+    emu.off("call", onCall);
+    const refused = refusals.counts();
+    const burst = await digestBurst({ db, deps, client, emu, options, timeoutMs: options.timeoutMs });
     await db.$disconnect();
 
     const ok = calls.filter((c) => c.status === 200 && c.code === 0);
@@ -207,7 +268,7 @@ export async function runPacing(options: PacingOptions): Promise<Record<string, 
       minimumSeconds: round(minimumMs / 1000, 2),
       ratio: round(minimumMs / takenMs, 3),
       rateLimited: calls.filter(isRateLimited).length,
-      unexpected: emu.unexpectedCalls.length,
+      ...refused,
       burst,
     };
   } finally {
@@ -222,7 +283,6 @@ interface BurstInput {
   deps: Omit<Parameters<typeof runDigestSweep>[0], "publishPhotos">;
   client: LarkClient;
   emu: LarkEmulator;
-  databaseUrl: string;
   options: PacingOptions;
   timeoutMs: number;
 }
@@ -230,11 +290,6 @@ interface BurstInput {
 /** The 18:00 digest sweep for real, with the outbox sending as it goes (see the module comment). */
 async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> {
   const { db, client, emu, options } = input;
-  // The first part queued every digest card under its claim key already (without a chart): those rows go, so the
-  // sweep's own are queued anew.
-  const sqlite = openSqlite(sqlitePath(input.databaseUrl));
-  sqlite.prepare(`DELETE FROM OutboxMessage WHERE key LIKE 'digest:%'`).run();
-  sqlite.close();
   const images = new ImageKeys(db, client);
   const deps = {
     ...input.deps,
@@ -256,10 +311,12 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
   const settle = () => {
     if (sent + failed >= expected) finish();
   };
+  const refusals = watchRefusals(emu);
   const sender = new OutboxSender({
     db,
     client,
     logger: silentLogger,
+    onMentionRefused: refusals.onMentionRefused,
     onSent: () => {
       sent++;
       settle();
@@ -303,5 +360,6 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
     minimumSeconds: round(minimumMs / 1000, 2),
     takenOverMinimum: round(takenMs / minimumMs, 2),
     rateLimited: calls.filter(isRateLimited).length,
+    ...refusals.counts(),
   };
 }

@@ -11,8 +11,9 @@
  *   npm run bench -- --db postgres   the ingest and city sections with the bot on PostgreSQL (a throwaway server from
  *                                    scripts/test-postgres.sh, or the one RIQING_BENCH_POSTGRES names)
  *
- * Exit code: 1 when a section failed to run, lost or duplicated a report, or the digest figures disagreed with the
- * SQL aggregate; timings never fail the run.
+ * Exit code: 1 when a section failed to run, lost or duplicated a report, the digest figures disagreed with the
+ * SQL aggregate, or Lark refused a paced message (a failed row, a mention, an unexpected call); timings never fail
+ * the run.
  */
 
 import { execFileSync } from "node:child_process";
@@ -30,6 +31,8 @@ const NOW = "2026-11-20T10:00:00.000Z";
 const DATE = "2026-11-20";
 const TIME_ZONE = "Asia/Shanghai";
 const MINUTE = 60_000;
+/** The pacing section's counts of what Lark refused, in each of its parts: all must be 0 (see `failures`). */
+const PACING_REFUSALS = ["failed", "mentionRefusals", "unexpected"] as const;
 
 type Json = Record<string, unknown>;
 
@@ -371,6 +374,18 @@ function rows(results: Json, quick: boolean): Row[] {
     const ratio = num(get(pacing, "ratio"));
     add("pacing", "minimum / taken", ratio, "", "≥ 0.9", ratio !== undefined && ratio >= 0.9);
     add("pacing", "rate-limit errors", get(pacing, "rateLimited"), "", "0", get(pacing, "rateLimited") === 0);
+    const refused = (measure: string, ...path: string[]) => {
+      const counts = PACING_REFUSALS.map((key) => get(pacing, ...path, key));
+      add(
+        "pacing",
+        measure,
+        counts.join(" / "),
+        "",
+        "0 / 0 / 0",
+        counts.every((n) => n === 0),
+      );
+    };
+    refused("failed / mentions refused / unexpected calls");
     const burst = (key: string) => get(pacing, "burst", key);
     add(
       "pacing",
@@ -380,6 +395,7 @@ function rows(results: Json, quick: boolean): Row[] {
     );
     const over = num(burst("takenOverMinimum"));
     add("pacing", "18:00 taken / minimum", over, "×", "≤ 1.2×", over === undefined ? undefined : over <= 1.2);
+    refused("18:00 failed / mentions refused / unexpected calls", "burst");
   }
   const match = results.match;
   if (match) {
@@ -457,6 +473,17 @@ function failures(results: Json): string[] {
       for (const key of ["lost", "duplicatedIssues", "duplicatedCards", "issuesWithoutPhoto"]) {
         const n = num(get(r, "integrity", key));
         if (n !== undefined && n > 0) out.push(`${name}: ${key} = ${n}`);
+      }
+    }
+    if (name === "pacing") {
+      for (const [part, figures] of [
+        [name, r],
+        [`${name} 18:00`, get(r, "burst")],
+      ] as const) {
+        for (const key of PACING_REFUSALS) {
+          const n = num(get(figures, key));
+          if (n !== undefined && n > 0) out.push(`${part}: ${key} = ${n}`);
+        }
       }
     }
   }

@@ -8,7 +8,8 @@ import { testPostgres } from "../support/postgres.ts";
 /**
  * Keeps the benchmark harness working (issue 8): `npm run bench -- --quick` runs every section at small sizes.
  * Timings are machine noise here and are not asserted; what must hold is what the harness itself treats as a failure
- * (a section that did not run, a lost or duplicated report, digest figures that differ from the SQL aggregate).
+ * (a section that did not run, a lost or duplicated report, digest figures that differ from the SQL aggregate, a paced
+ * message Lark refused).
  * When the suite runs on PostgreSQL, the harness does too (`--db postgres`: ingest with one and three instances,
  * and the city).
  */
