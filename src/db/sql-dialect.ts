@@ -11,7 +11,7 @@ export interface SqlDialect {
   /** The text at a top-level key of a JSON column (a quoted, qualified name), NULL when absent. */
   jsonText(column: string, key: string): Prisma.Sql;
   /**
-   * A subquery of the texts `values` (for `IN (...)`), bound as one JSON array: a statement with thousands of bound
+   * A subquery of the texts `values` (a column "value"), bound as one JSON array: a statement with thousands of bound
    * values cost Prisma more to compile than the database to run.
    */
   textList(values: readonly string[]): Prisma.Sql;
@@ -48,7 +48,8 @@ const SQLITE: SqlDialect = {
 const POSTGRES: SqlDialect = {
   epochMs: (column) => Prisma.raw(`ROUND(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`),
   jsonText: (column, key) => Prisma.sql`(${Prisma.raw(column)} ->> ${key})`,
-  textList: (values) => Prisma.sql`SELECT jsonb_array_elements_text(CAST(${JSON.stringify(values)} AS jsonb))`,
+  textList: (values) =>
+    Prisma.sql`SELECT jsonb_array_elements_text(CAST(${JSON.stringify(values)} AS jsonb)) AS "value"`,
   unindexed: (column) => Prisma.raw(column),
   jsonRows: (values) => Prisma.sql`COALESCE(CAST(json_agg(json_build_array(${Prisma.join(values)})) AS TEXT), '[]')`,
 };
