@@ -66,12 +66,15 @@ export async function claimAll(db: Db | Tx, claims: readonly Claim[]): Promise<S
 /**
  * Which of `keys` were claimed already (a cheap look before doing the work of a claim that would fail), in one
  * statement with the keys bound as one value (SqlDialect.textList): sweeps look up thousands of keys a minute, and
- * Prisma's compiling of a query with thousands of bound values cost more than the query itself.
+ * Prisma's compiling of a query with thousands of bound values cost more than the query itself. The keys are joined
+ * to the claims rather than matched with IN, which had SQLite sort them into a temporary index first (twice the time
+ * for 18,000 keys).
  */
 export async function claimedKeys(db: Db | Tx, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const rows = await db.$queryRaw<{ key: string }[]>(
-    Prisma.sql`SELECT "key" FROM "JobRun" WHERE "key" IN (${dialectOf(db).textList(keys)})`,
+    Prisma.sql`SELECT "JobRun"."key" FROM (${dialectOf(db).textList(keys)}) AS "asked"
+      JOIN "JobRun" ON "JobRun"."key" = "asked"."value"`,
   );
   return new Set(rows.map((row) => row.key));
 }

@@ -68,6 +68,8 @@ export interface BindingRef {
  * looked up in memory. Lookups keep the database's order (units and points by id, duties by id).
  */
 export interface Org {
+  /** The revision token it was read at (empty when the database has none). */
+  revision: string;
   units: ReadonlyMap<number, UnitRef>;
   childrenOf: ReadonlyMap<number, readonly UnitRef[]>;
   points: ReadonlyMap<number, PointRef>;
@@ -114,14 +116,14 @@ async function currentOrg(client: Client): Promise<Org> {
   // Raw: read before every chat message and in every transaction that needs the org, and a raw statement is not
   // compiled by Prisma.
   const [revision] = await client.$queryRaw<{ token: string }[]>`SELECT "token" FROM "OrgRevision" WHERE "id" = 1`;
-  if (!revision) return loadOrg(client);
+  if (!revision) return loadOrg(client, "");
   const { token } = revision;
   const cached = snapshots.get(token);
   if (cached?.ready) return cached.ready;
   // A transaction never waits for a load it did not start: that load's next statement waits for the transaction.
   const inTransaction = !("$transaction" in client);
   if (cached && !inTransaction) return cached.load;
-  const entry: { load: Promise<Org>; ready?: Org } = { load: loadOrg(client) };
+  const entry: { load: Promise<Org>; ready?: Org } = { load: loadOrg(client, token) };
   snapshots.set(token, entry);
   entry.load.then(
     (org) => {
@@ -138,7 +140,7 @@ async function currentOrg(client: Client): Promise<Org> {
   return entry.load;
 }
 
-async function loadOrg(client: Client): Promise<Org> {
+async function loadOrg(client: Client, revision: string): Promise<Org> {
   const [unitRows, pointRows, categoryRows, streetLimitRows, dutyRows, bindingRows] = [
     await client.unit.findMany({ orderBy: { id: "asc" } }),
     await client.point.findMany({ orderBy: { id: "asc" } }),
@@ -173,6 +175,7 @@ async function loadOrg(client: Client): Promise<Org> {
     role: d.role as Role,
   }));
   return {
+    revision,
     units,
     childrenOf,
     points: new Map(

@@ -88,9 +88,12 @@ const RECTIFIED: readonly IssueStatus[] = ["rectified", "closed"];
 /** Statuses of an issue nobody has fixed yet. */
 const UNFIXED: readonly IssueStatus[] = ["reported", "assigned", "accepted"];
 
-/** Whether `deadline` has passed at `at` (strictly: at the deadline itself there is still no delay). */
-export function isPastDeadline(deadline: Date | null, at: Date): boolean {
-  return deadline !== null && deadline.getTime() < at.getTime();
+/**
+ * Whether `deadline` has passed at `at`, both Unix milliseconds (strictly: at the deadline itself there is still no
+ * delay).
+ */
+export function isPastDeadline(deadline: number | null, at: number): boolean {
+  return deadline !== null && deadline < at;
 }
 
 function within(instant: Date | null, { from, to }: Period): boolean {

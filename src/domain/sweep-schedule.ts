@@ -3,7 +3,8 @@
  * an instant, and the next instant something not done yet comes due. The sweeps send what `remindersDueAt` and
  * `lookbackDueAt` say; the sweeps' index (Issue.nextReminderAt, nextLookbackAt) holds what `nextReminderAttention`
  * and `nextLookbackAttention` say; the sandbox's clock steps to what `nextReminderSend` and `nextLookbackAttention`
- * say. One set of rules, so the index and the sweeps cannot disagree.
+ * say. One set of rules, so the index and the sweeps cannot disagree. Instants are Unix milliseconds: a sweep works
+ * them out for thousands of issues at a time.
  */
 
 import type { QuietHours, ReminderLadder } from "./clock-settings.ts";
@@ -21,15 +22,15 @@ export const LOOKBACK_STALE_MS = 3 * DAY_MS;
 /** A reminder in an issue's thread. */
 export type ThreadStage = "before" | "deadline" | "again";
 
-/** What decides the reminders of one open, unparked issue. */
+/** What decides the reminders of one open, unparked issue; instants are Unix milliseconds. */
 export interface ReminderFacts {
-  deadline: Date | null;
+  deadline: number | null;
   /** The issue has a thread (its chat and message), where thread reminders go. */
   inThread: boolean;
   ladder: ReminderLadder;
-  snoozeEnd: Date | undefined;
+  snoozeEnd: number | undefined;
   /** The escalation's due time and the slots of the leader groups it goes to; none without one. */
-  escalation: { dueAt: Date; slots: readonly number[] } | undefined;
+  escalation: { dueAt: number; slots: readonly number[] } | undefined;
   timeZone: string;
 }
 
@@ -38,7 +39,7 @@ export interface ReminderDone {
   thread(stage: ThreadStage): boolean;
   escalation: boolean;
   redraw: boolean;
-  slotCard(slot: Date): boolean;
+  slotCard(slot: number): boolean;
 }
 
 /** What is due at an instant, done or not. */
@@ -46,53 +47,52 @@ export interface RemindersDue {
   /** Thread reminders, in order of preference: the first not done is sent and settles the others. */
   thread: ThreadStage[];
   /** The slot whose card the escalation goes in. */
-  escalationSlot: Date | undefined;
+  escalationSlot: number | undefined;
   /** The card shows the deadline passed and is redrawn. */
   redraw: boolean;
 }
 
 /** What of the ladder is due at `at` (see reminder-sweep.ts for the rules). */
-export function remindersDueAt(facts: ReminderFacts, at: Date): RemindersDue {
+export function remindersDueAt(facts: ReminderFacts, at: number): RemindersDue {
   return {
     thread: threadDueAt(facts, at),
     escalationSlot: escalationSlotAt(facts, at),
-    redraw:
-      facts.deadline !== null &&
-      isPastDeadline(facts.deadline, at) &&
-      at.getTime() - facts.deadline.getTime() <= REMINDER_STALE_MS,
+    redraw: facts.deadline !== null && isPastDeadline(facts.deadline, at) && at - facts.deadline <= REMINDER_STALE_MS,
   };
 }
 
-function threadDueAt(facts: ReminderFacts, at: Date): ThreadStage[] {
+/** Whether a rung meant for `when` has come by `at` (held by the quiet hours until they end), and not a week ago. */
+function fires(when: number, at: number, facts: ReminderFacts): boolean {
+  const held = afterQuietHours(when, facts.ladder.quietHours, facts.timeZone);
+  return held <= at && at - held <= REMINDER_STALE_MS;
+}
+
+function threadDueAt(facts: ReminderFacts, at: number): ThreadStage[] {
   const { deadline, ladder, snoozeEnd, timeZone } = facts;
   if (!ladder.enabled || deadline === null || !facts.inThread || isQuietAt(at, ladder.quietHours, timeZone)) return [];
-  const t = at.getTime();
-  if (snoozeEnd !== undefined && snoozeEnd.getTime() > t) return [];
-  const fires = (when: number) => {
-    const held = afterQuietHours(new Date(when), ladder.quietHours, timeZone).getTime();
-    return held <= t && t - held <= REMINDER_STALE_MS;
-  };
-  const escalateAt = deadline.getTime() + ladder.escalateAfterHours * HOUR_MS;
+  if (snoozeEnd !== undefined && snoozeEnd > at) return [];
+  const escalateAt = deadline + ladder.escalateAfterHours * HOUR_MS;
   const stages: ThreadStage[] = [];
-  const beforeAt = beforeDeadlineAt(deadline, ladder.beforeHours, ladder.quietHours, timeZone).getTime();
-  if (ladder.beforeHours > 0 && t < deadline.getTime() && fires(beforeAt)) {
+  if (
+    ladder.beforeHours > 0 &&
+    at < deadline &&
+    fires(beforeDeadlineAt(deadline, ladder.beforeHours, ladder.quietHours, timeZone), at, facts)
+  ) {
     stages.push("before");
-  } else if (ladder.atDeadline && (ladder.escalateAfterHours === 0 || t < escalateAt) && fires(deadline.getTime())) {
+  } else if (ladder.atDeadline && (ladder.escalateAfterHours === 0 || at < escalateAt) && fires(deadline, at, facts)) {
     stages.push("deadline");
   }
-  if (snoozeEnd !== undefined && fires(snoozeEnd.getTime())) stages.push("again");
+  if (snoozeEnd !== undefined && fires(snoozeEnd, at, facts)) stages.push("again");
   return stages;
 }
 
 /** The latest slot at or before `at` when the escalation came due by it (and not more than a week before). */
-function escalationSlotAt(facts: ReminderFacts, at: Date): Date | undefined {
+function escalationSlotAt(facts: ReminderFacts, at: number): number | undefined {
   const { escalation, timeZone } = facts;
   if (!escalation) return undefined;
   const slot = slotAtOrBefore(at, escalation.slots, timeZone);
-  if (escalation.dueAt.getTime() > slot.getTime()) return undefined;
-  if (at.getTime() - slotAtOrAfter(escalation.dueAt, escalation.slots, timeZone).getTime() > REMINDER_STALE_MS) {
-    return undefined;
-  }
+  if (escalation.dueAt > slot) return undefined;
+  if (at - slotAtOrAfter(escalation.dueAt, escalation.slots, timeZone) > REMINDER_STALE_MS) return undefined;
   return slot;
 }
 
@@ -110,36 +110,35 @@ function anyUndone(due: RemindersDue, done: ReminderDone): boolean {
  * rung (held by a snooze or the quiet hours until they end), or the escalation at a slot. What is due at `after`
  * already is left to the sweep at `after`. Null when there is none.
  */
-export function nextReminderSend(facts: ReminderFacts, done: ReminderDone, after: Date): Date | null {
+export function nextReminderSend(facts: ReminderFacts, done: ReminderDone, after: number): number | null {
   const { deadline, ladder, snoozeEnd, escalation, timeZone } = facts;
-  const a = after.getTime();
   let best: number | null = null;
-  const consider = (at: number) => {
-    if (at > a && (best === null || at < best)) best = at;
-  };
   // A thread rung can only become due when one fires, a snooze runs out or the quiet hours end.
-  const raw = isQuietAt(after, ladder.quietHours, timeZone) ? [a] : [];
-  if (deadline)
-    raw.push(deadline.getTime(), beforeDeadlineAt(deadline, ladder.beforeHours, ladder.quietHours, timeZone).getTime());
-  if (snoozeEnd) raw.push(snoozeEnd.getTime());
-  const thread = raw
-    .map((t) => afterQuietHours(new Date(t), ladder.quietHours, timeZone).getTime())
-    .filter((t) => t > a)
-    .sort((x, y) => x - y)
-    .find((t) => threadDueAt(facts, new Date(t)).some((stage) => !done.thread(stage)));
-  if (thread !== undefined) consider(thread);
+  const raw = [
+    isQuietAt(after, ladder.quietHours, timeZone) ? after : null,
+    deadline,
+    deadline === null ? null : beforeDeadlineAt(deadline, ladder.beforeHours, ladder.quietHours, timeZone),
+    snoozeEnd ?? null,
+  ];
+  for (const t of raw) {
+    if (t === null) continue;
+    const at = afterQuietHours(t, ladder.quietHours, timeZone);
+    if (at > after && (best === null || at < best) && threadDueAt(facts, at).some((stage) => !done.thread(stage))) {
+      best = at;
+    }
+  }
   if (escalation && !done.escalation) {
-    const dueSlot = slotAtOrAfter(escalation.dueAt, escalation.slots, timeZone).getTime();
+    const dueSlot = slotAtOrAfter(escalation.dueAt, escalation.slots, timeZone);
     // Due by the latest slot, it is the sweep at `after`'s to send — unless that slot had its card: then the next.
     const at =
-      dueSlot > a
+      dueSlot > after
         ? dueSlot
         : done.slotCard(slotAtOrBefore(after, escalation.slots, timeZone))
-          ? slotAtOrAfter(new Date(a + 1), escalation.slots, timeZone).getTime()
+          ? slotAtOrAfter(after + 1, escalation.slots, timeZone)
           : undefined;
-    if (at !== undefined && at - dueSlot <= REMINDER_STALE_MS) consider(at);
+    if (at !== undefined && at > after && at - dueSlot <= REMINDER_STALE_MS && (best === null || at < best)) best = at;
   }
-  return best === null ? null : new Date(best);
+  return best;
 }
 
 /**
@@ -151,20 +150,20 @@ export function nextReminderSend(facts: ReminderFacts, done: ReminderDone, after
 export function nextReminderAttention(
   facts: ReminderFacts,
   done: ReminderDone,
-  now: Date,
+  now: number,
   due: RemindersDue = remindersDueAt(facts, now),
-): Date | null {
+): number | null {
   if (anyUndone(due, done)) return now;
-  const send = nextReminderSend(facts, done, now)?.getTime();
+  const send = nextReminderSend(facts, done, now);
   // A deadline passes the instant after it (isPastDeadline).
-  const passes = facts.deadline === null || done.redraw ? undefined : facts.deadline.getTime() + 1;
-  const times = [send, passes].filter((t): t is number => t !== undefined && t > now.getTime());
-  return times.length > 0 ? new Date(Math.min(...times)) : null;
+  const passes = facts.deadline === null || done.redraw ? null : facts.deadline + 1;
+  const later = [send, passes].filter((t): t is number => t !== null && t > now);
+  return later.length > 0 ? Math.min(...later) : null;
 }
 
-/** What decides the 回头看 of one closed issue that may be asked (see lookback-sweep.ts). */
+/** What decides the 回头看 of one closed issue that may be asked (see lookback-sweep.ts); instants in Unix milliseconds. */
 export interface LookbackFacts {
-  closedAt: Date;
+  closedAt: number;
   /** 0: the chat asks none. */
   lookbackDays: number;
   quietHours: QuietHours | null;
@@ -172,34 +171,32 @@ export interface LookbackFacts {
 }
 
 /** Whether the look-back is due at `at`: its day has come (after the quiet hours), not three days ago. */
-export function lookbackDueAt(facts: LookbackFacts, at: Date): boolean {
+export function lookbackDueAt(facts: LookbackFacts, at: number): boolean {
   if (facts.lookbackDays === 0 || isQuietAt(at, facts.quietHours, facts.timeZone)) return false;
-  const day = new Date(facts.closedAt.getTime() + facts.lookbackDays * DAY_MS);
-  const held = afterQuietHours(day, facts.quietHours, facts.timeZone).getTime();
-  return held <= at.getTime() && at.getTime() - held <= LOOKBACK_STALE_MS;
+  const held = afterQuietHours(facts.closedAt + facts.lookbackDays * DAY_MS, facts.quietHours, facts.timeZone);
+  return held <= at && at - held <= LOOKBACK_STALE_MS;
 }
 
 /**
  * The first instant after `after` at which the look-back, not asked yet, comes due — on its day, or when the quiet
  * hours holding it end; what is due at `after` already is left to the sweep at `after`. Null when there is none.
  */
-export function nextLookbackAsk(facts: LookbackFacts, asked: boolean, after: Date): Date | null {
+export function nextLookbackAsk(facts: LookbackFacts, asked: boolean, after: number): number | null {
   if (asked) return null;
-  const a = after.getTime();
   const { quietHours, timeZone } = facts;
   const first = [
-    facts.closedAt.getTime() + facts.lookbackDays * DAY_MS,
-    ...(isQuietAt(after, quietHours, timeZone) ? [a] : []),
+    facts.closedAt + facts.lookbackDays * DAY_MS,
+    ...(isQuietAt(after, quietHours, timeZone) ? [after] : []),
   ]
-    .map((t) => afterQuietHours(new Date(t), quietHours, timeZone).getTime())
-    .filter((t) => t > a)
+    .map((t) => afterQuietHours(t, quietHours, timeZone))
+    .filter((t) => t > after)
     .sort((x, y) => x - y)
-    .find((t) => lookbackDueAt(facts, new Date(t)));
-  return first === undefined ? null : new Date(first);
+    .find((t) => lookbackDueAt(facts, t));
+  return first ?? null;
 }
 
 /** `now` when the look-back is due at `now` and not asked, else {@link nextLookbackAsk}: what the index holds. */
-export function nextLookbackAttention(facts: LookbackFacts, asked: boolean, now: Date): Date | null {
+export function nextLookbackAttention(facts: LookbackFacts, asked: boolean, now: number): number | null {
   if (!asked && lookbackDueAt(facts, now)) return now;
   return nextLookbackAsk(facts, asked, now);
 }

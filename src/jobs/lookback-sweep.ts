@@ -17,9 +17,10 @@ import type { JobDeps } from "../commands/deps.ts";
 import { fileIssue } from "../commands/file-issue.ts";
 import { inChunks } from "../db/in-chunks.ts";
 import { claimedKeys, claimOnce } from "../db/once.ts";
+import { orgOf } from "../db/org-queries.ts";
 import { dialectOf } from "../db/sql-dialect.ts";
 import { transaction } from "../db/transaction.ts";
-import { type ClockSettings, clockSettings, MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
+import { MAX_LOOKBACK_DAYS } from "../domain/clock-settings.ts";
 import {
   LOOKBACK_STALE_MS,
   type LookbackFacts,
@@ -31,6 +32,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { sentMessageId } from "../lark/outbox.ts";
 import { lookbackCard } from "../presenters/reminder-card.ts";
 import { stripReportWord } from "../texts/words.ts";
+import { chatClocks } from "./chat-clocks.ts";
 import { claimAllWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
 import { type IndexedRow, indexedColumns, orgReview, setIndex } from "./sweep-index.ts";
@@ -95,18 +97,14 @@ const QUESTION_SELECT = {
  * index was kept, every issue closed recently enough to be asked now or later.
  */
 async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, rows?: Prisma.Sql) {
-  const bindings = await db.chatBinding.findMany({ select: { chatId: true, name: true, settings: true } });
-  const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
-  const defaults = clockSettings({});
-  const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
-  const chatNames = new Map(bindings.map((b) => [b.chatId, b.name]));
-  const chatName = (chatId: string) => chatNames.get(chatId) ?? chatId;
-  const review = await orgReview(db, LOOKBACK_INDEX);
+  const org = await orgOf(db);
+  const review = orgReview(org, LOOKBACK_INDEX);
+  const clocks = chatClocks(org);
   // A look-back is due at most three days after its day, which comes at most the longest look-back in force (and
   // the quiet hours) after the close: an index further back than that (the close the triggers set) is never due.
   const longest = Math.max(
     0,
-    ...[defaults, ...settingsByChat.values()].map((s) => Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS)),
+    ...[clocks.defaults, ...clocks.byChat.values()].map((s) => Math.min(s.lookbackDays, MAX_LOOKBACK_DAYS)),
   );
   const reach = new Date(now.getTime() - LOOKBACK_STALE_MS - (longest + 1) * DAY_MS);
   const indexed = Prisma.sql`"nextLookbackAt" <= ${now} AND "nextLookbackAt" >= ${reach}`;
@@ -120,15 +118,15 @@ async function loadLookbacks(db: JobDeps["db"], now: Date, timeZone: string, row
       issue.reporterId !== null &&
       issue.rebounded === 0;
     if (!asked || issue.closedAt === null) return null;
-    const settings = settingsOf(issue.sourceChatId);
+    const settings = clocks.settingsOf(issue.sourceChatId);
     return {
-      closedAt: new Date(issue.closedAt),
+      closedAt: issue.closedAt,
       lookbackDays: Math.min(settings.lookbackDays, MAX_LOOKBACK_DAYS),
       quietHours: settings.reminders.quietHours,
       timeZone,
     };
   };
-  return { read, factsOf, chatName, review };
+  return { read, factsOf, chatName: clocks.nameOf, review };
 }
 
 type Lookbacks = Awaited<ReturnType<typeof loadLookbacks>>;
@@ -144,7 +142,7 @@ async function keepIndex(db: JobDeps["db"], state: Lookbacks, now: Date, asked: 
     now,
     state.read.map((issue) => {
       const facts = state.factsOf(issue);
-      const next = facts && nextLookbackAttention(facts, asked.has(lookbackKey(issue.id)), now);
+      const next = facts && nextLookbackAttention(facts, asked.has(lookbackKey(issue.id)), now.getTime());
       return { row: issue, next };
     }),
   );
@@ -159,7 +157,7 @@ async function askLookbacks(deps: JobDeps, now: Date, options: SweepOptions): Pr
   const state = await loadLookbacks(db, now, deps.timeZone);
   const due = state.read.filter((issue) => {
     const facts = state.factsOf(issue);
-    return facts !== null && lookbackDueAt(facts, now);
+    return facts !== null && lookbackDueAt(facts, now.getTime());
   });
   const done = await claimedKeys(
     db,
@@ -254,7 +252,7 @@ async function nextLookbackAt(
     );
     for (const issue of state.read) {
       const facts = state.factsOf(issue);
-      const at = facts && nextLookbackAsk(facts, asked.has(lookbackKey(issue.id)), after)?.getTime();
+      const at = facts && nextLookbackAsk(facts, asked.has(lookbackKey(issue.id)), after.getTime());
       if (at && (until === null || at <= until.getTime()) && (best === null || at < best)) best = at;
     }
   }

@@ -41,7 +41,7 @@ import { claimedKeys, claimOnce } from "../db/once.ts";
 import { filedUnder, type Org, orgOf, unitChain } from "../db/org-queries.ts";
 import { dialectOf } from "../db/sql-dialect.ts";
 import { transaction } from "../db/transaction.ts";
-import { type ClockSettings, clockSettings, ladderFor, MAX_ESCALATE_AFTER_HOURS } from "../domain/clock-settings.ts";
+import { ladderFor, MAX_ESCALATE_AFTER_HOURS } from "../domain/clock-settings.ts";
 import { slotAtOrBefore } from "../domain/escalation-slots.ts";
 import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
 import {
@@ -52,14 +52,16 @@ import {
   type ReminderFacts,
   type RemindersDue,
   remindersDueAt,
+  type ThreadStage,
 } from "../domain/sweep-schedule.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { type EscalationItem, escalationCards, type ReminderStage, reminderCard } from "../presenters/reminder-card.ts";
 import { escalationSummary, RUNG_LABELS, returnSummary } from "../texts/sweeps.ts";
+import { type ChatClocks, chatClocks } from "./chat-clocks.ts";
 import { claimAllWhile } from "./claims.ts";
 import { type Job, jobContext, type SweepNotice, type SweepOptions } from "./job.ts";
-import { type IndexedRow, indexedColumns, type OrgReview, orgReview, setIndex } from "./sweep-index.ts";
+import { type IndexedRow, indexedValues, type OrgReview, orgReview, setIndex } from "./sweep-index.ts";
 
 /** The name the reminder sweep keeps its index under (see sweep-index.ts). */
 const REMINDER_INDEX = "reminder";
@@ -69,9 +71,9 @@ const HOUR_MS = 3_600_000;
 /** Every rung of the ladder. */
 export type ReminderRung = ReminderStage | "escalate";
 
-/** Claim key of one rung of one issue; a snooze's reminder is keyed by the snooze's end. */
-export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Date, round = 0): string {
-  if (rung === "again") return `remind:${issueId}:again:${snoozeEnd?.getTime() ?? 0}`;
+/** Claim key of one rung of one issue; a snooze's reminder is keyed by the snooze's end (Unix milliseconds). */
+export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: number, round = 0): string {
+  if (rung === "again") return `remind:${issueId}:again:${snoozeEnd ?? 0}`;
   // After an approved extension (behaviour §2.15) the ladder runs again for the new deadline: one round per extension.
   return round > 0 ? `remind:${issueId}:${rung}:x${round}` : `remind:${issueId}:${rung}`;
 }
@@ -79,70 +81,189 @@ export function reminderKey(issueId: number, rung: ReminderRung, snoozeEnd?: Dat
 /** Slots as ISO text, by Unix milliseconds: a sweep asks for the same few slots' keys for every issue it reads. */
 const slotTexts = new Map<number, string>();
 
-/** Claim key of the escalation card of one slot for the leader groups of one unit. */
-function slotKey(unitId: number, slot: Date): string {
-  let text = slotTexts.get(slot.getTime());
+function slotText(slot: number): string {
+  let text = slotTexts.get(slot);
   if (text === undefined) {
     if (slotTexts.size >= 1_000) slotTexts.clear();
-    text = slot.toISOString();
-    slotTexts.set(slot.getTime(), text);
+    text = new Date(slot).toISOString();
+    slotTexts.set(slot, text);
   }
-  return `escalate:${unitId}:${text}`;
+  return text;
+}
+
+/** Slot claim keys by unit and slot: a sweep asks for the key of its latest slot for every escalation it reads. */
+const slotKeys = new Map<number, Map<number, string>>();
+
+/** Claim key of the escalation card of one slot (Unix milliseconds) for the leader groups of one unit. */
+function slotKey(unitId: number, slot: number): string {
+  let ofUnit = slotKeys.get(unitId);
+  if (!ofUnit) {
+    if (slotKeys.size >= 1_000) slotKeys.clear();
+    ofUnit = new Map();
+    slotKeys.set(unitId, ofUnit);
+  }
+  let key = ofUnit.get(slot);
+  if (key === undefined) {
+    if (ofUnit.size >= 100) ofUnit.clear();
+    key = `escalate:${unitId}:${slotText(slot)}`;
+    ofUnit.set(slot, key);
+  }
+  return key;
 }
 
 /** An issue as a sweep reads it (readCandidates), times in Unix milliseconds; names come from the org snapshot. */
-interface CandidateRow extends IndexedRow {
-  number: number;
-  deadline: number | null;
-  gridId: number | null;
-  pointId: number | null;
-  categoryId: number | null;
-  sourceChatId: string | null;
-  sourceMessageId: string | null;
-  extensionCount: number;
-  status: string;
-  parkKind: string | null;
+type CandidateRow = [
+  id: number,
+  updatedAt: number,
+  stored: number | null,
+  number: number,
+  deadline: number | null,
+  gridId: number | null,
+  pointId: number | null,
+  categoryId: number | null,
+  sourceChatId: string | null,
+  sourceMessageId: string | null,
+  extensionCount: number,
+  status: string,
+  parkKind: string | null,
   /** Until when its reminders are put off, when it was ever snoozed (snoozeEndSql). */
-  snoozeEnd: number | string | null;
-}
+  snoozeEnd: number | string | null,
+];
 
 /**
  * The issues matching `where` (SQL on "Issue") as a sweep reads them, with their snoozes, in one statement. Written
- * by hand like the statistics: Prisma's turning every DateTime into a Date through text cost more than the statement
- * (10,000 issues due at 1M).
+ * by hand like the statistics (Prisma's turning every DateTime into a Date through text cost more than the
+ * statement), and read as one JSON text (SqlDialect.jsonRows): 10,000 issues due at 1M.
  */
-function readCandidates(db: Db, where: Prisma.Sql): Promise<CandidateRow[]> {
-  const { epochMs } = dialectOf(db);
-  return db.$queryRaw<CandidateRow[]>`
-    SELECT ${indexedColumns(db, "nextReminderAt")}, "number", ${epochMs('"Issue"."deadline"')} AS "deadline",
-      "gridId", "pointId", "categoryId", "sourceChatId", "sourceMessageId", "extensionCount", "status", "parkKind",
-      ${snoozeEndSql(db)} AS "snoozeEnd"
-    FROM "Issue" WHERE ${where}`;
+async function readCandidates(db: Db, where: Prisma.Sql): Promise<CandidateRow[]> {
+  const { epochMs, jsonRows } = dialectOf(db);
+  const values = [
+    ...indexedValues(db, "nextReminderAt"),
+    Prisma.sql`"number"`,
+    epochMs('"Issue"."deadline"'),
+    Prisma.sql`"gridId"`,
+    Prisma.sql`"pointId"`,
+    Prisma.sql`"categoryId"`,
+    Prisma.sql`"sourceChatId"`,
+    Prisma.sql`"sourceMessageId"`,
+    Prisma.sql`"extensionCount"`,
+    Prisma.sql`"status"`,
+    Prisma.sql`"parkKind"`,
+    snoozeEndSql(db),
+  ];
+  const [read] = await db.$queryRaw<
+    { rows: string }[]
+  >`SELECT ${jsonRows(values)} AS "rows" FROM "Issue" WHERE ${where}`;
+  return JSON.parse(read?.rows ?? "[]") as CandidateRow[];
 }
 
-/** The end of a row's snooze, if any. */
-function snoozeOf(row: CandidateRow): Date | undefined {
-  const end = row.snoozeEnd === null ? Number.NaN : Number(row.snoozeEnd);
-  return Number.isFinite(end) ? new Date(end) : undefined;
+/** The end of a snooze as read, if any. */
+function snoozeOf(snoozeEnd: number | string | null): number | undefined {
+  const end = snoozeEnd === null ? Number.NaN : Number(snoozeEnd);
+  return Number.isFinite(end) ? end : undefined;
 }
 
-/** An issue a sweep looks at. */
-interface Candidate {
-  id: number;
+/** Leader groups that escalations go to together: those bound to one unit, with the union of their slots. */
+interface LeaderTarget {
+  unitId: number;
+  chatIds: string[];
+  /** Minutes after local midnight, sorted, at least one. */
+  slots: readonly number[];
+}
+
+/** Where a grid's escalations go (none without a leader group above it) and the community its cards name. */
+interface GridEscalation {
+  target: LeaderTarget | undefined;
+  community: string | null;
+}
+
+/** What the ladder takes from one org snapshot, worked out once for it (see laddersOf). */
+interface Ladders {
+  org: Org;
+  clocks: ChatClocks;
+  /** Category codes by id: a chat's ladder may differ by category. */
+  categoryCodes: ReadonlyMap<number, string>;
+  /** The leader groups bound to each unit that has any. */
+  targets: ReadonlyMap<number, LeaderTarget>;
+  /** Each grid's escalation, filled as grids are asked for (gridEscalation). */
+  grids: Map<number, GridEscalation>;
+}
+
+const laddersByOrg = new WeakMap<Org, Ladders>();
+
+/** The ladder's view of the org snapshot `org`, made the first time it is asked for. */
+function laddersOf(org: Org): Ladders {
+  let ladders = laddersByOrg.get(org);
+  if (!ladders) {
+    const clocks = chatClocks(org);
+    const leaderChats = new Map<number, string[]>();
+    for (const b of org.bindings.values()) {
+      if (b.purpose === "leader") leaderChats.set(b.unitId, [...(leaderChats.get(b.unitId) ?? []), b.chatId]);
+    }
+    const targets = new Map<number, LeaderTarget>();
+    for (const [unitId, chatIds] of leaderChats) {
+      const slots = [...new Set(chatIds.flatMap((c) => clocks.settingsOf(c).escalationTimes))].sort((a, b) => a - b);
+      targets.set(unitId, { unitId, chatIds, slots });
+    }
+    ladders = {
+      org,
+      clocks,
+      categoryCodes: new Map(org.categories.map((c) => [c.id, c.code])),
+      targets,
+      grids: new Map(),
+    };
+    laddersByOrg.set(org, ladders);
+  }
+  return ladders;
+}
+
+/** A grid's escalation: the leader groups of the nearest unit above it that has any. */
+function gridEscalation(ladders: Ladders, gridId: number): GridEscalation {
+  let grid = ladders.grids.get(gridId);
+  if (!grid) {
+    const chain = unitChain(ladders.org, gridId);
+    grid = {
+      target: chain
+        .slice(1)
+        .map((u) => ladders.targets.get(u.id))
+        .find((t) => t !== undefined),
+      community: chain.find((u) => u.level === "community")?.name ?? null,
+    };
+    ladders.grids.set(gridId, grid);
+  }
+  return grid;
+}
+
+/** An issue's escalation: when it comes due, the leader groups it goes to (and their slots), and its claim key. */
+interface Escalation {
+  dueAt: number;
+  slots: readonly number[];
+  target: LeaderTarget;
+  key: string;
+}
+
+/** An issue a sweep looks at, with what decides its ladder (it is its own ReminderFacts) and its index as read. */
+interface Candidate extends ReminderFacts, IndexedRow {
+  number: number;
   /** Approved extensions: the round of the ladder (see reminderKey). */
   extensionCount: number;
-  number: number;
-  deadline: Date | null;
   gridId: number | null;
+  categoryId: number | null;
+  pointId: number | null;
   sourceChatId: string | null;
   sourceMessageId: string | null;
-  categoryCode: string | null;
-  categoryName: string | null;
-  gridName: string | null;
-  pointName: string | null;
   /** Open and not parked: it has a ladder. */
   reminded: boolean;
-  row: CandidateRow;
+  escalation: Escalation | undefined;
+  /** Claim key of its card's redraw once its deadline has passed (passedKey); none without a deadline. */
+  passedKey: string | undefined;
+}
+
+/** An issue with an escalation, so with a deadline and a grid. */
+type Escalated = Candidate & { deadline: number; gridId: number; escalation: Escalation };
+
+function isEscalated(issue: Candidate): issue is Escalated {
+  return issue.escalation !== undefined && issue.deadline !== null && issue.gridId !== null;
 }
 
 /** A thread reminder that is due for an issue. */
@@ -154,48 +275,27 @@ interface ThreadReminder {
   alsoSettles: string[];
 }
 
-/** Leader groups that escalations go to together: those bound to one unit, with the union of their slots. */
-interface LeaderTarget {
-  unitId: number;
-  chatIds: string[];
-  /** Minutes after local midnight, sorted, at least one. */
-  slots: readonly number[];
-}
-
-/** An issue's escalation: when it comes due, where it goes, and its line in the card (who answers for it is read when sent). */
-interface Escalation {
-  issueId: number;
-  /** The round of the ladder (see reminderKey). */
-  round: number;
-  dueAt: Date;
-  target: LeaderTarget;
-  item: Omit<EscalationItem, "accountable">;
-}
-
-/** The escalations due for one target at one slot. */
+/** The escalations due for one target at one slot (Unix milliseconds). */
 interface SlotGroup {
   target: LeaderTarget;
-  slot: Date;
-  escalations: Escalation[];
+  slot: number;
+  issues: Escalated[];
 }
 
-/** What the ladder reads for a sweep (or a look ahead): the issues it looks at with their ladder, snooze and escalation. */
+/** What the ladder reads for a sweep (or a look ahead): the issues it looks at, as their ladders stand. */
 interface LadderState {
-  chatName(chatId: string): string;
+  ladders: Ladders;
   /** The open, unparked ones first among `looked`, earliest deadline first. */
   candidates: Candidate[];
   /** Every issue read, those without a ladder (closed, parked) included: the index is set for each. */
   looked: Candidate[];
-  snoozes: Map<number, Date>;
-  escalationOf(issue: Candidate): Escalation | undefined;
-  factsOf(issue: Candidate): ReminderFacts;
   /** The org revision the state was read at, or null when the index is up to date with it. */
   review: OrgReview;
 }
 
 /** An issue's ladder has rungs when it is open and not parked (a parked one comes back by parkedUntil instead). */
-function isReminded(row: CandidateRow): boolean {
-  return REMINDED_STATUSES.some((s) => s === row.status) && row.parkKind === null;
+function isReminded(status: string, parkKind: string | null): boolean {
+  return REMINDED_STATUSES.some((s) => s === status) && parkKind === null;
 }
 
 /**
@@ -211,27 +311,60 @@ async function loadCandidates(db: Db, now: Date, review: OrgReview): Promise<Can
     db,
     Prisma.sql`"status" IN (${Prisma.join(REMINDED_STATUSES)}) AND "parkKind" IS NULL AND "deadline" >= ${earliest}`,
   );
-  return [...new Map([...due, ...open].map((r) => [r.id, r])).values()];
+  return [...new Map([...due, ...open].map((r) => [r[0], r])).values()];
 }
 
-/** A candidate row with the names the cards show, from the org snapshot. */
-function candidateOf(org: Org, row: CandidateRow): Candidate {
-  const { category, grid, point } = filedUnder(org, row);
-  // Field by field: spreading Prisma's rows (objects without a prototype) cost more than the rest of a sweep's reading.
+/** A candidate row with its ladder, snooze and escalation. */
+function candidateOf(ladders: Ladders, row: CandidateRow, timeZone: string): Candidate {
+  const [
+    id,
+    updatedAt,
+    stored,
+    number,
+    deadline,
+    gridId,
+    pointId,
+    categoryId,
+    sourceChatId,
+    sourceMessageId,
+    extensionCount,
+    status,
+    parkKind,
+    snoozeEnd,
+  ] = row;
+  const code = categoryId === null ? undefined : ladders.categoryCodes.get(categoryId);
+  const ladder = ladderFor(ladders.clocks.settingsOf(sourceChatId), code ?? null);
+  const target =
+    ladder.enabled && ladder.escalateAfterHours !== 0 && deadline !== null && gridId !== null
+      ? gridEscalation(ladders, gridId).target
+      : undefined;
   return {
-    id: row.id,
-    extensionCount: row.extensionCount,
-    number: row.number,
-    deadline: row.deadline === null ? null : new Date(row.deadline),
-    gridId: row.gridId,
-    sourceChatId: row.sourceChatId,
-    sourceMessageId: row.sourceMessageId,
-    categoryCode: category?.code ?? null,
-    categoryName: category?.name ?? null,
-    gridName: grid?.name ?? null,
-    pointName: point?.name ?? null,
-    reminded: isReminded(row),
-    row,
+    id,
+    updatedAt,
+    stored,
+    number,
+    extensionCount,
+    gridId,
+    categoryId,
+    pointId,
+    sourceChatId,
+    sourceMessageId,
+    reminded: isReminded(status, parkKind),
+    deadline,
+    inThread: sourceChatId !== null && sourceMessageId !== null,
+    ladder,
+    snoozeEnd: snoozeOf(snoozeEnd),
+    escalation:
+      target && deadline !== null
+        ? {
+            dueAt: deadline + ladder.escalateAfterHours * HOUR_MS,
+            slots: target.slots,
+            target,
+            key: reminderKey(id, "escalate", undefined, extensionCount),
+          }
+        : undefined,
+    passedKey: deadline === null ? undefined : passedKey(id, deadline),
+    timeZone,
   };
 }
 
@@ -242,142 +375,57 @@ async function loadLadderState(
   timeZone: string,
   rows?: (review: OrgReview) => Promise<CandidateRow[]>,
 ): Promise<LadderState> {
-  const bindings = await db.chatBinding.findMany({
-    select: { chatId: true, name: true, unitId: true, purpose: true, settings: true },
-    orderBy: { id: "asc" },
-  });
-  const settingsByChat = new Map(bindings.map((b) => [b.chatId, clockSettings(b.settings)]));
-  const defaults = clockSettings({});
-  const settingsOf = (chatId: string | null): ClockSettings => settingsByChat.get(chatId ?? "") ?? defaults;
-
-  const leaderChats = new Map<number, string[]>();
-  for (const b of bindings) {
-    if (b.purpose === "leader") leaderChats.set(b.unitId, [...(leaderChats.get(b.unitId) ?? []), b.chatId]);
-  }
-  const review = await orgReview(db, REMINDER_INDEX);
   const org = await orgOf(db);
-  const targets = new Map<number, LeaderTarget | undefined>();
-  const targetOf = (unitId: number): LeaderTarget | undefined => {
-    if (!targets.has(unitId)) {
-      const chatIds = leaderChats.get(unitId);
-      const slots = [...new Set(chatIds?.flatMap((c) => settingsOf(c).escalationTimes))].sort((a, b) => a - b);
-      targets.set(unitId, chatIds && { unitId, chatIds, slots });
-    }
-    return targets.get(unitId);
-  };
-  const ladderOf = (issue: Candidate) => ladderFor(settingsOf(issue.sourceChatId), issue.categoryCode);
-
+  const review = orgReview(org, REMINDER_INDEX);
+  const ladders = laddersOf(org);
   const read = await (rows ?? ((r) => loadCandidates(db, now, r)))(review);
   // Earliest deadline first: the order of reminders and of the lines of an escalation card.
   const looked = read
-    .map((row) => candidateOf(org, row))
-    .sort((a, b) => (a.deadline?.getTime() ?? 0) - (b.deadline?.getTime() ?? 0) || a.id - b.id);
-  const candidates = looked.filter((c) => c.reminded);
-  const snoozes = new Map<number, Date>();
-  for (const c of candidates) {
-    const end = snoozeOf(c.row);
-    if (end) snoozes.set(c.id, end);
-  }
-  const escalations = new Map<Candidate, Escalation | undefined>();
-  const escalationOf = (issue: Candidate): Escalation | undefined => {
-    if (!escalations.has(issue)) escalations.set(issue, escalationFor(issue));
-    return escalations.get(issue);
-  };
-  // Where a grid's escalations go and the community a card names, once per grid.
-  const grids = new Map<number, { target: LeaderTarget | undefined; community: string | null }>();
-  const gridOf = (gridId: number) => {
-    let grid = grids.get(gridId);
-    if (!grid) {
-      const chain = unitChain(org, gridId);
-      grid = {
-        target: chain
-          .slice(1)
-          .map((u) => targetOf(u.id))
-          .find((t) => t !== undefined),
-        community: chain.find((u) => u.level === "community")?.name ?? null,
-      };
-      grids.set(gridId, grid);
-    }
-    return grid;
-  };
-  const escalationFor = (issue: Candidate): Escalation | undefined => {
-    const ladder = ladderOf(issue);
-    if (!ladder.enabled || ladder.escalateAfterHours === 0 || issue.deadline === null || issue.gridId === null) {
-      return undefined;
-    }
-    const { target, community } = gridOf(issue.gridId);
-    if (!target) return undefined;
-    return {
-      issueId: issue.id,
-      round: issue.extensionCount,
-      dueAt: new Date(issue.deadline.getTime() + ladder.escalateAfterHours * HOUR_MS),
-      target,
-      item: {
-        number: issue.number,
-        category: issue.categoryName,
-        community,
-        grid: issue.gridName,
-        point: issue.pointName,
-        deadline: issue.deadline,
-      },
-    };
-  };
-
-  const facts = new Map<Candidate, ReminderFacts>();
-  const chatNames = new Map(bindings.map((b) => [b.chatId, b.name]));
-  return {
-    chatName: (chatId) => chatNames.get(chatId) ?? chatId,
-    candidates,
-    looked,
-    snoozes,
-    escalationOf,
-    factsOf(issue) {
-      const known = facts.get(issue);
-      if (known) return known;
-      const escalation = escalationOf(issue);
-      const found = {
-        deadline: issue.deadline,
-        inThread: issue.sourceChatId !== null && issue.sourceMessageId !== null,
-        ladder: ladderOf(issue),
-        snoozeEnd: snoozes.get(issue.id),
-        escalation: escalation && { dueAt: escalation.dueAt, slots: escalation.target.slots },
-        timeZone,
-      };
-      facts.set(issue, found);
-      return found;
-    },
-    review,
-  };
+    .map((row) => candidateOf(ladders, row, timeZone))
+    .sort((a, b) => (a.deadline ?? 0) - (b.deadline ?? 0) || a.id - b.id);
+  return { ladders, candidates: looked.filter((c) => c.reminded), looked, review };
 }
 
 /** The claim keys that say what of an issue's ladder was done, as of `at` (the slot card: the latest slot's). */
-function doneKeys(state: LadderState, issue: Candidate, at: Date, timeZone: string): string[] {
-  const snooze = state.snoozes.get(issue.id);
-  const escalation = state.escalationOf(issue);
+function doneKeys(issue: Candidate, at: number): string[] {
+  const { escalation } = issue;
   return [
     reminderKey(issue.id, "before", undefined, issue.extensionCount),
     reminderKey(issue.id, "deadline", undefined, issue.extensionCount),
-    ...(snooze ? [reminderKey(issue.id, "again", snooze)] : []),
-    ...(issue.deadline ? [passedKey(issue.id, issue.deadline)] : []),
+    ...(issue.snoozeEnd !== undefined ? [reminderKey(issue.id, "again", issue.snoozeEnd)] : []),
+    ...(issue.passedKey !== undefined ? [issue.passedKey] : []),
     ...(escalation
-      ? [
-          reminderKey(issue.id, "escalate", undefined, escalation.round),
-          slotKey(escalation.target.unitId, slotAtOrBefore(at, escalation.target.slots, timeZone)),
-        ]
+      ? [escalation.key, slotKey(escalation.target.unitId, slotAtOrBefore(at, escalation.slots, issue.timeZone))]
       : []),
   ];
 }
 
-/** What of an issue's ladder was done, from the claims `done` holds. */
-function doneOf(state: LadderState, issue: Candidate, done: ReadonlySet<string>): ReminderDone {
-  const snooze = state.snoozes.get(issue.id);
-  const escalation = state.escalationOf(issue);
-  return {
-    thread: (stage) => done.has(reminderKey(issue.id, stage, snooze, issue.extensionCount)),
-    escalation: escalation !== undefined && done.has(reminderKey(issue.id, "escalate", undefined, escalation.round)),
-    redraw: issue.deadline !== null && done.has(passedKey(issue.id, issue.deadline)),
-    slotCard: (slot) => escalation !== undefined && done.has(slotKey(escalation.target.unitId, slot)),
-  };
+/** What of an issue's ladder was done, from the claims a set holds (each key built when it is asked about). */
+class LadderClaims implements ReminderDone {
+  constructor(
+    private readonly issue: Candidate,
+    private readonly done: ReadonlySet<string>,
+  ) {}
+
+  thread(stage: ThreadStage): boolean {
+    const { issue } = this;
+    return this.done.has(reminderKey(issue.id, stage, issue.snoozeEnd, issue.extensionCount));
+  }
+
+  get escalation(): boolean {
+    const { escalation } = this.issue;
+    return escalation !== undefined && this.done.has(escalation.key);
+  }
+
+  get redraw(): boolean {
+    const { passedKey } = this.issue;
+    return passedKey !== undefined && this.done.has(passedKey);
+  }
+
+  slotCard(slot: number): boolean {
+    const { escalation } = this.issue;
+    return escalation !== undefined && this.done.has(slotKey(escalation.target.unitId, slot));
+  }
 }
 
 /**
@@ -387,21 +435,20 @@ function doneOf(state: LadderState, issue: Candidate, done: ReadonlySet<string>)
  * `dueNow` holds what is due at `now` for the issues the sweep worked it out for.
  */
 async function keepIndex(
-  deps: Pick<JobDeps, "db" | "timeZone">,
+  deps: Pick<JobDeps, "db">,
   state: LadderState,
   now: Date,
   done: ReadonlySet<string>,
   dueNow?: ReadonlyMap<Candidate, RemindersDue>,
 ): Promise<void> {
+  const t = now.getTime();
   await setIndex(
     deps.db,
     "nextReminderAt",
     now,
     state.looked.map((issue) => ({
-      row: issue.row,
-      next: issue.reminded
-        ? nextReminderAttention(state.factsOf(issue), doneOf(state, issue, done), now, dueNow?.get(issue))
-        : null,
+      row: issue,
+      next: issue.reminded ? nextReminderAttention(issue, new LadderClaims(issue, done), t, dueNow?.get(issue)) : null,
     })),
   );
   state.review.kept();
@@ -416,29 +463,28 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   const { db } = deps;
   const returned = await returnParked(deps, now, options);
   const state = await loadLadderState(db, now, deps.timeZone);
-  const dueNow = new Map(state.candidates.map((c) => [c, remindersDueAt(state.factsOf(c), now)]));
+  const { clocks } = state.ladders;
+  const dueNow = new Map<Candidate, RemindersDue>();
+  for (const issue of state.candidates) dueNow.set(issue, remindersDueAt(issue, now.getTime()));
   const dues = state.candidates.map((issue) =>
     (dueNow.get(issue)?.thread ?? []).map(
       (stage): ThreadReminder => ({
         issue,
         stage,
-        key: reminderKey(issue.id, stage, state.snoozes.get(issue.id), issue.extensionCount),
+        key: reminderKey(issue.id, stage, issue.snoozeEnd, issue.extensionCount),
         alsoSettles: [],
       }),
     ),
   );
-  const groups = slotGroups(state, dueNow);
+  const groups = slotGroups(state.candidates, dueNow);
   const passed = state.candidates.filter(
-    (c): c is Candidate & { deadline: Date } => c.deadline !== null && dueNow.get(c)?.redraw === true,
+    (c): c is Candidate & { passedKey: string } => c.passedKey !== undefined && dueNow.get(c)?.redraw === true,
   );
   // Every claim the sweep looks at, once; what it claims itself is added as it goes (the index is set from them).
   const done = await claimedKeys(db, [
     ...dues.flatMap((d) => d.map((t) => t.key)),
-    ...groups.flatMap((g) => [
-      slotKey(g.target.unitId, g.slot),
-      ...g.escalations.map((e) => reminderKey(e.issueId, "escalate", undefined, e.round)),
-    ]),
-    ...passed.map((c) => passedKey(c.id, c.deadline)),
+    ...groups.flatMap((g) => [slotKey(g.target.unitId, g.slot), ...g.issues.map((issue) => issue.escalation.key)]),
+    ...passed.map((c) => c.passedKey),
   ]);
   // The first thread reminder of each issue not sent yet; a regular rung settles the snooze's reminder too.
   const threads = dues.flatMap((d) => {
@@ -454,7 +500,7 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
     notices.push({
       key: item.key,
       chatId,
-      summary: `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${state.chatName(chatId)}`,
+      summary: `#${item.issue.number} ${RUNG_LABELS[item.stage]} → ${clocks.nameOf(chatId)}`,
     });
     if (!options.dryRun) for (const key of [item.key, ...item.alsoSettles]) done.add(key);
   }
@@ -464,18 +510,20 @@ export async function runReminderSweep(deps: JobDeps, now: Date, options: SweepO
   for (const group of groups) {
     // This slot's card went out already: what came due since waits for the next slot.
     if (done.has(slotKey(group.target.unitId, group.slot))) continue;
-    const pending = group.escalations.filter((e) => !done.has(reminderKey(e.issueId, "escalate", undefined, e.round)));
+    const pending = group.issues.filter((issue) => !done.has(issue.escalation.key));
     if (pending.length === 0) continue;
-    const sent = options.dryRun ? pending : await sendEscalation(deps, { ...group, escalations: pending }, now);
+    const sent = options.dryRun
+      ? pending
+      : await sendEscalation(deps, state.ladders, { ...group, issues: pending }, now);
     if (sent.length === 0) continue;
     if (!options.dryRun) {
       done.add(slotKey(group.target.unitId, group.slot));
-      for (const e of sent) done.add(reminderKey(e.issueId, "escalate", undefined, e.round));
+      for (const issue of sent) done.add(issue.escalation.key);
     }
     for (const chatId of group.target.chatIds) {
       const summary = escalationSummary(
-        sent.map((e) => e.item.number),
-        state.chatName(chatId),
+        sent.map((issue) => issue.number),
+        clocks.nameOf(chatId),
       );
       notices.push({ key: escalationMessageKey(chatId, group.slot), chatId, summary });
     }
@@ -537,9 +585,9 @@ async function returnParked(deps: JobDeps, now: Date, options: SweepOptions): Pr
 /** Thread reminders (or cards redrawn) claimed and queued per transaction. */
 const REMINDERS_PER_TRANSACTION = 50;
 
-/** Claim key of the redraw of an issue's card once its deadline (given in ms) has passed. */
-function passedKey(issueId: number, deadline: Date): string {
-  return `card-overdue:${issueId}:${deadline.getTime()}`;
+/** Claim key of the redraw of an issue's card once its deadline (Unix milliseconds) has passed. */
+function passedKey(issueId: number, deadline: number): string {
+  return `card-overdue:${issueId}:${deadline}`;
 }
 
 /**
@@ -549,12 +597,12 @@ function passedKey(issueId: number, deadline: Date): string {
  */
 async function redrawPassedCards(
   deps: JobDeps,
-  passed: readonly (Candidate & { deadline: Date })[],
+  passed: readonly (Candidate & { passedKey: string })[],
   done: Set<string>,
   now: Date,
 ): Promise<void> {
   const due = passed
-    .map((issue) => ({ keys: [passedKey(issue.id, issue.deadline)], issueId: issue.id }))
+    .map((issue) => ({ keys: [issue.passedKey], issueId: issue.id }))
     .filter((w) => !w.keys.some((key) => done.has(key)));
   for (let i = 0; i < due.length; i += REMINDERS_PER_TRANSACTION) {
     const batch = due.slice(i, i + REMINDERS_PER_TRANSACTION);
@@ -574,24 +622,24 @@ async function redrawPassedCards(
   }
 }
 
-/** Outbox key of the escalation card of one slot in one leader group. */
-function escalationMessageKey(chatId: string, slot: Date): string {
-  return `escalate:${chatId}:${slot.toISOString()}`;
+/** Outbox key of the escalation card of one slot (Unix milliseconds) in one leader group. */
+function escalationMessageKey(chatId: string, slot: number): string {
+  return `escalate:${chatId}:${slotText(slot)}`;
 }
 
 /**
  * The escalations a sweep may send (what is due for each issue at its instant, `dueNow`), by target: those that came
  * due at or before the target's latest slot (and are not more than a week past the slot they were due for).
  */
-function slotGroups(state: LadderState, dueNow: ReadonlyMap<Candidate, RemindersDue>): SlotGroup[] {
+function slotGroups(candidates: readonly Candidate[], dueNow: ReadonlyMap<Candidate, RemindersDue>): SlotGroup[] {
   const groups = new Map<number, SlotGroup>();
-  for (const issue of state.candidates) {
-    const escalation = state.escalationOf(issue);
+  for (const issue of candidates) {
     const slot = dueNow.get(issue)?.escalationSlot;
-    if (!escalation || !slot) continue;
-    const group = groups.get(escalation.target.unitId) ?? { target: escalation.target, slot, escalations: [] };
-    group.escalations.push(escalation);
-    groups.set(escalation.target.unitId, group);
+    if (!isEscalated(issue) || slot === undefined) continue;
+    const { target } = issue.escalation;
+    const group = groups.get(target.unitId) ?? { target, slot, issues: [] };
+    group.issues.push(issue);
+    groups.set(target.unitId, group);
   }
   return [...groups.values()];
 }
@@ -608,6 +656,7 @@ async function nextReminderAt(
   until: Date | null,
 ): Promise<Date | null> {
   const { db, timeZone } = deps;
+  const a = after.getTime();
   // What the index puts at or before `after` (due, or changed since it was looked at): read and its index kept.
   const state = await loadLadderState(db, after, timeZone);
   await keepIndex(
@@ -616,7 +665,7 @@ async function nextReminderAt(
     after,
     await claimedKeys(
       db,
-      state.candidates.flatMap((issue) => doneKeys(state, issue, after, timeZone)),
+      state.candidates.flatMap((issue) => doneKeys(issue, a)),
     ),
   );
   // Then what it puts later: a send comes no earlier than the index says.
@@ -629,7 +678,7 @@ async function nextReminderAt(
   let best = until?.getTime() ?? Number.POSITIVE_INFINITY;
   let found = false;
   const consider = (at: number) => {
-    if (at > after.getTime() && at <= best) {
+    if (at > a && at <= best) {
       best = at;
       found = true;
     }
@@ -637,11 +686,11 @@ async function nextReminderAt(
   for (const look of [state, later]) {
     const done = await claimedKeys(
       db,
-      look.candidates.flatMap((issue) => doneKeys(look, issue, after, timeZone)),
+      look.candidates.flatMap((issue) => doneKeys(issue, a)),
     );
     for (const issue of look.candidates) {
-      const at = nextReminderSend(look.factsOf(issue), doneOf(look, issue, done), after);
-      if (at) consider(at.getTime());
+      const at = nextReminderSend(issue, new LadderClaims(issue, done), a);
+      if (at !== null) consider(at);
     }
   }
   const parked = await db.issue.findFirst({
@@ -705,31 +754,27 @@ async function sendThreadReminders(
  * it claimed, in one transaction. A slot claimed elsewhere sends nothing; a slot whose issues all became moot is
  * given back.
  */
-async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promise<Escalation[]> {
+async function sendEscalation(deps: JobDeps, ladders: Ladders, group: SlotGroup, now: Date): Promise<Escalated[]> {
   const { target, slot } = group;
   try {
     return await transaction(deps.db, async (tx) => {
       const key = slotKey(target.unitId, slot);
-      if (!(await claimOnce(tx, key, "reminder.escalation", { unitId: target.unitId, slot: slot.toISOString() }))) {
+      if (!(await claimOnce(tx, key, "reminder.escalation", { unitId: target.unitId, slot: slotText(slot) }))) {
         return [];
       }
-      const work = group.escalations.map((escalation) => ({
-        escalation,
-        keys: [reminderKey(escalation.issueId, "escalate", undefined, escalation.round)],
-        issueId: escalation.issueId,
-      }));
-      const claimed = (await claimAllWhile(tx, work, "reminder", REMINDED_STATUSES)).map((w) => w.escalation);
+      const work = group.issues.map((issue) => ({ issue, keys: [issue.escalation.key], issueId: issue.id }));
+      const claimed = (await claimAllWhile(tx, work, "reminder", REMINDED_STATUSES)).map((w) => w.issue);
       if (claimed.length === 0) {
         await tx.jobRun.delete({ where: { key } });
         return [];
       }
       const accountable = await accountableOf(
         tx,
-        claimed.map((c) => c.issueId),
+        claimed.map((c) => c.id),
       );
-      const items = claimed.flatMap((c) => {
-        const people = accountable.get(c.issueId);
-        return people ? [{ ...c.item, accountable: people }] : [];
+      const items = claimed.flatMap((issue) => {
+        const people = accountable.get(issue.id);
+        return people ? [{ ...escalationItem(ladders, issue), accountable: people }] : [];
       });
       const cards = escalationCards(items, now, deps.timeZone);
       for (const chatId of target.chatIds) {
@@ -750,6 +795,19 @@ async function sendEscalation(deps: JobDeps, group: SlotGroup, now: Date): Promi
     deps.log.warn({ err: error, chatIds: target.chatIds }, "escalation not sent; trying again on the next sweep");
     return [];
   }
+}
+
+/** An issue's line in an escalation card, with the names of the org snapshot (who answers for it is read when sent). */
+function escalationItem(ladders: Ladders, issue: Escalated): Omit<EscalationItem, "accountable"> {
+  const { category, grid, point } = filedUnder(ladders.org, issue);
+  return {
+    number: issue.number,
+    category: category?.name ?? null,
+    community: gridEscalation(ladders, issue.gridId).community,
+    grid: grid?.name ?? null,
+    point: point?.name ?? null,
+    deadline: new Date(issue.deadline),
+  };
 }
 
 /** The reminder ladder: before the deadline, at it, and the escalation to the leader groups. */

@@ -15,6 +15,7 @@
  */
 
 import type { Db } from "../db/client.ts";
+import type { Org } from "../db/org-queries.ts";
 import { dialectOf } from "../db/sql-dialect.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 
@@ -31,16 +32,25 @@ export interface IndexedRow {
   stored: number | null;
 }
 
-/** The columns of an {@link IndexedRow}, for a statement on "Issue" that reads the index `column`. */
-export function indexedColumns(db: Db, column: IndexColumn): Prisma.Sql {
+/** The values of an {@link IndexedRow} in its order, for a statement on "Issue" that reads the index `column`. */
+export function indexedValues(
+  db: Db,
+  column: IndexColumn,
+): [id: Prisma.Sql, updatedAt: Prisma.Sql, stored: Prisma.Sql] {
   const { epochMs } = dialectOf(db);
-  return Prisma.sql`"Issue"."id", ${epochMs('"Issue"."updatedAt"')} AS "updatedAt", ${epochMs(`"Issue"."${column}"`)} AS "stored"`;
+  return [Prisma.sql`"Issue"."id"`, epochMs('"Issue"."updatedAt"'), epochMs(`"Issue"."${column}"`)];
 }
 
-/** One issue's index as read and as it should be. */
+/** The columns of an {@link IndexedRow}, for a statement on "Issue" that reads the index `column`. */
+export function indexedColumns(db: Db, column: IndexColumn): Prisma.Sql {
+  const [id, updatedAt, stored] = indexedValues(db, column);
+  return Prisma.sql`${id}, ${updatedAt} AS "updatedAt", ${stored} AS "stored"`;
+}
+
+/** One issue's index as read and as it should be (Unix milliseconds). */
 export interface IndexEntry {
   row: IndexedRow;
-  next: Date | null;
+  next: number | null;
 }
 
 /**
@@ -50,10 +60,9 @@ export interface IndexEntry {
  */
 export async function setIndex(db: Db, column: IndexColumn, now: Date, entries: readonly IndexEntry[]): Promise<void> {
   const t = now.getTime();
-  const changed = entries.filter(({ row: { stored }, next }) => {
-    const n = next?.getTime() ?? null;
-    return stored !== n && !(stored !== null && n !== null && stored <= t && n <= t);
-  });
+  const changed = entries.filter(
+    ({ row: { stored }, next }) => stored !== next && !(stored !== null && next !== null && stored <= t && next <= t),
+  );
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   const index = Prisma.raw(`"${column}"`);
   for (let i = 0; i < changed.length; i += WRITES_PER_STATEMENT) {
@@ -61,7 +70,7 @@ export async function setIndex(db: Db, column: IndexColumn, now: Date, entries: 
     // SQLite find the issues by id: joining by the other conditions alone, it read every issue.
     const values = changed.slice(i, i + WRITES_PER_STATEMENT).map(
       ({ row, next }) => Prisma.sql`(CAST(${row.id} AS INTEGER), CAST(${date(row.updatedAt)} AS TIMESTAMP(3)),
-        CAST(${date(row.stored)} AS TIMESTAMP(3)), CAST(${next} AS TIMESTAMP(3)))`,
+        CAST(${date(row.stored)} AS TIMESTAMP(3)), CAST(${date(next)} AS TIMESTAMP(3)))`,
     );
     await db.$executeRaw`WITH "kept" ("id", "updatedAt", "stored", "next") AS (VALUES ${Prisma.join(values)})
       UPDATE "Issue" SET ${index} = "kept"."next" FROM "kept"
@@ -85,10 +94,9 @@ export interface OrgReview {
  */
 const keptUnder = new Set<string>();
 
-/** Reads whether the org changed since the sweep `name` last kept its index in this process. */
-export async function orgReview(db: Db, name: string): Promise<OrgReview> {
-  const revision = await db.orgRevision.findUnique({ where: { id: 1 }, select: { token: true } });
-  const key = `${name}:${revision?.token ?? ""}`;
+/** Whether the org (as of the snapshot `org`) changed since the sweep `name` last kept its index in this process. */
+export function orgReview(org: Org, name: string): OrgReview {
+  const key = `${name}:${org.revision}`;
   const stale = !keptUnder.has(key);
   return {
     stale,

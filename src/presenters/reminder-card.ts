@@ -116,7 +116,7 @@ export function accountabilityText(a: Accountable): string {
  */
 export function reminderCard(view: ReminderView, now: Date, timeZone: string): Card {
   // Reminders are only for issues still waiting for a fix, so past the deadline is overdue (domain/metrics).
-  const overdue = view.stage === "deadline" || isPastDeadline(view.deadline, now);
+  const overdue = view.stage === "deadline" || isPastDeadline(view.deadline.getTime(), now.getTime());
   const n = `#${view.number}`;
   const phrase = deadlinePhrase(view.deadline, now, timeZone);
   const title = REMINDER_CARD.title(n, phrase, view.stage === "again");

@@ -111,7 +111,7 @@ describe("reminder sweep", () => {
     });
     expect(await sweep("2026-11-23 13:59")).toEqual([]);
     const again = await sweep("2026-11-23 14:00");
-    expect(again.map((n) => n.key)).toEqual([reminderKey(id, "again", sh("2026-11-23 14:00"))]);
+    expect(again.map((n) => n.key)).toEqual([reminderKey(id, "again", sh("2026-11-23 14:00").getTime())]);
     expect((await f.outbox()).at(-1)?.content).toContain("⏰ #3004 再次提醒：距整改期限还有 1 小时（今天 15:00 前）");
     expect(await sweep("2026-11-23 14:01")).toEqual([]);
 
@@ -126,7 +126,7 @@ describe("reminder sweep", () => {
     expect(await sweep("2026-11-23 15:31")).toEqual([]);
     expect((await f.outbox()).map((r) => r.key)).toEqual([
       reminderKey(id, "before"),
-      reminderKey(id, "again", sh("2026-11-23 14:00")),
+      reminderKey(id, "again", sh("2026-11-23 14:00").getTime()),
       reminderKey(id, "deadline"),
     ]);
   });
@@ -304,7 +304,7 @@ describe("reminder sweep", () => {
       });
       expect(await sweep("2026-11-23 13:05")).toEqual([]);
       expect((await sweep("2026-11-23 13:10")).map((n) => n.key)).toEqual([
-        reminderKey(id, "again", sh("2026-11-23 13:10")),
+        reminderKey(id, "again", sh("2026-11-23 13:10").getTime()),
       ]);
     });
 
