@@ -538,7 +538,7 @@ function returnKey(issueId: number, until: number): string {
 }
 
 /**
- * Parked issues whose day has come by `now`, their day in Unix milliseconds, read by the index of the day: the status
+ * Parked issues whose day has come by `now`, their day in Unix milliseconds, read by the index of the day, earliest first: the status
  * is compared as `"status" || ''` so that SQLite (which keeps no statistics to choose by) does not read every open
  * issue by the index of the status instead.
  */
@@ -546,7 +546,8 @@ function parkedDueBy(db: Db, now: Date) {
   return db.$queryRaw<{ id: number; number: number; parkedUntil: number; sourceChatId: string | null }[]>`
     SELECT "id", "number", ${dialectOf(db).epochMs('"Issue"."parkedUntil"')} AS "parkedUntil", "sourceChatId"
     FROM "Issue" WHERE "parkKind" IS NOT NULL AND "parkedUntil" <= ${now}
-      AND "status" || '' IN (${Prisma.join(REMINDED_STATUSES)})`;
+      AND "status" || '' IN (${Prisma.join(REMINDED_STATUSES)})
+    ORDER BY "parkedUntil", "id"`;
 }
 
 /**
