@@ -38,6 +38,7 @@ import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../ops/metrics.ts";
 import { ensureCatalogue } from "../org/catalogue.ts";
+import { limitHeapGrowth } from "./limit-heap-growth.ts";
 
 /** A running bot. */
 export interface Riqing {
@@ -89,6 +90,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   const lark = config.lark;
   if (!lark) throw new Error("createRiqing needs Lark credentials (the sandbox provides its emulator's)");
   const now = options.now ?? (() => new Date());
+  limitHeapGrowth();
   const applied = await migrate(config.databaseUrl);
   if (applied.length) log.info({ applied }, "database migrated");
   const db = await openDb(config.databaseUrl);

@@ -1,6 +1,6 @@
 import { Converter } from "opencc-js/t2cn";
-import { pinyin } from "pinyin-pro";
 import { addWords, loadSegmenter, segment } from "./segment.ts";
+import { soundOf } from "./sound-of.ts";
 
 /** A named place (a grid or a point) that chat text can mention, under its name or any alias. */
 export interface PlaceCandidate {
@@ -173,23 +173,6 @@ interface Vocabulary {
 }
 
 const vocabularies = new WeakMap<readonly CategoryCandidate[], Vocabulary>();
-const soundCache = new Map<string, string>();
-
-/**
- * The usual toneless reading of one character ("冲" and "充" → chong, "了" → le); a character that is not Han reads
- * as itself. Two characters that read alike are what pinyin input confuses.
- */
-function soundOf(char: string): string {
-  let sound = soundCache.get(char);
-  if (sound === undefined) {
-    const readings = /\p{Script=Han}/u.test(char)
-      ? pinyin(char, { toneType: "none", type: "array", multiple: true })
-      : [];
-    sound = readings[0] ?? char;
-    soundCache.set(char, sound);
-  }
-  return sound;
-}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
