@@ -8,13 +8,15 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 /**
  * Where Chinese may be written in src/ (ARCHITECTURE.md, "Texts"): the texts room, each browser page's own texts
- * file, and data that is Chinese by nature — the standard category catalogue, the demo's people and photos, and the
- * emulator, which stands apart and speaks for Feishu. Everywhere else a Chinese string comes from one of these.
+ * file, and data that is Chinese by nature — the standard category catalogue, the demo's people and photos, the
+ * characters' readings matching compares homophones by (generated), and the emulator, which stands apart and speaks
+ * for Feishu. Everywhere else a Chinese string comes from one of these.
  */
 const HOMES: readonly RegExp[] = [
   /^src\/texts\//,
   /^src\/[a-z]+\/page\/texts\.ts$/,
   /^src\/org\/catalogue\.ts$/,
+  /^src\/domain\/char-sounds\.ts$/,
   /^src\/sandbox\/(seed-demo|sample-photos)\.ts$/,
   /^src\/emulator\//,
 ];
