@@ -1,6 +1,6 @@
 // behaviour §15
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { briefingNumber, peekBriefingNumber } from "../../src/db/briefing-numbers.ts";
@@ -25,11 +25,11 @@ import {
   talkHeader,
 } from "../../src/texts/briefing.ts";
 import { type DocxContent, readDocx } from "../support/docx.ts";
+import { haveOfficeTools, OFFICE } from "../support/office.ts";
 import { type IssueSeed, seededDb, sh } from "./stats-fixture.ts";
 
-/** LibreOffice renders the document to PDF; poppler's tools read the PDF (as for the ledger, test/reports/ledger-print.test.ts). */
-const OFFICE = "/usr/bin/libreoffice";
-const HAVE_TOOLS = existsSync(OFFICE) && existsSync("/usr/bin/pdftotext");
+/** LibreOffice renders the document to PDF; poppler's tools read the PDF (as for the ledger). */
+const HAVE_TOOLS = haveOfficeTools("writer", "the briefing PDF rendering test");
 /** RIQING_SCREENSHOTS=docs refreshes the rendered page README shows; otherwise it goes to test-results/. */
 const SHOT_DIR = join(
   import.meta.dirname,

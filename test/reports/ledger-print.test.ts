@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -7,18 +7,10 @@ import { exportLedger } from "../../src/reports/export-ledger.ts";
 import { PRINT_THUMBNAIL_ISSUES } from "../../src/reports/ledger-workbook.ts";
 import { samplePhoto } from "../../src/sandbox/sample-photos.ts";
 import { LEDGER_SHEET_NAMES } from "../../src/texts/ledger.ts";
+import { haveOfficeTools, OFFICE } from "../support/office.ts";
 import { HOUR, type IssueSeed, seededDb, sh } from "./stats-fixture.ts";
 
-/** LibreOffice renders the workbook to PDF; poppler's tools read the PDF. Both from Debian packages. */
-const OFFICE = "/usr/bin/libreoffice";
-const POPPLER = "/usr/bin/pdftotext";
-const HAVE_TOOLS = existsSync(OFFICE) && existsSync(POPPLER);
-if (!HAVE_TOOLS) {
-  console.warn(
-    `SKIPPED the ledger PDF rendering test: ${existsSync(OFFICE) ? POPPLER : OFFICE} not found. Run ` +
-      "scripts/install-libreoffice.sh (Debian: libreoffice-calc and poppler-utils) to run it.",
-  );
-}
+const HAVE_TOOLS = haveOfficeTools("calc", "the ledger PDF rendering test");
 
 /** RIQING_SCREENSHOTS=docs refreshes the rendered page README shows; otherwise it goes to test-results/. */
 const SHOT_DIR = join(
