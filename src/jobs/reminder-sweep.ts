@@ -538,9 +538,9 @@ function returnKey(issueId: number, until: number): string {
 }
 
 /**
- * Parked issues whose day has come by `now`, their day in Unix milliseconds, read by the index of the day, earliest first: the status
- * is compared as `"status" || ''` so that SQLite (which keeps no statistics to choose by) does not read every open
- * issue by the index of the status instead.
+ * Parked issues whose day has come by `now`, earliest first, their day in Unix milliseconds, read by the index of
+ * the day: the status is compared as `"status" || ''` so that SQLite (which keeps no statistics to choose by) does
+ * not read every open issue by the index of the status instead.
  */
 function parkedDueBy(db: Db, now: Date) {
   return db.$queryRaw<{ id: number; number: number; parkedUntil: number; sourceChatId: string | null }[]>`
