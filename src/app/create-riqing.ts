@@ -8,10 +8,10 @@ import { answerElsewhere } from "../commands/answer-elsewhere.ts";
 import { BackgroundTasks } from "../commands/background.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
-import type { Config } from "../config/env.ts";
+import { type Config, secretsOf } from "../config/env.ts";
 import { type Db, openDb, postgresOf } from "../db/client.ts";
 import { databaseInfo } from "../db/database-info.ts";
-import { closeInboxDb, openInboxDb } from "../db/inbox-db.ts";
+import { closeInboxDb, inboxFile, openInboxDb } from "../db/inbox-db.ts";
 import { AdvisoryLaneLocks } from "../db/lane-locks.ts";
 import { migrate } from "../db/migrate.ts";
 import { orgOf } from "../db/org-queries.ts";
@@ -25,19 +25,19 @@ import { createRouter, type RouterExtensions } from "../features/router.ts";
 import { statsCommand } from "../features/stats-command.ts";
 import { createApp } from "../http/app.ts";
 import { Scheduler } from "../jobs/scheduler.ts";
+import { AnswerSlots } from "../lark/answer-slots.ts";
 import { fileTypeOf, LarkClient } from "../lark/client.ts";
 import { LarkCode } from "../lark/errors.ts";
 import { Inbox } from "../lark/inbox.ts";
 import { OutboxSender } from "../lark/outbox.ts";
 import { downloadMessageImages, ImageKeys } from "../lark/photos.ts";
-import { type LongConnection, startLongConnection } from "../lark/receivers/long-connection.ts";
-import { createSink } from "../lark/receivers/sink.ts";
-import { createWebhookHandler } from "../lark/receivers/webhook.ts";
+import type { IntakeThread } from "../lark/receivers/intake-thread.ts";
 import { SharedPacer } from "../lark/shared-pacer.ts";
 import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../ops/metrics.ts";
 import { ensureCatalogue } from "../org/catalogue.ts";
+import { BotClock } from "./bot-clock.ts";
 import { limitHeapGrowth } from "./limit-heap-growth.ts";
 
 /** A running bot. */
@@ -51,14 +51,17 @@ export interface Riqing {
   /** Work beside the chats (ledger exports); `idle()` waits for it. */
   background: BackgroundTasks;
   metrics: Metrics;
-  /** The port the HTTP server listens on once started (useful when started on port 0). */
+  /** The public port (the intake thread's) once started (useful when started on port 0). */
   port: number;
   botOpenId: string;
   /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
   tick(): Promise<void>;
   /** Waits until the scheduled runs started so far (the one at start included) are done. */
   scheduled(): Promise<void>;
-  /** Starts the queues, the schedules, the HTTP server and (in ws mode) the long connection. */
+  /**
+   * Starts the queues, the schedules, the bot's app and the intake thread (lark/receivers/intake-thread.ts), which
+   * holds the public port and, in ws mode, the long connection.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -67,7 +70,7 @@ export interface Riqing {
 export interface RiqingOptions {
   log: Logger;
   /** The bot's clock; the sandbox passes its virtual clock. */
-  now?: () => Date;
+  clock?: BotClock;
   extensions?: RouterExtensions;
   /** Run the schedules on their own (default). Tests turn this off and call tick() at the instants they choose. */
   schedule?: boolean;
@@ -89,7 +92,8 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
   const { log } = options;
   const lark = config.lark;
   if (!lark) throw new Error("createRiqing needs Lark credentials (the sandbox provides its emulator's)");
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? new BotClock();
+  const now = clock.now;
   limitHeapGrowth();
   const applied = await migrate(config.databaseUrl);
   if (applied.length) log.info({ applied }, "database migrated");
@@ -212,12 +216,15 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
     cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
+  // Card callbacks wait on the intake thread for the answers the inbox hands over (lark/answer-slots.ts).
+  const answerSlots = new SharedArrayBuffer(AnswerSlots.SIZE * Int32Array.BYTES_PER_ELEMENT);
+  let intake: IntakeThread | undefined;
   const inbox = new Inbox(db, inboxDb, createRouter(deps, extensions), log, metrics, {
     ...(lanes && { lanes }),
     afterEach: queued,
+    answers: { cells: new Int32Array(answerSlots), deliver: (slot, answer) => intake?.deliver(slot, answer) },
   });
 
-  const sink = createSink(inbox, log);
   let feed: BoardFeed | undefined;
   const apiContext = {
     db,
@@ -247,16 +254,6 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         },
       },
     ],
-    ...(lark.eventMode === "webhook" && {
-      larkEvents: createWebhookHandler({
-        encryptKey: lark.encryptKey,
-        verificationToken: lark.verificationToken,
-        sink,
-        log,
-        onRejected: (reason) => metrics.rejected(reason),
-        now: () => now().getTime(),
-      }),
-    }),
     board: (router) => {
       feed = boardRoutes(router, {
         db,
@@ -288,7 +285,6 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
 
   const scheduler = new Scheduler({ deps, clock: now, log, afterEach: queued });
   let server: Server | undefined;
-  let connection: LongConnection | undefined;
   const riqing: Riqing = {
     db,
     inboxDb,
@@ -306,26 +302,49 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       outbox.start();
       await resumeLedgerExports(deps);
       if (options.schedule ?? true) scheduler.start();
-      server = await listen(app.callback(), config.port, config.host);
-      riqing.port = (server.address() as { port: number }).port;
+      // The bot's app listens on loopback only; the intake thread forwards to it what is not Lark's.
+      server = await listen(app.callback(), 0, "127.0.0.1");
+      // Imported when started, so that a build puts the thread's module in a file of its own (scripts/build.js).
+      const { startIntakeThread } = await import("../lark/receivers/intake-thread.ts");
+      intake = await startIntakeThread(
+        {
+          host: config.host,
+          port: config.port,
+          appPort: (server.address() as { port: number }).port,
+          ...(lark.eventMode === "webhook" && {
+            webhook: { encryptKey: lark.encryptKey, verificationToken: lark.verificationToken },
+          }),
+          ...(lark.eventMode === "ws" && {
+            longConnection: { appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain },
+          }),
+          inboxUrl: postgres ? config.databaseUrl : `file:${inboxFile(config.databaseUrl)}`,
+          answerSlots,
+          clockShift: clock.shift.buffer as SharedArrayBuffer,
+          logLevel: log.level,
+          secrets: secretsOf(config),
+        },
+        {
+          stored: (events) => inbox.arrived(events),
+          received: (eventType, outcome) => metrics.received(eventType, outcome),
+          rejected: (reason) => metrics.rejected(reason),
+        },
+        log,
+      );
+      riqing.port = intake.port;
       log.info({ host: config.host, port: riqing.port, eventMode: lark.eventMode }, "riqing started");
-      if (lark.eventMode === "ws") {
-        connection = startLongConnection({
-          appId: lark.appId,
-          appSecret: lark.appSecret,
-          domain: lark.domain,
-          sink,
-          log,
-        });
-      }
     },
     async stop() {
       await scheduler.stop();
-      connection?.close();
-      // Open board streams never end on their own, and the server waits for open responses before it closes.
+      // Open board streams never end on their own, and the servers wait for open responses before they close.
       feed?.close();
+      await intake?.stop();
       const open = server;
-      if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
+      if (open) {
+        await new Promise<void>((resolve) => {
+          open.close(() => resolve());
+          open.closeIdleConnections();
+        });
+      }
       await inbox.stop();
       await lanes?.close();
       await background.idle();

@@ -14,8 +14,6 @@ export interface AppOptions {
   log: Logger;
   metrics: Metrics;
   health: HealthCheck[];
-  /** The webhook handler for POST /lark/events, in webhook mode only: nothing else may post events. */
-  larkEvents?: (ctx: Koa.Context) => Promise<void>;
   /** The open doors for people and other systems: the 挂图作战 board and the Open311 API. */
   board?: (router: Router) => void;
   api?: (router: Router) => void;
@@ -23,11 +21,13 @@ export interface AppOptions {
   extend?: (router: Router) => void;
 }
 
-/** The HTTP surface: Lark events (webhook mode), health, metrics, the board and the Open311 API (and the sandbox when extended). */
+/**
+ * The HTTP surface behind the intake thread (lark/receivers/intake-thread.ts), which takes Lark's events itself and
+ * forwards everything else here: health, metrics, the board and the Open311 API (and the sandbox when extended).
+ */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa();
   const router = new Router();
-  if (options.larkEvents) router.post("/lark/events", options.larkEvents);
   router.get("/healthz", async (ctx) => {
     const details: Record<string, unknown> = {};
     const results = await Promise.all(
@@ -52,32 +52,41 @@ export function createApp(options: AppOptions): Koa {
   options.board?.(router);
   options.api?.(router);
   options.extend?.(router);
-  app.use(async (ctx, next) => {
-    // A graceful stop closes the server, but a connection kept alive goes on carrying requests: those get 503
-    // (Lark delivers again later), and answers close their connection so the stop need not wait for it.
-    if (!listening(ctx)) {
-      ctx.set("Connection", "close");
-      ctx.status = 503;
-      ctx.body = { error: "shutting down" };
-      return;
-    }
-    await next();
-    if (!listening(ctx)) ctx.set("Connection", "close");
-  });
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      options.log.error({ err: error, path: ctx.path }, "request failed");
-      ctx.status = 500;
-      ctx.body = { error: "internal error" };
-    }
-  });
+  app.use(refuseWhenClosed);
+  app.use(answerFailures(options.log));
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }
 
+/**
+ * A graceful stop closes the server, but a connection kept alive goes on carrying requests: those get 503 (Lark
+ * delivers again later), and answers close their connection so the stop need not wait for it.
+ */
+export async function refuseWhenClosed(ctx: Koa.Context, next: Koa.Next): Promise<void> {
+  if (!listening(ctx)) {
+    ctx.set("Connection", "close");
+    ctx.status = 503;
+    ctx.body = { error: "shutting down" };
+    return;
+  }
+  await next();
+  if (!listening(ctx)) ctx.set("Connection", "close");
+}
+
+/** A request that fails unexpectedly is logged and answered 500. */
+export function answerFailures(log: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      log.error({ err: error, path: ctx.path }, "request failed");
+      ctx.status = 500;
+      ctx.body = { error: "internal error" };
+    }
+  };
+}
+
 /** False once the server that accepted this request's connection was closed. */
-function listening(ctx: Koa.Context): boolean {
+export function listening(ctx: Koa.Context): boolean {
   return (ctx.req.socket as Socket & { server?: Server }).server?.listening !== false;
 }

@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import type * as Lark from "@larksuiteoapi/node-sdk";
+import { createDecipheriv, createHash, timingSafeEqual } from "node:crypto";
 import type { Context } from "koa";
 import { BodyError, readBody } from "../../access/read-body.ts";
 import type { Logger } from "../../log.ts";
 import { type FlatEvent, flatEventSchema, HANDLED_EVENT_TYPES } from "../envelope.ts";
-import { lark } from "../sdk.ts";
 import type { ReceiverSink } from "./sink.ts";
 
 /** Largest body Riqing reads; Lark's own events are far smaller. */
@@ -46,7 +44,8 @@ class HttpProblem extends Error {
  * Card callbacks get the sink's inline answer in the response body.
  */
 export function createWebhookHandler(options: WebhookOptions): (ctx: Context) => Promise<void> {
-  const cipher = options.encryptKey ? new lark.AESCipher(options.encryptKey) : undefined;
+  // Lark encrypts with AES-256-CBC under the SHA-256 of the Encrypt Key (not the SDK's AESCipher: see intake-thread.ts).
+  const key = options.encryptKey ? createHash("sha256").update(options.encryptKey).digest() : undefined;
   const now = options.now ?? Date.now;
 
   async function handle(ctx: Context): Promise<void> {
@@ -55,8 +54,8 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
     const encrypted = typeof outer.encrypt === "string";
     let body: Record<string, unknown> = outer;
     if (encrypted) {
-      if (!cipher) throw new HttpProblem(400, "encrypted body but LARK_ENCRYPT_KEY is not set");
-      body = parseJson(decrypt(cipher, outer.encrypt as string));
+      if (!key) throw new HttpProblem(400, "encrypted body but LARK_ENCRYPT_KEY is not set");
+      body = parseJson(decrypt(key, outer.encrypt as string));
     }
 
     if (body.type === "url_verification") {
@@ -165,9 +164,12 @@ function parseJson(text: string): Record<string, unknown> {
   throw new HttpProblem(400, "malformed JSON");
 }
 
-function decrypt(cipher: Lark.AESCipher, data: string): string {
+/** An encrypted body's plain text: base64 of a 16-byte IV and the ciphertext, PKCS#7 padded. */
+function decrypt(key: Buffer, data: string): string {
   try {
-    return cipher.decrypt(data);
+    const bytes = Buffer.from(data, "base64");
+    const decipher = createDecipheriv("aes-256-cbc", key, bytes.subarray(0, 16));
+    return Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]).toString("utf8");
   } catch {
     throw new HttpProblem(401, "cannot decrypt");
   }

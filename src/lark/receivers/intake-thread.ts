@@ -1,0 +1,308 @@
+/**
+ * The intake thread (issue 17): Lark's events are received, verified, stored and acknowledged on a worker thread of
+ * their own, so an acknowledgement never waits for the processing of earlier events, a digest sweep or a collection
+ * of the main thread's heap. The thread owns the bot's public HTTP port: it answers `POST /lark/events` itself (webhook
+ * mode) and forwards every other request (health, metrics, the board, the Open311 API, the sandbox) to the bot's app
+ * on a loopback port; in long-connection mode it also holds the long connection. It writes the inbox table over a
+ * connection of its own (libSQL on the inbox's SQLite file, or a small pg pool) and tells the main thread what it
+ * stored (lark/intake.ts); the main thread's Inbox processes it. Card answers travel back through shared memory
+ * (lark/answer-slots.ts). Its log lines go to the bot's logger.
+ *
+ * It loads no Prisma and, in webhook mode, not the Lark SDK either (the webhook decrypts with node:crypto): a thread
+ * of its own costs a V8 isolate, Koa and a database driver. The long connection needs the SDK's WSClient, so in that
+ * mode the thread holds a copy of the SDK too.
+ *
+ * The thread runs this very module (reports/module-thread.ts), marked in its workerData.
+ */
+
+import { Agent, request as forwardRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import Koa from "koa";
+import { pino } from "pino";
+import { isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
+import { answerFailures, listening, refuseWhenClosed } from "../../http/app.ts";
+import { createLogger, type Logger } from "../../log.ts";
+import { moduleThread } from "../../reports/module-thread.ts";
+import type { CardAnswer, InboxWriter, StoredEvent } from "../intake.ts";
+import { createSink } from "./sink.ts";
+
+/** The key in the worker's workerData that tells this module it runs as the intake thread. */
+const ROLE = "riqing.intakeThread";
+
+/** What the main thread gives the intake thread. */
+export interface IntakeSettings {
+  host: string;
+  /** The public port (0: any free one; the thread reports the one it got). */
+  port: number;
+  /** The loopback port of the bot's own app, where every other request goes. */
+  appPort: number;
+  /** Webhook mode: POST /lark/events is answered here. */
+  webhook?: { encryptKey?: string; verificationToken: string };
+  /** Long-connection mode. */
+  longConnection?: { appId: string; appSecret: string; domain: string };
+  /** The inbox's database: its SQLite file (db/inbox-db.ts) or the PostgreSQL database. */
+  inboxUrl: string;
+  /** The answer slots' memory (lark/answer-slots.ts). */
+  answerSlots: SharedArrayBuffer;
+  /** The bot clock's shift from the real one (app/bot-clock.ts), read for the webhook's timestamp window. */
+  clockShift: SharedArrayBuffer;
+  logLevel: string;
+  /** Secrets the thread's log lines are censored of, as the bot's are. */
+  secrets: string[];
+}
+
+/** Thread → main. */
+type Report =
+  | { type: "ready"; port: number }
+  | { type: "failed"; message: string }
+  | { type: "stored"; events: StoredEvent[] }
+  | { type: "received"; eventType: string; outcome: "stored" | "duplicate" }
+  | { type: "rejected"; reason: string }
+  | { type: "log"; line: string }
+  | { type: "stopped" };
+
+/** Main → thread. */
+type Order = { type: "answer"; slot: number; answer: CardAnswer | undefined } | { type: "stop" };
+
+/** What the main thread hears from the intake thread. */
+export interface IntakeListener {
+  stored(events: StoredEvent[]): void;
+  received(eventType: string, outcome: "stored" | "duplicate"): void;
+  rejected(reason: string): void;
+}
+
+/** The running intake thread, seen from the main thread. */
+export interface IntakeThread {
+  /** The public port it listens on. */
+  port: number;
+  /** Hands a card callback's answer to the receiver waiting in `slot`. */
+  deliver(slot: number, answer: CardAnswer | undefined): void;
+  /** Stops taking requests and events, lets the stores under way finish, and ends the thread. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the intake thread; resolves once it listens (and, in long-connection mode, has started connecting). Rejects
+ * when it cannot listen. Its log lines are written with `log`.
+ */
+export function startIntakeThread(
+  settings: IntakeSettings,
+  listener: IntakeListener,
+  log: Logger,
+): Promise<IntakeThread> {
+  const worker = moduleThread(import.meta.url, { workerData: { [ROLE]: settings } });
+  let stopped: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
+  return new Promise((resolve, reject) => {
+    let running = false;
+    worker.on("message", (report: Report) => {
+      switch (report.type) {
+        case "ready":
+          running = true;
+          resolve({
+            port: report.port,
+            deliver: (slot, answer) => worker.postMessage({ type: "answer", slot, answer } satisfies Order),
+            stop: async () => {
+              worker.postMessage({ type: "stop" } satisfies Order);
+              await ended;
+            },
+          });
+          return;
+        case "failed":
+          reject(new Error(report.message));
+          return;
+        case "stored":
+          listener.stored(report.events);
+          return;
+        case "received":
+          listener.received(report.eventType, report.outcome);
+          return;
+        case "rejected":
+          listener.rejected(report.reason);
+          return;
+        case "log":
+          relayLine(log, report.line);
+          return;
+        case "stopped":
+          stopped();
+      }
+    });
+    worker.on("error", (error) => {
+      if (!running) reject(error);
+      log.fatal({ err: error }, "the intake thread failed; Lark's events are not received");
+    });
+    worker.on("exit", (code) => {
+      stopped();
+      if (!running) reject(new Error(`the intake thread stopped with exit code ${code}`));
+    });
+  });
+}
+
+/** Writes a log line of the thread with the bot's logger, at its level, marked as the intake's. */
+function relayLine(log: Logger, line: string): void {
+  const {
+    level,
+    msg,
+    time: _time,
+    pid: _pid,
+    hostname: _hostname,
+    app: _app,
+    ...fields
+  } = JSON.parse(line) as {
+    level: number;
+    msg?: string;
+    [field: string]: unknown;
+  };
+  const label = pino.levels.labels[level] as pino.Level | undefined;
+  if (label) log[label]({ ...fields, thread: "intake" }, msg ?? "");
+}
+
+/** Request headers that belong to one connection, not to the request forwarded. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
+
+function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+}
+
+/** On the intake thread: receives, stores and acknowledges; forwards the rest. */
+async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSettings): Promise<void> {
+  const report = (message: Report) => port.postMessage(message);
+  const log = createLogger(
+    settings.logLevel,
+    { write: (line: string) => report({ type: "log", line }) },
+    settings.secrets,
+  );
+  const { Intake } = await import("../intake.ts");
+  const { AnswerSlots } = await import("../answer-slots.ts");
+  const { writer, close: closeWriter } = await openWriter(settings.inboxUrl);
+  const intake = new Intake(
+    writer,
+    {
+      stored: (events) => report({ type: "stored", events }),
+      received: (eventType, outcome) => report({ type: "received", eventType, outcome }),
+    },
+    log,
+    new AnswerSlots(settings.answerSlots),
+  );
+  const sink = createSink(intake, log);
+  const shift = new Float64Array(settings.clockShift);
+
+  const app = new Koa();
+  const agent = new Agent({ keepAlive: true });
+  const webhook = settings.webhook
+    ? (await import("./webhook.ts")).createWebhookHandler({
+        ...settings.webhook,
+        sink,
+        log,
+        onRejected: (reason) => report({ type: "rejected", reason }),
+        now: () => Date.now() + (shift[0] ?? 0),
+      })
+    : undefined;
+  app.use(refuseWhenClosed);
+  app.use(answerFailures(log));
+  app.use(async (ctx) => {
+    if (webhook && ctx.path === "/lark/events" && ctx.method === "POST") return webhook(ctx);
+    // Everything else is the bot's app's: the request and its answer are passed through as they stream.
+    ctx.respond = false;
+    const closing = !listening(ctx);
+    const upstream = forwardRequest({
+      host: "127.0.0.1",
+      port: settings.appPort,
+      method: ctx.method,
+      path: ctx.url,
+      headers: forwardable(ctx.req.headers),
+      agent,
+    });
+    upstream.on("response", (answer) => {
+      const headers = forwardable(answer.headers);
+      ctx.res.writeHead(answer.statusCode ?? 502, closing ? { ...headers, connection: "close" } : headers);
+      answer.pipe(ctx.res);
+    });
+    upstream.on("error", (error) => {
+      log.warn({ err: error, path: ctx.path }, "cannot reach the bot's app");
+      if (!ctx.res.headersSent) ctx.res.writeHead(502, { "content-type": "application/json" });
+      ctx.res.end(ctx.res.headersSent ? undefined : JSON.stringify({ error: "bot unavailable" }));
+    });
+    ctx.res.on("close", () => upstream.destroy());
+    ctx.req.pipe(upstream);
+  });
+
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const listeningServer = app.listen(settings.port, settings.host, () => resolve(listeningServer));
+      listeningServer.once("error", reject);
+    });
+  } catch (error) {
+    await closeWriter();
+    report({ type: "failed", message: String((error as Error).message ?? error) });
+    port.close();
+    return;
+  }
+  const connection = settings.longConnection
+    ? (await import("./long-connection.ts")).startLongConnection({ ...settings.longConnection, sink, log })
+    : undefined;
+  report({ type: "ready", port: (server.address() as { port: number }).port });
+
+  port.on("message", (order: Order) => {
+    if (order.type === "answer") {
+      intake.deliver(order.slot, order.answer);
+      return;
+    }
+    void (async () => {
+      connection?.close();
+      // Requests under way finish; idle kept-alive connections are closed, busy ones answer 503 from now on.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await intake.settled();
+      agent.destroy();
+      await closeWriter();
+      report({ type: "stopped" });
+      port.close();
+    })();
+  });
+}
+
+/** The inbox table's writer over a connection of the thread's own. */
+async function openWriter(inboxUrl: string): Promise<{ writer: InboxWriter; close(): Promise<void> }> {
+  if (isPostgresUrl(inboxUrl)) {
+    const { default: pg } = await import("pg");
+    // DateTime columns are timestamps without a zone, read and written in UTC (db/client.ts).
+    const pool = new pg.Pool({ connectionString: inboxUrl, max: 2, options: "-c TimeZone=UTC" });
+    return {
+      writer: {
+        postgres: true,
+        insert: async (sql, args) => (await pool.query(sql, args)).rows,
+      },
+      close: () => pool.end(),
+    };
+  }
+  const sqlite = openSqlite(sqlitePath(inboxUrl));
+  const statements = new Map<string, ReturnType<typeof sqlite.prepare>>();
+  return {
+    writer: {
+      postgres: false,
+      async insert(sql, args) {
+        let statement = statements.get(sql);
+        if (!statement) {
+          // Batches come in a few sizes; keep the statements of the latest ones.
+          if (statements.size >= 32) statements.clear();
+          statement = sqlite.prepare(sql);
+          statements.set(sql, statement);
+        }
+        return statement.all(args) as { id: number; eventId: string }[];
+      },
+    },
+    close: async () => {
+      sqlite.close();
+    },
+  };
+}
+
+if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[ROLE]) {
+  await serve(parentPort, (workerData as Record<string, IntakeSettings>)[ROLE] as IntakeSettings);
+}
