@@ -52,41 +52,32 @@ export function createApp(options: AppOptions): Koa {
   options.board?.(router);
   options.api?.(router);
   options.extend?.(router);
-  app.use(refuseWhenClosed);
-  app.use(answerFailures(options.log));
+  app.use(async (ctx, next) => {
+    // A graceful stop closes the server, but a connection kept alive goes on carrying requests: those get 503
+    // (Lark delivers again later), and answers close their connection so the stop need not wait for it.
+    if (!listening(ctx)) {
+      ctx.set("Connection", "close");
+      ctx.status = 503;
+      ctx.body = { error: "shutting down" };
+      return;
+    }
+    await next();
+    if (!listening(ctx)) ctx.set("Connection", "close");
+  });
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      options.log.error({ err: error, path: ctx.path }, "request failed");
+      ctx.status = 500;
+      ctx.body = { error: "internal error" };
+    }
+  });
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }
 
-/**
- * A graceful stop closes the server, but a connection kept alive goes on carrying requests: those get 503 (Lark
- * delivers again later), and answers close their connection so the stop need not wait for it.
- */
-export async function refuseWhenClosed(ctx: Koa.Context, next: Koa.Next): Promise<void> {
-  if (!listening(ctx)) {
-    ctx.set("Connection", "close");
-    ctx.status = 503;
-    ctx.body = { error: "shutting down" };
-    return;
-  }
-  await next();
-  if (!listening(ctx)) ctx.set("Connection", "close");
-}
-
-/** A request that fails unexpectedly is logged and answered 500. */
-export function answerFailures(log: Logger): Koa.Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      log.error({ err: error, path: ctx.path }, "request failed");
-      ctx.status = 500;
-      ctx.body = { error: "internal error" };
-    }
-  };
-}
-
 /** False once the server that accepted this request's connection was closed. */
-export function listening(ctx: Koa.Context): boolean {
+function listening(ctx: Koa.Context): boolean {
   return (ctx.req.socket as Socket & { server?: Server }).server?.listening !== false;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "../log.ts";
 import { AnswerSlots } from "./answer-slots.ts";
-import { type FlatEvent, routingKeys } from "./envelope.ts";
+import { type FlatEvent, routingKeys } from "./flat-event.ts";
 
 /** What a handler returns for a card action: Lark shows the toast and/or replaces the card. */
 export interface CardAnswer {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { closeInboxDb, inboxFile, openInboxDb } from "../../src/db/inbox-db.ts";
-import type { FlatEvent } from "../../src/lark/envelope.ts";
+import type { FlatEvent } from "../../src/lark/flat-event.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";

@@ -2,25 +2,37 @@
  * The intake thread (issue 17): Lark's events are received, verified, stored and acknowledged on a worker thread of
  * their own, so an acknowledgement never waits for the processing of earlier events, a digest sweep or a collection
  * of the main thread's heap. The thread owns the bot's public HTTP port: it answers `POST /lark/events` itself (webhook
- * mode) and forwards every other request (health, metrics, the board, the Open311 API, the sandbox) to the bot's app
- * on a loopback port; in long-connection mode it also holds the long connection. It writes the inbox table over a
+ * mode) and forwards every other request (health, metrics, the board, the Open311 API, the sandbox) to the bot's Koa
+ * app on a loopback port; in long-connection mode it also holds the long connection. It writes the inbox table over a
  * connection of its own (libSQL on the inbox's SQLite file, or a small pg pool) and tells the main thread what it
  * stored (lark/intake.ts); the main thread's Inbox processes it. Card answers travel back through shared memory
  * (lark/answer-slots.ts). Its log lines go to the bot's logger.
  *
  * It loads no Prisma and, in webhook mode, not the Lark SDK either (the webhook decrypts with node:crypto): a thread
- * of its own costs a V8 isolate, Koa and a database driver. The long connection needs the SDK's WSClient, so in that
+ * of its own costs a V8 isolate, pino and a database driver (plain node:http, not Koa, and no zod: each module loaded
+ * here is loaded a second time, in the thread's own isolate).
+ *
+ * Once the thread runs, the thread that started it (the bot's main thread: processing, sweeps, the app) lowers its
+ * own scheduling priority a little ({@link PROCESSING_NICENESS}), so that on a busy machine the scheduler lets the
+ * intake thread run first when an event arrives. The long connection needs the SDK's WSClient, so in that
  * mode the thread holds a copy of the SDK too.
  *
  * The thread runs this very module (reports/module-thread.ts), marked in its workerData.
  */
 
-import { Agent, request as forwardRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import {
+  Agent,
+  createServer,
+  request as forwardRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { getPriority, setPriority } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import Koa from "koa";
 import { pino } from "pino";
-import { isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
-import { answerFailures, listening, refuseWhenClosed } from "../../http/app.ts";
+import { BUSY_TIMEOUT_MS, isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
 import { createLogger, type Logger } from "../../log.ts";
 import { moduleThread } from "../../reports/module-thread.ts";
 import type { CardAnswer, InboxWriter, StoredEvent } from "../intake.ts";
@@ -28,6 +40,15 @@ import { createSink } from "./sink.ts";
 
 /** The key in the worker's workerData that tells this module it runs as the intake thread. */
 const ROLE = "riqing.intakeThread";
+
+/**
+ * The thread's young generation, in MB: what one request allocates is small and short-lived, and V8's default
+ * (semi-spaces growing to 16 MB each) would only add RSS.
+ */
+const THREAD_YOUNG_MB = 4;
+
+/** Tries of a store that finds the inbox file's write lock taken before it waits a millisecond between tries. */
+const BUSY_SPINS = 100;
 
 /** What the main thread gives the intake thread. */
 export interface IntakeSettings {
@@ -90,7 +111,10 @@ export function startIntakeThread(
   listener: IntakeListener,
   log: Logger,
 ): Promise<IntakeThread> {
-  const worker = moduleThread(import.meta.url, { workerData: { [ROLE]: settings } });
+  const worker = moduleThread(import.meta.url, {
+    workerData: { [ROLE]: settings },
+    resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
+  });
   let stopped: () => void = () => {};
   const ended = new Promise<void>((resolve) => {
     stopped = resolve;
@@ -101,6 +125,7 @@ export function startIntakeThread(
       switch (report.type) {
         case "ready":
           running = true;
+          yieldToIntake(log);
           resolve({
             port: report.port,
             deliver: (slot, answer) => worker.postMessage({ type: "answer", slot, answer } satisfies Order),
@@ -140,6 +165,20 @@ export function startIntakeThread(
   });
 }
 
+/**
+ * The niceness the starting thread takes (on Linux, setpriority applies to the calling thread alone; elsewhere to the
+ * whole process, which changes nothing between its threads). Only ever raised: lowering it needs privileges.
+ */
+const PROCESSING_NICENESS = 5;
+
+function yieldToIntake(log: Logger): void {
+  try {
+    if (getPriority() < PROCESSING_NICENESS) setPriority(PROCESSING_NICENESS);
+  } catch (error) {
+    log.warn({ err: error }, "cannot lower the processing thread's priority");
+  }
+}
+
 /** Writes a log line of the thread with the bot's logger, at its level, marked as the intake's. */
 function relayLine(log: Logger, line: string): void {
   const {
@@ -166,6 +205,15 @@ function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 }
 
+function answerJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
 /** On the intake thread: receives, stores and acknowledges; forwards the rest. */
 async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSettings): Promise<void> {
   const report = (message: Report) => port.postMessage(message);
@@ -189,7 +237,6 @@ async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSetti
   const sink = createSink(intake, log);
   const shift = new Float64Array(settings.clockShift);
 
-  const app = new Koa();
   const agent = new Agent({ keepAlive: true });
   const webhook = settings.webhook
     ? (await import("./webhook.ts")).createWebhookHandler({
@@ -200,39 +247,56 @@ async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSetti
         now: () => Date.now() + (shift[0] ?? 0),
       })
     : undefined;
-  app.use(refuseWhenClosed);
-  app.use(answerFailures(log));
-  app.use(async (ctx) => {
-    if (webhook && ctx.path === "/lark/events" && ctx.method === "POST") return webhook(ctx);
-    // Everything else is the bot's app's: the request and its answer are passed through as they stream.
-    ctx.respond = false;
-    const closing = !listening(ctx);
+  let stopping = false;
+
+  /** Everything but Lark's events is the bot's app's: the request and its answer pass through as they stream. */
+  const forward = (request: IncomingMessage, response: ServerResponse) => {
     const upstream = forwardRequest({
       host: "127.0.0.1",
       port: settings.appPort,
-      method: ctx.method,
-      path: ctx.url,
-      headers: forwardable(ctx.req.headers),
+      method: request.method,
+      path: request.url,
+      headers: forwardable(request.headers),
       agent,
     });
     upstream.on("response", (answer) => {
-      const headers = forwardable(answer.headers);
-      ctx.res.writeHead(answer.statusCode ?? 502, closing ? { ...headers, connection: "close" } : headers);
-      answer.pipe(ctx.res);
+      response.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
+      answer.pipe(response);
     });
     upstream.on("error", (error) => {
-      log.warn({ err: error, path: ctx.path }, "cannot reach the bot's app");
-      if (!ctx.res.headersSent) ctx.res.writeHead(502, { "content-type": "application/json" });
-      ctx.res.end(ctx.res.headersSent ? undefined : JSON.stringify({ error: "bot unavailable" }));
+      log.warn({ err: error, url: request.url }, "cannot reach the bot's app");
+      if (response.headersSent) response.destroy();
+      else answerJson(response, 502, { error: "bot unavailable" });
     });
-    ctx.res.on("close", () => upstream.destroy());
-    ctx.req.pipe(upstream);
-  });
+    response.on("close", () => upstream.destroy());
+    request.pipe(upstream);
+  };
+
+  const serveRequest = async (request: IncomingMessage, response: ServerResponse) => {
+    // After a stop began, a connection kept alive may still carry requests: they get 503 (Lark delivers again
+    // later), and every answer closes its connection so the stop need not wait for it.
+    if (stopping) {
+      response.shouldKeepAlive = false;
+      request.resume();
+      return answerJson(response, 503, { error: "shutting down" });
+    }
+    if (!webhook || request.method !== "POST" || new URL(request.url ?? "/", "http://x").pathname !== "/lark/events") {
+      return forward(request, response);
+    }
+    try {
+      const { status, body } = await webhook(request);
+      answerJson(response, status, body);
+    } catch (error) {
+      log.error({ err: error, url: request.url }, "request failed");
+      answerJson(response, 500, { error: "internal error" });
+    }
+  };
 
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const listeningServer = app.listen(settings.port, settings.host, () => resolve(listeningServer));
+      const listeningServer = createServer((request, response) => void serveRequest(request, response));
+      listeningServer.listen(settings.port, settings.host, () => resolve(listeningServer));
       listeningServer.once("error", reject);
     });
   } catch (error) {
@@ -254,6 +318,7 @@ async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSetti
     void (async () => {
       connection?.close();
       // Requests under way finish; idle kept-alive connections are closed, busy ones answer 503 from now on.
+      stopping = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -282,6 +347,10 @@ async function openWriter(inboxUrl: string): Promise<{ writer: InboxWriter; clos
     };
   }
   const sqlite = openSqlite(sqlitePath(inboxUrl));
+  // The main thread's inbox marks events done on this file too. SQLite's own wait for its write lock sleeps 1, 2, 5,
+  // 10 ms… between tries, which an acknowledgement would feel; the marks hold the lock for well under a millisecond,
+  // so the store tries again at once instead, turning its event loop between tries, up to the usual busy timeout.
+  sqlite.exec("PRAGMA busy_timeout = 0");
   const statements = new Map<string, ReturnType<typeof sqlite.prepare>>();
   return {
     writer: {
@@ -294,7 +363,16 @@ async function openWriter(inboxUrl: string): Promise<{ writer: InboxWriter; clos
           statement = sqlite.prepare(sql);
           statements.set(sql, statement);
         }
-        return statement.all(args) as { id: number; eventId: string }[];
+        const deadline = performance.now() + BUSY_TIMEOUT_MS;
+        for (let tries = 1; ; tries++) {
+          try {
+            return statement.all(args) as { id: number; eventId: string }[];
+          } catch (error) {
+            if ((error as { code?: string }).code !== "SQLITE_BUSY" || performance.now() > deadline) throw error;
+            // At once at first; after many tries (a long write on the other side) a millisecond apart.
+            await new Promise((resolve) => (tries < BUSY_SPINS ? setImmediate(resolve) : setTimeout(resolve, 1)));
+          }
+        }
       },
     },
     close: async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from "../../log.ts";
 import { TEXTS } from "../../texts/messages.ts";
-import type { FlatEvent } from "../envelope.ts";
+import type { FlatEvent } from "../flat-event.ts";
 import type { CardAnswer, Intake } from "../intake.ts";
 
 /** Where both receivers hand a verified event; resolves with the inline answer for card callbacks. */
