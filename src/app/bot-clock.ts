@@ -1,6 +1,6 @@
 /**
  * The bot's clock: real time, shifted by an offset that the sandbox and tests move. The offset lives in shared memory
- * so that the intake thread (lark/receivers/intake-thread.ts) reads the same time as the rest of the bot.
+ * so that the receiver thread (lark/receivers/receiver-thread.ts) reads the same time as the rest of the bot.
  */
 export class BotClock {
   /** Milliseconds the bot's clock is ahead of the real one (one Float64 of shared memory). */

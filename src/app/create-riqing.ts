@@ -31,7 +31,7 @@ import { LarkCode } from "../lark/errors.ts";
 import { Inbox } from "../lark/inbox.ts";
 import { OutboxSender } from "../lark/outbox.ts";
 import { downloadMessageImages, ImageKeys } from "../lark/photos.ts";
-import type { IntakeThread } from "../lark/receivers/intake-thread.ts";
+import type { ReceiverThread } from "../lark/receivers/receiver-thread.ts";
 import { SharedPacer } from "../lark/shared-pacer.ts";
 import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
@@ -51,7 +51,7 @@ export interface Riqing {
   /** Work beside the chats (ledger exports); `idle()` waits for it. */
   background: BackgroundTasks;
   metrics: Metrics;
-  /** The public port (the intake thread's) once started (useful when started on port 0). */
+  /** The public port (the receiver thread's) once started (useful when started on port 0). */
   port: number;
   botOpenId: string;
   /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
@@ -59,7 +59,7 @@ export interface Riqing {
   /** Waits until the scheduled runs started so far (the one at start included) are done. */
   scheduled(): Promise<void>;
   /**
-   * Starts the queues, the schedules, the bot's app and the intake thread (lark/receivers/intake-thread.ts), which
+   * Starts the queues, the schedules, the bot's app and the receiver thread (lark/receivers/receiver-thread.ts), which
    * holds the public port and, in ws mode, the long connection.
    */
   start(): Promise<void>;
@@ -86,7 +86,7 @@ export interface RiqingOptions {
 /**
  * Wires the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP app (webhook in webhook mode,
  * health, metrics). Nothing runs until start(): then the queues and schedules, the HTTP server and the long connection.
- * stop() shuts down in reverse: schedules and intake first, then in-flight work, then the database.
+ * stop() shuts down in reverse: schedules and receiving first, then in-flight work, then the database.
  */
 export async function createRiqing(config: Config, options: RiqingOptions): Promise<Riqing> {
   const { log } = options;
@@ -216,13 +216,13 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
     cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
-  // Card callbacks wait on the intake thread for the answers the inbox hands over (lark/answer-slots.ts).
+  // Card callbacks wait on the receiver thread for the answers the inbox hands over (lark/answer-slots.ts).
   const answerSlots = new SharedArrayBuffer(AnswerSlots.SIZE * Int32Array.BYTES_PER_ELEMENT);
-  let intake: IntakeThread | undefined;
+  let receiver: ReceiverThread | undefined;
   const inbox = new Inbox(db, inboxDb, createRouter(deps, extensions), log, metrics, {
     ...(lanes && { lanes }),
     afterEach: queued,
-    answers: { cells: new Int32Array(answerSlots), deliver: (slot, answer) => intake?.deliver(slot, answer) },
+    answers: { cells: new Int32Array(answerSlots), deliver: (slot, answer) => receiver?.deliver(slot, answer) },
   });
 
   let feed: BoardFeed | undefined;
@@ -302,11 +302,11 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       outbox.start();
       await resumeLedgerExports(deps);
       if (options.schedule ?? true) scheduler.start();
-      // The bot's app listens on loopback only; the intake thread forwards to it what is not Lark's.
+      // The bot's app listens on loopback only; the receiver thread forwards to it what is not Lark's.
       server = await listen(app.callback(), 0, "127.0.0.1");
       // Imported when started, so that a build puts the thread's module in a file of its own (scripts/build.js).
-      const { startIntakeThread } = await import("../lark/receivers/intake-thread.ts");
-      intake = await startIntakeThread(
+      const { startReceiverThread } = await import("../lark/receivers/receiver-thread.ts");
+      receiver = await startReceiverThread(
         {
           host: config.host,
           port: config.port,
@@ -330,14 +330,14 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         },
         log,
       );
-      riqing.port = intake.port;
+      riqing.port = receiver.port;
       log.info({ host: config.host, port: riqing.port, eventMode: lark.eventMode }, "riqing started");
     },
     async stop() {
       await scheduler.stop();
       // Open board streams never end on their own, and the servers wait for open responses before they close.
       feed?.close();
-      await intake?.stop();
+      await receiver?.stop();
       const open = server;
       if (open) {
         await new Promise<void>((resolve) => {

@@ -3,8 +3,8 @@ import { dirname } from "node:path";
 import Database from "libsql";
 
 /*
- * The database URL's kind, and SQLite files opened with libSQL directly. Nothing here loads Prisma, so the intake
- * thread (lark/receivers/intake-thread.ts) and the doctor can use it.
+ * The database URL's kind, and SQLite files opened with libSQL directly. Nothing here loads Prisma, so the receiver
+ * thread (lark/receivers/receiver-thread.ts) and the doctor can use it.
  */
 
 /** True for a PostgreSQL connection URL (`postgresql://…` or `postgres://…`); anything else is a SQLite `file:`. */

@@ -6,7 +6,7 @@ import { type Org, orgOf } from "../db/org-queries.ts";
 import { KEYWORD_SCORE } from "../domain/match.ts";
 import { type InboundCardAction, type InboundMessage, resolveMentions } from "../lark/envelope.ts";
 import type { InboundHandler } from "../lark/inbox.ts";
-import type { CardAnswer } from "../lark/intake.ts";
+import type { CardAnswer } from "../lark/inbox-store.ts";
 import { TEXTS } from "../texts/messages.ts";
 import { patrolCheckInText, startsWithReportWord } from "../texts/words.ts";
 import { handleIssueCardAction, IncompleteCardValue, isCardValue, toast } from "./card-actions.ts";

@@ -22,7 +22,7 @@ export interface AppOptions {
 }
 
 /**
- * The HTTP surface behind the intake thread (lark/receivers/intake-thread.ts), which takes Lark's events itself and
+ * The HTTP surface behind the receiver thread (lark/receivers/receiver-thread.ts), which takes Lark's events itself and
  * forwards everything else here: health, metrics, the board and the Open311 API (and the sandbox when extended).
  */
 export function createApp(options: AppOptions): Koa {

@@ -8,7 +8,7 @@ import { claimAnswer } from "./answer-slots.ts";
 import { backoffMs } from "./backoff.ts";
 import { type Inbound, parseInbound } from "./envelope.ts";
 import type { FlatEvent } from "./flat-event.ts";
-import type { CardAnswer, StoredEvent } from "./intake.ts";
+import type { CardAnswer, StoredEvent } from "./inbox-store.ts";
 import { enqueue, type OutboxInput } from "./outbox.ts";
 import { type Clock, systemClock } from "./pacer.ts";
 import { isTransientError } from "./transient-error.ts";
@@ -42,7 +42,7 @@ export interface InboxOptions {
   lanes?: LaneLocks;
   /** Called after each event is handled and recorded, so the messages it queued go out at once (the outbox). */
   afterEach?: () => void;
-  /** Where the receivers of card callbacks wait for their answers (lark/answer-slots.ts, lark/intake.ts). */
+  /** Where the receivers of card callbacks wait for their answers (lark/answer-slots.ts, lark/inbox-store.ts). */
   answers?: AnswerDesk;
 }
 
@@ -72,7 +72,7 @@ const MAX_CHAINS = 8;
 const SHARED_POLL_MS = 200;
 
 /**
- * The processor of the inbound events. The intake (lark/intake.ts, on a thread of its own) stores each event before
+ * The processor of the inbound events. The inbox store (lark/inbox-store.ts, on a thread of its own) stores each event before
  * the receiver acknowledges it and tells the inbox with `arrived`; processing then happens from the table, in order
  * within a chat and in parallel across chats. Events left pending by a crash are processed when the next process
  * starts.
@@ -123,7 +123,7 @@ export class Inbox {
     this.answers = options.answers;
   }
 
-  /** Events the intake has just stored: a card callback's receiver waits in its slot; an idle chat is looked at. */
+  /** Events the store has just written: a card callback's receiver waits in its slot; an idle chat is looked at. */
   arrived(events: StoredEvent[]): void {
     let idleChat = false;
     for (const { id, chatId, slot } of events) {

@@ -6,7 +6,7 @@ import type { FlatEvent } from "../../src/lark/flat-event.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
-import { intakeFor, recordingInbox } from "../support/inbox.ts";
+import { recordingInbox, storeFor } from "../support/inbox.ts";
 import { testPostgres } from "../support/postgres.ts";
 
 function message(seq: number): FlatEvent {
@@ -57,8 +57,8 @@ describe.skipIf(testPostgres())("the inbox's own SQLite file", () => {
     expect(inboxFile(t.url)).toBe(`${t.dir}/riqing-inbox.db`);
     expect(existsSync(inboxFile(t.url))).toBe(true);
     const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
-    const intake = intakeFor(inbox, inboxDb);
-    expect((await intake.accept(message(1))).status).toBe("stored");
+    const store = storeFor(inbox, inboxDb);
+    expect((await store.accept(message(1))).status).toBe("stored");
     expect(await inboxDb.inboundEvent.count()).toBe(1);
     expect(await t.db.inboundEvent.count()).toBe(0);
   });
@@ -78,9 +78,9 @@ describe.skipIf(testPostgres())("the inbox's own SQLite file", () => {
       ]),
     );
 
-    const { inbox, intake, handled } = recordingInbox(t.db, inboxDb);
-    expect((await intake.accept(message(3))).status).toBe("duplicate");
-    expect((await intake.accept(message(9))).status).toBe("stored");
+    const { inbox, store, handled } = recordingInbox(t.db, inboxDb);
+    expect((await store.accept(message(3))).status).toBe("duplicate");
+    expect((await store.accept(message(9))).status).toBe("stored");
     inbox.start();
     await inbox.idle();
     await inbox.stop();

@@ -73,7 +73,7 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
     expect(await h.bot.db.issue.count()).toBe(1);
   });
 
-  it("stores and acknowledges an event while the bot's main thread is held up: the intake thread answers", async () => {
+  it("stores and acknowledges an event while the bot's main thread is held up: the receiver thread answers", async () => {
     h.emu.allow(230001); // the card replies to a message the emulator never saw
     const request = h.emu.buildWebhookRequest(messageEvent("上报 主线程正忙时的上报"), { encrypt: true });
     // [0]: 1 once answered, 2 when the request failed; [1]: the status.

@@ -2,15 +2,15 @@ import type { Db } from "../../src/db/client.ts";
 import { postgresOf } from "../../src/db/client.ts";
 import { AnswerSlots } from "../../src/lark/answer-slots.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
-import { Intake } from "../../src/lark/intake.ts";
+import { InboxStore } from "../../src/lark/inbox-store.ts";
 import { silentLogger } from "../../src/log.ts";
 
 /**
- * The intake of `inbox` in this thread, as the intake thread runs it (lark/receivers/intake-thread.ts): it stores
+ * The inbox store of `inbox` in this thread, as the receiver thread runs it (lark/receivers/receiver-thread.ts): it stores
  * events in `inboxDb` and tells the inbox; card answers wait in `slots` (give the inbox the same slots' cells).
  */
-export function intakeFor(inbox: Inbox, inboxDb: Db, slots = new AnswerSlots()): Intake {
-  return new Intake(
+export function storeFor(inbox: Inbox, inboxDb: Db, slots = new AnswerSlots()): InboxStore {
+  return new InboxStore(
     {
       postgres: postgresOf(inboxDb) !== undefined,
       insert: (sql, args) => inboxDb.$queryRawUnsafe(sql, ...args),
@@ -21,8 +21,8 @@ export function intakeFor(inbox: Inbox, inboxDb: Db, slots = new AnswerSlots()):
   );
 }
 
-/** An inbox whose handler only records the message ids it is given, in the order it is given them, and its intake. */
-export function recordingInbox(db: Db, inboxDb: Db): { inbox: Inbox; intake: Intake; handled: string[] } {
+/** An inbox whose handler only records the message ids it is given, in the order it is given them, and its store. */
+export function recordingInbox(db: Db, inboxDb: Db): { inbox: Inbox; store: InboxStore; handled: string[] } {
   const handled: string[] = [];
   const inbox = new Inbox(
     db,
@@ -33,5 +33,5 @@ export function recordingInbox(db: Db, inboxDb: Db): { inbox: Inbox; intake: Int
     },
     silentLogger,
   );
-  return { inbox, intake: intakeFor(inbox, inboxDb), handled };
+  return { inbox, store: storeFor(inbox, inboxDb), handled };
 }

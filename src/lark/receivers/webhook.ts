@@ -45,12 +45,12 @@ export interface WebhookAnswer {
 }
 
 /**
- * The handler of `POST /lark/events` (on the intake thread, lark/receivers/intake-thread.ts): verifies (signature,
+ * The handler of `POST /lark/events` (on the receiver thread, lark/receivers/receiver-thread.ts): verifies (signature,
  * timestamp window, verification token), decrypts, answers the url_verification challenge, and hands events to the
  * sink, which stores them before this answers 200. Card callbacks get the sink's inline answer in the response body.
  */
 export function createWebhookHandler(options: WebhookOptions): (request: IncomingMessage) => Promise<WebhookAnswer> {
-  // Lark encrypts with AES-256-CBC under the SHA-256 of the Encrypt Key (not the SDK's AESCipher: see intake-thread.ts).
+  // Lark encrypts with AES-256-CBC under the SHA-256 of the Encrypt Key (not the SDK's AESCipher: see receiver-thread.ts).
   const key = options.encryptKey ? createHash("sha256").update(options.encryptKey).digest() : undefined;
   const now = options.now ?? Date.now;
 

@@ -8,7 +8,7 @@ export interface CardAnswer {
   card?: unknown;
 }
 
-/** An event the intake stored, as the processor (lark/inbox.ts) learns of it. */
+/** An event the store wrote, as the processor (lark/inbox.ts) learns of it. */
 export interface StoredEvent {
   id: number;
   chatId: string | null;
@@ -24,8 +24,8 @@ export interface Accepted {
   slot?: number;
 }
 
-/** How the intake reaches the processor (on the bot's main thread, or in-process in tests). */
-export interface IntakeLink {
+/** How the store reaches the processor (on the bot's main thread, or in-process in tests). */
+export interface InboxStoreLink {
   /** Events just committed, in their order. */
   stored(events: StoredEvent[]): void;
   /** Counts an arrival (metrics). */
@@ -52,14 +52,14 @@ interface Arrival {
 /**
  * The acknowledging half of the inbox (issue 17): stores each verified event, de-duplicated by event id and by
  * message id for messages, and resolves once the row is committed, so the receiver can acknowledge; it never
- * processes anything. It runs on the intake thread (lark/receivers/intake-thread.ts), where no processing competes
+ * processes anything. It runs on the receiver thread (lark/receivers/receiver-thread.ts), where no processing competes
  * for its event loop, and tells the processor what it stored. Events that arrive while a store is under way are
  * stored together next, in one statement (a group commit).
  *
  * A card callback waits for its answer in a slot of shared memory (lark/answer-slots.ts); the processor hands the
  * answer over with `deliver`.
  */
-export class Intake {
+export class InboxStore {
   readonly slots: AnswerSlots;
   private arriving: Arrival[] = [];
   private storing: Promise<void> | null = null;
@@ -67,7 +67,7 @@ export class Intake {
 
   constructor(
     private readonly writer: InboxWriter,
-    private readonly link: IntakeLink,
+    private readonly link: InboxStoreLink,
     private readonly log: Logger,
     slots?: AnswerSlots,
   ) {

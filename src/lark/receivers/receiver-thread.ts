@@ -1,11 +1,11 @@
 /**
- * The intake thread (issue 17): Lark's events are received, verified, stored and acknowledged on a worker thread of
+ * The receiver thread (issue 17): Lark's events are received, verified, stored and acknowledged on a worker thread of
  * their own, so an acknowledgement never waits for the processing of earlier events, a digest sweep or a collection
  * of the main thread's heap. The thread owns the bot's public HTTP port: it answers `POST /lark/events` itself (webhook
  * mode) and forwards every other request (health, metrics, the board, the Open311 API, the sandbox) to the bot's Koa
  * app on a loopback port; in long-connection mode it also holds the long connection. It writes the inbox table over a
  * connection of its own (libSQL on the inbox's SQLite file, or a small pg pool) and tells the main thread what it
- * stored (lark/intake.ts); the main thread's Inbox processes it. Card answers travel back through shared memory
+ * stored (lark/inbox-store.ts); the main thread's Inbox processes it. Card answers travel back through shared memory
  * (lark/answer-slots.ts). Its log lines go to the bot's logger.
  *
  * It loads no Prisma and, in webhook mode, not the Lark SDK either (the webhook decrypts with node:crypto): a thread
@@ -14,10 +14,10 @@
  *
  * Once the thread runs, the thread that started it (the bot's main thread: processing, sweeps, the app) lowers its
  * own scheduling priority a little ({@link PROCESSING_NICENESS}), so that on a busy machine the scheduler lets the
- * intake thread run first when an event arrives. The long connection needs the SDK's WSClient, so in that
+ * receiver thread run first when an event arrives. The long connection needs the SDK's WSClient, so in that
  * mode the thread holds a copy of the SDK too.
  *
- * The thread runs this very module (reports/module-thread.ts), marked in its workerData.
+ * The thread runs this very module (config/module-thread.ts), marked in its workerData.
  */
 
 import {
@@ -32,14 +32,14 @@ import {
 import { getPriority, setPriority } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { pino } from "pino";
+import { moduleThread } from "../../config/module-thread.ts";
 import { BUSY_TIMEOUT_MS, isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
 import { createLogger, type Logger } from "../../log.ts";
-import { moduleThread } from "../../reports/module-thread.ts";
-import type { CardAnswer, InboxWriter, StoredEvent } from "../intake.ts";
+import type { CardAnswer, InboxWriter, StoredEvent } from "../inbox-store.ts";
 import { createSink } from "./sink.ts";
 
-/** The key in the worker's workerData that tells this module it runs as the intake thread. */
-const ROLE = "riqing.intakeThread";
+/** The key in the worker's workerData that tells this module it runs as the receiver thread. */
+const ROLE = "riqing.receiverThread";
 
 /**
  * The thread's young generation, in MB: what one request allocates is small and short-lived, and V8's default
@@ -50,8 +50,8 @@ const THREAD_YOUNG_MB = 4;
 /** Tries of a store that finds the inbox file's write lock taken before it waits a millisecond between tries. */
 const BUSY_SPINS = 100;
 
-/** What the main thread gives the intake thread. */
-export interface IntakeSettings {
+/** What the main thread gives the receiver thread. */
+export interface ReceiverSettings {
   host: string;
   /** The public port (0: any free one; the thread reports the one it got). */
   port: number;
@@ -85,15 +85,15 @@ type Report =
 /** Main → thread. */
 type Order = { type: "answer"; slot: number; answer: CardAnswer | undefined } | { type: "stop" };
 
-/** What the main thread hears from the intake thread. */
-export interface IntakeListener {
+/** What the main thread hears from the receiver thread. */
+export interface ReceiverListener {
   stored(events: StoredEvent[]): void;
   received(eventType: string, outcome: "stored" | "duplicate"): void;
   rejected(reason: string): void;
 }
 
-/** The running intake thread, seen from the main thread. */
-export interface IntakeThread {
+/** The running receiver thread, seen from the main thread. */
+export interface ReceiverThread {
   /** The public port it listens on. */
   port: number;
   /** Hands a card callback's answer to the receiver waiting in `slot`. */
@@ -103,14 +103,14 @@ export interface IntakeThread {
 }
 
 /**
- * Starts the intake thread; resolves once it listens (and, in long-connection mode, has started connecting). Rejects
+ * Starts the receiver thread; resolves once it listens (and, in long-connection mode, has started connecting). Rejects
  * when it cannot listen. Its log lines are written with `log`.
  */
-export function startIntakeThread(
-  settings: IntakeSettings,
-  listener: IntakeListener,
+export function startReceiverThread(
+  settings: ReceiverSettings,
+  listener: ReceiverListener,
   log: Logger,
-): Promise<IntakeThread> {
+): Promise<ReceiverThread> {
   const worker = moduleThread(import.meta.url, {
     workerData: { [ROLE]: settings },
     resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
@@ -125,7 +125,7 @@ export function startIntakeThread(
       switch (report.type) {
         case "ready":
           running = true;
-          yieldToIntake(log);
+          yieldToReceiver(log);
           resolve({
             port: report.port,
             deliver: (slot, answer) => worker.postMessage({ type: "answer", slot, answer } satisfies Order),
@@ -156,11 +156,11 @@ export function startIntakeThread(
     });
     worker.on("error", (error) => {
       if (!running) reject(error);
-      log.fatal({ err: error }, "the intake thread failed; Lark's events are not received");
+      log.fatal({ err: error }, "the receiver thread failed; Lark's events are not received");
     });
     worker.on("exit", (code) => {
       stopped();
-      if (!running) reject(new Error(`the intake thread stopped with exit code ${code}`));
+      if (!running) reject(new Error(`the receiver thread stopped with exit code ${code}`));
     });
   });
 }
@@ -171,7 +171,7 @@ export function startIntakeThread(
  */
 const PROCESSING_NICENESS = 5;
 
-function yieldToIntake(log: Logger): void {
+function yieldToReceiver(log: Logger): void {
   try {
     if (getPriority() < PROCESSING_NICENESS) setPriority(PROCESSING_NICENESS);
   } catch (error) {
@@ -179,7 +179,7 @@ function yieldToIntake(log: Logger): void {
   }
 }
 
-/** Writes a log line of the thread with the bot's logger, at its level, marked as the intake's. */
+/** Writes a log line of the thread with the bot's logger, at its level, marked as the receiver's. */
 function relayLine(log: Logger, line: string): void {
   const {
     level,
@@ -195,7 +195,7 @@ function relayLine(log: Logger, line: string): void {
     [field: string]: unknown;
   };
   const label = pino.levels.labels[level] as pino.Level | undefined;
-  if (label) log[label]({ ...fields, thread: "intake" }, msg ?? "");
+  if (label) log[label]({ ...fields, thread: "receiver" }, msg ?? "");
 }
 
 /** Request headers that belong to one connection, not to the request forwarded. */
@@ -214,18 +214,18 @@ function answerJson(response: ServerResponse, status: number, body: unknown): vo
   response.end(text);
 }
 
-/** On the intake thread: receives, stores and acknowledges; forwards the rest. */
-async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSettings): Promise<void> {
+/** On the receiver thread: receives, stores and acknowledges; forwards the rest. */
+async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSettings): Promise<void> {
   const report = (message: Report) => port.postMessage(message);
   const log = createLogger(
     settings.logLevel,
     { write: (line: string) => report({ type: "log", line }) },
     settings.secrets,
   );
-  const { Intake } = await import("../intake.ts");
+  const { InboxStore } = await import("../inbox-store.ts");
   const { AnswerSlots } = await import("../answer-slots.ts");
   const { writer, close: closeWriter } = await openWriter(settings.inboxUrl);
-  const intake = new Intake(
+  const store = new InboxStore(
     writer,
     {
       stored: (events) => report({ type: "stored", events }),
@@ -234,7 +234,7 @@ async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSetti
     log,
     new AnswerSlots(settings.answerSlots),
   );
-  const sink = createSink(intake, log);
+  const sink = createSink(store, log);
   const shift = new Float64Array(settings.clockShift);
 
   const agent = new Agent({ keepAlive: true });
@@ -312,7 +312,7 @@ async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSetti
 
   port.on("message", (order: Order) => {
     if (order.type === "answer") {
-      intake.deliver(order.slot, order.answer);
+      store.deliver(order.slot, order.answer);
       return;
     }
     void (async () => {
@@ -323,7 +323,7 @@ async function serve(port: NonNullable<typeof parentPort>, settings: IntakeSetti
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await intake.settled();
+      await store.settled();
       agent.destroy();
       await closeWriter();
       report({ type: "stopped" });
@@ -382,5 +382,5 @@ async function openWriter(inboxUrl: string): Promise<{ writer: InboxWriter; clos
 }
 
 if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[ROLE]) {
-  await serve(parentPort, (workerData as Record<string, IntakeSettings>)[ROLE] as IntakeSettings);
+  await serve(parentPort, (workerData as Record<string, ReceiverSettings>)[ROLE] as ReceiverSettings);
 }
