@@ -28,10 +28,13 @@ import { Scheduler } from "../jobs/scheduler.ts";
 import { AnswerSlots } from "../lark/answer-slots.ts";
 import { fileTypeOf, LarkClient } from "../lark/client.ts";
 import { LarkCode } from "../lark/errors.ts";
-import { Inbox } from "../lark/inbox.ts";
+import { Inbox, inboxWriterOf } from "../lark/inbox.ts";
+import { type CardAnswer, InboxStore } from "../lark/inbox-store.ts";
 import { OutboxSender } from "../lark/outbox.ts";
 import { downloadMessageImages, ImageKeys } from "../lark/photos.ts";
-import type { ReceiverThread } from "../lark/receivers/receiver-thread.ts";
+import { startLongConnection } from "../lark/receivers/long-connection.ts";
+import type { ReceiverListener } from "../lark/receivers/receiver-thread.ts";
+import { createSink } from "../lark/receivers/sink.ts";
 import { SharedPacer } from "../lark/shared-pacer.ts";
 import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
@@ -216,14 +219,19 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
     cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
-  // Card callbacks wait on the receiver thread for the answers the inbox hands over (lark/answer-slots.ts).
+  // Card callbacks wait where they were received for the answers the inbox hands over (lark/answer-slots.ts).
   const answerSlots = new SharedArrayBuffer(AnswerSlots.SIZE * Int32Array.BYTES_PER_ELEMENT);
-  let receiver: ReceiverThread | undefined;
+  let receiving: Receiving | undefined;
   const inbox = new Inbox(db, inboxDb, createRouter(deps, extensions), log, metrics, {
     ...(lanes && { lanes }),
     afterEach: queued,
-    answers: { cells: new Int32Array(answerSlots), deliver: (slot, answer) => receiver?.deliver(slot, answer) },
+    answers: { cells: new Int32Array(answerSlots), deliver: (slot, answer) => receiving?.deliver(slot, answer) },
   });
+  const listener: ReceiverListener = {
+    stored: (events) => inbox.arrived(events),
+    received: (eventType, outcome) => metrics.received(eventType, outcome),
+    rejected: (reason) => metrics.rejected(reason),
+  };
 
   let feed: BoardFeed | undefined;
   const apiContext = {
@@ -302,42 +310,38 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       outbox.start();
       await resumeLedgerExports(deps);
       if (options.schedule ?? true) scheduler.start();
-      // The bot's app listens on loopback only; the receiver thread forwards to it what is not Lark's.
-      server = await listen(app.callback(), 0, "127.0.0.1");
-      // Imported when started, so that a build puts the thread's module in a file of its own (scripts/build.js).
-      const { startReceiverThread } = await import("../lark/receivers/receiver-thread.ts");
-      receiver = await startReceiverThread(
-        {
-          host: config.host,
-          port: config.port,
-          appPort: (server.address() as { port: number }).port,
-          ...(lark.eventMode === "webhook" && {
+      if (lark.eventMode === "webhook") {
+        // The bot's app listens on loopback only; the receiver thread forwards to it what is not Lark's.
+        server = await listen(app.callback(), 0, "127.0.0.1");
+        // Imported when started, so that a build puts the thread's module in a file of its own (scripts/build.js).
+        const { startReceiverThread } = await import("../lark/receivers/receiver-thread.ts");
+        receiving = await startReceiverThread(
+          {
+            host: config.host,
+            port: config.port,
+            appPort: (server.address() as { port: number }).port,
             webhook: { encryptKey: lark.encryptKey, verificationToken: lark.verificationToken },
-          }),
-          ...(lark.eventMode === "ws" && {
-            longConnection: { appId: lark.appId, appSecret: lark.appSecret, domain: lark.domain },
-          }),
-          inboxUrl: postgres ? config.databaseUrl : `file:${inboxFile(config.databaseUrl)}`,
-          answerSlots,
-          clockShift: clock.shift.buffer as SharedArrayBuffer,
-          logLevel: log.level,
-          secrets: secretsOf(config),
-        },
-        {
-          stored: (events) => inbox.arrived(events),
-          received: (eventType, outcome) => metrics.received(eventType, outcome),
-          rejected: (reason) => metrics.rejected(reason),
-        },
-        log,
-      );
-      riqing.port = receiver.port;
+            inboxUrl: postgres ? config.databaseUrl : `file:${inboxFile(config.databaseUrl)}`,
+            answerSlots,
+            clockShift: clock.shift.buffer as SharedArrayBuffer,
+            logLevel: log.level,
+            secrets: secretsOf(config),
+          },
+          listener,
+          log,
+        );
+      } else {
+        server = await listen(app.callback(), config.port, config.host);
+        receiving = receiveOverLongConnection(lark, inboxDb, answerSlots, listener, log);
+      }
+      riqing.port = receiving.port ?? (server.address() as { port: number }).port;
       log.info({ host: config.host, port: riqing.port, eventMode: lark.eventMode }, "riqing started");
     },
     async stop() {
       await scheduler.stop();
       // Open board streams never end on their own, and the servers wait for open responses before they close.
       feed?.close();
-      await receiver?.stop();
+      await receiving?.stop();
       const open = server;
       if (open) {
         await new Promise<void>((resolve) => {
@@ -371,6 +375,45 @@ async function checkPeople(db: Db, client: LarkClient, log: Logger, at: Date, op
   } catch (error) {
     log.warn({ err: error }, "cannot check people's open_ids with Lark; mentions are not verified");
   }
+}
+
+/** Where Lark's events are received, stored and acknowledged. */
+interface Receiving {
+  /** The public port, when the receiving holds it (the receiver thread). */
+  port?: number;
+  /** Hands a card callback's answer to the receiver waiting in `slot`. */
+  deliver(slot: number, answer: CardAnswer | undefined): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Long-connection mode receives on the main thread, through the same inbox store the receiver thread runs: the
+ * SDK's WSClient comes only with the whole SDK, which a thread of its own would hold a second time (about 50 MB; the
+ * sandbox ready at 270–275 MB instead of 223–224 MB), while the acknowledgement over the long connection stays far
+ * inside Lark's 3 s under overload (ARCHITECTURE.md, "Acknowledge first").
+ */
+function receiveOverLongConnection(
+  lark: NonNullable<Config["lark"]>,
+  inboxDb: Db,
+  answerSlots: SharedArrayBuffer,
+  listener: ReceiverListener,
+  log: Logger,
+): Receiving {
+  const store = new InboxStore(inboxWriterOf(inboxDb), listener, log, new AnswerSlots(answerSlots));
+  const connection = startLongConnection({
+    appId: lark.appId,
+    appSecret: lark.appSecret,
+    domain: lark.domain,
+    sink: createSink(store, log),
+    log,
+  });
+  return {
+    deliver: (slot, answer) => store.deliver(slot, answer),
+    async stop() {
+      connection.close();
+      await store.settled();
+    },
+  };
 }
 
 function listen(handler: RequestListener, port: number, host: string): Promise<Server> {

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import type { Db } from "../db/client.ts";
+import { type Db, postgresOf } from "../db/client.ts";
 import { type LaneLocks, processLanes } from "../db/lane-locks.ts";
 import { type InboundEvent, Prisma } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
@@ -8,7 +8,7 @@ import { claimAnswer } from "./answer-slots.ts";
 import { backoffMs } from "./backoff.ts";
 import { type Inbound, parseInbound } from "./envelope.ts";
 import type { FlatEvent } from "./flat-event.ts";
-import type { CardAnswer, StoredEvent } from "./inbox-store.ts";
+import type { CardAnswer, InboxWriter, StoredEvent } from "./inbox-store.ts";
 import { enqueue, type OutboxInput } from "./outbox.ts";
 import { type Clock, systemClock } from "./pacer.ts";
 import { isTransientError } from "./transient-error.ts";
@@ -380,5 +380,16 @@ function lateRefusal(inbound: Inbound, answer: CardAnswer | undefined): OutboxIn
     msgType: "text",
     content: { text: `${at(inbound.operatorOpenId)} ${toast.content}` },
     replyInThread: true,
+  };
+}
+
+/**
+ * The inbox store's writer over the bot's own client of the inbox's database, for a store on the main thread (the
+ * long connection's; the receiver thread has a connection of its own).
+ */
+export function inboxWriterOf(inboxDb: Db): InboxWriter {
+  return {
+    postgres: postgresOf(inboxDb) !== undefined,
+    insert: (sql, args) => inboxDb.$queryRawUnsafe(sql, ...args),
   };
 }

@@ -1,20 +1,16 @@
 import type { Db } from "../../src/db/client.ts";
-import { postgresOf } from "../../src/db/client.ts";
 import { AnswerSlots } from "../../src/lark/answer-slots.ts";
-import { Inbox } from "../../src/lark/inbox.ts";
+import { Inbox, inboxWriterOf } from "../../src/lark/inbox.ts";
 import { InboxStore } from "../../src/lark/inbox-store.ts";
 import { silentLogger } from "../../src/log.ts";
 
 /**
- * The inbox store of `inbox` in this thread, as the receiver thread runs it (lark/receivers/receiver-thread.ts): it stores
- * events in `inboxDb` and tells the inbox; card answers wait in `slots` (give the inbox the same slots' cells).
+ * The inbox store of `inbox` in this thread, as the long connection's (app/create-riqing.ts): it stores events in
+ * `inboxDb` and tells the inbox; card answers wait in `slots` (give the inbox the same slots' cells).
  */
 export function storeFor(inbox: Inbox, inboxDb: Db, slots = new AnswerSlots()): InboxStore {
   return new InboxStore(
-    {
-      postgres: postgresOf(inboxDb) !== undefined,
-      insert: (sql, args) => inboxDb.$queryRawUnsafe(sql, ...args),
-    },
+    inboxWriterOf(inboxDb),
     { stored: (events) => inbox.arrived(events), received: () => {} },
     silentLogger,
     slots,

@@ -1,21 +1,21 @@
 /**
- * The receiver thread (issue 17): Lark's events are received, verified, stored and acknowledged on a worker thread of
- * their own, so an acknowledgement never waits for the processing of earlier events, a digest sweep or a collection
- * of the main thread's heap. The thread owns the bot's public HTTP port: it answers `POST /lark/events` itself (webhook
- * mode) and forwards every other request (health, metrics, the board, the Open311 API, the sandbox) to the bot's Koa
- * app on a loopback port; in long-connection mode it also holds the long connection. It writes the inbox table over a
- * connection of its own (libSQL on the inbox's SQLite file, or a small pg pool) and tells the main thread what it
- * stored (lark/inbox-store.ts); the main thread's Inbox processes it. Card answers travel back through shared memory
- * (lark/answer-slots.ts). Its log lines go to the bot's logger.
+ * The receiver thread (issue 17), in webhook mode: Lark's events are received, verified, stored and acknowledged on a
+ * worker thread of their own, so an acknowledgement never waits for the processing of earlier events, a digest sweep
+ * or a collection of the main thread's heap. The thread owns the bot's public HTTP port: it answers `POST
+ * /lark/events` itself and forwards every other request (health, metrics, the board, the Open311 API, the sandbox) to
+ * the bot's Koa app on a loopback port. It writes the inbox table over a connection of its own (libSQL on the inbox's
+ * SQLite file, or a small pg pool) and tells the main thread what it stored (lark/inbox-store.ts); the main thread's
+ * Inbox processes it. Card answers travel back through shared memory (lark/answer-slots.ts). Its log lines go to the
+ * bot's logger.
  *
- * It loads no Prisma and, in webhook mode, not the Lark SDK either (the webhook decrypts with node:crypto): a thread
- * of its own costs a V8 isolate, pino and a database driver (plain node:http, not Koa, and no zod: each module loaded
- * here is loaded a second time, in the thread's own isolate).
+ * It loads neither Prisma nor the Lark SDK (the webhook decrypts with node:crypto): the thread costs a V8 isolate,
+ * pino and a database driver, about 15 MB (plain node:http, not Koa, and no zod: each module loaded here is loaded a
+ * second time, in the thread's own isolate). The long connection needs the SDK's WSClient and so stays on the main
+ * thread (app/create-riqing.ts).
  *
  * Once the thread runs, the thread that started it (the bot's main thread: processing, sweeps, the app) lowers its
  * own scheduling priority a little ({@link PROCESSING_NICENESS}), so that on a busy machine the scheduler lets the
- * receiver thread run first when an event arrives. The long connection needs the SDK's WSClient, so in that
- * mode the thread holds a copy of the SDK too.
+ * receiver thread run first when an event arrives.
  *
  * The thread runs this very module (config/module-thread.ts), marked in its workerData.
  */
@@ -35,8 +35,10 @@ import { pino } from "pino";
 import { moduleThread } from "../../config/module-thread.ts";
 import { BUSY_TIMEOUT_MS, isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
 import { createLogger, type Logger } from "../../log.ts";
-import type { CardAnswer, InboxWriter, StoredEvent } from "../inbox-store.ts";
+import { AnswerSlots } from "../answer-slots.ts";
+import { type CardAnswer, InboxStore, type InboxWriter, type StoredEvent } from "../inbox-store.ts";
 import { createSink } from "./sink.ts";
+import { createWebhookHandler } from "./webhook.ts";
 
 /** The key in the worker's workerData that tells this module it runs as the receiver thread. */
 const ROLE = "riqing.receiverThread";
@@ -57,10 +59,8 @@ export interface ReceiverSettings {
   port: number;
   /** The loopback port of the bot's own app, where every other request goes. */
   appPort: number;
-  /** Webhook mode: POST /lark/events is answered here. */
-  webhook?: { encryptKey?: string; verificationToken: string };
-  /** Long-connection mode. */
-  longConnection?: { appId: string; appSecret: string; domain: string };
+  /** POST /lark/events is answered here. */
+  webhook: { encryptKey?: string; verificationToken: string };
   /** The inbox's database: its SQLite file (db/inbox-db.ts) or the PostgreSQL database. */
   inboxUrl: string;
   /** The answer slots' memory (lark/answer-slots.ts). */
@@ -103,7 +103,7 @@ export interface ReceiverThread {
 }
 
 /**
- * Starts the receiver thread; resolves once it listens (and, in long-connection mode, has started connecting). Rejects
+ * Starts the receiver thread; resolves once it listens. Rejects
  * when it cannot listen. Its log lines are written with `log`.
  */
 export function startReceiverThread(
@@ -222,8 +222,6 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
     { write: (line: string) => report({ type: "log", line }) },
     settings.secrets,
   );
-  const { InboxStore } = await import("../inbox-store.ts");
-  const { AnswerSlots } = await import("../answer-slots.ts");
   const { writer, close: closeWriter } = await openWriter(settings.inboxUrl);
   const store = new InboxStore(
     writer,
@@ -238,15 +236,13 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
   const shift = new Float64Array(settings.clockShift);
 
   const agent = new Agent({ keepAlive: true });
-  const webhook = settings.webhook
-    ? (await import("./webhook.ts")).createWebhookHandler({
-        ...settings.webhook,
-        sink,
-        log,
-        onRejected: (reason) => report({ type: "rejected", reason }),
-        now: () => Date.now() + (shift[0] ?? 0),
-      })
-    : undefined;
+  const webhook = createWebhookHandler({
+    ...settings.webhook,
+    sink,
+    log,
+    onRejected: (reason) => report({ type: "rejected", reason }),
+    now: () => Date.now() + (shift[0] ?? 0),
+  });
   let stopping = false;
 
   /** Everything but Lark's events is the bot's app's: the request and its answer pass through as they stream. */
@@ -280,7 +276,7 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
       request.resume();
       return answerJson(response, 503, { error: "shutting down" });
     }
-    if (!webhook || request.method !== "POST" || new URL(request.url ?? "/", "http://x").pathname !== "/lark/events") {
+    if (request.method !== "POST" || new URL(request.url ?? "/", "http://x").pathname !== "/lark/events") {
       return forward(request, response);
     }
     try {
@@ -305,9 +301,6 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
     port.close();
     return;
   }
-  const connection = settings.longConnection
-    ? (await import("./long-connection.ts")).startLongConnection({ ...settings.longConnection, sink, log })
-    : undefined;
   report({ type: "ready", port: (server.address() as { port: number }).port });
 
   port.on("message", (order: Order) => {
@@ -316,7 +309,6 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
       return;
     }
     void (async () => {
-      connection?.close();
       // Requests under way finish; idle kept-alive connections are closed, busy ones answer 503 from now on.
       stopping = true;
       await new Promise<void>((resolve) => {
