@@ -30,7 +30,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { getPriority, setPriority } from "node:os";
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, type Worker, workerData } from "node:worker_threads";
 import { pino } from "pino";
 import { moduleThread } from "../../config/module-thread.ts";
 import { BUSY_TIMEOUT_MS, isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
@@ -102,38 +102,72 @@ export interface ReceiverThread {
   stop(): Promise<void>;
 }
 
+/** How long after the thread stopped unexpectedly a new one is started. */
+const RESTART_DELAY_MS = 1_000;
+
 /**
- * Starts the receiver thread; resolves once it listens. Rejects
- * when it cannot listen. Its log lines are written with `log`.
+ * Starts the receiver thread; resolves once it listens, rejects when it cannot. Should the thread stop unexpectedly
+ * (it should not: every request's failure is answered 500), a new one is started on the same port. Its log lines
+ * are written with `log`.
  */
-export function startReceiverThread(
+export async function startReceiverThread(
   settings: ReceiverSettings,
   listener: ReceiverListener,
   log: Logger,
 ): Promise<ReceiverThread> {
+  let current = await spawn(settings, listener, log, restart);
+  let stopping = false;
+  function restart(): void {
+    if (stopping) return;
+    log.fatal("the receiver thread stopped; Lark's events are not received until a new one runs");
+    setTimeout(() => {
+      spawn({ ...settings, port: current.port }, listener, log, restart).then(
+        (started) => {
+          current = started;
+          log.info({ port: started.port }, "a new receiver thread runs");
+        },
+        (error: unknown) => {
+          log.fatal({ err: error }, "cannot start a new receiver thread; trying again");
+          restart();
+        },
+      );
+    }, RESTART_DELAY_MS).unref();
+  }
+  yieldToReceiver(log);
+  return {
+    port: current.port,
+    deliver: (slot, answer) => current.worker.postMessage({ type: "answer", slot, answer } satisfies Order),
+    async stop() {
+      stopping = true;
+      current.worker.postMessage({ type: "stop" } satisfies Order);
+      await current.ended;
+    },
+  };
+}
+
+/** One receiver thread, once it listens; `lost` is called if it stops before it was told to. */
+function spawn(
+  settings: ReceiverSettings,
+  listener: ReceiverListener,
+  log: Logger,
+  lost: () => void,
+): Promise<{ worker: Worker; port: number; ended: Promise<void> }> {
   const worker = moduleThread(import.meta.url, {
     workerData: { [ROLE]: settings },
     resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
   });
-  let stopped: () => void = () => {};
-  const ended = new Promise<void>((resolve) => {
-    stopped = resolve;
+  let ended: () => void = () => {};
+  const end = new Promise<void>((resolve) => {
+    ended = resolve;
   });
   return new Promise((resolve, reject) => {
     let running = false;
+    let told = false;
     worker.on("message", (report: Report) => {
       switch (report.type) {
         case "ready":
           running = true;
-          yieldToReceiver(log);
-          resolve({
-            port: report.port,
-            deliver: (slot, answer) => worker.postMessage({ type: "answer", slot, answer } satisfies Order),
-            stop: async () => {
-              worker.postMessage({ type: "stop" } satisfies Order);
-              await ended;
-            },
-          });
+          resolve({ worker, port: report.port, ended: end });
           return;
         case "failed":
           reject(new Error(report.message));
@@ -151,16 +185,18 @@ export function startReceiverThread(
           relayLine(log, report.line);
           return;
         case "stopped":
-          stopped();
+          told = true;
+          ended();
       }
     });
     worker.on("error", (error) => {
       if (!running) reject(error);
-      log.fatal({ err: error }, "the receiver thread failed; Lark's events are not received");
+      else log.error({ err: error }, "the receiver thread failed");
     });
     worker.on("exit", (code) => {
-      stopped();
+      ended();
       if (!running) reject(new Error(`the receiver thread stopped with exit code ${code}`));
+      else if (!told) lost();
     });
   });
 }
@@ -222,7 +258,7 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
     { write: (line: string) => report({ type: "log", line }) },
     settings.secrets,
   );
-  const { writer, close: closeWriter } = await openWriter(settings.inboxUrl);
+  const { writer, close: closeWriter } = await openWriter(settings.inboxUrl, log);
   const store = new InboxStore(
     writer,
     {
@@ -325,11 +361,13 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
 }
 
 /** The inbox table's writer over a connection of the thread's own. */
-async function openWriter(inboxUrl: string): Promise<{ writer: InboxWriter; close(): Promise<void> }> {
+async function openWriter(inboxUrl: string, log: Logger): Promise<{ writer: InboxWriter; close(): Promise<void> }> {
   if (isPostgresUrl(inboxUrl)) {
     const { default: pg } = await import("pg");
     // DateTime columns are timestamps without a zone, read and written in UTC (db/client.ts).
     const pool = new pg.Pool({ connectionString: inboxUrl, max: 2, options: "-c TimeZone=UTC" });
+    // An idle connection that breaks is replaced at the next store; its error must not end the thread.
+    pool.on("error", (error) => log.warn({ err: error }, "a connection to the inbox's database broke"));
     return {
       writer: {
         postgres: true,
