@@ -15,8 +15,9 @@
  */
 
 import type Database from "libsql";
-import { openDb, openSqlite, sqlitePath } from "../../src/db/client.ts";
+import { openDb } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
+import { openSqlite, sqlitePath } from "../../src/db/sqlite-file.ts";
 import { startOfDate } from "../../src/domain/deadline.ts";
 import { ensureCatalogue } from "../../src/org/catalogue.ts";
 import { hexId, intBetween, pick, type Random, seeded } from "../lib/rng.ts";

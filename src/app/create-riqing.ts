@@ -8,10 +8,10 @@ import { answerElsewhere } from "../commands/answer-elsewhere.ts";
 import { BackgroundTasks } from "../commands/background.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
-import type { Config } from "../config/env.ts";
+import { type Config, secretsOf } from "../config/env.ts";
 import { type Db, openDb, postgresOf } from "../db/client.ts";
 import { databaseInfo } from "../db/database-info.ts";
-import { closeInboxDb, openInboxDb } from "../db/inbox-db.ts";
+import { closeInboxDb, inboxFile, openInboxDb } from "../db/inbox-db.ts";
 import { AdvisoryLaneLocks } from "../db/lane-locks.ts";
 import { migrate } from "../db/migrate.ts";
 import { orgOf } from "../db/org-queries.ts";
@@ -25,19 +25,22 @@ import { createRouter, type RouterExtensions } from "../features/router.ts";
 import { statsCommand } from "../features/stats-command.ts";
 import { createApp } from "../http/app.ts";
 import { Scheduler } from "../jobs/scheduler.ts";
+import { AnswerSlots } from "../lark/answer-slots.ts";
 import { fileTypeOf, LarkClient } from "../lark/client.ts";
 import { LarkCode } from "../lark/errors.ts";
-import { Inbox } from "../lark/inbox.ts";
+import { Inbox, inboxWriterOf } from "../lark/inbox.ts";
+import { type CardAnswer, InboxStore } from "../lark/inbox-store.ts";
 import { OutboxSender } from "../lark/outbox.ts";
 import { downloadMessageImages, ImageKeys } from "../lark/photos.ts";
-import { type LongConnection, startLongConnection } from "../lark/receivers/long-connection.ts";
+import { startLongConnection } from "../lark/receivers/long-connection.ts";
+import type { ReceiverListener } from "../lark/receivers/receiver-thread.ts";
 import { createSink } from "../lark/receivers/sink.ts";
-import { createWebhookHandler } from "../lark/receivers/webhook.ts";
 import { SharedPacer } from "../lark/shared-pacer.ts";
 import { verifyPeople } from "../lark/verify-people.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../ops/metrics.ts";
 import { ensureCatalogue } from "../org/catalogue.ts";
+import { BotClock } from "./bot-clock.ts";
 import { limitHeapGrowth } from "./limit-heap-growth.ts";
 
 /** A running bot. */
@@ -51,14 +54,17 @@ export interface Riqing {
   /** Work beside the chats (ledger exports); `idle()` waits for it. */
   background: BackgroundTasks;
   metrics: Metrics;
-  /** The port the HTTP server listens on once started (useful when started on port 0). */
+  /** The public port (the receiver thread's) once started (useful when started on port 0). */
   port: number;
   botOpenId: string;
   /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
   tick(): Promise<void>;
   /** Waits until the scheduled runs started so far (the one at start included) are done. */
   scheduled(): Promise<void>;
-  /** Starts the queues, the schedules, the HTTP server and (in ws mode) the long connection. */
+  /**
+   * Starts the queues, the schedules, the bot's app and the receiver thread (lark/receivers/receiver-thread.ts), which
+   * holds the public port and, in ws mode, the long connection.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -67,7 +73,7 @@ export interface Riqing {
 export interface RiqingOptions {
   log: Logger;
   /** The bot's clock; the sandbox passes its virtual clock. */
-  now?: () => Date;
+  clock?: BotClock;
   extensions?: RouterExtensions;
   /** Run the schedules on their own (default). Tests turn this off and call tick() at the instants they choose. */
   schedule?: boolean;
@@ -83,13 +89,14 @@ export interface RiqingOptions {
 /**
  * Wires the bot: migrate → database → Lark client → inbox, outbox and scheduler → HTTP app (webhook in webhook mode,
  * health, metrics). Nothing runs until start(): then the queues and schedules, the HTTP server and the long connection.
- * stop() shuts down in reverse: schedules and intake first, then in-flight work, then the database.
+ * stop() shuts down in reverse: schedules and receiving first, then in-flight work, then the database.
  */
 export async function createRiqing(config: Config, options: RiqingOptions): Promise<Riqing> {
   const { log } = options;
   const lark = config.lark;
   if (!lark) throw new Error("createRiqing needs Lark credentials (the sandbox provides its emulator's)");
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? new BotClock();
+  const now = clock.now;
   limitHeapGrowth();
   const applied = await migrate(config.databaseUrl);
   if (applied.length) log.info({ applied }, "database migrated");
@@ -212,12 +219,20 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     },
     cardActions: [handleClockCardAction, handleBoardCardAction, ...(options.extensions?.cardActions ?? [])],
   };
+  // Card callbacks wait where they were received for the answers the inbox hands over (lark/answer-slots.ts).
+  const answerSlots = new SharedArrayBuffer(AnswerSlots.SIZE * Int32Array.BYTES_PER_ELEMENT);
+  let receiving: Receiving | undefined;
   const inbox = new Inbox(db, inboxDb, createRouter(deps, extensions), log, metrics, {
     ...(lanes && { lanes }),
     afterEach: queued,
+    answers: { cells: new Int32Array(answerSlots), deliver: (slot, answer) => receiving?.deliver(slot, answer) },
   });
+  const listener: ReceiverListener = {
+    stored: (events) => inbox.arrived(events),
+    received: (eventType, outcome) => metrics.received(eventType, outcome),
+    rejected: (reason) => metrics.rejected(reason),
+  };
 
-  const sink = createSink(inbox, log);
   let feed: BoardFeed | undefined;
   const apiContext = {
     db,
@@ -247,16 +262,6 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
         },
       },
     ],
-    ...(lark.eventMode === "webhook" && {
-      larkEvents: createWebhookHandler({
-        encryptKey: lark.encryptKey,
-        verificationToken: lark.verificationToken,
-        sink,
-        log,
-        onRejected: (reason) => metrics.rejected(reason),
-        now: () => now().getTime(),
-      }),
-    }),
     board: (router) => {
       feed = boardRoutes(router, {
         db,
@@ -288,7 +293,6 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
 
   const scheduler = new Scheduler({ deps, clock: now, log, afterEach: queued });
   let server: Server | undefined;
-  let connection: LongConnection | undefined;
   const riqing: Riqing = {
     db,
     inboxDb,
@@ -306,26 +310,45 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
       outbox.start();
       await resumeLedgerExports(deps);
       if (options.schedule ?? true) scheduler.start();
-      server = await listen(app.callback(), config.port, config.host);
-      riqing.port = (server.address() as { port: number }).port;
-      log.info({ host: config.host, port: riqing.port, eventMode: lark.eventMode }, "riqing started");
-      if (lark.eventMode === "ws") {
-        connection = startLongConnection({
-          appId: lark.appId,
-          appSecret: lark.appSecret,
-          domain: lark.domain,
-          sink,
+      if (lark.eventMode === "webhook") {
+        // The bot's app listens on loopback only; the receiver thread forwards to it what is not Lark's.
+        server = await listen(app.callback(), 0, "127.0.0.1");
+        // Imported when started, so that a build puts the thread's module in a file of its own (scripts/build.js).
+        const { startReceiverThread } = await import("../lark/receivers/receiver-thread.ts");
+        receiving = await startReceiverThread(
+          {
+            host: config.host,
+            port: config.port,
+            appPort: (server.address() as { port: number }).port,
+            webhook: { encryptKey: lark.encryptKey, verificationToken: lark.verificationToken },
+            inboxUrl: postgres ? config.databaseUrl : `file:${inboxFile(config.databaseUrl)}`,
+            answerSlots,
+            clockShift: clock.shift.buffer as SharedArrayBuffer,
+            logLevel: log.level,
+            secrets: secretsOf(config),
+          },
+          listener,
           log,
-        });
+        );
+      } else {
+        server = await listen(app.callback(), config.port, config.host);
+        receiving = receiveOverLongConnection(lark, inboxDb, answerSlots, listener, log);
       }
+      riqing.port = receiving.port ?? (server.address() as { port: number }).port;
+      log.info({ host: config.host, port: riqing.port, eventMode: lark.eventMode }, "riqing started");
     },
     async stop() {
       await scheduler.stop();
-      connection?.close();
-      // Open board streams never end on their own, and the server waits for open responses before it closes.
+      // Open board streams never end on their own, and the servers wait for open responses before they close.
       feed?.close();
+      await receiving?.stop();
       const open = server;
-      if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
+      if (open) {
+        await new Promise<void>((resolve) => {
+          open.close(() => resolve());
+          open.closeIdleConnections();
+        });
+      }
       await inbox.stop();
       await lanes?.close();
       await background.idle();
@@ -352,6 +375,45 @@ async function checkPeople(db: Db, client: LarkClient, log: Logger, at: Date, op
   } catch (error) {
     log.warn({ err: error }, "cannot check people's open_ids with Lark; mentions are not verified");
   }
+}
+
+/** Where Lark's events are received, stored and acknowledged. */
+interface Receiving {
+  /** The public port, when the receiving holds it (the receiver thread). */
+  port?: number;
+  /** Hands a card callback's answer to the receiver waiting in `slot`. */
+  deliver(slot: number, answer: CardAnswer | undefined): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Long-connection mode receives on the main thread, through the same inbox store the receiver thread runs: the
+ * SDK's WSClient comes only with the whole SDK, which a thread of its own would hold a second time (about 50 MB; the
+ * sandbox ready at 270–275 MB instead of 223–224 MB), while the acknowledgement over the long connection stays far
+ * inside Lark's 3 s under overload (ARCHITECTURE.md, "Acknowledge first").
+ */
+function receiveOverLongConnection(
+  lark: NonNullable<Config["lark"]>,
+  inboxDb: Db,
+  answerSlots: SharedArrayBuffer,
+  listener: ReceiverListener,
+  log: Logger,
+): Receiving {
+  const store = new InboxStore(inboxWriterOf(inboxDb), listener, log, new AnswerSlots(answerSlots));
+  const connection = startLongConnection({
+    appId: lark.appId,
+    appSecret: lark.appSecret,
+    domain: lark.domain,
+    sink: createSink(store, log),
+    log,
+  });
+  return {
+    deliver: (slot, answer) => store.deliver(slot, answer),
+    async stop() {
+      connection.close();
+      await store.settled();
+    },
+  };
 }
 
 function listen(handler: RequestListener, port: number, host: string): Promise<Server> {

@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Client } from "@libsql/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
-import Database from "libsql";
+import type Database from "libsql";
 import type { PrismaClient as PostgresClient } from "../generated/postgres/client.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { serializedAdapter } from "./serialized-adapter.ts";
 import { sqliteConnection } from "./sqlite-connection.ts";
+import { isPostgresUrl, openSqlite, sqlitePath } from "./sqlite-file.ts";
 import { countedAdapter } from "./statement-count.ts";
 
 /**
@@ -19,11 +18,6 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 /** A client opened on PostgreSQL, typed as such. */
 export type PostgresDb = PostgresClient;
 
-/** True for a PostgreSQL connection URL (`postgresql://…` or `postgres://…`); anything else is a SQLite `file:`. */
-export function isPostgresUrl(databaseUrl: string): boolean {
-  return /^postgres(ql)?:\/\//.test(databaseUrl);
-}
-
 const postgresClients = new WeakMap<Db, PostgresDb>();
 
 /** The PostgreSQL-typed client behind `db`, or undefined when `db` is SQLite. */
@@ -33,40 +27,6 @@ export function postgresOf(db: Db): PostgresDb | undefined {
 
 /** Connections one process keeps to PostgreSQL. */
 const POSTGRES_POOL_SIZE = 10;
-
-/** Milliseconds a connection waits for another writer before failing with SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5_000;
-
-/** Path of the SQLite file behind a `file:` URL. */
-export function sqlitePath(databaseUrl: string): string {
-  return databaseUrl.replace(/^file:/, "");
-}
-
-/**
- * Opens a libSQL connection to a SQLite file with a busy timeout and foreign keys on; with `readonly`, the file must
- * exist and the connection refuses every write. Otherwise the folder is created when missing and the database is
- * put in WAL mode with synchronous=NORMAL.
- */
-export function openSqlite(file: string, options: { readonly?: boolean } = {}): Database.Database {
-  const readonly = options.readonly ?? false;
-  if (readonly && file !== ":memory:" && !existsSync(file)) throw new Error(`database file ${file} does not exist`);
-  if (!readonly && file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  try {
-    sqlite.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    sqlite.exec("PRAGMA foreign_keys = ON");
-    if (readonly) {
-      sqlite.exec("PRAGMA query_only = ON");
-    } else {
-      sqlite.exec("PRAGMA journal_mode = WAL");
-      sqlite.exec("PRAGMA synchronous = NORMAL");
-    }
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
-  return sqlite;
-}
 
 /** Prisma's libSQL adapter over one connection of ours (see sqlite-connection.ts). */
 class OneConnection extends PrismaLibSQL {

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from "node:path";
-import { type Db, isPostgresUrl, openDb, openSqlite, sqlitePath } from "./client.ts";
+import { type Db, openDb } from "./client.ts";
 import { migrate } from "./migrate.ts";
+import { isPostgresUrl, openSqlite, sqlitePath } from "./sqlite-file.ts";
 
 /** The SQLite file of the inbox, beside the main one: `data/riqing.db` → `data/riqing-inbox.db`. */
 export function inboxFile(databaseUrl: string): string {

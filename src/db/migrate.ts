@@ -2,9 +2,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATABASE_TEXTS } from "../texts/database.ts";
-import { isPostgresUrl, openSqlite, sqlitePath } from "./client.ts";
 import { migratePostgres, postgresMigrationStatus } from "./migrate-postgres.ts";
 import { listMigrations, type MigrationStatus, migrationsDir } from "./migration-files.ts";
+import { isPostgresUrl, openSqlite, sqlitePath } from "./sqlite-file.ts";
 
 /** The bookkeeping table Prisma Migrate uses, so `prisma migrate` and this runner agree on what is applied. */
 const BOOKKEEPING_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_DIR } from "../config/paths.ts";
-import { isPostgresUrl } from "./client.ts";
+import { isPostgresUrl } from "./sqlite-file.ts";
 
 const PRISMA_DIR = join(PROJECT_DIR, "prisma");
 

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.ts";
 import { DATABASE_TEXTS } from "../texts/database.ts";
-import { type Db, isPostgresUrl, openDb, type PostgresDb, postgresOf, type Tx } from "./client.ts";
+import { type Db, openDb, type PostgresDb, postgresOf, type Tx } from "./client.ts";
 import { closeInboxDb, openInboxDb } from "./inbox-db.ts";
 import { migrate, migrationStatus } from "./migrate.ts";
 import { MigrationChecksumError, MigrationFailedError } from "./migrate-postgres.ts";
+import { isPostgresUrl } from "./sqlite-file.ts";
 
 /** A table to copy: its model, its columns, the key it is read in order of, and columns that point into itself. */
 interface Table {

@@ -3,7 +3,7 @@ import { boardLinkFor } from "../commands/board-link.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { answerTo, replyText, sendText } from "../commands/say.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
-import type { CardAnswer } from "../lark/inbox.ts";
+import type { CardAnswer } from "../lark/inbox-store.ts";
 import { joinNames } from "../texts/commands.ts";
 import { BOARD_TEXTS } from "../texts/open-data.ts";
 import { cardValue, toast } from "./card-actions.ts";

@@ -7,7 +7,7 @@ import { localDateString } from "../domain/deadline.ts";
 import { MAX_EXTENSION_DAYS, MAX_PARK_DAYS, PARK_KINDS } from "../domain/extension.ts";
 import { ISSUE_ACTIONS } from "../domain/lifecycle.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
-import type { CardAnswer } from "../lark/inbox.ts";
+import type { CardAnswer } from "../lark/inbox-store.ts";
 import { FORM_FIELDS } from "../presenters/issue-card.ts";
 import { ACTION_DONE, TEXTS } from "../texts/messages.ts";
 import { parseLaterDate, recordId } from "./parse-input.ts";

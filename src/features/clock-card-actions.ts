@@ -18,7 +18,7 @@ import { localPeriod, startOfDate } from "../domain/deadline.ts";
 import { REMINDED_STATUSES } from "../domain/lifecycle.ts";
 import { permits } from "../domain/permissions.ts";
 import type { InboundCardAction } from "../lark/envelope.ts";
-import type { CardAnswer } from "../lark/inbox.ts";
+import type { CardAnswer } from "../lark/inbox-store.ts";
 import { enqueue } from "../lark/outbox.ts";
 import { ALL_TARGETS, REVIEW_FIELDS, type ReviewView, reviewCard } from "../presenters/digest-card.ts";
 import { reminderCard, SNOOZE_MS } from "../presenters/reminder-card.ts";

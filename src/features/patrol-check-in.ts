@@ -13,7 +13,7 @@ import { localDateString } from "../domain/deadline.ts";
 import { distanceMeters } from "../domain/geo.ts";
 import { permits } from "../domain/permissions.ts";
 import type { InboundCardAction, InboundMessage } from "../lark/envelope.ts";
-import type { CardAnswer } from "../lark/inbox.ts";
+import type { CardAnswer } from "../lark/inbox-store.ts";
 import { type PhotoPosition, photoPosition } from "../lark/photo-position.ts";
 import { todayPatrolCard } from "../presenters/patrol-card.ts";
 import { isPatrollerOf, patrolsForToday } from "../reports/patrol-coverage.ts";

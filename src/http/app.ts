@@ -14,8 +14,6 @@ export interface AppOptions {
   log: Logger;
   metrics: Metrics;
   health: HealthCheck[];
-  /** The webhook handler for POST /lark/events, in webhook mode only: nothing else may post events. */
-  larkEvents?: (ctx: Koa.Context) => Promise<void>;
   /** The open doors for people and other systems: the 挂图作战 board and the Open311 API. */
   board?: (router: Router) => void;
   api?: (router: Router) => void;
@@ -23,11 +21,13 @@ export interface AppOptions {
   extend?: (router: Router) => void;
 }
 
-/** The HTTP surface: Lark events (webhook mode), health, metrics, the board and the Open311 API (and the sandbox when extended). */
+/**
+ * The HTTP surface behind the receiver thread (lark/receivers/receiver-thread.ts), which takes Lark's events itself and
+ * forwards everything else here: health, metrics, the board and the Open311 API (and the sandbox when extended).
+ */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa();
   const router = new Router();
-  if (options.larkEvents) router.post("/lark/events", options.larkEvents);
   router.get("/healthz", async (ctx) => {
     const details: Record<string, unknown> = {};
     const results = await Promise.all(

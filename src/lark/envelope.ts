@@ -1,20 +1,6 @@
 import { z } from "zod";
 import { wellFormed } from "../texts/well-formed.ts";
-
-/**
- * The one shape both receivers hand to the inbox: Lark's v2 event flattened the way the SDK's EventDispatcher does
- * it (header fields and event fields side by side). Only the fields Riqing reads are declared; the rest pass through.
- */
-export const flatEventSchema = z
-  .object({
-    event_id: z.string().min(1),
-    event_type: z.string().min(1),
-    create_time: z.string().optional(),
-    token: z.string().optional(),
-    app_id: z.string().optional(),
-  })
-  .loose();
-export type FlatEvent = z.infer<typeof flatEventSchema>;
+import type { FlatEvent } from "./flat-event.ts";
 
 const mentionSchema = z.object({
   key: z.string(),
@@ -124,27 +110,6 @@ export interface InboundBotAdded {
 }
 
 export type Inbound = InboundMessage | InboundCardAction | InboundUnreadableClick | InboundBotAdded;
-
-/** Event types Riqing stores and processes; every other type is acknowledged and ignored. */
-export const HANDLED_EVENT_TYPES = [
-  "im.message.receive_v1",
-  "card.action.trigger",
-  "im.chat.member.bot.added_v1",
-] as const;
-
-/** Keys the inbox de-duplicates and orders on. */
-export function routingKeys(event: FlatEvent): { chatId?: string; messageId?: string } {
-  const e = event as Record<string, unknown> & FlatEvent;
-  if (event.event_type === "im.message.receive_v1") {
-    const message = e.message as { chat_id?: string; message_id?: string } | undefined;
-    return { chatId: message?.chat_id, messageId: message?.message_id };
-  }
-  if (event.event_type === "card.action.trigger") {
-    const context = e.context as { open_chat_id?: string } | undefined;
-    return { chatId: context?.open_chat_id };
-  }
-  return { chatId: typeof e.chat_id === "string" ? e.chat_id : undefined };
-}
 
 /**
  * Parses a stored flat event into a typed inbound value, every string in it well-formed (see {@link wellFormed}).

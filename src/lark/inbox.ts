@@ -4,23 +4,19 @@ import { type LaneLocks, processLanes } from "../db/lane-locks.ts";
 import { type InboundEvent, Prisma } from "../generated/prisma/client.ts";
 import type { Logger } from "../log.ts";
 import { at } from "../texts/messages.ts";
+import { claimAnswer } from "./answer-slots.ts";
 import { backoffMs } from "./backoff.ts";
-import { type FlatEvent, type Inbound, parseInbound, routingKeys } from "./envelope.ts";
+import { type Inbound, parseInbound } from "./envelope.ts";
+import type { FlatEvent } from "./flat-event.ts";
+import type { CardAnswer, InboxWriter, StoredEvent } from "./inbox-store.ts";
 import { enqueue, type OutboxInput } from "./outbox.ts";
 import { type Clock, systemClock } from "./pacer.ts";
 import { isTransientError } from "./transient-error.ts";
-
-/** What a handler returns for a card action: Lark shows the toast and/or replaces the card. */
-export interface CardAnswer {
-  toast?: { type: "info" | "success" | "error" | "warning"; content: string };
-  card?: unknown;
-}
 
 export type InboundHandler = (inbound: Inbound) => Promise<CardAnswer | undefined>;
 
 /** Counters the inbox reports; wired to Prometheus by ops/metrics.ts. */
 export interface InboxMetrics {
-  received(eventType: string, outcome: "stored" | "duplicate"): void;
   processed(eventType: string, outcome: "done" | "failed", seconds: number): void;
 }
 
@@ -46,6 +42,15 @@ export interface InboxOptions {
   lanes?: LaneLocks;
   /** Called after each event is handled and recorded, so the messages it queued go out at once (the outbox). */
   afterEach?: () => void;
+  /** Where the receivers of card callbacks wait for their answers (lark/answer-slots.ts, lark/inbox-store.ts). */
+  answers?: AnswerDesk;
+}
+
+/** The processor's side of the card callbacks' answer slots. */
+export interface AnswerDesk {
+  cells: Int32Array;
+  /** Hands the answer to the receiver waiting in `slot` (once `claimAnswer` said it still waits). */
+  deliver(slot: number, answer: CardAnswer | undefined): void;
 }
 
 const DEFAULT_RETRY: InboxRetry = {
@@ -56,8 +61,6 @@ const DEFAULT_RETRY: InboxRetry = {
   requeueWithinMs: 24 * 3_600_000,
 };
 const BATCH = 500;
-/** Most events stored in one statement (6 parameters each, well inside SQLite's and PostgreSQL's limits). */
-const MAX_STORE_BATCH = 500;
 /** The lane of an event without a chat is its own. */
 const UNCHATTED = "event:";
 /**
@@ -68,37 +71,11 @@ const MAX_CHAINS = 8;
 /** With shared lanes, how often to look for events other instances stored (or left behind when they died). */
 const SHARED_POLL_MS = 200;
 
-/** What `accept` tells the receiver. */
-export interface Accepted {
-  status: "stored" | "duplicate";
-  id?: number;
-}
-
-interface Arrival {
-  event: FlatEvent;
-  resolve(accepted: Accepted): void;
-  reject(error: unknown): void;
-}
-
-interface Waiter {
-  promise: Promise<CardAnswer | undefined>;
-  resolve(answer: CardAnswer | undefined): void;
-  /** Set the moment `answer` gave up waiting: the answer can no longer reach Lark inline. */
-  abandoned: boolean;
-}
-
-function waiter(): Waiter {
-  let resolve: (a: CardAnswer | undefined) => void = () => {};
-  const promise = new Promise<CardAnswer | undefined>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve, abandoned: false };
-}
-
 /**
- * The durable inbound store and its processor. `accept` writes an event (de-duplicated by event id, and by message
- * id for messages) before the receiver acknowledges it; processing then happens from the table, in order within a
- * chat and in parallel across chats. Events left pending by a crash are processed when the next process starts.
+ * The processor of the inbound events. The inbox store (lark/inbox-store.ts, on a thread of its own) stores each event before
+ * the receiver acknowledges it and tells the inbox with `arrived`; processing then happens from the table, in order
+ * within a chat and in parallel across chats. Events left pending by a crash are processed when the next process
+ * starts.
  *
  * A failing handler is retried with backoff while the rest of its chat waits (other chats go on): transient failures
  * for a bounded time, anything else a few times; then the event is marked failed with the error, and failed events
@@ -112,21 +89,20 @@ function waiter(): Waiter {
 export class Inbox {
   private readonly busyChats = new Set<string>();
   private readonly inFlight = new Set<number>();
-  private readonly waiters = new Map<number, Waiter>();
+  /** The answer slots of card callbacks whose receivers wait, by event id. */
+  private readonly slots = new Map<number, number>();
   private readonly chains = new Set<Promise<void>>();
   private readonly clock: Clock;
   private readonly retry: InboxRetry;
   private readonly lanes: LaneLocks;
   private readonly afterEach: () => void;
+  private readonly answers: AnswerDesk | undefined;
   private poller: NodeJS.Timeout | undefined;
   private running = false;
   private stopping = new AbortController();
   private requeued = false;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
-  /** Events waiting to be stored, and the store under way. */
-  private arriving: Arrival[] = [];
-  private storing: Promise<void> | null = null;
 
   /**
    * `db` is the main database (the late refusals go to its outbox); `inboxDb` holds the inbound events
@@ -144,111 +120,18 @@ export class Inbox {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.lanes = options.lanes ?? processLanes;
     this.afterEach = options.afterEach ?? (() => {});
+    this.answers = options.answers;
   }
 
-  /**
-   * Stores an event unless it was seen before, without its token (the verification token that proved where it came
-   * from, or a card's update token: secrets, not data). Resolves once the row is committed; never runs the handler.
-   * Events that arrive while a store is under way are stored together next, in one statement (group commit).
-   */
-  accept(event: FlatEvent): Promise<Accepted> {
-    return new Promise((resolve, reject) => {
-      this.arriving.push({ event, resolve, reject });
-      this.storing ??= this.storeArriving();
-    });
-  }
-
-  /** Stores what has arrived, batch after batch, until nothing is waiting. */
-  private async storeArriving(): Promise<void> {
-    // What arrives in this turn of the event loop joins the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.arriving.length > 0) {
-      const batch = this.arriving.splice(0, MAX_STORE_BATCH);
-      try {
-        this.settle(batch, await this.store(batch.map((a) => a.event)));
-      } catch (error) {
-        for (const arrival of batch) arrival.reject(error);
-      }
-    }
-    this.storing = null;
-  }
-
-  /**
-   * Inserts the events not seen before — in the database, or earlier in the batch (same event id, or same message
-   * id for messages) — in one statement; returns the new rows' ids by event id.
-   */
-  private async store(events: FlatEvent[]): Promise<Map<string, number>> {
-    const seenEvents = new Set<string>();
-    const seenMessages = new Set<string>();
-    const rows: unknown[][] = [];
-    for (const event of events) {
-      const { chatId, messageId } = routingKeys(event);
-      if (seenEvents.has(event.event_id) || (messageId && seenMessages.has(messageId))) continue;
-      seenEvents.add(event.event_id);
-      if (messageId) seenMessages.add(messageId);
-      const { token: _token, ...kept } = event;
-      rows.push([event.event_id, messageId ?? null, event.event_type, chatId ?? null, JSON.stringify(kept)]);
-    }
-    const postgres = postgresOf(this.inboxDb) !== undefined;
-    const now = new Date();
-    let n = 0;
-    const param = () => (postgres ? `$${++n}` : "?");
-    const values = rows.map(() => `(${[1, 2, 3, 4, 5, 6].map(param).join(", ")})`).join(", ");
-    // SQLite keeps dates as Unix milliseconds (see db/client.ts).
-    const args = rows.flatMap((row) => [...row, postgres ? now : now.getTime()]);
-    // On SQLite this statement has the inbox's file to itself but for the inbox's own reads and marks, and jumps their
-    // queue (db/serialized-adapter.ts); no processing transaction ever holds that connection.
-    const stored = await this.inboxDb.$queryRawUnsafe<{ id: number; eventId: string }[]>(
-      `INSERT INTO "InboundEvent" ("eventId", "messageId", "eventType", "chatId", "payload", "receivedAt") ` +
-        `VALUES ${values} ON CONFLICT DO NOTHING RETURNING "id", "eventId"`,
-      ...args,
-    );
-    return new Map(stored.map((row) => [row.eventId, Number(row.id)]));
-  }
-
-  /** Answers each arrival of a stored batch: stored (the first of its event) or duplicate. */
-  private settle(batch: Arrival[], stored: Map<string, number>): void {
-    const answered = new Set<number>();
+  /** Events the store has just written: a card callback's receiver waits in its slot; an idle chat is looked at. */
+  arrived(events: StoredEvent[]): void {
     let idleChat = false;
-    for (const { event, resolve } of batch) {
-      const id = stored.get(event.event_id);
-      if (id === undefined || answered.has(id)) {
-        this.metrics?.received(event.event_type, "duplicate");
-        this.log.info({ eventId: event.event_id, messageId: routingKeys(event).messageId }, "duplicate event ignored");
-        resolve({ status: "duplicate" });
-        continue;
-      }
-      answered.add(id);
-      this.metrics?.received(event.event_type, "stored");
-      // Card callbacks may be answered inline: the waiter exists before processing can start.
-      if (event.event_type === "card.action.trigger") this.waiters.set(id, waiter());
+    for (const { id, chatId, slot } of events) {
+      if (slot !== undefined) this.slots.set(id, slot);
       // A chat being worked on picks its new events up when its chain ends; only an idle chat needs a look now.
-      if (!this.busyChats.has(routingKeys(event).chatId ?? "")) idleChat = true;
-      resolve({ status: "stored", id });
+      if (!this.busyChats.has(chatId ?? "")) idleChat = true;
     }
     if (idleChat) this.kick();
-  }
-
-  /**
-   * Waits up to `timeoutMs` for the handler's answer to a stored event. Resolves `undefined` on time-out; the work
-   * still finishes in the background (and a refusal is then posted to the chat).
-   */
-  async answer(id: number, timeoutMs: number): Promise<CardAnswer | undefined> {
-    const w = this.waiters.get(id);
-    if (!w) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        w.abandoned = true;
-        resolve(undefined);
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([w.promise, late]);
-    } finally {
-      clearTimeout(timer);
-      this.waiters.delete(id);
-    }
   }
 
   /** Starts processing: failed events of the last day are queued again, then whatever is pending goes first. */
@@ -367,9 +250,6 @@ export class Inbox {
         ids[0] ?? 0,
       )) ?? [];
     for (const row of rows ?? []) {
-      // Acknowledging goes first: events waiting to be stored are stored (and answered) before more work starts,
-      // so a bot that is behind still acknowledges within Lark's 3 s.
-      while (this.storing) await this.storing;
       if (!this.running) return;
       await this.processOne(row);
       this.afterEach();
@@ -416,11 +296,8 @@ export class Inbox {
     tries: number,
     started: number,
   ): Promise<void> {
-    const w = this.waiters.get(row.id);
-    const inline = w !== undefined && !w.abandoned;
-    // The answer is ready now: hand it to a receiver still waiting (decided in this same tick, so a waiter cannot
-    // give up in between). The waiter stays in the map until answer() collects it.
-    if (inline) w.resolve(answer);
+    // The answer is ready now: hand it to a receiver still waiting (lark/answer-slots.ts decides who wins).
+    const inline = this.handOver(row.id, answer);
     const tell = inline ? undefined : lateRefusal(inbound, answer);
     const recorded = await this.persist(async () => {
       // Queued by its key: should the process die before the done mark, the rerun queues nothing new.
@@ -433,7 +310,7 @@ export class Inbox {
   }
 
   private async fail(row: InboundEvent, error: unknown, tries: number, started: number): Promise<void> {
-    this.waiters.get(row.id)?.resolve(undefined);
+    this.handOver(row.id, undefined);
     const recorded = await this.persist(
       () =>
         this.inboxDb.inboundEvent.update({
@@ -453,6 +330,16 @@ export class Inbox {
       { err: error, eventId: row.eventId, chatId: row.chatId },
       "event failed; it is retried at next start",
     );
+  }
+
+  /** Gives a card callback's answer to its receiver if it still waits; true when it did. */
+  private handOver(id: number, answer: CardAnswer | undefined): boolean {
+    const slot = this.slots.get(id);
+    this.slots.delete(id);
+    const answers = this.answers;
+    if (slot === undefined || !answers || !claimAnswer(answers.cells, slot, id)) return false;
+    answers.deliver(slot, answer);
+    return true;
   }
 
   /**
@@ -493,5 +380,16 @@ function lateRefusal(inbound: Inbound, answer: CardAnswer | undefined): OutboxIn
     msgType: "text",
     content: { text: `${at(inbound.operatorOpenId)} ${toast.content}` },
     replyInThread: true,
+  };
+}
+
+/**
+ * The inbox store's writer over the bot's own client of the inbox's database, for a store on the main thread (the
+ * long connection's; the receiver thread has a connection of its own).
+ */
+export function inboxWriterOf(inboxDb: Db): InboxWriter {
+  return {
+    postgres: postgresOf(inboxDb) !== undefined,
+    insert: (sql, args) => inboxDb.$queryRawUnsafe(sql, ...args),
   };
 }

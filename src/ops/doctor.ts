@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Config } from "../config/env.ts";
-import { type Db, isPostgresUrl, openDb, sqlitePath } from "../db/client.ts";
+import { type Db, openDb } from "../db/client.ts";
 import { databaseInfo } from "../db/database-info.ts";
 import { migrationStatus } from "../db/migrate.ts";
+import { isPostgresUrl, sqlitePath } from "../db/sqlite-file.ts";
 import { LarkClient } from "../lark/client.ts";
 import { LarkApiError, LarkCode } from "../lark/errors.ts";
 import { verifyPeople } from "../lark/verify-people.ts";

@@ -11,8 +11,8 @@
 
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, type Worker, workerData } from "node:worker_threads";
+import { moduleThread } from "../config/module-thread.ts";
 import type { RankingChartInput } from "./chart.ts";
-import { moduleThread } from "./module-thread.ts";
 
 /** The key in the worker's workerData that tells this module it runs as the chart thread. */
 const ROLE = "riqing.chartThread";

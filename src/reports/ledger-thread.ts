@@ -10,9 +10,9 @@
  */
 
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { moduleThread } from "../config/module-thread.ts";
 import { openDb } from "../db/client.ts";
 import { type ExportLedgerOptions, type ExportLedgerResult, exportLedger } from "./export-ledger.ts";
-import { moduleThread } from "./module-thread.ts";
 
 /** What the thread exports: into a file (a stream cannot cross threads), without a progress callback. */
 export type LedgerThreadOptions = Omit<ExportLedgerOptions, "out" | "onProgress"> & { out: string };

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { Config } from "../config/env.ts";
-import { sqlitePath } from "../db/client.ts";
+import { sqlitePath } from "../db/sqlite-file.ts";
 import { SANDBOX_TEXTS } from "../texts/sandbox.ts";
 
 /** Where the sandbox keeps its state: one folder holding its database, saved chats, photos and exports. */

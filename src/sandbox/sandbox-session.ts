@@ -89,7 +89,7 @@ export async function bootSession(options: BootOptions): Promise<SandboxSession>
     const publicUrl = () => `http://127.0.0.1:${riqing.port}`;
     const riqing: Riqing = await createRiqing(config, {
       log,
-      now: clock.now,
+      clock,
       routes: options.routes,
       publicUrl,
     });

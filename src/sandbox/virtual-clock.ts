@@ -1,29 +1,19 @@
+import { BotClock } from "../app/bot-clock.ts";
 import { localPeriod, startOfLocalDay } from "../domain/deadline.ts";
 
 /**
  * The sandbox's clock: it starts at a given instant, runs at real speed, and can only jump forward, so the bot and
  * the emulator never see time go backwards.
  */
-export class VirtualClock {
-  private offsetMs: number;
-
-  constructor(
-    start: Date,
-    private readonly realNow: () => number = Date.now,
-  ) {
-    this.offsetMs = start.getTime() - realNow();
+export class VirtualClock extends BotClock {
+  constructor(start: Date) {
+    super(start.getTime());
   }
 
-  /** Virtual epoch milliseconds (the emulator's clock). */
-  epoch = (): number => this.realNow() + this.offsetMs;
-
-  /** Virtual now (the bot's clock). */
-  now = (): Date => new Date(this.epoch());
-
   /** Jumps forward by `ms` (at least 0). */
-  advance(ms: number): void {
+  override advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`cannot move the clock back (${ms} ms)`);
-    this.offsetMs += ms;
+    super.advance(ms);
   }
 
   /** Jumps forward to `instant`; an instant already past leaves the clock alone. */

@@ -2,11 +2,11 @@ import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { closeInboxDb, inboxFile, openInboxDb } from "../../src/db/inbox-db.ts";
-import type { FlatEvent } from "../../src/lark/envelope.ts";
+import type { FlatEvent } from "../../src/lark/flat-event.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
-import { recordingInbox } from "../support/inbox.ts";
+import { recordingInbox, storeFor } from "../support/inbox.ts";
 import { testPostgres } from "../support/postgres.ts";
 
 function message(seq: number): FlatEvent {
@@ -57,7 +57,8 @@ describe.skipIf(testPostgres())("the inbox's own SQLite file", () => {
     expect(inboxFile(t.url)).toBe(`${t.dir}/riqing-inbox.db`);
     expect(existsSync(inboxFile(t.url))).toBe(true);
     const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
-    expect((await inbox.accept(message(1))).status).toBe("stored");
+    const store = storeFor(inbox, inboxDb);
+    expect((await store.accept(message(1))).status).toBe("stored");
     expect(await inboxDb.inboundEvent.count()).toBe(1);
     expect(await t.db.inboundEvent.count()).toBe(0);
   });
@@ -77,9 +78,9 @@ describe.skipIf(testPostgres())("the inbox's own SQLite file", () => {
       ]),
     );
 
-    const { inbox, handled } = recordingInbox(t.db, inboxDb);
-    expect((await inbox.accept(message(3))).status).toBe("duplicate");
-    expect((await inbox.accept(message(9))).status).toBe("stored");
+    const { inbox, store, handled } = recordingInbox(t.db, inboxDb);
+    expect((await store.accept(message(3))).status).toBe("duplicate");
+    expect((await store.accept(message(9))).status).toBe("stored");
     inbox.start();
     await inbox.idle();
     await inbox.stop();

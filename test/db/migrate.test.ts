@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDb, openSqlite } from "../../src/db/client.ts";
+import { openDb } from "../../src/db/client.ts";
 import { MigrationCheckError, migrate } from "../../src/db/migrate.ts";
 import { listMigrations } from "../../src/db/migration-files.ts";
+import { openSqlite } from "../../src/db/sqlite-file.ts";
 import { Prisma } from "../../src/generated/prisma/client.ts";
 
 describe("migrate", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPostgresUrl } from "../../src/db/client.ts";
+import { isPostgresUrl } from "../../src/db/sqlite-file.ts";
 import { statementsRun } from "../../src/db/statement-count.ts";
 import { ORG, reportProblem, useBot } from "../support/bot.ts";
 import { samplePng } from "../support/images.ts";

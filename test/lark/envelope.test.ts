@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type FlatEvent, type InboundMessage, parseInbound } from "../../src/lark/envelope.ts";
+import { type InboundMessage, parseInbound } from "../../src/lark/envelope.ts";
+import type { FlatEvent } from "../../src/lark/flat-event.ts";
 
 function received(messageType: string, content: unknown): InboundMessage {
   const event: FlatEvent = {

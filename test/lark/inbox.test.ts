@@ -4,12 +4,15 @@ import { closeInboxDb, openInboxDb } from "../../src/db/inbox-db.ts";
 import { AdvisoryLaneLocks } from "../../src/db/lane-locks.ts";
 import { statementsRun } from "../../src/db/statement-count.ts";
 import { transaction } from "../../src/db/transaction.ts";
-import type { FlatEvent, Inbound } from "../../src/lark/envelope.ts";
+import { AnswerSlots } from "../../src/lark/answer-slots.ts";
+import type { Inbound } from "../../src/lark/envelope.ts";
 import { LarkApiError } from "../../src/lark/errors.ts";
+import type { FlatEvent } from "../../src/lark/flat-event.ts";
 import { Inbox } from "../../src/lark/inbox.ts";
+import type { CardAnswer } from "../../src/lark/inbox-store.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
-import { recordingInbox } from "../support/inbox.ts";
+import { recordingInbox, storeFor } from "../support/inbox.ts";
 import { testPostgres } from "../support/postgres.ts";
 import { ManualClock, until } from "./outbound-support.ts";
 
@@ -63,12 +66,13 @@ describe("inbox", () => {
       },
       silentLogger,
     );
+    const store = storeFor(inbox, inboxDb);
     inbox.start();
     // Each chat's events arrive one after another (a receiver stores an event before the next is sent), the chats'
     // side by side.
     await Promise.all(
       Array.from({ length: 20 }, async (_, chat) => {
-        for (let seq = 0; seq < 10; seq++) await inbox.accept(message(chat, seq));
+        for (let seq = 0; seq < 10; seq++) await store.accept(message(chat, seq));
       }),
     );
     await inbox.idle();
@@ -97,10 +101,11 @@ describe("inbox", () => {
       },
       silentLogger,
     );
+    const store = storeFor(inbox, inboxDb);
     inbox.start();
-    for (let seq = 0; seq < 520; seq++) await inbox.accept(message(1, seq));
-    await inbox.accept(message(2, 0));
-    await inbox.accept(message(3, 0));
+    for (let seq = 0; seq < 520; seq++) await store.accept(message(1, seq));
+    await store.accept(message(2, 0));
+    await store.accept(message(3, 0));
     await until(() => seen.includes("oc_chat2") && seen.includes("oc_chat3"), "the other chats' events");
     expect(seen).not.toContain("oc_chat1");
     release();
@@ -111,8 +116,9 @@ describe("inbox", () => {
 
   it("stores the events that arrive together in one statement, each acknowledged once its row is there", async () => {
     const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
+    const store = storeFor(inbox, inboxDb);
     const before = statementsRun();
-    const accepted = await Promise.all(Array.from({ length: 40 }, (_, i) => inbox.accept(message(i % 5, i))));
+    const accepted = await Promise.all(Array.from({ length: 40 }, (_, i) => store.accept(message(i % 5, i))));
     // One group commit; were every event its own statement, there would be 40.
     expect(statementsRun() - before).toBeLessThanOrEqual(2);
     expect(accepted.every((a) => a.status === "stored")).toBe(true);
@@ -126,14 +132,15 @@ describe("inbox", () => {
 
   it("recognises duplicates within one group commit and against stored events: same event id or same message", async () => {
     const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
-    expect((await inbox.accept(message(1, 1))).status).toBe("stored");
+    const store = storeFor(inbox, inboxDb);
+    expect((await store.accept(message(1, 1))).status).toBe("stored");
     const accepted = await Promise.all([
-      inbox.accept(message(1, 1)), // Lark's retry of a stored event
-      inbox.accept(message(1, 2)),
-      inbox.accept(message(1, 2)), // the same event twice in one window
-      inbox.accept(message(1, 2, "ev_again")), // the same message under a new event id, in the same window
-      inbox.accept(message(1, 1, "ev_late")), // a stored message under a new event id
-      inbox.accept(message(1, 3)),
+      store.accept(message(1, 1)), // Lark's retry of a stored event
+      store.accept(message(1, 2)),
+      store.accept(message(1, 2)), // the same event twice in one window
+      store.accept(message(1, 2, "ev_again")), // the same message under a new event id, in the same window
+      store.accept(message(1, 1, "ev_late")), // a stored message under a new event id
+      store.accept(message(1, 3)),
     ]);
     expect(accepted.map((a) => a.status)).toEqual([
       "duplicate",
@@ -149,37 +156,17 @@ describe("inbox", () => {
 
   it("fails the acknowledgement of every event of a group commit the database refuses, and stores the next ones", async () => {
     const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
+    const store = storeFor(inbox, inboxDb);
     const refused = { ...message(1, 1), event_type: undefined } as unknown as FlatEvent;
-    const outcomes = await Promise.allSettled([inbox.accept(message(1, 0)), inbox.accept(refused)]);
+    const outcomes = await Promise.allSettled([store.accept(message(1, 0)), store.accept(refused)]);
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
     expect(await inboxDb.inboundEvent.count()).toBe(0);
-    expect((await inbox.accept(message(1, 0))).status).toBe("stored");
-  });
-
-  it("stores and acknowledges events that arrive while a chat is being worked on before it handles its next event", async () => {
-    const order: string[] = [];
-    const inbox: Inbox = new Inbox(
-      t.db,
-      inboxDb,
-      async (inbound) => {
-        if (inbound.kind !== "message") return undefined;
-        order.push(`handled ${inbound.text}`);
-        // A new event comes in while this chat is at work.
-        if (inbound.text === "#1") void inbox.accept(message(2, 9)).then(() => order.push("acknowledged #9"));
-        return undefined;
-      },
-      silentLogger,
-    );
-    await inbox.accept(message(1, 1));
-    await inbox.accept(message(1, 2));
-    inbox.start();
-    await inbox.idle();
-    expect(order.slice(0, 3)).toEqual(["handled #1", "acknowledged #9", "handled #2"]);
-    await inbox.stop();
+    expect((await store.accept(message(1, 0))).status).toBe("stored");
   });
 
   it("stores and acknowledges an event while a processing transaction holds the main database", async () => {
     const inbox = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
+    const store = storeFor(inbox, inboxDb);
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -197,7 +184,7 @@ describe("inbox", () => {
     // SQLite's main database has one connection, which the transaction keeps until it ends (here: never, unless the
     // event is stored first or the deadline lets it go).
     const deadline = new Promise<"waited">((resolve) => setTimeout(resolve, 5_000, "waited"));
-    const first = await Promise.race([inbox.accept(message(1, 1)).then((a) => a.status), deadline]);
+    const first = await Promise.race([store.accept(message(1, 1)).then((a) => a.status), deadline]);
     release();
     await processing;
     expect(first).toBe("stored");
@@ -215,8 +202,9 @@ describe("inbox", () => {
       },
       silentLogger,
     );
+    const crashedStore = storeFor(crashed, inboxDb);
     crashed.start();
-    await crashed.accept(message(1, 1));
+    await crashedStore.accept(message(1, 1));
     await until(() => started === 1, "the handler to start");
     expect(await inboxDb.inboundEvent.findFirstOrThrow()).toMatchObject({ status: "pending" });
 
@@ -261,15 +249,16 @@ describe("inbox", () => {
         undefined,
         { clock },
       );
+      const store = storeFor(inbox, inboxDb);
       inboxes.push(inbox);
-      return inbox;
+      return { inbox, store };
     }
     const row = (messageId: string) => inboxDb.inboundEvent.findFirstOrThrow({ where: { messageId } });
     /** Starts an inbox whose handler has a bug for om_1_1, hands it `events` and lets its three tries pass. */
     async function failOnBug(handled: string[], events: FlatEvent[]): Promise<Inbox> {
-      const inbox = inboxFailing((id) => (id === "om_1_1" ? new TypeError("boom") : undefined), handled);
+      const { inbox, store } = inboxFailing((id) => (id === "om_1_1" ? new TypeError("boom") : undefined), handled);
       inbox.start();
-      for (const event of events) await inbox.accept(event);
+      for (const event of events) await store.accept(event);
       await nextTry();
       await nextTry();
       await inbox.idle();
@@ -285,11 +274,14 @@ describe("inbox", () => {
     it("retries a transient failure with growing waits, and the rest of its chat waits while other chats go on", async () => {
       const handled: string[] = [];
       const down = new LarkApiError({ call: "download", kind: "server", code: null, larkMsg: "HTTP 503" });
-      const inbox = inboxFailing((id, attempt) => (id === "om_1_1" && attempt <= 4 ? down : undefined), handled);
+      const { inbox, store } = inboxFailing(
+        (id, attempt) => (id === "om_1_1" && attempt <= 4 ? down : undefined),
+        handled,
+      );
       inbox.start();
-      await inbox.accept(message(1, 1));
-      await inbox.accept(message(1, 2));
-      await inbox.accept(message(2, 1));
+      await store.accept(message(1, 1));
+      await store.accept(message(1, 2));
+      await store.accept(message(2, 1));
       await until(() => handled.includes("om_2_1") && clock.sleeping === 1, "the other chat");
       expect(handled).toEqual(["om_2_1"]);
       const waits: number[] = [];
@@ -313,10 +305,10 @@ describe("inbox", () => {
     it("gives up on a transient failure that lasts longer than the retry window", async () => {
       const handled: string[] = [];
       const busy = Object.assign(new Error("database is locked"), { code: "P1008" });
-      const inbox = inboxFailing((id) => (id === "om_1_1" ? busy : undefined), handled);
+      const { inbox, store } = inboxFailing((id) => (id === "om_1_1" ? busy : undefined), handled);
       inbox.start();
-      await inbox.accept(message(1, 1));
-      await inbox.accept(message(1, 2));
+      await store.accept(message(1, 1));
+      await store.accept(message(1, 2));
       const start = clock.now();
       for (;;) {
         await until(() => clock.sleeping === 1 || handled.length === 1, "a retry wait or the next event");
@@ -352,7 +344,7 @@ describe("inbox", () => {
         data: { status: "failed", receivedAt: new Date(Date.now() - 25 * 3_600_000) },
       });
 
-      const restarted = inboxFailing(() => undefined, handled); // the bug is fixed
+      const { inbox: restarted } = inboxFailing(() => undefined, handled); // the bug is fixed
       restarted.start();
       await restarted.idle();
       expect(handled).toEqual(["om_3_1", "om_1_1"]);
@@ -362,9 +354,9 @@ describe("inbox", () => {
 
     it("stops at once in a retry wait and leaves the event pending", async () => {
       const handled: string[] = [];
-      const inbox = inboxFailing(() => new TypeError("boom"), handled);
+      const { inbox, store } = inboxFailing(() => new TypeError("boom"), handled);
       inbox.start();
-      await inbox.accept(message(1, 1));
+      await store.accept(message(1, 1));
       await until(() => clock.sleeping === 1, "a retry wait");
       await inbox.stop();
       expect(clock.sleeping).toBe(0);
@@ -386,6 +378,8 @@ describe("inbox", () => {
 
     it("answers inline in time; a refusal that comes too late is posted to the card's thread, @-mentioning the clicker", async () => {
       const gates = new Map<string, () => void>();
+      const slots = new AnswerSlots();
+      const deliver = (slot: number, answer: CardAnswer | undefined) => store.deliver(slot, answer);
       const inbox = new Inbox(
         t.db,
         inboxDb,
@@ -395,18 +389,21 @@ describe("inbox", () => {
           return { toast: { type: "warning", content: "只有验收人可以验收" } };
         },
         silentLogger,
+        undefined,
+        { answers: { cells: slots.cells, deliver } },
       );
+      const store = storeFor(inbox, inboxDb, slots);
       inbox.start();
-      const quick = await inbox.accept(click("ev_quick"));
-      const answered = inbox.answer(quick.id ?? 0, 60_000);
+      const quick = await store.accept(click("ev_quick"));
+      const answered = store.answer(quick, 60_000);
       await until(() => gates.has("ev_quick"), "the click to be handled");
       gates.get("ev_quick")?.();
       expect(await answered).toEqual({ toast: { type: "warning", content: "只有验收人可以验收" } });
       await inbox.idle();
       expect(await posted()).toEqual([]);
 
-      const slow = await inbox.accept(click("ev_slow"));
-      expect(await inbox.answer(slow.id ?? 0, 1)).toBeUndefined();
+      const slow = await store.accept(click("ev_slow"));
+      expect(await store.answer(slow, 1)).toBeUndefined();
       await until(() => gates.has("ev_slow"), "the click to be handled");
       gates.get("ev_slow")?.();
       await inbox.idle();
@@ -425,8 +422,9 @@ describe("inbox", () => {
 
     it("posts a refusal found after a restart, when nobody waits for the answer; a success toast is not posted", async () => {
       const crashed = new Inbox(t.db, inboxDb, async () => undefined, silentLogger);
-      await crashed.accept(click("ev_refused"));
-      await crashed.accept(click("ev_fine"));
+      const crashedStore = storeFor(crashed, inboxDb);
+      await crashedStore.accept(click("ev_refused"));
+      await crashedStore.accept(click("ev_fine"));
       const inbox = new Inbox(
         t.db,
         inboxDb,
@@ -473,7 +471,8 @@ describe.skipIf(!testPostgres())("inbox of several instances sharing one Postgre
       undefined,
       { lanes },
     );
-    return { db, inbox, lanes };
+    const store = storeFor(inbox, db);
+    return { db, inbox, store, lanes };
   }
 
   it("handles each event once and each chat's events in order, the chats spread over the instances", async () => {
@@ -485,7 +484,7 @@ describe.skipIf(!testPostgres())("inbox of several instances sharing one Postgre
     // Any instance may receive any event (a webhook behind a load balancer).
     await Promise.all(
       Array.from({ length: 20 }, async (_, chat) => {
-        for (let seq = 0; seq < 10; seq++) await (seq % 2 ? a : b).inbox.accept(message(chat, seq));
+        for (let seq = 0; seq < 10; seq++) await (seq % 2 ? a : b).store.accept(message(chat, seq));
       }),
     );
     await until(() => seen.length >= 200, "every event to be handled");
@@ -510,7 +509,7 @@ describe.skipIf(!testPostgres())("inbox of several instances sharing one Postgre
     });
     const a = await instance("a", seen, stuck);
     a.inbox.start();
-    for (let seq = 0; seq < 5; seq++) await a.inbox.accept(message(1, seq));
+    for (let seq = 0; seq < 5; seq++) await a.store.accept(message(1, seq));
     // a holds the chat's lane, stuck in its first event; b, looking for work too, leaves the chat alone.
     const laneLocks = async () =>
       Number(

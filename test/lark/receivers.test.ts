@@ -1,3 +1,4 @@
+import { Worker } from "node:worker_threads";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
 import { testPostgres } from "../support/postgres.ts";
@@ -69,6 +70,36 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
     await post(h.emu.buildWebhookRequest(sameMessage, { encrypt: true }));
     await h.settle();
     expect(await stored()).toBe(2);
+    expect(await h.bot.db.issue.count()).toBe(1);
+  });
+
+  it("stores and acknowledges an event while the bot's main thread is held up: the receiver thread answers", async () => {
+    h.emu.allow(230001); // the card replies to a message the emulator never saw
+    const request = h.emu.buildWebhookRequest(messageEvent("上报 主线程正忙时的上报"), { encrypt: true });
+    // [0]: 1 once answered, 2 when the request failed; [1]: the status.
+    const answered = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    const client = new Worker(
+      `const { workerData: { url, request, answered } } = require("node:worker_threads");
+      const cells = new Int32Array(answered);
+      const done = (outcome, status) => {
+        Atomics.store(cells, 1, status);
+        Atomics.store(cells, 0, outcome);
+        Atomics.notify(cells, 0);
+      };
+      fetch(url, { method: "POST", headers: request.headers, body: request.body }).then(
+        (response) => done(1, response.status),
+        () => done(2, 0),
+      );`,
+      { eval: true, workerData: { url, request, answered: answered.buffer } },
+    );
+    // This thread (the bot's main thread: processing, the app, the emulator) waits without turning its event loop,
+    // so only another thread can receive, store and acknowledge the event.
+    const waited = Atomics.wait(answered, 0, 0, 20_000);
+    await client.terminate();
+    expect(waited).not.toBe("timed-out");
+    expect([...answered]).toEqual([1, 200]);
+    expect(await stored()).toBe(1);
+    await h.settle();
     expect(await h.bot.db.issue.count()).toBe(1);
   });
 

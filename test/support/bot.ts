@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
+import { BotClock } from "../../src/app/bot-clock.ts";
 import { createRiqing, type Riqing } from "../../src/app/create-riqing.ts";
 import { loadConfig, secretsOf } from "../../src/config/env.ts";
 import { openDb } from "../../src/db/client.ts";
@@ -29,24 +30,10 @@ export const ORG = {
   },
 } as const;
 
-/**
- * The clock shared by the bot and the emulator: it starts at a chosen instant, runs at real speed (so Lark's
- * per-second limits and the bot's pacing measure the same seconds) and can jump forward.
- */
-export class TestClock {
-  private readonly realStart = Date.now();
-  constructor(private start: number) {}
-  epoch = (): number => this.start + (Date.now() - this.realStart);
-  now = (): Date => new Date(this.epoch());
-  advance(ms: number): void {
-    this.start += ms;
-  }
-}
-
 export interface BotHarness {
   emu: LarkEmulator;
   bot: Riqing;
-  clock: TestClock;
+  clock: BotClock;
   dir: string;
   /** The bot's database (a SQLite file in `dir`, or a PostgreSQL database of its own). */
   databaseUrl: string;
@@ -147,7 +134,9 @@ export async function startBot(options: {
   logLines?: string[];
 }): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), "riqing-bot-"));
-  const clock = new TestClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
+  // Shared by the bot and the emulator: it runs at real speed (so Lark's per-second limits and the bot's pacing
+  // measure the same seconds) and can jump forward.
+  const clock = new BotClock(Date.parse(options.start ?? "2026-11-23T01:00:00Z")); // 09:00 in Shanghai
   const emu = await LarkEmulator.start({
     appId: APP_ID,
     appSecret: APP_SECRET,
@@ -201,7 +190,7 @@ export async function startBot(options: {
         : silentLogger;
     const bot = await createRiqing(config, {
       log,
-      now: clock.now,
+      clock,
       schedule: false,
       publicUrl: () => `http://127.0.0.1:${harness.bot.port}`,
       ...(options.extensions && { extensions: options.extensions }),

@@ -5,6 +5,7 @@
  * kills one with SIGKILL instead).
  */
 
+import { BotClock } from "../../src/app/bot-clock.ts";
 import { createRiqing } from "../../src/app/create-riqing.ts";
 import { loadConfig } from "../../src/config/env.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
@@ -20,8 +21,8 @@ export interface InstanceConfig {
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.RIQING_INSTANCE ?? "{}") as InstanceConfig;
   const log = process.env.RIQING_TEST_LOG ? createLogger(process.env.RIQING_TEST_LOG) : silentLogger;
-  const now = () => new Date(config.clockStart + (Date.now() - config.realStart));
-  const bot = await createRiqing(loadConfig(config.env), { log, now });
+  const clock = new BotClock(config.clockStart + (Date.now() - config.realStart));
+  const bot = await createRiqing(loadConfig(config.env), { log, clock });
   await bot.start();
   process.on("message", (message) => {
     if ((message as { type?: string }).type !== "stop") return;

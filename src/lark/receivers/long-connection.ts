@@ -1,6 +1,6 @@
 import type * as Lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "../../log.ts";
-import { type FlatEvent, HANDLED_EVENT_TYPES } from "../envelope.ts";
+import { type FlatEvent, HANDLED_EVENT_TYPES } from "../flat-event.ts";
 import { lark } from "../sdk.ts";
 import { sdkLogger } from "../sdk-logger.ts";
 import type { ReceiverSink } from "./sink.ts";

@@ -1,7 +1,7 @@
 import type { Logger } from "../../log.ts";
 import { TEXTS } from "../../texts/messages.ts";
-import type { FlatEvent } from "../envelope.ts";
-import type { CardAnswer, Inbox } from "../inbox.ts";
+import type { FlatEvent } from "../flat-event.ts";
+import type { CardAnswer, InboxStore } from "../inbox-store.ts";
 
 /** Where both receivers hand a verified event; resolves with the inline answer for card callbacks. */
 export type ReceiverSink = (event: FlatEvent) => Promise<CardAnswer | undefined>;
@@ -19,12 +19,12 @@ const WORKING: CardAnswer = { toast: { type: "info", content: TEXTS.working } };
  * Acknowledge-first: store the event durably (de-duplicated), then answer. For card callbacks, wait up to
  * CARD_ANSWER_BUDGET_MS for the processor's answer so Lark can show it inline.
  */
-export function createSink(inbox: Inbox, log: Logger): ReceiverSink {
+export function createSink(store: InboxStore, log: Logger): ReceiverSink {
   return async (event) => {
-    const stored = await inbox.accept(event);
+    const stored = await store.accept(event);
     if (event.event_type !== "card.action.trigger") return undefined;
     if (stored.status === "duplicate" || stored.id === undefined) return {};
-    const answer = await inbox.answer(stored.id, CARD_ANSWER_BUDGET_MS);
+    const answer = await store.answer(stored, CARD_ANSWER_BUDGET_MS);
     if (answer === undefined) log.info({ eventId: event.event_id }, "card answer late; sent holding toast");
     return answer ?? WORKING;
   };

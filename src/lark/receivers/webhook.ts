@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import type * as Lark from "@larksuiteoapi/node-sdk";
-import type { Context } from "koa";
+import { createDecipheriv, createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { BodyError, readBody } from "../../access/read-body.ts";
 import type { Logger } from "../../log.ts";
-import { type FlatEvent, flatEventSchema, HANDLED_EVENT_TYPES } from "../envelope.ts";
-import { lark } from "../sdk.ts";
+import { asFlatEvent, HANDLED_EVENT_TYPES } from "../flat-event.ts";
 import type { ReceiverSink } from "./sink.ts";
 
 /** Largest body Riqing reads; Lark's own events are far smaller. */
@@ -40,47 +38,50 @@ class HttpProblem extends Error {
   }
 }
 
+/** The answer to a webhook request: its status and JSON body. */
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
+}
+
 /**
- * The Koa handler for `POST /lark/events`: verifies (signature, timestamp window, verification token), decrypts,
- * answers the url_verification challenge, and hands events to the sink, which stores them before this answers 200.
- * Card callbacks get the sink's inline answer in the response body.
+ * The handler of `POST /lark/events` (on the receiver thread, lark/receivers/receiver-thread.ts): verifies (signature,
+ * timestamp window, verification token), decrypts, answers the url_verification challenge, and hands events to the
+ * sink, which stores them before this answers 200. Card callbacks get the sink's inline answer in the response body.
  */
-export function createWebhookHandler(options: WebhookOptions): (ctx: Context) => Promise<void> {
-  const cipher = options.encryptKey ? new lark.AESCipher(options.encryptKey) : undefined;
+export function createWebhookHandler(options: WebhookOptions): (request: IncomingMessage) => Promise<WebhookAnswer> {
+  // Lark encrypts with AES-256-CBC under the SHA-256 of the Encrypt Key (not the SDK's AESCipher: see receiver-thread.ts).
+  const key = options.encryptKey ? createHash("sha256").update(options.encryptKey).digest() : undefined;
   const now = options.now ?? Date.now;
 
-  async function handle(ctx: Context): Promise<void> {
-    const raw = await readText(ctx);
+  async function handle(request: IncomingMessage): Promise<unknown> {
+    const raw = await readText(request);
     const outer = parseJson(raw);
     const encrypted = typeof outer.encrypt === "string";
     let body: Record<string, unknown> = outer;
     if (encrypted) {
-      if (!cipher) throw new HttpProblem(400, "encrypted body but LARK_ENCRYPT_KEY is not set");
-      body = parseJson(decrypt(cipher, outer.encrypt as string));
+      if (!key) throw new HttpProblem(400, "encrypted body but LARK_ENCRYPT_KEY is not set");
+      body = parseJson(decrypt(key, outer.encrypt as string));
     }
 
     if (body.type === "url_verification") {
       checkToken(body.token);
-      ctx.body = { challenge: body.challenge };
-      return;
+      return { challenge: body.challenge };
     }
 
-    if (options.encryptKey) checkSignature(ctx, raw, options.encryptKey);
+    if (options.encryptKey) checkSignature(request, raw, options.encryptKey);
     const header = (body.header ?? {}) as Record<string, unknown>;
     checkToken(body.schema === "2.0" ? header.token : body.token);
 
     const flat = flatten(body);
-    const parsed = flatEventSchema.safeParse(flat);
-    if (!parsed.success) throw new HttpProblem(400, "not a Lark v2 event");
-    const event = parsed.data;
+    const event = asFlatEvent(flat);
+    if (!event) throw new HttpProblem(400, "not a Lark v2 event");
     checkAge(createdAtMs(event.create_time));
     if (!(HANDLED_EVENT_TYPES as readonly string[]).includes(event.event_type)) {
       options.log.info({ eventType: event.event_type, eventId: event.event_id }, "ignoring unhandled event type");
-      ctx.body = {};
-      return;
+      return {};
     }
-    const answer = await options.sink(event);
-    ctx.body = answer ?? {};
+    return (await options.sink(event)) ?? {};
   }
 
   function checkToken(token: unknown): void {
@@ -98,10 +99,14 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
     }
   }
 
-  function checkSignature(ctx: Context, raw: string, encryptKey: string): void {
-    const timestamp = ctx.get("x-lark-request-timestamp");
-    const nonce = ctx.get("x-lark-request-nonce");
-    const signature = ctx.get("x-lark-signature");
+  function checkSignature(request: IncomingMessage, raw: string, encryptKey: string): void {
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
+    };
+    const timestamp = header("x-lark-request-timestamp");
+    const nonce = header("x-lark-request-nonce");
+    const signature = header("x-lark-signature");
     if (!timestamp || !nonce || !signature) throw new HttpProblem(401, "missing signature headers");
     checkAge(Number(timestamp) * 1000);
     const expected = createHash("sha256")
@@ -113,15 +118,14 @@ export function createWebhookHandler(options: WebhookOptions): (ctx: Context) =>
     }
   }
 
-  return async (ctx) => {
+  return async (request) => {
     try {
-      await handle(ctx);
+      return { status: 200, body: await handle(request) };
     } catch (error) {
       if (!(error instanceof HttpProblem)) throw error;
       options.log.warn({ reason: error.reason, status: error.status }, "webhook request rejected");
       options.onRejected?.(error.reason);
-      ctx.status = error.status;
-      ctx.body = { error: error.reason };
+      return { status: error.status, body: { error: error.reason } };
     }
   };
 }
@@ -139,17 +143,17 @@ function createdAtMs(createTime: string | undefined): number | undefined {
 }
 
 /** Lark's v2 envelope flattened as the SDK's EventDispatcher does: header and event fields side by side. */
-function flatten(body: Record<string, unknown>): FlatEvent {
+function flatten(body: Record<string, unknown>): Record<string, unknown> {
   if (body.schema === "2.0") {
     const { header, event, ...rest } = body as { header?: object; event?: object };
-    return { ...rest, ...header, ...event } as FlatEvent;
+    return { ...rest, ...header, ...event };
   }
-  return body as FlatEvent;
+  return body;
 }
 
-async function readText(ctx: Context): Promise<string> {
+async function readText(request: IncomingMessage): Promise<string> {
   try {
-    return (await readBody(ctx.req, MAX_BODY_BYTES)).toString("utf8");
+    return (await readBody(request, MAX_BODY_BYTES)).toString("utf8");
   } catch (error) {
     throw error instanceof BodyError ? new HttpProblem(error.status, "body too large") : error;
   }
@@ -165,9 +169,12 @@ function parseJson(text: string): Record<string, unknown> {
   throw new HttpProblem(400, "malformed JSON");
 }
 
-function decrypt(cipher: Lark.AESCipher, data: string): string {
+/** An encrypted body's plain text: base64 of a 16-byte IV and the ciphertext, PKCS#7 padded. */
+function decrypt(key: Buffer, data: string): string {
   try {
-    return cipher.decrypt(data);
+    const bytes = Buffer.from(data, "base64");
+    const decipher = createDecipheriv("aes-256-cbc", key, bytes.subarray(0, 16));
+    return Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]).toString("utf8");
   } catch {
     throw new HttpProblem(401, "cannot decrypt");
   }
