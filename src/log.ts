@@ -2,6 +2,9 @@ import { pino } from "pino";
 
 export type Logger = pino.Logger;
 
+/** What code that only writes lines needs of the logger (the receiver thread gives such code a relay to the bot's). */
+export type Log = Pick<Logger, "info" | "warn" | "error">;
+
 const CENSOR = "[redacted]";
 
 /** Paths whose values must never reach a log line. */

@@ -8,7 +8,7 @@ import { answerElsewhere } from "../commands/answer-elsewhere.ts";
 import { BackgroundTasks } from "../commands/background.ts";
 import type { FeatureDeps } from "../commands/deps.ts";
 import { issueOfCardKey, issueOfCardPatchKey, renewIssueCard } from "../commands/sync-issue-card.ts";
-import { type Config, secretsOf } from "../config/env.ts";
+import type { Config } from "../config/env.ts";
 import { type Db, openDb, postgresOf } from "../db/client.ts";
 import { databaseInfo } from "../db/database-info.ts";
 import { closeInboxDb, inboxFile, openInboxDb } from "../db/inbox-db.ts";
@@ -324,8 +324,6 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
             inboxUrl: postgres ? config.databaseUrl : `file:${inboxFile(config.databaseUrl)}`,
             answerSlots,
             clockShift: clock.shift.buffer as SharedArrayBuffer,
-            logLevel: log.level,
-            secrets: secretsOf(config),
           },
           listener,
           log,

@@ -1,4 +1,4 @@
-import type { Logger } from "../log.ts";
+import type { Log } from "../log.ts";
 import { AnswerSlots } from "./answer-slots.ts";
 import { type FlatEvent, routingKeys } from "./flat-event.ts";
 
@@ -68,7 +68,7 @@ export class InboxStore {
   constructor(
     private readonly writer: InboxWriter,
     private readonly link: InboxStoreLink,
-    private readonly log: Logger,
+    private readonly log: Log,
     slots?: AnswerSlots,
   ) {
     this.slots = slots ?? new AnswerSlots();

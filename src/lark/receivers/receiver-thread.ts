@@ -9,7 +9,7 @@
  * bot's logger.
  *
  * It loads neither Prisma nor the Lark SDK (the webhook decrypts with node:crypto): the thread costs a V8 isolate,
- * pino and a database driver, about 15 MB (plain node:http, not Koa, and no zod: each module loaded here is loaded a
+ * and a database driver (plain node:http, not Koa; no zod, no logger of its own: each module loaded here is loaded a
  * second time, in the thread's own isolate). The long connection needs the SDK's WSClient and so stays on the main
  * thread (app/create-riqing.ts).
  *
@@ -31,10 +31,9 @@ import {
 } from "node:http";
 import { getPriority, setPriority } from "node:os";
 import { isMainThread, parentPort, type Worker, workerData } from "node:worker_threads";
-import { pino } from "pino";
 import { moduleThread } from "../../config/module-thread.ts";
 import { BUSY_TIMEOUT_MS, isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
-import { createLogger, type Logger } from "../../log.ts";
+import type { Log, Logger } from "../../log.ts";
 import { AnswerSlots } from "../answer-slots.ts";
 import { type CardAnswer, InboxStore, type InboxWriter, type StoredEvent } from "../inbox-store.ts";
 import { createSink } from "./sink.ts";
@@ -67,9 +66,6 @@ export interface ReceiverSettings {
   answerSlots: SharedArrayBuffer;
   /** The bot clock's shift from the real one (app/bot-clock.ts), read for the webhook's timestamp window. */
   clockShift: SharedArrayBuffer;
-  logLevel: string;
-  /** Secrets the thread's log lines are censored of, as the bot's are. */
-  secrets: string[];
 }
 
 /** Thread → main. */
@@ -79,7 +75,7 @@ type Report =
   | { type: "stored"; events: StoredEvent[] }
   | { type: "received"; eventType: string; outcome: "stored" | "duplicate" }
   | { type: "rejected"; reason: string }
-  | { type: "log"; line: string }
+  | { type: "log"; level: LogLevel; fields: object; msg: string }
   | { type: "stopped" };
 
 /** Main → thread. */
@@ -182,7 +178,7 @@ function spawn(
           listener.rejected(report.reason);
           return;
         case "log":
-          relayLine(log, report.line);
+          log[report.level]({ ...report.fields, thread: "receiver" }, report.msg);
           return;
         case "stopped":
           told = true;
@@ -215,23 +211,26 @@ function yieldToReceiver(log: Logger): void {
   }
 }
 
-/** Writes a log line of the thread with the bot's logger, at its level, marked as the receiver's. */
-function relayLine(log: Logger, line: string): void {
-  const {
-    level,
-    msg,
-    time: _time,
-    pid: _pid,
-    hostname: _hostname,
-    app: _app,
-    ...fields
-  } = JSON.parse(line) as {
-    level: number;
-    msg?: string;
-    [field: string]: unknown;
-  };
-  const label = pino.levels.labels[level] as pino.Level | undefined;
-  if (label) log[label]({ ...fields, thread: "receiver" }, msg ?? "");
+type LogLevel = "info" | "warn" | "error";
+
+/**
+ * The thread's log: each call goes to the bot's logger on the main thread, which levels, censors and writes it as it
+ * does its own lines (so the thread needs no logger of its own). Fields that cannot cross (a function, say) are sent
+ * as text.
+ */
+function relayLog(report: (message: Report) => void): Log {
+  const relay =
+    (level: LogLevel) =>
+    (fields: unknown, msg?: string): void => {
+      const given =
+        typeof fields === "string" ? { fields: {}, msg: fields } : { fields: fields as object, msg: msg ?? "" };
+      try {
+        report({ type: "log", level, ...given });
+      } catch {
+        report({ type: "log", level, fields: { fields: String(given.fields) }, msg: given.msg });
+      }
+    };
+  return { info: relay("info"), warn: relay("warn"), error: relay("error") } as Log;
 }
 
 /** Request headers that belong to one connection, not to the request forwarded. */
@@ -253,11 +252,7 @@ function answerJson(response: ServerResponse, status: number, body: unknown): vo
 /** On the receiver thread: receives, stores and acknowledges; forwards the rest. */
 async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSettings): Promise<void> {
   const report = (message: Report) => port.postMessage(message);
-  const log = createLogger(
-    settings.logLevel,
-    { write: (line: string) => report({ type: "log", line }) },
-    settings.secrets,
-  );
+  const log = relayLog(report);
   const { writer, close: closeWriter } = await openWriter(settings.inboxUrl, log);
   const store = new InboxStore(
     writer,
@@ -361,7 +356,7 @@ async function serve(port: NonNullable<typeof parentPort>, settings: ReceiverSet
 }
 
 /** The inbox table's writer over a connection of the thread's own. */
-async function openWriter(inboxUrl: string, log: Logger): Promise<{ writer: InboxWriter; close(): Promise<void> }> {
+async function openWriter(inboxUrl: string, log: Log): Promise<{ writer: InboxWriter; close(): Promise<void> }> {
   if (isPostgresUrl(inboxUrl)) {
     const { default: pg } = await import("pg");
     // DateTime columns are timestamps without a zone, read and written in UTC (db/client.ts).

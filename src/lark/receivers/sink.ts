@@ -1,4 +1,4 @@
-import type { Logger } from "../../log.ts";
+import type { Log } from "../../log.ts";
 import { TEXTS } from "../../texts/messages.ts";
 import type { FlatEvent } from "../flat-event.ts";
 import type { CardAnswer, InboxStore } from "../inbox-store.ts";
@@ -19,7 +19,7 @@ const WORKING: CardAnswer = { toast: { type: "info", content: TEXTS.working } };
  * Acknowledge-first: store the event durably (de-duplicated), then answer. For card callbacks, wait up to
  * CARD_ANSWER_BUDGET_MS for the processor's answer so Lark can show it inline.
  */
-export function createSink(store: InboxStore, log: Logger): ReceiverSink {
+export function createSink(store: InboxStore, log: Log): ReceiverSink {
   return async (event) => {
     const stored = await store.accept(event);
     if (event.event_type !== "card.action.trigger") return undefined;

@@ -1,7 +1,7 @@
 import { createDecipheriv, createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { BodyError, readBody } from "../../access/read-body.ts";
-import type { Logger } from "../../log.ts";
+import type { Log } from "../../log.ts";
 import { asFlatEvent, HANDLED_EVENT_TYPES } from "../flat-event.ts";
 import type { ReceiverSink } from "./sink.ts";
 
@@ -23,7 +23,7 @@ export interface WebhookOptions {
   /** Every event and challenge must carry it: a request without it did not come from Lark. */
   verificationToken: string;
   sink: ReceiverSink;
-  log: Logger;
+  log: Log;
   /** Counts rejected requests by reason (metrics). */
   onRejected?: (reason: string) => void;
   now?: () => number;
