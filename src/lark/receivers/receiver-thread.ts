@@ -13,10 +13,6 @@
  * second time, in the thread's own isolate). The long connection needs the SDK's WSClient and so stays on the main
  * thread (app/create-riqing.ts).
  *
- * Once the thread runs, the thread that started it (the bot's main thread: processing, sweeps, the app) lowers its
- * own scheduling priority a little ({@link PROCESSING_NICENESS}), so that on a busy machine the scheduler lets the
- * receiver thread run first when an event arrives.
- *
  * The thread runs this very module (config/module-thread.ts), marked in its workerData.
  */
 
@@ -29,7 +25,6 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { getPriority, setPriority } from "node:os";
 import { isMainThread, parentPort, type Worker, workerData } from "node:worker_threads";
 import { moduleThread } from "../../config/module-thread.ts";
 import { BUSY_TIMEOUT_MS, isPostgresUrl, openSqlite, sqlitePath } from "../../db/sqlite-file.ts";
@@ -129,7 +124,6 @@ export async function startReceiverThread(
       );
     }, RESTART_DELAY_MS).unref();
   }
-  yieldToReceiver(log);
   return {
     port: current.port,
     deliver: (slot, answer) => current.worker.postMessage({ type: "answer", slot, answer } satisfies Order),
@@ -195,20 +189,6 @@ function spawn(
       else if (!told) lost();
     });
   });
-}
-
-/**
- * The niceness the starting thread takes (on Linux, setpriority applies to the calling thread alone; elsewhere to the
- * whole process, which changes nothing between its threads). Only ever raised: lowering it needs privileges.
- */
-const PROCESSING_NICENESS = 5;
-
-function yieldToReceiver(log: Logger): void {
-  try {
-    if (getPriority() < PROCESSING_NICENESS) setPriority(PROCESSING_NICENESS);
-  } catch (error) {
-    log.warn({ err: error }, "cannot lower the processing thread's priority");
-  }
 }
 
 type LogLevel = "info" | "warn" | "error";
