@@ -54,7 +54,10 @@ export interface Riqing {
   /** Work beside the chats (ledger exports); `idle()` waits for it. */
   background: BackgroundTasks;
   metrics: Metrics;
-  /** The public port (the receiver thread's) once started (useful when started on port 0). */
+  /**
+   * The public port once started (useful when started on port 0): the receiver thread's in webhook mode, the app's
+   * over the long connection.
+   */
   port: number;
   botOpenId: string;
   /** Runs every scheduled sweep (reminders, look-back, digest) at the bot's clock now. */
@@ -62,8 +65,9 @@ export interface Riqing {
   /** Waits until the scheduled runs started so far (the one at start included) are done. */
   scheduled(): Promise<void>;
   /**
-   * Starts the queues, the schedules, the bot's app and the receiver thread (lark/receivers/receiver-thread.ts), which
-   * holds the public port and, in ws mode, the long connection.
+   * Starts the queues and the schedules, then the receiving: in webhook mode the bot's app on loopback and the
+   * receiver thread (lark/receivers/receiver-thread.ts), which holds the public port; in ws mode the app on the public
+   * port and the long connection on this thread.
    */
   start(): Promise<void>;
   stop(): Promise<void>;
