@@ -165,6 +165,7 @@ const MAX_HREF_CHARS = 2079;
  */
 export function safeHref(href: string): string | null {
   const trimmed = href.trim();
+  if (trimmed === "") return null;
   if (isRelativeFileLink(trimmed)) return trimmed.length <= MAX_HREF_CHARS ? trimmed : null;
   let url: URL;
   try {

@@ -79,11 +79,20 @@ function factColumns(db: Db): Prisma.Sql {
 /** A row of {@link factColumns}: the facts with their times as numbers. */
 type FactRow = Omit<IssueFacts, (typeof FACT_TIMES)[number]> & Record<(typeof FACT_TIMES)[number], number | null>;
 
-/** The facts of the issues matching `where` (SQL on "Issue") with an id above `after`, at most `limit`, in id order. */
-export async function issueFactsAfter(db: Db, where: Prisma.Sql, after: number, limit: number): Promise<IssueFacts[]> {
-  const rows = await db.$queryRaw<FactRow[]>`SELECT ${factColumns(db)} FROM "Issue"
-    WHERE ${where} AND "id" > ${after} ORDER BY "id" LIMIT ${limit}`;
-  return rows.map(withDates);
+/** The ids of the issues matching `where` (SQL on "Issue"), in ascending order. */
+export async function issueIdsWhere(db: Db, where: Prisma.Sql): Promise<Int32Array> {
+  // Unordered: an ORDER BY would have SQLite sort what an OR of indexes finds (MULTI-INDEX OR) a second time.
+  const rows = await db.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Issue" WHERE ${where}`;
+  return Int32Array.from(rows, (row) => row.id).sort();
+}
+
+/** The facts of the issues of `ids`, in no particular order. */
+export function issueFactsOf(db: Db, ids: readonly number[]): Promise<IssueFacts[]> {
+  return inChunks(ids, async (slice) =>
+    (await db.$queryRaw<FactRow[]>`SELECT ${factColumns(db)} FROM "Issue" WHERE "id" IN (${Prisma.join(slice)})`).map(
+      withDates,
+    ),
+  );
 }
 
 /** The issues of `ids`, in no particular order. */
