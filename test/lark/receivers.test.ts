@@ -1,3 +1,4 @@
+import { Session } from "node:inspector/promises";
 import { Worker } from "node:worker_threads";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BotHarness, ORG, startBot } from "../support/bot.ts";
@@ -98,6 +99,50 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
     await client.terminate();
     expect(waited).not.toBe("timed-out");
     expect([...answered]).toEqual([1, 200]);
+    expect(await stored()).toBe(1);
+    await h.settle();
+    expect(await h.bot.db.issue.count()).toBe(1);
+  });
+
+  it("starts a new receiver thread on the same port when the thread dies, and receives again", async () => {
+    h.emu.allow(230001); // the card replies to a message the emulator never saw
+    // Nothing in the bot can kill its receiver thread, so the test does, through the inspector: the thread exits as
+    // if it had crashed.
+    const inspector = new Session();
+    inspector.connect();
+    const workers: string[] = [];
+    inspector.on("NodeWorker.attachedToWorker", (message) => workers.push(message.params.sessionId));
+    await inspector.post("NodeWorker.enable", { waitForDebuggerOnStart: false });
+    expect(workers.length).toBeGreaterThan(0);
+    const exitIfReceiver = `(() => {
+      const data = process.getBuiltinModule("node:worker_threads").workerData;
+      if (data && typeof data === "object" && "riqing.receiverThread" in data) process.exit(1);
+    })()`;
+    for (const sessionId of workers) {
+      await inspector.post("NodeWorker.sendMessageToWorker", {
+        sessionId,
+        message: JSON.stringify({ id: 1, method: "Runtime.evaluate", params: { expression: exitIfReceiver } }),
+      });
+    }
+    inspector.disconnect();
+
+    const request = h.emu.buildWebhookRequest(messageEvent("上报 收件线程重启后的上报"), { encrypt: true });
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    let refused = false;
+    while (status !== 200 && Date.now() < deadline) {
+      status = await post(request).then(
+        (response) => response.status,
+        () => {
+          refused = true;
+          return 0;
+        },
+      );
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // The old thread stopped listening before the new one took the port.
+    expect(refused).toBe(true);
+    expect(status).toBe(200);
     expect(await stored()).toBe(1);
     await h.settle();
     expect(await h.bot.db.issue.count()).toBe(1);
