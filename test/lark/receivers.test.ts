@@ -7,8 +7,10 @@ import { testPostgres } from "../support/postgres.ts";
 describe("webhook receiver: verification, limits and acknowledge-first", () => {
   let h: BotHarness;
   let url: string;
+  let logLines: string[];
   beforeEach(async () => {
-    h = await startBot({ mode: "webhook" });
+    logLines = [];
+    h = await startBot({ mode: "webhook", logLines });
     url = `http://127.0.0.1:${h.bot.port}/lark/events`;
   });
   afterEach(async () => {
@@ -104,10 +106,11 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
     expect(await h.bot.db.issue.count()).toBe(1);
   });
 
-  it("starts a new receiver thread on the same port when the thread dies, and receives again", async () => {
-    h.emu.allow(230001); // the card replies to a message the emulator never saw
-    // Nothing in the bot can kill its receiver thread, so the test does, through the inspector: the thread exits as
-    // if it had crashed.
+  /**
+   * Ends the receiver thread as if it had crashed. Nothing in the bot can kill it, so the test does, through the
+   * inspector: the worker whose workerData marks it as the receiver exits.
+   */
+  const killReceiverThread = async () => {
     const inspector = new Session();
     inspector.connect();
     const workers: string[] = [];
@@ -125,27 +128,61 @@ describe("webhook receiver: verification, limits and acknowledge-first", () => {
       });
     }
     inspector.disconnect();
+  };
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Whether a connection to the bot's public port is refused. */
+  const isRefused = () =>
+    fetch(`http://127.0.0.1:${h.bot.port}/healthz`).then(
+      () => false,
+      () => true,
+    );
+  /** Waits (up to 5 s) until nothing listens on the bot's public port. */
+  const refused = async () => {
+    const deadline = Date.now() + 5_000;
+    while (!(await isRefused())) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await pause(20);
+    }
+  };
+
+  it("starts a new receiver thread on the same port when the thread dies, and receives again", async () => {
+    h.emu.allow(230001); // the card replies to a message the emulator never saw
+    await killReceiverThread();
+    await refused();
 
     const request = h.emu.buildWebhookRequest(messageEvent("上报 收件线程重启后的上报"), { encrypt: true });
     const deadline = Date.now() + 15_000;
     let status = 0;
-    let refused = false;
     while (status !== 200 && Date.now() < deadline) {
       status = await post(request).then(
         (response) => response.status,
-        () => {
-          refused = true;
-          return 0;
-        },
+        () => 0,
       );
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (status !== 200) await pause(50);
     }
-    // The old thread stopped listening before the new one took the port.
-    expect(refused).toBe(true);
     expect(status).toBe(200);
     expect(await stored()).toBe(1);
     await h.settle();
     expect(await h.bot.db.issue.count()).toBe(1);
+  });
+
+  it("starts no new receiver thread once the bot is stopped while its dead thread waits to be replaced", async () => {
+    // The start-up sweep done, the stop reaches the receiving at once, within the second before a new thread.
+    await h.bot.scheduled();
+    await killReceiverThread();
+    // The bot has seen its thread die.
+    const deadline = Date.now() + 5_000;
+    while (!logLines.some((line) => line.includes("the receiver thread stopped;"))) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await pause(10);
+    }
+    await h.stop();
+    // A new thread would come 1 s after the old one died: watch the port for twice that.
+    const until = Date.now() + 2_000;
+    while (Date.now() < until) {
+      expect(await isRefused()).toBe(true);
+      await pause(100);
+    }
   });
 
   it("serves health and Prometheus metrics", async () => {

@@ -108,11 +108,15 @@ export async function startReceiverThread(
 ): Promise<ReceiverThread> {
   let current = await spawn(settings, listener, log, restart);
   let stopping = false;
+  /** The wait before a new thread, and then its start; both end at stop. */
+  let waiting: NodeJS.Timeout | undefined;
+  let starting: Promise<void> | undefined;
   function restart(): void {
     if (stopping) return;
     log.fatal("the receiver thread stopped; Lark's events are not received until a new one runs");
-    setTimeout(() => {
-      spawn({ ...settings, port: current.port }, listener, log, restart).then(
+    waiting = setTimeout(() => {
+      waiting = undefined;
+      starting = spawn({ ...settings, port: current.port }, listener, log, restart).then(
         (started) => {
           current = started;
           log.info({ port: started.port }, "a new receiver thread runs");
@@ -122,13 +126,17 @@ export async function startReceiverThread(
           restart();
         },
       );
-    }, RESTART_DELAY_MS).unref();
+    }, RESTART_DELAY_MS);
+    waiting.unref();
   }
   return {
     port: current.port,
     deliver: (slot, answer) => current.worker.postMessage({ type: "answer", slot, answer } satisfies Order),
     async stop() {
       stopping = true;
+      clearTimeout(waiting);
+      // A thread being started is the one to stop.
+      await starting;
       current.worker.postMessage({ type: "stop" } satisfies Order);
       await current.ended;
     },
