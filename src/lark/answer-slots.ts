@@ -1,9 +1,9 @@
 /**
  * Where a card callback's receiver and the event's processor agree, across threads, whether the answer reaches Lark
- * inline. The receiver (the inbox store, lark/inbox-store.ts) waits for the answer up to its budget, then gives Lark a holding
- * toast; the processor (lark/inbox.ts), when it has the answer, hands it over only if the receiver still waits, and
- * otherwise posts a refusal to the card's thread. Both decide by one atomic exchange on a slot of shared memory
- * holding the waiting event's inbox id, so exactly one of them wins, even when the processor's thread is busy.
+ * inline. The receiver (the inbox store, lark/inbox-store.ts) waits for the answer up to its budget, then gives Lark a
+ * holding toast; the processor (lark/inbox.ts), when it has the answer, hands it over only if the receiver still
+ * waits, and otherwise posts a refusal to the card's thread. Both decide by one atomic exchange on a slot of shared
+ * memory holding the waiting event's inbox id, so exactly one of them wins, even when the processor's thread is busy.
  *
  * The receiver owns the slots: it takes one for each card callback it stores and gives it back when it has answered.
  * A slot holds the id of the event waiting in it, or 0.

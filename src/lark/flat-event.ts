@@ -1,7 +1,8 @@
 /**
  * The one shape both receivers hand to the inbox: Lark's v2 event flattened the way the SDK's EventDispatcher does
  * it (header fields and event fields side by side). Only the fields Riqing reads are declared; the rest pass through.
- * Checked by hand, not with zod: the receiver thread (lark/receivers/receiver-thread.ts) loads every module a second time.
+ * Checked by hand, not with zod: the receiver thread (lark/receivers/receiver-thread.ts) loads every module a second
+ * time.
  */
 export interface FlatEvent {
   event_id: string;

@@ -52,9 +52,10 @@ interface Arrival {
 /**
  * The acknowledging half of the inbox (issue 17): stores each verified event, de-duplicated by event id and by
  * message id for messages, and resolves once the row is committed, so the receiver can acknowledge; it never
- * processes anything. It runs on the receiver thread (lark/receivers/receiver-thread.ts), where no processing competes
- * for its event loop, and tells the processor what it stored. Events that arrive while a store is under way are
- * stored together next, in one statement (a group commit).
+ * processes anything. In webhook mode it runs on the receiver thread (lark/receivers/receiver-thread.ts), where no
+ * processing competes for its event loop; over the long connection, on the main thread (app/create-riqing.ts). It
+ * tells the processor what it stored. Events that arrive while a store is under way are stored together next, in one
+ * statement (a group commit).
  *
  * A card callback waits for its answer in a slot of shared memory (lark/answer-slots.ts); the processor hands the
  * answer over with `deliver`.

@@ -72,10 +72,10 @@ const MAX_CHAINS = 8;
 const SHARED_POLL_MS = 200;
 
 /**
- * The processor of the inbound events. The inbox store (lark/inbox-store.ts, on a thread of its own) stores each event before
- * the receiver acknowledges it and tells the inbox with `arrived`; processing then happens from the table, in order
- * within a chat and in parallel across chats. Events left pending by a crash are processed when the next process
- * starts.
+ * The processor of the inbound events. The inbox store (lark/inbox-store.ts; on the receiver thread in webhook mode)
+ * stores each event before the receiver acknowledges it and tells the inbox with `arrived`; processing then happens
+ * from the table, in order within a chat and in parallel across chats. Events left pending by a crash are processed
+ * when the next process starts.
  *
  * A failing handler is retried with backoff while the rest of its chat waits (other chats go on): transient failures
  * for a bounded time, anything else a few times; then the event is marked failed with the error, and failed events

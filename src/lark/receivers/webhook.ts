@@ -50,7 +50,8 @@ export interface WebhookAnswer {
  * sink, which stores them before this answers 200. Card callbacks get the sink's inline answer in the response body.
  */
 export function createWebhookHandler(options: WebhookOptions): (request: IncomingMessage) => Promise<WebhookAnswer> {
-  // Lark encrypts with AES-256-CBC under the SHA-256 of the Encrypt Key (not the SDK's AESCipher: see receiver-thread.ts).
+  // Lark encrypts with AES-256-CBC under the SHA-256 of the Encrypt Key (not the SDK's AESCipher, which the receiver
+  // thread does not load: see receiver-thread.ts).
   const key = options.encryptKey ? createHash("sha256").update(options.encryptKey).digest() : undefined;
   const now = options.now ?? Date.now;
 
