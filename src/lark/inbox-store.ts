@@ -13,8 +13,6 @@ export interface StoredEvent {
   id: number;
   chatId: string | null;
   eventType: string;
-  /** The answer slot a card callback's receiver waits in (lark/answer-slots.ts). */
-  slot?: number;
 }
 
 /** What `accept` tells the receiver. */
@@ -45,6 +43,8 @@ const MAX_STORE_BATCH = 500;
 
 interface Arrival {
   event: FlatEvent;
+  /** A card callback's answer slot, reserved before it is stored. */
+  slot?: number | undefined;
   resolve(accepted: Accepted): void;
   reject(error: unknown): void;
 }
@@ -126,10 +126,16 @@ export class InboxStore {
     await new Promise((resolve) => setImmediate(resolve));
     while (this.arriving.length > 0) {
       const batch = this.arriving.splice(0, MAX_STORE_BATCH);
+      for (const arrival of batch) {
+        if (arrival.event.event_type === "card.action.trigger") arrival.slot = this.slots.reserve();
+      }
       try {
         this.settle(batch, await this.store(batch.map((a) => a.event)));
       } catch (error) {
-        for (const arrival of batch) arrival.reject(error);
+        for (const arrival of batch) {
+          if (arrival.slot !== undefined) this.slots.release(arrival.slot);
+          arrival.reject(error);
+        }
       }
     }
     this.storing = null;
@@ -170,9 +176,10 @@ export class InboxStore {
   private settle(batch: Arrival[], stored: Map<string, number>): void {
     const answered = new Set<number>();
     const fresh: StoredEvent[] = [];
-    for (const { event, resolve } of batch) {
+    for (const { event, slot, resolve } of batch) {
       const id = stored.get(event.event_id);
       if (id === undefined || answered.has(id)) {
+        if (slot !== undefined) this.slots.release(slot);
         this.link.received(event.event_type, "duplicate");
         this.log.info({ eventId: event.event_id, messageId: routingKeys(event).messageId }, "duplicate event ignored");
         resolve({ status: "duplicate" });
@@ -180,9 +187,8 @@ export class InboxStore {
       }
       answered.add(id);
       this.link.received(event.event_type, "stored");
-      // A card callback's slot is taken before the processor can hear of it.
-      const slot = event.event_type === "card.action.trigger" ? this.slots.take(id) : undefined;
-      fresh.push({ id, chatId: routingKeys(event).chatId ?? null, eventType: event.event_type, slot });
+      if (slot !== undefined) this.slots.hold(slot, id);
+      fresh.push({ id, chatId: routingKeys(event).chatId ?? null, eventType: event.event_type });
       resolve({ status: "stored", id, ...(slot !== undefined && { slot }) });
     }
     if (fresh.length > 0) this.link.stored(fresh);

@@ -11,6 +11,7 @@ import type { FlatEvent } from "./flat-event.ts";
 import type { CardAnswer, InboxWriter, StoredEvent } from "./inbox-store.ts";
 import { enqueue, type OutboxInput } from "./outbox.ts";
 import { type Clock, systemClock } from "./pacer.ts";
+import { CARD_ANSWER_BUDGET_MS } from "./receivers/sink.ts";
 import { isTransientError } from "./transient-error.ts";
 
 export type InboundHandler = (inbound: Inbound) => Promise<CardAnswer | undefined>;
@@ -89,8 +90,6 @@ const SHARED_POLL_MS = 200;
 export class Inbox {
   private readonly busyChats = new Set<string>();
   private readonly inFlight = new Set<number>();
-  /** The answer slots of card callbacks whose receivers wait, by event id. */
-  private readonly slots = new Map<number, number>();
   private readonly chains = new Set<Promise<void>>();
   private readonly clock: Clock;
   private readonly retry: InboxRetry;
@@ -123,11 +122,10 @@ export class Inbox {
     this.answers = options.answers;
   }
 
-  /** Events the store has just written: a card callback's receiver waits in its slot; an idle chat is looked at. */
+  /** Events the store has just written: an idle chat is looked at. */
   arrived(events: StoredEvent[]): void {
     let idleChat = false;
-    for (const { id, chatId, slot } of events) {
-      if (slot !== undefined) this.slots.set(id, slot);
+    for (const { chatId } of events) {
       // A chat being worked on picks its new events up when its chain ends; only an idle chat needs a look now.
       if (!this.busyChats.has(chatId ?? "")) idleChat = true;
     }
@@ -297,7 +295,7 @@ export class Inbox {
     started: number,
   ): Promise<void> {
     // The answer is ready now: hand it to a receiver still waiting (lark/answer-slots.ts decides who wins).
-    const inline = this.handOver(row.id, answer);
+    const inline = await this.handOver(row, answer);
     const tell = inline ? undefined : lateRefusal(inbound, answer);
     const recorded = await this.persist(async () => {
       // Queued by its key: should the process die before the done mark, the rerun queues nothing new.
@@ -310,7 +308,7 @@ export class Inbox {
   }
 
   private async fail(row: InboundEvent, error: unknown, tries: number, started: number): Promise<void> {
-    this.handOver(row.id, undefined);
+    await this.handOver(row, undefined);
     const recorded = await this.persist(
       () =>
         this.inboxDb.inboundEvent.update({
@@ -333,11 +331,12 @@ export class Inbox {
   }
 
   /** Gives a card callback's answer to its receiver if it still waits; true when it did. */
-  private handOver(id: number, answer: CardAnswer | undefined): boolean {
-    const slot = this.slots.get(id);
-    this.slots.delete(id);
+  private async handOver(row: InboundEvent, answer: CardAnswer | undefined): Promise<boolean> {
     const answers = this.answers;
-    if (slot === undefined || !answers || !claimAnswer(answers.cells, slot, id)) return false;
+    if (!answers || row.eventType !== "card.action.trigger") return false;
+    // No receiver waits longer than its budget.
+    const slot = await claimAnswer(answers.cells, row.id, Date.now() + CARD_ANSWER_BUDGET_MS);
+    if (slot === undefined) return false;
     answers.deliver(slot, answer);
     return true;
   }

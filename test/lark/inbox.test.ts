@@ -8,8 +8,8 @@ import { AnswerSlots } from "../../src/lark/answer-slots.ts";
 import type { Inbound } from "../../src/lark/envelope.ts";
 import { LarkApiError } from "../../src/lark/errors.ts";
 import type { FlatEvent } from "../../src/lark/flat-event.ts";
-import { Inbox } from "../../src/lark/inbox.ts";
-import type { CardAnswer } from "../../src/lark/inbox-store.ts";
+import { Inbox, inboxWriterOf } from "../../src/lark/inbox.ts";
+import { type CardAnswer, InboxStore } from "../../src/lark/inbox-store.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/log.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { recordingInbox, storeFor } from "../support/inbox.ts";
@@ -417,6 +417,35 @@ describe("inbox", () => {
           content: JSON.stringify({ text: '<at user_id="ou_clicker"></at> 只有验收人可以验收' }),
         }),
       ]);
+      await inbox.stop();
+    });
+
+    it("answers inline when it finds a click in the table before it hears that the click was stored", async () => {
+      const slots = new AnswerSlots();
+      const deliver = (slot: number, answer: CardAnswer | undefined) => store.deliver(slot, answer);
+      const inbox = new Inbox(
+        t.db,
+        inboxDb,
+        async (inbound) =>
+          inbound.kind === "card_action" ? { toast: { type: "warning", content: "只有验收人可以验收" } } : undefined,
+        silentLogger,
+        undefined,
+        { answers: { cells: slots.cells, deliver } },
+      );
+      // The receiver thread's word that it stored the click is still on its way: the inbox is not told yet.
+      const store = new InboxStore(
+        inboxWriterOf(inboxDb),
+        { stored: () => {}, received: () => {} },
+        silentLogger,
+        slots,
+      );
+      const clicked = await store.accept(click("ev_unheard"));
+      const answered = store.answer(clicked, 10_000);
+      // Starting, the inbox looks at what is pending (as it does when another chat's chain ends, or on its poll).
+      inbox.start();
+      expect(await answered).toEqual({ toast: { type: "warning", content: "只有验收人可以验收" } });
+      await inbox.idle();
+      expect(await posted()).toEqual([]);
       await inbox.stop();
     });
 
