@@ -4,8 +4,9 @@
 // no TypeScript loader. Packages stay in node_modules. The chunks sit side by side in dist/: src/config/paths.ts
 // finds the project's folder one level up. Takes well under a second. With --if-changed (npm start) it does nothing
 // when dist/ is newer than every file under src/ and this script. The benchmark builds its bot process the same way
-// (bundle below).
+// (bundle below). Beside the bundle goes a copy of the Lark SDK without its comments (src/lark/sdk.ts says why).
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,13 +20,29 @@ function newest(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
+/** The file name of the Lark SDK's copy in the build, as src/lark/sdk.ts requires it. */
+const LARK_SDK_COPY = "lark-sdk.cjs";
+
 /**
- * Bundles `entryPoints` ({name: source}) into `outdir`, emptied first, as the bot is built. `outdir` must be one
- * level under the project's folder (src/config/paths.ts).
+ * Bundles `entryPoints` ({name: source}) into `outdir`, emptied first, as the bot is built, with the Lark SDK's copy.
+ * `outdir` must be one level under the project's folder (src/config/paths.ts), so that the copy's own `require`s
+ * find the SDK's dependencies in node_modules.
  */
 export async function bundle(entryPoints, outdir) {
   const { build } = await import("esbuild");
   rmSync(outdir, { recursive: true, force: true });
+  // The same code, whitespace and comments dropped and every non-ASCII character escaped.
+  await build({
+    entryPoints: [createRequire(import.meta.url).resolve("@larksuiteoapi/node-sdk")],
+    outfile: join(outdir, LARK_SDK_COPY),
+    format: "cjs",
+    platform: "node",
+    target: "node20.12",
+    charset: "ascii",
+    minifyWhitespace: true,
+    sourcemap: "linked",
+    logLevel: "warning",
+  });
   await build({
     entryPoints,
     outdir,
@@ -36,6 +53,7 @@ export async function bundle(entryPoints, outdir) {
     platform: "node",
     target: "node20.12",
     packages: "external",
+    define: { LARK_SDK_COPY: JSON.stringify(`./${LARK_SDK_COPY}`) },
     sourcemap: "linked",
     logLevel: "warning",
   });

@@ -9,7 +9,8 @@
  *
  * The benchmark runs this module built as scripts/build.js builds the bot (ingest.ts), with plain Node and the flags of
  * `npm start`: the bot's modules are imported only in riqing mode, so the baseline process holds the SDK and Koa alone
- * and the two peak RSS figures compare the bot with the bare SDK.
+ * and the two peak RSS figures compare the bot with the bare SDK. Both load the SDK as the built bot does, from its
+ * copy in the build (src/lark/sdk.ts).
  *
  * The stats count the CPU time and SQL statements spent since "ready" (start-up left out), for the per-report cost,
  * and how long the event loop was held up meanwhile (p99 and longest): what an acknowledgement waited before its
@@ -21,9 +22,9 @@
 
 import { createServer, type Server } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import * as lark from "@larksuiteoapi/node-sdk";
 import Koa from "koa";
 import { statementsRun } from "../../src/db/statement-count.ts";
+import { lark } from "../../src/lark/sdk.ts";
 import type { RateLimit } from "../../src/lark/pacer.ts";
 import { isTyped } from "../lib/child.ts";
 import { maxRssMB, rssMB } from "../lib/stats.ts";

@@ -111,6 +111,10 @@ describe("npm start runs the JavaScript built at install", { timeout: 120_000 },
     const loaded = packagesIn(log);
     expect(loaded).toContain("@prisma/client");
     expect(LAZY.filter((name) => loaded.has(name))).toEqual([]);
+    // The Lark SDK comes from its copy in the build, whose source text is all ASCII (src/lark/sdk.ts).
+    expect(loaded).not.toContain("@larksuiteoapi/node-sdk");
+    expect(readFileSync(log, "utf8")).toContain(join(ROOT, "dist/lark-sdk.cjs"));
+    expect(readFileSync(join(ROOT, "dist/lark-sdk.cjs")).every((byte) => byte < 0x80)).toBe(true);
   });
 
   it("loads those packages from the build when a path needs them: the page's script and a sample photo", async () => {
