@@ -59,9 +59,8 @@ async function publishChart(deps: JobDeps, data: DigestData): Promise<string | n
   try {
     // Stored content-addressed like photos, so the same chart is written and uploaded once.
     const { sha256, path, size, mime } = await storePhoto(deps.dataDir, png, "image/png");
-    await deps.publishPhotos([{ sha256, path, size, mime }]);
-    const uploaded = await deps.db.larkImage.findUnique({ where: { sha256 } });
-    return uploaded?.imageKey ?? null;
+    const [imageKey] = await deps.publishPhotos([{ sha256, path, size, mime }]);
+    return imageKey ?? null;
   } catch (error) {
     deps.log.warn(
       { err: error, unitId: data.unit.id, date: data.date },

@@ -39,7 +39,14 @@ export async function claimOnce(
   kind: string,
   data: Record<string, string | number | boolean | null> = {},
 ): Promise<boolean> {
-  return insertUnlessTaken(db, () => db.jobRun.create({ data: { key, kind, data } }));
+  // One statement, written by hand: a taken key inserts nothing and fails nothing, so no savepoint is needed, and
+  // Prisma compiles no query (at 18:00 the digest sweep claims 420 keys, each a create on a savepoint before).
+  const claimed = await db.$queryRaw<{ id: number }[]>(
+    Prisma.sql`INSERT INTO "JobRun" ("key", "kind", "createdAt", "data")
+      VALUES (${key}, ${kind}, ${new Date()}, ${dialectOf(db).json(data)})
+      ON CONFLICT ("key") DO NOTHING RETURNING "id"`,
+  );
+  return claimed.length > 0;
 }
 
 /** One claim of {@link claimAll}. */

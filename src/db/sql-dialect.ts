@@ -29,6 +29,8 @@ export interface SqlDialect {
    * every row cost more than the statement and one text parsed with JSON.parse a fraction of it.
    */
   jsonRows(values: readonly Prisma.Sql[]): Prisma.Sql;
+  /** `value` as a bound value for a Json column. */
+  json(value: unknown): Prisma.Sql;
 }
 
 /** SQLite stores a DateTime as Unix milliseconds (see openDb); `+ 0` drops the column's declared type. */
@@ -39,6 +41,7 @@ const SQLITE: SqlDialect = {
   // The unary plus: the same value, no longer the column in the planner's eyes.
   unindexed: (column) => Prisma.raw(`+${column}`),
   jsonRows: (values) => Prisma.sql`json_group_array(json_array(${Prisma.join(values)}))`,
+  json: (value) => Prisma.sql`${JSON.stringify(value)}`,
 };
 
 /**
@@ -52,6 +55,7 @@ const POSTGRES: SqlDialect = {
     Prisma.sql`SELECT jsonb_array_elements_text(CAST(${JSON.stringify(values)} AS jsonb)) AS "value"`,
   unindexed: (column) => Prisma.raw(column),
   jsonRows: (values) => Prisma.sql`COALESCE(CAST(json_agg(json_build_array(${Prisma.join(values)})) AS TEXT), '[]')`,
+  json: (value) => Prisma.sql`CAST(${JSON.stringify(value)} AS jsonb)`,
 };
 
 /** The dialect of a client, or of a transaction's client. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimedKeys, claimOnce } from "../../src/db/once.ts";
+import { statementsRun } from "../../src/db/statement-count.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 
 // On PostgreSQL a failed statement aborts its whole transaction: a claim lost inside a transaction must not take the
@@ -18,6 +19,23 @@ describe("claimOnce", () => {
     expect(await claimOnce(t.db, "digest:oc_1:2026-11-23", "digest.daily")).toBe(false);
     expect(await t.db.$transaction((tx) => claimOnce(tx, "digest:oc_1:2026-11-23", "digest.daily"))).toBe(false);
     expect(await t.db.jobRun.count()).toBe(1);
+  });
+
+  it("claims in one statement, in a transaction too, and keeps the claim's data and time", async () => {
+    const data = { unitId: 7, date: "2026-11-23", late: false, note: "日清 🙂 \"quoted\"", none: null };
+    // What a transaction costs by itself (begin and commit, and on PostgreSQL its isolation level): the claim adds one.
+    const empty = statementsRun();
+    await t.db.$transaction(async () => {});
+    const transaction = statementsRun() - empty;
+    const before = statementsRun();
+    expect(await t.db.$transaction((tx) => claimOnce(tx, "digest:oc_1:2026-11-23", "digest.daily", data))).toBe(true);
+    expect(statementsRun() - before).toBe(transaction + 1);
+    const lost = statementsRun();
+    expect(await claimOnce(t.db, "digest:oc_1:2026-11-23", "digest.daily", { other: 1 })).toBe(false);
+    expect(statementsRun() - lost).toBe(1);
+    const row = await t.db.jobRun.findUniqueOrThrow({ where: { key: "digest:oc_1:2026-11-23" } });
+    expect(row).toMatchObject({ kind: "digest.daily", data });
+    expect(Math.abs(row.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it("keeps the writes around a lost claim in the same transaction, before and after it", async () => {
