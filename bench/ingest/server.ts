@@ -24,8 +24,8 @@ import { createServer, type Server } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Koa from "koa";
 import { statementsRun } from "../../src/db/statement-count.ts";
-import { lark } from "../../src/lark/sdk.ts";
 import type { RateLimit } from "../../src/lark/pacer.ts";
+import { lark } from "../../src/lark/sdk.ts";
 import { isTyped } from "../lib/child.ts";
 import { maxRssMB, rssMB } from "../lib/stats.ts";
 

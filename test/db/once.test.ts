@@ -22,8 +22,8 @@ describe("claimOnce", () => {
   });
 
   it("claims in one statement, in a transaction too, and keeps the claim's data and time", async () => {
-    const data = { unitId: 7, date: "2026-11-23", late: false, note: "日清 🙂 \"quoted\"", none: null };
-    // What a transaction costs by itself (begin and commit, and on PostgreSQL its isolation level): the claim adds one.
+    const data = { unitId: 7, date: "2026-11-23", late: false, note: '日清 🙂 "quoted"', none: null };
+    // What a transaction costs by itself (begin, commit, on PostgreSQL its isolation level): the claim adds one.
     const empty = statementsRun();
     await t.db.$transaction(async () => {});
     const transaction = statementsRun() - empty;
