@@ -297,6 +297,8 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
     publishPhotos: async (photos: { sha256: string; path: string }[]) => {
       return images.ofPhotos(input.deps.dataDir, photos);
     },
+    // As in the bot: the sweep tells the sender of each digest it queued.
+    queued: () => sender.notify(),
   };
   const calls: ApiCall[] = [];
   emu.on("call", (call) => {
@@ -331,8 +333,6 @@ async function digestBurst(input: BurstInput): Promise<Record<string, unknown>> 
   const start = Date.now();
   sender.start();
   const notices = await runDigestSweep(deps, at, {});
-  // As the bot's scheduler does after every job: the sender looks for the last digests at once, not at its next poll.
-  sender.notify();
   const sweepMs = Date.now() - start;
   expected = notices.length;
   settle();

@@ -177,6 +177,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     policy: {},
     dataDir: config.dataDir,
     botOpenId: bot.openId,
+    queued,
     background,
     async fetchPhotos(messageId, imageKeys) {
       const results = await downloadMessageImages(client, messageId, imageKeys, { dataDir: config.dataDir });
@@ -295,7 +296,7 @@ export async function createRiqing(config: Config, options: RiqingOptions): Prom
     extend: options.routes,
   });
 
-  const scheduler = new Scheduler({ deps, clock: now, log, afterEach: queued });
+  const scheduler = new Scheduler({ deps, clock: now, log });
   let server: Server | undefined;
   const riqing: Riqing = {
     db,

@@ -32,6 +32,12 @@ export interface FeatureDeps {
   uploadFile(path: string, fileName: string): Promise<string>;
   /** The display name of a Lark user. */
   userName(openId: string): Promise<string>;
+  /**
+   * Tells the outbox that messages were queued (their transaction committed), so they go out now rather than at its
+   * next poll: after every sweep (the scheduler), and as it goes in a sweep that queues for seconds (the 18:00
+   * digests). Absent where no outbox sender runs beside (the command line).
+   */
+  queued?(): void;
   /** This instance's work beside the chats (ledger exports). */
   background: BackgroundTasks;
   /** How 挂图作战 board links are made; absent when the board has no secret or no public address. */
@@ -45,7 +51,16 @@ export interface FeatureDeps {
  */
 export type JobDeps = Pick<
   FeatureDeps,
-  "db" | "log" | "timeZone" | "officeHours" | "dataDir" | "admins" | "policy" | "publishPhotos" | "uploadFile"
+  | "db"
+  | "log"
+  | "timeZone"
+  | "officeHours"
+  | "dataDir"
+  | "admins"
+  | "policy"
+  | "publishPhotos"
+  | "uploadFile"
+  | "queued"
 >;
 
 /** The command context at this instant. */

@@ -155,7 +155,11 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
     try {
       const outcome = await presented[i];
       if (!outcome || "error" in outcome) throw outcome?.error;
-      if (await queueDigest(deps, chat, date, now, outcome.digest.card)) notices.push(noticeOf(chat));
+      if (await queueDigest(deps, chat, date, now, outcome.digest.card)) {
+        notices.push(noticeOf(chat));
+        // Sent while later digests are drawn: the outbox would otherwise find them at its next poll, seconds on.
+        deps.queued?.();
+      }
     } catch (error) {
       deps.log.error({ err: error, chatId: chat.chatId, date }, "digest failed; trying again on the next sweep");
     }

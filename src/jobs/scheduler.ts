@@ -13,8 +13,6 @@ export interface SchedulerOptions {
   log?: Logger;
   /** The jobs, in the order a tick runs them. Default: JOBS. */
   jobs?: readonly Job[];
-  /** Called after each sweep, so the messages it queued go out at once (the outbox). */
-  afterEach?: () => void;
 }
 
 /**
@@ -29,7 +27,6 @@ export class Scheduler {
   private readonly clock: () => Date;
   private readonly log: Logger;
   private readonly jobs: readonly Job[];
-  private readonly afterEach: () => void;
   private tasks: ScheduledTask[] = [];
   private last: Promise<void> = Promise.resolve();
 
@@ -38,7 +35,6 @@ export class Scheduler {
     this.clock = options.clock ?? (() => new Date());
     this.log = (options.log ?? options.deps.log).child({ component: "scheduler" });
     this.jobs = options.jobs ?? JOBS;
-    this.afterEach = options.afterEach ?? (() => {});
   }
 
   /**
@@ -97,7 +93,8 @@ export class Scheduler {
           "scheduled job failed; trying again next tick",
         );
       }
-      this.afterEach();
+      // What the sweep queued goes out at once.
+      this.deps.queued?.();
     }
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../../src/db/client.ts";
-import { digestKey, isLateDigest, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
+import { digestJob, digestKey, isLateDigest, runDigestSweep } from "../../src/jobs/digest-sweep.ts";
 import { Scheduler } from "../../src/jobs/scheduler.ts";
 import { CHATS, type ClockFixture, createClockFixture, sh, TZ } from "./support.ts";
 
@@ -86,6 +86,19 @@ describe("digest sweep and scheduler", () => {
     // Twenty minutes after its time is not late; a day later the missed day is not sent any more.
     expect((await sweep("2026-11-23 19:20")).map((n) => n.summary)).toEqual(["2026-11-23 日清日报 → 幸福街道领导群"]);
     expect(await sweep("2026-11-24 09:00")).toEqual([]);
+  });
+
+  it("tells the outbox of each digest as it is queued, and of what every sweep queued when the scheduler ran it", async () => {
+    let told = 0;
+    const deps = { ...f.deps, queued: () => void told++ };
+    // Once per digest, before the sweep ends: the first is sent while the next is still being drawn.
+    expect(await runDigestSweep(deps, sh("2026-11-23 18:00"))).toHaveLength(2);
+    expect(told).toBe(2);
+    // The leader group's digest as it was queued, then the sweep's end.
+    const scheduler = new Scheduler({ deps, clock: () => sh("2026-11-23 19:00"), jobs: [digestJob] });
+    await scheduler.tick();
+    expect(told).toBe(4);
+    expect((await f.outbox("digest:")).map((r) => r.target)).toEqual([CHATS.c1, CHATS.c2, CHATS.leader]);
   });
 
   it("skips chats that opted out", async () => {
