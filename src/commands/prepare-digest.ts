@@ -57,9 +57,10 @@ async function publishChart(deps: JobDeps, data: DigestData): Promise<string | n
   const png = await renderDigestChart(data);
   if (!png) return null;
   try {
-    // Stored content-addressed like photos, so the same chart is written and uploaded once.
-    const { sha256, path, size, mime } = await storePhoto(deps.dataDir, png, "image/png");
-    const [imageKey] = await deps.publishPhotos([{ sha256, path, size, mime }]);
+    // Stored content-addressed like photos, so the same chart is written and uploaded once; a chart whose file is
+    // new was never uploaded, so nobody looks its key up first.
+    const { sha256, path, size, mime, firstSeen } = await storePhoto(deps.dataDir, png, "image/png");
+    const [imageKey] = await deps.publishPhotos([{ sha256, path, size, mime, firstSeen }]);
     return imageKey ?? null;
   } catch (error) {
     deps.log.warn(

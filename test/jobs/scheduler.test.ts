@@ -101,6 +101,20 @@ describe("digest sweep and scheduler", () => {
     expect((await f.outbox("digest:")).map((r) => r.target)).toEqual([CHATS.c1, CHATS.c2, CHATS.leader]);
   });
 
+  it("uploads a chart it has not stored before without looking its image key up first", async () => {
+    const published: (boolean | undefined)[] = [];
+    const deps = {
+      ...f.deps,
+      publishPhotos: (photos: Parameters<typeof f.deps.publishPhotos>[0]) => {
+        published.push(...photos.map((p) => p.firstSeen));
+        return f.deps.publishPhotos(photos);
+      },
+    };
+    await runDigestSweep(deps, sh("2026-11-23 18:00"));
+    // 东苑's chart (西苑 has too few issues to rank).
+    expect(published).toEqual([true]);
+  });
+
   it("skips chats that opted out", async () => {
     await f.t.db.chatBinding.update({ where: { chatId: CHATS.c2 }, data: { settings: { digest: false } } });
     expect((await sweep("2026-11-23 20:00")).map((n) => n.chatId)).toEqual([CHATS.c1, CHATS.leader]);
