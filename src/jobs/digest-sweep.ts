@@ -19,7 +19,7 @@ import { localDateString, localPeriod, startOfDate } from "../domain/deadline.ts
 import type { ChatPurpose } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import type { Card } from "../presenters/card.ts";
-import { CHART_THREADS } from "../reports/chart-thread.ts";
+import { CHART_THREADS, warmChartThread } from "../reports/chart-thread.ts";
 import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
 import { DIGEST_MARKS, DIGEST_NAME } from "../texts/digest.ts";
 import type { Job, SweepNotice, SweepOptions } from "./job.ts";
@@ -32,6 +32,9 @@ export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
  * uploaded, so no thread waits for the event loop to send it its next chart.
  */
 const DIGESTS_AT_ONCE = CHART_THREADS + 3;
+
+/** How long before a digest time the sweep has the chart thread started (see runDigestSweep). */
+const WARM_AHEAD_MS = 5 * 60_000;
 
 /** A digest sent later than this after its time is marked 补发. */
 const LATE_AFTER_MS = 30 * 60_000;
@@ -134,7 +137,11 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
     chatId: chat.chatId,
     summary: `${date} ${DIGEST_NAME}${isLateDigest(chat.digestTime, date, now, deps.timeZone) ? DIGEST_MARKS.late : ""} → ${chat.name ?? chat.chatId}`,
   });
-  if (options.dryRun || due.length === 0) return due.map(noticeOf);
+  if (options.dryRun) return due.map(noticeOf);
+  if (due.length === 0) {
+    await warmChartsBefore(deps, now);
+    return [];
+  }
   // Every due digest's figures in one pass (at 18:00 that is every chat's), then each presented and queued.
   const specs = due.map((chat) => digestSpec(chat, date, now, deps.timeZone));
   const built = await buildDigests(
@@ -165,6 +172,21 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
     }
   }
   return notices;
+}
+
+/**
+ * A few minutes before a digest time, starts the chart thread: its first chart (the thread, ECharts, the renderer and
+ * the fonts loaded) takes 1–2 s, which at 18:00 held up the first of a city's 420 digests and so all of them. The
+ * thread is kept once started, so this matters on the first evening after a start. A warm-up that fails is logged;
+ * the digests then start the thread themselves.
+ */
+async function warmChartsBefore(deps: JobDeps, now: Date): Promise<void> {
+  if (!(await nextDigestAt(deps, now, new Date(now.getTime() + WARM_AHEAD_MS)))) return;
+  try {
+    if (await warmChartThread()) deps.log.info("chart thread started before the digest time");
+  } catch (error) {
+    deps.log.warn({ err: error }, "the chart thread could not be started before the digest time");
+  }
 }
 
 function digestSpec(chat: DigestChat, date: string, now: Date, timeZone: string): DigestSpec {

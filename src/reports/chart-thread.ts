@@ -54,6 +54,17 @@ export function renderRankingChartOnThread(input: RankingChartInput): Promise<Bu
   });
 }
 
+/**
+ * Starts a chart thread, unless one runs, and has it draw a chart without bars: it loads ECharts, the renderer and the
+ * fonts then (1–2 s of CPU), before the charts anybody waits for. Resolves once that chart is drawn: true when it
+ * started a thread.
+ */
+export async function warmChartThread(): Promise<boolean> {
+  if (threads.length > 0) return false;
+  await renderRankingChartOnThread({ title: "", bars: [], valueFormat: "count" });
+  return true;
+}
+
 /** The thread with the fewest charts waiting; a new one while every thread has some and the pool is not full. */
 function leastBusy(): Thread {
   const idle = threads.reduce<Thread | undefined>(
