@@ -20,7 +20,7 @@ import type { ChatPurpose } from "../domain/types.ts";
 import { enqueue } from "../lark/outbox.ts";
 import type { Card } from "../presenters/card.ts";
 import { CHART_THREADS, warmChartThread } from "../reports/chart-thread.ts";
-import { buildDigests, type DigestData, type DigestMark } from "../reports/digest.ts";
+import { buildDigests, type DigestData, type DigestMark, digestChartInput } from "../reports/digest.ts";
 import { DIGEST_MARKS, DIGEST_NAME } from "../texts/digest.ts";
 import type { Job, SweepNotice, SweepOptions } from "./job.ts";
 
@@ -148,22 +148,30 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
     deps.db,
     specs.map((spec) => digestRequest(deps, spec, now)),
   );
-  // Charts render on the chart threads, a few at a time; digests are queued in chat order as they are ready, so the
-  // outbox sends the first while later ones are drawn.
+  // Charts render on the chart threads, a few at a time, and digests are queued in this order as they are ready, so
+  // the outbox sends the first while later ones are drawn. The digests without a chart come first, each part in chat
+  // order: at 18:00 the outbox sends them while the first charts are drawn (a fifth of a city's digests, which
+  // otherwise waited behind charts while the outbox had nothing to send).
+  const charted = built.map((data) => digestChartInput(data) !== null);
+  const order = due.map((_, i) => i).sort((a, b) => Number(charted[a]) - Number(charted[b]));
   const limit = pLimit(DIGESTS_AT_ONCE);
-  const presented = due.map((_, i) =>
-    limit(() => presentDigest(deps, built[i] as DigestData, specs[i] as DigestSpec)).then(
-      (digest) => ({ digest }),
-      (error: unknown) => ({ error }),
-    ),
+  const presented = new Map(
+    order.map((i) => [
+      i,
+      limit(() => presentDigest(deps, built[i] as DigestData, specs[i] as DigestSpec)).then(
+        (digest) => ({ digest }),
+        (error: unknown) => ({ error }),
+      ),
+    ]),
   );
-  const notices: SweepNotice[] = [];
-  for (const [i, chat] of due.entries()) {
+  const notices = new Map<number, SweepNotice>();
+  for (const i of order) {
+    const chat = due[i] as DigestChat;
     try {
-      const outcome = await presented[i];
+      const outcome = await presented.get(i);
       if (!outcome || "error" in outcome) throw outcome?.error;
       if (await queueDigest(deps, chat, date, now, outcome.digest.card)) {
-        notices.push(noticeOf(chat));
+        notices.set(i, noticeOf(chat));
         // Sent while later digests are drawn: the outbox would otherwise find them at its next poll, seconds on.
         deps.queued?.();
       }
@@ -171,7 +179,8 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
       deps.log.error({ err: error, chatId: chat.chatId, date }, "digest failed; trying again on the next sweep");
     }
   }
-  return notices;
+  // Reported in chat order.
+  return due.flatMap((_, i) => notices.get(i) ?? []);
 }
 
 /**
