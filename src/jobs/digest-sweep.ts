@@ -33,7 +33,7 @@ export const DIGEST_PURPOSES: readonly ChatPurpose[] = ["work", "leader"];
  */
 const DIGESTS_AT_ONCE = CHART_THREADS + 3;
 
-/** How long before a digest time the sweep has the chart thread started (see runDigestSweep). */
+/** How long before a digest time the sweep has the chart thread started (see warmChartsBefore). */
 const WARM_AHEAD_MS = 5 * 60_000;
 
 /** A digest sent later than this after its time is marked 补发. */
@@ -123,15 +123,16 @@ async function nextDigestAt(
  */
 export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOptions = {}): Promise<SweepNotice[]> {
   const date = localDateString(now, deps.timeZone);
-  const chats = (await digestChats(deps)).filter(
-    (c) =>
-      clockSettings(c.settings).digest && digestDueAt(c.digestTime, date, deps.timeZone).getTime() <= now.getTime(),
-  );
+  const dueAt = (chat: DigestChat) => digestDueAt(chat.digestTime, date, deps.timeZone).getTime();
+  // Today's digests due now, and those due within the warm-up (warmChartsBefore), not sent yet.
+  const soon = now.getTime() + WARM_AHEAD_MS;
+  const chats = (await digestChats(deps)).filter((c) => clockSettings(c.settings).digest && dueAt(c) <= soon);
   const done = await claimedKeys(
     deps.db,
     chats.map((c) => digestKey(c.chatId, date)),
   );
-  const due = chats.filter((c) => !done.has(digestKey(c.chatId, date)));
+  const unsent = chats.filter((c) => !done.has(digestKey(c.chatId, date)));
+  const due = unsent.filter((c) => dueAt(c) <= now.getTime());
   const noticeOf = (chat: DigestChat) => ({
     key: digestKey(chat.chatId, date),
     chatId: chat.chatId,
@@ -139,7 +140,7 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
   });
   if (options.dryRun) return due.map(noticeOf);
   if (due.length === 0) {
-    await warmChartsBefore(deps, now);
+    if (unsent.length > 0) await warmChartsBefore(deps);
     return [];
   }
   // Every due digest's figures in one pass (at 18:00 that is every chat's), then each presented and queued.
@@ -184,13 +185,12 @@ export async function runDigestSweep(deps: JobDeps, now: Date, options: SweepOpt
 }
 
 /**
- * A few minutes before a digest time, starts the chart thread: its first chart (the thread, ECharts, the renderer and
- * the fonts loaded) takes 1–2 s, which at 18:00 held up the first of a city's 420 digests and so all of them. The
- * thread is kept once started, so this matters on the first evening after a start. A warm-up that fails is logged;
- * the digests then start the thread themselves.
+ * Starts the chart thread, a few minutes before a digest time today ({@link WARM_AHEAD_MS}): its first chart (the
+ * thread, ECharts, the renderer and the fonts loaded) takes 1–2 s, which at 18:00 held up the first of a city's 420
+ * digests and so all of them. The thread is kept once started, so this matters on the first evening after a start. A
+ * warm-up that fails is logged; the digests then start the thread themselves.
  */
-async function warmChartsBefore(deps: JobDeps, now: Date): Promise<void> {
-  if (!(await nextDigestAt(deps, now, new Date(now.getTime() + WARM_AHEAD_MS)))) return;
+async function warmChartsBefore(deps: JobDeps): Promise<void> {
   try {
     if (await warmChartThread()) deps.log.info("chart thread started before the digest time");
   } catch (error) {
